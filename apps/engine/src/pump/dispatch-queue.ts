@@ -1,0 +1,135 @@
+import type { Delivery } from './delivery.ts';
+
+/** A FIFO with O(1) push and shift, for per-listener queues that can grow to thousands. */
+class Fifo<T> {
+  private items: (T | undefined)[] = [];
+  private head = 0;
+  push(item: T): void {
+    this.items.push(item);
+  }
+  shift(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head];
+    this.items[this.head++] = undefined;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+  get length(): number {
+    return this.items.length - this.head;
+  }
+}
+
+export interface DispatchQueueOptions {
+  maxConcurrency: number;
+  queueSize: number;
+  /** The listener's own concurrency limit, or undefined when the listener is gone. */
+  concurrencyOf(listener: string): number | undefined;
+  run(delivery: Delivery): Promise<void>;
+}
+
+/**
+ * Queues deliveries per listener and runs them under a global and a per-listener limit, fairly across
+ * listeners. Internal deliveries are always accepted (a handler blocked on a full queue while holding
+ * a slot would deadlock); producers outside call `waitForSpace` first: that is the backpressure.
+ */
+export class DispatchQueue {
+  private readonly queues = new Map<string, Fifo<Delivery>>();
+  private readonly running = new Map<string, number>();
+  private readonly ready = new Set<string>();
+  private inFlightTotal = 0;
+  private queuedTotal = 0;
+  private spaceWaiters: (() => void)[] = [];
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly opts: DispatchQueueOptions) {}
+
+  get queued(): number {
+    return this.queuedTotal;
+  }
+  get inFlight(): number {
+    return this.inFlightTotal;
+  }
+  get hasSpace(): boolean {
+    return this.queuedTotal < this.opts.queueSize;
+  }
+
+  inFlightFor(listener: string): number {
+    return this.running.get(listener) ?? 0;
+  }
+
+  push(delivery: Delivery): void {
+    let q = this.queues.get(delivery.to);
+    if (!q) this.queues.set(delivery.to, (q = new Fifo()));
+    q.push(delivery);
+    this.queuedTotal++;
+    this.ready.add(delivery.to);
+    this.drain();
+  }
+
+  /** Resolves once the queue is below its size limit. */
+  waitForSpace(): Promise<void> {
+    if (this.hasSpace) return Promise.resolve();
+    return new Promise((resolve) => this.spaceWaiters.push(resolve));
+  }
+
+  /** Resolves when nothing is queued or running. */
+  idle(): Promise<void> {
+    if (this.queuedTotal === 0 && this.inFlightTotal === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Removes and returns everything queued for `listener` (it was removed by a reload). */
+  takeQueued(listener: string): Delivery[] {
+    const q = this.queues.get(listener);
+    const out: Delivery[] = [];
+    for (let d = q?.shift(); d; d = q?.shift()) out.push(d);
+    this.queuedTotal -= out.length;
+    this.ready.delete(listener);
+    this.notify();
+    return out;
+  }
+
+  private drain(): void {
+    while (this.inFlightTotal < this.opts.maxConcurrency && this.ready.size > 0) {
+      let started = false;
+      for (const name of this.ready) {
+        if (this.inFlightTotal >= this.opts.maxConcurrency) break;
+        const limit = this.opts.concurrencyOf(name) ?? 0;
+        const running = this.running.get(name) ?? 0;
+        if (running >= limit) continue;
+        const q = this.queues.get(name);
+        const next = q?.shift();
+        if (!next) {
+          this.ready.delete(name);
+          continue;
+        }
+        if (q && q.length === 0) this.ready.delete(name);
+        this.queuedTotal--;
+        this.running.set(name, running + 1);
+        this.inFlightTotal++;
+        started = true;
+        void this.opts.run(next).finally(() => this.finish(name));
+      }
+      if (!started) break;
+    }
+    this.notify();
+  }
+
+  private finish(name: string): void {
+    this.running.set(name, (this.running.get(name) ?? 1) - 1);
+    this.inFlightTotal--;
+    this.drain();
+  }
+
+  private notify(): void {
+    while (this.spaceWaiters.length > 0 && this.hasSpace) this.spaceWaiters.shift()?.();
+    if (this.queuedTotal === 0 && this.inFlightTotal === 0 && this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+}

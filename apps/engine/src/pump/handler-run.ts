@@ -1,0 +1,92 @@
+import type { MessageId, ThreadId } from '@organism/shared';
+import { canonicalToObject } from '../xml/index.ts';
+import type { Delivery, DispatchFailure } from './delivery.ts';
+import type { HandlerContext, Listener } from './listener.ts';
+
+/** One output a handler asked for, before the pipeline has checked it. */
+export interface Output {
+  kind: 'reply' | 'forward';
+  to: string | undefined;
+  xml: string;
+}
+
+export type RunResult = { ok: true; outputs: Output[] } | { ok: false; failure: DispatchFailure };
+
+class HandlerTimeout extends Error {}
+
+/**
+ * Thrown by a handler to fail the delivery with a message for operators. `retryable: false` says that
+ * trying again cannot help (bad input, division by zero): the retry policy is skipped.
+ */
+export class HandlerError extends Error {
+  readonly retryable: boolean;
+  constructor(message: string, opts: { retryable?: boolean; cause?: unknown } = {}) {
+    super(message, { cause: opts.cause });
+    this.name = 'HandlerError';
+    this.retryable = opts.retryable ?? true;
+  }
+}
+
+/**
+ * Runs one handler under its listener's timeout and collects what it sent. Outputs are held until
+ * the handler returns: a handler that throws or times out sends nothing. Peer rules are checked here.
+ */
+export async function runHandler(listener: Listener, d: Delivery, stopSignal: AbortSignal): Promise<RunResult> {
+  const outputs: Output[] = [];
+  const controller = new AbortController();
+  const onStop = (): void => controller.abort(stopSignal.reason);
+  stopSignal.addEventListener('abort', onStop, { once: true });
+  let sealed = false;
+  let violation: DispatchFailure | undefined;
+  const send = (kind: Output['kind'], to: string | undefined, xml: unknown): void => {
+    if (sealed) throw new Error(`${listener.name}: ctx.${kind}() called after the handler finished`);
+    if (typeof xml !== 'string') throw new TypeError(`ctx.${kind}() takes the payload as an XML string`);
+    if (kind === 'forward' && listener.agent && !listener.peers.includes(to ?? '')) {
+      violation ??= {
+        code: 'PEER_VIOLATION',
+        message: 'the handler tried to reach a listener it may not address',
+        detail: `agent ${listener.name} forwarded to ${JSON.stringify(to)}; its peers are [${listener.peers.join(', ')}]`,
+      };
+      return;
+    }
+    outputs.push({ kind, to, xml });
+  };
+  const ctx: HandlerContext = {
+    threadId: d.threadId as ThreadId,
+    messageId: d.id as MessageId,
+    from: d.from,
+    listener: listener.name,
+    attempt: d.attempt,
+    root: d.root,
+    payloadXml: d.payloadXml,
+    signal: controller.signal,
+    reply: (xml) => send('reply', undefined, xml),
+    forward: (to, xml) => send('forward', to, xml),
+  };
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<never>((_, fail) => {
+      timer = setTimeout(() => fail(new HandlerTimeout()), listener.timeoutMs);
+    });
+    const returned = await Promise.race([Promise.resolve().then(() => listener.handler(canonicalToObject(d.payloadXml as never), ctx)), timeout]);
+    if (typeof returned === 'string') send('reply', undefined, returned);
+    else if (returned !== undefined && returned !== null) {
+      throw new TypeError(`handler returned ${typeof returned}; return nothing, or a reply payload as an XML string`);
+    }
+  } catch (err) {
+    if (err instanceof HandlerTimeout) {
+      controller.abort(err);
+      const detail = `${listener.name} did not finish within ${listener.timeoutMs} ms`;
+      return { ok: false, failure: { code: 'HANDLER_TIMEOUT', message: 'the handler did not answer in time', detail } };
+    }
+    const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    const retryable = !(err instanceof HandlerError && !err.retryable);
+    return { ok: false, failure: { code: 'HANDLER_ERROR', message: 'the handler failed', detail: `${listener.name}: ${detail}`, retryable } };
+  } finally {
+    sealed = true;
+    clearTimeout(timer);
+    stopSignal.removeEventListener('abort', onStop);
+  }
+  if (violation) return { ok: false, failure: violation };
+  return { ok: true, outputs };
+}

@@ -1,0 +1,54 @@
+import type { MessageId, QName, ThreadId } from '@organism/shared';
+import type { CompiledSchema, XmlValue } from '../xml/index.ts';
+
+/** What a handler receives beside its payload. `from` and `threadId` are always set by the pump. */
+export interface HandlerContext {
+  readonly threadId: ThreadId;
+  readonly messageId: MessageId;
+  /** The listener that sent this message (or the external producer's name). */
+  readonly from: string;
+  /** The listener running this handler. */
+  readonly listener: string;
+  /** 1 on first delivery; higher on a retry or a redelivery after a crash: handlers can be idempotent. */
+  readonly attempt: number;
+  /** Namespace-qualified root of the payload, `{ns}local`. */
+  readonly root: QName;
+  /** The payload as canonical XML. */
+  readonly payloadXml: string;
+  /** Aborted when the handler's timeout passes or the engine stops. */
+  readonly signal: AbortSignal;
+  /** Answers the caller: the reply goes back along the call chain. */
+  reply(payloadXml: string): void;
+  /** Sends a payload to another listener, extending the call chain. Agents may only reach their peers. */
+  forward(to: string, payloadXml: string): void;
+}
+
+/**
+ * A handler: `async (payload, ctx)`. Returning nothing ends the thread here (unless it called
+ * `ctx.reply` / `ctx.forward`); returning a string is the same as `ctx.reply(string)`.
+ */
+export type Handler = (payload: XmlValue, ctx: HandlerContext) => Promise<string | void> | string | void;
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  initialDelayMs: number;
+  maxDelayMs: number;
+}
+
+/** A listener ready to run: contract compiled, handler resolved. */
+export interface Listener {
+  readonly name: string;
+  readonly description: string;
+  readonly schema: CompiledSchema;
+  /**
+   * The request roots this listener takes by broadcast, in Clark notation. Addressed messages (`to`)
+   * may carry any global element of `schema`, so a caller's XSD also declares the replies it expects.
+   */
+  readonly roots: readonly QName[];
+  readonly handler: Handler;
+  readonly agent: boolean;
+  readonly peers: readonly string[];
+  readonly timeoutMs: number;
+  readonly concurrency: number;
+  readonly retry: RetryPolicy;
+}

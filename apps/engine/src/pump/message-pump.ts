@@ -1,0 +1,314 @@
+import { randomUUID } from 'node:crypto';
+import type { MessageId, ThreadId } from '@organism/shared';
+import type { CompiledSchema } from '../xml/index.ts';
+import type { Delivery, DeliveryKind, DispatchFailure, PipelineError } from './delivery.ts';
+import { HookChain } from './dispatch-hooks.ts';
+import type { DispatchHooks } from './dispatch-hooks.ts';
+import { DispatchQueue } from './dispatch-queue.ts';
+import { EngineEvents } from './engine-events.ts';
+import { runHandler } from './handler-run.ts';
+import type { Output } from './handler-run.ts';
+import type { Listener } from './listener.ts';
+import { runPipeline } from './pipeline.ts';
+import type { Intake, PipelineContext, PipelineMessage } from './pipeline-message.ts';
+import { RoutingTable } from './routing-table.ts';
+import { ThreadRegistry } from './thread-registry.ts';
+import { backoffDelay } from './backoff.ts';
+import { systemErrorFor } from './system-error-text.ts';
+import { bootXml, systemErrorXml } from './system/system-payloads.ts';
+
+export interface PumpLimits {
+  maxConcurrency: number;
+  queueSize: number;
+  maxDepth: number;
+  maxMessageBytes: number;
+}
+
+export interface PumpOptions {
+  organism: string;
+  listeners: readonly Listener[];
+  limits: PumpLimits;
+  envelopeSchema: CompiledSchema;
+  systemSchema: CompiledSchema;
+  random?: () => number;
+}
+
+export type SubmitResult =
+  | { ok: true; threadId: ThreadId; messageIds: MessageId[] }
+  | { ok: false; error: PipelineError };
+
+const RETRYABLE = new Set(['HANDLER_ERROR', 'HANDLER_TIMEOUT']);
+
+/**
+ * The pump: runs every message through the pipeline, dispatches deliveries under the limits, turns
+ * handler outputs into new deliveries, retries and reports failures, and tells hooks and events.
+ * It knows nothing of SQL or HTTP; the journal and the server attach through hooks and the facade.
+ */
+export class MessagePump {
+  readonly events = new EngineEvents();
+  private readonly hooks = new HookChain();
+  private readonly queue: DispatchQueue;
+  private readonly threads = new ThreadRegistry();
+  private readonly stopping = new AbortController();
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private readonly ctx: PipelineContext;
+  private routing: RoutingTable;
+  private accepting = true;
+  private quietWaiters: (() => void)[] = [];
+
+  constructor(private readonly opts: PumpOptions) {
+    this.routing = new RoutingTable(opts.listeners);
+    const self = this;
+    this.ctx = {
+      maxBytes: opts.limits.maxMessageBytes,
+      maxDepth: opts.limits.maxDepth,
+      get routing() {
+        return self.routing;
+      },
+      envelopeSchema: opts.envelopeSchema,
+      systemSchema: opts.systemSchema,
+      newThreadId: () => randomUUID() as ThreadId,
+    };
+    this.queue = new DispatchQueue({
+      maxConcurrency: opts.limits.maxConcurrency,
+      queueSize: opts.limits.queueSize,
+      concurrencyOf: (name) => this.routing.get(name)?.concurrency,
+      run: (d) => this.execute(d),
+    });
+  }
+
+  /** Registers dispatch hooks (the journal is one); returns a function that removes them. */
+  addHooks(hooks: DispatchHooks): () => void {
+    return this.hooks.add(hooks);
+  }
+
+  get listeners(): RoutingTable {
+    return this.routing;
+  }
+
+  stats(): { queued: number; inFlight: number; openThreads: number } {
+    return { queued: this.queue.queued, inFlight: this.queue.inFlight, openThreads: this.threads.size };
+  }
+
+  /**
+   * Takes an envelope from outside. Resolves once the message is accepted (after every onIntent hook,
+   * so after fsync in strict mode) or refused with every problem found. With `wait` (the default) a
+   * full queue makes the caller wait; without, it is refused with QUEUE_FULL.
+   */
+  async submit(raw: string | Uint8Array, opts: { wait?: boolean } = {}): Promise<SubmitResult> {
+    if (!this.accepting) return this.refuse(raw, 'DRAINING', 'the engine is not accepting messages');
+    if (!this.queue.hasSpace) {
+      if (opts.wait === false) return this.refuse(raw, 'QUEUE_FULL', 'the queue is full; try again shortly');
+      await this.queue.waitForSpace();
+    }
+    const m = runPipeline({ origin: 'external', raw }, this.ctx);
+    if (m.error || !m.threadId) return { ok: false, error: this.rejected(m) };
+    const deliveries = this.deliveriesFor(m, 'ingress');
+    try {
+      await this.admit(deliveries);
+    } catch (err) {
+      return this.refuse(raw, 'JOURNAL_UNAVAILABLE', `the message could not be recorded: ${String(err)}`);
+    }
+    return { ok: true, threadId: m.threadId, messageIds: deliveries.map((d) => d.id) };
+  }
+
+  /** Sends the boot message to `system.boot`, if that listener exists. */
+  async boot(): Promise<void> {
+    const target = this.routing.get('system.boot');
+    if (!target) return;
+    const raw = bootXml(this.opts.organism, this.routing.size, new Date());
+    const threadId = this.ctx.newThreadId();
+    const m = runPipeline(
+      { origin: 'internal', raw, from: 'system', to: target.name, threadId, chain: [], kind: 'boot' },
+      this.ctx,
+    );
+    if (m.error) throw new Error(`boot message refused: ${m.error.message}`);
+    await this.admit(this.deliveriesFor(m, 'boot'));
+  }
+
+  /** Re-queues a delivery the journal found unfinished (at boot, or an operator's retry). */
+  redeliver(d: Delivery): void {
+    if (this.threads.add(d.threadId, 1)) this.emitThread('thread.created', d.threadId);
+    this.queue.push(d);
+  }
+
+  /** Swaps the listeners in one step (reload). `system.*` listeners are kept as they are. */
+  replaceListeners(listeners: readonly Listener[]): void {
+    const system = [...this.routing.listeners()].filter((l) => l.name.startsWith('system.'));
+    this.routing = new RoutingTable([...system, ...listeners.filter((l) => !l.name.startsWith('system.'))]);
+  }
+
+  /** Stops taking messages from outside; internal traffic goes on so threads can finish. */
+  pauseIntake(): void {
+    this.accepting = false;
+  }
+
+  /** Resolves when no thread is open: nothing queued, running or waiting to retry. */
+  whenQuiet(): Promise<void> {
+    if (this.threads.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.quietWaiters.push(resolve));
+  }
+
+  /** Stops at once: aborts running handlers' signals and cancels scheduled retries. */
+  stop(): void {
+    this.accepting = false;
+    this.stopping.abort(new Error('engine stopping'));
+    for (const t of this.retryTimers) clearTimeout(t);
+    this.retryTimers.clear();
+  }
+
+  private async admit(deliveries: Delivery[]): Promise<void> {
+    const first = deliveries[0];
+    if (!first) return;
+    const opened = this.threads.add(first.threadId, deliveries.length);
+    try {
+      await this.hooks.call('onIntent', deliveries);
+    } catch (err) {
+      for (const d of deliveries) this.threads.settle(d.threadId, false);
+      throw err;
+    }
+    if (opened) this.emitThread('thread.created', first.threadId);
+    for (const d of deliveries) this.queue.push(d);
+  }
+
+  private async execute(d: Delivery): Promise<void> {
+    const listener = this.routing.get(d.to);
+    if (!listener) {
+      const failure = { code: 'UNKNOWN_ROUTE', message: 'the listener is gone', detail: `listener ${d.to} was removed` } as const;
+      return this.fail(d, failure, undefined);
+    }
+    void this.hooks.call('onDispatched', d);
+    const running = this.queue.inFlightFor(listener.name);
+    this.events.emit(() => ({ type: 'message.received', at: Date.now(), messageId: d.id, threadId: d.threadId, from: d.from, to: d.to, root: d.root, attempt: d.attempt }));
+    if (running === 1) this.emitListener(listener.name, 'processing');
+    const result = await runHandler(listener, d, this.stopping.signal);
+    if (this.stopping.signal.aborted) return;
+    const outcome = result.ok ? this.outputDeliveries(d, result.outputs) : result;
+    if (outcome.ok) await this.acknowledge(d, outcome.deliveries);
+    else await this.fail(d, outcome.failure, listener);
+    if (this.queue.inFlightFor(listener.name) === 1) this.emitListener(listener.name, outcome.ok ? 'idle' : 'error');
+  }
+
+  private async acknowledge(d: Delivery, outputs: Delivery[]): Promise<void> {
+    const routed = outputs.filter((o) => !o.egress);
+    if (routed.length > 0) this.threads.add(d.threadId, routed.length);
+    try {
+      await this.hooks.call('onAcknowledged', d, outputs);
+    } catch (err) {
+      // The journal could not record the outcome: the delivery stays unacknowledged and comes back at boot.
+      console.error(`could not record acknowledgement of ${d.id}:`, err);
+      for (const _ of routed) this.threads.settle(d.threadId, false);
+      this.settle(d, false);
+      return;
+    }
+    for (const o of outputs) {
+      this.events.emit(() => ({ type: 'message.sent', at: Date.now(), messageId: o.id, threadId: o.threadId, from: o.from, to: o.to, root: o.root, kind: o.egress ? 'egress' : (o.kind as 'reply' | 'forward' | 'error') }));
+      if (!o.egress) this.queue.push(o);
+    }
+    this.settle(d, false);
+  }
+
+  private async fail(d: Delivery, failure: DispatchFailure, listener: Listener | undefined): Promise<void> {
+    const policy = listener?.retry;
+    const willRetry = !!policy && RETRYABLE.has(failure.code) && failure.retryable !== false && d.attempt < policy.maxAttempts;
+    this.events.emit(() => ({ type: 'message.failed', at: Date.now(), messageId: d.id, threadId: d.threadId, listener: d.to, code: failure.code, message: failure.message, ...(failure.detail ? { detail: failure.detail } : {}), attempt: d.attempt, willRetry }));
+    if (willRetry) {
+      const delay = backoffDelay(policy, d.attempt, this.opts.random);
+      await this.hooks.call('onFailed', d, failure, { retryAt: Date.now() + delay, outputs: [] });
+      const timer = setTimeout(() => {
+        this.retryTimers.delete(timer);
+        d.attempt++;
+        this.queue.push(d);
+      }, delay);
+      this.retryTimers.add(timer);
+      return;
+    }
+    const outputs = d.kind === 'boot' ? [] : this.systemError(d, failure);
+    const routed = outputs.filter((o) => !o.egress);
+    if (routed.length > 0) this.threads.add(d.threadId, routed.length);
+    await this.hooks.call('onFailed', d, failure, { outputs });
+    for (const o of routed) this.queue.push(o);
+    this.settle(d, true);
+  }
+
+  private systemError(d: Delivery, failure: DispatchFailure): Delivery[] {
+    const raw = systemErrorXml(systemErrorFor(failure.code, failure.retryable));
+    const made = this.outputDeliveries(d, [{ kind: 'reply', to: undefined, xml: raw }], 'error');
+    if (made.ok) return made.deliveries;
+    console.error(`SystemError for ${d.id} could not be routed: ${made.failure.detail ?? made.failure.message}`);
+    return [];
+  }
+
+  /** Runs each output through the pipeline; one bad output fails the whole handler run. */
+  private outputDeliveries(
+    d: Delivery,
+    outputs: readonly Output[],
+    kindOverride?: DeliveryKind,
+  ): { ok: true; deliveries: Delivery[] } | { ok: false; failure: DispatchFailure } {
+    const deliveries: Delivery[] = [];
+    for (const o of outputs) {
+      const reply = o.kind === 'reply';
+      const to = reply ? (d.chain.at(-1) ?? d.from) : o.to;
+      const chain = reply ? d.chain.slice(0, -1) : [...d.chain, d.to];
+      const egress = reply && to !== undefined && !this.routing.get(to) && chain.length === 0;
+      const intake: Intake = { origin: 'internal', raw: o.xml, from: d.to, to, threadId: d.threadId, chain, kind: kindOverride ?? o.kind, parentId: d.id, egress };
+      const m = runPipeline(intake, this.ctx);
+      if (m.error) {
+        this.rejected(m);
+        const keep = m.error.code === 'DEPTH_EXCEEDED' || (m.error.code === 'UNKNOWN_ROUTE' && o.kind === 'forward');
+        const code = keep ? m.error.code : 'INVALID_REPLY';
+        const problems = m.error.problems.map((p) => `${p.line ?? '?'}:${p.path ?? ''} ${p.message}`).join('; ');
+        return { ok: false, failure: { code, message: `the handler's ${o.kind} was refused`, detail: `${d.to} ${o.kind} ${to ? `to ${to}` : ''}: ${m.error.message} (${problems})` } };
+      }
+      deliveries.push(...this.deliveriesFor(m, kindOverride ?? o.kind, egress));
+    }
+    return { ok: true, deliveries };
+  }
+
+  private deliveriesFor(m: PipelineMessage, kind: DeliveryKind, egress = false): Delivery[] {
+    const { threadId, from, root, payloadXml } = m;
+    if (!threadId || !from || !root || !payloadXml) throw new Error('pipeline finished without addressing');
+    const parentId = m.intake.origin === 'internal' ? m.intake.parentId : undefined;
+    for (const text of m.diagnostics) this.events.emit(() => ({ type: 'diagnostic', at: Date.now(), code: 'THREAD_ID_INVALID', message: text, threadId }));
+    const base = { threadId, from, chain: m.chain ?? [], root, payloadXml, kind, attempt: 1, createdAt: Date.now(), ...(parentId ? { parentId } : {}) };
+    if (egress) return [{ ...base, id: randomUUID() as MessageId, to: m.to ?? '', egress: true }];
+    return (m.targets ?? []).map((t) => ({ ...base, id: randomUUID() as MessageId, to: t.name }));
+  }
+
+  private settle(d: Delivery, deadLetter: boolean): void {
+    const outcome = this.threads.settle(d.threadId, deadLetter);
+    if (outcome) {
+      void this.hooks.call('onThreadComplete', d.threadId, outcome);
+      this.emitThread(outcome === 'failed' ? 'thread.failed' : 'thread.completed', d.threadId);
+    }
+    if (this.threads.size === 0 && this.quietWaiters.length > 0) {
+      const waiters = this.quietWaiters;
+      this.quietWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  private rejected(m: PipelineMessage): PipelineError {
+    const error = m.error ?? { code: 'INTERNAL', message: 'rejected', problems: [] };
+    const raw = m.intake.raw;
+    const parentId = m.intake.origin === 'internal' ? m.intake.parentId : undefined;
+    void this.hooks.call('onRejected', { raw, error, ...(m.from ? { from: m.from } : {}), ...(m.to ? { to: m.to } : {}), ...(m.threadId ? { threadId: m.threadId } : {}), ...(m.root ? { root: m.root } : {}), ...(parentId ? { parentId } : {}) });
+    this.events.emit(() => ({ type: 'message.rejected', at: Date.now(), code: error.code, message: error.message, problems: [...error.problems], ...(m.from ? { from: m.from } : {}), ...(m.threadId ? { threadId: m.threadId } : {}) }));
+    return error;
+  }
+
+  private refuse(raw: string | Uint8Array, code: PipelineError['code'], message: string): SubmitResult {
+    const error = { code, message, problems: [{ message }] };
+    void this.hooks.call('onRejected', { raw, error });
+    this.events.emit(() => ({ type: 'message.rejected', at: Date.now(), code, message, problems: [{ message }] }));
+    return { ok: false, error };
+  }
+
+  private emitThread(type: 'thread.created' | 'thread.completed' | 'thread.failed', threadId: ThreadId): void {
+    this.events.emit(() => ({ type, at: Date.now(), threadId }));
+  }
+
+  private emitListener(listener: string, state: 'idle' | 'processing' | 'error'): void {
+    this.events.emit(() => ({ type: 'listener.state', at: Date.now(), listener, state, inFlight: this.queue.inFlightFor(listener) }));
+  }
+}

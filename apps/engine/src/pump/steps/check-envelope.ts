@@ -1,0 +1,72 @@
+import { ENVELOPE_NS, isUuidV4 } from '@organism/shared';
+import type { ThreadId } from '@organism/shared';
+import { childElements, hasStrayText } from '../../xml/index.ts';
+import type { XmlElement } from '../../xml/index.ts';
+import { reject } from '../pipeline-message.ts';
+import type { PipelineMessage, Step } from '../pipeline-message.ts';
+
+const text = (el: XmlElement | undefined): string | undefined => el?.content.trim() || undefined;
+
+/**
+ * Step 3: the envelope. Exactly one payload, a `from`, and the envelope XSD. A missing thread id starts
+ * a thread; an invalid one does too, and leaves a diagnostic. Engine-built messages carry no envelope:
+ * their document is the payload and their addressing comes from the pump.
+ */
+export const checkEnvelope: Step = (m, ctx) => {
+  const doc = m.doc;
+  if (!doc) return m;
+  if (m.intake.origin === 'internal') {
+    const { from, to, threadId, chain } = m.intake;
+    Object.assign(m, { payloadElement: doc.root, from, to, threadId, chain });
+    return m;
+  }
+  const root = doc.root;
+  if (root.name !== 'message' || root.namespaceUri !== ENVELOPE_NS) {
+    const found = root.namespaceUri ? `{${root.namespaceUri}}${root.name}` : root.name;
+    const message = `the document must be an envelope {${ENVELOPE_NS}}message, found ${found}`;
+    return reject(m, { code: 'ENVELOPE_INVALID', message, problems: [{ message, line: root.line, path: '/*' }] });
+  }
+  const [meta, ...payloads] = childElements(root);
+  if (!meta || meta.name !== 'meta' || meta.namespaceUri !== ENVELOPE_NS) {
+    const message = 'the envelope must start with <meta> holding <from>, optional <to> and <thread>';
+    return reject(m, { code: 'ENVELOPE_INVALID', message, problems: [{ message, line: (meta ?? root).line }] });
+  }
+  if (payloads.length === 0) {
+    const message = 'the envelope carries no payload: exactly one element must follow <meta>';
+    return reject(m, { code: 'NO_PAYLOAD', message, problems: [{ message, line: root.line, path: '/*' }] });
+  }
+  if (payloads.length > 1) {
+    const message = `the envelope carries ${payloads.length} payloads; exactly one is allowed`;
+    const problems = payloads.map((p, i) => ({ message: `payload ${i + 1}: <${p.name}>`, line: p.line, path: `/*/*[${i + 2}]` }));
+    return reject(m, { code: 'MULTIPLE_PAYLOADS', message, problems });
+  }
+  const fields = new Map(childElements(meta).map((el) => [el.name, el]));
+  const from = text(fields.get('from'));
+  if (!from) {
+    const message = 'the envelope has no sender: <meta><from> is missing or empty';
+    return reject(m, { code: 'MISSING_FROM', message, problems: [{ message, line: meta.line, path: '/*/*[1]' }] });
+  }
+  const problems = ctx.envelopeSchema.validate(root);
+  if (problems.length === 0 && hasStrayText(root)) {
+    problems.push({ message: 'text is not allowed directly inside <message>', line: root.line, path: '/*' });
+  }
+  if (problems.length > 0) {
+    return reject(m, { code: 'ENVELOPE_INVALID', message: problems[0]?.message ?? 'invalid envelope', problems });
+  }
+  m.from = from;
+  m.to = text(fields.get('to'));
+  m.payloadElement = payloads[0];
+  m.chain = [from];
+  assignThread(m, text(fields.get('thread')), ctx.newThreadId);
+  return m;
+};
+
+function assignThread(m: PipelineMessage, given: string | undefined, newThreadId: () => ThreadId): void {
+  if (given && isUuidV4(given)) {
+    m.threadId = given.toLowerCase() as ThreadId;
+    return;
+  }
+  m.threadId = newThreadId();
+  m.newThread = true;
+  if (given) m.diagnostics.push(`invalid thread id ${JSON.stringify(given.slice(0, 80))}: started thread ${m.threadId}`);
+}

@@ -1,0 +1,21 @@
+import { SYSTEM_NS } from '@organism/shared';
+import type { Problem } from '@organism/shared';
+import { reject } from '../pipeline-message.ts';
+import type { Step } from '../pipeline-message.ts';
+
+/**
+ * Step 6: the payload against each target's compiled XSD (SystemError against the engine's own).
+ * Every problem comes back with line and XPath. Listeners sharing one schema validate it once.
+ */
+export const validatePayload: Step = (m, ctx) => {
+  const payload = m.payloadElement;
+  if (!payload || !m.targets) return m;
+  const system = payload.namespaceUri === SYSTEM_NS;
+  const schemas = new Set(system ? [ctx.systemSchema] : m.targets.map((t) => t.schema));
+  const problems: Problem[] = [];
+  for (const schema of schemas) problems.push(...schema.validate(payload));
+  if (problems.length === 0) return m;
+  const unique = [...new Map(problems.map((p) => [`${p.line}:${p.path}:${p.message}`, p])).values()];
+  const message = `payload does not match its contract: ${unique[0]?.message ?? ''}`;
+  return reject(m, { code: 'SCHEMA_VIOLATION', message, problems: unique });
+};

@@ -1,0 +1,27 @@
+import { SYSTEM_NS } from '@organism/shared';
+import type { SystemErrorPayload } from '@organism/shared';
+import { element } from '../../xml/index.ts';
+
+export const SYSTEM_ERROR_ROOT = `{${SYSTEM_NS}}SystemError`;
+export const BOOT_ROOT = `{${SYSTEM_NS}}Boot`;
+
+/** The payload a sender receives when what it sent failed; it names no listener and no peer. */
+export function systemErrorXml(e: SystemErrorPayload): string {
+  return element(
+    'SystemError',
+    { xmlns: SYSTEM_NS },
+    element('code', {}, e.code),
+    element('message', {}, e.message),
+    element('retryAllowed', {}, String(e.retryAllowed)),
+  ).xml;
+}
+
+export function bootXml(organism: string, listeners: number, at: Date): string {
+  return element(
+    'Boot',
+    { xmlns: SYSTEM_NS },
+    element('organism', {}, organism),
+    element('listeners', {}, listeners),
+    element('at', {}, at.toISOString()),
+  ).xml;
+}

@@ -1,0 +1,47 @@
+import { ParseOption, XmlDocument } from 'libxml2-wasm';
+import type { EngineErrorCode, Problem } from '@organism/shared';
+import { problemsFromXmlError } from './xml-problems.ts';
+
+/**
+ * The only options untrusted input is ever parsed with: no network, no external entities. Entity
+ * substitution, DTD loading, XInclude and HUGE stay off, so libxml2's amplification, depth (256)
+ * and text-node (10 MB) limits hold. No input provider is registered while documents are parsed.
+ */
+const SAFE_OPTIONS = ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE;
+
+export interface ParseLimits {
+  /** Inputs larger than this are refused before libxml2 sees a byte. */
+  maxBytes: number;
+}
+
+export type ParseOutcome =
+  | { ok: true; doc: XmlDocument }
+  | { ok: false; code: EngineErrorCode; message: string; problems: Problem[] };
+
+/**
+ * Parses untrusted XML. On success the caller owns `doc` and must `dispose()` it.
+ * Rejects oversized input, DOCTYPEs (so no entity can be declared at all) and malformed XML.
+ */
+export function parseUntrusted(input: Uint8Array | string, limits: ParseLimits): ParseOutcome {
+  const size = typeof input === 'string' ? Buffer.byteLength(input) : input.byteLength;
+  if (size > limits.maxBytes) {
+    const message = `document is ${size} bytes; the limit is ${limits.maxBytes}`;
+    return { ok: false, code: 'PAYLOAD_TOO_LARGE', message, problems: [{ message }] };
+  }
+  let doc: XmlDocument;
+  try {
+    doc =
+      typeof input === 'string'
+        ? XmlDocument.fromString(input, { option: SAFE_OPTIONS })
+        : XmlDocument.fromBuffer(input, { option: SAFE_OPTIONS });
+  } catch (err) {
+    const problems = problemsFromXmlError(err);
+    return { ok: false, code: 'MALFORMED_XML', message: problems[0]?.message ?? 'malformed XML', problems };
+  }
+  if (doc.dtd) {
+    doc.dispose();
+    const message = 'DOCTYPE is not allowed: documents may not declare a DTD or entities';
+    return { ok: false, code: 'DOCTYPE_FORBIDDEN', message, problems: [{ message, line: 1 }] };
+  }
+  return { ok: true, doc };
+}

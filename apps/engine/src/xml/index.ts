@@ -1,0 +1,13 @@
+export { parseUntrusted } from './hardened-parser.ts';
+export type { ParseLimits, ParseOutcome } from './hardened-parser.ts';
+export { canonicalizeDocument, canonicalizeElement } from './canonical.ts';
+export type { CanonicalXml } from './canonical.ts';
+export { XsdRegistry } from './xsd-registry.ts';
+export type { CompiledSchema, CompileOutcome } from './xsd-registry.ts';
+export { element, escapeText, escapeAttribute, Markup } from './xml-writer.ts';
+export type { Child } from './xml-writer.ts';
+export { canonicalToObject } from './canonical-to-object.ts';
+export type { XmlValue, XmlObject } from './canonical-to-object.ts';
+export { problemsFromXmlError } from './xml-problems.ts';
+export type { XmlDocument, XmlElement } from 'libxml2-wasm';
+export { childElements, hasStrayText, qualifiedName } from './dom.ts';

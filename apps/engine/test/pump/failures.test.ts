@@ -1,0 +1,166 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SYSTEM_NS } from '@organism/shared';
+import { envelope, looseXsd, makePump } from '../support/pump-harness.ts';
+import type { Harness } from '../support/pump-harness.ts';
+import { HandlerError } from '../../src/pump/handler-run.ts';
+
+let h: Harness | undefined;
+afterEach(() => h?.dispose());
+const SYSTEM_ERROR = `{${SYSTEM_NS}}SystemError`;
+const errorsTo = (hh: Harness, name: string): string[] =>
+  hh.rec.dispatched.filter((d) => d.to === name && d.root === SYSTEM_ERROR).map((d) => /<code>(\w+)<\/code>/.exec(d.payloadXml)?.[1] ?? '');
+
+describe('failures are never silent', () => {
+  it('stops an agent forwarding outside its peers and tells the caller without naming anyone', async () => {
+    let reached = false;
+    h = makePump([
+      { name: 'boss', root: 'job', handler: (_p, ctx) => { if (ctx.root === 'job') ctx.forward('agent', '<plan/>'); } },
+      { name: 'agent', root: 'plan', agent: true, peers: ['tool'], handler: (_p, ctx) => ctx.forward('secret', '<steal/>') },
+      { name: 'tool', root: 'use', handler: () => undefined },
+      { name: 'secret', root: 'steal', handler: () => { reached = true; } },
+    ]);
+    await h.pump.submit(envelope('<job/>', { from: 'c', to: 'boss' }));
+    await h.pump.whenQuiet();
+    expect(reached).toBe(false);
+    expect(h.rec.failed.map((f) => f.failure.code)).toEqual(['PEER_VIOLATION']);
+    expect(h.rec.failed[0]?.failure.detail).toMatch(/agent agent forwarded to "secret"; its peers are \[tool\]/);
+    expect(errorsTo(h, 'boss')).toEqual(['PEER_VIOLATION']);
+    const sys = h.rec.dispatched.find((d) => d.root === SYSTEM_ERROR);
+    expect(sys?.payloadXml).not.toMatch(/secret|tool|agent/);
+    expect(sys?.payloadXml).toContain('<retryAllowed>false</retryAllowed>');
+  });
+
+  it('lets an agent reach its peers', async () => {
+    h = makePump([
+      { name: 'agent', root: 'plan', agent: true, peers: ['tool'], handler: (_p, ctx) => { if (ctx.root === 'plan') ctx.forward('tool', '<use/>'); } },
+      { name: 'tool', root: 'use', handler: () => undefined },
+    ]);
+    await h.pump.submit(envelope('<plan/>', { from: 'c', to: 'agent' }));
+    await h.pump.whenQuiet();
+    expect(h.rec.trail).toEqual(['agent<-c:plan', 'tool<-agent:use']);
+    expect(h.rec.failed).toEqual([]);
+  });
+
+  it('times a slow handler out, aborts its signal and drops what it sends late', async () => {
+    let aborted = false;
+    h = makePump([
+      { name: 'caller', root: 'go', handler: (_p, ctx) => { if (ctx.root === 'go') ctx.forward('slow', '<nap/>'); } },
+      {
+        name: 'slow', root: 'nap', timeoutMs: 50,
+        handler: async (_p, ctx) => {
+          await sleep(150);
+          aborted = ctx.signal.aborted;
+          expect(() => ctx.reply('<late/>')).toThrow(/after the handler finished/);
+        },
+      },
+    ]);
+    await h.pump.submit(envelope('<go/>', { from: 'c', to: 'caller' }));
+    await h.pump.whenQuiet();
+    expect(h.rec.failed[0]?.failure).toMatchObject({ code: 'HANDLER_TIMEOUT', detail: 'slow did not finish within 50 ms' });
+    expect(errorsTo(h, 'caller')).toEqual(['HANDLER_TIMEOUT']);
+    await sleep(150);
+    expect(aborted).toBe(true);
+  });
+
+  it('retries a crashing handler with backoff, then dead-letters it and reports once', async () => {
+    let calls = 0;
+    const attempts: number[] = [];
+    h = makePump([
+      { name: 'caller', root: 'go', handler: (_p, ctx) => { if (ctx.root === 'go') ctx.forward('flaky', '<try/>'); } },
+      { name: 'flaky', root: 'try', maxAttempts: 3, handler: (_p, ctx) => { calls++; attempts.push(ctx.attempt); throw new Error('nope'); } },
+    ]);
+    await h.pump.submit(envelope('<go/>', { from: 'c', to: 'caller' }));
+    await h.pump.whenQuiet();
+    expect(calls).toBe(3);
+    expect(attempts).toEqual([1, 2, 3]);
+    expect(h.rec.failed.map((f) => Boolean(f.retryAt))).toEqual([true, true, false]);
+    expect(errorsTo(h, 'caller')).toEqual(['HANDLER_ERROR']);
+    expect(h.rec.threads[0]?.outcome).toBe('failed');
+  });
+
+  it('recovers when a retry succeeds', async () => {
+    let calls = 0;
+    h = makePump([{ name: 'flaky', root: 'try', maxAttempts: 3, handler: () => { if (++calls < 2) throw new Error('once'); } }]);
+    await h.pump.submit(envelope('<try/>', { from: 'c', to: 'flaky' }));
+    await h.pump.whenQuiet();
+    expect(calls).toBe(2);
+    expect(h.rec.acked).toHaveLength(1);
+    expect(h.rec.threads[0]?.outcome).toBe('completed');
+  });
+
+  it('does not retry a HandlerError marked not retryable', async () => {
+    let calls = 0;
+    h = makePump([{ name: 'calc', root: 'div', maxAttempts: 5, handler: () => { calls++; throw new HandlerError('division by zero', { retryable: false }); } }]);
+    await h.pump.submit(envelope('<div/>', { from: 'c', to: 'calc' }));
+    await h.pump.whenQuiet();
+    expect(calls).toBe(1);
+    const egress = h.rec.failed[0]?.outputs[0];
+    expect(egress).toMatchObject({ egress: true, to: 'c', root: SYSTEM_ERROR });
+    expect(egress?.payloadXml).toContain('<retryAllowed>false</retryAllowed>');
+  });
+
+  it('fails a handler whose reply violates the caller’s contract', async () => {
+    h = makePump([
+      { name: 'caller', root: 'go', xsd: looseXsd('go', 'answer'), handler: (_p, ctx) => { if (ctx.root === 'go') ctx.forward('bad', '<q/>'); } },
+      { name: 'bad', root: 'q', handler: () => '<notAnAnswer/>' },
+    ]);
+    await h.pump.submit(envelope('<go/>', { from: 'c', to: 'caller' }));
+    await h.pump.whenQuiet();
+    expect(h.rec.failed[0]?.failure.code).toBe('INVALID_REPLY');
+    expect(h.rec.failed[0]?.failure.detail).toMatch(/does not accept notAnAnswer/);
+    expect(errorsTo(h, 'caller')).toEqual(['INVALID_REPLY']);
+  });
+
+  it('fails a handler whose output is not well-formed XML', async () => {
+    h = makePump([{ name: 'bad', root: 'q', handler: (_p, ctx) => ctx.forward('bad', '<open>') }]);
+    await h.pump.submit(envelope('<q/>', { from: 'c', to: 'bad' }));
+    await h.pump.whenQuiet();
+    expect(h.rec.failed[0]?.failure).toMatchObject({ code: 'INVALID_REPLY' });
+    expect(h.rec.rejected.at(-1)?.error.code).toBe('MALFORMED_XML');
+  });
+
+  it('stops a chain at the depth limit', async () => {
+    h = makePump([{ name: 'loop', root: 'again', handler: (_p, ctx) => { if (ctx.root === 'again') ctx.forward('loop', '<again/>'); } }], { maxDepth: 10 });
+    await h.pump.submit(envelope('<again/>', { from: 'c', to: 'loop' }));
+    await h.pump.whenQuiet();
+    expect(h.rec.dispatched.filter((d) => d.root === 'again')).toHaveLength(10);
+    expect(h.rec.failed.map((f) => f.failure.code)).toEqual(['DEPTH_EXCEEDED']);
+  });
+});
+
+describe('limits', () => {
+  it('runs no more than a listener’s concurrency at once', async () => {
+    let running = 0;
+    let peak = 0;
+    h = makePump([{ name: 'one', root: 'job', concurrency: 2, handler: async () => { peak = Math.max(peak, ++running); await sleep(10); running--; } }]);
+    for (let i = 0; i < 10; i++) await h.pump.submit(envelope('<job/>', { from: 'c', to: 'one' }));
+    await h.pump.whenQuiet();
+    expect(peak).toBe(2);
+  });
+
+  it('applies backpressure: a full queue refuses or makes the producer wait', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    h = makePump([{ name: 'slow', root: 'job', concurrency: 1, handler: () => gate }], { queueSize: 3, maxConcurrency: 1 });
+    const results = [];
+    for (let i = 0; i < 4; i++) results.push(await h.pump.submit(envelope('<job/>', { from: 'c', to: 'slow' }), { wait: false }));
+    expect(results.map((r) => r.ok)).toEqual([true, true, true, true]); // one running, three queued
+    const refused = await h.pump.submit(envelope('<job/>', { from: 'c', to: 'slow' }), { wait: false });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'QUEUE_FULL' } });
+    let waited = false;
+    const waiting = h.pump.submit(envelope('<job/>', { from: 'c', to: 'slow' })).then((r) => { waited = true; return r; });
+    await sleep(20);
+    expect(waited).toBe(false);
+    release();
+    expect((await waiting).ok).toBe(true);
+    await h.pump.whenQuiet();
+    expect(h.rec.acked).toHaveLength(5);
+  });
+
+  it('refuses intake once paused but lets open threads finish', async () => {
+    h = makePump([{ name: 'a', root: 'x', handler: () => undefined }]);
+    h.pump.pauseIntake();
+    expect(await h.pump.submit(envelope('<x/>', { from: 'c', to: 'a' }))).toMatchObject({ ok: false, error: { code: 'DRAINING' } });
+  });
+});

@@ -1,0 +1,67 @@
+/** Every error the engine reports carries one of these codes; clients switch on the code, never on text. */
+export const engineErrorCodes = [
+  // intake and pipeline
+  'PAYLOAD_TOO_LARGE',
+  'MALFORMED_XML',
+  'DOCTYPE_FORBIDDEN',
+  'ENVELOPE_INVALID',
+  'NO_PAYLOAD',
+  'MULTIPLE_PAYLOADS',
+  'MISSING_FROM',
+  'UNKNOWN_ROUTE',
+  'SCHEMA_VIOLATION',
+  'DEPTH_EXCEEDED',
+  'QUEUE_FULL',
+  // handlers
+  'HANDLER_ERROR',
+  'HANDLER_TIMEOUT',
+  'PEER_VIOLATION',
+  'INVALID_REPLY',
+  // configuration
+  'CONFIG_INVALID',
+  'SCHEMA_COMPILE_ERROR',
+  'HANDLER_NOT_FOUND',
+  // engine and journal
+  'NOT_RUNNING',
+  'DRAINING',
+  'NOT_FOUND',
+  'JOURNAL_UNAVAILABLE',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'INTERNAL',
+] as const;
+
+export type EngineErrorCode = (typeof engineErrorCodes)[number];
+
+/** Where in a document or file a problem sits. All fields are optional: a parser may know only some. */
+export interface ProblemLocation {
+  file?: string;
+  line?: number;
+  column?: number;
+  /** XPath of the offending node (XML) or key path (YAML, e.g. `listeners[2].payload.schema`). */
+  path?: string;
+}
+
+/** One problem found in some input, with its location. */
+export interface Problem extends ProblemLocation {
+  message: string;
+}
+
+/** Codes whose failure a sender may retry unchanged (the fault was not in the message). */
+export const retryableCodes: ReadonlySet<EngineErrorCode> = new Set([
+  'HANDLER_ERROR',
+  'HANDLER_TIMEOUT',
+  'QUEUE_FULL',
+  'DRAINING',
+  'NOT_RUNNING',
+  'JOURNAL_UNAVAILABLE',
+]);
+
+/** Renders a problem as `file:line:column path: message`, leaving out what is unknown. */
+export function formatProblem(p: Problem): string {
+  const where = [p.file, p.line, p.line !== undefined ? p.column : undefined]
+    .filter((x) => x !== undefined)
+    .join(':');
+  const head = [where, p.path].filter(Boolean).join(' ');
+  return head ? `${head}: ${p.message}` : p.message;
+}

@@ -1,0 +1,83 @@
+import type { EngineErrorCode } from './errors.ts';
+import type { Problem } from './errors.ts';
+
+export type ListenerState = 'idle' | 'processing' | 'error';
+
+interface Base {
+  /** Milliseconds since the epoch. */
+  at: number;
+}
+
+export interface MessageReceivedEvent extends Base {
+  type: 'message.received';
+  messageId: string;
+  threadId: string;
+  from: string;
+  to: string;
+  root: string;
+  attempt: number;
+}
+export interface MessageSentEvent extends Base {
+  type: 'message.sent';
+  messageId: string;
+  threadId: string;
+  from: string;
+  to: string;
+  root: string;
+  kind: 'reply' | 'forward' | 'error' | 'egress';
+}
+export interface MessageRejectedEvent extends Base {
+  type: 'message.rejected';
+  code: EngineErrorCode;
+  message: string;
+  problems: Problem[];
+  from?: string;
+  threadId?: string;
+}
+/** A handler failure with the full detail that the sender's SystemError leaves out. */
+export interface MessageFailedEvent extends Base {
+  type: 'message.failed';
+  messageId: string;
+  threadId: string;
+  listener: string;
+  code: EngineErrorCode;
+  message: string;
+  detail?: string;
+  attempt: number;
+  willRetry: boolean;
+}
+export interface ListenerStateEvent extends Base {
+  type: 'listener.state';
+  listener: string;
+  state: ListenerState;
+  inFlight: number;
+}
+export interface ThreadEvent extends Base {
+  type: 'thread.created' | 'thread.completed' | 'thread.failed';
+  threadId: string;
+}
+export interface ReloadEvent extends Base {
+  type: 'reload';
+  added: string[];
+  removed: string[];
+  updated: string[];
+}
+/** Something odd but recoverable, e.g. an invalid thread id that started a new thread. */
+export interface DiagnosticEvent extends Base {
+  type: 'diagnostic';
+  code: string;
+  message: string;
+  threadId?: string;
+}
+
+export type EngineEvent =
+  | MessageReceivedEvent
+  | MessageSentEvent
+  | MessageRejectedEvent
+  | MessageFailedEvent
+  | ListenerStateEvent
+  | ThreadEvent
+  | ReloadEvent
+  | DiagnosticEvent;
+
+export type EngineEventType = EngineEvent['type'];

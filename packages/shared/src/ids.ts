@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+/** Opaque UUIDv4 naming a conversation. The call chain behind it stays inside the engine. */
+export const threadIdSchema = z.uuid({ version: 'v4' }).brand<'ThreadId'>();
+export type ThreadId = z.infer<typeof threadIdSchema>;
+
+/** UUIDv4 naming one journal entry: one delivery of one message to one listener. */
+export const messageIdSchema = z.uuid({ version: 'v4' }).brand<'MessageId'>();
+export type MessageId = z.infer<typeof messageIdSchema>;
+
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+/** True when `value` is a well-formed UUIDv4 (the only shape a thread id may take). */
+export function isUuidV4(value: string): boolean {
+  return UUID_V4.test(value);
+}
+
+/** Listener names: letters, digits, `_`, `-` and dots (`system.boot`, `tools.calculator`). */
+export const listenerNameSchema = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$/, 'letters, digits, _ and -, dot-separated');

@@ -1,0 +1,4 @@
+export * from './ids.ts';
+export * from './errors.ts';
+export * from './envelope.ts';
+export * from './events.ts';
