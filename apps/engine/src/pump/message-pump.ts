@@ -201,11 +201,16 @@ export class MessagePump {
       this.settle(d, false);
       return;
     }
+    this.release(outputs);
+    this.settle(d, false);
+  }
+
+  /** Queues a handler's (or a failure's) outputs once they are recorded; egress only leaves a trace. */
+  private release(outputs: readonly Delivery[]): void {
     for (const o of outputs) {
       this.events.emit(() => ({ type: 'message.sent', at: Date.now(), messageId: o.id, threadId: o.threadId, from: o.from, to: o.to, root: o.root, kind: o.egress ? 'egress' : (o.kind as 'reply' | 'forward' | 'error') }));
       if (!o.egress) this.queue.push(o);
     }
-    this.settle(d, false);
   }
 
   private async fail(d: Delivery, failure: DispatchFailure, listener: Listener | undefined): Promise<void> {
@@ -227,7 +232,7 @@ export class MessagePump {
     const routed = outputs.filter((o) => !o.egress);
     if (routed.length > 0) this.threads.add(d.threadId, routed.length);
     await this.hooks.call('onFailed', d, failure, { outputs });
-    for (const o of routed) this.queue.push(o);
+    this.release(outputs);
     this.settle(d, true);
   }
 
