@@ -35,6 +35,9 @@ export interface PipelineMessage {
   newThread?: boolean;
   chain?: readonly string[];
   root?: QName;
+  /** Exclusive C14N of the whole document as received. */
+  canonical?: CanonicalXml;
+  /** Exclusive C14N of the payload alone. */
   payloadXml?: CanonicalXml;
   targets?: Listener[];
   diagnostics: string[];

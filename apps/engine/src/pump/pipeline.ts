@@ -7,7 +7,7 @@ import { route } from './steps/route.ts';
 import { validatePayload } from './steps/validate-payload.ts';
 
 /** The steps in order; see README.md beside this file. Journal and dispatch follow in the pump. */
-export const STEPS: readonly Step[] = [checkSize, parse, checkEnvelope, canonicalize, route, validatePayload];
+export const STEPS: readonly Step[] = [checkSize, parse, canonicalize, checkEnvelope, route, validatePayload];
 
 /**
  * Runs `intake` through every step until one fails. The parsed document lives only inside this call:

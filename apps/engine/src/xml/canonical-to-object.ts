@@ -8,7 +8,6 @@ export interface XmlObject {
 
 // Canonical XML is a narrow dialect: no declaration, DOCTYPE, comments or CDATA; attributes in double
 // quotes separated by one space; empty elements as start/end pairs; only these character references.
-const TOKEN = /<(\/?)([^\s>]+)((?: [^\s=]+="[^"]*")*)>|<\?[^]*?\?>|([^<]+)/g;
 const ATTR = / ([^\s=]+)="([^"]*)"/g;
 const REFS: Record<string, string> = {
   '&amp;': '&',
@@ -34,35 +33,54 @@ interface Frame {
  * Converts canonical XML (as produced by exclusive C14N) into a plain object, in JS and without a DOM:
  * far cheaper than walking libxml2's tree across the WASM boundary. Element and attribute names lose
  * their prefixes; namespace declarations are dropped. An element with only text becomes its string.
+ * A hand-written scanner: canonical form guarantees `<` and `>` appear only as markup.
  */
 export function canonicalToObject(xml: CanonicalXml): XmlValue {
   const stack: Frame[] = [];
   let result: XmlValue = '';
-  for (const m of xml.matchAll(TOKEN)) {
-    const [, close, name, attrs, text] = m;
-    const top = stack.at(-1);
-    if (text !== undefined) {
-      if (top) top.text += decode(text);
-    } else if (name !== undefined && !close) {
-      const frame: Frame = { name: localName(name), obj: {}, text: '', children: false, attrs: false };
-      for (const [, key, value] of (attrs ?? '').matchAll(ATTR)) {
-        if (key === undefined || key === 'xmlns' || key.startsWith('xmlns:')) continue;
-        frame.obj[`@${localName(key)}`] = decode(value ?? '');
-        frame.attrs = true;
-      }
-      stack.push(frame);
-    } else if (close && top) {
-      stack.pop();
+  let i = 0;
+  const n = xml.length;
+  while (i < n) {
+    const lt = xml.indexOf('<', i);
+    if (lt < 0) break;
+    if (lt > i) {
+      const top = stack[stack.length - 1];
+      if (top) top.text += decode(xml.slice(i, lt));
+    }
+    const next = xml.charCodeAt(lt + 1);
+    if (next === 63 /* ? */) {
+      const end = xml.indexOf('?>', lt + 2);
+      i = end < 0 ? n : end + 2;
+      continue;
+    }
+    const gt = xml.indexOf('>', lt + 1);
+    if (gt < 0) break;
+    i = gt + 1;
+    if (next === 47 /* / */) {
+      const top = stack.pop();
+      if (!top) continue;
       let value: XmlValue;
       if (!top.children && !top.attrs) value = top.text;
       else {
         if (top.text.trim()) top.obj['#text'] = top.text;
         value = top.obj;
       }
-      const parent = stack.at(-1);
-      if (!parent) result = value;
-      else addChild(parent, top.name, value);
+      const parent = stack[stack.length - 1];
+      if (parent) addChild(parent, top.name, value);
+      else result = value;
+      continue;
     }
+    const tag = xml.slice(lt + 1, gt);
+    const space = tag.indexOf(' ');
+    const frame: Frame = { name: localName(space < 0 ? tag : tag.slice(0, space)), obj: {}, text: '', children: false, attrs: false };
+    if (space >= 0) {
+      for (const [, key, value] of tag.slice(space).matchAll(ATTR)) {
+        if (key === undefined || key === 'xmlns' || key.startsWith('xmlns:')) continue;
+        frame.obj[`@${localName(key)}`] = decode(value ?? '');
+        frame.attrs = true;
+      }
+    }
+    stack.push(frame);
   }
   return result;
 }

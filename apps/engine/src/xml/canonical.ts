@@ -12,7 +12,55 @@ export function canonicalizeDocument(doc: XmlDocument): CanonicalXml {
   return doc.canonicalizeToString(EXCLUSIVE) as CanonicalXml;
 }
 
-/** Exclusive C14N of one element; namespaces it uses from ancestors are declared on it. */
+/**
+ * Exclusive C14N of one element. libxml2-wasm does this through a JS visibility callback for every
+ * node of the document, which is several times slower than the whole-document form: prefer
+ * `canonicalLastChild` when the document is already canonicalized.
+ */
 export function canonicalizeElement(element: XmlElement): CanonicalXml {
   return element.canonicalizeToString(EXCLUSIVE) as CanonicalXml;
+}
+
+const ROOT_START = /^<([^\s>]+)((?: [^\s=]+="[^"]*")*)>/;
+const NS_DECL = / xmlns(?::([^\s=]+))?="([^"]*)"/g;
+const SKIPPABLE_HEAD = /^(?:\s+|<\?[^]*?\?>)*/;
+const SKIPPABLE_TAIL = /(?:\s+|<\?[^?]*\?>)*$/;
+
+/**
+ * The exclusive canonical form of `child`, the root's last child element, cut out of the canonical
+ * form of its whole document `docXml` (whose root's first child is `first`, e.g. `meta`).
+ *
+ * In the whole-document form only the root's own namespace binding is declared outside the child,
+ * so the cut differs from the child's own canonical form in at most two ways, both handled here:
+ * a redundant `xmlns=""` on the child (dropped) or a use of the root's binding inside the child
+ * (then the slow per-element C14N is used instead). Equality with it is tested.
+ */
+export function canonicalLastChild(docXml: CanonicalXml, first: string, child: XmlElement): CanonicalXml {
+  const start = ROOT_START.exec(docXml);
+  if (!start?.[1]) return canonicalizeElement(child);
+  const rootName = start[1];
+  const colon = rootName.indexOf(':');
+  const rootPrefix = colon >= 0 ? rootName.slice(0, colon) : '';
+  const firstEnd = `</${rootPrefix ? `${rootPrefix}:` : ''}${first}>`;
+  const from = docXml.indexOf(firstEnd);
+  const rootEnd = `</${rootName}>`;
+  if (from < 0 || !docXml.endsWith(rootEnd)) return canonicalizeElement(child);
+  let cut = docXml.slice(from + firstEnd.length, docXml.length - rootEnd.length);
+  cut = cut.replace(SKIPPABLE_HEAD, '').replace(SKIPPABLE_TAIL, '');
+  const childStart = ROOT_START.exec(cut);
+  if (!childStart?.[1] || !cut.endsWith(`</${childStart[1]}>`)) return canonicalizeElement(child);
+
+  const rootBindsDefault = [...(start[2] ?? '').matchAll(NS_DECL)].some((m) => m[1] === undefined && m[2] !== '');
+  if (rootBindsDefault) {
+    // Unprefixed names inside the child would inherit the root's default namespace unless the
+    // child's own start tag re-declares the default.
+    const childDeclares = [...(childStart[2] ?? '').matchAll(NS_DECL)].find((m) => m[1] === undefined);
+    if (!childDeclares) return canonicalizeElement(child);
+    // An empty default declaration is redundant once the child stands alone.
+    if (childDeclares[2] === '') cut = cut.replace(' xmlns=""', '');
+    return cut as CanonicalXml;
+  }
+  // The root binds a prefix: the child must not use it, or the declaration would be missing.
+  if (rootPrefix && (cut.includes(`<${rootPrefix}:`) || cut.includes(` ${rootPrefix}:`))) return canonicalizeElement(child);
+  return cut as CanonicalXml;
 }

@@ -1,17 +1,25 @@
 import { XmlCData, XmlElement, XmlText } from 'libxml2-wasm';
+import type { XmlTreeNode } from 'libxml2-wasm';
 import { qname } from '@organism/shared';
 import type { QName } from '@organism/shared';
+
+// libxml2-wasm gives processing-instruction nodes no `next`: walking siblings stops at one.
+type Sibling = XmlTreeNode & { next?: XmlTreeNode | null };
 
 /** The element children of `el`, in document order (text, comments and PIs skipped). */
 export function childElements(el: XmlElement): XmlElement[] {
   const out: XmlElement[] = [];
-  for (let node = el.firstChild; node; node = node.next) if (node instanceof XmlElement) out.push(node);
+  for (let node: Sibling | null = el.firstChild; node; ) {
+    if (node instanceof XmlElement) out.push(node);
+    if (node.next === undefined) return el.find('*').filter((n): n is XmlElement => n instanceof XmlElement);
+    node = node.next;
+  }
   return out;
 }
 
 /** True when `el` has a non-whitespace text child directly under it (text the envelope must not carry). */
 export function hasStrayText(el: XmlElement): boolean {
-  for (let node = el.firstChild; node; node = node.next) {
+  for (let node: Sibling | null = el.firstChild; node; node = node.next ?? null) {
     if ((node instanceof XmlText || node instanceof XmlCData) && node.content.trim() !== '') return true;
   }
   return false;

@@ -1,6 +1,6 @@
 export { parseUntrusted } from './hardened-parser.ts';
 export type { ParseLimits, ParseOutcome } from './hardened-parser.ts';
-export { canonicalizeDocument, canonicalizeElement } from './canonical.ts';
+export { canonicalizeDocument, canonicalizeElement, canonicalLastChild } from './canonical.ts';
 export type { CanonicalXml } from './canonical.ts';
 export { XsdRegistry } from './xsd-registry.ts';
 export type { CompiledSchema, CompileOutcome } from './xsd-registry.ts';

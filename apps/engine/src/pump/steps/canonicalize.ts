@@ -1,14 +1,14 @@
-import { canonicalizeElement, qualifiedName } from '../../xml/index.ts';
+import { canonicalizeDocument } from '../../xml/index.ts';
 import type { Step } from '../pipeline-message.ts';
 
 /**
- * Step 4: exclusive C14N of the payload, the form that is stored, embedded in engine-built envelopes
- * (which are then canonical too) and handed to handlers. Runs after the envelope step, which finds it.
+ * Step 3: exclusive C14N of the whole document: the stored, hashed form. For an engine-built message
+ * the document is the payload itself; for an envelope, the envelope step cuts the payload's own
+ * canonical form out of this one.
  */
 export const canonicalize: Step = (m) => {
-  const payload = m.payloadElement;
-  if (!payload) return m;
-  m.root = qualifiedName(payload);
-  m.payloadXml = canonicalizeElement(payload);
+  if (!m.doc) return m;
+  m.canonical = canonicalizeDocument(m.doc);
+  if (m.intake.origin === 'internal') m.payloadXml = m.canonical;
   return m;
 };

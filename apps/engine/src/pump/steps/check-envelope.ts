@@ -1,6 +1,6 @@
 import { ENVELOPE_NS, isUuidV4 } from '@organism/shared';
 import type { ThreadId } from '@organism/shared';
-import { childElements, hasStrayText } from '../../xml/index.ts';
+import { canonicalLastChild, childElements, hasStrayText, qualifiedName } from '../../xml/index.ts';
 import type { XmlElement } from '../../xml/index.ts';
 import { reject } from '../pipeline-message.ts';
 import type { PipelineMessage, Step } from '../pipeline-message.ts';
@@ -8,7 +8,7 @@ import type { PipelineMessage, Step } from '../pipeline-message.ts';
 const text = (el: XmlElement | undefined): string | undefined => el?.content.trim() || undefined;
 
 /**
- * Step 3: the envelope. Exactly one payload, a `from`, and the envelope XSD. A missing thread id starts
+ * Step 4: the envelope. Exactly one payload, a `from`, and the envelope XSD. A missing thread id starts
  * a thread; an invalid one does too, and leaves a diagnostic. Engine-built messages carry no envelope:
  * their document is the payload and their addressing comes from the pump.
  */
@@ -17,7 +17,7 @@ export const checkEnvelope: Step = (m, ctx) => {
   if (!doc) return m;
   if (m.intake.origin === 'internal') {
     const { from, to, threadId, chain } = m.intake;
-    Object.assign(m, { payloadElement: doc.root, from, to, threadId, chain });
+    Object.assign(m, { payloadElement: doc.root, root: qualifiedName(doc.root), from, to, threadId, chain });
     return m;
   }
   const root = doc.root;
@@ -46,16 +46,23 @@ export const checkEnvelope: Step = (m, ctx) => {
     const message = 'the envelope has no sender: <meta><from> is missing or empty';
     return reject(m, { code: 'MISSING_FROM', message, problems: [{ message, line: meta.line, path: '/*/*[1]' }] });
   }
-  const problems = ctx.envelopeSchema.validate(root);
-  if (problems.length === 0 && hasStrayText(root)) {
-    problems.push({ message: 'text is not allowed directly inside <message>', line: root.line, path: '/*' });
+  // <message> itself is checked above and here; validating only <meta> against envelope.xsd keeps the
+  // validator from walking the payload twice (its own contract checks it in step 6).
+  const problems = ctx.envelopeSchema.validate(meta);
+  if (root.attrs.some((a) => a.namespaceUri === '' || a.namespaceUri === ENVELOPE_NS)) {
+    problems.push({ message: '<message> takes no attributes', line: root.line, path: '/*' });
   }
+  if (hasStrayText(root)) problems.push({ message: 'text is not allowed directly inside <message>', line: root.line, path: '/*' });
   if (problems.length > 0) {
     return reject(m, { code: 'ENVELOPE_INVALID', message: problems[0]?.message ?? 'invalid envelope', problems });
   }
+  const payload = payloads[0];
+  if (!payload || !m.canonical) return m;
   m.from = from;
   m.to = text(fields.get('to'));
-  m.payloadElement = payloads[0];
+  m.payloadElement = payload;
+  m.root = qualifiedName(payload);
+  m.payloadXml = canonicalLastChild(m.canonical, 'meta', payload);
   m.chain = [from];
   assignThread(m, text(fields.get('thread')), ctx.newThreadId);
   return m;

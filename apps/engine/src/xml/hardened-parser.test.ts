@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import { parseUntrusted } from './hardened-parser.ts';
+import type { ParseOutcome } from './hardened-parser.ts';
+
+const LIMITS = { maxBytes: 1024 * 1024 };
+
+type Failure = Extract<ParseOutcome, { ok: false }>;
+
+function rejected(input: string | Uint8Array, limits = LIMITS): Failure {
+  const out = parseUntrusted(input, limits);
+  if (out.ok) {
+    out.doc.dispose();
+    throw new Error('expected the parser to reject the input');
+  }
+  return out;
+}
+
+/** Nine levels of ten-fold entity expansion: 10^9 "lol"s if a parser substituted them. */
+function billionLaughs(): string {
+  const entities = ['<!ENTITY lol0 "lol">'];
+  for (let i = 1; i <= 9; i++) entities.push(`<!ENTITY lol${i} "${`&lol${i - 1};`.repeat(10)}">`);
+  return `<?xml version="1.0"?>\n<!DOCTYPE lolz [\n${entities.join('\n')}\n]>\n<lolz>&lol9;</lolz>`;
+}
+
+const bytes = (...parts: (string | number[])[]): Uint8Array =>
+  Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));
+
+describe('parseUntrusted', () => {
+  it('parses a well-formed string into a document the caller owns', () => {
+    const out = parseUntrusted('<order xmlns="urn:o" id="7"><line>1</line></order>', LIMITS);
+    if (!out.ok) throw new Error(out.message);
+    expect(out.doc.root.name).toBe('order');
+    expect(out.doc.root.namespaceUri).toBe('urn:o');
+    expect(out.doc.root.attr('id')?.value).toBe('7');
+    out.doc.dispose();
+  });
+
+  it('parses a UTF-8 buffer, with or without a byte-order mark', () => {
+    for (const input of [bytes('<a>é</a>'), bytes([0xef, 0xbb, 0xbf], '<a>é</a>')]) {
+      const out = parseUntrusted(input, LIMITS);
+      if (!out.ok) throw new Error(out.message);
+      expect(out.doc.root.content).toBe('é');
+      out.doc.dispose();
+    }
+  });
+
+  it('hands out a document that cannot be used once disposed', () => {
+    const out = parseUntrusted('<a/>', LIMITS);
+    if (!out.ok) throw new Error(out.message);
+    out.doc.dispose();
+    expect(() => out.doc.root).toThrow();
+  });
+
+  describe('size limit', () => {
+    it('refuses input over the limit with PAYLOAD_TOO_LARGE before parsing it', () => {
+      // Not even well-formed: a MALFORMED_XML answer would mean libxml2 had read it.
+      const err = rejected('<<<' + ' '.repeat(200), { maxBytes: 100 });
+      expect(err.code).toBe('PAYLOAD_TOO_LARGE');
+      expect(err.message).toBe('document is 203 bytes; the limit is 100');
+      expect(err.problems).toEqual([{ message: err.message }]);
+    });
+
+    it('counts UTF-8 bytes, not string characters', () => {
+      const input = `<a>${'é'.repeat(60)}</a>`; // 67 characters, 127 bytes
+      expect(rejected(input, { maxBytes: 100 }).code).toBe('PAYLOAD_TOO_LARGE');
+    });
+
+    it('accepts input exactly at the limit', () => {
+      const input = '<a>1234</a>';
+      const out = parseUntrusted(input, { maxBytes: Buffer.byteLength(input) });
+      expect(out.ok).toBe(true);
+      if (out.ok) out.doc.dispose();
+    });
+
+    it('measures buffers by their byte length', () => {
+      expect(rejected(bytes('<a>', ' '.repeat(10), '</a>'), { maxBytes: 16 }).code).toBe('PAYLOAD_TOO_LARGE');
+    });
+  });
+
+  describe('malformed input', () => {
+    it('reports a tag mismatch as MALFORMED_XML with line and column', () => {
+      const err = rejected('<a>\n  <b>\n</a>');
+      expect(err.code).toBe('MALFORMED_XML');
+      expect(err.message).toMatch(/Opening and ending tag mismatch: b line 2 and a/);
+      expect(err.problems[0]).toMatchObject({ line: 3, column: expect.any(Number) as number });
+    });
+
+    it('reports every libxml2 diagnostic as a problem, the first one as the message', () => {
+      const err = rejected('<a>\n  <b attr="x>\n</a>');
+      expect(err.problems.length).toBeGreaterThan(1);
+      expect(err.message).toBe(err.problems[0]?.message);
+      expect(err.problems[0]).toMatchObject({ line: 3 });
+    });
+
+    it('rejects empty input and a second root element', () => {
+      expect(rejected('').code).toBe('MALFORMED_XML');
+      expect(rejected('<a/><b/>').message).toMatch(/Extra content at the end of the document/);
+    });
+
+    it('rejects references to undeclared entities', () => {
+      expect(rejected('<a>&nope;</a>').message).toMatch(/Entity 'nope' not defined/);
+    });
+  });
+
+  describe('DOCTYPE', () => {
+    it.each([
+      ['a bare DOCTYPE', '<!DOCTYPE a><a/>'],
+      ['an internal entity', '<?xml version="1.0"?>\n<!DOCTYPE a [<!ENTITY x "inside">]><a>&x;</a>'],
+      ['a SYSTEM identifier', '<!DOCTYPE a SYSTEM "file:///etc/passwd"><a/>'],
+      ['a PUBLIC identifier', '<!DOCTYPE a PUBLIC "-//x//y" "http://example.com/a.dtd"><a/>'],
+      ['a parameter entity', '<!DOCTYPE a [<!ENTITY % p SYSTEM "file:///etc/passwd"> %p;]><a/>'],
+    ])('refuses %s with DOCTYPE_FORBIDDEN', (_, input) => {
+      const err = rejected(input);
+      expect(err.code).toBe('DOCTYPE_FORBIDDEN');
+      expect(err.problems).toEqual([{ message: err.message, line: 1 }]);
+    });
+  });
+
+  describe('hostile input', () => {
+    it('stops a billion-laughs document at the entity amplification limit, fast', () => {
+      const started = performance.now();
+      const err = rejected(billionLaughs());
+      expect(performance.now() - started).toBeLessThan(1000);
+      expect(err.code).toBe('MALFORMED_XML');
+      expect(err.message).toMatch(/entity amplification/);
+    });
+
+    it('never substitutes an external entity that names a local file', () => {
+      const input = '<?xml version="1.0"?>\n<!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n<foo>&xxe;</foo>';
+      const err = rejected(input);
+      expect(err.code).toBe('DOCTYPE_FORBIDDEN');
+      expect(JSON.stringify(err)).not.toMatch(/root:/);
+    });
+
+    it('refuses an external entity referenced from an attribute value', () => {
+      const err = rejected('<!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]><a b="&x;"/>');
+      expect(err.code).toBe('MALFORMED_XML');
+      expect(JSON.stringify(err)).not.toMatch(/root:/);
+    });
+
+    it('rejects 100,000 levels of nesting with a depth message, quickly', () => {
+      const depth = 100_000;
+      const input = '<a>'.repeat(depth) + '</a>'.repeat(depth);
+      const started = performance.now();
+      const err = rejected(input, { maxBytes: 10 * 1024 * 1024 });
+      expect(performance.now() - started).toBeLessThan(2000);
+      expect(err.code).toBe('MALFORMED_XML');
+      expect(err.message).toMatch(/Excessive depth in document: 256/);
+    });
+
+    it('accepts nesting just under the depth limit', () => {
+      const out = parseUntrusted('<a>'.repeat(255) + '</a>'.repeat(255), LIMITS);
+      expect(out.ok).toBe(true);
+      if (out.ok) out.doc.dispose();
+    });
+
+    it.each([
+      ['a stray 0xFF byte', [0xff, 0xfe]],
+      ['a truncated two-byte sequence', [0xc3, 0x28]],
+      ['an encoded UTF-16 surrogate', [0xed, 0xa0, 0x80]],
+    ])('rejects invalid UTF-8: %s', (_, bad) => {
+      const err = rejected(bytes('<a>', bad, '</a>'));
+      expect(err.code).toBe('MALFORMED_XML');
+      expect(err.message).toMatch(/Invalid bytes in character encoding/);
+      expect(err.problems[0]).toMatchObject({ line: 1 });
+    });
+
+    it('rejects characters XML 1.0 forbids even when correctly encoded', () => {
+      expect(rejected('<a>\u0001</a>').message).toMatch(/invalid Char value 1/);
+    });
+  });
+});
