@@ -25,6 +25,8 @@ export const engineErrorCodes = [
   'NOT_RUNNING',
   'DRAINING',
   'NOT_FOUND',
+  'NOT_RETRYABLE',
+  'REDELIVERY_EXHAUSTED',
   'JOURNAL_UNAVAILABLE',
   'UNAUTHORIZED',
   'FORBIDDEN',

@@ -2,3 +2,4 @@ export * from './ids.ts';
 export * from './errors.ts';
 export * from './envelope.ts';
 export * from './events.ts';
+export * from './journal.ts';

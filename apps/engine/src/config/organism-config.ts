@@ -16,12 +16,15 @@ export interface RetryPolicy {
 export interface ListenerConfig {
   name: string;
   description: string;
+  /** `schema` is absolute; `root` is as written: a local name or Clark `{ns}local`. */
   payload: { schema: string; root?: string };
+  /** `module` is absolute; `ref` is the `handler` value as written, e.g. `./handlers/greeter.ts#greet`. */
   handler: { module: string; exportName: string; ref: string };
   agent: boolean;
   peers: string[];
   timeoutMs: number;
   concurrency: number;
+  /** The listener's own `retry`, over the organism's, over the defaults. */
   retry: RetryPolicy;
 }
 
@@ -40,7 +43,9 @@ export interface ServerSettings {
 export interface OrganismConfig {
   name: string;
   description?: string;
+  /** Absolute path of the YAML file. */
   file: string;
+  /** Its directory: relative paths in the file resolve against it. */
   baseDir: string;
   pump: PumpLimits;
   journal: JournalSettings;
@@ -49,4 +54,7 @@ export interface OrganismConfig {
   listeners: ListenerConfig[];
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 3, initialDelayMs: 100, maxDelayMs: 10_000 };
+export const DEFAULT_RETRY: Readonly<RetryPolicy> = { maxAttempts: 3, initialDelayMs: 100, maxDelayMs: 10_000 };
+
+/** Relative to the YAML's directory. */
+export const DEFAULT_JOURNAL_PATH = '.organism/journal.sqlite';

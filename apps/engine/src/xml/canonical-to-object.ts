@@ -33,7 +33,7 @@ interface Frame {
  * Converts canonical XML (as produced by exclusive C14N) into a plain object, in JS and without a DOM:
  * far cheaper than walking libxml2's tree across the WASM boundary. Element and attribute names lose
  * their prefixes; namespace declarations are dropped. An element with only text becomes its string.
- * A hand-written scanner: canonical form guarantees `<` and `>` appear only as markup.
+ * A hand-written scanner: in canonical form `<` appears only as markup, `>` also inside attribute values.
  */
 export function canonicalToObject(xml: CanonicalXml): XmlValue {
   const stack: Frame[] = [];
@@ -53,7 +53,10 @@ export function canonicalToObject(xml: CanonicalXml): XmlValue {
       i = end < 0 ? n : end + 2;
       continue;
     }
-    const gt = xml.indexOf('>', lt + 1);
+    // C14N leaves '>' unescaped inside attribute values (quotes inside them are escaped): a '>' ends
+    // the tag only when the quotes before it are balanced.
+    let gt = xml.indexOf('>', lt + 1);
+    while (gt > 0 && quotesIn(xml, lt, gt) % 2 === 1) gt = xml.indexOf('>', gt + 1);
     if (gt < 0) break;
     i = gt + 1;
     if (next === 47 /* / */) {
@@ -83,6 +86,12 @@ export function canonicalToObject(xml: CanonicalXml): XmlValue {
     stack.push(frame);
   }
   return result;
+}
+
+function quotesIn(xml: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = xml.indexOf('"', from); i >= 0 && i < to; i = xml.indexOf('"', i + 1)) n++;
+  return n;
 }
 
 // Arrays made for repeated elements, so a child value that is itself an array is never confused.

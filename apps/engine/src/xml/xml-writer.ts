@@ -33,7 +33,7 @@ const ESCAPES: Record<string, string> = {
 };
 // XML 1.0 cannot carry these code points at all, even escaped: drop them rather than emit a broken document.
 // eslint-disable-next-line no-control-regex
-const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const NAME = /^[A-Za-z_][\w.-]*(:[A-Za-z_][\w.-]*)?$/;
 
 export function escapeText(value: string): string {
@@ -41,7 +41,8 @@ export function escapeText(value: string): string {
 }
 
 export function escapeAttribute(value: string): string {
-  return value.replace(FORBIDDEN, '').replace(/[&<>"\r\n\t]/g, (c) => ESCAPES[c] ?? c);
+  // C14N escapes '>' in text but not in attribute values.
+  return value.replace(FORBIDDEN, '').replace(/[&<"\r\n\t]/g, (c) => ESCAPES[c] ?? c);
 }
 
 /**
@@ -51,7 +52,10 @@ export function escapeAttribute(value: string): string {
 export function element(name: string, attributes: Record<string, string | undefined>, ...children: Child[]): Markup {
   if (!NAME.test(name)) throw new TypeError(`invalid XML element name: ${JSON.stringify(name)}`);
   let out = `<${name}`;
-  for (const [key, value] of Object.entries(attributes)) {
+  // Canonical order: namespace declarations first (the default one first), then attributes by name.
+  const rank = (k: string): string => (k === 'xmlns' ? '0' : k.startsWith('xmlns:') ? `1${k}` : `2${k}`);
+  const entries = Object.entries(attributes).sort(([a], [b]) => (rank(a) < rank(b) ? -1 : rank(a) > rank(b) ? 1 : 0));
+  for (const [key, value] of entries) {
     if (value === undefined) continue;
     if (!NAME.test(key)) throw new TypeError(`invalid XML attribute name: ${JSON.stringify(key)}`);
     out += ` ${key}="${escapeAttribute(value)}"`;

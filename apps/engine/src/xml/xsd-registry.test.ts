@@ -72,7 +72,8 @@ describe('XsdRegistry.compile', () => {
       const root = join(dir, 'My Organism');
       cpSync(fixture('include-import'), root, { recursive: true });
       const out = registry(root).compile(join(root, 'main.xsd'));
-      expect(out.ok && out.schema.globalElements).toEqual([
+      if (!out.ok) throw new Error(JSON.stringify(out.problems));
+      expect(out.schema.globalElements).toEqual([
         '{urn:example:orders}order',
         '{urn:example:orders}line',
         '{urn:example:orders}cancel',

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dirname, relative, resolve, isAbsolute } from 'node:path';
+import { dirname, relative, resolve, isAbsolute, sep } from 'node:path';
 import {
   XmlBufferInputProvider,
   XmlDocument,
@@ -109,7 +109,7 @@ export class XsdRegistry {
     if (files.has(path)) return;
     const where = from ? { file: from.file, line: from.line } : { file: path };
     const rel = relative(this.root, path);
-    if (rel.startsWith('..') || isAbsolute(rel)) {
+    if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
       problems.push({ ...where, message: `schema ${path} is outside the organism folder ${this.root}` });
       return;
     }

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+
+/** Certified mail: every message is PENDING, then DISPATCHED, then ACKED or FAILED (a dead letter). */
+export const messageStates = ['PENDING', 'DISPATCHED', 'ACKED', 'FAILED'] as const;
+export const messageStateSchema = z.enum(messageStates);
+export type MessageState = z.infer<typeof messageStateSchema>;
+
+/** A transition as the event log records it; DISCARDED marks an operator removing a dead letter. */
+export type TransitionState = MessageState | 'DISCARDED';
+
+export type ThreadStatus = 'active' | 'completed' | 'failed';
+
+/** One journal entry as lists show it. Rejected input has no route: `to`, `threadId` may be null. */
+export interface MessageSummary {
+  id: string;
+  threadId: string | null;
+  parentId: string | null;
+  from: string | null;
+  to: string | null;
+  root: string | null;
+  kind: string;
+  state: MessageState;
+  attempts: number;
+  errorCode: string | null;
+  egress: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Transition {
+  seq: number;
+  messageId: string;
+  threadId: string | null;
+  state: TransitionState;
+  attempt: number;
+  errorCode: string | null;
+  detail: string | null;
+  at: number;
+}
+
+/** One entry with everything: the canonical envelope (or the raw input it refused) and its history. */
+export interface MessageDetail extends MessageSummary {
+  payloadXml: string | null;
+  envelopeXml: string | null;
+  raw: string | null;
+  errorDetail: string | null;
+  nextAttemptAt: number | null;
+  transitions: Transition[];
+}
+
+export interface ThreadSummary {
+  id: string;
+  status: ThreadStatus;
+  participants: string[];
+  messages: number;
+  failed: number;
+  firstAt: number;
+  lastAt: number;
+}
+
+export interface JournalStats {
+  durability: 'strict' | 'fast' | 'memory';
+  counts: Record<MessageState, number>;
+  oldestPendingAt: number | null;
+  /** Transitions per second over the last minute, by state. */
+  ratePerSecond: Record<MessageState, number>;
+  lastSeq: number;
+}
+
+/** Keyset pagination: `cursor` is opaque, from the previous page's `nextCursor`. */
+export const pageInputSchema = z.object({
+  limit: z.number().int().min(1).max(500).default(50),
+  cursor: z.string().optional(),
+});
+
+export const messageFilterSchema = z.object({
+  threadId: z.string().optional(),
+  listener: z.string().optional(),
+  state: messageStateSchema.optional(),
+  root: z.string().optional(),
+  errorCode: z.string().optional(),
+  since: z.number().optional(),
+  until: z.number().optional(),
+});
+export type MessageFilter = z.infer<typeof messageFilterSchema>;
+
+export const messageListInputSchema = pageInputSchema.extend(messageFilterSchema.shape);
+export type MessageListInput = z.input<typeof messageListInputSchema>;
+
+export const threadListInputSchema = pageInputSchema.extend({
+  status: z.enum(['active', 'completed', 'failed']).optional(),
+  listener: z.string().optional(),
+});
+export type ThreadListInput = z.input<typeof threadListInputSchema>;
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
