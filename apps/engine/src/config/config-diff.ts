@@ -1,24 +1,26 @@
 import type { ListenerConfig, OrganismConfig } from './organism-config.ts';
 
+/** Listener names added and removed, and for each listener kept, the fields that changed. */
 export interface ConfigDiff {
   added: string[];
   removed: string[];
   changed: { name: string; fields: string[] }[];
 }
 
-const FIELDS: [string, (l: ListenerConfig) => unknown][] = [
+// Each field as a comparable string. Peers are a set (order in the YAML means nothing), so they are sorted.
+const FIELDS: readonly [string, (l: ListenerConfig) => unknown][] = [
   ['description', (l) => l.description],
   ['payload.schema', (l) => l.payload.schema],
   ['payload.root', (l) => l.payload.root],
-  ['handler', (l) => l.handler.ref],
+  ['handler', (l) => `${l.handler.module}#${l.handler.exportName}`],
   ['agent', (l) => l.agent],
-  ['peers', (l) => [...l.peers].sort().join(',')],
-  ['timeout', (l) => l.timeoutMs],
+  ['peers', (l) => JSON.stringify([...l.peers].sort())],
+  ['timeoutMs', (l) => l.timeoutMs],
   ['concurrency', (l) => l.concurrency],
-  ['retry', (l) => JSON.stringify(l.retry)],
+  ['retry', (l) => JSON.stringify([l.retry.maxAttempts, l.retry.initialDelayMs, l.retry.maxDelayMs])],
 ];
 
-/** Listeners added, removed and changed (with the fields that changed) between two configurations. */
+/** Compares listeners by name (what a reload must add, remove or rebuild), in the order the files list them. */
 export function diffConfigs(before: OrganismConfig, after: OrganismConfig): ConfigDiff {
   const old = new Map(before.listeners.map((l) => [l.name, l]));
   const next = new Map(after.listeners.map((l) => [l.name, l]));
@@ -26,7 +28,7 @@ export function diffConfigs(before: OrganismConfig, after: OrganismConfig): Conf
   for (const [name, l] of next) {
     const prev = old.get(name);
     if (!prev) continue;
-    const fields = FIELDS.filter(([, get]) => get(prev) !== get(l)).map(([f]) => f);
+    const fields = FIELDS.filter(([, get]) => get(prev) !== get(l)).map(([field]) => field);
     if (fields.length > 0) changed.push({ name, fields });
   }
   return {

@@ -1,14 +1,20 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
 import type { Problem } from '@organism/shared';
+import { checkListeners } from './check-listeners.ts';
+import { describeIssue } from './describe-issue.ts';
+import type { KeyProblem } from './describe-issue.ts';
+import { formatKeyPath } from './format-key-path.ts';
+import type { OrganismConfig } from './organism-config.ts';
 import { organismFileSchema } from './organism-schema.ts';
-import type { OrganismFile } from './organism-schema.ts';
-import { DEFAULT_RETRY } from './organism-config.ts';
-import type { ListenerConfig, OrganismConfig, RetryPolicy } from './organism-config.ts';
-import { formatKeyPath, parseLocatedYaml } from './yaml-locator.ts';
+import { resolveConfig } from './resolve-config.ts';
+import { createYamlLocator } from './yaml-locator.ts';
+import type { YamlLocator } from './yaml-locator.ts';
 
+/** The text a config came from, so later layers (XSD compilation, handler import) can point at its lines. */
 export interface ConfigSource {
+  /** Absolute path of the YAML file. */
   file: string;
   text: string;
   locate(path: readonly (string | number)[]): { line: number; column: number } | undefined;
@@ -16,109 +22,60 @@ export interface ConfigSource {
 
 export type ConfigResult = { ok: true; config: OrganismConfig; source: ConfigSource } | { ok: false; problems: Problem[] };
 
-/** Reads and checks organism.yaml. Never throws for bad input: every problem comes back with its place. */
+// Anchors and aliases are legal YAML, but thousands of them are an expansion attack, not a config.
+const MAX_ALIAS_COUNT = 100;
+
+/** Reads and checks an organism.yaml. Never throws for bad input: an unreadable file is a problem too. */
 export async function loadConfigFile(file: string): Promise<ConfigResult> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(err);
-    return { ok: false, problems: [{ file: basename(file), message: `${reason}: ${resolve(file)}` }] };
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot read: ${String(err)}`;
+    return { ok: false, problems: [{ file: basename(file), message: `${reason}: ${file}` }] };
   }
   return parseConfig(text, file);
 }
 
 /**
- * Checks YAML text as if it were `file` (relative paths resolve beside it): syntax, the schema, and
- * the cross-checks the schema cannot make (unique names, peers that exist, files that exist).
+ * Checks YAML text as if it were `file` (relative paths resolve beside it): syntax, the schema, and the
+ * cross-checks the schema cannot make. Returns every problem found, in file order, each with its place.
  */
 export function parseConfig(text: string, file: string): ConfigResult {
   const path = resolve(file);
-  const { doc, locate } = parseLocatedYaml(text);
-  const name = basename(path);
-  const at = (keys: readonly (string | number | symbol)[], message: string): Problem => {
-    const clean = keys.filter((k): k is string | number => typeof k !== 'symbol');
-    const pos = locate(clean);
-    return { file: name, ...(pos ? { line: pos.line, column: pos.column } : {}), ...(clean.length ? { path: formatKeyPath(clean) } : {}), message };
-  };
-  if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      problems: doc.errors.map((e) => ({ file: name, ...(e.linePos ? { line: e.linePos[0].line, column: e.linePos[0].col } : {}), message: e.message.split('\n')[0] ?? e.message })),
-    };
-  }
-  const parsed = organismFileSchema.safeParse(doc.toJS() ?? {});
-  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => at(i.path, i.message)) };
-
   const baseDir = dirname(path);
-  const problems: Problem[] = [];
-  const config = resolveConfig(parsed.data, path, baseDir);
-  checkListeners(parsed.data, config, at, problems);
-  if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, config, source: { file: path, text, locate } };
+  const shownFile = basename(path);
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const locator = createYamlLocator(doc, lineCounter);
+
+  if (doc.errors.length > 0) {
+    const problems = doc.errors.map((e) => ({ file: shownFile, ...locator.position(e.pos[0]), message: `invalid YAML: ${e.message}` }));
+    return { ok: false, problems };
+  }
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    return { ok: false, problems: [{ file: shownFile, line: 1, column: 1, message: `invalid YAML: ${(err as Error).message}` }] };
+  }
+
+  const parsed = organismFileSchema.safeParse(raw);
+  const found: KeyProblem[] = parsed.success ? [] : parsed.error.issues.flatMap((i) => describeIssue(i, raw, organismFileSchema));
+  found.push(...checkListeners(raw, baseDir));
+  if (!parsed.success || found.length > 0) return { ok: false, problems: placeAll(found, shownFile, locator) };
+
+  const source: ConfigSource = { file: path, text, locate: locator.locate };
+  return { ok: true, config: resolveConfig(parsed.data, path, baseDir), source };
 }
 
-function resolveConfig(data: OrganismFile, file: string, baseDir: string): OrganismConfig {
-  const orgRetry = mergeRetry(DEFAULT_RETRY, data.retry);
-  return {
-    name: data.name,
-    ...(data.description ? { description: data.description } : {}),
-    file,
-    baseDir,
-    pump: data.pump,
-    journal: { ...data.journal, path: data.journal.path === ':memory:' ? ':memory:' : resolve(baseDir, data.journal.path) },
-    server: data.server,
-    retry: orgRetry,
-    listeners: data.listeners.map((l): ListenerConfig => {
-      const [modulePath = '', exportName = 'default'] = l.handler.split('#');
-      return {
-        name: l.name,
-        description: l.description,
-        payload: { schema: resolve(baseDir, l.payload.schema), ...(l.payload.root ? { root: l.payload.root } : {}) },
-        handler: { module: resolve(baseDir, modulePath), exportName, ref: l.handler },
-        agent: l.agent,
-        peers: l.peers,
-        timeoutMs: l.timeout,
-        concurrency: l.concurrency,
-        retry: mergeRetry(orgRetry, l.retry),
-      };
-    }),
-  };
-}
-
-function mergeRetry(base: RetryPolicy, over: OrganismFile['retry']): RetryPolicy {
-  return {
-    maxAttempts: over?.maxAttempts ?? base.maxAttempts,
-    initialDelayMs: over?.initialDelayMs ?? base.initialDelayMs,
-    maxDelayMs: over?.maxDelayMs ?? base.maxDelayMs,
-  };
-}
-
-type At = (keys: readonly (string | number)[], message: string) => Problem;
-
-function checkListeners(data: OrganismFile, config: OrganismConfig, at: At, problems: Problem[]): void {
-  const names = new Map<string, number>();
-  data.listeners.forEach((l, i) => {
-    const first = names.get(l.name);
-    if (first !== undefined) problems.push(at(['listeners', i, 'name'], `duplicate listener name "${l.name}" (first at listeners[${first}])`));
-    else names.set(l.name, i);
+function placeAll(found: KeyProblem[], file: string, locator: YamlLocator): Problem[] {
+  const problems = found.map(({ path, message }): Problem => {
+    const keyPath = formatKeyPath(path);
+    return { file, ...locator.locate(path), ...(keyPath ? { path: keyPath } : {}), message };
   });
-  config.listeners.forEach((l, i) => {
-    const raw = data.listeners[i];
-    if (!raw) return;
-    if (!existsSync(l.payload.schema)) problems.push(at(['listeners', i, 'payload', 'schema'], `file not found: ${raw.payload.schema}`));
-    if (!existsSync(l.handler.module)) {
-      const other = l.handler.module.replace(/\.(ts|js|mjs)$/, (ext) => (ext === '.ts' ? '.js' : '.ts'));
-      const hint = other !== l.handler.module && existsSync(other) ? ` (${basename(other)} exists)` : '';
-      problems.push(at(['listeners', i, 'handler'], `handler module not found: ${raw.handler.split('#')[0]}${hint}`));
-    }
-    if (isAbsolute(raw.payload.schema) || isAbsolute(raw.handler)) {
-      problems.push(at(['listeners', i], 'schema and handler paths are relative to organism.yaml'));
-    }
-    l.peers.forEach((peer, j) => {
-      if (peer === l.name) problems.push(at(['listeners', i, 'peers', j], 'a listener cannot be its own peer'));
-      else if (!names.has(peer)) problems.push(at(['listeners', i, 'peers', j], `no listener named "${peer}"`));
-    });
-    if (l.peers.length > 0 && !l.agent) problems.push(at(['listeners', i, 'peers'], 'peers restrict agents only: set agent: true, or remove peers'));
-  });
+  // Stable: problems on one line keep the order the checks found them in.
+  return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 }

@@ -1,66 +1,108 @@
 import { z } from 'zod';
 import { listenerNameSchema } from '@organism/shared';
-import { parseByteSize, parseDuration } from './units.ts';
+import { parseByteSize } from './byte-size.ts';
+import { parseDuration } from './duration.ts';
+import { DEFAULT_JOURNAL_PATH } from './organism-config.ts';
+import { parseHandlerRef } from './handler-ref.ts';
 
-const duration = z.union([z.number(), z.string()]).transform((v, ctx) => {
-  const ms = parseDuration(v);
-  if (ms === undefined) ctx.addIssue({ code: 'custom', message: `not a duration: ${JSON.stringify(v)} (use ms, or "500ms", "5s", "2m")` });
-  return ms ?? 0;
+// Messages here are what a person editing organism.yaml reads next to the line: say what is wanted.
+
+/** A duration in ms: a number, or a string such as "500ms", "5s", "2m". `min` is the least allowed. */
+function duration(min: number) {
+  const wanted = 'a duration: milliseconds, or a string like "500ms", "5s", "2m"';
+  return z.union([z.number(), z.string()], { error: `expected ${wanted}` }).transform((v, ctx) => {
+    const ms = parseDuration(v);
+    if (ms === undefined) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(v)} is not ${wanted}`, input: v });
+    else if (ms < min) ctx.addIssue({ code: 'custom', message: `must be at least ${min}ms`, input: v });
+    return ms ?? 0;
+  });
+}
+
+const byteSize = z
+  .union([z.number(), z.string()], { error: 'expected a size: bytes, or a string like "512KiB", "1MiB", "2MB"' })
+  .transform((v, ctx) => {
+    const n = parseByteSize(v);
+    if (n === undefined || n < 1) {
+      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(v)} is not a size: use bytes, or "512KiB", "1MiB", "2MB"`, input: v });
+    }
+    return n ?? 0;
+  });
+
+const atLeastOne = z.int().min(1, 'must be at least 1');
+
+const listenerName = z.string().refine((n) => listenerNameSchema.safeParse(n).success, {
+  error: (issue) =>
+    `${JSON.stringify(issue.input)} is not a listener name: letters, digits, _ and -, in dot-separated parts (e.g. tools.calculator)`,
 });
-const byteSize = z.union([z.number(), z.string()]).transform((v, ctx) => {
-  const n = parseByteSize(v);
-  if (n === undefined) ctx.addIssue({ code: 'custom', message: `not a size: ${JSON.stringify(v)} (use bytes, or "512KiB", "1MiB")` });
-  return n ?? 0;
-});
-const positive = z.number().int().positive();
+
+const NC_NAME = /^[\p{L}_][\p{L}\p{N}_.\-\u00B7]*$/u;
+
+/** Why `root` is not a local element name or Clark `{namespace}local`; undefined when it is one. */
+function payloadRootProblem(root: string): string | undefined {
+  const hint = 'write a local name like "order", or "{namespace-uri}order"';
+  const clark = /^\{([^{}]*)\}(.*)$/.exec(root);
+  if (clark) {
+    if (!clark[1]) return `empty namespace in ${JSON.stringify(root)}: ${hint}`;
+    if (/\s/.test(clark[1])) return `namespace in ${JSON.stringify(root)} contains whitespace`;
+    return NC_NAME.test(clark[2] ?? '') ? undefined : `${JSON.stringify(clark[2])} is not an element name: ${hint}`;
+  }
+  if (root.includes(':')) return `prefixes mean nothing here (${JSON.stringify(root)}): ${hint}`;
+  return NC_NAME.test(root) ? undefined : `${JSON.stringify(root)} is not an element name: ${hint}`;
+}
 
 export const retrySchema = z.strictObject({
-  maxAttempts: positive.optional(),
-  initialDelayMs: duration.optional(),
-  maxDelayMs: duration.optional(),
+  maxAttempts: atLeastOne.optional(),
+  initialDelayMs: duration(0).optional(),
+  maxDelayMs: duration(0).optional(),
 });
 
 export const listenerSchema = z.strictObject({
-  name: listenerNameSchema.refine((n) => !n.startsWith('system.'), 'names starting with "system." are reserved for the engine'),
-  description: z.string().trim().min(1, 'describe what the listener does'),
+  name: listenerName.refine((n) => !n.startsWith('system.'), 'names starting with "system." are reserved for the engine'),
+  description: z.string().trim().min(1, 'say what the listener does'),
   payload: z.strictObject({
-    schema: z.string().min(1),
+    schema: z.string().trim().min(1, 'expected the path of an XSD file'),
     root: z
       .string()
-      .regex(/^(\{[^{}]+\})?[A-Za-z_][\w.-]*$/, 'a local element name like "order", or "{namespace}order"')
+      .superRefine((root, ctx) => {
+        const message = payloadRootProblem(root);
+        if (message) ctx.addIssue({ code: 'custom', message, input: root });
+      })
       .optional(),
   }),
-  handler: z.string().regex(/^[^#]+(#[A-Za-z_$][\w$]*)?$/, 'a module path and an export, like "./handlers/greeter.ts#greet"'),
+  handler: z.string().refine((ref) => parseHandlerRef(ref) !== undefined, {
+    error: (issue) =>
+      `${JSON.stringify(issue.input)} is not a handler reference: write a module path and an export, like "./handlers/greeter.ts#greet"`,
+  }),
   agent: z.boolean().default(false),
-  peers: z.array(listenerNameSchema).default([]),
-  timeout: duration.default(30_000),
-  concurrency: positive.default(8),
+  peers: z.array(listenerName).default([]),
+  timeout: duration(1).default(30_000),
+  concurrency: atLeastOne.default(8),
   retry: retrySchema.optional(),
 });
 
-/** organism.yaml as written. Paths are still relative; `load-config.ts` resolves and checks them. */
+/** organism.yaml as written. Paths are still relative and retry unmerged; `resolve-config.ts` finishes them. */
 export const organismFileSchema = z.strictObject({
-  name: z.string().trim().min(1),
+  name: z.string().trim().min(1, 'name the organism'),
   description: z.string().optional(),
   pump: z
     .strictObject({
-      maxConcurrency: positive.default(64),
-      queueSize: positive.default(10_000),
-      maxDepth: positive.default(50),
+      maxConcurrency: atLeastOne.default(64),
+      queueSize: atLeastOne.default(10_000),
+      maxDepth: atLeastOne.default(50),
       maxMessageBytes: byteSize.default(1_048_576),
     })
     .prefault({}),
   journal: z
     .strictObject({
-      path: z.string().min(1).default('.organism/journal.sqlite'),
-      durability: z.enum(['strict', 'fast']).default('fast'),
-      retainDays: z.number().positive().default(7),
+      path: z.string().trim().min(1, 'expected a file path, or ":memory:"').default(DEFAULT_JOURNAL_PATH),
+      durability: z.enum(['strict', 'fast'], { error: 'expected "strict" or "fast"' }).default('fast'),
+      retainDays: z.number().positive('must be more than 0').default(7),
     })
     .prefault({}),
   server: z
     .strictObject({
-      host: z.string().min(1).default('127.0.0.1'),
-      port: z.number().int().min(0).max(65535).default(7070),
+      host: z.string().trim().min(1, 'expected a host name or address').default('127.0.0.1'),
+      port: z.int().min(0, 'a port is at least 0').max(65_535, 'a port is at most 65535').default(7070),
     })
     .prefault({}),
   retry: retrySchema.optional(),
@@ -68,3 +110,4 @@ export const organismFileSchema = z.strictObject({
 });
 
 export type OrganismFile = z.infer<typeof organismFileSchema>;
+export type RetryFile = z.infer<typeof retrySchema>;

@@ -1,30 +1,57 @@
-import { LineCounter, isNode, parseDocument } from 'yaml';
-import type { Document } from 'yaml';
+import { isMap, isNode, isScalar, isSeq } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
 
-/** A parsed YAML document that can say where any key path sits (1-based line and column). */
-export interface YamlLocated {
-  doc: Document;
-  locate(path: readonly (string | number)[]): { line: number; column: number } | undefined;
+/** 1-based line and column in the YAML text. */
+export interface YamlPosition {
+  line: number;
+  column: number;
 }
 
-/** Parses YAML keeping positions; a missing key is located at its nearest existing parent. */
-export function parseLocatedYaml(text: string): YamlLocated {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const locate = (path: readonly (string | number)[]): { line: number; column: number } | undefined => {
-    for (let n = path.length; n >= 0; n--) {
-      const node: unknown = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
-      if (isNode(node) && node.range) {
-        const pos = lineCounter.linePos(node.range[0]);
-        return { line: pos.line, column: pos.col };
-      }
-    }
-    return undefined;
+/** Answers where things sit in one parsed YAML document. */
+export interface YamlLocator {
+  /**
+   * Where the value at a key path starts (`['listeners', 2, 'payload', 'schema']`). An empty value is
+   * located at its key; a missing key at its nearest existing parent; an empty document at 1:1.
+   */
+  locate(path: readonly (string | number)[]): YamlPosition;
+  /** The position of a character offset (YAML errors carry offsets). */
+  position(offset: number): YamlPosition;
+}
+
+export function createYamlLocator(doc: Document, lineCounter: LineCounter): YamlLocator {
+  const position = (offset: number): YamlPosition => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
   };
-  return { doc, locate };
+  const start = (node: unknown): YamlPosition | undefined =>
+    isNode(node) && node.range ? position(node.range[0]) : undefined;
+
+  const locate = (path: readonly (string | number)[]): YamlPosition => {
+    let node: unknown = doc.contents;
+    let found = start(node) ?? { line: 1, column: 1 };
+    for (const key of path) {
+      let keyNode: unknown;
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(key));
+        if (!pair) break;
+        keyNode = pair.key;
+        node = pair.value;
+      } else if (isSeq(node) && typeof key === 'number') {
+        node = node.items[key];
+        if (node === undefined) break;
+      } else {
+        break;
+      }
+      // `key:` with nothing after it parses as an empty scalar just past the colon; the key reads better.
+      const useKey = keyNode !== undefined && (!isNode(node) || isEmptyScalar(node));
+      found = (useKey ? start(keyNode) : start(node)) ?? found;
+    }
+    return found;
+  };
+
+  return { locate, position };
 }
 
-/** `['listeners', 2, 'payload', 'schema']` → `listeners[2].payload.schema`. */
-export function formatKeyPath(path: readonly (string | number | symbol)[]): string {
-  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+function isEmptyScalar(node: Node): boolean {
+  return isScalar(node) && node.value === null && node.source === '';
 }

@@ -1,0 +1,66 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { KeyProblem } from './describe-issue.ts';
+import { handlerAlternatives, hasHandlerExtension, HANDLER_EXTENSIONS, parseHandlerRef } from './handler-ref.ts';
+
+type Raw = Record<string, unknown>;
+
+const EXTENSION_LIST = `${HANDLER_EXTENSIONS.slice(0, -1).join(', ')} or ${HANDLER_EXTENSIONS.at(-1) ?? ''}`;
+
+/**
+ * The checks a schema cannot make: unique names, peers that exist, and the schema and handler files on
+ * disk. They read the raw YAML data so they still run (and report) when the schema found other problems.
+ */
+export function checkListeners(raw: unknown, baseDir: string): KeyProblem[] {
+  const listeners = isRecord(raw) && Array.isArray(raw['listeners']) ? raw['listeners'] : [];
+  const problems: KeyProblem[] = [];
+  const firstIndex = new Map<string, number>();
+  listeners.forEach((l: unknown, i) => {
+    if (!isRecord(l) || typeof l['name'] !== 'string') return;
+    const first = firstIndex.get(l['name']);
+    if (first === undefined) firstIndex.set(l['name'], i);
+    else problems.push({ path: ['listeners', i, 'name'], message: `duplicate listener name "${l['name']}" (also listeners[${first}])` });
+  });
+  listeners.forEach((l: unknown, i) => {
+    if (!isRecord(l)) return;
+    const at = (...path: (string | number)[]): (string | number)[] => ['listeners', i, ...path];
+    const payload = l['payload'];
+    const schema = isRecord(payload) ? payload['schema'] : undefined;
+    if (typeof schema === 'string' && schema.trim() && !isFile(resolve(baseDir, schema))) {
+      problems.push({ path: at('payload', 'schema'), message: `file not found: ${schema}` });
+    }
+    const handler = typeof l['handler'] === 'string' ? parseHandlerRef(l['handler']) : undefined;
+    const handlerMessage = handler && handlerProblem(handler.modulePath, baseDir);
+    if (handlerMessage) problems.push({ path: at('handler'), message: handlerMessage });
+    const peers = Array.isArray(l['peers']) ? (l['peers'] as unknown[]) : [];
+    peers.forEach((peer, j) => {
+      if (typeof peer !== 'string') return;
+      if (peer === l['name']) problems.push({ path: at('peers', j), message: 'a listener cannot be its own peer' });
+      else if (!firstIndex.has(peer)) problems.push({ path: at('peers', j), message: `no listener named "${peer}"` });
+    });
+  });
+  return problems;
+}
+
+/** Why the handler module cannot be used, naming the file that does exist when only the extension is off. */
+function handlerProblem(modulePath: string, baseDir: string): string | undefined {
+  const exists = isFile(resolve(baseDir, modulePath));
+  if (exists && hasHandlerExtension(modulePath)) return undefined;
+  const others = handlerAlternatives(modulePath).filter((p) => isFile(resolve(baseDir, p)));
+  const hint = others.length > 0 ? ` (${others.join(' and ')} ${others.length > 1 ? 'exist' : 'exists'})` : '';
+  if (exists) return `handler module must end in ${EXTENSION_LIST}: ${modulePath}${hint}`;
+  return `handler module not found: ${modulePath}${hint}`;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
+  } catch {
+    // A path through a file ("a.xsd/b") or one we may not read is, for our purposes, not there.
+    return false;
+  }
+}
+
+function isRecord(v: unknown): v is Raw {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

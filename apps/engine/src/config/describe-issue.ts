@@ -1,0 +1,57 @@
+import type { z } from 'zod';
+import { knownKeysAt, suggestKey } from './suggest-key.ts';
+
+/** A problem still without its file position: where in the key tree, and what is wrong. */
+export interface KeyProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+const EXPECTED: Record<string, string> = {
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a map of keys',
+};
+
+/**
+ * Words a zod issue for someone editing the YAML: a missing key says so, a wrong type shows what was
+ * found, and an unknown key becomes one problem per key, with the key it was probably meant to be.
+ */
+export function describeIssue(issue: z.core.$ZodIssue, raw: unknown, schema: z.ZodType): KeyProblem[] {
+  const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol');
+  if (issue.code === 'unrecognized_keys') {
+    const known = knownKeysAt(schema, path);
+    return issue.keys.map((key) => {
+      const guess = suggestKey(key, known);
+      const hint = guess ? `; did you mean "${guess}"?` : known.length ? ` (known keys: ${known.join(', ')})` : '';
+      return { path: [...path, key], message: `unknown key "${key}"${hint}` };
+    });
+  }
+  if (issue.code === 'invalid_type') {
+    const found = valueAt(raw, path);
+    const key = path[path.length - 1];
+    if (found === undefined && typeof key === 'string') return [{ path, message: 'required key is missing' }];
+    return [{ path, message: `expected ${EXPECTED[issue.expected] ?? issue.expected}, got ${describeValue(found)}` }];
+  }
+  return [{ path, message: issue.message }];
+}
+
+function valueAt(raw: unknown, path: readonly (string | number)[]): unknown {
+  let node = raw;
+  for (const key of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string | number, unknown>)[key];
+  }
+  return node;
+}
+
+function describeValue(v: unknown): string {
+  if (v === undefined || v === null) return 'nothing';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a map of keys';
+  const shown = JSON.stringify(v);
+  return `${typeof v === 'string' ? 'text' : typeof v} ${shown.length > 40 ? `${shown.slice(0, 37)}...` : shown}`;
+}

@@ -1,0 +1,47 @@
+import { resolve } from 'node:path';
+import { DEFAULT_RETRY } from './organism-config.ts';
+import type { ListenerConfig, OrganismConfig, RetryPolicy } from './organism-config.ts';
+import { parseHandlerRef } from './handler-ref.ts';
+import type { OrganismFile, RetryFile } from './organism-schema.ts';
+
+/** Turns checked file data into the config the engine reads: paths absolute, retry policies merged. */
+export function resolveConfig(data: OrganismFile, file: string, baseDir: string): OrganismConfig {
+  const retry = mergeRetry(DEFAULT_RETRY, data.retry);
+  const journalPath = data.journal.path === ':memory:' ? ':memory:' : resolve(baseDir, data.journal.path);
+  return {
+    name: data.name,
+    ...(data.description !== undefined ? { description: data.description } : {}),
+    file,
+    baseDir,
+    pump: { ...data.pump },
+    journal: { ...data.journal, path: journalPath },
+    server: { ...data.server },
+    retry,
+    listeners: data.listeners.map((l): ListenerConfig => {
+      // The schema has already rejected references that do not parse.
+      const ref = parseHandlerRef(l.handler) ?? { modulePath: l.handler, exportName: 'default' };
+      return {
+        name: l.name,
+        description: l.description,
+        payload: {
+          schema: resolve(baseDir, l.payload.schema),
+          ...(l.payload.root !== undefined ? { root: l.payload.root } : {}),
+        },
+        handler: { module: resolve(baseDir, ref.modulePath), exportName: ref.exportName, ref: l.handler },
+        agent: l.agent,
+        peers: [...l.peers],
+        timeoutMs: l.timeout,
+        concurrency: l.concurrency,
+        retry: mergeRetry(retry, l.retry),
+      };
+    }),
+  };
+}
+
+function mergeRetry(base: Readonly<RetryPolicy>, over: RetryFile | undefined): RetryPolicy {
+  return {
+    maxAttempts: over?.maxAttempts ?? base.maxAttempts,
+    initialDelayMs: over?.initialDelayMs ?? base.initialDelayMs,
+    maxDelayMs: over?.maxDelayMs ?? base.maxDelayMs,
+  };
+}

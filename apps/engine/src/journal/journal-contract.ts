@@ -1,0 +1,254 @@
+/**
+ * The one contract every Journal passes (BullMQ-style conformance suite). Each implementation's test
+ * file calls `describeJournalContract` with a factory that makes a fresh, empty journal.
+ */
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { MessageId, ThreadId } from '@organism/shared';
+import type { Delivery } from '../pump/delivery.ts';
+import type { Journal } from './journal.ts';
+
+let clock = 1_700_000_000_000;
+const T = (): ThreadId => randomUUID() as ThreadId;
+
+export function delivery(over: Partial<Delivery> = {}): Delivery {
+  return {
+    id: randomUUID() as MessageId,
+    threadId: over.threadId ?? T(),
+    from: 'client',
+    to: 'greeter',
+    chain: ['client'],
+    root: 'greeting',
+    payloadXml: '<greeting><name>Ada</name></greeting>',
+    kind: 'ingress',
+    attempt: 1,
+    createdAt: ++clock,
+    ...over,
+  };
+}
+
+const failure = { code: 'HANDLER_ERROR' as const, message: 'the handler failed', detail: 'greeter: Error: boom' };
+
+export function describeJournalContract(name: string, make: () => Journal): void {
+  describe(`${name} journal contract`, () => {
+    const fresh = (): Journal => make();
+
+    it('records every accepted delivery as PENDING with a transition', async () => {
+      const j = fresh();
+      const d = delivery();
+      await j.hooks.onIntent?.([d]);
+      const got = await j.getMessage(d.id);
+      expect(got).toMatchObject({ id: d.id, state: 'PENDING', attempts: 0, threadId: d.threadId, to: 'greeter', root: 'greeting' });
+      expect(got?.payloadXml).toBe(d.payloadXml);
+      expect(got?.envelopeXml).toContain('<env:to>greeter</env:to>');
+      expect(got?.transitions.map((t) => t.state)).toEqual(['PENDING']);
+      await j.close();
+    });
+
+    it('walks PENDING → DISPATCHED → ACKED and journals the replies in the same step', async () => {
+      const j = fresh();
+      const d = delivery();
+      await j.hooks.onIntent?.([d]);
+      j.hooks.onDispatched?.(d);
+      const reply = delivery({ threadId: d.threadId, from: 'greeter', to: 'shouter', parentId: d.id, kind: 'forward' });
+      const egress = delivery({ threadId: d.threadId, from: 'greeter', to: 'client', parentId: d.id, kind: 'reply', egress: true });
+      await j.hooks.onAcknowledged?.(d, [reply, egress]);
+      expect((await j.getMessage(d.id))?.transitions.map((t) => t.state)).toEqual(['PENDING', 'DISPATCHED', 'ACKED']);
+      expect(await j.getMessage(reply.id)).toMatchObject({ state: 'PENDING', parentId: d.id });
+      expect(await j.getMessage(egress.id)).toMatchObject({ state: 'ACKED', egress: true });
+      await j.close();
+    });
+
+    it('puts a failure with a retry ahead back to PENDING, logging the failure', async () => {
+      const j = fresh();
+      const d = delivery();
+      await j.hooks.onIntent?.([d]);
+      j.hooks.onDispatched?.(d);
+      await j.hooks.onFailed?.(d, failure, { retryAt: clock + 500, outputs: [] });
+      const got = await j.getMessage(d.id);
+      expect(got).toMatchObject({ state: 'PENDING', attempts: 1, errorCode: 'HANDLER_ERROR', nextAttemptAt: clock + 500 });
+      expect(got?.transitions.map((t) => t.state)).toEqual(['PENDING', 'DISPATCHED', 'FAILED', 'PENDING']);
+      await j.close();
+    });
+
+    it('keeps a final failure as a dead letter with its code and detail, and journals the SystemError', async () => {
+      const j = fresh();
+      const d = delivery();
+      const err = delivery({ threadId: d.threadId, from: 'greeter', to: 'client', kind: 'error', egress: true, root: '{x}SystemError' });
+      await j.hooks.onIntent?.([d]);
+      await j.hooks.onFailed?.(d, failure, { outputs: [err] });
+      expect(await j.getMessage(d.id)).toMatchObject({ state: 'FAILED', errorCode: 'HANDLER_ERROR', errorDetail: 'greeter: Error: boom' });
+      expect(await j.getMessage(err.id)).toMatchObject({ state: 'ACKED', kind: 'error' });
+      const dead = await j.listMessages({ state: 'FAILED' });
+      expect(dead.items.map((m) => m.id)).toEqual([d.id]);
+      await j.close();
+    });
+
+    it('records refused input as FAILED with the raw text, and refuses to retry it', async () => {
+      const j = fresh();
+      j.hooks.onRejected?.({ raw: '<oops', error: { code: 'MALFORMED_XML', message: 'bad', problems: [{ message: 'bad', line: 1, column: 6 }] } });
+      await j.flush();
+      const [entry] = (await j.listMessages({ state: 'FAILED' })).items;
+      expect(entry).toMatchObject({ state: 'FAILED', errorCode: 'MALFORMED_XML', kind: 'rejected', to: null });
+      const detail = await j.getMessage(entry?.id ?? '');
+      expect(detail).toMatchObject({ raw: '<oops', errorDetail: '1:6: bad' });
+      await expect(j.retry(entry?.id ?? '')).rejects.toMatchObject({ code: 'NOT_RETRYABLE' });
+      await j.close();
+    });
+
+    it('hands back PENDING and DISPATCHED entries as redeliveries, oldest first', async () => {
+      const j = fresh();
+      const [a, b, c, e] = [delivery(), delivery(), delivery(), delivery({ egress: true })];
+      if (!a || !b || !c || !e) throw new Error('setup');
+      await j.hooks.onIntent?.([a, b, c, e]);
+      j.hooks.onDispatched?.(b);
+      await j.hooks.onAcknowledged?.(c, []);
+      const back = await j.unfinished();
+      expect(back.map((d) => d.id)).toEqual([a.id, b.id]);
+      expect(back.map((d) => d.attempt)).toEqual([1, 2]);
+      expect(back[0]).toMatchObject({ chain: ['client'], payloadXml: a.payloadXml, to: 'greeter' });
+      await j.exhaust(b.id, 'attempts ran out before a crash');
+      expect(await j.getMessage(b.id)).toMatchObject({ state: 'FAILED', errorCode: 'REDELIVERY_EXHAUSTED' });
+      await j.close();
+    });
+
+    it('retries a dead letter and refuses what is not one', async () => {
+      const j = fresh();
+      const d = delivery();
+      await j.hooks.onIntent?.([d]);
+      j.hooks.onDispatched?.(d);
+      await expect(j.retry(d.id)).rejects.toMatchObject({ code: 'NOT_RETRYABLE' });
+      await j.hooks.onFailed?.(d, failure, { outputs: [] });
+      const again = await j.retry(d.id);
+      expect(again).toMatchObject({ id: d.id, attempt: 2, to: 'greeter' });
+      expect(await j.getMessage(d.id)).toMatchObject({ state: 'PENDING' });
+      await expect(j.retry(randomUUID())).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await j.close();
+    });
+
+    it('previews a bulk retry on a dry run and changes nothing', async () => {
+      const j = fresh();
+      const ds = Array.from({ length: 12 }, (_, i) => delivery({ to: i % 3 === 0 ? 'other' : 'greeter' }));
+      await j.hooks.onIntent?.(ds);
+      for (const d of ds) await j.hooks.onFailed?.(d, failure, { outputs: [] });
+      const dry = await j.retryMany({ listener: 'greeter' }, { dryRun: true });
+      expect(dry.count).toBe(8);
+      expect(dry.sample).toHaveLength(8);
+      expect(dry.deliveries).toEqual([]);
+      expect((await j.stats()).counts.FAILED).toBe(12);
+      const done = await j.retryMany({ listener: 'greeter' }, { dryRun: false });
+      expect(done.deliveries).toHaveLength(8);
+      expect((await j.stats()).counts).toMatchObject({ FAILED: 4, PENDING: 8 });
+      await j.close();
+    });
+
+    it('discards a dead letter for good and logs it', async () => {
+      const j = fresh();
+      const d = delivery();
+      await j.hooks.onIntent?.([d]);
+      await expect(j.discard(d.id)).rejects.toMatchObject({ code: 'NOT_RETRYABLE' });
+      await j.hooks.onFailed?.(d, failure, { outputs: [] });
+      await j.discard(d.id);
+      expect(await j.getMessage(d.id)).toBeUndefined();
+      const log = await j.transitions(0, 100);
+      expect(log.at(-1)).toMatchObject({ messageId: d.id, state: 'DISCARDED' });
+      await j.close();
+    });
+
+    it('prunes old ACKED entries and keeps dead letters and recent ones', async () => {
+      const j = fresh();
+      const [old, failed, recent] = [delivery(), delivery(), delivery()];
+      if (!old || !failed || !recent) throw new Error('setup');
+      await j.hooks.onIntent?.([old, failed, recent]);
+      await j.hooks.onAcknowledged?.(old, []);
+      await j.hooks.onFailed?.(failed, failure, { outputs: [] });
+      const cutoff = Date.now() + 1;
+      await new Promise((r) => setTimeout(r, 5));
+      await j.hooks.onAcknowledged?.(recent, []);
+      expect(await j.prune(cutoff)).toBe(1);
+      expect(await j.getMessage(old.id)).toBeUndefined();
+      expect(await j.getMessage(failed.id)).toBeDefined();
+      expect(await j.getMessage(recent.id)).toBeDefined();
+      await j.close();
+    });
+
+    it('pages messages by keyset: stable when new ones arrive between pages', async () => {
+      const j = fresh();
+      const ds = Array.from({ length: 7 }, () => delivery());
+      await j.hooks.onIntent?.(ds);
+      const p1 = await j.listMessages({ limit: 3 });
+      await j.hooks.onIntent?.([delivery()]);
+      const p2 = await j.listMessages({ limit: 3, cursor: p1.nextCursor ?? undefined });
+      const p3 = await j.listMessages({ limit: 3, cursor: p2.nextCursor ?? undefined });
+      const seen = [...p1.items, ...p2.items, ...p3.items].map((m) => m.id);
+      expect(seen).toEqual([...ds].reverse().map((d) => d.id));
+      expect(p3.nextCursor).toBeNull();
+      await j.close();
+    });
+
+    it('filters messages by thread, listener, root and time', async () => {
+      const j = fresh();
+      const t = T();
+      const a = delivery({ threadId: t, to: 'a', root: 'x' });
+      const b = delivery({ threadId: t, to: 'b', root: 'y' });
+      const c = delivery({ to: 'a', root: 'y' });
+      await j.hooks.onIntent?.([a, b, c]);
+      const ids = async (f: Parameters<Journal['listMessages']>[0]): Promise<string[]> => (await j.listMessages(f)).items.map((m) => m.id).sort();
+      expect(await ids({ threadId: t })).toEqual([a.id, b.id].sort());
+      expect(await ids({ listener: 'a' })).toEqual([a.id, c.id].sort());
+      expect(await ids({ root: 'y' })).toEqual([b.id, c.id].sort());
+      expect(await ids({ since: b.createdAt, until: b.createdAt })).toEqual([b.id]);
+      await j.close();
+    });
+
+    it('derives thread status, participants and counts', async () => {
+      const j = fresh();
+      const [t1, t2, t3] = [T(), T(), T()];
+      const a = delivery({ threadId: t1 });
+      const b = delivery({ threadId: t2, to: 'shouter' });
+      const c = delivery({ threadId: t3 });
+      await j.hooks.onIntent?.([a, b, c]);
+      await j.hooks.onAcknowledged?.(a, []);
+      await j.hooks.onFailed?.(b, failure, { outputs: [] });
+      const page = await j.listThreads({});
+      const byId = new Map(page.items.map((t) => [t.id, t]));
+      expect(byId.get(t1)).toMatchObject({ status: 'completed', messages: 1, failed: 0, participants: ['client', 'greeter'] });
+      expect(byId.get(t2)).toMatchObject({ status: 'failed', failed: 1, participants: ['client', 'shouter'] });
+      expect(byId.get(t3)).toMatchObject({ status: 'active' });
+      expect((await j.listThreads({ status: 'failed' })).items.map((t) => t.id)).toEqual([t2]);
+      expect((await j.listThreads({ listener: 'shouter' })).items.map((t) => t.id)).toEqual([t2]);
+      const first = await j.listThreads({ limit: 2 });
+      const rest = await j.listThreads({ limit: 2, cursor: first.nextCursor ?? undefined });
+      expect(new Set([...first.items, ...rest.items].map((t) => t.id)).size).toBe(3);
+      await j.close();
+    });
+
+    it('streams transitions by sequence and resumes from any point without gaps or repeats', async () => {
+      const j = fresh();
+      const ds = Array.from({ length: 5 }, () => delivery());
+      await j.hooks.onIntent?.(ds);
+      for (const d of ds) await j.hooks.onAcknowledged?.(d, []);
+      const all = await j.transitions(0, 100);
+      expect(all).toHaveLength(10);
+      expect(all.map((t) => t.seq)).toEqual([...all.map((t) => t.seq)].sort((x, y) => x - y));
+      const cut = all[3]?.seq ?? 0;
+      const resumed = await j.transitions(cut, 100);
+      expect(resumed.map((t) => t.seq)).toEqual(all.slice(4).map((t) => t.seq));
+      expect((await j.stats()).lastSeq).toBe(all.at(-1)?.seq);
+      await j.close();
+    });
+
+    it('counts entries per state and reports the oldest pending one', async () => {
+      const j = fresh();
+      const [a, b] = [delivery(), delivery()];
+      if (!a || !b) throw new Error('setup');
+      await j.hooks.onIntent?.([a, b]);
+      await j.hooks.onAcknowledged?.(b, []);
+      const s = await j.stats();
+      expect(s.counts).toEqual({ PENDING: 1, DISPATCHED: 0, ACKED: 1, FAILED: 0 });
+      expect(s.oldestPendingAt).toBe(a.createdAt);
+      expect(s.ratePerSecond.ACKED).toBeGreaterThan(0);
+      await j.close();
+    });
+  });
+}

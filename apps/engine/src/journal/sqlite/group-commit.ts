@@ -1,0 +1,64 @@
+import type Database from 'better-sqlite3';
+
+type Op = () => void;
+
+/**
+ * Group commit: writes queue up and run together in one transaction, at the end of the current turn
+ * of the event loop or as soon as `maxBatch` are waiting. One commit (one fsync in strict mode) then
+ * serves many messages, which is how strict durability stays fast. `commit` resolves when its write
+ * is durable; `enqueue` is for writes nobody waits on, still ordered with the others.
+ */
+export class GroupCommit {
+  private ops: Op[] = [];
+  private waiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private scheduled: NodeJS.Immediate | undefined;
+  private failure: ((err: unknown) => void) | undefined;
+  batches = 0;
+
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly maxBatch = 64,
+  ) {}
+
+  /** Called with any error a batch raised that no waiter took (e.g. only fire-and-forget writes). */
+  onFailure(fn: (err: unknown) => void): void {
+    this.failure = fn;
+  }
+
+  enqueue(op: Op): void {
+    this.ops.push(op);
+    this.schedule();
+  }
+
+  commit(op: Op): Promise<void> {
+    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    this.enqueue(op);
+    return done;
+  }
+
+  /** Commits whatever is queued now. */
+  flush(): void {
+    if (this.scheduled) clearImmediate(this.scheduled);
+    this.scheduled = undefined;
+    if (this.ops.length === 0) return;
+    const ops = this.ops;
+    const waiters = this.waiters;
+    this.ops = [];
+    this.waiters = [];
+    try {
+      this.sqlite.transaction(() => {
+        for (const op of ops) op();
+      })();
+      this.batches++;
+      for (const w of waiters) w.resolve();
+    } catch (err) {
+      for (const w of waiters) w.reject(err);
+      if (waiters.length === 0) this.failure?.(err);
+    }
+  }
+
+  private schedule(): void {
+    if (this.ops.length >= this.maxBatch) this.flush();
+    else this.scheduled ??= setImmediate(() => this.flush());
+  }
+}

@@ -1,0 +1,192 @@
+import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import type Database from 'better-sqlite3';
+import { messageListInputSchema, messageStates, threadListInputSchema } from '@organism/shared';
+import type { MessageDetail, MessageFilter, MessageListInput, MessageState, MessageSummary, Page, ThreadListInput, ThreadStatus, ThreadSummary, Transition, TransitionState } from '@organism/shared';
+import type { MessageId, ThreadId } from '@organism/shared';
+import type { Delivery, DeliveryKind } from '../../pump/delivery.ts';
+import { buildEnvelope } from '../../pump/envelope/build-envelope.ts';
+import { decodeCursor, encodeCursor } from '../cursor.ts';
+import { messages, threads, transitions } from '../schema.ts';
+
+type Row = typeof messages.$inferSelect;
+
+/** The console's queries, on drizzle's query builder; the hot path lives in statements.ts. */
+export class SqliteQueries {
+  constructor(
+    private readonly db: BetterSQLite3Database,
+    private readonly sqlite: Database.Database,
+  ) {}
+
+  row(id: string): Row | undefined {
+    return this.db.select().from(messages).where(eq(messages.id, id)).get();
+  }
+
+  unfinished(): Delivery[] {
+    return this.db
+      .select()
+      .from(messages)
+      .where(and(inArray(messages.state, ['PENDING', 'DISPATCHED']), eq(messages.egress, false)))
+      .orderBy(asc(messages.createdAt), asc(messages.id))
+      .all()
+      .filter((r) => r.to !== null)
+      .map((r) => this.toDelivery(r));
+  }
+
+  failedMatching(filter: MessageFilter): Row[] {
+    return this.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.state, 'FAILED'), eq(messages.egress, false), sql`${messages.kind} <> 'rejected'`, ...this.filters({ ...filter, state: 'FAILED' })))
+      .orderBy(asc(messages.createdAt))
+      .all();
+  }
+
+  deleteMessage(id: string): void {
+    this.db.delete(messages).where(eq(messages.id, id)).run();
+  }
+
+  pruneAcked(cutoff: number): number {
+    const old = and(eq(messages.state, 'ACKED'), lt(messages.updatedAt, cutoff));
+    this.db.delete(transitions).where(inArray(transitions.messageId, this.db.select({ id: messages.id }).from(messages).where(old))).run();
+    const removed = this.db.delete(messages).where(old).run().changes;
+    this.sqlite.exec(`DELETE FROM threads WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = threads.id)`);
+    return removed;
+  }
+
+  toDelivery(r: Row): Delivery {
+    return {
+      id: r.id as MessageId,
+      threadId: r.threadId as ThreadId,
+      from: r.from ?? '',
+      to: r.to ?? '',
+      chain: JSON.parse(r.chain) as string[],
+      root: r.root ?? '',
+      payloadXml: r.payload ?? '',
+      kind: r.kind as DeliveryKind,
+      ...(r.parentId ? { parentId: r.parentId as MessageId } : {}),
+      attempt: r.attempts + 1,
+      createdAt: r.createdAt,
+    };
+  }
+
+  summary(r: Row): MessageSummary {
+    return {
+      id: r.id, threadId: r.threadId, parentId: r.parentId, from: r.from, to: r.to, root: r.root, kind: r.kind,
+      state: r.state, attempts: r.attempts, errorCode: r.errorCode, egress: r.egress, createdAt: r.createdAt, updatedAt: r.updatedAt,
+    };
+  }
+
+  private filters(f: MessageFilter): SQL[] {
+    const out: (SQL | undefined)[] = [
+      f.threadId ? eq(messages.threadId, f.threadId) : undefined,
+      f.listener ? or(eq(messages.to, f.listener), eq(messages.from, f.listener)) : undefined,
+      f.state ? eq(messages.state, f.state) : undefined,
+      f.root ? eq(messages.root, f.root) : undefined,
+      f.errorCode ? eq(messages.errorCode, f.errorCode) : undefined,
+      f.since !== undefined ? gte(messages.createdAt, f.since) : undefined,
+      f.until !== undefined ? lte(messages.createdAt, f.until) : undefined,
+    ];
+    return out.filter((x): x is SQL => x !== undefined);
+  }
+
+  listMessages(raw: MessageListInput): Page<MessageSummary> {
+    const input = messageListInputSchema.parse(raw);
+    const after = decodeCursor(input.cursor);
+    const keyset = after ? or(lt(messages.createdAt, after.at), and(eq(messages.createdAt, after.at), lt(messages.id, after.id))) : undefined;
+    const rows = this.db
+      .select()
+      .from(messages)
+      .where(and(...this.filters(input), keyset))
+      .orderBy(desc(messages.createdAt), desc(messages.id))
+      .limit(input.limit + 1)
+      .all();
+    const items = rows.slice(0, input.limit).map((r) => this.summary(r));
+    const last = items.at(-1);
+    return { items, nextCursor: rows.length > input.limit && last ? encodeCursor(last.createdAt, last.id) : null };
+  }
+
+  listThreads(raw: ThreadListInput): Page<ThreadSummary> {
+    const input = threadListInputSchema.parse(raw);
+    const after = decodeCursor(input.cursor);
+    const open = sql<number>`(SELECT count(*) FROM messages m WHERE m.thread_id = "threads"."id" AND m.state IN ('PENDING','DISPATCHED'))`;
+    const failed = sql<number>`(SELECT count(*) FROM messages m WHERE m.thread_id = "threads"."id" AND m.state = 'FAILED')`;
+    const status: Record<ThreadStatus, SQL> = { active: sql`${open} > 0`, failed: sql`${open} = 0 AND ${failed} > 0`, completed: sql`${open} = 0 AND ${failed} = 0` };
+    const rows = this.db
+      .select({ id: threads.id, firstAt: threads.firstAt, lastAt: threads.lastAt, messages: threads.messages, open, failed })
+      .from(threads)
+      .where(
+        and(
+          after ? or(lt(threads.lastAt, after.at), and(eq(threads.lastAt, after.at), lt(threads.id, after.id))) : undefined,
+          input.status ? status[input.status] : undefined,
+          input.listener ? sql`EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = "threads"."id" AND m.to_name = ${input.listener})` : undefined,
+        ),
+      )
+      .orderBy(desc(threads.lastAt), desc(threads.id))
+      .limit(input.limit + 1)
+      .all();
+    const page = rows.slice(0, input.limit);
+    const people = this.participants(page.map((r) => r.id));
+    const items = page.map((r): ThreadSummary => ({
+      id: r.id,
+      status: r.open > 0 ? 'active' : r.failed > 0 ? 'failed' : 'completed',
+      participants: [...(people.get(r.id) ?? [])].sort(),
+      messages: r.messages,
+      failed: r.failed,
+      firstAt: r.firstAt,
+      lastAt: r.lastAt,
+    }));
+    const last = items.at(-1);
+    return { items, nextCursor: rows.length > input.limit && last ? encodeCursor(last.lastAt, last.id) : null };
+  }
+
+  private participants(ids: string[]): Map<string, Set<string>> {
+    const out = new Map<string, Set<string>>();
+    if (ids.length === 0) return out;
+    const rows = this.db.selectDistinct({ t: messages.threadId, from: messages.from, to: messages.to }).from(messages).where(inArray(messages.threadId, ids)).all();
+    for (const r of rows) {
+      if (!r.t) continue;
+      const set = out.get(r.t) ?? new Set<string>();
+      out.set(r.t, set);
+      if (r.from) set.add(r.from);
+      if (r.to) set.add(r.to);
+    }
+    return out;
+  }
+
+  getMessage(id: string): MessageDetail | undefined {
+    const r = this.row(id);
+    if (!r) return undefined;
+    const history = this.db.select().from(transitions).where(eq(transitions.messageId, id)).orderBy(asc(transitions.seq)).all();
+    return {
+      ...this.summary(r),
+      payloadXml: r.payload,
+      envelopeXml: r.payload && r.threadId && r.from ? buildEnvelope({ from: r.from, to: r.to ?? '', threadId: r.threadId as ThreadId, payloadXml: r.payload }) : null,
+      raw: r.raw,
+      errorDetail: r.errorDetail,
+      nextAttemptAt: r.nextAttemptAt,
+      transitions: history.map(toTransition),
+    };
+  }
+
+  transitions(afterSeq: number, limit: number): Transition[] {
+    return this.db.select().from(transitions).where(gt(transitions.seq, afterSeq)).orderBy(asc(transitions.seq)).limit(limit).all().map(toTransition);
+  }
+
+  stats(now: number): { counts: Record<MessageState, number>; oldestPendingAt: number | null; ratePerSecond: Record<MessageState, number>; lastSeq: number } {
+    const zero = (): Record<MessageState, number> => Object.fromEntries(messageStates.map((s) => [s, 0])) as Record<MessageState, number>;
+    const counts = zero();
+    for (const r of this.db.select({ state: messages.state, n: sql<number>`count(*)` }).from(messages).groupBy(messages.state).all()) counts[r.state] = r.n;
+    const rate = zero();
+    const recent = this.db.select({ state: transitions.state, n: sql<number>`count(*)` }).from(transitions).where(gte(transitions.at, now - 60_000)).groupBy(transitions.state).all();
+    for (const r of recent) if (r.state in rate) rate[r.state as MessageState] = r.n / 60;
+    const oldest = this.db.select({ at: sql<number | null>`min(${messages.createdAt})` }).from(messages).where(eq(messages.state, 'PENDING')).get();
+    const seq = this.db.select({ seq: sql<number | null>`max(${transitions.seq})` }).from(transitions).get();
+    return { counts, oldestPendingAt: oldest?.at ?? null, ratePerSecond: rate, lastSeq: seq?.seq ?? 0 };
+  }
+}
+
+function toTransition(t: typeof transitions.$inferSelect): Transition {
+  return { seq: t.seq, messageId: t.messageId, threadId: t.threadId, state: t.state as TransitionState, attempt: t.attempt, errorCode: t.errorCode, detail: t.detail, at: t.at };
+}

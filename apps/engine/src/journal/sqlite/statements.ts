@@ -1,0 +1,102 @@
+import type Database from 'better-sqlite3';
+import type { Delivery } from '../../pump/delivery.ts';
+
+/** A row of `messages` as the hot path writes it. */
+export interface MessageRow {
+  id: string;
+  threadId: string | null;
+  parentId: string | null;
+  from: string | null;
+  to: string | null;
+  root: string | null;
+  kind: string;
+  chain: string;
+  payload: string | null;
+  raw: string | null;
+  state: string;
+  attempts: number;
+  errorCode: string | null;
+  errorDetail: string | null;
+  nextAttemptAt: number | null;
+  egress: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** The hot path's prepared statements: compiled once, bound per message. */
+export class Statements {
+  private readonly insert: Database.Statement;
+  private readonly update: Database.Statement;
+  private readonly log: Database.Statement;
+  private readonly thread: Database.Statement;
+
+  constructor(sqlite: Database.Database) {
+    this.insert = sqlite.prepare(
+      `INSERT INTO messages (id, thread_id, parent_id, from_name, to_name, root, kind, chain, payload, raw, state, attempts,
+         error_code, error_detail, next_attempt_at, egress, created_at, updated_at)
+       VALUES (@id, @threadId, @parentId, @from, @to, @root, @kind, @chain, @payload, @raw, @state, @attempts,
+         @errorCode, @errorDetail, @nextAttemptAt, @egress, @createdAt, @updatedAt)`,
+    );
+    this.update = sqlite.prepare(
+      `UPDATE messages SET state = ?, attempts = ?, error_code = ?, error_detail = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?`,
+    );
+    this.log = sqlite.prepare(
+      `INSERT INTO transitions (message_id, thread_id, state, attempt, error_code, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.thread = sqlite.prepare(
+      `INSERT INTO threads (id, first_at, last_at, messages) VALUES (?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET last_at = max(last_at, excluded.last_at), messages = messages + excluded.messages`,
+    );
+  }
+
+  /** A new delivery: PENDING (or ACKED for egress, which is never dispatched). */
+  add(d: Delivery, now: number): void {
+    const state = d.egress ? 'ACKED' : 'PENDING';
+    this.insertRow({
+      id: d.id,
+      threadId: d.threadId,
+      parentId: d.parentId ?? null,
+      from: d.from,
+      to: d.to,
+      root: d.root,
+      kind: d.kind,
+      chain: JSON.stringify(d.chain),
+      payload: d.payloadXml,
+      raw: null,
+      state,
+      attempts: 0,
+      errorCode: null,
+      errorDetail: null,
+      nextAttemptAt: null,
+      egress: d.egress ? 1 : 0,
+      createdAt: d.createdAt,
+      updatedAt: now,
+    });
+    this.log.run(d.id, d.threadId, state, d.attempt, null, null, now);
+  }
+
+  insertRow(row: MessageRow): void {
+    this.insert.run(row);
+    if (row.threadId) this.thread.run(row.threadId, row.createdAt, row.updatedAt, 1);
+  }
+
+  /** Moves an entry to `state` and appends the transition to the event log. */
+  move(
+    id: string,
+    threadId: string | null,
+    state: string,
+    attempt: number,
+    now: number,
+    error: { code: string; detail: string | null } | null = null,
+    nextAttemptAt: number | null = null,
+  ): void {
+    this.update.run(state, attempt, error?.code ?? null, error?.detail ?? null, nextAttemptAt, now, id);
+    this.log.run(id, threadId, state, attempt, error?.code ?? null, error?.detail ?? null, now);
+    if (threadId) this.thread.run(threadId, now, now, 0);
+  }
+
+  /** Appends a transition without touching the entry (FAILED before a retry, DISCARDED). */
+  logOnly(id: string, threadId: string | null, state: string, attempt: number, now: number, error: { code: string; detail: string | null } | null): void {
+    this.log.run(id, threadId, state, attempt, error?.code ?? null, error?.detail ?? null, now);
+  }
+}
