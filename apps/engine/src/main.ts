@@ -1,18 +1,34 @@
 import { Engine } from './engine.ts';
 import { ConfigError } from './config/index.ts';
+import { openJournal } from './journal/index.ts';
+import type { Journal } from './journal/index.ts';
 import { loadOrganism } from './lifecycle/organism-loader.ts';
 import { MessagePump } from './pump/message-pump.ts';
 import { bootListener } from './pump/system/boot-listener.ts';
 import { compileSystemSchemas } from './pump/system/system-schemas.ts';
 
+export interface CreateEngineOptions {
+  /** Overrides `journal.path` from the config (tests, benchmarks): a file, or ':memory:'. */
+  journalPath?: string;
+  durability?: 'strict' | 'fast';
+}
+
 /**
- * The composition root: loads and compiles the organism, builds the pump with the system listeners,
- * and hands back the engine facade, not yet started. Throws ConfigError listing every problem.
+ * The composition root: loads and compiles the organism, opens the journal, builds the pump with the
+ * system listeners and the journal attached, and hands back the engine facade, not yet started.
+ * Throws ConfigError (every problem in the organism) or JournalError (the journal cannot be used).
  */
-export async function createEngine(configFile: string): Promise<Engine> {
+export async function createEngine(configFile: string, opts: CreateEngineOptions = {}): Promise<Engine> {
   const loaded = await loadOrganism(configFile);
   if (!loaded.ok) throw new ConfigError(loaded.problems);
-  const { config, listeners } = loaded.organism;
+  const { config, listeners, registry } = loaded.organism;
+  let journal: Journal;
+  try {
+    journal = openJournal({ path: opts.journalPath ?? config.journal.path, durability: opts.durability ?? config.journal.durability });
+  } catch (err) {
+    registry.dispose();
+    throw err;
+  }
   const schemas = compileSystemSchemas();
   const pump = new MessagePump({
     organism: config.name,
@@ -21,5 +37,6 @@ export async function createEngine(configFile: string): Promise<Engine> {
     envelopeSchema: schemas.envelope,
     systemSchema: schemas.system,
   });
-  return new Engine(loaded.organism, pump, schemas.registry);
+  pump.addHooks(journal.hooks);
+  return new Engine(loaded.organism, pump, journal, schemas.registry);
 }

@@ -1,7 +1,12 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { KeyProblem } from './describe-issue.ts';
-import { handlerAlternatives, hasHandlerExtension, HANDLER_EXTENSIONS, parseHandlerRef } from './handler-ref.ts';
+import {
+  handlerAlternatives,
+  hasHandlerExtension,
+  HANDLER_EXTENSIONS,
+  parseHandlerRef,
+} from './handler-ref.ts';
 
 type Raw = Record<string, unknown>;
 
@@ -19,14 +24,19 @@ export function checkListeners(raw: unknown, baseDir: string): KeyProblem[] {
     if (!isRecord(l) || typeof l['name'] !== 'string') return;
     const first = firstIndex.get(l['name']);
     if (first === undefined) firstIndex.set(l['name'], i);
-    else problems.push({ path: ['listeners', i, 'name'], message: `duplicate listener name "${l['name']}" (also listeners[${first}])` });
+    else
+      problems.push({
+        path: ['listeners', i, 'name'],
+        message: `duplicate listener name "${l['name']}" (also listeners[${first}])`,
+      });
   });
   listeners.forEach((l: unknown, i) => {
     if (!isRecord(l)) return;
     const at = (...path: (string | number)[]): (string | number)[] => ['listeners', i, ...path];
     const payload = l['payload'];
     const schema = isRecord(payload) ? payload['schema'] : undefined;
-    if (typeof schema === 'string' && schema.trim() && !isFile(resolve(baseDir, schema))) {
+    // Trimmed as the schema trims it, so this checks the very path the config will carry.
+    if (typeof schema === 'string' && schema.trim() && !isFile(resolve(baseDir, schema.trim()))) {
       problems.push({ path: at('payload', 'schema'), message: `file not found: ${schema}` });
     }
     const handler = typeof l['handler'] === 'string' ? parseHandlerRef(l['handler']) : undefined;
@@ -35,8 +45,10 @@ export function checkListeners(raw: unknown, baseDir: string): KeyProblem[] {
     const peers = Array.isArray(l['peers']) ? (l['peers'] as unknown[]) : [];
     peers.forEach((peer, j) => {
       if (typeof peer !== 'string') return;
-      if (peer === l['name']) problems.push({ path: at('peers', j), message: 'a listener cannot be its own peer' });
-      else if (!firstIndex.has(peer)) problems.push({ path: at('peers', j), message: `no listener named "${peer}"` });
+      if (peer === l['name'])
+        problems.push({ path: at('peers', j), message: 'a listener cannot be its own peer' });
+      else if (!firstIndex.has(peer))
+        problems.push({ path: at('peers', j), message: `no listener named "${peer}"` });
     });
   });
   return problems;
@@ -47,7 +59,8 @@ function handlerProblem(modulePath: string, baseDir: string): string | undefined
   const exists = isFile(resolve(baseDir, modulePath));
   if (exists && hasHandlerExtension(modulePath)) return undefined;
   const others = handlerAlternatives(modulePath).filter((p) => isFile(resolve(baseDir, p)));
-  const hint = others.length > 0 ? ` (${others.join(' and ')} ${others.length > 1 ? 'exist' : 'exists'})` : '';
+  const hint =
+    others.length > 0 ? ` (${others.join(' and ')} ${others.length > 1 ? 'exist' : 'exists'})` : '';
   if (exists) return `handler module must end in ${EXTENSION_LIST}: ${modulePath}${hint}`;
   return `handler module not found: ${modulePath}${hint}`;
 }

@@ -26,7 +26,11 @@ export function describeIssue(issue: z.core.$ZodIssue, raw: unknown, schema: z.Z
     const known = knownKeysAt(schema, path);
     return issue.keys.map((key) => {
       const guess = suggestKey(key, known);
-      const hint = guess ? `; did you mean "${guess}"?` : known.length ? ` (known keys: ${known.join(', ')})` : '';
+      const hint = guess
+        ? `; did you mean "${guess}"?`
+        : known.length
+          ? ` (known keys: ${known.join(', ')})`
+          : '';
       return { path: [...path, key], message: `unknown key "${key}"${hint}` };
     });
   }
@@ -34,7 +38,12 @@ export function describeIssue(issue: z.core.$ZodIssue, raw: unknown, schema: z.Z
     const found = valueAt(raw, path);
     const key = path[path.length - 1];
     if (found === undefined && typeof key === 'string') return [{ path, message: 'required key is missing' }];
-    return [{ path, message: `expected ${EXPECTED[issue.expected] ?? issue.expected}, got ${describeValue(found)}` }];
+    return [
+      {
+        path,
+        message: `expected ${EXPECTED[issue.expected] ?? issue.expected}, got ${describeValue(found)}`,
+      },
+    ];
   }
   return [{ path, message: issue.message }];
 }

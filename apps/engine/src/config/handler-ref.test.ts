@@ -3,11 +3,17 @@ import { handlerAlternatives, hasHandlerExtension, parseHandlerRef } from './han
 
 describe('parseHandlerRef', () => {
   it('splits the module path from the export name at #', () => {
-    expect(parseHandlerRef('./handlers/greeter.ts#greet')).toEqual({ modulePath: './handlers/greeter.ts', exportName: 'greet' });
+    expect(parseHandlerRef('./handlers/greeter.ts#greet')).toEqual({
+      modulePath: './handlers/greeter.ts',
+      exportName: 'greet',
+    });
   });
 
   it('uses the default export when there is no #', () => {
-    expect(parseHandlerRef('./handlers/orders.ts')).toEqual({ modulePath: './handlers/orders.ts', exportName: 'default' });
+    expect(parseHandlerRef('./handlers/orders.ts')).toEqual({
+      modulePath: './handlers/orders.ts',
+      exportName: 'default',
+    });
   });
 
   it('rejects an empty module path or an export that is not an identifier', () => {
@@ -26,6 +32,10 @@ describe('handler extensions', () => {
 
   it('lists the same module with each other allowed extension', () => {
     expect(handlerAlternatives('./h/greeter.js')).toEqual(['./h/greeter.ts', './h/greeter.mjs']);
-    expect(handlerAlternatives('./h/greeter')).toEqual(['./h/greeter.ts', './h/greeter.js', './h/greeter.mjs']);
+    expect(handlerAlternatives('./h/greeter')).toEqual([
+      './h/greeter.ts',
+      './h/greeter.js',
+      './h/greeter.mjs',
+    ]);
   });
 });

@@ -20,7 +20,8 @@ export interface ConfigSource {
   locate(path: readonly (string | number)[]): { line: number; column: number } | undefined;
 }
 
-export type ConfigResult = { ok: true; config: OrganismConfig; source: ConfigSource } | { ok: false; problems: Problem[] };
+export type ConfigResult =
+  { ok: true; config: OrganismConfig; source: ConfigSource } | { ok: false; problems: Problem[] };
 
 // Anchors and aliases are legal YAML, but thousands of them are an expansion attack, not a config.
 const MAX_ALIAS_COUNT = 100;
@@ -33,7 +34,11 @@ export async function loadConfigFile(file: string): Promise<ConfigResult> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const reason =
-      code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot read: ${String(err)}`;
+      code === 'ENOENT'
+        ? 'file not found'
+        : code === 'EISDIR'
+          ? 'is a directory, not a file'
+          : `cannot read: ${String(err)}`;
     return { ok: false, problems: [{ file: basename(file), message: `${reason}: ${file}` }] };
   }
   return parseConfig(text, file);
@@ -52,20 +57,30 @@ export function parseConfig(text: string, file: string): ConfigResult {
   const locator = createYamlLocator(doc, lineCounter);
 
   if (doc.errors.length > 0) {
-    const problems = doc.errors.map((e) => ({ file: shownFile, ...locator.position(e.pos[0]), message: `invalid YAML: ${e.message}` }));
+    const problems = doc.errors.map((e) => ({
+      file: shownFile,
+      ...locator.position(e.pos[0]),
+      message: `invalid YAML: ${e.message}`,
+    }));
     return { ok: false, problems };
   }
   let raw: unknown;
   try {
     raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
-    return { ok: false, problems: [{ file: shownFile, line: 1, column: 1, message: `invalid YAML: ${(err as Error).message}` }] };
+    return {
+      ok: false,
+      problems: [{ file: shownFile, line: 1, column: 1, message: `invalid YAML: ${(err as Error).message}` }],
+    };
   }
 
   const parsed = organismFileSchema.safeParse(raw);
-  const found: KeyProblem[] = parsed.success ? [] : parsed.error.issues.flatMap((i) => describeIssue(i, raw, organismFileSchema));
+  const found: KeyProblem[] = parsed.success
+    ? []
+    : parsed.error.issues.flatMap((i) => describeIssue(i, raw, organismFileSchema));
   found.push(...checkListeners(raw, baseDir));
-  if (!parsed.success || found.length > 0) return { ok: false, problems: placeAll(found, shownFile, locator) };
+  if (!parsed.success || found.length > 0)
+    return { ok: false, problems: placeAll(found, shownFile, locator) };
 
   const source: ConfigSource = { file: path, text, locate: locator.locate };
   return { ok: true, config: resolveConfig(parsed.data, path, baseDir), source };

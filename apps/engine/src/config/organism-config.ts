@@ -54,7 +54,11 @@ export interface OrganismConfig {
   listeners: ListenerConfig[];
 }
 
-export const DEFAULT_RETRY: Readonly<RetryPolicy> = { maxAttempts: 3, initialDelayMs: 100, maxDelayMs: 10_000 };
+export const DEFAULT_RETRY: Readonly<RetryPolicy> = {
+  maxAttempts: 3,
+  initialDelayMs: 100,
+  maxDelayMs: 10_000,
+};
 
 /** Relative to the YAML's directory. */
 export const DEFAULT_JOURNAL_PATH = '.organism/journal.sqlite';

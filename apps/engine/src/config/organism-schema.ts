@@ -12,18 +12,25 @@ function duration(min: number) {
   const wanted = 'a duration: milliseconds, or a string like "500ms", "5s", "2m"';
   return z.union([z.number(), z.string()], { error: `expected ${wanted}` }).transform((v, ctx) => {
     const ms = parseDuration(v);
-    if (ms === undefined) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(v)} is not ${wanted}`, input: v });
+    if (ms === undefined)
+      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(v)} is not ${wanted}`, input: v });
     else if (ms < min) ctx.addIssue({ code: 'custom', message: `must be at least ${min}ms`, input: v });
     return ms ?? 0;
   });
 }
 
 const byteSize = z
-  .union([z.number(), z.string()], { error: 'expected a size: bytes, or a string like "512KiB", "1MiB", "2MB"' })
+  .union([z.number(), z.string()], {
+    error: 'expected a size: bytes, or a string like "512KiB", "1MiB", "2MB"',
+  })
   .transform((v, ctx) => {
     const n = parseByteSize(v);
     if (n === undefined || n < 1) {
-      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(v)} is not a size: use bytes, or "512KiB", "1MiB", "2MB"`, input: v });
+      ctx.addIssue({
+        code: 'custom',
+        message: `${JSON.stringify(v)} is not a size: use bytes, or "512KiB", "1MiB", "2MB"`,
+        input: v,
+      });
     }
     return n ?? 0;
   });
@@ -44,7 +51,9 @@ function payloadRootProblem(root: string): string | undefined {
   if (clark) {
     if (!clark[1]) return `empty namespace in ${JSON.stringify(root)}: ${hint}`;
     if (/\s/.test(clark[1])) return `namespace in ${JSON.stringify(root)} contains whitespace`;
-    return NC_NAME.test(clark[2] ?? '') ? undefined : `${JSON.stringify(clark[2])} is not an element name: ${hint}`;
+    return NC_NAME.test(clark[2] ?? '')
+      ? undefined
+      : `${JSON.stringify(clark[2])} is not an element name: ${hint}`;
   }
   if (root.includes(':')) return `prefixes mean nothing here (${JSON.stringify(root)}): ${hint}`;
   return NC_NAME.test(root) ? undefined : `${JSON.stringify(root)} is not an element name: ${hint}`;
@@ -57,7 +66,10 @@ export const retrySchema = z.strictObject({
 });
 
 export const listenerSchema = z.strictObject({
-  name: listenerName.refine((n) => !n.startsWith('system.'), 'names starting with "system." are reserved for the engine'),
+  name: listenerName.refine(
+    (n) => !n.startsWith('system.'),
+    'names starting with "system." are reserved for the engine',
+  ),
   description: z.string().trim().min(1, 'say what the listener does'),
   payload: z.strictObject({
     schema: z.string().trim().min(1, 'expected the path of an XSD file'),

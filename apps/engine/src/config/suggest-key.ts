@@ -17,18 +17,21 @@ export function knownKeysAt(schema: z.ZodType, path: readonly (string | number)[
 /** Steps through the wrappers that defaults, optionality and transforms put around a schema. */
 function unwrap(node: unknown): unknown {
   for (;;) {
-    if (node instanceof z.ZodOptional || node instanceof z.ZodDefault || node instanceof z.ZodPrefault) node = node.unwrap();
+    if (node instanceof z.ZodOptional || node instanceof z.ZodDefault || node instanceof z.ZodPrefault)
+      node = node.unwrap();
     else if (node instanceof z.ZodPipe) node = node.in;
     else return node;
   }
 }
 
-/** The known key nearest to a misspelt one (at most two edits away), if any. */
+/** The known key nearest to a misspelt one (two edits away, three for longer words), if any. */
 export function suggestKey(unknown: string, known: readonly string[]): string | undefined {
+  // Longer words survive more slips and still read as the same word ("retries" for "retry").
+  const allowed = unknown.length >= 6 ? 3 : 2;
   let best: { key: string; distance: number } | undefined;
   for (const key of known) {
     const distance = editDistance(unknown.toLowerCase(), key.toLowerCase());
-    if (distance <= 2 && (!best || distance < best.distance)) best = { key, distance };
+    if (distance <= allowed && (!best || distance < best.distance)) best = { key, distance };
   }
   return best?.key;
 }

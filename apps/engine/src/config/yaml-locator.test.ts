@@ -7,15 +7,16 @@ function locatorFor(text: string) {
   return createYamlLocator(parseDocument(text, { lineCounter }), lineCounter);
 }
 
+// Lines 1 to 8; columns are 1-based, as editors show them.
 const TEXT = [
-  'name: demo', //                       line 1
-  'listeners:', //                       line 2
-  '  - name: greeter', //                line 3
-  '    payload:', //                     line 4
-  '      schema: schemas/greeter.xsd', //line 5
-  '    peers: [a, b]', //                line 6
-  '    owner:', //                       line 7
-  '  - { name: shouter, agent: true }', //line 8
+  'name: demo',
+  'listeners:',
+  '  - name: greeter',
+  '    payload:',
+  '      schema: schemas/greeter.xsd',
+  '    peers: [a, b]',
+  '    owner:',
+  '  - { name: shouter, agent: true }',
 ].join('\n');
 
 describe('createYamlLocator', () => {
@@ -25,7 +26,7 @@ describe('createYamlLocator', () => {
     expect(locate(['name'])).toEqual({ line: 1, column: 7 });
     expect(locate(['listeners', 0, 'payload', 'schema'])).toEqual({ line: 5, column: 15 });
     expect(locate(['listeners', 0, 'peers', 1])).toEqual({ line: 6, column: 16 });
-    expect(locate(['listeners', 1, 'agent'])).toEqual({ line: 8, column: 30 });
+    expect(locate(['listeners', 1, 'agent'])).toEqual({ line: 8, column: 29 });
   });
 
   it('locates an empty value at its key', () => {

@@ -13,9 +13,9 @@ export interface YamlLocator {
    * Where the value at a key path starts (`['listeners', 2, 'payload', 'schema']`). An empty value is
    * located at its key; a missing key at its nearest existing parent; an empty document at 1:1.
    */
-  locate(path: readonly (string | number)[]): YamlPosition;
+  locate: (path: readonly (string | number)[]) => YamlPosition;
   /** The position of a character offset (YAML errors carry offsets). */
-  position(offset: number): YamlPosition;
+  position: (offset: number) => YamlPosition;
 }
 
 export function createYamlLocator(doc: Document, lineCounter: LineCounter): YamlLocator {

@@ -1,0 +1,79 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { diffConfigs } from './config-diff.ts';
+import { loadConfigFile } from './load-config.ts';
+import type { ListenerConfig, OrganismConfig } from './organism-config.ts';
+
+async function fullConfig(): Promise<OrganismConfig> {
+  const result = await loadConfigFile(fileURLToPath(new URL('./fixtures/full.yaml', import.meta.url)));
+  if (!result.ok) throw new Error('fixtures/full.yaml should be valid');
+  return result.config;
+}
+
+function listener(config: OrganismConfig, name: string): ListenerConfig {
+  const found = config.listeners.find((l) => l.name === name);
+  if (!found) throw new Error(`no listener ${name} in the fixture`);
+  return found;
+}
+
+describe('diffConfigs', () => {
+  it('finds nothing between a config and its copy', async () => {
+    const before = await fullConfig();
+    expect(diffConfigs(before, structuredClone(before))).toEqual({ added: [], removed: [], changed: [] });
+  });
+
+  it('lists listeners added and removed, by name', async () => {
+    const before = await fullConfig();
+    const after = structuredClone(before);
+    after.listeners = after.listeners.filter((l) => l.name !== 'orders');
+    after.listeners.push(
+      { ...listener(before, 'greeter'), name: 'shouter' },
+      { ...listener(before, 'greeter'), name: 'echo' },
+    );
+    expect(diffConfigs(before, after)).toEqual({
+      added: ['shouter', 'echo'],
+      removed: ['orders'],
+      changed: [],
+    });
+  });
+
+  it('names each changed field of a listener kept under the same name', async () => {
+    const before = await fullConfig();
+    const after = structuredClone(before);
+    const greeter = listener(after, 'greeter');
+    greeter.description = 'Greets warmly.';
+    greeter.payload.schema = '/elsewhere/greeting.xsd';
+    greeter.timeoutMs = 1000;
+    greeter.retry.maxDelayMs = 1;
+    const planner = listener(after, 'tools.planner');
+    planner.agent = false;
+    planner.peers = ['greeter'];
+    planner.concurrency = 1;
+    planner.handler = { ...planner.handler, exportName: 'planHarder', ref: 'handlers/legacy.mjs#planHarder' };
+    delete listener(after, 'orders').payload.root;
+    expect(diffConfigs(before, after)).toEqual({
+      added: [],
+      removed: [],
+      changed: [
+        { name: 'greeter', fields: ['description', 'payload.schema', 'timeoutMs', 'retry'] },
+        { name: 'orders', fields: ['payload.root'] },
+        { name: 'tools.planner', fields: ['handler', 'agent', 'peers', 'concurrency'] },
+      ],
+    });
+  });
+
+  it('ignores the order peers are listed in and the order of listeners', async () => {
+    const before = await fullConfig();
+    const after = structuredClone(before);
+    listener(after, 'tools.planner').peers.reverse();
+    after.listeners.reverse();
+    expect(diffConfigs(before, after)).toEqual({ added: [], removed: [], changed: [] });
+  });
+
+  it('reports a renamed listener as one removed and one added', async () => {
+    const before = await fullConfig();
+    const after = structuredClone(before);
+    listener(after, 'greeter').name = 'welcomer';
+    expect(diffConfigs(before, after)).toEqual({ added: ['welcomer'], removed: ['greeter'], changed: [] });
+  });
+});

@@ -1,0 +1,222 @@
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatProblem } from '@organism/shared';
+import type { Problem } from '@organism/shared';
+import { loadConfigFile, parseConfig } from './load-config.ts';
+import type { ConfigResult } from './load-config.ts';
+
+const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+
+function problemsOf(result: ConfigResult): Problem[] {
+  if (result.ok) throw new Error('expected problems, but the config is valid');
+  return result.problems;
+}
+
+/** Each problem as `formatProblem` prints it: file, line, column, key path and message in one string. */
+async function reported(fixture: string): Promise<string[]> {
+  return problemsOf(await loadConfigFile(join(FIXTURES, fixture))).map(formatProblem);
+}
+
+describe('YAML that does not parse', () => {
+  it('reports the syntax error at the line and column the parser gives', async () => {
+    expect(await reported('syntax-error.yaml')).toEqual([
+      'syntax-error.yaml:5:3: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
+    ]);
+  });
+
+  it('rejects a key written twice in one map', async () => {
+    expect(await reported('duplicate-yaml-key.yaml')).toEqual([
+      'duplicate-yaml-key.yaml:3:1: invalid YAML: Map keys must be unique',
+    ]);
+  });
+
+  it('rejects more than one document in the file', () => {
+    const problems = problemsOf(parseConfig('name: a\nlisteners: []\n---\nname: b\n', 'organism.yaml'));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ file: 'organism.yaml', line: 3, column: 1 });
+    expect(problems[0]?.message).toMatch(/^invalid YAML: .*multiple documents/);
+  });
+
+  it('refuses alias expansion that would blow up in memory', () => {
+    const aliases = Array.from(
+      { length: 12 },
+      (_, i) => `l${i + 1}: &l${i + 1} [${Array(10).fill(`*l${i}`).join(', ')}]`,
+    );
+    const text = ['l0: &l0 boom', ...aliases, 'name: bomb', 'listeners: []'].join('\n');
+    const problems = problemsOf(parseConfig(text, 'organism.yaml'));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.message).toMatch(/^invalid YAML: .*alias/i);
+  });
+});
+
+describe('keys and types the schema rejects', () => {
+  it('reports each unknown key at its value (or at the key when empty), suggesting what was meant', async () => {
+    expect(await reported('unknown-keys.yaml')).toEqual([
+      'unknown-keys.yaml:2:9 colour: unknown key "colour" (known keys: name, description, pump, journal, server, retry, listeners)',
+      'unknown-keys.yaml:4:18 pump.maxConcurency: unknown key "maxConcurency"; did you mean "maxConcurrency"?',
+      'unknown-keys.yaml:11:14 listeners[0].tiemout: unknown key "tiemout"; did you mean "timeout"?',
+      'unknown-keys.yaml:12:5 listeners[0].owner: unknown key "owner" (known keys: name, description, payload, handler, agent, peers, timeout, concurrency, retry)',
+    ]);
+  });
+
+  it('reports each missing required key at its nearest existing parent', async () => {
+    expect(await reported('missing-keys.yaml')).toEqual([
+      'missing-keys.yaml:1:1 name: required key is missing',
+      'missing-keys.yaml:3:5 listeners[0].description: required key is missing',
+      'missing-keys.yaml:5:7 listeners[0].payload.schema: required key is missing',
+      'missing-keys.yaml:7:5 listeners[1].handler: required key is missing',
+      'missing-keys.yaml:9:14 listeners[1].payload.schema: required key is missing',
+    ]);
+  });
+
+  it('requires the listeners list', () => {
+    expect(problemsOf(parseConfig('name: lonely\n', 'organism.yaml')).map(formatProblem)).toEqual([
+      'organism.yaml:1:1 listeners: required key is missing',
+    ]);
+  });
+
+  it('reports wrong types and out-of-range numbers with what was found', async () => {
+    expect(await reported('wrong-types.yaml')).toEqual([
+      'wrong-types.yaml:3:14 pump.queueSize: expected a number, got text "lots"',
+      'wrong-types.yaml:4:13 pump.maxDepth: expected a whole number, got number 2.5',
+      'wrong-types.yaml:6:9 server.port: a port is at most 65535',
+      'wrong-types.yaml:8:15 journal.durability: expected "strict" or "fast"',
+      'wrong-types.yaml:9:3 journal.path: expected text, got nothing',
+      'wrong-types.yaml:13:12 listeners[0].agent: expected true or false, got text "yes"',
+      'wrong-types.yaml:14:12 listeners[0].peers: expected a list, got text "shouter"',
+      'wrong-types.yaml:15:18 listeners[0].concurrency: must be at least 1',
+    ]);
+  });
+
+  it('reports sizes and durations it cannot read, and a zero timeout', async () => {
+    expect(await reported('bad-units.yaml')).toEqual([
+      'bad-units.yaml:3:20 pump.maxMessageBytes: "huge" is not a size: use bytes, or "512KiB", "1MiB", "2MB"',
+      'bad-units.yaml:5:19 retry.initialDelayMs: -5 is not a duration: milliseconds, or a string like "500ms", "5s", "2m"',
+      'bad-units.yaml:6:15 retry.maxDelayMs: expected a duration: milliseconds, or a string like "500ms", "5s", "2m"',
+      'bad-units.yaml:13:14 listeners[0].timeout: "soon" is not a duration: milliseconds, or a string like "500ms", "5s", "2m"',
+      'bad-units.yaml:19:14 listeners[1].timeout: must be at least 1ms',
+    ]);
+  });
+
+  it('rejects a file whose top level is not a map, and an empty file', async () => {
+    expect(await reported('not-a-map.yaml')).toEqual([
+      'not-a-map.yaml:1:1: expected a map of keys, got a list',
+    ]);
+    expect(problemsOf(parseConfig('', 'organism.yaml')).map(formatProblem)).toEqual([
+      'organism.yaml:1:1: expected a map of keys, got nothing',
+    ]);
+  });
+});
+
+describe('listener names, peers and roots', () => {
+  it('reports a duplicate name at the second listener, naming the first', async () => {
+    expect(await reported('duplicate-names.yaml')).toEqual([
+      'duplicate-names.yaml:7:11 listeners[1].name: duplicate listener name "greeter" (also listeners[0])',
+    ]);
+  });
+
+  it('reserves system.* names and rejects names that are not listener names', async () => {
+    expect(await reported('reserved-name.yaml')).toEqual([
+      'reserved-name.yaml:3:11 listeners[0].name: names starting with "system." are reserved for the engine',
+      'reserved-name.yaml:7:11 listeners[1].name: "not a name" is not a listener name: letters, digits, _ and -, in dot-separated parts (e.g. tools.calculator)',
+    ]);
+  });
+
+  it('reports peers that name the listener itself or no listener at all, at the peer', async () => {
+    expect(await reported('bad-peers.yaml')).toEqual([
+      'bad-peers.yaml:6:22 listeners[0].peers[1]: a listener cannot be its own peer',
+      'bad-peers.yaml:6:31 listeners[0].peers[2]: no listener named "calculator"',
+    ]);
+  });
+
+  it('accepts only a local name or Clark {namespace}local as a root', async () => {
+    const hint = 'write a local name like "order", or "{namespace-uri}order"';
+    expect(await reported('bad-roots.yaml')).toEqual([
+      `bad-roots.yaml:5:49 listeners[0].payload.root: prefixes mean nothing here ("o:order"): ${hint}`,
+      `bad-roots.yaml:9:49 listeners[1].payload.root: empty namespace in "{}order": ${hint}`,
+      `bad-roots.yaml:13:49 listeners[2].payload.root: "1order" is not an element name: ${hint}`,
+      `bad-roots.yaml:17:49 listeners[3].payload.root: "purchase order" is not an element name: ${hint}`,
+    ]);
+  });
+});
+
+describe('schema and handler files', () => {
+  it('reports missing files as written, naming the handler file that exists under another extension', async () => {
+    expect(await reported('missing-files.yaml')).toEqual([
+      'missing-files.yaml:6:15 listeners[0].payload.schema: file not found: schemas/missing-order.xsd',
+      'missing-files.yaml:12:14 listeners[1].handler: handler module not found: ./handlers/greeter.js (./handlers/greeter.ts exists)',
+      'missing-files.yaml:17:14 listeners[2].handler: handler module not found: ./handlers/greeter (./handlers/greeter.ts exists)',
+      'missing-files.yaml:22:14 listeners[3].handler: handler module must end in .ts, .js or .mjs: handlers/notes.txt',
+      'missing-files.yaml:27:14 listeners[4].handler: handler module not found: ./handlers/nowhere.ts',
+    ]);
+  });
+
+  it('rejects handler references without a module or with an export that is not an identifier', async () => {
+    const hint = 'write a module path and an export, like "./handlers/greeter.ts#greet"';
+    expect(await reported('handler-refs.yaml')).toEqual([
+      `handler-refs.yaml:6:14 listeners[0].handler: "#greet" is not a handler reference: ${hint}`,
+      `handler-refs.yaml:10:14 listeners[1].handler: "./handlers/greeter.ts#not-a-name" is not a handler reference: ${hint}`,
+    ]);
+  });
+});
+
+describe('several problems at once', () => {
+  it('reports every problem of every kind together, in file order', async () => {
+    expect(await reported('many-errors.yaml')).toEqual([
+      'many-errors.yaml:4:14 pump.queueSize: must be at least 1',
+      'many-errors.yaml:9:15 listeners[0].payload.schema: file not found: schemas/missing.xsd',
+      'many-errors.yaml:11:13 listeners[0].peers[0]: no listener named "ghost"',
+      'many-errors.yaml:12:14 listeners[0].retries: unknown key "retries"; did you mean "retry"?',
+      'many-errors.yaml:13:5 listeners[1].description: required key is missing',
+      'many-errors.yaml:13:11 listeners[1].name: duplicate listener name "greeter" (also listeners[0])',
+    ]);
+  });
+
+  it('prints as file:line:column path: message, at the value of the offending key', () => {
+    const text = [
+      'name: shop',
+      'listeners:',
+      ...['a', 'b'].flatMap((name) => [
+        `  - name: ${name}`,
+        `    description: Listener ${name}.`,
+        '    payload: { schema: ../schemas/greeting.xsd }',
+        '    handler: ./greeter.ts#greet',
+      ]),
+      '  - name: orders',
+      '    description: Takes orders.',
+      '    payload:',
+      '      schema: schemas/order.xsd',
+      '    handler: ./greeter.ts#greet',
+    ];
+    // Beside fixtures/handlers/, where greeter.ts exists and schemas/order.xsd does not.
+    const result = parseConfig(text.join('\n'), join(FIXTURES, 'handlers', 'organism.yaml'));
+    expect(problemsOf(result).map(formatProblem)).toEqual([
+      'organism.yaml:14:15 listeners[2].payload.schema: file not found: schemas/order.xsd',
+    ]);
+  });
+
+  it('gives every problem a file, a 1-based line and column, and a key path', async () => {
+    const problems = problemsOf(await loadConfigFile(join(FIXTURES, 'many-errors.yaml')));
+    for (const p of problems) {
+      expect(p.file).toBe('many-errors.yaml');
+      expect(p.line).toBeGreaterThanOrEqual(1);
+      expect(p.column).toBeGreaterThanOrEqual(1);
+      expect(p.path).toMatch(/^[a-z]/);
+    }
+  });
+});
+
+describe('loadConfigFile on files it cannot read', () => {
+  it('reports a missing file as a problem instead of throwing', async () => {
+    const file = join(FIXTURES, 'does-not-exist.yaml');
+    expect(problemsOf(await loadConfigFile(file))).toEqual([
+      { file: 'does-not-exist.yaml', message: `file not found: ${file}` },
+    ]);
+  });
+
+  it('reports a directory as a problem instead of throwing', async () => {
+    const problems = problemsOf(await loadConfigFile(join(FIXTURES, 'schemas')));
+    expect(problems[0]?.message).toMatch(/^is a directory, not a file: /);
+  });
+});

@@ -1,0 +1,25 @@
+/**
+ * A producer-facing engine process for crash tests: reads one envelope per stdin line, submits it, and
+ * prints `ACCEPTED <messageId>` once the engine has said so (after the journal commit). Prints
+ * `READY` after start (with recovery figures) and `QUIET` once stdin ends and all threads finished.
+ */
+import { createInterface } from 'node:readline';
+import { createEngine } from '../../src/main.ts';
+
+const engine = await createEngine(process.argv[2] ?? '', process.argv[3] ? { journalPath: process.argv[3] } : {});
+await engine.start();
+console.log(`READY ${JSON.stringify(engine.recovery)}`);
+const pending: Promise<void>[] = [];
+for await (const line of createInterface({ input: process.stdin })) {
+  if (!line.trim()) continue;
+  pending.push(
+    engine.submit(line).then((res) => {
+      if (res.ok) console.log(`ACCEPTED ${res.messageIds.join(' ')}`);
+      else console.log(`REFUSED ${res.error.code}`);
+    }),
+  );
+}
+await Promise.all(pending);
+await engine.whenQuiet();
+await engine.stop();
+console.log('QUIET');
