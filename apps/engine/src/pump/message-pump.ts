@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { MessageId, ThreadId } from '@organism/shared';
 import type { CompiledSchema } from '../xml/index.ts';
 import type { Delivery, DeliveryKind, DispatchFailure, PipelineError } from './delivery.ts';
@@ -58,6 +59,8 @@ export class MessagePump {
 
   constructor(private readonly opts: PumpOptions) {
     this.routing = new RoutingTable(opts.listeners);
+    // Every running handler listens for the stop signal: as many as maxConcurrency at once.
+    setMaxListeners(0, this.stopping.signal);
     const self = this;
     this.ctx = {
       maxBytes: opts.limits.maxMessageBytes,

@@ -24,7 +24,18 @@ export function canonicalizeElement(element: XmlElement): CanonicalXml {
 const ROOT_START = /^<([^\s>]+)((?: [^\s=]+="[^"]*")*)>/;
 const NS_DECL = / xmlns(?::([^\s=]+))?="([^"]*)"/g;
 const SKIPPABLE_HEAD = /^(?:\s+|<\?[^]*?\?>)*/;
-const SKIPPABLE_TAIL = /(?:\s+|<\?[^?]*\?>)*$/;
+
+/** Drops trailing whitespace and processing instructions (a `$`-anchored regex would rescan the string). */
+function trimTail(s: string): string {
+  let end = s.length;
+  for (;;) {
+    while (end > 0 && /\s/.test(s[end - 1] ?? '')) end--;
+    if (!s.endsWith('?>', end)) return s.slice(0, end);
+    const open = s.lastIndexOf('<?', end - 2);
+    if (open < 0) return s.slice(0, end);
+    end = open;
+  }
+}
 
 /**
  * The exclusive canonical form of `child`, the root's last child element, cut out of the canonical
@@ -46,7 +57,7 @@ export function canonicalLastChild(docXml: CanonicalXml, first: string, child: X
   const rootEnd = `</${rootName}>`;
   if (from < 0 || !docXml.endsWith(rootEnd)) return canonicalizeElement(child);
   let cut = docXml.slice(from + firstEnd.length, docXml.length - rootEnd.length);
-  cut = cut.replace(SKIPPABLE_HEAD, '').replace(SKIPPABLE_TAIL, '');
+  cut = trimTail(cut.replace(SKIPPABLE_HEAD, ''));
   const childStart = ROOT_START.exec(cut);
   if (!childStart?.[1] || !cut.endsWith(`</${childStart[1]}>`)) return canonicalizeElement(child);
 

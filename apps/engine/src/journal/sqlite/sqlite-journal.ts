@@ -14,7 +14,7 @@ import { Statements } from './statements.ts';
 export interface SqliteJournalOptions {
   path: string;
   durability: 'strict' | 'fast';
-  /** Most writes in one group commit. */
+  /** Most writes (state changes) in one group commit: about three per delivery. Default 256. */
   maxBatch?: number;
   now?: () => number;
 }
@@ -34,7 +34,7 @@ export class SqliteJournal implements Journal {
     this.now = opts.now ?? Date.now;
     this.open = openDatabase(opts.path, opts.durability);
     this.st = new Statements(this.open.sqlite);
-    this.writer = new GroupCommit(this.open.sqlite, opts.maxBatch ?? 64);
+    this.writer = new GroupCommit(this.open.sqlite, opts.maxBatch ?? 256);
     this.writer.onFailure((err) => console.error('journal write failed:', err));
     this.queries = new SqliteQueries(this.open.db, this.open.sqlite);
     this.hooks = {
@@ -86,6 +86,7 @@ export class SqliteJournal implements Journal {
   }
 
   async exhaust(id: string, detail: string): Promise<void> {
+    await this.flush();
     const row = this.queries.row(id);
     if (!row) throw new JournalError('NOT_FOUND', `no journal entry ${id}`);
     await this.writer.commit(() => this.st.move(id, row.threadId, 'FAILED', row.attempts, this.now(), { code: 'REDELIVERY_EXHAUSTED', detail }));

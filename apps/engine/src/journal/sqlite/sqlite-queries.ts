@@ -182,7 +182,8 @@ export class SqliteQueries {
     const recent = this.db.select({ state: transitions.state, n: sql<number>`count(*)` }).from(transitions).where(gte(transitions.at, now - 60_000)).groupBy(transitions.state).all();
     for (const r of recent) if (r.state in rate) rate[r.state as MessageState] = r.n / 60;
     const oldest = this.db.select({ at: sql<number | null>`min(${messages.createdAt})` }).from(messages).where(eq(messages.state, 'PENDING')).get();
-    const seq = this.db.select({ seq: sql<number | null>`max(${transitions.seq})` }).from(transitions).get();
+    // AUTOINCREMENT's high-water mark: never goes down, even after retention deletes the newest rows.
+    const seq = this.sqlite.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'transitions'`).get() as { seq: number } | undefined;
     return { counts, oldestPendingAt: oldest?.at ?? null, ratePerSecond: rate, lastSeq: seq?.seq ?? 0 };
   }
 }

@@ -1,0 +1,202 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  JournalStats,
+  MessageDetail,
+  MessageFilter,
+  MessageListInput,
+  MessageSummary,
+  Page,
+  ThreadListInput,
+  ThreadSummary,
+  Transition,
+} from '@organism/shared';
+import type { Delivery, DispatchFailure } from '../../pump/delivery.ts';
+import type { DispatchHooks, FailureOutcome, Rejection } from '../../pump/dispatch-hooks.ts';
+import type { Journal, RetryManyResult } from '../journal.ts';
+import { JournalError } from '../journal-error.ts';
+import { failureDetail, rejectionRecord } from '../rejection-record.ts';
+import { MemoryQueries, summary, toDelivery } from './memory-queries.ts';
+import { MemoryStore } from './memory-store.ts';
+import type { MessageRecord } from './memory-store.ts';
+
+export interface MemoryJournalOptions {
+  now?: () => number;
+}
+
+/**
+ * The journal for `path: ':memory:'` and tests: the SQLite journal's behaviour, kept in Maps and lost
+ * with the process. Writes apply at once, so every hook's promise is already settled.
+ */
+export class MemoryJournal implements Journal {
+  readonly durability = 'memory' as const;
+  readonly hooks: DispatchHooks;
+  private readonly store = new MemoryStore();
+  private readonly queries = new MemoryQueries(this.store);
+  private readonly now: () => number;
+
+  constructor(opts: MemoryJournalOptions = {}) {
+    this.now = opts.now ?? Date.now;
+    this.hooks = {
+      onIntent: (ds) => settle(() => this.addAll(ds)),
+      onDispatched: (d) => this.store.move(d.id, d.threadId, 'DISPATCHED', d.attempt, this.now()),
+      onAcknowledged: (d, outputs) =>
+        settle(() => {
+          this.store.assertNew(outputs);
+          this.store.move(d.id, d.threadId, 'ACKED', d.attempt, this.now());
+          this.addAll(outputs);
+        }),
+      onFailed: (d, failure, outcome) => settle(() => this.recordFailure(d, failure, outcome)),
+      onRejected: (r) => this.recordRejection(r),
+    };
+  }
+
+  /** All or nothing, like one SQLite transaction: a duplicate id fails before anything is written. */
+  private addAll(ds: readonly Delivery[]): void {
+    this.store.assertNew(ds);
+    const now = this.now();
+    for (const d of ds) this.store.add(d, now);
+  }
+
+  private recordFailure(d: Delivery, failure: DispatchFailure, outcome: FailureOutcome): void {
+    this.store.assertNew(outcome.outputs);
+    const now = this.now();
+    const error = { code: failure.code, detail: failureDetail(failure.detail, failure.message) };
+    if (outcome.retryAt !== undefined) {
+      // The failure is logged, then the entry goes back to PENDING for its next attempt.
+      this.store.log(d.id, d.threadId, 'FAILED', d.attempt, now, error);
+      this.store.move(d.id, d.threadId, 'PENDING', d.attempt, now, error, outcome.retryAt);
+    } else {
+      this.store.move(d.id, d.threadId, 'FAILED', d.attempt, now, error);
+    }
+    this.addAll(outcome.outputs);
+  }
+
+  private recordRejection(r: Rejection): void {
+    const now = this.now();
+    const { raw, detail } = rejectionRecord(r);
+    const id = randomUUID();
+    this.store.insert({
+      id,
+      threadId: r.threadId ?? null,
+      parentId: r.parentId ?? null,
+      from: r.from ?? null,
+      to: r.to ?? null,
+      root: r.root ?? null,
+      kind: 'rejected',
+      chain: [],
+      payload: null,
+      raw,
+      state: 'FAILED',
+      attempts: 0,
+      errorCode: r.error.code,
+      errorDetail: detail,
+      nextAttemptAt: null,
+      egress: false,
+      createdAt: now,
+      updatedAt: now,
+    });
+    this.store.log(id, r.threadId ?? null, 'FAILED', 0, now, { code: r.error.code, detail });
+  }
+
+  unfinished(): Promise<Delivery[]> {
+    return Promise.resolve(this.queries.unfinished());
+  }
+
+  exhaust(id: string, detail: string): Promise<void> {
+    return settle(() => {
+      const row = this.found(id);
+      this.store.move(id, row.threadId, 'FAILED', row.attempts, this.now(), {
+        code: 'REDELIVERY_EXHAUSTED',
+        detail,
+      });
+    });
+  }
+
+  retry(id: string): Promise<Delivery> {
+    return settle(() => {
+      const d = this.retryable(id);
+      this.store.move(d.id, d.threadId, 'PENDING', d.attempt - 1, this.now());
+      return d;
+    });
+  }
+
+  retryMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<RetryManyResult> {
+    return settle(() => {
+      const rows = this.queries.failedMatching(filter);
+      const sample = rows.slice(0, 10).map(summary);
+      if (opts.dryRun) return { count: rows.length, sample, deliveries: [] };
+      const deliveries = rows.map(toDelivery);
+      const now = this.now();
+      for (const d of deliveries) this.store.move(d.id, d.threadId, 'PENDING', d.attempt - 1, now);
+      return { count: deliveries.length, sample, deliveries };
+    });
+  }
+
+  discard(id: string): Promise<void> {
+    return settle(() => {
+      const row = this.found(id);
+      if (row.state !== 'FAILED')
+        throw new JournalError(
+          'NOT_RETRYABLE',
+          `entry ${id} is ${row.state}; only FAILED entries can be discarded`,
+        );
+      this.store.log(id, row.threadId, 'DISCARDED', row.attempts, this.now(), null);
+      this.store.messages.delete(id);
+    });
+  }
+
+  prune(cutoff: number): Promise<number> {
+    return Promise.resolve(this.store.pruneAcked(cutoff));
+  }
+
+  private found(id: string): MessageRecord {
+    const row = this.store.messages.get(id);
+    if (!row) throw new JournalError('NOT_FOUND', `no journal entry ${id}`);
+    return row;
+  }
+
+  private retryable(id: string): Delivery {
+    const row = this.found(id);
+    if (row.state !== 'FAILED')
+      throw new JournalError(
+        'NOT_RETRYABLE',
+        `entry ${id} is ${row.state}; only FAILED entries can be retried`,
+      );
+    if (!row.to || row.egress || row.kind === 'rejected') {
+      throw new JournalError(
+        'NOT_RETRYABLE',
+        `entry ${id} was refused at intake (${row.errorCode ?? 'invalid'}); it has no route to retry`,
+      );
+    }
+    return toDelivery(row);
+  }
+
+  stats(now = this.now()): Promise<JournalStats> {
+    return Promise.resolve({ durability: this.durability, ...this.queries.stats(now) });
+  }
+  listMessages(input: MessageListInput): Promise<Page<MessageSummary>> {
+    return settle(() => this.queries.listMessages(input));
+  }
+  listThreads(input: ThreadListInput): Promise<Page<ThreadSummary>> {
+    return settle(() => this.queries.listThreads(input));
+  }
+  getMessage(id: string): Promise<MessageDetail | undefined> {
+    return Promise.resolve(this.queries.getMessage(id));
+  }
+  transitions(afterSeq: number, limit: number): Promise<Transition[]> {
+    return Promise.resolve(this.queries.transitions(afterSeq, limit));
+  }
+
+  /** Nothing is ever pending: every write applied when it was made. */
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** Runs a write or read as the SQLite journal would: a throw becomes a rejected promise, never a sync throw. */
+function settle<T>(fn: () => T): Promise<T> {
+  return new Promise<T>((resolve) => resolve(fn()));
+}

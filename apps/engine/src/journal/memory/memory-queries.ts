@@ -1,0 +1,236 @@
+import { messageListInputSchema, messageStates, threadListInputSchema } from '@organism/shared';
+import type {
+  MessageDetail,
+  MessageFilter,
+  MessageListInput,
+  MessageState,
+  MessageSummary,
+  Page,
+  ThreadListInput,
+  ThreadStatus,
+  ThreadSummary,
+  Transition,
+} from '@organism/shared';
+import type { MessageId, ThreadId } from '@organism/shared';
+import type { Delivery, DeliveryKind } from '../../pump/delivery.ts';
+import { buildEnvelope } from '../../pump/envelope/build-envelope.ts';
+import { decodeCursor, encodeCursor } from '../cursor.ts';
+import type { MessageRecord, MemoryStore } from './memory-store.ts';
+
+/** Per-thread figures derived from the live entries, as the SQLite queries compute them. */
+interface ThreadFacts {
+  open: number;
+  failed: number;
+  participants: Set<string>;
+  recipients: Set<string>;
+}
+
+/** The console's queries over the memory store, giving the same answers as sqlite-queries.ts. */
+export class MemoryQueries {
+  constructor(private readonly store: MemoryStore) {}
+
+  unfinished(): Delivery[] {
+    return [...this.store.messages.values()]
+      .filter((r) => (r.state === 'PENDING' || r.state === 'DISPATCHED') && !r.egress && r.to !== null)
+      .sort((a, b) => a.createdAt - b.createdAt || compare(a.id, b.id))
+      .map(toDelivery);
+  }
+
+  failedMatching(filter: MessageFilter): MessageRecord[] {
+    const f = { ...filter, state: 'FAILED' as const };
+    return [...this.store.messages.values()]
+      .filter((r) => !r.egress && r.kind !== 'rejected' && matches(r, f))
+      .sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  listMessages(raw: MessageListInput): Page<MessageSummary> {
+    const input = messageListInputSchema.parse(raw);
+    const after = decodeCursor(input.cursor);
+    const rows = [...this.store.messages.values()]
+      .filter((r) => matches(r, input) && (!after || before(r.createdAt, r.id, after)))
+      .sort((a, b) => b.createdAt - a.createdAt || compare(b.id, a.id));
+    const items = rows.slice(0, input.limit).map(summary);
+    const last = items.at(-1);
+    return {
+      items,
+      nextCursor: rows.length > input.limit && last ? encodeCursor(last.createdAt, last.id) : null,
+    };
+  }
+
+  listThreads(raw: ThreadListInput): Page<ThreadSummary> {
+    const input = threadListInputSchema.parse(raw);
+    const after = decodeCursor(input.cursor);
+    const facts = this.threadFacts();
+    const rows = [...this.store.threads.values()]
+      .map((t) => {
+        const f = facts.get(t.id);
+        return {
+          ...t,
+          open: f?.open ?? 0,
+          failed: f?.failed ?? 0,
+          participants: f?.participants,
+          recipients: f?.recipients,
+        };
+      })
+      .filter(
+        (t) =>
+          (!after || before(t.lastAt, t.id, after)) &&
+          (!input.status || status(t.open, t.failed) === input.status) &&
+          (!input.listener || t.recipients?.has(input.listener) === true),
+      )
+      .sort((a, b) => b.lastAt - a.lastAt || compare(b.id, a.id));
+    const items = rows.slice(0, input.limit).map((t): ThreadSummary => ({
+      id: t.id,
+      status: status(t.open, t.failed),
+      participants: [...(t.participants ?? [])].sort(),
+      messages: t.messages,
+      failed: t.failed,
+      firstAt: t.firstAt,
+      lastAt: t.lastAt,
+    }));
+    const last = items.at(-1);
+    return {
+      items,
+      nextCursor: rows.length > input.limit && last ? encodeCursor(last.lastAt, last.id) : null,
+    };
+  }
+
+  private threadFacts(): Map<string, ThreadFacts> {
+    const out = new Map<string, ThreadFacts>();
+    for (const r of this.store.messages.values()) {
+      if (!r.threadId) continue;
+      const f = out.get(r.threadId) ?? {
+        open: 0,
+        failed: 0,
+        participants: new Set<string>(),
+        recipients: new Set<string>(),
+      };
+      out.set(r.threadId, f);
+      if (r.state === 'PENDING' || r.state === 'DISPATCHED') f.open++;
+      if (r.state === 'FAILED') f.failed++;
+      if (r.from) f.participants.add(r.from);
+      if (r.to) f.participants.add(r.to);
+      if (r.to !== null) f.recipients.add(r.to);
+    }
+    return out;
+  }
+
+  getMessage(id: string): MessageDetail | undefined {
+    const r = this.store.messages.get(id);
+    if (!r) return undefined;
+    return {
+      ...summary(r),
+      payloadXml: r.payload,
+      envelopeXml:
+        r.payload && r.threadId && r.from
+          ? buildEnvelope({
+              from: r.from,
+              to: r.to ?? '',
+              threadId: r.threadId as ThreadId,
+              payloadXml: r.payload,
+            })
+          : null,
+      raw: r.raw,
+      errorDetail: r.errorDetail,
+      nextAttemptAt: r.nextAttemptAt,
+      transitions: this.store.transitions.filter((t) => t.messageId === id).map((t) => ({ ...t })),
+    };
+  }
+
+  transitions(afterSeq: number, limit: number): Transition[] {
+    const log = this.store.transitions;
+    let lo = 0;
+    let hi = log.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((log[mid]?.seq ?? Infinity) > afterSeq) hi = mid;
+      else lo = mid + 1;
+    }
+    // SQLite reads a negative LIMIT as "no limit".
+    return log.slice(lo, limit < 0 ? undefined : lo + limit).map((t) => ({ ...t }));
+  }
+
+  stats(now: number): {
+    counts: Record<MessageState, number>;
+    oldestPendingAt: number | null;
+    ratePerSecond: Record<MessageState, number>;
+    lastSeq: number;
+  } {
+    const zero = (): Record<MessageState, number> =>
+      Object.fromEntries(messageStates.map((s) => [s, 0])) as Record<MessageState, number>;
+    const counts = zero();
+    let oldestPendingAt: number | null = null;
+    for (const r of this.store.messages.values()) {
+      counts[r.state]++;
+      if (r.state === 'PENDING' && (oldestPendingAt === null || r.createdAt < oldestPendingAt))
+        oldestPendingAt = r.createdAt;
+    }
+    const recent = zero();
+    for (const t of this.store.transitions)
+      if (t.at >= now - 60_000 && t.state in recent) recent[t.state as MessageState]++;
+    const ratePerSecond = zero();
+    for (const s of messageStates) ratePerSecond[s] = recent[s] / 60;
+    return { counts, oldestPendingAt, ratePerSecond, lastSeq: this.store.transitions.at(-1)?.seq ?? 0 };
+  }
+}
+
+export function toDelivery(r: MessageRecord): Delivery {
+  return {
+    id: r.id as MessageId,
+    threadId: r.threadId as ThreadId,
+    from: r.from ?? '',
+    to: r.to ?? '',
+    chain: [...r.chain],
+    root: r.root ?? '',
+    payloadXml: r.payload ?? '',
+    kind: r.kind as DeliveryKind,
+    ...(r.parentId ? { parentId: r.parentId as MessageId } : {}),
+    attempt: r.attempts + 1,
+    createdAt: r.createdAt,
+  };
+}
+
+export function summary(r: MessageRecord): MessageSummary {
+  return {
+    id: r.id,
+    threadId: r.threadId,
+    parentId: r.parentId,
+    from: r.from,
+    to: r.to,
+    root: r.root,
+    kind: r.kind,
+    state: r.state,
+    attempts: r.attempts,
+    errorCode: r.errorCode,
+    egress: r.egress,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+}
+
+/** The SQLite filters, one for one: empty strings mean "any", as they are falsy there too. */
+function matches(r: MessageRecord, f: MessageFilter): boolean {
+  return (
+    (!f.threadId || r.threadId === f.threadId) &&
+    (!f.listener || r.to === f.listener || r.from === f.listener) &&
+    (!f.state || r.state === f.state) &&
+    (!f.root || r.root === f.root) &&
+    (!f.errorCode || r.errorCode === f.errorCode) &&
+    (f.since === undefined || r.createdAt >= f.since) &&
+    (f.until === undefined || r.createdAt <= f.until)
+  );
+}
+
+/** Keyset: strictly after the cursor in (at desc, id desc) order. */
+function before(at: number, id: string, cursor: { at: number; id: string }): boolean {
+  return at < cursor.at || (at === cursor.at && id < cursor.id);
+}
+
+function status(open: number, failed: number): ThreadStatus {
+  return open > 0 ? 'active' : failed > 0 ? 'failed' : 'completed';
+}
+
+/** Code-unit order, which matches SQLite's BINARY collation for the ASCII ids the engine makes. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
