@@ -41,7 +41,11 @@ async function throughput(durability: 'strict' | 'fast', to: string): Promise<nu
   return rate;
 }
 
-async function latency(durability: 'strict' | 'fast', rate: number, seconds: number): Promise<{ p50: number; p99: number; max: number }> {
+async function latency(
+  durability: 'strict' | 'fast',
+  rate: number,
+  seconds: number,
+): Promise<{ p50: number; p99: number; max: number }> {
   const engine = await createEngine(ORGANISM, { journalPath: tmp(), durability });
   await engine.start();
   // The dispatcher may start a handler before submit() resolves, so match the two whichever comes first.
@@ -72,7 +76,8 @@ async function latency(durability: 'strict' | 'fast', rate: number, seconds: num
   await engine.whenQuiet();
   await engine.stop();
   samples.sort((a, b) => a - b);
-  const pick = (q: number): number => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? NaN;
+  const pick = (q: number): number =>
+    samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? NaN;
   return { p50: pick(0.5), p99: pick(0.99), max: samples.at(-1) ?? NaN };
 }
 
@@ -82,8 +87,16 @@ async function recovery(entries: number): Promise<{ requeueMs: number; drainMs: 
   const payload = recordXml(0);
   for (let i = 0; i < entries; i += 1000) {
     const batch: Delivery[] = Array.from({ length: Math.min(1000, entries - i) }, (_, k) => ({
-      id: randomUUID() as Delivery['id'], threadId: randomUUID() as Delivery['threadId'], from: 'bench', to: 'sink', chain: ['bench'],
-      root: '{urn:organism:bench}record', payloadXml: payload, kind: 'ingress', attempt: 1, createdAt: Date.now() + i + k,
+      id: randomUUID() as Delivery['id'],
+      threadId: randomUUID() as Delivery['threadId'],
+      from: 'bench',
+      to: 'sink',
+      chain: ['bench'],
+      root: '{urn:organism:bench}record',
+      payloadXml: payload,
+      kind: 'ingress',
+      attempt: 1,
+      createdAt: Date.now() + i + k,
     }));
     await seed.hooks.onIntent?.(batch);
   }
@@ -94,24 +107,37 @@ async function recovery(entries: number): Promise<{ requeueMs: number; drainMs: 
   const requeueMs = performance.now() - t0;
   await engine.whenQuiet();
   const drainMs = performance.now() - t0;
-  if (engine.recovery?.requeued !== entries) throw new Error(`recovered ${engine.recovery?.requeued} of ${entries}`);
+  if (engine.recovery?.requeued !== entries)
+    throw new Error(`recovered ${engine.recovery?.requeued} of ${entries}`);
   await engine.stop();
   return { requeueMs, drainMs };
 }
 
-console.log(`journal end to end — ${N} messages of ${Buffer.byteLength(recordXml(0))} bytes, ${IN_FLIGHT} producers in flight, node ${process.version}`);
+console.log(
+  `journal end to end — ${N} messages of ${Buffer.byteLength(recordXml(0))} bytes, ${IN_FLIGHT} producers in flight, node ${process.version}`,
+);
 const fast1 = await throughput('fast', 'sink');
 row('fast, one hop', fast1, 'msg/s', { name: 'naive pipeline NORMAL', value: LIMITS.naivePipelineNormal });
 const fast4 = await throughput('fast', 'hop1');
-row('fast, 4-hop chain', fast4, 'msg/s', { name: 'naive pipeline NORMAL', value: LIMITS.naivePipelineNormal });
+row('fast, 4-hop chain', fast4, 'msg/s', {
+  name: 'naive pipeline NORMAL',
+  value: LIMITS.naivePipelineNormal,
+});
 const strict1 = await throughput('strict', 'sink');
 row('strict, one hop', strict1, 'msg/s', { name: 'naive pipeline FULL', value: LIMITS.naivePipelineFull });
 const strict4 = await throughput('strict', 'hop1');
-row('strict, 4-hop chain', strict4, 'msg/s', { name: 'naive pipeline FULL', value: LIMITS.naivePipelineFull });
+row('strict, 4-hop chain', strict4, 'msg/s', {
+  name: 'naive pipeline FULL',
+  value: LIMITS.naivePipelineFull,
+});
 for (const d of ['fast', 'strict'] as const) {
   const l = await latency(d, 1000, 5);
-  console.log(`${`${d}, dispatch latency at 1,000 msg/s`.padEnd(44)} p50 ${l.p50.toFixed(2)} ms  p99 ${l.p99.toFixed(2)} ms  max ${l.max.toFixed(1)} ms  (aim p99 ≤ 5 ms)`);
+  console.log(
+    `${`${d}, dispatch latency at 1,000 msg/s`.padEnd(44)} p50 ${l.p50.toFixed(2)} ms  p99 ${l.p99.toFixed(2)} ms  max ${l.max.toFixed(1)} ms  (aim p99 ≤ 5 ms)`,
+  );
 }
 const rec = await recovery(100_000);
-console.log(`${'recover 100,000 unacked entries'.padEnd(44)} re-queued in ${(rec.requeueMs / 1000).toFixed(2)} s, all delivered in ${(rec.drainMs / 1000).toFixed(2)} s  (aim ≤ 5 s)`);
+console.log(
+  `${'recover 100,000 unacked entries'.padEnd(44)} re-queued in ${(rec.requeueMs / 1000).toFixed(2)} s, all delivered in ${(rec.drainMs / 1000).toFixed(2)} s  (aim ≤ 5 s)`,
+);
 console.log('aims: strict ≥ 10,000 msg/s and fast ≥ 15,000 msg/s one hop');

@@ -58,9 +58,14 @@ async function throughput(to: string): Promise<number> {
   return rate;
 }
 
-console.log(`pump without journal — ${N} messages of ${Buffer.byteLength(recordXml(0))} bytes, node ${process.version}`);
+console.log(
+  `pump without journal — ${N} messages of ${Buffer.byteLength(recordXml(0))} bytes, node ${process.version}`,
+);
 const limit = libxmlLimit();
-row('libxml2-wasm parse + validate (this machine)', limit, 'docs/s', { name: 'TOOLCHAIN.md figure', value: LIMITS.libxmlParseValidate1k });
+row('libxml2-wasm parse + validate (this machine)', limit, 'docs/s', {
+  name: 'TOOLCHAIN.md figure',
+  value: LIMITS.libxmlParseValidate1k,
+});
 const ref = { name: 'the libxml2 limit above', value: limit };
 const one = await throughput('sink');
 row('one hop', one, 'msg/s', ref);

@@ -6,7 +6,9 @@ const PNPM = '10.34.9';
 const run = (cmd) => execSync(cmd, { stdio: 'inherit' });
 const has = (cmd) => {
   try {
-    return execSync(cmd, { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return execSync(cmd, { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     return '';
   }

@@ -11,8 +11,15 @@ export const LIMITS = {
   naivePipelineFull: 1_600,
 } as const;
 
-export function row(name: string, value: number, unit: string, limit?: { name: string; value: number }): void {
-  const ratio = limit ? `  ${((value / limit.value) * 100).toFixed(0)}% of ${limit.name} (${fmt(limit.value)}/s)` : '';
+export function row(
+  name: string,
+  value: number,
+  unit: string,
+  limit?: { name: string; value: number },
+): void {
+  const ratio = limit
+    ? `  ${((value / limit.value) * 100).toFixed(0)}% of ${limit.name} (${fmt(limit.value)}/s)`
+    : '';
   console.log(`${name.padEnd(44)} ${fmt(value).padStart(10)} ${unit}${ratio}`);
 }
 
@@ -22,7 +29,11 @@ export function fmt(n: number): string {
 
 /** A ~1 KB record payload (urn:organism:bench), numbered so each message differs. */
 export function recordXml(i: number): string {
-  const items = Array.from({ length: 9 }, (_, k) => `<item><sku>sku-${k}</sku><qty>${k + 1}</qty><note>note for item ${k} of record ${i}</note></item>`).join('');
+  const items = Array.from(
+    { length: 9 },
+    (_, k) =>
+      `<item><sku>sku-${k}</sku><qty>${k + 1}</qty><note>note for item ${k} of record ${i}</note></item>`,
+  ).join('');
   return `<record xmlns="urn:organism:bench"><id>${i + 1}</id>${items}</record>`;
 }
 

@@ -19,7 +19,11 @@ export async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { traffic: { type: 'string' }, quiet: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      traffic: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const [command, file = 'organism.yaml'] = positionals;
   if (values.help || !command) {
@@ -47,8 +51,13 @@ async function check(path: string): Promise<number> {
   }
   const { config, listeners, registry } = loaded.organism;
   const schemas = new Set(listeners.map((l) => l.schema.file)).size;
-  console.log(`organism ${config.name}: ${listeners.length} listeners, ${schemas} schemas compiled, ${listeners.length} handlers resolved`);
-  for (const l of listeners) console.log(`  ${l.name.padEnd(24)} ${l.roots.join(' ')}${l.agent ? `  agent → ${l.peers.join(', ')}` : ''}`);
+  console.log(
+    `organism ${config.name}: ${listeners.length} listeners, ${schemas} schemas compiled, ${listeners.length} handlers resolved`,
+  );
+  for (const l of listeners)
+    console.log(
+      `  ${l.name.padEnd(24)} ${l.roots.join(' ')}${l.agent ? `  agent → ${l.peers.join(', ')}` : ''}`,
+    );
   registry.dispose();
   return 0;
 }
@@ -64,14 +73,20 @@ async function run(path: string, traffic: string | undefined, quiet: boolean): P
   }
   if (!quiet) engine.on('*', (e) => console.log(describe(e)));
   await engine.start();
-  console.log(`organism ${engine.config.name} running: ${engine.status().listeners} listeners (Ctrl-C to stop)`);
+  console.log(
+    `organism ${engine.config.name} running: ${engine.status().listeners} listeners (Ctrl-C to stop)`,
+  );
   let generator: TrafficGenerator | undefined;
   if (traffic !== undefined) {
     const folder = join(engine.config.baseDir, 'traffic');
     if (!existsSync(folder)) console.error(`--traffic: no traffic/ folder beside ${path}`);
     else {
       const rate = traffic === '' ? 2 : Number(traffic);
-      generator = new TrafficGenerator({ folder, ratePerSecond: rate > 0 ? rate : 2, submit: (xml) => engine.submit(xml) });
+      generator = new TrafficGenerator({
+        folder,
+        ratePerSecond: rate > 0 ? rate : 2,
+        submit: (xml) => engine.submit(xml),
+      });
       generator.start();
     }
   }

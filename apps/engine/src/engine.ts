@@ -78,7 +78,10 @@ export class Engine {
   }
 
   /** Retries every dead letter matching `filter`; a dry run only counts them and shows a sample. */
-  async retryMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<Omit<RetryManyResult, 'deliveries'>> {
+  async retryMany(
+    filter: MessageFilter,
+    opts: { dryRun: boolean },
+  ): Promise<Omit<RetryManyResult, 'deliveries'>> {
     const result = await this.journal.retryMany(filter, opts);
     for (const d of result.deliveries) {
       if (this.pump.listeners.get(d.to)) this.pump.redeliver(d);

@@ -19,7 +19,12 @@ export class XmlFragment {
 function render(strings: TemplateStringsArray, values: unknown[]): string {
   let out = strings[0] ?? '';
   values.forEach((v, i) => {
-    const piece = v instanceof XmlFragment ? v.xml : Array.isArray(v) ? v.map((x) => (x instanceof XmlFragment ? x.xml : escapeText(String(x)))).join('') : escapeText(String(v));
+    const piece =
+      v instanceof XmlFragment
+        ? v.xml
+        : Array.isArray(v)
+          ? v.map((x) => (x instanceof XmlFragment ? x.xml : escapeText(String(x)))).join('')
+          : escapeText(String(v));
     out += piece + (strings[i + 1] ?? '');
   });
   return out;
@@ -31,4 +36,5 @@ export function xml(strings: TemplateStringsArray, ...values: unknown[]): string
 }
 
 /** The same, kept as markup so it (or an array of them) can be nested in another `xml` template. */
-xml.fragment = (strings: TemplateStringsArray, ...values: unknown[]): XmlFragment => new XmlFragment(render(strings, values));
+xml.fragment = (strings: TemplateStringsArray, ...values: unknown[]): XmlFragment =>
+  new XmlFragment(render(strings, values));

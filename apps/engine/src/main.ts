@@ -24,7 +24,10 @@ export async function createEngine(configFile: string, opts: CreateEngineOptions
   const { config, listeners, registry } = loaded.organism;
   let journal: Journal;
   try {
-    journal = openJournal({ path: opts.journalPath ?? config.journal.path, durability: opts.durability ?? config.journal.durability });
+    journal = openJournal({
+      path: opts.journalPath ?? config.journal.path,
+      durability: opts.durability ?? config.journal.durability,
+    });
   } catch (err) {
     registry.dispose();
     throw err;

@@ -9,7 +9,7 @@ interface Line {
 
 /** Answers a receipt with the order's total. The payload's namespace is fixed by its contract. */
 export function acceptOrder(payload: XmlValue): string {
-  const order = payload as { '@id': string; line: Line | Line[] };
+  const order = payload as unknown as { '@id': string; line: Line | Line[] };
   const lines = Array.isArray(order.line) ? order.line : [order.line];
   const cents = lines.reduce((sum, l) => sum + Math.round(Number(l.price) * 100) * Number(l.quantity), 0);
   return xml`<receipt xmlns="urn:organism:demo:orders"><order>${order['@id']}</order><total>${(cents / 100).toFixed(2)}</total></receipt>`;

@@ -15,5 +15,8 @@ export function plan(payload: XmlValue, ctx: HandlerContext): string | void {
     ctx.forward('orders', xml`<order xmlns="urn:organism:demo:orders" id="x"/>`);
     return;
   }
-  ctx.forward('tools.calculator', xml`<calculate><a>${task.amount}</a><op>div</op><b>${task.people}</b></calculate>`);
+  ctx.forward(
+    'tools.calculator',
+    xml`<calculate><a>${task.amount}</a><op>div</op><b>${task.people}</b></calculate>`,
+  );
 }

@@ -27,7 +27,11 @@ export function delivery(over: Partial<Delivery> = {}): Delivery {
   };
 }
 
-const failure = { code: 'HANDLER_ERROR' as const, message: 'the handler failed', detail: 'greeter: Error: boom' };
+const failure = {
+  code: 'HANDLER_ERROR' as const,
+  message: 'the handler failed',
+  detail: 'greeter: Error: boom',
+};
 
 export function describeJournalContract(name: string, make: () => Journal): void {
   describe(`${name} journal contract`, () => {
@@ -38,7 +42,14 @@ export function describeJournalContract(name: string, make: () => Journal): void
       const d = delivery();
       await j.hooks.onIntent?.([d]);
       const got = await j.getMessage(d.id);
-      expect(got).toMatchObject({ id: d.id, state: 'PENDING', attempts: 0, threadId: d.threadId, to: 'greeter', root: 'greeting' });
+      expect(got).toMatchObject({
+        id: d.id,
+        state: 'PENDING',
+        attempts: 0,
+        threadId: d.threadId,
+        to: 'greeter',
+        root: 'greeting',
+      });
       expect(got?.payloadXml).toBe(d.payloadXml);
       expect(got?.envelopeXml).toContain('<env:to>greeter</env:to>');
       expect(got?.transitions.map((t) => t.state)).toEqual(['PENDING']);
@@ -50,10 +61,27 @@ export function describeJournalContract(name: string, make: () => Journal): void
       const d = delivery();
       await j.hooks.onIntent?.([d]);
       j.hooks.onDispatched?.(d);
-      const reply = delivery({ threadId: d.threadId, from: 'greeter', to: 'shouter', parentId: d.id, kind: 'forward' });
-      const egress = delivery({ threadId: d.threadId, from: 'greeter', to: 'client', parentId: d.id, kind: 'reply', egress: true });
+      const reply = delivery({
+        threadId: d.threadId,
+        from: 'greeter',
+        to: 'shouter',
+        parentId: d.id,
+        kind: 'forward',
+      });
+      const egress = delivery({
+        threadId: d.threadId,
+        from: 'greeter',
+        to: 'client',
+        parentId: d.id,
+        kind: 'reply',
+        egress: true,
+      });
       await j.hooks.onAcknowledged?.(d, [reply, egress]);
-      expect((await j.getMessage(d.id))?.transitions.map((t) => t.state)).toEqual(['PENDING', 'DISPATCHED', 'ACKED']);
+      expect((await j.getMessage(d.id))?.transitions.map((t) => t.state)).toEqual([
+        'PENDING',
+        'DISPATCHED',
+        'ACKED',
+      ]);
       expect(await j.getMessage(reply.id)).toMatchObject({ state: 'PENDING', parentId: d.id });
       expect(await j.getMessage(egress.id)).toMatchObject({ state: 'ACKED', egress: true });
       await j.close();
@@ -66,7 +94,12 @@ export function describeJournalContract(name: string, make: () => Journal): void
       j.hooks.onDispatched?.(d);
       await j.hooks.onFailed?.(d, failure, { retryAt: clock + 500, outputs: [] });
       const got = await j.getMessage(d.id);
-      expect(got).toMatchObject({ state: 'PENDING', attempts: 1, errorCode: 'HANDLER_ERROR', nextAttemptAt: clock + 500 });
+      expect(got).toMatchObject({
+        state: 'PENDING',
+        attempts: 1,
+        errorCode: 'HANDLER_ERROR',
+        nextAttemptAt: clock + 500,
+      });
       expect(got?.transitions.map((t) => t.state)).toEqual(['PENDING', 'DISPATCHED', 'FAILED', 'PENDING']);
       await j.close();
     });
@@ -74,10 +107,21 @@ export function describeJournalContract(name: string, make: () => Journal): void
     it('keeps a final failure as a dead letter with its code and detail, and journals the SystemError', async () => {
       const j = fresh();
       const d = delivery();
-      const err = delivery({ threadId: d.threadId, from: 'greeter', to: 'client', kind: 'error', egress: true, root: '{x}SystemError' });
+      const err = delivery({
+        threadId: d.threadId,
+        from: 'greeter',
+        to: 'client',
+        kind: 'error',
+        egress: true,
+        root: '{x}SystemError',
+      });
       await j.hooks.onIntent?.([d]);
       await j.hooks.onFailed?.(d, failure, { outputs: [err] });
-      expect(await j.getMessage(d.id)).toMatchObject({ state: 'FAILED', errorCode: 'HANDLER_ERROR', errorDetail: 'greeter: Error: boom' });
+      expect(await j.getMessage(d.id)).toMatchObject({
+        state: 'FAILED',
+        errorCode: 'HANDLER_ERROR',
+        errorDetail: 'greeter: Error: boom',
+      });
       expect(await j.getMessage(err.id)).toMatchObject({ state: 'ACKED', kind: 'error' });
       const dead = await j.listMessages({ state: 'FAILED' });
       expect(dead.items.map((m) => m.id)).toEqual([d.id]);
@@ -86,10 +130,18 @@ export function describeJournalContract(name: string, make: () => Journal): void
 
     it('records refused input as FAILED with the raw text, and refuses to retry it', async () => {
       const j = fresh();
-      j.hooks.onRejected?.({ raw: '<oops', error: { code: 'MALFORMED_XML', message: 'bad', problems: [{ message: 'bad', line: 1, column: 6 }] } });
+      j.hooks.onRejected?.({
+        raw: '<oops',
+        error: { code: 'MALFORMED_XML', message: 'bad', problems: [{ message: 'bad', line: 1, column: 6 }] },
+      });
       await j.flush();
       const [entry] = (await j.listMessages({ state: 'FAILED' })).items;
-      expect(entry).toMatchObject({ state: 'FAILED', errorCode: 'MALFORMED_XML', kind: 'rejected', to: null });
+      expect(entry).toMatchObject({
+        state: 'FAILED',
+        errorCode: 'MALFORMED_XML',
+        kind: 'rejected',
+        to: null,
+      });
       const detail = await j.getMessage(entry?.id ?? '');
       expect(detail).toMatchObject({ raw: '<oops', errorDetail: '1:6: bad' });
       await expect(j.retry(entry?.id ?? '')).rejects.toMatchObject({ code: 'NOT_RETRYABLE' });
@@ -193,7 +245,8 @@ export function describeJournalContract(name: string, make: () => Journal): void
       const b = delivery({ threadId: t, to: 'b', root: 'y' });
       const c = delivery({ to: 'a', root: 'y' });
       await j.hooks.onIntent?.([a, b, c]);
-      const ids = async (f: Parameters<Journal['listMessages']>[0]): Promise<string[]> => (await j.listMessages(f)).items.map((m) => m.id).sort();
+      const ids = async (f: Parameters<Journal['listMessages']>[0]): Promise<string[]> =>
+        (await j.listMessages(f)).items.map((m) => m.id).sort();
       expect(await ids({ threadId: t })).toEqual([a.id, b.id].sort());
       expect(await ids({ listener: 'a' })).toEqual([a.id, c.id].sort());
       expect(await ids({ root: 'y' })).toEqual([b.id, c.id].sort());
@@ -212,8 +265,17 @@ export function describeJournalContract(name: string, make: () => Journal): void
       await j.hooks.onFailed?.(b, failure, { outputs: [] });
       const page = await j.listThreads({});
       const byId = new Map(page.items.map((t) => [t.id, t]));
-      expect(byId.get(t1)).toMatchObject({ status: 'completed', messages: 1, failed: 0, participants: ['client', 'greeter'] });
-      expect(byId.get(t2)).toMatchObject({ status: 'failed', failed: 1, participants: ['client', 'shouter'] });
+      expect(byId.get(t1)).toMatchObject({
+        status: 'completed',
+        messages: 1,
+        failed: 0,
+        participants: ['client', 'greeter'],
+      });
+      expect(byId.get(t2)).toMatchObject({
+        status: 'failed',
+        failed: 1,
+        participants: ['client', 'shouter'],
+      });
       expect(byId.get(t3)).toMatchObject({ status: 'active' });
       expect((await j.listThreads({ status: 'failed' })).items.map((t) => t.id)).toEqual([t2]);
       expect((await j.listThreads({ listener: 'shouter' })).items.map((t) => t.id)).toEqual([t2]);

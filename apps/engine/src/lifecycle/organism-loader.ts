@@ -35,12 +35,20 @@ async function resolveOrganism(parsed: ConfigResult): Promise<LoadResult> {
   const problems: Problem[] = [];
   const listeners: Listener[] = [];
   for (const [i, lc] of config.listeners.entries()) {
-    const at = (path: (string | number)[], message: string): Problem => locate(source, ['listeners', i, ...path], message);
+    const at = (path: (string | number)[], message: string): Problem =>
+      locate(source, ['listeners', i, ...path], message);
     const compiled = registry.compile(lc.payload.schema);
     let schema: CompiledSchema | undefined;
     if (!compiled.ok) {
-      problems.push(at(['payload', 'schema'], `schema ${relative(config.baseDir, lc.payload.schema)} does not compile`));
-      problems.push(...compiled.problems.map((p) => ({ ...p, ...(p.file ? { file: relative(config.baseDir, p.file) } : {}) })));
+      problems.push(
+        at(['payload', 'schema'], `schema ${relative(config.baseDir, lc.payload.schema)} does not compile`),
+      );
+      problems.push(
+        ...compiled.problems.map((p) => ({
+          ...p,
+          ...(p.file ? { file: relative(config.baseDir, p.file) } : {}),
+        })),
+      );
     } else schema = compiled.schema;
     const roots = schema ? rootsFor(lc, schema, (m) => problems.push(at(['payload', 'root'], m))) : [];
     const handler = await importHandler(lc, (m) => problems.push(at(['handler'], m)));
@@ -55,15 +63,24 @@ async function resolveOrganism(parsed: ConfigResult): Promise<LoadResult> {
 
 function locate(source: ConfigSource, path: (string | number)[], message: string): Problem {
   const pos = source.locate(path);
-  return { file: basename(source.file), ...(pos ? { line: pos.line, column: pos.column } : {}), path: formatKeyPath(path), message };
+  return {
+    file: basename(source.file),
+    ...(pos ? { line: pos.line, column: pos.column } : {}),
+    path: formatKeyPath(path),
+    message,
+  };
 }
 
 function rootsFor(lc: ListenerConfig, schema: CompiledSchema, problem: (m: string) => void): QName[] {
   const globals = schema.globalElements;
   if (lc.payload.root) {
-    const wanted = lc.payload.root.startsWith('{') ? lc.payload.root : qname(schema.targetNamespace, lc.payload.root);
+    const wanted = lc.payload.root.startsWith('{')
+      ? lc.payload.root
+      : qname(schema.targetNamespace, lc.payload.root);
     if (globals.includes(wanted)) return [wanted];
-    problem(`root ${lc.payload.root} is not a global element of the schema; it declares: ${globals.join(', ') || 'none'}`);
+    problem(
+      `root ${lc.payload.root} is not a global element of the schema; it declares: ${globals.join(', ') || 'none'}`,
+    );
     return [];
   }
   if (globals.length === 1) return [...globals];
@@ -80,7 +97,9 @@ async function importHandler(lc: ListenerConfig, problem: (m: string) => void): 
   try {
     mod = (await import(pathToFileURL(lc.handler.module).href)) as Record<string, unknown>;
   } catch (err) {
-    problem(`handler module ${lc.handler.ref} failed to load: ${err instanceof Error ? err.message : String(err)}`);
+    problem(
+      `handler module ${lc.handler.ref} failed to load: ${err instanceof Error ? err.message : String(err)}`,
+    );
     return undefined;
   }
   const fn = mod[lc.handler.exportName];

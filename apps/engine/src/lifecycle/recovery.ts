@@ -23,7 +23,10 @@ export async function recoverUnfinished(journal: Journal, pump: MessagePump): Pr
       await journal.exhaust(d.id, `listener ${d.to} no longer exists`);
     } else if (d.attempt > listener.retry.maxAttempts) {
       exhausted++;
-      await journal.exhaust(d.id, `interrupted ${d.attempt - 1} time(s); ${listener.name} allows ${listener.retry.maxAttempts} attempt(s)`);
+      await journal.exhaust(
+        d.id,
+        `interrupted ${d.attempt - 1} time(s); ${listener.name} allows ${listener.retry.maxAttempts} attempt(s)`,
+      );
     } else pump.redeliver(d);
   }
   return { requeued: unfinished.length - exhausted, exhausted, ms: performance.now() - started };

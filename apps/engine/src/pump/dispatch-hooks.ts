@@ -57,7 +57,10 @@ export class HookChain {
   }
 
   /** Calls `name` on every hook; resolves when any returned promises have, or returns undefined at once. */
-  call<K extends HookName>(name: K, ...args: Parameters<NonNullable<DispatchHooks[K]>>): Promise<void> | undefined {
+  call<K extends HookName>(
+    name: K,
+    ...args: Parameters<NonNullable<DispatchHooks[K]>>
+  ): Promise<void> | undefined {
     let pending: Promise<unknown>[] | undefined;
     for (const h of this.hooks) {
       const fn = h[name] as ((...a: typeof args) => unknown) | undefined;

@@ -1,4 +1,3 @@
-import type { MessageId, ThreadId } from '@organism/shared';
 import { canonicalToObject } from '../xml/index.ts';
 import type { Delivery, DispatchFailure } from './delivery.ts';
 import type { HandlerContext, Listener } from './listener.ts';
@@ -31,7 +30,11 @@ export class HandlerError extends Error {
  * Runs one handler under its listener's timeout and collects what it sent. Outputs are held until
  * the handler returns: a handler that throws or times out sends nothing. Peer rules are checked here.
  */
-export async function runHandler(listener: Listener, d: Delivery, stopSignal: AbortSignal): Promise<RunResult> {
+export async function runHandler(
+  listener: Listener,
+  d: Delivery,
+  stopSignal: AbortSignal,
+): Promise<RunResult> {
   const outputs: Output[] = [];
   const controller = new AbortController();
   const onStop = (): void => controller.abort(stopSignal.reason);
@@ -52,8 +55,8 @@ export async function runHandler(listener: Listener, d: Delivery, stopSignal: Ab
     outputs.push({ kind, to, xml });
   };
   const ctx: HandlerContext = {
-    threadId: d.threadId as ThreadId,
-    messageId: d.id as MessageId,
+    threadId: d.threadId,
+    messageId: d.id,
     from: d.from,
     listener: listener.name,
     attempt: d.attempt,
@@ -68,20 +71,36 @@ export async function runHandler(listener: Listener, d: Delivery, stopSignal: Ab
     const timeout = new Promise<never>((_, fail) => {
       timer = setTimeout(() => fail(new HandlerTimeout()), listener.timeoutMs);
     });
-    const returned = await Promise.race([Promise.resolve().then(() => listener.handler(canonicalToObject(d.payloadXml as never), ctx)), timeout]);
+    const returned = await Promise.race([
+      Promise.resolve().then(() => listener.handler(canonicalToObject(d.payloadXml as never), ctx)),
+      timeout,
+    ]);
     if (typeof returned === 'string') send('reply', undefined, returned);
     else if (returned !== undefined && returned !== null) {
-      throw new TypeError(`handler returned ${typeof returned}; return nothing, or a reply payload as an XML string`);
+      throw new TypeError(
+        `handler returned ${typeof returned}; return nothing, or a reply payload as an XML string`,
+      );
     }
   } catch (err) {
     if (err instanceof HandlerTimeout) {
       controller.abort(err);
       const detail = `${listener.name} did not finish within ${listener.timeoutMs} ms`;
-      return { ok: false, failure: { code: 'HANDLER_TIMEOUT', message: 'the handler did not answer in time', detail } };
+      return {
+        ok: false,
+        failure: { code: 'HANDLER_TIMEOUT', message: 'the handler did not answer in time', detail },
+      };
     }
     const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
     const retryable = !(err instanceof HandlerError && !err.retryable);
-    return { ok: false, failure: { code: 'HANDLER_ERROR', message: 'the handler failed', detail: `${listener.name}: ${detail}`, retryable } };
+    return {
+      ok: false,
+      failure: {
+        code: 'HANDLER_ERROR',
+        message: 'the handler failed',
+        detail: `${listener.name}: ${detail}`,
+        retryable,
+      },
+    };
   } finally {
     sealed = true;
     clearTimeout(timer);

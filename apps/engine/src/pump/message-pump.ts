@@ -35,8 +35,7 @@ export interface PumpOptions {
 }
 
 export type SubmitResult =
-  | { ok: true; threadId: ThreadId; messageIds: MessageId[] }
-  | { ok: false; error: PipelineError };
+  { ok: true; threadId: ThreadId; messageIds: MessageId[] } | { ok: false; error: PipelineError };
 
 const RETRYABLE = new Set(['HANDLER_ERROR', 'HANDLER_TIMEOUT']);
 
@@ -52,7 +51,7 @@ export class MessagePump {
   private readonly threads = new ThreadRegistry();
   private readonly stopping = new AbortController();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
-  private readonly ctx: PipelineContext;
+  private ctx: PipelineContext;
   private routing: RoutingTable;
   private accepting = true;
   private quietWaiters: (() => void)[] = [];
@@ -61,13 +60,10 @@ export class MessagePump {
     this.routing = new RoutingTable(opts.listeners);
     // Every running handler listens for the stop signal: as many as maxConcurrency at once.
     setMaxListeners(0, this.stopping.signal);
-    const self = this;
     this.ctx = {
       maxBytes: opts.limits.maxMessageBytes,
       maxDepth: opts.limits.maxDepth,
-      get routing() {
-        return self.routing;
-      },
+      routing: this.routing,
       envelopeSchema: opts.envelopeSchema,
       systemSchema: opts.systemSchema,
       newThreadId: () => randomUUID() as ThreadId,
@@ -139,6 +135,7 @@ export class MessagePump {
   replaceListeners(listeners: readonly Listener[]): void {
     const system = [...this.routing.listeners()].filter((l) => l.name.startsWith('system.'));
     this.routing = new RoutingTable([...system, ...listeners.filter((l) => !l.name.startsWith('system.'))]);
+    this.ctx = { ...this.ctx, routing: this.routing };
   }
 
   /** Stops taking messages from outside; internal traffic goes on so threads can finish. */
@@ -177,19 +174,33 @@ export class MessagePump {
   private async execute(d: Delivery): Promise<void> {
     const listener = this.routing.get(d.to);
     if (!listener) {
-      const failure = { code: 'UNKNOWN_ROUTE', message: 'the listener is gone', detail: `listener ${d.to} was removed` } as const;
+      const failure = {
+        code: 'UNKNOWN_ROUTE',
+        message: 'the listener is gone',
+        detail: `listener ${d.to} was removed`,
+      } as const;
       return this.fail(d, failure, undefined);
     }
     void this.hooks.call('onDispatched', d);
     const running = this.queue.inFlightFor(listener.name);
-    this.events.emit(() => ({ type: 'message.received', at: Date.now(), messageId: d.id, threadId: d.threadId, from: d.from, to: d.to, root: d.root, attempt: d.attempt }));
+    this.events.emit(() => ({
+      type: 'message.received',
+      at: Date.now(),
+      messageId: d.id,
+      threadId: d.threadId,
+      from: d.from,
+      to: d.to,
+      root: d.root,
+      attempt: d.attempt,
+    }));
     if (running === 1) this.emitListener(listener.name, 'processing');
     const result = await runHandler(listener, d, this.stopping.signal);
     if (this.stopping.signal.aborted) return;
     const outcome = result.ok ? this.outputDeliveries(d, result.outputs) : result;
     if (outcome.ok) await this.acknowledge(d, outcome.deliveries);
     else await this.fail(d, outcome.failure, listener);
-    if (this.queue.inFlightFor(listener.name) === 1) this.emitListener(listener.name, outcome.ok ? 'idle' : 'error');
+    if (this.queue.inFlightFor(listener.name) === 1)
+      this.emitListener(listener.name, outcome.ok ? 'idle' : 'error');
   }
 
   private async acknowledge(d: Delivery, outputs: Delivery[]): Promise<void> {
@@ -211,15 +222,39 @@ export class MessagePump {
   /** Queues a handler's (or a failure's) outputs once they are recorded; egress only leaves a trace. */
   private release(outputs: readonly Delivery[]): void {
     for (const o of outputs) {
-      this.events.emit(() => ({ type: 'message.sent', at: Date.now(), messageId: o.id, threadId: o.threadId, from: o.from, to: o.to, root: o.root, kind: o.egress ? 'egress' : (o.kind as 'reply' | 'forward' | 'error') }));
+      this.events.emit(() => ({
+        type: 'message.sent',
+        at: Date.now(),
+        messageId: o.id,
+        threadId: o.threadId,
+        from: o.from,
+        to: o.to,
+        root: o.root,
+        kind: o.egress ? 'egress' : (o.kind as 'reply' | 'forward' | 'error'),
+      }));
       if (!o.egress) this.queue.push(o);
     }
   }
 
   private async fail(d: Delivery, failure: DispatchFailure, listener: Listener | undefined): Promise<void> {
     const policy = listener?.retry;
-    const willRetry = !!policy && RETRYABLE.has(failure.code) && failure.retryable !== false && d.attempt < policy.maxAttempts;
-    this.events.emit(() => ({ type: 'message.failed', at: Date.now(), messageId: d.id, threadId: d.threadId, listener: d.to, code: failure.code, message: failure.message, ...(failure.detail ? { detail: failure.detail } : {}), attempt: d.attempt, willRetry }));
+    const willRetry =
+      !!policy &&
+      RETRYABLE.has(failure.code) &&
+      failure.retryable !== false &&
+      d.attempt < policy.maxAttempts;
+    this.events.emit(() => ({
+      type: 'message.failed',
+      at: Date.now(),
+      messageId: d.id,
+      threadId: d.threadId,
+      listener: d.to,
+      code: failure.code,
+      message: failure.message,
+      ...(failure.detail ? { detail: failure.detail } : {}),
+      attempt: d.attempt,
+      willRetry,
+    }));
     if (willRetry) {
       const delay = backoffDelay(policy, d.attempt, this.opts.random);
       await this.hooks.call('onFailed', d, failure, { retryAt: Date.now() + delay, outputs: [] });
@@ -243,7 +278,9 @@ export class MessagePump {
     const raw = systemErrorXml(systemErrorFor(failure.code, failure.retryable));
     const made = this.outputDeliveries(d, [{ kind: 'reply', to: undefined, xml: raw }], 'error');
     if (made.ok) return made.deliveries;
-    console.error(`SystemError for ${d.id} could not be routed: ${made.failure.detail ?? made.failure.message}`);
+    console.error(
+      `SystemError for ${d.id} could not be routed: ${made.failure.detail ?? made.failure.message}`,
+    );
     return [];
   }
 
@@ -259,14 +296,34 @@ export class MessagePump {
       const to = reply ? (d.chain.at(-1) ?? d.from) : o.to;
       const chain = reply ? d.chain.slice(0, -1) : [...d.chain, d.to];
       const egress = reply && to !== undefined && !this.routing.get(to) && chain.length === 0;
-      const intake: Intake = { origin: 'internal', raw: o.xml, from: d.to, to, threadId: d.threadId, chain, kind: kindOverride ?? o.kind, parentId: d.id, egress };
+      const intake: Intake = {
+        origin: 'internal',
+        raw: o.xml,
+        from: d.to,
+        to,
+        threadId: d.threadId,
+        chain,
+        kind: kindOverride ?? o.kind,
+        parentId: d.id,
+        egress,
+      };
       const m = runPipeline(intake, this.ctx);
       if (m.error) {
         this.rejected(m);
-        const keep = m.error.code === 'DEPTH_EXCEEDED' || (m.error.code === 'UNKNOWN_ROUTE' && o.kind === 'forward');
+        const keep =
+          m.error.code === 'DEPTH_EXCEEDED' || (m.error.code === 'UNKNOWN_ROUTE' && o.kind === 'forward');
         const code = keep ? m.error.code : 'INVALID_REPLY';
-        const problems = m.error.problems.map((p) => `${p.line ?? '?'}:${p.path ?? ''} ${p.message}`).join('; ');
-        return { ok: false, failure: { code, message: `the handler's ${o.kind} was refused`, detail: `${d.to} ${o.kind} ${to ? `to ${to}` : ''}: ${m.error.message} (${problems})` } };
+        const problems = m.error.problems
+          .map((p) => `${p.line ?? '?'}:${p.path ?? ''} ${p.message}`)
+          .join('; ');
+        return {
+          ok: false,
+          failure: {
+            code,
+            message: `the handler's ${o.kind} was refused`,
+            detail: `${d.to} ${o.kind} ${to ? `to ${to}` : ''}: ${m.error.message} (${problems})`,
+          },
+        };
       }
       deliveries.push(...this.deliveriesFor(m, kindOverride ?? o.kind, egress));
     }
@@ -277,8 +334,25 @@ export class MessagePump {
     const { threadId, from, root, payloadXml } = m;
     if (!threadId || !from || !root || !payloadXml) throw new Error('pipeline finished without addressing');
     const parentId = m.intake.origin === 'internal' ? m.intake.parentId : undefined;
-    for (const text of m.diagnostics) this.events.emit(() => ({ type: 'diagnostic', at: Date.now(), code: 'THREAD_ID_INVALID', message: text, threadId }));
-    const base = { threadId, from, chain: m.chain ?? [], root, payloadXml, kind, attempt: 1, createdAt: Date.now(), ...(parentId ? { parentId } : {}) };
+    for (const text of m.diagnostics)
+      this.events.emit(() => ({
+        type: 'diagnostic',
+        at: Date.now(),
+        code: 'THREAD_ID_INVALID',
+        message: text,
+        threadId,
+      }));
+    const base = {
+      threadId,
+      from,
+      chain: m.chain ?? [],
+      root,
+      payloadXml,
+      kind,
+      attempt: 1,
+      createdAt: Date.now(),
+      ...(parentId ? { parentId } : {}),
+    };
     if (egress) return [{ ...base, id: randomUUID() as MessageId, to: m.to ?? '', egress: true }];
     return (m.targets ?? []).map((t) => ({ ...base, id: randomUUID() as MessageId, to: t.name }));
   }
@@ -300,23 +374,54 @@ export class MessagePump {
     const error = m.error ?? { code: 'INTERNAL', message: 'rejected', problems: [] };
     const raw = m.intake.raw;
     const parentId = m.intake.origin === 'internal' ? m.intake.parentId : undefined;
-    void this.hooks.call('onRejected', { raw, error, ...(m.from ? { from: m.from } : {}), ...(m.to ? { to: m.to } : {}), ...(m.threadId ? { threadId: m.threadId } : {}), ...(m.root ? { root: m.root } : {}), ...(parentId ? { parentId } : {}) });
-    this.events.emit(() => ({ type: 'message.rejected', at: Date.now(), code: error.code, message: error.message, problems: [...error.problems], ...(m.from ? { from: m.from } : {}), ...(m.threadId ? { threadId: m.threadId } : {}) }));
+    void this.hooks.call('onRejected', {
+      raw,
+      error,
+      ...(m.from ? { from: m.from } : {}),
+      ...(m.to ? { to: m.to } : {}),
+      ...(m.threadId ? { threadId: m.threadId } : {}),
+      ...(m.root ? { root: m.root } : {}),
+      ...(parentId ? { parentId } : {}),
+    });
+    this.events.emit(() => ({
+      type: 'message.rejected',
+      at: Date.now(),
+      code: error.code,
+      message: error.message,
+      problems: [...error.problems],
+      ...(m.from ? { from: m.from } : {}),
+      ...(m.threadId ? { threadId: m.threadId } : {}),
+    }));
     return error;
   }
 
   private refuse(raw: string | Uint8Array, code: PipelineError['code'], message: string): SubmitResult {
     const error = { code, message, problems: [{ message }] };
     void this.hooks.call('onRejected', { raw, error });
-    this.events.emit(() => ({ type: 'message.rejected', at: Date.now(), code, message, problems: [{ message }] }));
+    this.events.emit(() => ({
+      type: 'message.rejected',
+      at: Date.now(),
+      code,
+      message,
+      problems: [{ message }],
+    }));
     return { ok: false, error };
   }
 
-  private emitThread(type: 'thread.created' | 'thread.completed' | 'thread.failed', threadId: ThreadId): void {
+  private emitThread(
+    type: 'thread.created' | 'thread.completed' | 'thread.failed',
+    threadId: ThreadId,
+  ): void {
     this.events.emit(() => ({ type, at: Date.now(), threadId }));
   }
 
   private emitListener(listener: string, state: 'idle' | 'processing' | 'error'): void {
-    this.events.emit(() => ({ type: 'listener.state', at: Date.now(), listener, state, inFlight: this.queue.inFlightFor(listener) }));
+    this.events.emit(() => ({
+      type: 'listener.state',
+      at: Date.now(),
+      listener,
+      state,
+      inFlight: this.queue.inFlightFor(listener),
+    }));
   }
 }

@@ -66,12 +66,15 @@ describe('canonicalToObject', () => {
   });
 
   it('strips prefixes from element and attribute names and drops namespace declarations', () => {
-    const xml = '<o:order xmlns:o="urn:o" xmlns="urn:d" xmlns:x="urn:x" x:rank="1"><o:line>1</o:line><item>2</item></o:order>';
+    const xml =
+      '<o:order xmlns:o="urn:o" xmlns="urn:d" xmlns:x="urn:x" x:rank="1"><o:line>1</o:line><item>2</item></o:order>';
     expect(toObject(xml)).toEqual({ '@rank': '1', line: '1', item: '2' });
   });
 
   it('merges same-named elements from different namespaces into one array', () => {
-    expect(toObject('<r xmlns:a="urn:a" xmlns:b="urn:b"><a:v>1</a:v><b:v>2</b:v></r>')).toEqual({ v: ['1', '2'] });
+    expect(toObject('<r xmlns:a="urn:a" xmlns:b="urn:b"><a:v>1</a:v><b:v>2</b:v></r>')).toEqual({
+      v: ['1', '2'],
+    });
   });
 
   it('decodes the character references C14N writes in text', () => {
@@ -123,7 +126,14 @@ describe('canonicalToObject', () => {
       [
         'repeats, attributes and empties',
         '<cart id="c1"><item sku="a" qty="2"/><item sku="b" qty="1">gift</item><coupon/></cart>',
-        { '@id': 'c1', item: [{ '@sku': 'a', '@qty': '2' }, { '@sku': 'b', '@qty': '1', '#text': 'gift' }], coupon: '' },
+        {
+          '@id': 'c1',
+          item: [
+            { '@sku': 'a', '@qty': '2' },
+            { '@sku': 'b', '@qty': '1', '#text': 'gift' },
+          ],
+          coupon: '',
+        },
       ],
       [
         'escaped text and attributes',

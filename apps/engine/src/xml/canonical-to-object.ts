@@ -75,7 +75,13 @@ export function canonicalToObject(xml: CanonicalXml): XmlValue {
     }
     const tag = xml.slice(lt + 1, gt);
     const space = tag.indexOf(' ');
-    const frame: Frame = { name: localName(space < 0 ? tag : tag.slice(0, space)), obj: {}, text: '', children: false, attrs: false };
+    const frame: Frame = {
+      name: localName(space < 0 ? tag : tag.slice(0, space)),
+      obj: {},
+      text: '',
+      children: false,
+      attrs: false,
+    };
     if (space >= 0) {
       for (const [, key, value] of tag.slice(space).matchAll(ATTR)) {
         if (key === undefined || key === 'xmlns' || key.startsWith('xmlns:')) continue;

@@ -52,12 +52,16 @@ describe('canonicalizeDocument', () => {
   });
 
   it('sorts attributes: unqualified by name first, then qualified by namespace URI', () => {
-    const out = canonicalizeDocument(parse('<a xmlns:z="urn:a" xmlns:b="urn:z" b:k="1" z:k="2" y="3" c="4"/>'));
+    const out = canonicalizeDocument(
+      parse('<a xmlns:z="urn:a" xmlns:b="urn:z" b:k="1" z:k="2" y="3" c="4"/>'),
+    );
     expect(out).toBe('<a xmlns:b="urn:z" xmlns:z="urn:a" c="4" y="3" z:k="2" b:k="1"></a>');
   });
 
   it('normalises quoting and escapes as C14N requires', () => {
-    const out = canonicalizeDocument(parse(`<a t='say "hi" &amp; &lt;go&gt;'>x &gt; y &amp; <![CDATA[<raw>]]>\r\n</a>`));
+    const out = canonicalizeDocument(
+      parse(`<a t='say "hi" &amp; &lt;go&gt;'>x &gt; y &amp; <![CDATA[<raw>]]>\r\n</a>`),
+    );
     expect(out).toBe('<a t="say &quot;hi&quot; &amp; &lt;go>">x &gt; y &amp; &lt;raw&gt;\n</a>');
   });
 
@@ -81,7 +85,9 @@ describe('canonicalizeElement', () => {
   });
 
   it('pulls an inherited default namespace onto the subtree root', () => {
-    const doc = parse('<root xmlns="urn:d" xmlns:x="urn:x"><!-- c --><child b="2" a="1"><leaf/></child></root>');
+    const doc = parse(
+      '<root xmlns="urn:d" xmlns:x="urn:x"><!-- c --><child b="2" a="1"><leaf/></child></root>',
+    );
     const el = find(doc, '//d:child', { d: 'urn:d' });
     expect(canonicalizeElement(el)).toBe('<child xmlns="urn:d" a="1" b="2"><leaf></leaf></child>');
   });
@@ -93,7 +99,9 @@ describe('canonicalizeElement', () => {
 
   it('gives an element in no namespace no namespace declaration', () => {
     const doc = parse('<env:m xmlns:env="urn:env"><payload><v>1</v></payload></env:m>');
-    expect(canonicalizeElement(find(doc, '/env:m/payload', { env: 'urn:env' }))).toBe('<payload><v>1</v></payload>');
+    expect(canonicalizeElement(find(doc, '/env:m/payload', { env: 'urn:env' }))).toBe(
+      '<payload><v>1</v></payload>',
+    );
   });
 
   it('is a fixed point: canonicalizing the parsed output of a subtree gives the same string', () => {

@@ -61,7 +61,9 @@ export function canonicalLastChild(docXml: CanonicalXml, first: string, child: X
   const childStart = ROOT_START.exec(cut);
   if (!childStart?.[1] || !cut.endsWith(`</${childStart[1]}>`)) return canonicalizeElement(child);
 
-  const rootBindsDefault = [...(start[2] ?? '').matchAll(NS_DECL)].some((m) => m[1] === undefined && m[2] !== '');
+  const rootBindsDefault = [...(start[2] ?? '').matchAll(NS_DECL)].some(
+    (m) => m[1] === undefined && m[2] !== '',
+  );
   if (rootBindsDefault) {
     // Unprefixed names inside the child would inherit the root's default namespace unless the
     // child's own start tag re-declares the default.
@@ -72,6 +74,7 @@ export function canonicalLastChild(docXml: CanonicalXml, first: string, child: X
     return cut as CanonicalXml;
   }
   // The root binds a prefix: the child must not use it, or the declaration would be missing.
-  if (rootPrefix && (cut.includes(`<${rootPrefix}:`) || cut.includes(` ${rootPrefix}:`))) return canonicalizeElement(child);
+  if (rootPrefix && (cut.includes(`<${rootPrefix}:`) || cut.includes(` ${rootPrefix}:`)))
+    return canonicalizeElement(child);
   return cut as CanonicalXml;
 }

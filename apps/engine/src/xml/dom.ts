@@ -9,7 +9,7 @@ type Sibling = XmlTreeNode & { next?: XmlTreeNode | null };
 /** The element children of `el`, in document order (text, comments and PIs skipped). */
 export function childElements(el: XmlElement): XmlElement[] {
   const out: XmlElement[] = [];
-  for (let node: Sibling | null = el.firstChild; node; ) {
+  for (let node: Sibling | null = el.firstChild; node;) {
     if (node instanceof XmlElement) out.push(node);
     if (node.next === undefined) return el.find('*').filter((n): n is XmlElement => n instanceof XmlElement);
     node = node.next;

@@ -126,7 +126,8 @@ describe('parseUntrusted', () => {
     });
 
     it('never substitutes an external entity that names a local file', () => {
-      const input = '<?xml version="1.0"?>\n<!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n<foo>&xxe;</foo>';
+      const input =
+        '<?xml version="1.0"?>\n<!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n<foo>&xxe;</foo>';
       const err = rejected(input);
       expect(err.code).toBe('DOCTYPE_FORBIDDEN');
       expect(JSON.stringify(err)).not.toMatch(/root:/);

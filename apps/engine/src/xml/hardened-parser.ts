@@ -15,8 +15,7 @@ export interface ParseLimits {
 }
 
 export type ParseOutcome =
-  | { ok: true; doc: XmlDocument }
-  | { ok: false; code: EngineErrorCode; message: string; problems: Problem[] };
+  { ok: true; doc: XmlDocument } | { ok: false; code: EngineErrorCode; message: string; problems: Problem[] };
 
 /**
  * Parses untrusted XML. On success the caller owns `doc` and must `dispose()` it.

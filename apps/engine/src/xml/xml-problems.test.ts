@@ -3,7 +3,13 @@ import { XmlLibError } from 'libxml2-wasm';
 import type { ErrorDetail } from 'libxml2-wasm';
 import { problemsFromXmlError } from './xml-problems.ts';
 
-const detail = (over: Partial<ErrorDetail>): ErrorDetail => ({ message: 'boom\n', level: 2, line: 0, col: 0, ...over });
+const detail = (over: Partial<ErrorDetail>): ErrorDetail => ({
+  message: 'boom\n',
+  level: 2,
+  line: 0,
+  col: 0,
+  ...over,
+});
 
 describe('problemsFromXmlError', () => {
   it('turns each libxml2 detail into a problem with a trimmed message, line, column and path', () => {
@@ -18,13 +24,19 @@ describe('problemsFromXmlError', () => {
   });
 
   it('leaves out line and column when libxml2 does not know the line', () => {
-    expect(problemsFromXmlError(new XmlLibError('x', [detail({ line: 0, col: 5 })]))).toEqual([{ message: 'boom' }]);
+    expect(problemsFromXmlError(new XmlLibError('x', [detail({ line: 0, col: 5 })]))).toEqual([
+      { message: 'boom' },
+    ]);
   });
 
   it("keeps libxml2's file name unless the caller names the file", () => {
     const err = new XmlLibError('x', [detail({ file: '/from/libxml2.xsd', line: 1, col: 2 })]);
-    expect(problemsFromXmlError(err)).toEqual([{ message: 'boom', file: '/from/libxml2.xsd', line: 1, column: 2 }]);
-    expect(problemsFromXmlError(err, '/given.xsd')).toEqual([{ message: 'boom', file: '/given.xsd', line: 1, column: 2 }]);
+    expect(problemsFromXmlError(err)).toEqual([
+      { message: 'boom', file: '/from/libxml2.xsd', line: 1, column: 2 },
+    ]);
+    expect(problemsFromXmlError(err, '/given.xsd')).toEqual([
+      { message: 'boom', file: '/given.xsd', line: 1, column: 2 },
+    ]);
   });
 
   it('falls back to the error message when libxml2 gave no details', () => {
@@ -35,6 +47,8 @@ describe('problemsFromXmlError', () => {
 
   it('handles ordinary errors and non-error values', () => {
     expect(problemsFromXmlError(new TypeError('bad input '))).toEqual([{ message: 'bad input' }]);
-    expect(problemsFromXmlError('plain string', '/f.xml')).toEqual([{ message: 'plain string', file: '/f.xml' }]);
+    expect(problemsFromXmlError('plain string', '/f.xml')).toEqual([
+      { message: 'plain string', file: '/f.xml' },
+    ]);
   });
 });

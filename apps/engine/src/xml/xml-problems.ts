@@ -6,7 +6,7 @@ export function problemsFromXmlError(err: unknown, file?: string): Problem[] {
   if (err instanceof XmlLibError && err.details.length > 0) {
     return err.details.map((d) => ({
       message: d.message.trim(),
-      ...(file ?? d.file ? { file: file ?? d.file } : {}),
+      ...((file ?? d.file) ? { file: file ?? d.file } : {}),
       ...(d.line > 0 ? { line: d.line, column: d.col } : {}),
       ...(d.xpath ? { path: d.xpath } : {}),
     }));

@@ -50,7 +50,7 @@ describe('escapeAttribute', () => {
     expect(escapeAttribute('& < " \r \n \t')).toBe('&amp; &lt; &quot; &#xD; &#xA; &#x9;');
   });
 
-  it("leaves the apostrophe alone, since values are written in double quotes", () => {
+  it('leaves the apostrophe alone, since values are written in double quotes', () => {
     expect(escapeAttribute("it's")).toBe("it's");
   });
 
@@ -65,7 +65,9 @@ describe('element', () => {
   });
 
   it('skips attributes whose value is undefined', () => {
-    expect(element('a', { id: '1', skip: undefined, 'xml:lang': 'en' }).xml).toBe('<a id="1" xml:lang="en"></a>');
+    expect(element('a', { id: '1', skip: undefined, 'xml:lang': 'en' }).xml).toBe(
+      '<a id="1" xml:lang="en"></a>',
+    );
   });
 
   it('escapes text children so untrusted text never opens or closes a tag', () => {
@@ -90,7 +92,9 @@ describe('element', () => {
   });
 
   it('drops forbidden control characters from text and attributes', () => {
-    expect(element('c', { v: `a${FORBIDDEN_CONTROLS}` }, `b${FORBIDDEN_CONTROLS}`).xml).toBe('<c v="a">b</c>');
+    expect(element('c', { v: `a${FORBIDDEN_CONTROLS}` }, `b${FORBIDDEN_CONTROLS}`).xml).toBe(
+      '<c v="a">b</c>',
+    );
   });
 
   it('nests the markup other calls built', () => {
@@ -122,12 +126,17 @@ describe('element', () => {
     },
   );
 
-  it.each(['', 'a b', 'a="x" b', 'x>', '"', '1x', 'a:b:c'])('throws on the invalid attribute name %j', (key) => {
-    expect(() => element('a', { [key]: 'v' })).toThrow(/invalid XML attribute name/);
-  });
+  it.each(['', 'a b', 'a="x" b', 'x>', '"', '1x', 'a:b:c'])(
+    'throws on the invalid attribute name %j',
+    (key) => {
+      expect(() => element('a', { [key]: 'v' })).toThrow(/invalid XML attribute name/);
+    },
+  );
 
   it('accepts names with prefixes, underscores, dots, hyphens and digits', () => {
-    expect(element('env:my_el.v-2', { _a: '1', 'p:b-c.d': '2' }).xml).toBe('<env:my_el.v-2 _a="1" p:b-c.d="2"></env:my_el.v-2>');
+    expect(element('env:my_el.v-2', { _a: '1', 'p:b-c.d': '2' }).xml).toBe(
+      '<env:my_el.v-2 _a="1" p:b-c.d="2"></env:my_el.v-2>',
+    );
   });
 
   describe('output is a fixed point of exclusive C14N', () => {
@@ -145,7 +154,8 @@ describe('element', () => {
       ],
       [
         'a default-namespace root with escaped text',
-        () => element('SystemError', { xmlns: 'urn:sys' }, element('message', {}, 'a & b < c > d\r\n\t"\'')).xml,
+        () =>
+          element('SystemError', { xmlns: 'urn:sys' }, element('message', {}, 'a & b < c > d\r\n\t"\'')).xml,
       ],
       [
         'escaped attribute values in canonical order',

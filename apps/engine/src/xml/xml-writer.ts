@@ -32,8 +32,9 @@ const ESCAPES: Record<string, string> = {
   '\t': '&#x9;',
 };
 // XML 1.0 cannot carry these code points at all, even escaped: drop them rather than emit a broken document.
-// eslint-disable-next-line no-control-regex
-const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const FORBIDDEN =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const NAME = /^[A-Za-z_][\w.-]*(:[A-Za-z_][\w.-]*)?$/;
 
 export function escapeText(value: string): string {
@@ -49,12 +50,18 @@ export function escapeAttribute(value: string): string {
  * Builds one element. Names are checked, attribute values and text children escaped; only `Markup`
  * is embedded unescaped, so untrusted text can never open a tag or close one.
  */
-export function element(name: string, attributes: Record<string, string | undefined>, ...children: Child[]): Markup {
+export function element(
+  name: string,
+  attributes: Record<string, string | undefined>,
+  ...children: Child[]
+): Markup {
   if (!NAME.test(name)) throw new TypeError(`invalid XML element name: ${JSON.stringify(name)}`);
   let out = `<${name}`;
   // Canonical order: namespace declarations first (the default one first), then attributes by name.
   const rank = (k: string): string => (k === 'xmlns' ? '0' : k.startsWith('xmlns:') ? `1${k}` : `2${k}`);
-  const entries = Object.entries(attributes).sort(([a], [b]) => (rank(a) < rank(b) ? -1 : rank(a) > rank(b) ? 1 : 0));
+  const entries = Object.entries(attributes).sort(([a], [b]) =>
+    rank(a) < rank(b) ? -1 : rank(a) > rank(b) ? 1 : 0,
+  );
   for (const [key, value] of entries) {
     if (value === undefined) continue;
     if (!NAME.test(key)) throw new TypeError(`invalid XML attribute name: ${JSON.stringify(key)}`);

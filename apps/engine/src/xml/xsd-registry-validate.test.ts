@@ -69,13 +69,16 @@ describe('CompiledSchema.validate', () => {
   it('reports each violation with its message, line and XPath', () => {
     expect(compile().schema.validate(payload('/*/o:order[2]'))).toEqual([
       {
-        message: "Element '{urn:example:orders}order', attribute 'id': '0' is not a valid value of the atomic type 'xs:positiveInteger'.",
+        message:
+          "Element '{urn:example:orders}order', attribute 'id': '0' is not a valid value of the atomic type 'xs:positiveInteger'.",
         line: 8,
         column: 0,
         path: '/env:message/o:order[2]',
       },
       {
-        message: expect.stringMatching(/\{urn:example:orders\}qty': \[facet 'maxInclusive'\] The value '1000'/) as string,
+        message: expect.stringMatching(
+          /\{urn:example:orders\}qty': \[facet 'maxInclusive'\] The value '1000'/,
+        ) as string,
         line: 10,
         column: 0,
         path: '/env:message/o:order[2]/o:line/o:qty',

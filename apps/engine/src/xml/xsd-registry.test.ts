@@ -115,7 +115,9 @@ describe('XsdRegistry.compile problems', () => {
     const [p, ...rest] = problems('outside-root');
     expect(rest).toEqual([]);
     expect(p).toMatchObject({ file: fixture('outside-root', 'main.xsd'), line: 3 });
-    expect(p?.message).toBe(`schema ${fixture('x.xsd')} is outside the organism folder ${fixture('outside-root')}`);
+    expect(p?.message).toBe(
+      `schema ${fixture('x.xsd')} is outside the organism folder ${fixture('outside-root')}`,
+    );
   });
 
   it('refuses to compile a main file that is itself outside the registry root', () => {
@@ -155,7 +157,9 @@ describe('XsdRegistry.compile problems', () => {
         line: 3,
         column: 0,
         path: '/xs:schema/xs:element',
-        message: expect.stringMatching(/'\{http:\/\/www\.w3\.org\/2001\/XMLSchema\}nope' does not resolve to a\(n\) type/) as string,
+        message: expect.stringMatching(
+          /'\{http:\/\/www\.w3\.org\/2001\/XMLSchema\}nope' does not resolve to a\(n\) type/,
+        ) as string,
       },
     ]);
   });
@@ -168,14 +172,21 @@ describe('XsdRegistry.compile problems', () => {
 
   it('refuses a file whose root is not xs:schema', () => {
     expect(problems('not-a-schema')).toEqual([
-      { file: fixture('not-a-schema', 'main.xsd'), line: 2, message: 'not an XML Schema: the root must be xs:schema' },
+      {
+        file: fixture('not-a-schema', 'main.xsd'),
+        line: 2,
+        message: 'not an XML Schema: the root must be xs:schema',
+      },
     ]);
   });
 
   it('refuses an XSD that declares a DOCTYPE, so it cannot pull in an external entity', () => {
     const [p, ...rest] = problems('doctype');
     expect(rest).toEqual([]);
-    expect(p).toMatchObject({ file: fixture('doctype', 'main.xsd'), message: expect.stringMatching(/DOCTYPE is not allowed/) as string });
+    expect(p).toMatchObject({
+      file: fixture('doctype', 'main.xsd'),
+      message: expect.stringMatching(/DOCTYPE is not allowed/) as string,
+    });
   });
 
   it('does not cache a failed compile: asking again reports the same problems', () => {

@@ -130,7 +130,11 @@ export class XsdRegistry {
     try {
       const root = doc.root;
       if (root.name !== 'schema' || root.namespaceUri !== XS.xs) {
-        problems.push({ file: path, line: root.line, message: 'not an XML Schema: the root must be xs:schema' });
+        problems.push({
+          file: path,
+          line: root.line,
+          message: 'not an XML Schema: the root must be xs:schema',
+        });
         return;
       }
       const entry: SchemaFile = {
@@ -141,16 +145,29 @@ export class XsdRegistry {
         includes: [],
       };
       files.set(path, entry);
-      for (const ref of doc.find('/xs:schema/xs:include | /xs:schema/xs:import | /xs:schema/xs:redefine', XS)) {
+      for (const ref of doc.find(
+        '/xs:schema/xs:include | /xs:schema/xs:import | /xs:schema/xs:redefine',
+        XS,
+      )) {
         const el = ref as XmlElement;
         const location = el.attr('schemaLocation')?.value;
         if (!location) {
-          if (el.name !== 'import') problems.push({ file: path, line: el.line, message: `xs:${el.name} without schemaLocation` });
-          else problems.push({ file: path, line: el.line, message: 'xs:import without schemaLocation cannot be resolved' });
+          if (el.name !== 'import')
+            problems.push({ file: path, line: el.line, message: `xs:${el.name} without schemaLocation` });
+          else
+            problems.push({
+              file: path,
+              line: el.line,
+              message: 'xs:import without schemaLocation cannot be resolved',
+            });
           continue;
         }
         if (/^[a-z][a-z0-9+.-]*:/i.test(location) && !location.startsWith('file:')) {
-          problems.push({ file: path, line: el.line, message: `remote schemaLocation is not allowed: ${location}` });
+          problems.push({
+            file: path,
+            line: el.line,
+            message: `remote schemaLocation is not allowed: ${location}`,
+          });
           continue;
         }
         const target = resolve(dirname(path), location.replace(/^file:\/\//, ''));

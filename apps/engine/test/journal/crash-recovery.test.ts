@@ -14,8 +14,14 @@ const ORGANISM = fileURLToPath(new URL('../fixtures/organisms/crash/organism.yam
 const MESSAGES = 3000;
 const KILL_AFTER = 1000;
 
-function start(journal: string, log: string): { child: ChildProcessWithoutNullStreams; lines: AsyncIterableIterator<string> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ORGANISM, journal], { cwd: ENGINE_DIR, env: { ...process.env, CRASH_LOG: log } });
+function start(
+  journal: string,
+  log: string,
+): { child: ChildProcessWithoutNullStreams; lines: AsyncIterableIterator<string> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ORGANISM, journal], {
+    cwd: ENGINE_DIR,
+    env: { ...process.env, CRASH_LOG: log },
+  });
   child.stderr.on('data', (b: Buffer) => process.stderr.write(b));
   // Writes still buffered for a child we killed fail with EPIPE: that is the point of the test.
   child.stdin.on('error', () => undefined);

@@ -9,22 +9,44 @@ let h: Harness | undefined;
 afterEach(() => h?.dispose());
 const SYSTEM_ERROR = `{${SYSTEM_NS}}SystemError`;
 const errorsTo = (hh: Harness, name: string): string[] =>
-  hh.rec.dispatched.filter((d) => d.to === name && d.root === SYSTEM_ERROR).map((d) => /<code>(\w+)<\/code>/.exec(d.payloadXml)?.[1] ?? '');
+  hh.rec.dispatched
+    .filter((d) => d.to === name && d.root === SYSTEM_ERROR)
+    .map((d) => /<code>(\w+)<\/code>/.exec(d.payloadXml)?.[1] ?? '');
 
 describe('failures are never silent', () => {
   it('stops an agent forwarding outside its peers and tells the caller without naming anyone', async () => {
     let reached = false;
     h = makePump([
-      { name: 'boss', root: 'job', handler: (_p, ctx) => { if (ctx.root === 'job') ctx.forward('agent', '<plan/>'); } },
-      { name: 'agent', root: 'plan', agent: true, peers: ['tool'], handler: (_p, ctx) => ctx.forward('secret', '<steal/>') },
+      {
+        name: 'boss',
+        root: 'job',
+        handler: (_p, ctx) => {
+          if (ctx.root === 'job') ctx.forward('agent', '<plan/>');
+        },
+      },
+      {
+        name: 'agent',
+        root: 'plan',
+        agent: true,
+        peers: ['tool'],
+        handler: (_p, ctx) => ctx.forward('secret', '<steal/>'),
+      },
       { name: 'tool', root: 'use', handler: () => undefined },
-      { name: 'secret', root: 'steal', handler: () => { reached = true; } },
+      {
+        name: 'secret',
+        root: 'steal',
+        handler: () => {
+          reached = true;
+        },
+      },
     ]);
     await h.pump.submit(envelope('<job/>', { from: 'c', to: 'boss' }));
     await h.pump.whenQuiet();
     expect(reached).toBe(false);
     expect(h.rec.failed.map((f) => f.failure.code)).toEqual(['PEER_VIOLATION']);
-    expect(h.rec.failed[0]?.failure.detail).toMatch(/agent agent forwarded to "secret"; its peers are \[tool\]/);
+    expect(h.rec.failed[0]?.failure.detail).toMatch(
+      /agent agent forwarded to "secret"; its peers are \[tool\]/,
+    );
     expect(errorsTo(h, 'boss')).toEqual(['PEER_VIOLATION']);
     const sys = h.rec.dispatched.find((d) => d.root === SYSTEM_ERROR);
     expect(sys?.payloadXml).not.toMatch(/secret|tool|agent/);
@@ -33,7 +55,15 @@ describe('failures are never silent', () => {
 
   it('lets an agent reach its peers', async () => {
     h = makePump([
-      { name: 'agent', root: 'plan', agent: true, peers: ['tool'], handler: (_p, ctx) => { if (ctx.root === 'plan') ctx.forward('tool', '<use/>'); } },
+      {
+        name: 'agent',
+        root: 'plan',
+        agent: true,
+        peers: ['tool'],
+        handler: (_p, ctx) => {
+          if (ctx.root === 'plan') ctx.forward('tool', '<use/>');
+        },
+      },
       { name: 'tool', root: 'use', handler: () => undefined },
     ]);
     await h.pump.submit(envelope('<plan/>', { from: 'c', to: 'agent' }));
@@ -45,9 +75,17 @@ describe('failures are never silent', () => {
   it('times a slow handler out, aborts its signal and drops what it sends late', async () => {
     let aborted = false;
     h = makePump([
-      { name: 'caller', root: 'go', handler: (_p, ctx) => { if (ctx.root === 'go') ctx.forward('slow', '<nap/>'); } },
       {
-        name: 'slow', root: 'nap', timeoutMs: 50,
+        name: 'caller',
+        root: 'go',
+        handler: (_p, ctx) => {
+          if (ctx.root === 'go') ctx.forward('slow', '<nap/>');
+        },
+      },
+      {
+        name: 'slow',
+        root: 'nap',
+        timeoutMs: 50,
         handler: async (_p, ctx) => {
           await sleep(150);
           aborted = ctx.signal.aborted;
@@ -57,7 +95,10 @@ describe('failures are never silent', () => {
     ]);
     await h.pump.submit(envelope('<go/>', { from: 'c', to: 'caller' }));
     await h.pump.whenQuiet();
-    expect(h.rec.failed[0]?.failure).toMatchObject({ code: 'HANDLER_TIMEOUT', detail: 'slow did not finish within 50 ms' });
+    expect(h.rec.failed[0]?.failure).toMatchObject({
+      code: 'HANDLER_TIMEOUT',
+      detail: 'slow did not finish within 50 ms',
+    });
     expect(errorsTo(h, 'caller')).toEqual(['HANDLER_TIMEOUT']);
     await sleep(150);
     expect(aborted).toBe(true);
@@ -67,8 +108,23 @@ describe('failures are never silent', () => {
     let calls = 0;
     const attempts: number[] = [];
     h = makePump([
-      { name: 'caller', root: 'go', handler: (_p, ctx) => { if (ctx.root === 'go') ctx.forward('flaky', '<try/>'); } },
-      { name: 'flaky', root: 'try', maxAttempts: 3, handler: (_p, ctx) => { calls++; attempts.push(ctx.attempt); throw new Error('nope'); } },
+      {
+        name: 'caller',
+        root: 'go',
+        handler: (_p, ctx) => {
+          if (ctx.root === 'go') ctx.forward('flaky', '<try/>');
+        },
+      },
+      {
+        name: 'flaky',
+        root: 'try',
+        maxAttempts: 3,
+        handler: (_p, ctx) => {
+          calls++;
+          attempts.push(ctx.attempt);
+          throw new Error('nope');
+        },
+      },
     ]);
     await h.pump.submit(envelope('<go/>', { from: 'c', to: 'caller' }));
     await h.pump.whenQuiet();
@@ -81,7 +137,16 @@ describe('failures are never silent', () => {
 
   it('recovers when a retry succeeds', async () => {
     let calls = 0;
-    h = makePump([{ name: 'flaky', root: 'try', maxAttempts: 3, handler: () => { if (++calls < 2) throw new Error('once'); } }]);
+    h = makePump([
+      {
+        name: 'flaky',
+        root: 'try',
+        maxAttempts: 3,
+        handler: () => {
+          if (++calls < 2) throw new Error('once');
+        },
+      },
+    ]);
     await h.pump.submit(envelope('<try/>', { from: 'c', to: 'flaky' }));
     await h.pump.whenQuiet();
     expect(calls).toBe(2);
@@ -91,7 +156,17 @@ describe('failures are never silent', () => {
 
   it('does not retry a HandlerError marked not retryable', async () => {
     let calls = 0;
-    h = makePump([{ name: 'calc', root: 'div', maxAttempts: 5, handler: () => { calls++; throw new HandlerError('division by zero', { retryable: false }); } }]);
+    h = makePump([
+      {
+        name: 'calc',
+        root: 'div',
+        maxAttempts: 5,
+        handler: () => {
+          calls++;
+          throw new HandlerError('division by zero', { retryable: false });
+        },
+      },
+    ]);
     await h.pump.submit(envelope('<div/>', { from: 'c', to: 'calc' }));
     await h.pump.whenQuiet();
     expect(calls).toBe(1);
@@ -102,7 +177,14 @@ describe('failures are never silent', () => {
 
   it('fails a handler whose reply violates the caller’s contract', async () => {
     h = makePump([
-      { name: 'caller', root: 'go', xsd: looseXsd('go', 'answer'), handler: (_p, ctx) => { if (ctx.root === 'go') ctx.forward('bad', '<q/>'); } },
+      {
+        name: 'caller',
+        root: 'go',
+        xsd: looseXsd('go', 'answer'),
+        handler: (_p, ctx) => {
+          if (ctx.root === 'go') ctx.forward('bad', '<q/>');
+        },
+      },
       { name: 'bad', root: 'q', handler: () => '<notAnAnswer/>' },
     ]);
     await h.pump.submit(envelope('<go/>', { from: 'c', to: 'caller' }));
@@ -121,7 +203,18 @@ describe('failures are never silent', () => {
   });
 
   it('stops a chain at the depth limit', async () => {
-    h = makePump([{ name: 'loop', root: 'again', handler: (_p, ctx) => { if (ctx.root === 'again') ctx.forward('loop', '<again/>'); } }], { maxDepth: 10 });
+    h = makePump(
+      [
+        {
+          name: 'loop',
+          root: 'again',
+          handler: (_p, ctx) => {
+            if (ctx.root === 'again') ctx.forward('loop', '<again/>');
+          },
+        },
+      ],
+      { maxDepth: 10 },
+    );
     await h.pump.submit(envelope('<again/>', { from: 'c', to: 'loop' }));
     await h.pump.whenQuiet();
     expect(h.rec.dispatched.filter((d) => d.root === 'again')).toHaveLength(10);
@@ -133,7 +226,18 @@ describe('limits', () => {
   it('runs no more than a listener’s concurrency at once', async () => {
     let running = 0;
     let peak = 0;
-    h = makePump([{ name: 'one', root: 'job', concurrency: 2, handler: async () => { peak = Math.max(peak, ++running); await sleep(10); running--; } }]);
+    h = makePump([
+      {
+        name: 'one',
+        root: 'job',
+        concurrency: 2,
+        handler: async () => {
+          peak = Math.max(peak, ++running);
+          await sleep(10);
+          running--;
+        },
+      },
+    ]);
     for (let i = 0; i < 10; i++) await h.pump.submit(envelope('<job/>', { from: 'c', to: 'one' }));
     await h.pump.whenQuiet();
     expect(peak).toBe(2);
@@ -142,14 +246,21 @@ describe('limits', () => {
   it('applies backpressure: a full queue refuses or makes the producer wait', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    h = makePump([{ name: 'slow', root: 'job', concurrency: 1, handler: () => gate }], { queueSize: 3, maxConcurrency: 1 });
+    h = makePump([{ name: 'slow', root: 'job', concurrency: 1, handler: () => gate }], {
+      queueSize: 3,
+      maxConcurrency: 1,
+    });
     const results = [];
-    for (let i = 0; i < 4; i++) results.push(await h.pump.submit(envelope('<job/>', { from: 'c', to: 'slow' }), { wait: false }));
+    for (let i = 0; i < 4; i++)
+      results.push(await h.pump.submit(envelope('<job/>', { from: 'c', to: 'slow' }), { wait: false }));
     expect(results.map((r) => r.ok)).toEqual([true, true, true, true]); // one running, three queued
     const refused = await h.pump.submit(envelope('<job/>', { from: 'c', to: 'slow' }), { wait: false });
     expect(refused).toMatchObject({ ok: false, error: { code: 'QUEUE_FULL' } });
     let waited = false;
-    const waiting = h.pump.submit(envelope('<job/>', { from: 'c', to: 'slow' })).then((r) => { waited = true; return r; });
+    const waiting = h.pump.submit(envelope('<job/>', { from: 'c', to: 'slow' })).then((r) => {
+      waited = true;
+      return r;
+    });
     await sleep(20);
     expect(waited).toBe(false);
     release();
@@ -161,6 +272,9 @@ describe('limits', () => {
   it('refuses intake once paused but lets open threads finish', async () => {
     h = makePump([{ name: 'a', root: 'x', handler: () => undefined }]);
     h.pump.pauseIntake();
-    expect(await h.pump.submit(envelope('<x/>', { from: 'c', to: 'a' }))).toMatchObject({ ok: false, error: { code: 'DRAINING' } });
+    expect(await h.pump.submit(envelope('<x/>', { from: 'c', to: 'a' }))).toMatchObject({
+      ok: false,
+      error: { code: 'DRAINING' },
+    });
   });
 });

@@ -4,13 +4,26 @@ import { isUuidV4 } from '@organism/shared';
 import { envelope, makePump } from '../support/pump-harness.ts';
 import type { Harness } from '../support/pump-harness.ts';
 
-const fixture = (name: string): string => readFileSync(new URL(`../fixtures/envelopes/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../fixtures/envelopes/${name}`, import.meta.url), 'utf8');
 const GREETING_XSD = `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="greeting"><xs:complexType><xs:sequence><xs:element name="name" type="xs:string"/></xs:sequence></xs:complexType></xs:element></xs:schema>`;
 
 let h: Harness;
 const names: string[] = [];
 beforeAll(() => {
-  h = makePump([{ name: 'greeter', root: 'greeting', xsd: GREETING_XSD, handler: (p) => { names.push((p as { name: string }).name); } }], { maxMessageBytes: 16 * 1024 });
+  h = makePump(
+    [
+      {
+        name: 'greeter',
+        root: 'greeting',
+        xsd: GREETING_XSD,
+        handler: (p) => {
+          names.push((p as { name: string }).name);
+        },
+      },
+    ],
+    { maxMessageBytes: 16 * 1024 },
+  );
 });
 afterAll(() => h.dispose());
 
@@ -23,7 +36,10 @@ async function stillServes(): Promise<void> {
   expect(names.length).toBe(before + 1);
 }
 
-async function rejects(xml: string | Uint8Array, code: string): Promise<{ message: string; problems: readonly { line?: number; path?: string }[] }> {
+async function rejects(
+  xml: string | Uint8Array,
+  code: string,
+): Promise<{ message: string; problems: readonly { line?: number; path?: string }[] }> {
   const res = await h.pump.submit(xml);
   if (res.ok) throw new Error('expected a rejection');
   expect(res.error.code).toBe(code);
@@ -71,20 +87,29 @@ describe('hostile and malformed input', () => {
     const { pump } = h;
     const underLimit = '<a>'.repeat(2000) + '</a>'.repeat(2000);
     const res2 = await pump.submit(underLimit);
-    expect(res2).toMatchObject({ ok: false, error: { code: 'MALFORMED_XML', message: expect.stringMatching(/depth/i) as string } });
+    expect(res2).toMatchObject({
+      ok: false,
+      error: { code: 'MALFORMED_XML', message: expect.stringMatching(/depth/i) as string },
+    });
     expect(performance.now() - started).toBeLessThan(2000);
     await stillServes();
   });
 
   it('refuses input over the size limit before parsing it', async () => {
-    const big = envelope(`<greeting><name>${'x'.repeat(20_000)}</name></greeting>`, { from: 'c', to: 'greeter' });
+    const big = envelope(`<greeting><name>${'x'.repeat(20_000)}</name></greeting>`, {
+      from: 'c',
+      to: 'greeter',
+    });
     const err = await rejects(big, 'PAYLOAD_TOO_LARGE');
     expect(err.message).toMatch(/limit is 16384/);
     await stillServes();
   });
 
   it('rejects invalid UTF-8 bytes', async () => {
-    const bytes = Buffer.concat([Buffer.from(fixture('valid-greeting.xml').replace('Ada', 'A')), Buffer.from([0xff, 0xfe])]);
+    const bytes = Buffer.concat([
+      Buffer.from(fixture('valid-greeting.xml').replace('Ada', 'A')),
+      Buffer.from([0xff, 0xfe]),
+    ]);
     const bad = Buffer.from(fixture('valid-greeting.xml').replace('Ada', 'A\u0000'.replace('\u0000', '')));
     bytes.set([0xc3, 0x28], bad.indexOf('A') + 1);
     await rejects(new Uint8Array(bytes), 'MALFORMED_XML');
@@ -117,7 +142,9 @@ describe('hostile and malformed input', () => {
   it('rejects a payload that violates its XSD with line and XPath', async () => {
     const err = await rejects(fixture('schema-violation.xml'), 'SCHEMA_VIOLATION');
     expect(err.problems[0]).toMatchObject({ line: 3, path: '/*/greeting/nom' });
-    expect(err.problems[0] && 'message' in err.problems[0] && err.problems[0].message).toMatch(/nom.*not expected/);
+    expect(err.problems[0] && 'message' in err.problems[0] && err.problems[0].message).toMatch(
+      /nom.*not expected/,
+    );
   });
 
   it('starts a new thread for an invalid thread id and records a diagnostic', async () => {
@@ -127,12 +154,17 @@ describe('hostile and malformed input', () => {
     expect(isUuidV4(res.threadId)).toBe(true);
     await h.pump.whenQuiet();
     const diag = h.rec.events.find((e) => e.type === 'diagnostic');
-    expect(diag).toMatchObject({ threadId: res.threadId, message: expect.stringContaining('not-a-uuid') as string });
+    expect(diag).toMatchObject({
+      threadId: res.threadId,
+      message: expect.stringContaining('not-a-uuid') as string,
+    });
   });
 
   it('keeps a valid thread id given by the producer', async () => {
     const thread = '3f2b8c1e-9d4a-4b7e-8c2f-1a2b3c4d5e6f';
-    const res = await h.pump.submit(envelope('<greeting><name>x</name></greeting>', { from: 'c', to: 'greeter', thread }));
+    const res = await h.pump.submit(
+      envelope('<greeting><name>x</name></greeting>', { from: 'c', to: 'greeter', thread }),
+    );
     expect(res).toMatchObject({ ok: true, threadId: thread });
     await h.pump.whenQuiet();
   });

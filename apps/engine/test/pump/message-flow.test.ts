@@ -14,7 +14,9 @@ describe('message flow', () => {
     const seen: Record<string, HandlerContext[]> = { a: [], b: [], c: [] };
     h = makePump([
       {
-        name: 'a', root: 'ask', xsd: looseXsd('ask', 'answerB'),
+        name: 'a',
+        root: 'ask',
+        xsd: looseXsd('ask', 'answerB'),
         handler: (_p, ctx) => {
           seen.a?.push(ctx);
           if (ctx.root === 'ask') ctx.forward('b', '<askB/>');
@@ -22,21 +24,36 @@ describe('message flow', () => {
         },
       },
       {
-        name: 'b', root: 'askB', xsd: looseXsd('askB', 'answerC'),
+        name: 'b',
+        root: 'askB',
+        xsd: looseXsd('askB', 'answerC'),
         handler: (_p, ctx) => {
           seen.b?.push(ctx);
           if (ctx.root === 'askB') ctx.forward('c', '<askC/>');
           else ctx.reply('<answerB/>');
         },
       },
-      { name: 'c', root: 'askC', handler: (_p, ctx) => { seen.c?.push(ctx); return '<answerC/>'; } },
+      {
+        name: 'c',
+        root: 'askC',
+        handler: (_p, ctx) => {
+          seen.c?.push(ctx);
+          return '<answerC/>';
+        },
+      },
     ]);
     const res = await h.pump.submit(envelope('<ask/>', { from: 'client', to: 'a' }));
     expect(res.ok).toBe(true);
     await h.pump.whenQuiet();
     expect(h.rec.trail).toEqual(['a<-client:ask', 'b<-a:askB', 'c<-b:askC', 'b<-c:answerC', 'a<-b:answerB']);
     // Chains: who waits for an answer, innermost last.
-    expect(h.rec.dispatched.map((d) => d.chain.join('>'))).toEqual(['client', 'client>a', 'client>a>b', 'client>a', 'client']);
+    expect(h.rec.dispatched.map((d) => d.chain.join('>'))).toEqual([
+      'client',
+      'client>a',
+      'client>a>b',
+      'client>a',
+      'client',
+    ]);
     const egress = h.rec.acked.flatMap((a) => a.outputs).filter((o) => o.egress);
     expect(egress).toMatchObject([{ from: 'a', to: 'client', root: 'done', payloadXml: '<done>a</done>' }]);
     // One thread throughout; from is always the pump's word, not the handler's.
@@ -72,8 +89,22 @@ describe('message flow', () => {
   it('gives the handler its payload as a plain object and its context', async () => {
     let got: unknown;
     let ctx: HandlerContext | undefined;
-    h = makePump([{ name: 'p', root: 'order', handler: (payload, c) => { got = payload; ctx = c; } }]);
-    await h.pump.submit(envelope('<order id="7"><item>a &amp; b</item><item>c</item><note/></order>', { from: 'shop', to: 'p' }));
+    h = makePump([
+      {
+        name: 'p',
+        root: 'order',
+        handler: (payload, c) => {
+          got = payload;
+          ctx = c;
+        },
+      },
+    ]);
+    await h.pump.submit(
+      envelope('<order id="7"><item>a &amp; b</item><item>c</item><note/></order>', {
+        from: 'shop',
+        to: 'p',
+      }),
+    );
     await h.pump.whenQuiet();
     expect(got).toEqual({ '@id': '7', item: ['a & b', 'c'], note: '' });
     expect(ctx).toMatchObject({ from: 'shop', listener: 'p', attempt: 1, root: 'order' });
@@ -82,8 +113,20 @@ describe('message flow', () => {
 
   it('lets every listener receive a SystemError without declaring it', async () => {
     h = makePump([
-      { name: 'caller', root: 'go', handler: (_p, ctx) => { if (ctx.root === 'go') ctx.forward('boom', '<bang/>'); } },
-      { name: 'boom', root: 'bang', handler: () => { throw new Error('kaboom at db.internal:5432'); } },
+      {
+        name: 'caller',
+        root: 'go',
+        handler: (_p, ctx) => {
+          if (ctx.root === 'go') ctx.forward('boom', '<bang/>');
+        },
+      },
+      {
+        name: 'boom',
+        root: 'bang',
+        handler: () => {
+          throw new Error('kaboom at db.internal:5432');
+        },
+      },
     ]);
     await h.pump.submit(envelope('<go/>', { from: 'client', to: 'caller' }));
     await h.pump.whenQuiet();

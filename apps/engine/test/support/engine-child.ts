@@ -6,7 +6,10 @@
 import { createInterface } from 'node:readline';
 import { createEngine } from '../../src/main.ts';
 
-const engine = await createEngine(process.argv[2] ?? '', process.argv[3] ? { journalPath: process.argv[3] } : {});
+const engine = await createEngine(
+  process.argv[2] ?? '',
+  process.argv[3] ? { journalPath: process.argv[3] } : {},
+);
 await engine.start();
 console.log(`READY ${JSON.stringify(engine.recovery)}`);
 const pending: Promise<void>[] = [];

@@ -27,7 +27,8 @@ export interface TestListener {
 
 /** An XSD accepting `<root>` with any content, plus optional extra global elements (expected replies). */
 export function looseXsd(root: string, ...extra: string[]): string {
-  const el = (n: string): string => `<xs:element name="${n}"><xs:complexType mixed="true"><xs:sequence><xs:any processContents="skip" minOccurs="0" maxOccurs="unbounded"/></xs:sequence><xs:anyAttribute processContents="skip"/></xs:complexType></xs:element>`;
+  const el = (n: string): string =>
+    `<xs:element name="${n}"><xs:complexType mixed="true"><xs:sequence><xs:any processContents="skip" minOccurs="0" maxOccurs="unbounded"/></xs:sequence><xs:anyAttribute processContents="skip"/></xs:complexType></xs:element>`;
   return `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">${[root, ...extra].map(el).join('')}</xs:schema>`;
 }
 
@@ -36,7 +37,8 @@ export class Recorder implements DispatchHooks {
   intents: Delivery[] = [];
   dispatched: Delivery[] = [];
   acked: { delivery: Delivery; outputs: readonly Delivery[] }[] = [];
-  failed: { delivery: Delivery; failure: DispatchFailure; retryAt?: number; outputs: readonly Delivery[] }[] = [];
+  failed: { delivery: Delivery; failure: DispatchFailure; retryAt?: number; outputs: readonly Delivery[] }[] =
+    [];
   rejected: Rejection[] = [];
   threads: { threadId: string; outcome: string }[] = [];
   events: EngineEvent[] = [];
@@ -50,8 +52,17 @@ export class Recorder implements DispatchHooks {
   onAcknowledged(delivery: Delivery, outputs: readonly Delivery[]): void {
     this.acked.push({ delivery: { ...delivery }, outputs });
   }
-  onFailed(delivery: Delivery, failure: DispatchFailure, o: { retryAt?: number; outputs: readonly Delivery[] }): void {
-    this.failed.push({ delivery: { ...delivery }, failure, outputs: o.outputs, ...(o.retryAt ? { retryAt: o.retryAt } : {}) });
+  onFailed(
+    delivery: Delivery,
+    failure: DispatchFailure,
+    o: { retryAt?: number; outputs: readonly Delivery[] },
+  ): void {
+    this.failed.push({
+      delivery: { ...delivery },
+      failure,
+      outputs: o.outputs,
+      ...(o.retryAt ? { retryAt: o.retryAt } : {}),
+    });
   }
   onRejected(r: Rejection): void {
     this.rejected.push(r);
@@ -116,8 +127,12 @@ export function makePump(listeners: TestListener[], limits: Partial<PumpLimits> 
 }
 
 /** An envelope around `payload` (trusted test markup); meta values are escaped. */
-export function envelope(payload: string, meta: { from?: string; to?: string; thread?: string } = { from: 'client' }): string {
-  const field = (name: string, v: string | undefined): string => (v === undefined ? '' : `<e:${name}>${escapeText(v)}</e:${name}>`);
+export function envelope(
+  payload: string,
+  meta: { from?: string; to?: string; thread?: string } = { from: 'client' },
+): string {
+  const field = (name: string, v: string | undefined): string =>
+    v === undefined ? '' : `<e:${name}>${escapeText(v)}</e:${name}>`;
   // A prefix for the envelope, so a payload without a namespace does not inherit the envelope's.
   return `<e:message xmlns:e="${ENVELOPE_NS}"><e:meta>${field('from', meta.from)}${field('to', meta.to)}${field('thread', meta.thread)}</e:meta>${payload}</e:message>`;
 }

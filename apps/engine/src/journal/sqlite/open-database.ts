@@ -48,12 +48,15 @@ export function openDatabase(path: string, durability: 'strict' | 'fast'): OpenD
 
 function classify(path: string, err: unknown): JournalError {
   const code = (err as { code?: string }).code ?? '';
-  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') return unavailable(path, 'is corrupt or not a SQLite database', err);
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT')
+    return unavailable(path, 'is corrupt or not a SQLite database', err);
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
     return unavailable(path, 'is locked by another process (is another engine running on it?)', err);
   }
-  if (code.startsWith('SQLITE_READONLY')) return unavailable(path, 'is read-only: the engine must be able to write it', err);
-  if (code.startsWith('SQLITE_CANTOPEN')) return unavailable(path, 'cannot be opened for writing (missing permission or read-only place)', err);
+  if (code.startsWith('SQLITE_READONLY'))
+    return unavailable(path, 'is read-only: the engine must be able to write it', err);
+  if (code.startsWith('SQLITE_CANTOPEN'))
+    return unavailable(path, 'cannot be opened for writing (missing permission or read-only place)', err);
   return unavailable(path, 'cannot be opened', err);
 }
 

@@ -4,5 +4,19 @@ import { join } from 'node:path';
 import { describeJournalContract } from '../journal-contract.ts';
 import { SqliteJournal } from './sqlite-journal.ts';
 
-describeJournalContract('sqlite (fast)', () => new SqliteJournal({ path: join(mkdtempSync(join(tmpdir(), 'journal-')), 'j.sqlite'), durability: 'fast' }));
-describeJournalContract('sqlite (strict)', () => new SqliteJournal({ path: join(mkdtempSync(join(tmpdir(), 'journal-')), 'j.sqlite'), durability: 'strict' }));
+describeJournalContract(
+  'sqlite (fast)',
+  () =>
+    new SqliteJournal({
+      path: join(mkdtempSync(join(tmpdir(), 'journal-')), 'j.sqlite'),
+      durability: 'fast',
+    }),
+);
+describeJournalContract(
+  'sqlite (strict)',
+  () =>
+    new SqliteJournal({
+      path: join(mkdtempSync(join(tmpdir(), 'journal-')), 'j.sqlite'),
+      durability: 'strict',
+    }),
+);

@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { JournalStats, MessageDetail, MessageFilter, MessageListInput, MessageSummary, Page, ThreadListInput, ThreadSummary, Transition } from '@organism/shared';
+import type {
+  JournalStats,
+  MessageDetail,
+  MessageFilter,
+  MessageListInput,
+  MessageSummary,
+  Page,
+  ThreadListInput,
+  ThreadSummary,
+  Transition,
+} from '@organism/shared';
 import type { Delivery, DispatchFailure } from '../../pump/delivery.ts';
 import type { DispatchHooks, FailureOutcome, Rejection } from '../../pump/dispatch-hooks.ts';
 import type { Journal, RetryManyResult } from '../journal.ts';
@@ -39,7 +49,8 @@ export class SqliteJournal implements Journal {
     this.queries = new SqliteQueries(this.open.db, this.open.sqlite);
     this.hooks = {
       onIntent: (ds) => this.writer.commit(() => this.addAll(ds)),
-      onDispatched: (d) => this.writer.enqueue(() => this.st.move(d.id, d.threadId, 'DISPATCHED', d.attempt, this.now())),
+      onDispatched: (d) =>
+        this.writer.enqueue(() => this.st.move(d.id, d.threadId, 'DISPATCHED', d.attempt, this.now())),
       onAcknowledged: (d, outputs) =>
         this.writer.commit(() => {
           this.st.move(d.id, d.threadId, 'ACKED', d.attempt, this.now());
@@ -73,9 +84,24 @@ export class SqliteJournal implements Journal {
     const { raw, detail } = rejectionRecord(r);
     const id = randomUUID();
     this.st.insertRow({
-      id, threadId: r.threadId ?? null, parentId: r.parentId ?? null, from: r.from ?? null, to: r.to ?? null, root: r.root ?? null,
-      kind: 'rejected', chain: '[]', payload: null, raw, state: 'FAILED', attempts: 0, errorCode: r.error.code, errorDetail: detail,
-      nextAttemptAt: null, egress: 0, createdAt: now, updatedAt: now,
+      id,
+      threadId: r.threadId ?? null,
+      parentId: r.parentId ?? null,
+      from: r.from ?? null,
+      to: r.to ?? null,
+      root: r.root ?? null,
+      kind: 'rejected',
+      chain: '[]',
+      payload: null,
+      raw,
+      state: 'FAILED',
+      attempts: 0,
+      errorCode: r.error.code,
+      errorDetail: detail,
+      nextAttemptAt: null,
+      egress: 0,
+      createdAt: now,
+      updatedAt: now,
     });
     this.st.logOnly(id, r.threadId ?? null, 'FAILED', 0, now, { code: r.error.code, detail });
   }
@@ -89,7 +115,12 @@ export class SqliteJournal implements Journal {
     await this.flush();
     const row = this.queries.row(id);
     if (!row) throw new JournalError('NOT_FOUND', `no journal entry ${id}`);
-    await this.writer.commit(() => this.st.move(id, row.threadId, 'FAILED', row.attempts, this.now(), { code: 'REDELIVERY_EXHAUSTED', detail }));
+    await this.writer.commit(() =>
+      this.st.move(id, row.threadId, 'FAILED', row.attempts, this.now(), {
+        code: 'REDELIVERY_EXHAUSTED',
+        detail,
+      }),
+    );
   }
 
   async retry(id: string): Promise<Delivery> {
@@ -116,7 +147,11 @@ export class SqliteJournal implements Journal {
     await this.flush();
     const row = this.queries.row(id);
     if (!row) throw new JournalError('NOT_FOUND', `no journal entry ${id}`);
-    if (row.state !== 'FAILED') throw new JournalError('NOT_RETRYABLE', `entry ${id} is ${row.state}; only FAILED entries can be discarded`);
+    if (row.state !== 'FAILED')
+      throw new JournalError(
+        'NOT_RETRYABLE',
+        `entry ${id} is ${row.state}; only FAILED entries can be discarded`,
+      );
     await this.writer.commit(() => {
       this.st.logOnly(id, row.threadId, 'DISCARDED', row.attempts, this.now(), null);
       this.queries.deleteMessage(id);
@@ -135,9 +170,16 @@ export class SqliteJournal implements Journal {
   private retryable(id: string): Delivery {
     const row = this.queries.row(id);
     if (!row) throw new JournalError('NOT_FOUND', `no journal entry ${id}`);
-    if (row.state !== 'FAILED') throw new JournalError('NOT_RETRYABLE', `entry ${id} is ${row.state}; only FAILED entries can be retried`);
+    if (row.state !== 'FAILED')
+      throw new JournalError(
+        'NOT_RETRYABLE',
+        `entry ${id} is ${row.state}; only FAILED entries can be retried`,
+      );
     if (!row.to || row.egress || row.kind === 'rejected') {
-      throw new JournalError('NOT_RETRYABLE', `entry ${id} was refused at intake (${row.errorCode ?? 'invalid'}); it has no route to retry`);
+      throw new JournalError(
+        'NOT_RETRYABLE',
+        `entry ${id} was refused at intake (${row.errorCode ?? 'invalid'}); it has no route to retry`,
+      );
     }
     return this.queries.toDelivery(row);
   }

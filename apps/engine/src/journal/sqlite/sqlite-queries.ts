@@ -3,7 +3,19 @@ import type { SQL } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type Database from 'better-sqlite3';
 import { messageListInputSchema, messageStates, threadListInputSchema } from '@organism/shared';
-import type { MessageDetail, MessageFilter, MessageListInput, MessageState, MessageSummary, Page, ThreadListInput, ThreadStatus, ThreadSummary, Transition, TransitionState } from '@organism/shared';
+import type {
+  MessageDetail,
+  MessageFilter,
+  MessageListInput,
+  MessageState,
+  MessageSummary,
+  Page,
+  ThreadListInput,
+  ThreadStatus,
+  ThreadSummary,
+  Transition,
+  TransitionState,
+} from '@organism/shared';
 import type { MessageId, ThreadId } from '@organism/shared';
 import type { Delivery, DeliveryKind } from '../../pump/delivery.ts';
 import { buildEnvelope } from '../../pump/envelope/build-envelope.ts';
@@ -38,7 +50,14 @@ export class SqliteQueries {
     return this.db
       .select()
       .from(messages)
-      .where(and(eq(messages.state, 'FAILED'), eq(messages.egress, false), sql`${messages.kind} <> 'rejected'`, ...this.filters({ ...filter, state: 'FAILED' })))
+      .where(
+        and(
+          eq(messages.state, 'FAILED'),
+          eq(messages.egress, false),
+          sql`${messages.kind} <> 'rejected'`,
+          ...this.filters({ ...filter, state: 'FAILED' }),
+        ),
+      )
       .orderBy(asc(messages.createdAt))
       .all();
   }
@@ -49,9 +68,14 @@ export class SqliteQueries {
 
   pruneAcked(cutoff: number): number {
     const old = and(eq(messages.state, 'ACKED'), lt(messages.updatedAt, cutoff));
-    this.db.delete(transitions).where(inArray(transitions.messageId, this.db.select({ id: messages.id }).from(messages).where(old))).run();
+    this.db
+      .delete(transitions)
+      .where(inArray(transitions.messageId, this.db.select({ id: messages.id }).from(messages).where(old)))
+      .run();
     const removed = this.db.delete(messages).where(old).run().changes;
-    this.sqlite.exec(`DELETE FROM threads WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = threads.id)`);
+    this.sqlite.exec(
+      `DELETE FROM threads WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = threads.id)`,
+    );
     return removed;
   }
 
@@ -73,8 +97,19 @@ export class SqliteQueries {
 
   summary(r: Row): MessageSummary {
     return {
-      id: r.id, threadId: r.threadId, parentId: r.parentId, from: r.from, to: r.to, root: r.root, kind: r.kind,
-      state: r.state, attempts: r.attempts, errorCode: r.errorCode, egress: r.egress, createdAt: r.createdAt, updatedAt: r.updatedAt,
+      id: r.id,
+      threadId: r.threadId,
+      parentId: r.parentId,
+      from: r.from,
+      to: r.to,
+      root: r.root,
+      kind: r.kind,
+      state: r.state,
+      attempts: r.attempts,
+      errorCode: r.errorCode,
+      egress: r.egress,
+      createdAt: r.createdAt,
+      updatedAt: r.updatedAt,
     };
   }
 
@@ -94,7 +129,9 @@ export class SqliteQueries {
   listMessages(raw: MessageListInput): Page<MessageSummary> {
     const input = messageListInputSchema.parse(raw);
     const after = decodeCursor(input.cursor);
-    const keyset = after ? or(lt(messages.createdAt, after.at), and(eq(messages.createdAt, after.at), lt(messages.id, after.id))) : undefined;
+    const keyset = after
+      ? or(lt(messages.createdAt, after.at), and(eq(messages.createdAt, after.at), lt(messages.id, after.id)))
+      : undefined;
     const rows = this.db
       .select()
       .from(messages)
@@ -104,7 +141,10 @@ export class SqliteQueries {
       .all();
     const items = rows.slice(0, input.limit).map((r) => this.summary(r));
     const last = items.at(-1);
-    return { items, nextCursor: rows.length > input.limit && last ? encodeCursor(last.createdAt, last.id) : null };
+    return {
+      items,
+      nextCursor: rows.length > input.limit && last ? encodeCursor(last.createdAt, last.id) : null,
+    };
   }
 
   listThreads(raw: ThreadListInput): Page<ThreadSummary> {
@@ -112,15 +152,30 @@ export class SqliteQueries {
     const after = decodeCursor(input.cursor);
     const open = sql<number>`(SELECT count(*) FROM messages m WHERE m.thread_id = "threads"."id" AND m.state IN ('PENDING','DISPATCHED'))`;
     const failed = sql<number>`(SELECT count(*) FROM messages m WHERE m.thread_id = "threads"."id" AND m.state = 'FAILED')`;
-    const status: Record<ThreadStatus, SQL> = { active: sql`${open} > 0`, failed: sql`${open} = 0 AND ${failed} > 0`, completed: sql`${open} = 0 AND ${failed} = 0` };
+    const status: Record<ThreadStatus, SQL> = {
+      active: sql`${open} > 0`,
+      failed: sql`${open} = 0 AND ${failed} > 0`,
+      completed: sql`${open} = 0 AND ${failed} = 0`,
+    };
     const rows = this.db
-      .select({ id: threads.id, firstAt: threads.firstAt, lastAt: threads.lastAt, messages: threads.messages, open, failed })
+      .select({
+        id: threads.id,
+        firstAt: threads.firstAt,
+        lastAt: threads.lastAt,
+        messages: threads.messages,
+        open,
+        failed,
+      })
       .from(threads)
       .where(
         and(
-          after ? or(lt(threads.lastAt, after.at), and(eq(threads.lastAt, after.at), lt(threads.id, after.id))) : undefined,
+          after
+            ? or(lt(threads.lastAt, after.at), and(eq(threads.lastAt, after.at), lt(threads.id, after.id)))
+            : undefined,
           input.status ? status[input.status] : undefined,
-          input.listener ? sql`EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = "threads"."id" AND m.to_name = ${input.listener})` : undefined,
+          input.listener
+            ? sql`EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = "threads"."id" AND m.to_name = ${input.listener})`
+            : undefined,
         ),
       )
       .orderBy(desc(threads.lastAt), desc(threads.id))
@@ -138,13 +193,20 @@ export class SqliteQueries {
       lastAt: r.lastAt,
     }));
     const last = items.at(-1);
-    return { items, nextCursor: rows.length > input.limit && last ? encodeCursor(last.lastAt, last.id) : null };
+    return {
+      items,
+      nextCursor: rows.length > input.limit && last ? encodeCursor(last.lastAt, last.id) : null,
+    };
   }
 
   private participants(ids: string[]): Map<string, Set<string>> {
     const out = new Map<string, Set<string>>();
     if (ids.length === 0) return out;
-    const rows = this.db.selectDistinct({ t: messages.threadId, from: messages.from, to: messages.to }).from(messages).where(inArray(messages.threadId, ids)).all();
+    const rows = this.db
+      .selectDistinct({ t: messages.threadId, from: messages.from, to: messages.to })
+      .from(messages)
+      .where(inArray(messages.threadId, ids))
+      .all();
     for (const r of rows) {
       if (!r.t) continue;
       const set = out.get(r.t) ?? new Set<string>();
@@ -158,11 +220,24 @@ export class SqliteQueries {
   getMessage(id: string): MessageDetail | undefined {
     const r = this.row(id);
     if (!r) return undefined;
-    const history = this.db.select().from(transitions).where(eq(transitions.messageId, id)).orderBy(asc(transitions.seq)).all();
+    const history = this.db
+      .select()
+      .from(transitions)
+      .where(eq(transitions.messageId, id))
+      .orderBy(asc(transitions.seq))
+      .all();
     return {
       ...this.summary(r),
       payloadXml: r.payload,
-      envelopeXml: r.payload && r.threadId && r.from ? buildEnvelope({ from: r.from, to: r.to ?? '', threadId: r.threadId as ThreadId, payloadXml: r.payload }) : null,
+      envelopeXml:
+        r.payload && r.threadId && r.from
+          ? buildEnvelope({
+              from: r.from,
+              to: r.to ?? '',
+              threadId: r.threadId as ThreadId,
+              payloadXml: r.payload,
+            })
+          : null,
       raw: r.raw,
       errorDetail: r.errorDetail,
       nextAttemptAt: r.nextAttemptAt,
@@ -171,23 +246,60 @@ export class SqliteQueries {
   }
 
   transitions(afterSeq: number, limit: number): Transition[] {
-    return this.db.select().from(transitions).where(gt(transitions.seq, afterSeq)).orderBy(asc(transitions.seq)).limit(limit).all().map(toTransition);
+    return this.db
+      .select()
+      .from(transitions)
+      .where(gt(transitions.seq, afterSeq))
+      .orderBy(asc(transitions.seq))
+      .limit(limit)
+      .all()
+      .map(toTransition);
   }
 
-  stats(now: number): { counts: Record<MessageState, number>; oldestPendingAt: number | null; ratePerSecond: Record<MessageState, number>; lastSeq: number } {
-    const zero = (): Record<MessageState, number> => Object.fromEntries(messageStates.map((s) => [s, 0])) as Record<MessageState, number>;
+  stats(now: number): {
+    counts: Record<MessageState, number>;
+    oldestPendingAt: number | null;
+    ratePerSecond: Record<MessageState, number>;
+    lastSeq: number;
+  } {
+    const zero = (): Record<MessageState, number> =>
+      Object.fromEntries(messageStates.map((s) => [s, 0])) as Record<MessageState, number>;
     const counts = zero();
-    for (const r of this.db.select({ state: messages.state, n: sql<number>`count(*)` }).from(messages).groupBy(messages.state).all()) counts[r.state] = r.n;
+    for (const r of this.db
+      .select({ state: messages.state, n: sql<number>`count(*)` })
+      .from(messages)
+      .groupBy(messages.state)
+      .all())
+      counts[r.state] = r.n;
     const rate = zero();
-    const recent = this.db.select({ state: transitions.state, n: sql<number>`count(*)` }).from(transitions).where(gte(transitions.at, now - 60_000)).groupBy(transitions.state).all();
+    const recent = this.db
+      .select({ state: transitions.state, n: sql<number>`count(*)` })
+      .from(transitions)
+      .where(gte(transitions.at, now - 60_000))
+      .groupBy(transitions.state)
+      .all();
     for (const r of recent) if (r.state in rate) rate[r.state as MessageState] = r.n / 60;
-    const oldest = this.db.select({ at: sql<number | null>`min(${messages.createdAt})` }).from(messages).where(eq(messages.state, 'PENDING')).get();
+    const oldest = this.db
+      .select({ at: sql<number | null>`min(${messages.createdAt})` })
+      .from(messages)
+      .where(eq(messages.state, 'PENDING'))
+      .get();
     // AUTOINCREMENT's high-water mark: never goes down, even after retention deletes the newest rows.
-    const seq = this.sqlite.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'transitions'`).get() as { seq: number } | undefined;
+    const seq = this.sqlite.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'transitions'`).get() as
+      { seq: number } | undefined;
     return { counts, oldestPendingAt: oldest?.at ?? null, ratePerSecond: rate, lastSeq: seq?.seq ?? 0 };
   }
 }
 
 function toTransition(t: typeof transitions.$inferSelect): Transition {
-  return { seq: t.seq, messageId: t.messageId, threadId: t.threadId, state: t.state as TransitionState, attempt: t.attempt, errorCode: t.errorCode, detail: t.detail, at: t.at };
+  return {
+    seq: t.seq,
+    messageId: t.messageId,
+    threadId: t.threadId,
+    state: t.state as TransitionState,
+    attempt: t.attempt,
+    errorCode: t.errorCode,
+    detail: t.detail,
+    at: t.at,
+  };
 }

@@ -96,7 +96,14 @@ export class Statements {
   }
 
   /** Appends a transition without touching the entry (FAILED before a retry, DISCARDED). */
-  logOnly(id: string, threadId: string | null, state: string, attempt: number, now: number, error: { code: string; detail: string | null } | null): void {
+  logOnly(
+    id: string,
+    threadId: string | null,
+    state: string,
+    attempt: number,
+    now: number,
+    error: { code: string; detail: string | null } | null,
+  ): void {
     this.log.run(id, threadId, state, attempt, error?.code ?? null, error?.detail ?? null, now);
   }
 }

@@ -24,12 +24,20 @@ export const checkEnvelope: Step = (m, ctx) => {
   if (root.name !== 'message' || root.namespaceUri !== ENVELOPE_NS) {
     const found = root.namespaceUri ? `{${root.namespaceUri}}${root.name}` : root.name;
     const message = `the document must be an envelope {${ENVELOPE_NS}}message, found ${found}`;
-    return reject(m, { code: 'ENVELOPE_INVALID', message, problems: [{ message, line: root.line, path: '/*' }] });
+    return reject(m, {
+      code: 'ENVELOPE_INVALID',
+      message,
+      problems: [{ message, line: root.line, path: '/*' }],
+    });
   }
   const [meta, ...payloads] = childElements(root);
   if (!meta || meta.name !== 'meta' || meta.namespaceUri !== ENVELOPE_NS) {
     const message = 'the envelope must start with <meta> holding <from>, optional <to> and <thread>';
-    return reject(m, { code: 'ENVELOPE_INVALID', message, problems: [{ message, line: (meta ?? root).line }] });
+    return reject(m, {
+      code: 'ENVELOPE_INVALID',
+      message,
+      problems: [{ message, line: (meta ?? root).line }],
+    });
   }
   if (payloads.length === 0) {
     const message = 'the envelope carries no payload: exactly one element must follow <meta>';
@@ -37,14 +45,22 @@ export const checkEnvelope: Step = (m, ctx) => {
   }
   if (payloads.length > 1) {
     const message = `the envelope carries ${payloads.length} payloads; exactly one is allowed`;
-    const problems = payloads.map((p, i) => ({ message: `payload ${i + 1}: <${p.name}>`, line: p.line, path: `/*/*[${i + 2}]` }));
+    const problems = payloads.map((p, i) => ({
+      message: `payload ${i + 1}: <${p.name}>`,
+      line: p.line,
+      path: `/*/*[${i + 2}]`,
+    }));
     return reject(m, { code: 'MULTIPLE_PAYLOADS', message, problems });
   }
   const fields = new Map(childElements(meta).map((el) => [el.name, el]));
   const from = text(fields.get('from'));
   if (!from) {
     const message = 'the envelope has no sender: <meta><from> is missing or empty';
-    return reject(m, { code: 'MISSING_FROM', message, problems: [{ message, line: meta.line, path: '/*/*[1]' }] });
+    return reject(m, {
+      code: 'MISSING_FROM',
+      message,
+      problems: [{ message, line: meta.line, path: '/*/*[1]' }],
+    });
   }
   // <message> itself is checked above and here; validating only <meta> against envelope.xsd keeps the
   // validator from walking the payload twice (its own contract checks it in step 6).
@@ -52,9 +68,14 @@ export const checkEnvelope: Step = (m, ctx) => {
   if (root.attrs.some((a) => a.namespaceUri === '' || a.namespaceUri === ENVELOPE_NS)) {
     problems.push({ message: '<message> takes no attributes', line: root.line, path: '/*' });
   }
-  if (hasStrayText(root)) problems.push({ message: 'text is not allowed directly inside <message>', line: root.line, path: '/*' });
+  if (hasStrayText(root))
+    problems.push({ message: 'text is not allowed directly inside <message>', line: root.line, path: '/*' });
   if (problems.length > 0) {
-    return reject(m, { code: 'ENVELOPE_INVALID', message: problems[0]?.message ?? 'invalid envelope', problems });
+    return reject(m, {
+      code: 'ENVELOPE_INVALID',
+      message: problems[0]?.message ?? 'invalid envelope',
+      problems,
+    });
   }
   const payload = payloads[0];
   if (!payload || !m.canonical) return m;
@@ -64,7 +85,7 @@ export const checkEnvelope: Step = (m, ctx) => {
   m.root = qualifiedName(payload);
   m.payloadXml = canonicalLastChild(m.canonical, 'meta', payload);
   m.chain = [from];
-  assignThread(m, text(fields.get('thread')), ctx.newThreadId);
+  assignThread(m, text(fields.get('thread')), () => ctx.newThreadId());
   return m;
 };
 
@@ -75,5 +96,8 @@ function assignThread(m: PipelineMessage, given: string | undefined, newThreadId
   }
   m.threadId = newThreadId();
   m.newThread = true;
-  if (given) m.diagnostics.push(`invalid thread id ${JSON.stringify(given.slice(0, 80))}: started thread ${m.threadId}`);
+  if (given)
+    m.diagnostics.push(
+      `invalid thread id ${JSON.stringify(given.slice(0, 80))}: started thread ${m.threadId}`,
+    );
 }

@@ -29,7 +29,11 @@ export const route: Step = (m, ctx) => {
       const message = `no listener named ${JSON.stringify(m.to)}`;
       return reject(m, { code: 'UNKNOWN_ROUTE', message, problems: [{ message, path: '/*/*[1]/*[2]' }] });
     }
-    if (root !== SYSTEM_ERROR && !target.roots.includes(root) && !target.schema.globalElements.includes(root)) {
+    if (
+      root !== SYSTEM_ERROR &&
+      !target.roots.includes(root) &&
+      !target.schema.globalElements.includes(root)
+    ) {
       const message = `listener ${JSON.stringify(m.to)} does not accept ${root}`;
       return reject(m, { code: 'UNKNOWN_ROUTE', message, problems: [{ message }] });
     }

@@ -17,7 +17,10 @@ export function compileSystemSchemas(): SystemSchemas {
   const registry = new XsdRegistry(PUMP_DIR);
   const get = (file: string): CompiledSchema => {
     const out = registry.compile(join(PUMP_DIR, file));
-    if (!out.ok) throw new Error(`engine schema ${file} does not compile: ${out.problems.map(formatProblem).join('; ')}`);
+    if (!out.ok)
+      throw new Error(
+        `engine schema ${file} does not compile: ${out.problems.map(formatProblem).join('; ')}`,
+      );
     return out.schema;
   };
   return { envelope: get('envelope/envelope.xsd'), system: get('system/system.xsd'), registry };

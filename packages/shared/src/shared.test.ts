@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { formatProblem, isUuidV4, qname, splitQName, threadIdSchema } from './index.ts';
+
+describe('shared helpers', () => {
+  it('formats a problem with whatever location is known', () => {
+    expect(
+      formatProblem({
+        file: 'organism.yaml',
+        line: 14,
+        column: 15,
+        path: 'listeners[2].payload.schema',
+        message: 'file not found',
+      }),
+    ).toBe('organism.yaml:14:15 listeners[2].payload.schema: file not found');
+    expect(formatProblem({ line: 3, path: '/*/greeting', message: 'bad' })).toBe('3 /*/greeting: bad');
+    expect(formatProblem({ message: 'plain' })).toBe('plain');
+  });
+
+  it('accepts only UUIDv4 thread ids', () => {
+    expect(isUuidV4('3f2b8c1e-9d4a-4b7e-8c2f-1a2b3c4d5e6f')).toBe(true);
+    expect(isUuidV4('3f2b8c1e-9d4a-1b7e-8c2f-1a2b3c4d5e6f')).toBe(false);
+    expect(isUuidV4('not-a-uuid')).toBe(false);
+    expect(threadIdSchema.safeParse('3f2b8c1e-9d4a-4b7e-8c2f-1a2b3c4d5e6f').success).toBe(true);
+  });
+
+  it('round-trips qualified names in Clark notation', () => {
+    expect(qname('urn:a', 'order')).toBe('{urn:a}order');
+    expect(qname('', 'order')).toBe('order');
+    expect(splitQName('{urn:a}order')).toEqual({ namespaceUri: 'urn:a', localName: 'order' });
+    expect(splitQName('order')).toEqual({ namespaceUri: '', localName: 'order' });
+  });
+});
