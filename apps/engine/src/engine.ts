@@ -8,6 +8,30 @@ import type { Journal, RetryManyResult } from './journal/journal.ts';
 import { JournalError } from './journal/journal-error.ts';
 import type { MessagePump, SubmitResult } from './pump/message-pump.ts';
 import type { XsdRegistry } from './xml/index.ts';
+import { readFile } from 'node:fs/promises';
+import { relative } from 'node:path';
+import { ListenerActivity } from './lifecycle/listener-activity.ts';
+import type { ListenerCounts } from './lifecycle/listener-activity.ts';
+import { wrapPayload } from './pump/envelope/wrap-payload.ts';
+import { ConfigManager } from './lifecycle/config-manager.ts';
+import type { ReloadResult } from './lifecycle/config-manager.ts';
+import { exampleInstance } from './xml/index.ts';
+import type { Problem } from '@organism/shared';
+
+/** A listener as operators see it: its contract, limits and what it has been doing. */
+export interface ListenerInfo extends ListenerCounts {
+  name: string;
+  description: string;
+  roots: string[];
+  schema: string;
+  agent: boolean;
+  peers: string[];
+  timeoutMs: number;
+  concurrency: number;
+  retry: { maxAttempts: number; initialDelayMs: number; maxDelayMs: number };
+  inFlight: number;
+  system: boolean;
+}
 
 export interface EngineStatus {
   organism: string;
@@ -30,14 +54,70 @@ const PRUNE_EVERY = 3_600_000;
 export class Engine {
   private readonly lifecycle = new EngineLifecycle();
   private pruneTimer: NodeJS.Timeout | undefined;
+  private readonly activity: ListenerActivity;
+  private restartHandler: ((drainMs: number) => void) | undefined;
+  /** Validate, diff, apply, history and rollback of organism.yaml; reloads swap listeners in place. */
+  readonly configManager: ConfigManager;
   recovery: RecoveryReport | undefined;
 
   constructor(
-    private readonly organism: LoadedOrganism,
+    private organism: LoadedOrganism,
     private readonly pump: MessagePump,
     readonly journal: Journal,
     private readonly systemRegistry: XsdRegistry,
-  ) {}
+  ) {
+    this.activity = new ListenerActivity(pump.events);
+    this.configManager = new ConfigManager({
+      file: organism.config.file,
+      current: () => this.organism.config,
+      swap: (next) => {
+        const previous = this.organism;
+        this.pump.replaceListeners(next.listeners);
+        this.organism = {
+          ...next,
+          config: {
+            ...next.config,
+            pump: previous.config.pump,
+            journal: previous.config.journal,
+            server: previous.config.server,
+          },
+        };
+        return previous;
+      },
+      unfinishedFor: async (listener) => {
+        const [pending, dispatched] = await Promise.all(
+          (['PENDING', 'DISPATCHED'] as const).map((state) =>
+            this.journal.listMessages({ listener, state, limit: 500 }),
+          ),
+        );
+        return [...(pending?.items ?? []), ...(dispatched?.items ?? [])].filter((m) => m.to === listener)
+          .length;
+      },
+      emitReload: (e) => this.pump.events.emit(() => ({ type: 'reload', at: Date.now(), ...e })),
+    });
+  }
+
+  /** Reloads organism.yaml from disk, all or nothing; `system.*` listeners are never touched. */
+  reload(actor: string): Promise<ReloadResult> {
+    return this.configManager.reload(actor);
+  }
+
+  /** An example payload for a listener, generated from its XSD (the given root, or its request root). */
+  exampleFor(
+    name: string,
+    root?: string,
+  ): { ok: true; root: string; xml: string } | { ok: false; problems: Problem[] } | undefined {
+    const l = this.pump.listeners.get(name);
+    if (!l) return undefined;
+    const wanted = root ?? l.roots[0] ?? '';
+    const dir = l.name.startsWith('system.') ? undefined : this.config.baseDir;
+    const out = exampleInstance(
+      l.schema.file,
+      wanted,
+      dir ?? l.schema.file.slice(0, l.schema.file.lastIndexOf('/')),
+    );
+    return out.ok ? { ok: true, root: wanted, xml: out.xml } : out;
+  }
 
   get state(): EngineState {
     return this.lifecycle.state;
@@ -65,6 +145,48 @@ export class Engine {
       return { ok: false, error: { code, message, problems: [{ message }] } };
     }
     return this.pump.submit(xml, opts);
+  }
+
+  /** Every listener, system ones included, with its contract, limits and activity. */
+  listeners(): ListenerInfo[] {
+    return [...this.pump.listeners.listeners()].map((l) => ({
+      name: l.name,
+      description: l.description,
+      roots: [...l.roots],
+      schema: l.name.startsWith('system.') ? 'system.xsd' : relative(this.config.baseDir, l.schema.file),
+      agent: l.agent,
+      peers: [...l.peers],
+      timeoutMs: l.timeoutMs,
+      concurrency: l.concurrency,
+      retry: l.retry,
+      inFlight: this.pump.inFlightFor(l.name),
+      system: l.name.startsWith('system.'),
+      ...this.activity.get(l.name),
+    }));
+  }
+
+  /** The XSD files behind a listener's contract, main file first, paths relative to the organism. */
+  async schemaOf(name: string): Promise<{ file: string; text: string }[] | undefined> {
+    const l = this.pump.listeners.get(name);
+    if (!l) return undefined;
+    return Promise.all(
+      l.schema.files.map(async (f) => ({
+        file: relative(this.config.baseDir, f),
+        text: await readFile(f, 'utf8'),
+      })),
+    );
+  }
+
+  /** Sends a payload from the console: wrapped in an envelope from `from`, then like any producer's. */
+  async inject(input: {
+    from: string;
+    to?: string;
+    thread?: string;
+    payloadXml: string;
+  }): Promise<SubmitResult> {
+    const wrapped = wrapPayload(input, input.payloadXml, this.config.pump.maxMessageBytes);
+    if (!wrapped.ok) return wrapped;
+    return this.submit(wrapped.xml, { wait: false });
   }
 
   /** Puts a dead letter back in the queue. */
@@ -116,27 +238,71 @@ export class Engine {
     return this.pump.whenQuiet();
   }
 
+  /** Asks the process to restart (drain, checkpoint, exit for the supervisor); see `onRestartRequested`. */
+  requestRestart(drainMs: number): Promise<{ accepted: boolean }> {
+    if (!this.restartHandler || this.lifecycle.state !== 'running')
+      return Promise.resolve({ accepted: false });
+    this.restartHandler(drainMs);
+    return Promise.resolve({ accepted: true });
+  }
+
+  /** Registers what a restart request does: the CLI drains, closes and exits with the restart code. */
+  onRestartRequested(fn: (drainMs: number) => void): void {
+    this.restartHandler = fn;
+  }
+
   /**
-   * Graceful stop: refuse new intake, let open threads finish for up to `drainMs`, then stop the
-   * pump, close the journal (checkpointed) and free the compiled schemas. Says whether all finished.
+   * Refuses new intake and lets open threads finish for up to `drainMs`, emitting `drain` progress
+   * events every half second. Says whether everything finished in time; what did not stays in the
+   * journal and is recovered by the next start.
    */
-  async stop(drainMs = 10_000): Promise<{ drained: boolean }> {
+  async drain(drainMs = 10_000): Promise<{ drained: boolean }> {
     if (this.lifecycle.state === 'stopped') return { drained: true };
-    if (this.lifecycle.state === 'running') this.lifecycle.moveTo('draining');
+    if (this.lifecycle.state !== 'draining') this.lifecycle.moveTo('draining');
     this.pump.pauseIntake();
     clearInterval(this.pruneTimer);
+    const started = Date.now();
+    const progress = (): void => {
+      const s = this.pump.stats();
+      this.pump.events.emit(() => ({
+        type: 'drain',
+        at: Date.now(),
+        openThreads: s.openThreads,
+        inFlight: s.inFlight,
+        queued: s.queued,
+        elapsedMs: Date.now() - started,
+        deadlineMs: drainMs,
+      }));
+    };
+    progress();
+    const ticker = setInterval(progress, 500);
     let timer: NodeJS.Timeout | undefined;
     const drained = await Promise.race([
       this.pump.whenQuiet().then(() => true),
       new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), drainMs))),
     ]);
     clearTimeout(timer);
+    clearInterval(ticker);
+    progress();
+    return { drained };
+  }
+
+  /** Stops the pump, checkpoints and closes the journal, frees the compiled schemas. */
+  async close(): Promise<void> {
+    if (this.lifecycle.state === 'stopped') return;
     this.pump.stop();
     this.lifecycle.moveTo('stopped');
+    this.configManager.close();
     await this.journal.close();
     this.organism.registry.dispose();
     this.systemRegistry.dispose();
-    return { drained };
+  }
+
+  /** Graceful stop: drain for up to `drainMs`, then close. */
+  async stop(drainMs = 10_000): Promise<{ drained: boolean }> {
+    const result = await this.drain(drainMs);
+    await this.close();
+    return result;
   }
 
   private async prune(): Promise<void> {

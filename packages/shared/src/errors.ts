@@ -25,6 +25,8 @@ export const engineErrorCodes = [
   'NOT_RUNNING',
   'DRAINING',
   'NOT_FOUND',
+  'CONFLICT',
+  'RATE_LIMITED',
   'NOT_RETRYABLE',
   'REDELIVERY_EXHAUSTED',
   'JOURNAL_UNAVAILABLE',

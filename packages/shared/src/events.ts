@@ -16,6 +16,8 @@ export interface MessageReceivedEvent extends Base {
   to: string;
   root: string;
   attempt: number;
+  /** How long the delivery waited between being accepted and its handler starting. */
+  waitedMs: number;
 }
 export interface MessageSentEvent extends Base {
   type: 'message.sent';
@@ -70,7 +72,18 @@ export interface DiagnosticEvent extends Base {
   threadId?: string;
 }
 
+/** Progress of a drain before a restart or a graceful stop. */
+export interface DrainEvent extends Base {
+  type: 'drain';
+  openThreads: number;
+  inFlight: number;
+  queued: number;
+  elapsedMs: number;
+  deadlineMs: number;
+}
+
 export type EngineEvent =
+  | DrainEvent
   | MessageReceivedEvent
   | MessageSentEvent
   | MessageRejectedEvent

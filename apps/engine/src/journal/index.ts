@@ -1,5 +1,8 @@
 import type { Journal } from './journal.ts';
 import { MemoryJournal } from './memory/memory-journal.ts';
+import { MemoryOperatorStore } from './operators/memory-operator-store.ts';
+import type { OperatorStore } from './operators/operator-store.ts';
+import { SqliteOperatorStore } from './operators/sqlite-operator-store.ts';
 import { SqliteJournal } from './sqlite/sqlite-journal.ts';
 
 export type { Journal, RetryManyResult } from './journal.ts';
@@ -11,4 +14,24 @@ export { SqliteJournal } from './sqlite/sqlite-journal.ts';
 export function openJournal(settings: { path: string; durability: 'strict' | 'fast' }): Journal {
   if (settings.path === ':memory:') return new MemoryJournal();
   return new SqliteJournal({ path: settings.path, durability: settings.durability });
+}
+
+export type {
+  ApiToken,
+  AuditEntry,
+  AuditInput,
+  AuditListInput,
+  OperatorStore,
+  Role,
+  User,
+} from './operators/operator-store.ts';
+export { MemoryOperatorStore, SqliteOperatorStore };
+
+/**
+ * The operator store beside `journal`: in the SQLite journal's file, on its connection; in memory for
+ * any other journal (a fresh, empty store per call, lost with the process).
+ */
+export function openOperatorStore(journal: Journal): OperatorStore {
+  if (journal instanceof SqliteJournal) return new SqliteOperatorStore(journal.database);
+  return new MemoryOperatorStore();
 }

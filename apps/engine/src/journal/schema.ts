@@ -60,3 +60,52 @@ export const threads = sqliteTable(
   },
   (t) => [index('threads_last').on(t.lastAt, t.id)],
 );
+
+/** Console operators. Passwords are stored as scrypt hashes (operators/password-hash.ts), never as text. */
+export const users = sqliteTable('users', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  role: text('role', { enum: ['viewer', 'operator', 'admin'] }).notNull(),
+  passwordHash: text('password_hash').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** Signed-in sessions. The id is the sha256 of the cookie's token, so a copy of the file grants nothing. */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('sessions_user').on(t.userId)],
+);
+
+/** API tokens for producers; only the sha256 of each token is kept. */
+export const apiTokens = sqliteTable('api_tokens', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  hash: text('hash').notNull().unique(),
+  createdBy: text('created_by').notNull(),
+  createdAt: integer('created_at').notNull(),
+  revokedAt: integer('revoked_at'),
+  lastUsedAt: integer('last_used_at'),
+});
+
+/** The append-only audit log of operator actions: who, when, what, and how it went. */
+export const audit = sqliteTable(
+  'audit',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    at: integer('at').notNull(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    target: text('target'),
+    /** JSON. */
+    detail: text('detail'),
+    outcome: text('outcome', { enum: ['ok', 'error'] }).notNull(),
+    error: text('error'),
+  },
+  (t) => [index('audit_at').on(t.at)],
+);

@@ -2,7 +2,7 @@
 export type EngineState = 'starting' | 'running' | 'draining' | 'stopped';
 
 const NEXT: Record<EngineState, readonly EngineState[]> = {
-  starting: ['running', 'stopped'],
+  starting: ['running', 'draining', 'stopped'],
   running: ['draining', 'stopped'],
   draining: ['stopped'],
   stopped: [],

@@ -95,10 +95,19 @@ function rootsFor(lc: ListenerConfig, schema: CompiledSchema, problem: (m: strin
 async function importHandler(lc: ListenerConfig, problem: (m: string) => void): Promise<Handler | undefined> {
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(lc.handler.module).href)) as Record<string, unknown>;
+    // A fresh URL per load, so a reload runs the handler code as it is now on disk (the old module
+    // stays in memory; modules it imports itself stay cached).
+    mod = (await import(`${pathToFileURL(lc.handler.module).href}?v=${process.hrtime.bigint()}`)) as Record<
+      string,
+      unknown
+    >;
   } catch (err) {
+    const hint =
+      err instanceof SyntaxError && !/\.m[jt]s$/.test(lc.handler.module)
+        ? ' (handlers are ES modules: put a package.json with "type": "module" beside organism.yaml, or name the file .mts/.mjs)'
+        : '';
     problem(
-      `handler module ${lc.handler.ref} failed to load: ${err instanceof Error ? err.message : String(err)}`,
+      `handler module ${lc.handler.ref} failed to load: ${err instanceof Error ? err.message : String(err)}${hint}`,
     );
     return undefined;
   }

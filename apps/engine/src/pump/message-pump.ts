@@ -85,6 +85,10 @@ export class MessagePump {
     return this.routing;
   }
 
+  inFlightFor(listener: string): number {
+    return this.queue.inFlightFor(listener);
+  }
+
   stats(): { queued: number; inFlight: number; openThreads: number } {
     return { queued: this.queue.queued, inFlight: this.queue.inFlight, openThreads: this.threads.size };
   }
@@ -192,6 +196,7 @@ export class MessagePump {
       to: d.to,
       root: d.root,
       attempt: d.attempt,
+      waitedMs: Date.now() - d.createdAt,
     }));
     if (running === 1) this.emitListener(listener.name, 'processing');
     const result = await runHandler(listener, d, this.stopping.signal);

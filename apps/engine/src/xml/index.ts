@@ -11,3 +11,4 @@ export type { XmlValue, XmlObject } from './canonical-to-object.ts';
 export { problemsFromXmlError } from './xml-problems.ts';
 export type { XmlDocument, XmlElement } from 'libxml2-wasm';
 export { childElements, hasStrayText, qualifiedName } from './dom.ts';
+export { exampleInstance } from './xsd-example.ts';

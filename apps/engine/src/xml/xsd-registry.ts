@@ -22,6 +22,8 @@ export interface CompiledSchema {
   readonly targetNamespace: string;
   /** Global element declarations of the schema and the files it includes, in Clark notation. */
   readonly globalElements: readonly QName[];
+  /** Every file the schema was compiled from: itself first, then what it includes and imports. */
+  readonly files: readonly string[];
   /** Validates one element (a payload) against the schema; an empty list means valid. */
   validate(element: XmlElement): Problem[];
 }
@@ -81,6 +83,7 @@ export class XsdRegistry {
       file: path,
       targetNamespace: main.targetNamespace,
       globalElements,
+      files: [...files.keys()],
       validate: (element) => {
         try {
           validator.validate(element);

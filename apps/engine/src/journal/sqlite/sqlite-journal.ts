@@ -61,6 +61,11 @@ export class SqliteJournal implements Journal {
     };
   }
 
+  /** The open connection, for the stores that share this file (the lock is exclusive: no second one). */
+  get database(): OpenDatabase {
+    return this.open;
+  }
+
   private addAll(ds: readonly Delivery[]): void {
     const now = this.now();
     for (const d of ds) this.st.add(d, now);

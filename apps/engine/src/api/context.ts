@@ -1,0 +1,37 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Engine } from '../engine.ts';
+import type { OperatorStore, User } from '../journal/index.ts';
+import type { LoginLimiter } from './login-limiter.ts';
+
+/** Everything a procedure may use. Built per request by the server; routers never reach further. */
+export interface ApiContext {
+  engine: Engine;
+  store: OperatorStore;
+  limiter: LoginLimiter;
+  user: User | undefined;
+  sessionToken: string | undefined;
+  req: IncomingMessage;
+  res: ServerResponse;
+}
+
+export const SESSION_COOKIE = 'organism_session';
+
+/** The session token from the request's cookie header, if any. */
+export function sessionFromCookie(header: string | undefined): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const [name, ...rest] = part.trim().split('=');
+    if (name === SESSION_COOKIE) return decodeURIComponent(rest.join('='));
+  }
+  return undefined;
+}
+
+/** Builds the request context: looks up the session behind the cookie. */
+export async function createContext(
+  deps: { engine: Engine; store: OperatorStore; limiter: LoginLimiter },
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<ApiContext> {
+  const sessionToken = sessionFromCookie(req.headers.cookie);
+  const user = sessionToken ? await deps.store.sessionUser(sessionToken) : undefined;
+  return { ...deps, user, sessionToken, req, res };
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { messageFilterSchema, messageListInputSchema } from '@organism/shared';
+import { audited } from '../audited.ts';
+import { operatorProcedure, router, viewerProcedure } from '../trpc.ts';
+
+export const journalRouter = router({
+  stats: viewerProcedure.query(({ ctx }) => ctx.engine.journal.stats()),
+  /** Dead letters and everything else, with filters and keyset pagination. */
+  list: viewerProcedure
+    .input(messageListInputSchema)
+    .query(({ ctx, input }) => ctx.engine.journal.listMessages(input)),
+  retry: operatorProcedure
+    .input(z.object({ messageId: z.string() }))
+    .mutation(({ ctx, input }) =>
+      audited(ctx, 'journal.retry', input.messageId, undefined, () => ctx.engine.retry(input.messageId)),
+    ),
+  retryMany: operatorProcedure
+    .input(z.object({ filter: messageFilterSchema, dryRun: z.boolean() }))
+    .mutation(({ ctx, input }) =>
+      input.dryRun
+        ? ctx.engine.retryMany(input.filter, { dryRun: true })
+        : audited(ctx, 'journal.retryMany', null, input.filter, () =>
+            ctx.engine.retryMany(input.filter, { dryRun: false }),
+          ),
+    ),
+  discard: operatorProcedure
+    .input(z.object({ messageId: z.string() }))
+    .mutation(({ ctx, input }) =>
+      audited(ctx, 'journal.discard', input.messageId, undefined, () => ctx.engine.discard(input.messageId)),
+    ),
+});

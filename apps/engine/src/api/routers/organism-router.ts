@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { audited } from '../audited.ts';
+import { EngineApiError } from '../error-map.ts';
+import { adminProcedure, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
+
+export const organismRouter = router({
+  info: viewerProcedure.query(({ ctx }) => ({
+    name: ctx.engine.config.name,
+    description: ctx.engine.config.description ?? null,
+    file: ctx.engine.config.file,
+    durability: ctx.engine.journal.durability,
+    limits: ctx.engine.config.pump,
+  })),
+  status: viewerProcedure.query(async ({ ctx }) => ({
+    ...ctx.engine.status(),
+    journal: await ctx.engine.journal.stats(),
+    recovery: ctx.engine.recovery ?? null,
+  })),
+  /** Reloads organism.yaml from disk: all or nothing. */
+  reload: operatorProcedure.mutation(({ ctx }) =>
+    audited(ctx, 'organism.reload', ctx.engine.config.file, undefined, async () => {
+      const result = await ctx.engine.reload(ctx.user.name);
+      if (!result.ok)
+        throw new EngineApiError(
+          'CONFIG_INVALID',
+          'the configuration was not reloaded: it has problems',
+          result.problems,
+        );
+      return result;
+    }),
+  ),
+  /** Drains in-flight work (up to `drainMs`), checkpoints the journal and restarts under the supervisor. */
+  restart: adminProcedure
+    .input(z.object({ drainMs: z.number().int().min(0).max(600_000).default(30_000) }))
+    .mutation(({ ctx, input }) =>
+      audited(ctx, 'organism.restart', null, input, () => ctx.engine.requestRestart(input.drainMs)),
+    ),
+});

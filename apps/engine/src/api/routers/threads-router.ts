@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { threadListInputSchema } from '@organism/shared';
+import { EngineApiError } from '../error-map.ts';
+import { router, viewerProcedure } from '../trpc.ts';
+
+export const threadsRouter = router({
+  list: viewerProcedure
+    .input(threadListInputSchema)
+    .query(({ ctx, input }) => ctx.engine.journal.listThreads(input)),
+  /** One thread: its hops oldest first, each with its journal state. */
+  byId: viewerProcedure.input(z.object({ id: z.string() })).query(async ({ ctx, input }) => {
+    const page = await ctx.engine.journal.listMessages({ threadId: input.id, limit: 500 });
+    if (page.items.length === 0) throw new EngineApiError('NOT_FOUND', `no thread ${input.id}`);
+    return { id: input.id, messages: [...page.items].reverse(), truncated: page.nextCursor !== null };
+  }),
+  messages: viewerProcedure
+    .input(
+      z.object({
+        id: z.string(),
+        limit: z.number().int().min(1).max(500).default(100),
+        cursor: z.string().optional(),
+      }),
+    )
+    .query(({ ctx, input }) =>
+      ctx.engine.journal.listMessages({ threadId: input.id, limit: input.limit, cursor: input.cursor }),
+    ),
+});

@@ -1,0 +1,23 @@
+import { formatProblem } from '@organism/shared';
+import { loadOrganism } from '../lifecycle/organism-loader.ts';
+
+/** `organism check`: load, compile every XSD, resolve every handler; print problems or a summary. */
+export async function check(path: string): Promise<number> {
+  const loaded = await loadOrganism(path);
+  if (!loaded.ok) {
+    for (const p of loaded.problems) console.error(formatProblem(p));
+    console.error(`${loaded.problems.length} problem(s) in ${path}`);
+    return 1;
+  }
+  const { config, listeners, registry } = loaded.organism;
+  const schemas = new Set(listeners.map((l) => l.schema.file)).size;
+  console.log(
+    `organism ${config.name}: ${listeners.length} listeners, ${schemas} schemas compiled, ${listeners.length} handlers resolved`,
+  );
+  for (const l of listeners)
+    console.log(
+      `  ${l.name.padEnd(24)} ${l.roots.join(' ')}${l.agent ? `  agent → ${l.peers.join(', ')}` : ''}`,
+    );
+  registry.dispose();
+  return 0;
+}

@@ -1,0 +1,239 @@
+import { randomUUID } from 'node:crypto';
+import type { Page } from '@organism/shared';
+import { JournalError } from '../journal-error.ts';
+import {
+  LAST_USED_GRANULARITY_MS,
+  decodeAuditCursor,
+  encodeAuditCursor,
+  hashToken,
+  newApiToken,
+  newSessionToken,
+} from './operator-store.ts';
+import type {
+  ApiToken,
+  AuditEntry,
+  AuditInput,
+  AuditListInput,
+  OperatorStore,
+  Role,
+  User,
+} from './operator-store.ts';
+import { burnVerification, hashPassword, verifyPasswordHash } from './password-hash.ts';
+
+interface UserRecord extends User {
+  passwordHash: string;
+}
+
+interface SessionRecord {
+  userId: string;
+  expiresAt: number;
+}
+
+interface TokenRecord extends ApiToken {
+  hash: string;
+}
+
+export interface MemoryOperatorStoreOptions {
+  now?: () => number;
+}
+
+/** The operator store beside an in-memory journal and in tests: same rules, kept in Maps. */
+export class MemoryOperatorStore implements OperatorStore {
+  private readonly users = new Map<string, UserRecord>();
+  /** Keyed by the sha256 of the session token. */
+  private readonly sessions = new Map<string, SessionRecord>();
+  private readonly tokens = new Map<string, TokenRecord>();
+  private readonly log: AuditEntry[] = [];
+  private readonly now: () => number;
+
+  constructor(opts: MemoryOperatorStoreOptions = {}) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  async createUser(name: string, role: Role, password: string): Promise<User> {
+    const passwordHash = await hashPassword(password);
+    if (this.byName(name)) throw new JournalError('CONFLICT', `a user named ${name} already exists`);
+    const record: UserRecord = { id: randomUUID(), name, role, passwordHash, createdAt: this.now() };
+    this.users.set(record.id, record);
+    return toUser(record);
+  }
+
+  listUsers(): Promise<User[]> {
+    const all = [...this.users.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return Promise.resolve(all.map(toUser));
+  }
+
+  removeUser(name: string): Promise<void> {
+    return settle(() => {
+      const user = this.required(name);
+      if (user.role === 'admin' && this.admins() === 1) {
+        throw new JournalError('FORBIDDEN', `${name} is the last admin and cannot be removed`);
+      }
+      this.users.delete(user.id);
+      this.endSessions(user.id);
+    });
+  }
+
+  async setPassword(name: string, password: string): Promise<void> {
+    const passwordHash = await hashPassword(password);
+    const user = this.required(name);
+    user.passwordHash = passwordHash;
+    this.endSessions(user.id);
+  }
+
+  setRole(name: string, role: Role): Promise<void> {
+    return settle(() => {
+      const user = this.required(name);
+      if (user.role === 'admin' && role !== 'admin' && this.admins() === 1) {
+        throw new JournalError('FORBIDDEN', `${name} is the last admin and cannot be demoted`);
+      }
+      user.role = role;
+    });
+  }
+
+  async verifyPassword(name: string, password: string): Promise<User | undefined> {
+    const user = this.byName(name);
+    if (!user) {
+      await burnVerification(password);
+      return undefined;
+    }
+    return (await verifyPasswordHash(password, user.passwordHash)) ? toUser(user) : undefined;
+  }
+
+  countUsers(): Promise<number> {
+    return Promise.resolve(this.users.size);
+  }
+
+  createSession(userId: string, ttlMs: number): Promise<{ token: string; expiresAt: number }> {
+    return settle(() => {
+      if (!this.users.has(userId)) throw new JournalError('NOT_FOUND', `no user ${userId}`);
+      const now = this.now();
+      for (const [id, s] of this.sessions) if (s.expiresAt <= now) this.sessions.delete(id);
+      const token = newSessionToken();
+      const expiresAt = now + ttlMs;
+      this.sessions.set(hashToken(token), { userId, expiresAt });
+      return { token, expiresAt };
+    });
+  }
+
+  sessionUser(token: string): Promise<User | undefined> {
+    const id = hashToken(token);
+    const session = this.sessions.get(id);
+    if (!session) return Promise.resolve(undefined);
+    const user = this.users.get(session.userId);
+    if (session.expiresAt <= this.now() || !user) {
+      this.sessions.delete(id);
+      return Promise.resolve(undefined);
+    }
+    return Promise.resolve(toUser(user));
+  }
+
+  deleteSession(token: string): Promise<void> {
+    this.sessions.delete(hashToken(token));
+    return Promise.resolve();
+  }
+
+  createToken(name: string, createdBy: string): Promise<{ token: string; id: string }> {
+    const token = newApiToken();
+    const id = randomUUID();
+    const record: TokenRecord = {
+      id,
+      name,
+      hash: hashToken(token),
+      createdBy,
+      createdAt: this.now(),
+      revokedAt: null,
+      lastUsedAt: null,
+    };
+    this.tokens.set(id, record);
+    return Promise.resolve({ token, id });
+  }
+
+  listTokens(): Promise<ApiToken[]> {
+    return Promise.resolve([...this.tokens.values()].map(toApiToken));
+  }
+
+  revokeToken(id: string): Promise<void> {
+    return settle(() => {
+      const record = this.tokens.get(id);
+      if (!record) throw new JournalError('NOT_FOUND', `no API token ${id}`);
+      record.revokedAt ??= this.now();
+    });
+  }
+
+  tokenValid(token: string): Promise<ApiToken | undefined> {
+    const hash = hashToken(token);
+    const record = [...this.tokens.values()].find((t) => t.hash === hash);
+    if (!record || record.revokedAt !== null) return Promise.resolve(undefined);
+    const now = this.now();
+    if (record.lastUsedAt === null || now - record.lastUsedAt >= LAST_USED_GRANULARITY_MS) {
+      record.lastUsedAt = now;
+    }
+    return Promise.resolve(toApiToken(record));
+  }
+
+  audit(entry: AuditInput): Promise<AuditEntry> {
+    const last = this.log[this.log.length - 1];
+    const row: AuditEntry = { ...entry, seq: (last?.seq ?? 0) + 1, at: this.now() };
+    this.log.push(row);
+    return Promise.resolve({ ...row });
+  }
+
+  listAudit(input: AuditListInput): Promise<Page<AuditEntry>> {
+    const before = decodeAuditCursor(input.cursor) ?? Infinity;
+    const matching: AuditEntry[] = [];
+    for (let i = this.log.length - 1; i >= 0 && matching.length <= input.limit; i--) {
+      const e = this.log[i];
+      if (!e || e.seq >= before) continue;
+      if (input.actor !== undefined && e.actor !== input.actor) continue;
+      if (input.action !== undefined && e.action !== input.action) continue;
+      matching.push({ ...e });
+    }
+    const items = matching.slice(0, input.limit);
+    const last = items[items.length - 1];
+    const nextCursor = matching.length > input.limit && last ? encodeAuditCursor(last.seq) : null;
+    return Promise.resolve({ items, nextCursor });
+  }
+
+  private byName(name: string): UserRecord | undefined {
+    return [...this.users.values()].find((u) => u.name === name);
+  }
+
+  private required(name: string): UserRecord {
+    const user = this.byName(name);
+    if (!user) throw new JournalError('NOT_FOUND', `no user named ${name}`);
+    return user;
+  }
+
+  private admins(): number {
+    return [...this.users.values()].filter((u) => u.role === 'admin').length;
+  }
+
+  private endSessions(userId: string): void {
+    for (const [id, s] of this.sessions) if (s.userId === userId) this.sessions.delete(id);
+  }
+}
+
+function toUser(r: UserRecord): User {
+  return { id: r.id, name: r.name, role: r.role, createdAt: r.createdAt };
+}
+
+function toApiToken(r: TokenRecord): ApiToken {
+  return {
+    id: r.id,
+    name: r.name,
+    createdBy: r.createdBy,
+    createdAt: r.createdAt,
+    revokedAt: r.revokedAt,
+    lastUsedAt: r.lastUsedAt,
+  };
+}
+
+/** Runs `fn` now and hands its result or error back as a settled promise. */
+function settle<T>(fn: () => T): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
+}

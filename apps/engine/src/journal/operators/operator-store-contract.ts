@@ -1,0 +1,239 @@
+/**
+ * The one contract every OperatorStore passes. Each implementation's test calls
+ * `describeOperatorStoreContract` with a factory that makes a fresh, empty store.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import type { OperatorStore } from './operator-store.ts';
+
+const PW = 'correct horse battery';
+// vitest's asymmetric matchers are typed `any`; hold them as `unknown` to keep the object literals typed.
+const aString: unknown = expect.any(String);
+const aNumber: unknown = expect.any(Number);
+
+export function describeOperatorStoreContract(name: string, make: () => OperatorStore): void {
+  describe(`${name} operator store contract`, () => {
+    describe('users', () => {
+      it('creates, lists (by name) and counts users without exposing the password', async () => {
+        const s = make();
+        expect(await s.countUsers()).toBe(0);
+        const bob = await s.createUser('bob', 'operator', PW);
+        await s.createUser('alice', 'admin', PW);
+        expect(bob).toEqual({
+          id: aString,
+          name: 'bob',
+          role: 'operator',
+          createdAt: aNumber,
+        });
+        const list = await s.listUsers();
+        expect(list.map((u) => [u.name, u.role])).toEqual([
+          ['alice', 'admin'],
+          ['bob', 'operator'],
+        ]);
+        expect(JSON.stringify(list)).not.toMatch(/scrypt|password|correct horse/);
+        expect(await s.countUsers()).toBe(2);
+      });
+
+      it('refuses a second user with the same name (CONFLICT)', async () => {
+        const s = make();
+        await s.createUser('ada', 'viewer', PW);
+        await expect(s.createUser('ada', 'admin', PW)).rejects.toMatchObject({ code: 'CONFLICT' });
+        expect(await s.countUsers()).toBe(1);
+      });
+
+      it('refuses passwords shorter than 8 characters (FORBIDDEN)', async () => {
+        const s = make();
+        await expect(s.createUser('ada', 'admin', 'short')).rejects.toMatchObject({
+          code: 'FORBIDDEN',
+          message: 'password must be at least 8 characters',
+        });
+        await s.createUser('ada', 'admin', PW);
+        await expect(s.setPassword('ada', '1234567')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+        expect(await s.verifyPassword('ada', PW)).toBeDefined();
+      });
+
+      it('removes and re-roles users, NOT_FOUND for unknown names', async () => {
+        const s = make();
+        await s.createUser('root', 'admin', PW);
+        await s.createUser('ops', 'viewer', PW);
+        await s.setRole('ops', 'operator');
+        expect((await s.listUsers()).find((u) => u.name === 'ops')?.role).toBe('operator');
+        await s.removeUser('ops');
+        expect((await s.listUsers()).map((u) => u.name)).toEqual(['root']);
+        await expect(s.removeUser('ops')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+        await expect(s.setRole('ghost', 'admin')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+        await expect(s.setPassword('ghost', PW)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      });
+
+      it('never removes or demotes the last admin (FORBIDDEN)', async () => {
+        const s = make();
+        await s.createUser('root', 'admin', PW);
+        await expect(s.removeUser('root')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+        await expect(s.setRole('root', 'operator')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+        await s.setRole('root', 'admin');
+        await s.createUser('second', 'admin', PW);
+        await s.setRole('root', 'viewer');
+        await expect(s.setRole('second', 'viewer')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+        await expect(s.removeUser('second')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+        await s.removeUser('root');
+        expect((await s.listUsers()).map((u) => [u.name, u.role])).toEqual([['second', 'admin']]);
+      });
+
+      it('verifies the right password only', async () => {
+        const s = make();
+        const ada = await s.createUser('ada', 'operator', PW);
+        expect(await s.verifyPassword('ada', PW)).toEqual(ada);
+        expect(await s.verifyPassword('ada', 'wrong password')).toBeUndefined();
+        expect(await s.verifyPassword('ada', '')).toBeUndefined();
+        expect(await s.verifyPassword('nobody', PW)).toBeUndefined();
+      });
+
+      it('changes a password and ends the sessions opened with the old one', async () => {
+        const s = make();
+        const ada = await s.createUser('ada', 'operator', PW);
+        const { token } = await s.createSession(ada.id, 60_000);
+        await s.setPassword('ada', 'a brand new secret');
+        expect(await s.verifyPassword('ada', PW)).toBeUndefined();
+        expect(await s.verifyPassword('ada', 'a brand new secret')).toEqual(ada);
+        expect(await s.sessionUser(token)).toBeUndefined();
+      });
+    });
+
+    describe('sessions', () => {
+      it('looks a session up by its token and reflects the current role', async () => {
+        const s = make();
+        const ada = await s.createUser('ada', 'viewer', PW);
+        const before = Date.now();
+        const { token, expiresAt } = await s.createSession(ada.id, 60_000);
+        expect(token).toMatch(/^[\w-]{43}$/);
+        expect(expiresAt).toBeGreaterThanOrEqual(before + 60_000);
+        expect(await s.sessionUser(token)).toEqual(ada);
+        await s.setRole('ada', 'operator');
+        expect((await s.sessionUser(token))?.role).toBe('operator');
+        expect(await s.sessionUser('not-a-session')).toBeUndefined();
+      });
+
+      it('gives nothing for an expired session', async () => {
+        const s = make();
+        const ada = await s.createUser('ada', 'viewer', PW);
+        const { token } = await s.createSession(ada.id, 20);
+        await sleep(40);
+        expect(await s.sessionUser(token)).toBeUndefined();
+        expect(await s.sessionUser(token)).toBeUndefined();
+      });
+
+      it('ends a session on delete and when its user is removed', async () => {
+        const s = make();
+        await s.createUser('root', 'admin', PW);
+        const ada = await s.createUser('ada', 'viewer', PW);
+        const one = await s.createSession(ada.id, 60_000);
+        const two = await s.createSession(ada.id, 60_000);
+        expect(one.token).not.toBe(two.token);
+        await s.deleteSession(one.token);
+        expect(await s.sessionUser(one.token)).toBeUndefined();
+        expect(await s.sessionUser(two.token)).toEqual(ada);
+        await s.removeUser('ada');
+        expect(await s.sessionUser(two.token)).toBeUndefined();
+      });
+
+      it('refuses a session for an unknown user (NOT_FOUND)', async () => {
+        const s = make();
+        await expect(s.createSession('ghost', 60_000)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      });
+    });
+
+    describe('API tokens', () => {
+      it('accepts a new token until it is revoked', async () => {
+        const s = make();
+        const { token, id } = await s.createToken('producer', 'root');
+        expect(token).toMatch(/^org_[\w-]{43}$/);
+        const valid = await s.tokenValid(token);
+        expect(valid).toMatchObject({ id, name: 'producer', createdBy: 'root', revokedAt: null });
+        expect(valid?.lastUsedAt).toEqual(expect.any(Number));
+        expect(await s.tokenValid(`${token}x`)).toBeUndefined();
+        await s.revokeToken(id);
+        expect(await s.tokenValid(token)).toBeUndefined();
+        const [listed] = await s.listTokens();
+        expect(listed?.revokedAt).toEqual(expect.any(Number));
+        await s.revokeToken(id);
+        expect((await s.listTokens())[0]?.revokedAt).toBe(listed?.revokedAt);
+        await expect(s.revokeToken('ghost')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      });
+
+      it('lists tokens without their secret', async () => {
+        const s = make();
+        const a = await s.createToken('a', 'root');
+        const b = await s.createToken('b', 'root');
+        const list = await s.listTokens();
+        expect(list.map((t) => t.id).sort()).toEqual([a.id, b.id].sort());
+        expect(list[0]).toEqual({
+          id: aString,
+          name: aString,
+          createdBy: 'root',
+          createdAt: aNumber,
+          revokedAt: null,
+          lastUsedAt: null,
+        });
+        expect(JSON.stringify(list)).not.toContain(a.token);
+      });
+    });
+
+    describe('audit', () => {
+      it('appends entries with increasing seq and a timestamp', async () => {
+        const s = make();
+        const entry = {
+          actor: 'root',
+          action: 'reload',
+          target: null,
+          detail: '{"x":1}',
+          outcome: 'ok' as const,
+          error: null,
+        };
+        const one = await s.audit(entry);
+        const two = await s.audit({ ...entry, outcome: 'error', error: 'boom' });
+        expect(one).toEqual({ ...entry, seq: aNumber, at: aNumber });
+        expect(two.seq).toBeGreaterThan(one.seq);
+        expect(two).toMatchObject({ outcome: 'error', error: 'boom' });
+      });
+
+      it('lists newest first in stable keyset pages, with actor and action filters', async () => {
+        const s = make();
+        for (let i = 1; i <= 5; i++) {
+          await s.audit({
+            actor: i % 2 ? 'ada' : 'bob',
+            action: i <= 3 ? 'journal.retry' : 'reload',
+            target: `m${i}`,
+            detail: null,
+            outcome: 'ok',
+            error: null,
+          });
+        }
+        const first = await s.listAudit({ limit: 2 });
+        expect(first.items.map((e) => e.target)).toEqual(['m5', 'm4']);
+        expect(first.nextCursor).not.toBeNull();
+        await s.audit({
+          actor: 'ada',
+          action: 'reload',
+          target: 'm6',
+          detail: null,
+          outcome: 'ok',
+          error: null,
+        });
+        const second = await s.listAudit({ limit: 2, cursor: first.nextCursor ?? undefined });
+        expect(second.items.map((e) => e.target)).toEqual(['m3', 'm2']);
+        const third = await s.listAudit({ limit: 2, cursor: second.nextCursor ?? undefined });
+        expect(third.items.map((e) => e.target)).toEqual(['m1']);
+        expect(third.nextCursor).toBeNull();
+
+        const ada = await s.listAudit({ limit: 10, actor: 'ada' });
+        expect(ada.items.map((e) => e.target)).toEqual(['m6', 'm5', 'm3', 'm1']);
+        expect(ada.nextCursor).toBeNull();
+        const retries = await s.listAudit({ limit: 10, action: 'journal.retry', actor: 'ada' });
+        expect(retries.items.map((e) => e.target)).toEqual(['m3', 'm1']);
+        const exact = await s.listAudit({ limit: 4, actor: 'ada' });
+        expect(exact.items).toHaveLength(4);
+        expect(exact.nextCursor).toBeNull();
+      });
+    });
+  });
+}

@@ -1,0 +1,258 @@
+import { randomUUID } from 'node:crypto';
+import { and, asc, count, desc, eq, isNull, lt, lte } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import type { Page } from '@organism/shared';
+import { JournalError } from '../journal-error.ts';
+import { apiTokens, audit, sessions, users } from '../schema.ts';
+import type { OpenDatabase } from '../sqlite/open-database.ts';
+import {
+  LAST_USED_GRANULARITY_MS,
+  decodeAuditCursor,
+  encodeAuditCursor,
+  hashToken,
+  newApiToken,
+  newSessionToken,
+} from './operator-store.ts';
+import type {
+  ApiToken,
+  AuditEntry,
+  AuditInput,
+  AuditListInput,
+  OperatorStore,
+  Role,
+  User,
+} from './operator-store.ts';
+import { burnVerification, hashPassword, verifyPasswordHash } from './password-hash.ts';
+
+/** The database or a transaction on it: what the helpers need. */
+type Db = Pick<BetterSQLite3Database, 'select' | 'insert' | 'update' | 'delete'>;
+
+const userColumns = { id: users.id, name: users.name, role: users.role, createdAt: users.createdAt };
+const tokenColumns = {
+  id: apiTokens.id,
+  name: apiTokens.name,
+  createdBy: apiTokens.createdBy,
+  createdAt: apiTokens.createdAt,
+  revokedAt: apiTokens.revokedAt,
+  lastUsedAt: apiTokens.lastUsedAt,
+};
+
+export interface SqliteOperatorStoreOptions {
+  now?: () => number;
+}
+
+/**
+ * The operator store in the journal's own SQLite file, on the journal's connection (the file is
+ * locked exclusively, so there is no second one). Writes are small and commit on their own.
+ */
+export class SqliteOperatorStore implements OperatorStore {
+  private readonly db: BetterSQLite3Database;
+  private readonly now: () => number;
+
+  constructor(open: OpenDatabase, opts: SqliteOperatorStoreOptions = {}) {
+    this.db = open.db;
+    this.now = opts.now ?? Date.now;
+  }
+
+  async createUser(name: string, role: Role, password: string): Promise<User> {
+    const passwordHash = await hashPassword(password);
+    const user: User = { id: randomUUID(), name, role, createdAt: this.now() };
+    try {
+      this.db
+        .insert(users)
+        .values({ ...user, passwordHash })
+        .run();
+    } catch (err) {
+      if (isUniqueViolation(err)) {
+        throw new JournalError('CONFLICT', `a user named ${name} already exists`, { cause: err });
+      }
+      throw err;
+    }
+    return user;
+  }
+
+  listUsers(): Promise<User[]> {
+    return Promise.resolve(this.db.select(userColumns).from(users).orderBy(asc(users.name)).all());
+  }
+
+  removeUser(name: string): Promise<void> {
+    return this.transaction((tx) => {
+      const user = required(tx, name);
+      if (user.role === 'admin' && admins(tx) === 1) {
+        throw new JournalError('FORBIDDEN', `${name} is the last admin and cannot be removed`);
+      }
+      tx.delete(sessions).where(eq(sessions.userId, user.id)).run();
+      tx.delete(users).where(eq(users.id, user.id)).run();
+    });
+  }
+
+  async setPassword(name: string, password: string): Promise<void> {
+    const passwordHash = await hashPassword(password);
+    await this.transaction((tx) => {
+      const user = required(tx, name);
+      tx.update(users).set({ passwordHash }).where(eq(users.id, user.id)).run();
+      tx.delete(sessions).where(eq(sessions.userId, user.id)).run();
+    });
+  }
+
+  setRole(name: string, role: Role): Promise<void> {
+    return this.transaction((tx) => {
+      const user = required(tx, name);
+      if (user.role === 'admin' && role !== 'admin' && admins(tx) === 1) {
+        throw new JournalError('FORBIDDEN', `${name} is the last admin and cannot be demoted`);
+      }
+      tx.update(users).set({ role }).where(eq(users.id, user.id)).run();
+    });
+  }
+
+  async verifyPassword(name: string, password: string): Promise<User | undefined> {
+    const row = this.db.select().from(users).where(eq(users.name, name)).get();
+    if (!row) {
+      await burnVerification(password);
+      return undefined;
+    }
+    if (!(await verifyPasswordHash(password, row.passwordHash))) return undefined;
+    return { id: row.id, name: row.name, role: row.role, createdAt: row.createdAt };
+  }
+
+  countUsers(): Promise<number> {
+    return Promise.resolve(this.db.select({ n: count() }).from(users).get()?.n ?? 0);
+  }
+
+  createSession(userId: string, ttlMs: number): Promise<{ token: string; expiresAt: number }> {
+    return this.transaction((tx) => {
+      if (!tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).get()) {
+        throw new JournalError('NOT_FOUND', `no user ${userId}`);
+      }
+      const now = this.now();
+      // Sweep here: sessions nobody comes back for would otherwise stay forever.
+      tx.delete(sessions).where(lte(sessions.expiresAt, now)).run();
+      const token = newSessionToken();
+      const expiresAt = now + ttlMs;
+      tx.insert(sessions)
+        .values({ id: hashToken(token), userId, createdAt: now, expiresAt })
+        .run();
+      return { token, expiresAt };
+    });
+  }
+
+  sessionUser(token: string): Promise<User | undefined> {
+    const id = hashToken(token);
+    const row = this.db
+      .select({ expiresAt: sessions.expiresAt, user: userColumns })
+      .from(sessions)
+      .leftJoin(users, eq(users.id, sessions.userId))
+      .where(eq(sessions.id, id))
+      .get();
+    if (!row) return Promise.resolve(undefined);
+    if (row.expiresAt <= this.now() || !row.user) {
+      this.db.delete(sessions).where(eq(sessions.id, id)).run();
+      return Promise.resolve(undefined);
+    }
+    return Promise.resolve(row.user);
+  }
+
+  deleteSession(token: string): Promise<void> {
+    this.db
+      .delete(sessions)
+      .where(eq(sessions.id, hashToken(token)))
+      .run();
+    return Promise.resolve();
+  }
+
+  createToken(name: string, createdBy: string): Promise<{ token: string; id: string }> {
+    const token = newApiToken();
+    const id = randomUUID();
+    this.db
+      .insert(apiTokens)
+      .values({ id, name, hash: hashToken(token), createdBy, createdAt: this.now() })
+      .run();
+    return Promise.resolve({ token, id });
+  }
+
+  listTokens(): Promise<ApiToken[]> {
+    return Promise.resolve(
+      this.db.select(tokenColumns).from(apiTokens).orderBy(asc(apiTokens.createdAt), asc(apiTokens.id)).all(),
+    );
+  }
+
+  revokeToken(id: string): Promise<void> {
+    return this.transaction((tx) => {
+      const row = tx.select(tokenColumns).from(apiTokens).where(eq(apiTokens.id, id)).get();
+      if (!row) throw new JournalError('NOT_FOUND', `no API token ${id}`);
+      if (row.revokedAt !== null) return;
+      tx.update(apiTokens).set({ revokedAt: this.now() }).where(eq(apiTokens.id, id)).run();
+    });
+  }
+
+  tokenValid(token: string): Promise<ApiToken | undefined> {
+    const row = this.db
+      .select(tokenColumns)
+      .from(apiTokens)
+      .where(and(eq(apiTokens.hash, hashToken(token)), isNull(apiTokens.revokedAt)))
+      .get();
+    if (!row) return Promise.resolve(undefined);
+    const now = this.now();
+    if (row.lastUsedAt === null || now - row.lastUsedAt >= LAST_USED_GRANULARITY_MS) {
+      this.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id)).run();
+      row.lastUsedAt = now;
+    }
+    return Promise.resolve(row);
+  }
+
+  audit(entry: AuditInput): Promise<AuditEntry> {
+    const row = this.db
+      .insert(audit)
+      .values({ ...entry, at: this.now() })
+      .returning()
+      .get();
+    return Promise.resolve(row);
+  }
+
+  listAudit(input: AuditListInput): Promise<Page<AuditEntry>> {
+    const before = decodeAuditCursor(input.cursor);
+    const where: SQL[] = [];
+    if (before !== undefined) where.push(lt(audit.seq, before));
+    if (input.actor !== undefined) where.push(eq(audit.actor, input.actor));
+    if (input.action !== undefined) where.push(eq(audit.action, input.action));
+    const rows = this.db
+      .select()
+      .from(audit)
+      .where(and(...where))
+      .orderBy(desc(audit.seq))
+      .limit(input.limit + 1)
+      .all();
+    const items = rows.slice(0, input.limit);
+    const last = items[items.length - 1];
+    const nextCursor = rows.length > input.limit && last ? encodeAuditCursor(last.seq) : null;
+    return Promise.resolve({ items, nextCursor });
+  }
+
+  /** Runs `fn` in one transaction (check and write together) and settles with its result or error. */
+  private transaction<T>(fn: (tx: Db) => T): Promise<T> {
+    try {
+      return Promise.resolve(this.db.transaction((tx) => fn(tx)));
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+}
+
+function required(tx: Db, name: string): User {
+  const user = tx.select(userColumns).from(users).where(eq(users.name, name)).get();
+  if (!user) throw new JournalError('NOT_FOUND', `no user named ${name}`);
+  return user;
+}
+
+function admins(tx: Db): number {
+  return tx.select({ n: count() }).from(users).where(eq(users.role, 'admin')).get()?.n ?? 0;
+}
+
+/** better-sqlite3's constraint error, raw or wrapped by drizzle (DrizzleQueryError keeps it as `cause`). */
+function isUniqueViolation(err: unknown): boolean {
+  for (let e = err; e instanceof Error; e = e.cause) {
+    if ((e as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE') return true;
+  }
+  return false;
+}

@@ -1,0 +1,195 @@
+import { readFile } from 'node:fs/promises';
+import type { EngineErrorCode, Problem } from '@organism/shared';
+import { diffConfigs } from '../config/index.ts';
+import type { ConfigDiff, OrganismConfig } from '../config/index.ts';
+import { writeFileAtomic } from './atomic-write.ts';
+import { ConfigHistory } from './config-history.ts';
+import type { HistoryEntry } from './config-history.ts';
+import { loadOrganism, loadOrganismText } from './organism-loader.ts';
+import type { LoadedOrganism, LoadResult } from './organism-loader.ts';
+
+export type { HistoryEntry } from './config-history.ts';
+
+/** What the config manager needs from the running engine. */
+export interface ConfigManagerDeps {
+  /** Absolute path of organism.yaml. */
+  file: string;
+  /** The running config. */
+  current(): OrganismConfig;
+  /**
+   * Swaps in a loaded organism: replaces the pump's listeners (`system.*` untouched) and makes it the one
+   * `current()` answers with. Returns the organism it replaced. Must not throw.
+   */
+  swap(next: LoadedOrganism): LoadedOrganism | undefined;
+  /** Count of PENDING or DISPATCHED journal entries addressed to a listener. */
+  unfinishedFor(listener: string): Promise<number>;
+  emitReload(e: { added: string[]; removed: string[]; updated: string[] }): void;
+  /** How long a replaced organism's compiled schemas stay usable before they are freed; 30 s by default. */
+  disposeGraceMs?: number;
+}
+
+export type ValidateResult = { ok: true; listeners: number } | { ok: false; problems: Problem[] };
+
+export type DiffResult =
+  | { ok: true; diff: ConfigDiff; impact: { listener: string; unfinished: number }[] }
+  | { ok: false; problems: Problem[] };
+
+export type ReloadResult =
+  { ok: true; added: string[]; removed: string[]; updated: string[] } | { ok: false; problems: Problem[] };
+
+/** A rollback to a history entry that does not exist. */
+export class ConfigHistoryError extends Error {
+  readonly code: EngineErrorCode = 'NOT_FOUND';
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigHistoryError';
+  }
+}
+
+const DISPOSE_GRACE_MS = 30_000;
+
+/**
+ * Loads an organism for a reload: from the file on disk, or from `text` as if it were that file (relative
+ * paths resolve beside it). Compiles every XSD and imports every handler; never throws for bad input.
+ * The one path every config change takes, so that handler freshness is decided in one place.
+ */
+export function loadFresh(file: string, text?: string): Promise<LoadResult> {
+  return text === undefined ? loadOrganism(file) : loadOrganismText(text, file);
+}
+
+/**
+ * Live configuration: validates and diffs edited YAML without touching what runs, and reloads, applies
+ * and rolls back all-or-nothing. Changes are serialized; each apply keeps the text it replaced in
+ * `.organism/config-history/` beside the YAML.
+ */
+export class ConfigManager {
+  private readonly history_: ConfigHistory;
+  private readonly graceMs: number;
+  // Every change waits for the one before it; the tail never rejects, so one failure does not block the rest.
+  private tail: Promise<unknown> = Promise.resolve();
+  private readonly retiring = new Map<NodeJS.Timeout, LoadedOrganism>();
+
+  constructor(private readonly deps: ConfigManagerDeps) {
+    this.history_ = new ConfigHistory(deps.file);
+    this.graceMs = deps.disposeGraceMs ?? DISPOSE_GRACE_MS;
+  }
+
+  /** The YAML text on disk. */
+  read(): Promise<string> {
+    return readFile(this.deps.file, 'utf8');
+  }
+
+  /** Parses `yaml`, compiles every XSD and resolves every handler; touches nothing running. */
+  async validate(yaml: string): Promise<ValidateResult> {
+    const loaded = await loadFresh(this.deps.file, yaml);
+    if (!loaded.ok) return loaded;
+    loaded.organism.registry.dispose();
+    return { ok: true, listeners: loaded.organism.listeners.length };
+  }
+
+  /** Validates, then compares with the running config; `impact` counts unfinished work per removed listener. */
+  async diff(yaml: string): Promise<DiffResult> {
+    const loaded = await loadFresh(this.deps.file, yaml);
+    if (!loaded.ok) return loaded;
+    loaded.organism.registry.dispose();
+    const diff = diffConfigs(this.deps.current(), loaded.organism.config);
+    const impact = await Promise.all(
+      diff.removed.map(async (listener) => ({
+        listener,
+        unfinished: await this.deps.unfinishedFor(listener),
+      })),
+    );
+    return { ok: true, diff, impact };
+  }
+
+  /**
+   * Reloads from the file on disk, all-or-nothing: with any problem nothing changes. `actor` is who asked;
+   * the caller writes it to the audit log.
+   */
+  reload(_actor: string): Promise<ReloadResult> {
+    return this.serialized(async () => {
+      const loaded = await loadFresh(this.deps.file);
+      return loaded.ok ? this.commit(loaded.organism) : loaded;
+    });
+  }
+
+  /**
+   * Validates `yaml`; if it is sound, saves the current file into history, writes `yaml` over it
+   * atomically and swaps in what was validated. Throws only if the files cannot be written (then
+   * nothing running has changed).
+   */
+  apply(yaml: string, actor: string, note?: string): Promise<ReloadResult> {
+    return this.serialized(async () => {
+      // The organism compiled from this very text is the one swapped in: loading the file again after the
+      // write would do the same work twice and open a window for the file to change in between.
+      const loaded = await loadFresh(this.deps.file, yaml);
+      if (!loaded.ok) return loaded;
+      try {
+        const before = await this.read().catch((err: NodeJS.ErrnoException) => {
+          if (err.code === 'ENOENT') return undefined;
+          throw err;
+        });
+        if (before !== undefined && before !== yaml)
+          await this.history_.save(before, { actor, ...(note !== undefined ? { note } : {}) });
+        await writeFileAtomic(this.deps.file, yaml);
+      } catch (err) {
+        loaded.organism.registry.dispose();
+        throw err;
+      }
+      return this.commit(loaded.organism);
+    });
+  }
+
+  /** Saved versions of the file, newest first. */
+  history(): Promise<HistoryEntry[]> {
+    return this.history_.list();
+  }
+
+  /** Applies the text saved in history entry `id`. Throws ConfigHistoryError if there is no such entry. */
+  async rollback(id: string, actor: string): Promise<ReloadResult> {
+    const entry = await this.history_.find(id);
+    if (!entry) throw new ConfigHistoryError(`no config history entry ${JSON.stringify(id)}`);
+    return this.apply(await readFile(entry.file, 'utf8'), actor, `rollback to ${id}`);
+  }
+
+  /** Frees the schemas of every replaced organism now, without waiting for the grace period (shutdown). */
+  close(): void {
+    for (const [timer, organism] of this.retiring) {
+      clearTimeout(timer);
+      organism.registry.dispose();
+    }
+    this.retiring.clear();
+  }
+
+  private commit(next: LoadedOrganism): ReloadResult {
+    const diff = diffConfigs(this.deps.current(), next.config);
+    const previous = this.deps.swap(next);
+    if (previous && previous !== next) this.retire(previous);
+    const result = { added: diff.added, removed: diff.removed, updated: diff.changed.map((c) => c.name) };
+    this.deps.emitReload(result);
+    return { ok: true, ...result };
+  }
+
+  /**
+   * Frees a replaced organism's compiled schemas after a grace period rather than at once. Deliveries
+   * already running a handler keep their Listener, schema included, and nothing counts those references;
+   * freeing the WASM validators under them would be a use-after-free. A handler that outlives the grace
+   * period finishes normally (the pump validates its output against the listeners of the moment). The
+   * timer is unref'd so a pending disposal never keeps the process alive.
+   */
+  private retire(previous: LoadedOrganism): void {
+    const timer = setTimeout(() => {
+      this.retiring.delete(timer);
+      previous.registry.dispose();
+    }, this.graceMs);
+    timer.unref();
+    this.retiring.set(timer, previous);
+  }
+
+  private serialized<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(task);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+}

@@ -1,0 +1,28 @@
+import { randomBytes } from 'node:crypto';
+import type { OperatorStore } from '../journal/index.ts';
+
+/**
+ * On first start (no users yet) creates an admin: from ORGANISM_ADMIN_USER / ORGANISM_ADMIN_PASSWORD
+ * when set, else `admin` with a generated password that is printed once and never stored in clear.
+ */
+export async function ensureFirstAdmin(
+  store: OperatorStore,
+  env: NodeJS.ProcessEnv,
+  print: (line: string) => void,
+): Promise<void> {
+  if ((await store.countUsers()) > 0) return;
+  const name = env.ORGANISM_ADMIN_USER ?? 'admin';
+  const given = env.ORGANISM_ADMIN_PASSWORD;
+  const password = given ?? randomBytes(12).toString('base64url');
+  await store.createUser(name, 'admin', password);
+  await store.audit({
+    actor: 'system',
+    action: 'user.add',
+    target: name,
+    detail: JSON.stringify({ role: 'admin', firstStart: true }),
+    outcome: 'ok',
+    error: null,
+  });
+  if (given) print(`created admin user "${name}" from ORGANISM_ADMIN_USER / ORGANISM_ADMIN_PASSWORD`);
+  else print(`created admin user "${name}" with password ${password}  (shown once: sign in and change it)`);
+}

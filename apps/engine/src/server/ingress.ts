@@ -1,0 +1,84 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EngineErrorCode } from '@organism/shared';
+import type { Engine } from '../engine.ts';
+import { readBody } from './read-body.ts';
+import { sendJson } from './send-json.ts';
+
+/** Checks a producer's bearer token; resolves to the token's name, or undefined when it is not valid. */
+export type TokenCheck = (token: string) => Promise<string | undefined>;
+
+const XML_TYPES = /^(application|text)\/([\w.+-]+\+)?xml\s*(;|$)/i;
+const UNAVAILABLE: ReadonlySet<EngineErrorCode> = new Set([
+  'DRAINING',
+  'NOT_RUNNING',
+  'QUEUE_FULL',
+  'JOURNAL_UNAVAILABLE',
+]);
+
+/**
+ * `POST /messages`: an envelope in, `202 {messageId, threadId}` out once the journal holds it.
+ * 415 wrong content type · 401 no token · 403 bad token · 413 over the size limit · 400 with every
+ * problem (message, line, column, XPath) · 503 + Retry-After while draining or full.
+ */
+export async function handleIngress(
+  req: IncomingMessage,
+  res: ServerResponse,
+  engine: Engine,
+  checkToken: TokenCheck,
+): Promise<void> {
+  const auth = req.headers.authorization ?? '';
+  const token = /^Bearer\s+(\S+)$/i.exec(auth)?.[1];
+  if (!token) {
+    sendJson(
+      res,
+      401,
+      { error: { code: 'UNAUTHORIZED', message: 'an API token is required: Authorization: Bearer <token>' } },
+      { 'www-authenticate': 'Bearer' },
+    );
+    return;
+  }
+  if (!(await checkToken(token))) {
+    sendJson(res, 403, {
+      error: { code: 'FORBIDDEN', message: 'the API token is not valid or was revoked' },
+    });
+    return;
+  }
+  const type = req.headers['content-type'] ?? '';
+  if (!XML_TYPES.test(type)) {
+    sendJson(res, 415, {
+      error: {
+        code: 'ENVELOPE_INVALID',
+        message: `expected Content-Type application/xml, got ${type || 'none'}`,
+      },
+    });
+    return;
+  }
+  const limit = engine.config.pump.maxMessageBytes;
+  const body = await readBody(req, limit);
+  if (!body.ok) {
+    res.setHeader('connection', 'close');
+    sendJson(res, 413, {
+      error: {
+        code: 'PAYLOAD_TOO_LARGE',
+        message: `message is ${body.size} bytes or more; the limit is ${limit}`,
+      },
+    });
+    req.resume();
+    return;
+  }
+  const result = await engine.submit(body.body, { wait: false });
+  if (result.ok) {
+    sendJson(res, 202, {
+      messageId: result.messageIds[0],
+      messageIds: result.messageIds,
+      threadId: result.threadId,
+    });
+    return;
+  }
+  const { code, message, problems } = result.error;
+  if (UNAVAILABLE.has(code)) {
+    sendJson(res, 503, { error: { code, message } }, { 'retry-after': code === 'QUEUE_FULL' ? '1' : '5' });
+    return;
+  }
+  sendJson(res, code === 'PAYLOAD_TOO_LARGE' ? 413 : 400, { error: { code, message, problems } });
+}

@@ -1,0 +1,147 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, cpSync, writeFileSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { expect, it } from 'vitest';
+import type { AppRouter } from '../../src/api/app-router.ts';
+
+const ENGINE_DIR = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = join(ENGINE_DIR, 'bin/organism.js');
+const CRASH_ORGANISM = fileURLToPath(new URL('../fixtures/organisms/crash', import.meta.url));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined> | T | undefined,
+  ms = 30_000,
+): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+it('restarts under the supervisor in the middle of traffic and completes every accepted message', async () => {
+  // A copy of the crash-test organism with its own journal and a fixed port.
+  const dir = mkdtempSync(join(tmpdir(), 'organism-restart-'));
+  cpSync(CRASH_ORGANISM, dir, { recursive: true });
+  // Handlers are ES modules: an organism folder outside a "type": "module" package needs this.
+  writeFileSync(join(dir, 'package.json'), '{ "private": true, "type": "module" }\n');
+  const handler = join(dir, 'handlers/record.ts');
+  writeFileSync(
+    handler,
+    readFileSync(handler, 'utf8').replace(
+      "'../../../../../src/handler-kit.ts'",
+      `'${join(ENGINE_DIR, 'src/handler-kit.ts')}'`,
+    ),
+  );
+  const port = await freePort();
+  const yamlPath = join(dir, 'organism.yaml');
+  writeFileSync(
+    yamlPath,
+    readFileSync(yamlPath, 'utf8').replace('name: crash', `name: crash\nserver:\n  port: ${port}`),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const supervisor = spawn(process.execPath, [BIN, 'start', yamlPath, '--quiet', '--drain=10000'], {
+    cwd: ENGINE_DIR,
+    env: { ...process.env, ORGANISM_ADMIN_USER: 'root', ORGANISM_ADMIN_PASSWORD: 'restart-test-pw' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  supervisor.stdout.on('data', (b: Buffer) => (output += b.toString()));
+  supervisor.stderr.on('data', (b: Buffer) => (output += b.toString()));
+  try {
+    let cookie = '';
+    const admin = createTRPCClient<AppRouter>({
+      links: [
+        httpBatchLink({
+          url: `${url}/trpc`,
+          fetch: async (input, init) => {
+            const res = await fetch(input as string | URL | Request, {
+              ...(init as RequestInit),
+              headers: { ...(init?.headers as Record<string, string>), cookie },
+            });
+            const set = res.headers.get('set-cookie');
+            if (set) cookie = set.split(';')[0] ?? '';
+            return res;
+          },
+        }),
+      ],
+    });
+    await until('the engine', async () => ((await fetch(`${url}/healthz`)).ok ? true : undefined)).catch(
+      (err: unknown) => {
+        throw new Error(`${String(err)}\n${output}`);
+      },
+    );
+    await admin.auth.login.mutate({ name: 'root', password: 'restart-test-pw' });
+    const { token } = await admin.users.createToken.mutate({ name: 'producer' });
+
+    const accepted: string[] = [];
+    let refused = 0;
+    let stop = false;
+    const producer = (async () => {
+      for (let i = 1; !stop; i++) {
+        const body = `<message xmlns="https://xml-pipeline.org/ns/envelope/v1"><meta><from>p</from><to>front</to></meta><job xmlns="">${i}</job></message>`;
+        try {
+          const res = await fetch(`${url}/messages`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/xml', authorization: `Bearer ${token}` },
+            body,
+          });
+          if (res.status === 202) accepted.push(((await res.json()) as { messageId: string }).messageId);
+          else refused++;
+        } catch {
+          refused++; // connection refused while the fresh engine starts
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }
+    })();
+    await until('traffic', () => (accepted.length >= 200 ? true : undefined));
+    expect(await admin.organism.restart.mutate({ drainMs: 10_000 })).toEqual({ accepted: true });
+    await until('the restart', () => (output.includes('asked for a restart') ? true : undefined));
+    await until('the fresh engine', async () => ((await fetch(`${url}/healthz`)).ok ? true : undefined));
+    const before = accepted.length;
+    await until('traffic after the restart', () => (accepted.length >= before + 100 ? true : undefined));
+    stop = true;
+    await producer;
+
+    // The session lived in the old process's memory? No: sessions are in the journal, so sign in again only if needed.
+    await admin.auth.login.mutate({ name: 'root', password: 'restart-test-pw' });
+    const states = await until('every accepted message to finish', async () => {
+      const seen = new Map<string, number>();
+      for (const id of accepted) {
+        const m = await admin.messages.byId.query({ id });
+        seen.set(m.state, (seen.get(m.state) ?? 0) + 1);
+      }
+      return (seen.get('PENDING') ?? 0) + (seen.get('DISPATCHED') ?? 0) === 0 ? seen : undefined;
+    });
+    console.log(
+      `restart test: ${accepted.length} accepted, ${refused} refused during the restart, final states ${JSON.stringify(Object.fromEntries(states))}`,
+    );
+    expect((states.get('ACKED') ?? 0) + (states.get('FAILED') ?? 0)).toBe(accepted.length);
+    const audit = await admin.audit.list.query({ limit: 50, action: 'organism.restart' });
+    expect(audit.items[0]).toMatchObject({ actor: 'root', outcome: 'ok' });
+  } finally {
+    supervisor.kill('SIGTERM');
+    await new Promise((r) => supervisor.on('exit', r));
+  }
+  expect(output).toContain('engine stopped');
+}, 120_000);

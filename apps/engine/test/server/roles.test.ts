@@ -1,0 +1,113 @@
+import { TRPCClientError } from '@trpc/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness } from '../support/server-harness.ts';
+import type { ServerHarness } from '../support/server-harness.ts';
+
+let h: ServerHarness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => h.close());
+
+async function codeOf(p: Promise<unknown>): Promise<string | null> {
+  try {
+    await p;
+    return null;
+  } catch (err) {
+    if (err instanceof TRPCClientError) {
+      const data = err.data as { engineCode?: string | null; code?: string } | undefined;
+      return data?.engineCode ?? data?.code ?? null;
+    }
+    throw err;
+  }
+}
+
+describe('operators and roles', () => {
+  it('refuses everything but sign-in to anonymous callers', async () => {
+    const anon = await h.client();
+    expect(await codeOf(anon.organism.status.query())).toBe('UNAUTHORIZED');
+    expect(await anon.auth.me.query()).toEqual({ user: null });
+  });
+
+  it('signs in with a cookie session and out again', async () => {
+    const viewer = await h.client('viewer');
+    expect((await viewer.auth.me.query()).user).toMatchObject({ name: 'viewer', role: 'viewer' });
+    await viewer.auth.logout.mutate();
+    expect(await codeOf(viewer.organism.status.query())).toBe('UNAUTHORIZED');
+  });
+
+  it('rejects a wrong password and rate-limits repeated failures', async () => {
+    await h.store.createUser('target', 'viewer', 'the right password');
+    const anon = await h.client();
+    const codes: (string | null)[] = [];
+    for (let i = 0; i < 7; i++)
+      codes.push(await codeOf(anon.auth.login.mutate({ name: 'target', password: `wrong-${i}` })));
+    expect(codes.slice(0, 5)).toEqual(Array(5).fill('UNAUTHORIZED'));
+    expect(codes.slice(5)).toEqual(['RATE_LIMITED', 'RATE_LIMITED']);
+    // Even the right password waits out the window; other names from the same address still sign in.
+    expect(await codeOf(anon.auth.login.mutate({ name: 'target', password: 'the right password' }))).toBe(
+      'RATE_LIMITED',
+    );
+    expect((await (await h.client('viewer')).auth.me.query()).user?.name).toBe('viewer');
+  });
+
+  it('lets a viewer read but not act', async () => {
+    const viewer = await h.client('viewer');
+    expect((await viewer.listeners.list.query()).map((l) => l.name)).toContain('greeter');
+    expect(
+      await codeOf(
+        viewer.messages.inject.mutate({ to: 'greeter', payloadXml: '<greeting><name>x</name></greeting>' }),
+      ),
+    ).toBe('FORBIDDEN');
+    expect(await codeOf(viewer.journal.retry.mutate({ messageId: 'x' }))).toBe('FORBIDDEN');
+    expect(await codeOf(viewer.organism.reload.mutate())).toBe('FORBIDDEN');
+    expect(await codeOf(viewer.users.list.query())).toBe('FORBIDDEN');
+  });
+
+  it('lets an operator inject, retry and reload, but not manage users or restart', async () => {
+    const op = await h.client('operator');
+    const sent = await op.messages.inject.mutate({
+      to: 'greeter',
+      payloadXml: '<greeting><name>Op</name></greeting>',
+    });
+    expect(sent.messageIds).toHaveLength(1);
+    expect(
+      await codeOf(op.messages.inject.mutate({ to: 'greeter', payloadXml: '<greeting><nom/></greeting>' })),
+    ).toBe('SCHEMA_VIOLATION');
+    expect(await codeOf(op.journal.retry.mutate({ messageId: '00000000-0000-4000-8000-000000000000' }))).toBe(
+      'NOT_FOUND',
+    );
+    expect((await op.organism.reload.mutate()).ok).toBe(true);
+    expect(await codeOf(op.users.list.query())).toBe('FORBIDDEN');
+    expect(await codeOf(op.organism.restart.mutate({ drainMs: 0 }))).toBe('FORBIDDEN');
+  });
+
+  it('lets an admin manage users and tokens, and audits every action with its outcome', async () => {
+    const admin = await h.client('admin');
+    await admin.users.add.mutate({ name: 'newbie', role: 'viewer', password: 'long enough pw' });
+    expect(
+      await codeOf(admin.users.add.mutate({ name: 'newbie', role: 'viewer', password: 'long enough pw' })),
+    ).toBe('CONFLICT');
+    await admin.users.setRole.mutate({ name: 'newbie', role: 'operator' });
+    const { token, id } = await admin.users.createToken.mutate({ name: 'producer' });
+    expect(token).toMatch(/^org_/);
+    await admin.users.revokeToken.mutate({ id });
+    await admin.users.remove.mutate({ name: 'newbie' });
+    const audit = await admin.audit.list.query({ limit: 50 });
+    const actions = audit.items.map((a) => `${a.actor} ${a.action} ${a.outcome}`);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'admin user.add ok',
+        'admin user.add error',
+        'admin user.role ok',
+        'admin token.create ok',
+        'admin token.revoke ok',
+        'admin user.remove ok',
+        'operator message.inject ok',
+        'operator message.inject error',
+        'operator organism.reload ok',
+        'operator journal.retry error',
+      ]),
+    );
+  });
+});

@@ -1,0 +1,97 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
+import type { TRPCClient } from '@trpc/client';
+import { EventSource } from 'eventsource';
+import type { AppRouter } from '../../src/api/app-router.ts';
+import type { Engine } from '../../src/engine.ts';
+import { openOperatorStore } from '../../src/journal/index.ts';
+import type { OperatorStore } from '../../src/journal/index.ts';
+import { createEngine } from '../../src/main.ts';
+import { startServer } from '../../src/server/http-server.ts';
+import type { RunningServer } from '../../src/server/http-server.ts';
+
+export const DEMO = fileURLToPath(new URL('../../../../examples/demo/organism.yaml', import.meta.url));
+export const PASSWORD = 'correct horse battery';
+
+export interface ServerHarness {
+  engine: Engine;
+  store: OperatorStore;
+  server: RunningServer;
+  url: string;
+  token: string;
+  /** A tRPC client signed in as `name` (admin, operator or viewer exist), or anonymous. */
+  client(name?: 'admin' | 'operator' | 'viewer'): Promise<TRPCClient<AppRouter>>;
+  close(): Promise<void>;
+}
+
+/** The real engine and server on port 0, with a temp journal, three users and an API token. */
+export async function startHarness(organism = DEMO): Promise<ServerHarness> {
+  const journalPath = join(mkdtempSync(join(tmpdir(), 'organism-server-')), 'journal.sqlite');
+  const engine = await createEngine(organism, { journalPath });
+  await engine.start();
+  const store = openOperatorStore(engine.journal);
+  for (const role of ['admin', 'operator', 'viewer'] as const) await store.createUser(role, role, PASSWORD);
+  const { token } = await store.createToken('tests', 'admin');
+  const server = await startServer(engine, store, { host: '127.0.0.1', port: 0 });
+  const url = server.url;
+  const client = async (name?: 'admin' | 'operator' | 'viewer'): Promise<TRPCClient<AppRouter>> => {
+    let cookie = '';
+    const withCookie = (input: string | URL | Request, init?: RequestInit): Promise<Response> =>
+      fetch(input, {
+        ...init,
+        headers: { ...(init?.headers as Record<string, string> | undefined), ...(cookie ? { cookie } : {}) },
+      });
+    const c = createTRPCClient<AppRouter>({
+      links: [
+        splitLink({
+          condition: (op) => op.type === 'subscription',
+          true: httpSubscriptionLink({
+            url: `${url}/trpc`,
+            EventSource,
+            eventSourceOptions: () => ({ fetch: withCookie }),
+          }),
+          false: httpBatchLink({
+            url: `${url}/trpc`,
+            fetch: async (input, init) => {
+              const res = await withCookie(input as string | URL | Request, init);
+              const set = res.headers.get('set-cookie');
+              if (set) cookie = set.split(';')[0] ?? '';
+              return res;
+            },
+          }),
+        }),
+      ],
+    });
+    if (name) await c.auth.login.mutate({ name, password: PASSWORD });
+    return c;
+  };
+  return {
+    engine,
+    store,
+    server,
+    url,
+    token,
+    client,
+    close: async () => {
+      await engine.drain(2_000);
+      await server.close();
+      await engine.close();
+    },
+  };
+}
+
+/** POST /messages with the harness token (or the given headers). */
+export function post(
+  h: Pick<ServerHarness, 'url' | 'token'>,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return fetch(`${h.url}/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/xml', authorization: `Bearer ${h.token}`, ...headers },
+    body,
+  });
+}
