@@ -1,3 +1,4 @@
+import type { ThreadId } from '@organism/shared';
 import type { EngineEvent, EngineEventType, JournalStats, MessageFilter } from '@organism/shared';
 import type { LoadedOrganism } from './lifecycle/organism-loader.ts';
 import { EngineLifecycle } from './lifecycle/engine-state.ts';
@@ -210,6 +211,11 @@ export class Engine {
       else await this.journal.exhaust(d.id, `listener ${d.to} no longer exists`);
     }
     return { count: result.count, sample: result.sample };
+  }
+
+  /** Stops a thread: queued and retry-waiting work fails as KILLED; running handlers' outputs are dropped. */
+  killThread(threadId: string, actor: string): Promise<number> {
+    return this.pump.killThread(threadId as ThreadId, `killed by ${actor}`);
   }
 
   discard(messageId: string): Promise<void> {

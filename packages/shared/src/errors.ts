@@ -29,6 +29,7 @@ export const engineErrorCodes = [
   'RATE_LIMITED',
   'NOT_RETRYABLE',
   'REDELIVERY_EXHAUSTED',
+  'KILLED',
   'JOURNAL_UNAVAILABLE',
   'UNAUTHORIZED',
   'FORBIDDEN',

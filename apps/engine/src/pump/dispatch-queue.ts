@@ -81,13 +81,16 @@ export class DispatchQueue {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Removes and returns everything queued for `listener` (it was removed by a reload). */
-  takeQueued(listener: string): Delivery[] {
-    const q = this.queues.get(listener);
+  /** Removes and returns every queued delivery that `match` accepts (a killed thread's, say). */
+  takeWhere(match: (d: Delivery) => boolean): Delivery[] {
     const out: Delivery[] = [];
-    for (let d = q?.shift(); d; d = q?.shift()) out.push(d);
+    for (const [name, q] of this.queues) {
+      const keep = new Fifo<Delivery>();
+      for (let d = q.shift(); d; d = q.shift()) (match(d) ? out : keep).push(d);
+      this.queues.set(name, keep);
+      if (keep.length === 0) this.ready.delete(name);
+    }
     this.queuedTotal -= out.length;
-    this.ready.delete(listener);
     this.notify();
     return out;
   }

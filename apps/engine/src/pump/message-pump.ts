@@ -50,7 +50,9 @@ export class MessagePump {
   private readonly queue: DispatchQueue;
   private readonly threads = new ThreadRegistry();
   private readonly stopping = new AbortController();
-  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private readonly retryTimers = new Map<NodeJS.Timeout, Delivery>();
+  /** Threads an operator killed: their queued work is dropped and running handlers' outputs discarded. */
+  private readonly killed = new Set<ThreadId>();
   private ctx: PipelineContext;
   private routing: RoutingTable;
   private accepting = true;
@@ -142,6 +144,46 @@ export class MessagePump {
     this.ctx = { ...this.ctx, routing: this.routing };
   }
 
+  /**
+   * Kills a thread: its queued and retry-waiting deliveries fail at once with KILLED (no SystemError
+   * is sent), and handlers still running finish but their outputs are dropped. Returns how many
+   * deliveries were stopped.
+   */
+  async killThread(threadId: ThreadId, reason: string): Promise<number> {
+    this.killed.add(threadId);
+    const stopped = this.queue.takeWhere((d) => d.threadId === threadId);
+    for (const [timer, d] of this.retryTimers) {
+      if (d.threadId !== threadId) continue;
+      clearTimeout(timer);
+      this.retryTimers.delete(timer);
+      stopped.push(d);
+    }
+    const failure = {
+      code: 'KILLED',
+      message: 'the thread was killed by an operator',
+      detail: reason,
+      retryable: false,
+    } as const;
+    for (const d of stopped) {
+      this.events.emit(() => ({
+        type: 'message.failed',
+        at: Date.now(),
+        messageId: d.id,
+        threadId: d.threadId,
+        listener: d.to,
+        code: 'KILLED',
+        message: failure.message,
+        detail: reason,
+        attempt: d.attempt,
+        willRetry: false,
+      }));
+      await this.hooks.call('onFailed', d, failure, { outputs: [] });
+      this.settle(d, true);
+    }
+    if (!this.threads.has(threadId)) this.killed.delete(threadId);
+    return stopped.length;
+  }
+
   /** Stops taking messages from outside; internal traffic goes on so threads can finish. */
   pauseIntake(): void {
     this.accepting = false;
@@ -157,7 +199,7 @@ export class MessagePump {
   stop(): void {
     this.accepting = false;
     this.stopping.abort(new Error('engine stopping'));
-    for (const t of this.retryTimers) clearTimeout(t);
+    for (const t of this.retryTimers.keys()) clearTimeout(t);
     this.retryTimers.clear();
   }
 
@@ -208,7 +250,8 @@ export class MessagePump {
       this.emitListener(listener.name, outcome.ok ? 'idle' : 'error');
   }
 
-  private async acknowledge(d: Delivery, outputs: Delivery[]): Promise<void> {
+  private async acknowledge(d: Delivery, produced: Delivery[]): Promise<void> {
+    const outputs = this.killed.has(d.threadId) ? [] : produced;
     const routed = outputs.filter((o) => !o.egress);
     if (routed.length > 0) this.threads.add(d.threadId, routed.length);
     try {
@@ -247,6 +290,7 @@ export class MessagePump {
       !!policy &&
       RETRYABLE.has(failure.code) &&
       failure.retryable !== false &&
+      !this.killed.has(d.threadId) &&
       d.attempt < policy.maxAttempts;
     this.events.emit(() => ({
       type: 'message.failed',
@@ -268,10 +312,10 @@ export class MessagePump {
         d.attempt++;
         this.queue.push(d);
       }, delay);
-      this.retryTimers.add(timer);
+      this.retryTimers.set(timer, d);
       return;
     }
-    const outputs = d.kind === 'boot' ? [] : this.systemError(d, failure);
+    const outputs = d.kind === 'boot' || this.killed.has(d.threadId) ? [] : this.systemError(d, failure);
     const routed = outputs.filter((o) => !o.egress);
     if (routed.length > 0) this.threads.add(d.threadId, routed.length);
     await this.hooks.call('onFailed', d, failure, { outputs });
@@ -365,6 +409,7 @@ export class MessagePump {
   private settle(d: Delivery, deadLetter: boolean): void {
     const outcome = this.threads.settle(d.threadId, deadLetter);
     if (outcome) {
+      this.killed.delete(d.threadId);
       void this.hooks.call('onThreadComplete', d.threadId, outcome);
       this.emitThread(outcome === 'failed' ? 'thread.failed' : 'thread.completed', d.threadId);
     }

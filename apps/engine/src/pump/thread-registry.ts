@@ -35,6 +35,10 @@ export class ThreadRegistry {
     return t.failed ? 'failed' : 'completed';
   }
 
+  has(threadId: ThreadId): boolean {
+    return this.open.has(threadId);
+  }
+
   get size(): number {
     return this.open.size;
   }

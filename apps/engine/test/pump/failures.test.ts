@@ -278,3 +278,46 @@ describe('limits', () => {
     });
   });
 });
+
+describe('killing a thread', () => {
+  it('fails its queued work as KILLED, sends no SystemError and drops a running handler’s outputs', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let reachedNext = false;
+    h = makePump(
+      [
+        {
+          name: 'slow',
+          root: 'job',
+          concurrency: 1,
+          handler: async (_p, ctx) => {
+            await gate;
+            ctx.forward('next', '<more/>');
+          },
+        },
+        {
+          name: 'next',
+          root: 'more',
+          handler: () => {
+            reachedNext = true;
+          },
+        },
+      ],
+      { maxConcurrency: 1 },
+    );
+    const first = await h.pump.submit(envelope('<job/>', { from: 'c', to: 'slow' }));
+    if (!first.ok) throw new Error('setup');
+    const thread = first.threadId;
+    await h.pump.submit(envelope('<job/>', { from: 'c', to: 'slow', thread }));
+    await h.pump.submit(envelope('<job/>', { from: 'c', to: 'slow', thread }));
+    expect(await h.pump.killThread(thread, 'killed by test')).toBe(2);
+    release();
+    await h.pump.whenQuiet();
+    expect(reachedNext).toBe(false);
+    expect(h.rec.failed.map((f) => f.failure.code)).toEqual(['KILLED', 'KILLED']);
+    expect(h.rec.failed.every((f) => f.outputs.length === 0)).toBe(true);
+    expect(h.rec.acked).toHaveLength(1);
+    expect(h.rec.acked[0]?.outputs).toEqual([]);
+    expect(h.rec.threads).toEqual([{ threadId: thread, outcome: 'failed' }]);
+  });
+});

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { threadListInputSchema } from '@organism/shared';
 import { EngineApiError } from '../error-map.ts';
-import { router, viewerProcedure } from '../trpc.ts';
+import { audited } from '../audited.ts';
+import { operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
 export const threadsRouter = router({
   list: viewerProcedure
@@ -23,5 +24,13 @@ export const threadsRouter = router({
     )
     .query(({ ctx, input }) =>
       ctx.engine.journal.listMessages({ threadId: input.id, limit: input.limit, cursor: input.cursor }),
+    ),
+  /** Kills a thread: its queued work fails as KILLED and running handlers' outputs are dropped. */
+  kill: operatorProcedure
+    .input(z.object({ id: z.string() }))
+    .mutation(({ ctx, input }) =>
+      audited(ctx, 'thread.kill', input.id, undefined, async () => ({
+        stopped: await ctx.engine.killThread(input.id, ctx.user.name),
+      })),
     ),
 });

@@ -1,0 +1,199 @@
+import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { TRPCClientError } from '@trpc/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO, post, startHarness } from '../support/server-harness.ts';
+import type { ServerHarness } from '../support/server-harness.ts';
+
+let h: ServerHarness;
+let yamlPath: string;
+beforeAll(async () => {
+  // A private copy of the demo organism: these tests change its configuration.
+  const dir = mkdtempSync(join(tmpdir(), 'organism-ops-'));
+  cpSync(dirname(DEMO), dir, {
+    recursive: true,
+    filter: (src) => !src.includes('node_modules') && !src.includes('.organism'),
+  });
+  symlinkSync(join(dirname(DEMO), 'node_modules'), join(dir, 'node_modules'));
+  yamlPath = join(dir, 'organism.yaml');
+  h = await startHarness(yamlPath);
+});
+afterAll(async () => h.close());
+
+const shoutEnvelope = (to: string): string =>
+  `<message xmlns="https://xml-pipeline.org/ns/envelope/v1"><meta><from>t</from><to>${to}</to></meta><shout xmlns=""><text>hi</text></shout></message>`;
+
+async function engineCode(
+  p: Promise<unknown>,
+): Promise<{ code: string | null; problems: { line?: number; file?: string; message: string }[] }> {
+  try {
+    await p;
+    return { code: null, problems: [] };
+  } catch (err) {
+    if (!(err instanceof TRPCClientError)) throw err;
+    const data = err.data as
+      | { engineCode?: string | null; problems?: { line?: number; file?: string; message: string }[] }
+      | undefined;
+    return { code: data?.engineCode ?? null, problems: data?.problems ?? [] };
+  }
+}
+
+describe('live configuration through the API', () => {
+  it('validates and diffs without touching the running organism', async () => {
+    const admin = await h.client('admin');
+    const { yaml } = await admin.config.get.query();
+    const added = `${yaml}\n  - name: echo\n    description: Shouts back.\n    payload:\n      schema: schemas/shouter.xsd\n    handler: ./handlers/shouter.ts#shout\n`;
+    expect(await admin.config.validate.mutate({ yaml: added })).toEqual({ ok: true, listeners: 7 });
+    const diff = await admin.config.diff.mutate({
+      yaml: added.replace(/\n {2}- name: sleeper[\s\S]*?maxDelayMs: 1s\n/, '\n'),
+    });
+    expect(diff).toMatchObject({ ok: true, diff: { added: ['echo'], removed: ['sleeper'] } });
+    expect(h.engine.listeners().map((l) => l.name)).not.toContain('echo');
+  });
+
+  it('reports a broken YAML, a broken XSD and a missing handler with their places, and changes nothing', async () => {
+    const admin = await h.client('admin');
+    const { yaml } = await admin.config.get.query();
+    const before = h.engine.listeners().map((l) => l.name);
+    const badYaml = await admin.config.validate.mutate({ yaml: `${yaml}\n  - name: [oops\n` });
+    expect(badYaml.ok).toBe(false);
+    writeFileSync(
+      join(dirname(yamlPath), 'schemas/broken.xsd'),
+      '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">\n  <xs:element name="x" type="xs:nope"/>\n</xs:schema>\n',
+    );
+    const brokenXsd = `${yaml}\n  - name: broken\n    description: Has a broken schema.\n    payload:\n      schema: schemas/broken.xsd\n    handler: ./handlers/shouter.ts#shout\n`;
+    const saved = await engineCode(admin.config.save.mutate({ yaml: brokenXsd }));
+    expect(saved.code).toBe('CONFIG_INVALID');
+    expect(saved.problems.some((p) => p.file?.endsWith('broken.xsd') && p.line === 2)).toBe(true);
+    const missing = `${yaml}\n  - name: ghost\n    description: Points at nothing.\n    payload:\n      schema: schemas/shouter.xsd\n    handler: ./handlers/shouter.ts#nothingHere\n`;
+    const result = await admin.config.validate.mutate({ yaml: missing });
+    expect(result.ok === false && result.problems[0]?.message).toMatch(/no export "nothingHere"/);
+    expect(readFileSync(yamlPath, 'utf8')).toBe(yaml);
+    expect(h.engine.listeners().map((l) => l.name)).toEqual(before);
+  });
+
+  it('saves a change, reloads it live, keeps history and rolls back', async () => {
+    const admin = await h.client('admin');
+    const { yaml } = await admin.config.get.query();
+    const withEcho = `${yaml}\n  - name: echo\n    description: Shouts back.\n    payload:\n      schema: schemas/shouter.xsd\n    handler: ./handlers/shouter.ts#shout\n`;
+    expect((await post(h, shoutEnvelope('echo'))).status).toBe(400);
+    expect(await admin.config.save.mutate({ yaml: withEcho, note: 'add echo' })).toEqual({
+      ok: true,
+      added: ['echo'],
+      removed: [],
+      updated: [],
+    });
+    expect((await post(h, shoutEnvelope('echo'))).status).toBe(202);
+    const history = await admin.config.history.query();
+    expect(history[0]).toMatchObject({ actor: 'admin', note: 'add echo' });
+    const rolled = await admin.config.rollback.mutate({ id: history[0]?.id ?? '' });
+    expect(rolled).toMatchObject({ ok: true, removed: ['echo'] });
+    expect((await post(h, shoutEnvelope('echo'))).status).toBe(400);
+    expect(h.engine.listeners().map((l) => l.name)).toContain('system.boot');
+  });
+
+  it('reloads an updated listener from disk and refuses a broken file on disk', async () => {
+    const op = await h.client('operator');
+    const original = readFileSync(yamlPath, 'utf8');
+    writeFileSync(yamlPath, original.replace('concurrency: 4', 'concurrency: 2'));
+    expect(await op.organism.reload.mutate()).toEqual({
+      ok: true,
+      added: [],
+      removed: [],
+      updated: ['tools.calculator'],
+    });
+    expect(h.engine.listeners().find((l) => l.name === 'tools.calculator')?.concurrency).toBe(2);
+    writeFileSync(yamlPath, original.replace('listeners:', 'listeners: [broken'));
+    expect((await engineCode(op.organism.reload.mutate())).code).toBe('CONFIG_INVALID');
+    expect(h.engine.listeners().find((l) => l.name === 'tools.calculator')?.concurrency).toBe(2);
+    writeFileSync(yamlPath, original);
+  });
+});
+
+describe('listeners, dead letters and threads through the API', () => {
+  it('shows a listener’s XSD files and a generated example that its contract accepts', async () => {
+    const viewer = await h.client('viewer');
+    const { files } = await viewer.listeners.schema.query({ name: 'orders' });
+    expect(files.map((f) => f.file)).toEqual([
+      'schemas/orders.xsd',
+      'schemas/common/money.xsd',
+      'schemas/common/address.xsd',
+    ]);
+    const example = await viewer.listeners.example.query({ name: 'orders' });
+    const op = await h.client('operator');
+    expect(
+      (await op.messages.inject.mutate({ to: 'orders', payloadXml: example.xml })).messageIds,
+    ).toHaveLength(1);
+  });
+
+  it('retries a dead letter, previews a bulk retry, discards one, and audits each', async () => {
+    const op = await h.client('operator');
+    const div0 = (n: number): string =>
+      `<message xmlns="https://xml-pipeline.org/ns/envelope/v1"><meta><from>t</from><to>tools.calculator</to></meta><calculate xmlns=""><a>${n}</a><op>div</op><b>0</b></calculate></message>`;
+    for (let i = 1; i <= 3; i++) expect((await post(h, div0(i))).status).toBe(202);
+    await h.engine.whenQuiet();
+    const dead = await op.journal.list.query({
+      state: 'FAILED',
+      listener: 'tools.calculator',
+      errorCode: 'HANDLER_ERROR',
+    });
+    expect(dead.items).toHaveLength(3);
+    const preview = await op.journal.retryMany.mutate({
+      filter: { listener: 'tools.calculator', errorCode: 'HANDLER_ERROR' },
+      dryRun: true,
+    });
+    expect(preview.count).toBe(3);
+    await op.journal.retry.mutate({ messageId: dead.items[0]?.id ?? '' });
+    await h.engine.whenQuiet();
+    const after = await op.messages.byId.query({ id: dead.items[0]?.id ?? '' });
+    expect(after.transitions.map((t) => t.state)).toEqual([
+      'PENDING',
+      'DISPATCHED',
+      'FAILED',
+      'PENDING',
+      'DISPATCHED',
+      'FAILED',
+    ]);
+    await op.journal.discard.mutate({ messageId: dead.items[1]?.id ?? '' });
+    expect((await engineCode(op.messages.byId.query({ id: dead.items[1]?.id ?? '' }))).code).toBe(
+      'NOT_FOUND',
+    );
+    const admin = await h.client('admin');
+    const actions = (await admin.audit.list.query({ limit: 100 })).items.map(
+      (a) => `${a.actor} ${a.action} ${a.outcome}`,
+    );
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'operator journal.retry ok',
+        'operator journal.discard ok',
+        'admin config.apply ok',
+        'admin config.apply error',
+        'admin config.rollback ok',
+        'operator organism.reload ok',
+        'operator organism.reload error',
+      ]),
+    );
+  });
+
+  it('kills a thread and audits it', async () => {
+    const op = await h.client('operator');
+    const nap = `<message xmlns="https://xml-pipeline.org/ns/envelope/v1"><meta><from>t</from><to>sleeper</to></meta><nap xmlns=""><ms>1500</ms></nap></message>`;
+    const { threadId } = (await (await post(h, nap)).json()) as { threadId: string };
+    await new Promise((r) => setTimeout(r, 100)); // the nap is running; it would time out and be retried
+    await op.threads.kill.mutate({ id: threadId });
+    await h.engine.whenQuiet();
+    const thread = await op.threads.byId.query({ id: threadId });
+    expect(thread.messages).toHaveLength(1);
+    const entry = await op.messages.byId.query({ id: thread.messages[0]?.id ?? '' });
+    // Killed while running: it finishes (here: times out), is not retried and sends no SystemError.
+    expect(entry).toMatchObject({ state: 'FAILED', errorCode: 'HANDLER_TIMEOUT', attempts: 1 });
+    expect(entry.transitions.map((t) => t.state)).toEqual(['PENDING', 'DISPATCHED', 'FAILED']);
+    const admin = await h.client('admin');
+    expect((await admin.audit.list.query({ action: 'thread.kill' })).items[0]).toMatchObject({
+      actor: 'operator',
+      target: threadId,
+      outcome: 'ok',
+    });
+  });
+});
