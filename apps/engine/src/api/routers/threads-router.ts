@@ -26,11 +26,9 @@ export const threadsRouter = router({
       ctx.engine.journal.listMessages({ threadId: input.id, limit: input.limit, cursor: input.cursor }),
     ),
   /** Kills a thread: its queued work fails as KILLED and running handlers' outputs are dropped. */
-  kill: operatorProcedure
-    .input(z.object({ id: z.string() }))
-    .mutation(({ ctx, input }) =>
-      audited(ctx, 'thread.kill', input.id, undefined, async () => ({
-        stopped: await ctx.engine.killThread(input.id, ctx.user.name),
-      })),
-    ),
+  kill: operatorProcedure.input(z.object({ id: z.string() })).mutation(({ ctx, input }) =>
+    audited(ctx, 'thread.kill', input.id, undefined, async () => ({
+      stopped: await ctx.engine.killThread(input.id, ctx.user.name),
+    })),
+  ),
 });
