@@ -21,8 +21,10 @@ SIGTERM / Ctrl-C stop gracefully; SIGHUP reloads the configuration.`;
 
 /** Runs the `organism` command; resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
+  // `--traffic` may stand alone (default rate) or carry one (`--traffic=5`).
+  const args = argv.map((a) => (a === '--traffic' ? '--traffic=' : a));
   const { positionals, values } = parseArgs({
-    args: argv,
+    args,
     allowPositionals: true,
     options: {
       traffic: { type: 'string' },

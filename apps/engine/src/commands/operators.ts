@@ -26,7 +26,7 @@ export async function operators(
   } catch (err) {
     if (err instanceof JournalError) {
       console.error(
-        `${err.message}\nWhile the engine runs, manage users and tokens in the console (Users page) instead.`,
+        `${err.message}\nWhile the engine runs, manage users and tokens through its API (tRPC users.*, as an admin), or stop it first.`,
       );
       return 1;
     }
