@@ -142,6 +142,19 @@ export class MessagePump {
     const system = [...this.routing.listeners()].filter((l) => l.name.startsWith('system.'));
     this.routing = new RoutingTable([...system, ...listeners.filter((l) => !l.name.startsWith('system.'))]);
     this.ctx = { ...this.ctx, routing: this.routing };
+    // Work queued for a listener that is gone can never run: it becomes a dead letter now.
+    for (const d of this.queue.takeWhere((q) => !this.routing.get(q.to))) {
+      void this.fail(
+        d,
+        {
+          code: 'UNKNOWN_ROUTE',
+          message: 'the listener is gone',
+          detail: `listener ${d.to} was removed by a reload`,
+          retryable: false,
+        },
+        undefined,
+      );
+    }
   }
 
   /**

@@ -321,3 +321,25 @@ describe('killing a thread', () => {
     expect(h.rec.threads).toEqual([{ threadId: thread, outcome: 'failed' }]);
   });
 });
+
+describe('reloading listeners', () => {
+  it('dead-letters work queued for a listener a reload removed, and keeps routing the rest', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    h = makePump([
+      { name: 'busy', root: 'job', concurrency: 1, handler: () => gate },
+      { name: 'stays', root: 'other', handler: () => undefined },
+    ]);
+    for (let i = 0; i < 3; i++) await h.pump.submit(envelope('<job/>', { from: 'c', to: 'busy' }));
+    const stays = h.pump.listeners.get('stays');
+    if (!stays) throw new Error('setup');
+    h.pump.replaceListeners([stays]);
+    release();
+    await h.pump.whenQuiet();
+    expect(h.rec.failed.map((f) => f.failure.code)).toEqual(['UNKNOWN_ROUTE', 'UNKNOWN_ROUTE']);
+    expect(h.pump.listeners.get('system.boot')).toBeDefined();
+    expect((await h.pump.submit(envelope('<other/>', { from: 'c', to: 'stays' }))).ok).toBe(true);
+    expect((await h.pump.submit(envelope('<job/>', { from: 'c', to: 'busy' }))).ok).toBe(false);
+    await h.pump.whenQuiet();
+  });
+});
