@@ -13,8 +13,3 @@ export function rejectionRecord(r: Rejection): { raw: string; detail: string } {
   if (truncated) lines.push(`(input was ${text.length} characters; the first ${MAX_RAW_STORED} are kept)`);
   return { raw, detail: lines.join('\n') };
 }
-
-/** Deliveries are retried by the dispatcher for these codes; everything else is final at once. */
-export function failureDetail(detail: string | undefined, message: string): string {
-  return detail ?? message;
-}

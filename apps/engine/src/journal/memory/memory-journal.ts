@@ -14,7 +14,8 @@ import type { Delivery, DispatchFailure } from '../../pump/delivery.ts';
 import type { DispatchHooks, FailureOutcome, Rejection } from '../../pump/dispatch-hooks.ts';
 import type { Journal, RetryManyResult } from '../journal.ts';
 import { JournalError } from '../journal-error.ts';
-import { failureDetail, rejectionRecord } from '../rejection-record.ts';
+import { rejectionRecord } from '../rejection-record.ts';
+import { recordFailure } from '../entry-record.ts';
 import { MemoryQueries, summary, toDelivery } from './memory-queries.ts';
 import { MemoryStore } from './memory-store.ts';
 import type { MessageRecord } from './memory-store.ts';
@@ -59,16 +60,14 @@ export class MemoryJournal implements Journal {
 
   private recordFailure(d: Delivery, failure: DispatchFailure, outcome: FailureOutcome): void {
     this.store.assertNew(outcome.outputs);
-    const now = this.now();
-    const error = { code: failure.code, detail: failureDetail(failure.detail, failure.message) };
-    if (outcome.retryAt !== undefined) {
-      // The failure is logged, then the entry goes back to PENDING for its next attempt.
-      this.store.log(d.id, d.threadId, 'FAILED', d.attempt, now, error);
-      this.store.move(d.id, d.threadId, 'PENDING', d.attempt, now, error, outcome.retryAt);
-    } else {
-      this.store.move(d.id, d.threadId, 'FAILED', d.attempt, now, error);
-    }
-    this.addAll(outcome.outputs);
+    const store = this.store;
+    recordFailure(
+      { move: (...a) => store.move(...a), log: (...a) => store.log(...a), add: (ds) => this.addAll(ds) },
+      d,
+      failure,
+      outcome,
+      this.now(),
+    );
   }
 
   private recordRejection(r: Rejection): void {

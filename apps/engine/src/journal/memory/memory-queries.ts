@@ -15,6 +15,7 @@ import type { MessageId, ThreadId } from '@organism/shared';
 import type { Delivery, DeliveryKind } from '../../pump/delivery.ts';
 import { buildEnvelope } from '../../pump/envelope/build-envelope.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
+import { toDelivery as entryToDelivery, toSummary } from '../entry-record.ts';
 import type { MessageRecord, MemoryStore } from './memory-store.ts';
 
 /** Per-thread figures derived from the live entries, as the SQLite queries compute them. */
@@ -175,37 +176,11 @@ export class MemoryQueries {
 }
 
 export function toDelivery(r: MessageRecord): Delivery {
-  return {
-    id: r.id as MessageId,
-    threadId: r.threadId as ThreadId,
-    from: r.from ?? '',
-    to: r.to ?? '',
-    chain: [...r.chain],
-    root: r.root ?? '',
-    payloadXml: r.payload ?? '',
-    kind: r.kind as DeliveryKind,
-    ...(r.parentId ? { parentId: r.parentId as MessageId } : {}),
-    attempt: r.attempts + 1,
-    createdAt: r.createdAt,
-  };
+  return entryToDelivery(r, r.chain);
 }
 
 export function summary(r: MessageRecord): MessageSummary {
-  return {
-    id: r.id,
-    threadId: r.threadId,
-    parentId: r.parentId,
-    from: r.from,
-    to: r.to,
-    root: r.root,
-    kind: r.kind,
-    state: r.state,
-    attempts: r.attempts,
-    errorCode: r.errorCode,
-    egress: r.egress,
-    createdAt: r.createdAt,
-    updatedAt: r.updatedAt,
-  };
+  return toSummary(r);
 }
 
 /** The SQLite filters, one for one: empty strings mean "any", as they are falsy there too. */

@@ -15,6 +15,7 @@ import type { DispatchHooks, FailureOutcome, Rejection } from '../../pump/dispat
 import type { Journal, RetryManyResult } from '../journal.ts';
 import { JournalError } from '../journal-error.ts';
 import { rejectionRecord } from '../rejection-record.ts';
+import { recordFailure } from '../entry-record.ts';
 import { GroupCommit } from './group-commit.ts';
 import { openDatabase } from './open-database.ts';
 import type { OpenDatabase } from './open-database.ts';
@@ -72,16 +73,14 @@ export class SqliteJournal implements Journal {
   }
 
   private recordFailure(d: Delivery, failure: DispatchFailure, outcome: FailureOutcome): void {
-    const now = this.now();
-    const error = { code: failure.code, detail: failure.detail ?? failure.message };
-    if (outcome.retryAt !== undefined) {
-      // The failure is logged, then the entry goes back to PENDING for its next attempt.
-      this.st.logOnly(d.id, d.threadId, 'FAILED', d.attempt, now, error);
-      this.st.move(d.id, d.threadId, 'PENDING', d.attempt, now, error, outcome.retryAt);
-    } else {
-      this.st.move(d.id, d.threadId, 'FAILED', d.attempt, now, error);
-    }
-    this.addAll(outcome.outputs);
+    const st = this.st;
+    recordFailure(
+      { move: (...a) => st.move(...a), log: (...a) => st.logOnly(...a), add: (ds) => this.addAll(ds) },
+      d,
+      failure,
+      outcome,
+      this.now(),
+    );
   }
 
   private recordRejection(r: Rejection): void {

@@ -20,6 +20,7 @@ import type { MessageId, ThreadId } from '@organism/shared';
 import type { Delivery, DeliveryKind } from '../../pump/delivery.ts';
 import { buildEnvelope } from '../../pump/envelope/build-envelope.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
+import { toDelivery, toSummary } from '../entry-record.ts';
 import { messages, threads, transitions } from '../schema.ts';
 
 type Row = typeof messages.$inferSelect;
@@ -80,37 +81,11 @@ export class SqliteQueries {
   }
 
   toDelivery(r: Row): Delivery {
-    return {
-      id: r.id as MessageId,
-      threadId: r.threadId as ThreadId,
-      from: r.from ?? '',
-      to: r.to ?? '',
-      chain: JSON.parse(r.chain) as string[],
-      root: r.root ?? '',
-      payloadXml: r.payload ?? '',
-      kind: r.kind as DeliveryKind,
-      ...(r.parentId ? { parentId: r.parentId as MessageId } : {}),
-      attempt: r.attempts + 1,
-      createdAt: r.createdAt,
-    };
+    return toDelivery(r, JSON.parse(r.chain) as string[]);
   }
 
   summary(r: Row): MessageSummary {
-    return {
-      id: r.id,
-      threadId: r.threadId,
-      parentId: r.parentId,
-      from: r.from,
-      to: r.to,
-      root: r.root,
-      kind: r.kind,
-      state: r.state,
-      attempts: r.attempts,
-      errorCode: r.errorCode,
-      egress: r.egress,
-      createdAt: r.createdAt,
-      updatedAt: r.updatedAt,
-    };
+    return toSummary(r);
   }
 
   private filters(f: MessageFilter): SQL[] {
