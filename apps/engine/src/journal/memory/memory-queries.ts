@@ -11,8 +11,8 @@ import type {
   ThreadSummary,
   Transition,
 } from '@organism/shared';
-import type { MessageId, ThreadId } from '@organism/shared';
-import type { Delivery, DeliveryKind } from '../../pump/delivery.ts';
+import type { ThreadId } from '@organism/shared';
+import type { Delivery } from '../../pump/delivery.ts';
 import { buildEnvelope } from '../../pump/envelope/build-envelope.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { toDelivery as entryToDelivery, toSummary } from '../entry-record.ts';

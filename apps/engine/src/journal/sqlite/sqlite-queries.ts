@@ -16,8 +16,8 @@ import type {
   Transition,
   TransitionState,
 } from '@organism/shared';
-import type { MessageId, ThreadId } from '@organism/shared';
-import type { Delivery, DeliveryKind } from '../../pump/delivery.ts';
+import type { ThreadId } from '@organism/shared';
+import type { Delivery } from '../../pump/delivery.ts';
 import { buildEnvelope } from '../../pump/envelope/build-envelope.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { toDelivery, toSummary } from '../entry-record.ts';
