@@ -1,0 +1,77 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO, startHarness } from '../support/server-harness.ts';
+import type { ServerHarness } from '../support/server-harness.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/organism.js', import.meta.url));
+const exec = promisify(execFile);
+
+async function organism(...args: string[]): Promise<{ code: number; out: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args]);
+    return { code: 0, out: stdout + stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, out: e.stdout + e.stderr };
+  }
+}
+
+describe('the organism command', () => {
+  let h: ServerHarness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => h.close());
+
+  it('checks an organism and summarises it', async () => {
+    const { code, out } = await organism('check', DEMO);
+    expect(code).toBe(0);
+    expect(out).toContain('organism demo: 6 listeners, 6 schemas compiled, 6 handlers resolved');
+  });
+
+  it('prints each problem of a broken organism with its place and exits 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'organism-cli-'));
+    writeFileSync(
+      join(dir, 'organism.yaml'),
+      'name: broken\nlisteners:\n  - name: a\n    description: x\n    payload: { schema: nope.xsd }\n    handler: ./h.ts#h\n',
+    );
+    const { code, out } = await organism('check', join(dir, 'organism.yaml'));
+    expect(code).toBe(1);
+    expect(out).toContain('organism.yaml:5:24 listeners[0].payload.schema: file not found: nope.xsd');
+    expect(out).toContain('listeners[0].handler: handler module not found: ./h.ts');
+  });
+
+  it('sends a payload wrapped in an envelope, and reports a refusal', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'organism-cli-'));
+    writeFileSync(join(dir, 'greeting.xml'), '<greeting><name>CLI</name></greeting>');
+    const sent = await organism(
+      'send',
+      '--to',
+      'greeter',
+      join(dir, 'greeting.xml'),
+      '--token',
+      h.token,
+      '--url',
+      h.url,
+    );
+    expect(sent.code).toBe(0);
+    expect(sent.out).toMatch(/^202 \{"messageId"/);
+    const refused = await organism(
+      'send',
+      '--to',
+      'greeter',
+      join(dir, 'greeting.xml'),
+      '--token',
+      'org_wrong',
+      '--url',
+      h.url,
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.out).toMatch(/^403 /);
+  });
+});
