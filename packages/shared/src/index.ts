@@ -3,3 +3,4 @@ export * from './errors.ts';
 export * from './envelope.ts';
 export * from './events.ts';
 export * from './journal.ts';
+export * from './api-inputs.ts';

@@ -1,9 +1,9 @@
-import { z } from 'zod';
+import { byIdInputSchema, saveConfigInputSchema, yamlInputSchema } from '@organism/shared';
 import { audited } from '../audited.ts';
 import { EngineApiError } from '../error-map.ts';
 import { adminProcedure, operatorProcedure, router } from '../trpc.ts';
 
-const yaml = z.object({ yaml: z.string().max(1_000_000) });
+const yaml = yamlInputSchema;
 
 export const configRouter = router({
   get: operatorProcedure.query(async ({ ctx }) => ({
@@ -20,22 +20,20 @@ export const configRouter = router({
    * Validates, saves (keeping the previous version in history) and reloads: `config.apply` of the
    * design, named `save` because tRPC reserves `apply` (a Function.prototype member) as a route name.
    */
-  save: adminProcedure
-    .input(yaml.extend({ note: z.string().max(500).optional() }))
-    .mutation(({ ctx, input }) =>
-      audited(ctx, 'config.apply', ctx.engine.config.file, { note: input.note }, async () => {
-        const result = await ctx.engine.configManager.apply(input.yaml, ctx.user.name, input.note);
-        if (!result.ok)
-          throw new EngineApiError(
-            'CONFIG_INVALID',
-            'the configuration was not applied: it has problems',
-            result.problems,
-          );
-        return result;
-      }),
-    ),
+  save: adminProcedure.input(saveConfigInputSchema).mutation(({ ctx, input }) =>
+    audited(ctx, 'config.apply', ctx.engine.config.file, { note: input.note }, async () => {
+      const result = await ctx.engine.configManager.apply(input.yaml, ctx.user.name, input.note);
+      if (!result.ok)
+        throw new EngineApiError(
+          'CONFIG_INVALID',
+          'the configuration was not applied: it has problems',
+          result.problems,
+        );
+      return result;
+    }),
+  ),
   history: operatorProcedure.query(({ ctx }) => ctx.engine.configManager.history()),
-  rollback: adminProcedure.input(z.object({ id: z.string() })).mutation(({ ctx, input }) =>
+  rollback: adminProcedure.input(byIdInputSchema).mutation(({ ctx, input }) =>
     audited(ctx, 'config.rollback', input.id, undefined, async () => {
       const result = await ctx.engine.configManager.rollback(input.id, ctx.user.name);
       if (!result.ok)

@@ -1,6 +1,6 @@
+import { eventStreamInputSchema } from '@organism/shared';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tracked } from '@trpc/server';
-import { z } from 'zod';
 import type { Transition } from '@organism/shared';
 import { router, viewerProcedure } from '../trpc.ts';
 
@@ -19,50 +19,44 @@ export const eventsRouter = router({
    * id resumes exactly after it: nothing missed, nothing twice. The engine reads pages from the
    * journal as the client consumes them, so a slow client costs a cursor, never a growing buffer.
    */
-  stream: viewerProcedure
-    .input(
-      z.object({
-        lastEventId: z.string().nullish(),
-        threadId: z.string().optional(),
-        listener: z.string().optional(),
-        states: z.array(z.string()).optional(),
-      }),
-    )
-    .subscription(async function* ({ ctx, input, signal }) {
-      let cursor = input.lastEventId ? Number(input.lastEventId) : (await ctx.engine.journal.stats()).lastSeq;
-      if (!Number.isFinite(cursor)) cursor = 0;
-      const wanted = (t: Transition): boolean =>
-        (!input.threadId || t.threadId === input.threadId) &&
-        (!input.states || input.states.includes(t.state));
-      const listenerIds = new Map<string, boolean>();
-      const matchesListener = async (t: Transition): Promise<boolean> => {
-        if (!input.listener) return true;
-        let hit = listenerIds.get(t.messageId);
-        if (hit === undefined) {
-          const m = await ctx.engine.journal.getMessage(t.messageId);
-          hit = !!m && (m.to === input.listener || m.from === input.listener);
-          listenerIds.set(t.messageId, hit);
-          if (listenerIds.size > 10_000) listenerIds.clear();
-        }
-        return hit;
-      };
-      while (!signal?.aborted) {
-        const page = await ctx.engine.journal.transitions(cursor, PAGE);
-        if (page.length === 0) {
-          await sleep(100, undefined, { signal }).catch(() => undefined);
-          continue;
-        }
-        const first = page[0];
-        if (first && first.seq > cursor + 1 && cursor > 0)
-          yield { kind: 'pruned', from: cursor + 1, to: first.seq - 1 } satisfies StreamItem;
-        const last = page.at(-1)?.seq ?? cursor;
-        const head = (await ctx.engine.journal.stats()).lastSeq;
-        if (head - last > LAG_NOTICE) yield { kind: 'lagged', behind: head - last } satisfies StreamItem;
-        for (const t of page) {
-          cursor = t.seq;
-          if (wanted(t) && (await matchesListener(t)))
-            yield tracked(String(t.seq), { kind: 'transition', transition: t } satisfies StreamItem);
-        }
+  stream: viewerProcedure.input(eventStreamInputSchema).subscription(async function* ({
+    ctx,
+    input,
+    signal,
+  }) {
+    let cursor = input.lastEventId ? Number(input.lastEventId) : (await ctx.engine.journal.stats()).lastSeq;
+    if (!Number.isFinite(cursor)) cursor = 0;
+    const wanted = (t: Transition): boolean =>
+      (!input.threadId || t.threadId === input.threadId) && (!input.states || input.states.includes(t.state));
+    const listenerIds = new Map<string, boolean>();
+    const matchesListener = async (t: Transition): Promise<boolean> => {
+      if (!input.listener) return true;
+      let hit = listenerIds.get(t.messageId);
+      if (hit === undefined) {
+        const m = await ctx.engine.journal.getMessage(t.messageId);
+        hit = !!m && (m.to === input.listener || m.from === input.listener);
+        listenerIds.set(t.messageId, hit);
+        if (listenerIds.size > 10_000) listenerIds.clear();
       }
-    }),
+      return hit;
+    };
+    while (!signal?.aborted) {
+      const page = await ctx.engine.journal.transitions(cursor, PAGE);
+      if (page.length === 0) {
+        await sleep(100, undefined, { signal }).catch(() => undefined);
+        continue;
+      }
+      const first = page[0];
+      if (first && first.seq > cursor + 1 && cursor > 0)
+        yield { kind: 'pruned', from: cursor + 1, to: first.seq - 1 } satisfies StreamItem;
+      const last = page.at(-1)?.seq ?? cursor;
+      const head = (await ctx.engine.journal.stats()).lastSeq;
+      if (head - last > LAG_NOTICE) yield { kind: 'lagged', behind: head - last } satisfies StreamItem;
+      for (const t of page) {
+        cursor = t.seq;
+        if (wanted(t) && (await matchesListener(t)))
+          yield tracked(String(t.seq), { kind: 'transition', transition: t } satisfies StreamItem);
+      }
+    }
+  }),
 });

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { messageFilterSchema, messageListInputSchema } from '@organism/shared';
+import { messageIdInputSchema, retryManyInputSchema } from '@organism/shared';
+import { messageListInputSchema } from '@organism/shared';
 import { audited } from '../audited.ts';
 import { operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
@@ -10,12 +10,12 @@ export const journalRouter = router({
     .input(messageListInputSchema)
     .query(({ ctx, input }) => ctx.engine.journal.listMessages(input)),
   retry: operatorProcedure
-    .input(z.object({ messageId: z.string() }))
+    .input(messageIdInputSchema)
     .mutation(({ ctx, input }) =>
       audited(ctx, 'journal.retry', input.messageId, undefined, () => ctx.engine.retry(input.messageId)),
     ),
   retryMany: operatorProcedure
-    .input(z.object({ filter: messageFilterSchema, dryRun: z.boolean() }))
+    .input(retryManyInputSchema)
     .mutation(({ ctx, input }) =>
       input.dryRun
         ? ctx.engine.retryMany(input.filter, { dryRun: true })
@@ -24,7 +24,7 @@ export const journalRouter = router({
           ),
     ),
   discard: operatorProcedure
-    .input(z.object({ messageId: z.string() }))
+    .input(messageIdInputSchema)
     .mutation(({ ctx, input }) =>
       audited(ctx, 'journal.discard', input.messageId, undefined, () => ctx.engine.discard(input.messageId)),
     ),

@@ -1,28 +1,26 @@
-import { z } from 'zod';
+import { byNameInputSchema, exampleInputSchema } from '@organism/shared';
 import { EngineApiError } from '../error-map.ts';
 import { router, viewerProcedure } from '../trpc.ts';
 
 export const listenersRouter = router({
   list: viewerProcedure.query(({ ctx }) => ctx.engine.listeners()),
-  byName: viewerProcedure.input(z.object({ name: z.string() })).query(({ ctx, input }) => {
+  byName: viewerProcedure.input(byNameInputSchema).query(({ ctx, input }) => {
     const found = ctx.engine.listeners().find((l) => l.name === input.name);
     if (!found) throw new EngineApiError('NOT_FOUND', `no listener ${input.name}`);
     return found;
   }),
   /** The XSD text behind the contract: the main file and every file it includes or imports. */
-  schema: viewerProcedure.input(z.object({ name: z.string() })).query(async ({ ctx, input }) => {
+  schema: viewerProcedure.input(byNameInputSchema).query(async ({ ctx, input }) => {
     const files = await ctx.engine.schemaOf(input.name);
     if (!files) throw new EngineApiError('NOT_FOUND', `no listener ${input.name}`);
     return { files };
   }),
   /** An example payload generated from the schema, for each root the listener accepts. */
-  example: viewerProcedure
-    .input(z.object({ name: z.string(), root: z.string().optional() }))
-    .query(({ ctx, input }) => {
-      const example = ctx.engine.exampleFor(input.name, input.root);
-      if (!example) throw new EngineApiError('NOT_FOUND', `no listener ${input.name}`);
-      if (!example.ok)
-        throw new EngineApiError('SCHEMA_COMPILE_ERROR', 'no example could be generated', example.problems);
-      return { root: example.root, xml: example.xml };
-    }),
+  example: viewerProcedure.input(exampleInputSchema).query(({ ctx, input }) => {
+    const example = ctx.engine.exampleFor(input.name, input.root);
+    if (!example) throw new EngineApiError('NOT_FOUND', `no listener ${input.name}`);
+    if (!example.ok)
+      throw new EngineApiError('SCHEMA_COMPILE_ERROR', 'no example could be generated', example.problems);
+    return { root: example.root, xml: example.xml };
+  }),
 });

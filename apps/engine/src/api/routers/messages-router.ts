@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import { injectInputSchema } from '@organism/shared';
+import { byIdInputSchema } from '@organism/shared';
 import { messageListInputSchema } from '@organism/shared';
 import { audited } from '../audited.ts';
 import { EngineApiError } from '../error-map.ts';
@@ -8,21 +9,17 @@ export const messagesRouter = router({
   list: viewerProcedure
     .input(messageListInputSchema)
     .query(({ ctx, input }) => ctx.engine.journal.listMessages(input)),
-  byId: viewerProcedure.input(z.object({ id: z.string() })).query(async ({ ctx, input }) => {
+  byId: viewerProcedure.input(byIdInputSchema).query(async ({ ctx, input }) => {
     const m = await ctx.engine.journal.getMessage(input.id);
     if (!m) throw new EngineApiError('NOT_FOUND', `no message ${input.id}`);
     return m;
   }),
   /** Sends a payload from the console, as `console:<user>`. Refusals come back with every problem. */
-  inject: operatorProcedure
-    .input(
-      z.object({ to: z.string().optional(), thread: z.string().optional(), payloadXml: z.string().min(1) }),
-    )
-    .mutation(({ ctx, input }) =>
-      audited(ctx, 'message.inject', input.to ?? '(broadcast)', { thread: input.thread }, async () => {
-        const res = await ctx.engine.inject({ ...input, from: `console:${ctx.user.name}` });
-        if (!res.ok) throw new EngineApiError(res.error.code, res.error.message, [...res.error.problems]);
-        return { threadId: res.threadId, messageIds: res.messageIds };
-      }),
-    ),
+  inject: operatorProcedure.input(injectInputSchema).mutation(({ ctx, input }) =>
+    audited(ctx, 'message.inject', input.to ?? '(broadcast)', { thread: input.thread }, async () => {
+      const res = await ctx.engine.inject({ ...input, from: `console:${ctx.user.name}` });
+      if (!res.ok) throw new EngineApiError(res.error.code, res.error.message, [...res.error.problems]);
+      return { threadId: res.threadId, messageIds: res.messageIds };
+    }),
+  ),
 });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { restartInputSchema } from '@organism/shared';
 import { audited } from '../audited.ts';
 import { EngineApiError } from '../error-map.ts';
 import { adminProcedure, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
@@ -31,7 +31,7 @@ export const organismRouter = router({
   ),
   /** Drains in-flight work (up to `drainMs`), checkpoints the journal and restarts under the supervisor. */
   restart: adminProcedure
-    .input(z.object({ drainMs: z.number().int().min(0).max(600_000).default(30_000) }))
+    .input(restartInputSchema)
     .mutation(({ ctx, input }) =>
       audited(ctx, 'organism.restart', null, input, () => ctx.engine.requestRestart(input.drainMs)),
     ),

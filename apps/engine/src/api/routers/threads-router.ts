@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import { threadMessagesInputSchema } from '@organism/shared';
+import { byIdInputSchema } from '@organism/shared';
 import { threadListInputSchema } from '@organism/shared';
 import { EngineApiError } from '../error-map.ts';
 import { audited } from '../audited.ts';
@@ -9,24 +10,18 @@ export const threadsRouter = router({
     .input(threadListInputSchema)
     .query(({ ctx, input }) => ctx.engine.journal.listThreads(input)),
   /** One thread: its hops oldest first, each with its journal state. */
-  byId: viewerProcedure.input(z.object({ id: z.string() })).query(async ({ ctx, input }) => {
+  byId: viewerProcedure.input(byIdInputSchema).query(async ({ ctx, input }) => {
     const page = await ctx.engine.journal.listMessages({ threadId: input.id, limit: 500 });
     if (page.items.length === 0) throw new EngineApiError('NOT_FOUND', `no thread ${input.id}`);
     return { id: input.id, messages: [...page.items].reverse(), truncated: page.nextCursor !== null };
   }),
   messages: viewerProcedure
-    .input(
-      z.object({
-        id: z.string(),
-        limit: z.number().int().min(1).max(500).default(100),
-        cursor: z.string().optional(),
-      }),
-    )
+    .input(threadMessagesInputSchema)
     .query(({ ctx, input }) =>
       ctx.engine.journal.listMessages({ threadId: input.id, limit: input.limit, cursor: input.cursor }),
     ),
   /** Kills a thread: its queued work fails as KILLED and running handlers' outputs are dropped. */
-  kill: operatorProcedure.input(z.object({ id: z.string() })).mutation(({ ctx, input }) =>
+  kill: operatorProcedure.input(byIdInputSchema).mutation(({ ctx, input }) =>
     audited(ctx, 'thread.kill', input.id, undefined, async () => ({
       stopped: await ctx.engine.killThread(input.id, ctx.user.name),
     })),

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { messageFilterSchema } from './journal.ts';
+
+/** Inputs of the engine's API procedures, shared so the console validates forms with the same rules. */
+
+export const roleSchema = z.enum(['viewer', 'operator', 'admin']);
+export type Role = z.infer<typeof roleSchema>;
+
+export const userNameSchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[\w.@-]+$/, 'letters, digits and . _ - @');
+export const passwordSchema = z.string().min(8, 'at least 8 characters').max(1000);
+
+export const loginInputSchema = z.object({
+  name: z.string().min(1).max(100),
+  password: z.string().min(1).max(1000),
+});
+export const byIdInputSchema = z.object({ id: z.string().min(1) });
+export const byNameInputSchema = z.object({ name: z.string().min(1) });
+export const messageIdInputSchema = z.object({ messageId: z.string().min(1) });
+export const exampleInputSchema = z.object({ name: z.string().min(1), root: z.string().optional() });
+export const restartInputSchema = z.object({ drainMs: z.number().int().min(0).max(600_000).default(30_000) });
+export const retryManyInputSchema = z.object({ filter: messageFilterSchema, dryRun: z.boolean() });
+export const injectInputSchema = z.object({
+  to: z.string().optional(),
+  thread: z.string().optional(),
+  payloadXml: z.string().min(1),
+});
+export const yamlInputSchema = z.object({ yaml: z.string().max(1_000_000) });
+export const saveConfigInputSchema = yamlInputSchema.extend({ note: z.string().max(500).optional() });
+export const addUserInputSchema = z.object({
+  name: userNameSchema,
+  role: roleSchema,
+  password: passwordSchema,
+});
+export const setRoleInputSchema = z.object({ name: userNameSchema, role: roleSchema });
+export const setPasswordInputSchema = z.object({ name: userNameSchema, password: passwordSchema });
+export const userRefInputSchema = z.object({ name: userNameSchema });
+export const tokenNameInputSchema = z.object({ name: z.string().min(1).max(100) });
+export const auditListInputSchema = z.object({
+  limit: z.number().int().min(1).max(500).default(50),
+  cursor: z.string().optional(),
+  actor: z.string().optional(),
+  action: z.string().optional(),
+});
+export const eventStreamInputSchema = z.object({
+  lastEventId: z.string().nullish(),
+  threadId: z.string().optional(),
+  listener: z.string().optional(),
+  states: z.array(z.string()).optional(),
+});
+export const threadMessagesInputSchema = z.object({
+  id: z.string(),
+  limit: z.number().int().min(1).max(500).default(100),
+  cursor: z.string().optional(),
+});
