@@ -1,5 +1,4 @@
-import { messageIdInputSchema, retryManyInputSchema } from '@organism/shared';
-import { messageListInputSchema } from '@organism/shared';
+import { messageIdInputSchema, messageListInputSchema, retryManyInputSchema } from '@organism/shared';
 import { audited } from '../audited.ts';
 import { operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 

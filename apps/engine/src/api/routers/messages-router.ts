@@ -1,6 +1,4 @@
-import { injectInputSchema } from '@organism/shared';
-import { byIdInputSchema } from '@organism/shared';
-import { messageListInputSchema } from '@organism/shared';
+import { byIdInputSchema, injectInputSchema, messageListInputSchema } from '@organism/shared';
 import { audited } from '../audited.ts';
 import { EngineApiError } from '../error-map.ts';
 import { operatorProcedure, router, viewerProcedure } from '../trpc.ts';

@@ -1,6 +1,4 @@
-import { threadMessagesInputSchema } from '@organism/shared';
-import { byIdInputSchema } from '@organism/shared';
-import { threadListInputSchema } from '@organism/shared';
+import { byIdInputSchema, threadListInputSchema, threadMessagesInputSchema } from '@organism/shared';
 import { EngineApiError } from '../error-map.ts';
 import { audited } from '../audited.ts';
 import { operatorProcedure, router, viewerProcedure } from '../trpc.ts';
