@@ -1,4 +1,5 @@
 import { formatProblem } from '@organism/shared';
+import { randomUUID } from 'node:crypto';
 import type { Rejection } from '../pump/dispatch-hooks.ts';
 
 /** The most of a refused input the journal keeps: enough to see what arrived, never unbounded. */
@@ -12,4 +13,27 @@ export function rejectionRecord(r: Rejection): { raw: string; detail: string } {
   const lines = r.error.problems.map(formatProblem);
   if (truncated) lines.push(`(input was ${text.length} characters; the first ${MAX_RAW_STORED} are kept)`);
   return { raw, detail: lines.join('\n') };
+}
+
+/** The entry every journal stores for refused input: FAILED, kind `rejected`, no route to retry. */
+export function rejectionEntry(r: Rejection, now: number) {
+  const { raw, detail } = rejectionRecord(r);
+  return {
+    id: randomUUID(),
+    threadId: r.threadId ?? null,
+    parentId: r.parentId ?? null,
+    from: r.from ?? null,
+    to: r.to ?? null,
+    root: r.root ?? null,
+    kind: 'rejected',
+    payload: null,
+    raw,
+    state: 'FAILED' as const,
+    attempts: 0,
+    errorCode: r.error.code,
+    errorDetail: detail,
+    nextAttemptAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type {
   JournalStats,
   MessageDetail,
@@ -14,7 +13,7 @@ import type { Delivery, DispatchFailure } from '../../pump/delivery.ts';
 import type { DispatchHooks, FailureOutcome, Rejection } from '../../pump/dispatch-hooks.ts';
 import type { Journal, RetryManyResult } from '../journal.ts';
 import { JournalError } from '../journal-error.ts';
-import { rejectionRecord } from '../rejection-record.ts';
+import { rejectionEntry } from '../rejection-record.ts';
 import { recordFailure } from '../entry-record.ts';
 import { MemoryQueries, summary, toDelivery } from './memory-queries.ts';
 import { MemoryStore } from './memory-store.ts';
@@ -71,30 +70,12 @@ export class MemoryJournal implements Journal {
   }
 
   private recordRejection(r: Rejection): void {
-    const now = this.now();
-    const { raw, detail } = rejectionRecord(r);
-    const id = randomUUID();
-    this.store.insert({
-      id,
-      threadId: r.threadId ?? null,
-      parentId: r.parentId ?? null,
-      from: r.from ?? null,
-      to: r.to ?? null,
-      root: r.root ?? null,
-      kind: 'rejected',
-      chain: [],
-      payload: null,
-      raw,
-      state: 'FAILED',
-      attempts: 0,
-      errorCode: r.error.code,
-      errorDetail: detail,
-      nextAttemptAt: null,
-      egress: false,
-      createdAt: now,
-      updatedAt: now,
+    const entry = rejectionEntry(r, this.now());
+    this.store.insert({ ...entry, chain: [], egress: false });
+    this.store.log(entry.id, entry.threadId, 'FAILED', 0, entry.createdAt, {
+      code: entry.errorCode,
+      detail: entry.errorDetail,
     });
-    this.store.log(id, r.threadId ?? null, 'FAILED', 0, now, { code: r.error.code, detail });
   }
 
   unfinished(): Promise<Delivery[]> {
