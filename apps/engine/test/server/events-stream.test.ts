@@ -86,3 +86,33 @@ it('filters the stream by thread', async () => {
   });
   expect(seqs).toEqual(expected);
 });
+
+it('tells a client far behind that it lagged, and still delivers everything from its cursor', async () => {
+  const viewer = await h.client('viewer');
+  // 6,000 journal transitions written straight to the journal (they are never dispatched).
+  const { delivery } = await import('../../src/journal/journal-contract.ts');
+  for (let i = 0; i < 6; i++)
+    await h.engine.journal.hooks.onIntent?.(Array.from({ length: 1000 }, () => delivery()));
+  const head = (await h.engine.journal.stats()).lastSeq;
+  const kinds: string[] = [];
+  let last = 0;
+  await new Promise<void>((resolve, reject) => {
+    const sub = viewer.events.stream.subscribe(
+      { lastEventId: '0' },
+      {
+        onData: (envelope) => {
+          const { data } = envelope as unknown as { data: StreamItem };
+          kinds.push(data.kind);
+          if (data.kind === 'transition') last = data.transition.seq;
+          if (last >= head) {
+            sub.unsubscribe();
+            resolve();
+          }
+        },
+        onError: reject,
+      },
+    );
+  });
+  expect(kinds[0]).toBe('lagged');
+  expect(kinds.filter((k) => k === 'transition')).toHaveLength(head);
+}, 60_000);

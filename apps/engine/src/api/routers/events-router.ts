@@ -48,10 +48,16 @@ export const eventsRouter = router({
       }
       const first = page[0];
       if (first && first.seq > cursor + 1 && cursor > 0)
-        yield { kind: 'pruned', from: cursor + 1, to: first.seq - 1 } satisfies StreamItem;
+        yield tracked(String(cursor), {
+          kind: 'pruned',
+          from: cursor + 1,
+          to: first.seq - 1,
+        } satisfies StreamItem);
       const last = page.at(-1)?.seq ?? cursor;
       const head = (await ctx.engine.journal.stats()).lastSeq;
-      if (head - last > LAG_NOTICE) yield { kind: 'lagged', behind: head - last } satisfies StreamItem;
+      // Notices carry the current cursor as their id, so resuming from one neither skips nor repeats.
+      if (head - last > LAG_NOTICE)
+        yield tracked(String(cursor), { kind: 'lagged', behind: head - last } satisfies StreamItem);
       for (const t of page) {
         cursor = t.seq;
         if (wanted(t) && (await matchesListener(t)))

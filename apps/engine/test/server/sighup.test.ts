@@ -1,0 +1,51 @@
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, it } from 'vitest';
+import { DEMO } from '../support/server-harness.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/organism.js', import.meta.url));
+
+it('reloads organism.yaml on SIGHUP, refuses a broken one and keeps running, and stops on SIGTERM', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'organism-sighup-'));
+  cpSync(dirname(DEMO), dir, {
+    recursive: true,
+    filter: (src) => !src.includes('node_modules') && !src.includes('.organism'),
+  });
+  symlinkSync(join(dirname(DEMO), 'node_modules'), join(dir, 'node_modules'));
+  const yamlPath = join(dir, 'organism.yaml');
+  const original = readFileSync(yamlPath, 'utf8').replace('name: demo', 'name: demo\nserver:\n  port: 0');
+  writeFileSync(yamlPath, original);
+  const child = spawn(process.execPath, [BIN, 'run', yamlPath], {
+    env: { ...process.env, ORGANISM_ADMIN_PASSWORD: 'sighup-test-pw' },
+  });
+  let out = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+  const waitFor = async (text: string): Promise<void> => {
+    const end = Date.now() + 20_000;
+    while (!out.includes(text)) {
+      if (Date.now() > end) throw new Error(`no "${text}" in:\n${out}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  await waitFor('running on');
+  writeFileSync(
+    yamlPath,
+    original.replace(
+      '  - name: sleeper',
+      '  - name: echo\n    description: Shouts back.\n    payload: { schema: schemas/shouter.xsd }\n    handler: ./handlers/shouter.ts#shout\n\n  - name: sleeper',
+    ),
+  );
+  child.kill('SIGHUP');
+  await waitFor('reload +[echo] -[] ~[]');
+  writeFileSync(yamlPath, original.replace('listeners:', 'listeners: [oops'));
+  child.kill('SIGHUP');
+  await waitFor('reload refused; still running the previous configuration');
+  child.kill('SIGTERM');
+  const code = await new Promise((resolve) => child.on('exit', resolve));
+  expect(code).toBe(0);
+  expect(out).toContain('drained; journal checkpointed');
+}, 60_000);
