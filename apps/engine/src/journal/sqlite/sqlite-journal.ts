@@ -24,7 +24,7 @@ import { Statements } from './statements.ts';
 export interface SqliteJournalOptions {
   path: string;
   durability: 'strict' | 'fast';
-  /** Most writes (state changes) in one group commit: about three per delivery. Default 256. */
+  /** Most writes (state changes) in one group commit: about three per delivery. Default 1024. */
   maxBatch?: number;
   now?: () => number;
 }
@@ -44,7 +44,7 @@ export class SqliteJournal implements Journal {
     this.now = opts.now ?? Date.now;
     this.open = openDatabase(opts.path, opts.durability);
     this.st = new Statements(this.open.sqlite);
-    this.writer = new GroupCommit(this.open.sqlite, opts.maxBatch ?? 256);
+    this.writer = new GroupCommit(this.open.sqlite, opts.maxBatch ?? 1024);
     this.writer.onFailure((err) => console.error('journal write failed:', err));
     this.queries = new SqliteQueries(this.open.db, this.open.sqlite);
     this.hooks = {
