@@ -11,7 +11,9 @@ import { runHandler } from './handler-run.ts';
 import type { Output } from './handler-run.ts';
 import type { Listener } from './listener.ts';
 import { runPipeline } from './pipeline.ts';
-import type { Intake, PipelineContext, PipelineMessage } from './pipeline-message.ts';
+import { buildOutputs, deliveriesOf } from './output-deliveries.ts';
+import { failedEvent, receivedEvent, sentEvent } from './delivery-events.ts';
+import type { PipelineContext, PipelineMessage } from './pipeline-message.ts';
 import { RoutingTable } from './routing-table.ts';
 import { ThreadRegistry } from './thread-registry.ts';
 import { backoffDelay } from './backoff.ts';
@@ -178,18 +180,7 @@ export class MessagePump {
       retryable: false,
     } as const;
     for (const d of stopped) {
-      this.events.emit(() => ({
-        type: 'message.failed',
-        at: Date.now(),
-        messageId: d.id,
-        threadId: d.threadId,
-        listener: d.to,
-        code: 'KILLED',
-        message: failure.message,
-        detail: reason,
-        attempt: d.attempt,
-        willRetry: false,
-      }));
+      this.events.emit(() => failedEvent(d, failure, false));
       await this.hooks.call('onFailed', d, failure, { outputs: [] });
       this.settle(d, true);
     }
@@ -242,17 +233,7 @@ export class MessagePump {
     }
     void this.hooks.call('onDispatched', d);
     const running = this.queue.inFlightFor(listener.name);
-    this.events.emit(() => ({
-      type: 'message.received',
-      at: Date.now(),
-      messageId: d.id,
-      threadId: d.threadId,
-      from: d.from,
-      to: d.to,
-      root: d.root,
-      attempt: d.attempt,
-      waitedMs: Date.now() - d.createdAt,
-    }));
+    this.events.emit(() => receivedEvent(d));
     if (running === 1) this.emitListener(listener.name, 'processing');
     const result = await runHandler(listener, d, this.stopping.signal);
     if (this.stopping.signal.aborted) return;
@@ -283,16 +264,7 @@ export class MessagePump {
   /** Queues a handler's (or a failure's) outputs once they are recorded; egress only leaves a trace. */
   private release(outputs: readonly Delivery[]): void {
     for (const o of outputs) {
-      this.events.emit(() => ({
-        type: 'message.sent',
-        at: Date.now(),
-        messageId: o.id,
-        threadId: o.threadId,
-        from: o.from,
-        to: o.to,
-        root: o.root,
-        kind: o.egress ? 'egress' : (o.kind as 'reply' | 'forward' | 'error'),
-      }));
+      this.events.emit(() => sentEvent(o));
       if (!o.egress) this.queue.push(o);
     }
   }
@@ -305,18 +277,7 @@ export class MessagePump {
       failure.retryable !== false &&
       !this.killed.has(d.threadId) &&
       d.attempt < policy.maxAttempts;
-    this.events.emit(() => ({
-      type: 'message.failed',
-      at: Date.now(),
-      messageId: d.id,
-      threadId: d.threadId,
-      listener: d.to,
-      code: failure.code,
-      message: failure.message,
-      ...(failure.detail ? { detail: failure.detail } : {}),
-      attempt: d.attempt,
-      willRetry,
-    }));
+    this.events.emit(() => failedEvent(d, failure, willRetry));
     if (willRetry) {
       const delay = backoffDelay(policy, d.attempt, this.opts.random);
       await this.hooks.call('onFailed', d, failure, { retryAt: Date.now() + delay, outputs: [] });
@@ -352,71 +313,20 @@ export class MessagePump {
     outputs: readonly Output[],
     kindOverride?: DeliveryKind,
   ): { ok: true; deliveries: Delivery[] } | { ok: false; failure: DispatchFailure } {
-    const deliveries: Delivery[] = [];
-    for (const o of outputs) {
-      const reply = o.kind === 'reply';
-      const to = reply ? (d.chain.at(-1) ?? d.from) : o.to;
-      const chain = reply ? d.chain.slice(0, -1) : [...d.chain, d.to];
-      const egress = reply && to !== undefined && !this.routing.get(to) && chain.length === 0;
-      const intake: Intake = {
-        origin: 'internal',
-        raw: o.xml,
-        from: d.to,
-        to,
-        threadId: d.threadId,
-        chain,
-        kind: kindOverride ?? o.kind,
-        parentId: d.id,
-        egress,
-      };
-      const m = runPipeline(intake, this.ctx);
-      if (m.error) {
-        this.rejected(m);
-        const keep =
-          m.error.code === 'DEPTH_EXCEEDED' || (m.error.code === 'UNKNOWN_ROUTE' && o.kind === 'forward');
-        const code = keep ? m.error.code : 'INVALID_REPLY';
-        const problems = m.error.problems
-          .map((p) => `${p.line ?? '?'}:${p.path ?? ''} ${p.message}`)
-          .join('; ');
-        return {
-          ok: false,
-          failure: {
-            code,
-            message: `the handler's ${o.kind} was refused`,
-            detail: `${d.to} ${o.kind} ${to ? `to ${to}` : ''}: ${m.error.message} (${problems})`,
-          },
-        };
-      }
-      deliveries.push(...this.deliveriesFor(m, kindOverride ?? o.kind, egress));
-    }
-    return { ok: true, deliveries };
+    return buildOutputs(d, outputs, this.ctx, (m) => this.rejected(m), kindOverride);
   }
 
-  private deliveriesFor(m: PipelineMessage, kind: DeliveryKind, egress = false): Delivery[] {
-    const { threadId, from, root, payloadXml } = m;
-    if (!threadId || !from || !root || !payloadXml) throw new Error('pipeline finished without addressing');
-    const parentId = m.intake.origin === 'internal' ? m.intake.parentId : undefined;
-    for (const text of m.diagnostics)
+  private deliveriesFor(m: PipelineMessage, kind: DeliveryKind): Delivery[] {
+    for (const message of m.diagnostics) {
       this.events.emit(() => ({
         type: 'diagnostic',
         at: Date.now(),
         code: 'THREAD_ID_INVALID',
-        message: text,
-        threadId,
+        message,
+        ...(m.threadId ? { threadId: m.threadId } : {}),
       }));
-    const base = {
-      threadId,
-      from,
-      chain: m.chain ?? [],
-      root,
-      payloadXml,
-      kind,
-      attempt: 1,
-      createdAt: Date.now(),
-      ...(parentId ? { parentId } : {}),
-    };
-    if (egress) return [{ ...base, id: randomUUID() as MessageId, to: m.to ?? '', egress: true }];
-    return (m.targets ?? []).map((t) => ({ ...base, id: randomUUID() as MessageId, to: t.name }));
+    }
+    return deliveriesOf(m, kind);
   }
 
   private settle(d: Delivery, deadLetter: boolean): void {

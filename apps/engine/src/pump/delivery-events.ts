@@ -1,0 +1,47 @@
+import type { MessageFailedEvent, MessageReceivedEvent, MessageSentEvent } from '@organism/shared';
+import type { Delivery, DispatchFailure } from './delivery.ts';
+
+/** The engine events that describe one delivery, built in one place. */
+export function receivedEvent(d: Delivery): MessageReceivedEvent {
+  const at = Date.now();
+  return {
+    type: 'message.received',
+    at,
+    messageId: d.id,
+    threadId: d.threadId,
+    from: d.from,
+    to: d.to,
+    root: d.root,
+    attempt: d.attempt,
+    waitedMs: at - d.createdAt,
+  };
+}
+
+export function sentEvent(o: Delivery): MessageSentEvent {
+  const kind = o.egress ? 'egress' : (o.kind as 'reply' | 'forward' | 'error');
+  return {
+    type: 'message.sent',
+    at: Date.now(),
+    messageId: o.id,
+    threadId: o.threadId,
+    from: o.from,
+    to: o.to,
+    root: o.root,
+    kind,
+  };
+}
+
+export function failedEvent(d: Delivery, failure: DispatchFailure, willRetry: boolean): MessageFailedEvent {
+  return {
+    type: 'message.failed',
+    at: Date.now(),
+    messageId: d.id,
+    threadId: d.threadId,
+    listener: d.to,
+    code: failure.code,
+    message: failure.message,
+    ...(failure.detail ? { detail: failure.detail } : {}),
+    attempt: d.attempt,
+    willRetry,
+  };
+}

@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import type { MessageId } from '@organism/shared';
+import type { Delivery, DeliveryKind, DispatchFailure } from './delivery.ts';
+import type { Output } from './handler-run.ts';
+import { runPipeline } from './pipeline.ts';
+import type { Intake, PipelineContext, PipelineMessage } from './pipeline-message.ts';
+
+/** The deliveries a message that passed the pipeline becomes: one per target, or one egress record. */
+export function deliveriesOf(m: PipelineMessage, kind: DeliveryKind): Delivery[] {
+  const { threadId, from, root, payloadXml } = m;
+  if (!threadId || !from || !root || !payloadXml) throw new Error('pipeline finished without addressing');
+  const intake = m.intake.origin === 'internal' ? m.intake : undefined;
+  const base = {
+    threadId,
+    from,
+    chain: m.chain ?? [],
+    root,
+    payloadXml,
+    kind,
+    attempt: 1,
+    createdAt: Date.now(),
+    ...(intake?.parentId ? { parentId: intake.parentId } : {}),
+  };
+  if (intake?.egress) return [{ ...base, id: randomUUID() as MessageId, to: m.to ?? '', egress: true }];
+  return (m.targets ?? []).map((t) => ({ ...base, id: randomUUID() as MessageId, to: t.name }));
+}
+
+/**
+ * Turns a handler's outputs into deliveries. A reply goes to the last hop of the chain and drops it
+ * (to the outside producer that began the chain: egress); a forward appends the sender. Every output
+ * runs the pipeline; the first one refused fails the whole run, so nothing is sent.
+ */
+export function buildOutputs(
+  d: Delivery,
+  outputs: readonly Output[],
+  ctx: PipelineContext,
+  onRefused: (m: PipelineMessage) => void,
+  kindOverride?: DeliveryKind,
+): { ok: true; deliveries: Delivery[] } | { ok: false; failure: DispatchFailure } {
+  const deliveries: Delivery[] = [];
+  for (const o of outputs) {
+    const reply = o.kind === 'reply';
+    const to = reply ? (d.chain.at(-1) ?? d.from) : o.to;
+    const chain = reply ? d.chain.slice(0, -1) : [...d.chain, d.to];
+    const egress = reply && to !== undefined && !ctx.routing.get(to) && chain.length === 0;
+    const kind = kindOverride ?? o.kind;
+    const intake: Intake = {
+      origin: 'internal',
+      raw: o.xml,
+      from: d.to,
+      to,
+      threadId: d.threadId,
+      chain,
+      kind,
+      parentId: d.id,
+      egress,
+    };
+    const m = runPipeline(intake, ctx);
+    if (m.error) {
+      onRefused(m);
+      const keep =
+        m.error.code === 'DEPTH_EXCEEDED' || (m.error.code === 'UNKNOWN_ROUTE' && o.kind === 'forward');
+      const problems = m.error.problems
+        .map((p) => `${p.line ?? '?'}:${p.path ?? ''} ${p.message}`)
+        .join('; ');
+      return {
+        ok: false,
+        failure: {
+          code: keep ? m.error.code : 'INVALID_REPLY',
+          message: `the handler's ${o.kind} was refused`,
+          detail: `${d.to} ${o.kind} ${to ? `to ${to}` : ''}: ${m.error.message} (${problems})`,
+        },
+      };
+    }
+    deliveries.push(...deliveriesOf(m, kind));
+  }
+  return { ok: true, deliveries };
+}
