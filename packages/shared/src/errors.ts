@@ -11,6 +11,8 @@ export const engineErrorCodes = [
   'UNKNOWN_ROUTE',
   'SCHEMA_VIOLATION',
   'DEPTH_EXCEEDED',
+  'HOP_LIMIT_EXCEEDED',
+  'SENDER_RESERVED',
   'QUEUE_FULL',
   // handlers
   'HANDLER_ERROR',
@@ -31,6 +33,8 @@ export const engineErrorCodes = [
   'REDELIVERY_EXHAUSTED',
   'KILLED',
   'JOURNAL_UNAVAILABLE',
+  'NOT_SUPERVISED',
+  'INPUT_INVALID',
   'UNAUTHORIZED',
   'FORBIDDEN',
   'INTERNAL',
@@ -69,4 +73,30 @@ export function formatProblem(p: Problem): string {
     .join(':');
   const head = [where, p.path].filter(Boolean).join(' ');
   return head ? `${head}: ${p.message}` : p.message;
+}
+
+/**
+ * The one base of every domain error the engine throws: a typed `code` the API maps in one lookup, the
+ * problems behind it (with their places), and structured context fields (threadId, listener, …).
+ */
+export class EngineError extends Error {
+  readonly code: EngineErrorCode;
+  readonly problems: Problem[];
+  readonly fields: Readonly<Record<string, string | number | boolean>>;
+
+  constructor(
+    code: EngineErrorCode,
+    message: string,
+    opts: {
+      problems?: Problem[];
+      fields?: Record<string, string | number | boolean>;
+      cause?: unknown;
+    } = {},
+  ) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'EngineError';
+    this.code = code;
+    this.problems = opts.problems ?? [];
+    this.fields = opts.fields ?? {};
+  }
 }

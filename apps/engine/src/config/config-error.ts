@@ -1,14 +1,13 @@
-import { formatProblem } from '@organism/shared';
-import type { EngineErrorCode, Problem } from '@organism/shared';
+import { EngineError, formatProblem } from '@organism/shared';
+import type { Problem } from '@organism/shared';
 
 /** A configuration that cannot be used. The message lists every problem, one `file:line:col path: …` a line. */
-export class ConfigError extends Error {
-  readonly code: EngineErrorCode = 'CONFIG_INVALID';
-  readonly problems: Problem[];
-
+export class ConfigError extends EngineError {
   constructor(problems: Problem[], options?: ErrorOptions) {
-    super(problems.map(formatProblem).join('\n'), options);
+    super('CONFIG_INVALID', problems.map(formatProblem).join('\n'), {
+      problems,
+      ...(options?.cause === undefined ? {} : { cause: options.cause }),
+    });
     this.name = 'ConfigError';
-    this.problems = problems;
   }
 }

@@ -21,9 +21,15 @@ describe('loadConfigFile with a valid file', () => {
       name: 'minimal',
       file: at('minimal.yaml'),
       baseDir: FIXTURES.replace(/\/$/, ''),
-      pump: { maxConcurrency: 64, queueSize: 10_000, maxDepth: 50, maxMessageBytes: 1_048_576 },
+      pump: {
+        maxConcurrency: 64,
+        queueSize: 10_000,
+        maxDepth: 50,
+        maxHopsPerThread: 1_000,
+        maxMessageBytes: 1_048_576,
+      },
       journal: { path: at('.organism', 'journal.sqlite'), durability: 'fast', retainDays: 7 },
-      server: { host: '127.0.0.1', port: 7070 },
+      server: { host: '127.0.0.1', port: 7070, maxBodyBytes: 4_194_304 },
       retry: { maxAttempts: 3, initialDelayMs: 100, maxDelayMs: 10_000 },
       listeners: [
         {
@@ -54,6 +60,7 @@ describe('loadConfigFile with a valid file', () => {
       maxConcurrency: 16,
       queueSize: 500,
       maxDepth: 10,
+      maxHopsPerThread: 200,
       maxMessageBytes: 524_288,
     });
     expect(config.journal).toEqual({
@@ -61,7 +68,7 @@ describe('loadConfigFile with a valid file', () => {
       durability: 'strict',
       retainDays: 30,
     });
-    expect(config.server).toEqual({ host: '0.0.0.0', port: 0 });
+    expect(config.server).toEqual({ host: '0.0.0.0', port: 0, maxBodyBytes: 65_536 });
     expect(config.retry).toEqual({ maxAttempts: 5, initialDelayMs: 250, maxDelayMs: 60_000 });
 
     const [greeter, orders, planner] = config.listeners;
@@ -104,8 +111,8 @@ describe('loadConfigFile with a valid file', () => {
     if (!result.ok) throw new Error('expected a valid config');
     expect(result.source.file).toBe(at('full.yaml'));
     expect(result.source.text).toContain('name: full');
-    expect(result.source.locate(['listeners', 1, 'payload', 'root'])).toEqual({ line: 37, column: 49 });
-    expect(result.source.locate(['listeners', 2, 'payload', 'root'])).toEqual({ line: 47, column: 7 });
+    expect(result.source.locate(['listeners', 1, 'payload', 'root'])).toEqual({ line: 39, column: 49 });
+    expect(result.source.locate(['listeners', 2, 'payload', 'root'])).toEqual({ line: 49, column: 7 });
   });
 });
 

@@ -4,6 +4,8 @@ export interface PumpLimits {
   maxConcurrency: number;
   queueSize: number;
   maxDepth: number;
+  /** Deliveries one thread may make in all, whatever its chain looks like (stops loops). */
+  maxHopsPerThread: number;
   maxMessageBytes: number;
 }
 
@@ -38,6 +40,8 @@ export interface JournalSettings {
 export interface ServerSettings {
   host: string;
   port: number;
+  /** Largest request body the HTTP server reads on `/trpc` (413 before reading more). */
+  maxBodyBytes: number;
 }
 
 export interface OrganismConfig {

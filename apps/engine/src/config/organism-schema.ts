@@ -101,6 +101,7 @@ export const organismFileSchema = z.strictObject({
       maxConcurrency: atLeastOne.default(64),
       queueSize: atLeastOne.default(10_000),
       maxDepth: atLeastOne.default(50),
+      maxHopsPerThread: atLeastOne.default(1_000),
       maxMessageBytes: byteSize.default(1_048_576),
     })
     .prefault({}),
@@ -115,6 +116,7 @@ export const organismFileSchema = z.strictObject({
     .strictObject({
       host: z.string().trim().min(1, 'expected a host name or address').default('127.0.0.1'),
       port: z.int().min(0, 'a port is at least 0').max(65_535, 'a port is at most 65535').default(7070),
+      maxBodyBytes: byteSize.default(4_194_304),
     })
     .prefault({}),
   retry: retrySchema.optional(),

@@ -8,6 +8,7 @@ describe('knownKeysAt', () => {
       'maxConcurrency',
       'queueSize',
       'maxDepth',
+      'maxHopsPerThread',
       'maxMessageBytes',
     ]);
     expect(knownKeysAt(organismFileSchema, ['listeners', 3, 'payload'])).toEqual(['schema', 'root']);

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import type { EngineErrorCode, Problem } from '@organism/shared';
+import { EngineError } from '@organism/shared';
+import type { Problem } from '@organism/shared';
 import { diffConfigs } from '../config/index.ts';
 import type { ConfigDiff, OrganismConfig } from '../config/index.ts';
 import { writeFileAtomic } from './atomic-write.ts';
@@ -38,11 +39,9 @@ export type ReloadResult =
   { ok: true; added: string[]; removed: string[]; updated: string[] } | { ok: false; problems: Problem[] };
 
 /** A rollback to a history entry that does not exist. */
-export class ConfigHistoryError extends Error {
-  readonly code: EngineErrorCode = 'NOT_FOUND';
-
+export class ConfigHistoryError extends EngineError {
   constructor(message: string) {
-    super(message);
+    super('NOT_FOUND', message);
     this.name = 'ConfigHistoryError';
   }
 }
