@@ -6,6 +6,58 @@ import { defineConfig, globalIgnores } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+// The engine's layer rules (ARCHITECTURE.md): which folders of apps/engine/src a folder may not import,
+// and which packages only one layer may use. A wrong import fails `npm test`.
+const LAYERS = ['config', 'xml', 'pump', 'journal', 'lifecycle', 'api', 'server', 'commands'];
+const ROOT_FILES = ['engine', 'main', 'cli'];
+const PACKAGE_OWNER = {
+  'better-sqlite3': 'journal',
+  'drizzle-orm': 'journal',
+  'libxml2-wasm': 'xml',
+  '@trpc/server': 'api and server',
+  'node:http': 'api and server',
+};
+/** folder → the engine folders and root files it must not import */
+const FORBIDDEN = {
+  config: [...LAYERS.filter((l) => l !== 'config'), ...ROOT_FILES],
+  xml: [...LAYERS.filter((l) => l !== 'xml'), ...ROOT_FILES],
+  pump: ['config', 'journal', 'lifecycle', 'api', 'server', 'commands', ...ROOT_FILES],
+  journal: ['config', 'xml', 'lifecycle', 'api', 'server', 'commands', ...ROOT_FILES],
+  lifecycle: ['api', 'server', 'commands', 'main', 'cli'],
+  api: ['config', 'xml', 'pump', 'lifecycle', 'server', 'commands', 'main', 'cli'],
+  server: ['config', 'xml', 'pump', 'lifecycle', 'commands', 'main', 'cli'],
+  commands: ['api', 'cli'],
+};
+const ALLOWED_PACKAGES = {
+  journal: ['better-sqlite3', 'drizzle-orm'],
+  xml: ['libxml2-wasm'],
+  api: ['@trpc/server', 'node:http'],
+  server: ['@trpc/server', 'node:http'],
+};
+const layerRules = Object.entries(FORBIDDEN).map(([folder, forbidden]) => ({
+  files: [`apps/engine/src/${folder}/**/*.ts`],
+  ignores: ['**/*.test.ts', '**/*-contract.ts'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            regex: `^(\\.\\./)+(${forbidden.join('|')})(/|\\.ts$)`,
+            message: `${folder}/ may not import this layer (ARCHITECTURE.md, "Layers")`,
+          },
+          ...Object.entries(PACKAGE_OWNER)
+            .filter(([pkg]) => !(ALLOWED_PACKAGES[folder] ?? []).includes(pkg))
+            .map(([pkg, owner]) => ({
+              regex: `^${pkg.replace(/[/.]/g, '\\$&')}(/|$)`,
+              message: `only ${owner} may import ${pkg} (ARCHITECTURE.md, "Layers")`,
+            })),
+        ],
+      },
+    ],
+  },
+}));
+
 export default defineConfig(
   globalIgnores([
     '**/node_modules/',
@@ -43,6 +95,7 @@ export default defineConfig(
       ],
     },
   },
+  ...layerRules,
   {
     files: ['**/*.{js,mjs,cjs}'],
     extends: [tseslint.configs.disableTypeChecked],
