@@ -1,7 +1,15 @@
 import type { NextConfig } from 'next';
 
+// The console reaches the engine only through this same-origin rewrite of /trpc, so the session cookie
+// and the SSE stream pass through unchanged. ORGANISM_ENGINE_URL is read here and nowhere else; rewrites are
+// fixed by `next build`, so the URL is part of what decides whether the console must be rebuilt.
+const engine = process.env.ORGANISM_ENGINE_URL ?? 'http://127.0.0.1:7070';
+
 const nextConfig: NextConfig = {
   reactStrictMode: true,
+  poweredByHeader: false,
+  allowedDevOrigins: ['127.0.0.1'],
+  rewrites: () => Promise.resolve([{ source: '/trpc/:path*', destination: `${engine}/trpc/:path*` }]),
 };
 
 export default nextConfig;

@@ -4,3 +4,4 @@ export { createEngine } from './main.ts';
 export type { Handler, HandlerContext, Listener } from './pump/listener.ts';
 export type { Delivery } from './pump/delivery.ts';
 export type { DispatchHooks } from './pump/dispatch-hooks.ts';
+export type { AppRouter } from './api/app-router.ts';

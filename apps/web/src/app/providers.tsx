@@ -1,0 +1,33 @@
+'use client';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { NuqsAdapter } from 'nuqs/adapters/next/app';
+import type { ReactNode } from 'react';
+import { useState } from 'react';
+import { Toaster } from 'sonner';
+import { engineCodeOf } from '@/lib/engine-error';
+import { TRPCProvider, makeTrpcClient } from '@/lib/trpc';
+
+/** One query client and one tRPC client per browser tab; refused calls are never retried. */
+export function Providers({ children }: { children: ReactNode }) {
+  const [queryClient] = useState(
+    () =>
+      new QueryClient({
+        defaultOptions: {
+          queries: {
+            staleTime: 2_000,
+            // An answer from the engine (any engine code) is final; only an unreachable engine is retried.
+            retry: (failures, err) => !engineCodeOf(err) && failures < 3,
+          },
+        },
+      }),
+  );
+  const [trpcClient] = useState(makeTrpcClient);
+  return (
+    <QueryClientProvider client={queryClient}>
+      <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+        <NuqsAdapter>{children}</NuqsAdapter>
+        <Toaster position="bottom-right" closeButton />
+      </TRPCProvider>
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,26 @@
+import type { ReactNode } from 'react';
+
+/** A titled panel: the unit every page is built from. */
+export function Panel({
+  title,
+  actions,
+  children,
+  className = '',
+}: {
+  title?: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+  className?: string;
+}) {
+  return (
+    <section className={`rounded-lg border border-border bg-panel ${className}`}>
+      {title !== undefined && (
+        <header className="flex h-10 items-center justify-between border-b border-border px-4">
+          <h2 className="text-sm font-semibold">{title}</h2>
+          {actions}
+        </header>
+      )}
+      <div className="p-4">{children}</div>
+    </section>
+  );
+}

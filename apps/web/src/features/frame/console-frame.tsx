@@ -1,0 +1,39 @@
+'use client';
+import { usePathname, useRouter } from 'next/navigation';
+import type { ReactNode } from 'react';
+import { useEffect } from 'react';
+import { EngineStreamProvider } from '@/lib/engine-stream';
+import { useSession } from '@/lib/session';
+import { EngineAwayBanner } from './engine-away-banner';
+import { Sidebar } from './sidebar';
+import { TopBar } from './top-bar';
+
+/** Sends the signed-out to sign-in (coming back here after), and frames the page for the signed-in. */
+export function ConsoleFrame({ children }: { children: ReactNode }) {
+  const { user, loading, error } = useSession();
+  const router = useRouter();
+  const path = usePathname();
+  const signedOut = !loading && !error && !user;
+  useEffect(() => {
+    if (signedOut) router.replace(`/sign-in?next=${encodeURIComponent(path)}`);
+  }, [signedOut, path, router]);
+  if (!user) {
+    return (
+      <div className="flex min-h-screen items-center justify-center p-6 text-sm text-muted">
+        {error ? <EngineAwayBanner standalone /> : 'Loading…'}
+      </div>
+    );
+  }
+  return (
+    <EngineStreamProvider>
+      <div className="flex min-h-screen">
+        <Sidebar />
+        <div className="flex min-w-0 flex-1 flex-col">
+          <TopBar user={user} />
+          <EngineAwayBanner />
+          <main className="min-w-0 flex-1 p-6">{children}</main>
+        </div>
+      </div>
+    </EngineStreamProvider>
+  );
+}

@@ -1,0 +1,26 @@
+'use client';
+import { TriangleAlert } from 'lucide-react';
+
+import { useEngineStreamOptional } from '@/lib/engine-stream';
+import { formatExact } from '@/lib/format';
+
+/**
+ * Says at once when the engine cannot be reached, and that what is on screen may be stale; it goes away by
+ * itself when the stream reconnects. `standalone` is the version shown before anything could be loaded.
+ */
+export function EngineAwayBanner({ standalone = false }: { standalone?: boolean }) {
+  const stream = useEngineStreamOptional();
+  if (!standalone && stream?.connection !== 'away') return null;
+  return (
+    <div
+      role="status"
+      className="flex items-center gap-2 border-b border-rejected/40 bg-rejected/10 px-6 py-2 text-sm text-text"
+    >
+      <TriangleAlert className="size-4 text-rejected" aria-hidden />
+      <span>
+        The engine cannot be reached. The console keeps trying and reconnects by itself
+        {stream?.lastSeen ? `; data on screen is from ${formatExact(stream.lastSeen)}` : ''}.
+      </span>
+    </div>
+  );
+}

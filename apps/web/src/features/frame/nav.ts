@@ -1,0 +1,7 @@
+import type { LucideIcon } from 'lucide-react';
+import { LayoutDashboard } from 'lucide-react';
+
+/** The sidebar's pages, in the order of CONSOLE.md's frame. Pages join this list as they are built. */
+export const NAV: { href: string; label: string; icon: LucideIcon }[] = [
+  { href: '/', label: 'Overview', icon: LayoutDashboard },
+];

@@ -1,0 +1,125 @@
+'use client';
+import type { Role } from '@organism/shared';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { ChevronDown, LogOut, Moon, Sun } from 'lucide-react';
+import { useRouter } from 'next/navigation';
+import { DropdownMenu } from 'radix-ui';
+import { useEffect, useState } from 'react';
+import { Skeleton } from '@/components/ui/skeleton';
+import { useEngineStream } from '@/lib/engine-stream';
+import type { Connection } from '@/lib/engine-stream';
+import { formatUptime } from '@/lib/format';
+import { useTRPC } from '@/lib/trpc';
+
+const CONNECTION: Record<Connection, { label: string; dot: string }> = {
+  live: { label: 'live', dot: 'bg-acked' },
+  connecting: { label: 'reconnecting', dot: 'bg-rejected animate-pulse' },
+  away: { label: 'engine away', dot: 'bg-failed' },
+};
+
+/** Organism, state and uptime, durability, supervision; the connection; the theme; who is signed in. */
+export function TopBar({ user }: { user: { name: string; role: Role } }) {
+  const trpc = useTRPC();
+  const status = useQuery(trpc.organism.status.queryOptions(undefined, { refetchInterval: 15_000 }));
+  const { connection } = useEngineStream();
+  const s = status.data;
+  const supervised = s && 'supervised' in s ? (s as { supervised: boolean }).supervised : undefined;
+  const c = CONNECTION[connection];
+  return (
+    <header className="sticky top-0 z-10 flex h-12 items-center gap-4 border-b border-border bg-panel/95 px-6 backdrop-blur">
+      {s ? (
+        <p className="flex min-w-0 items-center gap-2 truncate text-sm">
+          <span className="font-semibold">{s.organism}</span>
+          <Sep />
+          <span>
+            <span className={s.state === 'running' ? 'text-acked' : 'text-rejected'}>{s.state}</span>{' '}
+            <span className="tabular text-muted">{formatUptime(s.uptimeMs)}</span>
+          </span>
+          <Sep />
+          <span title="journal durability">journal {s.durability}</span>
+          {supervised !== undefined && (
+            <>
+              <Sep />
+              <span className="text-muted">{supervised ? 'supervised' : 'not supervised'}</span>
+            </>
+          )}
+        </p>
+      ) : (
+        <Skeleton className="h-4 w-72" />
+      )}
+      <div className="ml-auto flex items-center gap-3">
+        <span className="flex items-center gap-1.5 text-xs text-muted" role="status" aria-live="polite">
+          <span aria-hidden className={`size-2 rounded-full ${c.dot}`} />
+          {c.label}
+        </span>
+        <ThemeToggle />
+        <UserMenu user={user} />
+      </div>
+    </header>
+  );
+}
+
+function Sep() {
+  return (
+    <span aria-hidden className="text-border">
+      ·
+    </span>
+  );
+}
+
+function ThemeToggle() {
+  const [dark, setDark] = useState(false);
+  useEffect(() => setDark(document.documentElement.classList.contains('dark')), []);
+  const flip = () => {
+    document.documentElement.classList.toggle('dark', !dark);
+    localStorage.setItem('organism-theme', dark ? 'light' : 'dark');
+    setDark(!dark);
+  };
+  return (
+    <button
+      type="button"
+      onClick={flip}
+      aria-label={dark ? 'switch to the light theme' : 'switch to the dark theme'}
+      className="flex size-8 items-center justify-center rounded-md text-muted hover:bg-panel-2 hover:text-text"
+    >
+      {dark ? <Sun className="size-4" /> : <Moon className="size-4" />}
+    </button>
+  );
+}
+
+function UserMenu({ user }: { user: { name: string; role: Role } }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  const logout = useMutation(
+    trpc.auth.logout.mutationOptions({
+      onSettled: () => {
+        queryClient.clear();
+        router.replace('/sign-in');
+      },
+    }),
+  );
+  return (
+    <DropdownMenu.Root>
+      <DropdownMenu.Trigger className="flex h-8 items-center gap-1.5 rounded-md px-2 text-sm hover:bg-panel-2">
+        <span className="font-medium">{user.name}</span>
+        <span className="rounded bg-panel-2 px-1.5 py-0.5 text-xs text-muted">{user.role}</span>
+        <ChevronDown className="size-3.5 text-muted" aria-hidden />
+      </DropdownMenu.Trigger>
+      <DropdownMenu.Portal>
+        <DropdownMenu.Content
+          align="end"
+          sideOffset={6}
+          className="z-50 min-w-40 rounded-md border border-border bg-panel p-1 text-sm shadow-lg"
+        >
+          <DropdownMenu.Item
+            onSelect={() => logout.mutate()}
+            className="flex h-8 cursor-pointer items-center gap-2 rounded px-2 outline-none data-[highlighted]:bg-panel-2"
+          >
+            <LogOut className="size-4" aria-hidden /> Sign out
+          </DropdownMenu.Item>
+        </DropdownMenu.Content>
+      </DropdownMenu.Portal>
+    </DropdownMenu.Root>
+  );
+}

@@ -1,0 +1,62 @@
+'use client';
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { Throughput } from '@/lib/engine-stream';
+
+const css = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+
+/** Messages per second by outcome over the last five minutes; uPlot redraws on canvas, so it stays smooth. */
+export function ThroughputChart({ throughput }: { throughput: Throughput }) {
+  const box = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const axis = {
+      stroke: css('--muted'),
+      grid: { stroke: css('--border'), width: 1 },
+      ticks: { show: false },
+    };
+    const u = new uPlot(
+      {
+        width: el.clientWidth,
+        height: 220,
+        legend: { show: false },
+        cursor: { drag: { x: false, y: false } },
+        scales: { y: { range: (_u, _min, max) => [0, Math.max(5, max * 1.15)] } },
+        axes: [axis, { ...axis, size: 48, label: 'msg/s' }],
+        series: [
+          {},
+          { label: 'delivered', stroke: css('--acked'), width: 1.5 },
+          { label: 'failed', stroke: css('--failed'), width: 1.5 },
+          { label: 'rejected', stroke: css('--rejected'), width: 1.5 },
+        ],
+      },
+      [[], [], [], []],
+      el,
+    );
+    plot.current = u;
+    const resize = new ResizeObserver(() => u.setSize({ width: el.clientWidth, height: 220 }));
+    resize.observe(el);
+    return () => {
+      resize.disconnect();
+      u.destroy();
+      plot.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    plot.current?.setData([throughput.seconds, throughput.delivered, throughput.failed, throughput.rejected]);
+  }, [throughput]);
+
+  return (
+    <div
+      ref={box}
+      className="w-full"
+      role="img"
+      aria-label="Messages per second by outcome over the last five minutes"
+    />
+  );
+}

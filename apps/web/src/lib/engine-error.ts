@@ -1,0 +1,34 @@
+import type { EngineErrorCode } from '@organism/shared';
+
+/** What the console says for an engine error, chosen by its code, never by matching the message text. */
+const ADVICE: Partial<Record<EngineErrorCode, string>> = {
+  UNAUTHORIZED: 'Your session has ended. Sign in again.',
+  FORBIDDEN: 'Your role does not allow this.',
+  RATE_LIMITED: 'Too many attempts. Wait a moment and try again.',
+  INPUT_INVALID: 'Some of what was entered is not valid.',
+  NOT_FOUND: 'It does not exist (any more).',
+  DRAINING: 'The engine is draining for a stop or restart.',
+  NOT_RUNNING: 'The engine is not running.',
+  JOURNAL_UNAVAILABLE: 'The engine cannot write its journal; intake is stopped until it can.',
+  NOT_SUPERVISED: 'This engine runs without a supervisor, so it cannot restart itself.',
+};
+
+interface ErrorShape {
+  message?: string;
+  data?: { engineCode?: EngineErrorCode | null } | null;
+}
+
+/** The engine code of a tRPC client error, when the engine sent one. */
+export function engineCodeOf(err: unknown): EngineErrorCode | undefined {
+  const shape = err as ErrorShape | null;
+  return shape?.data?.engineCode ?? undefined;
+}
+
+/** A sentence for an operator: the engine's own message, and what to try where the code says. */
+export function describeError(err: unknown): string {
+  const code = engineCodeOf(err);
+  const advice = code ? ADVICE[code] : undefined;
+  const message = (err as ErrorShape | null)?.message;
+  if (!code) return 'The engine could not be reached. It may be restarting; the console retries by itself.';
+  return advice && message ? `${advice} (${message})` : (advice ?? message ?? code);
+}

@@ -1,0 +1,142 @@
+'use client';
+import type { Transition } from '@organism/shared';
+import { useQueryClient } from '@tanstack/react-query';
+import { useSubscription } from '@trpc/tanstack-react-query';
+import type { ReactNode } from 'react';
+import { createContext, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import { isRejection } from './outcome';
+import { useTRPC } from './trpc';
+
+export type Connection = 'connecting' | 'live' | 'away';
+
+/** Seconds of throughput the overview keeps (five minutes, as CONSOLE.md asks of live charts). */
+export const WINDOW_SECONDS = 300;
+
+export interface Throughput {
+  /** Unix seconds, oldest first, one per whole second up to the last complete one. */
+  seconds: number[];
+  /** Per second; null before this tab started watching (unknown, drawn as a gap rather than as zero). */
+  delivered: (number | null)[];
+  failed: (number | null)[];
+  rejected: (number | null)[];
+}
+
+interface StreamContext {
+  connection: Connection;
+  /** The last time data arrived or the stream was known healthy. */
+  lastSeen: number | undefined;
+  subscribe(fn: (t: Transition) => void): () => void;
+  throughput: Throughput;
+}
+
+const Ctx = createContext<StreamContext | null>(null);
+
+function emptyThroughput(now: number, since: number): Throughput {
+  // The current second is still filling: it would always read low, so the window ends before it.
+  const end = Math.floor(now / 1000) - 1;
+  const seconds = Array.from({ length: WINDOW_SECONDS }, (_, i) => end - WINDOW_SECONDS + 1 + i);
+  const start = () => seconds.map((s) => (s >= since ? 0 : null));
+  return { seconds, delivered: start(), failed: start(), rejected: start() };
+}
+
+/**
+ * One SSE subscription per tab to the engine's event stream, shared by every page. It resumes from its
+ * last event id after a drop (tRPC's tracked ids), counts outcomes per second for the overview, and
+ * refreshes the engine's status and counts at most once a second while events flow.
+ */
+export function EngineStreamProvider({ children }: { children: ReactNode }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const listeners = useRef(new Set<(t: Transition) => void>());
+  const buckets = useRef(new Map<number, { delivered: number; failed: number; rejected: number }>());
+  const [since] = useState(() => Math.ceil(Date.now() / 1000));
+  const [throughput, setThroughput] = useState<Throughput>(() => emptyThroughput(Date.now(), since));
+  const [lastSeen, setLastSeen] = useState<number>();
+  const dirty = useRef(false);
+
+  const sub = useSubscription(
+    trpc.events.stream.subscriptionOptions(
+      {},
+      {
+        onStarted: () => setLastSeen(Date.now()),
+        onData: (item) => {
+          const data = item.data;
+          if (data.kind !== 'transition') return;
+          const t = data.transition;
+          const second = Math.floor(t.at / 1000);
+          const b = buckets.current.get(second) ?? { delivered: 0, failed: 0, rejected: 0 };
+          if (t.state === 'ACKED') b.delivered++;
+          else if (t.state === 'FAILED') {
+            if (isRejection(t.errorCode)) b.rejected++;
+            else b.failed++;
+          }
+          buckets.current.set(second, b);
+          dirty.current = true;
+          for (const fn of listeners.current) fn(t);
+        },
+      },
+    ),
+  );
+
+  // Once a second: roll the chart window forward and refresh what the events made stale.
+  useEffect(() => {
+    const tick = setInterval(() => {
+      const next = emptyThroughput(Date.now(), since);
+      const first = next.seconds[0] ?? 0;
+      for (const s of buckets.current.keys()) if (s < first) buckets.current.delete(s);
+      next.seconds.forEach((s, i) => {
+        const b = buckets.current.get(s);
+        if (!b) return;
+        next.delivered[i] = b.delivered;
+        next.failed[i] = b.failed;
+        next.rejected[i] = b.rejected;
+      });
+      setThroughput(next);
+      if (dirty.current) {
+        dirty.current = false;
+        setLastSeen(Date.now());
+        void queryClient.invalidateQueries({ queryKey: trpc.organism.status.queryKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.journal.pathKey() });
+      }
+    }, 1000);
+    return () => clearInterval(tick);
+  }, [queryClient, trpc, since]);
+
+  const connection: Connection =
+    sub.status === 'pending' ? 'live' : sub.status === 'error' ? 'away' : 'connecting';
+
+  // Coming back after an outage: everything on screen may be stale, so refetch it all once.
+  const wasAway = useRef(false);
+  useEffect(() => {
+    if (connection === 'away' || connection === 'connecting') wasAway.current = true;
+    else if (wasAway.current) {
+      wasAway.current = false;
+      void queryClient.invalidateQueries();
+    }
+  }, [connection, queryClient]);
+
+  const value = useMemo<StreamContext>(
+    () => ({
+      connection,
+      lastSeen,
+      throughput,
+      subscribe: (fn) => {
+        listeners.current.add(fn);
+        return () => listeners.current.delete(fn);
+      },
+    }),
+    [connection, lastSeen, throughput],
+  );
+  return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
+}
+
+export function useEngineStream(): StreamContext {
+  const ctx = useContext(Ctx);
+  if (!ctx) throw new Error('useEngineStream outside EngineStreamProvider');
+  return ctx;
+}
+
+/** The stream when inside the frame, or undefined (pages drawn before sign-in). */
+export function useEngineStreamOptional(): StreamContext | undefined {
+  return useContext(Ctx) ?? undefined;
+}
