@@ -1,0 +1,69 @@
+'use client';
+import { xml } from '@codemirror/lang-xml';
+import { EditorState } from '@codemirror/state';
+import { EditorView } from '@codemirror/view';
+import CodeMirror from '@uiw/react-codemirror';
+import { Copy } from 'lucide-react';
+import { useEffect, useMemo, useState } from 'react';
+import { toast } from 'sonner';
+import { prettyXml } from '@/lib/pretty-xml';
+
+const EXTENSIONS = [
+  xml(),
+  EditorState.readOnly.of(true),
+  EditorView.editable.of(false),
+  EditorView.lineWrapping,
+];
+
+/**
+ * XML as every page shows it: pretty-printed, highlighted, line numbers, folding, copyable, and scrolling
+ * inside its own panel. One highlighter (CodeMirror) for every XML and XSD in the console.
+ */
+export function XmlView({
+  text,
+  maxHeight = 480,
+  label,
+}: {
+  text: string;
+  maxHeight?: number;
+  label: string;
+}) {
+  const pretty = useMemo(() => (typeof window === 'undefined' ? text : prettyXml(text)), [text]);
+  const [dark, setDark] = useState(false);
+  useEffect(() => {
+    const root = document.documentElement;
+    const read = () => setDark(root.classList.contains('dark'));
+    read();
+    const watch = new MutationObserver(read);
+    watch.observe(root, { attributes: true, attributeFilter: ['class'] });
+    return () => watch.disconnect();
+  }, []);
+  return (
+    <div
+      className="relative overflow-hidden rounded-md border border-border"
+      aria-label={label}
+      role="region"
+    >
+      <button
+        type="button"
+        className="absolute top-1.5 right-1.5 z-10 flex items-center gap-1 rounded border border-border bg-panel px-2 py-0.5 text-xs text-muted hover:text-text"
+        onClick={() => void navigator.clipboard?.writeText(pretty).then(() => toast.success('copied'))}
+      >
+        <Copy className="size-3" aria-hidden /> Copy
+      </button>
+      <CodeMirror
+        value={pretty}
+        extensions={EXTENSIONS}
+        theme={dark ? 'dark' : 'light'}
+        maxHeight={`${maxHeight}px`}
+        basicSetup={{
+          foldGutter: true,
+          lineNumbers: true,
+          highlightActiveLine: false,
+          highlightActiveLineGutter: false,
+        }}
+        aria-label={label}
+      />
+    </div>
+  );
+}

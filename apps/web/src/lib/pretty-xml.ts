@@ -1,0 +1,36 @@
+/**
+ * Indents XML for reading (two spaces per level). Text-only elements stay on one line; mixed content is
+ * left as it is. Input that does not parse is returned unchanged, so nothing is ever hidden.
+ */
+export function prettyXml(xml: string): string {
+  const doc = new DOMParser().parseFromString(xml, 'application/xml');
+  if (doc.getElementsByTagName('parsererror').length > 0) return xml;
+  const out: string[] = [];
+  const serializer = new XMLSerializer();
+  const walk = (node: Node, depth: number): void => {
+    const pad = '  '.repeat(depth);
+    if (node.nodeType === Node.ELEMENT_NODE) {
+      const el = node as Element;
+      const children = [...el.childNodes].filter(
+        (c) => !(c.nodeType === Node.TEXT_NODE && !c.textContent?.trim()),
+      );
+      const open = serializer.serializeToString(el.cloneNode(false)).replace(/\/>$|<\/[^>]+>$/, '');
+      const openTag = open.endsWith('>') ? open : `${open}>`;
+      const name = el.tagName;
+      if (children.length === 0) out.push(`${pad}${openTag.replace(/>$/, '/>')}`);
+      else if (children.every((c) => c.nodeType === Node.TEXT_NODE || c.nodeType === Node.CDATA_SECTION_NODE))
+        out.push(
+          `${pad}${openTag}${children.map((c) => serializer.serializeToString(c)).join('')}</${name}>`,
+        );
+      else {
+        out.push(`${pad}${openTag}`);
+        for (const c of children) walk(c, depth + 1);
+        out.push(`${pad}</${name}>`);
+      }
+    } else if (node.nodeType === Node.TEXT_NODE) {
+      out.push(`${pad}${serializer.serializeToString(node).trim()}`);
+    } else out.push(`${pad}${serializer.serializeToString(node)}`);
+  };
+  for (const c of doc.childNodes) walk(c, 0);
+  return out.join('\n');
+}
