@@ -147,7 +147,7 @@ describe('schema and handler files', () => {
       'missing-files.yaml:6:15 listeners[0].payload.schema: file not found: schemas/missing-order.xsd',
       'missing-files.yaml:12:14 listeners[1].handler: handler module not found: ./handlers/greeter.js (./handlers/greeter.ts exists)',
       'missing-files.yaml:17:14 listeners[2].handler: handler module not found: ./handlers/greeter (./handlers/greeter.ts exists)',
-      'missing-files.yaml:22:14 listeners[3].handler: handler module must end in .ts, .js or .mjs: handlers/notes.txt',
+      'missing-files.yaml:22:14 listeners[3].handler: handler module must end in .ts, .mts, .js or .mjs: handlers/notes.txt',
       'missing-files.yaml:27:14 listeners[4].handler: handler module not found: ./handlers/nowhere.ts',
     ]);
   });

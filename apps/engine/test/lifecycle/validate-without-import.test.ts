@@ -135,6 +135,14 @@ describe('config validate and diff check handlers without running them', () => {
     expect(running.listeners[0]?.handler).toBeTypeOf('function');
   });
 
+  it('checks and then imports a .mts handler, as the reference documents', async () => {
+    write('handlers/counted.mts', countingModule('mts'));
+    const text = yaml('./handlers/counted.mts#greet');
+    await expect(manager.validate(text)).resolves.toEqual({ ok: true, listeners: 1 });
+    expect((await manager.apply(text, 'alice')).ok).toBe(true);
+    expect(imports()).toEqual(['mts']);
+  });
+
   it('imports a module again on reload only when its file changed', async () => {
     const text = yaml('./handlers/counted.ts#greet');
     expect((await manager.apply(text, 'alice')).ok).toBe(true);
