@@ -45,6 +45,8 @@ async function readExports(module: string, baseDir: string): Promise<StaticExpor
       write: false,
       metafile: true,
       logLevel: 'silent',
+      // Files Node may load that esbuild has no loader for: their content does not affect the exports.
+      loader: { '.node': 'empty', '.wasm': 'empty' },
     });
     const output = Object.values(result.metafile.outputs)[0];
     const input = result.metafile.inputs[relative(baseDir, module)];
