@@ -10,7 +10,7 @@ export const configRouter = router({
     file: ctx.engine.config.file,
     yaml: await ctx.engine.configManager.read(),
   })),
-  /** Parses, compiles every XSD and resolves every handler without touching the running organism. */
+  /** Parses, compiles every XSD and checks every handler statically (never imports it); changes nothing. */
   validate: operatorProcedure
     .input(yaml)
     .mutation(({ ctx, input }) => ctx.engine.configManager.validate(input.yaml)),
