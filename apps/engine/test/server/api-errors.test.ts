@@ -109,6 +109,13 @@ describe.each(['development', 'production'])('error bodies with NODE_ENV=%s', (n
     ],
     ['text/plain', () => fetch(`${h.url}/trpc/auth.login`, { method: 'POST', body: '{}' }), 415],
     [
+      'a form post',
+      () => fetch(`${h.url}/trpc/users.add`, { method: 'POST', headers: { cookie }, body: new FormData() }),
+      415,
+    ],
+    ['PUT', () => fetch(`${h.url}/trpc/auth.me`, { method: 'PUT', headers: json, body: '{}' }), 405],
+    ['DELETE', () => fetch(`${h.url}/trpc/auth.me`, { method: 'DELETE' }), 405],
+    [
       'a missing record',
       () => fetch(`${h.url}/trpc/messages.byId?${q({ id: 'nope' })}`, { headers: { cookie } }),
       404,

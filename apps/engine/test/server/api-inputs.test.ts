@@ -90,6 +90,16 @@ describe('invalid input', () => {
     expect(body[2]).toMatchObject({ result: { data: { user: { name: 'admin' } } } });
   });
 
+  it('refuses a batch of more than 50 calls as a whole', async () => {
+    const res = await get(`${Array(51).fill('auth.me').join(',')}?batch=1&${q({})}`);
+    const body = (await res.json()) as { error: ErrorShape };
+    expect(res.status).toBe(400);
+    expect(body.error.data).toMatchObject({
+      engineCode: 'INPUT_INVALID',
+      problems: [{ message: expect.any(String) as unknown }],
+    });
+  });
+
   it('gives the real tRPC client the code and the problems', async () => {
     const admin = await h.client('admin');
     const err: unknown = await admin.users.add
