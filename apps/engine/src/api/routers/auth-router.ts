@@ -1,4 +1,5 @@
 import { EngineError, loginInputSchema } from '@organism/shared';
+import { recordAudit } from '../audited.ts';
 import { SESSION_COOKIE } from '../context.ts';
 import { publicProcedure, router, viewerProcedure } from '../trpc.ts';
 
@@ -29,7 +30,7 @@ export const authRouter = router({
     }
     if (!user) {
       // The reserved slot stays taken: it now counts as a failure.
-      await ctx.store.audit({
+      await recordAudit(ctx.store, {
         actor: input.name,
         action: 'auth.login',
         target: null,
@@ -45,7 +46,7 @@ export const authRouter = router({
       'set-cookie',
       `${SESSION_COOKIE}=${session.token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${SESSION_TTL / 1000}`,
     );
-    await ctx.store.audit({
+    await recordAudit(ctx.store, {
       actor: user.name,
       action: 'auth.login',
       target: null,
