@@ -1,15 +1,13 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Engine } from '../engine.ts';
 import type { OperatorStore } from '../journal/index.ts';
-import { appRouter } from '../api/app-router.ts';
-import { createContext } from '../api/context.ts';
 import { LoginLimiter } from '../api/login-limiter.ts';
 import { handleIngress } from './ingress.ts';
 import { createMetrics } from './metrics.ts';
 import { sendJson } from './send-json.ts';
+import { createTrpcEndpoint } from './trpc-endpoint.ts';
 
 export interface RunningServer {
   url: string;
@@ -28,15 +26,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   const limiter = new LoginLimiter();
   const metrics = createMetrics(engine);
-  const trpc = createHTTPHandler({
-    router: appRouter,
-    basePath: '/trpc/',
-    createContext: ({ req, res }) => createContext({ engine, store, limiter }, req, res),
-    onError({ error, path }) {
-      if (error.code === 'INTERNAL_SERVER_ERROR')
-        console.error(`tRPC ${path ?? '?'} failed:`, error.cause ?? error);
-    },
-  });
+  const trpc = createTrpcEndpoint({ engine, store, limiter });
   const checkToken = async (token: string): Promise<string | undefined> =>
     (await store.tokenValid(token))?.name;
 
