@@ -21,6 +21,22 @@ export interface RetryManyResult {
   deliveries: Delivery[];
 }
 
+/** An entry an earlier run left PENDING or DISPATCHED. */
+export interface UnfinishedEntry {
+  /** The delivery to re-queue; its attempt is one more than those already recorded. */
+  delivery: Delivery;
+  /** When its scheduled retry is due (ms): it must not run before. Null: it may run at once. */
+  nextAttemptAt: number | null;
+}
+
+/** What boot recovery decided for the unfinished entries; `recordRecovery` writes it in one transaction. */
+export interface RecoveryPlan {
+  /** Handed back to run now: each one's attempt is recorded as started before it runs. */
+  redeliver: readonly Delivery[];
+  /** Dead-lettered with code REDELIVERY_EXHAUSTED, saying why. */
+  exhaust: readonly { delivery: Delivery; detail: string }[];
+}
+
 /**
  * Certified mail. Every implementation passes the same contract suite (journal-contract.ts).
  * It attaches to the pump through `hooks`; writes are batched (group commit) and a hook's promise
@@ -30,9 +46,16 @@ export interface Journal {
   readonly durability: JournalStats['durability'];
   readonly hooks: DispatchHooks;
 
-  /** PENDING and DISPATCHED entries left by an earlier run, oldest first, as deliveries to re-queue. */
-  unfinished(): Promise<Delivery[]>;
-  /** Marks an entry FAILED without dispatching it (its attempts ran out before a crash). */
+  /** PENDING and DISPATCHED entries left by an earlier run, oldest first, with their retry schedule. */
+  unfinished(): Promise<UnfinishedEntry[]>;
+  /**
+   * Writes boot recovery's plan in one transaction: redeliveries get their attempt counted now, before
+   * they run, so a message that kills the process runs out of attempts instead of looping forever.
+   */
+  recordRecovery(plan: RecoveryPlan): Promise<void>;
+  /** How many PENDING or DISPATCHED entries are addressed to `listener`: an exact count at any size. */
+  countUnfinished(listener: string): Promise<number>;
+  /** Marks an entry FAILED (REDELIVERY_EXHAUSTED) without dispatching it, e.g. when its listener is gone. */
   exhaust(id: string, detail: string): Promise<void>;
   /** Puts a FAILED entry back to PENDING; returns the delivery to re-queue. Throws JournalError. */
   retry(id: string): Promise<Delivery>;
