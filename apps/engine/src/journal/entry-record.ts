@@ -118,13 +118,8 @@ export function recordFailure(
   w.add(outcome.outputs);
 }
 
-/**
- * Boot recovery's writes, the same in every journal and in one transaction: each redelivery's attempt
- * is recorded as started before it runs (so a redelivery that takes the process down again is counted),
- * and entries whose attempts are used up become REDELIVERY_EXHAUSTED dead letters.
- */
-export function recordRecovery(w: Pick<TransitionWriter, 'move'>, plan: RecoveryPlan, now: number): void {
-  for (const d of plan.redeliver) w.move(d.id, d.threadId, 'PENDING', d.attempt, now);
+/** Boot recovery's dead letters, the same in every journal: REDELIVERY_EXHAUSTED, with why. */
+export function recordExhausted(w: Pick<TransitionWriter, 'move'>, plan: RecoveryPlan, now: number): void {
   for (const { delivery: d, detail } of plan.exhaust) {
     w.move(d.id, d.threadId, 'FAILED', d.attempt - 1, now, { code: 'REDELIVERY_EXHAUSTED', detail });
   }

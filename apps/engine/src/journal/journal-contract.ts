@@ -165,46 +165,51 @@ export function describeJournalContract(name: string, make: () => Journal): void
       await j.close();
     });
 
-    it('counts every redelivery as an attempt before it runs, so a crash loop runs out of attempts', async () => {
+    it('commits a redelivery’s start before its handler can run, charging only what started', async () => {
       const j = fresh();
-      const [a, b] = [delivery(), delivery()];
-      if (!a || !b) throw new Error('setup');
-      await j.hooks.onIntent?.([a, b]);
-      j.hooks.onDispatched?.(b);
-      // Each boot hands the entry back and records the attempt; then the process dies again, before any
-      // DISPATCHED mark is committed. The attempt must still grow from one boot to the next.
+      const [poison, queued] = [delivery(), delivery()];
+      if (!poison || !queued) throw new Error('setup');
+      await j.hooks.onIntent?.([poison, queued]);
+      // Each boot hands both back; the poison starts and takes the process down before anything else
+      // is written, and the entry queued behind it never starts.
       const seen: number[][] = [];
       for (let boot = 0; boot < 3; boot++) {
         const back = (await j.unfinished()).map((u) => u.delivery);
         seen.push(back.map((d) => d.attempt));
         await j.recordRecovery({ redeliver: back, exhaust: [] });
+        const started = back.find((d) => d.id === poison.id);
+        if (!started) throw new Error('the poison was not handed back');
+        j.hooks.onDispatched?.(started);
+        await Promise.resolve(); // the pump calls the handler no sooner than this
+        expect(await j.getMessage(poison.id)).toMatchObject({
+          state: 'DISPATCHED',
+          attempts: started.attempt,
+        });
       }
       expect(seen).toEqual([
-        [1, 2],
-        [2, 3],
-        [3, 4],
+        [1, 1],
+        [2, 1],
+        [3, 1],
       ]);
-      expect(await j.getMessage(b.id)).toMatchObject({ state: 'PENDING', attempts: 4 });
       const last = (await j.unfinished()).map((u) => u.delivery);
       await j.recordRecovery({
-        redeliver: last.filter((d) => d.id === a.id),
-        exhaust: last.filter((d) => d.id === b.id).map((d) => ({ delivery: d, detail: 'used up' })),
+        redeliver: last.filter((d) => d.id === queued.id),
+        exhaust: last.filter((d) => d.id === poison.id).map((d) => ({ delivery: d, detail: 'used up' })),
       });
-      expect(await j.getMessage(a.id)).toMatchObject({ state: 'PENDING', attempts: 4 });
-      const dead = await j.getMessage(b.id);
+      expect(await j.getMessage(queued.id)).toMatchObject({ state: 'PENDING', attempts: 0 });
+      const dead = await j.getMessage(poison.id);
       expect(dead).toMatchObject({
         state: 'FAILED',
-        attempts: 4,
+        attempts: 3,
         errorCode: 'REDELIVERY_EXHAUSTED',
         errorDetail: 'used up',
       });
       expect(dead?.transitions.map((t) => `${t.state}:${t.attempt}`)).toEqual([
         'PENDING:1',
         'DISPATCHED:1',
-        'PENDING:2',
-        'PENDING:3',
-        'PENDING:4',
-        'FAILED:4',
+        'DISPATCHED:2',
+        'DISPATCHED:3',
+        'FAILED:3',
       ]);
       await j.close();
     });

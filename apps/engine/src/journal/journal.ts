@@ -31,7 +31,10 @@ export interface UnfinishedEntry {
 
 /** What boot recovery decided for the unfinished entries; `recordRecovery` writes it in one transaction. */
 export interface RecoveryPlan {
-  /** Handed back to run now: each one's attempt is recorded as started before it runs. */
+  /**
+   * Handed back to the pump (now, or at their scheduled time). Each one's start (DISPATCHED, with its
+   * attempt) is committed before its handler runs, so a run that takes the process down is counted.
+   */
   redeliver: readonly Delivery[];
   /** Dead-lettered with code REDELIVERY_EXHAUSTED, saying why. */
   exhaust: readonly { delivery: Delivery; detail: string }[];
@@ -49,8 +52,9 @@ export interface Journal {
   /** PENDING and DISPATCHED entries left by an earlier run, oldest first, with their retry schedule. */
   unfinished(): Promise<UnfinishedEntry[]>;
   /**
-   * Writes boot recovery's plan in one transaction: redeliveries get their attempt counted now, before
-   * they run, so a message that kills the process runs out of attempts instead of looping forever.
+   * Writes boot recovery's plan: the dead letters in one transaction, and from then on each redelivery's
+   * start is committed before its handler runs. A message that kills the process thus runs out of
+   * attempts instead of looping forever, while entries that never started are not charged.
    */
   recordRecovery(plan: RecoveryPlan): Promise<void>;
   /** How many PENDING or DISPATCHED entries are addressed to `listener`: an exact count at any size. */

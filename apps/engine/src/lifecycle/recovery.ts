@@ -15,11 +15,12 @@ export interface RecoveryReport {
  * Boot recovery: every PENDING or DISPATCHED entry a previous run left is handed back to the pump
  * before any new intake (at-least-once: `ctx.attempt` tells handlers it is a redelivery).
  *
- * Each redelivery counts as an attempt, recorded for all of them in one transaction before any runs:
- * a message whose handler takes the process down (a native fault, an OOM kill) therefore comes back
- * with a growing attempt until its listener's `retry.maxAttempts` are used up, and then becomes a
- * REDELIVERY_EXHAUSTED dead letter instead of looping forever. So does an entry whose listener is gone.
- * A retry scheduled for later keeps its time: it is queued then, never earlier.
+ * Each redelivery counts as an attempt: the journal commits its start before its handler runs. A
+ * message whose handler takes the process down (a native fault, an OOM kill) therefore comes back with
+ * a growing attempt until its listener's `retry.maxAttempts` are used up, and then becomes a
+ * REDELIVERY_EXHAUSTED dead letter instead of looping forever; entries queued behind it that never
+ * started are not charged. An entry whose listener is gone becomes the same dead letter. A retry
+ * scheduled for later keeps its time: it is queued then, never earlier.
  */
 export async function recoverUnfinished(
   journal: Journal,
@@ -44,7 +45,7 @@ export async function recoverUnfinished(
     } else if (entry.nextAttemptAt !== null && entry.nextAttemptAt > now) later.push(entry);
     else redeliver.push(d);
   }
-  await journal.recordRecovery({ redeliver, exhaust });
+  await journal.recordRecovery({ redeliver: [...redeliver, ...later.map((e) => e.delivery)], exhaust });
   for (const d of redeliver) pump.redeliver(d);
   for (const e of later) pump.redeliver(e.delivery, e.nextAttemptAt ?? now);
   return {

@@ -14,7 +14,7 @@ import type { DispatchHooks, FailureOutcome, Rejection } from '../../pump/dispat
 import type { Journal, RecoveryPlan, RetryManyResult, UnfinishedEntry } from '../journal.ts';
 import { JournalError } from '../journal-error.ts';
 import { rejectionEntry } from '../rejection-record.ts';
-import { recordFailure, recordRecovery, toDelivery, toSummary } from '../entry-record.ts';
+import { recordExhausted, recordFailure, toDelivery, toSummary } from '../entry-record.ts';
 import type { EntryRow } from '../entry-record.ts';
 import { settle } from '../settle.ts';
 import { MemoryQueries } from './memory-queries.ts';
@@ -83,8 +83,9 @@ export class MemoryJournal implements Journal {
     return settle(() => this.queries.unfinished());
   }
 
+  /** Every write here applies at once, so a redelivery's DISPATCHED mark needs no special care. */
   recordRecovery(plan: RecoveryPlan): Promise<void> {
-    return settle(() => recordRecovery(this.store, plan, this.now()));
+    return settle(() => recordExhausted(this.store, plan, this.now()));
   }
 
   countUnfinished(listener: string): Promise<number> {

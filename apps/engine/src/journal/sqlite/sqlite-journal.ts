@@ -14,7 +14,7 @@ import type { DispatchHooks, FailureOutcome, Rejection } from '../../pump/dispat
 import type { Journal, RecoveryPlan, RetryManyResult, UnfinishedEntry } from '../journal.ts';
 import { JournalError } from '../journal-error.ts';
 import { rejectionEntry } from '../rejection-record.ts';
-import { recordFailure, recordRecovery, toDelivery, toSummary } from '../entry-record.ts';
+import { recordExhausted, recordFailure, toDelivery, toSummary } from '../entry-record.ts';
 import { settle } from '../settle.ts';
 import { GroupCommit } from './group-commit.ts';
 import { openDatabase } from './open-database.ts';
@@ -39,6 +39,8 @@ export class SqliteJournal implements Journal {
   private readonly writer: GroupCommit;
   private readonly queries: SqliteQueries;
   private readonly now: () => number;
+  /** Deliveries handed back by boot recovery whose start is not yet committed. */
+  private readonly redelivered = new Set<string>();
 
   constructor(opts: SqliteJournalOptions) {
     this.durability = opts.durability;
@@ -50,8 +52,12 @@ export class SqliteJournal implements Journal {
     this.queries = new SqliteQueries(this.open.db, this.open.sqlite);
     this.hooks = {
       onIntent: (ds) => this.writer.commit(() => this.addAll(ds)),
-      onDispatched: (d) =>
-        this.writer.enqueue(() => this.st.move(d.id, d.threadId, 'DISPATCHED', d.attempt, this.now())),
+      onDispatched: (d) => {
+        this.writer.enqueue(() => this.st.move(d.id, d.threadId, 'DISPATCHED', d.attempt, this.now()));
+        // A redelivery's start is committed before its handler runs (the pump calls handlers in a later
+        // microtask), so a handler that kills the process is counted. One commit serves the whole burst.
+        if (this.redelivered.delete(d.id)) queueMicrotask(() => this.writer.flush());
+      },
       onAcknowledged: (d, outputs) =>
         this.writer.commit(() => {
           this.st.move(d.id, d.threadId, 'ACKED', d.attempt, this.now());
@@ -99,7 +105,8 @@ export class SqliteJournal implements Journal {
 
   async recordRecovery(plan: RecoveryPlan): Promise<void> {
     await this.flush();
-    await this.writer.commit(() => recordRecovery(this.st, plan, this.now()));
+    await this.writer.commit(() => recordExhausted(this.st, plan, this.now()));
+    for (const d of plan.redeliver) this.redelivered.add(d.id);
   }
 
   async countUnfinished(listener: string): Promise<number> {
