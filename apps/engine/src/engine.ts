@@ -85,15 +85,7 @@ export class Engine {
         };
         return previous;
       },
-      unfinishedFor: async (listener) => {
-        const [pending, dispatched] = await Promise.all(
-          (['PENDING', 'DISPATCHED'] as const).map((state) =>
-            this.journal.listMessages({ listener, state, limit: 500 }),
-          ),
-        );
-        return [...(pending?.items ?? []), ...(dispatched?.items ?? [])].filter((m) => m.to === listener)
-          .length;
-      },
+      unfinishedFor: (listener) => this.journal.countUnfinished(listener),
       emitReload: (e) => this.pump.events.emit(() => ({ type: 'reload', at: Date.now(), ...e })),
     });
   }

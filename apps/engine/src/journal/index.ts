@@ -5,7 +5,7 @@ import type { OperatorStore } from './operators/operator-store.ts';
 import { SqliteOperatorStore } from './operators/sqlite-operator-store.ts';
 import { SqliteJournal } from './sqlite/sqlite-journal.ts';
 
-export type { Journal, RetryManyResult } from './journal.ts';
+export type { Journal, RecoveryPlan, RetryManyResult, UnfinishedEntry } from './journal.ts';
 export { JournalError } from './journal-error.ts';
 export { MemoryJournal } from './memory/memory-journal.ts';
 export { SqliteJournal } from './sqlite/sqlite-journal.ts';

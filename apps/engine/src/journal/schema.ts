@@ -1,6 +1,11 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { messageStates, transitionStates } from '@organism/shared';
 
-/** One row per delivery, plus one per refused input (state FAILED, `raw` set, no route). */
+/**
+ * One row per delivery, plus one per refused input (state FAILED, `raw` set, no route). This table is
+ * the one definition of a journal entry: `EntryRow` (entry-record.ts) is its row type, which the memory
+ * journal stores as is and the shared API types are mapped from.
+ */
 export const messages = sqliteTable(
   'messages',
   {
@@ -15,7 +20,7 @@ export const messages = sqliteTable(
     chain: text('chain').notNull().default('[]'),
     payload: text('payload'),
     raw: text('raw'),
-    state: text('state', { enum: ['PENDING', 'DISPATCHED', 'ACKED', 'FAILED'] }).notNull(),
+    state: text('state', { enum: messageStates }).notNull(),
     attempts: integer('attempts').notNull().default(0),
     errorCode: text('error_code'),
     errorDetail: text('error_detail'),
@@ -40,7 +45,7 @@ export const transitions = sqliteTable(
     seq: integer('seq').primaryKey({ autoIncrement: true }),
     messageId: text('message_id').notNull(),
     threadId: text('thread_id'),
-    state: text('state').notNull(),
+    state: text('state', { enum: transitionStates }).notNull(),
     attempt: integer('attempt').notNull(),
     errorCode: text('error_code'),
     detail: text('detail'),

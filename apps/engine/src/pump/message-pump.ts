@@ -133,10 +133,28 @@ export class MessagePump {
     await this.admit(this.deliveriesFor(m, 'boot'));
   }
 
-  /** Re-queues a delivery the journal found unfinished (at boot, or an operator's retry). */
-  redeliver(d: Delivery): void {
+  /**
+   * Re-queues a delivery the journal found unfinished (at boot, or an operator's retry). With
+   * `notBefore` (ms), it waits until then on a retry timer (a retry's backoff kept across a restart);
+   * stop() and killThread() cancel it like any scheduled retry.
+   */
+  redeliver(d: Delivery, notBefore = 0): void {
     if (this.threads.add(d.threadId, 1)) this.emitThread('thread.created', d.threadId);
-    this.queue.push(d);
+    this.queueAt(d, notBefore);
+  }
+
+  private queueAt(d: Delivery, at: number): void {
+    const wait = at - Date.now();
+    if (wait <= 0) return this.queue.push(d);
+    // setTimeout fires at once beyond 2^31-1 ms: a longer wait is taken in steps.
+    const timer = setTimeout(
+      () => {
+        this.retryTimers.delete(timer);
+        this.queueAt(d, at);
+      },
+      Math.min(wait, 2 ** 31 - 1),
+    );
+    this.retryTimers.set(timer, d);
   }
 
   /** Swaps the listeners in one step (reload). `system.*` listeners are kept as they are. */

@@ -11,10 +11,11 @@ import type {
 } from '@organism/shared';
 import type { Delivery, DispatchFailure } from '../../pump/delivery.ts';
 import type { DispatchHooks, FailureOutcome, Rejection } from '../../pump/dispatch-hooks.ts';
-import type { Journal, RetryManyResult } from '../journal.ts';
+import type { Journal, RecoveryPlan, RetryManyResult, UnfinishedEntry } from '../journal.ts';
 import { JournalError } from '../journal-error.ts';
 import { rejectionEntry } from '../rejection-record.ts';
-import { recordFailure } from '../entry-record.ts';
+import { recordExhausted, recordFailure, toDelivery, toSummary } from '../entry-record.ts';
+import { settle } from '../settle.ts';
 import { GroupCommit } from './group-commit.ts';
 import { openDatabase } from './open-database.ts';
 import type { OpenDatabase } from './open-database.ts';
@@ -38,6 +39,8 @@ export class SqliteJournal implements Journal {
   private readonly writer: GroupCommit;
   private readonly queries: SqliteQueries;
   private readonly now: () => number;
+  /** Deliveries handed back by boot recovery whose start is not yet committed. */
+  private readonly redelivered = new Set<string>();
 
   constructor(opts: SqliteJournalOptions) {
     this.durability = opts.durability;
@@ -49,8 +52,12 @@ export class SqliteJournal implements Journal {
     this.queries = new SqliteQueries(this.open.db, this.open.sqlite);
     this.hooks = {
       onIntent: (ds) => this.writer.commit(() => this.addAll(ds)),
-      onDispatched: (d) =>
-        this.writer.enqueue(() => this.st.move(d.id, d.threadId, 'DISPATCHED', d.attempt, this.now())),
+      onDispatched: (d) => {
+        this.writer.enqueue(() => this.st.move(d.id, d.threadId, 'DISPATCHED', d.attempt, this.now()));
+        // A redelivery's start is committed before its handler runs (the pump calls handlers in a later
+        // microtask), so a handler that kills the process is counted. One commit serves the whole burst.
+        if (this.redelivered.delete(d.id)) queueMicrotask(() => this.writer.flush());
+      },
       onAcknowledged: (d, outputs) =>
         this.writer.commit(() => {
           this.st.move(d.id, d.threadId, 'ACKED', d.attempt, this.now());
@@ -84,16 +91,27 @@ export class SqliteJournal implements Journal {
 
   private recordRejection(r: Rejection): void {
     const entry = rejectionEntry(r, this.now());
-    this.st.insertRow({ ...entry, chain: '[]', egress: 0 });
+    this.st.insertRow(entry);
     this.st.logOnly(entry.id, entry.threadId, 'FAILED', 0, entry.createdAt, {
-      code: entry.errorCode,
+      code: r.error.code,
       detail: entry.errorDetail,
     });
   }
 
-  async unfinished(): Promise<Delivery[]> {
+  async unfinished(): Promise<UnfinishedEntry[]> {
     await this.flush();
     return this.queries.unfinished();
+  }
+
+  async recordRecovery(plan: RecoveryPlan): Promise<void> {
+    await this.flush();
+    await this.writer.commit(() => recordExhausted(this.st, plan, this.now()));
+    for (const d of plan.redeliver) this.redelivered.add(d.id);
+  }
+
+  async countUnfinished(listener: string): Promise<number> {
+    await this.flush();
+    return this.queries.countUnfinished(listener);
   }
 
   async exhaust(id: string, detail: string): Promise<void> {
@@ -118,9 +136,9 @@ export class SqliteJournal implements Journal {
   async retryMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<RetryManyResult> {
     await this.flush();
     const rows = this.queries.failedMatching(filter);
-    const sample = rows.slice(0, 10).map((r) => this.queries.summary(r));
+    const sample = rows.slice(0, 10).map(toSummary);
     if (opts.dryRun) return { count: rows.length, sample, deliveries: [] };
-    const deliveries = rows.map((r) => this.queries.toDelivery(r));
+    const deliveries = rows.map(toDelivery);
     await this.writer.commit(() => {
       const now = this.now();
       for (const d of deliveries) this.st.move(d.id, d.threadId, 'PENDING', d.attempt - 1, now);
@@ -166,23 +184,23 @@ export class SqliteJournal implements Journal {
         `entry ${id} was refused at intake (${row.errorCode ?? 'invalid'}); it has no route to retry`,
       );
     }
-    return this.queries.toDelivery(row);
+    return toDelivery(row);
   }
 
   stats(now = this.now()): Promise<JournalStats> {
-    return Promise.resolve({ durability: this.durability, ...this.queries.stats(now) });
+    return settle(() => ({ durability: this.durability, ...this.queries.stats(now) }));
   }
   listMessages(input: MessageListInput): Promise<Page<MessageSummary>> {
-    return Promise.resolve(this.queries.listMessages(input));
+    return settle(() => this.queries.listMessages(input));
   }
   listThreads(input: ThreadListInput): Promise<Page<ThreadSummary>> {
-    return Promise.resolve(this.queries.listThreads(input));
+    return settle(() => this.queries.listThreads(input));
   }
   getMessage(id: string): Promise<MessageDetail | undefined> {
-    return Promise.resolve(this.queries.getMessage(id));
+    return settle(() => this.queries.getMessage(id));
   }
   transitions(afterSeq: number, limit: number): Promise<Transition[]> {
-    return Promise.resolve(this.queries.transitions(afterSeq, limit));
+    return settle(() => this.queries.transitions(afterSeq, limit));
   }
 
   flush(): Promise<void> {
