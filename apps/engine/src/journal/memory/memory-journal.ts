@@ -78,6 +78,15 @@ export class MemoryJournal implements Journal {
     });
   }
 
+  /** Writes to memory cannot fail for want of space or a disk: there is nothing to watch. */
+  watchWrites(): () => void {
+    return () => undefined;
+  }
+
+  probe(): Promise<void> {
+    return Promise.resolve();
+  }
+
   unfinished(): Promise<Delivery[]> {
     return Promise.resolve(this.queries.unfinished());
   }
