@@ -265,7 +265,7 @@ export class MessagePump {
     if (running === 1) this.emitListener(listener.name, 'processing');
     const result = await runHandler(listener, d, this.stopping.signal);
     if (this.stopping.signal.aborted) return;
-    const outcome = result.ok ? this.outputDeliveries(d, result.outputs) : result;
+    const outcome = result.ok ? this.checkedOutputs(d, result.outputs) : result;
     if (outcome.ok) await this.acknowledge(d, outcome.deliveries);
     else await this.fail(d, outcome.failure, listener);
     if (this.queue.inFlightFor(listener.name) === 1)
@@ -359,6 +359,31 @@ export class MessagePump {
       `SystemError for ${d.id} could not be routed: ${made.failure.detail ?? made.failure.message}`,
     );
     return [];
+  }
+
+  /**
+   * The handler's outputs as deliveries. The steps report refusals as data; should one throw all the
+   * same (an engine fault, or a handler passing something odd), the delivery fails as INTERNAL instead
+   * of the error escaping the dispatcher and leaving its thread open forever.
+   */
+  private checkedOutputs(
+    d: Delivery,
+    outputs: readonly Output[],
+  ): ReturnType<MessagePump['outputDeliveries']> {
+    try {
+      return this.outputDeliveries(d, outputs);
+    } catch (err) {
+      const detail = `${d.to}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
+      return {
+        ok: false,
+        failure: {
+          code: 'INTERNAL',
+          message: "the engine failed on the handler's outputs",
+          detail,
+          retryable: false,
+        },
+      };
+    }
   }
 
   /** Runs each output through the pipeline; one bad output fails the whole handler run. */

@@ -112,6 +112,24 @@ describe('dispatch hooks that fail', () => {
   });
 });
 
+describe("a fault while processing a handler's outputs", () => {
+  it('fails the delivery instead of escaping the dispatcher', async () => {
+    // `to` whose serialisation throws: the route step's error message is built from it.
+    const evil = {
+      toJSON: () => {
+        throw new Error('evil address');
+      },
+    } as unknown as string;
+    h = makePump([{ name: 'odd', root: 'job', handler: (_p, ctx) => ctx.forward(evil, '<job/>') }]);
+    const res = await h.pump.submit(envelope('<job/>', { from: 'c', to: 'odd' }));
+    expect(res.ok).toBe(true);
+    expect(await quietWithin(h.pump.whenQuiet())).toBe('quiet');
+    await sleep(20);
+    expect(floating).toEqual([]);
+    expect(h.rec.failed.map((f) => f.delivery.to)).toEqual(['odd']);
+  });
+});
+
 describe('a journal that cannot record a failure', () => {
   it('still settles the thread (whenQuiet resolves) and keeps the entry for the next boot', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'organism-failpath-')), 'journal.sqlite');
