@@ -12,6 +12,8 @@ import type { XsdRegistry } from './xml/index.ts';
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { ListenerActivity } from './lifecycle/listener-activity.ts';
+import { JournalHealth } from './lifecycle/journal-health.ts';
+import type { JournalCondition } from './lifecycle/journal-health.ts';
 import type { ListenerCounts } from './lifecycle/listener-activity.ts';
 import { wrapPayload } from './pump/envelope/wrap-payload.ts';
 import { ConfigManager } from './lifecycle/config-manager.ts';
@@ -56,6 +58,8 @@ export class Engine {
   private readonly lifecycle = new EngineLifecycle();
   private pruneTimer: NodeJS.Timeout | undefined;
   private readonly activity: ListenerActivity;
+  private readonly health: JournalHealth;
+  private readonly unwatchJournal: () => void;
   private restartHandler: ((drainMs: number) => void) | undefined;
   /** Validate, diff, apply, history and rollback of organism.yaml; reloads swap listeners in place. */
   readonly configManager: ConfigManager;
@@ -68,6 +72,17 @@ export class Engine {
     private readonly systemRegistry: XsdRegistry,
   ) {
     this.activity = new ListenerActivity(pump.events);
+    this.health = new JournalHealth({
+      probe: () => journal.probe(),
+      unrecorded: () => pump.unrecorded,
+      emit: (e) => pump.events.emit(() => e),
+      log: (line) => console.error(line),
+    });
+    this.unwatchJournal = journal.watchWrites((err) => this.health.written(err));
+    // While the journal is down every failed hook is that outage, already reported once.
+    pump.onHookFailure((hook, err) => {
+      if (this.health.available) console.error(`dispatch hook ${hook} failed:`, err);
+    });
     this.configManager = new ConfigManager({
       file: organism.config.file,
       current: () => this.organism.config,
@@ -137,7 +152,17 @@ export class Engine {
       const message = `the engine is ${this.lifecycle.state}`;
       return { ok: false, error: { code, message, problems: [{ message }] } };
     }
+    const journal = this.health.condition;
+    if (!journal.available) {
+      const message = `the journal cannot write (${journal.reason}); try again later`;
+      return { ok: false, error: { code: 'JOURNAL_UNAVAILABLE', message, problems: [{ message }] } };
+    }
     return this.pump.submit(xml, opts);
+  }
+
+  /** Whether the journal can write; while it cannot, intake is refused with JOURNAL_UNAVAILABLE. */
+  journalCondition(): JournalCondition {
+    return this.health.condition;
   }
 
   /** Every listener, system ones included, with its contract, limits and activity. */
@@ -214,10 +239,11 @@ export class Engine {
     return this.journal.discard(messageId);
   }
 
-  on<T extends EngineEventType>(type: T, fn: (e: Extract<EngineEvent, { type: T }>) => void): () => void;
-  on(type: '*', fn: (e: EngineEvent) => void): () => void;
-  on(type: EngineEventType | '*', fn: (e: never) => void): () => void {
-    return this.pump.events.on(type as '*', fn as (e: EngineEvent) => void);
+  /** Subscribes to engine events. A subscriber may be async; one that throws or rejects is only logged. */
+  on<T extends EngineEventType>(type: T, fn: (e: Extract<EngineEvent, { type: T }>) => unknown): () => void;
+  on(type: '*', fn: (e: EngineEvent) => unknown): () => void;
+  on(type: EngineEventType | '*', fn: (e: never) => unknown): () => void {
+    return this.pump.events.on(type as '*', fn as (e: EngineEvent) => unknown);
   }
 
   status(): EngineStatus {
@@ -290,6 +316,8 @@ export class Engine {
     if (this.lifecycle.state === 'stopped') return;
     this.pump.stop();
     this.lifecycle.moveTo('stopped');
+    this.health.stop();
+    this.unwatchJournal();
     this.configManager.close();
     await this.journal.close();
     this.organism.registry.dispose();

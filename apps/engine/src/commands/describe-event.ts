@@ -24,6 +24,10 @@ export function describeEvent(e: EngineEvent): string {
       return `${t} reload +[${e.added.join(',')}] -[${e.removed.join(',')}] ~[${e.updated.join(',')}]`;
     case 'diagnostic':
       return `${t} ${short(e.threadId)} ${e.code}: ${e.message}`;
+    case 'journal.unavailable':
+      return `${t} JOURNAL UNAVAILABLE: ${e.reason}; intake refused until writes work again`;
+    case 'journal.available':
+      return `${t} journal available again after ${Math.round(e.downMs / 1000)} s; intake open`;
     case 'drain':
       return `${t} draining: ${e.openThreads} open threads, ${e.inFlight} running, ${e.queued} queued (${Math.round(e.elapsedMs / 1000)} s of ${Math.round(e.deadlineMs / 1000)} s)`;
   }

@@ -62,13 +62,15 @@ export async function run(path: string, opts: RunOptions): Promise<number> {
       generator.start();
     }
   }
+  const reloadFailed = (err: unknown): void =>
+    console.error('reload failed; still running the previous configuration:', err);
   const onHup = (): void => {
     void engine.reload('signal:SIGHUP').then((r) => {
       if (!r.ok)
         console.error(
           `reload refused; still running the previous configuration:\n${r.problems.map(formatProblem).join('\n')}`,
         );
-    });
+    }, reloadFailed);
   };
   process.on('SIGHUP', onHup);
   const reason = await new Promise<{ restart: boolean; drainMs: number }>((done) => {

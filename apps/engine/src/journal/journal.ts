@@ -76,6 +76,14 @@ export interface Journal {
   /** Transitions with `seq > afterSeq`, in order: the stream the console follows and resumes. */
   transitions(afterSeq: number, limit: number): Promise<Transition[]>;
 
+  /**
+   * Calls `fn` after every write transaction: with no argument when it was committed, with the error
+   * when it failed (full disk, read-only file, I/O error). Returns a function that stops watching.
+   */
+  watchWrites(fn: (error?: unknown) => void): () => void;
+  /** A small real write that leaves nothing behind: rejects while the journal cannot write. */
+  probe(): Promise<void>;
+
   /** Resolves once everything written so far is committed. */
   flush(): Promise<void>;
   close(): Promise<void>;

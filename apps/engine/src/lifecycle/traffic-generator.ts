@@ -27,7 +27,10 @@ export class TrafficGenerator {
 
   start(): void {
     const interval = Math.max(1, Math.round(1000 / this.opts.ratePerSecond));
-    this.timer = setInterval(() => void this.tick(), interval);
+    // A tick that fails (the engine closing under it, say) is reported; it must not end the process.
+    this.timer = setInterval(() => {
+      this.tick().catch((err: unknown) => console.error('traffic: a message could not be sent:', err));
+    }, interval);
   }
 
   stop(): void {

@@ -4,7 +4,7 @@ import type { MessageId, ThreadId } from '@organism/shared';
 import type { CompiledSchema } from '../xml/index.ts';
 import type { Delivery, DeliveryKind, DispatchFailure, PipelineError } from './delivery.ts';
 import { HookChain } from './dispatch-hooks.ts';
-import type { DispatchHooks } from './dispatch-hooks.ts';
+import type { DispatchHooks, HookFailureReport, HookName } from './dispatch-hooks.ts';
 import { DispatchQueue } from './dispatch-queue.ts';
 import { EngineEvents } from './engine-events.ts';
 import { runHandler } from './handler-run.ts';
@@ -12,10 +12,11 @@ import type { Output } from './handler-run.ts';
 import type { Listener } from './listener.ts';
 import { runPipeline } from './pipeline.ts';
 import { buildOutputs, deliveriesOf } from './output-deliveries.ts';
-import { failedEvent, receivedEvent, sentEvent } from './delivery-events.ts';
+import { failedEvent, notRecordedEvent, receivedEvent, sentEvent } from './delivery-events.ts';
 import type { PipelineContext, PipelineMessage } from './pipeline-message.ts';
 import { RoutingTable } from './routing-table.ts';
 import { ThreadRegistry } from './thread-registry.ts';
+import type { ThreadOutcome } from './thread-registry.ts';
 import { backoffDelay } from './backoff.ts';
 import { systemErrorFor } from './system-error-text.ts';
 import { bootXml, systemErrorXml } from './system/system-payloads.ts';
@@ -48,7 +49,10 @@ const RETRYABLE = new Set(['HANDLER_ERROR', 'HANDLER_TIMEOUT']);
  */
 export class MessagePump {
   readonly events = new EngineEvents();
-  private readonly hooks = new HookChain();
+  private readonly hooks = new HookChain((hook, err) => this.hookFailed(hook, err));
+  private hookFailed: HookFailureReport = (hook, err) => console.error(`dispatch hook ${hook} failed:`, err);
+  /** Deliveries whose outcome no hook could record; the journal still has them unfinished. */
+  private unrecordedCount = 0;
   private readonly queue: DispatchQueue;
   private readonly threads = new ThreadRegistry();
   private readonly stopping = new AbortController();
@@ -85,6 +89,19 @@ export class MessagePump {
     return this.hooks.add(hooks);
   }
 
+  /** Replaces how hook failures are reported (by default each is logged on stderr). */
+  onHookFailure(report: HookFailureReport): void {
+    this.hookFailed = report;
+  }
+
+  /**
+   * How many deliveries ran (or were killed) but whose outcome could not be recorded: the journal
+   * still holds them as unfinished, so the next start runs them again (at-least-once).
+   */
+  get unrecorded(): number {
+    return this.unrecordedCount;
+  }
+
   get listeners(): RoutingTable {
     return this.routing;
   }
@@ -114,7 +131,13 @@ export class MessagePump {
     try {
       await this.admit(deliveries);
     } catch (err) {
-      return this.refuse(raw, 'JOURNAL_UNAVAILABLE', `the message could not be recorded: ${String(err)}`);
+      this.hookFailed('onIntent', err);
+      const why = err instanceof Error ? err.message : String(err);
+      return this.refuse(
+        raw,
+        'JOURNAL_UNAVAILABLE',
+        `the message could not be recorded (${why}); try again later`,
+      );
     }
     return { ok: true, threadId: m.threadId, messageIds: deliveries.map((d) => d.id) };
   }
@@ -199,7 +222,7 @@ export class MessagePump {
     } as const;
     for (const d of stopped) {
       this.events.emit(() => failedEvent(d, failure, false));
-      await this.hooks.call('onFailed', d, failure, { outputs: [] });
+      await this.record('onFailed', d, this.hooks.call('onFailed', d, failure, { outputs: [] }));
       this.settle(d, true);
     }
     if (!this.threads.has(threadId)) this.killed.delete(threadId);
@@ -232,7 +255,12 @@ export class MessagePump {
     try {
       await this.hooks.call('onIntent', deliveries);
     } catch (err) {
-      for (const d of deliveries) this.threads.settle(d.threadId, false);
+      // Nothing was recorded, so these deliveries never existed: a thread they opened ends unannounced.
+      for (const d of deliveries) {
+        const outcome = this.threads.settle(d.threadId, false);
+        if (outcome && !opened) this.threadEnded(d.threadId, outcome);
+      }
+      this.wakeIfQuiet();
       throw err;
     }
     if (opened) this.emitThread('thread.created', first.threadId);
@@ -249,13 +277,13 @@ export class MessagePump {
       } as const;
       return this.fail(d, failure, undefined);
     }
-    void this.hooks.call('onDispatched', d);
+    this.hooks.notify('onDispatched', d);
     const running = this.queue.inFlightFor(listener.name);
     this.events.emit(() => receivedEvent(d));
     if (running === 1) this.emitListener(listener.name, 'processing');
     const result = await runHandler(listener, d, this.stopping.signal);
     if (this.stopping.signal.aborted) return;
-    const outcome = result.ok ? this.outputDeliveries(d, result.outputs) : result;
+    const outcome = result.ok ? this.checkedOutputs(d, result.outputs) : result;
     if (outcome.ok) await this.acknowledge(d, outcome.deliveries);
     else await this.fail(d, outcome.failure, listener);
     if (this.queue.inFlightFor(listener.name) === 1)
@@ -266,17 +294,35 @@ export class MessagePump {
     const outputs = this.killed.has(d.threadId) ? [] : produced;
     const routed = outputs.filter((o) => !o.egress);
     if (routed.length > 0) this.threads.add(d.threadId, routed.length);
-    try {
-      await this.hooks.call('onAcknowledged', d, outputs);
-    } catch (err) {
-      // The journal could not record the outcome: the delivery stays unacknowledged and comes back at boot.
-      console.error(`could not record acknowledgement of ${d.id}:`, err);
-      for (const _ of routed) this.threads.settle(d.threadId, false);
-      this.settle(d, false);
+    if (!(await this.record('onAcknowledged', d, this.hooks.call('onAcknowledged', d, outputs)))) {
+      this.forget(d, routed);
       return;
     }
     this.release(outputs);
     this.settle(d, false);
+  }
+
+  /**
+   * Waits for a hook call that records `d`'s outcome; says whether it was recorded. A failure is
+   * reported, counted and announced as a diagnostic: `d` stays unfinished in the journal, so the
+   * next start runs it again (at-least-once), while this run goes on without it.
+   */
+  private async record(hook: HookName, d: Delivery, call: Promise<void>): Promise<boolean> {
+    try {
+      await call;
+      return true;
+    } catch (err) {
+      this.hookFailed(hook, err);
+      this.unrecordedCount++;
+      this.events.emit(() => notRecordedEvent(d));
+      return false;
+    }
+  }
+
+  /** Drops a delivery whose outcome was not recorded, with the outputs that were never released. */
+  private forget(d: Delivery, unreleased: readonly Delivery[]): void {
+    for (const _ of unreleased) this.threads.settle(d.threadId, false);
+    this.settle(d, true);
   }
 
   /** Queues a handler's (or a failure's) outputs once they are recorded; egress only leaves a trace. */
@@ -298,7 +344,12 @@ export class MessagePump {
     this.events.emit(() => failedEvent(d, failure, willRetry));
     if (willRetry) {
       const delay = backoffDelay(policy, d.attempt, this.opts.random);
-      await this.hooks.call('onFailed', d, failure, { retryAt: Date.now() + delay, outputs: [] });
+      // Retried even when the retry could not be recorded: the journal still has it unfinished.
+      await this.record(
+        'onFailed',
+        d,
+        this.hooks.call('onFailed', d, failure, { retryAt: Date.now() + delay, outputs: [] }),
+      );
       const timer = setTimeout(() => {
         this.retryTimers.delete(timer);
         d.attempt++;
@@ -310,7 +361,10 @@ export class MessagePump {
     const outputs = d.kind === 'boot' || this.killed.has(d.threadId) ? [] : this.systemError(d, failure);
     const routed = outputs.filter((o) => !o.egress);
     if (routed.length > 0) this.threads.add(d.threadId, routed.length);
-    await this.hooks.call('onFailed', d, failure, { outputs });
+    if (!(await this.record('onFailed', d, this.hooks.call('onFailed', d, failure, { outputs })))) {
+      this.forget(d, routed);
+      return;
+    }
     this.release(outputs);
     this.settle(d, true);
   }
@@ -323,6 +377,31 @@ export class MessagePump {
       `SystemError for ${d.id} could not be routed: ${made.failure.detail ?? made.failure.message}`,
     );
     return [];
+  }
+
+  /**
+   * The handler's outputs as deliveries. The steps report refusals as data; should one throw all the
+   * same (an engine fault, or a handler passing something odd), the delivery fails as INTERNAL instead
+   * of the error escaping the dispatcher and leaving its thread open forever.
+   */
+  private checkedOutputs(
+    d: Delivery,
+    outputs: readonly Output[],
+  ): ReturnType<MessagePump['outputDeliveries']> {
+    try {
+      return this.outputDeliveries(d, outputs);
+    } catch (err) {
+      const detail = `${d.to}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
+      return {
+        ok: false,
+        failure: {
+          code: 'INTERNAL',
+          message: "the engine failed on the handler's outputs",
+          detail,
+          retryable: false,
+        },
+      };
+    }
   }
 
   /** Runs each output through the pipeline; one bad output fails the whole handler run. */
@@ -349,11 +428,17 @@ export class MessagePump {
 
   private settle(d: Delivery, deadLetter: boolean): void {
     const outcome = this.threads.settle(d.threadId, deadLetter);
-    if (outcome) {
-      this.killed.delete(d.threadId);
-      void this.hooks.call('onThreadComplete', d.threadId, outcome);
-      this.emitThread(outcome === 'failed' ? 'thread.failed' : 'thread.completed', d.threadId);
-    }
+    if (outcome) this.threadEnded(d.threadId, outcome);
+    this.wakeIfQuiet();
+  }
+
+  private threadEnded(threadId: ThreadId, outcome: ThreadOutcome): void {
+    this.killed.delete(threadId);
+    this.hooks.notify('onThreadComplete', threadId, outcome);
+    this.emitThread(outcome === 'failed' ? 'thread.failed' : 'thread.completed', threadId);
+  }
+
+  private wakeIfQuiet(): void {
     if (this.threads.size === 0 && this.quietWaiters.length > 0) {
       const waiters = this.quietWaiters;
       this.quietWaiters = [];
@@ -365,7 +450,7 @@ export class MessagePump {
     const error = m.error ?? { code: 'INTERNAL', message: 'rejected', problems: [] };
     const raw = m.intake.raw;
     const parentId = m.intake.origin === 'internal' ? m.intake.parentId : undefined;
-    void this.hooks.call('onRejected', {
+    this.hooks.notify('onRejected', {
       raw,
       error,
       ...(m.from ? { from: m.from } : {}),
@@ -388,7 +473,7 @@ export class MessagePump {
 
   private refuse(raw: string | Uint8Array, code: PipelineError['code'], message: string): SubmitResult {
     const error = { code, message, problems: [{ message }] };
-    void this.hooks.call('onRejected', { raw, error });
+    this.hooks.notify('onRejected', { raw, error });
     this.events.emit(() => ({
       type: 'message.rejected',
       at: Date.now(),

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Engine } from '../engine.ts';
 import type { OperatorStore } from '../journal/index.ts';
 import { LoginLimiter } from '../api/login-limiter.ts';
+import { handleHealthz } from './healthz.ts';
 import { handleIngress } from './ingress.ts';
 import { createMetrics } from './metrics.ts';
 import { sendJson } from './send-json.ts';
@@ -44,14 +45,8 @@ export async function startServer(
     switch (route) {
       case 'POST /messages':
         return done(handleIngress(req, res, engine, checkToken));
-      case 'GET /healthz': {
-        const status = engine.status();
-        return sendJson(res, status.state === 'running' ? 200 : 503, {
-          status: status.state === 'running' ? 'ok' : status.state,
-          organism: status.organism,
-          durability: status.durability,
-        });
-      }
+      case 'GET /healthz':
+        return handleHealthz(res, engine);
       case 'GET /metrics':
         return done(
           metrics.metrics().then((text) => {

@@ -79,6 +79,15 @@ export class MemoryJournal implements Journal {
     });
   }
 
+  /** Writes to memory cannot fail for want of space or a disk: there is nothing to watch. */
+  watchWrites(): () => void {
+    return () => undefined;
+  }
+
+  probe(): Promise<void> {
+    return Promise.resolve();
+  }
+
   unfinished(): Promise<UnfinishedEntry[]> {
     return settle(() => this.queries.unfinished());
   }

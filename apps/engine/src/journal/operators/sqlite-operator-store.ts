@@ -195,8 +195,12 @@ export class SqliteOperatorStore implements OperatorStore {
     if (!row) return Promise.resolve(undefined);
     const now = this.now();
     if (row.lastUsedAt === null || now - row.lastUsedAt >= LAST_USED_GRANULARITY_MS) {
-      this.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id)).run();
-      row.lastUsedAt = now;
+      try {
+        this.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id)).run();
+        row.lastUsedAt = now;
+      } catch {
+        // Bookkeeping only: a journal that cannot write must not turn a valid token away.
+      }
     }
     return Promise.resolve(row);
   }

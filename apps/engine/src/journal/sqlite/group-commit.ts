@@ -13,6 +13,7 @@ export class GroupCommit {
   private waiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   private scheduled: NodeJS.Immediate | undefined;
   private failure: ((err: unknown) => void) | undefined;
+  private outcome: ((err?: unknown) => void) | undefined;
   batches = 0;
 
   constructor(
@@ -25,6 +26,14 @@ export class GroupCommit {
     this.failure = fn;
   }
 
+  /**
+   * Called after every batch, before its waiters hear of it: with no argument when it was committed,
+   * with the error when it failed. This is how the journal's health is known.
+   */
+  onBatch(fn: (err?: unknown) => void): void {
+    this.outcome = fn;
+  }
+
   enqueue(op: Op): void {
     this.ops.push(op);
     this.schedule();
@@ -33,6 +42,14 @@ export class GroupCommit {
   commit(op: Op): Promise<void> {
     const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
     this.enqueue(op);
+    return done;
+  }
+
+  /** Commits what is queued, then `op` in a transaction of its own: its failure fails nothing else. */
+  commitAlone(op: Op): Promise<void> {
+    this.flush();
+    const done = this.commit(op);
+    this.flush();
     return done;
   }
 
@@ -50,10 +67,21 @@ export class GroupCommit {
         for (const op of ops) op();
       })();
       this.batches++;
+      this.report();
       for (const w of waiters) w.resolve();
     } catch (err) {
+      this.report(err);
       for (const w of waiters) w.reject(err);
       if (waiters.length === 0) this.failure?.(err);
+    }
+  }
+
+  /** Tells the batch watcher; a watcher that throws must not leave this batch's waiters hanging. */
+  private report(err?: unknown): void {
+    try {
+      this.outcome?.(err);
+    } catch (e) {
+      console.error('journal batch watcher failed:', e);
     }
   }
 

@@ -21,6 +21,7 @@ import { openDatabase } from './open-database.ts';
 import type { OpenDatabase } from './open-database.ts';
 import { SqliteQueries } from './sqlite-queries.ts';
 import { Statements } from './statements.ts';
+import { writeProbe } from './write-probe.ts';
 
 export interface SqliteJournalOptions {
   path: string;
@@ -41,6 +42,8 @@ export class SqliteJournal implements Journal {
   private readonly now: () => number;
   /** Deliveries handed back by boot recovery whose start is not yet committed. */
   private readonly redelivered = new Set<string>();
+  private readonly writeWatchers = new Set<(error?: unknown) => void>();
+  private readonly probeWrite: () => void;
 
   constructor(opts: SqliteJournalOptions) {
     this.durability = opts.durability;
@@ -48,7 +51,14 @@ export class SqliteJournal implements Journal {
     this.open = openDatabase(opts.path, opts.durability);
     this.st = new Statements(this.open.sqlite);
     this.writer = new GroupCommit(this.open.sqlite, opts.maxBatch ?? 1024);
-    this.writer.onFailure((err) => console.error('journal write failed:', err));
+    this.probeWrite = writeProbe(this.open.sqlite);
+    this.writer.onBatch((err) => {
+      for (const fn of this.writeWatchers) fn(err);
+    });
+    // With a watcher, failures are its business (the engine reports an outage once, not per write).
+    this.writer.onFailure((err) => {
+      if (this.writeWatchers.size === 0) console.error('journal write failed:', err);
+    });
     this.queries = new SqliteQueries(this.open.db, this.open.sqlite);
     this.hooks = {
       onIntent: (ds) => this.writer.commit(() => this.addAll(ds)),
@@ -201,6 +211,15 @@ export class SqliteJournal implements Journal {
   }
   transitions(afterSeq: number, limit: number): Promise<Transition[]> {
     return settle(() => this.queries.transitions(afterSeq, limit));
+  }
+
+  watchWrites(fn: (error?: unknown) => void): () => void {
+    this.writeWatchers.add(fn);
+    return () => void this.writeWatchers.delete(fn);
+  }
+
+  probe(): Promise<void> {
+    return this.writer.commitAlone(this.probeWrite);
   }
 
   flush(): Promise<void> {
