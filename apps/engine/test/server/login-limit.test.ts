@@ -16,10 +16,13 @@ beforeEach(async () => {
 });
 afterEach(async () => h.close());
 
-const login = (name: string, password: string): Promise<Response> =>
+const login = (name: string, password: string, forwardedFor?: string): Promise<Response> =>
   fetch(`${h.url}/trpc/auth.login`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: {
+      'content-type': 'application/json',
+      ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}),
+    },
     body: JSON.stringify({ name, password }),
   });
 
@@ -74,5 +77,18 @@ describe('the sign-in limit: 5 failures per name and 30 per address a minute', (
     expect((await login('operator', PASSWORD)).status).toBe(200);
     const again = await Promise.all(Array.from({ length: 6 }, (_, i) => login('operator', `again-${i}`)));
     expect(again.map((r) => r.status).sort()).toEqual([...times(5, 401), 429]);
+  });
+
+  it('counts browsers behind the console’s proxy on loopback by their forwarded address, not as one', async () => {
+    // The harness connects over loopback, as the console's Next.js server does: its last hop is trusted.
+    const first = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => login(`nobody-${i}`, 'wrong', '10.0.0.1')),
+    );
+    expect(first.every((r) => r.status === 401)).toBe(true);
+    expect((await login('nobody-x', 'wrong', '10.0.0.1')).status).toBe(429);
+    // Another browser is not locked out by the first one's failures…
+    expect((await login('viewer', PASSWORD, '10.0.0.2')).status).toBe(200);
+    // …and a client cannot pick its address by prepending hops: only the proxy's own (last) hop counts.
+    expect((await login('nobody-y', 'wrong', '10.0.0.2, 10.0.0.1')).status).toBe(429);
   });
 });

@@ -1,5 +1,6 @@
 import { EngineError, loginInputSchema } from '@organism/shared';
 import { recordAudit } from '../audited.ts';
+import { clientAddress } from '../client-address.ts';
 import { SESSION_COOKIE } from '../context.ts';
 import { publicProcedure, router, viewerProcedure } from '../trpc.ts';
 
@@ -12,7 +13,7 @@ export const authRouter = router({
    * one by one (a batch of ten logins takes ten slots, and the calls past the limit are refused).
    */
   login: publicProcedure.input(loginInputSchema).mutation(async ({ ctx, input }) => {
-    const reservation = ctx.limiter.reserve(input.name, ctx.req.socket.remoteAddress ?? '?');
+    const reservation = ctx.limiter.reserve(input.name, clientAddress(ctx.req));
     if (!reservation.ok) {
       const seconds = Math.ceil(reservation.retryAfterMs / 1000);
       ctx.res.setHeader('retry-after', String(seconds));
