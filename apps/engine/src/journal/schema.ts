@@ -1,6 +1,9 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
-/** One row per delivery, plus one per refused input (state FAILED, `raw` set, no route). */
+/**
+ * One row per delivery, plus one per refused input (state FAILED, `raw` set, no route). An accepted
+ * envelope keeps `raw` (canonical) only when its <meta> carries foreign elements, such as a signature.
+ */
 export const messages = sqliteTable(
   'messages',
   {
@@ -86,6 +89,8 @@ export const sessions = sqliteTable(
 export const apiTokens = sqliteTable('api_tokens', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
+  /** The producer names (`<from>`) the token may send as, JSON array; null: any name not reserved. */
+  producers: text('producers', { mode: 'json' }).$type<string[]>(),
   hash: text('hash').notNull().unique(),
   createdBy: text('created_by').notNull(),
   createdAt: integer('created_at').notNull(),

@@ -8,6 +8,7 @@ import { appRouter } from '../api/app-router.ts';
 import { createContext } from '../api/context.ts';
 import { LoginLimiter } from '../api/login-limiter.ts';
 import { handleIngress } from './ingress.ts';
+import type { TokenCheck } from './ingress.ts';
 import { createMetrics } from './metrics.ts';
 import { sendJson } from './send-json.ts';
 
@@ -37,8 +38,7 @@ export async function startServer(
         console.error(`tRPC ${path ?? '?'} failed:`, error.cause ?? error);
     },
   });
-  const checkToken = async (token: string): Promise<string | undefined> =>
-    (await store.tokenValid(token))?.name;
+  const checkToken: TokenCheck = (token) => store.tokenValid(token);
 
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';

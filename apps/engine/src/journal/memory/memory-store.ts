@@ -68,7 +68,8 @@ export class MemoryStore {
       kind: d.kind,
       chain: [...d.chain],
       payload: d.payloadXml,
-      raw: null,
+      // As in SQLite: an accepted envelope's raw form only when rebuilding it would lose something.
+      raw: d.envelopeXml ?? null,
       state,
       attempts: 0,
       errorCode: null,

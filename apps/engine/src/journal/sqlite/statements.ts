@@ -62,7 +62,8 @@ export class Statements {
       kind: d.kind,
       chain: JSON.stringify(d.chain),
       payload: d.payloadXml,
-      raw: null,
+      // An accepted envelope's raw form is kept only when rebuilding it would lose something (a signature).
+      raw: d.envelopeXml ?? null,
       state,
       attempts: 0,
       errorCode: null,
