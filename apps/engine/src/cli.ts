@@ -14,7 +14,7 @@ const USAGE = `usage: organism <command> [organism.yaml] [options]
   check  [config]                                             load, compile every XSD, resolve every handler
   send   --to NAME file.xml [--token T] [--url U] [config]    post an envelope (or a payload, wrapped)
   user   add NAME --role viewer|operator|admin --password P | list | remove NAME
-  token  create NAME | list | revoke ID
+  token  create NAME [--from a,b] | list | revoke ID   --from: the only producer names it may send as
 
 The config defaults to ./organism.yaml. --traffic sends the organism's traffic/*.xml samples (RATE/s, default 2).
 SIGTERM / Ctrl-C stop gracefully; SIGHUP reloads the configuration.`;
@@ -32,7 +32,7 @@ export async function main(argv: string[]): Promise<number> {
       port: { type: 'string' },
       drain: { type: 'string' },
       to: { type: 'string' },
-      from: { type: 'string', default: 'cli' },
+      from: { type: 'string' },
       thread: { type: 'string' },
       url: { type: 'string' },
       token: { type: 'string' },
@@ -68,13 +68,19 @@ export async function main(argv: string[]): Promise<number> {
       const file = rest[0];
       if (!file) return usage('send needs a file');
       return send(resolve(file), configAt(rest[1]), {
-        from: values.from,
+        from: values.from ?? 'cli',
         ...pick(values, ['to', 'thread', 'url', 'token']),
       });
     }
     case 'user':
     case 'token':
-      return operators(configAt(undefined), command, rest[0], rest[1], pick(values, ['role', 'password']));
+      return operators(
+        configAt(undefined),
+        command,
+        rest[0],
+        rest[1],
+        pick(values, ['role', 'password', 'from']),
+      );
     default:
       return usage(`unknown command ${JSON.stringify(command)}`);
   }

@@ -7,7 +7,7 @@ import { recoverUnfinished } from './lifecycle/recovery.ts';
 import type { RecoveryReport } from './lifecycle/recovery.ts';
 import type { Journal, RetryManyResult } from './journal/journal.ts';
 import { JournalError } from './journal/journal-error.ts';
-import type { MessagePump, SubmitResult } from './pump/message-pump.ts';
+import type { MessagePump, SubmitOptions, SubmitResult } from './pump/message-pump.ts';
 import type { XsdRegistry } from './xml/index.ts';
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
@@ -146,7 +146,7 @@ export class Engine {
   }
 
   /** Takes an envelope from a producer; see MessagePump.submit. Refused unless running. */
-  async submit(xml: string | Uint8Array, opts?: { wait?: boolean }): Promise<SubmitResult> {
+  async submit(xml: string | Uint8Array, opts?: SubmitOptions): Promise<SubmitResult> {
     if (this.lifecycle.state !== 'running') {
       const code = this.lifecycle.state === 'draining' ? 'DRAINING' : 'NOT_RUNNING';
       const message = `the engine is ${this.lifecycle.state}`;

@@ -1,3 +1,4 @@
+import { producerNameSchema } from '@organism/shared';
 import { loadConfigFile } from '../config/index.ts';
 import { JournalError, openJournal, openOperatorStore } from '../journal/index.ts';
 import type { OperatorStore } from '../journal/index.ts';
@@ -13,7 +14,7 @@ export async function operators(
   noun: string,
   verb: string | undefined,
   arg: string | undefined,
-  opts: { role?: string; password?: string },
+  opts: { role?: string; password?: string; from?: string },
 ): Promise<number> {
   const cfg = await loadConfigFile(configPath);
   if (!cfg.ok) {
@@ -47,7 +48,7 @@ async function act(
   store: OperatorStore,
   command: string,
   arg: string | undefined,
-  opts: { role?: string; password?: string },
+  opts: { role?: string; password?: string; from?: string },
 ): Promise<number> {
   const need = (what: string): string => {
     if (!arg) throw new Error(`missing ${what}`);
@@ -88,12 +89,18 @@ async function act(
       console.log(`removed ${arg ?? ''}`);
       return 0;
     case 'token create': {
-      const { token, id } = await store.createToken(need('token name'), 'cli');
+      // `--from a,b`: the producer names the token may send as.
+      const producers = opts.from?.split(',').map((n) => {
+        const name = producerNameSchema.safeParse(n);
+        if (!name.success) throw new Error(`--from ${JSON.stringify(n)}: ${name.error.issues[0]?.message}`);
+        return name.data;
+      });
+      const { token, id } = await store.createToken(need('token name'), 'cli', producers);
       await store.audit({
         actor: 'cli',
         action: 'token.create',
         target: arg ?? null,
-        detail: null,
+        detail: producers ? JSON.stringify({ producers }) : null,
         outcome: 'ok',
         error: null,
       });
@@ -114,7 +121,9 @@ async function act(
       return 0;
     case 'token list':
       for (const t of await store.listTokens())
-        console.log(`${t.id}  ${t.name.padEnd(20)} ${t.revokedAt ? 'revoked' : 'active'}`);
+        console.log(
+          `${t.id}  ${t.name.padEnd(20)} ${t.revokedAt ? 'revoked' : 'active '}${t.producers ? `  from ${t.producers.join(',')}` : ''}`,
+        );
       return 0;
     default:
       throw new Error(`unknown command: organism ${command}`);

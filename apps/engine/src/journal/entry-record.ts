@@ -26,7 +26,8 @@ export function newEntryRow(d: Delivery, now: number): EntryRow {
     kind: d.kind,
     chain: JSON.stringify(d.chain),
     payload: d.payloadXml,
-    raw: null,
+    // An accepted envelope's raw form is kept only when rebuilding it would lose something (a signature).
+    raw: d.envelopeXml ?? null,
     state: d.egress ? 'ACKED' : 'PENDING',
     attempts: 0,
     errorCode: null,

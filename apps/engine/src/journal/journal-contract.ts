@@ -56,6 +56,16 @@ export function describeJournalContract(name: string, make: () => Journal): void
       await j.close();
     });
 
+    it('keeps an envelope as received when the producer sent more than a rebuilt one would hold', async () => {
+      const j = fresh();
+      const envelopeXml =
+        '<message xmlns="https://xml-pipeline.org/ns/envelope/v1"><meta><from>client</from><sig xmlns="urn:sig">c2ln</sig></meta><greeting xmlns=""><name>Ada</name></greeting></message>';
+      const d = delivery({ envelopeXml });
+      await j.hooks.onIntent?.([d]);
+      expect((await j.getMessage(d.id))?.envelopeXml).toBe(envelopeXml);
+      await j.close();
+    });
+
     it('walks PENDING → DISPATCHED → ACKED and journals the replies in the same step', async () => {
       const j = fresh();
       const d = delivery();

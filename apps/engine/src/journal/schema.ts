@@ -5,6 +5,8 @@ import { messageStates, transitionStates } from '@organism/shared';
  * One row per delivery, plus one per refused input (state FAILED, `raw` set, no route). This table is
  * the one definition of a journal entry: `EntryRow` (entry-record.ts) is its row type, which the memory
  * journal stores as is and the shared API types are mapped from.
+ * An accepted envelope keeps `raw` (canonical) only when its <meta> carries foreign elements, such as a
+ * signature.
  */
 export const messages = sqliteTable(
   'messages',
@@ -91,6 +93,8 @@ export const sessions = sqliteTable(
 export const apiTokens = sqliteTable('api_tokens', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
+  /** The producer names (`<from>`) the token may send as, JSON array; null: any name not reserved. */
+  producers: text('producers', { mode: 'json' }).$type<string[]>(),
   hash: text('hash').notNull().unique(),
   createdBy: text('created_by').notNull(),
   createdAt: integer('created_at').notNull(),

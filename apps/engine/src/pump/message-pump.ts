@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
+import { qname, SYSTEM_NS } from '@organism/shared';
 import type { MessageId, ThreadId } from '@organism/shared';
 import type { CompiledSchema } from '../xml/index.ts';
 import type { Delivery, DeliveryKind, DispatchFailure, PipelineError } from './delivery.ts';
@@ -25,6 +26,8 @@ export interface PumpLimits {
   maxConcurrency: number;
   queueSize: number;
   maxDepth: number;
+  /** Deliveries one thread may make in all (replies and errors included) before it fails. */
+  maxHopsPerThread: number;
   maxMessageBytes: number;
 }
 
@@ -37,10 +40,18 @@ export interface PumpOptions {
   random?: () => number;
 }
 
+/** `wait`: wait for queue space (default) or refuse with QUEUE_FULL; `producers`: the token's names. */
+export interface SubmitOptions {
+  wait?: boolean;
+  /** The producer names the sender's API token is bound to: a `from` outside them is FORBIDDEN. */
+  producers?: readonly string[];
+}
+
 export type SubmitResult =
   { ok: true; threadId: ThreadId; messageIds: MessageId[] } | { ok: false; error: PipelineError };
 
 const RETRYABLE = new Set(['HANDLER_ERROR', 'HANDLER_TIMEOUT']);
+const SYSTEM_ERROR_ROOT = qname(SYSTEM_NS, 'SystemError');
 
 /**
  * The pump: runs every message through the pipeline, dispatches deliveries under the limits, turns
@@ -119,15 +130,18 @@ export class MessagePump {
    * so after fsync in strict mode) or refused with every problem found. With `wait` (the default) a
    * full queue makes the caller wait; without, it is refused with QUEUE_FULL.
    */
-  async submit(raw: string | Uint8Array, opts: { wait?: boolean } = {}): Promise<SubmitResult> {
+  async submit(raw: string | Uint8Array, opts: SubmitOptions = {}): Promise<SubmitResult> {
     if (!this.accepting) return this.refuse(raw, 'DRAINING', 'the engine is not accepting messages');
     if (!this.queue.hasSpace) {
       if (opts.wait === false) return this.refuse(raw, 'QUEUE_FULL', 'the queue is full; try again shortly');
       await this.queue.waitForSpace();
     }
-    const m = runPipeline({ origin: 'external', raw }, this.ctx);
+    const producers = opts.producers ? { producers: opts.producers } : {};
+    const m = runPipeline({ origin: 'external', raw, ...producers }, this.ctx);
     if (m.error || !m.threadId) return { ok: false, error: this.rejected(m) };
     const deliveries = this.deliveriesFor(m, 'ingress');
+    const spent = this.threads.overBudget(m.threadId, deliveries.length, this.opts.limits.maxHopsPerThread);
+    if (spent) return this.refuse(raw, 'HOP_LIMIT_EXCEEDED', spent);
     try {
       await this.admit(deliveries);
     } catch (err) {
@@ -370,9 +384,14 @@ export class MessagePump {
   }
 
   private systemError(d: Delivery, failure: DispatchFailure): Delivery[] {
+    // An error is never answered with an error: two listeners that fail on each other's SystemErrors
+    // would bounce them forever. The failure is a dead letter; operators see it.
+    if (d.kind === 'error' || d.root === SYSTEM_ERROR_ROOT) return [];
     const raw = systemErrorXml(systemErrorFor(failure.code, failure.retryable));
     const made = this.outputDeliveries(d, [{ kind: 'reply', to: undefined, xml: raw }], 'error');
     if (made.ok) return made.deliveries;
+    // A thread whose hop budget is spent sends nothing more, not even an error (egress excepted).
+    if (made.failure.code === 'HOP_LIMIT_EXCEEDED') return [];
     console.error(
       `SystemError for ${d.id} could not be routed: ${made.failure.detail ?? made.failure.message}`,
     );
@@ -410,7 +429,14 @@ export class MessagePump {
     outputs: readonly Output[],
     kindOverride?: DeliveryKind,
   ): { ok: true; deliveries: Delivery[] } | { ok: false; failure: DispatchFailure } {
-    return buildOutputs(d, outputs, this.ctx, (m) => this.rejected(m), kindOverride);
+    const made = buildOutputs(d, outputs, this.ctx, (m) => this.rejected(m), kindOverride);
+    if (!made.ok) return made;
+    // Every delivery counts against the thread's budget, whatever the chain: loops cannot hide.
+    const routed = made.deliveries.filter((o) => !o.egress).length;
+    const spent = this.threads.overBudget(d.threadId, routed, this.opts.limits.maxHopsPerThread);
+    if (!spent) return made;
+    const message = 'the thread made too many deliveries';
+    return { ok: false, failure: { code: 'HOP_LIMIT_EXCEEDED', message, detail: spent, retryable: false } };
   }
 
   private deliveriesFor(m: PipelineMessage, kind: DeliveryKind): Delivery[] {

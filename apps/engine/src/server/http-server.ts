@@ -6,6 +6,7 @@ import type { OperatorStore } from '../journal/index.ts';
 import { LoginLimiter } from '../api/login-limiter.ts';
 import { handleHealthz } from './healthz.ts';
 import { handleIngress } from './ingress.ts';
+import type { TokenCheck } from './ingress.ts';
 import { createMetrics } from './metrics.ts';
 import { sendJson } from './send-json.ts';
 import { createTrpcEndpoint } from './trpc-endpoint.ts';
@@ -28,8 +29,7 @@ export async function startServer(
   const limiter = new LoginLimiter();
   const metrics = createMetrics(engine);
   const trpc = createTrpcEndpoint({ engine, store, limiter });
-  const checkToken = async (token: string): Promise<string | undefined> =>
-    (await store.tokenValid(token))?.name;
+  const checkToken: TokenCheck = (token) => store.tokenValid(token);
 
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';

@@ -136,12 +136,13 @@ export class MemoryQueries {
       payloadXml: r.payload,
       envelopeXml:
         r.payload && r.threadId && r.from
-          ? buildEnvelope({
+          ? (r.raw ??
+            buildEnvelope({
               from: r.from,
               to: r.to ?? '',
               threadId: r.threadId as ThreadId,
               payloadXml: r.payload,
-            })
+            }))
           : null,
       raw: r.raw,
       errorDetail: r.errorDetail,

@@ -32,6 +32,7 @@ const userColumns = { id: users.id, name: users.name, role: users.role, createdA
 const tokenColumns = {
   id: apiTokens.id,
   name: apiTokens.name,
+  producers: apiTokens.producers,
   createdBy: apiTokens.createdBy,
   createdAt: apiTokens.createdAt,
   revokedAt: apiTokens.revokedAt,
@@ -161,12 +162,17 @@ export class SqliteOperatorStore implements OperatorStore {
     return Promise.resolve();
   }
 
-  createToken(name: string, createdBy: string): Promise<{ token: string; id: string }> {
+  createToken(
+    name: string,
+    createdBy: string,
+    producers?: readonly string[],
+  ): Promise<{ token: string; id: string }> {
     const token = newApiToken();
     const id = randomUUID();
+    const bound = producers ? [...producers] : null;
     this.db
       .insert(apiTokens)
-      .values({ id, name, hash: hashToken(token), createdBy, createdAt: this.now() })
+      .values({ id, name, producers: bound, hash: hashToken(token), createdBy, createdAt: this.now() })
       .run();
     return Promise.resolve({ token, id });
   }

@@ -213,12 +213,13 @@ export class SqliteQueries {
       payloadXml: r.payload,
       envelopeXml:
         r.payload && r.threadId && r.from
-          ? buildEnvelope({
+          ? (r.raw ??
+            buildEnvelope({
               from: r.from,
               to: r.to ?? '',
               threadId: r.threadId as ThreadId,
               payloadXml: r.payload,
-            })
+            }))
           : null,
       raw: r.raw,
       errorDetail: r.errorDetail,
