@@ -174,4 +174,15 @@ describe('the shutdown sequence', () => {
     expect((failure?.err as { code: string; stack: string }).code).toBe('ERR_SERVER_NOT_RUNNING');
     expect((failure?.err as { stack: string }).stack).toMatch(/\n\s+at /);
   });
+
+  it('closes the engine to the end when its journal fails to close, then reports that step', async () => {
+    const h = await startHarness();
+    await h.server.close(1_000);
+    // A real failure: the journal is closed under the engine, so its own close (flush, checkpoint) throws.
+    await h.engine.journal.close();
+    const closing = h.engine.close();
+    await expect(closing).rejects.toThrow(AggregateError);
+    await expect(closing).rejects.toThrow('engine close: journal failed');
+    expect(h.engine.state).toBe('stopped');
+  });
 });
