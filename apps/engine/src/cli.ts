@@ -6,6 +6,8 @@ import { operators } from './commands/operators.ts';
 import { run } from './commands/run.ts';
 import { send } from './commands/send.ts';
 import { supervise } from './lifecycle/supervisor.ts';
+import { LOG_FORMATS, LOG_LEVELS, loggerFor } from './logging/logger.ts';
+import type { LogChoice, LogFormat, LogLevel } from './logging/logger.ts';
 
 const USAGE = `usage: organism <command> [organism.yaml] [options]
 
@@ -17,7 +19,9 @@ const USAGE = `usage: organism <command> [organism.yaml] [options]
   token  create NAME [--from a,b] | list | revoke ID   --from: the only producer names it may send as
 
 The config defaults to ./organism.yaml. --traffic sends the organism's traffic/*.xml samples (RATE/s, default 2).
-SIGTERM / Ctrl-C stop gracefully; SIGHUP reloads the configuration.`;
+SIGTERM / Ctrl-C stop gracefully; SIGHUP reloads the configuration.
+Logs (run, start): --log-format json|pretty (default: pretty on a terminal, json otherwise),
+  --log-level trace|debug|info|warn|error|fatal|silent (default info), --verbose (= debug: listener states too).`;
 
 /** Runs the `organism` command; resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -40,6 +44,9 @@ export async function main(argv: string[]): Promise<number> {
       password: { type: 'string' },
       config: { type: 'string', short: 'c' },
       help: { type: 'boolean', short: 'h' },
+      'log-format': { type: 'string' },
+      'log-level': { type: 'string' },
+      verbose: { type: 'boolean', default: false },
     },
   });
   const [command, ...rest] = positionals;
@@ -48,7 +55,10 @@ export async function main(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 2;
   }
   const configAt = (p: string | undefined): string => resolve(values.config ?? p ?? 'organism.yaml');
+  const logOpts = logOptions(values);
+  if (typeof logOpts === 'string') return usage(logOpts);
   const runOpts = {
+    ...logOpts,
     ...(values.traffic !== undefined ? { traffic: values.traffic } : {}),
     quiet: values.quiet,
     ...(values.port ? { port: Number(values.port) } : {}),
@@ -62,7 +72,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'start': {
       const bin = fileURLToPath(new URL('../bin/organism.js', import.meta.url));
       const args = [bin, 'run', ...argv.slice(argv.indexOf('start') + 1)];
-      return supervise({ command: process.execPath, args });
+      return supervise({ command: process.execPath, args, logger: loggerFor(logOpts) });
     }
     case 'send': {
       const file = rest[0];
@@ -84,6 +94,25 @@ export async function main(argv: string[]): Promise<number> {
     default:
       return usage(`unknown command ${JSON.stringify(command)}`);
   }
+}
+
+/** --log-format, --log-level and --verbose, checked; a string says what is wrong with them. */
+function logOptions(values: {
+  'log-format'?: string;
+  'log-level'?: string;
+  verbose: boolean;
+}): LogChoice | string {
+  const format = values['log-format'];
+  const level = values['log-level'];
+  if (format !== undefined && !LOG_FORMATS.includes(format as LogFormat))
+    return `--log-format must be one of ${LOG_FORMATS.join(', ')}, not ${JSON.stringify(format)}`;
+  if (level !== undefined && !LOG_LEVELS.includes(level as LogLevel))
+    return `--log-level must be one of ${LOG_LEVELS.join(', ')}, not ${JSON.stringify(level)}`;
+  return {
+    ...(format !== undefined ? { logFormat: format as LogFormat } : {}),
+    ...(level !== undefined ? { logLevel: level as LogLevel } : {}),
+    verbose: values.verbose,
+  };
 }
 
 function usage(problem: string): number {

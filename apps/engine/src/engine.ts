@@ -1,6 +1,7 @@
 import type { ThreadId } from '@organism/shared';
 import type { EngineEvent, EngineEventType, JournalStats, MessageFilter } from '@organism/shared';
 import type { LoadedOrganism } from './lifecycle/organism-loader.ts';
+import { runCleanup } from './lifecycle/cleanup-steps.ts';
 import { EngineLifecycle } from './lifecycle/engine-state.ts';
 import type { EngineState } from './lifecycle/engine-state.ts';
 import { recoverUnfinished } from './lifecycle/recovery.ts';
@@ -311,17 +312,27 @@ export class Engine {
     return { drained };
   }
 
-  /** Stops the pump, checkpoints and closes the journal, frees the compiled schemas. */
+  /**
+   * Stops the pump, checkpoints and closes the journal, frees the compiled schemas. Every step runs even
+   * when one fails; the failures are then thrown together as an AggregateError.
+   */
   async close(): Promise<void> {
     if (this.lifecycle.state === 'stopped') return;
     this.pump.stop();
     this.lifecycle.moveTo('stopped');
     this.health.stop();
     this.unwatchJournal();
-    this.configManager.close();
-    await this.journal.close();
-    this.organism.registry.dispose();
-    this.systemRegistry.dispose();
+    const failures = await runCleanup([
+      { name: 'config manager', run: () => this.configManager.close() },
+      { name: 'journal', run: () => this.journal.close() },
+      { name: 'organism schemas', run: () => this.organism.registry.dispose() },
+      { name: 'system schemas', run: () => this.systemRegistry.dispose() },
+    ]);
+    if (failures.length > 0)
+      throw new AggregateError(
+        failures.map((f) => f.error),
+        `engine close: ${failures.map((f) => f.step).join(', ')} failed`,
+      );
   }
 
   /** Graceful stop: drain for up to `drainMs`, then close. */

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import type { Logger } from '../logging/logger.ts';
 
 /** The exit code an engine uses to ask its supervisor for a fresh process (graceful restart). */
 export const RESTART_EXIT_CODE = 75;
@@ -12,7 +13,9 @@ export interface SupervisorOptions {
   minBackoffMs?: number;
   maxBackoffMs?: number;
   stableAfterMs?: number;
-  log?: (line: string) => void;
+  /** Where the supervisor's lines go (as `[supervisor] …`); `log`, when given, takes them instead. */
+  logger?: Logger;
+  log?: (line: string, level?: 'info' | 'warn') => void;
 }
 
 /**
@@ -21,7 +24,11 @@ export interface SupervisorOptions {
  * SIGHUP is forwarded (reload). Resolves with the exit code the supervisor should end with.
  */
 export function supervise(opts: SupervisorOptions): Promise<number> {
-  const log = opts.log ?? ((l: string) => console.error(`[supervisor] ${l}`));
+  const sv = opts.logger?.child({ component: 'supervisor' });
+  const log =
+    opts.log ??
+    ((l: string, level: 'info' | 'warn' = 'info') =>
+      sv ? sv[level](l) : console.error(`[supervisor] ${l}`));
   const min = opts.minBackoffMs ?? 500;
   const max = opts.maxBackoffMs ?? 30_000;
   const stableAfter = opts.stableAfterMs ?? 60_000;
@@ -70,6 +77,7 @@ export function supervise(opts: SupervisorOptions): Promise<number> {
         if (Date.now() - started > stableAfter) backoff = min;
         log(
           `engine ${signal ? `killed by ${signal}` : `exited with ${code ?? '?'}`}; restarting in ${backoff} ms`,
+          'warn',
         );
         retryTimer = setTimeout(run, backoff);
         backoff = Math.min(max, backoff * 2);

@@ -1,3 +1,4 @@
+import type { Logger } from '../logging/logger.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
@@ -21,11 +22,14 @@ const JSON_TYPE = /^application\/json\s*(;|$)/i;
  * JSON, bodies over `server.maxBodyBytes`) with tRPC-shaped errors, reads the body through the server's
  * one body-reading path, then hands the request to tRPC. Internal faults are logged here, and only they.
  */
-export function createTrpcEndpoint(deps: {
-  engine: Engine;
-  store: OperatorStore;
-  limiter: LoginLimiter;
-}): (req: IncomingMessage, res: ServerResponse) => void {
+export function createTrpcEndpoint(
+  deps: {
+    engine: Engine;
+    store: OperatorStore;
+    limiter: LoginLimiter;
+  },
+  log: Logger,
+): (req: IncomingMessage, res: ServerResponse) => void {
   const handler = createHTTPHandler({
     router: appRouter,
     basePath: BASE,
@@ -33,7 +37,7 @@ export function createTrpcEndpoint(deps: {
     createContext: ({ req, res }) => createContext(deps, req, res),
     onError({ error, path, type }) {
       if (error.code === 'INTERNAL_SERVER_ERROR')
-        console.error(`tRPC ${type} ${path ?? '?'} failed:`, error.cause ?? error);
+        log.error({ err: error.cause ?? error, path: path ?? null }, `tRPC ${type} ${path ?? '?'} failed`);
     },
   });
   return (req, res) => {

@@ -52,7 +52,11 @@ describe.each(['development', 'production'])('error bodies with NODE_ENV=%s', (n
     h = await harnessUnder(nodeEnv);
     cookie = await signIn(h, 'admin');
     viewer = await signIn(h, 'viewer');
-    vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void logged.push(args));
+    // The server logs through its logger, whose human lines for errors go to stderr.
+    vi.spyOn(process.stderr, 'write').mockImplementation((...args: unknown[]) => {
+      logged.push(args);
+      return true;
+    });
   });
   afterEach(() => {
     logged.length = 0;

@@ -25,7 +25,11 @@ beforeAll(async () => {
     body: JSON.stringify({ name: 'admin', password: 'correct horse battery' }),
   });
   cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void logged.push(args));
+  // The server logs through its logger, whose human lines for errors go to stderr.
+  vi.spyOn(process.stderr, 'write').mockImplementation((...args: unknown[]) => {
+    logged.push(args);
+    return true;
+  });
 });
 afterAll(async () => {
   vi.restoreAllMocks();

@@ -22,6 +22,8 @@ export interface ServerHarness {
   server: RunningServer;
   url: string;
   token: string;
+  /** The temp SQLite file the engine's journal lives in. */
+  journalPath: string;
   /** A tRPC client signed in as `name` (admin, operator or viewer exist), or anonymous. */
   client(name?: 'admin' | 'operator' | 'viewer'): Promise<TRPCClient<AppRouter>>;
   close(): Promise<void>;
@@ -74,6 +76,7 @@ export async function startHarness(organism = DEMO): Promise<ServerHarness> {
     server,
     url,
     token,
+    journalPath,
     client,
     close: async () => {
       await engine.drain(2_000);
