@@ -5,7 +5,7 @@ import { check } from './commands/check.ts';
 import { operators } from './commands/operators.ts';
 import { run } from './commands/run.ts';
 import { send } from './commands/send.ts';
-import { supervise } from './lifecycle/supervisor.ts';
+import { isSupervised, supervise } from './lifecycle/supervisor.ts';
 
 const USAGE = `usage: organism <command> [organism.yaml] [options]
 
@@ -53,6 +53,7 @@ export async function main(argv: string[]): Promise<number> {
     quiet: values.quiet,
     ...(values.port ? { port: Number(values.port) } : {}),
     drainMs: values.drain ? Number(values.drain) : 30_000,
+    supervised: () => isSupervised(process.env),
   };
   switch (command) {
     case 'check':

@@ -1,5 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server';
+import { EngineError } from '@organism/shared';
 import type { EngineErrorCode, Problem } from '@organism/shared';
 import { ConfigError } from '../config/index.ts';
 import { JournalError } from '../journal/index.ts';
@@ -17,6 +18,7 @@ const TRPC_CODE: Partial<Record<EngineErrorCode, TRPC_ERROR_CODE_KEY>> = {
   DRAINING: 'SERVICE_UNAVAILABLE',
   NOT_RUNNING: 'SERVICE_UNAVAILABLE',
   JOURNAL_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  NOT_SUPERVISED: 'PRECONDITION_FAILED',
 };
 
 /** A TRPCError that carries the engine's code (and problems) for the client to switch on. */
@@ -37,6 +39,7 @@ export function toApiError(err: unknown): unknown {
   if (err instanceof JournalError) return new EngineApiError(err.code, err.message, [], err);
   if (err instanceof ConfigError) return new EngineApiError('CONFIG_INVALID', err.message, err.problems, err);
   if (err instanceof ConfigHistoryError) return new EngineApiError('NOT_FOUND', err.message, [], err);
+  if (err instanceof EngineError) return new EngineApiError(err.code, err.message, err.problems, err);
   return err;
 }
 
@@ -46,5 +49,6 @@ export function engineCodeOf(err: unknown): EngineErrorCode | undefined {
   if (e instanceof EngineApiError) return e.engineCode;
   if (e instanceof JournalError) return e.code;
   if (e instanceof ConfigError) return 'CONFIG_INVALID';
+  if (e instanceof EngineError) return e.code;
   return undefined;
 }

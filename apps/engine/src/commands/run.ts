@@ -15,6 +15,8 @@ export interface RunOptions {
   quiet: boolean;
   port?: number;
   drainMs: number;
+  /** Whether an `organism start` supervisor will start the next engine (asked at each restart request). */
+  supervised: () => boolean;
 }
 
 /**
@@ -74,7 +76,7 @@ export async function run(path: string, opts: RunOptions): Promise<number> {
   const reason = await new Promise<{ restart: boolean; drainMs: number }>((done) => {
     process.once('SIGINT', () => done({ restart: false, drainMs: opts.drainMs }));
     process.once('SIGTERM', () => done({ restart: false, drainMs: opts.drainMs }));
-    engine.onRestartRequested((drainMs) => done({ restart: true, drainMs }));
+    engine.onRestartRequested((drainMs) => done({ restart: true, drainMs }), opts.supervised);
   });
   process.off('SIGHUP', onHup);
   generator?.stop();
