@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { check } from './commands/check.ts';
 import { operators } from './commands/operators.ts';
 import { run } from './commands/run.ts';
 import { send } from './commands/send.ts';
-import { isSupervised, supervise } from './lifecycle/supervisor.ts';
+import { start } from './commands/start.ts';
+import { isSupervised } from './lifecycle/supervisor.ts';
 
 const USAGE = `usage: organism <command> [organism.yaml] [options]
 
@@ -47,6 +47,11 @@ export async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command || values.help ? 0 : 2;
   }
+  for (const flag of ['port', 'drain'] as const) {
+    const v = values[flag];
+    if (v !== undefined && !/^\d+$/.test(v))
+      return usage(`--${flag} must be a whole number, not ${JSON.stringify(v)}`);
+  }
   const configAt = (p: string | undefined): string => resolve(values.config ?? p ?? 'organism.yaml');
   const runOpts = {
     ...(values.traffic !== undefined ? { traffic: values.traffic } : {}),
@@ -60,11 +65,8 @@ export async function main(argv: string[]): Promise<number> {
       return check(configAt(rest[0]));
     case 'run':
       return run(configAt(rest[0]), runOpts);
-    case 'start': {
-      const bin = fileURLToPath(new URL('../bin/organism.js', import.meta.url));
-      const args = [bin, 'run', ...argv.slice(argv.indexOf('start') + 1)];
-      return supervise({ command: process.execPath, args });
-    }
+    case 'start':
+      return start(configAt(rest[0]), argv.slice(argv.indexOf('start') + 1));
     case 'send': {
       const file = rest[0];
       if (!file) return usage('send needs a file');

@@ -10,6 +10,7 @@ export type { Journal, RetryManyResult } from './journal.ts';
 export { JournalError } from './journal-error.ts';
 export { MemoryJournal } from './memory/memory-journal.ts';
 export { SqliteJournal } from './sqlite/sqlite-journal.ts';
+export { EngineLock } from './sqlite/engine-lock.ts';
 
 /** The journal the settings ask for: `path: ':memory:'` keeps it in memory, any other path is a SQLite file. */
 export function openJournal(settings: { path: string; durability: 'strict' | 'fast' }): Journal {

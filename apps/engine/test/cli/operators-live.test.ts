@@ -54,8 +54,13 @@ describe('users and tokens from the CLI while the engine runs', () => {
     expect(second.output()).toContain(
       `journal ${org.journal} is in use by another engine (process ${engine.child.pid}`,
     );
+    // Under the supervisor too: refused at once, not retried with backoff for ever.
+    const supervised = spawnOrganism(['start', org.yaml, '--quiet']);
+    expect(await supervised.exited).toBe(1);
+    expect(supervised.output()).toContain(`is in use by another engine (process ${engine.child.pid}`);
+    expect(supervised.output()).not.toContain('engine started');
     expect(await postPing(org.url, (await createToken(org, 'still-up')).token)).toBe(202);
-  });
+  }, 90_000);
 });
 
 it('starts a new engine on the journal of one killed with SIGKILL', async () => {

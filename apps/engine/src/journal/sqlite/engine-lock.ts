@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { JournalError } from '../journal-error.ts';
 
@@ -32,6 +32,15 @@ export class EngineLock {
       db?.close();
       throw refused(journalPath, file, err);
     }
+  }
+
+  /**
+   * Throws the same JournalError as `acquire` if an engine holds the lock now; returns if none does
+   * (also when there is no lock file yet). For a check before starting one.
+   */
+  static probe(journalPath: string): void {
+    if (!existsSync(`${journalPath}.lock`)) return;
+    EngineLock.acquire(journalPath).release();
   }
 
   /** Lets another engine open the journal. Idempotent. */
