@@ -47,7 +47,6 @@ export function supervise(opts: SupervisorOptions): Promise<number> {
   let child: ChildProcess | undefined;
   let stopping = false;
   let retryTimer: NodeJS.Timeout | undefined;
-
   let lastStopAt = -Infinity;
 
   return new Promise<number>((resolve) => {
