@@ -1,13 +1,13 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { check } from './commands/check.ts';
 import { operators } from './commands/operators.ts';
 import { run } from './commands/run.ts';
 import { send } from './commands/send.ts';
-import { supervise } from './lifecycle/supervisor.ts';
 import { LOG_FORMATS, LOG_LEVELS, loggerFor } from './logging/logger.ts';
 import type { LogChoice, LogFormat, LogLevel } from './logging/logger.ts';
+import { start } from './commands/start.ts';
+import { isSupervised } from './lifecycle/supervisor.ts';
 
 const USAGE = `usage: organism <command> [organism.yaml] [options]
 
@@ -54,6 +54,11 @@ export async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command || values.help ? 0 : 2;
   }
+  for (const flag of ['port', 'drain'] as const) {
+    const v = values[flag];
+    if (v !== undefined && !/^\d+$/.test(v))
+      return usage(`--${flag} must be a whole number, not ${JSON.stringify(v)}`);
+  }
   const configAt = (p: string | undefined): string => resolve(values.config ?? p ?? 'organism.yaml');
   const logOpts = logOptions(values);
   if (typeof logOpts === 'string') return usage(logOpts);
@@ -63,17 +68,15 @@ export async function main(argv: string[]): Promise<number> {
     quiet: values.quiet,
     ...(values.port ? { port: Number(values.port) } : {}),
     drainMs: values.drain ? Number(values.drain) : 30_000,
+    supervised: () => isSupervised(process.env),
   };
   switch (command) {
     case 'check':
       return check(configAt(rest[0]));
     case 'run':
       return run(configAt(rest[0]), runOpts);
-    case 'start': {
-      const bin = fileURLToPath(new URL('../bin/organism.js', import.meta.url));
-      const args = [bin, 'run', ...argv.slice(argv.indexOf('start') + 1)];
-      return supervise({ command: process.execPath, args, logger: loggerFor(logOpts) });
-    }
+    case 'start':
+      return start(configAt(rest[0]), argv.slice(argv.indexOf('start') + 1), loggerFor(logOpts));
     case 'send': {
       const file = rest[0];
       if (!file) return usage('send needs a file');

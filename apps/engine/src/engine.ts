@@ -20,6 +20,7 @@ import { wrapPayload } from './pump/envelope/wrap-payload.ts';
 import { ConfigManager } from './lifecycle/config-manager.ts';
 import type { ReloadResult } from './lifecycle/config-manager.ts';
 import { exampleInstance } from './xml/index.ts';
+import { EngineError } from '@organism/shared';
 import type { Problem } from '@organism/shared';
 
 /** A listener as operators see it: its contract, limits and what it has been doing. */
@@ -46,6 +47,8 @@ export interface EngineStatus {
   inFlight: number;
   openThreads: number;
   durability: JournalStats['durability'];
+  /** Whether a supervisor (`organism start`) will start a fresh engine after a restart. */
+  supervised: boolean;
 }
 
 const DAY = 86_400_000;
@@ -62,6 +65,7 @@ export class Engine {
   private readonly health: JournalHealth;
   private readonly unwatchJournal: () => void;
   private restartHandler: ((drainMs: number) => void) | undefined;
+  private supervised: () => boolean = () => false;
   /** Validate, diff, apply, history and rollback of organism.yaml; reloads swap listeners in place. */
   readonly configManager: ConfigManager;
   recovery: RecoveryReport | undefined;
@@ -254,6 +258,7 @@ export class Engine {
       uptimeMs: Date.now() - this.lifecycle.startedAt,
       listeners: this.pump.listeners.size,
       durability: this.journal.durability,
+      supervised: this.restartHandler !== undefined && this.supervised(),
       ...this.pump.stats(),
     };
   }
@@ -263,17 +268,32 @@ export class Engine {
     return this.pump.whenQuiet();
   }
 
-  /** Asks the process to restart (drain, checkpoint, exit for the supervisor); see `onRestartRequested`. */
+  /**
+   * Asks the process to restart (drain, checkpoint, exit for the supervisor); see `onRestartRequested`.
+   * Throws NOT_SUPERVISED when nothing would start the next engine; not accepted unless running.
+   */
   requestRestart(drainMs: number): Promise<{ accepted: boolean }> {
-    if (!this.restartHandler || this.lifecycle.state !== 'running')
-      return Promise.resolve({ accepted: false });
+    if (!this.restartHandler || !this.supervised()) {
+      return Promise.reject(
+        new EngineError(
+          'NOT_SUPERVISED',
+          'restart refused: no supervisor would start this engine again (it was started with `organism run`); ' +
+            'start it with `organism start` to restart it from the API, or stop and start it yourself',
+        ),
+      );
+    }
+    if (this.lifecycle.state !== 'running') return Promise.resolve({ accepted: false });
     this.restartHandler(drainMs);
     return Promise.resolve({ accepted: true });
   }
 
-  /** Registers what a restart request does: the CLI drains, closes and exits with the restart code. */
-  onRestartRequested(fn: (drainMs: number) => void): void {
+  /**
+   * Registers what a restart request does (the CLI drains, closes and exits with the restart code) and
+   * how to tell whether a supervisor is there to start the next engine (asked on every request).
+   */
+  onRestartRequested(fn: (drainMs: number) => void, supervised: () => boolean): void {
     this.restartHandler = fn;
+    this.supervised = supervised;
   }
 
   /**

@@ -1,13 +1,14 @@
 import { producerNameSchema } from '@organism/shared';
 import { loadConfigFile } from '../config/index.ts';
-import { JournalError, openJournal, openOperatorStore } from '../journal/index.ts';
+import { JournalError, openOperatorFile } from '../journal/index.ts';
 import type { OperatorStore } from '../journal/index.ts';
 
 type Role = 'viewer' | 'operator' | 'admin';
 
 /**
- * `organism user …` and `organism token …` work on the journal file directly. The engine holds it
- * exclusively while it runs: then use the console, or stop the engine first.
+ * `organism user …` and `organism token …` work on the journal file directly, on a connection of
+ * their own, whether or not an engine runs on it: the engine reads users and tokens from the file on
+ * every check, so what they change counts at once.
  */
 export async function operators(
   configPath: string,
@@ -21,26 +22,30 @@ export async function operators(
     console.error(cfg.problems.map((p) => p.message).join('\n'));
     return 1;
   }
-  let journal;
+  const { journal } = cfg.config;
+  if (journal.path === ':memory:') {
+    console.error(
+      `${configPath}: journal.path is :memory:, so users and tokens live only inside the running engine; manage them through its API (users.*, as an admin)`,
+    );
+    return 1;
+  }
+  let file;
   try {
-    journal = openJournal(cfg.config.journal);
+    file = openOperatorFile(journal);
   } catch (err) {
     if (err instanceof JournalError) {
-      console.error(
-        `${err.message}\nWhile the engine runs, manage users and tokens through its API (tRPC users.*, as an admin), or stop it first.`,
-      );
+      console.error(err.message);
       return 1;
     }
     throw err;
   }
-  const store = openOperatorStore(journal);
   try {
-    return await act(store, `${noun} ${verb ?? ''}`.trim(), arg, opts);
+    return await act(file.store, `${noun} ${verb ?? ''}`.trim(), arg, opts);
   } catch (err) {
     console.error(err instanceof Error ? err.message : String(err));
     return 1;
   } finally {
-    await journal.close();
+    file.close();
   }
 }
 

@@ -20,6 +20,8 @@ export interface RunOptions extends LogChoice {
   quiet: boolean;
   port?: number;
   drainMs: number;
+  /** Whether an `organism start` supervisor will start the next engine (asked at each restart request). */
+  supervised: () => boolean;
 }
 
 /** The exit code of a stop or restart during which a cleanup step failed (each failure is logged). */
@@ -84,7 +86,7 @@ export async function run(path: string, opts: RunOptions): Promise<number> {
   const reason = await new Promise<{ restart: boolean; drainMs: number }>((done) => {
     process.once('SIGINT', () => done({ restart: false, drainMs: opts.drainMs }));
     process.once('SIGTERM', () => done({ restart: false, drainMs: opts.drainMs }));
-    engine.onRestartRequested((drainMs) => done({ restart: true, drainMs }));
+    engine.onRestartRequested((drainMs) => done({ restart: true, drainMs }), opts.supervised);
   });
   process.off('SIGHUP', onHup);
   logger.info(reason.restart ? 'restart requested: draining…' : 'stopping: draining open threads…');

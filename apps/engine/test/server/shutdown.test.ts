@@ -131,14 +131,17 @@ describe('the shutdown sequence', () => {
   it('answers the restart call that started it, and records it in the audit log, before closing', async () => {
     const h = await startHarness();
     let done: Promise<unknown> | undefined;
-    h.engine.onRestartRequested((drainMs) => {
-      done = shutdown({
-        engine: h.engine,
-        server: h.server,
-        drainMs,
-        logger: createLogger({ format: 'json', level: 'silent' }),
-      });
-    });
+    h.engine.onRestartRequested(
+      (drainMs) => {
+        done = shutdown({
+          engine: h.engine,
+          server: h.server,
+          drainMs,
+          logger: createLogger({ format: 'json', level: 'silent' }),
+        });
+      },
+      () => true,
+    );
     const admin = await h.client('admin');
     await expect(admin.organism.restart.mutate({ drainMs: 1_000 })).resolves.toEqual({ accepted: true });
     expect(await done).toEqual({ drained: true, failed: [] });

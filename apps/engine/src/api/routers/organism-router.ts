@@ -29,7 +29,10 @@ export const organismRouter = router({
       return result;
     }),
   ),
-  /** Drains in-flight work (up to `drainMs`), checkpoints the journal and restarts under the supervisor. */
+  /**
+   * Drains in-flight work (up to `drainMs`), checkpoints the journal and restarts under the supervisor.
+   * An engine started with `organism run` has none and refuses with NOT_SUPERVISED (it keeps running).
+   */
   restart: adminProcedure
     .input(restartInputSchema)
     .mutation(({ ctx, input }) =>

@@ -44,8 +44,9 @@ export interface SqliteOperatorStoreOptions {
 }
 
 /**
- * The operator store in the journal's own SQLite file, on the journal's connection (the file is
- * locked exclusively, so there is no second one). Writes are small and commit on their own.
+ * The operator store in the journal's own SQLite file: on the engine's connection inside the engine,
+ * on a connection of its own in the CLI, possibly both at once. Nothing is cached: every check reads
+ * the file, so a token or user the CLI writes counts for the running engine at once. Writes are small.
  */
 export class SqliteOperatorStore implements OperatorStore {
   private readonly db: BetterSQLite3Database;
@@ -239,10 +240,14 @@ export class SqliteOperatorStore implements OperatorStore {
     return Promise.resolve({ items, nextCursor });
   }
 
-  /** Runs `fn` in one transaction (check and write together) and settles with its result or error. */
+  /**
+   * Runs `fn` in one transaction (check and write together) and settles with its result or error.
+   * IMMEDIATE takes the write lock first: a read that later upgrades to a write would fail at once
+   * with SQLITE_BUSY if another process wrote meanwhile, instead of waiting its turn.
+   */
   private transaction<T>(fn: (tx: Db) => T): Promise<T> {
     try {
-      return Promise.resolve(this.db.transaction((tx) => fn(tx)));
+      return Promise.resolve(this.db.transaction((tx) => fn(tx), { behavior: 'immediate' }));
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }

@@ -63,9 +63,13 @@ export class GroupCommit {
     this.ops = [];
     this.waiters = [];
     try {
-      this.sqlite.transaction(() => {
-        for (const op of ops) op();
-      })();
+      // IMMEDIATE: take the write lock at BEGIN, where SQLite waits for another process's write (the
+      // CLI adding a token) instead of failing with SQLITE_BUSY when a read would upgrade to a write.
+      this.sqlite
+        .transaction(() => {
+          for (const op of ops) op();
+        })
+        .immediate();
       this.batches++;
       this.report();
       for (const w of waiters) w.resolve();

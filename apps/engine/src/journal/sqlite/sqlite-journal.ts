@@ -78,7 +78,7 @@ export class SqliteJournal implements Journal {
     };
   }
 
-  /** The open connection, for the stores that share this file (the lock is exclusive: no second one). */
+  /** The engine's connection, for the stores that share this file in this process. */
   get database(): OpenDatabase {
     return this.open;
   }
@@ -230,6 +230,6 @@ export class SqliteJournal implements Journal {
   async close(): Promise<void> {
     await this.flush();
     this.open.sqlite.pragma('wal_checkpoint(TRUNCATE)');
-    this.open.sqlite.close();
+    this.open.close();
   }
 }
