@@ -1,13 +1,28 @@
 import type { ThreadId } from '@organism/shared';
-import type { EngineEvent, EngineEventType, JournalStats, MessageFilter } from '@organism/shared';
+import type {
+  EngineEvent,
+  EngineEventType,
+  JournalStats,
+  MessageDetail,
+  MessageFilter,
+  MessageListInput,
+  MessageSummary,
+  Page,
+  ThreadListInput,
+  ThreadSummary,
+  Transition,
+} from '@organism/shared';
 import type { LoadedOrganism } from './lifecycle/organism-loader.ts';
 import { runCleanup } from './lifecycle/cleanup-steps.ts';
 import { EngineLifecycle } from './lifecycle/engine-state.ts';
+import { drainPump } from './lifecycle/drain-pump.ts';
 import type { EngineState } from './lifecycle/engine-state.ts';
 import { recoverUnfinished } from './lifecycle/recovery.ts';
 import type { RecoveryReport } from './lifecycle/recovery.ts';
 import type { Journal, RetryManyResult } from './journal/journal.ts';
 import { JournalError } from './journal/journal-error.ts';
+import { openOperatorStore } from './journal/index.ts';
+import type { OperatorStore } from './journal/index.ts';
 import type { MessagePump, SubmitOptions, SubmitResult } from './pump/message-pump.ts';
 import type { XsdRegistry } from './xml/index.ts';
 import { readFile } from 'node:fs/promises';
@@ -15,28 +30,15 @@ import { relative } from 'node:path';
 import { ListenerActivity } from './lifecycle/listener-activity.ts';
 import { JournalHealth } from './lifecycle/journal-health.ts';
 import type { JournalCondition } from './lifecycle/journal-health.ts';
-import type { ListenerCounts } from './lifecycle/listener-activity.ts';
+import { listenerInfo } from './lifecycle/listener-info.ts';
+import type { ListenerInfo } from './lifecycle/listener-info.ts';
 import { wrapPayload } from './pump/envelope/wrap-payload.ts';
 import { ConfigManager } from './lifecycle/config-manager.ts';
-import type { ReloadResult } from './lifecycle/config-manager.ts';
+import type { DiffResult, ReloadResult, ValidateResult } from './lifecycle/config-manager.ts';
+import type { HistoryEntry } from './lifecycle/config-history.ts';
 import { exampleInstance } from './xml/index.ts';
 import { EngineError } from '@organism/shared';
 import type { Problem } from '@organism/shared';
-
-/** A listener as operators see it: its contract, limits and what it has been doing. */
-export interface ListenerInfo extends ListenerCounts {
-  name: string;
-  description: string;
-  roots: string[];
-  schema: string;
-  agent: boolean;
-  peers: string[];
-  timeoutMs: number;
-  concurrency: number;
-  retry: { maxAttempts: number; initialDelayMs: number; maxDelayMs: number };
-  inFlight: number;
-  system: boolean;
-}
 
 export interface EngineStatus {
   organism: string;
@@ -67,13 +69,13 @@ export class Engine {
   private restartHandler: ((drainMs: number) => void) | undefined;
   private supervised: () => boolean = () => false;
   /** Validate, diff, apply, history and rollback of organism.yaml; reloads swap listeners in place. */
-  readonly configManager: ConfigManager;
+  private readonly configManager: ConfigManager;
   recovery: RecoveryReport | undefined;
 
   constructor(
     private organism: LoadedOrganism,
     private readonly pump: MessagePump,
-    readonly journal: Journal,
+    private readonly journal: Journal,
     private readonly systemRegistry: XsdRegistry,
   ) {
     this.activity = new ListenerActivity(pump.events);
@@ -113,6 +115,51 @@ export class Engine {
   /** Reloads organism.yaml from disk, all or nothing; `system.*` listeners are never touched. */
   reload(actor: string): Promise<ReloadResult> {
     return this.configManager.reload(actor);
+  }
+
+  // The journal's console queries, as the API and the CLI see them.
+  get durability(): JournalStats['durability'] {
+    return this.journal.durability;
+  }
+  journalStats(): Promise<JournalStats> {
+    return this.journal.stats();
+  }
+  listMessages(input: MessageListInput): Promise<Page<MessageSummary>> {
+    return this.journal.listMessages(input);
+  }
+  getMessage(id: string): Promise<MessageDetail | undefined> {
+    return this.journal.getMessage(id);
+  }
+  listThreads(input: ThreadListInput): Promise<Page<ThreadSummary>> {
+    return this.journal.listThreads(input);
+  }
+  /** Transitions after `afterSeq`, in order: the stream the console follows and resumes. */
+  transitions(afterSeq: number, limit: number): Promise<Transition[]> {
+    return this.journal.transitions(afterSeq, limit);
+  }
+  /** Users, sessions, API tokens and the audit log, kept in the same journal. */
+  openOperatorStore(): OperatorStore {
+    return openOperatorStore(this.journal);
+  }
+
+  // organism.yaml as operators edit it: every change goes through the config manager.
+  readConfig(): Promise<string> {
+    return this.configManager.read();
+  }
+  validateConfig(yaml: string): Promise<ValidateResult> {
+    return this.configManager.validate(yaml);
+  }
+  diffConfig(yaml: string): Promise<DiffResult> {
+    return this.configManager.diff(yaml);
+  }
+  applyConfig(yaml: string, actor: string, note?: string): Promise<ReloadResult> {
+    return this.configManager.apply(yaml, actor, note);
+  }
+  configHistory(): Promise<HistoryEntry[]> {
+    return this.configManager.history();
+  }
+  rollbackConfig(id: string, actor: string): Promise<ReloadResult> {
+    return this.configManager.rollback(id, actor);
   }
 
   /** An example payload for a listener, generated from its XSD (the given root, or its request root). */
@@ -172,20 +219,9 @@ export class Engine {
 
   /** Every listener, system ones included, with its contract, limits and activity. */
   listeners(): ListenerInfo[] {
-    return [...this.pump.listeners.listeners()].map((l) => ({
-      name: l.name,
-      description: l.description,
-      roots: [...l.roots],
-      schema: l.name.startsWith('system.') ? 'system.xsd' : relative(this.config.baseDir, l.schema.file),
-      agent: l.agent,
-      peers: [...l.peers],
-      timeoutMs: l.timeoutMs,
-      concurrency: l.concurrency,
-      retry: l.retry,
-      inFlight: this.pump.inFlightFor(l.name),
-      system: l.name.startsWith('system.'),
-      ...this.activity.get(l.name),
-    }));
+    return [...this.pump.listeners.listeners()].map((l) =>
+      listenerInfo(l, this.config.baseDir, this.pump.inFlightFor(l.name), this.activity.get(l.name)),
+    );
   }
 
   /** The XSD files behind a listener's contract, main file first, paths relative to the organism. */
@@ -306,30 +342,7 @@ export class Engine {
     if (this.lifecycle.state !== 'draining') this.lifecycle.moveTo('draining');
     this.pump.pauseIntake();
     clearInterval(this.pruneTimer);
-    const started = Date.now();
-    const progress = (): void => {
-      const s = this.pump.stats();
-      this.pump.events.emit(() => ({
-        type: 'drain',
-        at: Date.now(),
-        openThreads: s.openThreads,
-        inFlight: s.inFlight,
-        queued: s.queued,
-        elapsedMs: Date.now() - started,
-        deadlineMs: drainMs,
-      }));
-    };
-    progress();
-    const ticker = setInterval(progress, 500);
-    let timer: NodeJS.Timeout | undefined;
-    const drained = await Promise.race([
-      this.pump.whenQuiet().then(() => true),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), drainMs))),
-    ]);
-    clearTimeout(timer);
-    clearInterval(ticker);
-    progress();
-    return { drained };
+    return { drained: await drainPump(this.pump, drainMs) };
   }
 
   /**

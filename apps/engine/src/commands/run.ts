@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatProblem } from '@organism/shared';
 import { ConfigError } from '../config/index.ts';
-import { JournalError, openOperatorStore } from '../journal/index.ts';
+import { JournalError } from '../journal/index.ts';
 import { ensureFirstAdmin } from '../lifecycle/first-admin.ts';
 import { RESTART_EXIT_CODE } from '../lifecycle/supervisor.ts';
 import { TrafficGenerator } from '../lifecycle/traffic-generator.ts';
@@ -49,7 +49,7 @@ export async function run(path: string, opts: RunOptions): Promise<number> {
     if (!(opts.quiet && perMessage)) logEvent(logger, e);
   });
   await engine.start();
-  const store = openOperatorStore(engine.journal);
+  const store = engine.openOperatorStore();
   await ensureFirstAdmin(store, process.env, (line) => logger.info(line));
   const server = await startServer(engine, store, {
     host: engine.config.server.host,
@@ -62,10 +62,10 @@ export async function run(path: string, opts: RunOptions): Promise<number> {
       organism: engine.config.name,
       url: server.url,
       listeners: engine.status().listeners,
-      durability: engine.journal.durability,
+      durability: engine.durability,
       ...(rec ? { recovered: rec.requeued, deadLettered: rec.exhausted } : {}),
     },
-    `organism ${engine.config.name} running on ${server.url} — ${engine.status().listeners} listeners, journal ${engine.journal.durability}` +
+    `organism ${engine.config.name} running on ${server.url} — ${engine.status().listeners} listeners, journal ${engine.durability}` +
       (rec && rec.requeued + rec.exhausted > 0
         ? `, recovered ${rec.requeued} unfinished (${rec.exhausted} dead-lettered)`
         : ''),

@@ -78,7 +78,7 @@ export function createMetrics(engine: Engine): Registry {
     labelNames: ['state'],
     registers: [registry],
     async collect() {
-      const stats = await engine.journal.stats();
+      const stats = await engine.journalStats();
       for (const [state, n] of Object.entries(stats.counts)) this.set({ state }, n);
     },
   });

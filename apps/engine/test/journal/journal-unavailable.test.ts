@@ -6,8 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EngineEvent } from '@organism/shared';
-import type { Engine } from '../../src/engine.ts';
 import type { SqliteJournal } from '../../src/journal/sqlite/sqlite-journal.ts';
+import { openJournal } from '../../src/journal/index.ts';
+import type { Journal } from '../../src/journal/index.ts';
 import { createEngine } from '../../src/main.ts';
 import { fillJournal } from '../support/journal-faults.ts';
 import { envelope } from '../support/pump-harness.ts';
@@ -27,8 +28,8 @@ const note = (text: string, delayMs?: number): string =>
 const BIG = 'x'.repeat(20_000);
 
 /** The engine's SQLite connection, for the test to fill the file as a full disk would. */
-const sqliteOf = (engine: Engine): SqliteJournal['database']['sqlite'] =>
-  (engine.journal as SqliteJournal).database.sqlite;
+const sqliteOf = (journal: Journal): SqliteJournal['database']['sqlite'] =>
+  (journal as SqliteJournal).database.sqlite;
 
 async function until(check: () => Promise<boolean>, ms = 5_000): Promise<void> {
   const end = Date.now() + ms;
@@ -60,7 +61,7 @@ describe('a journal that cannot write', () => {
     vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void logged.push(args.join(' ')));
     vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void logged.push(args.join(' ')));
 
-    const restore = fillJournal(sqliteOf(h.engine));
+    const restore = fillJournal(sqliteOf(h.journal));
     const first = await post(h, note(BIG));
     expect(first.status).toBe(503);
     expect(first.headers.get('retry-after')).toBeTruthy();
@@ -99,14 +100,15 @@ describe('a journal that cannot write', () => {
     expect(accepted.status).toBe(202);
     await h.engine.whenQuiet();
     const { messageId } = (await accepted.json()) as { messageId: string };
-    expect((await h.engine.journal.getMessage(messageId))?.state).toBe('ACKED');
+    expect((await h.engine.getMessage(messageId))?.state).toBe('ACKED');
   });
 
   it('keeps a delivery whose outcome it could not record, and runs it again at the next start', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
     const journalPath = join(mkdtempSync(join(tmpdir(), 'organism-failpath-')), 'journal.sqlite');
-    const engine = await createEngine(FAILPATH, { journalPath });
+    const journal = openJournal({ path: journalPath, durability: 'fast' });
+    const engine = await createEngine(FAILPATH, { journal });
     const events: EngineEvent[] = [];
     engine.on('*', (e) => void events.push(e));
     await engine.start();
@@ -115,7 +117,7 @@ describe('a journal that cannot write', () => {
     const [id] = res.messageIds;
 
     // The disk fills while the handler runs: its reply (as long as the request) cannot be recorded.
-    const restore = fillJournal(sqliteOf(engine));
+    const restore = fillJournal(sqliteOf(journal));
     const quiet = await Promise.race([
       engine.whenQuiet().then(() => 'quiet'),
       sleep(3_000).then(() => 'hung'),
@@ -134,7 +136,7 @@ describe('a journal that cannot write', () => {
     await again.start();
     expect(again.recovery?.requeued).toBe(1);
     await again.whenQuiet();
-    expect((await again.journal.getMessage(id ?? ''))?.state).toBe('ACKED');
+    expect((await again.getMessage(id ?? ''))?.state).toBe('ACKED');
     await again.stop(1_000);
   });
 });
@@ -159,7 +161,7 @@ describe('a journal that turns read-only', () => {
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
     h = await startHarness(FAILPATH);
-    const sqlite = sqliteOf(h.engine);
+    const sqlite = sqliteOf(h.journal);
     // Every write now fails with SQLITE_READONLY, as on a file system remounted read-only.
     sqlite.pragma('query_only = ON');
     const refused = await post(h, note('hi'));

@@ -182,7 +182,7 @@ describe('the shutdown sequence', () => {
     const h = await startHarness();
     await h.server.close(1_000);
     // A real failure: the journal is closed under the engine, so its own close (flush, checkpoint) throws.
-    await h.engine.journal.close();
+    await h.journal.close();
     const closing = h.engine.close();
     await expect(closing).rejects.toThrow(AggregateError);
     await expect(closing).rejects.toThrow('engine close: journal failed');
