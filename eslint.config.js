@@ -8,19 +8,21 @@ import tseslint from 'typescript-eslint';
 
 // The engine's layer rules (ARCHITECTURE.md): which folders of apps/engine/src a folder may not import,
 // and which packages only one layer may use. A wrong import fails `npm test`.
-const LAYERS = ['config', 'xml', 'pump', 'journal', 'lifecycle', 'api', 'server', 'commands'];
+const LAYERS = ['fs', 'config', 'xml', 'pump', 'journal', 'lifecycle', 'api', 'server', 'commands'];
 const ROOT_FILES = ['engine', 'main', 'cli'];
 const PACKAGE_OWNER = {
   'better-sqlite3': 'journal',
   'drizzle-orm': 'journal',
   'libxml2-wasm': 'xml',
+  esbuild: 'lifecycle',
   '@trpc/server': 'api and server',
   'node:http': 'api and server',
 };
 /** folder → the engine folders and root files it must not import */
 const FORBIDDEN = {
-  config: [...LAYERS.filter((l) => l !== 'config'), ...ROOT_FILES],
-  xml: [...LAYERS.filter((l) => l !== 'xml'), ...ROOT_FILES],
+  fs: [...LAYERS.filter((l) => l !== 'fs'), ...ROOT_FILES],
+  config: [...LAYERS.filter((l) => l !== 'config' && l !== 'fs'), ...ROOT_FILES],
+  xml: [...LAYERS.filter((l) => l !== 'xml' && l !== 'fs'), ...ROOT_FILES],
   pump: ['config', 'journal', 'lifecycle', 'api', 'server', 'commands', ...ROOT_FILES],
   journal: ['config', 'xml', 'lifecycle', 'api', 'server', 'commands', ...ROOT_FILES],
   lifecycle: ['api', 'server', 'commands', 'main', 'cli'],
@@ -31,6 +33,7 @@ const FORBIDDEN = {
 const ALLOWED_PACKAGES = {
   journal: ['better-sqlite3', 'drizzle-orm'],
   xml: ['libxml2-wasm'],
+  lifecycle: ['esbuild'],
   api: ['@trpc/server', 'node:http'],
   server: ['@trpc/server', 'node:http'],
 };

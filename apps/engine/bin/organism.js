@@ -4,4 +4,13 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../src/cli.ts');
-process.exit(await main(process.argv.slice(2)));
+let code;
+try {
+  code = await main(process.argv.slice(2));
+} catch (err) {
+  // An unknown option or a missing value: say which, not a stack trace.
+  if (!String(err?.code).startsWith('ERR_PARSE_ARGS')) throw err;
+  console.error(`${err.message}\n(organism --help lists the commands and their options)`);
+  code = 2;
+}
+process.exit(code);

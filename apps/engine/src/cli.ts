@@ -1,11 +1,13 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { check } from './commands/check.ts';
 import { operators } from './commands/operators.ts';
 import { run } from './commands/run.ts';
 import { send } from './commands/send.ts';
-import { supervise } from './lifecycle/supervisor.ts';
+import { LOG_FORMATS, LOG_LEVELS, loggerFor } from './logging/logger.ts';
+import type { LogChoice, LogFormat, LogLevel } from './logging/logger.ts';
+import { start } from './commands/start.ts';
+import { isSupervised } from './lifecycle/supervisor.ts';
 
 const USAGE = `usage: organism <command> [organism.yaml] [options]
 
@@ -14,10 +16,12 @@ const USAGE = `usage: organism <command> [organism.yaml] [options]
   check  [config]                                             load, compile every XSD, resolve every handler
   send   --to NAME file.xml [--token T] [--url U] [config]    post an envelope (or a payload, wrapped)
   user   add NAME --role viewer|operator|admin --password P | list | remove NAME
-  token  create NAME | list | revoke ID
+  token  create NAME [--from a,b] | list | revoke ID   --from: the only producer names it may send as
 
 The config defaults to ./organism.yaml. --traffic sends the organism's traffic/*.xml samples (RATE/s, default 2).
-SIGTERM / Ctrl-C stop gracefully; SIGHUP reloads the configuration.`;
+SIGTERM / Ctrl-C stop gracefully; SIGHUP reloads the configuration.
+Logs (run, start): --log-format json|pretty (default: pretty on a terminal, json otherwise),
+  --log-level trace|debug|info|warn|error|fatal|silent (default info), --verbose (= debug: listener states too).`;
 
 /** Runs the `organism` command; resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -32,7 +36,7 @@ export async function main(argv: string[]): Promise<number> {
       port: { type: 'string' },
       drain: { type: 'string' },
       to: { type: 'string' },
-      from: { type: 'string', default: 'cli' },
+      from: { type: 'string' },
       thread: { type: 'string' },
       url: { type: 'string' },
       token: { type: 'string' },
@@ -40,6 +44,9 @@ export async function main(argv: string[]): Promise<number> {
       password: { type: 'string' },
       config: { type: 'string', short: 'c' },
       help: { type: 'boolean', short: 'h' },
+      'log-format': { type: 'string' },
+      'log-level': { type: 'string' },
+      verbose: { type: 'boolean', default: false },
     },
   });
   const [command, ...rest] = positionals;
@@ -47,37 +54,68 @@ export async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command || values.help ? 0 : 2;
   }
+  for (const flag of ['port', 'drain'] as const) {
+    const v = values[flag];
+    if (v !== undefined && !/^\d+$/.test(v))
+      return usage(`--${flag} must be a whole number, not ${JSON.stringify(v)}`);
+  }
   const configAt = (p: string | undefined): string => resolve(values.config ?? p ?? 'organism.yaml');
+  const logOpts = logOptions(values);
+  if (typeof logOpts === 'string') return usage(logOpts);
   const runOpts = {
+    ...logOpts,
     ...(values.traffic !== undefined ? { traffic: values.traffic } : {}),
     quiet: values.quiet,
     ...(values.port ? { port: Number(values.port) } : {}),
     drainMs: values.drain ? Number(values.drain) : 30_000,
+    supervised: () => isSupervised(process.env),
   };
   switch (command) {
     case 'check':
       return check(configAt(rest[0]));
     case 'run':
       return run(configAt(rest[0]), runOpts);
-    case 'start': {
-      const bin = fileURLToPath(new URL('../bin/organism.js', import.meta.url));
-      const args = [bin, 'run', ...argv.slice(argv.indexOf('start') + 1)];
-      return supervise({ command: process.execPath, args });
-    }
+    case 'start':
+      return start(configAt(rest[0]), argv.slice(argv.indexOf('start') + 1), loggerFor(logOpts));
     case 'send': {
       const file = rest[0];
       if (!file) return usage('send needs a file');
       return send(resolve(file), configAt(rest[1]), {
-        from: values.from,
+        from: values.from ?? 'cli',
         ...pick(values, ['to', 'thread', 'url', 'token']),
       });
     }
     case 'user':
     case 'token':
-      return operators(configAt(undefined), command, rest[0], rest[1], pick(values, ['role', 'password']));
+      return operators(
+        configAt(undefined),
+        command,
+        rest[0],
+        rest[1],
+        pick(values, ['role', 'password', 'from']),
+      );
     default:
       return usage(`unknown command ${JSON.stringify(command)}`);
   }
+}
+
+/** --log-format, --log-level and --verbose, checked; a string says what is wrong with them. */
+function logOptions(values: {
+  'log-format'?: string;
+  'log-level'?: string;
+  verbose: boolean;
+}): LogChoice | string {
+  const format = values['log-format'];
+  const level = values['log-level'];
+  if (format !== undefined && !LOG_FORMATS.includes(format as LogFormat))
+    return `--log-format must be one of ${LOG_FORMATS.join(', ')}, not ${JSON.stringify(format)}`;
+  if (level !== undefined && !LOG_LEVELS.includes(level as LogLevel))
+    return `--log-level must be one of ${LOG_LEVELS.join(', ')}, not ${JSON.stringify(level)}`;
+  return {
+    ...(format !== undefined ? { logFormat: format as LogFormat } : {}),
+    ...(level !== undefined ? { logLevel: level as LogLevel } : {}),
+    verbose: values.verbose,
+  };
 }
 
 function usage(problem: string): number {

@@ -1,38 +1,44 @@
 import type { ThreadId } from '@organism/shared';
-import type { EngineEvent, EngineEventType, JournalStats, MessageFilter } from '@organism/shared';
+import type {
+  EngineEvent,
+  EngineEventType,
+  JournalStats,
+  MessageDetail,
+  MessageFilter,
+  MessageListInput,
+  MessageSummary,
+  Page,
+  ThreadListInput,
+  ThreadSummary,
+  Transition,
+} from '@organism/shared';
 import type { LoadedOrganism } from './lifecycle/organism-loader.ts';
+import { runCleanup } from './lifecycle/cleanup-steps.ts';
 import { EngineLifecycle } from './lifecycle/engine-state.ts';
+import { drainPump } from './lifecycle/drain-pump.ts';
 import type { EngineState } from './lifecycle/engine-state.ts';
 import { recoverUnfinished } from './lifecycle/recovery.ts';
 import type { RecoveryReport } from './lifecycle/recovery.ts';
 import type { Journal, RetryManyResult } from './journal/journal.ts';
 import { JournalError } from './journal/journal-error.ts';
-import type { MessagePump, SubmitResult } from './pump/message-pump.ts';
+import { openOperatorStore } from './journal/index.ts';
+import type { OperatorStore } from './journal/index.ts';
+import type { MessagePump, SubmitOptions, SubmitResult } from './pump/message-pump.ts';
 import type { XsdRegistry } from './xml/index.ts';
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { ListenerActivity } from './lifecycle/listener-activity.ts';
-import type { ListenerCounts } from './lifecycle/listener-activity.ts';
+import { JournalHealth } from './lifecycle/journal-health.ts';
+import type { JournalCondition } from './lifecycle/journal-health.ts';
+import { listenerInfo } from './lifecycle/listener-info.ts';
+import type { ListenerInfo } from './lifecycle/listener-info.ts';
 import { wrapPayload } from './pump/envelope/wrap-payload.ts';
 import { ConfigManager } from './lifecycle/config-manager.ts';
-import type { ReloadResult } from './lifecycle/config-manager.ts';
+import type { DiffResult, ReloadResult, ValidateResult } from './lifecycle/config-manager.ts';
+import type { HistoryEntry } from './lifecycle/config-history.ts';
 import { exampleInstance } from './xml/index.ts';
+import { EngineError } from '@organism/shared';
 import type { Problem } from '@organism/shared';
-
-/** A listener as operators see it: its contract, limits and what it has been doing. */
-export interface ListenerInfo extends ListenerCounts {
-  name: string;
-  description: string;
-  roots: string[];
-  schema: string;
-  agent: boolean;
-  peers: string[];
-  timeoutMs: number;
-  concurrency: number;
-  retry: { maxAttempts: number; initialDelayMs: number; maxDelayMs: number };
-  inFlight: number;
-  system: boolean;
-}
 
 export interface EngineStatus {
   organism: string;
@@ -43,6 +49,8 @@ export interface EngineStatus {
   inFlight: number;
   openThreads: number;
   durability: JournalStats['durability'];
+  /** Whether a supervisor (`organism start`) will start a fresh engine after a restart. */
+  supervised: boolean;
 }
 
 const DAY = 86_400_000;
@@ -56,18 +64,32 @@ export class Engine {
   private readonly lifecycle = new EngineLifecycle();
   private pruneTimer: NodeJS.Timeout | undefined;
   private readonly activity: ListenerActivity;
+  private readonly health: JournalHealth;
+  private readonly unwatchJournal: () => void;
   private restartHandler: ((drainMs: number) => void) | undefined;
+  private supervised: () => boolean = () => false;
   /** Validate, diff, apply, history and rollback of organism.yaml; reloads swap listeners in place. */
-  readonly configManager: ConfigManager;
+  private readonly configManager: ConfigManager;
   recovery: RecoveryReport | undefined;
 
   constructor(
     private organism: LoadedOrganism,
     private readonly pump: MessagePump,
-    readonly journal: Journal,
+    private readonly journal: Journal,
     private readonly systemRegistry: XsdRegistry,
   ) {
     this.activity = new ListenerActivity(pump.events);
+    this.health = new JournalHealth({
+      probe: () => journal.probe(),
+      unrecorded: () => pump.unrecorded,
+      emit: (e) => pump.events.emit(() => e),
+      log: (line) => console.error(line),
+    });
+    this.unwatchJournal = journal.watchWrites((err) => this.health.written(err));
+    // While the journal is down every failed hook is that outage, already reported once.
+    pump.onHookFailure((hook, err) => {
+      if (this.health.available) console.error(`dispatch hook ${hook} failed:`, err);
+    });
     this.configManager = new ConfigManager({
       file: organism.config.file,
       current: () => this.organism.config,
@@ -85,15 +107,7 @@ export class Engine {
         };
         return previous;
       },
-      unfinishedFor: async (listener) => {
-        const [pending, dispatched] = await Promise.all(
-          (['PENDING', 'DISPATCHED'] as const).map((state) =>
-            this.journal.listMessages({ listener, state, limit: 500 }),
-          ),
-        );
-        return [...(pending?.items ?? []), ...(dispatched?.items ?? [])].filter((m) => m.to === listener)
-          .length;
-      },
+      unfinishedFor: (listener) => this.journal.countUnfinished(listener),
       emitReload: (e) => this.pump.events.emit(() => ({ type: 'reload', at: Date.now(), ...e })),
     });
   }
@@ -101,6 +115,51 @@ export class Engine {
   /** Reloads organism.yaml from disk, all or nothing; `system.*` listeners are never touched. */
   reload(actor: string): Promise<ReloadResult> {
     return this.configManager.reload(actor);
+  }
+
+  // The journal's console queries, as the API and the CLI see them.
+  get durability(): JournalStats['durability'] {
+    return this.journal.durability;
+  }
+  journalStats(): Promise<JournalStats> {
+    return this.journal.stats();
+  }
+  listMessages(input: MessageListInput): Promise<Page<MessageSummary>> {
+    return this.journal.listMessages(input);
+  }
+  getMessage(id: string): Promise<MessageDetail | undefined> {
+    return this.journal.getMessage(id);
+  }
+  listThreads(input: ThreadListInput): Promise<Page<ThreadSummary>> {
+    return this.journal.listThreads(input);
+  }
+  /** Transitions after `afterSeq`, in order: the stream the console follows and resumes. */
+  transitions(afterSeq: number, limit: number): Promise<Transition[]> {
+    return this.journal.transitions(afterSeq, limit);
+  }
+  /** Users, sessions, API tokens and the audit log, kept in the same journal. */
+  openOperatorStore(): OperatorStore {
+    return openOperatorStore(this.journal);
+  }
+
+  // organism.yaml as operators edit it: every change goes through the config manager.
+  readConfig(): Promise<string> {
+    return this.configManager.read();
+  }
+  validateConfig(yaml: string): Promise<ValidateResult> {
+    return this.configManager.validate(yaml);
+  }
+  diffConfig(yaml: string): Promise<DiffResult> {
+    return this.configManager.diff(yaml);
+  }
+  applyConfig(yaml: string, actor: string, note?: string): Promise<ReloadResult> {
+    return this.configManager.apply(yaml, actor, note);
+  }
+  configHistory(): Promise<HistoryEntry[]> {
+    return this.configManager.history();
+  }
+  rollbackConfig(id: string, actor: string): Promise<ReloadResult> {
+    return this.configManager.rollback(id, actor);
   }
 
   /** An example payload for a listener, generated from its XSD (the given root, or its request root). */
@@ -139,31 +198,30 @@ export class Engine {
   }
 
   /** Takes an envelope from a producer; see MessagePump.submit. Refused unless running. */
-  async submit(xml: string | Uint8Array, opts?: { wait?: boolean }): Promise<SubmitResult> {
+  async submit(xml: string | Uint8Array, opts?: SubmitOptions): Promise<SubmitResult> {
     if (this.lifecycle.state !== 'running') {
       const code = this.lifecycle.state === 'draining' ? 'DRAINING' : 'NOT_RUNNING';
       const message = `the engine is ${this.lifecycle.state}`;
       return { ok: false, error: { code, message, problems: [{ message }] } };
     }
+    const journal = this.health.condition;
+    if (!journal.available) {
+      const message = `the journal cannot write (${journal.reason}); try again later`;
+      return { ok: false, error: { code: 'JOURNAL_UNAVAILABLE', message, problems: [{ message }] } };
+    }
     return this.pump.submit(xml, opts);
+  }
+
+  /** Whether the journal can write; while it cannot, intake is refused with JOURNAL_UNAVAILABLE. */
+  journalCondition(): JournalCondition {
+    return this.health.condition;
   }
 
   /** Every listener, system ones included, with its contract, limits and activity. */
   listeners(): ListenerInfo[] {
-    return [...this.pump.listeners.listeners()].map((l) => ({
-      name: l.name,
-      description: l.description,
-      roots: [...l.roots],
-      schema: l.name.startsWith('system.') ? 'system.xsd' : relative(this.config.baseDir, l.schema.file),
-      agent: l.agent,
-      peers: [...l.peers],
-      timeoutMs: l.timeoutMs,
-      concurrency: l.concurrency,
-      retry: l.retry,
-      inFlight: this.pump.inFlightFor(l.name),
-      system: l.name.startsWith('system.'),
-      ...this.activity.get(l.name),
-    }));
+    return [...this.pump.listeners.listeners()].map((l) =>
+      listenerInfo(l, this.config.baseDir, this.pump.inFlightFor(l.name), this.activity.get(l.name)),
+    );
   }
 
   /** The XSD files behind a listener's contract, main file first, paths relative to the organism. */
@@ -222,10 +280,11 @@ export class Engine {
     return this.journal.discard(messageId);
   }
 
-  on<T extends EngineEventType>(type: T, fn: (e: Extract<EngineEvent, { type: T }>) => void): () => void;
-  on(type: '*', fn: (e: EngineEvent) => void): () => void;
-  on(type: EngineEventType | '*', fn: (e: never) => void): () => void {
-    return this.pump.events.on(type as '*', fn as (e: EngineEvent) => void);
+  /** Subscribes to engine events. A subscriber may be async; one that throws or rejects is only logged. */
+  on<T extends EngineEventType>(type: T, fn: (e: Extract<EngineEvent, { type: T }>) => unknown): () => void;
+  on(type: '*', fn: (e: EngineEvent) => unknown): () => void;
+  on(type: EngineEventType | '*', fn: (e: never) => unknown): () => void {
+    return this.pump.events.on(type as '*', fn as (e: EngineEvent) => unknown);
   }
 
   status(): EngineStatus {
@@ -235,6 +294,7 @@ export class Engine {
       uptimeMs: Date.now() - this.lifecycle.startedAt,
       listeners: this.pump.listeners.size,
       durability: this.journal.durability,
+      supervised: this.restartHandler !== undefined && this.supervised(),
       ...this.pump.stats(),
     };
   }
@@ -244,17 +304,32 @@ export class Engine {
     return this.pump.whenQuiet();
   }
 
-  /** Asks the process to restart (drain, checkpoint, exit for the supervisor); see `onRestartRequested`. */
+  /**
+   * Asks the process to restart (drain, checkpoint, exit for the supervisor); see `onRestartRequested`.
+   * Throws NOT_SUPERVISED when nothing would start the next engine; not accepted unless running.
+   */
   requestRestart(drainMs: number): Promise<{ accepted: boolean }> {
-    if (!this.restartHandler || this.lifecycle.state !== 'running')
-      return Promise.resolve({ accepted: false });
+    if (!this.restartHandler || !this.supervised()) {
+      return Promise.reject(
+        new EngineError(
+          'NOT_SUPERVISED',
+          'restart refused: no supervisor would start this engine again (it was started with `organism run`); ' +
+            'start it with `organism start` to restart it from the API, or stop and start it yourself',
+        ),
+      );
+    }
+    if (this.lifecycle.state !== 'running') return Promise.resolve({ accepted: false });
     this.restartHandler(drainMs);
     return Promise.resolve({ accepted: true });
   }
 
-  /** Registers what a restart request does: the CLI drains, closes and exits with the restart code. */
-  onRestartRequested(fn: (drainMs: number) => void): void {
+  /**
+   * Registers what a restart request does (the CLI drains, closes and exits with the restart code) and
+   * how to tell whether a supervisor is there to start the next engine (asked on every request).
+   */
+  onRestartRequested(fn: (drainMs: number) => void, supervised: () => boolean): void {
     this.restartHandler = fn;
+    this.supervised = supervised;
   }
 
   /**
@@ -267,41 +342,30 @@ export class Engine {
     if (this.lifecycle.state !== 'draining') this.lifecycle.moveTo('draining');
     this.pump.pauseIntake();
     clearInterval(this.pruneTimer);
-    const started = Date.now();
-    const progress = (): void => {
-      const s = this.pump.stats();
-      this.pump.events.emit(() => ({
-        type: 'drain',
-        at: Date.now(),
-        openThreads: s.openThreads,
-        inFlight: s.inFlight,
-        queued: s.queued,
-        elapsedMs: Date.now() - started,
-        deadlineMs: drainMs,
-      }));
-    };
-    progress();
-    const ticker = setInterval(progress, 500);
-    let timer: NodeJS.Timeout | undefined;
-    const drained = await Promise.race([
-      this.pump.whenQuiet().then(() => true),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), drainMs))),
-    ]);
-    clearTimeout(timer);
-    clearInterval(ticker);
-    progress();
-    return { drained };
+    return { drained: await drainPump(this.pump, drainMs) };
   }
 
-  /** Stops the pump, checkpoints and closes the journal, frees the compiled schemas. */
+  /**
+   * Stops the pump, checkpoints and closes the journal, frees the compiled schemas. Every step runs even
+   * when one fails; the failures are then thrown together as an AggregateError.
+   */
   async close(): Promise<void> {
     if (this.lifecycle.state === 'stopped') return;
     this.pump.stop();
     this.lifecycle.moveTo('stopped');
-    this.configManager.close();
-    await this.journal.close();
-    this.organism.registry.dispose();
-    this.systemRegistry.dispose();
+    this.health.stop();
+    this.unwatchJournal();
+    const failures = await runCleanup([
+      { name: 'config manager', run: () => this.configManager.close() },
+      { name: 'journal', run: () => this.journal.close() },
+      { name: 'organism schemas', run: () => this.organism.registry.dispose() },
+      { name: 'system schemas', run: () => this.systemRegistry.dispose() },
+    ]);
+    if (failures.length > 0)
+      throw new AggregateError(
+        failures.map((f) => f.error),
+        `engine close: ${failures.map((f) => f.step).join(', ')} failed`,
+      );
   }
 
   /** Graceful stop: drain for up to `drainMs`, then close. */

@@ -1,5 +1,6 @@
 export { Engine } from './engine.ts';
 export type { EngineStatus } from './engine.ts';
+export type { ListenerInfo } from './lifecycle/listener-info.ts';
 export { createEngine } from './main.ts';
 export type { Handler, HandlerContext, Listener } from './pump/listener.ts';
 export type { Delivery } from './pump/delivery.ts';

@@ -11,6 +11,11 @@ export interface CreateEngineOptions {
   /** Overrides `journal.path` from the config (tests, benchmarks): a file, or ':memory:'. */
   journalPath?: string;
   durability?: 'strict' | 'fast';
+  /**
+   * A journal the caller opened (tests, benchmarks that reach into it); the engine owns it from then on
+   * and closes it. Otherwise the engine opens the one its config (or `journalPath`) names.
+   */
+  journal?: Journal;
 }
 
 /**
@@ -24,10 +29,12 @@ export async function createEngine(configFile: string, opts: CreateEngineOptions
   const { config, listeners, registry } = loaded.organism;
   let journal: Journal;
   try {
-    journal = openJournal({
-      path: opts.journalPath ?? config.journal.path,
-      durability: opts.durability ?? config.journal.durability,
-    });
+    journal =
+      opts.journal ??
+      openJournal({
+        path: opts.journalPath ?? config.journal.path,
+        durability: opts.durability ?? config.journal.durability,
+      });
   } catch (err) {
     registry.dispose();
     throw err;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { producerNameSchema } from './ids.ts';
 import { messageFilterSchema } from './journal.ts';
 
 /** Inputs of the engine's API procedures, shared so the console validates forms with the same rules. */
@@ -39,6 +40,10 @@ export const setRoleInputSchema = z.object({ name: userNameSchema, role: roleSch
 export const setPasswordInputSchema = z.object({ name: userNameSchema, password: passwordSchema });
 export const userRefInputSchema = z.object({ name: userNameSchema });
 export const tokenNameInputSchema = z.object({ name: z.string().min(1).max(100) });
+/** A token may be bound to the producer names (`<from>`) it may send as; without a list, to any. */
+export const createTokenInputSchema = tokenNameInputSchema.extend({
+  producers: z.array(producerNameSchema).min(1).max(100).optional(),
+});
 export const auditListInputSchema = z.object({
   limit: z.number().int().min(1).max(500).default(50),
   cursor: z.string().optional(),

@@ -82,8 +82,31 @@ export interface DrainEvent extends Base {
   deadlineMs: number;
 }
 
+/**
+ * The journal could not write: intake is refused with JOURNAL_UNAVAILABLE (HTTP 503) until a probe
+ * write succeeds. Sent once per outage.
+ */
+export interface JournalUnavailableEvent extends Base {
+  type: 'journal.unavailable';
+  /** What the journal said, e.g. `SQLITE_FULL: database or disk is full`. */
+  reason: string;
+}
+
+/** The journal writes again (a probe write succeeded) and intake is open again. */
+export interface JournalAvailableEvent extends Base {
+  type: 'journal.available';
+  /** How long the journal could not write. */
+  downMs: number;
+  /** Write transactions that failed during the outage, probes included. */
+  failedWrites: number;
+  /** Deliveries whose outcome was lost during the outage: unfinished in the journal, run again at the next start. */
+  unrecorded: number;
+}
+
 export type EngineEvent =
   | DrainEvent
+  | JournalUnavailableEvent
+  | JournalAvailableEvent
   | MessageReceivedEvent
   | MessageSentEvent
   | MessageRejectedEvent

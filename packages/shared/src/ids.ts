@@ -15,7 +15,26 @@ export function isUuidV4(value: string): boolean {
   return UUID_V4.test(value);
 }
 
-/** Listener names: letters, digits, `_`, `-` and dots (`system.boot`, `tools.calculator`). */
+/**
+ * Listener names: letters, digits, `_`, `-` and dots (`system.boot`, `tools.calculator`). Strict, because
+ * they appear in configuration, routes and metrics; a producer's name is a different thing (below).
+ */
 export const listenerNameSchema = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$/, 'letters, digits, _ and -, dot-separated');
+
+/**
+ * An outside producer's name, the envelope's `<from>`: its own business, so anything the reference's
+ * envelope.xsd accepts (an `xs:string`) that is not blank — `console:Jane Doe`, `billing`, `calculator.add`.
+ * It may not be the name of one of the engine's listeners or `system`/`system.*` (SENDER_RESERVED).
+ */
+export const producerNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'a producer name may not be blank')
+  .max(1000, 'at most 1000 characters');
+
+/** True when an outside producer may not use `name`: it is `system` or a `system.*` listener's. */
+export function isSystemName(name: string): boolean {
+  return name === 'system' || name.startsWith('system.');
+}

@@ -6,7 +6,8 @@ export const messageStateSchema = z.enum(messageStates);
 export type MessageState = z.infer<typeof messageStateSchema>;
 
 /** A transition as the event log records it; DISCARDED marks an operator removing a dead letter. */
-export type TransitionState = MessageState | 'DISCARDED';
+export const transitionStates = [...messageStates, 'DISCARDED'] as const;
+export type TransitionState = (typeof transitionStates)[number];
 
 export type ThreadStatus = 'active' | 'completed' | 'failed';
 
@@ -73,9 +74,16 @@ export const pageInputSchema = z.object({
   cursor: z.string().optional(),
 });
 
-export const messageFilterSchema = z.object({
+/**
+ * Which entries a list or a bulk retry means. `to` and `from` are one side of a delivery (retry by
+ * listener is `to`: deliveries to it, not its own outgoing messages); `participant` is either side.
+ * Unknown keys are refused, so a misspelt or retired key never widens a bulk retry to every dead letter.
+ */
+export const messageFilterSchema = z.strictObject({
   threadId: z.string().optional(),
-  listener: z.string().optional(),
+  to: z.string().optional(),
+  from: z.string().optional(),
+  participant: z.string().optional(),
   state: messageStateSchema.optional(),
   root: z.string().optional(),
   errorCode: z.string().optional(),
@@ -84,7 +92,10 @@ export const messageFilterSchema = z.object({
 });
 export type MessageFilter = z.infer<typeof messageFilterSchema>;
 
-export const messageListInputSchema = pageInputSchema.extend(messageFilterSchema.shape);
+export const messageListInputSchema = z.strictObject({
+  ...pageInputSchema.shape,
+  ...messageFilterSchema.shape,
+});
 export type MessageListInput = z.input<typeof messageListInputSchema>;
 
 export const threadListInputSchema = pageInputSchema.extend({

@@ -16,11 +16,17 @@ export interface ApiContext {
 
 export const SESSION_COOKIE = 'organism_session';
 
-/** The session token from the request's cookie header, if any. */
+/** The session token from the request's cookie header, if any. A token that cannot be decoded is none. */
 export function sessionFromCookie(header: string | undefined): string | undefined {
   for (const part of (header ?? '').split(';')) {
     const [name, ...rest] = part.trim().split('=');
-    if (name === SESSION_COOKIE) return decodeURIComponent(rest.join('='));
+    if (name !== SESSION_COOKIE) continue;
+    try {
+      return decodeURIComponent(rest.join('='));
+    } catch {
+      // A forged cookie such as `%E0%A4%A` must read as "not signed in", not as a fault of the engine.
+      return undefined;
+    }
   }
   return undefined;
 }

@@ -1,40 +1,93 @@
+/** Failed sign-ins allowed per name within the window. */
+export const MAX_FAILURES_PER_NAME = 5;
+/** Failed sign-ins allowed per client address within the window: several people may share one proxy. */
+export const MAX_FAILURES_PER_ADDRESS = 30;
+/** The sliding window both limits count over. */
+export const LOGIN_WINDOW_MS = 60_000;
+
+/** A sign-in that holds a slot under its name's and its address's limits until it is settled. */
+export interface LoginAttempt {
+  readonly keys: readonly string[];
+  readonly at: number;
+}
+
+export type Reservation = { ok: true; attempt: LoginAttempt } | { ok: false; retryAfterMs: number };
+
 /**
- * Failed sign-ins per key (`name:…` or `ip:…`) in a sliding window: past the key's limit within
- * `windowMs`, further attempts are refused until the window moves on. A name is limited harder than
- * an address, where several people may sit behind one proxy. In memory: it guards one engine.
+ * Sign-in attempts per name and per address in a sliding window. An attempt is counted when it is
+ * reserved, before its password is hashed, so parallel or batched calls cannot all slip in while the
+ * first ones are still hashing: past a limit, `reserve` refuses until the window moves on. A failed
+ * attempt keeps its slot; a successful one gives it back and clears its name. In memory: it guards one
+ * engine.
  */
 export class LoginLimiter {
-  private readonly failures = new Map<string, number[]>();
+  /** Timestamps of failed and in-flight attempts, per `name:…` or `ip:…` key. */
+  private readonly attempts = new Map<string, number[]>();
+  private lastSweep = 0;
 
   constructor(
-    private readonly maxPerName = 5,
-    private readonly maxPerAddress = 30,
-    private readonly windowMs = 60_000,
+    private readonly maxPerName = MAX_FAILURES_PER_NAME,
+    private readonly maxPerAddress = MAX_FAILURES_PER_ADDRESS,
+    private readonly windowMs = LOGIN_WINDOW_MS,
   ) {}
+
+  /**
+   * Takes a slot for one sign-in by `name` from `address`, or says how long to wait. Synchronous, so
+   * no other call can slip in between the check and the count. A slot that is neither given back
+   * (`succeed`, `release`) counts as a failure until the window passes it.
+   */
+  reserve(name: string, address: string, now = Date.now()): Reservation {
+    this.sweep(now);
+    const keys = [`name:${name}`, `ip:${address}`];
+    let wait = 0;
+    for (const key of keys) {
+      const recent = this.recent(key, now);
+      if (recent.length >= this.max(key)) wait = Math.max(wait, (recent[0] ?? now) + this.windowMs - now, 1);
+    }
+    if (wait > 0) return { ok: false, retryAfterMs: wait };
+    for (const key of keys) this.attempts.set(key, [...this.recent(key, now), now]);
+    return { ok: true, attempt: { keys, at: now } };
+  }
+
+  /**
+   * The password was right: the name's failures are forgotten (its owner got in). The address keeps
+   * its other failures, so one valid account cannot reset the limit for guessing at other names.
+   */
+  succeed(attempt: LoginAttempt): void {
+    this.release(attempt);
+    const [nameKey] = attempt.keys;
+    if (nameKey) this.attempts.delete(nameKey);
+  }
+
+  /** Nothing was checked (the engine failed first): the slot is given back without counting. */
+  release(attempt: LoginAttempt): void {
+    for (const key of attempt.keys) {
+      const times = this.attempts.get(key);
+      const i = times?.indexOf(attempt.at) ?? -1;
+      if (times && i >= 0) times.splice(i, 1);
+      if (times?.length === 0) this.attempts.delete(key);
+    }
+  }
+
+  /** How many names and addresses are held in memory. */
+  get size(): number {
+    return this.attempts.size;
+  }
 
   private max(key: string): number {
     return key.startsWith('ip:') ? this.maxPerAddress : this.maxPerName;
   }
 
-  /** Milliseconds until another attempt is allowed for any of `keys`, or 0. */
-  retryAfter(keys: string[], now = Date.now()): number {
-    let wait = 0;
-    for (const key of keys) {
-      const recent = this.recent(key, now);
-      if (recent.length >= this.max(key)) wait = Math.max(wait, (recent[0] ?? now) + this.windowMs - now);
-    }
-    return wait;
-  }
-
-  fail(keys: string[], now = Date.now()): void {
-    for (const key of keys) this.failures.set(key, [...this.recent(key, now), now]);
-  }
-
-  succeed(keys: string[]): void {
-    for (const key of keys) this.failures.delete(key);
-  }
-
   private recent(key: string, now: number): number[] {
-    return (this.failures.get(key) ?? []).filter((t) => t > now - this.windowMs);
+    return (this.attempts.get(key) ?? []).filter((t) => t > now - this.windowMs);
+  }
+
+  /** Drops keys with nothing left in the window, at most once a window, so made-up names cannot pile up. */
+  private sweep(now: number): void {
+    if (now - this.lastSweep < this.windowMs) return;
+    this.lastSweep = now;
+    for (const [key, times] of this.attempts) {
+      if (!times.some((t) => t > now - this.windowMs)) this.attempts.delete(key);
+    }
   }
 }

@@ -1,45 +1,51 @@
+import { producerNameSchema } from '@organism/shared';
 import { loadConfigFile } from '../config/index.ts';
-import { JournalError, openJournal, openOperatorStore } from '../journal/index.ts';
+import { JournalError, openOperatorFile } from '../journal/index.ts';
 import type { OperatorStore } from '../journal/index.ts';
 
 type Role = 'viewer' | 'operator' | 'admin';
 
 /**
- * `organism user …` and `organism token …` work on the journal file directly. The engine holds it
- * exclusively while it runs: then use the console, or stop the engine first.
+ * `organism user …` and `organism token …` work on the journal file directly, on a connection of
+ * their own, whether or not an engine runs on it: the engine reads users and tokens from the file on
+ * every check, so what they change counts at once.
  */
 export async function operators(
   configPath: string,
   noun: string,
   verb: string | undefined,
   arg: string | undefined,
-  opts: { role?: string; password?: string },
+  opts: { role?: string; password?: string; from?: string },
 ): Promise<number> {
   const cfg = await loadConfigFile(configPath);
   if (!cfg.ok) {
     console.error(cfg.problems.map((p) => p.message).join('\n'));
     return 1;
   }
-  let journal;
+  const { journal } = cfg.config;
+  if (journal.path === ':memory:') {
+    console.error(
+      `${configPath}: journal.path is :memory:, so users and tokens live only inside the running engine; manage them through its API (users.*, as an admin)`,
+    );
+    return 1;
+  }
+  let file;
   try {
-    journal = openJournal(cfg.config.journal);
+    file = openOperatorFile(journal);
   } catch (err) {
     if (err instanceof JournalError) {
-      console.error(
-        `${err.message}\nWhile the engine runs, manage users and tokens through its API (tRPC users.*, as an admin), or stop it first.`,
-      );
+      console.error(err.message);
       return 1;
     }
     throw err;
   }
-  const store = openOperatorStore(journal);
   try {
-    return await act(store, `${noun} ${verb ?? ''}`.trim(), arg, opts);
+    return await act(file.store, `${noun} ${verb ?? ''}`.trim(), arg, opts);
   } catch (err) {
     console.error(err instanceof Error ? err.message : String(err));
     return 1;
   } finally {
-    await journal.close();
+    file.close();
   }
 }
 
@@ -47,7 +53,7 @@ async function act(
   store: OperatorStore,
   command: string,
   arg: string | undefined,
-  opts: { role?: string; password?: string },
+  opts: { role?: string; password?: string; from?: string },
 ): Promise<number> {
   const need = (what: string): string => {
     if (!arg) throw new Error(`missing ${what}`);
@@ -88,12 +94,18 @@ async function act(
       console.log(`removed ${arg ?? ''}`);
       return 0;
     case 'token create': {
-      const { token, id } = await store.createToken(need('token name'), 'cli');
+      // `--from a,b`: the producer names the token may send as.
+      const producers = opts.from?.split(',').map((n) => {
+        const name = producerNameSchema.safeParse(n);
+        if (!name.success) throw new Error(`--from ${JSON.stringify(n)}: ${name.error.issues[0]?.message}`);
+        return name.data;
+      });
+      const { token, id } = await store.createToken(need('token name'), 'cli', producers);
       await store.audit({
         actor: 'cli',
         action: 'token.create',
         target: arg ?? null,
-        detail: null,
+        detail: producers ? JSON.stringify({ producers }) : null,
         outcome: 'ok',
         error: null,
       });
@@ -114,7 +126,9 @@ async function act(
       return 0;
     case 'token list':
       for (const t of await store.listTokens())
-        console.log(`${t.id}  ${t.name.padEnd(20)} ${t.revokedAt ? 'revoked' : 'active'}`);
+        console.log(
+          `${t.id}  ${t.name.padEnd(20)} ${t.revokedAt ? 'revoked' : 'active '}${t.producers ? `  from ${t.producers.join(',')}` : ''}`,
+        );
       return 0;
     default:
       throw new Error(`unknown command: organism ${command}`);

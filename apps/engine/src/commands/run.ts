@@ -2,88 +2,130 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatProblem } from '@organism/shared';
 import { ConfigError } from '../config/index.ts';
-import { JournalError, openOperatorStore } from '../journal/index.ts';
+import { JournalError } from '../journal/index.ts';
 import { ensureFirstAdmin } from '../lifecycle/first-admin.ts';
 import { RESTART_EXIT_CODE } from '../lifecycle/supervisor.ts';
 import { TrafficGenerator } from '../lifecycle/traffic-generator.ts';
+import { loggerFor } from '../logging/logger.ts';
+import type { LogChoice, Logger } from '../logging/logger.ts';
+import type { Engine } from '../engine.ts';
 import { createEngine } from '../main.ts';
 import { startServer } from '../server/http-server.ts';
-import { describeEvent } from './describe-event.ts';
+import { eventLevel, logEvent } from './describe-event.ts';
+import { shutdown } from './shutdown.ts';
 
-export interface RunOptions {
+export interface RunOptions extends LogChoice {
   traffic?: string;
+  /** Leaves out the per-message lines; drain progress, warnings and errors remain. */
   quiet: boolean;
   port?: number;
   drainMs: number;
+  /** Whether an `organism start` supervisor will start the next engine (asked at each restart request). */
+  supervised: () => boolean;
 }
+
+/** The exit code of a stop or restart during which a cleanup step failed (each failure is logged). */
+export const CLEANUP_FAILED_EXIT_CODE = 1;
 
 /**
  * `organism run`: the engine and its HTTP server in this process until SIGINT / SIGTERM (graceful
  * stop, exit 0) or a restart request (drain, checkpoint, exit 75 for the supervisor). SIGHUP reloads.
+ * Everything it says goes through one logger, built here and passed down.
  */
 export async function run(path: string, opts: RunOptions): Promise<number> {
+  const logger = loggerFor(opts);
   let engine;
   try {
     engine = await createEngine(path);
   } catch (err) {
     if (err instanceof ConfigError || err instanceof JournalError) {
-      console.error(err.message);
+      logger.error({ code: err.code, problems: err.problems }, err.message);
       return 1;
     }
     throw err;
   }
-  if (!opts.quiet) engine.on('*', (e) => console.log(describeEvent(e)));
-  else engine.on('drain', (e) => console.log(describeEvent(e)));
+  engine.on('*', (e) => {
+    const perMessage = e.type !== 'drain' && (eventLevel(e) === 'info' || eventLevel(e) === 'debug');
+    if (!(opts.quiet && perMessage)) logEvent(logger, e);
+  });
   await engine.start();
-  const store = openOperatorStore(engine.journal);
-  await ensureFirstAdmin(store, process.env, (line) => console.log(line));
+  const store = engine.openOperatorStore();
+  await ensureFirstAdmin(store, process.env, (line) => logger.info(line));
   const server = await startServer(engine, store, {
     host: engine.config.server.host,
     port: opts.port ?? engine.config.server.port,
+    logger,
   });
   const rec = engine.recovery;
-  console.log(
-    `organism ${engine.config.name} running on ${server.url} — ${engine.status().listeners} listeners, journal ${engine.journal.durability}` +
+  logger.info(
+    {
+      organism: engine.config.name,
+      url: server.url,
+      listeners: engine.status().listeners,
+      durability: engine.durability,
+      ...(rec ? { recovered: rec.requeued, deadLettered: rec.exhausted } : {}),
+    },
+    `organism ${engine.config.name} running on ${server.url} — ${engine.status().listeners} listeners, journal ${engine.durability}` +
       (rec && rec.requeued + rec.exhausted > 0
         ? `, recovered ${rec.requeued} unfinished (${rec.exhausted} dead-lettered)`
         : ''),
   );
-  let generator: TrafficGenerator | undefined;
-  if (opts.traffic !== undefined) {
-    const folder = join(engine.config.baseDir, 'traffic');
-    if (!existsSync(folder)) console.error(`--traffic: no traffic/ folder beside ${path}`);
-    else {
-      const rate = opts.traffic === '' ? 2 : Number(opts.traffic);
-      generator = new TrafficGenerator({
-        folder,
-        ratePerSecond: rate > 0 ? rate : 2,
-        submit: (xml) => engine.submit(xml),
-      });
-      generator.start();
-    }
-  }
+  const generator = startTraffic(engine, path, opts.traffic, logger);
+  const reloadFailed = (err: unknown): void =>
+    logger.error({ err }, 'reload failed; still running the previous configuration');
   const onHup = (): void => {
     void engine.reload('signal:SIGHUP').then((r) => {
       if (!r.ok)
-        console.error(
+        logger.error(
+          { code: 'CONFIG_INVALID', problems: r.problems },
           `reload refused; still running the previous configuration:\n${r.problems.map(formatProblem).join('\n')}`,
         );
-    });
+    }, reloadFailed);
   };
   process.on('SIGHUP', onHup);
   const reason = await new Promise<{ restart: boolean; drainMs: number }>((done) => {
     process.once('SIGINT', () => done({ restart: false, drainMs: opts.drainMs }));
     process.once('SIGTERM', () => done({ restart: false, drainMs: opts.drainMs }));
-    engine.onRestartRequested((drainMs) => done({ restart: true, drainMs }));
+    engine.onRestartRequested((drainMs) => done({ restart: true, drainMs }), opts.supervised);
   });
   process.off('SIGHUP', onHup);
-  generator?.stop();
-  console.log(reason.restart ? 'restart requested: draining…' : 'stopping: draining open threads…');
-  const { drained } = await engine.drain(reason.drainMs);
-  await server.close();
-  await engine.close();
-  console.log(
-    `${drained ? 'drained' : 'drain timed out; unfinished work stays in the journal'}; journal checkpointed`,
-  );
+  logger.info(reason.restart ? 'restart requested: draining…' : 'stopping: draining open threads…');
+  const { drained, failed } = await shutdown({
+    engine,
+    server,
+    stopProducers: () => generator?.stop(),
+    drainMs: reason.drainMs,
+    logger,
+  });
+  const outcome = drained ? 'drained' : 'drain timed out; unfinished work stays in the journal';
+  if (failed.length > 0) {
+    logger.error({ failed }, `${outcome}; shutdown incomplete: ${failed.join(', ')} failed`);
+    return CLEANUP_FAILED_EXIT_CODE;
+  }
+  logger.info({ drained }, `${outcome}; journal checkpointed`);
   return reason.restart ? RESTART_EXIT_CODE : 0;
+}
+
+/** The `--traffic` generator, started; undefined when not asked for or when there is nothing to send. */
+function startTraffic(
+  engine: Engine,
+  path: string,
+  traffic: string | undefined,
+  logger: Logger,
+): TrafficGenerator | undefined {
+  if (traffic === undefined) return undefined;
+  const folder = join(engine.config.baseDir, 'traffic');
+  if (!existsSync(folder)) {
+    logger.warn(`--traffic: no traffic/ folder beside ${path}`);
+    return undefined;
+  }
+  const rate = traffic === '' ? 2 : Number(traffic);
+  const generator = new TrafficGenerator({
+    folder,
+    ratePerSecond: rate > 0 ? rate : 2,
+    submit: (xml) => engine.submit(xml),
+    logger,
+  });
+  generator.start();
+  return generator;
 }

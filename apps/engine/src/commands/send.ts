@@ -16,7 +16,13 @@ export interface SendOptions {
  * envelope goes as it is; a bare payload is wrapped in one (from `--from`, to `--to`).
  */
 export async function send(file: string, configPath: string, opts: SendOptions): Promise<number> {
-  const text = await readFile(file, 'utf8');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    console.error(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
   let body = text;
   if (!text.includes(ENVELOPE_NS)) {
     const wrapped = wrapPayload(
@@ -46,11 +52,18 @@ export async function send(file: string, configPath: string, opts: SendOptions):
     );
     return 2;
   }
-  const res = await fetch(`${url}/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/xml', authorization: `Bearer ${token}` },
-    body,
-  });
+  let res: Response;
+  try {
+    res = await fetch(`${url}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/xml', authorization: `Bearer ${token}` },
+      body,
+    });
+  } catch (err) {
+    const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
+    console.error(`cannot reach the engine at ${url} (is it running?): ${cause}`);
+    return 1;
+  }
   const answer = await res.text();
   console.log(`${res.status} ${answer}`);
   return res.status === 202 ? 0 : 1;

@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { isInsideFolder } from '../fs/is-inside-folder.ts';
 import type { KeyProblem } from './describe-issue.ts';
 import {
   handlerAlternatives,
@@ -14,7 +15,8 @@ const EXTENSION_LIST = `${HANDLER_EXTENSIONS.slice(0, -1).join(', ')} or ${HANDL
 
 /**
  * The checks a schema cannot make: unique names, peers that exist, and the schema and handler files on
- * disk. They read the raw YAML data so they still run (and report) when the schema found other problems.
+ * disk, which must lie inside the organism folder `baseDir` (symlinks resolved). They read the raw YAML
+ * data so they still run (and report) when the schema found other problems.
  */
 export function checkListeners(raw: unknown, baseDir: string): KeyProblem[] {
   const listeners = isRecord(raw) && Array.isArray(raw['listeners']) ? raw['listeners'] : [];
@@ -33,14 +35,27 @@ export function checkListeners(raw: unknown, baseDir: string): KeyProblem[] {
   listeners.forEach((l: unknown, i) => {
     if (!isRecord(l)) return;
     const at = (...path: (string | number)[]): (string | number)[] => ['listeners', i, ...path];
+    const listener =
+      typeof l['name'] === 'string' ? `listener ${JSON.stringify(l['name'])}` : `listeners[${i}]`;
+    const outside = (what: string): string =>
+      `${listener}: ${what} is outside the organism folder ${baseDir} (symlinks resolved)`;
     const payload = l['payload'];
     const schema = isRecord(payload) ? payload['schema'] : undefined;
     // Trimmed as the schema trims it, so this checks the very path the config will carry.
-    if (typeof schema === 'string' && schema.trim() && !isFile(resolve(baseDir, schema.trim()))) {
-      problems.push({ path: at('payload', 'schema'), message: `file not found: ${schema}` });
+    if (typeof schema === 'string' && schema.trim()) {
+      const message = !isInsideFolder(baseDir, schema.trim())
+        ? outside(`schema ${schema.trim()}`)
+        : !isFile(resolve(baseDir, schema.trim()))
+          ? `file not found: ${schema}`
+          : undefined;
+      if (message) problems.push({ path: at('payload', 'schema'), message });
     }
     const handler = typeof l['handler'] === 'string' ? parseHandlerRef(l['handler']) : undefined;
-    const handlerMessage = handler && handlerProblem(handler.modulePath, baseDir);
+    const handlerMessage =
+      handler &&
+      (isInsideFolder(baseDir, handler.modulePath)
+        ? handlerProblem(handler.modulePath, baseDir)
+        : outside(`handler module ${handler.modulePath}`));
     if (handlerMessage) problems.push({ path: at('handler'), message: handlerMessage });
     const peers = Array.isArray(l['peers']) ? (l['peers'] as unknown[]) : [];
     peers.forEach((peer, j) => {

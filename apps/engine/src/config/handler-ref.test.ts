@@ -25,15 +25,20 @@ describe('parseHandlerRef', () => {
 });
 
 describe('handler extensions', () => {
-  it('accepts .ts, .js and .mjs only', () => {
-    expect(['a.ts', 'a.js', 'a.mjs'].map(hasHandlerExtension)).toEqual([true, true, true]);
+  it('accepts .ts, .mts, .js and .mjs only', () => {
+    expect(['a.ts', 'a.mts', 'a.js', 'a.mjs'].map(hasHandlerExtension)).toEqual([true, true, true, true]);
     expect(['a.cjs', 'a.txt', 'a'].map(hasHandlerExtension)).toEqual([false, false, false]);
   });
 
   it('lists the same module with each other allowed extension', () => {
-    expect(handlerAlternatives('./h/greeter.js')).toEqual(['./h/greeter.ts', './h/greeter.mjs']);
+    expect(handlerAlternatives('./h/greeter.js')).toEqual([
+      './h/greeter.ts',
+      './h/greeter.mts',
+      './h/greeter.mjs',
+    ]);
     expect(handlerAlternatives('./h/greeter')).toEqual([
       './h/greeter.ts',
+      './h/greeter.mts',
       './h/greeter.js',
       './h/greeter.mjs',
     ]);

@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
 
 /** Module extensions a handler may have: what Node (with tsx) imports without a loader of ours. */
-export const HANDLER_EXTENSIONS = ['.ts', '.js', '.mjs'] as const;
+export const HANDLER_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'] as const;
 
 /** A `handler` value split at `#`: `./handlers/greeter.ts#greet` → module path and export name. */
 export interface HandlerRef {

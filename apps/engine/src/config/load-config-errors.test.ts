@@ -147,7 +147,7 @@ describe('schema and handler files', () => {
       'missing-files.yaml:6:15 listeners[0].payload.schema: file not found: schemas/missing-order.xsd',
       'missing-files.yaml:12:14 listeners[1].handler: handler module not found: ./handlers/greeter.js (./handlers/greeter.ts exists)',
       'missing-files.yaml:17:14 listeners[2].handler: handler module not found: ./handlers/greeter (./handlers/greeter.ts exists)',
-      'missing-files.yaml:22:14 listeners[3].handler: handler module must end in .ts, .js or .mjs: handlers/notes.txt',
+      'missing-files.yaml:22:14 listeners[3].handler: handler module must end in .ts, .mts, .js or .mjs: handlers/notes.txt',
       'missing-files.yaml:27:14 listeners[4].handler: handler module not found: ./handlers/nowhere.ts',
     ]);
   });
@@ -157,6 +157,31 @@ describe('schema and handler files', () => {
     expect(await reported('handler-refs.yaml')).toEqual([
       `handler-refs.yaml:6:14 listeners[0].handler: "#greet" is not a handler reference: ${hint}`,
       `handler-refs.yaml:10:14 listeners[1].handler: "./handlers/greeter.ts#not-a-name" is not a handler reference: ${hint}`,
+    ]);
+  });
+
+  it('refuses schema and handler files outside the organism folder, relative or absolute', () => {
+    // Both files exist, one folder above fixtures/: only where they are is wrong.
+    const above = join(FIXTURES, '..', 'handler-ref.ts');
+    const text = [
+      'name: outside',
+      'listeners:',
+      '  - name: climber',
+      '    description: Climbs out.',
+      '    payload: { schema: ../fixtures/../handler-ref.test.ts }',
+      '    handler: ../handler-ref.ts#parseHandlerRef',
+      '  - name: absolute',
+      '    description: Elsewhere on disk.',
+      '    payload: { schema: schemas/greeting.xsd }',
+      `    handler: '${above}#parseHandlerRef'`,
+    ].join('\n');
+    const dir = FIXTURES.replace(/\/$/, '');
+    const outside = (what: string): string =>
+      `${what} is outside the organism folder ${dir} (symlinks resolved)`;
+    expect(problemsOf(parseConfig(text, join(FIXTURES, 'organism.yaml'))).map(formatProblem)).toEqual([
+      `organism.yaml:5:24 listeners[0].payload.schema: listener "climber": ${outside('schema ../fixtures/../handler-ref.test.ts')}`,
+      `organism.yaml:6:14 listeners[0].handler: listener "climber": ${outside('handler module ../handler-ref.ts')}`,
+      `organism.yaml:10:14 listeners[1].handler: listener "absolute": ${outside(`handler module ${above}`)}`,
     ]);
   });
 });
@@ -180,19 +205,19 @@ describe('several problems at once', () => {
       ...['a', 'b'].flatMap((name) => [
         `  - name: ${name}`,
         `    description: Listener ${name}.`,
-        '    payload: { schema: ../schemas/greeting.xsd }',
-        '    handler: ./greeter.ts#greet',
+        '    payload: { schema: schemas/greeting.xsd }',
+        '    handler: ./handlers/greeter.ts#greet',
       ]),
       '  - name: orders',
       '    description: Takes orders.',
       '    payload:',
-      '      schema: schemas/order.xsd',
-      '    handler: ./greeter.ts#greet',
+      '      schema: schemas/no-order.xsd',
+      '    handler: ./handlers/greeter.ts#greet',
     ];
-    // Beside fixtures/handlers/, where greeter.ts exists and schemas/order.xsd does not.
-    const result = parseConfig(text.join('\n'), join(FIXTURES, 'handlers', 'organism.yaml'));
+    // Beside fixtures/, where handlers/greeter.ts exists and schemas/no-order.xsd does not.
+    const result = parseConfig(text.join('\n'), join(FIXTURES, 'organism.yaml'));
     expect(problemsOf(result).map(formatProblem)).toEqual([
-      'organism.yaml:14:15 listeners[2].payload.schema: file not found: schemas/order.xsd',
+      'organism.yaml:14:15 listeners[2].payload.schema: file not found: schemas/no-order.xsd',
     ]);
   });
 

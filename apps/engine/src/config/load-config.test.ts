@@ -131,7 +131,7 @@ describe('parseConfig', () => {
     expect(config.listeners[0]?.handler.module).toBe(at('handlers', 'greeter.ts'));
   });
 
-  it('accepts absolute schema and handler paths as they are', () => {
+  it('accepts absolute schema and handler paths inside the organism folder as they are', () => {
     const text = [
       'name: absolute',
       'listeners:',
@@ -140,7 +140,7 @@ describe('parseConfig', () => {
       `    payload: { schema: '${at('schemas', 'greeting.xsd')}' }`,
       `    handler: '${at('handlers', 'greeter.ts')}#greet'`,
     ].join('\n');
-    const config = expectOk(parseConfig(text, '/somewhere/else/organism.yaml'));
+    const config = expectOk(parseConfig(text, at('organism.yaml')));
     expect(config.listeners[0]?.payload.schema).toBe(at('schemas', 'greeting.xsd'));
     expect(config.listeners[0]?.handler.module).toBe(at('handlers', 'greeter.ts'));
   });

@@ -1,27 +1,46 @@
-import type { MessageId, MessageState, MessageSummary, ThreadId, TransitionState } from '@organism/shared';
+import type { MessageId, MessageSummary, ThreadId, TransitionState } from '@organism/shared';
 import type { Delivery, DeliveryKind, DispatchFailure } from '../pump/delivery.ts';
 import type { FailureOutcome } from '../pump/dispatch-hooks.ts';
+import type { RecoveryPlan } from './journal.ts';
+import type { messages, threads, transitions } from './schema.ts';
 
-/** The fields every journal stores for an entry; the chain as an array (SQLite keeps it as JSON). */
-export interface EntryFields {
-  id: string;
-  threadId: string | null;
-  parentId: string | null;
-  from: string | null;
-  to: string | null;
-  root: string | null;
-  kind: string;
-  payload: string | null;
-  state: MessageState;
-  attempts: number;
-  errorCode: string | null;
-  egress: boolean;
-  createdAt: number;
-  updatedAt: number;
+/**
+ * A journal entry, exactly as a row of the `messages` table (schema.ts): the SQLite journal reads and
+ * writes it, the memory journal keeps it as is. The chain is its JSON text in both.
+ */
+export type EntryRow = typeof messages.$inferSelect;
+/** A thread as the `threads` table keeps it: a running count, not derived from live entries. */
+export type ThreadRow = typeof threads.$inferSelect;
+/** One transition of the event log, as the `transitions` table keeps it. */
+export type TransitionRow = typeof transitions.$inferSelect;
+
+/** The row a new delivery starts as: PENDING, or ACKED for egress (recorded, never dispatched). */
+export function newEntryRow(d: Delivery, now: number): EntryRow {
+  return {
+    id: d.id,
+    threadId: d.threadId,
+    parentId: d.parentId ?? null,
+    from: d.from,
+    to: d.to,
+    root: d.root,
+    kind: d.kind,
+    chain: JSON.stringify(d.chain),
+    payload: d.payloadXml,
+    // An accepted envelope's raw form is kept only when rebuilding it would lose something (a signature).
+    raw: d.envelopeXml ?? null,
+    state: d.egress ? 'ACKED' : 'PENDING',
+    attempts: 0,
+    errorCode: null,
+    errorDetail: null,
+    nextAttemptAt: null,
+    egress: d.egress === true,
+    createdAt: d.createdAt,
+    updatedAt: now,
+  };
 }
 
 /** An entry as lists show it. */
-export function toSummary(r: EntryFields): MessageSummary {
+export function toSummary(r: EntryRow): MessageSummary {
   return {
     id: r.id,
     threadId: r.threadId,
@@ -40,13 +59,13 @@ export function toSummary(r: EntryFields): MessageSummary {
 }
 
 /** An entry handed back to the pump: its next attempt is one more than those already started. */
-export function toDelivery(r: EntryFields, chain: readonly string[]): Delivery {
+export function toDelivery(r: EntryRow): Delivery {
   return {
     id: r.id as MessageId,
     threadId: r.threadId as ThreadId,
     from: r.from ?? '',
     to: r.to ?? '',
-    chain,
+    chain: JSON.parse(r.chain) as string[],
     root: r.root ?? '',
     payloadXml: r.payload ?? '',
     kind: r.kind as DeliveryKind,
@@ -61,7 +80,7 @@ export interface TransitionWriter {
   move(
     id: string,
     threadId: string | null,
-    state: MessageState,
+    state: EntryRow['state'],
     attempt: number,
     now: number,
     error?: { code: string; detail: string | null } | null,
@@ -98,4 +117,11 @@ export function recordFailure(
     w.move(d.id, d.threadId, 'FAILED', d.attempt, now, error);
   }
   w.add(outcome.outputs);
+}
+
+/** Boot recovery's dead letters, the same in every journal: REDELIVERY_EXHAUSTED, with why. */
+export function recordExhausted(w: Pick<TransitionWriter, 'move'>, plan: RecoveryPlan, now: number): void {
+  for (const { delivery: d, detail } of plan.exhaust) {
+    w.move(d.id, d.threadId, 'FAILED', d.attempt - 1, now, { code: 'REDELIVERY_EXHAUSTED', detail });
+  }
 }

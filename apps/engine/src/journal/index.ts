@@ -3,12 +3,14 @@ import { MemoryJournal } from './memory/memory-journal.ts';
 import { MemoryOperatorStore } from './operators/memory-operator-store.ts';
 import type { OperatorStore } from './operators/operator-store.ts';
 import { SqliteOperatorStore } from './operators/sqlite-operator-store.ts';
+import { openDatabase } from './sqlite/open-database.ts';
 import { SqliteJournal } from './sqlite/sqlite-journal.ts';
 
-export type { Journal, RetryManyResult } from './journal.ts';
+export type { Journal, RecoveryPlan, RetryManyResult, UnfinishedEntry } from './journal.ts';
 export { JournalError } from './journal-error.ts';
 export { MemoryJournal } from './memory/memory-journal.ts';
 export { SqliteJournal } from './sqlite/sqlite-journal.ts';
+export { EngineLock } from './sqlite/engine-lock.ts';
 
 /** The journal the settings ask for: `path: ':memory:'` keeps it in memory, any other path is a SQLite file. */
 export function openJournal(settings: { path: string; durability: 'strict' | 'fast' }): Journal {
@@ -34,4 +36,18 @@ export { MemoryOperatorStore, SqliteOperatorStore };
 export function openOperatorStore(journal: Journal): OperatorStore {
   if (journal instanceof SqliteJournal) return new SqliteOperatorStore(journal.database);
   return new MemoryOperatorStore();
+}
+
+/**
+ * The operator store in the journal file at `path`, on a connection of its own that does not take
+ * the engine lock: `organism user|token` use it while an engine runs on the same file, or none does.
+ * Close it when done.
+ */
+export function openOperatorFile(settings: { path: string; durability: 'strict' | 'fast' }): {
+  store: OperatorStore;
+  close(): void;
+} {
+  // An operator can wait longer for a busy engine's batch than the engine waits for the operator.
+  const open = openDatabase(settings.path, settings.durability, { engineLock: false, busyTimeoutMs: 10_000 });
+  return { store: new SqliteOperatorStore(open), close: () => open.close() };
 }

@@ -56,6 +56,16 @@ export function describeJournalContract(name: string, make: () => Journal): void
       await j.close();
     });
 
+    it('keeps an envelope as received when the producer sent more than a rebuilt one would hold', async () => {
+      const j = fresh();
+      const envelopeXml =
+        '<message xmlns="https://xml-pipeline.org/ns/envelope/v1"><meta><from>client</from><sig xmlns="urn:sig">c2ln</sig></meta><greeting xmlns=""><name>Ada</name></greeting></message>';
+      const d = delivery({ envelopeXml });
+      await j.hooks.onIntent?.([d]);
+      expect((await j.getMessage(d.id))?.envelopeXml).toBe(envelopeXml);
+      await j.close();
+    });
+
     it('walks PENDING → DISPATCHED → ACKED and journals the replies in the same step', async () => {
       const j = fresh();
       const d = delivery();
@@ -156,11 +166,86 @@ export function describeJournalContract(name: string, make: () => Journal): void
       j.hooks.onDispatched?.(b);
       await j.hooks.onAcknowledged?.(c, []);
       const back = await j.unfinished();
-      expect(back.map((d) => d.id)).toEqual([a.id, b.id]);
-      expect(back.map((d) => d.attempt)).toEqual([1, 2]);
-      expect(back[0]).toMatchObject({ chain: ['client'], payloadXml: a.payloadXml, to: 'greeter' });
+      expect(back.map((u) => u.delivery.id)).toEqual([a.id, b.id]);
+      expect(back.map((u) => u.delivery.attempt)).toEqual([1, 2]);
+      expect(back.map((u) => u.nextAttemptAt)).toEqual([null, null]);
+      expect(back[0]?.delivery).toMatchObject({ chain: ['client'], payloadXml: a.payloadXml, to: 'greeter' });
       await j.exhaust(b.id, 'attempts ran out before a crash');
       expect(await j.getMessage(b.id)).toMatchObject({ state: 'FAILED', errorCode: 'REDELIVERY_EXHAUSTED' });
+      await j.close();
+    });
+
+    it('commits a redelivery’s start before its handler can run, charging only what started', async () => {
+      const j = fresh();
+      const [poison, queued] = [delivery(), delivery()];
+      if (!poison || !queued) throw new Error('setup');
+      await j.hooks.onIntent?.([poison, queued]);
+      // Each boot hands both back; the poison starts and takes the process down before anything else
+      // is written, and the entry queued behind it never starts.
+      const seen: number[][] = [];
+      for (let boot = 0; boot < 3; boot++) {
+        const back = (await j.unfinished()).map((u) => u.delivery);
+        seen.push(back.map((d) => d.attempt));
+        await j.recordRecovery({ redeliver: back, exhaust: [] });
+        const started = back.find((d) => d.id === poison.id);
+        if (!started) throw new Error('the poison was not handed back');
+        j.hooks.onDispatched?.(started);
+        await Promise.resolve(); // the pump calls the handler no sooner than this
+        expect(await j.getMessage(poison.id)).toMatchObject({
+          state: 'DISPATCHED',
+          attempts: started.attempt,
+        });
+      }
+      expect(seen).toEqual([
+        [1, 1],
+        [2, 1],
+        [3, 1],
+      ]);
+      const last = (await j.unfinished()).map((u) => u.delivery);
+      await j.recordRecovery({
+        redeliver: last.filter((d) => d.id === queued.id),
+        exhaust: last.filter((d) => d.id === poison.id).map((d) => ({ delivery: d, detail: 'used up' })),
+      });
+      expect(await j.getMessage(queued.id)).toMatchObject({ state: 'PENDING', attempts: 0 });
+      const dead = await j.getMessage(poison.id);
+      expect(dead).toMatchObject({
+        state: 'FAILED',
+        attempts: 3,
+        errorCode: 'REDELIVERY_EXHAUSTED',
+        errorDetail: 'used up',
+      });
+      expect(dead?.transitions.map((t) => `${t.state}:${t.attempt}`)).toEqual([
+        'PENDING:1',
+        'DISPATCHED:1',
+        'DISPATCHED:2',
+        'DISPATCHED:3',
+        'FAILED:3',
+      ]);
+      await j.close();
+    });
+
+    it('hands back a retry scheduled for later with its time', async () => {
+      const j = fresh();
+      const d = delivery();
+      await j.hooks.onIntent?.([d]);
+      j.hooks.onDispatched?.(d);
+      await j.hooks.onFailed?.(d, failure, { retryAt: clock + 60_000, outputs: [] });
+      const [back] = await j.unfinished();
+      expect(back).toMatchObject({ nextAttemptAt: clock + 60_000, delivery: { id: d.id, attempt: 2 } });
+      await j.close();
+    });
+
+    it('counts the unfinished entries addressed to a listener exactly, however many there are', async () => {
+      const j = fresh();
+      const mine = Array.from({ length: 620 }, () => delivery());
+      const others = [delivery({ to: 'other' }), delivery({ from: 'greeter', to: 'other' })];
+      await j.hooks.onIntent?.([...mine, ...others]);
+      for (const d of mine.slice(0, 10)) j.hooks.onDispatched?.(d);
+      for (const d of mine.slice(10, 15)) await j.hooks.onAcknowledged?.(d, []);
+      for (const d of mine.slice(15, 20)) await j.hooks.onFailed?.(d, failure, { outputs: [] });
+      expect(await j.countUnfinished('greeter')).toBe(610);
+      expect(await j.countUnfinished('other')).toBe(2);
+      expect(await j.countUnfinished('nobody')).toBe(0);
       await j.close();
     });
 
@@ -183,14 +268,36 @@ export function describeJournalContract(name: string, make: () => Journal): void
       const ds = Array.from({ length: 12 }, (_, i) => delivery({ to: i % 3 === 0 ? 'other' : 'greeter' }));
       await j.hooks.onIntent?.(ds);
       for (const d of ds) await j.hooks.onFailed?.(d, failure, { outputs: [] });
-      const dry = await j.retryMany({ listener: 'greeter' }, { dryRun: true });
+      const dry = await j.retryMany({ to: 'greeter' }, { dryRun: true });
       expect(dry.count).toBe(8);
       expect(dry.sample).toHaveLength(8);
       expect(dry.deliveries).toEqual([]);
       expect((await j.stats()).counts.FAILED).toBe(12);
-      const done = await j.retryMany({ listener: 'greeter' }, { dryRun: false });
+      const done = await j.retryMany({ to: 'greeter' }, { dryRun: false });
       expect(done.deliveries).toHaveLength(8);
       expect((await j.stats()).counts).toMatchObject({ FAILED: 4, PENDING: 8 });
+      await j.close();
+    });
+
+    it("retries a listener's failed deliveries, not the messages it sent", async () => {
+      const j = fresh();
+      const toGreeter = delivery();
+      const fromGreeter = delivery({ from: 'greeter', to: 'shouter' });
+      await j.hooks.onIntent?.([toGreeter, fromGreeter]);
+      for (const d of [toGreeter, fromGreeter]) await j.hooks.onFailed?.(d, failure, { outputs: [] });
+      const done = await j.retryMany({ to: 'greeter' }, { dryRun: false });
+      expect(done.deliveries.map((d) => d.id)).toEqual([toGreeter.id]);
+      expect(await j.getMessage(fromGreeter.id)).toMatchObject({ state: 'FAILED' });
+      const both = await j.retryMany({ participant: 'greeter', state: 'FAILED' }, { dryRun: true });
+      expect(both.sample.map((m) => m.id)).toEqual([fromGreeter.id]);
+      // A key the filter does not know (the retired `listener`) is refused, never read as "everything".
+      await expect(
+        j.retryMany({ listener: 'greeter' } as Parameters<Journal['retryMany']>[0], { dryRun: false }),
+      ).rejects.toThrow(/listener/);
+      await expect(
+        j.listMessages({ listener: 'greeter' } as Parameters<Journal['listMessages']>[0]),
+      ).rejects.toThrow(/listener/);
+      expect(await j.getMessage(fromGreeter.id)).toMatchObject({ state: 'FAILED' });
       await j.close();
     });
 
@@ -238,17 +345,20 @@ export function describeJournalContract(name: string, make: () => Journal): void
       await j.close();
     });
 
-    it('filters messages by thread, listener, root and time', async () => {
+    it('filters messages by thread, recipient, sender, participant, root and time', async () => {
       const j = fresh();
       const t = T();
       const a = delivery({ threadId: t, to: 'a', root: 'x' });
-      const b = delivery({ threadId: t, to: 'b', root: 'y' });
+      const b = delivery({ threadId: t, from: 'a', to: 'b', root: 'y' });
       const c = delivery({ to: 'a', root: 'y' });
       await j.hooks.onIntent?.([a, b, c]);
       const ids = async (f: Parameters<Journal['listMessages']>[0]): Promise<string[]> =>
         (await j.listMessages(f)).items.map((m) => m.id).sort();
       expect(await ids({ threadId: t })).toEqual([a.id, b.id].sort());
-      expect(await ids({ listener: 'a' })).toEqual([a.id, c.id].sort());
+      expect(await ids({ to: 'a' })).toEqual([a.id, c.id].sort());
+      expect(await ids({ from: 'a' })).toEqual([b.id]);
+      expect(await ids({ participant: 'a' })).toEqual([a.id, b.id, c.id].sort());
+      expect(await ids({ participant: 'b' })).toEqual([b.id]);
       expect(await ids({ root: 'y' })).toEqual([b.id, c.id].sort());
       expect(await ids({ since: b.createdAt, until: b.createdAt })).toEqual([b.id]);
       await j.close();

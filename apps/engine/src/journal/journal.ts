@@ -21,6 +21,25 @@ export interface RetryManyResult {
   deliveries: Delivery[];
 }
 
+/** An entry an earlier run left PENDING or DISPATCHED. */
+export interface UnfinishedEntry {
+  /** The delivery to re-queue; its attempt is one more than those already recorded. */
+  delivery: Delivery;
+  /** When its scheduled retry is due (ms): it must not run before. Null: it may run at once. */
+  nextAttemptAt: number | null;
+}
+
+/** What boot recovery decided for the unfinished entries; `recordRecovery` writes it in one transaction. */
+export interface RecoveryPlan {
+  /**
+   * Handed back to the pump (now, or at their scheduled time). Each one's start (DISPATCHED, with its
+   * attempt) is committed before its handler runs, so a run that takes the process down is counted.
+   */
+  redeliver: readonly Delivery[];
+  /** Dead-lettered with code REDELIVERY_EXHAUSTED, saying why. */
+  exhaust: readonly { delivery: Delivery; detail: string }[];
+}
+
 /**
  * Certified mail. Every implementation passes the same contract suite (journal-contract.ts).
  * It attaches to the pump through `hooks`; writes are batched (group commit) and a hook's promise
@@ -30,9 +49,17 @@ export interface Journal {
   readonly durability: JournalStats['durability'];
   readonly hooks: DispatchHooks;
 
-  /** PENDING and DISPATCHED entries left by an earlier run, oldest first, as deliveries to re-queue. */
-  unfinished(): Promise<Delivery[]>;
-  /** Marks an entry FAILED without dispatching it (its attempts ran out before a crash). */
+  /** PENDING and DISPATCHED entries left by an earlier run, oldest first, with their retry schedule. */
+  unfinished(): Promise<UnfinishedEntry[]>;
+  /**
+   * Writes boot recovery's plan: the dead letters in one transaction, and from then on each redelivery's
+   * start is committed before its handler runs. A message that kills the process thus runs out of
+   * attempts instead of looping forever, while entries that never started are not charged.
+   */
+  recordRecovery(plan: RecoveryPlan): Promise<void>;
+  /** How many PENDING or DISPATCHED entries are addressed to `listener`: an exact count at any size. */
+  countUnfinished(listener: string): Promise<number>;
+  /** Marks an entry FAILED (REDELIVERY_EXHAUSTED) without dispatching it, e.g. when its listener is gone. */
   exhaust(id: string, detail: string): Promise<void>;
   /** Puts a FAILED entry back to PENDING; returns the delivery to re-queue. Throws JournalError. */
   retry(id: string): Promise<Delivery>;
@@ -48,6 +75,14 @@ export interface Journal {
   getMessage(id: string): Promise<MessageDetail | undefined>;
   /** Transitions with `seq > afterSeq`, in order: the stream the console follows and resumes. */
   transitions(afterSeq: number, limit: number): Promise<Transition[]>;
+
+  /**
+   * Calls `fn` after every write transaction: with no argument when it was committed, with the error
+   * when it failed (full disk, read-only file, I/O error). Returns a function that stops watching.
+   */
+  watchWrites(fn: (error?: unknown) => void): () => void;
+  /** A small real write that leaves nothing behind: rejects while the journal cannot write. */
+  probe(): Promise<void>;
 
   /** Resolves once everything written so far is committed. */
   flush(): Promise<void>;

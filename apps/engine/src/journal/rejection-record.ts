@@ -1,6 +1,7 @@
 import { formatProblem } from '@organism/shared';
 import { randomUUID } from 'node:crypto';
 import type { Rejection } from '../pump/dispatch-hooks.ts';
+import type { EntryRow } from './entry-record.ts';
 
 /** The most of a refused input the journal keeps: enough to see what arrived, never unbounded. */
 export const MAX_RAW_STORED = 64 * 1024;
@@ -16,7 +17,7 @@ export function rejectionRecord(r: Rejection): { raw: string; detail: string } {
 }
 
 /** The entry every journal stores for refused input: FAILED, kind `rejected`, no route to retry. */
-export function rejectionEntry(r: Rejection, now: number) {
+export function rejectionEntry(r: Rejection, now: number): EntryRow {
   const { raw, detail } = rejectionRecord(r);
   return {
     id: randomUUID(),
@@ -26,13 +27,15 @@ export function rejectionEntry(r: Rejection, now: number) {
     to: r.to ?? null,
     root: r.root ?? null,
     kind: 'rejected',
+    chain: '[]',
     payload: null,
     raw,
-    state: 'FAILED' as const,
+    state: 'FAILED',
     attempts: 0,
     errorCode: r.error.code,
     errorDetail: detail,
     nextAttemptAt: null,
+    egress: false,
     createdAt: now,
     updatedAt: now,
   };

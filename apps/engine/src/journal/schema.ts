@@ -1,6 +1,13 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { messageStates, transitionStates } from '@organism/shared';
 
-/** One row per delivery, plus one per refused input (state FAILED, `raw` set, no route). */
+/**
+ * One row per delivery, plus one per refused input (state FAILED, `raw` set, no route). This table is
+ * the one definition of a journal entry: `EntryRow` (entry-record.ts) is its row type, which the memory
+ * journal stores as is and the shared API types are mapped from.
+ * An accepted envelope keeps `raw` (canonical) only when its <meta> carries foreign elements, such as a
+ * signature.
+ */
 export const messages = sqliteTable(
   'messages',
   {
@@ -15,7 +22,7 @@ export const messages = sqliteTable(
     chain: text('chain').notNull().default('[]'),
     payload: text('payload'),
     raw: text('raw'),
-    state: text('state', { enum: ['PENDING', 'DISPATCHED', 'ACKED', 'FAILED'] }).notNull(),
+    state: text('state', { enum: messageStates }).notNull(),
     attempts: integer('attempts').notNull().default(0),
     errorCode: text('error_code'),
     errorDetail: text('error_detail'),
@@ -40,7 +47,7 @@ export const transitions = sqliteTable(
     seq: integer('seq').primaryKey({ autoIncrement: true }),
     messageId: text('message_id').notNull(),
     threadId: text('thread_id'),
-    state: text('state').notNull(),
+    state: text('state', { enum: transitionStates }).notNull(),
     attempt: integer('attempt').notNull(),
     errorCode: text('error_code'),
     detail: text('detail'),
@@ -86,6 +93,8 @@ export const sessions = sqliteTable(
 export const apiTokens = sqliteTable('api_tokens', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
+  /** The producer names (`<from>`) the token may send as, JSON array; null: any name not reserved. */
+  producers: text('producers', { mode: 'json' }).$type<string[]>(),
   hash: text('hash').notNull().unique(),
   createdBy: text('created_by').notNull(),
   createdAt: integer('created_at').notNull(),

@@ -6,7 +6,7 @@ import type { ConfigDiff, OrganismConfig } from '../config/index.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { ConfigHistory } from './config-history.ts';
 import type { HistoryEntry } from './config-history.ts';
-import { loadOrganism, loadOrganismText } from './organism-loader.ts';
+import { checkOrganismText, loadOrganism, loadOrganismText } from './organism-loader.ts';
 import type { LoadedOrganism, LoadResult } from './organism-loader.ts';
 
 export type { HistoryEntry } from './config-history.ts';
@@ -51,16 +51,16 @@ const DISPOSE_GRACE_MS = 30_000;
 /**
  * Loads an organism for a reload: from the file on disk, or from `text` as if it were that file (relative
  * paths resolve beside it). Compiles every XSD and imports every handler; never throws for bad input.
- * The one path every config change takes, so that handler freshness is decided in one place.
+ * The one path every applied config change takes, so that handler freshness is decided in one place.
  */
 export function loadFresh(file: string, text?: string): Promise<LoadResult> {
   return text === undefined ? loadOrganism(file) : loadOrganismText(text, file);
 }
 
 /**
- * Live configuration: validates and diffs edited YAML without touching what runs, and reloads, applies
- * and rolls back all-or-nothing. Changes are serialized; each apply keeps the text it replaced in
- * `.organism/config-history/` beside the YAML.
+ * Live configuration: validates and diffs edited YAML without touching what runs and without running
+ * handler code, and reloads, applies and rolls back all-or-nothing (only these import handlers). Changes
+ * are serialized; each apply keeps the text it replaced in `.organism/config-history/` beside the YAML.
  */
 export class ConfigManager {
   private readonly history_: ConfigHistory;
@@ -79,20 +79,21 @@ export class ConfigManager {
     return readFile(this.deps.file, 'utf8');
   }
 
-  /** Parses `yaml`, compiles every XSD and resolves every handler; touches nothing running. */
+  /**
+   * Parses `yaml`, compiles every XSD and checks every handler module without importing it (see
+   * `checkOrganismText`); touches nothing running.
+   */
   async validate(yaml: string): Promise<ValidateResult> {
-    const loaded = await loadFresh(this.deps.file, yaml);
-    if (!loaded.ok) return loaded;
-    loaded.organism.registry.dispose();
-    return { ok: true, listeners: loaded.organism.listeners.length };
+    const checked = await checkOrganismText(yaml, this.deps.file);
+    if (!checked.ok) return checked;
+    return { ok: true, listeners: checked.config.listeners.length };
   }
 
   /** Validates, then compares with the running config; `impact` counts unfinished work per removed listener. */
   async diff(yaml: string): Promise<DiffResult> {
-    const loaded = await loadFresh(this.deps.file, yaml);
-    if (!loaded.ok) return loaded;
-    loaded.organism.registry.dispose();
-    const diff = diffConfigs(this.deps.current(), loaded.organism.config);
+    const checked = await checkOrganismText(yaml, this.deps.file);
+    if (!checked.ok) return checked;
+    const diff = diffConfigs(this.deps.current(), checked.config);
     const impact = await Promise.all(
       diff.removed.map(async (listener) => ({
         listener,

@@ -1,4 +1,3 @@
-import { pathToFileURL } from 'node:url';
 import { basename, relative } from 'node:path';
 import { qname } from '@organism/shared';
 import type { Problem, QName } from '@organism/shared';
@@ -7,6 +6,8 @@ import type { ConfigResult, ConfigSource, ListenerConfig, OrganismConfig } from 
 import { XsdRegistry } from '../xml/index.ts';
 import type { CompiledSchema } from '../xml/index.ts';
 import type { Handler, Listener } from '../pump/listener.ts';
+import { importHandler } from './import-handler.ts';
+import { createHandlerInspector } from './inspect-handler.ts';
 
 /** A configuration with every contract compiled and every handler resolved: ready to run. */
 export interface LoadedOrganism {
@@ -18,22 +19,69 @@ export interface LoadedOrganism {
 
 export type LoadResult = { ok: true; organism: LoadedOrganism } | { ok: false; problems: Problem[] };
 
-/** Loads organism.yaml from disk, compiles every XSD and imports every handler. Never throws for bad input. */
+/** A configuration found sound without running any of its code: what validation answers. */
+export type CheckResult = { ok: true; config: OrganismConfig } | { ok: false; problems: Problem[] };
+
+/**
+ * Loads organism.yaml from disk, compiles every XSD and imports every handler (running its top-level
+ * code). Never throws for bad input.
+ */
 export async function loadOrganism(file: string): Promise<LoadResult> {
-  return resolveOrganism(await loadConfigFile(file));
+  return loadParsed(await loadConfigFile(file));
 }
 
-/** The same for YAML text not yet on disk (validation before a config change). */
+/** The same for YAML text not yet on disk, as if it were `file` (a config change being applied). */
 export async function loadOrganismText(text: string, file: string): Promise<LoadResult> {
-  return resolveOrganism(parseConfig(text, file));
+  return loadParsed(parseConfig(text, file));
 }
 
-async function resolveOrganism(parsed: ConfigResult): Promise<LoadResult> {
+/**
+ * Checks YAML text as if it were `file` without running anything: compiles every XSD (then frees it) and
+ * inspects every handler module statically (inside the folder, parses, has the named export). Never
+ * imports a handler, so repeated checks neither run operator-supplied code nor grow memory.
+ */
+export async function checkOrganismText(text: string, file: string): Promise<CheckResult> {
+  const parsed = parseConfig(text, file);
   if (!parsed.ok) return parsed;
+  const inspect = createHandlerInspector(parsed.config.baseDir);
+  const compiled = await compileOrganism(parsed, async (lc, problem) => {
+    const message = await inspect(lc.handler);
+    if (message) problem(message);
+    return message === undefined ? lc.handler : undefined;
+  });
+  if (!compiled.ok) return compiled;
+  compiled.registry.dispose();
+  return { ok: true, config: compiled.config };
+}
+
+async function loadParsed(parsed: ConfigResult): Promise<LoadResult> {
+  if (!parsed.ok) return parsed;
+  const compiled = await compileOrganism(parsed, importHandler);
+  if (!compiled.ok) return compiled;
+  const { config, registry, entries } = compiled;
+  const listeners = entries.map((e) => toListener(e.lc, e.schema, e.roots, e.handler));
+  return { ok: true, organism: { config, listeners, registry } };
+}
+
+/** Resolves one listener's handler to `H`, or reports why it cannot and returns undefined. */
+type HandlerResolver<H> = (lc: ListenerConfig, problem: (m: string) => void) => Promise<H | undefined>;
+
+interface Compiled<H> {
+  ok: true;
+  config: OrganismConfig;
+  registry: XsdRegistry;
+  entries: { lc: ListenerConfig; schema: CompiledSchema; roots: QName[]; handler: H }[];
+}
+
+/** Compiles every listener's XSD and resolves its handler; with any problem, frees what it compiled. */
+async function compileOrganism<H>(
+  parsed: ConfigResult & { ok: true },
+  resolveHandler: HandlerResolver<H>,
+): Promise<Compiled<H> | { ok: false; problems: Problem[] }> {
   const { config, source } = parsed;
   const registry = new XsdRegistry(config.baseDir);
   const problems: Problem[] = [];
-  const listeners: Listener[] = [];
+  const entries: Compiled<H>['entries'] = [];
   for (const [i, lc] of config.listeners.entries()) {
     const at = (path: (string | number)[], message: string): Problem =>
       locate(source, ['listeners', i, ...path], message);
@@ -51,14 +99,14 @@ async function resolveOrganism(parsed: ConfigResult): Promise<LoadResult> {
       );
     } else schema = compiled.schema;
     const roots = schema ? rootsFor(lc, schema, (m) => problems.push(at(['payload', 'root'], m))) : [];
-    const handler = await importHandler(lc, (m) => problems.push(at(['handler'], m)));
-    if (schema && roots.length > 0 && handler) listeners.push(toListener(lc, schema, roots, handler));
+    const handler = await resolveHandler(lc, (m) => problems.push(at(['handler'], m)));
+    if (schema && roots.length > 0 && handler !== undefined) entries.push({ lc, schema, roots, handler });
   }
   if (problems.length > 0) {
     registry.dispose();
     return { ok: false, problems };
   }
-  return { ok: true, organism: { config, listeners, registry } };
+  return { ok: true, config, registry, entries };
 }
 
 function locate(source: ConfigSource, path: (string | number)[], message: string): Problem {
@@ -90,38 +138,6 @@ function rootsFor(lc: ListenerConfig, schema: CompiledSchema, problem: (m: strin
       : `the schema declares ${globals.length} global elements (${globals.join(', ')}); set payload.root to one of them`,
   );
   return [];
-}
-
-async function importHandler(lc: ListenerConfig, problem: (m: string) => void): Promise<Handler | undefined> {
-  let mod: Record<string, unknown>;
-  try {
-    // A fresh URL per load, so a reload runs the handler code as it is now on disk (the old module
-    // stays in memory; modules it imports itself stay cached).
-    mod = (await import(`${pathToFileURL(lc.handler.module).href}?v=${process.hrtime.bigint()}`)) as Record<
-      string,
-      unknown
-    >;
-  } catch (err) {
-    const hint =
-      err instanceof SyntaxError && !/\.m[jt]s$/.test(lc.handler.module)
-        ? ' (handlers are ES modules: put a package.json with "type": "module" beside organism.yaml, or name the file .mts/.mjs)'
-        : '';
-    problem(
-      `handler module ${lc.handler.ref} failed to load: ${err instanceof Error ? err.message : String(err)}${hint}`,
-    );
-    return undefined;
-  }
-  const fn = mod[lc.handler.exportName];
-  if (typeof fn !== 'function') {
-    const exported = Object.keys(mod).filter((k) => typeof mod[k] === 'function');
-    problem(
-      fn === undefined
-        ? `${lc.handler.ref}: the module has no export ${JSON.stringify(lc.handler.exportName)} (it exports: ${exported.join(', ') || 'no functions'})`
-        : `${lc.handler.ref}: export ${JSON.stringify(lc.handler.exportName)} is a ${typeof fn}, not a function`,
-    );
-    return undefined;
-  }
-  return fn as Handler;
 }
 
 function toListener(lc: ListenerConfig, schema: CompiledSchema, roots: QName[], handler: Handler): Listener {

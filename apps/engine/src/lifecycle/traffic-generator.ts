@@ -1,11 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Logger } from '../logging/logger.ts';
 
 export interface TrafficOptions {
   /** Folder of envelope templates (`*.xml`); `{{n}}` becomes a number from 1 to 100 in each message. */
   folder: string;
   ratePerSecond: number;
   submit(xml: string): Promise<unknown>;
+  /** Where a failed send is reported; the generator keeps going. */
+  logger: Logger;
 }
 
 /**
@@ -27,7 +30,12 @@ export class TrafficGenerator {
 
   start(): void {
     const interval = Math.max(1, Math.round(1000 / this.opts.ratePerSecond));
-    this.timer = setInterval(() => void this.tick(), interval);
+    // A send that throws must not become an unhandled rejection (which ends the process): log it.
+    this.timer = setInterval(() => {
+      this.tick().catch((err: unknown) =>
+        this.opts.logger.warn({ err }, 'traffic: a sample could not be sent'),
+      );
+    }, interval);
   }
 
   stop(): void {

@@ -1,4 +1,9 @@
-import type { MessageFailedEvent, MessageReceivedEvent, MessageSentEvent } from '@organism/shared';
+import type {
+  DiagnosticEvent,
+  MessageFailedEvent,
+  MessageReceivedEvent,
+  MessageSentEvent,
+} from '@organism/shared';
 import type { Delivery, DispatchFailure } from './delivery.ts';
 
 /** The engine events that describe one delivery, built in one place. */
@@ -43,5 +48,16 @@ export function failedEvent(d: Delivery, failure: DispatchFailure, willRetry: bo
     ...(failure.detail ? { detail: failure.detail } : {}),
     attempt: d.attempt,
     willRetry,
+  };
+}
+
+/** A delivery ran (or was killed) but its outcome could not be recorded: the journal keeps it unfinished. */
+export function notRecordedEvent(d: Delivery): DiagnosticEvent {
+  return {
+    type: 'diagnostic',
+    at: Date.now(),
+    code: 'OUTCOME_NOT_RECORDED',
+    message: `the outcome of ${d.id} (to ${d.to}) could not be recorded; it stays unfinished in the journal and runs again at the next start`,
+    threadId: d.threadId,
   };
 }

@@ -22,6 +22,12 @@ export interface Delivery {
   readonly payloadXml: string;
   readonly kind: DeliveryKind;
   readonly parentId?: MessageId;
+  /**
+   * The envelope as the producer sent it (exclusive canonical form), kept only when the envelope the
+   * journal would rebuild from the fields above would lose something: elements of other namespaces in
+   * `<meta>`, such as xml-pipeline's signature.
+   */
+  readonly envelopeXml?: string;
   /** A reply leaving the organism for the outside producer that began the chain: recorded, not dispatched. */
   readonly egress?: boolean;
   /** 1-based; grows with each retry or redelivery. */

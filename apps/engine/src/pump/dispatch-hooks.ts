@@ -26,10 +26,12 @@ export interface Rejection {
  * Observers of every dispatch, e.g. the journal. A hook may return a promise: the pump then waits
  * for it before telling a producer "accepted" (onIntent) or before releasing outputs (onAcknowledged,
  * onFailed), which is how strict durability reaches producers. Several hooks run in registration order.
+ * A hook that fails (throws or rejects) never stops the pump: see `HookChain` for what follows.
  */
 export interface DispatchHooks {
   /** New deliveries accepted from outside or from the engine itself (boot). */
   onIntent?(deliveries: readonly Delivery[]): void | Promise<void>;
+  /** Not waited on, like onRejected and onThreadComplete: a failure is reported, never thrown. */
   onDispatched?(delivery: Delivery): void;
   /** The handler returned; `outputs` (its replies, forwards and egress) are new and PENDING. */
   onAcknowledged?(delivery: Delivery, outputs: readonly Delivery[]): void | Promise<void>;
@@ -38,11 +40,22 @@ export interface DispatchHooks {
   onThreadComplete?(threadId: ThreadId, outcome: ThreadOutcome): void;
 }
 
-type HookName = keyof DispatchHooks;
+export type HookName = keyof DispatchHooks;
 
-/** The registered hooks, called in order; `any` is false when none is registered so callers skip the work. */
+/** Told of every hook failure that no caller handles (the fire-and-forget ones). */
+export type HookFailureReport = (hook: HookName, err: unknown) => void;
+
+type Args<K extends HookName> = Parameters<NonNullable<DispatchHooks[K]>>;
+
+/**
+ * The registered hooks, called in order. `call` is for hooks the pump waits on: it always returns a
+ * promise that settles after every hook has, rejecting with the first failure. `notify` is for hooks
+ * nobody waits on: their failures, thrown or rejected, go to the failure report and nowhere else.
+ */
 export class HookChain {
   private readonly hooks: DispatchHooks[] = [];
+
+  constructor(private readonly report: HookFailureReport) {}
 
   get any(): boolean {
     return this.hooks.length > 0;
@@ -56,17 +69,35 @@ export class HookChain {
     };
   }
 
-  /** Calls `name` on every hook; resolves when any returned promises have, or returns undefined at once. */
-  call<K extends HookName>(
-    name: K,
-    ...args: Parameters<NonNullable<DispatchHooks[K]>>
-  ): Promise<void> | undefined {
-    let pending: Promise<unknown>[] | undefined;
-    for (const h of this.hooks) {
-      const fn = h[name] as ((...a: typeof args) => unknown) | undefined;
-      const r = fn?.apply(h, args);
-      if (r instanceof Promise) (pending ??= []).push(r);
+  /** Calls `name` on every hook and waits for all; rejects with the first failure, after all settled. */
+  async call<K extends HookName>(name: K, ...args: Args<K>): Promise<void> {
+    const pending = this.invoke(name, args).filter((r) => r !== undefined);
+    if (pending.length === 0) return;
+    const results = await Promise.allSettled(pending);
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** Calls `name` on every hook without waiting; a failure is reported, never thrown. */
+  notify<K extends HookName>(name: K, ...args: Args<K>): void {
+    for (const r of this.invoke(name, args)) {
+      if (r !== undefined) r.catch((err: unknown) => this.report(name, err));
     }
-    return pending ? Promise.all(pending).then(() => undefined) : undefined;
+  }
+
+  /** One result per hook that has `name`: a promise when it returned one or threw, else undefined. */
+  private invoke<K extends HookName>(name: K, args: Args<K>): (Promise<unknown> | undefined)[] {
+    const out: (Promise<unknown> | undefined)[] = [];
+    for (const h of this.hooks) {
+      const fn = h[name] as ((...a: Args<K>) => unknown) | undefined;
+      if (!fn) continue;
+      try {
+        const r = fn.apply(h, args);
+        out.push(r === undefined ? undefined : Promise.resolve(r));
+      } catch (err) {
+        out.push(Promise.reject(err instanceof Error ? err : new Error(String(err))));
+      }
+    }
+    return out;
   }
 }

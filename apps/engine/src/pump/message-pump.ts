@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
+import { qname, SYSTEM_NS } from '@organism/shared';
 import type { MessageId, ThreadId } from '@organism/shared';
 import type { CompiledSchema } from '../xml/index.ts';
 import type { Delivery, DeliveryKind, DispatchFailure, PipelineError } from './delivery.ts';
 import { HookChain } from './dispatch-hooks.ts';
-import type { DispatchHooks } from './dispatch-hooks.ts';
+import type { DispatchHooks, HookFailureReport, HookName } from './dispatch-hooks.ts';
 import { DispatchQueue } from './dispatch-queue.ts';
 import { EngineEvents } from './engine-events.ts';
 import { runHandler } from './handler-run.ts';
@@ -12,10 +13,11 @@ import type { Output } from './handler-run.ts';
 import type { Listener } from './listener.ts';
 import { runPipeline } from './pipeline.ts';
 import { buildOutputs, deliveriesOf } from './output-deliveries.ts';
-import { failedEvent, receivedEvent, sentEvent } from './delivery-events.ts';
+import { failedEvent, notRecordedEvent, receivedEvent, sentEvent } from './delivery-events.ts';
 import type { PipelineContext, PipelineMessage } from './pipeline-message.ts';
 import { RoutingTable } from './routing-table.ts';
 import { ThreadRegistry } from './thread-registry.ts';
+import type { ThreadOutcome } from './thread-registry.ts';
 import { backoffDelay } from './backoff.ts';
 import { systemErrorFor } from './system-error-text.ts';
 import { bootXml, systemErrorXml } from './system/system-payloads.ts';
@@ -24,6 +26,8 @@ export interface PumpLimits {
   maxConcurrency: number;
   queueSize: number;
   maxDepth: number;
+  /** Deliveries one thread may make in all (replies and errors included) before it fails. */
+  maxHopsPerThread: number;
   maxMessageBytes: number;
 }
 
@@ -36,10 +40,18 @@ export interface PumpOptions {
   random?: () => number;
 }
 
+/** `wait`: wait for queue space (default) or refuse with QUEUE_FULL; `producers`: the token's names. */
+export interface SubmitOptions {
+  wait?: boolean;
+  /** The producer names the sender's API token is bound to: a `from` outside them is FORBIDDEN. */
+  producers?: readonly string[];
+}
+
 export type SubmitResult =
   { ok: true; threadId: ThreadId; messageIds: MessageId[] } | { ok: false; error: PipelineError };
 
 const RETRYABLE = new Set(['HANDLER_ERROR', 'HANDLER_TIMEOUT']);
+const SYSTEM_ERROR_ROOT = qname(SYSTEM_NS, 'SystemError');
 
 /**
  * The pump: runs every message through the pipeline, dispatches deliveries under the limits, turns
@@ -48,7 +60,10 @@ const RETRYABLE = new Set(['HANDLER_ERROR', 'HANDLER_TIMEOUT']);
  */
 export class MessagePump {
   readonly events = new EngineEvents();
-  private readonly hooks = new HookChain();
+  private readonly hooks = new HookChain((hook, err) => this.hookFailed(hook, err));
+  private hookFailed: HookFailureReport = (hook, err) => console.error(`dispatch hook ${hook} failed:`, err);
+  /** Deliveries whose outcome no hook could record; the journal still has them unfinished. */
+  private unrecordedCount = 0;
   private readonly queue: DispatchQueue;
   private readonly threads = new ThreadRegistry();
   private readonly stopping = new AbortController();
@@ -85,6 +100,19 @@ export class MessagePump {
     return this.hooks.add(hooks);
   }
 
+  /** Replaces how hook failures are reported (by default each is logged on stderr). */
+  onHookFailure(report: HookFailureReport): void {
+    this.hookFailed = report;
+  }
+
+  /**
+   * How many deliveries ran (or were killed) but whose outcome could not be recorded: the journal
+   * still holds them as unfinished, so the next start runs them again (at-least-once).
+   */
+  get unrecorded(): number {
+    return this.unrecordedCount;
+  }
+
   get listeners(): RoutingTable {
     return this.routing;
   }
@@ -102,19 +130,28 @@ export class MessagePump {
    * so after fsync in strict mode) or refused with every problem found. With `wait` (the default) a
    * full queue makes the caller wait; without, it is refused with QUEUE_FULL.
    */
-  async submit(raw: string | Uint8Array, opts: { wait?: boolean } = {}): Promise<SubmitResult> {
+  async submit(raw: string | Uint8Array, opts: SubmitOptions = {}): Promise<SubmitResult> {
     if (!this.accepting) return this.refuse(raw, 'DRAINING', 'the engine is not accepting messages');
     if (!this.queue.hasSpace) {
       if (opts.wait === false) return this.refuse(raw, 'QUEUE_FULL', 'the queue is full; try again shortly');
       await this.queue.waitForSpace();
     }
-    const m = runPipeline({ origin: 'external', raw }, this.ctx);
+    const producers = opts.producers ? { producers: opts.producers } : {};
+    const m = runPipeline({ origin: 'external', raw, ...producers }, this.ctx);
     if (m.error || !m.threadId) return { ok: false, error: this.rejected(m) };
     const deliveries = this.deliveriesFor(m, 'ingress');
+    const spent = this.threads.overBudget(m.threadId, deliveries.length, this.opts.limits.maxHopsPerThread);
+    if (spent) return this.refuse(raw, 'HOP_LIMIT_EXCEEDED', spent);
     try {
       await this.admit(deliveries);
     } catch (err) {
-      return this.refuse(raw, 'JOURNAL_UNAVAILABLE', `the message could not be recorded: ${String(err)}`);
+      this.hookFailed('onIntent', err);
+      const why = err instanceof Error ? err.message : String(err);
+      return this.refuse(
+        raw,
+        'JOURNAL_UNAVAILABLE',
+        `the message could not be recorded (${why}); try again later`,
+      );
     }
     return { ok: true, threadId: m.threadId, messageIds: deliveries.map((d) => d.id) };
   }
@@ -133,10 +170,28 @@ export class MessagePump {
     await this.admit(this.deliveriesFor(m, 'boot'));
   }
 
-  /** Re-queues a delivery the journal found unfinished (at boot, or an operator's retry). */
-  redeliver(d: Delivery): void {
+  /**
+   * Re-queues a delivery the journal found unfinished (at boot, or an operator's retry). With
+   * `notBefore` (ms), it waits until then on a retry timer (a retry's backoff kept across a restart);
+   * stop() and killThread() cancel it like any scheduled retry.
+   */
+  redeliver(d: Delivery, notBefore = 0): void {
     if (this.threads.add(d.threadId, 1)) this.emitThread('thread.created', d.threadId);
-    this.queue.push(d);
+    this.queueAt(d, notBefore);
+  }
+
+  private queueAt(d: Delivery, at: number): void {
+    const wait = at - Date.now();
+    if (wait <= 0) return this.queue.push(d);
+    // setTimeout fires at once beyond 2^31-1 ms: a longer wait is taken in steps.
+    const timer = setTimeout(
+      () => {
+        this.retryTimers.delete(timer);
+        this.queueAt(d, at);
+      },
+      Math.min(wait, 2 ** 31 - 1),
+    );
+    this.retryTimers.set(timer, d);
   }
 
   /** Swaps the listeners in one step (reload). `system.*` listeners are kept as they are. */
@@ -181,7 +236,7 @@ export class MessagePump {
     } as const;
     for (const d of stopped) {
       this.events.emit(() => failedEvent(d, failure, false));
-      await this.hooks.call('onFailed', d, failure, { outputs: [] });
+      await this.record('onFailed', d, this.hooks.call('onFailed', d, failure, { outputs: [] }));
       this.settle(d, true);
     }
     if (!this.threads.has(threadId)) this.killed.delete(threadId);
@@ -214,7 +269,12 @@ export class MessagePump {
     try {
       await this.hooks.call('onIntent', deliveries);
     } catch (err) {
-      for (const d of deliveries) this.threads.settle(d.threadId, false);
+      // Nothing was recorded, so these deliveries never existed: a thread they opened ends unannounced.
+      for (const d of deliveries) {
+        const outcome = this.threads.settle(d.threadId, false);
+        if (outcome && !opened) this.threadEnded(d.threadId, outcome);
+      }
+      this.wakeIfQuiet();
       throw err;
     }
     if (opened) this.emitThread('thread.created', first.threadId);
@@ -231,13 +291,13 @@ export class MessagePump {
       } as const;
       return this.fail(d, failure, undefined);
     }
-    void this.hooks.call('onDispatched', d);
+    this.hooks.notify('onDispatched', d);
     const running = this.queue.inFlightFor(listener.name);
     this.events.emit(() => receivedEvent(d));
     if (running === 1) this.emitListener(listener.name, 'processing');
     const result = await runHandler(listener, d, this.stopping.signal);
     if (this.stopping.signal.aborted) return;
-    const outcome = result.ok ? this.outputDeliveries(d, result.outputs) : result;
+    const outcome = result.ok ? this.checkedOutputs(d, result.outputs) : result;
     if (outcome.ok) await this.acknowledge(d, outcome.deliveries);
     else await this.fail(d, outcome.failure, listener);
     if (this.queue.inFlightFor(listener.name) === 1)
@@ -248,17 +308,35 @@ export class MessagePump {
     const outputs = this.killed.has(d.threadId) ? [] : produced;
     const routed = outputs.filter((o) => !o.egress);
     if (routed.length > 0) this.threads.add(d.threadId, routed.length);
-    try {
-      await this.hooks.call('onAcknowledged', d, outputs);
-    } catch (err) {
-      // The journal could not record the outcome: the delivery stays unacknowledged and comes back at boot.
-      console.error(`could not record acknowledgement of ${d.id}:`, err);
-      for (const _ of routed) this.threads.settle(d.threadId, false);
-      this.settle(d, false);
+    if (!(await this.record('onAcknowledged', d, this.hooks.call('onAcknowledged', d, outputs)))) {
+      this.forget(d, routed);
       return;
     }
     this.release(outputs);
     this.settle(d, false);
+  }
+
+  /**
+   * Waits for a hook call that records `d`'s outcome; says whether it was recorded. A failure is
+   * reported, counted and announced as a diagnostic: `d` stays unfinished in the journal, so the
+   * next start runs it again (at-least-once), while this run goes on without it.
+   */
+  private async record(hook: HookName, d: Delivery, call: Promise<void>): Promise<boolean> {
+    try {
+      await call;
+      return true;
+    } catch (err) {
+      this.hookFailed(hook, err);
+      this.unrecordedCount++;
+      this.events.emit(() => notRecordedEvent(d));
+      return false;
+    }
+  }
+
+  /** Drops a delivery whose outcome was not recorded, with the outputs that were never released. */
+  private forget(d: Delivery, unreleased: readonly Delivery[]): void {
+    for (const _ of unreleased) this.threads.settle(d.threadId, false);
+    this.settle(d, true);
   }
 
   /** Queues a handler's (or a failure's) outputs once they are recorded; egress only leaves a trace. */
@@ -280,7 +358,12 @@ export class MessagePump {
     this.events.emit(() => failedEvent(d, failure, willRetry));
     if (willRetry) {
       const delay = backoffDelay(policy, d.attempt, this.opts.random);
-      await this.hooks.call('onFailed', d, failure, { retryAt: Date.now() + delay, outputs: [] });
+      // Retried even when the retry could not be recorded: the journal still has it unfinished.
+      await this.record(
+        'onFailed',
+        d,
+        this.hooks.call('onFailed', d, failure, { retryAt: Date.now() + delay, outputs: [] }),
+      );
       const timer = setTimeout(() => {
         this.retryTimers.delete(timer);
         d.attempt++;
@@ -292,19 +375,52 @@ export class MessagePump {
     const outputs = d.kind === 'boot' || this.killed.has(d.threadId) ? [] : this.systemError(d, failure);
     const routed = outputs.filter((o) => !o.egress);
     if (routed.length > 0) this.threads.add(d.threadId, routed.length);
-    await this.hooks.call('onFailed', d, failure, { outputs });
+    if (!(await this.record('onFailed', d, this.hooks.call('onFailed', d, failure, { outputs })))) {
+      this.forget(d, routed);
+      return;
+    }
     this.release(outputs);
     this.settle(d, true);
   }
 
   private systemError(d: Delivery, failure: DispatchFailure): Delivery[] {
+    // An error is never answered with an error: two listeners that fail on each other's SystemErrors
+    // would bounce them forever. The failure is a dead letter; operators see it.
+    if (d.kind === 'error' || d.root === SYSTEM_ERROR_ROOT) return [];
     const raw = systemErrorXml(systemErrorFor(failure.code, failure.retryable));
     const made = this.outputDeliveries(d, [{ kind: 'reply', to: undefined, xml: raw }], 'error');
     if (made.ok) return made.deliveries;
+    // A thread whose hop budget is spent sends nothing more, not even an error (egress excepted).
+    if (made.failure.code === 'HOP_LIMIT_EXCEEDED') return [];
     console.error(
       `SystemError for ${d.id} could not be routed: ${made.failure.detail ?? made.failure.message}`,
     );
     return [];
+  }
+
+  /**
+   * The handler's outputs as deliveries. The steps report refusals as data; should one throw all the
+   * same (an engine fault, or a handler passing something odd), the delivery fails as INTERNAL instead
+   * of the error escaping the dispatcher and leaving its thread open forever.
+   */
+  private checkedOutputs(
+    d: Delivery,
+    outputs: readonly Output[],
+  ): ReturnType<MessagePump['outputDeliveries']> {
+    try {
+      return this.outputDeliveries(d, outputs);
+    } catch (err) {
+      const detail = `${d.to}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
+      return {
+        ok: false,
+        failure: {
+          code: 'INTERNAL',
+          message: "the engine failed on the handler's outputs",
+          detail,
+          retryable: false,
+        },
+      };
+    }
   }
 
   /** Runs each output through the pipeline; one bad output fails the whole handler run. */
@@ -313,7 +429,14 @@ export class MessagePump {
     outputs: readonly Output[],
     kindOverride?: DeliveryKind,
   ): { ok: true; deliveries: Delivery[] } | { ok: false; failure: DispatchFailure } {
-    return buildOutputs(d, outputs, this.ctx, (m) => this.rejected(m), kindOverride);
+    const made = buildOutputs(d, outputs, this.ctx, (m) => this.rejected(m), kindOverride);
+    if (!made.ok) return made;
+    // Every delivery counts against the thread's budget, whatever the chain: loops cannot hide.
+    const routed = made.deliveries.filter((o) => !o.egress).length;
+    const spent = this.threads.overBudget(d.threadId, routed, this.opts.limits.maxHopsPerThread);
+    if (!spent) return made;
+    const message = 'the thread made too many deliveries';
+    return { ok: false, failure: { code: 'HOP_LIMIT_EXCEEDED', message, detail: spent, retryable: false } };
   }
 
   private deliveriesFor(m: PipelineMessage, kind: DeliveryKind): Delivery[] {
@@ -331,11 +454,17 @@ export class MessagePump {
 
   private settle(d: Delivery, deadLetter: boolean): void {
     const outcome = this.threads.settle(d.threadId, deadLetter);
-    if (outcome) {
-      this.killed.delete(d.threadId);
-      void this.hooks.call('onThreadComplete', d.threadId, outcome);
-      this.emitThread(outcome === 'failed' ? 'thread.failed' : 'thread.completed', d.threadId);
-    }
+    if (outcome) this.threadEnded(d.threadId, outcome);
+    this.wakeIfQuiet();
+  }
+
+  private threadEnded(threadId: ThreadId, outcome: ThreadOutcome): void {
+    this.killed.delete(threadId);
+    this.hooks.notify('onThreadComplete', threadId, outcome);
+    this.emitThread(outcome === 'failed' ? 'thread.failed' : 'thread.completed', threadId);
+  }
+
+  private wakeIfQuiet(): void {
     if (this.threads.size === 0 && this.quietWaiters.length > 0) {
       const waiters = this.quietWaiters;
       this.quietWaiters = [];
@@ -347,7 +476,7 @@ export class MessagePump {
     const error = m.error ?? { code: 'INTERNAL', message: 'rejected', problems: [] };
     const raw = m.intake.raw;
     const parentId = m.intake.origin === 'internal' ? m.intake.parentId : undefined;
-    void this.hooks.call('onRejected', {
+    this.hooks.notify('onRejected', {
       raw,
       error,
       ...(m.from ? { from: m.from } : {}),
@@ -370,7 +499,7 @@ export class MessagePump {
 
   private refuse(raw: string | Uint8Array, code: PipelineError['code'], message: string): SubmitResult {
     const error = { code, message, problems: [{ message }] };
-    void this.hooks.call('onRejected', { raw, error });
+    this.hooks.notify('onRejected', { raw, error });
     this.events.emit(() => ({
       type: 'message.rejected',
       at: Date.now(),

@@ -20,6 +20,7 @@ export function deliveriesOf(m: PipelineMessage, kind: DeliveryKind): Delivery[]
     attempt: 1,
     createdAt: Date.now(),
     ...(intake?.parentId ? { parentId: intake.parentId } : {}),
+    ...(m.envelopeXml ? { envelopeXml: m.envelopeXml } : {}),
   };
   if (intake?.egress) return [{ ...base, id: randomUUID() as MessageId, to: m.to ?? '', egress: true }];
   return (m.targets ?? []).map((t) => ({ ...base, id: randomUUID() as MessageId, to: t.name }));

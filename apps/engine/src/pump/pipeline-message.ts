@@ -6,7 +6,12 @@ import type { RoutingTable } from './routing-table.ts';
 
 /** Where a message enters the pipeline: raw bytes from outside, or a payload the engine addresses itself. */
 export type Intake =
-  | { origin: 'external'; raw: string | Uint8Array }
+  | {
+      origin: 'external';
+      raw: string | Uint8Array;
+      /** The producer names (`<from>`) the sender's API token is bound to; absent: any name not reserved. */
+      producers?: readonly string[];
+    }
   | {
       origin: 'internal';
       raw: string;
@@ -39,6 +44,8 @@ export interface PipelineMessage {
   canonical?: CanonicalXml;
   /** Exclusive C14N of the payload alone. */
   payloadXml?: CanonicalXml;
+  /** The whole envelope as received (canonical), kept when its <meta> carries foreign elements (a signature). */
+  envelopeXml?: CanonicalXml;
   targets?: Listener[];
   diagnostics: string[];
   error?: PipelineError;

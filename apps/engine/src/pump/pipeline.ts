@@ -2,12 +2,21 @@ import type { PipelineContext, PipelineMessage, Step, Intake } from './pipeline-
 import { checkSize } from './steps/check-size.ts';
 import { parse } from './steps/parse.ts';
 import { checkEnvelope } from './steps/check-envelope.ts';
+import { checkSender } from './steps/check-sender.ts';
 import { canonicalize } from './steps/canonicalize.ts';
 import { route } from './steps/route.ts';
 import { validatePayload } from './steps/validate-payload.ts';
 
 /** The steps in order; see README.md beside this file. Journal and dispatch follow in the pump. */
-export const STEPS: readonly Step[] = [checkSize, parse, canonicalize, checkEnvelope, route, validatePayload];
+export const STEPS: readonly Step[] = [
+  checkSize,
+  parse,
+  canonicalize,
+  checkEnvelope,
+  checkSender,
+  route,
+  validatePayload,
+];
 
 /**
  * Runs `intake` through every step until one fails. The parsed document lives only inside this call:

@@ -10,6 +10,7 @@ const TEXT: Partial<Record<EngineErrorCode, string>> = {
   INVALID_REPLY: 'the message could not be processed: an answer was invalid',
   UNKNOWN_ROUTE: 'the message could not be processed: a route it needed does not exist',
   DEPTH_EXCEEDED: 'the message could not be processed: the conversation is too deep',
+  HOP_LIMIT_EXCEEDED: 'the message could not be processed: the conversation went on too long',
 };
 
 /** The SystemError payload for a failure: code, a topology-free message, and whether to try again. */

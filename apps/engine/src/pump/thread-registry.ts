@@ -4,12 +4,15 @@ export type ThreadOutcome = 'completed' | 'failed';
 
 interface OpenThread {
   outstanding: number;
+  /** Deliveries the thread has made while open, replies and errors included: its hop count. */
+  hops: number;
   failed: boolean;
 }
 
 /**
  * Counts the deliveries still outstanding (queued, running or waiting to retry) in each live thread.
  * A thread ends when its count reaches zero: failed if any of its deliveries became a dead letter.
+ * It also counts every delivery a thread has made while open (its hops), for `pump.maxHopsPerThread`.
  */
 export class ThreadRegistry {
   private readonly open = new Map<ThreadId, OpenThread>();
@@ -19,10 +22,21 @@ export class ThreadRegistry {
     const t = this.open.get(threadId);
     if (t) {
       t.outstanding += n;
+      t.hops += n;
       return false;
     }
-    this.open.set(threadId, { outstanding: n, failed: false });
+    this.open.set(threadId, { outstanding: n, hops: n, failed: false });
     return true;
+  }
+
+  /**
+   * Why `n` more deliveries would take the thread past `max` hops (`pump.maxHopsPerThread`), or
+   * undefined when they fit. A thread not open has made none.
+   */
+  overBudget(threadId: ThreadId, n: number, max: number): string | undefined {
+    const made = this.open.get(threadId)?.hops ?? 0;
+    if (n === 0 || made + n <= max) return undefined;
+    return `thread ${threadId} has made ${made} deliveries; the limit is ${max} (pump.maxHopsPerThread)`;
   }
 
   /** Marks one delivery done; returns the thread's outcome when it was the last one. */

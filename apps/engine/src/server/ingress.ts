@@ -4,10 +4,21 @@ import type { Engine } from '../engine.ts';
 import { readBody } from './read-body.ts';
 import { sendJson } from './send-json.ts';
 
-/** Checks a producer's bearer token; resolves to the token's name, or undefined when it is not valid. */
-export type TokenCheck = (token: string) => Promise<string | undefined>;
+/**
+ * Checks a producer's bearer token; resolves to the token (its name and the producer names it is bound
+ * to, null for any), or undefined when it is not valid.
+ */
+export type TokenCheck = (
+  token: string,
+) => Promise<{ name: string; producers: readonly string[] | null } | undefined>;
 
 const XML_TYPES = /^(application|text)\/([\w.+-]+\+)?xml\s*(;|$)/i;
+/** Refusals that are not 400: too large, or a sender speaking as a name it may not use. */
+const STATUS: Partial<Record<EngineErrorCode, number>> = {
+  PAYLOAD_TOO_LARGE: 413,
+  SENDER_RESERVED: 403,
+  FORBIDDEN: 403,
+};
 const UNAVAILABLE: ReadonlySet<EngineErrorCode> = new Set([
   'DRAINING',
   'NOT_RUNNING',
@@ -17,8 +28,10 @@ const UNAVAILABLE: ReadonlySet<EngineErrorCode> = new Set([
 
 /**
  * `POST /messages`: an envelope in, `202 {messageId, threadId}` out once the journal holds it.
- * 415 wrong content type · 401 no token · 403 bad token · 413 over the size limit · 400 with every
- * problem (message, line, column, XPath) · 503 + Retry-After while draining or full.
+ * 415 wrong content type · 401 no token · 403 bad token, or a `from` the sender may not use (a
+ * listener's or `system.*`: SENDER_RESERVED; outside the token's producer names: FORBIDDEN) · 413 over
+ * the size limit · 400 with every problem (message, line, column, XPath) · 503 + Retry-After while
+ * draining or full.
  */
 export async function handleIngress(
   req: IncomingMessage,
@@ -37,7 +50,8 @@ export async function handleIngress(
     );
     return;
   }
-  if (!(await checkToken(token))) {
+  const granted = await checkToken(token);
+  if (!granted) {
     sendJson(res, 403, {
       error: { code: 'FORBIDDEN', message: 'the API token is not valid or was revoked' },
     });
@@ -66,7 +80,8 @@ export async function handleIngress(
     req.resume();
     return;
   }
-  const result = await engine.submit(body.body, { wait: false });
+  const producers = granted.producers ? { producers: granted.producers } : {};
+  const result = await engine.submit(body.body, { wait: false, ...producers });
   if (result.ok) {
     sendJson(res, 202, {
       messageId: result.messageIds[0],
@@ -80,5 +95,5 @@ export async function handleIngress(
     sendJson(res, 503, { error: { code, message } }, { 'retry-after': code === 'QUEUE_FULL' ? '1' : '5' });
     return;
   }
-  sendJson(res, code === 'PAYLOAD_TOO_LARGE' ? 413 : 400, { error: { code, message, problems } });
+  sendJson(res, STATUS[code] ?? 400, { error: { code, message, problems } });
 }

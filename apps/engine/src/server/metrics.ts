@@ -4,7 +4,8 @@ import type { Engine } from '../engine.ts';
 
 /**
  * Prometheus metrics fed by engine events and read from the engine at scrape time: messages by
- * outcome, dispatch latency, queue depth, per-listener counts, journal entries by state and file size.
+ * outcome, dispatch latency, queue depth, per-listener counts, journal entries by state and file size,
+ * and whether the journal can write.
  */
 export function createMetrics(engine: Engine): Registry {
   const registry = new Registry();
@@ -53,12 +54,31 @@ export function createMetrics(engine: Engine): Registry {
     },
   });
   new Gauge({
+    name: 'organism_journal_available',
+    help: '1 while the journal can write, 0 while it cannot (intake is then refused with 503)',
+    registers: [registry],
+    collect() {
+      this.set(engine.journalCondition().available ? 1 : 0);
+    },
+  });
+  let failedWritesSeen = 0;
+  new Counter({
+    name: 'organism_journal_write_failures_total',
+    help: 'Journal write transactions that failed (full disk, read-only file, I/O error), probes included',
+    registers: [registry],
+    collect() {
+      const failed = engine.journalCondition().failedWrites;
+      this.inc(failed - failedWritesSeen);
+      failedWritesSeen = failed;
+    },
+  });
+  new Gauge({
     name: 'organism_journal_entries',
     help: 'Journal entries by state',
     labelNames: ['state'],
     registers: [registry],
     async collect() {
-      const stats = await engine.journal.stats();
+      const stats = await engine.journalStats();
       for (const [state, n] of Object.entries(stats.counts)) this.set({ state }, n);
     },
   });

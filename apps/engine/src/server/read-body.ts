@@ -3,18 +3,53 @@ import type { IncomingMessage } from 'node:http';
 export type BodyResult = { ok: true; body: Buffer } | { ok: false; tooLarge: true; size: number };
 
 /**
- * Reads a request body up to `limit` bytes. Refuses early on a Content-Length over the limit and
- * stops reading as soon as the stream passes it, so an oversized upload never sits in memory.
+ * Reads a request body up to `limit` bytes: the one body-reading path of the server. Refuses at once
+ * on a Content-Length over the limit and stops keeping chunks as soon as a chunked body passes it, so
+ * an oversized upload never sits in memory. On refusal the rest of the upload is drained unread;
+ * answer with `Connection: close` so the socket ends after the answer.
  */
-export async function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
+export function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
   const declared = Number(req.headers['content-length'] ?? NaN);
-  if (Number.isFinite(declared) && declared > limit) return { ok: false, tooLarge: true, size: declared };
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.byteLength;
-    if (size > limit) return { ok: false, tooLarge: true, size };
-    chunks.push(chunk);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    return Promise.resolve({ ok: false, tooLarge: true, size: declared });
   }
-  return { ok: true, body: Buffer.concat(chunks) };
+  return new Promise<BodyResult>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const detach = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    function onData(chunk: Buffer): void {
+      size += chunk.byteLength;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      detach();
+      chunks.length = 0;
+      // Not req.destroy(): that would take the socket, and with it the 413 the client should read.
+      req.resume();
+      resolve({ ok: false, tooLarge: true, size });
+    }
+    function onEnd(): void {
+      detach();
+      resolve({ ok: true, body: Buffer.concat(chunks, size) });
+    }
+    function onError(err: Error): void {
+      detach();
+      reject(err);
+    }
+    function onClose(): void {
+      detach();
+      reject(new Error('the client closed the connection before its request body was complete'));
+    }
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
 }

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { XmlElement } from 'libxml2-wasm';
 import { qname } from '@organism/shared';
 import type { Problem, QName } from '@organism/shared';
+import { isInsideFolder } from '../fs/is-inside-folder.ts';
 import { childElements } from './dom.ts';
 import { parseUntrusted } from './hardened-parser.ts';
 
@@ -77,8 +78,7 @@ function collect(
   if (c.seen.has(key)) return;
   c.seen.add(key);
   const where = from ?? { file: path };
-  const rel = relative(c.root, path);
-  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+  if (!isInsideFolder(c.root, path)) {
     c.problems.push({ ...where, message: `schema ${path} is outside the organism folder ${c.root}` });
     return;
   }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dirname, relative, resolve, isAbsolute, sep } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import {
   XmlBufferInputProvider,
   XmlDocument,
@@ -10,6 +10,7 @@ import {
 import type { XmlAttribute, XmlElement } from 'libxml2-wasm';
 import { qname } from '@organism/shared';
 import type { Problem, QName } from '@organism/shared';
+import { isInsideFolder } from '../fs/is-inside-folder.ts';
 import { problemsFromXmlError } from './xml-problems.ts';
 import { parseUntrusted } from './hardened-parser.ts';
 
@@ -40,9 +41,10 @@ interface SchemaFile {
 
 /**
  * Compiles each XSD once and hands out the compiled validator. `xs:include` / `xs:import` are resolved
- * relative to the including file and may only reach files under `root`; a missing one is an error
- * (libxml2 would only warn and compile without it). Nothing is read through libxml2's own I/O:
- * the files are read here and lent to it from memory for the duration of one compile.
+ * relative to the including file and may only reach files under `root` once symlinks are resolved
+ * ({@link isInsideFolder}); a missing one is an error (libxml2 would only warn and compile without it).
+ * Nothing is read through libxml2's own I/O: the files are read here and lent to it from memory for
+ * the duration of one compile.
  */
 export class XsdRegistry {
   private readonly compiled = new Map<string, { schema: CompiledSchema; validator: XsdValidator }>();
@@ -111,8 +113,7 @@ export class XsdRegistry {
   ): void {
     if (files.has(path)) return;
     const where = from ? { file: from.file, line: from.line } : { file: path };
-    const rel = relative(this.root, path);
-    if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+    if (!isInsideFolder(this.root, path)) {
       problems.push({ ...where, message: `schema ${path} is outside the organism folder ${this.root}` });
       return;
     }

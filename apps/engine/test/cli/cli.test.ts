@@ -74,4 +74,28 @@ describe('the organism command', () => {
     expect(refused.code).toBe(1);
     expect(refused.out).toMatch(/^403 /);
   });
+
+  it('says what was wrong with the command line or the target, without a stack trace', async () => {
+    const unknown = await organism('run', DEMO, '--bogus');
+    expect(unknown).toMatchObject({ code: 2 });
+    expect(unknown.out).toContain("Unknown option '--bogus'");
+    expect(unknown.out).not.toContain('    at ');
+    const port = await organism('run', DEMO, '--port', 'seven');
+    expect(port).toMatchObject({ code: 2 });
+    expect(port.out).toContain('--port must be a whole number, not "seven"');
+    const dir = mkdtempSync(join(tmpdir(), 'organism-cli-'));
+    writeFileSync(join(dir, 'greeting.xml'), '<greeting><name>CLI</name></greeting>');
+    const down = await organism(
+      'send',
+      '--to',
+      'greeter',
+      join(dir, 'greeting.xml'),
+      '--token',
+      't',
+      '--url',
+      'http://127.0.0.1:9',
+    );
+    expect(down).toMatchObject({ code: 1 });
+    expect(down.out).toContain('cannot reach the engine at http://127.0.0.1:9 (is it running?)');
+  }, 60_000);
 });

@@ -206,8 +206,7 @@ describe('reload', () => {
     expect(names(f.running())).toEqual(['greeter', 'orders']);
   });
 
-  // Known gap: organism-loader.ts imports a handler by its plain file URL, so the module cache hands back
-  // the code first loaded. Flips to a failure (remove `.fails`) once the import carries a `?v=` cache-buster.
+  // A handler module is imported under a URL versioned by its content, so changed code is loaded anew.
   it('runs changed handler code after a reload', async () => {
     writeFileSync(
       join(f.dir, 'handlers/greeter.ts'),

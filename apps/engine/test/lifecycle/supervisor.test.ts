@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { RESTART_EXIT_CODE, supervise } from '../../src/lifecycle/supervisor.ts';
+import { RESTART_EXIT_CODE, SUPERVISOR_PID_ENV, supervise } from '../../src/lifecycle/supervisor.ts';
 
 it('re-spawns at once on the restart code, with backoff after a crash, and ends when the engine stops', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'organism-supervisor-'));
@@ -25,3 +25,23 @@ it('re-spawns at once on the restart code, with backoff after a crash, and ends 
   expect(log.at(-1)).toBe('engine stopped');
   expect((times[2] ?? 0) - (times[1] ?? 0)).toBeGreaterThanOrEqual(190);
 });
+
+it('passes one Ctrl-C on once, even when it arrives twice, and tells the child it is supervised', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'organism-supervisor-'));
+  const ready = join(dir, 'ready');
+  const seen = join(dir, 'seen');
+  // The child records how many SIGINTs reach it and the supervisor pid it was given, then exits.
+  const script = `const fs=require('fs');let n=0;process.on('SIGINT',()=>{n++;setTimeout(()=>{fs.writeFileSync(${JSON.stringify(seen)},n+' '+process.env.${SUPERVISOR_PID_ENV}+' '+process.ppid);process.exit(0)},300)});fs.writeFileSync(${JSON.stringify(ready)},'');setInterval(()=>{},1000);`;
+  const done = supervise({ command: process.execPath, args: ['-e', script], log: () => {} });
+  const end = Date.now() + 20_000;
+  while (!existsSync(ready) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  // What a terminal and a package runner do on Ctrl-C: the same signal twice, a moment apart.
+  process.kill(process.pid, 'SIGINT');
+  await new Promise((r) => setTimeout(r, 100));
+  process.kill(process.pid, 'SIGINT');
+  expect(await done).toBe(0);
+  const [count, given, parent] = readFileSync(seen, 'utf8').split(' ');
+  expect(count).toBe('1');
+  expect(given).toBe(String(process.pid));
+  expect(parent).toBe(String(process.pid));
+}, 30_000);

@@ -45,18 +45,18 @@ it('streams journal transitions and resumes after a reconnect with no gap and no
   const viewer = await h.client('viewer');
   for (let i = 0; i < 5; i++) expect((await post(h, greeting(i))).status).toBe(202);
   await h.engine.whenQuiet();
-  const total = (await h.engine.journal.stats()).lastSeq;
+  const total = (await h.journal.stats()).lastSeq;
   // First connection reads part of the history, then drops.
   const first = await collect(viewer, '0', (s) => s.length >= 7);
   // More traffic while disconnected.
   for (let i = 5; i < 10; i++) expect((await post(h, greeting(i))).status).toBe(202);
   await h.engine.whenQuiet();
-  const head = (await h.engine.journal.stats()).lastSeq;
+  const head = (await h.journal.stats()).lastSeq;
   expect(head).toBeGreaterThan(total);
   const second = await collect(viewer, first.lastId, (s) => (s.at(-1) ?? 0) >= head);
   const all = [...first.seqs, ...second.seqs];
   expect(new Set(all).size).toBe(all.length);
-  const expected = (await h.engine.journal.transitions(0, 10_000)).map((t) => t.seq).filter((s) => s <= head);
+  const expected = (await h.journal.transitions(0, 10_000)).map((t) => t.seq).filter((s) => s <= head);
   expect(all).toEqual(expected);
 });
 
@@ -64,7 +64,7 @@ it('filters the stream by thread', async () => {
   const viewer = await h.client('viewer');
   const res = (await (await post(h, greeting(99))).json()) as { threadId: string };
   await h.engine.whenQuiet();
-  const expected = (await h.engine.journal.transitions(0, 10_000))
+  const expected = (await h.journal.transitions(0, 10_000))
     .filter((t) => t.threadId === res.threadId)
     .map((t) => t.seq);
   const seqs: number[] = [];
@@ -92,8 +92,8 @@ it('tells a client far behind that it lagged, and still delivers everything from
   // 6,000 journal transitions written straight to the journal (they are never dispatched).
   const { delivery } = await import('../../src/journal/journal-contract.ts');
   for (let i = 0; i < 6; i++)
-    await h.engine.journal.hooks.onIntent?.(Array.from({ length: 1000 }, () => delivery()));
-  const head = (await h.engine.journal.stats()).lastSeq;
+    await h.journal.hooks.onIntent?.(Array.from({ length: 1000 }, () => delivery()));
+  const head = (await h.journal.stats()).lastSeq;
   const kinds: string[] = [];
   let last = 0;
   await new Promise<void>((resolve, reject) => {

@@ -18,7 +18,7 @@ describe('POST /messages', () => {
     expect(res.status).toBe(202);
     const body = (await res.json()) as { messageId: string; threadId: string };
     expect(body.messageId).toMatch(/^[0-9a-f-]{36}$/);
-    const entry = await h.engine.journal.getMessage(body.messageId);
+    const entry = await h.journal.getMessage(body.messageId);
     expect(entry).toMatchObject({ threadId: body.threadId, to: 'greeter' });
   });
 

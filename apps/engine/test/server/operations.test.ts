@@ -135,12 +135,12 @@ describe('listeners, dead letters and threads through the API', () => {
     await h.engine.whenQuiet();
     const dead = await op.journal.list.query({
       state: 'FAILED',
-      listener: 'tools.calculator',
+      to: 'tools.calculator',
       errorCode: 'HANDLER_ERROR',
     });
     expect(dead.items).toHaveLength(3);
     const preview = await op.journal.retryMany.mutate({
-      filter: { listener: 'tools.calculator', errorCode: 'HANDLER_ERROR' },
+      filter: { to: 'tools.calculator', errorCode: 'HANDLER_ERROR' },
       dryRun: true,
     });
     expect(preview.count).toBe(3);

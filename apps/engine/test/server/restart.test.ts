@@ -1,64 +1,25 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, cpSync, writeFileSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { expect, it } from 'vitest';
 import type { AppRouter } from '../../src/api/app-router.ts';
+import {
+  BIN,
+  copyCrashOrganism,
+  ENGINE_DIR,
+  freePort,
+  jobEnvelope,
+  until,
+} from '../support/organism-copy.ts';
 
-const ENGINE_DIR = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = join(ENGINE_DIR, 'bin/organism.js');
-const CRASH_ORGANISM = fileURLToPath(new URL('../fixtures/organisms/crash', import.meta.url));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined> | T | undefined,
-  ms = 30_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+// Generous waits: on a loaded machine an engine can take well over 30 s to start (tsx, XSDs, scrypt),
+// and a timeout here would be a flake, not a finding.
+const WAIT_MS = 90_000;
 
 it('restarts under the supervisor in the middle of traffic and completes every accepted message', async () => {
-  // A copy of the crash-test organism with its own journal and a fixed port.
-  const dir = mkdtempSync(join(tmpdir(), 'organism-restart-'));
-  cpSync(CRASH_ORGANISM, dir, { recursive: true });
-  // Handlers are ES modules: an organism folder outside a "type": "module" package needs this.
-  writeFileSync(join(dir, 'package.json'), '{ "private": true, "type": "module" }\n');
-  const handler = join(dir, 'handlers/record.ts');
-  writeFileSync(
-    handler,
-    readFileSync(handler, 'utf8').replace(
-      "'../../../../../src/handler-kit.ts'",
-      `'${join(ENGINE_DIR, 'src/handler-kit.ts')}'`,
-    ),
-  );
+  // A copy of the crash-test organism with its own journal and a fixed port (the restarted engine
+  // must come back where the producer is sending).
   const port = await freePort();
-  const yamlPath = join(dir, 'organism.yaml');
-  writeFileSync(
-    yamlPath,
-    readFileSync(yamlPath, 'utf8').replace('name: crash', `name: crash\nserver:\n  port: ${port}`),
-  );
+  const { yamlPath } = copyCrashOrganism({ port });
   const url = `http://127.0.0.1:${port}`;
   const supervisor = spawn(process.execPath, [BIN, 'start', yamlPath, '--quiet', '--drain=10000'], {
     cwd: ENGINE_DIR,
@@ -86,11 +47,13 @@ it('restarts under the supervisor in the middle of traffic and completes every a
         }),
       ],
     });
-    await until('the engine', async () => ((await fetch(`${url}/healthz`)).ok ? true : undefined)).catch(
-      (err: unknown) => {
-        throw new Error(`${String(err)}\n${output}`);
-      },
-    );
+    await until(
+      'the engine',
+      async () => ((await fetch(`${url}/healthz`)).ok ? true : undefined),
+      WAIT_MS,
+    ).catch((err: unknown) => {
+      throw new Error(`${String(err)}\n${output}`);
+    });
     await admin.auth.login.mutate({ name: 'root', password: 'restart-test-pw' });
     const { token } = await admin.users.createToken.mutate({ name: 'producer' });
 
@@ -99,7 +62,7 @@ it('restarts under the supervisor in the middle of traffic and completes every a
     let stop = false;
     const producer = (async () => {
       for (let i = 1; !stop; i++) {
-        const body = `<message xmlns="https://xml-pipeline.org/ns/envelope/v1"><meta><from>p</from><to>front</to></meta><job xmlns="">${i}</job></message>`;
+        const body = jobEnvelope(i);
         try {
           const res = await fetch(`${url}/messages`, {
             method: 'POST',
@@ -114,34 +77,49 @@ it('restarts under the supervisor in the middle of traffic and completes every a
         }
       }
     })();
-    await until('traffic', () => (accepted.length >= 200 ? true : undefined));
+    await until('traffic', () => (accepted.length >= 200 ? true : undefined), WAIT_MS);
     expect(await admin.organism.restart.mutate({ drainMs: 10_000 })).toEqual({ accepted: true });
-    await until('the restart', () => (output.includes('asked for a restart') ? true : undefined));
-    await until('the fresh engine', async () => ((await fetch(`${url}/healthz`)).ok ? true : undefined));
+    await until('the restart', () => (output.includes('asked for a restart') ? true : undefined), WAIT_MS);
+    await until(
+      'the fresh engine',
+      async () => ((await fetch(`${url}/healthz`)).ok ? true : undefined),
+      WAIT_MS,
+    );
     const before = accepted.length;
-    await until('traffic after the restart', () => (accepted.length >= before + 100 ? true : undefined));
+    await until(
+      'traffic after the restart',
+      () => (accepted.length >= before + 100 ? true : undefined),
+      WAIT_MS,
+    );
     stop = true;
     await producer;
 
     // The session lived in the old process's memory? No: sessions are in the journal, so sign in again only if needed.
     await admin.auth.login.mutate({ name: 'root', password: 'restart-test-pw' });
-    const states = await until('every accepted message to finish', async () => {
-      const seen = new Map<string, number>();
-      for (const id of accepted) {
-        const m = await admin.messages.byId.query({ id });
-        seen.set(m.state, (seen.get(m.state) ?? 0) + 1);
-      }
-      return (seen.get('PENDING') ?? 0) + (seen.get('DISPATCHED') ?? 0) === 0 ? seen : undefined;
-    });
+    const states = await until(
+      'every accepted message to finish',
+      async () => {
+        const seen = new Map<string, number>();
+        for (const id of accepted) {
+          const m = await admin.messages.byId.query({ id });
+          seen.set(m.state, (seen.get(m.state) ?? 0) + 1);
+        }
+        return (seen.get('PENDING') ?? 0) + (seen.get('DISPATCHED') ?? 0) === 0 ? seen : undefined;
+      },
+      WAIT_MS,
+    );
     console.log(
       `restart test: ${accepted.length} accepted, ${refused} refused during the restart, final states ${JSON.stringify(Object.fromEntries(states))}`,
     );
     expect((states.get('ACKED') ?? 0) + (states.get('FAILED') ?? 0)).toBe(accepted.length);
     const audit = await admin.audit.list.query({ limit: 50, action: 'organism.restart' });
     expect(audit.items[0]).toMatchObject({ actor: 'root', outcome: 'ok' });
+  } catch (err) {
+    // What the supervisor and the engines said is what explains a failure here.
+    throw new Error(`${String(err)}\n--- supervisor and engine output ---\n${output}`, { cause: err });
   } finally {
     supervisor.kill('SIGTERM');
     await new Promise((r) => supervisor.on('exit', r));
   }
   expect(output).toContain('engine stopped');
-}, 120_000);
+}, 300_000);

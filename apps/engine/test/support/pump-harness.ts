@@ -108,7 +108,14 @@ export function makePump(listeners: TestListener[], limits: Partial<PumpLimits> 
   const pump = new MessagePump({
     organism: 'test',
     listeners: [bootListener(system.system), ...built],
-    limits: { maxConcurrency: 16, queueSize: 1000, maxDepth: 50, maxMessageBytes: 64 * 1024, ...limits },
+    limits: {
+      maxConcurrency: 16,
+      queueSize: 1000,
+      maxDepth: 50,
+      maxHopsPerThread: 1000,
+      maxMessageBytes: 64 * 1024,
+      ...limits,
+    },
     envelopeSchema: system.envelope,
     systemSchema: system.system,
   });

@@ -7,8 +7,8 @@ import type { TRPCClient } from '@trpc/client';
 import { EventSource } from 'eventsource';
 import type { AppRouter } from '../../src/api/app-router.ts';
 import type { Engine } from '../../src/engine.ts';
-import { openOperatorStore } from '../../src/journal/index.ts';
-import type { OperatorStore } from '../../src/journal/index.ts';
+import { openJournal } from '../../src/journal/index.ts';
+import type { Journal, OperatorStore } from '../../src/journal/index.ts';
 import { createEngine } from '../../src/main.ts';
 import { startServer } from '../../src/server/http-server.ts';
 import type { RunningServer } from '../../src/server/http-server.ts';
@@ -18,10 +18,14 @@ export const PASSWORD = 'correct horse battery';
 
 export interface ServerHarness {
   engine: Engine;
+  /** The engine's journal, for tests that look beneath the facade (the engine owns and closes it). */
+  journal: Journal;
   store: OperatorStore;
   server: RunningServer;
   url: string;
   token: string;
+  /** The temp SQLite file the engine's journal lives in. */
+  journalPath: string;
   /** A tRPC client signed in as `name` (admin, operator or viewer exist), or anonymous. */
   client(name?: 'admin' | 'operator' | 'viewer'): Promise<TRPCClient<AppRouter>>;
   close(): Promise<void>;
@@ -30,9 +34,10 @@ export interface ServerHarness {
 /** The real engine and server on port 0, with a temp journal, three users and an API token. */
 export async function startHarness(organism = DEMO): Promise<ServerHarness> {
   const journalPath = join(mkdtempSync(join(tmpdir(), 'organism-server-')), 'journal.sqlite');
-  const engine = await createEngine(organism, { journalPath });
+  const journal = openJournal({ path: journalPath, durability: 'fast' });
+  const engine = await createEngine(organism, { journal });
   await engine.start();
-  const store = openOperatorStore(engine.journal);
+  const store = engine.openOperatorStore();
   for (const role of ['admin', 'operator', 'viewer'] as const) await store.createUser(role, role, PASSWORD);
   const { token } = await store.createToken('tests', 'admin');
   const server = await startServer(engine, store, { host: '127.0.0.1', port: 0 });
@@ -70,10 +75,12 @@ export async function startHarness(organism = DEMO): Promise<ServerHarness> {
   };
   return {
     engine,
+    journal,
     store,
     server,
     url,
     token,
+    journalPath,
     client,
     close: async () => {
       await engine.drain(2_000);

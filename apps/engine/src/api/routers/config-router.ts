@@ -8,21 +8,19 @@ const yaml = yamlInputSchema;
 export const configRouter = router({
   get: operatorProcedure.query(async ({ ctx }) => ({
     file: ctx.engine.config.file,
-    yaml: await ctx.engine.configManager.read(),
+    yaml: await ctx.engine.readConfig(),
   })),
-  /** Parses, compiles every XSD and resolves every handler without touching the running organism. */
-  validate: operatorProcedure
-    .input(yaml)
-    .mutation(({ ctx, input }) => ctx.engine.configManager.validate(input.yaml)),
+  /** Parses, compiles every XSD and checks every handler statically (never imports it); changes nothing. */
+  validate: operatorProcedure.input(yaml).mutation(({ ctx, input }) => ctx.engine.validateConfig(input.yaml)),
   /** Listeners added, removed and changed, and the unfinished work addressed to removed ones. */
-  diff: operatorProcedure.input(yaml).mutation(({ ctx, input }) => ctx.engine.configManager.diff(input.yaml)),
+  diff: operatorProcedure.input(yaml).mutation(({ ctx, input }) => ctx.engine.diffConfig(input.yaml)),
   /**
    * Validates, saves (keeping the previous version in history) and reloads: `config.apply` of the
    * design, named `save` because tRPC reserves `apply` (a Function.prototype member) as a route name.
    */
   save: adminProcedure.input(saveConfigInputSchema).mutation(({ ctx, input }) =>
     audited(ctx, 'config.apply', ctx.engine.config.file, { note: input.note }, async () => {
-      const result = await ctx.engine.configManager.apply(input.yaml, ctx.user.name, input.note);
+      const result = await ctx.engine.applyConfig(input.yaml, ctx.user.name, input.note);
       if (!result.ok)
         throw new EngineApiError(
           'CONFIG_INVALID',
@@ -32,10 +30,10 @@ export const configRouter = router({
       return result;
     }),
   ),
-  history: operatorProcedure.query(({ ctx }) => ctx.engine.configManager.history()),
+  history: operatorProcedure.query(({ ctx }) => ctx.engine.configHistory()),
   rollback: adminProcedure.input(byIdInputSchema).mutation(({ ctx, input }) =>
     audited(ctx, 'config.rollback', input.id, undefined, async () => {
-      const result = await ctx.engine.configManager.rollback(input.id, ctx.user.name);
+      const result = await ctx.engine.rollbackConfig(input.id, ctx.user.name);
       if (!result.ok)
         throw new EngineApiError(
           'CONFIG_INVALID',

@@ -24,7 +24,7 @@ export const eventsRouter = router({
     input,
     signal,
   }) {
-    let cursor = input.lastEventId ? Number(input.lastEventId) : (await ctx.engine.journal.stats()).lastSeq;
+    let cursor = input.lastEventId ? Number(input.lastEventId) : (await ctx.engine.journalStats()).lastSeq;
     if (!Number.isFinite(cursor)) cursor = 0;
     const wanted = (t: Transition): boolean =>
       (!input.threadId || t.threadId === input.threadId) && (!input.states || input.states.includes(t.state));
@@ -33,7 +33,7 @@ export const eventsRouter = router({
       if (!input.listener) return true;
       let hit = listenerIds.get(t.messageId);
       if (hit === undefined) {
-        const m = await ctx.engine.journal.getMessage(t.messageId);
+        const m = await ctx.engine.getMessage(t.messageId);
         hit = !!m && (m.to === input.listener || m.from === input.listener);
         listenerIds.set(t.messageId, hit);
         if (listenerIds.size > 10_000) listenerIds.clear();
@@ -41,7 +41,7 @@ export const eventsRouter = router({
       return hit;
     };
     while (!signal?.aborted) {
-      const page = await ctx.engine.journal.transitions(cursor, PAGE);
+      const page = await ctx.engine.transitions(cursor, PAGE);
       if (page.length === 0) {
         await sleep(100, undefined, { signal }).catch(() => undefined);
         continue;
@@ -54,7 +54,7 @@ export const eventsRouter = router({
           to: first.seq - 1,
         } satisfies StreamItem);
       const last = page.at(-1)?.seq ?? cursor;
-      const head = (await ctx.engine.journal.stats()).lastSeq;
+      const head = (await ctx.engine.journalStats()).lastSeq;
       // Notices carry the current cursor as their id, so resuming from one neither skips nor repeats.
       if (head - last > LAG_NOTICE)
         yield tracked(String(cursor), { kind: 'lagged', behind: head - last } satisfies StreamItem);

@@ -3,11 +3,11 @@ import { audited } from '../audited.ts';
 import { operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
 export const journalRouter = router({
-  stats: viewerProcedure.query(({ ctx }) => ctx.engine.journal.stats()),
+  stats: viewerProcedure.query(({ ctx }) => ctx.engine.journalStats()),
   /** Dead letters and everything else, with filters and keyset pagination. */
   list: viewerProcedure
     .input(messageListInputSchema)
-    .query(({ ctx, input }) => ctx.engine.journal.listMessages(input)),
+    .query(({ ctx, input }) => ctx.engine.listMessages(input)),
   retry: operatorProcedure
     .input(messageIdInputSchema)
     .mutation(({ ctx, input }) =>

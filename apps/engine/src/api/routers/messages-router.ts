@@ -6,9 +6,9 @@ import { operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 export const messagesRouter = router({
   list: viewerProcedure
     .input(messageListInputSchema)
-    .query(({ ctx, input }) => ctx.engine.journal.listMessages(input)),
+    .query(({ ctx, input }) => ctx.engine.listMessages(input)),
   byId: viewerProcedure.input(byIdInputSchema).query(async ({ ctx, input }) => {
-    const m = await ctx.engine.journal.getMessage(input.id);
+    const m = await ctx.engine.getMessage(input.id);
     if (!m) throw new EngineApiError('NOT_FOUND', `no message ${input.id}`);
     return m;
   }),

@@ -8,12 +8,12 @@ export const organismRouter = router({
     name: ctx.engine.config.name,
     description: ctx.engine.config.description ?? null,
     file: ctx.engine.config.file,
-    durability: ctx.engine.journal.durability,
+    durability: ctx.engine.durability,
     limits: ctx.engine.config.pump,
   })),
   status: viewerProcedure.query(async ({ ctx }) => ({
     ...ctx.engine.status(),
-    journal: await ctx.engine.journal.stats(),
+    journal: await ctx.engine.journalStats(),
     recovery: ctx.engine.recovery ?? null,
   })),
   /** Reloads organism.yaml from disk: all or nothing. */
@@ -29,7 +29,10 @@ export const organismRouter = router({
       return result;
     }),
   ),
-  /** Drains in-flight work (up to `drainMs`), checkpoints the journal and restarts under the supervisor. */
+  /**
+   * Drains in-flight work (up to `drainMs`), checkpoints the journal and restarts under the supervisor.
+   * An engine started with `organism run` has none and refuses with NOT_SUPERVISED (it keeps running).
+   */
   restart: adminProcedure
     .input(restartInputSchema)
     .mutation(({ ctx, input }) =>

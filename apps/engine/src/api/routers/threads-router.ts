@@ -4,19 +4,17 @@ import { audited } from '../audited.ts';
 import { operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
 export const threadsRouter = router({
-  list: viewerProcedure
-    .input(threadListInputSchema)
-    .query(({ ctx, input }) => ctx.engine.journal.listThreads(input)),
+  list: viewerProcedure.input(threadListInputSchema).query(({ ctx, input }) => ctx.engine.listThreads(input)),
   /** One thread: its hops oldest first, each with its journal state. */
   byId: viewerProcedure.input(byIdInputSchema).query(async ({ ctx, input }) => {
-    const page = await ctx.engine.journal.listMessages({ threadId: input.id, limit: 500 });
+    const page = await ctx.engine.listMessages({ threadId: input.id, limit: 500 });
     if (page.items.length === 0) throw new EngineApiError('NOT_FOUND', `no thread ${input.id}`);
     return { id: input.id, messages: [...page.items].reverse(), truncated: page.nextCursor !== null };
   }),
   messages: viewerProcedure
     .input(threadMessagesInputSchema)
     .query(({ ctx, input }) =>
-      ctx.engine.journal.listMessages({ threadId: input.id, limit: input.limit, cursor: input.cursor }),
+      ctx.engine.listMessages({ threadId: input.id, limit: input.limit, cursor: input.cursor }),
     ),
   /** Kills a thread: its queued work fails as KILLED and running handlers' outputs are dropped. */
   kill: operatorProcedure.input(byIdInputSchema).mutation(({ ctx, input }) =>

@@ -3,7 +3,7 @@ import {
   byIdInputSchema,
   setPasswordInputSchema,
   setRoleInputSchema,
-  tokenNameInputSchema,
+  createTokenInputSchema,
   userRefInputSchema,
 } from '@organism/shared';
 import { audited } from '../audited.ts';
@@ -38,11 +38,12 @@ export const usersRouter = router({
       ),
     ),
   tokens: adminProcedure.query(({ ctx }) => ctx.store.listTokens()),
+  /** With `producers`, envelopes sent with the token must be from one of those names. */
   createToken: adminProcedure
-    .input(tokenNameInputSchema)
+    .input(createTokenInputSchema)
     .mutation(({ ctx, input }) =>
-      audited(ctx, 'token.create', input.name, undefined, () =>
-        ctx.store.createToken(input.name, ctx.user.name),
+      audited(ctx, 'token.create', input.name, input.producers && { producers: input.producers }, () =>
+        ctx.store.createToken(input.name, ctx.user.name, input.producers),
       ),
     ),
   revokeToken: adminProcedure

@@ -11,13 +11,14 @@ import type {
 } from '@organism/shared';
 import type { Delivery, DispatchFailure } from '../../pump/delivery.ts';
 import type { DispatchHooks, FailureOutcome, Rejection } from '../../pump/dispatch-hooks.ts';
-import type { Journal, RetryManyResult } from '../journal.ts';
+import type { Journal, RecoveryPlan, RetryManyResult, UnfinishedEntry } from '../journal.ts';
 import { JournalError } from '../journal-error.ts';
 import { rejectionEntry } from '../rejection-record.ts';
-import { recordFailure } from '../entry-record.ts';
-import { MemoryQueries, summary, toDelivery } from './memory-queries.ts';
+import { recordExhausted, recordFailure, toDelivery, toSummary } from '../entry-record.ts';
+import type { EntryRow } from '../entry-record.ts';
+import { settle } from '../settle.ts';
+import { MemoryQueries } from './memory-queries.ts';
 import { MemoryStore } from './memory-store.ts';
-import type { MessageRecord } from './memory-store.ts';
 
 export interface MemoryJournalOptions {
   now?: () => number;
@@ -71,15 +72,33 @@ export class MemoryJournal implements Journal {
 
   private recordRejection(r: Rejection): void {
     const entry = rejectionEntry(r, this.now());
-    this.store.insert({ ...entry, chain: [], egress: false });
+    this.store.insert(entry);
     this.store.log(entry.id, entry.threadId, 'FAILED', 0, entry.createdAt, {
-      code: entry.errorCode,
+      code: r.error.code,
       detail: entry.errorDetail,
     });
   }
 
-  unfinished(): Promise<Delivery[]> {
-    return Promise.resolve(this.queries.unfinished());
+  /** Writes to memory cannot fail for want of space or a disk: there is nothing to watch. */
+  watchWrites(): () => void {
+    return () => undefined;
+  }
+
+  probe(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  unfinished(): Promise<UnfinishedEntry[]> {
+    return settle(() => this.queries.unfinished());
+  }
+
+  /** Every write here applies at once, so a redelivery's DISPATCHED mark needs no special care. */
+  recordRecovery(plan: RecoveryPlan): Promise<void> {
+    return settle(() => recordExhausted(this.store, plan, this.now()));
+  }
+
+  countUnfinished(listener: string): Promise<number> {
+    return settle(() => this.queries.countUnfinished(listener));
   }
 
   exhaust(id: string, detail: string): Promise<void> {
@@ -103,7 +122,7 @@ export class MemoryJournal implements Journal {
   retryMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<RetryManyResult> {
     return settle(() => {
       const rows = this.queries.failedMatching(filter);
-      const sample = rows.slice(0, 10).map(summary);
+      const sample = rows.slice(0, 10).map(toSummary);
       if (opts.dryRun) return { count: rows.length, sample, deliveries: [] };
       const deliveries = rows.map(toDelivery);
       const now = this.now();
@@ -126,10 +145,10 @@ export class MemoryJournal implements Journal {
   }
 
   prune(cutoff: number): Promise<number> {
-    return Promise.resolve(this.store.pruneAcked(cutoff));
+    return settle(() => this.store.pruneAcked(cutoff));
   }
 
-  private found(id: string): MessageRecord {
+  private found(id: string): EntryRow {
     const row = this.store.messages.get(id);
     if (!row) throw new JournalError('NOT_FOUND', `no journal entry ${id}`);
     return row;
@@ -152,7 +171,7 @@ export class MemoryJournal implements Journal {
   }
 
   stats(now = this.now()): Promise<JournalStats> {
-    return Promise.resolve({ durability: this.durability, ...this.queries.stats(now) });
+    return settle(() => ({ durability: this.durability, ...this.queries.stats(now) }));
   }
   listMessages(input: MessageListInput): Promise<Page<MessageSummary>> {
     return settle(() => this.queries.listMessages(input));
@@ -161,10 +180,10 @@ export class MemoryJournal implements Journal {
     return settle(() => this.queries.listThreads(input));
   }
   getMessage(id: string): Promise<MessageDetail | undefined> {
-    return Promise.resolve(this.queries.getMessage(id));
+    return settle(() => this.queries.getMessage(id));
   }
   transitions(afterSeq: number, limit: number): Promise<Transition[]> {
-    return Promise.resolve(this.queries.transitions(afterSeq, limit));
+    return settle(() => this.queries.transitions(afterSeq, limit));
   }
 
   /** Nothing is ever pending: every write applied when it was made. */
@@ -174,9 +193,4 @@ export class MemoryJournal implements Journal {
   close(): Promise<void> {
     return Promise.resolve();
   }
-}
-
-/** Runs a write or read as the SQLite journal would: a throw becomes a rejected promise, never a sync throw. */
-function settle<T>(fn: () => T): Promise<T> {
-  return new Promise<T>((resolve) => resolve(fn()));
 }

@@ -1,4 +1,9 @@
-import { messageListInputSchema, messageStates, threadListInputSchema } from '@organism/shared';
+import {
+  messageFilterSchema,
+  messageListInputSchema,
+  messageStates,
+  threadListInputSchema,
+} from '@organism/shared';
 import type {
   MessageDetail,
   MessageFilter,
@@ -12,11 +17,12 @@ import type {
   Transition,
 } from '@organism/shared';
 import type { ThreadId } from '@organism/shared';
-import type { Delivery } from '../../pump/delivery.ts';
+import type { UnfinishedEntry } from '../journal.ts';
 import { buildEnvelope } from '../../pump/envelope/build-envelope.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
-import { toDelivery as entryToDelivery, toSummary } from '../entry-record.ts';
-import type { MessageRecord, MemoryStore } from './memory-store.ts';
+import { toDelivery, toSummary } from '../entry-record.ts';
+import type { EntryRow } from '../entry-record.ts';
+import type { MemoryStore } from './memory-store.ts';
 
 /** Per-thread figures derived from the live entries, as the SQLite queries compute them. */
 interface ThreadFacts {
@@ -30,15 +36,21 @@ interface ThreadFacts {
 export class MemoryQueries {
   constructor(private readonly store: MemoryStore) {}
 
-  unfinished(): Delivery[] {
+  unfinished(): UnfinishedEntry[] {
     return [...this.store.messages.values()]
-      .filter((r) => (r.state === 'PENDING' || r.state === 'DISPATCHED') && !r.egress && r.to !== null)
+      .filter((r) => isUnfinished(r) && !r.egress && r.to !== null)
       .sort((a, b) => a.createdAt - b.createdAt || compare(a.id, b.id))
-      .map(toDelivery);
+      .map((r) => ({ delivery: toDelivery(r), nextAttemptAt: r.nextAttemptAt }));
   }
 
-  failedMatching(filter: MessageFilter): MessageRecord[] {
-    const f = { ...filter, state: 'FAILED' as const };
+  countUnfinished(listener: string): number {
+    let n = 0;
+    for (const r of this.store.messages.values()) if (r.to === listener && isUnfinished(r)) n++;
+    return n;
+  }
+
+  failedMatching(filter: MessageFilter): EntryRow[] {
+    const f = { ...messageFilterSchema.parse(filter), state: 'FAILED' as const };
     return [...this.store.messages.values()]
       .filter((r) => !r.egress && r.kind !== 'rejected' && matches(r, f))
       .sort((a, b) => a.createdAt - b.createdAt);
@@ -50,7 +62,7 @@ export class MemoryQueries {
     const rows = [...this.store.messages.values()]
       .filter((r) => matches(r, input) && (!after || before(r.createdAt, r.id, after)))
       .sort((a, b) => b.createdAt - a.createdAt || compare(b.id, a.id));
-    const items = rows.slice(0, input.limit).map(summary);
+    const items = rows.slice(0, input.limit).map(toSummary);
     const last = items.at(-1);
     return {
       items,
@@ -120,16 +132,17 @@ export class MemoryQueries {
     const r = this.store.messages.get(id);
     if (!r) return undefined;
     return {
-      ...summary(r),
+      ...toSummary(r),
       payloadXml: r.payload,
       envelopeXml:
         r.payload && r.threadId && r.from
-          ? buildEnvelope({
+          ? (r.raw ??
+            buildEnvelope({
               from: r.from,
               to: r.to ?? '',
               threadId: r.threadId as ThreadId,
               payloadXml: r.payload,
-            })
+            }))
           : null,
       raw: r.raw,
       errorDetail: r.errorDetail,
@@ -175,25 +188,23 @@ export class MemoryQueries {
   }
 }
 
-export function toDelivery(r: MessageRecord): Delivery {
-  return entryToDelivery(r, r.chain);
-}
-
-export function summary(r: MessageRecord): MessageSummary {
-  return toSummary(r);
-}
-
 /** The SQLite filters, one for one: empty strings mean "any", as they are falsy there too. */
-function matches(r: MessageRecord, f: MessageFilter): boolean {
+function matches(r: EntryRow, f: MessageFilter): boolean {
   return (
     (!f.threadId || r.threadId === f.threadId) &&
-    (!f.listener || r.to === f.listener || r.from === f.listener) &&
+    (!f.to || r.to === f.to) &&
+    (!f.from || r.from === f.from) &&
+    (!f.participant || r.to === f.participant || r.from === f.participant) &&
     (!f.state || r.state === f.state) &&
     (!f.root || r.root === f.root) &&
     (!f.errorCode || r.errorCode === f.errorCode) &&
     (f.since === undefined || r.createdAt >= f.since) &&
     (f.until === undefined || r.createdAt <= f.until)
   );
+}
+
+function isUnfinished(r: EntryRow): boolean {
+  return r.state === 'PENDING' || r.state === 'DISPATCHED';
 }
 
 /** Keyset: strictly after the cursor in (at desc, id desc) order. */

@@ -1,36 +1,8 @@
-import type { MessageState, Transition, TransitionState } from '@organism/shared';
+import type { MessageState, TransitionState } from '@organism/shared';
 import type { Delivery } from '../../pump/delivery.ts';
+import { newEntryRow } from '../entry-record.ts';
+import type { EntryRow, ThreadRow, TransitionRow } from '../entry-record.ts';
 import { JournalError } from '../journal-error.ts';
-
-/** One journal entry: the same fields as a row of the SQLite `messages` table. */
-export interface MessageRecord {
-  id: string;
-  threadId: string | null;
-  parentId: string | null;
-  from: string | null;
-  to: string | null;
-  root: string | null;
-  kind: string;
-  chain: readonly string[];
-  payload: string | null;
-  raw: string | null;
-  state: MessageState;
-  attempts: number;
-  errorCode: string | null;
-  errorDetail: string | null;
-  nextAttemptAt: number | null;
-  egress: boolean;
-  createdAt: number;
-  updatedAt: number;
-}
-
-/** A thread as the SQLite `threads` table keeps it: a running count, not derived from live entries. */
-export interface ThreadRecord {
-  id: string;
-  firstAt: number;
-  lastAt: number;
-  messages: number;
-}
 
 export type ErrorInfo = { code: string; detail: string | null } | null;
 
@@ -39,10 +11,10 @@ export type ErrorInfo = { code: string; detail: string | null } | null;
  * walk the same states, keep the same thread rows and log the same transitions.
  */
 export class MemoryStore {
-  readonly messages = new Map<string, MessageRecord>();
-  readonly threads = new Map<string, ThreadRecord>();
+  readonly messages = new Map<string, EntryRow>();
+  readonly threads = new Map<string, ThreadRow>();
   /** The event log, in seq order; seqs are never reused (SQLite AUTOINCREMENT). */
-  transitions: Transition[] = [];
+  transitions: TransitionRow[] = [];
   private seq = 0;
 
   /** Throws, before anything is written, if an id is already journaled (the SQLite primary key). */
@@ -57,31 +29,12 @@ export class MemoryStore {
 
   /** A new delivery: PENDING (or ACKED for egress, which is never dispatched). */
   add(d: Delivery, now: number): void {
-    const state = d.egress ? 'ACKED' : 'PENDING';
-    this.insert({
-      id: d.id,
-      threadId: d.threadId,
-      parentId: d.parentId ?? null,
-      from: d.from,
-      to: d.to,
-      root: d.root,
-      kind: d.kind,
-      chain: [...d.chain],
-      payload: d.payloadXml,
-      raw: null,
-      state,
-      attempts: 0,
-      errorCode: null,
-      errorDetail: null,
-      nextAttemptAt: null,
-      egress: d.egress === true,
-      createdAt: d.createdAt,
-      updatedAt: now,
-    });
-    this.log(d.id, d.threadId, state, d.attempt, now, null);
+    const row = newEntryRow(d, now);
+    this.insert(row);
+    this.log(d.id, d.threadId, row.state, d.attempt, now, null);
   }
 
-  insert(r: MessageRecord): void {
+  insert(r: EntryRow): void {
     this.messages.set(r.id, r);
     if (r.threadId) this.touchThread(r.threadId, r.createdAt, r.updatedAt, 1);
   }

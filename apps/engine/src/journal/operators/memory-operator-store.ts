@@ -133,12 +133,17 @@ export class MemoryOperatorStore implements OperatorStore {
     return Promise.resolve();
   }
 
-  createToken(name: string, createdBy: string): Promise<{ token: string; id: string }> {
+  createToken(
+    name: string,
+    createdBy: string,
+    producers?: readonly string[],
+  ): Promise<{ token: string; id: string }> {
     const token = newApiToken();
     const id = randomUUID();
     const record: TokenRecord = {
       id,
       name,
+      producers: producers ? [...producers] : null,
       hash: hashToken(token),
       createdBy,
       createdAt: this.now(),
@@ -222,6 +227,7 @@ function toApiToken(r: TokenRecord): ApiToken {
   return {
     id: r.id,
     name: r.name,
+    producers: r.producers ? [...r.producers] : null,
     createdBy: r.createdBy,
     createdAt: r.createdAt,
     revokedAt: r.revokedAt,

@@ -169,12 +169,28 @@ export function describeOperatorStoreContract(name: string, make: () => Operator
         expect(list[0]).toEqual({
           id: aString,
           name: aString,
+          producers: null,
           createdBy: 'root',
           createdAt: aNumber,
           revokedAt: null,
           lastUsedAt: null,
         });
         expect(JSON.stringify(list)).not.toContain(a.token);
+      });
+
+      it('keeps the producer names a token is bound to', async () => {
+        const s = make();
+        const bound = await s.createToken('billing', 'root', ['billing', 'console:Jane Doe']);
+        const free = await s.createToken('any', 'root');
+        expect((await s.tokenValid(bound.token))?.producers).toEqual(['billing', 'console:Jane Doe']);
+        expect((await s.tokenValid(free.token))?.producers).toBeNull();
+        const listed = new Map((await s.listTokens()).map((t) => [t.name, t.producers]));
+        expect(listed).toEqual(
+          new Map([
+            ['billing', ['billing', 'console:Jane Doe']],
+            ['any', null],
+          ]),
+        );
       });
     });
 

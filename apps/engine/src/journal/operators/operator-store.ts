@@ -17,6 +17,8 @@ export interface User {
 export interface ApiToken {
   id: string;
   name: string;
+  /** The producer names (`<from>`) it may send as; null: any name that is not reserved. */
+  producers: string[] | null;
   createdBy: string;
   createdAt: number;
   revokedAt: number | null;
@@ -70,8 +72,15 @@ export interface OperatorStore {
   sessionUser(token: string): Promise<User | undefined>;
   deleteSession(token: string): Promise<void>;
 
-  /** Issues an `org_…` token; only its sha256 is stored, so it is returned this once. */
-  createToken(name: string, createdBy: string): Promise<{ token: string; id: string }>;
+  /**
+   * Issues an `org_…` token; only its sha256 is stored, so it is returned this once. With `producers`,
+   * envelopes sent with it must be from one of those names.
+   */
+  createToken(
+    name: string,
+    createdBy: string,
+    producers?: readonly string[],
+  ): Promise<{ token: string; id: string }>;
   /** Every token, revoked ones included, oldest first. */
   listTokens(): Promise<ApiToken[]>;
   /** NOT_FOUND if missing; revoking twice keeps the first time. */

@@ -61,7 +61,7 @@ describe('sqlite operator store', () => {
     const before = new SqliteOperatorStore(first.database);
     const ada = await before.createUser('ada', 'admin', 'correct horse battery');
     const session = await before.createSession(ada.id, 60_000);
-    const api = await before.createToken('producer', 'ada');
+    const api = await before.createToken('producer', 'ada', ['billing']);
     await before.audit({
       actor: 'ada',
       action: 'reload',
@@ -75,7 +75,7 @@ describe('sqlite operator store', () => {
 
     const after = new SqliteOperatorStore(openJournal(path).database);
     expect(await after.sessionUser(session.token)).toEqual(ada);
-    expect(await after.tokenValid(api.token)).toMatchObject({ id: api.id });
+    expect(await after.tokenValid(api.token)).toMatchObject({ id: api.id, producers: ['billing'] });
     expect((await after.listAudit({ limit: 10 })).items.map((e) => e.action)).toEqual(['reload']);
   });
 

@@ -32,6 +32,7 @@ const userColumns = { id: users.id, name: users.name, role: users.role, createdA
 const tokenColumns = {
   id: apiTokens.id,
   name: apiTokens.name,
+  producers: apiTokens.producers,
   createdBy: apiTokens.createdBy,
   createdAt: apiTokens.createdAt,
   revokedAt: apiTokens.revokedAt,
@@ -43,8 +44,9 @@ export interface SqliteOperatorStoreOptions {
 }
 
 /**
- * The operator store in the journal's own SQLite file, on the journal's connection (the file is
- * locked exclusively, so there is no second one). Writes are small and commit on their own.
+ * The operator store in the journal's own SQLite file: on the engine's connection inside the engine,
+ * on a connection of its own in the CLI, possibly both at once. Nothing is cached: every check reads
+ * the file, so a token or user the CLI writes counts for the running engine at once. Writes are small.
  */
 export class SqliteOperatorStore implements OperatorStore {
   private readonly db: BetterSQLite3Database;
@@ -161,12 +163,17 @@ export class SqliteOperatorStore implements OperatorStore {
     return Promise.resolve();
   }
 
-  createToken(name: string, createdBy: string): Promise<{ token: string; id: string }> {
+  createToken(
+    name: string,
+    createdBy: string,
+    producers?: readonly string[],
+  ): Promise<{ token: string; id: string }> {
     const token = newApiToken();
     const id = randomUUID();
+    const bound = producers ? [...producers] : null;
     this.db
       .insert(apiTokens)
-      .values({ id, name, hash: hashToken(token), createdBy, createdAt: this.now() })
+      .values({ id, name, producers: bound, hash: hashToken(token), createdBy, createdAt: this.now() })
       .run();
     return Promise.resolve({ token, id });
   }
@@ -195,8 +202,12 @@ export class SqliteOperatorStore implements OperatorStore {
     if (!row) return Promise.resolve(undefined);
     const now = this.now();
     if (row.lastUsedAt === null || now - row.lastUsedAt >= LAST_USED_GRANULARITY_MS) {
-      this.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id)).run();
-      row.lastUsedAt = now;
+      try {
+        this.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id)).run();
+        row.lastUsedAt = now;
+      } catch {
+        // Bookkeeping only: a journal that cannot write must not turn a valid token away.
+      }
     }
     return Promise.resolve(row);
   }
@@ -229,10 +240,14 @@ export class SqliteOperatorStore implements OperatorStore {
     return Promise.resolve({ items, nextCursor });
   }
 
-  /** Runs `fn` in one transaction (check and write together) and settles with its result or error. */
+  /**
+   * Runs `fn` in one transaction (check and write together) and settles with its result or error.
+   * IMMEDIATE takes the write lock first: a read that later upgrades to a write would fail at once
+   * with SQLITE_BUSY if another process wrote meanwhile, instead of waiting its turn.
+   */
   private transaction<T>(fn: (tx: Db) => T): Promise<T> {
     try {
-      return Promise.resolve(this.db.transaction((tx) => fn(tx)));
+      return Promise.resolve(this.db.transaction((tx) => fn(tx), { behavior: 'immediate' }));
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }

@@ -13,6 +13,7 @@ export class GroupCommit {
   private waiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   private scheduled: NodeJS.Immediate | undefined;
   private failure: ((err: unknown) => void) | undefined;
+  private outcome: ((err?: unknown) => void) | undefined;
   batches = 0;
 
   constructor(
@@ -23,6 +24,14 @@ export class GroupCommit {
   /** Called with any error a batch raised that no waiter took (e.g. only fire-and-forget writes). */
   onFailure(fn: (err: unknown) => void): void {
     this.failure = fn;
+  }
+
+  /**
+   * Called after every batch, before its waiters hear of it: with no argument when it was committed,
+   * with the error when it failed. This is how the journal's health is known.
+   */
+  onBatch(fn: (err?: unknown) => void): void {
+    this.outcome = fn;
   }
 
   enqueue(op: Op): void {
@@ -36,6 +45,14 @@ export class GroupCommit {
     return done;
   }
 
+  /** Commits what is queued, then `op` in a transaction of its own: its failure fails nothing else. */
+  commitAlone(op: Op): Promise<void> {
+    this.flush();
+    const done = this.commit(op);
+    this.flush();
+    return done;
+  }
+
   /** Commits whatever is queued now. */
   flush(): void {
     if (this.scheduled) clearImmediate(this.scheduled);
@@ -46,14 +63,29 @@ export class GroupCommit {
     this.ops = [];
     this.waiters = [];
     try {
-      this.sqlite.transaction(() => {
-        for (const op of ops) op();
-      })();
+      // IMMEDIATE: take the write lock at BEGIN, where SQLite waits for another process's write (the
+      // CLI adding a token) instead of failing with SQLITE_BUSY when a read would upgrade to a write.
+      this.sqlite
+        .transaction(() => {
+          for (const op of ops) op();
+        })
+        .immediate();
       this.batches++;
+      this.report();
       for (const w of waiters) w.resolve();
     } catch (err) {
+      this.report(err);
       for (const w of waiters) w.reject(err);
       if (waiters.length === 0) this.failure?.(err);
+    }
+  }
+
+  /** Tells the batch watcher; a watcher that throws must not leave this batch's waiters hanging. */
+  private report(err?: unknown): void {
+    try {
+      this.outcome?.(err);
+    } catch (e) {
+      console.error('journal batch watcher failed:', e);
     }
   }
 

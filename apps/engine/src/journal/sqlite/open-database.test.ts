@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openOperatorFile, openOperatorStore } from '../index.ts';
 import { SqliteJournal } from './sqlite-journal.ts';
 
 const fresh = (): string => join(mkdtempSync(join(tmpdir(), 'journal-open-')), 'journal.sqlite');
@@ -18,10 +19,32 @@ describe('opening the journal', () => {
   it('refuses a second engine on the same file while the first holds it', async () => {
     const path = fresh();
     const first = new SqliteJournal({ path, durability: 'fast' });
-    expect(() => new SqliteJournal({ path, durability: 'fast' })).toThrow(/is locked by another process/);
+    expect(() => new SqliteJournal({ path, durability: 'fast' })).toThrow(
+      /is in use by another engine \(process \d+, holding .*journal.sqlite.lock\)/,
+    );
     await first.close();
     const again = new SqliteJournal({ path, durability: 'fast' });
     await again.close();
+  });
+
+  it('lets an operator connection write users and tokens beside the engine, seen by it at once', async () => {
+    const path = fresh();
+    const engine = new SqliteJournal({ path, durability: 'strict' });
+    const engineStore = openOperatorStore(engine);
+    const cli = openOperatorFile({ path, durability: 'strict' });
+    const { token, id } = await cli.store.createToken('billing', 'cli');
+    expect((await engineStore.tokenValid(token))?.id).toBe(id);
+    // The engine keeps writing (group commit) while the other connection writes too.
+    engine.hooks.onRejected?.({
+      raw: '<x',
+      error: { code: 'MALFORMED_XML', message: 'bad', problems: [{ message: 'bad' }] },
+    });
+    await cli.store.revokeToken(id);
+    await engine.flush();
+    expect(await engineStore.tokenValid(token)).toBeUndefined();
+    expect((await engine.stats()).counts.FAILED).toBe(1);
+    cli.close();
+    await engine.close();
   });
 
   it('says where it cannot write', () => {

@@ -6,31 +6,53 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { JournalError } from '../journal-error.ts';
+import { EngineLock } from './engine-lock.ts';
 
 const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), '../../../drizzle');
 
 export interface OpenDatabase {
   sqlite: Database.Database;
   db: BetterSQLite3Database;
+  /** Closes the connection, then releases the engine lock if this connection holds it. */
+  close(): void;
+}
+
+export interface OpenDatabaseOptions {
+  /**
+   * Whether this connection is an engine's: it then holds the journal's engine lock (see EngineLock)
+   * for as long as it is open, so a second engine on the file is refused. Default true; the CLI's
+   * user and token commands pass false and work beside a running engine.
+   */
+  engineLock?: boolean;
+  /** How long a write waits for another connection's write to finish. Default 2,000 ms. */
+  busyTimeoutMs?: number;
 }
 
 /**
- * Opens (creating if needed) the journal file in WAL mode, takes an exclusive lock so no second engine
- * can write it, and applies the committed migrations. Every way this can fail at start (corrupt file,
- * locked by another process, read-only place) becomes a JournalError that says which and where.
+ * Opens (creating if needed) the journal file in WAL mode and applies the committed migrations. An
+ * engine's connection first takes the engine lock. Every way this can fail at start (corrupt file,
+ * another engine on it, read-only place) becomes a JournalError that says which and where.
  */
-export function openDatabase(path: string, durability: 'strict' | 'fast'): OpenDatabase {
-  if (path !== ':memory:') {
+export function openDatabase(
+  path: string,
+  durability: 'strict' | 'fast',
+  opts: OpenDatabaseOptions = {},
+): OpenDatabase {
+  const memory = path === ':memory:';
+  if (!memory) {
     try {
       mkdirSync(dirname(path), { recursive: true });
     } catch (err) {
       throw unavailable(path, `cannot create its folder ${dirname(path)}`, err);
     }
   }
+  const lock = !memory && (opts.engineLock ?? true) ? EngineLock.acquire(path) : undefined;
   let sqlite: Database.Database | undefined;
   try {
-    sqlite = new Database(path, { timeout: 250 });
-    sqlite.pragma('locking_mode = EXCLUSIVE');
+    // Normal (shared) locking with WAL: readers never block the writer, and a second process (the
+    // CLI) can add users and tokens while the engine runs. Writers queue for up to the busy timeout;
+    // the operator commands' transactions are tiny.
+    sqlite = new Database(path, { timeout: opts.busyTimeoutMs ?? 2_000 });
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma(`synchronous = ${durability === 'strict' ? 'FULL' : 'NORMAL'}`);
     sqlite.pragma('foreign_keys = ON');
@@ -38,13 +60,23 @@ export function openDatabase(path: string, durability: 'strict' | 'fast'): OpenD
     // payloads the default (1,000 pages) checkpoints several times a second under load.
     sqlite.pragma('wal_autocheckpoint = 10000');
     sqlite.pragma('cache_size = -65536');
-    // The exclusive lock is taken by the first write: take it now, so a second engine fails here.
-    sqlite.exec('BEGIN IMMEDIATE; COMMIT;');
     const db = drizzle(sqlite);
     migrate(db, { migrationsFolder: MIGRATIONS });
-    return { sqlite, db };
+    const connection = sqlite;
+    return {
+      sqlite,
+      db,
+      close: () => {
+        try {
+          connection.close();
+        } finally {
+          lock?.release();
+        }
+      },
+    };
   } catch (err) {
     sqlite?.close();
+    lock?.release();
     if (err instanceof JournalError) throw err;
     throw classify(path, err);
   }
@@ -55,7 +87,11 @@ function classify(path: string, err: unknown): JournalError {
   if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT')
     return unavailable(path, 'is corrupt or not a SQLite database', err);
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
-    return unavailable(path, 'is locked by another process (is another engine running on it?)', err);
+    return unavailable(
+      path,
+      'is locked by another process (a tool holding a write transaction, or an older engine)',
+      err,
+    );
   }
   if (code.startsWith('SQLITE_READONLY'))
     return unavailable(path, 'is read-only: the engine must be able to write it', err);

@@ -11,15 +11,17 @@ import type {
 } from '@organism/shared';
 import type { Delivery, DispatchFailure } from '../../pump/delivery.ts';
 import type { DispatchHooks, FailureOutcome, Rejection } from '../../pump/dispatch-hooks.ts';
-import type { Journal, RetryManyResult } from '../journal.ts';
+import type { Journal, RecoveryPlan, RetryManyResult, UnfinishedEntry } from '../journal.ts';
 import { JournalError } from '../journal-error.ts';
 import { rejectionEntry } from '../rejection-record.ts';
-import { recordFailure } from '../entry-record.ts';
+import { recordExhausted, recordFailure, toDelivery, toSummary } from '../entry-record.ts';
+import { settle } from '../settle.ts';
 import { GroupCommit } from './group-commit.ts';
 import { openDatabase } from './open-database.ts';
 import type { OpenDatabase } from './open-database.ts';
 import { SqliteQueries } from './sqlite-queries.ts';
 import { Statements } from './statements.ts';
+import { writeProbe } from './write-probe.ts';
 
 export interface SqliteJournalOptions {
   path: string;
@@ -38,6 +40,10 @@ export class SqliteJournal implements Journal {
   private readonly writer: GroupCommit;
   private readonly queries: SqliteQueries;
   private readonly now: () => number;
+  /** Deliveries handed back by boot recovery whose start is not yet committed. */
+  private readonly redelivered = new Set<string>();
+  private readonly writeWatchers = new Set<(error?: unknown) => void>();
+  private readonly probeWrite: () => void;
 
   constructor(opts: SqliteJournalOptions) {
     this.durability = opts.durability;
@@ -45,12 +51,23 @@ export class SqliteJournal implements Journal {
     this.open = openDatabase(opts.path, opts.durability);
     this.st = new Statements(this.open.sqlite);
     this.writer = new GroupCommit(this.open.sqlite, opts.maxBatch ?? 1024);
-    this.writer.onFailure((err) => console.error('journal write failed:', err));
+    this.probeWrite = writeProbe(this.open.sqlite);
+    this.writer.onBatch((err) => {
+      for (const fn of this.writeWatchers) fn(err);
+    });
+    // With a watcher, failures are its business (the engine reports an outage once, not per write).
+    this.writer.onFailure((err) => {
+      if (this.writeWatchers.size === 0) console.error('journal write failed:', err);
+    });
     this.queries = new SqliteQueries(this.open.db, this.open.sqlite);
     this.hooks = {
       onIntent: (ds) => this.writer.commit(() => this.addAll(ds)),
-      onDispatched: (d) =>
-        this.writer.enqueue(() => this.st.move(d.id, d.threadId, 'DISPATCHED', d.attempt, this.now())),
+      onDispatched: (d) => {
+        this.writer.enqueue(() => this.st.move(d.id, d.threadId, 'DISPATCHED', d.attempt, this.now()));
+        // A redelivery's start is committed before its handler runs (the pump calls handlers in a later
+        // microtask), so a handler that kills the process is counted. One commit serves the whole burst.
+        if (this.redelivered.delete(d.id)) queueMicrotask(() => this.writer.flush());
+      },
       onAcknowledged: (d, outputs) =>
         this.writer.commit(() => {
           this.st.move(d.id, d.threadId, 'ACKED', d.attempt, this.now());
@@ -61,7 +78,7 @@ export class SqliteJournal implements Journal {
     };
   }
 
-  /** The open connection, for the stores that share this file (the lock is exclusive: no second one). */
+  /** The engine's connection, for the stores that share this file in this process. */
   get database(): OpenDatabase {
     return this.open;
   }
@@ -84,16 +101,27 @@ export class SqliteJournal implements Journal {
 
   private recordRejection(r: Rejection): void {
     const entry = rejectionEntry(r, this.now());
-    this.st.insertRow({ ...entry, chain: '[]', egress: 0 });
+    this.st.insertRow(entry);
     this.st.logOnly(entry.id, entry.threadId, 'FAILED', 0, entry.createdAt, {
-      code: entry.errorCode,
+      code: r.error.code,
       detail: entry.errorDetail,
     });
   }
 
-  async unfinished(): Promise<Delivery[]> {
+  async unfinished(): Promise<UnfinishedEntry[]> {
     await this.flush();
     return this.queries.unfinished();
+  }
+
+  async recordRecovery(plan: RecoveryPlan): Promise<void> {
+    await this.flush();
+    await this.writer.commit(() => recordExhausted(this.st, plan, this.now()));
+    for (const d of plan.redeliver) this.redelivered.add(d.id);
+  }
+
+  async countUnfinished(listener: string): Promise<number> {
+    await this.flush();
+    return this.queries.countUnfinished(listener);
   }
 
   async exhaust(id: string, detail: string): Promise<void> {
@@ -118,9 +146,9 @@ export class SqliteJournal implements Journal {
   async retryMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<RetryManyResult> {
     await this.flush();
     const rows = this.queries.failedMatching(filter);
-    const sample = rows.slice(0, 10).map((r) => this.queries.summary(r));
+    const sample = rows.slice(0, 10).map(toSummary);
     if (opts.dryRun) return { count: rows.length, sample, deliveries: [] };
-    const deliveries = rows.map((r) => this.queries.toDelivery(r));
+    const deliveries = rows.map(toDelivery);
     await this.writer.commit(() => {
       const now = this.now();
       for (const d of deliveries) this.st.move(d.id, d.threadId, 'PENDING', d.attempt - 1, now);
@@ -166,23 +194,32 @@ export class SqliteJournal implements Journal {
         `entry ${id} was refused at intake (${row.errorCode ?? 'invalid'}); it has no route to retry`,
       );
     }
-    return this.queries.toDelivery(row);
+    return toDelivery(row);
   }
 
   stats(now = this.now()): Promise<JournalStats> {
-    return Promise.resolve({ durability: this.durability, ...this.queries.stats(now) });
+    return settle(() => ({ durability: this.durability, ...this.queries.stats(now) }));
   }
   listMessages(input: MessageListInput): Promise<Page<MessageSummary>> {
-    return Promise.resolve(this.queries.listMessages(input));
+    return settle(() => this.queries.listMessages(input));
   }
   listThreads(input: ThreadListInput): Promise<Page<ThreadSummary>> {
-    return Promise.resolve(this.queries.listThreads(input));
+    return settle(() => this.queries.listThreads(input));
   }
   getMessage(id: string): Promise<MessageDetail | undefined> {
-    return Promise.resolve(this.queries.getMessage(id));
+    return settle(() => this.queries.getMessage(id));
   }
   transitions(afterSeq: number, limit: number): Promise<Transition[]> {
-    return Promise.resolve(this.queries.transitions(afterSeq, limit));
+    return settle(() => this.queries.transitions(afterSeq, limit));
+  }
+
+  watchWrites(fn: (error?: unknown) => void): () => void {
+    this.writeWatchers.add(fn);
+    return () => void this.writeWatchers.delete(fn);
+  }
+
+  probe(): Promise<void> {
+    return this.writer.commitAlone(this.probeWrite);
   }
 
   flush(): Promise<void> {
@@ -193,6 +230,6 @@ export class SqliteJournal implements Journal {
   async close(): Promise<void> {
     await this.flush();
     this.open.sqlite.pragma('wal_checkpoint(TRUNCATE)');
-    this.open.sqlite.close();
+    this.open.close();
   }
 }

@@ -2,7 +2,12 @@ import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or, sql } from 'drizzle-
 import type { SQL } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type Database from 'better-sqlite3';
-import { messageListInputSchema, messageStates, threadListInputSchema } from '@organism/shared';
+import {
+  messageFilterSchema,
+  messageListInputSchema,
+  messageStates,
+  threadListInputSchema,
+} from '@organism/shared';
 import type {
   MessageDetail,
   MessageFilter,
@@ -14,16 +19,14 @@ import type {
   ThreadStatus,
   ThreadSummary,
   Transition,
-  TransitionState,
 } from '@organism/shared';
 import type { ThreadId } from '@organism/shared';
-import type { Delivery } from '../../pump/delivery.ts';
+import type { UnfinishedEntry } from '../journal.ts';
 import { buildEnvelope } from '../../pump/envelope/build-envelope.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { toDelivery, toSummary } from '../entry-record.ts';
+import type { EntryRow } from '../entry-record.ts';
 import { messages, threads, transitions } from '../schema.ts';
-
-type Row = typeof messages.$inferSelect;
 
 /** The console's queries, on drizzle's query builder; the hot path lives in statements.ts. */
 export class SqliteQueries {
@@ -32,11 +35,11 @@ export class SqliteQueries {
     private readonly sqlite: Database.Database,
   ) {}
 
-  row(id: string): Row | undefined {
+  row(id: string): EntryRow | undefined {
     return this.db.select().from(messages).where(eq(messages.id, id)).get();
   }
 
-  unfinished(): Delivery[] {
+  unfinished(): UnfinishedEntry[] {
     return this.db
       .select()
       .from(messages)
@@ -44,10 +47,20 @@ export class SqliteQueries {
       .orderBy(asc(messages.createdAt), asc(messages.id))
       .all()
       .filter((r) => r.to !== null)
-      .map((r) => this.toDelivery(r));
+      .map((r) => ({ delivery: toDelivery(r), nextAttemptAt: r.nextAttemptAt }));
   }
 
-  failedMatching(filter: MessageFilter): Row[] {
+  countUnfinished(listener: string): number {
+    const row = this.db
+      .select({ n: sql<number>`count(*)` })
+      .from(messages)
+      .where(and(eq(messages.to, listener), inArray(messages.state, ['PENDING', 'DISPATCHED'])))
+      .get();
+    return row?.n ?? 0;
+  }
+
+  failedMatching(raw: MessageFilter): EntryRow[] {
+    const filter = messageFilterSchema.parse(raw);
     return this.db
       .select()
       .from(messages)
@@ -80,18 +93,12 @@ export class SqliteQueries {
     return removed;
   }
 
-  toDelivery(r: Row): Delivery {
-    return toDelivery(r, JSON.parse(r.chain) as string[]);
-  }
-
-  summary(r: Row): MessageSummary {
-    return toSummary(r);
-  }
-
   private filters(f: MessageFilter): SQL[] {
     const out: (SQL | undefined)[] = [
       f.threadId ? eq(messages.threadId, f.threadId) : undefined,
-      f.listener ? or(eq(messages.to, f.listener), eq(messages.from, f.listener)) : undefined,
+      f.to ? eq(messages.to, f.to) : undefined,
+      f.from ? eq(messages.from, f.from) : undefined,
+      f.participant ? or(eq(messages.to, f.participant), eq(messages.from, f.participant)) : undefined,
       f.state ? eq(messages.state, f.state) : undefined,
       f.root ? eq(messages.root, f.root) : undefined,
       f.errorCode ? eq(messages.errorCode, f.errorCode) : undefined,
@@ -114,7 +121,7 @@ export class SqliteQueries {
       .orderBy(desc(messages.createdAt), desc(messages.id))
       .limit(input.limit + 1)
       .all();
-    const items = rows.slice(0, input.limit).map((r) => this.summary(r));
+    const items = rows.slice(0, input.limit).map((r) => toSummary(r));
     const last = items.at(-1);
     return {
       items,
@@ -202,21 +209,22 @@ export class SqliteQueries {
       .orderBy(asc(transitions.seq))
       .all();
     return {
-      ...this.summary(r),
+      ...toSummary(r),
       payloadXml: r.payload,
       envelopeXml:
         r.payload && r.threadId && r.from
-          ? buildEnvelope({
+          ? (r.raw ??
+            buildEnvelope({
               from: r.from,
               to: r.to ?? '',
               threadId: r.threadId as ThreadId,
               payloadXml: r.payload,
-            })
+            }))
           : null,
       raw: r.raw,
       errorDetail: r.errorDetail,
       nextAttemptAt: r.nextAttemptAt,
-      transitions: history.map(toTransition),
+      transitions: history,
     };
   }
 
@@ -227,8 +235,7 @@ export class SqliteQueries {
       .where(gt(transitions.seq, afterSeq))
       .orderBy(asc(transitions.seq))
       .limit(limit)
-      .all()
-      .map(toTransition);
+      .all();
   }
 
   stats(now: number): {
@@ -264,17 +271,4 @@ export class SqliteQueries {
       { seq: number } | undefined;
     return { counts, oldestPendingAt: oldest?.at ?? null, ratePerSecond: rate, lastSeq: seq?.seq ?? 0 };
   }
-}
-
-function toTransition(t: typeof transitions.$inferSelect): Transition {
-  return {
-    seq: t.seq,
-    messageId: t.messageId,
-    threadId: t.threadId,
-    state: t.state as TransitionState,
-    attempt: t.attempt,
-    errorCode: t.errorCode,
-    detail: t.detail,
-    at: t.at,
-  };
 }

@@ -1,27 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Delivery } from '../../pump/delivery.ts';
-
-/** A row of `messages` as the hot path writes it. */
-export interface MessageRow {
-  id: string;
-  threadId: string | null;
-  parentId: string | null;
-  from: string | null;
-  to: string | null;
-  root: string | null;
-  kind: string;
-  chain: string;
-  payload: string | null;
-  raw: string | null;
-  state: string;
-  attempts: number;
-  errorCode: string | null;
-  errorDetail: string | null;
-  nextAttemptAt: number | null;
-  egress: number;
-  createdAt: number;
-  updatedAt: number;
-}
+import { newEntryRow } from '../entry-record.ts';
+import type { EntryRow } from '../entry-record.ts';
 
 /** The hot path's prepared statements: compiled once, bound per message. */
 export class Statements {
@@ -51,32 +31,14 @@ export class Statements {
 
   /** A new delivery: PENDING (or ACKED for egress, which is never dispatched). */
   add(d: Delivery, now: number): void {
-    const state = d.egress ? 'ACKED' : 'PENDING';
-    this.insertRow({
-      id: d.id,
-      threadId: d.threadId,
-      parentId: d.parentId ?? null,
-      from: d.from,
-      to: d.to,
-      root: d.root,
-      kind: d.kind,
-      chain: JSON.stringify(d.chain),
-      payload: d.payloadXml,
-      raw: null,
-      state,
-      attempts: 0,
-      errorCode: null,
-      errorDetail: null,
-      nextAttemptAt: null,
-      egress: d.egress ? 1 : 0,
-      createdAt: d.createdAt,
-      updatedAt: now,
-    });
-    this.log.run(d.id, d.threadId, state, d.attempt, null, null, now);
+    const row = newEntryRow(d, now);
+    this.insertRow(row);
+    this.log.run(d.id, d.threadId, row.state, d.attempt, null, null, now);
   }
 
-  insertRow(row: MessageRow): void {
-    this.insert.run(row);
+  insertRow(row: EntryRow): void {
+    // better-sqlite3 binds numbers, not booleans.
+    this.insert.run({ ...row, egress: row.egress ? 1 : 0 });
     if (row.threadId) this.thread.run(row.threadId, row.createdAt, row.updatedAt, 1);
   }
 

@@ -4,7 +4,7 @@ import type { PipelineMessage } from '../pipeline-message.ts';
 import { canonicalize } from './canonicalize.ts';
 import { checkEnvelope } from './check-envelope.ts';
 import { parse } from './parse.ts';
-import { THREAD, env, external, internal, stepContext } from './step-test-kit.ts';
+import { ENV, THREAD, env, external, internal, stepContext } from './step-test-kit.ts';
 
 describe('checkEnvelope', () => {
   const ctx = stepContext();
@@ -54,6 +54,52 @@ describe('checkEnvelope', () => {
         ),
       ).error?.code,
     ).toBe('ENVELOPE_INVALID');
+  });
+
+  it('takes any non-blank text as the producer name, as xml-pipeline does', () => {
+    const m = run(external(env('<from> console:Jane Doe </from><to>greeter</to>', greeting)));
+    expect(m).toMatchObject({ from: 'console:Jane Doe', chain: ['console:Jane Doe'] });
+    expect(m.error).toBeUndefined();
+    expect(run(external(env('<from>  </from>', greeting))).error?.code).toBe('MISSING_FROM');
+  });
+
+  it('accepts elements of other namespaces at the end of <meta> and keeps the envelope as received', () => {
+    const sig = '<sig xmlns="urn:sig" alg="ed25519">c2ln</sig>';
+    const m = run(external(env(`<from>c</from><to>greeter</to><thread>${THREAD}</thread>${sig}`, greeting)));
+    expect(m.error).toBeUndefined();
+    expect(m).toMatchObject({ from: 'c', to: 'greeter', payloadXml: '<greeting><name>A</name></greeting>' });
+    expect(m.envelopeXml).toContain(sig);
+    // Without extras the journal rebuilds the envelope from its fields: nothing is kept twice.
+    expect(run(external(env('<from>c</from>', greeting))).envelopeXml).toBeUndefined();
+  });
+
+  it('refuses extras without a namespace or before the envelope fields, as the reference schema does', () => {
+    const bare = run(external(env('<from>c</from><sig>x</sig>', greeting)));
+    expect(bare.error?.code).toBe('ENVELOPE_INVALID');
+    const early = run(external(env('<s:sig xmlns:s="urn:sig">x</s:sig><from>c</from>', greeting)));
+    expect(early.error?.code).toBe('ENVELOPE_INVALID');
+  });
+
+  it('never takes addressing from a foreign element that borrows a field name', () => {
+    const m = run(
+      external(
+        env(
+          '<from>alice</from><to>welcomer</to><x:from xmlns:x="urn:x">greeter</x:from><x:to xmlns:x="urn:x">system.boot</x:to>',
+          greeting,
+        ),
+      ),
+    );
+    expect(m).toMatchObject({ from: 'alice', to: 'welcomer' });
+  });
+
+  it('cuts out the real payload even when an extra holds a <meta> and a look-alike payload', () => {
+    const doc =
+      `<e:message xmlns:e="${ENV}"><e:meta><e:from>alice</e:from>` +
+      `<s:sig xmlns:s="urn:sig"><e:meta><e:from>b</e:from></e:meta><greeting><name>EVIL</name></greeting></s:sig>` +
+      `</e:meta><greeting><name>GOOD</name></greeting></e:message>`;
+    const m = run(external(doc));
+    expect(m.error).toBeUndefined();
+    expect(m.payloadXml).toBe('<greeting><name>GOOD</name></greeting>');
   });
 
   it('takes addressing of engine-built messages from the pump, not from the document', () => {

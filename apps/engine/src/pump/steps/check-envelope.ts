@@ -1,6 +1,12 @@
 import { ENVELOPE_NS, isUuidV4 } from '@organism/shared';
 import type { ThreadId } from '@organism/shared';
-import { canonicalLastChild, childElements, hasStrayText, qualifiedName } from '../../xml/index.ts';
+import {
+  canonicalizeElement,
+  canonicalLastChild,
+  childElements,
+  hasStrayText,
+  qualifiedName,
+} from '../../xml/index.ts';
 import type { XmlElement } from '../../xml/index.ts';
 import { reject } from '../pipeline-message.ts';
 import type { PipelineMessage, Step } from '../pipeline-message.ts';
@@ -9,8 +15,10 @@ const text = (el: XmlElement | undefined): string | undefined => el?.content.tri
 
 /**
  * Step 4: the envelope. Exactly one payload, a `from`, and the envelope XSD. A missing thread id starts
- * a thread; an invalid one does too, and leaves a diagnostic. Engine-built messages carry no envelope:
- * their document is the payload and their addressing comes from the pump.
+ * a thread; an invalid one does too, and leaves a diagnostic. Elements of other namespaces at the end
+ * of `<meta>` (xml-pipeline's signature) are allowed and kept: the envelope is then stored as received.
+ * Engine-built messages carry no envelope: their document is the payload and their addressing comes
+ * from the pump.
  */
 export const checkEnvelope: Step = (m, ctx) => {
   const doc = m.doc;
@@ -52,7 +60,11 @@ export const checkEnvelope: Step = (m, ctx) => {
     }));
     return reject(m, { code: 'MULTIPLE_PAYLOADS', message, problems });
   }
-  const fields = new Map(childElements(meta).map((el) => [el.name, el]));
+  // Only the envelope's own fields address the message: a foreign <x:to> or <x:from> among the extras
+  // must not override them.
+  const metaChildren = childElements(meta);
+  const own = metaChildren.filter((el) => el.namespaceUri === ENVELOPE_NS);
+  const fields = new Map(own.map((el) => [el.name, el]));
   const from = text(fields.get('from'));
   if (!from) {
     const message = 'the envelope has no sender: <meta><from> is missing or empty';
@@ -63,7 +75,7 @@ export const checkEnvelope: Step = (m, ctx) => {
     });
   }
   // <message> itself is checked above and here; validating only <meta> against envelope.xsd keeps the
-  // validator from walking the payload twice (its own contract checks it in step 6).
+  // validator from walking the payload twice (its own contract checks it in step 7).
   const problems = ctx.envelopeSchema.validate(meta);
   if (root.attrs.some((a) => a.namespaceUri === '' || a.namespaceUri === ENVELOPE_NS)) {
     problems.push({ message: '<message> takes no attributes', line: root.line, path: '/*' });
@@ -83,7 +95,11 @@ export const checkEnvelope: Step = (m, ctx) => {
   m.to = text(fields.get('to'));
   m.payloadElement = payload;
   m.root = qualifiedName(payload);
-  m.payloadXml = canonicalLastChild(m.canonical, 'meta', payload);
+  const extras = own.length < metaChildren.length;
+  // Cutting the payload out of the document's canonical text relies on the first `</meta>` closing the
+  // envelope's <meta>; foreign elements could hold another one, so then the payload is canonicalized alone.
+  m.payloadXml = extras ? canonicalizeElement(payload) : canonicalLastChild(m.canonical, 'meta', payload);
+  if (extras) m.envelopeXml = m.canonical;
   m.chain = [from];
   assignThread(m, text(fields.get('thread')), () => ctx.newThreadId());
   return m;

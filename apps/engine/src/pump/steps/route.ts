@@ -5,7 +5,7 @@ import type { Step } from '../pipeline-message.ts';
 const SYSTEM_ERROR = `{${SYSTEM_NS}}SystemError`;
 
 /**
- * Step 5: `to` + the payload's qualified root picks the listener, which must declare that root in its
+ * Step 6: `to` + the payload's qualified root picks the listener, which must declare that root in its
  * contract (its `payload.root`, or another global element of its XSD: the replies it expects).
  * Without `to`, every listener whose `payload.root` is that root receives it (broadcast). Outsiders cannot address `system.*` listeners.
  * The call chain may not grow past `maxDepth`. Egress (a reply to an outside producer) is not routed.

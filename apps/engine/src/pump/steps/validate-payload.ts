@@ -4,7 +4,7 @@ import { reject } from '../pipeline-message.ts';
 import type { Step } from '../pipeline-message.ts';
 
 /**
- * Step 6: the payload against each target's compiled XSD (SystemError against the engine's own).
+ * Step 7: the payload against each target's compiled XSD (SystemError against the engine's own).
  * Every problem comes back with line and XPath. Listeners sharing one schema validate it once.
  */
 export const validatePayload: Step = (m, ctx) => {

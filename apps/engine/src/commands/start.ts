@@ -1,0 +1,36 @@
+import { fileURLToPath } from 'node:url';
+import { formatProblem } from '@organism/shared';
+import { loadConfigFile } from '../config/index.ts';
+import { EngineLock, JournalError } from '../journal/index.ts';
+import { supervise } from '../lifecycle/supervisor.ts';
+import type { Logger } from '../logging/logger.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/organism.js', import.meta.url));
+
+/**
+ * `organism start`: supervises `organism run` with the same arguments. What would make every engine
+ * fail at once (an unreadable config, a journal another engine holds) is reported here and ends the
+ * command, instead of being retried with backoff for ever; later failures are the supervisor's to retry.
+ */
+export async function start(configPath: string, runArgs: string[], logger?: Logger): Promise<number> {
+  const cfg = await loadConfigFile(configPath);
+  if (!cfg.ok) {
+    for (const p of cfg.problems) console.error(formatProblem(p));
+    return 1;
+  }
+  const { journal } = cfg.config;
+  if (journal.path !== ':memory:') {
+    try {
+      EngineLock.probe(journal.path);
+    } catch (err) {
+      if (!(err instanceof JournalError)) throw err;
+      console.error(err.message);
+      return 1;
+    }
+  }
+  return supervise({
+    command: process.execPath,
+    args: [BIN, 'run', ...runArgs],
+    ...(logger ? { logger } : {}),
+  });
+}

@@ -1,0 +1,42 @@
+import { relative } from 'node:path';
+import type { Listener } from '../pump/listener.ts';
+import type { ListenerCounts } from './listener-activity.ts';
+
+/** A listener as operators see it: its contract, limits and what it has been doing. */
+export interface ListenerInfo extends ListenerCounts {
+  name: string;
+  description: string;
+  roots: string[];
+  /** The main XSD, relative to the organism folder (`system.xsd` for the engine's own listeners). */
+  schema: string;
+  agent: boolean;
+  peers: string[];
+  timeoutMs: number;
+  concurrency: number;
+  retry: { maxAttempts: number; initialDelayMs: number; maxDelayMs: number };
+  inFlight: number;
+  system: boolean;
+}
+
+export function listenerInfo(
+  l: Listener,
+  baseDir: string,
+  inFlight: number,
+  counts: ListenerCounts,
+): ListenerInfo {
+  const system = l.name.startsWith('system.');
+  return {
+    name: l.name,
+    description: l.description,
+    roots: [...l.roots],
+    schema: system ? 'system.xsd' : relative(baseDir, l.schema.file),
+    agent: l.agent,
+    peers: [...l.peers],
+    timeoutMs: l.timeoutMs,
+    concurrency: l.concurrency,
+    retry: l.retry,
+    inFlight,
+    system,
+    ...counts,
+  };
+}

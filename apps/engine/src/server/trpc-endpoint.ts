@@ -1,0 +1,120 @@
+import type { Logger } from '../logging/logger.ts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { TRPCError } from '@trpc/server';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { EngineError } from '@organism/shared';
+import type { Engine } from '../engine.ts';
+import type { OperatorStore } from '../journal/index.ts';
+import { appRouter } from '../api/app-router.ts';
+import { createContext } from '../api/context.ts';
+import { apiErrorShape } from '../api/error-map.ts';
+import type { LoginLimiter } from '../api/login-limiter.ts';
+import { readBody } from './read-body.ts';
+import { sendJson } from './send-json.ts';
+
+const BASE = '/trpc/';
+/** Calls in one batched request: enough for a console page, too few to multiply work by thousands. */
+export const MAX_BATCH = 50;
+const JSON_TYPE = /^application\/json\s*(;|$)/i;
+
+/**
+ * The `/trpc/…` endpoint: refuses what tRPC should never parse (other methods, bodies that are not
+ * JSON, bodies over `server.maxBodyBytes`) with tRPC-shaped errors, reads the body through the server's
+ * one body-reading path, then hands the request to tRPC. Internal faults are logged here, and only they.
+ */
+export function createTrpcEndpoint(
+  deps: {
+    engine: Engine;
+    store: OperatorStore;
+    limiter: LoginLimiter;
+  },
+  log: Logger,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const handler = createHTTPHandler({
+    router: appRouter,
+    basePath: BASE,
+    maxBatchSize: MAX_BATCH,
+    createContext: ({ req, res }) => createContext(deps, req, res),
+    onError({ error, path, type }) {
+      if (error.code === 'INTERNAL_SERVER_ERROR')
+        log.error({ err: error.cause ?? error, path: path ?? null }, `tRPC ${type} ${path ?? '?'} failed`);
+    },
+  });
+  return (req, res) => {
+    serve(req, res, handler, deps.engine.config.server.maxBodyBytes).catch((err: unknown) => {
+      // Only a client that went away mid-body gets here: there is no one left to answer.
+      if (!res.headersSent) res.destroy(err instanceof Error ? err : undefined);
+    });
+  };
+}
+
+async function serve(
+  req: IncomingMessage,
+  res: ServerResponse,
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+  limit: number,
+): Promise<void> {
+  const path = decodePath(req.url ?? BASE);
+  if (req.method !== 'GET' && req.method !== 'POST') {
+    refuse(
+      res,
+      path,
+      'METHOD_NOT_SUPPORTED',
+      `use GET for queries and POST for mutations, not ${req.method}`,
+      {
+        allow: 'GET, POST',
+      },
+    );
+    req.resume();
+    return;
+  }
+  if (req.method === 'POST') {
+    // Only JSON: tRPC would also parse form posts, which a page on another site can send without CORS.
+    const type = req.headers['content-type'] ?? '';
+    if (!JSON_TYPE.test(type)) {
+      refuse(
+        res,
+        path,
+        'UNSUPPORTED_MEDIA_TYPE',
+        `expected Content-Type application/json, got ${type || 'none'}`,
+        {
+          connection: 'close',
+        },
+      );
+      req.resume();
+      return;
+    }
+    const body = await readBody(req, limit);
+    if (!body.ok) {
+      const message = `the request body is ${body.size} bytes or more; the limit (server.maxBodyBytes) is ${limit}`;
+      refuse(res, path, 'PAYLOAD_TOO_LARGE', message, { connection: 'close' });
+      return;
+    }
+    // tRPC's adapter takes a body already read from `req.body` instead of reading the stream itself.
+    (req as IncomingMessage & { body?: string }).body = body.body.toString('utf8');
+  }
+  handler(req, res);
+}
+
+/** Answers with the same error body tRPC would write, so clients handle these refusals like any other. */
+function refuse(
+  res: ServerResponse,
+  path: string | undefined,
+  code: 'METHOD_NOT_SUPPORTED' | 'UNSUPPORTED_MEDIA_TYPE' | 'PAYLOAD_TOO_LARGE',
+  message: string,
+  headers: Record<string, string>,
+): void {
+  const engineCode = code === 'PAYLOAD_TOO_LARGE' ? 'PAYLOAD_TOO_LARGE' : 'INPUT_INVALID';
+  const cause = new EngineError(engineCode, message, { problems: [{ message }] });
+  const shape = apiErrorShape(new TRPCError({ code, message, cause }), path);
+  sendJson(res, shape.data.httpStatus, { error: shape }, headers);
+}
+
+/** `/trpc/a.b,c.d?batch=1` → `a.b,c.d`; undefined when it cannot be read. */
+function decodePath(url: string): string | undefined {
+  try {
+    return decodeURIComponent(url.split('?')[0]?.slice(BASE.length) ?? '') || undefined;
+  } catch {
+    return undefined;
+  }
+}

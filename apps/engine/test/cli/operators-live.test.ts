@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { echoOrganism, healthy, postPing, runOrganism, signedIn, spawnOrganism } from './organism-process.ts';
+import type { EchoCopy, OrganismProcess } from './organism-process.ts';
+
+/** `organism token create NAME` in the organism's folder; the token and its id from what it prints. */
+async function createToken(org: EchoCopy, name: string): Promise<{ id: string; token: string }> {
+  const res = await runOrganism(['token', 'create', name], org.dir);
+  expect(res.stderr).toBe('');
+  expect(res.code).toBe(0);
+  const m = /^token (\S+) for .*\n(org_\S+)$/m.exec(res.stdout);
+  if (!m?.[1] || !m[2]) throw new Error(`no token in: ${res.stdout}`);
+  return { id: m[1], token: m[2] };
+}
+
+describe('users and tokens from the CLI while the engine runs', () => {
+  let org: EchoCopy;
+  let engine: OrganismProcess;
+  beforeAll(async () => {
+    org = await echoOrganism();
+    engine = spawnOrganism(['run', org.yaml, '--quiet']);
+    await healthy(org.url, engine);
+  }, 60_000);
+  afterAll(async () => engine.stop());
+
+  it('accepts a token the CLI created, at once', async () => {
+    const { token } = await createToken(org, 'billing');
+    expect(await postPing(org.url, token)).toBe(202);
+  });
+
+  it('stops accepting a token the CLI revoked, at once', async () => {
+    const { id, token } = await createToken(org, 'short-lived');
+    expect(await postPing(org.url, token)).toBe(202);
+    const revoked = await runOrganism(['token', 'revoke', id, '-c', org.yaml]);
+    expect(revoked.code).toBe(0);
+    expect(await postPing(org.url, token)).toBe(403);
+  });
+
+  it('lets a user the CLI added sign in, and no longer once the CLI removed it', async () => {
+    const alice = { name: 'alice', password: 'a long passphrase' };
+    const added = await runOrganism(
+      ['user', 'add', 'alice', '--role', 'operator', '--password', alice.password],
+      org.dir,
+    );
+    expect(added.code).toBe(0);
+    const client = await signedIn(org.url, alice);
+    expect((await client.auth.me.query()).user?.role).toBe('operator');
+    expect((await runOrganism(['user', 'remove', 'alice'], org.dir)).code).toBe(0);
+    await expect(signedIn(org.url, alice)).rejects.toThrow();
+  });
+
+  it('refuses a second engine on the same journal, naming the file and the process', async () => {
+    const second = spawnOrganism(['run', org.yaml, '--quiet']);
+    expect(await second.exited).toBe(1);
+    expect(second.output()).toContain(
+      `journal ${org.journal} is in use by another engine (process ${engine.child.pid}`,
+    );
+    // Under the supervisor too: refused at once, not retried with backoff for ever.
+    const supervised = spawnOrganism(['start', org.yaml, '--quiet']);
+    expect(await supervised.exited).toBe(1);
+    expect(supervised.output()).toContain(`is in use by another engine (process ${engine.child.pid}`);
+    expect(supervised.output()).not.toContain('engine started');
+    expect(await postPing(org.url, (await createToken(org, 'still-up')).token)).toBe(202);
+  }, 90_000);
+});
+
+it('starts a new engine on the journal of one killed with SIGKILL', async () => {
+  const org = await echoOrganism();
+  const first = spawnOrganism(['run', org.yaml, '--quiet']);
+  await healthy(org.url, first);
+  first.child.kill('SIGKILL');
+  await first.exited;
+  const next = spawnOrganism(['run', org.yaml, '--quiet']);
+  try {
+    await healthy(org.url, next);
+    expect(await postPing(org.url, (await createToken(org, 'after-crash')).token)).toBe(202);
+  } finally {
+    await next.stop();
+  }
+}, 60_000);

@@ -1,0 +1,121 @@
+import { TRPCClientError } from '@trpc/client';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { AppRouter } from '../../src/api/app-router.ts';
+import { startHarness } from '../support/server-harness.ts';
+import type { ServerHarness } from '../support/server-harness.ts';
+
+interface ErrorShape {
+  message: string;
+  data: {
+    code: string;
+    httpStatus: number;
+    engineCode: string | null;
+    problems: { path?: string; message: string }[];
+  };
+}
+
+let h: ServerHarness;
+let cookie: string;
+const logged: unknown[][] = [];
+beforeAll(async () => {
+  h = await startHarness();
+  const res = await fetch(`${h.url}/trpc/auth.login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'admin', password: 'correct horse battery' }),
+  });
+  cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  // The server logs through its logger, whose human lines for errors go to stderr.
+  vi.spyOn(process.stderr, 'write').mockImplementation((...args: unknown[]) => {
+    logged.push(args);
+    return true;
+  });
+});
+afterAll(async () => {
+  vi.restoreAllMocks();
+  await h.close();
+});
+
+const q = (input: unknown): string => `input=${encodeURIComponent(JSON.stringify(input))}`;
+const post = (path: string, body: string): Promise<Response> =>
+  fetch(`${h.url}/trpc/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie },
+    body,
+  });
+const get = (pathAndQuery: string): Promise<Response> =>
+  fetch(`${h.url}/trpc/${pathAndQuery}`, { headers: { cookie } });
+
+/** Asserts a 400 INPUT_INVALID whose problems name exactly `paths`, and returns the problems. */
+async function expectInvalid(
+  res: Response,
+  paths: (string | undefined)[],
+): Promise<ErrorShape['data']['problems']> {
+  const body = (await res.json()) as { error: ErrorShape };
+  expect(res.status).toBe(400);
+  expect(body.error.data).toMatchObject({
+    code: 'BAD_REQUEST',
+    httpStatus: 400,
+    engineCode: 'INPUT_INVALID',
+  });
+  expect(body.error.data.problems.map((p) => p.path)).toEqual(paths);
+  for (const p of body.error.data.problems) expect(p.message).toEqual(expect.any(String));
+  return body.error.data.problems;
+}
+
+describe('invalid input', () => {
+  it('answers malformed JSON with 400 INPUT_INVALID, body or query', async () => {
+    const [fromBody] = await expectInvalid(await post('auth.login', '{bad'), [undefined]);
+    expect(fromBody?.message).toMatch(/JSON/);
+    await expectInvalid(await get('messages.list?input={bad'), [undefined]);
+  });
+
+  it('names each bad field of a zod failure in auth.login', async () => {
+    const [problem] = await expectInvalid(await post('auth.login', '{"name":"","password":"x"}'), ['name']);
+    expect(problem?.message).toMatch(/1 character/);
+    await expectInvalid(await post('auth.login', '{"name":5}'), ['name', 'password']);
+    await expectInvalid(await post('auth.login', '[]'), [undefined]);
+  });
+
+  it('names every wrong type in mutations and queries', async () => {
+    await expectInvalid(await post('users.add', '{"name":5,"role":"god"}'), ['name', 'role', 'password']);
+    await expectInvalid(await post('organism.restart', '{"drainMs":-1}'), ['drainMs']);
+    await expectInvalid(await get(`messages.list?${q({ limit: 'x' })}`), ['limit']);
+    await expectInvalid(await get(`audit.list?${q({ limit: 0, cursor: 7 })}`), ['limit', 'cursor']);
+  });
+
+  it('answers each bad call of a batch on its own', async () => {
+    const res = await get(
+      `messages.byId,messages.list,auth.me?batch=1&${q({ 0: { id: 3 }, 1: { limit: 'x' }, 2: {} })}`,
+    );
+    const body = (await res.json()) as [{ error: ErrorShape }, { error: ErrorShape }, { result: unknown }];
+    expect(body[0].error.data).toMatchObject({ engineCode: 'INPUT_INVALID', problems: [{ path: 'id' }] });
+    expect(body[1].error.data).toMatchObject({ engineCode: 'INPUT_INVALID', problems: [{ path: 'limit' }] });
+    expect(body[2]).toMatchObject({ result: { data: { user: { name: 'admin' } } } });
+  });
+
+  it('refuses a batch of more than 50 calls as a whole', async () => {
+    const res = await get(`${Array(51).fill('auth.me').join(',')}?batch=1&${q({})}`);
+    const body = (await res.json()) as { error: ErrorShape };
+    expect(res.status).toBe(400);
+    expect(body.error.data).toMatchObject({
+      engineCode: 'INPUT_INVALID',
+      problems: [{ message: expect.any(String) as unknown }],
+    });
+  });
+
+  it('gives the real tRPC client the code and the problems', async () => {
+    const admin = await h.client('admin');
+    const err: unknown = await admin.users.add
+      .mutate({ name: 'has space', role: 'viewer', password: 'short' })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TRPCClientError);
+    const data = (err as TRPCClientError<AppRouter>).data;
+    expect(data?.engineCode).toBe('INPUT_INVALID');
+    expect(data?.problems.map((p) => p.path)).toEqual(['name', 'password']);
+  });
+
+  it('does not log invalid input as an engine error', () => {
+    expect(logged).toEqual([]);
+  });
+});

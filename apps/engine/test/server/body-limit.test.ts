@@ -1,0 +1,131 @@
+import { request } from 'node:http';
+import { TRPCClientError } from '@trpc/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppRouter } from '../../src/api/app-router.ts';
+import { startHarness } from '../support/server-harness.ts';
+import type { ServerHarness } from '../support/server-harness.ts';
+
+const MiB = 1024 * 1024;
+
+let h: ServerHarness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => h.close());
+
+interface Sent {
+  status: number;
+  body: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** How far the resident set of this process (engine and client both) rose above where it started. */
+  rssGrowth: number;
+}
+
+/**
+ * POSTs `total` bytes of one JSON string to `path` in 64 KiB chunks from one reused buffer (so the
+ * client holds next to nothing), with or without a Content-Length, and samples RSS while it runs.
+ */
+async function sendBig(
+  path: string,
+  total: number,
+  declareLength: boolean,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+): Promise<Sent> {
+  global.gc?.();
+  const before = process.memoryUsage().rss;
+  let peak = before;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+  const head = Buffer.from('{"name":"');
+  const tail = Buffer.from('","password":"x"}');
+  const chunk = Buffer.alloc(64 * 1024, 'a');
+  try {
+    return await new Promise<Sent>((resolve, reject) => {
+      const req = request(`${h.url}${path}`, {
+        method: 'POST',
+        headers: {
+          ...headers,
+          ...(declareLength ? { 'content-length': String(total) } : { 'transfer-encoding': 'chunked' }),
+        },
+      });
+      req.on('response', (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (c: Buffer) => parts.push(c));
+        res.on('end', () => {
+          peak = Math.max(peak, process.memoryUsage().rss);
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(parts).toString(),
+            headers: res.headers,
+            rssGrowth: peak - before,
+          });
+        });
+        res.on('error', reject);
+      });
+      // The server may close the connection once it has answered: the rest of the upload then fails.
+      req.on('error', (err) => (req.writableEnded ? undefined : reject(err)));
+      let sent = 0;
+      const pump = (): void => {
+        if (req.destroyed) return;
+        if (sent === 0) {
+          req.write(head);
+          sent += head.length;
+        }
+        while (sent < total - tail.length) {
+          const piece = chunk.subarray(0, Math.min(chunk.length, total - tail.length - sent));
+          sent += piece.length;
+          if (!req.write(piece)) return void req.once('drain', pump);
+        }
+        req.end(tail);
+      };
+      pump();
+    });
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+describe('the /trpc body limit (server.maxBodyBytes, 4 MiB by default)', () => {
+  it('refuses a declared 64 MiB body with 413 before reading it, and memory stays put', async () => {
+    const sent = await sendBig('/trpc/auth.login', 64 * MiB, true);
+    expect(sent.status).toBe(413);
+    expect(JSON.parse(sent.body)).toMatchObject({
+      error: { data: { code: 'PAYLOAD_TOO_LARGE', httpStatus: 413, engineCode: 'PAYLOAD_TOO_LARGE' } },
+    });
+    expect(sent.rssGrowth).toBeLessThan(24 * MiB);
+  });
+
+  it('refuses a chunked 64 MiB body once it passes the limit, and memory stays put', async () => {
+    const sent = await sendBig('/trpc/auth.login', 64 * MiB, false);
+    expect(sent.status).toBe(413);
+    expect(JSON.parse(sent.body)).toMatchObject({ error: { data: { engineCode: 'PAYLOAD_TOO_LARGE' } } });
+    expect(sent.rssGrowth).toBeLessThan(24 * MiB);
+  });
+
+  it('reads a body under the limit and judges its input', async () => {
+    const sent = await sendBig('/trpc/auth.login', 2 * MiB, false);
+    expect(sent.status).toBe(400);
+    expect(JSON.parse(sent.body)).toMatchObject({
+      error: { data: { engineCode: 'INPUT_INVALID', problems: [{ path: 'name' }] } },
+    });
+  });
+
+  it('gives the real tRPC client PAYLOAD_TOO_LARGE for a batch over the limit', async () => {
+    const admin = await h.client('admin');
+    const err: unknown = await Promise.all([
+      admin.users.setPassword.mutate({ name: 'viewer', password: 'p'.repeat(3 * MiB) }),
+      admin.users.setPassword.mutate({ name: 'operator', password: 'p'.repeat(3 * MiB) }),
+    ]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TRPCClientError);
+    expect((err as TRPCClientError<AppRouter>).data?.engineCode).toBe('PAYLOAD_TOO_LARGE');
+    expect((await admin.auth.me.query()).user?.name).toBe('admin');
+  });
+
+  it('shares its body reading with POST /messages, which refuses a chunked envelope over its own limit', async () => {
+    const sent = await sendBig('/messages', 8 * MiB, false, {
+      'content-type': 'application/xml',
+      authorization: `Bearer ${h.token}`,
+    });
+    expect(sent.status).toBe(413);
+    expect(JSON.parse(sent.body)).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE' } });
+  });
+});
