@@ -1,13 +1,27 @@
 import { defineConfig, devices } from '@playwright/test';
+import { E2E } from './e2e/support/e2e-env.mjs';
 
 // `npx playwright install` cannot download browsers on our machines, so the specs drive Debian's Chromium
-// (scripts/install-chromium.sh puts it at /usr/bin/chromium). Playwright adds the headless flag itself.
+// (scripts/install-chromium.mjs puts it at /usr/bin/chromium). Playwright adds the headless flag itself.
 export default defineConfig({
   testDir: 'e2e',
   workers: 1,
   forbidOnly: Boolean(process.env.CI),
   reporter: 'list',
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  // The real engine (demo organism, supervised, with traffic) and the console's production build.
+  webServer: {
+    command: 'node e2e/support/stack.mjs',
+    url: `${E2E.consoleUrl}/sign-in`,
+    timeout: 600_000,
+    reuseExistingServer: false,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 },
+  },
   use: {
+    baseURL: E2E.consoleUrl,
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
   },

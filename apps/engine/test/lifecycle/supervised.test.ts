@@ -65,14 +65,16 @@ describe('knowing whether a supervisor is there', () => {
 });
 
 describe('the demo', () => {
-  it('runs under the supervisor: npm run demo → the engine package demo script → organism start', () => {
+  it('runs under the supervisor: npm run demo → scripts/demo.mjs → organism start', () => {
     const root = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>;
     };
     const engine = JSON.parse(readFileSync(join(REPO, 'apps/engine/package.json'), 'utf8')) as {
       scripts: Record<string, string>;
     };
-    expect(root.scripts.demo).toContain('pnpm --filter @organism/engine run demo');
+    expect(root.scripts.demo).toContain('node scripts/demo.mjs');
+    const demo = readFileSync(join(REPO, 'scripts/demo.mjs'), 'utf8');
+    expect(demo).toMatch(/'apps\/engine\/bin\/organism\.js'\), 'start', organism, '--traffic'/);
     expect(engine.scripts.demo).toMatch(/^node bin\/organism\.js start \S+organism\.yaml --traffic$/);
     expect(engine.scripts.start).toMatch(/^node bin\/organism\.js start /);
   });

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { useId } from 'react';
 
 /** A titled panel: the unit every page is built from. */
 export function Panel({
@@ -12,11 +13,17 @@ export function Panel({
   children: ReactNode;
   className?: string;
 }) {
+  const id = useId();
   return (
-    <section className={`rounded-lg border border-border bg-panel ${className}`}>
+    <section
+      aria-labelledby={title === undefined ? undefined : id}
+      className={`rounded-lg border border-border bg-panel ${className}`}
+    >
       {title !== undefined && (
         <header className="flex h-10 items-center justify-between border-b border-border px-4">
-          <h2 className="text-sm font-semibold">{title}</h2>
+          <h2 id={id} className="text-sm font-semibold">
+            {title}
+          </h2>
           {actions}
         </header>
       )}

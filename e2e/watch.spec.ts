@@ -1,0 +1,84 @@
+import { expect, test } from '@playwright/test';
+import { expectAccessible, signIn } from './support/console.ts';
+
+test('a wrong password is refused with a clear message; the right one opens the overview', async ({
+  page,
+}) => {
+  await page.goto('/sign-in');
+  await expectAccessible(page);
+  await page.getByLabel('Name').fill('admin');
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Wrong name or password.');
+  await signIn(page, 'admin');
+  await expect(page.getByText('admin', { exact: true }).first()).toBeVisible();
+});
+
+test('the overview shows the organism live: state, counts that move, a chart', async ({ page }) => {
+  await signIn(page, 'admin');
+  await expect(page.getByRole('banner')).toContainText('demo');
+  await expect(page.getByRole('banner')).toContainText('running');
+  await expect(page.getByRole('banner')).toContainText('supervised');
+  await expect(page.getByRole('status').filter({ hasText: 'live' })).toBeVisible();
+  const acked = page.getByRole('region', { name: 'Journal' }).getByRole('definition').nth(2);
+  const count = async (): Promise<number> => Number((await acked.innerText()).replace(/,/g, ''));
+  await expect.poll(count).toBeGreaterThan(0);
+  const first = await count();
+  await expect.poll(count, { timeout: 20_000 }).toBeGreaterThan(first);
+  await expect(page.getByRole('img', { name: /Messages per second/ })).toBeVisible();
+  await expectAccessible(page);
+});
+
+test('finds why a message failed in one click from the overview', async ({ page }) => {
+  await signIn(page, 'admin');
+  const failures = page.getByRole('region', { name: 'Latest failures' });
+  const link = failures.getByRole('link').first();
+  await expect(link).toBeVisible({ timeout: 30_000 });
+  await link.click();
+  await expect(page).toHaveURL(/\/messages\/[0-9a-f-]{36}$/);
+  const failure = page.getByRole('region', { name: 'Failure' });
+  await expect(failure).toBeVisible();
+  await expect(failure).toContainText(/[A-Z_]{5,}/);
+  await expect(page.getByRole('region', { name: 'History' })).toContainText('FAILED');
+  await expectAccessible(page);
+});
+
+test('a viewer is offered no retry or discard, and the engine refuses one sent by hand', async ({ page }) => {
+  await signIn(page, 'viewer');
+  const link = page.getByRole('region', { name: 'Latest failures' }).getByRole('link').first();
+  await expect(link).toBeVisible({ timeout: 30_000 });
+  await link.click();
+  await expect(page.getByRole('region', { name: 'Failure' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Retry' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Discard' })).toHaveCount(0);
+  const id = page.url().split('/').at(-1) ?? '';
+  const answer = await page.evaluate(async (messageId) => {
+    const res = await fetch('/trpc/journal.retry', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ messageId }),
+    });
+    return { status: res.status, body: (await res.json()) as { error: { data: { engineCode: string } } } };
+  }, id);
+  expect(answer.status).toBe(403);
+  expect(answer.body.error.data.engineCode).toBe('FORBIDDEN');
+});
+
+test('says at once when the engine goes away, and recovers by itself when it is back', async ({ page }) => {
+  await signIn(page, 'admin');
+  const connection = page.getByRole('status').filter({ hasText: /live|reconnecting|engine away/ });
+  await expect(connection).toHaveText('live');
+  // A restart under the supervisor: the engine drains, exits and a fresh one starts.
+  const restarted = await page.evaluate(async () => {
+    const res = await fetch('/trpc/organism.restart', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ drainMs: 2000 }),
+    });
+    return res.status;
+  });
+  expect(restarted).toBe(200);
+  await expect(connection).not.toHaveText('live', { timeout: 20_000 });
+  await expect(connection).toHaveText('live', { timeout: 60_000 });
+  await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+});

@@ -1,0 +1,80 @@
+// Builds the console (`next build`) when its sources, or the engine URL its /trpc rewrite bakes in, have
+// changed since the last build into the same folder. Shared by `npm run demo` and the e2e suite.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const web = join(root, 'apps/web');
+
+const SOURCES = [
+  'apps/web/src',
+  'apps/web/next.config.ts',
+  'apps/web/postcss.config.mjs',
+  'apps/web/package.json',
+  'apps/web/tsconfig.json',
+  'packages/shared/src',
+  'pnpm-lock.yaml',
+];
+
+function sourceHash(engineUrl) {
+  const hash = createHash('sha256').update(engineUrl);
+  const walk = (path) => {
+    if (statSync(path).isDirectory()) {
+      for (const name of readdirSync(path).sort()) if (name !== 'node_modules') walk(join(path, name));
+    } else hash.update(relative(root, path)).update(readFileSync(path));
+  };
+  for (const p of SOURCES) walk(join(root, p));
+  return hash.digest('hex');
+}
+
+/** The environment the console runs with: which engine it proxies /trpc to, and which build folder. */
+export function consoleEnv(engineUrl, distDir = '.next') {
+  return {
+    ...process.env,
+    NEXT_TELEMETRY_DISABLED: '1',
+    ORGANISM_ENGINE_URL: engineUrl,
+    ORGANISM_CONSOLE_DIST: distDir,
+  };
+}
+
+/** Builds into `apps/web/<distDir>` unless that build is current; exits the process if the build fails. */
+export function buildConsoleIfStale(engineUrl, distDir = '.next', log = console.log) {
+  const out = join(web, distDir);
+  const stamp = join(out, 'organism-sources.sha256');
+  const wanted = sourceHash(engineUrl);
+  if (existsSync(join(out, 'BUILD_ID')) && existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted)
+    return;
+  log('building the console (first run, or its sources changed; about a minute)…');
+  const built = spawnSync(process.execPath, [join(web, 'node_modules/next/dist/bin/next'), 'build'], {
+    cwd: web,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: consoleEnv(engineUrl, distDir),
+  });
+  if (built.status !== 0) {
+    console.error('the console did not build; see above');
+    process.exit(1);
+  }
+  writeFileSync(stamp, wanted);
+}
+
+/** Starts `next start` for the build in `distDir`; its own output is dropped but for errors. */
+export function startConsole(spawn, engineUrl, port, distDir = '.next') {
+  return spawn(
+    process.execPath,
+    [join(web, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'],
+    { cwd: web, stdio: ['ignore', 'ignore', 'inherit'], env: consoleEnv(engineUrl, distDir) },
+  );
+}
+
+/** Resolves once `check` says yes; throws after `ms`. */
+export async function until(what, check, ms = 120_000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${what} did not come up within ${ms / 1000} s`);
+}
