@@ -65,6 +65,8 @@ export default defineConfig(
   globalIgnores([
     '**/node_modules/',
     '**/.next/',
+    '**/.next-e2e/',
+    'e2e/.run/',
     '**/dist/',
     '**/coverage/',
     '**/test-results/',

@@ -9,7 +9,7 @@ test('a wrong password is refused with a clear message; the right one opens the 
   await page.getByLabel('Name').fill('admin');
   await page.getByLabel('Password').fill('not the password');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('alert')).toHaveText('Wrong name or password.');
+  await expect(page.getByRole('alert').filter({ hasText: /./ })).toHaveText('Wrong name or password.');
   await signIn(page, 'admin');
   await expect(page.getByText('admin', { exact: true }).first()).toBeVisible();
 });

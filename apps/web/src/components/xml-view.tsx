@@ -28,6 +28,10 @@ export function XmlView({
   maxHeight?: number;
   label: string;
 }) {
+  const extensions = useMemo(
+    () => [...EXTENSIONS, EditorView.contentAttributes.of({ 'aria-label': label })],
+    [label],
+  );
   const pretty = useMemo(() => (typeof window === 'undefined' ? text : prettyXml(text)), [text]);
   const [dark, setDark] = useState(false);
   useEffect(() => {
@@ -53,7 +57,7 @@ export function XmlView({
       </button>
       <CodeMirror
         value={pretty}
-        extensions={EXTENSIONS}
+        extensions={extensions}
         theme={dark ? 'dark' : 'light'}
         maxHeight={`${maxHeight}px`}
         basicSetup={{

@@ -54,29 +54,47 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
   const [lastSeen, setLastSeen] = useState<number>();
   const dirty = useRef(false);
 
+  // The last event id seen: after an outage the stream resumes right after it, so nothing is missed.
+  const lastId = useRef<string | null>(null);
+  const [resumeFrom, setResumeFrom] = useState<string | null>(null);
   const sub = useSubscription(
-    trpc.events.stream.subscriptionOptions(
-      {},
-      {
-        onStarted: () => setLastSeen(Date.now()),
-        onData: (item) => {
-          const data = item.data;
-          if (data.kind !== 'transition') return;
-          const t = data.transition;
-          const second = Math.floor(t.at / 1000);
-          const b = buckets.current.get(second) ?? { delivered: 0, failed: 0, rejected: 0 };
-          if (t.state === 'ACKED') b.delivered++;
-          else if (t.state === 'FAILED') {
-            if (isRejection(t.errorCode)) b.rejected++;
-            else b.failed++;
-          }
-          buckets.current.set(second, b);
-          dirty.current = true;
-          for (const fn of listeners.current) fn(t);
-        },
+    trpc.events.stream.subscriptionOptions(resumeFrom ? { lastEventId: resumeFrom } : {}, {
+      onStarted: () => setLastSeen(Date.now()),
+      onData: (item) => {
+        lastId.current = item.id;
+        const data = item.data;
+        if (data.kind !== 'transition') return;
+        const t = data.transition;
+        const second = Math.floor(t.at / 1000);
+        const b = buckets.current.get(second) ?? { delivered: 0, failed: 0, rejected: 0 };
+        if (t.state === 'ACKED') b.delivered++;
+        else if (t.state === 'FAILED') {
+          if (isRejection(t.errorCode)) b.rejected++;
+          else b.failed++;
+        }
+        buckets.current.set(second, b);
+        dirty.current = true;
+        for (const fn of listeners.current) fn(t);
       },
-    ),
+    }),
   );
+
+  // tRPC reconnects a dropped stream by itself, but an engine that refuses the connection (the proxy
+  // answers 5xx while it is away) ends the subscription in `error`: start it again, with backoff.
+  const attempt = useRef(0);
+  const { status, reset } = sub;
+  useEffect(() => {
+    if (status !== 'error') {
+      if (status === 'pending') attempt.current = 0;
+      return;
+    }
+    const delay = Math.min(10_000, 1_000 * 2 ** attempt.current++);
+    const t = setTimeout(() => {
+      setResumeFrom(lastId.current);
+      reset();
+    }, delay);
+    return () => clearTimeout(t);
+  }, [status, reset]);
 
   // Once a second: roll the chart window forward and refresh what the events made stale.
   useEffect(() => {
