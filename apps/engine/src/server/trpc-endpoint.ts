@@ -34,7 +34,7 @@ export function createTrpcEndpoint(
     router: appRouter,
     basePath: BASE,
     maxBatchSize: MAX_BATCH,
-    createContext: ({ req, res }) => createContext(deps, req, res),
+    createContext: ({ req, res }) => createContext({ ...deps, log }, req, res),
     onError({ error, path, type }) {
       if (error.code === 'INTERNAL_SERVER_ERROR')
         log.error({ err: error.cause ?? error, path: path ?? null }, `tRPC ${type} ${path ?? '?'} failed`);
