@@ -38,7 +38,8 @@ import type { DiffResult, ReloadResult, ValidateResult } from './lifecycle/confi
 import type { HistoryEntry } from './lifecycle/config-history.ts';
 import { exampleInstance } from './xml/index.ts';
 import { EngineError } from '@organism/shared';
-import type { Problem } from '@organism/shared';
+import type { Log, Problem } from '@organism/shared';
+import { stderrLog } from './pump/stderr-log.ts';
 
 export interface EngineStatus {
   organism: string;
@@ -77,18 +78,20 @@ export class Engine {
     private readonly pump: MessagePump,
     private readonly journal: Journal,
     private readonly systemRegistry: XsdRegistry,
+    /** Where the engine's own lines go (journal outages, retention, hook failures). */
+    private readonly log: Log = stderrLog('engine'),
   ) {
     this.activity = new ListenerActivity(pump.events);
     this.health = new JournalHealth({
       probe: () => journal.probe(),
       unrecorded: () => pump.unrecorded,
       emit: (e) => pump.events.emit(() => e),
-      log: (line) => console.error(line),
+      log,
     });
     this.unwatchJournal = journal.watchWrites((err) => this.health.written(err));
     // While the journal is down every failed hook is that outage, already reported once.
     pump.onHookFailure((hook, err) => {
-      if (this.health.available) console.error(`dispatch hook ${hook} failed:`, err);
+      if (this.health.available) log.error({ err, hook }, `dispatch hook ${hook} failed`);
     });
     this.configManager = new ConfigManager({
       file: organism.config.file,
@@ -379,7 +382,7 @@ export class Engine {
     try {
       await this.journal.prune(Date.now() - this.organism.config.journal.retainDays * DAY);
     } catch (err) {
-      console.error('journal retention failed:', err);
+      this.log.error({ err }, 'journal retention failed');
     }
   }
 }

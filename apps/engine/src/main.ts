@@ -1,11 +1,14 @@
+import type { Log } from '@organism/shared';
 import { Engine } from './engine.ts';
 import { ConfigError } from './config/index.ts';
 import { openJournal } from './journal/index.ts';
 import type { Journal } from './journal/index.ts';
 import { loadOrganism } from './lifecycle/organism-loader.ts';
+import type { Logger } from './logging/logger.ts';
 import { MessagePump } from './pump/message-pump.ts';
 import { bootListener } from './pump/system/boot-listener.ts';
 import { compileSystemSchemas } from './pump/system/system-schemas.ts';
+import { stderrLog } from './pump/stderr-log.ts';
 
 export interface CreateEngineOptions {
   /** Overrides `journal.path` from the config (tests, benchmarks): a file, or ':memory:'. */
@@ -16,6 +19,11 @@ export interface CreateEngineOptions {
    * and closes it. Otherwise the engine opens the one its config (or `journalPath`) names.
    */
   journal?: Journal;
+  /**
+   * The logger of `organism run`; the pump, the journal and the engine each log through a child of
+   * it (`component`). Without one (tests, benchmarks) they write human lines to stderr.
+   */
+  logger?: Logger;
 }
 
 /**
@@ -27,14 +35,19 @@ export async function createEngine(configFile: string, opts: CreateEngineOptions
   const loaded = await loadOrganism(configFile);
   if (!loaded.ok) throw new ConfigError(loaded.problems);
   const { config, listeners, registry } = loaded.organism;
+  const logFor = (component: string): Log =>
+    opts.logger ? opts.logger.child({ component }) : stderrLog(component);
   let journal: Journal;
   try {
     journal =
       opts.journal ??
-      openJournal({
-        path: opts.journalPath ?? config.journal.path,
-        durability: opts.durability ?? config.journal.durability,
-      });
+      openJournal(
+        {
+          path: opts.journalPath ?? config.journal.path,
+          durability: opts.durability ?? config.journal.durability,
+        },
+        logFor('journal'),
+      );
   } catch (err) {
     registry.dispose();
     throw err;
@@ -46,7 +59,8 @@ export async function createEngine(configFile: string, opts: CreateEngineOptions
     limits: config.pump,
     envelopeSchema: schemas.envelope,
     systemSchema: schemas.system,
+    log: logFor('pump'),
   });
   pump.addHooks(journal.hooks);
-  return new Engine(loaded.organism, pump, journal, schemas.registry);
+  return new Engine(loaded.organism, pump, journal, schemas.registry, logFor('engine'));
 }

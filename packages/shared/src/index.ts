@@ -4,3 +4,4 @@ export * from './envelope.ts';
 export * from './events.ts';
 export * from './journal.ts';
 export * from './api-inputs.ts';
+export * from './log.ts';

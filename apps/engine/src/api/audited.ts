@@ -3,14 +3,17 @@ import type { ApiContext } from './context.ts';
 
 /**
  * Appends to the audit log without ever failing the request it records: a log write that fails is
- * reported on the server, and the caller still learns what happened to its action (a mutation that
- * succeeded must not look failed, or the caller repeats it; a refusal must keep its own code).
+ * reported in the server's log, and the caller still learns what happened to its action (a mutation
+ * that succeeded must not look failed, or the caller repeats it; a refusal must keep its own code).
  */
-export async function recordAudit(store: ApiContext['store'], entry: AuditInput): Promise<void> {
+export async function recordAudit(ctx: Pick<ApiContext, 'store' | 'log'>, entry: AuditInput): Promise<void> {
   try {
-    await store.audit(entry);
+    await ctx.store.audit(entry);
   } catch (err) {
-    console.error(`audit log write failed for ${entry.action} by ${entry.actor}:`, err);
+    ctx.log.error(
+      { err, action: entry.action, actor: entry.actor, target: entry.target, outcome: entry.outcome },
+      `audit log write failed for ${entry.action} by ${entry.actor}`,
+    );
   }
 }
 
@@ -19,7 +22,7 @@ export async function recordAudit(store: ApiContext['store'], entry: AuditInput)
  * succeeded or threw. Every mutation in the API goes through here.
  */
 export async function audited<T>(
-  ctx: Pick<ApiContext, 'store' | 'user'>,
+  ctx: Pick<ApiContext, 'store' | 'user' | 'log'>,
   action: string,
   target: string | null,
   detail: unknown,
@@ -31,7 +34,7 @@ export async function audited<T>(
   try {
     result = await run();
   } catch (err) {
-    await recordAudit(ctx.store, {
+    await recordAudit(ctx, {
       actor,
       action,
       target,
@@ -41,6 +44,6 @@ export async function audited<T>(
     });
     throw err;
   }
-  await recordAudit(ctx.store, { actor, action, target, detail: json, outcome: 'ok', error: null });
+  await recordAudit(ctx, { actor, action, target, detail: json, outcome: 'ok', error: null });
   return result;
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Log } from '@organism/shared';
 import type { Engine } from '../engine.ts';
 import type { OperatorStore, User } from '../journal/index.ts';
 import type { LoginLimiter } from './login-limiter.ts';
@@ -8,6 +9,8 @@ export interface ApiContext {
   engine: Engine;
   store: OperatorStore;
   limiter: LoginLimiter;
+  /** The server's log, for what a procedure must report without failing (an audit write, say). */
+  log: Log;
   user: User | undefined;
   sessionToken: string | undefined;
   req: IncomingMessage;
@@ -33,7 +36,7 @@ export function sessionFromCookie(header: string | undefined): string | undefine
 
 /** Builds the request context: looks up the session behind the cookie. */
 export async function createContext(
-  deps: { engine: Engine; store: OperatorStore; limiter: LoginLimiter },
+  deps: { engine: Engine; store: OperatorStore; limiter: LoginLimiter; log: Log },
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<ApiContext> {

@@ -36,7 +36,7 @@ export async function run(path: string, opts: RunOptions): Promise<number> {
   const logger = loggerFor(opts);
   let engine;
   try {
-    engine = await createEngine(path);
+    engine = await createEngine(path, { logger });
   } catch (err) {
     if (err instanceof ConfigError || err instanceof JournalError) {
       logger.error({ code: err.code, problems: err.problems }, err.message);

@@ -12,10 +12,13 @@ const BIN = fileURLToPath(new URL('../../bin/organism.js', import.meta.url));
  * fail at once (an unreadable config, a journal another engine holds) is reported here and ends the
  * command, instead of being retried with backoff for ever; later failures are the supervisor's to retry.
  */
-export async function start(configPath: string, runArgs: string[], logger?: Logger): Promise<number> {
+export async function start(configPath: string, runArgs: string[], logger: Logger): Promise<number> {
   const cfg = await loadConfigFile(configPath);
   if (!cfg.ok) {
-    for (const p of cfg.problems) console.error(formatProblem(p));
+    logger.error(
+      { code: 'CONFIG_INVALID', problems: cfg.problems },
+      `${configPath} has ${cfg.problems.length} problem(s):\n${cfg.problems.map(formatProblem).join('\n')}`,
+    );
     return 1;
   }
   const { journal } = cfg.config;
@@ -24,13 +27,9 @@ export async function start(configPath: string, runArgs: string[], logger?: Logg
       EngineLock.probe(journal.path);
     } catch (err) {
       if (!(err instanceof JournalError)) throw err;
-      console.error(err.message);
+      logger.error({ code: err.code }, err.message);
       return 1;
     }
   }
-  return supervise({
-    command: process.execPath,
-    args: [BIN, 'run', ...runArgs],
-    ...(logger ? { logger } : {}),
-  });
+  return supervise({ command: process.execPath, args: [BIN, 'run', ...runArgs], logger });
 }

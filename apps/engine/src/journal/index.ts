@@ -1,3 +1,4 @@
+import type { Log } from '@organism/shared';
 import type { Journal } from './journal.ts';
 import { MemoryJournal } from './memory/memory-journal.ts';
 import { MemoryOperatorStore } from './operators/memory-operator-store.ts';
@@ -12,10 +13,13 @@ export { MemoryJournal } from './memory/memory-journal.ts';
 export { SqliteJournal } from './sqlite/sqlite-journal.ts';
 export { EngineLock } from './sqlite/engine-lock.ts';
 
-/** The journal the settings ask for: `path: ':memory:'` keeps it in memory, any other path is a SQLite file. */
-export function openJournal(settings: { path: string; durability: 'strict' | 'fast' }): Journal {
+/**
+ * The journal the settings ask for: `path: ':memory:'` keeps it in memory, any other path is a SQLite
+ * file. `log` hears of write failures nobody else does (default: stderr).
+ */
+export function openJournal(settings: { path: string; durability: 'strict' | 'fast' }, log?: Log): Journal {
   if (settings.path === ':memory:') return new MemoryJournal();
-  return new SqliteJournal({ path: settings.path, durability: settings.durability });
+  return new SqliteJournal({ path: settings.path, durability: settings.durability, ...(log ? { log } : {}) });
 }
 
 export type {

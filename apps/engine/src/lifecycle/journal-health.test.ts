@@ -12,12 +12,13 @@ function setup(probe: () => Promise<void>): {
   events: (JournalUnavailableEvent | JournalAvailableEvent)[];
 } {
   const logs: string[] = [];
+  const record = (_fields: object, msg: string): void => void logs.push(msg);
   const events: (JournalUnavailableEvent | JournalAvailableEvent)[] = [];
   health = new JournalHealth({
     probe,
     unrecorded: () => 0,
     emit: (e) => void events.push(e),
-    log: (l) => void logs.push(l),
+    log: { error: record, warn: record, info: record, debug: record },
     probeEveryMs: 10,
   });
   return { health, logs, events };

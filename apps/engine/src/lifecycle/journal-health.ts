@@ -1,4 +1,4 @@
-import type { JournalAvailableEvent, JournalUnavailableEvent } from '@organism/shared';
+import type { JournalAvailableEvent, JournalUnavailableEvent, Log } from '@organism/shared';
 
 /** Whether the journal can write now; when it cannot, why and since when (ms since the epoch). */
 export type JournalCondition =
@@ -11,7 +11,8 @@ export interface JournalHealthOptions {
   /** How many deliveries lost their outcome so far (MessagePump.unrecorded). */
   unrecorded(): number;
   emit(event: JournalUnavailableEvent | JournalAvailableEvent): void;
-  log(line: string): void;
+  /** Gets one error line when an outage starts and one info line when it ends. */
+  log: Log;
   /** How often to probe while the journal cannot write. Default 1 s. */
   probeEveryMs?: number;
 }
@@ -63,7 +64,8 @@ export class JournalHealth {
       failedWrites: this.failed - 1,
       unrecorded: this.opts.unrecorded(),
     };
-    this.opts.log(
+    this.opts.log.error(
+      { reason, code: 'JOURNAL_UNAVAILABLE' },
       `journal unavailable: ${reason}. Intake is refused (503 JOURNAL_UNAVAILABLE) until a write works again; probing every ${this.every} ms.`,
     );
     this.opts.emit({ type: 'journal.unavailable', at: Date.now(), reason });
@@ -98,7 +100,8 @@ export class JournalHealth {
     const downMs = Date.now() - o.since;
     const failedWrites = this.failed - o.failedWrites;
     const unrecorded = this.opts.unrecorded() - o.unrecorded;
-    this.opts.log(
+    this.opts.log.info(
+      { downMs, failedWrites, unrecorded },
       `journal available again after ${(downMs / 1000).toFixed(1)} s (${failedWrites} failed writes); intake is open.` +
         (unrecorded > 0
           ? ` ${unrecorded} deliveries lost their outcome: they stay unfinished in the journal and run again at the next start.`

@@ -2,6 +2,7 @@ import { EngineError } from '@organism/shared';
 import type { EngineEvent } from '@organism/shared';
 import { describe, expect, it } from 'vitest';
 import { logEvent } from '../commands/describe-event.ts';
+import { EngineEvents } from '../pump/engine-events.ts';
 import { createLogger } from './logger.ts';
 import type { LogFormat, LogLevel } from './logger.ts';
 
@@ -97,6 +98,24 @@ describe('the JSON log', () => {
     logger.info('hidden');
     logger.error('shown');
     expect(out.map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(['shown']);
+  });
+
+  it('reports a failing event subscriber as one JSON line with the error, not as plain text', async () => {
+    const { logger, out } = capture('json');
+    const events = new EngineEvents(logger.child({ component: 'pump' }));
+    events.on('*', () => {
+      throw new Error('subscriber threw');
+    });
+    events.on('message.received', () => Promise.reject(new Error('subscriber rejected')));
+    events.emit(() => received);
+    await new Promise((resolve) => setImmediate(resolve));
+    const lines = out.map(
+      (l) => JSON.parse(l) as { level: string; component: string; err: { message: string } },
+    );
+    expect(lines.map((l) => [l.level, l.component, l.err.message]).sort()).toEqual([
+      ['error', 'pump', 'subscriber rejected'],
+      ['error', 'pump', 'subscriber threw'],
+    ]);
   });
 
   it('logs an error with its stack and its cause', () => {

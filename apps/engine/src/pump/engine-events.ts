@@ -1,4 +1,5 @@
-import type { EngineEvent, EngineEventType } from '@organism/shared';
+import type { EngineEvent, EngineEventType, Log } from '@organism/shared';
+import { stderrLog } from './stderr-log.ts';
 
 /** A subscriber; it may be async, but nothing waits for it. */
 type Listener<E> = (event: E) => unknown;
@@ -6,12 +7,14 @@ type EventOf<T extends EngineEventType> = Extract<EngineEvent, { type: T }>;
 
 /**
  * Typed engine events for the console and extensions. Emitting with no subscriber costs one check.
- * A subscriber that throws, or returns a promise that rejects, is reported on stderr and reaches
+ * A subscriber that throws, or returns a promise that rejects, is reported to `log` and reaches
  * neither the pump nor the other subscribers: an observer can never end or stall the engine.
  */
 export class EngineEvents {
   private readonly byType = new Map<EngineEventType | '*', Set<Listener<EngineEvent>>>();
   private count = 0;
+
+  constructor(private readonly log: Log = stderrLog('events')) {}
 
   get active(): boolean {
     return this.count > 0;
@@ -37,26 +40,27 @@ export class EngineEvents {
     try {
       event = make();
     } catch (err) {
-      console.error('an engine event could not be built:', err);
+      this.log.error({ err }, 'an engine event could not be built');
       return;
     }
     for (const key of [event.type, '*'] as const) {
       for (const fn of this.byType.get(key) ?? []) {
         try {
           const r = fn(event);
-          if (isThenable(r)) Promise.resolve(r).catch((err: unknown) => subscriberFailed(event, err));
+          if (isThenable(r)) Promise.resolve(r).catch((err: unknown) => this.subscriberFailed(event, err));
         } catch (err) {
-          subscriberFailed(event, err);
+          this.subscriberFailed(event, err);
         }
       }
     }
+  }
+
+  private subscriberFailed(event: EngineEvent, err: unknown): void {
+    // Not `event`: in the log that field marks the line of an engine event itself.
+    this.log.error({ err, failedOn: event.type }, `engine event subscriber failed on ${event.type}`);
   }
 }
 
 function isThenable(x: unknown): x is PromiseLike<unknown> {
   return typeof (x as PromiseLike<unknown> | null | undefined)?.then === 'function';
-}
-
-function subscriberFailed(event: EngineEvent, err: unknown): void {
-  console.error(`engine event subscriber failed on ${event.type}:`, err);
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { qname, SYSTEM_NS } from '@organism/shared';
-import type { MessageId, ThreadId } from '@organism/shared';
+import type { Log, MessageId, ThreadId } from '@organism/shared';
 import type { CompiledSchema } from '../xml/index.ts';
 import type { Delivery, DeliveryKind, DispatchFailure, PipelineError } from './delivery.ts';
 import { HookChain } from './dispatch-hooks.ts';
@@ -21,6 +21,7 @@ import type { ThreadOutcome } from './thread-registry.ts';
 import { backoffDelay } from './backoff.ts';
 import { systemErrorFor } from './system-error-text.ts';
 import { bootXml, systemErrorXml } from './system/system-payloads.ts';
+import { stderrLog } from './stderr-log.ts';
 
 export interface PumpLimits {
   maxConcurrency: number;
@@ -38,6 +39,8 @@ export interface PumpOptions {
   envelopeSchema: CompiledSchema;
   systemSchema: CompiledSchema;
   random?: () => number;
+  /** Where hook, subscriber and routing failures are reported. Default: human lines on stderr. */
+  log?: Log;
 }
 
 /** `wait`: wait for queue space (default) or refuse with QUEUE_FULL; `producers`: the token's names. */
@@ -59,9 +62,11 @@ const SYSTEM_ERROR_ROOT = qname(SYSTEM_NS, 'SystemError');
  * It knows nothing of SQL or HTTP; the journal and the server attach through hooks and the facade.
  */
 export class MessagePump {
-  readonly events = new EngineEvents();
+  readonly events: EngineEvents;
+  private readonly log: Log;
   private readonly hooks = new HookChain((hook, err) => this.hookFailed(hook, err));
-  private hookFailed: HookFailureReport = (hook, err) => console.error(`dispatch hook ${hook} failed:`, err);
+  private hookFailed: HookFailureReport = (hook, err) =>
+    this.log.error({ err, hook }, `dispatch hook ${hook} failed`);
   /** Deliveries whose outcome no hook could record; the journal still has them unfinished. */
   private unrecordedCount = 0;
   private readonly queue: DispatchQueue;
@@ -76,6 +81,8 @@ export class MessagePump {
   private quietWaiters: (() => void)[] = [];
 
   constructor(private readonly opts: PumpOptions) {
+    this.log = opts.log ?? stderrLog('pump');
+    this.events = new EngineEvents(this.log);
     this.routing = new RoutingTable(opts.listeners);
     // Every running handler listens for the stop signal: as many as maxConcurrency at once.
     setMaxListeners(0, this.stopping.signal);
@@ -100,7 +107,7 @@ export class MessagePump {
     return this.hooks.add(hooks);
   }
 
-  /** Replaces how hook failures are reported (by default each is logged on stderr). */
+  /** Replaces how hook failures are reported (by default each is logged). */
   onHookFailure(report: HookFailureReport): void {
     this.hookFailed = report;
   }
@@ -181,6 +188,8 @@ export class MessagePump {
   }
 
   private queueAt(d: Delivery, at: number): void {
+    // After stop() (an operator's retry that finished late, say) no timer may be set: it would outlive it.
+    if (this.stopping.signal.aborted) return;
     const wait = at - Date.now();
     if (wait <= 0) return this.queue.push(d);
     // setTimeout fires at once beyond 2^31-1 ms: a longer wait is taken in steps.
@@ -282,6 +291,9 @@ export class MessagePump {
   }
 
   private async execute(d: Delivery): Promise<void> {
+    // Stopped: a slot freed by a finishing handler must not start queued work against a closed journal.
+    // The delivery is still unfinished in the journal; the next start runs it.
+    if (this.stopping.signal.aborted) return;
     const listener = this.routing.get(d.to);
     if (!listener) {
       const failure = {
@@ -364,6 +376,8 @@ export class MessagePump {
         d,
         this.hooks.call('onFailed', d, failure, { retryAt: Date.now() + delay, outputs: [] }),
       );
+      // stop() may have run while the failure was being recorded: a timer set now would outlive it.
+      if (this.stopping.signal.aborted) return;
       const timer = setTimeout(() => {
         this.retryTimers.delete(timer);
         d.attempt++;
@@ -392,7 +406,8 @@ export class MessagePump {
     if (made.ok) return made.deliveries;
     // A thread whose hop budget is spent sends nothing more, not even an error (egress excepted).
     if (made.failure.code === 'HOP_LIMIT_EXCEEDED') return [];
-    console.error(
+    this.log.error(
+      { messageId: d.id, threadId: d.threadId, code: made.failure.code, detail: made.failure.detail },
       `SystemError for ${d.id} could not be routed: ${made.failure.detail ?? made.failure.message}`,
     );
     return [];

@@ -7,7 +7,7 @@ import type { Engine } from '../engine.ts';
 import type { OperatorStore } from '../journal/index.ts';
 import { appRouter } from '../api/app-router.ts';
 import { createContext } from '../api/context.ts';
-import { apiErrorShape } from '../api/error-map.ts';
+import { apiErrorShape, toTRPCError } from '../api/error-map.ts';
 import type { LoginLimiter } from '../api/login-limiter.ts';
 import { readBody } from './read-body.ts';
 import { sendJson } from './send-json.ts';
@@ -34,7 +34,12 @@ export function createTrpcEndpoint(
     router: appRouter,
     basePath: BASE,
     maxBatchSize: MAX_BATCH,
-    createContext: ({ req, res }) => createContext(deps, req, res),
+    // Context creation reads the session: its failures (a journal outage: 503) are mapped like a
+    // procedure's, since tRPC itself would make every one of them a 500.
+    createContext: ({ req, res }) =>
+      createContext({ ...deps, log }, req, res).catch((err: unknown) => {
+        throw toTRPCError(err);
+      }),
     onError({ error, path, type }) {
       if (error.code === 'INTERNAL_SERVER_ERROR')
         log.error({ err: error.cause ?? error, path: path ?? null }, `tRPC ${type} ${path ?? '?'} failed`);

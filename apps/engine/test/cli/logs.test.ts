@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { expect, it } from 'vitest';
 import { BIN, copyCrashOrganism, ENGINE_DIR, until } from '../support/organism-copy.ts';
 
@@ -11,9 +13,13 @@ interface RunOutput {
 /**
  * Runs `organism run` on a fresh copy of the crash organism with `--traffic`, waits until `enough`
  * says the output has what the test needs, then stops it with SIGTERM and returns every line.
+ * `enough` also gets the organism's folder (its journal is `.organism/journal.sqlite` there).
  */
-async function runEngine(extra: string[], enough: (lines: string[]) => boolean): Promise<RunOutput> {
-  const { yamlPath } = copyCrashOrganism({ traffic: true });
+async function runEngine(
+  extra: string[],
+  enough: (lines: string[], dir: string) => boolean,
+): Promise<RunOutput> {
+  const { dir, yamlPath } = copyCrashOrganism({ traffic: true });
   const child = spawn(process.execPath, [BIN, 'run', yamlPath, '--port', '0', '--traffic=20', ...extra], {
     cwd: ENGINE_DIR,
     env: { ...process.env, ORGANISM_ADMIN_USER: 'root', ORGANISM_ADMIN_PASSWORD: 'logs-test-password' },
@@ -28,7 +34,7 @@ async function runEngine(extra: string[], enough: (lines: string[]) => boolean):
   // Signals are handled once the engine is running (its start line is out); before that they end it.
   const running = (): boolean => lines().some((l) => l.includes('organism crash running on'));
   try {
-    await until('log lines', () => (running() && enough(lines()) ? true : undefined), 90_000);
+    await until('log lines', () => (running() && enough(lines(), dir) ? true : undefined), 90_000);
   } catch (err) {
     throw new Error(`${String(err)}\nstdout:\n${out}\nstderr:\n${stderr}`);
   } finally {
@@ -71,6 +77,41 @@ it('writes one JSON object per line, with the event fields and without listener 
   expect(typeof hop?.messageId).toBe('string');
   expect(entries.filter((e) => e.event === 'listener.state')).toEqual([]);
   expect(entries.at(-1)).toMatchObject({ level: 'info', msg: 'drained; journal checkpointed' });
+}, 120_000);
+
+it('keeps stdout all JSON when the journal fails under load: the outage, lost outcomes and recovery are JSON entries', async () => {
+  // Another process (a tool, the CLI) holds the journal's write lock past the engine's 2 s busy
+  // timeout: the engine's writes fail with SQLITE_BUSY, its hooks fail, intake is refused; then it lets go.
+  let tool: Database.Database | undefined;
+  const run = await runEngine(['--log-format', 'json'], (lines, dir) => {
+    if (!tool && lines.filter((l) => l.includes('"message.received"')).length >= 5) {
+      tool = new Database(join(dir, '.organism/journal.sqlite'));
+      tool.exec('BEGIN IMMEDIATE');
+      const held = tool;
+      setTimeout(() => {
+        held.exec('COMMIT');
+        held.close();
+      }, 3_000);
+    }
+    return lines.some((l) => l.includes('journal available again'));
+  });
+  expect(run.code).toBe(0);
+  const entries = parse(run.stdout);
+  // The engine's own lines (the event stream's journal.* events are logged beside them, by run).
+  const engine = entries.filter((e) => e.component === 'engine');
+  expect(engine.find((e) => String(e.msg).startsWith('journal unavailable'))).toMatchObject({
+    level: 'error',
+    component: 'engine',
+    code: 'JOURNAL_UNAVAILABLE',
+    reason: expect.stringMatching(/SQLITE_BUSY/) as unknown,
+  });
+  expect(engine.find((e) => String(e.msg).startsWith('journal available again'))).toMatchObject({
+    level: 'info',
+    component: 'engine',
+    failedWrites: expect.any(Number) as unknown,
+  });
+  // Nothing went around the logger: no plain text on stderr either.
+  expect(run.stderr).toBe('');
 }, 120_000);
 
 it('logs listener state changes at debug with --verbose; JSON is the default when stdout is not a terminal', async () => {

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ServerHarness } from '../support/server-harness.ts';
 
@@ -149,18 +150,21 @@ describe.each(['development', 'production'])('error bodies with NODE_ENV=%s', (n
   });
 
   it('answers an internal fault with a bare 500 and logs the detail on the server', async () => {
-    // A real fault: the journal (and the operator store on it) is closed under a signed-in request.
+    // A real fault that is not an outage (an outage is a 503): someone altered the journal's schema
+    // with another tool under a signed-in request, so checking the session fails in SQLite itself.
     const other = await harnessUnder(nodeEnv);
     const session = await signIn(other, 'viewer');
-    await other.engine.close();
+    const tool = new Database(other.journalPath);
+    tool.exec('ALTER TABLE sessions RENAME TO sessions_moved');
+    tool.close();
     const res = await fetch(`${other.url}/trpc/organism.status`, { headers: { cookie: session } });
     const text = await res.text();
-    await other.server.close();
+    await other.close();
     expect(res.status).toBe(500);
     expect(text).not.toMatch(/stack/i);
     expect(text).not.toContain(REPO);
     expect((JSON.parse(text) as ErrorBody).error.data.engineCode).toBe('INTERNAL');
     expect(logged.length).toBeGreaterThan(0);
-    expect(logged.flat().map(String).join('\n')).toMatch(/organism\.status[\s\S]*not open/);
+    expect(logged.flat().map(String).join('\n')).toMatch(/organism\.status[\s\S]*no such table: sessions/);
   });
 });

@@ -31,7 +31,7 @@ export const authRouter = router({
     }
     if (!user) {
       // The reserved slot stays taken: it now counts as a failure.
-      await recordAudit(ctx.store, {
+      await recordAudit(ctx, {
         actor: input.name,
         action: 'auth.login',
         target: null,
@@ -47,7 +47,7 @@ export const authRouter = router({
       'set-cookie',
       `${SESSION_COOKIE}=${session.token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${SESSION_TTL / 1000}`,
     );
-    await recordAudit(ctx.store, {
+    await recordAudit(ctx, {
       actor: user.name,
       action: 'auth.login',
       target: null,

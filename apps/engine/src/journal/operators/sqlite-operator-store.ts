@@ -6,6 +6,7 @@ import type { Page } from '@organism/shared';
 import { JournalError } from '../journal-error.ts';
 import { apiTokens, audit, sessions, users } from '../schema.ts';
 import type { OpenDatabase } from '../sqlite/open-database.ts';
+import { guarded } from '../sqlite/sqlite-outage.ts';
 import {
   LAST_USED_GRANULARITY_MS,
   decodeAuditCursor,
@@ -47,6 +48,7 @@ export interface SqliteOperatorStoreOptions {
  * The operator store in the journal's own SQLite file: on the engine's connection inside the engine,
  * on a connection of its own in the CLI, possibly both at once. Nothing is cached: every check reads
  * the file, so a token or user the CLI writes counts for the running engine at once. Writes are small.
+ * A SQLite outage (full disk, I/O error, read-only, busy, closed) rejects as JOURNAL_UNAVAILABLE.
  */
 export class SqliteOperatorStore implements OperatorStore {
   private readonly db: BetterSQLite3Database;
@@ -60,26 +62,30 @@ export class SqliteOperatorStore implements OperatorStore {
   async createUser(name: string, role: Role, password: string): Promise<User> {
     const passwordHash = await hashPassword(password);
     const user: User = { id: randomUUID(), name, role, createdAt: this.now() };
-    try {
-      this.db
-        .insert(users)
-        .values({ ...user, passwordHash })
-        .run();
-    } catch (err) {
-      if (isUniqueViolation(err)) {
-        throw new JournalError('CONFLICT', `a user named ${name} already exists`, { cause: err });
+    return guarded(`add user ${name}`, () => {
+      try {
+        this.db
+          .insert(users)
+          .values({ ...user, passwordHash })
+          .run();
+      } catch (err) {
+        if (isUniqueViolation(err)) {
+          throw new JournalError('CONFLICT', `a user named ${name} already exists`, { cause: err });
+        }
+        throw err;
       }
-      throw err;
-    }
-    return user;
+      return user;
+    });
   }
 
   listUsers(): Promise<User[]> {
-    return Promise.resolve(this.db.select(userColumns).from(users).orderBy(asc(users.name)).all());
+    return guarded('list users', () =>
+      this.db.select(userColumns).from(users).orderBy(asc(users.name)).all(),
+    );
   }
 
   removeUser(name: string): Promise<void> {
-    return this.transaction((tx) => {
+    return this.transaction(`remove user ${name}`, (tx) => {
       const user = required(tx, name);
       if (user.role === 'admin' && admins(tx) === 1) {
         throw new JournalError('FORBIDDEN', `${name} is the last admin and cannot be removed`);
@@ -91,7 +97,7 @@ export class SqliteOperatorStore implements OperatorStore {
 
   async setPassword(name: string, password: string): Promise<void> {
     const passwordHash = await hashPassword(password);
-    await this.transaction((tx) => {
+    await this.transaction(`set the password of ${name}`, (tx) => {
       const user = required(tx, name);
       tx.update(users).set({ passwordHash }).where(eq(users.id, user.id)).run();
       tx.delete(sessions).where(eq(sessions.userId, user.id)).run();
@@ -99,7 +105,7 @@ export class SqliteOperatorStore implements OperatorStore {
   }
 
   setRole(name: string, role: Role): Promise<void> {
-    return this.transaction((tx) => {
+    return this.transaction(`change the role of ${name}`, (tx) => {
       const user = required(tx, name);
       if (user.role === 'admin' && role !== 'admin' && admins(tx) === 1) {
         throw new JournalError('FORBIDDEN', `${name} is the last admin and cannot be demoted`);
@@ -109,7 +115,9 @@ export class SqliteOperatorStore implements OperatorStore {
   }
 
   async verifyPassword(name: string, password: string): Promise<User | undefined> {
-    const row = this.db.select().from(users).where(eq(users.name, name)).get();
+    const row = await guarded('check a password', () =>
+      this.db.select().from(users).where(eq(users.name, name)).get(),
+    );
     if (!row) {
       await burnVerification(password);
       return undefined;
@@ -119,11 +127,11 @@ export class SqliteOperatorStore implements OperatorStore {
   }
 
   countUsers(): Promise<number> {
-    return Promise.resolve(this.db.select({ n: count() }).from(users).get()?.n ?? 0);
+    return guarded('count users', () => this.db.select({ n: count() }).from(users).get()?.n ?? 0);
   }
 
   createSession(userId: string, ttlMs: number): Promise<{ token: string; expiresAt: number }> {
-    return this.transaction((tx) => {
+    return this.transaction('start a session', (tx) => {
       if (!tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).get()) {
         throw new JournalError('NOT_FOUND', `no user ${userId}`);
       }
@@ -140,27 +148,30 @@ export class SqliteOperatorStore implements OperatorStore {
   }
 
   sessionUser(token: string): Promise<User | undefined> {
-    const id = hashToken(token);
-    const row = this.db
-      .select({ expiresAt: sessions.expiresAt, user: userColumns })
-      .from(sessions)
-      .leftJoin(users, eq(users.id, sessions.userId))
-      .where(eq(sessions.id, id))
-      .get();
-    if (!row) return Promise.resolve(undefined);
-    if (row.expiresAt <= this.now() || !row.user) {
-      this.db.delete(sessions).where(eq(sessions.id, id)).run();
-      return Promise.resolve(undefined);
-    }
-    return Promise.resolve(row.user);
+    return guarded('check a session', () => {
+      const id = hashToken(token);
+      const row = this.db
+        .select({ expiresAt: sessions.expiresAt, user: userColumns })
+        .from(sessions)
+        .leftJoin(users, eq(users.id, sessions.userId))
+        .where(eq(sessions.id, id))
+        .get();
+      if (!row) return undefined;
+      if (row.expiresAt <= this.now() || !row.user) {
+        this.db.delete(sessions).where(eq(sessions.id, id)).run();
+        return undefined;
+      }
+      return row.user;
+    });
   }
 
   deleteSession(token: string): Promise<void> {
-    this.db
-      .delete(sessions)
-      .where(eq(sessions.id, hashToken(token)))
-      .run();
-    return Promise.resolve();
+    return guarded('end a session', () => {
+      this.db
+        .delete(sessions)
+        .where(eq(sessions.id, hashToken(token)))
+        .run();
+    });
   }
 
   createToken(
@@ -171,21 +182,23 @@ export class SqliteOperatorStore implements OperatorStore {
     const token = newApiToken();
     const id = randomUUID();
     const bound = producers ? [...producers] : null;
-    this.db
-      .insert(apiTokens)
-      .values({ id, name, producers: bound, hash: hashToken(token), createdBy, createdAt: this.now() })
-      .run();
-    return Promise.resolve({ token, id });
+    return guarded(`create a token for ${name}`, () => {
+      this.db
+        .insert(apiTokens)
+        .values({ id, name, producers: bound, hash: hashToken(token), createdBy, createdAt: this.now() })
+        .run();
+      return { token, id };
+    });
   }
 
   listTokens(): Promise<ApiToken[]> {
-    return Promise.resolve(
+    return guarded('list tokens', () =>
       this.db.select(tokenColumns).from(apiTokens).orderBy(asc(apiTokens.createdAt), asc(apiTokens.id)).all(),
     );
   }
 
   revokeToken(id: string): Promise<void> {
-    return this.transaction((tx) => {
+    return this.transaction(`revoke token ${id}`, (tx) => {
       const row = tx.select(tokenColumns).from(apiTokens).where(eq(apiTokens.id, id)).get();
       if (!row) throw new JournalError('NOT_FOUND', `no API token ${id}`);
       if (row.revokedAt !== null) return;
@@ -193,13 +206,15 @@ export class SqliteOperatorStore implements OperatorStore {
     });
   }
 
-  tokenValid(token: string): Promise<ApiToken | undefined> {
-    const row = this.db
-      .select(tokenColumns)
-      .from(apiTokens)
-      .where(and(eq(apiTokens.hash, hashToken(token)), isNull(apiTokens.revokedAt)))
-      .get();
-    if (!row) return Promise.resolve(undefined);
+  async tokenValid(token: string): Promise<ApiToken | undefined> {
+    const row = await guarded('check a token', () =>
+      this.db
+        .select(tokenColumns)
+        .from(apiTokens)
+        .where(and(eq(apiTokens.hash, hashToken(token)), isNull(apiTokens.revokedAt)))
+        .get(),
+    );
+    if (!row) return undefined;
     const now = this.now();
     if (row.lastUsedAt === null || now - row.lastUsedAt >= LAST_USED_GRANULARITY_MS) {
       try {
@@ -209,16 +224,17 @@ export class SqliteOperatorStore implements OperatorStore {
         // Bookkeeping only: a journal that cannot write must not turn a valid token away.
       }
     }
-    return Promise.resolve(row);
+    return row;
   }
 
   audit(entry: AuditInput): Promise<AuditEntry> {
-    const row = this.db
-      .insert(audit)
-      .values({ ...entry, at: this.now() })
-      .returning()
-      .get();
-    return Promise.resolve(row);
+    return guarded(`record ${entry.action} in the audit log`, () =>
+      this.db
+        .insert(audit)
+        .values({ ...entry, at: this.now() })
+        .returning()
+        .get(),
+    );
   }
 
   listAudit(input: AuditListInput): Promise<Page<AuditEntry>> {
@@ -227,30 +243,29 @@ export class SqliteOperatorStore implements OperatorStore {
     if (before !== undefined) where.push(lt(audit.seq, before));
     if (input.actor !== undefined) where.push(eq(audit.actor, input.actor));
     if (input.action !== undefined) where.push(eq(audit.action, input.action));
-    const rows = this.db
-      .select()
-      .from(audit)
-      .where(and(...where))
-      .orderBy(desc(audit.seq))
-      .limit(input.limit + 1)
-      .all();
-    const items = rows.slice(0, input.limit);
-    const last = items[items.length - 1];
-    const nextCursor = rows.length > input.limit && last ? encodeAuditCursor(last.seq) : null;
-    return Promise.resolve({ items, nextCursor });
+    return guarded('read the audit log', () => {
+      const rows = this.db
+        .select()
+        .from(audit)
+        .where(and(...where))
+        .orderBy(desc(audit.seq))
+        .limit(input.limit + 1)
+        .all();
+      const items = rows.slice(0, input.limit);
+      const last = items[items.length - 1];
+      const nextCursor = rows.length > input.limit && last ? encodeAuditCursor(last.seq) : null;
+      return { items, nextCursor };
+    });
   }
 
   /**
    * Runs `fn` in one transaction (check and write together) and settles with its result or error.
    * IMMEDIATE takes the write lock first: a read that later upgrades to a write would fail at once
-   * with SQLITE_BUSY if another process wrote meanwhile, instead of waiting its turn.
+   * with SQLITE_BUSY if another process wrote meanwhile, instead of waiting its turn. `doing` names
+   * the operation in the JOURNAL_UNAVAILABLE error an outage becomes.
    */
-  private transaction<T>(fn: (tx: Db) => T): Promise<T> {
-    try {
-      return Promise.resolve(this.db.transaction((tx) => fn(tx), { behavior: 'immediate' }));
-    } catch (err) {
-      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
-    }
+  private transaction<T>(doing: string, fn: (tx: Db) => T): Promise<T> {
+    return guarded(doing, () => this.db.transaction((tx) => fn(tx), { behavior: 'immediate' }));
   }
 }
 

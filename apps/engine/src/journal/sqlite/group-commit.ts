@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { Log } from '@organism/shared';
 
 type Op = () => void;
 
@@ -18,7 +19,8 @@ export class GroupCommit {
 
   constructor(
     private readonly sqlite: Database.Database,
-    private readonly maxBatch = 64,
+    private readonly maxBatch: number,
+    private readonly log: Log,
   ) {}
 
   /** Called with any error a batch raised that no waiter took (e.g. only fire-and-forget writes). */
@@ -85,7 +87,7 @@ export class GroupCommit {
     try {
       this.outcome?.(err);
     } catch (e) {
-      console.error('journal batch watcher failed:', e);
+      this.log.error({ err: e }, 'journal batch watcher failed');
     }
   }
 

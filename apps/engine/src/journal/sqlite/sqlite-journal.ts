@@ -1,5 +1,6 @@
 import type {
   JournalStats,
+  Log,
   MessageDetail,
   MessageFilter,
   MessageListInput,
@@ -15,13 +16,14 @@ import type { Journal, RecoveryPlan, RetryManyResult, UnfinishedEntry } from '..
 import { JournalError } from '../journal-error.ts';
 import { rejectionEntry } from '../rejection-record.ts';
 import { recordExhausted, recordFailure, toDelivery, toSummary } from '../entry-record.ts';
-import { settle } from '../settle.ts';
+import { stderrLog } from '../../pump/stderr-log.ts';
 import { GroupCommit } from './group-commit.ts';
 import { openDatabase } from './open-database.ts';
 import type { OpenDatabase } from './open-database.ts';
 import { SqliteQueries } from './sqlite-queries.ts';
 import { Statements } from './statements.ts';
 import { writeProbe } from './write-probe.ts';
+import { guarded } from './sqlite-outage.ts';
 
 export interface SqliteJournalOptions {
   path: string;
@@ -29,9 +31,15 @@ export interface SqliteJournalOptions {
   /** Most writes (state changes) in one group commit: about three per delivery. Default 1024. */
   maxBatch?: number;
   now?: () => number;
+  /** Where write failures nobody else hears of are reported. Default: human lines on stderr. */
+  log?: Log;
 }
 
-/** The embedded journal: SQLite in WAL mode, hot path on prepared statements, group commit. */
+/**
+ * The embedded journal: SQLite in WAL mode, hot path on prepared statements, group commit. Its methods
+ * reject with JournalError JOURNAL_UNAVAILABLE when SQLite cannot write or read now (full disk, I/O
+ * error, read-only file, busy past the timeout, closed connection), never with a raw SQLite error.
+ */
 export class SqliteJournal implements Journal {
   readonly durability: 'strict' | 'fast';
   readonly hooks: DispatchHooks;
@@ -50,14 +58,15 @@ export class SqliteJournal implements Journal {
     this.now = opts.now ?? Date.now;
     this.open = openDatabase(opts.path, opts.durability);
     this.st = new Statements(this.open.sqlite);
-    this.writer = new GroupCommit(this.open.sqlite, opts.maxBatch ?? 1024);
+    const log = opts.log ?? stderrLog('journal');
+    this.writer = new GroupCommit(this.open.sqlite, opts.maxBatch ?? 1024, log);
     this.probeWrite = writeProbe(this.open.sqlite);
     this.writer.onBatch((err) => {
       for (const fn of this.writeWatchers) fn(err);
     });
     // With a watcher, failures are its business (the engine reports an outage once, not per write).
     this.writer.onFailure((err) => {
-      if (this.writeWatchers.size === 0) console.error('journal write failed:', err);
+      if (this.writeWatchers.size === 0) log.error({ err }, 'journal write failed');
     });
     this.queries = new SqliteQueries(this.open.db, this.open.sqlite);
     this.hooks = {
@@ -108,76 +117,92 @@ export class SqliteJournal implements Journal {
     });
   }
 
-  async unfinished(): Promise<UnfinishedEntry[]> {
-    await this.flush();
-    return this.queries.unfinished();
-  }
-
-  async recordRecovery(plan: RecoveryPlan): Promise<void> {
-    await this.flush();
-    await this.writer.commit(() => recordExhausted(this.st, plan, this.now()));
-    for (const d of plan.redeliver) this.redelivered.add(d.id);
-  }
-
-  async countUnfinished(listener: string): Promise<number> {
-    await this.flush();
-    return this.queries.countUnfinished(listener);
-  }
-
-  async exhaust(id: string, detail: string): Promise<void> {
-    await this.flush();
-    const row = this.queries.row(id);
-    if (!row) throw new JournalError('NOT_FOUND', `no journal entry ${id}`);
-    await this.writer.commit(() =>
-      this.st.move(id, row.threadId, 'FAILED', row.attempts, this.now(), {
-        code: 'REDELIVERY_EXHAUSTED',
-        detail,
-      }),
-    );
-  }
-
-  async retry(id: string): Promise<Delivery> {
-    await this.flush();
-    const d = this.retryable(id);
-    await this.writer.commit(() => this.st.move(d.id, d.threadId, 'PENDING', d.attempt - 1, this.now()));
-    return d;
-  }
-
-  async retryMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<RetryManyResult> {
-    await this.flush();
-    const rows = this.queries.failedMatching(filter);
-    const sample = rows.slice(0, 10).map(toSummary);
-    if (opts.dryRun) return { count: rows.length, sample, deliveries: [] };
-    const deliveries = rows.map(toDelivery);
-    await this.writer.commit(() => {
-      const now = this.now();
-      for (const d of deliveries) this.st.move(d.id, d.threadId, 'PENDING', d.attempt - 1, now);
+  unfinished(): Promise<UnfinishedEntry[]> {
+    return guarded('read unfinished entries', async () => {
+      await this.flush();
+      return this.queries.unfinished();
     });
-    return { count: deliveries.length, sample, deliveries };
   }
 
-  async discard(id: string): Promise<void> {
-    await this.flush();
-    const row = this.queries.row(id);
-    if (!row) throw new JournalError('NOT_FOUND', `no journal entry ${id}`);
-    if (row.state !== 'FAILED')
-      throw new JournalError(
-        'NOT_RETRYABLE',
-        `entry ${id} is ${row.state}; only FAILED entries can be discarded`,
+  recordRecovery(plan: RecoveryPlan): Promise<void> {
+    return guarded('record the recovery', async () => {
+      await this.flush();
+      await this.writer.commit(() => recordExhausted(this.st, plan, this.now()));
+      for (const d of plan.redeliver) this.redelivered.add(d.id);
+    });
+  }
+
+  countUnfinished(listener: string): Promise<number> {
+    return guarded('count unfinished entries', async () => {
+      await this.flush();
+      return this.queries.countUnfinished(listener);
+    });
+  }
+
+  exhaust(id: string, detail: string): Promise<void> {
+    return guarded(`dead-letter entry ${id}`, async () => {
+      await this.flush();
+      const row = this.queries.row(id);
+      if (!row) throw new JournalError('NOT_FOUND', `no journal entry ${id}`);
+      await this.writer.commit(() =>
+        this.st.move(id, row.threadId, 'FAILED', row.attempts, this.now(), {
+          code: 'REDELIVERY_EXHAUSTED',
+          detail,
+        }),
       );
-    await this.writer.commit(() => {
-      this.st.logOnly(id, row.threadId, 'DISCARDED', row.attempts, this.now(), null);
-      this.queries.deleteMessage(id);
     });
   }
 
-  async prune(cutoff: number): Promise<number> {
-    await this.flush();
-    let pruned = 0;
-    await this.writer.commit(() => {
-      pruned = this.queries.pruneAcked(cutoff);
+  retry(id: string): Promise<Delivery> {
+    return guarded(`retry entry ${id}`, async () => {
+      await this.flush();
+      const d = this.retryable(id);
+      await this.writer.commit(() => this.st.move(d.id, d.threadId, 'PENDING', d.attempt - 1, this.now()));
+      return d;
     });
-    return pruned;
+  }
+
+  retryMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<RetryManyResult> {
+    return guarded('retry dead letters', async () => {
+      await this.flush();
+      const rows = this.queries.failedMatching(filter);
+      const sample = rows.slice(0, 10).map(toSummary);
+      if (opts.dryRun) return { count: rows.length, sample, deliveries: [] };
+      const deliveries = rows.map(toDelivery);
+      await this.writer.commit(() => {
+        const now = this.now();
+        for (const d of deliveries) this.st.move(d.id, d.threadId, 'PENDING', d.attempt - 1, now);
+      });
+      return { count: deliveries.length, sample, deliveries };
+    });
+  }
+
+  discard(id: string): Promise<void> {
+    return guarded(`discard entry ${id}`, async () => {
+      await this.flush();
+      const row = this.queries.row(id);
+      if (!row) throw new JournalError('NOT_FOUND', `no journal entry ${id}`);
+      if (row.state !== 'FAILED')
+        throw new JournalError(
+          'NOT_RETRYABLE',
+          `entry ${id} is ${row.state}; only FAILED entries can be discarded`,
+        );
+      await this.writer.commit(() => {
+        this.st.logOnly(id, row.threadId, 'DISCARDED', row.attempts, this.now(), null);
+        this.queries.deleteMessage(id);
+      });
+    });
+  }
+
+  prune(cutoff: number): Promise<number> {
+    return guarded('prune old entries', async () => {
+      await this.flush();
+      let pruned = 0;
+      await this.writer.commit(() => {
+        pruned = this.queries.pruneAcked(cutoff);
+      });
+      return pruned;
+    });
   }
 
   private retryable(id: string): Delivery {
@@ -198,19 +223,22 @@ export class SqliteJournal implements Journal {
   }
 
   stats(now = this.now()): Promise<JournalStats> {
-    return settle(() => ({ durability: this.durability, ...this.queries.stats(now) }));
+    return guarded('read its statistics', () => ({
+      durability: this.durability,
+      ...this.queries.stats(now),
+    }));
   }
   listMessages(input: MessageListInput): Promise<Page<MessageSummary>> {
-    return settle(() => this.queries.listMessages(input));
+    return guarded('list messages', () => this.queries.listMessages(input));
   }
   listThreads(input: ThreadListInput): Promise<Page<ThreadSummary>> {
-    return settle(() => this.queries.listThreads(input));
+    return guarded('list threads', () => this.queries.listThreads(input));
   }
   getMessage(id: string): Promise<MessageDetail | undefined> {
-    return settle(() => this.queries.getMessage(id));
+    return guarded(`read entry ${id}`, () => this.queries.getMessage(id));
   }
   transitions(afterSeq: number, limit: number): Promise<Transition[]> {
-    return settle(() => this.queries.transitions(afterSeq, limit));
+    return guarded('read transitions', () => this.queries.transitions(afterSeq, limit));
   }
 
   watchWrites(fn: (error?: unknown) => void): () => void {
