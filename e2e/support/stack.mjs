@@ -26,21 +26,22 @@ const engine = spawn(
   [cli, 'start', organism, '--traffic=5', '--port', String(E2E.enginePort), '--log-format', 'json'],
   { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ORGANISM_ADMIN_PASSWORD: E2E.password } },
 );
-const web = startConsole(spawn, E2E.engineUrl, E2E.consolePort, '.next-e2e');
-
+// Playwright starts the specs once the console answers: it starts last, when the engine is ready.
+let web;
+const running = () => [engine, web].filter(Boolean);
 let stopping = false;
 const stop = () => {
   if (stopping) return;
   stopping = true;
-  for (const c of [engine, web]) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+  for (const c of running()) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
-for (const c of [engine, web])
-  c.on('exit', () => {
-    stop();
-    if ([engine, web].every((x) => x.exitCode !== null || x.signalCode !== null)) process.exit(0);
-  });
+const onExit = () => {
+  stop();
+  if (running().every((x) => x.exitCode !== null || x.signalCode !== null)) process.exit(0);
+};
+engine.on('exit', onExit);
 
 await until('the engine', async () => (await fetch(`${E2E.engineUrl}/healthz`)).ok);
 for (const [name, role] of [
@@ -61,5 +62,7 @@ for (const [name, role] of [
   ]);
   if (added.status !== 0) throw new Error(`e2e: could not add ${name}: ${added.stderr}`);
 }
+web = startConsole(spawn, E2E.engineUrl, E2E.consolePort, '.next-e2e');
+web.on('exit', onExit);
 await until('the console', async () => (await fetch(`${E2E.consoleUrl}/sign-in`)).ok);
 console.log(`e2e: console ${E2E.consoleUrl} → engine ${E2E.engineUrl}`);

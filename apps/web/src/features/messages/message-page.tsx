@@ -126,7 +126,7 @@ export function MessagePage({ id }: { id: string }) {
         >
           <p className="flex items-center gap-2">
             <span
-              className={`rounded px-1.5 py-0.5 font-mono text-xs font-semibold ${rejected ? 'bg-rejected/15 text-rejected' : 'bg-failed/15 text-failed'}`}
+              className={`rounded px-1.5 py-0.5 font-mono text-xs font-semibold ${rejected ? 'bg-rejected/10 text-rejected' : 'bg-failed/10 text-failed'}`}
             >
               {m.errorCode ?? 'FAILED'}
             </span>
