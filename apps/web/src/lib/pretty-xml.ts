@@ -14,8 +14,9 @@ export function prettyXml(xml: string): string {
       const children = [...el.childNodes].filter(
         (c) => !(c.nodeType === Node.TEXT_NODE && !c.textContent?.trim()),
       );
-      const open = serializer.serializeToString(el.cloneNode(false)).replace(/\/>$|<\/[^>]+>$/, '');
-      const openTag = open.endsWith('>') ? open : `${open}>`;
+      // Attributes as written (namespace declarations included only where the source had them).
+      const attrs = [...el.attributes].map((a) => ` ${a.name}="${escapeAttr(a.value)}"`).join('');
+      const openTag = `<${el.tagName}${attrs}>`;
       const name = el.tagName;
       if (children.length === 0) out.push(`${pad}${openTag.replace(/>$/, '/>')}`);
       else if (children.every((c) => c.nodeType === Node.TEXT_NODE || c.nodeType === Node.CDATA_SECTION_NODE))
@@ -33,4 +34,8 @@ export function prettyXml(xml: string): string {
   };
   for (const c of doc.childNodes) walk(c, 0);
   return out.join('\n');
+}
+
+function escapeAttr(v: string): string {
+  return v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
 }

@@ -147,7 +147,9 @@ export function MessagePage({ id }: { id: string }) {
         </section>
       )}
 
-      <div className="grid gap-4 xl:grid-cols-2">
+      <div
+        className={`grid gap-4 ${[m.payloadXml, m.envelopeXml, m.raw].filter(Boolean).length > 1 ? 'xl:grid-cols-2' : ''}`}
+      >
         {m.payloadXml && (
           <Panel title="Payload">
             <XmlView text={m.payloadXml} label="payload XML" />
