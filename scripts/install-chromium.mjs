@@ -14,7 +14,9 @@ if (!existsSync(CHROMIUM)) {
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     });
   } catch {
-    console.error(`e2e: could not install chromium; install the Debian package "chromium" (${CHROMIUM}) and retry`);
+    console.error(
+      `e2e: could not install chromium; install the Debian package "chromium" (${CHROMIUM}) and retry`,
+    );
     process.exit(1);
   }
 }

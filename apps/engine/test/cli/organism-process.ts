@@ -12,6 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import type { TRPCClient } from '@trpc/client';
 import type { AppRouter } from '../../src/api/app-router.ts';
+import { until } from '../support/until.ts';
+
+export { until };
 
 export const BIN = fileURLToPath(new URL('../../bin/organism.js', import.meta.url));
 export const REPO = fileURLToPath(new URL('../../../..', import.meta.url));
@@ -87,25 +90,6 @@ export function runOrganism(
       resolve({ code, stdout, stderr });
     });
   });
-}
-
-/** Polls `fn` until it returns something other than undefined (errors count as "not yet"). */
-export async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined> | T | undefined,
-  ms = 30_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** Waits until the engine at `url` answers /healthz with 200, or fails with what the process printed. */

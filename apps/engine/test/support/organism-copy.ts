@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+export { until } from './until.ts';
 
 export const ENGINE_DIR = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = join(ENGINE_DIR, 'bin/organism.js');
@@ -56,21 +57,3 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Polls `fn` every 100 ms until it returns a value (errors count as "not yet"), or fails after `ms`. */
-export async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined> | T | undefined,
-  ms = 30_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch {
-      // not there yet
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

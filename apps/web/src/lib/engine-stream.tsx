@@ -4,7 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import type { ReactNode } from 'react';
 import { createContext, useContext, useEffect, useMemo, useRef, useState } from 'react';
-import { isRejection } from './outcome';
+import { isRejectionTransition } from './outcome';
 import { useTRPC } from './trpc';
 
 export type Connection = 'connecting' | 'live' | 'away';
@@ -69,7 +69,7 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
         const b = buckets.current.get(second) ?? { delivered: 0, failed: 0, rejected: 0 };
         if (t.state === 'ACKED') b.delivered++;
         else if (t.state === 'FAILED') {
-          if (isRejection(t.errorCode)) b.rejected++;
+          if (isRejectionTransition(t)) b.rejected++;
           else b.failed++;
         }
         buckets.current.set(second, b);

@@ -1,22 +1,13 @@
-import type { EngineErrorCode } from '@organism/shared';
+import type { MessageSummary, Transition } from '@organism/shared';
 
-/** Codes given at intake (the message never reached a listener): shown amber, as "rejected". */
-const REJECTION_CODES: ReadonlySet<string> = new Set<EngineErrorCode>([
-  'PAYLOAD_TOO_LARGE',
-  'MALFORMED_XML',
-  'DOCTYPE_FORBIDDEN',
-  'ENVELOPE_INVALID',
-  'NO_PAYLOAD',
-  'MULTIPLE_PAYLOADS',
-  'MISSING_FROM',
-  'UNKNOWN_ROUTE',
-  'SCHEMA_VIOLATION',
-  'SENDER_RESERVED',
-  'QUEUE_FULL',
-  'DRAINING',
-  'NOT_RUNNING',
-]);
+/**
+ * Refused at intake (it never reached a listener): shown amber, as "rejected". The journal records such
+ * input as a FAILED entry of kind `rejected`, whose one transition has attempt 0 (deliveries start at 1).
+ */
+export function isRejected(m: Pick<MessageSummary, 'kind'>): boolean {
+  return m.kind === 'rejected';
+}
 
-export function isRejection(code: string | null | undefined): boolean {
-  return !!code && REJECTION_CODES.has(code);
+export function isRejectionTransition(t: Pick<Transition, 'state' | 'attempt'>): boolean {
+  return t.state === 'FAILED' && t.attempt === 0;
 }

@@ -12,7 +12,7 @@ import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { XmlView } from '@/components/xml-view';
 import { describeError, engineCodeOf } from '@/lib/engine-error';
-import { isRejection } from '@/lib/outcome';
+import { isRejected } from '@/lib/outcome';
 import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
 import { TransitionsTable } from './transitions-table';
@@ -63,7 +63,7 @@ export function MessagePage({ id }: { id: string }) {
         <Skeleton className="h-64 w-full" />
       </div>
     );
-  const rejected = m.state === 'FAILED' && (m.kind === 'rejected' || isRejection(m.errorCode));
+  const rejected = m.state === 'FAILED' && isRejected(m);
   const canRetry = m.state === 'FAILED' && !rejected && can('operator');
   return (
     <div className="mx-auto max-w-7xl space-y-4">

@@ -2,9 +2,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { IdLink } from '@/components/id-link';
 import { TimeAgo } from '@/components/time-ago';
-import { Skeleton } from '@/components/ui/skeleton';
+import { SkeletonRows } from '@/components/ui/skeleton';
 import { describeError } from '@/lib/engine-error';
-import { isRejection } from '@/lib/outcome';
+import { isRejected } from '@/lib/outcome';
 import { useTRPC } from '@/lib/trpc';
 
 /** The newest dead letters and refusals, each a link to its message. */
@@ -12,14 +12,7 @@ export function LatestFailures() {
   const trpc = useTRPC();
   const failed = useQuery(trpc.journal.list.queryOptions({ state: 'FAILED', limit: 8 }));
   if (failed.error) return <p className="text-sm text-failed">{describeError(failed.error)}</p>;
-  if (!failed.data)
-    return (
-      <div className="space-y-2">
-        {Array.from({ length: 5 }, (_, i) => (
-          <Skeleton key={i} className="h-5 w-full" />
-        ))}
-      </div>
-    );
+  if (!failed.data) return <SkeletonRows />;
   if (failed.data.items.length === 0)
     return <p className="text-sm text-muted">No failures. Dead letters and refused input appear here.</p>;
   return (
@@ -28,7 +21,7 @@ export function LatestFailures() {
         <li key={m.id} className="flex items-center gap-2">
           <IdLink id={m.id} href={`/messages/${m.id}`} />
           <span
-            className={`truncate rounded px-1.5 py-0.5 font-mono text-xs ${isRejection(m.errorCode) ? 'bg-rejected/10 text-rejected' : 'bg-failed/10 text-failed'}`}
+            className={`truncate rounded px-1.5 py-0.5 font-mono text-xs ${isRejected(m) ? 'bg-rejected/10 text-rejected' : 'bg-failed/10 text-failed'}`}
           >
             {m.errorCode ?? 'FAILED'}
           </span>

@@ -1,6 +1,6 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
-import { Skeleton } from '@/components/ui/skeleton';
+import { SkeletonRows } from '@/components/ui/skeleton';
 import { formatCount } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 
@@ -15,14 +15,7 @@ const STATE_LOOK: Record<string, string> = {
 export function ListenerStates() {
   const trpc = useTRPC();
   const listeners = useQuery(trpc.listeners.list.queryOptions(undefined, { refetchInterval: 5_000 }));
-  if (!listeners.data)
-    return (
-      <div className="space-y-2">
-        {Array.from({ length: 5 }, (_, i) => (
-          <Skeleton key={i} className="h-5 w-full" />
-        ))}
-      </div>
-    );
+  if (!listeners.data) return <SkeletonRows />;
   const user = listeners.data.filter((l) => !l.system);
   return (
     <table className="w-full text-sm">
