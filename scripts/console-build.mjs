@@ -48,13 +48,15 @@ export function buildConsoleIfStale(engineUrl, distDir = '.next', log = console.
   if (existsSync(join(out, 'BUILD_ID')) && existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted)
     return;
   log('building the console (first run, or its sources changed; about a minute)…');
+  // Next's own progress is noise to someone who asked for the demo: shown only when the build fails.
   const built = spawnSync(process.execPath, [join(web, 'node_modules/next/dist/bin/next'), 'build'], {
     cwd: web,
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
     env: consoleEnv(engineUrl, distDir),
   });
   if (built.status !== 0) {
-    console.error('the console did not build; see above');
+    console.error(`${built.stdout}${built.stderr}\nthe console did not build; see above`);
     process.exit(1);
   }
   writeFileSync(stamp, wanted);
