@@ -5,7 +5,7 @@ import type { Log, MessageId, ThreadId } from '@organism/shared';
 import type { CompiledSchema } from '../xml/index.ts';
 import type { Delivery, DeliveryKind, DispatchFailure, PipelineError } from './delivery.ts';
 import { HookChain } from './dispatch-hooks.ts';
-import type { DispatchHooks, HookFailureReport, HookName } from './dispatch-hooks.ts';
+import type { DispatchHooks, HookFailureReport, HookName, Rejection } from './dispatch-hooks.ts';
 import { DispatchQueue } from './dispatch-queue.ts';
 import { EngineEvents } from './engine-events.ts';
 import { runHandler } from './handler-run.ts';
@@ -17,6 +17,7 @@ import { failedEvent, notRecordedEvent, receivedEvent, sentEvent } from './deliv
 import type { PipelineContext, PipelineMessage } from './pipeline-message.ts';
 import { RoutingTable } from './routing-table.ts';
 import { ThreadRegistry } from './thread-registry.ts';
+import { RetrySchedule } from './retry-schedule.ts';
 import type { ThreadOutcome } from './thread-registry.ts';
 import { backoffDelay } from './backoff.ts';
 import { systemErrorFor } from './system-error-text.ts';
@@ -72,7 +73,7 @@ export class MessagePump {
   private readonly queue: DispatchQueue;
   private readonly threads = new ThreadRegistry();
   private readonly stopping = new AbortController();
-  private readonly retryTimers = new Map<NodeJS.Timeout, Delivery>();
+  private readonly waiting: RetrySchedule;
   /** Threads an operator killed: their queued work is dropped and running handlers' outputs discarded. */
   private readonly killed = new Set<ThreadId>();
   private ctx: PipelineContext;
@@ -94,6 +95,7 @@ export class MessagePump {
       systemSchema: opts.systemSchema,
       newThreadId: () => randomUUID() as ThreadId,
     };
+    this.waiting = new RetrySchedule((d) => this.queue.push(d));
     this.queue = new DispatchQueue({
       maxConcurrency: opts.limits.maxConcurrency,
       queueSize: opts.limits.queueSize,
@@ -187,20 +189,10 @@ export class MessagePump {
     this.queueAt(d, notBefore);
   }
 
-  private queueAt(d: Delivery, at: number): void {
+  private queueAt(d: Delivery, at: number, onTime?: (d: Delivery) => void): void {
     // After stop() (an operator's retry that finished late, say) no timer may be set: it would outlive it.
     if (this.stopping.signal.aborted) return;
-    const wait = at - Date.now();
-    if (wait <= 0) return this.queue.push(d);
-    // setTimeout fires at once beyond 2^31-1 ms: a longer wait is taken in steps.
-    const timer = setTimeout(
-      () => {
-        this.retryTimers.delete(timer);
-        this.queueAt(d, at);
-      },
-      Math.min(wait, 2 ** 31 - 1),
-    );
-    this.retryTimers.set(timer, d);
+    this.waiting.at(d, at, onTime);
   }
 
   /** Swaps the listeners in one step (reload). `system.*` listeners are kept as they are. */
@@ -230,13 +222,8 @@ export class MessagePump {
    */
   async killThread(threadId: ThreadId, reason: string): Promise<number> {
     this.killed.add(threadId);
-    const stopped = this.queue.takeWhere((d) => d.threadId === threadId);
-    for (const [timer, d] of this.retryTimers) {
-      if (d.threadId !== threadId) continue;
-      clearTimeout(timer);
-      this.retryTimers.delete(timer);
-      stopped.push(d);
-    }
+    const inThread = (d: Delivery): boolean => d.threadId === threadId;
+    const stopped = [...this.queue.takeWhere(inThread), ...this.waiting.takeWhere(inThread)];
     const failure = {
       code: 'KILLED',
       message: 'the thread was killed by an operator',
@@ -267,8 +254,7 @@ export class MessagePump {
   stop(): void {
     this.accepting = false;
     this.stopping.abort(new Error('engine stopping'));
-    for (const t of this.retryTimers.keys()) clearTimeout(t);
-    this.retryTimers.clear();
+    this.waiting.clear();
   }
 
   private async admit(deliveries: Delivery[]): Promise<void> {
@@ -376,14 +362,8 @@ export class MessagePump {
         d,
         this.hooks.call('onFailed', d, failure, { retryAt: Date.now() + delay, outputs: [] }),
       );
-      // stop() may have run while the failure was being recorded: a timer set now would outlive it.
-      if (this.stopping.signal.aborted) return;
-      const timer = setTimeout(() => {
-        this.retryTimers.delete(timer);
-        d.attempt++;
-        this.queue.push(d);
-      }, delay);
-      this.retryTimers.set(timer, d);
+      // stop() may have run while the failure was being recorded: queueAt sets no timer then.
+      this.queueAt(d, Date.now() + delay, (due) => due.attempt++);
       return;
     }
     const outputs = d.kind === 'boot' || this.killed.has(d.threadId) ? [] : this.systemError(d, failure);
@@ -489,10 +469,9 @@ export class MessagePump {
 
   private rejected(m: PipelineMessage): PipelineError {
     const error = m.error ?? { code: 'INTERNAL', message: 'rejected', problems: [] };
-    const raw = m.intake.raw;
     const parentId = m.intake.origin === 'internal' ? m.intake.parentId : undefined;
-    this.hooks.notify('onRejected', {
-      raw,
+    this.reportRefusal({
+      raw: m.intake.raw,
       error,
       ...(m.from ? { from: m.from } : {}),
       ...(m.to ? { to: m.to } : {}),
@@ -500,29 +479,27 @@ export class MessagePump {
       ...(m.root ? { root: m.root } : {}),
       ...(parentId ? { parentId } : {}),
     });
-    this.events.emit(() => ({
-      type: 'message.rejected',
-      at: Date.now(),
-      code: error.code,
-      message: error.message,
-      problems: [...error.problems],
-      ...(m.from ? { from: m.from } : {}),
-      ...(m.threadId ? { threadId: m.threadId } : {}),
-    }));
     return error;
   }
 
   private refuse(raw: string | Uint8Array, code: PipelineError['code'], message: string): SubmitResult {
     const error = { code, message, problems: [{ message }] };
-    this.hooks.notify('onRejected', { raw, error });
+    this.reportRefusal({ raw, error });
+    return { ok: false, error };
+  }
+
+  /** A refusal goes to the journal (as a FAILED entry with its raw input) and to the event stream. */
+  private reportRefusal(r: Rejection): void {
+    this.hooks.notify('onRejected', r);
     this.events.emit(() => ({
       type: 'message.rejected',
       at: Date.now(),
-      code,
-      message,
-      problems: [{ message }],
+      code: r.error.code,
+      message: r.error.message,
+      problems: [...r.error.problems],
+      ...(r.from ? { from: r.from } : {}),
+      ...(r.threadId ? { threadId: r.threadId } : {}),
     }));
-    return { ok: false, error };
   }
 
   private emitThread(
