@@ -5,13 +5,13 @@
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import type { TRPCClient } from '@trpc/client';
 import type { AppRouter } from '../../src/api/app-router.ts';
+import { freePort } from '../support/organism-copy.ts';
 import { until } from '../support/until.ts';
 
 export { until };
@@ -79,6 +79,12 @@ export function spawnOrganism(
   };
 }
 
+/** Runs a short `organism …` command from the test's folder; its exit code and everything it printed. */
+export async function organism(...args: string[]): Promise<{ code: number; out: string }> {
+  const r = await runOrganism(args, process.cwd());
+  return { code: r.code, out: r.stdout + r.stderr };
+}
+
 /** Runs a short `organism …` command to its end. */
 export function runOrganism(
   args: string[],
@@ -136,13 +142,4 @@ export async function postPing(url: string, token: string): Promise<number> {
   });
   await res.body?.cancel();
   return res.status;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }

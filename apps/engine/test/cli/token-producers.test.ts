@@ -1,24 +1,11 @@
-import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { organism } from './organism-process.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/organism.js', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../../src/config/fixtures/', import.meta.url));
-const exec = promisify(execFile);
-
-async function organism(...args: string[]): Promise<{ code: number; out: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args]);
-    return { code: 0, out: stdout + stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, out: e.stdout + e.stderr };
-  }
-}
 
 describe('organism token create --from', () => {
   // Each command is a process of its own: a few seconds each on a busy machine.

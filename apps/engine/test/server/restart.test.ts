@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
-import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { expect, it } from 'vitest';
-import type { AppRouter } from '../../src/api/app-router.ts';
+import { signedIn } from '../cli/organism-process.ts';
 import {
   BIN,
   copyCrashOrganism,
@@ -30,23 +29,6 @@ it('restarts under the supervisor in the middle of traffic and completes every a
   supervisor.stdout.on('data', (b: Buffer) => (output += b.toString()));
   supervisor.stderr.on('data', (b: Buffer) => (output += b.toString()));
   try {
-    let cookie = '';
-    const admin = createTRPCClient<AppRouter>({
-      links: [
-        httpBatchLink({
-          url: `${url}/trpc`,
-          fetch: async (input, init) => {
-            const res = await fetch(input as string | URL | Request, {
-              ...(init as RequestInit),
-              headers: { ...(init?.headers as Record<string, string>), cookie },
-            });
-            const set = res.headers.get('set-cookie');
-            if (set) cookie = set.split(';')[0] ?? '';
-            return res;
-          },
-        }),
-      ],
-    });
     await until(
       'the engine',
       async () => ((await fetch(`${url}/healthz`)).ok ? true : undefined),
@@ -54,7 +36,7 @@ it('restarts under the supervisor in the middle of traffic and completes every a
     ).catch((err: unknown) => {
       throw new Error(`${String(err)}\n${output}`);
     });
-    await admin.auth.login.mutate({ name: 'root', password: 'restart-test-pw' });
+    const admin = await signedIn(url, { name: 'root', password: 'restart-test-pw' });
     const { token } = await admin.users.createToken.mutate({ name: 'producer' });
 
     const accepted: string[] = [];
