@@ -257,6 +257,27 @@ describe('EventHub', () => {
     );
   });
 
+  it('rides out a journal that cannot be read, and delivers everything once it can', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval'] });
+    const s = setup();
+    const log = { error: vi.fn(), warn: vi.fn(), info: vi.fn(), debug: vi.fn() };
+    const hub = s.hub({ tickMs: 1_000, log });
+    const sub = new Subscriber(hub);
+    await sub.drain();
+    const read = s.journal.routedTransitions.bind(s.journal);
+    s.journal.routedTransitions = () => Promise.reject(new Error('SQLITE_IOERR: disk I/O error'));
+    await s.journal.hooks.onIntent?.([delivery(), delivery()]);
+    await sub.drain();
+    vi.advanceTimersByTime(3_000);
+    await sub.drain();
+    expect(seqs(sub.items)).toEqual([]);
+    expect(log.warn).toHaveBeenCalledTimes(1);
+    s.journal.routedTransitions = read;
+    vi.advanceTimersByTime(1_000);
+    await sub.until((items) => seqs(items).length === 2);
+    expect(seqs(sub.items)).toEqual([1, 2]);
+  });
+
   it('costs nothing while nobody subscribes: no reads, no event or journal subscriptions', async () => {
     const s = setup();
     const watch = vi.spyOn(s.journal, 'watchWrites');

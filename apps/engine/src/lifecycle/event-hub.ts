@@ -70,6 +70,7 @@ export class EventHub {
   private reading = false;
   private again = false;
   private closed = false;
+  private failing = false;
   private changed = signal();
   private activity: { version: number; key: string; value: Activity | undefined } = {
     version: 0,
@@ -107,7 +108,9 @@ export class EventHub {
   async *stream(req: StreamRequest, abort?: AbortSignal): AsyncGenerator<StreamOut> {
     this.subscribers++;
     clearTimeout(this.linger);
-    const aborted = abortPromise(abort);
+    // An abort wakes every waiter once (rare, and cheap): this one then sees it and ends.
+    const onAbort = (): void => this.changed.fire();
+    abort?.addEventListener('abort', onAbort, { once: true });
     try {
       await this.activate();
       const withEvents = req.events !== false;
@@ -146,7 +149,7 @@ export class EventHub {
           const behind = this.seq - cur.s;
           if (!catchingUp && behind > LAG_NOTICE) yield out({ kind: 'lagged', behind });
           catchingUp = true;
-          const page = await this.readPage(cur.s, wait, aborted);
+          const page = await this.readPage(cur.s, wait);
           if (!page) continue;
           const first = page[0];
           if (first && first.seq > cur.s + 1 && cur.s > 0)
@@ -170,24 +173,21 @@ export class EventHub {
           yield out({ kind: 'event', event: next.event });
           continue;
         }
-        await Promise.race([wait, aborted]);
+        await wait;
       }
     } finally {
+      abort?.removeEventListener('abort', onAbort);
       this.left();
     }
   }
 
-  private async readPage(
-    after: number,
-    wait: Promise<void>,
-    aborted: Promise<void>,
-  ): Promise<RoutedTransition[] | undefined> {
+  private async readPage(after: number, wait: Promise<void>): Promise<RoutedTransition[] | undefined> {
     try {
       return await this.opts.journal.routedTransitions(after, this.page);
     } catch (err) {
       // A journal outage: try again at the next commit or tick.
-      this.log.warn({ err }, 'the event stream could not read the journal');
-      await Promise.race([wait, aborted]);
+      this.readFailed(err);
+      await wait;
       return undefined;
     }
   }
@@ -265,12 +265,20 @@ export class EventHub {
           if (page.length < this.page) break;
         }
       } while (this.again && this.active);
+      this.failing = false;
     } catch (err) {
       // A journal outage: the next commit or tick reads again from the same place.
-      this.log.warn({ err }, 'the event stream could not read the journal');
+      this.readFailed(err);
     } finally {
       this.reading = false;
     }
+  }
+
+  /** Said once per outage (the engine's journal health reports the outage itself). */
+  private readFailed(err: unknown): void {
+    if (!this.failing)
+      this.log.warn({ err }, 'the event stream cannot read the journal; it retries every second');
+    this.failing = true;
   }
 
   /** Pushes the activity when it changed since the last tick (its time aside). */
@@ -301,10 +309,4 @@ function signal(): { promise: Promise<void>; fire(): void } {
     },
   };
   return s;
-}
-
-function abortPromise(abort: AbortSignal | undefined): Promise<void> {
-  if (!abort) return new Promise<void>(() => undefined);
-  if (abort.aborted) return Promise.resolve();
-  return new Promise<void>((resolve) => abort.addEventListener('abort', () => resolve(), { once: true }));
 }
