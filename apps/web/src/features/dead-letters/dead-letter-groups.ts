@@ -83,6 +83,12 @@ function groupDeadLetters(items: MessageSummary[]): { total: number; groups: Dea
   }
   return {
     total: items.length,
-    groups: [...groups.values()].sort((a, b) => b.count - a.count || b.lastAt - a.lastAt),
+    // Ties keep one order (by listener, then code), so rows do not swap places as the list refreshes.
+    groups: [...groups.values()].sort(
+      (a, b) =>
+        b.count - a.count ||
+        (a.to ?? '').localeCompare(b.to ?? '') ||
+        (a.errorCode ?? '').localeCompare(b.errorCode ?? ''),
+    ),
   };
 }

@@ -17,6 +17,7 @@ import type { DeadLetterGroup } from './dead-letter-groups';
 import { groupHref, isRejectedGroup, useDeadLetterGroups } from './dead-letter-groups';
 import { DeadLetterFilters, useDeadLetterFilters } from './dead-letter-filters';
 import { RetryManyDialog } from './retry-many-dialog';
+import { codeHint } from './code-hints';
 import { TABLE, TD, TH, THEAD, TR } from './table-look';
 
 /** What failed and can I fix it? FAILED entries grouped by listener and error code, biggest first. */
@@ -81,10 +82,11 @@ function GroupTable({ groups }: { groups: DeadLetterGroup[] | undefined }) {
         <tr>
           <th className={TH}>listener</th>
           <th className={TH}>error code</th>
-          <th className={`${TH} w-48 text-right`}>count</th>
+          <th className={`${TH} w-44 text-right`}>count</th>
           <th className={`${TH} text-right`}>first</th>
           <th className={`${TH} text-right`}>last</th>
           <th className={TH}>sample</th>
+          <th className={TH}>what to do</th>
           <th className={`${TH} w-8`}>
             <span className="sr-only">open</span>
           </th>
@@ -94,7 +96,7 @@ function GroupTable({ groups }: { groups: DeadLetterGroup[] | undefined }) {
         {groups === undefined
           ? Array.from({ length: 6 }, (_, i) => (
               <tr key={i} className={TR}>
-                {Array.from({ length: 7 }, (_, j) => (
+                {Array.from({ length: 8 }, (_, j) => (
                   <td key={j} className={TD}>
                     <Skeleton className="h-4 w-full" />
                   </td>
@@ -119,7 +121,7 @@ function GroupTable({ groups }: { groups: DeadLetterGroup[] | undefined }) {
                       {rejected ? (
                         <span className="inline-flex items-center gap-1.5">
                           <StateBadge state="REJECTED" />
-                          <span className="text-rejected">at ingress</span>
+                          <span>at ingress</span>
                         </span>
                       ) : (
                         g.to
@@ -147,6 +149,12 @@ function GroupTable({ groups }: { groups: DeadLetterGroup[] | undefined }) {
                   </td>
                   <td className={TD}>
                     <IdLink id={g.sampleId} href={`/messages/${g.sampleId}`} />
+                  </td>
+                  <td
+                    className={`${TD} max-w-80 truncate text-xs text-muted`}
+                    title={codeHint(g.errorCode, rejected)}
+                  >
+                    {codeHint(g.errorCode, rejected) ?? ''}
                   </td>
                   <td className={TD}>
                     <ChevronRight className="size-4 text-muted" aria-hidden />

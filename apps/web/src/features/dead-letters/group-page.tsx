@@ -20,6 +20,7 @@ import { isRejected } from '@/lib/outcome';
 import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
 import { useDeadLetterGroups } from './dead-letter-groups';
+import { codeHint } from './code-hints';
 import { JustRetried } from './just-retried';
 import { RetryManyDialog } from './retry-many-dialog';
 import { TABLE, TD, TH, THEAD, TR } from './table-look';
@@ -90,6 +91,9 @@ export function DeadLetterGroupPage() {
               <span>None left: they were retried or discarded.</span>
             )}
           </div>
+          {!rejected && codeHint(errorCode ?? null, false) && (
+            <p className="mt-1 text-sm">{codeHint(errorCode ?? null, false)}</p>
+          )}
         </div>
         {operator && !rejected && group && (
           <RetryManyDialog
@@ -201,7 +205,11 @@ function GroupMessages({
               <th className={TH}>thread</th>
               <th className={TH}>from</th>
               <th className={TH}>root</th>
-              <th className={`${TH} text-right`}>attempts</th>
+              {rejected ? (
+                <th className={TH}>addressed to</th>
+              ) : (
+                <th className={`${TH} text-right`}>attempts</th>
+              )}
               <th className={`${TH} text-right`}>failed</th>
               {operator && (
                 <th className={`${TH} text-right`}>
@@ -231,7 +239,11 @@ function GroupMessages({
                     </td>
                     <td className={`${TD} max-w-48 truncate`}>{m.from ?? '—'}</td>
                     <td className={`${TD} font-mono text-xs`}>{m.root ? `<${m.root}>` : '—'}</td>
-                    <td className={`${TD} tabular text-right`}>{rejected ? '—' : m.attempts}</td>
+                    {rejected ? (
+                      <td className={TD}>{m.to ?? '—'}</td>
+                    ) : (
+                      <td className={`${TD} tabular text-right`}>{m.attempts}</td>
+                    )}
                     <td className={`${TD} text-right text-muted`}>
                       <TimeAgo at={m.updatedAt} />
                     </td>
@@ -280,7 +292,7 @@ function RowActions({ message: m, onRetried }: { message: MessageSummary; onRetr
     <span className="inline-flex items-center gap-1">
       {!isRejected(m) && (
         <Button
-          className="h-7 px-2 text-xs"
+          className="h-6 px-2 text-xs"
           aria-label={`Retry ${shortId(m.id)}`}
           disabled={retry.isPending || retry.isSuccess}
           onClick={() => retry.mutate({ messageId: m.id })}
@@ -296,7 +308,7 @@ function RowActions({ message: m, onRetried }: { message: MessageSummary; onRetr
       >
         <Button
           variant="ghost"
-          className="h-7 px-2 text-xs text-failed"
+          className="h-6 px-2 text-xs text-failed"
           aria-label={`Discard ${shortId(m.id)}`}
           disabled={discard.isPending || discard.isSuccess}
         >

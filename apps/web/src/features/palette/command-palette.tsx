@@ -126,13 +126,15 @@ function Palette({ onDone }: { onDone: () => void }) {
 
   return (
     <Command label="Command palette" shouldFilter={false} loop className="flex flex-col">
-      <div className="flex items-center gap-2 border-b border-border px-3">
+      {/* Focus shows as the row's accent underline: a ring around the input would be clipped by the dialog. */}
+      <div className="flex items-center gap-2 border-b border-border px-3 focus-within:shadow-[inset_0_-2px_0_var(--focus)]">
         <Search className="size-4 text-muted" aria-hidden />
         <Command.Input
           value={q}
           onValueChange={setQ}
           placeholder="Go to a page or listener, or paste a message or thread id…"
-          className="h-11 flex-1 bg-transparent text-sm outline-none placeholder:text-muted"
+          className="h-11 flex-1 bg-transparent text-sm placeholder:text-muted"
+          style={{ outline: 'none' }}
         />
       </div>
       <Command.List className="max-h-80 overflow-y-auto">
