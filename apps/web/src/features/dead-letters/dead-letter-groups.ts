@@ -1,26 +1,56 @@
 'use client';
-import type { MessageSummary } from '@organism/shared';
-import { useQuery } from '@tanstack/react-query';
-import { useTRPCClient } from '@/lib/trpc';
+import type { DeadLetterGroup } from '@organism/shared';
+import { useQueries, useQuery } from '@tanstack/react-query';
+import { isRejected } from '@/lib/outcome';
+import { useTRPC } from '@/lib/trpc';
 
-/** FAILED entries that share a listener and an error code; refused input (`to: null`) is a group of its own. */
-export interface DeadLetterGroup {
-  to: string | null;
-  errorCode: string | null;
-  count: number;
-  firstAt: number;
-  lastAt: number;
-  sampleId: string;
-}
+export type { DeadLetterGroup };
 
 export interface DeadLetterFilter {
   to?: string;
   errorCode?: string;
 }
 
-/** Refused at intake: it never reached a listener, so it has nothing to retry. */
-export function isRejectedGroup(g: Pick<DeadLetterGroup, 'to'>): boolean {
-  return g.to === null;
+/** How many groups a page asks for: more than any organism's listeners × codes in practice. */
+const GROUPS = 500;
+
+/**
+ * Dead letters grouped by listener and error code, biggest first (`journal.deadLetters`, answered from
+ * a partial index). The shared event stream refreshes it, like every journal query, as transitions arrive.
+ */
+export function useDeadLetterGroups(filter: DeadLetterFilter) {
+  const trpc = useTRPC();
+  return useQuery(
+    trpc.journal.deadLetters.queryOptions({ ...filter, limit: GROUPS }, { placeholderData: (prev) => prev }),
+  );
+}
+
+/**
+ * Whether each group is refused input. The engine groups by the listener an entry names, so input refused
+ * at intake sits in `to: null` only when it named none; input addressed to a listener and refused there
+ * (its payload broke the contract) shares the listener's name. The newest entry of each group tells.
+ */
+export function useRefusedGroups(groups: DeadLetterGroup[] | undefined): (g: DeadLetterGroup) => boolean {
+  const trpc = useTRPC();
+  const named = (groups ?? []).filter((g) => g.to !== null);
+  const newest = useQueries({
+    queries: named.map((g) =>
+      trpc.journal.list.queryOptions(
+        { state: 'FAILED', to: g.to ?? undefined, errorCode: g.errorCode ?? undefined, limit: 1 },
+        { placeholderData: (prev) => prev },
+      ),
+    ),
+  });
+  const refused = new Set<string>();
+  named.forEach((g, i) => {
+    const m = newest[i]?.data?.items[0];
+    if (m && isRejected(m)) refused.add(groupKey(g));
+  });
+  return (g) => g.to === null || refused.has(groupKey(g));
+}
+
+function groupKey(g: Pick<DeadLetterGroup, 'to' | 'errorCode'>): string {
+  return JSON.stringify([g.to, g.errorCode]);
 }
 
 /** The page of one group; its identity lives in the URL so it can be shared and reloaded. */
@@ -30,65 +60,4 @@ export function groupHref(g: Pick<DeadLetterGroup, 'to' | 'errorCode'>): string 
   else q.set('to', g.to);
   if (g.errorCode !== null) q.set('errorCode', g.errorCode);
   return `/dead-letters/group?${q.toString()}`;
-}
-
-const PAGE = 500;
-const MOST = 10_000;
-
-/**
- * Dead letters grouped by listener and error code, biggest first. Until `journal.deadLetters` lands this
- * groups `journal.list` pages in the browser (at most 10,000 entries); the key sits under `journal` so the
- * event stream's refresh reaches it.
- */
-export function useDeadLetterGroups(filter: DeadLetterFilter) {
-  const client = useTRPCClient();
-  return useQuery({
-    queryKey: [['journal', 'deadLettersFromList'], filter],
-    queryFn: async () => {
-      const items: MessageSummary[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await client.journal.list.query({ state: 'FAILED', ...filter, limit: PAGE, cursor });
-        items.push(...page.items);
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor && items.length < MOST);
-      return groupDeadLetters(items);
-    },
-  });
-}
-
-function groupDeadLetters(items: MessageSummary[]): { total: number; groups: DeadLetterGroup[] } {
-  const groups = new Map<string, DeadLetterGroup>();
-  for (const m of items) {
-    const to = m.kind === 'rejected' ? null : m.to;
-    const key = JSON.stringify([to, m.errorCode]);
-    const g = groups.get(key);
-    if (!g)
-      groups.set(key, {
-        to,
-        errorCode: m.errorCode,
-        count: 1,
-        firstAt: m.updatedAt,
-        lastAt: m.updatedAt,
-        sampleId: m.id,
-      });
-    else {
-      g.count++;
-      g.firstAt = Math.min(g.firstAt, m.updatedAt);
-      if (m.updatedAt > g.lastAt) {
-        g.lastAt = m.updatedAt;
-        g.sampleId = m.id;
-      }
-    }
-  }
-  return {
-    total: items.length,
-    // Ties keep one order (by listener, then code), so rows do not swap places as the list refreshes.
-    groups: [...groups.values()].sort(
-      (a, b) =>
-        b.count - a.count ||
-        (a.to ?? '').localeCompare(b.to ?? '') ||
-        (a.errorCode ?? '').localeCompare(b.errorCode ?? ''),
-    ),
-  };
 }

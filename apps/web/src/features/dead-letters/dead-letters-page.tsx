@@ -14,7 +14,7 @@ import { formatCount } from '@/lib/format';
 import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
 import type { DeadLetterGroup } from './dead-letter-groups';
-import { groupHref, isRejectedGroup, useDeadLetterGroups } from './dead-letter-groups';
+import { groupHref, useDeadLetterGroups, useRefusedGroups } from './dead-letter-groups';
 import { DeadLetterFilters, useDeadLetterFilters } from './dead-letter-filters';
 import { RetryManyDialog } from './retry-many-dialog';
 import { codeHint } from './code-hints';
@@ -75,6 +75,7 @@ export function DeadLettersPage() {
 
 function GroupTable({ groups }: { groups: DeadLetterGroup[] | undefined }) {
   const router = useRouter();
+  const refused = useRefusedGroups(groups);
   const biggest = Math.max(1, ...(groups ?? []).map((g) => g.count));
   return (
     <table className={TABLE}>
@@ -104,7 +105,7 @@ function GroupTable({ groups }: { groups: DeadLetterGroup[] | undefined }) {
               </tr>
             ))
           : groups.map((g) => {
-              const rejected = isRejectedGroup(g);
+              const rejected = refused(g);
               const href = groupHref(g);
               return (
                 <tr
@@ -121,7 +122,12 @@ function GroupTable({ groups }: { groups: DeadLetterGroup[] | undefined }) {
                       {rejected ? (
                         <span className="inline-flex items-center gap-1.5">
                           <StateBadge state="REJECTED" />
-                          <span>at ingress</span>
+                          <span>
+                            at ingress
+                            {g.to !== null && (
+                              <span className="font-normal text-muted">, addressed to {g.to}</span>
+                            )}
+                          </span>
                         </span>
                       ) : (
                         g.to

@@ -19,7 +19,7 @@ import { formatCount, shortId } from '@/lib/format';
 import { isRejected } from '@/lib/outcome';
 import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
-import { useDeadLetterGroups } from './dead-letter-groups';
+import { useDeadLetterGroups, useRefusedGroups } from './dead-letter-groups';
 import { codeHint } from './code-hints';
 import { JustRetried } from './just-retried';
 import { RetryManyDialog } from './retry-many-dialog';
@@ -35,17 +35,20 @@ export function DeadLetterGroupPage() {
     errorCode: parseAsString,
     rejected: parseAsBoolean.withDefault(false),
   });
-  const rejected = key.rejected;
-  const to = rejected ? undefined : (key.to ?? undefined);
+  // `rejected` is the group of input refused before it named any listener (`to: null`).
+  const noListener = key.rejected;
+  const to = noListener ? undefined : (key.to ?? undefined);
   const errorCode = key.errorCode ?? undefined;
   const { can } = useSession();
   const groups = useDeadLetterGroups({ to, errorCode });
   const group = groups.data?.groups.find(
-    (g) => (rejected ? g.to === null : g.to === to) && g.errorCode === (errorCode ?? null),
+    (g) => g.to === (noListener ? null : to) && g.errorCode === (errorCode ?? null),
   );
+  const refused = useRefusedGroups(group ? [group] : undefined);
+  const rejected = noListener || (group !== undefined && refused(group));
   const retried = useRetried();
   const operator = can('operator');
-  const title = rejected ? 'Rejected at ingress' : (to ?? 'Dead letters');
+  const title = noListener ? 'Rejected at ingress' : (to ?? 'Dead letters');
   return (
     <div className="mx-auto max-w-7xl space-y-4">
       <Link
@@ -75,7 +78,7 @@ export function DeadLetterGroupPage() {
                 <span>
                   · last <TimeAgo at={group.lastAt} />
                 </span>
-                {!rejected && to && (
+                {to && (
                   <span>
                     ·{' '}
                     <Link
@@ -111,9 +114,9 @@ export function DeadLetterGroupPage() {
         <p className="flex items-start gap-2 rounded-lg border border-rejected/40 bg-rejected/5 p-3 text-sm">
           <TriangleAlert className="mt-0.5 size-4 shrink-0 text-rejected" aria-hidden />
           <span>
-            Refused at intake: these never reached a listener, so there is nothing to retry. Open one to read
-            the raw input with its problems at their line, fix it at the sender and send it again; discard
-            what is no longer needed.
+            Refused at intake{to ? `, addressed to ${to}` : ''}: these never reached a listener, so there is
+            nothing to retry. Open one to read the raw input with its problems at their line, fix it at the
+            sender and send it again; discard what is no longer needed.
           </span>
         </p>
       )}
@@ -121,6 +124,7 @@ export function DeadLetterGroupPage() {
       <GroupMessages
         to={to}
         errorCode={errorCode}
+        noListener={noListener}
         rejected={rejected}
         operator={operator}
         onRetried={(id) => retried.add([id])}
@@ -132,12 +136,14 @@ export function DeadLetterGroupPage() {
 function GroupMessages({
   to,
   errorCode,
+  noListener,
   rejected,
   operator,
   onRetried,
 }: {
   to: string | undefined;
   errorCode: string | undefined;
+  noListener: boolean;
   rejected: boolean;
   operator: boolean;
   onRetried: (id: string) => void;
@@ -152,10 +158,10 @@ function GroupMessages({
       { placeholderData: (prev) => prev },
     ),
   );
-  // The journal filters by listener and code; refused input is told apart by its kind (it may name a
-  // listener it never reached), and an entry without a code belongs to the code-less group only.
+  // The journal filters by listener and code; the groups without a listener or without a code are the
+  // entries that have none (the list cannot ask for "none", so those pages are narrowed here).
   const items = page.data?.items.filter(
-    (m) => isRejected(m) === rejected && (errorCode !== undefined || m.errorCode === null),
+    (m) => (!noListener || m.to === null) && (errorCode !== undefined || m.errorCode === null),
   );
   const next = page.data?.nextCursor ?? null;
   return (

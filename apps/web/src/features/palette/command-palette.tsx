@@ -8,6 +8,7 @@ import { Dialog } from 'radix-ui';
 import { useEffect, useState } from 'react';
 import { NAV } from '@/features/frame/nav';
 import { shortId } from '@/lib/format';
+import { isRejected } from '@/lib/outcome';
 import { useTRPC } from '@/lib/trpc';
 import type { Destination } from './recent';
 import { readRecent, remember } from './recent';
@@ -82,10 +83,14 @@ function Palette({ onDone }: { onDone: () => void }) {
   const ids: Destination[] = [
     ...found.messages.map((m) => ({
       href: `/messages/${m.id}`,
-      label: `${m.id}${m.to ? ` → ${m.to}` : ''} · ${m.state}`,
+      label: `${m.id} · ${m.from ?? '?'} → ${m.to ?? (isRejected(m) ? 'refused' : 'broadcast')} · ${m.state}`,
       kind: 'message' as const,
     })),
-    ...found.threads.map((t) => ({ href: `/threads/${t.id}`, label: t.id, kind: 'thread' as const })),
+    ...found.threads.map((t) => ({
+      href: `/threads/${t.id}`,
+      label: `${t.id} · ${t.status} · ${t.messages} messages`,
+      kind: 'thread' as const,
+    })),
   ];
 
   const go = (d: Destination) => {

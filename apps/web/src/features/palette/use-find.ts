@@ -1,30 +1,23 @@
 'use client';
-import type { MessageSummary } from '@organism/shared';
+import type { FindResult } from '@organism/shared';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '@/lib/trpc';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** What could be (the start of) a message or thread id: the engine finds ids by prefix from 4 characters. */
+const ID_PREFIX = /^[0-9a-f][0-9a-f-]{3,}$/i;
 
-export interface Found {
-  messages: Pick<MessageSummary, 'id' | 'to' | 'state' | 'kind'>[];
-  threads: { id: string }[];
-}
+const NONE: Pick<FindResult, 'messages' | 'threads'> = { messages: [], threads: [] };
 
-/**
- * Messages and threads whose id is `q`. Until `organism.find` lands (id prefixes too) this asks
- * messages.byId and threads.byId, so only a whole id finds anything.
- */
-export function useFind(q: string): { found: Found; loading: boolean } {
+/** Messages and threads whose id is, or starts with, `q` (`organism.find`, indexed prefix lookups). */
+export function useFind(q: string): { found: Pick<FindResult, 'messages' | 'threads'>; loading: boolean } {
   const trpc = useTRPC();
   const id = q.trim();
-  const enabled = UUID.test(id);
-  const message = useQuery(trpc.messages.byId.queryOptions({ id }, { enabled, retry: false }));
-  const thread = useQuery(trpc.threads.byId.queryOptions({ id }, { enabled, retry: false }));
+  const enabled = ID_PREFIX.test(id);
+  const find = useQuery(
+    trpc.organism.find.queryOptions({ q: id }, { enabled, placeholderData: (prev) => prev }),
+  );
   return {
-    found: {
-      messages: enabled && message.data ? [message.data] : [],
-      threads: enabled && thread.data ? [{ id: thread.data.id }] : [],
-    },
-    loading: enabled && (message.isFetching || thread.isFetching),
+    found: enabled && find.data ? find.data : NONE,
+    loading: enabled && find.isPending,
   };
 }
