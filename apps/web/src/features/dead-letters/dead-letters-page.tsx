@@ -5,7 +5,6 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { ErrorCodeBadge } from '@/components/error-code-badge';
 import { IdLink } from '@/components/id-link';
-import { StateBadge } from '@/components/state-badge';
 import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
 import { Skeleton } from '@/components/ui/skeleton';
@@ -16,6 +15,7 @@ import { useTRPC } from '@/lib/trpc';
 import type { DeadLetterGroup } from './dead-letter-groups';
 import { groupHref, useDeadLetterGroups, useRefusedGroups } from './dead-letter-groups';
 import { DeadLetterFilters, useDeadLetterFilters } from './dead-letter-filters';
+import { RefusedTag } from './refused-tag';
 import { RetryManyDialog } from './retry-many-dialog';
 import { codeHint } from './code-hints';
 import { TABLE, TD, TH, THEAD, TR } from './table-look';
@@ -81,13 +81,12 @@ function GroupTable({ groups }: { groups: DeadLetterGroup[] | undefined }) {
     <table className={TABLE}>
       <thead className={THEAD}>
         <tr>
-          <th className={TH}>listener</th>
+          <th className={`${TH} w-[38%]`}>listener · what to do</th>
           <th className={TH}>error code</th>
           <th className={`${TH} w-44 text-right`}>count</th>
           <th className={`${TH} text-right`}>first</th>
           <th className={`${TH} text-right`}>last</th>
           <th className={TH}>sample</th>
-          <th className={TH}>what to do</th>
           <th className={`${TH} w-8`}>
             <span className="sr-only">open</span>
           </th>
@@ -97,7 +96,7 @@ function GroupTable({ groups }: { groups: DeadLetterGroup[] | undefined }) {
         {groups === undefined
           ? Array.from({ length: 6 }, (_, i) => (
               <tr key={i} className={TR}>
-                {Array.from({ length: 8 }, (_, j) => (
+                {Array.from({ length: 7 }, (_, j) => (
                   <td key={j} className={TD}>
                     <Skeleton className="h-4 w-full" />
                   </td>
@@ -117,22 +116,19 @@ function GroupTable({ groups }: { groups: DeadLetterGroup[] | undefined }) {
                     router.push(href);
                   }}
                 >
-                  <td className={TD}>
+                  {/* max-w-0: the column keeps its share and the hint truncates instead of widening it. */}
+                  <td className={`${TD} max-w-0`}>
                     <Link href={href} className="font-medium hover:underline">
-                      {rejected ? (
-                        <span className="inline-flex items-center gap-1.5">
-                          <StateBadge state="REJECTED" />
-                          <span>
-                            at ingress
-                            {g.to !== null && (
-                              <span className="font-normal text-muted">, addressed to {g.to}</span>
-                            )}
-                          </span>
-                        </span>
-                      ) : (
-                        g.to
-                      )}
+                      {g.to ?? <span className="italic">no listener</span>}
                     </Link>
+                    {rejected && (
+                      <span className="ml-2">
+                        <RefusedTag />
+                      </span>
+                    )}
+                    <p className="truncate text-xs text-muted" title={codeHint(g.errorCode, rejected)}>
+                      {codeHint(g.errorCode, rejected) ?? ''}
+                    </p>
                   </td>
                   <td className={TD}>
                     <ErrorCodeBadge code={g.errorCode} rejected={rejected} />
@@ -155,12 +151,6 @@ function GroupTable({ groups }: { groups: DeadLetterGroup[] | undefined }) {
                   </td>
                   <td className={TD}>
                     <IdLink id={g.sampleId} href={`/messages/${g.sampleId}`} />
-                  </td>
-                  <td
-                    className={`${TD} max-w-80 truncate text-xs text-muted`}
-                    title={codeHint(g.errorCode, rejected)}
-                  >
-                    {codeHint(g.errorCode, rejected) ?? ''}
                   </td>
                   <td className={TD}>
                     <ChevronRight className="size-4 text-muted" aria-hidden />

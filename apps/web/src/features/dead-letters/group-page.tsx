@@ -22,6 +22,7 @@ import { useTRPC } from '@/lib/trpc';
 import { useDeadLetterGroups, useRefusedGroups } from './dead-letter-groups';
 import { codeHint } from './code-hints';
 import { JustRetried } from './just-retried';
+import { RefusedTag } from './refused-tag';
 import { RetryManyDialog } from './retry-many-dialog';
 import { TABLE, TD, TH, THEAD, TR } from './table-look';
 import { useRetried } from './use-retried';
@@ -48,7 +49,7 @@ export function DeadLetterGroupPage() {
   const rejected = noListener || (group !== undefined && refused(group));
   const retried = useRetried();
   const operator = can('operator');
-  const title = noListener ? 'Rejected at ingress' : (to ?? 'Dead letters');
+  const title = noListener ? 'No listener' : (to ?? 'Dead letters');
   return (
     <div className="mx-auto max-w-7xl space-y-4">
       <Link
@@ -60,8 +61,9 @@ export function DeadLetterGroupPage() {
       <header className="flex flex-wrap items-start justify-between gap-3">
         <div className="min-w-0">
           <h1 className="flex flex-wrap items-center gap-3 text-xl font-semibold">
-            {rejected ? <span className="text-rejected">{title}</span> : <span>{title}</span>}
+            <span>{title}</span>
             <ErrorCodeBadge code={errorCode ?? null} rejected={rejected} />
+            {rejected && <RefusedTag />}
           </h1>
           <div className="mt-1 flex flex-wrap items-center gap-x-2 text-sm text-muted">
             {groups.data === undefined ? (
