@@ -26,7 +26,14 @@ async function killedShortNap(page: Page): Promise<string> {
 test('an operator retries a dead letter from its group and sees it ACKED', async ({ page }) => {
   await signIn(page, 'operator');
   const id = await killedShortNap(page);
-  await page.getByRole('link', { name: /^Dead letters/ }).click();
+  // The sidebar counts dead letters, live: the traffic makes new ones every few seconds.
+  const entry = page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: /^Dead letters/ });
+  const badge = async (): Promise<number> =>
+    Number(/\(([\d,]+) dead letters\)/.exec((await entry.textContent()) ?? '')?.[1]?.replace(/,/g, '') ?? 0);
+  await expect.poll(badge).toBeGreaterThan(0);
+  const before = await badge();
+  await expect.poll(badge, { timeout: 20_000 }).toBeGreaterThan(before);
+  await entry.click();
   await expect(page.getByRole('heading', { name: 'Dead letters' })).toBeVisible();
   const groups = page.getByRole('region', { name: 'Dead letter groups' });
   const killed = groups.getByRole('row').filter({ hasText: 'sleeper' }).filter({ hasText: 'KILLED' });

@@ -1,4 +1,5 @@
 'use client';
+import type { MessageState } from '@organism/shared';
 import { useQuery } from '@tanstack/react-query';
 import { Command } from 'cmdk';
 import type { LucideIcon } from 'lucide-react';
@@ -6,6 +7,7 @@ import { Ear, GitBranch, Mail, Search } from 'lucide-react';
 import { useRouter } from 'next/navigation';
 import { Dialog } from 'radix-ui';
 import { useEffect, useState } from 'react';
+import { StateBadge } from '@/components/state-badge';
 import { NAV } from '@/features/frame/nav';
 import { shortId } from '@/lib/format';
 import { isRejected } from '@/lib/outcome';
@@ -56,6 +58,9 @@ export function CommandPalette() {
   );
 }
 
+/** A place the palette offers; what it found by id says a little more about itself. */
+type Found = Destination & { detail?: string; state?: MessageState | 'REJECTED' };
+
 const ICON: Record<Destination['kind'], LucideIcon> = {
   page: Search,
   listener: Ear,
@@ -80,25 +85,28 @@ function Palette({ onDone }: { onDone: () => void }) {
   const names: Destination[] = (listeners.data ?? [])
     .filter((l) => needle !== '' && l.name.toLowerCase().includes(needle))
     .map((l) => ({ href: `/listeners/${encodeURIComponent(l.name)}`, label: l.name, kind: 'listener' }));
-  const ids: Destination[] = [
+  const ids: Found[] = [
     ...found.messages.map((m) => ({
       href: `/messages/${m.id}`,
-      label: `${m.id} · ${m.from ?? '?'} → ${m.to ?? (isRejected(m) ? 'refused' : 'broadcast')} · ${m.state}`,
+      label: m.id,
       kind: 'message' as const,
+      detail: `${m.from ?? '?'} → ${m.to ?? (isRejected(m) ? 'refused' : 'broadcast')}`,
+      state: isRejected(m) ? ('REJECTED' as const) : m.state,
     })),
     ...found.threads.map((t) => ({
       href: `/threads/${t.id}`,
-      label: `${t.id} · ${t.status} · ${t.messages} messages`,
+      label: t.id,
       kind: 'thread' as const,
+      detail: `${t.status} · ${t.messages} messages`,
     })),
   ];
 
-  const go = (d: Destination) => {
-    remember(d);
+  const go = (d: Found) => {
+    remember({ href: d.href, label: d.label, kind: d.kind });
     onDone();
     router.push(d.href);
   };
-  const group = (heading: string, items: Destination[]) =>
+  const group = (heading: string, items: Found[]) =>
     items.length > 0 && (
       <Command.Group
         heading={heading}
@@ -117,12 +125,15 @@ function Palette({ onDone }: { onDone: () => void }) {
               <Icon className="size-4 shrink-0 text-muted" aria-hidden />
               <span
                 className={
-                  d.kind === 'message' || d.kind === 'thread' ? 'truncate font-mono text-xs' : 'truncate'
+                  d.kind === 'message' || d.kind === 'thread' ? 'shrink-0 font-mono text-xs' : 'truncate'
                 }
               >
                 {d.label}
               </span>
-              <span className="ml-auto text-xs text-muted">{d.kind}</span>
+              {d.detail && <span className="min-w-0 truncate text-xs text-muted">{d.detail}</span>}
+              <span className="ml-auto shrink-0 text-xs text-muted">
+                {d.state ? <StateBadge state={d.state} /> : d.kind}
+              </span>
             </Command.Item>
           );
         })}
