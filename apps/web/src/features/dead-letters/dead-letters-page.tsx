@@ -33,6 +33,8 @@ export function DeadLettersPage() {
   const listeners = useQuery(trpc.listeners.list.queryOptions());
   const codes = [...new Set((all.data?.groups ?? []).map((g) => g.errorCode).filter((c) => c !== null))];
   const total = groups.data?.total;
+  // Nothing failed at all: no count to read, nothing to filter or retry; the empty state says why.
+  const none = !filtered && total === 0;
   return (
     <div className="mx-auto max-w-7xl space-y-4">
       <header className="flex flex-wrap items-end justify-between gap-3">
@@ -41,6 +43,8 @@ export function DeadLettersPage() {
           <div className="mt-1 text-sm text-muted">
             {total === undefined ? (
               <Skeleton className="h-4 w-80" />
+            ) : none ? (
+              'Nothing has failed, or every dead letter was retried or discarded.'
             ) : (
               <>
                 <span className="tabular font-medium text-text">{formatCount(total)}</span> failed{' '}
@@ -50,7 +54,7 @@ export function DeadLettersPage() {
             )}
           </div>
         </div>
-        {can('operator') && (
+        {can('operator') && !none && (
           <RetryManyDialog
             filter={filter}
             scope={filtered ? 'the dead letters matching the filters' : 'every dead letter'}
@@ -59,7 +63,12 @@ export function DeadLettersPage() {
           </RetryManyDialog>
         )}
       </header>
-      <DeadLetterFilters listeners={(listeners.data ?? []).map((l) => l.name).sort()} codes={codes.sort()} />
+      {!none && (
+        <DeadLetterFilters
+          listeners={(listeners.data ?? []).map((l) => l.name).sort()}
+          codes={codes.sort()}
+        />
+      )}
       <section aria-label="Dead letter groups" className="rounded-lg border border-border bg-panel">
         {groups.error ? (
           <p className="p-4 text-sm text-failed">{describeError(groups.error)}</p>
