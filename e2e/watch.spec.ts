@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, signIn } from './support/console.ts';
+import { mutateByHand, expectAccessible, signIn } from './support/console.ts';
 
 test('a wrong password is refused with a clear message; the right one opens the overview', async ({
   page,
@@ -52,16 +52,9 @@ test('a viewer is offered no retry or discard, and the engine refuses one sent b
   await expect(page.getByRole('button', { name: 'Retry' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Discard' })).toHaveCount(0);
   const id = page.url().split('/').at(-1) ?? '';
-  const answer = await page.evaluate(async (messageId) => {
-    const res = await fetch('/trpc/journal.retry', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ messageId }),
-    });
-    return { status: res.status, body: (await res.json()) as { error: { data: { engineCode: string } } } };
-  }, id);
+  const answer = await mutateByHand(page, 'journal.retry', { messageId: id });
   expect(answer.status).toBe(403);
-  expect(answer.body.error.data.engineCode).toBe('FORBIDDEN');
+  expect(answer.engineCode).toBe('FORBIDDEN');
 });
 
 test('says at once when the engine goes away, and recovers by itself when it is back', async ({ page }) => {

@@ -24,3 +24,26 @@ export async function expectAccessible(page: Page): Promise<void> {
     ),
   ).toEqual([]);
 }
+
+/** Sends a tRPC mutation by hand from the page, with its session cookie: what a script could send. */
+export async function mutateByHand(
+  page: Page,
+  path: string,
+  input: unknown,
+): Promise<{ status: number; data: unknown; engineCode: string | undefined }> {
+  return page.evaluate(
+    async ({ path, input }) => {
+      const res = await fetch(`/trpc/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(input),
+      });
+      const body = (await res.json()) as {
+        result?: { data: unknown };
+        error?: { data?: { engineCode?: string } };
+      };
+      return { status: res.status, data: body.result?.data, engineCode: body.error?.data?.engineCode };
+    },
+    { path, input },
+  );
+}

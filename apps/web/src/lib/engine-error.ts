@@ -10,6 +10,8 @@ const ADVICE: Partial<Record<EngineErrorCode, string>> = {
   DRAINING: 'The engine is draining for a stop or restart.',
   NOT_RUNNING: 'The engine is not running.',
   JOURNAL_UNAVAILABLE: 'The engine cannot write its journal; intake is stopped until it can.',
+  NOT_RETRYABLE:
+    'It cannot be retried: it is no longer a dead letter, was refused at intake, or its listener is gone.',
   NOT_SUPERVISED: 'This engine runs without a supervisor, so it cannot restart itself.',
 };
 

@@ -26,12 +26,21 @@ export function ConsoleFrame({ children }: { children: ReactNode }) {
   }
   return (
     <EngineStreamProvider>
+      {/* The first thing a keyboard reaches: past the sidebar and top bar to the page itself. */}
+      <a
+        href="#content"
+        className="sr-only z-50 rounded-md bg-accent px-3 py-2 text-sm font-medium text-white focus:not-sr-only focus:fixed focus:top-2 focus:left-2"
+      >
+        Skip to content
+      </a>
       <div className="flex min-h-screen">
         <Sidebar />
         <div className="flex min-w-0 flex-1 flex-col">
           <TopBar user={user} />
           <EngineAwayBanner />
-          <main className="min-w-0 flex-1 p-6">{children}</main>
+          <main id="content" tabIndex={-1} className="min-w-0 flex-1 p-6">
+            {children}
+          </main>
         </div>
       </div>
     </EngineStreamProvider>

@@ -1,18 +1,24 @@
 'use client';
+import { useQuery } from '@tanstack/react-query';
 import { CircleDot, PanelLeftClose, PanelLeftOpen } from 'lucide-react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useEffect, useState } from 'react';
+import { formatCount } from '@/lib/format';
+import { useTRPC } from '@/lib/trpc';
+import type { NavBadge } from './nav';
 import { NAV } from './nav';
+
+const STORAGE_KEY = 'organism-sidebar';
 
 /** The page list, collapsible to icons (remembered per browser). */
 export function Sidebar() {
   const path = usePathname();
   const [collapsed, setCollapsed] = useState(false);
-  useEffect(() => setCollapsed(localStorage.getItem('organism-sidebar') === 'collapsed'), []);
+  useEffect(() => setCollapsed(localStorage.getItem(STORAGE_KEY) === 'collapsed'), []);
   const toggle = () => {
     setCollapsed(!collapsed);
-    localStorage.setItem('organism-sidebar', collapsed ? 'open' : 'collapsed');
+    localStorage.setItem(STORAGE_KEY, collapsed ? 'open' : 'collapsed');
   };
   return (
     <nav
@@ -23,8 +29,8 @@ export function Sidebar() {
         <CircleDot className="size-5 shrink-0 text-accent" aria-hidden />
         {!collapsed && <span className="font-semibold">organism</span>}
       </div>
-      <ul className="flex-1 space-y-0.5 p-2">
-        {NAV.map(({ href, label, icon: Icon }) => {
+      <ul id="sidebar-pages" className="flex-1 space-y-0.5 p-2">
+        {NAV.map(({ href, label, icon: Icon, badge }) => {
           const active = href === '/' ? path === '/' : path.startsWith(href);
           return (
             <li key={href}>
@@ -32,10 +38,12 @@ export function Sidebar() {
                 href={href}
                 aria-current={active ? 'page' : undefined}
                 title={collapsed ? label : undefined}
-                className={`flex h-8 items-center gap-2.5 rounded-md px-2.5 text-sm ${active ? 'bg-panel-2 font-medium text-text' : 'text-muted hover:bg-panel-2 hover:text-text'}`}
+                className={`relative flex h-8 items-center gap-2.5 rounded-md px-2.5 text-sm ${active ? 'bg-panel-2 font-medium text-text' : 'text-muted hover:bg-panel-2 hover:text-text'}`}
               >
                 <Icon className="size-4 shrink-0" aria-hidden />
-                {!collapsed && label}
+                {/* Collapsed, the label stays for screen readers: the link keeps its name. */}
+                <span className={collapsed ? 'sr-only' : 'truncate'}>{label}</span>
+                {badge && <Badge kind={badge} collapsed={collapsed} />}
               </Link>
             </li>
           );
@@ -45,10 +53,35 @@ export function Sidebar() {
         type="button"
         onClick={toggle}
         aria-label={collapsed ? 'expand the sidebar' : 'collapse the sidebar'}
+        aria-expanded={!collapsed}
+        aria-controls="sidebar-pages"
         className="m-2 flex h-8 items-center justify-center rounded-md text-muted hover:bg-panel-2"
       >
-        {collapsed ? <PanelLeftOpen className="size-4" /> : <PanelLeftClose className="size-4" />}
+        {collapsed ? (
+          <PanelLeftOpen className="size-4" aria-hidden />
+        ) : (
+          <PanelLeftClose className="size-4" aria-hidden />
+        )}
       </button>
     </nav>
+  );
+}
+
+/**
+ * The dead letters' count (every FAILED entry, refused input included), kept live: the shared event
+ * stream refreshes the journal's queries when transitions arrive. Nothing is shown at zero.
+ */
+function Badge({ kind, collapsed }: { kind: NavBadge; collapsed: boolean }) {
+  const trpc = useTRPC();
+  const stats = useQuery(trpc.journal.stats.queryOptions());
+  const n = kind === 'deadLetters' ? (stats.data?.counts.FAILED ?? 0) : 0;
+  if (n === 0) return null;
+  const label = <span className="sr-only"> ({formatCount(n)} dead letters)</span>;
+  if (collapsed) return <span className="absolute top-1 right-1 size-2 rounded-full bg-failed">{label}</span>;
+  return (
+    <span className="tabular ml-auto rounded-full bg-failed/10 px-1.5 text-xs font-medium text-failed">
+      <span aria-hidden>{n > 9_999 ? `${Math.floor(n / 1000)}k` : formatCount(n)}</span>
+      {label}
+    </span>
   );
 }

@@ -6,6 +6,7 @@ import { useRouter } from 'next/navigation';
 import { DropdownMenu } from 'radix-ui';
 import { useEffect, useState } from 'react';
 import { Skeleton } from '@/components/ui/skeleton';
+import { CommandPalette } from '@/features/palette/command-palette';
 import { useEngineStream } from '@/lib/engine-stream';
 import type { Connection } from '@/lib/engine-stream';
 import { formatUptime } from '@/lib/format';
@@ -48,6 +49,7 @@ export function TopBar({ user }: { user: { name: string; role: Role } }) {
         <Skeleton className="h-4 w-72" />
       )}
       <div className="ml-auto flex items-center gap-3">
+        <CommandPalette />
         <span className="flex items-center gap-1.5 text-xs text-muted" role="status" aria-live="polite">
           <span aria-hidden className={`size-2 rounded-full ${c.dot}`} />
           {c.label}

@@ -1,0 +1,22 @@
+/**
+ * What a dead letter's code means for the operator, and whether retrying can help: one line each, by
+ * code (never by the error's text). Codes without a hint show none.
+ */
+const DELIVERY: Record<string, string> = {
+  HANDLER_ERROR: 'The handler threw. Read the detail; retry once the cause is fixed.',
+  HANDLER_TIMEOUT: 'Timed out on each attempt: raise the timeout or fix the handler, then retry.',
+  PEER_VIOLATION: 'An agent reached outside its peers; a retry fails the same way.',
+  INVALID_REPLY: 'The handler’s reply broke its target’s contract. Fix it, then retry.',
+  KILLED: 'An operator killed its thread. A retry runs it again.',
+  REDELIVERY_EXHAUSTED: 'It was running each time the engine went down: check it is not the cause.',
+  UNKNOWN_ROUTE: 'Its listener was removed by a reload; a retry cannot reach it.',
+  HOP_LIMIT_EXCEEDED: 'Its thread ran past the hop budget: a loop between listeners?',
+  QUEUE_FULL: 'The queue was full. Retry once the load is down.',
+};
+
+const REJECTED = 'Its input broke the envelope or the contract: fix it at the sender.';
+
+export function codeHint(code: string | null, rejected: boolean): string | undefined {
+  if (rejected) return REJECTED;
+  return code === null ? undefined : DELIVERY[code];
+}

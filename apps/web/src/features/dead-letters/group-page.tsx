@@ -1,0 +1,328 @@
+'use client';
+import type { MessageSummary } from '@organism/shared';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { ChevronLeft, RotateCcw, Trash2, TriangleAlert } from 'lucide-react';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { parseAsBoolean, parseAsString, useQueryStates } from 'nuqs';
+import { useState } from 'react';
+import { toast } from 'sonner';
+import { ErrorCodeBadge } from '@/components/error-code-badge';
+import { IdLink } from '@/components/id-link';
+import { TimeAgo } from '@/components/time-ago';
+import { Button } from '@/components/ui/button';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { Panel } from '@/components/ui/panel';
+import { Skeleton } from '@/components/ui/skeleton';
+import { describeError } from '@/lib/engine-error';
+import { formatCount, shortId } from '@/lib/format';
+import { isRejected } from '@/lib/outcome';
+import { useSession } from '@/lib/session';
+import { useTRPC } from '@/lib/trpc';
+import { useDeadLetterGroups, useRefusedGroups } from './dead-letter-groups';
+import { codeHint } from './code-hints';
+import { JustRetried } from './just-retried';
+import { RefusedTag } from './refused-tag';
+import { RetryManyDialog } from './retry-many-dialog';
+import { TABLE, TD, TH, THEAD, TR } from './table-look';
+import { useRetried } from './use-retried';
+
+const PAGE = 50;
+
+/** One group of dead letters: its messages (newest first, keyset pages), each retried or discarded. */
+export function DeadLetterGroupPage() {
+  const [key] = useQueryStates({
+    to: parseAsString,
+    errorCode: parseAsString,
+    rejected: parseAsBoolean.withDefault(false),
+  });
+  // `rejected` is the group of input refused before it named any listener (`to: null`).
+  const noListener = key.rejected;
+  const to = noListener ? undefined : (key.to ?? undefined);
+  const errorCode = key.errorCode ?? undefined;
+  const { can } = useSession();
+  const groups = useDeadLetterGroups({ to, errorCode });
+  const group = groups.data?.groups.find(
+    (g) => g.to === (noListener ? null : to) && g.errorCode === (errorCode ?? null),
+  );
+  const refused = useRefusedGroups(group ? [group] : undefined);
+  const rejected = noListener || (group !== undefined && refused(group));
+  const retried = useRetried();
+  const operator = can('operator');
+  const title = noListener ? 'No listener' : (to ?? 'Dead letters');
+  return (
+    <div className="mx-auto max-w-7xl space-y-4">
+      <Link
+        href="/dead-letters"
+        className="inline-flex items-center gap-1 text-sm text-muted hover:text-text"
+      >
+        <ChevronLeft className="size-4" aria-hidden /> Dead letters
+      </Link>
+      <header className="flex flex-wrap items-start justify-between gap-3">
+        <div className="min-w-0">
+          <h1 className="flex flex-wrap items-center gap-3 text-xl font-semibold">
+            <span>{title}</span>
+            <ErrorCodeBadge code={errorCode ?? null} rejected={rejected} />
+            {rejected && <RefusedTag />}
+          </h1>
+          <div className="mt-1 flex flex-wrap items-center gap-x-2 text-sm text-muted">
+            {groups.data === undefined ? (
+              <Skeleton className="h-4 w-72" />
+            ) : group ? (
+              <>
+                <span>
+                  <span className="tabular font-medium text-text">{formatCount(group.count)}</span>{' '}
+                  {group.count === 1 ? 'entry' : 'entries'}
+                </span>
+                <span>
+                  · first <TimeAgo at={group.firstAt} />
+                </span>
+                <span>
+                  · last <TimeAgo at={group.lastAt} />
+                </span>
+                {to && (
+                  <span>
+                    ·{' '}
+                    <Link
+                      href={`/listeners/${encodeURIComponent(to)}`}
+                      className="text-accent hover:underline"
+                    >
+                      open the listener&apos;s contract
+                    </Link>
+                  </span>
+                )}
+              </>
+            ) : (
+              <span>None left: they were retried or discarded.</span>
+            )}
+          </div>
+          {!rejected && codeHint(errorCode ?? null, false) && (
+            <p className="mt-1 text-sm">{codeHint(errorCode ?? null, false)}</p>
+          )}
+        </div>
+        {operator && !rejected && group && (
+          <RetryManyDialog
+            filter={{ to, errorCode }}
+            scope={`every dead letter to ${to ?? '?'} with ${errorCode ?? 'no code'}`}
+            onRetried={(sample) => retried.add(sample.map((m) => m.id))}
+          >
+            <Button>
+              <RotateCcw className="size-4" aria-hidden /> Retry all…
+            </Button>
+          </RetryManyDialog>
+        )}
+      </header>
+      {rejected && (
+        <p className="flex items-start gap-2 rounded-lg border border-rejected/40 bg-rejected/5 p-3 text-sm">
+          <TriangleAlert className="mt-0.5 size-4 shrink-0 text-rejected" aria-hidden />
+          <span>
+            Refused at intake{to ? `, addressed to ${to}` : ''}: these never reached a listener, so there is
+            nothing to retry. Open one to read the raw input with its problems at their line, fix it at the
+            sender and send it again; discard what is no longer needed.
+          </span>
+        </p>
+      )}
+      {retried.items.length > 0 && <JustRetried items={retried.items} />}
+      <GroupMessages
+        to={to}
+        errorCode={errorCode}
+        noListener={noListener}
+        rejected={rejected}
+        operator={operator}
+        onRetried={(id) => retried.add([id])}
+      />
+    </div>
+  );
+}
+
+function GroupMessages({
+  to,
+  errorCode,
+  noListener,
+  rejected,
+  operator,
+  onRetried,
+}: {
+  to: string | undefined;
+  errorCode: string | undefined;
+  noListener: boolean;
+  rejected: boolean;
+  operator: boolean;
+  onRetried: (id: string) => void;
+}) {
+  const trpc = useTRPC();
+  // Keyset pages: the cursors of the pages before this one, so "newer" goes back exactly.
+  const [cursors, setCursors] = useState<(string | undefined)[]>([]);
+  const [cursor, setCursor] = useState<string | undefined>();
+  const page = useQuery(
+    trpc.journal.list.queryOptions(
+      { state: 'FAILED', to, errorCode, limit: PAGE, cursor },
+      { placeholderData: (prev) => prev },
+    ),
+  );
+  // The journal filters by listener and code; the groups without a listener or without a code are the
+  // entries that have none (the list cannot ask for "none", so those pages are narrowed here).
+  const items = page.data?.items.filter(
+    (m) => (!noListener || m.to === null) && (errorCode !== undefined || m.errorCode === null),
+  );
+  const next = page.data?.nextCursor ?? null;
+  return (
+    <Panel
+      title="Messages"
+      actions={
+        <div className="flex items-center gap-1">
+          <Button
+            variant="ghost"
+            className="h-7 px-2 text-xs"
+            disabled={cursors.length === 0}
+            onClick={() => {
+              setCursor(cursors.at(-1));
+              setCursors(cursors.slice(0, -1));
+            }}
+          >
+            Newer
+          </Button>
+          <Button
+            variant="ghost"
+            className="h-7 px-2 text-xs"
+            disabled={next === null}
+            onClick={() => {
+              setCursors([...cursors, cursor]);
+              setCursor(next ?? undefined);
+            }}
+          >
+            Older
+          </Button>
+        </div>
+      }
+      className="[&>div]:p-0"
+    >
+      {page.error ? (
+        <p className="p-4 text-sm text-failed">{describeError(page.error)}</p>
+      ) : items && items.length === 0 ? (
+        <p className="p-4 text-sm text-muted">
+          {cursor
+            ? 'Nothing on this page; go newer or older.'
+            : 'None left in this group: they were retried or discarded.'}
+        </p>
+      ) : (
+        <table className={TABLE}>
+          <thead className={THEAD}>
+            <tr>
+              <th className={TH}>message</th>
+              <th className={TH}>thread</th>
+              <th className={TH}>from</th>
+              <th className={TH}>root</th>
+              {rejected ? (
+                <th className={TH}>addressed to</th>
+              ) : (
+                <th className={`${TH} text-right`}>attempts</th>
+              )}
+              <th className={`${TH} text-right`}>failed</th>
+              {operator && (
+                <th className={`${TH} text-right`}>
+                  <span className="sr-only">actions</span>
+                </th>
+              )}
+            </tr>
+          </thead>
+          <tbody>
+            {items === undefined
+              ? Array.from({ length: 8 }, (_, i) => (
+                  <tr key={i} className={TR}>
+                    {Array.from({ length: operator ? 7 : 6 }, (_, j) => (
+                      <td key={j} className={TD}>
+                        <Skeleton className="h-4 w-full" />
+                      </td>
+                    ))}
+                  </tr>
+                ))
+              : items.map((m) => (
+                  <tr key={m.id} className={TR}>
+                    <td className={TD}>
+                      <IdLink id={m.id} href={`/messages/${m.id}`} />
+                    </td>
+                    <td className={TD}>
+                      {m.threadId ? <IdLink id={m.threadId} href={`/threads/${m.threadId}`} /> : '—'}
+                    </td>
+                    <td className={`${TD} max-w-48 truncate`}>{m.from ?? '—'}</td>
+                    <td className={`${TD} font-mono text-xs`}>{m.root ? `<${m.root}>` : '—'}</td>
+                    {rejected ? (
+                      <td className={TD}>{m.to ?? '—'}</td>
+                    ) : (
+                      <td className={`${TD} tabular text-right`}>{m.attempts}</td>
+                    )}
+                    <td className={`${TD} text-right text-muted`}>
+                      <TimeAgo at={m.updatedAt} />
+                    </td>
+                    {operator && (
+                      <td className={`${TD} text-right`}>
+                        <RowActions message={m} onRetried={onRetried} />
+                      </td>
+                    )}
+                  </tr>
+                ))}
+          </tbody>
+        </table>
+      )}
+    </Panel>
+  );
+}
+
+/** Retry (not for refused input: the engine has no route to retry it with) and discard, after a confirmation. */
+function RowActions({ message: m, onRetried }: { message: MessageSummary; onRetried: (id: string) => void }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.journal.pathKey() });
+  const retry = useMutation(
+    trpc.journal.retry.mutationOptions({
+      onSuccess: () => {
+        onRetried(m.id);
+        void refresh();
+        toast.success(`Message ${shortId(m.id)} queued again.`, {
+          action: { label: 'Open', onClick: () => router.push(`/messages/${m.id}`) },
+        });
+      },
+      onError: (err) => toast.error(describeError(err)),
+    }),
+  );
+  const discard = useMutation(
+    trpc.journal.discard.mutationOptions({
+      onSuccess: () => {
+        toast.success(`Message ${shortId(m.id)} discarded.`);
+        void refresh();
+      },
+      onError: (err) => toast.error(describeError(err)),
+    }),
+  );
+  return (
+    <span className="inline-flex items-center gap-1">
+      {!isRejected(m) && (
+        <Button
+          className="h-6 px-2 text-xs"
+          aria-label={`Retry ${shortId(m.id)}`}
+          disabled={retry.isPending || retry.isSuccess}
+          onClick={() => retry.mutate({ messageId: m.id })}
+        >
+          <RotateCcw className="size-3.5" aria-hidden /> Retry
+        </Button>
+      )}
+      <ConfirmDialog
+        title={`Discard message ${shortId(m.id)}?`}
+        body="It is removed from the journal for good; the event log keeps a DISCARDED entry."
+        confirm="Discard"
+        onConfirm={() => discard.mutate({ messageId: m.id })}
+      >
+        <Button
+          variant="ghost"
+          className="h-6 px-2 text-xs text-failed"
+          aria-label={`Discard ${shortId(m.id)}`}
+          disabled={discard.isPending || discard.isSuccess}
+        >
+          <Trash2 className="size-3.5" aria-hidden /> Discard
+        </Button>
+      </ConfirmDialog>
+    </span>
+  );
+}

@@ -1,0 +1,42 @@
+'use client';
+import type { MessageDetail } from '@organism/shared';
+import { ErrorCodeBadge } from '@/components/error-code-badge';
+import { IdLink } from '@/components/id-link';
+import { StateBadge } from '@/components/state-badge';
+import { TimeAgo } from '@/components/time-ago';
+import { Panel } from '@/components/ui/panel';
+import { Skeleton } from '@/components/ui/skeleton';
+import { describeError } from '@/lib/engine-error';
+
+/** What was retried from this page and how it went since: PENDING, then ACKED or FAILED again, live. */
+export function JustRetried({
+  items,
+}: {
+  items: { id: string; message: MessageDetail | undefined; error: unknown }[];
+}) {
+  return (
+    <Panel title="Just retried">
+      <ul className="space-y-1 text-sm">
+        {items.map(({ id, message: m, error }) => (
+          <li key={id} className="flex h-7 items-center gap-3">
+            <IdLink id={id} href={`/messages/${id}`} />
+            {m ? (
+              <>
+                <StateBadge state={m.state} />
+                <span className="text-muted">attempt {m.attempts}</span>
+                {m.state === 'FAILED' && <ErrorCodeBadge code={m.errorCode} />}
+                <span className="ml-auto text-xs text-muted">
+                  <TimeAgo at={m.updatedAt} />
+                </span>
+              </>
+            ) : error ? (
+              <span className="text-muted">{describeError(error)}</span>
+            ) : (
+              <Skeleton className="h-4 w-24" />
+            )}
+          </li>
+        ))}
+      </ul>
+    </Panel>
+  );
+}

@@ -1,0 +1,136 @@
+'use client';
+import type { MessageSummary } from '@organism/shared';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Dialog } from 'radix-ui';
+import type { ReactNode } from 'react';
+import { useState } from 'react';
+import { toast } from 'sonner';
+import { ErrorCodeBadge } from '@/components/error-code-badge';
+import { IdLink } from '@/components/id-link';
+import { TimeAgo } from '@/components/time-ago';
+import { Button } from '@/components/ui/button';
+import { SkeletonRows } from '@/components/ui/skeleton';
+import { describeError } from '@/lib/engine-error';
+import { formatCount } from '@/lib/format';
+import { useTRPC } from '@/lib/trpc';
+import type { DeadLetterFilter } from './dead-letter-groups';
+
+const SAMPLE = 5;
+
+/**
+ * Retry many: opening it runs a dry run (what would be retried: a count and a sample), and only the
+ * operator's confirmation runs the real retry. Refused input is never part of it (the engine has no
+ * route to retry it with).
+ */
+export function RetryManyDialog({
+  filter,
+  scope,
+  onRetried,
+  children,
+}: {
+  filter: DeadLetterFilter;
+  /** What the filter means, in words: "the dead letters matching the filters". */
+  scope: string;
+  onRetried?: (sample: MessageSummary[]) => void;
+  children: ReactNode;
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const input = { filter: { ...filter, state: 'FAILED' as const } };
+  const dry = useMutation(trpc.journal.retryMany.mutationOptions());
+  const run = useMutation(
+    trpc.journal.retryMany.mutationOptions({
+      onSuccess: (res) => {
+        toast.success(
+          res.count === 0
+            ? 'Nothing was retried: no dead letter matched any more.'
+            : `Queued ${formatCount(res.count)} dead ${res.count === 1 ? 'letter' : 'letters'} again.`,
+        );
+        onRetried?.(res.sample.slice(0, SAMPLE));
+        void queryClient.invalidateQueries({ queryKey: trpc.journal.pathKey() });
+        setOpen(false);
+      },
+      onError: (err) => toast.error(describeError(err)),
+    }),
+  );
+  const onOpenChange = (next: boolean) => {
+    setOpen(next);
+    if (next) {
+      run.reset();
+      dry.mutate({ ...input, dryRun: true });
+    }
+  };
+  const preview = dry.data;
+  return (
+    <Dialog.Root open={open} onOpenChange={onOpenChange}>
+      <Dialog.Trigger asChild>{children}</Dialog.Trigger>
+      <Dialog.Portal>
+        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
+        <Dialog.Content className="fixed top-1/4 left-1/2 z-50 w-full max-w-lg -translate-x-1/2 rounded-lg border border-border bg-panel p-5 shadow-xl">
+          <Dialog.Title className="text-base font-semibold">Retry dead letters</Dialog.Title>
+          <Dialog.Description className="mt-1 text-sm text-muted">
+            A dry run of retrying {scope}: nothing has been retried yet.
+          </Dialog.Description>
+          <div className="mt-4 min-h-24" aria-live="polite">
+            {dry.error ? (
+              <p className="text-sm text-failed">{describeError(dry.error)}</p>
+            ) : !preview ? (
+              <SkeletonRows rows={3} />
+            ) : preview.count === 0 ? (
+              <p className="text-sm">
+                Nothing to retry: no dead letter matches. Refused input is never retried; fix it and send it
+                again.
+              </p>
+            ) : (
+              <>
+                <p className="text-sm">
+                  <span className="tabular font-semibold">{formatCount(preview.count)}</span> dead{' '}
+                  {preview.count === 1 ? 'letter' : 'letters'} would be queued again, each as a new attempt.
+                  {preview.count > SAMPLE ? ` The oldest ${SAMPLE}:` : ''}
+                </p>
+                <ul
+                  aria-label="Sample"
+                  className="mt-2 divide-y divide-border rounded-md border border-border"
+                >
+                  {preview.sample.slice(0, SAMPLE).map((m) => (
+                    <li key={m.id} className="flex h-8 items-center gap-3 px-3 text-sm">
+                      <IdLink id={m.id} href={`/messages/${m.id}`} />
+                      <span className="truncate">{m.to}</span>
+                      <ErrorCodeBadge code={m.errorCode} />
+                      <span className="ml-auto text-xs text-muted">
+                        <TimeAgo at={m.updatedAt} />
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+                {preview.count > SAMPLE && (
+                  <p className="mt-2 text-xs text-muted">
+                    …and {formatCount(preview.count - SAMPLE)} more. The retry takes what matches when you
+                    confirm, so the count may have moved by then.
+                  </p>
+                )}
+              </>
+            )}
+          </div>
+          <div className="mt-5 flex justify-end gap-2">
+            <Dialog.Close asChild>
+              <Button>Cancel</Button>
+            </Dialog.Close>
+            {preview && preview.count > 0 && (
+              <Button
+                variant="primary"
+                disabled={run.isPending}
+                onClick={() => run.mutate({ ...input, dryRun: false })}
+              >
+                {run.isPending
+                  ? 'Retrying…'
+                  : `Retry ${formatCount(preview.count)} ${preview.count === 1 ? 'dead letter' : 'dead letters'}`}
+              </Button>
+            )}
+          </div>
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
+}

@@ -1,0 +1,179 @@
+'use client';
+import type { MessageState } from '@organism/shared';
+import { useQuery } from '@tanstack/react-query';
+import { Command } from 'cmdk';
+import type { LucideIcon } from 'lucide-react';
+import { Ear, GitBranch, Mail, Search } from 'lucide-react';
+import { useRouter } from 'next/navigation';
+import { Dialog } from 'radix-ui';
+import { useEffect, useState } from 'react';
+import { StateBadge } from '@/components/state-badge';
+import { NAV } from '@/features/frame/nav';
+import { shortId } from '@/lib/format';
+import { isRejected } from '@/lib/outcome';
+import { useTRPC } from '@/lib/trpc';
+import type { Destination } from './recent';
+import { readRecent, remember } from './recent';
+import { useFind } from './use-find';
+
+/**
+ * The command palette: Ctrl/⌘-K (or the top bar's search button) anywhere in the console, then type a
+ * page, a listener's name, or paste a message or thread id; Enter goes there. Keyboard only if you like.
+ */
+export function CommandPalette() {
+  const [open, setOpen] = useState(false);
+  const [mac, setMac] = useState(false);
+  useEffect(() => {
+    setMac(/Mac|iPhone|iPad/.test(navigator.platform));
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'k') {
+        e.preventDefault();
+        setOpen((o) => !o);
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+  return (
+    <Dialog.Root open={open} onOpenChange={setOpen}>
+      <Dialog.Trigger
+        aria-keyshortcuts="Control+K Meta+K"
+        className="flex h-8 items-center gap-2 rounded-md border border-border bg-panel px-2.5 text-sm text-muted hover:bg-panel-2 hover:text-text"
+      >
+        <Search className="size-3.5" aria-hidden />
+        <span>Search…</span>
+        <kbd className="rounded border border-border px-1 font-sans text-xs">{mac ? '⌘K' : 'Ctrl K'}</kbd>
+      </Dialog.Trigger>
+      <Dialog.Portal>
+        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
+        <Dialog.Content className="fixed top-[12%] left-1/2 z-50 w-full max-w-xl -translate-x-1/2 overflow-hidden rounded-lg border border-border bg-panel shadow-2xl">
+          <Dialog.Title className="sr-only">Command palette</Dialog.Title>
+          <Dialog.Description className="sr-only">
+            Go to a page or a listener by name, or to a message or thread by its id.
+          </Dialog.Description>
+          {open && <Palette onDone={() => setOpen(false)} />}
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
+}
+
+/** A place the palette offers; what it found by id says a little more about itself. */
+type Found = Destination & { detail?: string; state?: MessageState | 'REJECTED' };
+
+const ICON: Record<Destination['kind'], LucideIcon> = {
+  page: Search,
+  listener: Ear,
+  message: Mail,
+  thread: GitBranch,
+};
+
+function Palette({ onDone }: { onDone: () => void }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [q, setQ] = useState('');
+  const [recent] = useState(readRecent);
+  const listeners = useQuery(trpc.listeners.list.queryOptions());
+  const { found, loading } = useFind(q);
+  const needle = q.trim().toLowerCase();
+
+  const pages: Destination[] = NAV.filter((p) => p.label.toLowerCase().includes(needle)).map((p) => ({
+    href: p.href,
+    label: p.label,
+    kind: 'page',
+  }));
+  const names: Destination[] = (listeners.data ?? [])
+    .filter((l) => needle !== '' && l.name.toLowerCase().includes(needle))
+    .map((l) => ({ href: `/listeners/${encodeURIComponent(l.name)}`, label: l.name, kind: 'listener' }));
+  const ids: Found[] = [
+    ...found.messages.map((m) => ({
+      href: `/messages/${m.id}`,
+      label: m.id,
+      kind: 'message' as const,
+      detail: `${m.from ?? '?'} → ${m.to ?? (isRejected(m) ? 'refused' : 'broadcast')}`,
+      state: isRejected(m) ? ('REJECTED' as const) : m.state,
+    })),
+    ...found.threads.map((t) => ({
+      href: `/threads/${t.id}`,
+      label: t.id,
+      kind: 'thread' as const,
+      detail: `${t.status} · ${t.messages} messages`,
+    })),
+  ];
+
+  const go = (d: Found) => {
+    remember({ href: d.href, label: d.label, kind: d.kind });
+    onDone();
+    router.push(d.href);
+  };
+  const group = (heading: string, items: Found[]) =>
+    items.length > 0 && (
+      <Command.Group
+        heading={heading}
+        className="px-1 py-1 [&_[cmdk-group-heading]]:px-2 [&_[cmdk-group-heading]]:py-1 [&_[cmdk-group-heading]]:text-xs [&_[cmdk-group-heading]]:text-muted"
+      >
+        {items.map((d) => {
+          const Icon =
+            d.kind === 'page' ? (NAV.find((p) => p.href === d.href)?.icon ?? Search) : ICON[d.kind];
+          return (
+            <Command.Item
+              key={`${heading}:${d.href}`}
+              value={`${heading}:${d.href}`}
+              onSelect={() => go(d)}
+              className="flex h-9 cursor-pointer items-center gap-2.5 rounded-md px-2 text-sm data-[selected=true]:bg-panel-2"
+            >
+              <Icon className="size-4 shrink-0 text-muted" aria-hidden />
+              <span
+                className={
+                  d.kind === 'message' || d.kind === 'thread' ? 'shrink-0 font-mono text-xs' : 'truncate'
+                }
+              >
+                {d.label}
+              </span>
+              {d.detail && <span className="min-w-0 truncate text-xs text-muted">{d.detail}</span>}
+              <span className="ml-auto shrink-0 text-xs text-muted">
+                {d.state ? <StateBadge state={d.state} /> : d.kind}
+              </span>
+            </Command.Item>
+          );
+        })}
+      </Command.Group>
+    );
+
+  return (
+    <Command label="Command palette" shouldFilter={false} loop className="flex flex-col">
+      {/* Focus shows as the row's accent underline: a ring around the input would be clipped by the dialog. */}
+      <div className="flex items-center gap-2 border-b border-border px-3 focus-within:shadow-[inset_0_-2px_0_var(--focus)]">
+        <Search className="size-4 text-muted" aria-hidden />
+        <Command.Input
+          value={q}
+          onValueChange={setQ}
+          placeholder="Go to a page or listener, or paste a message or thread id…"
+          className="h-11 flex-1 bg-transparent text-sm placeholder:text-muted"
+          style={{ outline: 'none' }}
+        />
+      </div>
+      <Command.List className="max-h-80 overflow-y-auto">
+        {loading && (
+          <Command.Loading label="Looking up the id">
+            <p className="px-3 py-2 text-sm text-muted">Looking up {shortId(q.trim())}…</p>
+          </Command.Loading>
+        )}
+        {!loading && (
+          <Command.Empty className="px-3 py-6 text-center text-sm text-muted">
+            Nothing matches. Type part of a page or listener name, or paste a whole message or thread id.
+          </Command.Empty>
+        )}
+        {group('Messages and threads', ids)}
+        {needle === '' && group('Recent', recent)}
+        {group('Pages', pages)}
+        {group('Listeners', names)}
+      </Command.List>
+      <p className="flex gap-4 border-t border-border px-3 py-1.5 text-xs text-muted" aria-hidden>
+        <span>↑↓ move</span>
+        <span>Enter open</span>
+        <span>Esc close</span>
+      </p>
+    </Command>
+  );
+}

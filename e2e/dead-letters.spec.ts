@@ -1,0 +1,138 @@
+import { expect, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expectAccessible, mutateByHand, signIn } from './support/console.ts';
+
+/**
+ * A dead letter that succeeds when retried. The demo's own dead letters all fail again (division by zero,
+ * a nap longer than the sleeper's timeout, the planner's peer violation, invalid input), so the operator
+ * makes one: eight long naps fill the sleeper's eight slots for a second, a short nap queues behind
+ * them, and its thread is killed while it waits. Its dead letter (KILLED) runs fine when retried.
+ */
+async function killedShortNap(page: Page): Promise<string> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const long = { to: 'sleeper', payloadXml: '<nap><ms>1500</ms></nap>' };
+    await Promise.all(Array.from({ length: 9 }, () => mutateByHand(page, 'messages.inject', long)));
+    const short = await mutateByHand(page, 'messages.inject', {
+      to: 'sleeper',
+      payloadXml: '<nap><ms>5</ms></nap>',
+    });
+    const sent = short.data as { threadId: string; messageIds: string[] };
+    const killed = await mutateByHand(page, 'threads.kill', { id: sent.threadId });
+    if ((killed.data as { stopped: number }).stopped === 1 && sent.messageIds[0]) return sent.messageIds[0];
+  }
+  throw new Error('the short nap never waited in the queue long enough to be killed');
+}
+
+test('an operator retries a dead letter from its group and sees it ACKED', async ({ page }) => {
+  await signIn(page, 'operator');
+  const id = await killedShortNap(page);
+  // The sidebar counts dead letters, live: the traffic makes new ones every few seconds.
+  const entry = page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: /^Dead letters/ });
+  const badge = async (): Promise<number> =>
+    Number(/\(([\d,]+) dead letters\)/.exec((await entry.textContent()) ?? '')?.[1]?.replace(/,/g, '') ?? 0);
+  await expect.poll(badge).toBeGreaterThan(0);
+  const before = await badge();
+  await expect.poll(badge, { timeout: 20_000 }).toBeGreaterThan(before);
+  await entry.click();
+  await expect(page.getByRole('heading', { name: 'Dead letters' })).toBeVisible();
+  const groups = page.getByRole('region', { name: 'Dead letter groups' });
+  const killed = groups.getByRole('row').filter({ hasText: 'sleeper' }).filter({ hasText: 'KILLED' });
+  await expect(killed).toBeVisible();
+  await expectAccessible(page);
+  await killed.getByRole('link', { name: 'sleeper' }).click();
+  await expect(page).toHaveURL(/\/dead-letters\/group\?to=sleeper&errorCode=KILLED$/);
+  await expect(page.getByRole('heading', { name: /sleeper/ })).toContainText('KILLED');
+  const row = page.getByRole('row').filter({ has: page.getByTitle(id) });
+  await expect(row).toBeVisible();
+  await expectAccessible(page);
+  await row.getByRole('button', { name: 'Retry' }).click();
+  const retried = page.getByRole('region', { name: 'Just retried' });
+  await expect(retried.getByRole('listitem').filter({ has: page.getByTitle(id) })).toContainText('ACKED');
+  // No longer a dead letter: gone from the group, and its own page says ACKED.
+  await expect(row).toHaveCount(0);
+  await retried.getByRole('link', { name: id.slice(0, 8) }).click();
+  await expect(page.getByRole('heading', { name: /Message/ })).toContainText('ACKED');
+});
+
+test('retry many shows a dry run (count and sample) before the operator confirms', async ({ page }) => {
+  await signIn(page, 'operator');
+  // Division by zero: a dead letter the traffic makes every few seconds (it fails again when retried).
+  await page.goto('/dead-letters?to=tools.calculator&errorCode=HANDLER_ERROR');
+  await expect(page.getByRole('combobox', { name: 'Listener' })).toHaveValue('tools.calculator');
+  const group = page.getByRole('region', { name: 'Dead letter groups' }).getByRole('row');
+  await expect(group.filter({ hasText: 'HANDLER_ERROR' })).toHaveCount(1, { timeout: 30_000 });
+  await page.getByRole('button', { name: 'Retry many…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Retry dead letters' });
+  await expect(dialog).toContainText(/\d+ dead letters? would be queued again/);
+  const sample = dialog.getByRole('list', { name: 'Sample' }).getByRole('link');
+  await expect(sample.first()).toBeVisible();
+  expect(await sample.count()).toBeGreaterThanOrEqual(1);
+  expect(await sample.count()).toBeLessThanOrEqual(5);
+  await expectAccessible(page);
+  const confirm = dialog.getByRole('button', { name: /^Retry \d+ dead letters?$/ });
+  await confirm.click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByText(/^Queued \d+ dead letters? again\.$/)).toBeVisible();
+});
+
+test('discard asks first; refused input offers discard but no retry', async ({ page }) => {
+  await signIn(page, 'operator');
+  await page.goto('/dead-letters');
+  const rejected = page
+    .getByRole('region', { name: 'Dead letter groups' })
+    .getByRole('row')
+    .filter({ hasText: 'refused at intake' })
+    .first();
+  await expect(rejected).toBeVisible({ timeout: 30_000 });
+  await rejected.getByRole('link').first().click();
+  await expect(page).toHaveURL(/\/dead-letters\/group\?/);
+  await expect(page.getByText(/^Refused at intake.*nothing to retry/)).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Retry all…' })).toHaveCount(0);
+  const messages = page.getByRole('region', { name: 'Messages' });
+  await expect(messages.getByRole('row').nth(1)).toBeVisible();
+  await expect(messages.getByRole('button', { name: /^Retry/ })).toHaveCount(0);
+  // New refusals arrive on top while the test runs: hold on to one row by its message id.
+  const href = await messages.getByRole('row').nth(1).getByRole('link').first().getAttribute('href');
+  const id = href?.split('/').at(-1) ?? '';
+  const row = messages.getByRole('row').filter({ has: page.getByTitle(id, { exact: true }) });
+  await expect(row.getByRole('button', { name: /^Discard/ })).toBeVisible();
+  await row.getByRole('button', { name: /^Discard/ }).click();
+  const confirm = page.getByRole('alertdialog', { name: /^Discard message/ });
+  await expect(confirm).toContainText('removed from the journal for good');
+  await expectAccessible(page);
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await expect(row).toBeVisible();
+  await row.getByRole('button', { name: /^Discard/ }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Discard' }).click();
+  await expect(page.getByText(`Message ${id.slice(0, 8)} discarded.`)).toBeVisible();
+  await expect(row).toHaveCount(0);
+});
+
+test('a viewer sees dead letters but no retry or discard, and the engine refuses a retry sent by hand', async ({
+  page,
+}) => {
+  await signIn(page, 'viewer');
+  await page.goto('/dead-letters');
+  const groups = page.getByRole('region', { name: 'Dead letter groups' });
+  const first = groups.getByRole('row').nth(1);
+  await expect(first).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole('button', { name: 'Retry many…' })).toHaveCount(0);
+  const delivery = groups.getByRole('row').filter({ hasNotText: 'refused at intake' }).nth(1);
+  await delivery.getByRole('link').first().click();
+  await expect(page.getByRole('region', { name: 'Messages' }).getByRole('row').nth(1)).toBeVisible();
+  await expect(page.getByRole('button', { name: /Retry/ })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: /Discard/ })).toHaveCount(0);
+  await expectAccessible(page);
+  const link = page
+    .getByRole('region', { name: 'Messages' })
+    .getByRole('row')
+    .nth(1)
+    .getByRole('link')
+    .first();
+  const id = (await link.getAttribute('href'))?.split('/').at(-1) ?? '';
+  const answer = await mutateByHand(page, 'journal.retry', { messageId: id });
+  expect(answer.status).toBe(403);
+  expect(answer.engineCode).toBe('FORBIDDEN');
+  const many = await mutateByHand(page, 'journal.retryMany', { filter: {}, dryRun: true });
+  expect(many.engineCode).toBe('FORBIDDEN');
+});

@@ -1,0 +1,73 @@
+import { expect, test } from '@playwright/test';
+import { expectAccessible, signIn } from './support/console.ts';
+
+test('Ctrl-K jumps to a listener by name', async ({ page }) => {
+  await signIn(page, 'viewer');
+  await page.keyboard.press('Control+K');
+  const palette = page.getByRole('dialog', { name: 'Command palette' });
+  await expect(palette).toBeVisible();
+  await expectAccessible(page);
+  await page.keyboard.type('calc');
+  await expect(palette.getByRole('option', { name: /tools\.calculator/ })).toBeVisible();
+  await page.keyboard.press('Enter');
+  await expect(palette).toHaveCount(0);
+  await expect(page).toHaveURL(/\/listeners\/tools\.calculator$/);
+});
+
+test('the search button opens the palette, which finds a message by its id or the start of it', async ({
+  page,
+}) => {
+  await signIn(page, 'viewer');
+  const palette = page.getByRole('dialog', { name: 'Command palette' });
+  // An id pasted from anywhere: the newest failure's, read as a script would.
+  const id = await page.evaluate(async () => {
+    const input = encodeURIComponent(JSON.stringify({ state: 'FAILED', limit: 1 }));
+    const res = await fetch(`/trpc/journal.list?input=${input}`);
+    const body = (await res.json()) as { result: { data: { items: { id: string }[] } } };
+    return body.result.data.items[0]?.id ?? '';
+  });
+  expect(id).toMatch(/^[0-9a-f-]{36}$/);
+  await page.getByRole('button', { name: /Search…/ }).click();
+  await expect(palette).toBeVisible();
+  // The start of an id finds it too (from 4 characters).
+  await page.getByRole('combobox').fill(id.slice(0, 8));
+  await expect(palette.getByRole('option', { name: new RegExp(id) })).toBeVisible();
+  await page.getByRole('combobox').fill(id);
+  await expect(palette.getByRole('option', { name: new RegExp(id) })).toBeVisible();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`/messages/${id}$`));
+  await expect(page.getByRole('heading', { name: /Message/ })).toContainText(id);
+});
+
+test('the palette says when nothing matches, and Escape closes it', async ({ page }) => {
+  await signIn(page, 'viewer');
+  await page.keyboard.press('Control+K');
+  const palette = page.getByRole('dialog', { name: 'Command palette' });
+  await page.keyboard.type('no such thing here');
+  await expect(palette).toContainText('Nothing matches');
+  await page.keyboard.press('Escape');
+  await expect(palette).toHaveCount(0);
+  await page.keyboard.press('Control+K');
+  await page.keyboard.type('dead');
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/dead-letters$/);
+});
+
+test('the keyboard skips to the content; the sidebar collapses to icons and stays so', async ({ page }) => {
+  await signIn(page, 'viewer');
+  await page.keyboard.press('Tab');
+  const skip = page.getByRole('link', { name: 'Skip to content' });
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeVisible();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('main')).toBeFocused();
+  const nav = page.getByRole('navigation', { name: 'Pages' });
+  await nav.getByRole('button', { name: 'collapse the sidebar' }).click();
+  await expect(nav.getByRole('link', { name: /^Overview/ })).toBeVisible();
+  await expect(nav.getByText('Overview')).toHaveClass(/sr-only/);
+  await page.reload();
+  await expect(nav.getByRole('button', { name: 'expand the sidebar' })).toBeVisible();
+  await expect(nav.getByRole('link', { name: /^Dead letters/ })).toBeVisible();
+  await nav.getByRole('button', { name: 'expand the sidebar' }).click();
+  await expect(nav.getByText('Overview')).not.toHaveClass(/sr-only/);
+});
