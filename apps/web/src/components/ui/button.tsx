@@ -3,10 +3,10 @@ import type { ButtonHTMLAttributes } from 'react';
 type Variant = 'primary' | 'secondary' | 'ghost' | 'danger';
 
 const VARIANTS: Record<Variant, string> = {
-  primary: 'bg-accent text-white hover:opacity-90',
+  primary: 'bg-accent text-on-accent hover:opacity-90',
   secondary: 'border border-border bg-panel hover:bg-panel-2',
   ghost: 'hover:bg-panel-2',
-  danger: 'bg-failed text-white hover:opacity-90',
+  danger: 'bg-failed text-on-failed hover:opacity-90',
 };
 
 /** The console's one button. */

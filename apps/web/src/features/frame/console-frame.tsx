@@ -29,7 +29,7 @@ export function ConsoleFrame({ children }: { children: ReactNode }) {
       {/* The first thing a keyboard reaches: past the sidebar and top bar to the page itself. */}
       <a
         href="#content"
-        className="sr-only z-50 rounded-md bg-accent px-3 py-2 text-sm font-medium text-white focus:not-sr-only focus:fixed focus:top-2 focus:left-2"
+        className="sr-only z-50 rounded-md bg-accent px-3 py-2 text-sm font-medium text-on-accent focus:not-sr-only focus:fixed focus:top-2 focus:left-2"
       >
         Skip to content
       </a>
