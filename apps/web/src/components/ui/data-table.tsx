@@ -127,7 +127,7 @@ export function DataTable<T>({
         onFocus={() => setActive(index)}
         onClick={(e) => onClick(e, original)}
         {...rowAttributes?.(original)}
-        className={`flex h-8 w-full border-b border-border text-sm outline-offset-[-2px] ${onOpen ? 'cursor-pointer hover:bg-panel-2 focus-visible:bg-panel-2' : ''} ${start !== undefined ? 'absolute left-0' : ''}`}
+        className={`flex h-[32px] w-full border-b border-border text-sm outline-offset-[-2px] ${onOpen ? 'cursor-pointer hover:bg-panel-2 focus-visible:bg-panel-2' : ''} ${start !== undefined ? 'absolute left-0' : ''}`}
         style={start !== undefined ? { transform: `translateY(${start}px)` } : undefined}
       >
         {row.getAllCells().map((cell) => {
@@ -146,7 +146,7 @@ export function DataTable<T>({
   let content: ReactNode;
   if (loading && model.length === 0)
     content = Array.from({ length: 8 }, (_, i) => (
-      <tr key={i} className="flex h-8 w-full border-b border-border" aria-hidden>
+      <tr key={i} className="flex h-[32px] w-full border-b border-border" aria-hidden>
         {columns.map((c) => (
           <td key={c.id} className={cellClass(c)} style={cellStyle(c)}>
             <Skeleton className="h-3.5 w-full" />
@@ -170,7 +170,7 @@ export function DataTable<T>({
   const header = (
     <thead className={`sticky z-[5] grid border-b border-border bg-panel ${virtual ? 'top-0' : 'top-12'}`}>
       {table.getHeaderGroups().map((group) => (
-        <tr key={group.id} aria-rowindex={1} className="flex h-8 w-full">
+        <tr key={group.id} aria-rowindex={1} className="flex h-[32px] w-full">
           {group.headers.map((h) => {
             const c = byId.get(h.column.id);
             if (!c) return null;
