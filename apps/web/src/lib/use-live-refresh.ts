@@ -1,5 +1,5 @@
 'use client';
-import type { Transition } from '@organism/shared';
+import type { RoutedTransition } from '@organism/shared';
 import { useEffect, useRef } from 'react';
 import { useEngineStream } from './engine-stream';
 
@@ -8,7 +8,7 @@ import { useEngineStream } from './engine-stream';
  * then at most once per `intervalMs` while more arrive (the last one is never dropped). Nothing polls.
  */
 export function useLiveRefresh(
-  match: (t: Transition) => boolean,
+  match: (t: RoutedTransition) => boolean,
   refresh: () => void,
   intervalMs = 300,
 ): void {

@@ -1,15 +1,4 @@
-import type { MessageFilter, Transition, TransitionState } from '@organism/shared';
-
-/**
- * A transition as the event stream carries it. Once the engine enriches transitions with their entry's
- * route (`RoutedTransition`), `from`, `to`, `root` and `kind` are there; before, they are absent.
- */
-export type TailTransition = Transition & {
-  from?: string | null;
-  to?: string | null;
-  root?: string | null;
-  kind?: string;
-};
+import type { MessageFilter, RoutedTransition, TransitionState } from '@organism/shared';
 
 /** One message in the live tail, as its latest transition left it. */
 export interface TailRow {
@@ -30,7 +19,7 @@ export interface TailRow {
 /** The tail's filter: the message filter's keys that a transition can answer (not its time range). */
 export type TailFilter = Pick<MessageFilter, 'to' | 'from' | 'participant' | 'root' | 'state' | 'errorCode'>;
 
-function matches(t: TailTransition, f: TailFilter): boolean {
+function matches(t: RoutedTransition, f: TailFilter): boolean {
   if (f.to && t.to !== f.to) return false;
   if (f.from && t.from !== f.from) return false;
   if (f.participant && t.to !== f.participant && t.from !== f.participant) return false;
@@ -65,7 +54,7 @@ export class TailModel {
     private readonly filter: TailFilter,
   ) {}
 
-  apply(t: TailTransition): void {
+  apply(t: RoutedTransition): void {
     this.received++;
     if (this.lastSeq !== null) {
       if (t.seq <= this.lastSeq) this.repeats++;
@@ -82,7 +71,7 @@ export class TailModel {
       from: t.from ?? known?.from ?? null,
       to: t.to ?? known?.to ?? null,
       root: t.root ?? known?.root ?? null,
-      kind: t.kind ?? known?.kind ?? null,
+      kind: t.kind || (known?.kind ?? null),
       state: t.state,
       attempt: t.attempt,
       errorCode: t.errorCode,

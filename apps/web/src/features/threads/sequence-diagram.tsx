@@ -2,7 +2,7 @@
 import type { MessageSummary } from '@organism/shared';
 import Link from 'next/link';
 import type { KeyboardEvent } from 'react';
-import { useMemo, useRef } from 'react';
+import { memo, useCallback, useMemo, useRef } from 'react';
 import { StateBadge } from '@/components/state-badge';
 import { formatDuration, rootName } from '@/lib/format';
 import { isRejected } from '@/lib/outcome';
@@ -58,6 +58,10 @@ export function SequenceDiagram({
   const people = useMemo(() => participantsOf(hops), [hops]);
   const column = useMemo(() => new Map(people.map((p, i) => [p, i])), [people]);
   const list = useRef<HTMLOListElement>(null);
+  // Stable, so a hop row re-renders only when its own hop changes (the query keeps unchanged hops identical).
+  const latest = useRef(onSelect);
+  latest.current = onSelect;
+  const select = useCallback((hop: string) => latest.current(hop), []);
   const grid = `${GUTTER}px repeat(${people.length}, minmax(${COLUMN}px, 1fr))`;
   const minWidth = GUTTER + people.length * COLUMN;
 
@@ -110,43 +114,75 @@ export function SequenceDiagram({
           ))}
         </div>
         <ol ref={list} aria-label="Hops" className="relative" onKeyDown={onKeyDown}>
-          {hops.map((m, i) => {
-            const prev = hops[i - 1];
-            const from = column.get(sender(m)) ?? 0;
-            const to = column.get(receiver(m)) ?? 0;
-            const look = lookOf(m);
-            const after = prev ? formatDuration(Math.max(0, m.createdAt - prev.createdAt)) : 'start';
-            const isSelected = m.id === selected;
-            const label = `hop ${i + 1}: ${sender(m)} to ${receiver(m)}, ${m.root ? `<${rootName(m.root)}>, ` : ''}${look}, attempt ${m.attempts}, ${prev ? `${after} after the hop before` : 'first hop'}`;
-            return (
-              <li key={m.id}>
-                <button
-                  type="button"
-                  data-hop={m.id}
-                  data-state={look}
-                  aria-label={label}
-                  aria-pressed={isSelected}
-                  tabIndex={isSelected || (!selected && i === 0) ? 0 : -1}
-                  onClick={() => onSelect(m.id)}
-                  className={`grid h-11 w-full text-left outline-offset-[-2px] ${isSelected ? 'bg-accent/10' : 'hover:bg-panel-2/70'}`}
-                  style={{ gridTemplateColumns: grid }}
-                >
-                  <span
-                    className={`sticky left-0 z-10 flex flex-col justify-center px-3 text-xs ${isSelected ? 'bg-[color-mix(in_srgb,var(--accent)_10%,var(--panel))]' : 'bg-panel'}`}
-                  >
-                    <span className="tabular font-medium">#{i + 1}</span>
-                    <span className="tabular text-muted">{prev ? `+${after}` : after}</span>
-                  </span>
-                  <Arrow m={m} from={from} to={to} look={look} />
-                </button>
-              </li>
-            );
-          })}
+          {hops.map((m, i) => (
+            <HopRow
+              key={m.id}
+              m={m}
+              index={i}
+              prevAt={hops[i - 1]?.createdAt ?? null}
+              from={column.get(sender(m)) ?? 0}
+              to={column.get(receiver(m)) ?? 0}
+              selected={m.id === selected}
+              tabbable={m.id === selected || (!selected && i === 0)}
+              grid={grid}
+              onSelect={select}
+            />
+          ))}
         </ol>
       </div>
     </div>
   );
 }
+
+/** One hop: its number, the time since the hop before, and its arrow; a button that selects it. */
+const HopRow = memo(function HopRow({
+  m,
+  index,
+  prevAt,
+  from,
+  to,
+  selected,
+  tabbable,
+  grid,
+  onSelect,
+}: {
+  m: MessageSummary;
+  index: number;
+  prevAt: number | null;
+  from: number;
+  to: number;
+  selected: boolean;
+  tabbable: boolean;
+  grid: string;
+  onSelect: (id: string) => void;
+}) {
+  const look = lookOf(m);
+  const after = prevAt === null ? 'start' : formatDuration(Math.max(0, m.createdAt - prevAt));
+  const label = `hop ${index + 1}: ${sender(m)} to ${receiver(m)}, ${m.root ? `<${rootName(m.root)}>, ` : ''}${look}, attempt ${m.attempts}, ${prevAt === null ? 'first hop' : `${after} after the hop before`}`;
+  return (
+    <li>
+      <button
+        type="button"
+        data-hop={m.id}
+        data-state={look}
+        aria-label={label}
+        aria-pressed={selected}
+        tabIndex={tabbable ? 0 : -1}
+        onClick={() => onSelect(m.id)}
+        className={`grid h-11 w-full text-left outline-offset-[-2px] ${selected ? 'bg-accent/10' : 'hover:bg-panel-2/70'}`}
+        style={{ gridTemplateColumns: grid }}
+      >
+        <span
+          className={`sticky left-0 z-10 flex flex-col justify-center px-3 text-xs ${selected ? 'bg-[color-mix(in_srgb,var(--accent)_10%,var(--panel))]' : 'bg-panel'}`}
+        >
+          <span className="tabular font-medium">#{index + 1}</span>
+          <span className="tabular text-muted">{prevAt === null ? after : `+${after}`}</span>
+        </span>
+        <Arrow m={m} from={from} to={to} look={look} />
+      </button>
+    </li>
+  );
+});
 
 /** One hop's arrow between two lifelines (or a loop back to the same one), its label above it. */
 function Arrow({ m, from, to, look }: { m: MessageSummary; from: number; to: number; look: Look }) {

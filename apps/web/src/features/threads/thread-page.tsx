@@ -38,6 +38,7 @@ export function ThreadPage({ id }: { id: string }) {
       void queryClient.invalidateQueries({ queryKey: trpc.threads.byId.queryKey({ id }) });
       if (hop) void queryClient.invalidateQueries({ queryKey: trpc.messages.byId.queryKey({ id: hop }) });
     },
+    500,
   );
 
   const kill = useMutation(

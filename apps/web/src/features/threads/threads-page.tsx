@@ -64,7 +64,7 @@ export function ThreadsPage() {
       limit: PAGE,
       cursor: pages.cursor,
       status: q.status ?? undefined,
-      listener: q.participant ?? undefined,
+      participant: q.participant ?? undefined,
     }),
   );
   const fields: FilterField[] = [
