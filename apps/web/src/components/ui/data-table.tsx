@@ -1,6 +1,6 @@
 'use client';
 import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table';
-import type { Row, RowData } from '@tanstack/react-table';
+import type { RowData } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { KeyboardEvent, MouseEvent, ReactNode } from 'react';
 import { useMemo, useRef, useState } from 'react';
@@ -22,6 +22,7 @@ export interface DataColumn<T> {
 const ROW_HEIGHT = 32;
 const features = tableFeatures({});
 const helper = createColumnHelper<typeof features, RowData>();
+const NO_ROWS: RowData[] = [];
 const HIDDEN_BELOW = { lg: 'hidden lg:flex', xl: 'hidden xl:flex', '2xl': 'hidden 2xl:flex' } as const;
 
 /**
@@ -50,8 +51,12 @@ export function DataTable<T>({
   loading?: boolean;
   /** What an empty table says: why it is empty and what would fill it. */
   empty?: ReactNode;
-  /** Scroll inside a box of this height (px or any CSS length) and render only the visible rows. */
-  virtual?: { height: number | string };
+  /**
+   * Scroll inside a box of this height (px or any CSS length) and render only the visible rows. `byPlace`
+   * keys rows by their place instead of their id, for lists whose rows shift on every update (a live tail,
+   * newest first): the rows' DOM is reused and only what they show changes, instead of being rebuilt.
+   */
+  virtual?: { height: number | string; byPlace?: boolean };
   /** Extra attributes per row (test ids, data-* a test or a style reads). */
   rowAttributes?: (row: T) => Record<string, string | number | undefined>;
 }) {
@@ -59,28 +64,26 @@ export function DataTable<T>({
     () => columns.map((c) => helper.display({ id: c.id, header: () => c.header, cell: () => null })),
     [columns],
   );
-  const data = rows as RowData[];
-  const table = useTable({
-    features,
-    columns: defs,
-    data,
-    getRowId: (row: RowData) => rowKey(row as T),
-  });
-  const model = table.getRowModel().rows;
+  // The table lays out the columns and headers; rows are drawn straight from `rows` (the server sorts and
+  // filters), so a live list that changes every frame costs only the rows in view, not a row model of all.
+  const table = useTable({ features, columns: defs, data: NO_ROWS });
   const byId = useMemo(() => new Map(columns.map((c) => [c.id, c])), [columns]);
   const scroller = useRef<HTMLDivElement>(null);
   const body = useRef<HTMLTableSectionElement>(null);
   const [active, setActive] = useState(0);
   const virtualizer = useVirtualizer({
-    count: virtual ? model.length : 0,
+    count: virtual ? rows.length : 0,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
-    getItemKey: (i) => model[i]?.id ?? i,
+    getItemKey: (i) => {
+      const row = rows[i];
+      return row === undefined || virtual?.byPlace ? i : rowKey(row);
+    },
     overscan: 12,
   });
 
   const focusRow = (i: number) => {
-    const index = Math.max(0, Math.min(model.length - 1, i));
+    const index = Math.max(0, Math.min(rows.length - 1, i));
     setActive(index);
     if (virtual) virtualizer.scrollToIndex(index);
     // The row may render only after the virtualizer scrolls to it.
@@ -95,14 +98,14 @@ export function DataTable<T>({
       PageDown: at + page,
       PageUp: at - page,
       Home: 0,
-      End: model.length - 1,
+      End: rows.length - 1,
     };
     const to = move[e.key];
     if (to !== undefined && (e.target as HTMLElement).tagName === 'TR') {
       e.preventDefault();
       focusRow(to);
     } else if (e.key === 'Enter' && (e.target as HTMLElement).tagName === 'TR') {
-      const row = model[at]?.original as T | undefined;
+      const row = rows[at];
       if (row !== undefined) onOpen?.(row);
     }
   };
@@ -116,35 +119,29 @@ export function DataTable<T>({
   const cellStyle = (c: DataColumn<T>) =>
     c.width ? { width: c.width, flex: `0 0 ${c.width}px` } : { flex: '1 1 0', minWidth: 80 };
 
-  const renderRow = (row: Row<typeof features, RowData>, index: number, start?: number) => {
-    const original = row.original as T;
-    return (
-      <tr
-        key={row.id}
-        data-index={index}
-        aria-rowindex={index + 2}
-        tabIndex={index === Math.min(active, model.length - 1) ? 0 : -1}
-        onFocus={() => setActive(index)}
-        onClick={(e) => onClick(e, original)}
-        {...rowAttributes?.(original)}
-        className={`flex h-[32px] w-full border-b border-border text-sm outline-offset-[-2px] ${onOpen ? 'cursor-pointer hover:bg-panel-2 focus-visible:bg-panel-2' : ''} ${start !== undefined ? 'absolute left-0' : ''}`}
-        style={start !== undefined ? { transform: `translateY(${start}px)` } : undefined}
-      >
-        {row.getAllCells().map((cell) => {
-          const c = byId.get(cell.column.id);
-          if (!c) return null;
-          return (
-            <td key={cell.id} className={cellClass(c, 'truncate')} style={cellStyle(c)}>
-              <div className={`min-w-0 truncate ${c.numeric ? 'w-full' : ''}`}>{c.cell(original)}</div>
-            </td>
-          );
-        })}
-      </tr>
-    );
-  };
+  const renderRow = (row: T, index: number, start?: number) => (
+    <tr
+      key={virtual?.byPlace ? index : rowKey(row)}
+      data-index={index}
+      aria-rowindex={index + 2}
+      tabIndex={index === Math.min(active, rows.length - 1) ? 0 : -1}
+      onFocus={() => setActive(index)}
+      onClick={(e) => onClick(e, row)}
+      {...rowAttributes?.(row)}
+      className={`flex h-[32px] w-full border-b border-border text-sm outline-offset-[-2px] ${onOpen ? 'cursor-pointer hover:bg-panel-2 focus-visible:bg-panel-2' : ''} ${start !== undefined ? 'absolute left-0' : ''}`}
+      // Each row lays out and paints on its own: a row's new text never re-lays out the page.
+      style={start !== undefined ? { transform: `translateY(${start}px)`, contain: 'strict' } : undefined}
+    >
+      {columns.map((c) => (
+        <td key={c.id} className={cellClass(c, 'truncate')} style={cellStyle(c)}>
+          <div className={`min-w-0 truncate ${c.numeric ? 'w-full' : ''}`}>{c.cell(row)}</div>
+        </td>
+      ))}
+    </tr>
+  );
 
   let content: ReactNode;
-  if (loading && model.length === 0)
+  if (loading && rows.length === 0)
     content = Array.from({ length: 8 }, (_, i) => (
       <tr key={i} className="flex h-[32px] w-full border-b border-border" aria-hidden>
         {columns.map((c) => (
@@ -154,7 +151,7 @@ export function DataTable<T>({
         ))}
       </tr>
     ));
-  else if (model.length === 0)
+  else if (rows.length === 0)
     content = (
       <tr className="flex w-full">
         <td className="w-full px-3 py-8 text-center text-sm text-muted">{empty ?? 'Nothing here.'}</td>
@@ -162,10 +159,10 @@ export function DataTable<T>({
     );
   else if (virtual)
     content = virtualizer.getVirtualItems().map((item) => {
-      const row = model[item.index];
-      return row ? renderRow(row, item.index, item.start) : null;
+      const row = rows[item.index];
+      return row === undefined ? null : renderRow(row, item.index, item.start);
     });
-  else content = model.map((row, i) => renderRow(row, i));
+  else content = rows.map((row, i) => renderRow(row, i));
 
   const header = (
     <thead className={`sticky z-[5] grid border-b border-border bg-panel ${virtual ? 'top-0' : 'top-12'}`}>
@@ -194,20 +191,20 @@ export function DataTable<T>({
       ref={body}
       onKeyDown={onKeyDown}
       className="relative grid"
-      style={virtual && model.length > 0 ? { height: virtualizer.getTotalSize() } : undefined}
+      style={virtual && rows.length > 0 ? { height: virtualizer.getTotalSize() } : undefined}
     >
       {content}
     </tbody>
   );
   const tableEl = (
-    <table aria-label={label} aria-rowcount={model.length + 1} className="grid w-full">
+    <table aria-label={label} aria-rowcount={rows.length + 1} className="grid w-full">
       {header}
       {tbody}
     </table>
   );
   if (!virtual) return tableEl;
   return (
-    <div ref={scroller} className="overflow-auto" style={{ height: virtual.height }}>
+    <div ref={scroller} className="overflow-auto" style={{ height: virtual.height, contain: 'strict' }}>
       {tableEl}
     </div>
   );

@@ -18,6 +18,12 @@ import type { TailFilter, TailRow } from './live-tail-model';
 
 /** The most messages the tail keeps; older ones are in the list (and the journal). */
 export const TAIL_CAP = 5_000;
+/**
+ * The least time between two draws. Changes are batched per animation frame, and a frame draws only if this
+ * much time has passed since the last one: ten updates a second read as live, and leave the browser time
+ * to spare when thousands of transitions a second arrive.
+ */
+const DRAW_EVERY_MS = 100;
 
 interface Stats {
   received: number;
@@ -127,18 +133,29 @@ export function LiveTail({ filter, height }: { filter: TailFilter; height: strin
     setRows([]);
     setStats(NO_STATS);
     let frame = 0;
-    const draw = () => {
+    let wait: ReturnType<typeof setTimeout> | undefined;
+    let drawn = 0;
+    const draw = (now: number) => {
       frame = 0;
+      drawn = now;
       setStats(statsOf(tail));
       if (!pausedRef.current) setRows(tail.snapshot());
     };
+    const schedule = () => {
+      wait = undefined;
+      frame = requestAnimationFrame(draw);
+    };
     const off = subscribe((t) => {
       tail.apply(t);
-      if (!frame) frame = requestAnimationFrame(draw);
+      if (frame || wait) return;
+      const early = drawn + DRAW_EVERY_MS - performance.now();
+      if (early > 0) wait = setTimeout(schedule, early);
+      else schedule();
     });
     return () => {
       off();
       cancelAnimationFrame(frame);
+      clearTimeout(wait);
     };
   }, [subscribe, key]);
 
@@ -232,7 +249,7 @@ export function LiveTail({ filter, height }: { filter: TailFilter; height: strin
           rows={rows}
           rowKey={(r) => r.id}
           onOpen={(r) => router.push(`/messages/${r.id}`)}
-          virtual={{ height }}
+          virtual={{ height, byPlace: true }}
           rowAttributes={(r) => ({ 'data-seq': r.seq, 'data-message-id': r.id })}
           empty={
             Object.values(filter).some(Boolean)
