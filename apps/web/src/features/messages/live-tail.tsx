@@ -61,11 +61,11 @@ const COLUMNS: DataColumn<TailRow>[] = [
     numeric: true,
     cell: (r) => <span className="text-muted">{r.seq}</span>,
   },
-  { id: 'id', header: 'message', width: 120, cell: (r) => <IdLink id={r.id} href={`/messages/${r.id}`} /> },
+  { id: 'id', header: 'message', width: 104, cell: (r) => <IdLink id={r.id} href={`/messages/${r.id}`} /> },
   {
     id: 'state',
     header: 'state',
-    width: 120,
+    width: 112,
     cell: (r) =>
       r.state === 'DISCARDED' ? (
         <span className="text-xs font-medium">DISCARDED</span>
@@ -73,7 +73,7 @@ const COLUMNS: DataColumn<TailRow>[] = [
         <StateBadge state={isRejectionTransition(r) ? 'REJECTED' : r.state} />
       ),
   },
-  { id: 'attempt', header: 'attempt', width: 76, numeric: true, cell: (r) => r.attempt },
+  { id: 'attempt', header: 'attempt', width: 72, numeric: true, cell: (r) => r.attempt },
   {
     id: 'route',
     header: 'from → to',
@@ -86,6 +86,7 @@ const COLUMNS: DataColumn<TailRow>[] = [
   {
     id: 'root',
     header: 'root',
+    width: 130,
     from: 'lg',
     cell: (r) =>
       r.root ? (
@@ -97,17 +98,17 @@ const COLUMNS: DataColumn<TailRow>[] = [
   {
     id: 'code',
     header: 'code',
-    width: 170,
+    width: 160,
     cell: (r) => <span className="font-mono text-xs text-failed">{r.errorCode ?? ''}</span>,
   },
   {
     id: 'thread',
     header: 'thread',
-    width: 120,
+    width: 104,
     from: 'xl',
     cell: (r) => (r.threadId ? <IdLink id={r.threadId} href={`/threads/${r.threadId}`} /> : null),
   },
-  { id: 'at', header: 'last change', width: 110, cell: (r) => <TimeAgo at={r.at} /> },
+  { id: 'at', header: 'last change', width: 100, cell: (r) => <TimeAgo at={r.at} /> },
 ];
 
 /**

@@ -12,6 +12,7 @@ import { describeError, engineCodeOf } from '@/lib/engine-error';
 import { isRejected } from '@/lib/outcome';
 import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
+import { useLiveRefresh } from '@/lib/use-live-refresh';
 import { MessageFacts, MessageFailure, messageXml } from './message-parts';
 import { TransitionsTable } from './transitions-table';
 
@@ -23,6 +24,11 @@ export function MessagePage({ id }: { id: string }) {
   const { can } = useSession();
   const message = useQuery(trpc.messages.byId.queryOptions({ id }));
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.messages.byId.queryKey({ id }) });
+  // Live: its own transitions (a retry running, a dispatch) refresh it; nothing polls.
+  useLiveRefresh(
+    (t) => t.messageId === id,
+    () => void refresh(),
+  );
   const retry = useMutation(
     trpc.journal.retry.mutationOptions({
       onSuccess: () => {

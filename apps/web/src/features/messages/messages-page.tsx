@@ -32,11 +32,11 @@ const PAGE = 50;
 const TABLE_HEIGHT = 'max(360px, calc(100vh - 15rem))';
 
 const COLUMNS: DataColumn<MessageSummary>[] = [
-  { id: 'id', header: 'message', width: 120, cell: (m) => <IdLink id={m.id} href={`/messages/${m.id}`} /> },
+  { id: 'id', header: 'message', width: 104, cell: (m) => <IdLink id={m.id} href={`/messages/${m.id}`} /> },
   {
     id: 'state',
     header: 'state',
-    width: 120,
+    width: 112,
     cell: (m) => <StateBadge state={m.state === 'FAILED' && isRejected(m) ? 'REJECTED' : m.state} />,
   },
   {
@@ -52,6 +52,7 @@ const COLUMNS: DataColumn<MessageSummary>[] = [
   {
     id: 'root',
     header: 'root',
+    width: 130,
     from: 'lg',
     cell: (m) =>
       m.root ? (
@@ -67,11 +68,11 @@ const COLUMNS: DataColumn<MessageSummary>[] = [
     from: 'xl',
     cell: (m) => <span className="text-muted">{m.kind}</span>,
   },
-  { id: 'attempts', header: 'attempts', width: 84, numeric: true, cell: (m) => m.attempts },
+  { id: 'attempts', header: 'attempts', width: 76, numeric: true, cell: (m) => m.attempts },
   {
     id: 'code',
     header: 'error',
-    width: 170,
+    width: 160,
     cell: (m) => (
       <span className={`font-mono text-xs ${isRejected(m) ? 'text-rejected' : 'text-failed'}`}>
         {m.errorCode ?? ''}
@@ -81,11 +82,11 @@ const COLUMNS: DataColumn<MessageSummary>[] = [
   {
     id: 'thread',
     header: 'thread',
-    width: 120,
+    width: 104,
     from: 'xl',
     cell: (m) => (m.threadId ? <IdLink id={m.threadId} href={`/threads/${m.threadId}`} /> : null),
   },
-  { id: 'created', header: 'created', width: 110, cell: (m) => <TimeAgo at={m.createdAt} /> },
+  { id: 'created', header: 'created', width: 96, cell: (m) => <TimeAgo at={m.createdAt} /> },
 ];
 
 /** The time range is the list's: the tail shows what arrives from now on. */

@@ -8,7 +8,7 @@ import { formatDuration, rootName } from '@/lib/format';
 import { isRejected } from '@/lib/outcome';
 
 const GUTTER = 92;
-const COLUMN = 150;
+const COLUMN = 124;
 /** Where refused input points, having no listener. */
 const REFUSED = '(refused)';
 
@@ -46,14 +46,15 @@ export function SequenceDiagram({
   selected,
   onSelect,
   listeners,
-  height,
+  className = '',
 }: {
   hops: readonly MessageSummary[];
   selected: string | null;
   onSelect: (id: string) => void;
   /** Names that are listeners (linked to their page); other participants are outside producers. */
   listeners: ReadonlySet<string>;
-  height: string;
+  /** Sizes the scrolling box (its max height). */
+  className?: string;
 }) {
   const people = useMemo(() => participantsOf(hops), [hops]);
   const column = useMemo(() => new Map(people.map((p, i) => [p, i])), [people]);
@@ -77,7 +78,7 @@ export function SequenceDiagram({
   };
 
   return (
-    <div className="overflow-auto" style={{ maxHeight: height }} data-testid="sequence-diagram">
+    <div className={`overflow-auto ${className}`} data-testid="sequence-diagram">
       <div className="relative" style={{ minWidth }}>
         <div
           className="sticky top-0 z-20 grid border-b border-border bg-panel"

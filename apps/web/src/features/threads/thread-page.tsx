@@ -18,8 +18,13 @@ import { HopDetail } from './hop-detail';
 import { SequenceDiagram, participantsOf } from './sequence-diagram';
 import { ThreadStatusBadge, threadStatusOf } from './thread-status';
 
-/** The diagram and the hop beside it fill the screen below the header and scroll inside themselves. */
-const BODY_HEIGHT = 'max(420px, calc(100vh - 13.5rem))';
+/**
+ * On wide screens the diagram and the selected hop sit side by side, each filling the screen below the header
+ * and scrolling inside itself; below 1536 px the diagram takes the whole width (room for 7 or more lifelines)
+ * and the hop follows it.
+ */
+const SIDE_BY_SIDE = 'grid items-start gap-4 2xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]';
+const FILL = '2xl:max-h-[max(420px,calc(100vh_-_13.5rem))]';
 
 /** What happened in this conversation? Its hops as a sequence diagram, each hop's XML and history; kill. */
 export function ThreadPage({ id }: { id: string }) {
@@ -70,7 +75,7 @@ export function ThreadPage({ id }: { id: string }) {
     return (
       <div className="space-y-4">
         <Skeleton className="h-8 w-[28rem]" />
-        <div className="grid gap-4 xl:grid-cols-[minmax(0,7fr)_minmax(0,5fr)]">
+        <div className={SIDE_BY_SIDE}>
           <Skeleton className="h-[420px] w-full" />
           <Skeleton className="h-[420px] w-full" />
         </div>
@@ -137,7 +142,7 @@ export function ThreadPage({ id }: { id: string }) {
           </ConfirmDialog>
         )}
       </header>
-      <div className="grid items-start gap-4 xl:grid-cols-[minmax(0,7fr)_minmax(0,5fr)]">
+      <div className={SIDE_BY_SIDE}>
         <section
           aria-label="Sequence diagram"
           className="min-w-0 overflow-hidden rounded-lg border border-border bg-panel"
@@ -147,13 +152,12 @@ export function ThreadPage({ id }: { id: string }) {
             selected={selected?.id ?? null}
             onSelect={(h) => void setHop(h)}
             listeners={listenerNames}
-            height={BODY_HEIGHT}
+            className={`max-h-[55vh] ${FILL}`}
           />
         </section>
         <section
           aria-label="Selected hop"
-          className="min-w-0 overflow-auto rounded-lg border border-border bg-panel p-4"
-          style={{ maxHeight: BODY_HEIGHT }}
+          className={`min-w-0 overflow-auto rounded-lg border border-border bg-panel p-4 ${FILL}`}
         >
           {selected ? (
             <HopDetail id={selected.id} index={selectedIndex} />
