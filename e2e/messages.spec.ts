@@ -101,7 +101,7 @@ test('the live tail pauses and resumes from where it stopped: nothing skipped, n
   // resume is a row, once.
   const shown = await tail
     .getByRole('row')
-    .evaluateAll((rows) =>
+    .evaluateAll((rows: { getAttribute(name: string): string | null }[]) =>
       rows.map((r) => r.getAttribute('data-message-id')).filter((id): id is string => id !== null),
     );
   expect(new Set(shown).size).toBe(shown.length);
