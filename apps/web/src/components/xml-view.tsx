@@ -48,14 +48,14 @@ export function XmlView({
   text,
   maxHeight = 480,
   label,
-  asReceived = false,
+  asWritten = false,
   problems,
 }: {
   text: string;
   maxHeight?: number;
   label: string;
-  /** Show the text exactly as it arrived (refused input), so problems' line numbers point at the right line. */
-  asReceived?: boolean;
+  /** Show the text exactly as written (refused input, an XSD file), not re-indented: line numbers stay true. */
+  asWritten?: boolean;
   problems?: readonly LineProblem[];
 }) {
   const extensions = useMemo(
@@ -67,8 +67,8 @@ export function XmlView({
     [label, problems],
   );
   const pretty = useMemo(
-    () => (asReceived || typeof window === 'undefined' ? text : prettyXml(text)),
-    [text, asReceived],
+    () => (asWritten || typeof window === 'undefined' ? text : prettyXml(text)),
+    [text, asWritten],
   );
   const [dark, setDark] = useState(false);
   useEffect(() => {

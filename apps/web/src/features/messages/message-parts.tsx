@@ -99,7 +99,7 @@ export function RawInput({
   const located = problems.filter((p): p is DetailProblem & { line: number } => p.line !== undefined);
   return (
     <div className="space-y-2">
-      <XmlView text={raw} label="raw input" asReceived problems={located} maxHeight={maxHeight} />
+      <XmlView text={raw} label="raw input" asWritten problems={located} maxHeight={maxHeight} />
       {problems.length > 0 && (
         <ol aria-label="Problems" className="space-y-1 text-sm">
           {problems.map((p, i) => (
