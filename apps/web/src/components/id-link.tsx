@@ -10,7 +10,8 @@ export function IdLink({ id, href }: { id: string; href?: string }) {
   return (
     <span className="group inline-flex items-center gap-1" title={id}>
       {href ? (
-        <Link href={href} className="text-accent hover:underline">
+        // No prefetch: lists show hundreds of ids (a live tail, new ones every frame), each would fetch its page.
+        <Link href={href} prefetch={false} className="text-accent hover:underline">
           {label}
         </Link>
       ) : (

@@ -12,12 +12,13 @@ const LOOK: Record<MessageState | 'REJECTED', { colour: string; mark: string }> 
   REJECTED: { colour: 'text-rejected', mark: 'rotate-45 rounded-[1px] bg-current' },
 };
 
-export function StateBadge({ state }: { state: MessageState | 'REJECTED' }) {
+/** A state's mark and word; `label` replaces the word where the same look means something else (a thread's status). */
+export function StateBadge({ state, label }: { state: MessageState | 'REJECTED'; label?: string }) {
   const look = LOOK[state];
   return (
     <span className={`inline-flex items-center gap-1.5 text-xs font-medium ${look.colour}`}>
       <span aria-hidden className={`inline-block size-2.5 ${look.mark}`} />
-      {state}
+      {label ?? state}
     </span>
   );
 }

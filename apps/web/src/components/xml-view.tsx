@@ -1,6 +1,9 @@
 'use client';
 import { xml } from '@codemirror/lang-xml';
+import { lintGutter, linter } from '@codemirror/lint';
+import type { Diagnostic } from '@codemirror/lint';
 import { EditorState } from '@codemirror/state';
+import type { Extension } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
 import CodeMirror from '@uiw/react-codemirror';
 import { Copy } from 'lucide-react';
@@ -15,6 +18,28 @@ const EXTENSIONS = [
   EditorView.lineWrapping,
 ];
 
+/** A problem found in the text, at its 1-based line (and column, when known). */
+export interface LineProblem {
+  line: number;
+  column?: number;
+  message: string;
+}
+
+/** Marks each problem in the gutter and underlines its line from its column on. */
+function problemMarks(problems: readonly LineProblem[]): Extension[] {
+  const source = (view: EditorView): Diagnostic[] =>
+    problems.flatMap((p) => {
+      const doc = view.state.doc;
+      if (p.line < 1 || p.line > doc.lines) return [];
+      const line = doc.line(p.line);
+      const from = Math.min(line.to, line.from + Math.max(0, (p.column ?? 1) - 1));
+      return [
+        { from: from === line.to ? line.from : from, to: line.to, severity: 'error', message: p.message },
+      ];
+    });
+  return [linter(source, { delay: 0 }), lintGutter()];
+}
+
 /**
  * XML as every page shows it: pretty-printed, highlighted, line numbers, folding, copyable, and scrolling
  * inside its own panel. One highlighter (CodeMirror) for every XML and XSD in the console.
@@ -23,16 +48,28 @@ export function XmlView({
   text,
   maxHeight = 480,
   label,
+  asWritten = false,
+  problems,
 }: {
   text: string;
   maxHeight?: number;
   label: string;
+  /** Show the text exactly as written (refused input, an XSD file), not re-indented: line numbers stay true. */
+  asWritten?: boolean;
+  problems?: readonly LineProblem[];
 }) {
   const extensions = useMemo(
-    () => [...EXTENSIONS, EditorView.contentAttributes.of({ 'aria-label': label })],
-    [label],
+    () => [
+      ...EXTENSIONS,
+      EditorView.contentAttributes.of({ 'aria-label': label }),
+      ...(problems?.length ? problemMarks(problems) : []),
+    ],
+    [label, problems],
   );
-  const pretty = useMemo(() => (typeof window === 'undefined' ? text : prettyXml(text)), [text]);
+  const pretty = useMemo(
+    () => (asWritten || typeof window === 'undefined' ? text : prettyXml(text)),
+    [text, asWritten],
+  );
   const [dark, setDark] = useState(false);
   useEffect(() => {
     const root = document.documentElement;

@@ -1,9 +1,9 @@
 'use client';
-import type { Transition } from '@organism/shared';
+import type { RoutedTransition } from '@organism/shared';
 import { useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import type { ReactNode } from 'react';
-import { createContext, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { isRejectionTransition } from './outcome';
 import { useTRPC } from './trpc';
 
@@ -25,7 +25,7 @@ interface StreamContext {
   connection: Connection;
   /** The last time data arrived or the stream was known healthy. */
   lastSeen: number | undefined;
-  subscribe(fn: (t: Transition) => void): () => void;
+  subscribe: (fn: (t: RoutedTransition) => void) => () => void;
   throughput: Throughput;
 }
 
@@ -47,7 +47,7 @@ function emptyThroughput(now: number, since: number): Throughput {
 export function EngineStreamProvider({ children }: { children: ReactNode }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const listeners = useRef(new Set<(t: Transition) => void>());
+  const listeners = useRef(new Set<(t: RoutedTransition) => void>());
   const buckets = useRef(new Map<number, { delivered: number; failed: number; rejected: number }>());
   const [since] = useState(() => Math.ceil(Date.now() / 1000));
   const [throughput, setThroughput] = useState<Throughput>(() => emptyThroughput(Date.now(), since));
@@ -133,17 +133,16 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
     }
   }, [connection, queryClient]);
 
+  // Stable, so a page's subscription is not torn down each time the throughput ticks.
+  const subscribe = useCallback((fn: (t: RoutedTransition) => void) => {
+    listeners.current.add(fn);
+    return () => {
+      listeners.current.delete(fn);
+    };
+  }, []);
   const value = useMemo<StreamContext>(
-    () => ({
-      connection,
-      lastSeen,
-      throughput,
-      subscribe: (fn) => {
-        listeners.current.add(fn);
-        return () => listeners.current.delete(fn);
-      },
-    }),
-    [connection, lastSeen, throughput],
+    () => ({ connection, lastSeen, throughput, subscribe }),
+    [connection, lastSeen, throughput, subscribe],
   );
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }

@@ -48,3 +48,8 @@ export function formatDuration(ms: number): string {
 export function shortId(id: string): string {
   return id.slice(0, 8);
 }
+
+/** A payload root as people read it: `{urn:ns}order` → `order` (the namespace goes in a tooltip). */
+export function rootName(root: string): string {
+  return root.startsWith('{') ? root.slice(root.indexOf('}') + 1) : root;
+}

@@ -1,20 +1,19 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ArrowRight, RotateCcw, Trash2 } from 'lucide-react';
+import { RotateCcw, Trash2 } from 'lucide-react';
 import { useRouter } from 'next/navigation';
 import { toast } from 'sonner';
-import { IdLink } from '@/components/id-link';
 import { StateBadge } from '@/components/state-badge';
-import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
-import { XmlView } from '@/components/xml-view';
 import { describeError, engineCodeOf } from '@/lib/engine-error';
 import { isRejected } from '@/lib/outcome';
 import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
+import { useLiveRefresh } from '@/lib/use-live-refresh';
+import { MessageFacts, MessageFailure, messageXml } from './message-parts';
 import { TransitionsTable } from './transitions-table';
 
 /** Where is message X and why did it fail? Its facts, failure, payload, envelope and history. */
@@ -25,6 +24,11 @@ export function MessagePage({ id }: { id: string }) {
   const { can } = useSession();
   const message = useQuery(trpc.messages.byId.queryOptions({ id }));
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.messages.byId.queryKey({ id }) });
+  // Live: its own transitions (a retry running, a dispatch) refresh it; nothing polls.
+  useLiveRefresh(
+    (t) => t.messageId === id,
+    () => void refresh(),
+  );
   const retry = useMutation(
     trpc.journal.retry.mutationOptions({
       onSuccess: () => {
@@ -65,6 +69,7 @@ export function MessagePage({ id }: { id: string }) {
     );
   const rejected = m.state === 'FAILED' && isRejected(m);
   const canRetry = m.state === 'FAILED' && !rejected && can('operator');
+  const xml = messageXml(m);
   return (
     <div className="mx-auto max-w-7xl space-y-4">
       <header className="flex flex-wrap items-start justify-between gap-3">
@@ -76,27 +81,9 @@ export function MessagePage({ id }: { id: string }) {
             </span>
             <StateBadge state={rejected ? 'REJECTED' : m.state} />
           </h1>
-          <p className="mt-1 flex flex-wrap items-center gap-x-2 gap-y-1 text-sm text-muted">
-            <span className="text-text">{m.from ?? 'unknown sender'}</span>
-            <ArrowRight className="size-3.5" aria-label="to" />
-            <span className="text-text">{m.to ?? (rejected ? 'refused at intake' : 'broadcast')}</span>
-            {m.root && <span className="font-mono text-xs">&lt;{m.root}&gt;</span>}
-            <span>· {m.kind}</span>
-            <span>· attempt {m.attempts}</span>
-            {m.threadId && (
-              <span className="flex items-center gap-1">
-                · thread <IdLink id={m.threadId} />
-              </span>
-            )}
-            <span>
-              · created <TimeAgo at={m.createdAt} />
-            </span>
-            {m.parentId && (
-              <span className="flex items-center gap-1">
-                · reply to <IdLink id={m.parentId} href={`/messages/${m.parentId}`} />
-              </span>
-            )}
-          </p>
+          <div className="mt-1">
+            <MessageFacts m={m} />
+          </div>
         </div>
         {m.state === 'FAILED' && can('operator') && (
           <div className="flex gap-2">
@@ -119,52 +106,14 @@ export function MessagePage({ id }: { id: string }) {
         )}
       </header>
 
-      {m.state === 'FAILED' && (
-        <section
-          aria-label="Failure"
-          className={`rounded-lg border p-4 ${rejected ? 'border-rejected/40 bg-rejected/5' : 'border-failed/40 bg-failed/5'}`}
-        >
-          <p className="flex items-center gap-2">
-            <span
-              className={`rounded px-1.5 py-0.5 font-mono text-xs font-semibold ${rejected ? 'bg-rejected/10 text-rejected' : 'bg-failed/10 text-failed'}`}
-            >
-              {m.errorCode ?? 'FAILED'}
-            </span>
-            <span className="text-sm">
-              {rejected
-                ? 'Refused at intake: it never reached a listener.'
-                : `Failed at ${m.to ?? '?'} after ${m.attempts} attempt(s).`}
-            </span>
-          </p>
-          {m.errorDetail && <pre className="mt-2 text-sm whitespace-pre-wrap">{m.errorDetail}</pre>}
-          <p className="mt-2 text-xs text-muted">
-            {rejected
-              ? 'Fix the input and send it again; the raw input is shown below exactly as it arrived.'
-              : canRetry
-                ? 'Retry runs it again as a new attempt.'
-                : ''}
-          </p>
-        </section>
-      )}
+      {m.state === 'FAILED' && <MessageFailure m={m} canRetry={canRetry} />}
 
-      <div
-        className={`grid gap-4 ${[m.payloadXml, m.envelopeXml, m.raw].filter(Boolean).length > 1 ? 'xl:grid-cols-2' : ''}`}
-      >
-        {m.payloadXml && (
-          <Panel title="Payload">
-            <XmlView text={m.payloadXml} label="payload XML" />
+      <div className={`grid gap-4 ${xml.length > 1 ? 'xl:grid-cols-2' : ''}`}>
+        {xml.map((x) => (
+          <Panel key={x.key} title={x.title}>
+            {x.view}
           </Panel>
-        )}
-        {m.envelopeXml && (
-          <Panel title="Envelope">
-            <XmlView text={m.envelopeXml} label="envelope XML" />
-          </Panel>
-        )}
-        {m.raw && (
-          <Panel title="Raw input (as received)">
-            <XmlView text={m.raw} label="raw input" />
-          </Panel>
-        )}
+        ))}
       </div>
       <Panel title="History">
         <TransitionsTable transitions={m.transitions} />

@@ -7,16 +7,15 @@ import { formatDuration } from '@/lib/format';
 export function TransitionsTable({ transitions }: { transitions: Transition[] }) {
   if (transitions.length === 0) return <p className="text-sm text-muted">No transitions recorded.</p>;
   return (
-    <table className="w-full text-sm">
+    <table className="w-full table-fixed text-sm">
       <thead className="text-left text-xs text-muted">
         <tr>
-          <th className="pb-2 font-medium">seq</th>
-          <th className="pb-2 font-medium">state</th>
-          <th className="pb-2 font-medium">attempt</th>
-          <th className="pb-2 font-medium">code</th>
-          <th className="pb-2 font-medium">detail</th>
-          <th className="pb-2 text-right font-medium">after</th>
-          <th className="pb-2 text-right font-medium">at</th>
+          <th className="w-16 pb-2 font-medium">seq</th>
+          <th className="w-28 pb-2 font-medium">state</th>
+          <th className="w-16 pr-3 pb-2 text-right font-medium">attempt</th>
+          <th className="pb-2 font-medium">code · detail</th>
+          <th className="w-20 pb-2 text-right font-medium">after</th>
+          <th className="w-24 pb-2 text-right font-medium">at</th>
         </tr>
       </thead>
       <tbody>
@@ -32,10 +31,13 @@ export function TransitionsTable({ transitions }: { transitions: Transition[] })
                   <StateBadge state={t.state} />
                 )}
               </td>
-              <td className="tabular">{t.attempt}</td>
-              <td className="font-mono text-xs">{t.errorCode ?? ''}</td>
-              <td className="max-w-md truncate text-muted" title={t.detail ?? undefined}>
-                {t.detail ?? ''}
+              <td className="tabular pr-3 text-right">{t.attempt}</td>
+              <td
+                className="truncate"
+                title={[t.errorCode, t.detail].filter(Boolean).join(': ') || undefined}
+              >
+                {t.errorCode && <span className="mr-2 font-mono text-xs">{t.errorCode}</span>}
+                <span className="text-muted">{t.detail ?? ''}</span>
               </td>
               <td className="tabular text-right text-muted">{prev ? formatDuration(t.at - prev.at) : ''}</td>
               <td className="text-right text-muted">

@@ -1,0 +1,306 @@
+'use client';
+import { Plus, X } from 'lucide-react';
+import { Popover } from 'radix-ui';
+import type { ReactNode } from 'react';
+import { useId, useState } from 'react';
+import { formatExact } from '@/lib/format';
+import { Button } from './ui/button';
+
+/** One filter a list offers. Values are strings; a `time` filter's value is an ISO date-time. */
+export interface FilterField {
+  key: string;
+  label: string;
+  /** `choice` picks one of `options`; `text` is free text (with `suggestions`); `time` is a date and time. */
+  kind: 'text' | 'choice' | 'time';
+  options?: readonly string[];
+  suggestions?: readonly string[];
+  placeholder?: string;
+}
+
+const FIELD =
+  'h-8 w-full rounded-md border border-border bg-panel px-2 text-sm outline-none focus:border-accent';
+
+/**
+ * Filters as chips above a table: each active filter is a chip (click to change it, × to remove it), "Filter"
+ * adds one. The values live wherever the page keeps them (the URL, through nuqs); this only shows and edits.
+ */
+export function FilterBar({
+  fields,
+  values,
+  onChange,
+  onClear,
+  children,
+}: {
+  fields: readonly FilterField[];
+  values: Readonly<Record<string, string | null | undefined>>;
+  onChange: (key: string, value: string | null) => void;
+  onClear: () => void;
+  /** Controls shown at the bar's right end (a search box, a mode switch). */
+  children?: ReactNode;
+}) {
+  const active = fields.filter((f) => values[f.key]);
+  const inactive = fields.filter((f) => !values[f.key]);
+  return (
+    <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Filters">
+      {active.map((f) => (
+        <FilterEditor key={f.key} field={f} value={values[f.key] ?? ''} onApply={(v) => onChange(f.key, v)}>
+          {(trigger) => (
+            <span className="inline-flex h-7 items-center rounded-full border border-accent/40 bg-accent/10 text-xs">
+              {trigger(
+                <span className="pr-1 pl-2.5">
+                  <span className="text-muted">{f.label}:</span>{' '}
+                  <span className="font-medium">{show(f, values[f.key] ?? '')}</span>
+                </span>,
+              )}
+              <button
+                type="button"
+                aria-label={`remove the ${f.label} filter`}
+                className="mr-1 rounded-full p-0.5 text-muted hover:bg-panel-2 hover:text-text"
+                onClick={() => onChange(f.key, null)}
+              >
+                <X className="size-3.5" aria-hidden />
+              </button>
+            </span>
+          )}
+        </FilterEditor>
+      ))}
+      {inactive.length > 0 && <AddFilter fields={inactive} onApply={onChange} />}
+      {active.length > 1 && (
+        <button
+          type="button"
+          className="text-xs text-muted hover:text-text hover:underline"
+          onClick={onClear}
+        >
+          Clear all
+        </button>
+      )}
+      {children && <div className="ml-auto flex items-center gap-2">{children}</div>}
+    </div>
+  );
+}
+
+/** Says that the filters match nothing, and offers to clear them. */
+export function NoMatches({ what, onClear }: { what: string; onClear: () => void }) {
+  return (
+    <span className="inline-flex flex-col items-center gap-2">
+      <span>No {what} match these filters.</span>
+      <Button onClick={onClear}>Clear the filters</Button>
+    </span>
+  );
+}
+
+function show(f: FilterField, value: string): string {
+  if (f.kind !== 'time') return value;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? value : formatExact(at).slice(0, 19);
+}
+
+function AddFilter({
+  fields,
+  onApply,
+}: {
+  fields: readonly FilterField[];
+  onApply: (key: string, value: string | null) => void;
+}) {
+  const [open, setOpen] = useState(false);
+  const [field, setField] = useState<FilterField | null>(null);
+  return (
+    <Popover.Root
+      open={open}
+      onOpenChange={(o) => {
+        setOpen(o);
+        if (!o) setField(null);
+      }}
+    >
+      <Popover.Trigger className="inline-flex h-7 items-center gap-1 rounded-full border border-dashed border-border px-2.5 text-xs text-muted hover:border-accent hover:text-text">
+        <Plus className="size-3.5" aria-hidden /> Filter
+      </Popover.Trigger>
+      <Popover.Portal>
+        <Popover.Content
+          align="start"
+          sideOffset={6}
+          className="z-50 w-72 rounded-md border border-border bg-panel p-2 shadow-lg"
+        >
+          {field ? (
+            <EditorForm
+              field={field}
+              value=""
+              onApply={(v) => {
+                onApply(field.key, v);
+                setOpen(false);
+                setField(null);
+              }}
+            />
+          ) : (
+            <ul aria-label="Add a filter">
+              {fields.map((f) => (
+                <li key={f.key}>
+                  <button
+                    type="button"
+                    className="flex h-8 w-full items-center rounded px-2 text-left text-sm hover:bg-panel-2"
+                    onClick={() => setField(f)}
+                  >
+                    {f.label}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Popover.Content>
+      </Popover.Portal>
+    </Popover.Root>
+  );
+}
+
+function FilterEditor({
+  field,
+  value,
+  onApply,
+  children,
+}: {
+  field: FilterField;
+  value: string;
+  onApply: (value: string | null) => void;
+  children: (trigger: (label: ReactNode) => ReactNode) => ReactNode;
+}) {
+  const [open, setOpen] = useState(false);
+  return (
+    <Popover.Root open={open} onOpenChange={setOpen}>
+      {children((label) => (
+        <Popover.Trigger aria-label={`change the ${field.label} filter`} className="h-full rounded-l-full">
+          {label}
+        </Popover.Trigger>
+      ))}
+      <Popover.Portal>
+        <Popover.Content
+          align="start"
+          sideOffset={6}
+          className="z-50 w-72 rounded-md border border-border bg-panel p-2 shadow-lg"
+        >
+          <EditorForm
+            field={field}
+            value={value}
+            onApply={(v) => {
+              onApply(v);
+              setOpen(false);
+            }}
+          />
+        </Popover.Content>
+      </Popover.Portal>
+    </Popover.Root>
+  );
+}
+
+const PRESETS: [string, number][] = [
+  ['15 min ago', 15 * 60_000],
+  ['1 h ago', 3_600_000],
+  ['24 h ago', 86_400_000],
+];
+
+/** The input for one filter; Enter or Apply sets it, an empty value removes it. */
+function EditorForm({
+  field,
+  value,
+  onApply,
+}: {
+  field: FilterField;
+  value: string;
+  onApply: (value: string | null) => void;
+}) {
+  const id = useId();
+  const [draft, setDraft] = useState(field.kind === 'time' ? toLocalInput(value) : value);
+  const apply = () => {
+    const v = draft.trim();
+    if (!v) return onApply(null);
+    if (field.kind === 'time') {
+      const at = new Date(v).getTime();
+      return onApply(Number.isNaN(at) ? null : new Date(at).toISOString());
+    }
+    onApply(v);
+  };
+  return (
+    <form
+      className="space-y-2"
+      onSubmit={(e) => {
+        e.preventDefault();
+        apply();
+      }}
+    >
+      <label htmlFor={id} className="block text-xs font-medium text-muted">
+        {field.label}
+      </label>
+      {field.kind === 'choice' ? (
+        <select id={id} className={FIELD} value={draft} onChange={(e) => setDraft(e.target.value)} autoFocus>
+          <option value="">any</option>
+          {field.options?.map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
+        </select>
+      ) : field.kind === 'time' ? (
+        <>
+          <input
+            id={id}
+            type="datetime-local"
+            step={1}
+            className={FIELD}
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            autoFocus
+          />
+          <div className="flex flex-wrap gap-1">
+            {PRESETS.map(([label, ms]) => (
+              <button
+                key={label}
+                type="button"
+                className="rounded border border-border px-1.5 py-0.5 text-xs text-muted hover:text-text"
+                onClick={() => onApply(new Date(Date.now() - ms).toISOString())}
+              >
+                {label}
+              </button>
+            ))}
+          </div>
+        </>
+      ) : (
+        <>
+          <input
+            id={id}
+            className={FIELD}
+            value={draft}
+            placeholder={field.placeholder}
+            list={field.suggestions ? `${id}-list` : undefined}
+            onChange={(e) => setDraft(e.target.value)}
+            autoComplete="off"
+            autoFocus
+          />
+          {field.suggestions && (
+            <datalist id={`${id}-list`}>
+              {field.suggestions.map((s) => (
+                <option key={s} value={s} />
+              ))}
+            </datalist>
+          )}
+        </>
+      )}
+      <div className="flex justify-end gap-2">
+        {value && (
+          <Button variant="ghost" onClick={() => onApply(null)}>
+            Remove
+          </Button>
+        )}
+        <Button type="submit" variant="primary">
+          Apply
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+/** ISO → the `datetime-local` input's local `YYYY-MM-DDTHH:MM:SS`. */
+function toLocalInput(iso: string): string {
+  const at = Date.parse(iso);
+  if (Number.isNaN(at)) return '';
+  const d = new Date(at - new Date(at).getTimezoneOffset() * 60_000);
+  return d.toISOString().slice(0, 19);
+}

@@ -1,0 +1,211 @@
+'use client';
+import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table';
+import type { RowData } from '@tanstack/react-table';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { KeyboardEvent, MouseEvent, ReactNode } from 'react';
+import { useMemo, useRef, useState } from 'react';
+import { Skeleton } from './skeleton';
+
+/** One column: its header, how a row renders in it, and its shape. */
+export interface DataColumn<T> {
+  id: string;
+  header: ReactNode;
+  cell: (row: T) => ReactNode;
+  /** Counts and rates: right-aligned with tabular figures. */
+  numeric?: boolean;
+  /** Width in px; columns without one share what is left. */
+  width?: number;
+  /** Shown from this viewport width up (Tailwind breakpoints), to keep narrow screens readable. */
+  from?: 'lg' | 'xl' | '2xl';
+}
+
+const ROW_HEIGHT = 32;
+const features = tableFeatures({});
+const helper = createColumnHelper<typeof features, RowData>();
+const NO_ROWS: RowData[] = [];
+const HIDDEN_BELOW = { lg: 'hidden lg:flex', xl: 'hidden xl:flex', '2xl': 'hidden 2xl:flex' } as const;
+
+/**
+ * The console's table: dense 32 px rows, a sticky header, numbers right-aligned in tabular figures. Rows are
+ * focusable (one tab stop, arrows move, Enter or a click opens); links and buttons inside a row keep their
+ * own clicks. `virtual` scrolls inside the table's own box and renders only the rows in view, for long
+ * or live lists; otherwise the header sticks under the top bar as the page scrolls.
+ */
+export function DataTable<T>({
+  label,
+  columns,
+  rows,
+  rowKey,
+  onOpen,
+  loading = false,
+  empty,
+  virtual,
+  rowAttributes,
+}: {
+  /** Names the table for screen readers. */
+  label: string;
+  columns: DataColumn<T>[];
+  rows: readonly T[];
+  rowKey: (row: T) => string;
+  onOpen?: (row: T) => void;
+  loading?: boolean;
+  /** What an empty table says: why it is empty and what would fill it. */
+  empty?: ReactNode;
+  /**
+   * Scroll inside a box of this height (px or any CSS length) and render only the visible rows. `byPlace`
+   * keys rows by their place instead of their id, for lists whose rows shift on every update (a live tail,
+   * newest first): the rows' DOM is reused and only what they show changes, instead of being rebuilt.
+   */
+  virtual?: { height: number | string; byPlace?: boolean };
+  /** Extra attributes per row (test ids, data-* a test or a style reads). */
+  rowAttributes?: (row: T) => Record<string, string | number | undefined>;
+}) {
+  const defs = useMemo(
+    () => columns.map((c) => helper.display({ id: c.id, header: () => c.header, cell: () => null })),
+    [columns],
+  );
+  // The table lays out the columns and headers; rows are drawn straight from `rows` (the server sorts and
+  // filters), so a live list that changes every frame costs only the rows in view, not a row model of all.
+  const table = useTable({ features, columns: defs, data: NO_ROWS });
+  const byId = useMemo(() => new Map(columns.map((c) => [c.id, c])), [columns]);
+  const scroller = useRef<HTMLDivElement>(null);
+  const body = useRef<HTMLTableSectionElement>(null);
+  const [active, setActive] = useState(0);
+  const virtualizer = useVirtualizer({
+    count: virtual ? rows.length : 0,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    getItemKey: (i) => {
+      const row = rows[i];
+      return row === undefined || virtual?.byPlace ? i : rowKey(row);
+    },
+    overscan: 12,
+  });
+
+  const focusRow = (i: number) => {
+    const index = Math.max(0, Math.min(rows.length - 1, i));
+    setActive(index);
+    if (virtual) virtualizer.scrollToIndex(index);
+    // The row may render only after the virtualizer scrolls to it.
+    requestAnimationFrame(() => body.current?.querySelector<HTMLElement>(`[data-index="${index}"]`)?.focus());
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLTableSectionElement>) => {
+    const at = Number((e.target as HTMLElement).closest('tr')?.dataset.index ?? active);
+    const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 320) / ROW_HEIGHT) - 1);
+    const move: Record<string, number> = {
+      ArrowDown: at + 1,
+      ArrowUp: at - 1,
+      PageDown: at + page,
+      PageUp: at - page,
+      Home: 0,
+      End: rows.length - 1,
+    };
+    const to = move[e.key];
+    if (to !== undefined && (e.target as HTMLElement).tagName === 'TR') {
+      e.preventDefault();
+      focusRow(to);
+    } else if (e.key === 'Enter' && (e.target as HTMLElement).tagName === 'TR') {
+      const row = rows[at];
+      if (row !== undefined) onOpen?.(row);
+    }
+  };
+  const onClick = (e: MouseEvent, row: T) => {
+    if ((e.target as HTMLElement).closest('a, button, input, select')) return;
+    onOpen?.(row);
+  };
+
+  const cellClass = (c: DataColumn<T>, extra = '') =>
+    `flex min-w-0 items-center px-3 ${c.numeric ? 'tabular justify-end text-right' : ''} ${c.from ? HIDDEN_BELOW[c.from] : ''} ${extra}`;
+  const cellStyle = (c: DataColumn<T>) =>
+    c.width ? { width: c.width, flex: `0 0 ${c.width}px` } : { flex: '1 1 0', minWidth: 80 };
+
+  const renderRow = (row: T, index: number, start?: number) => (
+    <tr
+      key={virtual?.byPlace ? index : rowKey(row)}
+      data-index={index}
+      aria-rowindex={index + 2}
+      tabIndex={index === Math.min(active, rows.length - 1) ? 0 : -1}
+      onFocus={() => setActive(index)}
+      onClick={(e) => onClick(e, row)}
+      {...rowAttributes?.(row)}
+      className={`flex h-[32px] w-full border-b border-border text-sm outline-offset-[-2px] ${onOpen ? 'cursor-pointer hover:bg-panel-2 focus-visible:bg-panel-2' : ''} ${start !== undefined ? 'absolute left-0' : ''}`}
+      // Each row lays out and paints on its own: a row's new text never re-lays out the page.
+      style={start !== undefined ? { transform: `translateY(${start}px)`, contain: 'strict' } : undefined}
+    >
+      {columns.map((c) => (
+        <td key={c.id} className={cellClass(c, 'truncate')} style={cellStyle(c)}>
+          <div className={`min-w-0 truncate ${c.numeric ? 'w-full' : ''}`}>{c.cell(row)}</div>
+        </td>
+      ))}
+    </tr>
+  );
+
+  let content: ReactNode;
+  if (loading && rows.length === 0)
+    content = Array.from({ length: 8 }, (_, i) => (
+      <tr key={i} className="flex h-[32px] w-full border-b border-border" aria-hidden>
+        {columns.map((c) => (
+          <td key={c.id} className={cellClass(c)} style={cellStyle(c)}>
+            <Skeleton className="h-3.5 w-full" />
+          </td>
+        ))}
+      </tr>
+    ));
+  else if (rows.length === 0)
+    content = (
+      <tr className="flex w-full">
+        <td className="w-full px-3 py-8 text-center text-sm text-muted">{empty ?? 'Nothing here.'}</td>
+      </tr>
+    );
+  else if (virtual)
+    content = virtualizer.getVirtualItems().map((item) => {
+      const row = rows[item.index];
+      return row === undefined ? null : renderRow(row, item.index, item.start);
+    });
+  else content = rows.map((row, i) => renderRow(row, i));
+
+  const header = (
+    <thead className={`sticky z-[5] grid border-b border-border bg-panel ${virtual ? 'top-0' : 'top-12'}`}>
+      {table.getHeaderGroups().map((group) => (
+        <tr key={group.id} aria-rowindex={1} className="flex h-[32px] w-full">
+          {group.headers.map((h) => {
+            const c = byId.get(h.column.id);
+            if (!c) return null;
+            return (
+              <th
+                key={h.id}
+                scope="col"
+                className={cellClass(c, 'text-xs font-medium text-muted')}
+                style={cellStyle(c)}
+              >
+                <table.FlexRender header={h} />
+              </th>
+            );
+          })}
+        </tr>
+      ))}
+    </thead>
+  );
+  const tbody = (
+    <tbody
+      ref={body}
+      onKeyDown={onKeyDown}
+      className="relative grid"
+      style={virtual && rows.length > 0 ? { height: virtualizer.getTotalSize() } : undefined}
+    >
+      {content}
+    </tbody>
+  );
+  const tableEl = (
+    <table aria-label={label} aria-rowcount={rows.length + 1} className="grid w-full">
+      {header}
+      {tbody}
+    </table>
+  );
+  if (!virtual) return tableEl;
+  return (
+    <div ref={scroller} className="overflow-auto" style={{ height: virtual.height, contain: 'strict' }}>
+      {tableEl}
+    </div>
+  );
+}

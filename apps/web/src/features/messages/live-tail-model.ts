@@ -1,0 +1,101 @@
+import type { MessageFilter, RoutedTransition, TransitionState } from '@organism/shared';
+
+/** One message in the live tail, as its latest transition left it. */
+export interface TailRow {
+  id: string;
+  threadId: string | null;
+  from: string | null;
+  to: string | null;
+  root: string | null;
+  kind: string | null;
+  state: TransitionState;
+  attempt: number;
+  errorCode: string | null;
+  /** The sequence number of its latest transition, and when that happened. */
+  seq: number;
+  at: number;
+}
+
+/** The tail's filter: the message filter's keys that a transition can answer (not its time range). */
+export type TailFilter = Pick<MessageFilter, 'to' | 'from' | 'participant' | 'root' | 'state' | 'errorCode'>;
+
+function matches(t: RoutedTransition, f: TailFilter): boolean {
+  if (f.to && t.to !== f.to) return false;
+  if (f.from && t.from !== f.from) return false;
+  if (f.participant && t.to !== f.participant && t.from !== f.participant) return false;
+  if (f.root && t.root !== f.root) return false;
+  if (f.state && t.state !== f.state) return false;
+  if (f.errorCode && t.errorCode !== f.errorCode) return false;
+  return true;
+}
+
+/**
+ * The live tail's rows: one per message, in the order first seen, updated in place as later transitions
+ * arrive, at most `cap` kept (the oldest go first). It also checks the stream itself: every transition's
+ * sequence number must follow the one before, so `gaps` and `repeats` stay 0 when nothing was skipped or
+ * delivered twice. Plain data and O(1) per transition, so thousands a second cost little; the view reads a
+ * snapshot once per animation frame.
+ */
+export class TailModel {
+  private readonly rows = new Map<string, TailRow>();
+  /** Transitions seen (all of them, filtered or not), the first and last sequence numbers, anomalies. */
+  received = 0;
+  firstSeq: number | null = null;
+  lastSeq: number | null = null;
+  gaps = 0;
+  repeats = 0;
+  /** Messages dropped to keep `cap` rows. */
+  evicted = 0;
+  /** Bumped by every change, so a view knows when to take a new snapshot. */
+  version = 0;
+
+  constructor(
+    private readonly cap: number,
+    private readonly filter: TailFilter,
+  ) {}
+
+  apply(t: RoutedTransition): void {
+    this.received++;
+    if (this.lastSeq !== null) {
+      if (t.seq <= this.lastSeq) this.repeats++;
+      else if (t.seq !== this.lastSeq + 1) this.gaps += t.seq - this.lastSeq - 1;
+    }
+    this.firstSeq ??= t.seq;
+    if (this.lastSeq === null || t.seq > this.lastSeq) this.lastSeq = t.seq;
+
+    const known = this.rows.get(t.messageId);
+    if (!known && !matches(t, this.filter)) return;
+    const row: TailRow = {
+      id: t.messageId,
+      threadId: t.threadId ?? known?.threadId ?? null,
+      from: t.from ?? known?.from ?? null,
+      to: t.to ?? known?.to ?? null,
+      root: t.root ?? known?.root ?? null,
+      kind: t.kind || (known?.kind ?? null),
+      state: t.state,
+      attempt: t.attempt,
+      errorCode: t.errorCode,
+      seq: t.seq,
+      at: t.at,
+    };
+    // Setting a key that exists keeps its place: a message stays where it first appeared.
+    this.rows.set(t.messageId, row);
+    if (!known && this.rows.size > this.cap) {
+      const oldest = this.rows.keys().next().value;
+      if (oldest !== undefined) this.rows.delete(oldest);
+      this.evicted++;
+    }
+    this.version++;
+  }
+
+  get size(): number {
+    return this.rows.size;
+  }
+
+  /** The rows, newest message first. */
+  snapshot(): TailRow[] {
+    const out = Array.from(this.rows.values());
+    out.reverse();
+    return out;
+  }
+}

@@ -1,0 +1,264 @@
+'use client';
+import { Pause, Play } from 'lucide-react';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useEffect, useRef, useState } from 'react';
+import { IdLink } from '@/components/id-link';
+import { StateBadge } from '@/components/state-badge';
+import { TimeAgo } from '@/components/time-ago';
+import { Button } from '@/components/ui/button';
+import { DataTable } from '@/components/ui/data-table';
+import type { DataColumn } from '@/components/ui/data-table';
+import { useEngineStream } from '@/lib/engine-stream';
+import { formatCount, rootName } from '@/lib/format';
+import { isRejectionTransition } from '@/lib/outcome';
+import { messagesHref } from '@/lib/url-filters';
+import { TailModel } from './live-tail-model';
+import type { TailFilter, TailRow } from './live-tail-model';
+
+/** The most messages the tail keeps; older ones are in the list (and the journal). */
+export const TAIL_CAP = 5_000;
+/**
+ * The least time between two draws. Changes are batched per animation frame, and a frame draws only if this
+ * much time has passed since the last one: ten updates a second read as live, and leave the browser time
+ * to spare when thousands of transitions a second arrive.
+ */
+const DRAW_EVERY_MS = 100;
+
+interface Stats {
+  received: number;
+  firstSeq: number | null;
+  lastSeq: number | null;
+  gaps: number;
+  repeats: number;
+  evicted: number;
+  size: number;
+}
+const statsOf = (m: TailModel): Stats => ({
+  received: m.received,
+  firstSeq: m.firstSeq,
+  lastSeq: m.lastSeq,
+  gaps: m.gaps,
+  repeats: m.repeats,
+  evicted: m.evicted,
+  size: m.size,
+});
+const NO_STATS: Stats = {
+  received: 0,
+  firstSeq: null,
+  lastSeq: null,
+  gaps: 0,
+  repeats: 0,
+  evicted: 0,
+  size: 0,
+};
+
+const COLUMNS: DataColumn<TailRow>[] = [
+  {
+    id: 'seq',
+    header: 'seq',
+    width: 84,
+    numeric: true,
+    cell: (r) => <span className="text-muted">{r.seq}</span>,
+  },
+  { id: 'id', header: 'message', width: 104, cell: (r) => <IdLink id={r.id} href={`/messages/${r.id}`} /> },
+  {
+    id: 'state',
+    header: 'state',
+    width: 112,
+    cell: (r) =>
+      r.state === 'DISCARDED' ? (
+        <span className="text-xs font-medium">DISCARDED</span>
+      ) : (
+        <StateBadge state={isRejectionTransition(r) ? 'REJECTED' : r.state} />
+      ),
+  },
+  { id: 'attempt', header: 'attempt', width: 72, numeric: true, cell: (r) => r.attempt },
+  {
+    id: 'route',
+    header: 'from → to',
+    cell: (r) => (
+      <span title={`${r.from ?? '?'} → ${r.to ?? '?'}`}>
+        {r.from ?? '…'} <span className="text-muted">→</span> {r.to ?? (r.from ? 'intake' : '…')}
+      </span>
+    ),
+  },
+  {
+    id: 'root',
+    header: 'root',
+    width: 130,
+    from: 'lg',
+    cell: (r) =>
+      r.root ? (
+        <span className="font-mono text-xs" title={r.root}>
+          {rootName(r.root)}
+        </span>
+      ) : null,
+  },
+  {
+    id: 'code',
+    header: 'code',
+    width: 160,
+    cell: (r) => <span className="font-mono text-xs text-failed">{r.errorCode ?? ''}</span>,
+  },
+  {
+    id: 'thread',
+    header: 'thread',
+    width: 104,
+    from: 'xl',
+    cell: (r) => (r.threadId ? <IdLink id={r.threadId} href={`/threads/${r.threadId}`} /> : null),
+  },
+  { id: 'at', header: 'last change', width: 100, cell: (r) => <TimeAgo at={r.at} /> },
+];
+
+/**
+ * Every message as the journal records it, live: one row per message (updated in place as its state
+ * changes), newest first, the last 5,000 kept, drawn once per animation frame and virtualized, so it keeps
+ * up with thousands of transitions a second. Pause freezes the view while the tail keeps counting (and
+ * applying) what arrives, so Resume shows everything from where it stopped, nothing lost or twice.
+ */
+export function LiveTail({ filter, height }: { filter: TailFilter; height: string }) {
+  const { subscribe, connection } = useEngineStream();
+  const router = useRouter();
+  const [rows, setRows] = useState<TailRow[]>([]);
+  const [stats, setStats] = useState<Stats>(NO_STATS);
+  const [paused, setPaused] = useState<{ at: number; stats: Stats } | null>(null);
+  const [resumed, setResumed] = useState<{ from: number; to: number; lost: number } | null>(null);
+  const model = useRef<TailModel | null>(null);
+  const pausedRef = useRef(false);
+  const key = JSON.stringify(filter);
+
+  useEffect(() => {
+    const tail = new TailModel(TAIL_CAP, JSON.parse(key) as TailFilter);
+    model.current = tail;
+    setRows([]);
+    setStats(NO_STATS);
+    let frame = 0;
+    let wait: ReturnType<typeof setTimeout> | undefined;
+    let drawn = 0;
+    const draw = (now: number) => {
+      frame = 0;
+      drawn = now;
+      setStats(statsOf(tail));
+      if (!pausedRef.current) setRows(tail.snapshot());
+    };
+    const schedule = () => {
+      wait = undefined;
+      frame = requestAnimationFrame(draw);
+    };
+    const off = subscribe((t) => {
+      tail.apply(t);
+      if (frame || wait) return;
+      const early = drawn + DRAW_EVERY_MS - performance.now();
+      if (early > 0) wait = setTimeout(schedule, early);
+      else schedule();
+    });
+    return () => {
+      off();
+      cancelAnimationFrame(frame);
+      clearTimeout(wait);
+    };
+  }, [subscribe, key]);
+
+  const pause = () => {
+    pausedRef.current = true;
+    const tail = model.current;
+    setPaused({ at: Date.now(), stats: tail ? statsOf(tail) : NO_STATS });
+    setResumed(null);
+  };
+  const resume = () => {
+    pausedRef.current = false;
+    const tail = model.current;
+    if (tail && paused) {
+      setRows(tail.snapshot());
+      setStats(statsOf(tail));
+      // Messages first seen while paused beyond the rows kept are not shown: say so, and where they are.
+      const arrived = tail.size - paused.stats.size + (tail.evicted - paused.stats.evicted);
+      setResumed({ from: paused.at, to: Date.now(), lost: Math.max(0, arrived - TAIL_CAP) });
+    }
+    setPaused(null);
+  };
+
+  const since = paused
+    ? {
+        transitions: stats.received - paused.stats.received,
+        messages: stats.size - paused.stats.size + (stats.evicted - paused.stats.evicted),
+      }
+    : null;
+  return (
+    <div
+      className="space-y-2"
+      data-testid="live-tail"
+      data-paused={paused ? 'true' : 'false'}
+      data-received={stats.received}
+      data-first-seq={stats.firstSeq ?? ''}
+      data-last-seq={stats.lastSeq ?? ''}
+      data-gaps={stats.gaps}
+      data-repeats={stats.repeats}
+      data-rows={rows.length}
+    >
+      <div className="flex flex-wrap items-center gap-3 text-sm">
+        {paused ? (
+          <Button variant="primary" onClick={resume}>
+            <Play className="size-4" aria-hidden /> Resume
+          </Button>
+        ) : (
+          <Button onClick={pause}>
+            <Pause className="size-4" aria-hidden /> Pause
+          </Button>
+        )}
+        <p role="status" className="text-muted">
+          {paused && since ? (
+            <>
+              Paused at seq <span className="tabular text-text">{paused.stats.lastSeq ?? '–'}</span> ·{' '}
+              <span className="tabular text-text">{formatCount(since.messages)}</span> new messages and{' '}
+              <span className="tabular text-text">{formatCount(since.transitions)}</span> transitions since,
+              shown on resume
+            </>
+          ) : connection !== 'live' ? (
+            'Waiting for the engine; the tail resumes where it stopped.'
+          ) : (
+            <>
+              Live · <span className="tabular text-text">{formatCount(rows.length)}</span> messages
+              {rows.length >= TAIL_CAP && ` (the last ${formatCount(TAIL_CAP)})`} · up to seq{' '}
+              <span className="tabular text-text">{stats.lastSeq ?? '–'}</span>
+            </>
+          )}
+        </p>
+        {resumed && resumed.lost > 0 && (
+          <p className="text-xs text-rejected">
+            {formatCount(resumed.lost)} messages that arrived while paused are beyond the{' '}
+            {formatCount(TAIL_CAP)} kept:{' '}
+            <Link
+              className="underline"
+              href={messagesHref({
+                ...filter,
+                since: new Date(resumed.from),
+                until: new Date(resumed.to),
+              })}
+            >
+              see them in the list
+            </Link>
+            .
+          </p>
+        )}
+      </div>
+      <div className="rounded-lg border border-border bg-panel">
+        <DataTable
+          label="Live tail"
+          columns={COLUMNS}
+          rows={rows}
+          rowKey={(r) => r.id}
+          onOpen={(r) => router.push(`/messages/${r.id}`)}
+          virtual={{ height, byPlace: true }}
+          rowAttributes={(r) => ({ 'data-seq': r.seq, 'data-message-id': r.id })}
+          empty={
+            Object.values(filter).some(Boolean)
+              ? 'No message matching these filters has arrived since the tail started. Messages appear here as the journal records them.'
+              : 'Waiting for messages: each appears here as the journal records it, and changes state in place.'
+          }
+        />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,147 @@
+'use client';
+import type { MessageDetail, MessageSummary } from '@organism/shared';
+import { ArrowRight } from 'lucide-react';
+import type { ReactNode } from 'react';
+import { IdLink } from '@/components/id-link';
+import { TimeAgo } from '@/components/time-ago';
+import { XmlView } from '@/components/xml-view';
+import { rootName } from '@/lib/format';
+import { isRejected } from '@/lib/outcome';
+import { problemsOf } from '@/lib/problems';
+import type { DetailProblem } from '@/lib/problems';
+
+/** The parts of a message that the message page and a thread's hop both show. */
+
+/** Who sent it to whom, its root, kind, attempt, thread, age and parent, in one line. */
+export function MessageFacts({ m, threadLink = true }: { m: MessageSummary; threadLink?: boolean }) {
+  const rejected = m.state === 'FAILED' && isRejected(m);
+  return (
+    <p className="flex flex-wrap items-center gap-x-2 gap-y-1 text-sm text-muted">
+      <span className="text-text">{m.from ?? 'unknown sender'}</span>
+      <ArrowRight className="size-3.5" aria-label="to" />
+      <span className="text-text">{m.to ?? (rejected ? 'refused at intake' : 'broadcast')}</span>
+      {m.root && (
+        <span className="font-mono text-xs" title={m.root}>
+          &lt;{rootName(m.root)}&gt;
+        </span>
+      )}
+      <span>· {m.kind}</span>
+      <span>· attempt {m.attempts}</span>
+      {m.threadId && (
+        <span className="flex items-center gap-1">
+          · thread <IdLink id={m.threadId} href={threadLink ? `/threads/${m.threadId}` : undefined} />
+        </span>
+      )}
+      <span>
+        · created <TimeAgo at={m.createdAt} />
+      </span>
+      {m.parentId && (
+        <span className="flex items-center gap-1">
+          · reply to <IdLink id={m.parentId} href={`/messages/${m.parentId}`} />
+        </span>
+      )}
+    </p>
+  );
+}
+
+/** A failure: its code as a badge, what happened, the engine's detail, and what the operator can do next. */
+export function MessageFailure({ m, canRetry }: { m: MessageDetail; canRetry: boolean }) {
+  const rejected = isRejected(m);
+  const located = rejected && m.raw ? problemsOf(m.errorDetail).filter((p) => p.line !== undefined) : [];
+  return (
+    <section
+      aria-label="Failure"
+      className={`rounded-lg border p-4 ${rejected ? 'border-rejected/40 bg-rejected/5' : 'border-failed/40 bg-failed/5'}`}
+    >
+      <p className="flex items-center gap-2">
+        <span
+          className={`rounded px-1.5 py-0.5 font-mono text-xs font-semibold ${rejected ? 'bg-rejected/10 text-rejected' : 'bg-failed/10 text-failed'}`}
+        >
+          {m.errorCode ?? 'FAILED'}
+        </span>
+        <span className="text-sm">
+          {rejected
+            ? 'Refused at intake: it never reached a listener.'
+            : `Failed at ${m.to ?? '?'} after ${m.attempts} attempt(s).`}
+        </span>
+      </p>
+      {m.errorDetail && located.length === 0 && (
+        <pre className="mt-2 text-sm whitespace-pre-wrap">{m.errorDetail}</pre>
+      )}
+      {located.length > 0 && (
+        <p className="mt-2 text-sm">
+          {located.length === 1 ? 'One problem, marked' : `${located.length} problems, marked`} at{' '}
+          {located.length === 1 ? 'its line' : 'their lines'} in the raw input below.
+        </p>
+      )}
+      <p className="mt-2 text-xs text-muted">
+        {rejected
+          ? 'Fix the input and send it again; the raw input is shown below exactly as it arrived.'
+          : canRetry
+            ? 'Retry runs it again as a new attempt.'
+            : ''}
+      </p>
+    </section>
+  );
+}
+
+/** The refused input exactly as it arrived, each problem marked at its line and listed under it. */
+export function RawInput({
+  raw,
+  detail,
+  maxHeight,
+}: {
+  raw: string;
+  detail: string | null;
+  maxHeight?: number;
+}) {
+  const problems = problemsOf(detail);
+  const located = problems.filter((p): p is DetailProblem & { line: number } => p.line !== undefined);
+  return (
+    <div className="space-y-2">
+      <XmlView text={raw} label="raw input" asWritten problems={located} maxHeight={maxHeight} />
+      {problems.length > 0 && (
+        <ol aria-label="Problems" className="space-y-1 text-sm">
+          {problems.map((p, i) => (
+            <li key={i} className="flex gap-2">
+              <span className="shrink-0 font-mono text-xs leading-5 text-rejected">
+                {p.line !== undefined ? `line ${p.line}${p.column ? `:${p.column}` : ''}` : 'input'}
+              </span>
+              <span className="min-w-0">
+                {p.message}
+                {p.path && <span className="ml-1 font-mono text-xs text-muted">{p.path}</span>}
+              </span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </div>
+  );
+}
+
+/** The XML a message has (payload, envelope, or the refused raw input), each titled, for a page to lay out. */
+export function messageXml(
+  m: MessageDetail,
+  maxHeight?: number,
+): { key: string; title: string; view: ReactNode }[] {
+  const out: { key: string; title: string; view: ReactNode }[] = [];
+  if (m.payloadXml)
+    out.push({
+      key: 'payload',
+      title: 'Payload',
+      view: <XmlView text={m.payloadXml} label="payload XML" maxHeight={maxHeight} />,
+    });
+  if (m.envelopeXml)
+    out.push({
+      key: 'envelope',
+      title: 'Envelope',
+      view: <XmlView text={m.envelopeXml} label="envelope XML" maxHeight={maxHeight} />,
+    });
+  if (m.raw && (isRejected(m) || !m.envelopeXml))
+    out.push({
+      key: 'raw',
+      title: 'Raw input (as received)',
+      view: <RawInput raw={m.raw} detail={isRejected(m) ? m.errorDetail : null} maxHeight={maxHeight} />,
+    });
+  return out;
+}

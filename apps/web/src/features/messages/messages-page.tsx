@@ -1,0 +1,236 @@
+'use client';
+import type { MessageFilter, MessageSummary } from '@organism/shared';
+import { engineErrorCodes, messageStates } from '@organism/shared';
+import { useQuery } from '@tanstack/react-query';
+import { RefreshCw } from 'lucide-react';
+import { useRouter } from 'next/navigation';
+import { parseAsStringLiteral, useQueryStates } from 'nuqs';
+import { FilterBar, NoMatches } from '@/components/filter-bar';
+import type { FilterField } from '@/components/filter-bar';
+import { IdLink } from '@/components/id-link';
+import { KeysetPager } from '@/components/keyset-pager';
+import { StateBadge } from '@/components/state-badge';
+import { TimeAgo } from '@/components/time-ago';
+import { Button } from '@/components/ui/button';
+import { DataTable } from '@/components/ui/data-table';
+import type { DataColumn } from '@/components/ui/data-table';
+import { describeError } from '@/lib/engine-error';
+import { formatCount, rootName } from '@/lib/format';
+import { isRejected } from '@/lib/outcome';
+import { useTRPC } from '@/lib/trpc';
+import { keyset, keysetParsers, messageFilterParsers, toMessageFilter } from '@/lib/url-filters';
+import { LiveTail } from './live-tail';
+import type { TailFilter } from './live-tail-model';
+
+const VIEWS = ['list', 'tail'] as const;
+const parsers = {
+  ...messageFilterParsers,
+  ...keysetParsers,
+  view: parseAsStringLiteral(VIEWS).withDefault('list'),
+};
+const PAGE = 50;
+const TABLE_HEIGHT = 'max(360px, calc(100vh - 15rem))';
+
+const COLUMNS: DataColumn<MessageSummary>[] = [
+  { id: 'id', header: 'message', width: 104, cell: (m) => <IdLink id={m.id} href={`/messages/${m.id}`} /> },
+  {
+    id: 'state',
+    header: 'state',
+    width: 112,
+    cell: (m) => <StateBadge state={m.state === 'FAILED' && isRejected(m) ? 'REJECTED' : m.state} />,
+  },
+  {
+    id: 'route',
+    header: 'from → to',
+    cell: (m) => (
+      <span title={`${m.from ?? '?'} → ${m.to ?? '?'}`}>
+        {m.from ?? '?'} <span className="text-muted">→</span>{' '}
+        {m.to ?? (isRejected(m) ? 'refused at intake' : 'broadcast')}
+      </span>
+    ),
+  },
+  {
+    id: 'root',
+    header: 'root',
+    width: 130,
+    from: 'lg',
+    cell: (m) =>
+      m.root ? (
+        <span className="font-mono text-xs" title={m.root}>
+          {rootName(m.root)}
+        </span>
+      ) : null,
+  },
+  {
+    id: 'kind',
+    header: 'kind',
+    width: 80,
+    from: 'xl',
+    cell: (m) => <span className="text-muted">{m.kind}</span>,
+  },
+  { id: 'attempts', header: 'attempts', width: 76, numeric: true, cell: (m) => m.attempts },
+  {
+    id: 'code',
+    header: 'error',
+    width: 160,
+    cell: (m) => (
+      <span className={`font-mono text-xs ${isRejected(m) ? 'text-rejected' : 'text-failed'}`}>
+        {m.errorCode ?? ''}
+      </span>
+    ),
+  },
+  {
+    id: 'thread',
+    header: 'thread',
+    width: 104,
+    from: 'xl',
+    cell: (m) => (m.threadId ? <IdLink id={m.threadId} href={`/threads/${m.threadId}`} /> : null),
+  },
+  { id: 'created', header: 'created', width: 96, cell: (m) => <TimeAgo at={m.createdAt} /> },
+];
+
+/** The time range is the list's: the tail shows what arrives from now on. */
+function tailFilter({ since: _since, until: _until, ...rest }: MessageFilter): TailFilter {
+  return rest;
+}
+
+/** Where is message X and why did it fail? The journal filtered and keyset-paged, or its live tail. */
+export function MessagesPage() {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [q, setQ] = useQueryStates(parsers);
+  const pages = keyset(q.after);
+  const filter = toMessageFilter(q);
+  const tail = q.view === 'tail';
+  const listeners = useQuery(trpc.listeners.list.queryOptions(undefined, { staleTime: 60_000 }));
+  const messages = useQuery({
+    ...trpc.messages.list.queryOptions({ ...filter, limit: PAGE, cursor: pages.cursor }),
+    enabled: !tail,
+  });
+  const names = listeners.data?.map((l) => l.name);
+  const fields: FilterField[] = [
+    { key: 'to', label: 'to', kind: 'text', suggestions: names, placeholder: 'listener or producer' },
+    { key: 'from', label: 'from', kind: 'text', suggestions: names, placeholder: 'listener or producer' },
+    {
+      key: 'participant',
+      label: 'participant',
+      kind: 'text',
+      suggestions: names,
+      placeholder: 'either side',
+    },
+    {
+      key: 'root',
+      label: 'payload root',
+      kind: 'text',
+      suggestions: [...new Set(listeners.data?.flatMap((l) => l.roots))],
+    },
+    { key: 'state', label: 'state', kind: 'choice', options: messageStates },
+    { key: 'errorCode', label: 'error code', kind: 'text', suggestions: engineErrorCodes },
+    ...(tail
+      ? []
+      : ([
+          { key: 'since', label: 'since', kind: 'time' },
+          { key: 'until', label: 'until', kind: 'time' },
+        ] satisfies FilterField[])),
+  ];
+  const values: Record<string, string | null> = {
+    to: q.to,
+    from: q.from,
+    participant: q.participant,
+    root: q.root,
+    state: q.state,
+    errorCode: q.errorCode,
+    since: tail ? null : (q.since?.toISOString() ?? null),
+    until: tail ? null : (q.until?.toISOString() ?? null),
+  };
+  const filtered = Object.values(values).some(Boolean);
+  const clear = () =>
+    void setQ({
+      to: null,
+      from: null,
+      participant: null,
+      root: null,
+      state: null,
+      errorCode: null,
+      since: null,
+      until: null,
+      after: null,
+    });
+  const items = messages.data?.items ?? [];
+  return (
+    <div className="mx-auto max-w-7xl space-y-3">
+      <header className="flex flex-wrap items-center justify-between gap-3">
+        <h1 className="text-xl font-semibold">Messages</h1>
+        <div
+          role="radiogroup"
+          aria-label="View"
+          className="flex rounded-md border border-border bg-panel p-0.5"
+        >
+          {VIEWS.map((v) => (
+            <button
+              key={v}
+              type="button"
+              role="radio"
+              aria-checked={q.view === v}
+              onClick={() => void setQ({ view: v, after: null })}
+              className={`h-7 rounded px-3 text-sm ${q.view === v ? 'bg-panel-2 font-medium text-text' : 'text-muted hover:text-text'}`}
+            >
+              {v === 'list' ? 'List' : 'Live tail'}
+            </button>
+          ))}
+        </div>
+      </header>
+      <FilterBar
+        fields={fields}
+        values={values}
+        onChange={(key, value) =>
+          void setQ({
+            [key]: key === 'since' || key === 'until' ? (value ? new Date(value) : null) : value,
+            after: null,
+          })
+        }
+        onClear={clear}
+      >
+        {!tail && (
+          <Button variant="ghost" onClick={() => void messages.refetch()} aria-label="refresh the list">
+            <RefreshCw className={`size-4 ${messages.isFetching ? 'animate-spin' : ''}`} aria-hidden />
+          </Button>
+        )}
+      </FilterBar>
+      {tail ? (
+        <LiveTail filter={tailFilter(filter)} height={TABLE_HEIGHT} />
+      ) : messages.error ? (
+        <p role="alert" className="rounded-md border border-failed/40 bg-failed/5 p-3 text-sm">
+          {describeError(messages.error)}
+        </p>
+      ) : (
+        <>
+          <div className="rounded-lg border border-border bg-panel">
+            <DataTable
+              label="Messages"
+              columns={COLUMNS}
+              rows={items}
+              rowKey={(m) => m.id}
+              loading={messages.isPending}
+              onOpen={(m) => router.push(`/messages/${m.id}`)}
+              empty={
+                filtered ? (
+                  <NoMatches what="messages" onClear={clear} />
+                ) : (
+                  'The journal is empty. Every message a producer or handler sends is recorded here.'
+                )
+              }
+            />
+          </div>
+          <KeysetPager
+            hasNewer={pages.hasNewer}
+            nextCursor={messages.data?.nextCursor}
+            onNewer={() => void setQ({ after: pages.newer() })}
+            onOlder={(c) => void setQ({ after: pages.older(c) })}
+            shown={messages.data ? `${formatCount(items.length)} messages, newest first` : undefined}
+          />
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,171 @@
+'use client';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { OctagonX } from 'lucide-react';
+import { parseAsString, useQueryState } from 'nuqs';
+import { useMemo } from 'react';
+import { toast } from 'sonner';
+import { TimeAgo } from '@/components/time-ago';
+import { Button } from '@/components/ui/button';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { Panel } from '@/components/ui/panel';
+import { Skeleton } from '@/components/ui/skeleton';
+import { describeError, engineCodeOf } from '@/lib/engine-error';
+import { formatCount, formatDuration } from '@/lib/format';
+import { useSession } from '@/lib/session';
+import { useTRPC } from '@/lib/trpc';
+import { useLiveRefresh } from '@/lib/use-live-refresh';
+import { HopDetail } from './hop-detail';
+import { SequenceDiagram, participantsOf } from './sequence-diagram';
+import { ThreadStatusBadge, threadStatusOf } from './thread-status';
+
+/**
+ * On wide screens the diagram and the selected hop sit side by side, each filling the screen below the header
+ * and scrolling inside itself; below 1536 px the diagram takes the whole width (room for 7 or more lifelines)
+ * and the hop follows it.
+ */
+const SIDE_BY_SIDE = 'grid items-start gap-4 2xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]';
+const FILL = '2xl:max-h-[max(420px,calc(100vh_-_13.5rem))]';
+
+/** What happened in this conversation? Its hops as a sequence diagram, each hop's XML and history; kill. */
+export function ThreadPage({ id }: { id: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { can } = useSession();
+  const [hop, setHop] = useQueryState('hop', parseAsString);
+  const thread = useQuery(trpc.threads.byId.queryOptions({ id }));
+  const listeners = useQuery(trpc.listeners.list.queryOptions(undefined, { staleTime: 60_000 }));
+  const listenerNames = useMemo(() => new Set(listeners.data?.map((l) => l.name)), [listeners.data]);
+
+  // Live: a transition of this thread refreshes it (and the hop on screen); nothing polls.
+  useLiveRefresh(
+    (t) => t.threadId === id,
+    () => {
+      void queryClient.invalidateQueries({ queryKey: trpc.threads.byId.queryKey({ id }) });
+      if (hop) void queryClient.invalidateQueries({ queryKey: trpc.messages.byId.queryKey({ id: hop }) });
+    },
+    500,
+  );
+
+  const kill = useMutation(
+    trpc.threads.kill.mutationOptions({
+      onSuccess: ({ stopped }) => {
+        toast.success(
+          stopped === 0
+            ? 'Thread killed; nothing was left to stop.'
+            : `Thread killed: ${formatCount(stopped)} deliveries stopped (KILLED).`,
+        );
+        void queryClient.invalidateQueries({ queryKey: trpc.threads.byId.queryKey({ id }) });
+      },
+      onError: (err) => toast.error(describeError(err)),
+    }),
+  );
+
+  if (thread.error)
+    return (
+      <Panel title="Thread">
+        <p className="text-sm">
+          {engineCodeOf(thread.error) === 'NOT_FOUND'
+            ? `No thread ${id}: it may never have existed, or its messages were pruned by retention.`
+            : describeError(thread.error)}
+        </p>
+      </Panel>
+    );
+  const t = thread.data;
+  if (!t)
+    return (
+      <div className="space-y-4">
+        <Skeleton className="h-8 w-[28rem]" />
+        <div className={SIDE_BY_SIDE}>
+          <Skeleton className="h-[420px] w-full" />
+          <Skeleton className="h-[420px] w-full" />
+        </div>
+      </div>
+    );
+
+  const hops = t.messages;
+  const status = threadStatusOf(hops);
+  const people = participantsOf(hops);
+  const failed = hops.filter((m) => m.state === 'FAILED').length;
+  const first = hops[0];
+  const fallback = hops.find((m) => m.state === 'FAILED') ?? first;
+  const selected = hops.find((m) => m.id === hop) ?? fallback;
+  const selectedIndex = selected ? hops.indexOf(selected) : -1;
+  return (
+    <div className="mx-auto max-w-[1600px] space-y-4">
+      <header className="flex flex-wrap items-start justify-between gap-3">
+        <div className="min-w-0">
+          <h1 className="flex flex-wrap items-center gap-3 text-xl font-semibold">
+            <span>Thread</span>
+            <span className="font-mono text-base" title={t.id}>
+              {t.id}
+            </span>
+            <ThreadStatusBadge status={status} />
+          </h1>
+          <p className="mt-1 flex flex-wrap gap-x-2 text-sm text-muted">
+            <span>
+              <span className="tabular text-text">{formatCount(hops.length)}</span> hops
+              {t.truncated && ' (the latest 500)'}
+            </span>
+            <span>
+              · <span className="tabular text-text">{people.length}</span> participants
+            </span>
+            {failed > 0 && (
+              <span>
+                · <span className="tabular text-failed">{formatCount(failed)}</span> failed
+              </span>
+            )}
+            {first && (
+              <span>
+                · started <TimeAgo at={first.createdAt} />
+              </span>
+            )}
+            {first && (
+              <span>
+                · {status === 'active' ? 'running for' : 'took'}{' '}
+                <span className="tabular">
+                  {formatDuration(Math.max(...hops.map((m) => m.updatedAt)) - first.createdAt)}
+                </span>
+              </span>
+            )}
+          </p>
+        </div>
+        {status === 'active' && can('operator') && (
+          <ConfirmDialog
+            title="Kill this thread?"
+            body="Its queued deliveries fail as KILLED and the outputs of handlers still running are dropped. This cannot be undone."
+            confirm="Kill thread"
+            onConfirm={() => kill.mutate({ id })}
+          >
+            <Button variant="danger" disabled={kill.isPending}>
+              <OctagonX className="size-4" aria-hidden /> Kill
+            </Button>
+          </ConfirmDialog>
+        )}
+      </header>
+      <div className={SIDE_BY_SIDE}>
+        <section
+          aria-label="Sequence diagram"
+          className="min-w-0 overflow-hidden rounded-lg border border-border bg-panel"
+        >
+          <SequenceDiagram
+            hops={hops}
+            selected={selected?.id ?? null}
+            onSelect={(h) => void setHop(h)}
+            listeners={listenerNames}
+            className={`max-h-[55vh] ${FILL}`}
+          />
+        </section>
+        <section
+          aria-label="Selected hop"
+          className={`min-w-0 overflow-auto rounded-lg border border-border bg-panel p-4 ${FILL}`}
+        >
+          {selected ? (
+            <HopDetail id={selected.id} index={selectedIndex} />
+          ) : (
+            <p className="text-sm text-muted">Select a hop to read its XML and history.</p>
+          )}
+        </section>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,35 @@
+'use client';
+import type { RoutedTransition } from '@organism/shared';
+import { useEffect, useRef } from 'react';
+import { useEngineStream } from './engine-stream';
+
+/**
+ * Calls `refresh` when the shared event stream brings a transition that `match`es: at once for the first,
+ * then at most once per `intervalMs` while more arrive (the last one is never dropped). Nothing polls.
+ */
+export function useLiveRefresh(
+  match: (t: RoutedTransition) => boolean,
+  refresh: () => void,
+  intervalMs = 300,
+): void {
+  const { subscribe } = useEngineStream();
+  const latest = useRef({ match, refresh });
+  latest.current = { match, refresh };
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let last = 0;
+    const run = () => {
+      timer = undefined;
+      last = Date.now();
+      latest.current.refresh();
+    };
+    const off = subscribe((t) => {
+      if (timer || !latest.current.match(t)) return;
+      timer = setTimeout(run, Math.max(0, last + intervalMs - Date.now()));
+    });
+    return () => {
+      off();
+      clearTimeout(timer);
+    };
+  }, [subscribe, intervalMs]);
+}

@@ -1,0 +1,143 @@
+import { expect, test } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
+import { expectAccessible, signIn } from './support/console.ts';
+
+/** The engine takes at most this many calls in one batched request. */
+const MAX_BATCH = 50;
+
+/**
+ * Sends a payload `times` times from the console as the signed-in user (`messages.inject`), in batched
+ * requests sent together so they are all queued at once; answers the thread of the first.
+ */
+async function inject(
+  page: Page,
+  to: string,
+  payloadXml: string,
+  thread?: string,
+  times = 1,
+): Promise<string> {
+  return page.evaluate(
+    async ({ times, batch, ...input }) => {
+      const send = async (n: number): Promise<string> => {
+        const names = Array.from({ length: n }, () => 'messages.inject').join(',');
+        const body = Object.fromEntries(Array.from({ length: n }, (_, i) => [String(i), input]));
+        const res = await fetch(`/trpc/${names}?batch=1`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        const answers = (await res.json()) as { result?: { data: { threadId: string } } }[];
+        const first = answers[0]?.result?.data.threadId;
+        if (!res.ok || !first) throw new Error(`inject answered ${res.status}: ${JSON.stringify(answers)}`);
+        return first;
+      };
+      const sizes = Array.from({ length: Math.ceil(times / batch) }, (_, i) =>
+        Math.min(batch, times - i * batch),
+      );
+      const [first] = await Promise.all(sizes.map(send));
+      return first ?? '';
+    },
+    { to, payloadXml, thread, times, batch: MAX_BATCH },
+  );
+}
+
+async function signedIn(browser: Browser, name: 'operator' | 'viewer'): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, name);
+  return page;
+}
+
+test('a failed thread reads as a sequence diagram: every hop opens its XML, the failed one its code', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await signIn(page, 'admin');
+  await page.getByRole('link', { name: 'Threads' }).click();
+  await expect(page.getByRole('heading', { name: 'Threads' })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Threads' }).getByRole('row').nth(1)).toBeVisible();
+  await expectAccessible(page);
+
+  // The status filter is a chip, kept in the URL.
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
+  await page.getByRole('button', { name: 'status', exact: true }).click();
+  await page.getByLabel('status', { exact: true }).selectOption('failed');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL(/[?&]status=failed/);
+  await expect(page.getByRole('button', { name: 'change the status filter' })).toContainText('failed');
+  const rows = page.getByRole('table', { name: 'Threads' }).getByRole('row');
+  await expect(rows.nth(1)).toContainText('failed', { timeout: 30_000 });
+
+  // A row opens with the keyboard: focus it, Enter.
+  await rows.nth(1).focus();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/threads\/[0-9a-f-]{36}/);
+  await expect(page.getByRole('heading', { name: /Thread/ })).toContainText('failed');
+
+  const hops = page.getByRole('list', { name: 'Hops' }).getByRole('button');
+  await expect(hops.first()).toBeVisible();
+  const count = await hops.count();
+  expect(count).toBeGreaterThan(0);
+  const detail = page.getByTestId('hop-detail');
+  for (let i = 0; i < count; i++) {
+    await hops.nth(i).click();
+    await expect(hops.nth(i)).toHaveAttribute('aria-pressed', 'true');
+    await expect(detail.getByRole('heading', { name: `Hop #${i + 1}` })).toBeVisible();
+    // Its XML, pretty-printed and highlighted (or, for refused input, as it arrived).
+    await expect(detail.getByRole('region', { name: /payload XML|raw input/ })).toContainText(/<\w+/);
+    await expect(detail.getByRole('region', { name: 'Transitions' })).toContainText(
+      /PENDING|DISPATCHED|ACKED|FAILED/,
+    );
+  }
+  const failed = page
+    .getByRole('list', { name: 'Hops' })
+    .locator('[data-state="FAILED"], [data-state="REJECTED"]');
+  await failed.first().click();
+  await expect(detail.getByRole('region', { name: 'Failure' })).toContainText(/[A-Z]+_[A-Z_]+/);
+  await expectAccessible(page);
+
+  // Back keeps the list's filter.
+  await page.goBack();
+  await expect(page).toHaveURL(/[?&]status=failed/);
+});
+
+test('finds a thread by the first characters of its id', async ({ page }) => {
+  await signIn(page, 'admin');
+  const thread = await inject(page, 'greeter', '<greeting><name>find me</name></greeting>');
+  await page.goto('/threads');
+  await page.getByLabel('Find a thread by id').fill(thread.slice(0, 13));
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`/threads/${thread}`));
+  await expect(page.getByRole('list', { name: 'Hops' }).getByRole('button').first()).toBeVisible();
+});
+
+test('an operator kills a running thread; a viewer is offered no Kill', async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  const viewer = await signedIn(browser, 'viewer');
+  await signIn(page, 'operator');
+  // 400 naps under the sleeper's 1 s timeout, run 8 at a time: the thread would run for 45 s.
+  const nap = '<nap><ms>900</ms></nap>';
+  const thread = await inject(page, 'sleeper', nap);
+  await inject(page, 'sleeper', nap, thread, 399);
+  await page.goto(`/threads/${thread}`);
+  const heading = page.getByRole('heading', { name: /Thread/ });
+  await expect(heading).toContainText('active');
+
+  await viewer.goto(`/threads/${thread}`);
+  await expect(viewer.getByRole('heading', { name: /Thread/ })).toContainText('active');
+  await expect(viewer.getByRole('list', { name: 'Hops' }).getByRole('button').first()).toBeVisible();
+  await expect(viewer.getByRole('button', { name: 'Kill' })).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Kill' }).click();
+  await expect(page.getByRole('alertdialog')).toContainText('Kill this thread?');
+  await page.getByRole('button', { name: 'Kill thread' }).click();
+  await expect(page.getByText(/Thread killed/)).toBeVisible();
+  // Live: the killed deliveries arrive through the event stream, no reload.
+  await expect(heading).toContainText('failed');
+  await expect(page.getByRole('button', { name: 'Kill' })).toHaveCount(0);
+  const killed = page.getByRole('list', { name: 'Hops' }).locator('[data-state="FAILED"]').first();
+  await killed.click();
+  await expect(page.getByTestId('hop-detail').getByRole('region', { name: 'Failure' })).toContainText(
+    'KILLED',
+  );
+  await expectAccessible(page);
+});
