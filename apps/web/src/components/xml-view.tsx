@@ -23,16 +23,22 @@ export function XmlView({
   text,
   maxHeight = 480,
   label,
+  asWritten = false,
 }: {
   text: string;
   maxHeight?: number;
   label: string;
+  /** Show the text exactly as written (an XSD file: its line numbers are the file's), not re-indented. */
+  asWritten?: boolean;
 }) {
   const extensions = useMemo(
     () => [...EXTENSIONS, EditorView.contentAttributes.of({ 'aria-label': label })],
     [label],
   );
-  const pretty = useMemo(() => (typeof window === 'undefined' ? text : prettyXml(text)), [text]);
+  const pretty = useMemo(
+    () => (asWritten || typeof window === 'undefined' ? text : prettyXml(text)),
+    [text, asWritten],
+  );
   const [dark, setDark] = useState(false);
   useEffect(() => {
     const root = document.documentElement;

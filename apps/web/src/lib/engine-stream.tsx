@@ -3,7 +3,7 @@ import type { Transition } from '@organism/shared';
 import { useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import type { ReactNode } from 'react';
-import { createContext, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { isRejectionTransition } from './outcome';
 import { useTRPC } from './trpc';
 
@@ -25,7 +25,7 @@ interface StreamContext {
   connection: Connection;
   /** The last time data arrived or the stream was known healthy. */
   lastSeen: number | undefined;
-  subscribe(fn: (t: Transition) => void): () => void;
+  subscribe: (fn: (t: Transition) => void) => () => void;
   throughput: Throughput;
 }
 
@@ -133,17 +133,16 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
     }
   }, [connection, queryClient]);
 
+  // Stable, so a page's effect that subscribes does not restart every time the context changes.
+  const subscribe = useCallback((fn: (t: Transition) => void) => {
+    listeners.current.add(fn);
+    return () => {
+      listeners.current.delete(fn);
+    };
+  }, []);
   const value = useMemo<StreamContext>(
-    () => ({
-      connection,
-      lastSeen,
-      throughput,
-      subscribe: (fn) => {
-        listeners.current.add(fn);
-        return () => listeners.current.delete(fn);
-      },
-    }),
-    [connection, lastSeen, throughput],
+    () => ({ connection, lastSeen, throughput, subscribe }),
+    [connection, lastSeen, throughput, subscribe],
   );
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
