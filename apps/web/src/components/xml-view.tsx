@@ -4,9 +4,10 @@ import { EditorState } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
 import CodeMirror from '@uiw/react-codemirror';
 import { Copy } from 'lucide-react';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { toast } from 'sonner';
 import { prettyXml } from '@/lib/pretty-xml';
+import { useDarkTheme } from '@/lib/use-dark-theme';
 
 const EXTENSIONS = [
   xml(),
@@ -39,15 +40,7 @@ export function XmlView({
     () => (asWritten || typeof window === 'undefined' ? text : prettyXml(text)),
     [text, asWritten],
   );
-  const [dark, setDark] = useState(false);
-  useEffect(() => {
-    const root = document.documentElement;
-    const read = () => setDark(root.classList.contains('dark'));
-    read();
-    const watch = new MutationObserver(read);
-    watch.observe(root, { attributes: true, attributeFilter: ['class'] });
-    return () => watch.disconnect();
-  }, []);
+  const dark = useDarkTheme();
   return (
     <div
       className="relative overflow-hidden rounded-md border border-border"
