@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { messageStates, transitionStates } from '@organism/shared';
 
@@ -37,6 +38,11 @@ export const messages = sqliteTable(
     index('messages_to_created').on(t.to, t.createdAt),
     index('messages_root_created').on(t.root, t.createdAt),
     index('messages_created').on(t.createdAt, t.id),
+    // Dead letters by listener and code (journal.deadLetters, bulk retry). Partial: only FAILED rows are
+    // in it, so the hot path's inserts and state changes of every other entry do not touch it.
+    index('messages_failed_groups')
+      .on(t.to, t.errorCode, t.updatedAt)
+      .where(sql`state = 'FAILED'`),
   ],
 );
 

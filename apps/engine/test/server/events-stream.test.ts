@@ -116,3 +116,51 @@ it('tells a client far behind that it lagged, and still delivers everything from
   expect(kinds[0]).toBe('lagged');
   expect(kinds.filter((k) => k === 'transition')).toHaveLength(head);
 }, 60_000);
+
+it('carries each transition’s route and filters by recipient', async () => {
+  const viewer = await h.client('viewer');
+  const res = (await (await post(h, greeting(100))).json()) as { threadId: string };
+  await h.engine.whenQuiet();
+  const expected = (await h.journal.routedTransitions(0, 100_000)).filter(
+    (t) => t.threadId === res.threadId && t.to === 'shouter',
+  );
+  expect(expected.length).toBeGreaterThan(0);
+  const got: StreamItem[] = [];
+  await new Promise<void>((resolve, reject) => {
+    const sub = viewer.events.stream.subscribe(
+      { lastEventId: '0', threadId: res.threadId, to: 'shouter' },
+      {
+        onData: (envelope) => {
+          const { data } = envelope as unknown as { data: StreamItem };
+          if (data.kind === 'transition') got.push(data);
+          if (got.length === expected.length) {
+            sub.unsubscribe();
+            resolve();
+          }
+        },
+        onError: reject,
+      },
+    );
+  });
+  expect(got.map((i) => i.kind === 'transition' && i.transition)).toEqual(expected);
+  expect(expected[0]).toMatchObject({ from: 'greeter', to: 'shouter', kind: 'forward', root: 'shout' });
+});
+
+it('refuses the retired `listener` filter with 400 INPUT_INVALID', async () => {
+  const login = await fetch(`${h.url}/trpc/auth.login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'viewer', password: 'correct horse battery' }),
+  });
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const input = encodeURIComponent(JSON.stringify({ listener: 'greeter' }));
+  const res = await fetch(`${h.url}/trpc/events.stream?input=${input}`, {
+    headers: { cookie, accept: 'text/event-stream' },
+  });
+  expect(res.status).toBe(400);
+  const body = (await res.json()) as {
+    error: { data: { engineCode: string; problems: { message: string }[] } };
+  };
+  expect(body.error.data.engineCode).toBe('INPUT_INVALID');
+  expect(body.error.data.problems[0]?.message).toMatch(/listener/);
+});
