@@ -1,5 +1,5 @@
 'use client';
-import type { ElementNode } from './element-node';
+import type { ElementNode } from '@organism/shared';
 import { ChevronRight } from 'lucide-react';
 import type { KeyboardEvent } from 'react';
 import { useMemo, useRef, useState } from 'react';

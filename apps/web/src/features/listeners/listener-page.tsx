@@ -97,7 +97,7 @@ export function ListenerPage({ name }: { name: string }) {
           </Link>
         </section>
       )}
-      <div className="grid gap-4 xl:grid-cols-2">
+      <div className="grid items-start gap-4 xl:grid-cols-2">
         <Panel title="Contract (XSD)" className="min-w-0">
           <SchemaFiles name={l.name} />
         </Panel>

@@ -14,7 +14,7 @@ import { useTRPC } from '@/lib/trpc';
 
 const LIMIT = 15;
 
-/** The newest deliveries to a listener, refreshed as the journal moves (at most every two seconds). */
+/** The newest deliveries to a listener, refreshed as the stream reports theirs (at most every two seconds). */
 export function RecentMessages({ name }: { name: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -25,8 +25,8 @@ export function RecentMessages({ name }: { name: string }) {
   useEffect(() => {
     const key = trpc.messages.list.queryKey({ to: name, limit: LIMIT });
     let dirty = false;
-    const off = subscribe(() => {
-      dirty = true;
+    const off = subscribe((t) => {
+      if (t.to === name) dirty = true;
     });
     const tick = setInterval(() => {
       if (!dirty) return;

@@ -1,5 +1,5 @@
 import type { ListenerInfo } from '@/lib/live-listeners';
-import type { RouteStats } from './route-stats';
+import type { RouteStats } from '@organism/shared';
 
 /** A box on the map: a listener, or an outside producer (a `from`/`to` name that is no listener). */
 export type MapNode =

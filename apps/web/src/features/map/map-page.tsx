@@ -5,13 +5,12 @@ import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { describeError } from '@/lib/engine-error';
 import { formatCount, formatRate } from '@/lib/format';
-import { useLiveListeners } from '@/lib/live-listeners';
+import { useLiveListeners, useLiveRoutes } from '@/lib/live-listeners';
 import { buildMapModel } from './graph-model';
 import { MapLegend } from './map-legend';
 import { OrganismMap } from './organism-map';
 import { RoutesTable } from './routes-table';
 import { useFailing } from './use-failing';
-import { useLiveRoutes } from './use-live-routes';
 
 /** What talks to what? Listeners and producers as boxes, the routes messages took as lines, live. */
 export function MapPage() {

@@ -5,7 +5,7 @@ import { TimeAgo } from '@/components/time-ago';
 import { formatCount, formatRate } from '@/lib/format';
 import type { ListenerInfo } from '@/lib/live-listeners';
 import { messagesOnRoute } from './organism-map';
-import type { RouteStats } from './route-stats';
+import type { RouteStats } from '@organism/shared';
 
 /** The map as text: every route, busiest first, each a link to its messages. */
 export function RoutesTable({ routes, listeners }: { routes: RouteStats[]; listeners: ListenerInfo[] }) {
