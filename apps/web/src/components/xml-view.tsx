@@ -33,7 +33,8 @@ export function XmlView({
   asWritten?: boolean;
 }) {
   const extensions = useMemo(
-    () => [...EXTENSIONS, EditorView.contentAttributes.of({ 'aria-label': label })],
+    // Focusable although read-only, so a keyboard can scroll a long document (axe: scrollable-region-focusable).
+    () => [...EXTENSIONS, EditorView.contentAttributes.of({ 'aria-label': label, tabindex: '0' })],
     [label],
   );
   const pretty = useMemo(

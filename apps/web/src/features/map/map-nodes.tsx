@@ -99,7 +99,7 @@ export function ListenerNode({ data }: NodeProps<ListenerFlowNode>) {
       >
         <Link
           href={`/listeners/${encodeURIComponent(l.name)}`}
-          aria-label={`${l.name}: ${l.state}, ${formatCount(l.received)} received, ${formatCount(l.failed)} failed, ${formatCount(l.inFlight)} in flight`}
+          aria-label={`${l.name}: ${data.failing ? 'failing, ' : ''}${l.state}, ${formatCount(l.received)} received, ${formatCount(l.failed)} failed, ${formatCount(l.inFlight)} in flight`}
           className={`flex h-full flex-col justify-center gap-1 rounded-lg border bg-panel px-3 shadow-sm outline-none hover:border-accent focus-visible:ring-2 focus-visible:ring-focus ${frame} ${data.focused ? 'ring-2 ring-accent' : ''}`}
         >
           <span className="flex min-w-0 items-center gap-2">
