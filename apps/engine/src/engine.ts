@@ -1,5 +1,6 @@
 import type { ThreadId } from '@organism/shared';
 import type {
+  Activity,
   DeadLettersInput,
   DeadLettersResult,
   EngineEvent,
@@ -35,6 +36,9 @@ import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { ListenerActivity } from './lifecycle/listener-activity.ts';
 import { RouteTracker } from './lifecycle/route-tracker.ts';
+import { EventHub } from './lifecycle/event-hub.ts';
+import type { StreamOut } from './lifecycle/event-hub.ts';
+import type { StreamRequest } from './lifecycle/stream-cursor.ts';
 import { JournalHealth } from './lifecycle/journal-health.ts';
 import type { JournalCondition } from './lifecycle/journal-health.ts';
 import { listenerInfo } from './lifecycle/listener-info.ts';
@@ -64,6 +68,8 @@ export interface EngineStatus {
 
 const DAY = 86_400_000;
 const FIND_LIMIT = 5;
+/** The routes the stream's activity items carry: those taken in the last 5 minutes. */
+const ACTIVITY_WINDOW_SECONDS = 300;
 const PRUNE_EVERY = 3_600_000;
 
 /**
@@ -75,6 +81,7 @@ export class Engine {
   private pruneTimer: NodeJS.Timeout | undefined;
   private readonly activity: ListenerActivity;
   private readonly routeTracker: RouteTracker;
+  private readonly hub: EventHub;
   private readonly health: JournalHealth;
   private readonly unwatchJournal: () => void;
   private restartHandler: ((drainMs: number) => void) | undefined;
@@ -93,6 +100,12 @@ export class Engine {
   ) {
     this.activity = new ListenerActivity(pump.events);
     this.routeTracker = new RouteTracker(pump.events);
+    this.hub = new EventHub({
+      journal,
+      events: pump.events,
+      activity: () => this.liveActivity(),
+      log,
+    });
     this.health = new JournalHealth({
       probe: () => journal.probe(),
       unrecorded: () => pump.unrecorded,
@@ -174,6 +187,29 @@ export class Engine {
       .slice(0, FIND_LIMIT);
     return { ...found, listeners };
   }
+  /**
+   * The console's event stream for one subscriber: journal transitions with their routes, engine events
+   * and activity, resumable from any item's id. Every subscriber shares one journal reader (EventHub).
+   */
+  stream(req: StreamRequest, signal?: AbortSignal): AsyncGenerator<StreamOut> {
+    return this.hub.stream(req, signal);
+  }
+
+  private liveActivity(): Omit<Activity, 'at'> {
+    const listeners = [...this.pump.listeners.listeners()].map((l) => {
+      const c = this.activity.get(l.name);
+      return {
+        name: l.name,
+        state: c.state,
+        inFlight: this.pump.inFlightFor(l.name),
+        received: c.received,
+        failed: c.failed,
+        lastActivityAt: c.lastActivityAt,
+      };
+    });
+    return { listeners, routes: this.routeTracker.routes(ACTIVITY_WINDOW_SECONDS).routes };
+  }
+
   /** The routes messages took in the last `windowSeconds` (kept in memory since the engine started). */
   routes(windowSeconds: number): RoutesResult {
     return this.routeTracker.routes(windowSeconds);
@@ -406,6 +442,7 @@ export class Engine {
     if (this.lifecycle.state === 'stopped') return;
     this.pump.stop();
     this.lifecycle.moveTo('stopped');
+    this.hub.close();
     this.health.stop();
     this.unwatchJournal();
     const failures = await runCleanup([
