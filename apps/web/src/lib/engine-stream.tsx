@@ -1,5 +1,5 @@
 'use client';
-import type { Activity, RoutedTransition, StreamItem } from '@organism/shared';
+import type { Activity, RoutedTransition } from '@organism/shared';
 import { useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import type { ReactNode } from 'react';
@@ -74,8 +74,7 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
       onStarted: () => setLastSeen(Date.now()),
       onData: (item) => {
         lastId.current = item.id;
-        // The contract's items (StreamItem), wider than what today's router yields: activity, events, reset.
-        const data = item.data as StreamItem;
+        const data = item.data;
         if (data.kind === 'activity') {
           const received = { activity: data.activity, receivedAt: Date.now() };
           activity.current = received;
