@@ -1,24 +1,28 @@
 'use client';
-import type { Edge, EdgeProps } from '@xyflow/react';
-import { BaseEdge } from '@xyflow/react';
 import { useMemo } from 'react';
 import { roundedPath, withArrow } from './geometry';
 import type { Point } from './layout';
 
-export type LaneEdgeData = {
-  /** The lane's route on the map, from sender to receiver. */
+/** One direction of a route, placed on the map. */
+export interface Lane {
+  id: string;
+  from: string;
+  to: string;
+  /** From sender to receiver, beside the pair's other direction when there is one. */
   points: Point[];
   width: number;
   perSecond: number;
   failing: boolean;
   dim: boolean;
   highlight: boolean;
-  /** Whether to draw moving dots (off for people who asked for less motion). */
-  motion: boolean;
-};
-export type PeerEdgeData = { points: Point[]; dim: boolean };
-export type LaneFlowEdge = Edge<LaneEdgeData, 'lane'>;
-export type PeerFlowEdge = Edge<PeerEdgeData, 'peer'>;
+}
+
+/** An agent's allowed peer that it has not used in the window. */
+export interface PeerLine {
+  id: string;
+  points: Point[];
+  dim: boolean;
+}
 
 /** Dots travel at one calm speed; busier routes carry more of them. */
 const SPEED = 70; // px per second
@@ -40,69 +44,124 @@ function pathLength(points: Point[]): number {
   return n;
 }
 
-/** One direction of a route: width by rate, red when it fails, dots moving along it while messages flow. */
-export function LaneEdge({ id, data }: EdgeProps<LaneFlowEdge>) {
-  const points = data?.points;
-  const geometry = useMemo(() => {
-    if (!points || points.length < 2) return undefined;
+/**
+ * Every line of the map in one SVG, drawn in the flow's coordinates beneath the boxes. The lines are
+ * the layout's own routes (ELK draws them around the boxes), so they need nothing measured from the page.
+ * For the eye and the mouse only: the labels and the routes table carry the same as links and text.
+ */
+export function EdgeLayer({
+  lanes,
+  peers,
+  motion,
+  onOpen,
+  onHover,
+}: {
+  lanes: Lane[];
+  peers: PeerLine[];
+  motion: boolean;
+  onOpen: (lane: Lane) => void;
+  onHover: (lane: Lane | null) => void;
+}) {
+  return (
+    <svg
+      aria-hidden
+      className="pointer-events-none absolute top-0 left-0 overflow-visible"
+      width={1}
+      height={1}
+    >
+      {peers.map((p) => (
+        <PeerPath key={p.id} peer={p} />
+      ))}
+      {/* Failing lanes last, so red is never hidden under grey. */}
+      {[...lanes]
+        .sort((a, b) => Number(a.failing) - Number(b.failing))
+        .map((l) => (
+          <LanePath key={l.id} lane={l} motion={motion} onOpen={onOpen} onHover={onHover} />
+        ))}
+    </svg>
+  );
+}
+
+function LanePath({
+  lane,
+  motion,
+  onOpen,
+  onHover,
+}: {
+  lane: Lane;
+  motion: boolean;
+  onOpen: (lane: Lane) => void;
+  onHover: (lane: Lane | null) => void;
+}) {
+  const { points } = lane;
+  const g = useMemo(() => {
     const { line, head } = withArrow(points, 8);
     return { d: roundedPath(line), full: roundedPath(points), head, length: pathLength(points) };
   }, [points]);
-  if (!data || !geometry) return null;
-  const tone = data.failing ? 'text-failed' : data.perSecond > 0 ? 'map-edge-active' : 'map-edge';
-  const dots = data.motion ? dotsFor(data.perSecond) : 0;
-  const dur = Math.max(1.2, geometry.length / SPEED);
+  if (points.length < 2) return null;
+  const tone = lane.failing ? 'text-failed' : lane.perSecond > 0 ? 'map-edge-active' : 'map-edge';
+  const dots = motion ? dotsFor(lane.perSecond) : 0;
+  const dur = Math.max(1.2, g.length / SPEED);
   return (
-    <g className={`${tone} transition-opacity ${data.dim ? 'opacity-20' : ''}`}>
-      <BaseEdge
-        id={id}
-        path={geometry.d}
-        interactionWidth={14}
-        style={{
-          stroke: 'currentColor',
-          strokeWidth: data.highlight ? data.width + 1 : data.width,
-          strokeLinecap: 'round',
-          strokeLinejoin: 'round',
-        }}
+    <g className={`${tone} transition-opacity ${lane.dim ? 'opacity-20' : ''}`}>
+      <path
+        d={g.d}
+        fill="none"
+        stroke="currentColor"
+        strokeWidth={lane.highlight ? lane.width + 1 : lane.width}
+        strokeLinecap="round"
+        strokeLinejoin="round"
       />
-      <path d={geometry.head} fill="currentColor" stroke="none" />
-      {Array.from({ length: dots }, (_, i) => (
-        <circle
-          key={`${dots}-${i}`}
-          r={Math.max(2, data.width / 2 + 0.75)}
-          className="fill-panel stroke-current"
-          strokeWidth={1.5}
-        >
-          <animateMotion
-            dur={`${dur}s`}
-            begin={`${(-dur * i) / dots}s`}
-            repeatCount="indefinite"
-            path={geometry.full}
-          />
-        </circle>
-      ))}
+      <path d={g.head} fill="currentColor" />
+      {Array.from({ length: dots }, (_, i) => {
+        const begin = `${(-dur * i) / dots}s`;
+        return (
+          // Hidden until its motion applies, so a dot never shows at the origin for a frame.
+          <circle
+            key={`${dots}-${i}`}
+            r={Math.max(2, lane.width / 2 + 0.75)}
+            className="fill-current"
+            opacity={0}
+          >
+            <animateMotion dur={`${dur}s`} begin={begin} repeatCount="indefinite" path={g.full} />
+            <animate
+              attributeName="opacity"
+              values="1;1"
+              dur={`${dur}s`}
+              begin={begin}
+              repeatCount="indefinite"
+            />
+          </circle>
+        );
+      })}
+      {/* A wider invisible stroke to hover and click. */}
+      <path
+        d={g.full}
+        fill="none"
+        stroke="transparent"
+        strokeWidth={14}
+        className="cursor-pointer"
+        style={{ pointerEvents: 'stroke' }}
+        onClick={() => onOpen(lane)}
+        onMouseEnter={() => onHover(lane)}
+        onMouseLeave={() => onHover(null)}
+      >
+        <title>{`${lane.from} → ${lane.to}: open its messages`}</title>
+      </path>
     </g>
   );
 }
 
-/** An agent's allowed peer that it has not used in the window: dashed, thin, arrow at the peer. */
-export function PeerEdge({ id, data }: EdgeProps<PeerFlowEdge>) {
-  const points = data?.points;
-  const geometry = useMemo(() => {
-    if (!points || points.length < 2) return undefined;
-    const { line, head } = withArrow(points, 7);
+function PeerPath({ peer }: { peer: PeerLine }) {
+  const g = useMemo(() => {
+    const { line, head } = withArrow(peer.points, 7);
     return { d: roundedPath(line), head };
-  }, [points]);
-  if (!data || !geometry) return null;
+  }, [peer.points]);
+  if (peer.points.length < 2) return null;
   return (
-    <g className={`map-edge transition-opacity ${data.dim ? 'opacity-20' : ''}`}>
-      <BaseEdge
-        id={id}
-        path={geometry.d}
-        interactionWidth={0}
-        style={{ stroke: 'currentColor', strokeWidth: 1.5, strokeDasharray: '5 5' }}
-      />
-      <path d={geometry.head} fill="currentColor" stroke="none" />
+    <g className={`map-edge transition-opacity ${peer.dim ? 'opacity-20' : ''}`}>
+      <path d={g.d} fill="none" stroke="currentColor" strokeWidth={1.5} strokeDasharray="5 5" />
+      <path d={g.head} fill="currentColor" />
     </g>
   );
 }

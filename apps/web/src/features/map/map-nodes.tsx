@@ -1,6 +1,5 @@
 'use client';
 import type { Node, NodeProps } from '@xyflow/react';
-import { Handle, Position } from '@xyflow/react';
 import { ArrowLeftRight } from 'lucide-react';
 import Link from 'next/link';
 import { Tooltip } from 'radix-ui';
@@ -22,16 +21,6 @@ export type ProducerNodeData = { name: string; sent: number; received: number; d
 export type ListenerFlowNode = Node<ListenerNodeData, 'listener'>;
 export type ProducerFlowNode = Node<ProducerNodeData, 'producer'>;
 
-/** Edges are drawn from the layout's own routes; handles exist because React Flow draws no edge without them. */
-function Handles() {
-  return (
-    <>
-      <Handle type="target" position={Position.Left} isConnectable={false} className="!invisible" />
-      <Handle type="source" position={Position.Right} isConnectable={false} className="!invisible" />
-    </>
-  );
-}
-
 /** Details shown on hover and on keyboard focus (never needed to use the map: the routes table has them). */
 function Details({ children, content }: { children: ReactNode; content: ReactNode }) {
   return (
@@ -52,7 +41,7 @@ function Details({ children, content }: { children: ReactNode; content: ReactNod
 
 const STATE_FRAME: Record<string, string> = {
   idle: 'border-border',
-  processing: 'border-dispatched/60 map-processing',
+  processing: 'border-dispatched/60',
   paused: 'border-dashed border-pending',
   error: 'border-failed bg-failed/[0.06] ring-1 ring-failed/40',
 };
@@ -61,10 +50,10 @@ const FAILING_FRAME = 'border-failed bg-failed/[0.06] ring-1 ring-failed/40';
 /** A listener: its state (pulsing while it works, red when failing), counts since start, in flight. */
 export function ListenerNode({ data }: NodeProps<ListenerFlowNode>) {
   const l = data.listener;
-  const frame = data.failing ? FAILING_FRAME : (STATE_FRAME[l.state] ?? STATE_FRAME.idle);
+  // Failing wins the colour; a listener at work pulses either way.
+  const frame = `${data.failing ? FAILING_FRAME : (STATE_FRAME[l.state] ?? STATE_FRAME.idle)} ${l.state === 'processing' ? 'map-processing' : ''}`;
   return (
     <div style={LISTENER_SIZE} className={`transition-opacity ${data.dim ? 'opacity-35' : ''}`}>
-      <Handles />
       <Details
         content={
           <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5">
@@ -135,7 +124,6 @@ export function ProducerNode({ data }: NodeProps<ProducerFlowNode>) {
       style={{ width: PRODUCER_SIZE.width, height: data.height }}
       className={`transition-opacity ${data.dim ? 'opacity-35' : ''}`}
     >
-      <Handles />
       <Details
         content={
           <p>

@@ -1,5 +1,6 @@
 'use client';
 import { parseAsString, useQueryState } from 'nuqs';
+import Link from 'next/link';
 import { useMemo } from 'react';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
@@ -27,20 +28,30 @@ export function MapPage() {
   const producerCount = model ? model.nodes.length - listenerCount : 0;
   const rate = model?.routes.reduce((n, r) => n + r.perSecond, 0) ?? 0;
   const failing = model?.routes.filter((r) => r.failed > 0).length ?? 0;
-  const label = `Map of the organism: ${listenerCount} listeners, ${producerCount} outside producers, ${model?.routes.length ?? 0} routes. The routes table below lists the same routes as text.`;
+  const label = `Map of the organism: ${plural(listenerCount, 'listener')}, ${plural(producerCount, 'outside producer')}, ${plural(model?.routes.length ?? 0, 'route')}. The routes table below lists the same routes as text.`;
   return (
     <div className="space-y-4">
       <header className="flex flex-wrap items-baseline gap-x-4 gap-y-1">
         <h1 className="text-xl font-semibold">Map</h1>
         {model && (
           <p className="tabular text-sm text-muted">
-            {formatCount(listenerCount)} listeners · {formatCount(producerCount)} producers ·{' '}
-            {formatCount(model.routes.length)} routes in the last 5 min · {formatRate(rate)}
+            {plural(listenerCount, 'listener')} · {plural(producerCount, 'outside producer')} ·{' '}
+            {plural(model.routes.length, 'route')} in the last 5 min · {formatRate(rate)}
             {failing > 0 && <span className="text-failed"> · {formatCount(failing)} failing</span>}
           </p>
         )}
       </header>
       <MapLegend />
+      {focus && (
+        <p className="flex items-center gap-2 text-sm">
+          <span>
+            Showing the routes of <span className="font-medium">{focus}</span>
+          </span>
+          <Link href="/map" className="text-accent hover:underline">
+            Show all
+          </Link>
+        </p>
+      )}
       <div className="relative h-[max(440px,calc(100vh-15rem))] overflow-hidden rounded-lg border border-border bg-panel">
         {error ? (
           <p className="p-4 text-sm text-failed">{describeError(error)}</p>
@@ -67,4 +78,8 @@ export function MapPage() {
       </Panel>
     </div>
   );
+}
+
+function plural(n: number, word: string): string {
+  return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
 }

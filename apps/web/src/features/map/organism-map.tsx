@@ -1,11 +1,11 @@
 'use client';
-import type { EdgeTypes, NodeTypes } from '@xyflow/react';
+import type { NodeTypes } from '@xyflow/react';
 import {
   Background,
   Controls,
+  EdgeLabelRenderer,
   ReactFlow,
   ReactFlowProvider,
-  ViewportPortal,
   useReactFlow,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
@@ -20,14 +20,13 @@ import type { MapModel } from './graph-model';
 import { pairKey, routeKey } from './graph-model';
 import type { MapLayout } from './layout';
 import { LABEL_SIZE, layoutMap, sizeOf } from './layout';
-import type { LaneFlowEdge, PeerFlowEdge } from './map-edges';
-import { LaneEdge, PeerEdge } from './map-edges';
+import type { Lane, PeerLine } from './map-edges';
+import { EdgeLayer } from './map-edges';
 import type { ListenerFlowNode, ProducerFlowNode } from './map-nodes';
 import { ListenerNode, ProducerNode } from './map-nodes';
 import './map.css';
 
 const nodeTypes: NodeTypes = { listener: ListenerNode, producer: ProducerNode };
-const edgeTypes: EdgeTypes = { lane: LaneEdge, peer: PeerEdge };
 /** How far the two directions of a pair sit apart; fixed, so a changing rate never moves a line. */
 const LANE_OFFSET = 5;
 
@@ -79,6 +78,7 @@ function Graph({
   const flow = useReactFlow();
   const [layout, setLayout] = useState<(MapLayout & { shape: string }) | null>(null);
   const [hovered, setHovered] = useState<string | null>(null);
+  const [hoveredLane, setHoveredLane] = useState<string | null>(null);
   const userMoved = useRef(false);
 
   // The layout runs when a node or an edge comes or goes, never for new numbers.
@@ -139,9 +139,11 @@ function Graph({
     });
   }, [layout, model.nodes, near, focus, failing]);
 
-  const edges = useMemo(() => {
-    if (!layout) return [];
-    const out: (LaneFlowEdge | PeerFlowEdge)[] = [];
+  // React Flow draws no edges here: every line is the layout's own route (see EdgeLayer).
+  const { lanes, peers } = useMemo(() => {
+    const lanes: Lane[] = [];
+    const peers: PeerLine[] = [];
+    if (!layout) return { lanes, peers };
     const present = new Set(model.routes.map(routeKey));
     for (const r of model.routes) {
       const pair = model.layoutEdges.find((e) => e.id === pairKey(r.from, r.to));
@@ -150,48 +152,37 @@ function Graph({
       const along = pair.source === r.from ? path : [...path].reverse();
       const twoWay = present.has(routeKey({ from: r.to, to: r.from }));
       const touches = !spotlight || r.from === spotlight || r.to === spotlight;
-      out.push({
-        id: routeKey(r),
-        source: r.from,
-        target: r.to,
-        type: 'lane',
-        ariaLabel: `${r.from} to ${r.to}: ${formatRate(r.perSecond)}, ${formatCount(r.count)} messages, ${formatCount(r.failed)} failed`,
-        zIndex: r.failed > 0 ? 2 : 1,
-        data: {
-          points: twoWay ? offsetPolyline(along, LANE_OFFSET) : along,
-          width: widthFor(r.perSecond),
-          perSecond: r.perSecond,
-          failing: r.failed > 0,
-          dim: !touches,
-          highlight: !!spotlight && touches,
-          motion,
-        },
+      const id = routeKey(r);
+      lanes.push({
+        id,
+        from: r.from,
+        to: r.to,
+        points: twoWay ? offsetPolyline(along, LANE_OFFSET) : along,
+        width: widthFor(r.perSecond),
+        perSecond: r.perSecond,
+        failing: r.failed > 0,
+        dim: !touches,
+        highlight: hoveredLane === id || (!!spotlight && touches),
       });
     }
     for (const e of model.layoutEdges) {
-      if (e.kind !== 'peer') continue;
-      const path = layout.paths.get(e.id);
-      if (!path) continue;
-      out.push({
-        id: e.id,
-        source: e.source,
-        target: e.target,
-        type: 'peer',
-        ariaLabel: `${e.source} may reach its peer ${e.target} (not used recently)`,
-        data: { points: path, dim: !!spotlight && e.source !== spotlight && e.target !== spotlight },
-      });
+      const path = e.kind === 'peer' ? layout.paths.get(e.id) : undefined;
+      if (path)
+        peers.push({
+          id: e.id,
+          points: path,
+          dim: !!spotlight && e.source !== spotlight && e.target !== spotlight,
+        });
     }
-    return out;
-  }, [layout, model.routes, model.layoutEdges, spotlight, motion]);
+    return { lanes, peers };
+  }, [layout, model.routes, model.layoutEdges, spotlight, hoveredLane]);
 
   return (
     <ReactFlow
       className="organism-map"
       aria-label={label}
       nodes={nodes}
-      edges={edges}
       nodeTypes={nodeTypes}
-      edgeTypes={edgeTypes}
       colorMode={dark ? 'dark' : 'light'}
       nodesDraggable={false}
       nodesConnectable={false}
@@ -207,15 +198,21 @@ function Graph({
       }}
       onNodeMouseEnter={(_, n) => setHovered(n.id)}
       onNodeMouseLeave={() => setHovered(null)}
-      onEdgeMouseEnter={(_, e) => e.type === 'lane' && setHovered(null)}
-      onEdgeClick={(_, e) => {
-        if (e.type === 'lane') router.push(messagesOnRoute(e.source, e.target));
-      }}
-      proOptions={{ hideAttribution: false }}
     >
       <Background gap={20} size={1} />
       <Controls showInteractive={false} position="bottom-left" />
-      {layout && <PairLabels model={model} layout={layout} spotlight={spotlight} />}
+      {layout && (
+        <EdgeLabelRenderer>
+          <EdgeLayer
+            lanes={lanes}
+            peers={peers}
+            motion={motion}
+            onOpen={(l) => router.push(messagesOnRoute(l.from, l.to))}
+            onHover={(l) => setHoveredLane(l?.id ?? null)}
+          />
+          <PairLabels model={model} layout={layout} spotlight={spotlight} />
+        </EdgeLabelRenderer>
+      )}
     </ReactFlow>
   );
 }
@@ -232,7 +229,7 @@ function PairLabels({
 }) {
   const byKey = new Map(model.routes.map((r) => [routeKey(r), r]));
   return (
-    <ViewportPortal>
+    <>
       {model.layoutEdges.map((e) => {
         if (e.kind !== 'pair') return null;
         const at = layout.labels.get(e.id);
@@ -250,8 +247,10 @@ function PairLabels({
           >
             {lines.map((r, i) =>
               r ? (
+                // Out of the tab order: the routes table under the map has the same links, one per row.
                 <Link
                   key={i}
+                  tabIndex={-1}
                   href={messagesOnRoute(r.from, r.to)}
                   aria-label={`messages from ${r.from} to ${r.to}: ${formatRate(r.perSecond)}${r.failed ? `, ${formatCount(r.failed)} failed` : ''}`}
                   className={`nopan pointer-events-auto rounded border bg-panel px-1.5 text-[11px] leading-4 whitespace-nowrap tabular shadow-xs hover:border-accent ${r.failed > 0 ? 'border-failed/50 text-failed' : 'border-border text-muted'}`}
@@ -264,6 +263,6 @@ function PairLabels({
           </div>
         );
       })}
-    </ViewportPortal>
+    </>
   );
 }
