@@ -60,9 +60,9 @@ export function MapPage() {
         ) : (
           <>
             <OrganismMap model={model} failing={failingNow} focus={focus} label={label} />
-            {model.routes.length === 0 && (
+            {model.routes.every((r) => r.from === 'system') && (
               <p className="pointer-events-none absolute inset-x-0 top-4 mx-auto w-fit rounded-md border border-border bg-panel px-3 py-1.5 text-sm text-muted">
-                No message has moved in the last 5 minutes. Routes appear here as producers send (POST
+                No producer has sent anything in the last 5 minutes: routes appear here as messages flow (POST
                 /messages).
               </p>
             )}
