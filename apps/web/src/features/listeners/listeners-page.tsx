@@ -17,7 +17,8 @@ export function ListenersPage() {
   return (
     <div className="mx-auto max-w-7xl space-y-4">
       <header className="flex flex-wrap items-center gap-3">
-        <h1 className="mr-auto text-xl font-semibold">Listeners</h1>
+        <h1 className="text-xl font-semibold">Listeners</h1>
+        <p className="tabular mr-auto text-sm text-muted">{all && summary(all.filter((l) => !l.system))}</p>
         <div role="group" aria-label="State" className="flex items-center gap-1">
           <Chip pressed={!filters.state} onClick={() => void setFilters({ state: null })}>
             any state
@@ -97,4 +98,14 @@ export function Chip({
       {children}
     </button>
   );
+}
+
+/** "6 listeners · 1 processing · 2 in error": the organism's own listeners at a glance. */
+function summary(own: { state: string }[]): string {
+  const count = (state: string) => own.filter((l) => l.state === state).length;
+  const parts = [`${own.length} listener${own.length === 1 ? '' : 's'}`];
+  if (count('processing')) parts.push(`${count('processing')} processing`);
+  if (count('paused')) parts.push(`${count('paused')} paused`);
+  if (count('error')) parts.push(`${count('error')} in error`);
+  return parts.join(' · ');
 }
