@@ -7,9 +7,10 @@ import type { Extension } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
 import CodeMirror from '@uiw/react-codemirror';
 import { Copy } from 'lucide-react';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { toast } from 'sonner';
 import { prettyXml } from '@/lib/pretty-xml';
+import { useDarkTheme } from '@/lib/use-dark-theme';
 
 const EXTENSIONS = [
   xml(),
@@ -61,7 +62,8 @@ export function XmlView({
   const extensions = useMemo(
     () => [
       ...EXTENSIONS,
-      EditorView.contentAttributes.of({ 'aria-label': label }),
+      // Focusable although read-only, so a keyboard can scroll a long document (axe: scrollable-region-focusable).
+      EditorView.contentAttributes.of({ 'aria-label': label, tabindex: '0' }),
       ...(problems?.length ? problemMarks(problems) : []),
     ],
     [label, problems],
@@ -70,15 +72,7 @@ export function XmlView({
     () => (asWritten || typeof window === 'undefined' ? text : prettyXml(text)),
     [text, asWritten],
   );
-  const [dark, setDark] = useState(false);
-  useEffect(() => {
-    const root = document.documentElement;
-    const read = () => setDark(root.classList.contains('dark'));
-    read();
-    const watch = new MutationObserver(read);
-    watch.observe(root, { attributes: true, attributeFilter: ['class'] });
-    return () => watch.disconnect();
-  }, []);
+  const dark = useDarkTheme();
   return (
     <div
       className="relative overflow-hidden rounded-md border border-border"

@@ -1,5 +1,5 @@
 'use client';
-import type { RoutedTransition } from '@organism/shared';
+import type { Activity, RoutedTransition } from '@organism/shared';
 import { useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import type { ReactNode } from 'react';
@@ -8,6 +8,12 @@ import { isRejectionTransition } from './outcome';
 import { useTRPC } from './trpc';
 
 export type Connection = 'connecting' | 'live' | 'away';
+
+/** An activity item and when this tab received it (compared with queries' times: the same clock). */
+export interface ReceivedActivity {
+  activity: Activity;
+  receivedAt: number;
+}
 
 /** Seconds of throughput the overview keeps (five minutes, as CONSOLE.md asks of live charts). */
 export const WINDOW_SECONDS = 300;
@@ -26,6 +32,10 @@ interface StreamContext {
   /** The last time data arrived or the stream was known healthy. */
   lastSeen: number | undefined;
   subscribe: (fn: (t: RoutedTransition) => void) => () => void;
+  /** Listeners' and routes' live figures, pushed about once a second (the stream's `activity` items). */
+  subscribeActivity: (fn: (a: ReceivedActivity) => void) => () => void;
+  /** The newest activity received, if any has arrived on this tab. */
+  latestActivity: () => ReceivedActivity | undefined;
   throughput: Throughput;
 }
 
@@ -48,6 +58,8 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const listeners = useRef(new Set<(t: RoutedTransition) => void>());
+  const activityListeners = useRef(new Set<(a: ReceivedActivity) => void>());
+  const activity = useRef<ReceivedActivity | undefined>(undefined);
   const buckets = useRef(new Map<number, { delivered: number; failed: number; rejected: number }>());
   const [since] = useState(() => Math.ceil(Date.now() / 1000));
   const [throughput, setThroughput] = useState<Throughput>(() => emptyThroughput(Date.now(), since));
@@ -63,6 +75,21 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
       onData: (item) => {
         lastId.current = item.id;
         const data = item.data;
+        if (data.kind === 'activity') {
+          const received = { activity: data.activity, receivedAt: Date.now() };
+          activity.current = received;
+          for (const fn of activityListeners.current) fn(received);
+          return;
+        }
+        // Engine events were missed (it restarted, or this tab fell behind): every snapshot may be stale.
+        if (data.kind === 'reset') {
+          void queryClient.invalidateQueries();
+          return;
+        }
+        if (data.kind === 'event' && data.event.type === 'reload') {
+          void queryClient.invalidateQueries({ queryKey: trpc.listeners.pathKey() });
+          return;
+        }
         if (data.kind !== 'transition') return;
         const t = data.transition;
         const second = Math.floor(t.at / 1000);
@@ -133,16 +160,23 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
     }
   }, [connection, queryClient]);
 
-  // Stable, so a page's subscription is not torn down each time the throughput ticks.
+  // Stable, so a page's effect that subscribes does not restart every time the context changes.
   const subscribe = useCallback((fn: (t: RoutedTransition) => void) => {
     listeners.current.add(fn);
     return () => {
       listeners.current.delete(fn);
     };
   }, []);
+  const subscribeActivity = useCallback((fn: (a: ReceivedActivity) => void) => {
+    activityListeners.current.add(fn);
+    return () => {
+      activityListeners.current.delete(fn);
+    };
+  }, []);
+  const latestActivity = useCallback(() => activity.current, []);
   const value = useMemo<StreamContext>(
-    () => ({ connection, lastSeen, throughput, subscribe }),
-    [connection, lastSeen, throughput, subscribe],
+    () => ({ connection, lastSeen, throughput, subscribe, subscribeActivity, latestActivity }),
+    [connection, lastSeen, throughput, subscribe, subscribeActivity, latestActivity],
   );
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
@@ -151,6 +185,14 @@ export function useEngineStream(): StreamContext {
   const ctx = useContext(Ctx);
   if (!ctx) throw new Error('useEngineStream outside EngineStreamProvider');
   return ctx;
+}
+
+/** The newest activity (listeners' and routes' live figures), re-rendering as each arrives. */
+export function useActivity(): ReceivedActivity | undefined {
+  const { subscribeActivity, latestActivity } = useEngineStream();
+  const [a, setA] = useState(latestActivity);
+  useEffect(() => subscribeActivity(setA), [subscribeActivity]);
+  return a;
 }
 
 /** The stream when inside the frame, or undefined (pages drawn before sign-in). */

@@ -1,15 +1,10 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { ListenerStateDot } from '@/components/listener-state-badge';
 import { SkeletonRows } from '@/components/ui/skeleton';
 import { formatCount } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
-
-const STATE_LOOK: Record<string, string> = {
-  idle: 'bg-pending',
-  processing: 'bg-dispatched animate-pulse',
-  paused: 'bg-[repeating-linear-gradient(45deg,var(--pending)_0_2px,transparent_2px_4px)]',
-  error: 'bg-failed',
-};
 
 /** Every listener with its state, received and failed counts since start. */
 export function ListenerStates() {
@@ -30,8 +25,10 @@ export function ListenerStates() {
         {user.map((l) => (
           <tr key={l.name} className="h-7">
             <td className="flex items-center gap-2 pt-1.5">
-              <span aria-hidden className={`size-2 rounded-full ${STATE_LOOK[l.state] ?? 'bg-pending'}`} />
-              <span className="truncate">{l.name}</span>
+              <ListenerStateDot state={l.state} />
+              <Link href={`/listeners/${encodeURIComponent(l.name)}`} className="truncate hover:underline">
+                {l.name}
+              </Link>
               <span className="sr-only">({l.state})</span>
             </td>
             <td className="tabular text-right">{formatCount(l.received)}</td>

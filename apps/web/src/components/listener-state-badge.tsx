@@ -1,0 +1,44 @@
+import type { ListenerState } from '@organism/shared';
+
+/** `paused` arrives with pausing listeners (console part 2); its look is fixed now so it never surprises. */
+export type ListenerLook = ListenerState | 'paused';
+
+/** A listener's state as CONSOLE.md draws it: idle grey, processing a blue pulse, paused striped, error red. */
+const DOT: Record<ListenerLook, string> = {
+  idle: 'bg-pending',
+  processing: 'bg-dispatched animate-pulse',
+  paused:
+    'bg-[repeating-linear-gradient(45deg,var(--pending)_0_2px,transparent_2px_4px)] ring-1 ring-pending',
+  error: 'bg-failed',
+};
+const WORD: Record<ListenerLook, string> = {
+  idle: 'text-muted',
+  processing: 'text-dispatched',
+  paused: 'text-muted',
+  error: 'text-failed',
+};
+
+function lookOf(state: string): ListenerLook {
+  return state in DOT ? (state as ListenerLook) : 'idle';
+}
+
+/** The state's dot alone (hidden from screen readers: the caller says the state in words). */
+export function ListenerStateDot({ state, className = '' }: { state: string; className?: string }) {
+  return (
+    <span
+      aria-hidden
+      className={`inline-block size-2 shrink-0 rounded-full ${DOT[lookOf(state)]} ${className}`}
+    />
+  );
+}
+
+/** Dot and word: colour is never the only signal. */
+export function ListenerStateBadge({ state }: { state: string }) {
+  const look = lookOf(state);
+  return (
+    <span className={`inline-flex items-center gap-1.5 text-xs font-medium ${WORD[look]}`}>
+      <span aria-hidden className={`inline-block size-2 shrink-0 rounded-full ${DOT[look]}`} />
+      {state}
+    </span>
+  );
+}

@@ -1,0 +1,231 @@
+'use client';
+import { ArrowRight, Waypoints } from 'lucide-react';
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { ListenerStateBadge } from '@/components/listener-state-badge';
+import { TimeAgo } from '@/components/time-ago';
+import { Panel } from '@/components/ui/panel';
+import { Skeleton } from '@/components/ui/skeleton';
+import { describeError } from '@/lib/engine-error';
+import { formatCount, formatDuration } from '@/lib/format';
+import type { ListenerInfo } from '@/lib/live-listeners';
+import { useLiveListeners } from '@/lib/live-listeners';
+import { splitRoot } from '@/lib/qname';
+import { ContractElements } from './contract-elements';
+import { ExampleInstances } from './example-instances';
+import { RecentMessages } from './recent-messages';
+import { SchemaFiles } from './schema-files';
+
+export const listenerHref = (name: string) => `/listeners/${encodeURIComponent(name)}`;
+export const messagesToHref = (name: string) => `/messages?to=${encodeURIComponent(name)}`;
+
+/** What is this listener's contract, and how is it doing? Facts, limits, XSD, elements, example, messages. */
+export function ListenerPage({ name }: { name: string }) {
+  const listeners = useLiveListeners();
+  if (listeners.error && !listeners.data)
+    return (
+      <Panel title="Listener">
+        <p className="text-sm">{describeError(listeners.error)}</p>
+      </Panel>
+    );
+  if (!listeners.data)
+    return (
+      <div className="mx-auto max-w-7xl space-y-4">
+        <Skeleton className="h-8 w-80" />
+        <Skeleton className="h-24 w-full" />
+        <Skeleton className="h-96 w-full" />
+      </div>
+    );
+  const l = listeners.data.find((x) => x.name === name);
+  if (!l)
+    return (
+      <Panel title="Listener">
+        <p className="text-sm">
+          No listener {name} in this organism: a reload may have removed it.{' '}
+          <Link href="/listeners" className="text-accent hover:underline">
+            All listeners
+          </Link>
+        </p>
+      </Panel>
+    );
+  return (
+    <div className="mx-auto max-w-7xl space-y-4">
+      <Header l={l} />
+      <div className="grid gap-4 lg:grid-cols-3">
+        <Panel title="Limits">
+          <Facts
+            rows={[
+              ['Timeout', formatDuration(l.timeoutMs)],
+              ['Concurrency', `${formatCount(l.concurrency)} at once`],
+              ['In flight now', `${formatCount(l.inFlight)} of ${formatCount(l.concurrency)}`],
+            ]}
+          />
+        </Panel>
+        <Panel title="Retry policy">
+          <Facts
+            rows={[
+              [
+                'Attempts',
+                l.retry.maxAttempts === 1 ? '1 (no retry)' : `up to ${formatCount(l.retry.maxAttempts)}`,
+              ],
+              [
+                'Backoff',
+                l.retry.maxAttempts === 1
+                  ? '—'
+                  : `${formatDuration(l.retry.initialDelayMs)} doubling, at most ${formatDuration(l.retry.maxDelayMs)}`,
+              ],
+              ['Then', 'dead letter (FAILED); the sender gets a SystemError'],
+            ]}
+          />
+        </Panel>
+        <Panel title="Peers">
+          <Peers l={l} />
+        </Panel>
+      </div>
+      {l.lastError && l.failed > 0 && (
+        <section
+          aria-label="Last failure"
+          className="flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border border-failed/40 bg-failed/5 px-4 py-2.5 text-sm"
+        >
+          <span className="font-medium text-failed">Last failure</span>
+          <span className="font-mono text-xs">{l.lastError}</span>
+          <Link
+            href={`/messages?to=${encodeURIComponent(l.name)}&state=FAILED`}
+            className="ml-auto text-accent hover:underline"
+          >
+            Failed messages to {l.name}
+          </Link>
+        </section>
+      )}
+      <div className="grid items-start gap-4 xl:grid-cols-2">
+        <Panel title="Contract (XSD)" className="min-w-0">
+          <SchemaFiles name={l.name} />
+        </Panel>
+        <Panel title="Elements" className="min-w-0">
+          <ContractElements name={l.name} />
+        </Panel>
+      </div>
+      <Panel title={l.roots.length > 1 ? 'Example instances' : 'Example instance'}>
+        <ExampleInstances name={l.name} roots={l.roots} />
+      </Panel>
+      <Panel
+        title="Recent messages"
+        actions={
+          <Link
+            href={messagesToHref(l.name)}
+            className="flex items-center gap-1 text-xs text-accent hover:underline"
+          >
+            All messages to {l.name} <ArrowRight className="size-3" aria-hidden />
+          </Link>
+        }
+      >
+        <RecentMessages name={l.name} />
+      </Panel>
+    </div>
+  );
+}
+
+function Header({ l }: { l: ListenerInfo }) {
+  return (
+    <header className="space-y-1">
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-xl font-semibold">{l.name}</h1>
+        <ListenerStateBadge state={l.state} />
+        {l.agent && <Tag>agent</Tag>}
+        {l.system && <Tag>system</Tag>}
+        <Link
+          href={`/map?focus=${encodeURIComponent(l.name)}`}
+          className="ml-auto flex items-center gap-1.5 text-sm text-accent hover:underline"
+        >
+          <Waypoints className="size-4" aria-hidden /> On the map
+        </Link>
+      </div>
+      <p className="flex flex-wrap items-center gap-x-2 text-sm text-muted">
+        <span>
+          accepts{' '}
+          {l.roots.map((r, i) => (
+            <span key={r}>
+              {i > 0 && ', '}
+              <span className="font-mono text-xs text-text" title={r}>
+                &lt;{splitRoot(r).local}&gt;
+              </span>
+            </span>
+          ))}
+        </span>
+        <Dot />
+        <span>
+          <span className="tabular text-text">{formatCount(l.received)}</span> received
+        </span>
+        <Dot />
+        <span>
+          <span className={`tabular ${l.failed > 0 ? 'text-failed' : 'text-text'}`}>
+            {formatCount(l.failed)}
+          </span>{' '}
+          failed
+        </span>
+        <Dot />
+        <span>
+          <span className="tabular text-text">{formatCount(l.inFlight)}</span> in flight
+        </span>
+        <Dot />
+        <span>last activity {l.lastActivityAt ? <TimeAgo at={l.lastActivityAt} /> : 'never'}</span>
+        <Dot />
+        <span className="font-mono text-xs">{l.schema}</span>
+      </p>
+      {l.description && <p className="pt-1 text-sm">{l.description}</p>}
+    </header>
+  );
+}
+
+function Peers({ l }: { l: ListenerInfo }) {
+  if (!l.agent)
+    return (
+      <p className="text-sm text-muted">
+        Not an agent: its handler may forward to any listener. Agents list the peers they may reach.
+      </p>
+    );
+  if (l.peers.length === 0)
+    return <p className="text-sm text-muted">An agent with no peers: it may only reply to its caller.</p>;
+  return (
+    <div className="space-y-2 text-sm">
+      <p className="text-muted">An agent: it may forward only to</p>
+      <ul className="flex flex-wrap gap-2">
+        {l.peers.map((p) => (
+          <li key={p}>
+            <Link
+              href={listenerHref(p)}
+              className="inline-flex h-7 items-center rounded-md border border-border px-2 font-mono text-xs text-accent hover:bg-panel-2"
+            >
+              {p}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function Facts({ rows }: { rows: [string, ReactNode][] }) {
+  return (
+    <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1.5 text-sm">
+      {rows.map(([k, v]) => (
+        <div key={k} className="contents">
+          <dt className="text-muted">{k}</dt>
+          <dd className="tabular">{v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function Tag({ children }: { children: ReactNode }) {
+  return <span className="rounded bg-panel-2 px-1.5 py-0.5 text-xs font-medium text-muted">{children}</span>;
+}
+
+function Dot() {
+  return (
+    <span aria-hidden className="text-border">
+      ·
+    </span>
+  );
+}

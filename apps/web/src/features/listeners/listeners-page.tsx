@@ -1,0 +1,111 @@
+'use client';
+import { Search, X } from 'lucide-react';
+import { SkeletonRows } from '@/components/ui/skeleton';
+import { describeError } from '@/lib/engine-error';
+import { useLiveListeners } from '@/lib/live-listeners';
+import { LISTENER_STATES, filterListeners, useListenerFilters } from './listener-filters';
+import { ListenersTable } from './listeners-table';
+
+/** What listens, how busy is each, which fail? Every listener, live, filtered through the URL. */
+export function ListenersPage() {
+  const listeners = useLiveListeners();
+  const [filters, setFilters] = useListenerFilters();
+  const all = listeners.data;
+  const shown = all ? filterListeners(all, filters) : undefined;
+  const filtered = !!filters.state || !!filters.q;
+  const systemCount = all?.filter((l) => l.system).length ?? 0;
+  return (
+    <div className="mx-auto max-w-7xl space-y-4">
+      <header className="flex flex-wrap items-center gap-3">
+        <h1 className="text-xl font-semibold">Listeners</h1>
+        <p className="tabular mr-auto text-sm text-muted">{all && summary(all.filter((l) => !l.system))}</p>
+        <div role="group" aria-label="State" className="flex items-center gap-1">
+          <Chip pressed={!filters.state} onClick={() => void setFilters({ state: null })}>
+            any state
+          </Chip>
+          {LISTENER_STATES.map((s) => (
+            <Chip
+              key={s}
+              pressed={filters.state === s}
+              onClick={() => void setFilters({ state: filters.state === s ? null : s })}
+            >
+              {s}
+            </Chip>
+          ))}
+        </div>
+        <label className="relative flex items-center">
+          <span className="sr-only">Filter by name</span>
+          <Search className="pointer-events-none absolute left-2 size-3.5 text-muted" aria-hidden />
+          <input
+            type="search"
+            value={filters.q}
+            onChange={(e) => void setFilters({ q: e.target.value || null })}
+            placeholder="Filter by name"
+            className="h-8 w-48 rounded-md border border-border bg-panel pr-2 pl-7 text-sm outline-none placeholder:text-muted focus:border-accent"
+          />
+        </label>
+        <Chip pressed={filters.system} onClick={() => void setFilters({ system: !filters.system || null })}>
+          system listeners{systemCount ? ` (${systemCount})` : ''}
+        </Chip>
+      </header>
+      <section aria-label="Listeners" className="overflow-clip rounded-lg border border-border bg-panel">
+        {listeners.error && !all ? (
+          <p className="p-4 text-sm text-failed">{describeError(listeners.error)}</p>
+        ) : !shown ? (
+          <div className="p-4">
+            <SkeletonRows rows={7} />
+          </div>
+        ) : shown.length === 0 ? (
+          <p className="flex items-center gap-3 p-4 text-sm text-muted">
+            {filtered
+              ? 'No listener matches these filters.'
+              : 'This organism has no listeners of its own yet: they are declared under `listeners:` in organism.yaml.'}
+            {filtered && (
+              <button
+                type="button"
+                onClick={() => void setFilters({ state: null, q: null })}
+                className="inline-flex items-center gap-1 text-accent hover:underline"
+              >
+                <X className="size-3.5" aria-hidden /> Clear filters
+              </button>
+            )}
+          </p>
+        ) : (
+          <ListenersTable listeners={shown} />
+        )}
+      </section>
+    </div>
+  );
+}
+
+/** A filter chip: a toggle button that says whether it is on. */
+export function Chip({
+  pressed,
+  onClick,
+  children,
+}: {
+  pressed: boolean;
+  onClick: () => void;
+  children: React.ReactNode;
+}) {
+  return (
+    <button
+      type="button"
+      aria-pressed={pressed}
+      onClick={onClick}
+      className={`h-7 rounded-full border px-2.5 text-xs font-medium ${pressed ? 'border-accent bg-accent/10 text-accent' : 'border-border bg-panel text-muted hover:text-text'}`}
+    >
+      {children}
+    </button>
+  );
+}
+
+/** "6 listeners · 1 processing · 2 in error": the organism's own listeners at a glance. */
+function summary(own: { state: string }[]): string {
+  const count = (state: string) => own.filter((l) => l.state === state).length;
+  const parts = [`${own.length} listener${own.length === 1 ? '' : 's'}`];
+  if (count('processing')) parts.push(`${count('processing')} processing`);
+  if (count('paused')) parts.push(`${count('paused')} paused`);
+  if (count('error')) parts.push(`${count('error')} in error`);
+  return parts.join(' · ');
+}

@@ -1,0 +1,85 @@
+'use client';
+import { parseAsString, useQueryState } from 'nuqs';
+import Link from 'next/link';
+import { useMemo } from 'react';
+import { Panel } from '@/components/ui/panel';
+import { Skeleton } from '@/components/ui/skeleton';
+import { describeError } from '@/lib/engine-error';
+import { formatCount, formatRate } from '@/lib/format';
+import { useLiveListeners, useLiveRoutes } from '@/lib/live-listeners';
+import { buildMapModel } from './graph-model';
+import { MapLegend } from './map-legend';
+import { OrganismMap } from './organism-map';
+import { RoutesTable } from './routes-table';
+import { useFailing } from './use-failing';
+
+/** What talks to what? Listeners and producers as boxes, the routes messages took as lines, live. */
+export function MapPage() {
+  const [focus] = useQueryState('focus', parseAsString);
+  const listeners = useLiveListeners();
+  const routes = useLiveRoutes();
+  const model = useMemo(
+    () => (listeners.data && routes.data ? buildMapModel(listeners.data, routes.data) : undefined),
+    [listeners.data, routes.data],
+  );
+  const failingNow = useFailing(listeners.data);
+  const error = (!listeners.data && listeners.error) || (!routes.data && routes.error);
+  const listenerCount = model?.nodes.filter((n) => n.kind === 'listener').length ?? 0;
+  const producerCount = model ? model.nodes.length - listenerCount : 0;
+  const rate = model?.routes.reduce((n, r) => n + r.perSecond, 0) ?? 0;
+  const failing = model?.routes.filter((r) => r.failed > 0).length ?? 0;
+  const label = `Map of the organism: ${plural(listenerCount, 'listener')}, ${plural(producerCount, 'outside producer')}, ${plural(model?.routes.length ?? 0, 'route')}. The routes table below lists the same routes as text.`;
+  return (
+    <div className="space-y-4">
+      <header className="flex flex-wrap items-baseline gap-x-4 gap-y-1">
+        <h1 className="text-xl font-semibold">Map</h1>
+        {model && (
+          <p className="tabular text-sm text-muted">
+            {plural(listenerCount, 'listener')} · {plural(producerCount, 'outside producer')} ·{' '}
+            {plural(model.routes.length, 'route')} in the last 5 min · {formatRate(rate)}
+            {failing > 0 && <span className="text-failed"> · {formatCount(failing)} failing</span>}
+          </p>
+        )}
+      </header>
+      <MapLegend />
+      {focus && (
+        <p className="flex items-center gap-2 text-sm">
+          <span>
+            Showing the routes of <span className="font-medium">{focus}</span>
+          </span>
+          <Link href="/map" className="text-accent hover:underline">
+            Show all
+          </Link>
+        </p>
+      )}
+      <div className="relative h-[max(440px,calc(100vh-15rem))] overflow-hidden rounded-lg border border-border bg-panel">
+        {error ? (
+          <p className="p-4 text-sm text-failed">{describeError(error)}</p>
+        ) : !model ? (
+          <Skeleton className="h-full w-full rounded-none" />
+        ) : (
+          <>
+            <OrganismMap model={model} failing={failingNow} focus={focus} label={label} />
+            {model.routes.every((r) => r.from === 'system') && (
+              <p className="pointer-events-none absolute inset-x-0 top-4 mx-auto w-fit rounded-md border border-border bg-panel px-3 py-1.5 text-sm text-muted">
+                No producer has sent anything in the last 5 minutes: routes appear here as messages flow (POST
+                /messages).
+              </p>
+            )}
+          </>
+        )}
+      </div>
+      <Panel title="Routes">
+        {model ? (
+          <RoutesTable routes={model.routes} listeners={listeners.data ?? []} />
+        ) : (
+          <Skeleton className="h-32 w-full" />
+        )}
+      </Panel>
+    </div>
+  );
+}
+
+function plural(n: number, word: string): string {
+  return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
+}

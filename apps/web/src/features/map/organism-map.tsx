@@ -1,0 +1,268 @@
+'use client';
+import type { NodeTypes } from '@xyflow/react';
+import {
+  Background,
+  Controls,
+  EdgeLabelRenderer,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
+} from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { Tooltip } from 'radix-ui';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { formatCount, formatRate } from '@/lib/format';
+import { useDarkTheme } from '@/lib/use-dark-theme';
+import { offsetPolyline, widthFor } from './geometry';
+import type { MapModel } from './graph-model';
+import { pairKey, routeKey } from './graph-model';
+import type { MapLayout } from './layout';
+import { LABEL_SIZE, layoutMap, sizeOf } from './layout';
+import type { Lane, PeerLine } from './map-edges';
+import { EdgeLayer } from './map-edges';
+import type { ListenerFlowNode, ProducerFlowNode } from './map-nodes';
+import { ListenerNode, ProducerNode } from './map-nodes';
+import './map.css';
+
+const nodeTypes: NodeTypes = { listener: ListenerNode, producer: ProducerNode };
+/** How far the two directions of a pair sit apart; fixed, so a changing rate never moves a line. */
+const LANE_OFFSET = 5;
+
+export const messagesOnRoute = (from: string, to: string) =>
+  `/messages?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
+
+function useReducedMotion(): boolean {
+  const [reduced, setReduced] = useState(false);
+  useEffect(() => {
+    const q = matchMedia('(prefers-reduced-motion: reduce)');
+    setReduced(q.matches);
+    const on = () => setReduced(q.matches);
+    q.addEventListener('change', on);
+    return () => q.removeEventListener('change', on);
+  }, []);
+  return reduced;
+}
+
+/** The organism as a graph. Lays out only when its shape changes; live numbers never move a box. */
+export function OrganismMap(props: {
+  model: MapModel;
+  failing: Set<string>;
+  focus: string | null;
+  label: string;
+}) {
+  return (
+    <ReactFlowProvider>
+      <Tooltip.Provider>
+        <Graph {...props} />
+      </Tooltip.Provider>
+    </ReactFlowProvider>
+  );
+}
+
+function Graph({
+  model,
+  failing,
+  focus,
+  label,
+}: {
+  model: MapModel;
+  failing: Set<string>;
+  focus: string | null;
+  label: string;
+}) {
+  const router = useRouter();
+  const dark = useDarkTheme();
+  const motion = !useReducedMotion();
+  const flow = useReactFlow();
+  const [layout, setLayout] = useState<(MapLayout & { shape: string }) | null>(null);
+  const [hovered, setHovered] = useState<string | null>(null);
+  const [hoveredLane, setHoveredLane] = useState<string | null>(null);
+  const userMoved = useRef(false);
+
+  // The layout runs when a node or an edge comes or goes, never for new numbers.
+  const { shape, nodes: modelNodes, layoutEdges } = model;
+  const latest = useRef({ modelNodes, layoutEdges });
+  latest.current = { modelNodes, layoutEdges };
+  useEffect(() => {
+    let live = true;
+    void layoutMap(latest.current.modelNodes, latest.current.layoutEdges).then((l) => {
+      if (live) setLayout({ ...l, shape });
+    });
+    return () => {
+      live = false;
+    };
+  }, [shape]);
+
+  // Fit the drawing when its layout changes, unless the operator has panned or zoomed it themselves.
+  useEffect(() => {
+    if (!layout || userMoved.current) return;
+    const t = requestAnimationFrame(() => void flow.fitView({ padding: 0.1, maxZoom: 1.1 }));
+    return () => cancelAnimationFrame(t);
+  }, [layout, flow]);
+
+  const spotlight = hovered ?? focus;
+  const near = useMemo(() => {
+    if (!spotlight) return null;
+    const s = new Set([spotlight]);
+    for (const r of model.routes) {
+      if (r.from === spotlight) s.add(r.to);
+      if (r.to === spotlight) s.add(r.from);
+    }
+    return s;
+  }, [spotlight, model.routes]);
+
+  const nodes = useMemo(() => {
+    if (!layout) return [];
+    return model.nodes.flatMap((n): (ListenerFlowNode | ProducerFlowNode)[] => {
+      const position = layout.positions.get(n.id);
+      if (!position) return [];
+      const dim = !!near && !near.has(n.id);
+      const size = sizeOf(n);
+      const common = { id: n.id, position, ...size, ariaRole: 'group' as const };
+      return n.kind === 'listener'
+        ? [
+            {
+              ...common,
+              type: 'listener',
+              data: { listener: n.listener, failing: failing.has(n.id), focused: n.id === focus, dim },
+            },
+          ]
+        : [
+            {
+              ...common,
+              type: 'producer',
+              data: { name: n.id, sent: n.sent, received: n.received, dim, height: size.height },
+            },
+          ];
+    });
+  }, [layout, model.nodes, near, focus, failing]);
+
+  // React Flow draws no edges here: every line is the layout's own route (see EdgeLayer).
+  const { lanes, peers } = useMemo(() => {
+    const lanes: Lane[] = [];
+    const peers: PeerLine[] = [];
+    if (!layout) return { lanes, peers };
+    const present = new Set(model.routes.map(routeKey));
+    for (const r of model.routes) {
+      const pair = model.layoutEdges.find((e) => e.id === pairKey(r.from, r.to));
+      const path = pair && layout.paths.get(pair.id);
+      if (!pair || !path) continue;
+      const along = pair.source === r.from ? path : [...path].reverse();
+      const twoWay = present.has(routeKey({ from: r.to, to: r.from }));
+      const touches = !spotlight || r.from === spotlight || r.to === spotlight;
+      const id = routeKey(r);
+      lanes.push({
+        id,
+        from: r.from,
+        to: r.to,
+        points: twoWay ? offsetPolyline(along, LANE_OFFSET) : along,
+        width: widthFor(r.perSecond),
+        perSecond: r.perSecond,
+        failing: r.failed > 0,
+        dim: !touches,
+        highlight: hoveredLane === id || (!!spotlight && touches),
+      });
+    }
+    for (const e of model.layoutEdges) {
+      const path = e.kind === 'peer' ? layout.paths.get(e.id) : undefined;
+      if (path)
+        peers.push({
+          id: e.id,
+          points: path,
+          dim: !!spotlight && e.source !== spotlight && e.target !== spotlight,
+        });
+    }
+    return { lanes, peers };
+  }, [layout, model.routes, model.layoutEdges, spotlight, hoveredLane]);
+
+  return (
+    <ReactFlow
+      className="organism-map"
+      aria-label={label}
+      nodes={nodes}
+      nodeTypes={nodeTypes}
+      colorMode={dark ? 'dark' : 'light'}
+      nodesDraggable={false}
+      nodesConnectable={false}
+      nodesFocusable={false}
+      edgesFocusable={false}
+      elementsSelectable={false}
+      disableKeyboardA11y
+      minZoom={0.25}
+      maxZoom={1.75}
+      onMoveStart={(e) => {
+        // Only a person's gesture counts (fitView moves without an event).
+        if (e) userMoved.current = true;
+      }}
+      onNodeMouseEnter={(_, n) => setHovered(n.id)}
+      onNodeMouseLeave={() => setHovered(null)}
+    >
+      <Background gap={20} size={1} />
+      <Controls showInteractive={false} position="bottom-left" />
+      {layout && (
+        <EdgeLabelRenderer>
+          <EdgeLayer
+            lanes={lanes}
+            peers={peers}
+            motion={motion}
+            onOpen={(l) => router.push(messagesOnRoute(l.from, l.to))}
+            onHover={(l) => setHoveredLane(l?.id ?? null)}
+          />
+          <PairLabels model={model} layout={layout} spotlight={spotlight} />
+        </EdgeLabelRenderer>
+      )}
+    </ReactFlow>
+  );
+}
+
+/** Each pair's live rates, one line per direction, each a link to the messages on that route. */
+function PairLabels({
+  model,
+  layout,
+  spotlight,
+}: {
+  model: MapModel;
+  layout: MapLayout;
+  spotlight: string | null;
+}) {
+  const byKey = new Map(model.routes.map((r) => [routeKey(r), r]));
+  return (
+    <>
+      {model.layoutEdges.map((e) => {
+        if (e.kind !== 'pair') return null;
+        const at = layout.labels.get(e.id);
+        if (!at) return null;
+        const lines = [
+          byKey.get(routeKey({ from: e.source, to: e.target })),
+          byKey.get(routeKey({ from: e.target, to: e.source })),
+        ];
+        const dim = !!spotlight && e.source !== spotlight && e.target !== spotlight;
+        return (
+          <div
+            key={e.id}
+            className={`pointer-events-none absolute flex flex-col items-center justify-center gap-px transition-opacity ${dim ? 'opacity-25' : ''}`}
+            style={{ transform: `translate(${at.x}px, ${at.y}px)`, ...LABEL_SIZE }}
+          >
+            {lines.map((r, i) =>
+              r ? (
+                // Out of the tab order: the routes table under the map has the same links, one per row.
+                <Link
+                  key={i}
+                  tabIndex={-1}
+                  href={messagesOnRoute(r.from, r.to)}
+                  aria-label={`messages from ${r.from} to ${r.to}: ${formatRate(r.perSecond)}${r.failed ? `, ${formatCount(r.failed)} failed` : ''}`}
+                  className={`nopan pointer-events-auto rounded border bg-panel px-1.5 text-[11px] leading-4 whitespace-nowrap tabular shadow-xs hover:border-accent ${r.failed > 0 ? 'border-failed/50 text-failed' : 'border-border text-muted'}`}
+                >
+                  <span aria-hidden>{i === 0 ? '→' : '←'}</span> {formatRate(r.perSecond)}
+                  {r.failed > 0 && <span className="font-medium"> · {formatCount(r.failed)} failed</span>}
+                </Link>
+              ) : null,
+            )}
+          </div>
+        );
+      })}
+    </>
+  );
+}

@@ -1,0 +1,67 @@
+'use client';
+import type { AppRouter } from '@organism/engine';
+import type { RouteStats } from '@organism/shared';
+import { useQuery } from '@tanstack/react-query';
+import type { inferRouterOutputs } from '@trpc/server';
+import { useMemo } from 'react';
+import type { ReceivedActivity } from './engine-stream';
+import { useActivity } from './engine-stream';
+import { useTRPC } from './trpc';
+
+/** A listener as `listeners.list` describes it: contract, limits, and its activity since the engine started. */
+export type ListenerInfo = inferRouterOutputs<AppRouter>['listeners']['list'][number];
+
+/** The window of routes the map and the stream's activity items show. */
+export const ROUTES_WINDOW_SECONDS = 300;
+
+/**
+ * The engine pushes activity once a second to every subscriber; until the first item arrives (an engine
+ * without it, or the first second) the snapshot queries refresh themselves instead.
+ */
+function refreshUnlessPushed(activity: ReceivedActivity | undefined) {
+  return activity ? false : 2_000;
+}
+
+/** Every listener (system ones included) with its live state and counts: the snapshot, then pushed activity. */
+export function useLiveListeners() {
+  const trpc = useTRPC();
+  const activity = useActivity();
+  const list = useQuery(
+    trpc.listeners.list.queryOptions(undefined, { refetchInterval: refreshUnlessPushed(activity) }),
+  );
+  const data = useMemo(() => {
+    if (!list.data) return undefined;
+    // Pushed figures replace the snapshot's only when they are newer than it.
+    if (!activity || activity.receivedAt < list.dataUpdatedAt) return list.data;
+    const live = new Map(activity.activity.listeners.map((a) => [a.name, a]));
+    return list.data.map((l) => {
+      const a = live.get(l.name);
+      return a
+        ? {
+            ...l,
+            state: a.state,
+            inFlight: a.inFlight,
+            received: a.received,
+            failed: a.failed,
+            lastActivityAt: a.lastActivityAt,
+          }
+        : l;
+    });
+  }, [list.data, list.dataUpdatedAt, activity]);
+  return { data, error: list.error };
+}
+
+/** Every route messages took in the last five minutes, with live rates: the snapshot, then pushed activity. */
+export function useLiveRoutes(): { data: RouteStats[] | undefined; error: unknown } {
+  const trpc = useTRPC();
+  const activity = useActivity();
+  const routes = useQuery(
+    trpc.listeners.routes.queryOptions(
+      { windowSeconds: ROUTES_WINDOW_SECONDS },
+      { refetchInterval: refreshUnlessPushed(activity) },
+    ),
+  );
+  const data =
+    activity && activity.receivedAt >= routes.dataUpdatedAt ? activity.activity.routes : routes.data?.routes;
+  return { data, error: routes.error };
+}

@@ -1,0 +1,110 @@
+import { expect, test } from '@playwright/test';
+import { expectAccessible, signIn } from './support/console.ts';
+
+test('the listeners table is live and filtered through the URL', async ({ page }) => {
+  await signIn(page, 'viewer');
+  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Listeners' }).click();
+  await expect(page).toHaveURL(/\/listeners$/);
+  const table = page.getByRole('region', { name: 'Listeners' }).getByRole('table');
+  for (const name of ['greeter', 'shouter', 'tools.calculator', 'orders', 'planner', 'sleeper'])
+    await expect(table.getByRole('link', { name, exact: true })).toBeVisible();
+  // System listeners are apart: shown only when asked for.
+  await expect(table.getByRole('link', { name: 'system.boot' })).toHaveCount(0);
+  const received = table.getByRole('row').filter({ hasText: 'greeter' }).getByRole('cell').nth(3);
+  const count = async () => Number((await received.innerText()).replace(/,/g, ''));
+  const first = await count();
+  await expect.poll(count, { timeout: 20_000 }).toBeGreaterThan(first);
+  await expectAccessible(page);
+
+  await page.getByRole('searchbox', { name: 'Filter by name' }).fill('calc');
+  await expect(page).toHaveURL(/[?&]q=calc/);
+  await expect(table.getByRole('row')).toHaveCount(2);
+  await expect(table.getByRole('link', { name: 'tools.calculator' })).toBeVisible();
+
+  // Reloading keeps the view; a filter that matches nothing says so and offers to clear it.
+  await page.goto('/listeners?q=nobody&system=true');
+  await expect(page.getByText('No listener matches these filters.')).toBeVisible();
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await expect(page).toHaveURL(/\/listeners\?system=true$/);
+  await expect(table.getByRole('link', { name: 'system.boot' })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Received' }).click();
+  await expect(page).toHaveURL(/sort=received/);
+  await expect(table.getByRole('columnheader', { name: 'Received' })).toHaveAttribute('aria-sort', /ending/);
+});
+
+test("reads a listener's contract: XSD files, element tree with occurrence, example, recent messages", async ({
+  page,
+}) => {
+  await signIn(page, 'viewer');
+  await page.goto('/listeners');
+  await page.getByRole('link', { name: 'orders', exact: true }).click();
+  await expect(page).toHaveURL(/\/listeners\/orders$/);
+  await expect(page.getByRole('heading', { name: 'orders', level: 1 })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Limits' })).toContainText('30.0 s');
+  await expect(page.getByRole('region', { name: 'Retry policy' })).toContainText('up to 3');
+
+  // The XSD as written, one tab per file (the main file, then what it includes and imports).
+  const xsd = page.getByRole('region', { name: 'Contract (XSD)' });
+  await expect(xsd.getByRole('tab')).toHaveText([
+    'schemas/orders.xsd',
+    'schemas/common/money.xsd',
+    'schemas/common/address.xsd',
+  ]);
+  await expect(xsd.getByRole('region', { name: 'schemas/orders.xsd (XSD)' })).toContainText(
+    'targetNamespace="urn:organism:demo:orders"',
+  );
+  await xsd.getByRole('tab', { name: 'schemas/common/money.xsd' }).click();
+  await expect(xsd.getByRole('region', { name: 'schemas/common/money.xsd (XSD)' })).toContainText(
+    'name="Money"',
+  );
+
+  // The element tree: `line` may occur 1 to 100 times, `id` is a required attribute of `order`.
+  const tree = page.getByRole('tree', { name: "Elements of orders's contract" });
+  const line = tree.getByRole('treeitem').filter({ hasText: /^line/ });
+  await expect(line).toContainText('Line');
+  await expect(line).toContainText('1..100');
+  await expect(tree.getByRole('treeitem').filter({ hasText: /^@id/ })).toContainText('xs:token');
+  // Keyboard: the tree is one tab stop; Left closes `order`, Right opens it again.
+  const order = tree.getByRole('treeitem').first();
+  await order.focus();
+  await page.keyboard.press('ArrowLeft');
+  await expect(order).toHaveAttribute('aria-expanded', 'false');
+  await expect(line).toHaveCount(0);
+  await page.keyboard.press('ArrowRight');
+  await expect(order).toHaveAttribute('aria-expanded', 'true');
+  await page.keyboard.press('ArrowDown');
+  await expect(tree.getByRole('treeitem').filter({ hasText: /^@id/ })).toBeFocused();
+
+  // A generated example instance, copyable.
+  const example = page.getByRole('region', { name: 'Example instance' });
+  await expect(example.getByRole('region', { name: 'example <order>' })).toContainText('<customer>');
+  await expect(example.getByRole('button', { name: 'Copy' })).toBeVisible();
+
+  // Its recent messages, each a link, and the way to all of them.
+  const recent = page.getByRole('region', { name: 'Recent messages' });
+  await expect(recent.getByRole('link', { name: /^[0-9a-f]{8}$/ }).first()).toBeVisible();
+  await expect(recent.getByRole('link', { name: 'All messages to orders' })).toHaveAttribute(
+    'href',
+    '/messages?to=orders',
+  );
+  await expectAccessible(page);
+
+  await recent
+    .getByRole('link', { name: /^[0-9a-f]{8}$/ })
+    .first()
+    .click();
+  await expect(page).toHaveURL(/\/messages\/[0-9a-f-]{36}$/);
+  await expect(page.getByText('orders').first()).toBeVisible();
+});
+
+test("an agent's page links its peers", async ({ page }) => {
+  await signIn(page, 'viewer');
+  await page.goto('/listeners/planner');
+  const peers = page.getByRole('region', { name: 'Peers' });
+  await expect(peers).toContainText('may forward only to');
+  await peers.getByRole('link', { name: 'tools.calculator' }).click();
+  await expect(page).toHaveURL(/\/listeners\/tools\.calculator$/);
+  await expect(page.getByRole('heading', { name: 'tools.calculator', level: 1 })).toBeVisible();
+  await expectAccessible(page);
+});

@@ -1,0 +1,93 @@
+import { expect, test } from '@playwright/test';
+import { expectAccessible, signIn } from './support/console.ts';
+
+// The map keeps redrawing while traffic flows; axe over it takes a while on a busy machine.
+test.describe.configure({ timeout: 120_000 });
+
+test('the map shows listeners, the producer and live routes, and a node opens its listener', async ({
+  page,
+}) => {
+  await signIn(page, 'viewer');
+  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Map' }).click();
+  await expect(page).toHaveURL(/\/map$/);
+  await expect(page.getByRole('heading', { name: 'Map' })).toBeVisible();
+  const map = page.getByRole('application', { name: /Map of the organism/ });
+  await expect(map).toBeVisible();
+  // Every listener of the demo is a node; the traffic generator is an outside producer.
+  for (const name of ['greeter', 'shouter', 'tools.calculator', 'orders', 'planner', 'sleeper'])
+    await expect(map.getByRole('link', { name: new RegExp(`^${name}: `) })).toBeVisible();
+  await expect(map.getByRole('link', { name: /^outside producer traffic/ })).toBeVisible();
+  // The routes messages took, with their rates, as lines and as the table under the map.
+  const routes = page.getByRole('region', { name: 'Routes' });
+  const greeting = routes.getByRole('row').filter({ hasText: 'traffic' }).filter({ hasText: 'greeter' });
+  await expect(greeting.first()).toBeVisible({ timeout: 30_000 });
+  await expect(map.getByRole('link', { name: /^messages from traffic to greeter: [\d.]+\/s/ })).toBeVisible();
+  await expectAccessible(page);
+
+  await map.getByRole('link', { name: /^greeter: / }).click();
+  await expect(page).toHaveURL(/\/listeners\/greeter$/);
+  await expect(page.getByRole('heading', { name: 'greeter', level: 1 })).toBeVisible();
+});
+
+test('a route opens the messages that took it; a node opens from the keyboard', async ({ page }) => {
+  await signIn(page, 'viewer');
+  await page.goto('/map');
+  const map = page.getByRole('application', { name: /Map of the organism/ });
+  const rate = map.getByRole('link', { name: /^messages from traffic to orders: / });
+  await expect(rate).toBeVisible({ timeout: 30_000 });
+  await rate.click();
+  await expect(page).toHaveURL(/\/messages\?from=traffic&to=orders$/);
+
+  await page.goto('/map');
+  const orders = page.getByRole('link', { name: /^orders: / });
+  await orders.focus();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/listeners\/orders$/);
+});
+
+test('the map does not move its boxes while the numbers change', async ({ page }) => {
+  await signIn(page, 'viewer');
+  await page.goto('/map');
+  const map = page.getByRole('application', { name: /Map of the organism/ });
+  // Wait until the demo's traffic has taken every route it takes (the table stops growing), so the
+  // layout is final; from then on only numbers change.
+  const rows = page.getByRole('region', { name: 'Routes' }).getByRole('row');
+  let last = -1;
+  await expect
+    .poll(
+      async () => {
+        const n = await rows.count();
+        const settled = n === last && n > 14;
+        last = n;
+        return settled;
+      },
+      { intervals: [3_000], timeout: 60_000 },
+    )
+    .toBe(true);
+  const greeter = map.getByRole('link', { name: /^greeter: / });
+  const label = async () => (await greeter.getAttribute('aria-label')) ?? '';
+  const before = { box: await greeter.boundingBox(), label: await label() };
+  await expect.poll(label, { timeout: 20_000 }).not.toBe(before.label);
+  expect(await greeter.boundingBox()).toEqual(before.box);
+});
+
+test('a failing listener stands out on the map', async ({ page }) => {
+  await signIn(page, 'viewer');
+  await page.goto('/map');
+  // The demo's calculator is sent a division by zero: its failures count up and its route turns red.
+  const calculator = page.getByRole('link', { name: /^tools\.calculator: / });
+  await expect(calculator).toHaveAttribute(
+    'aria-label',
+    /^tools\.calculator: failing, .*[1-9][\d,]* failed/,
+    {
+      timeout: 30_000,
+    },
+  );
+  await expect(
+    page
+      .getByRole('region', { name: 'Routes' })
+      .getByRole('row')
+      .filter({ hasText: 'tools.calculator' })
+      .first(),
+  ).toBeVisible();
+});
