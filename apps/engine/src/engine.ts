@@ -33,7 +33,7 @@ import type { OperatorStore } from './journal/index.ts';
 import type { MessagePump, SubmitOptions, SubmitResult } from './pump/message-pump.ts';
 import type { XsdRegistry } from './xml/index.ts';
 import { readFile } from 'node:fs/promises';
-import { relative } from 'node:path';
+import { basename, relative } from 'node:path';
 import { ListenerActivity } from './lifecycle/listener-activity.ts';
 import { RouteTracker } from './lifecycle/route-tracker.ts';
 import { EventHub } from './lifecycle/event-hub.ts';
@@ -320,9 +320,12 @@ export class Engine {
   async schemaOf(name: string): Promise<{ file: string; text: string }[] | undefined> {
     const l = this.pump.listeners.get(name);
     if (!l) return undefined;
+    // The engine's own listeners' contract lives in the engine, not in the organism: named by its file alone,
+    // as listener info names it, so no path of the engine's installation reaches the console.
+    const system = l.name.startsWith('system.');
     return Promise.all(
       l.schema.files.map(async (f) => ({
-        file: relative(this.config.baseDir, f),
+        file: system ? basename(f) : relative(this.config.baseDir, f),
         text: await readFile(f, 'utf8'),
       })),
     );

@@ -120,6 +120,8 @@ describe('listeners, dead letters and threads through the API', () => {
       'schemas/common/money.xsd',
       'schemas/common/address.xsd',
     ]);
+    const system = await viewer.listeners.schema.query({ name: 'system.boot' });
+    expect(system.files.map((f) => f.file)).toEqual(['system.xsd']);
     const example = await viewer.listeners.example.query({ name: 'orders' });
     const op = await h.client('operator');
     expect(
