@@ -66,6 +66,7 @@ export default defineConfig(
     '**/node_modules/',
     '**/.next/',
     '**/.next-e2e/',
+    '**/.next-bench/',
     'e2e/.run/',
     '**/dist/',
     '**/coverage/',

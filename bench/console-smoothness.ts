@@ -12,7 +12,6 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-// @ts-expect-error -- a plain ESM script shared with the demo and e2e; it has no types of its own.
 import { buildConsoleIfStale, root, startConsole, until } from '../scripts/console-build.mjs';
 import { fmt } from './lib/figures.ts';
 
@@ -131,10 +130,9 @@ for (const path of pages) {
   // Let the page settle (first render, fonts, chart setup) before counting: jank in steady state is the figure.
   await page.waitForTimeout(2_000);
   const before = accepted;
-  const measured = (await page.evaluate(`(${MEASURE})(${seconds * 1000})`)) as {
-    tasks: number[];
-    frames: number;
-  };
+  const measured = await page.evaluate<{ tasks: number[]; frames: number }>(
+    `(${MEASURE})(${seconds * 1000})`,
+  );
   const rate = (accepted - before) / seconds;
   const totalMs = measured.tasks.reduce((a, b) => a + b, 0);
   const longestMs = Math.max(0, ...measured.tasks);
