@@ -389,6 +389,11 @@ export function describeJournalContract(name: string, make: () => Journal): void
       expect(byId.get(t3)).toMatchObject({ status: 'active' });
       expect((await j.listThreads({ status: 'failed' })).items.map((t) => t.id)).toEqual([t2]);
       expect((await j.listThreads({ listener: 'shouter' })).items.map((t) => t.id)).toEqual([t2]);
+      // A participant is on either side: the sender of every thread here.
+      expect((await j.listThreads({ listener: 'client' })).items).toHaveLength(3);
+      expect((await j.listThreads({ listener: 'client', status: 'active' })).items.map((t) => t.id)).toEqual([
+        t3,
+      ]);
       const first = await j.listThreads({ limit: 2 });
       const rest = await j.listThreads({ limit: 2, cursor: first.nextCursor ?? undefined });
       expect(new Set([...first.items, ...rest.items].map((t) => t.id)).size).toBe(3);

@@ -1,4 +1,5 @@
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { messageStates, transitionStates } from '@organism/shared';
 
 /**
@@ -31,11 +32,21 @@ export const messages = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
+  // Every list filter has an index that also gives the list's order (newest first), so a page reads
+  // about as many index entries as it shows; sqlite-queries.ts picks the one to walk. After the time,
+  // each carries the other filter columns an entry never changes (to, from, root), so a second filter
+  // is checked in the index without reading the row: a combination that matches little still reads
+  // only index entries. `state` changes with every transition, so only its own index holds it.
   (t) => [
-    index('messages_state_updated').on(t.state, t.updatedAt),
+    index('messages_state_created').on(t.state, t.createdAt, t.to, t.from, t.root),
     index('messages_thread_created').on(t.threadId, t.createdAt),
-    index('messages_to_created').on(t.to, t.createdAt),
-    index('messages_root_created').on(t.root, t.createdAt),
+    index('messages_to_created').on(t.to, t.createdAt, t.from, t.root),
+    index('messages_from_created').on(t.from, t.createdAt, t.to, t.root),
+    index('messages_root_created').on(t.root, t.createdAt, t.to, t.from),
+    // Partial: only entries with an error code (failures, retries waiting) are in it.
+    index('messages_error_created')
+      .on(t.errorCode, t.createdAt, t.to, t.from, t.root)
+      .where(sql`error_code IS NOT NULL`),
     index('messages_created').on(t.createdAt, t.id),
   ],
 );
@@ -56,7 +67,11 @@ export const transitions = sqliteTable(
   (t) => [index('transitions_message').on(t.messageId), index('transitions_at').on(t.at)],
 );
 
-/** One row per thread, kept current in the same transaction as its messages: list and sort cheaply. */
+/**
+ * One row per thread, kept current in the same transaction as its messages: list and sort cheaply.
+ * `open` (PENDING or DISPATCHED entries) and `failed` (FAILED entries) are kept by triggers on
+ * `messages` (migration 0004), so a thread's status is read, never counted.
+ */
 export const threads = sqliteTable(
   'threads',
   {
@@ -64,9 +79,40 @@ export const threads = sqliteTable(
     firstAt: integer('first_at').notNull(),
     lastAt: integer('last_at').notNull(),
     messages: integer('messages').notNull().default(0),
+    open: integer('open').notNull().default(0),
+    failed: integer('failed').notNull().default(0),
   },
-  (t) => [index('threads_last').on(t.lastAt, t.id)],
+  (t) => [
+    index('threads_last').on(t.lastAt, t.id),
+    // Partial: the active and the failed threads, each newest first, without walking the completed ones.
+    index('threads_active_last')
+      .on(t.lastAt, t.id)
+      .where(sql`open > 0`),
+    index('threads_failed_last')
+      .on(t.lastAt, t.id)
+      .where(sql`open = 0 AND failed > 0`),
+  ],
 );
+
+/**
+ * Who took part in each thread (a listener or producer on either side of one of its entries), kept by
+ * a trigger on `messages` (migration 0004): the threads list filters by participant without reading
+ * entries. WITHOUT ROWID (written in the migration: drizzle cannot say it).
+ */
+export const threadParticipants = sqliteTable(
+  'thread_participants',
+  {
+    name: text('name').notNull(),
+    threadId: text('thread_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.name, t.threadId] })],
+);
+
+/** Entries per state, kept by triggers on `messages` (migration 0004): journal stats never count rows. */
+export const journalCounts = sqliteTable('journal_counts', {
+  state: text('state', { enum: messageStates }).primaryKey(),
+  n: integer('n').notNull().default(0),
+});
 
 /** Console operators. Passwords are stored as scrypt hashes (operators/password-hash.ts), never as text. */
 export const users = sqliteTable('users', {

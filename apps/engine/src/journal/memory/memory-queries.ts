@@ -29,7 +29,6 @@ interface ThreadFacts {
   open: number;
   failed: number;
   participants: Set<string>;
-  recipients: Set<string>;
 }
 
 /** The console's queries over the memory store, giving the same answers as sqlite-queries.ts. */
@@ -82,14 +81,13 @@ export class MemoryQueries {
           open: f?.open ?? 0,
           failed: f?.failed ?? 0,
           participants: f?.participants,
-          recipients: f?.recipients,
         };
       })
       .filter(
         (t) =>
           (!after || before(t.lastAt, t.id, after)) &&
           (!input.status || status(t.open, t.failed) === input.status) &&
-          (!input.listener || t.recipients?.has(input.listener) === true),
+          (!input.listener || t.participants?.has(input.listener) === true),
       )
       .sort((a, b) => b.lastAt - a.lastAt || compare(b.id, a.id));
     const items = rows.slice(0, input.limit).map((t): ThreadSummary => ({
@@ -116,14 +114,12 @@ export class MemoryQueries {
         open: 0,
         failed: 0,
         participants: new Set<string>(),
-        recipients: new Set<string>(),
       };
       out.set(r.threadId, f);
       if (r.state === 'PENDING' || r.state === 'DISPATCHED') f.open++;
       if (r.state === 'FAILED') f.failed++;
       if (r.from) f.participants.add(r.from);
       if (r.to) f.participants.add(r.to);
-      if (r.to !== null) f.recipients.add(r.to);
     }
     return out;
   }

@@ -22,6 +22,7 @@ import { openDatabase } from './open-database.ts';
 import type { OpenDatabase } from './open-database.ts';
 import { SqliteQueries } from './sqlite-queries.ts';
 import { Statements } from './statements.ts';
+import { TransitionRates } from './transition-rates.ts';
 import { writeProbe } from './write-probe.ts';
 import { guarded } from './sqlite-outage.ts';
 
@@ -52,12 +53,13 @@ export class SqliteJournal implements Journal {
   private readonly redelivered = new Set<string>();
   private readonly writeWatchers = new Set<(error?: unknown) => void>();
   private readonly probeWrite: () => void;
+  private readonly rates = new TransitionRates();
 
   constructor(opts: SqliteJournalOptions) {
     this.durability = opts.durability;
     this.now = opts.now ?? Date.now;
     this.open = openDatabase(opts.path, opts.durability);
-    this.st = new Statements(this.open.sqlite);
+    this.st = new Statements(this.open.sqlite, (state, at) => this.rates.add(state, at));
     const log = opts.log ?? stderrLog('journal');
     this.writer = new GroupCommit(this.open.sqlite, opts.maxBatch ?? 1024, log);
     this.probeWrite = writeProbe(this.open.sqlite);
@@ -225,7 +227,8 @@ export class SqliteJournal implements Journal {
   stats(now = this.now()): Promise<JournalStats> {
     return guarded('read its statistics', () => ({
       durability: this.durability,
-      ...this.queries.stats(now),
+      ...this.queries.stats(),
+      ratePerSecond: this.rates.perSecond(now),
     }));
   }
   listMessages(input: MessageListInput): Promise<Page<MessageSummary>> {

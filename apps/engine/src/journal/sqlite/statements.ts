@@ -10,7 +10,11 @@ export class Statements {
   private readonly log: Database.Statement;
   private readonly thread: Database.Statement;
 
-  constructor(sqlite: Database.Database) {
+  /** `onLog` hears of every transition appended (the journal's rates count them). */
+  constructor(
+    sqlite: Database.Database,
+    private readonly onLog: (state: string, at: number) => void = () => {},
+  ) {
     this.insert = sqlite.prepare(
       `INSERT INTO messages (id, thread_id, parent_id, from_name, to_name, root, kind, chain, payload, raw, state, attempts,
          error_code, error_detail, next_attempt_at, egress, created_at, updated_at)
@@ -33,13 +37,14 @@ export class Statements {
   add(d: Delivery, now: number): void {
     const row = newEntryRow(d, now);
     this.insertRow(row);
-    this.log.run(d.id, d.threadId, row.state, d.attempt, null, null, now);
+    this.append(d.id, d.threadId, row.state, d.attempt, now, null);
   }
 
   insertRow(row: EntryRow): void {
+    // The thread first: the insert trigger (migration 0004) counts the entry into its thread's row.
+    if (row.threadId) this.thread.run(row.threadId, row.createdAt, row.updatedAt, 1);
     // better-sqlite3 binds numbers, not booleans.
     this.insert.run({ ...row, egress: row.egress ? 1 : 0 });
-    if (row.threadId) this.thread.run(row.threadId, row.createdAt, row.updatedAt, 1);
   }
 
   /** Moves an entry to `state` and appends the transition to the event log. */
@@ -53,7 +58,7 @@ export class Statements {
     nextAttemptAt: number | null = null,
   ): void {
     this.update.run(state, attempt, error?.code ?? null, error?.detail ?? null, nextAttemptAt, now, id);
-    this.log.run(id, threadId, state, attempt, error?.code ?? null, error?.detail ?? null, now);
+    this.append(id, threadId, state, attempt, now, error);
     if (threadId) this.thread.run(threadId, now, now, 0);
   }
 
@@ -66,6 +71,18 @@ export class Statements {
     now: number,
     error: { code: string; detail: string | null } | null,
   ): void {
+    this.append(id, threadId, state, attempt, now, error);
+  }
+
+  private append(
+    id: string,
+    threadId: string | null,
+    state: string,
+    attempt: number,
+    now: number,
+    error: { code: string; detail: string | null } | null,
+  ): void {
     this.log.run(id, threadId, state, attempt, error?.code ?? null, error?.detail ?? null, now);
+    this.onLog(state, now);
   }
 }
