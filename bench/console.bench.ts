@@ -14,6 +14,8 @@ import { appRouter } from '../apps/engine/src/api/app-router.ts';
 import type { ApiContext } from '../apps/engine/src/api/context.ts';
 import { LoginLimiter } from '../apps/engine/src/api/login-limiter.ts';
 import { openDatabase } from '../apps/engine/src/journal/sqlite/open-database.ts';
+import type { OpenDatabase } from '../apps/engine/src/journal/sqlite/open-database.ts';
+import { SqliteJournal } from '../apps/engine/src/journal/sqlite/sqlite-journal.ts';
 import {
   FAILURE_CODES,
   LISTENERS,
@@ -50,7 +52,9 @@ interface Figure {
 
 const { path, info } = seededJournal(N, (l) => console.log(l));
 const sample = sampleIds(path, info);
-const engine = await createEngine(ORGANISM, { journalPath: path, durability: 'fast' });
+const journal = new SqliteJournal({ path, durability: 'fast' });
+const explain = process.env.BENCH_CONSOLE_EXPLAIN ? recordQueries(journal.database.sqlite) : undefined;
+const engine = await createEngine(ORGANISM, { journal });
 const caller = appRouter.createCaller(context(engine));
 const rand = prng(42);
 const pick = <T>(xs: readonly T[], i: number): T => xs[i % xs.length]!;
@@ -209,6 +213,19 @@ console.log(
   `console queries — load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores, ${info.messages.toLocaleString('en-US')} messages, ${info.threads.toLocaleString('en-US')} threads, ${info.transitions.toLocaleString('en-US')} transitions, ${(info.bytes / 1e9).toFixed(2)} GB journal; ${RUNS} runs each, page size ${PAGE}, node ${process.version}`,
 );
 const only = process.argv[2];
+if (explain) {
+  // The plan of every statement each query runs (BENCH_CONSOLE_EXPLAIN=1), with the parameters of its first run.
+  for (const c of cases) {
+    if (only && !c.name.includes(only)) continue;
+    const { timed } = await c.run(caller, 0);
+    explain.start();
+    await timed();
+    console.log(`\n## ${c.name}`);
+    for (const q of explain.stop()) console.log(`${q.sql.replace(/\s+/g, ' ')}\n${q.plan}`);
+  }
+  await engine.close();
+  process.exit(0);
+}
 const figures: Figure[] = [];
 header();
 for (const c of cases) {
@@ -287,4 +304,53 @@ function context(e: Engine): ApiContext {
     req: {} as ApiContext['req'],
     res: {} as ApiContext['res'],
   };
+}
+
+/** Records the statements run on `sqlite` between start() and stop(), each with its query plan. */
+function recordQueries(sqlite: OpenDatabase['sqlite']): {
+  start(): void;
+  stop(): { sql: string; plan: string }[];
+} {
+  const prepare = sqlite.prepare.bind(sqlite);
+  let seen: Map<string, unknown[]> | undefined;
+  sqlite.prepare = ((source: string) => {
+    const st = prepare(source);
+    for (const m of ['all', 'get', 'run', 'iterate'] as const) {
+      const call = st[m].bind(st) as (...a: unknown[]) => unknown;
+      (st as unknown as Record<string, unknown>)[m] = (...args: unknown[]) => {
+        if (seen && !seen.has(source)) seen.set(source, args);
+        return call(...args);
+      };
+    }
+    return st;
+  }) as typeof sqlite.prepare;
+  return {
+    start: () => void (seen = new Map()),
+    stop: () => {
+      const out = [...(seen ?? [])].map(([source, args]) => ({
+        sql: source,
+        plan: plan(prepare(`EXPLAIN QUERY PLAN ${source}`).all(...args) as PlanRow[]),
+      }));
+      seen = undefined;
+      return out;
+    },
+  };
+}
+
+interface PlanRow {
+  id: number;
+  parent: number;
+  detail: string;
+}
+
+/** EXPLAIN QUERY PLAN's rows as the sqlite3 shell shows them, one indented line per step. */
+function plan(rows: PlanRow[]): string {
+  const depth = new Map<number, number>([[0, 0]]);
+  return rows
+    .map((r) => {
+      const d = (depth.get(r.parent) ?? 0) + 1;
+      depth.set(r.id, d);
+      return `${'  '.repeat(d)}${r.detail}`;
+    })
+    .join('\n');
 }

@@ -11,7 +11,7 @@ import type { messages, threads, transitions } from './schema.ts';
 export type EntryRow = typeof messages.$inferSelect;
 /**
  * A thread as the `threads` table keeps it: a running count, not derived from live entries. Its `open`
- * and `failed` columns are left out: SQLite's triggers keep them, the memory journal derives them.
+ * and `failed` columns are left out: SQLite's write statements keep them, the memory journal derives them.
  */
 export type ThreadRow = Omit<typeof threads.$inferSelect, 'open' | 'failed'>;
 /** One transition of the event log, as the `transitions` table keeps it. */

@@ -69,8 +69,8 @@ export const transitions = sqliteTable(
 
 /**
  * One row per thread, kept current in the same transaction as its messages: list and sort cheaply.
- * `open` (PENDING or DISPATCHED entries) and `failed` (FAILED entries) are kept by triggers on
- * `messages` (migration 0004), so a thread's status is read, never counted.
+ * `open` (PENDING or DISPATCHED entries) and `failed` (FAILED entries) are kept by the journal's
+ * write statements (sqlite/statements.ts), so a thread's status is read, never counted.
  */
 export const threads = sqliteTable(
   'threads',
@@ -96,8 +96,8 @@ export const threads = sqliteTable(
 
 /**
  * Who took part in each thread (a listener or producer on either side of one of its entries), kept by
- * a trigger on `messages` (migration 0004): the threads list filters by participant without reading
- * entries. WITHOUT ROWID (written in the migration: drizzle cannot say it).
+ * the journal's write statements: the threads list filters by participant without reading entries.
+ * WITHOUT ROWID (written in the migration: drizzle cannot say it).
  */
 export const threadParticipants = sqliteTable(
   'thread_participants',
@@ -108,7 +108,7 @@ export const threadParticipants = sqliteTable(
   (t) => [primaryKey({ columns: [t.name, t.threadId] })],
 );
 
-/** Entries per state, kept by triggers on `messages` (migration 0004): journal stats never count rows. */
+/** Entries per state, kept by the journal's write statements: journal stats never count rows. */
 export const journalCounts = sqliteTable('journal_counts', {
   state: text('state', { enum: messageStates }).primaryKey(),
   n: integer('n').notNull().default(0),

@@ -8,15 +8,14 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { describe, expect, it } from 'vitest';
 import { delivery } from '../journal-contract.ts';
 import { SqliteJournal } from './sqlite-journal.ts';
-import { Statements } from './statements.ts';
 
 const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), '../../../drizzle');
 const fresh = (): string => join(mkdtempSync(join(tmpdir(), 'journal-counts-')), 'journal.sqlite');
 const failure = { code: 'HANDLER_ERROR' as const, message: 'the handler failed', detail: 'boom' };
 
 /**
- * What the triggers of migration 0004 keep, against what the entries say: per-state counts, each
- * thread's open and failed entries, and who took part in each thread.
+ * What the write statements keep (migration 0004's tables and columns), against what the entries
+ * say: per-state counts, each thread's open and failed entries, and who took part in each thread.
  */
 function drift(sqlite: Database.Database): {
   counts: unknown[];
@@ -94,9 +93,16 @@ describe('counts the SQLite journal keeps instead of counting rows', () => {
       [a.threadId, c.threadId].sort(),
     );
 
+    // A batch that fails leaves nothing counted, and what it seemed to write is written again later.
+    const e = delivery({ to: 'listener-e' });
+    await expect(j.hooks.onIntent?.([e, e])).rejects.toThrow();
+    await j.hooks.onIntent?.([delivery({ threadId: e.threadId, to: 'listener-e' })]);
+    expect(drift(sqlite)).toEqual(none);
+    expect((await j.stats()).counts.PENDING).toBe(3);
+
     expect(await j.prune(Date.now() + 1)).toBe(2);
     expect(drift(sqlite)).toEqual(none);
-    expect((await j.stats()).counts).toEqual({ PENDING: 2, DISPATCHED: 0, ACKED: 0, FAILED: 2 });
+    expect((await j.stats()).counts).toEqual({ PENDING: 3, DISPATCHED: 0, ACKED: 0, FAILED: 2 });
     // Threads left without entries are gone, and so is who took part in them.
     expect(
       sqlite.prepare('SELECT count(*) AS n FROM thread_participants WHERE thread_id = ?').get(d.threadId),
@@ -118,15 +124,25 @@ describe('counts the SQLite journal keeps instead of counting rows', () => {
     writeFileSync(join(older, 'meta/_journal.json'), JSON.stringify(meta));
     const sqlite = new Database(path);
     migrate(drizzle(sqlite), { migrationsFolder: older });
-    const st = new Statements(sqlite);
+    // Rows as the journal wrote them then: entries, their threads, no counts.
+    const now = Date.now();
+    const entry = sqlite.prepare(
+      `INSERT INTO messages (id, thread_id, from_name, to_name, root, kind, state, created_at, updated_at)
+       VALUES (?, ?, ?, ?, 'greeting', 'ingress', ?, ?, ?)`,
+    );
+    const thread = sqlite.prepare(
+      `INSERT INTO threads (id, first_at, last_at, messages) VALUES (?, ?, ?, 1)`,
+    );
     const [a, b, c] = [delivery(), delivery(), delivery({ to: 'shouter' })];
     if (!a || !b || !c) throw new Error('setup');
-    const now = Date.now();
-    sqlite.transaction(() => {
-      for (const x of [a, b, c]) st.add(x, now);
-      st.move(a.id, a.threadId, 'ACKED', 1, now);
-      st.move(b.id, b.threadId, 'FAILED', 1, now, { code: 'HANDLER_ERROR', detail: 'boom' });
-    })();
+    for (const [d, state] of [
+      [a, 'ACKED'],
+      [b, 'FAILED'],
+      [c, 'PENDING'],
+    ] as const) {
+      entry.run(d.id, d.threadId, d.from, d.to, state, now, now);
+      thread.run(d.threadId, now, now);
+    }
     sqlite.close();
 
     const j = new SqliteJournal({ path, durability: 'fast' });

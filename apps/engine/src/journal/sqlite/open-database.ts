@@ -26,8 +26,6 @@ export interface OpenDatabaseOptions {
   engineLock?: boolean;
   /** How long a write waits for another connection's write to finish. Default 2,000 ms. */
   busyTimeoutMs?: number;
-  /** Another migrations folder (benchmarks comparing schemas). Default: the engine's own. */
-  migrationsFolder?: string;
 }
 
 /**
@@ -63,7 +61,7 @@ export function openDatabase(
     sqlite.pragma('wal_autocheckpoint = 10000');
     sqlite.pragma('cache_size = -65536');
     const db = drizzle(sqlite);
-    migrate(db, { migrationsFolder: opts.migrationsFolder ?? MIGRATIONS });
+    migrate(db, { migrationsFolder: MIGRATIONS });
     const connection = sqlite;
     return {
       sqlite,

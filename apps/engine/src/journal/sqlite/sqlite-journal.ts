@@ -63,7 +63,10 @@ export class SqliteJournal implements Journal {
     const log = opts.log ?? stderrLog('journal');
     this.writer = new GroupCommit(this.open.sqlite, opts.maxBatch ?? 1024, log);
     this.probeWrite = writeProbe(this.open.sqlite);
+    // The counts the statements keep are written last in each batch, and forgotten if it failed.
+    this.writer.beforeCommit(() => this.st.writeCounts());
     this.writer.onBatch((err) => {
+      if (err !== undefined) this.st.forget();
       for (const fn of this.writeWatchers) fn(err);
     });
     // With a watcher, failures are its business (the engine reports an outage once, not per write).
@@ -191,7 +194,7 @@ export class SqliteJournal implements Journal {
         );
       await this.writer.commit(() => {
         this.st.logOnly(id, row.threadId, 'DISCARDED', row.attempts, this.now(), null);
-        this.queries.deleteMessage(id);
+        this.st.delete(id);
       });
     });
   }
@@ -202,6 +205,7 @@ export class SqliteJournal implements Journal {
       let pruned = 0;
       await this.writer.commit(() => {
         pruned = this.queries.pruneAcked(cutoff);
+        this.st.pruned(pruned);
       });
       return pruned;
     });

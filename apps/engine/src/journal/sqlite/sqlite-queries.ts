@@ -77,10 +77,6 @@ export class SqliteQueries {
       .all();
   }
 
-  deleteMessage(id: string): void {
-    this.db.delete(messages).where(eq(messages.id, id)).run();
-  }
-
   pruneAcked(cutoff: number): number {
     // created_at ≤ updated_at, so the bound on created_at changes nothing but lets the state index seek.
     const old = and(
@@ -166,7 +162,7 @@ export class SqliteQueries {
 
   /**
    * Threads newest first. Status comes from the thread's own `open` and `failed` counts (kept by
-   * triggers), and active and failed threads each have a partial index. A participant filter walks the
+   * the write statements), and active and failed threads each have a partial index. A participant filter walks the
    * participant's own threads when they are few, otherwise the threads newest first, probing
    * `thread_participants` for each; written in SQL so that SQLite takes the walk chosen here.
    */
@@ -286,7 +282,7 @@ export class SqliteQueries {
   }
 
   /**
-   * Entries per state from `journal_counts` (kept by triggers), the oldest PENDING entry from
+   * Entries per state from `journal_counts` (kept by the write statements), the oldest PENDING entry from
    * `messages_state_created`, and the sequence's high-water mark: a few index reads at any size.
    */
   stats(): {
