@@ -5,8 +5,9 @@ CREATE TABLE `journal_counts` (
 --> statement-breakpoint
 CREATE TABLE `thread_participants` (
 	`name` text NOT NULL,
+	`first_at` integer NOT NULL,
 	`thread_id` text NOT NULL,
-	PRIMARY KEY(`name`, `thread_id`)
+	PRIMARY KEY(`name`, `first_at`, `thread_id`)
 ) WITHOUT ROWID;
 --> statement-breakpoint
 ALTER TABLE `threads` ADD `open` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
@@ -24,7 +25,9 @@ UPDATE `threads` SET
   `open` = (SELECT count(*) FROM `messages` m WHERE m.thread_id = threads.id AND m.state IN ('PENDING', 'DISPATCHED')),
   `failed` = (SELECT count(*) FROM `messages` m WHERE m.thread_id = threads.id AND m.state = 'FAILED')
   WHERE `id` IN (SELECT `thread_id` FROM `messages` WHERE `state` <> 'ACKED');--> statement-breakpoint
-INSERT OR IGNORE INTO `thread_participants` (`name`, `thread_id`)
-  SELECT `from_name`, `thread_id` FROM `messages` WHERE `thread_id` IS NOT NULL AND `from_name` IS NOT NULL
+INSERT OR IGNORE INTO `thread_participants` (`name`, `first_at`, `thread_id`)
+  SELECT m.from_name, t.first_at, m.thread_id FROM `messages` m JOIN `threads` t ON t.id = m.thread_id
+    WHERE m.from_name IS NOT NULL
   UNION
-  SELECT `to_name`, `thread_id` FROM `messages` WHERE `thread_id` IS NOT NULL AND `to_name` IS NOT NULL;
+  SELECT m.to_name, t.first_at, m.thread_id FROM `messages` m JOIN `threads` t ON t.id = m.thread_id
+    WHERE m.to_name IS NOT NULL;

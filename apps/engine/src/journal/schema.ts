@@ -97,15 +97,18 @@ export const threads = sqliteTable(
 /**
  * Who took part in each thread (a listener or producer on either side of one of its entries), kept by
  * the journal's write statements: the threads list filters by participant without reading entries.
- * WITHOUT ROWID (written in the migration: drizzle cannot say it).
+ * Keyed by the thread's start after the name, so new rows go to the end of each name's range (a
+ * random thread id there would dirty a random page per row). WITHOUT ROWID (written in the
+ * migration: drizzle cannot say it).
  */
 export const threadParticipants = sqliteTable(
   'thread_participants',
   {
     name: text('name').notNull(),
+    firstAt: integer('first_at').notNull(),
     threadId: text('thread_id').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.name, t.threadId] })],
+  (t) => [primaryKey({ columns: [t.name, t.firstAt, t.threadId] })],
 );
 
 /** Entries per state, kept by the journal's write statements: journal stats never count rows. */

@@ -42,7 +42,8 @@ function drift(sqlite: Database.Database): {
         `SELECT name, thread_id FROM (
            SELECT from_name AS name, thread_id FROM messages WHERE thread_id IS NOT NULL AND from_name IS NOT NULL
            UNION SELECT to_name, thread_id FROM messages WHERE thread_id IS NOT NULL AND to_name IS NOT NULL)
-         EXCEPT SELECT name, thread_id FROM thread_participants`,
+         EXCEPT SELECT p.name, p.thread_id FROM thread_participants p
+           JOIN threads t ON t.id = p.thread_id AND t.first_at = p.first_at`,
       )
       .all(),
   };

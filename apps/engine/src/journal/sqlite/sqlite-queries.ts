@@ -178,7 +178,9 @@ export class SqliteQueries {
         from = 'thread_participants p CROSS JOIN threads t';
         where.push('p.name = ? AND t.id = p.thread_id');
       } else {
-        where.push('EXISTS (SELECT 1 FROM thread_participants p WHERE p.name = ? AND p.thread_id = t.id)');
+        where.push(
+          'EXISTS (SELECT 1 FROM thread_participants p WHERE p.name = ? AND p.first_at = t.first_at AND p.thread_id = t.id)',
+        );
       }
       args.push(who);
     }

@@ -51,18 +51,21 @@ export class Statements {
     this.log = sqlite.prepare(
       `INSERT INTO transitions (message_id, thread_id, state, attempt, error_code, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.thread = sqlite.prepare(
-      `INSERT INTO threads (id, first_at, last_at, messages, open, failed) VALUES (?, ?, ?, ?, ?, ?)
+    this.thread = sqlite
+      .prepare(
+        `INSERT INTO threads (id, first_at, last_at, messages, open, failed) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT(id) DO UPDATE SET last_at = max(last_at, excluded.last_at), messages = messages + excluded.messages,
-         open = open + excluded.open, failed = failed + excluded.failed`,
-    );
+         open = open + excluded.open, failed = failed + excluded.failed
+       RETURNING first_at`,
+      )
+      .pluck();
     this.threadCounts = sqlite.prepare(
       `UPDATE threads SET open = open + ?, failed = failed + ? WHERE id = ?`,
     );
     this.stateOf = sqlite.prepare(`SELECT state FROM messages WHERE id = ?`).pluck();
     this.remove = sqlite.prepare(`DELETE FROM messages WHERE id = ? RETURNING state, thread_id AS threadId`);
     this.participant = sqlite.prepare(
-      `INSERT OR IGNORE INTO thread_participants (name, thread_id) VALUES (?, ?)`,
+      `INSERT OR IGNORE INTO thread_participants (name, first_at, thread_id) VALUES (?, ?, ?)`,
     );
     this.count = sqlite.prepare(`UPDATE journal_counts SET n = n + ? WHERE state = ?`);
   }
@@ -79,9 +82,16 @@ export class Statements {
     this.insert.run({ ...row, egress: row.egress ? 1 : 0 });
     this.counted(row.state, 1);
     if (!row.threadId) return;
-    this.thread.run(row.threadId, row.createdAt, row.updatedAt, 1, isOpen(row.state), isFailed(row.state));
-    this.took(row.threadId, row.from);
-    this.took(row.threadId, row.to);
+    const firstAt = this.thread.get(
+      row.threadId,
+      row.createdAt,
+      row.updatedAt,
+      1,
+      isOpen(row.state),
+      isFailed(row.state),
+    ) as number;
+    this.took(row.threadId, firstAt, row.from);
+    this.took(row.threadId, firstAt, row.to);
   }
 
   /** Moves an entry to `state` and appends the transition to the event log. */
@@ -104,7 +114,7 @@ export class Statements {
     if (threadId) {
       const open = was === undefined ? 0 : isOpen(state) - isOpen(was);
       const failed = was === undefined ? 0 : isFailed(state) - isFailed(was);
-      this.thread.run(threadId, now, now, 0, open, failed);
+      this.thread.get(threadId, now, now, 0, open, failed);
     }
   }
 
@@ -154,7 +164,7 @@ export class Statements {
   }
 
   /** Records `name` as a participant of the thread, once per thread and name. */
-  private took(threadId: string, name: string | null): void {
+  private took(threadId: string, firstAt: number, name: string | null): void {
     if (name === null) return;
     let names = this.participants.get(threadId);
     if (!names) {
@@ -167,7 +177,7 @@ export class Statements {
     }
     if (names.has(name)) return;
     names.add(name);
-    this.participant.run(name, threadId);
+    this.participant.run(name, firstAt, threadId);
   }
 
   private append(
