@@ -1,8 +1,8 @@
 /**
  * Seeds a real SQLite journal (the engine's own file, with its migrations) for the console benchmark:
  * N messages across N/10 threads and 20 listeners over the last 24 hours, written through the journal's
- * own row statements (`Statements.insertRow` and `logOnly`, which keep the threads table and anything the
- * migrations maintain) in big transactions, with the secondary indexes dropped during the load and
+ * own row statements (`Statements.insertRow` and `logOnly`, which keep the threads table and the counts
+ * the console reads) in big transactions, with the secondary indexes dropped during the load and
  * rebuilt after it.
  *
  * The mix: mostly ACKED; replies and egress back to outside producers; ~4% of threads end in a dead
@@ -413,6 +413,7 @@ function seed(path: string, target: number, log: (line: string) => void): SeedIn
     while (rejected < (rejectedTarget * (t + 1)) / threadCount) rejectAt(start + Math.floor(rand() * 500));
     if (written - committed >= 50_000) {
       committed = written;
+      st.writeCounts();
       commit.run();
       begin.run();
       if (performance.now() - lastLog > 10_000) {
@@ -421,6 +422,7 @@ function seed(path: string, target: number, log: (line: string) => void): SeedIn
       }
     }
   }
+  st.writeCounts();
   commit.run();
   const seedMs = performance.now() - t0;
   log(

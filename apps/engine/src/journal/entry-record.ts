@@ -10,10 +10,11 @@ import type { messages, threads, transitions } from './schema.ts';
  */
 export type EntryRow = typeof messages.$inferSelect;
 /**
- * A thread as the `threads` table keeps it: a running count, not derived from live entries. Its `open`
- * and `failed` columns are left out: SQLite's write statements keep them, the memory journal derives them.
+ * A thread as the `threads` table keeps it: a running count, not derived from live entries. Its `open`,
+ * `failed` and `participants` columns are left out: SQLite's write statements keep them, the memory
+ * journal derives them from its entries.
  */
-export type ThreadRow = Omit<typeof threads.$inferSelect, 'open' | 'failed'>;
+export type ThreadRow = Omit<typeof threads.$inferSelect, 'open' | 'failed' | 'participants'>;
 /** One transition of the event log, as the `transitions` table keeps it. */
 export type TransitionRow = typeof transitions.$inferSelect;
 

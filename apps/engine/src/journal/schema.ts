@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { messageStates, transitionStates } from '@organism/shared';
 
 /**
@@ -69,8 +69,9 @@ export const transitions = sqliteTable(
 
 /**
  * One row per thread, kept current in the same transaction as its messages: list and sort cheaply.
- * `open` (PENDING or DISPATCHED entries) and `failed` (FAILED entries) are kept by the journal's
- * write statements (sqlite/statements.ts), so a thread's status is read, never counted.
+ * `open` (PENDING or DISPATCHED entries), `failed` (FAILED entries) and `participants` (every name on
+ * either side of one of its entries) are kept by the journal's write statements (sqlite/statements.ts),
+ * in the upsert each write makes anyway: a thread's status and who took part are read, never derived.
  */
 export const threads = sqliteTable(
   'threads',
@@ -81,34 +82,17 @@ export const threads = sqliteTable(
     messages: integer('messages').notNull().default(0),
     open: integer('open').notNull().default(0),
     failed: integer('failed').notNull().default(0),
+    /** The names, each followed by U+001F and the first preceded by it (a character XML text cannot hold). */
+    participants: text('participants').notNull().default(''),
   },
   (t) => [
     index('threads_last').on(t.lastAt, t.id),
-    // Partial: the active and the failed threads, each newest first, without walking the completed ones.
-    index('threads_active_last')
-      .on(t.lastAt, t.id)
-      .where(sql`open > 0`),
+    // Partial: failed threads newest first, without walking the completed ones. A thread enters it when
+    // it ends failed, so the hot path (threads that succeed) never writes it.
     index('threads_failed_last')
       .on(t.lastAt, t.id)
       .where(sql`open = 0 AND failed > 0`),
   ],
-);
-
-/**
- * Who took part in each thread (a listener or producer on either side of one of its entries), kept by
- * the journal's write statements: the threads list filters by participant without reading entries.
- * Keyed by the thread's start after the name, so new rows go to the end of each name's range (a
- * random thread id there would dirty a random page per row). WITHOUT ROWID (written in the
- * migration: drizzle cannot say it).
- */
-export const threadParticipants = sqliteTable(
-  'thread_participants',
-  {
-    name: text('name').notNull(),
-    firstAt: integer('first_at').notNull(),
-    threadId: text('thread_id').notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.name, t.firstAt, t.threadId] })],
 );
 
 /** Entries per state, kept by the journal's write statements: journal stats never count rows. */

@@ -92,9 +92,6 @@ export class SqliteQueries {
     this.sqlite.exec(
       `DELETE FROM threads WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = threads.id)`,
     );
-    this.sqlite.exec(
-      `DELETE FROM thread_participants WHERE NOT EXISTS (SELECT 1 FROM threads t WHERE t.id = thread_participants.thread_id)`,
-    );
     return removed;
   }
 
@@ -161,27 +158,32 @@ export class SqliteQueries {
   }
 
   /**
-   * Threads newest first. Status comes from the thread's own `open` and `failed` counts (kept by
-   * the write statements), and active and failed threads each have a partial index. A participant filter walks the
-   * participant's own threads when they are few, otherwise the threads newest first, probing
-   * `thread_participants` for each; written in SQL so that SQLite takes the walk chosen here.
+   * Threads newest first. Status and participants come from the thread's own row (kept by the write
+   * statements). Which rows are walked is chosen here, and written in SQL so that SQLite takes it:
+   * - active: the threads of the unfinished entries (few: the queue), through the state index;
+   * - a participant with few entries: the threads of those entries, through its listener indexes;
+   * - otherwise the threads newest first (failed ones through their partial index), each row checked.
+   * The chosen set is sorted by last activity and paged by keyset.
    */
   listThreads(raw: ThreadListInput): Page<ThreadSummary> {
     const input = threadListInputSchema.parse(raw);
     const after = decodeCursor(input.cursor);
+    const who = input.listener;
     const where: string[] = [];
     const args: (string | number)[] = [];
     let from = 'threads t';
-    const who = input.listener;
+    if (input.status === 'active') {
+      from = `(SELECT DISTINCT thread_id AS id FROM messages
+                WHERE state IN ('PENDING', 'DISPATCHED') AND thread_id IS NOT NULL) c
+              CROSS JOIN threads t ON t.id = c.id`;
+    } else if (who !== undefined && this.fewEntries(who)) {
+      from = `(SELECT thread_id AS id FROM messages WHERE to_name = ? AND thread_id IS NOT NULL
+                UNION SELECT thread_id FROM messages WHERE from_name = ? AND thread_id IS NOT NULL) c
+              CROSS JOIN threads t ON t.id = c.id`;
+      args.push(who, who);
+    }
     if (who !== undefined) {
-      if (this.fewThreads(who)) {
-        from = 'thread_participants p CROSS JOIN threads t';
-        where.push('p.name = ? AND t.id = p.thread_id');
-      } else {
-        where.push(
-          'EXISTS (SELECT 1 FROM thread_participants p WHERE p.name = ? AND p.first_at = t.first_at AND p.thread_id = t.id)',
-        );
-      }
+      where.push(`instr(t.participants, char(31) || ? || char(31)) > 0`);
       args.push(who);
     }
     if (after) {
@@ -191,17 +193,18 @@ export class SqliteQueries {
     if (input.status) where.push(THREAD_STATUS[input.status]);
     const rows = this.sqlite
       .prepare(
-        `SELECT t.id, t.first_at AS firstAt, t.last_at AS lastAt, t.messages, t.open, t.failed FROM ${from}
-         ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+        `SELECT t.id, t.first_at AS firstAt, t.last_at AS lastAt, t.messages, t.open, t.failed, t.participants
+         FROM ${from} ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
          ORDER BY t.last_at DESC, t.id DESC LIMIT ?`,
       )
-      .all(...args, input.limit + 1) as ThreadCounts[];
-    const page = rows.slice(0, input.limit);
-    const people = this.participants(page.map((r) => r.id));
-    const items = page.map((r): ThreadSummary => ({
+      .all(...args, input.limit + 1) as ThreadRecord[];
+    const items = rows.slice(0, input.limit).map((r): ThreadSummary => ({
       id: r.id,
       status: r.open > 0 ? 'active' : r.failed > 0 ? 'failed' : 'completed',
-      participants: [...(people.get(r.id) ?? [])].sort(),
+      participants: r.participants
+        .split('\u001f')
+        .filter((p) => p !== '')
+        .sort(),
       messages: r.messages,
       failed: r.failed,
       firstAt: r.firstAt,
@@ -215,33 +218,18 @@ export class SqliteQueries {
   }
 
   /**
-   * Whether `name` took part in few threads (at most FEW_THREADS): then reading all of them and
-   * sorting is cheap, while walking every thread to find them is not. Otherwise it is in enough of
-   * them that walking the threads newest first finds a page soon. Counts at most FEW_THREADS + 1 keys.
+   * Whether `name` is on either side of at most FEW_ENTRIES entries: then reading their threads and
+   * sorting them is cheap, while walking every thread to find them is not. Otherwise it is in enough
+   * threads that walking them newest first finds a page soon. Reads at most 2 × (FEW_ENTRIES + 1) keys.
    */
-  private fewThreads(name: string): boolean {
-    const row = this.sqlite
-      .prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM thread_participants WHERE name = ? LIMIT ?)`)
-      .get(name, FEW_THREADS + 1) as { n: number };
-    return row.n <= FEW_THREADS;
-  }
-
-  private participants(ids: string[]): Map<string, Set<string>> {
-    const out = new Map<string, Set<string>>();
-    if (ids.length === 0) return out;
-    const rows = this.db
-      .selectDistinct({ t: messages.threadId, from: messages.from, to: messages.to })
-      .from(messages)
-      .where(inArray(messages.threadId, ids))
-      .all();
-    for (const r of rows) {
-      if (!r.t) continue;
-      const set = out.get(r.t) ?? new Set<string>();
-      out.set(r.t, set);
-      if (r.from) set.add(r.from);
-      if (r.to) set.add(r.to);
-    }
-    return out;
+  private fewEntries(name: string): boolean {
+    const count = (col: string): number =>
+      (
+        this.sqlite
+          .prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM messages WHERE ${col} = ? LIMIT ?)`)
+          .get(name, FEW_ENTRIES + 1) as { n: number }
+      ).n;
+    return count('to_name') + count('from_name') <= FEW_ENTRIES;
   }
 
   getMessage(id: string): MessageDetail | undefined {
@@ -306,23 +294,24 @@ export class SqliteQueries {
   }
 }
 
-/** A participant in at most this many threads has them read and sorted (see `fewThreads`). */
-const FEW_THREADS = 5_000;
+/** A participant in at most this many entries has their threads read and sorted (see `fewEntries`). */
+const FEW_ENTRIES = 5_000;
 
-/** Each status as a condition on the thread's counts; active and failed match their partial indexes. */
+/** Each status as a condition on the thread's counts; failed matches its partial index. */
 const THREAD_STATUS: Record<ThreadStatus, string> = {
   active: 't.open > 0',
   failed: 't.open = 0 AND t.failed > 0',
   completed: 't.open = 0 AND t.failed = 0',
 };
 
-interface ThreadCounts {
+interface ThreadRecord {
   id: string;
   firstAt: number;
   lastAt: number;
   messages: number;
   open: number;
   failed: number;
+  participants: string;
 }
 
 type LeadingFilter = 'threadId' | 'errorCode' | 'state' | 'to' | 'from' | 'participant' | 'root';

@@ -3,21 +3,15 @@ import type { Delivery } from '../../pump/delivery.ts';
 import { newEntryRow } from '../entry-record.ts';
 import type { EntryRow } from '../entry-record.ts';
 
-type Counted = { state: string; threadId: string | null };
-
-/** Threads whose participants this process has written lately; older ones are forgotten. */
-const RECENT_THREADS = 20_000;
-
-const isOpen = (state: string | undefined): number => (state === 'PENDING' || state === 'DISPATCHED' ? 1 : 0);
-const isFailed = (state: string | undefined): number => (state === 'FAILED' ? 1 : 0);
+const isOpen = (state: string): number => (state === 'PENDING' || state === 'DISPATCHED' ? 1 : 0);
+const isFailed = (state: string): number => (state === 'FAILED' ? 1 : 0);
 
 /**
  * The hot path's prepared statements: compiled once, bound per message. Every write to `messages`
- * goes through them, and they keep what the console reads instead of counting rows (migration
- * 0004): each thread's `open` and `failed` entries (in the thread upsert every write makes anyway),
- * who took part in each thread (`thread_participants`, written once per thread and name), and the
- * entries per state (`journal_counts`, changed once per transaction by `writeCounts`). A transaction
- * that fails must be followed by `forget()`, so nothing it wrote is assumed written.
+ * goes through them, and they keep what the console reads instead of counting rows: each thread's
+ * `open` and `failed` entries and its `participants` (in the thread upsert every write makes anyway),
+ * and the entries per state (`journal_counts`, changed once per transaction by `writeCounts`). A
+ * transaction that fails must be followed by `forget()`, so nothing it wrote is assumed written.
  */
 export class Statements {
   private readonly insert: Database.Statement;
@@ -27,12 +21,14 @@ export class Statements {
   private readonly threadCounts: Database.Statement;
   private readonly stateOf: Database.Statement;
   private readonly remove: Database.Statement;
-  private readonly participant: Database.Statement;
   private readonly count: Database.Statement;
   /** Entries per state gained or lost since the last `writeCounts`. */
   private counts = new Map<string, number>();
-  /** Thread id → names already in `thread_participants` for it (recent threads only). */
-  private readonly participants = new Map<string, Set<string>>();
+  /**
+   * The state of each entry written by this process and not yet ACKED or FAILED (about the queue):
+   * a move knows what it moves from without reading the row. Others are read.
+   */
+  private unfinished = new Map<string, string>();
 
   /** `onLog` hears of every transition appended (the journal's rates count them). */
   constructor(
@@ -51,22 +47,23 @@ export class Statements {
     this.log = sqlite.prepare(
       `INSERT INTO transitions (message_id, thread_id, state, attempt, error_code, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.thread = sqlite
-      .prepare(
-        `INSERT INTO threads (id, first_at, last_at, messages, open, failed) VALUES (?, ?, ?, ?, ?, ?)
+    // Participants: each name once, each followed by U+001F (which XML text cannot hold) and the
+    // first preceded by it, so `instr(participants, char(31) || name || char(31))` finds a name.
+    this.thread = sqlite.prepare(
+      `INSERT INTO threads (id, first_at, last_at, messages, open, failed, participants)
+       VALUES (@id, @firstAt, @lastAt, @messages, @open, @failed,
+         char(31) || coalesce(@from || char(31), '') || coalesce(@to || char(31), ''))
        ON CONFLICT(id) DO UPDATE SET last_at = max(last_at, excluded.last_at), messages = messages + excluded.messages,
-         open = open + excluded.open, failed = failed + excluded.failed
-       RETURNING first_at`,
-      )
-      .pluck();
+         open = open + excluded.open, failed = failed + excluded.failed,
+         participants = participants
+           || CASE WHEN @from IS NULL OR instr(participants, char(31) || @from || char(31)) THEN '' ELSE @from || char(31) END
+           || CASE WHEN @to IS NULL OR instr(participants, char(31) || @to || char(31)) THEN '' ELSE @to || char(31) END`,
+    );
     this.threadCounts = sqlite.prepare(
       `UPDATE threads SET open = open + ?, failed = failed + ? WHERE id = ?`,
     );
     this.stateOf = sqlite.prepare(`SELECT state FROM messages WHERE id = ?`).pluck();
     this.remove = sqlite.prepare(`DELETE FROM messages WHERE id = ? RETURNING state, thread_id AS threadId`);
-    this.participant = sqlite.prepare(
-      `INSERT OR IGNORE INTO thread_participants (name, first_at, thread_id) VALUES (?, ?, ?)`,
-    );
     this.count = sqlite.prepare(`UPDATE journal_counts SET n = n + ? WHERE state = ?`);
   }
 
@@ -81,17 +78,18 @@ export class Statements {
     // better-sqlite3 binds numbers, not booleans.
     this.insert.run({ ...row, egress: row.egress ? 1 : 0 });
     this.counted(row.state, 1);
+    if (isOpen(row.state)) this.unfinished.set(row.id, row.state);
     if (!row.threadId) return;
-    const firstAt = this.thread.get(
-      row.threadId,
-      row.createdAt,
-      row.updatedAt,
-      1,
-      isOpen(row.state),
-      isFailed(row.state),
-    ) as number;
-    this.took(row.threadId, firstAt, row.from);
-    this.took(row.threadId, firstAt, row.to);
+    this.thread.run({
+      id: row.threadId,
+      firstAt: row.createdAt,
+      lastAt: row.updatedAt,
+      messages: 1,
+      open: isOpen(row.state),
+      failed: isFailed(row.state),
+      from: row.from,
+      to: row.to === row.from ? null : row.to,
+    });
   }
 
   /** Moves an entry to `state` and appends the transition to the event log. */
@@ -104,18 +102,19 @@ export class Statements {
     error: { code: string; detail: string | null } | null = null,
     nextAttemptAt: number | null = null,
   ): void {
-    const was = this.stateOf.get(id) as string | undefined;
+    const was = this.unfinished.get(id) ?? (this.stateOf.get(id) as string | undefined);
     this.update.run(state, attempt, error?.code ?? null, error?.detail ?? null, nextAttemptAt, now, id);
     this.append(id, threadId, state, attempt, now, error);
-    if (was !== undefined) {
-      this.counted(was, -1);
-      this.counted(state, 1);
+    if (was === undefined) {
+      // The entry is gone (discarded): the transition is logged all the same; nothing to count.
+      if (threadId) this.touch(threadId, now, 0, 0);
+      return;
     }
-    if (threadId) {
-      const open = was === undefined ? 0 : isOpen(state) - isOpen(was);
-      const failed = was === undefined ? 0 : isFailed(state) - isFailed(was);
-      this.thread.get(threadId, now, now, 0, open, failed);
-    }
+    this.counted(was, -1);
+    this.counted(state, 1);
+    if (isOpen(state)) this.unfinished.set(id, state);
+    else this.unfinished.delete(id);
+    if (threadId) this.touch(threadId, now, isOpen(state) - isOpen(was), isFailed(state) - isFailed(was));
   }
 
   /** Appends a transition without touching the entry (FAILED before a retry, DISCARDED). */
@@ -132,19 +131,16 @@ export class Statements {
 
   /** Deletes an entry (a discarded dead letter); its transitions stay. */
   delete(id: string): void {
-    const gone = this.remove.get(id) as Counted | undefined;
+    const gone = this.remove.get(id) as { state: string; threadId: string | null } | undefined;
     if (!gone) return;
+    this.unfinished.delete(id);
     this.counted(gone.state, -1);
     if (gone.threadId) this.threadCounts.run(-isOpen(gone.state), -isFailed(gone.state), gone.threadId);
   }
 
-  /**
-   * `n` ACKED entries deleted by retention (which counts nothing in a thread's row). Threads left
-   * empty went with them, so the participants written lately are no longer known to be there.
-   */
+  /** `n` ACKED entries deleted by retention (which counts nothing in a thread's row). */
   pruned(n: number): void {
     this.counted('ACKED', -n);
-    this.participants.clear();
   }
 
   /** Writes the per-state counts gained since the last call: once, at the end of each transaction. */
@@ -153,31 +149,27 @@ export class Statements {
     this.counts.clear();
   }
 
-  /** After a transaction failed: drops what it would have counted and which participants it wrote. */
+  /** After a transaction failed: drops what it would have counted, and the states it seemed to write. */
   forget(): void {
     this.counts = new Map();
-    this.participants.clear();
+    this.unfinished = new Map();
+  }
+
+  private touch(threadId: string, now: number, open: number, failed: number): void {
+    this.thread.run({
+      id: threadId,
+      firstAt: now,
+      lastAt: now,
+      messages: 0,
+      open,
+      failed,
+      from: null,
+      to: null,
+    });
   }
 
   private counted(state: string, n: number): void {
     this.counts.set(state, (this.counts.get(state) ?? 0) + n);
-  }
-
-  /** Records `name` as a participant of the thread, once per thread and name. */
-  private took(threadId: string, firstAt: number, name: string | null): void {
-    if (name === null) return;
-    let names = this.participants.get(threadId);
-    if (!names) {
-      names = new Set();
-      this.participants.set(threadId, names);
-      if (this.participants.size > RECENT_THREADS) {
-        const oldest = this.participants.keys().next().value;
-        if (oldest !== undefined) this.participants.delete(oldest);
-      }
-    }
-    if (names.has(name)) return;
-    names.add(name);
-    this.participant.run(name, firstAt, threadId);
   }
 
   private append(
