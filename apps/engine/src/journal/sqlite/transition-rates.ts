@@ -11,19 +11,29 @@ const WINDOW_MS = 60_000;
 export class TransitionRates {
   /** Second (ms / 1000, floored) → transitions written in it, by state. */
   private readonly seconds = new Map<number, Partial<Record<string, number>>>();
+  /** The second written last and its bucket: nearly every write lands there. */
+  private second = Number.NaN;
+  private bucket: Partial<Record<string, number>> = {};
 
   add(state: string, at: number): void {
     const second = Math.floor(at / 1000);
-    let bucket = this.seconds.get(second);
-    if (!bucket) {
-      bucket = {};
-      this.seconds.set(second, bucket);
-      // Keep a little more than the window: writes may carry times slightly out of order.
-      if (this.seconds.size > 2 * (WINDOW_MS / 1000)) {
-        for (const s of this.seconds.keys()) if (s < second - WINDOW_MS / 1000 - 1) this.seconds.delete(s);
-      }
+    if (second !== this.second) this.switchTo(second);
+    this.bucket[state] = (this.bucket[state] ?? 0) + 1;
+  }
+
+  private switchTo(second: number): void {
+    this.second = second;
+    const known = this.seconds.get(second);
+    if (known) {
+      this.bucket = known;
+      return;
     }
-    bucket[state] = (bucket[state] ?? 0) + 1;
+    this.bucket = {};
+    this.seconds.set(second, this.bucket);
+    // Keep a little more than the window: writes may carry times slightly out of order.
+    if (this.seconds.size > 2 * (WINDOW_MS / 1000)) {
+      for (const s of this.seconds.keys()) if (s < second - WINDOW_MS / 1000 - 1) this.seconds.delete(s);
+    }
   }
 
   /** Per second, by state, over the minute before `now`. */
