@@ -1,15 +1,22 @@
 import type { ThreadId } from '@organism/shared';
 import type {
+  Activity,
+  DeadLettersInput,
+  DeadLettersResult,
   EngineEvent,
   EngineEventType,
+  FindResult,
   JournalStats,
   MessageDetail,
   MessageFilter,
   MessageListInput,
   MessageSummary,
   Page,
+  RetryManyOutcome,
+  RoutesResult,
   ThreadListInput,
   ThreadSummary,
+  RoutedTransition,
   Transition,
 } from '@organism/shared';
 import type { LoadedOrganism } from './lifecycle/organism-loader.ts';
@@ -19,7 +26,7 @@ import { drainPump } from './lifecycle/drain-pump.ts';
 import type { EngineState } from './lifecycle/engine-state.ts';
 import { recoverUnfinished } from './lifecycle/recovery.ts';
 import type { RecoveryReport } from './lifecycle/recovery.ts';
-import type { Journal, RetryManyResult } from './journal/journal.ts';
+import type { Journal } from './journal/journal.ts';
 import { JournalError } from './journal/journal-error.ts';
 import { openOperatorStore } from './journal/index.ts';
 import type { OperatorStore } from './journal/index.ts';
@@ -28,6 +35,10 @@ import type { XsdRegistry } from './xml/index.ts';
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { ListenerActivity } from './lifecycle/listener-activity.ts';
+import { RouteTracker } from './lifecycle/route-tracker.ts';
+import { EventHub } from './lifecycle/event-hub.ts';
+import type { StreamOut } from './lifecycle/event-hub.ts';
+import type { StreamRequest } from './lifecycle/stream-cursor.ts';
 import { JournalHealth } from './lifecycle/journal-health.ts';
 import type { JournalCondition } from './lifecycle/journal-health.ts';
 import { listenerInfo } from './lifecycle/listener-info.ts';
@@ -36,7 +47,8 @@ import { wrapPayload } from './pump/envelope/wrap-payload.ts';
 import { ConfigManager } from './lifecycle/config-manager.ts';
 import type { DiffResult, ReloadResult, ValidateResult } from './lifecycle/config-manager.ts';
 import type { HistoryEntry } from './lifecycle/config-history.ts';
-import { exampleInstance } from './xml/index.ts';
+import { elementTree, exampleInstance } from './xml/index.ts';
+import type { ElementTreeOutcome } from './xml/index.ts';
 import { EngineError } from '@organism/shared';
 import type { Log, Problem } from '@organism/shared';
 import { stderrLog } from './pump/stderr-log.ts';
@@ -55,6 +67,9 @@ export interface EngineStatus {
 }
 
 const DAY = 86_400_000;
+const FIND_LIMIT = 5;
+/** The routes the stream's activity items carry: those taken in the last 5 minutes. */
+const ACTIVITY_WINDOW_SECONDS = 300;
 const PRUNE_EVERY = 3_600_000;
 
 /**
@@ -65,6 +80,8 @@ export class Engine {
   private readonly lifecycle = new EngineLifecycle();
   private pruneTimer: NodeJS.Timeout | undefined;
   private readonly activity: ListenerActivity;
+  private readonly routeTracker: RouteTracker;
+  private readonly hub: EventHub;
   private readonly health: JournalHealth;
   private readonly unwatchJournal: () => void;
   private restartHandler: ((drainMs: number) => void) | undefined;
@@ -82,6 +99,13 @@ export class Engine {
     private readonly log: Log = stderrLog('engine'),
   ) {
     this.activity = new ListenerActivity(pump.events);
+    this.routeTracker = new RouteTracker(pump.events);
+    this.hub = new EventHub({
+      journal,
+      events: pump.events,
+      activity: () => this.liveActivity(),
+      log,
+    });
     this.health = new JournalHealth({
       probe: () => journal.probe(),
       unrecorded: () => pump.unrecorded,
@@ -140,6 +164,56 @@ export class Engine {
   transitions(afterSeq: number, limit: number): Promise<Transition[]> {
     return this.journal.transitions(afterSeq, limit);
   }
+  /** The same, each with its entry's route (from, to, root, kind). */
+  routedTransitions(afterSeq: number, limit: number): Promise<RoutedTransition[]> {
+    return this.journal.routedTransitions(afterSeq, limit);
+  }
+  /** The journal's last transition sequence number. */
+  headSeq(): Promise<number> {
+    return this.journal.headSeq();
+  }
+  /** Dead letters grouped by listener and error code, biggest groups first. */
+  deadLetters(input: DeadLettersInput): Promise<DeadLettersResult> {
+    return this.journal.deadLetters(input);
+  }
+  /** Messages and threads by id or id prefix, listeners by part of their name (any case): 5 of each at most. */
+  async find(q: string): Promise<FindResult> {
+    const found = await this.journal.find(q, FIND_LIMIT);
+    const needle = q.toLowerCase();
+    const listeners = [...this.pump.listeners.listeners()]
+      .map((l) => l.name)
+      .filter((name) => name.toLowerCase().includes(needle))
+      .sort((a, b) => a.length - b.length || a.localeCompare(b))
+      .slice(0, FIND_LIMIT);
+    return { ...found, listeners };
+  }
+  /**
+   * The console's event stream for one subscriber: journal transitions with their routes, engine events
+   * and activity, resumable from any item's id. Every subscriber shares one journal reader (EventHub).
+   */
+  stream(req: StreamRequest, signal?: AbortSignal): AsyncGenerator<StreamOut> {
+    return this.hub.stream(req, signal);
+  }
+
+  private liveActivity(): Omit<Activity, 'at'> {
+    const listeners = [...this.pump.listeners.listeners()].map((l) => {
+      const c = this.activity.get(l.name);
+      return {
+        name: l.name,
+        state: c.state,
+        inFlight: this.pump.inFlightFor(l.name),
+        received: c.received,
+        failed: c.failed,
+        lastActivityAt: c.lastActivityAt,
+      };
+    });
+    return { listeners, routes: this.routeTracker.routes(ACTIVITY_WINDOW_SECONDS).routes };
+  }
+
+  /** The routes messages took in the last `windowSeconds` (kept in memory since the engine started). */
+  routes(windowSeconds: number): RoutesResult {
+    return this.routeTracker.routes(windowSeconds);
+  }
   /** Users, sessions, API tokens and the audit log, kept in the same journal. */
   openOperatorStore(): OperatorStore {
     return openOperatorStore(this.journal);
@@ -180,6 +254,21 @@ export class Engine {
       dir ?? l.schema.file.slice(0, l.schema.file.lastIndexOf('/')),
     );
     return out.ok ? { ok: true, root: wanted, xml: out.xml } : out;
+  }
+
+  /**
+   * The element tree of a listener's contract: of `root` (Clark name), or of every root it accepts.
+   * Undefined when there is no such listener.
+   */
+  elementsOf(name: string, root?: string): ElementTreeOutcome | undefined {
+    const l = this.pump.listeners.get(name);
+    if (!l) return undefined;
+    const dir = l.name.startsWith('system.') ? undefined : this.config.baseDir;
+    return elementTree(
+      l.schema.file,
+      root ? [root] : l.roots,
+      dir ?? l.schema.file.slice(0, l.schema.file.lastIndexOf('/')),
+    );
   }
 
   get state(): EngineState {
@@ -262,10 +351,7 @@ export class Engine {
   }
 
   /** Retries every dead letter matching `filter`; a dry run only counts them and shows a sample. */
-  async retryMany(
-    filter: MessageFilter,
-    opts: { dryRun: boolean },
-  ): Promise<Omit<RetryManyResult, 'deliveries'>> {
+  async retryMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<RetryManyOutcome> {
     const result = await this.journal.retryMany(filter, opts);
     for (const d of result.deliveries) {
       if (this.pump.listeners.get(d.to)) this.pump.redeliver(d);
@@ -356,6 +442,7 @@ export class Engine {
     if (this.lifecycle.state === 'stopped') return;
     this.pump.stop();
     this.lifecycle.moveTo('stopped');
+    this.hub.close();
     this.health.stop();
     this.unwatchJournal();
     const failures = await runCleanup([

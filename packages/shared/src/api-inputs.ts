@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { producerNameSchema } from './ids.ts';
-import { messageFilterSchema } from './journal.ts';
+import { messageFilterSchema, transitionStates } from './journal.ts';
 
 /** Inputs of the engine's API procedures, shared so the console validates forms with the same rules. */
 
@@ -50,12 +50,40 @@ export const auditListInputSchema = z.object({
   actor: z.string().optional(),
   action: z.string().optional(),
 });
-export const eventStreamInputSchema = z.object({
-  lastEventId: z.string().nullish(),
+/**
+ * `events.stream`: resume after `lastEventId` (opaque, from the last item received). The filters apply to
+ * transitions only; `events: false` leaves engine events out. Unknown keys (the retired `listener`) are
+ * refused.
+ */
+export const eventStreamInputSchema = z.strictObject({
+  lastEventId: z.string().max(200).nullish(),
   threadId: z.string().optional(),
-  listener: z.string().optional(),
-  states: z.array(z.string()).optional(),
+  to: z.string().optional(),
+  from: z.string().optional(),
+  participant: z.string().optional(),
+  root: z.string().optional(),
+  states: z.array(z.enum(transitionStates)).optional(),
+  events: z.boolean().default(true),
 });
+export type EventStreamInput = z.input<typeof eventStreamInputSchema>;
+/** `listeners.routes`: the routes taken in the last `windowSeconds`. */
+export const routesInputSchema = z.strictObject({
+  windowSeconds: z.number().int().min(10).max(3600).default(300),
+});
+/** `listeners.elements`: the element tree of a listener's contract, for one root or all of them. */
+export const elementsInputSchema = z.strictObject({
+  name: z.string().min(1),
+  root: z.string().min(1).optional(),
+});
+/** `journal.deadLetters`: dead letters grouped by listener and error code. */
+export const deadLettersInputSchema = z.strictObject({
+  to: z.string().optional(),
+  errorCode: z.string().optional(),
+  limit: z.number().int().min(1).max(500).default(100),
+});
+export type DeadLettersInput = z.input<typeof deadLettersInputSchema>;
+/** `organism.find`: a message or thread by id or id prefix, a listener by part of its name. */
+export const findInputSchema = z.strictObject({ q: z.string().trim().min(1).max(200) });
 export const threadMessagesInputSchema = z.object({
   id: z.string(),
   limit: z.number().int().min(1).max(500).default(100),

@@ -41,6 +41,8 @@ export interface MessageFailedEvent extends Base {
   type: 'message.failed';
   messageId: string;
   threadId: string;
+  /** Who sent the failed delivery: a listener or an outside producer. */
+  from: string;
   listener: string;
   code: EngineErrorCode;
   message: string;

@@ -5,3 +5,5 @@ export * from './events.ts';
 export * from './journal.ts';
 export * from './api-inputs.ts';
 export * from './log.ts';
+export * from './console-api.ts';
+export * from './stream.ts';

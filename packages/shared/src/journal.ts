@@ -98,9 +98,11 @@ export const messageListInputSchema = z.strictObject({
 });
 export type MessageListInput = z.input<typeof messageListInputSchema>;
 
-export const threadListInputSchema = pageInputSchema.extend({
+/** `participant`: a listener or producer on either side of one of the thread's messages. */
+export const threadListInputSchema = z.strictObject({
+  ...pageInputSchema.shape,
   status: z.enum(['active', 'completed', 'failed']).optional(),
-  listener: z.string().optional(),
+  participant: z.string().optional(),
 });
 export type ThreadListInput = z.input<typeof threadListInputSchema>;
 

@@ -270,7 +270,13 @@ export function describeJournalContract(name: string, make: () => Journal): void
       for (const d of ds) await j.hooks.onFailed?.(d, failure, { outputs: [] });
       const dry = await j.retryMany({ to: 'greeter' }, { dryRun: true });
       expect(dry.count).toBe(8);
-      expect(dry.sample).toHaveLength(8);
+      expect(dry.sample).toHaveLength(5);
+      expect(dry.sample.map((m) => m.id)).toEqual(
+        ds
+          .filter((d) => d.to === 'greeter')
+          .slice(0, 5)
+          .map((d) => d.id),
+      );
       expect(dry.deliveries).toEqual([]);
       expect((await j.stats()).counts.FAILED).toBe(12);
       const done = await j.retryMany({ to: 'greeter' }, { dryRun: false });
@@ -388,12 +394,17 @@ export function describeJournalContract(name: string, make: () => Journal): void
       });
       expect(byId.get(t3)).toMatchObject({ status: 'active' });
       expect((await j.listThreads({ status: 'failed' })).items.map((t) => t.id)).toEqual([t2]);
-      expect((await j.listThreads({ listener: 'shouter' })).items.map((t) => t.id)).toEqual([t2]);
-      // A participant is on either side: the sender of every thread here.
-      expect((await j.listThreads({ listener: 'client' })).items).toHaveLength(3);
-      expect((await j.listThreads({ listener: 'client', status: 'active' })).items.map((t) => t.id)).toEqual([
-        t3,
-      ]);
+      expect((await j.listThreads({ participant: 'shouter' })).items.map((t) => t.id)).toEqual([t2]);
+      // Either side: `client` only ever sends.
+      expect((await j.listThreads({ participant: 'client' })).items.map((t) => t.id).sort()).toEqual(
+        [t1, t2, t3].sort(),
+      );
+      await expect(
+        j.listThreads({ listener: 'shouter' } as Parameters<Journal['listThreads']>[0]),
+      ).rejects.toThrow(/listener/);
+      expect(
+        (await j.listThreads({ participant: 'client', status: 'active' })).items.map((t) => t.id),
+      ).toEqual([t3]);
       const first = await j.listThreads({ limit: 2 });
       const rest = await j.listThreads({ limit: 2, cursor: first.nextCursor ?? undefined });
       expect(new Set([...first.items, ...rest.items].map((t) => t.id)).size).toBe(3);
@@ -412,6 +423,135 @@ export function describeJournalContract(name: string, make: () => Journal): void
       const resumed = await j.transitions(cut, 100);
       expect(resumed.map((t) => t.seq)).toEqual(all.slice(4).map((t) => t.seq));
       expect((await j.stats()).lastSeq).toBe(all.at(-1)?.seq);
+      await j.close();
+    });
+
+    it('reads transitions with their entry’s route, one page at a time', async () => {
+      const j = fresh();
+      const d = delivery({ from: 'client', to: 'greeter', root: 'greeting' });
+      await j.hooks.onIntent?.([d]);
+      await j.hooks.onFailed?.(d, failure, { outputs: [] });
+      j.hooks.onRejected?.({ raw: '<oops', error: { code: 'MALFORMED_XML', message: 'bad', problems: [] } });
+      await j.flush();
+      await j.discard(d.id);
+      const routed = await j.routedTransitions(0, 100);
+      expect(routed.map((t) => [t.state, t.from, t.to, t.root, t.kind])).toEqual([
+        // The discarded entry is gone: its earlier transitions lose their route too.
+        ['PENDING', null, null, null, ''],
+        ['FAILED', null, null, null, ''],
+        ['FAILED', null, null, null, 'rejected'],
+        ['DISCARDED', null, null, null, ''],
+      ]);
+      const plain = await j.transitions(0, 100);
+      expect(
+        routed.map(({ seq, messageId, state, attempt, errorCode, detail, at, threadId }) => ({
+          seq,
+          messageId,
+          threadId,
+          state,
+          attempt,
+          errorCode,
+          detail,
+          at,
+        })),
+      ).toEqual(plain);
+      const e = delivery({ from: 'greeter', to: 'client', kind: 'reply', egress: true, root: 'hello' });
+      await j.hooks.onIntent?.([e]);
+      const [last] = await j.routedTransitions(plain.at(-1)?.seq ?? 0, 1);
+      expect(last).toMatchObject({
+        messageId: e.id,
+        from: 'greeter',
+        to: 'client',
+        root: 'hello',
+        kind: 'reply',
+      });
+      expect(await j.routedTransitions(0, 2)).toHaveLength(2);
+      expect(await j.headSeq()).toBe(last?.seq);
+      await j.close();
+    });
+
+    it('tells its write watchers after writes, and stops when they unwatch', async () => {
+      const j = fresh();
+      let told = 0;
+      const stop = j.watchWrites((err) => {
+        if (err === undefined) told++;
+      });
+      await j.hooks.onIntent?.([delivery()]);
+      await new Promise((r) => setImmediate(r));
+      expect(told).toBeGreaterThan(0);
+      stop();
+      const before = told;
+      await j.hooks.onIntent?.([delivery()]);
+      await new Promise((r) => setImmediate(r));
+      expect(told).toBe(before);
+      await j.close();
+    });
+
+    it('groups dead letters by recipient and error code, biggest first, with the newest as sample', async () => {
+      const j = fresh();
+      const timeout = { ...failure, code: 'HANDLER_TIMEOUT' as const };
+      const toA = Array.from({ length: 3 }, () => delivery({ to: 'a' }));
+      const toB = Array.from({ length: 2 }, () => delivery({ to: 'b' }));
+      const slowA = delivery({ to: 'a' });
+      const fine = delivery({ to: 'a' });
+      await j.hooks.onIntent?.([...toA, ...toB, slowA, fine]);
+      for (const d of [...toA, ...toB]) {
+        await j.hooks.onFailed?.(d, failure, { outputs: [] });
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      await j.hooks.onFailed?.(slowA, timeout, { outputs: [] });
+      await j.hooks.onAcknowledged?.(fine, []);
+      j.hooks.onRejected?.({ raw: '<oops', error: { code: 'MALFORMED_XML', message: 'bad', problems: [] } });
+      await j.flush();
+      const all = await j.deadLetters({});
+      expect(all.total).toBe(7);
+      expect(all.groups.map((g) => [g.to, g.errorCode, g.count])).toEqual([
+        ['a', 'HANDLER_ERROR', 3],
+        ['b', 'HANDLER_ERROR', 2],
+        expect.anything(),
+        expect.anything(),
+      ]);
+      expect(all.groups.slice(2).map((g) => [g.to, g.errorCode, g.count])).toEqual(
+        expect.arrayContaining([
+          ['a', 'HANDLER_TIMEOUT', 1],
+          [null, 'MALFORMED_XML', 1],
+        ]),
+      );
+      const [a] = all.groups;
+      expect(a?.sampleId).toBe(toA[2]?.id);
+      expect(a?.firstAt).toBeLessThan(a?.lastAt ?? 0);
+      const onlyA = await j.deadLetters({ to: 'a' });
+      expect(onlyA.total).toBe(4);
+      expect(onlyA.groups.map((g) => g.errorCode)).toEqual(['HANDLER_ERROR', 'HANDLER_TIMEOUT']);
+      expect((await j.deadLetters({ errorCode: 'HANDLER_TIMEOUT' })).groups).toMatchObject([
+        { to: 'a', count: 1, sampleId: slowA.id },
+      ]);
+      const top = await j.deadLetters({ limit: 1 });
+      expect(top).toMatchObject({ total: 7, groups: [{ to: 'a', errorCode: 'HANDLER_ERROR' }] });
+      await j.close();
+    });
+
+    it('finds entries and threads by exact id, or by a prefix of 4 characters or more', async () => {
+      const j = fresh();
+      const ds = Array.from({ length: 8 }, () => delivery());
+      await j.hooks.onIntent?.(ds);
+      const [d] = ds;
+      if (!d) throw new Error('setup');
+      const exact = await j.find(d.id, 5);
+      expect(exact.messages.map((m) => m.id)).toEqual([d.id]);
+      expect(exact.threads).toEqual([]);
+      expect((await j.find(d.id.slice(0, 8).toUpperCase(), 5)).messages.map((m) => m.id)).toContain(d.id);
+      const byThread = await j.find(d.threadId, 5);
+      expect(byThread.threads).toMatchObject([{ id: d.threadId, status: 'active', messages: 1 }]);
+      expect(byThread.messages).toEqual([]);
+      // Three characters are not a prefix search; five results at most, in id order.
+      const short = d.id.slice(0, 3);
+      expect((await j.find(short, 5)).messages).toEqual([]);
+      const ids = ds.map((x) => x.id).sort();
+      const common = ids.slice(0, 1)[0]?.slice(0, 4) ?? '';
+      const hits = (await j.find(common, 5)).messages.map((m) => m.id);
+      expect(hits).toEqual(ids.filter((id) => id.startsWith(common)).slice(0, 5));
+      expect(await j.find('ffffffff-nothing', 5)).toEqual({ messages: [], threads: [] });
       await j.close();
     });
 

@@ -1,10 +1,13 @@
 import type {
+  DeadLettersInput,
+  DeadLettersResult,
   JournalStats,
   MessageDetail,
   MessageFilter,
   MessageListInput,
   MessageSummary,
   Page,
+  RoutedTransition,
   ThreadListInput,
   ThreadSummary,
   Transition,
@@ -15,10 +18,16 @@ import type { DispatchHooks } from '../pump/dispatch-hooks.ts';
 /** What `retryMany` would touch (dry run) or touched. */
 export interface RetryManyResult {
   count: number;
-  /** Up to 10 of the entries, for a preview. */
+  /** Up to 5 of the entries, oldest first, for a preview. */
   sample: MessageSummary[];
   /** The deliveries to hand back to the pump (empty on a dry run). */
   deliveries: Delivery[];
+}
+
+/** What `find` found for an id or id prefix. */
+export interface FoundEntries {
+  messages: MessageSummary[];
+  threads: ThreadSummary[];
 }
 
 /** An entry an earlier run left PENDING or DISPATCHED. */
@@ -75,6 +84,17 @@ export interface Journal {
   getMessage(id: string): Promise<MessageDetail | undefined>;
   /** Transitions with `seq > afterSeq`, in order: the stream the console follows and resumes. */
   transitions(afterSeq: number, limit: number): Promise<Transition[]>;
+  /** The same with each entry's route (from, to, root, kind), read in one query per page. */
+  routedTransitions(afterSeq: number, limit: number): Promise<RoutedTransition[]>;
+  /** The highest transition sequence number given so far (never goes down); cheap. */
+  headSeq(): Promise<number>;
+  /** FAILED entries grouped by recipient and error code, biggest groups first; indexed. */
+  deadLetters(input: DeadLettersInput): Promise<DeadLettersResult>;
+  /**
+   * Entries and threads whose id is `q` or, for 4 characters or more, starts with it (any case): at most
+   * `limit` of each, by id. Prefix ranges on the primary keys.
+   */
+  find(q: string, limit: number): Promise<FoundEntries>;
 
   /**
    * Calls `fn` after every write transaction: with no argument when it was committed, with the error

@@ -33,7 +33,7 @@ export const messages = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
   },
   // Every list filter has an index that also gives the list's order (newest first), so a page reads
-  // about as many index entries as it shows; sqlite-queries.ts picks the one to walk. After the time,
+  // about as many index entries as it shows; sqlite/message-list.ts picks the one to walk. After the time,
   // each carries the other filter columns an entry never changes (to, from, root), so a second filter
   // is checked in the index without reading the row: a combination that matches little still reads
   // only index entries. `state` changes with every transition, so only its own index holds it.
@@ -48,6 +48,11 @@ export const messages = sqliteTable(
       .on(t.errorCode, t.createdAt, t.to, t.from, t.root)
       .where(sql`error_code IS NOT NULL`),
     index('messages_created').on(t.createdAt, t.id),
+    // Dead letters by listener and code (journal.deadLetters, bulk retry). Partial: only FAILED rows are
+    // in it, so the hot path's inserts and state changes of every other entry do not touch it.
+    index('messages_failed_groups')
+      .on(t.to, t.errorCode, t.updatedAt)
+      .where(sql`state = 'FAILED'`),
   ],
 );
 

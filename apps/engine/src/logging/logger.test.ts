@@ -34,6 +34,7 @@ const failed: EngineEvent = {
   at,
   messageId: 'm-2',
   threadId: '0c6f9a3e-1111-4222-8333-444455556666',
+  from: 'greeter',
   listener: 'shouter',
   code: 'HANDLER_ERROR',
   message: 'the handler failed',

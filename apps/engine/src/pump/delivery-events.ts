@@ -42,6 +42,7 @@ export function failedEvent(d: Delivery, failure: DispatchFailure, willRetry: bo
     at: Date.now(),
     messageId: d.id,
     threadId: d.threadId,
+    from: d.from,
     listener: d.to,
     code: failure.code,
     message: failure.message,

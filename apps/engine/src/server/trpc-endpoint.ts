@@ -1,6 +1,7 @@
 import type { Logger } from '../logging/logger.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TRPCError } from '@trpc/server';
+import type { AnyProcedure } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { EngineError } from '@organism/shared';
 import type { Engine } from '../engine.ts';
@@ -8,6 +9,7 @@ import type { OperatorStore } from '../journal/index.ts';
 import { appRouter } from '../api/app-router.ts';
 import { createContext } from '../api/context.ts';
 import { apiErrorShape, toTRPCError } from '../api/error-map.ts';
+import type { ApiErrorShape } from '../api/error-map.ts';
 import type { LoginLimiter } from '../api/login-limiter.ts';
 import { readBody } from './read-body.ts';
 import { sendJson } from './send-json.ts';
@@ -98,7 +100,56 @@ async function serve(
     // tRPC's adapter takes a body already read from `req.body` instead of reading the stream itself.
     (req as IncomingMessage & { body?: string }).body = body.body.toString('utf8');
   }
+  if (req.method === 'GET' && path !== undefined) {
+    const refused = await subscriptionInputRefusal(path, req.url ?? '');
+    if (refused) {
+      res.writeHead(refused.data.httpStatus, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: refused }));
+      return;
+    }
+  }
   handler(req, res);
+}
+
+/**
+ * A subscription's input is checked before its SSE stream opens, so that a bad one (the retired
+ * `listener` filter of events.stream) is a plain 400 INPUT_INVALID, as for a query, instead of a 200
+ * stream carrying the error. Nothing is read or streamed for it.
+ */
+async function subscriptionInputRefusal(path: string, url: string): Promise<ApiErrorShape | undefined> {
+  // tRPC keeps every procedure under its dotted path here.
+  const procedures = appRouter._def.procedures as unknown as Record<string, AnyProcedure | undefined>;
+  const proc = procedures[path];
+  if (proc?._def.type !== 'subscription') return undefined;
+  const raw = new URL(url, 'http://localhost').searchParams.get('input');
+  let input: unknown;
+  try {
+    input = raw === null ? undefined : JSON.parse(raw);
+  } catch (cause) {
+    return apiErrorShape(
+      new TRPCError({ code: 'PARSE_ERROR', message: (cause as Error).message, cause }),
+      path,
+    );
+  }
+  for (const parser of proc._def.inputs as StandardSchemaV1[]) {
+    const result = await parser['~standard'].validate(input);
+    if (result.issues) {
+      const cause = Object.assign(new Error('invalid input'), { issues: result.issues });
+      return apiErrorShape(new TRPCError({ code: 'BAD_REQUEST', message: 'invalid input', cause }), path);
+    }
+  }
+  return undefined;
+}
+
+/** The part of the Standard Schema interface (zod implements it) that validates. */
+interface StandardSchemaV1 {
+  '~standard': {
+    validate(
+      value: unknown,
+    ):
+      | { issues?: readonly { message: string; path?: readonly unknown[] }[] }
+      | Promise<{ issues?: readonly { message: string; path?: readonly unknown[] }[] }>;
+  };
 }
 
 /** Answers with the same error body tRPC would write, so clients handle these refusals like any other. */

@@ -12,3 +12,5 @@ export { problemsFromXmlError } from './xml-problems.ts';
 export type { XmlDocument, XmlElement } from 'libxml2-wasm';
 export { childElements, hasStrayText, qualifiedName } from './dom.ts';
 export { exampleInstance } from './xsd-example.ts';
+export { elementTree } from './xsd-element-tree.ts';
+export type { ElementTreeOutcome } from './xsd-element-tree.ts';

@@ -30,6 +30,8 @@ export interface XsNode {
   readonly ns: Readonly<Record<string, string>>;
   readonly file: SchemaFileContext;
   readonly line: number;
+  /** The text of its xs:annotation/xs:documentation, whitespace collapsed; null without one. */
+  readonly documentation: string | null;
 }
 
 type ComponentKind = 'element' | 'complexType' | 'simpleType' | 'group' | 'attributeGroup' | 'attribute';
@@ -154,7 +156,8 @@ function locate(node: XsNode, problems: Problem[]): string | undefined {
   return resolve(dirname(node.file.path), location.replace(/^file:\/\//, ''));
 }
 
-// Annotations and foreign elements carry nothing an instance needs; they are dropped while copying.
+// Foreign elements carry nothing an instance needs and are dropped while copying; annotations are kept
+// only as the documentation text of the component they annotate.
 function copyChildren(el: XmlElement, file: SchemaFileContext): XsNode[] {
   return childElements(el)
     .filter((child) => child.namespaceUri === XS_NS && child.name !== 'annotation')
@@ -165,7 +168,19 @@ function copyChildren(el: XmlElement, file: SchemaFileContext): XsNode[] {
       ns: child.namespaces,
       file,
       line: child.line,
+      documentation: documentationOf(child),
     }));
+}
+
+function documentationOf(el: XmlElement): string | null {
+  const texts: string[] = [];
+  for (const annotation of childElements(el)) {
+    if (annotation.namespaceUri !== XS_NS || annotation.name !== 'annotation') continue;
+    for (const doc of childElements(annotation))
+      if (doc.namespaceUri === XS_NS && doc.name === 'documentation') texts.push(doc.content);
+  }
+  const text = texts.join('\n').replace(/\s+/g, ' ').trim();
+  return text === '' ? null : text;
 }
 
 /** Resolves a QName-valued schema attribute (`type="xs:int"`) in the scope of the node that carries it. */

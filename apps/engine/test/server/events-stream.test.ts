@@ -25,7 +25,7 @@ async function collect(
       { lastEventId },
       {
         onData: (envelope) => {
-          const { id, data } = envelope as unknown as { id: string; data: StreamItem };
+          const { id, data } = envelope;
           if (data.kind !== 'transition') return;
           seqs.push(data.transition.seq);
           lastId = id;
@@ -98,7 +98,7 @@ it('tells a client far behind that it lagged, and still delivers everything from
   let last = 0;
   await new Promise<void>((resolve, reject) => {
     const sub = viewer.events.stream.subscribe(
-      { lastEventId: '0' },
+      { lastEventId: '0', events: false },
       {
         onData: (envelope) => {
           const { data } = envelope as unknown as { data: StreamItem };
@@ -116,3 +116,117 @@ it('tells a client far behind that it lagged, and still delivers everything from
   expect(kinds[0]).toBe('lagged');
   expect(kinds.filter((k) => k === 'transition')).toHaveLength(head);
 }, 60_000);
+
+it('carries each transition’s route and filters by recipient', async () => {
+  const viewer = await h.client('viewer');
+  const res = (await (await post(h, greeting(100))).json()) as { threadId: string };
+  await h.engine.whenQuiet();
+  const expected = (await h.journal.routedTransitions(0, 100_000)).filter(
+    (t) => t.threadId === res.threadId && t.to === 'shouter',
+  );
+  expect(expected.length).toBeGreaterThan(0);
+  const got: StreamItem[] = [];
+  await new Promise<void>((resolve, reject) => {
+    const sub = viewer.events.stream.subscribe(
+      { lastEventId: '0', threadId: res.threadId, to: 'shouter' },
+      {
+        onData: (envelope) => {
+          const { data } = envelope as unknown as { data: StreamItem };
+          if (data.kind === 'transition') got.push(data);
+          if (got.length === expected.length) {
+            sub.unsubscribe();
+            resolve();
+          }
+        },
+        onError: reject,
+      },
+    );
+  });
+  expect(got.map((i) => i.kind === 'transition' && i.transition)).toEqual(expected);
+  expect(expected[0]).toMatchObject({ from: 'greeter', to: 'shouter', kind: 'forward', root: 'shout' });
+});
+
+it('refuses the retired `listener` filter with 400 INPUT_INVALID', async () => {
+  const login = await fetch(`${h.url}/trpc/auth.login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'viewer', password: 'correct horse battery' }),
+  });
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const input = encodeURIComponent(JSON.stringify({ listener: 'greeter' }));
+  const res = await fetch(`${h.url}/trpc/events.stream?input=${input}`, {
+    headers: { cookie, accept: 'text/event-stream' },
+  });
+  expect(res.status).toBe(400);
+  const body = (await res.json()) as {
+    error: { data: { engineCode: string; problems: { message: string }[] } };
+  };
+  expect(body.error.data.engineCode).toBe('INPUT_INVALID');
+  expect(body.error.data.problems[0]?.message).toMatch(/listener/);
+});
+
+it('pushes engine events and the activity in the same resumable stream', async () => {
+  const viewer = await h.client('viewer');
+  const items: { id: string; data: StreamItem }[] = [];
+  let threadId = '';
+  await new Promise<void>((resolve, reject) => {
+    const sub = viewer.events.stream.subscribe(
+      {},
+      {
+        onStarted: () => {
+          void post(h, greeting(200)).then(async (res) => {
+            threadId = ((await res.json()) as { threadId: string }).threadId;
+          });
+        },
+        onData: (envelope) => {
+          items.push(envelope);
+          const done = items.some((i) => i.data.kind === 'event' && i.data.event.type === 'thread.completed');
+          const busy = items.some(
+            (i) =>
+              i.data.kind === 'activity' &&
+              i.data.activity.routes.some((r) => r.from === 't' && r.to === 'greeter'),
+          );
+          if (done && busy) {
+            sub.unsubscribe();
+            resolve();
+          }
+        },
+        onError: reject,
+      },
+    );
+  });
+  const events = items.flatMap((i) => (i.data.kind === 'event' ? [i.data.event] : []));
+  expect(events).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ type: 'thread.created', threadId }),
+      expect.objectContaining({ type: 'thread.completed', threadId }),
+      expect.objectContaining({ type: 'listener.state', listener: 'greeter', state: 'processing' }),
+    ]),
+  );
+  const activity = items.findLast((i) => i.data.kind === 'activity')?.data;
+  expect(activity).toMatchObject({ kind: 'activity', activity: { listeners: expect.any(Array) as unknown } });
+  if (activity?.kind === 'activity')
+    expect(activity.activity.listeners.find((l) => l.name === 'greeter')?.received).toBeGreaterThan(0);
+  // Every id is distinct, and resuming from the first event's id gives exactly what followed it.
+  expect(new Set(items.map((i) => i.id)).size).toBe(items.length);
+  const cut = items.findIndex((i) => i.data.kind === 'event');
+  const rest = items.slice(cut + 1).filter((i) => i.data.kind === 'transition' || i.data.kind === 'event');
+  const resumed: StreamItem[] = [];
+  await new Promise<void>((resolve, reject) => {
+    const sub = viewer.events.stream.subscribe(
+      { lastEventId: items[cut]?.id ?? null },
+      {
+        onData: (envelope) => {
+          const { data } = envelope as unknown as { data: StreamItem };
+          if (data.kind === 'transition' || data.kind === 'event') resumed.push(data);
+          if (resumed.length === rest.length) {
+            sub.unsubscribe();
+            resolve();
+          }
+        },
+        onError: reject,
+      },
+    );
+  });
+  expect(resumed).toEqual(rest.map((i) => i.data));
+});

@@ -1,4 +1,9 @@
-import { messageIdInputSchema, messageListInputSchema, retryManyInputSchema } from '@organism/shared';
+import {
+  deadLettersInputSchema,
+  messageIdInputSchema,
+  messageListInputSchema,
+  retryManyInputSchema,
+} from '@organism/shared';
 import { audited } from '../audited.ts';
 import { operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
@@ -8,6 +13,10 @@ export const journalRouter = router({
   list: viewerProcedure
     .input(messageListInputSchema)
     .query(({ ctx, input }) => ctx.engine.listMessages(input)),
+  /** FAILED entries grouped by listener and error code, biggest groups first. */
+  deadLetters: viewerProcedure
+    .input(deadLettersInputSchema)
+    .query(({ ctx, input }) => ctx.engine.deadLetters(input)),
   retry: operatorProcedure
     .input(messageIdInputSchema)
     .mutation(({ ctx, input }) =>

@@ -1,4 +1,9 @@
-import { byNameInputSchema, exampleInputSchema } from '@organism/shared';
+import {
+  byNameInputSchema,
+  elementsInputSchema,
+  exampleInputSchema,
+  routesInputSchema,
+} from '@organism/shared';
 import { EngineApiError } from '../error-map.ts';
 import { router, viewerProcedure } from '../trpc.ts';
 
@@ -23,4 +28,22 @@ export const listenersRouter = router({
       throw new EngineApiError('SCHEMA_COMPILE_ERROR', 'no example could be generated', example.problems);
     return { root: example.root, xml: example.xml };
   }),
+  /** The element tree of the contract (names, types, occurrence, documentation, attributes). */
+  elements: viewerProcedure.input(elementsInputSchema).query(({ ctx, input }) => {
+    const tree = ctx.engine.elementsOf(input.name, input.root);
+    if (!tree) throw new EngineApiError('NOT_FOUND', `no listener ${input.name}`);
+    if (!tree.ok && tree.unknownRoot)
+      throw new EngineApiError(
+        'NOT_FOUND',
+        `${input.root ?? ''} is not an element of the contract`,
+        tree.problems,
+      );
+    if (!tree.ok)
+      throw new EngineApiError('SCHEMA_COMPILE_ERROR', 'the contract cannot be read', tree.problems);
+    return { roots: tree.roots };
+  }),
+  /** Every route messages took in the window (sender → listener, listener → outside producer). */
+  routes: viewerProcedure
+    .input(routesInputSchema)
+    .query(({ ctx, input }) => ctx.engine.routes(input.windowSeconds)),
 });

@@ -1,4 +1,4 @@
-import { restartInputSchema } from '@organism/shared';
+import { findInputSchema, restartInputSchema } from '@organism/shared';
 import { audited } from '../audited.ts';
 import { EngineApiError } from '../error-map.ts';
 import { adminProcedure, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
@@ -16,6 +16,8 @@ export const organismRouter = router({
     journal: await ctx.engine.journalStats(),
     recovery: ctx.engine.recovery ?? null,
   })),
+  /** The command palette's lookup: messages and threads by id or id prefix, listeners by name. */
+  find: viewerProcedure.input(findInputSchema).query(({ ctx, input }) => ctx.engine.find(input.q)),
   /** Reloads organism.yaml from disk: all or nothing. */
   reload: operatorProcedure.mutation(({ ctx }) =>
     audited(ctx, 'organism.reload', ctx.engine.config.file, undefined, async () => {

@@ -1,17 +1,20 @@
 import type {
+  DeadLettersInput,
+  DeadLettersResult,
   JournalStats,
   MessageDetail,
   MessageFilter,
   MessageListInput,
   MessageSummary,
   Page,
+  RoutedTransition,
   ThreadListInput,
   ThreadSummary,
   Transition,
 } from '@organism/shared';
 import type { Delivery, DispatchFailure } from '../../pump/delivery.ts';
 import type { DispatchHooks, FailureOutcome, Rejection } from '../../pump/dispatch-hooks.ts';
-import type { Journal, RecoveryPlan, RetryManyResult, UnfinishedEntry } from '../journal.ts';
+import type { FoundEntries, Journal, RecoveryPlan, RetryManyResult, UnfinishedEntry } from '../journal.ts';
 import { JournalError } from '../journal-error.ts';
 import { rejectionEntry } from '../rejection-record.ts';
 import { recordExhausted, recordFailure, toDelivery, toSummary } from '../entry-record.ts';
@@ -19,6 +22,9 @@ import type { EntryRow } from '../entry-record.ts';
 import { settle } from '../settle.ts';
 import { MemoryQueries } from './memory-queries.ts';
 import { MemoryStore } from './memory-store.ts';
+
+/** How many entries a bulk retry shows. */
+const SAMPLE = 5;
 
 export interface MemoryJournalOptions {
   now?: () => number;
@@ -34,6 +40,8 @@ export class MemoryJournal implements Journal {
   private readonly store = new MemoryStore();
   private readonly queries = new MemoryQueries(this.store);
   private readonly now: () => number;
+  private readonly writeWatchers = new Set<(error?: unknown) => void>();
+  private told = false;
 
   constructor(opts: MemoryJournalOptions = {}) {
     this.now = opts.now ?? Date.now;
@@ -50,6 +58,19 @@ export class MemoryJournal implements Journal {
       onRejected: (r) => this.recordRejection(r),
     };
   }
+
+  /**
+   * Tells the write watchers once per turn of the event loop, however many transitions it logged (as
+   * the SQLite journal's group commit does once per batch).
+   */
+  private readonly wrote = (): void => {
+    if (this.told) return;
+    this.told = true;
+    setImmediate(() => {
+      this.told = false;
+      for (const fn of this.writeWatchers) fn();
+    });
+  };
 
   /** All or nothing, like one SQLite transaction: a duplicate id fails before anything is written. */
   private addAll(ds: readonly Delivery[]): void {
@@ -79,9 +100,14 @@ export class MemoryJournal implements Journal {
     });
   }
 
-  /** Writes to memory cannot fail for want of space or a disk: there is nothing to watch. */
-  watchWrites(): () => void {
-    return () => undefined;
+  /** Writes to memory cannot fail for want of space or a disk: watchers only hear of committed writes. */
+  watchWrites(fn: (error?: unknown) => void): () => void {
+    this.writeWatchers.add(fn);
+    this.store.logged = this.wrote;
+    return () => {
+      this.writeWatchers.delete(fn);
+      if (this.writeWatchers.size === 0) this.store.logged = undefined;
+    };
   }
 
   probe(): Promise<void> {
@@ -122,7 +148,7 @@ export class MemoryJournal implements Journal {
   retryMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<RetryManyResult> {
     return settle(() => {
       const rows = this.queries.failedMatching(filter);
-      const sample = rows.slice(0, 10).map(toSummary);
+      const sample = rows.slice(0, SAMPLE).map(toSummary);
       if (opts.dryRun) return { count: rows.length, sample, deliveries: [] };
       const deliveries = rows.map(toDelivery);
       const now = this.now();
@@ -184,6 +210,18 @@ export class MemoryJournal implements Journal {
   }
   transitions(afterSeq: number, limit: number): Promise<Transition[]> {
     return settle(() => this.queries.transitions(afterSeq, limit));
+  }
+  routedTransitions(afterSeq: number, limit: number): Promise<RoutedTransition[]> {
+    return settle(() => this.queries.routedTransitions(afterSeq, limit));
+  }
+  headSeq(): Promise<number> {
+    return settle(() => this.store.headSeq);
+  }
+  deadLetters(input: DeadLettersInput): Promise<DeadLettersResult> {
+    return settle(() => this.queries.deadLetters(input));
+  }
+  find(q: string, limit: number): Promise<FoundEntries> {
+    return settle(() => this.queries.find(q, limit));
   }
 
   /** Nothing is ever pending: every write applied when it was made. */

@@ -1,23 +1,28 @@
 import {
+  deadLettersInputSchema,
   messageFilterSchema,
   messageListInputSchema,
   messageStates,
   threadListInputSchema,
 } from '@organism/shared';
 import type {
+  DeadLetterGroup,
+  DeadLettersInput,
+  DeadLettersResult,
   MessageDetail,
   MessageFilter,
   MessageListInput,
   MessageState,
   MessageSummary,
   Page,
+  RoutedTransition,
   ThreadListInput,
   ThreadStatus,
   ThreadSummary,
   Transition,
 } from '@organism/shared';
 import type { ThreadId } from '@organism/shared';
-import type { UnfinishedEntry } from '../journal.ts';
+import type { FoundEntries, UnfinishedEntry } from '../journal.ts';
 import { buildEnvelope } from '../../pump/envelope/build-envelope.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { toDelivery, toSummary } from '../entry-record.ts';
@@ -52,7 +57,63 @@ export class MemoryQueries {
     const f = { ...messageFilterSchema.parse(filter), state: 'FAILED' as const };
     return [...this.store.messages.values()]
       .filter((r) => !r.egress && r.kind !== 'rejected' && matches(r, f))
-      .sort((a, b) => a.createdAt - b.createdAt);
+      .sort((a, b) => a.createdAt - b.createdAt || compare(a.id, b.id));
+  }
+
+  deadLetters(raw: DeadLettersInput): DeadLettersResult {
+    const input = deadLettersInputSchema.parse(raw);
+    const groups = new Map<string, DeadLetterGroup & { sampleAt: number }>();
+    let total = 0;
+    for (const r of this.store.messages.values()) {
+      if (r.state !== 'FAILED') continue;
+      if ((input.to && r.to !== input.to) || (input.errorCode && r.errorCode !== input.errorCode)) continue;
+      total++;
+      const key = JSON.stringify([r.to, r.errorCode]);
+      const g = groups.get(key);
+      if (!g) {
+        groups.set(key, {
+          to: r.to,
+          errorCode: r.errorCode,
+          count: 1,
+          firstAt: r.updatedAt,
+          lastAt: r.updatedAt,
+          sampleId: r.id,
+          sampleAt: r.updatedAt,
+        });
+        continue;
+      }
+      g.count++;
+      g.firstAt = Math.min(g.firstAt, r.updatedAt);
+      g.lastAt = Math.max(g.lastAt, r.updatedAt);
+      if (r.updatedAt > g.sampleAt) {
+        g.sampleAt = r.updatedAt;
+        g.sampleId = r.id;
+      }
+    }
+    const sorted = [...groups.values()]
+      .sort((a, b) => b.count - a.count || b.lastAt - a.lastAt)
+      .slice(0, input.limit)
+      .map(({ sampleAt: _, ...g }) => g);
+    return { total, groups: sorted };
+  }
+
+  find(q: string, limit: number): FoundEntries {
+    const id = q.toLowerCase();
+    const hit = (x: string): boolean => (id.length >= 4 ? x.startsWith(id) : x === id);
+    const firstById = <T>(xs: Iterable<T>, key: (x: T) => string): T[] =>
+      [...xs]
+        .filter((x) => hit(key(x)))
+        .sort((a, b) => compare(key(a), key(b)))
+        .slice(0, limit);
+    const threadIds = firstById(this.store.threads.keys(), (x) => x);
+    const facts = this.threadFacts();
+    return {
+      messages: firstById(this.store.messages.values(), (r) => r.id).map(toSummary),
+      threads: threadIds.flatMap((tid) => {
+        const t = this.store.threads.get(tid);
+        return t ? [summary(t, facts.get(tid))] : [];
+      }),
+    };
   }
 
   listMessages(raw: MessageListInput): Page<MessageSummary> {
@@ -87,7 +148,7 @@ export class MemoryQueries {
         (t) =>
           (!after || before(t.lastAt, t.id, after)) &&
           (!input.status || status(t.open, t.failed) === input.status) &&
-          (!input.listener || t.participants?.has(input.listener) === true),
+          (!input.participant || t.participants?.has(input.participant) === true),
       )
       .sort((a, b) => b.lastAt - a.lastAt || compare(b.id, a.id));
     const items = rows.slice(0, input.limit).map((t): ThreadSummary => ({
@@ -160,6 +221,13 @@ export class MemoryQueries {
     return log.slice(lo, limit < 0 ? undefined : lo + limit).map((t) => ({ ...t }));
   }
 
+  routedTransitions(afterSeq: number, limit: number): RoutedTransition[] {
+    return this.transitions(afterSeq, limit).map((t) => {
+      const r = this.store.messages.get(t.messageId);
+      return { ...t, from: r?.from ?? null, to: r?.to ?? null, root: r?.root ?? null, kind: r?.kind ?? '' };
+    });
+  }
+
   stats(now: number): {
     counts: Record<MessageState, number>;
     oldestPendingAt: number | null;
@@ -180,7 +248,7 @@ export class MemoryQueries {
       if (t.at >= now - 60_000 && t.state in recent) recent[t.state as MessageState]++;
     const ratePerSecond = zero();
     for (const s of messageStates) ratePerSecond[s] = recent[s] / 60;
-    return { counts, oldestPendingAt, ratePerSecond, lastSeq: this.store.transitions.at(-1)?.seq ?? 0 };
+    return { counts, oldestPendingAt, ratePerSecond, lastSeq: this.store.headSeq };
   }
 }
 
@@ -215,4 +283,19 @@ function status(open: number, failed: number): ThreadStatus {
 /** Code-unit order, which matches SQLite's BINARY collation for the ASCII ids the engine makes. */
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function summary(
+  t: { id: string; firstAt: number; lastAt: number; messages: number },
+  f: ThreadFacts | undefined,
+): ThreadSummary {
+  return {
+    id: t.id,
+    status: status(f?.open ?? 0, f?.failed ?? 0),
+    participants: [...(f?.participants ?? [])].sort(),
+    messages: t.messages,
+    failed: f?.failed ?? 0,
+    firstAt: t.firstAt,
+    lastAt: t.lastAt,
+  };
 }

@@ -16,6 +16,13 @@ export class MemoryStore {
   /** The event log, in seq order; seqs are never reused (SQLite AUTOINCREMENT). */
   transitions: TransitionRow[] = [];
   private seq = 0;
+  /** Called after every transition logged, while someone watches the journal's writes. */
+  logged: (() => void) | undefined;
+
+  /** The highest sequence number given so far (never goes down, like SQLite's AUTOINCREMENT mark). */
+  get headSeq(): number {
+    return this.seq;
+  }
 
   /** Throws, before anything is written, if an id is already journaled (the SQLite primary key). */
   assertNew(ds: readonly Delivery[]): void {
@@ -81,6 +88,7 @@ export class MemoryStore {
       detail: error?.detail ?? null,
       at,
     });
+    this.logged?.();
   }
 
   /** Deletes ACKED entries last updated before `cutoff`, their transitions and threads left empty. */

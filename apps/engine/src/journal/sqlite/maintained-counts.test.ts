@@ -14,7 +14,7 @@ const fresh = (): string => join(mkdtempSync(join(tmpdir(), 'journal-counts-')),
 const failure = { code: 'HANDLER_ERROR' as const, message: 'the handler failed', detail: 'boom' };
 
 /**
- * What the write statements keep (migration 0004's tables and columns), against what the entries
+ * What the write statements keep (migration thread_status_participants_and_counts), against what the entries
  * say: per-state counts, each thread's open and failed entries, and who took part in each thread.
  */
 function drift(sqlite: Database.Database): {
@@ -116,13 +116,14 @@ describe('counts the SQLite journal keeps instead of counting rows', () => {
 
   it('are filled in when a journal written before them is opened', async () => {
     const path = fresh();
-    // The journal as the migrations before 0004 left it, with entries written then.
+    // The journal as the migrations before it left it, with entries written then.
     const older = mkdtempSync(join(tmpdir(), 'journal-migrations-'));
     cpSync(MIGRATIONS, older, { recursive: true });
     const meta = JSON.parse(readFileSync(join(older, 'meta/_journal.json'), 'utf8')) as {
       entries: { tag: string }[];
     };
-    const at = meta.entries.findIndex((e) => e.tag.startsWith('0004_'));
+    const at = meta.entries.findIndex((e) => e.tag.endsWith('_thread_status_participants_and_counts'));
+    expect(at).toBeGreaterThan(0);
     for (const e of meta.entries.slice(at)) rmSync(join(older, `${e.tag}.sql`));
     meta.entries = meta.entries.slice(0, at);
     writeFileSync(join(older, 'meta/_journal.json'), JSON.stringify(meta));
@@ -160,7 +161,7 @@ describe('counts the SQLite journal keeps instead of counting rows', () => {
         [c.threadId, 'active'],
       ]),
     );
-    expect((await j.listThreads({ listener: 'shouter' })).items.map((t) => t.id)).toEqual([c.threadId]);
+    expect((await j.listThreads({ participant: 'shouter' })).items.map((t) => t.id)).toEqual([c.threadId]);
     await j.close();
   });
 });

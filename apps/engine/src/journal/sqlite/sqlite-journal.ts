@@ -1,4 +1,6 @@
 import type {
+  DeadLettersInput,
+  DeadLettersResult,
   JournalStats,
   Log,
   MessageDetail,
@@ -6,13 +8,14 @@ import type {
   MessageListInput,
   MessageSummary,
   Page,
+  RoutedTransition,
   ThreadListInput,
   ThreadSummary,
   Transition,
 } from '@organism/shared';
 import type { Delivery, DispatchFailure } from '../../pump/delivery.ts';
 import type { DispatchHooks, FailureOutcome, Rejection } from '../../pump/dispatch-hooks.ts';
-import type { Journal, RecoveryPlan, RetryManyResult, UnfinishedEntry } from '../journal.ts';
+import type { FoundEntries, Journal, RecoveryPlan, RetryManyResult, UnfinishedEntry } from '../journal.ts';
 import { JournalError } from '../journal-error.ts';
 import { rejectionEntry } from '../rejection-record.ts';
 import { recordExhausted, recordFailure, toDelivery, toSummary } from '../entry-record.ts';
@@ -25,6 +28,9 @@ import { Statements } from './statements.ts';
 import { TransitionRates } from './transition-rates.ts';
 import { writeProbe } from './write-probe.ts';
 import { guarded } from './sqlite-outage.ts';
+
+/** How many entries a bulk retry shows. */
+const SAMPLE = 5;
 
 export interface SqliteJournalOptions {
   path: string;
@@ -170,15 +176,18 @@ export class SqliteJournal implements Journal {
   retryMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<RetryManyResult> {
     return guarded('retry dead letters', async () => {
       await this.flush();
+      if (opts.dryRun) {
+        // A preview counts in SQL and reads five rows, however many dead letters match.
+        const sample = this.queries.failedMatching(filter, SAMPLE).map(toSummary);
+        return { count: this.queries.countFailedMatching(filter), sample, deliveries: [] };
+      }
       const rows = this.queries.failedMatching(filter);
-      const sample = rows.slice(0, 10).map(toSummary);
-      if (opts.dryRun) return { count: rows.length, sample, deliveries: [] };
       const deliveries = rows.map(toDelivery);
       await this.writer.commit(() => {
         const now = this.now();
         for (const d of deliveries) this.st.move(d.id, d.threadId, 'PENDING', d.attempt - 1, now);
       });
-      return { count: deliveries.length, sample, deliveries };
+      return { count: deliveries.length, sample: rows.slice(0, SAMPLE).map(toSummary), deliveries };
     });
   }
 
@@ -246,6 +255,18 @@ export class SqliteJournal implements Journal {
   }
   transitions(afterSeq: number, limit: number): Promise<Transition[]> {
     return guarded('read transitions', () => this.queries.transitions(afterSeq, limit));
+  }
+  routedTransitions(afterSeq: number, limit: number): Promise<RoutedTransition[]> {
+    return guarded('read transitions', () => this.queries.routedTransitions(afterSeq, limit));
+  }
+  headSeq(): Promise<number> {
+    return guarded('read the last sequence number', () => this.queries.headSeq());
+  }
+  deadLetters(input: DeadLettersInput): Promise<DeadLettersResult> {
+    return guarded('group dead letters', () => this.queries.deadLetters(input));
+  }
+  find(q: string, limit: number): Promise<FoundEntries> {
+    return guarded('find entries', () => this.queries.find(q, limit));
   }
 
   watchWrites(fn: (error?: unknown) => void): () => void {

@@ -1,35 +1,36 @@
-import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type Database from 'better-sqlite3';
-import {
-  messageFilterSchema,
-  messageListInputSchema,
-  messageStates,
-  threadListInputSchema,
-} from '@organism/shared';
+import { deadLettersInputSchema, messageFilterSchema, messageStates } from '@organism/shared';
 import type {
+  DeadLetterGroup,
+  DeadLettersInput,
+  DeadLettersResult,
   MessageDetail,
   MessageFilter,
   MessageListInput,
   MessageState,
   MessageSummary,
   Page,
+  RoutedTransition,
   ThreadListInput,
-  ThreadStatus,
   ThreadSummary,
   Transition,
 } from '@organism/shared';
 import type { ThreadId } from '@organism/shared';
-import type { UnfinishedEntry } from '../journal.ts';
+import type { FoundEntries, UnfinishedEntry } from '../journal.ts';
 import { buildEnvelope } from '../../pump/envelope/build-envelope.ts';
-import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { toDelivery, toSummary } from '../entry-record.ts';
 import type { EntryRow } from '../entry-record.ts';
 import { journalCounts, messages, transitions } from '../schema.ts';
+import { listMessages, messageFilters } from './message-list.ts';
+import { listThreads, threadSummaries } from './thread-list.ts';
 
-/** The console's queries, on drizzle's query builder; the hot path lives in statements.ts. */
+/**
+ * The console's queries (the lists in message-list.ts and thread-list.ts); the hot path lives in
+ * statements.ts.
+ */
 export class SqliteQueries {
   constructor(
     private readonly db: BetterSQLite3Database,
@@ -60,21 +61,95 @@ export class SqliteQueries {
     return row?.n ?? 0;
   }
 
-  failedMatching(raw: MessageFilter): EntryRow[] {
+  /** Dead letters a bulk retry may take (refused input and egress have no route), oldest first. */
+  private failedWhere(raw: MessageFilter): SQL | undefined {
     const filter = messageFilterSchema.parse(raw);
-    return this.db
+    return and(
+      eq(messages.state, 'FAILED'),
+      eq(messages.egress, false),
+      sql`${messages.kind} <> 'rejected'`,
+      ...messageFilters({ ...filter, state: 'FAILED' }),
+    );
+  }
+
+  failedMatching(raw: MessageFilter, limit?: number): EntryRow[] {
+    const q = this.db
       .select()
       .from(messages)
-      .where(
-        and(
-          eq(messages.state, 'FAILED'),
-          eq(messages.egress, false),
-          sql`${messages.kind} <> 'rejected'`,
-          ...this.filters({ ...filter, state: 'FAILED' }),
-        ),
+      .where(this.failedWhere(raw))
+      .orderBy(asc(messages.createdAt), asc(messages.id));
+    return limit === undefined ? q.all() : q.limit(limit).all();
+  }
+
+  countFailedMatching(raw: MessageFilter): number {
+    return (
+      this.db
+        .select({ n: sql<number>`count(*)` })
+        .from(messages)
+        .where(this.failedWhere(raw))
+        .get()?.n ?? 0
+    );
+  }
+
+  /**
+   * FAILED entries grouped by recipient and error code, biggest groups first. Answered from the partial
+   * index `messages_failed_groups` (only dead letters are in it), so the size of the journal does not matter.
+   */
+  deadLetters(raw: DeadLettersInput): DeadLettersResult {
+    const input = deadLettersInputSchema.parse(raw);
+    const where = [`state = 'FAILED'`];
+    const params: unknown[] = [];
+    if (input.to) {
+      where.push('to_name = ?');
+      params.push(input.to);
+    }
+    if (input.errorCode) {
+      where.push('error_code = ?');
+      params.push(input.errorCode);
+    }
+    const rows = this.sqlite
+      .prepare(
+        `SELECT to_name AS "to", error_code AS errorCode, count(*) AS count,
+           min(updated_at) AS firstAt, max(updated_at) AS lastAt
+         FROM messages INDEXED BY messages_failed_groups WHERE ${where.join(' AND ')}
+         GROUP BY to_name, error_code`,
       )
-      .orderBy(asc(messages.createdAt))
-      .all();
+      .all(...params) as Omit<DeadLetterGroup, 'sampleId'>[];
+    const total = rows.reduce((n, r) => n + r.count, 0);
+    rows.sort((a, b) => b.count - a.count || b.lastAt - a.lastAt);
+    const newest = this.sqlite.prepare(
+      `SELECT id FROM messages INDEXED BY messages_failed_groups
+       WHERE state = 'FAILED' AND to_name IS ? AND error_code IS ? ORDER BY updated_at DESC LIMIT 1`,
+    );
+    const groups = rows.slice(0, input.limit).map((r): DeadLetterGroup => {
+      const sample = newest.get(r.to, r.errorCode) as { id: string } | undefined;
+      return { ...r, sampleId: sample?.id ?? '' };
+    });
+    return { total, groups };
+  }
+
+  /**
+   * Entries and threads whose id is `q`, or starts with it when `q` has 4 characters or more: a range
+   * on the primary keys (`id >= q AND id < q || U+FFFF`), at most `limit` of each.
+   */
+  find(q: string, limit: number): FoundEntries {
+    const id = q.toLowerCase();
+    const range = (col: string): { sql: string; args: string[] } =>
+      id.length >= 4
+        ? { sql: `${col} >= ? AND ${col} < ?`, args: [id, `${id}\uffff`] }
+        : { sql: `${col} = ?`, args: [id] };
+    const m = range('id');
+    const rows = this.sqlite
+      .prepare(`SELECT id FROM messages WHERE ${m.sql} ORDER BY id LIMIT ?`)
+      .all(...m.args, limit) as { id: string }[];
+    const found = rows.map((r) => this.row(r.id)).filter((r): r is EntryRow => r !== undefined);
+    const t = range('id');
+    const threadIds = (
+      this.sqlite
+        .prepare(`SELECT id FROM threads WHERE ${t.sql} ORDER BY id LIMIT ?`)
+        .all(...t.args, limit) as { id: string }[]
+    ).map((r) => r.id);
+    return { messages: found.map(toSummary), threads: this.threadSummaries(threadIds) };
   }
 
   pruneAcked(cutoff: number): number {
@@ -95,141 +170,16 @@ export class SqliteQueries {
     return removed;
   }
 
-  /**
-   * The filter conditions. Only the leading filter (`leadingFilter`) is a plain equality; every other one
-   * is written `+column = ?`, which SQLite cannot answer from an index. Without statistics SQLite guesses
-   * which index to walk, and a wrong guess (all ACKED entries, then a sort) reads the whole journal;
-   * this way each list walks the one index that matches fewest entries, newest first.
-   */
-  private filters(f: MessageFilter): SQL[] {
-    const lead = leadingFilter(f);
-    const is = (key: LeadingFilter, col: SQLiteColumn, value: string): SQL =>
-      key === lead ? eq(col, value) : sql`+${col} = ${value}`;
-    const out: (SQL | undefined)[] = [
-      f.threadId ? is('threadId', messages.threadId, f.threadId) : undefined,
-      f.to ? is('to', messages.to, f.to) : undefined,
-      f.from ? is('from', messages.from, f.from) : undefined,
-      f.participant && lead !== 'participant'
-        ? sql`(+${messages.to} = ${f.participant} OR +${messages.from} = ${f.participant})`
-        : undefined,
-      f.state ? is('state', messages.state, f.state) : undefined,
-      f.root ? is('root', messages.root, f.root) : undefined,
-      f.errorCode ? is('errorCode', messages.errorCode, f.errorCode) : undefined,
-      f.since !== undefined ? gte(messages.createdAt, f.since) : undefined,
-      f.until !== undefined ? lte(messages.createdAt, f.until) : undefined,
-    ];
-    return out.filter((x): x is SQL => x !== undefined);
+  listMessages(input: MessageListInput): Page<MessageSummary> {
+    return listMessages(this.db, input);
   }
 
-  listMessages(raw: MessageListInput): Page<MessageSummary> {
-    const { limit, cursor, ...filter } = messageListInputSchema.parse(raw);
-    const after = decodeCursor(cursor);
-    // Keyset: entries before the cursor's (createdAt, id), as a range on createdAt the index can seek.
-    const keyset = after
-      ? and(
-          lte(messages.createdAt, after.at),
-          or(lt(messages.createdAt, after.at), lt(messages.id, after.id)),
-        )
-      : undefined;
-    const page = (f: MessageFilter, extra?: SQL): EntryRow[] =>
-      this.db
-        .select()
-        .from(messages)
-        .where(and(...this.filters(f), extra, keyset))
-        .orderBy(desc(messages.createdAt), desc(messages.id))
-        .limit(limit + 1)
-        .all();
-    let rows: EntryRow[];
-    if (filter.participant && leadingFilter(filter) === 'participant') {
-      // Either side: one page addressed to it and one sent by it (each from its own index), merged.
-      const { participant: p, ...rest } = filter;
-      rows = [...page({ ...rest, to: p }), ...page({ ...rest, from: p }, sql`${messages.to} IS NOT ${p}`)]
-        .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
-        .slice(0, limit + 1);
-    } else {
-      rows = page(filter);
-    }
-    const items = rows.slice(0, limit).map((r) => toSummary(r));
-    const last = items.at(-1);
-    return {
-      items,
-      nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
-    };
+  listThreads(input: ThreadListInput): Page<ThreadSummary> {
+    return listThreads(this.sqlite, input);
   }
 
-  /**
-   * Threads newest first. Status and participants come from the thread's own row (kept by the write
-   * statements). Which rows are walked is chosen here, and written in SQL so that SQLite takes it:
-   * - active: the threads of the unfinished entries (few: the queue), through the state index;
-   * - a participant with few entries: the threads of those entries, through its listener indexes;
-   * - otherwise the threads newest first (failed ones through their partial index), each row checked.
-   * The chosen set is sorted by last activity and paged by keyset.
-   */
-  listThreads(raw: ThreadListInput): Page<ThreadSummary> {
-    const input = threadListInputSchema.parse(raw);
-    const after = decodeCursor(input.cursor);
-    const who = input.listener;
-    const where: string[] = [];
-    const args: (string | number)[] = [];
-    let from = 'threads t';
-    if (input.status === 'active') {
-      from = `(SELECT DISTINCT thread_id AS id FROM messages
-                WHERE state IN ('PENDING', 'DISPATCHED') AND thread_id IS NOT NULL) c
-              CROSS JOIN threads t ON t.id = c.id`;
-    } else if (who !== undefined && this.fewEntries(who)) {
-      from = `(SELECT thread_id AS id FROM messages WHERE to_name = ? AND thread_id IS NOT NULL
-                UNION SELECT thread_id FROM messages WHERE from_name = ? AND thread_id IS NOT NULL) c
-              CROSS JOIN threads t ON t.id = c.id`;
-      args.push(who, who);
-    }
-    if (who !== undefined) {
-      where.push(`instr(t.participants, char(31) || ? || char(31)) > 0`);
-      args.push(who);
-    }
-    if (after) {
-      where.push('t.last_at <= ? AND (t.last_at < ? OR t.id < ?)');
-      args.push(after.at, after.at, after.id);
-    }
-    if (input.status) where.push(THREAD_STATUS[input.status]);
-    const rows = this.sqlite
-      .prepare(
-        `SELECT t.id, t.first_at AS firstAt, t.last_at AS lastAt, t.messages, t.open, t.failed, t.participants
-         FROM ${from} ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-         ORDER BY t.last_at DESC, t.id DESC LIMIT ?`,
-      )
-      .all(...args, input.limit + 1) as ThreadRecord[];
-    const items = rows.slice(0, input.limit).map((r): ThreadSummary => ({
-      id: r.id,
-      status: r.open > 0 ? 'active' : r.failed > 0 ? 'failed' : 'completed',
-      participants: r.participants
-        .split('\u001f')
-        .filter((p) => p !== '')
-        .sort(),
-      messages: r.messages,
-      failed: r.failed,
-      firstAt: r.firstAt,
-      lastAt: r.lastAt,
-    }));
-    const last = items.at(-1);
-    return {
-      items,
-      nextCursor: rows.length > input.limit && last ? encodeCursor(last.lastAt, last.id) : null,
-    };
-  }
-
-  /**
-   * Whether `name` is on either side of at most FEW_ENTRIES entries: then reading their threads and
-   * sorting them is cheap, while walking every thread to find them is not. Otherwise it is in enough
-   * threads that walking them newest first finds a page soon. Reads at most 2 × (FEW_ENTRIES + 1) keys.
-   */
-  private fewEntries(name: string): boolean {
-    const count = (col: string): number =>
-      (
-        this.sqlite
-          .prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM messages WHERE ${col} = ? LIMIT ?)`)
-          .get(name, FEW_ENTRIES + 1) as { n: number }
-      ).n;
-    return count('to_name') + count('from_name') <= FEW_ENTRIES;
+  threadSummaries(ids: string[]): ThreadSummary[] {
+    return threadSummaries(this.sqlite, ids);
   }
 
   getMessage(id: string): MessageDetail | undefined {
@@ -272,6 +222,32 @@ export class SqliteQueries {
   }
 
   /**
+   * Transitions after `afterSeq` with their entry's route, in one query: what the event stream sends.
+   * A discarded entry is gone, so its DISCARDED transition has no route and kind `''`.
+   */
+  routedTransitions(afterSeq: number, limit: number): RoutedTransition[] {
+    return this.routedStatement.all(afterSeq, limit) as RoutedTransition[];
+  }
+
+  private get routedStatement(): Database.Statement {
+    return (this.routed ??= this.sqlite.prepare(
+      `SELECT t.seq, t.message_id AS messageId, t.thread_id AS threadId, t.state, t.attempt,
+         t.error_code AS errorCode, t.detail, t.at,
+         m.from_name AS "from", m.to_name AS "to", m.root, coalesce(m.kind, '') AS kind
+       FROM transitions t LEFT JOIN messages m ON m.id = t.message_id
+       WHERE t.seq > ? ORDER BY t.seq LIMIT ?`,
+    ));
+  }
+  private routed: Database.Statement | undefined;
+
+  /** The highest sequence number ever given (AUTOINCREMENT's mark: it never goes down). */
+  headSeq(): number {
+    const row = this.sqlite.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'transitions'`).get() as
+      { seq: number } | undefined;
+    return row?.seq ?? 0;
+  }
+
+  /**
    * Entries per state from `journal_counts` (kept by the write statements), the oldest PENDING entry from
    * `messages_state_created`, and the sequence's high-water mark: a few index reads at any size.
    */
@@ -287,49 +263,6 @@ export class SqliteQueries {
       .from(messages)
       .where(eq(messages.state, 'PENDING'))
       .get();
-    // AUTOINCREMENT's high-water mark: never goes down, even after retention deletes the newest rows.
-    const seq = this.sqlite.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'transitions'`).get() as
-      { seq: number } | undefined;
-    return { counts, oldestPendingAt: oldest?.at ?? null, lastSeq: seq?.seq ?? 0 };
+    return { counts, oldestPendingAt: oldest?.at ?? null, lastSeq: this.headSeq() };
   }
-}
-
-/** A participant in at most this many entries has their threads read and sorted (see `fewEntries`). */
-const FEW_ENTRIES = 5_000;
-
-/** Each status as a condition on the thread's counts; failed matches its partial index. */
-const THREAD_STATUS: Record<ThreadStatus, string> = {
-  active: 't.open > 0',
-  failed: 't.open = 0 AND t.failed > 0',
-  completed: 't.open = 0 AND t.failed = 0',
-};
-
-interface ThreadRecord {
-  id: string;
-  firstAt: number;
-  lastAt: number;
-  messages: number;
-  open: number;
-  failed: number;
-  participants: string;
-}
-
-type LeadingFilter = 'threadId' | 'errorCode' | 'state' | 'to' | 'from' | 'participant' | 'root';
-
-/**
- * The filter whose index a message list walks: the one that likely matches the fewest entries. A
- * thread has a handful; entries with an error code, and those not ACKED, are a small part of a healthy
- * journal; then a listener on one side, then a root. ACKED entries are most of the journal, and with
- * no filter (or only a time range) the list walks `messages_created`.
- */
-function leadingFilter(f: MessageFilter): LeadingFilter | undefined {
-  if (f.threadId) return 'threadId';
-  if (f.errorCode) return 'errorCode';
-  if (f.state && f.state !== 'ACKED') return 'state';
-  if (f.to) return 'to';
-  if (f.from) return 'from';
-  if (f.participant) return 'participant';
-  if (f.root) return 'root';
-  if (f.state) return 'state';
-  return undefined;
 }

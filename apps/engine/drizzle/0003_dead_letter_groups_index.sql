@@ -1,0 +1,1 @@
+CREATE INDEX `messages_failed_groups` ON `messages` (`to_name`,`error_code`,`updated_at`) WHERE state = 'FAILED';

@@ -1,0 +1,323 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Activity, ConsoleEvent, StreamItem } from '@organism/shared';
+import { delivery } from '../journal/journal-contract.ts';
+import { MemoryJournal } from '../journal/memory/memory-journal.ts';
+import { EngineEvents } from '../pump/engine-events.ts';
+import { EventHub } from './event-hub.ts';
+import type { EventHubOptions, StreamOut } from './event-hub.ts';
+import type { StreamRequest } from './stream-cursor.ts';
+
+interface Setup {
+  journal: MemoryJournal;
+  events: EngineEvents;
+  reads: { count: number };
+  hub(opts?: Partial<EventHubOptions>): EventHub;
+}
+
+const hubs: EventHub[] = [];
+afterEach(() => {
+  for (const h of hubs.splice(0)) h.close();
+  vi.useRealTimers();
+});
+
+/** A memory journal whose transition reads are counted, engine events, and hubs over them. */
+function setup(): Setup {
+  const journal = new MemoryJournal();
+  const reads = { count: 0 };
+  const read = journal.routedTransitions.bind(journal);
+  journal.routedTransitions = (after, limit) => {
+    reads.count++;
+    return read(after, limit);
+  };
+  const events = new EngineEvents();
+  return {
+    journal,
+    events,
+    reads,
+    hub: (opts = {}) => {
+      const h = new EventHub({
+        journal,
+        events,
+        activity: () => ({ listeners: [], routes: [] }),
+        tickMs: 3_600_000,
+        lingerMs: 0,
+        ...opts,
+      });
+      hubs.push(h);
+      return h;
+    },
+  };
+}
+
+/** A subscription pulled item by item, as tRPC pulls it for the SSE response. */
+class Subscriber {
+  readonly items: StreamOut[] = [];
+  private readonly abort = new AbortController();
+  private readonly gen: AsyncGenerator<StreamOut>;
+
+  constructor(hub: EventHub, req: StreamRequest = {}) {
+    this.gen = hub.stream(req, this.abort.signal);
+  }
+
+  /** A pull not answered yet: kept, so a value that arrives later is not lost. */
+  private pulling: Promise<IteratorResult<StreamOut>> | undefined;
+
+  private next(): Promise<IteratorResult<StreamOut>> {
+    this.pulling ??= this.gen.next();
+    return this.pulling;
+  }
+
+  private take(result: IteratorResult<StreamOut>): void {
+    this.pulling = undefined;
+    if (result.done) throw new Error('the stream ended');
+    this.items.push(result.value);
+  }
+
+  /** Pulls until `done` holds for what was received so far. */
+  async until(done: (items: StreamOut[]) => boolean): Promise<StreamOut[]> {
+    while (!done(this.items)) this.take(await this.next());
+    return this.items;
+  }
+
+  /** Pulls until the stream has nothing more to give now (it is waiting); the pull stays pending. */
+  async drain(): Promise<StreamOut[]> {
+    for (;;) {
+      const next = await Promise.race([this.next(), idle().then(() => 'idle' as const)]);
+      if (next === 'idle') return this.items;
+      this.take(next);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.abort.abort();
+    await this.gen.return(undefined);
+  }
+}
+
+/** Several turns of the event loop: long enough for every wake-up and read already scheduled to run. */
+async function idle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+}
+
+const seqs = (items: StreamOut[]): number[] =>
+  items.flatMap((i) => (i.item.kind === 'transition' ? [i.item.transition.seq] : []));
+const kinds = (items: StreamOut[]): string[] => items.map((i) => i.item.kind);
+const thread = (type: 'thread.created' | 'thread.completed', n: number): ConsoleEvent => ({
+  type,
+  at: n,
+  threadId: `t${n}`,
+});
+const eventsOf = (items: StreamOut[]): StreamItem[] =>
+  items.map((i) => i.item).filter((i) => i.kind === 'event');
+
+describe('EventHub', () => {
+  it('reads each new page of transitions once, however many subscribe', async () => {
+    const counts: number[] = [];
+    for (const n of [1, 3]) {
+      const s = setup();
+      const hub = s.hub();
+      const subs = Array.from({ length: n }, () => new Subscriber(hub));
+      await Promise.all(subs.map((sub) => sub.drain()));
+      const before = s.reads.count;
+      await s.journal.hooks.onIntent?.(Array.from({ length: 40 }, () => delivery()));
+      for (const sub of subs) await sub.until((items) => seqs(items).length === 40);
+      await s.journal.hooks.onIntent?.(Array.from({ length: 10 }, () => delivery()));
+      for (const sub of subs) await sub.until((items) => seqs(items).length === 50);
+      counts.push(s.reads.count - before);
+      for (const sub of subs) expect(seqs(sub.items)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    }
+    expect(counts[1]).toBe(counts[0]);
+    expect(counts[0]).toBeLessThanOrEqual(4);
+  });
+
+  it('carries each transition’s route and applies the filters to transitions only', async () => {
+    const s = setup();
+    const hub = s.hub();
+    const all = new Subscriber(hub);
+    const toB = new Subscriber(hub, { to: 'b', states: ['PENDING'] });
+    const fromA = new Subscriber(hub, { from: 'a', root: 'x' });
+    const withC = new Subscriber(hub, { participant: 'c' });
+    const quiet = new Subscriber(hub, { events: false });
+    await Promise.all([all, toB, fromA, withC, quiet].map((sub) => sub.drain()));
+    const ab = delivery({ from: 'a', to: 'b', root: 'x' });
+    const cb = delivery({ from: 'c', to: 'b', root: 'y' });
+    await s.journal.hooks.onIntent?.([ab, cb]);
+    await s.journal.hooks.onAcknowledged?.(ab, []);
+    s.events.emit(() => thread('thread.created', 1));
+    await all.until((items) => seqs(items).length === 3 && eventsOf(items).length === 1);
+    const routed = (sub: Subscriber): string[] =>
+      sub.items.flatMap((i) =>
+        i.item.kind === 'transition'
+          ? [`${i.item.transition.from}>${i.item.transition.to} ${i.item.transition.state}`]
+          : [],
+      );
+    expect(routed(all)).toEqual(['a>b PENDING', 'c>b PENDING', 'a>b ACKED']);
+    await toB.until((items) => seqs(items).length === 2 && eventsOf(items).length === 1);
+    await fromA.until((items) => seqs(items).length === 2 && eventsOf(items).length === 1);
+    await withC.until((items) => seqs(items).length === 1 && eventsOf(items).length === 1);
+    await Promise.all([toB, fromA, withC].map((sub) => sub.drain()));
+    expect(routed(toB)).toEqual(['a>b PENDING', 'c>b PENDING']);
+    expect(routed(fromA)).toEqual(['a>b PENDING', 'a>b ACKED']);
+    expect(routed(withC)).toEqual(['c>b PENDING']);
+    await quiet.until((items) => seqs(items).length === 3);
+    expect(kinds(await quiet.drain())).toEqual(['transition', 'transition', 'transition']);
+  });
+
+  it('resumes from an id in the middle with nothing missed and nothing repeated, events included', async () => {
+    const s = setup();
+    const hub = s.hub();
+    const first = new Subscriber(hub);
+    await first.drain();
+    for (let n = 1; n <= 6; n++) {
+      await s.journal.hooks.onIntent?.([delivery(), delivery()]);
+      s.events.emit(() => thread('thread.created', n));
+      await idle();
+    }
+    const items = await first.until((got) => seqs(got).length === 12 && eventsOf(got).length === 6);
+    const stream = items.filter((i) => i.item.kind === 'transition' || i.item.kind === 'event');
+    // Events and transitions interleave, in the order the hub learned of them.
+    expect(kinds(stream).lastIndexOf('event')).toBeGreaterThan(kinds(stream).indexOf('transition'));
+    expect(kinds(stream).indexOf('event')).toBeLessThan(kinds(stream).lastIndexOf('transition'));
+    for (const cut of [1, 5, 8, 13]) {
+      const at = stream[cut];
+      if (!at) throw new Error('setup');
+      const resumed = new Subscriber(hub, { lastEventId: at.id });
+      const rest = await resumed.until(
+        (got) => got.filter((i) => i.item.kind !== 'activity').length === stream.length - cut - 1,
+      );
+      expect(rest.filter((i) => i.item.kind !== 'activity').map((i) => i.item)).toEqual(
+        stream.slice(cut + 1).map((i) => i.item),
+      );
+      await resumed.close();
+    }
+  });
+
+  it('lets a subscriber behind the ring catch up from the journal, in order, events in their place', async () => {
+    const s = setup();
+    const hub = s.hub({ ringSize: 5, pageSize: 4 });
+    const live = new Subscriber(hub);
+    await live.drain();
+    for (let n = 1; n <= 10; n++) {
+      await s.journal.hooks.onIntent?.([delivery(), delivery(), delivery()]);
+      s.events.emit(() => thread('thread.created', n));
+      await idle();
+    }
+    const all = await live.until((got) => seqs(got).length === 30 && eventsOf(got).length === 10);
+    const stream = all.filter((i) => i.item.kind !== 'activity');
+    const early = stream[2];
+    if (!early) throw new Error('setup');
+    const reads = s.reads.count;
+    const late = new Subscriber(hub, { lastEventId: early.id });
+    const rest = await late.until(
+      (got) => got.filter((i) => i.item.kind !== 'activity').length === stream.length - 3,
+    );
+    expect(rest.filter((i) => i.item.kind !== 'activity').map((i) => i.item)).toEqual(
+      stream.slice(3).map((i) => i.item),
+    );
+    // It read the journal itself (the ring holds only the last 5).
+    expect(s.reads.count).toBeGreaterThan(reads);
+  });
+
+  it('sends `reset` to a cursor from another engine run, and still every transition after it', async () => {
+    const s = setup();
+    const before = s.hub({ epoch: 'aaaa' });
+    const sub = new Subscriber(before);
+    await sub.drain();
+    await s.journal.hooks.onIntent?.([delivery(), delivery()]);
+    s.events.emit(() => thread('thread.created', 1));
+    const items = await sub.until((got) => seqs(got).length === 2 && eventsOf(got).length === 1);
+    const last = items.at(-1)?.id ?? '';
+    await sub.close();
+    before.close();
+    await s.journal.hooks.onIntent?.([delivery()]);
+    const after = s.hub({ epoch: 'bbbb' });
+    const resumed = new Subscriber(after, { lastEventId: last });
+    await resumed.until((got) => seqs(got).length === 1);
+    expect(resumed.items[0]?.item).toMatchObject({
+      kind: 'reset',
+      reason: expect.stringMatching(/restarted/) as unknown,
+    });
+    expect(seqs(resumed.items)).toEqual([3]);
+    expect(resumed.items.at(-1)?.id.startsWith('bbbb.')).toBe(true);
+  });
+
+  it('sends `reset` when the events a cursor needs left the ring, then goes on', async () => {
+    const s = setup();
+    const hub = s.hub({ eventRingSize: 3 });
+    const live = new Subscriber(hub);
+    await live.drain();
+    s.events.emit(() => thread('thread.created', 1));
+    const [mark] = await live.until((got) => eventsOf(got).length === 1);
+    for (let n = 2; n <= 10; n++) s.events.emit(() => thread('thread.created', n));
+    const behind = new Subscriber(hub, { lastEventId: mark?.id ?? '' });
+    const got = await behind.until((items) => eventsOf(items).length === 3);
+    expect(got[0]?.item).toMatchObject({ kind: 'reset' });
+    expect(eventsOf(got)).toEqual(
+      [8, 9, 10].map((n) => ({ kind: 'event', event: thread('thread.created', n) })),
+    );
+  });
+
+  it('rides out a journal that cannot be read, and delivers everything once it can', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval'] });
+    const s = setup();
+    const log = { error: vi.fn(), warn: vi.fn(), info: vi.fn(), debug: vi.fn() };
+    const hub = s.hub({ tickMs: 1_000, log });
+    const sub = new Subscriber(hub);
+    await sub.drain();
+    const read = s.journal.routedTransitions.bind(s.journal);
+    s.journal.routedTransitions = () => Promise.reject(new Error('SQLITE_IOERR: disk I/O error'));
+    await s.journal.hooks.onIntent?.([delivery(), delivery()]);
+    await sub.drain();
+    vi.advanceTimersByTime(3_000);
+    await sub.drain();
+    expect(seqs(sub.items)).toEqual([]);
+    expect(log.warn).toHaveBeenCalledTimes(1);
+    s.journal.routedTransitions = read;
+    vi.advanceTimersByTime(1_000);
+    await sub.until((items) => seqs(items).length === 2);
+    expect(seqs(sub.items)).toEqual([1, 2]);
+  });
+
+  it('costs nothing while nobody subscribes: no reads, no event or journal subscriptions', async () => {
+    const s = setup();
+    const watch = vi.spyOn(s.journal, 'watchWrites');
+    const hub = s.hub();
+    await s.journal.hooks.onIntent?.([delivery()]);
+    await idle();
+    expect(s.reads.count).toBe(0);
+    expect(watch).not.toHaveBeenCalled();
+    const sub = new Subscriber(hub);
+    await sub.drain();
+    expect(s.events.active).toBe(true);
+    await sub.close();
+    expect(s.events.active).toBe(false);
+    const reads = s.reads.count;
+    await s.journal.hooks.onIntent?.([delivery()]);
+    s.events.emit(() => thread('thread.created', 1));
+    await idle();
+    expect(s.reads.count).toBe(reads);
+    // Events that came while nobody listened are gone: a cursor from before gets `reset`.
+    const again = new Subscriber(hub, { lastEventId: sub.items.at(-1)?.id ?? `${hub.epoch}.0.0` });
+    await again.until((got) => got.length >= 1);
+    expect(again.items[0]?.item).toMatchObject({ kind: 'reset' });
+  });
+
+  it('pushes activity on subscribing and then only when it changed, once a tick', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval'] });
+    const s = setup();
+    let state: Omit<Activity, 'at'> = { listeners: [], routes: [] };
+    const hub = s.hub({ tickMs: 1_000, activity: () => state });
+    const sub = new Subscriber(hub);
+    expect(kinds(await sub.drain())).toEqual(['activity']);
+    vi.advanceTimersByTime(3_000);
+    expect(kinds(await sub.drain())).toEqual(['activity']);
+    state = {
+      listeners: [{ name: 'a', state: 'processing', inFlight: 1, received: 1, failed: 0, lastActivityAt: 1 }],
+      routes: [],
+    };
+    vi.advanceTimersByTime(1_000);
+    const items = await sub.drain();
+    expect(kinds(items)).toEqual(['activity', 'activity']);
+    expect(items[1]?.item).toMatchObject({ kind: 'activity', activity: { listeners: [{ name: 'a' }] } });
+  });
+});

@@ -1,0 +1,312 @@
+import { randomBytes } from 'node:crypto';
+import { consoleEventTypes } from '@organism/shared';
+import type { Activity, ConsoleEvent, Log, RoutedTransition, StreamItem } from '@organism/shared';
+import type { Journal } from '../journal/journal.ts';
+import type { EngineEvents } from '../pump/engine-events.ts';
+import { stderrLog } from '../pump/stderr-log.ts';
+import { Ring } from './ring.ts';
+import { formatId, parseId, transitionFilter } from './stream-cursor.ts';
+import type { Cursor, StreamRequest } from './stream-cursor.ts';
+
+export interface EventHubOptions {
+  journal: Pick<Journal, 'routedTransitions' | 'headSeq' | 'watchWrites'>;
+  events: EngineEvents;
+  /** Listener figures and routes, read once per tick while anyone subscribes. */
+  activity: () => Omit<Activity, 'at'>;
+  /** Names this process's numbering of engine events; a cursor from another epoch gets `reset`. */
+  epoch?: string;
+  /** Transitions kept for subscribers (older ones are read again from the journal). Default 20,000. */
+  ringSize?: number;
+  /** Engine events kept for resuming subscribers (older ones are lost: `reset`). Default 10,000. */
+  eventRingSize?: number;
+  /** Transitions per journal read. Default 1,000. */
+  pageSize?: number;
+  /** Activity tick, and fallback wake-up should a commit's go unheard. Default 1,000 ms. */
+  tickMs?: number;
+  /** How long the hub stays awake after its last subscriber leaves (a reconnect resumes). Default 30 s. */
+  lingerMs?: number;
+  log?: Log;
+}
+
+export interface StreamOut {
+  id: string;
+  item: StreamItem;
+}
+
+interface EventSlot {
+  ev: number;
+  /** The hub's journal read head when the event came: it follows every transition up to here. */
+  sAt: number;
+  event: ConsoleEvent;
+}
+
+/** Past this many unread transitions a subscriber is told it lagged (it keeps its cursor and catches up). */
+const LAG_NOTICE = 5_000;
+
+/**
+ * The one reader of the journal for every console stream. Woken by the journal's commits (and a slow
+ * tick), it reads each new page of transitions once, with their routes, into a bounded ring, numbers
+ * the engine events in a ring of their own, and wakes its subscribers; each one walks the rings with its
+ * own cursor, and one behind the transition ring catches up from the journal in pages. Nothing runs, is
+ * subscribed or kept while nobody subscribes (after a short linger).
+ */
+export class EventHub {
+  readonly epoch: string;
+  private readonly transitions: Ring<RoutedTransition>;
+  private readonly events: Ring<EventSlot>;
+  private readonly page: number;
+  private readonly log: Log;
+  /** Last transition read into the ring; every transition in (tFloor, seq] is in it. */
+  private seq = 0;
+  private tFloor = 0;
+  /** Last engine event numbered; every event in (eFloor, ev] is in its ring. */
+  private ev = 0;
+  private eFloor = 0;
+  private subscribers = 0;
+  private active = false;
+  private starting: Promise<void> | undefined;
+  private stops: (() => void)[] = [];
+  private linger: NodeJS.Timeout | undefined;
+  private reading = false;
+  private again = false;
+  private closed = false;
+  private failing = false;
+  private changed = signal();
+  private activity: { version: number; key: string; value: Activity | undefined } = {
+    version: 0,
+    key: '',
+    value: undefined,
+  };
+
+  constructor(private readonly opts: EventHubOptions) {
+    this.epoch = opts.epoch ?? randomBytes(6).toString('hex');
+    this.transitions = new Ring(opts.ringSize ?? 20_000);
+    this.events = new Ring(opts.eventRingSize ?? 10_000);
+    this.page = opts.pageSize ?? 1_000;
+    this.log = opts.log ?? stderrLog('stream');
+  }
+
+  /** Called after every journal commit: one check, and one read scheduled for the whole burst. */
+  wake(): void {
+    if (!this.active) return;
+    if (this.reading) {
+      this.again = true;
+      return;
+    }
+    this.reading = true;
+    setImmediate(() => void this.read());
+  }
+
+  /** Ends every subscription and stops (engine close). */
+  close(): void {
+    this.closed = true;
+    this.deactivate();
+    this.changed.fire();
+  }
+
+  /** One subscriber's items, from its `lastEventId` (or the present) on, until `abort` or close. */
+  async *stream(req: StreamRequest, abort?: AbortSignal): AsyncGenerator<StreamOut> {
+    this.subscribers++;
+    clearTimeout(this.linger);
+    // An abort wakes every waiter once (rare, and cheap): this one then sees it and ends.
+    const onAbort = (): void => this.changed.fire();
+    abort?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await this.activate();
+      const withEvents = req.events !== false;
+      const wanted = transitionFilter(req);
+      const cur: Cursor = { s: this.seq, e: this.ev };
+      const out = (item: StreamItem): StreamOut => ({ id: formatId(this.epoch, cur), item });
+      const from = parseId(req.lastEventId);
+      let reset: string | undefined;
+      if (from.kind === 'cursor' || from.kind === 'seq') cur.s = from.s;
+      if (from.kind === 'cursor' && from.epoch === this.epoch) cur.e = from.e;
+      else if (from.kind === 'cursor') reset = 'the engine restarted: its earlier events are gone';
+      else if (from.kind === 'invalid') reset = 'the event id is not one of this stream';
+      if (cur.s > this.seq) {
+        reset = 'the journal is not the one the event id came from';
+        cur.s = this.seq;
+      }
+      if (reset && withEvents) yield out({ kind: 'reset', reason: reset });
+      let pending: RoutedTransition[] = [];
+      let catchingUp = false;
+      let sentActivity = 0;
+      while (!abort?.aborted && !this.closed) {
+        const wait = this.changed.promise;
+        if (withEvents && cur.e < this.eFloor) {
+          cur.e = this.eFloor;
+          yield out({ kind: 'reset', reason: 'the stream fell behind the engine events it keeps' });
+          continue;
+        }
+        const activity = this.activity;
+        if (withEvents && activity.value && activity.version > sentActivity) {
+          sentActivity = activity.version;
+          yield out({ kind: 'activity', activity: activity.value });
+          continue;
+        }
+        if (pending.length === 0 && cur.s < this.tFloor) {
+          // Behind the ring: this subscriber reads the journal itself, a page at a time.
+          const behind = this.seq - cur.s;
+          if (!catchingUp && behind > LAG_NOTICE) yield out({ kind: 'lagged', behind });
+          catchingUp = true;
+          const page = await this.readPage(cur.s, wait);
+          if (!page) continue;
+          const first = page[0];
+          if (first && first.seq > cur.s + 1 && cur.s > 0)
+            yield out({ kind: 'pruned', from: cur.s + 1, to: first.seq - 1 });
+          // What the hub has not read yet comes from the ring, in order with the events.
+          pending = page.filter((t) => t.seq <= this.seq);
+          if (pending.length === 0) cur.s = this.seq;
+          continue;
+        }
+        const t = pending[0] ?? this.transitions.first((x) => x.seq > cur.s);
+        if (!pending[0]) catchingUp = false;
+        const next = withEvents ? this.events.first((x) => x.ev > cur.e) : undefined;
+        if (t && (!next || t.seq <= next.sAt)) {
+          if (pending[0] === t) pending.shift();
+          cur.s = t.seq;
+          if (wanted(t)) yield out({ kind: 'transition', transition: t });
+          continue;
+        }
+        if (next) {
+          cur.e = next.ev;
+          yield out({ kind: 'event', event: next.event });
+          continue;
+        }
+        await wait;
+      }
+    } finally {
+      abort?.removeEventListener('abort', onAbort);
+      this.left();
+    }
+  }
+
+  private async readPage(after: number, wait: Promise<void>): Promise<RoutedTransition[] | undefined> {
+    try {
+      return await this.opts.journal.routedTransitions(after, this.page);
+    } catch (err) {
+      // A journal outage: try again at the next commit or tick.
+      this.readFailed(err);
+      await wait;
+      return undefined;
+    }
+  }
+
+  private activate(): Promise<void> {
+    if (this.active || this.closed) return Promise.resolve();
+    this.starting ??= this.start().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  private async start(): Promise<void> {
+    const head = await this.opts.journal.headSeq();
+    this.seq = this.tFloor = head;
+    this.transitions.clear();
+    // Events that came while nobody listened were not kept: a cursor from before now gets `reset`.
+    this.eFloor = ++this.ev;
+    this.events.clear();
+    const { events, journal } = this.opts;
+    const record = (e: ConsoleEvent): void => this.record(e);
+    this.stops = consoleEventTypes.map((type) => events.on(type, record as (e: unknown) => void));
+    this.stops.push(journal.watchWrites((err) => err === undefined && this.wake()));
+    const tick = setInterval(() => {
+      this.wake();
+      this.tick();
+    }, this.opts.tickMs ?? 1_000);
+    tick.unref();
+    this.stops.push(() => clearInterval(tick));
+    this.active = true;
+    this.tick();
+    this.wake();
+  }
+
+  private left(): void {
+    this.subscribers--;
+    if (this.subscribers > 0 || !this.active) return;
+    const linger = this.opts.lingerMs ?? 30_000;
+    if (linger <= 0) return this.deactivate();
+    this.linger = setTimeout(() => this.deactivate(), linger);
+    this.linger.unref();
+  }
+
+  private deactivate(): void {
+    clearTimeout(this.linger);
+    if (!this.active) return;
+    this.active = false;
+    for (const stop of this.stops) stop();
+    this.stops = [];
+    this.transitions.clear();
+    this.events.clear();
+    this.activity = { version: this.activity.version, key: '', value: undefined };
+  }
+
+  private record(event: ConsoleEvent): void {
+    const evicted = this.events.push({ ev: ++this.ev, sAt: this.seq, event });
+    if (evicted) this.eFloor = evicted.ev;
+    this.changed.fire();
+  }
+
+  private async read(): Promise<void> {
+    try {
+      do {
+        this.again = false;
+        for (;;) {
+          const page = await this.opts.journal.routedTransitions(this.seq, this.page);
+          if (!this.active) return;
+          for (const t of page) {
+            const evicted = this.transitions.push(t);
+            if (evicted) this.tFloor = evicted.seq;
+          }
+          const last = page.at(-1);
+          if (last) {
+            this.seq = last.seq;
+            this.changed.fire();
+          }
+          if (page.length < this.page) break;
+        }
+      } while (this.again && this.active);
+      this.failing = false;
+    } catch (err) {
+      // A journal outage: the next commit or tick reads again from the same place.
+      this.readFailed(err);
+    } finally {
+      this.reading = false;
+    }
+  }
+
+  /** Said once per outage (the engine's journal health reports the outage itself). */
+  private readFailed(err: unknown): void {
+    if (!this.failing)
+      this.log.warn({ err }, 'the event stream cannot read the journal; it retries every second');
+    this.failing = true;
+  }
+
+  /** Pushes the activity when it changed since the last tick (its time aside). */
+  private tick(): void {
+    let next: Omit<Activity, 'at'>;
+    try {
+      next = this.opts.activity();
+    } catch (err) {
+      this.log.error({ err }, 'the activity could not be read');
+      return;
+    }
+    const key = JSON.stringify(next);
+    if (key === this.activity.key) return;
+    this.activity = { version: this.activity.version + 1, key, value: { at: Date.now(), ...next } };
+    this.changed.fire();
+  }
+}
+
+/** A promise that `fire` resolves, replaced by a fresh one each time: every waiter wakes once. */
+function signal(): { promise: Promise<void>; fire(): void } {
+  let resolve: () => void = () => undefined;
+  const s = {
+    promise: new Promise<void>((r) => (resolve = r)),
+    fire(): void {
+      const done = resolve;
+      s.promise = new Promise<void>((r) => (resolve = r));
+      done();
+    },
+  };
+  return s;
+}

@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { post, startHarness } from '../support/server-harness.ts';
+import type { ServerHarness } from '../support/server-harness.ts';
+
+let h: ServerHarness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => h.close());
+
+const envelope = (to: string, payload: string, from = 'traffic'): string =>
+  `<message xmlns="https://xml-pipeline.org/ns/envelope/v1"><meta><from>${from}</from><to>${to}</to></meta>${payload}</message>`;
+const greeting = (n: number, from?: string): string =>
+  envelope('greeter', `<greeting xmlns=""><name>v${n}</name></greeting>`, from);
+const divideByZero = (n: number): string =>
+  envelope('tools.calculator', `<calculate xmlns=""><a>${n}</a><op>div</op><b>0</b></calculate>`);
+
+async function send(body: string): Promise<{ threadId: string; messageId: string }> {
+  const res = await post(h, body);
+  expect(res.status).toBe(202);
+  return (await res.json()) as { threadId: string; messageId: string };
+}
+
+/** GET a query by hand, as the console's batch link would, and answer the status and engine code. */
+async function refusal(path: string, input: unknown): Promise<{ status: number; engineCode: string }> {
+  const login = await fetch(`${h.url}/trpc/auth.login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'viewer', password: 'correct horse battery' }),
+  });
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const res = await fetch(`${h.url}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`, {
+    headers: { cookie },
+  });
+  const body = (await res.json()) as { error: { data: { engineCode: string } } };
+  return { status: res.status, engineCode: body.error.data.engineCode };
+}
+
+describe('the console’s queries', () => {
+  it('lists the routes messages took, listeners and outside producers alike', async () => {
+    for (let i = 0; i < 3; i++) await send(greeting(i));
+    await send(greeting(9, 'console:ada'));
+    await send(divideByZero(1));
+    await h.engine.whenQuiet();
+    const viewer = await h.client('viewer');
+    const { since, routes } = await viewer.listeners.routes.query({});
+    expect(since).toBeLessThanOrEqual(Date.now());
+    const route = (from: string, to: string) => routes.find((r) => r.from === from && r.to === to);
+    expect(route('traffic', 'greeter')).toMatchObject({ count: 3, failed: 0 });
+    expect(route('greeter', 'shouter')).toMatchObject({ count: 4 });
+    expect(route('shouter', 'greeter')).toMatchObject({ count: 4 });
+    // Egress: the answer leaves the organism for the producer that asked.
+    expect(route('greeter', 'traffic')).toMatchObject({ count: 3 });
+    expect(route('greeter', 'console:ada')).toMatchObject({ count: 1 });
+    expect(route('traffic', 'tools.calculator')).toMatchObject({ count: 1, failed: 1 });
+    expect(route('traffic', 'greeter')?.perSecond).toBeGreaterThan(0);
+    expect(await refusal('listeners.routes', { windowSeconds: 5 })).toEqual({
+      status: 400,
+      engineCode: 'INPUT_INVALID',
+    });
+  });
+
+  it('gives a listener’s element tree from its XSD, includes and imports too', async () => {
+    const viewer = await h.client('viewer');
+    const { roots } = await viewer.listeners.elements.query({ name: 'orders' });
+    expect(roots.map((r) => r.name)).toEqual(['order']);
+    const [order] = roots;
+    expect(order).toMatchObject({
+      namespace: 'urn:organism:demo:orders',
+      compositor: 'sequence',
+      attributes: [{ name: 'id', type: 'xs:token', required: true }],
+    });
+    expect(order?.children.map((c) => [c.name, c.type, c.minOccurs, c.maxOccurs])).toEqual([
+      ['customer', 'xs:string', 1, 1],
+      ['shipTo', 'addr:Address', 1, 1],
+      ['line', 'Line', 1, 100],
+    ]);
+    // The address type comes from the imported file.
+    expect(order?.children[1]?.children.length).toBeGreaterThan(0);
+    const calc = await viewer.listeners.elements.query({ name: 'tools.calculator', root: 'result' });
+    expect(calc.roots).toMatchObject([{ name: 'result', namespace: null, children: [{ name: 'value' }] }]);
+    expect(await refusal('listeners.elements', { name: 'nobody' })).toEqual({
+      status: 404,
+      engineCode: 'NOT_FOUND',
+    });
+    expect(await refusal('listeners.elements', { name: 'orders', root: '{urn:x}nothing' })).toEqual({
+      status: 404,
+      engineCode: 'NOT_FOUND',
+    });
+  });
+
+  it('groups dead letters, previews a bulk retry with a count and five of them', async () => {
+    for (let i = 0; i < 7; i++) await send(divideByZero(i + 10));
+    await h.engine.whenQuiet();
+    const viewer = await h.client('viewer');
+    const { total, groups } = await viewer.journal.deadLetters.query({});
+    const calc = groups.find((g) => g.to === 'tools.calculator');
+    expect(calc).toMatchObject({ errorCode: 'HANDLER_ERROR' });
+    expect(calc?.count).toBeGreaterThanOrEqual(8);
+    expect(total).toBe(groups.reduce((n, g) => n + g.count, 0));
+    const sample = await viewer.messages.byId.query({ id: calc?.sampleId ?? '' });
+    expect(sample).toMatchObject({ state: 'FAILED', to: 'tools.calculator' });
+    expect((await viewer.journal.deadLetters.query({ to: 'greeter' })).groups).toEqual([]);
+    const operator = await h.client('operator');
+    const dry = await operator.journal.retryMany.mutate({
+      filter: { to: 'tools.calculator' },
+      dryRun: true,
+    });
+    expect(dry.count).toBe(calc?.count);
+    expect(dry.sample).toHaveLength(5);
+    expect(dry.sample.every((m) => m.to === 'tools.calculator' && m.state === 'FAILED')).toBe(true);
+  });
+
+  it('lists threads by participant on either side, and refuses the retired `listener`', async () => {
+    const { threadId } = await send(greeting(42, 'billing'));
+    await h.engine.whenQuiet();
+    const viewer = await h.client('viewer');
+    const page = await viewer.threads.list.query({ participant: 'billing' });
+    expect(page.items.map((t) => t.id)).toEqual([threadId]);
+    expect(page.items[0]?.participants).toEqual(['billing', 'greeter', 'shouter']);
+    expect(await refusal('threads.list', { listener: 'greeter' })).toEqual({
+      status: 400,
+      engineCode: 'INPUT_INVALID',
+    });
+  });
+
+  it('finds a message, a thread or a listener from a piece of its id or name', async () => {
+    const { threadId, messageId } = await send(greeting(7));
+    await h.engine.whenQuiet();
+    const viewer = await h.client('viewer');
+    const byId = await viewer.organism.find.query({ q: messageId });
+    expect(byId.messages.map((m) => m.id)).toEqual([messageId]);
+    const byPrefix = await viewer.organism.find.query({ q: threadId.slice(0, 13) });
+    expect(byPrefix.threads.map((t) => t.id)).toEqual([threadId]);
+    expect(byPrefix.threads[0]).toMatchObject({ status: 'completed' });
+    expect((await viewer.organism.find.query({ q: 'CALC' })).listeners).toEqual(['tools.calculator']);
+    expect(await viewer.organism.find.query({ q: 'zzzz-none' })).toEqual({
+      messages: [],
+      threads: [],
+      listeners: [],
+    });
+    expect(await refusal('organism.find', { q: '' })).toEqual({ status: 400, engineCode: 'INPUT_INVALID' });
+  });
+});
