@@ -12,7 +12,16 @@
  * transitions its journey would have logged.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../../apps/engine/src/journal/sqlite/open-database.ts';
@@ -134,6 +143,10 @@ export function seededJournal(
     return { path, info };
   }
   mkdirSync(cache, { recursive: true });
+  // A journal of this size seeded for an older seed or schema will not be used again: 1.4 GB each.
+  for (const f of readdirSync(cache))
+    if (f.startsWith('console-v') && f.includes(`-${messages}-`) && !f.startsWith(`${name}.`))
+      rmSync(join(cache, f), { force: true });
   const tmp = join(cache, `${name}.seeding.sqlite`);
   for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true });
   log(`journal: seeding ${messages.toLocaleString('en-US')} messages into ${path} …`);
