@@ -9,8 +9,12 @@ import type { messages, threads, transitions } from './schema.ts';
  * writes it, the memory journal keeps it as is. The chain is its JSON text in both.
  */
 export type EntryRow = typeof messages.$inferSelect;
-/** A thread as the `threads` table keeps it: a running count, not derived from live entries. */
-export type ThreadRow = typeof threads.$inferSelect;
+/**
+ * A thread as the `threads` table keeps it: a running count, not derived from live entries. Its `open`,
+ * `failed` and `participants` columns are left out: SQLite's write statements keep them, the memory
+ * journal derives them from its entries.
+ */
+export type ThreadRow = Omit<typeof threads.$inferSelect, 'open' | 'failed' | 'participants'>;
 /** One transition of the event log, as the `transitions` table keeps it. */
 export type TransitionRow = typeof transitions.$inferSelect;
 

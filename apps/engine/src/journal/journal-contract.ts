@@ -402,6 +402,9 @@ export function describeJournalContract(name: string, make: () => Journal): void
       await expect(
         j.listThreads({ listener: 'shouter' } as Parameters<Journal['listThreads']>[0]),
       ).rejects.toThrow(/listener/);
+      expect(
+        (await j.listThreads({ participant: 'client', status: 'active' })).items.map((t) => t.id),
+      ).toEqual([t3]);
       const first = await j.listThreads({ limit: 2 });
       const rest = await j.listThreads({ limit: 2, cursor: first.nextCursor ?? undefined });
       expect(new Set([...first.items, ...rest.items].map((t) => t.id)).size).toBe(3);

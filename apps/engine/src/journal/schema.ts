@@ -32,11 +32,21 @@ export const messages = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
+  // Every list filter has an index that also gives the list's order (newest first), so a page reads
+  // about as many index entries as it shows; sqlite/message-list.ts picks the one to walk. After the time,
+  // each carries the other filter columns an entry never changes (to, from, root), so a second filter
+  // is checked in the index without reading the row: a combination that matches little still reads
+  // only index entries. `state` changes with every transition, so only its own index holds it.
   (t) => [
-    index('messages_state_updated').on(t.state, t.updatedAt),
+    index('messages_state_created').on(t.state, t.createdAt, t.to, t.from, t.root),
     index('messages_thread_created').on(t.threadId, t.createdAt),
-    index('messages_to_created').on(t.to, t.createdAt),
-    index('messages_root_created').on(t.root, t.createdAt),
+    index('messages_to_created').on(t.to, t.createdAt, t.from, t.root),
+    index('messages_from_created').on(t.from, t.createdAt, t.to, t.root),
+    index('messages_root_created').on(t.root, t.createdAt, t.to, t.from),
+    // Partial: only entries with an error code (failures, retries waiting) are in it.
+    index('messages_error_created')
+      .on(t.errorCode, t.createdAt, t.to, t.from, t.root)
+      .where(sql`error_code IS NOT NULL`),
     index('messages_created').on(t.createdAt, t.id),
     // Dead letters by listener and code (journal.deadLetters, bulk retry). Partial: only FAILED rows are
     // in it, so the hot path's inserts and state changes of every other entry do not touch it.
@@ -62,7 +72,12 @@ export const transitions = sqliteTable(
   (t) => [index('transitions_message').on(t.messageId), index('transitions_at').on(t.at)],
 );
 
-/** One row per thread, kept current in the same transaction as its messages: list and sort cheaply. */
+/**
+ * One row per thread, kept current in the same transaction as its messages: list and sort cheaply.
+ * `open` (PENDING or DISPATCHED entries), `failed` (FAILED entries) and `participants` (every name on
+ * either side of one of its entries) are kept by the journal's write statements (sqlite/statements.ts),
+ * in the upsert each write makes anyway: a thread's status and who took part are read, never derived.
+ */
 export const threads = sqliteTable(
   'threads',
   {
@@ -70,9 +85,26 @@ export const threads = sqliteTable(
     firstAt: integer('first_at').notNull(),
     lastAt: integer('last_at').notNull(),
     messages: integer('messages').notNull().default(0),
+    open: integer('open').notNull().default(0),
+    failed: integer('failed').notNull().default(0),
+    /** The names, each followed by U+001F and the first preceded by it (a character XML text cannot hold). */
+    participants: text('participants').notNull().default(''),
   },
-  (t) => [index('threads_last').on(t.lastAt, t.id)],
+  (t) => [
+    index('threads_last').on(t.lastAt, t.id),
+    // Partial: failed threads newest first, without walking the completed ones. A thread enters it when
+    // it ends failed, so the hot path (threads that succeed) never writes it.
+    index('threads_failed_last')
+      .on(t.lastAt, t.id)
+      .where(sql`open = 0 AND failed > 0`),
+  ],
 );
+
+/** Entries per state, kept by the journal's write statements: journal stats never count rows. */
+export const journalCounts = sqliteTable('journal_counts', {
+  state: text('state', { enum: messageStates }).primaryKey(),
+  n: integer('n').notNull().default(0),
+});
 
 /** Console operators. Passwords are stored as scrypt hashes (operators/password-hash.ts), never as text. */
 export const users = sqliteTable('users', {

@@ -15,6 +15,7 @@ export class GroupCommit {
   private scheduled: NodeJS.Immediate | undefined;
   private failure: ((err: unknown) => void) | undefined;
   private outcome: ((err?: unknown) => void) | undefined;
+  private closing: (() => void) | undefined;
   batches = 0;
 
   constructor(
@@ -34,6 +35,11 @@ export class GroupCommit {
    */
   onBatch(fn: (err?: unknown) => void): void {
     this.outcome = fn;
+  }
+
+  /** Runs inside every batch's transaction, after its writes: the last write of each batch. */
+  beforeCommit(fn: () => void): void {
+    this.closing = fn;
   }
 
   enqueue(op: Op): void {
@@ -70,6 +76,7 @@ export class GroupCommit {
       this.sqlite
         .transaction(() => {
           for (const op of ops) op();
+          this.closing?.();
         })
         .immediate();
       this.batches++;

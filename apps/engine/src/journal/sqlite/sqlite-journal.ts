@@ -25,6 +25,7 @@ import { openDatabase } from './open-database.ts';
 import type { OpenDatabase } from './open-database.ts';
 import { SqliteQueries } from './sqlite-queries.ts';
 import { Statements } from './statements.ts';
+import { TransitionRates } from './transition-rates.ts';
 import { writeProbe } from './write-probe.ts';
 import { guarded } from './sqlite-outage.ts';
 
@@ -58,16 +59,20 @@ export class SqliteJournal implements Journal {
   private readonly redelivered = new Set<string>();
   private readonly writeWatchers = new Set<(error?: unknown) => void>();
   private readonly probeWrite: () => void;
+  private readonly rates = new TransitionRates();
 
   constructor(opts: SqliteJournalOptions) {
     this.durability = opts.durability;
     this.now = opts.now ?? Date.now;
     this.open = openDatabase(opts.path, opts.durability);
-    this.st = new Statements(this.open.sqlite);
+    this.st = new Statements(this.open.sqlite, (state, at) => this.rates.add(state, at));
     const log = opts.log ?? stderrLog('journal');
     this.writer = new GroupCommit(this.open.sqlite, opts.maxBatch ?? 1024, log);
     this.probeWrite = writeProbe(this.open.sqlite);
+    // The counts the statements keep are written last in each batch, and forgotten if it failed.
+    this.writer.beforeCommit(() => this.st.writeCounts());
     this.writer.onBatch((err) => {
+      if (err !== undefined) this.st.forget();
       for (const fn of this.writeWatchers) fn(err);
     });
     // With a watcher, failures are its business (the engine reports an outage once, not per write).
@@ -198,7 +203,7 @@ export class SqliteJournal implements Journal {
         );
       await this.writer.commit(() => {
         this.st.logOnly(id, row.threadId, 'DISCARDED', row.attempts, this.now(), null);
-        this.queries.deleteMessage(id);
+        this.st.delete(id);
       });
     });
   }
@@ -209,6 +214,7 @@ export class SqliteJournal implements Journal {
       let pruned = 0;
       await this.writer.commit(() => {
         pruned = this.queries.pruneAcked(cutoff);
+        this.st.pruned(pruned);
       });
       return pruned;
     });
@@ -234,7 +240,8 @@ export class SqliteJournal implements Journal {
   stats(now = this.now()): Promise<JournalStats> {
     return guarded('read its statistics', () => ({
       durability: this.durability,
-      ...this.queries.stats(now),
+      ...this.queries.stats(),
+      ratePerSecond: this.rates.perSecond(now),
     }));
   }
   listMessages(input: MessageListInput): Promise<Page<MessageSummary>> {

@@ -1,14 +1,8 @@
-import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type Database from 'better-sqlite3';
-import {
-  deadLettersInputSchema,
-  messageFilterSchema,
-  messageListInputSchema,
-  messageStates,
-  threadListInputSchema,
-} from '@organism/shared';
+import { deadLettersInputSchema, messageFilterSchema, messageStates } from '@organism/shared';
 import type {
   DeadLetterGroup,
   DeadLettersInput,
@@ -21,19 +15,22 @@ import type {
   Page,
   RoutedTransition,
   ThreadListInput,
-  ThreadStatus,
   ThreadSummary,
   Transition,
 } from '@organism/shared';
 import type { ThreadId } from '@organism/shared';
 import type { FoundEntries, UnfinishedEntry } from '../journal.ts';
 import { buildEnvelope } from '../../pump/envelope/build-envelope.ts';
-import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { toDelivery, toSummary } from '../entry-record.ts';
 import type { EntryRow } from '../entry-record.ts';
-import { messages, threads, transitions } from '../schema.ts';
+import { journalCounts, messages, transitions } from '../schema.ts';
+import { listMessages, messageFilters } from './message-list.ts';
+import { listThreads, threadSummaries } from './thread-list.ts';
 
-/** The console's queries, on drizzle's query builder; the hot path lives in statements.ts. */
+/**
+ * The console's queries (the lists in message-list.ts and thread-list.ts); the hot path lives in
+ * statements.ts.
+ */
 export class SqliteQueries {
   constructor(
     private readonly db: BetterSQLite3Database,
@@ -71,7 +68,7 @@ export class SqliteQueries {
       eq(messages.state, 'FAILED'),
       eq(messages.egress, false),
       sql`${messages.kind} <> 'rejected'`,
-      ...this.filters({ ...filter, state: 'FAILED' }),
+      ...messageFilters({ ...filter, state: 'FAILED' }),
     );
   }
 
@@ -155,12 +152,13 @@ export class SqliteQueries {
     return { messages: found.map(toSummary), threads: this.threadSummaries(threadIds) };
   }
 
-  deleteMessage(id: string): void {
-    this.db.delete(messages).where(eq(messages.id, id)).run();
-  }
-
   pruneAcked(cutoff: number): number {
-    const old = and(eq(messages.state, 'ACKED'), lt(messages.updatedAt, cutoff));
+    // created_at ≤ updated_at, so the bound on created_at changes nothing but lets the state index seek.
+    const old = and(
+      eq(messages.state, 'ACKED'),
+      lt(messages.createdAt, cutoff),
+      lt(messages.updatedAt, cutoff),
+    );
     this.db
       .delete(transitions)
       .where(inArray(transitions.messageId, this.db.select({ id: messages.id }).from(messages).where(old)))
@@ -172,134 +170,16 @@ export class SqliteQueries {
     return removed;
   }
 
-  private filters(f: MessageFilter): SQL[] {
-    const out: (SQL | undefined)[] = [
-      f.threadId ? eq(messages.threadId, f.threadId) : undefined,
-      f.to ? eq(messages.to, f.to) : undefined,
-      f.from ? eq(messages.from, f.from) : undefined,
-      f.participant ? or(eq(messages.to, f.participant), eq(messages.from, f.participant)) : undefined,
-      f.state ? eq(messages.state, f.state) : undefined,
-      f.root ? eq(messages.root, f.root) : undefined,
-      f.errorCode ? eq(messages.errorCode, f.errorCode) : undefined,
-      f.since !== undefined ? gte(messages.createdAt, f.since) : undefined,
-      f.until !== undefined ? lte(messages.createdAt, f.until) : undefined,
-    ];
-    return out.filter((x): x is SQL => x !== undefined);
+  listMessages(input: MessageListInput): Page<MessageSummary> {
+    return listMessages(this.db, input);
   }
 
-  listMessages(raw: MessageListInput): Page<MessageSummary> {
-    const input = messageListInputSchema.parse(raw);
-    const after = decodeCursor(input.cursor);
-    const keyset = after
-      ? or(lt(messages.createdAt, after.at), and(eq(messages.createdAt, after.at), lt(messages.id, after.id)))
-      : undefined;
-    const rows = this.db
-      .select()
-      .from(messages)
-      .where(and(...this.filters(input), keyset))
-      .orderBy(desc(messages.createdAt), desc(messages.id))
-      .limit(input.limit + 1)
-      .all();
-    const items = rows.slice(0, input.limit).map((r) => toSummary(r));
-    const last = items.at(-1);
-    return {
-      items,
-      nextCursor: rows.length > input.limit && last ? encodeCursor(last.createdAt, last.id) : null,
-    };
+  listThreads(input: ThreadListInput): Page<ThreadSummary> {
+    return listThreads(this.sqlite, input);
   }
 
-  listThreads(raw: ThreadListInput): Page<ThreadSummary> {
-    const input = threadListInputSchema.parse(raw);
-    const after = decodeCursor(input.cursor);
-    const { open, failed } = threadCounts();
-    const status: Record<ThreadStatus, SQL> = {
-      active: sql`${open} > 0`,
-      failed: sql`${open} = 0 AND ${failed} > 0`,
-      completed: sql`${open} = 0 AND ${failed} = 0`,
-    };
-    const rows = this.db
-      .select({
-        id: threads.id,
-        firstAt: threads.firstAt,
-        lastAt: threads.lastAt,
-        messages: threads.messages,
-        open,
-        failed,
-      })
-      .from(threads)
-      .where(
-        and(
-          after
-            ? or(lt(threads.lastAt, after.at), and(eq(threads.lastAt, after.at), lt(threads.id, after.id)))
-            : undefined,
-          input.status ? status[input.status] : undefined,
-          input.participant
-            ? sql`EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = "threads"."id" AND (m.to_name = ${input.participant} OR m.from_name = ${input.participant}))`
-            : undefined,
-        ),
-      )
-      .orderBy(desc(threads.lastAt), desc(threads.id))
-      .limit(input.limit + 1)
-      .all();
-    const items = this.summarize(rows.slice(0, input.limit));
-    const last = items.at(-1);
-    return {
-      items,
-      nextCursor: rows.length > input.limit && last ? encodeCursor(last.lastAt, last.id) : null,
-    };
-  }
-
-  /** Threads by id, in the order given (unknown ids left out). */
   threadSummaries(ids: string[]): ThreadSummary[] {
-    if (ids.length === 0) return [];
-    const { open, failed } = threadCounts();
-    const rows = this.db
-      .select({
-        id: threads.id,
-        firstAt: threads.firstAt,
-        lastAt: threads.lastAt,
-        messages: threads.messages,
-        open,
-        failed,
-      })
-      .from(threads)
-      .where(inArray(threads.id, ids))
-      .all();
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return this.summarize(ids.flatMap((id) => byId.get(id) ?? []));
-  }
-
-  private summarize(
-    rows: { id: string; firstAt: number; lastAt: number; messages: number; open: number; failed: number }[],
-  ): ThreadSummary[] {
-    const people = this.participants(rows.map((r) => r.id));
-    return rows.map((r): ThreadSummary => ({
-      id: r.id,
-      status: r.open > 0 ? 'active' : r.failed > 0 ? 'failed' : 'completed',
-      participants: [...(people.get(r.id) ?? [])].sort(),
-      messages: r.messages,
-      failed: r.failed,
-      firstAt: r.firstAt,
-      lastAt: r.lastAt,
-    }));
-  }
-
-  private participants(ids: string[]): Map<string, Set<string>> {
-    const out = new Map<string, Set<string>>();
-    if (ids.length === 0) return out;
-    const rows = this.db
-      .selectDistinct({ t: messages.threadId, from: messages.from, to: messages.to })
-      .from(messages)
-      .where(inArray(messages.threadId, ids))
-      .all();
-    for (const r of rows) {
-      if (!r.t) continue;
-      const set = out.get(r.t) ?? new Set<string>();
-      out.set(r.t, set);
-      if (r.from) set.add(r.from);
-      if (r.to) set.add(r.to);
-    }
-    return out;
+    return threadSummaries(this.sqlite, ids);
   }
 
   getMessage(id: string): MessageDetail | undefined {
@@ -367,43 +247,22 @@ export class SqliteQueries {
     return row?.seq ?? 0;
   }
 
-  stats(now: number): {
+  /**
+   * Entries per state from `journal_counts` (kept by the write statements), the oldest PENDING entry from
+   * `messages_state_created`, and the sequence's high-water mark: a few index reads at any size.
+   */
+  stats(): {
     counts: Record<MessageState, number>;
     oldestPendingAt: number | null;
-    ratePerSecond: Record<MessageState, number>;
     lastSeq: number;
   } {
-    const zero = (): Record<MessageState, number> =>
-      Object.fromEntries(messageStates.map((s) => [s, 0])) as Record<MessageState, number>;
-    const counts = zero();
-    for (const r of this.db
-      .select({ state: messages.state, n: sql<number>`count(*)` })
-      .from(messages)
-      .groupBy(messages.state)
-      .all())
-      counts[r.state] = r.n;
-    const rate = zero();
-    const recent = this.db
-      .select({ state: transitions.state, n: sql<number>`count(*)` })
-      .from(transitions)
-      .where(gte(transitions.at, now - 60_000))
-      .groupBy(transitions.state)
-      .all();
-    for (const r of recent) if (r.state in rate) rate[r.state as MessageState] = r.n / 60;
+    const counts = Object.fromEntries(messageStates.map((s) => [s, 0])) as Record<MessageState, number>;
+    for (const r of this.db.select().from(journalCounts).all()) counts[r.state] = r.n;
     const oldest = this.db
       .select({ at: sql<number | null>`min(${messages.createdAt})` })
       .from(messages)
       .where(eq(messages.state, 'PENDING'))
       .get();
-    // AUTOINCREMENT's high-water mark: never goes down, even after retention deletes the newest rows.
-    return { counts, oldestPendingAt: oldest?.at ?? null, ratePerSecond: rate, lastSeq: this.headSeq() };
+    return { counts, oldestPendingAt: oldest?.at ?? null, lastSeq: this.headSeq() };
   }
-}
-
-/** A thread's open and failed entries, counted from the live entries. */
-function threadCounts(): { open: SQL<number>; failed: SQL<number> } {
-  return {
-    open: sql<number>`(SELECT count(*) FROM messages m WHERE m.thread_id = "threads"."id" AND m.state IN ('PENDING','DISPATCHED'))`,
-    failed: sql<number>`(SELECT count(*) FROM messages m WHERE m.thread_id = "threads"."id" AND m.state = 'FAILED')`,
-  };
 }

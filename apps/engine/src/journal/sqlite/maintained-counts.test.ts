@@ -1,0 +1,167 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { describe, expect, it } from 'vitest';
+import { delivery } from '../journal-contract.ts';
+import { SqliteJournal } from './sqlite-journal.ts';
+
+const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), '../../../drizzle');
+const fresh = (): string => join(mkdtempSync(join(tmpdir(), 'journal-counts-')), 'journal.sqlite');
+const failure = { code: 'HANDLER_ERROR' as const, message: 'the handler failed', detail: 'boom' };
+
+/**
+ * What the write statements keep (migration thread_status_participants_and_counts), against what the entries
+ * say: per-state counts, each thread's open and failed entries, and who took part in each thread.
+ */
+function drift(sqlite: Database.Database): {
+  counts: unknown[];
+  threads: unknown[];
+  participants: unknown[];
+} {
+  return {
+    counts: sqlite
+      .prepare(
+        `SELECT c.state, c.n, (SELECT count(*) FROM messages m WHERE m.state = c.state) AS actual
+         FROM journal_counts c WHERE c.n <> actual`,
+      )
+      .all(),
+    threads: sqlite
+      .prepare(
+        `SELECT * FROM (SELECT t.id, t.open, t.failed,
+           (SELECT count(*) FROM messages m WHERE m.thread_id = t.id AND m.state IN ('PENDING','DISPATCHED')) AS o,
+           (SELECT count(*) FROM messages m WHERE m.thread_id = t.id AND m.state = 'FAILED') AS f
+         FROM threads t) WHERE open <> o OR failed <> f`,
+      )
+      .all(),
+    participants: sqlite
+      .prepare(
+        `SELECT name, thread_id FROM (
+           SELECT from_name AS name, thread_id FROM messages WHERE thread_id IS NOT NULL AND from_name IS NOT NULL
+           UNION SELECT to_name, thread_id FROM messages WHERE thread_id IS NOT NULL AND to_name IS NOT NULL) m
+         WHERE NOT EXISTS (SELECT 1 FROM threads t
+           WHERE t.id = m.thread_id AND instr(t.participants, char(31) || m.name || char(31)) > 0)`,
+      )
+      .all(),
+  };
+}
+const none = { counts: [], threads: [], participants: [] };
+
+describe('counts the SQLite journal keeps instead of counting rows', () => {
+  it('match the entries through every kind of write', async () => {
+    const j = new SqliteJournal({ path: fresh(), durability: 'fast' });
+    const sqlite = j.database.sqlite;
+    const [a, b, c, d] = [delivery(), delivery(), delivery(), delivery()];
+    if (!a || !b || !c || !d) throw new Error('setup');
+    await j.hooks.onIntent?.([a, b, c, d]);
+    expect(drift(sqlite)).toEqual(none);
+    j.hooks.onDispatched?.(a);
+    const forward = delivery({ threadId: a.threadId, from: 'greeter', to: 'shouter', kind: 'forward' });
+    await j.hooks.onAcknowledged?.(a, [forward]);
+    await j.hooks.onFailed?.(b, failure, { retryAt: Date.now() + 60_000, outputs: [] });
+    const err = delivery({
+      threadId: c.threadId,
+      from: 'greeter',
+      to: 'client',
+      kind: 'error',
+      egress: true,
+    });
+    await j.hooks.onFailed?.(c, failure, { outputs: [err] });
+    await j.hooks.onFailed?.(d, failure, { outputs: [] });
+    j.hooks.onRejected?.({
+      raw: '<x',
+      threadId: a.threadId,
+      from: 'client',
+      error: { code: 'MALFORMED_XML', message: 'bad', problems: [{ message: 'bad' }] },
+    });
+    await j.flush();
+    expect(drift(sqlite)).toEqual(none);
+    expect((await j.stats()).counts).toEqual({ PENDING: 2, DISPATCHED: 0, ACKED: 2, FAILED: 3 });
+    // a's thread has an open forward (and a refusal): active, not failed.
+    expect((await j.listThreads({ status: 'failed' })).items.map((t) => t.id).sort()).toEqual(
+      [c.threadId, d.threadId].sort(),
+    );
+
+    await j.retry(c.id);
+    await j.discard(d.id);
+    await j.exhaust(b.id, 'its listener is gone');
+    expect(drift(sqlite)).toEqual(none);
+    expect((await j.stats()).counts).toEqual({ PENDING: 2, DISPATCHED: 0, ACKED: 2, FAILED: 2 });
+    expect((await j.listThreads({ status: 'active' })).items.map((t) => t.id).sort()).toEqual(
+      [a.threadId, c.threadId].sort(),
+    );
+
+    // A batch that fails leaves nothing counted, and what it seemed to write is written again later.
+    const e = delivery({ to: 'listener-e' });
+    await expect(j.hooks.onIntent?.([e, e])).rejects.toThrow();
+    await j.hooks.onIntent?.([delivery({ threadId: e.threadId, to: 'listener-e' })]);
+    expect(drift(sqlite)).toEqual(none);
+    expect((await j.stats()).counts.PENDING).toBe(3);
+
+    expect(await j.prune(Date.now() + 1)).toBe(2);
+    expect(drift(sqlite)).toEqual(none);
+    expect((await j.stats()).counts).toEqual({ PENDING: 3, DISPATCHED: 0, ACKED: 0, FAILED: 2 });
+    // A thread lists each participant once, on whichever side it was.
+    const { participants } = sqlite
+      .prepare('SELECT participants FROM threads WHERE id = ?')
+      .get(a.threadId) as {
+      participants: string;
+    };
+    expect(participants.split('\u001f').sort()).toEqual(['', '', 'client', 'greeter', 'shouter']);
+    await j.close();
+  });
+
+  it('are filled in when a journal written before them is opened', async () => {
+    const path = fresh();
+    // The journal as the migrations before it left it, with entries written then.
+    const older = mkdtempSync(join(tmpdir(), 'journal-migrations-'));
+    cpSync(MIGRATIONS, older, { recursive: true });
+    const meta = JSON.parse(readFileSync(join(older, 'meta/_journal.json'), 'utf8')) as {
+      entries: { tag: string }[];
+    };
+    const at = meta.entries.findIndex((e) => e.tag.endsWith('_thread_status_participants_and_counts'));
+    expect(at).toBeGreaterThan(0);
+    for (const e of meta.entries.slice(at)) rmSync(join(older, `${e.tag}.sql`));
+    meta.entries = meta.entries.slice(0, at);
+    writeFileSync(join(older, 'meta/_journal.json'), JSON.stringify(meta));
+    const sqlite = new Database(path);
+    migrate(drizzle(sqlite), { migrationsFolder: older });
+    // Rows as the journal wrote them then: entries, their threads, no counts.
+    const now = Date.now();
+    const entry = sqlite.prepare(
+      `INSERT INTO messages (id, thread_id, from_name, to_name, root, kind, state, created_at, updated_at)
+       VALUES (?, ?, ?, ?, 'greeting', 'ingress', ?, ?, ?)`,
+    );
+    const thread = sqlite.prepare(
+      `INSERT INTO threads (id, first_at, last_at, messages) VALUES (?, ?, ?, 1)`,
+    );
+    const [a, b, c] = [delivery(), delivery(), delivery({ to: 'shouter' })];
+    if (!a || !b || !c) throw new Error('setup');
+    for (const [d, state] of [
+      [a, 'ACKED'],
+      [b, 'FAILED'],
+      [c, 'PENDING'],
+    ] as const) {
+      entry.run(d.id, d.threadId, d.from, d.to, state, now, now);
+      thread.run(d.threadId, now, now);
+    }
+    sqlite.close();
+
+    const j = new SqliteJournal({ path, durability: 'fast' });
+    expect(drift(j.database.sqlite)).toEqual(none);
+    expect((await j.stats()).counts).toEqual({ PENDING: 1, DISPATCHED: 0, ACKED: 1, FAILED: 1 });
+    const statuses = new Map((await j.listThreads({})).items.map((t) => [t.id, t.status]));
+    expect(statuses).toEqual(
+      new Map([
+        [a.threadId, 'completed'],
+        [b.threadId, 'failed'],
+        [c.threadId, 'active'],
+      ]),
+    );
+    expect((await j.listThreads({ participant: 'shouter' })).items.map((t) => t.id)).toEqual([c.threadId]);
+    await j.close();
+  });
+});

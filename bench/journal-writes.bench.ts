@@ -1,0 +1,57 @@
+/**
+ * The journal's write path alone: deliveries recorded through the SQLite journal's hooks as the pump
+ * calls them (intent, dispatched, acknowledged), with group commit, in CPU time per delivery (user +
+ * system: the machine is shared, and fast mode never waits on the disk between checkpoints). Each
+ * delivery starts a thread of its own, the worst case for what the journal keeps per thread.
+ * Compare two checkouts with it (what the console's indexes and counts cost the hot path).
+ * Run: cd bench && pnpm journal-writes   (BENCH_MESSAGES sets the count per round, default 100,000).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { SqliteJournal } from '../apps/engine/src/journal/sqlite/sqlite-journal.ts';
+import type { Delivery } from '../apps/engine/src/pump/delivery.ts';
+import { fmt, recordXml } from './lib/figures.ts';
+
+const N = Number(process.env.BENCH_MESSAGES ?? 100_000);
+/** About what one group commit holds: 1,024 state changes, three per delivery. */
+const BATCH = 340;
+const ROUNDS = 5;
+
+async function round(): Promise<number> {
+  const path = join(mkdtempSync(join(tmpdir(), 'organism-writes-')), 'journal.sqlite');
+  const j = new SqliteJournal({ path, durability: 'fast' });
+  const payload = recordXml(0);
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < N; i += BATCH) {
+    const batch: Delivery[] = Array.from({ length: Math.min(BATCH, N - i) }, (_, k) => ({
+      id: randomUUID() as Delivery['id'],
+      threadId: randomUUID() as Delivery['threadId'],
+      from: 'bench',
+      to: `listener-${(i + k) % 20}`,
+      chain: ['bench'],
+      root: '{urn:organism:bench}record',
+      payloadXml: payload,
+      kind: 'ingress',
+      attempt: 1,
+      createdAt: Date.now(),
+    }));
+    await j.hooks.onIntent?.(batch);
+    for (const d of batch) j.hooks.onDispatched?.(d);
+    await Promise.all(batch.map(async (d) => j.hooks.onAcknowledged?.(d, [])));
+  }
+  const cpu = process.cpuUsage(cpu0);
+  await j.close();
+  rmSync(dirname(path), { recursive: true, force: true });
+  return (N / (cpu.user + cpu.system)) * 1e6;
+}
+
+console.log(`journal writes — ${fmt(N)} one-hop deliveries per round (intent, dispatched, acknowledged)`);
+await round(); // warm-up
+const rates: number[] = [];
+for (let r = 0; r < ROUNDS; r++) rates.push(await round());
+const median = [...rates].sort((a, b) => a - b)[Math.floor(ROUNDS / 2)] ?? NaN;
+console.log(
+  `${'deliveries per CPU second, median'.padEnd(44)} ${fmt(median).padStart(10)}  (${rates.map(fmt).join(', ')})`,
+);
