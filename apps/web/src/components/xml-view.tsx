@@ -9,6 +9,7 @@ import CodeMirror from '@uiw/react-codemirror';
 import { Copy } from 'lucide-react';
 import { useMemo } from 'react';
 import { toast } from 'sonner';
+import { darkCodeTheme } from '@/lib/code-theme';
 import { prettyXml } from '@/lib/pretty-xml';
 import { useDarkTheme } from '@/lib/use-dark-theme';
 
@@ -89,7 +90,7 @@ export function XmlView({
       <CodeMirror
         value={pretty}
         extensions={extensions}
-        theme={dark ? 'dark' : 'light'}
+        theme={dark ? darkCodeTheme : 'light'}
         maxHeight={`${maxHeight}px`}
         basicSetup={{
           foldGutter: true,
