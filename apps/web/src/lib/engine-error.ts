@@ -34,3 +34,8 @@ export function describeError(err: unknown): string {
   if (!code) return 'The engine could not be reached. It may be restarting; the console retries by itself.';
   return advice && message ? `${advice} (${message})` : (advice ?? message ?? code);
 }
+
+/** Why a page's object could not be loaded: `notFound` when the engine has no such object, else `describeError`. */
+export function describeLoadError(err: unknown, notFound: string): string {
+  return engineCodeOf(err) === 'NOT_FOUND' ? notFound : describeError(err);
+}

@@ -8,7 +8,7 @@ import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
-import { describeError, engineCodeOf } from '@/lib/engine-error';
+import { describeError, describeLoadError } from '@/lib/engine-error';
 import { isRejected } from '@/lib/outcome';
 import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
@@ -52,9 +52,10 @@ export function MessagePage({ id }: { id: string }) {
     return (
       <Panel title="Message">
         <p className="text-sm">
-          {engineCodeOf(message.error) === 'NOT_FOUND'
-            ? `No message ${id}: it may have been pruned by retention or discarded.`
-            : describeError(message.error)}
+          {describeLoadError(
+            message.error,
+            `No message ${id}: it may have been pruned by retention or discarded.`,
+          )}
         </p>
       </Panel>
     );

@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { Tabs } from 'radix-ui';
 import { StateBadge } from '@/components/state-badge';
 import { SkeletonRows } from '@/components/ui/skeleton';
-import { describeError, engineCodeOf } from '@/lib/engine-error';
+import { describeLoadError } from '@/lib/engine-error';
 import { isRejected } from '@/lib/outcome';
 import { useTRPC } from '@/lib/trpc';
 import { MessageFacts, MessageFailure, messageXml } from '../messages/message-parts';
@@ -18,9 +18,10 @@ export function HopDetail({ id, index }: { id: string; index: number }) {
   if (message.error)
     return (
       <p className="text-sm">
-        {engineCodeOf(message.error) === 'NOT_FOUND'
-          ? 'This hop is no longer in the journal (pruned by retention or discarded).'
-          : describeError(message.error)}
+        {describeLoadError(
+          message.error,
+          'This hop is no longer in the journal (pruned by retention or discarded).',
+        )}
       </p>
     );
   const m = message.data;

@@ -9,7 +9,7 @@ import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
-import { describeError, engineCodeOf } from '@/lib/engine-error';
+import { describeError, describeLoadError } from '@/lib/engine-error';
 import { formatCount, formatDuration } from '@/lib/format';
 import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
@@ -64,9 +64,10 @@ export function ThreadPage({ id }: { id: string }) {
     return (
       <Panel title="Thread">
         <p className="text-sm">
-          {engineCodeOf(thread.error) === 'NOT_FOUND'
-            ? `No thread ${id}: it may never have existed, or its messages were pruned by retention.`
-            : describeError(thread.error)}
+          {describeLoadError(
+            thread.error,
+            `No thread ${id}: it may never have existed, or its messages were pruned by retention.`,
+          )}
         </p>
       </Panel>
     );
