@@ -29,6 +29,32 @@ test('the overview shows the organism live: state, counts that move, a chart', a
   await expectAccessible(page);
 });
 
+test('a newly opened overview charts the minutes before it opened, then moves on', async ({ page }) => {
+  await signIn(page, 'admin');
+  // Give the engine some history, then open the overview in a fresh tab: its stream starts now.
+  const uptime = async (): Promise<number> =>
+    page.evaluate(async () => {
+      const res = await fetch('/trpc/organism.status');
+      return ((await res.json()) as { result: { data: { uptimeMs: number } } }).result.data.uptimeMs;
+    });
+  await expect.poll(uptime, { timeout: 30_000 }).toBeGreaterThan(12_000);
+  const fresh = await page.context().newPage();
+  const opened = Date.now();
+  await fresh.goto('/');
+  const chart = fresh.getByRole('img', { name: /Messages per second/ });
+  const known = async (): Promise<number> => Number(await chart.getAttribute('data-known-seconds'));
+  const delivered = async (): Promise<number> => Number(await chart.getAttribute('data-delivered'));
+  // It knows more seconds than it has been open (and the engine has been up 12 s or more): the
+  // engine's history, not its own counting.
+  await expect(chart).toHaveAttribute('data-known-seconds', /\d/);
+  const beyondOwn = async (): Promise<number> => (await known()) - Math.ceil((Date.now() - opened) / 1000);
+  await expect.poll(beyondOwn, { timeout: 10_000 }).toBeGreaterThan(8);
+  const before = await delivered();
+  expect(before).toBeGreaterThan(0);
+  await expect.poll(delivered, { timeout: 10_000 }).not.toBe(before);
+  await fresh.close();
+});
+
 test('finds why a message failed in one click from the overview', async ({ page }) => {
   await signIn(page, 'admin');
   const failures = page.getByRole('region', { name: 'Latest failures' });

@@ -1,4 +1,7 @@
-import type { ThreadId } from '@organism/shared';
+import type {
+  ThreadId,
+  ThroughputHistory,
+} from '@organism/shared';
 import type {
   Activity,
   DeadLettersInput,
@@ -150,6 +153,9 @@ export class Engine {
   }
   journalStats(): Promise<JournalStats> {
     return this.journal.stats();
+  }
+  throughput(): Promise<ThroughputHistory> {
+    return this.journal.throughput();
   }
   listMessages(input: MessageListInput): Promise<Page<MessageSummary>> {
     return this.journal.listMessages(input);

@@ -68,6 +68,20 @@ export interface JournalStats {
   lastSeq: number;
 }
 
+/**
+ * Outcomes per second over the last five minutes, as the journal wrote them (`journal.throughput`): one
+ * slot per second from `start` (unix seconds) to the last whole second. Delivered = ACKED, failed = FAILED
+ * after a delivery, rejected = refused at intake (FAILED with attempt 0). Null before `since`, the first
+ * second this engine process counted: unknown, not zero.
+ */
+export interface ThroughputHistory {
+  start: number;
+  since: number;
+  delivered: (number | null)[];
+  failed: (number | null)[];
+  rejected: (number | null)[];
+}
+
 /** Keyset pagination: `cursor` is opaque, from the previous page's `nextCursor`. */
 export const pageInputSchema = z.object({
   limit: z.number().int().min(1).max(500).default(50),

@@ -46,7 +46,8 @@ export const consoleEventTypes = [
  * refetch every snapshot. Transitions are never lost (they are read again from the journal).
  */
 export type StreamItem =
-  | { kind: 'transition'; transition: RoutedTransition }
+  /** Consecutive journal transitions (those the filters let through), oldest first, never empty. */
+  | { kind: 'transitions'; transitions: RoutedTransition[] }
   | { kind: 'event'; event: ConsoleEvent }
   | { kind: 'activity'; activity: Activity }
   | { kind: 'lagged'; behind: number }

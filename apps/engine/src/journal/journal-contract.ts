@@ -555,6 +555,27 @@ export function describeJournalContract(name: string, make: () => Journal): void
       await j.close();
     });
 
+    it('counts outcomes per second for the throughput chart: delivered, failed, rejected', async () => {
+      const j = fresh();
+      const [a, b, c] = [delivery(), delivery(), delivery()];
+      if (!a || !b || !c) throw new Error('setup');
+      await j.hooks.onIntent?.([a, b, c]);
+      await j.hooks.onAcknowledged?.(a, []);
+      await j.hooks.onFailed?.(b, failure, { outputs: [] });
+      await j.hooks.onFailed?.(c, failure, { retryAt: Date.now() + 60_000, outputs: [] });
+      j.hooks.onRejected?.({ raw: '<oops', error: { code: 'MALFORMED_XML', message: 'bad', problems: [] } });
+      await j.flush();
+      // A second later, so the second of these writes is a whole one.
+      const h = await j.throughput(Date.now() + 1_000);
+      const sum = (xs: (number | null)[]): number => xs.reduce<number>((n, x) => n + (x ?? 0), 0);
+      expect(h.delivered).toHaveLength(300);
+      // A failure with a retry ahead is a failure too (its FAILED transition; the overview says so).
+      expect([sum(h.delivered), sum(h.failed), sum(h.rejected)]).toEqual([1, 2, 1]);
+      expect(h.delivered[h.since - h.start - 1]).toBeNull();
+      expect(h.delivered.at(-1)).not.toBeNull();
+      await j.close();
+    });
+
     it('counts entries per state and reports the oldest pending one', async () => {
       const j = fresh();
       const [a, b] = [delivery(), delivery()];

@@ -10,6 +10,7 @@ import type {
   RoutedTransition,
   ThreadListInput,
   ThreadSummary,
+  ThroughputHistory,
   Transition,
 } from '@organism/shared';
 import type { Delivery } from '../pump/delivery.ts';
@@ -79,6 +80,8 @@ export interface Journal {
   prune(cutoff: number): Promise<number>;
 
   stats(now?: number): Promise<JournalStats>;
+  /** Outcomes per second over the last five minutes, counted as this process wrote them (in memory). */
+  throughput(now?: number): Promise<ThroughputHistory>;
   listMessages(input: MessageListInput): Promise<Page<MessageSummary>>;
   listThreads(input: ThreadListInput): Promise<Page<ThreadSummary>>;
   getMessage(id: string): Promise<MessageDetail | undefined>;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Activity, ConsoleEvent, StreamItem } from '@organism/shared';
+import type { Activity, ConsoleEvent, RoutedTransition, StreamItem } from '@organism/shared';
 import { delivery } from '../journal/journal-contract.ts';
 import { MemoryJournal } from '../journal/memory/memory-journal.ts';
 import { EngineEvents } from '../pump/engine-events.ts';
@@ -99,8 +99,14 @@ async function idle(): Promise<void> {
   for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
 }
 
-const seqs = (items: StreamOut[]): number[] =>
-  items.flatMap((i) => (i.item.kind === 'transition' ? [i.item.transition.seq] : []));
+const transitionsOf = (items: StreamOut[]): RoutedTransition[] =>
+  items.flatMap((i) => (i.item.kind === 'transitions' ? i.item.transitions : []));
+const seqs = (items: StreamOut[]): number[] => transitionsOf(items).map((t) => t.seq);
+/** Transitions one by one and events, as a subscriber applies them (however the transitions were grouped). */
+const units = (items: StreamOut[]): (RoutedTransition | ConsoleEvent)[] =>
+  items.flatMap<RoutedTransition | ConsoleEvent>((i) =>
+    i.item.kind === 'transitions' ? i.item.transitions : i.item.kind === 'event' ? [i.item.event] : [],
+  );
 const kinds = (items: StreamOut[]): string[] => items.map((i) => i.item.kind);
 const thread = (type: 'thread.created' | 'thread.completed', n: number): ConsoleEvent => ({
   type,
@@ -130,6 +136,28 @@ describe('EventHub', () => {
     expect(counts[0]).toBeLessThanOrEqual(4);
   });
 
+  it('sends a burst of transitions as few items of at most 500, split where an engine event came', async () => {
+    const s = setup();
+    const hub = s.hub();
+    const sub = new Subscriber(hub, {});
+    await sub.drain();
+    await s.journal.hooks.onIntent?.(Array.from({ length: 1_200 }, () => delivery()));
+    await idle();
+    s.events.emit(() => thread('thread.created', 1));
+    await s.journal.hooks.onIntent?.(Array.from({ length: 3 }, () => delivery()));
+    const items = await sub.until((got) => seqs(got).length === 1_203 && eventsOf(got).length === 1);
+    const sizes = items.flatMap((i) => (i.item.kind === 'transitions' ? [i.item.transitions.length] : []));
+    expect(sizes).toEqual([500, 500, 200, 3]);
+    expect(kinds(items.filter((i) => i.item.kind !== 'activity'))).toEqual([
+      'transitions',
+      'transitions',
+      'transitions',
+      'event',
+      'transitions',
+    ]);
+    expect(seqs(items)).toEqual(Array.from({ length: 1_203 }, (_, i) => i + 1));
+  });
+
   it('carries each transition’s route and applies the filters to transitions only', async () => {
     const s = setup();
     const hub = s.hub();
@@ -146,11 +174,7 @@ describe('EventHub', () => {
     s.events.emit(() => thread('thread.created', 1));
     await all.until((items) => seqs(items).length === 3 && eventsOf(items).length === 1);
     const routed = (sub: Subscriber): string[] =>
-      sub.items.flatMap((i) =>
-        i.item.kind === 'transition'
-          ? [`${i.item.transition.from}>${i.item.transition.to} ${i.item.transition.state}`]
-          : [],
-      );
+      transitionsOf(sub.items).map((t) => `${t.from}>${t.to} ${t.state}`);
     expect(routed(all)).toEqual(['a>b PENDING', 'c>b PENDING', 'a>b ACKED']);
     await toB.until((items) => seqs(items).length === 2 && eventsOf(items).length === 1);
     await fromA.until((items) => seqs(items).length === 2 && eventsOf(items).length === 1);
@@ -160,7 +184,7 @@ describe('EventHub', () => {
     expect(routed(fromA)).toEqual(['a>b PENDING', 'a>b ACKED']);
     expect(routed(withC)).toEqual(['c>b PENDING']);
     await quiet.until((items) => seqs(items).length === 3);
-    expect(kinds(await quiet.drain())).toEqual(['transition', 'transition', 'transition']);
+    expect(new Set(kinds(await quiet.drain()))).toEqual(new Set(['transitions']));
   });
 
   it('resumes from an id in the middle with nothing missed and nothing repeated, events included', async () => {
@@ -174,20 +198,17 @@ describe('EventHub', () => {
       await idle();
     }
     const items = await first.until((got) => seqs(got).length === 12 && eventsOf(got).length === 6);
-    const stream = items.filter((i) => i.item.kind === 'transition' || i.item.kind === 'event');
+    const stream = items.filter((i) => i.item.kind === 'transitions' || i.item.kind === 'event');
     // Events and transitions interleave, in the order the hub learned of them.
-    expect(kinds(stream).lastIndexOf('event')).toBeGreaterThan(kinds(stream).indexOf('transition'));
-    expect(kinds(stream).indexOf('event')).toBeLessThan(kinds(stream).lastIndexOf('transition'));
-    for (const cut of [1, 5, 8, 13]) {
+    expect(kinds(stream).lastIndexOf('event')).toBeGreaterThan(kinds(stream).indexOf('transitions'));
+    expect(kinds(stream).indexOf('event')).toBeLessThan(kinds(stream).lastIndexOf('transitions'));
+    for (const cut of [0, 1, 5, stream.length - 2]) {
       const at = stream[cut];
       if (!at) throw new Error('setup');
       const resumed = new Subscriber(hub, { lastEventId: at.id });
-      const rest = await resumed.until(
-        (got) => got.filter((i) => i.item.kind !== 'activity').length === stream.length - cut - 1,
-      );
-      expect(rest.filter((i) => i.item.kind !== 'activity').map((i) => i.item)).toEqual(
-        stream.slice(cut + 1).map((i) => i.item),
-      );
+      const expected = units(stream.slice(cut + 1));
+      const rest = await resumed.until((got) => units(got).length === expected.length);
+      expect(units(rest)).toEqual(expected);
       await resumed.close();
     }
   });
@@ -208,12 +229,9 @@ describe('EventHub', () => {
     if (!early) throw new Error('setup');
     const reads = s.reads.count;
     const late = new Subscriber(hub, { lastEventId: early.id });
-    const rest = await late.until(
-      (got) => got.filter((i) => i.item.kind !== 'activity').length === stream.length - 3,
-    );
-    expect(rest.filter((i) => i.item.kind !== 'activity').map((i) => i.item)).toEqual(
-      stream.slice(3).map((i) => i.item),
-    );
+    const expected = units(stream.slice(3));
+    const rest = await late.until((got) => units(got).length === expected.length);
+    expect(units(rest)).toEqual(expected);
     // It read the journal itself (the ring holds only the last 5).
     expect(s.reads.count).toBeGreaterThan(reads);
   });

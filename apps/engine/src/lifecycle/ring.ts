@@ -37,6 +37,20 @@ export class Ring<T> {
    * and true for the rest (items ordered by a key that only grows): a binary search.
    */
   first(after: (item: T) => boolean): T | undefined {
+    const at = this.search(after);
+    return at < this.end ? this.slots[at % this.capacity] : undefined;
+  }
+
+  /** Up to `max` items from the first for which `after` is true (as `first`), oldest first. */
+  from(after: (item: T) => boolean, max: number): T[] {
+    const out: T[] = [];
+    for (let at = this.search(after); at < this.end && out.length < max; at++)
+      out.push(this.slots[at % this.capacity] as T);
+    return out;
+  }
+
+  /** The position of the first item for which `after` is true (`end` if none): a binary search. */
+  private search(after: (item: T) => boolean): number {
     let lo = this.start;
     let hi = this.end;
     while (lo < hi) {
@@ -44,6 +58,6 @@ export class Ring<T> {
       if (after(this.slots[mid % this.capacity] as T)) hi = mid;
       else lo = mid + 1;
     }
-    return lo < this.end ? this.slots[lo % this.capacity] : undefined;
+    return lo;
   }
 }

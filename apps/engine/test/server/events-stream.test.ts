@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { post, startHarness } from '../support/server-harness.ts';
 import type { ServerHarness } from '../support/server-harness.ts';
+import type { ConsoleEvent, RoutedTransition } from '@organism/shared';
 import type { StreamItem } from '../../src/api/routers/events-router.ts';
 
 let h: ServerHarness;
@@ -11,6 +12,12 @@ afterAll(async () => h.close());
 
 const greeting = (n: number): string =>
   `<message xmlns="https://xml-pipeline.org/ns/envelope/v1"><meta><from>t</from><to>greeter</to></meta><greeting xmlns=""><name>n${n}</name></greeting></message>`;
+
+/** Transitions one by one and events, as a client applies them (however the transitions were grouped). */
+const units = (items: StreamItem[]): (RoutedTransition | ConsoleEvent)[] =>
+  items.flatMap<RoutedTransition | ConsoleEvent>((i) =>
+    i.kind === 'transitions' ? i.transitions : i.kind === 'event' ? [i.event] : [],
+  );
 
 /** Collects tracked transitions until `stop` says so; returns the seqs seen and the last event id. */
 async function collect(
@@ -26,8 +33,8 @@ async function collect(
       {
         onData: (envelope) => {
           const { id, data } = envelope;
-          if (data.kind !== 'transition') return;
-          seqs.push(data.transition.seq);
+          if (data.kind !== 'transitions') return;
+          for (const t of data.transitions) seqs.push(t.seq);
           lastId = id;
           if (stop(seqs)) {
             sub.unsubscribe();
@@ -74,7 +81,7 @@ it('filters the stream by thread', async () => {
       {
         onData: (envelope) => {
           const { data } = envelope as unknown as { data: StreamItem };
-          if (data.kind === 'transition') seqs.push(data.transition.seq);
+          if (data.kind === 'transitions') for (const t of data.transitions) seqs.push(t.seq);
           if (seqs.length === expected.length) {
             sub.unsubscribe();
             resolve();
@@ -95,6 +102,7 @@ it('tells a client far behind that it lagged, and still delivers everything from
     await h.journal.hooks.onIntent?.(Array.from({ length: 1000 }, () => delivery()));
   const head = (await h.journal.stats()).lastSeq;
   const kinds: string[] = [];
+  const seqs: number[] = [];
   let last = 0;
   await new Promise<void>((resolve, reject) => {
     const sub = viewer.events.stream.subscribe(
@@ -103,7 +111,10 @@ it('tells a client far behind that it lagged, and still delivers everything from
         onData: (envelope) => {
           const { data } = envelope as unknown as { data: StreamItem };
           kinds.push(data.kind);
-          if (data.kind === 'transition') last = data.transition.seq;
+          if (data.kind === 'transitions') {
+            for (const t of data.transitions) seqs.push(t.seq);
+            last = data.transitions.at(-1)?.seq ?? last;
+          }
           if (last >= head) {
             sub.unsubscribe();
             resolve();
@@ -114,7 +125,9 @@ it('tells a client far behind that it lagged, and still delivers everything from
     );
   });
   expect(kinds[0]).toBe('lagged');
-  expect(kinds.filter((k) => k === 'transition')).toHaveLength(head);
+  expect(seqs).toEqual(Array.from({ length: head }, (_, i) => i + 1));
+  // In a few items, not one per transition.
+  expect(kinds.filter((k) => k === 'transitions').length).toBeLessThanOrEqual(Math.ceil(head / 500) + 2);
 }, 60_000);
 
 it('carries each transition’s route and filters by recipient', async () => {
@@ -125,14 +138,14 @@ it('carries each transition’s route and filters by recipient', async () => {
     (t) => t.threadId === res.threadId && t.to === 'shouter',
   );
   expect(expected.length).toBeGreaterThan(0);
-  const got: StreamItem[] = [];
+  const got: RoutedTransition[] = [];
   await new Promise<void>((resolve, reject) => {
     const sub = viewer.events.stream.subscribe(
       { lastEventId: '0', threadId: res.threadId, to: 'shouter' },
       {
         onData: (envelope) => {
           const { data } = envelope as unknown as { data: StreamItem };
-          if (data.kind === 'transition') got.push(data);
+          if (data.kind === 'transitions') got.push(...data.transitions);
           if (got.length === expected.length) {
             sub.unsubscribe();
             resolve();
@@ -142,7 +155,7 @@ it('carries each transition’s route and filters by recipient', async () => {
       },
     );
   });
-  expect(got.map((i) => i.kind === 'transition' && i.transition)).toEqual(expected);
+  expect(got).toEqual(expected);
   expect(expected[0]).toMatchObject({ from: 'greeter', to: 'shouter', kind: 'forward', root: 'shout' });
 });
 
@@ -210,15 +223,15 @@ it('pushes engine events and the activity in the same resumable stream', async (
   // Every id is distinct, and resuming from the first event's id gives exactly what followed it.
   expect(new Set(items.map((i) => i.id)).size).toBe(items.length);
   const cut = items.findIndex((i) => i.data.kind === 'event');
-  const rest = items.slice(cut + 1).filter((i) => i.data.kind === 'transition' || i.data.kind === 'event');
-  const resumed: StreamItem[] = [];
+  const rest = units(items.slice(cut + 1).map((i) => i.data));
+  const resumed: (RoutedTransition | ConsoleEvent)[] = [];
   await new Promise<void>((resolve, reject) => {
     const sub = viewer.events.stream.subscribe(
       { lastEventId: items[cut]?.id ?? null },
       {
         onData: (envelope) => {
           const { data } = envelope as unknown as { data: StreamItem };
-          if (data.kind === 'transition' || data.kind === 'event') resumed.push(data);
+          resumed.push(...units([data]));
           if (resumed.length === rest.length) {
             sub.unsubscribe();
             resolve();
@@ -228,5 +241,5 @@ it('pushes engine events and the activity in the same resumable stream', async (
       },
     );
   });
-  expect(resumed).toEqual(rest.map((i) => i.data));
+  expect(resumed).toEqual(rest);
 });

@@ -1,6 +1,6 @@
 'use client';
 import type { Activity, RoutedTransition } from '@organism/shared';
-import { useQueryClient } from '@tanstack/react-query';
+import { partialMatchKey, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import type { ReactNode } from 'react';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
@@ -15,44 +15,40 @@ export interface ReceivedActivity {
   receivedAt: number;
 }
 
-/** Seconds of throughput the overview keeps (five minutes, as CONSOLE.md asks of live charts). */
-export const WINDOW_SECONDS = 300;
-
-export interface Throughput {
-  /** Unix seconds, oldest first, one per whole second up to the last complete one. */
-  seconds: number[];
-  /** Per second; null before this tab started watching (unknown, drawn as a gap rather than as zero). */
-  delivered: (number | null)[];
-  failed: (number | null)[];
-  rejected: (number | null)[];
+/** Outcomes counted in one second of transitions. */
+export interface SecondOutcomes {
+  delivered: number;
+  failed: number;
+  rejected: number;
 }
 
 interface StreamContext {
   connection: Connection;
   /** The last time data arrived or the stream was known healthy. */
-  lastSeen: number | undefined;
+  lastSeen: () => number | undefined;
   subscribe: (fn: (t: RoutedTransition) => void) => () => void;
   /** Listeners' and routes' live figures, pushed about once a second (the stream's `activity` items). */
   subscribeActivity: (fn: (a: ReceivedActivity) => void) => () => void;
   /** The newest activity received, if any has arrived on this tab. */
   latestActivity: () => ReceivedActivity | undefined;
-  throughput: Throughput;
+  /**
+   * Outcomes per second (unix seconds) of the transitions this tab received, the last few minutes, and
+   * the first second it watched (perhaps in part): the overview's chart reads them (`useThroughput`).
+   */
+  outcomes: () => { bySecond: ReadonlyMap<number, SecondOutcomes>; since: number };
 }
+
+/** Seconds of outcomes a tab keeps: the chart's five minutes and some slack. */
+const KEEP_SECONDS = 310;
 
 const Ctx = createContext<StreamContext | null>(null);
-
-function emptyThroughput(now: number, since: number): Throughput {
-  // The current second is still filling: it would always read low, so the window ends before it.
-  const end = Math.floor(now / 1000) - 1;
-  const seconds = Array.from({ length: WINDOW_SECONDS }, (_, i) => end - WINDOW_SECONDS + 1 + i);
-  const start = () => seconds.map((s) => (s >= since ? 0 : null));
-  return { seconds, delivered: start(), failed: start(), rejected: start() };
-}
 
 /**
  * One SSE subscription per tab to the engine's event stream, shared by every page. It resumes from its
  * last event id after a drop (tRPC's tracked ids), counts outcomes per second for the overview, and
- * refreshes the engine's status and counts at most once a second while events flow.
+ * refreshes the engine's status and counts at most once a second while events flow. Its context value
+ * changes only with the connection: live figures reach pages through subscriptions and getters, so the
+ * stream itself never re-renders a page.
  */
 export function EngineStreamProvider({ children }: { children: ReactNode }) {
   const trpc = useTRPC();
@@ -60,10 +56,9 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
   const listeners = useRef(new Set<(t: RoutedTransition) => void>());
   const activityListeners = useRef(new Set<(a: ReceivedActivity) => void>());
   const activity = useRef<ReceivedActivity | undefined>(undefined);
-  const buckets = useRef(new Map<number, { delivered: number; failed: number; rejected: number }>());
-  const [since] = useState(() => Math.ceil(Date.now() / 1000));
-  const [throughput, setThroughput] = useState<Throughput>(() => emptyThroughput(Date.now(), since));
-  const [lastSeen, setLastSeen] = useState<number>();
+  const buckets = useRef(new Map<number, SecondOutcomes>());
+  const [since] = useState(() => Math.floor(Date.now() / 1000));
+  const lastSeen = useRef<number | undefined>(undefined);
   const dirty = useRef(false);
 
   // The last event id seen: after an outage the stream resumes right after it, so nothing is missed.
@@ -71,7 +66,9 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
   const [resumeFrom, setResumeFrom] = useState<string | null>(null);
   const sub = useSubscription(
     trpc.events.stream.subscriptionOptions(resumeFrom ? { lastEventId: resumeFrom } : {}, {
-      onStarted: () => setLastSeen(Date.now()),
+      onStarted: () => {
+        lastSeen.current = Date.now();
+      },
       onData: (item) => {
         lastId.current = item.id;
         const data = item.data;
@@ -90,18 +87,19 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
           void queryClient.invalidateQueries({ queryKey: trpc.listeners.pathKey() });
           return;
         }
-        if (data.kind !== 'transition') return;
-        const t = data.transition;
-        const second = Math.floor(t.at / 1000);
-        const b = buckets.current.get(second) ?? { delivered: 0, failed: 0, rejected: 0 };
-        if (t.state === 'ACKED') b.delivered++;
-        else if (t.state === 'FAILED') {
-          if (isRejectionTransition(t)) b.rejected++;
-          else b.failed++;
-        }
-        buckets.current.set(second, b);
+        if (data.kind !== 'transitions') return;
         dirty.current = true;
-        for (const fn of listeners.current) fn(t);
+        for (const t of data.transitions) {
+          if (t.state === 'ACKED' || t.state === 'FAILED') {
+            const second = Math.floor(t.at / 1000);
+            let b = buckets.current.get(second);
+            if (!b) buckets.current.set(second, (b = { delivered: 0, failed: 0, rejected: 0 }));
+            if (t.state === 'ACKED') b.delivered++;
+            else if (isRejectionTransition(t)) b.rejected++;
+            else b.failed++;
+          }
+          for (const fn of listeners.current) fn(t);
+        }
       },
     }),
   );
@@ -123,29 +121,25 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
     return () => clearTimeout(t);
   }, [status, reset]);
 
-  // Once a second: roll the chart window forward and refresh what the events made stale.
+  // Once a second: forget old seconds, and refresh what the events made stale.
   useEffect(() => {
     const tick = setInterval(() => {
-      const next = emptyThroughput(Date.now(), since);
-      const first = next.seconds[0] ?? 0;
-      for (const s of buckets.current.keys()) if (s < first) buckets.current.delete(s);
-      next.seconds.forEach((s, i) => {
-        const b = buckets.current.get(s);
-        if (!b) return;
-        next.delivered[i] = b.delivered;
-        next.failed[i] = b.failed;
-        next.rejected[i] = b.rejected;
-      });
-      setThroughput(next);
+      const oldest = Math.floor(Date.now() / 1000) - KEEP_SECONDS;
+      for (const s of buckets.current.keys()) if (s < oldest) buckets.current.delete(s);
       if (dirty.current) {
         dirty.current = false;
-        setLastSeen(Date.now());
+        lastSeen.current = Date.now();
         void queryClient.invalidateQueries({ queryKey: trpc.organism.status.queryKey() });
-        void queryClient.invalidateQueries({ queryKey: trpc.journal.pathKey() });
+        // All but the throughput's history, read once: the tab counts the seconds after it itself.
+        const history = trpc.journal.throughput.pathKey();
+        void queryClient.invalidateQueries({
+          queryKey: trpc.journal.pathKey(),
+          predicate: (q) => !partialMatchKey(q.queryKey, history),
+        });
       }
     }, 1000);
     return () => clearInterval(tick);
-  }, [queryClient, trpc, since]);
+  }, [queryClient, trpc]);
 
   const connection: Connection =
     sub.status === 'pending' ? 'live' : sub.status === 'error' ? 'away' : 'connecting';
@@ -174,9 +168,11 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
     };
   }, []);
   const latestActivity = useCallback(() => activity.current, []);
+  const getLastSeen = useCallback(() => lastSeen.current, []);
+  const outcomes = useCallback(() => ({ bySecond: buckets.current, since }), [since]);
   const value = useMemo<StreamContext>(
-    () => ({ connection, lastSeen, throughput, subscribe, subscribeActivity, latestActivity }),
-    [connection, lastSeen, throughput, subscribe, subscribeActivity, latestActivity],
+    () => ({ connection, lastSeen: getLastSeen, subscribe, subscribeActivity, latestActivity, outcomes }),
+    [connection, getLastSeen, subscribe, subscribeActivity, latestActivity, outcomes],
   );
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }

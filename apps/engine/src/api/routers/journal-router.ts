@@ -9,6 +9,8 @@ import { operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
 export const journalRouter = router({
   stats: viewerProcedure.query(({ ctx }) => ctx.engine.journalStats()),
+  /** Outcomes per second over the last five minutes (the overview chart's history), from memory. */
+  throughput: viewerProcedure.query(({ ctx }) => ctx.engine.throughput()),
   /** Dead letters and everything else, with filters and keyset pagination. */
   list: viewerProcedure
     .input(messageListInputSchema)

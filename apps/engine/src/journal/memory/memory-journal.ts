@@ -10,6 +10,7 @@ import type {
   RoutedTransition,
   ThreadListInput,
   ThreadSummary,
+  ThroughputHistory,
   Transition,
 } from '@organism/shared';
 import type { Delivery, DispatchFailure } from '../../pump/delivery.ts';
@@ -42,9 +43,12 @@ export class MemoryJournal implements Journal {
   private readonly now: () => number;
   private readonly writeWatchers = new Set<(error?: unknown) => void>();
   private told = false;
+  /** The second this journal opened in (the throughput before it is unknown). */
+  private readonly since: number;
 
   constructor(opts: MemoryJournalOptions = {}) {
     this.now = opts.now ?? Date.now;
+    this.since = Math.floor(this.now() / 1000);
     this.hooks = {
       onIntent: (ds) => settle(() => this.addAll(ds)),
       onDispatched: (d) => this.store.move(d.id, d.threadId, 'DISPATCHED', d.attempt, this.now()),
@@ -198,6 +202,9 @@ export class MemoryJournal implements Journal {
 
   stats(now = this.now()): Promise<JournalStats> {
     return settle(() => ({ durability: this.durability, ...this.queries.stats(now) }));
+  }
+  throughput(now = this.now()): Promise<ThroughputHistory> {
+    return settle(() => this.queries.throughput(now, this.since));
   }
   listMessages(input: MessageListInput): Promise<Page<MessageSummary>> {
     return settle(() => this.queries.listMessages(input));

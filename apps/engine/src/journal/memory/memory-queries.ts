@@ -19,6 +19,7 @@ import type {
   ThreadListInput,
   ThreadStatus,
   ThreadSummary,
+  ThroughputHistory,
   Transition,
 } from '@organism/shared';
 import type { ThreadId } from '@organism/shared';
@@ -27,6 +28,8 @@ import { buildEnvelope } from '../../pump/envelope/build-envelope.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { toDelivery, toSummary } from '../entry-record.ts';
 import type { EntryRow } from '../entry-record.ts';
+import { HISTORY_SECONDS, throughputHistory } from '../throughput-history.ts';
+import type { SecondOutcomes } from '../throughput-history.ts';
 import type { MemoryStore } from './memory-store.ts';
 
 /** Per-thread figures derived from the live entries, as the SQLite queries compute them. */
@@ -249,6 +252,21 @@ export class MemoryQueries {
     const ratePerSecond = zero();
     for (const s of messageStates) ratePerSecond[s] = recent[s] / 60;
     return { counts, oldestPendingAt, ratePerSecond, lastSeq: this.store.headSeq };
+  }
+
+  throughput(now: number, since: number): ThroughputHistory {
+    const from = Math.floor(now / 1000) - HISTORY_SECONDS;
+    const bySecond = new Map<number, SecondOutcomes>();
+    for (const t of this.store.transitions) {
+      const second = Math.floor(t.at / 1000);
+      if (second < from || (t.state !== 'ACKED' && t.state !== 'FAILED')) continue;
+      let c = bySecond.get(second);
+      if (!c) bySecond.set(second, (c = { delivered: 0, failed: 0, rejected: 0 }));
+      if (t.state === 'ACKED') c.delivered++;
+      else if (t.attempt === 0) c.rejected++;
+      else c.failed++;
+    }
+    return throughputHistory(now, since, (s) => bySecond.get(s) ?? { delivered: 0, failed: 0, rejected: 0 });
   }
 }
 

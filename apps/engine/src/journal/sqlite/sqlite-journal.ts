@@ -11,6 +11,7 @@ import type {
   RoutedTransition,
   ThreadListInput,
   ThreadSummary,
+  ThroughputHistory,
   Transition,
 } from '@organism/shared';
 import type { Delivery, DispatchFailure } from '../../pump/delivery.ts';
@@ -59,13 +60,14 @@ export class SqliteJournal implements Journal {
   private readonly redelivered = new Set<string>();
   private readonly writeWatchers = new Set<(error?: unknown) => void>();
   private readonly probeWrite: () => void;
-  private readonly rates = new TransitionRates();
+  private readonly rates: TransitionRates;
 
   constructor(opts: SqliteJournalOptions) {
     this.durability = opts.durability;
     this.now = opts.now ?? Date.now;
+    this.rates = new TransitionRates(this.now());
     this.open = openDatabase(opts.path, opts.durability);
-    this.st = new Statements(this.open.sqlite, (state, at) => this.rates.add(state, at));
+    this.st = new Statements(this.open.sqlite, (state, at, attempt) => this.rates.add(state, at, attempt));
     const log = opts.log ?? stderrLog('journal');
     this.writer = new GroupCommit(this.open.sqlite, opts.maxBatch ?? 1024, log);
     this.probeWrite = writeProbe(this.open.sqlite);
@@ -243,6 +245,9 @@ export class SqliteJournal implements Journal {
       ...this.queries.stats(),
       ratePerSecond: this.rates.perSecond(now),
     }));
+  }
+  throughput(now = this.now()): Promise<ThroughputHistory> {
+    return Promise.resolve(this.rates.history(now));
   }
   listMessages(input: MessageListInput): Promise<Page<MessageSummary>> {
     return guarded('list messages', () => this.queries.listMessages(input));

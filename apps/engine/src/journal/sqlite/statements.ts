@@ -33,7 +33,7 @@ export class Statements {
   /** `onLog` hears of every transition appended (the journal's rates count them). */
   constructor(
     sqlite: Database.Database,
-    private readonly onLog: (state: string, at: number) => void = () => {},
+    private readonly onLog: (state: string, at: number, attempt: number) => void = () => {},
   ) {
     this.insert = sqlite.prepare(
       `INSERT INTO messages (id, thread_id, parent_id, from_name, to_name, root, kind, chain, payload, raw, state, attempts,
@@ -181,6 +181,6 @@ export class Statements {
     error: { code: string; detail: string | null } | null,
   ): void {
     this.log.run(id, threadId, state, attempt, error?.code ?? null, error?.detail ?? null, now);
-    this.onLog(state, now);
+    this.onLog(state, now, attempt);
   }
 }

@@ -1,24 +1,36 @@
 import { messageStates } from '@organism/shared';
-import type { MessageState } from '@organism/shared';
+import type { MessageState, ThroughputHistory } from '@organism/shared';
+import { HISTORY_SECONDS, throughputHistory } from '../throughput-history.ts';
 
-const WINDOW_MS = 60_000;
+const RATE_WINDOW_S = 60;
+/** Seconds kept: the chart's five minutes and a little slack. */
+const KEEP_SECONDS = HISTORY_SECONDS + 5;
+/** The key a refusal at intake is counted under besides FAILED (a FAILED transition with attempt 0). */
+const REJECTED = 'rejected';
 
 /**
- * Transitions per state over the last minute, counted per second as the journal writes them, so the
- * overview's rates never read the event log (at full speed a minute of it is millions of rows). It
- * starts empty with the process: in the first minute after a start, the rates cover what this process wrote.
+ * Transitions per state, counted per second as the journal writes them: the overview's rates over the
+ * last minute and its throughput chart over the last five, without reading the event log (at full speed
+ * a minute of it is millions of rows). It starts empty with the process: seconds before it are unknown.
  */
 export class TransitionRates {
-  /** Second (ms / 1000, floored) → transitions written in it, by state. */
+  /** Second (ms / 1000, floored) → transitions written in it, by state (and `rejected`). */
   private readonly seconds = new Map<number, Partial<Record<string, number>>>();
   /** The second written last and its bucket: nearly every write lands there. */
   private second = Number.NaN;
   private bucket: Partial<Record<string, number>> = {};
+  /** The first second counted (from the moment the journal opened). */
+  private readonly since: number;
 
-  add(state: string, at: number): void {
+  constructor(now = Date.now()) {
+    this.since = Math.floor(now / 1000);
+  }
+
+  add(state: string, at: number, attempt: number): void {
     const second = Math.floor(at / 1000);
     if (second !== this.second) this.switchTo(second);
     this.bucket[state] = (this.bucket[state] ?? 0) + 1;
+    if (state === 'FAILED' && attempt === 0) this.bucket[REJECTED] = (this.bucket[REJECTED] ?? 0) + 1;
   }
 
   private switchTo(second: number): void {
@@ -31,19 +43,28 @@ export class TransitionRates {
     this.bucket = {};
     this.seconds.set(second, this.bucket);
     // Keep a little more than the window: writes may carry times slightly out of order.
-    if (this.seconds.size > 2 * (WINDOW_MS / 1000)) {
-      for (const s of this.seconds.keys()) if (s < second - WINDOW_MS / 1000 - 1) this.seconds.delete(s);
+    if (this.seconds.size > KEEP_SECONDS + 10) {
+      for (const s of this.seconds.keys()) if (s < second - KEEP_SECONDS) this.seconds.delete(s);
     }
   }
 
   /** Per second, by state, over the minute before `now`. */
   perSecond(now: number): Record<MessageState, number> {
-    const from = Math.floor((now - WINDOW_MS) / 1000);
+    const from = Math.floor(now / 1000) - RATE_WINDOW_S;
     const rate = Object.fromEntries(messageStates.map((s) => [s, 0])) as Record<MessageState, number>;
     for (const [second, bucket] of this.seconds) {
       if (second < from) continue;
-      for (const s of messageStates) rate[s] += (bucket[s] ?? 0) / (WINDOW_MS / 1000);
+      for (const s of messageStates) rate[s] += (bucket[s] ?? 0) / RATE_WINDOW_S;
     }
     return rate;
+  }
+
+  /** Outcomes per second over the five minutes before `now`'s second (which is still filling). */
+  history(now: number): ThroughputHistory {
+    return throughputHistory(now, this.since, (s) => {
+      const b = this.seconds.get(s);
+      const rejected = b?.[REJECTED] ?? 0;
+      return { delivered: b?.ACKED ?? 0, failed: (b?.FAILED ?? 0) - rejected, rejected };
+    });
   }
 }

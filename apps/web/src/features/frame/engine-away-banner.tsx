@@ -11,6 +11,7 @@ import { formatExact } from '@/lib/format';
 export function EngineAwayBanner({ standalone = false }: { standalone?: boolean }) {
   const stream = useEngineStreamOptional();
   if (!standalone && stream?.connection !== 'away') return null;
+  const lastSeen = stream?.lastSeen();
   return (
     <div
       role="status"
@@ -19,7 +20,7 @@ export function EngineAwayBanner({ standalone = false }: { standalone?: boolean 
       <TriangleAlert className="size-4 text-rejected" aria-hidden />
       <span>
         The engine cannot be reached. The console keeps trying and reconnects by itself
-        {stream?.lastSeen ? `; data on screen is from ${formatExact(stream.lastSeen)}` : ''}.
+        {lastSeen ? `; data on screen is from ${formatExact(lastSeen)}` : ''}.
       </span>
     </div>
   );

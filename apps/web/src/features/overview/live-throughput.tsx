@@ -1,0 +1,72 @@
+'use client';
+import dynamic from 'next/dynamic';
+import type { ReactNode } from 'react';
+import { Panel } from '@/components/ui/panel';
+import { Skeleton } from '@/components/ui/skeleton';
+import { formatRate } from '@/lib/format';
+import { useThroughput } from '@/lib/throughput';
+import { Tile } from './tile';
+
+// uPlot touches `window`: it is loaded in the browser only.
+const ThroughputChart = dynamic(() => import('./throughput-chart').then((m) => m.ThroughputChart), {
+  ssr: false,
+  loading: () => <Skeleton className="h-56 w-full" />,
+});
+
+/** The mean of the last ten seconds that anyone counted. */
+function lastTen(xs: (number | null)[]): number {
+  const known = xs.slice(-10).filter((x) => x !== null);
+  return known.length ? known.reduce((a, b) => a + b, 0) / known.length : 0;
+}
+
+/**
+ * The overview's live part: rates by outcome and the five-minute chart, moving once a second. Only this
+ * re-renders each second; `queue` (the status tile beside the rates) is drawn by the page.
+ */
+export function LiveThroughput({ queue }: { queue: ReactNode }) {
+  const throughput = useThroughput();
+  return (
+    <>
+      <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
+        <Tile
+          label="Delivered"
+          value={formatRate(lastTen(throughput.delivered))}
+          hint="ACKED, last 10 s"
+          tone="acked"
+        />
+        <Tile
+          label="Failed"
+          value={formatRate(lastTen(throughput.failed))}
+          hint="dead letters and retries, last 10 s"
+          tone="failed"
+        />
+        <Tile
+          label="Rejected"
+          value={formatRate(lastTen(throughput.rejected))}
+          hint="refused at intake, last 10 s"
+          tone="rejected"
+        />
+        {queue}
+      </div>
+      <Panel title="Throughput" actions={<Legend />}>
+        <ThroughputChart throughput={throughput} />
+      </Panel>
+    </>
+  );
+}
+
+function Legend() {
+  return (
+    <p className="flex gap-4 text-xs text-muted">
+      <span className="flex items-center gap-1.5">
+        <span aria-hidden className="h-0.5 w-4 bg-acked" /> delivered
+      </span>
+      <span className="flex items-center gap-1.5">
+        <span aria-hidden className="h-0.5 w-4 bg-failed" /> failed
+      </span>
+      <span className="flex items-center gap-1.5">
+        <span aria-hidden className="h-0.5 w-4 bg-rejected" /> rejected
+      </span>
+    </p>
+  );
+}

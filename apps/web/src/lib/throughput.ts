@@ -1,0 +1,74 @@
+'use client';
+import type { ThroughputHistory } from '@organism/shared';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import type { SecondOutcomes } from './engine-stream';
+import { useEngineStream } from './engine-stream';
+import { useTRPC } from './trpc';
+
+/** Seconds of throughput the overview shows (five minutes, as CONSOLE.md asks of live charts). */
+export const WINDOW_SECONDS = 300;
+
+export interface Throughput {
+  /** Unix seconds, oldest first, one per whole second up to the last complete one. */
+  seconds: number[];
+  /** Per second; null where nobody counted (before the engine started): a gap, not a zero. */
+  delivered: (number | null)[];
+  failed: (number | null)[];
+  rejected: (number | null)[];
+}
+
+/**
+ * The five minutes ending with the last whole second before `now`: the engine's history for the seconds
+ * it counted (asked once), this tab's own counts of the stream for the rest, null where neither knows.
+ */
+export function throughputWindow(
+  now: number,
+  live: { bySecond: ReadonlyMap<number, SecondOutcomes>; since: number },
+  history: ThroughputHistory | undefined,
+): Throughput {
+  // The current second is still filling: it would always read low, so the window ends before it.
+  const end = Math.floor(now / 1000) - 1;
+  const out: Throughput = { seconds: [], delivered: [], failed: [], rejected: [] };
+  for (let s = end - WINDOW_SECONDS + 1; s <= end; s++) {
+    out.seconds.push(s);
+    // The engine's count where it has one (it saw every message); after an engine restart its history
+    // starts again, and this tab's counts of the seconds before still stand.
+    const i = history ? s - history.start : -1;
+    const delivered = history?.delivered[i];
+    if (history && i >= 0 && delivered !== undefined && delivered !== null) {
+      out.delivered.push(delivered);
+      out.failed.push(history.failed[i] ?? 0);
+      out.rejected.push(history.rejected[i] ?? 0);
+    } else if (s >= live.since) {
+      const b = live.bySecond.get(s);
+      out.delivered.push(b?.delivered ?? 0);
+      out.failed.push(b?.failed ?? 0);
+      out.rejected.push(b?.rejected ?? 0);
+    } else {
+      out.delivered.push(null);
+      out.failed.push(null);
+      out.rejected.push(null);
+    }
+  }
+  return out;
+}
+
+/**
+ * Messages per second by outcome over the last five minutes, moving once a second. A newly opened tab
+ * shows the minutes before it too: the engine keeps them (`journal.throughput`).
+ */
+export function useThroughput(): Throughput {
+  const trpc = useTRPC();
+  const { outcomes } = useEngineStream();
+  const history = useQuery(
+    trpc.journal.throughput.queryOptions(undefined, { staleTime: Number.POSITIVE_INFINITY }),
+  ).data;
+  const [window, setWindow] = useState(() => throughputWindow(Date.now(), outcomes(), history));
+  useEffect(() => {
+    setWindow(throughputWindow(Date.now(), outcomes(), history));
+    const tick = setInterval(() => setWindow(throughputWindow(Date.now(), outcomes(), history)), 1000);
+    return () => clearInterval(tick);
+  }, [outcomes, history]);
+  return window;
+}
