@@ -91,7 +91,7 @@ test('the live tail pauses and resumes from where it stopped: nothing skipped, n
   await page.waitForTimeout(2_000);
 
   // The stream itself: every transition since the tail opened, in sequence, none missing, none twice. The
-  // counters are read in one go: the tail redraws them ten times a second while traffic flows.
+  // counters are read in one go: the tail redraws them four times a second while traffic flows.
   const counters = await tail.evaluate((el: { getAttribute(name: string): string | null }) => {
     const n = (name: string) => Number(el.getAttribute(name));
     return {

@@ -1,14 +1,40 @@
 'use client';
-import { useEffect, useState } from 'react';
+import { useSyncExternalStore } from 'react';
 import { formatAgo, formatExact } from '@/lib/format';
+
+/**
+ * One clock for every relative time on the page, ticking every 5 s while any is shown: a list of a hundred
+ * times re-renders once per tick, together, instead of a hundred timers each waking React on its own.
+ */
+const clock = {
+  now: Date.now(),
+  listeners: new Set<() => void>(),
+  timer: undefined as ReturnType<typeof setInterval> | undefined,
+};
+function tick(): void {
+  clock.now = Date.now();
+  for (const l of clock.listeners) l();
+}
+function subscribe(fn: () => void): () => void {
+  clock.listeners.add(fn);
+  clock.timer ??= setInterval(tick, 5_000);
+  // A time that appears between ticks would read up to 5 s young: bring every time up to date.
+  if (Date.now() - clock.now > 1_000) tick();
+  return () => {
+    clock.listeners.delete(fn);
+    if (clock.listeners.size === 0 && clock.timer !== undefined) {
+      clearInterval(clock.timer);
+      clock.timer = undefined;
+    }
+  };
+}
+const getNow = (): number => clock.now;
 
 /** A relative time that keeps itself current, with the exact local time (ms) on hover. */
 export function TimeAgo({ at }: { at: number }) {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), 5_000);
-    return () => clearInterval(t);
-  }, []);
+  const ticked = useSyncExternalStore(subscribe, getNow, getNow);
+  // A time newer than the last tick (a live row) reads against the present, never as "in the future".
+  const now = Math.max(ticked, at);
   return (
     <time dateTime={new Date(at).toISOString()} title={formatExact(at)} className="tabular whitespace-nowrap">
       {formatAgo(at, now)}

@@ -79,7 +79,9 @@ export function DataTable<T>({
       const row = rows[i];
       return row === undefined || virtual?.byPlace ? i : rowKey(row);
     },
-    overscan: 12,
+    // Rows kept beyond the view for smooth scrolling; a list redrawn in place (a live tail) keeps few,
+    // since every one of them is drawn again at each update.
+    overscan: virtual?.byPlace ? 4 : 12,
   });
 
   const focusRow = (i: number) => {
