@@ -1,7 +1,4 @@
-import type {
-  ThreadId,
-  ThroughputHistory,
-} from '@organism/shared';
+import type { ThreadId, ThroughputHistory } from '@organism/shared';
 import type {
   Activity,
   DeadLettersInput,
@@ -15,6 +12,7 @@ import type {
   MessageListInput,
   MessageSummary,
   Page,
+  PayloadCheck,
   RetryManyOutcome,
   RoutesResult,
   ThreadListInput,
@@ -39,6 +37,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, relative } from 'node:path';
 import { ListenerActivity } from './lifecycle/listener-activity.ts';
 import { RouteTracker } from './lifecycle/route-tracker.ts';
+import { checkPayload } from './pump/check-payload.ts';
 import { EventHub } from './lifecycle/event-hub.ts';
 import type { StreamOut } from './lifecycle/event-hub.ts';
 import type { StreamRequest } from './lifecycle/stream-cursor.ts';
@@ -335,6 +334,12 @@ export class Engine {
         text: await readFile(f, 'utf8'),
       })),
     );
+  }
+
+  /** Checks a payload against `to`'s contract without sending it; undefined when there is no such listener. */
+  checkPayload(to: string, payloadXml: string): PayloadCheck | undefined {
+    const l = this.pump.listeners.get(to);
+    return l && checkPayload(l, payloadXml, this.config.pump.maxMessageBytes);
   }
 
   /** Sends a payload from the console: wrapped in an envelope from `from`, then like any producer's. */

@@ -29,6 +29,8 @@ export const injectInputSchema = z.object({
   thread: z.string().optional(),
   payloadXml: z.string().min(1),
 });
+/** `messages.check`: a payload to check against `to`'s contract (nothing is sent). */
+export const checkPayloadInputSchema = z.object({ to: z.string().min(1).max(200), payloadXml: z.string() });
 export const yamlInputSchema = z.object({ yaml: z.string().max(1_000_000) });
 export const saveConfigInputSchema = yamlInputSchema.extend({ note: z.string().max(500).optional() });
 export const addUserInputSchema = z.object({

@@ -1,3 +1,4 @@
+import type { EngineErrorCode, Problem } from './errors.ts';
 import type { ListenerState } from './events.ts';
 import type { MessageSummary, ThreadSummary } from './journal.ts';
 
@@ -107,3 +108,10 @@ export interface Activity {
   /** Routes taken in the last 5 minutes. */
   routes: RouteStats[];
 }
+
+/**
+ * `messages.check`: a payload checked against a listener's contract without sending it. Problems carry the
+ * line and column of the text as written.
+ */
+export type PayloadCheck =
+  { ok: true; root: string } | { ok: false; code: EngineErrorCode; message: string; problems: Problem[] };

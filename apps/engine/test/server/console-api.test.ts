@@ -142,3 +142,71 @@ describe('the console’s queries', () => {
     expect(await refusal('organism.find', { q: '' })).toEqual({ status: 400, engineCode: 'INPUT_INVALID' });
   });
 });
+
+describe('the composer’s check', () => {
+  it('checks a payload against a listener’s contract at the lines and columns as written, sending nothing', async () => {
+    const op = await h.client('operator');
+    const before = (await h.journal.stats()).lastSeq;
+    expect(
+      await op.messages.check.mutate({
+        to: 'greeter',
+        payloadXml: '<greeting>\n  <name>ada</name>\n</greeting>',
+      }),
+    ).toEqual({ ok: true, root: 'greeting' });
+    const invalid = await op.messages.check.mutate({
+      to: 'greeter',
+      payloadXml: '<greeting>\n  <name>ada</name>\n  <nom>x</nom>\n</greeting>',
+    });
+    expect(invalid).toMatchObject({ ok: false, code: 'SCHEMA_VIOLATION' });
+    if (invalid.ok) throw new Error('expected problems');
+    expect(invalid.problems[0]).toMatchObject({ line: 3, message: expect.stringMatching(/nom/) as unknown });
+    const malformed = await op.messages.check.mutate({
+      to: 'greeter',
+      payloadXml: '<greeting>\n  <name>ada</nam>',
+    });
+    expect(malformed).toMatchObject({ ok: false, code: 'MALFORMED_XML', problems: [{ line: 2 }] });
+    const entity = await op.messages.check.mutate({
+      to: 'greeter',
+      payloadXml:
+        '<!DOCTYPE g [<!ENTITY x SYSTEM "file:///etc/passwd">]><greeting><name>&x;</name></greeting>',
+    });
+    expect(entity).toMatchObject({ ok: false, code: 'DOCTYPE_FORBIDDEN' });
+    const huge = await op.messages.check.mutate({
+      to: 'greeter',
+      payloadXml: `<greeting><name>${'x'.repeat(h.engine.config.pump.maxMessageBytes)}</name></greeting>`,
+    });
+    expect(huge).toMatchObject({ ok: false, code: 'PAYLOAD_TOO_LARGE' });
+    // Nothing was sent or journaled.
+    expect((await h.journal.stats()).lastSeq).toBe(before);
+  });
+
+  it('says which listener does not exist, and is an operator’s (a viewer composes nothing)', async () => {
+    const op = await h.client('operator');
+    await expect(op.messages.check.mutate({ to: 'nobody', payloadXml: '<a/>' })).rejects.toMatchObject({
+      data: { engineCode: 'NOT_FOUND' },
+      message: expect.stringMatching(/nobody/) as unknown,
+    });
+    const viewer = await h.client('viewer');
+    await expect(viewer.messages.check.mutate({ to: 'greeter', payloadXml: '<a/>' })).rejects.toMatchObject({
+      data: { code: 'FORBIDDEN' },
+    });
+  });
+});
+
+describe('the overview’s throughput history', () => {
+  it('gives five minutes of outcomes per second, with what this engine wrote in them', async () => {
+    await send(greeting(300));
+    await send(divideByZero(301));
+    expect((await post(h, '<message><oops')).status).toBe(400);
+    await h.engine.whenQuiet();
+    await new Promise((r) => setTimeout(r, 1_100)); // the second of these writes is whole
+    const viewer = await h.client('viewer');
+    const t = await viewer.journal.throughput.query();
+    expect(t.delivered).toHaveLength(300);
+    const sum = (xs: (number | null)[]): number => xs.reduce<number>((n, x) => n + (x ?? 0), 0);
+    expect(sum(t.delivered)).toBeGreaterThan(0);
+    expect(sum(t.failed)).toBeGreaterThan(0);
+    expect(sum(t.rejected)).toBeGreaterThan(0);
+    expect(t.start + 299).toBeLessThan(Date.now() / 1000);
+  });
+});

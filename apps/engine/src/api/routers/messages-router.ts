@@ -1,4 +1,9 @@
-import { byIdInputSchema, injectInputSchema, messageListInputSchema } from '@organism/shared';
+import {
+  byIdInputSchema,
+  checkPayloadInputSchema,
+  injectInputSchema,
+  messageListInputSchema,
+} from '@organism/shared';
 import { audited } from '../audited.ts';
 import { EngineApiError } from '../error-map.ts';
 import { operatorProcedure, router, viewerProcedure } from '../trpc.ts';
@@ -11,6 +16,16 @@ export const messagesRouter = router({
     const m = await ctx.engine.getMessage(input.id);
     if (!m) throw new EngineApiError('NOT_FOUND', `no message ${input.id}`);
     return m;
+  }),
+  /**
+   * Checks a payload against a listener's contract without sending it (the composer, as the author types):
+   * `{ ok, root }` or the code and every problem, at lines and columns of the text as written. A mutation
+   * only so that the payload travels in a POST body (like `config.validate`); it changes nothing.
+   */
+  check: operatorProcedure.input(checkPayloadInputSchema).mutation(({ ctx, input }) => {
+    const checked = ctx.engine.checkPayload(input.to, input.payloadXml);
+    if (!checked) throw new EngineApiError('NOT_FOUND', `no listener ${input.to}`);
+    return checked;
   }),
   /** Sends a payload from the console, as `console:<user>`. Refusals come back with every problem. */
   inject: operatorProcedure.input(injectInputSchema).mutation(({ ctx, input }) =>
