@@ -3,7 +3,7 @@ import { xml } from '@codemirror/lang-xml';
 import { lintGutter, linter } from '@codemirror/lint';
 import type { Diagnostic } from '@codemirror/lint';
 import { EditorState } from '@codemirror/state';
-import type { Extension } from '@codemirror/state';
+import type { Extension, Text } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
 import CodeMirror from '@uiw/react-codemirror';
 import { Copy } from 'lucide-react';
@@ -27,19 +27,21 @@ export interface LineProblem {
   message: string;
 }
 
+/** Each problem as an editor diagnostic: its line underlined from its column on (the whole line without one). */
+export function diagnosticsFor(doc: Text, problems: readonly LineProblem[]): Diagnostic[] {
+  return problems.flatMap((p) => {
+    if (p.line < 1 || p.line > doc.lines) return [];
+    const line = doc.line(p.line);
+    const from = Math.min(line.to, line.from + Math.max(0, (p.column ?? 1) - 1));
+    return [
+      { from: from === line.to ? line.from : from, to: line.to, severity: 'error', message: p.message },
+    ];
+  });
+}
+
 /** Marks each problem in the gutter and underlines its line from its column on. */
 function problemMarks(problems: readonly LineProblem[]): Extension[] {
-  const source = (view: EditorView): Diagnostic[] =>
-    problems.flatMap((p) => {
-      const doc = view.state.doc;
-      if (p.line < 1 || p.line > doc.lines) return [];
-      const line = doc.line(p.line);
-      const from = Math.min(line.to, line.from + Math.max(0, (p.column ?? 1) - 1));
-      return [
-        { from: from === line.to ? line.from : from, to: line.to, severity: 'error', message: p.message },
-      ];
-    });
-  return [linter(source, { delay: 0 }), lintGutter()];
+  return [linter((view) => diagnosticsFor(view.state.doc, problems), { delay: 0 }), lintGutter()];
 }
 
 /**

@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { formatCount } from '@/lib/format';
+import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
 import type { NavBadge } from './nav';
 import { NAV } from './nav';
@@ -14,6 +15,7 @@ const STORAGE_KEY = 'organism-sidebar';
 /** The page list, collapsible to icons (remembered per browser). */
 export function Sidebar() {
   const path = usePathname();
+  const { can } = useSession();
   const [collapsed, setCollapsed] = useState(false);
   useEffect(() => setCollapsed(localStorage.getItem(STORAGE_KEY) === 'collapsed'), []);
   const toggle = () => {
@@ -30,7 +32,8 @@ export function Sidebar() {
         {!collapsed && <span className="font-semibold">organism</span>}
       </div>
       <ul id="sidebar-pages" className="flex-1 space-y-0.5 p-2">
-        {NAV.map(({ href, label, icon: Icon, badge }) => {
+        {/* Only what the role may use: the server would refuse the rest anyway. */}
+        {NAV.filter((e) => can(e.role ?? 'viewer')).map(({ href, label, icon: Icon, badge }) => {
           const active = href === '/' ? path === '/' : path.startsWith(href);
           return (
             <li key={href}>

@@ -1,6 +1,7 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { RotateCcw, Trash2 } from 'lucide-react';
+import { PencilLine, RotateCcw, Send, Trash2 } from 'lucide-react';
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { toast } from 'sonner';
 import { StateBadge } from '@/components/state-badge';
@@ -38,6 +39,15 @@ export function MessagePage({ id }: { id: string }) {
       onError: (err) => toast.error(describeError(err)),
     }),
   );
+  const resend = useMutation(
+    trpc.messages.inject.mutationOptions({
+      onSuccess: (sent) => {
+        toast.success('Sent again as a new message: following its thread');
+        router.push(`/threads/${sent.threadId}`);
+      },
+      onError: (err) => toast.error(describeError(err)),
+    }),
+  );
   const discard = useMutation(
     trpc.journal.discard.mutationOptions({
       onSuccess: () => {
@@ -70,6 +80,9 @@ export function MessagePage({ id }: { id: string }) {
     );
   const rejected = m.state === 'FAILED' && isRejected(m);
   const canRetry = m.state === 'FAILED' && !rejected && can('operator');
+  // Any message to a listener can be sent again, as it was or edited in the composer (egress left the
+  // organism; refused input never reached a listener).
+  const canRepublish = can('operator') && !rejected && !m.egress && !!m.to && !!m.payloadXml;
   const xml = messageXml(m);
   return (
     <div className="mx-auto max-w-7xl space-y-4">
@@ -86,23 +99,45 @@ export function MessagePage({ id }: { id: string }) {
             <MessageFacts m={m} />
           </div>
         </div>
-        {m.state === 'FAILED' && can('operator') && (
-          <div className="flex gap-2">
+        {(canRepublish || (m.state === 'FAILED' && can('operator'))) && (
+          <div className="flex flex-wrap gap-2">
             {canRetry && (
               <Button onClick={() => retry.mutate({ messageId: m.id })} disabled={retry.isPending}>
                 <RotateCcw className="size-4" aria-hidden /> Retry
               </Button>
             )}
-            <ConfirmDialog
-              title="Discard this dead letter?"
-              body="It is removed from the journal for good; the event log keeps a DISCARDED entry."
-              confirm="Discard"
-              onConfirm={() => discard.mutate({ messageId: m.id })}
-            >
-              <Button variant="ghost" className="text-failed">
-                <Trash2 className="size-4" aria-hidden /> Discard
-              </Button>
-            </ConfirmDialog>
+            {canRepublish && (
+              <>
+                <ConfirmDialog
+                  title="Send this message again?"
+                  body={`A new message with the same payload goes to ${m.to}, in a new thread.`}
+                  confirm="Send again"
+                  onConfirm={() => resend.mutate({ to: m.to ?? '', payloadXml: m.payloadXml ?? '' })}
+                >
+                  <Button disabled={resend.isPending}>
+                    <Send className="size-4" aria-hidden /> Send again
+                  </Button>
+                </ConfirmDialog>
+                <Link
+                  href={`/compose?to=${encodeURIComponent(m.to ?? '')}&source=${m.id}`}
+                  className="inline-flex h-8 items-center gap-2 rounded-md border border-border px-3 text-sm hover:bg-panel-2"
+                >
+                  <PencilLine className="size-4" aria-hidden /> Edit and send
+                </Link>
+              </>
+            )}
+            {m.state === 'FAILED' && can('operator') && (
+              <ConfirmDialog
+                title="Discard this dead letter?"
+                body="It is removed from the journal for good; the event log keeps a DISCARDED entry."
+                confirm="Discard"
+                onConfirm={() => discard.mutate({ messageId: m.id })}
+              >
+                <Button variant="ghost" className="text-failed">
+                  <Trash2 className="size-4" aria-hidden /> Discard
+                </Button>
+              </ConfirmDialog>
+            )}
           </div>
         )}
       </header>

@@ -78,7 +78,7 @@ export function MessageFailure({ m, canRetry }: { m: MessageDetail; canRetry: bo
         {rejected
           ? 'Fix the input and send it again; the raw input is shown below exactly as it arrived.'
           : canRetry
-            ? 'Retry runs it again as a new attempt.'
+            ? 'Retry runs it again as a new attempt; Edit and send opens it in the composer, to fix and send as a new message.'
             : ''}
       </p>
     </section>

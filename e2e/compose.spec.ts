@@ -1,0 +1,96 @@
+import { expect, test } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
+import { expectAccessible, mutateByHand, signIn } from './support/console.ts';
+
+/** Replaces the editor's whole text, as an author pasting would. */
+async function write(page: Page, editor: Locator, text: string): Promise<void> {
+  await editor.locator('.cm-content').click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.insertText(text);
+}
+
+test('an operator composes an invalid message, sees the problem at its line, fixes it, sends it and follows its thread', async ({
+  page,
+}) => {
+  await signIn(page, 'operator');
+  await page.getByRole('link', { name: 'Compose' }).click();
+  await expect(page.getByRole('heading', { name: 'Compose' })).toBeVisible();
+  await page.getByLabel('Listener').selectOption('greeter');
+  await expect(page).toHaveURL(/[?&]to=greeter/);
+  const editor = page.getByRole('region', { name: 'Payload' });
+  const status = page.getByTestId('check-status');
+  // It starts from the contract's example, which is valid.
+  await expect(editor).toContainText('<greeting');
+  await expect(status).toContainText('Valid against the contract of greeter');
+  await expectAccessible(page);
+
+  // An element the contract does not allow, on line 3.
+  await write(page, editor, '<greeting>\n  <name>e2e composer</name>\n  <nom>no</nom>\n</greeting>');
+  await expect(status).toContainText('1 problem (SCHEMA_VIOLATION)');
+  await expect(status).toContainText('line 3');
+  await expect(status).toContainText('nom');
+  const send = page.getByRole('button', { name: 'Send', exact: true });
+  await expect(send).toBeDisabled();
+  // Underlined where it was typed: the third line holds the mark.
+  const lines = editor.locator('.cm-line');
+  await expect(lines.nth(2).locator('.cm-lintRange-error')).toHaveCount(1);
+  await expect(lines.nth(1).locator('.cm-lintRange-error')).toHaveCount(0);
+
+  // Not even well-formed: the parser's line.
+  await write(page, editor, '<greeting>\n  <name>e2e composer</nam>\n</greeting>');
+  await expect(status).toContainText('MALFORMED_XML');
+  await expect(status).toContainText('line 2');
+
+  await write(page, editor, '<greeting>\n  <name>e2e composer</name>\n</greeting>');
+  await expect(status).toContainText('Valid against the contract of greeter');
+  await expect(send).toBeEnabled();
+  await send.click();
+  await expect(page).toHaveURL(/\/threads\/[0-9a-f-]{36}$/);
+  const hops = page.getByRole('list', { name: 'Hops' });
+  await expect(hops).toContainText('greeting', { timeout: 20_000 });
+  await hops.getByRole('button').first().click();
+  await expect(page.getByTestId('hop-detail')).toContainText('e2e composer');
+});
+
+test('a message is sent again edited from its page, and the new one is delivered', async ({ page }) => {
+  await signIn(page, 'operator');
+  const sent = await mutateByHand(page, 'messages.inject', {
+    to: 'greeter',
+    payloadXml: '<greeting><name>first version</name></greeting>',
+  });
+  expect(sent.status).toBe(200);
+  const { messageIds } = sent.data as { messageIds: string[] };
+  await page.goto(`/messages/${messageIds[0] ?? ''}`);
+  await page.getByRole('link', { name: 'Edit and send' }).click();
+  await expect(page).toHaveURL(/\/compose\?to=greeter&source=/);
+  const editor = page.getByRole('region', { name: 'Payload' });
+  await expect(editor).toContainText('first version');
+  await expect(page.getByTestId('check-status')).toContainText('Valid');
+  await write(page, editor, '<greeting>\n  <name>second version</name>\n</greeting>');
+  await expect(page.getByTestId('check-status')).toContainText('Valid');
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(page).toHaveURL(/\/threads\/[0-9a-f-]{36}$/);
+  const hops = page.getByRole('list', { name: 'Hops' });
+  await expect(hops.locator('[data-state="ACKED"]').first()).toBeVisible({ timeout: 20_000 });
+  await hops.getByRole('button').first().click();
+  await expect(page.getByTestId('hop-detail')).toContainText('second version');
+});
+
+test('a viewer is offered no composer, no send again, and the engine refuses a check sent by hand', async ({
+  page,
+}) => {
+  await signIn(page, 'viewer');
+  await expect(page.getByRole('link', { name: 'Compose' })).toHaveCount(0);
+  await page.goto('/compose');
+  await expect(page.getByText('Sending messages is for operators')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Send', exact: true })).toHaveCount(0);
+  const byHand = await mutateByHand(page, 'messages.check', { to: 'greeter', payloadXml: '<greeting/>' });
+  expect(byHand.status).toBe(403);
+  await page.goto('/messages?state=ACKED&to=greeter');
+  const first = page.getByRole('table', { name: 'Messages' }).getByRole('row').nth(1);
+  await first.getByRole('link').first().click();
+  await expect(page).toHaveURL(/\/messages\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole('heading', { name: /Message/ })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Send again' })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: 'Edit and send' })).toHaveCount(0);
+});
