@@ -1,6 +1,8 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { expectAccessible, mutateByHand, signIn } from './support/console.ts';
+import { expectAccessible, inject, mutateByHand, signIn } from './support/console.ts';
 
 /**
  * A dead letter that succeeds when retried. The demo's own dead letters all fail again (division by zero,
@@ -81,7 +83,8 @@ test('discard asks first; refused input offers discard but no retry', async ({ p
   const rejected = page
     .getByRole('region', { name: 'Dead letter groups' })
     .getByRole('row')
-    .filter({ hasText: 'refused at intake' })
+    // Only refused input (a group where some are refused says how many: "3 refused at intake").
+    .filter({ has: page.getByText('refused at intake', { exact: true }) })
     .first();
   await expect(rejected).toBeVisible({ timeout: 30_000 });
   await rejected.getByRole('link').first().click();
@@ -135,4 +138,47 @@ test('a viewer sees dead letters but no retry or discard, and the engine refuses
   expect(answer.engineCode).toBe('FORBIDDEN');
   const many = await mutateByHand(page, 'journal.retryMany', { filter: {}, dryRun: true });
   expect(many.engineCode).toBe('FORBIDDEN');
+});
+
+test('a group mixing refused input and deliveries says how many were refused and retries only the deliveries', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await signIn(page, 'operator');
+  // The stack's own copy of the demo organism (e2e/support/stack.mjs); put back as it was at the end.
+  const organism = fileURLToPath(new URL('./.run/demo/organism.yaml', import.meta.url));
+  const original = readFileSync(organism, 'utf8');
+  const sleeper = original.indexOf('  # Slow on purpose');
+  expect(sleeper).toBeGreaterThan(0);
+  try {
+    // Naps queued behind the sleeper's eight slots when a reload removes it become dead letters with
+    // UNKNOWN_ROUTE; what is sent to it afterwards is refused at intake with the same code, in the same group.
+    const nap = { to: 'sleeper', payloadXml: '<nap><ms>900</ms></nap>' };
+    // 48 at once (batched requests): 40 of them wait their turn for about five seconds.
+    await inject(page, nap.to, nap.payloadXml, undefined, 48);
+    writeFileSync(organism, original.slice(0, sleeper));
+    expect((await mutateByHand(page, 'organism.reload', {})).status).toBe(200);
+    expect((await mutateByHand(page, 'messages.inject', nap)).engineCode).toBe('UNKNOWN_ROUTE');
+
+    await page.goto('/dead-letters?to=sleeper&errorCode=UNKNOWN_ROUTE');
+    const group = page
+      .getByRole('region', { name: 'Dead letter groups' })
+      .getByRole('row')
+      .filter({ hasText: 'UNKNOWN_ROUTE' });
+    await expect(group).toContainText(/\d+ refused at intake/);
+    await group.getByRole('link', { name: 'sleeper' }).click();
+    await expect(page.getByText(/of them (was|were) refused at intake/)).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Retry all…' })).toBeVisible();
+    const rows = page.getByRole('region', { name: 'Messages' }).getByRole('row');
+    const refused = rows.filter({ hasText: 'refused at intake' }).first();
+    await expect(refused.getByRole('button', { name: /^Discard/ })).toBeVisible();
+    await expect(refused.getByRole('button', { name: /^Retry/ })).toHaveCount(0);
+    // The header row has no "refused" either: the first delivery is the second such row.
+    const delivery = rows.filter({ hasNotText: 'refused at intake' }).nth(1);
+    await expect(delivery.getByRole('button', { name: /^Retry/ })).toBeVisible();
+    await expectAccessible(page);
+  } finally {
+    writeFileSync(organism, original);
+    await mutateByHand(page, 'organism.reload', {});
+  }
 });

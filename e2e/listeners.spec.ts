@@ -23,14 +23,23 @@ test('the listeners table is live and filtered through the URL', async ({ page }
 
   // Reloading keeps the view; a filter that matches nothing says so and offers to clear it.
   await page.goto('/listeners?q=nobody&system=true');
-  await expect(page.getByText('No listener matches these filters.')).toBeVisible();
-  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await expect(page.getByText('No listeners match these filters.')).toBeVisible();
+  await page.getByRole('button', { name: 'Clear the filters' }).click();
   await expect(page).toHaveURL(/\/listeners\?system=true$/);
   await expect(table.getByRole('link', { name: 'system.boot' })).toBeVisible();
 
   await page.getByRole('button', { name: 'Received' }).click();
   await expect(page).toHaveURL(/sort=received/);
   await expect(table.getByRole('columnheader', { name: 'Received' })).toHaveAttribute('aria-sort', /ending/);
+
+  // A row opens its listener from the keyboard too: the table is one tab stop, arrows move, Enter opens.
+  await table.getByRole('row').nth(1).focus();
+  await page.keyboard.press('End');
+  const last = table.getByRole('row').last();
+  await expect(last).toBeFocused();
+  const name = (await last.getByRole('link').first().textContent()) ?? '';
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`/listeners/${name.replace(/\./g, '\\.')}$`));
 });
 
 test("reads a listener's contract: XSD files, element tree with occurrence, example, recent messages", async ({

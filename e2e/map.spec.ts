@@ -38,6 +38,16 @@ test('a route opens the messages that took it; a node opens from the keyboard', 
   await rate.click();
   await expect(page).toHaveURL(/\/messages\?from=traffic&to=orders$/);
 
+  // The routes table under the map opens the same list from the keyboard (a row, then Enter).
+  await page.goto('/map');
+  const route = page
+    .getByRole('region', { name: 'Routes' })
+    .getByRole('row')
+    .filter({ has: page.getByRole('link', { name: 'messages from traffic to orders', exact: true }) });
+  await route.focus();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/messages\?from=traffic&to=orders$/);
+
   await page.goto('/map');
   const orders = page.getByRole('link', { name: /^orders: / });
   await orders.focus();

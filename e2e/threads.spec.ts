@@ -1,45 +1,6 @@
 import { expect, test } from '@playwright/test';
 import type { Browser, Page } from '@playwright/test';
-import { expectAccessible, signIn } from './support/console.ts';
-
-/** The engine takes at most this many calls in one batched request. */
-const MAX_BATCH = 50;
-
-/**
- * Sends a payload `times` times from the console as the signed-in user (`messages.inject`), in batched
- * requests sent together so they are all queued at once; answers the thread of the first.
- */
-async function inject(
-  page: Page,
-  to: string,
-  payloadXml: string,
-  thread?: string,
-  times = 1,
-): Promise<string> {
-  return page.evaluate(
-    async ({ times, batch, ...input }) => {
-      const send = async (n: number): Promise<string> => {
-        const names = Array.from({ length: n }, () => 'messages.inject').join(',');
-        const body = Object.fromEntries(Array.from({ length: n }, (_, i) => [String(i), input]));
-        const res = await fetch(`/trpc/${names}?batch=1`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        });
-        const answers = (await res.json()) as { result?: { data: { threadId: string } } }[];
-        const first = answers[0]?.result?.data.threadId;
-        if (!res.ok || !first) throw new Error(`inject answered ${res.status}: ${JSON.stringify(answers)}`);
-        return first;
-      };
-      const sizes = Array.from({ length: Math.ceil(times / batch) }, (_, i) =>
-        Math.min(batch, times - i * batch),
-      );
-      const [first] = await Promise.all(sizes.map(send));
-      return first ?? '';
-    },
-    { to, payloadXml, thread, times, batch: MAX_BATCH },
-  );
-}
+import { expectAccessible, inject, signIn } from './support/console.ts';
 
 async function signedIn(browser: Browser, name: 'operator' | 'viewer'): Promise<Page> {
   const page = await (await browser.newContext()).newPage();

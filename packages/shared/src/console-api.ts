@@ -56,11 +56,19 @@ export interface ElementsResult {
   roots: ElementNode[];
 }
 
-/** Dead letters (FAILED entries) with one listener and one error code; rejected input has `to: null`. */
+/**
+ * Dead letters (FAILED entries) with one listener and one error code. `to` is the listener an entry names:
+ * input refused before it named one has `to: null`, input refused at a listener's door shares its name.
+ */
 export interface DeadLetterGroup {
   to: string | null;
   errorCode: string | null;
   count: number;
+  /**
+   * How many of them are refused input (rejected at intake: kind `rejected`, nothing to retry); the rest
+   * are deliveries whose retries ran out. `refused === count` for a group of refused input only.
+   */
+  refused: number;
   /** When the oldest and newest of them failed (ms since the epoch). */
   firstAt: number;
   lastAt: number;

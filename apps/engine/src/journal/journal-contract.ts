@@ -531,6 +531,51 @@ export function describeJournalContract(name: string, make: () => Journal): void
       await j.close();
     });
 
+    it('says per dead letter group how much of it is refused input, also when a group mixes both', async () => {
+      const j = fresh();
+      const gone = { code: 'UNKNOWN_ROUTE' as const, message: 'the listener is gone', detail: 'removed' };
+      const stranded = Array.from({ length: 2 }, () => delivery({ to: 'b' }));
+      const broken = delivery({ to: 'a' });
+      await j.hooks.onIntent?.([...stranded, broken]);
+      for (const d of stranded) await j.hooks.onFailed?.(d, gone, { outputs: [] });
+      await j.hooks.onFailed?.(broken, failure, { outputs: [] });
+      const refuse = (to: string | undefined, code: 'UNKNOWN_ROUTE' | 'SCHEMA_VIOLATION' | 'MALFORMED_XML') =>
+        j.hooks.onRejected?.({
+          raw: '<x/>',
+          error: { code, message: 'refused', problems: [] },
+          ...(to ? { to, root: 'x' } : {}),
+        });
+      // Addressed to b but not a root b accepts: refused at intake with the same code as b's stranded work.
+      refuse('b', 'UNKNOWN_ROUTE');
+      refuse('a', 'SCHEMA_VIOLATION');
+      refuse('a', 'SCHEMA_VIOLATION');
+      refuse(undefined, 'MALFORMED_XML');
+      await j.flush();
+      const all = await j.deadLetters({});
+      expect(all.total).toBe(7);
+      const byGroup = all.groups.map((g) => [g.to, g.errorCode, g.count, g.refused]);
+      expect(byGroup).toHaveLength(4);
+      expect(byGroup).toEqual(
+        expect.arrayContaining([
+          ['b', 'UNKNOWN_ROUTE', 3, 1],
+          ['a', 'SCHEMA_VIOLATION', 2, 2],
+          ['a', 'HANDLER_ERROR', 1, 0],
+          [null, 'MALFORMED_XML', 1, 1],
+        ]),
+      );
+      expect(await j.deadLetters({ to: 'a', errorCode: 'SCHEMA_VIOLATION' })).toMatchObject({
+        total: 2,
+        groups: [{ count: 2, refused: 2 }],
+      });
+      // A retry takes the stranded deliveries out of the group; the refused one stays.
+      for (const d of stranded) await j.retry(d.id);
+      await j.flush();
+      expect((await j.deadLetters({ to: 'b' })).groups).toMatchObject([
+        { errorCode: 'UNKNOWN_ROUTE', count: 1, refused: 1 },
+      ]);
+      await j.close();
+    });
+
     it('finds entries and threads by exact id, or by a prefix of 4 characters or more', async () => {
       const j = fresh();
       const ds = Array.from({ length: 8 }, () => delivery());

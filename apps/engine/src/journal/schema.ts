@@ -49,9 +49,10 @@ export const messages = sqliteTable(
       .where(sql`error_code IS NOT NULL`),
     index('messages_created').on(t.createdAt, t.id),
     // Dead letters by listener and code (journal.deadLetters, bulk retry). Partial: only FAILED rows are
-    // in it, so the hot path's inserts and state changes of every other entry do not touch it.
+    // in it, so the hot path's inserts and state changes of every other entry do not touch it. `kind`
+    // comes last so a group's refused input is counted in the index without reading rows.
     index('messages_failed_groups')
-      .on(t.to, t.errorCode, t.updatedAt)
+      .on(t.to, t.errorCode, t.updatedAt, t.kind)
       .where(sql`state = 'FAILED'`),
   ],
 );

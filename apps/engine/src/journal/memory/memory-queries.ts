@@ -71,6 +71,7 @@ export class MemoryQueries {
       if (r.state !== 'FAILED') continue;
       if ((input.to && r.to !== input.to) || (input.errorCode && r.errorCode !== input.errorCode)) continue;
       total++;
+      const refused = r.kind === 'rejected' ? 1 : 0;
       const key = JSON.stringify([r.to, r.errorCode]);
       const g = groups.get(key);
       if (!g) {
@@ -78,6 +79,7 @@ export class MemoryQueries {
           to: r.to,
           errorCode: r.errorCode,
           count: 1,
+          refused,
           firstAt: r.updatedAt,
           lastAt: r.updatedAt,
           sampleId: r.id,
@@ -86,6 +88,7 @@ export class MemoryQueries {
         continue;
       }
       g.count++;
+      g.refused += refused;
       g.firstAt = Math.min(g.firstAt, r.updatedAt);
       g.lastAt = Math.max(g.lastAt, r.updatedAt);
       if (r.updatedAt > g.sampleAt) {

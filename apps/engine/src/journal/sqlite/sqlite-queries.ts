@@ -92,8 +92,9 @@ export class SqliteQueries {
   }
 
   /**
-   * FAILED entries grouped by recipient and error code, biggest groups first. Answered from the partial
-   * index `messages_failed_groups` (only dead letters are in it), so the size of the journal does not matter.
+   * FAILED entries grouped by recipient and error code, biggest groups first, with how many of each are
+   * refused input. Answered from the partial index `messages_failed_groups` alone (only dead letters are
+   * in it, and it carries `kind`), so the size of the journal does not matter and no row is read.
    */
   deadLetters(raw: DeadLettersInput): DeadLettersResult {
     const input = deadLettersInputSchema.parse(raw);
@@ -110,7 +111,7 @@ export class SqliteQueries {
     const rows = this.sqlite
       .prepare(
         `SELECT to_name AS "to", error_code AS errorCode, count(*) AS count,
-           min(updated_at) AS firstAt, max(updated_at) AS lastAt
+           sum(kind = 'rejected') AS refused, min(updated_at) AS firstAt, max(updated_at) AS lastAt
          FROM messages INDEXED BY messages_failed_groups WHERE ${where.join(' AND ')}
          GROUP BY to_name, error_code`,
       )

@@ -2,6 +2,7 @@
 import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table';
 import type { RowData } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
+import { ArrowDown, ArrowUp } from 'lucide-react';
 import type { KeyboardEvent, MouseEvent, ReactNode } from 'react';
 import { useMemo, useRef, useState } from 'react';
 import { Skeleton } from './skeleton';
@@ -17,6 +18,18 @@ export interface DataColumn<T> {
   width?: number;
   /** Shown from this viewport width up (Tailwind breakpoints), to keep narrow screens readable. */
   from?: 'lg' | 'xl' | '2xl';
+  /** The table can be ordered by this column (see `sort`), first in this direction when chosen. */
+  sortable?: 'asc' | 'desc';
+}
+
+/**
+ * The order the rows are in, and how to change it. The table only draws it (a button per sortable header,
+ * `aria-sort`); whoever owns the rows sorts them, on the server or in the page, and keeps it in the URL.
+ */
+export interface DataSort {
+  by: string;
+  desc: boolean;
+  onChange: (by: string, desc: boolean) => void;
 }
 
 const ROW_HEIGHT = 32;
@@ -26,9 +39,9 @@ const NO_ROWS: RowData[] = [];
 const HIDDEN_BELOW = { lg: 'hidden lg:flex', xl: 'hidden xl:flex', '2xl': 'hidden 2xl:flex' } as const;
 
 /**
- * The console's table: dense 32 px rows, a sticky header, numbers right-aligned in tabular figures. Rows are
- * focusable (one tab stop, arrows move, Enter or a click opens); links and buttons inside a row keep their
- * own clicks. `virtual` scrolls inside the table's own box and renders only the rows in view, for long
+ * The console's table: dense 32 px rows, a sticky header, numbers right-aligned in tabular figures, headers
+ * that sort where the owner of the rows can (`sort`). Rows are focusable (one tab stop, arrows move, Enter
+ * or a click opens); links and buttons inside a row keep their own clicks. `virtual` scrolls inside the table's own box and renders only the rows in view, for long
  * or live lists; otherwise the header sticks under the top bar as the page scrolls.
  */
 export function DataTable<T>({
@@ -40,7 +53,9 @@ export function DataTable<T>({
   loading = false,
   empty,
   virtual,
+  sort,
   rowAttributes,
+  rowClassName,
 }: {
   /** Names the table for screen readers. */
   label: string;
@@ -57,8 +72,12 @@ export function DataTable<T>({
    * newest first): the rows' DOM is reused and only what they show changes, instead of being rebuilt.
    */
   virtual?: { height: number | string; byPlace?: boolean };
+  /** The rows' order, when some columns are `sortable`. */
+  sort?: DataSort;
   /** Extra attributes per row (test ids, data-* a test or a style reads). */
   rowAttributes?: (row: T) => Record<string, string | number | undefined>;
+  /** Extra classes per row: a tint that marks a row (a listener in error) beside what its cells say. */
+  rowClassName?: (row: T) => string | undefined;
 }) {
   const defs = useMemo(
     () => columns.map((c) => helper.display({ id: c.id, header: () => c.header, cell: () => null })),
@@ -130,7 +149,7 @@ export function DataTable<T>({
       onFocus={() => setActive(index)}
       onClick={(e) => onClick(e, row)}
       {...rowAttributes?.(row)}
-      className={`flex h-[32px] w-full border-b border-border text-sm outline-offset-[-2px] ${onOpen ? 'cursor-pointer hover:bg-panel-2 focus-visible:bg-panel-2' : ''} ${start !== undefined ? 'absolute left-0' : ''}`}
+      className={`flex h-[32px] w-full border-b border-border text-sm outline-offset-[-2px] ${onOpen ? 'cursor-pointer hover:bg-panel-2 focus-visible:bg-panel-2' : ''} ${start !== undefined ? 'absolute left-0' : ''} ${rowClassName?.(row) ?? ''}`}
       // Each row lays out and paints on its own: a row's new text never re-lays out the page.
       style={start !== undefined ? { transform: `translateY(${start}px)`, contain: 'strict' } : undefined}
     >
@@ -167,20 +186,37 @@ export function DataTable<T>({
   else content = rows.map((row, i) => renderRow(row, i));
 
   const header = (
-    <thead className={`sticky z-[5] grid border-b border-border bg-panel ${virtual ? 'top-0' : 'top-12'}`}>
+    <thead
+      className={`sticky z-[5] grid grid-cols-1 border-b border-border bg-panel ${virtual ? 'top-0' : 'top-12'}`}
+    >
       {table.getHeaderGroups().map((group) => (
         <tr key={group.id} aria-rowindex={1} className="flex h-[32px] w-full">
           {group.headers.map((h) => {
             const c = byId.get(h.column.id);
             if (!c) return null;
+            const sorted = sort && c.sortable && sort.by === c.id ? (sort.desc ? 'desc' : 'asc') : undefined;
             return (
               <th
                 key={h.id}
                 scope="col"
+                aria-sort={sorted && (sorted === 'desc' ? 'descending' : 'ascending')}
                 className={cellClass(c, 'text-xs font-medium text-muted')}
                 style={cellStyle(c)}
               >
-                <table.FlexRender header={h} />
+                {sort && c.sortable ? (
+                  <button
+                    type="button"
+                    // The same column again turns the order round; another starts in its own first direction.
+                    onClick={() => sort.onChange(c.id, sorted ? sorted === 'asc' : c.sortable === 'desc')}
+                    className={`inline-flex min-w-0 items-center gap-1 hover:text-text ${sorted ? 'text-text' : ''}`}
+                  >
+                    <table.FlexRender header={h} />
+                    {sorted === 'asc' && <ArrowUp className="size-3 shrink-0" aria-hidden />}
+                    {sorted === 'desc' && <ArrowDown className="size-3 shrink-0" aria-hidden />}
+                  </button>
+                ) : (
+                  <table.FlexRender header={h} />
+                )}
               </th>
             );
           })}
@@ -192,14 +228,16 @@ export function DataTable<T>({
     <tbody
       ref={body}
       onKeyDown={onKeyDown}
-      className="relative grid"
+      className="relative grid grid-cols-1"
       style={virtual && rows.length > 0 ? { height: virtualizer.getTotalSize() } : undefined}
     >
       {content}
     </tbody>
   );
+  // One grid column of minmax(0, 1fr) at each level: a cell's unwrapped text (truncated) never widens the
+  // rows past the table's box, as an `auto` column sized to its content would.
   const tableEl = (
-    <table aria-label={label} aria-rowcount={rows.length + 1} className="grid w-full">
+    <table aria-label={label} aria-rowcount={rows.length + 1} className="grid w-full grid-cols-1">
       {header}
       {tbody}
     </table>

@@ -1,7 +1,6 @@
 'use client';
 import type { DeadLetterGroup } from '@organism/shared';
-import { useQueries, useQuery } from '@tanstack/react-query';
-import { isRejected } from '@/lib/outcome';
+import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '@/lib/trpc';
 
 export type { DeadLetterGroup };
@@ -25,32 +24,9 @@ export function useDeadLetterGroups(filter: DeadLetterFilter) {
   );
 }
 
-/**
- * Whether each group is refused input. The engine groups by the listener an entry names, so input refused
- * at intake sits in `to: null` only when it named none; input addressed to a listener and refused there
- * (its payload broke the contract) shares the listener's name. The newest entry of each group tells.
- */
-export function useRefusedGroups(groups: DeadLetterGroup[] | undefined): (g: DeadLetterGroup) => boolean {
-  const trpc = useTRPC();
-  const named = (groups ?? []).filter((g) => g.to !== null);
-  const newest = useQueries({
-    queries: named.map((g) =>
-      trpc.journal.list.queryOptions(
-        { state: 'FAILED', to: g.to ?? undefined, errorCode: g.errorCode ?? undefined, limit: 1 },
-        { placeholderData: (prev) => prev },
-      ),
-    ),
-  });
-  const refused = new Set<string>();
-  named.forEach((g, i) => {
-    const m = newest[i]?.data?.items[0];
-    if (m && isRejected(m)) refused.add(groupKey(g));
-  });
-  return (g) => g.to === null || refused.has(groupKey(g));
-}
-
-function groupKey(g: Pick<DeadLetterGroup, 'to' | 'errorCode'>): string {
-  return JSON.stringify([g.to, g.errorCode]);
+/** Every entry of the group is refused input: nothing in it can be retried. */
+export function allRefused(g: Pick<DeadLetterGroup, 'count' | 'refused'>): boolean {
+  return g.refused > 0 && g.refused === g.count;
 }
 
 /** The page of one group; its identity lives in the URL so it can be shared and reloaded. */

@@ -1,24 +1,27 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
-import { ChevronRight } from 'lucide-react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
+import type { ReactNode } from 'react';
+import { useMemo } from 'react';
 import { ErrorCodeBadge } from '@/components/error-code-badge';
+import { NoMatches } from '@/components/filter-bar';
 import { IdLink } from '@/components/id-link';
 import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
+import { DataTable } from '@/components/ui/data-table';
+import type { DataColumn } from '@/components/ui/data-table';
 import { Skeleton } from '@/components/ui/skeleton';
 import { describeError } from '@/lib/engine-error';
 import { formatCount } from '@/lib/format';
 import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
 import type { DeadLetterGroup } from './dead-letter-groups';
-import { groupHref, useDeadLetterGroups, useRefusedGroups } from './dead-letter-groups';
+import { allRefused, groupHref, useDeadLetterGroups } from './dead-letter-groups';
 import { DeadLetterFilters, useDeadLetterFilters } from './dead-letter-filters';
 import { RefusedTag } from './refused-tag';
 import { RetryManyDialog } from './retry-many-dialog';
 import { codeHint } from './code-hints';
-import { TABLE, TD, TH, THEAD, TR } from './table-look';
 
 /** What failed and can I fix it? FAILED entries grouped by listener and error code, biggest first. */
 export function DeadLettersPage() {
@@ -72,117 +75,125 @@ export function DeadLettersPage() {
       <section aria-label="Dead letter groups" className="rounded-lg border border-border bg-panel">
         {groups.error ? (
           <p className="p-4 text-sm text-failed">{describeError(groups.error)}</p>
-        ) : groups.data && groups.data.groups.length === 0 ? (
-          <Empty filtered={filtered} onClear={filters.clear} />
         ) : (
-          <GroupTable groups={groups.data?.groups} />
+          <GroupTable
+            groups={groups.data?.groups}
+            empty={
+              filtered ? (
+                <NoMatches what="dead letters" onClear={filters.clear} />
+              ) : (
+                'No dead letters. Failed deliveries appear here after their retries run out.'
+              )
+            }
+          />
         )}
       </section>
     </div>
   );
 }
 
-function GroupTable({ groups }: { groups: DeadLetterGroup[] | undefined }) {
-  const router = useRouter();
-  const refused = useRefusedGroups(groups);
-  const biggest = Math.max(1, ...(groups ?? []).map((g) => g.count));
+/** One group's size: a bar (red for deliveries, amber for refused input) beside the count. */
+function CountBar({ g, biggest }: { g: DeadLetterGroup; biggest: number }) {
+  const width = Math.max(2, (g.count / biggest) * 56);
+  const amber = (g.refused / g.count) * width;
   return (
-    <table className={TABLE}>
-      <thead className={THEAD}>
-        <tr>
-          <th className={`${TH} w-[38%]`}>listener · what to do</th>
-          <th className={TH}>error code</th>
-          <th className={`${TH} w-44 text-right`}>count</th>
-          <th className={`${TH} text-right`}>first</th>
-          <th className={`${TH} text-right`}>last</th>
-          <th className={TH}>sample</th>
-          <th className={`${TH} w-8`}>
-            <span className="sr-only">open</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {groups === undefined
-          ? Array.from({ length: 6 }, (_, i) => (
-              <tr key={i} className={TR}>
-                {Array.from({ length: 7 }, (_, j) => (
-                  <td key={j} className={TD}>
-                    <Skeleton className="h-4 w-full" />
-                  </td>
-                ))}
-              </tr>
-            ))
-          : groups.map((g) => {
-              const rejected = refused(g);
-              const href = groupHref(g);
-              return (
-                <tr
-                  key={href}
-                  className={`${TR} cursor-pointer hover:bg-panel-2`}
-                  onClick={(e) => {
-                    // Links and buttons inside the row do their own thing.
-                    if ((e.target as HTMLElement).closest('a, button')) return;
-                    router.push(href);
-                  }}
-                >
-                  {/* max-w-0: the column keeps its share and the hint truncates instead of widening it. */}
-                  <td className={`${TD} max-w-0`}>
-                    <Link href={href} className="font-medium hover:underline">
-                      {g.to ?? <span className="italic">no listener</span>}
-                    </Link>
-                    {rejected && (
-                      <span className="ml-2">
-                        <RefusedTag />
-                      </span>
-                    )}
-                    <p className="truncate text-xs text-muted" title={codeHint(g.errorCode, rejected)}>
-                      {codeHint(g.errorCode, rejected) ?? ''}
-                    </p>
-                  </td>
-                  <td className={TD}>
-                    <ErrorCodeBadge code={g.errorCode} rejected={rejected} />
-                  </td>
-                  <td className={`${TD} text-right`}>
-                    <span className="flex items-center justify-end gap-2">
-                      <span
-                        aria-hidden
-                        className={`h-1.5 rounded-full ${rejected ? 'bg-rejected/50' : 'bg-failed/50'}`}
-                        style={{ width: `${Math.max(2, (g.count / biggest) * 96)}px` }}
-                      />
-                      <span className="tabular w-14 font-medium">{formatCount(g.count)}</span>
-                    </span>
-                  </td>
-                  <td className={`${TD} text-right text-muted`}>
-                    <TimeAgo at={g.firstAt} />
-                  </td>
-                  <td className={`${TD} text-right text-muted`}>
-                    <TimeAgo at={g.lastAt} />
-                  </td>
-                  <td className={TD}>
-                    <IdLink id={g.sampleId} href={`/messages/${g.sampleId}`} />
-                  </td>
-                  <td className={TD}>
-                    <ChevronRight className="size-4 text-muted" aria-hidden />
-                  </td>
-                </tr>
-              );
-            })}
-      </tbody>
-    </table>
+    <span className="flex items-center justify-end gap-2">
+      <span aria-hidden className="flex h-1.5 overflow-hidden rounded-full" style={{ width }}>
+        <span className="h-full bg-failed/50" style={{ width: width - amber }} />
+        <span className="h-full bg-rejected/50" style={{ width: amber }} />
+      </span>
+      <span className="tabular w-14 font-medium">{formatCount(g.count)}</span>
+    </span>
   );
 }
 
-function Empty({ filtered, onClear }: { filtered: boolean; onClear: () => void }) {
-  if (filtered)
-    return (
-      <div className="flex items-center justify-between gap-3 p-6 text-sm">
-        <p className="text-muted">No dead letters match these filters.</p>
-        <Button onClick={onClear}>Clear filters</Button>
-      </div>
-    );
+function groupColumns(biggest: number): DataColumn<DeadLetterGroup>[] {
+  return [
+    {
+      id: 'listener',
+      header: 'listener',
+      width: 232,
+      cell: (g) => (
+        <span className="flex min-w-0 items-center gap-2">
+          <Link href={groupHref(g)} className="truncate font-medium hover:underline">
+            {g.to ?? <span className="italic">no listener</span>}
+          </Link>
+          {g.refused > 0 && <RefusedTag count={allRefused(g) ? undefined : g.refused} />}
+        </span>
+      ),
+    },
+    {
+      id: 'code',
+      header: 'error code',
+      width: 176,
+      cell: (g) => <ErrorCodeBadge code={g.errorCode} rejected={allRefused(g)} />,
+    },
+    {
+      id: 'hint',
+      header: 'what to do',
+      from: 'lg',
+      cell: (g) => {
+        const hint = codeHint(g.errorCode, allRefused(g));
+        return (
+          <span className="text-xs text-muted" title={hint}>
+            {hint ?? ''}
+          </span>
+        );
+      },
+    },
+    {
+      id: 'count',
+      header: 'count',
+      width: 144,
+      numeric: true,
+      cell: (g) => <CountBar g={g} biggest={biggest} />,
+    },
+    {
+      id: 'first',
+      header: 'first',
+      width: 88,
+      numeric: true,
+      // The group's page says it too; below 1536 px the hint needs the room more.
+      from: '2xl',
+      cell: (g) => (
+        <span className="text-muted">
+          <TimeAgo at={g.firstAt} />
+        </span>
+      ),
+    },
+    {
+      id: 'last',
+      header: 'last',
+      width: 88,
+      numeric: true,
+      cell: (g) => (
+        <span className="text-muted">
+          <TimeAgo at={g.lastAt} />
+        </span>
+      ),
+    },
+    {
+      id: 'sample',
+      header: 'newest',
+      width: 104,
+      cell: (g) => <IdLink id={g.sampleId} href={`/messages/${g.sampleId}`} />,
+    },
+  ];
+}
+
+function GroupTable({ groups, empty }: { groups: DeadLetterGroup[] | undefined; empty: ReactNode }) {
+  const router = useRouter();
+  const biggest = Math.max(1, ...(groups ?? []).map((g) => g.count));
+  const columns = useMemo(() => groupColumns(biggest), [biggest]);
   return (
-    <p className="p-6 text-sm text-muted">
-      No dead letters. Failed deliveries appear here after their retries run out.
-    </p>
+    <DataTable
+      label="Dead letter groups"
+      columns={columns}
+      rows={groups ?? []}
+      rowKey={groupHref}
+      loading={groups === undefined}
+      onOpen={(g) => router.push(groupHref(g))}
+      empty={empty}
+    />
   );
 }

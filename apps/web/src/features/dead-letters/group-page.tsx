@@ -12,6 +12,8 @@ import { IdLink } from '@/components/id-link';
 import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { DataTable } from '@/components/ui/data-table';
+import type { DataColumn } from '@/components/ui/data-table';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { describeError } from '@/lib/engine-error';
@@ -19,12 +21,11 @@ import { formatCount, shortId } from '@/lib/format';
 import { isRejected } from '@/lib/outcome';
 import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
-import { useDeadLetterGroups, useRefusedGroups } from './dead-letter-groups';
+import { allRefused, useDeadLetterGroups } from './dead-letter-groups';
 import { codeHint } from './code-hints';
 import { JustRetried } from './just-retried';
 import { RefusedTag } from './refused-tag';
 import { RetryManyDialog } from './retry-many-dialog';
-import { TABLE, TD, TH, THEAD, TR } from './table-look';
 import { useRetried } from './use-retried';
 
 const PAGE = 50;
@@ -45,8 +46,9 @@ export function DeadLetterGroupPage() {
   const group = groups.data?.groups.find(
     (g) => g.to === (noListener ? null : to) && g.errorCode === (errorCode ?? null),
   );
-  const refused = useRefusedGroups(group ? [group] : undefined);
-  const rejected = noListener || (group !== undefined && refused(group));
+  // Refused input only: nothing to retry. Some refused among deliveries: retry takes the deliveries.
+  const rejected = noListener || (group !== undefined && allRefused(group));
+  const someRefused = !rejected && group !== undefined && group.refused > 0 ? group.refused : 0;
   const retried = useRetried();
   const operator = can('operator');
   const title = noListener ? 'No listener' : (to ?? 'Dead letters');
@@ -64,6 +66,7 @@ export function DeadLetterGroupPage() {
             <span>{title}</span>
             <ErrorCodeBadge code={errorCode ?? null} rejected={rejected} />
             {rejected && <RefusedTag />}
+            {someRefused > 0 && <RefusedTag count={someRefused} />}
           </h1>
           <div className="mt-1 flex flex-wrap items-center gap-x-2 text-sm text-muted">
             {groups.data === undefined ? (
@@ -122,6 +125,17 @@ export function DeadLetterGroupPage() {
           </span>
         </p>
       )}
+      {someRefused > 0 && (
+        <p className="flex items-start gap-2 rounded-lg border border-rejected/40 bg-rejected/5 p-3 text-sm">
+          <TriangleAlert className="mt-0.5 size-4 shrink-0 text-rejected" aria-hidden />
+          <span>
+            {formatCount(someRefused)} of them {someRefused === 1 ? 'was' : 'were'} refused at intake
+            {to ? `, addressed to ${to}` : ''}: {someRefused === 1 ? 'it' : 'they'} never reached a listener,
+            so retrying leaves {someRefused === 1 ? 'it' : 'them'} out. Open one to read its raw input with
+            its problems at their line.
+          </span>
+        </p>
+      )}
       {retried.items.length > 0 && <JustRetried items={retried.items} />}
       <GroupMessages
         to={to}
@@ -166,6 +180,8 @@ function GroupMessages({
     (m) => (!noListener || m.to === null) && (errorCode !== undefined || m.errorCode === null),
   );
   const next = page.data?.nextCursor ?? null;
+  const router = useRouter();
+  const columns = messageColumns({ rejected, operator, onRetried });
   return (
     <Panel
       title="Messages"
@@ -199,74 +215,84 @@ function GroupMessages({
     >
       {page.error ? (
         <p className="p-4 text-sm text-failed">{describeError(page.error)}</p>
-      ) : items && items.length === 0 ? (
-        <p className="p-4 text-sm text-muted">
-          {cursor
-            ? 'Nothing on this page; go newer or older.'
-            : 'None left in this group: they were retried or discarded.'}
-        </p>
       ) : (
-        <table className={TABLE}>
-          <thead className={THEAD}>
-            <tr>
-              <th className={TH}>message</th>
-              <th className={TH}>thread</th>
-              <th className={TH}>from</th>
-              <th className={TH}>root</th>
-              {rejected ? (
-                <th className={TH}>addressed to</th>
-              ) : (
-                <th className={`${TH} text-right`}>attempts</th>
-              )}
-              <th className={`${TH} text-right`}>failed</th>
-              {operator && (
-                <th className={`${TH} text-right`}>
-                  <span className="sr-only">actions</span>
-                </th>
-              )}
-            </tr>
-          </thead>
-          <tbody>
-            {items === undefined
-              ? Array.from({ length: 8 }, (_, i) => (
-                  <tr key={i} className={TR}>
-                    {Array.from({ length: operator ? 7 : 6 }, (_, j) => (
-                      <td key={j} className={TD}>
-                        <Skeleton className="h-4 w-full" />
-                      </td>
-                    ))}
-                  </tr>
-                ))
-              : items.map((m) => (
-                  <tr key={m.id} className={TR}>
-                    <td className={TD}>
-                      <IdLink id={m.id} href={`/messages/${m.id}`} />
-                    </td>
-                    <td className={TD}>
-                      {m.threadId ? <IdLink id={m.threadId} href={`/threads/${m.threadId}`} /> : '—'}
-                    </td>
-                    <td className={`${TD} max-w-48 truncate`}>{m.from ?? '—'}</td>
-                    <td className={`${TD} font-mono text-xs`}>{m.root ? `<${m.root}>` : '—'}</td>
-                    {rejected ? (
-                      <td className={TD}>{m.to ?? '—'}</td>
-                    ) : (
-                      <td className={`${TD} tabular text-right`}>{m.attempts}</td>
-                    )}
-                    <td className={`${TD} text-right text-muted`}>
-                      <TimeAgo at={m.updatedAt} />
-                    </td>
-                    {operator && (
-                      <td className={`${TD} text-right`}>
-                        <RowActions message={m} onRetried={onRetried} />
-                      </td>
-                    )}
-                  </tr>
-                ))}
-          </tbody>
-        </table>
+        <DataTable
+          label="Messages of the group"
+          columns={columns}
+          rows={items ?? []}
+          rowKey={(m) => m.id}
+          loading={items === undefined}
+          onOpen={(m) => router.push(`/messages/${m.id}`)}
+          empty={
+            cursor
+              ? 'Nothing on this page; go newer or older.'
+              : 'None left in this group: they were retried or discarded.'
+          }
+        />
       )}
     </Panel>
   );
+}
+
+function messageColumns({
+  rejected,
+  operator,
+  onRetried,
+}: {
+  rejected: boolean;
+  operator: boolean;
+  onRetried: (id: string) => void;
+}): DataColumn<MessageSummary>[] {
+  const columns: DataColumn<MessageSummary>[] = [
+    {
+      id: 'id',
+      header: 'message',
+      width: 120,
+      cell: (m) => <IdLink id={m.id} href={`/messages/${m.id}`} />,
+    },
+    {
+      id: 'thread',
+      header: 'thread',
+      width: 120,
+      cell: (m) => (m.threadId ? <IdLink id={m.threadId} href={`/threads/${m.threadId}`} /> : '—'),
+    },
+    { id: 'from', header: 'from', cell: (m) => <span title={m.from ?? undefined}>{m.from ?? '—'}</span> },
+    {
+      id: 'root',
+      header: 'root',
+      cell: (m) => <span className="font-mono text-xs">{m.root ? `<${m.root}>` : '—'}</span>,
+    },
+    rejected
+      ? { id: 'to', header: 'addressed to', cell: (m) => m.to ?? '—' }
+      : {
+          id: 'attempts',
+          header: 'attempts',
+          width: 136,
+          numeric: true,
+          // A group can hold refused input beside deliveries (a code both give): it had no attempt.
+          cell: (m) => (isRejected(m) ? <RefusedTag /> : m.attempts),
+        },
+    {
+      id: 'failed',
+      header: 'failed',
+      width: 104,
+      numeric: true,
+      cell: (m) => (
+        <span className="text-muted">
+          <TimeAgo at={m.updatedAt} />
+        </span>
+      ),
+    },
+  ];
+  if (operator)
+    columns.push({
+      id: 'actions',
+      header: <span className="sr-only">actions</span>,
+      width: 184,
+      numeric: true,
+      cell: (m) => <RowActions message={m} onRetried={onRetried} />,
+    });
+  return columns;
 }
 
 /** Retry (not for refused input: the engine has no route to retry it with) and discard, after a confirmation. */

@@ -31,3 +31,23 @@ export function filterListeners(all: ListenerInfo[], f: ListenerFilters): Listen
       (!q || l.name.toLowerCase().includes(q)),
   );
 }
+
+/**
+ * The listeners in the table's order: by name in natural order ("node2" before "node10"), by state
+ * alphabetically, or by a figure; a listener that never worked comes last either way, ties by name.
+ */
+export function sortListeners(list: ListenerInfo[], by: ListenerSort, desc: boolean): ListenerInfo[] {
+  const names = (a: ListenerInfo, b: ListenerInfo) =>
+    a.name.localeCompare(b.name, undefined, { numeric: true });
+  const key = (l: ListenerInfo): string | number | null =>
+    by === 'name' ? null : by === 'lastActivityAt' ? l.lastActivityAt : l[by];
+  const sign = desc ? -1 : 1;
+  return [...list].sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    if (ka === kb) return sign * (by === 'name' ? names(a, b) : 0) || names(a, b);
+    if (ka === null) return 1;
+    if (kb === null) return -1;
+    return sign * (ka < kb ? -1 : 1);
+  });
+}

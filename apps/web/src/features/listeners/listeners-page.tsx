@@ -1,6 +1,6 @@
 'use client';
-import { Search, X } from 'lucide-react';
-import { SkeletonRows } from '@/components/ui/skeleton';
+import { Search } from 'lucide-react';
+import { NoMatches } from '@/components/filter-bar';
 import { describeError } from '@/lib/engine-error';
 import { useLiveListeners } from '@/lib/live-listeners';
 import { LISTENER_STATES, filterListeners, useListenerFilters } from './listener-filters';
@@ -51,27 +51,17 @@ export function ListenersPage() {
       <section aria-label="Listeners" className="overflow-clip rounded-lg border border-border bg-panel">
         {listeners.error && !all ? (
           <p className="p-4 text-sm text-failed">{describeError(listeners.error)}</p>
-        ) : !shown ? (
-          <div className="p-4">
-            <SkeletonRows rows={7} />
-          </div>
-        ) : shown.length === 0 ? (
-          <p className="flex items-center gap-3 p-4 text-sm text-muted">
-            {filtered
-              ? 'No listener matches these filters.'
-              : 'This organism has no listeners of its own yet: they are declared under `listeners:` in organism.yaml.'}
-            {filtered && (
-              <button
-                type="button"
-                onClick={() => void setFilters({ state: null, q: null })}
-                className="inline-flex items-center gap-1 text-accent hover:underline"
-              >
-                <X className="size-3.5" aria-hidden /> Clear filters
-              </button>
-            )}
-          </p>
         ) : (
-          <ListenersTable listeners={shown} />
+          <ListenersTable
+            listeners={shown}
+            empty={
+              filtered ? (
+                <NoMatches what="listeners" onClear={() => void setFilters({ state: null, q: null })} />
+              ) : (
+                'This organism has no listeners of its own yet: they are declared under `listeners:` in organism.yaml.'
+              )
+            }
+          />
         )}
       </section>
     </div>

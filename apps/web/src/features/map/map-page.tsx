@@ -69,12 +69,8 @@ export function MapPage() {
           </>
         )}
       </div>
-      <Panel title="Routes">
-        {model ? (
-          <RoutesTable routes={model.routes} listeners={listeners.data ?? []} />
-        ) : (
-          <Skeleton className="h-32 w-full" />
-        )}
+      <Panel title="Routes" className="[&>div]:p-0">
+        <RoutesTable routes={model?.routes} listeners={listeners.data ?? []} />
       </Panel>
     </div>
   );
