@@ -1,15 +1,42 @@
+import type { Role } from '@organism/shared';
 import type { LucideIcon } from 'lucide-react';
-import { GitCommitVertical, LayoutDashboard, Mail, MailX, RadioReceiver, Waypoints } from 'lucide-react';
+import {
+  GitCommitVertical,
+  KeyRound,
+  LayoutDashboard,
+  Mail,
+  MailX,
+  RadioReceiver,
+  ScrollText,
+  UserRound,
+  Users,
+  Waypoints,
+} from 'lucide-react';
 
 /** A count the sidebar shows beside an entry when it is not zero. */
 export type NavBadge = 'deadLetters';
 
+export interface NavEntry {
+  href: string;
+  label: string;
+  icon: LucideIcon;
+  badge?: NavBadge;
+  /** The lowest role that may use the page; the sidebar hides the entry from the others. Default viewer. */
+  role?: Role;
+  /** Entries of the same group sit together under its heading, after the pages of no group. */
+  group?: 'Settings';
+}
+
 /** The sidebar's pages, in the order of CONSOLE.md's frame. Pages join this list as they are built. */
-export const NAV: { href: string; label: string; icon: LucideIcon; badge?: NavBadge }[] = [
+export const NAV: NavEntry[] = [
   { href: '/', label: 'Overview', icon: LayoutDashboard },
   { href: '/map', label: 'Map', icon: Waypoints },
   { href: '/listeners', label: 'Listeners', icon: RadioReceiver },
   { href: '/threads', label: 'Threads', icon: GitCommitVertical },
   { href: '/messages', label: 'Messages', icon: Mail },
   { href: '/dead-letters', label: 'Dead letters', icon: MailX, badge: 'deadLetters' },
+  { href: '/users', label: 'Users', icon: Users, role: 'admin', group: 'Settings' },
+  { href: '/tokens', label: 'API tokens', icon: KeyRound, role: 'admin', group: 'Settings' },
+  { href: '/audit', label: 'Audit log', icon: ScrollText, role: 'admin', group: 'Settings' },
+  { href: '/account', label: 'Your account', icon: UserRound, group: 'Settings' },
 ];
