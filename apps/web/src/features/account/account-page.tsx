@@ -36,11 +36,11 @@ export function AccountPage() {
             {can('admin') ? (
               <>
                 Producers&apos; API tokens are on{' '}
-                <Link href="/tokens" className="text-accent hover:underline">
+                <Link href="/tokens" className="text-accent underline">
                   API tokens
                 </Link>
                 ; what everyone did is in the{' '}
-                <Link href="/audit" className="text-accent hover:underline">
+                <Link href="/audit" className="text-accent underline">
                   audit log
                 </Link>
                 .

@@ -106,7 +106,7 @@ export function UsersPage() {
             <p className="text-xs text-muted">
               {formatCount(rows.length)} {rows.length === 1 ? 'user' : 'users'}, {formatCount(admins)}{' '}
               {admins === 1 ? 'admin' : 'admins'}. Producers send with API tokens, not users:{' '}
-              <Link href="/tokens" className="text-accent hover:underline">
+              <Link href="/tokens" className="text-accent underline">
                 API tokens
               </Link>
               .
