@@ -70,6 +70,13 @@ test('an admin adds a user, changes their role, resets their password, and the n
   const name = `nora-${run}`;
   await signIn(page, 'admin');
   const nav = page.getByRole('navigation', { name: 'Pages' });
+  await page.keyboard.press('Control+K');
+  await page.keyboard.type('audit');
+  await page
+    .getByRole('dialog', { name: 'Command palette' })
+    .getByRole('option', { name: 'Audit log' })
+    .click();
+  await expect(page).toHaveURL(/\/audit$/);
   await expect(nav.getByRole('list', { name: 'Settings' }).getByRole('link')).toHaveText([
     'Users',
     'API tokens',
@@ -94,7 +101,7 @@ test('an admin adds a user, changes their role, resets their password, and the n
   // The engine's own rules, checked before sending, said at each field.
   await expect(add.getByLabel('Name', { exact: true })).toHaveAttribute('aria-invalid', 'true');
   await expect(add.getByLabel('Name', { exact: true })).toHaveAccessibleDescription(
-    'letters, digits and . _ - @',
+    'only letters, digits and . _ - @ (no spaces)',
   );
   await expect(add.getByLabel('Password', { exact: true })).toHaveAttribute('aria-invalid', 'true');
   await expect(add.getByLabel('Password', { exact: true })).toHaveAccessibleDescription(
@@ -347,6 +354,13 @@ test('a viewer and an operator find only their own account; the engine refuses t
     await expect(page.getByRole('heading', { name: 'Your account' })).toBeVisible();
     await expect(page.getByText('Your role is set by an admin.')).toBeVisible();
     await expectAccessible(page);
+    // The command palette offers the pages the role may use, as the sidebar does.
+    await page.keyboard.press('Control+K');
+    const palette = page.getByRole('dialog', { name: 'Command palette' });
+    await page.keyboard.type('a');
+    await expect(palette.getByRole('option', { name: 'Your account' })).toBeVisible();
+    await expect(palette.getByRole('option', { name: /Audit log|API tokens|Users/ })).toHaveCount(0);
+    await page.keyboard.press('Escape');
     for (const [path, title] of [
       ['/users', 'Users'],
       ['/tokens', 'API tokens'],

@@ -11,7 +11,7 @@ export const userNameSchema = z
   .string()
   .min(1)
   .max(100)
-  .regex(/^[\w.@-]+$/, 'letters, digits and . _ - @');
+  .regex(/^[\w.@-]+$/, 'only letters, digits and . _ - @ (no spaces)');
 export const passwordSchema = z.string().min(8, 'at least 8 characters').max(1000);
 
 export const loginInputSchema = z.object({

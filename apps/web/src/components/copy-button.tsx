@@ -8,7 +8,18 @@ import { Button } from './ui/button';
  * Copies `text` to the clipboard and says so. Browsers offer the clipboard only on https and localhost;
  * elsewhere it says to select the text instead of failing silently.
  */
-export function CopyButton({ text, label = 'Copy', what }: { text: string; label?: string; what: string }) {
+export function CopyButton({
+  text,
+  label = 'Copy',
+  what,
+  className = '',
+}: {
+  text: string;
+  label?: string;
+  /** What is copied, for the button's name and the toast: "token", "curl example". */
+  what: string;
+  className?: string;
+}) {
   const [done, setDone] = useState(false);
   const copy = () => {
     if (!navigator.clipboard) {
@@ -25,7 +36,11 @@ export function CopyButton({ text, label = 'Copy', what }: { text: string; label
     );
   };
   return (
-    <Button onClick={copy} aria-label={`copy the ${what}`}>
+    <Button
+      onClick={copy}
+      aria-label={`copy the ${what}`}
+      className={`shrink-0 whitespace-nowrap ${className}`}
+    >
       {done ? <Check className="size-4" aria-hidden /> : <Copy className="size-4" aria-hidden />} {label}
     </Button>
   );

@@ -165,7 +165,9 @@ export function DataTable<T>({
   else content = rows.map((row, i) => renderRow(row, i));
 
   const header = (
-    <thead className={`sticky z-[5] grid border-b border-border bg-panel ${virtual ? 'top-0' : 'top-12'}`}>
+    <thead
+      className={`sticky z-[5] grid grid-cols-[minmax(0,1fr)] border-b border-border bg-panel ${virtual ? 'top-0' : 'top-12'}`}
+    >
       {table.getHeaderGroups().map((group) => (
         <tr key={group.id} aria-rowindex={1} className="flex h-[32px] w-full">
           {group.headers.map((h) => {
@@ -190,14 +192,20 @@ export function DataTable<T>({
     <tbody
       ref={body}
       onKeyDown={onKeyDown}
-      className="relative grid"
+      className="relative grid grid-cols-[minmax(0,1fr)]"
       style={virtual && rows.length > 0 ? { height: virtualizer.getTotalSize() } : undefined}
     >
       {content}
     </tbody>
   );
   const tableEl = (
-    <table aria-label={label} aria-rowcount={rows.length + 1} className="grid w-full">
+    // One column track of at most the table's width: a row's long text truncates in its cell instead of
+    // widening the track (an `auto` track grows to the widest row's content) past the panel's edge.
+    <table
+      aria-label={label}
+      aria-rowcount={rows.length + 1}
+      className="grid w-full grid-cols-[minmax(0,1fr)]"
+    >
       {header}
       {tbody}
     </table>

@@ -17,7 +17,7 @@ export function AccountPage() {
           Signed in to this engine&apos;s console. Sessions last 12 hours.
         </p>
       </header>
-      <div className="grid gap-4 lg:grid-cols-2">
+      <div className="grid items-start gap-4 lg:grid-cols-2">
         <Panel title="Who you are">
           {user ? (
             <dl className="grid grid-cols-[6rem_1fr] gap-y-2 text-sm">

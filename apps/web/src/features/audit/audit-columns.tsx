@@ -27,14 +27,19 @@ export const AUDITED_ACTIONS = [
   'user.role',
 ] as const;
 
-/** What an action acted on, as a link where the console has a page for it. */
-function Target({ e }: { e: AuditRecord }) {
+/** What an action acted on, as a link where the console has a page for it; a token by its name. */
+function Target({ e, tokenNames }: { e: AuditRecord; tokenNames: ReadonlyMap<string, string> }) {
   const t = e.target;
   if (t === null) return null;
   if (e.action === 'journal.retry' || e.action === 'journal.discard')
     return <IdLink id={t} href={`/messages/${t}`} />;
   if (e.action === 'thread.kill') return <IdLink id={t} href={`/threads/${t}`} />;
-  if (e.action === 'token.revoke') return <IdLink id={t} />;
+  if (e.action === 'token.revoke')
+    return (
+      <span className="inline-flex items-center gap-1.5">
+        {tokenNames.get(t)} <IdLink id={t} />
+      </span>
+    );
   if (e.action === 'message.inject' && !t.startsWith('('))
     return (
       <Link href={`/listeners/${encodeURIComponent(t)}`} className="text-accent hover:underline">
@@ -52,12 +57,18 @@ function summary(detail: string | null): string {
     if (value && typeof value === 'object' && !Array.isArray(value))
       return Object.entries(value)
         .filter(([, v]) => v !== undefined && v !== null)
-        .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+        .map(([k, v]) => `${k}: ${words(v)}`)
         .join(', ');
     return JSON.stringify(value);
   } catch {
     return detail;
   }
+}
+
+function words(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v.join(', ');
+  return JSON.stringify(v);
 }
 
 function Outcome({ outcome }: { outcome: 'ok' | 'error' }) {
@@ -72,8 +83,14 @@ function Outcome({ outcome }: { outcome: 'ok' | 'error' }) {
   );
 }
 
-/** The audit table's columns; `onActor` narrows the log to one actor (a click on their name). */
-export function auditColumns(onActor: (actor: string) => void): DataColumn<AuditRecord>[] {
+/**
+ * The audit table's columns; `onActor` narrows the log to one actor (a click on their name), `tokenNames`
+ * names the tokens a `token.revoke` names only by id.
+ */
+export function auditColumns(
+  onActor: (actor: string) => void,
+  tokenNames: ReadonlyMap<string, string>,
+): DataColumn<AuditRecord>[] {
   return [
     { id: 'at', header: 'when', width: 96, cell: (e) => <TimeAgo at={e.at} /> },
     {
@@ -97,7 +114,7 @@ export function auditColumns(onActor: (actor: string) => void): DataColumn<Audit
       width: 150,
       cell: (e) => <span className="font-mono text-xs">{e.action}</span>,
     },
-    { id: 'target', header: 'on', width: 190, cell: (e) => <Target e={e} /> },
+    { id: 'target', header: 'on', width: 190, cell: (e) => <Target e={e} tokenNames={tokenNames} /> },
     { id: 'outcome', header: 'outcome', width: 84, cell: (e) => <Outcome outcome={e.outcome} /> },
     {
       id: 'what',

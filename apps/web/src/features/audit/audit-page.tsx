@@ -27,6 +27,8 @@ export function AuditPage() {
   const filter = toAuditFilter(q);
   const log = useQuery(trpc.audit.list.queryOptions({ ...filter, limit: PAGE, cursor: pages.cursor }));
   const users = useQuery(trpc.users.list.queryOptions(undefined, { staleTime: 60_000 }));
+  const tokens = useQuery(trpc.users.tokens.queryOptions(undefined, { staleTime: 60_000 }));
+  const tokenNames = new Map((tokens.data ?? []).map((t) => [t.id, t.name]));
   const fields: FilterField[] = [
     {
       key: 'actor',
@@ -51,7 +53,7 @@ export function AuditPage() {
   const clear = () =>
     void setQ({ actor: null, action: null, outcome: null, since: null, until: null, after: null });
   const items = log.data?.items ?? [];
-  const columns = auditColumns((actor) => void setQ({ actor, after: null }));
+  const columns = auditColumns((actor) => void setQ({ actor, after: null }), tokenNames);
   const current = { actor: q.actor, action: q.action, outcome: q.outcome, since: q.since, until: q.until };
   return (
     <div className="mx-auto max-w-7xl space-y-3">

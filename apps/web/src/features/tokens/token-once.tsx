@@ -3,7 +3,6 @@ import { useQuery } from '@tanstack/react-query';
 import { TriangleAlert } from 'lucide-react';
 import { useState } from 'react';
 import { CopyButton } from '@/components/copy-button';
-import { SelectField } from '@/components/ui/form-field';
 import { Skeleton } from '@/components/ui/skeleton';
 import { describeError } from '@/lib/engine-error';
 import { useTRPC } from '@/lib/trpc';
@@ -65,22 +64,23 @@ export function TokenOnce({ created }: { created: CreatedToken }) {
         </div>
       </div>
       <div className="space-y-2">
-        <div className="flex items-end justify-between gap-3">
+        <div className="flex flex-wrap items-center gap-2">
           <p className="text-sm font-medium">Send a message with it</p>
           {names.length > 1 && (
-            <div className="w-56">
-              <SelectField
-                label="to the listener"
+            <label className="flex items-center gap-2 text-sm text-muted">
+              to
+              <select
                 value={to ?? ''}
                 onChange={(e) => setPicked(e.target.value)}
+                className="h-8 rounded-md border border-border bg-panel px-2 text-sm text-text outline-none focus:border-accent"
               >
                 {names.map((n) => (
                   <option key={n} value={n}>
                     {n}
                   </option>
                 ))}
-              </SelectField>
-            </div>
+              </select>
+            </label>
           )}
         </div>
         {example.error ? (
@@ -101,7 +101,7 @@ export function TokenOnce({ created }: { created: CreatedToken }) {
                 Sent as <span className="font-mono">{from}</span>, with {to}&apos;s example payload. The
                 engine answers 202 with the message and thread ids.
               </p>
-              <CopyButton text={curl} label="Copy curl" what="curl example" />
+              <CopyButton text={curl} label="Copy curl" what="curl example" className="shrink-0" />
             </div>
           </>
         )}
