@@ -1,67 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import type { Browser, Page } from '@playwright/test';
-import { expectAccessible, mutateByHand, signIn } from './support/console.ts';
+import { newPage, parseCurl, signInAs } from './support/accounts.ts';
+import { expectAccessible, mutateByHand, queryByHand, signIn } from './support/console.ts';
 import { E2E } from './support/e2e-env.mjs';
 
 // Several sign-ins, dialogs and axe runs each: more than the default minute on a busy machine.
-test.describe.configure({ timeout: 180_000 });
+test.describe.configure({ timeout: 240_000 });
 
 // Names of this run: the stack's journal is fresh per run, but a name of its own keeps a test independent.
 const run = Date.now().toString(36);
-
-/** Signs in through the form as any user and waits for the overview. */
-async function signInAs(page: Page, name: string, password: string): Promise<void> {
-  await page.goto('/sign-in');
-  await page.getByLabel('Name').fill(name);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
-}
-
-/** A page of its own (cookies and all) for a second person. */
-async function newPage(browser: Browser): Promise<Page> {
-  return (await browser.newContext({ baseURL: E2E.consoleUrl })).newPage();
-}
-
-/** Sends a tRPC query by hand from the page, with its session cookie: what a script could send. */
-async function queryByHand(
-  page: Page,
-  path: string,
-  input: unknown,
-): Promise<{ status: number; engineCode?: string }> {
-  return page.evaluate(
-    async ({ path, input }) => {
-      const res = await fetch(`/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`);
-      const body = (await res.json()) as { error?: { data?: { engineCode?: string } } };
-      return { status: res.status, engineCode: body.error?.data?.engineCode };
-    },
-    { path, input },
-  );
-}
-
-/**
- * The request in the page's curl example, read as a shell would: `curl -sS -X POST 'url' -H '…' -H '…'
- * --data-binary '…'`, every argument in single quotes (`'\''` for a quote inside).
- */
-function parseCurl(command: string): { url: string; headers: Record<string, string>; body: string } {
-  const words: string[] = [];
-  const re = /'((?:[^']|'\\'')*)'|(\S+)/g;
-  for (const m of command.replace(/\\\n/g, ' ').matchAll(re))
-    words.push(m[1] !== undefined ? m[1].replace(/'\\''/g, "'") : (m[2] ?? ''));
-  expect(words.slice(0, 4)).toEqual(['curl', '-sS', '-X', 'POST']);
-  const headers: Record<string, string> = {};
-  let body = '';
-  for (let i = 5; i < words.length; i += 2) {
-    const value = words[i + 1] ?? '';
-    if (words[i] === '-H') {
-      const [name = '', ...rest] = value.split(':');
-      headers[name.trim().toLowerCase()] = rest.join(':').trim();
-    } else if (words[i] === '--data-binary') body = value;
-    else throw new Error(`unexpected curl argument ${words[i]}`);
-  }
-  return { url: words[4] ?? '', headers, body };
-}
 
 test('an admin adds a user, changes their role, resets their password, and the new user signs in', async ({
   page,
@@ -215,7 +162,12 @@ test('a token sends with its curl example, shows its last use, and is refused on
   // What the copy button puts on the clipboard is the command shown, and it works as sent.
   await created.getByRole('button', { name: 'copy the curl example' }).click();
   await expect(page.getByText('curl example copied')).toBeVisible();
-  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  // The root tsconfig has no DOM library: the page's clipboard, typed by hand.
+  const copied = await page.evaluate(() =>
+    (
+      globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }
+    ).navigator.clipboard.readText(),
+  );
   expect(copied).toBe(await example.textContent());
   const curl = parseCurl(copied);
   expect(curl.url).toBe(`${E2E.engineUrl}/messages`);
