@@ -2,7 +2,8 @@ import type { NextConfig } from 'next';
 
 // The console reaches the engine only through this same-origin rewrite of /trpc, so the session cookie
 // and the SSE stream pass through unchanged. ORGANISM_ENGINE_URL is read here and nowhere else; rewrites are
-// fixed by `next build`, so the URL is part of what decides whether the console must be rebuilt.
+// fixed by `next build`, so the URL is part of what decides whether the console must be rebuilt. `env`
+// hands the same URL to the server code that calls the engine itself (the audit export's route handler).
 const engine = process.env.ORGANISM_ENGINE_URL ?? 'http://127.0.0.1:7070';
 
 const nextConfig: NextConfig = {
@@ -13,6 +14,7 @@ const nextConfig: NextConfig = {
   allowedDevOrigins: ['127.0.0.1'],
   // `npm test` typechecks the console (pnpm -r typecheck); the demo's first build need not do it again.
   typescript: { ignoreBuildErrors: true },
+  env: { ORGANISM_ENGINE_URL: engine },
   rewrites: () => Promise.resolve([{ source: '/trpc/:path*', destination: `${engine}/trpc/:path*` }]),
 };
 

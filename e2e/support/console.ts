@@ -86,3 +86,19 @@ export async function inject(
     { to, payloadXml, thread, times, batch: MAX_BATCH },
   );
 }
+
+/** Sends a tRPC query by hand from the page, with its session cookie: what a script could send. */
+export async function queryByHand(
+  page: Page,
+  path: string,
+  input: unknown,
+): Promise<{ status: number; engineCode?: string }> {
+  return page.evaluate(
+    async ({ path, input }) => {
+      const res = await fetch(`/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`);
+      const body = (await res.json()) as { error?: { data?: { engineCode?: string } } };
+      return { status: res.status, engineCode: body.error?.data?.engineCode };
+    },
+    { path, input },
+  );
+}

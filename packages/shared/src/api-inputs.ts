@@ -11,7 +11,7 @@ export const userNameSchema = z
   .string()
   .min(1)
   .max(100)
-  .regex(/^[\w.@-]+$/, 'letters, digits and . _ - @');
+  .regex(/^[\w.@-]+$/, 'only letters, digits and . _ - @ (no spaces)');
 export const passwordSchema = z.string().min(8, 'at least 8 characters').max(1000);
 
 export const loginInputSchema = z.object({
@@ -46,11 +46,27 @@ export const tokenNameInputSchema = z.object({ name: z.string().min(1).max(100) 
 export const createTokenInputSchema = tokenNameInputSchema.extend({
   producers: z.array(producerNameSchema).min(1).max(100).optional(),
 });
-export const auditListInputSchema = z.object({
+/**
+ * `auth.changePassword`: a signed-in user's own password, checked against the current one first (a
+ * session left open on a shared screen must not be enough to take the account over).
+ */
+export const changePasswordInputSchema = z.strictObject({
+  currentPassword: z.string().min(1, 'enter your current password').max(1000),
+  newPassword: passwordSchema,
+});
+export const auditOutcomes = ['ok', 'error'] as const;
+/**
+ * `audit.list`: newest first, keyset-paged on the entry's sequence number. `actor` and `action` match
+ * exactly; `since` and `until` (ms since the epoch) bound `at`, both inclusive. Unknown keys are refused.
+ */
+export const auditListInputSchema = z.strictObject({
   limit: z.number().int().min(1).max(500).default(50),
   cursor: z.string().optional(),
-  actor: z.string().optional(),
-  action: z.string().optional(),
+  actor: z.string().min(1).max(200).optional(),
+  action: z.string().min(1).max(200).optional(),
+  outcome: z.enum(auditOutcomes).optional(),
+  since: z.number().int().nonnegative().optional(),
+  until: z.number().int().nonnegative().optional(),
 });
 /**
  * `events.stream`: resume after `lastEventId` (opaque, from the last item received). The filters apply to

@@ -7,8 +7,15 @@ import {
   userRefInputSchema,
 } from '@organism/shared';
 import { audited } from '../audited.ts';
+import { EngineApiError } from '../error-map.ts';
+import { ingressUrl } from '../ingress-url.ts';
 import { adminProcedure, router } from '../trpc.ts';
 
+/**
+ * Users and API tokens, for admins. The store refuses removing or demoting the last admin (CONFLICT);
+ * here an admin is also refused removing or demoting themselves, so nobody cuts off the session they
+ * are using: another admin does it.
+ */
 export const usersRouter = router({
   list: adminProcedure.query(({ ctx }) => ctx.store.listUsers()),
   add: adminProcedure
@@ -18,18 +25,21 @@ export const usersRouter = router({
         ctx.store.createUser(input.name, input.role, input.password),
       ),
     ),
-  remove: adminProcedure
-    .input(userRefInputSchema)
-    .mutation(({ ctx, input }) =>
-      audited(ctx, 'user.remove', input.name, undefined, () => ctx.store.removeUser(input.name)),
-    ),
-  setRole: adminProcedure
-    .input(setRoleInputSchema)
-    .mutation(({ ctx, input }) =>
-      audited(ctx, 'user.role', input.name, { role: input.role }, () =>
-        ctx.store.setRole(input.name, input.role),
-      ),
-    ),
+  remove: adminProcedure.input(userRefInputSchema).mutation(({ ctx, input }) =>
+    audited(ctx, 'user.remove', input.name, undefined, () => {
+      if (input.name === ctx.user.name)
+        throw new EngineApiError('CONFLICT', 'you cannot remove yourself; another admin can');
+      return ctx.store.removeUser(input.name);
+    }),
+  ),
+  setRole: adminProcedure.input(setRoleInputSchema).mutation(({ ctx, input }) =>
+    audited(ctx, 'user.role', input.name, { role: input.role }, () => {
+      if (input.name === ctx.user.name && input.role !== 'admin')
+        throw new EngineApiError('CONFLICT', 'you cannot demote yourself; another admin can');
+      return ctx.store.setRole(input.name, input.role);
+    }),
+  ),
+  /** Ends the user's sessions too (an admin resetting their own password signs themselves out). */
   setPassword: adminProcedure
     .input(setPasswordInputSchema)
     .mutation(({ ctx, input }) =>
@@ -38,14 +48,16 @@ export const usersRouter = router({
       ),
     ),
   tokens: adminProcedure.query(({ ctx }) => ctx.store.listTokens()),
-  /** With `producers`, envelopes sent with the token must be from one of those names. */
-  createToken: adminProcedure
-    .input(createTokenInputSchema)
-    .mutation(({ ctx, input }) =>
-      audited(ctx, 'token.create', input.name, input.producers && { producers: input.producers }, () =>
-        ctx.store.createToken(input.name, ctx.user.name, input.producers),
-      ),
-    ),
+  /**
+   * With `producers`, envelopes sent with the token must be from one of those names. Answers the token
+   * (shown this once) and `ingressUrl`, where producers send with it as the caller reached this engine.
+   */
+  createToken: adminProcedure.input(createTokenInputSchema).mutation(({ ctx, input }) =>
+    audited(ctx, 'token.create', input.name, input.producers && { producers: input.producers }, async () => ({
+      ...(await ctx.store.createToken(input.name, ctx.user.name, input.producers)),
+      ingressUrl: ingressUrl(ctx.req),
+    })),
+  ),
   revokeToken: adminProcedure
     .input(byIdInputSchema)
     .mutation(({ ctx, input }) =>

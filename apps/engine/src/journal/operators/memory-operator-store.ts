@@ -67,7 +67,7 @@ export class MemoryOperatorStore implements OperatorStore {
     return settle(() => {
       const user = this.required(name);
       if (user.role === 'admin' && this.admins() === 1) {
-        throw new JournalError('FORBIDDEN', `${name} is the last admin and cannot be removed`);
+        throw new JournalError('CONFLICT', `${name} is the last admin and cannot be removed`);
       }
       this.users.delete(user.id);
       this.endSessions(user.id);
@@ -85,7 +85,7 @@ export class MemoryOperatorStore implements OperatorStore {
     return settle(() => {
       const user = this.required(name);
       if (user.role === 'admin' && role !== 'admin' && this.admins() === 1) {
-        throw new JournalError('FORBIDDEN', `${name} is the last admin and cannot be demoted`);
+        throw new JournalError('CONFLICT', `${name} is the last admin and cannot be demoted`);
       }
       user.role = role;
     });
@@ -192,6 +192,9 @@ export class MemoryOperatorStore implements OperatorStore {
       if (!e || e.seq >= before) continue;
       if (input.actor !== undefined && e.actor !== input.actor) continue;
       if (input.action !== undefined && e.action !== input.action) continue;
+      if (input.outcome !== undefined && e.outcome !== input.outcome) continue;
+      if (input.since !== undefined && e.at < input.since) continue;
+      if (input.until !== undefined && e.at > input.until) continue;
       matching.push({ ...e });
     }
     const items = matching.slice(0, input.limit);

@@ -11,7 +11,10 @@ const PW = 'correct horse battery';
 const aString: unknown = expect.any(String);
 const aNumber: unknown = expect.any(Number);
 
-export function describeOperatorStoreContract(name: string, make: () => OperatorStore): void {
+/** Makes a fresh, empty store; `now` is its clock when a test needs to set the time. */
+export type MakeOperatorStore = (opts?: { now?: () => number }) => OperatorStore;
+
+export function describeOperatorStoreContract(name: string, make: MakeOperatorStore): void {
   describe(`${name} operator store contract`, () => {
     describe('users', () => {
       it('creates, lists (by name) and counts users without exposing the password', async () => {
@@ -65,16 +68,22 @@ export function describeOperatorStoreContract(name: string, make: () => Operator
         await expect(s.setPassword('ghost', PW)).rejects.toMatchObject({ code: 'NOT_FOUND' });
       });
 
-      it('never removes or demotes the last admin (FORBIDDEN)', async () => {
+      it('never removes or demotes the last admin (CONFLICT)', async () => {
         const s = make();
         await s.createUser('root', 'admin', PW);
-        await expect(s.removeUser('root')).rejects.toMatchObject({ code: 'FORBIDDEN' });
-        await expect(s.setRole('root', 'operator')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+        await expect(s.removeUser('root')).rejects.toMatchObject({
+          code: 'CONFLICT',
+          message: 'root is the last admin and cannot be removed',
+        });
+        await expect(s.setRole('root', 'operator')).rejects.toMatchObject({
+          code: 'CONFLICT',
+          message: 'root is the last admin and cannot be demoted',
+        });
         await s.setRole('root', 'admin');
         await s.createUser('second', 'admin', PW);
         await s.setRole('root', 'viewer');
-        await expect(s.setRole('second', 'viewer')).rejects.toMatchObject({ code: 'FORBIDDEN' });
-        await expect(s.removeUser('second')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+        await expect(s.setRole('second', 'viewer')).rejects.toMatchObject({ code: 'CONFLICT' });
+        await expect(s.removeUser('second')).rejects.toMatchObject({ code: 'CONFLICT' });
         await s.removeUser('root');
         expect((await s.listUsers()).map((u) => [u.name, u.role])).toEqual([['second', 'admin']]);
       });
@@ -249,6 +258,41 @@ export function describeOperatorStoreContract(name: string, make: () => Operator
         const exact = await s.listAudit({ limit: 4, actor: 'ada' });
         expect(exact.items).toHaveLength(4);
         expect(exact.nextCursor).toBeNull();
+      });
+
+      it('filters by outcome and by a time range (both ends inclusive), keyset pages kept', async () => {
+        let now = 1_000;
+        const s = make({ now: () => now });
+        for (let i = 1; i <= 6; i++) {
+          now = i * 1_000;
+          await s.audit({
+            actor: 'ada',
+            action: 'user.add',
+            target: `u${i}`,
+            detail: null,
+            outcome: i % 2 ? 'error' : 'ok',
+            error: i % 2 ? 'taken' : null,
+          });
+        }
+        const failed = await s.listAudit({ limit: 10, outcome: 'error' });
+        expect(failed.items.map((e) => e.target)).toEqual(['u5', 'u3', 'u1']);
+        const range = await s.listAudit({ limit: 10, since: 2_000, until: 4_000 });
+        expect(range.items.map((e) => [e.target, e.at])).toEqual([
+          ['u4', 4_000],
+          ['u3', 3_000],
+          ['u2', 2_000],
+        ]);
+        const first = await s.listAudit({ limit: 1, since: 2_000, outcome: 'ok' });
+        expect(first.items.map((e) => e.target)).toEqual(['u6']);
+        const next = await s.listAudit({
+          limit: 5,
+          since: 2_000,
+          outcome: 'ok',
+          cursor: first.nextCursor ?? undefined,
+        });
+        expect(next.items.map((e) => e.target)).toEqual(['u4', 'u2']);
+        expect(next.nextCursor).toBeNull();
+        expect((await s.listAudit({ limit: 10, since: 7_000 })).items).toEqual([]);
       });
     });
   });

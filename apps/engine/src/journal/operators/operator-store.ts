@@ -44,23 +44,27 @@ export interface AuditListInput {
   cursor?: string | undefined;
   actor?: string | undefined;
   action?: string | undefined;
+  outcome?: 'ok' | 'error' | undefined;
+  /** Bounds on `at` (ms since the epoch), both inclusive. */
+  since?: number | undefined;
+  until?: number | undefined;
 }
 
 /**
  * Operators, their sessions, API tokens and the audit log. Both implementations pass the same contract
  * (operator-store-contract.ts). Secrets are stored only as hashes; failures are JournalErrors whose code
- * says what went wrong (CONFLICT, NOT_FOUND, FORBIDDEN).
+ * says what went wrong (CONFLICT: taken, or the last admin; NOT_FOUND; FORBIDDEN: a password too short).
  */
 export interface OperatorStore {
   /** Throws CONFLICT if the name is taken, FORBIDDEN if the password is too short. */
   createUser(name: string, role: Role, password: string): Promise<User>;
   /** Every user, by name. */
   listUsers(): Promise<User[]>;
-  /** Removes a user and ends their sessions. NOT_FOUND if missing; FORBIDDEN for the last admin. */
+  /** Removes a user and ends their sessions. NOT_FOUND if missing; CONFLICT for the last admin. */
   removeUser(name: string): Promise<void>;
   /** Sets a new password and ends the user's sessions (a reset should lock out whoever had them). */
   setPassword(name: string, password: string): Promise<void>;
-  /** NOT_FOUND if missing; FORBIDDEN when it would demote the last admin. */
+  /** NOT_FOUND if missing; CONFLICT when it would demote the last admin. */
   setRole(name: string, role: Role): Promise<void>;
   /** The user when name and password match, else undefined; takes the same time for unknown names. */
   verifyPassword(name: string, password: string): Promise<User | undefined>;
@@ -90,7 +94,10 @@ export interface OperatorStore {
 
   /** Appends to the audit log. */
   audit(entry: AuditInput): Promise<AuditEntry>;
-  /** Newest first, keyset-paginated on `seq`; `actor` and `action` match exactly. */
+  /**
+   * Newest first, keyset-paginated on `seq`; `actor`, `action` and `outcome` match exactly, `since` and
+   * `until` bound `at`.
+   */
   listAudit(input: AuditListInput): Promise<Page<AuditEntry>>;
 }
 

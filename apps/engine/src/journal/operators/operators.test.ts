@@ -27,8 +27,8 @@ afterEach(async () => {
   for (const j of journals.splice(0)) await j.close();
 });
 
-describeOperatorStoreContract('memory', () => new MemoryOperatorStore());
-describeOperatorStoreContract('sqlite', () => new SqliteOperatorStore(openJournal().database));
+describeOperatorStoreContract('memory', (opts) => new MemoryOperatorStore(opts));
+describeOperatorStoreContract('sqlite', (opts) => new SqliteOperatorStore(openJournal().database, opts));
 
 describe('sqlite operator store', () => {
   it('stores only hashes: no token or password text is in the file', async () => {

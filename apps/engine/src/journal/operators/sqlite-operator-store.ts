@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, count, desc, eq, isNull, lt, lte } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, isNull, lt, lte } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { Page } from '@organism/shared';
@@ -88,7 +88,7 @@ export class SqliteOperatorStore implements OperatorStore {
     return this.transaction(`remove user ${name}`, (tx) => {
       const user = required(tx, name);
       if (user.role === 'admin' && admins(tx) === 1) {
-        throw new JournalError('FORBIDDEN', `${name} is the last admin and cannot be removed`);
+        throw new JournalError('CONFLICT', `${name} is the last admin and cannot be removed`);
       }
       tx.delete(sessions).where(eq(sessions.userId, user.id)).run();
       tx.delete(users).where(eq(users.id, user.id)).run();
@@ -108,7 +108,7 @@ export class SqliteOperatorStore implements OperatorStore {
     return this.transaction(`change the role of ${name}`, (tx) => {
       const user = required(tx, name);
       if (user.role === 'admin' && role !== 'admin' && admins(tx) === 1) {
-        throw new JournalError('FORBIDDEN', `${name} is the last admin and cannot be demoted`);
+        throw new JournalError('CONFLICT', `${name} is the last admin and cannot be demoted`);
       }
       tx.update(users).set({ role }).where(eq(users.id, user.id)).run();
     });
@@ -243,6 +243,9 @@ export class SqliteOperatorStore implements OperatorStore {
     if (before !== undefined) where.push(lt(audit.seq, before));
     if (input.actor !== undefined) where.push(eq(audit.actor, input.actor));
     if (input.action !== undefined) where.push(eq(audit.action, input.action));
+    if (input.outcome !== undefined) where.push(eq(audit.outcome, input.outcome));
+    if (input.since !== undefined) where.push(gte(audit.at, input.since));
+    if (input.until !== undefined) where.push(lte(audit.at, input.until));
     return guarded('read the audit log', () => {
       const rows = this.db
         .select()

@@ -2,11 +2,15 @@ import type { Role } from '@organism/shared';
 import type { LucideIcon } from 'lucide-react';
 import {
   GitCommitVertical,
+  KeyRound,
   LayoutDashboard,
   Mail,
   MailX,
   RadioReceiver,
   SquarePen,
+  ScrollText,
+  UserRound,
+  Users,
   Waypoints,
 } from 'lucide-react';
 
@@ -20,6 +24,8 @@ export interface NavEntry {
   badge?: NavBadge;
   /** The lowest role that may use the page; the sidebar hides the entry from the others. Default viewer. */
   role?: Role;
+  /** Entries of the same group sit together under its heading, after the pages of no group. */
+  group?: 'Settings';
 }
 
 /** The sidebar's pages, in the order of CONSOLE.md's frame. Pages join this list as they are built. */
@@ -31,4 +37,8 @@ export const NAV: NavEntry[] = [
   { href: '/messages', label: 'Messages', icon: Mail },
   { href: '/dead-letters', label: 'Dead letters', icon: MailX, badge: 'deadLetters' },
   { href: '/compose', label: 'Compose', icon: SquarePen, role: 'operator' },
+  { href: '/users', label: 'Users', icon: Users, role: 'admin', group: 'Settings' },
+  { href: '/tokens', label: 'API tokens', icon: KeyRound, role: 'admin', group: 'Settings' },
+  { href: '/audit', label: 'Audit log', icon: ScrollText, role: 'admin', group: 'Settings' },
+  { href: '/account', label: 'Your account', icon: UserRound, group: 'Settings' },
 ];

@@ -5,9 +5,9 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { formatCount } from '@/lib/format';
-import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
-import type { NavBadge } from './nav';
+import { useSession } from '@/lib/session';
+import type { NavBadge, NavEntry } from './nav';
 import { NAV } from './nav';
 
 const STORAGE_KEY = 'organism-sidebar';
@@ -17,6 +17,12 @@ export function Sidebar() {
   const path = usePathname();
   const { can } = useSession();
   const [collapsed, setCollapsed] = useState(false);
+  // Only what the role may use: the server would refuse the rest anyway.
+  const shown = NAV.filter((e) => can(e.role ?? 'viewer'));
+  const sections = [...new Set(shown.map((e) => e.group))].map((group) => ({
+    group,
+    entries: shown.filter((e) => e.group === group),
+  }));
   useEffect(() => setCollapsed(localStorage.getItem(STORAGE_KEY) === 'collapsed'), []);
   const toggle = () => {
     setCollapsed(!collapsed);
@@ -31,27 +37,22 @@ export function Sidebar() {
         <CircleDot className="size-5 shrink-0 text-accent" aria-hidden />
         {!collapsed && <span className="font-semibold">organism</span>}
       </div>
-      <ul id="sidebar-pages" className="flex-1 space-y-0.5 p-2">
-        {/* Only what the role may use: the server would refuse the rest anyway. */}
-        {NAV.filter((e) => can(e.role ?? 'viewer')).map(({ href, label, icon: Icon, badge }) => {
-          const active = href === '/' ? path === '/' : path.startsWith(href);
-          return (
-            <li key={href}>
-              <Link
-                href={href}
-                aria-current={active ? 'page' : undefined}
-                title={collapsed ? label : undefined}
-                className={`relative flex h-8 items-center gap-2.5 rounded-md px-2.5 text-sm ${active ? 'bg-panel-2 font-medium text-text' : 'text-muted hover:bg-panel-2 hover:text-text'}`}
-              >
-                <Icon className="size-4 shrink-0" aria-hidden />
-                {/* Collapsed, the label stays for screen readers: the link keeps its name. */}
-                <span className={collapsed ? 'sr-only' : 'truncate'}>{label}</span>
-                {badge && <Badge kind={badge} collapsed={collapsed} />}
-              </Link>
-            </li>
-          );
-        })}
-      </ul>
+      <div id="sidebar-pages" className="flex-1 overflow-y-auto p-2">
+        {sections.map(({ group, entries }) => (
+          <div key={group ?? ''} className={group ? 'mt-3 border-t border-border pt-3' : ''}>
+            {group && !collapsed && (
+              <p id={`nav-${group}`} className="px-2.5 pb-1 text-xs font-medium text-muted">
+                {group}
+              </p>
+            )}
+            <ul className="space-y-0.5" aria-labelledby={group && !collapsed ? `nav-${group}` : undefined}>
+              {entries.map((entry) => (
+                <NavLink key={entry.href} entry={entry} path={path} collapsed={collapsed} />
+              ))}
+            </ul>
+          </div>
+        ))}
+      </div>
       <button
         type="button"
         onClick={toggle}
@@ -67,6 +68,26 @@ export function Sidebar() {
         )}
       </button>
     </nav>
+  );
+}
+
+function NavLink({ entry, path, collapsed }: { entry: NavEntry; path: string; collapsed: boolean }) {
+  const { href, label, icon: Icon, badge } = entry;
+  const active = href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`);
+  return (
+    <li>
+      <Link
+        href={href}
+        aria-current={active ? 'page' : undefined}
+        title={collapsed ? label : undefined}
+        className={`relative flex h-8 items-center gap-2.5 rounded-md px-2.5 text-sm ${active ? 'bg-panel-2 font-medium text-text' : 'text-muted hover:bg-panel-2 hover:text-text'}`}
+      >
+        <Icon className="size-4 shrink-0" aria-hidden />
+        {/* Collapsed, the label stays for screen readers: the link keeps its name. */}
+        <span className={collapsed ? 'sr-only' : 'truncate'}>{label}</span>
+        {badge && <Badge kind={badge} collapsed={collapsed} />}
+      </Link>
+    </li>
   );
 }
 

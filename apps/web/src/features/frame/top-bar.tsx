@@ -1,7 +1,7 @@
 'use client';
 import type { Role } from '@organism/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ChevronDown, LogOut, Moon, Sun } from 'lucide-react';
+import { ChevronDown, LogOut, Moon, Sun, UserRound } from 'lucide-react';
 import { useRouter } from 'next/navigation';
 import { DropdownMenu } from 'radix-ui';
 import { useEffect, useState } from 'react';
@@ -114,6 +114,12 @@ function UserMenu({ user }: { user: { name: string; role: Role } }) {
           sideOffset={6}
           className="z-50 min-w-40 rounded-md border border-border bg-panel p-1 text-sm shadow-lg"
         >
+          <DropdownMenu.Item
+            onSelect={() => router.push('/account')}
+            className="flex h-8 cursor-pointer items-center gap-2 rounded px-2 outline-none data-[highlighted]:bg-panel-2"
+          >
+            <UserRound className="size-4" aria-hidden /> Your account
+          </DropdownMenu.Item>
           <DropdownMenu.Item
             onSelect={() => logout.mutate()}
             className="flex h-8 cursor-pointer items-center gap-2 rounded px-2 outline-none data-[highlighted]:bg-panel-2"

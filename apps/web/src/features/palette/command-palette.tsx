@@ -11,6 +11,7 @@ import { StateBadge } from '@/components/state-badge';
 import { NAV } from '@/features/frame/nav';
 import { shortId } from '@/lib/format';
 import { isRejected } from '@/lib/outcome';
+import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
 import type { Destination } from './recent';
 import { readRecent, remember } from './recent';
@@ -73,11 +74,15 @@ function Palette({ onDone }: { onDone: () => void }) {
   const router = useRouter();
   const [q, setQ] = useState('');
   const [recent] = useState(readRecent);
+  const { can } = useSession();
   const listeners = useQuery(trpc.listeners.list.queryOptions());
   const { found, loading } = useFind(q);
   const needle = q.trim().toLowerCase();
 
-  const pages: Destination[] = NAV.filter((p) => p.label.toLowerCase().includes(needle)).map((p) => ({
+  // The pages the role may use, as the sidebar offers them.
+  const pages: Destination[] = NAV.filter(
+    (p) => can(p.role ?? 'viewer') && p.label.toLowerCase().includes(needle),
+  ).map((p) => ({
     href: p.href,
     label: p.label,
     kind: 'page',

@@ -1,0 +1,134 @@
+'use client';
+import { Check, X } from 'lucide-react';
+import Link from 'next/link';
+import { IdLink } from '@/components/id-link';
+import { TimeAgo } from '@/components/time-ago';
+import type { DataColumn } from '@/components/ui/data-table';
+import type { AuditRecord } from './audit-export';
+
+/** The actions the engine audits today, for the action filter's suggestions. */
+export const AUDITED_ACTIONS = [
+  'auth.login',
+  'auth.password',
+  'config.apply',
+  'config.rollback',
+  'journal.discard',
+  'journal.retry',
+  'journal.retryMany',
+  'message.inject',
+  'organism.reload',
+  'organism.restart',
+  'thread.kill',
+  'token.create',
+  'token.revoke',
+  'user.add',
+  'user.password',
+  'user.remove',
+  'user.role',
+] as const;
+
+/** What an action acted on, as a link where the console has a page for it; a token by its name. */
+function Target({ e, tokenNames }: { e: AuditRecord; tokenNames: ReadonlyMap<string, string> }) {
+  const t = e.target;
+  if (t === null) return null;
+  if (e.action === 'journal.retry' || e.action === 'journal.discard')
+    return <IdLink id={t} href={`/messages/${t}`} />;
+  if (e.action === 'thread.kill') return <IdLink id={t} href={`/threads/${t}`} />;
+  if (e.action === 'token.revoke')
+    return (
+      <span className="inline-flex items-center gap-1.5">
+        {tokenNames.get(t)} <IdLink id={t} />
+      </span>
+    );
+  if (e.action === 'message.inject' && !t.startsWith('('))
+    return (
+      <Link href={`/listeners/${encodeURIComponent(t)}`} className="text-accent hover:underline">
+        {t}
+      </Link>
+    );
+  return <span title={t}>{t}</span>;
+}
+
+/** `{"role":"operator"}` → `role: operator`: the detail in words, the JSON on hover. */
+function summary(detail: string | null): string {
+  if (!detail) return '';
+  try {
+    const value: unknown = JSON.parse(detail);
+    if (value && typeof value === 'object' && !Array.isArray(value))
+      return Object.entries(value)
+        .filter(([, v]) => v !== undefined && v !== null)
+        .map(([k, v]) => `${k}: ${words(v)}`)
+        .join(', ');
+    return JSON.stringify(value);
+  } catch {
+    return detail;
+  }
+}
+
+function words(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v.join(', ');
+  return JSON.stringify(v);
+}
+
+function Outcome({ outcome }: { outcome: 'ok' | 'error' }) {
+  return outcome === 'ok' ? (
+    <span className="inline-flex items-center gap-1 text-xs font-medium text-acked">
+      <Check className="size-3.5" aria-hidden /> ok
+    </span>
+  ) : (
+    <span className="inline-flex items-center gap-1 text-xs font-medium text-failed">
+      <X className="size-3.5" aria-hidden /> error
+    </span>
+  );
+}
+
+/**
+ * The audit table's columns; `onActor` narrows the log to one actor (a click on their name), `tokenNames`
+ * names the tokens a `token.revoke` names only by id.
+ */
+export function auditColumns(
+  onActor: (actor: string) => void,
+  tokenNames: ReadonlyMap<string, string>,
+): DataColumn<AuditRecord>[] {
+  return [
+    { id: 'at', header: 'when', width: 96, cell: (e) => <TimeAgo at={e.at} /> },
+    {
+      id: 'actor',
+      header: 'who',
+      width: 130,
+      cell: (e) => (
+        <button
+          type="button"
+          className="max-w-full truncate font-medium hover:underline"
+          title={`only what ${e.actor} did`}
+          onClick={() => onActor(e.actor)}
+        >
+          {e.actor}
+        </button>
+      ),
+    },
+    {
+      id: 'action',
+      header: 'action',
+      width: 150,
+      cell: (e) => <span className="font-mono text-xs">{e.action}</span>,
+    },
+    { id: 'target', header: 'on', width: 190, cell: (e) => <Target e={e} tokenNames={tokenNames} /> },
+    { id: 'outcome', header: 'outcome', width: 84, cell: (e) => <Outcome outcome={e.outcome} /> },
+    {
+      id: 'what',
+      header: 'detail',
+      cell: (e) =>
+        e.outcome === 'error' ? (
+          <span className="text-failed" title={e.error ?? undefined}>
+            {e.error}
+          </span>
+        ) : (
+          <span className="text-muted" title={e.detail ?? undefined}>
+            {summary(e.detail)}
+          </span>
+        ),
+    },
+  ];
+}

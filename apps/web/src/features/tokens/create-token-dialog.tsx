@@ -1,0 +1,131 @@
+'use client';
+import { createTokenInputSchema } from '@organism/shared';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { KeyRound } from 'lucide-react';
+import { useState } from 'react';
+import { Button } from '@/components/ui/button';
+import { Dialog, DialogClose } from '@/components/ui/dialog';
+import { TextField } from '@/components/ui/form-field';
+import { describeError } from '@/lib/engine-error';
+import type { FieldErrors } from '@/lib/form-errors';
+import { engineFieldErrors, schemaErrors } from '@/lib/form-errors';
+import { useTRPC } from '@/lib/trpc';
+import type { CreatedToken } from './token-once';
+import { TokenOnce } from './token-once';
+
+/** Names a new token (and, optionally, the producer names it may send as), then shows it once. */
+export function CreateTokenDialog() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const [name, setName] = useState('');
+  const [producers, setProducers] = useState('');
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [created, setCreated] = useState<CreatedToken | null>(null);
+  const create = useMutation(
+    trpc.users.createToken.mutationOptions({
+      onSuccess: (res, input) => {
+        setCreated({ ...res, name: input.name, producers: input.producers ?? null });
+        void queryClient.invalidateQueries({ queryKey: trpc.users.tokens.queryKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.audit.pathKey() });
+      },
+      onError: (err) => setErrors(engineFieldErrors(err)),
+    }),
+  );
+  const list = producers
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const submit = () => {
+    const input = { name: name.trim(), ...(list.length ? { producers: list } : {}) };
+    const checked = createTokenInputSchema.safeParse(input);
+    const found = checked.success ? {} : schemaErrors(checked.error.issues);
+    setErrors(found);
+    if (Object.keys(found).length === 0) create.mutate(input);
+  };
+  return (
+    <Dialog
+      title={created ? 'Token created' : 'Create an API token'}
+      description={
+        created
+          ? undefined
+          : 'Producers send messages to POST /messages with it, as Authorization: Bearer <token>.'
+      }
+      wide={created !== null}
+      open={open}
+      onOpenChange={(o) => {
+        setOpen(o);
+        // Closing forgets the token: it is never fetched again.
+        setCreated(null);
+        if (o) {
+          setName('');
+          setProducers('');
+          setErrors({});
+          create.reset();
+        }
+      }}
+      trigger={
+        <Button variant="primary">
+          <KeyRound className="size-4" aria-hidden /> Create token
+        </Button>
+      }
+    >
+      {created ? (
+        <>
+          <TokenOnce created={created} />
+          <div className="mt-5 flex justify-end">
+            <DialogClose asChild>
+              <Button variant="primary">Done</Button>
+            </DialogClose>
+          </div>
+        </>
+      ) : (
+        <form
+          className="space-y-3"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            submit();
+          }}
+        >
+          <TextField
+            label="Name"
+            value={name}
+            onChange={(e) => {
+              setName(e.target.value);
+              setErrors({ ...errors, name: undefined });
+            }}
+            error={errors.name}
+            hint="who uses it, for the list and the audit log: billing, shop-frontend"
+            autoComplete="off"
+            autoFocus
+          />
+          <TextField
+            label="May send as (optional)"
+            value={producers}
+            onChange={(e) => {
+              setProducers(e.target.value);
+              setErrors({ ...errors, producers: undefined });
+            }}
+            error={errors.producers}
+            hint="producer names for <from>, separated by commas; empty: any name that is not a listener's"
+            autoComplete="off"
+          />
+          {create.error && !Object.values(errors).some(Boolean) && (
+            <p role="alert" className="text-sm text-failed">
+              {describeError(create.error)}
+            </p>
+          )}
+          <div className="flex justify-end gap-2 pt-2">
+            <DialogClose asChild>
+              <Button>Cancel</Button>
+            </DialogClose>
+            <Button type="submit" variant="primary" disabled={create.isPending}>
+              {create.isPending ? 'Creating…' : 'Create token'}
+            </Button>
+          </div>
+        </form>
+      )}
+    </Dialog>
+  );
+}

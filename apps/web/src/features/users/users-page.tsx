@@ -1,0 +1,197 @@
+'use client';
+import type { Role } from '@organism/shared';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
+import { toast } from 'sonner';
+import { TimeAgo } from '@/components/time-ago';
+import { Button } from '@/components/ui/button';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { DataTable } from '@/components/ui/data-table';
+import type { DataColumn } from '@/components/ui/data-table';
+import { describeError } from '@/lib/engine-error';
+import { formatCount } from '@/lib/format';
+import { useSession } from '@/lib/session';
+import { useTRPC } from '@/lib/trpc';
+import { AddUserDialog } from './add-user-dialog';
+import { ResetPasswordDialog } from './reset-password-dialog';
+import { ROLE_DOES, ROLES } from './roles';
+
+interface UserRow {
+  name: string;
+  role: Role;
+  createdAt: number;
+  /** Why this row's role and removal are not offered (yourself, the last admin), or null. */
+  locked: string | null;
+  self: boolean;
+}
+
+/** Who may do what? Every user with their role; add, change a role, reset a password, remove (admin). */
+export function UsersPage() {
+  const trpc = useTRPC();
+  const { user } = useSession();
+  const users = useQuery(trpc.users.list.queryOptions());
+  const admins = (users.data ?? []).filter((u) => u.role === 'admin').length;
+  const rows: UserRow[] = (users.data ?? []).map((u) => {
+    const self = u.name === user?.name;
+    const last = u.role === 'admin' && admins === 1;
+    return {
+      ...u,
+      self,
+      locked: self
+        ? 'You cannot change your own role or remove yourself; another admin can.'
+        : last
+          ? 'The last admin: make someone else an admin first.'
+          : null,
+    };
+  });
+  const columns: DataColumn<UserRow>[] = [
+    {
+      id: 'name',
+      header: 'name',
+      cell: (u) => (
+        <span className="flex items-center gap-2">
+          <span className="font-medium">{u.name}</span>
+          {u.self && <span className="rounded bg-panel-2 px-1.5 text-xs text-muted">you</span>}
+        </span>
+      ),
+    },
+    { id: 'role', header: 'role', width: 150, cell: (u) => <RoleCell row={u} /> },
+    {
+      id: 'does',
+      header: 'may',
+      from: 'xl',
+      cell: (u) => (
+        <span className="text-xs text-muted" title={ROLE_DOES[u.role]}>
+          {ROLE_DOES[u.role]}
+        </span>
+      ),
+    },
+    { id: 'created', header: 'added', width: 96, cell: (u) => <TimeAgo at={u.createdAt} /> },
+    {
+      id: 'actions',
+      header: <span className="sr-only">actions</span>,
+      width: 250,
+      cell: (u) => <Actions row={u} />,
+    },
+  ];
+  return (
+    <div className="mx-auto max-w-7xl space-y-3">
+      <header className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h1 className="text-xl font-semibold">Users</h1>
+          <p className="mt-1 text-sm text-muted">
+            Who may sign in to the console, and what each role may do. The engine checks every call against
+            the role; changes count at once, and the audit log keeps them.
+          </p>
+        </div>
+        <AddUserDialog />
+      </header>
+      {users.error ? (
+        <p role="alert" className="rounded-md border border-failed/40 bg-failed/5 p-3 text-sm">
+          {describeError(users.error)}
+        </p>
+      ) : (
+        <>
+          <div className="rounded-lg border border-border bg-panel">
+            <DataTable
+              label="Users"
+              columns={columns}
+              rows={rows}
+              rowKey={(u) => u.name}
+              loading={users.isPending}
+              empty="No users. The engine creates the first admin when it starts; add the others here."
+            />
+          </div>
+          {users.data && (
+            <p className="text-xs text-muted">
+              {formatCount(rows.length)} {rows.length === 1 ? 'user' : 'users'}, {formatCount(admins)}{' '}
+              {admins === 1 ? 'admin' : 'admins'}. Producers send with API tokens, not users:{' '}
+              <Link href="/tokens" className="text-accent underline">
+                API tokens
+              </Link>
+              .
+            </p>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+function useInvalidateUsers() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return () => {
+    void queryClient.invalidateQueries({ queryKey: trpc.users.pathKey() });
+    void queryClient.invalidateQueries({ queryKey: trpc.audit.pathKey() });
+  };
+}
+
+/** The role as a select, or as a word with the reason it cannot change here. */
+function RoleCell({ row }: { row: UserRow }) {
+  const trpc = useTRPC();
+  const invalidate = useInvalidateUsers();
+  const setRole = useMutation(
+    trpc.users.setRole.mutationOptions({
+      onSuccess: (_, input) => toast.success(`${input.name} is now ${input.role}.`),
+      onError: (err) => toast.error(describeError(err)),
+      onSettled: invalidate,
+    }),
+  );
+  if (row.locked)
+    return (
+      <span className="text-sm" title={row.locked}>
+        {row.role}
+      </span>
+    );
+  return (
+    <select
+      aria-label={`role of ${row.name}`}
+      value={setRole.isPending ? setRole.variables.role : row.role}
+      disabled={setRole.isPending}
+      onChange={(e) => setRole.mutate({ name: row.name, role: e.target.value as Role })}
+      className="h-7 rounded-md border border-border bg-panel px-2 text-sm outline-none focus:border-accent"
+    >
+      {ROLES.map((r) => (
+        <option key={r} value={r}>
+          {r}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+function Actions({ row }: { row: UserRow }) {
+  const trpc = useTRPC();
+  const invalidate = useInvalidateUsers();
+  const remove = useMutation(
+    trpc.users.remove.mutationOptions({
+      onSuccess: () => toast.success(`Removed ${row.name}; their sessions ended.`),
+      onError: (err) => toast.error(describeError(err)),
+      onSettled: invalidate,
+    }),
+  );
+  if (row.self)
+    return (
+      <Link href="/account" className="px-3 text-sm text-accent hover:underline">
+        Change your password
+      </Link>
+    );
+  return (
+    <span className="flex items-center justify-end gap-1">
+      <ResetPasswordDialog name={row.name} />
+      {!row.locked && (
+        <ConfirmDialog
+          title={`Remove ${row.name}?`}
+          body={`${row.name} can no longer sign in, and their open sessions end now. The audit log keeps what they did.`}
+          confirm="Remove"
+          onConfirm={() => remove.mutate({ name: row.name })}
+        >
+          <Button variant="ghost" className="text-failed" aria-label={`remove ${row.name}`}>
+            Remove…
+          </Button>
+        </ConfirmDialog>
+      )}
+    </span>
+  );
+}

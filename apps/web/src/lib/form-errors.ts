@@ -1,0 +1,44 @@
+import { engineCodeOf } from './engine-error';
+
+/** Field → what is wrong with it, for a form to show beside each field. */
+export type FieldErrors = Partial<Record<string, string>>;
+
+/** `['producers', 1]` → field `producers`, message `#2: …` (which item of a list is wrong). */
+function place(path: readonly PropertyKey[], message: string): [string, string] {
+  const [field = '', ...rest] = path;
+  const where = rest.map((k) => (typeof k === 'number' ? `#${k + 1}` : String(k))).join('.');
+  return [String(field), where ? `${where}: ${message}` : message];
+}
+
+/**
+ * The first problem per field of a failed check with the engine's own input schema (from
+ * @organism/shared), so a form refuses what the engine would refuse, with the same words, before sending.
+ */
+export function schemaErrors(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+): FieldErrors {
+  const out: FieldErrors = {};
+  for (const i of issues) {
+    const [field, message] = place(i.path, i.message);
+    out[field] ??= message;
+  }
+  return out;
+}
+
+/** The engine's problems per field when it refused the input (`INPUT_INVALID`); empty otherwise. */
+export function engineFieldErrors(err: unknown): FieldErrors {
+  if (engineCodeOf(err) !== 'INPUT_INVALID') return {};
+  const problems = (err as { data?: { problems?: { path?: string; message: string }[] } }).data?.problems;
+  const out: FieldErrors = {};
+  for (const p of problems ?? []) {
+    if (!p.path) continue;
+    // `producers[1]` → producers, #2
+    const keys = p.path
+      .split(/\.|\[|\]/)
+      .filter(Boolean)
+      .map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+    const [field, message] = place(keys, p.message);
+    out[field] ??= message;
+  }
+  return out;
+}
