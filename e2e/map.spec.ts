@@ -29,6 +29,31 @@ test('the map shows listeners, the producer and live routes, and a node opens it
   await expect(page.getByRole('heading', { name: 'greeter', level: 1 })).toBeVisible();
 });
 
+test('messages move along the busy routes; nothing moves for someone who asked for less motion', async ({
+  page,
+}) => {
+  await signIn(page, 'viewer');
+  await page.goto('/map');
+  const map = page.getByRole('application', { name: /Map of the organism/ });
+  const rate = map.getByRole('link', { name: /^messages from traffic to greeter: / });
+  await expect(rate).toBeVisible({ timeout: 30_000 });
+  // Only the dots left to see (boxes, lines, rates and the grid hidden): two pictures a moment apart differ
+  // only if dots are drawn and they moved.
+  await page.addStyleTag({
+    content: '.organism-map svg, .organism-map .react-flow__nodes, .organism-map a { visibility: hidden }',
+  });
+  const dots = page.getByTestId('map-dots');
+  const first = await dots.screenshot();
+  await page.waitForTimeout(250);
+  expect((await dots.screenshot()).equals(first)).toBe(false);
+
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await expect(dots).toHaveCount(0);
+  await page.reload();
+  await expect(rate).toBeVisible({ timeout: 30_000 });
+  await expect(dots).toHaveCount(0);
+});
+
 test('a route opens the messages that took it; a node opens from the keyboard', async ({ page }) => {
   await signIn(page, 'viewer');
   await page.goto('/map');

@@ -16,30 +16,57 @@ export function offsetPolyline(points: Point[], d: number): Point[] {
   });
 }
 
+/** Where each bend of `roundedPath` starts (`a`) and ends (`b`) around its corner (`c`). */
+function bends(points: Point[], r: number): { a: Point; c: Point; b: Point }[] {
+  const out: { a: Point; c: Point; b: Point }[] = [];
+  for (let i = 1; i < points.length - 1; i++) {
+    const prev = points[i - 1] as Point;
+    const c = points[i] as Point;
+    const next = points[i + 1] as Point;
+    const inLen = Math.hypot(c.x - prev.x, c.y - prev.y);
+    const outLen = Math.hypot(next.x - c.x, next.y - c.y);
+    const rr = Math.min(r, inLen / 2, outLen / 2);
+    const a = {
+      x: c.x - ((c.x - prev.x) / (inLen || 1)) * rr,
+      y: c.y - ((c.y - prev.y) / (inLen || 1)) * rr,
+    };
+    const b = {
+      x: c.x + ((next.x - c.x) / (outLen || 1)) * rr,
+      y: c.y + ((next.y - c.y) / (outLen || 1)) * rr,
+    };
+    out.push({ a, c, b });
+  }
+  return out;
+}
+
 /** An SVG path through the points with rounded bends (radius at most `r`, less on short segments). */
 export function roundedPath(points: Point[], r = 10): string {
   const first = points[0];
   if (!first) return '';
   let d = `M${first.x},${first.y}`;
-  for (let i = 1; i < points.length - 1; i++) {
-    const prev = points[i - 1] as Point;
-    const cur = points[i] as Point;
-    const next = points[i + 1] as Point;
-    const inLen = Math.hypot(cur.x - prev.x, cur.y - prev.y);
-    const outLen = Math.hypot(next.x - cur.x, next.y - cur.y);
-    const rr = Math.min(r, inLen / 2, outLen / 2);
-    const a = {
-      x: cur.x - ((cur.x - prev.x) / (inLen || 1)) * rr,
-      y: cur.y - ((cur.y - prev.y) / (inLen || 1)) * rr,
-    };
-    const b = {
-      x: cur.x + ((next.x - cur.x) / (outLen || 1)) * rr,
-      y: cur.y + ((next.y - cur.y) / (outLen || 1)) * rr,
-    };
-    d += ` L${a.x},${a.y} Q${cur.x},${cur.y} ${b.x},${b.y}`;
-  }
+  for (const { a, c, b } of bends(points, r)) d += ` L${a.x},${a.y} Q${c.x},${c.y} ${b.x},${b.y}`;
   const last = points.at(-1) as Point;
   return `${d} L${last.x},${last.y}`;
+}
+
+/** The same line as `roundedPath`, as a polyline: each bend's curve in `steps` short segments. */
+export function roundedPolyline(points: Point[], r = 10, steps = 4): Point[] {
+  const first = points[0];
+  if (!first) return [];
+  const out = [first];
+  for (const { a, c, b } of bends(points, r)) {
+    out.push(a);
+    for (let k = 1; k <= steps; k++) {
+      const t = k / steps;
+      const u = 1 - t;
+      out.push({
+        x: u * u * a.x + 2 * u * t * c.x + t * t * b.x,
+        y: u * u * a.y + 2 * u * t * c.y + t * t * b.y,
+      });
+    }
+  }
+  out.push(points.at(-1) as Point);
+  return out;
 }
 
 /** The polyline cut short by `by` at its end (room for an arrowhead), and the arrowhead's triangle. */

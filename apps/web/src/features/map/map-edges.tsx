@@ -24,41 +24,20 @@ export interface PeerLine {
   dim: boolean;
 }
 
-/** Dots travel at one calm speed; busier routes carry more of them. */
-const SPEED = 70; // px per second
-
-function dotsFor(perSecond: number): number {
-  if (perSecond <= 0) return 0;
-  if (perSecond < 2) return 1;
-  if (perSecond < 20) return 2;
-  return 3;
-}
-
-function pathLength(points: Point[]): number {
-  let n = 0;
-  for (let i = 1; i < points.length; i++) {
-    const a = points[i - 1] as Point;
-    const b = points[i] as Point;
-    n += Math.hypot(b.x - a.x, b.y - a.y);
-  }
-  return n;
-}
-
 /**
  * Every line of the map in one SVG, drawn in the flow's coordinates beneath the boxes. The lines are
  * the layout's own routes (ELK draws them around the boxes), so they need nothing measured from the page.
  * For the eye and the mouse only: the labels and the routes table carry the same as links and text.
+ * The dots that travel along the lanes are drawn on a canvas above this (see DotLayer).
  */
 export function EdgeLayer({
   lanes,
   peers,
-  motion,
   onOpen,
   onHover,
 }: {
   lanes: Lane[];
   peers: PeerLine[];
-  motion: boolean;
   onOpen: (lane: Lane) => void;
   onHover: (lane: Lane | null) => void;
 }) {
@@ -76,7 +55,7 @@ export function EdgeLayer({
       {[...lanes]
         .sort((a, b) => Number(a.failing) - Number(b.failing))
         .map((l) => (
-          <LanePath key={l.id} lane={l} motion={motion} onOpen={onOpen} onHover={onHover} />
+          <LanePath key={l.id} lane={l} onOpen={onOpen} onHover={onHover} />
         ))}
     </svg>
   );
@@ -84,24 +63,20 @@ export function EdgeLayer({
 
 function LanePath({
   lane,
-  motion,
   onOpen,
   onHover,
 }: {
   lane: Lane;
-  motion: boolean;
   onOpen: (lane: Lane) => void;
   onHover: (lane: Lane | null) => void;
 }) {
   const { points } = lane;
   const g = useMemo(() => {
     const { line, head } = withArrow(points, 8);
-    return { d: roundedPath(line), full: roundedPath(points), head, length: pathLength(points) };
+    return { d: roundedPath(line), full: roundedPath(points), head };
   }, [points]);
   if (points.length < 2) return null;
   const tone = lane.failing ? 'text-failed' : lane.perSecond > 0 ? 'map-edge-active' : 'map-edge';
-  const dots = motion ? dotsFor(lane.perSecond) : 0;
-  const dur = Math.max(1.2, g.length / SPEED);
   return (
     <g className={`${tone} transition-opacity ${lane.dim ? 'opacity-20' : ''}`}>
       <path
@@ -113,27 +88,6 @@ function LanePath({
         strokeLinejoin="round"
       />
       <path d={g.head} fill="currentColor" />
-      {Array.from({ length: dots }, (_, i) => {
-        const begin = `${(-dur * i) / dots}s`;
-        return (
-          // Hidden until its motion applies, so a dot never shows at the origin for a frame.
-          <circle
-            key={`${dots}-${i}`}
-            r={Math.max(2, lane.width / 2 + 0.75)}
-            className="fill-current"
-            opacity={0}
-          >
-            <animateMotion dur={`${dur}s`} begin={begin} repeatCount="indefinite" path={g.full} />
-            <animate
-              attributeName="opacity"
-              values="1;1"
-              dur={`${dur}s`}
-              begin={begin}
-              repeatCount="indefinite"
-            />
-          </circle>
-        );
-      })}
       {/* A wider invisible stroke to hover and click. */}
       <path
         d={g.full}

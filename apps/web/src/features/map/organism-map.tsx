@@ -21,6 +21,7 @@ import { pairKey, routeKey } from './graph-model';
 import type { MapLayout } from './layout';
 import { LABEL_SIZE, layoutMap, sizeOf } from './layout';
 import type { Lane, PeerLine } from './map-edges';
+import { DotLayer } from './map-dots';
 import { EdgeLayer } from './map-edges';
 import type { ListenerFlowNode, ProducerFlowNode } from './map-nodes';
 import { ListenerNode, ProducerNode } from './map-nodes';
@@ -206,10 +207,10 @@ function Graph({
           <EdgeLayer
             lanes={lanes}
             peers={peers}
-            motion={motion}
             onOpen={(l) => router.push(messagesOnRoute(l.from, l.to))}
             onHover={(l) => setHoveredLane(l?.id ?? null)}
           />
+          {motion && <DotLayer lanes={lanes} dark={dark} />}
           <PairLabels model={model} layout={layout} spotlight={spotlight} />
         </EdgeLabelRenderer>
       )}
