@@ -65,6 +65,11 @@ export interface DeadLetterGroup {
   lastAt: number;
   /** The newest of them. */
   sampleId: string;
+  /**
+   * Whether the newest of them is refused input (kind `rejected`: it never reached a handler and cannot be
+   * retried), so a console tells such a group apart without reading its entries.
+   */
+  refused: boolean;
 }
 
 export interface DeadLettersResult {

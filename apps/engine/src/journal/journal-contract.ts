@@ -502,21 +502,30 @@ export function describeJournalContract(name: string, make: () => Journal): void
       await j.hooks.onFailed?.(slowA, timeout, { outputs: [] });
       await j.hooks.onAcknowledged?.(fine, []);
       j.hooks.onRejected?.({ raw: '<oops', error: { code: 'MALFORMED_XML', message: 'bad', problems: [] } });
+      j.hooks.onRejected?.({
+        raw: '<message/>',
+        to: 'b',
+        error: { code: 'SCHEMA_VIOLATION', message: 'bad', problems: [] },
+      });
       await j.flush();
       const all = await j.deadLetters({});
-      expect(all.total).toBe(7);
+      expect(all.total).toBe(8);
       expect(all.groups.map((g) => [g.to, g.errorCode, g.count])).toEqual([
         ['a', 'HANDLER_ERROR', 3],
         ['b', 'HANDLER_ERROR', 2],
         expect.anything(),
         expect.anything(),
+        expect.anything(),
       ]);
-      expect(all.groups.slice(2).map((g) => [g.to, g.errorCode, g.count])).toEqual(
+      // Refused input is told apart in its group, also when it named a listener.
+      expect(all.groups.slice(2).map((g) => [g.to, g.errorCode, g.count, g.refused])).toEqual(
         expect.arrayContaining([
-          ['a', 'HANDLER_TIMEOUT', 1],
-          [null, 'MALFORMED_XML', 1],
+          ['a', 'HANDLER_TIMEOUT', 1, false],
+          [null, 'MALFORMED_XML', 1, true],
+          ['b', 'SCHEMA_VIOLATION', 1, true],
         ]),
       );
+      expect(all.groups[0]?.refused).toBe(false);
       const [a] = all.groups;
       expect(a?.sampleId).toBe(toA[2]?.id);
       expect(a?.firstAt).toBeLessThan(a?.lastAt ?? 0);
@@ -527,7 +536,7 @@ export function describeJournalContract(name: string, make: () => Journal): void
         { to: 'a', count: 1, sampleId: slowA.id },
       ]);
       const top = await j.deadLetters({ limit: 1 });
-      expect(top).toMatchObject({ total: 7, groups: [{ to: 'a', errorCode: 'HANDLER_ERROR' }] });
+      expect(top).toMatchObject({ total: 8, groups: [{ to: 'a', errorCode: 'HANDLER_ERROR' }] });
       await j.close();
     });
 

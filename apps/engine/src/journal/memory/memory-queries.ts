@@ -79,6 +79,7 @@ export class MemoryQueries {
           lastAt: r.updatedAt,
           sampleId: r.id,
           sampleAt: r.updatedAt,
+          refused: r.kind === 'rejected',
         });
         continue;
       }
@@ -88,6 +89,7 @@ export class MemoryQueries {
       if (r.updatedAt > g.sampleAt) {
         g.sampleAt = r.updatedAt;
         g.sampleId = r.id;
+        g.refused = r.kind === 'rejected';
       }
     }
     const sorted = [...groups.values()]

@@ -114,16 +114,17 @@ export class SqliteQueries {
          FROM messages INDEXED BY messages_failed_groups WHERE ${where.join(' AND ')}
          GROUP BY to_name, error_code`,
       )
-      .all(...params) as Omit<DeadLetterGroup, 'sampleId'>[];
+      .all(...params) as Omit<DeadLetterGroup, 'sampleId' | 'refused'>[];
     const total = rows.reduce((n, r) => n + r.count, 0);
     rows.sort((a, b) => b.count - a.count || b.lastAt - a.lastAt);
+    // The newest entry of each group: its row is read for its id anyway, so its kind comes free.
     const newest = this.sqlite.prepare(
-      `SELECT id FROM messages INDEXED BY messages_failed_groups
+      `SELECT id, kind FROM messages INDEXED BY messages_failed_groups
        WHERE state = 'FAILED' AND to_name IS ? AND error_code IS ? ORDER BY updated_at DESC LIMIT 1`,
     );
     const groups = rows.slice(0, input.limit).map((r): DeadLetterGroup => {
-      const sample = newest.get(r.to, r.errorCode) as { id: string } | undefined;
-      return { ...r, sampleId: sample?.id ?? '' };
+      const sample = newest.get(r.to, r.errorCode) as { id: string; kind: string } | undefined;
+      return { ...r, sampleId: sample?.id ?? '', refused: sample?.kind === 'rejected' };
     });
     return { total, groups };
   }
