@@ -3,16 +3,15 @@
 // sample envelopes as fast as it accepts them, and watches each page in Debian's Chromium for 30 s with a
 // PerformanceObserver on long tasks (main-thread work over 50 ms, the browser's own definition of jank).
 //
-//   pnpm -C bench console-smoothness [--seconds 30] [--connections 32] [/ /messages?live=1 /map …]
+//   pnpm -C bench console-smoothness [--seconds 30] [--connections 32] [/ /messages?view=tail /map …]
 //
 // Prints, per page: long tasks (count, total and longest), frames drawn, and the engine's accepted rate.
-import { chromium } from '@playwright/test';
-import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildConsoleIfStale, root, startConsole, until } from '../scripts/console-build.mjs';
+import { root } from '../scripts/console-build.mjs';
+import { consoleUrl, engineUrl, signedInBrowser, startStack } from './lib/console-stack.ts';
 import { fmt } from './lib/figures.ts';
 
 const { values, positionals } = parseArgs({
@@ -24,12 +23,7 @@ const { values, positionals } = parseArgs({
 });
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
-const pages = positionals.length ? positionals : ['/', '/messages?live=1', '/map', '/threads'];
-const ENGINE_PORT = 7301;
-const CONSOLE_PORT = 3301;
-const engineUrl = `http://127.0.0.1:${ENGINE_PORT}`;
-const consoleUrl = `http://127.0.0.1:${CONSOLE_PORT}`;
-const password = 'bench-password-1234';
+const pages = positionals.length ? positionals : ['/', '/messages?view=tail', '/map', '/threads'];
 
 const work = mkdtempSync(join(tmpdir(), 'organism-smooth-'));
 const demo = join(work, 'demo');
@@ -38,30 +32,8 @@ cpSync(join(root, 'examples/demo'), demo, {
   filter: (src) => !/[/\\](\.organism|node_modules)$/.test(src),
 });
 symlinkSync(join(root, 'examples/demo/node_modules'), join(demo, 'node_modules'));
-const organism = join(demo, 'organism.yaml');
-const cli = join(root, 'apps/engine/bin/organism.js');
-
-buildConsoleIfStale(engineUrl, '.next-bench', (line: string) => console.log(line));
-const created = spawnSync(process.execPath, [cli, 'token', 'create', 'load', '-c', organism], {
-  encoding: 'utf8',
-});
-const token = /org_[\w-]+/.exec(created.stdout)?.[0];
-if (!token) throw new Error(`no token: ${created.stdout}${created.stderr}`);
-
-const children: ReturnType<typeof spawn>[] = [];
-children.push(
-  spawn(process.execPath, [cli, 'start', organism, '--port', String(ENGINE_PORT), '--log-level', 'warn'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, ORGANISM_ADMIN_PASSWORD: password },
-  }),
-);
-const stopAll = () => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-};
-process.on('exit', stopAll);
-await until('the engine', async () => (await fetch(`${engineUrl}/healthz`)).ok);
-children.push(startConsole(spawn, engineUrl, CONSOLE_PORT, '.next-bench'));
-await until('the console', async () => (await fetch(`${consoleUrl}/sign-in`)).ok);
+const stack = await startStack(join(demo, 'organism.yaml'));
+const { token } = stack;
 
 // The load: every sample envelope of the demo but the slow and the failing ones, numbers varied.
 const templates = readdirSync(join(demo, 'traffic'))
@@ -89,16 +61,7 @@ async function loadLoop(k: number): Promise<void> {
 }
 const load = Array.from({ length: connections }, (_, k) => loadLoop(k));
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
-});
-const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-await page.goto(`${consoleUrl}/sign-in`);
-await page.getByLabel('Name').fill('admin');
-await page.getByLabel('Password').fill(password);
-await page.getByRole('button', { name: 'Sign in' }).click();
-await page.getByRole('heading', { name: 'Overview' }).waitFor();
+const { browser, page } = await signedInBrowser();
 
 console.log(`\nconsole smoothness: ${seconds} s per page, ${connections} keep-alive connections of load\n`);
 console.log(
@@ -151,6 +114,5 @@ console.log('aim: no long task on any page (issue 8, "Scale")');
 loading = false;
 await Promise.all(load);
 await browser.close();
-stopAll();
-await new Promise((r) => setTimeout(r, 1_000));
+await stack.stop();
 rmSync(work, { recursive: true, force: true });

@@ -14,13 +14,16 @@ import { useTRPC } from '@/lib/trpc';
 
 const LIMIT = 15;
 
+/** The query for a listener's newest deliveries (the listener page asks for it early, with the listener list). */
+export const recentMessagesQuery = (trpc: ReturnType<typeof useTRPC>, name: string) =>
+  trpc.messages.list.queryOptions({ to: name, limit: LIMIT });
+
 /** The newest deliveries to a listener, refreshed as the stream reports theirs (at most every two seconds). */
 export function RecentMessages({ name }: { name: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { subscribe } = useEngineStream();
-  const input = { to: name, limit: LIMIT };
-  const messages = useQuery(trpc.messages.list.queryOptions(input));
+  const messages = useQuery(recentMessagesQuery(trpc, name));
 
   useEffect(() => {
     const key = trpc.messages.list.queryKey({ to: name, limit: LIMIT });

@@ -11,10 +11,14 @@ function tabLabel(file: string): string {
   return file.startsWith('..') || file.startsWith('/') ? (file.split('/').at(-1) ?? file) : file;
 }
 
+/** The query for a listener's XSD files (the listener page asks for it early, with the listener list). */
+export const schemaQuery = (trpc: ReturnType<typeof useTRPC>, name: string) =>
+  trpc.listeners.schema.queryOptions({ name }, { staleTime: 60_000 });
+
 /** The XSD files behind a contract (main file first, then what it includes and imports), as written. */
 export function SchemaFiles({ name }: { name: string }) {
   const trpc = useTRPC();
-  const schema = useQuery(trpc.listeners.schema.queryOptions({ name }, { staleTime: 60_000 }));
+  const schema = useQuery(schemaQuery(trpc, name));
   if (schema.error) return <p className="text-sm text-failed">{describeError(schema.error)}</p>;
   const files = schema.data?.files;
   if (!files) return <Skeleton className="h-96 w-full" />;

@@ -1,4 +1,5 @@
-import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
+import ElkConstructor from 'elkjs/lib/elk-api';
+import type { ELK, ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
 import type { LayoutEdge, MapNode } from './graph-model';
 
 export interface Point {
@@ -25,19 +26,73 @@ export function sizeOf(n: MapNode): { width: number; height: number } {
   return { width: PRODUCER_SIZE.width, height: Math.max(PRODUCER_SIZE.height, n.degree * 26) };
 }
 
-/** elkjs is 1.6 MB: loaded on the map only, once (TOOLCHAIN.md). */
-let elk: Promise<{ layout(graph: ElkNode): Promise<ElkNode> }> | undefined;
-function loadElk() {
-  elk ??= import('elkjs/lib/elk.bundled.js').then(({ default: ELK }) => new ELK());
+/**
+ * elkjs is 1.6 MB (TOOLCHAIN.md) and takes a second or more of CPU to lay out a busy organism: it runs in a
+ * worker of its own, started once, so the page never freezes while it compiles or lays out.
+ */
+let elk: ELK | undefined;
+function loadElk(): ELK {
+  elk ??= new ElkConstructor({
+    workerFactory: () => new Worker(new URL('./elk.worker.ts', import.meta.url)),
+  });
   return elk;
+}
+
+/** Starts the layout worker (it loads and compiles elkjs) while the map's data is still on its way. */
+export function warmLayout(): void {
+  loadElk();
+}
+
+/**
+ * Past this many lines, nodes are placed by Brandes-Köpf with one pass of crossing reduction instead of
+ * network simplex with seven: a busy organism of 20 listeners (65 routes) then takes 1.3 s of CPU to lay
+ * out instead of 3.5 s (bench/README.md, "console first page"). Smaller organisms keep the straighter lines.
+ */
+const BUSY_EDGES = 20;
+
+/** The last layout this tab made, kept for a revisit or a reload of the map (sessionStorage). */
+const STORED = 'organism-map-layout';
+interface StoredLayout {
+  key: string;
+  positions: [string, Point][];
+  paths: [string, Point[]][];
+  labels: [string, Point][];
+}
+let last: { key: string; layout: MapLayout } | undefined;
+
+function stored(key: string): MapLayout | undefined {
+  if (last?.key === key) return last.layout;
+  try {
+    const s = JSON.parse(sessionStorage.getItem(STORED) ?? 'null') as StoredLayout | null;
+    if (s?.key !== key) return undefined;
+    return { positions: new Map(s.positions), paths: new Map(s.paths), labels: new Map(s.labels) };
+  } catch {
+    return undefined;
+  }
+}
+
+function store(key: string, layout: MapLayout): void {
+  last = { key, layout };
+  try {
+    const s: StoredLayout = {
+      key,
+      positions: [...layout.positions],
+      paths: [...layout.paths],
+      labels: [...layout.labels],
+    };
+    sessionStorage.setItem(STORED, JSON.stringify(s));
+  } catch {
+    // Storage full or refused: the layout is still kept in memory for this page.
+  }
 }
 
 /**
  * Layered, left to right, in the direction messages flow; edges routed orthogonally around the boxes,
  * labels given their own room. The input's order is kept where ELK has a choice, so the same organism
- * lays out the same way every time.
+ * lays out the same way every time: the last layout is reused as long as the nodes and lines are the same.
  */
 export async function layoutMap(nodes: MapNode[], edges: LayoutEdge[]): Promise<MapLayout> {
+  const busy = edges.length > BUSY_EDGES;
   const graph: ElkNode = {
     id: 'organism',
     layoutOptions: {
@@ -52,7 +107,8 @@ export async function layoutMap(nodes: MapNode[], edges: LayoutEdge[]): Promise<
       'elk.spacing.edgeLabel': '4',
       'elk.edgeLabels.placement': 'CENTER',
       'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
-      'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
+      'elk.layered.nodePlacement.strategy': busy ? 'BRANDES_KOEPF' : 'NETWORK_SIMPLEX',
+      ...(busy ? { 'elk.layered.thoroughness': '1' } : {}),
       'elk.layered.crossingMinimization.forceNodeModelOrder': 'false',
       'elk.padding': '[top=16,left=16,bottom=16,right=16]',
     },
@@ -68,7 +124,10 @@ export async function layoutMap(nodes: MapNode[], edges: LayoutEdge[]): Promise<
       labels: e.kind === 'pair' ? [{ id: `${e.id}:label`, text: ' ', ...LABEL_SIZE }] : [],
     })),
   };
-  const out = await (await loadElk()).layout(graph);
+  const key = JSON.stringify(graph);
+  const known = stored(key);
+  if (known) return known;
+  const out = await loadElk().layout(graph);
   const positions = new Map<string, Point>();
   for (const c of out.children ?? []) positions.set(c.id, { x: c.x ?? 0, y: c.y ?? 0 });
   const paths = new Map<string, Point[]>();
@@ -79,5 +138,7 @@ export async function layoutMap(nodes: MapNode[], edges: LayoutEdge[]): Promise<
     const l = e.labels?.[0];
     if (l) labels.set(e.id, { x: l.x ?? 0, y: l.y ?? 0 });
   }
-  return { positions, paths, labels };
+  const layout = { positions, paths, labels };
+  store(key, layout);
+  return layout;
 }
