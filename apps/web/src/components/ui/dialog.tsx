@@ -1,6 +1,8 @@
 'use client';
 import { Dialog as Radix } from 'radix-ui';
 import type { ReactNode } from 'react';
+import { describeError } from '@/lib/engine-error';
+import { Button } from './button';
 
 /**
  * A titled modal for a short form or a result to read (add a user, a token shown once). Controlled, so the
@@ -47,3 +49,39 @@ export function Dialog({
 
 /** The dialog's closing button (Cancel, Done), for the row of actions at its foot. */
 export const DialogClose = Radix.Close;
+
+/**
+ * The foot of a dialog's form: the engine's refusal when no field took it (a field's own error is shown at
+ * the field), then Cancel and the submit button, which says it is working while the request runs.
+ */
+export function FormDialogFooter({
+  error,
+  fieldErrors,
+  pending,
+  submit,
+  working,
+}: {
+  error: unknown;
+  fieldErrors: boolean;
+  pending: boolean;
+  submit: string;
+  working: string;
+}) {
+  return (
+    <>
+      {error != null && !fieldErrors && (
+        <p role="alert" className="text-sm text-failed">
+          {describeError(error)}
+        </p>
+      )}
+      <div className="flex justify-end gap-2 pt-2">
+        <DialogClose asChild>
+          <Button>Cancel</Button>
+        </DialogClose>
+        <Button type="submit" variant="primary" disabled={pending}>
+          {pending ? working : submit}
+        </Button>
+      </div>
+    </>
+  );
+}

@@ -4,9 +4,8 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { KeyRound } from 'lucide-react';
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
-import { Dialog, DialogClose } from '@/components/ui/dialog';
+import { Dialog, DialogClose, FormDialogFooter } from '@/components/ui/dialog';
 import { TextField } from '@/components/ui/form-field';
-import { describeError } from '@/lib/engine-error';
 import type { FieldErrors } from '@/lib/form-errors';
 import { engineFieldErrors, schemaErrors } from '@/lib/form-errors';
 import { useTRPC } from '@/lib/trpc';
@@ -111,19 +110,13 @@ export function CreateTokenDialog() {
             hint="producer names for <from>, separated by commas; empty: any name that is not a listener's"
             autoComplete="off"
           />
-          {create.error && !Object.values(errors).some(Boolean) && (
-            <p role="alert" className="text-sm text-failed">
-              {describeError(create.error)}
-            </p>
-          )}
-          <div className="flex justify-end gap-2 pt-2">
-            <DialogClose asChild>
-              <Button>Cancel</Button>
-            </DialogClose>
-            <Button type="submit" variant="primary" disabled={create.isPending}>
-              {create.isPending ? 'Creating…' : 'Create token'}
-            </Button>
-          </div>
+          <FormDialogFooter
+            error={create.error}
+            fieldErrors={Object.values(errors).some(Boolean)}
+            pending={create.isPending}
+            submit="Create token"
+            working="Creating…"
+          />
         </form>
       )}
     </Dialog>

@@ -6,9 +6,9 @@ import { UserPlus } from 'lucide-react';
 import { useState } from 'react';
 import { toast } from 'sonner';
 import { Button } from '@/components/ui/button';
-import { Dialog, DialogClose } from '@/components/ui/dialog';
+import { Dialog, FormDialogFooter } from '@/components/ui/dialog';
 import { SelectField, TextField } from '@/components/ui/form-field';
-import { describeError, engineCodeOf } from '@/lib/engine-error';
+import { engineCodeOf } from '@/lib/engine-error';
 import type { FieldErrors } from '@/lib/form-errors';
 import { engineFieldErrors, schemaErrors } from '@/lib/form-errors';
 import { useTRPC } from '@/lib/trpc';
@@ -112,19 +112,13 @@ export function AddUserDialog() {
           error={errors.repeat}
           autoComplete="new-password"
         />
-        {add.error && !fieldErrors && (
-          <p role="alert" className="text-sm text-failed">
-            {describeError(add.error)}
-          </p>
-        )}
-        <div className="flex justify-end gap-2 pt-2">
-          <DialogClose asChild>
-            <Button>Cancel</Button>
-          </DialogClose>
-          <Button type="submit" variant="primary" disabled={add.isPending}>
-            {add.isPending ? 'Adding…' : 'Add user'}
-          </Button>
-        </div>
+        <FormDialogFooter
+          error={add.error}
+          fieldErrors={fieldErrors}
+          pending={add.isPending}
+          submit="Add user"
+          working="Adding…"
+        />
       </form>
     </Dialog>
   );

@@ -4,9 +4,8 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { toast } from 'sonner';
 import { Button } from '@/components/ui/button';
-import { Dialog, DialogClose } from '@/components/ui/dialog';
+import { Dialog, FormDialogFooter } from '@/components/ui/dialog';
 import { TextField } from '@/components/ui/form-field';
-import { describeError } from '@/lib/engine-error';
 import type { FieldErrors } from '@/lib/form-errors';
 import { engineFieldErrors, schemaErrors } from '@/lib/form-errors';
 import { useTRPC } from '@/lib/trpc';
@@ -88,19 +87,13 @@ export function ResetPasswordDialog({ name }: { name: string }) {
           error={errors.repeat}
           autoComplete="new-password"
         />
-        {reset.error && !Object.values(errors).some(Boolean) && (
-          <p role="alert" className="text-sm text-failed">
-            {describeError(reset.error)}
-          </p>
-        )}
-        <div className="flex justify-end gap-2 pt-2">
-          <DialogClose asChild>
-            <Button>Cancel</Button>
-          </DialogClose>
-          <Button type="submit" variant="primary" disabled={reset.isPending}>
-            {reset.isPending ? 'Setting…' : 'Set the password'}
-          </Button>
-        </div>
+        <FormDialogFooter
+          error={reset.error}
+          fieldErrors={Object.values(errors).some(Boolean)}
+          pending={reset.isPending}
+          submit="Set the password"
+          working="Setting…"
+        />
       </form>
     </Dialog>
   );
