@@ -144,14 +144,18 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
   const connection: Connection =
     sub.status === 'pending' ? 'live' : sub.status === 'error' ? 'away' : 'connecting';
 
-  // Coming back after an outage: everything on screen may be stale, so refetch it all once.
+  // Coming back after an outage: everything on screen may be stale, so refetch it all once. The first
+  // connection of a page is no outage: refetching then would ask every query twice and cancel those in flight.
+  const wasLive = useRef(false);
   const wasAway = useRef(false);
   useEffect(() => {
-    if (connection === 'away' || connection === 'connecting') wasAway.current = true;
-    else if (wasAway.current) {
-      wasAway.current = false;
-      void queryClient.invalidateQueries();
-    }
+    if (connection === 'live') {
+      wasLive.current = true;
+      if (wasAway.current) {
+        wasAway.current = false;
+        void queryClient.invalidateQueries();
+      }
+    } else if (wasLive.current) wasAway.current = true;
   }, [connection, queryClient]);
 
   // Stable, so a page's effect that subscribes does not restart every time the context changes.
