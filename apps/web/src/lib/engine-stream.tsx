@@ -144,8 +144,9 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
   const connection: Connection =
     sub.status === 'pending' ? 'live' : sub.status === 'error' ? 'away' : 'connecting';
 
-  // Coming back after an outage: everything on screen may be stale, so refetch it all once. The first
-  // connection of a page is no outage: refetching then would ask every query twice and cancel those in flight.
+  // Coming back after an outage (or reaching an engine that was away when the page opened): everything on
+  // screen may be stale, so refetch it all once. A page's first connecting is no outage: refetching then
+  // would ask every query twice and cancel those in flight.
   const wasLive = useRef(false);
   const wasAway = useRef(false);
   useEffect(() => {
@@ -155,7 +156,7 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
         wasAway.current = false;
         void queryClient.invalidateQueries();
       }
-    } else if (wasLive.current) wasAway.current = true;
+    } else if (connection === 'away' || wasLive.current) wasAway.current = true;
   }, [connection, queryClient]);
 
   // Stable, so a page's effect that subscribes does not restart every time the context changes.
