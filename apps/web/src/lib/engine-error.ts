@@ -1,4 +1,4 @@
-import type { EngineErrorCode } from '@organism/shared';
+import type { EngineErrorCode, Problem } from '@organism/shared';
 
 /** What the console says for an engine error, chosen by its code, never by matching the message text. */
 const ADVICE: Partial<Record<EngineErrorCode, string>> = {
@@ -24,6 +24,11 @@ interface ErrorShape {
 export function engineCodeOf(err: unknown): EngineErrorCode | undefined {
   const shape = err as ErrorShape | null;
   return shape?.data?.engineCode ?? undefined;
+}
+
+/** The problems an engine refusal carries (each with its line, column or path), or none. */
+export function errorProblems(err: unknown): Problem[] {
+  return (err as { data?: { problems?: Problem[] | null } | null } | null)?.data?.problems ?? [];
 }
 
 /** A sentence for an operator: the engine's own message, and what to try where the code says. */

@@ -1,4 +1,4 @@
-import { engineCodeOf } from './engine-error';
+import { engineCodeOf, errorProblems } from './engine-error';
 
 /** Field → what is wrong with it, for a form to show beside each field. */
 export type FieldErrors = Partial<Record<string, string>>;
@@ -28,9 +28,8 @@ export function schemaErrors(
 /** The engine's problems per field when it refused the input (`INPUT_INVALID`); empty otherwise. */
 export function engineFieldErrors(err: unknown): FieldErrors {
   if (engineCodeOf(err) !== 'INPUT_INVALID') return {};
-  const problems = (err as { data?: { problems?: { path?: string; message: string }[] } }).data?.problems;
   const out: FieldErrors = {};
-  for (const p of problems ?? []) {
+  for (const p of errorProblems(err)) {
     if (!p.path) continue;
     // `producers[1]` → producers, #2
     const keys = p.path

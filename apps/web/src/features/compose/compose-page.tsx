@@ -11,7 +11,7 @@ import { IdLink } from '@/components/id-link';
 import { Button } from '@/components/ui/button';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
-import { describeError, describeLoadError } from '@/lib/engine-error';
+import { describeError, describeLoadError, errorProblems } from '@/lib/engine-error';
 import { prettyXml } from '@/lib/pretty-xml';
 import { rootName } from '@/lib/format';
 import { useSession } from '@/lib/session';
@@ -184,7 +184,7 @@ export function ComposePage() {
       {send.error && (
         <div role="alert" className="space-y-1 text-sm text-failed">
           <p>{describeError(send.error)}</p>
-          <ProblemList problems={problemsOf(send.error)} />
+          <ProblemList problems={errorProblems(send.error)} />
         </div>
       )}
     </div>
@@ -253,10 +253,4 @@ function ProblemList({ problems }: { problems: readonly Problem[] }) {
       ))}
     </ul>
   );
-}
-
-/** The problems an engine refusal carries (a send refused at intake). */
-function problemsOf(err: unknown): Problem[] {
-  const data = (err as { data?: { problems?: Problem[] } } | null)?.data;
-  return data?.problems ?? [];
 }
