@@ -99,6 +99,8 @@ test('the map does not move its boxes while the numbers change', async ({ page }
       { intervals: [3_000], timeout: 60_000 },
     )
     .toBe(true);
+  // And ELK's layout has replaced the quick first placement (quick-layout.ts).
+  await expect(map).toHaveAttribute('data-layout', 'final', { timeout: 30_000 });
   const greeter = map.getByRole('link', { name: /^greeter: / });
   const label = async () => (await greeter.getAttribute('aria-label')) ?? '';
   const before = { box: await greeter.boundingBox(), label: await label() };

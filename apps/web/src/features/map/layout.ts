@@ -44,11 +44,13 @@ export function warmLayout(): void {
 }
 
 /**
- * Past this many lines, nodes are placed by Brandes-Köpf with one pass of crossing reduction instead of
- * network simplex with seven: a busy organism of 20 listeners (65 routes) then takes 1.3 s of CPU to lay
- * out instead of 3.5 s (bench/README.md, "console first page"). Smaller organisms keep the straighter lines.
+ * Past this many lines, ELK does not lay the map out: quick-layout.ts does, in a millisecond, and the pairs'
+ * rates are shown on hover rather than printed on every line. ELK took 1.3–3.5 s of CPU for a busy organism
+ * (20 listeners, 65 pairs), and the drawing it found, every line routed around every box with room for its
+ * label, was several screens wide: fitted to the frame, its boxes were too small to read.
  */
-const BUSY_EDGES = 20;
+export const BUSY_EDGES = 20;
+export const isBusy = (edges: LayoutEdge[]): boolean => edges.length > BUSY_EDGES;
 
 /** The last layout this tab made, kept for a revisit or a reload of the map (sessionStorage). */
 const STORED = 'organism-map-layout';
@@ -91,9 +93,8 @@ function store(key: string, layout: MapLayout): void {
  * labels given their own room. The input's order is kept where ELK has a choice, so the same organism
  * lays out the same way every time: the last layout is reused as long as the nodes and lines are the same.
  */
-export async function layoutMap(nodes: MapNode[], edges: LayoutEdge[]): Promise<MapLayout> {
-  const busy = edges.length > BUSY_EDGES;
-  const graph: ElkNode = {
+function elkGraph(nodes: MapNode[], edges: LayoutEdge[]): ElkNode {
+  return {
     id: 'organism',
     layoutOptions: {
       'elk.algorithm': 'layered',
@@ -107,8 +108,7 @@ export async function layoutMap(nodes: MapNode[], edges: LayoutEdge[]): Promise<
       'elk.spacing.edgeLabel': '4',
       'elk.edgeLabels.placement': 'CENTER',
       'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
-      'elk.layered.nodePlacement.strategy': busy ? 'BRANDES_KOEPF' : 'NETWORK_SIMPLEX',
-      ...(busy ? { 'elk.layered.thoroughness': '1' } : {}),
+      'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
       'elk.layered.crossingMinimization.forceNodeModelOrder': 'false',
       'elk.padding': '[top=16,left=16,bottom=16,right=16]',
     },
@@ -124,6 +124,16 @@ export async function layoutMap(nodes: MapNode[], edges: LayoutEdge[]): Promise<
       labels: e.kind === 'pair' ? [{ id: `${e.id}:label`, text: ' ', ...LABEL_SIZE }] : [],
     })),
   };
+}
+
+/** The layout this tab last made for exactly these nodes and lines, if any: drawn at once, with no placeholder. */
+export function knownLayout(nodes: MapNode[], edges: LayoutEdge[]): MapLayout | undefined {
+  return stored(JSON.stringify(elkGraph(nodes, edges)));
+}
+
+/** ELK's layout of the map, in its worker; the same nodes and lines get the layout they got last time. */
+export async function layoutMap(nodes: MapNode[], edges: LayoutEdge[]): Promise<MapLayout> {
+  const graph = elkGraph(nodes, edges);
   const key = JSON.stringify(graph);
   const known = stored(key);
   if (known) return known;

@@ -1,5 +1,6 @@
 'use client';
 import { useMemo } from 'react';
+import { formatRate } from '@/lib/format';
 import { roundedPath, withArrow } from './geometry';
 import type { Point } from './layout';
 
@@ -100,7 +101,7 @@ function LanePath({
         onMouseEnter={() => onHover(lane)}
         onMouseLeave={() => onHover(null)}
       >
-        <title>{`${lane.from} → ${lane.to}: open its messages`}</title>
+        <title>{`${lane.from} → ${lane.to}: ${formatRate(lane.perSecond)}; open its messages`}</title>
       </path>
     </g>
   );

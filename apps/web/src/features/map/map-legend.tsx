@@ -29,7 +29,8 @@ function Line({ className, width = 2, dash }: { className: string; width?: numbe
 }
 
 /** What each shape and colour on the map means. */
-export function MapLegend() {
+/** `rates`: whether the map prints each pair's rates (a busy map shows them on hover). */
+export function MapLegend({ rates }: { rates: boolean }) {
   return (
     <ul aria-label="Legend" className="flex flex-wrap items-center gap-x-5 gap-y-1.5 text-xs text-muted">
       <Item sample={<span className="inline-block h-3.5 w-6 rounded border border-border bg-panel" />}>
@@ -59,7 +60,11 @@ export function MapLegend() {
       <Item sample={<Line className="map-edge" width={1.5} dash="4 4" />}>
         agent&apos;s allowed peer, unused
       </Item>
-      <li>→ ← the two directions; click a line or a rate for its messages</li>
+      <li>
+        {rates
+          ? '→ ← the two directions; click a line or a rate for its messages'
+          : 'hover a line for its rate, click it for its messages; every rate is in the table below'}
+      </li>
     </ul>
   );
 }

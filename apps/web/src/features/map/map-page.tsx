@@ -8,7 +8,7 @@ import { describeError } from '@/lib/engine-error';
 import { formatCount, formatRate } from '@/lib/format';
 import { useLiveListeners, useLiveRoutes } from '@/lib/live-listeners';
 import { buildMapModel } from './graph-model';
-import { warmLayout } from './layout';
+import { isBusy, warmLayout } from './layout';
 import { MapLegend } from './map-legend';
 import { OrganismMap } from './organism-map';
 import { RoutesTable } from './routes-table';
@@ -44,7 +44,7 @@ export function MapPage() {
           </p>
         )}
       </header>
-      <MapLegend />
+      <MapLegend rates={!model || !isBusy(model.layoutEdges)} />
       {focus && (
         <p className="flex items-center gap-2 text-sm">
           <span>

@@ -4,9 +4,11 @@ import {
   Background,
   Controls,
   EdgeLabelRenderer,
+  getViewportForBounds,
   ReactFlow,
   ReactFlowProvider,
   useReactFlow,
+  useStoreApi,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import Link from 'next/link';
@@ -18,13 +20,14 @@ import { useDarkTheme } from '@/lib/use-dark-theme';
 import { offsetPolyline, widthFor } from './geometry';
 import type { MapModel } from './graph-model';
 import { pairKey, routeKey } from './graph-model';
-import type { MapLayout } from './layout';
-import { LABEL_SIZE, layoutMap, sizeOf } from './layout';
+import type { MapLayout, Point } from './layout';
+import { isBusy, knownLayout, LABEL_SIZE, layoutMap, sizeOf } from './layout';
 import type { Lane, PeerLine } from './map-edges';
 import { DotLayer } from './map-dots';
 import { EdgeLayer } from './map-edges';
 import type { ListenerFlowNode, ProducerFlowNode } from './map-nodes';
 import { ListenerNode, ProducerNode } from './map-nodes';
+import { quickLayout } from './quick-layout';
 import './map.css';
 
 const nodeTypes: NodeTypes = { listener: ListenerNode, producer: ProducerNode };
@@ -77,31 +80,63 @@ function Graph({
   const dark = useDarkTheme();
   const motion = !useReducedMotion();
   const flow = useReactFlow();
-  const [layout, setLayout] = useState<(MapLayout & { shape: string }) | null>(null);
+  const [layout, setLayout] = useState<(MapLayout & { shape: string; quick: boolean }) | null>(null);
+  const [settling, setSettling] = useState(false);
   const [hovered, setHovered] = useState<string | null>(null);
   const [hoveredLane, setHoveredLane] = useState<string | null>(null);
   const userMoved = useRef(false);
+  const drawn = useRef(layout);
+  drawn.current = layout;
 
-  // The layout runs when a node or an edge comes or goes, never for new numbers.
+  // The layout runs when a node or an edge comes or goes, never for new numbers. A busy map is placed by
+  // quick-layout.ts alone. Otherwise, the first time, its placement is drawn at once and the boxes glide to
+  // ELK's once that is ready; later, the old drawing stays until the new one is (a route that appears never
+  // scrambles the map twice).
   const { shape, nodes: modelNodes, layoutEdges } = model;
   const latest = useRef({ modelNodes, layoutEdges });
   latest.current = { modelNodes, layoutEdges };
   useEffect(() => {
     let live = true;
-    void layoutMap(latest.current.modelNodes, latest.current.layoutEdges).then((l) => {
-      if (live) setLayout({ ...l, shape });
+    const { modelNodes, layoutEdges } = latest.current;
+    if (isBusy(layoutEdges)) {
+      setLayout({ ...quickLayout(modelNodes, layoutEdges), shape, quick: false });
+      return;
+    }
+    const known = knownLayout(modelNodes, layoutEdges);
+    if (known) {
+      setLayout({ ...known, shape, quick: false });
+      return;
+    }
+    setLayout((l) => l ?? { ...quickLayout(modelNodes, layoutEdges), shape, quick: true });
+    void layoutMap(modelNodes, layoutEdges).then((l) => {
+      if (!live) return;
+      if (drawn.current?.quick) setSettling(true);
+      setLayout({ ...l, shape, quick: false });
     });
     return () => {
       live = false;
     };
   }, [shape]);
+  useEffect(() => {
+    if (!settling) return;
+    const t = setTimeout(() => setSettling(false), 600);
+    return () => clearTimeout(t);
+  }, [settling]);
 
-  // Fit the drawing when its layout changes, unless the operator has panned or zoomed it themselves.
+  // Fit the drawing when its layout changes, unless the operator has panned or zoomed it themselves. From
+  // the layout's own extent: React Flow's fitView waits for the boxes to be measured again, which boxes
+  // that only moved never are.
+  const store = useStoreApi();
   useEffect(() => {
     if (!layout || userMoved.current) return;
-    const t = requestAnimationFrame(() => void flow.fitView({ padding: 0.1, maxZoom: 1.1 }));
+    const t = requestAnimationFrame(() => {
+      const { width, height } = store.getState();
+      const view = getViewportForBounds(extent(layout, model.nodes), width, height, 0.25, 1.1, 0.1);
+      void flow.setViewport(view, { duration: settling && motion ? 400 : 0 });
+    });
     return () => cancelAnimationFrame(t);
-  }, [layout, flow]);
+    // Only a new layout refits: `settling` and `motion` are read, not followed.
+  }, [layout, flow, store]);
 
   const spotlight = hovered ?? focus;
   const near = useMemo(() => {
@@ -180,8 +215,9 @@ function Graph({
 
   return (
     <ReactFlow
-      className="organism-map"
+      className={`organism-map${settling && motion ? ' map-settling' : ''}`}
       aria-label={label}
+      data-layout={layout ? (layout.quick ? 'quick' : 'final') : 'none'}
       nodes={nodes}
       nodeTypes={nodeTypes}
       colorMode={dark ? 'dark' : 'light'}
@@ -210,12 +246,73 @@ function Graph({
             onOpen={(l) => router.push(messagesOnRoute(l.from, l.to))}
             onHover={(l) => setHoveredLane(l?.id ?? null)}
           />
-          {motion && <DotLayer lanes={lanes} dark={dark} />}
-          <PairLabels model={model} layout={layout} spotlight={spotlight} />
+          {hoveredLane && layout.labels.size === 0 && <HoveredRate lanes={lanes} id={hoveredLane} />}
+          {!layout.quick && (
+            <div className={settling && motion ? 'map-arrive' : undefined}>
+              {motion && <DotLayer lanes={lanes} dark={dark} />}
+              <PairLabels model={model} layout={layout} spotlight={spotlight} />
+            </div>
+          )}
         </EdgeLabelRenderer>
       )}
     </ReactFlow>
   );
+}
+
+/** On a map that prints no rates, the hovered line's rate, at the middle of the line. */
+function HoveredRate({ lanes, id }: { lanes: Lane[]; id: string }) {
+  const lane = lanes.find((l) => l.id === id);
+  if (!lane) return null;
+  const at = midpoint(lane.points);
+  return (
+    <div
+      aria-hidden
+      className="pointer-events-none absolute rounded border border-border bg-panel px-1.5 text-[11px] leading-4 whitespace-nowrap tabular shadow-xs"
+      style={{ transform: `translate(-50%, -130%) translate(${at.x}px, ${at.y}px)` }}
+    >
+      {lane.from} → {lane.to} · {formatRate(lane.perSecond)}
+      {lane.failing && <span className="text-failed"> · failing</span>}
+    </div>
+  );
+}
+
+/** The point halfway along a polyline. */
+function midpoint(points: Point[]): Point {
+  const lengths = points.slice(1).map((p, i) => Math.hypot(p.x - points[i]!.x, p.y - points[i]!.y));
+  let left = lengths.reduce((a, b) => a + b, 0) / 2;
+  for (const [i, len] of lengths.entries()) {
+    if (left <= len) {
+      const a = points[i]!;
+      const b = points[i + 1]!;
+      const t = len ? left / len : 0;
+      return { x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t };
+    }
+    left -= len;
+  }
+  return points[0] ?? { x: 0, y: 0 };
+}
+
+/** The rectangle that holds every box, line and label of a layout. */
+function extent(
+  layout: MapLayout,
+  nodes: MapModel['nodes'],
+): { x: number; y: number; width: number; height: number } {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  const add = (p: Point, w = 0, h = 0) => {
+    xs.push(p.x, p.x + w);
+    ys.push(p.y, p.y + h);
+  };
+  for (const n of nodes) {
+    const at = layout.positions.get(n.id);
+    if (at) add(at, sizeOf(n).width, sizeOf(n).height);
+  }
+  for (const path of layout.paths.values()) for (const p of path) add(p);
+  for (const at of layout.labels.values()) add(at, LABEL_SIZE.width, LABEL_SIZE.height);
+  if (!xs.length) return { x: 0, y: 0, width: 1, height: 1 };
+  const x = Math.min(...xs);
+  const y = Math.min(...ys);
+  return { x, y, width: Math.max(...xs) - x, height: Math.max(...ys) - y };
 }
 
 /** Each pair's live rates, one line per direction, each a link to the messages on that route. */
