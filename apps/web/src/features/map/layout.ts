@@ -38,11 +38,6 @@ function loadElk(): ELK {
   return elk;
 }
 
-/** Starts the layout worker (it loads and compiles elkjs) while the map's data is still on its way. */
-export function warmLayout(): void {
-  loadElk();
-}
-
 /**
  * Past this many lines, ELK does not lay the map out: quick-layout.ts does, in a millisecond, and the pairs'
  * rates are shown on hover rather than printed on every line. ELK took 1.3–3.5 s of CPU for a busy organism

@@ -1,14 +1,14 @@
 'use client';
 import { parseAsString, useQueryState } from 'nuqs';
 import Link from 'next/link';
-import { useEffect, useMemo } from 'react';
+import { useMemo } from 'react';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { describeError } from '@/lib/engine-error';
 import { formatCount, formatRate } from '@/lib/format';
 import { useLiveListeners, useLiveRoutes } from '@/lib/live-listeners';
 import { buildMapModel } from './graph-model';
-import { isBusy, warmLayout } from './layout';
+import { isBusy } from './layout';
 import { MapLegend } from './map-legend';
 import { OrganismMap } from './organism-map';
 import { RoutesTable } from './routes-table';
@@ -17,8 +17,6 @@ import { useFailing } from './use-failing';
 /** What talks to what? Listeners and producers as boxes, the routes messages took as lines, live. */
 export function MapPage() {
   const [focus] = useQueryState('focus', parseAsString);
-  // The layout engine compiles in its worker while the listeners and routes are fetched.
-  useEffect(warmLayout, []);
   const listeners = useLiveListeners();
   const routes = useLiveRoutes();
   const model = useMemo(
