@@ -194,10 +194,11 @@ test('a token sends with its curl example, shows its last use, and is refused on
   await confirm.getByRole('button', { name: 'Revoke' }).click();
   await expect(row).toContainText('revoked');
   await expect(row.getByRole('button', { name: `revoke ${name}` })).toHaveCount(0);
-  // A revoked token is refused like an unknown one: 403 FORBIDDEN (401 is for no token at all).
+  // A revoked token is refused like an unknown one or none at all: 401, saying the token is not valid.
   const refused = await send();
-  expect(refused.status).toBe(403);
-  expect(await refused.json()).toMatchObject({ error: { code: 'FORBIDDEN' } });
+  expect(refused.status).toBe(401);
+  expect(refused.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+  expect(await refused.json()).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
   const anonymous = await fetch(curl.url, {
     method: 'POST',
     headers: { 'content-type': 'application/xml' },

@@ -28,7 +28,7 @@ const UNAVAILABLE: ReadonlySet<EngineErrorCode> = new Set([
 
 /**
  * `POST /messages`: an envelope in, `202 {messageId, threadId}` out once the journal holds it.
- * 415 wrong content type · 401 no token · 403 bad token, or a `from` the sender may not use (a
+ * 415 wrong content type · 401 no token, or an unknown or revoked one · 403 a `from` the sender may not use (a
  * listener's or `system.*`: SENDER_RESERVED; outside the token's producer names: FORBIDDEN) · 413 over
  * the size limit · 400 with every problem (message, line, column, XPath) · 503 + Retry-After while
  * draining or full.
@@ -52,9 +52,14 @@ export async function handleIngress(
   }
   const granted = await checkToken(token);
   if (!granted) {
-    sendJson(res, 403, {
-      error: { code: 'FORBIDDEN', message: 'the API token is not valid or was revoked' },
-    });
+    // RFC 6750: a token that is unknown or revoked is an authentication failure (401), like none at all;
+    // 403 is kept for a valid token sending what it may not.
+    sendJson(
+      res,
+      401,
+      { error: { code: 'UNAUTHORIZED', message: 'the API token is not valid or was revoked' } },
+      { 'www-authenticate': 'Bearer error="invalid_token"' },
+    );
     return;
   }
   const type = req.headers['content-type'] ?? '';

@@ -32,7 +32,7 @@ describe('users and tokens from the CLI while the engine runs', () => {
     expect(await postPing(org.url, token)).toBe(202);
     const revoked = await runOrganism(['token', 'revoke', id, '-c', org.yaml]);
     expect(revoked.code).toBe(0);
-    expect(await postPing(org.url, token)).toBe(403);
+    expect(await postPing(org.url, token)).toBe(401);
   });
 
   it('lets a user the CLI added sign in, and no longer once the CLI removed it', async () => {

@@ -49,15 +49,20 @@ describe('POST /messages', () => {
     expect(res.status).toBe(415);
   });
 
-  it('answers 401 without a token and 403 with a bad or revoked one', async () => {
-    expect((await post(h, fixture('valid-greeting.xml'), { authorization: '' })).status).toBe(401);
-    expect((await post(h, fixture('valid-greeting.xml'), { authorization: 'Bearer org_nope' })).status).toBe(
-      403,
-    );
+  it('answers 401 without a token and with a bad or revoked one, saying which (RFC 6750)', async () => {
+    const none = await post(h, fixture('valid-greeting.xml'), { authorization: '' });
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toBe('Bearer');
+    const bad = await post(h, fixture('valid-greeting.xml'), { authorization: 'Bearer org_nope' });
+    expect(bad.status).toBe(401);
+    expect(bad.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+    expect(await bad.json()).toMatchObject({
+      error: { code: 'UNAUTHORIZED', message: expect.stringContaining('revoked') },
+    });
     const { token, id } = await h.store.createToken('short-lived', 'admin');
     expect((await post({ url: h.url, token }, fixture('valid-greeting.xml'))).status).toBe(202);
     await h.store.revokeToken(id);
-    expect((await post({ url: h.url, token }, fixture('valid-greeting.xml'))).status).toBe(403);
+    expect((await post({ url: h.url, token }, fixture('valid-greeting.xml'))).status).toBe(401);
   });
 
   it('serves /healthz and Prometheus /metrics', async () => {

@@ -187,7 +187,7 @@ describe('auth.changePassword', () => {
 });
 
 describe('API tokens from the API', () => {
-  it('answers the token once with the ingress URL; it sends until revoked, then 403', async () => {
+  it('answers the token once with the ingress URL; it sends until revoked, then 401', async () => {
     const admin = await h.client('admin');
     const created = await admin.users.createToken.mutate({ name: 'shop' });
     expect(created.ingressUrl).toBe(`${h.url}/messages`);
@@ -204,8 +204,8 @@ describe('API tokens from the API', () => {
     expect(JSON.stringify(listed)).not.toContain(created.token);
     await admin.users.revokeToken.mutate({ id: created.id });
     const refused = await send();
-    expect(refused.status).toBe(403);
-    expect(await refused.json()).toMatchObject({ error: { code: 'FORBIDDEN' } });
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
     await h.engine.whenQuiet();
   });
 });

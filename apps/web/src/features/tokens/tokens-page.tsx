@@ -165,7 +165,7 @@ function Revoke({ token }: { token: TokenRow }) {
   return (
     <ConfirmDialog
       title={`Revoke ${token.name}?`}
-      body="Every producer that sends with this token is refused from now on (403). This cannot be undone: create a new token if it is needed again."
+      body="Every producer that sends with this token is refused from now on (401). This cannot be undone: create a new token if it is needed again."
       confirm="Revoke"
       onConfirm={() => revoke.mutate({ id: token.id })}
     >
