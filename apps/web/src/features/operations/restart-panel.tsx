@@ -135,7 +135,9 @@ function RestartProgress({
         {(state.phase === 'away' || state.phase === 'back') && (
           <Step state={state.phase === 'back' ? 'done' : 'now'} title="Engine away" icon={<Unplug />}>
             {state.phase === 'back'
-              ? `gone for ${formatDuration(state.backAt - (state.awayAt ?? state.backAt))}`
+              ? state.awayAt
+                ? `gone for ${formatDuration(state.backAt - state.awayAt)}`
+                : 'it went away and came back between two looks'
               : `the old engine has stopped; the supervisor starts a new one (${formatDuration(now - (state.awayAt ?? now))})`}
           </Step>
         )}
