@@ -51,6 +51,7 @@ test('an admin restarts from Operations and sees the drain, the engine away, its
 test('an operator pauses a listener, sends to it, sees the message wait PENDING, resumes it and sees it delivered', async ({
   page,
 }) => {
+  test.setTimeout(180_000);
   await signIn(page, 'operator');
   await page.goto('/listeners/greeter');
   await page.getByRole('button', { name: 'Pause greeter' }).click();
