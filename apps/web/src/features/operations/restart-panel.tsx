@@ -12,7 +12,13 @@ import { RecoveryReport } from './recovery-report';
 import type { RestartPhase } from './use-restart';
 import { useRestart } from './use-restart';
 
-const DRAIN_CHOICES = [10_000, 30_000, 60_000, 120_000];
+const DRAIN_CHOICES: [number, string][] = [
+  [10_000, '10 s'],
+  [30_000, '30 s'],
+  [60_000, '1 min'],
+  [120_000, '2 min'],
+];
+const plural = (n: number, one: string, many: string) => `${formatCount(n)} ${n === 1 ? one : many}`;
 
 /** Restart (admin): confirm, then follow the drain, the engine going away and coming back with its recovery. */
 export function RestartPanel() {
@@ -55,9 +61,9 @@ export function RestartPanel() {
                 onChange={(e) => setDrainMs(Number(e.target.value))}
                 disabled={busy}
               >
-                {DRAIN_CHOICES.map((ms) => (
+                {DRAIN_CHOICES.map(([ms, label]) => (
                   <option key={ms} value={ms}>
-                    {formatDuration(ms)}
+                    {label}
                   </option>
                 ))}
               </select>
@@ -116,10 +122,15 @@ function RestartProgress({
         >
           {d ? (
             <span className="tabular" data-testid="drain-figures">
+              {drained ? 'last figures: ' : ''}
               {formatCount(d.inFlight)} in flight · {formatCount(d.queued)} queued ·{' '}
-              {formatCount(d.openThreads)} open threads ·{' '}
-              {drained ? `took ${formatDuration(d.elapsedMs)}` : `${formatDuration(left ?? 0)} left`}
+              {plural(d.openThreads, 'open thread', 'open threads')}
+              {drained
+                ? ` · the engine stopped ${formatDuration((state.awayAt ?? now) - state.askedAt)} after the request`
+                : ` · ${formatDuration(left ?? 0)} left`}
             </span>
+          ) : drained ? (
+            'the engine stopped before sending its figures'
           ) : (
             'asking the engine…'
           )}
