@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import type { Locator, Page } from '@playwright/test';
 import { expectAccessible, inject, mutateByHand, signIn } from './support/console.ts';
@@ -125,6 +127,37 @@ test('a failed message republished edited is ACKED and linked to the one it came
     `/messages/${source}`,
   );
   await expectAccessible(page);
+});
+
+test('an operator reloads from Operations: a broken file is refused with its problem at its line, a good one says what changed', async ({
+  page,
+}) => {
+  // The stack's own copy of the demo organism (e2e/support/stack.mjs).
+  const organism = fileURLToPath(new URL('./.run/demo/organism.yaml', import.meta.url));
+  const original = readFileSync(organism, 'utf8');
+  const echo = (handler: string): string =>
+    `${original.trimEnd()}\n  - name: echo\n    description: Echoes.\n    payload:\n      schema: schemas/shouter.xsd\n    handler: ${handler}\n`;
+  await signIn(page, 'operator');
+  await page.goto('/operations');
+  const reload = page.getByRole('button', { name: 'Reload from disk' });
+  const result = page.getByTestId('reload-result');
+  try {
+    writeFileSync(organism, `${original.trimEnd()}\n  - name: [oops\n`);
+    await reload.click();
+    await expect(result).toContainText('Not reloaded: the configuration has problems');
+    await expect(result.getByRole('listitem').first()).toContainText(/line \d+/);
+    await expectAccessible(page);
+
+    writeFileSync(organism, echo('./handlers/shouter.ts#shout'));
+    await reload.click();
+    await expect(result).toContainText('Added: echo');
+    await expect(result.getByRole('link', { name: 'echo' })).toHaveAttribute('href', '/listeners/echo');
+    const controls = page.getByRole('table', { name: 'Listeners to pause or resume' });
+    await expect(controls.getByRole('row').filter({ hasText: 'echo' })).toBeVisible();
+  } finally {
+    writeFileSync(organism, original);
+    await mutateByHand(page, 'organism.reload', {});
+  }
 });
 
 test('a viewer is offered no Operations, no pause and no restart, and the engine refuses a pause sent by hand', async ({
