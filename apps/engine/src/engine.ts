@@ -8,6 +8,7 @@ import type {
   FindResult,
   JournalStats,
   MessageDetail,
+  MessageProvenance,
   MessageFilter,
   MessageListInput,
   MessageSummary,
@@ -29,7 +30,9 @@ import { recoverUnfinished } from './lifecycle/recovery.ts';
 import type { RecoveryReport } from './lifecycle/recovery.ts';
 import type { Journal } from './journal/journal.ts';
 import { JournalError } from './journal/journal-error.ts';
-import { openOperatorStore } from './journal/index.ts';
+import { openOperationsStore, openOperatorStore } from './journal/index.ts';
+import type { OperationsStore, PausedListener } from './journal/operations/operations-store.ts';
+import { ListenerPauses } from './lifecycle/listener-pauses.ts';
 import type { OperatorStore } from './journal/index.ts';
 import type { MessagePump, SubmitOptions, SubmitResult } from './pump/message-pump.ts';
 import type { XsdRegistry } from './xml/index.ts';
@@ -90,6 +93,9 @@ export class Engine {
   private supervised: () => boolean = () => false;
   /** Validate, diff, apply, history and rollback of organism.yaml; reloads swap listeners in place. */
   private readonly configManager: ConfigManager;
+  /** Paused listeners and republish links, kept beside the journal. */
+  private readonly operations: OperationsStore;
+  private readonly pauses: ListenerPauses;
   recovery: RecoveryReport | undefined;
 
   constructor(
@@ -101,6 +107,8 @@ export class Engine {
     private readonly log: Log = stderrLog('engine'),
   ) {
     this.activity = new ListenerActivity(pump.events);
+    this.operations = openOperationsStore(journal);
+    this.pauses = new ListenerPauses(pump, this.operations);
     this.routeTracker = new RouteTracker(pump.events);
     this.hub = new EventHub({
       journal,
@@ -205,8 +213,9 @@ export class Engine {
       const c = this.activity.get(l.name);
       return {
         name: l.name,
-        state: c.state,
+        state: this.pump.isPaused(l.name) ? ('paused' as const) : c.state,
         inFlight: this.pump.inFlightFor(l.name),
+        queued: this.pump.queuedFor(l.name),
         received: c.received,
         failed: c.failed,
         lastActivityAt: c.lastActivityAt,
@@ -286,6 +295,8 @@ export class Engine {
 
   /** Re-queues what an earlier run left unfinished, sends the boot message, then opens intake. */
   async start(): Promise<void> {
+    // Before recovery: work left for a paused listener is queued behind its pause, not run.
+    await this.pauses.restore();
     this.recovery = await recoverUnfinished(this.journal, this.pump);
     await this.prune();
     this.pruneTimer = setInterval(() => void this.prune(), PRUNE_EVERY);
@@ -317,8 +328,21 @@ export class Engine {
   /** Every listener, system ones included, with its contract, limits and activity. */
   listeners(): ListenerInfo[] {
     return [...this.pump.listeners.listeners()].map((l) =>
-      listenerInfo(l, this.config.baseDir, this.pump.inFlightFor(l.name), this.activity.get(l.name)),
+      listenerInfo(l, this.config.baseDir, this.activity.get(l.name), {
+        inFlight: this.pump.inFlightFor(l.name),
+        queued: this.pump.queuedFor(l.name),
+        paused: this.pauses.get(l.name),
+      }),
     );
+  }
+
+  /** Holds a listener's deliveries back (PENDING) until it is resumed; the pause outlives a restart. */
+  pauseListener(name: string, actor: string): Promise<PausedListener> {
+    return this.pauses.pause(name, actor);
+  }
+  /** Dispatches a paused listener's waiting deliveries, oldest first; says how many were waiting. */
+  resumeListener(name: string): Promise<{ waiting: number }> {
+    return this.pauses.resume(name);
   }
 
   /** The XSD files behind a listener's contract, main file first, paths relative to the organism. */
@@ -342,16 +366,39 @@ export class Engine {
     return l && checkPayload(l, payloadXml, this.config.pump.maxMessageBytes);
   }
 
-  /** Sends a payload from the console: wrapped in an envelope from `from`, then like any producer's. */
+  /**
+   * Sends a payload from the console: wrapped in an envelope from `from`, then like any producer's. With
+   * `republishOf` (an existing message's id, NOT_FOUND otherwise) each new entry is linked to it.
+   */
   async inject(input: {
     from: string;
     to?: string;
     thread?: string;
     payloadXml: string;
+    republishOf?: string;
   }): Promise<SubmitResult> {
+    const source = input.republishOf;
+    if (source !== undefined && !(await this.journal.getMessage(source)))
+      throw new EngineError('NOT_FOUND', `no message ${source} to republish`);
     const wrapped = wrapPayload(input, input.payloadXml, this.config.pump.maxMessageBytes);
     if (!wrapped.ok) return wrapped;
-    return this.submit(wrapped.xml, { wait: false });
+    const res = await this.submit(wrapped.xml, { wait: false });
+    if (res.ok && source !== undefined) {
+      const at = Date.now();
+      await this.operations.recordRepublish(
+        res.messageIds.map((messageId) => ({ messageId, sourceId: source, actor: input.from, at })),
+      );
+    }
+    return res;
+  }
+
+  /** Where a message was republished from, and what it was republished as (console sends only). */
+  async provenance(id: string): Promise<MessageProvenance> {
+    const [of, as] = await Promise.all([this.operations.republishOf(id), this.operations.republishedAs(id)]);
+    return {
+      republishOf: of ? { id: of.sourceId, by: of.actor, at: of.at } : null,
+      republishedAs: as.map((l) => ({ id: l.messageId, by: l.actor, at: l.at })),
+    };
   }
 
   /** Puts a dead letter back in the queue. */

@@ -28,6 +28,8 @@ export const injectInputSchema = z.object({
   to: z.string().optional(),
   thread: z.string().optional(),
   payloadXml: z.string().min(1),
+  /** The message this one sends again (Send again, Edit and send): the new entries link to it. */
+  republishOf: z.string().min(1).max(200).optional(),
 });
 /** `messages.check`: a payload to check against `to`'s contract (nothing is sent). */
 export const checkPayloadInputSchema = z.object({ to: z.string().min(1).max(200), payloadXml: z.string() });

@@ -104,6 +104,8 @@ export interface ListenerActivity {
   name: string;
   state: ListenerState;
   inFlight: number;
+  /** Deliveries waiting for it, PENDING in the journal (all of them wait while it is paused). */
+  queued: number;
   received: number;
   failed: number;
   lastActivityAt: number | null;
@@ -123,3 +125,12 @@ export interface Activity {
  */
 export type PayloadCheck =
   { ok: true; root: string } | { ok: false; code: EngineErrorCode; message: string; problems: Problem[] };
+
+/**
+ * `messages.byId`'s links between console republishes: the message this one was sent again from, and
+ * the messages sent again from this one (oldest first, at most 50), each with who and when.
+ */
+export interface MessageProvenance {
+  republishOf: { id: string; by: string; at: number } | null;
+  republishedAs: { id: string; by: string; at: number }[];
+}

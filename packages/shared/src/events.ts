@@ -1,7 +1,8 @@
 import type { EngineErrorCode } from './errors.ts';
 import type { Problem } from './errors.ts';
 
-export type ListenerState = 'idle' | 'processing' | 'error';
+/** `paused`: an operator paused it; its deliveries wait PENDING until it is resumed. */
+export type ListenerState = 'idle' | 'processing' | 'error' | 'paused';
 
 interface Base {
   /** Milliseconds since the epoch. */

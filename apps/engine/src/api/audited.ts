@@ -19,7 +19,8 @@ export async function recordAudit(ctx: Pick<ApiContext, 'store' | 'log'>, entry:
 
 /**
  * Runs a mutating action and writes it to the audit log with who, what and the outcome, whether it
- * succeeded or threw. Every mutation in the API goes through here.
+ * succeeded or threw. Every mutation in the API goes through here. `detail` is serialized when the entry
+ * is written, so the action may add to it what it produced (a republish's new message ids).
  */
 export async function audited<T>(
   ctx: Pick<ApiContext, 'store' | 'user' | 'log'>,
@@ -29,7 +30,8 @@ export async function audited<T>(
   run: () => Promise<T>,
 ): Promise<T> {
   const actor = ctx.user?.name ?? 'anonymous';
-  const json = detail === undefined ? null : JSON.stringify(detail);
+  // Read when the entry is written, after the action: an action may add to `detail` what it produced.
+  const json = (): string | null => (detail === undefined ? null : JSON.stringify(detail));
   let result: T;
   try {
     result = await run();
@@ -38,12 +40,12 @@ export async function audited<T>(
       actor,
       action,
       target,
-      detail: json,
+      detail: json(),
       outcome: 'error',
       error: err instanceof Error ? err.message : String(err),
     });
     throw err;
   }
-  await recordAudit(ctx, { actor, action, target, detail: json, outcome: 'ok', error: null });
+  await recordAudit(ctx, { actor, action, target, detail: json(), outcome: 'ok', error: null });
   return result;
 }

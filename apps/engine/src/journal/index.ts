@@ -6,6 +6,8 @@ import type { OperatorStore } from './operators/operator-store.ts';
 import { SqliteOperatorStore } from './operators/sqlite-operator-store.ts';
 import { openDatabase } from './sqlite/open-database.ts';
 import { SqliteJournal } from './sqlite/sqlite-journal.ts';
+import { MemoryOperationsStore, SqliteOperationsStore } from './operations/operations-store.ts';
+import type { OperationsStore } from './operations/operations-store.ts';
 
 export type { Journal, RecoveryPlan, RetryManyResult, UnfinishedEntry } from './journal.ts';
 export { JournalError } from './journal-error.ts';
@@ -54,4 +56,10 @@ export function openOperatorFile(settings: { path: string; durability: 'strict' 
   // An operator can wait longer for a busy engine's batch than the engine waits for the operator.
   const open = openDatabase(settings.path, settings.durability, { engineLock: false, busyTimeoutMs: 10_000 });
   return { store: new SqliteOperatorStore(open), close: () => open.close() };
+}
+
+/** Paused listeners and republish links: in the SQLite journal's file, or in memory beside any other journal. */
+export function openOperationsStore(journal: Journal): OperationsStore {
+  if (journal instanceof SqliteJournal) return new SqliteOperationsStore(journal.database);
+  return new MemoryOperationsStore();
 }

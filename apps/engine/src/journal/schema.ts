@@ -157,3 +157,28 @@ export const audit = sqliteTable(
   },
   (t) => [index('audit_at').on(t.at)],
 );
+
+/**
+ * Listeners an operator paused, so a pause outlives a restart: the engine reads it at start, before
+ * recovery queues anything. Written only by `listeners.pause` / `listeners.resume`.
+ */
+export const pausedListeners = sqliteTable('paused_listeners', {
+  name: text('name').primaryKey(),
+  pausedBy: text('paused_by').notNull(),
+  pausedAt: integer('paused_at').notNull(),
+});
+
+/**
+ * Which message a console republish came from (`messages.inject` with `republishOf`): one row per new
+ * entry, beside the journal's rows rather than in them, so the hot path's writes never carry it.
+ */
+export const republishes = sqliteTable(
+  'republishes',
+  {
+    messageId: text('message_id').primaryKey(),
+    sourceId: text('source_id').notNull(),
+    actor: text('actor').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('republishes_source').on(t.sourceId, t.at)],
+);

@@ -2,7 +2,8 @@ import type { MessagePump } from '../pump/message-pump.ts';
 
 /**
  * Waits up to `drainMs` for the pump to go quiet (intake is already paused), emitting a `drain` progress
- * event at once, every half second and at the end. Resolves whether everything finished in time.
+ * event at once, every half second and at the end. Resolves whether everything finished in time (work
+ * waiting only for a paused listener counts as finished: it cannot move until someone resumes it).
  */
 export async function drainPump(pump: MessagePump, drainMs: number): Promise<boolean> {
   const started = Date.now();
@@ -21,11 +22,22 @@ export async function drainPump(pump: MessagePump, drainMs: number): Promise<boo
   progress();
   const ticker = setInterval(progress, 500);
   let timer: NodeJS.Timeout | undefined;
+  // Paused listeners' queues never empty by themselves: once nothing else can move, the drain is over
+  // (their deliveries stay PENDING in the journal and the next start queues them, still paused).
+  let pausedOnly: NodeJS.Timeout | undefined;
   const drained = await Promise.race([
     pump.whenQuiet().then(() => true),
+    new Promise<boolean>((resolve) => {
+      const check = (): void => {
+        if (pump.onlyPausedLeft) resolve(true);
+        else pausedOnly = setTimeout(check, 50);
+      };
+      check();
+    }),
     new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), drainMs))),
   ]);
   clearTimeout(timer);
+  clearTimeout(pausedOnly);
   clearInterval(ticker);
   progress();
   return drained;

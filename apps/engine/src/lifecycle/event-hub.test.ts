@@ -330,7 +330,9 @@ describe('EventHub', () => {
     vi.advanceTimersByTime(3_000);
     expect(kinds(await sub.drain())).toEqual(['activity']);
     state = {
-      listeners: [{ name: 'a', state: 'processing', inFlight: 1, received: 1, failed: 0, lastActivityAt: 1 }],
+      listeners: [
+        { name: 'a', state: 'processing', inFlight: 1, queued: 0, received: 1, failed: 0, lastActivityAt: 1 },
+      ],
       routes: [],
     };
     vi.advanceTimersByTime(1_000);

@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import type { Listener } from '../pump/listener.ts';
+import type { PausedListener } from '../journal/operations/operations-store.ts';
 import type { ListenerCounts } from './listener-activity.ts';
 
 /** A listener as operators see it: its contract, limits and what it has been doing. */
@@ -15,14 +16,18 @@ export interface ListenerInfo extends ListenerCounts {
   concurrency: number;
   retry: { maxAttempts: number; initialDelayMs: number; maxDelayMs: number };
   inFlight: number;
+  /** Deliveries waiting in its queue, PENDING in the journal (all of them wait while it is paused). */
+  queued: number;
+  /** Who paused it and when (ms); null while it runs. */
+  paused: { by: string; at: number } | null;
   system: boolean;
 }
 
 export function listenerInfo(
   l: Listener,
   baseDir: string,
-  inFlight: number,
   counts: ListenerCounts,
+  now: { inFlight: number; queued: number; paused: PausedListener | undefined },
 ): ListenerInfo {
   const system = l.name.startsWith('system.');
   return {
@@ -35,8 +40,11 @@ export function listenerInfo(
     timeoutMs: l.timeoutMs,
     concurrency: l.concurrency,
     retry: l.retry,
-    inFlight,
     system,
     ...counts,
+    state: now.paused ? 'paused' : counts.state,
+    inFlight: now.inFlight,
+    queued: now.queued,
+    paused: now.paused ? { by: now.paused.by, at: now.paused.at } : null,
   };
 }

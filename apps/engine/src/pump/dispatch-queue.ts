@@ -39,6 +39,8 @@ export class DispatchQueue {
   private readonly queues = new Map<string, Fifo<Delivery>>();
   private readonly running = new Map<string, number>();
   private readonly ready = new Set<string>();
+  /** Listeners an operator paused: their deliveries wait here, in order, until resumed. */
+  private readonly paused = new Set<string>();
   private inFlightTotal = 0;
   private queuedTotal = 0;
   private spaceWaiters: (() => void)[] = [];
@@ -58,6 +60,32 @@ export class DispatchQueue {
 
   inFlightFor(listener: string): number {
     return this.running.get(listener) ?? 0;
+  }
+
+  /** How many deliveries wait in `listener`'s queue (all of them PENDING in the journal). */
+  queuedFor(listener: string): number {
+    return this.queues.get(listener)?.length ?? 0;
+  }
+
+  /** How many queued deliveries wait for a paused listener (nothing can start them until resumed). */
+  get queuedPaused(): number {
+    let n = 0;
+    for (const name of this.paused) n += this.queuedFor(name);
+    return n;
+  }
+
+  isPaused(listener: string): boolean {
+    return this.paused.size > 0 && this.paused.has(listener);
+  }
+
+  /** Stops starting `listener`'s deliveries; those running finish. Its queue keeps filling in order. */
+  pause(listener: string): void {
+    this.paused.add(listener);
+  }
+
+  /** Starts `listener`'s queued deliveries again, oldest first. */
+  resume(listener: string): void {
+    if (this.paused.delete(listener)) this.drain();
   }
 
   push(delivery: Delivery): void {
@@ -100,6 +128,8 @@ export class DispatchQueue {
       let started = false;
       for (const name of this.ready) {
         if (this.inFlightTotal >= this.opts.maxConcurrency) break;
+        // One size check when nothing is paused: the hot path pays nothing for pausing.
+        if (this.paused.size > 0 && this.paused.has(name)) continue;
         const limit = this.opts.concurrencyOf(name) ?? 0;
         const running = this.running.get(name) ?? 0;
         if (running >= limit) continue;

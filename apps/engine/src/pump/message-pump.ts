@@ -134,6 +134,50 @@ export class MessagePump {
     return { queued: this.queue.queued, inFlight: this.queue.inFlight, openThreads: this.threads.size };
   }
 
+  /** Deliveries queued for `listener` and not started (PENDING in the journal). */
+  queuedFor(listener: string): number {
+    return this.queue.queuedFor(listener);
+  }
+
+  isPaused(listener: string): boolean {
+    return this.queue.isPaused(listener);
+  }
+
+  /**
+   * Pauses a listener: nothing more is dispatched to it (running handlers finish), while intake and
+   * other listeners' outputs addressed to it are still accepted and wait, PENDING in the journal, in
+   * order. Retries coming due join the same wait. Says whether it was running (false: already paused).
+   */
+  pauseListener(name: string): boolean {
+    if (this.queue.isPaused(name)) return false;
+    this.queue.pause(name);
+    this.emitListener(name, 'paused');
+    return true;
+  }
+
+  /** Resumes a paused listener: its waiting deliveries start, oldest first. False if it was not paused. */
+  resumeListener(name: string): boolean {
+    if (!this.queue.isPaused(name)) return false;
+    this.queue.resume(name);
+    // Its queue may already have started: the state then says so.
+    this.emitListener(name, this.queue.inFlightFor(name) > 0 ? 'processing' : 'idle');
+    return true;
+  }
+
+  /**
+   * True when nothing can move any more but paused listeners' queues: nothing running, nothing queued
+   * for a running listener, no retry waiting. A drain stops waiting then (the paused work stays in the
+   * journal for the next start).
+   */
+  get onlyPausedLeft(): boolean {
+    return (
+      this.queue.inFlight === 0 &&
+      this.waiting.size === 0 &&
+      this.queue.queued > 0 &&
+      this.queue.queued === this.queue.queuedPaused
+    );
+  }
+
   /**
    * Takes an envelope from outside. Resolves once the message is accepted (after every onIntent hook,
    * so after fsync in strict mode) or refused with every problem found. With `wait` (the default) a
@@ -509,12 +553,13 @@ export class MessagePump {
     this.events.emit(() => ({ type, at: Date.now(), threadId }));
   }
 
-  private emitListener(listener: string, state: 'idle' | 'processing' | 'error'): void {
+  private emitListener(listener: string, state: 'idle' | 'processing' | 'error' | 'paused'): void {
     this.events.emit(() => ({
       type: 'listener.state',
       at: Date.now(),
       listener,
-      state,
+      // A handler that finishes while its listener is paused leaves it paused.
+      state: this.queue.isPaused(listener) && state !== 'processing' ? 'paused' : state,
       inFlight: this.queue.inFlightFor(listener),
     }));
   }

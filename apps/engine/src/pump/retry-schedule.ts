@@ -12,6 +12,11 @@ export class RetrySchedule {
 
   constructor(private readonly due: (d: Delivery) => void) {}
 
+  /** How many deliveries wait for their time. */
+  get size(): number {
+    return this.timers.size;
+  }
+
   /** Hands `d` to `due` at `at` (ms since the epoch), calling `onTime` first; at once if `at` has passed. */
   at(d: Delivery, at: number, onTime?: (d: Delivery) => void): void {
     const wait = at - Date.now();

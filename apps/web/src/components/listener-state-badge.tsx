@@ -1,7 +1,7 @@
 import type { ListenerState } from '@organism/shared';
 
-/** `paused` arrives with pausing listeners (console part 2); its look is fixed now so it never surprises. */
-export type ListenerLook = ListenerState | 'paused';
+/** `paused`: an operator paused it (listeners.pause); its deliveries wait PENDING until resumed. */
+export type ListenerLook = ListenerState;
 
 /** A listener's state as CONSOLE.md draws it: idle grey, processing a blue pulse, paused striped, error red. */
 const DOT: Record<ListenerLook, string> = {

@@ -1,5 +1,5 @@
 'use client';
-import type { Activity, RoutedTransition } from '@organism/shared';
+import type { Activity, ConsoleEvent, RoutedTransition } from '@organism/shared';
 import { partialMatchKey, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import type { ReactNode } from 'react';
@@ -31,6 +31,8 @@ interface StreamContext {
   subscribeActivity: (fn: (a: ReceivedActivity) => void) => () => void;
   /** The newest activity received, if any has arrived on this tab. */
   latestActivity: () => ReceivedActivity | undefined;
+  /** Engine events as they arrive (drain progress, reloads, listener states…). */
+  subscribeEvents: (fn: (e: ConsoleEvent) => void) => () => void;
   /**
    * Outcomes per second (unix seconds) of the transitions this tab received, the last few minutes, and
    * the first second it watched (perhaps in part): the overview's chart reads them (`useThroughput`).
@@ -55,6 +57,7 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const listeners = useRef(new Set<(t: RoutedTransition) => void>());
   const activityListeners = useRef(new Set<(a: ReceivedActivity) => void>());
+  const eventListeners = useRef(new Set<(e: ConsoleEvent) => void>());
   const activity = useRef<ReceivedActivity | undefined>(undefined);
   const buckets = useRef(new Map<number, SecondOutcomes>());
   const [since] = useState(() => Math.floor(Date.now() / 1000));
@@ -83,6 +86,7 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
           void queryClient.invalidateQueries();
           return;
         }
+        if (data.kind === 'event') for (const fn of eventListeners.current) fn(data.event);
         if (data.kind === 'event' && data.event.type === 'reload') {
           void queryClient.invalidateQueries({ queryKey: trpc.listeners.pathKey() });
           return;
@@ -172,12 +176,26 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
       activityListeners.current.delete(fn);
     };
   }, []);
+  const subscribeEvents = useCallback((fn: (e: ConsoleEvent) => void) => {
+    eventListeners.current.add(fn);
+    return () => {
+      eventListeners.current.delete(fn);
+    };
+  }, []);
   const latestActivity = useCallback(() => activity.current, []);
   const getLastSeen = useCallback(() => lastSeen.current, []);
   const outcomes = useCallback(() => ({ bySecond: buckets.current, since }), [since]);
   const value = useMemo<StreamContext>(
-    () => ({ connection, lastSeen: getLastSeen, subscribe, subscribeActivity, latestActivity, outcomes }),
-    [connection, getLastSeen, subscribe, subscribeActivity, latestActivity, outcomes],
+    () => ({
+      connection,
+      lastSeen: getLastSeen,
+      subscribe,
+      subscribeActivity,
+      latestActivity,
+      subscribeEvents,
+      outcomes,
+    }),
+    [connection, getLastSeen, subscribe, subscribeActivity, latestActivity, subscribeEvents, outcomes],
   );
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }

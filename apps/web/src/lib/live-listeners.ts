@@ -41,6 +41,7 @@ export function useLiveListeners() {
             ...l,
             state: a.state,
             inFlight: a.inFlight,
+            queued: a.queued,
             received: a.received,
             failed: a.failed,
             lastActivityAt: a.lastActivityAt,

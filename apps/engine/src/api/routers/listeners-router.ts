@@ -4,8 +4,9 @@ import {
   exampleInputSchema,
   routesInputSchema,
 } from '@organism/shared';
+import { audited } from '../audited.ts';
 import { EngineApiError } from '../error-map.ts';
-import { router, viewerProcedure } from '../trpc.ts';
+import { operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
 export const listenersRouter = router({
   list: viewerProcedure.query(({ ctx }) => ctx.engine.listeners()),
@@ -42,6 +43,22 @@ export const listenersRouter = router({
       throw new EngineApiError('SCHEMA_COMPILE_ERROR', 'the contract cannot be read', tree.problems);
     return { roots: tree.roots };
   }),
+  /**
+   * Pauses a listener: nothing more is dispatched to it (running handlers finish); messages addressed to
+   * it are still accepted and wait PENDING, in order, until it is resumed. The pause outlives a restart.
+   */
+  pause: operatorProcedure.input(byNameInputSchema).mutation(({ ctx, input }) =>
+    audited(ctx, 'listener.pause', input.name, undefined, async () => {
+      const p = await ctx.engine.pauseListener(input.name, ctx.user.name);
+      return { name: p.name, paused: { by: p.by, at: p.at } };
+    }),
+  ),
+  /** Resumes a paused listener: its waiting deliveries are dispatched, oldest first. */
+  resume: operatorProcedure
+    .input(byNameInputSchema)
+    .mutation(({ ctx, input }) =>
+      audited(ctx, 'listener.resume', input.name, undefined, () => ctx.engine.resumeListener(input.name)),
+    ),
   /** Every route messages took in the window (sender → listener, listener → outside producer). */
   routes: viewerProcedure
     .input(routesInputSchema)

@@ -15,7 +15,7 @@ export const messagesRouter = router({
   byId: viewerProcedure.input(byIdInputSchema).query(async ({ ctx, input }) => {
     const m = await ctx.engine.getMessage(input.id);
     if (!m) throw new EngineApiError('NOT_FOUND', `no message ${input.id}`);
-    return m;
+    return { ...m, ...(await ctx.engine.provenance(input.id)) };
   }),
   /**
    * Checks a payload against a listener's contract without sending it (the composer, as the author types):
@@ -27,12 +27,20 @@ export const messagesRouter = router({
     if (!checked) throw new EngineApiError('NOT_FOUND', `no listener ${input.to}`);
     return checked;
   }),
-  /** Sends a payload from the console, as `console:<user>`. Refusals come back with every problem. */
-  inject: operatorProcedure.input(injectInputSchema).mutation(({ ctx, input }) =>
-    audited(ctx, 'message.inject', input.to ?? '(broadcast)', { thread: input.thread }, async () => {
+  /**
+   * Sends a payload from the console, as `console:<user>`. Refusals come back with every problem. With
+   * `republishOf` the new entries link to that message (audited as `message.republish` with both ids).
+   */
+  inject: operatorProcedure.input(injectInputSchema).mutation(async ({ ctx, input }) => {
+    const detail: Record<string, unknown> = { thread: input.thread };
+    if (input.republishOf !== undefined) detail['republishOf'] = input.republishOf;
+    const action = input.republishOf === undefined ? 'message.inject' : 'message.republish';
+    return audited(ctx, action, input.to ?? '(broadcast)', detail, async () => {
       const res = await ctx.engine.inject({ ...input, from: `console:${ctx.user.name}` });
       if (!res.ok) throw new EngineApiError(res.error.code, res.error.message, [...res.error.problems]);
+      // The audit entry is written after this returns: it records the new ids beside the source.
+      detail['messageIds'] = res.messageIds;
       return { threadId: res.threadId, messageIds: res.messageIds };
-    }),
-  ),
+    });
+  }),
 });

@@ -1,5 +1,4 @@
 'use client';
-import type { Problem } from '@organism/shared';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { CircleCheck, CircleX, LoaderCircle, RotateCcw, Send } from 'lucide-react';
 import Link from 'next/link';
@@ -7,6 +6,7 @@ import { useRouter } from 'next/navigation';
 import { parseAsString, useQueryStates } from 'nuqs';
 import { useCallback, useId, useState } from 'react';
 import { toast } from 'sonner';
+import { ProblemList } from '@/components/problem-list';
 import { IdLink } from '@/components/id-link';
 import { Button } from '@/components/ui/button';
 import { Panel } from '@/components/ui/panel';
@@ -145,7 +145,14 @@ export function ComposePage() {
           <Button
             variant="primary"
             disabled={!valid || send.isPending}
-            onClick={() => send.mutate({ to: to ?? '', payloadXml: text })}
+            onClick={() =>
+              send.mutate({
+                to: to ?? '',
+                payloadXml: text,
+                // Edit and send: the new message links to the one it came from.
+                ...(q.source ? { republishOf: q.source } : {}),
+              })
+            }
           >
             <Send className="size-4" aria-hidden /> Send
           </Button>
@@ -155,7 +162,7 @@ export function ComposePage() {
         <p className="text-sm text-muted">
           Starting from message <IdLink id={q.source} href={`/messages/${q.source}`} />
           {source.data?.to && source.data.to !== to && <> (sent to {source.data.to})</>}: edit it, then send
-          it as a new message.
+          it as a new message, linked to it.
         </p>
       )}
       {listener?.description && <p className="text-sm">{listener.description}</p>}
@@ -233,24 +240,5 @@ function CheckStatus({
     <div role="status" aria-live="polite" className="min-h-6 text-sm" data-testid="check-status">
       {body}
     </div>
-  );
-}
-
-function ProblemList({ problems }: { problems: readonly Problem[] }) {
-  if (problems.length === 0) return null;
-  return (
-    <ul className="space-y-0.5 font-mono text-xs">
-      {problems.map((p, i) => (
-        <li key={i}>
-          {p.line ? (
-            <span className="text-muted">
-              line {p.line}
-              {p.column ? `:${p.column}` : ''} ·{' '}
-            </span>
-          ) : null}
-          {p.message}
-        </li>
-      ))}
-    </ul>
   );
 }

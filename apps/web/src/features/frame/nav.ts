@@ -6,6 +6,7 @@ import {
   LayoutDashboard,
   Mail,
   MailX,
+  Power,
   RadioReceiver,
   SquarePen,
   ScrollText,
@@ -26,6 +27,8 @@ export interface NavEntry {
   role?: Role;
   /** Entries of the same group sit together under its heading, after the pages of no group. */
   group?: 'Settings';
+  /** Other words the command palette finds the page by (what it does, beside its name). */
+  keywords?: string[];
 }
 
 /** The sidebar's pages, in the order of CONSOLE.md's frame. Pages join this list as they are built. */
@@ -37,6 +40,13 @@ export const NAV: NavEntry[] = [
   { href: '/messages', label: 'Messages', icon: Mail },
   { href: '/dead-letters', label: 'Dead letters', icon: MailX, badge: 'deadLetters' },
   { href: '/compose', label: 'Compose', icon: SquarePen, role: 'operator' },
+  {
+    href: '/operations',
+    label: 'Operations',
+    icon: Power,
+    role: 'operator',
+    keywords: ['reload', 'restart', 'pause', 'resume', 'drain'],
+  },
   { href: '/users', label: 'Users', icon: Users, role: 'admin', group: 'Settings' },
   { href: '/tokens', label: 'API tokens', icon: KeyRound, role: 'admin', group: 'Settings' },
   { href: '/audit', label: 'Audit log', icon: ScrollText, role: 'admin', group: 'Settings' },

@@ -16,6 +16,7 @@ import { useTRPC } from '@/lib/trpc';
 import { ContractElements, elementsQuery } from './contract-elements';
 import { ExampleInstances } from './example-instances';
 import { RecentMessages, recentMessagesQuery } from './recent-messages';
+import { PauseResumeButton } from './pause-button';
 import { SchemaFiles, schemaQuery } from './schema-files';
 
 export const listenerHref = (name: string) => `/listeners/${encodeURIComponent(name)}`;
@@ -59,6 +60,7 @@ export function ListenerPage({ name }: { name: string }) {
   return (
     <div className="mx-auto max-w-7xl space-y-4">
       <Header l={l} />
+      {l.paused && <PausedNotice l={l} paused={l.paused} />}
       <div className="grid gap-4 lg:grid-cols-3">
         <Panel title="Limits">
           <Facts
@@ -141,12 +143,15 @@ function Header({ l }: { l: ListenerInfo }) {
         <ListenerStateBadge state={l.state} />
         {l.agent && <Tag>agent</Tag>}
         {l.system && <Tag>system</Tag>}
-        <Link
-          href={`/map?focus=${encodeURIComponent(l.name)}`}
-          className="ml-auto flex items-center gap-1.5 text-sm text-accent hover:underline"
-        >
-          <Waypoints className="size-4" aria-hidden /> On the map
-        </Link>
+        <span className="ml-auto flex items-center gap-3">
+          <Link
+            href={`/map?focus=${encodeURIComponent(l.name)}`}
+            className="flex items-center gap-1.5 text-sm text-accent hover:underline"
+          >
+            <Waypoints className="size-4" aria-hidden /> On the map
+          </Link>
+          <PauseResumeButton l={l} />
+        </span>
       </div>
       <p className="flex flex-wrap items-center gap-x-2 text-sm text-muted">
         <span>
@@ -176,12 +181,38 @@ function Header({ l }: { l: ListenerInfo }) {
           <span className="tabular text-text">{formatCount(l.inFlight)}</span> in flight
         </span>
         <Dot />
+        <span>
+          <span className="tabular text-text">{formatCount(l.queued)}</span> waiting
+        </span>
+        <Dot />
         <span>last activity {l.lastActivityAt ? <TimeAgo at={l.lastActivityAt} /> : 'never'}</span>
         <Dot />
         <span className="font-mono text-xs">{l.schema}</span>
       </p>
       {l.description && <p className="pt-1 text-sm">{l.description}</p>}
     </header>
+  );
+}
+
+/** Why nothing is moving: who paused it, when, and what waits. */
+function PausedNotice({ l, paused }: { l: ListenerInfo; paused: { by: string; at: number } }) {
+  return (
+    <section
+      aria-label="Paused"
+      className="flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border border-border bg-panel-2 px-4 py-2.5 text-sm"
+    >
+      <span className="font-medium">Paused</span>
+      <span className="text-muted">
+        by {paused.by} <TimeAgo at={paused.at} />. Messages to {l.name} are accepted and wait PENDING in the
+        journal ({formatCount(l.queued)} now); resuming sends them out in order.
+      </span>
+      <Link
+        href={`/messages?to=${encodeURIComponent(l.name)}&state=PENDING`}
+        className="ml-auto text-accent hover:underline"
+      >
+        Waiting messages
+      </Link>
+    </section>
   );
 }
 

@@ -9,7 +9,9 @@ import type { DataColumn } from '@/components/ui/data-table';
 import { formatCount } from '@/lib/format';
 import type { ListenerInfo } from '@/lib/live-listeners';
 import { splitRoot } from '@/lib/qname';
+import { useSession } from '@/lib/session';
 import { LISTENER_SORTS, sortListeners, useListenerFilters } from './listener-filters';
+import { PauseResumeButton } from './pause-button';
 
 const listenerHref = (l: ListenerInfo) => `/listeners/${encodeURIComponent(l.name)}`;
 
@@ -19,7 +21,16 @@ const COLUMNS: DataColumn<ListenerInfo>[] = [
     header: 'State',
     width: 112,
     sortable: 'asc',
-    cell: (l) => <ListenerStateBadge state={l.state} />,
+    cell: (l) => (
+      <span className="flex items-center gap-1.5">
+        <ListenerStateBadge state={l.state} />
+        {l.state === 'paused' && l.queued > 0 && (
+          <span className="tabular text-xs text-muted" title={`${l.queued} waiting (PENDING)`}>
+            {formatCount(l.queued)}
+          </span>
+        )}
+      </span>
+    ),
   },
   {
     id: 'name',
@@ -98,6 +109,14 @@ const COLUMNS: DataColumn<ListenerInfo>[] = [
   },
 ];
 
+/** Operators act on a row without opening it (the table leaves clicks on buttons to them). */
+const ACTIONS: DataColumn<ListenerInfo> = {
+  id: 'actions',
+  header: <span className="sr-only">Actions</span>,
+  width: 104,
+  cell: (l) => <PauseResumeButton l={l} compact />,
+};
+
 function Tag({ children }: { children: ReactNode }) {
   return (
     <span className="shrink-0 rounded bg-panel-2 px-1.5 py-px text-[11px] font-medium text-muted">
@@ -116,12 +135,13 @@ export function ListenersTable({
   empty: ReactNode;
 }) {
   const router = useRouter();
+  const { can } = useSession();
   const [filters, setFilters] = useListenerFilters();
   const rows = listeners ? sortListeners(listeners, filters.sort, filters.desc) : [];
   return (
     <DataTable
       label="Listeners"
-      columns={COLUMNS}
+      columns={can('operator') ? [...COLUMNS, ACTIONS] : COLUMNS}
       rows={rows}
       rowKey={(l) => l.name}
       loading={listeners === undefined}

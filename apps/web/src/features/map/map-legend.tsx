@@ -48,6 +48,13 @@ export function MapLegend({ rates }: { rates: boolean }) {
       </Item>
       <Item
         sample={
+          <span className="inline-block h-3.5 w-6 rounded border border-dashed border-pending bg-panel" />
+        }
+      >
+        paused (pending count)
+      </Item>
+      <Item
+        sample={
           <span className="inline-block h-3.5 w-6 rounded-full border border-dashed border-muted/60 bg-panel-2" />
         }
       >

@@ -47,7 +47,7 @@ const STATE_FRAME: Record<string, string> = {
 };
 const FAILING_FRAME = 'border-failed bg-failed/[0.06] ring-1 ring-failed/40';
 
-/** A listener: its state (pulsing while it works, red when failing), counts since start, in flight. */
+/** A listener: its state (pulsing while it works, red when failing, dashed when paused), counts, in flight or pending. */
 export function ListenerNode({ data }: NodeProps<ListenerFlowNode>) {
   const l = data.listener;
   // Failing wins the colour; a listener at work pulses either way.
@@ -67,6 +67,12 @@ export function ListenerNode({ data }: NodeProps<ListenerFlowNode>) {
             <dd className="tabular">
               {formatCount(l.inFlight)} of {formatCount(l.concurrency)}
             </dd>
+            {l.state === 'paused' && (
+              <>
+                <dt className="text-muted">waiting</dt>
+                <dd className="tabular">{formatCount(l.queued)} PENDING until resumed</dd>
+              </>
+            )}
             <dt className="text-muted">last activity</dt>
             <dd>{l.lastActivityAt ? formatAgo(l.lastActivityAt) : 'never'}</dd>
             <dt className="text-muted">accepts</dt>
@@ -88,7 +94,7 @@ export function ListenerNode({ data }: NodeProps<ListenerFlowNode>) {
       >
         <Link
           href={`/listeners/${encodeURIComponent(l.name)}`}
-          aria-label={`${l.name}: ${data.failing ? 'failing, ' : ''}${l.state}, ${formatCount(l.received)} received, ${formatCount(l.failed)} failed, ${formatCount(l.inFlight)} in flight`}
+          aria-label={`${l.name}: ${data.failing ? 'failing, ' : ''}${l.state}, ${formatCount(l.received)} received, ${formatCount(l.failed)} failed, ${l.state === 'paused' ? `${formatCount(l.queued)} pending` : `${formatCount(l.inFlight)} in flight`}`}
           className={`flex h-full flex-col justify-center gap-1 rounded-lg border bg-panel px-3 shadow-sm outline-none hover:border-accent focus-visible:ring-2 focus-visible:ring-focus ${frame} ${data.focused ? 'ring-2 ring-accent' : ''}`}
         >
           <span className="flex min-w-0 items-center gap-2">
@@ -106,10 +112,18 @@ export function ListenerNode({ data }: NodeProps<ListenerFlowNode>) {
               <span className={l.failed > 0 ? 'font-medium' : 'text-text'}>{formatCount(l.failed)}</span>{' '}
               failed
             </span>
-            <span className={l.inFlight > 0 ? 'text-dispatched' : ''}>
-              <span className={l.inFlight > 0 ? 'font-medium' : 'text-text'}>{formatCount(l.inFlight)}</span>{' '}
-              in flight
-            </span>
+            {l.state === 'paused' ? (
+              <span>
+                <span className="font-medium text-text">{formatCount(l.queued)}</span> pending
+              </span>
+            ) : (
+              <span className={l.inFlight > 0 ? 'text-dispatched' : ''}>
+                <span className={l.inFlight > 0 ? 'font-medium' : 'text-text'}>
+                  {formatCount(l.inFlight)}
+                </span>{' '}
+                in flight
+              </span>
+            )}
           </span>
         </Link>
       </Details>

@@ -15,6 +15,7 @@ import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
 import { useLiveRefresh } from '@/lib/use-live-refresh';
 import { MessageFacts, MessageFailure, messageXml } from './message-parts';
+import { Provenance } from './provenance';
 import { TransitionsTable } from './transitions-table';
 
 /** Where is message X and why did it fail? Its facts, failure, payload, envelope and history. */
@@ -98,6 +99,7 @@ export function MessagePage({ id }: { id: string }) {
           <div className="mt-1">
             <MessageFacts m={m} />
           </div>
+          <Provenance m={m} />
         </div>
         {(canRepublish || (m.state === 'FAILED' && can('operator'))) && (
           <div className="flex flex-wrap gap-2">
@@ -110,9 +112,11 @@ export function MessagePage({ id }: { id: string }) {
               <>
                 <ConfirmDialog
                   title="Send this message again?"
-                  body={`A new message with the same payload goes to ${m.to}, in a new thread.`}
+                  body={`A new message with the same payload goes to ${m.to}, in a new thread, linked to this one.`}
                   confirm="Send again"
-                  onConfirm={() => resend.mutate({ to: m.to ?? '', payloadXml: m.payloadXml ?? '' })}
+                  onConfirm={() =>
+                    resend.mutate({ to: m.to ?? '', payloadXml: m.payloadXml ?? '', republishOf: m.id })
+                  }
                 >
                   <Button disabled={resend.isPending}>
                     <Send className="size-4" aria-hidden /> Send again

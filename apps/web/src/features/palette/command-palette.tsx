@@ -80,8 +80,11 @@ function Palette({ onDone }: { onDone: () => void }) {
   const needle = q.trim().toLowerCase();
 
   // The pages the role may use, as the sidebar offers them.
+  // A page is found by its name or by what it does ("restart" finds Operations).
   const pages: Destination[] = NAV.filter(
-    (p) => can(p.role ?? 'viewer') && p.label.toLowerCase().includes(needle),
+    (p) =>
+      can(p.role ?? 'viewer') &&
+      [p.label, ...(p.keywords ?? [])].some((w) => w.toLowerCase().includes(needle)),
   ).map((p) => ({
     href: p.href,
     label: p.label,

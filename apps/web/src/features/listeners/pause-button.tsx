@@ -1,0 +1,71 @@
+'use client';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Pause, Play } from 'lucide-react';
+import { toast } from 'sonner';
+import { Button } from '@/components/ui/button';
+import { describeError } from '@/lib/engine-error';
+import { formatCount } from '@/lib/format';
+import type { ListenerInfo } from '@/lib/live-listeners';
+import { useSession } from '@/lib/session';
+import { useTRPC } from '@/lib/trpc';
+
+/**
+ * Pause or resume a listener (operator; the engine's own `system.*` listeners cannot be paused, so they
+ * get no button). While paused, its deliveries wait PENDING in the journal; resume dispatches them in order.
+ */
+export function PauseResumeButton({ l, compact = false }: { l: ListenerInfo; compact?: boolean }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { can } = useSession();
+  const refresh = () => {
+    void queryClient.invalidateQueries({ queryKey: trpc.listeners.list.queryKey() });
+    void queryClient.invalidateQueries({ queryKey: trpc.listeners.byName.queryKey({ name: l.name }) });
+  };
+  const pause = useMutation(
+    trpc.listeners.pause.mutationOptions({
+      onSuccess: () => {
+        toast.success(`${l.name} paused: its messages wait PENDING until you resume it.`);
+        refresh();
+      },
+      onError: (err) => toast.error(describeError(err)),
+    }),
+  );
+  const resume = useMutation(
+    trpc.listeners.resume.mutationOptions({
+      onSuccess: ({ waiting }) => {
+        toast.success(
+          waiting > 0
+            ? `${l.name} resumed: ${formatCount(waiting)} waiting ${waiting === 1 ? 'message goes' : 'messages go'} out in order.`
+            : `${l.name} resumed.`,
+        );
+        refresh();
+      },
+      onError: (err) => toast.error(describeError(err)),
+    }),
+  );
+  if (!can('operator') || l.system) return null;
+  const busy = pause.isPending || resume.isPending;
+  const paused = l.state === 'paused';
+  const size = compact ? 'h-6 px-2 text-xs' : '';
+  return paused ? (
+    <Button
+      className={size}
+      disabled={busy}
+      onClick={() => resume.mutate({ name: l.name })}
+      aria-label={`Resume ${l.name}`}
+      title={`Dispatch ${l.name}'s waiting messages, oldest first`}
+    >
+      <Play className="size-3.5" aria-hidden /> {resume.isPending ? 'Resuming…' : 'Resume'}
+    </Button>
+  ) : (
+    <Button
+      className={size}
+      disabled={busy}
+      onClick={() => pause.mutate({ name: l.name })}
+      aria-label={`Pause ${l.name}`}
+      title={`Hold ${l.name}'s deliveries PENDING (intake still accepts them) until resumed`}
+    >
+      <Pause className="size-3.5" aria-hidden /> {pause.isPending ? 'Pausing…' : 'Pause'}
+    </Button>
+  );
+}

@@ -1,0 +1,154 @@
+'use client';
+import Link from 'next/link';
+import { ListenerStateBadge } from '@/components/listener-state-badge';
+import { RoleGate } from '@/components/role-gate';
+import { TimeAgo } from '@/components/time-ago';
+import { DataTable } from '@/components/ui/data-table';
+import type { DataColumn } from '@/components/ui/data-table';
+import { Panel } from '@/components/ui/panel';
+import { Skeleton } from '@/components/ui/skeleton';
+import { PauseResumeButton } from '@/features/listeners/pause-button';
+import { describeError } from '@/lib/engine-error';
+import { formatCount, formatUptime } from '@/lib/format';
+import type { ListenerInfo } from '@/lib/live-listeners';
+import { useLiveListeners } from '@/lib/live-listeners';
+import { useQuery } from '@tanstack/react-query';
+import { useTRPC } from '@/lib/trpc';
+import { RecoveryReport } from './recovery-report';
+import { ReloadPanel } from './reload-panel';
+import { RestartPanel } from './restart-panel';
+
+/** Steer the running engine: reload its configuration, restart it, pause and resume listeners. */
+export function OperationsPage() {
+  return (
+    <RoleGate role="operator" title="Operations">
+      <div className="mx-auto max-w-7xl space-y-4">
+        <header>
+          <h1 className="text-xl font-semibold">Operations</h1>
+          <p className="mt-1 text-sm text-muted">
+            Reload the configuration, restart the engine, and pause or resume listeners. Every action is in
+            the audit log.
+          </p>
+        </header>
+        <EngineFacts />
+        <div className="grid items-start gap-4 lg:grid-cols-2">
+          <ReloadPanel />
+          <RestartPanel />
+        </div>
+        <ListenerControls />
+      </div>
+    </RoleGate>
+  );
+}
+
+function EngineFacts() {
+  const trpc = useTRPC();
+  const status = useQuery(trpc.organism.status.queryOptions(undefined, { refetchInterval: 15_000 }));
+  const s = status.data;
+  if (!s)
+    return status.error ? (
+      <p role="alert" className="text-sm">
+        {describeError(status.error)}
+      </p>
+    ) : (
+      <Skeleton className="h-10 w-full" />
+    );
+  return (
+    <section
+      aria-label="Engine"
+      className="flex flex-wrap items-center gap-x-4 gap-y-1 rounded-lg border border-border bg-panel px-4 py-2.5 text-sm"
+    >
+      <span>
+        <span className="text-muted">engine </span>
+        <span className="font-medium">{s.state}</span>
+      </span>
+      <span>
+        <span className="text-muted">up </span>
+        <span className="tabular">{formatUptime(s.uptimeMs)}</span>
+      </span>
+      <span className="text-muted">{s.supervised ? 'supervised' : 'not supervised'}</span>
+      <span className="tabular">
+        {formatCount(s.inFlight)} <span className="text-muted">in flight</span> · {formatCount(s.queued)}{' '}
+        <span className="text-muted">queued</span> · {formatCount(s.openThreads)}{' '}
+        <span className="text-muted">open threads</span>
+      </span>
+      <span className="text-muted">
+        at start, <RecoveryReport recovery={s.recovery} />
+      </span>
+    </section>
+  );
+}
+
+const COLUMNS: DataColumn<ListenerInfo>[] = [
+  { id: 'state', header: 'State', width: 112, cell: (l) => <ListenerStateBadge state={l.state} /> },
+  {
+    id: 'name',
+    header: 'Listener',
+    cell: (l) => (
+      <Link href={`/listeners/${encodeURIComponent(l.name)}`} className="font-medium hover:underline">
+        {l.name}
+      </Link>
+    ),
+  },
+  {
+    id: 'queued',
+    header: 'Waiting',
+    width: 88,
+    numeric: true,
+    cell: (l) => <span className={l.queued > 0 ? 'font-medium' : 'text-muted'}>{formatCount(l.queued)}</span>,
+  },
+  { id: 'inFlight', header: 'In flight', width: 88, numeric: true, cell: (l) => formatCount(l.inFlight) },
+  {
+    id: 'paused',
+    header: 'Paused',
+    width: 200,
+    cell: (l) =>
+      l.paused ? (
+        <span className="text-xs">
+          by {l.paused.by} <TimeAgo at={l.paused.at} />
+        </span>
+      ) : (
+        <span className="text-muted">—</span>
+      ),
+  },
+  {
+    id: 'actions',
+    header: <span className="sr-only">Actions</span>,
+    width: 104,
+    cell: (l) => <PauseResumeButton l={l} compact />,
+  },
+];
+
+/** Every listener of the organism with pause and resume; paused ones first. */
+function ListenerControls() {
+  const listeners = useLiveListeners();
+  const rows = listeners.data
+    ?.filter((l) => !l.system)
+    .sort(
+      (a, b) => Number(b.state === 'paused') - Number(a.state === 'paused') || a.name.localeCompare(b.name),
+    );
+  const paused = rows?.filter((l) => l.state === 'paused').length ?? 0;
+  return (
+    <Panel title={paused > 0 ? `Listeners · ${formatCount(paused)} paused` : 'Listeners'}>
+      <p className="mb-3 text-sm text-muted">
+        A paused listener receives nothing: messages to it are still accepted and wait PENDING in the journal,
+        in order, and resuming sends them out. A pause survives a restart. The engine&apos;s own listeners
+        (system.*) cannot be paused.
+      </p>
+      {listeners.error && !listeners.data ? (
+        <p role="alert" className="text-sm">
+          {describeError(listeners.error)}
+        </p>
+      ) : (
+        <DataTable
+          label="Listeners to pause or resume"
+          columns={COLUMNS}
+          rows={rows ?? []}
+          rowKey={(l) => l.name}
+          loading={!rows}
+          empty="This organism has no listeners of its own yet: add them in organism.yaml and reload."
+        />
+      )}
+    </Panel>
+  );
+}

@@ -1,0 +1,92 @@
+'use client';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { RefreshCw } from 'lucide-react';
+import Link from 'next/link';
+import { ProblemList } from '@/components/problem-list';
+import { Button } from '@/components/ui/button';
+import { Panel } from '@/components/ui/panel';
+import { describeError, engineCodeOf, errorProblems } from '@/lib/engine-error';
+import { useSession } from '@/lib/session';
+import { useTRPC } from '@/lib/trpc';
+
+/** Reload organism.yaml from disk (operator): what changed, or the problems at their line (nothing changed). */
+export function ReloadPanel() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { can } = useSession();
+  const reload = useMutation(
+    trpc.organism.reload.mutationOptions({
+      onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.listeners.pathKey() }),
+    }),
+  );
+  const r = reload.data;
+  return (
+    <Panel title="Reload configuration">
+      <div className="space-y-3 text-sm">
+        <p className="text-muted">
+          Reads organism.yaml from disk, compiles every contract and imports every handler, then swaps the
+          listeners in one step — or changes nothing if anything is wrong. Messages in flight are not
+          interrupted.
+        </p>
+        {can('operator') ? (
+          <Button onClick={() => reload.mutate()} disabled={reload.isPending}>
+            <RefreshCw className={`size-4 ${reload.isPending ? 'animate-spin' : ''}`} aria-hidden />
+            {reload.isPending ? 'Reloading…' : 'Reload from disk'}
+          </Button>
+        ) : (
+          <p className="text-muted">Reloading needs the operator role.</p>
+        )}
+        <div aria-live="polite" data-testid="reload-result">
+          {r && (
+            <div className="space-y-1 rounded-md border border-acked/40 bg-acked/5 p-3">
+              <p className="font-medium">
+                Reloaded.{' '}
+                {r.added.length + r.removed.length + r.updated.length === 0 &&
+                  'Nothing changed: the file matches the running configuration.'}
+              </p>
+              <Changed label="Added" names={r.added} link />
+              <Changed label="Updated" names={r.updated} link />
+              <Changed label="Removed" names={r.removed} />
+              {r.removed.length > 0 && (
+                <p className="text-xs text-muted">
+                  Work queued for a removed listener became dead letters (UNKNOWN_ROUTE).
+                </p>
+              )}
+            </div>
+          )}
+          {reload.error && (
+            <div role="alert" className="space-y-1 rounded-md border border-failed/40 bg-failed/5 p-3">
+              <p className="font-medium text-failed">
+                {engineCodeOf(reload.error) === 'CONFIG_INVALID'
+                  ? 'Not reloaded: the configuration has problems. The running organism is unchanged.'
+                  : describeError(reload.error)}
+              </p>
+              <ProblemList problems={errorProblems(reload.error)} />
+            </div>
+          )}
+        </div>
+      </div>
+    </Panel>
+  );
+}
+
+function Changed({ label, names, link = false }: { label: string; names: string[]; link?: boolean }) {
+  if (names.length === 0) return null;
+  return (
+    <p>
+      <span className="text-muted">{label}: </span>
+      {names.map((n, i) => (
+        <span key={n}>
+          {i > 0 && ', '}
+          {link ? (
+            <Link href={`/listeners/${encodeURIComponent(n)}`} className="text-accent hover:underline">
+              {n}
+            </Link>
+          ) : (
+            <span className="font-medium">{n}</span>
+          )}
+        </span>
+      ))}
+    </p>
+  );
+}

@@ -1,0 +1,210 @@
+'use client';
+import { CircleCheck, LoaderCircle, Power, Unplug } from 'lucide-react';
+import type { ReactNode } from 'react';
+import { useEffect, useId, useState } from 'react';
+import { Button } from '@/components/ui/button';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { Panel } from '@/components/ui/panel';
+import { describeError, engineCodeOf } from '@/lib/engine-error';
+import { formatCount, formatDuration } from '@/lib/format';
+import { useSession } from '@/lib/session';
+import { RecoveryReport } from './recovery-report';
+import type { RestartPhase } from './use-restart';
+import { useRestart } from './use-restart';
+
+const DRAIN_CHOICES: [number, string][] = [
+  [10_000, '10 s'],
+  [30_000, '30 s'],
+  [60_000, '1 min'],
+  [120_000, '2 min'],
+];
+const plural = (n: number, one: string, many: string) => `${formatCount(n)} ${n === 1 ? one : many}`;
+
+/** Restart (admin): confirm, then follow the drain, the engine going away and coming back with its recovery. */
+export function RestartPanel() {
+  const { can } = useSession();
+  const r = useRestart();
+  const [drainMs, setDrainMs] = useState(30_000);
+  const drainId = useId();
+  const s = r.status.data;
+  const notSupervised = s?.supervised === false || engineCodeOf(r.refused) === 'NOT_SUPERVISED';
+  const busy = r.state.phase !== 'idle' && r.state.phase !== 'back';
+  return (
+    <Panel title="Restart">
+      <div className="space-y-3 text-sm">
+        <p className="text-muted">
+          Stops intake and lets open threads finish for up to the drain time, checkpoints the journal, and
+          lets the supervisor start a fresh engine, which queues again whatever did not finish. The console
+          reconnects by itself and stays on this page.
+        </p>
+        {notSupervised ? (
+          <p
+            role="note"
+            className="rounded-md border border-rejected/40 bg-rejected/10 p-3"
+            data-testid="not-supervised"
+          >
+            <strong>This engine cannot restart itself:</strong> it runs without a supervisor (it was started
+            with <code className="font-mono text-xs">organism run</code>), so nothing would start it again and
+            it refuses (NOT_SUPERVISED). Stop it and start it with{' '}
+            <code className="font-mono text-xs">organism start</code> to restart it from here.
+          </p>
+        ) : !can('admin') ? (
+          <p className="text-muted">Restarting needs the admin role.</p>
+        ) : (
+          <div className="flex flex-wrap items-end gap-3">
+            <label htmlFor={drainId} className="flex flex-col gap-1 text-xs text-muted">
+              Drain for at most
+              <select
+                id={drainId}
+                className="h-8 rounded-md border border-border bg-panel px-2 text-sm text-text"
+                value={drainMs}
+                onChange={(e) => setDrainMs(Number(e.target.value))}
+                disabled={busy}
+              >
+                {DRAIN_CHOICES.map(([ms, label]) => (
+                  <option key={ms} value={ms}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <ConfirmDialog
+              title="Restart the engine?"
+              body={`Intake stops at once; open threads get up to ${formatDuration(drainMs)} to finish. Producers are refused (DRAINING) until the new engine is up, usually a few seconds. Nothing in the journal is lost: unfinished work is recovered.`}
+              confirm="Restart"
+              onConfirm={() => r.restart(drainMs)}
+            >
+              <Button variant="danger" disabled={busy}>
+                <Power className="size-4" aria-hidden /> Restart…
+              </Button>
+            </ConfirmDialog>
+          </div>
+        )}
+        {r.refused && engineCodeOf(r.refused) !== 'NOT_SUPERVISED' && (
+          <p role="alert" className="text-failed">
+            {describeError(r.refused)}
+          </p>
+        )}
+        {r.state.phase !== 'idle' && (
+          <RestartProgress
+            state={r.state}
+            recovery={r.state.phase === 'back' ? (s?.recovery ?? null) : null}
+            onDismiss={r.dismiss}
+          />
+        )}
+      </div>
+    </Panel>
+  );
+}
+
+/** The restart's steps, each with its figures; announced as they change. */
+function RestartProgress({
+  state,
+  recovery,
+  onDismiss,
+}: {
+  state: Exclude<RestartPhase, { phase: 'idle' }>;
+  recovery: Parameters<typeof RecoveryReport>[0]['recovery'];
+  onDismiss: () => void;
+}) {
+  const now = useNow(state.phase !== 'back');
+  const d = state.drain;
+  const drained = state.phase === 'away' || state.phase === 'back';
+  const left = d ? Math.max(0, d.deadlineMs - d.elapsedMs) : undefined;
+  return (
+    <div className="rounded-md border border-border bg-panel-2 p-3" data-testid="restart-progress">
+      <ol className="space-y-2" aria-live="polite">
+        <Step
+          state={drained ? 'done' : 'now'}
+          title={
+            state.elsewhere ? 'Draining (asked elsewhere: another admin or the command line)' : 'Draining'
+          }
+        >
+          {d ? (
+            <span className="tabular" data-testid="drain-figures">
+              {drained ? 'last figures: ' : ''}
+              {formatCount(d.inFlight)} in flight · {formatCount(d.queued)} queued ·{' '}
+              {plural(d.openThreads, 'open thread', 'open threads')}
+              {drained
+                ? ` · the engine stopped ${formatDuration((state.awayAt ?? now) - state.askedAt)} after the request`
+                : ` · ${formatDuration(left ?? 0)} left`}
+            </span>
+          ) : drained ? (
+            'the engine stopped before sending its figures'
+          ) : (
+            'asking the engine…'
+          )}
+          {d && !drained && (
+            <span aria-hidden className="mt-1 block h-1 w-64 max-w-full overflow-hidden rounded bg-border">
+              <span
+                className="block h-full bg-dispatched transition-[width]"
+                style={{ width: `${Math.min(100, (d.elapsedMs / Math.max(1, d.deadlineMs)) * 100)}%` }}
+              />
+            </span>
+          )}
+        </Step>
+        {(state.phase === 'away' || state.phase === 'back') && (
+          <Step state={state.phase === 'back' ? 'done' : 'now'} title="Engine away" icon={<Unplug />}>
+            {state.phase === 'back'
+              ? state.awayAt
+                ? `gone for ${formatDuration(state.backAt - state.awayAt)}`
+                : 'it went away and came back between two looks'
+              : `the old engine has stopped; the supervisor starts a new one (${formatDuration(now - (state.awayAt ?? now))})`}
+          </Step>
+        )}
+        {state.phase === 'back' && (
+          <Step state="done" title="Engine back" testId="engine-back">
+            <RecoveryReport recovery={recovery} />
+          </Step>
+        )}
+      </ol>
+      {state.phase === 'back' && (
+        <Button variant="ghost" className="mt-2" onClick={onDismiss}>
+          Done
+        </Button>
+      )}
+    </div>
+  );
+}
+
+function Step({
+  state,
+  title,
+  icon,
+  testId,
+  children,
+}: {
+  state: 'now' | 'done';
+  title: string;
+  icon?: ReactNode;
+  testId?: string;
+  children: ReactNode;
+}) {
+  return (
+    <li className="flex items-start gap-2" data-testid={testId}>
+      <span aria-hidden className="mt-0.5 [&>svg]:size-4">
+        {state === 'done' ? (
+          <CircleCheck className="text-acked" />
+        ) : (
+          (icon ?? <LoaderCircle className="animate-spin text-dispatched" />)
+        )}
+      </span>
+      <span className="min-w-0">
+        <span className="font-medium">{title}</span>
+        <span className="sr-only">{state === 'done' ? ' (done)' : ' (in progress)'}</span>
+        <span className="block text-muted">{children}</span>
+      </span>
+    </li>
+  );
+}
+
+/** The time, every half second while `ticking`. */
+function useNow(ticking: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!ticking) return;
+    const t = setInterval(() => setNow(Date.now()), 500);
+    return () => clearInterval(t);
+  }, [ticking]);
+  return now;
+}
