@@ -92,7 +92,7 @@ const ECHO_XSD = `<?xml version="1.0" encoding="UTF-8"?>
 async function upload(page: Page, name: string, text: string): Promise<Locator> {
   const dialog = page.getByRole('dialog', { name: 'Upload an XSD' });
   await dialog
-    .getByLabel('File')
+    .getByLabel('File', { exact: true })
     .setInputFiles({ name, mimeType: 'application/xml', buffer: Buffer.from(text) });
   await expect(dialog.getByLabel('Path in the organism folder')).toHaveValue(`schemas/${name}`);
   await dialog.getByRole('button', { name: 'Check and upload' }).click();
@@ -131,12 +131,12 @@ test('an admin adds a listener through the form with an uploaded XSD, saves it, 
   dialog = await upload(page, 'echo.xsd', ECHO_XSD);
   await expect(dialog).toBeHidden();
   await expect(form.getByLabel('XSD')).toHaveValue('schemas/echo.xsd');
+  await form.getByLabel('Module').selectOption('./handlers/shouter.ts');
+  await expect(form.getByLabel('Export')).toHaveValue('shout');
   // Two global elements: the engine asks for a root, at the root's field.
   const root = form.getByLabel('Root element');
   await expect(root).toHaveAccessibleDescription(/declares 2 global elements/);
   await root.selectOption('shout');
-  await form.getByLabel('Module').selectOption('./handlers/shouter.ts');
-  await expect(form.getByLabel('Export')).toHaveValue('shout');
   // What the engine refuses, the form refuses in its words (the YAML view says the same at its line).
   const concurrency = form.getByLabel('Concurrency');
   await concurrency.fill('0');

@@ -18,6 +18,7 @@ test('every page passes axe in the dark theme', async ({ page }) => {
     ['/messages', 'Messages'],
     ['/messages?view=tail', 'Messages'],
     ['/dead-letters', 'Dead letters'],
+    ['/config', 'Configuration'],
   ] as const) {
     await page.goto(path);
     await expect(page.getByRole('heading', { name: heading, exact: true }).first()).toBeVisible();

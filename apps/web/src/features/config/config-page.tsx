@@ -79,9 +79,9 @@ export function ConfigPage() {
   return (
     <div className="mx-auto max-w-7xl space-y-4">
       <header className="flex flex-wrap items-end justify-between gap-3">
-        <div>
+        <div className="min-w-0 flex-1">
           <h1 className="text-xl font-semibold">Configuration</h1>
-          <p className="mt-1 text-sm text-muted">
+          <p className="mt-1 max-w-3xl text-sm text-muted">
             <span className="font-mono text-xs">{config.data?.file ?? 'organism.yaml'}</span>, checked by the
             engine as you type. {can('admin') ? 'Saving' : 'An admin’s save'} keeps the running version in
             history and reloads at once; <code className="text-xs">system.*</code> listeners are never

@@ -1,5 +1,5 @@
 import type { Problem } from '@organism/shared';
-import { isMap, isSeq, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 
 /** One listener of organism.yaml as the form shows it: every value as written, or empty. */
@@ -74,6 +74,23 @@ export function listenersOf(doc: Document): ListenerFields[] {
   });
 }
 
+/** The document as text, in the layout it was read in (`[a, b]`, not yaml's default `[ a, b ]`). */
+function serialize(doc: Document): string {
+  return doc.toString({ flowCollectionPadding: false });
+}
+
+/**
+ * Sets a scalar in place, so a comment on its line stays; its quoting is left to the writer (a value
+ * that started empty was quoted, `""`, and would stay quoted otherwise).
+ */
+function setScalar(doc: Document, path: (string | number)[], value: string | number | boolean): void {
+  const node = doc.getIn(path, true);
+  if (isScalar(node)) {
+    node.value = value;
+    node.type = undefined;
+  } else doc.setIn(path, value);
+}
+
 /** A number typed in a text field stays a number in the YAML; anything else ("5s") stays text. */
 function scalar(value: string): string | number {
   return /^\d+$/.test(value.trim()) ? Number(value.trim()) : value;
@@ -93,11 +110,11 @@ export function setField(
   const read = readDocument(text);
   if (read.error !== undefined) return text;
   const { doc } = read;
-  const at = (path: readonly string[]) => ['listeners', index, ...path];
+  const at = (path: readonly string[]): (string | number)[] => ['listeners', index, ...path];
   if (field === 'handler') {
     const f = fields;
-    doc.setIn(at(['handler']), f?.module ? `${f.module}#${f.exportName || 'default'}` : String(value));
-    return doc.toString();
+    setScalar(doc, at(['handler']), f?.module ? `${f.module}#${f.exportName || 'default'}` : String(value));
+    return serialize(doc);
   }
   const path = FIELD_PATHS[field];
   const empty = value === '' || value === false || (Array.isArray(value) && value.length === 0);
@@ -112,8 +129,8 @@ export function setField(
     const node = doc.createNode(value);
     node.flow = true;
     doc.setIn(at(path), node);
-  } else doc.setIn(at(path), typeof value === 'string' ? scalar(value) : value);
-  return doc.toString();
+  } else setScalar(doc, at(path), typeof value === 'string' ? scalar(value) : value);
+  return serialize(doc);
 }
 
 /** The text with a new listener appended, its required keys present and empty for the author to fill. */
@@ -128,7 +145,7 @@ export function addListener(text: string, name: string): { text: string; index: 
   }
   if (!isSeq(seq)) return { text, index: -1 };
   seq.items.push(doc.createNode({ name, description: '', payload: { schema: '' }, handler: '' }));
-  return { text: doc.toString(), index: seq.items.length - 1 };
+  return { text: serialize(doc), index: seq.items.length - 1 };
 }
 
 /**
@@ -164,5 +181,5 @@ export function removeListener(text: string, index: number): string {
   const read = readDocument(text);
   if (read.error !== undefined) return text;
   read.doc.deleteIn(['listeners', index]);
-  return read.doc.toString();
+  return serialize(read.doc);
 }
