@@ -8,6 +8,16 @@ import { useMemo } from 'react';
 import { darkCodeTheme } from '@/lib/code-theme';
 import { useDarkTheme } from '@/lib/use-dark-theme';
 
+// Lines put in and taken out tinted clearly in both themes (the library's 8% tints vanish on a dark panel),
+// and a folded stretch marked with characters every font has.
+const DIFF_THEME = EditorView.baseTheme({
+  '.cm-collapsedLines:before, .cm-collapsedLines:after': { content: '"…"' },
+  '&light .cm-deletedChunk': { backgroundColor: '#fdecec' },
+  '&dark .cm-deletedChunk': { backgroundColor: 'rgba(255, 107, 107, 0.13)' },
+  '&light .cm-changedLine': { backgroundColor: '#e8f5ec' },
+  '&dark .cm-changedLine': { backgroundColor: 'rgba(63, 191, 116, 0.13)' },
+});
+
 /**
  * Two texts of organism.yaml as one read-only document: lines taken out are shown struck through above
  * the lines put in, and long unchanged stretches fold away (click to open them).
@@ -21,6 +31,7 @@ export function TextDiff({ before, after, label }: { before: string; after: stri
       EditorView.lineWrapping,
       // Focusable although read-only, so a keyboard can scroll it (axe: scrollable-region-focusable).
       EditorView.contentAttributes.of({ 'aria-label': label, tabindex: '0' }),
+      DIFF_THEME,
       unifiedMergeView({
         original: before,
         mergeControls: false,
