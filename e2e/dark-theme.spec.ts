@@ -20,6 +20,7 @@ test('every page passes axe in the dark theme', async ({ page }) => {
     ['/messages?view=tail', 'Messages'],
     ['/dead-letters', 'Dead letters'],
     ['/operations', 'Operations'],
+    ['/config', 'Configuration'],
   ] as const) {
     await page.goto(path);
     await expect(page.getByRole('heading', { name: heading, exact: true }).first()).toBeVisible();

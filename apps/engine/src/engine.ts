@@ -1,4 +1,4 @@
-import type { ThreadId, ThroughputHistory } from '@organism/shared';
+import type { ThreadId, ThroughputHistory, UploadOrganismFileInput } from '@organism/shared';
 import type {
   Activity,
   DeadLettersInput,
@@ -52,6 +52,8 @@ import { wrapPayload } from './pump/envelope/wrap-payload.ts';
 import { ConfigManager } from './lifecycle/config-manager.ts';
 import type { DiffResult, ReloadResult, ValidateResult } from './lifecycle/config-manager.ts';
 import type { HistoryEntry } from './lifecycle/config-history.ts';
+import { listOrganismFiles, writeOrganismFile } from './lifecycle/organism-files.ts';
+import type { OrganismFiles, UploadResult } from './lifecycle/organism-files.ts';
 import { elementTree, exampleInstance } from './xml/index.ts';
 import type { ElementTreeOutcome } from './xml/index.ts';
 import { EngineError } from '@organism/shared';
@@ -248,6 +250,18 @@ export class Engine {
   }
   configHistory(): Promise<HistoryEntry[]> {
     return this.configManager.history();
+  }
+  /** The XSDs and handler modules in the organism folder, with their global elements and exports. */
+  organismFiles(): Promise<OrganismFiles> {
+    return listOrganismFiles(this.config.baseDir);
+  }
+  /** Writes an uploaded XSD or handler module into the organism folder once it is found sound. */
+  uploadOrganismFile(input: Required<UploadOrganismFileInput>): Promise<UploadResult> {
+    return writeOrganismFile(this.config.baseDir, input);
+  }
+  /** The text of a saved version (history entry `id`); NOT_FOUND when there is none. */
+  configVersion(id: string): Promise<string> {
+    return this.configManager.version(id);
   }
   rollbackConfig(id: string, actor: string): Promise<ReloadResult> {
     return this.configManager.rollback(id, actor);

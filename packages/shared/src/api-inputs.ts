@@ -35,6 +35,38 @@ export const injectInputSchema = z.object({
 export const checkPayloadInputSchema = z.object({ to: z.string().min(1).max(200), payloadXml: z.string() });
 export const yamlInputSchema = z.object({ yaml: z.string().max(1_000_000) });
 export const saveConfigInputSchema = yamlInputSchema.extend({ note: z.string().max(500).optional() });
+/** The largest XSD or handler module the console may upload (characters of text). */
+export const MAX_ORGANISM_FILE_CHARS = 512 * 1024;
+const HIDDEN_OR_PACKAGES = /^\.|^node_modules$/;
+/**
+ * Where an uploaded file goes: a relative path inside the organism folder, with `/` between folders,
+ * ending in .xsd or a handler module's extension, never into a hidden folder or node_modules.
+ */
+export const organismFilePathSchema = z
+  .string()
+  .min(1, 'name the file, e.g. schemas/echo.xsd')
+  .max(300, 'at most 300 characters')
+  .superRefine((path, ctx) => {
+    const problem = (message: string) => ctx.addIssue({ code: 'custom', message, input: path });
+    if (path.includes('\\') || path.includes('\0')) return problem('use / between folders, no \\ or NUL');
+    if (path.startsWith('/') || /^[A-Za-z]:/.test(path))
+      return problem('a path relative to the organism folder, not an absolute one');
+    const parts = path.split('/');
+    if (parts.some((p) => p === '..')) return problem('".." would leave the organism folder');
+    if (parts.some((p) => p === '' || p === '.')) return problem('empty or "." folder names are not allowed');
+    if (parts.some((p) => HIDDEN_OR_PACKAGES.test(p)))
+      return problem('not into hidden folders or node_modules');
+    if (!/\.(xsd|ts|mts|js|mjs)$/.test(path) || path.endsWith('.d.ts'))
+      return problem('an XSD (.xsd) or a handler module (.ts, .mts, .js, .mjs)');
+  });
+/** `config.upload`: an XSD or handler module written into the organism folder once it is found sound. */
+export const uploadOrganismFileInputSchema = z.strictObject({
+  path: organismFilePathSchema,
+  content: z.string().max(MAX_ORGANISM_FILE_CHARS, 'at most 512 KiB'),
+  /** Replace a file already there; without it, an existing file is refused (`CONFLICT`). */
+  overwrite: z.boolean().default(false),
+});
+export type UploadOrganismFileInput = z.input<typeof uploadOrganismFileInputSchema>;
 export const addUserInputSchema = z.object({
   name: userNameSchema,
   role: roleSchema,

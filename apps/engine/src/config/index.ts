@@ -14,3 +14,4 @@ export { parseDuration } from './duration.ts';
 export { parseByteSize } from './byte-size.ts';
 export { diffConfigs } from './config-diff.ts';
 export type { ConfigDiff } from './config-diff.ts';
+export { HANDLER_EXTENSIONS } from './handler-ref.ts';

@@ -146,11 +146,16 @@ export class ConfigManager {
     return this.history_.list();
   }
 
-  /** Applies the text saved in history entry `id`. Throws ConfigHistoryError if there is no such entry. */
-  async rollback(id: string, actor: string): Promise<ReloadResult> {
+  /** The text saved in history entry `id`. Throws ConfigHistoryError if there is no such entry. */
+  async version(id: string): Promise<string> {
     const entry = await this.history_.find(id);
     if (!entry) throw new ConfigHistoryError(`no config history entry ${JSON.stringify(id)}`);
-    return this.apply(await readFile(entry.file, 'utf8'), actor, `rollback to ${id}`);
+    return readFile(entry.file, 'utf8');
+  }
+
+  /** Applies the text saved in history entry `id`. Throws ConfigHistoryError if there is no such entry. */
+  async rollback(id: string, actor: string): Promise<ReloadResult> {
+    return this.apply(await this.version(id), actor, `rollback to ${id}`);
   }
 
   /** Frees the schemas of every replaced organism now, without waiting for the grace period (shutdown). */

@@ -1,10 +1,10 @@
-import { relative } from 'node:path';
+import { dirname, relative } from 'node:path';
 import { build } from 'esbuild';
 import type { Message } from 'esbuild';
 import type { ListenerConfig } from '../config/index.ts';
 
 /** What a handler module exports, read without running it; `complete` is false when it cannot be known. */
-interface StaticExports {
+export interface StaticExports {
   names: string[];
   complete: boolean;
 }
@@ -31,12 +31,29 @@ export function createHandlerInspector(
   };
 }
 
-async function readExports(module: string, baseDir: string): Promise<StaticExports | string> {
+/**
+ * The exports of a handler module, read without running it; with `contents`, of that text as if it were
+ * the file `module` (an upload checked before it is written). A string says why it does not parse.
+ */
+export async function readExports(
+  module: string,
+  baseDir: string,
+  contents?: string,
+): Promise<StaticExports | string> {
   try {
     // A bundle (kept in memory) so that `export * from './x.ts'` counts x's exports too; packages and
     // Node's built-ins stay external, so only the organism's own source is read.
     const result = await build({
-      entryPoints: [module],
+      ...(contents === undefined
+        ? { entryPoints: [module] }
+        : {
+            stdin: {
+              contents,
+              resolveDir: dirname(module),
+              sourcefile: relative(baseDir, module),
+              loader: /\.m?ts$/.test(module) ? 'ts' : 'js',
+            },
+          }),
       absWorkingDir: baseDir,
       bundle: true,
       packages: 'external',
@@ -49,7 +66,7 @@ async function readExports(module: string, baseDir: string): Promise<StaticExpor
       loader: { '.node': 'empty', '.wasm': 'empty' },
     });
     const output = Object.values(result.metafile.outputs)[0];
-    const input = result.metafile.inputs[relative(baseDir, module)];
+    const input = result.metafile.inputs[contents === undefined ? relative(baseDir, module) : '<stdin>'];
     const text = result.outputFiles[0]?.text ?? '';
     return {
       names: [...(output?.exports ?? [])].sort(),

@@ -49,7 +49,14 @@ interface SchemaFile {
 export class XsdRegistry {
   private readonly compiled = new Map<string, { schema: CompiledSchema; validator: XsdValidator }>();
 
-  constructor(private readonly root: string) {}
+  /**
+   * `overlay` holds files (absolute path → bytes) read in place of the disk: an uploaded XSD is compiled
+   * before it is written.
+   */
+  constructor(
+    private readonly root: string,
+    private readonly overlay: ReadonlyMap<string, Uint8Array> = new Map(),
+  ) {}
 
   compile(file: string): CompileOutcome {
     const path = resolve(file);
@@ -119,7 +126,7 @@ export class XsdRegistry {
     }
     let bytes: Uint8Array;
     try {
-      bytes = readFileSync(path);
+      bytes = this.overlay.get(path) ?? readFileSync(path);
     } catch (err) {
       const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(err);
       problems.push({ ...where, message: `${reason}: ${path}` });

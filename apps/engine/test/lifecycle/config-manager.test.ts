@@ -292,6 +292,13 @@ describe('rollback', () => {
     expect(readFileSync(history[0]?.file ?? '', 'utf8')).toBe(NEXT);
   });
 
+  it('answers the text of a saved version, and NOT_FOUND for an unknown one', async () => {
+    await f.manager.apply(NEXT, 'alice');
+    const [entry] = await f.manager.history();
+    await expect(f.manager.version(entry?.id ?? '')).resolves.toBe(ORIGINAL);
+    await expect(f.manager.version('0badc0de')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('refuses an unknown entry with NOT_FOUND', async () => {
     await expect(f.manager.rollback('0badc0de', 'bob')).rejects.toBeInstanceOf(ConfigHistoryError);
     await expect(f.manager.rollback('0badc0de', 'bob')).rejects.toMatchObject({ code: 'NOT_FOUND' });

@@ -87,6 +87,17 @@ describe('live configuration through the API', () => {
     expect((await post(h, shoutEnvelope('echo'))).status).toBe(202);
     const history = await admin.config.history.query();
     expect(history[0]).toMatchObject({ actor: 'admin', note: 'add echo' });
+    // The saved version is the text the save replaced, readable by an operator to compare.
+    const op = await h.client('operator');
+    expect(await op.config.version.query({ id: history[0]?.id ?? '' })).toEqual({
+      id: history[0]?.id,
+      yaml,
+    });
+    expect((await engineCode(op.config.version.query({ id: '0badc0de' }))).code).toBe('NOT_FOUND');
+    const viewer = await h.client('viewer');
+    expect((await engineCode(viewer.config.version.query({ id: history[0]?.id ?? '' }))).code).toBe(
+      'FORBIDDEN',
+    );
     const rolled = await admin.config.rollback.mutate({ id: history[0]?.id ?? '' });
     expect(rolled).toMatchObject({ ok: true, removed: ['echo'] });
     expect((await post(h, shoutEnvelope('echo'))).status).toBe(400);

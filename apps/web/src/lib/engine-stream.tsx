@@ -89,6 +89,7 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
         if (data.kind === 'event') for (const fn of eventListeners.current) fn(data.event);
         if (data.kind === 'event' && data.event.type === 'reload') {
           void queryClient.invalidateQueries({ queryKey: trpc.listeners.pathKey() });
+          void queryClient.invalidateQueries({ queryKey: trpc.config.pathKey() });
           return;
         }
         if (data.kind !== 'transitions') return;

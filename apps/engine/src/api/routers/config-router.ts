@@ -1,4 +1,9 @@
-import { byIdInputSchema, saveConfigInputSchema, yamlInputSchema } from '@organism/shared';
+import {
+  byIdInputSchema,
+  saveConfigInputSchema,
+  uploadOrganismFileInputSchema,
+  yamlInputSchema,
+} from '@organism/shared';
 import { audited } from '../audited.ts';
 import { EngineApiError } from '../error-map.ts';
 import { adminProcedure, operatorProcedure, router } from '../trpc.ts';
@@ -30,7 +35,28 @@ export const configRouter = router({
       return result;
     }),
   ),
+  /** The XSDs (with their global elements) and handler modules (with their exports) in the organism folder. */
+  files: operatorProcedure.query(({ ctx }) => ctx.engine.organismFiles()),
+  /**
+   * Writes an XSD or handler module into the organism folder (never out of it), atomically, once the XSD
+   * compiles or the module parses; an existing file only with `overwrite`. Changes nothing running.
+   */
+  upload: adminProcedure
+    .input(uploadOrganismFileInputSchema)
+    .mutation(({ ctx, input }) =>
+      audited(
+        ctx,
+        'config.upload',
+        input.path,
+        { chars: input.content.length, overwrite: input.overwrite },
+        () => ctx.engine.uploadOrganismFile(input),
+      ),
+    ),
   history: operatorProcedure.query(({ ctx }) => ctx.engine.configHistory()),
+  /** The YAML text of one saved version (a history entry), to compare or restore. */
+  version: operatorProcedure
+    .input(byIdInputSchema)
+    .query(async ({ ctx, input }) => ({ id: input.id, yaml: await ctx.engine.configVersion(input.id) })),
   rollback: adminProcedure.input(byIdInputSchema).mutation(({ ctx, input }) =>
     audited(ctx, 'config.rollback', input.id, undefined, async () => {
       const result = await ctx.engine.rollbackConfig(input.id, ctx.user.name);

@@ -1,0 +1,146 @@
+'use client';
+import type { Problem } from '@organism/shared';
+import { CircleCheck, CircleX, LoaderCircle, Minus, Pencil, Plus } from 'lucide-react';
+import Link from 'next/link';
+import { describeError } from '@/lib/engine-error';
+import { formatCount } from '@/lib/format';
+import type { CheckOutcome, DiffAnswer } from './config-check';
+
+/**
+ * Beside the editor: is the edited text sound, and what would saving it do? Every problem with its place,
+ * or the listeners added, removed and changed, with the unfinished work addressed to each removed one and
+ * what becomes of it.
+ */
+export function ConfigChanges({
+  outcome,
+  edited,
+  configFile,
+}: {
+  outcome: CheckOutcome | null;
+  /** The text differs from the running one. */
+  edited: boolean;
+  configFile: string;
+}) {
+  let body;
+  if (!outcome)
+    body = (
+      <p className="flex items-center gap-2 text-muted">
+        <LoaderCircle className="size-4 animate-spin" aria-hidden /> Checking with the engine…
+      </p>
+    );
+  else if ('error' in outcome) body = <p className="text-failed">{describeError(outcome.error)}</p>;
+  else if (!outcome.answer.ok)
+    body = <ProblemSummary problems={outcome.answer.problems} configFile={configFile} />;
+  else body = <DiffSummary answer={outcome.answer} edited={edited} />;
+  return (
+    <div role="status" aria-live="polite" className="space-y-3 text-sm" data-testid="config-status">
+      {body}
+    </div>
+  );
+}
+
+function ProblemSummary({ problems, configFile }: { problems: readonly Problem[]; configFile: string }) {
+  const n = problems.length;
+  return (
+    <>
+      <p className="flex items-center gap-2 text-failed">
+        <CircleX className="size-4 shrink-0" aria-hidden />
+        {n === 1 ? '1 problem' : `${formatCount(n)} problems`}: the engine would refuse this configuration.
+      </p>
+      <ProblemList problems={problems} configFile={configFile} />
+    </>
+  );
+}
+
+/** Each problem with where it is: a line of the YAML, or a file and line (an XSD the YAML names). */
+export function ProblemList({ problems, configFile }: { problems: readonly Problem[]; configFile: string }) {
+  if (problems.length === 0) return null;
+  return (
+    <ul className="space-y-1.5 font-mono text-xs" aria-label="Problems">
+      {problems.map((p, i) => {
+        const other = p.file && p.file !== configFile ? p.file : undefined;
+        const where = [other, p.line ? `line ${p.line}` : undefined, p.path].filter(Boolean).join(' · ');
+        return (
+          <li key={i} className="break-words">
+            {where && <span className="block text-muted">{where}</span>}
+            {p.message}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function DiffSummary({ answer, edited }: { answer: DiffAnswer & { ok: true }; edited: boolean }) {
+  const { added, removed, changed } = answer.diff;
+  const unfinished = new Map(answer.impact.map((i) => [i.listener, i.unfinished]));
+  if (!added.length && !removed.length && !changed.length)
+    return (
+      <p className="flex items-center gap-2 text-acked">
+        <CircleCheck className="size-4 shrink-0" aria-hidden />
+        {edited
+          ? 'Sound. No listener changes: saving only rewrites the file (comments, order, settings a restart reads).'
+          : 'Sound, and the same as the running configuration. Edit it to see what a save would change.'}
+      </p>
+    );
+  return (
+    <>
+      <p className="flex items-center gap-2 text-acked">
+        <CircleCheck className="size-4 shrink-0" aria-hidden /> Sound. Saving reloads these listeners:
+      </p>
+      <ul className="space-y-2" aria-label="Listener changes">
+        {added.map((name) => (
+          <li key={`+${name}`} className="flex gap-2">
+            <Plus className="mt-0.5 size-4 shrink-0 text-acked" aria-label="added" />
+            <span>
+              <strong className="font-mono text-xs">{name}</strong> is added.
+            </span>
+          </li>
+        ))}
+        {changed.map((c) => (
+          <li key={`~${c.name}`} className="flex gap-2">
+            <Pencil className="mt-0.5 size-4 shrink-0 text-dispatched" aria-label="changed" />
+            <span>
+              <strong className="font-mono text-xs">{c.name}</strong> changes: {c.fields.join(', ')}. Work in
+              progress finishes as it began; new deliveries use the new settings.
+            </span>
+          </li>
+        ))}
+        {removed.map((name) => (
+          <li key={`-${name}`} className="flex gap-2">
+            <Minus className="mt-0.5 size-4 shrink-0 text-failed" aria-label="removed" />
+            <span>
+              <strong className="font-mono text-xs">{name}</strong> is removed.{' '}
+              <RemovedImpact name={name} unfinished={unfinished.get(name) ?? 0} />
+            </span>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+/** What happens to the unfinished work of a listener a reload removes (what the engine's pump does). */
+function RemovedImpact({ name, unfinished }: { name: string; unfinished: number }) {
+  if (unfinished === 0)
+    return (
+      <span className="text-muted">
+        No unfinished work is addressed to it; messages sent to it afterwards are refused (UNKNOWN_ROUTE).
+      </span>
+    );
+  return (
+    <span data-testid={`impact-${name}`}>
+      <strong className="text-failed">
+        {formatCount(unfinished)} unfinished {unfinished === 1 ? 'message is' : 'messages are'} addressed to
+        it.
+      </strong>{' '}
+      Handlers already running finish. The rest become dead letters (UNKNOWN_ROUTE): those queued at once,
+      those waiting for a retry when it is due, and each sender receives a SystemError. Nothing is lost: once
+      a listener of that name is back, retry them from{' '}
+      <Link className="text-accent underline" href={`/dead-letters?to=${encodeURIComponent(name)}`}>
+        Dead letters
+      </Link>
+      .
+    </span>
+  );
+}

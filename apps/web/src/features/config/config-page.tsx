@@ -1,0 +1,222 @@
+'use client';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { CircleCheck, RotateCcw, X } from 'lucide-react';
+import { parseAsStringLiteral, useQueryState } from 'nuqs';
+import { useCallback, useState } from 'react';
+import { toast } from 'sonner';
+import { Button } from '@/components/ui/button';
+import { Panel } from '@/components/ui/panel';
+import { Skeleton } from '@/components/ui/skeleton';
+import { Tabs } from '@/components/ui/tabs';
+import { describeError } from '@/lib/engine-error';
+import { formatCount } from '@/lib/format';
+import { useSession } from '@/lib/session';
+import { useTRPC } from '@/lib/trpc';
+import type { CheckOutcome, DiffAnswer, SaveAnswer } from './config-check';
+import { ConfigChanges } from './config-changes';
+import { HistoryPanel } from './history-panel';
+import { ListenerForm } from './listener-form';
+import { SaveDialog } from './save-dialog';
+import { TextDiff } from './text-diff';
+import { YamlEditor } from './yaml-editor';
+
+const VIEWS = ['yaml', 'form', 'diff'] as const;
+
+/** What a save or rollback did, said once it is done. */
+interface Done {
+  what: string;
+  result: SaveAnswer;
+}
+
+/**
+ * Change the organism safely: organism.yaml in an editor checked by the engine as you type (problems at
+ * their line), what a save would change (the text and the listeners, with the unfinished work of removed
+ * ones), save and reload in one step (admin), and the saved versions compared and rolled back.
+ */
+export function ConfigPage() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { can } = useSession();
+  const config = useQuery(trpc.config.get.queryOptions());
+  const [view, setView] = useQueryState('view', parseAsStringLiteral(VIEWS).withDefault('yaml'));
+  const [edited, setEdited] = useState<string | null>(null);
+  const [checked, setChecked] = useState<CheckOutcome | null>(null);
+  const [done, setDone] = useState<Done | null>(null);
+  const running = config.data?.yaml;
+  const configFile = config.data?.file.split(/[/\\]/).pop() ?? 'organism.yaml';
+  const text = edited ?? running ?? '';
+
+  const { mutateAsync: diffAsync } = useMutation(trpc.config.diff.mutationOptions());
+  const check = useCallback(
+    async (yaml: string) => {
+      try {
+        const answer = await diffAsync({ yaml });
+        setChecked({ text: yaml, answer });
+        return answer.ok ? [] : answer.problems;
+      } catch (error) {
+        setChecked({ text: yaml, error });
+        throw error;
+      }
+    },
+    [diffAsync],
+  );
+  // The last check's answer, while it is about this text.
+  const current = checked?.text === text ? checked : null;
+  const answer = current && 'answer' in current ? current.answer : undefined;
+  const changed = running !== undefined && text !== running;
+
+  const applied = (result: SaveAnswer, what: string, yaml: string | undefined) => {
+    if (yaml !== undefined && config.data)
+      queryClient.setQueryData(trpc.config.get.queryKey(), { ...config.data, yaml });
+    setEdited(null);
+    setChecked(null);
+    setDone({ what, result });
+    toast.success(`${what}: reloaded.`);
+    void queryClient.invalidateQueries({ queryKey: trpc.config.pathKey() });
+    void queryClient.invalidateQueries({ queryKey: trpc.listeners.pathKey() });
+  };
+
+  return (
+    <div className="mx-auto max-w-7xl space-y-4">
+      <header className="flex flex-wrap items-end justify-between gap-3">
+        <div className="min-w-0 flex-1">
+          <h1 className="text-xl font-semibold">Configuration</h1>
+          <p className="mt-1 max-w-3xl text-sm text-muted">
+            <span className="font-mono text-xs">{config.data?.file ?? 'organism.yaml'}</span>, checked by the
+            engine as you type. {can('admin') ? 'Saving' : 'An admin’s save'} keeps the running version in
+            history and reloads at once; <code className="text-xs">system.*</code> listeners are never
+            touched.
+          </p>
+        </div>
+        <div className="flex items-center gap-2">
+          {changed && (
+            <Button onClick={() => setEdited(null)}>
+              <RotateCcw className="size-4" aria-hidden /> Discard edits
+            </Button>
+          )}
+          {can('admin') && (
+            <SaveDialog
+              yaml={text}
+              configFile={configFile}
+              disabled={!changed || !answer?.ok}
+              summary={answer ? summarize(answer) : ''}
+              onSaved={(result, note) => applied(result, note ? `Saved (“${note}”)` : 'Saved', text)}
+            />
+          )}
+        </div>
+      </header>
+      {done && <DoneBanner done={done} onDismiss={() => setDone(null)} />}
+      {config.error ? (
+        <p role="alert" className="rounded-md border border-failed/40 bg-failed/5 p-3 text-sm">
+          {describeError(config.error)}
+        </p>
+      ) : (
+        <div className="grid items-start gap-4 xl:grid-cols-[minmax(0,1fr)_340px]">
+          <Tabs.Root value={view} onValueChange={(v) => void setView(v as (typeof VIEWS)[number])}>
+            <Panel
+              title={
+                <Tabs.List aria-label="Configuration views">
+                  <Tabs.Trigger value="yaml">YAML</Tabs.Trigger>
+                  <Tabs.Trigger value="form">Listener form</Tabs.Trigger>
+                  <Tabs.Trigger value="diff">
+                    Changes from the running version{changed ? ' •' : ''}
+                  </Tabs.Trigger>
+                </Tabs.List>
+              }
+            >
+              {running === undefined ? (
+                <Skeleton className="h-[420px] w-full" />
+              ) : (
+                <>
+                  {/* Kept mounted while hidden: its linter is what checks the text. */}
+                  <Tabs.Content value="yaml" forceMount className="data-[state=inactive]:hidden">
+                    <YamlEditor
+                      label="organism.yaml"
+                      value={text}
+                      onChange={setEdited}
+                      check={check}
+                      configFile={configFile}
+                      baseline={running}
+                    />
+                  </Tabs.Content>
+                  <Tabs.Content value="form">
+                    <ListenerForm
+                      text={text}
+                      onText={setEdited}
+                      problems={answer ? (answer.ok ? [] : answer.problems) : null}
+                      canUpload={can('admin')}
+                    />
+                  </Tabs.Content>
+                  <Tabs.Content value="diff">
+                    <TextDiff before={running} after={text} label="Changes from the running version" />
+                  </Tabs.Content>
+                </>
+              )}
+            </Panel>
+          </Tabs.Root>
+          <Panel title="What a save would do">
+            <ConfigChanges outcome={current} edited={changed} configFile={configFile} />
+          </Panel>
+        </div>
+      )}
+      {running !== undefined && (
+        <HistoryPanel
+          running={running}
+          onRolledBack={(result, v) => applied(result, `Rolled back to version ${v.number}`, undefined)}
+        />
+      )}
+    </div>
+  );
+}
+
+/** One sentence for the save dialog: what the check found a save would change. */
+function summarize(answer: DiffAnswer): string {
+  if (!answer.ok) return '';
+  const { added, removed, changed } = answer.diff;
+  const parts = [
+    added.length ? `adds ${added.join(', ')}` : '',
+    changed.length ? `changes ${changed.map((c) => c.name).join(', ')}` : '',
+    removed.length ? `removes ${removed.join(', ')}` : '',
+  ].filter(Boolean);
+  const unfinished = answer.impact.reduce((n, i) => n + i.unfinished, 0);
+  const lost = unfinished
+    ? ` ${formatCount(unfinished)} unfinished ${unfinished === 1 ? 'message becomes a dead letter' : 'messages become dead letters'}.`
+    : '';
+  return parts.length ? `It ${parts.join('; ')}.${lost}` : 'No listener changes.';
+}
+
+function DoneBanner({ done, onDismiss }: { done: Done; onDismiss: () => void }) {
+  const { added, removed, updated } = done.result.ok ? done.result : { added: [], removed: [], updated: [] };
+  const list = (label: string, names: string[]) =>
+    names.length ? (
+      <li>
+        {label}: <span className="font-mono text-xs">{names.join(', ')}</span>
+      </li>
+    ) : null;
+  return (
+    <div
+      role="status"
+      className="flex items-start justify-between gap-3 rounded-md border border-acked/40 bg-acked/5 p-3 text-sm"
+      data-testid="config-done"
+    >
+      <div className="flex gap-2">
+        <CircleCheck className="mt-0.5 size-4 shrink-0 text-acked" aria-hidden />
+        <div>
+          <p className="font-medium">{done.what}, and reloaded.</p>
+          {added.length + removed.length + updated.length === 0 ? (
+            <p className="text-muted">No listener changed.</p>
+          ) : (
+            <ul>
+              {list('Added', added)}
+              {list('Updated', updated)}
+              {list('Removed', removed)}
+            </ul>
+          )}
+        </div>
+      </div>
+      <Button variant="ghost" aria-label="dismiss" onClick={onDismiss}>
+        <X className="size-4" aria-hidden />
+      </Button>
+    </div>
+  );
+}

@@ -1,0 +1,124 @@
+'use client';
+import { saveConfigInputSchema } from '@organism/shared';
+import { useMutation } from '@tanstack/react-query';
+import { Save } from 'lucide-react';
+import { useId, useState } from 'react';
+import { Button } from '@/components/ui/button';
+import { Dialog, FormDialogFooter } from '@/components/ui/dialog';
+import { FIELD_CLASS } from '@/components/ui/form-field';
+import { errorProblems } from '@/lib/engine-error';
+import { schemaErrors } from '@/lib/form-errors';
+import { useTRPC } from '@/lib/trpc';
+import type { SaveAnswer } from './config-check';
+import { ProblemList } from './config-changes';
+
+/**
+ * Save and reload in one step (admin): asks for a note saying why, then the engine validates, keeps the
+ * running file in history, writes the new one and reloads. Refused, it says every problem.
+ */
+export function SaveDialog({
+  yaml,
+  configFile,
+  disabled,
+  summary,
+  onSaved,
+}: {
+  yaml: string;
+  configFile: string;
+  disabled: boolean;
+  /** What the save will change, as the page's check found it. */
+  summary: string;
+  onSaved: (result: SaveAnswer, note: string) => void;
+}) {
+  const trpc = useTRPC();
+  const [open, setOpen] = useState(false);
+  const [note, setNote] = useState('');
+  const [noteError, setNoteError] = useState<string | undefined>();
+  const noteId = useId();
+  const save = useMutation(
+    trpc.config.save.mutationOptions({
+      onSuccess: (result) => {
+        setOpen(false);
+        onSaved(result, note.trim());
+      },
+    }),
+  );
+  const submit = () => {
+    const input = { yaml, ...(note.trim() ? { note: note.trim() } : {}) };
+    const checked = saveConfigInputSchema.safeParse(input);
+    const found = checked.success ? undefined : schemaErrors(checked.error.issues).note;
+    setNoteError(found);
+    if (!found) save.mutate(input);
+  };
+  return (
+    <Dialog
+      title="Save and reload"
+      description={
+        <>
+          The running file is kept in history, the new one written in its place and reloaded at once.{' '}
+          {summary}
+        </>
+      }
+      open={open}
+      onOpenChange={(o) => {
+        setOpen(o);
+        if (o) {
+          setNote('');
+          setNoteError(undefined);
+          save.reset();
+        }
+      }}
+      trigger={
+        <Button variant="primary" disabled={disabled}>
+          <Save className="size-4" aria-hidden /> Save and reload…
+        </Button>
+      }
+    >
+      <form
+        className="space-y-3"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit();
+        }}
+      >
+        <div className="space-y-1">
+          <label htmlFor={noteId} className="block text-sm font-medium">
+            Note
+          </label>
+          <textarea
+            id={noteId}
+            value={note}
+            onChange={(e) => {
+              setNote(e.target.value);
+              setNoteError(undefined);
+            }}
+            rows={3}
+            placeholder="Why this change (shown in the history)"
+            aria-invalid={noteError ? true : undefined}
+            aria-describedby={noteError ? `${noteId}-error` : undefined}
+            className={`${FIELD_CLASS} h-auto py-2 ${noteError ? 'border-failed' : 'border-border'}`}
+            autoFocus
+          />
+          {noteError && (
+            <p id={`${noteId}-error`} className="text-xs text-failed">
+              {noteError}
+            </p>
+          )}
+        </div>
+        {errorProblems(save.error).length > 0 && (
+          <div className="max-h-48 overflow-y-auto rounded-md border border-failed/40 p-2">
+            <ProblemList problems={errorProblems(save.error)} configFile={configFile} />
+          </div>
+        )}
+        <FormDialogFooter
+          error={save.error}
+          fieldErrors={false}
+          pending={save.isPending}
+          submit="Save and reload"
+          working="Saving…"
+        />
+      </form>
+    </Dialog>
+  );
+}

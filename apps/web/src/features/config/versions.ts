@@ -1,0 +1,50 @@
+/** One saved copy of organism.yaml as `config.history` lists it: the text as it was before `actor` saved. */
+export interface HistoryEntry {
+  id: string;
+  at: number;
+  actor: string;
+  note?: string;
+}
+
+/** The id the console gives the running configuration among the saved versions. */
+export const RUNNING = 'running';
+
+/** A version of organism.yaml: the running one, or one kept in history, with who saved it, when and why. */
+export interface ConfigVersion {
+  /** `running`, or the history entry's id (what `config.version` and `config.rollback` take). */
+  id: string;
+  /** 1 for the oldest kept; the running one is the newest. */
+  number: number;
+  running: boolean;
+  /** Who saved this text, when and with what note; unknown for the oldest (it predates the history). */
+  savedBy?: string;
+  savedAt?: number;
+  note?: string;
+  /** When it stopped running (a saved version only). */
+  replacedAt?: number;
+}
+
+/**
+ * The versions, newest first. The engine keeps each text under the save that replaced it (entry i holds
+ * what was running until entry i's save), so who saved a text is read from the entry one older.
+ */
+export function versionsOf(history: readonly HistoryEntry[]): ConfigVersion[] {
+  const n = history.length;
+  const savedBy = (e: HistoryEntry | undefined) =>
+    e ? { savedBy: e.actor, savedAt: e.at, ...(e.note !== undefined ? { note: e.note } : {}) } : {};
+  return [
+    { id: RUNNING, number: n + 1, running: true, ...savedBy(history[0]) },
+    ...history.map((e, i) => ({
+      id: e.id,
+      number: n - i,
+      running: false,
+      replacedAt: e.at,
+      ...savedBy(history[i + 1]),
+    })),
+  ];
+}
+
+/** `version 3 (running)`. */
+export function versionLabel(v: ConfigVersion): string {
+  return v.running ? `version ${v.number} (running)` : `version ${v.number}`;
+}

@@ -1,0 +1,215 @@
+import { expect, test } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
+import { expectAccessible, signIn } from './support/console.ts';
+
+// Saves reload the organism and the map redraws while traffic flows: a busy machine needs the time.
+test.describe.configure({ timeout: 180_000, mode: 'serial' });
+
+/** Replaces the editor's whole text, as an author pasting would. */
+async function write(page: Page, editor: Locator, text: string): Promise<void> {
+  await editor.locator('.cm-content').click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.insertText(text);
+}
+
+/** The running organism.yaml, read as the page reads it. */
+async function runningYaml(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const res = await fetch('/trpc/config.get');
+    const body = (await res.json()) as { result: { data: { yaml: string } } };
+    return body.result.data.yaml;
+  });
+}
+
+const ECHO = `
+  - name: echo
+    description: Shouts back whatever it is sent.
+    payload:
+      schema: schemas/shouter.xsd
+    handler: ./handlers/shouter.ts#shout
+`;
+
+test('an operator breaks the configuration, sees the problem at its line and what a change would do, and may not save', async ({
+  page,
+}) => {
+  await signIn(page, 'operator');
+  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Configuration' }).click();
+  await expect(page).toHaveURL(/\/config$/);
+  await expect(page.getByRole('heading', { name: 'Configuration', level: 1 })).toBeVisible();
+  const editor = page.getByRole('region', { name: 'organism.yaml' });
+  const status = page.getByTestId('config-status');
+  await expect(editor).toContainText('name: demo');
+  await expect(status).toContainText('the same as the running configuration');
+  // An operator checks and compares; saving and rolling back are the admin's.
+  await expect(page.getByRole('button', { name: /Save and reload/ })).toHaveCount(0);
+  await expectAccessible(page);
+
+  const yaml = await runningYaml(page);
+  const lines = yaml.split('\n');
+  const at = lines.findIndex((l) => l.trim() === 'concurrency: 4');
+  expect(at).toBeGreaterThan(0);
+  lines[at] = '    concurrency: 0';
+  await write(page, editor, lines.join('\n'));
+  await expect(status).toContainText('1 problem');
+  await expect(status).toContainText(`line ${at + 1}`);
+  await expect(status).toContainText('must be at least 1');
+  // Underlined where it was typed.
+  await expect(editor.locator('.cm-line').nth(at).locator('.cm-lintRange-error')).toHaveCount(1);
+  await expect(
+    editor
+      .locator('.cm-line')
+      .nth(at - 1)
+      .locator('.cm-lintRange-error'),
+  ).toHaveCount(0);
+
+  // A sound change: the sleeper removed, echo added. The impact says what becomes of the sleeper's work.
+  const withoutSleeper = yaml.replace(/\n {2}# Slow on purpose[\s\S]*$/, '\n') + ECHO;
+  await write(page, editor, withoutSleeper);
+  await expect(status).toContainText('Sound. Saving reloads these listeners');
+  const changes = page.getByRole('list', { name: 'Listener changes' });
+  await expect(changes).toContainText('echo is added');
+  await expect(changes).toContainText('sleeper is removed');
+  await page.getByRole('tab', { name: /Changes from the running version/ }).click();
+  await expect(page).toHaveURL(/view=diff/);
+  const diff = page.getByTestId('text-diff');
+  await expect(diff).toContainText('Shouts back whatever it is sent.');
+  await expect(diff.locator('.cm-deletedChunk').first()).toContainText('sleeper');
+  await expectAccessible(page);
+});
+
+const ECHO_XSD = `<?xml version="1.0" encoding="UTF-8"?>
+<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
+  <xs:element name="shout">
+    <xs:complexType>
+      <xs:sequence><xs:element name="text" type="xs:string"/></xs:sequence>
+    </xs:complexType>
+  </xs:element>
+  <xs:element name="whisper" type="xs:string"/>
+</xs:schema>
+`;
+
+/** Chooses a file in the open upload dialog and sends it. */
+async function upload(page: Page, name: string, text: string): Promise<Locator> {
+  const dialog = page.getByRole('dialog', { name: 'Upload an XSD' });
+  await dialog
+    .getByLabel('File', { exact: true })
+    .setInputFiles({ name, mimeType: 'application/xml', buffer: Buffer.from(text) });
+  await expect(dialog.getByLabel('Path in the organism folder')).toHaveValue(`schemas/${name}`);
+  await dialog.getByRole('button', { name: 'Check and upload' }).click();
+  return dialog;
+}
+
+test('an admin adds a listener through the form with an uploaded XSD, saves it, sees it receive a message, compares versions and rolls back', async ({
+  page,
+}) => {
+  await signIn(page, 'admin');
+  await page.goto('/config');
+  const editor = page.getByRole('region', { name: 'organism.yaml' });
+  const status = page.getByTestId('config-status');
+  await expect(editor).toContainText('name: demo');
+  await page.getByRole('tab', { name: 'Listener form' }).click();
+  await expect(page).toHaveURL(/view=form/);
+  await page.getByRole('button', { name: 'Add a listener' }).click();
+  // The engine's refusal of the empty listener, at the form's fields.
+  const form = page.getByRole('tabpanel', { name: 'Listener form' });
+  const name = form.getByLabel('Name', { exact: true });
+  await expect(name).toHaveAccessibleDescription(/^"" is not a listener name/);
+  await name.fill('echo');
+  await expect(name).toHaveAccessibleDescription(/^letters, digits/);
+  await form.getByLabel('Description').fill('Shouts back whatever it is sent.');
+
+  // An XSD that does not compile is refused with its line; then one that does is written and chosen.
+  await form.getByRole('button', { name: 'Upload an XSD…' }).click();
+  let dialog = await upload(
+    page,
+    'broken.xsd',
+    ECHO_XSD.replace('type="xs:string"/>\n</xs:schema>', 'type="xs:nope"/>\n</xs:schema>'),
+  );
+  await expect(dialog).toContainText('line 8');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await form.getByRole('button', { name: 'Upload an XSD…' }).click();
+  dialog = await upload(page, 'echo.xsd', ECHO_XSD);
+  await expect(dialog).toBeHidden();
+  await expect(form.getByLabel('XSD')).toHaveValue('schemas/echo.xsd');
+  await form.getByLabel('Module').selectOption('./handlers/shouter.ts');
+  await expect(form.getByLabel('Export')).toHaveValue('shout');
+  // Two global elements: the engine asks for a root, at the root's field.
+  const root = form.getByLabel('Root element');
+  await expect(root).toHaveAccessibleDescription(/declares 2 global elements/);
+  await root.selectOption('shout');
+  // What the engine refuses, the form refuses in its words (the YAML view says the same at its line).
+  const concurrency = form.getByLabel('Concurrency');
+  await concurrency.fill('0');
+  await expect(concurrency).toHaveAccessibleDescription('must be at least 1');
+  await concurrency.fill('2');
+  await expect(concurrency).toHaveAccessibleDescription(/^deliveries at once/);
+  await expect(page.getByRole('list', { name: 'Listener changes' })).toContainText('echo is added');
+  await expectAccessible(page);
+
+  // The YAML says the same, its comments kept.
+  await page.getByRole('tab', { name: 'YAML' }).click();
+  await expect(editor).toContainText('name: echo');
+  await expect(editor).toContainText('schema: schemas/echo.xsd');
+  await expect(editor).toContainText('root: shout');
+  await expect(editor).toContainText('# Slow on purpose');
+  await page.getByRole('tab', { name: /Changes from the running version/ }).click();
+  await expect(page.getByTestId('text-diff')).toContainText('handler: ./handlers/shouter.ts#shout');
+
+  await page.getByRole('button', { name: 'Save and reload…' }).click();
+  dialog = page.getByRole('dialog', { name: 'Save and reload' });
+  await expect(dialog).toContainText('It adds echo.');
+  await dialog.getByLabel('Note').fill('add echo from e2e');
+  await dialog.getByRole('button', { name: 'Save and reload' }).click();
+  const done = page.getByTestId('config-done');
+  await expect(done).toContainText('Saved (“add echo from e2e”), and reloaded.');
+  await expect(done).toContainText('Added: echo');
+  await expect(status).toContainText('the same as the running configuration');
+  const history = page.getByRole('table', { name: 'Saved versions' });
+  await expect(history.getByRole('row').filter({ hasText: 'running' })).toContainText('add echo from e2e');
+  await expectAccessible(page);
+
+  // Compare the version before the save with the running one.
+  const previous = history.getByRole('row').nth(2);
+  const number = /version (\d+)/.exec((await previous.textContent()) ?? '')?.[1] ?? '';
+  await previous.getByRole('button', { name: /^compare version/ }).click();
+  await expect(page).toHaveURL(/from=[0-9a-f]{8}&to=running/);
+  await expect(
+    page.getByRole('region', { name: /^Changes from version \d+ to version \d+ \(running\)$/ }),
+  ).toContainText('Shouts back whatever it is sent.');
+
+  // The new listener receives a message sent from the composer, and the map shows the route.
+  await page.goto('/compose?to=echo');
+  await expect(page.getByTestId('check-status')).toContainText('Valid against the contract of echo');
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(page).toHaveURL(/\/threads\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole('list', { name: 'Hops' }).locator('[data-state="ACKED"]').first()).toBeVisible({
+    timeout: 20_000,
+  });
+  await page.goto('/map');
+  const map = page.getByRole('application', { name: /Map of the organism/ });
+  await expect(map.getByRole('link', { name: /^echo: / })).toBeVisible();
+  await expect(map.getByRole('link', { name: /^messages from console:admin to echo/ })).toBeVisible({
+    timeout: 30_000,
+  });
+
+  // Roll back to the version before echo: it is gone again.
+  await page.goto('/config');
+  await history.getByRole('button', { name: `roll back to version ${number}` }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Roll back and reload' }).click();
+  await expect(done).toContainText(`Rolled back to version ${number}, and reloaded.`);
+  await expect(done).toContainText('Removed: echo');
+  await page.getByRole('tab', { name: 'YAML' }).click();
+  await expect(editor).not.toContainText('name: echo');
+  await expect(history.getByRole('row').filter({ hasText: 'running' })).toContainText(`rollback to`);
+});
+
+test('a viewer is not offered the configuration, and the engine refuses it by hand', async ({ page }) => {
+  await signIn(page, 'viewer');
+  await expect(
+    page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Configuration' }),
+  ).toHaveCount(0);
+  await page.goto('/config');
+  await expect(page.getByText('This page needs the operator role')).toBeVisible();
+  const status = await page.evaluate(async () => (await fetch('/trpc/config.get')).status);
+  expect(status).toBe(403);
+});
