@@ -27,6 +27,8 @@ export interface SearchRequest {
 export interface SearchHit {
   entry: MessageSummary;
   payloadXml: string | null;
+  /** The envelope as received when it was kept (a signature), or the refused input. */
+  raw: string | null;
   /** What `test` returned, when there was one. */
   match: string | null;
 }
@@ -105,7 +107,7 @@ export function collectHits(
       match = req.test(row.payload);
       if (match === null) continue;
     }
-    hits.push({ entry: toSummary(row), payloadXml: row.payload, match });
+    hits.push({ entry: toSummary(row), payloadXml: row.payload, raw: row.raw, match });
   }
   return {
     hits,
