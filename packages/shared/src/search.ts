@@ -3,13 +3,14 @@ import { messageStateSchema } from './journal.ts';
 import type { MessageSummary } from './journal.ts';
 
 /**
- * The list filters a search and an export take (those of `messages.list` but `participant` and
- * `threadId`): `to` is the listener a delivery was addressed to; `since` and `until` (ms since the
+ * The list filters a search and an export take (those of `messages.list` but `threadId`): `to` is the
+ * listener a delivery was addressed to, `participant` either side; `since` and `until` (ms since the
  * epoch) bound its creation, both inclusive.
  */
 const searchFilterShape = {
   to: z.string().min(1).max(200).optional(),
   from: z.string().min(1).max(200).optional(),
+  participant: z.string().min(1).max(200).optional(),
   state: messageStateSchema.optional(),
   root: z.string().min(1).max(200).optional(),
   errorCode: z.string().min(1).max(100).optional(),

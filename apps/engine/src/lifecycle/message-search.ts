@@ -37,6 +37,7 @@ function prepare(input: {
   xpath?: string | undefined;
   to?: string | undefined;
   from?: string | undefined;
+  participant?: string | undefined;
   state?: MessageFilter['state'];
   root?: string | undefined;
   errorCode?: string | undefined;
