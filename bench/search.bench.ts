@@ -5,7 +5,8 @@
  * with varied words, listeners and hour-long windows: p50, p95 and max beside the 300 ms aim. Then what the
  * index costs the hot path: deliveries per CPU second through the journal's hooks with the index and with
  * its insert left out, rounds alternating, in the same run.
- * Run: pnpm -C bench search   (BENCH_CONSOLE_MESSAGES sets the journal's size, an argument filters cases).
+ * Run: pnpm -C bench run search (`pnpm search` is pnpm's own command). BENCH_CONSOLE_MESSAGES sets the
+ * journal's size, BENCH_SEARCH_RUNS the runs per case; an argument keeps the cases whose name contains it.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';

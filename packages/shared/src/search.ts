@@ -50,7 +50,7 @@ export interface MessageSearchResult {
   items: MessageSearchHit[];
   /** Where the next request goes on; null once every candidate was examined. */
   nextCursor: string | null;
-  /** Candidates this request examined (entries the index and filters narrowed to). */
+  /** Candidates this request examined: entries the text index gave (or, without a text, the filters). */
   scanned: number;
   /** Candidates from where this request started, counted up to 10,000 (`candidatesCapped`: more). */
   candidates: number;

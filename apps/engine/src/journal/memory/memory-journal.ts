@@ -233,7 +233,7 @@ export class MemoryJournal implements Journal {
     return settle(() => this.queries.find(q, limit));
   }
   search(req: SearchRequest): Promise<SearchPage> {
-    return settle(() => searchEntries(this.store.messages, req));
+    return searchEntries(this.store.messages, req);
   }
 
   /** Nothing is ever pending: every write applied when it was made. */

@@ -16,7 +16,7 @@ import type { TextQuery } from '../search/text-query.ts';
  * newest written first (insertion order stands for SQLite's rowid), the text matched on the payload's
  * tokens; without, the list's order (created, then id, newest first).
  */
-export function searchEntries(entries: Map<string, EntryRow>, req: SearchRequest): SearchPage {
+export async function searchEntries(entries: Map<string, EntryRow>, req: SearchRequest): Promise<SearchPage> {
   const from = decodeSearchCursor(req.cursor);
   const candidates: { row: EntryRow; position: SearchPosition }[] = [];
   if (req.text) {
@@ -37,7 +37,7 @@ export function searchEntries(entries: Map<string, EntryRow>, req: SearchRequest
     }
     candidates.sort((a, b) => b.row.createdAt - a.row.createdAt || (a.row.id < b.row.id ? 1 : -1));
   }
-  const page = collectHits(candidates, req, toSummary);
+  const page = await collectHits(candidates, req, toSummary);
   return {
     ...page,
     candidates: Math.min(candidates.length, CANDIDATES_COUNTED),

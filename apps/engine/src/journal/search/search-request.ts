@@ -82,18 +82,20 @@ export function matchesFilter(r: EntryRow, f: MessageFilter): boolean {
 
 /**
  * The loop both journals run over their candidates, newest first: applies the filter (when the source
- * did not), the test, the limit and the scan budget, and says where it stopped.
+ * did not), the test, the limit and the scan budget, and says where it stopped. The SQLite journal's
+ * sources read a chunk at a time and give the event loop a turn between chunks, so a long search never
+ * holds up the pump for more than one chunk.
  */
-export function collectHits(
-  candidates: Iterable<{ row: EntryRow; position: SearchPosition }>,
+export async function collectHits(
+  candidates: AsyncIterable<Candidate> | Iterable<Candidate>,
   req: SearchRequest,
   toSummary: (r: EntryRow) => MessageSummary,
-): Omit<SearchPage, 'candidates' | 'candidatesCapped'> {
+): Promise<Omit<SearchPage, 'candidates' | 'candidatesCapped'>> {
   const hits: SearchHit[] = [];
   let scanned = 0;
   let last: SearchPosition | undefined;
   let exhausted = true;
-  for (const { row, position } of candidates) {
+  for await (const { row, position } of candidates) {
     if (scanned >= req.scan || hits.length >= req.limit) {
       exhausted = false;
       break;
@@ -114,4 +116,10 @@ export function collectHits(
     nextCursor: !exhausted && last ? encodeSearchCursor(last) : null,
     scanned,
   };
+}
+
+/** One entry a search examines, with where it stands in the search's order. */
+export interface Candidate {
+  row: EntryRow;
+  position: SearchPosition;
 }

@@ -6,11 +6,11 @@ import { toSummary } from '../entry-record.ts';
 import type { EntryRow } from '../entry-record.ts';
 import { messages } from '../schema.ts';
 import { CANDIDATES_COUNTED, collectHits, decodeSearchCursor } from '../search/search-request.ts';
-import type { SearchPage, SearchPosition, SearchRequest } from '../search/search-request.ts';
+import type { Candidate, SearchPage, SearchRequest } from '../search/search-request.ts';
 import { toFts5 } from '../search/text-query.ts';
 import { messageFilters } from './message-list.ts';
 
-/** Entries read per query while a list search walks its index. */
+/** Candidates read per query; the event loop gets a turn between two. */
 const CHUNK = 256;
 
 const COLUMNS = `m.id, m.thread_id AS threadId, m.parent_id AS parentId, m.from_name AS "from", m.to_name AS "to",
@@ -21,29 +21,21 @@ const COLUMNS = `m.id, m.thread_id AS threadId, m.parent_id AS parentId, m.from_
 /**
  * `Journal.search` on SQLite. With a text query the candidates come from the FTS5 index `messages_text`
  * (its words, newest rowid first, each entry read by rowid and checked against the filter); without, from
- * the message list's own index walk (message-list.ts), a chunk at a time. Either way the loop stops at the
- * request's scan budget, so no request reads more than `scan` candidates, and counting what lies ahead
- * stops at CANDIDATES_COUNTED.
+ * the message list's own index walk (message-list.ts). Either way candidates are read a chunk at a time,
+ * with a turn of the event loop between chunks, and the loop stops at the request's scan budget, so no
+ * request reads more than `scan` candidates (and CHUNK past them) and counting what lies ahead stops at
+ * CANDIDATES_COUNTED.
  */
-export function searchMessages(
+export async function searchMessages(
   db: BetterSQLite3Database,
   sqlite: Database.Database,
   req: SearchRequest,
-): SearchPage {
+): Promise<SearchPage> {
   const from = decodeSearchCursor(req.cursor);
   if (req.text) {
     const match = toFts5(req.text);
     const below = from?.kind === 'text' ? from.row : Number.MAX_SAFE_INTEGER;
-    // CROSS JOIN keeps the index's order as the outer loop: rows come newest first and lazily, so the
-    // loop's early stop ends the query.
-    const rows = sqlite
-      .prepare(
-        `SELECT f.rowid AS _row, ${COLUMNS} FROM messages_text f CROSS JOIN messages m ON m.rowid = f.rowid
-         WHERE messages_text MATCH ? AND f.rowid < ? ORDER BY f.rowid DESC`,
-      )
-      .iterate(match, below) as IterableIterator<EntryRow & { _row: number }>;
-    const page = collectHits(textCandidates(rows), req, toSummary);
-    if (typeof rows.return === 'function') rows.return();
+    const page = await collectHits(textCandidates(sqlite, match, below), req, toSummary);
     const counted = sqlite
       .prepare(
         `SELECT count(*) AS n FROM (SELECT rowid FROM messages_text WHERE messages_text MATCH ? AND rowid < ?
@@ -54,7 +46,7 @@ export function searchMessages(
   }
   const start = from?.kind === 'list' ? from : undefined;
   const where = listWhere(req);
-  const page = collectHits(listCandidates(db, where, start), req, toSummary);
+  const page = await collectHits(listCandidates(db, where, start), req, toSummary);
   const n = db
     .select({ n: sql<number>`count(*)` })
     .from(
@@ -69,6 +61,9 @@ export function searchMessages(
   return withCount(page, n?.n ?? 0);
 }
 
+/** A turn of the event loop between chunks: the pump's work goes on while a search runs. */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 function withCount(page: Omit<SearchPage, 'candidates' | 'candidatesCapped'>, n: number): SearchPage {
   return {
     ...page,
@@ -77,12 +72,25 @@ function withCount(page: Omit<SearchPage, 'candidates' | 'candidatesCapped'>, n:
   };
 }
 
-function* textCandidates(
-  rows: Iterable<EntryRow & { _row: number }>,
-): Generator<{ row: EntryRow; position: SearchPosition }> {
-  for (const r of rows) {
-    const { _row, ...row } = r;
-    yield { row: { ...row, egress: Boolean(row.egress) }, position: { kind: 'text', row: _row } };
+/** The text index's entries, newest rowid first, each read by rowid (CROSS JOIN keeps that order). */
+async function* textCandidates(
+  sqlite: Database.Database,
+  match: string,
+  below: number,
+): AsyncGenerator<Candidate> {
+  const chunk = sqlite.prepare(
+    `SELECT f.rowid AS _row, ${COLUMNS} FROM messages_text f CROSS JOIN messages m ON m.rowid = f.rowid
+     WHERE messages_text MATCH ? AND f.rowid < ? ORDER BY f.rowid DESC LIMIT ?`,
+  );
+  let next = below;
+  for (;;) {
+    const rows = chunk.all(match, next, CHUNK) as (EntryRow & { _row: number })[];
+    for (const { _row, ...row } of rows)
+      yield { row: { ...row, egress: Boolean(row.egress) }, position: { kind: 'text', row: _row } };
+    const last = rows.at(-1);
+    if (rows.length < CHUNK || !last) return;
+    next = last._row;
+    await turn();
   }
 }
 
@@ -101,11 +109,11 @@ function keyset(after: { at: number; id: string } | undefined) {
 }
 
 /** The filter's entries newest first, as the message list walks them, read CHUNK at a time. */
-function* listCandidates(
+async function* listCandidates(
   db: BetterSQLite3Database,
   where: SQL[],
   start: { at: number; id: string } | undefined,
-): Generator<{ row: EntryRow; position: SearchPosition }> {
+): AsyncGenerator<Candidate> {
   let after = start;
   for (;;) {
     const rows = db
@@ -119,5 +127,6 @@ function* listCandidates(
     const last = rows.at(-1);
     if (rows.length < CHUNK || !last) return;
     after = { at: last.createdAt, id: last.id };
+    await turn();
   }
 }
