@@ -21,7 +21,7 @@ const searchFilterShape = {
 /** Most candidates one request examines, with an XPath (each one parsed) and without. */
 export const SEARCH_SCAN = {
   xpath: { default: 2_000, max: 10_000 },
-  text: { default: 50_000, max: 100_000 },
+  text: { default: 10_000, max: 100_000 },
 };
 
 /**

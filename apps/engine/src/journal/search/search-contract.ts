@@ -58,12 +58,14 @@ export function describeSearchContract(name: string, make: () => Journal): void 
       await j.close();
     });
 
-    it('combines the text with the list filters: recipient, state and time range', async () => {
+    it('combines the text with the list filters: recipient, sender, either side, state and time range', async () => {
       const j = make();
       const a = delivery({ to: 'orders', payloadXml: '<x>needle</x>' });
-      const b = delivery({ to: 'billing', payloadXml: '<x>needle</x>' });
+      const b = delivery({ to: 'billing', from: 'orders', payloadXml: '<x>needle</x>' });
       const c = delivery({ to: 'orders', payloadXml: '<x>needle</x>' });
-      await j.hooks.onIntent?.([a, b, c]);
+      // A name holding another one's words is not that one.
+      const d = delivery({ to: 'orders-eu', from: 'shop.web', payloadXml: '<x>needle orders</x>' });
+      await j.hooks.onIntent?.([a, b, c, d]);
       j.hooks.onDispatched?.(c);
       await j.hooks.onAcknowledged?.(c, []);
       const ids = async (over: Partial<SearchRequest>) =>
@@ -71,6 +73,10 @@ export function describeSearchContract(name: string, make: () => Journal): void 
       expect(await ids({ filter: { to: 'orders' } })).toEqual([c.id, a.id]);
       expect(await ids({ filter: { to: 'orders', state: 'PENDING' } })).toEqual([a.id]);
       expect(await ids({ filter: { since: b.createdAt, until: b.createdAt } })).toEqual([b.id]);
+      expect(await ids({ filter: { from: 'orders' } })).toEqual([b.id]);
+      expect(await ids({ filter: { participant: 'orders' } })).toEqual([c.id, b.id, a.id]);
+      expect(await ids({ filter: { from: 'shop.web' } })).toEqual([d.id]);
+      expect(await ids({ filter: { to: 'orders-eu' } })).toEqual([d.id]);
       await j.close();
     });
 

@@ -29,9 +29,15 @@ export function parseTextQuery(text: string): TextQuery | null {
   return phrases.length > 0 ? { phrases } : null;
 }
 
-/** The FTS5 MATCH expression: each phrase quoted (no user text is FTS5 syntax), all of them required. */
+/** The FTS5 phrases: each one quoted (no user text is FTS5 syntax), all of them required. */
 export function toFts5(q: TextQuery): string {
   return q.phrases.map((p) => `"${p.tokens.join(' ')}"${p.prefix ? ' *' : ''}`).join(' AND ');
+}
+
+/** A name (listener, producer) as an FTS5 phrase of its tokens, or undefined when it has none. */
+export function namePhrase(name: string): string | undefined {
+  const tokens = textTokens(name);
+  return tokens.length > 0 ? `"${tokens.join(' ')}"` : undefined;
 }
 
 /** Whether a text's tokens hold every phrase of the query. */

@@ -7,7 +7,9 @@ import type { EntryRow } from '../entry-record.ts';
 import { messages } from '../schema.ts';
 import { CANDIDATES_COUNTED, collectHits, decodeSearchCursor } from '../search/search-request.ts';
 import type { Candidate, SearchPage, SearchRequest } from '../search/search-request.ts';
-import { toFts5 } from '../search/text-query.ts';
+import { namePhrase, toFts5 } from '../search/text-query.ts';
+import type { TextQuery } from '../search/text-query.ts';
+import type { MessageFilter } from '@organism/shared';
 import { messageFilters } from './message-list.ts';
 
 /** Candidates read per query; the event loop gets a turn between two. */
@@ -33,7 +35,7 @@ export async function searchMessages(
 ): Promise<SearchPage> {
   const from = decodeSearchCursor(req.cursor);
   if (req.text) {
-    const match = toFts5(req.text);
+    const match = ftsMatch(req.text, req.filter);
     const below = from?.kind === 'text' ? from.row : Number.MAX_SAFE_INTEGER;
     const page = await collectHits(textCandidates(sqlite, match, below), req, toSummary);
     const counted = sqlite
@@ -59,6 +61,22 @@ export async function searchMessages(
     )
     .get();
   return withCount(page, n?.n ?? 0);
+}
+
+/**
+ * The MATCH expression: the phrases in the payload's text, and the route's names when the filter has them,
+ * so the index itself narrows a search within a listener or a producer. A name's phrase also matches a
+ * longer name holding it (`orders` in `orders-eu`); the filter's exact check on each row settles that.
+ */
+function ftsMatch(q: TextQuery, f: MessageFilter): string {
+  const parts = [`text : (${toFts5(q)})`];
+  const to = f.to ? namePhrase(f.to) : undefined;
+  const from = f.from ? namePhrase(f.from) : undefined;
+  const either = f.participant ? namePhrase(f.participant) : undefined;
+  if (to) parts.push(`to_name : ${to}`);
+  if (from) parts.push(`from_name : ${from}`);
+  if (either) parts.push(`(to_name : ${either} OR from_name : ${either})`);
+  return parts.join(' AND ');
 }
 
 /** A turn of the event loop between chunks: the pump's work goes on while a search runs. */

@@ -69,8 +69,11 @@ export class Statements {
     this.remove = sqlite.prepare(
       `DELETE FROM messages WHERE id = ? RETURNING state, thread_id AS threadId, rowid AS row`,
     );
-    // The payload's words, under the entry's rowid (journal/search): in the transaction of its insert.
-    this.indexText = sqlite.prepare(`INSERT INTO messages_text (rowid, text) VALUES (?, ?)`);
+    // The payload's words and the route's names, under the entry's rowid (journal/search), in the
+    // transaction of its insert.
+    this.indexText = sqlite.prepare(
+      `INSERT INTO messages_text (rowid, text, to_name, from_name) VALUES (?, ?, ?, ?)`,
+    );
     this.unindexText = sqlite.prepare(`DELETE FROM messages_text WHERE rowid = ?`);
     this.count = sqlite.prepare(`UPDATE journal_counts SET n = n + ? WHERE state = ?`);
   }
@@ -85,7 +88,7 @@ export class Statements {
   insertRow(row: EntryRow): void {
     // better-sqlite3 binds numbers, not booleans.
     const { lastInsertRowid } = this.insert.run({ ...row, egress: row.egress ? 1 : 0 });
-    if (row.payload !== null) this.indexText.run(lastInsertRowid, payloadText(row.payload));
+    if (row.payload !== null) this.indexText.run(lastInsertRowid, payloadText(row.payload), row.to, row.from);
     this.counted(row.state, 1);
     if (isOpen(row.state)) this.unfinished.set(row.id, row.state);
     if (!row.threadId) return;
