@@ -6,7 +6,8 @@
  * index costs the hot path: deliveries per CPU second through the journal's hooks with the index and with
  * its insert left out, rounds alternating, in the same run.
  * Run: pnpm -C bench run search (`pnpm search` is pnpm's own command). BENCH_CONSOLE_MESSAGES sets the
- * journal's size, BENCH_SEARCH_RUNS the runs per case; an argument keeps the cases whose name contains it.
+ * journal's size, BENCH_SEARCH_RUNS the runs per case, BENCH_SEARCH_INGEST the deliveries per ingest round
+ * (0: no ingest rounds); an argument keeps the cases whose name contains it.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -137,6 +138,7 @@ async function ingest(indexed: boolean): Promise<number> {
   rmSync(dirname(file), { recursive: true, force: true });
   return (PER_ROUND / (cpu.user + cpu.system)) * 1e6;
 }
+if (PER_ROUND === 0) process.exit(0);
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 await ingest(true); // warm-up
 const withIndex: number[] = [];

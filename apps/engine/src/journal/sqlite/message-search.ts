@@ -12,8 +12,14 @@ import type { TextQuery } from '../search/text-query.ts';
 import type { MessageFilter } from '@organism/shared';
 import { messageFilters } from './message-list.ts';
 
-/** Candidates read per query; the event loop gets a turn between two. */
+/**
+ * Candidates read per query, at most; the event loop gets a turn between two. The first query reads only
+ * what a page needs if every candidate is a hit (limit + 1), and each next one twice as many.
+ */
 const CHUNK = 256;
+const chunkSizes = function* (limit: number): Generator<number, never> {
+  for (let size = Math.min(CHUNK, limit + 1); ; size = Math.min(CHUNK, size * 2)) yield size;
+};
 
 const COLUMNS = `m.id, m.thread_id AS threadId, m.parent_id AS parentId, m.from_name AS "from", m.to_name AS "to",
   m.root, m.kind, m.chain, m.payload, m.raw, m.state, m.attempts, m.error_code AS errorCode,
@@ -25,7 +31,7 @@ const COLUMNS = `m.id, m.thread_id AS threadId, m.parent_id AS parentId, m.from_
  * (its words, newest rowid first, each entry read by rowid and checked against the filter); without, from
  * the message list's own index walk (message-list.ts). Either way candidates are read a chunk at a time,
  * with a turn of the event loop between chunks, and the loop stops at the request's scan budget, so no
- * request reads more than `scan` candidates (and CHUNK past them) and counting what lies ahead stops at
+ * request reads more than `scan` candidates (and a chunk past them) and counting what lies ahead stops at
  * CANDIDATES_COUNTED.
  */
 export async function searchMessages(
@@ -37,7 +43,7 @@ export async function searchMessages(
   if (req.text) {
     const match = ftsMatch(req.text, req.filter);
     const below = from?.kind === 'text' ? from.row : Number.MAX_SAFE_INTEGER;
-    const page = await collectHits(textCandidates(sqlite, match, below), req, toSummary);
+    const page = await collectHits(textCandidates(sqlite, match, below, req.limit), req, toSummary);
     const counted = sqlite
       .prepare(
         `SELECT count(*) AS n FROM (SELECT rowid FROM messages_text WHERE messages_text MATCH ? AND rowid < ?
@@ -48,7 +54,7 @@ export async function searchMessages(
   }
   const start = from?.kind === 'list' ? from : undefined;
   const where = listWhere(req);
-  const page = await collectHits(listCandidates(db, where, start), req, toSummary);
+  const page = await collectHits(listCandidates(db, where, start, req.limit), req, toSummary);
   const n = db
     .select({ n: sql<number>`count(*)` })
     .from(
@@ -95,18 +101,21 @@ async function* textCandidates(
   sqlite: Database.Database,
   match: string,
   below: number,
+  limit: number,
 ): AsyncGenerator<Candidate> {
+  const sizes = chunkSizes(limit);
   const chunk = sqlite.prepare(
     `SELECT f.rowid AS _row, ${COLUMNS} FROM messages_text f CROSS JOIN messages m ON m.rowid = f.rowid
      WHERE messages_text MATCH ? AND f.rowid < ? ORDER BY f.rowid DESC LIMIT ?`,
   );
   let next = below;
   for (;;) {
-    const rows = chunk.all(match, next, CHUNK) as (EntryRow & { _row: number })[];
+    const size = sizes.next().value;
+    const rows = chunk.all(match, next, size) as (EntryRow & { _row: number })[];
     for (const { _row, ...row } of rows)
       yield { row: { ...row, egress: Boolean(row.egress) }, position: { kind: 'text', row: _row } };
     const last = rows.at(-1);
-    if (rows.length < CHUNK || !last) return;
+    if (rows.length < size || !last) return;
     next = last._row;
     await turn();
   }
@@ -126,24 +135,27 @@ function keyset(after: { at: number; id: string } | undefined) {
     : undefined;
 }
 
-/** The filter's entries newest first, as the message list walks them, read CHUNK at a time. */
+/** The filter's entries newest first, as the message list walks them, a chunk at a time. */
 async function* listCandidates(
   db: BetterSQLite3Database,
   where: SQL[],
   start: { at: number; id: string } | undefined,
+  limit: number,
 ): AsyncGenerator<Candidate> {
+  const sizes = chunkSizes(limit);
   let after = start;
   for (;;) {
+    const size = sizes.next().value;
     const rows = db
       .select()
       .from(messages)
       .where(and(...where, keyset(after)))
       .orderBy(desc(messages.createdAt), desc(messages.id))
-      .limit(CHUNK)
+      .limit(size)
       .all();
     for (const row of rows) yield { row, position: { kind: 'list', at: row.createdAt, id: row.id } };
     const last = rows.at(-1);
-    if (rows.length < CHUNK || !last) return;
+    if (rows.length < size || !last) return;
     after = { at: last.createdAt, id: last.id };
     await turn();
   }
