@@ -26,7 +26,9 @@ export async function searchEntries(entries: Map<string, EntryRow>, req: SearchR
     const below = from?.kind === 'text' ? from.row : Number.MAX_SAFE_INTEGER;
     for (let i = Math.min(rows.length, below - 1) - 1; i >= 0; i--) {
       const row = rows[i];
-      if (row && hasText(row, text)) candidates.push({ row, position: { kind: 'text', row: i + 1 } });
+      // The index holds the route's names too: a text search within a listener or producer is narrowed by it.
+      if (row && onRoute(row, req.filter) && hasText(row, text))
+        candidates.push({ row, position: { kind: 'text', row: i + 1 } });
     }
   } else {
     const start = from?.kind === 'list' ? from : undefined;
@@ -43,6 +45,14 @@ export async function searchEntries(entries: Map<string, EntryRow>, req: SearchR
     candidates: Math.min(candidates.length, CANDIDATES_COUNTED),
     candidatesCapped: candidates.length > CANDIDATES_COUNTED,
   };
+}
+
+function onRoute(row: EntryRow, f: SearchRequest['filter']): boolean {
+  return (
+    (!f.to || row.to === f.to) &&
+    (!f.from || row.from === f.from) &&
+    (!f.participant || row.to === f.participant || row.from === f.participant)
+  );
 }
 
 function hasText(row: EntryRow, q: TextQuery): boolean {
