@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import type { MessageSearchInput } from '@organism/shared';
 import { searchMessages } from '../apps/engine/src/lifecycle/message-search.ts';
 import { SqliteJournal } from '../apps/engine/src/journal/sqlite/sqlite-journal.ts';
+import { payloadText } from '../apps/engine/src/journal/search/payload-text.ts';
 import type { Delivery } from '../apps/engine/src/pump/delivery.ts';
 import { LISTENERS, prng, seededJournal } from './lib/console-seed.ts';
 import { fmt, recordXml } from './lib/figures.ts';
@@ -156,4 +157,32 @@ console.log(`${'deliveries per CPU second, without the index'.padEnd(50)} ${fmt(
 console.log(`${'deliveries per CPU second, with the index'.padEnd(50)} ${fmt(b).padStart(8)}`);
 console.log(
   `${'cost of the index'.padEnd(50)} ${(1e6 / b - 1e6 / a).toFixed(1).padStart(8)} µs per delivery (${(((a - b) / a) * 100).toFixed(0)}% of the journal's write rate)`,
+);
+
+// The index's own work alone, the same rows: payloadText and the FTS5 insert, in transactions of BATCH.
+async function indexAlone(): Promise<number> {
+  const file = join(mkdtempSync(join(tmpdir(), 'organism-search-')), 'journal.sqlite');
+  const j = new SqliteJournal({ path: file, durability: 'fast' });
+  const sqlite = j.database.sqlite;
+  const insert = sqlite.prepare(
+    'INSERT INTO messages_text (rowid, text, to_name, from_name) VALUES (?, ?, ?, ?)',
+  );
+  const payloads = Array.from({ length: PER_ROUND }, (_, i) => recordXml(i));
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < PER_ROUND; i += BATCH) {
+    sqlite.transaction(() => {
+      for (let k = i; k < Math.min(PER_ROUND, i + BATCH); k++)
+        insert.run(k + 1, payloadText(payloads[k] ?? ''), `listener-${k % 20}`, 'bench');
+    })();
+  }
+  const cpu = process.cpuUsage(cpu0);
+  await j.close();
+  rmSync(dirname(file), { recursive: true, force: true });
+  return (cpu.user + cpu.system) / PER_ROUND;
+}
+await indexAlone();
+const alone: number[] = [];
+for (let r = 0; r < 5; r++) alone.push(await indexAlone());
+console.log(
+  `${'the index alone (payloadText + FTS5 insert)'.padEnd(50)} ${median(alone).toFixed(1).padStart(8)} µs per delivery`,
 );
