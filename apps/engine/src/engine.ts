@@ -59,6 +59,13 @@ import type { ElementTreeOutcome } from './xml/index.ts';
 import { EngineError } from '@organism/shared';
 import type { Log, Problem } from '@organism/shared';
 import { stderrLog } from './pump/stderr-log.ts';
+import { exportMessages, searchMessages } from './lifecycle/message-search.ts';
+import type {
+  MessageExportInput,
+  MessageExportPage,
+  MessageSearchInput,
+  MessageSearchResult,
+} from '@organism/shared';
 
 export interface EngineStatus {
   organism: string;
@@ -171,6 +178,14 @@ export class Engine {
   }
   getMessage(id: string): Promise<MessageDetail | undefined> {
     return this.journal.getMessage(id);
+  }
+  /** Payload search: text (indexed) and XPath, bounded per request (lifecycle/message-search.ts). */
+  searchMessages(input: MessageSearchInput): Promise<MessageSearchResult> {
+    return searchMessages(this.journal, input);
+  }
+  /** One page of a filtered list or a search, with envelopes, for the console's export. */
+  exportMessages(input: MessageExportInput): Promise<MessageExportPage> {
+    return exportMessages(this.journal, input);
   }
   listThreads(input: ThreadListInput): Promise<Page<ThreadSummary>> {
     return this.journal.listThreads(input);

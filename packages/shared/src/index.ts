@@ -7,3 +7,4 @@ export * from './api-inputs.ts';
 export * from './log.ts';
 export * from './console-api.ts';
 export * from './stream.ts';
+export * from './search.ts';

@@ -15,6 +15,7 @@ import type {
 } from '@organism/shared';
 import type { Delivery } from '../pump/delivery.ts';
 import type { DispatchHooks } from '../pump/dispatch-hooks.ts';
+import type { SearchPage, SearchRequest } from './search/search-request.ts';
 
 /** What `retryMany` would touch (dry run) or touched. */
 export interface RetryManyResult {
@@ -98,6 +99,11 @@ export interface Journal {
    * `limit` of each, by id. Prefix ranges on the primary keys.
    */
   find(q: string, limit: number): Promise<FoundEntries>;
+  /**
+   * Entries matching a filter and a text query (every phrase in the payload's text), tested one by one,
+   * at most `scan` examined per call: see SearchRequest. The text is indexed as entries are written.
+   */
+  search(req: SearchRequest): Promise<SearchPage>;
 
   /**
    * Calls `fn` after every write transaction: with no argument when it was committed, with the error

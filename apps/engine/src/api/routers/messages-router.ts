@@ -2,7 +2,9 @@ import {
   byIdInputSchema,
   checkPayloadInputSchema,
   injectInputSchema,
+  messageExportInputSchema,
   messageListInputSchema,
+  messageSearchInputSchema,
 } from '@organism/shared';
 import { audited } from '../audited.ts';
 import { EngineApiError } from '../error-map.ts';
@@ -12,6 +14,17 @@ export const messagesRouter = router({
   list: viewerProcedure
     .input(messageListInputSchema)
     .query(({ ctx, input }) => ctx.engine.listMessages(input)),
+  /**
+   * Entries whose payload holds a text (indexed) and/or matches an XPath, with the list filters; bounded
+   * per request (`scanned`, `candidates`), go on from `nextCursor`. A bad XPath is INPUT_INVALID at `xpath`.
+   */
+  search: viewerProcedure
+    .input(messageSearchInputSchema)
+    .query(({ ctx, input }) => ctx.engine.searchMessages(input)),
+  /** A page of a filtered list or a search with envelopes: what the console's `/messages/export` streams. */
+  exportPage: viewerProcedure
+    .input(messageExportInputSchema)
+    .query(({ ctx, input }) => ctx.engine.exportMessages(input)),
   byId: viewerProcedure.input(byIdInputSchema).query(async ({ ctx, input }) => {
     const m = await ctx.engine.getMessage(input.id);
     if (!m) throw new EngineApiError('NOT_FOUND', `no message ${input.id}`);

@@ -23,6 +23,8 @@ import type { EntryRow } from '../entry-record.ts';
 import { settle } from '../settle.ts';
 import { MemoryQueries } from './memory-queries.ts';
 import { MemoryStore } from './memory-store.ts';
+import { searchEntries } from './memory-search.ts';
+import type { SearchPage, SearchRequest } from '../search/search-request.ts';
 
 /** How many entries a bulk retry shows. */
 const SAMPLE = 5;
@@ -229,6 +231,9 @@ export class MemoryJournal implements Journal {
   }
   find(q: string, limit: number): Promise<FoundEntries> {
     return settle(() => this.queries.find(q, limit));
+  }
+  search(req: SearchRequest): Promise<SearchPage> {
+    return searchEntries(this.store.messages, req);
   }
 
   /** Nothing is ever pending: every write applied when it was made. */

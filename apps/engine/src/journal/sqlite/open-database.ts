@@ -6,6 +6,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { JournalError } from '../journal-error.ts';
+import { payloadText } from '../search/payload-text.ts';
 import { EngineLock } from './engine-lock.ts';
 
 const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), '../../../drizzle');
@@ -60,6 +61,10 @@ export function openDatabase(
     // payloads the default (1,000 pages) checkpoints several times a second under load.
     sqlite.pragma('wal_autocheckpoint = 10000');
     sqlite.pragma('cache_size = -65536');
+    // What the text index holds of a payload; the migration that made the index backfills with it.
+    sqlite.function('organism_payload_text', { deterministic: true }, (xml) =>
+      typeof xml === 'string' ? payloadText(xml) : null,
+    );
     const db = drizzle(sqlite);
     migrate(db, { migrationsFolder: MIGRATIONS });
     const connection = sqlite;

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeJournalContract } from '../journal-contract.ts';
+import { describeSearchContract } from '../search/search-contract.ts';
 import { SqliteJournal } from './sqlite-journal.ts';
 
 describeJournalContract(
@@ -18,5 +19,13 @@ describeJournalContract(
     new SqliteJournal({
       path: join(mkdtempSync(join(tmpdir(), 'journal-')), 'j.sqlite'),
       durability: 'strict',
+    }),
+);
+describeSearchContract(
+  'sqlite',
+  () =>
+    new SqliteJournal({
+      path: join(mkdtempSync(join(tmpdir(), 'journal-')), 'j.sqlite'),
+      durability: 'fast',
     }),
 );

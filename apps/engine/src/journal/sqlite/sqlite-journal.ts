@@ -29,6 +29,8 @@ import { Statements } from './statements.ts';
 import { TransitionRates } from './transition-rates.ts';
 import { writeProbe } from './write-probe.ts';
 import { guarded } from './sqlite-outage.ts';
+import { searchMessages } from './message-search.ts';
+import type { SearchPage, SearchRequest } from '../search/search-request.ts';
 
 /** How many entries a bulk retry shows. */
 const SAMPLE = 5;
@@ -272,6 +274,9 @@ export class SqliteJournal implements Journal {
   }
   find(q: string, limit: number): Promise<FoundEntries> {
     return guarded('find entries', () => this.queries.find(q, limit));
+  }
+  search(req: SearchRequest): Promise<SearchPage> {
+    return guarded('search entries', () => searchMessages(this.open.db, this.open.sqlite, req));
   }
 
   watchWrites(fn: (error?: unknown) => void): () => void {

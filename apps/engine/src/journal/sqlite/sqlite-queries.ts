@@ -164,6 +164,7 @@ export class SqliteQueries {
       .delete(transitions)
       .where(inArray(transitions.messageId, this.db.select({ id: messages.id }).from(messages).where(old)))
       .run();
+    this.db.run(sql`DELETE FROM messages_text WHERE rowid IN (SELECT rowid FROM ${messages} WHERE ${old})`);
     const removed = this.db.delete(messages).where(old).run().changes;
     this.sqlite.exec(
       `DELETE FROM threads WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = threads.id)`,

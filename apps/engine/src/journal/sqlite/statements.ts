@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Delivery } from '../../pump/delivery.ts';
 import { newEntryRow } from '../entry-record.ts';
 import type { EntryRow } from '../entry-record.ts';
+import { payloadText } from '../search/payload-text.ts';
 
 const isOpen = (state: string): number => (state === 'PENDING' || state === 'DISPATCHED' ? 1 : 0);
 const isFailed = (state: string): number => (state === 'FAILED' ? 1 : 0);
@@ -22,6 +23,8 @@ export class Statements {
   private readonly stateOf: Database.Statement;
   private readonly remove: Database.Statement;
   private readonly count: Database.Statement;
+  private readonly indexText: Database.Statement;
+  private readonly unindexText: Database.Statement;
   /** Entries per state gained or lost since the last `writeCounts`. */
   private counts = new Map<string, number>();
   /**
@@ -63,7 +66,15 @@ export class Statements {
       `UPDATE threads SET open = open + ?, failed = failed + ? WHERE id = ?`,
     );
     this.stateOf = sqlite.prepare(`SELECT state FROM messages WHERE id = ?`).pluck();
-    this.remove = sqlite.prepare(`DELETE FROM messages WHERE id = ? RETURNING state, thread_id AS threadId`);
+    this.remove = sqlite.prepare(
+      `DELETE FROM messages WHERE id = ? RETURNING state, thread_id AS threadId, rowid AS row`,
+    );
+    // The payload's words and the route's names, under the entry's rowid (journal/search), in the
+    // transaction of its insert.
+    this.indexText = sqlite.prepare(
+      `INSERT INTO messages_text (rowid, text, to_name, from_name) VALUES (?, ?, ?, ?)`,
+    );
+    this.unindexText = sqlite.prepare(`DELETE FROM messages_text WHERE rowid = ?`);
     this.count = sqlite.prepare(`UPDATE journal_counts SET n = n + ? WHERE state = ?`);
   }
 
@@ -76,7 +87,8 @@ export class Statements {
 
   insertRow(row: EntryRow): void {
     // better-sqlite3 binds numbers, not booleans.
-    this.insert.run({ ...row, egress: row.egress ? 1 : 0 });
+    const { lastInsertRowid } = this.insert.run({ ...row, egress: row.egress ? 1 : 0 });
+    if (row.payload !== null) this.indexText.run(lastInsertRowid, payloadText(row.payload), row.to, row.from);
     this.counted(row.state, 1);
     if (isOpen(row.state)) this.unfinished.set(row.id, row.state);
     if (!row.threadId) return;
@@ -131,8 +143,9 @@ export class Statements {
 
   /** Deletes an entry (a discarded dead letter); its transitions stay. */
   delete(id: string): void {
-    const gone = this.remove.get(id) as { state: string; threadId: string | null } | undefined;
+    const gone = this.remove.get(id) as { state: string; threadId: string | null; row: number } | undefined;
     if (!gone) return;
+    this.unindexText.run(gone.row);
     this.unfinished.delete(id);
     this.counted(gone.state, -1);
     if (gone.threadId) this.threadCounts.run(-isOpen(gone.state), -isFailed(gone.state), gone.threadId);

@@ -10,6 +10,7 @@ import {
   RadioReceiver,
   Settings2,
   SquarePen,
+  TextSearch,
   ScrollText,
   UserRound,
   Users,
@@ -39,6 +40,7 @@ export const NAV: NavEntry[] = [
   { href: '/listeners', label: 'Listeners', icon: RadioReceiver },
   { href: '/threads', label: 'Threads', icon: GitCommitVertical },
   { href: '/messages', label: 'Messages', icon: Mail },
+  { href: '/search', label: 'Search', icon: TextSearch },
   { href: '/dead-letters', label: 'Dead letters', icon: MailX, badge: 'deadLetters' },
   { href: '/compose', label: 'Compose', icon: SquarePen, role: 'operator' },
   {

@@ -1,6 +1,6 @@
 'use client';
 import { usePrefetchQuery } from '@tanstack/react-query';
-import { ArrowRight, Waypoints } from 'lucide-react';
+import { ArrowRight, TextSearch, Waypoints } from 'lucide-react';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { ListenerStateBadge } from '@/components/listener-state-badge';
@@ -13,6 +13,7 @@ import type { ListenerInfo } from '@/lib/live-listeners';
 import { useLiveListeners } from '@/lib/live-listeners';
 import { splitRoot } from '@/lib/qname';
 import { useTRPC } from '@/lib/trpc';
+import { searchHref } from '@/features/search/search-filters';
 import { ContractElements, elementsQuery } from './contract-elements';
 import { ExampleInstances } from './example-instances';
 import { RecentMessages, recentMessagesQuery } from './recent-messages';
@@ -144,6 +145,12 @@ function Header({ l }: { l: ListenerInfo }) {
         {l.agent && <Tag>agent</Tag>}
         {l.system && <Tag>system</Tag>}
         <span className="ml-auto flex items-center gap-3">
+          <Link
+            href={searchHref({ to: l.name })}
+            className="flex items-center gap-1.5 text-sm text-accent hover:underline"
+          >
+            <TextSearch className="size-4" aria-hidden /> Search payloads
+          </Link>
           <Link
             href={`/map?focus=${encodeURIComponent(l.name)}`}
             className="flex items-center gap-1.5 text-sm text-accent hover:underline"

@@ -2,7 +2,7 @@
 import type { MessageFilter, MessageSummary } from '@organism/shared';
 import { engineErrorCodes, messageStates } from '@organism/shared';
 import { useQuery } from '@tanstack/react-query';
-import { RefreshCw } from 'lucide-react';
+import { Download, RefreshCw } from 'lucide-react';
 import { useRouter } from 'next/navigation';
 import { parseAsStringLiteral, useQueryStates } from 'nuqs';
 import { FilterBar, NoMatches } from '@/components/filter-bar';
@@ -20,6 +20,7 @@ import { isRejected } from '@/lib/outcome';
 import { useTRPC } from '@/lib/trpc';
 import { keyset, keysetParsers, messageFilterParsers, toMessageFilter } from '@/lib/url-filters';
 import { LiveTail } from './live-tail';
+import { messagesExportHref } from './message-export';
 import type { TailFilter } from './live-tail-model';
 
 const VIEWS = ['list', 'tail'] as const;
@@ -29,6 +30,8 @@ const parsers = {
   view: parseAsStringLiteral(VIEWS).withDefault('list'),
 };
 const PAGE = 50;
+const EXPORT_CLASS =
+  'inline-flex h-8 items-center gap-1.5 rounded-md border border-border bg-panel px-3 text-sm font-medium hover:bg-panel-2';
 const TABLE_HEIGHT = 'max(360px, calc(100vh - 15rem))';
 
 const COLUMNS: DataColumn<MessageSummary>[] = [
@@ -144,6 +147,16 @@ export function MessagesPage() {
     until: tail ? null : (q.until?.toISOString() ?? null),
   };
   const filtered = Object.values(values).some(Boolean);
+  const exportValues = {
+    to: q.to,
+    from: q.from,
+    participant: q.participant,
+    state: q.state,
+    root: q.root,
+    errorCode: q.errorCode,
+    since: q.since,
+    until: q.until,
+  };
   const clear = () =>
     void setQ({
       to: null,
@@ -161,6 +174,17 @@ export function MessagesPage() {
     <div className="mx-auto max-w-7xl space-y-3">
       <header className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-xl font-semibold">Messages</h1>
+        {!tail && (
+          <div className="ml-auto flex items-center gap-2">
+            <span className="text-xs text-muted">{filtered ? 'Export what matches:' : 'Export all:'}</span>
+            <a href={messagesExportHref(exportValues, 'xml')} download className={EXPORT_CLASS}>
+              <Download className="size-4" aria-hidden /> XML
+            </a>
+            <a href={messagesExportHref(exportValues, 'jsonl')} download className={EXPORT_CLASS}>
+              <Download className="size-4" aria-hidden /> JSON lines
+            </a>
+          </div>
+        )}
         <div
           role="radiogroup"
           aria-label="View"

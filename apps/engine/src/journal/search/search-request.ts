@@ -1,0 +1,125 @@
+import type { MessageFilter, MessageSummary } from '@organism/shared';
+import type { EntryRow } from '../entry-record.ts';
+import type { TextQuery } from './text-query.ts';
+
+/** Most candidates a search counts ahead of where it starts (`SearchPage.candidates`). */
+export const CANDIDATES_COUNTED = 10_000;
+
+/**
+ * A search through the journal (`Journal.search`): the entries matching `filter` and, with `text`, whose
+ * payload holds every phrase (the text index), newest first. It examines at most `scan` of them and
+ * stops at `limit` hits, so a request costs a bounded amount whatever the journal's size; `nextCursor`
+ * says where the next request goes on.
+ */
+export interface SearchRequest {
+  filter: MessageFilter;
+  text?: TextQuery;
+  cursor?: string;
+  limit: number;
+  scan: number;
+  /**
+   * Decides each candidate that has a payload: what matched (a hit) or null (not a hit). Without it every
+   * candidate is a hit. Entries without a payload (refused input) are hits only when there is no test.
+   */
+  test?: (payloadXml: string) => string | null;
+}
+
+export interface SearchHit {
+  entry: MessageSummary;
+  payloadXml: string | null;
+  /** The envelope as received when it was kept (a signature), or the refused input. */
+  raw: string | null;
+  /** What `test` returned, when there was one. */
+  match: string | null;
+}
+
+export interface SearchPage {
+  hits: SearchHit[];
+  /** Where the next request starts; null once every candidate was examined. */
+  nextCursor: string | null;
+  /** Candidates examined by this request (at most `scan`). */
+  scanned: number;
+  /** Candidates from where this request started, counted up to CANDIDATES_COUNTED. */
+  candidates: number;
+  /** Whether there are more candidates than `candidates` says. */
+  candidatesCapped: boolean;
+}
+
+/** With a text query the order is the index's (newest written first); without, the list's (newest first). */
+export type SearchPosition = { kind: 'text'; row: number } | { kind: 'list'; at: number; id: string };
+
+export function encodeSearchCursor(p: SearchPosition): string {
+  const text = p.kind === 'text' ? `t:${p.row}` : `l:${p.at}:${p.id}`;
+  return Buffer.from(text).toString('base64url');
+}
+
+/** Undefined for no cursor; a cursor of the other kind, or garbage, starts from the newest. */
+export function decodeSearchCursor(cursor: string | undefined): SearchPosition | undefined {
+  if (!cursor) return undefined;
+  const text = Buffer.from(cursor, 'base64url').toString();
+  const [kind, a, ...rest] = text.split(':');
+  const n = Number(a);
+  if (!Number.isFinite(n)) return undefined;
+  if (kind === 't') return { kind: 'text', row: n };
+  if (kind === 'l' && rest.length > 0) return { kind: 'list', at: n, id: rest.join(':') };
+  return undefined;
+}
+
+/** Whether an entry passes a search's filter (the memory journal; SQLite checks the same in the loop). */
+export function matchesFilter(r: EntryRow, f: MessageFilter): boolean {
+  return (
+    (!f.threadId || r.threadId === f.threadId) &&
+    (!f.to || r.to === f.to) &&
+    (!f.from || r.from === f.from) &&
+    (!f.participant || r.to === f.participant || r.from === f.participant) &&
+    (!f.state || r.state === f.state) &&
+    (!f.root || r.root === f.root) &&
+    (!f.errorCode || r.errorCode === f.errorCode) &&
+    (f.since === undefined || r.createdAt >= f.since) &&
+    (f.until === undefined || r.createdAt <= f.until)
+  );
+}
+
+/**
+ * The loop both journals run over their candidates, newest first: applies the filter (when the source
+ * did not), the test, the limit and the scan budget, and says where it stopped. The SQLite journal's
+ * sources read a chunk at a time and give the event loop a turn between chunks, so a long search never
+ * holds up the pump for more than one chunk.
+ */
+export async function collectHits(
+  candidates: AsyncIterable<Candidate> | Iterable<Candidate>,
+  req: SearchRequest,
+  toSummary: (r: EntryRow) => MessageSummary,
+): Promise<Omit<SearchPage, 'candidates' | 'candidatesCapped'>> {
+  const hits: SearchHit[] = [];
+  let scanned = 0;
+  let last: SearchPosition | undefined;
+  let exhausted = true;
+  for await (const { row, position } of candidates) {
+    if (scanned >= req.scan || hits.length >= req.limit) {
+      exhausted = false;
+      break;
+    }
+    scanned++;
+    last = position;
+    if (!matchesFilter(row, req.filter)) continue;
+    let match: string | null = null;
+    if (req.test) {
+      if (row.payload === null) continue;
+      match = req.test(row.payload);
+      if (match === null) continue;
+    }
+    hits.push({ entry: toSummary(row), payloadXml: row.payload, raw: row.raw, match });
+  }
+  return {
+    hits,
+    nextCursor: !exhausted && last ? encodeSearchCursor(last) : null,
+    scanned,
+  };
+}
+
+/** One entry a search examines, with where it stands in the search's order. */
+export interface Candidate {
+  row: EntryRow;
+  position: SearchPosition;
+}

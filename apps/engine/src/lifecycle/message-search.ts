@@ -1,0 +1,141 @@
+import {
+  EngineError,
+  messageExportInputSchema,
+  messageSearchInputSchema,
+  SEARCH_SCAN,
+} from '@organism/shared';
+import type {
+  ExportedMessage,
+  MessageExportInput,
+  MessageExportPage,
+  MessageFilter,
+  MessageSearchInput,
+  MessageSearchResult,
+  ThreadId,
+} from '@organism/shared';
+import type { Journal } from '../journal/journal.ts';
+import type { SearchHit, SearchRequest } from '../journal/search/search-request.ts';
+import { parseTextQuery } from '../journal/search/text-query.ts';
+import type { TextQuery } from '../journal/search/text-query.ts';
+import { textSnippet } from '../journal/search/text-snippet.ts';
+import { buildEnvelope } from '../pump/envelope/build-envelope.ts';
+import { PayloadXPath } from '../xml/payload-xpath.ts';
+
+/** What a search or an export asks of the journal, checked: the text parsed, the XPath compiled. */
+interface Prepared {
+  filter: MessageFilter;
+  text: TextQuery | null;
+  xpath: PayloadXPath | undefined;
+}
+
+function refuse(path: string, message: string): never {
+  throw new EngineError('INPUT_INVALID', `${path}: ${message}`, { problems: [{ path, message }] });
+}
+
+function prepare(input: {
+  text?: string | undefined;
+  xpath?: string | undefined;
+  to?: string | undefined;
+  from?: string | undefined;
+  participant?: string | undefined;
+  state?: MessageFilter['state'];
+  root?: string | undefined;
+  errorCode?: string | undefined;
+  since?: number | undefined;
+  until?: number | undefined;
+}): Prepared {
+  const { text: rawText, xpath: rawXPath, ...filterFields } = input;
+  const filter = Object.fromEntries(
+    Object.entries(filterFields).filter(([, v]) => v !== undefined),
+  ) as MessageFilter;
+  const text = rawText ? parseTextQuery(rawText) : null;
+  if (rawText && !text) refuse('text', 'has no letter or digit to look for');
+  if (filter.since !== undefined && filter.until !== undefined && filter.since > filter.until)
+    refuse('since', 'is after until: the time range is empty');
+  let xpath: PayloadXPath | undefined;
+  if (rawXPath) {
+    const compiled = PayloadXPath.compile(rawXPath);
+    if (!compiled.ok) refuse('xpath', compiled.message);
+    xpath = compiled.xpath;
+  }
+  return { filter, text, xpath };
+}
+
+function request(p: Prepared, cursor: string | undefined, limit: number, scan: number): SearchRequest {
+  const { xpath } = p;
+  return {
+    filter: p.filter,
+    ...(p.text ? { text: p.text } : {}),
+    ...(cursor ? { cursor } : {}),
+    limit,
+    scan,
+    ...(xpath ? { test: (payloadXml: string) => xpath.test(payloadXml) } : {}),
+  };
+}
+
+/**
+ * `messages.search`: a page of entries whose payload holds the text and/or matches the XPath, within the
+ * list filters. The text index narrows first; the XPath is evaluated on at most `scan` candidates per
+ * request (each payload parsed once, its document freed at once); the answer says how far it got.
+ */
+export async function searchMessages(
+  journal: Journal,
+  raw: MessageSearchInput,
+): Promise<MessageSearchResult> {
+  const input = messageSearchInputSchema.parse(raw);
+  if (!input.text && !input.xpath) refuse('text', 'give a text to find, an XPath, or both');
+  const budget = input.xpath ? SEARCH_SCAN.xpath : SEARCH_SCAN.text;
+  if (input.scan !== undefined && input.scan > budget.max)
+    refuse(
+      'scan',
+      `is at most ${budget.max.toLocaleString('en')} ${input.xpath ? 'with' : 'without'} an XPath`,
+    );
+  const p = prepare(input);
+  try {
+    const page = await journal.search(request(p, input.cursor, input.limit, input.scan ?? budget.default));
+    return {
+      items: page.hits.map((h) => ({
+        ...h.entry,
+        snippet: p.text || h.match === null ? textSnippet(h.payloadXml, p.text) : h.match,
+      })),
+      nextCursor: page.nextCursor,
+      scanned: page.scanned,
+      candidates: page.candidates,
+      candidatesCapped: page.candidatesCapped,
+    };
+  } finally {
+    p.xpath?.dispose();
+  }
+}
+
+/**
+ * `messages.exportPage`: a page of a filtered list or of a search, each entry with its envelope. Without
+ * a text or an XPath every entry of the filter is exported; with an XPath a page may come back short
+ * (its scan budget spent) with a cursor to go on from.
+ */
+export async function exportMessages(journal: Journal, raw: MessageExportInput): Promise<MessageExportPage> {
+  const input = messageExportInputSchema.parse(raw);
+  const p = prepare(input);
+  const scan = p.xpath ? SEARCH_SCAN.xpath.max : p.text ? SEARCH_SCAN.text.max : input.limit;
+  try {
+    const page = await journal.search(request(p, input.cursor, input.limit, scan));
+    return { items: page.hits.map(exported), nextCursor: page.nextCursor };
+  } finally {
+    p.xpath?.dispose();
+  }
+}
+
+function exported(h: SearchHit): ExportedMessage {
+  const e = h.entry;
+  const envelopeXml =
+    h.payloadXml && e.threadId && e.from
+      ? (h.raw ??
+        buildEnvelope({
+          from: e.from,
+          to: e.to ?? '',
+          threadId: e.threadId as ThreadId,
+          payloadXml: h.payloadXml,
+        }))
+      : null;
+  return { ...e, envelopeXml, payloadXml: h.payloadXml, raw: h.raw };
+}

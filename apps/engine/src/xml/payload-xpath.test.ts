@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { localNames, PayloadXPath } from './payload-xpath.ts';
+
+const order = (total: number): string =>
+  `<order xmlns="urn:organism:demo:orders" xmlns:a="urn:organism:demo:address" id="o-1" a:kind="x > y"><customer>ACME</customer><a:city>Springfield</a:city><total>${total}</total></order>`;
+
+function compiled(expression: string): PayloadXPath {
+  const c = PayloadXPath.compile(expression);
+  if (!c.ok) throw new Error(c.message);
+  return c.xpath;
+}
+
+describe('PayloadXPath', () => {
+  it('matches payloads by local names, whatever their namespaces, and says what matched', () => {
+    const x = compiled('/order[total > 100]');
+    try {
+      expect(x.test(order(150))).toBe('order: ACMESpringfield150');
+      expect(x.test(order(50))).toBeNull();
+    } finally {
+      x.dispose();
+    }
+    const city = compiled('//city');
+    expect(city.test(order(1))).toBe('city: Springfield');
+    city.dispose();
+    const kind = compiled('/order/@kind');
+    expect(kind.test(order(1))).toBe('kind: x > y');
+    kind.dispose();
+  });
+
+  it('reads numbers, strings and booleans as XPath boolean() does', () => {
+    for (const [expr, want] of [
+      ['count(//total)', '1'],
+      ['count(//nothing)', null],
+      ['string(/order/@id)', 'o-1'],
+      ['string(/order/@missing)', null],
+      ['/order/total = 7', 'true'],
+      ['/order/total = 8', null],
+    ] as const) {
+      const x = compiled(expr);
+      expect(x.test(order(7)), expr).toBe(want);
+      x.dispose();
+    }
+  });
+
+  it('refuses a malformed expression and one it cannot evaluate, saying why', () => {
+    expect(PayloadXPath.compile('/order[')).toEqual({
+      ok: false,
+      message: 'not an XPath 1.0 expression: invalid expression',
+    });
+    expect(PayloadXPath.compile('nosuch(1)')).toEqual({
+      ok: false,
+      message: 'the XPath cannot be evaluated: unregistered function: nosuch',
+    });
+    expect(PayloadXPath.compile('/o:order')).toEqual({
+      ok: false,
+      message: 'the XPath cannot be evaluated: undefined namespace prefix: o',
+    });
+  });
+
+  it('does not match a payload it cannot parse', () => {
+    const x = compiled('/a');
+    expect(x.test('<a>')).toBeNull();
+    x.dispose();
+  });
+});
+
+describe('localNames', () => {
+  it('drops prefixes and namespace declarations and keeps everything else', () => {
+    expect(
+      localNames('<p:a xmlns:p="urn:p" xmlns="urn:d" p:id="1" b="x&gt;y"><p:b>t &lt; u</p:b><c></c></p:a>'),
+    ).toBe('<a id="1" b="x&gt;y"><b>t &lt; u</b><c></c></a>');
+  });
+});

@@ -1,0 +1,125 @@
+import { ParseOption, XmlDocument, XmlXPath } from 'libxml2-wasm';
+import type { XmlNode } from 'libxml2-wasm';
+import { XmlErrorStruct, xmlGetLastError, xmlResetLastError } from 'libxml2-wasm/lib/libxml2.mjs';
+
+/** Journaled payloads are canonical and were validated once; they are parsed with the same safe options. */
+const OPTIONS = ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE;
+/** Longest match text a hit carries. */
+const MATCH_CHARS = 160;
+
+export type PayloadXPathOutcome = { ok: true; xpath: PayloadXPath } | { ok: false; message: string };
+
+/**
+ * An XPath 1.0 expression compiled once and tested on many payloads (`messages.search`). Payloads are
+ * seen with their namespaces removed, so `/order[total > 100]` means what it says whatever namespace
+ * the order is in; write local names, no prefixes. A payload matches when the expression's value is
+ * true as XPath's boolean() reads it (a non-empty node set, a non-zero number, a non-empty string).
+ * The owner must `dispose()` it.
+ */
+export class PayloadXPath {
+  private constructor(private readonly compiled: XmlXPath) {}
+
+  /** Compiles `expression` and tries it once, so a bad one is refused before any payload is parsed. */
+  static compile(expression: string): PayloadXPathOutcome {
+    let compiled: XmlXPath;
+    xmlResetLastError();
+    try {
+      compiled = XmlXPath.compile(expression);
+    } catch {
+      return { ok: false, message: `not an XPath 1.0 expression: ${lastError() ?? 'invalid expression'}` };
+    }
+    const probe = XmlDocument.fromString('<probe/>', { option: OPTIONS });
+    try {
+      probe.eval(compiled);
+      return { ok: true, xpath: new PayloadXPath(compiled) };
+    } catch (err) {
+      compiled.dispose();
+      return { ok: false, message: evaluationProblem(err) };
+    } finally {
+      probe.dispose();
+    }
+  }
+
+  /** What matched in `payloadXml` (a short text), or null when the payload does not match. */
+  test(payloadXml: string): string | null {
+    let doc: XmlDocument;
+    try {
+      doc = XmlDocument.fromString(localNames(payloadXml), { option: OPTIONS });
+    } catch {
+      return null;
+    }
+    try {
+      return describe(doc.eval(this.compiled));
+    } catch {
+      return null;
+    } finally {
+      doc.dispose();
+    }
+  }
+
+  dispose(): void {
+    this.compiled.dispose();
+  }
+}
+
+function describe(value: XmlNode[] | string | boolean | number): string | null {
+  if (Array.isArray(value)) {
+    const first = value[0];
+    if (!first) return null;
+    const more = value.length > 1 ? ` (+${value.length - 1} more)` : '';
+    const name = 'name' in first && typeof first.name === 'string' ? `${first.name}: ` : '';
+    return clip(`${name}${first.content.replace(/\s+/g, ' ').trim()}`) + more;
+  }
+  if (typeof value === 'boolean') return value ? 'true' : null;
+  if (typeof value === 'number') return value !== 0 && !Number.isNaN(value) ? String(value) : null;
+  return value.length > 0 ? clip(value) : null;
+}
+
+function clip(s: string): string {
+  return s.length > MATCH_CHARS ? `${s.slice(0, MATCH_CHARS - 1)}…` : s;
+}
+
+function lastError(): string | undefined {
+  const err = xmlGetLastError();
+  if (err === 0) return undefined;
+  const message = XmlErrorStruct.message(err).trim();
+  return message ? message.charAt(0).toLowerCase() + message.slice(1) : undefined;
+}
+
+/** libxml2-wasm says "Failed to evaluate XPath expression '…': Unregistered function: foo"; keep the why. */
+function evaluationProblem(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  const why = /': (.*)$/.exec(text)?.[1];
+  return `the XPath cannot be evaluated: ${why ? why.charAt(0).toLowerCase() + why.slice(1) : text}`;
+}
+
+/**
+ * The payload with namespaces removed: every `prefix:` of an element or attribute name dropped and every
+ * namespace declaration left out. The payload is canonical XML, so a `<` only ever opens a tag and
+ * attribute values are double-quoted (a `>` inside one is skipped with it).
+ */
+export function localNames(xml: string): string {
+  return xml.replace(
+    /<(\/?)([^\s>/]+)((?:\s+[^\s=>]+="[^"]*")*)\s*(\/?)>/g,
+    (_, close: string, name: string, attrs: string, empty: string) => {
+      let out = `<${close}${local(name)}`;
+      if (attrs) {
+        const seen = new Set<string>();
+        for (const m of attrs.matchAll(/\s+([^\s=]+)="([^"]*)"/g)) {
+          const attr = m[1] ?? '';
+          if (attr === 'xmlns' || attr.startsWith('xmlns:')) continue;
+          const l = local(attr);
+          if (seen.has(l)) continue;
+          seen.add(l);
+          out += ` ${l}="${m[2] ?? ''}"`;
+        }
+      }
+      return `${out}${empty}>`;
+    },
+  );
+}
+
+function local(name: string): string {
+  const colon = name.indexOf(':');
+  return colon < 0 ? name : name.slice(colon + 1);
+}
