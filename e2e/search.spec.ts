@@ -15,6 +15,22 @@ async function download(page: Page, link: string): Promise<{ name: string; text:
 /** The XML export read by the browser's own parser: whether it is well-formed, and each entry's facts. */
 async function readXmlExport(page: Page, xml: string) {
   return page.evaluate((text) => {
+    // The root tsconfig has no DOM library: the little of it used here, typed by hand.
+    interface El {
+      namespaceURI: string | null;
+      localName: string;
+      getAttribute(name: string): string | null;
+      firstElementChild: El | null;
+      lastElementChild: El | null;
+    }
+    interface Doc {
+      documentElement: El;
+      getElementsByTagName(name: string): { length: number };
+      getElementsByTagNameNS(ns: string, name: string): Iterable<El>;
+    }
+    const { DOMParser } = globalThis as unknown as {
+      DOMParser: new () => { parseFromString(text: string, type: string): Doc };
+    };
     const doc = new DOMParser().parseFromString(text, 'application/xml');
     const NS = 'urn:organism:export:v1';
     return {

@@ -154,6 +154,10 @@ export class Engine {
         return previous;
       },
       unfinishedFor: (listener) => this.journal.countUnfinished(listener),
+      recentPayloads: async (listener, limit) => {
+        const page = await this.journal.search({ filter: { to: listener }, limit, scan: limit });
+        return page.hits.flatMap((h) => (h.payloadXml ? [{ id: h.entry.id, payloadXml: h.payloadXml }] : []));
+      },
       emitReload: (e) => this.pump.events.emit(() => ({ type: 'reload', at: Date.now(), ...e })),
     });
   }

@@ -4,12 +4,15 @@ import type { Problem } from '@organism/shared';
 import { diffConfigs } from '../config/index.ts';
 import type { ConfigDiff, OrganismConfig } from '../config/index.ts';
 import { writeFileAtomic } from './atomic-write.ts';
+import { checkRecent } from './contract-impact.ts';
+import type { ContractImpact } from './contract-impact.ts';
 import { ConfigHistory } from './config-history.ts';
 import type { HistoryEntry } from './config-history.ts';
 import { checkOrganismText, loadOrganism, loadOrganismText } from './organism-loader.ts';
 import type { LoadedOrganism, LoadResult } from './organism-loader.ts';
 
 export type { HistoryEntry } from './config-history.ts';
+export type { ContractImpact } from './contract-impact.ts';
 
 /** What the config manager needs from the running engine. */
 export interface ConfigManagerDeps {
@@ -24,6 +27,8 @@ export interface ConfigManagerDeps {
   swap(next: LoadedOrganism): LoadedOrganism | undefined;
   /** Count of PENDING or DISPATCHED journal entries addressed to a listener. */
   unfinishedFor(listener: string): Promise<number>;
+  /** The payloads of the newest messages addressed to a listener, newest first (at most `limit`). */
+  recentPayloads?(listener: string, limit: number): Promise<{ id: string; payloadXml: string }[]>;
   emitReload(e: { added: string[]; removed: string[]; updated: string[] }): void;
   /** How long a replaced organism's compiled schemas stay usable before they are freed; 30 s by default. */
   disposeGraceMs?: number;
@@ -32,7 +37,13 @@ export interface ConfigManagerDeps {
 export type ValidateResult = { ok: true; listeners: number } | { ok: false; problems: Problem[] };
 
 export type DiffResult =
-  | { ok: true; diff: ConfigDiff; impact: { listener: string; unfinished: number }[] }
+  | {
+      ok: true;
+      diff: ConfigDiff;
+      impact: { listener: string; unfinished: number }[];
+      /** For each listener whose contract changes: its newest messages checked against the new one. */
+      contracts: ContractImpact[];
+    }
   | { ok: false; problems: Problem[] };
 
 export type ReloadResult =
@@ -47,6 +58,8 @@ export class ConfigHistoryError extends EngineError {
 }
 
 const DISPOSE_GRACE_MS = 30_000;
+/** How many of a listener's newest messages a diff checks against its changed contract. */
+const RECENT_CHECKED = 50;
 
 /**
  * Loads an organism for a reload: from the file on disk, or from `text` as if it were that file (relative
@@ -91,7 +104,22 @@ export class ConfigManager {
 
   /** Validates, then compares with the running config; `impact` counts unfinished work per removed listener. */
   async diff(yaml: string): Promise<DiffResult> {
-    const checked = await checkOrganismText(yaml, this.deps.file);
+    let contracts: ContractImpact[] = [];
+    const checked = await checkOrganismText(yaml, this.deps.file, async (config, compiled) => {
+      const recent = this.deps.recentPayloads?.bind(this.deps);
+      if (!recent) return;
+      const changed = diffConfigs(this.deps.current(), config).changed.filter((c) =>
+        c.fields.some((f) => f.startsWith('payload.')),
+      );
+      contracts = await Promise.all(
+        changed.flatMap((c) => {
+          const contract = compiled.get(c.name);
+          return contract
+            ? [recent(c.name, RECENT_CHECKED).then((m) => checkRecent(c.name, contract, m, this.maxBytes()))]
+            : [];
+        }),
+      );
+    });
     if (!checked.ok) return checked;
     const diff = diffConfigs(this.deps.current(), checked.config);
     const impact = await Promise.all(
@@ -100,7 +128,11 @@ export class ConfigManager {
         unfinished: await this.deps.unfinishedFor(listener),
       })),
     );
-    return { ok: true, diff, impact };
+    return { ok: true, diff, impact, contracts };
+  }
+
+  private maxBytes(): number {
+    return this.deps.current().pump.maxMessageBytes;
   }
 
   /**

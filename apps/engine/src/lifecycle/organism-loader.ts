@@ -40,7 +40,11 @@ export async function loadOrganismText(text: string, file: string): Promise<Load
  * inspects every handler module statically (inside the folder, parses, has the named export). Never
  * imports a handler, so repeated checks neither run operator-supplied code nor grow memory.
  */
-export async function checkOrganismText(text: string, file: string): Promise<CheckResult> {
+export async function checkOrganismText(
+  text: string,
+  file: string,
+  examine?: (config: OrganismConfig, contracts: ReadonlyMap<string, Contract>) => Promise<void>,
+): Promise<CheckResult> {
   const parsed = parseConfig(text, file);
   if (!parsed.ok) return parsed;
   const inspect = createHandlerInspector(parsed.config.baseDir);
@@ -50,8 +54,22 @@ export async function checkOrganismText(text: string, file: string): Promise<Che
     return message === undefined ? lc.handler : undefined;
   });
   if (!compiled.ok) return compiled;
-  compiled.registry.dispose();
+  try {
+    if (examine)
+      await examine(
+        compiled.config,
+        new Map(compiled.entries.map((e) => [e.lc.name, { schema: e.schema, roots: e.roots }])),
+      );
+  } finally {
+    compiled.registry.dispose();
+  }
   return { ok: true, config: compiled.config };
+}
+
+/** A listener's compiled XSD and the roots it accepts: what a payload is checked against. */
+export interface Contract {
+  schema: CompiledSchema;
+  roots: QName[];
 }
 
 async function loadParsed(parsed: ConfigResult): Promise<LoadResult> {

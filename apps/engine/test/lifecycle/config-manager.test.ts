@@ -29,6 +29,14 @@ const FILES: Record<string, string> = {
     '  <xs:element name="broken" type="xs:nosuchtype"/>',
     '</xs:schema>',
   ].join('\n'),
+  // A greeting of at most 3 characters: what "hi" passes and "hello" does not.
+  'schemas/short-greeting.xsd': `<?xml version="1.0" encoding="UTF-8"?>
+<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
+  <xs:element name="greeting">
+    <xs:simpleType><xs:restriction base="xs:string"><xs:maxLength value="3"/></xs:restriction></xs:simpleType>
+  </xs:element>
+</xs:schema>
+`,
   'handlers/greeter.ts': `export const greet = (): string => '<greeting>hi</greeting>';\n`,
   'handlers/work.ts': `export function take(): void {}\nexport function audit(): void {}\n`,
 };
@@ -69,6 +77,7 @@ interface Fixture {
   swaps: LoadedOrganism[];
   events: { added: string[]; removed: string[]; updated: string[] }[];
   unfinished: Map<string, number>;
+  recent: Map<string, { id: string; payloadXml: string }[]>;
 }
 
 let f: Fixture;
@@ -87,6 +96,7 @@ beforeEach(async () => {
   const swaps: LoadedOrganism[] = [];
   const events: Fixture['events'] = [];
   const unfinished = new Map<string, number>();
+  const recent = new Map<string, { id: string; payloadXml: string }[]>();
   const deps: ConfigManagerDeps = {
     file,
     current: () => running.config,
@@ -97,11 +107,22 @@ beforeEach(async () => {
       return previous;
     },
     unfinishedFor: (listener) => Promise.resolve(unfinished.get(listener) ?? 0),
+    recentPayloads: (listener, limit) => Promise.resolve((recent.get(listener) ?? []).slice(0, limit)),
     emitReload: (e) => events.push(e),
     disposeGraceMs: 20,
   };
   const manager = new ConfigManager(deps);
-  f = { dir, file, manager, initial: loaded.organism, running: () => running, swaps, events, unfinished };
+  f = {
+    dir,
+    file,
+    manager,
+    initial: loaded.organism,
+    running: () => running,
+    swaps,
+    events,
+    unfinished,
+    recent,
+  };
 });
 
 afterEach(() => {
@@ -176,7 +197,31 @@ describe('diff', () => {
         changed: [{ name: 'greeter', fields: ['description', 'timeoutMs'] }],
       },
       impact: [{ listener: 'orders', unfinished: 4 }],
+      // No contract changed: no message is checked.
+      contracts: [],
     });
+    expectNothingChanged();
+  });
+
+  it("tries a changed contract on the listener's newest messages and says which it would refuse, and why", async () => {
+    f.recent.set('greeter', [
+      { id: 'm-hi', payloadXml: '<greeting>hi</greeting>' },
+      { id: 'm-hello', payloadXml: '<greeting>hello</greeting>' },
+      { id: 'm-order', payloadXml: '<order>one</order>' },
+    ]);
+    f.recent.set('orders', [
+      { id: 'm-o', payloadXml: '<order>never checked: its contract is unchanged</order>' },
+    ]);
+    const stricter = ORIGINAL.replace('schemas/greeting.xsd', 'schemas/short-greeting.xsd');
+    const result = await f.manager.diff(stricter);
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    expect(result.diff.changed).toEqual([{ name: 'greeter', fields: ['payload.schema'] }]);
+    const [greeter, ...others] = result.contracts;
+    expect(others).toEqual([]);
+    expect(greeter).toMatchObject({ listener: 'greeter', checked: 3, refused: 2 });
+    expect(greeter?.examples.map((e) => e.id)).toEqual(['m-hello', 'm-order']);
+    expect(greeter?.examples[0]?.problem).toMatch(/length/i);
+    expect(greeter?.examples[1]?.problem).toContain('its root order is not one the new contract accepts');
     expectNothingChanged();
   });
 

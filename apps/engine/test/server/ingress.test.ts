@@ -56,9 +56,9 @@ describe('POST /messages', () => {
     const bad = await post(h, fixture('valid-greeting.xml'), { authorization: 'Bearer org_nope' });
     expect(bad.status).toBe(401);
     expect(bad.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
-    expect(await bad.json()).toMatchObject({
-      error: { code: 'UNAUTHORIZED', message: expect.stringContaining('revoked') },
-    });
+    const body = (await bad.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('UNAUTHORIZED');
+    expect(body.error.message).toContain('revoked');
     const { token, id } = await h.store.createToken('short-lived', 'admin');
     expect((await post({ url: h.url, token }, fixture('valid-greeting.xml'))).status).toBe(202);
     await h.store.revokeToken(id);

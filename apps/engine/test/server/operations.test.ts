@@ -52,6 +52,27 @@ describe('live configuration through the API', () => {
     expect(h.engine.listeners().map((l) => l.name)).not.toContain('echo');
   });
 
+  it("tries a changed contract on the listener's newest messages from the journal", async () => {
+    const admin = await h.client('admin');
+    for (let i = 0; i < 2; i++) expect((await post(h, shoutEnvelope('shouter'))).status).toBe(202);
+    await h.engine.whenQuiet();
+    const { yaml } = await admin.config.get.query();
+    // The shouter given the sleeper's contract: none of its shouts would be accepted any more.
+    const swapped = yaml.replace(
+      /(- name: shouter[\s\S]*?schema: )schemas\/shouter\.xsd/,
+      '$1schemas/sleeper.xsd',
+    );
+    expect(swapped).not.toBe(yaml);
+    const diff = await admin.config.diff.mutate({ yaml: swapped });
+    if (!diff.ok) throw new Error(JSON.stringify(diff.problems));
+    expect(diff.diff.changed).toEqual([{ name: 'shouter', fields: ['payload.schema'] }]);
+    const [shouter] = diff.contracts;
+    expect(shouter?.listener).toBe('shouter');
+    expect(shouter?.checked).toBeGreaterThanOrEqual(2);
+    expect(shouter?.refused).toBe(shouter?.checked);
+    expect(shouter?.examples[0]?.problem).toMatch(/its root shout is not one the new contract accepts/);
+  });
+
   it('reports a broken YAML, a broken XSD and a missing handler with their places, and changes nothing', async () => {
     const admin = await h.client('admin');
     const { yaml } = await admin.config.get.query();

@@ -2,9 +2,12 @@
 import type { Problem } from '@organism/shared';
 import { CircleCheck, CircleX, LoaderCircle, Minus, Pencil, Plus } from 'lucide-react';
 import Link from 'next/link';
+import { IdLink } from '@/components/id-link';
 import { describeError } from '@/lib/engine-error';
 import { formatCount } from '@/lib/format';
 import type { CheckOutcome, DiffAnswer } from './config-check';
+
+type DiffContract = (DiffAnswer & { ok: true })['contracts'][number];
 
 /**
  * Beside the editor: is the edited text sound, and what would saving it do? Every problem with its place,
@@ -74,6 +77,7 @@ export function ProblemList({ problems, configFile }: { problems: readonly Probl
 function DiffSummary({ answer, edited }: { answer: DiffAnswer & { ok: true }; edited: boolean }) {
   const { added, removed, changed } = answer.diff;
   const unfinished = new Map(answer.impact.map((i) => [i.listener, i.unfinished]));
+  const contracts = new Map(answer.contracts.map((c) => [c.listener, c]));
   if (!added.length && !removed.length && !changed.length)
     return (
       <p className="flex items-center gap-2 text-acked">
@@ -102,7 +106,8 @@ function DiffSummary({ answer, edited }: { answer: DiffAnswer & { ok: true }; ed
             <Pencil className="mt-0.5 size-4 shrink-0 text-dispatched" aria-label="changed" />
             <span>
               <strong className="font-mono text-xs">{c.name}</strong> changes: {c.fields.join(', ')}. Work in
-              progress finishes as it began; new deliveries use the new settings.
+              progress finishes as it began; new deliveries use the new settings.{' '}
+              <ContractImpactNote impact={contracts.get(c.name)} />
             </span>
           </li>
         ))}
@@ -117,6 +122,35 @@ function DiffSummary({ answer, edited }: { answer: DiffAnswer & { ok: true }; ed
         ))}
       </ul>
     </>
+  );
+}
+
+/** A changed contract tried on the listener's newest messages (the engine checks up to 50). */
+function ContractImpactNote({ impact }: { impact: DiffContract | undefined }) {
+  if (!impact) return null;
+  if (impact.checked === 0)
+    return <span className="text-muted">No message has been sent to it yet to try the new contract on.</span>;
+  if (impact.refused === 0)
+    return (
+      <span className="text-muted">
+        Its {formatCount(impact.checked)} newest{' '}
+        {impact.checked === 1 ? 'message passes' : 'messages all pass'} the new contract.
+      </span>
+    );
+  return (
+    <span data-testid={`contract-${impact.listener}`}>
+      <strong className="text-failed">
+        {formatCount(impact.refused)} of its {formatCount(impact.checked)} newest messages would be refused
+      </strong>{' '}
+      by the new contract (SCHEMA_VIOLATION): producers still sending them will be turned away.
+      <ul className="mt-1 space-y-0.5 text-xs">
+        {impact.examples.map((e) => (
+          <li key={e.id} className="break-words">
+            <IdLink id={e.id} href={`/messages/${e.id}`} />: {e.problem}
+          </li>
+        ))}
+      </ul>
+    </span>
   );
 }
 
