@@ -3,11 +3,9 @@ import { xml } from '@codemirror/lang-xml';
 import { lintGutter, linter } from '@codemirror/lint';
 import { EditorView } from '@codemirror/view';
 import type { PayloadCheck } from '@organism/shared';
-import CodeMirror from '@uiw/react-codemirror';
 import { useMemo, useRef } from 'react';
+import { CodeEditor } from '@/components/code-editor';
 import { diagnosticsFor } from '@/components/xml-view';
-import { darkCodeTheme } from '@/lib/code-theme';
-import { useDarkTheme } from '@/lib/use-dark-theme';
 
 /** What a check of the editor's text against a contract gave: the engine's answer, or why it could not be asked. */
 export type CheckOutcome = { text: string; contract: string } & (
@@ -69,19 +67,14 @@ export function PayloadEditor({
     ],
     [label, contract],
   );
-  const dark = useDarkTheme();
   return (
-    <div className="overflow-hidden rounded-md border border-border" role="region" aria-label={label}>
-      <CodeMirror
-        value={value}
-        onChange={onChange}
-        extensions={extensions}
-        theme={dark ? darkCodeTheme : 'light'}
-        minHeight="280px"
-        maxHeight="560px"
-        // No active-line tint: the light theme's green text on it falls below 4.5:1.
-        basicSetup={{ foldGutter: true, lineNumbers: true, highlightActiveLine: false }}
-      />
-    </div>
+    <CodeEditor
+      label={label}
+      value={value}
+      onChange={onChange}
+      extensions={extensions}
+      minHeight="280px"
+      maxHeight="560px"
+    />
   );
 }

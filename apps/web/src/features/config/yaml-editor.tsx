@@ -3,11 +3,9 @@ import { yaml } from '@codemirror/lang-yaml';
 import { lintGutter, linter } from '@codemirror/lint';
 import { EditorView } from '@codemirror/view';
 import type { Problem } from '@organism/shared';
-import CodeMirror from '@uiw/react-codemirror';
 import { useMemo, useRef } from 'react';
+import { CodeEditor } from '@/components/code-editor';
 import { diagnosticsFor } from '@/components/xml-view';
-import { darkCodeTheme } from '@/lib/code-theme';
-import { useDarkTheme } from '@/lib/use-dark-theme';
 
 /** How long typing must pause before the text is checked on the server. */
 const CHECK_AFTER_MS = 400;
@@ -71,19 +69,14 @@ export function YamlEditor({
     // A new baseline rebuilds the linter, which checks the text again.
     [label, configFile, baseline],
   );
-  const dark = useDarkTheme();
   return (
-    <div className="overflow-hidden rounded-md border border-border" role="region" aria-label={label}>
-      <CodeMirror
-        value={value}
-        onChange={onChange}
-        extensions={extensions}
-        theme={dark ? darkCodeTheme : 'light'}
-        minHeight="420px"
-        maxHeight="620px"
-        // No active-line tint: the light theme's green text on it falls below 4.5:1.
-        basicSetup={{ foldGutter: true, lineNumbers: true, highlightActiveLine: false }}
-      />
-    </div>
+    <CodeEditor
+      label={label}
+      value={value}
+      onChange={onChange}
+      extensions={extensions}
+      minHeight="420px"
+      maxHeight="620px"
+    />
   );
 }

@@ -1,0 +1,88 @@
+import type { AppRouter } from '@organism/engine';
+import { TRPCClientError, createTRPCClient, httpLink } from '@trpc/client';
+import type { TRPCClient } from '@trpc/client';
+
+/** Set from next.config (the engine the console was built for, as its /trpc rewrite). */
+const ENGINE = process.env.ORGANISM_ENGINE_URL ?? 'http://127.0.0.1:7070';
+
+/** The engine as the signed-in caller of `req`: their session cookie goes along, and the engine checks the role. */
+export function engineFor(req: Request): TRPCClient<AppRouter> {
+  return createTRPCClient<AppRouter>({
+    links: [httpLink({ url: `${ENGINE}/trpc`, headers: { cookie: req.headers.get('cookie') ?? '' } })],
+  });
+}
+
+export interface PagedDownload<P extends { nextCursor: string | null }> {
+  /** What is downloaded, for a refusal's text: "the audit log", "the messages". */
+  what: string;
+  filename: string;
+  contentType: string;
+  /** One page from the engine: the first without a cursor. */
+  page(cursor?: string): Promise<P>;
+  /** A page as text. May be empty (a search's page that spent its scan budget): the next is read then. */
+  render(page: P): string;
+  head?: string;
+  tail?: string;
+}
+
+/**
+ * A download that walks the engine's keyset pages one at a time as the browser reads (the stream's pull),
+ * so neither the engine, this server nor the browser holds more than a page of a long list. The first page
+ * is read before answering, so a refusal (signed out, the wrong role, a bad filter) is a status with a line
+ * of text, not a file; a failure later fails the download rather than leaving a file that looks whole.
+ */
+export async function pagedDownload<P extends { nextCursor: string | null }>(
+  d: PagedDownload<P>,
+): Promise<Response> {
+  let first: P;
+  try {
+    first = await d.page();
+  } catch (err) {
+    return refusal(d.what, err);
+  }
+  const encoder = new TextEncoder();
+  let cursor = first.nextCursor;
+  const tail = () => (cursor ? '' : (d.tail ?? ''));
+  const body = new ReadableStream<Uint8Array>({
+    start(out) {
+      out.enqueue(encoder.encode((d.head ?? '') + d.render(first) + tail()));
+      if (!cursor) out.close();
+    },
+    async pull(out) {
+      try {
+        let text = '';
+        while (cursor && !text) {
+          const next = await d.page(cursor);
+          text = d.render(next);
+          cursor = next.nextCursor;
+        }
+        out.enqueue(encoder.encode(text + tail()));
+        if (!cursor) out.close();
+      } catch (err) {
+        out.error(err);
+      }
+    },
+  });
+  return new Response(body, {
+    headers: {
+      'content-type': d.contentType,
+      'content-disposition': `attachment; filename="${d.filename}"`,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    },
+  });
+}
+
+/** A timestamp for a download's file name, legal on every file system. */
+export const fileStamp = (at = new Date()): string => at.toISOString().slice(0, 19).replace(/:/g, '-');
+
+/** The engine's refusal (its status and message), or 502 when it could not be reached. */
+function refusal(what: string, err: unknown): Response {
+  const known = err instanceof TRPCClientError;
+  const status = known ? ((err.data as { httpStatus?: number } | undefined)?.httpStatus ?? 500) : 502;
+  const why = known ? err.message : 'the engine could not be reached';
+  return new Response(`${what[0]?.toUpperCase()}${what.slice(1)} could not be exported: ${why}\n`, {
+    status,
+    headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+  });
+}
