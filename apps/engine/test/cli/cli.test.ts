@@ -57,7 +57,7 @@ describe('the organism command', () => {
       h.url,
     );
     expect(refused.code).toBe(1);
-    expect(refused.out).toMatch(/^403 /);
+    expect(refused.out).toMatch(/^401 /);
   });
 
   it('says what was wrong with the command line or the target, without a stack trace', async () => {
