@@ -88,7 +88,11 @@ function store(key: string, layout: MapLayout): void {
  * labels given their own room. The input's order is kept where ELK has a choice, so the same organism
  * lays out the same way every time: the last layout is reused as long as the nodes and lines are the same.
  */
-function elkGraph(nodes: MapNode[], edges: LayoutEdge[]): ElkNode {
+export function elkGraph(nodes: MapNode[], edges: LayoutEdge[]): ElkNode {
+  // Producers go in the first layer, but not one another producer sends to: ELK fails on an edge between
+  // two nodes it must both put first ("Cannot read properties of null"), as when a console user talked to
+  // a listener that a reload has since removed (its name is then an outside producer too).
+  const fed = new Set(edges.map((e) => e.target));
   return {
     id: 'organism',
     layoutOptions: {
@@ -110,7 +114,8 @@ function elkGraph(nodes: MapNode[], edges: LayoutEdge[]): ElkNode {
     children: nodes.map((n): ElkNode => ({
       id: n.id,
       ...sizeOf(n),
-      layoutOptions: n.kind === 'producer' ? { 'elk.layered.layering.layerConstraint': 'FIRST' } : {},
+      layoutOptions:
+        n.kind === 'producer' && !fed.has(n.id) ? { 'elk.layered.layering.layerConstraint': 'FIRST' } : {},
     })),
     edges: edges.map((e): ElkExtendedEdge => ({
       id: e.id,

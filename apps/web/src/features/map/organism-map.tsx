@@ -108,11 +108,18 @@ function Graph({
       return;
     }
     setLayout((l) => l ?? { ...quickLayout(modelNodes, layoutEdges), shape, quick: true });
-    void layoutMap(modelNodes, layoutEdges).then((l) => {
-      if (!live) return;
-      if (drawn.current?.quick) setSettling(true);
-      setLayout({ ...l, shape, quick: false });
-    });
+    layoutMap(modelNodes, layoutEdges).then(
+      (l) => {
+        if (!live) return;
+        if (drawn.current?.quick) setSettling(true);
+        setLayout({ ...l, shape, quick: false });
+      },
+      (err: unknown) => {
+        // ELK could not lay this map out: the quick placement stays, as for a busy map (rates on hover).
+        console.error('the map could not be laid out by ELK; keeping the quick placement', err);
+        if (live) setLayout({ ...quickLayout(modelNodes, layoutEdges), shape, quick: false });
+      },
+    );
     return () => {
       live = false;
     };
