@@ -13,8 +13,23 @@ export async function signIn(page: Page, name: 'admin' | 'operator' | 'viewer'):
   await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
 }
 
-/** No serious or critical accessibility violations on the page as it stands. */
+/**
+ * No serious or critical accessibility violations on the page as it stands, once what is fading in or out
+ * has finished (a toast halfway through its fade reads as low contrast). Endless animations (a listener's
+ * pulse, a spinner) are not waited for.
+ */
 export async function expectAccessible(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    // The root tsconfig has no DOM library: the little of it used here, typed by hand.
+    interface Running {
+      finished: Promise<unknown>;
+      effect: { getComputedTiming(): { iterations?: number | null } } | null;
+    }
+    const doc = (globalThis as unknown as { document: { getAnimations(): Running[] } }).document;
+    const ending = doc.getAnimations().filter((a) => a.effect?.getComputedTiming().iterations !== Infinity);
+    // A cancelled animation rejects `finished`: it is over all the same.
+    await Promise.all(ending.map((a) => a.finished.catch(() => undefined)));
+  });
   const { violations } = await new AxeBuilder({ page }).analyze();
   const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(
