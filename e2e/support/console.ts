@@ -30,6 +30,8 @@ export async function expectAccessible(page: Page): Promise<void> {
     // A cancelled animation rejects `finished`: it is over all the same.
     await Promise.all(ending.map((a) => a.finished.catch(() => undefined)));
   });
+  // A toast fades out under JavaScript's control, which no animation above waits for: let it go first.
+  await expect(page.locator('[data-sonner-toast]')).toHaveCount(0, { timeout: 15_000 });
   const { violations } = await new AxeBuilder({ page }).analyze();
   const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(
