@@ -28,6 +28,7 @@ import { buildEnvelope } from '../../pump/envelope/build-envelope.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { toDelivery, toSummary } from '../entry-record.ts';
 import type { EntryRow } from '../entry-record.ts';
+import { matchesFilter } from '../search/search-request.ts';
 import { HISTORY_SECONDS, throughputHistory } from '../throughput-history.ts';
 import type { SecondOutcomes } from '../throughput-history.ts';
 import type { MemoryStore } from './memory-store.ts';
@@ -59,7 +60,7 @@ export class MemoryQueries {
   failedMatching(filter: MessageFilter): EntryRow[] {
     const f = { ...messageFilterSchema.parse(filter), state: 'FAILED' as const };
     return [...this.store.messages.values()]
-      .filter((r) => !r.egress && r.kind !== 'rejected' && matches(r, f))
+      .filter((r) => !r.egress && r.kind !== 'rejected' && matchesFilter(r, f))
       .sort((a, b) => a.createdAt - b.createdAt || compare(a.id, b.id));
   }
 
@@ -126,7 +127,7 @@ export class MemoryQueries {
     const input = messageListInputSchema.parse(raw);
     const after = decodeCursor(input.cursor);
     const rows = [...this.store.messages.values()]
-      .filter((r) => matches(r, input) && (!after || before(r.createdAt, r.id, after)))
+      .filter((r) => matchesFilter(r, input) && (!after || before(r.createdAt, r.id, after)))
       .sort((a, b) => b.createdAt - a.createdAt || compare(b.id, a.id));
     const items = rows.slice(0, input.limit).map(toSummary);
     const last = items.at(-1);
@@ -271,21 +272,6 @@ export class MemoryQueries {
     }
     return throughputHistory(now, since, (s) => bySecond.get(s) ?? { delivered: 0, failed: 0, rejected: 0 });
   }
-}
-
-/** The SQLite filters, one for one: empty strings mean "any", as they are falsy there too. */
-function matches(r: EntryRow, f: MessageFilter): boolean {
-  return (
-    (!f.threadId || r.threadId === f.threadId) &&
-    (!f.to || r.to === f.to) &&
-    (!f.from || r.from === f.from) &&
-    (!f.participant || r.to === f.participant || r.from === f.participant) &&
-    (!f.state || r.state === f.state) &&
-    (!f.root || r.root === f.root) &&
-    (!f.errorCode || r.errorCode === f.errorCode) &&
-    (f.since === undefined || r.createdAt >= f.since) &&
-    (f.until === undefined || r.createdAt <= f.until)
-  );
 }
 
 function isUnfinished(r: EntryRow): boolean {

@@ -65,7 +65,7 @@ export function decodeSearchCursor(cursor: string | undefined): SearchPosition |
   return undefined;
 }
 
-/** Whether an entry passes a search's filter (the memory journal; SQLite checks the same in the loop). */
+/** Whether an entry passes a list or search filter (the memory journal; SQLite the same in SQL): empty strings mean "any". */
 export function matchesFilter(r: EntryRow, f: MessageFilter): boolean {
   return (
     (!f.threadId || r.threadId === f.threadId) &&
