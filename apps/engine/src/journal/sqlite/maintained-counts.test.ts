@@ -114,6 +114,44 @@ describe('counts the SQLite journal keeps instead of counting rows', () => {
     await j.close();
   });
 
+  it('match when a delivery is recorded, started, answered and retried within one transaction', async () => {
+    const j = new SqliteJournal({ path: fresh(), durability: 'fast' });
+    const sqlite = j.database.sqlite;
+    const [a, b] = [delivery(), delivery()];
+    if (!a || !b) throw new Error('setup');
+    const reply = delivery({ threadId: a.threadId, from: a.to, to: a.from, kind: 'reply', egress: true });
+    // Nothing awaited in between: the group commit writes all of it in one transaction.
+    const intent = j.hooks.onIntent?.([a, b]);
+    j.hooks.onDispatched?.(a);
+    const acked = j.hooks.onAcknowledged?.(a, [reply]);
+    j.hooks.onDispatched?.(b);
+    const failed = j.hooks.onFailed?.(b, failure, { retryAt: Date.now() + 60_000, outputs: [] });
+    await Promise.all([intent, acked, failed]);
+    expect(drift(sqlite)).toEqual(none);
+    expect((await j.stats()).counts).toEqual({ PENDING: 1, DISPATCHED: 0, ACKED: 2, FAILED: 0 });
+    // Every transition is in the log, in the order it happened, although each entry was written once.
+    const log = sqlite.prepare('SELECT message_id AS id, state FROM transitions ORDER BY seq').all() as {
+      id: string;
+      state: string;
+    }[];
+    expect(log).toEqual([
+      { id: a.id, state: 'PENDING' },
+      { id: b.id, state: 'PENDING' },
+      { id: a.id, state: 'DISPATCHED' },
+      { id: a.id, state: 'ACKED' },
+      { id: reply.id, state: 'ACKED' },
+      { id: b.id, state: 'DISPATCHED' },
+      { id: b.id, state: 'FAILED' },
+      { id: b.id, state: 'PENDING' },
+    ]);
+    const retry = await j.getMessage(b.id);
+    expect([retry?.state, retry?.errorCode, retry?.attempts]).toEqual(['PENDING', 'HANDLER_ERROR', 1]);
+    expect(sqlite.prepare('SELECT participants FROM threads WHERE id = ?').pluck().get(a.threadId)).toBe(
+      `\u001f${a.from}\u001f${a.to}\u001f`,
+    );
+    await j.close();
+  });
+
   it('are filled in when a journal written before them is opened', async () => {
     const path = fresh();
     // The journal as the migrations before it left it, with entries written then.

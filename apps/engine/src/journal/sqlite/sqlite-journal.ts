@@ -73,8 +73,8 @@ export class SqliteJournal implements Journal {
     const log = opts.log ?? stderrLog('journal');
     this.writer = new GroupCommit(this.open.sqlite, opts.maxBatch ?? 1024, log);
     this.probeWrite = writeProbe(this.open.sqlite);
-    // The counts the statements keep are written last in each batch, and forgotten if it failed.
-    this.writer.beforeCommit(() => this.st.writeCounts());
+    // What the statements gathered is written last in each batch, and forgotten if it failed.
+    this.writer.beforeCommit(() => this.st.writePending());
     this.writer.onBatch((err) => {
       if (err !== undefined) this.st.forget();
       for (const fn of this.writeWatchers) fn(err);
@@ -217,6 +217,7 @@ export class SqliteJournal implements Journal {
       await this.flush();
       let pruned = 0;
       await this.writer.commit(() => {
+        this.st.materialize();
         pruned = this.queries.pruneAcked(cutoff);
         this.st.pruned(pruned);
       });

@@ -7,31 +7,62 @@ import { payloadText } from '../search/payload-text.ts';
 const isOpen = (state: string): number => (state === 'PENDING' || state === 'DISPATCHED' ? 1 : 0);
 const isFailed = (state: string): number => (state === 'FAILED' ? 1 : 0);
 
+type TransitionError = { code: string; detail: string | null } | null;
+
+/** A state change of an entry already in the table, as the one UPDATE that writes it. */
+interface EntryUpdate {
+  state: string;
+  attempts: number;
+  errorCode: string | null;
+  errorDetail: string | null;
+  nextAttemptAt: number | null;
+  updatedAt: number;
+}
+
+/** What one transaction changes in a thread's row: summed, and written once. */
+interface ThreadChange {
+  firstAt: number;
+  lastAt: number;
+  messages: number;
+  open: number;
+  failed: number;
+  /** Names that took part in this transaction's entries, each once, in order. */
+  names: string[];
+}
+
 /**
- * The hot path's prepared statements: compiled once, bound per message. Every write to `messages`
- * goes through them, and they keep what the console reads instead of counting rows: each thread's
- * `open` and `failed` entries and its `participants` (in the thread upsert every write makes anyway),
- * and the entries per state (`journal_counts`, changed once per transaction by `writeCounts`). A
- * transaction that fails must be followed by `forget()`, so nothing it wrote is assumed written.
+ * The hot path's writes, gathered per transaction and written at its end (`writePending`, the last
+ * thing each group commit does): new entries (with their search index) in the state they end it in,
+ * one UPDATE per entry whatever states it went through in the transaction (a delivery started and
+ * acknowledged in one commit is written once), and one upsert per thread. They keep what the console
+ * reads instead of counting rows: each thread's `open` and `failed` entries and its `participants`, and
+ * the entries per state (`journal_counts`). Nothing is read back before the end of the transaction but
+ * through `materialize()`, which writes what is gathered: every other statement of a transaction that
+ * reads or deletes entries calls it first. A transaction that fails must be followed by `forget()`.
  */
 export class Statements {
   private readonly insert: Database.Statement;
-  private readonly update: Database.Statement;
   private readonly log: Database.Statement;
+  private readonly indexText: Database.Statement;
+  private readonly update: Database.Statement;
   private readonly thread: Database.Statement;
   private readonly threadCounts: Database.Statement;
   private readonly stateOf: Database.Statement;
   private readonly remove: Database.Statement;
   private readonly count: Database.Statement;
-  private readonly indexText: Database.Statement;
   private readonly unindexText: Database.Statement;
-  /** Entries per state gained or lost since the last `writeCounts`. */
+  /** Entries per state gained or lost since the last `writePending`. */
   private counts = new Map<string, number>();
   /**
    * The state of each entry written by this process and not yet ACKED or FAILED (about the queue):
    * a move knows what it moves from without reading the row. Others are read.
    */
   private unfinished = new Map<string, string>();
+  /** This transaction's new entries, in the state they end it in. */
+  private rows = new Map<string, EntryRow>();
+  private updates = new Map<string, EntryUpdate>();
+  private transitions: unknown[][] = [];
+  private threads = new Map<string, ThreadChange>();
 
   /** `onLog` hears of every transition appended (the journal's rates count them). */
   constructor(
@@ -44,11 +75,16 @@ export class Statements {
        VALUES (@id, @threadId, @parentId, @from, @to, @root, @kind, @chain, @payload, @raw, @state, @attempts,
          @errorCode, @errorDetail, @nextAttemptAt, @egress, @createdAt, @updatedAt)`,
     );
-    this.update = sqlite.prepare(
-      `UPDATE messages SET state = ?, attempts = ?, error_code = ?, error_detail = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?`,
-    );
     this.log = sqlite.prepare(
       `INSERT INTO transitions (message_id, thread_id, state, attempt, error_code, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    // The payload's words and the route's names, under the entry's rowid (journal/search), in the
+    // transaction of its insert.
+    this.indexText = sqlite.prepare(
+      `INSERT INTO messages_text (rowid, text, to_name, from_name) VALUES (?, ?, ?, ?)`,
+    );
+    this.update = sqlite.prepare(
+      `UPDATE messages SET state = ?, attempts = ?, error_code = ?, error_detail = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?`,
     );
     // Participants: each name once, each followed by U+001F (which XML text cannot hold) and the
     // first preceded by it, so `instr(participants, char(31) || name || char(31))` finds a name.
@@ -69,11 +105,6 @@ export class Statements {
     this.remove = sqlite.prepare(
       `DELETE FROM messages WHERE id = ? RETURNING state, thread_id AS threadId, rowid AS row`,
     );
-    // The payload's words and the route's names, under the entry's rowid (journal/search), in the
-    // transaction of its insert.
-    this.indexText = sqlite.prepare(
-      `INSERT INTO messages_text (rowid, text, to_name, from_name) VALUES (?, ?, ?, ?)`,
-    );
     this.unindexText = sqlite.prepare(`DELETE FROM messages_text WHERE rowid = ?`);
     this.count = sqlite.prepare(`UPDATE journal_counts SET n = n + ? WHERE state = ?`);
   }
@@ -86,22 +117,18 @@ export class Statements {
   }
 
   insertRow(row: EntryRow): void {
-    // better-sqlite3 binds numbers, not booleans.
-    const { lastInsertRowid } = this.insert.run({ ...row, egress: row.egress ? 1 : 0 });
-    if (row.payload !== null) this.indexText.run(lastInsertRowid, payloadText(row.payload), row.to, row.from);
+    // The same id twice must fail as it always did, on the table's key: the first goes in first.
+    if (this.rows.has(row.id)) this.materialize();
+    this.rows.set(row.id, row);
     this.counted(row.state, 1);
     if (isOpen(row.state)) this.unfinished.set(row.id, row.state);
     if (!row.threadId) return;
-    this.thread.run({
-      id: row.threadId,
-      firstAt: row.createdAt,
-      lastAt: row.updatedAt,
-      messages: 1,
-      open: isOpen(row.state),
-      failed: isFailed(row.state),
-      from: row.from,
-      to: row.to === row.from ? null : row.to,
-    });
+    const t = this.threadChange(row.threadId, row.createdAt, row.updatedAt);
+    t.messages++;
+    t.open += isOpen(row.state);
+    t.failed += isFailed(row.state);
+    this.participant(t, row.from);
+    if (row.to !== row.from) this.participant(t, row.to);
   }
 
   /** Moves an entry to `state` and appends the transition to the event log. */
@@ -111,22 +138,35 @@ export class Statements {
     state: string,
     attempt: number,
     now: number,
-    error: { code: string; detail: string | null } | null = null,
+    error: TransitionError = null,
     nextAttemptAt: number | null = null,
   ): void {
-    const was = this.unfinished.get(id) ?? (this.stateOf.get(id) as string | undefined);
-    this.update.run(state, attempt, error?.code ?? null, error?.detail ?? null, nextAttemptAt, now, id);
+    const change: EntryUpdate = {
+      state,
+      attempts: attempt,
+      errorCode: error?.code ?? null,
+      errorDetail: error?.detail ?? null,
+      nextAttemptAt,
+      updatedAt: now,
+    };
+    const fresh = this.rows.get(id);
+    const was = fresh?.state ?? this.updates.get(id)?.state ?? this.unfinished.get(id) ?? this.read(id);
+    if (fresh) Object.assign(fresh, change);
+    else if (was !== undefined) this.updates.set(id, change);
     this.append(id, threadId, state, attempt, now, error);
     if (was === undefined) {
       // The entry is gone (discarded): the transition is logged all the same; nothing to count.
-      if (threadId) this.touch(threadId, now, 0, 0);
+      if (threadId) this.threadChange(threadId, now, now);
       return;
     }
     this.counted(was, -1);
     this.counted(state, 1);
     if (isOpen(state)) this.unfinished.set(id, state);
     else this.unfinished.delete(id);
-    if (threadId) this.touch(threadId, now, isOpen(state) - isOpen(was), isFailed(state) - isFailed(was));
+    if (!threadId) return;
+    const t = this.threadChange(threadId, now, now);
+    t.open += isOpen(state) - isOpen(was);
+    t.failed += isFailed(state) - isFailed(was);
   }
 
   /** Appends a transition without touching the entry (FAILED before a retry, DISCARDED). */
@@ -136,13 +176,14 @@ export class Statements {
     state: string,
     attempt: number,
     now: number,
-    error: { code: string; detail: string | null } | null,
+    error: TransitionError,
   ): void {
     this.append(id, threadId, state, attempt, now, error);
   }
 
   /** Deletes an entry (a discarded dead letter); its transitions stay. */
   delete(id: string): void {
+    this.materialize();
     const gone = this.remove.get(id) as { state: string; threadId: string | null; row: number } | undefined;
     if (!gone) return;
     this.unindexText.run(gone.row);
@@ -156,29 +197,84 @@ export class Statements {
     this.counted('ACKED', -n);
   }
 
-  /** Writes the per-state counts gained since the last call: once, at the end of each transaction. */
-  writeCounts(): void {
+  /**
+   * Writes what this transaction gathered, so that a statement after it reads the entries as they are.
+   * The counts per state wait for `writePending`.
+   */
+  materialize(): void {
+    if (this.rows.size > 0) this.writeRows();
+    for (const [id, u] of this.updates) {
+      this.update.run(u.state, u.attempts, u.errorCode, u.errorDetail, u.nextAttemptAt, u.updatedAt, id);
+    }
+    this.updates.clear();
+    for (const t of this.transitions) this.log.run(t);
+    this.transitions = [];
+    for (const [id, t] of this.threads) this.writeThread(id, t);
+    this.threads.clear();
+  }
+
+  /** Writes everything gathered, the per-state counts last: once, at the end of each transaction. */
+  writePending(): void {
+    this.materialize();
     for (const [state, n] of this.counts) if (n !== 0) this.count.run(n, state);
     this.counts.clear();
   }
 
-  /** After a transaction failed: drops what it would have counted, and the states it seemed to write. */
+  /** After a transaction failed: drops what it gathered, and the states it seemed to write. */
   forget(): void {
     this.counts = new Map();
     this.unfinished = new Map();
+    this.rows = new Map();
+    this.updates = new Map();
+    this.transitions = [];
+    this.threads = new Map();
   }
 
-  private touch(threadId: string, now: number, open: number, failed: number): void {
-    this.thread.run({
-      id: threadId,
-      firstAt: now,
-      lastAt: now,
-      messages: 0,
-      open,
-      failed,
-      from: null,
-      to: null,
-    });
+  private writeRows(): void {
+    for (const r of this.rows.values()) {
+      // better-sqlite3 binds numbers, not booleans.
+      const { lastInsertRowid } = this.insert.run({ ...r, egress: r.egress ? 1 : 0 });
+      if (r.payload !== null) this.indexText.run(lastInsertRowid, payloadText(r.payload), r.to, r.from);
+    }
+    this.rows.clear();
+  }
+
+  private writeThread(id: string, t: ThreadChange): void {
+    // The upsert takes two names at a time; the first call carries the counts.
+    let first = true;
+    for (let i = 0; i < Math.max(1, t.names.length); i += 2) {
+      this.thread.run({
+        id,
+        firstAt: t.firstAt,
+        lastAt: t.lastAt,
+        messages: first ? t.messages : 0,
+        open: first ? t.open : 0,
+        failed: first ? t.failed : 0,
+        from: t.names[i] ?? null,
+        to: t.names[i + 1] ?? null,
+      });
+      first = false;
+    }
+  }
+
+  private threadChange(id: string, firstAt: number, lastAt: number): ThreadChange {
+    let t = this.threads.get(id);
+    if (!t) {
+      t = { firstAt, lastAt, messages: 0, open: 0, failed: 0, names: [] };
+      this.threads.set(id, t);
+    } else {
+      t.firstAt = Math.min(t.firstAt, firstAt);
+      t.lastAt = Math.max(t.lastAt, lastAt);
+    }
+    return t;
+  }
+
+  private participant(t: ThreadChange, name: string | null): void {
+    if (name !== null && !t.names.includes(name)) t.names.push(name);
+  }
+
+  private read(id: string): string | undefined {
+    return this.stateOf.get(id) as string | undefined;
   }
 
   private counted(state: string, n: number): void {
@@ -191,9 +287,9 @@ export class Statements {
     state: string,
     attempt: number,
     now: number,
-    error: { code: string; detail: string | null } | null,
+    error: TransitionError,
   ): void {
-    this.log.run(id, threadId, state, attempt, error?.code ?? null, error?.detail ?? null, now);
+    this.transitions.push([id, threadId, state, attempt, error?.code ?? null, error?.detail ?? null, now]);
     this.onLog(state, now, attempt);
   }
 }
