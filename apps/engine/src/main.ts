@@ -57,6 +57,7 @@ export async function createEngine(configFile: string, opts: CreateEngineOptions
     organism: config.name,
     listeners: [bootListener(schemas.system), ...listeners],
     limits: config.pump,
+    intakeWorkers: config.pump.intakeWorkers,
     envelopeSchema: schemas.envelope,
     systemSchema: schemas.system,
     log: logFor('pump'),

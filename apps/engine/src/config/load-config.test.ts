@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -27,6 +28,7 @@ describe('loadConfigFile with a valid file', () => {
         maxDepth: 50,
         maxHopsPerThread: 1_000,
         maxMessageBytes: 1_048_576,
+        intakeWorkers: Math.max(1, availableParallelism() - 1),
       },
       journal: { path: at('.organism', 'journal.sqlite'), durability: 'fast', retainDays: 7 },
       server: { host: '127.0.0.1', port: 7070, maxBodyBytes: 4_194_304 },
@@ -62,6 +64,7 @@ describe('loadConfigFile with a valid file', () => {
       maxDepth: 10,
       maxHopsPerThread: 200,
       maxMessageBytes: 524_288,
+      intakeWorkers: 0,
     });
     expect(config.journal).toEqual({
       path: at('data', 'journal.sqlite'),
@@ -111,8 +114,8 @@ describe('loadConfigFile with a valid file', () => {
     if (!result.ok) throw new Error('expected a valid config');
     expect(result.source.file).toBe(at('full.yaml'));
     expect(result.source.text).toContain('name: full');
-    expect(result.source.locate(['listeners', 1, 'payload', 'root'])).toEqual({ line: 39, column: 49 });
-    expect(result.source.locate(['listeners', 2, 'payload', 'root'])).toEqual({ line: 49, column: 7 });
+    expect(result.source.locate(['listeners', 1, 'payload', 'root'])).toEqual({ line: 40, column: 49 });
+    expect(result.source.locate(['listeners', 2, 'payload', 'root'])).toEqual({ line: 50, column: 7 });
   });
 });
 

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { listenerNameSchema } from '@organism/shared';
 import { parseByteSize } from './byte-size.ts';
@@ -103,6 +104,12 @@ export const organismFileSchema = z.strictObject({
       maxDepth: atLeastOne.default(50),
       maxHopsPerThread: atLeastOne.default(1_000),
       maxMessageBytes: byteSize.default(1_048_576),
+      // Threads that parse and validate messages from outside beside the main one: one per other core.
+      intakeWorkers: z
+        .number({ error: 'expected a whole number of worker threads, 0 or more' })
+        .int('expected a whole number of worker threads, 0 or more')
+        .min(0, 'expected a whole number of worker threads, 0 or more')
+        .default(Math.max(1, availableParallelism() - 1)),
     })
     .prefault({}),
   journal: z

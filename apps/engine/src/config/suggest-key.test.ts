@@ -10,6 +10,7 @@ describe('knownKeysAt', () => {
       'maxDepth',
       'maxHopsPerThread',
       'maxMessageBytes',
+      'intakeWorkers',
     ]);
     expect(knownKeysAt(organismFileSchema, ['listeners', 3, 'payload'])).toEqual(['schema', 'root']);
     expect(knownKeysAt(organismFileSchema, ['listeners', 0, 'retry'])).toEqual([

@@ -14,7 +14,7 @@ import type { Listener } from './listener.ts';
 import { runPipeline } from './pipeline.ts';
 import { buildOutputs, deliveriesOf } from './output-deliveries.ts';
 import { failedEvent, notRecordedEvent, receivedEvent, sentEvent } from './delivery-events.ts';
-import type { PipelineContext, PipelineMessage } from './pipeline-message.ts';
+import type { Intake, PipelineContext, PipelineMessage } from './pipeline-message.ts';
 import { RoutingTable } from './routing-table.ts';
 import { ThreadRegistry } from './thread-registry.ts';
 import { RetrySchedule } from './retry-schedule.ts';
@@ -23,6 +23,7 @@ import { backoffDelay } from './backoff.ts';
 import { systemErrorFor } from './system-error-text.ts';
 import { bootXml, systemErrorXml } from './system/system-payloads.ts';
 import { stderrLog } from './stderr-log.ts';
+import { IntakeWorkers } from './intake/intake-workers.ts';
 
 export interface PumpLimits {
   maxConcurrency: number;
@@ -42,6 +43,11 @@ export interface PumpOptions {
   random?: () => number;
   /** Where hook, subscriber and routing failures are reported. Default: human lines on stderr. */
   log?: Log;
+  /**
+   * Worker threads that run the pipeline for messages from outside (IntakeWorkers). Default 0: every
+   * message is parsed and validated on this thread.
+   */
+  intakeWorkers?: number;
 }
 
 /** `wait`: wait for queue space (default) or refuse with QUEUE_FULL; `producers`: the token's names. */
@@ -53,6 +59,8 @@ export interface SubmitOptions {
 
 export type SubmitResult =
   { ok: true; threadId: ThreadId; messageIds: MessageId[] } | { ok: false; error: PipelineError };
+
+type OutputsOutcome = { ok: true; deliveries: Delivery[] } | { ok: false; failure: DispatchFailure };
 
 const RETRYABLE = new Set(['HANDLER_ERROR', 'HANDLER_TIMEOUT']);
 const SYSTEM_ERROR_ROOT = qname(SYSTEM_NS, 'SystemError');
@@ -78,6 +86,7 @@ export class MessagePump {
   private readonly killed = new Set<ThreadId>();
   private ctx: PipelineContext;
   private routing: RoutingTable;
+  private readonly intake: IntakeWorkers | undefined;
   private accepting = true;
   private quietWaiters: (() => void)[] = [];
 
@@ -95,6 +104,16 @@ export class MessagePump {
       systemSchema: opts.systemSchema,
       newThreadId: () => randomUUID() as ThreadId,
     };
+    const workers = opts.intakeWorkers ?? 0;
+    this.intake =
+      workers > 0
+        ? new IntakeWorkers(
+            workers,
+            this.routing,
+            { maxBytes: opts.limits.maxMessageBytes, maxDepth: opts.limits.maxDepth },
+            this.log,
+          )
+        : undefined;
     this.waiting = new RetrySchedule((d) => this.queue.push(d));
     this.queue = new DispatchQueue({
       maxConcurrency: opts.limits.maxConcurrency,
@@ -132,6 +151,16 @@ export class MessagePump {
 
   stats(): { queued: number; inFlight: number; openThreads: number } {
     return { queued: this.queue.queued, inFlight: this.queue.inFlight, openThreads: this.threads.size };
+  }
+
+  /** Resolves once the intake workers are ready (at once without any). */
+  whenIntakeReady(): Promise<void> {
+    return this.intake?.whenReady() ?? Promise.resolve();
+  }
+
+  /** Messages from outside whose pipeline an intake worker ran. */
+  get intakeHandled(): number {
+    return this.intake?.handled ?? 0;
   }
 
   /** Deliveries queued for `listener` and not started (PENDING in the journal). */
@@ -190,7 +219,10 @@ export class MessagePump {
       await this.queue.waitForSpace();
     }
     const producers = opts.producers ? { producers: opts.producers } : {};
-    const m = runPipeline({ origin: 'external', raw, ...producers }, this.ctx);
+    const m = await this.runSteps({ origin: 'external', raw, ...producers });
+    // A stop while a worker had the message: it was not accepted, and the journal may be closing.
+    if (this.stopping.signal.aborted)
+      return this.refuse(raw, 'DRAINING', 'the engine is not accepting messages');
     if (m.error || !m.threadId) return { ok: false, error: this.rejected(m) };
     const deliveries = this.deliveriesFor(m, 'ingress');
     const spent = this.threads.overBudget(m.threadId, deliveries.length, this.opts.limits.maxHopsPerThread);
@@ -244,6 +276,7 @@ export class MessagePump {
     const system = [...this.routing.listeners()].filter((l) => l.name.startsWith('system.'));
     this.routing = new RoutingTable([...system, ...listeners.filter((l) => !l.name.startsWith('system.'))]);
     this.ctx = { ...this.ctx, routing: this.routing };
+    this.intake?.setRouting(this.routing);
     // Work queued for a listener that is gone can never run: it becomes a dead letter now.
     for (const d of this.queue.takeWhere((q) => !this.routing.get(q.to))) {
       void this.fail(
@@ -299,6 +332,12 @@ export class MessagePump {
     this.accepting = false;
     this.stopping.abort(new Error('engine stopping'));
     this.waiting.clear();
+    void this.intake?.close();
+  }
+
+  /** The pipeline, on an intake worker when one can take it, else here. */
+  private async runSteps(intake: Intake): Promise<PipelineMessage> {
+    return (await this.intake?.run(intake)) ?? runPipeline(intake, this.ctx);
   }
 
   private async admit(deliveries: Delivery[]): Promise<void> {
@@ -339,7 +378,8 @@ export class MessagePump {
     if (running === 1) this.emitListener(listener.name, 'processing');
     const result = await runHandler(listener, d, this.stopping.signal);
     if (this.stopping.signal.aborted) return;
-    const outcome = result.ok ? this.checkedOutputs(d, result.outputs) : result;
+    const outcome = result.ok ? await this.checkedOutputs(d, result.outputs) : result;
+    if (this.stopping.signal.aborted) return;
     if (outcome.ok) await this.acknowledge(d, outcome.deliveries);
     else await this.fail(d, outcome.failure, listener);
     if (this.queue.inFlightFor(listener.name) === 1)
@@ -410,7 +450,8 @@ export class MessagePump {
       this.queueAt(d, Date.now() + delay, (due) => due.attempt++);
       return;
     }
-    const outputs = d.kind === 'boot' || this.killed.has(d.threadId) ? [] : this.systemError(d, failure);
+    const outputs =
+      d.kind === 'boot' || this.killed.has(d.threadId) ? [] : await this.systemError(d, failure);
     const routed = outputs.filter((o) => !o.egress);
     if (routed.length > 0) this.threads.add(d.threadId, routed.length);
     if (!(await this.record('onFailed', d, this.hooks.call('onFailed', d, failure, { outputs })))) {
@@ -421,12 +462,12 @@ export class MessagePump {
     this.settle(d, true);
   }
 
-  private systemError(d: Delivery, failure: DispatchFailure): Delivery[] {
+  private async systemError(d: Delivery, failure: DispatchFailure): Promise<Delivery[]> {
     // An error is never answered with an error: two listeners that fail on each other's SystemErrors
     // would bounce them forever. The failure is a dead letter; operators see it.
     if (d.kind === 'error' || d.root === SYSTEM_ERROR_ROOT) return [];
     const raw = systemErrorXml(systemErrorFor(failure.code, failure.retryable));
-    const made = this.outputDeliveries(d, [{ kind: 'reply', to: undefined, xml: raw }], 'error');
+    const made = await this.outputDeliveries(d, [{ kind: 'reply', to: undefined, xml: raw }], 'error');
     if (made.ok) return made.deliveries;
     // A thread whose hop budget is spent sends nothing more, not even an error (egress excepted).
     if (made.failure.code === 'HOP_LIMIT_EXCEEDED') return [];
@@ -442,12 +483,9 @@ export class MessagePump {
    * same (an engine fault, or a handler passing something odd), the delivery fails as INTERNAL instead
    * of the error escaping the dispatcher and leaving its thread open forever.
    */
-  private checkedOutputs(
-    d: Delivery,
-    outputs: readonly Output[],
-  ): ReturnType<MessagePump['outputDeliveries']> {
+  private async checkedOutputs(d: Delivery, outputs: readonly Output[]): Promise<OutputsOutcome> {
     try {
-      return this.outputDeliveries(d, outputs);
+      return await this.outputDeliveries(d, outputs);
     } catch (err) {
       const detail = `${d.to}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
       return {
@@ -463,12 +501,19 @@ export class MessagePump {
   }
 
   /** Runs each output through the pipeline; one bad output fails the whole handler run. */
-  private outputDeliveries(
+  private async outputDeliveries(
     d: Delivery,
     outputs: readonly Output[],
     kindOverride?: DeliveryKind,
-  ): { ok: true; deliveries: Delivery[] } | { ok: false; failure: DispatchFailure } {
-    const made = buildOutputs(d, outputs, this.ctx, (m) => this.rejected(m), kindOverride);
+  ): Promise<OutputsOutcome> {
+    const made = await buildOutputs(
+      d,
+      outputs,
+      this.ctx.routing,
+      (intake) => this.runSteps(intake),
+      (m) => this.rejected(m),
+      kindOverride,
+    );
     if (!made.ok) return made;
     // Every delivery counts against the thread's budget, whatever the chain: loops cannot hide.
     const routed = made.deliveries.filter((o) => !o.egress).length;

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { MessageId } from '@organism/shared';
 import type { Delivery, DeliveryKind, DispatchFailure } from './delivery.ts';
 import type { Output } from './handler-run.ts';
-import { runPipeline } from './pipeline.ts';
-import type { Intake, PipelineContext, PipelineMessage } from './pipeline-message.ts';
+import type { Intake, PipelineMessage } from './pipeline-message.ts';
+import type { RoutingTable } from './routing-table.ts';
 
 /** The deliveries a message that passed the pipeline becomes: one per target, or one egress record. */
 export function deliveriesOf(m: PipelineMessage, kind: DeliveryKind): Delivery[] {
@@ -29,21 +29,22 @@ export function deliveriesOf(m: PipelineMessage, kind: DeliveryKind): Delivery[]
 /**
  * Turns a handler's outputs into deliveries. A reply goes to the last hop of the chain and drops it
  * (to the outside producer that began the chain: egress); a forward appends the sender. Every output
- * runs the pipeline; the first one refused fails the whole run, so nothing is sent.
+ * runs the pipeline (`run`: on an intake worker or here); the first one refused, in the handler's
+ * order, fails the whole run, so nothing is sent.
  */
-export function buildOutputs(
+export async function buildOutputs(
   d: Delivery,
   outputs: readonly Output[],
-  ctx: PipelineContext,
+  routing: RoutingTable,
+  run: (intake: Intake) => Promise<PipelineMessage>,
   onRefused: (m: PipelineMessage) => void,
   kindOverride?: DeliveryKind,
-): { ok: true; deliveries: Delivery[] } | { ok: false; failure: DispatchFailure } {
-  const deliveries: Delivery[] = [];
-  for (const o of outputs) {
+): Promise<{ ok: true; deliveries: Delivery[] } | { ok: false; failure: DispatchFailure }> {
+  const runs = outputs.map((o) => {
     const reply = o.kind === 'reply';
     const to = reply ? (d.chain.at(-1) ?? d.from) : o.to;
     const chain = reply ? d.chain.slice(0, -1) : [...d.chain, d.to];
-    const egress = reply && to !== undefined && !ctx.routing.get(to) && chain.length === 0;
+    const egress = reply && to !== undefined && !routing.get(to) && chain.length === 0;
     const kind = kindOverride ?? o.kind;
     const intake: Intake = {
       origin: 'internal',
@@ -56,7 +57,14 @@ export function buildOutputs(
       parentId: d.id,
       egress,
     };
-    const m = runPipeline(intake, ctx);
+    const message = run(intake);
+    // Those after a refused one are never awaited: a throw there must not go unhandled.
+    message.catch(() => undefined);
+    return { o, to, kind, message };
+  });
+  const deliveries: Delivery[] = [];
+  for (const { o, to, kind, message } of runs) {
+    const m = await message;
     if (m.error) {
       onRefused(m);
       const keep =

@@ -25,6 +25,8 @@ export interface CompiledSchema {
   readonly globalElements: readonly QName[];
   /** Every file the schema was compiled from: itself first, then what it includes and imports. */
   readonly files: readonly string[];
+  /** Those files' bytes as compiled: another registry can compile the same schema from them (a worker). */
+  readonly sources: ReadonlyMap<string, Uint8Array>;
   /** Validates one element (a payload) against the schema; an empty list means valid. */
   validate(element: XmlElement): Problem[];
 }
@@ -93,6 +95,7 @@ export class XsdRegistry {
       targetNamespace: main.targetNamespace,
       globalElements,
       files: [...files.keys()],
+      sources: new Map([...files.values()].map((f) => [f.path, f.bytes])),
       validate: (element) => {
         try {
           validator.validate(element);

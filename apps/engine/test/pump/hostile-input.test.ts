@@ -10,22 +10,6 @@ const GREETING_XSD = `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs
 
 let h: Harness;
 const names: string[] = [];
-beforeAll(() => {
-  h = makePump(
-    [
-      {
-        name: 'greeter',
-        root: 'greeting',
-        xsd: GREETING_XSD,
-        handler: (p) => {
-          names.push((p as { name: string }).name);
-        },
-      },
-    ],
-    { maxMessageBytes: 16 * 1024 },
-  );
-});
-afterAll(() => h.dispose());
 
 /** After any rejection the engine must still serve: a valid message goes through. */
 async function stillServes(): Promise<void> {
@@ -47,7 +31,35 @@ async function rejects(
   return res.error;
 }
 
-describe('hostile and malformed input', () => {
+// Every case runs twice: the pipeline on the pump's thread, and in an intake worker (IntakeWorkers).
+describe.each([
+  ['on the main thread', 0],
+  ['in an intake worker', 1],
+])('hostile and malformed input, %s', (_, intakeWorkers) => {
+  beforeAll(async () => {
+    h = makePump(
+      [
+        {
+          name: 'greeter',
+          root: 'greeting',
+          xsd: GREETING_XSD,
+          handler: (p) => {
+            names.push((p as { name: string }).name);
+          },
+        },
+      ],
+      { maxMessageBytes: 16 * 1024 },
+      { intakeWorkers },
+    );
+    await h.pump.whenIntakeReady();
+  });
+  afterAll(() => {
+    // The worker really ran the pipeline: every message of these cases went through it.
+    if (intakeWorkers > 0) expect(h.pump.intakeHandled).toBeGreaterThan(20);
+    h.dispose();
+  });
+  afterAll(() => h.dispose());
+
   it('rejects malformed XML with the parser message and its line and column', async () => {
     const err = await rejects(fixture('malformed-unclosed.xml'), 'MALFORMED_XML');
     expect(err.problems[0]).toMatchObject({ line: expect.any(Number) as number });

@@ -83,7 +83,11 @@ export interface Harness {
 }
 
 /** A real pump with real compiled schemas (written to a temp folder) and a recorder attached. */
-export function makePump(listeners: TestListener[], limits: Partial<PumpLimits> = {}): Harness {
+export function makePump(
+  listeners: TestListener[],
+  limits: Partial<PumpLimits> = {},
+  opts: { intakeWorkers?: number } = {},
+): Harness {
   const dir = mkdtempSync(join(tmpdir(), 'organism-pump-'));
   const registry = new XsdRegistry(dir);
   const system = compileSystemSchemas();
@@ -118,6 +122,7 @@ export function makePump(listeners: TestListener[], limits: Partial<PumpLimits> 
     },
     envelopeSchema: system.envelope,
     systemSchema: system.system,
+    ...opts,
   });
   const rec = new Recorder();
   pump.addHooks(rec);

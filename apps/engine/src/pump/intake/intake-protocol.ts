@@ -1,0 +1,114 @@
+import type { QName, ThreadId } from '@organism/shared';
+import type { PipelineError } from '../delivery.ts';
+import type { Listener } from '../listener.ts';
+import type { Intake, PipelineMessage } from '../pipeline-message.ts';
+import type { RoutingTable } from '../routing-table.ts';
+
+/**
+ * What an intake worker needs of the routing table to run the pipeline as the pump would: each
+ * listener's name, roots and compiled contract (as the bytes it was compiled from), and the limits.
+ */
+export interface RoutingSnapshot {
+  version: number;
+  maxBytes: number;
+  maxDepth: number;
+  listeners: { name: string; roots: readonly QName[]; schemaFile: string }[];
+  /** Every schema file any listener's contract was compiled from, by absolute path. */
+  sources: [string, Uint8Array][];
+}
+
+export interface IntakeRequest {
+  id: number;
+  /** A message from outside, or a handler's output the pump addressed. */
+  intake: Intake;
+}
+
+/** A pipeline run's outcome as plain data: its targets by name. */
+export interface IntakeOutcome {
+  id: number;
+  /** The routing snapshot it was routed against. */
+  version: number;
+  error?: PipelineError;
+  from?: string;
+  to?: string;
+  threadId?: ThreadId;
+  newThread?: boolean;
+  chain?: readonly string[];
+  root?: QName;
+  payloadXml?: string;
+  envelopeXml?: string;
+  targets?: string[];
+  diagnostics: string[];
+}
+
+export type ToWorker =
+  { type: 'routing'; snapshot: RoutingSnapshot } | { type: 'run'; requests: IntakeRequest[] };
+
+export type FromWorker =
+  /** The routing snapshot of this version is loaded. */
+  | { type: 'ready'; version: number }
+  | { type: 'done'; outcomes: IntakeOutcome[] }
+  /** The snapshot could not be loaded: the worker runs nothing more. */
+  | { type: 'broken'; message: string };
+
+export function snapshotOf(
+  version: number,
+  routing: RoutingTable,
+  limits: { maxBytes: number; maxDepth: number },
+): RoutingSnapshot {
+  const sources = new Map<string, Uint8Array>();
+  const listeners = [...routing.listeners()].map((l) => {
+    for (const [path, bytes] of l.schema.sources) sources.set(path, bytes);
+    return { name: l.name, roots: l.roots, schemaFile: l.schema.file };
+  });
+  return { version, ...limits, listeners, sources: [...sources] };
+}
+
+/** The plain outcome of a pipeline run, to send back to the pump. */
+export function outcomeOf(id: number, version: number, m: PipelineMessage): IntakeOutcome {
+  const { error, from, to, threadId, newThread, chain, root, payloadXml, envelopeXml } = m;
+  return {
+    id,
+    version,
+    diagnostics: m.diagnostics,
+    ...(error ? { error } : {}),
+    ...(from !== undefined ? { from } : {}),
+    ...(to !== undefined ? { to } : {}),
+    ...(threadId ? { threadId } : {}),
+    ...(newThread ? { newThread } : {}),
+    ...(chain ? { chain } : {}),
+    ...(root ? { root } : {}),
+    ...(payloadXml !== undefined ? { payloadXml } : {}),
+    ...(envelopeXml !== undefined ? { envelopeXml } : {}),
+    ...(m.targets ? { targets: m.targets.map((t) => t.name) } : {}),
+  };
+}
+
+/**
+ * The pump's message for an outcome the worker sent, its targets taken from `routing`; undefined when a
+ * target is not in it (a reload came between): the pump then runs the pipeline itself.
+ */
+export function messageOf(
+  o: IntakeOutcome,
+  request: IntakeRequest,
+  routing: RoutingTable,
+): PipelineMessage | undefined {
+  let targets: Listener[] | undefined;
+  if (o.targets) {
+    targets = [];
+    for (const name of o.targets) {
+      const t = routing.get(name);
+      if (!t) return undefined;
+      targets.push(t);
+    }
+  }
+  const intake = request.intake;
+  const { id: _id, version: _version, targets: _names, payloadXml, envelopeXml, ...rest } = o;
+  return {
+    ...rest,
+    intake,
+    ...(payloadXml !== undefined ? { payloadXml: payloadXml as PipelineMessage['payloadXml'] } : {}),
+    ...(envelopeXml !== undefined ? { envelopeXml: envelopeXml as PipelineMessage['envelopeXml'] } : {}),
+    ...(targets ? { targets } : {}),
+  };
+}

@@ -1,0 +1,6 @@
+// The intake worker's entry: handlers and the engine are TypeScript, so tsx's loader is registered in
+// this thread first (a worker does not inherit the loader its parent registered).
+import { register } from 'tsx/esm/api';
+
+register();
+await import('./intake-worker.ts');
