@@ -52,3 +52,22 @@ export interface Listener {
   readonly concurrency: number;
   readonly retry: RetryPolicy;
 }
+
+/**
+ * A listener that is only routed to, never run: the pipeline's steps need its name, roots and
+ * contract (an intake worker's copy of the routing table, tests of the steps).
+ */
+export function routedOnly(name: string, schema: CompiledSchema, roots: readonly QName[]): Listener {
+  return {
+    name,
+    description: '',
+    schema,
+    roots,
+    handler: () => undefined,
+    agent: false,
+    peers: [],
+    timeoutMs: 0,
+    concurrency: 1,
+    retry: { maxAttempts: 1, initialDelayMs: 0, maxDelayMs: 0 },
+  };
+}

@@ -1,5 +1,4 @@
-import type { QName, ThreadId } from '@organism/shared';
-import type { PipelineError } from '../delivery.ts';
+import type { QName } from '@organism/shared';
 import type { Listener } from '../listener.ts';
 import type { Intake, PipelineMessage } from '../pipeline-message.ts';
 import type { RoutingTable } from '../routing-table.ts';
@@ -23,23 +22,19 @@ export interface IntakeRequest {
   intake: Intake;
 }
 
-/** A pipeline run's outcome as plain data: its targets by name. */
-export interface IntakeOutcome {
+/**
+ * A pipeline run's outcome as plain data: the message without its intake (the pump has it) and its
+ * parsed document (freed in the worker), its targets by name.
+ */
+export type IntakeOutcome = Omit<
+  PipelineMessage,
+  'intake' | 'doc' | 'payloadElement' | 'canonical' | 'targets'
+> & {
   id: number;
   /** The routing snapshot it was routed against. */
   version: number;
-  error?: PipelineError;
-  from?: string;
-  to?: string;
-  threadId?: ThreadId;
-  newThread?: boolean;
-  chain?: readonly string[];
-  root?: QName;
-  payloadXml?: string;
-  envelopeXml?: string;
   targets?: string[];
-  diagnostics: string[];
-}
+};
 
 export type ToWorker =
   { type: 'routing'; snapshot: RoutingSnapshot } | { type: 'run'; requests: IntakeRequest[] };
@@ -66,22 +61,8 @@ export function snapshotOf(
 
 /** The plain outcome of a pipeline run, to send back to the pump. */
 export function outcomeOf(id: number, version: number, m: PipelineMessage): IntakeOutcome {
-  const { error, from, to, threadId, newThread, chain, root, payloadXml, envelopeXml } = m;
-  return {
-    id,
-    version,
-    diagnostics: m.diagnostics,
-    ...(error ? { error } : {}),
-    ...(from !== undefined ? { from } : {}),
-    ...(to !== undefined ? { to } : {}),
-    ...(threadId ? { threadId } : {}),
-    ...(newThread ? { newThread } : {}),
-    ...(chain ? { chain } : {}),
-    ...(root ? { root } : {}),
-    ...(payloadXml !== undefined ? { payloadXml } : {}),
-    ...(envelopeXml !== undefined ? { envelopeXml } : {}),
-    ...(m.targets ? { targets: m.targets.map((t) => t.name) } : {}),
-  };
+  const { intake: _intake, doc: _doc, payloadElement: _el, canonical: _c, targets, ...rest } = m;
+  return { ...rest, id, version, ...(targets ? { targets: targets.map((t) => t.name) } : {}) };
 }
 
 /**
@@ -102,13 +83,6 @@ export function messageOf(
       targets.push(t);
     }
   }
-  const intake = request.intake;
-  const { id: _id, version: _version, targets: _names, payloadXml, envelopeXml, ...rest } = o;
-  return {
-    ...rest,
-    intake,
-    ...(payloadXml !== undefined ? { payloadXml: payloadXml as PipelineMessage['payloadXml'] } : {}),
-    ...(envelopeXml !== undefined ? { envelopeXml: envelopeXml as PipelineMessage['envelopeXml'] } : {}),
-    ...(targets ? { targets } : {}),
-  };
+  const { id: _id, version: _version, targets: _names, ...rest } = o;
+  return { ...rest, intake: request.intake, ...(targets ? { targets } : {}) };
 }

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import type { ThreadId } from '@organism/shared';
 import { XsdRegistry } from '../../xml/index.ts';
-import type { Listener } from '../listener.ts';
+import { routedOnly } from '../listener.ts';
 import { runPipeline } from '../pipeline.ts';
 import type { PipelineContext } from '../pipeline-message.ts';
 import { RoutingTable } from '../routing-table.ts';
@@ -24,21 +24,10 @@ let broken = false;
 /** Listeners as the steps need them: name, roots and contract. They never run here. */
 function load(snapshot: RoutingSnapshot): void {
   const registry = new XsdRegistry('/', new Map(snapshot.sources));
-  const listeners = snapshot.listeners.map((l): Listener => {
+  const listeners = snapshot.listeners.map((l) => {
     const compiled = registry.compile(l.schemaFile);
     if (!compiled.ok) throw new Error(`${l.name}: ${compiled.problems.map((p) => p.message).join('; ')}`);
-    return {
-      name: l.name,
-      description: '',
-      schema: compiled.schema,
-      roots: l.roots,
-      handler: () => undefined,
-      agent: false,
-      peers: [],
-      timeoutMs: 0,
-      concurrency: 1,
-      retry: { maxAttempts: 1, initialDelayMs: 0, maxDelayMs: 0 },
-    };
+    return routedOnly(l.name, compiled.schema, l.roots);
   });
   const previous = current;
   current = {

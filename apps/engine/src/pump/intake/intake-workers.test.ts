@@ -3,7 +3,7 @@ import { qname } from '@organism/shared';
 import type { Log } from '@organism/shared';
 import { envelope, makePump } from '../../../test/support/pump-harness.ts';
 import type { Harness } from '../../../test/support/pump-harness.ts';
-import type { Listener } from '../listener.ts';
+import { routedOnly } from '../listener.ts';
 import { RoutingTable } from '../routing-table.ts';
 import { IntakeWorkers } from './intake-workers.ts';
 
@@ -79,25 +79,15 @@ describe('intake workers', () => {
     };
     // A contract the worker cannot compile from the bytes it is given: it reports itself broken.
     const file = '/organism/broken.xsd';
-    const broken: Listener = {
-      name: 'broken',
-      description: '',
-      schema: {
-        file,
-        targetNamespace: '',
-        globalElements: [],
-        files: [file],
-        sources: new Map([[file, new TextEncoder().encode('<not a schema')]]),
-        validate: () => [],
-      },
-      roots: [qname('', 'job')],
-      handler: () => undefined,
-      agent: false,
-      peers: [],
-      timeoutMs: 1000,
-      concurrency: 1,
-      retry: { maxAttempts: 1, initialDelayMs: 0, maxDelayMs: 0 },
+    const schema = {
+      file,
+      targetNamespace: '',
+      globalElements: [],
+      files: [file],
+      sources: new Map([[file, new TextEncoder().encode('<not a schema')]]),
+      validate: () => [],
     };
+    const broken = routedOnly('broken', schema, [qname('', 'job')]);
     const workers = new IntakeWorkers(1, new RoutingTable([broken]), { maxBytes: 1024, maxDepth: 10 }, log);
     await workers.whenReady();
     expect(errors).toEqual(['an intake worker failed; messages are parsed and validated on the main thread']);

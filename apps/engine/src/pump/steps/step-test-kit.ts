@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ThreadId } from '@organism/shared';
 import { XsdRegistry } from '../../xml/index.ts';
+import { routedOnly } from '../listener.ts';
 import type { Listener } from '../listener.ts';
 import type { Intake, PipelineContext, PipelineMessage } from '../pipeline-message.ts';
 import { RoutingTable } from '../routing-table.ts';
@@ -19,18 +20,7 @@ export function stepContext(): PipelineContext {
   );
   const out = new XsdRegistry(dir).compile(join(dir, 'greeting.xsd'));
   if (!out.ok) throw new Error('test schema does not compile');
-  const listener = (name: string): Listener => ({
-    name,
-    description: name,
-    schema: out.schema,
-    roots: ['greeting'],
-    handler: () => undefined,
-    agent: false,
-    peers: [],
-    timeoutMs: 1000,
-    concurrency: 1,
-    retry: { maxAttempts: 1, initialDelayMs: 0, maxDelayMs: 0 },
-  });
+  const listener = (name: string): Listener => routedOnly(name, out.schema, ['greeting']);
   const system = compileSystemSchemas();
   return {
     maxBytes: 4096,

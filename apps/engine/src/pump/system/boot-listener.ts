@@ -1,4 +1,5 @@
 import type { CompiledSchema } from '../../xml/index.ts';
+import { routedOnly } from '../listener.ts';
 import type { Listener } from '../listener.ts';
 import { BOOT_ROOT } from './system-payloads.ts';
 
@@ -8,15 +9,8 @@ import { BOOT_ROOT } from './system-payloads.ts';
  */
 export function bootListener(systemSchema: CompiledSchema): Listener {
   return {
-    name: 'system.boot',
+    ...routedOnly('system.boot', systemSchema, [BOOT_ROOT]),
     description: 'Receives the boot message when the organism starts.',
-    schema: systemSchema,
-    roots: [BOOT_ROOT],
-    handler: () => undefined,
-    agent: false,
-    peers: [],
     timeoutMs: 5_000,
-    concurrency: 1,
-    retry: { maxAttempts: 1, initialDelayMs: 0, maxDelayMs: 0 },
   };
 }
