@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, count, desc, eq, gte, isNull, lt, lte } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, isNull, lt, lte, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { Page } from '@organism/shared';
@@ -53,10 +53,17 @@ export interface SqliteOperatorStoreOptions {
 export class SqliteOperatorStore implements OperatorStore {
   private readonly db: BetterSQLite3Database;
   private readonly now: () => number;
+  /** The token check of every POST /messages: built once, bound per request. */
+  private readonly tokenByHash;
 
   constructor(open: OpenDatabase, opts: SqliteOperatorStoreOptions = {}) {
     this.db = open.db;
     this.now = opts.now ?? Date.now;
+    this.tokenByHash = this.db
+      .select(tokenColumns)
+      .from(apiTokens)
+      .where(and(eq(apiTokens.hash, sql.placeholder('hash')), isNull(apiTokens.revokedAt)))
+      .prepare();
   }
 
   async createUser(name: string, role: Role, password: string): Promise<User> {
@@ -207,13 +214,7 @@ export class SqliteOperatorStore implements OperatorStore {
   }
 
   async tokenValid(token: string): Promise<ApiToken | undefined> {
-    const row = await guarded('check a token', () =>
-      this.db
-        .select(tokenColumns)
-        .from(apiTokens)
-        .where(and(eq(apiTokens.hash, hashToken(token)), isNull(apiTokens.revokedAt)))
-        .get(),
-    );
+    const row = await guarded('check a token', () => this.tokenByHash.get({ hash: hashToken(token) }));
     if (!row) return undefined;
     const now = this.now();
     if (row.lastUsedAt === null || now - row.lastUsedAt >= LAST_USED_GRANULARITY_MS) {
