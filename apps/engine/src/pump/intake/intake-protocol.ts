@@ -71,7 +71,7 @@ export function outcomeOf(id: number, version: number, m: PipelineMessage): Inta
  */
 export function messageOf(
   o: IntakeOutcome,
-  request: IntakeRequest,
+  intake: Intake,
   routing: RoutingTable,
 ): PipelineMessage | undefined {
   let targets: Listener[] | undefined;
@@ -84,5 +84,5 @@ export function messageOf(
     }
   }
   const { id: _id, version: _version, targets: _names, ...rest } = o;
-  return { ...rest, intake: request.intake, ...(targets ? { targets } : {}) };
+  return { ...rest, intake, ...(targets ? { targets } : {}) };
 }

@@ -25,7 +25,8 @@ const CHUNK = 32;
 const START_AFTER = 100;
 
 interface Waiting {
-  request: IntakeRequest;
+  /** The intake as the pump gave it (the worker may have been sent a copy of its bytes). */
+  intake: Intake;
   /** The routing table the message must be routed against. */
   routing: RoutingTable;
   resolve: (m: PipelineMessage | undefined) => void;
@@ -85,14 +86,20 @@ export class IntakeWorkers {
     if (this.closed || this.lanes.length === 0) return Promise.resolve(undefined);
     const lane = this.lanes[this.next++ % this.lanes.length];
     if (!lane?.ready) return Promise.resolve(undefined);
-    const request: IntakeRequest = { id: this.nextId++, intake };
+    // A small Buffer is a view on Node's shared 8 KiB pool, which postMessage would copy whole.
+    const raw = intake.raw;
+    const own = typeof raw !== 'string' && raw.byteLength < raw.buffer.byteLength;
+    const request: IntakeRequest = {
+      id: this.nextId++,
+      intake: own && intake.origin === 'external' ? { ...intake, raw: new Uint8Array(raw) } : intake,
+    };
     lane.outbox.push(request);
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flush());
     }
     const routing = this.routing;
-    return new Promise((resolve) => lane.waiting.set(request.id, { request, routing, resolve }));
+    return new Promise((resolve) => lane.waiting.set(request.id, { intake, routing, resolve }));
   }
 
   /** Starts the workers now if they are not yet; resolves once each has loaded its routing table (or is gone). */
@@ -162,7 +169,7 @@ export class IntakeWorkers {
       if (!w) continue;
       lane.waiting.delete(o.id);
       const current = o.version === this.version && w.routing === this.routing;
-      const m = current ? messageOf(o, w.request, this.routing) : undefined;
+      const m = current ? messageOf(o, w.intake, this.routing) : undefined;
       if (m) this.handled++;
       w.resolve(m);
     }
