@@ -58,7 +58,8 @@ export function openDatabase(
     sqlite.pragma(`synchronous = ${durability === 'strict' ? 'FULL' : 'NORMAL'}`);
     sqlite.pragma('foreign_keys = ON');
     // Checkpoint the WAL in larger steps: every checkpoint syncs the database file, and with ~1 KB
-    // payloads the default (1,000 pages) checkpoints several times a second under load.
+    // payloads the default (1,000 pages) checkpoints several times a second under load. The journal
+    // moves them to a thread of their own once the WAL grows (checkpointer.ts).
     sqlite.pragma('wal_autocheckpoint = 10000');
     sqlite.pragma('cache_size = -65536');
     // What the text index holds of a payload; the migration that made the index backfills with it.

@@ -21,6 +21,8 @@ import { JournalError } from '../journal-error.ts';
 import { rejectionEntry } from '../rejection-record.ts';
 import { recordExhausted, recordFailure, toDelivery, toSummary } from '../entry-record.ts';
 import { stderrLog } from '../../pump/stderr-log.ts';
+import { Checkpointer } from './checkpointer.ts';
+import type { CheckpointerOptions } from './checkpointer.ts';
 import { GroupCommit } from './group-commit.ts';
 import { openDatabase } from './open-database.ts';
 import type { OpenDatabase } from './open-database.ts';
@@ -43,6 +45,8 @@ export interface SqliteJournalOptions {
   now?: () => number;
   /** Where write failures nobody else hears of are reported. Default: human lines on stderr. */
   log?: Log;
+  /** When and how often the WAL is checkpointed off the engine's thread (checkpointer.ts). */
+  checkpoints?: CheckpointerOptions;
 }
 
 /**
@@ -63,6 +67,7 @@ export class SqliteJournal implements Journal {
   private readonly writeWatchers = new Set<(error?: unknown) => void>();
   private readonly probeWrite: () => void;
   private readonly rates: TransitionRates;
+  private readonly checkpointer: Checkpointer | undefined;
 
   constructor(opts: SqliteJournalOptions) {
     this.durability = opts.durability;
@@ -75,8 +80,13 @@ export class SqliteJournal implements Journal {
     this.probeWrite = writeProbe(this.open.sqlite);
     // What the statements gathered is written last in each batch, and forgotten if it failed.
     this.writer.beforeCommit(() => this.st.writePending());
+    this.checkpointer =
+      opts.path === ':memory:'
+        ? undefined
+        : new Checkpointer(this.open.sqlite, opts.path, opts.durability === 'strict', log, opts.checkpoints);
     this.writer.onBatch((err) => {
       if (err !== undefined) this.st.forget();
+      else this.checkpointer?.afterBatch(this.writer.batches);
       for (const fn of this.writeWatchers) fn(err);
     });
     // With a watcher, failures are its business (the engine reports an outage once, not per write).
@@ -294,8 +304,14 @@ export class SqliteJournal implements Journal {
     return Promise.resolve();
   }
 
+  /** Checkpoints made off the engine's thread so far. */
+  get backgroundCheckpoints(): number {
+    return this.checkpointer?.checkpoints ?? 0;
+  }
+
   async close(): Promise<void> {
     await this.flush();
+    await this.checkpointer?.close();
     this.open.sqlite.pragma('wal_checkpoint(TRUNCATE)');
     this.open.close();
   }
