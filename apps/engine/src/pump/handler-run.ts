@@ -36,9 +36,21 @@ export async function runHandler(
   stopSignal: AbortSignal,
 ): Promise<RunResult> {
   const outputs: Output[] = [];
-  const controller = new AbortController();
-  const onStop = (): void => controller.abort(stopSignal.reason);
-  stopSignal.addEventListener('abort', onStop, { once: true });
+  // The handler's signal is made only if the handler looks at it: most never do, and an
+  // AbortController listening on the stop signal per delivery is a cost every message would pay.
+  let controller: AbortController | undefined;
+  /** Why the handler's signal is aborted, once it is (its timeout passed): a signal made later starts so. */
+  let timedOut: HandlerTimeout | undefined;
+  const onStop = (): void => controller?.abort(stopSignal.reason);
+  const signal = (): AbortSignal => {
+    if (!controller) {
+      controller = new AbortController();
+      if (timedOut) controller.abort(timedOut);
+      else if (stopSignal.aborted) controller.abort(stopSignal.reason);
+      else stopSignal.addEventListener('abort', onStop, { once: true });
+    }
+    return controller.signal;
+  };
   let sealed = false;
   let violation: DispatchFailure | undefined;
   const send = (kind: Output['kind'], to: string | undefined, xml: unknown): void => {
@@ -62,7 +74,9 @@ export async function runHandler(
     attempt: d.attempt,
     root: d.root,
     payloadXml: d.payloadXml,
-    signal: controller.signal,
+    get signal() {
+      return signal();
+    },
     reply: (xml) => send('reply', undefined, xml),
     forward: (to, xml) => send('forward', to, xml),
   };
@@ -83,7 +97,8 @@ export async function runHandler(
     }
   } catch (err) {
     if (err instanceof HandlerTimeout) {
-      controller.abort(err);
+      timedOut = err;
+      controller?.abort(err);
       const detail = `${listener.name} did not finish within ${listener.timeoutMs} ms`;
       return {
         ok: false,
@@ -104,7 +119,7 @@ export async function runHandler(
   } finally {
     sealed = true;
     clearTimeout(timer);
-    stopSignal.removeEventListener('abort', onStop);
+    if (controller) stopSignal.removeEventListener('abort', onStop);
   }
   if (violation) return { ok: false, failure: violation };
   return { ok: true, outputs };
