@@ -27,9 +27,9 @@ export function pct(ratio: number): string {
   return `${(ratio * 100).toFixed(0)}%`;
 }
 
-/** Whole numbers with separators from 100 up, two decimals below. */
+/** Whole numbers with separators (from 100 up, or when whole), two decimals below. */
 export function num(n: number): string {
-  return Math.abs(n) >= 100 ? fmt(n) : n.toFixed(2);
+  return Math.abs(n) >= 100 || Number.isInteger(n) ? fmt(n) : n.toFixed(2);
 }
 
 export function fmt(n: number): string {

@@ -33,12 +33,20 @@ export interface LoadOptions {
   requests?: number;
   /** Requests per second (open loop); absent: as fast as answered (closed loop). */
   rate?: number;
+  /**
+   * Open loop: how long after the last request was due those still waiting for a connection may be
+   * sent; the rest are counted as `unsent` (default 10 s). A server slower than the rate is then seen
+   * in `perSecond`, `unsent` and the latencies rather than in a run that never ends.
+   */
+  graceSeconds?: number;
   transport?: Transport;
 }
 
 export interface LoadResult {
   /** Requests answered (any status), and socket errors. */
   requests: number;
+  /** Open loop: requests still waiting for a connection when the grace period ended (never sent). */
+  unsent: number;
   seconds: number;
   perSecond: number;
   /** Answers by status (`"202": 1234`), `"error"` for a connection that failed under a request. */
@@ -81,6 +89,7 @@ export async function load(opts: LoadOptions): Promise<LoadResult> {
   const limit = opts.requests ?? Infinity;
   let sent = 0;
   let answered = 0;
+  let unsent = 0;
   let end = t0;
 
   await new Promise<void>((finished) => {
@@ -127,15 +136,21 @@ export async function load(opts: LoadOptions): Promise<LoadResult> {
         });
       }
     };
+    const graceEnd = t0 + (total / rate + (opts.graceSeconds ?? 10)) * 1000;
     const tick = setInterval(() => {
       const due = Math.min(total, Math.floor(((performance.now() - t0) * rate) / 1000) + 1);
       for (; scheduled < due; scheduled++)
         pending.push({ i: scheduled, due: t0 + (scheduled * 1000) / rate });
       dispatch();
-      if (scheduled >= total) {
+      if (scheduled < total) return;
+      stopped = true;
+      if (pending.length > 0 && performance.now() > graceEnd) {
+        unsent += pending.length;
+        pending.length = 0;
+      }
+      if (pending.length === 0) {
         clearInterval(tick);
-        stopped = true;
-        if (answered === sent && pending.length === 0) finished();
+        if (answered === sent) finished();
       }
     }, 1);
   });
@@ -143,6 +158,7 @@ export async function load(opts: LoadOptions): Promise<LoadResult> {
   const seconds = (end - t0) / 1000;
   return {
     requests: answered,
+    unsent,
     seconds,
     perSecond: answered / seconds,
     statuses,
@@ -166,7 +182,8 @@ export function describeLoad(r: LoadResult): string {
     .map(([k, v]) => `${k}×${v}`)
     .join(' ');
   const l = r.latencyMs;
-  return `${Math.round(r.perSecond).toLocaleString('en-US')} req/s over ${r.seconds.toFixed(1)} s, ${st}, p50 ${l.p50.toFixed(2)} ms p99 ${l.p99.toFixed(2)} ms max ${l.max.toFixed(1)} ms`;
+  const unsent = r.unsent ? `, ${r.unsent} never sent` : '';
+  return `${Math.round(r.perSecond).toLocaleString('en-US')} req/s over ${r.seconds.toFixed(1)} s, ${st}${unsent}, p50 ${l.p50.toFixed(2)} ms p99 ${l.p99.toFixed(2)} ms max ${l.max.toFixed(1)} ms`;
 }
 
 interface Target {
