@@ -123,9 +123,17 @@ export class Recorder {
   private write(r: Results): void {
     mkdirSync(dirname(this.path), { recursive: true });
     const tmp = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(r, null, 2)}\n`);
+    writeFileSync(tmp, `${formatJson(r)}\n`);
     renameSync(tmp, this.path);
   }
+}
+
+/** JSON as Prettier writes it (the file is committed and checked): arrays of numbers on one line. */
+function formatJson(r: Results): string {
+  return JSON.stringify(r, null, 2).replace(
+    /\[\n\s*([-\d.,\s]*?)\n\s*\]/g,
+    (_, items: string) => `[${items.split(/,\s*/).join(', ')}]`,
+  );
 }
 
 function fresh(runId: string): Results {
