@@ -14,7 +14,7 @@
  * (default 10), BENCH_MESSAGES the in-process message count.
  */
 import { setMaxListeners } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -165,7 +165,8 @@ async function overHttp(rec: Recorder): Promise<void> {
 
 /** The journaled one hop through the facade, with `subscribers` in-process consumers of the stream. */
 async function inProcess(subscribers: number): Promise<{ rate: number; items: number }> {
-  const journalPath = join(mkdtempSync(join(tmpdir(), 'organism-bench-')), 'journal.sqlite');
+  const dir = mkdtempSync(join(tmpdir(), 'organism-bench-'));
+  const journalPath = join(dir, 'journal.sqlite');
   const engine = await createEngine(ORGANISM, { journalPath, durability: 'fast' });
   await engine.start();
   const stop = new AbortController();
@@ -196,6 +197,7 @@ async function inProcess(subscribers: number): Promise<{ rate: number; items: nu
   stop.abort();
   await Promise.all(consumers.map((c) => c.catch(() => undefined)));
   await engine.stop();
+  rmSync(dir, { recursive: true, force: true });
   return { rate, items };
 }
 

@@ -8,7 +8,7 @@
  * BENCH_LATENCY_SECONDS each latency run's duration (default 5), BENCH_RECOVERY_ENTRIES the entries to
  * recover (default 100,000).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +27,16 @@ const N = Number(process.env.BENCH_MESSAGES ?? 20_000);
 const IN_FLIGHT = 512;
 const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 5);
 const RECOVERY_ENTRIES = Number(process.env.BENCH_RECOVERY_ENTRIES ?? 100_000);
-const tmp = (): string => join(mkdtempSync(join(tmpdir(), 'organism-bench-')), 'journal.sqlite');
+/** A temp journal file; the folders are removed when this process exits (the recovery's is 220 MB). */
+const dirs: string[] = [];
+process.once('exit', () => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+const tmp = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'organism-bench-'));
+  dirs.push(dir);
+  return join(dir, 'journal.sqlite');
+};
 
 async function throughput(durability: 'strict' | 'fast', to: string): Promise<number> {
   const engine = await createEngine(ORGANISM, { journalPath: tmp(), durability });
