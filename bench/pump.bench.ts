@@ -1,40 +1,16 @@
 /**
  * Messages per second through the pump without a journal: one hop and a four-hop chain, 1 KB payloads,
- * printed beside libxml2-wasm's own parse + validate rate measured here in the same process.
+ * printed beside libxml2-wasm's own parse + validate rate (one core, all cores) measured in the same run.
  * Run: pnpm bench   (or: cd bench && pnpm pump)
  */
 import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
-import { XmlDocument, XsdValidator } from 'libxml2-wasm';
 import { barePump } from './lib/bare-pump.ts';
-import { envelopeXml, recordXml, row, LIMITS } from './lib/figures.ts';
+import { envelopeXml, recordXml, report } from './lib/figures.ts';
+import { LIMIT, ensureLimits } from './lib/limits.ts';
+import { Recorder } from './lib/results.ts';
 
 const ORGANISM = fileURLToPath(new URL('../examples/bench/organism.yaml', import.meta.url));
-const SCHEMA = fileURLToPath(new URL('../examples/bench/schemas/record.xsd', import.meta.url));
 const N = Number(process.env.BENCH_MESSAGES ?? 20_000);
-
-function libxmlLimit(): number {
-  const xsd = XmlDocument.fromString(readFileSync(SCHEMA, 'utf8'));
-  const validator = XsdValidator.fromDoc(xsd);
-  xsd.dispose();
-  const docs = Array.from({ length: 1000 }, (_, i) => recordXml(i));
-  const run = (n: number): number => {
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) {
-      const doc = XmlDocument.fromString(docs[i % docs.length] ?? '');
-      try {
-        validator.validate(doc);
-      } finally {
-        doc.dispose();
-      }
-    }
-    return (n / (performance.now() - t0)) * 1000;
-  };
-  run(5_000);
-  const rate = run(N);
-  validator.dispose();
-  return rate;
-}
 
 async function throughput(to: string): Promise<number> {
   const pump = await barePump(ORGANISM);
@@ -58,18 +34,15 @@ async function throughput(to: string): Promise<number> {
   return rate;
 }
 
+const rec = new Recorder('pump');
 console.log(
   `pump without journal — ${N} messages of ${Buffer.byteLength(recordXml(0))} bytes, node ${process.version}`,
 );
-const limit = libxmlLimit();
-row('libxml2-wasm parse + validate (this machine)', limit, 'docs/s', {
-  name: 'TOOLCHAIN.md figure',
-  value: LIMITS.libxmlParseValidate1k,
-});
-const ref = { name: 'the libxml2 limit above', value: limit };
+await ensureLimits(rec, [LIMIT.libxml1, LIMIT.libxmlAll]);
+const xml = { limit: LIMIT.libxml1, also: [LIMIT.libxmlAll] };
 const one = await throughput('sink');
-row('one hop', one, 'msg/s', ref);
+report(rec, 'pump_one_hop', 'one hop', one, 'msg/s', { ...xml, aim: '≥ 50% of the 1-core XML limit' });
 const four = await throughput('hop1');
-row('4-hop chain', four, 'msg/s', ref);
-row('4-hop chain, hops', four * 4, 'hops/s', ref);
-console.log(`aim: one hop at ≥ 50% of the libxml2 limit (${Math.round(limit / 2)} msg/s)`);
+report(rec, 'pump_chain4', '4-hop chain', four, 'chains/s', xml);
+report(rec, 'pump_chain4.hops', '4-hop chain, hops', four * 4, 'hops/s', xml);
+rec.done();

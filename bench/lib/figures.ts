@@ -1,26 +1,35 @@
 /** Shared printing for the benchmarks: every figure beside the physical limit it is measured against. */
+import type { Recorder } from './results.ts';
 
-/** Limits from ../shared/TOOLCHAIN.md, measured on these 2-core machines (per second, one core). */
-export const LIMITS = {
-  libxmlParseValidate1k: 28_000,
-  sqliteInsertTxnNormal: 39_000,
-  sqliteInsertTxnFull: 5_900,
-  sqliteInsertBatchNormal: 141_000,
-  sqliteInsertBatchFull: 112_000,
-  naivePipelineNormal: 9_200,
-  naivePipelineFull: 1_600,
-} as const;
-
-export function row(
-  name: string,
+/**
+ * Records a figure in the run's results and prints it beside the limit it is measured against (a limit
+ * of the same run, lib/limits.ts), its ratio to that limit and to the `also` limits, and its aim.
+ */
+export function report(
+  rec: Recorder,
+  key: string,
+  label: string,
   value: number,
   unit: string,
-  limit?: { name: string; value: number },
+  opts: { limit?: string; also?: string[]; aim?: string } = {},
 ): void {
-  const ratio = limit
-    ? `  ${((value / limit.value) * 100).toFixed(0)}% of ${limit.name} (${fmt(limit.value)}/s)`
-    : '';
-  console.log(`${name.padEnd(44)} ${fmt(value).padStart(10)} ${unit}${ratio}`);
+  const f = rec.figure(key, value, unit, opts);
+  const limits = rec.read()?.limits ?? {};
+  const parts: string[] = [];
+  if (opts.limit && f.ratio !== null)
+    parts.push(`${pct(f.ratio)} of ${opts.limit} (${fmt(limits[opts.limit] ?? NaN)}/s)`);
+  for (const [l, r] of Object.entries(f.also ?? {})) parts.push(`${pct(r)} of ${l}`);
+  if (opts.aim) parts.push(`aim ${opts.aim}`);
+  console.log(`${label.padEnd(48)} ${num(value).padStart(10)} ${unit}  ${parts.join(' · ')}`);
+}
+
+export function pct(ratio: number): string {
+  return `${(ratio * 100).toFixed(0)}%`;
+}
+
+/** Whole numbers with separators (from 100 up, or when whole), two decimals below. */
+export function num(n: number): string {
+  return Math.abs(n) >= 100 || Number.isInteger(n) ? fmt(n) : n.toFixed(2);
 }
 
 export function fmt(n: number): string {

@@ -1,0 +1,136 @@
+/**
+ * The engine as a user runs it, in a process of its own: `organism run <organism.yaml> --port P --quiet`
+ * on a copy of examples/bench (organism.yaml, schemas, handlers) in a temp folder, its journal there and
+ * the durability asked for, with a producer token made by
+ * `organism token create` and an admin from ORGANISM_ADMIN_USER / ORGANISM_ADMIN_PASSWORD.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CLI = join(ROOT, 'apps/engine/bin/organism.js');
+const BENCH_ORGANISM = join(ROOT, 'examples/bench');
+export const ADMIN = { name: 'bench-admin', password: 'bench-password-1234' };
+
+export interface EngineProcess {
+  pid: number;
+  url: string;
+  /** `Bearer …` value for POST /messages. */
+  token: string;
+  journalPath: string;
+  /** Resident memory of the engine process, MB (VmRSS). */
+  rssMb(): number;
+  /** CPU time the engine process has used so far, ms (user + system). */
+  cpuMs(): number;
+  /** SIGTERM (the engine drains and checkpoints), waits for the exit, removes the temp folder. */
+  stop(): Promise<void>;
+}
+
+/** A free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startEngineProcess(durability: 'strict' | 'fast'): Promise<EngineProcess> {
+  const dir = mkdtempSync(join(tmpdir(), 'organism-bench-engine-'));
+  const journalPath = join(dir, 'journal.sqlite');
+  const yaml = readFileSync(join(BENCH_ORGANISM, 'organism.yaml'), 'utf8').replace(
+    /^journal:\n {2}path: .*$/m,
+    `journal:\n  path: ${journalPath}\n  durability: ${durability}`,
+  );
+  if (!yaml.includes(`durability: ${durability}`))
+    throw new Error('examples/bench/organism.yaml changed shape');
+  // The handlers import only types from @organism/engine, so they run from anywhere as ES modules.
+  for (const sub of ['schemas', 'handlers'])
+    cpSync(join(BENCH_ORGANISM, sub), join(dir, sub), { recursive: true });
+  writeFileSync(join(dir, 'package.json'), '{ "private": true, "type": "module" }\n');
+  const config = join(dir, 'organism.yaml');
+  writeFileSync(config, yaml);
+  const created = spawnSync(process.execPath, [CLI, 'token', 'create', 'bench', '-c', config], {
+    encoding: 'utf8',
+  });
+  const token = /org_[\w-]+/.exec(created.stdout)?.[0];
+  if (!token) throw new Error(`organism token create: ${created.stdout}${created.stderr}`);
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [CLI, 'run', config, '--port', String(port), '--quiet', '--log-level', 'warn'],
+    {
+      // Its log (warnings and errors only) goes to this process's stderr.
+      stdio: ['ignore', process.stderr, 'inherit'],
+      env: { ...process.env, ORGANISM_ADMIN_USER: ADMIN.name, ORGANISM_ADMIN_PASSWORD: ADMIN.password },
+    },
+  );
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const kill = (): void => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', kill);
+  const url = `http://127.0.0.1:${port}`;
+  const t0 = Date.now();
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the engine exited (${child.exitCode}) before it answered`);
+    if (Date.now() - t0 > 60_000) throw new Error('the engine did not answer /healthz within 60 s');
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const pid = child.pid as number;
+  return {
+    pid,
+    url,
+    token,
+    journalPath,
+    rssMb: () => rssMb(pid),
+    cpuMs: () => cpuMs(pid),
+    stop: async () => {
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
+      kill();
+      await exited;
+      process.off('exit', kill);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function rssMb(pid: number): number {
+  const kb = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Number(kb) / 1024;
+}
+
+/** utime + stime of a process from /proc/<pid>/stat, in ms (clock ticks of 10 ms on Linux). */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The fields after the command name (which may hold spaces) start after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return ticks * 10;
+}
+
+/** Signs in as the bench's admin; the session cookie (`name=value`). */
+export async function signIn(url: string): Promise<string> {
+  const res = await fetch(`${url}/trpc/auth.login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: ADMIN.name, password: ADMIN.password }),
+  });
+  const cookie = res.headers.get('set-cookie')?.split(';')[0];
+  if (!res.ok || !cookie) throw new Error(`auth.login answered ${res.status}: ${await res.text()}`);
+  return cookie;
+}
