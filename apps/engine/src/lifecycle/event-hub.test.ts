@@ -296,6 +296,20 @@ describe('EventHub', () => {
     expect(seqs(sub.items)).toEqual([1, 2]);
   });
 
+  it('does not read a journal that a commit just before the close left a read scheduled for', async () => {
+    const s = setup();
+    const hub = s.hub();
+    const sub = new Subscriber(hub);
+    await sub.drain();
+    const before = s.reads.count;
+    // The commit wakes the hub (a turn later), whose read runs a turn after that: after the close.
+    void s.journal.hooks.onIntent?.([delivery()]);
+    await new Promise((r) => setImmediate(r));
+    hub.close();
+    await idle();
+    expect(s.reads.count).toBe(before);
+  });
+
   it('costs nothing while nobody subscribes: no reads, no event or journal subscriptions', async () => {
     const s = setup();
     const watch = vi.spyOn(s.journal, 'watchWrites');

@@ -261,6 +261,11 @@ export class EventHub {
   }
 
   private async read(): Promise<void> {
+    // Scheduled by a commit just before the engine closed (and the journal with it): nothing to read.
+    if (!this.active) {
+      this.reading = false;
+      return;
+    }
     try {
       do {
         this.again = false;
