@@ -59,9 +59,14 @@ export class Checkpointer {
     const worker = this.worker;
     this.worker = undefined;
     if (!worker) return;
+    // Held until it has closed its connection: the journal's close must not be the last thing the
+    // process waits for while nothing keeps it alive (an unref'd worker would let it exit mid-close).
+    worker.ref();
+    let timer: NodeJS.Timeout | undefined;
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     worker.postMessage('close');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 2_000).unref())]);
+    await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 2_000)))]);
+    clearTimeout(timer);
     await worker.terminate();
   }
 
