@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -28,7 +27,7 @@ describe('loadConfigFile with a valid file', () => {
         maxDepth: 50,
         maxHopsPerThread: 1_000,
         maxMessageBytes: 1_048_576,
-        intakeWorkers: Math.max(1, availableParallelism() - 1),
+        intakeWorkers: 0,
       },
       journal: { path: at('.organism', 'journal.sqlite'), durability: 'fast', retainDays: 7 },
       server: { host: '127.0.0.1', port: 7070, maxBodyBytes: 4_194_304 },
@@ -64,7 +63,7 @@ describe('loadConfigFile with a valid file', () => {
       maxDepth: 10,
       maxHopsPerThread: 200,
       maxMessageBytes: 524_288,
-      intakeWorkers: 0,
+      intakeWorkers: 2,
     });
     expect(config.journal).toEqual({
       path: at('data', 'journal.sqlite'),

@@ -7,7 +7,7 @@ export interface PumpLimits {
   /** Deliveries one thread may make in all, whatever its chain looks like (stops loops). */
   maxHopsPerThread: number;
   maxMessageBytes: number;
-  /** Worker threads that parse and validate messages from outside; default: one per other core, at least 1. */
+  /** Worker threads that parse and validate messages (outside and handlers' outputs); default 0: none. */
   intakeWorkers: number;
 }
 

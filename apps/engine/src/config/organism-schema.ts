@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { listenerNameSchema } from '@organism/shared';
 import { parseByteSize } from './byte-size.ts';
@@ -104,12 +103,12 @@ export const organismFileSchema = z.strictObject({
       maxDepth: atLeastOne.default(50),
       maxHopsPerThread: atLeastOne.default(1_000),
       maxMessageBytes: byteSize.default(1_048_576),
-      // Threads that parse and validate messages from outside beside the main one: one per other core.
+      // Threads that parse and validate messages beside the main one: none unless asked (bench/README.md).
       intakeWorkers: z
         .number({ error: 'expected a whole number of worker threads, 0 or more' })
         .int('expected a whole number of worker threads, 0 or more')
         .min(0, 'expected a whole number of worker threads, 0 or more')
-        .default(Math.max(1, availableParallelism() - 1)),
+        .default(0),
     })
     .prefault({}),
   journal: z

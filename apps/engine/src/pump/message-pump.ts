@@ -44,10 +44,12 @@ export interface PumpOptions {
   /** Where hook, subscriber and routing failures are reported. Default: human lines on stderr. */
   log?: Log;
   /**
-   * Worker threads that run the pipeline for messages from outside (IntakeWorkers). Default 0: every
-   * message is parsed and validated on this thread.
+   * Worker threads that run the pipeline for messages from outside and handlers' outputs
+   * (IntakeWorkers). Default 0: every message is parsed and validated on this thread.
    */
   intakeWorkers?: number;
+  /** Every message to the workers, even one that arrives alone (tests of the workers themselves). */
+  intakeAlways?: boolean;
 }
 
 /** `wait`: wait for queue space (default) or refuse with QUEUE_FULL; `producers`: the token's names. */
@@ -112,6 +114,7 @@ export class MessagePump {
             this.routing,
             { maxBytes: opts.limits.maxMessageBytes, maxDepth: opts.limits.maxDepth },
             this.log,
+            opts.intakeAlways,
           )
         : undefined;
     this.waiting = new RetrySchedule((d) => this.queue.push(d));

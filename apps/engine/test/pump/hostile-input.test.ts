@@ -49,7 +49,7 @@ describe.each([
         },
       ],
       { maxMessageBytes: 16 * 1024 },
-      { intakeWorkers },
+      { intakeWorkers, intakeAlways: true },
     );
     await h.pump.whenIntakeReady();
   });

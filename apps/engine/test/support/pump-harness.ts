@@ -86,7 +86,7 @@ export interface Harness {
 export function makePump(
   listeners: TestListener[],
   limits: Partial<PumpLimits> = {},
-  opts: { intakeWorkers?: number } = {},
+  opts: { intakeWorkers?: number; intakeAlways?: boolean } = {},
 ): Harness {
   const dir = mkdtempSync(join(tmpdir(), 'organism-pump-'));
   const registry = new XsdRegistry(dir);

@@ -18,7 +18,7 @@ describe('intake workers', () => {
         { name: 'second', root: 'task', handler: () => undefined },
       ],
       {},
-      { intakeWorkers: 1 },
+      { intakeWorkers: 1, intakeAlways: true },
     );
     await h.pump.whenIntakeReady();
     expect((await h.pump.submit(envelope('<job/>', { from: 'c', to: 'first' }))).ok).toBe(true);
@@ -53,7 +53,7 @@ describe('intake workers', () => {
         },
       ],
       {},
-      { intakeWorkers: 1 },
+      { intakeWorkers: 1, intakeAlways: true },
     );
     await h.pump.whenIntakeReady();
     expect((await h.pump.submit(envelope('<job/>', { from: 'c', to: 'front' }))).ok).toBe(true);
@@ -67,6 +67,23 @@ describe('intake workers', () => {
     expect(h.rec.rejected.at(-1)?.error.code).toBe('SCHEMA_VIOLATION');
     // The message from outside, both outputs and the SystemError went through the worker.
     expect(h.pump.intakeHandled).toBe(4);
+  });
+
+  it('take messages that arrive together; one that arrives alone runs on the main thread at once', async () => {
+    h = makePump([{ name: 'first', root: 'job', handler: () => undefined }], {}, { intakeWorkers: 1 });
+    await h.pump.whenIntakeReady();
+    const send = (): Promise<unknown> =>
+      h?.pump.submit(envelope('<job/>', { from: 'c', to: 'first' })) ?? Promise.resolve();
+    // One at a time, each in a turn of the event loop of its own (as a quiet organism's messages come).
+    for (let i = 0; i < 5; i++) {
+      await send();
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(h.pump.intakeHandled).toBe(0);
+    await Promise.all(Array.from({ length: 50 }, send));
+    expect(h.pump.intakeHandled).toBe(49);
+    await h.pump.whenQuiet();
+    expect(h.rec.trail).toHaveLength(55);
   });
 
   it('hand every message back to the main thread once a worker is lost, and say so', async () => {
