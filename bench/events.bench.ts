@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { createEngine } from '@organism/engine';
-import { envelopeXml, num, report } from './lib/figures.ts';
+import { envelopeXml, num, report, closedLoop } from './lib/figures.ts';
 import { describeLoad, load } from './lib/http-load.ts';
 import { signIn, startEngineProcess } from './lib/engine-process.ts';
 import type { EngineProcess } from './lib/engine-process.ts';
@@ -179,21 +179,7 @@ async function inProcess(subscribers: number): Promise<{ rate: number; items: nu
     }
   });
   const messages = Array.from({ length: 1000 }, (_, i) => envelopeXml('sink', i));
-  const run = async (n: number): Promise<number> => {
-    const t0 = performance.now();
-    let next = 0;
-    const producer = async (): Promise<void> => {
-      while (next < n) {
-        const res = await engine.submit(messages[next++ % messages.length] ?? '');
-        if (!res.ok) throw new Error(res.error.message);
-      }
-    };
-    await Promise.all(Array.from({ length: 512 }, producer));
-    await engine.whenQuiet();
-    return (n / (performance.now() - t0)) * 1000;
-  };
-  await run(2_000);
-  const rate = await run(N);
+  const rate = await closedLoop(engine, messages, N, 512);
   stop.abort();
   await Promise.all(consumers.map((c) => c.catch(() => undefined)));
   await engine.stop();

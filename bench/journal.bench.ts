@@ -17,7 +17,7 @@ import { Worker } from 'node:worker_threads';
 import { createEngine } from '@organism/engine';
 import { SqliteJournal } from '../apps/engine/src/journal/sqlite/sqlite-journal.ts';
 import type { Delivery } from '../apps/engine/src/pump/delivery.ts';
-import { envelopeXml, fmt, recordXml, report } from './lib/figures.ts';
+import { envelopeXml, fmt, recordXml, report, closedLoop } from './lib/figures.ts';
 import { LIMIT, ensureLimits } from './lib/limits.ts';
 import { summary } from './lib/http-load.ts';
 import { Recorder } from './lib/results.ts';
@@ -42,21 +42,7 @@ async function throughput(durability: 'strict' | 'fast', to: string): Promise<nu
   const engine = await createEngine(ORGANISM, { journalPath: tmp(), durability });
   await engine.start();
   const messages = Array.from({ length: 1000 }, (_, i) => envelopeXml(to, i));
-  const run = async (n: number): Promise<number> => {
-    const t0 = performance.now();
-    let next = 0;
-    const producer = async (): Promise<void> => {
-      while (next < n) {
-        const res = await engine.submit(messages[next++ % messages.length] ?? '');
-        if (!res.ok) throw new Error(res.error.message);
-      }
-    };
-    await Promise.all(Array.from({ length: IN_FLIGHT }, producer));
-    await engine.whenQuiet();
-    return (n / (performance.now() - t0)) * 1000;
-  };
-  await run(2_000);
-  const rate = await run(N);
+  const rate = await closedLoop(engine, messages, N, IN_FLIGHT);
   await engine.stop();
   return rate;
 }

@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { barePump } from './lib/bare-pump.ts';
-import { envelopeXml, recordXml, report } from './lib/figures.ts';
+import { envelopeXml, recordXml, report, closedLoop } from './lib/figures.ts';
 import { LIMIT, ensureLimits } from './lib/limits.ts';
 import { Recorder } from './lib/results.ts';
 
@@ -15,21 +15,7 @@ const N = Number(process.env.BENCH_MESSAGES ?? 20_000);
 async function throughput(to: string): Promise<number> {
   const pump = await barePump(ORGANISM);
   const messages = Array.from({ length: 1000 }, (_, i) => envelopeXml(to, i));
-  const run = async (n: number): Promise<number> => {
-    const t0 = performance.now();
-    let next = 0;
-    const producer = async (): Promise<void> => {
-      while (next < n) {
-        const res = await pump.submit(messages[next++ % messages.length] ?? '');
-        if (!res.ok) throw new Error(res.error.message);
-      }
-    };
-    await Promise.all(Array.from({ length: 64 }, producer));
-    await pump.whenQuiet();
-    return (n / (performance.now() - t0)) * 1000;
-  };
-  await run(2_000);
-  const rate = await run(N);
+  const rate = await closedLoop(pump, messages, N, 64);
   pump.stop();
   return rate;
 }

@@ -426,7 +426,7 @@ function seed(path: string, target: number, log: (line: string) => void): SeedIn
     while (rejected < (rejectedTarget * (t + 1)) / threadCount) rejectAt(start + Math.floor(rand() * 500));
     if (written - committed >= 50_000) {
       committed = written;
-      st.writeCounts();
+      st.writePending();
       commit.run();
       begin.run();
       if (performance.now() - lastLog > 10_000) {
@@ -435,7 +435,7 @@ function seed(path: string, target: number, log: (line: string) => void): SeedIn
       }
     }
   }
-  st.writeCounts();
+  st.writePending();
   commit.run();
   const seedMs = performance.now() - t0;
   log(

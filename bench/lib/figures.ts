@@ -49,3 +49,36 @@ export function recordXml(i: number): string {
 export function envelopeXml(to: string, i: number): string {
   return `<message xmlns="https://xml-pipeline.org/ns/envelope/v1"><meta><from>bench</from><to>${to}</to></meta>${recordXml(i)}</message>`;
 }
+
+/** What the closed-loop throughput runs drive: the pump itself, or the engine's facade. */
+export interface Submitter {
+  submit(xml: string): Promise<{ ok: true } | { ok: false; error: { message: string } }>;
+  whenQuiet(): Promise<void>;
+}
+
+/**
+ * Messages per second through `target`: `producers` loops each submitting the next of `messages` as
+ * soon as their last was accepted, `n` in all, until every thread is done. A warm-up of 2,000 first.
+ */
+export async function closedLoop(
+  target: Submitter,
+  messages: readonly string[],
+  n: number,
+  producers: number,
+): Promise<number> {
+  const run = async (count: number): Promise<number> => {
+    const t0 = performance.now();
+    let next = 0;
+    const producer = async (): Promise<void> => {
+      while (next < count) {
+        const res = await target.submit(messages[next++ % messages.length] ?? '');
+        if (!res.ok) throw new Error(res.error.message);
+      }
+    };
+    await Promise.all(Array.from({ length: producers }, producer));
+    await target.whenQuiet();
+    return (count / (performance.now() - t0)) * 1000;
+  };
+  await run(2_000);
+  return run(n);
+}
