@@ -152,6 +152,30 @@ describe('counts the SQLite journal keeps instead of counting rows', () => {
     await j.close();
   });
 
+  it('match after a restart hands unfinished entries back and they finish', async () => {
+    const path = fresh();
+    const before = new SqliteJournal({ path, durability: 'fast' });
+    const [a, b, c] = [delivery(), delivery(), delivery()];
+    if (!a || !b || !c) throw new Error('setup');
+    await before.hooks.onIntent?.([a, b, c]);
+    before.hooks.onDispatched?.(b);
+    await before.close();
+
+    const j = new SqliteJournal({ path, durability: 'fast' });
+    const back = await j.unfinished();
+    expect(back.map((e) => e.delivery.id).sort()).toEqual([a.id, b.id, c.id].sort());
+    await j.recordRecovery({
+      redeliver: [a, c].map((d) => ({ ...d, attempt: 1 })),
+      exhaust: [{ delivery: b, detail: 'crashed' }],
+    });
+    j.hooks.onDispatched?.(a);
+    await j.hooks.onAcknowledged?.(a, []);
+    await j.hooks.onFailed?.(c, failure, { outputs: [] });
+    expect(drift(j.database.sqlite)).toEqual(none);
+    expect((await j.stats()).counts).toEqual({ PENDING: 0, DISPATCHED: 0, ACKED: 1, FAILED: 2 });
+    await j.close();
+  });
+
   it('are filled in when a journal written before them is opened', async () => {
     const path = fresh();
     // The journal as the migrations before it left it, with entries written then.

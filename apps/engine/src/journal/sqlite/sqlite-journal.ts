@@ -145,7 +145,7 @@ export class SqliteJournal implements Journal {
   unfinished(): Promise<UnfinishedEntry[]> {
     return guarded('read unfinished entries', async () => {
       await this.flush();
-      return this.queries.unfinished();
+      return this.queries.unfinished((id, state) => this.st.known(id, state));
     });
   }
 

@@ -41,7 +41,8 @@ export class SqliteQueries {
     return this.db.select().from(messages).where(eq(messages.id, id)).get();
   }
 
-  unfinished(): UnfinishedEntry[] {
+  /** `seen` hears each entry's state as read (the write statements then need not read it again). */
+  unfinished(seen: (id: string, state: string) => void = () => {}): UnfinishedEntry[] {
     return this.db
       .select()
       .from(messages)
@@ -49,7 +50,10 @@ export class SqliteQueries {
       .orderBy(asc(messages.createdAt), asc(messages.id))
       .all()
       .filter((r) => r.to !== null)
-      .map((r) => ({ delivery: toDelivery(r), nextAttemptAt: r.nextAttemptAt }));
+      .map((r) => {
+        seen(r.id, r.state);
+        return { delivery: toDelivery(r), nextAttemptAt: r.nextAttemptAt };
+      });
   }
 
   countUnfinished(listener: string): number {
