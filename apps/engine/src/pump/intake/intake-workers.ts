@@ -41,13 +41,14 @@ interface Lane {
 }
 
 /**
- * Runs the pipeline for messages from outside and handlers' outputs on worker threads, so that parsing, canonicalizing and
- * validating (most of a message's cost) use the machine's other cores while this thread journals and
- * dispatches. Requests made in one turn of the event loop go to a worker in one message. `run` resolves
- * with the pipeline's outcome, or with undefined when this thread must run the pipeline itself: the
- * workers are not started yet (they start with the START_AFTERth message) or still starting (loading libxml2 and compiling the contracts takes a moment), the routing
- * table changed while the worker had the message, or the worker is gone (an error is logged; every
- * later message then runs here).
+ * Runs the pipeline for messages from outside and handlers' outputs on worker threads, so that
+ * parsing, canonicalizing and validating can use another core while this thread journals and
+ * dispatches (`pump.intakeWorkers`, off by default: bench/README.md says when it pays). Requests made
+ * in one turn of the event loop go to a worker 32 to a message. `run` resolves with the pipeline's
+ * outcome, or with undefined when this thread must run the pipeline itself: the workers are not
+ * started yet (they start with the START_AFTERth message) or still starting, the message arrived
+ * alone, the routing table changed while a worker had it, or the worker is gone (an error is logged;
+ * every later message then runs here).
  */
 export class IntakeWorkers {
   private readonly lanes: Lane[] = [];
