@@ -66,7 +66,18 @@ export async function startEngineProcess(durability: 'strict' | 'fast'): Promise
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
-    [CLI, 'run', config, '--port', String(port), '--quiet', '--log-level', 'warn'],
+    [
+      // For profiling the engine as it runs, e.g. BENCH_ENGINE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/p".
+      ...(process.env.BENCH_ENGINE_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      CLI,
+      'run',
+      config,
+      '--port',
+      String(port),
+      '--quiet',
+      '--log-level',
+      'warn',
+    ],
     {
       // Its log (warnings and errors only) goes to this process's stderr.
       stdio: ['ignore', process.stderr, 'inherit'],

@@ -29,7 +29,7 @@ const requests = subs.map((sub) => {
               continue;
             }
             sub.items++;
-            if (data.kind === 'transitions') sub.transitions += data.transitions.length;
+            if (data.kind === 'changes') sub.transitions += data.transitions.length;
           }
         }
       });

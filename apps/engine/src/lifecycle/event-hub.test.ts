@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Activity, ConsoleEvent, RoutedTransition, StreamItem } from '@organism/shared';
+import { changesInOrder } from '@organism/shared';
+import type { Activity, ConsoleEvent, RoutedTransition } from '@organism/shared';
 import { delivery } from '../journal/journal-contract.ts';
 import { MemoryJournal } from '../journal/memory/memory-journal.ts';
 import { EngineEvents } from '../pump/engine-events.ts';
@@ -100,21 +101,20 @@ async function idle(): Promise<void> {
 }
 
 const transitionsOf = (items: StreamOut[]): RoutedTransition[] =>
-  items.flatMap((i) => (i.item.kind === 'transitions' ? i.item.transitions : []));
+  items.flatMap((i) => (i.item.kind === 'changes' ? i.item.transitions : []));
 const seqs = (items: StreamOut[]): number[] => transitionsOf(items).map((t) => t.seq);
-/** Transitions one by one and events, as a subscriber applies them (however the transitions were grouped). */
+/** Transitions one by one and events, as a subscriber applies them (however they were grouped). */
 const units = (items: StreamOut[]): (RoutedTransition | ConsoleEvent)[] =>
-  items.flatMap<RoutedTransition | ConsoleEvent>((i) =>
-    i.item.kind === 'transitions' ? i.item.transitions : i.item.kind === 'event' ? [i.item.event] : [],
-  );
+  items.flatMap((i) => changesInOrder(i.item));
+const isEvent = (u: RoutedTransition | ConsoleEvent): u is ConsoleEvent => 'type' in u;
 const kinds = (items: StreamOut[]): string[] => items.map((i) => i.item.kind);
 const thread = (type: 'thread.created' | 'thread.completed', n: number): ConsoleEvent => ({
   type,
   at: n,
   threadId: `t${n}`,
 });
-const eventsOf = (items: StreamOut[]): StreamItem[] =>
-  items.map((i) => i.item).filter((i) => i.kind === 'event');
+const eventsOf = (items: StreamOut[]): ConsoleEvent[] =>
+  items.flatMap((i) => (i.item.kind === 'changes' ? i.item.events.map((e) => e.event) : []));
 
 describe('EventHub', () => {
   it('reads each new page of transitions once, however many subscribe', async () => {
@@ -136,7 +136,7 @@ describe('EventHub', () => {
     expect(counts[0]).toBeLessThanOrEqual(4);
   });
 
-  it('sends a burst of transitions as few items of at most 500, split where an engine event came', async () => {
+  it('sends a burst as few items of at most 500 transitions, engine events in their place', async () => {
     const s = setup();
     const hub = s.hub();
     const sub = new Subscriber(hub, {});
@@ -146,16 +146,37 @@ describe('EventHub', () => {
     s.events.emit(() => thread('thread.created', 1));
     await s.journal.hooks.onIntent?.(Array.from({ length: 3 }, () => delivery()));
     const items = await sub.until((got) => seqs(got).length === 1_203 && eventsOf(got).length === 1);
-    const sizes = items.flatMap((i) => (i.item.kind === 'transitions' ? [i.item.transitions.length] : []));
-    expect(sizes).toEqual([500, 500, 200, 3]);
-    expect(kinds(items.filter((i) => i.item.kind !== 'activity'))).toEqual([
-      'transitions',
-      'transitions',
-      'transitions',
-      'event',
-      'transitions',
-    ]);
+    const changes = items.filter((i) => i.item.kind === 'changes');
+    const sizes = changes.map((i) => (i.item.kind === 'changes' ? i.item.transitions.length : 0));
+    expect(sizes.every((n) => n <= 500)).toBe(true);
+    expect(changes.length).toBeLessThanOrEqual(4);
     expect(seqs(items)).toEqual(Array.from({ length: 1_203 }, (_, i) => i + 1));
+    // The event came after the hub had read the first 1,200, and before the last 3.
+    const applied = units(items);
+    expect(applied.findIndex(isEvent)).toBe(1_200);
+    expect(changes.flatMap((i) => (i.item.kind === 'changes' ? i.item.events : []))).toEqual([
+      { after: 1_200, event: thread('thread.created', 1) },
+    ]);
+  });
+
+  it('sends a thread’s events in the item with its transitions, not one item each', async () => {
+    const s = setup();
+    const hub = s.hub();
+    const sub = new Subscriber(hub, {});
+    await sub.drain();
+    for (let n = 1; n <= 50; n++) {
+      await s.journal.hooks.onIntent?.([delivery()]);
+      s.events.emit(() => thread('thread.created', n));
+      s.events.emit(() => thread('thread.completed', n));
+    }
+    const items = await sub.until((got) => seqs(got).length === 50 && eventsOf(got).length === 100);
+    expect(items.filter((i) => i.item.kind === 'changes').length).toBeLessThanOrEqual(3);
+    expect(eventsOf(items)).toEqual(
+      Array.from({ length: 50 }, (_, i) => [
+        thread('thread.created', i + 1),
+        thread('thread.completed', i + 1),
+      ]).flat(),
+    );
   });
 
   it('carries each transition’s route and applies the filters to transitions only', async () => {
@@ -184,7 +205,9 @@ describe('EventHub', () => {
     expect(routed(fromA)).toEqual(['a>b PENDING', 'a>b ACKED']);
     expect(routed(withC)).toEqual(['c>b PENDING']);
     await quiet.until((items) => seqs(items).length === 3);
-    expect(new Set(kinds(await quiet.drain()))).toEqual(new Set(['transitions']));
+    const quietItems = await quiet.drain();
+    expect(new Set(kinds(quietItems))).toEqual(new Set(['changes']));
+    expect(eventsOf(quietItems)).toEqual([]);
   });
 
   it('resumes from an id in the middle with nothing missed and nothing repeated, events included', async () => {
@@ -195,14 +218,16 @@ describe('EventHub', () => {
     for (let n = 1; n <= 6; n++) {
       await s.journal.hooks.onIntent?.([delivery(), delivery()]);
       s.events.emit(() => thread('thread.created', n));
-      await idle();
+      await first.until((got) => seqs(got).length === 2 * n && eventsOf(got).length === n);
     }
-    const items = await first.until((got) => seqs(got).length === 12 && eventsOf(got).length === 6);
-    const stream = items.filter((i) => i.item.kind === 'transitions' || i.item.kind === 'event');
+    const items = await first.drain();
+    const stream = items.filter((i) => i.item.kind === 'changes');
     // Events and transitions interleave, in the order the hub learned of them.
-    expect(kinds(stream).lastIndexOf('event')).toBeGreaterThan(kinds(stream).indexOf('transitions'));
-    expect(kinds(stream).indexOf('event')).toBeLessThan(kinds(stream).lastIndexOf('transitions'));
-    for (const cut of [0, 1, 5, stream.length - 2]) {
+    const applied = units(stream);
+    expect(applied.findIndex(isEvent)).toBeLessThan(applied.length - 6);
+    expect(applied.findLastIndex((u) => !isEvent(u))).toBeGreaterThan(applied.findIndex(isEvent));
+    expect(stream.length).toBeGreaterThanOrEqual(6);
+    for (const cut of [0, 1, stream.length - 3, stream.length - 2]) {
       const at = stream[cut];
       if (!at) throw new Error('setup');
       const resumed = new Subscriber(hub, { lastEventId: at.id });
@@ -270,9 +295,7 @@ describe('EventHub', () => {
     const behind = new Subscriber(hub, { lastEventId: mark?.id ?? '' });
     const got = await behind.until((items) => eventsOf(items).length === 3);
     expect(got[0]?.item).toMatchObject({ kind: 'reset' });
-    expect(eventsOf(got)).toEqual(
-      [8, 9, 10].map((n) => ({ kind: 'event', event: thread('thread.created', n) })),
-    );
+    expect(eventsOf(got)).toEqual([8, 9, 10].map((n) => thread('thread.created', n)));
   });
 
   it('rides out a journal that cannot be read, and delivers everything once it can', async () => {

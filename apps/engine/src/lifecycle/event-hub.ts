@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { consoleEventTypes } from '@organism/shared';
-import type { Activity, ConsoleEvent, Log, RoutedTransition, StreamItem } from '@organism/shared';
+import type {
+  Activity,
+  ConsoleEvent,
+  Log,
+  RoutedTransition,
+  StreamEvent,
+  StreamItem,
+} from '@organism/shared';
 import type { Journal } from '../journal/journal.ts';
 import type { EngineEvents } from '../pump/engine-events.ts';
 import { stderrLog } from '../pump/stderr-log.ts';
@@ -43,8 +50,9 @@ interface EventSlot {
 /** Past this many unread transitions a subscriber is told it lagged (it keeps its cursor and catches up). */
 const LAG_NOTICE = 5_000;
 /**
- * The most transitions in one item. Consecutive transitions travel together, so a subscriber parses
- * and handles one message per burst rather than one per transition (thousands a second at full speed).
+ * The most transitions (and the most engine events) in one item. A burst travels together, so a
+ * subscriber parses and handles one message per burst rather than one per transition or thread
+ * (thousands a second at full speed), and the server encodes one.
  */
 const BATCH = 500;
 
@@ -164,29 +172,31 @@ export class EventHub {
           if (pending.length === 0) cur.s = this.seq;
           continue;
         }
-        // The next run of transitions: up to the next engine event (which came after them), in one item.
-        const next = withEvents ? this.events.first((x) => x.ev > cur.e) : undefined;
-        const upTo = next ? next.sAt : Number.POSITIVE_INFINITY;
+        // The next item: a run of transitions with the engine events among them, so a burst travels as
+        // one item however many threads it opens. An event follows every transition the hub had read
+        // when it came (`sAt`): it joins the item once those are taken, and never overtakes one.
         if (pending.length === 0) catchingUp = false;
         const run = pending.length > 0 ? pending : this.transitions.from((x) => x.seq > cur.s, BATCH);
+        const among = withEvents ? this.events.from((x) => x.ev > cur.e, BATCH) : [];
+        const limit = Math.min(run.length, BATCH);
+        const transitions: RoutedTransition[] = [];
+        const events: StreamEvent[] = [];
         let taken = 0;
-        const batch: RoutedTransition[] = [];
-        for (const t of run) {
-          if (t.seq > upTo || taken === BATCH) break;
-          taken++;
-          cur.s = t.seq;
-          if (wanted(t)) batch.push(t);
+        for (;;) {
+          const t = taken < limit ? run[taken] : undefined;
+          const x = among[events.length];
+          if (x && (x.sAt <= cur.s || (t !== undefined && x.sAt < t.seq))) {
+            cur.e = x.ev;
+            events.push({ after: x.sAt, event: x.event });
+          } else if (t) {
+            taken++;
+            cur.s = t.seq;
+            if (wanted(t)) transitions.push(t);
+          } else break;
         }
-        if (taken > 0) {
-          if (run === pending) pending.splice(0, taken);
-          if (batch.length > 0) yield out({ kind: 'transitions', transitions: batch });
-          continue;
-        }
-        if (next) {
-          cur.e = next.ev;
-          yield out({ kind: 'event', event: next.event });
-          continue;
-        }
+        if (run === pending) pending.splice(0, taken);
+        if (transitions.length > 0 || events.length > 0) yield out({ kind: 'changes', transitions, events });
+        if (taken > 0 || events.length > 0) continue;
         await wait;
       }
     } finally {

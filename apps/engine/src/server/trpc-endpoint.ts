@@ -13,6 +13,7 @@ import type { ApiErrorShape } from '../api/error-map.ts';
 import type { LoginLimiter } from '../api/login-limiter.ts';
 import { readBody } from './read-body.ts';
 import { sendJson } from './send-json.ts';
+import { useWholeChunkTextEncoderStream } from './text-encoder-stream.ts';
 
 const BASE = '/trpc/';
 /** Calls in one batched request: enough for a console page, too few to multiply work by thousands. */
@@ -32,6 +33,8 @@ export function createTrpcEndpoint(
   },
   log: Logger,
 ): (req: IncomingMessage, res: ServerResponse) => void {
+  // tRPC encodes each SSE response through the global TextEncoderStream: Node's is slow (see there).
+  useWholeChunkTextEncoderStream();
   const handler = createHTTPHandler({
     router: appRouter,
     basePath: BASE,

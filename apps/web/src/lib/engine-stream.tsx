@@ -86,14 +86,8 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
           void queryClient.invalidateQueries();
           return;
         }
-        if (data.kind === 'event') for (const fn of eventListeners.current) fn(data.event);
-        if (data.kind === 'event' && data.event.type === 'reload') {
-          void queryClient.invalidateQueries({ queryKey: trpc.listeners.pathKey() });
-          void queryClient.invalidateQueries({ queryKey: trpc.config.pathKey() });
-          return;
-        }
-        if (data.kind !== 'transitions') return;
-        dirty.current = true;
+        if (data.kind !== 'changes') return;
+        if (data.transitions.length > 0) dirty.current = true;
         for (const t of data.transitions) {
           if (t.state === 'ACKED' || t.state === 'FAILED') {
             const second = Math.floor(t.at / 1000);
@@ -104,6 +98,14 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
             else b.failed++;
           }
           for (const fn of listeners.current) fn(t);
+        }
+        // The page updates once per item, so the events' place among its transitions does not matter here.
+        for (const { event } of data.events) {
+          for (const fn of eventListeners.current) fn(event);
+          if (event.type === 'reload') {
+            void queryClient.invalidateQueries({ queryKey: trpc.listeners.pathKey() });
+            void queryClient.invalidateQueries({ queryKey: trpc.config.pathKey() });
+          }
         }
       },
     }),
