@@ -63,7 +63,23 @@ export function toSummary(r: EntryRow): MessageSummary {
 }
 
 /** An entry handed back to the pump: its next attempt is one more than those already started. */
-export function toDelivery(r: EntryRow): Delivery {
+/** The columns `toDelivery` reads. */
+export type DeliveryRow = Pick<
+  EntryRow,
+  | 'id'
+  | 'threadId'
+  | 'parentId'
+  | 'from'
+  | 'to'
+  | 'root'
+  | 'kind'
+  | 'chain'
+  | 'payload'
+  | 'attempts'
+  | 'createdAt'
+>;
+
+export function toDelivery(r: DeliveryRow): Delivery {
   return {
     id: r.id as MessageId,
     threadId: r.threadId as ThreadId,

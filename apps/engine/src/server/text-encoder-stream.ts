@@ -9,6 +9,10 @@
 export class WholeChunkTextEncoderStream extends TransformStream<string, Uint8Array> {
   readonly encoding = 'utf-8';
 
+  get [Symbol.toStringTag](): string {
+    return 'TextEncoderStream';
+  }
+
   constructor() {
     const encoder = new TextEncoder();
     let pending = '';

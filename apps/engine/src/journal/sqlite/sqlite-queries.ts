@@ -22,7 +22,7 @@ import type { ThreadId } from '@organism/shared';
 import type { FoundEntries, UnfinishedEntry } from '../journal.ts';
 import { buildEnvelope } from '../../pump/envelope/build-envelope.ts';
 import { toDelivery, toSummary } from '../entry-record.ts';
-import type { EntryRow } from '../entry-record.ts';
+import type { DeliveryRow, EntryRow } from '../entry-record.ts';
 import { journalCounts, messages, transitions } from '../schema.ts';
 import { listMessages, messageFilters } from './message-list.ts';
 import { listThreads, threadSummaries } from './thread-list.ts';
@@ -32,6 +32,8 @@ import { listThreads, threadSummaries } from './thread-list.ts';
  * statements.ts.
  */
 export class SqliteQueries {
+  private unfinishedRows: Database.Statement | undefined;
+
   constructor(
     private readonly db: BetterSQLite3Database,
     private readonly sqlite: Database.Database,
@@ -41,19 +43,24 @@ export class SqliteQueries {
     return this.db.select().from(messages).where(eq(messages.id, id)).get();
   }
 
-  /** `seen` hears each entry's state as read (the write statements then need not read it again). */
+  /**
+   * `seen` hears each entry's state as read (the write statements then need not read it again). Boot
+   * recovery reads every unfinished entry at once: a prepared statement of only the columns a delivery
+   * needs, without drizzle's row mapping (100,000 rows: 0.9 s through drizzle's `select()`).
+   */
   unfinished(seen: (id: string, state: string) => void = () => {}): UnfinishedEntry[] {
-    return this.db
-      .select()
-      .from(messages)
-      .where(and(inArray(messages.state, ['PENDING', 'DISPATCHED']), eq(messages.egress, false)))
-      .orderBy(asc(messages.createdAt), asc(messages.id))
-      .all()
-      .filter((r) => r.to !== null)
-      .map((r) => {
-        seen(r.id, r.state);
-        return { delivery: toDelivery(r), nextAttemptAt: r.nextAttemptAt };
-      });
+    const rows = (this.unfinishedRows ??= this.sqlite.prepare(
+      `SELECT id, thread_id AS threadId, parent_id AS parentId, from_name AS "from", to_name AS "to",
+              root, kind, chain, payload, state, attempts, next_attempt_at AS nextAttemptAt,
+              created_at AS createdAt
+         FROM messages
+        WHERE state IN ('PENDING', 'DISPATCHED') AND egress = 0 AND to_name IS NOT NULL
+        ORDER BY created_at, id`,
+    )).all() as (DeliveryRow & Pick<EntryRow, 'state' | 'nextAttemptAt'>)[];
+    return rows.map((r) => {
+      seen(r.id, r.state);
+      return { delivery: toDelivery(r), nextAttemptAt: r.nextAttemptAt };
+    });
   }
 
   countUnfinished(listener: string): number {
