@@ -4,6 +4,10 @@
  * (VmRSS of /proc/<pid>/status) sampled every 5 s. Prints the curve, the least-squares slope after the
  * first minute (MB/min) and the max, beside the aims: flat, and under 300 MB.
  *
+ * A machine whose engine answers fewer than 2,000 msg/s would measure its backlog, not a steady state:
+ * when this run's `http.bench.ts` measured the fast rate, and 80% of it is below 2,000, the soak runs at
+ * that 80% instead and says so (`--rate` always wins).
+ *
  * Run: cd bench && pnpm soak [--seconds 300] [--rate 2000] [--durability fast|strict]
  * (`pnpm bench` runs it for BENCH_SOAK_SECONDS, default 120 there).
  */
@@ -17,12 +21,12 @@ import { Recorder } from './lib/results.ts';
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: process.env.BENCH_SOAK_SECONDS ?? '300' },
-    rate: { type: 'string', default: '2000' },
+    rate: { type: 'string' },
     durability: { type: 'string', default: 'fast' },
   },
 });
 const SECONDS = Number(values.seconds);
-const RATE = Number(values.rate);
+const AIM_RATE = 2000;
 const durability = values.durability === 'strict' ? 'strict' : 'fast';
 const EVERY_S = 5;
 const WARM_S = 60;
@@ -51,6 +55,18 @@ function sparkline(ys: number[], lo: number, hi: number): string {
 }
 
 const rec = new Recorder('soak');
+/** What the engine answered over HTTP in this run (fast, closed loop), if http.bench.ts ran before. */
+const held = rec.read()?.figures['http_post_messages_fast']?.value;
+const RATE =
+  values.rate !== undefined
+    ? Number(values.rate)
+    : held !== undefined && held * 0.8 < AIM_RATE
+      ? Math.floor((held * 0.8) / 100) * 100
+      : AIM_RATE;
+if (RATE < AIM_RATE && values.rate === undefined)
+  console.log(
+    `this engine answered ${num(held ?? 0)} msg/s over HTTP in this run: the soak runs at ${num(RATE)} msg/s (80% of it), not ${num(AIM_RATE)}, to measure a steady state rather than a backlog`,
+  );
 console.log(
   `soak — ${RATE} msg/s over HTTP for ${SECONDS} s (open loop, ${CONNECTIONS} connections), journal ${durability}, RSS every ${EVERY_S} s, node ${process.version}`,
 );
@@ -92,6 +108,7 @@ try {
     )}\n`,
   );
   rec.figure('soak.seconds', SECONDS, 's');
+  rec.figure('soak.rate_sent', RATE, 'msg/s');
   report(rec, 'soak.rate', `sent at ${RATE}/s, answered`, r.perSecond, 'msg/s', { limit: LIMIT.libxml1 });
   report(rec, 'soak.p99', '  p99 from the scheduled send', r.latencyMs.p99, 'ms');
   report(rec, 'soak.not_202', '  answers other than 202', refused, 'answers');
