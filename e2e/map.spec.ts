@@ -103,9 +103,16 @@ test('the map does not move its boxes while the numbers change', async ({ page }
   await expect(map).toHaveAttribute('data-layout', 'final', { timeout: 30_000 });
   const greeter = map.getByRole('link', { name: /^greeter: / });
   const label = async () => (await greeter.getAttribute('aria-label')) ?? '';
-  const before = { box: await greeter.boundingBox(), label: await label() };
-  await expect.poll(label, { timeout: 20_000 }).not.toBe(before.label);
-  expect(await greeter.boundingBox()).toEqual(before.box);
+  // A route that an earlier spec took once can leave the map's 5-minute window meanwhile: the layout then
+  // changes for a reason of its own, and the boxes are measured again (a few times at most).
+  for (let attempt = 1; ; attempt++) {
+    const routes = await rows.count();
+    const before = { box: await greeter.boundingBox(), label: await label() };
+    await expect.poll(label, { timeout: 20_000 }).not.toBe(before.label);
+    if ((await rows.count()) !== routes && attempt < 3) continue;
+    expect(await greeter.boundingBox()).toEqual(before.box);
+    break;
+  }
 });
 
 test('a failing listener stands out on the map', async ({ page }) => {
