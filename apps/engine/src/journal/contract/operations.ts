@@ -1,0 +1,95 @@
+/** The journal contract's operations: an operator's actions on dead letters, and retention. */
+import { randomUUID } from 'node:crypto';
+import { expect, it } from 'vitest';
+import type { Journal } from '../journal.ts';
+import { delivery, failure } from './fixtures.ts';
+
+export function operationsContract(fresh: () => Journal): void {
+  it('retries a dead letter and refuses what is not one', async () => {
+    const j = fresh();
+    const d = delivery();
+    await j.hooks.onIntent?.([d]);
+    j.hooks.onDispatched?.(d);
+    await expect(j.retry(d.id)).rejects.toMatchObject({ code: 'NOT_RETRYABLE' });
+    await j.hooks.onFailed?.(d, failure, { outputs: [] });
+    const again = await j.retry(d.id);
+    expect(again).toMatchObject({ id: d.id, attempt: 2, to: 'greeter' });
+    expect(await j.getMessage(d.id)).toMatchObject({ state: 'PENDING' });
+    await expect(j.retry(randomUUID())).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await j.close();
+  });
+
+  it('previews a bulk retry on a dry run and changes nothing', async () => {
+    const j = fresh();
+    const ds = Array.from({ length: 12 }, (_, i) => delivery({ to: i % 3 === 0 ? 'other' : 'greeter' }));
+    await j.hooks.onIntent?.(ds);
+    for (const d of ds) await j.hooks.onFailed?.(d, failure, { outputs: [] });
+    const dry = await j.retryMany({ to: 'greeter' }, { dryRun: true });
+    expect(dry.count).toBe(8);
+    expect(dry.sample).toHaveLength(5);
+    expect(dry.sample.map((m) => m.id)).toEqual(
+      ds
+        .filter((d) => d.to === 'greeter')
+        .slice(0, 5)
+        .map((d) => d.id),
+    );
+    expect(dry.deliveries).toEqual([]);
+    expect((await j.stats()).counts.FAILED).toBe(12);
+    const done = await j.retryMany({ to: 'greeter' }, { dryRun: false });
+    expect(done.deliveries).toHaveLength(8);
+    expect((await j.stats()).counts).toMatchObject({ FAILED: 4, PENDING: 8 });
+    await j.close();
+  });
+
+  it("retries a listener's failed deliveries, not the messages it sent", async () => {
+    const j = fresh();
+    const toGreeter = delivery();
+    const fromGreeter = delivery({ from: 'greeter', to: 'shouter' });
+    await j.hooks.onIntent?.([toGreeter, fromGreeter]);
+    for (const d of [toGreeter, fromGreeter]) await j.hooks.onFailed?.(d, failure, { outputs: [] });
+    const done = await j.retryMany({ to: 'greeter' }, { dryRun: false });
+    expect(done.deliveries.map((d) => d.id)).toEqual([toGreeter.id]);
+    expect(await j.getMessage(fromGreeter.id)).toMatchObject({ state: 'FAILED' });
+    const both = await j.retryMany({ participant: 'greeter', state: 'FAILED' }, { dryRun: true });
+    expect(both.sample.map((m) => m.id)).toEqual([fromGreeter.id]);
+    // A key the filter does not know (the retired `listener`) is refused, never read as "everything".
+    await expect(
+      j.retryMany({ listener: 'greeter' } as Parameters<Journal['retryMany']>[0], { dryRun: false }),
+    ).rejects.toThrow(/listener/);
+    await expect(
+      j.listMessages({ listener: 'greeter' } as Parameters<Journal['listMessages']>[0]),
+    ).rejects.toThrow(/listener/);
+    expect(await j.getMessage(fromGreeter.id)).toMatchObject({ state: 'FAILED' });
+    await j.close();
+  });
+
+  it('discards a dead letter for good and logs it', async () => {
+    const j = fresh();
+    const d = delivery();
+    await j.hooks.onIntent?.([d]);
+    await expect(j.discard(d.id)).rejects.toMatchObject({ code: 'NOT_RETRYABLE' });
+    await j.hooks.onFailed?.(d, failure, { outputs: [] });
+    await j.discard(d.id);
+    expect(await j.getMessage(d.id)).toBeUndefined();
+    const log = await j.transitions(0, 100);
+    expect(log.at(-1)).toMatchObject({ messageId: d.id, state: 'DISCARDED' });
+    await j.close();
+  });
+
+  it('prunes old ACKED entries and keeps dead letters and recent ones', async () => {
+    const j = fresh();
+    const [old, failed, recent] = [delivery(), delivery(), delivery()];
+    if (!old || !failed || !recent) throw new Error('setup');
+    await j.hooks.onIntent?.([old, failed, recent]);
+    await j.hooks.onAcknowledged?.(old, []);
+    await j.hooks.onFailed?.(failed, failure, { outputs: [] });
+    const cutoff = Date.now() + 1;
+    await new Promise((r) => setTimeout(r, 5));
+    await j.hooks.onAcknowledged?.(recent, []);
+    expect(await j.prune(cutoff)).toBe(1);
+    expect(await j.getMessage(old.id)).toBeUndefined();
+    expect(await j.getMessage(failed.id)).toBeDefined();
+    expect(await j.getMessage(recent.id)).toBeDefined();
+    await j.close();
+  });
+}
