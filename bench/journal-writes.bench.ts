@@ -5,6 +5,9 @@
  * delivery starts a thread of its own, the worst case for what the journal keeps per thread.
  * Compare two checkouts with it (what the console's indexes and counts cost the hot path).
  * Run: cd bench && pnpm journal-writes   (BENCH_MESSAGES sets the count per round, default 100,000).
+ * BENCH_GROWTH=600000 also writes that many into one journal and prints the rate per 100,000 as it
+ * fills: the engine's ids are random (UUIDv4), so every insert lands somewhere in the indexes on them,
+ * and writing slows as they outgrow SQLite's cache.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,13 +22,22 @@ const N = Number(process.env.BENCH_MESSAGES ?? 100_000);
 const BATCH = 340;
 const ROUNDS = 5;
 
-async function round(): Promise<number> {
+const TRANCHE = 100_000;
+
+/** Writes `n` deliveries into a new journal; `onTranche` hears the rate of each 100,000. */
+async function round(n = N, onTranche?: (written: number, perCpuSecond: number) => void): Promise<number> {
   const path = join(mkdtempSync(join(tmpdir(), 'organism-writes-')), 'journal.sqlite');
   const j = new SqliteJournal({ path, durability: 'fast' });
   const payload = recordXml(0);
   const cpu0 = process.cpuUsage();
-  for (let i = 0; i < N; i += BATCH) {
-    const batch: Delivery[] = Array.from({ length: Math.min(BATCH, N - i) }, (_, k) => ({
+  let tranche = { cpu: process.cpuUsage(), from: 0 };
+  for (let i = 0; i < n; i += BATCH) {
+    if (onTranche && i - tranche.from >= TRANCHE) {
+      const cpu = process.cpuUsage(tranche.cpu);
+      onTranche(i, ((i - tranche.from) / (cpu.user + cpu.system)) * 1e6);
+      tranche = { cpu: process.cpuUsage(), from: i };
+    }
+    const batch: Delivery[] = Array.from({ length: Math.min(BATCH, n - i) }, (_, k) => ({
       id: randomUUID() as Delivery['id'],
       threadId: randomUUID() as Delivery['threadId'],
       from: 'bench',
@@ -44,7 +56,7 @@ async function round(): Promise<number> {
   const cpu = process.cpuUsage(cpu0);
   await j.close();
   rmSync(dirname(path), { recursive: true, force: true });
-  return (N / (cpu.user + cpu.system)) * 1e6;
+  return (n / (cpu.user + cpu.system)) * 1e6;
 }
 
 console.log(`journal writes — ${fmt(N)} one-hop deliveries per round (intent, dispatched, acknowledged)`);
@@ -55,3 +67,11 @@ const median = [...rates].sort((a, b) => a - b)[Math.floor(ROUNDS / 2)] ?? NaN;
 console.log(
   `${'deliveries per CPU second, median'.padEnd(44)} ${fmt(median).padStart(10)}  (${rates.map(fmt).join(', ')})`,
 );
+
+const growth = Number(process.env.BENCH_GROWTH ?? 0);
+if (growth > 0) {
+  console.log(`one journal filled with ${fmt(growth)} deliveries, per ${fmt(TRANCHE)}:`);
+  await round(growth, (written, rate) =>
+    console.log(`${`deliveries per CPU second up to ${fmt(written)}`.padEnd(44)} ${fmt(rate).padStart(10)}`),
+  );
+}
