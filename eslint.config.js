@@ -72,6 +72,8 @@ export default defineConfig(
     '**/coverage/',
     '**/test-results/',
     '**/playwright-report/',
+    // the benches' seeded journals and a developer's scratch (git-ignored)
+    'bench/.cache/',
     '**/next-env.d.ts',
     '**/fixtures/',
     'examples/**/*.js',
