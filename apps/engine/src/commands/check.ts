@@ -16,7 +16,7 @@ export async function check(path: string): Promise<number> {
   );
   for (const l of listeners)
     console.log(
-      `  ${l.name.padEnd(24)} ${l.roots.join(' ')}${l.agent ? `  agent → ${l.peers.join(', ')}` : ''}`,
+      `  ${l.name.padEnd(24)} ${l.roots.join(' ')}${l.filter ? `  where ${l.filter.expression}` : ''}${l.agent ? `  agent → ${l.peers.join(', ')}` : ''}`,
     );
   registry.dispose();
   return 0;

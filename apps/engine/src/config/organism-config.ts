@@ -24,6 +24,11 @@ export interface ListenerConfig {
   payload: { schema: string; root?: string };
   /** `module` is absolute; `ref` is the `handler` value as written, e.g. `./handlers/greeter.ts#greet`. */
   handler: { module: string; exportName: string; ref: string };
+  /**
+   * XPath 1.0 over the payload (namespaces removed): a message whose root is one of this listener's
+   * request roots reaches it only when the expression is true of its payload. Compiled at load.
+   */
+  filter?: string;
   agent: boolean;
   peers: string[];
   timeoutMs: number;

@@ -85,6 +85,11 @@ export const listenerSchema = z.strictObject({
     error: (issue) =>
       `${JSON.stringify(issue.input)} is not a handler reference: write a module path and an export, like "./handlers/greeter.ts#greet"`,
   }),
+  filter: z
+    .string()
+    .trim()
+    .min(1, 'expected an XPath expression over the payload, like /order[total > 100]')
+    .optional(),
   agent: z.boolean().default(false),
   peers: z.array(listenerName).default([]),
   timeout: duration(1).default(30_000),

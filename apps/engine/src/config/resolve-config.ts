@@ -28,6 +28,7 @@ export function resolveConfig(data: OrganismFile, file: string, baseDir: string)
           ...(l.payload.root !== undefined ? { root: l.payload.root } : {}),
         },
         handler: { module: resolve(baseDir, ref.modulePath), exportName: ref.exportName, ref: l.handler },
+        ...(l.filter !== undefined ? { filter: l.filter } : {}),
         agent: l.agent,
         peers: [...l.peers],
         timeoutMs: l.timeout,

@@ -10,6 +10,8 @@ export interface ListenerInfo extends ListenerCounts {
   roots: string[];
   /** The main XSD, relative to the organism folder (`system.xsd` for the engine's own listeners). */
   schema: string;
+  /** Its `filter` as written (XPath over the payload), or null: it takes every payload of its roots. */
+  filter: string | null;
   agent: boolean;
   peers: string[];
   timeoutMs: number;
@@ -35,6 +37,7 @@ export function listenerInfo(
     description: l.description,
     roots: [...l.roots],
     schema: system ? 'system.xsd' : relative(baseDir, l.schema.file),
+    filter: l.filter?.expression ?? null,
     agent: l.agent,
     peers: [...l.peers],
     timeoutMs: l.timeoutMs,

@@ -4,7 +4,7 @@ import type { Problem, QName } from '@organism/shared';
 import { loadConfigFile, parseConfig, formatKeyPath } from '../config/index.ts';
 import type { ConfigResult, ConfigSource, ListenerConfig, OrganismConfig } from '../config/index.ts';
 import { XsdRegistry } from '../xml/index.ts';
-import type { CompiledSchema } from '../xml/index.ts';
+import type { CompiledSchema, PayloadXPath } from '../xml/index.ts';
 import type { Handler, Listener } from '../pump/listener.ts';
 import { importHandler } from './import-handler.ts';
 import { createHandlerInspector } from './inspect-handler.ts';
@@ -77,7 +77,7 @@ async function loadParsed(parsed: ConfigResult): Promise<LoadResult> {
   const compiled = await compileOrganism(parsed, importHandler);
   if (!compiled.ok) return compiled;
   const { config, registry, entries } = compiled;
-  const listeners = entries.map((e) => toListener(e.lc, e.schema, e.roots, e.handler));
+  const listeners = entries.map((e) => toListener(e, e.handler));
   return { ok: true, organism: { config, listeners, registry } };
 }
 
@@ -88,7 +88,13 @@ interface Compiled<H> {
   ok: true;
   config: OrganismConfig;
   registry: XsdRegistry;
-  entries: { lc: ListenerConfig; schema: CompiledSchema; roots: QName[]; handler: H }[];
+  entries: {
+    lc: ListenerConfig;
+    schema: CompiledSchema;
+    roots: QName[];
+    filter?: PayloadXPath;
+    handler: H;
+  }[];
 }
 
 /** Compiles every listener's XSD and resolves its handler; with any problem, frees what it compiled. */
@@ -117,8 +123,11 @@ async function compileOrganism<H>(
       );
     } else schema = compiled.schema;
     const roots = schema ? rootsFor(lc, schema, (m) => problems.push(at(['payload', 'root'], m))) : [];
+    const filter = lc.filter === undefined ? undefined : registry.compileFilter(lc.filter);
+    if (filter && !filter.ok) problems.push(at(['filter'], filter.message));
     const handler = await resolveHandler(lc, (m) => problems.push(at(['handler'], m)));
-    if (schema && roots.length > 0 && handler !== undefined) entries.push({ lc, schema, roots, handler });
+    if (schema && roots.length > 0 && handler !== undefined && filter?.ok !== false)
+      entries.push({ lc, schema, roots, ...(filter?.ok ? { filter: filter.xpath } : {}), handler });
   }
   if (problems.length > 0) {
     registry.dispose();
@@ -158,12 +167,21 @@ function rootsFor(lc: ListenerConfig, schema: CompiledSchema, problem: (m: strin
   return [];
 }
 
-function toListener(lc: ListenerConfig, schema: CompiledSchema, roots: QName[], handler: Handler): Listener {
+function toListener(
+  {
+    lc,
+    schema,
+    roots,
+    filter,
+  }: { lc: ListenerConfig; schema: CompiledSchema; roots: QName[]; filter?: PayloadXPath },
+  handler: Handler,
+): Listener {
   return {
     name: lc.name,
     description: lc.description,
     schema,
     roots,
+    ...(filter ? { filter } : {}),
     handler,
     agent: lc.agent,
     peers: lc.peers,

@@ -1,5 +1,5 @@
 import type { MessageId, QName, ThreadId } from '@organism/shared';
-import type { CompiledSchema, XmlValue } from '../xml/index.ts';
+import type { CompiledSchema, PayloadXPath, XmlValue } from '../xml/index.ts';
 
 /** What a handler receives beside its payload. `from` and `threadId` are always set by the pump. */
 export interface HandlerContext {
@@ -45,6 +45,11 @@ export interface Listener {
    * may carry any global element of `schema`, so a caller's XSD also declares the replies it expects.
    */
   readonly roots: readonly QName[];
+  /**
+   * The listener's `filter`: a message whose root is one of `roots` reaches it only when this is true
+   * of its payload (pipeline step 8). Replies and errors addressed to it are not filtered.
+   */
+  readonly filter?: PayloadXPath;
   readonly handler: Handler;
   readonly agent: boolean;
   readonly peers: readonly string[];
@@ -57,12 +62,18 @@ export interface Listener {
  * A listener that is only routed to, never run: the pipeline's steps need its name, roots and
  * contract (an intake worker's copy of the routing table, tests of the steps).
  */
-export function routedOnly(name: string, schema: CompiledSchema, roots: readonly QName[]): Listener {
+export function routedOnly(
+  name: string,
+  schema: CompiledSchema,
+  roots: readonly QName[],
+  filter?: PayloadXPath,
+): Listener {
   return {
     name,
     description: '',
     schema,
     roots,
+    ...(filter ? { filter } : {}),
     handler: () => undefined,
     agent: false,
     peers: [],

@@ -67,8 +67,10 @@ export async function buildOutputs(
     const m = await message;
     if (m.error) {
       onRefused(m);
+      // A forward refused for where it went keeps its code; anything else is an invalid answer.
       const keep =
-        m.error.code === 'DEPTH_EXCEEDED' || (m.error.code === 'UNKNOWN_ROUTE' && o.kind === 'forward');
+        m.error.code === 'DEPTH_EXCEEDED' ||
+        (o.kind === 'forward' && (m.error.code === 'UNKNOWN_ROUTE' || m.error.code === 'FILTER_REJECTED'));
       const problems = m.error.problems
         .map((p) => `${p.line ?? '?'}:${p.path ?? ''} ${p.message}`)
         .join('; ');

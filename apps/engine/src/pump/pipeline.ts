@@ -6,6 +6,7 @@ import { checkSender } from './steps/check-sender.ts';
 import { canonicalize } from './steps/canonicalize.ts';
 import { route } from './steps/route.ts';
 import { validatePayload } from './steps/validate-payload.ts';
+import { filterTargets } from './steps/filter-targets.ts';
 
 /** The steps in order; see README.md beside this file. Journal and dispatch follow in the pump. */
 export const STEPS: readonly Step[] = [
@@ -16,6 +17,7 @@ export const STEPS: readonly Step[] = [
   checkSender,
   route,
   validatePayload,
+  filterTargets,
 ];
 
 /**

@@ -9,6 +9,7 @@ const TEXT: Partial<Record<EngineErrorCode, string>> = {
   PEER_VIOLATION: 'the message could not be processed: a route it needed is not permitted',
   INVALID_REPLY: 'the message could not be processed: an answer was invalid',
   UNKNOWN_ROUTE: 'the message could not be processed: a route it needed does not exist',
+  FILTER_REJECTED: 'the message could not be processed: a listener it needed does not take it',
   DEPTH_EXCEEDED: 'the message could not be processed: the conversation is too deep',
   HOP_LIMIT_EXCEEDED: 'the message could not be processed: the conversation went on too long',
 };

@@ -10,14 +10,19 @@ const MATCH_CHARS = 160;
 export type PayloadXPathOutcome = { ok: true; xpath: PayloadXPath } | { ok: false; message: string };
 
 /**
- * An XPath 1.0 expression compiled once and tested on many payloads (`messages.search`). Payloads are
+ * An XPath 1.0 expression compiled once and tested on many payloads (`messages.search`, a listener's
+ * `filter`). Payloads are
  * seen with their namespaces removed, so `/order[total > 100]` means what it says whatever namespace
  * the order is in; write local names, no prefixes. A payload matches when the expression's value is
  * true as XPath's boolean() reads it (a non-empty node set, a non-zero number, a non-empty string).
  * The owner must `dispose()` it.
  */
 export class PayloadXPath {
-  private constructor(private readonly compiled: XmlXPath) {}
+  private constructor(
+    private readonly compiled: XmlXPath,
+    /** The expression as written. */
+    readonly expression: string,
+  ) {}
 
   /** Compiles `expression` and tries it once, so a bad one is refused before any payload is parsed. */
   static compile(expression: string): PayloadXPathOutcome {
@@ -31,7 +36,7 @@ export class PayloadXPath {
     const probe = XmlDocument.fromString('<probe/>', { option: OPTIONS });
     try {
       probe.eval(compiled);
-      return { ok: true, xpath: new PayloadXPath(compiled) };
+      return { ok: true, xpath: new PayloadXPath(compiled, expression) };
     } catch (err) {
       compiled.dispose();
       return { ok: false, message: evaluationProblem(err) };
@@ -42,16 +47,25 @@ export class PayloadXPath {
 
   /** What matched in `payloadXml` (a short text), or null when the payload does not match. */
   test(payloadXml: string): string | null {
+    return this.evaluate(payloadXml, describe, null);
+  }
+
+  /** Whether the expression is true of `payloadXml`; false for a payload that does not parse. */
+  matches(payloadXml: string): boolean {
+    return this.evaluate(payloadXml, isTrue, false);
+  }
+
+  private evaluate<T>(payloadXml: string, read: (value: XPathValue) => T, otherwise: T): T {
     let doc: XmlDocument;
     try {
       doc = XmlDocument.fromString(localNames(payloadXml), { option: OPTIONS });
     } catch {
-      return null;
+      return otherwise;
     }
     try {
-      return describe(doc.eval(this.compiled));
+      return read(doc.eval(this.compiled));
     } catch {
-      return null;
+      return otherwise;
     } finally {
       doc.dispose();
     }
@@ -62,7 +76,16 @@ export class PayloadXPath {
   }
 }
 
-function describe(value: XmlNode[] | string | boolean | number): string | null {
+type XPathValue = XmlNode[] | string | boolean | number;
+
+/** XPath's boolean(): a non-empty node set, a non-zero number, a non-empty string. */
+function isTrue(value: XPathValue): boolean {
+  if (Array.isArray(value)) return value.length > 0;
+  if (typeof value === 'number') return value !== 0 && !Number.isNaN(value);
+  return typeof value === 'boolean' ? value : value.length > 0;
+}
+
+function describe(value: XPathValue): string | null {
   if (Array.isArray(value)) {
     const first = value[0];
     if (!first) return null;

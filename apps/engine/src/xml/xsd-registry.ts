@@ -11,6 +11,8 @@ import type { XmlAttribute, XmlElement } from 'libxml2-wasm';
 import { qname } from '@organism/shared';
 import type { Problem, QName } from '@organism/shared';
 import { isInsideFolder } from '../fs/is-inside-folder.ts';
+import { PayloadXPath } from './payload-xpath.ts';
+import type { PayloadXPathOutcome } from './payload-xpath.ts';
 import { problemsFromXmlError } from './xml-problems.ts';
 import { parseUntrusted } from './hardened-parser.ts';
 
@@ -46,10 +48,11 @@ interface SchemaFile {
  * relative to the including file and may only reach files under `root` once symlinks are resolved
  * ({@link isInsideFolder}); a missing one is an error (libxml2 would only warn and compile without it).
  * Nothing is read through libxml2's own I/O: the files are read here and lent to it from memory for
- * the duration of one compile.
+ * the duration of one compile. It also compiles the listeners' payload filters, which live as long.
  */
 export class XsdRegistry {
   private readonly compiled = new Map<string, { schema: CompiledSchema; validator: XsdValidator }>();
+  private readonly filters: PayloadXPath[] = [];
 
   /**
    * `overlay` holds files (absolute path → bytes) read in place of the disk: an uploaded XSD is compiled
@@ -109,10 +112,18 @@ export class XsdRegistry {
     return { ok: true, schema };
   }
 
-  /** Frees every compiled validator. Schemas handed out before must not be used afterwards. */
+  /** A listener's `filter`, compiled and tried once (payload-xpath.ts); freed with the schemas. */
+  compileFilter(expression: string): PayloadXPathOutcome {
+    const outcome = PayloadXPath.compile(expression);
+    if (outcome.ok) this.filters.push(outcome.xpath);
+    return outcome;
+  }
+
+  /** Frees every compiled validator and filter. Those handed out before must not be used afterwards. */
   dispose(): void {
     for (const { validator } of this.compiled.values()) validator.dispose();
     this.compiled.clear();
+    for (const filter of this.filters.splice(0)) filter.dispose();
   }
 
   private collect(

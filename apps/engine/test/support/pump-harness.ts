@@ -18,6 +18,8 @@ export interface TestListener {
   xsd?: string;
   root: string;
   handler: Handler;
+  /** The listener's `filter` (XPath over the payload). */
+  filter?: string;
   agent?: boolean;
   peers?: string[];
   timeoutMs?: number;
@@ -96,11 +98,14 @@ export function makePump(
     writeFileSync(file, t.xsd ?? looseXsd(t.root));
     const out = registry.compile(file);
     if (!out.ok) throw new Error(`test schema for ${t.name}: ${JSON.stringify(out.problems)}`);
+    const filter = t.filter === undefined ? undefined : registry.compileFilter(t.filter);
+    if (filter && !filter.ok) throw new Error(`test filter for ${t.name}: ${filter.message}`);
     return {
       name: t.name,
       description: t.name,
       schema: out.schema,
       roots: [t.root.startsWith('{') ? t.root : qname(out.schema.targetNamespace, t.root)],
+      ...(filter ? { filter: filter.xpath } : {}),
       handler: t.handler,
       agent: t.agent ?? false,
       peers: t.peers ?? [],

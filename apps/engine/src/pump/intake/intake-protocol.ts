@@ -5,13 +5,14 @@ import type { RoutingTable } from '../routing-table.ts';
 
 /**
  * What an intake worker needs of the routing table to run the pipeline as the pump would: each
- * listener's name, roots and compiled contract (as the bytes it was compiled from), and the limits.
+ * listener's name, roots, filter (as written) and compiled contract (as the bytes it was compiled from),
+ * and the limits.
  */
 export interface RoutingSnapshot {
   version: number;
   maxBytes: number;
   maxDepth: number;
-  listeners: { name: string; roots: readonly QName[]; schemaFile: string }[];
+  listeners: { name: string; roots: readonly QName[]; schemaFile: string; filter?: string }[];
   /** Every schema file any listener's contract was compiled from, by absolute path. */
   sources: [string, Uint8Array][];
 }
@@ -54,7 +55,12 @@ export function snapshotOf(
   const sources = new Map<string, Uint8Array>();
   const listeners = [...routing.listeners()].map((l) => {
     for (const [path, bytes] of l.schema.sources) sources.set(path, bytes);
-    return { name: l.name, roots: l.roots, schemaFile: l.schema.file };
+    return {
+      name: l.name,
+      roots: l.roots,
+      schemaFile: l.schema.file,
+      ...(l.filter ? { filter: l.filter.expression } : {}),
+    };
   });
   return { version, ...limits, listeners, sources: [...sources] };
 }

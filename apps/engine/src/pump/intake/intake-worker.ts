@@ -27,7 +27,9 @@ function load(snapshot: RoutingSnapshot): void {
   const listeners = snapshot.listeners.map((l) => {
     const compiled = registry.compile(l.schemaFile);
     if (!compiled.ok) throw new Error(`${l.name}: ${compiled.problems.map((p) => p.message).join('; ')}`);
-    return routedOnly(l.name, compiled.schema, l.roots);
+    const filter = l.filter === undefined ? undefined : registry.compileFilter(l.filter);
+    if (filter && !filter.ok) throw new Error(`${l.name}: ${filter.message}`);
+    return routedOnly(l.name, compiled.schema, l.roots, filter?.xpath);
   });
   const previous = current;
   current = {

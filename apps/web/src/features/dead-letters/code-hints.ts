@@ -10,13 +10,16 @@ const DELIVERY: Record<string, string> = {
   KILLED: 'An operator killed its thread. A retry runs it again.',
   REDELIVERY_EXHAUSTED: 'It was running each time the engine went down: check it is not the cause.',
   UNKNOWN_ROUTE: 'Its listener was removed by a reload; a retry cannot reach it.',
+  FILTER_REJECTED:
+    'Its target’s filter does not take this payload; a retry fails the same way unless the filter changes.',
   HOP_LIMIT_EXCEEDED: 'Its thread ran past the hop budget: a loop between listeners?',
   QUEUE_FULL: 'The queue was full. Retry once the load is down.',
 };
 
 const REJECTED = 'Its input broke the envelope or the contract: fix it at the sender.';
+const FILTERED = 'No listener’s filter takes its payload: send it where one does, or change the filter.';
 
 export function codeHint(code: string | null, rejected: boolean): string | undefined {
-  if (rejected) return REJECTED;
+  if (rejected) return code === 'FILTER_REJECTED' ? FILTERED : REJECTED;
   return code === null ? undefined : DELIVERY[code];
 }

@@ -171,6 +171,19 @@ function Header({ l }: { l: ListenerInfo }) {
               </span>
             </span>
           ))}
+          {l.filter && (
+            <>
+              {' '}
+              where{' '}
+              <code
+                className="font-mono text-xs text-text"
+                title="Its filter: a message reaches it only when this XPath is true of the payload"
+                data-testid="listener-filter"
+              >
+                {l.filter}
+              </code>
+            </>
+          )}
         </span>
         <Dot />
         <span>
