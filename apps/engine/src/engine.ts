@@ -60,6 +60,8 @@ import { EngineError } from '@organism/shared';
 import type { Log, Problem } from '@organism/shared';
 import { stderrLog } from './pump/stderr-log.ts';
 import { exportMessages, searchMessages } from './lifecycle/message-search.ts';
+import { ExtensionHost } from './lifecycle/extensions/extension-host.ts';
+import type { ExtensionInfo } from './lifecycle/extensions/extension-host.ts';
 import type {
   MessageExportInput,
   MessageExportPage,
@@ -105,6 +107,8 @@ export class Engine {
   /** Paused listeners and republish links, kept beside the journal. */
   private readonly operations: OperationsStore;
   private readonly pauses: ListenerPauses;
+  /** The organism's extensions: handlers of engine events, off the pump's path. */
+  private readonly extensions: ExtensionHost;
   recovery: RecoveryReport | undefined;
 
   constructor(
@@ -116,6 +120,7 @@ export class Engine {
     private readonly log: Log = stderrLog('engine'),
   ) {
     this.activity = new ListenerActivity(pump.events);
+    this.extensions = new ExtensionHost(pump.events, log);
     this.operations = openOperationsStore(journal);
     this.pauses = new ListenerPauses(pump, this.operations);
     this.routeTracker = new RouteTracker(pump.events);
@@ -164,7 +169,19 @@ export class Engine {
 
   /** Reloads organism.yaml from disk, all or nothing; `system.*` listeners are never touched. */
   reload(actor: string): Promise<ReloadResult> {
-    return this.configManager.reload(actor);
+    return this.withExtensions(this.configManager.reload(actor));
+  }
+
+  /** The extensions and their handlers' counts (`extensions.list`). */
+  listExtensions(): ExtensionInfo[] {
+    return this.extensions.list();
+  }
+
+  /** After a configuration took effect, the extensions are found and loaded again with it. */
+  private async withExtensions(reloading: Promise<ReloadResult>): Promise<ReloadResult> {
+    const result = await reloading;
+    if (result.ok) await this.extensions.load(this.config.baseDir, this.config.extensions);
+    return result;
   }
 
   // The journal's console queries, as the API and the CLI see them.
@@ -265,7 +282,7 @@ export class Engine {
     return this.configManager.diff(yaml);
   }
   applyConfig(yaml: string, actor: string, note?: string): Promise<ReloadResult> {
-    return this.configManager.apply(yaml, actor, note);
+    return this.withExtensions(this.configManager.apply(yaml, actor, note));
   }
   configHistory(): Promise<HistoryEntry[]> {
     return this.configManager.history();
@@ -283,7 +300,7 @@ export class Engine {
     return this.configManager.version(id);
   }
   rollbackConfig(id: string, actor: string): Promise<ReloadResult> {
-    return this.configManager.rollback(id, actor);
+    return this.withExtensions(this.configManager.rollback(id, actor));
   }
 
   /** An example payload for a listener, generated from its XSD (the given root, or its request root). */
@@ -328,6 +345,8 @@ export class Engine {
 
   /** Re-queues what an earlier run left unfinished, sends the boot message, then opens intake. */
   async start(): Promise<void> {
+    // First, so that they hear of recovery too.
+    await this.extensions.load(this.config.baseDir, this.config.extensions);
     // Before recovery: work left for a paused listener is queued behind its pause, not run.
     await this.pauses.restore();
     this.recovery = await recoverUnfinished(this.journal, this.pump);
@@ -536,6 +555,7 @@ export class Engine {
     if (this.lifecycle.state === 'stopped') return;
     this.pump.stop();
     this.lifecycle.moveTo('stopped');
+    this.extensions.stop();
     this.hub.close();
     this.health.stop();
     this.unwatchJournal();

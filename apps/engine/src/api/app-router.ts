@@ -3,6 +3,7 @@ import { auditRouter } from './routers/audit-router.ts';
 import { authRouter } from './routers/auth-router.ts';
 import { configRouter } from './routers/config-router.ts';
 import { eventsRouter } from './routers/events-router.ts';
+import { extensionsRouter } from './routers/extensions-router.ts';
 import { journalRouter } from './routers/journal-router.ts';
 import { listenersRouter } from './routers/listeners-router.ts';
 import { messagesRouter } from './routers/messages-router.ts';
@@ -19,6 +20,7 @@ export const appRouter = router({
   messages: messagesRouter,
   journal: journalRouter,
   events: eventsRouter,
+  extensions: extensionsRouter,
   auth: authRouter,
   users: usersRouter,
   audit: auditRouter,

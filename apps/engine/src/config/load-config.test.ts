@@ -32,6 +32,7 @@ describe('loadConfigFile with a valid file', () => {
       journal: { path: at('.organism', 'journal.sqlite'), durability: 'fast', retainDays: 7 },
       server: { host: '127.0.0.1', port: 7070, maxBodyBytes: 4_194_304 },
       retry: { maxAttempts: 3, initialDelayMs: 100, maxDelayMs: 10_000 },
+      extensions: [],
       listeners: [
         {
           name: 'greeter',

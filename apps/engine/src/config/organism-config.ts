@@ -62,6 +62,8 @@ export interface OrganismConfig {
   journal: JournalSettings;
   server: ServerSettings;
   retry: RetryPolicy;
+  /** Extension modules listed in organism.yaml, absolute (the `extensions/` folder's are found at load). */
+  extensions: string[];
   listeners: ListenerConfig[];
 }
 

@@ -17,6 +17,7 @@ export function resolveConfig(data: OrganismFile, file: string, baseDir: string)
     journal: { ...data.journal, path: journalPath },
     server: { ...data.server },
     retry,
+    extensions: data.extensions.map((f) => resolve(baseDir, f)),
     listeners: data.listeners.map((l): ListenerConfig => {
       // The schema has already rejected references that do not parse.
       const ref = parseHandlerRef(l.handler) ?? { modulePath: l.handler, exportName: 'default' };

@@ -43,7 +43,7 @@ export async function importHandler(
  * module is the one already loaded (Node never unloads a module, so a fresh URL on every reload would
  * keep one more copy each time). Modules it imports itself stay cached as first loaded.
  */
-async function versionedUrl(module: string): Promise<string> {
+export async function versionedUrl(module: string): Promise<string> {
   const digest = createHash('sha256')
     .update(await readFile(module))
     .digest('hex');

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { basename, relative } from 'node:path';
+import { isInsideFolder } from '../fs/is-inside-folder.ts';
 import { qname } from '@organism/shared';
 import type { Problem, QName } from '@organism/shared';
 import { loadConfigFile, parseConfig, formatKeyPath } from '../config/index.ts';
@@ -128,6 +130,16 @@ async function compileOrganism<H>(
     const handler = await resolveHandler(lc, (m) => problems.push(at(['handler'], m)));
     if (schema && roots.length > 0 && handler !== undefined && filter?.ok !== false)
       entries.push({ lc, schema, roots, ...(filter?.ok ? { filter: filter.xpath } : {}), handler });
+  }
+  // Extension modules are imported by the engine when it runs them (extensions/extension-host.ts); here
+  // only that each listed one is there, inside the folder.
+  for (const [i, file] of config.extensions.entries()) {
+    const problem = (message: string): number => problems.push(locate(source, ['extensions', i], message));
+    if (!isInsideFolder(config.baseDir, file))
+      problem(
+        `extension module ${relative(config.baseDir, file)} is outside the organism folder ${config.baseDir}`,
+      );
+    else if (!existsSync(file)) problem(`file not found: ${relative(config.baseDir, file)}`);
   }
   if (problems.length > 0) {
     registry.dispose();

@@ -1,0 +1,73 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Log } from '@organism/shared';
+import { describe, expect, it } from 'vitest';
+import { EngineEvents } from '../../pump/engine-events.ts';
+import { ExtensionHost } from './extension-host.ts';
+import { tractOf } from './extension-api.ts';
+
+const quiet: Log = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  debug: () => undefined,
+};
+
+function organismWith(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'organism-ext-host-'));
+  mkdirSync(join(dir, 'extensions'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+describe('ExtensionHost', () => {
+  it('starts the handlers of one event in order: exact, (tract, *), (*, event), (*, *)', async () => {
+    const order: string[] = [];
+    (globalThis as unknown as { __order: string[] }).__order = order;
+    const dir = organismWith({
+      'extensions/order.mjs': `export default (ext) => {
+  for (const [t, e] of [['*', '*'], ['*', 'failed'], ['thread', '*'], ['thread', 'failed'], ['thread', 'created']])
+    ext.onEvent(t, e, () => { globalThis.__order.push(t + '.' + e); });
+};`,
+    });
+    const events = new EngineEvents(quiet);
+    const host = new ExtensionHost(events, quiet);
+    await host.load(dir, []);
+    events.emit(() => ({ type: 'thread.failed', at: 1, threadId: 't' }));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(order).toEqual(['thread.failed', 'thread.*', '*.failed', '*.*']);
+    host.stop();
+  });
+
+  it('does not subscribe to engine events while no handler is registered', async () => {
+    const events = new EngineEvents(quiet);
+    const host = new ExtensionHost(events, quiet);
+    await host.load(organismWith({ 'extensions/empty.mjs': 'export default () => {};' }), []);
+    expect(events.active).toBe(false);
+    expect(host.list()).toEqual([{ name: 'empty', file: 'extensions/empty.mjs', error: null, handlers: [] }]);
+  });
+
+  it('refuses an unknown tract, a module outside the folder and one without a register function', async () => {
+    const dir = organismWith({
+      'extensions/typo.mjs': `export default (ext) => ext.onEvent('mesage', 'failed', () => {});`,
+      'extensions/plain.mjs': 'export const x = 1;',
+    });
+    const outside = join(mkdtempSync(join(tmpdir(), 'organism-ext-outside-')), 'out.mjs');
+    writeFileSync(outside, 'export default () => {};');
+    const host = new ExtensionHost(new EngineEvents(quiet), quiet);
+    await host.load(dir, [outside]);
+    expect(host.list().map((e) => [e.name, e.error])).toEqual([
+      ['out', `its module is outside the organism folder ${dir}`],
+      ['plain', 'its module has no default export made with defineExtension (or a register function)'],
+      ['typo', 'unknown tract "mesage" (tracts: message, thread, listener, journal, organism, or *)'],
+    ]);
+  });
+
+  it('names every engine event by tract and event', () => {
+    expect(tractOf('message.failed')).toEqual({ tract: 'message', event: 'failed' });
+    expect(tractOf('journal.unavailable')).toEqual({ tract: 'journal', event: 'unavailable' });
+    expect(tractOf('reload')).toEqual({ tract: 'organism', event: 'reload' });
+    expect(tractOf('drain')).toEqual({ tract: 'organism', event: 'drain' });
+  });
+});

@@ -1,0 +1,183 @@
+import type { EngineEvent, Log } from '@organism/shared';
+import { backoffDelay } from '../../pump/backoff.ts';
+import type { RetryPolicy } from '../../pump/listener.ts';
+import type { Route, Tract } from './extension-api.ts';
+import { tractOf } from './extension-api.ts';
+
+/** Events one handler may have waiting; past it new ones are dropped (and counted). */
+export const QUEUE_CAPACITY = 1_000;
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** What an operator sees of one handler (`extensions.list`). */
+export interface HandlerCounts {
+  tract: Tract | '*';
+  event: string;
+  /** Runs that ended well. */
+  succeeded: number;
+  /** Events whose every attempt failed (threw, rejected or timed out). */
+  failed: number;
+  /** Attempts that failed and were tried again. */
+  retried: number;
+  /** Attempts cut off at the timeout (counted in failed or retried too). */
+  timedOut: number;
+  /** Events dropped because the queue was full, or whose filter threw. */
+  dropped: number;
+  /** Events waiting. */
+  queued: number;
+  lastError: { message: string; at: number } | null;
+}
+
+/**
+ * One handler of one extension, with a queue of its own: events are offered synchronously by the engine's
+ * event bus (a filter call and a push, nothing else on the pump's path) and run one at a time, in order,
+ * off that path. A handler that throws, rejects, hangs or is slow holds up only its own queue, and a hung
+ * one only until its timeout.
+ */
+export class HandlerRunner {
+  private readonly queue: EngineEvent[] = [];
+  private running = false;
+  private stopped = false;
+  private readonly stopping = new AbortController();
+  private readonly retry: RetryPolicy;
+  private readonly timeoutMs: number;
+  private readonly counts: Omit<HandlerCounts, 'tract' | 'event' | 'queued'> = {
+    succeeded: 0,
+    failed: 0,
+    retried: 0,
+    timedOut: 0,
+    dropped: 0,
+    lastError: null,
+  };
+
+  constructor(
+    private readonly route: Route,
+    private readonly extension: string,
+    private readonly log: Log,
+    private readonly capacity = QUEUE_CAPACITY,
+  ) {
+    const r = route.options.retry ?? {};
+    this.retry = {
+      maxAttempts: Math.max(1, r.maxAttempts ?? 1),
+      initialDelayMs: r.initialDelayMs ?? 100,
+      maxDelayMs: r.maxDelayMs ?? 10_000,
+    };
+    this.timeoutMs = route.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  /** Takes an event the handler matches; never throws, never waits. */
+  offer(event: EngineEvent): void {
+    if (this.stopped) return;
+    const { filter } = this.route.options;
+    if (filter) {
+      try {
+        if (!filter(event)) return;
+      } catch (err) {
+        this.counts.dropped++;
+        this.failed(err, `its filter threw on ${event.type}`);
+        return;
+      }
+    }
+    if (this.queue.length >= this.capacity) {
+      this.counts.dropped++;
+      return;
+    }
+    this.queue.push(event);
+    if (!this.running) {
+      this.running = true;
+      // Off the emitter's call stack: the pump never runs a handler's code.
+      setImmediate(() => void this.drain());
+    }
+  }
+
+  snapshot(): HandlerCounts {
+    return { tract: this.route.tract, event: this.route.event, ...this.counts, queued: this.queue.length };
+  }
+
+  /** Takes no more events, drops those waiting and aborts the one running. */
+  stop(): void {
+    this.stopped = true;
+    this.queue.length = 0;
+    this.stopping.abort();
+  }
+
+  private async drain(): Promise<void> {
+    for (let event = this.queue.shift(); event && !this.stopped; event = this.queue.shift()) {
+      await this.deliver(event);
+    }
+    this.running = false;
+  }
+
+  private async deliver(event: EngineEvent): Promise<void> {
+    const { tract, event: name } = tractOf(event.type);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.attempt(event, tract, name, attempt);
+        this.counts.succeeded++;
+        return;
+      } catch (err) {
+        if (this.stopped) return;
+        if (attempt >= this.retry.maxAttempts) {
+          this.counts.failed++;
+          this.failed(err, `failed on ${event.type} after ${attempt} attempt(s)`);
+          return;
+        }
+        this.counts.retried++;
+        await sleep(backoffDelay(this.retry, attempt), this.stopping.signal);
+      }
+    }
+  }
+
+  private async attempt(event: EngineEvent, tract: Tract, name: string, attempt: number): Promise<void> {
+    const controller = new AbortController();
+    const stop = (): void => controller.abort(new Error('the engine is stopping'));
+    this.stopping.signal.addEventListener('abort', stop, { once: true });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.counts.timedOut++;
+        const err = new Error(`timed out after ${this.timeoutMs} ms`);
+        controller.abort(err);
+        reject(err);
+      }, this.timeoutMs);
+    });
+    try {
+      const run = Promise.resolve().then(() =>
+        this.route.handler({
+          event,
+          tract,
+          name,
+          extension: this.extension,
+          attempt,
+          signal: controller.signal,
+        }),
+      );
+      // A run that outlives its timeout is left to finish on its own; its outcome no longer counts.
+      run.catch(() => undefined);
+      await Promise.race([run, timeout]);
+    } finally {
+      clearTimeout(timer);
+      this.stopping.signal.removeEventListener('abort', stop);
+    }
+  }
+
+  private failed(err: unknown, what: string): void {
+    const message = err instanceof Error ? err.message : String(err);
+    this.counts.lastError = { message, at: Date.now() };
+    this.log.error(
+      { err, extension: this.extension, tract: this.route.tract, on: this.route.event },
+      `extension ${this.extension}: handler for ${this.route.tract}.${this.route.event} ${what}`,
+    );
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
