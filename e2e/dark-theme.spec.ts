@@ -6,7 +6,7 @@ import { expectAccessible, signIn } from './support/console.ts';
 test.use({ colorScheme: 'dark' });
 
 test('every page passes axe in the dark theme', async ({ page }) => {
-  // Nine pages, each with axe, on a machine shared with other work: about 20 s a page.
+  // Ten pages, each with axe, on a machine shared with other work: about 20 s a page.
   test.setTimeout(300_000);
   await signIn(page, 'operator');
   await expect(page.locator('html')).toHaveClass(/dark/);
@@ -19,6 +19,7 @@ test('every page passes axe in the dark theme', async ({ page }) => {
     ['/messages', 'Messages'],
     ['/messages?view=tail', 'Messages'],
     ['/dead-letters', 'Dead letters'],
+    ['/extensions', 'Extensions'],
     ['/operations', 'Operations'],
     ['/config', 'Configuration'],
   ] as const) {

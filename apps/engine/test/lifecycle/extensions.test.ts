@@ -147,7 +147,7 @@ describe('extensions', () => {
       [];
     const before = await unruly();
     const t0 = performance.now();
-    for (let i = 0; i < 100; i++) expect((await h.engine.submit(greeting(i))).ok).toBe(true);
+    for (let i = 0; i < 20; i++) expect((await h.engine.submit(greeting(i))).ok).toBe(true);
     await h.engine.whenQuiet();
     // A handler that never settles holds its own queue for a minute per event: the pump did not wait.
     expect(performance.now() - t0).toBeLessThan(20_000);
@@ -155,18 +155,18 @@ describe('extensions', () => {
       (after[i]?.[key] ?? 0) - (before[i]?.[key] ?? 0);
     const after = await until('every thread.created handler ran', async () => {
       const now = await unruly();
-      return [0, 1, 2].every((i) => grew(now, i, 'failed') === 100) ? now : undefined;
+      return [0, 1, 2].every((i) => grew(now, i, 'failed') === 20) ? now : undefined;
     });
     const [thrower, rejecter, hanger, stuck] = after;
     expect(grew(after, 0, 'retried')).toBe(0);
     expect(thrower?.lastError?.message).toBe('thrown on purpose');
-    expect(grew(after, 1, 'retried')).toBe(100);
+    expect(grew(after, 1, 'retried')).toBe(20);
     expect(rejecter?.lastError?.message).toBe('rejected on purpose');
-    expect(grew(after, 2, 'timedOut')).toBe(100);
+    expect(grew(after, 2, 'timedOut')).toBe(20);
     expect(hanger?.lastError?.message).toBe('timed out after 50 ms');
-    // The one that never settles holds one event; the rest wait, up to the queue's 1,000, then drop.
+    // The one that never settles holds one event, and every later one waits behind it.
     expect(stuck?.succeeded).toBe(0);
-    expect((stuck?.queued ?? 0) + (stuck?.dropped ?? 0)).toBeGreaterThan(500);
+    expect(stuck?.queued).toBeGreaterThan(100);
   });
 
   it('report a module that fails to load, and run the others', async () => {

@@ -64,6 +64,19 @@ describe('ExtensionHost', () => {
     ]);
   });
 
+  it('keeps at most 1,000 events waiting per handler and counts the ones it drops', async () => {
+    const dir = organismWith({
+      'extensions/stuck.mjs': `export default (ext) => ext.onEvent('thread', 'created', () => new Promise(() => {}));`,
+    });
+    const events = new EngineEvents(quiet);
+    const host = new ExtensionHost(events, quiet);
+    await host.load(dir, []);
+    for (let i = 0; i < 1_010; i++) events.emit(() => ({ type: 'thread.created', at: i, threadId: 't' }));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(host.list()[0]?.handlers[0]).toMatchObject({ dropped: 10, queued: 999, succeeded: 0 });
+    host.stop();
+  });
+
   it('names every engine event by tract and event', () => {
     expect(tractOf('message.failed')).toEqual({ tract: 'message', event: 'failed' });
     expect(tractOf('journal.unavailable')).toEqual({ tract: 'journal', event: 'unavailable' });

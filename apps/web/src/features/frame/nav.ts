@@ -6,6 +6,7 @@ import {
   LayoutDashboard,
   Mail,
   MailX,
+  Puzzle,
   Power,
   RadioReceiver,
   Settings2,
@@ -42,6 +43,7 @@ export const NAV: NavEntry[] = [
   { href: '/messages', label: 'Messages', icon: Mail },
   { href: '/search', label: 'Search', icon: TextSearch },
   { href: '/dead-letters', label: 'Dead letters', icon: MailX, badge: 'deadLetters' },
+  { href: '/extensions', label: 'Extensions', icon: Puzzle, keywords: ['handlers', 'events', 'notifier'] },
   { href: '/compose', label: 'Compose', icon: SquarePen, role: 'operator' },
   {
     href: '/operations',
