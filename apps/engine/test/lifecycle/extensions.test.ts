@@ -1,9 +1,8 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { EngineEvent } from '@organism/shared';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO, startHarness } from '../support/server-harness.ts';
+import { copyDemo, startHarness } from '../support/server-harness.ts';
 import type { ServerHarness } from '../support/server-harness.ts';
 import type { HandlerCounts } from '../../src/lifecycle/extensions/handler-runner.ts';
 import { until } from '../support/until.ts';
@@ -33,12 +32,7 @@ const divide = `<message xmlns="https://xml-pipeline.org/ns/envelope/v1"><meta><
 
 beforeAll(async () => {
   g.__heard = [];
-  dir = mkdtempSync(join(tmpdir(), 'organism-extensions-'));
-  cpSync(dirname(DEMO), dir, {
-    recursive: true,
-    filter: (src) => !src.includes('node_modules') && !src.includes('.organism'),
-  });
-  symlinkSync(join(dirname(DEMO), 'node_modules'), join(dir, 'node_modules'));
+  dir = copyDemo('organism-extensions-');
   write(
     'extensions/matcher.ts',
     recorder(

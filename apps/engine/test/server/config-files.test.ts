@@ -1,9 +1,9 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, startHarness } from '../support/server-harness.ts';
+import { copyDemo, startHarness } from '../support/server-harness.ts';
 import type { ServerHarness } from '../support/server-harness.ts';
 
 let h: ServerHarness;
@@ -11,12 +11,7 @@ let dir: string;
 let outside: string;
 beforeAll(async () => {
   // A private copy of the demo organism: these tests write into its folder.
-  dir = mkdtempSync(join(tmpdir(), 'organism-files-'));
-  cpSync(dirname(DEMO), dir, {
-    recursive: true,
-    filter: (src) => !src.includes('node_modules') && !src.includes('.organism'),
-  });
-  symlinkSync(join(dirname(DEMO), 'node_modules'), join(dir, 'node_modules'));
+  dir = copyDemo('organism-files-');
   outside = mkdtempSync(join(tmpdir(), 'organism-outside-'));
   symlinkSync(outside, join(dir, 'schemas', 'elsewhere'));
   h = await startHarness(join(dir, 'organism.yaml'));

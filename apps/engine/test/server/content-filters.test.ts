@@ -1,9 +1,8 @@
-import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DEMO, post, startHarness } from '../support/server-harness.ts';
+import { copyDemo, post, startHarness } from '../support/server-harness.ts';
 import type { ServerHarness } from '../support/server-harness.ts';
 import { until } from '../support/until.ts';
 
@@ -21,12 +20,7 @@ const CUSTOMS = (filter: string): string => `
 let h: ServerHarness;
 let yaml: string;
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'organism-filters-'));
-  cpSync(dirname(DEMO), dir, {
-    recursive: true,
-    filter: (src) => !src.includes('node_modules') && !src.includes('.organism'),
-  });
-  symlinkSync(join(dirname(DEMO), 'node_modules'), join(dir, 'node_modules'));
+  const dir = copyDemo('organism-filters-');
   yaml = readFileSync(join(dir, 'organism.yaml'), 'utf8');
   writeFileSync(join(dir, 'organism.yaml'), yaml + CUSTOMS("/order/shipTo/country != 'US'"));
   h = await startHarness(join(dir, 'organism.yaml'));

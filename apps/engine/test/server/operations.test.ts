@@ -1,21 +1,15 @@
-import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, post, startHarness } from '../support/server-harness.ts';
+import { copyDemo, post, startHarness } from '../support/server-harness.ts';
 import type { ServerHarness } from '../support/server-harness.ts';
 
 let h: ServerHarness;
 let yamlPath: string;
 beforeAll(async () => {
   // A private copy of the demo organism: these tests change its configuration.
-  const dir = mkdtempSync(join(tmpdir(), 'organism-ops-'));
-  cpSync(dirname(DEMO), dir, {
-    recursive: true,
-    filter: (src) => !src.includes('node_modules') && !src.includes('.organism'),
-  });
-  symlinkSync(join(dirname(DEMO), 'node_modules'), join(dir, 'node_modules'));
+  const dir = copyDemo('organism-ops-');
   yamlPath = join(dir, 'organism.yaml');
   h = await startHarness(yamlPath);
 });

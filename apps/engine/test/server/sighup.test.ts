@@ -1,20 +1,14 @@
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-import { DEMO } from '../support/server-harness.ts';
+import { copyDemo } from '../support/server-harness.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/organism.js', import.meta.url));
 
 it('reloads organism.yaml on SIGHUP, refuses a broken one and keeps running, and stops on SIGTERM', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'organism-sighup-'));
-  cpSync(dirname(DEMO), dir, {
-    recursive: true,
-    filter: (src) => !src.includes('node_modules') && !src.includes('.organism'),
-  });
-  symlinkSync(join(dirname(DEMO), 'node_modules'), join(dir, 'node_modules'));
+  const dir = copyDemo('organism-sighup-');
   const yamlPath = join(dir, 'organism.yaml');
   const original = readFileSync(yamlPath, 'utf8').replace('name: demo', 'name: demo\nserver:\n  port: 0');
   writeFileSync(yamlPath, original);

@@ -1,6 +1,6 @@
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import type { TRPCClient } from '@trpc/client';
@@ -15,6 +15,20 @@ import type { RunningServer } from '../../src/server/http-server.ts';
 
 export const DEMO = fileURLToPath(new URL('../../../../examples/demo/organism.yaml', import.meta.url));
 export const PASSWORD = 'correct horse battery';
+
+/**
+ * A private copy of the demo organism in a temp folder (`prefix` names it), without its journal, sharing
+ * its node_modules (handlers and extensions import @organism/engine): for tests that change its files.
+ */
+export function copyDemo(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  cpSync(dirname(DEMO), dir, {
+    recursive: true,
+    filter: (src) => !src.includes('node_modules') && !src.includes('.organism'),
+  });
+  symlinkSync(join(dirname(DEMO), 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
 
 export interface ServerHarness {
   engine: Engine;
