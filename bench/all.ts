@@ -16,6 +16,7 @@ const SCRIPTS: [name: string, file: string, args?: string[]][] = [
   ['journal', 'journal.bench.ts'],
   ['http', 'http.bench.ts'],
   ['events', 'events.bench.ts'],
+  ['extensions', 'extensions.bench.ts'],
   ['soak', 'soak.bench.ts', ['--seconds', process.env.BENCH_SOAK_SECONDS ?? '120']],
   ['console', 'console.bench.ts'],
 ];

@@ -77,6 +77,24 @@ describe('ExtensionHost', () => {
     host.stop();
   });
 
+  it('counts every failure but logs a failing handler at most once in 5 seconds', async () => {
+    const lines: string[] = [];
+    const log = { ...quiet, error: (_: unknown, msg: string) => void lines.push(msg) } as unknown as Log;
+    const dir = organismWith({
+      'extensions/thrower.mjs': `export default (ext) => ext.onEvent('thread', 'created', () => { throw new Error('no'); });`,
+    });
+    const events = new EngineEvents(quiet);
+    const host = new ExtensionHost(events, log);
+    await host.load(dir, []);
+    for (let i = 0; i < 10; i++) events.emit(() => ({ type: 'thread.created', at: i, threadId: 't' }));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(host.list()[0]?.handlers[0]).toMatchObject({ failed: 10, lastError: { message: 'no' } });
+    expect(lines).toEqual([
+      'extension thrower: handler for thread.created failed on thread.created after 1 attempt(s)',
+    ]);
+    host.stop();
+  });
+
   it('names every engine event by tract and event', () => {
     expect(tractOf('message.failed')).toEqual({ tract: 'message', event: 'failed' });
     expect(tractOf('journal.unavailable')).toEqual({ tract: 'journal', event: 'unavailable' });

@@ -7,6 +7,8 @@ import { tractOf } from './extension-api.ts';
 /** Events one handler may have waiting; past it new ones are dropped (and counted). */
 export const QUEUE_CAPACITY = 1_000;
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** A handler's failures are logged at most once in this long (with how many came meanwhile): all are counted. */
+export const LOG_EVERY_MS = 5_000;
 
 /** What an operator sees of one handler (`extensions.list`). */
 export interface HandlerCounts {
@@ -38,6 +40,8 @@ export class HandlerRunner {
   private running = false;
   private stopped = false;
   private readonly stopping = new AbortController();
+  private loggedAt = -Infinity;
+  private unlogged = 0;
   private readonly retry: RetryPolicy;
   private readonly timeoutMs: number;
   private readonly counts: Omit<HandlerCounts, 'tract' | 'event' | 'queued'> = {
@@ -162,10 +166,19 @@ export class HandlerRunner {
 
   private failed(err: unknown, what: string): void {
     const message = err instanceof Error ? err.message : String(err);
-    this.counts.lastError = { message, at: Date.now() };
+    const now = Date.now();
+    this.counts.lastError = { message, at: now };
+    // A handler failing on every event would otherwise write a stack per event.
+    if (now - this.loggedAt < LOG_EVERY_MS) {
+      this.unlogged++;
+      return;
+    }
+    const more = this.unlogged > 0 ? ` (and ${this.unlogged} more failures since the last report)` : '';
+    this.loggedAt = now;
+    this.unlogged = 0;
     this.log.error(
       { err, extension: this.extension, tract: this.route.tract, on: this.route.event },
-      `extension ${this.extension}: handler for ${this.route.tract}.${this.route.event} ${what}`,
+      `extension ${this.extension}: handler for ${this.route.tract}.${this.route.event} ${what}${more}`,
     );
   }
 }
