@@ -74,7 +74,7 @@ function ExtensionPanel({ e }: { e: ExtensionInfo }) {
     >
       {e.error ? (
         <p role="alert" className="text-sm">
-          <span className="font-medium text-failed">It did not load: </span>
+          <span className="font-medium text-failed">Why: </span>
           <span className="font-mono text-xs">{e.error}</span>
           <span className="block pt-1 text-muted">
             Fix the module and reload; the rest of the organism runs meanwhile.
