@@ -1,4 +1,6 @@
 import { formatProblem } from '@organism/shared';
+import { basename, extname, relative } from 'node:path';
+import { moduleFiles } from '../lifecycle/extensions/extension-host.ts';
 import { loadOrganism } from '../lifecycle/organism-loader.ts';
 
 /** `organism check`: load, compile every XSD, resolve every handler; print problems or a summary. */
@@ -18,6 +20,9 @@ export async function check(path: string): Promise<number> {
     console.log(
       `  ${l.name.padEnd(24)} ${l.roots.join(' ')}${l.filter ? `  where ${l.filter.expression}` : ''}${l.agent ? `  agent → ${l.peers.join(', ')}` : ''}`,
     );
+  // Found, not imported: an extension's code runs only in the engine (docs/extensions.md).
+  for (const file of moduleFiles(config.baseDir, config.extensions))
+    console.log(`  ${basename(file, extname(file)).padEnd(24)} extension ${relative(config.baseDir, file)}`);
   registry.dispose();
   return 0;
 }

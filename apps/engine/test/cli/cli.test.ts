@@ -17,6 +17,7 @@ describe('the organism command', () => {
     const { code, out } = await organism('check', DEMO);
     expect(code).toBe(0);
     expect(out).toContain('organism demo: 6 listeners, 6 schemas compiled, 6 handlers resolved');
+    expect(out).toMatch(/^ {2}failure-notifier +extension extensions\/failure-notifier\.ts$/m);
   });
 
   it('prints each problem of a broken organism with its place and exits 1', async () => {

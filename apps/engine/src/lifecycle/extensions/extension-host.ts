@@ -149,7 +149,7 @@ export class ExtensionHost {
 }
 
 /** The listed modules, then the `extensions/` folder's, each once, in a stable order. */
-function moduleFiles(baseDir: string, listed: readonly string[]): string[] {
+export function moduleFiles(baseDir: string, listed: readonly string[]): string[] {
   const files = listed.map((f) => resolve(baseDir, f));
   let found: string[] = [];
   try {
