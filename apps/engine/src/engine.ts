@@ -120,7 +120,7 @@ export class Engine {
     private readonly log: Log = stderrLog('engine'),
   ) {
     this.activity = new ListenerActivity(pump.events);
-    this.extensions = new ExtensionHost(pump.events, log);
+    this.extensions = new ExtensionHost(pump.events, log, (hooks) => pump.addHooks(hooks));
     this.operations = openOperationsStore(journal);
     this.pauses = new ListenerPauses(pump, this.operations);
     this.routeTracker = new RouteTracker(pump.events);

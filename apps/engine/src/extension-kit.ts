@@ -4,9 +4,12 @@
  */
 export { defineExtension, router, TRACTS } from './lifecycle/extensions/extension-api.ts';
 export type {
+  DeliveryRecord,
+  DispatchEvent,
   Extension,
   ExtensionApi,
   ExtensionContext,
+  ExtensionEvent,
   ExtensionHandler,
   ExtensionRouter,
   HandlerOptions,

@@ -9,7 +9,7 @@ import { until } from '../support/until.ts';
 
 // The demo, with extensions written into its `extensions/` folder. They record what they hear in a
 // global the test reads: extensions run in the engine's process.
-type Heard = { ext: string; key: string; type: string; attempt: number };
+type Heard = { ext: string; key: string; type: string; attempt: number; thread?: string };
 const g = globalThis as unknown as { __heard: Heard[] };
 
 const recorder = (ext: string, registrations: string): string => `
@@ -68,6 +68,18 @@ export default defineExtension((ext) => {
   ext.onEvent('thread', 'created', async () => { throw new Error('rejected on purpose'); }, { retry: { maxAttempts: 2, initialDelayMs: 1 } });
   ext.onEvent('thread', 'created', (ctx) => new Promise((resolve) => ctx.signal.addEventListener('abort', resolve)), { timeoutMs: 50 });
   ext.onEvent('*', '*', () => new Promise(() => {}), { timeoutMs: 60_000 });
+});
+`,
+  );
+  write(
+    'extensions/audit.ts',
+    `import { defineExtension } from '@organism/engine/extension';
+export default defineExtension((ext) => {
+  ext.onEvent('dispatch', '*', (ctx) => {
+    const e = ctx.event;
+    const about = e.type === 'dispatch.thread-complete' ? e.outcome : e.delivery.to + (e.type === 'dispatch.failed' ? ' ' + e.code + (e.willRetry ? ' retry' : '') : '') + (e.type === 'dispatch.acknowledged' ? ' → ' + e.outputs.map((o) => o.to).join(',') : '');
+    globalThis.__heard.push({ ext: 'audit', key: about, type: e.type, attempt: ctx.attempt, thread: e.type === 'dispatch.thread-complete' ? e.threadId : e.delivery.threadId });
+  });
 });
 `,
   );
@@ -163,9 +175,43 @@ describe('extensions', () => {
     expect(stuck?.queued).toBeGreaterThan(100);
   });
 
+  it('hear the dispatch protocol when they name its tract: an audit sink', async () => {
+    const ok = await h.engine.submit(greeting(7));
+    const failed = await h.engine.submit(divide);
+    if (!ok.ok || !failed.ok) throw new Error('refused');
+    await h.engine.whenQuiet();
+    const of = (thread: string): string[] =>
+      heard('audit')
+        .filter((x) => x.thread === thread)
+        .map((x) => `${x.type.replace('dispatch.', '')} ${x.key}`);
+    await until('the audit heard both threads end', () =>
+      of(ok.threadId).some((x) => x.startsWith('thread-complete')) &&
+      of(failed.threadId).some((x) => x.startsWith('thread-complete'))
+        ? true
+        : undefined,
+    );
+    // The greeter forwards to the shouter, whose reply comes back to the greeter, which answers outside
+    // (egress). A handler's outputs are recorded with its acknowledgement, not as intents of their own.
+    expect(of(ok.threadId)).toEqual([
+      'intent greeter',
+      'dispatched greeter',
+      'acknowledged greeter → shouter',
+      'dispatched shouter',
+      'acknowledged shouter → greeter',
+      'dispatched greeter',
+      'acknowledged greeter → t',
+      'thread-complete completed',
+    ]);
+    expect(of(failed.threadId)).toContain('failed tools.calculator HANDLER_ERROR');
+    expect(of(failed.threadId).at(-1)).toBe('thread-complete failed');
+    // (*, *) never hears the dispatch protocol.
+    expect(heard('matcher').filter((x) => x.type.startsWith('dispatch.'))).toEqual([]);
+  });
+
   it('report a module that fails to load, and run the others', async () => {
     const list = await (await h.client('viewer')).extensions.list.query();
     expect(list.map((e) => e.name)).toEqual([
+      'audit',
       'broken',
       'failure-notifier',
       'matcher',
@@ -189,7 +235,7 @@ describe('extensions', () => {
     // The removed one heard the reload itself (it ran until then); nothing after it.
     g.__heard = [];
     const names = (await (await h.client('viewer')).extensions.list.query()).map((e) => e.name);
-    expect(names).toEqual(['broken', 'failure-notifier', 'late', 'unruly', 'with-router']);
+    expect(names).toEqual(['audit', 'broken', 'failure-notifier', 'late', 'unruly', 'with-router']);
     expect(events.map((e) => e.type === 'diagnostic' && e.code)).toEqual(['EXTENSION_FAILED']);
     await h.engine.submit(greeting(1));
     await h.engine.whenQuiet();

@@ -3,12 +3,45 @@ import type { EngineEvent } from '@organism/shared';
 /**
  * The engine's event families. Every engine event belongs to one: `message.failed` is event `failed` of
  * tract `message`; the organism's own events (`reload`, `drain`, `diagnostic`) are tract `organism`.
+ * `dispatch` is the journal's protocol (intent → dispatched → acknowledged / failed → thread-complete),
+ * heard only by handlers that name it: a `*` tract does not include it.
  */
-export const TRACTS = ['message', 'thread', 'listener', 'journal', 'organism'] as const;
+export const TRACTS = ['message', 'thread', 'listener', 'journal', 'organism', 'dispatch'] as const;
 export type Tract = (typeof TRACTS)[number];
 
-/** An engine event's tract and name: `message.failed` → message, failed; `reload` → organism, reload. */
-export function tractOf(type: EngineEvent['type']): { tract: Tract; event: string } {
+/** A delivery as dispatch events carry it: one message to one listener. */
+export interface DeliveryRecord {
+  id: string;
+  threadId: string;
+  from: string;
+  to: string;
+  root: string;
+  kind: string;
+  attempt: number;
+  payloadXml: string;
+}
+
+/** The dispatch protocol, as the journal records it, for extensions that name the `dispatch` tract. */
+export type DispatchEvent =
+  | { type: 'dispatch.intent'; at: number; delivery: DeliveryRecord }
+  | { type: 'dispatch.dispatched'; at: number; delivery: DeliveryRecord }
+  | { type: 'dispatch.acknowledged'; at: number; delivery: DeliveryRecord; outputs: DeliveryRecord[] }
+  | {
+      type: 'dispatch.failed';
+      at: number;
+      delivery: DeliveryRecord;
+      code: string;
+      message: string;
+      /** A retry is scheduled (the delivery returns to PENDING). */
+      willRetry: boolean;
+    }
+  | { type: 'dispatch.thread-complete'; at: number; threadId: string; outcome: 'completed' | 'failed' };
+
+/** Whatever an extension's handler can hear. */
+export type ExtensionEvent = EngineEvent | DispatchEvent;
+
+/** An event's tract and name: `message.failed` → message, failed; `reload` → organism, reload. */
+export function tractOf(type: ExtensionEvent['type']): { tract: Tract; event: string } {
   const dot = type.indexOf('.');
   if (dot < 0) return { tract: 'organism', event: type };
   return { tract: type.slice(0, dot) as Tract, event: type.slice(dot + 1) };
@@ -23,12 +56,14 @@ export type EventFor<T extends Tract | '*', E extends string> = T extends '*'
   ? E extends '*'
     ? EngineEvent
     : Extract<EngineEvent, { type: `${string}.${E}` | E }>
-  : T extends 'organism'
-    ? Extract<EngineEvent, { type: E extends '*' ? OrganismType : E }>
-    : Extract<EngineEvent, { type: E extends '*' ? `${T}.${string}` : `${T}.${E}` }>;
+  : T extends 'dispatch'
+    ? Extract<DispatchEvent, { type: E extends '*' ? `dispatch.${string}` : `dispatch.${E}` }>
+    : T extends 'organism'
+      ? Extract<EngineEvent, { type: E extends '*' ? OrganismType : E }>
+      : Extract<EngineEvent, { type: E extends '*' ? `${T}.${string}` : `${T}.${E}` }>;
 
 /** What an extension's handler receives. */
-export interface ExtensionContext<E extends EngineEvent = EngineEvent> {
+export interface ExtensionContext<E extends ExtensionEvent = ExtensionEvent> {
   /** The engine event, as the console's stream carries it. */
   readonly event: E;
   readonly tract: Tract;
@@ -42,9 +77,11 @@ export interface ExtensionContext<E extends EngineEvent = EngineEvent> {
   readonly signal: AbortSignal;
 }
 
-export type ExtensionHandler<E extends EngineEvent = EngineEvent> = (ctx: ExtensionContext<E>) => unknown;
+export type ExtensionHandler<E extends ExtensionEvent = ExtensionEvent> = (
+  ctx: ExtensionContext<E>,
+) => unknown;
 
-export interface HandlerOptions<E extends EngineEvent = EngineEvent> {
+export interface HandlerOptions<E extends ExtensionEvent = ExtensionEvent> {
   /** Runs the handler only for events this returns true for (a throw drops the event, and is counted). */
   filter?: (event: E) => boolean;
   /** A run still going after this many ms fails with a timeout and its signal aborts. Default 30,000. */
@@ -100,7 +137,7 @@ export function router(declare: (r: Pick<ExtensionApi, 'onEvent'>) => void): Ext
 }
 
 /** A registration with its handler and filter widened to any event (the host offers only matching ones). */
-export function routeOf<E extends EngineEvent>(
+export function routeOf<E extends ExtensionEvent>(
   tract: Tract | '*',
   event: string,
   handler: ExtensionHandler<E>,

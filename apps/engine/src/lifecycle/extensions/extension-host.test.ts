@@ -60,7 +60,10 @@ describe('ExtensionHost', () => {
     expect(host.list().map((e) => [e.name, e.error])).toEqual([
       ['out', `its module is outside the organism folder ${dir}`],
       ['plain', 'its module has no default export made with defineExtension (or a register function)'],
-      ['typo', 'unknown tract "mesage" (tracts: message, thread, listener, journal, organism, or *)'],
+      [
+        'typo',
+        'unknown tract "mesage" (tracts: message, thread, listener, journal, organism, dispatch, or *)',
+      ],
     ]);
   });
 
@@ -92,6 +95,32 @@ describe('ExtensionHost', () => {
     expect(lines).toEqual([
       'extension thrower: handler for thread.created failed on thread.created after 1 attempt(s)',
     ]);
+    host.stop();
+  });
+
+  it('adds dispatch hooks only while a handler names the dispatch tract, which * does not include', async () => {
+    const added: unknown[] = [];
+    let removed = 0;
+    const addHooks = (hooks: unknown): (() => void) => {
+      added.push(hooks);
+      return () => void removed++;
+    };
+    const events = new EngineEvents(quiet);
+    const host = new ExtensionHost(events, quiet, addHooks);
+    const all = organismWith({
+      'extensions/all.mjs': `export default (ext) => ext.onEvent('*', '*', () => {});`,
+    });
+    await host.load(all, []);
+    expect(added).toHaveLength(0);
+    const audit = organismWith({
+      'extensions/audit.mjs': `export default (ext) => ext.onEvent('dispatch', '*', () => {});`,
+    });
+    await host.load(audit, []);
+    expect(added).toHaveLength(1);
+    // Only dispatch handlers now: nothing listens to the engine's events.
+    expect(events.active).toBe(false);
+    await host.load(all, []);
+    expect(removed).toBe(1);
     host.stop();
   });
 

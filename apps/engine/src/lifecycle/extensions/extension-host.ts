@@ -1,11 +1,20 @@
 import { readdirSync } from 'node:fs';
 import { basename, extname, join, relative, resolve } from 'node:path';
-import type { EngineEvent, Log } from '@organism/shared';
+import type { Log } from '@organism/shared';
 import { isInsideFolder } from '../../fs/is-inside-folder.ts';
+import type { Delivery } from '../../pump/delivery.ts';
+import type { DispatchHooks } from '../../pump/dispatch-hooks.ts';
 import type { EngineEvents } from '../../pump/engine-events.ts';
 import { versionedUrl } from '../import-handler.ts';
 import { routeOf, TRACTS, tractOf } from './extension-api.ts';
-import type { ExtensionApi, Route, Tract } from './extension-api.ts';
+import type {
+  DeliveryRecord,
+  DispatchEvent,
+  ExtensionApi,
+  ExtensionEvent,
+  Route,
+  Tract,
+} from './extension-api.ts';
 import { HandlerRunner } from './handler-runner.ts';
 import type { HandlerCounts } from './handler-runner.ts';
 
@@ -42,10 +51,13 @@ interface Loaded {
 export class ExtensionHost {
   private loaded: Loaded[] = [];
   private unsubscribe: (() => void) | undefined;
+  private removeHooks: (() => void) | undefined;
 
   constructor(
     private readonly events: EngineEvents,
     private readonly log: Log,
+    /** Adds dispatch hooks to the pump (returns their removal); only while a handler names `dispatch`. */
+    private readonly addHooks: (hooks: DispatchHooks) => () => void = () => () => undefined,
   ) {}
 
   /** Finds, imports and registers the extensions of the organism in `baseDir`; replaces those running. */
@@ -55,11 +67,18 @@ export class ExtensionHost {
     const previous = this.loaded;
     this.loaded = next;
     for (const l of previous) for (const r of l.runners) r.stop();
-    const any = next.some((l) => l.runners.length > 0);
+    const routes = next.flatMap((l) => [...l.byKey.keys()]);
+    const any = routes.some((k) => !k.startsWith('dispatch\0'));
     if (any && !this.unsubscribe) this.unsubscribe = this.events.on('*', (e) => this.dispatch(e));
     if (!any && this.unsubscribe) {
       this.unsubscribe();
       this.unsubscribe = undefined;
+    }
+    const hooks = routes.some((k) => k.startsWith('dispatch\0'));
+    if (hooks && !this.removeHooks) this.removeHooks = this.addHooks(this.dispatchHooks());
+    if (!hooks && this.removeHooks) {
+      this.removeHooks();
+      this.removeHooks = undefined;
     }
     for (const l of next)
       if (l.error)
@@ -83,14 +102,48 @@ export class ExtensionHost {
   stop(): void {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    this.removeHooks?.();
+    this.removeHooks = undefined;
     for (const l of this.loaded) for (const r of l.runners) r.stop();
   }
 
-  private dispatch(e: EngineEvent): void {
+  private dispatch(e: ExtensionEvent): void {
     const { tract, event } = tractOf(e.type);
-    for (const l of this.loaded)
-      for (const key of [`${tract}\0${event}`, `${tract}\0*`, `*\0${event}`, '*\0*'])
-        for (const r of l.byKey.get(key) ?? []) r.offer(e);
+    // A `*` tract hears the engine's events, never the dispatch protocol (it doubles them).
+    const keys =
+      tract === 'dispatch'
+        ? [`${tract}\0${event}`, `${tract}\0*`]
+        : [`${tract}\0${event}`, `${tract}\0*`, `*\0${event}`, '*\0*'];
+    for (const l of this.loaded) for (const key of keys) for (const r of l.byKey.get(key) ?? []) r.offer(e);
+  }
+
+  /** The pump's hooks as dispatch events: each call only builds an event and offers it (no await). */
+  private dispatchHooks(): DispatchHooks {
+    const emit = (e: DispatchEvent): void => this.dispatch(e);
+    return {
+      onIntent: (ds) => {
+        for (const d of ds) emit({ type: 'dispatch.intent', at: Date.now(), delivery: record(d) });
+      },
+      onDispatched: (d) => emit({ type: 'dispatch.dispatched', at: Date.now(), delivery: record(d) }),
+      onAcknowledged: (d, outputs) =>
+        emit({
+          type: 'dispatch.acknowledged',
+          at: Date.now(),
+          delivery: record(d),
+          outputs: outputs.map(record),
+        }),
+      onFailed: (d, failure, outcome) =>
+        emit({
+          type: 'dispatch.failed',
+          at: Date.now(),
+          delivery: record(d),
+          code: failure.code,
+          message: failure.message,
+          willRetry: outcome.retryAt !== undefined,
+        }),
+      onThreadComplete: (threadId, outcome) =>
+        emit({ type: 'dispatch.thread-complete', at: Date.now(), threadId, outcome }),
+    };
   }
 
   private async loadOne(baseDir: string, file: string, before: readonly Loaded[]): Promise<Loaded> {
@@ -146,6 +199,20 @@ export class ExtensionHost {
     });
     return { name, file: shown, error: null, runners, byKey };
   }
+}
+
+/** A delivery as dispatch events carry it: a copy, since the pump changes its attempt in place. */
+function record(d: Delivery): DeliveryRecord {
+  return {
+    id: d.id,
+    threadId: d.threadId,
+    from: d.from,
+    to: d.to,
+    root: d.root,
+    kind: d.kind,
+    attempt: d.attempt,
+    payloadXml: d.payloadXml,
+  };
 }
 
 /** The listed modules, then the `extensions/` folder's, each once, in a stable order. */

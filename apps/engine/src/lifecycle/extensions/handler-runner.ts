@@ -1,7 +1,7 @@
-import type { EngineEvent, Log } from '@organism/shared';
+import type { Log } from '@organism/shared';
 import { backoffDelay } from '../../pump/backoff.ts';
 import type { RetryPolicy } from '../../pump/listener.ts';
-import type { Route, Tract } from './extension-api.ts';
+import type { ExtensionEvent, Route, Tract } from './extension-api.ts';
 import { tractOf } from './extension-api.ts';
 
 /** Events one handler may have waiting; past it new ones are dropped (and counted). */
@@ -36,7 +36,7 @@ export interface HandlerCounts {
  * one only until its timeout.
  */
 export class HandlerRunner {
-  private readonly queue: EngineEvent[] = [];
+  private readonly queue: ExtensionEvent[] = [];
   private running = false;
   private stopped = false;
   private readonly stopping = new AbortController();
@@ -69,7 +69,7 @@ export class HandlerRunner {
   }
 
   /** Takes an event the handler matches; never throws, never waits. */
-  offer(event: EngineEvent): void {
+  offer(event: ExtensionEvent): void {
     if (this.stopped) return;
     const { filter } = this.route.options;
     if (filter) {
@@ -111,7 +111,7 @@ export class HandlerRunner {
     this.running = false;
   }
 
-  private async deliver(event: EngineEvent): Promise<void> {
+  private async deliver(event: ExtensionEvent): Promise<void> {
     const { tract, event: name } = tractOf(event.type);
     for (let attempt = 1; ; attempt++) {
       try {
@@ -131,7 +131,7 @@ export class HandlerRunner {
     }
   }
 
-  private async attempt(event: EngineEvent, tract: Tract, name: string, attempt: number): Promise<void> {
+  private async attempt(event: ExtensionEvent, tract: Tract, name: string, attempt: number): Promise<void> {
     const controller = new AbortController();
     const stop = (): void => controller.abort(new Error('the engine is stopping'));
     this.stopping.signal.addEventListener('abort', stop, { once: true });
