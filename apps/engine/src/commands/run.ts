@@ -56,6 +56,25 @@ export async function run(path: string, opts: RunOptions): Promise<number> {
     port: opts.port ?? engine.config.server.port,
     logger,
   });
+  // Every signal handler is in place before the line that says the engine runs: a supervisor may
+  // signal as soon as it reads it, and an unhandled SIGHUP or SIGTERM would kill the process.
+  const reloadFailed = (err: unknown): void =>
+    logger.error({ err }, 'reload failed; still running the previous configuration');
+  const onHup = (): void => {
+    void engine.reload('signal:SIGHUP').then((r) => {
+      if (!r.ok)
+        logger.error(
+          { code: 'CONFIG_INVALID', problems: r.problems },
+          `reload refused; still running the previous configuration:\n${r.problems.map(formatProblem).join('\n')}`,
+        );
+    }, reloadFailed);
+  };
+  process.on('SIGHUP', onHup);
+  const stopping = new Promise<{ restart: boolean; drainMs: number }>((done) => {
+    process.once('SIGINT', () => done({ restart: false, drainMs: opts.drainMs }));
+    process.once('SIGTERM', () => done({ restart: false, drainMs: opts.drainMs }));
+    engine.onRestartRequested((drainMs) => done({ restart: true, drainMs }), opts.supervised);
+  });
   const rec = engine.recovery;
   logger.info(
     {
@@ -71,23 +90,7 @@ export async function run(path: string, opts: RunOptions): Promise<number> {
         : ''),
   );
   const generator = startTraffic(engine, path, opts.traffic, logger);
-  const reloadFailed = (err: unknown): void =>
-    logger.error({ err }, 'reload failed; still running the previous configuration');
-  const onHup = (): void => {
-    void engine.reload('signal:SIGHUP').then((r) => {
-      if (!r.ok)
-        logger.error(
-          { code: 'CONFIG_INVALID', problems: r.problems },
-          `reload refused; still running the previous configuration:\n${r.problems.map(formatProblem).join('\n')}`,
-        );
-    }, reloadFailed);
-  };
-  process.on('SIGHUP', onHup);
-  const reason = await new Promise<{ restart: boolean; drainMs: number }>((done) => {
-    process.once('SIGINT', () => done({ restart: false, drainMs: opts.drainMs }));
-    process.once('SIGTERM', () => done({ restart: false, drainMs: opts.drainMs }));
-    engine.onRestartRequested((drainMs) => done({ restart: true, drainMs }), opts.supervised);
-  });
+  const reason = await stopping;
   process.off('SIGHUP', onHup);
   logger.info(reason.restart ? 'restart requested: draining…' : 'stopping: draining open threads…');
   const { drained, failed } = await shutdown({
