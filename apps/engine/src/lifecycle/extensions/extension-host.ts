@@ -10,10 +10,10 @@ import { routeOf, TRACTS, tractOf } from './extension-api.ts';
 import type {
   DeliveryRecord,
   DispatchEvent,
+  Extension,
   ExtensionApi,
   ExtensionEvent,
   Route,
-  Tract,
 } from './extension-api.ts';
 import { HandlerRunner } from './handler-runner.ts';
 import type { HandlerCounts } from './handler-runner.ts';
@@ -162,11 +162,11 @@ export class ExtensionHost {
       return fail(`its module failed to load: ${err instanceof Error ? err.message : String(err)}`);
     }
     const exported = mod.default;
-    const register =
+    const register: ((api: ExtensionApi) => void) | undefined =
       typeof exported === 'function'
-        ? exported
+        ? (exported as (api: ExtensionApi) => void)
         : typeof (exported as { register?: unknown } | undefined)?.register === 'function'
-          ? (exported as { register: (api: ExtensionApi) => void }).register
+          ? (exported as Extension).register
           : undefined;
     if (!register)
       return fail('its module has no default export made with defineExtension (or a register function)');
@@ -180,7 +180,7 @@ export class ExtensionHost {
       else routes.push(route);
     };
     try {
-      (register as (api: ExtensionApi) => void)({
+      register({
         onEvent: (tract, event, handler, options = {}) => add(routeOf(tract, event, handler, options)),
         include: (r) => {
           for (const route of r.routes) add(route);
@@ -190,13 +190,14 @@ export class ExtensionHost {
       return fail(`registering threw: ${err instanceof Error ? err.message : String(err)}`);
     }
     if (problems.length > 0) return fail(problems.join('; '));
-    const runners = routes.map((r) => new HandlerRunner(r, name, this.log));
+    const runners: HandlerRunner[] = [];
     const byKey = new Map<string, HandlerRunner[]>();
-    routes.forEach((r, i) => {
+    for (const r of routes) {
+      const runner = new HandlerRunner(r, name, this.log);
+      runners.push(runner);
       const key = `${r.tract}\0${r.event}`;
-      const runner = runners[i];
-      if (runner) byKey.set(key, [...(byKey.get(key) ?? []), runner]);
-    });
+      byKey.set(key, [...(byKey.get(key) ?? []), runner]);
+    }
     return { name, file: shown, error: null, runners, byKey };
   }
 }
@@ -229,5 +230,3 @@ export function moduleFiles(baseDir: string, listed: readonly string[]): string[
   }
   return [...new Set([...files, ...found])];
 }
-
-export type { Tract };
