@@ -16,7 +16,7 @@ test('the demo’s failure notifier shows its handler and counts, and writes eac
   const panel = page.getByRole('region', { name: /failure-notifier/ });
   await expect(panel).toContainText('extensions/failure-notifier.ts');
   const row = panel.getByRole('table', { name: 'Handlers of failure-notifier' }).getByRole('row').nth(1);
-  await expect(row).toContainText('message.failed');
+  await expect(row).toContainText('dispatch.failed');
   // The demo's traffic divides by zero now and then: each such dead letter is one succeeded run.
   await expect
     .poll(async () => Number((await row.getByRole('cell').nth(1).innerText()).replace(/\D/g, '')), {
@@ -38,10 +38,70 @@ test('an extension that does not load says why, and the rest runs', async ({ pag
     const panel = page.getByRole('region', { name: /broken/ });
     await expect(panel).toContainText('not running');
     await expect(panel.getByRole('alert')).toContainText('its module failed to load: cannot reach the pager');
-    await expect(page.getByRole('region', { name: /failure-notifier/ })).toContainText('message.failed');
+    await expect(page.getByRole('region', { name: /failure-notifier/ })).toContainText('dispatch.failed');
     await expectAccessible(page);
   } finally {
     rmSync(broken, { force: true });
+    await mutateByHand(page, 'organism.reload', {});
+  }
+});
+
+test('a durable extension shows its cursor, and an operator retries and discards its dead letters', async ({
+  page,
+}) => {
+  // Refuses every acknowledgement while the flag file exists, with no retry: each one is a dead letter.
+  const flag = join(DEMO, '.organism/ledger-closed');
+  const ledger = join(DEMO, 'extensions/ledger.mjs');
+  writeFileSync(flag, '');
+  writeFileSync(
+    ledger,
+    `import { existsSync } from 'node:fs';
+export default {
+  options: { durable: true },
+  register(ext) {
+    ext.onEvent('dispatch', 'acknowledged', () => {
+      if (existsSync(${JSON.stringify(flag)})) throw new Error('the ledger is closed');
+    }, { retry: { maxAttempts: 1 } });
+  },
+};
+`,
+  );
+  try {
+    await signIn(page, 'operator');
+    expect((await mutateByHand(page, 'organism.reload', {})).status).toBe(200);
+    await page.goto('/extensions');
+    const panel = page.getByRole('region', { name: /ledger/ });
+    await expect(panel).toContainText('durable');
+    await expect(panel.getByLabel('Cursor')).toContainText(/Cursor at #[\d,]+ of #[\d,]+/);
+    const failed = panel.getByRole('table', { name: 'Failed events of ledger' });
+    await expect(failed.getByRole('row').nth(2)).toBeVisible({ timeout: 30_000 });
+    await expect(failed.getByRole('row').nth(1)).toContainText('dispatch.acknowledged');
+    await expect(failed.getByRole('row').nth(1)).toContainText('dead letter');
+    await expect(failed.getByRole('row').nth(1)).toContainText('the ledger is closed');
+    await expectAccessible(page);
+
+    rmSync(flag);
+    const first = failed.getByRole('row').nth(1);
+    const retryLabel = await first.getByRole('button', { name: /^Retry / }).getAttribute('aria-label');
+    await first.getByRole('button', { name: /^Retry / }).click();
+    await expect(page.getByText(/ledger runs dispatch\.acknowledged #[\d,]+ again/)).toBeVisible();
+    await expect(failed.getByRole('button', { name: retryLabel ?? '' })).toHaveCount(0);
+
+    const second = failed.getByRole('row').nth(1);
+    const discardLabel = await second.getByRole('button', { name: /^Discard / }).getAttribute('aria-label');
+    await second.getByRole('button', { name: /^Discard / }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Discard' }).click();
+    await expect(failed.getByRole('button', { name: discardLabel ?? '' })).toHaveCount(0);
+
+    // The rest at once: with the ledger open again they all succeed, and the table goes.
+    await panel.getByRole('button', { name: /^Retry [\d,]+ dead letters?$/ }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Retry all' }).click();
+    await expect(page.getByText(/ledger runs [\d,]+ dead letters? again/)).toBeVisible();
+    await expect(failed).toHaveCount(0, { timeout: 15_000 });
+    await expect(panel.getByLabel('Cursor')).toContainText('caught up');
+  } finally {
+    rmSync(flag, { force: true });
+    rmSync(ledger, { force: true });
     await mutateByHand(page, 'organism.reload', {});
   }
 });

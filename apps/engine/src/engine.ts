@@ -30,7 +30,7 @@ import { recoverUnfinished } from './lifecycle/recovery.ts';
 import type { RecoveryReport } from './lifecycle/recovery.ts';
 import type { Journal } from './journal/journal.ts';
 import { JournalError } from './journal/journal-error.ts';
-import { openOperationsStore, openOperatorStore } from './journal/index.ts';
+import { openExtensionStore, openOperationsStore, openOperatorStore } from './journal/index.ts';
 import type { OperationsStore, PausedListener } from './journal/operations/operations-store.ts';
 import { ListenerPauses } from './lifecycle/listener-pauses.ts';
 import type { OperatorStore } from './journal/index.ts';
@@ -60,8 +60,9 @@ import { EngineError } from '@organism/shared';
 import type { Log, Problem } from '@organism/shared';
 import { stderrLog } from './pump/stderr-log.ts';
 import { exportMessages, searchMessages } from './lifecycle/message-search.ts';
-import { ExtensionHost } from './lifecycle/extensions/extension-host.ts';
+import { ExtensionHost, ExtensionNotFound } from './lifecycle/extensions/extension-host.ts';
 import type { ExtensionInfo } from './lifecycle/extensions/extension-host.ts';
+import type { DurableFailure } from './lifecycle/extensions/durable-extension.ts';
 import type {
   MessageExportInput,
   MessageExportPage,
@@ -120,7 +121,10 @@ export class Engine {
     private readonly log: Log = stderrLog('engine'),
   ) {
     this.activity = new ListenerActivity(pump.events);
-    this.extensions = new ExtensionHost(pump.events, log, (hooks) => pump.addHooks(hooks));
+    this.extensions = new ExtensionHost(pump.events, log, (hooks) => pump.addHooks(hooks), {
+      journal,
+      store: openExtensionStore(journal),
+    });
     this.operations = openOperationsStore(journal);
     this.pauses = new ListenerPauses(pump, this.operations);
     this.routeTracker = new RouteTracker(pump.events);
@@ -173,8 +177,30 @@ export class Engine {
   }
 
   /** The extensions and their handlers' counts (`extensions.list`). */
-  listExtensions(): ExtensionInfo[] {
+  listExtensions(): Promise<ExtensionInfo[]> {
     return this.extensions.list();
+  }
+
+  /** A durable extension's failures: its dead letters first, then those waiting for a retry. */
+  extensionFailures(name: string, limit: number): Promise<DurableFailure[]> {
+    return this.extensions.failures(name, limit);
+  }
+
+  /** Runs a durable extension's failure again now; throws NOT_FOUND when there is no such failure. */
+  async retryExtensionFailure(name: string, id: string): Promise<void> {
+    if (!(await this.extensions.durable(name).retry(id)))
+      throw new ExtensionNotFound(`extension ${name} has no failure ${id}`);
+  }
+
+  /** Runs every dead letter of a durable extension again now; returns how many. */
+  retryExtensionDeadLetters(name: string): Promise<number> {
+    return this.extensions.durable(name).retryDead();
+  }
+
+  /** Forgets a durable extension's failure for good; throws NOT_FOUND when there is no such failure. */
+  async discardExtensionFailure(name: string, id: string): Promise<void> {
+    if (!(await this.extensions.durable(name).discard(id)))
+      throw new ExtensionNotFound(`extension ${name} has no failure ${id}`);
   }
 
   /** After a configuration took effect, the extensions are found and loaded again with it. */
@@ -555,11 +581,11 @@ export class Engine {
     if (this.lifecycle.state === 'stopped') return;
     this.pump.stop();
     this.lifecycle.moveTo('stopped');
-    this.extensions.stop();
     this.hub.close();
     this.health.stop();
     this.unwatchJournal();
     const failures = await runCleanup([
+      { name: 'extensions', run: () => this.extensions.stop() },
       { name: 'config manager', run: () => this.configManager.close() },
       { name: 'journal', run: () => this.journal.close() },
       { name: 'organism schemas', run: () => this.organism.registry.dispose() },

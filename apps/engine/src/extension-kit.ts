@@ -11,6 +11,7 @@ export type {
   ExtensionContext,
   ExtensionEvent,
   ExtensionHandler,
+  ExtensionOptions,
   ExtensionRouter,
   HandlerOptions,
   Tract,

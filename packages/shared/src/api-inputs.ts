@@ -20,6 +20,14 @@ export const loginInputSchema = z.object({
 });
 export const byIdInputSchema = z.object({ id: z.string().min(1) });
 export const byNameInputSchema = z.object({ name: z.string().min(1) });
+/** A durable extension's failures (`extensions.failures`). */
+export const extensionFailuresInputSchema = z.object({
+  extension: z.string().min(1),
+  limit: z.number().int().min(1).max(500).default(100),
+});
+export const byExtensionInputSchema = z.object({ extension: z.string().min(1) });
+/** One failure of a durable extension, to retry or discard. */
+export const extensionFailureInputSchema = z.object({ extension: z.string().min(1), id: z.string().min(1) });
 export const messageIdInputSchema = z.object({ messageId: z.string().min(1) });
 export const exampleInputSchema = z.object({ name: z.string().min(1), root: z.string().optional() });
 export const restartInputSchema = z.object({ drainMs: z.number().int().min(0).max(600_000).default(30_000) });

@@ -130,13 +130,14 @@ export function recordFailure(
   now: number,
 ): void {
   const error = { code: failure.code, detail: failure.detail ?? failure.message };
+  // Outputs first, as for an acknowledgement (sqlite-journal.ts).
+  w.add(outcome.outputs);
   if (outcome.retryAt !== undefined) {
     w.log(d.id, d.threadId, 'FAILED', d.attempt, now, error);
     w.move(d.id, d.threadId, 'PENDING', d.attempt, now, error, outcome.retryAt);
   } else {
     w.move(d.id, d.threadId, 'FAILED', d.attempt, now, error);
   }
-  w.add(outcome.outputs);
 }
 
 /** Boot recovery's dead letters, the same in every journal: REDELIVERY_EXHAUSTED, with why. */

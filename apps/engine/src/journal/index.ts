@@ -6,6 +6,8 @@ import type { OperatorStore } from './operators/operator-store.ts';
 import { SqliteOperatorStore } from './operators/sqlite-operator-store.ts';
 import { openDatabase } from './sqlite/open-database.ts';
 import { SqliteJournal } from './sqlite/sqlite-journal.ts';
+import { MemoryExtensionStore, SqliteExtensionStore } from './extensions/extension-store.ts';
+import type { ExtensionStore } from './extensions/extension-store.ts';
 import { MemoryOperationsStore, SqliteOperationsStore } from './operations/operations-store.ts';
 import type { OperationsStore } from './operations/operations-store.ts';
 
@@ -56,6 +58,12 @@ export function openOperatorFile(settings: { path: string; durability: 'strict' 
   // An operator can wait longer for a busy engine's batch than the engine waits for the operator.
   const open = openDatabase(settings.path, settings.durability, { engineLock: false, busyTimeoutMs: 10_000 });
   return { store: new SqliteOperatorStore(open), close: () => open.close() };
+}
+
+/** Durable extensions' cursors and failures: in the SQLite journal's file, or in memory beside any other. */
+export function openExtensionStore(journal: Journal): ExtensionStore {
+  if (journal instanceof SqliteJournal) return new SqliteExtensionStore(journal.database);
+  return new MemoryExtensionStore();
 }
 
 /** Paused listeners and republish links: in the SQLite journal's file, or in memory beside any other journal. */

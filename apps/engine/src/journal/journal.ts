@@ -17,6 +17,21 @@ import type { Delivery } from '../pump/delivery.ts';
 import type { DispatchHooks } from '../pump/dispatch-hooks.ts';
 import type { SearchPage, SearchRequest } from './search/search-request.ts';
 
+/**
+ * A transition with what a reader of the event log needs to rebuild the dispatch protocol from it (a
+ * durable extension): its entry's route, parent and payload, and its thread's counts as they are now.
+ */
+export interface RecordedTransition extends RoutedTransition {
+  parentId: string | null;
+  payloadXml: string | null;
+  /** Recorded and never dispatched (a reply to an outside producer): logged ACKED at once. */
+  egress: boolean;
+  /** The thread's PENDING or DISPATCHED entries now (null: no thread). */
+  threadOpen: number | null;
+  /** The thread's FAILED entries now (null: no thread). */
+  threadFailed: number | null;
+}
+
 /** What `retryMany` would touch (dry run) or touched. */
 export interface RetryManyResult {
   count: number;
@@ -90,6 +105,8 @@ export interface Journal {
   transitions(afterSeq: number, limit: number): Promise<Transition[]>;
   /** The same with each entry's route (from, to, root, kind), read in one query per page. */
   routedTransitions(afterSeq: number, limit: number): Promise<RoutedTransition[]>;
+  /** The same with each entry's parent and payload and its thread's counts, in one query per page. */
+  recordedTransitions(afterSeq: number, limit: number): Promise<RecordedTransition[]>;
   /** The highest transition sequence number given so far (never goes down); cheap. */
   headSeq(): Promise<number>;
   /** FAILED entries grouped by recipient and error code, biggest groups first; indexed. */

@@ -182,3 +182,37 @@ export const republishes = sqliteTable(
   },
   (t) => [index('republishes_source').on(t.sourceId, t.at)],
 );
+
+/**
+ * Where each durable extension has read the event log to (`transitions.seq`): it resumes after it.
+ * Written once per page of events the extension's handlers have run, never on the hot path.
+ */
+export const extensionCursors = sqliteTable('extension_cursors', {
+  extension: text('extension').primaryKey(),
+  seq: integer('seq').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/**
+ * Events a durable extension's handler failed on: waiting for their next attempt (`next_at` set) or,
+ * once their retries are spent, its dead letters (`next_at` null) until an operator retries or
+ * discards them.
+ */
+export const extensionFailures = sqliteTable(
+  'extension_failures',
+  {
+    id: text('id').primaryKey(),
+    extension: text('extension').notNull(),
+    /** Which handler: `tract.event#n`, the n-th handler the extension registered for that pair. */
+    handler: text('handler').notNull(),
+    seq: integer('seq').notNull(),
+    /** The event as the handler received it, JSON. */
+    event: text('event').notNull(),
+    attempts: integer('attempts').notNull(),
+    lastError: text('last_error').notNull(),
+    nextAt: integer('next_at'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('extension_failures_due').on(t.extension, t.nextAt)],
+);

@@ -1,7 +1,8 @@
 /**
  * A producer-facing engine process for crash tests: reads one envelope per stdin line, submits it, and
  * prints `ACCEPTED <messageId>` once the engine has said so (after the journal commit). Prints
- * `READY` after start (with recovery figures) and `QUIET` once stdin ends and all threads finished.
+ * `READY` after start (with recovery figures) and `QUIET` once stdin ends and all threads finished
+ * (and, with WAIT_EXTENSIONS, its durable extensions have read the whole event log).
  */
 import { createInterface } from 'node:readline';
 import { createEngine } from '../../src/main.ts';
@@ -24,5 +25,11 @@ for await (const line of createInterface({ input: process.stdin })) {
 }
 await Promise.all(pending);
 await engine.whenQuiet();
+// With WAIT_EXTENSIONS set, durable extensions catch up with the event log before the engine stops.
+while (
+  process.env.WAIT_EXTENSIONS &&
+  (await engine.listExtensions()).some((x) => x.durable && x.durable.cursor < x.durable.head)
+)
+  await new Promise((r) => setTimeout(r, 20));
 await engine.stop();
 console.log('QUIET');

@@ -1,6 +1,6 @@
 'use client';
 import { useSyncExternalStore } from 'react';
-import { formatAgo, formatExact } from '@/lib/format';
+import { formatAgo, formatExact, formatIn } from '@/lib/format';
 
 /**
  * One clock for every relative time on the page, ticking every 5 s while any is shown: a list of a hundred
@@ -38,6 +38,16 @@ export function TimeAgo({ at }: { at: number }) {
   return (
     <time dateTime={new Date(at).toISOString()} title={formatExact(at)} className="tabular whitespace-nowrap">
       {formatAgo(at, now)}
+    </time>
+  );
+}
+
+/** A time still to come ("in 12 s", then "due"), on the same clock, with the exact local time on hover. */
+export function TimeUntil({ at }: { at: number }) {
+  const now = useSyncExternalStore(subscribe, getNow, getNow);
+  return (
+    <time dateTime={new Date(at).toISOString()} title={formatExact(at)} className="tabular whitespace-nowrap">
+      {formatIn(at, now)}
     </time>
   );
 }

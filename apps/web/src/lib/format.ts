@@ -20,6 +20,16 @@ export function formatAgo(at: number, now = Date.now()): string {
   return `${Math.floor(s / 86_400)} d ago`;
 }
 
+/** "in 12 s", "in 3 min", "in 2 h"; "due" once the time has come. */
+export function formatIn(at: number, now = Date.now()): string {
+  const s = Math.round((at - now) / 1000);
+  if (s <= 0) return 'due';
+  if (s < 60) return `in ${s} s`;
+  if (s < 3600) return `in ${Math.ceil(s / 60)} min`;
+  if (s < 86_400) return `in ${Math.ceil(s / 3600)} h`;
+  return `in ${Math.ceil(s / 86_400)} d`;
+}
+
 /** Exact local time with milliseconds, for tooltips. */
 export function formatExact(at: number): string {
   const d = new Date(at);

@@ -1,6 +1,41 @@
-import { router, viewerProcedure } from '../trpc.ts';
+import {
+  byExtensionInputSchema,
+  extensionFailureInputSchema,
+  extensionFailuresInputSchema,
+} from '@organism/shared';
+import { audited } from '../audited.ts';
+import { operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
 export const extensionsRouter = router({
-  /** Each extension: its module, why it is not running (or null), its handlers with their counts. */
+  /**
+   * Each extension: its module, why it is not running (or null), its handlers with their counts, and for
+   * a durable one its cursor, the log's head and its failures counted.
+   */
   list: viewerProcedure.query(({ ctx }) => ctx.engine.listExtensions()),
+  /** A durable extension's failures: its dead letters first, then the events waiting for a retry. */
+  failures: viewerProcedure
+    .input(extensionFailuresInputSchema)
+    .query(({ ctx, input }) => ctx.engine.extensionFailures(input.extension, input.limit)),
+  /** Runs a failure again now; a dead letter gets a fresh set of retries. */
+  retry: operatorProcedure.input(extensionFailureInputSchema).mutation(({ ctx, input }) =>
+    audited(ctx, 'extension.retry', input.extension, { id: input.id }, async () => {
+      await ctx.engine.retryExtensionFailure(input.extension, input.id);
+      return { ok: true as const };
+    }),
+  ),
+  /** Runs every dead letter of the extension again now, each with a fresh set of attempts. */
+  retryAll: operatorProcedure.input(byExtensionInputSchema).mutation(({ ctx, input }) => {
+    const detail: { retried?: number } = {};
+    return audited(ctx, 'extension.retry-all', input.extension, detail, async () => {
+      detail.retried = await ctx.engine.retryExtensionDeadLetters(input.extension);
+      return { retried: detail.retried };
+    });
+  }),
+  /** Forgets a failure for good. */
+  discard: operatorProcedure.input(extensionFailureInputSchema).mutation(({ ctx, input }) =>
+    audited(ctx, 'extension.discard', input.extension, { id: input.id }, async () => {
+      await ctx.engine.discardExtensionFailure(input.extension, input.id);
+      return { ok: true as const };
+    }),
+  ),
 });

@@ -3,6 +3,7 @@
  * watchers, dead letter groups, finding by id, figures.
  */
 import { expect, it } from 'vitest';
+import type { RoutedTransition } from '@organism/shared';
 import type { Journal } from '../journal.ts';
 import { T, delivery, failure } from './fixtures.ts';
 
@@ -137,6 +138,46 @@ export function readsContract(fresh: () => Journal): void {
     });
     expect(await j.routedTransitions(0, 2)).toHaveLength(2);
     expect(await j.headSeq()).toBe(last?.seq);
+    await j.close();
+  });
+
+  it("reads transitions with parent, payload and thread counts: a hop's outputs before its ACK", async () => {
+    const j = fresh();
+    const t = T();
+    const a = delivery({ threadId: t, from: 'client', to: 'greeter', root: 'hello' });
+    const reply = delivery({ threadId: t, parentId: a.id, from: 'greeter', to: 'shouter', kind: 'reply' });
+    await j.hooks.onIntent?.([a]);
+    j.hooks.onDispatched?.(a);
+    await j.hooks.onAcknowledged?.(a, [reply]);
+    j.hooks.onDispatched?.(reply);
+    await j.hooks.onFailed?.(reply, failure, { outputs: [] });
+    await j.flush();
+    const rows = await j.recordedTransitions(0, 100);
+    expect(rows.map((r) => [r.messageId, r.state, r.parentId])).toEqual([
+      [a.id, 'PENDING', null],
+      [a.id, 'DISPATCHED', null],
+      // Outputs are logged before the acknowledgement that carries them.
+      [reply.id, 'PENDING', a.id],
+      [a.id, 'ACKED', null],
+      [reply.id, 'DISPATCHED', a.id],
+      [reply.id, 'FAILED', a.id],
+    ]);
+    expect(rows[0]).toMatchObject({
+      from: 'client',
+      to: 'greeter',
+      root: 'hello',
+      payloadXml: a.payloadXml,
+      egress: false,
+    });
+    // The thread's counts are as they are now, on every row of it.
+    expect(rows.map((r) => [r.threadOpen, r.threadFailed])).toEqual(rows.map(() => [0, 1]));
+    const routed = await j.routedTransitions(0, 100);
+    const routedPart = (r: (typeof rows)[number]): RoutedTransition => {
+      const { seq, messageId, threadId, state, attempt, errorCode, detail, at, from, to, root, kind } = r;
+      return { seq, messageId, threadId, state, attempt, errorCode, detail, at, from, to, root, kind };
+    };
+    expect(rows.map(routedPart)).toEqual(routed);
+    expect(await j.recordedTransitions(rows[3]?.seq ?? 0, 1)).toHaveLength(1);
     await j.close();
   });
 

@@ -15,7 +15,14 @@ import type {
 } from '@organism/shared';
 import type { Delivery, DispatchFailure } from '../../pump/delivery.ts';
 import type { DispatchHooks, FailureOutcome, Rejection } from '../../pump/dispatch-hooks.ts';
-import type { FoundEntries, Journal, RecoveryPlan, RetryManyResult, UnfinishedEntry } from '../journal.ts';
+import type {
+  FoundEntries,
+  Journal,
+  RecordedTransition,
+  RecoveryPlan,
+  RetryManyResult,
+  UnfinishedEntry,
+} from '../journal.ts';
 import { JournalError } from '../journal-error.ts';
 import { rejectionEntry } from '../rejection-record.ts';
 import { recordExhausted, recordFailure, toDelivery, toSummary } from '../entry-record.ts';
@@ -57,8 +64,8 @@ export class MemoryJournal implements Journal {
       onAcknowledged: (d, outputs) =>
         settle(() => {
           this.store.assertNew(outputs);
-          this.store.move(d.id, d.threadId, 'ACKED', d.attempt, this.now());
           this.addAll(outputs);
+          this.store.move(d.id, d.threadId, 'ACKED', d.attempt, this.now());
         }),
       onFailed: (d, failure, outcome) => settle(() => this.recordFailure(d, failure, outcome)),
       onRejected: (r) => this.recordRejection(r),
@@ -222,6 +229,9 @@ export class MemoryJournal implements Journal {
   }
   routedTransitions(afterSeq: number, limit: number): Promise<RoutedTransition[]> {
     return settle(() => this.queries.routedTransitions(afterSeq, limit));
+  }
+  recordedTransitions(afterSeq: number, limit: number): Promise<RecordedTransition[]> {
+    return settle(() => this.queries.recordedTransitions(afterSeq, limit));
   }
   headSeq(): Promise<number> {
     return settle(() => this.store.headSeq);

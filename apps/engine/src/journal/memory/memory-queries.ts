@@ -23,7 +23,7 @@ import type {
   Transition,
 } from '@organism/shared';
 import type { ThreadId } from '@organism/shared';
-import type { FoundEntries, UnfinishedEntry } from '../journal.ts';
+import type { FoundEntries, RecordedTransition, UnfinishedEntry } from '../journal.ts';
 import { buildEnvelope } from '../../pump/envelope/build-envelope.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { toDelivery, toSummary } from '../entry-record.ts';
@@ -232,6 +232,24 @@ export class MemoryQueries {
     return this.transitions(afterSeq, limit).map((t) => {
       const r = this.store.messages.get(t.messageId);
       return { ...t, from: r?.from ?? null, to: r?.to ?? null, root: r?.root ?? null, kind: r?.kind ?? '' };
+    });
+  }
+
+  recordedTransitions(afterSeq: number, limit: number): RecordedTransition[] {
+    const page = this.routedTransitions(afterSeq, limit);
+    const facts = page.length > 0 ? this.threadFacts() : new Map<string, ThreadFacts>();
+    return page.map((t) => {
+      const r = this.store.messages.get(t.messageId);
+      const f = t.threadId === null ? undefined : facts.get(t.threadId);
+      const known = t.threadId !== null && this.store.threads.has(t.threadId);
+      return {
+        ...t,
+        parentId: r?.parentId ?? null,
+        payloadXml: r?.payload ?? null,
+        egress: r?.egress === true,
+        threadOpen: known ? (f?.open ?? 0) : null,
+        threadFailed: known ? (f?.failed ?? 0) : null,
+      };
     });
   }
 

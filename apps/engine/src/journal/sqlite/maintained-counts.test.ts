@@ -138,8 +138,9 @@ describe('counts the SQLite journal keeps instead of counting rows', () => {
       { id: a.id, state: 'PENDING' },
       { id: b.id, state: 'PENDING' },
       { id: a.id, state: 'DISPATCHED' },
-      { id: a.id, state: 'ACKED' },
+      // A hop's outputs come before its acknowledgement.
       { id: reply.id, state: 'ACKED' },
+      { id: a.id, state: 'ACKED' },
       { id: b.id, state: 'DISPATCHED' },
       { id: b.id, state: 'FAILED' },
       { id: b.id, state: 'PENDING' },

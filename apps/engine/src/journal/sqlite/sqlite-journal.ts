@@ -16,7 +16,14 @@ import type {
 } from '@organism/shared';
 import type { Delivery, DispatchFailure } from '../../pump/delivery.ts';
 import type { DispatchHooks, FailureOutcome, Rejection } from '../../pump/dispatch-hooks.ts';
-import type { FoundEntries, Journal, RecoveryPlan, RetryManyResult, UnfinishedEntry } from '../journal.ts';
+import type {
+  FoundEntries,
+  Journal,
+  RecordedTransition,
+  RecoveryPlan,
+  RetryManyResult,
+  UnfinishedEntry,
+} from '../journal.ts';
 import { JournalError } from '../journal-error.ts';
 import { rejectionEntry } from '../rejection-record.ts';
 import { recordExhausted, recordFailure, toDelivery, toSummary } from '../entry-record.ts';
@@ -103,9 +110,11 @@ export class SqliteJournal implements Journal {
         if (this.redelivered.delete(d.id)) queueMicrotask(() => this.writer.flush());
       },
       onAcknowledged: (d, outputs) =>
+        // Outputs first: the event log then shows a hop's outputs before its acknowledgement, so a
+        // reader of the log (a durable extension) knows them when it reaches the ACKED transition.
         this.writer.commit(() => {
-          this.st.move(d.id, d.threadId, 'ACKED', d.attempt, this.now());
           this.addAll(outputs);
+          this.st.move(d.id, d.threadId, 'ACKED', d.attempt, this.now());
         }),
       onFailed: (d, failure, outcome) => this.writer.commit(() => this.recordFailure(d, failure, outcome)),
       onRejected: (r) => this.writer.enqueue(() => this.recordRejection(r)),
@@ -276,6 +285,9 @@ export class SqliteJournal implements Journal {
   }
   routedTransitions(afterSeq: number, limit: number): Promise<RoutedTransition[]> {
     return guarded('read transitions', () => this.queries.routedTransitions(afterSeq, limit));
+  }
+  recordedTransitions(afterSeq: number, limit: number): Promise<RecordedTransition[]> {
+    return guarded('read transitions', () => this.queries.recordedTransitions(afterSeq, limit));
   }
   headSeq(): Promise<number> {
     return guarded('read the last sequence number', () => this.queries.headSeq());

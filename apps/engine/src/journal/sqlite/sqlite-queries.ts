@@ -19,7 +19,7 @@ import type {
   Transition,
 } from '@organism/shared';
 import type { ThreadId } from '@organism/shared';
-import type { FoundEntries, UnfinishedEntry } from '../journal.ts';
+import type { FoundEntries, RecordedTransition, UnfinishedEntry } from '../journal.ts';
 import { buildEnvelope } from '../../pump/envelope/build-envelope.ts';
 import { toDelivery, toSummary } from '../entry-record.ts';
 import type { DeliveryRow, EntryRow } from '../entry-record.ts';
@@ -252,6 +252,21 @@ export class SqliteQueries {
     ));
   }
   private routed: Database.Statement | undefined;
+
+  /** Transitions after `afterSeq` with their entry's route, parent and payload and their thread's counts. */
+  recordedTransitions(afterSeq: number, limit: number): RecordedTransition[] {
+    return (
+      (this.recorded ??= this.sqlite.prepare(
+        `SELECT t.seq, t.message_id AS messageId, t.thread_id AS threadId, t.state, t.attempt,
+         t.error_code AS errorCode, t.detail, t.at,
+         m.from_name AS "from", m.to_name AS "to", m.root, coalesce(m.kind, '') AS kind,
+         m.parent_id AS parentId, m.payload AS payloadXml, m.egress, th.open AS threadOpen, th.failed AS threadFailed
+       FROM transitions t LEFT JOIN messages m ON m.id = t.message_id LEFT JOIN threads th ON th.id = t.thread_id
+       WHERE t.seq > ? ORDER BY t.seq LIMIT ?`,
+      )).all(afterSeq, limit) as (Omit<RecordedTransition, 'egress'> & { egress: number | null })[]
+    ).map((r) => ({ ...r, egress: r.egress === 1 }));
+  }
+  private recorded: Database.Statement | undefined;
 
   /** The highest sequence number ever given (AUTOINCREMENT's mark: it never goes down). */
   headSeq(): number {

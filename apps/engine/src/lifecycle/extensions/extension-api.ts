@@ -75,6 +75,12 @@ export interface ExtensionContext<E extends ExtensionEvent = ExtensionEvent> {
   readonly attempt: number;
   /** Aborted when the handler's timeout passes or the engine stops. */
   readonly signal: AbortSignal;
+  /**
+   * For a durable extension: the event log's sequence number the event comes from. An event may be
+   * heard more than once (at-least-once), always with the same `seq`: a handler can use it to skip
+   * what it has done.
+   */
+  readonly seq?: number;
 }
 
 export type ExtensionHandler<E extends ExtensionEvent = ExtensionEvent> = (
@@ -118,13 +124,28 @@ export interface Route {
   options: HandlerOptions;
 }
 
+/** How an extension runs. */
+export interface ExtensionOptions {
+  /**
+   * Reads the journal's event log with a cursor of its own instead of hearing events as they happen:
+   * after a crash or a restart it resumes where it stopped (at-least-once), an event a handler fails
+   * on is retried with backoff (by default 5 attempts, from 1 s doubling to 1 min) and then kept as
+   * one of the extension's dead letters. Its handlers may name only the `dispatch` tract.
+   */
+  durable?: boolean;
+}
+
 /** The default export of an extension module: `export default defineExtension((ext) => { ... })`. */
 export interface Extension {
   readonly register: (ext: ExtensionApi) => void;
+  readonly options?: ExtensionOptions;
 }
 
-export function defineExtension(register: (ext: ExtensionApi) => void): Extension {
-  return { register };
+export function defineExtension(
+  register: (ext: ExtensionApi) => void,
+  options: ExtensionOptions = {},
+): Extension {
+  return { register, options };
 }
 
 /** Declares a group of handlers: `router((r) => { r.onEvent('thread', 'failed', notify) })`. */

@@ -37,7 +37,7 @@ describe('ExtensionHost', () => {
     events.emit(() => ({ type: 'thread.failed', at: 1, threadId: 't' }));
     await new Promise((r) => setTimeout(r, 50));
     expect(order).toEqual(['thread.failed', 'thread.*', '*.failed', '*.*']);
-    host.stop();
+    await host.stop();
   });
 
   it('does not subscribe to engine events while no handler is registered', async () => {
@@ -45,7 +45,9 @@ describe('ExtensionHost', () => {
     const host = new ExtensionHost(events, quiet);
     await host.load(organismWith({ 'extensions/empty.mjs': 'export default () => {};' }), []);
     expect(events.active).toBe(false);
-    expect(host.list()).toEqual([{ name: 'empty', file: 'extensions/empty.mjs', error: null, handlers: [] }]);
+    expect(await host.list()).toEqual([
+      { name: 'empty', file: 'extensions/empty.mjs', error: null, handlers: [], durable: null },
+    ]);
   });
 
   it('refuses an unknown tract, a module outside the folder and one without a register function', async () => {
@@ -57,7 +59,7 @@ describe('ExtensionHost', () => {
     writeFileSync(outside, 'export default () => {};');
     const host = new ExtensionHost(new EngineEvents(quiet), quiet);
     await host.load(dir, [outside]);
-    expect(host.list().map((e) => [e.name, e.error])).toEqual([
+    expect((await host.list()).map((e) => [e.name, e.error])).toEqual([
       ['out', `its module is outside the organism folder ${dir}`],
       ['plain', 'its module has no default export made with defineExtension (or a register function)'],
       [
@@ -76,8 +78,8 @@ describe('ExtensionHost', () => {
     await host.load(dir, []);
     for (let i = 0; i < 1_010; i++) events.emit(() => ({ type: 'thread.created', at: i, threadId: 't' }));
     await new Promise((r) => setTimeout(r, 20));
-    expect(host.list()[0]?.handlers[0]).toMatchObject({ dropped: 10, queued: 999, succeeded: 0 });
-    host.stop();
+    expect((await host.list())[0]?.handlers[0]).toMatchObject({ dropped: 10, queued: 999, succeeded: 0 });
+    await host.stop();
   });
 
   it('counts every failure but logs a failing handler at most once in 5 seconds', async () => {
@@ -91,11 +93,11 @@ describe('ExtensionHost', () => {
     await host.load(dir, []);
     for (let i = 0; i < 10; i++) events.emit(() => ({ type: 'thread.created', at: i, threadId: 't' }));
     await new Promise((r) => setTimeout(r, 50));
-    expect(host.list()[0]?.handlers[0]).toMatchObject({ failed: 10, lastError: { message: 'no' } });
+    expect((await host.list())[0]?.handlers[0]).toMatchObject({ failed: 10, lastError: { message: 'no' } });
     expect(lines).toEqual([
       'extension thrower: handler for thread.created failed on thread.created after 1 attempt(s)',
     ]);
-    host.stop();
+    await host.stop();
   });
 
   it('adds dispatch hooks only while a handler names the dispatch tract, which * does not include', async () => {
@@ -121,7 +123,7 @@ describe('ExtensionHost', () => {
     expect(events.active).toBe(false);
     await host.load(all, []);
     expect(removed).toBe(1);
-    host.stop();
+    await host.stop();
   });
 
   it('names every engine event by tract and event', () => {

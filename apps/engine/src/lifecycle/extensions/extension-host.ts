@@ -1,3 +1,4 @@
+import { EngineError } from '@organism/shared';
 import { readdirSync } from 'node:fs';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import type { Log } from '@organism/shared';
@@ -15,8 +16,12 @@ import type {
   ExtensionEvent,
   Route,
 } from './extension-api.ts';
+import { DurableExtension } from './durable-extension.ts';
+import type { DurableFailure, DurableState } from './durable-extension.ts';
 import { HandlerRunner } from './handler-runner.ts';
 import type { HandlerCounts } from './handler-runner.ts';
+import type { ExtensionStore } from '../../journal/extensions/extension-store.ts';
+import type { Journal } from '../../journal/journal.ts';
 
 /** The folder beside organism.yaml whose modules are extensions without being listed. */
 export const EXTENSIONS_FOLDER = 'extensions';
@@ -30,12 +35,21 @@ export interface ExtensionInfo {
   /** Why it is not running (it failed to load or to register); null when it runs. */
   error: string | null;
   handlers: HandlerCounts[];
+  /** A durable extension's place in the event log and its failures; null for one that is not durable. */
+  durable: DurableState | null;
+}
+
+/** What durable extensions read and write: the journal's event log, and their cursors and failures. */
+export interface DurableDeps {
+  journal: Pick<Journal, 'recordedTransitions' | 'headSeq' | 'watchWrites'>;
+  store: ExtensionStore;
 }
 
 interface Loaded {
   name: string;
   file: string;
   error: string | null;
+  durable?: DurableExtension;
   runners: HandlerRunner[];
   /** Runners by `tract \0 event`, `*` included. */
   byKey: Map<string, HandlerRunner[]>;
@@ -58,6 +72,7 @@ export class ExtensionHost {
     private readonly log: Log,
     /** Adds dispatch hooks to the pump (returns their removal); only while a handler names `dispatch`. */
     private readonly addHooks: (hooks: DispatchHooks) => () => void = () => () => undefined,
+    private readonly durableDeps?: DurableDeps,
   ) {}
 
   /** Finds, imports and registers the extensions of the organism in `baseDir`; replaces those running. */
@@ -67,6 +82,19 @@ export class ExtensionHost {
     const previous = this.loaded;
     this.loaded = next;
     for (const l of previous) for (const r of l.runners) r.stop();
+    // A durable extension's reader stops before its successor starts from the cursor it saved.
+    await Promise.all(previous.flatMap((l) => (l.durable ? [l.durable.stop()] : [])));
+    for (const l of next) {
+      if (!l.durable) continue;
+      try {
+        await l.durable.start();
+      } catch (err) {
+        await l.durable.stop();
+        l.durable = undefined;
+        l.error = `its cursor could not be read: ${err instanceof Error ? err.message : String(err)}`;
+        this.log.error({ err, extension: l.name }, `extension ${l.name} is not running: ${l.error}`);
+      }
+    }
     const routes = next.flatMap((l) => [...l.byKey.keys()]);
     const any = routes.some((k) => !k.startsWith('dispatch\0'));
     if (any && !this.unsubscribe) this.unsubscribe = this.events.on('*', (e) => this.dispatch(e));
@@ -90,21 +118,41 @@ export class ExtensionHost {
         }));
   }
 
-  list(): ExtensionInfo[] {
-    return this.loaded.map((l) => ({
-      name: l.name,
-      file: l.file,
-      error: l.error,
-      handlers: l.runners.map((r) => r.snapshot()),
-    }));
+  list(): Promise<ExtensionInfo[]> {
+    return Promise.all(
+      this.loaded.map(async (l) => ({
+        name: l.name,
+        file: l.file,
+        error: l.error,
+        handlers: l.durable ? l.durable.snapshot() : l.runners.map((r) => r.snapshot()),
+        durable: l.durable ? await l.durable.state() : null,
+      })),
+    );
   }
 
-  stop(): void {
+  /** A running durable extension by name; throws the reason when there is none. */
+  durable(name: string): DurableExtension {
+    const l = this.loaded.find((x) => x.name === name);
+    if (!l) throw new ExtensionNotFound(`no extension ${name} is loaded`);
+    if (!l.durable)
+      throw new ExtensionNotFound(
+        l.error ? `extension ${name} is not running: ${l.error}` : `extension ${name} is not durable`,
+      );
+    return l.durable;
+  }
+
+  /** A durable extension's failures: its dead letters first, then those waiting for a retry. */
+  failures(name: string, limit: number): Promise<DurableFailure[]> {
+    return this.durable(name).failuresList(limit);
+  }
+
+  async stop(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     this.removeHooks?.();
     this.removeHooks = undefined;
     for (const l of this.loaded) for (const r of l.runners) r.stop();
+    await Promise.all(this.loaded.flatMap((l) => (l.durable ? [l.durable.stop()] : [])));
   }
 
   private dispatch(e: ExtensionEvent): void {
@@ -162,6 +210,7 @@ export class ExtensionHost {
       return fail(`its module failed to load: ${err instanceof Error ? err.message : String(err)}`);
     }
     const exported = mod.default;
+    const durable = (exported as Extension | undefined)?.options?.durable === true;
     const register: ((api: ExtensionApi) => void) | undefined =
       typeof exported === 'function'
         ? (exported as (api: ExtensionApi) => void)
@@ -189,7 +238,20 @@ export class ExtensionHost {
     } catch (err) {
       return fail(`registering threw: ${err instanceof Error ? err.message : String(err)}`);
     }
+    if (durable) {
+      const live = routes.filter((r) => r.tract !== 'dispatch');
+      for (const r of live)
+        problems.push(
+          `a durable extension hears only the dispatch tract (what the journal records), not ${r.tract}.${r.event}`,
+        );
+      if (!this.durableDeps) problems.push("durable extensions need the engine's journal");
+    }
     if (problems.length > 0) return fail(problems.join('; '));
+    if (durable && this.durableDeps) {
+      const { journal, store } = this.durableDeps;
+      const reader = new DurableExtension(name, routes, journal, store, this.log);
+      return { name, file: shown, error: null, durable: reader, runners: [], byKey: new Map() };
+    }
     const runners: HandlerRunner[] = [];
     const byKey = new Map<string, HandlerRunner[]>();
     for (const r of routes) {
@@ -199,6 +261,14 @@ export class ExtensionHost {
       byKey.set(key, [...(byKey.get(key) ?? []), runner]);
     }
     return { name, file: shown, error: null, runners, byKey };
+  }
+}
+
+/** An operator named an extension that is not loaded, or not durable (NOT_FOUND in the API). */
+export class ExtensionNotFound extends EngineError {
+  constructor(message: string) {
+    super('NOT_FOUND', message);
+    this.name = 'ExtensionNotFound';
   }
 }
 

@@ -1,12 +1,12 @@
 import type { Log } from '@organism/shared';
 import { backoffDelay } from '../../pump/backoff.ts';
 import type { RetryPolicy } from '../../pump/listener.ts';
-import type { ExtensionEvent, Route, Tract } from './extension-api.ts';
+import type { ExtensionContext, ExtensionEvent, Route, Tract } from './extension-api.ts';
 import { tractOf } from './extension-api.ts';
 
 /** Events one handler may have waiting; past it new ones are dropped (and counted). */
 export const QUEUE_CAPACITY = 1_000;
-const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_TIMEOUT_MS = 30_000;
 /** A handler's failures are logged at most once in this long (with how many came meanwhile): all are counted. */
 export const LOG_EVERY_MS = 5_000;
 
@@ -40,8 +40,7 @@ export class HandlerRunner {
   private running = false;
   private stopped = false;
   private readonly stopping = new AbortController();
-  private loggedAt = -Infinity;
-  private unlogged = 0;
+  private readonly reporter: FailureReport;
   private readonly retry: RetryPolicy;
   private readonly timeoutMs: number;
   private readonly counts: Omit<HandlerCounts, 'tract' | 'event' | 'queued'> = {
@@ -56,16 +55,12 @@ export class HandlerRunner {
   constructor(
     private readonly route: Route,
     private readonly extension: string,
-    private readonly log: Log,
+    log: Log,
     private readonly capacity = QUEUE_CAPACITY,
   ) {
-    const r = route.options.retry ?? {};
-    this.retry = {
-      maxAttempts: Math.max(1, r.maxAttempts ?? 1),
-      initialDelayMs: r.initialDelayMs ?? 100,
-      maxDelayMs: r.maxDelayMs ?? 10_000,
-    };
+    this.retry = retryPolicyOf(route, { maxAttempts: 1, initialDelayMs: 100, maxDelayMs: 10_000 });
     this.timeoutMs = route.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.reporter = new FailureReport(log, extension, route);
   }
 
   /** Takes an event the handler matches; never throws, never waits. */
@@ -132,43 +127,85 @@ export class HandlerRunner {
   }
 
   private async attempt(event: ExtensionEvent, tract: Tract, name: string, attempt: number): Promise<void> {
-    const controller = new AbortController();
-    const stop = (): void => controller.abort(new Error('the engine is stopping'));
-    this.stopping.signal.addEventListener('abort', stop, { once: true });
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        this.counts.timedOut++;
-        const err = new Error(`timed out after ${this.timeoutMs} ms`);
-        controller.abort(err);
-        reject(err);
-      }, this.timeoutMs);
-    });
-    try {
-      const run = Promise.resolve().then(() =>
-        this.route.handler({
-          event,
-          tract,
-          name,
-          extension: this.extension,
-          attempt,
-          signal: controller.signal,
-        }),
-      );
-      // A run that outlives its timeout is left to finish on its own; its outcome no longer counts.
-      run.catch(() => undefined);
-      await Promise.race([run, timeout]);
-    } finally {
-      clearTimeout(timer);
-      this.stopping.signal.removeEventListener('abort', stop);
-    }
+    await runHandler(
+      this.route,
+      { event, tract, name, extension: this.extension, attempt },
+      this.timeoutMs,
+      this.stopping.signal,
+      () => this.counts.timedOut++,
+    );
   }
 
   private failed(err: unknown, what: string): void {
-    const message = err instanceof Error ? err.message : String(err);
+    this.counts.lastError = { message: errorText(err), at: Date.now() };
+    this.reporter.report(err, what);
+  }
+}
+
+/**
+ * One run of a handler with its timeout: resolves when it returns (or its promise resolves), rejects when
+ * it throws, rejects or outlives `timeoutMs` (its signal then aborts, as it does when `stopping` does).
+ */
+export async function runHandler(
+  route: Route,
+  ctx: Omit<ExtensionContext, 'signal'>,
+  timeoutMs: number,
+  stopping: AbortSignal,
+  onTimeout: () => void,
+): Promise<void> {
+  const controller = new AbortController();
+  const stop = (): void => controller.abort(new Error('the engine is stopping'));
+  stopping.addEventListener('abort', stop, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      onTimeout();
+      const err = new Error(`timed out after ${timeoutMs} ms`);
+      controller.abort(err);
+      reject(err);
+    }, timeoutMs);
+  });
+  try {
+    const run = Promise.resolve().then(() => route.handler({ ...ctx, signal: controller.signal }));
+    // A run that outlives its timeout is left to finish on its own; its outcome no longer counts.
+    run.catch(() => undefined);
+    await Promise.race([run, timeout]);
+  } finally {
+    clearTimeout(timer);
+    stopping.removeEventListener('abort', stop);
+  }
+}
+
+/** The retry policy of a handler: its own options over `defaults`. */
+export function retryPolicyOf(route: Route, defaults: RetryPolicy): RetryPolicy {
+  const r = route.options.retry ?? {};
+  return {
+    maxAttempts: Math.max(1, r.maxAttempts ?? defaults.maxAttempts),
+    initialDelayMs: r.initialDelayMs ?? defaults.initialDelayMs,
+    maxDelayMs: r.maxDelayMs ?? defaults.maxDelayMs,
+  };
+}
+
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Logs a handler's failures at most once every LOG_EVERY_MS, saying how many came meanwhile: a handler
+ * failing on every event would otherwise write a stack per event.
+ */
+export class FailureReport {
+  private loggedAt = -Infinity;
+  private unlogged = 0;
+
+  constructor(
+    private readonly log: Log,
+    private readonly extension: string,
+    private readonly route: Pick<Route, 'tract' | 'event'>,
+  ) {}
+
+  report(err: unknown, what: string): void {
     const now = Date.now();
-    this.counts.lastError = { message, at: now };
-    // A handler failing on every event would otherwise write a stack per event.
     if (now - this.loggedAt < LOG_EVERY_MS) {
       this.unlogged++;
       return;

@@ -10,6 +10,7 @@ import { describeError } from '@/lib/engine-error';
 import { formatCount } from '@/lib/format';
 import type { AppRouter } from '@organism/engine';
 import { useTRPC } from '@/lib/trpc';
+import { DurableSummary, ExtensionFailures } from './extension-failures';
 
 type ExtensionInfo = inferRouterOutputs<AppRouter>['extensions']['list'][number];
 type HandlerCounts = ExtensionInfo['handlers'][number];
@@ -25,7 +26,8 @@ export function ExtensionsPage() {
         <p className="mt-1 text-sm text-muted">
           Modules of the organism that react to engine events (a failure, a thread that completes, a reload),
           off the path of messages. Each handler runs on its own queue; the counts are since the engine
-          started or the extension was last loaded.
+          started or the extension was last loaded. A durable extension reads the journal instead, with a
+          cursor that survives restarts, and keeps the events it failed on for an operator.
         </p>
       </header>
       {list.error && !list.data ? (
@@ -56,6 +58,11 @@ function ExtensionPanel({ e }: { e: ExtensionInfo }) {
       title={
         <span className="flex items-center gap-2">
           {e.name}
+          {e.durable && (
+            <span className="rounded border border-border px-1.5 py-0.5 text-xs font-normal text-muted">
+              durable
+            </span>
+          )}
           <span className="font-mono text-xs font-normal text-muted">{e.file}</span>
         </span>
       }
@@ -81,13 +88,19 @@ function ExtensionPanel({ e }: { e: ExtensionInfo }) {
           </span>
         </p>
       ) : (
-        <DataTable
-          label={`Handlers of ${e.name}`}
-          columns={COLUMNS}
-          rows={e.handlers}
-          rowKey={(h) => `${e.handlers.indexOf(h)}`}
-          empty="It registers no handler."
-        />
+        <>
+          {e.durable && <DurableSummary durable={e.durable} />}
+          <DataTable
+            label={`Handlers of ${e.name}`}
+            columns={e.durable ? DURABLE_COLUMNS : COLUMNS}
+            rows={e.handlers}
+            rowKey={(h) => `${e.handlers.indexOf(h)}`}
+            empty="It registers no handler."
+          />
+          {e.durable && e.durable.retrying + e.durable.dead > 0 && (
+            <ExtensionFailures extension={e.name} durable={e.durable} />
+          )}
+        </>
       )}
     </Panel>
   );
@@ -139,3 +152,6 @@ const COLUMNS: DataColumn<HandlerCounts>[] = [
       ),
   },
 ];
+
+/** A durable handler has no queue (it reads the journal) and drops nothing: those columns go. */
+const DURABLE_COLUMNS = COLUMNS.filter((c) => c.id !== 'queued' && c.id !== 'dropped');

@@ -1,0 +1,84 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../sqlite/open-database.ts';
+import type { OpenDatabase } from '../sqlite/open-database.ts';
+import { MemoryExtensionStore, SqliteExtensionStore } from './extension-store.ts';
+import type { ExtensionFailure, ExtensionStore } from './extension-store.ts';
+
+let open: OpenDatabase | undefined;
+afterEach(() => {
+  open?.close();
+  open = undefined;
+});
+
+const makers: [string, () => ExtensionStore][] = [
+  ['memory', () => new MemoryExtensionStore()],
+  [
+    'sqlite',
+    () => {
+      open = openDatabase(join(mkdtempSync(join(tmpdir(), 'ext-store-')), 'j.db'), 'fast');
+      return new SqliteExtensionStore(open);
+    },
+  ],
+];
+
+function failure(over: Partial<ExtensionFailure>): ExtensionFailure {
+  return {
+    id: 'f1',
+    extension: 'audit',
+    handler: 'dispatch.failed#0',
+    seq: 10,
+    event: '{"type":"dispatch.failed"}',
+    attempts: 1,
+    lastError: 'boom',
+    nextAt: 100,
+    createdAt: 1,
+    updatedAt: 1,
+    ...over,
+  };
+}
+
+describe.each(makers)('%s extension store', (_name, make) => {
+  it('keeps a cursor per extension, a second write moving it', async () => {
+    const s = make();
+    expect(await s.cursor('audit')).toBeUndefined();
+    await s.setCursor('audit', 5, 1);
+    await s.setCursor('other', 2, 1);
+    await s.setCursor('audit', 9, 2);
+    expect([await s.cursor('audit'), await s.cursor('other')]).toEqual([9, 2]);
+  });
+
+  it('hands out failures when due, keeps dead ones apart, and counts both', async () => {
+    const s = make();
+    await s.addFailure(failure({ id: 'a', nextAt: 300, createdAt: 1 }));
+    await s.addFailure(failure({ id: 'b', nextAt: 100, createdAt: 2 }));
+    await s.addFailure(failure({ id: 'c', nextAt: null, createdAt: 3 }));
+    await s.addFailure(failure({ id: 'x', extension: 'other', nextAt: 50 }));
+    expect((await s.due('audit', 200, 10)).map((f) => f.id)).toEqual(['b']);
+    expect((await s.due('audit', 300, 10)).map((f) => f.id)).toEqual(['b', 'a']);
+    expect(await s.nextDue('audit')).toBe(100);
+    expect(await s.counts('audit')).toEqual({ retrying: 2, dead: 1 });
+    // Dead letters first, then the waiting ones, each oldest first.
+    expect((await s.failures('audit', 10)).map((f) => f.id)).toEqual(['c', 'a', 'b']);
+    expect((await s.failures('audit', 2)).map((f) => f.id)).toEqual(['c', 'a']);
+
+    await s.updateFailure('b', { attempts: 5, lastError: 'still', nextAt: null, updatedAt: 9 });
+    expect(await s.get('b')).toMatchObject({ attempts: 5, lastError: 'still', nextAt: null, updatedAt: 9 });
+    expect(await s.counts('audit')).toEqual({ retrying: 1, dead: 2 });
+    expect(await s.removeFailure('a')).toBe(true);
+    expect(await s.removeFailure('a')).toBe(false);
+    expect(await s.nextDue('audit')).toBeUndefined();
+    expect(await s.get('a')).toBeUndefined();
+    // Every dead letter of the extension (and only of it) runs again, with a fresh set of attempts.
+    await s.addFailure(failure({ id: 'y', extension: 'other', nextAt: null }));
+    expect(await s.reviveDead('audit', 500)).toBe(2);
+    expect(await s.counts('audit')).toEqual({ retrying: 2, dead: 0 });
+    expect((await s.due('audit', 500, 10)).map((f) => [f.id, f.attempts])).toEqual([
+      ['b', 0],
+      ['c', 0],
+    ]);
+    expect(await s.counts('other')).toEqual({ retrying: 1, dead: 1 });
+  });
+});

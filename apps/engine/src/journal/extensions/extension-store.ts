@@ -1,0 +1,245 @@
+import { and, asc, count, eq, isNotNull, isNull, lte } from 'drizzle-orm';
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { extensionCursors, extensionFailures } from '../schema.ts';
+import type { OpenDatabase } from '../sqlite/open-database.ts';
+import { guarded } from '../sqlite/sqlite-outage.ts';
+
+/**
+ * An event a durable extension's handler failed on. While `nextAt` is set it waits for that attempt;
+ * once its retries are spent `nextAt` is null and it is one of the extension's dead letters.
+ */
+export interface ExtensionFailure {
+  id: string;
+  extension: string;
+  /** `tract.event#n`: the n-th handler (from 0) the extension registered for that pair. */
+  handler: string;
+  /** The event log's sequence number the event came from. */
+  seq: number;
+  /** The event as its handler received it, JSON. */
+  event: string;
+  attempts: number;
+  lastError: string;
+  nextAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** What an extension has failed on, counted: those waiting for a retry and its dead letters. */
+export interface FailureCounts {
+  retrying: number;
+  dead: number;
+}
+
+/**
+ * What durable extensions keep beside the journal (docs/extensions.md): each one's cursor on the event
+ * log, and the events its handlers failed on. Small writes off the hot path: one cursor write per page
+ * of events, one row per failure. Both implementations pass the same tests (extension-store.test.ts).
+ */
+export interface ExtensionStore {
+  cursor(extension: string): Promise<number | undefined>;
+  setCursor(extension: string, seq: number, at: number): Promise<void>;
+  addFailure(f: ExtensionFailure): Promise<void>;
+  /** Records another failed attempt: its count, error and next attempt (null: it is now dead). */
+  updateFailure(
+    id: string,
+    change: Pick<ExtensionFailure, 'attempts' | 'lastError' | 'nextAt' | 'updatedAt'>,
+  ): Promise<void>;
+  /** Gives every dead letter of the extension a fresh set of attempts, due at `now`; returns how many. */
+  reviveDead(extension: string, now: number): Promise<number>;
+  /** Removes a failure (its retry succeeded, or an operator discarded it); false if it was not there. */
+  removeFailure(id: string): Promise<boolean>;
+  /** Failures whose next attempt is due at `now`, soonest first. */
+  due(extension: string, now: number, limit: number): Promise<ExtensionFailure[]>;
+  /** When the extension's next retry is due, if any is waiting. */
+  nextDue(extension: string): Promise<number | undefined>;
+  /** The extension's failures, dead letters first, then oldest first; at most `limit`. */
+  failures(extension: string, limit: number): Promise<ExtensionFailure[]>;
+  get(id: string): Promise<ExtensionFailure | undefined>;
+  counts(extension: string): Promise<FailureCounts>;
+}
+
+/** In memory, lost with the process (the memory journal's companion). */
+export class MemoryExtensionStore implements ExtensionStore {
+  private readonly cursors = new Map<string, number>();
+  private readonly rows = new Map<string, ExtensionFailure>();
+
+  cursor(extension: string): Promise<number | undefined> {
+    return Promise.resolve(this.cursors.get(extension));
+  }
+  setCursor(extension: string, seq: number): Promise<void> {
+    this.cursors.set(extension, seq);
+    return Promise.resolve();
+  }
+  addFailure(f: ExtensionFailure): Promise<void> {
+    this.rows.set(f.id, { ...f });
+    return Promise.resolve();
+  }
+  updateFailure(
+    id: string,
+    change: Pick<ExtensionFailure, 'attempts' | 'lastError' | 'nextAt' | 'updatedAt'>,
+  ): Promise<void> {
+    const row = this.rows.get(id);
+    if (row) Object.assign(row, change);
+    return Promise.resolve();
+  }
+  reviveDead(extension: string, now: number): Promise<number> {
+    const dead = this.of(extension).filter((f) => f.nextAt === null);
+    for (const f of dead) Object.assign(f, { attempts: 0, nextAt: now, updatedAt: now });
+    return Promise.resolve(dead.length);
+  }
+  removeFailure(id: string): Promise<boolean> {
+    return Promise.resolve(this.rows.delete(id));
+  }
+  due(extension: string, now: number, limit: number): Promise<ExtensionFailure[]> {
+    return Promise.resolve(
+      this.of(extension)
+        .filter((f) => f.nextAt !== null && f.nextAt <= now)
+        .sort((a, b) => (a.nextAt ?? 0) - (b.nextAt ?? 0))
+        .slice(0, limit)
+        .map((f) => ({ ...f })),
+    );
+  }
+  nextDue(extension: string): Promise<number | undefined> {
+    const times = this.of(extension).flatMap((f) => (f.nextAt === null ? [] : [f.nextAt]));
+    return Promise.resolve(times.length > 0 ? Math.min(...times) : undefined);
+  }
+  failures(extension: string, limit: number): Promise<ExtensionFailure[]> {
+    return Promise.resolve(
+      this.of(extension)
+        .sort((a, b) => Number(a.nextAt !== null) - Number(b.nextAt !== null) || a.createdAt - b.createdAt)
+        .slice(0, limit)
+        .map((f) => ({ ...f })),
+    );
+  }
+  get(id: string): Promise<ExtensionFailure | undefined> {
+    const row = this.rows.get(id);
+    return Promise.resolve(row && { ...row });
+  }
+  counts(extension: string): Promise<FailureCounts> {
+    const rows = this.of(extension);
+    const dead = rows.filter((f) => f.nextAt === null).length;
+    return Promise.resolve({ retrying: rows.length - dead, dead });
+  }
+  private of(extension: string): ExtensionFailure[] {
+    return [...this.rows.values()].filter((f) => f.extension === extension);
+  }
+}
+
+/** In the journal's SQLite file, on the engine's connection. An outage rejects as JOURNAL_UNAVAILABLE. */
+export class SqliteExtensionStore implements ExtensionStore {
+  private readonly db: BetterSQLite3Database;
+
+  constructor(open: OpenDatabase) {
+    this.db = open.db;
+  }
+
+  cursor(extension: string): Promise<number | undefined> {
+    return guarded(`read extension ${extension}'s cursor`, () =>
+      this.db
+        .select({ seq: extensionCursors.seq })
+        .from(extensionCursors)
+        .where(eq(extensionCursors.extension, extension))
+        .get(),
+    ).then((row) => row?.seq);
+  }
+  setCursor(extension: string, seq: number, at: number): Promise<void> {
+    return guarded(`move extension ${extension}'s cursor`, () => {
+      this.db
+        .insert(extensionCursors)
+        .values({ extension, seq, updatedAt: at })
+        .onConflictDoUpdate({ target: extensionCursors.extension, set: { seq, updatedAt: at } })
+        .run();
+    });
+  }
+  addFailure(f: ExtensionFailure): Promise<void> {
+    return guarded(`record extension ${f.extension}'s failure`, () => {
+      this.db.insert(extensionFailures).values(f).run();
+    });
+  }
+  updateFailure(
+    id: string,
+    change: Pick<ExtensionFailure, 'attempts' | 'lastError' | 'nextAt' | 'updatedAt'>,
+  ): Promise<void> {
+    return guarded(`update extension failure ${id}`, () => {
+      this.db.update(extensionFailures).set(change).where(eq(extensionFailures.id, id)).run();
+    });
+  }
+  reviveDead(extension: string, now: number): Promise<number> {
+    return guarded(`retry extension ${extension}'s dead letters`, () =>
+      this.db
+        .update(extensionFailures)
+        .set({ attempts: 0, nextAt: now, updatedAt: now })
+        .where(and(eq(extensionFailures.extension, extension), isNull(extensionFailures.nextAt)))
+        .run(),
+    ).then((r) => r.changes);
+  }
+  removeFailure(id: string): Promise<boolean> {
+    return guarded(`remove extension failure ${id}`, () =>
+      this.db.delete(extensionFailures).where(eq(extensionFailures.id, id)).run(),
+    ).then((r) => r.changes > 0);
+  }
+  due(extension: string, now: number, limit: number): Promise<ExtensionFailure[]> {
+    return guarded(`read extension ${extension}'s due retries`, () =>
+      this.db
+        .select()
+        .from(extensionFailures)
+        .where(and(eq(extensionFailures.extension, extension), lte(extensionFailures.nextAt, now)))
+        .orderBy(asc(extensionFailures.nextAt))
+        .limit(limit)
+        .all(),
+    );
+  }
+  nextDue(extension: string): Promise<number | undefined> {
+    return guarded(`read extension ${extension}'s next retry`, () =>
+      this.db
+        .select({ nextAt: extensionFailures.nextAt })
+        .from(extensionFailures)
+        .where(and(eq(extensionFailures.extension, extension), isNotNull(extensionFailures.nextAt)))
+        .orderBy(asc(extensionFailures.nextAt))
+        .limit(1)
+        .get(),
+    ).then((row) => row?.nextAt ?? undefined);
+  }
+  failures(extension: string, limit: number): Promise<ExtensionFailure[]> {
+    return guarded(`read extension ${extension}'s failures`, () => {
+      const dead = this.db
+        .select()
+        .from(extensionFailures)
+        .where(and(eq(extensionFailures.extension, extension), isNull(extensionFailures.nextAt)))
+        .orderBy(asc(extensionFailures.createdAt))
+        .limit(limit)
+        .all();
+      if (dead.length >= limit) return dead;
+      const waiting = this.db
+        .select()
+        .from(extensionFailures)
+        .where(and(eq(extensionFailures.extension, extension), isNotNull(extensionFailures.nextAt)))
+        .orderBy(asc(extensionFailures.createdAt))
+        .limit(limit - dead.length)
+        .all();
+      return [...dead, ...waiting];
+    });
+  }
+  get(id: string): Promise<ExtensionFailure | undefined> {
+    return guarded(`read extension failure ${id}`, () =>
+      this.db.select().from(extensionFailures).where(eq(extensionFailures.id, id)).get(),
+    );
+  }
+  counts(extension: string): Promise<FailureCounts> {
+    return guarded(`count extension ${extension}'s failures`, () => {
+      const rows = this.db
+        .select({ dead: isNull(extensionFailures.nextAt), n: count() })
+        .from(extensionFailures)
+        .where(eq(extensionFailures.extension, extension))
+        .groupBy(isNull(extensionFailures.nextAt))
+        .all() as { dead: number | boolean; n: number }[];
+      let retrying = 0;
+      let dead = 0;
+      for (const r of rows) {
+        if (r.dead) dead += r.n;
+        else retrying += r.n;
+      }
+      return { retrying, dead };
+    });
+  }
+}

@@ -1,0 +1,350 @@
+import { randomUUID } from 'node:crypto';
+import type { Log } from '@organism/shared';
+import type { ExtensionFailure, ExtensionStore } from '../../journal/extensions/extension-store.ts';
+import type { Journal } from '../../journal/journal.ts';
+import { backoffDelay } from '../../pump/backoff.ts';
+import type { RetryPolicy } from '../../pump/listener.ts';
+import { DispatchLog, readEvents } from './dispatch-log.ts';
+import type { LoggedEvent } from './dispatch-log.ts';
+import type { DispatchEvent, Route } from './extension-api.ts';
+import { tractOf } from './extension-api.ts';
+import { DEFAULT_TIMEOUT_MS, errorText, FailureReport, retryPolicyOf, runHandler } from './handler-runner.ts';
+import type { HandlerCounts } from './handler-runner.ts';
+
+/** Rows of the event log per read (more when a hop's outputs do not fit). */
+const PAGE = 500;
+/** Rows before the cursor read at start, to know which threads were already under way. */
+const PRIME = 2_000;
+/** A durable handler's retries unless it says otherwise: 5 attempts, from 1 s doubling to 1 min. */
+export const DURABLE_RETRY: RetryPolicy = { maxAttempts: 5, initialDelayMs: 1_000, maxDelayMs: 60_000 };
+
+/** A durable extension's place in the event log, as operators see it. */
+export interface DurableState {
+  /** The last event-log sequence number its handlers have run for. */
+  cursor: number;
+  /** The log's last sequence number. */
+  head: number;
+  /** Events failed on and waiting for their next attempt. */
+  retrying: number;
+  /** Events whose retries are spent: the extension's dead letters. */
+  dead: number;
+}
+
+/** A failure as operators see it: the event, which handler, how often and why. */
+export interface DurableFailure {
+  id: string;
+  handler: string;
+  seq: number;
+  type: string;
+  event: DispatchEvent;
+  attempts: number;
+  lastError: string;
+  /** When it runs again; null: a dead letter, waiting for an operator. */
+  nextAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+interface Handler {
+  key: string;
+  route: Route;
+  retry: RetryPolicy;
+  timeoutMs: number;
+  report: FailureReport;
+  counts: Omit<HandlerCounts, 'tract' | 'event' | 'queued'>;
+}
+
+/**
+ * A durable extension (docs/extensions.md): its handlers hear the dispatch protocol as the journal's
+ * event log recorded it, through a cursor of its own kept in the journal's file. It reads a page of the
+ * log after its cursor, runs every matching handler on each event in order, and then moves its cursor:
+ * a crash between the two runs those events again on the next start (at-least-once, each with its
+ * `seq`). An event a handler fails on is written down with its next attempt, and the cursor goes on;
+ * the retries run with backoff, and an event that spends them is a dead letter until an operator
+ * retries it. Woken by the journal's commits, it never runs on the pump's path.
+ */
+export class DurableExtension {
+  private readonly handlers: Handler[];
+  private readonly log = new DispatchLog();
+  private readonly stopping = new AbortController();
+  private cursor = 0;
+  private failures = { retrying: 0, dead: 0 };
+  private unwatch: (() => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private working = false;
+  private again = false;
+  private stopped = false;
+  private idle: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly name: string,
+    routes: readonly Route[],
+    private readonly journal: Pick<Journal, 'recordedTransitions' | 'headSeq' | 'watchWrites'>,
+    private readonly store: ExtensionStore,
+    private readonly logger: Log,
+  ) {
+    const seen = new Map<string, number>();
+    this.handlers = routes.map((route) => {
+      const pair = `${route.tract}.${route.event}`;
+      const n = seen.get(pair) ?? 0;
+      seen.set(pair, n + 1);
+      return {
+        key: `${pair}#${n}`,
+        route,
+        retry: retryPolicyOf(route, DURABLE_RETRY),
+        timeoutMs: route.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        report: new FailureReport(logger, name, route),
+        counts: { succeeded: 0, failed: 0, retried: 0, timedOut: 0, dropped: 0, lastError: null },
+      };
+    });
+  }
+
+  /**
+   * Finds its cursor (a first start begins at the log's head: what came before is not replayed), reads
+   * the log around it, and starts following the journal's commits.
+   */
+  async start(): Promise<void> {
+    const head = await this.journal.headSeq();
+    const saved = await this.store.cursor(this.name);
+    this.cursor = saved ?? head;
+    if (saved === undefined) await this.store.setCursor(this.name, this.cursor, Date.now());
+    this.log.prime(
+      await this.journal.recordedTransitions(Math.max(0, this.cursor - PRIME), Math.min(this.cursor, PRIME)),
+    );
+    this.failures = await this.store.counts(this.name);
+    if (this.stopped) return;
+    this.unwatch = this.journal.watchWrites((err) => {
+      if (err === undefined) this.wake();
+    });
+    this.wake();
+  }
+
+  /** Stops reading and aborts the handler running; resolves when its work loop has ended. */
+  stop(): Promise<void> {
+    this.stopped = true;
+    this.stopping.abort();
+    this.unwatch?.();
+    clearTimeout(this.timer);
+    return this.idle;
+  }
+
+  /** Where it is, beside the log's head read now. */
+  async state(): Promise<DurableState> {
+    const head = await this.journal.headSeq();
+    return { cursor: this.cursor, head: Math.max(head, this.cursor), ...this.failures };
+  }
+
+  snapshot(): HandlerCounts[] {
+    return this.handlers.map((h) => ({ tract: h.route.tract, event: h.route.event, ...h.counts, queued: 0 }));
+  }
+
+  async failuresList(limit: number): Promise<DurableFailure[]> {
+    return (await this.store.failures(this.name, limit)).map((f) => ({
+      id: f.id,
+      handler: f.handler,
+      seq: f.seq,
+      type: (JSON.parse(f.event) as DispatchEvent).type,
+      event: JSON.parse(f.event) as DispatchEvent,
+      attempts: f.attempts,
+      lastError: f.lastError,
+      nextAt: f.nextAt,
+      createdAt: f.createdAt,
+      updatedAt: f.updatedAt,
+    }));
+  }
+
+  /** Runs a failure again now (a dead letter gets a fresh set of retries). False: no such failure. */
+  async retry(id: string): Promise<boolean> {
+    const f = await this.store.get(id);
+    if (!f || f.extension !== this.name) return false;
+    const now = Date.now();
+    await this.store.updateFailure(id, { attempts: 0, lastError: f.lastError, nextAt: now, updatedAt: now });
+    this.failures = await this.store.counts(this.name);
+    this.wake();
+    return true;
+  }
+
+  /** Runs every dead letter again now, each with a fresh set of attempts; returns how many. */
+  async retryDead(): Promise<number> {
+    const n = await this.store.reviveDead(this.name, Date.now());
+    this.failures = await this.store.counts(this.name);
+    this.wake();
+    return n;
+  }
+
+  /** Forgets a failure for good. False: no such failure. */
+  async discard(id: string): Promise<boolean> {
+    const f = await this.store.get(id);
+    if (!f || f.extension !== this.name) return false;
+    const removed = await this.store.removeFailure(id);
+    this.failures = await this.store.counts(this.name);
+    return removed;
+  }
+
+  /** Resolves once the work loop has caught up with the log and run every retry due (tests). */
+  async settled(): Promise<void> {
+    for (;;) {
+      await this.idle;
+      await new Promise((r) => setImmediate(r));
+      if (!this.working) return;
+    }
+  }
+
+  private wake(): void {
+    if (this.stopped) return;
+    if (this.working) {
+      this.again = true;
+      return;
+    }
+    this.working = true;
+    this.idle = new Promise<void>((resolve) => {
+      setImmediate(() => {
+        void this.work().finally(() => {
+          this.working = false;
+          resolve();
+          if (this.again && !this.stopped) {
+            this.again = false;
+            this.wake();
+          }
+        });
+      });
+    });
+  }
+
+  /** Retries due, then every new page of the log; then sleeps until the next retry or commit. */
+  private async work(): Promise<void> {
+    try {
+      await this.runDue();
+      for (;;) {
+        if (this.stopped) return;
+        const { events, upTo, more } = await readEvents(this.journal, this.log, this.cursor, PAGE);
+        for (const e of events) await this.deliver(e);
+        if (this.stopped) return;
+        if (upTo === this.cursor) break;
+        this.cursor = upTo;
+        await this.store.setCursor(this.name, upTo, Date.now());
+        if (!more) break;
+      }
+      this.failures = await this.store.counts(this.name);
+      await this.schedule();
+    } catch (err) {
+      if (this.stopped) return;
+      // The journal cannot be read or written (an outage): try again in a while, from the same cursor.
+      this.logger.error(
+        { err, extension: this.name },
+        `extension ${this.name}: ${errorText(err)}; trying again in 5 s`,
+      );
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.wake(), 5_000);
+    }
+  }
+
+  private async schedule(): Promise<void> {
+    clearTimeout(this.timer);
+    const due = await this.store.nextDue(this.name);
+    if (due === undefined || this.stopped) return;
+    this.timer = setTimeout(() => this.wake(), Math.max(0, due - Date.now()));
+    this.timer.unref();
+  }
+
+  /** Runs the event's matching handlers in turn; one that fails is written down for a retry. */
+  private async deliver({ seq, event }: LoggedEvent): Promise<void> {
+    const { event: name } = tractOf(event.type);
+    for (const h of this.handlers) {
+      if (this.stopped) return;
+      if (h.route.event !== '*' && h.route.event !== name) continue;
+      const filter = h.route.options.filter;
+      try {
+        if (filter && !filter(event)) continue;
+      } catch (err) {
+        h.counts.dropped++;
+        h.counts.lastError = { message: errorText(err), at: Date.now() };
+        h.report.report(err, `its filter threw on ${event.type}`);
+        continue;
+      }
+      try {
+        await this.run(h, seq, event, 1);
+        h.counts.succeeded++;
+      } catch (err) {
+        if (this.stopped) return;
+        const now = Date.now();
+        const dead = h.retry.maxAttempts <= 1;
+        await this.store.addFailure({
+          id: randomUUID(),
+          extension: this.name,
+          handler: h.key,
+          seq,
+          event: JSON.stringify(event),
+          attempts: 1,
+          lastError: errorText(err),
+          nextAt: dead ? null : now + backoffDelay(h.retry, 1),
+          createdAt: now,
+          updatedAt: now,
+        });
+        this.failed(h, err, dead, event.type, 1);
+      }
+    }
+  }
+
+  private async runDue(): Promise<void> {
+    for (;;) {
+      const due = await this.store.due(this.name, Date.now(), 100);
+      for (const f of due) {
+        if (this.stopped) return;
+        await this.runAgain(f);
+      }
+      if (due.length < 100) return;
+    }
+  }
+
+  private async runAgain(f: ExtensionFailure): Promise<void> {
+    const h = this.handlers.find((x) => x.key === f.handler);
+    const now = Date.now();
+    if (!h) {
+      const lastError = `no handler ${f.handler} is registered any more (the extension changed)`;
+      await this.store.updateFailure(f.id, { attempts: f.attempts, lastError, nextAt: null, updatedAt: now });
+      return;
+    }
+    const event = JSON.parse(f.event) as DispatchEvent;
+    const attempt = f.attempts + 1;
+    try {
+      await this.run(h, f.seq, event, attempt);
+      await this.store.removeFailure(f.id);
+      h.counts.succeeded++;
+    } catch (err) {
+      if (this.stopped) return;
+      const dead = attempt >= h.retry.maxAttempts;
+      const at = Date.now();
+      await this.store.updateFailure(f.id, {
+        attempts: attempt,
+        lastError: errorText(err),
+        nextAt: dead ? null : at + backoffDelay(h.retry, attempt),
+        updatedAt: at,
+      });
+      this.failed(h, err, dead, event.type, attempt);
+    }
+  }
+
+  private run(h: Handler, seq: number, event: DispatchEvent, attempt: number): Promise<void> {
+    const { tract, event: name } = tractOf(event.type);
+    return runHandler(
+      h.route,
+      { event, tract, name, extension: this.name, attempt, seq },
+      h.timeoutMs,
+      this.stopping.signal,
+      () => h.counts.timedOut++,
+    );
+  }
+
+  private failed(h: Handler, err: unknown, dead: boolean, type: string, attempt: number): void {
+    if (dead) h.counts.failed++;
+    else h.counts.retried++;
+    h.counts.lastError = { message: errorText(err), at: Date.now() };
+    h.report.report(
+      err,
+      dead
+        ? `failed on ${type} after ${attempt} attempt(s): it is a dead letter of the extension`
+        : `failed on ${type} (attempt ${attempt}); it will be tried again`,
+    );
+  }
+}
