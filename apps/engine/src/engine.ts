@@ -51,7 +51,7 @@ import type { ListenerInfo } from './lifecycle/listener-info.ts';
 import { wrapPayload } from './pump/envelope/wrap-payload.ts';
 import { ConfigManager } from './lifecycle/config-manager.ts';
 import type { DiffResult, ReloadResult, ValidateResult } from './lifecycle/config-manager.ts';
-import type { HistoryEntry } from './lifecycle/config-history.ts';
+import type { HistorySummary } from './lifecycle/config-manager.ts';
 import { listOrganismFiles, writeOrganismFile } from './lifecycle/organism-files.ts';
 import type { OrganismFiles, UploadResult } from './lifecycle/organism-files.ts';
 import { elementTree, exampleInstance } from './xml/index.ts';
@@ -298,6 +298,15 @@ export class Engine {
   }
 
   // organism.yaml as operators edit it: every change goes through the config manager.
+  /** The files the running configuration includes, as they are on disk now (relative path and text). */
+  async readIncludedFiles(): Promise<{ file: string; yaml: string }[]> {
+    return Promise.all(
+      this.config.includes.map(async (f) => ({
+        file: relative(this.config.baseDir, f),
+        yaml: await readFile(f, 'utf8').catch((err: Error) => `# cannot read ${f}: ${err.message}\n`),
+      })),
+    );
+  }
   readConfig(): Promise<string> {
     return this.configManager.read();
   }
@@ -310,8 +319,12 @@ export class Engine {
   applyConfig(yaml: string, actor: string, note?: string): Promise<ReloadResult> {
     return this.withExtensions(this.configManager.apply(yaml, actor, note));
   }
-  configHistory(): Promise<HistoryEntry[]> {
+  configHistory(): Promise<HistorySummary[]> {
     return this.configManager.history();
+  }
+  /** The included files saved with a history entry. */
+  configVersionIncludes(id: string): Promise<{ file: string; yaml: string }[]> {
+    return this.configManager.included(id);
   }
   /** The XSDs and handler modules in the organism folder, with their global elements and exports. */
   organismFiles(): Promise<OrganismFiles> {
@@ -405,11 +418,17 @@ export class Engine {
 
   /** Every listener, system ones included, with its contract, limits and activity. */
   listeners(): ListenerInfo[] {
+    // Named only when an included file declares it (organism.yaml declares the rest).
+    const main = basename(this.config.file);
+    const declared = new Map(
+      this.config.listeners.flatMap((c) => (c.definedIn === main ? [] : [[c.name, c.definedIn] as const])),
+    );
     return [...this.pump.listeners.listeners()].map((l) =>
       listenerInfo(l, this.config.baseDir, this.activity.get(l.name), {
         inFlight: this.pump.inFlightFor(l.name),
         queued: this.pump.queuedFor(l.name),
         paused: this.pauses.get(l.name),
+        definedIn: declared.get(l.name),
       }),
     );
   }

@@ -16,10 +16,15 @@ export async function check(path: string): Promise<number> {
   console.log(
     `organism ${config.name}: ${listeners.length} listeners, ${schemas} schemas compiled, ${listeners.length} handlers resolved`,
   );
-  for (const l of listeners)
+  const declared = new Map(config.listeners.map((c) => [c.name, c.definedIn]));
+  const main = basename(config.file);
+  for (const l of listeners) {
+    const from = declared.get(l.name);
     console.log(
-      `  ${l.name.padEnd(24)} ${l.roots.join(' ')}${l.filter ? `  where ${l.filter.expression}` : ''}${l.agent ? `  agent → ${l.peers.join(', ')}` : ''}`,
+      `  ${l.name.padEnd(24)} ${l.roots.join(' ')}${l.filter ? `  where ${l.filter.expression}` : ''}${l.agent ? `  agent → ${l.peers.join(', ')}` : ''}${from && from !== main ? `  (${from})` : ''}`,
     );
+  }
+  for (const file of config.includes) console.log(`  included ${relative(config.baseDir, file)}`);
   // Found, not imported: an extension's code runs only in the engine (docs/extensions.md).
   for (const file of moduleFiles(config.baseDir, config.extensions))
     console.log(`  ${basename(file, extname(file)).padEnd(24)} extension ${relative(config.baseDir, file)}`);

@@ -53,7 +53,7 @@ describe('YAML that does not parse', () => {
 describe('keys and types the schema rejects', () => {
   it('reports each unknown key at its value (or at the key when empty), suggesting what was meant', async () => {
     expect(await reported('unknown-keys.yaml')).toEqual([
-      'unknown-keys.yaml:2:9 colour: unknown key "colour" (known keys: name, description, pump, journal, server, retry, extensions, listeners)',
+      'unknown-keys.yaml:2:9 colour: unknown key "colour" (known keys: name, description, pump, journal, server, retry, include, extensions, listeners)',
       'unknown-keys.yaml:4:18 pump.maxConcurency: unknown key "maxConcurency"; did you mean "maxConcurrency"?',
       'unknown-keys.yaml:11:14 listeners[0].tiemout: unknown key "tiemout"; did you mean "timeout"?',
       'unknown-keys.yaml:12:5 listeners[0].owner: unknown key "owner" (known keys: name, description, payload, handler, filter, agent, peers, timeout, concurrency, retry)',

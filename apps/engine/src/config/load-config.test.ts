@@ -32,6 +32,7 @@ describe('loadConfigFile with a valid file', () => {
       journal: { path: at('.organism', 'journal.sqlite'), durability: 'fast', retainDays: 7 },
       server: { host: '127.0.0.1', port: 7070, maxBodyBytes: 4_194_304 },
       retry: { maxAttempts: 3, initialDelayMs: 100, maxDelayMs: 10_000 },
+      includes: [],
       extensions: [],
       listeners: [
         {
@@ -43,6 +44,7 @@ describe('loadConfigFile with a valid file', () => {
             exportName: 'greet',
             ref: './handlers/greeter.ts#greet',
           },
+          definedIn: 'minimal.yaml',
           agent: false,
           peers: [],
           timeoutMs: 30_000,
@@ -109,13 +111,18 @@ describe('loadConfigFile with a valid file', () => {
     expect(config.journal.path).toBe(':memory:');
   });
 
-  it('hands back the source, whose locate() points later layers at lines', async () => {
+  it('hands back the source, whose place() points later layers at files and lines', async () => {
     const result = await loadConfigFile(at('full.yaml'));
     if (!result.ok) throw new Error('expected a valid config');
     expect(result.source.file).toBe(at('full.yaml'));
     expect(result.source.text).toContain('name: full');
-    expect(result.source.locate(['listeners', 1, 'payload', 'root'])).toEqual({ line: 40, column: 49 });
-    expect(result.source.locate(['listeners', 2, 'payload', 'root'])).toEqual({ line: 50, column: 7 });
+    expect(result.source.place(['listeners', 1, 'payload', 'root'])).toEqual({
+      file: 'full.yaml',
+      path: ['listeners', 1, 'payload', 'root'],
+      position: { line: 40, column: 49 },
+    });
+    expect(result.source.place(['listeners', 2, 'payload', 'root']).position).toEqual({ line: 50, column: 7 });
+    expect(result.source.included).toEqual([]);
   });
 });
 

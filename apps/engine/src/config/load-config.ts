@@ -9,15 +9,19 @@ import { formatKeyPath } from './format-key-path.ts';
 import type { OrganismConfig } from './organism-config.ts';
 import { organismFileSchema } from './organism-schema.ts';
 import { resolveConfig } from './resolve-config.ts';
+import { placer, readIncludes } from './includes.ts';
+import type { Placed } from './includes.ts';
 import { createYamlLocator } from './yaml-locator.ts';
-import type { YamlLocator } from './yaml-locator.ts';
 
 /** The text a config came from, so later layers (XSD compilation, handler import) can point at its lines. */
 export interface ConfigSource {
   /** Absolute path of the YAML file. */
   file: string;
   text: string;
-  locate(path: readonly (string | number)[]): { line: number; column: number } | undefined;
+  /** The files it includes, in order: absolute path and text. */
+  included: { file: string; text: string }[];
+  /** Where a key path of the merged configuration was written: file (as problems name it), line, path there. */
+  place(path: readonly (string | number)[]): Placed;
 }
 
 export type ConfigResult =
@@ -45,10 +49,16 @@ export async function loadConfigFile(file: string): Promise<ConfigResult> {
 }
 
 /**
- * Checks YAML text as if it were `file` (relative paths resolve beside it): syntax, the schema, and the
- * cross-checks the schema cannot make. Returns every problem found, in file order, each with its place.
+ * Checks YAML text as if it were `file` (relative paths resolve beside it), with the files its `include:`
+ * names: syntax, the schema, and the cross-checks the schema cannot make. Returns every problem found, in
+ * file order, each with its file and place. `includes` stands in for included files on disk (by absolute
+ * path), e.g. a rollback restoring them.
  */
-export function parseConfig(text: string, file: string): ConfigResult {
+export function parseConfig(
+  text: string,
+  file: string,
+  opts: { includes?: ReadonlyMap<string, string> } = {},
+): ConfigResult {
   const path = resolve(file);
   const baseDir = dirname(path);
   const shownFile = basename(path);
@@ -74,23 +84,79 @@ export function parseConfig(text: string, file: string): ConfigResult {
     };
   }
 
-  const parsed = organismFileSchema.safeParse(raw);
+  const main = isRecord(raw) ? raw : undefined;
+  const atEntry = (i: number, message: string): Problem => ({
+    file: shownFile,
+    ...locator.locate(['include', i]),
+    path: formatKeyPath(['include', i]),
+    message,
+  });
+  const included = readIncludes(main?.['include'], baseDir, path, atEntry, opts.includes);
+  const ownListeners = Array.isArray(main?.['listeners']) ? (main['listeners'] as unknown[]) : undefined;
+  const ownExtensions = Array.isArray(main?.['extensions']) ? (main['extensions'] as unknown[]) : undefined;
+  // The included files' listeners and extensions follow organism.yaml's own, in include order; a list
+  // of the wrong type is left as it is for the schema to report.
+  const merged =
+    main && included.files.length > 0
+      ? {
+          ...main,
+          ...(ownListeners || main['listeners'] === undefined
+            ? { listeners: [...(ownListeners ?? []), ...included.files.flatMap((f) => f.listeners)] }
+            : {}),
+          ...(ownExtensions || main['extensions'] === undefined
+            ? { extensions: [...(ownExtensions ?? []), ...included.files.flatMap((f) => f.extensions)] }
+            : {}),
+        }
+      : raw;
+  const place = placer(
+    shownFile,
+    locator,
+    { listeners: ownListeners?.length ?? 0, extensions: ownExtensions?.length ?? 0 },
+    included.files,
+  );
+
+  const parsed = organismFileSchema.safeParse(merged);
   const found: KeyProblem[] = parsed.success
     ? []
-    : parsed.error.issues.flatMap((i) => describeIssue(i, raw, organismFileSchema));
-  found.push(...checkListeners(raw, baseDir));
-  if (!parsed.success || found.length > 0)
-    return { ok: false, problems: placeAll(found, shownFile, locator) };
+    : parsed.error.issues.flatMap((i) => describeIssue(i, merged, organismFileSchema));
+  found.push(...checkListeners(merged, baseDir));
+  if (!parsed.success || found.length > 0 || included.problems.length > 0) {
+    const order = [shownFile, ...included.order];
+    return { ok: false, problems: sortProblems([...included.problems, ...placeAll(found, place)], order) };
+  }
 
-  const source: ConfigSource = { file: path, text, locate: locator.locate };
-  return { ok: true, config: resolveConfig(parsed.data, path, baseDir), source };
+  const source: ConfigSource = {
+    file: path,
+    text,
+    included: included.files.map((f) => ({ file: f.file, text: f.text })),
+    place,
+  };
+  const config = resolveConfig(parsed.data, path, baseDir);
+  config.listeners.forEach((l, i) => {
+    l.definedIn = place(['listeners', i]).file;
+  });
+  return { ok: true, config, source };
 }
 
-function placeAll(found: KeyProblem[], file: string, locator: YamlLocator): Problem[] {
-  const problems = found.map(({ path, message }): Problem => {
-    const keyPath = formatKeyPath(path);
-    return { file, ...locator.locate(path), ...(keyPath ? { path: keyPath } : {}), message };
+function placeAll(found: KeyProblem[], place: (path: readonly (string | number)[]) => Placed): Problem[] {
+  return found.map(({ path, message }): Problem => {
+    const at = place(path);
+    const keyPath = formatKeyPath(at.path);
+    return { file: at.file, ...at.position, ...(keyPath ? { path: keyPath } : {}), message };
   });
-  // Stable: problems on one line keep the order the checks found them in.
-  return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+}
+
+/** By file (organism.yaml first, then the included files in order), then line. Stable within a line. */
+function sortProblems(problems: Problem[], files: readonly string[]): Problem[] {
+  const rank = (p: Problem): number => {
+    const i = files.indexOf(p.file ?? '');
+    return i < 0 ? files.length : i;
+  };
+  return problems.sort(
+    (a, b) => rank(a) - rank(b) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0),
+  );
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -29,6 +29,8 @@ export interface ListenerConfig {
    * request roots reaches it only when the expression is true of its payload. Compiled at load.
    */
   filter?: string;
+  /** The file that declares it, relative to the organism folder: organism.yaml or a file it includes. */
+  definedIn: string;
   agent: boolean;
   peers: string[];
   timeoutMs: number;
@@ -62,6 +64,8 @@ export interface OrganismConfig {
   journal: JournalSettings;
   server: ServerSettings;
   retry: RetryPolicy;
+  /** The files organism.yaml includes, absolute, in order (their listeners and extensions are merged in). */
+  includes: string[];
   /** Extension modules listed in organism.yaml, absolute (the `extensions/` folder's are found at load). */
   extensions: string[];
   listeners: ListenerConfig[];

@@ -131,6 +131,8 @@ export const organismFileSchema = z.strictObject({
     })
     .prefault({}),
   retry: retrySchema.optional(),
+  /** YAML files (inside the organism folder) that contribute listeners and extensions (config-reference.md). */
+  include: z.array(z.string().trim().min(1, 'expected the path of a YAML file')).default([]),
   /** Extension modules beyond those in the `extensions/` folder (docs/extensions.md). */
   extensions: z.array(z.string().trim().min(1, 'expected the path of an extension module')).default([]),
   listeners: z.array(listenerSchema),

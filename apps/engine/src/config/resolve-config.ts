@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { DEFAULT_RETRY } from './organism-config.ts';
 import type { ListenerConfig, OrganismConfig, RetryPolicy } from './organism-config.ts';
 import { parseHandlerRef } from './handler-ref.ts';
@@ -17,6 +17,7 @@ export function resolveConfig(data: OrganismFile, file: string, baseDir: string)
     journal: { ...data.journal, path: journalPath },
     server: { ...data.server },
     retry,
+    includes: data.include.map((f) => resolve(baseDir, f)),
     extensions: data.extensions.map((f) => resolve(baseDir, f)),
     listeners: data.listeners.map((l): ListenerConfig => {
       // The schema has already rejected references that do not parse.
@@ -30,6 +31,8 @@ export function resolveConfig(data: OrganismFile, file: string, baseDir: string)
         },
         handler: { module: resolve(baseDir, ref.modulePath), exportName: ref.exportName, ref: l.handler },
         ...(l.filter !== undefined ? { filter: l.filter } : {}),
+        // parseConfig names the included file that declares it.
+        definedIn: basename(file),
         agent: l.agent,
         peers: [...l.peers],
         timeoutMs: l.timeout,

@@ -13,6 +13,8 @@ export interface HistoryEntry {
   note?: string;
   /** Absolute path of the saved copy. */
   file: string;
+  /** The files organism.yaml included then, relative to its folder, with their text (saved in the sidecar). */
+  includes: Record<string, string>;
 }
 
 const sidecarSchema = z.object({
@@ -20,6 +22,7 @@ const sidecarSchema = z.object({
   at: z.number(),
   actor: z.string(),
   note: z.string().optional(),
+  includes: z.record(z.string(), z.string()).optional(),
 });
 
 // `<stamp>--<id>.yaml`; the stamp is ISO 8601 with `-` for `:` so the names are legal on every file system.
@@ -42,8 +45,12 @@ export class ConfigHistory {
     this.dir = join(dirname(configFile), '.organism', 'config-history');
   }
 
-  /** Saves `text` as a new entry. */
-  async save(text: string, meta: { actor: string; note?: string }): Promise<HistoryEntry> {
+  /** Saves `text` (and the text of each file it includes, by path relative to its folder) as a new entry. */
+  async save(
+    text: string,
+    meta: { actor: string; note?: string },
+    includes: Record<string, string> = {},
+  ): Promise<HistoryEntry> {
     const at = Math.max(this.now(), this.lastAt + 1);
     this.lastAt = at;
     const id = randomUUID().slice(0, 8);
@@ -54,10 +61,17 @@ export class ConfigHistory {
       actor: meta.actor,
       ...(meta.note !== undefined ? { note: meta.note } : {}),
       file: `${base}.yaml`,
+      includes,
     };
     await mkdir(this.dir, { recursive: true });
     await writeFileAtomic(entry.file, text);
-    const sidecar = { id, at, actor: entry.actor, ...(entry.note !== undefined ? { note: entry.note } : {}) };
+    const sidecar = {
+      id,
+      at,
+      actor: entry.actor,
+      ...(entry.note !== undefined ? { note: entry.note } : {}),
+      ...(Object.keys(includes).length > 0 ? { includes } : {}),
+    };
     await writeFileAtomic(`${base}.json`, `${JSON.stringify(sidecar, null, 2)}\n`);
     return entry;
   }
@@ -88,7 +102,7 @@ export class ConfigHistory {
   private async entry(stamped: string, id: string): Promise<HistoryEntry> {
     const base = join(this.dir, `${stamped}--${id}`);
     const file = `${base}.yaml`;
-    const fallback: HistoryEntry = { id, at: unstamp(stamped), actor: 'unknown', file };
+    const fallback: HistoryEntry = { id, at: unstamp(stamped), actor: 'unknown', file, includes: {} };
     let raw: unknown;
     try {
       raw = JSON.parse(await readFile(`${base}.json`, 'utf8'));
@@ -97,8 +111,8 @@ export class ConfigHistory {
     }
     const parsed = sidecarSchema.safeParse(raw);
     if (!parsed.success) return fallback;
-    const { at, actor, note } = parsed.data;
-    return { id, at, actor, ...(note !== undefined ? { note } : {}), file };
+    const { at, actor, note, includes } = parsed.data;
+    return { id, at, actor, ...(note !== undefined ? { note } : {}), file, includes: includes ?? {} };
   }
 }
 

@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
+import { isInsideFolder } from '../fs/is-inside-folder.ts';
 import { EngineError } from '@organism/shared';
 import type { Problem } from '@organism/shared';
 import { diffConfigs } from '../config/index.ts';
@@ -12,6 +14,8 @@ import { checkOrganismText, loadOrganism, loadOrganismText } from './organism-lo
 import type { LoadedOrganism, LoadResult } from './organism-loader.ts';
 
 export type { HistoryEntry } from './config-history.ts';
+/** A history entry as operators list it: the included files by name only. */
+export type HistorySummary = Omit<HistoryEntry, 'includes'> & { includes: string[] };
 export type { ContractImpact } from './contract-impact.ts';
 
 /** What the config manager needs from the running engine. */
@@ -66,8 +70,12 @@ const RECENT_CHECKED = 50;
  * paths resolve beside it). Compiles every XSD and imports every handler; never throws for bad input.
  * The one path every applied config change takes, so that handler freshness is decided in one place.
  */
-export function loadFresh(file: string, text?: string): Promise<LoadResult> {
-  return text === undefined ? loadOrganism(file) : loadOrganismText(text, file);
+export function loadFresh(
+  file: string,
+  text?: string,
+  includes?: ReadonlyMap<string, string>,
+): Promise<LoadResult> {
+  return text === undefined ? loadOrganism(file) : loadOrganismText(text, file, includes);
 }
 
 /**
@@ -152,30 +160,62 @@ export class ConfigManager {
    * nothing running has changed).
    */
   apply(yaml: string, actor: string, note?: string): Promise<ReloadResult> {
-    return this.serialized(async () => {
-      // The organism compiled from this very text is the one swapped in: loading the file again after the
-      // write would do the same work twice and open a window for the file to change in between.
-      const loaded = await loadFresh(this.deps.file, yaml);
-      if (!loaded.ok) return loaded;
-      try {
-        const before = await this.read().catch((err: NodeJS.ErrnoException) => {
-          if (err.code === 'ENOENT') return undefined;
-          throw err;
-        });
-        if (before !== undefined && before !== yaml)
-          await this.history_.save(before, { actor, ...(note !== undefined ? { note } : {}) });
-        await writeFileAtomic(this.deps.file, yaml);
-      } catch (err) {
-        loaded.organism.registry.dispose();
-        throw err;
-      }
-      return this.commit(loaded.organism);
-    });
+    return this.serialized(() => this.applyNow(yaml, actor, note));
   }
 
-  /** Saved versions of the file, newest first. */
-  history(): Promise<HistoryEntry[]> {
-    return this.history_.list();
+  /**
+   * Writes and swaps in `yaml`, with `includes` (absolute path → text) written over the files it includes
+   * first: a rollback restores them. The history entry keeps organism.yaml and every file the running
+   * configuration includes, as they were.
+   */
+  private async applyNow(
+    yaml: string,
+    actor: string,
+    note?: string,
+    includes: ReadonlyMap<string, string> = new Map(),
+  ): Promise<ReloadResult> {
+    // The organism compiled from this very text is the one swapped in: loading the file again after the
+    // write would do the same work twice and open a window for the file to change in between.
+    const loaded = await loadFresh(this.deps.file, yaml, includes);
+    if (!loaded.ok) return loaded;
+    try {
+      const before = await this.read().catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return undefined;
+        throw err;
+      });
+      const included = await this.includedTexts();
+      const changed = [...includes].some(([f, text]) => included[relative(dirname(this.deps.file), f)] !== text);
+      if (before !== undefined && (before !== yaml || changed))
+        await this.history_.save(before, { actor, ...(note !== undefined ? { note } : {}) }, included);
+      for (const [f, text] of includes) await writeFileAtomic(f, text);
+      await writeFileAtomic(this.deps.file, yaml);
+    } catch (err) {
+      loaded.organism.registry.dispose();
+      throw err;
+    }
+    return this.commit(loaded.organism);
+  }
+
+  /** The files the running configuration includes, by path relative to its folder, as they are on disk. */
+  private async includedTexts(): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const f of this.deps.current().includes) {
+      const text = await readFile(f, 'utf8').catch(() => undefined);
+      if (text !== undefined) out[relative(dirname(this.deps.file), f)] = text;
+    }
+    return out;
+  }
+
+  /** Saved versions of the file, newest first, each naming the files it included (their text: `included`). */
+  async history(): Promise<HistorySummary[]> {
+    return (await this.history_.list()).map((e) => ({ ...e, includes: Object.keys(e.includes) }));
+  }
+
+  /** The included files saved in history entry `id`, by path relative to the organism folder. */
+  async included(id: string): Promise<{ file: string; yaml: string }[]> {
+    const entry = await this.history_.find(id);
+    if (!entry) throw new ConfigHistoryError(`no config history entry ${JSON.stringify(id)}`);
+    return Object.entries(entry.includes).map(([file, yaml]) => ({ file, yaml }));
   }
 
   /** The text saved in history entry `id`. Throws ConfigHistoryError if there is no such entry. */
@@ -185,9 +225,21 @@ export class ConfigManager {
     return readFile(entry.file, 'utf8');
   }
 
-  /** Applies the text saved in history entry `id`. Throws ConfigHistoryError if there is no such entry. */
+  /**
+   * Applies the text saved in history entry `id`, with the included files it saved written back too.
+   * Throws ConfigHistoryError if there is no such entry.
+   */
   async rollback(id: string, actor: string): Promise<ReloadResult> {
-    return this.apply(await this.version(id), actor, `rollback to ${id}`);
+    const yaml = await this.version(id);
+    const entry = await this.history_.find(id);
+    const base = dirname(this.deps.file);
+    const includes = new Map(
+      Object.entries(entry?.includes ?? {}).flatMap(([f, text]): [string, string][] =>
+        // A damaged sidecar must not write outside the organism folder.
+        isInsideFolder(base, f) ? [[resolve(base, f), text]] : [],
+      ),
+    );
+    return this.serialized(() => this.applyNow(yaml, actor, `rollback to ${id}`, includes));
   }
 
   /** Frees the schemas of every replaced organism now, without waiting for the grace period (shutdown). */

@@ -10,6 +10,8 @@ export interface ListenerInfo extends ListenerCounts {
   roots: string[];
   /** The main XSD, relative to the organism folder (`system.xsd` for the engine's own listeners). */
   schema: string;
+  /** The included YAML file that declares it, relative to the organism folder; null for organism.yaml's own. */
+  definedIn: string | null;
   /** Its `filter` as written (XPath over the payload), or null: it takes every payload of its roots. */
   filter: string | null;
   agent: boolean;
@@ -29,7 +31,7 @@ export function listenerInfo(
   l: Listener,
   baseDir: string,
   counts: ListenerCounts,
-  now: { inFlight: number; queued: number; paused: PausedListener | undefined },
+  now: { inFlight: number; queued: number; paused: PausedListener | undefined; definedIn?: string },
 ): ListenerInfo {
   const system = l.name.startsWith('system.');
   return {
@@ -37,6 +39,7 @@ export function listenerInfo(
     description: l.description,
     roots: [...l.roots],
     schema: system ? 'system.xsd' : relative(baseDir, l.schema.file),
+    definedIn: system ? null : (now.definedIn ?? null),
     filter: l.filter?.expression ?? null,
     agent: l.agent,
     peers: [...l.peers],

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { basename, relative } from 'node:path';
+import { relative } from 'node:path';
 import { isInsideFolder } from '../fs/is-inside-folder.ts';
 import { qname } from '@organism/shared';
 import type { Problem, QName } from '@organism/shared';
@@ -33,8 +33,12 @@ export async function loadOrganism(file: string): Promise<LoadResult> {
 }
 
 /** The same for YAML text not yet on disk, as if it were `file` (a config change being applied). */
-export async function loadOrganismText(text: string, file: string): Promise<LoadResult> {
-  return loadParsed(parseConfig(text, file));
+export async function loadOrganismText(
+  text: string,
+  file: string,
+  includes?: ReadonlyMap<string, string>,
+): Promise<LoadResult> {
+  return loadParsed(parseConfig(text, file, includes ? { includes } : {}));
 }
 
 /**
@@ -149,13 +153,8 @@ async function compileOrganism<H>(
 }
 
 function locate(source: ConfigSource, path: (string | number)[], message: string): Problem {
-  const pos = source.locate(path);
-  return {
-    file: basename(source.file),
-    ...(pos ? { line: pos.line, column: pos.column } : {}),
-    path: formatKeyPath(path),
-    message,
-  };
+  const at = source.place(path);
+  return { file: at.file, ...at.position, path: formatKeyPath(at.path), message };
 }
 
 function rootsFor(lc: ListenerConfig, schema: CompiledSchema, problem: (m: string) => void): QName[] {

@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { organism } from './organism-process.ts';
-import { DEMO, startHarness } from '../support/server-harness.ts';
+import { copyDemo, DEMO, startHarness } from '../support/server-harness.ts';
 import type { ServerHarness } from '../support/server-harness.ts';
 
 describe('the organism command', () => {
@@ -18,6 +18,38 @@ describe('the organism command', () => {
     expect(code).toBe(0);
     expect(out).toContain('organism demo: 6 listeners, 6 schemas compiled, 6 handlers resolved');
     expect(out).toMatch(/^ {2}failure-notifier +extension extensions\/failure-notifier\.ts$/m);
+  });
+
+  it('checks an organism with an included file, naming where each listener is declared', async () => {
+    const dir = copyDemo('organism-cli-include-');
+    const yaml = readFileSync(join(dir, 'organism.yaml'), 'utf8');
+    // The sleeper moves to features/sleep/sleep.yaml, its paths now written from there.
+    const start = yaml.indexOf('  - name: sleeper');
+    const sleeper = yaml
+      .slice(start)
+      .replace(/schemas\//g, '../../schemas/')
+      .replace(/\.\/handlers\//g, '../../handlers/');
+    mkdirSync(join(dir, 'features/sleep'), { recursive: true });
+    writeFileSync(join(dir, 'features/sleep/sleep.yaml'), `listeners:\n${sleeper}`);
+    writeFileSync(
+      join(dir, 'organism.yaml'),
+      yaml.slice(0, start).replace('\nlisteners:', '\ninclude: [features/sleep/sleep.yaml]\nlisteners:'),
+    );
+    const { code, out } = await organism('check', join(dir, 'organism.yaml'));
+    expect(code, out).toBe(0);
+    expect(out).toContain('organism demo: 6 listeners');
+    expect(out).toMatch(/^ {2}sleeper +nap +\(features\/sleep\/sleep\.yaml\)$/m);
+    expect(out).toMatch(/^ {2}included features\/sleep\/sleep\.yaml$/m);
+
+    writeFileSync(
+      join(dir, 'features/sleep/sleep.yaml'),
+      `listeners:\n${sleeper.replace('timeout:', 'tiemout:')}`,
+    );
+    const broken = await organism('check', join(dir, 'organism.yaml'));
+    expect(broken.code).toBe(1);
+    expect(broken.out).toMatch(
+      /features\/sleep\/sleep\.yaml:\d+:\d+ listeners\[0\]\.tiemout: unknown key "tiemout"; did you mean "timeout"\?/,
+    );
   });
 
   it('prints each problem of a broken organism with its place and exits 1', async () => {

@@ -289,6 +289,7 @@ describe('apply', () => {
         actor: 'alice',
         note: 'add audit',
         file: expect.any(String) as string,
+        includes: [],
       },
     ]);
     const [entry] = history;
@@ -347,6 +348,60 @@ describe('rollback', () => {
   it('refuses an unknown entry with NOT_FOUND', async () => {
     await expect(f.manager.rollback('0badc0de', 'bob')).rejects.toBeInstanceOf(ConfigHistoryError);
     await expect(f.manager.rollback('0badc0de', 'bob')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expectNothingChanged();
+  });
+});
+
+describe('included files', () => {
+  const INCLUDING = `name: live\ninclude: [features/audit.yaml]\nlisteners:\n${GREETER}`;
+  // The included file's paths resolve beside it: its schema and handler are one folder up.
+  const auditFile = (description: string): string =>
+    `listeners:\n${AUDIT.replace('Keeps an audit trail.', description).replace('schemas/', '../schemas/').replace('./handlers/', '../handlers/')}`;
+
+  it('are reloaded with organism.yaml, kept in history with it, and restored by a rollback', async () => {
+    mkdirSync(join(f.dir, 'features'));
+    const included = join(f.dir, 'features/audit.yaml');
+    writeFileSync(included, auditFile('First trail.'));
+    expect(await f.manager.apply(INCLUDING, 'alice')).toEqual({
+      ok: true,
+      added: ['audit'],
+      removed: ['orders'],
+      updated: [],
+    });
+    expect(f.running().config.listeners.find((l) => l.name === 'audit')?.description).toBe('First trail.');
+
+    // Edited on disk, taken by a reload; a second apply keeps both files as they were in its entry.
+    writeFileSync(included, auditFile('Second trail.'));
+    expect(await f.manager.reload('alice')).toMatchObject({ ok: true, updated: ['audit'] });
+    await f.manager.apply(INCLUDING.replace('name: live', 'name: live2'), 'alice', 'renamed');
+    const [entry] = await f.manager.history();
+    expect(entry).toMatchObject({ note: 'renamed', includes: ['features/audit.yaml'] });
+    expect(await f.manager.included(entry?.id ?? '')).toEqual([
+      { file: 'features/audit.yaml', yaml: auditFile('Second trail.') },
+    ]);
+
+    // The included file changes again; rolling back to the entry writes back both files.
+    writeFileSync(included, auditFile('Third trail.'));
+    expect(await f.manager.rollback(entry?.id ?? '', 'bob')).toMatchObject({ ok: true });
+    expect(readFileSync(f.file, 'utf8')).toBe(INCLUDING);
+    expect(readFileSync(included, 'utf8')).toBe(auditFile('Second trail.'));
+    expect(f.running().config.listeners.find((l) => l.name === 'audit')?.description).toBe('Second trail.');
+  });
+
+  it('report a problem in an included file at that file, and change nothing', async () => {
+    mkdirSync(join(f.dir, 'features'));
+    writeFileSync(
+      join(f.dir, 'features/audit.yaml'),
+      auditFile('Trail.').replace('../schemas/audit.xsd', '../schemas/broken.xsd'),
+    );
+    const result = await f.manager.apply(INCLUDING, 'alice');
+    if (result.ok) throw new Error('expected problems');
+    expect(result.problems[0]).toMatchObject({
+      file: 'features/audit.yaml',
+      line: 4,
+      path: 'listeners[0].payload.schema',
+      message: 'schema schemas/broken.xsd does not compile',
+    });
     expectNothingChanged();
   });
 });

@@ -107,6 +107,7 @@ describe('live configuration through the API', () => {
     expect(await op.config.version.query({ id: history[0]?.id ?? '' })).toEqual({
       id: history[0]?.id,
       yaml,
+      includes: [],
     });
     expect((await engineCode(op.config.version.query({ id: '0badc0de' }))).code).toBe('NOT_FOUND');
     const viewer = await h.client('viewer');

@@ -16,20 +16,24 @@ export function CodeEditor({
   extensions,
   minHeight,
   maxHeight,
+  readOnly = false,
 }: {
   label: string;
   value: string;
-  onChange: (text: string) => void;
+  onChange?: (text: string) => void;
   extensions: Extension[];
   minHeight: string;
   maxHeight: string;
+  /** Shown, selectable and searchable, but not editable. */
+  readOnly?: boolean;
 }) {
   const dark = useDarkTheme();
   return (
     <div className="overflow-hidden rounded-md border border-border" role="region" aria-label={label}>
       <CodeMirror
         value={value}
-        onChange={onChange}
+        {...(onChange ? { onChange } : {})}
+        readOnly={readOnly}
         extensions={extensions}
         theme={dark ? darkCodeTheme : 'light'}
         minHeight={minHeight}

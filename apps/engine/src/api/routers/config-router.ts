@@ -11,9 +11,11 @@ import { adminProcedure, operatorProcedure, router } from '../trpc.ts';
 const yaml = yamlInputSchema;
 
 export const configRouter = router({
+  /** organism.yaml's path and text, and the text of each file it includes (relative path, read-only here). */
   get: operatorProcedure.query(async ({ ctx }) => ({
     file: ctx.engine.config.file,
     yaml: await ctx.engine.readConfig(),
+    includes: await ctx.engine.readIncludedFiles(),
   })),
   /** Parses, compiles every XSD and checks every handler statically (never imports it); changes nothing. */
   validate: operatorProcedure.input(yaml).mutation(({ ctx, input }) => ctx.engine.validateConfig(input.yaml)),
@@ -56,7 +58,11 @@ export const configRouter = router({
   /** The YAML text of one saved version (a history entry), to compare or restore. */
   version: operatorProcedure
     .input(byIdInputSchema)
-    .query(async ({ ctx, input }) => ({ id: input.id, yaml: await ctx.engine.configVersion(input.id) })),
+    .query(async ({ ctx, input }) => ({
+      id: input.id,
+      yaml: await ctx.engine.configVersion(input.id),
+      includes: await ctx.engine.configVersionIncludes(input.id),
+    })),
   rollback: adminProcedure.input(byIdInputSchema).mutation(({ ctx, input }) =>
     audited(ctx, 'config.rollback', input.id, undefined, async () => {
       const result = await ctx.engine.rollbackConfig(input.id, ctx.user.name);

@@ -2,8 +2,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { CircleCheck, RotateCcw, X } from 'lucide-react';
 import { parseAsStringLiteral, useQueryState } from 'nuqs';
-import { useCallback, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { toast } from 'sonner';
+import { yaml as yamlLanguage } from '@codemirror/lang-yaml';
+import { EditorView } from '@codemirror/view';
+import { CodeEditor } from '@/components/code-editor';
 import { Button } from '@/components/ui/button';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
@@ -39,6 +42,8 @@ export function ConfigPage() {
   const { can } = useSession();
   const config = useQuery(trpc.config.get.queryOptions());
   const [view, setView] = useQueryState('view', parseAsStringLiteral(VIEWS).withDefault('yaml'));
+  // An included file's tab (`include:<path>`): not in the address, since the files change with the config.
+  const [included, setIncluded] = useState<string | null>(null);
   const [edited, setEdited] = useState<string | null>(null);
   const [checked, setChecked] = useState<CheckOutcome | null>(null);
   const [done, setDone] = useState<Done | null>(null);
@@ -112,7 +117,14 @@ export function ConfigPage() {
         </p>
       ) : (
         <div className="grid items-start gap-4 xl:grid-cols-[minmax(0,1fr)_340px]">
-          <Tabs.Root value={view} onValueChange={(v) => void setView(v as (typeof VIEWS)[number])}>
+          <Tabs.Root
+            value={included ?? view}
+            onValueChange={(v) => {
+              if (v.startsWith('include:')) return setIncluded(v);
+              setIncluded(null);
+              void setView(v as (typeof VIEWS)[number]);
+            }}
+          >
             <Panel
               title={
                 <Tabs.List aria-label="Configuration views">
@@ -121,6 +133,11 @@ export function ConfigPage() {
                   <Tabs.Trigger value="diff">
                     Changes from the running version{changed ? ' •' : ''}
                   </Tabs.Trigger>
+                  {(config.data?.includes ?? []).map((f) => (
+                    <Tabs.Trigger key={f.file} value={`include:${f.file}`} className="font-mono text-xs">
+                      {f.file}
+                    </Tabs.Trigger>
+                  ))}
                 </Tabs.List>
               }
             >
@@ -150,6 +167,11 @@ export function ConfigPage() {
                   <Tabs.Content value="diff">
                     <TextDiff before={running} after={text} label="Changes from the running version" />
                   </Tabs.Content>
+                  {(config.data?.includes ?? []).map((f) => (
+                    <Tabs.Content key={f.file} value={`include:${f.file}`}>
+                      <IncludedFile file={f.file} yaml={f.yaml} />
+                    </Tabs.Content>
+                  ))}
                 </>
               )}
             </Panel>
@@ -165,6 +187,39 @@ export function ConfigPage() {
           onRolledBack={(result, v) => applied(result, `Rolled back to version ${v.number}`, undefined)}
         />
       )}
+    </div>
+  );
+}
+
+/**
+ * A file organism.yaml includes, read-only: the console edits organism.yaml; an included file is edited in
+ * the organism folder (with its feature's schemas and handlers) and taken by a reload.
+ */
+function IncludedFile({ file, yaml: text }: { file: string; yaml: string }) {
+  const extensions = useMemo(
+    () => [
+      yamlLanguage(),
+      EditorView.lineWrapping,
+      // tabindex: axe counts a contenteditable as focusable only with it (scrollable-region-focusable).
+      EditorView.contentAttributes.of({ 'aria-label': file, tabindex: '0' }),
+    ],
+    [file],
+  );
+  return (
+    <div className="space-y-2">
+      <p className="text-sm text-muted">
+        Included by organism.yaml: its listeners and extensions join the configuration. It is edited in the
+        organism folder, beside its feature&apos;s schemas and handlers, and taken by a reload; a save or a
+        rollback keeps it in the history with organism.yaml.
+      </p>
+      <CodeEditor
+        label={file}
+        value={text}
+        extensions={extensions}
+        minHeight="360px"
+        maxHeight="620px"
+        readOnly
+      />
     </div>
   );
 }

@@ -208,6 +208,14 @@ function Header({ l }: { l: ListenerInfo }) {
         <span>last activity {l.lastActivityAt ? <TimeAgo at={l.lastActivityAt} /> : 'never'}</span>
         <Dot />
         <span className="font-mono text-xs">{l.schema}</span>
+        {l.definedIn && (
+          <>
+            <Dot />
+            <span title="The included YAML file that declares this listener">
+              declared in <span className="font-mono text-xs text-text">{l.definedIn}</span>
+            </span>
+          </>
+        )}
       </p>
       {l.description && <p className="pt-1 text-sm">{l.description}</p>}
     </header>

@@ -1,0 +1,60 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from '@playwright/test';
+import { expectAccessible, mutateByHand, signIn } from './support/console.ts';
+
+// The copy of the demo the stack runs (e2e/support/stack.mjs).
+const DEMO = fileURLToPath(new URL('./.run/demo', import.meta.url));
+const INCLUDED = 'features/e2e/naps.yaml';
+// A second sleeper, declared beside its feature; its schema and handler are the demo's, two folders up.
+const NAPS = `# A feature of its own, included by organism.yaml.
+listeners:
+  - name: napper
+    description: Naps too, declared in an included file.
+    payload:
+      schema: ../../schemas/sleeper.xsd
+    handler: ../../handlers/sleeper.ts#nap
+`;
+
+test('an included file shows read-only on the configuration page, and its listener says where it is declared', async ({
+  page,
+}) => {
+  const main = readFileSync(join(DEMO, 'organism.yaml'), 'utf8');
+  mkdirSync(join(DEMO, 'features/e2e'), { recursive: true });
+  writeFileSync(join(DEMO, INCLUDED), NAPS);
+  await signIn(page, 'admin');
+  try {
+    const including = main.replace('\nlisteners:', `\ninclude: [${INCLUDED}]\nlisteners:`);
+    const saved = await mutateByHand(page, 'config.save', { yaml: including, note: 'include naps' });
+    expect(saved.status).toBe(200);
+
+    await page.goto('/config');
+    await page.getByRole('tab', { name: INCLUDED }).click();
+    const editor = page.getByRole('region', { name: INCLUDED });
+    await expect(editor).toContainText('name: napper');
+    await expect(page.getByText('Included by organism.yaml:')).toBeVisible();
+    // Read-only: typing changes nothing.
+    await editor.getByRole('textbox').click();
+    await page.keyboard.type('oops');
+    await expect(editor).not.toContainText('oops');
+    await expectAccessible(page);
+
+    await page.goto('/listeners/napper');
+    await expect(page.getByText(`declared in ${INCLUDED}`)).toBeVisible();
+
+    // A problem in the included file is listed with its file and line while checking organism.yaml.
+    writeFileSync(join(DEMO, INCLUDED), NAPS.replace('#nap', '#doze'));
+    await page.goto('/config');
+    const problems = page.getByRole('list', { name: 'Problems' });
+    await page.getByRole('textbox', { name: 'organism.yaml' }).click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' ');
+    await expect(problems).toContainText(`${INCLUDED} · line 7 · listeners[0].handler`);
+    await expect(problems).toContainText('doze');
+  } finally {
+    writeFileSync(join(DEMO, INCLUDED), NAPS);
+    await mutateByHand(page, 'config.save', { yaml: main, note: 'drop naps' });
+    rmSync(join(DEMO, 'features'), { recursive: true, force: true });
+  }
+});
