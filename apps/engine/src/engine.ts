@@ -60,6 +60,7 @@ import { EngineError } from '@organism/shared';
 import type { Log, Problem } from '@organism/shared';
 import { stderrLog } from './pump/stderr-log.ts';
 import { exportMessages, searchMessages } from './lifecycle/message-search.ts';
+import type { Orchestrator } from './lifecycle/orchestration/orchestrator.ts';
 import { ExtensionHost, ExtensionNotFound } from './lifecycle/extensions/extension-host.ts';
 import type { ExtensionInfo } from './lifecycle/extensions/extension-host.ts';
 import type { DurableFailure } from './lifecycle/extensions/durable-extension.ts';
@@ -119,6 +120,8 @@ export class Engine {
     private readonly systemRegistry: XsdRegistry,
     /** Where the engine's own lines go (journal outages, retention, hook failures). */
     private readonly log: Log = stderrLog('engine'),
+    /** system.sequence and system.buffer, whose runs continue across a restart. */
+    private readonly orchestrator?: Orchestrator,
   ) {
     this.activity = new ListenerActivity(pump.events);
     this.extensions = new ExtensionHost(pump.events, log, (hooks) => pump.addHooks(hooks), {
@@ -388,6 +391,8 @@ export class Engine {
     await this.extensions.load(this.config.baseDir, this.config.extensions);
     // Before recovery: work left for a paused listener is queued behind its pause, not run.
     await this.pauses.restore();
+    // Before recovery too: the answers recovery hands back find the runs waiting for them.
+    await this.orchestrator?.start();
     this.recovery = await recoverUnfinished(this.journal, this.pump);
     await this.prune();
     this.pruneTimer = setInterval(() => void this.prune(), PRUNE_EVERY);
@@ -600,6 +605,7 @@ export class Engine {
     if (this.lifecycle.state === 'stopped') return;
     this.pump.stop();
     this.lifecycle.moveTo('stopped');
+    this.orchestrator?.stop();
     this.hub.close();
     this.health.stop();
     this.unwatchJournal();

@@ -1,7 +1,8 @@
 import type { Log } from '@organism/shared';
 import { Engine } from './engine.ts';
 import { ConfigError } from './config/index.ts';
-import { openJournal } from './journal/index.ts';
+import { openJournal, openOrchestrationStore } from './journal/index.ts';
+import { Orchestrator } from './lifecycle/orchestration/orchestrator.ts';
 import type { Journal } from './journal/index.ts';
 import { loadOrganism } from './lifecycle/organism-loader.ts';
 import type { Logger } from './logging/logger.ts';
@@ -53,9 +54,14 @@ export async function createEngine(configFile: string, opts: CreateEngineOptions
     throw err;
   }
   const schemas = compileSystemSchemas();
+  const orchestrator = new Orchestrator({
+    store: openOrchestrationStore(journal),
+    sent: async (id) => (await journal.getMessage(id)) !== undefined,
+    log: logFor('orchestration'),
+  });
   const pump = new MessagePump({
     organism: config.name,
-    listeners: [bootListener(schemas.system), ...listeners],
+    listeners: [bootListener(schemas.system), ...orchestrator.listeners(schemas.system), ...listeners],
     limits: config.pump,
     intakeWorkers: config.pump.intakeWorkers,
     envelopeSchema: schemas.envelope,
@@ -63,5 +69,6 @@ export async function createEngine(configFile: string, opts: CreateEngineOptions
     log: logFor('pump'),
   });
   pump.addHooks(journal.hooks);
-  return new Engine(loaded.organism, pump, journal, schemas.registry, logFor('engine'));
+  orchestrator.attach(pump);
+  return new Engine(loaded.organism, pump, journal, schemas.registry, logFor('engine'), orchestrator);
 }

@@ -8,6 +8,11 @@ import { openDatabase } from './sqlite/open-database.ts';
 import { SqliteJournal } from './sqlite/sqlite-journal.ts';
 import { MemoryExtensionStore, SqliteExtensionStore } from './extensions/extension-store.ts';
 import type { ExtensionStore } from './extensions/extension-store.ts';
+import {
+  MemoryOrchestrationStore,
+  SqliteOrchestrationStore,
+} from './orchestrations/orchestration-store.ts';
+import type { OrchestrationStore } from './orchestrations/orchestration-store.ts';
 import { MemoryOperationsStore, SqliteOperationsStore } from './operations/operations-store.ts';
 import type { OperationsStore } from './operations/operations-store.ts';
 
@@ -64,6 +69,12 @@ export function openOperatorFile(settings: { path: string; durability: 'strict' 
 export function openExtensionStore(journal: Journal): ExtensionStore {
   if (journal instanceof SqliteJournal) return new SqliteExtensionStore(journal.database);
   return new MemoryExtensionStore();
+}
+
+/** system.sequence and system.buffer runs: in the SQLite journal's file, or in memory beside any other. */
+export function openOrchestrationStore(journal: Journal): OrchestrationStore {
+  if (journal instanceof SqliteJournal) return new SqliteOrchestrationStore(journal.database);
+  return new MemoryOrchestrationStore();
 }
 
 /** Paused listeners and republish links: in the SQLite journal's file, or in memory beside any other journal. */

@@ -216,3 +216,27 @@ export const extensionFailures = sqliteTable(
   },
   (t) => [index('extension_failures_due').on(t.extension, t.nextAt)],
 );
+
+/**
+ * The runs of system.sequence and system.buffer: what each was asked, how far it got, and the messages
+ * it is about to send (its outbox, written before they are sent and cleared after), so a run continues
+ * after a crash or a restart, or fails with a reason once its deadline passes.
+ */
+export const orchestrations = sqliteTable(
+  'orchestrations',
+  {
+    /** The id of the SequenceStart or BufferStart message. */
+    id: text('id').primaryKey(),
+    kind: text('kind', { enum: ['sequence', 'buffer'] }).notNull(),
+    threadId: text('thread_id').notNull(),
+    /** JSON: what it was asked. */
+    spec: text('spec').notNull(),
+    /** JSON: how far it got, and its outbox. */
+    state: text('state').notNull(),
+    status: text('status', { enum: ['running', 'done'] }).notNull(),
+    deadline: integer('deadline'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('orchestrations_running').on(t.status, t.deadline)],
+);

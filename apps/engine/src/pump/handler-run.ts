@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { MessageId } from '@organism/shared';
 import { canonicalToObject } from '../xml/index.ts';
 import type { Delivery, DispatchFailure } from './delivery.ts';
 import type { HandlerContext, Listener } from './listener.ts';
@@ -7,6 +9,8 @@ export interface Output {
   kind: 'reply' | 'forward';
   to: string | undefined;
   xml: string;
+  /** The id the output's delivery gets (a forward's, which `ctx.forward` returns). */
+  id?: MessageId;
 }
 
 export type RunResult = { ok: true; outputs: Output[] } | { ok: false; failure: DispatchFailure };
@@ -52,8 +56,10 @@ export async function runHandler(
     return controller.signal;
   };
   let sealed = false;
+  /** Ids `ctx.forward` returned: `(_, ctx) => ctx.forward(…)` returns one, which is not a reply. */
+  const forwarded = new Set<string>();
   let violation: DispatchFailure | undefined;
-  const send = (kind: Output['kind'], to: string | undefined, xml: unknown): void => {
+  const send = (kind: Output['kind'], to: string | undefined, xml: unknown, id?: MessageId): void => {
     if (sealed) throw new Error(`${listener.name}: ctx.${kind}() called after the handler finished`);
     if (typeof xml !== 'string') throw new TypeError(`ctx.${kind}() takes the payload as an XML string`);
     if (kind === 'forward' && listener.agent && !listener.peers.includes(to ?? '')) {
@@ -64,7 +70,7 @@ export async function runHandler(
       };
       return;
     }
-    outputs.push({ kind, to, xml });
+    outputs.push({ kind, to, xml, ...(id ? { id } : {}) });
   };
   const ctx: HandlerContext = {
     threadId: d.threadId,
@@ -77,8 +83,14 @@ export async function runHandler(
     get signal() {
       return signal();
     },
+    ...(d.parentId && (d.kind === 'reply' || d.kind === 'error') ? { inReplyTo: d.parentId } : {}),
     reply: (xml) => send('reply', undefined, xml),
-    forward: (to, xml) => send('forward', to, xml),
+    forward: (to, xml) => {
+      const id = randomUUID() as MessageId;
+      send('forward', to, xml, id);
+      forwarded.add(id);
+      return id;
+    },
   };
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -89,8 +101,8 @@ export async function runHandler(
       Promise.resolve().then(() => listener.handler(canonicalToObject(d.payloadXml as never), ctx)),
       timeout,
     ]);
-    if (typeof returned === 'string') send('reply', undefined, returned);
-    else if (returned !== undefined && returned !== null) {
+    if (typeof returned === 'string' && !forwarded.has(returned)) send('reply', undefined, returned);
+    else if (returned !== undefined && returned !== null && typeof returned !== 'string') {
       throw new TypeError(
         `handler returned ${typeof returned}; return nothing, or a reply payload as an XML string`,
       );

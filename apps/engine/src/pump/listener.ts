@@ -17,10 +17,19 @@ export interface HandlerContext {
   readonly payloadXml: string;
   /** Aborted when the handler's timeout passes or the engine stops. */
   readonly signal: AbortSignal;
+  /**
+   * For a reply or a SystemError: the id of the message it answers, which is what `forward` returned
+   * when this listener sent it. Undefined for a request.
+   */
+  readonly inReplyTo?: MessageId;
   /** Answers the caller: the reply goes back along the call chain. */
   reply(payloadXml: string): void;
-  /** Sends a payload to another listener, extending the call chain. Agents may only reach their peers. */
-  forward(to: string, payloadXml: string): void;
+  /**
+   * Sends a payload to another listener, extending the call chain. Agents may only reach their peers.
+   * Returns the id the message will have (if the handler's run succeeds and the message is sent): its
+   * reply carries it as `inReplyTo`.
+   */
+  forward(to: string, payloadXml: string): MessageId;
 }
 
 /**
@@ -50,6 +59,12 @@ export interface Listener {
    * of its payload (pipeline step 8). Replies and errors addressed to it are not filtered.
    */
   readonly filter?: PayloadXPath;
+  /**
+   * Takes a message of any root addressed to it: an orchestrator (`system.sequence`, `system.buffer`)
+   * receives whatever its steps answer. Such a payload is neither checked against its roots nor
+   * validated here (the next listener's contract validates it); its own elements still are.
+   */
+  readonly acceptsAnyReply?: boolean;
   readonly handler: Handler;
   readonly agent: boolean;
   readonly peers: readonly string[];
@@ -67,6 +82,7 @@ export function routedOnly(
   schema: CompiledSchema,
   roots: readonly QName[],
   filter?: PayloadXPath,
+  acceptsAnyReply = false,
 ): Listener {
   return {
     name,
@@ -74,6 +90,7 @@ export function routedOnly(
     schema,
     roots,
     ...(filter ? { filter } : {}),
+    ...(acceptsAnyReply ? { acceptsAnyReply } : {}),
     handler: () => undefined,
     agent: false,
     peers: [],

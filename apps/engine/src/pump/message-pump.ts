@@ -258,6 +258,33 @@ export class MessagePump {
     await this.admit(this.deliveriesFor(m, 'boot'));
   }
 
+  /** Whether a listener by this name runs now. */
+  has(name: string): boolean {
+    return this.routing.get(name) !== undefined;
+  }
+
+  /**
+   * Sends a message on behalf of a system listener outside any handler run (an orchestrator's step, or its
+   * result when a deadline passes): through the pipeline, journaled before it resolves. `id` names the
+   * delivery (one target), so a sender that wrote it down first can tell whether it was sent.
+   */
+  async sendInternal(o: {
+    from: string;
+    to: string;
+    threadId: ThreadId;
+    chain: readonly string[];
+    kind: DeliveryKind;
+    parentId?: MessageId;
+    id: MessageId;
+    payloadXml: string;
+  }): Promise<{ ok: true } | { ok: false; error: PipelineError }> {
+    const { payloadXml, ...rest } = o;
+    const m = await this.runSteps({ origin: 'internal', raw: payloadXml, ...rest });
+    if (m.error) return { ok: false, error: m.error };
+    await this.admit(this.deliveriesFor(m, o.kind));
+    return { ok: true };
+  }
+
   /**
    * Re-queues a delivery the journal found unfinished (at boot, or an operator's retry). With
    * `notBefore` (ms), it waits until then on a retry timer (a retry's backoff kept across a restart);

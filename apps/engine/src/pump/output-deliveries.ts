@@ -23,7 +23,10 @@ export function deliveriesOf(m: PipelineMessage, kind: DeliveryKind): Delivery[]
     ...(m.envelopeXml ? { envelopeXml: m.envelopeXml } : {}),
   };
   if (intake?.egress) return [{ ...base, id: randomUUID() as MessageId, to: m.to ?? '', egress: true }];
-  return (m.targets ?? []).map((t) => ({ ...base, id: randomUUID() as MessageId, to: t.name }));
+  const targets = m.targets ?? [];
+  // An id chosen before (a forward's) names the one delivery a message to one listener becomes.
+  const chosen = targets.length === 1 ? intake?.id : undefined;
+  return targets.map((t) => ({ ...base, id: chosen ?? (randomUUID() as MessageId), to: t.name }));
 }
 
 /**
@@ -56,6 +59,7 @@ export async function buildOutputs(
       kind,
       parentId: d.id,
       egress,
+      ...(o.id ? { id: o.id } : {}),
     };
     const message = run(intake);
     // Those after a refused one are never awaited: a throw there must not go unhandled.

@@ -22,6 +22,8 @@ export type Intake =
       chain: readonly string[];
       kind: DeliveryKind;
       parentId?: MessageId;
+      /** The id its delivery gets (one target only), when chosen before: a forward's, or an orchestrator's. */
+      id?: MessageId;
       /** A reply leaving the organism (to the external producer that started the chain): not routed. */
       egress?: boolean;
       /** Set when the journal hands back an entry to redeliver: it keeps its id and attempt. */

@@ -12,7 +12,13 @@ export interface RoutingSnapshot {
   version: number;
   maxBytes: number;
   maxDepth: number;
-  listeners: { name: string; roots: readonly QName[]; schemaFile: string; filter?: string }[];
+  listeners: {
+    name: string;
+    roots: readonly QName[];
+    schemaFile: string;
+    filter?: string;
+    acceptsAnyReply?: boolean;
+  }[];
   /** Every schema file any listener's contract was compiled from, by absolute path. */
   sources: [string, Uint8Array][];
 }
@@ -60,6 +66,7 @@ export function snapshotOf(
       roots: l.roots,
       schemaFile: l.schema.file,
       ...(l.filter ? { filter: l.filter.expression } : {}),
+      ...(l.acceptsAnyReply ? { acceptsAnyReply: true } : {}),
     };
   });
   return { version, ...limits, listeners, sources: [...sources] };

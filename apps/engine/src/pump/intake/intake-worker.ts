@@ -29,7 +29,7 @@ function load(snapshot: RoutingSnapshot): void {
     if (!compiled.ok) throw new Error(`${l.name}: ${compiled.problems.map((p) => p.message).join('; ')}`);
     const filter = l.filter === undefined ? undefined : registry.compileFilter(l.filter);
     if (filter && !filter.ok) throw new Error(`${l.name}: ${filter.message}`);
-    return routedOnly(l.name, compiled.schema, l.roots, filter?.xpath);
+    return routedOnly(l.name, compiled.schema, l.roots, filter?.xpath, l.acceptsAnyReply === true);
   });
   const previous = current;
   current = {

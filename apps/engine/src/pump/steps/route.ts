@@ -1,8 +1,6 @@
-import { SYSTEM_NS } from '@organism/shared';
 import { reject } from '../pipeline-message.ts';
 import type { Step } from '../pipeline-message.ts';
-
-const SYSTEM_ERROR = `{${SYSTEM_NS}}SystemError`;
+import { UNDECLARED_ROOTS } from '../system/system-payloads.ts';
 
 /**
  * Step 6: `to` + the payload's qualified root picks the listener, which must declare that root in its
@@ -30,7 +28,8 @@ export const route: Step = (m, ctx) => {
       return reject(m, { code: 'UNKNOWN_ROUTE', message, problems: [{ message, path: '/*/*[1]/*[2]' }] });
     }
     if (
-      root !== SYSTEM_ERROR &&
+      !UNDECLARED_ROOTS.has(root) &&
+      !target.acceptsAnyReply &&
       !target.roots.includes(root) &&
       !target.schema.globalElements.includes(root)
     ) {

@@ -11,7 +11,9 @@ export const validatePayload: Step = (m, ctx) => {
   const payload = m.payloadElement;
   if (!payload || !m.targets) return m;
   const system = payload.namespaceUri === SYSTEM_NS;
-  const schemas = new Set(system ? [ctx.systemSchema] : m.targets.map((t) => t.schema));
+  // An orchestrator takes its steps' answers as they are: the next step's contract checks them.
+  const checked = m.targets.filter((t) => !t.acceptsAnyReply || t.schema.globalElements.includes(m.root ?? ''));
+  const schemas = new Set(system ? [ctx.systemSchema] : checked.map((t) => t.schema));
   const problems: Problem[] = [];
   for (const schema of schemas) problems.push(...schema.validate(payload));
   if (problems.length === 0) return m;

@@ -1,0 +1,83 @@
+import { eq } from 'drizzle-orm';
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { orchestrations } from '../schema.ts';
+import type { OpenDatabase } from '../sqlite/open-database.ts';
+import { guarded } from '../sqlite/sqlite-outage.ts';
+
+/** One run of system.sequence or system.buffer, as it is kept (spec and state are JSON). */
+export interface OrchestrationRow {
+  id: string;
+  kind: 'sequence' | 'buffer';
+  threadId: string;
+  spec: string;
+  state: string;
+  status: 'running' | 'done';
+  deadline: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/**
+ * Where system.sequence and system.buffer keep their runs (lifecycle/orchestration/): written at each
+ * step, read back at start. Both implementations pass the same tests (orchestration-store.test.ts).
+ */
+export interface OrchestrationStore {
+  get(id: string): Promise<OrchestrationRow | undefined>;
+  put(row: OrchestrationRow): Promise<void>;
+  /** Every run still going, oldest first. */
+  running(): Promise<OrchestrationRow[]>;
+}
+
+/** In memory, lost with the process (the memory journal's companion). */
+export class MemoryOrchestrationStore implements OrchestrationStore {
+  private readonly rows = new Map<string, OrchestrationRow>();
+  get(id: string): Promise<OrchestrationRow | undefined> {
+    const row = this.rows.get(id);
+    return Promise.resolve(row && { ...row });
+  }
+  put(row: OrchestrationRow): Promise<void> {
+    this.rows.set(row.id, { ...row });
+    return Promise.resolve();
+  }
+  running(): Promise<OrchestrationRow[]> {
+    return Promise.resolve(
+      [...this.rows.values()]
+        .filter((r) => r.status === 'running')
+        .sort((a, b) => a.createdAt - b.createdAt)
+        .map((r) => ({ ...r })),
+    );
+  }
+}
+
+/** In the journal's SQLite file, on the engine's connection. An outage rejects as JOURNAL_UNAVAILABLE. */
+export class SqliteOrchestrationStore implements OrchestrationStore {
+  private readonly db: BetterSQLite3Database;
+  constructor(open: OpenDatabase) {
+    this.db = open.db;
+  }
+  get(id: string): Promise<OrchestrationRow | undefined> {
+    return guarded(`read orchestration ${id}`, () =>
+      this.db.select().from(orchestrations).where(eq(orchestrations.id, id)).get(),
+    );
+  }
+  put(row: OrchestrationRow): Promise<void> {
+    return guarded(`record orchestration ${row.id}`, () => {
+      const { id: _id, ...rest } = row;
+      this.db
+        .insert(orchestrations)
+        .values(row)
+        .onConflictDoUpdate({ target: orchestrations.id, set: rest })
+        .run();
+    });
+  }
+  running(): Promise<OrchestrationRow[]> {
+    return guarded('read running orchestrations', () =>
+      this.db
+        .select()
+        .from(orchestrations)
+        .where(eq(orchestrations.status, 'running'))
+        .orderBy(orchestrations.createdAt)
+        .all(),
+    );
+  }
+}

@@ -1,0 +1,275 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SYSTEM_NS } from '@organism/shared';
+import { startHarness } from '../support/server-harness.ts';
+import type { ServerHarness } from '../support/server-harness.ts';
+import { until } from '../support/until.ts';
+
+// An organism of small text steps and a `starter` that sends what it is given to system.sequence or
+// system.buffer and records every result it receives in a global the test reads (handlers run in the
+// engine's process).
+const KIT = fileURLToPath(new URL('../../src/handler-kit.ts', import.meta.url));
+const TEXT = `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="text" type="xs:string"/></xs:schema>`;
+const RUN = `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="run"><xs:complexType><xs:sequence><xs:any processContents="skip"/></xs:sequence></xs:complexType></xs:element></xs:schema>`;
+const HANDLERS = `
+import { appendFileSync } from 'node:fs';
+import { HandlerError } from '${KIT}';
+const g = globalThis;
+// In a child process (the restart tests) what happens goes to a file instead.
+const note = (line) => { if (process.env.ORCH_LOG) appendFileSync(process.env.ORCH_LOG, line + '\\n'); };
+const text = (ctx) => /<text>([^<]*)<\\/text>/.exec(ctx.payloadXml)?.[1] ?? '';
+export const upper = (_, ctx) => \`<text>\${text(ctx).toUpperCase()}</text>\`;
+export const exclaim = (_, ctx) => \`<text>\${text(ctx)}!</text>\`;
+export const fail = (_, ctx) => { throw new HandlerError('cannot do ' + text(ctx), { retryable: false }); };
+export const slow = async (_, ctx) => { note('slow ' + text(ctx) + ' attempt ' + ctx.attempt); await new Promise((r) => setTimeout(r, Number(text(ctx)) || 0)); return \`<text>slept</text>\`; };
+export const counted = async (_, ctx) => {
+  g.__inFlight = (g.__inFlight ?? 0) + 1; g.__maxInFlight = Math.max(g.__maxInFlight ?? 0, g.__inFlight);
+  await new Promise((r) => setTimeout(r, 30));
+  g.__inFlight--;
+  if (text(ctx) === 'bad') throw new HandlerError('bad item', { retryable: false });
+  return \`<text>\${text(ctx)}:\${ctx.threadId}</text>\`;
+};
+export const starter = (_, ctx) => {
+  if (ctx.root === '{${SYSTEM_NS}}SystemError' || ctx.root.startsWith('{${SYSTEM_NS}}')) {
+    if (process.env.ORCH_LOG) return note('result ' + ctx.payloadXml);
+    g.__results.push({ root: ctx.root.slice(ctx.root.indexOf('}') + 1), xml: ctx.payloadXml, thread: ctx.threadId });
+    return;
+  }
+  const inner = ctx.payloadXml.replace(/^<run>/, '').replace(/<\\/run>$/, '');
+  ctx.forward(inner.includes('SequenceStart') ? 'system.sequence' : 'system.buffer', inner);
+};
+`;
+const listener = (name: string, schema: string, fn: string, extra = ''): string =>
+  `  - name: ${name}\n    description: ${name}\n    payload: { schema: schemas/${schema}.xsd }\n    handler: ./handlers/steps.ts#${fn}\n${extra}`;
+const YAML = `name: orchestration
+journal: { path: .organism/journal.sqlite }
+listeners:
+${listener('upper', 'text', 'upper')}${listener('exclaim', 'text', 'exclaim')}${listener('fail', 'text', 'fail')}${listener('slow', 'text', 'slow', '    timeout: 10s\n')}${listener('counted', 'text', 'counted', '    concurrency: 16\n')}${listener('starter', 'run', 'starter')}`;
+
+const g = globalThis as unknown as {
+  __results: { root: string; xml: string; thread: string }[];
+  __maxInFlight?: number;
+  __inFlight?: number;
+};
+let h: ServerHarness;
+let dir: string;
+
+function organism(): string {
+  dir = mkdtempSync(join(tmpdir(), 'organism-orchestration-'));
+  const files: Record<string, string> = {
+    'organism.yaml': YAML,
+    'package.json': '{ "type": "module" }\n',
+    'schemas/text.xsd': TEXT,
+    'schemas/run.xsd': RUN,
+    'handlers/steps.ts': HANDLERS,
+  };
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return join(dir, 'organism.yaml');
+}
+
+const s = (local: string, body: string): string => `<s:${local} xmlns:s="${SYSTEM_NS}">${body}</s:${local}>`;
+const el = (local: string, body: string | number): string => `<s:${local}>${body}</s:${local}>`;
+const sequence = (steps: string[], input: string, timeoutMs?: number): string =>
+  s(
+    'SequenceStart',
+    el('steps', steps.map((x) => el('step', x)).join('')) +
+      el('payload', `<text>${input}</text>`) +
+      el('returnTo', 'starter') +
+      (timeoutMs ? el('stepTimeoutMs', timeoutMs) : ''),
+  );
+const buffer = (o: {
+  items: string[];
+  collect: boolean;
+  concurrency?: number;
+  timeoutMs?: number;
+  target?: string;
+}): string =>
+  s(
+    'BufferStart',
+    el('target', o.target ?? 'counted') +
+      el('items', o.items.map((i) => el('item', `<text>${i}</text>`)).join('')) +
+      el('collect', String(o.collect)) +
+      (o.concurrency ? el('concurrency', o.concurrency) : '') +
+      el('returnTo', 'starter') +
+      (o.timeoutMs ? el('timeoutMs', o.timeoutMs) : ''),
+  );
+
+/** Sends `start` through the starter and waits for `n` results in its thread. */
+async function run(start: string, n = 1): Promise<{ root: string; xml: string; thread: string }[]> {
+  const env = `<message xmlns="https://xml-pipeline.org/ns/envelope/v1"><meta><from>t</from><to>starter</to></meta><run xmlns="">${start}</run></message>`;
+  const res = await h.engine.submit(env);
+  if (!res.ok) throw new Error(`refused: ${res.error.message}`);
+  return until(`${n} result(s)`, () => {
+    const mine = g.__results.filter((r) => r.thread === res.threadId);
+    return mine.length >= n ? mine : undefined;
+  });
+}
+
+beforeAll(async () => {
+  h = await startHarness(organism());
+});
+afterAll(async () => h.close());
+beforeEach(() => {
+  g.__results = [];
+  g.__maxInFlight = 0;
+  g.__inFlight = 0;
+});
+
+describe('system.sequence', () => {
+  it('runs one step, and several in order, each reply the next step’s input', async () => {
+    const [one] = await run(sequence(['upper'], 'hi'));
+    expect(one?.root).toBe('SequenceComplete');
+    expect(one?.xml).toContain('<s:result><text>HI</text></s:result><s:steps>1</s:steps>');
+    const [three] = await run(sequence(['upper', 'exclaim', 'exclaim'], 'go'));
+    expect(three?.xml).toContain('<s:result><text>GO!!</text></s:result><s:steps>3</s:steps>');
+  });
+
+  it('stops at a failing step with its index and reason, and refuses unknown steps before running any', async () => {
+    const [failed] = await run(sequence(['upper', 'fail', 'exclaim'], 'x'));
+    expect(failed?.root).toBe('SequenceError');
+    expect(failed?.xml).toContain('<s:failedStep>fail</s:failedStep><s:index>1</s:index>');
+    // The reason is the SystemError the step's failure sent back: its code and message, not its detail.
+    expect(failed?.xml).toContain('<s:reason>HANDLER_ERROR: the message could not be processed</s:reason>');
+    const [unknown] = await run(sequence(['upper', 'nobody'], 'x'));
+    expect(unknown?.xml).toContain(
+      '<s:failedStep>nobody</s:failedStep><s:index>1</s:index><s:reason>no listener named nobody; no step was run</s:reason>',
+    );
+    const [system] = await run(sequence(['system.buffer'], 'x'));
+    expect(system?.xml).toContain('a step cannot be a system listener');
+  });
+
+  it('ends with an error naming the step that did not answer in time', async () => {
+    const [late] = await run(sequence(['upper', 'slow'], '2000', 300));
+    expect(late?.root).toBe('SequenceError');
+    expect(late?.xml).toContain(
+      '<s:failedStep>slow</s:failedStep><s:index>1</s:index><s:reason>no answer within 300 ms</s:reason>',
+    );
+  });
+
+  it('journals its hops in the caller’s thread', async () => {
+    const [done] = await run(sequence(['upper', 'exclaim'], 'a'));
+    const thread = await h.journal.listMessages({ limit: 50, threadId: done?.thread });
+    expect(thread.items.map((m) => `${m.from}→${m.to}`).reverse()).toEqual([
+      't→starter',
+      'starter→system.sequence',
+      'system.sequence→upper',
+      'upper→system.sequence',
+      'system.sequence→exclaim',
+      'exclaim→system.sequence',
+      'system.sequence→starter',
+    ]);
+  });
+});
+
+describe('system.buffer', () => {
+  it('collects every result in item order, each item on a thread of its own, under the concurrency cap', async () => {
+    const items = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const [done] = await run(buffer({ items, collect: true, concurrency: 2 }));
+    expect(done?.root).toBe('BufferComplete');
+    expect(done?.xml).toContain('<s:succeeded>6</s:succeeded><s:failed>0</s:failed><s:missing>0</s:missing>');
+    const results = [
+      ...(done?.xml ?? '').matchAll(/<s:result index="(\d)" success="true"><text>(\w):([\w-]+)<\/text>/g),
+    ];
+    expect(results.map((r) => [r[1], r[2]])).toEqual(items.map((x, i) => [String(i), x]));
+    // Six child threads, none of them the caller's.
+    expect(new Set(results.map((r) => r[3])).size).toBe(6);
+    expect(results.map((r) => r[3])).not.toContain(done?.thread);
+    expect(g.__maxInFlight).toBe(2);
+  });
+
+  it('marks failed items and goes on with the others (partial failure)', async () => {
+    const [done] = await run(buffer({ items: ['a', 'bad', 'c'], collect: true }));
+    expect(done?.xml).toContain('<s:succeeded>2</s:succeeded><s:failed>1</s:failed><s:missing>0</s:missing>');
+    expect(done?.xml).toContain(
+      '<s:result index="1" reason="HANDLER_ERROR: the message could not be processed" success="false"></s:result>',
+    );
+  });
+
+  it('answers BufferDispatched at once without collect, and still runs every item', async () => {
+    const [dispatched] = await run(buffer({ items: ['a', 'b', 'c'], collect: false }));
+    expect(dispatched?.root).toBe('BufferDispatched');
+    expect(dispatched?.xml).toContain('<s:items>3</s:items>');
+    await h.engine.whenQuiet();
+    expect(g.__maxInFlight).toBeGreaterThan(0);
+    expect(g.__results).toHaveLength(1);
+  });
+
+  it('reports items not answered by the deadline as missing', async () => {
+    const [done] = await run(buffer({ target: 'slow', items: ['0', '3000'], collect: true, timeoutMs: 400 }));
+    expect(done?.xml).toContain('<s:succeeded>1</s:succeeded><s:failed>0</s:failed><s:missing>1</s:missing>');
+    expect(done?.xml).toContain(
+      '<s:result index="1" missing="true" reason="no answer within 400 ms" success="false"></s:result>',
+    );
+  });
+});
+
+describe('a restart in the middle (SIGKILL)', () => {
+  const CHILD = fileURLToPath(new URL('../support/engine-child.ts', import.meta.url));
+  const ENGINE = fileURLToPath(new URL('../..', import.meta.url));
+  const start = (yaml: string, log: string) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', CHILD, yaml, join(dirname(yaml), 'journal.sqlite')],
+      {
+        cwd: ENGINE,
+        env: { ...process.env, ORCH_LOG: log },
+      },
+    );
+    child.stderr.on('data', (b: Buffer) => process.stderr.write(b));
+    child.stdin.on('error', () => undefined);
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    return { child, exited, lines: createInterface({ input: child.stdout })[Symbol.asyncIterator]() };
+  };
+  const envelope = (start: string): string =>
+    `<message xmlns="https://xml-pipeline.org/ns/envelope/v1"><meta><from>t</from><to>starter</to></meta><run xmlns="">${start}</run></message>`;
+
+  it.each([
+    [
+      'a sequence',
+      sequence(['upper', 'slow', 'exclaim'], '800'),
+      /^result .*<s:SequenceComplete .*<text>slept!<\/text>.*<s:steps>3<\/s:steps>/m,
+    ],
+    [
+      'a buffer',
+      buffer({ target: 'slow', items: ['800', '900', '1000'], collect: true, concurrency: 1 }),
+      /^result .*<s:BufferComplete .*<s:succeeded>3<\/s:succeeded><s:failed>0<\/s:failed><s:missing>0<\/s:missing>/m,
+    ],
+  ])(
+    'continues %s after the engine is killed mid-way, and ends it',
+    async (_what, message, expected) => {
+      const yaml = organism();
+      const log = join(dir, 'orchestration.log');
+      writeFileSync(log, '');
+      const first = start(yaml, log);
+      for await (const line of first.lines) {
+        if (line.startsWith('READY')) first.child.stdin.write(`${envelope(message)}\n`);
+        if (line.startsWith('ACCEPTED')) break;
+      }
+      await until('a slow step started', () =>
+        readFileSync(log, 'utf8').includes('slow ') ? true : undefined,
+      );
+      first.child.kill('SIGKILL');
+      await first.exited;
+      expect(readFileSync(log, 'utf8')).not.toMatch(/^result /m);
+
+      const second = start(yaml, log);
+      second.child.stdin.end();
+      for await (const line of second.lines) if (line === 'QUIET') break;
+      await second.exited;
+      const written = readFileSync(log, 'utf8');
+      expect(written).toMatch(expected);
+      // The step that was running when the engine died ran again after the restart.
+      expect(written).toMatch(/^slow 800 attempt 2$/m);
+      expect(written.match(/^result /gm)).toHaveLength(1);
+    },
+    60_000,
+  );
+});
