@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MessageId } from '@organism/shared';
 import { canonicalToObject } from '../xml/index.ts';
+import { bufferStartXml, sequenceStartXml } from './system/system-payloads.ts';
 import type { Delivery, DispatchFailure } from './delivery.ts';
 import type { HandlerContext, Listener } from './listener.ts';
 
@@ -72,6 +73,12 @@ export async function runHandler(
     }
     outputs.push({ kind, to, xml, ...(id ? { id } : {}) });
   };
+  function forward(to: string, xml: string): MessageId {
+    const id = randomUUID() as MessageId;
+    send('forward', to, xml, id);
+    forwarded.add(id);
+    return id;
+  }
   const ctx: HandlerContext = {
     threadId: d.threadId,
     messageId: d.id,
@@ -85,12 +92,14 @@ export async function runHandler(
     },
     ...(d.parentId && (d.kind === 'reply' || d.kind === 'error') ? { inReplyTo: d.parentId } : {}),
     reply: (xml) => send('reply', undefined, xml),
-    forward: (to, xml) => {
-      const id = randomUUID() as MessageId;
-      send('forward', to, xml, id);
-      forwarded.add(id);
-      return id;
-    },
+    forward,
+    gather: (target, itemsXml, opts = {}) =>
+      forward(
+        'system.buffer',
+        bufferStartXml({ target, items: itemsXml, collect: true, returnTo: listener.name, ...opts }),
+      ),
+    sequence: (steps, payloadXml, opts = {}) =>
+      forward('system.sequence', sequenceStartXml({ steps, payloadXml, returnTo: listener.name, ...opts })),
   };
   let timer: NodeJS.Timeout | undefined;
   try {

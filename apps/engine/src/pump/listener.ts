@@ -30,6 +30,21 @@ export interface HandlerContext {
    * reply carries it as `inReplyTo`.
    */
   forward(to: string, payloadXml: string): MessageId;
+  /**
+   * Fans `itemsXml` out to `target` through system.buffer, each item on a thread of its own, and has
+   * every result come back to this listener as one BufferComplete (results in item order, a success
+   * flag each), whose `inReplyTo` is the id this returns. A shorthand for forwarding a BufferStart.
+   */
+  gather(
+    target: string,
+    itemsXml: readonly string[],
+    opts?: { concurrency?: number; timeoutMs?: number },
+  ): MessageId;
+  /**
+   * Runs `steps` in order through system.sequence, each step's reply the next one's input, and has the
+   * SequenceComplete (or SequenceError) come back to this listener, with `inReplyTo` the id this returns.
+   */
+  sequence(steps: readonly string[], payloadXml: string, opts?: { stepTimeoutMs?: number }): MessageId;
 }
 
 /**

@@ -34,6 +34,14 @@ export const counted = async (_, ctx) => {
   if (text(ctx) === 'bad') throw new HandlerError('bad item', { retryable: false });
   return \`<text>\${text(ctx)}:\${ctx.threadId}</text>\`;
 };
+export const gatherer = (_, ctx) => {
+  if (ctx.root.startsWith('{${SYSTEM_NS}}')) return void g.__gathered.push({ inReplyTo: ctx.inReplyTo, xml: ctx.payloadXml });
+  const t = text(ctx);
+  g.__asked = [
+    ctx.gather('upper', t.split(',').map((x) => \`<text>\${x}</text>\`), { concurrency: 2 }),
+    ctx.sequence(['upper', 'exclaim'], \`<text>\${t}</text>\`),
+  ];
+};
 export const starter = (_, ctx) => {
   if (ctx.root === '{${SYSTEM_NS}}SystemError' || ctx.root.startsWith('{${SYSTEM_NS}}')) {
     if (process.env.ORCH_LOG) return note('result ' + ctx.payloadXml);
@@ -49,10 +57,12 @@ const listener = (name: string, schema: string, fn: string, extra = ''): string 
 const YAML = `name: orchestration
 journal: { path: .organism/journal.sqlite }
 listeners:
-${listener('upper', 'text', 'upper')}${listener('exclaim', 'text', 'exclaim')}${listener('fail', 'text', 'fail')}${listener('slow', 'text', 'slow', '    timeout: 10s\n')}${listener('counted', 'text', 'counted', '    concurrency: 16\n')}${listener('starter', 'run', 'starter')}`;
+${listener('upper', 'text', 'upper')}${listener('exclaim', 'text', 'exclaim')}${listener('fail', 'text', 'fail')}${listener('slow', 'text', 'slow', '    timeout: 10s\n')}${listener('counted', 'text', 'counted', '    concurrency: 16\n')}${listener('starter', 'run', 'starter')}${listener('gatherer', 'text', 'gatherer')}`;
 
 const g = globalThis as unknown as {
   __results: { root: string; xml: string; thread: string }[];
+  __gathered: { inReplyTo?: string; xml: string }[];
+  __asked?: string[];
   __maxInFlight?: number;
   __inFlight?: number;
 };
@@ -119,6 +129,7 @@ beforeAll(async () => {
 afterAll(async () => h.close());
 beforeEach(() => {
   g.__results = [];
+  g.__gathered = [];
   g.__maxInFlight = 0;
   g.__inFlight = 0;
 });
@@ -208,6 +219,47 @@ describe('system.buffer', () => {
     expect(done?.xml).toContain(
       '<s:result index="1" missing="true" reason="no answer within 400 ms" success="false"></s:result>',
     );
+  });
+});
+
+describe('a start message that cannot run', () => {
+  it('is refused with a SystemError to its sender, the reason in the dead letter', async () => {
+    const [refused] = await run(buffer({ target: 'ghost', items: ['a'], collect: true }));
+    expect(refused?.root).toBe('SystemError');
+    const dead = await h.journal.listMessages({ limit: 5, threadId: refused?.thread, state: 'FAILED' });
+    const detail = await h.journal.getMessage(dead.items[0]?.id ?? '');
+    expect([detail?.to, detail?.errorCode]).toEqual(['system.buffer', 'HANDLER_ERROR']);
+    expect(detail?.errorDetail).toContain('target: no listener named ghost');
+    // Its contract is checked like any other: a SequenceStart without returnTo never leaves the starter,
+    // whose run fails (its sender, outside, gets the SystemError).
+    const invalid = s('SequenceStart', el('steps', el('step', 'upper')) + el('payload', '<text>x</text>'));
+    const env = `<message xmlns="https://xml-pipeline.org/ns/envelope/v1"><meta><from>t</from><to>starter</to></meta><run xmlns="">${invalid}</run></message>`;
+    const res = await h.engine.submit(env);
+    if (!res.ok) throw new Error('refused');
+    await h.engine.whenQuiet();
+    const failed = await h.journal.listMessages({ limit: 5, threadId: res.threadId, state: 'FAILED' });
+    // The refused message is recorded as refused, and the starter's run as failed.
+    expect(failed.items.map((m) => [m.to, m.errorCode])).toEqual([
+      ['system.sequence', 'SCHEMA_VIOLATION'],
+      ['starter', 'INVALID_REPLY'],
+    ]);
+    const starter = await h.journal.getMessage(failed.items[1]?.id ?? '');
+    expect(starter?.errorDetail).toContain('returnTo');
+  });
+});
+
+describe('from a handler’s code', () => {
+  it('gathers with ctx.gather and chains with ctx.sequence, each result naming the call it answers', async () => {
+    const env = `<message xmlns="https://xml-pipeline.org/ns/envelope/v1"><meta><from>t</from><to>gatherer</to></meta><text xmlns="">a,b,c</text></message>`;
+    expect((await h.engine.submit(env)).ok).toBe(true);
+    const got = await until('both results', () => (g.__gathered.length === 2 ? g.__gathered : undefined));
+    const [gatherId, sequenceId] = g.__asked ?? [];
+    const byCall = new Map(got.map((r) => [r.inReplyTo, r.xml]));
+    expect(byCall.get(gatherId)).toContain('<s:succeeded>3</s:succeeded>');
+    expect(byCall.get(gatherId)).toMatch(
+      /<s:result index="0" success="true"><text>A<\/text><\/s:result><s:result index="1" success="true"><text>B<\/text>/,
+    );
+    expect(byCall.get(sequenceId)).toContain('<s:result><text>A,B,C!</text></s:result>');
   });
 });
 

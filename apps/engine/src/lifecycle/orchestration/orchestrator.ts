@@ -299,7 +299,8 @@ export class Orchestrator {
       to: run.spec.returnTo,
       threadId: run.row.threadId as ThreadId,
       chain: [],
-      kind: 'forward',
+      // An answer to the start message: its `inReplyTo` is the id the starter's forward returned.
+      kind: 'reply',
       parentId: run.row.id as MessageId,
       id: randomUUID() as MessageId,
       payloadXml,

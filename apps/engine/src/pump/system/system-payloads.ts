@@ -1,6 +1,7 @@
 import { SYSTEM_NS } from '@organism/shared';
 import type { SystemErrorPayload } from '@organism/shared';
-import { element } from '../../xml/index.ts';
+import { element, Markup } from '../../xml/index.ts';
+import type { CanonicalXml, Child } from '../../xml/index.ts';
 
 export const SYSTEM_ERROR_ROOT = `{${SYSTEM_NS}}SystemError`;
 export const BOOT_ROOT = `{${SYSTEM_NS}}Boot`;
@@ -35,5 +36,47 @@ export function bootXml(organism: string, listeners: number, at: Date): string {
     element('organism', {}, organism),
     element('listeners', {}, listeners),
     element('at', {}, at.toISOString()),
+  ).xml;
+}
+
+/** A payload embedded as written (a handler's XML text); the pipeline parses and checks what it is in. */
+const embedded = (xml: string): Markup => Markup.canonical(xml as CanonicalXml);
+const s = (name: string, ...children: Child[]): Markup => element(`s:${name}`, {}, ...children);
+
+/** A SequenceStart: `steps` run in order on `payloadXml`, the result sent to `returnTo` (docs/orchestration.md). */
+export function sequenceStartXml(o: {
+  steps: readonly string[];
+  payloadXml: string;
+  returnTo: string;
+  stepTimeoutMs?: number;
+}): string {
+  return element(
+    's:SequenceStart',
+    { 'xmlns:s': SYSTEM_NS },
+    s('steps', ...o.steps.map((step) => s('step', step))),
+    s('payload', embedded(o.payloadXml)),
+    s('returnTo', o.returnTo),
+    o.stepTimeoutMs === undefined ? null : s('stepTimeoutMs', o.stepTimeoutMs),
+  ).xml;
+}
+
+/** A BufferStart: each item sent to `target` on a thread of its own, the results to `returnTo`. */
+export function bufferStartXml(o: {
+  target: string;
+  items: readonly string[];
+  collect: boolean;
+  returnTo: string;
+  concurrency?: number;
+  timeoutMs?: number;
+}): string {
+  return element(
+    's:BufferStart',
+    { 'xmlns:s': SYSTEM_NS },
+    s('target', o.target),
+    s('items', ...o.items.map((item) => s('item', embedded(item)))),
+    s('collect', String(o.collect)),
+    o.concurrency === undefined ? null : s('concurrency', o.concurrency),
+    s('returnTo', o.returnTo),
+    o.timeoutMs === undefined ? null : s('timeoutMs', o.timeoutMs),
   ).xml;
 }
