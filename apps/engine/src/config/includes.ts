@@ -1,19 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { dirname, extname, relative, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import type { Problem } from '@organism/shared';
 import { isInsideFolder } from '../fs/is-inside-folder.ts';
 import { formatKeyPath } from './format-key-path.ts';
 import { parseHandlerRef } from './handler-ref.ts';
 import { suggestKey } from './suggest-key.ts';
-import { createYamlLocator } from './yaml-locator.ts';
+import { parseYaml } from './yaml-locator.ts';
 import type { YamlLocator, YamlPosition } from './yaml-locator.ts';
 
 /** The keys an included file may hold: what it contributes to the organism. */
 export const INCLUDED_KEYS = ['listeners', 'extensions'] as const;
 const YAML_FILE = /^\.ya?ml$/;
-// As for organism.yaml (load-config.ts): thousands of aliases are an expansion attack, not a config.
-const MAX_ALIAS_COUNT = 100;
 
 /** One file organism.yaml includes, parsed, with what it contributes and where each part sits. */
 export interface IncludedFile {
@@ -91,27 +88,10 @@ function parseIncluded(
   shown: string,
   baseDir: string,
 ): { ok: true; included: IncludedFile } | { ok: false; problems: Problem[] } {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const locator = createYamlLocator(doc, lineCounter);
-  if (doc.errors.length > 0)
-    return {
-      ok: false,
-      problems: doc.errors.map((e) => ({
-        file: shown,
-        ...locator.position(e.pos[0]),
-        message: `invalid YAML: ${e.message}`,
-      })),
-    };
-  let raw: unknown;
-  try {
-    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (err) {
-    return {
-      ok: false,
-      problems: [{ file: shown, line: 1, column: 1, message: `invalid YAML: ${(err as Error).message}` }],
-    };
-  }
+  const parsedYaml = parseYaml(text, shown);
+  if (!parsedYaml.ok) return parsedYaml;
+  const { locator } = parsedYaml;
+  let { raw } = parsedYaml;
   const problem = (path: (string | number)[], message: string): Problem => ({
     file: shown,
     ...locator.locate(path),

@@ -121,7 +121,10 @@ describe('loadConfigFile with a valid file', () => {
       path: ['listeners', 1, 'payload', 'root'],
       position: { line: 40, column: 49 },
     });
-    expect(result.source.place(['listeners', 2, 'payload', 'root']).position).toEqual({ line: 50, column: 7 });
+    expect(result.source.place(['listeners', 2, 'payload', 'root']).position).toEqual({
+      line: 50,
+      column: 7,
+    });
     expect(result.source.included).toEqual([]);
   });
 });

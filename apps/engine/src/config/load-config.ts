@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import type { Problem } from '@organism/shared';
 import { checkListeners } from './check-listeners.ts';
 import { describeIssue } from './describe-issue.ts';
@@ -11,7 +10,7 @@ import { organismFileSchema } from './organism-schema.ts';
 import { resolveConfig } from './resolve-config.ts';
 import { placer, readIncludes } from './includes.ts';
 import type { Placed } from './includes.ts';
-import { createYamlLocator } from './yaml-locator.ts';
+import { parseYaml } from './yaml-locator.ts';
 
 /** The text a config came from, so later layers (XSD compilation, handler import) can point at its lines. */
 export interface ConfigSource {
@@ -26,9 +25,6 @@ export interface ConfigSource {
 
 export type ConfigResult =
   { ok: true; config: OrganismConfig; source: ConfigSource } | { ok: false; problems: Problem[] };
-
-// Anchors and aliases are legal YAML, but thousands of them are an expansion attack, not a config.
-const MAX_ALIAS_COUNT = 100;
 
 /** Reads and checks an organism.yaml. Never throws for bad input: an unreadable file is a problem too. */
 export async function loadConfigFile(file: string): Promise<ConfigResult> {
@@ -62,27 +58,9 @@ export function parseConfig(
   const path = resolve(file);
   const baseDir = dirname(path);
   const shownFile = basename(path);
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const locator = createYamlLocator(doc, lineCounter);
-
-  if (doc.errors.length > 0) {
-    const problems = doc.errors.map((e) => ({
-      file: shownFile,
-      ...locator.position(e.pos[0]),
-      message: `invalid YAML: ${e.message}`,
-    }));
-    return { ok: false, problems };
-  }
-  let raw: unknown;
-  try {
-    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (err) {
-    return {
-      ok: false,
-      problems: [{ file: shownFile, line: 1, column: 1, message: `invalid YAML: ${(err as Error).message}` }],
-    };
-  }
+  const parsedYaml = parseYaml(text, shownFile);
+  if (!parsedYaml.ok) return parsedYaml;
+  const { raw, locator } = parsedYaml;
 
   const main = isRecord(raw) ? raw : undefined;
   const atEntry = (i: number, message: string): Problem => ({

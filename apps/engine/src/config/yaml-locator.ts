@@ -1,5 +1,39 @@
-import { isMap, isNode, isScalar, isSeq } from 'yaml';
-import type { Document, LineCounter, Node } from 'yaml';
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { Document, Node } from 'yaml';
+import type { Problem } from '@organism/shared';
+
+// Anchors and aliases are legal YAML, but thousands of them are an expansion attack, not a config.
+const MAX_ALIAS_COUNT = 100;
+
+/**
+ * Parses one YAML file's text (`shown`: its name in problems) into plain data and a locator for its
+ * keys. Syntax errors, repeated keys and alias bombs come back as problems at their line.
+ */
+export function parseYaml(
+  text: string,
+  shown: string,
+): { ok: true; raw: unknown; locator: YamlLocator } | { ok: false; problems: Problem[] } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const locator = createYamlLocator(doc, lineCounter);
+  if (doc.errors.length > 0)
+    return {
+      ok: false,
+      problems: doc.errors.map((e) => ({
+        file: shown,
+        ...locator.position(e.pos[0]),
+        message: `invalid YAML: ${e.message}`,
+      })),
+    };
+  try {
+    return { ok: true, raw: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), locator };
+  } catch (err) {
+    return {
+      ok: false,
+      problems: [{ file: shown, line: 1, column: 1, message: `invalid YAML: ${(err as Error).message}` }],
+    };
+  }
+}
 
 /** 1-based line and column in the YAML text. */
 export interface YamlPosition {

@@ -8,10 +8,7 @@ import { openDatabase } from './sqlite/open-database.ts';
 import { SqliteJournal } from './sqlite/sqlite-journal.ts';
 import { MemoryExtensionStore, SqliteExtensionStore } from './extensions/extension-store.ts';
 import type { ExtensionStore } from './extensions/extension-store.ts';
-import {
-  MemoryOrchestrationStore,
-  SqliteOrchestrationStore,
-} from './orchestrations/orchestration-store.ts';
+import { MemoryOrchestrationStore, SqliteOrchestrationStore } from './orchestrations/orchestration-store.ts';
 import type { OrchestrationStore } from './orchestrations/orchestration-store.ts';
 import { MemoryOperationsStore, SqliteOperationsStore } from './operations/operations-store.ts';
 import type { OperationsStore } from './operations/operations-store.ts';

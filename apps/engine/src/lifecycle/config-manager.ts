@@ -184,7 +184,9 @@ export class ConfigManager {
         throw err;
       });
       const included = await this.includedTexts();
-      const changed = [...includes].some(([f, text]) => included[relative(dirname(this.deps.file), f)] !== text);
+      const changed = [...includes].some(
+        ([f, text]) => included[relative(dirname(this.deps.file), f)] !== text,
+      );
       if (before !== undefined && (before !== yaml || changed))
         await this.history_.save(before, { actor, ...(note !== undefined ? { note } : {}) }, included);
       for (const [f, text] of includes) await writeFileAtomic(f, text);

@@ -16,7 +16,7 @@ describe('the organism command', () => {
   it('checks an organism and summarises it', async () => {
     const { code, out } = await organism('check', DEMO);
     expect(code).toBe(0);
-    expect(out).toContain('organism demo: 6 listeners, 6 schemas compiled, 6 handlers resolved');
+    expect(out).toContain('organism demo: 8 listeners, 7 schemas compiled, 8 handlers resolved');
     expect(out).toMatch(/^ {2}failure-notifier +extension extensions\/failure-notifier\.ts$/m);
   });
 
@@ -37,7 +37,7 @@ describe('the organism command', () => {
     );
     const { code, out } = await organism('check', join(dir, 'organism.yaml'));
     expect(code, out).toBe(0);
-    expect(out).toContain('organism demo: 6 listeners');
+    expect(out).toContain('organism demo: 8 listeners');
     expect(out).toMatch(/^ {2}sleeper +nap +\(features\/sleep\/sleep\.yaml\)$/m);
     expect(out).toMatch(/^ {2}included features\/sleep\/sleep\.yaml$/m);
 

@@ -14,7 +14,7 @@ function pnpm(args: string[], cwd: string): Promise<{ code: number; out: string 
 describe('pnpm organism', () => {
   it('runs the organism command from the repository root, with paths relative to it', async () => {
     const { code, out } = await pnpm(['organism', 'check', 'examples/demo/organism.yaml'], REPO);
-    expect(out).toContain('organism demo: 6 listeners, 6 schemas compiled, 6 handlers resolved');
+    expect(out).toContain('organism demo: 8 listeners, 7 schemas compiled, 8 handlers resolved');
     expect(code).toBe(0);
   }, 60_000);
 

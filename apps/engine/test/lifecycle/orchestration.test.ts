@@ -155,6 +155,11 @@ describe('system.sequence', () => {
     );
     const [system] = await run(sequence(['system.buffer'], 'x'));
     expect(system?.xml).toContain('a step cannot be a system listener');
+    // A reply the next step's contract refuses ends the sequence there, with the pipeline's reason.
+    const [refused] = await run(sequence(['upper', 'starter'], 'x'));
+    expect(refused?.xml).toContain(
+      '<s:failedStep>starter</s:failedStep><s:index>1</s:index><s:reason>starter refused it: UNKNOWN_ROUTE: listener "starter" does not accept text</s:reason>',
+    );
   });
 
   it('ends with an error naming the step that did not answer in time', async () => {

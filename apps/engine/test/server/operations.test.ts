@@ -38,7 +38,7 @@ describe('live configuration through the API', () => {
     const admin = await h.client('admin');
     const { yaml } = await admin.config.get.query();
     const added = `${yaml}\n  - name: echo\n    description: Shouts back.\n    payload:\n      schema: schemas/shouter.xsd\n    handler: ./handlers/shouter.ts#shout\n`;
-    expect(await admin.config.validate.mutate({ yaml: added })).toEqual({ ok: true, listeners: 7 });
+    expect(await admin.config.validate.mutate({ yaml: added })).toEqual({ ok: true, listeners: 9 });
     const diff = await admin.config.diff.mutate({
       yaml: added.replace(/\n {2}- name: sleeper[\s\S]*?maxDelayMs: 1s\n/, '\n'),
     });

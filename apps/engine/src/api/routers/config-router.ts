@@ -56,13 +56,11 @@ export const configRouter = router({
     ),
   history: operatorProcedure.query(({ ctx }) => ctx.engine.configHistory()),
   /** The YAML text of one saved version (a history entry), to compare or restore. */
-  version: operatorProcedure
-    .input(byIdInputSchema)
-    .query(async ({ ctx, input }) => ({
-      id: input.id,
-      yaml: await ctx.engine.configVersion(input.id),
-      includes: await ctx.engine.configVersionIncludes(input.id),
-    })),
+  version: operatorProcedure.input(byIdInputSchema).query(async ({ ctx, input }) => ({
+    id: input.id,
+    yaml: await ctx.engine.configVersion(input.id),
+    includes: await ctx.engine.configVersionIncludes(input.id),
+  })),
   rollback: adminProcedure.input(byIdInputSchema).mutation(({ ctx, input }) =>
     audited(ctx, 'config.rollback', input.id, undefined, async () => {
       const result = await ctx.engine.rollbackConfig(input.id, ctx.user.name);

@@ -267,7 +267,7 @@ export class Orchestrator {
       });
     }
     if (state.results.every((r) => r !== null)) {
-      if (spec.collect) this.result(run, bufferCompleteXml(state.results as ItemResult[]));
+      if (spec.collect) this.result(run, bufferCompleteXml(state.results));
       else run.row.status = 'done';
     }
   }

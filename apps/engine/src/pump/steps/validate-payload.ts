@@ -12,7 +12,9 @@ export const validatePayload: Step = (m, ctx) => {
   if (!payload || !m.targets) return m;
   const system = payload.namespaceUri === SYSTEM_NS;
   // An orchestrator takes its steps' answers as they are: the next step's contract checks them.
-  const checked = m.targets.filter((t) => !t.acceptsAnyReply || t.schema.globalElements.includes(m.root ?? ''));
+  const checked = m.targets.filter(
+    (t) => !t.acceptsAnyReply || t.schema.globalElements.includes(m.root ?? ''),
+  );
   const schemas = new Set(system ? [ctx.systemSchema] : checked.map((t) => t.schema));
   const problems: Problem[] = [];
   for (const schema of schemas) problems.push(...schema.validate(payload));
