@@ -17,6 +17,7 @@ const SCRIPTS: [name: string, file: string, args?: string[]][] = [
   ['http', 'http.bench.ts'],
   ['events', 'events.bench.ts'],
   ['extensions', 'extensions.bench.ts'],
+  ['isolation', 'isolation.bench.ts'],
   ['soak', 'soak.bench.ts', ['--seconds', process.env.BENCH_SOAK_SECONDS ?? '120']],
   ['console', 'console.bench.ts'],
 ];

@@ -428,12 +428,14 @@ export class Engine {
     const declared = new Map(
       this.config.listeners.flatMap((c) => (c.definedIn === main ? [] : [[c.name, c.definedIn] as const])),
     );
+    const isolated = new Set(this.config.listeners.filter((c) => c.isolate === 'worker').map((c) => c.name));
     return [...this.pump.listeners.listeners()].map((l) =>
       listenerInfo(l, this.config.baseDir, this.activity.get(l.name), {
         inFlight: this.pump.inFlightFor(l.name),
         queued: this.pump.queuedFor(l.name),
         paused: this.pauses.get(l.name),
         definedIn: declared.get(l.name),
+        isolate: isolated.has(l.name) ? 'worker' : 'none',
       }),
     );
   }

@@ -17,6 +17,7 @@ const FIELDS: readonly [string, (l: ListenerConfig) => unknown][] = [
   ['peers', (l) => JSON.stringify([...l.peers].sort())],
   ['timeoutMs', (l) => l.timeoutMs],
   ['concurrency', (l) => l.concurrency],
+  ['isolate', (l) => l.isolate],
   ['retry', (l) => JSON.stringify([l.retry.maxAttempts, l.retry.initialDelayMs, l.retry.maxDelayMs])],
 ];
 

@@ -19,7 +19,7 @@ describe('ConfigError', () => {
       'organism.yaml:3:5 listeners[0].payload: required key is missing',
       'organism.yaml:3:5 listeners[0].handler: required key is missing',
       'organism.yaml:3:11 listeners[0].name: names starting with "system." are reserved for the engine',
-      'organism.yaml:4:13 listeners[0].colour: unknown key "colour" (known keys: name, description, payload, handler, filter, agent, peers, timeout, concurrency, retry)',
+      'organism.yaml:4:13 listeners[0].colour: unknown key "colour" (known keys: name, description, payload, handler, filter, agent, peers, timeout, concurrency, retry, isolate)',
     ]);
   });
 });

@@ -56,7 +56,7 @@ describe('keys and types the schema rejects', () => {
       'unknown-keys.yaml:2:9 colour: unknown key "colour" (known keys: name, description, pump, journal, server, retry, include, extensions, listeners)',
       'unknown-keys.yaml:4:18 pump.maxConcurency: unknown key "maxConcurency"; did you mean "maxConcurrency"?',
       'unknown-keys.yaml:11:14 listeners[0].tiemout: unknown key "tiemout"; did you mean "timeout"?',
-      'unknown-keys.yaml:12:5 listeners[0].owner: unknown key "owner" (known keys: name, description, payload, handler, filter, agent, peers, timeout, concurrency, retry)',
+      'unknown-keys.yaml:12:5 listeners[0].owner: unknown key "owner" (known keys: name, description, payload, handler, filter, agent, peers, timeout, concurrency, retry, isolate)',
     ]);
   });
 

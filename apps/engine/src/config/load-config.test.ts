@@ -50,6 +50,7 @@ describe('loadConfigFile with a valid file', () => {
           timeoutMs: 30_000,
           concurrency: 8,
           retry: { maxAttempts: 3, initialDelayMs: 100, maxDelayMs: 10_000 },
+          isolate: 'none',
         },
       ],
     });

@@ -35,6 +35,8 @@ export interface ListenerConfig {
   peers: string[];
   timeoutMs: number;
   concurrency: number;
+  /** `worker`: the handler runs in a pool of worker threads, each terminated when a run passes its timeout. */
+  isolate: 'none' | 'worker';
   /** The listener's own `retry`, over the organism's, over the defaults. */
   retry: RetryPolicy;
 }

@@ -95,6 +95,8 @@ export const listenerSchema = z.strictObject({
   timeout: duration(1).default(30_000),
   concurrency: atLeastOne.default(8),
   retry: retrySchema.optional(),
+  /** `worker`: the handler runs in a worker thread of its own, terminated at its timeout (docs/config-reference.md). */
+  isolate: z.enum(['none', 'worker'], { error: 'expected "none" or "worker"' }).default('none'),
 });
 
 /** organism.yaml as written. Paths are still relative and retry unmerged; `resolve-config.ts` finishes them. */

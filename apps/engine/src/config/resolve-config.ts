@@ -37,6 +37,7 @@ export function resolveConfig(data: OrganismFile, file: string, baseDir: string)
         peers: [...l.peers],
         timeoutMs: l.timeout,
         concurrency: l.concurrency,
+        isolate: l.isolate,
         retry: mergeRetry(retry, l.retry),
       };
     }),

@@ -12,6 +12,8 @@ export interface ListenerInfo extends ListenerCounts {
   schema: string;
   /** The included YAML file that declares it, relative to the organism folder; null for organism.yaml's own. */
   definedIn: string | null;
+  /** `worker`: its handler runs in a pool of worker threads (`isolate: worker`). */
+  isolate: 'none' | 'worker';
   /** Its `filter` as written (XPath over the payload), or null: it takes every payload of its roots. */
   filter: string | null;
   agent: boolean;
@@ -31,7 +33,13 @@ export function listenerInfo(
   l: Listener,
   baseDir: string,
   counts: ListenerCounts,
-  now: { inFlight: number; queued: number; paused: PausedListener | undefined; definedIn?: string },
+  now: {
+    inFlight: number;
+    queued: number;
+    paused: PausedListener | undefined;
+    definedIn?: string;
+    isolate?: 'none' | 'worker';
+  },
 ): ListenerInfo {
   const system = l.name.startsWith('system.');
   return {
@@ -40,6 +48,7 @@ export function listenerInfo(
     roots: [...l.roots],
     schema: system ? 'system.xsd' : relative(baseDir, l.schema.file),
     definedIn: system ? null : (now.definedIn ?? null),
+    isolate: now.isolate ?? 'none',
     filter: l.filter?.expression ?? null,
     agent: l.agent,
     peers: [...l.peers],

@@ -8,7 +8,8 @@ import type { ConfigResult, ConfigSource, ListenerConfig, OrganismConfig } from 
 import { XsdRegistry } from '../xml/index.ts';
 import type { CompiledSchema, PayloadXPath } from '../xml/index.ts';
 import type { Handler, Listener } from '../pump/listener.ts';
-import { importHandler } from './import-handler.ts';
+import { importHandler, versionedUrl } from './import-handler.ts';
+import { HandlerPool } from './isolation/worker-pool.ts';
 import { createHandlerInspector } from './inspect-handler.ts';
 
 /** A configuration with every contract compiled and every handler resolved: ready to run. */
@@ -80,11 +81,32 @@ export interface Contract {
 
 async function loadParsed(parsed: ConfigResult): Promise<LoadResult> {
   if (!parsed.ok) return parsed;
-  const compiled = await compileOrganism(parsed, importHandler);
+  const inspect = createHandlerInspector(parsed.config.baseDir);
+  const compiled = await compileOrganism(parsed, (lc, problem) =>
+    lc.isolate === 'worker' ? isolatedHandler(lc, problem, inspect) : importHandler(lc, problem),
+  );
   if (!compiled.ok) return compiled;
   const { config, registry, entries } = compiled;
   const listeners = entries.map((e) => toListener(e, e.handler));
   return { ok: true, organism: { config, listeners, registry } };
+}
+
+/**
+ * An isolated listener's handler (`isolate: worker`): checked statically here, as a validation checks
+ * it, and imported only in its workers, so its code never runs on the engine's thread.
+ */
+async function isolatedHandler(
+  lc: ListenerConfig,
+  problem: (m: string) => void,
+  inspect: ReturnType<typeof createHandlerInspector>,
+): Promise<Handler | undefined> {
+  const message = await inspect(lc.handler);
+  if (message) {
+    problem(message);
+    return undefined;
+  }
+  const url = await versionedUrl(lc.handler.module);
+  return new HandlerPool(url, lc.handler.exportName, lc.concurrency, lc.name).handler();
 }
 
 /** Resolves one listener's handler to `H`, or reports why it cannot and returns undefined. */

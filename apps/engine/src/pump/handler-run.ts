@@ -19,6 +19,12 @@ export type RunResult = { ok: true; outputs: Output[] } | { ok: false; failure: 
 class HandlerTimeout extends Error {}
 
 /**
+ * A context's hidden `forward` that keeps an id chosen elsewhere: an isolated handler's worker gave its
+ * forward an id (and the handler may have kept it), which the delivery must then have.
+ */
+export const FORWARD_WITH_ID = Symbol('forwardWithId');
+
+/**
  * Thrown by a handler to fail the delivery with a message for operators. `retryable: false` says that
  * trying again cannot help (bad input, division by zero): the retry policy is skipped.
  */
@@ -79,7 +85,8 @@ export async function runHandler(
     forwarded.add(id);
     return id;
   }
-  const ctx: HandlerContext = {
+  const ctx: HandlerContext & { [FORWARD_WITH_ID]: (to: string, xml: string, id: MessageId) => void } = {
+    [FORWARD_WITH_ID]: (to, xml, id) => send('forward', to, xml, id),
     threadId: d.threadId,
     messageId: d.id,
     from: d.from,

@@ -208,6 +208,14 @@ function Header({ l }: { l: ListenerInfo }) {
         <span>last activity {l.lastActivityAt ? <TimeAgo at={l.lastActivityAt} /> : 'never'}</span>
         <Dot />
         <span className="font-mono text-xs">{l.schema}</span>
+        {l.isolate === 'worker' && (
+          <>
+            <Dot />
+            <span title="isolate: worker: its handler runs in worker threads, ended at its timeout">
+              in worker threads
+            </span>
+          </>
+        )}
         {l.definedIn && (
           <>
             <Dot />

@@ -1,0 +1,83 @@
+/**
+ * Runs one listener's handler in a worker thread (`isolate: worker`): the main thread sends each
+ * delivery, the handler runs here with a context that collects its outputs, and the outputs go back to
+ * be sent as if the handler had run in the engine. A handler that loops forever or exhausts its memory
+ * takes down only this thread; the main thread terminates it at the run's timeout.
+ */
+import { randomUUID } from 'node:crypto';
+import { parentPort } from 'node:worker_threads';
+import type { MessageId } from '@organism/shared';
+import type { Handler, HandlerContext } from '../../pump/listener.ts';
+import { HandlerError } from '../../pump/handler-run.ts';
+import { bufferStartXml, sequenceStartXml } from '../../pump/system/system-payloads.ts';
+import { canonicalToObject } from '../../xml/index.ts';
+import type { CanonicalXml } from '../../xml/index.ts';
+import type { FromHandlerWorker, ToHandlerWorker, WorkerOutput } from './isolation-protocol.ts';
+
+const port = parentPort;
+if (!port) throw new Error('handler-worker.ts runs as a worker thread');
+let handler: Handler | undefined;
+const post = (m: FromHandlerWorker): void => port.postMessage(m);
+
+port.on('message', (m: ToHandlerWorker) => {
+  if (m.type === 'load') void load(m.url, m.exportName);
+  else void run(m);
+});
+
+async function load(url: string, exportName: string): Promise<void> {
+  try {
+    const mod = (await import(url)) as Record<string, unknown>;
+    const fn = mod[exportName];
+    if (typeof fn !== 'function')
+      throw new Error(`the module has no function export ${JSON.stringify(exportName)}`);
+    handler = fn as Handler;
+    post({ type: 'loaded' });
+  } catch (err) {
+    post({ type: 'load-failed', message: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+async function run(m: ToHandlerWorker & { type: 'run' }): Promise<void> {
+  const outputs: WorkerOutput[] = [];
+  const forwarded = new Set<string>();
+  const forward = (to: string, xml: string): MessageId => {
+    const id = randomUUID() as MessageId;
+    outputs.push({ kind: 'forward', to, xml, id });
+    forwarded.add(id);
+    return id;
+  };
+  const ctx: HandlerContext = {
+    ...m.ctx,
+    payloadXml: m.payloadXml,
+    // The main thread terminates this worker at the timeout; nothing here is ever aborted.
+    signal: new AbortController().signal,
+    reply: (xml) => void outputs.push({ kind: 'reply', xml }),
+    forward,
+    gather: (target, items, opts = {}) =>
+      forward(
+        'system.buffer',
+        bufferStartXml({ target, items, collect: true, returnTo: m.ctx.listener, ...opts }),
+      ),
+    sequence: (steps, payloadXml, opts = {}) =>
+      forward('system.sequence', sequenceStartXml({ steps, payloadXml, returnTo: m.ctx.listener, ...opts })),
+  };
+  try {
+    if (!handler) throw new Error('the handler module is not loaded');
+    const returned = await handler(canonicalToObject(m.payloadXml as CanonicalXml), ctx);
+    if (typeof returned === 'string' && !forwarded.has(returned))
+      outputs.push({ kind: 'reply', xml: returned });
+    else if (returned !== undefined && returned !== null && typeof returned !== 'string')
+      throw new TypeError(
+        `handler returned ${typeof returned}; return nothing, or a reply payload as an XML string`,
+      );
+    post({ type: 'done', id: m.id, outputs });
+  } catch (err) {
+    post({
+      type: 'failed',
+      id: m.id,
+      message: err instanceof Error ? err.message : String(err),
+      ...(err instanceof Error && err.stack ? { stack: err.stack } : {}),
+      retryable: !(err instanceof HandlerError && !err.retryable),
+    });
+  }
+}
