@@ -60,7 +60,7 @@ import { EngineError } from '@organism/shared';
 import type { Log, Problem } from '@organism/shared';
 import { stderrLog } from './pump/stderr-log.ts';
 import { exportMessages, searchMessages } from './lifecycle/message-search.ts';
-import type { Orchestrator } from './lifecycle/orchestration/orchestrator.ts';
+import type { Orchestrator, RunProgress } from './lifecycle/orchestration/orchestrator.ts';
 import { ExtensionHost, ExtensionNotFound } from './lifecycle/extensions/extension-host.ts';
 import type { ExtensionInfo } from './lifecycle/extensions/extension-host.ts';
 import type { DurableFailure } from './lifecycle/extensions/durable-extension.ts';
@@ -182,6 +182,11 @@ export class Engine {
   /** The extensions and their handlers' counts (`extensions.list`). */
   listExtensions(): Promise<ExtensionInfo[]> {
     return this.extensions.list();
+  }
+
+  /** The sequences and buffers started in a thread, with their progress. */
+  orchestrationsOf(threadId: string): Promise<RunProgress[]> {
+    return this.orchestrator?.ofThread(threadId) ?? Promise.resolve([]);
   }
 
   /** A durable extension's failures: its dead letters first, then those waiting for a retry. */

@@ -238,5 +238,8 @@ export const orchestrations = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [index('orchestrations_running').on(t.status, t.deadline)],
+  (t) => [
+    index('orchestrations_running').on(t.status, t.deadline),
+    index('orchestrations_thread').on(t.threadId, t.createdAt),
+  ],
 );

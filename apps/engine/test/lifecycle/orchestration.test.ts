@@ -141,12 +141,26 @@ describe('system.sequence', () => {
     expect(one?.xml).toContain('<s:result><text>HI</text></s:result><s:steps>1</s:steps>');
     const [three] = await run(sequence(['upper', 'exclaim', 'exclaim'], 'go'));
     expect(three?.xml).toContain('<s:result><text>GO!!</text></s:result><s:steps>3</s:steps>');
+    // The thread page's view of it: every step done.
+    const [progress] = await h.engine.orchestrationsOf(three?.thread ?? '');
+    expect(progress).toMatchObject({ kind: 'sequence', status: 'done', returnTo: 'starter' });
+    expect(progress?.kind === 'sequence' && progress.steps.map((s) => `${s.name} ${s.state}`)).toEqual([
+      'upper done',
+      'exclaim done',
+      'exclaim done',
+    ]);
   });
 
   it('stops at a failing step with its index and reason, and refuses unknown steps before running any', async () => {
     const [failed] = await run(sequence(['upper', 'fail', 'exclaim'], 'x'));
     expect(failed?.root).toBe('SequenceError');
     expect(failed?.xml).toContain('<s:failedStep>fail</s:failedStep><s:index>1</s:index>');
+    const [progress] = await h.engine.orchestrationsOf(failed?.thread ?? '');
+    expect(progress?.kind === 'sequence' && progress.steps.map((s) => `${s.name} ${s.state}`)).toEqual([
+      'upper done',
+      'fail failed',
+      'exclaim skipped',
+    ]);
     // The reason is the SystemError the step's failure sent back: its code and message, not its detail.
     expect(failed?.xml).toContain('<s:reason>HANDLER_ERROR: the message could not be processed</s:reason>');
     const [unknown] = await run(sequence(['upper', 'nobody'], 'x'));
@@ -199,6 +213,10 @@ describe('system.buffer', () => {
     expect(new Set(results.map((r) => r[3])).size).toBe(6);
     expect(results.map((r) => r[3])).not.toContain(done?.thread);
     expect(g.__maxInFlight).toBe(2);
+    const [progress] = await h.engine.orchestrationsOf(done?.thread ?? '');
+    if (progress?.kind !== 'buffer') throw new Error('no buffer');
+    expect(progress.items.map((i) => i.state)).toEqual(items.map(() => 'succeeded'));
+    expect(progress.items.map((i) => i.thread)).toEqual(results.map((r) => r[3]));
   });
 
   it('marks failed items and goes on with the others (partial failure)', async () => {

@@ -11,6 +11,10 @@ export const threadsRouter = router({
     if (page.items.length === 0) throw new EngineApiError('NOT_FOUND', `no thread ${input.id}`);
     return { id: input.id, messages: [...page.items].reverse(), truncated: page.nextCursor !== null };
   }),
+  /** The sequences and buffers started in a thread, with each step's or item's progress. */
+  orchestrations: viewerProcedure
+    .input(byIdInputSchema)
+    .query(({ ctx, input }) => ctx.engine.orchestrationsOf(input.id)),
   messages: viewerProcedure
     .input(threadMessagesInputSchema)
     .query(({ ctx, input }) =>

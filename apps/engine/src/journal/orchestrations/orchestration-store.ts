@@ -26,6 +26,8 @@ export interface OrchestrationStore {
   put(row: OrchestrationRow): Promise<void>;
   /** Every run still going, oldest first. */
   running(): Promise<OrchestrationRow[]>;
+  /** The runs started in a thread, oldest first (at most 50). */
+  ofThread(threadId: string): Promise<OrchestrationRow[]>;
 }
 
 /** In memory, lost with the process (the memory journal's companion). */
@@ -38,6 +40,15 @@ export class MemoryOrchestrationStore implements OrchestrationStore {
   put(row: OrchestrationRow): Promise<void> {
     this.rows.set(row.id, { ...row });
     return Promise.resolve();
+  }
+  ofThread(threadId: string): Promise<OrchestrationRow[]> {
+    return Promise.resolve(
+      [...this.rows.values()]
+        .filter((r) => r.threadId === threadId)
+        .sort((a, b) => a.createdAt - b.createdAt)
+        .slice(0, 50)
+        .map((r) => ({ ...r })),
+    );
   }
   running(): Promise<OrchestrationRow[]> {
     return Promise.resolve(
@@ -69,6 +80,17 @@ export class SqliteOrchestrationStore implements OrchestrationStore {
         .onConflictDoUpdate({ target: orchestrations.id, set: rest })
         .run();
     });
+  }
+  ofThread(threadId: string): Promise<OrchestrationRow[]> {
+    return guarded(`read the orchestrations of thread ${threadId}`, () =>
+      this.db
+        .select()
+        .from(orchestrations)
+        .where(eq(orchestrations.threadId, threadId))
+        .orderBy(orchestrations.createdAt)
+        .limit(50)
+        .all(),
+    );
   }
   running(): Promise<OrchestrationRow[]> {
     return guarded('read running orchestrations', () =>

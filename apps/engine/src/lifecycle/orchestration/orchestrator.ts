@@ -44,6 +44,8 @@ interface Send {
 
 interface SequenceState {
   index: number;
+  /** The step that ended it with a SequenceError (failed, refused, unknown or late). */
+  failedAt?: number;
   /** The forward the current step answers. */
   awaiting: MessageId | null;
   outbox: Send[];
@@ -51,6 +53,8 @@ interface SequenceState {
 
 interface BufferState {
   next: number;
+  /** Each item's thread, once sent. */
+  threads: (string | null)[];
   /** Item index by the forward that carries it. */
   inFlight: Record<string, number>;
   results: (ItemResult | null)[];
@@ -135,6 +139,11 @@ export class Orchestrator {
     clearTimeout(this.timer);
   }
 
+  /** The runs started in a thread, with their progress, as operators see them. */
+  async ofThread(threadId: string): Promise<RunProgress[]> {
+    return (await this.deps.store.ofThread(threadId)).map((row) => progressOf(parse(row)));
+  }
+
   private async handle(name: string, ctx: HandlerContext): Promise<void> {
     if (ctx.root === SEQUENCE_START_ROOT || ctx.root === BUFFER_START_ROOT) {
       if (name === SEQUENCE && ctx.root !== SEQUENCE_START_ROOT)
@@ -176,6 +185,7 @@ export class Orchestrator {
         const why = step.startsWith('system.')
           ? 'a step cannot be a system listener'
           : `no listener named ${step}`;
+        run.state.failedAt = unknown;
         this.result(run, sequenceErrorXml(step, unknown, `${why}; no step was run`));
       } else this.sendStep(run, 0, spec.payloadXml);
       return this.save(run);
@@ -187,7 +197,13 @@ export class Orchestrator {
     const run: Run = {
       kind: 'buffer',
       spec,
-      state: { next: 0, inFlight: {}, results: spec.items.map(() => null), outbox: [] },
+      state: {
+        next: 0,
+        threads: spec.items.map(() => null),
+        inFlight: {},
+        results: spec.items.map(() => null),
+        outbox: [],
+      },
       row: { ...base, kind: 'buffer', spec: '', state: '', deadline: now + spec.timeoutMs },
     };
     if (!spec.collect) this.result(run, bufferDispatchedXml(spec.items.length), false);
@@ -207,8 +223,10 @@ export class Orchestrator {
       this.waiting.delete(forward);
       const { index } = run.state;
       const step = run.spec.steps[index] ?? '';
-      if (failed) this.result(run, sequenceErrorXml(step, index, systemErrorMessage(ctx.payloadXml)));
-      else if (index + 1 < run.spec.steps.length) this.sendStep(run, index + 1, ctx.payloadXml);
+      if (failed) {
+        run.state.failedAt = index;
+        this.result(run, sequenceErrorXml(step, index, systemErrorMessage(ctx.payloadXml)));
+      } else if (index + 1 < run.spec.steps.length) this.sendStep(run, index + 1, ctx.payloadXml);
       else this.result(run, sequenceCompleteXml(ctx.payloadXml, run.spec.steps.length));
     } else {
       const item = run.state.inFlight[forward];
@@ -233,6 +251,7 @@ export class Orchestrator {
       if (run.state.awaiting) this.waiting.delete(run.state.awaiting);
       run.state.awaiting = null;
       const why = `no answer within ${run.spec.stepTimeoutMs} ms`;
+      run.state.failedAt = index;
       this.result(run, sequenceErrorXml(run.spec.steps[index] ?? '', index, why));
     } else {
       for (const id of Object.keys(run.state.inFlight)) this.waiting.delete(id);
@@ -251,13 +270,15 @@ export class Orchestrator {
     while (state.next < spec.items.length && Object.keys(state.inFlight).length < spec.concurrency) {
       const index = state.next++;
       const id = randomUUID() as MessageId;
+      const threadId = randomUUID() as ThreadId;
       state.inFlight[id] = index;
+      (state.threads ??= spec.items.map(() => null))[index] = threadId;
       this.waiting.set(id, run.row.id);
       state.outbox.push({
         from: BUFFER,
         to: spec.target,
         // Each item on a thread of its own.
-        threadId: randomUUID() as ThreadId,
+        threadId,
         chain: [BUFFER],
         kind: 'forward',
         parentId: run.row.id as MessageId,
@@ -338,6 +359,7 @@ export class Orchestrator {
         this.waiting.delete(s.id);
         if ('step' in purpose && run.kind === 'sequence') {
           run.state.awaiting = null;
+          run.state.failedAt = purpose.step;
           this.result(run, sequenceErrorXml(s.to, purpose.step, reason));
         } else if ('item' in purpose && run.kind === 'buffer') {
           delete run.state.inFlight[s.id];
@@ -407,6 +429,89 @@ export class Orchestrator {
     });
     return run;
   }
+}
+
+/** A run's progress, as the thread page shows it. */
+export type RunProgress = {
+  id: string;
+  status: 'running' | 'done';
+  deadline: number | null;
+  createdAt: number;
+  updatedAt: number;
+} & (
+  | {
+      kind: 'sequence';
+      returnTo: string;
+      /** Each step with where it stands. */
+      steps: { name: string; state: 'done' | 'running' | 'failed' | 'waiting' | 'skipped' }[];
+    }
+  | {
+      kind: 'buffer';
+      returnTo: string;
+      target: string;
+      collect: boolean;
+      concurrency: number;
+      items: { thread: string | null; state: 'waiting' | 'running' | 'succeeded' | 'failed' | 'missing' }[];
+    }
+);
+
+function progressOf(run: Run): RunProgress {
+  const base = {
+    id: run.row.id,
+    status: run.row.status,
+    deadline: run.row.deadline,
+    createdAt: run.row.createdAt,
+    updatedAt: run.row.updatedAt,
+  };
+  if (run.kind === 'sequence') {
+    const { index, failedAt } = run.state;
+    const running = run.row.status === 'running';
+    return {
+      ...base,
+      kind: 'sequence',
+      returnTo: run.spec.returnTo,
+      steps: run.spec.steps.map((name, i) => ({
+        name,
+        state:
+          failedAt !== undefined
+            ? i < failedAt
+              ? 'done'
+              : i === failedAt
+                ? 'failed'
+                : 'skipped'
+            : i < index || !running
+              ? 'done'
+              : i === index
+                ? 'running'
+                : 'waiting',
+      })),
+    };
+  }
+  const { results, inFlight } = run.state;
+  const running = new Set(Object.values(inFlight));
+  return {
+    ...base,
+    kind: 'buffer',
+    returnTo: run.spec.returnTo,
+    target: run.spec.target,
+    collect: run.spec.collect,
+    concurrency: run.spec.concurrency,
+    items: run.spec.items.map((_, i) => {
+      const r = results[i];
+      return {
+        thread: run.state.threads?.[i] ?? null,
+        state: r
+          ? r.success
+            ? 'succeeded'
+            : r.missing
+              ? 'missing'
+              : 'failed'
+          : running.has(i)
+            ? 'running'
+            : 'waiting',
+      };
+    }),
+  };
 }
 
 function parse(row: OrchestrationRow): Run {

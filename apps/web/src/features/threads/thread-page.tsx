@@ -8,6 +8,7 @@ import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Panel } from '@/components/ui/panel';
+import { OrchestrationPanel } from './orchestration-panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { describeError, describeLoadError } from '@/lib/engine-error';
 import { formatCount, formatDuration } from '@/lib/format';
@@ -143,6 +144,7 @@ export function ThreadPage({ id }: { id: string }) {
           </ConfirmDialog>
         )}
       </header>
+      <OrchestrationPanel threadId={t.id} />
       <div className={SIDE_BY_SIDE}>
         <section
           aria-label="Sequence diagram"

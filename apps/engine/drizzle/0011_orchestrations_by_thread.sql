@@ -1,0 +1,1 @@
+CREATE INDEX `orchestrations_thread` ON `orchestrations` (`thread_id`,`created_at`);
