@@ -38,6 +38,49 @@ export class HandlerError extends Error {
 }
 
 /**
+ * The sending half of a handler's context over `send`, the same on the engine's thread and in an
+ * isolated handler's worker: reply, forward (returning the id its message gets), gather and sequence;
+ * and `returned`, which reads a handler's return value (a string is a reply, unless it is an id
+ * `forward` returned, as `(_, ctx) => ctx.forward(…)` returns one; anything else but nothing is an error).
+ */
+export function sendingContext(
+  listener: string,
+  send: (kind: Output['kind'], to: string | undefined, xml: unknown, id?: MessageId) => void,
+): {
+  api: Pick<HandlerContext, 'reply' | 'forward' | 'gather' | 'sequence'>;
+  returned: (value: unknown) => void;
+} {
+  const forwarded = new Set<string>();
+  const forward = (to: string, xml: string): MessageId => {
+    const id = randomUUID() as MessageId;
+    send('forward', to, xml, id);
+    forwarded.add(id);
+    return id;
+  };
+  return {
+    api: {
+      reply: (xml) => send('reply', undefined, xml),
+      forward,
+      gather: (target, itemsXml, opts = {}) =>
+        forward(
+          'system.buffer',
+          bufferStartXml({ target, items: itemsXml, collect: true, returnTo: listener, ...opts }),
+        ),
+      sequence: (steps, payloadXml, opts = {}) =>
+        forward('system.sequence', sequenceStartXml({ steps, payloadXml, returnTo: listener, ...opts })),
+    },
+    returned: (value) => {
+      if (typeof value === 'string') {
+        if (!forwarded.has(value)) send('reply', undefined, value);
+      } else if (value !== undefined && value !== null)
+        throw new TypeError(
+          `handler returned ${typeof value}; return nothing, or a reply payload as an XML string`,
+        );
+    },
+  };
+}
+
+/**
  * Runs one handler under its listener's timeout and collects what it sent. Outputs are held until
  * the handler returns: a handler that throws or times out sends nothing. Peer rules are checked here.
  */
@@ -63,8 +106,6 @@ export async function runHandler(
     return controller.signal;
   };
   let sealed = false;
-  /** Ids `ctx.forward` returned: `(_, ctx) => ctx.forward(…)` returns one, which is not a reply. */
-  const forwarded = new Set<string>();
   let violation: DispatchFailure | undefined;
   const send = (kind: Output['kind'], to: string | undefined, xml: unknown, id?: MessageId): void => {
     if (sealed) throw new Error(`${listener.name}: ctx.${kind}() called after the handler finished`);
@@ -79,12 +120,7 @@ export async function runHandler(
     }
     outputs.push({ kind, to, xml, ...(id ? { id } : {}) });
   };
-  function forward(to: string, xml: string): MessageId {
-    const id = randomUUID() as MessageId;
-    send('forward', to, xml, id);
-    forwarded.add(id);
-    return id;
-  }
+  const sending = sendingContext(listener.name, send);
   const ctx: HandlerContext & { [FORWARD_WITH_ID]: (to: string, xml: string, id: MessageId) => void } = {
     [FORWARD_WITH_ID]: (to, xml, id) => send('forward', to, xml, id),
     threadId: d.threadId,
@@ -98,15 +134,7 @@ export async function runHandler(
       return signal();
     },
     ...(d.parentId && (d.kind === 'reply' || d.kind === 'error') ? { inReplyTo: d.parentId } : {}),
-    reply: (xml) => send('reply', undefined, xml),
-    forward,
-    gather: (target, itemsXml, opts = {}) =>
-      forward(
-        'system.buffer',
-        bufferStartXml({ target, items: itemsXml, collect: true, returnTo: listener.name, ...opts }),
-      ),
-    sequence: (steps, payloadXml, opts = {}) =>
-      forward('system.sequence', sequenceStartXml({ steps, payloadXml, returnTo: listener.name, ...opts })),
+    ...sending.api,
   };
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -117,12 +145,7 @@ export async function runHandler(
       Promise.resolve().then(() => listener.handler(canonicalToObject(d.payloadXml as never), ctx)),
       timeout,
     ]);
-    if (typeof returned === 'string' && !forwarded.has(returned)) send('reply', undefined, returned);
-    else if (returned !== undefined && returned !== null && typeof returned !== 'string') {
-      throw new TypeError(
-        `handler returned ${typeof returned}; return nothing, or a reply payload as an XML string`,
-      );
-    }
+    sending.returned(returned);
   } catch (err) {
     if (err instanceof HandlerTimeout) {
       timedOut = err;

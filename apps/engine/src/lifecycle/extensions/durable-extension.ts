@@ -139,18 +139,21 @@ export class DurableExtension {
   }
 
   async failuresList(limit: number): Promise<DurableFailure[]> {
-    return (await this.store.failures(this.name, limit)).map((f) => ({
-      id: f.id,
-      handler: f.handler,
-      seq: f.seq,
-      type: (JSON.parse(f.event) as DispatchEvent).type,
-      event: JSON.parse(f.event) as DispatchEvent,
-      attempts: f.attempts,
-      lastError: f.lastError,
-      nextAt: f.nextAt,
-      createdAt: f.createdAt,
-      updatedAt: f.updatedAt,
-    }));
+    return (await this.store.failures(this.name, limit)).map((f) => {
+      const event = JSON.parse(f.event) as DispatchEvent;
+      return {
+        id: f.id,
+        handler: f.handler,
+        seq: f.seq,
+        type: event.type,
+        event,
+        attempts: f.attempts,
+        lastError: f.lastError,
+        nextAt: f.nextAt,
+        createdAt: f.createdAt,
+        updatedAt: f.updatedAt,
+      };
+    });
   }
 
   /** Runs a failure again now (a dead letter gets a fresh set of retries). False: no such failure. */

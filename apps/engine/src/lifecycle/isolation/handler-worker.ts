@@ -4,12 +4,9 @@
  * be sent as if the handler had run in the engine. A handler that loops forever or exhausts its memory
  * takes down only this thread; the main thread terminates it at the run's timeout.
  */
-import { randomUUID } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
-import type { MessageId } from '@organism/shared';
 import type { Handler, HandlerContext } from '../../pump/listener.ts';
-import { HandlerError } from '../../pump/handler-run.ts';
-import { bufferStartXml, sequenceStartXml } from '../../pump/system/system-payloads.ts';
+import { HandlerError, sendingContext } from '../../pump/handler-run.ts';
 import { canonicalToObject } from '../../xml/index.ts';
 import type { CanonicalXml } from '../../xml/index.ts';
 import type { FromHandlerWorker, ToHandlerWorker, WorkerOutput } from './isolation-protocol.ts';
@@ -39,37 +36,20 @@ async function load(url: string, exportName: string): Promise<void> {
 
 async function run(m: ToHandlerWorker & { type: 'run' }): Promise<void> {
   const outputs: WorkerOutput[] = [];
-  const forwarded = new Set<string>();
-  const forward = (to: string, xml: string): MessageId => {
-    const id = randomUUID() as MessageId;
-    outputs.push({ kind: 'forward', to, xml, id });
-    forwarded.add(id);
-    return id;
-  };
+  const sending = sendingContext(m.ctx.listener, (kind, to, xml, id) => {
+    if (typeof xml !== 'string') throw new TypeError(`ctx.${kind}() takes the payload as an XML string`);
+    outputs.push({ kind, ...(to === undefined ? {} : { to }), xml, ...(id ? { id } : {}) });
+  });
   const ctx: HandlerContext = {
     ...m.ctx,
     payloadXml: m.payloadXml,
     // The main thread terminates this worker at the timeout; nothing here is ever aborted.
     signal: new AbortController().signal,
-    reply: (xml) => void outputs.push({ kind: 'reply', xml }),
-    forward,
-    gather: (target, items, opts = {}) =>
-      forward(
-        'system.buffer',
-        bufferStartXml({ target, items, collect: true, returnTo: m.ctx.listener, ...opts }),
-      ),
-    sequence: (steps, payloadXml, opts = {}) =>
-      forward('system.sequence', sequenceStartXml({ steps, payloadXml, returnTo: m.ctx.listener, ...opts })),
+    ...sending.api,
   };
   try {
     if (!handler) throw new Error('the handler module is not loaded');
-    const returned = await handler(canonicalToObject(m.payloadXml as CanonicalXml), ctx);
-    if (typeof returned === 'string' && !forwarded.has(returned))
-      outputs.push({ kind: 'reply', xml: returned });
-    else if (returned !== undefined && returned !== null && typeof returned !== 'string')
-      throw new TypeError(
-        `handler returned ${typeof returned}; return nothing, or a reply payload as an XML string`,
-      );
+    sending.returned(await handler(canonicalToObject(m.payloadXml as CanonicalXml), ctx));
     post({ type: 'done', id: m.id, outputs });
   } catch (err) {
     post({

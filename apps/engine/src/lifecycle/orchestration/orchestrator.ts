@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Log, MessageId, ThreadId } from '@organism/shared';
-import type {
-  OrchestrationRow,
-  OrchestrationStore,
-} from '../../journal/orchestrations/orchestration-store.ts';
-import type { DeliveryKind, PipelineError } from '../../pump/delivery.ts';
+import type { OrchestrationStore } from '../../journal/orchestrations/orchestration-store.ts';
+import type { PipelineError } from '../../pump/delivery.ts';
 import { HandlerError } from '../../pump/handler-run.ts';
 import type { HandlerContext, Listener } from '../../pump/listener.ts';
 import { routedOnly } from '../../pump/listener.ts';
@@ -23,47 +20,13 @@ import {
   sequenceErrorXml,
   systemErrorMessage,
 } from './orchestration-xml.ts';
-import type { BufferSpec, ItemResult, SequenceSpec } from './orchestration-xml.ts';
+import { awaitedBy, parse, progressOf } from './orchestration-run.ts';
+import type { Run, RunProgress, Send } from './orchestration-run.ts';
+
+export type { RunProgress } from './orchestration-run.ts';
 
 export const SEQUENCE = 'system.sequence';
 export const BUFFER = 'system.buffer';
-
-/** A message an orchestrator is about to send: written down (its outbox) before it is sent. */
-interface Send {
-  from: string;
-  to: string;
-  threadId: ThreadId;
-  chain: string[];
-  kind: DeliveryKind;
-  parentId: MessageId;
-  id: MessageId;
-  payloadXml: string;
-  /** What it is: a step's input, an item, or the run's result. */
-  purpose: { step: number } | { item: number } | { result: true };
-}
-
-interface SequenceState {
-  index: number;
-  /** The step that ended it with a SequenceError (failed, refused, unknown or late). */
-  failedAt?: number;
-  /** The forward the current step answers. */
-  awaiting: MessageId | null;
-  outbox: Send[];
-}
-
-interface BufferState {
-  next: number;
-  /** Each item's thread, once sent. */
-  threads: (string | null)[];
-  /** Item index by the forward that carries it. */
-  inFlight: Record<string, number>;
-  results: (ItemResult | null)[];
-  outbox: Send[];
-}
-
-type Run =
-  | { row: OrchestrationRow; kind: 'sequence'; spec: SequenceSpec; state: SequenceState }
-  | { row: OrchestrationRow; kind: 'buffer'; spec: BufferSpec; state: BufferState };
 
 export interface OrchestratorDeps {
   store: OrchestrationStore;
@@ -429,108 +392,4 @@ export class Orchestrator {
     });
     return run;
   }
-}
-
-/** A run's progress, as the thread page shows it. */
-export type RunProgress = {
-  id: string;
-  status: 'running' | 'done';
-  deadline: number | null;
-  createdAt: number;
-  updatedAt: number;
-} & (
-  | {
-      kind: 'sequence';
-      returnTo: string;
-      /** Each step with where it stands. */
-      steps: { name: string; state: 'done' | 'running' | 'failed' | 'waiting' | 'skipped' }[];
-    }
-  | {
-      kind: 'buffer';
-      returnTo: string;
-      target: string;
-      collect: boolean;
-      concurrency: number;
-      items: { thread: string | null; state: 'waiting' | 'running' | 'succeeded' | 'failed' | 'missing' }[];
-    }
-);
-
-function progressOf(run: Run): RunProgress {
-  const base = {
-    id: run.row.id,
-    status: run.row.status,
-    deadline: run.row.deadline,
-    createdAt: run.row.createdAt,
-    updatedAt: run.row.updatedAt,
-  };
-  if (run.kind === 'sequence') {
-    const { index, failedAt } = run.state;
-    const running = run.row.status === 'running';
-    return {
-      ...base,
-      kind: 'sequence',
-      returnTo: run.spec.returnTo,
-      steps: run.spec.steps.map((name, i) => ({
-        name,
-        state:
-          failedAt !== undefined
-            ? i < failedAt
-              ? 'done'
-              : i === failedAt
-                ? 'failed'
-                : 'skipped'
-            : i < index || !running
-              ? 'done'
-              : i === index
-                ? 'running'
-                : 'waiting',
-      })),
-    };
-  }
-  const { results, inFlight } = run.state;
-  const running = new Set(Object.values(inFlight));
-  return {
-    ...base,
-    kind: 'buffer',
-    returnTo: run.spec.returnTo,
-    target: run.spec.target,
-    collect: run.spec.collect,
-    concurrency: run.spec.concurrency,
-    items: run.spec.items.map((_, i) => {
-      const r = results[i];
-      return {
-        thread: run.state.threads?.[i] ?? null,
-        state: r
-          ? r.success
-            ? 'succeeded'
-            : r.missing
-              ? 'missing'
-              : 'failed'
-          : running.has(i)
-            ? 'running'
-            : 'waiting',
-      };
-    }),
-  };
-}
-
-function parse(row: OrchestrationRow): Run {
-  return row.kind === 'sequence'
-    ? {
-        row,
-        kind: 'sequence',
-        spec: JSON.parse(row.spec) as SequenceSpec,
-        state: JSON.parse(row.state) as SequenceState,
-      }
-    : {
-        row,
-        kind: 'buffer',
-        spec: JSON.parse(row.spec) as BufferSpec,
-        state: JSON.parse(row.state) as BufferState,
-      };
-}
-
-function awaitedBy(run: Run): string[] {
-  if (run.kind === 'sequence') return run.state.awaiting ? [run.state.awaiting] : [];
-  return Object.keys(run.state.inFlight);
 }
