@@ -225,6 +225,7 @@ function Graph({
       className={`organism-map${settling && motion ? ' map-settling' : ''}`}
       aria-label={label}
       data-layout={layout ? (layout.quick ? 'quick' : 'final') : 'none'}
+      data-shape={layout?.shape}
       nodes={nodes}
       nodeTypes={nodeTypes}
       colorMode={dark ? 'dark' : 'light'}
