@@ -1,8 +1,11 @@
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { delivery } from '../journal-contract.ts';
+import { stderrLog } from '../../pump/stderr-log.ts';
+import { Checkpointer } from './checkpointer.ts';
 import { SqliteJournal } from './sqlite-journal.ts';
 
 describe('the checkpointer thread', () => {
@@ -26,6 +29,45 @@ describe('the checkpointer thread', () => {
     await j.close();
     // Closing stopped the thread, whose connection would otherwise keep the WAL file.
     expect(existsSync(`${path}-wal`)).toBe(false);
+  });
+
+  it('finishes a round that frames outran, so that the next commit starts the WAL over', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'journal-checkpoints-')), 'journal.sqlite');
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.exec('CREATE TABLE t (x TEXT)');
+    const write = (n: number) => {
+      const insert = db.prepare('INSERT INTO t (x) VALUES (?)');
+      db.transaction(() => {
+        for (let i = 0; i < n; i++) insert.run('x'.repeat(1000));
+      })();
+    };
+    // The WAL header's checkpoint sequence: SQLite adds one each time the WAL starts over.
+    const restarts = () => readFileSync(`${path}-wal`).readUInt32BE(12);
+    const checkpointer = new Checkpointer(db, path, false, stderrLog('test'), { startAtBytes: 1 });
+    // A round as it goes under steady load: frames committed while the thread copies (here, behind a
+    // reader's snapshot) are left in the WAL, so the writer cannot start it over.
+    const round = (finish: boolean) => {
+      write(100);
+      const reader = new Database(path, { readonly: true });
+      reader.exec('BEGIN');
+      reader.prepare('SELECT count(*) FROM t').get();
+      write(100);
+      const thread = new Database(path);
+      const [r] = thread.pragma('wal_checkpoint(PASSIVE)') as { log: number; checkpointed: number }[];
+      expect(r!.checkpointed).toBeLessThan(r!.log);
+      thread.close();
+      reader.exec('COMMIT');
+      reader.close();
+      if (finish) checkpointer.finishRound();
+      const before = restarts();
+      write(1);
+      return restarts() - before;
+    };
+    expect(round(false)).toBe(0);
+    expect(round(true)).toBe(1);
+    expect(checkpointer.finished).toBe(1);
+    db.close();
   });
 
   it('never starts for a journal whose WAL stays small', async () => {

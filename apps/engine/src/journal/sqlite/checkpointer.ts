@@ -13,6 +13,8 @@ export interface CheckpointerOptions {
   startAtBytes?: number;
   /** How often it checkpoints. Default 500 ms. */
   intervalMs?: number;
+  /** What the WAL file is cut back to when it starts over (`journal_size_limit`). Default 64 MiB. */
+  walLimitBytes?: number;
 }
 
 /**
@@ -20,8 +22,9 @@ export interface CheckpointerOptions {
  * connection by default, so one commit in a few thousand would also copy up to 40 MB into the
  * database file (and sync it) while every message waits. Once the WAL is large enough to matter, a
  * worker thread checkpoints on its own connection every half second, PASSIVE (never blocking a
- * writer), and the engine's connection keeps only a far backstop of its own. A failure is logged and
- * puts the inline checkpoints back.
+ * writer), and the engine's connection keeps only a far backstop of its own. After each round the
+ * engine's connection copies the few frames committed meanwhile (`finishRound`), so that the WAL starts
+ * over instead of growing under steady load. A failure is logged and puts the inline checkpoints back.
  */
 export class Checkpointer {
   private worker: Worker | undefined;
@@ -29,6 +32,8 @@ export class Checkpointer {
   private readonly intervalMs: number;
   /** Checkpoints the thread has made (for tests and metrics). */
   checkpoints = 0;
+  /** Rounds the engine's connection finished, so that the WAL could start over (for tests). */
+  finished = 0;
 
   constructor(
     private readonly sqlite: Database.Database,
@@ -40,6 +45,8 @@ export class Checkpointer {
     this.startAt = opts.startAtBytes ?? 16 * 1024 * 1024;
     this.intervalMs = opts.intervalMs ?? 500;
     sqlite.pragma(`wal_autocheckpoint = ${INLINE_PAGES}`);
+    // A burst can grow the WAL far past what steady load needs; when it starts over, the file is cut back.
+    sqlite.pragma(`journal_size_limit = ${opts.walLimitBytes ?? 64 * 1024 * 1024}`);
   }
 
   /** After each committed batch: starts the thread once the WAL has grown (checked every 64 batches). */
@@ -70,6 +77,24 @@ export class Checkpointer {
     await worker.terminate();
   }
 
+  /**
+   * Copies the frames committed while the thread's round ran, on the engine's own connection between two
+   * of its transactions: no frame can arrive meanwhile, so the WAL is then wholly in the database file and
+   * the next commit starts it over (SQLite restarts a WAL only at a write that begins with every frame
+   * copied). Without this, under steady load the thread's rounds never catch up and the WAL grows to the
+   * backstop (400 MB), which then copies it all on the engine's thread. It copies a round's worth of
+   * frames (a few milliseconds' commits); `busy` (a reader or the thread in the way) leaves it for the
+   * next round.
+   */
+  finishRound(): void {
+    try {
+      const [r] = this.sqlite.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number }[];
+      if (r && r.busy === 0 && r.log > 0) this.finished++;
+    } catch (err) {
+      this.log.warn({ err }, 'the journal could not finish a checkpoint; the next round will');
+    }
+  }
+
   private start(): void {
     const worker = new Worker(ENTRY, {
       name: 'organism-checkpointer',
@@ -86,8 +111,9 @@ export class Checkpointer {
       void worker.terminate();
     };
     worker.on('message', (m: { type: string; message?: string }) => {
-      if (m.type === 'checkpointed') this.checkpoints++;
-      else lost(new Error(m.message));
+      if (m.type !== 'checkpointed') return lost(new Error(m.message));
+      this.checkpoints++;
+      this.finishRound();
     });
     worker.on('error', lost);
     worker.on('exit', (code) => lost(new Error(`the checkpointer exited with code ${code}`)));
