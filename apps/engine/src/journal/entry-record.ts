@@ -79,6 +79,15 @@ export type DeliveryRow = Pick<
   | 'createdAt'
 >;
 
+/** Code-unit order, which matches SQLite's BINARY collation for the ASCII ids the engine makes. */
+export function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The journal's order of entries: by creation time, then by id (as `ORDER BY created_at, id`). */
+export const oldestFirst = (a: { createdAt: number; id: string }, b: { createdAt: number; id: string }) =>
+  a.createdAt - b.createdAt || compare(a.id, b.id);
+
 export function toDelivery(r: DeliveryRow): Delivery {
   return {
     id: r.id as MessageId,

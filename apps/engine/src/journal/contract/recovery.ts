@@ -1,5 +1,6 @@
 /** The journal contract's boot recovery: what is handed back, what a redelivery is charged, retry schedules. */
 import { expect, it } from 'vitest';
+import { oldestFirst } from '../entry-record.ts';
 import type { Journal } from '../journal.ts';
 import { clock, delivery, failure } from './fixtures.ts';
 
@@ -18,6 +19,17 @@ export function recoveryContract(fresh: () => Journal): void {
     expect(back[0]?.delivery).toMatchObject({ chain: ['client'], payloadXml: a.payloadXml, to: 'greeter' });
     await j.exhaust(b.id, 'attempts ran out before a crash');
     expect(await j.getMessage(b.id)).toMatchObject({ state: 'FAILED', errorCode: 'REDELIVERY_EXHAUSTED' });
+    await j.close();
+  });
+
+  it('orders what it hands back by creation time, then by id', async () => {
+    const j = fresh();
+    // One intent: the entries share their creation time, so the ids decide.
+    await j.hooks.onIntent?.(Array.from({ length: 8 }, () => delivery()));
+    await j.hooks.onIntent?.(Array.from({ length: 8 }, () => delivery()));
+    const back = (await j.unfinished()).map((u) => u.delivery);
+    expect(back).toHaveLength(16);
+    expect(back.map((d) => d.id)).toEqual([...back].sort(oldestFirst).map((d) => d.id));
     await j.close();
   });
 

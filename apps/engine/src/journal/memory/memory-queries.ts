@@ -26,7 +26,7 @@ import type { ThreadId } from '@organism/shared';
 import type { FoundEntries, RecordedTransition, UnfinishedEntry } from '../journal.ts';
 import { buildEnvelope } from '../../pump/envelope/build-envelope.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
-import { toDelivery, toSummary } from '../entry-record.ts';
+import { compare, oldestFirst, toDelivery, toSummary } from '../entry-record.ts';
 import type { EntryRow } from '../entry-record.ts';
 import { matchesFilter } from '../search/search-request.ts';
 import { HISTORY_SECONDS, throughputHistory } from '../throughput-history.ts';
@@ -47,7 +47,7 @@ export class MemoryQueries {
   unfinished(): UnfinishedEntry[] {
     return [...this.store.messages.values()]
       .filter((r) => isUnfinished(r) && !r.egress && r.to !== null)
-      .sort((a, b) => a.createdAt - b.createdAt || compare(a.id, b.id))
+      .sort(oldestFirst)
       .map((r) => ({ delivery: toDelivery(r), nextAttemptAt: r.nextAttemptAt }));
   }
 
@@ -61,7 +61,7 @@ export class MemoryQueries {
     const f = { ...messageFilterSchema.parse(filter), state: 'FAILED' as const };
     return [...this.store.messages.values()]
       .filter((r) => !r.egress && r.kind !== 'rejected' && matchesFilter(r, f))
-      .sort((a, b) => a.createdAt - b.createdAt || compare(a.id, b.id));
+      .sort(oldestFirst);
   }
 
   deadLetters(raw: DeadLettersInput): DeadLettersResult {
@@ -303,11 +303,6 @@ function before(at: number, id: string, cursor: { at: number; id: string }): boo
 
 function status(open: number, failed: number): ThreadStatus {
   return open > 0 ? 'active' : failed > 0 ? 'failed' : 'completed';
-}
-
-/** Code-unit order, which matches SQLite's BINARY collation for the ASCII ids the engine makes. */
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function summary(

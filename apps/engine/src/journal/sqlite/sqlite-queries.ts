@@ -21,7 +21,7 @@ import type {
 import type { ThreadId } from '@organism/shared';
 import type { FoundEntries, RecordedTransition, UnfinishedEntry } from '../journal.ts';
 import { buildEnvelope } from '../../pump/envelope/build-envelope.ts';
-import { toDelivery, toSummary } from '../entry-record.ts';
+import { oldestFirst, toDelivery, toSummary } from '../entry-record.ts';
 import type { DeliveryRow, EntryRow } from '../entry-record.ts';
 import { journalCounts, messages, transitions } from '../schema.ts';
 import { listMessages, messageFilters } from './message-list.ts';
@@ -46,7 +46,9 @@ export class SqliteQueries {
   /**
    * `seen` hears each entry's state as read (the write statements then need not read it again). Boot
    * recovery reads every unfinished entry at once: a prepared statement of only the columns a delivery
-   * needs, without drizzle's row mapping (100,000 rows: 0.9 s through drizzle's `select()`).
+   * needs, without drizzle's row mapping (100,000 rows: 0.9 s through drizzle's `select()`), sorted
+   * here rather than by SQLite, whose sorter would copy every payload (100,000 rows of 1 KB: 1.2–1.5 s
+   * sorted by SQLite, 0.8–1.0 s read and then sorted here in 10 ms).
    */
   unfinished(seen: (id: string, state: string) => void = () => {}): UnfinishedEntry[] {
     const rows = (this.unfinishedRows ??= this.sqlite.prepare(
@@ -54,9 +56,9 @@ export class SqliteQueries {
               root, kind, chain, payload, state, attempts, next_attempt_at AS nextAttemptAt,
               created_at AS createdAt
          FROM messages
-        WHERE state IN ('PENDING', 'DISPATCHED') AND egress = 0 AND to_name IS NOT NULL
-        ORDER BY created_at, id`,
+        WHERE state IN ('PENDING', 'DISPATCHED') AND egress = 0 AND to_name IS NOT NULL`,
     )).all() as (DeliveryRow & Pick<EntryRow, 'state' | 'nextAttemptAt'>)[];
+    rows.sort(oldestFirst);
     return rows.map((r) => {
       seen(r.id, r.state);
       return { delivery: toDelivery(r), nextAttemptAt: r.nextAttemptAt };
