@@ -638,8 +638,11 @@ export class Engine {
   }
 
   private async prune(): Promise<void> {
+    const cutoff = Date.now() - this.organism.config.journal.retainDays * DAY;
     try {
-      await this.journal.prune(Date.now() - this.organism.config.journal.retainDays * DAY);
+      await this.journal.prune(cutoff);
+      // The sequences and buffers that ended go with the messages they ran on.
+      await this.orchestrator?.prune(cutoff);
     } catch (err) {
       this.log.error({ err }, 'journal retention failed');
     }

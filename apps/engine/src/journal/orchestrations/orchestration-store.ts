@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, lt } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { orchestrations } from '../schema.ts';
 import type { OpenDatabase } from '../sqlite/open-database.ts';
@@ -19,7 +19,8 @@ export interface OrchestrationRow {
 
 /**
  * Where system.sequence and system.buffer keep their runs (lifecycle/orchestration/): written at each
- * step, read back at start. Both implementations pass the same tests (orchestration-store.test.ts).
+ * step, read back at start, and forgotten `journal.retainDays` after they ended. Both implementations
+ * pass the same tests (orchestration-store.test.ts).
  */
 export interface OrchestrationStore {
   get(id: string): Promise<OrchestrationRow | undefined>;
@@ -28,6 +29,8 @@ export interface OrchestrationStore {
   running(): Promise<OrchestrationRow[]>;
   /** The runs started in a thread, oldest first (at most 50). */
   ofThread(threadId: string): Promise<OrchestrationRow[]>;
+  /** Forgets the runs that ended before `cutoff` (ms), as retention prunes the journal; returns how many. */
+  prune(cutoff: number): Promise<number>;
 }
 
 /** In memory, lost with the process (the memory journal's companion). */
@@ -57,6 +60,12 @@ export class MemoryOrchestrationStore implements OrchestrationStore {
         .sort((a, b) => a.createdAt - b.createdAt)
         .map((r) => ({ ...r })),
     );
+  }
+  prune(cutoff: number): Promise<number> {
+    let pruned = 0;
+    for (const [id, r] of this.rows)
+      if (r.status === 'done' && r.updatedAt < cutoff && this.rows.delete(id)) pruned++;
+    return Promise.resolve(pruned);
   }
 }
 
@@ -101,5 +110,13 @@ export class SqliteOrchestrationStore implements OrchestrationStore {
         .orderBy(orchestrations.createdAt)
         .all(),
     );
+  }
+  prune(cutoff: number): Promise<number> {
+    return guarded('prune ended orchestrations', () =>
+      this.db
+        .delete(orchestrations)
+        .where(and(eq(orchestrations.status, 'done'), lt(orchestrations.updatedAt, cutoff)))
+        .run(),
+    ).then((r) => r.changes);
   }
 }

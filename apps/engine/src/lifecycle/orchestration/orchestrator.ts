@@ -102,6 +102,11 @@ export class Orchestrator {
     clearTimeout(this.timer);
   }
 
+  /** Forgets the runs that ended before `cutoff` (journal retention); returns how many. */
+  prune(cutoff: number): Promise<number> {
+    return this.deps.store.prune(cutoff);
+  }
+
   /** The runs started in a thread, with their progress, as operators see them. */
   async ofThread(threadId: string): Promise<RunProgress[]> {
     return (await this.deps.store.ofThread(threadId)).map((row) => progressOf(parse(row)));
