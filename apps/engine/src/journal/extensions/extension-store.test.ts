@@ -1,28 +1,12 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../sqlite/open-database.ts';
-import type { OpenDatabase } from '../sqlite/open-database.ts';
+import { describe, expect, it } from 'vitest';
+import { storeMakers } from '../store-makers.ts';
 import { MemoryExtensionStore, SqliteExtensionStore } from './extension-store.ts';
 import type { ExtensionFailure, ExtensionStore } from './extension-store.ts';
 
-let open: OpenDatabase | undefined;
-afterEach(() => {
-  open?.close();
-  open = undefined;
-});
-
-const makers: [string, () => ExtensionStore][] = [
-  ['memory', () => new MemoryExtensionStore()],
-  [
-    'sqlite',
-    () => {
-      open = openDatabase(join(mkdtempSync(join(tmpdir(), 'ext-store-')), 'j.db'), 'fast');
-      return new SqliteExtensionStore(open);
-    },
-  ],
-];
+const makers = storeMakers<ExtensionStore>(
+  () => new MemoryExtensionStore(),
+  (open) => new SqliteExtensionStore(open),
+);
 
 function failure(over: Partial<ExtensionFailure>): ExtensionFailure {
   return {

@@ -1,28 +1,16 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../sqlite/open-database.ts';
-import type { OpenDatabase } from '../sqlite/open-database.ts';
+import { storeMakers } from '../store-makers.ts';
 import { MemoryOperationsStore, SqliteOperationsStore } from './operations-store.ts';
 import type { OperationsStore } from './operations-store.ts';
 
-let open: OpenDatabase | undefined;
-afterEach(() => {
-  open?.close();
-  open = undefined;
-});
-
-const makers: [string, () => OperationsStore][] = [
-  ['memory', () => new MemoryOperationsStore()],
-  [
-    'sqlite',
-    () => {
-      open = openDatabase(join(mkdtempSync(join(tmpdir(), 'ops-store-')), 'j.db'), 'fast');
-      return new SqliteOperationsStore(open);
-    },
-  ],
-];
+const makers = storeMakers<OperationsStore>(
+  () => new MemoryOperationsStore(),
+  (open) => new SqliteOperationsStore(open),
+);
 
 describe.each(makers)('%s operations store', (_name, make) => {
   it('keeps paused listeners by name, a second pause updating who and when, until cleared', async () => {
@@ -56,6 +44,10 @@ it('keeps a pause in the file across connections (a restart)', async () => {
   const first = openDatabase(file, 'fast');
   await new SqliteOperationsStore(first).setPaused({ name: 'shouter', by: 'ops', at: 5 });
   first.close();
-  open = openDatabase(file, 'fast');
-  expect(await new SqliteOperationsStore(open).paused()).toEqual([{ name: 'shouter', by: 'ops', at: 5 }]);
+  const second = openDatabase(file, 'fast');
+  try {
+    expect(await new SqliteOperationsStore(second).paused()).toEqual([{ name: 'shouter', by: 'ops', at: 5 }]);
+  } finally {
+    second.close();
+  }
 });

@@ -1,28 +1,12 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../sqlite/open-database.ts';
-import type { OpenDatabase } from '../sqlite/open-database.ts';
+import { describe, expect, it } from 'vitest';
+import { storeMakers } from '../store-makers.ts';
 import { MemoryOrchestrationStore, SqliteOrchestrationStore } from './orchestration-store.ts';
 import type { OrchestrationRow, OrchestrationStore } from './orchestration-store.ts';
 
-let open: OpenDatabase | undefined;
-afterEach(() => {
-  open?.close();
-  open = undefined;
-});
-
-const makers: [string, () => OrchestrationStore][] = [
-  ['memory', () => new MemoryOrchestrationStore()],
-  [
-    'sqlite',
-    () => {
-      open = openDatabase(join(mkdtempSync(join(tmpdir(), 'orch-store-')), 'j.db'), 'fast');
-      return new SqliteOrchestrationStore(open);
-    },
-  ],
-];
+const makers = storeMakers<OrchestrationStore>(
+  () => new MemoryOrchestrationStore(),
+  (open) => new SqliteOrchestrationStore(open),
+);
 
 const THREAD = '3f2b8c1e-9d4a-4b7e-8c2f-1a2b3c4d5e6f';
 
