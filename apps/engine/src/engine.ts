@@ -1,4 +1,4 @@
-import type { ThreadId, ThroughputHistory, UploadOrganismFileInput } from '@organism/shared';
+import type { ThreadId, ThroughputHistory } from '@organism/shared';
 import type {
   Activity,
   DeadLettersInput,
@@ -19,7 +19,6 @@ import type {
   ThreadListInput,
   ThreadSummary,
   RoutedTransition,
-  Transition,
 } from '@organism/shared';
 import type { LoadedOrganism } from './lifecycle/organism-loader.ts';
 import { runCleanup } from './lifecycle/cleanup-steps.ts';
@@ -36,8 +35,7 @@ import { ListenerPauses } from './lifecycle/listener-pauses.ts';
 import type { OperatorStore } from './journal/index.ts';
 import type { MessagePump, SubmitOptions, SubmitResult } from './pump/message-pump.ts';
 import type { XsdRegistry } from './xml/index.ts';
-import { readFile } from 'node:fs/promises';
-import { basename, relative } from 'node:path';
+import { basename } from 'node:path';
 import { ListenerActivity } from './lifecycle/listener-activity.ts';
 import { RouteTracker } from './lifecycle/route-tracker.ts';
 import { checkPayload } from './pump/check-payload.ts';
@@ -49,21 +47,16 @@ import type { JournalCondition } from './lifecycle/journal-health.ts';
 import { listenerInfo } from './lifecycle/listener-info.ts';
 import type { ListenerInfo } from './lifecycle/listener-info.ts';
 import { wrapPayload } from './pump/envelope/wrap-payload.ts';
-import { ConfigManager } from './lifecycle/config-manager.ts';
-import type { DiffResult, ReloadResult, ValidateResult } from './lifecycle/config-manager.ts';
-import type { HistorySummary } from './lifecycle/config-manager.ts';
-import { listOrganismFiles, writeOrganismFile } from './lifecycle/organism-files.ts';
-import type { OrganismFiles, UploadResult } from './lifecycle/organism-files.ts';
-import { elementTree, exampleInstance } from './xml/index.ts';
+import type { ReloadResult } from './lifecycle/config-manager.ts';
+import { EngineConfiguration } from './lifecycle/engine-configuration.ts';
+import { contractElements, contractExample, contractFiles } from './lifecycle/listener-contract.ts';
 import type { ElementTreeOutcome } from './xml/index.ts';
 import { EngineError } from '@organism/shared';
 import type { Log, Problem } from '@organism/shared';
 import { stderrLog } from './pump/stderr-log.ts';
 import { exportMessages, searchMessages } from './lifecycle/message-search.ts';
 import type { Orchestrator, RunProgress } from './lifecycle/orchestration/orchestrator.ts';
-import { ExtensionHost, ExtensionNotFound } from './lifecycle/extensions/extension-host.ts';
-import type { ExtensionInfo } from './lifecycle/extensions/extension-host.ts';
-import type { DurableFailure } from './lifecycle/extensions/durable-extension.ts';
+import { ExtensionHost } from './lifecycle/extensions/extension-host.ts';
 import type {
   MessageExportInput,
   MessageExportPage,
@@ -105,12 +98,14 @@ export class Engine {
   private restartHandler: ((drainMs: number) => void) | undefined;
   private supervised: () => boolean = () => false;
   /** Validate, diff, apply, history and rollback of organism.yaml; reloads swap listeners in place. */
-  private readonly configManager: ConfigManager;
+  /** organism.yaml as operators read and edit it (`config.*`). */
+  readonly configuration: EngineConfiguration;
   /** Paused listeners and republish links, kept beside the journal. */
   private readonly operations: OperationsStore;
   private readonly pauses: ListenerPauses;
   /** The organism's extensions: handlers of engine events, off the pump's path. */
-  private readonly extensions: ExtensionHost;
+  /** The organism's extensions: their handlers' counts, a durable one's failures (`extensions.*`). */
+  readonly extensions: ExtensionHost;
   recovery: RecoveryReport | undefined;
 
   constructor(
@@ -148,74 +143,30 @@ export class Engine {
     pump.onHookFailure((hook, err) => {
       if (this.health.available) log.error({ err, hook }, `dispatch hook ${hook} failed`);
     });
-    this.configManager = new ConfigManager({
-      file: organism.config.file,
+    this.configuration = new EngineConfiguration({
       current: () => this.organism.config,
       swap: (next) => {
         const previous = this.organism;
         this.pump.replaceListeners(next.listeners);
-        this.organism = {
-          ...next,
-          config: {
-            ...next.config,
-            pump: previous.config.pump,
-            journal: previous.config.journal,
-            server: previous.config.server,
-          },
-        };
+        // What only a restart changes stays as it started.
+        const { pump, journal, server } = previous.config;
+        this.organism = { ...next, config: { ...next.config, pump, journal, server } };
         return previous;
       },
-      unfinishedFor: (listener) => this.journal.countUnfinished(listener),
-      recentPayloads: async (listener, limit) => {
-        const page = await this.journal.search({ filter: { to: listener }, limit, scan: limit });
-        return page.hits.flatMap((h) => (h.payloadXml ? [{ id: h.entry.id, payloadXml: h.payloadXml }] : []));
-      },
-      emitReload: (e) => this.pump.events.emit(() => ({ type: 'reload', at: Date.now(), ...e })),
+      journal,
+      events: pump.events,
+      changed: () => this.extensions.load(this.config.baseDir, this.config.extensions),
     });
   }
 
   /** Reloads organism.yaml from disk, all or nothing; `system.*` listeners are never touched. */
   reload(actor: string): Promise<ReloadResult> {
-    return this.withExtensions(this.configManager.reload(actor));
-  }
-
-  /** The extensions and their handlers' counts (`extensions.list`). */
-  listExtensions(): Promise<ExtensionInfo[]> {
-    return this.extensions.list();
+    return this.configuration.reload(actor);
   }
 
   /** The sequences and buffers started in a thread, with their progress. */
   orchestrationsOf(threadId: string): Promise<RunProgress[]> {
     return this.orchestrator?.ofThread(threadId) ?? Promise.resolve([]);
-  }
-
-  /** A durable extension's failures: its dead letters first, then those waiting for a retry. */
-  extensionFailures(name: string, limit: number): Promise<DurableFailure[]> {
-    return this.extensions.failures(name, limit);
-  }
-
-  /** Runs a durable extension's failure again now; throws NOT_FOUND when there is no such failure. */
-  async retryExtensionFailure(name: string, id: string): Promise<void> {
-    if (!(await this.extensions.durable(name).retry(id)))
-      throw new ExtensionNotFound(`extension ${name} has no failure ${id}`);
-  }
-
-  /** Runs every dead letter of a durable extension again now; returns how many. */
-  retryExtensionDeadLetters(name: string): Promise<number> {
-    return this.extensions.durable(name).retryDead();
-  }
-
-  /** Forgets a durable extension's failure for good; throws NOT_FOUND when there is no such failure. */
-  async discardExtensionFailure(name: string, id: string): Promise<void> {
-    if (!(await this.extensions.durable(name).discard(id)))
-      throw new ExtensionNotFound(`extension ${name} has no failure ${id}`);
-  }
-
-  /** After a configuration took effect, the extensions are found and loaded again with it. */
-  private async withExtensions(reloading: Promise<ReloadResult>): Promise<ReloadResult> {
-    const result = await reloading;
-    if (result.ok) await this.extensions.load(this.config.baseDir, this.config.extensions);
-    return result;
   }
 
   // The journal's console queries, as the API and the CLI see them.
@@ -245,17 +196,9 @@ export class Engine {
   listThreads(input: ThreadListInput): Promise<Page<ThreadSummary>> {
     return this.journal.listThreads(input);
   }
-  /** Transitions after `afterSeq`, in order: the stream the console follows and resumes. */
-  transitions(afterSeq: number, limit: number): Promise<Transition[]> {
-    return this.journal.transitions(afterSeq, limit);
-  }
-  /** The same, each with its entry's route (from, to, root, kind). */
+  /** Transitions after `afterSeq`, in order, each with its entry's route (from, to, root, kind). */
   routedTransitions(afterSeq: number, limit: number): Promise<RoutedTransition[]> {
     return this.journal.routedTransitions(afterSeq, limit);
-  }
-  /** The journal's last transition sequence number. */
-  headSeq(): Promise<number> {
-    return this.journal.headSeq();
   }
   /** Dead letters grouped by listener and error code, biggest groups first. */
   deadLetters(input: DeadLettersInput): Promise<DeadLettersResult> {
@@ -305,66 +248,13 @@ export class Engine {
     return openOperatorStore(this.journal);
   }
 
-  // organism.yaml as operators edit it: every change goes through the config manager.
-  /** The files the running configuration includes, as they are on disk now (relative path and text). */
-  async readIncludedFiles(): Promise<{ file: string; yaml: string }[]> {
-    return Promise.all(
-      this.config.includes.map(async (f) => ({
-        file: relative(this.config.baseDir, f),
-        yaml: await readFile(f, 'utf8').catch((err: Error) => `# cannot read ${f}: ${err.message}\n`),
-      })),
-    );
-  }
-  readConfig(): Promise<string> {
-    return this.configManager.read();
-  }
-  validateConfig(yaml: string): Promise<ValidateResult> {
-    return this.configManager.validate(yaml);
-  }
-  diffConfig(yaml: string): Promise<DiffResult> {
-    return this.configManager.diff(yaml);
-  }
-  applyConfig(yaml: string, actor: string, note?: string): Promise<ReloadResult> {
-    return this.withExtensions(this.configManager.apply(yaml, actor, note));
-  }
-  configHistory(): Promise<HistorySummary[]> {
-    return this.configManager.history();
-  }
-  /** The included files saved with a history entry. */
-  configVersionIncludes(id: string): Promise<{ file: string; yaml: string }[]> {
-    return this.configManager.included(id);
-  }
-  /** The XSDs and handler modules in the organism folder, with their global elements and exports. */
-  organismFiles(): Promise<OrganismFiles> {
-    return listOrganismFiles(this.config.baseDir);
-  }
-  /** Writes an uploaded XSD or handler module into the organism folder once it is found sound. */
-  uploadOrganismFile(input: Required<UploadOrganismFileInput>): Promise<UploadResult> {
-    return writeOrganismFile(this.config.baseDir, input);
-  }
-  /** The text of a saved version (history entry `id`); NOT_FOUND when there is none. */
-  configVersion(id: string): Promise<string> {
-    return this.configManager.version(id);
-  }
-  rollbackConfig(id: string, actor: string): Promise<ReloadResult> {
-    return this.withExtensions(this.configManager.rollback(id, actor));
-  }
-
   /** An example payload for a listener, generated from its XSD (the given root, or its request root). */
   exampleFor(
     name: string,
     root?: string,
   ): { ok: true; root: string; xml: string } | { ok: false; problems: Problem[] } | undefined {
     const l = this.pump.listeners.get(name);
-    if (!l) return undefined;
-    const wanted = root ?? l.roots[0] ?? '';
-    const dir = l.name.startsWith('system.') ? undefined : this.config.baseDir;
-    const out = exampleInstance(
-      l.schema.file,
-      wanted,
-      dir ?? l.schema.file.slice(0, l.schema.file.lastIndexOf('/')),
-    );
-    return out.ok ? { ok: true, root: wanted, xml: out.xml } : out;
+    return l && contractExample(l, this.config.baseDir, root);
   }
 
   /**
@@ -373,13 +263,7 @@ export class Engine {
    */
   elementsOf(name: string, root?: string): ElementTreeOutcome | undefined {
     const l = this.pump.listeners.get(name);
-    if (!l) return undefined;
-    const dir = l.name.startsWith('system.') ? undefined : this.config.baseDir;
-    return elementTree(
-      l.schema.file,
-      root ? [root] : l.roots,
-      dir ?? l.schema.file.slice(0, l.schema.file.lastIndexOf('/')),
-    );
+    return l && contractElements(l, this.config.baseDir, root);
   }
 
   get state(): EngineState {
@@ -457,16 +341,7 @@ export class Engine {
   /** The XSD files behind a listener's contract, main file first, paths relative to the organism. */
   async schemaOf(name: string): Promise<{ file: string; text: string }[] | undefined> {
     const l = this.pump.listeners.get(name);
-    if (!l) return undefined;
-    // The engine's own listeners' contract lives in the engine, not in the organism: named by its file alone,
-    // as listener info names it, so no path of the engine's installation reaches the console.
-    const system = l.name.startsWith('system.');
-    return Promise.all(
-      l.schema.files.map(async (f) => ({
-        file: system ? basename(f) : relative(this.config.baseDir, f),
-        text: await readFile(f, 'utf8'),
-      })),
-    );
+    return l && contractFiles(l, this.config.baseDir);
   }
 
   /** Checks a payload against `to`'s contract without sending it; undefined when there is no such listener. */
@@ -618,7 +493,7 @@ export class Engine {
     this.unwatchJournal();
     const failures = await runCleanup([
       { name: 'extensions', run: () => this.extensions.stop() },
-      { name: 'config manager', run: () => this.configManager.close() },
+      { name: 'config manager', run: () => this.configuration.close() },
       { name: 'journal', run: () => this.journal.close() },
       { name: 'organism schemas', run: () => this.organism.registry.dispose() },
       { name: 'system schemas', run: () => this.systemRegistry.dispose() },

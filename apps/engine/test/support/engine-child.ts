@@ -28,7 +28,7 @@ await engine.whenQuiet();
 // With WAIT_EXTENSIONS set, durable extensions catch up with the event log before the engine stops.
 while (
   process.env.WAIT_EXTENSIONS &&
-  (await engine.listExtensions()).some((x) => x.durable && x.durable.cursor < x.durable.head)
+  (await engine.extensions.list()).some((x) => x.durable && x.durable.cursor < x.durable.head)
 )
   await new Promise((r) => setTimeout(r, 20));
 await engine.stop();

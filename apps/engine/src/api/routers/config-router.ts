@@ -14,20 +14,22 @@ export const configRouter = router({
   /** organism.yaml's path and text, and the text of each file it includes (relative path, read-only here). */
   get: operatorProcedure.query(async ({ ctx }) => ({
     file: ctx.engine.config.file,
-    yaml: await ctx.engine.readConfig(),
-    includes: await ctx.engine.readIncludedFiles(),
+    yaml: await ctx.engine.configuration.read(),
+    includes: await ctx.engine.configuration.includedFiles(),
   })),
   /** Parses, compiles every XSD and checks every handler statically (never imports it); changes nothing. */
-  validate: operatorProcedure.input(yaml).mutation(({ ctx, input }) => ctx.engine.validateConfig(input.yaml)),
+  validate: operatorProcedure
+    .input(yaml)
+    .mutation(({ ctx, input }) => ctx.engine.configuration.validate(input.yaml)),
   /** Listeners added, removed and changed, and the unfinished work addressed to removed ones. */
-  diff: operatorProcedure.input(yaml).mutation(({ ctx, input }) => ctx.engine.diffConfig(input.yaml)),
+  diff: operatorProcedure.input(yaml).mutation(({ ctx, input }) => ctx.engine.configuration.diff(input.yaml)),
   /**
    * Validates, saves (keeping the previous version in history) and reloads: `config.apply` of the
    * design, named `save` because tRPC reserves `apply` (a Function.prototype member) as a route name.
    */
   save: adminProcedure.input(saveConfigInputSchema).mutation(({ ctx, input }) =>
     audited(ctx, 'config.apply', ctx.engine.config.file, { note: input.note }, async () => {
-      const result = await ctx.engine.applyConfig(input.yaml, ctx.user.name, input.note);
+      const result = await ctx.engine.configuration.apply(input.yaml, ctx.user.name, input.note);
       if (!result.ok)
         throw new EngineApiError(
           'CONFIG_INVALID',
@@ -38,7 +40,7 @@ export const configRouter = router({
     }),
   ),
   /** The XSDs (with their global elements) and handler modules (with their exports) in the organism folder. */
-  files: operatorProcedure.query(({ ctx }) => ctx.engine.organismFiles()),
+  files: operatorProcedure.query(({ ctx }) => ctx.engine.configuration.files()),
   /**
    * Writes an XSD or handler module into the organism folder (never out of it), atomically, once the XSD
    * compiles or the module parses; an existing file only with `overwrite`. Changes nothing running.
@@ -51,19 +53,19 @@ export const configRouter = router({
         'config.upload',
         input.path,
         { chars: input.content.length, overwrite: input.overwrite },
-        () => ctx.engine.uploadOrganismFile(input),
+        () => ctx.engine.configuration.upload(input),
       ),
     ),
-  history: operatorProcedure.query(({ ctx }) => ctx.engine.configHistory()),
+  history: operatorProcedure.query(({ ctx }) => ctx.engine.configuration.history()),
   /** The YAML text of one saved version (a history entry), to compare or restore. */
   version: operatorProcedure.input(byIdInputSchema).query(async ({ ctx, input }) => ({
     id: input.id,
-    yaml: await ctx.engine.configVersion(input.id),
-    includes: await ctx.engine.configVersionIncludes(input.id),
+    yaml: await ctx.engine.configuration.version(input.id),
+    includes: await ctx.engine.configuration.versionIncludes(input.id),
   })),
   rollback: adminProcedure.input(byIdInputSchema).mutation(({ ctx, input }) =>
     audited(ctx, 'config.rollback', input.id, undefined, async () => {
-      const result = await ctx.engine.rollbackConfig(input.id, ctx.user.name);
+      const result = await ctx.engine.configuration.rollback(input.id, ctx.user.name);
       if (!result.ok)
         throw new EngineApiError(
           'CONFIG_INVALID',

@@ -11,15 +11,15 @@ export const extensionsRouter = router({
    * Each extension: its module, why it is not running (or null), its handlers with their counts, and for
    * a durable one its cursor, the log's head and its failures counted.
    */
-  list: viewerProcedure.query(({ ctx }) => ctx.engine.listExtensions()),
+  list: viewerProcedure.query(({ ctx }) => ctx.engine.extensions.list()),
   /** A durable extension's failures: its dead letters first, then the events waiting for a retry. */
   failures: viewerProcedure
     .input(extensionFailuresInputSchema)
-    .query(({ ctx, input }) => ctx.engine.extensionFailures(input.extension, input.limit)),
+    .query(({ ctx, input }) => ctx.engine.extensions.failures(input.extension, input.limit)),
   /** Runs a failure again now; a dead letter gets a fresh set of retries. */
   retry: operatorProcedure.input(extensionFailureInputSchema).mutation(({ ctx, input }) =>
     audited(ctx, 'extension.retry', input.extension, { id: input.id }, async () => {
-      await ctx.engine.retryExtensionFailure(input.extension, input.id);
+      await ctx.engine.extensions.retry(input.extension, input.id);
       return { ok: true as const };
     }),
   ),
@@ -27,14 +27,14 @@ export const extensionsRouter = router({
   retryAll: operatorProcedure.input(byExtensionInputSchema).mutation(({ ctx, input }) => {
     const detail: { retried?: number } = {};
     return audited(ctx, 'extension.retry-all', input.extension, detail, async () => {
-      detail.retried = await ctx.engine.retryExtensionDeadLetters(input.extension);
+      detail.retried = await ctx.engine.extensions.retryDead(input.extension);
       return { retried: detail.retried };
     });
   }),
   /** Forgets a failure for good. */
   discard: operatorProcedure.input(extensionFailureInputSchema).mutation(({ ctx, input }) =>
     audited(ctx, 'extension.discard', input.extension, { id: input.id }, async () => {
-      await ctx.engine.discardExtensionFailure(input.extension, input.id);
+      await ctx.engine.extensions.discard(input.extension, input.id);
       return { ok: true as const };
     }),
   ),

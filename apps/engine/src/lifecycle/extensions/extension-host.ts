@@ -146,6 +146,23 @@ export class ExtensionHost {
     return this.durable(name).failuresList(limit);
   }
 
+  /** Runs a durable extension's failure again now; throws NOT_FOUND when there is no such failure. */
+  async retry(name: string, id: string): Promise<void> {
+    if (!(await this.durable(name).retry(id)))
+      throw new ExtensionNotFound(`extension ${name} has no failure ${id}`);
+  }
+
+  /** Runs every dead letter of a durable extension again now; returns how many. */
+  retryDead(name: string): Promise<number> {
+    return this.durable(name).retryDead();
+  }
+
+  /** Forgets a durable extension's failure for good; throws NOT_FOUND when there is no such failure. */
+  async discard(name: string, id: string): Promise<void> {
+    if (!(await this.durable(name).discard(id)))
+      throw new ExtensionNotFound(`extension ${name} has no failure ${id}`);
+  }
+
   async stop(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
