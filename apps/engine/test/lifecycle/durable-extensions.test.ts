@@ -1,12 +1,18 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteJournal } from '../../src/journal/sqlite/sqlite-journal.ts';
-import { copyDemo, startHarness } from '../support/server-harness.ts';
+import {
+  copyDemo,
+  demoDivisionByZero,
+  demoGreeting,
+  startHarness,
+  writeInto,
+} from '../support/server-harness.ts';
 import type { ServerHarness } from '../support/server-harness.ts';
 import { copyCrashOrganism, ENGINE_DIR, jobEnvelope } from '../support/organism-copy.ts';
 import { until } from '../support/until.ts';
@@ -32,13 +38,9 @@ export default defineExtension((ext) => {
 
 let h: ServerHarness;
 let dir: string;
-const write = (path: string, text: string): void => {
-  mkdirSync(dirname(join(dir, path)), { recursive: true });
-  writeFileSync(join(dir, path), text);
-};
-const greeting = (n: number): string =>
-  `<message xmlns="https://xml-pipeline.org/ns/envelope/v1"><meta><from>t</from><to>greeter</to></meta><greeting xmlns=""><name>v${n}</name></greeting></message>`;
-const divide = `<message xmlns="https://xml-pipeline.org/ns/envelope/v1"><meta><from>t</from><to>tools.calculator</to></meta><calculate xmlns=""><a>1</a><op>div</op><b>0</b></calculate></message>`;
+const write = (path: string, text: string): void => writeInto(dir, path, text);
+const greeting = demoGreeting;
+const divide = demoDivisionByZero;
 const of = (ext: string, thread: string): string[] =>
   g.__heard.filter((x) => x.ext === ext && x.thread === thread).map((x) => x.line);
 

@@ -1,8 +1,14 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { EngineEvent } from '@organism/shared';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { copyDemo, startHarness } from '../support/server-harness.ts';
+import {
+  copyDemo,
+  demoDivisionByZero,
+  demoGreeting,
+  startHarness,
+  writeInto,
+} from '../support/server-harness.ts';
 import type { ServerHarness } from '../support/server-harness.ts';
 import type { HandlerCounts } from '../../src/lifecycle/extensions/handler-runner.ts';
 import { until } from '../support/until.ts';
@@ -22,13 +28,9 @@ ${registrations}
 
 let h: ServerHarness;
 let dir: string;
-const write = (path: string, text: string): void => {
-  mkdirSync(dirname(join(dir, path)), { recursive: true });
-  writeFileSync(join(dir, path), text);
-};
-const greeting = (n: number): string =>
-  `<message xmlns="https://xml-pipeline.org/ns/envelope/v1"><meta><from>t</from><to>greeter</to></meta><greeting xmlns=""><name>v${n}</name></greeting></message>`;
-const divide = `<message xmlns="https://xml-pipeline.org/ns/envelope/v1"><meta><from>t</from><to>tools.calculator</to></meta><calculate xmlns=""><a>1</a><op>div</op><b>0</b></calculate></message>`;
+const write = (path: string, text: string): void => writeInto(dir, path, text);
+const greeting = demoGreeting;
+const divide = demoDivisionByZero;
 
 beforeAll(async () => {
   g.__heard = [];

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,19 @@ export function copyDemo(prefix: string): string {
   symlinkSync(join(dirname(DEMO), 'node_modules'), join(dir, 'node_modules'));
   return dir;
 }
+
+/** Writes `text` at `path` inside an organism folder, making the folders it needs. */
+export function writeInto(dir: string, path: string, text: string): void {
+  mkdirSync(dirname(join(dir, path)), { recursive: true });
+  writeFileSync(join(dir, path), text);
+}
+
+/** An envelope for the demo's greeter, its name numbered. */
+export const demoGreeting = (n: number): string =>
+  `<message xmlns="https://xml-pipeline.org/ns/envelope/v1"><meta><from>t</from><to>greeter</to></meta><greeting xmlns=""><name>v${n}</name></greeting></message>`;
+
+/** An envelope the demo's calculator fails on (a division by zero): a dead letter. */
+export const demoDivisionByZero = `<message xmlns="https://xml-pipeline.org/ns/envelope/v1"><meta><from>t</from><to>tools.calculator</to></meta><calculate xmlns=""><a>1</a><op>div</op><b>0</b></calculate></message>`;
 
 export interface ServerHarness {
   engine: Engine;

@@ -22,6 +22,15 @@ export interface DataColumn<T> {
   sortable?: 'asc' | 'desc';
 }
 
+/** The column of a row's buttons: no header to see (one for screen readers), never sortable. */
+export function actionsColumn<T>(
+  width: number,
+  cell: (row: T) => ReactNode,
+  opts: { numeric?: boolean } = {},
+): DataColumn<T> {
+  return { id: 'actions', header: <span className="sr-only">actions</span>, width, cell, ...opts };
+}
+
 /**
  * The order the rows are in, and how to change it. The table only draws it (a button per sortable header,
  * `aria-sort`); whoever owns the rows sorts them, on the server or in the page, and keeps it in the URL.

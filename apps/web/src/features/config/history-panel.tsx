@@ -6,7 +6,7 @@ import { useId } from 'react';
 import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
-import { DataTable } from '@/components/ui/data-table';
+import { actionsColumn, DataTable } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
@@ -70,37 +70,33 @@ export function HistoryPanel({
         </span>
       ),
     },
-    {
-      id: 'actions',
-      header: <span className="sr-only">actions</span>,
-      width: 250,
-      cell: (v) =>
-        v.running ? null : (
-          <span className="flex justify-end gap-1">
-            <Button
-              variant="ghost"
-              aria-label={`compare version ${v.number} with the running one`}
-              onClick={() => void setPair({ from: v.id, to: RUNNING })}
+    actionsColumn(250, (v) =>
+      v.running ? null : (
+        <span className="flex justify-end gap-1">
+          <Button
+            variant="ghost"
+            aria-label={`compare version ${v.number} with the running one`}
+            onClick={() => void setPair({ from: v.id, to: RUNNING })}
+          >
+            <GitCompare className="size-4" aria-hidden /> Compare
+          </Button>
+          {can('admin') && (
+            <ConfirmDialog
+              title={`Roll back to version ${v.number}?`}
+              body={`The running configuration is kept in history, and version ${v.number} is written in its place and reloaded. Listeners it lacks are removed: their unfinished work becomes dead letters, as with any save.`}
+              confirm="Roll back and reload"
+              onConfirm={() =>
+                rollback.mutate({ id: v.id }, { onSuccess: (result) => onRolledBack(result, v) })
+              }
             >
-              <GitCompare className="size-4" aria-hidden /> Compare
-            </Button>
-            {can('admin') && (
-              <ConfirmDialog
-                title={`Roll back to version ${v.number}?`}
-                body={`The running configuration is kept in history, and version ${v.number} is written in its place and reloaded. Listeners it lacks are removed: their unfinished work becomes dead letters, as with any save.`}
-                confirm="Roll back and reload"
-                onConfirm={() =>
-                  rollback.mutate({ id: v.id }, { onSuccess: (result) => onRolledBack(result, v) })
-                }
-              >
-                <Button variant="ghost" aria-label={`roll back to version ${v.number}`}>
-                  <History className="size-4" aria-hidden /> Roll back…
-                </Button>
-              </ConfirmDialog>
-            )}
-          </span>
-        ),
-    },
+              <Button variant="ghost" aria-label={`roll back to version ${v.number}`}>
+                <History className="size-4" aria-hidden /> Roll back…
+              </Button>
+            </ConfirmDialog>
+          )}
+        </span>
+      ),
+    ),
   ];
   return (
     <Panel title="History">

@@ -12,7 +12,7 @@ import { IdLink } from '@/components/id-link';
 import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
-import { DataTable } from '@/components/ui/data-table';
+import { actionsColumn, DataTable } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
@@ -285,13 +285,9 @@ function messageColumns({
     },
   ];
   if (operator)
-    columns.push({
-      id: 'actions',
-      header: <span className="sr-only">actions</span>,
-      width: 184,
-      numeric: true,
-      cell: (m) => <RowActions message={m} onRetried={onRetried} />,
-    });
+    columns.push(
+      actionsColumn(184, (m) => <RowActions message={m} onRetried={onRetried} />, { numeric: true }),
+    );
   return columns;
 }
 

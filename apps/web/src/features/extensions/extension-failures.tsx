@@ -8,7 +8,7 @@ import { useState } from 'react';
 import { TimeAgo, TimeUntil } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
-import { DataTable } from '@/components/ui/data-table';
+import { actionsColumn, DataTable } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
 import { describeError } from '@/lib/engine-error';
 import { formatCount } from '@/lib/format';
@@ -185,13 +185,9 @@ function failureColumns(extension: string, operator: boolean): DataColumn<Failur
     },
   ];
   if (operator)
-    columns.push({
-      id: 'actions',
-      header: <span className="sr-only">actions</span>,
-      width: 184,
-      numeric: true,
-      cell: (f) => <FailureActions extension={extension} failure={f} />,
-    });
+    columns.push(
+      actionsColumn(184, (f) => <FailureActions extension={extension} failure={f} />, { numeric: true }),
+    );
   return columns;
 }
 

@@ -11,7 +11,7 @@ import type { ListenerInfo } from '@/lib/live-listeners';
 import { splitRoot } from '@/lib/qname';
 import { useSession } from '@/lib/session';
 import { LISTENER_SORTS, sortListeners, useListenerFilters } from './listener-filters';
-import { PauseResumeButton } from './pause-button';
+import { PAUSE_RESUME_COLUMN } from './pause-button';
 
 const listenerHref = (l: ListenerInfo) => `/listeners/${encodeURIComponent(l.name)}`;
 
@@ -109,14 +109,6 @@ const COLUMNS: DataColumn<ListenerInfo>[] = [
   },
 ];
 
-/** Operators act on a row without opening it (the table leaves clicks on buttons to them). */
-const ACTIONS: DataColumn<ListenerInfo> = {
-  id: 'actions',
-  header: <span className="sr-only">Actions</span>,
-  width: 104,
-  cell: (l) => <PauseResumeButton l={l} compact />,
-};
-
 function Tag({ children }: { children: ReactNode }) {
   return (
     <span className="shrink-0 rounded bg-panel-2 px-1.5 py-px text-[11px] font-medium text-muted">
@@ -141,7 +133,7 @@ export function ListenersTable({
   return (
     <DataTable
       label="Listeners"
-      columns={can('operator') ? [...COLUMNS, ACTIONS] : COLUMNS}
+      columns={can('operator') ? [...COLUMNS, PAUSE_RESUME_COLUMN] : COLUMNS}
       rows={rows}
       rowKey={(l) => l.name}
       loading={listeners === undefined}

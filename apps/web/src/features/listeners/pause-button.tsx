@@ -3,6 +3,8 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Pause, Play } from 'lucide-react';
 import { toast } from 'sonner';
 import { Button } from '@/components/ui/button';
+import { actionsColumn } from '@/components/ui/data-table';
+import type { DataColumn } from '@/components/ui/data-table';
 import { describeError } from '@/lib/engine-error';
 import { formatCount } from '@/lib/format';
 import type { ListenerInfo } from '@/lib/live-listeners';
@@ -69,3 +71,8 @@ export function PauseResumeButton({ l, compact = false }: { l: ListenerInfo; com
     </Button>
   );
 }
+
+/** The listener tables' column of Pause and Resume buttons, for operators. */
+export const PAUSE_RESUME_COLUMN: DataColumn<ListenerInfo> = actionsColumn(104, (l) => (
+  <PauseResumeButton l={l} compact />
+));

@@ -7,7 +7,7 @@ import { DataTable } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
-import { PauseResumeButton } from '@/features/listeners/pause-button';
+import { PAUSE_RESUME_COLUMN } from '@/features/listeners/pause-button';
 import { describeError } from '@/lib/engine-error';
 import { formatCount, formatUptime } from '@/lib/format';
 import type { ListenerInfo } from '@/lib/live-listeners';
@@ -111,12 +111,7 @@ const COLUMNS: DataColumn<ListenerInfo>[] = [
         <span className="text-muted">—</span>
       ),
   },
-  {
-    id: 'actions',
-    header: <span className="sr-only">Actions</span>,
-    width: 104,
-    cell: (l) => <PauseResumeButton l={l} compact />,
-  },
+  PAUSE_RESUME_COLUMN,
 ];
 
 /** Every listener of the organism with pause and resume; paused ones first. */

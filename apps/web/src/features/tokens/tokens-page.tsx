@@ -7,7 +7,7 @@ import type { FilterField } from '@/components/filter-bar';
 import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
-import { DataTable } from '@/components/ui/data-table';
+import { actionsColumn, DataTable } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
 import { describeError } from '@/lib/engine-error';
 import { formatCount } from '@/lib/format';
@@ -58,12 +58,7 @@ const COLUMNS: DataColumn<TokenRow>[] = [
   },
   { id: 'by', header: 'created by', width: 120, from: 'lg', cell: (t) => t.createdBy },
   { id: 'created', header: 'created', width: 96, cell: (t) => <TimeAgo at={t.createdAt} /> },
-  {
-    id: 'actions',
-    header: <span className="sr-only">actions</span>,
-    width: 110,
-    cell: (t) => (t.revokedAt ? null : <Revoke token={t} />),
-  },
+  actionsColumn(110, (t) => (t.revokedAt ? null : <Revoke token={t} />)),
 ];
 
 /** Who may send messages from outside? Producers' API tokens: create (shown once), last use, revoke. */

@@ -6,7 +6,7 @@ import { toast } from 'sonner';
 import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
-import { DataTable } from '@/components/ui/data-table';
+import { actionsColumn, DataTable } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
 import { describeError } from '@/lib/engine-error';
 import { formatCount } from '@/lib/format';
@@ -67,12 +67,7 @@ export function UsersPage() {
       ),
     },
     { id: 'created', header: 'added', width: 96, cell: (u) => <TimeAgo at={u.createdAt} /> },
-    {
-      id: 'actions',
-      header: <span className="sr-only">actions</span>,
-      width: 250,
-      cell: (u) => <Actions row={u} />,
-    },
+    actionsColumn(250, (u) => <Actions row={u} />),
   ];
   return (
     <div className="mx-auto max-w-7xl space-y-3">
