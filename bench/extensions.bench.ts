@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEngine } from '@organism/engine';
 import { createLogger } from '../apps/engine/src/logging/logger.ts';
-import { closedLoop, envelopeXml, report } from './lib/figures.ts';
+import { closedLoop, envelopeXml, median, report } from './lib/figures.ts';
 import { LIMIT, ensureLimits } from './lib/limits.ts';
 import { Recorder } from './lib/results.ts';
 
@@ -66,7 +66,6 @@ for (let r = 0; r < ROUNDS; r++) {
   without.push(await round(false));
   withUnruly.push(await round(true));
 }
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const key = 'extensions_pump_one_hop_fast';
 report(rec, `${key}.none`, 'engine.submit, fast, no extension', median(without), 'msg/s', {
   limit: LIMIT.libxml1,

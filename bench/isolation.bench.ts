@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEngine } from '@organism/engine';
-import { closedLoop, envelopeXml, report } from './lib/figures.ts';
+import { closedLoop, envelopeXml, median, report } from './lib/figures.ts';
 import { LIMIT, ensureLimits } from './lib/limits.ts';
 import { Recorder } from './lib/results.ts';
 
@@ -57,7 +57,6 @@ for (let r = 0; r < ROUNDS; r++) {
   plain.push(await round(false));
   isolated.push(await round(true));
 }
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const key = 'isolation_one_hop_fast';
 report(rec, `${key}.none`, 'engine.submit, fast, handler on the engine thread', median(plain), 'msg/s', {
   limit: LIMIT.libxml1,

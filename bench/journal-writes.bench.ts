@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { SqliteJournal } from '../apps/engine/src/journal/sqlite/sqlite-journal.ts';
 import type { Delivery } from '../apps/engine/src/pump/delivery.ts';
-import { fmt, recordXml } from './lib/figures.ts';
+import { fmt, median, recordXml } from './lib/figures.ts';
 
 const N = Number(process.env.BENCH_MESSAGES ?? 100_000);
 /** About what one group commit holds: 1,024 state changes, three per delivery. */
@@ -63,9 +63,8 @@ console.log(`journal writes — ${fmt(N)} one-hop deliveries per round (intent, 
 await round(); // warm-up
 const rates: number[] = [];
 for (let r = 0; r < ROUNDS; r++) rates.push(await round());
-const median = [...rates].sort((a, b) => a - b)[Math.floor(ROUNDS / 2)] ?? NaN;
 console.log(
-  `${'deliveries per CPU second, median'.padEnd(44)} ${fmt(median).padStart(10)}  (${rates.map(fmt).join(', ')})`,
+  `${'deliveries per CPU second, median'.padEnd(44)} ${fmt(median(rates)).padStart(10)}  (${rates.map(fmt).join(', ')})`,
 );
 
 const growth = Number(process.env.BENCH_GROWTH ?? 0);

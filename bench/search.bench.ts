@@ -19,7 +19,7 @@ import { SqliteJournal } from '../apps/engine/src/journal/sqlite/sqlite-journal.
 import { payloadText } from '../apps/engine/src/journal/search/payload-text.ts';
 import type { Delivery } from '../apps/engine/src/pump/delivery.ts';
 import { LISTENERS, prng, seededJournal } from './lib/console-seed.ts';
-import { fmt, recordXml } from './lib/figures.ts';
+import { fmt, median, recordXml } from './lib/figures.ts';
 
 const N = Number(process.env.BENCH_CONSOLE_MESSAGES ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_SEARCH_RUNS ?? 50);
@@ -140,7 +140,6 @@ async function ingest(indexed: boolean): Promise<number> {
   return (PER_ROUND / (cpu.user + cpu.system)) * 1e6;
 }
 if (PER_ROUND === 0) process.exit(0);
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 await ingest(true); // warm-up
 const withIndex: number[] = [];
 const without: number[] = [];

@@ -23,6 +23,11 @@ export function report(
   console.log(`${label.padEnd(48)} ${num(value).padStart(10)} ${unit}  ${parts.join(' · ')}`);
 }
 
+/** The middle of `xs` (the upper one of the two middles when there are as many on each side); NaN for none. */
+export function median(xs: readonly number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+}
+
 export function pct(ratio: number): string {
   return `${(ratio * 100).toFixed(0)}%`;
 }
