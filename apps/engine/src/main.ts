@@ -16,6 +16,11 @@ export interface CreateEngineOptions {
   journalPath?: string;
   durability?: 'strict' | 'fast';
   /**
+   * Overrides `journal.writerThread` from the config (benchmarks comparing them): `always` starts the
+   * writer thread as the journal opens instead of once it is busy.
+   */
+  writerThread?: 'auto' | 'always' | 'never';
+  /**
    * A journal the caller opened (tests, benchmarks that reach into it); the engine owns it from then on
    * and closes it. Otherwise the engine opens the one its config (or `journalPath`) names.
    */
@@ -46,6 +51,7 @@ export async function createEngine(configFile: string, opts: CreateEngineOptions
         {
           path: opts.journalPath ?? config.journal.path,
           durability: opts.durability ?? config.journal.durability,
+          writerThread: opts.writerThread ?? (config.journal.writerThread ? 'auto' : 'never'),
         },
         logFor('journal'),
       );

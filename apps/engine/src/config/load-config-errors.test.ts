@@ -83,9 +83,10 @@ describe('keys and types the schema rejects', () => {
       'wrong-types.yaml:6:9 server.port: a port is at most 65535',
       'wrong-types.yaml:8:15 journal.durability: expected "strict" or "fast"',
       'wrong-types.yaml:9:3 journal.path: expected text, got nothing',
-      'wrong-types.yaml:13:12 listeners[0].agent: expected true or false, got text "yes"',
-      'wrong-types.yaml:14:12 listeners[0].peers: expected a list, got text "shouter"',
-      'wrong-types.yaml:15:18 listeners[0].concurrency: must be at least 1',
+      'wrong-types.yaml:10:17 journal.writerThread: expected true or false, got text "no"',
+      'wrong-types.yaml:14:12 listeners[0].agent: expected true or false, got text "yes"',
+      'wrong-types.yaml:15:12 listeners[0].peers: expected a list, got text "shouter"',
+      'wrong-types.yaml:16:18 listeners[0].concurrency: must be at least 1',
     ]);
   });
 

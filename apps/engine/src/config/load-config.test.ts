@@ -29,7 +29,12 @@ describe('loadConfigFile with a valid file', () => {
         maxMessageBytes: 1_048_576,
         intakeWorkers: 0,
       },
-      journal: { path: at('.organism', 'journal.sqlite'), durability: 'fast', retainDays: 7 },
+      journal: {
+        path: at('.organism', 'journal.sqlite'),
+        durability: 'fast',
+        retainDays: 7,
+        writerThread: true,
+      },
       server: { host: '127.0.0.1', port: 7070, maxBodyBytes: 4_194_304 },
       retry: { maxAttempts: 3, initialDelayMs: 100, maxDelayMs: 10_000 },
       includes: [],
@@ -73,6 +78,7 @@ describe('loadConfigFile with a valid file', () => {
       path: at('data', 'journal.sqlite'),
       durability: 'strict',
       retainDays: 30,
+      writerThread: false,
     });
     expect(config.server).toEqual({ host: '0.0.0.0', port: 0, maxBodyBytes: 65_536 });
     expect(config.retry).toEqual({ maxAttempts: 5, initialDelayMs: 250, maxDelayMs: 60_000 });
@@ -120,10 +126,10 @@ describe('loadConfigFile with a valid file', () => {
     expect(result.source.place(['listeners', 1, 'payload', 'root'])).toEqual({
       file: 'full.yaml',
       path: ['listeners', 1, 'payload', 'root'],
-      position: { line: 40, column: 49 },
+      position: { line: 41, column: 49 },
     });
     expect(result.source.place(['listeners', 2, 'payload', 'root']).position).toEqual({
-      line: 50,
+      line: 51,
       column: 7,
     });
     expect(result.source.included).toEqual([]);

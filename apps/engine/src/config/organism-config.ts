@@ -46,6 +46,8 @@ export interface JournalSettings {
   path: string;
   durability: 'strict' | 'fast';
   retainDays: number;
+  /** Whether a busy SQLite journal commits on a writer thread of its own. */
+  writerThread: boolean;
 }
 
 export interface ServerSettings {

@@ -123,6 +123,8 @@ export const organismFileSchema = z.strictObject({
       path: z.string().trim().min(1, 'expected a file path, or ":memory:"').default(DEFAULT_JOURNAL_PATH),
       durability: z.enum(['strict', 'fast'], { error: 'expected "strict" or "fast"' }).default('fast'),
       retainDays: z.number().positive('must be more than 0').default(7),
+      // Commits on a thread of its own once the journal is busy (docs/journal.md, "The writer thread").
+      writerThread: z.boolean().default(true),
     })
     .prefault({}),
   server: z

@@ -23,9 +23,17 @@ export { EngineLock } from './sqlite/engine-lock.ts';
  * The journal the settings ask for: `path: ':memory:'` keeps it in memory, any other path is a SQLite
  * file. `log` hears of write failures nobody else does (default: stderr).
  */
-export function openJournal(settings: { path: string; durability: 'strict' | 'fast' }, log?: Log): Journal {
+export function openJournal(
+  settings: { path: string; durability: 'strict' | 'fast'; writerThread?: 'auto' | 'always' | 'never' },
+  log?: Log,
+): Journal {
   if (settings.path === ':memory:') return new MemoryJournal();
-  return new SqliteJournal({ path: settings.path, durability: settings.durability, ...(log ? { log } : {}) });
+  return new SqliteJournal({
+    path: settings.path,
+    durability: settings.durability,
+    writerThread: settings.writerThread ?? 'auto',
+    ...(log ? { log } : {}),
+  });
 }
 
 export type {

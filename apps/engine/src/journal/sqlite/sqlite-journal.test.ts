@@ -21,6 +21,15 @@ describeJournalContract(
       durability: 'strict',
     }),
 );
+describeJournalContract(
+  'sqlite (strict, writer thread)',
+  () =>
+    new SqliteJournal({
+      path: join(mkdtempSync(join(tmpdir(), 'journal-')), 'j.sqlite'),
+      durability: 'strict',
+      writerThread: 'always',
+    }),
+);
 describeSearchContract(
   'sqlite',
   () =>

@@ -14,8 +14,8 @@ import type {
   ThroughputHistory,
   Transition,
 } from '@organism/shared';
-import type { Delivery, DispatchFailure } from '../../pump/delivery.ts';
-import type { DispatchHooks, FailureOutcome, Rejection } from '../../pump/dispatch-hooks.ts';
+import type { Delivery } from '../../pump/delivery.ts';
+import type { DispatchHooks } from '../../pump/dispatch-hooks.ts';
 import type {
   FoundEntries,
   Journal,
@@ -30,30 +30,51 @@ import { recordExhausted, recordFailure, toDelivery, toSummary } from '../entry-
 import { stderrLog } from '../../pump/stderr-log.ts';
 import { Checkpointer } from './checkpointer.ts';
 import type { CheckpointerOptions } from './checkpointer.ts';
-import { GroupCommit } from './group-commit.ts';
 import { openDatabase } from './open-database.ts';
 import type { OpenDatabase } from './open-database.ts';
 import { SqliteQueries } from './sqlite-queries.ts';
 import { Statements } from './statements.ts';
 import { TransitionRates } from './transition-rates.ts';
-import { writeProbe } from './write-probe.ts';
+import { BatchRunner, WriteRecorder } from './write-ops.ts';
+import { WriteQueue } from './write-queue.ts';
+import type { WriteSink } from './write-queue.ts';
+import { WriterThread } from './writer-thread.ts';
 import { guarded } from './sqlite-outage.ts';
 import { searchMessages } from './message-search.ts';
 import type { SearchPage, SearchRequest } from '../search/search-request.ts';
 
 /** How many entries a bulk retry shows. */
 const SAMPLE = 5;
+/**
+ * Writes committed on the engine's thread before the writer thread starts (`writerThread: 'auto'`): a
+ * thread costs about 0.3 s of CPU to start (0.4 MB of code loaded again, a second connection), worth
+ * it for a busy journal, not for a quiet organism or a test.
+ */
+const THREAD_AFTER = 4_096;
+/** How long a write waits for another connection's write to finish. */
+const BUSY_TIMEOUT_MS = 2_000;
 
 export interface SqliteJournalOptions {
   path: string;
   durability: 'strict' | 'fast';
-  /** Most writes (state changes) in one group commit: about three per delivery. Default 1024. */
+  /**
+   * Most writes (state changes) in one group commit on the engine's thread: about three per delivery.
+   * Default 1024. The writer thread takes smaller batches, several at once (writer-thread.ts).
+   */
   maxBatch?: number;
   now?: () => number;
   /** Where write failures nobody else hears of are reported. Default: human lines on stderr. */
   log?: Log;
   /** When and how often the WAL is checkpointed off the engine's thread (checkpointer.ts). */
   checkpoints?: CheckpointerOptions;
+  /**
+   * Where batches are committed. `auto` (the default for a file) starts the writer thread once the
+   * journal is busy (THREAD_AFTER writes) and hands it the batches once it is ready (until then they
+   * are committed on the engine's thread); `always` starts it as the journal opens and hands it the
+   * batches at once (they wait for it); `never` keeps them on the engine's thread (the only choice for
+   * `:memory:`).
+   */
+  writerThread?: 'auto' | 'always' | 'never';
 }
 
 /**
@@ -65,59 +86,94 @@ export class SqliteJournal implements Journal {
   readonly durability: 'strict' | 'fast';
   readonly hooks: DispatchHooks;
   private readonly open: OpenDatabase;
+  /** The engine's thread's own statements and batches: used until the writer thread takes over. */
   private readonly st: Statements;
-  private readonly writer: GroupCommit;
+  private readonly inline: WriteSink;
+  private readonly writes: WriteQueue;
   private readonly queries: SqliteQueries;
   private readonly now: () => number;
+  private readonly log: Log;
+  private readonly opts: SqliteJournalOptions;
   /** Deliveries handed back by boot recovery whose start is not yet committed. */
   private readonly redelivered = new Set<string>();
   private readonly writeWatchers = new Set<(error?: unknown) => void>();
-  private readonly probeWrite: () => void;
   private readonly rates: TransitionRates;
-  private readonly checkpointer: Checkpointer | undefined;
+  private checkpointer: Checkpointer | undefined;
+  private thread: WriterThread | undefined;
+  /** Whether the writer thread commits the batches now (it may still be starting when not). */
+  private threaded = false;
+  /** Set once a writer thread was lost: the engine's thread then writes for good. */
+  private threadFailed = false;
 
   constructor(opts: SqliteJournalOptions) {
+    this.opts = opts;
     this.durability = opts.durability;
     this.now = opts.now ?? Date.now;
     this.rates = new TransitionRates(this.now());
-    this.open = openDatabase(opts.path, opts.durability);
-    this.st = new Statements(this.open.sqlite, (state, at, attempt) => this.rates.add(state, at, attempt));
-    const log = opts.log ?? stderrLog('journal');
-    this.writer = new GroupCommit(this.open.sqlite, opts.maxBatch ?? 1024, log);
-    this.probeWrite = writeProbe(this.open.sqlite);
-    // What the statements gathered is written last in each batch, and forgotten if it failed.
-    this.writer.beforeCommit(() => this.st.writePending());
-    this.checkpointer =
-      opts.path === ':memory:'
-        ? undefined
-        : new Checkpointer(this.open.sqlite, opts.path, opts.durability === 'strict', log, opts.checkpoints);
-    this.writer.onBatch((err) => {
-      if (err !== undefined) this.st.forget();
-      else this.checkpointer?.afterBatch(this.writer.batches);
+    this.open = openDatabase(opts.path, opts.durability, { busyTimeoutMs: BUSY_TIMEOUT_MS });
+    this.st = new Statements(this.open.sqlite);
+    const log = (this.log = opts.log ?? stderrLog('journal'));
+    const runner = new BatchRunner(this.open.sqlite, this.st);
+    this.inline = {
+      run: (ops, done) => {
+        let value: number | undefined;
+        try {
+          value = runner.run(ops);
+        } catch (error) {
+          return done({ error });
+        }
+        this.checkpointer?.afterBatch(runner.batches);
+        done({ value });
+      },
+      depth: 1,
+      batchLimit: opts.maxBatch ?? 1024,
+      wait: () => {},
+    };
+    const recorder = new WriteRecorder(this.now, (state, at, attempt) => this.rates.add(state, at, attempt));
+    this.writes = new WriteQueue(this.inline, recorder, log);
+    this.checkpointer = opts.path === ':memory:' ? undefined : this.newCheckpointer();
+    this.writes.onBatch((err) => {
       for (const fn of this.writeWatchers) fn(err);
+      if (
+        err === undefined &&
+        !this.thread &&
+        this.threadPolicy === 'auto' &&
+        this.writes.writes >= THREAD_AFTER
+      )
+        this.startThread();
     });
     // With a watcher, failures are its business (the engine reports an outage once, not per write).
-    this.writer.onFailure((err) => {
+    this.writes.onFailure((err) => {
       if (this.writeWatchers.size === 0) log.error({ err }, 'journal write failed');
     });
     this.queries = new SqliteQueries(this.open.db, this.open.sqlite);
+    if (this.threadPolicy === 'always') this.startThread();
     this.hooks = {
-      onIntent: (ds) => this.writer.commit(() => this.addAll(ds)),
+      onIntent: (ds) => this.writes.commit((w) => w.add(ds)),
       onDispatched: (d) => {
-        this.writer.enqueue(() => this.st.move(d.id, d.threadId, 'DISPATCHED', d.attempt, this.now()));
+        this.writes.enqueue((w) => w.move(d.id, d.threadId, 'DISPATCHED', d.attempt, this.now()));
         // A redelivery's start is committed before its handler runs (the pump calls handlers in a later
         // microtask), so a handler that kills the process is counted. One commit serves the whole burst.
-        if (this.redelivered.delete(d.id)) queueMicrotask(() => this.writer.flush());
+        if (this.redelivered.delete(d.id)) queueMicrotask(() => this.writes.flushSync());
       },
       onAcknowledged: (d, outputs) =>
         // Outputs first: the event log then shows a hop's outputs before its acknowledgement, so a
         // reader of the log (a durable extension) knows them when it reaches the ACKED transition.
-        this.writer.commit(() => {
-          this.addAll(outputs);
-          this.st.move(d.id, d.threadId, 'ACKED', d.attempt, this.now());
+        this.writes.commit((w) => {
+          w.add(outputs);
+          w.move(d.id, d.threadId, 'ACKED', d.attempt, this.now());
         }),
-      onFailed: (d, failure, outcome) => this.writer.commit(() => this.recordFailure(d, failure, outcome)),
-      onRejected: (r) => this.writer.enqueue(() => this.recordRejection(r)),
+      onFailed: (d, failure, outcome) =>
+        this.writes.commit((w) => recordFailure(w, d, failure, outcome, this.now())),
+      onRejected: (r) =>
+        this.writes.enqueue((w) => {
+          const entry = rejectionEntry(r, this.now());
+          w.insert(entry);
+          w.log(entry.id, entry.threadId, 'FAILED', 0, entry.createdAt, {
+            code: r.error.code,
+            detail: entry.errorDetail,
+          });
+        }),
     };
   }
 
@@ -126,42 +182,92 @@ export class SqliteJournal implements Journal {
     return this.open;
   }
 
-  private addAll(ds: readonly Delivery[]): void {
-    const now = this.now();
-    for (const d of ds) this.st.add(d, now);
+  /** Where batches are committed now: on the engine's thread, or on the writer thread. */
+  get writerState(): 'inline' | 'starting' | 'thread' {
+    return this.threaded ? 'thread' : this.thread ? 'starting' : 'inline';
   }
 
-  private recordFailure(d: Delivery, failure: DispatchFailure, outcome: FailureOutcome): void {
-    const st = this.st;
-    recordFailure(
-      { move: (...a) => st.move(...a), log: (...a) => st.logOnly(...a), add: (ds) => this.addAll(ds) },
-      d,
-      failure,
-      outcome,
-      this.now(),
+  /** Ends the writer thread as a crash would: the journal goes on writing on the engine's thread (tests). */
+  async killWriterThread(): Promise<void> {
+    await this.thread?.kill();
+  }
+
+  private get threadPolicy(): 'auto' | 'always' | 'never' {
+    return this.opts.path === ':memory:' || this.threadFailed ? 'never' : (this.opts.writerThread ?? 'auto');
+  }
+
+  private newCheckpointer(): Checkpointer {
+    const strict = this.durability === 'strict';
+    return new Checkpointer(this.open.sqlite, this.opts.path, strict, this.log, this.opts.checkpoints);
+  }
+
+  /**
+   * Starts the writer thread. `auto` hands it the batches once it is ready (until then this thread goes
+   * on committing them); `always` at once (they wait for it).
+   */
+  private startThread(): void {
+    const thread = new WriterThread(
+      {
+        path: this.opts.path,
+        strict: this.durability === 'strict',
+        busyTimeoutMs: BUSY_TIMEOUT_MS,
+        ...(this.opts.checkpoints ? { checkpoints: this.opts.checkpoints } : {}),
+        onReady: () => {
+          if (this.thread === thread && !this.threaded) this.useThread(thread);
+        },
+        onLost: (err) => this.lostThread(thread, err),
+      },
+      this.log,
     );
+    this.thread = thread;
+    if (this.threadPolicy === 'always') this.useThread(thread);
   }
 
-  private recordRejection(r: Rejection): void {
-    const entry = rejectionEntry(r, this.now());
-    this.st.insertRow(entry);
-    this.st.logOnly(entry.id, entry.threadId, 'FAILED', 0, entry.createdAt, {
-      code: r.error.code,
-      detail: entry.errorDetail,
-    });
+  private useThread(thread: WriterThread): void {
+    this.threaded = true;
+    // The thread's connection commits, so it checkpoints (it runs its own checkpointer); this one never.
+    const checkpointer = this.checkpointer;
+    this.checkpointer = undefined;
+    void checkpointer?.close();
+    this.open.sqlite.pragma('wal_autocheckpoint = 0');
+    // What this thread's statements knew of unfinished entries goes stale once the other one writes.
+    this.st.forget();
+    this.writes.use(thread);
+  }
+
+  private lostThread(thread: WriterThread, err: Error): void {
+    if (this.thread !== thread) return;
+    this.thread = undefined;
+    this.threaded = false;
+    this.threadFailed = true;
+    this.log.error(
+      { err },
+      "the journal's writer thread failed; the engine's thread writes the journal again",
+    );
+    this.st.forget();
+    this.checkpointer = this.newCheckpointer();
+    this.writes.use(this.inline);
   }
 
   unfinished(): Promise<UnfinishedEntry[]> {
     return guarded('read unfinished entries', async () => {
       await this.flush();
-      return this.queries.unfinished((id, state) => this.st.known(id, state));
+      const ids: string[] = [];
+      const states: string[] = [];
+      const entries = this.queries.unfinished((id, state) => {
+        ids.push(id);
+        states.push(state);
+      });
+      // Their moves then need not read each state again: one read per move of 100,000 redeliveries.
+      this.writes.enqueue((w) => w.known(ids, states));
+      return entries;
     });
   }
 
   recordRecovery(plan: RecoveryPlan): Promise<void> {
     return guarded('record the recovery', async () => {
       await this.flush();
-      await this.writer.commit(() => recordExhausted(this.st, plan, this.now()));
+      await this.writes.commit((w) => recordExhausted(w, plan, this.now()));
       for (const d of plan.redeliver) this.redelivered.add(d.id);
     });
   }
@@ -178,8 +284,8 @@ export class SqliteJournal implements Journal {
       await this.flush();
       const row = this.queries.row(id);
       if (!row) throw new JournalError('NOT_FOUND', `no journal entry ${id}`);
-      await this.writer.commit(() =>
-        this.st.move(id, row.threadId, 'FAILED', row.attempts, this.now(), {
+      await this.writes.commit((w) =>
+        w.move(id, row.threadId, 'FAILED', row.attempts, this.now(), {
           code: 'REDELIVERY_EXHAUSTED',
           detail,
         }),
@@ -191,7 +297,7 @@ export class SqliteJournal implements Journal {
     return guarded(`retry entry ${id}`, async () => {
       await this.flush();
       const d = this.retryable(id);
-      await this.writer.commit(() => this.st.move(d.id, d.threadId, 'PENDING', d.attempt - 1, this.now()));
+      await this.writes.commit((w) => w.move(d.id, d.threadId, 'PENDING', d.attempt - 1, this.now()));
       return d;
     });
   }
@@ -206,9 +312,9 @@ export class SqliteJournal implements Journal {
       }
       const rows = this.queries.failedMatching(filter);
       const deliveries = rows.map(toDelivery);
-      await this.writer.commit(() => {
+      await this.writes.commit((w) => {
         const now = this.now();
-        for (const d of deliveries) this.st.move(d.id, d.threadId, 'PENDING', d.attempt - 1, now);
+        for (const d of deliveries) w.move(d.id, d.threadId, 'PENDING', d.attempt - 1, now);
       });
       return { count: deliveries.length, sample: rows.slice(0, SAMPLE).map(toSummary), deliveries };
     });
@@ -224,9 +330,9 @@ export class SqliteJournal implements Journal {
           'NOT_RETRYABLE',
           `entry ${id} is ${row.state}; only FAILED entries can be discarded`,
         );
-      await this.writer.commit(() => {
-        this.st.logOnly(id, row.threadId, 'DISCARDED', row.attempts, this.now(), null);
-        this.st.delete(id);
+      await this.writes.commit((w) => {
+        w.log(id, row.threadId, 'DISCARDED', row.attempts, this.now(), null);
+        w.delete(id);
       });
     });
   }
@@ -234,13 +340,7 @@ export class SqliteJournal implements Journal {
   prune(cutoff: number): Promise<number> {
     return guarded('prune old entries', async () => {
       await this.flush();
-      let pruned = 0;
-      await this.writer.commit(() => {
-        this.st.materialize();
-        pruned = this.queries.pruneAcked(cutoff);
-        this.st.pruned(pruned);
-      });
-      return pruned;
+      return (await this.writes.commitAlone((w) => w.prune(cutoff))) ?? 0;
     });
   }
 
@@ -308,21 +408,25 @@ export class SqliteJournal implements Journal {
   }
 
   probe(): Promise<void> {
-    return this.writer.commitAlone(this.probeWrite);
+    return this.writes.commitAlone((w) => w.probe()).then(() => undefined);
   }
 
   flush(): Promise<void> {
-    this.writer.flush();
-    return Promise.resolve();
+    return this.writes.flush();
   }
 
-  /** Checkpoints made off the engine's thread so far. */
+  /** Checkpoints made off the engine's thread so far (by the checkpointer of either thread). */
   get backgroundCheckpoints(): number {
-    return this.checkpointer?.checkpoints ?? 0;
+    return (this.checkpointer?.checkpoints ?? 0) + (this.thread?.checkpoints ?? 0);
   }
 
   async close(): Promise<void> {
     await this.flush();
+    const thread = this.thread;
+    this.thread = undefined;
+    // A thread still starting has no batch and no connection worth closing: it is ended at once.
+    if (this.threaded) await thread?.close();
+    else await thread?.kill();
     await this.checkpointer?.close();
     this.open.sqlite.pragma('wal_checkpoint(TRUNCATE)');
     this.open.close();

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type Database from 'better-sqlite3';
@@ -164,25 +164,6 @@ export class SqliteQueries {
         .all(...t.args, limit) as { id: string }[]
     ).map((r) => r.id);
     return { messages: found.map(toSummary), threads: this.threadSummaries(threadIds) };
-  }
-
-  pruneAcked(cutoff: number): number {
-    // created_at ≤ updated_at, so the bound on created_at changes nothing but lets the state index seek.
-    const old = and(
-      eq(messages.state, 'ACKED'),
-      lt(messages.createdAt, cutoff),
-      lt(messages.updatedAt, cutoff),
-    );
-    this.db
-      .delete(transitions)
-      .where(inArray(transitions.messageId, this.db.select({ id: messages.id }).from(messages).where(old)))
-      .run();
-    this.db.run(sql`DELETE FROM messages_text WHERE rowid IN (SELECT rowid FROM ${messages} WHERE ${old})`);
-    const removed = this.db.delete(messages).where(old).run().changes;
-    this.sqlite.exec(
-      `DELETE FROM threads WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = threads.id)`,
-    );
-    return removed;
   }
 
   listMessages(input: MessageListInput): Page<MessageSummary> {

@@ -1,6 +1,4 @@
 import type Database from 'better-sqlite3';
-import type { Delivery } from '../../pump/delivery.ts';
-import { newEntryRow } from '../entry-record.ts';
 import type { EntryRow } from '../entry-record.ts';
 import { payloadText } from '../search/payload-text.ts';
 
@@ -51,6 +49,10 @@ export class Statements {
   private readonly remove: Database.Statement;
   private readonly count: Database.Statement;
   private readonly unindexText: Database.Statement;
+  private readonly pruneLog: Database.Statement;
+  private readonly pruneText: Database.Statement;
+  private readonly pruneEntries: Database.Statement;
+  private readonly pruneThreads: Database.Statement;
   /** Entries per state gained or lost since the last `writePending`. */
   private counts = new Map<string, number>();
   /**
@@ -64,11 +66,7 @@ export class Statements {
   private transitions: unknown[][] = [];
   private threads = new Map<string, ThreadChange>();
 
-  /** `onLog` hears of every transition appended (the journal's rates count them). */
-  constructor(
-    sqlite: Database.Database,
-    private readonly onLog: (state: string, at: number, attempt: number) => void = () => {},
-  ) {
+  constructor(sqlite: Database.Database) {
     this.insert = sqlite.prepare(
       `INSERT INTO messages (id, thread_id, parent_id, from_name, to_name, root, kind, chain, payload, raw, state, attempts,
          error_code, error_detail, next_attempt_at, egress, created_at, updated_at)
@@ -107,13 +105,15 @@ export class Statements {
     );
     this.unindexText = sqlite.prepare(`DELETE FROM messages_text WHERE rowid = ?`);
     this.count = sqlite.prepare(`UPDATE journal_counts SET n = n + ? WHERE state = ?`);
-  }
-
-  /** A new delivery: PENDING (or ACKED for egress, which is never dispatched). */
-  add(d: Delivery, now: number): void {
-    const row = newEntryRow(d, now);
-    this.insertRow(row);
-    this.append(d.id, d.threadId, row.state, d.attempt, now, null);
+    // Retention: ACKED entries last updated before a cutoff, with their transitions and text. created_at
+    // ≤ updated_at, so the bound on created_at changes nothing but lets the state index seek.
+    const acked = `FROM messages WHERE state = 'ACKED' AND created_at < @cutoff AND updated_at < @cutoff`;
+    this.pruneLog = sqlite.prepare(`DELETE FROM transitions WHERE message_id IN (SELECT id ${acked})`);
+    this.pruneText = sqlite.prepare(`DELETE FROM messages_text WHERE rowid IN (SELECT rowid ${acked})`);
+    this.pruneEntries = sqlite.prepare(`DELETE ${acked}`);
+    this.pruneThreads = sqlite.prepare(
+      `DELETE FROM threads WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = threads.id)`,
+    );
   }
 
   insertRow(row: EntryRow): void {
@@ -200,9 +200,18 @@ export class Statements {
     if (gone.threadId) this.threadCounts.run(-isOpen(gone.state), -isFailed(gone.state), gone.threadId);
   }
 
-  /** `n` ACKED entries deleted by retention (which counts nothing in a thread's row). */
-  pruned(n: number): void {
-    this.counted('ACKED', -n);
+  /**
+   * Deletes ACKED entries last updated before `cutoff` (ms), with their transitions and text, and the
+   * threads left without entries; returns how many entries. A thread's row counts nothing ACKED.
+   */
+  prune(cutoff: number): number {
+    this.materialize();
+    this.pruneLog.run({ cutoff });
+    this.pruneText.run({ cutoff });
+    const removed = this.pruneEntries.run({ cutoff }).changes;
+    this.pruneThreads.run();
+    this.counted('ACKED', -removed);
+    return removed;
   }
 
   /**
@@ -298,6 +307,5 @@ export class Statements {
     error: TransitionError,
   ): void {
     this.transitions.push([id, threadId, state, attempt, error?.code ?? null, error?.detail ?? null, now]);
-    this.onLog(state, now, attempt);
   }
 }

@@ -1,0 +1,190 @@
+import type Database from 'better-sqlite3';
+import type { Delivery } from '../../pump/delivery.ts';
+import { newEntryRow } from '../entry-record.ts';
+import type { EntryRow, TransitionWriter } from '../entry-record.ts';
+import type { Statements } from './statements.ts';
+import { writeProbe } from './write-probe.ts';
+
+type TransitionError = { code: string; detail: string | null } | null;
+
+/**
+ * One write of the journal as plain data, so that a batch of them can be committed on this thread or
+ * sent to the writer thread (writer-thread.ts) and committed there. Each is one call on `Statements`.
+ */
+export type WriteOp =
+  | [op: 'add', row: EntryRow, attempt: number]
+  | [op: 'insert', row: EntryRow]
+  | [
+      op: 'move',
+      id: string,
+      threadId: string | null,
+      state: string,
+      attempt: number,
+      at: number,
+      error: TransitionError,
+      nextAttemptAt: number | null,
+    ]
+  | [
+      op: 'log',
+      id: string,
+      threadId: string | null,
+      state: string,
+      attempt: number,
+      at: number,
+      error: TransitionError,
+    ]
+  | [op: 'delete', id: string]
+  | [op: 'known', ids: string[], states: string[]]
+  | [op: 'prune', cutoff: number]
+  | [op: 'probe'];
+
+/**
+ * What the journal writes with, recording each write as a WriteOp into the batch being gathered. Every
+ * transition recorded is counted at once (`onLog`: the journal's rates).
+ */
+export class WriteRecorder implements TransitionWriter {
+  ops: WriteOp[] = [];
+
+  constructor(
+    private readonly now: () => number,
+    private readonly onLog: (state: string, at: number, attempt: number) => void,
+  ) {}
+
+  /** A new delivery: PENDING (or ACKED for egress, which is never dispatched). */
+  addDelivery(d: Delivery, now: number): void {
+    const row = newEntryRow(d, now);
+    this.ops.push(['add', row, d.attempt]);
+    this.onLog(row.state, now, d.attempt);
+  }
+
+  add(ds: readonly Delivery[]): void {
+    const now = this.now();
+    for (const d of ds) this.addDelivery(d, now);
+  }
+
+  /** An entry written as it is, its transition logged separately (`log`). */
+  insert(row: EntryRow): void {
+    this.ops.push(['insert', row]);
+  }
+
+  move(
+    id: string,
+    threadId: string | null,
+    state: string,
+    attempt: number,
+    now: number,
+    error: TransitionError = null,
+    nextAttemptAt: number | null = null,
+  ): void {
+    this.ops.push(['move', id, threadId, state, attempt, now, error, nextAttemptAt]);
+    this.onLog(state, now, attempt);
+  }
+
+  log(
+    id: string,
+    threadId: string | null,
+    state: string,
+    attempt: number,
+    now: number,
+    error: TransitionError,
+  ): void {
+    this.ops.push(['log', id, threadId, state, attempt, now, error]);
+    this.onLog(state, now, attempt);
+  }
+
+  delete(id: string): void {
+    this.ops.push(['delete', id]);
+  }
+
+  /** The states of unfinished entries as just read, so that their moves need not read them again. */
+  known(ids: string[], states: string[]): void {
+    if (ids.length > 0) this.ops.push(['known', ids, states]);
+  }
+
+  /** Deletes ACKED entries last updated before `cutoff`: the batch's value is how many. */
+  prune(cutoff: number): void {
+    this.ops.push(['prune', cutoff]);
+  }
+
+  /** A write that leaves nothing behind (write-probe.ts). */
+  probe(): void {
+    this.ops.push(['probe']);
+  }
+
+  /** The ops gathered so far, handed over; the recorder starts a new batch. */
+  take(): WriteOp[] {
+    const ops = this.ops;
+    this.ops = [];
+    return ops;
+  }
+}
+
+/**
+ * Commits batches of WriteOps on one connection: each batch in one IMMEDIATE transaction, the statements'
+ * gathered writes last. The same code runs on the engine's thread and on the writer thread.
+ */
+export class BatchRunner {
+  private readonly probeWrite: () => void;
+  batches = 0;
+
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly st: Statements,
+  ) {
+    this.probeWrite = writeProbe(sqlite);
+  }
+
+  /** Commits `ops`; returns the batch's value (how many entries a prune deleted). Throws what SQLite threw. */
+  run(ops: readonly WriteOp[]): number | undefined {
+    let value: number | undefined;
+    try {
+      // IMMEDIATE: take the write lock at BEGIN, where SQLite waits for another connection's write (the
+      // CLI adding a token, an operator's write on the engine's connection) instead of failing with
+      // SQLITE_BUSY when a read would upgrade to a write.
+      this.sqlite
+        .transaction(() => {
+          for (const op of ops) value = this.apply(op) ?? value;
+          this.st.writePending();
+        })
+        .immediate();
+    } catch (err) {
+      // What the statements gathered, and the states they seemed to write, are forgotten.
+      this.st.forget();
+      throw err;
+    }
+    this.batches++;
+    return value;
+  }
+
+  private apply(op: WriteOp): number | undefined {
+    const st = this.st;
+    switch (op[0]) {
+      case 'add': {
+        const [, row, attempt] = op;
+        st.insertRow(row);
+        st.logOnly(row.id, row.threadId, row.state, attempt, row.updatedAt, null);
+        return undefined;
+      }
+      case 'insert':
+        st.insertRow(op[1]);
+        return undefined;
+      case 'move':
+        st.move(op[1], op[2], op[3], op[4], op[5], op[6], op[7]);
+        return undefined;
+      case 'log':
+        st.logOnly(op[1], op[2], op[3], op[4], op[5], op[6]);
+        return undefined;
+      case 'delete':
+        st.delete(op[1]);
+        return undefined;
+      case 'known':
+        op[1].forEach((id, i) => st.known(id, op[2][i]!));
+        return undefined;
+      case 'prune':
+        return st.prune(op[1]);
+      case 'probe':
+        this.probeWrite();
+        return undefined;
+    }
+  }
+}

@@ -1,0 +1,198 @@
+import type { Log } from '@organism/shared';
+import type { WriteOp, WriteRecorder } from './write-ops.ts';
+
+/** How a batch ended: committed (with its value: how many entries a prune deleted) or failed. */
+export interface BatchOutcome {
+  error?: unknown;
+  value?: number;
+}
+
+/** Where batches are committed: on this thread, at once, or on the writer thread (writer-thread.ts). */
+export interface WriteSink {
+  /**
+   * Batches it may hold at once: 1 on this thread (each is committed before `run` returns); more on
+   * the writer thread, so that it commits one while this thread goes on with the answer of another.
+   */
+  readonly depth: number;
+  /** Writes a batch holds at most: once this many are waiting, a batch is sealed there and then. */
+  readonly batchLimit: number;
+  /**
+   * Commits `ops` and calls `done` with the outcome: before returning, or once the thread answers.
+   * Batches are committed and answered in the order they were given.
+   */
+  run(ops: WriteOp[], done: (outcome: BatchOutcome) => void): void;
+  /** Blocks this thread until the oldest batch given to `run` is answered, and answers it. */
+  wait(): void;
+}
+
+interface Waiter {
+  resolve: (value: number | undefined) => void;
+  reject: (err: unknown) => void;
+}
+
+interface Batch {
+  ops: WriteOp[];
+  /** Callers of `commit`, told of the outcome. */
+  waiters: Waiter[];
+  /** Callers of `flush`, told once the batch has ended either way. */
+  flushers: (() => void)[];
+  /** Committed in a transaction of its own (`commitAlone`): never merged with another. */
+  alone: boolean;
+}
+
+/**
+ * Group commit: writes are recorded as they happen and committed together, one transaction (one fsync
+ * in strict mode) for many messages. A batch is sealed at the end of the current turn of the event loop,
+ * as soon as the sink's `batchLimit` writes are waiting, or, while the sink commits the previous batch on the writer
+ * thread, when one is answered: what arrived meanwhile goes next, together. Batches run in order; the
+ * writer thread holds a few at once (`depth`). `commit` resolves when its writes are durable; `enqueue` is for writes nobody waits on,
+ * still ordered with the others.
+ */
+export class WriteQueue {
+  private waiters: Waiter[] = [];
+  private readonly sealed: Batch[] = [];
+  /** Batches given to the sink and not yet answered, oldest first. */
+  private readonly running: Batch[] = [];
+  private pumping = false;
+  private scheduled: NodeJS.Immediate | undefined;
+  private failure: ((err: unknown) => void) | undefined;
+  private outcome: ((err?: unknown) => void) | undefined;
+  /** Writes committed. */
+  writes = 0;
+
+  constructor(
+    private sink: WriteSink,
+    private readonly recorder: WriteRecorder,
+    private readonly log: Log,
+  ) {}
+
+  /** Called with any error a batch raised that no waiter took (e.g. only fire-and-forget writes). */
+  onFailure(fn: (err: unknown) => void): void {
+    this.failure = fn;
+  }
+
+  /**
+   * Called after every batch, before its waiters hear of it: with no argument when it was committed,
+   * with the error when it failed. This is how the journal's health is known.
+   */
+  onBatch(fn: (err?: unknown) => void): void {
+    this.outcome = fn;
+  }
+
+  /** Commits the following batches on `sink`. Called when no batch is running. */
+  use(sink: WriteSink): void {
+    this.sink = sink;
+    this.pump();
+  }
+
+  enqueue(write: (w: WriteRecorder) => void): void {
+    write(this.recorder);
+    this.schedule();
+  }
+
+  commit(write: (w: WriteRecorder) => void): Promise<void> {
+    const done = new Promise<void>((resolve, reject) =>
+      this.waiters.push({ resolve: () => resolve(), reject }),
+    );
+    this.enqueue(write);
+    return done;
+  }
+
+  /**
+   * Commits what is queued, then `write` in a transaction of its own: its failure fails nothing else.
+   * Resolves with the batch's value (how many entries a prune deleted).
+   */
+  commitAlone(write: (w: WriteRecorder) => void): Promise<number | undefined> {
+    this.seal();
+    const done = new Promise<number | undefined>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    this.enqueue(write);
+    this.seal(true);
+    this.pump();
+    return done;
+  }
+
+  /** Resolves once everything recorded so far has been committed (or has failed). */
+  flush(): Promise<void> {
+    this.seal();
+    this.pump();
+    const last = this.sealed.at(-1) ?? this.running.at(-1);
+    if (!last) return Promise.resolve();
+    return new Promise((resolve) => last.flushers.push(resolve));
+  }
+
+  /**
+   * Commits everything recorded so far before returning, blocking this thread while the writer thread
+   * commits: for the rare write that must be durable before the current turn goes on.
+   */
+  flushSync(): void {
+    this.seal();
+    this.pump();
+    while (this.running.length > 0) this.sink.wait();
+  }
+
+  private schedule(): void {
+    if (this.recorder.ops.length >= this.sink.batchLimit) {
+      this.seal();
+      this.pump();
+    } else {
+      this.scheduled ??= setImmediate(() => {
+        this.scheduled = undefined;
+        this.pump();
+      });
+    }
+  }
+
+  /** Ends the batch being recorded: it is committed after those sealed before it. */
+  private seal(alone = false): void {
+    if (this.recorder.ops.length === 0 && this.waiters.length === 0) return;
+    this.sealed.push({ ops: this.recorder.take(), waiters: this.waiters, flushers: [], alone });
+    this.waiters = [];
+  }
+
+  /**
+   * Hands the sink what is waiting, in order, while it has room: everything sealed and recorded up to
+   * the next batch that must stay alone goes as one batch (one commit, one fsync, for all of it).
+   */
+  private pump(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.running.length < this.sink.depth) {
+        this.seal();
+        const batch = this.sealed.shift();
+        if (!batch) break;
+        while (!batch.alone && this.sealed[0] && !this.sealed[0].alone) {
+          const next = this.sealed.shift()!;
+          for (const op of next.ops) batch.ops.push(op);
+          for (const w of next.waiters) batch.waiters.push(w);
+          for (const f of next.flushers) batch.flushers.push(f);
+        }
+        this.running.push(batch);
+        this.sink.run(batch.ops, (outcome) => {
+          this.running.shift();
+          this.settle(batch, outcome);
+          this.pump();
+        });
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private settle(batch: Batch, { error, value }: BatchOutcome): void {
+    const failed = error !== undefined;
+    if (!failed) this.writes += batch.ops.length;
+    try {
+      this.outcome?.(...(failed ? [error] : []));
+    } catch (e) {
+      // A watcher that throws must not leave this batch's waiters hanging.
+      this.log.error({ err: e }, 'journal batch watcher failed');
+    }
+    for (const w of batch.waiters) {
+      if (failed) w.reject(error);
+      else w.resolve(value);
+    }
+    if (failed && batch.waiters.length === 0) this.failure?.(error);
+    for (const f of batch.flushers) f();
+  }
+}

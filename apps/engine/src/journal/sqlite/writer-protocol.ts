@@ -1,0 +1,44 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { CheckpointerOptions } from './checkpointer.ts';
+import type { WriteOp } from './write-ops.ts';
+
+/** What the writer thread is started with. */
+export interface WriterData {
+  path: string;
+  strict: boolean;
+  busyTimeoutMs: number;
+  checkpoints: CheckpointerOptions | undefined;
+  /** Where the thread answers (the engine's thread can read it synchronously: `WriterThread.wait`). */
+  port: MessagePort;
+  /** [0]: the last batch answered, so that a blocked engine's thread knows when to read the answer. */
+  signal: SharedArrayBuffer;
+}
+
+export type ToWriter = { type: 'batch'; seq: number; ops: WriteOp[] } | { type: 'close' };
+
+/** A SQLite error as plain data: its code is what tells an outage from a bug (sqlite-outage.ts). */
+export interface WriterError {
+  name: string;
+  message: string;
+  code?: string;
+}
+
+export type FromWriter =
+  | { type: 'ready' }
+  | { type: 'done'; seq: number; value?: number; error?: WriterError; checkpoints: number }
+  | { type: 'log'; level: 'error' | 'warn' | 'info'; message: string; err?: WriterError }
+  | { type: 'closed' };
+
+export function writerError(err: unknown): WriterError {
+  if (!(err instanceof Error)) return { name: 'Error', message: String(err) };
+  const code = (err as { code?: unknown }).code;
+  return { name: err.name, message: err.message, ...(typeof code === 'string' ? { code } : {}) };
+}
+
+/** The error again, with its code, on the engine's thread. */
+export function revived(e: WriterError): Error {
+  const err = new Error(e.message);
+  err.name = e.name;
+  if (e.code !== undefined) Object.assign(err, { code: e.code });
+  return err;
+}

@@ -1,0 +1,112 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Log } from '@organism/shared';
+import { delivery } from '../journal-contract.ts';
+import { JournalError } from '../journal-error.ts';
+import { journalFault } from './sqlite-outage.ts';
+import { SqliteJournal } from './sqlite-journal.ts';
+import type { SqliteJournalOptions } from './sqlite-journal.ts';
+import { revived, writerError } from './writer-protocol.ts';
+
+const path = (): string => join(mkdtempSync(join(tmpdir(), 'journal-writer-')), 'journal.sqlite');
+
+/** A log that keeps what it is told. */
+function keptLog(): Log & { lines: string[] } {
+  const lines: string[] = [];
+  const keep = (_: unknown, msg: string): void => void lines.push(msg);
+  return { lines, error: keep, warn: keep, info: keep, debug: () => {} };
+}
+
+let open: SqliteJournal[] = [];
+const journal = (opts: Partial<SqliteJournalOptions> = {}): SqliteJournal => {
+  const j = new SqliteJournal({ path: path(), durability: 'strict', ...opts });
+  open.push(j);
+  return j;
+};
+afterEach(async () => {
+  await Promise.all(open.map((j) => j.close()));
+  open = [];
+});
+
+async function until(check: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await sleep(10);
+  }
+}
+
+/** One delivery through its whole life: intent, start, acknowledgement. */
+async function deliver(j: SqliteJournal): Promise<void> {
+  const d = delivery();
+  await j.hooks.onIntent?.([d]);
+  j.hooks.onDispatched?.(d);
+  await j.hooks.onAcknowledged?.(d, []);
+}
+
+describe("the journal's writer thread", () => {
+  it('takes over the writes once the journal is busy, and every write lands whichever thread made it', async () => {
+    const j = journal();
+    // Entries started on the engine's thread and finished on the writer thread.
+    const early = Array.from({ length: 50 }, () => delivery());
+    await j.hooks.onIntent?.(early);
+    expect(j.writerState).toBe('inline');
+    // 4,096 writes (about 1,400 deliveries) make the journal busy enough to start it.
+    for (let i = 0; i < 1_400; i++) await deliver(j);
+    expect(j.writerState).not.toBe('inline');
+    await until(() => j.writerState === 'thread');
+    for (const d of early) j.hooks.onDispatched?.(d);
+    for (const d of early) await j.hooks.onAcknowledged?.(d, []);
+    for (let i = 0; i < 100; i++) await deliver(j);
+    const { counts } = await j.stats();
+    expect(counts).toMatchObject({ ACKED: 1_550, PENDING: 0, DISPATCHED: 0 });
+    expect((await j.getMessage(early[0]!.id))?.transitions.map((t) => t.state)).toEqual([
+      'PENDING',
+      'DISPATCHED',
+      'ACKED',
+    ]);
+  });
+
+  it("fails a batch that SQLite refused with SQLite's error and code, and nothing else", async () => {
+    const j = journal({ writerThread: 'always' });
+    const d = delivery();
+    await j.hooks.onIntent?.([d]);
+    // The same id twice: the table's key refuses it, on the writer thread's connection.
+    const refused = await Promise.resolve(j.hooks.onIntent?.([d])).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(refused).toMatchObject({ code: 'SQLITE_CONSTRAINT_PRIMARYKEY' });
+    expect(String(refused)).toContain('UNIQUE constraint failed: messages.id');
+    await deliver(j);
+    expect(j.writerState).toBe('thread');
+    expect((await j.stats()).counts).toMatchObject({ PENDING: 1, ACKED: 1 });
+  });
+
+  it("goes on writing on the engine's thread when the writer thread dies, and says so", async () => {
+    const log = keptLog();
+    const j = journal({ writerThread: 'always', log });
+    await deliver(j);
+    await j.killWriterThread();
+    await until(() => j.writerState === 'inline');
+    expect(log.lines).toContainEqual(
+      expect.stringContaining("writer thread failed; the engine's thread writes"),
+    );
+    await deliver(j);
+    await deliver(j);
+    expect((await j.stats()).counts).toMatchObject({ ACKED: 3, PENDING: 0 });
+  });
+
+  it('brings an outage on the writer thread back as JOURNAL_UNAVAILABLE, with the SQLite code', () => {
+    const full = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    const back = revived(writerError(full));
+    expect(back).toMatchObject({ message: 'database or disk is full', code: 'SQLITE_FULL' });
+    const fault = journalFault(back, 'record the message');
+    expect(fault).toBeInstanceOf(JournalError);
+    expect(fault).toMatchObject({ code: 'JOURNAL_UNAVAILABLE' });
+    expect((fault as Error).message).toContain('SQLITE_FULL');
+  });
+});

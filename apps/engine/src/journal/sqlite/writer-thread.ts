@@ -1,0 +1,177 @@
+import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+import type { Log } from '@organism/shared';
+import { JournalError } from '../journal-error.ts';
+import type { CheckpointerOptions } from './checkpointer.ts';
+import type { WriteOp } from './write-ops.ts';
+import type { BatchOutcome, WriteSink } from './write-queue.ts';
+import { revived } from './writer-protocol.ts';
+import type { FromWriter, ToWriter, WriterData } from './writer-protocol.ts';
+
+const ENTRY = new URL('./writer-worker.mjs', import.meta.url);
+/** How long `wait` blocks for one answer before it gives the thread up for lost. */
+const WAIT_LIMIT_MS = 30_000;
+/**
+ * Batches out at once: the thread commits one while this thread gathers and sends the next ones, so
+ * that both work at the same time (measured in bench/README.md, "The journal's writer thread").
+ */
+const DEPTH = 4;
+/**
+ * Writes per batch at most: a batch is sent once this many are waiting, even mid-turn, so that the
+ * thread starts on it while this thread goes on.
+ */
+const BATCH_LIMIT = 256;
+
+export interface WriterThreadOptions {
+  path: string;
+  strict: boolean;
+  busyTimeoutMs: number;
+  checkpoints?: CheckpointerOptions;
+  /** Called once the thread has opened its connection and takes batches. */
+  onReady: () => void;
+  /** Called once if the thread fails or exits unasked; the batches it had are failed first. */
+  onLost: (err: Error) => void;
+}
+
+/**
+ * The journal's writer thread, as a sink of the write queue: each batch is sent as plain data and
+ * committed by writer-worker.ts on a connection of its own (and fsynced there in strict mode), while the
+ * engine's thread goes on parsing, validating and dispatching. Up to DEPTH batches are out at once,
+ * answered in order. The thread keeps the process alive only while it has a batch.
+ */
+export class WriterThread implements WriteSink {
+  private readonly worker: Worker;
+  private readonly port: MessagePort;
+  private readonly signal: Int32Array;
+  private seq = 0;
+  /** Batches sent and not yet answered, oldest first. */
+  private readonly pending: { seq: number; done: (outcome: BatchOutcome) => void }[] = [];
+  readonly depth = DEPTH;
+  readonly batchLimit = BATCH_LIMIT;
+  private closing = false;
+  private gone = false;
+  private readonly log: Log;
+  private readonly opts: WriterThreadOptions;
+  /** Checkpoints the thread's checkpointer has made (for tests and metrics). */
+  checkpoints = 0;
+
+  constructor(opts: WriterThreadOptions, log: Log) {
+    this.opts = opts;
+    this.log = log;
+    const { port1, port2 } = new MessageChannel();
+    const signal = new SharedArrayBuffer(4);
+    this.signal = new Int32Array(signal);
+    this.port = port2;
+    const workerData: WriterData = {
+      path: opts.path,
+      strict: opts.strict,
+      busyTimeoutMs: opts.busyTimeoutMs,
+      checkpoints: opts.checkpoints,
+      port: port1,
+      signal,
+    };
+    this.worker = new Worker(ENTRY, { name: 'organism-journal-writer', workerData, transferList: [port1] });
+    this.port.on('message', (m: FromWriter) => this.answer(m));
+    this.worker.on('error', (err) => this.lost(err));
+    this.worker.on('exit', (code) => this.lost(new Error(`it exited with code ${code}`)));
+    this.hold(false);
+  }
+
+  run(ops: WriteOp[], done: (outcome: BatchOutcome) => void): void {
+    if (this.gone) return done({ error: new Error("the journal's writer thread has stopped") });
+    const seq = ++this.seq;
+    this.pending.push({ seq, done });
+    this.hold(true);
+    this.send({ type: 'batch', seq, ops });
+  }
+
+  wait(): void {
+    const pending = this.pending[0];
+    const deadline = Date.now() + WAIT_LIMIT_MS;
+    while (pending && this.pending[0] === pending) {
+      const answered = Atomics.load(this.signal, 0);
+      if (answered < pending.seq) {
+        if (Date.now() > deadline) {
+          this.lost(new Error(`it did not answer within ${WAIT_LIMIT_MS / 1000} s`));
+          return;
+        }
+        Atomics.wait(this.signal, 0, answered, 100);
+        continue;
+      }
+      const m = receiveMessageOnPort(this.port);
+      if (m) this.answer(m.message as FromWriter);
+    }
+  }
+
+  /** Closes the thread's connection (after its last batch) and ends it. */
+  async close(): Promise<void> {
+    if (this.gone) return;
+    this.closing = true;
+    this.hold(true);
+    let timer: NodeJS.Timeout | undefined;
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    this.send({ type: 'close' });
+    await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 5_000)))]);
+    clearTimeout(timer);
+    await this.worker.terminate();
+    this.port.close();
+  }
+
+  /** Ends the thread at once, as a crash would. */
+  async kill(): Promise<void> {
+    await this.worker.terminate();
+    this.port.close();
+  }
+
+  private send(m: ToWriter): void {
+    this.worker.postMessage(m);
+  }
+
+  private answer(m: FromWriter): void {
+    switch (m.type) {
+      case 'ready':
+        return this.opts.onReady();
+      case 'done': {
+        const pending = this.pending[0];
+        if (!pending || pending.seq !== m.seq) return;
+        this.pending.shift();
+        this.checkpoints = m.checkpoints;
+        if (!this.closing && this.pending.length === 0) this.hold(false);
+        pending.done(m.error ? { error: revived(m.error) } : { value: m.value });
+        return;
+      }
+      case 'log':
+        return this.log[m.level](m.err ? { err: revived(m.err) } : {}, m.message);
+      case 'closed':
+        return;
+    }
+  }
+
+  private lost(err: Error): void {
+    if (this.gone) return;
+    this.gone = true;
+    if (this.closing) return;
+    void this.worker.terminate();
+    this.port.close();
+    const pending = this.pending.splice(0);
+    // Unavailable, not a bug of the write: the producer may try again (503), and the journal goes on.
+    const why = new JournalError(
+      'JOURNAL_UNAVAILABLE',
+      `the journal's writer thread stopped before it answered (${err.message}); try again`,
+      { cause: err },
+    );
+    for (const p of pending) p.done({ error: why });
+    this.opts.onLost(why);
+  }
+
+  /** Keeps the process alive while a batch is out (an answer is awaited), and only then. */
+  private hold(on: boolean): void {
+    if (on) {
+      this.worker.ref();
+      this.port.ref();
+    } else {
+      this.worker.unref();
+      this.port.unref();
+    }
+  }
+}
