@@ -12,10 +12,11 @@ const ENTRY = new URL('./writer-worker.mjs', import.meta.url);
 /** How long `wait` blocks for one answer before it gives the thread up for lost. */
 const WAIT_LIMIT_MS = 30_000;
 /**
- * Batches out at once: the thread commits one while this thread gathers and sends the next ones, so
- * that both work at the same time (measured in bench/README.md, "The journal's writer thread").
+ * Batches out at once: the thread commits one while the next waits there, and this thread merges all
+ * else into the one after. More made strict mode fsync per small batch (measured in bench/README.md,
+ * "The journal's writer thread").
  */
-const DEPTH = 4;
+const DEPTH = 2;
 /**
  * Writes per batch at most: a batch is sent once this many are waiting, even mid-turn, so that the
  * thread starts on it while this thread goes on.
