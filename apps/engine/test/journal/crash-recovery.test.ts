@@ -17,10 +17,11 @@ const KILL_AFTER = 1000;
 function start(
   journal: string,
   log: string,
+  writer: 'auto' | 'always',
 ): { child: ChildProcessWithoutNullStreams; lines: AsyncIterableIterator<string> } {
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ORGANISM, journal], {
     cwd: ENGINE_DIR,
-    env: { ...process.env, CRASH_LOG: log },
+    env: { ...process.env, CRASH_LOG: log, WRITER_THREAD: writer },
   });
   child.stderr.on('data', (b: Buffer) => process.stderr.write(b));
   // Writes still buffered for a child we killed fail with EPIPE: that is the point of the test.
@@ -31,61 +32,66 @@ function start(
 const envelope = (i: number): string =>
   `<message xmlns="https://xml-pipeline.org/ns/envelope/v1"><meta><from>producer</from><to>front</to></meta><job xmlns="">${i + 1}</job></message>\n`;
 
-it('loses no accepted message when the engine is killed with SIGKILL mid-stream', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'organism-crash-'));
-  const journalPath = join(dir, 'journal.sqlite');
-  const log = join(dir, 'invocations.log');
+// `always`: every commit of the first run on the journal's writer thread (an engine starts it once busy).
+it.each(['auto', 'always'] as const)(
+  'loses no accepted message when the engine is killed with SIGKILL mid-stream (writer thread: %s)',
+  async (writer) => {
+    const dir = mkdtempSync(join(tmpdir(), 'organism-crash-'));
+    const journalPath = join(dir, 'journal.sqlite');
+    const log = join(dir, 'invocations.log');
 
-  // Run 1: produce a stream of messages, kill -9 once a third of them were accepted.
-  const first = start(journalPath, log);
-  const accepted = new Set<string>();
-  const exited = new Promise((resolve) => first.child.on('exit', resolve));
-  for await (const line of first.lines) {
-    if (line.startsWith('READY')) {
-      for (let i = 0; i < MESSAGES; i++) first.child.stdin.write(envelope(i));
-    } else if (line.startsWith('ACCEPTED ')) {
-      for (const id of line.slice(9).split(' ')) accepted.add(id);
-      if (accepted.size >= KILL_AFTER) {
-        first.child.kill('SIGKILL');
-        break;
+    // Run 1: produce a stream of messages, kill -9 once a third of them were accepted.
+    const first = start(journalPath, log, writer);
+    const accepted = new Set<string>();
+    const exited = new Promise((resolve) => first.child.on('exit', resolve));
+    for await (const line of first.lines) {
+      if (line.startsWith('READY')) {
+        for (let i = 0; i < MESSAGES; i++) first.child.stdin.write(envelope(i));
+      } else if (line.startsWith('ACCEPTED ')) {
+        for (const id of line.slice(9).split(' ')) accepted.add(id);
+        if (accepted.size >= KILL_AFTER) {
+          first.child.kill('SIGKILL');
+          break;
+        }
       }
     }
-  }
-  await exited;
-  expect(accepted.size).toBeGreaterThanOrEqual(KILL_AFTER);
+    await exited;
+    expect(accepted.size).toBeGreaterThanOrEqual(KILL_AFTER);
 
-  // Run 2: nothing new; recovery must finish what the first run left.
-  const second = start(journalPath, log);
-  second.child.stdin.end();
-  let recovery = '';
-  for await (const line of second.lines) {
-    if (line.startsWith('READY')) recovery = line.slice(6);
-    if (line === 'QUIET') break;
-  }
-  await new Promise((resolve) => second.child.on('exit', resolve));
+    // Run 2: nothing new; recovery must finish what the first run left.
+    const second = start(journalPath, log, writer);
+    second.child.stdin.end();
+    let recovery = '';
+    for await (const line of second.lines) {
+      if (line.startsWith('READY')) recovery = line.slice(6);
+      if (line === 'QUIET') break;
+    }
+    await new Promise((resolve) => second.child.on('exit', resolve));
 
-  const journal = new SqliteJournal({ path: journalPath, durability: 'fast' });
-  const states = new Map<string, number>();
-  for (const id of accepted) {
-    const entry = await journal.getMessage(id);
-    const state = entry?.state ?? 'LOST';
-    states.set(state, (states.get(state) ?? 0) + 1);
-  }
-  const stats = await journal.stats();
-  await journal.close();
+    const journal = new SqliteJournal({ path: journalPath, durability: 'fast' });
+    const states = new Map<string, number>();
+    for (const id of accepted) {
+      const entry = await journal.getMessage(id);
+      const state = entry?.state ?? 'LOST';
+      states.set(state, (states.get(state) ?? 0) + 1);
+    }
+    const stats = await journal.stats();
+    await journal.close();
 
-  const invocations = readFileSync(log, 'utf8').trim().split('\n');
-  const perDelivery = new Map<string, number>();
-  for (const line of invocations) {
-    const [, id] = line.split(' ');
-    if (id) perDelivery.set(id, (perDelivery.get(id) ?? 0) + 1);
-  }
-  const twice = [...perDelivery.values()].filter((n) => n > 1).length;
-  console.log(
-    `crash test: ${accepted.size} accepted before SIGKILL; after recovery ${JSON.stringify(Object.fromEntries(states))}; ` +
-      `recovery ${recovery}; ${perDelivery.size} deliveries ran, ${twice} of them more than once (at-least-once)`,
-  );
-  expect(states.get('LOST') ?? 0).toBe(0);
-  expect((states.get('ACKED') ?? 0) + (states.get('FAILED') ?? 0)).toBe(accepted.size);
-  expect(stats.counts.PENDING + stats.counts.DISPATCHED).toBe(0);
-}, 120_000);
+    const invocations = readFileSync(log, 'utf8').trim().split('\n');
+    const perDelivery = new Map<string, number>();
+    for (const line of invocations) {
+      const [, id] = line.split(' ');
+      if (id) perDelivery.set(id, (perDelivery.get(id) ?? 0) + 1);
+    }
+    const twice = [...perDelivery.values()].filter((n) => n > 1).length;
+    console.log(
+      `crash test: ${accepted.size} accepted before SIGKILL; after recovery ${JSON.stringify(Object.fromEntries(states))}; ` +
+        `recovery ${recovery}; ${perDelivery.size} deliveries ran, ${twice} of them more than once (at-least-once)`,
+    );
+    expect(states.get('LOST') ?? 0).toBe(0);
+    expect((states.get('ACKED') ?? 0) + (states.get('FAILED') ?? 0)).toBe(accepted.size);
+    expect(stats.counts.PENDING + stats.counts.DISPATCHED).toBe(0);
+  },
+  120_000,
+);

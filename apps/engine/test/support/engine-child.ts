@@ -7,10 +7,12 @@
 import { createInterface } from 'node:readline';
 import { createEngine } from '../../src/main.ts';
 
-const engine = await createEngine(
-  process.argv[2] ?? '',
-  process.argv[3] ? { journalPath: process.argv[3] } : {},
-);
+// WRITER_THREAD=always: the journal's writer thread commits from the first message, not once it is busy.
+const writerThread = process.env.WRITER_THREAD === 'always' ? ('always' as const) : undefined;
+const engine = await createEngine(process.argv[2] ?? '', {
+  ...(process.argv[3] ? { journalPath: process.argv[3] } : {}),
+  ...(writerThread ? { writerThread } : {}),
+});
 await engine.start();
 console.log(`READY ${JSON.stringify(engine.recovery)}`);
 const pending: Promise<void>[] = [];
