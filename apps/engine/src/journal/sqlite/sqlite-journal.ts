@@ -65,6 +65,8 @@ export interface SqliteJournalOptions {
   now?: () => number;
   /** Where write failures nobody else hears of are reported. Default: human lines on stderr. */
   log?: Log;
+  /** ACKED entries retention deletes per transaction. Default 5,000. */
+  pruneChunk?: number;
   /** When and how often the WAL is checkpointed off the engine's thread (checkpointer.ts). */
   checkpoints?: CheckpointerOptions;
   /**
@@ -94,6 +96,7 @@ export class SqliteJournal implements Journal {
   private readonly now: () => number;
   private readonly log: Log;
   private readonly opts: SqliteJournalOptions;
+  private readonly pruneChunk: number;
   /** Deliveries handed back by boot recovery whose start is not yet committed. */
   private readonly redelivered = new Set<string>();
   private readonly writeWatchers = new Set<(error?: unknown) => void>();
@@ -107,6 +110,7 @@ export class SqliteJournal implements Journal {
 
   constructor(opts: SqliteJournalOptions) {
     this.opts = opts;
+    this.pruneChunk = opts.pruneChunk ?? 5_000;
     this.durability = opts.durability;
     this.now = opts.now ?? Date.now;
     this.rates = new TransitionRates(this.now());
@@ -340,7 +344,14 @@ export class SqliteJournal implements Journal {
   prune(cutoff: number): Promise<number> {
     return guarded('prune old entries', async () => {
       await this.flush();
-      return (await this.writes.commitAlone((w) => w.prune(cutoff))) ?? 0;
+      // A chunk per transaction: the write lock is held briefly, so the pump's commits and an operator's
+      // write (a login's session) go on between chunks instead of waiting for the whole prune.
+      let pruned = 0;
+      for (;;) {
+        const n = (await this.writes.commitAlone((w) => w.prune(cutoff, this.pruneChunk))) ?? 0;
+        pruned += n;
+        if (n < this.pruneChunk) return pruned;
+      }
     });
   }
 

@@ -49,9 +49,11 @@ export class Statements {
   private readonly remove: Database.Statement;
   private readonly count: Database.Statement;
   private readonly unindexText: Database.Statement;
+  private readonly prunable: Database.Statement;
   private readonly pruneLog: Database.Statement;
   private readonly pruneText: Database.Statement;
-  private readonly pruneEntries: Database.Statement;
+  private readonly pruneEntry: Database.Statement;
+  private readonly pruneThread: Database.Statement;
   private readonly pruneThreads: Database.Statement;
   /** Entries per state gained or lost since the last `writePending`. */
   private counts = new Map<string, number>();
@@ -105,15 +107,19 @@ export class Statements {
     );
     this.unindexText = sqlite.prepare(`DELETE FROM messages_text WHERE rowid = ?`);
     this.count = sqlite.prepare(`UPDATE journal_counts SET n = n + ? WHERE state = ?`);
-    // Retention: ACKED entries last updated before a cutoff, with their transitions and text. created_at
-    // ≤ updated_at, so the bound on created_at changes nothing but lets the state index seek.
-    const acked = `FROM messages WHERE state = 'ACKED' AND created_at < @cutoff AND updated_at < @cutoff`;
-    this.pruneLog = sqlite.prepare(`DELETE FROM transitions WHERE message_id IN (SELECT id ${acked})`);
-    this.pruneText = sqlite.prepare(`DELETE FROM messages_text WHERE rowid IN (SELECT rowid ${acked})`);
-    this.pruneEntries = sqlite.prepare(`DELETE ${acked}`);
-    this.pruneThreads = sqlite.prepare(
-      `DELETE FROM threads WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = threads.id)`,
+    // Retention: ACKED entries last updated before a cutoff, with their transitions and text, a chunk
+    // at a time. created_at ≤ updated_at, so the bound on created_at changes nothing but lets the state
+    // index seek.
+    this.prunable = sqlite.prepare(
+      `SELECT id, rowid AS row, thread_id AS threadId FROM messages
+       WHERE state = 'ACKED' AND created_at < ? AND updated_at < ? LIMIT ?`,
     );
+    this.pruneLog = sqlite.prepare(`DELETE FROM transitions WHERE message_id = ?`);
+    this.pruneText = sqlite.prepare(`DELETE FROM messages_text WHERE rowid = ?`);
+    this.pruneEntry = sqlite.prepare(`DELETE FROM messages WHERE rowid = ?`);
+    const empty = `NOT EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = threads.id)`;
+    this.pruneThread = sqlite.prepare(`DELETE FROM threads WHERE id = ? AND ${empty}`);
+    this.pruneThreads = sqlite.prepare(`DELETE FROM threads WHERE ${empty}`);
   }
 
   insertRow(row: EntryRow): void {
@@ -201,17 +207,29 @@ export class Statements {
   }
 
   /**
-   * Deletes ACKED entries last updated before `cutoff` (ms), with their transitions and text, and the
-   * threads left without entries; returns how many entries. A thread's row counts nothing ACKED.
+   * Deletes up to `limit` ACKED entries last updated before `cutoff` (ms), with their transitions and
+   * text, and the threads they leave without entries; returns how many entries. The last chunk (fewer
+   * than `limit`) also sweeps every thread left without entries (a discarded dead letter's). A thread's
+   * row counts nothing ACKED.
    */
-  prune(cutoff: number): number {
+  prune(cutoff: number, limit: number): number {
     this.materialize();
-    this.pruneLog.run({ cutoff });
-    this.pruneText.run({ cutoff });
-    const removed = this.pruneEntries.run({ cutoff }).changes;
-    this.pruneThreads.run();
-    this.counted('ACKED', -removed);
-    return removed;
+    const rows = this.prunable.all(cutoff, cutoff, limit) as {
+      id: string;
+      row: number;
+      threadId: string | null;
+    }[];
+    const threads = new Set<string>();
+    for (const r of rows) {
+      this.pruneLog.run(r.id);
+      this.pruneText.run(r.row);
+      this.pruneEntry.run(r.row);
+      if (r.threadId) threads.add(r.threadId);
+    }
+    if (rows.length < limit) this.pruneThreads.run();
+    else for (const t of threads) this.pruneThread.run(t);
+    this.counted('ACKED', -rows.length);
+    return rows.length;
   }
 
   /**

@@ -35,7 +35,7 @@ export type WriteOp =
     ]
   | [op: 'delete', id: string]
   | [op: 'known', ids: string[], states: string[]]
-  | [op: 'prune', cutoff: number]
+  | [op: 'prune', cutoff: number, limit: number]
   | [op: 'probe'];
 
 /**
@@ -101,9 +101,9 @@ export class WriteRecorder implements TransitionWriter {
     if (ids.length > 0) this.ops.push(['known', ids, states]);
   }
 
-  /** Deletes ACKED entries last updated before `cutoff`: the batch's value is how many. */
-  prune(cutoff: number): void {
-    this.ops.push(['prune', cutoff]);
+  /** Deletes up to `limit` ACKED entries last updated before `cutoff`: the batch's value is how many. */
+  prune(cutoff: number, limit: number): void {
+    this.ops.push(['prune', cutoff, limit]);
   }
 
   /** A write that leaves nothing behind (write-probe.ts). */
@@ -181,7 +181,7 @@ export class BatchRunner {
         op[1].forEach((id, i) => st.known(id, op[2][i]!));
         return undefined;
       case 'prune':
-        return st.prune(op[1]);
+        return st.prune(op[1], op[2]);
       case 'probe':
         this.probeWrite();
         return undefined;

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Log } from '@organism/shared';
 import { delivery } from '../journal-contract.ts';
+import { failure } from '../contract/fixtures.ts';
 import { JournalError } from '../journal-error.ts';
 import { journalFault } from './sqlite-outage.ts';
 import { SqliteJournal } from './sqlite-journal.ts';
@@ -49,13 +50,13 @@ async function deliver(j: SqliteJournal): Promise<void> {
 
 describe("the journal's writer thread", () => {
   it('takes over the writes once the journal is busy, and every write lands whichever thread made it', async () => {
-    const j = journal();
+    const j = journal({ durability: 'fast' });
     // Entries started on the engine's thread and finished on the writer thread.
     const early = Array.from({ length: 50 }, () => delivery());
     await j.hooks.onIntent?.(early);
     expect(j.writerState).toBe('inline');
     // 4,096 writes (about 1,400 deliveries) make the journal busy enough to start it.
-    for (let i = 0; i < 1_400; i++) await deliver(j);
+    for (let round = 0; round < 14; round++) await Promise.all(Array.from({ length: 100 }, () => deliver(j)));
     expect(j.writerState).not.toBe('inline');
     await until(() => j.writerState === 'thread');
     for (const d of early) j.hooks.onDispatched?.(d);
@@ -98,6 +99,25 @@ describe("the journal's writer thread", () => {
     await deliver(j);
     await deliver(j);
     expect((await j.stats()).counts).toMatchObject({ ACKED: 3, PENDING: 0 });
+  });
+
+  it('prunes a chunk per transaction, and ends with the sweep of threads left without entries', async () => {
+    const j = journal({ writerThread: 'always', pruneChunk: 100 });
+    for (let i = 0; i < 250; i++) await deliver(j);
+    // A dead letter discarded leaves its thread without entries: the prune's last chunk sweeps it.
+    const dead = delivery();
+    await j.hooks.onIntent?.([dead]);
+    await j.hooks.onFailed?.(dead, failure, { outputs: [] });
+    await j.discard(dead.id);
+    const kept = delivery();
+    await j.hooks.onIntent?.([kept]);
+    let transactions = 0;
+    const unwatch = j.watchWrites(() => transactions++);
+    expect(await j.prune(Date.now() + 1)).toBe(250);
+    unwatch();
+    expect(transactions).toBe(3);
+    expect((await j.stats()).counts).toMatchObject({ ACKED: 0, PENDING: 1 });
+    expect((await j.listThreads({})).items.map((t) => t.id)).toEqual([kept.threadId]);
   });
 
   it('brings an outage on the writer thread back as JOURNAL_UNAVAILABLE, with the SQLite code', () => {
