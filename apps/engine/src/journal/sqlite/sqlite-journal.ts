@@ -249,7 +249,8 @@ export class SqliteJournal implements Journal {
       "the journal's writer thread failed; the engine's thread writes the journal again",
     );
     this.st.forget();
-    this.checkpointer = this.newCheckpointer();
+    // A thread lost while starting never took the checkpoints over: the engine's checkpointer still runs.
+    this.checkpointer ??= this.newCheckpointer();
     this.writes.use(this.inline);
   }
 
