@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // A throwaway PostgreSQL for the PostgreSQL journal's tests, started once per run.
+    globalSetup: ['test/support/postgres-global.ts'],
     // libxml2-wasm uses top-level await and one WASM heap per process: forks isolate it cleanly.
     pool: 'forks',
     // Most suites wait on engines and CLIs they spawn rather than compute: twice as many files at once

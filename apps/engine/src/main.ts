@@ -1,7 +1,7 @@
 import type { Log } from '@organism/shared';
 import { Engine } from './engine.ts';
 import { ConfigError } from './config/index.ts';
-import { openJournal, openOrchestrationStore } from './journal/index.ts';
+import { connectJournal, openOrchestrationStore } from './journal/index.ts';
 import { Orchestrator } from './lifecycle/orchestration/orchestrator.ts';
 import type { Journal } from './journal/index.ts';
 import { loadOrganism } from './lifecycle/organism-loader.ts';
@@ -47,14 +47,15 @@ export async function createEngine(configFile: string, opts: CreateEngineOptions
   try {
     journal =
       opts.journal ??
-      openJournal(
+      (await connectJournal(
         {
+          ...config.journal,
           path: opts.journalPath ?? config.journal.path,
           durability: opts.durability ?? config.journal.durability,
           writerThread: opts.writerThread ?? (config.journal.writerThread ? 'auto' : 'never'),
         },
         logFor('journal'),
-      );
+      ));
   } catch (err) {
     registry.dispose();
     throw err;

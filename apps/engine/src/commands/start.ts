@@ -22,7 +22,8 @@ export async function start(configPath: string, runArgs: string[], logger: Logge
     return 1;
   }
   const { journal } = cfg.config;
-  if (journal.path !== ':memory:') {
+  // One engine per SQLite file; engines share a PostgreSQL journal by design.
+  if (journal.driver === 'sqlite' && journal.path !== ':memory:') {
     try {
       EngineLock.probe(journal.path);
     } catch (err) {

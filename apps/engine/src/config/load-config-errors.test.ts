@@ -246,3 +246,46 @@ describe('loadConfigFile on files it cannot read', () => {
     expect(problems[0]?.message).toMatch(/^is a directory, not a file: /);
   });
 });
+
+describe('a PostgreSQL journal', () => {
+  const journal = (lines: string): ConfigResult =>
+    parseConfig(`name: shared\njournal:\n${lines}\nlisteners: []\n`, 'organism.yaml');
+
+  it('reads its URL, from the file or from an environment variable, and its schema', () => {
+    const direct = journal('  driver: postgres\n  url: postgres://organism@db:5432/org\n  schema: billing');
+    expect(direct.ok && direct.config.journal).toMatchObject({
+      driver: 'postgres',
+      url: 'postgres://organism@db:5432/org',
+      schema: 'billing',
+    });
+    process.env['ORGANISM_TEST_DB'] = 'postgresql://u:secret@db/org';
+    try {
+      const fromEnv = journal('  driver: postgres\n  url: ${ORGANISM_TEST_DB}');
+      expect(fromEnv.ok && fromEnv.config.journal.url).toBe('postgresql://u:secret@db/org');
+    } finally {
+      delete process.env['ORGANISM_TEST_DB'];
+    }
+  });
+
+  it('says what is missing or wrong, at its line', () => {
+    const problems = (lines: string): string[] => problemsOf(journal(lines)).map(formatProblem);
+    expect(problems('  driver: postgres')).toEqual([
+      'organism.yaml:3:11 journal.driver: a postgres journal needs url: postgres://user:password@host:5432/database, or ${ENV_VAR}',
+    ]);
+    expect(problems('  driver: postgres\n  url: ${ORGANISM_NOT_SET_ANYWHERE}')).toEqual([
+      'organism.yaml:4:8 journal.url: environment variable ORGANISM_NOT_SET_ANYWHERE is not set',
+    ]);
+    expect(problems('  driver: postgres\n  url: mysql://db/org')).toEqual([
+      'organism.yaml:4:8 journal.url: expected a postgres:// URL, such as postgres://user:password@host:5432/database',
+    ]);
+    expect(problems('  url: postgres://db/org')).toEqual([
+      'organism.yaml:3:8 journal.url: url is for driver: postgres',
+    ]);
+    expect(problems('  driver: mongo')).toEqual([
+      'organism.yaml:3:11 journal.driver: expected "sqlite" or "postgres"',
+    ]);
+    expect(problems('  driver: postgres\n  url: postgres://db/org\n  schema: Billing-EU')).toEqual([
+      'organism.yaml:5:11 journal.schema: expected a plain schema name: lower-case letters, digits and _',
+    ]);
+  });
+});

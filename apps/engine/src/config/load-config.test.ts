@@ -30,6 +30,7 @@ describe('loadConfigFile with a valid file', () => {
         intakeWorkers: 0,
       },
       journal: {
+        driver: 'sqlite',
         path: at('.organism', 'journal.sqlite'),
         durability: 'fast',
         retainDays: 7,
@@ -75,6 +76,7 @@ describe('loadConfigFile with a valid file', () => {
       intakeWorkers: 2,
     });
     expect(config.journal).toEqual({
+      driver: 'sqlite',
       path: at('data', 'journal.sqlite'),
       durability: 'strict',
       retainDays: 30,

@@ -42,8 +42,14 @@ export interface ListenerConfig {
 }
 
 export interface JournalSettings {
-  /** Absolute path, or `:memory:`. */
+  /** `sqlite`: the file at `path`; `postgres`: the database at `url` (docs/scale-out.md). */
+  driver: 'sqlite' | 'postgres';
+  /** Absolute path, or `:memory:` (SQLite). */
   path: string;
+  /** The PostgreSQL URL, any `${ENV_VAR}` read (postgres only). */
+  url?: string;
+  /** The PostgreSQL schema of the journal's tables (postgres only). Default `public`. */
+  schema?: string;
   durability: 'strict' | 'fast';
   retainDays: number;
   /** Whether a busy SQLite journal commits on a writer thread of its own. */

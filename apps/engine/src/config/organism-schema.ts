@@ -37,6 +37,34 @@ const byteSize = z
 
 const atLeastOne = z.int().min(1, 'must be at least 1');
 
+/**
+ * A PostgreSQL URL, or `${NAME}`: the value of environment variable NAME when the config is read, so a
+ * password need not be written in organism.yaml (nor shown in the console's config editor).
+ */
+const databaseUrl = z
+  .string({ error: 'expected a URL such as postgres://user:password@host:5432/database, or ${ENV_VAR}' })
+  .trim()
+  .transform((v, ctx) => {
+    const env = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(v);
+    const url = env ? process.env[env[1]!] : v;
+    if (url === undefined || url === '') {
+      ctx.addIssue({
+        code: 'custom',
+        message: `environment variable ${env?.[1] ?? ''} is not set`,
+        input: v,
+      });
+      return '';
+    }
+    if (!/^postgres(ql)?:\/\//.test(url)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a postgres:// URL${env ? ` in ${env[1]}` : ''}, such as postgres://user:password@host:5432/database`,
+        input: v,
+      });
+    }
+    return url;
+  });
+
 const listenerName = z.string().refine((n) => listenerNameSchema.safeParse(n).success, {
   error: (issue) =>
     `${JSON.stringify(issue.input)} is not a listener name: letters, digits, _ and -, in dot-separated parts (e.g. tools.calculator)`,
@@ -120,11 +148,29 @@ export const organismFileSchema = z.strictObject({
     .prefault({}),
   journal: z
     .strictObject({
+      // sqlite: a file beside the organism (the default); postgres: a database several engines share.
+      driver: z.enum(['sqlite', 'postgres'], { error: 'expected "sqlite" or "postgres"' }).default('sqlite'),
       path: z.string().trim().min(1, 'expected a file path, or ":memory:"').default(DEFAULT_JOURNAL_PATH),
+      url: databaseUrl.optional(),
+      schema: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a plain schema name: lower-case letters, digits and _')
+        .optional(),
       durability: z.enum(['strict', 'fast'], { error: 'expected "strict" or "fast"' }).default('fast'),
       retainDays: z.number().positive('must be more than 0').default(7),
       // Commits on a thread of its own once the journal is busy (docs/journal.md, "The writer thread").
       writerThread: z.boolean().default(true),
+    })
+    .superRefine((j, ctx) => {
+      if (j.driver === 'postgres' && j.url === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['driver'],
+          message: 'a postgres journal needs url: postgres://user:password@host:5432/database, or ${ENV_VAR}',
+        });
+      }
+      if (j.driver === 'sqlite' && j.url !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['url'], message: 'url is for driver: postgres' });
     })
     .prefault({}),
   server: z

@@ -2,6 +2,7 @@ import type { MessageId, MessageSummary, ThreadId, TransitionState } from '@orga
 import type { Delivery, DeliveryKind, DispatchFailure } from '../pump/delivery.ts';
 import type { FailureOutcome } from '../pump/dispatch-hooks.ts';
 import type { RecoveryPlan } from './journal.ts';
+import { JournalError } from './journal-error.ts';
 import type { messages, threads, transitions } from './schema.ts';
 
 /**
@@ -154,4 +155,35 @@ export function recordExhausted(w: Pick<TransitionWriter, 'move'>, plan: Recover
   for (const { delivery: d, detail } of plan.exhaust) {
     w.move(d.id, d.threadId, 'FAILED', d.attempt - 1, now, { code: 'REDELIVERY_EXHAUSTED', detail });
   }
+}
+
+/** `row`, or NOT_FOUND when there is no entry `id`: the same words in every journal. */
+export function foundEntry(row: EntryRow | undefined, id: string): EntryRow {
+  if (!row) throw new JournalError('NOT_FOUND', `no journal entry ${id}`);
+  return row;
+}
+
+/** `row` as a delivery to run again, or NOT_RETRYABLE saying why it cannot be: every journal's rule. */
+export function retryableDelivery(row: EntryRow): Delivery {
+  if (row.state !== 'FAILED')
+    throw new JournalError(
+      'NOT_RETRYABLE',
+      `entry ${row.id} is ${row.state}; only FAILED entries can be retried`,
+    );
+  if (!row.to || row.egress || row.kind === 'rejected') {
+    throw new JournalError(
+      'NOT_RETRYABLE',
+      `entry ${row.id} was refused at intake (${row.errorCode ?? 'invalid'}); it has no route to retry`,
+    );
+  }
+  return toDelivery(row);
+}
+
+/** NOT_RETRYABLE unless `row` is a dead letter (FAILED): only those can be discarded. */
+export function assertDiscardable(row: EntryRow): void {
+  if (row.state !== 'FAILED')
+    throw new JournalError(
+      'NOT_RETRYABLE',
+      `entry ${row.id} is ${row.state}; only FAILED entries can be discarded`,
+    );
 }

@@ -6,6 +6,7 @@ import type { OperatorStore } from './operators/operator-store.ts';
 import { SqliteOperatorStore } from './operators/sqlite-operator-store.ts';
 import { openDatabase } from './sqlite/open-database.ts';
 import { SqliteJournal } from './sqlite/sqlite-journal.ts';
+import { PostgresJournal } from './postgres/postgres-journal.ts';
 import { MemoryExtensionStore, SqliteExtensionStore } from './extensions/extension-store.ts';
 import type { ExtensionStore } from './extensions/extension-store.ts';
 import { MemoryOrchestrationStore, SqliteOrchestrationStore } from './orchestrations/orchestration-store.ts';
@@ -17,6 +18,7 @@ export type { Journal, RecoveryPlan, RetryManyResult, UnfinishedEntry } from './
 export { JournalError } from './journal-error.ts';
 export { MemoryJournal } from './memory/memory-journal.ts';
 export { SqliteJournal } from './sqlite/sqlite-journal.ts';
+export { PostgresJournal } from './postgres/postgres-journal.ts';
 export { EngineLock } from './sqlite/engine-lock.ts';
 
 /**
@@ -34,6 +36,33 @@ export function openJournal(
     writerThread: settings.writerThread ?? 'auto',
     ...(log ? { log } : {}),
   });
+}
+
+/**
+ * The journal the organism's settings ask for: a PostgreSQL journal (connected and migrated before this
+ * resolves) for `driver: postgres`, else the SQLite file or memory journal `openJournal` opens. Rejects with
+ * JournalError JOURNAL_UNAVAILABLE, saying where and why, when it cannot be used.
+ */
+export async function connectJournal(
+  settings: {
+    driver?: 'sqlite' | 'postgres';
+    path: string;
+    url?: string;
+    schema?: string;
+    durability: 'strict' | 'fast';
+    writerThread?: 'auto' | 'always' | 'never';
+  },
+  log?: Log,
+): Promise<Journal> {
+  if (settings.driver !== 'postgres') return openJournal(settings, log);
+  return PostgresJournal.open(
+    {
+      url: settings.url ?? '',
+      durability: settings.durability,
+      ...(settings.schema ? { schema: settings.schema } : {}),
+    },
+    log ? { log } : {},
+  );
 }
 
 export type {

@@ -1,6 +1,6 @@
 /**
  * The one contract every Journal passes (BullMQ-style conformance suite). Each implementation's test
- * file calls `describeJournalContract` with a factory that makes a fresh, empty journal. Its parts are
+ * file calls `describeJournalContract` with a factory that makes (or opens) a fresh, empty journal. Its parts are
  * in contract/, by what they cover.
  */
 import { describe } from 'vitest';
@@ -12,9 +12,9 @@ import { writesContract } from './contract/writes.ts';
 
 export { delivery } from './contract/fixtures.ts';
 
-export function describeJournalContract(name: string, make: () => Journal): void {
+export function describeJournalContract(name: string, make: () => Journal | Promise<Journal>): void {
   describe(`${name} journal contract`, () => {
-    const fresh = (): Journal => make();
+    const fresh = async (): Promise<Journal> => make();
     writesContract(fresh);
     recoveryContract(fresh);
     operationsContract(fresh);

@@ -31,8 +31,12 @@ export interface Rejection {
 export interface DispatchHooks {
   /** New deliveries accepted from outside or from the engine itself (boot). */
   onIntent?(deliveries: readonly Delivery[]): void | Promise<void>;
-  /** Not waited on, like onRejected and onThreadComplete: a failure is reported, never thrown. */
-  onDispatched?(delivery: Delivery): void;
+  /**
+   * A delivery's handler is about to run. Not waited on, like onRejected and onThreadComplete (a failure
+   * is reported, never thrown), unless it returns a promise: the handler then runs once it resolves, and
+   * not at all if it rejects (a redelivery whose start must be durable first: the PostgreSQL journal).
+   */
+  onDispatched?(delivery: Delivery): void | Promise<void>;
   /** The handler returned; `outputs` (its replies, forwards and egress) are new and PENDING. */
   onAcknowledged?(delivery: Delivery, outputs: readonly Delivery[]): void | Promise<void>;
   onFailed?(delivery: Delivery, failure: DispatchFailure, outcome: FailureOutcome): void | Promise<void>;
@@ -76,6 +80,30 @@ export class HookChain {
     const results = await Promise.allSettled(pending);
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
+  }
+
+  /**
+   * Calls `name` on every hook; when some returned a promise, returns one that settles after them all,
+   * rejecting with the first failure (undefined when none did: nothing to wait for). A hook that throws
+   * is reported, as by `notify`.
+   */
+  gate<K extends HookName>(name: K, ...args: Args<K>): Promise<void> | undefined {
+    let waits: Promise<unknown>[] | undefined;
+    for (const h of this.hooks) {
+      const fn = h[name] as ((...a: Args<K>) => unknown) | undefined;
+      if (!fn) continue;
+      try {
+        const r = fn.apply(h, args);
+        if (r !== undefined) (waits ??= []).push(Promise.resolve(r));
+      } catch (err) {
+        this.report(name, err);
+      }
+    }
+    if (!waits) return undefined;
+    return Promise.allSettled(waits).then((results) => {
+      const failed = results.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    });
   }
 
   /** Calls `name` on every hook without waiting; a failure is reported, never thrown. */

@@ -402,7 +402,13 @@ export class MessagePump {
       } as const;
       return this.fail(d, failure, undefined);
     }
-    this.hooks.notify('onDispatched', d);
+    // A start that must be durable before the handler runs (a redelivery on PostgreSQL) is waited for; a
+    // start that could not be recorded leaves the delivery unfinished in the journal, for the next run.
+    const started = this.hooks.gate('onDispatched', d);
+    if (started) {
+      if (!(await this.record('onDispatched', d, started))) return this.forget(d, []);
+      if (this.stopping.signal.aborted) return;
+    }
     const running = this.queue.inFlightFor(listener.name);
     this.events.emit(() => receivedEvent(d));
     if (running === 1) this.emitListener(listener.name, 'processing');

@@ -84,7 +84,7 @@ export function createMetrics(engine: Engine): Registry {
   });
   new Gauge({
     name: 'organism_journal_bytes',
-    help: 'Size of the journal file and its WAL',
+    help: 'Size of the journal file and its WAL (0 for a PostgreSQL journal: see its server)',
     registers: [registry],
     collect() {
       const path = engine.config.journal.path;
@@ -95,7 +95,8 @@ export function createMetrics(engine: Engine): Registry {
           return 0;
         }
       };
-      this.set(path === ':memory:' ? 0 : size(path) + size(`${path}-wal`));
+      const file = engine.config.journal.driver === 'sqlite' && path !== ':memory:';
+      this.set(file ? size(path) + size(`${path}-wal`) : 0);
     },
   });
   return registry;

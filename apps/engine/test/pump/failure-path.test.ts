@@ -112,6 +112,58 @@ describe('dispatch hooks that fail', () => {
   });
 });
 
+describe('a start that must be durable first (onDispatched returns a promise)', () => {
+  it('runs the handler only once the promise resolves', async () => {
+    const ran: string[] = [];
+    h = makePump([{ name: 'echo', root: 'ping', handler: () => void ran.push('handler') }]);
+    let release = (): void => {};
+    h.pump.addHooks({
+      onDispatched: () =>
+        new Promise<void>((resolve) => {
+          ran.push('start');
+          release = () => {
+            ran.push('committed');
+            resolve();
+          };
+        }),
+    });
+    expect((await h.pump.submit(envelope('<ping/>', { from: 'c', to: 'echo' }))).ok).toBe(true);
+    await sleep(30);
+    expect(ran).toEqual(['start']);
+    release();
+    expect(await quietWithin(h.pump.whenQuiet())).toBe('quiet');
+    expect(ran).toEqual(['start', 'committed', 'handler']);
+  });
+
+  it('never runs the handler when the start cannot be recorded, reports it, and settles the thread', async () => {
+    let ran = 0;
+    h = makePump([{ name: 'echo', root: 'ping', handler: () => void ran++ }]);
+    h.pump.addHooks({ onDispatched: () => Promise.reject(new Error('journal down')) });
+    expect((await h.pump.submit(envelope('<ping/>', { from: 'c', to: 'echo' }))).ok).toBe(true);
+    expect(await quietWithin(h.pump.whenQuiet())).toBe('quiet');
+    expect(ran).toBe(0);
+    expect(h.rec.acked).toEqual([]);
+    expect(h.rec.events).toContainEqual(expect.objectContaining({ code: 'OUTCOME_NOT_RECORDED' }));
+    const logged = vi.mocked(console.error).mock.calls.map((c) => String(c[0]));
+    expect(logged.some((l) => l.includes('dispatch hook onDispatched failed'))).toBe(true);
+    expect(floating).toEqual([]);
+  });
+
+  it('does not wait for an observer that throws: the handler runs', async () => {
+    let ran = 0;
+    h = makePump([{ name: 'echo', root: 'ping', handler: () => void ran++ }]);
+    h.pump.addHooks({
+      onDispatched: () => {
+        throw new Error('observer broke');
+      },
+    });
+    await h.pump.submit(envelope('<ping/>', { from: 'c', to: 'echo' }));
+    expect(await quietWithin(h.pump.whenQuiet())).toBe('quiet');
+    expect(ran).toBe(1);
+    expect(h.rec.acked).toHaveLength(1);
+  });
+});
+
 describe("a fault while processing a handler's outputs", () => {
   it('fails the delivery instead of escaping the dispatcher', async () => {
     // `to` whose serialisation throws: the route step's error message is built from it.

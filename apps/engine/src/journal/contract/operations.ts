@@ -4,12 +4,12 @@ import { expect, it } from 'vitest';
 import type { Journal } from '../journal.ts';
 import { delivery, failure } from './fixtures.ts';
 
-export function operationsContract(fresh: () => Journal): void {
+export function operationsContract(fresh: () => Promise<Journal>): void {
   it('retries a dead letter and refuses what is not one', async () => {
-    const j = fresh();
+    const j = await fresh();
     const d = delivery();
     await j.hooks.onIntent?.([d]);
-    j.hooks.onDispatched?.(d);
+    void j.hooks.onDispatched?.(d);
     await expect(j.retry(d.id)).rejects.toMatchObject({ code: 'NOT_RETRYABLE' });
     await j.hooks.onFailed?.(d, failure, { outputs: [] });
     const again = await j.retry(d.id);
@@ -20,7 +20,7 @@ export function operationsContract(fresh: () => Journal): void {
   });
 
   it('previews a bulk retry on a dry run and changes nothing', async () => {
-    const j = fresh();
+    const j = await fresh();
     const ds = Array.from({ length: 12 }, (_, i) => delivery({ to: i % 3 === 0 ? 'other' : 'greeter' }));
     await j.hooks.onIntent?.(ds);
     for (const d of ds) await j.hooks.onFailed?.(d, failure, { outputs: [] });
@@ -42,7 +42,7 @@ export function operationsContract(fresh: () => Journal): void {
   });
 
   it("retries a listener's failed deliveries, not the messages it sent", async () => {
-    const j = fresh();
+    const j = await fresh();
     const toGreeter = delivery();
     const fromGreeter = delivery({ from: 'greeter', to: 'shouter' });
     await j.hooks.onIntent?.([toGreeter, fromGreeter]);
@@ -64,7 +64,7 @@ export function operationsContract(fresh: () => Journal): void {
   });
 
   it('discards a dead letter for good and logs it', async () => {
-    const j = fresh();
+    const j = await fresh();
     const d = delivery();
     await j.hooks.onIntent?.([d]);
     await expect(j.discard(d.id)).rejects.toMatchObject({ code: 'NOT_RETRYABLE' });
@@ -77,7 +77,7 @@ export function operationsContract(fresh: () => Journal): void {
   });
 
   it('prunes old ACKED entries and keeps dead letters and recent ones', async () => {
-    const j = fresh();
+    const j = await fresh();
     const [old, failed, recent] = [delivery(), delivery(), delivery()];
     if (!old || !failed || !recent) throw new Error('setup');
     await j.hooks.onIntent?.([old, failed, recent]);

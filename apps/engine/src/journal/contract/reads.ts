@@ -7,9 +7,9 @@ import type { RoutedTransition } from '@organism/shared';
 import type { Journal } from '../journal.ts';
 import { T, delivery, failure } from './fixtures.ts';
 
-export function readsContract(fresh: () => Journal): void {
+export function readsContract(fresh: () => Promise<Journal>): void {
   it('pages messages by keyset: stable when new ones arrive between pages', async () => {
-    const j = fresh();
+    const j = await fresh();
     const ds = Array.from({ length: 7 }, () => delivery());
     await j.hooks.onIntent?.(ds);
     const p1 = await j.listMessages({ limit: 3 });
@@ -23,7 +23,7 @@ export function readsContract(fresh: () => Journal): void {
   });
 
   it('filters messages by thread, recipient, sender, participant, root and time', async () => {
-    const j = fresh();
+    const j = await fresh();
     const t = T();
     const a = delivery({ threadId: t, to: 'a', root: 'x' });
     const b = delivery({ threadId: t, from: 'a', to: 'b', root: 'y' });
@@ -42,7 +42,7 @@ export function readsContract(fresh: () => Journal): void {
   });
 
   it('derives thread status, participants and counts', async () => {
-    const j = fresh();
+    const j = await fresh();
     const [t1, t2, t3] = [T(), T(), T()];
     const a = delivery({ threadId: t1 });
     const b = delivery({ threadId: t2, to: 'shouter' });
@@ -83,7 +83,7 @@ export function readsContract(fresh: () => Journal): void {
   });
 
   it('streams transitions by sequence and resumes from any point without gaps or repeats', async () => {
-    const j = fresh();
+    const j = await fresh();
     const ds = Array.from({ length: 5 }, () => delivery());
     await j.hooks.onIntent?.(ds);
     for (const d of ds) await j.hooks.onAcknowledged?.(d, []);
@@ -98,7 +98,7 @@ export function readsContract(fresh: () => Journal): void {
   });
 
   it('reads transitions with their entry’s route, one page at a time', async () => {
-    const j = fresh();
+    const j = await fresh();
     const d = delivery({ from: 'client', to: 'greeter', root: 'greeting' });
     await j.hooks.onIntent?.([d]);
     await j.hooks.onFailed?.(d, failure, { outputs: [] });
@@ -142,14 +142,14 @@ export function readsContract(fresh: () => Journal): void {
   });
 
   it("reads transitions with parent, payload and thread counts: a hop's outputs before its ACK", async () => {
-    const j = fresh();
+    const j = await fresh();
     const t = T();
     const a = delivery({ threadId: t, from: 'client', to: 'greeter', root: 'hello' });
     const reply = delivery({ threadId: t, parentId: a.id, from: 'greeter', to: 'shouter', kind: 'reply' });
     await j.hooks.onIntent?.([a]);
-    j.hooks.onDispatched?.(a);
+    void j.hooks.onDispatched?.(a);
     await j.hooks.onAcknowledged?.(a, [reply]);
-    j.hooks.onDispatched?.(reply);
+    void j.hooks.onDispatched?.(reply);
     await j.hooks.onFailed?.(reply, failure, { outputs: [] });
     await j.flush();
     const rows = await j.recordedTransitions(0, 100);
@@ -182,7 +182,7 @@ export function readsContract(fresh: () => Journal): void {
   });
 
   it('tells its write watchers after writes, and stops when they unwatch', async () => {
-    const j = fresh();
+    const j = await fresh();
     let told = 0;
     const stop = j.watchWrites((err) => {
       if (err === undefined) told++;
@@ -199,7 +199,7 @@ export function readsContract(fresh: () => Journal): void {
   });
 
   it('groups dead letters by recipient and error code, biggest first, with the newest as sample', async () => {
-    const j = fresh();
+    const j = await fresh();
     const timeout = { ...failure, code: 'HANDLER_TIMEOUT' as const };
     const toA = Array.from({ length: 3 }, () => delivery({ to: 'a' }));
     const toB = Array.from({ length: 2 }, () => delivery({ to: 'b' }));
@@ -243,7 +243,7 @@ export function readsContract(fresh: () => Journal): void {
   });
 
   it('says per dead letter group how much of it is refused input, also when a group mixes both', async () => {
-    const j = fresh();
+    const j = await fresh();
     const gone = { code: 'UNKNOWN_ROUTE' as const, message: 'the listener is gone', detail: 'removed' };
     const stranded = Array.from({ length: 2 }, () => delivery({ to: 'b' }));
     const broken = delivery({ to: 'a' });
@@ -288,7 +288,7 @@ export function readsContract(fresh: () => Journal): void {
   });
 
   it('finds entries and threads by exact id, or by a prefix of 4 characters or more', async () => {
-    const j = fresh();
+    const j = await fresh();
     const ds = Array.from({ length: 8 }, () => delivery());
     await j.hooks.onIntent?.(ds);
     const [d] = ds;
@@ -312,7 +312,7 @@ export function readsContract(fresh: () => Journal): void {
   });
 
   it('counts outcomes per second for the throughput chart: delivered, failed, rejected', async () => {
-    const j = fresh();
+    const j = await fresh();
     const [a, b, c] = [delivery(), delivery(), delivery()];
     if (!a || !b || !c) throw new Error('setup');
     await j.hooks.onIntent?.([a, b, c]);
@@ -333,7 +333,7 @@ export function readsContract(fresh: () => Journal): void {
   });
 
   it('counts entries per state and reports the oldest pending one', async () => {
-    const j = fresh();
+    const j = await fresh();
     const [a, b] = [delivery(), delivery()];
     if (!a || !b) throw new Error('setup');
     await j.hooks.onIntent?.([a, b]);

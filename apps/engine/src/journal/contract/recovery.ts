@@ -4,13 +4,13 @@ import { oldestFirst } from '../entry-record.ts';
 import type { Journal } from '../journal.ts';
 import { clock, delivery, failure } from './fixtures.ts';
 
-export function recoveryContract(fresh: () => Journal): void {
+export function recoveryContract(fresh: () => Promise<Journal>): void {
   it('hands back PENDING and DISPATCHED entries as redeliveries, oldest first', async () => {
-    const j = fresh();
+    const j = await fresh();
     const [a, b, c, e] = [delivery(), delivery(), delivery(), delivery({ egress: true })];
     if (!a || !b || !c || !e) throw new Error('setup');
     await j.hooks.onIntent?.([a, b, c, e]);
-    j.hooks.onDispatched?.(b);
+    void j.hooks.onDispatched?.(b);
     await j.hooks.onAcknowledged?.(c, []);
     const back = await j.unfinished();
     expect(back.map((u) => u.delivery.id)).toEqual([a.id, b.id]);
@@ -23,7 +23,7 @@ export function recoveryContract(fresh: () => Journal): void {
   });
 
   it('orders what it hands back by creation time, then by id', async () => {
-    const j = fresh();
+    const j = await fresh();
     // One intent: the entries share their creation time, so the ids decide.
     await j.hooks.onIntent?.(Array.from({ length: 8 }, () => delivery()));
     await j.hooks.onIntent?.(Array.from({ length: 8 }, () => delivery()));
@@ -34,7 +34,7 @@ export function recoveryContract(fresh: () => Journal): void {
   });
 
   it('commits a redelivery’s start before its handler can run, charging only what started', async () => {
-    const j = fresh();
+    const j = await fresh();
     const [poison, queued] = [delivery(), delivery()];
     if (!poison || !queued) throw new Error('setup');
     await j.hooks.onIntent?.([poison, queued]);
@@ -47,8 +47,10 @@ export function recoveryContract(fresh: () => Journal): void {
       await j.recordRecovery({ redeliver: back, exhaust: [] });
       const started = back.find((d) => d.id === poison.id);
       if (!started) throw new Error('the poison was not handed back');
-      j.hooks.onDispatched?.(started);
-      await Promise.resolve(); // the pump calls the handler no sooner than this
+      // The pump calls the handler once the start's promise (if the journal returns one) has resolved,
+      // and no sooner than the next microtask.
+      await j.hooks.onDispatched?.(started);
+      await Promise.resolve();
       expect(await j.getMessage(poison.id)).toMatchObject({
         state: 'DISPATCHED',
         attempts: started.attempt,
@@ -83,10 +85,10 @@ export function recoveryContract(fresh: () => Journal): void {
   });
 
   it('hands back a retry scheduled for later with its time', async () => {
-    const j = fresh();
+    const j = await fresh();
     const d = delivery();
     await j.hooks.onIntent?.([d]);
-    j.hooks.onDispatched?.(d);
+    void j.hooks.onDispatched?.(d);
     await j.hooks.onFailed?.(d, failure, { retryAt: clock + 60_000, outputs: [] });
     const [back] = await j.unfinished();
     expect(back).toMatchObject({ nextAttemptAt: clock + 60_000, delivery: { id: d.id, attempt: 2 } });
@@ -94,11 +96,11 @@ export function recoveryContract(fresh: () => Journal): void {
   });
 
   it('counts the unfinished entries addressed to a listener exactly, however many there are', async () => {
-    const j = fresh();
+    const j = await fresh();
     const mine = Array.from({ length: 620 }, () => delivery());
     const others = [delivery({ to: 'other' }), delivery({ from: 'greeter', to: 'other' })];
     await j.hooks.onIntent?.([...mine, ...others]);
-    for (const d of mine.slice(0, 10)) j.hooks.onDispatched?.(d);
+    for (const d of mine.slice(0, 10)) void j.hooks.onDispatched?.(d);
     for (const d of mine.slice(10, 15)) await j.hooks.onAcknowledged?.(d, []);
     for (const d of mine.slice(15, 20)) await j.hooks.onFailed?.(d, failure, { outputs: [] });
     expect(await j.countUnfinished('greeter')).toBe(610);

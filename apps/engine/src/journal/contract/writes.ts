@@ -3,9 +3,9 @@ import { expect, it } from 'vitest';
 import type { Journal } from '../journal.ts';
 import { clock, delivery, failure } from './fixtures.ts';
 
-export function writesContract(fresh: () => Journal): void {
+export function writesContract(fresh: () => Promise<Journal>): void {
   it('records every accepted delivery as PENDING with a transition', async () => {
-    const j = fresh();
+    const j = await fresh();
     const d = delivery();
     await j.hooks.onIntent?.([d]);
     const got = await j.getMessage(d.id);
@@ -24,7 +24,7 @@ export function writesContract(fresh: () => Journal): void {
   });
 
   it('keeps an envelope as received when the producer sent more than a rebuilt one would hold', async () => {
-    const j = fresh();
+    const j = await fresh();
     const envelopeXml =
       '<message xmlns="https://xml-pipeline.org/ns/envelope/v1"><meta><from>client</from><sig xmlns="urn:sig">c2ln</sig></meta><greeting xmlns=""><name>Ada</name></greeting></message>';
     const d = delivery({ envelopeXml });
@@ -34,10 +34,10 @@ export function writesContract(fresh: () => Journal): void {
   });
 
   it('walks PENDING → DISPATCHED → ACKED and journals the replies in the same step', async () => {
-    const j = fresh();
+    const j = await fresh();
     const d = delivery();
     await j.hooks.onIntent?.([d]);
-    j.hooks.onDispatched?.(d);
+    void j.hooks.onDispatched?.(d);
     const reply = delivery({
       threadId: d.threadId,
       from: 'greeter',
@@ -65,10 +65,10 @@ export function writesContract(fresh: () => Journal): void {
   });
 
   it('puts a failure with a retry ahead back to PENDING, logging the failure', async () => {
-    const j = fresh();
+    const j = await fresh();
     const d = delivery();
     await j.hooks.onIntent?.([d]);
-    j.hooks.onDispatched?.(d);
+    void j.hooks.onDispatched?.(d);
     await j.hooks.onFailed?.(d, failure, { retryAt: clock + 500, outputs: [] });
     const got = await j.getMessage(d.id);
     expect(got).toMatchObject({
@@ -82,7 +82,7 @@ export function writesContract(fresh: () => Journal): void {
   });
 
   it('keeps a final failure as a dead letter with its code and detail, and journals the SystemError', async () => {
-    const j = fresh();
+    const j = await fresh();
     const d = delivery();
     const err = delivery({
       threadId: d.threadId,
@@ -106,7 +106,7 @@ export function writesContract(fresh: () => Journal): void {
   });
 
   it('records refused input as FAILED with the raw text, and refuses to retry it', async () => {
-    const j = fresh();
+    const j = await fresh();
     j.hooks.onRejected?.({
       raw: '<oops',
       error: { code: 'MALFORMED_XML', message: 'bad', problems: [{ message: 'bad', line: 1, column: 6 }] },

@@ -23,9 +23,16 @@ import type {
   RetryManyResult,
   UnfinishedEntry,
 } from '../journal.ts';
-import { JournalError } from '../journal-error.ts';
 import { rejectionEntry } from '../rejection-record.ts';
-import { recordExhausted, recordFailure, toDelivery, toSummary } from '../entry-record.ts';
+import {
+  assertDiscardable,
+  foundEntry,
+  recordExhausted,
+  recordFailure,
+  retryableDelivery,
+  toDelivery,
+  toSummary,
+} from '../entry-record.ts';
 import type { EntryRow } from '../entry-record.ts';
 import { settle } from '../settle.ts';
 import { MemoryQueries } from './memory-queries.ts';
@@ -173,11 +180,7 @@ export class MemoryJournal implements Journal {
   discard(id: string): Promise<void> {
     return settle(() => {
       const row = this.found(id);
-      if (row.state !== 'FAILED')
-        throw new JournalError(
-          'NOT_RETRYABLE',
-          `entry ${id} is ${row.state}; only FAILED entries can be discarded`,
-        );
+      assertDiscardable(row);
       this.store.log(id, row.threadId, 'DISCARDED', row.attempts, this.now(), null);
       this.store.messages.delete(id);
     });
@@ -188,25 +191,11 @@ export class MemoryJournal implements Journal {
   }
 
   private found(id: string): EntryRow {
-    const row = this.store.messages.get(id);
-    if (!row) throw new JournalError('NOT_FOUND', `no journal entry ${id}`);
-    return row;
+    return foundEntry(this.store.messages.get(id), id);
   }
 
   private retryable(id: string): Delivery {
-    const row = this.found(id);
-    if (row.state !== 'FAILED')
-      throw new JournalError(
-        'NOT_RETRYABLE',
-        `entry ${id} is ${row.state}; only FAILED entries can be retried`,
-      );
-    if (!row.to || row.egress || row.kind === 'rejected') {
-      throw new JournalError(
-        'NOT_RETRYABLE',
-        `entry ${id} was refused at intake (${row.errorCode ?? 'invalid'}); it has no route to retry`,
-      );
-    }
-    return toDelivery(row);
+    return retryableDelivery(this.found(id));
   }
 
   stats(now = this.now()): Promise<JournalStats> {

@@ -28,10 +28,10 @@ async function all(j: Journal, req: SearchRequest): Promise<{ ids: string[]; pag
   return { ids: pages.flatMap((p) => p.hits.map((h) => h.entry.id)), pages };
 }
 
-export function describeSearchContract(name: string, make: () => Journal): void {
+export function describeSearchContract(name: string, make: () => Journal | Promise<Journal>): void {
   describe(`${name} journal search`, () => {
     it('finds entries by the words of their payload, all of them, any case and accents, newest first', async () => {
-      const j = make();
+      const j = await make();
       const a = delivery({ to: 'orders', root: 'order', payloadXml: order('o-1', 'ACME Widgets', 150) });
       const b = delivery({ to: 'orders', root: 'order', payloadXml: order('o-2', 'Globex', 90) });
       const c = delivery({ to: 'orders', root: 'order', payloadXml: order('o-3', 'acme gadgets', 20) });
@@ -47,7 +47,7 @@ export function describeSearchContract(name: string, make: () => Journal): void 
     });
 
     it('matches quoted phrases in order and a trailing * as a prefix', async () => {
-      const j = make();
+      const j = await make();
       const a = delivery({ payloadXml: '<note><text>red apple pie</text></note>' });
       const b = delivery({ payloadXml: '<note><text>apple red pie</text></note>' });
       await j.hooks.onIntent?.([a, b]);
@@ -59,14 +59,14 @@ export function describeSearchContract(name: string, make: () => Journal): void 
     });
 
     it('combines the text with the list filters: recipient, sender, either side, state and time range', async () => {
-      const j = make();
+      const j = await make();
       const a = delivery({ to: 'orders', payloadXml: '<x>needle</x>' });
       const b = delivery({ to: 'billing', from: 'orders', payloadXml: '<x>needle</x>' });
       const c = delivery({ to: 'orders', payloadXml: '<x>needle</x>' });
       // A name holding another one's words is not that one.
       const d = delivery({ to: 'orders-eu', from: 'shop.web', payloadXml: '<x>needle orders</x>' });
       await j.hooks.onIntent?.([a, b, c, d]);
-      j.hooks.onDispatched?.(c);
+      void j.hooks.onDispatched?.(c);
       await j.hooks.onAcknowledged?.(c, []);
       const ids = async (over: Partial<SearchRequest>) =>
         (await j.search(request({ q: 'needle', ...over }))).hits.map((h) => h.entry.id);
@@ -81,7 +81,7 @@ export function describeSearchContract(name: string, make: () => Journal): void 
     });
 
     it('stops at the scan budget and goes on from its cursor, each hit once, to the end', async () => {
-      const j = make();
+      const j = await make();
       const ds = Array.from({ length: 23 }, (_, i) =>
         delivery({ to: i % 3 === 0 ? 'orders' : 'other', payloadXml: `<n>item ${i}</n>` }),
       );
@@ -107,7 +107,7 @@ export function describeSearchContract(name: string, make: () => Journal): void 
     });
 
     it('tests each candidate with a payload and keeps what the test returned', async () => {
-      const j = make();
+      const j = await make();
       const big = delivery({ payloadXml: order('o-1', 'A', 150) });
       const small = delivery({ payloadXml: order('o-2', 'B', 50) });
       await j.hooks.onIntent?.([big, small]);
@@ -124,15 +124,15 @@ export function describeSearchContract(name: string, make: () => Journal): void 
     });
 
     it('forgets the text of entries that are discarded or pruned', async () => {
-      const j = make();
+      const j = await make();
       const d = delivery({ payloadXml: '<x>ephemeral</x>' });
       const kept = delivery({ payloadXml: '<x>ephemeral kept</x>' });
       await j.hooks.onIntent?.([d, kept]);
-      j.hooks.onDispatched?.(d);
+      void j.hooks.onDispatched?.(d);
       await j.hooks.onFailed?.(d, { code: 'HANDLER_ERROR', message: 'boom' }, { outputs: [] });
       await j.discard(d.id);
       expect((await j.search(request({ q: 'ephemeral' }))).hits.map((h) => h.entry.id)).toEqual([kept.id]);
-      j.hooks.onDispatched?.(kept);
+      void j.hooks.onDispatched?.(kept);
       await j.hooks.onAcknowledged?.(kept, []);
       await j.prune(Date.now() + 60_000);
       expect((await j.search(request({ q: 'ephemeral' }))).hits).toEqual([]);

@@ -58,7 +58,7 @@ describe('counts the SQLite journal keeps instead of counting rows', () => {
     if (!a || !b || !c || !d) throw new Error('setup');
     await j.hooks.onIntent?.([a, b, c, d]);
     expect(drift(sqlite)).toEqual(none);
-    j.hooks.onDispatched?.(a);
+    void j.hooks.onDispatched?.(a);
     const forward = delivery({ threadId: a.threadId, from: 'greeter', to: 'shouter', kind: 'forward' });
     await j.hooks.onAcknowledged?.(a, [forward]);
     await j.hooks.onFailed?.(b, failure, { retryAt: Date.now() + 60_000, outputs: [] });
@@ -122,9 +122,9 @@ describe('counts the SQLite journal keeps instead of counting rows', () => {
     const reply = delivery({ threadId: a.threadId, from: a.to, to: a.from, kind: 'reply', egress: true });
     // Nothing awaited in between: the group commit writes all of it in one transaction.
     const intent = j.hooks.onIntent?.([a, b]);
-    j.hooks.onDispatched?.(a);
+    void j.hooks.onDispatched?.(a);
     const acked = j.hooks.onAcknowledged?.(a, [reply]);
-    j.hooks.onDispatched?.(b);
+    void j.hooks.onDispatched?.(b);
     const failed = j.hooks.onFailed?.(b, failure, { retryAt: Date.now() + 60_000, outputs: [] });
     await Promise.all([intent, acked, failed]);
     expect(drift(sqlite)).toEqual(none);
@@ -159,7 +159,7 @@ describe('counts the SQLite journal keeps instead of counting rows', () => {
     const [a, b, c] = [delivery(), delivery(), delivery()];
     if (!a || !b || !c) throw new Error('setup');
     await before.hooks.onIntent?.([a, b, c]);
-    before.hooks.onDispatched?.(b);
+    void before.hooks.onDispatched?.(b);
     await before.close();
 
     const j = new SqliteJournal({ path, durability: 'fast' });
@@ -169,7 +169,7 @@ describe('counts the SQLite journal keeps instead of counting rows', () => {
       redeliver: [a, c].map((d) => ({ ...d, attempt: 1 })),
       exhaust: [{ delivery: b, detail: 'crashed' }],
     });
-    j.hooks.onDispatched?.(a);
+    void j.hooks.onDispatched?.(a);
     await j.hooks.onAcknowledged?.(a, []);
     await j.hooks.onFailed?.(c, failure, { outputs: [] });
     expect(drift(j.database.sqlite)).toEqual(none);

@@ -24,9 +24,16 @@ import type {
   RetryManyResult,
   UnfinishedEntry,
 } from '../journal.ts';
-import { JournalError } from '../journal-error.ts';
 import { rejectionEntry } from '../rejection-record.ts';
-import { recordExhausted, recordFailure, toDelivery, toSummary } from '../entry-record.ts';
+import {
+  assertDiscardable,
+  foundEntry,
+  recordExhausted,
+  recordFailure,
+  retryableDelivery,
+  toDelivery,
+  toSummary,
+} from '../entry-record.ts';
 import { stderrLog } from '../../pump/stderr-log.ts';
 import { Checkpointer } from './checkpointer.ts';
 import type { CheckpointerOptions } from './checkpointer.ts';
@@ -287,8 +294,7 @@ export class SqliteJournal implements Journal {
   exhaust(id: string, detail: string): Promise<void> {
     return guarded(`dead-letter entry ${id}`, async () => {
       await this.flush();
-      const row = this.queries.row(id);
-      if (!row) throw new JournalError('NOT_FOUND', `no journal entry ${id}`);
+      const row = foundEntry(this.queries.row(id), id);
       await this.writes.commit((w) =>
         w.move(id, row.threadId, 'FAILED', row.attempts, this.now(), {
           code: 'REDELIVERY_EXHAUSTED',
@@ -328,13 +334,8 @@ export class SqliteJournal implements Journal {
   discard(id: string): Promise<void> {
     return guarded(`discard entry ${id}`, async () => {
       await this.flush();
-      const row = this.queries.row(id);
-      if (!row) throw new JournalError('NOT_FOUND', `no journal entry ${id}`);
-      if (row.state !== 'FAILED')
-        throw new JournalError(
-          'NOT_RETRYABLE',
-          `entry ${id} is ${row.state}; only FAILED entries can be discarded`,
-        );
+      const row = foundEntry(this.queries.row(id), id);
+      assertDiscardable(row);
       await this.writes.commit((w) => {
         w.log(id, row.threadId, 'DISCARDED', row.attempts, this.now(), null);
         w.delete(id);
@@ -357,20 +358,7 @@ export class SqliteJournal implements Journal {
   }
 
   private retryable(id: string): Delivery {
-    const row = this.queries.row(id);
-    if (!row) throw new JournalError('NOT_FOUND', `no journal entry ${id}`);
-    if (row.state !== 'FAILED')
-      throw new JournalError(
-        'NOT_RETRYABLE',
-        `entry ${id} is ${row.state}; only FAILED entries can be retried`,
-      );
-    if (!row.to || row.egress || row.kind === 'rejected') {
-      throw new JournalError(
-        'NOT_RETRYABLE',
-        `entry ${id} was refused at intake (${row.errorCode ?? 'invalid'}); it has no route to retry`,
-      );
-    }
-    return toDelivery(row);
+    return retryableDelivery(foundEntry(this.queries.row(id), id));
   }
 
   stats(now = this.now()): Promise<JournalStats> {

@@ -1,32 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { EntryRow } from '../entry-record.ts';
 import { payloadText } from '../search/payload-text.ts';
-
-const isOpen = (state: string): number => (state === 'PENDING' || state === 'DISPATCHED' ? 1 : 0);
-const isFailed = (state: string): number => (state === 'FAILED' ? 1 : 0);
-
-type TransitionError = { code: string; detail: string | null } | null;
-
-/** A state change of an entry already in the table, as the one UPDATE that writes it. */
-interface EntryUpdate {
-  state: string;
-  attempts: number;
-  errorCode: string | null;
-  errorDetail: string | null;
-  nextAttemptAt: number | null;
-  updatedAt: number;
-}
-
-/** What one transaction changes in a thread's row: summed, and written once. */
-interface ThreadChange {
-  firstAt: number;
-  lastAt: number;
-  messages: number;
-  open: number;
-  failed: number;
-  /** Names that took part in this transaction's entries, each once, in order. */
-  names: string[];
-}
+import { EntryChanges } from '../entry-changes.ts';
+import type { ThreadChange, TransitionError } from '../entry-changes.ts';
 
 /**
  * The hot path's writes, gathered per transaction and written at its end (`writePending`, the last
@@ -55,18 +31,12 @@ export class Statements {
   private readonly pruneEntry: Database.Statement;
   private readonly pruneThread: Database.Statement;
   private readonly pruneThreads: Database.Statement;
-  /** Entries per state gained or lost since the last `writePending`. */
-  private counts = new Map<string, number>();
   /**
-   * The state of each entry written by this process and not yet ACKED or FAILED (about the queue):
-   * a move knows what it moves from without reading the row. Others are read.
+   * What this transaction gathered (entry-changes.ts). It also keeps the state of each entry written by
+   * this process and not yet ACKED or FAILED (about the queue): a move knows what it moves from without
+   * reading the row. Others are read.
    */
-  private unfinished = new Map<string, string>();
-  /** This transaction's new entries, in the state they end it in. */
-  private rows = new Map<string, EntryRow>();
-  private updates = new Map<string, EntryUpdate>();
-  private transitions: unknown[][] = [];
-  private threads = new Map<string, ThreadChange>();
+  private readonly changes = new EntryChanges((id) => this.read(id));
 
   constructor(sqlite: Database.Database) {
     this.insert = sqlite.prepare(
@@ -124,17 +94,8 @@ export class Statements {
 
   insertRow(row: EntryRow): void {
     // The same id twice must fail as it always did, on the table's key: the first goes in first.
-    if (this.rows.has(row.id)) this.materialize();
-    this.rows.set(row.id, row);
-    this.counted(row.state, 1);
-    if (isOpen(row.state)) this.unfinished.set(row.id, row.state);
-    if (!row.threadId) return;
-    const t = this.threadChange(row.threadId, row.createdAt, row.updatedAt);
-    t.messages++;
-    t.open += isOpen(row.state);
-    t.failed += isFailed(row.state);
-    this.participant(t, row.from);
-    if (row.to !== row.from) this.participant(t, row.to);
+    if (this.changes.rows.has(row.id)) this.materialize();
+    this.changes.insertRow(row);
   }
 
   /** Moves an entry to `state` and appends the transition to the event log. */
@@ -147,32 +108,7 @@ export class Statements {
     error: TransitionError = null,
     nextAttemptAt: number | null = null,
   ): void {
-    const change: EntryUpdate = {
-      state,
-      attempts: attempt,
-      errorCode: error?.code ?? null,
-      errorDetail: error?.detail ?? null,
-      nextAttemptAt,
-      updatedAt: now,
-    };
-    const fresh = this.rows.get(id);
-    const was = fresh?.state ?? this.updates.get(id)?.state ?? this.unfinished.get(id) ?? this.read(id);
-    if (fresh) Object.assign(fresh, change);
-    else if (was !== undefined) this.updates.set(id, change);
-    this.append(id, threadId, state, attempt, now, error);
-    if (was === undefined) {
-      // The entry is gone (discarded): the transition is logged all the same; nothing to count.
-      if (threadId) this.threadChange(threadId, now, now);
-      return;
-    }
-    this.counted(was, -1);
-    this.counted(state, 1);
-    if (isOpen(state)) this.unfinished.set(id, state);
-    else this.unfinished.delete(id);
-    if (!threadId) return;
-    const t = this.threadChange(threadId, now, now);
-    t.open += isOpen(state) - isOpen(was);
-    t.failed += isFailed(state) - isFailed(was);
+    this.changes.move(id, threadId, state, attempt, now, error, nextAttemptAt);
   }
 
   /** Appends a transition without touching the entry (FAILED before a retry, DISCARDED). */
@@ -184,7 +120,7 @@ export class Statements {
     now: number,
     error: TransitionError,
   ): void {
-    this.append(id, threadId, state, attempt, now, error);
+    this.changes.logOnly(id, threadId, state, attempt, now, error);
   }
 
   /**
@@ -192,7 +128,7 @@ export class Statements {
    * not read it again, one read per move of 100,000 redeliveries.
    */
   known(id: string, state: string): void {
-    if (isOpen(state) && !this.rows.has(id) && !this.updates.has(id)) this.unfinished.set(id, state);
+    this.changes.known(id, state);
   }
 
   /** Deletes an entry (a discarded dead letter); its transitions stay. */
@@ -201,9 +137,8 @@ export class Statements {
     const gone = this.remove.get(id) as { state: string; threadId: string | null; row: number } | undefined;
     if (!gone) return;
     this.unindexText.run(gone.row);
-    this.unfinished.delete(id);
-    this.counted(gone.state, -1);
-    if (gone.threadId) this.threadCounts.run(-isOpen(gone.state), -isFailed(gone.state), gone.threadId);
+    const { open, failed } = this.changes.deleted(id, gone.state);
+    if (gone.threadId) this.threadCounts.run(open, failed, gone.threadId);
   }
 
   /**
@@ -228,7 +163,7 @@ export class Statements {
     }
     if (rows.length < limit) this.pruneThreads.run();
     else for (const t of threads) this.pruneThread.run(t);
-    this.counted('ACKED', -rows.length);
+    this.changes.counted('ACKED', -rows.length);
     return rows.length;
   }
 
@@ -237,41 +172,28 @@ export class Statements {
    * The counts per state wait for `writePending`.
    */
   materialize(): void {
-    if (this.rows.size > 0) this.writeRows();
-    for (const [id, u] of this.updates) {
+    const { rows, updates, transitions, threads } = this.changes.take();
+    for (const r of rows.values()) {
+      // better-sqlite3 binds numbers, not booleans.
+      const { lastInsertRowid } = this.insert.run({ ...r, egress: r.egress ? 1 : 0 });
+      if (r.payload !== null) this.indexText.run(lastInsertRowid, payloadText(r.payload), r.to, r.from);
+    }
+    for (const [id, u] of updates) {
       this.update.run(u.state, u.attempts, u.errorCode, u.errorDetail, u.nextAttemptAt, u.updatedAt, id);
     }
-    this.updates.clear();
-    for (const t of this.transitions) this.log.run(t);
-    this.transitions = [];
-    for (const [id, t] of this.threads) this.writeThread(id, t);
-    this.threads.clear();
+    for (const t of transitions) this.log.run(t);
+    for (const [id, t] of threads) this.writeThread(id, t);
   }
 
   /** Writes everything gathered, the per-state counts last: once, at the end of each transaction. */
   writePending(): void {
     this.materialize();
-    for (const [state, n] of this.counts) if (n !== 0) this.count.run(n, state);
-    this.counts.clear();
+    for (const [state, n] of this.changes.takeCounts()) this.count.run(n, state);
   }
 
   /** After a transaction failed: drops what it gathered, and the states it seemed to write. */
   forget(): void {
-    this.counts = new Map();
-    this.unfinished = new Map();
-    this.rows = new Map();
-    this.updates = new Map();
-    this.transitions = [];
-    this.threads = new Map();
-  }
-
-  private writeRows(): void {
-    for (const r of this.rows.values()) {
-      // better-sqlite3 binds numbers, not booleans.
-      const { lastInsertRowid } = this.insert.run({ ...r, egress: r.egress ? 1 : 0 });
-      if (r.payload !== null) this.indexText.run(lastInsertRowid, payloadText(r.payload), r.to, r.from);
-    }
-    this.rows.clear();
+    this.changes.forget();
   }
 
   private writeThread(id: string, t: ThreadChange): void {
@@ -292,38 +214,7 @@ export class Statements {
     }
   }
 
-  private threadChange(id: string, firstAt: number, lastAt: number): ThreadChange {
-    let t = this.threads.get(id);
-    if (!t) {
-      t = { firstAt, lastAt, messages: 0, open: 0, failed: 0, names: [] };
-      this.threads.set(id, t);
-    } else {
-      t.firstAt = Math.min(t.firstAt, firstAt);
-      t.lastAt = Math.max(t.lastAt, lastAt);
-    }
-    return t;
-  }
-
-  private participant(t: ThreadChange, name: string | null): void {
-    if (name !== null && !t.names.includes(name)) t.names.push(name);
-  }
-
   private read(id: string): string | undefined {
     return this.stateOf.get(id) as string | undefined;
-  }
-
-  private counted(state: string, n: number): void {
-    this.counts.set(state, (this.counts.get(state) ?? 0) + n);
-  }
-
-  private append(
-    id: string,
-    threadId: string | null,
-    state: string,
-    attempt: number,
-    now: number,
-    error: TransitionError,
-  ): void {
-    this.transitions.push([id, threadId, state, attempt, error?.code ?? null, error?.detail ?? null, now]);
   }
 }

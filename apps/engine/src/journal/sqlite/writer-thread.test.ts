@@ -44,7 +44,7 @@ async function until(check: () => boolean, ms = 10_000): Promise<void> {
 async function deliver(j: SqliteJournal): Promise<void> {
   const d = delivery();
   await j.hooks.onIntent?.([d]);
-  j.hooks.onDispatched?.(d);
+  void j.hooks.onDispatched?.(d);
   await j.hooks.onAcknowledged?.(d, []);
 }
 
@@ -59,7 +59,7 @@ describe("the journal's writer thread", () => {
     for (let round = 0; round < 14; round++) await Promise.all(Array.from({ length: 100 }, () => deliver(j)));
     expect(j.writerState).not.toBe('inline');
     await until(() => j.writerState === 'thread');
-    for (const d of early) j.hooks.onDispatched?.(d);
+    for (const d of early) void j.hooks.onDispatched?.(d);
     for (const d of early) await j.hooks.onAcknowledged?.(d, []);
     for (let i = 0; i < 100; i++) await deliver(j);
     const { counts } = await j.stats();

@@ -39,13 +39,13 @@ async function story(j: Journal): Promise<string> {
   });
   const s = delivery({ threadId: t, parentId: b.id, from: 'system', to: 'greeter', kind: 'error' });
   await j.hooks.onIntent?.([a]);
-  j.hooks.onDispatched?.(a);
+  void j.hooks.onDispatched?.(a);
   await j.hooks.onAcknowledged?.(a, [b, e]);
-  j.hooks.onDispatched?.(b);
+  void j.hooks.onDispatched?.(b);
   await j.hooks.onFailed?.(b, failure, { retryAt: Date.now() + 60_000, outputs: [] });
-  j.hooks.onDispatched?.({ ...b, attempt: 2 });
+  void j.hooks.onDispatched?.({ ...b, attempt: 2 });
   await j.hooks.onFailed?.({ ...b, attempt: 2 }, failure, { outputs: [s] });
-  j.hooks.onDispatched?.(s);
+  void j.hooks.onDispatched?.(s);
   await j.hooks.onAcknowledged?.(s, []);
   return t;
 }
@@ -77,10 +77,10 @@ describe('the dispatch protocol rebuilt from the event log', () => {
     const a = delivery();
     const b = delivery({ threadId: a.threadId });
     await j.hooks.onIntent?.([a, b]);
-    j.hooks.onDispatched?.(a);
+    void j.hooks.onDispatched?.(a);
     await j.hooks.onAcknowledged?.(a, []);
     const resumeAt = await j.headSeq();
-    j.hooks.onDispatched?.(b);
+    void j.hooks.onDispatched?.(b);
     await j.hooks.onAcknowledged?.(b, []);
     // A reader starting after a's acknowledgement never saw b opened: it completes the thread only
     // because the journal says nothing of it is open.

@@ -1,0 +1,274 @@
+import { and, asc, count, eq, gt, gte, inArray, lte, min, ne, sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
+import { deadLettersInputSchema, messageFilterSchema, messageStates } from '@organism/shared';
+import type {
+  DeadLetterGroup,
+  DeadLettersInput,
+  DeadLettersResult,
+  MessageDetail,
+  MessageFilter,
+  MessageListInput,
+  MessageState,
+  MessageSummary,
+  Page,
+  RoutedTransition,
+  ThreadId,
+  ThreadListInput,
+  ThreadSummary,
+  Transition,
+} from '@organism/shared';
+import { buildEnvelope } from '../../pump/envelope/build-envelope.ts';
+import { oldestFirst, toDelivery, toSummary } from '../entry-record.ts';
+import type { DeliveryRow, EntryRow } from '../entry-record.ts';
+import type { FoundEntries, RecordedTransition, UnfinishedEntry } from '../journal.ts';
+import type { SearchPage, SearchRequest } from '../search/search-request.ts';
+import type { OpenPostgres } from './open-postgres.ts';
+import { entryColumns, int8, listMessages, messageFilters } from './pg-message-list.ts';
+import { pgRows } from './pg-rows.ts';
+import { searchMessages } from './pg-search.ts';
+import { listThreads, threadsInRange } from './pg-thread-list.ts';
+import { journalCounts, messages, transitions } from './schema.ts';
+import { isUuid, uuidPrefixRange } from './uuid-range.ts';
+
+/** A transition's own columns, read from `transitions t` (routed and recorded transitions). */
+const TRANSITION = sql`t.seq, t.message_id AS "messageId", t.thread_id AS "threadId", t.state, t.attempt,
+  t.error_code AS "errorCode", t.detail, t.at`;
+/** Its entry's route (null once the entry is gone), from `messages m`. */
+const ROUTE = sql`m.from_name AS "from", m.to_name AS "to", m.root, coalesce(m.kind, '') AS kind`;
+
+/**
+ * The PostgreSQL journal's reads: the same answers, orders and cursors as sqlite-queries.ts (and
+ * message-search.ts), async. Any string may come in as an id (getMessage, a filter's thread, a cursor):
+ * one that is no uuid names nothing and is never sent to PostgreSQL, which would refuse it.
+ */
+export class PgQueries {
+  /** The highest transition sequence number seen committed (see headSeq). */
+  private head = 0;
+
+  constructor(private readonly pg: OpenPostgres) {}
+
+  async row(id: string): Promise<EntryRow | undefined> {
+    if (!isUuid(id)) return undefined;
+    const [r] = await this.pg.db.select(entryColumns).from(messages).where(eq(messages.id, id));
+    return r;
+  }
+
+  /**
+   * PENDING and DISPATCHED entries with a route, oldest first: only the columns a delivery needs, sorted
+   * here rather than by PostgreSQL, whose sort would spill every payload to disk past `work_mem`. Their
+   * states are not returned: the write path reads (and locks) what each batch moves.
+   */
+  async unfinished(): Promise<UnfinishedEntry[]> {
+    const rows = await pgRows<DeliveryRow & Pick<EntryRow, 'nextAttemptAt'>>(
+      this.pg.pool,
+      sql`SELECT id, thread_id AS "threadId", parent_id AS "parentId", from_name AS "from", to_name AS "to",
+            root, kind, chain, payload, attempts, next_attempt_at AS "nextAttemptAt", created_at AS "createdAt"
+          FROM messages
+          WHERE state IN ('PENDING', 'DISPATCHED') AND NOT egress AND to_name IS NOT NULL`,
+    );
+    rows.sort(oldestFirst);
+    return rows.map((r) => ({ delivery: toDelivery(r), nextAttemptAt: r.nextAttemptAt }));
+  }
+
+  async countUnfinished(listener: string): Promise<number> {
+    const [row] = await this.pg.db
+      .select({ n: count() })
+      .from(messages)
+      .where(and(eq(messages.to, listener), inArray(messages.state, ['PENDING', 'DISPATCHED'])));
+    return row?.n ?? 0;
+  }
+
+  /** Dead letters a bulk retry may take (refused input and egress have no route). */
+  private failedWhere(raw: MessageFilter): SQL | undefined {
+    const filter = messageFilterSchema.parse(raw);
+    return and(
+      eq(messages.egress, false),
+      ne(messages.kind, 'rejected'),
+      ...messageFilters({ ...filter, state: 'FAILED' }),
+    );
+  }
+
+  /** The dead letters a bulk retry with `filter` takes, oldest first (at most `limit`). */
+  async failedMatching(raw: MessageFilter, limit?: number): Promise<EntryRow[]> {
+    const q = this.pg.db
+      .select(entryColumns)
+      .from(messages)
+      .where(this.failedWhere(raw))
+      .orderBy(asc(messages.createdAt), asc(messages.id));
+    return limit === undefined ? await q : await q.limit(limit);
+  }
+
+  async countFailedMatching(raw: MessageFilter): Promise<number> {
+    const [row] = await this.pg.db.select({ n: count() }).from(messages).where(this.failedWhere(raw));
+    return row?.n ?? 0;
+  }
+
+  /**
+   * FAILED entries grouped by recipient and error code, biggest groups first (then the most recent, then
+   * by name), with how many of each are refused input, from the partial index `messages_failed_groups`;
+   * then each shown group's newest entry, one index probe each, in one query.
+   */
+  async deadLetters(raw: DeadLettersInput): Promise<DeadLettersResult> {
+    const input = deadLettersInputSchema.parse(raw);
+    const where = [sql`state = 'FAILED'`];
+    if (input.to) where.push(sql`to_name = ${input.to}`);
+    if (input.errorCode) where.push(sql`error_code = ${input.errorCode}`);
+    const rows = await pgRows<Omit<DeadLetterGroup, 'sampleId'>>(
+      this.pg.pool,
+      sql`SELECT to_name AS "to", error_code AS "errorCode", count(*) AS count,
+            count(*) FILTER (WHERE kind = 'rejected') AS refused, min(updated_at) AS "firstAt",
+            max(updated_at) AS "lastAt"
+          FROM messages WHERE ${sql.join(where, sql` AND `)}
+          GROUP BY to_name, error_code
+          ORDER BY count DESC, "lastAt" DESC, to_name COLLATE "C" NULLS FIRST, error_code COLLATE "C" NULLS FIRST`,
+    );
+    const total = rows.reduce((n, r) => n + r.count, 0);
+    const shown = rows.slice(0, input.limit);
+    const samples = new Map<number, string>();
+    if (shown.length > 0) {
+      const is = (col: SQL, v: string | null): SQL => (v === null ? sql`${col} IS NULL` : sql`${col} = ${v}`);
+      const probes = shown.map(
+        (g, i) => sql`(SELECT ${i}::int AS i, id FROM messages
+          WHERE state = 'FAILED' AND ${is(sql`to_name`, g.to)} AND ${is(sql`error_code`, g.errorCode)}
+          ORDER BY updated_at DESC LIMIT 1)`,
+      );
+      const found = await pgRows<{ i: number; id: string }>(this.pg.pool, sql.join(probes, sql` UNION ALL `));
+      for (const r of found) samples.set(r.i, r.id);
+    }
+    return { total, groups: shown.map((g, i) => ({ ...g, sampleId: samples.get(i) ?? '' })) };
+  }
+
+  /**
+   * Entries and threads whose id is `q`, or starts with it when `q` has 4 characters or more (any case):
+   * a range on the primary keys, at most `limit` of each, by id. A `q` no uuid starts with finds nothing.
+   */
+  async find(q: string, limit: number): Promise<FoundEntries> {
+    // Shorter than 4 characters `q` is taken as a whole id, and no uuid is that short.
+    const range = q.length >= 4 ? uuidPrefixRange(q.toLowerCase()) : undefined;
+    if (!range) return { messages: [], threads: [] };
+    const [rows, threads] = await Promise.all([
+      this.pg.db
+        .select(entryColumns)
+        .from(messages)
+        .where(and(gte(messages.id, range.low), lte(messages.id, range.high)))
+        .orderBy(asc(messages.id))
+        .limit(limit),
+      threadsInRange(this.pg.pool, range, limit),
+    ]);
+    return { messages: rows.map(toSummary), threads };
+  }
+
+  listMessages(input: MessageListInput): Promise<Page<MessageSummary>> {
+    return listMessages(this.pg.db, input);
+  }
+
+  listThreads(input: ThreadListInput): Promise<Page<ThreadSummary>> {
+    return listThreads(this.pg.pool, input);
+  }
+
+  async getMessage(id: string): Promise<MessageDetail | undefined> {
+    if (!isUuid(id)) return undefined;
+    const [r, history] = await Promise.all([
+      this.row(id),
+      this.pg.db
+        .select()
+        .from(transitions)
+        .where(eq(transitions.messageId, id))
+        .orderBy(asc(transitions.seq)),
+    ]);
+    if (!r) return undefined;
+    return {
+      ...toSummary(r),
+      payloadXml: r.payload,
+      envelopeXml:
+        r.payload && r.threadId && r.from
+          ? (r.raw ??
+            buildEnvelope({
+              from: r.from,
+              to: r.to ?? '',
+              threadId: r.threadId as ThreadId,
+              payloadXml: r.payload,
+            }))
+          : null,
+      raw: r.raw,
+      errorDetail: r.errorDetail,
+      nextAttemptAt: r.nextAttemptAt,
+      transitions: history,
+    };
+  }
+
+  transitions(afterSeq: number, limit: number): Promise<Transition[]> {
+    return this.pg.db
+      .select()
+      .from(transitions)
+      .where(gt(transitions.seq, int8(Math.floor(afterSeq))))
+      .orderBy(asc(transitions.seq))
+      .limit(limit);
+  }
+
+  /**
+   * Transitions after `afterSeq` with their entry's route, in one query: what the event stream sends.
+   * A discarded or pruned entry is gone, so its transitions have no route and kind `''`.
+   */
+  routedTransitions(afterSeq: number, limit: number): Promise<RoutedTransition[]> {
+    return pgRows<RoutedTransition>(
+      this.pg.pool,
+      sql`SELECT ${TRANSITION}, ${ROUTE}
+          FROM transitions t LEFT JOIN messages m ON m.id = t.message_id
+          WHERE t.seq > ${int8(Math.floor(afterSeq))} ORDER BY t.seq LIMIT ${limit}`,
+    );
+  }
+
+  /** Transitions after `afterSeq` with their entry's route, parent and payload and their thread's counts. */
+  recordedTransitions(afterSeq: number, limit: number): Promise<RecordedTransition[]> {
+    return pgRows<RecordedTransition>(
+      this.pg.pool,
+      sql`SELECT ${TRANSITION}, ${ROUTE}, m.parent_id AS "parentId", m.payload AS "payloadXml",
+            coalesce(m.egress, false) AS egress, th.open AS "threadOpen", th.failed AS "threadFailed"
+          FROM transitions t LEFT JOIN messages m ON m.id = t.message_id LEFT JOIN threads th ON th.id = t.thread_id
+          WHERE t.seq > ${int8(Math.floor(afterSeq))} ORDER BY t.seq LIMIT ${limit}`,
+    );
+  }
+
+  /**
+   * The highest sequence number committed, and never less than one this object returned before. Not
+   * the identity sequence's `last_value`: that counts numbers given to batches not yet committed, and a
+   * reader that started there would skip their transitions once they commit. `max(seq)` is one probe
+   * of the primary key; it would fall back if retention pruned the newest transitions, hence the mark.
+   */
+  async headSeq(): Promise<number> {
+    const [row] = await pgRows<{ n: number | null }>(
+      this.pg.pool,
+      sql`SELECT max(seq) AS n FROM transitions`,
+    );
+    this.head = Math.max(this.head, row?.n ?? 0);
+    return this.head;
+  }
+
+  /**
+   * Entries per state from `journal_counts` (kept by the write path), the oldest PENDING entry from
+   * `messages_state_created`, and the head of the event log: a few index reads at any size.
+   */
+  async stats(): Promise<{
+    counts: Record<MessageState, number>;
+    oldestPendingAt: number | null;
+    lastSeq: number;
+  }> {
+    const [rows, oldest, lastSeq] = await Promise.all([
+      this.pg.db.select().from(journalCounts),
+      this.pg.db
+        .select({ at: min(messages.createdAt) })
+        .from(messages)
+        .where(eq(messages.state, 'PENDING')),
+      this.headSeq(),
+    ]);
+    const counts = Object.fromEntries(messageStates.map((s) => [s, 0])) as Record<MessageState, number>;
+    for (const r of rows) counts[r.state] = r.n;
+    return { counts, oldestPendingAt: oldest[0]?.at ?? null, lastSeq };
+  }
+
+  /** `Journal.search`: see pg-search.ts. */
+  search(req: SearchRequest): Promise<SearchPage> {
+    return searchMessages(this.pg.db, req);
+  }
+}

@@ -1,0 +1,204 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, customType, index, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { messageStates, transitionStates } from '@organism/shared';
+
+/**
+ * The PostgreSQL journal's tables: the same tables, columns and meanings as the SQLite journal's
+ * (../schema.ts, whose comments say what each holds), in PostgreSQL's types. Differences:
+ * - entry and thread ids are `uuid` (they are UUIDv4 everywhere): a 16-byte key;
+ * - times in milliseconds are `bigint` read as numbers;
+ * - `messages.seq` orders entries as they were written (SQLite's rowid): the search's candidates walk it;
+ * - the payload's words are a `tsvector` beside the row (`words`, GIN index) rather than an FTS5 table.
+ * Migrations: drizzle-kit generates them into drizzle-pg/ from this file (`drizzle.pg.config.ts`).
+ */
+const ms = (name: string) => bigint(name, { mode: 'number' });
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: uuid('id').primaryKey(),
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity().notNull(),
+    threadId: uuid('thread_id'),
+    parentId: uuid('parent_id'),
+    from: text('from_name'),
+    to: text('to_name'),
+    root: text('root'),
+    kind: text('kind').notNull(),
+    chain: text('chain').notNull().default('[]'),
+    payload: text('payload'),
+    raw: text('raw'),
+    state: text('state', { enum: messageStates }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    errorCode: text('error_code'),
+    errorDetail: text('error_detail'),
+    nextAttemptAt: ms('next_attempt_at'),
+    egress: boolean('egress').notNull().default(false),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+    words: tsvector('words'),
+  },
+  (t) => [
+    index('messages_state_created').on(t.state, t.createdAt, t.to, t.from, t.root),
+    index('messages_thread_created').on(t.threadId, t.createdAt),
+    index('messages_to_created').on(t.to, t.createdAt, t.from, t.root),
+    index('messages_from_created').on(t.from, t.createdAt, t.to, t.root),
+    index('messages_root_created').on(t.root, t.createdAt, t.to, t.from),
+    index('messages_error_created')
+      .on(t.errorCode, t.createdAt, t.to, t.from, t.root)
+      .where(sql`error_code IS NOT NULL`),
+    index('messages_created').on(t.createdAt, t.id),
+    index('messages_failed_groups')
+      .on(t.to, t.errorCode, t.updatedAt, t.kind)
+      .where(sql`state = 'FAILED'`),
+    index('messages_seq').on(t.seq),
+    index('messages_words').using('gin', t.words),
+  ],
+);
+
+export const transitions = pgTable(
+  'transitions',
+  {
+    seq: bigint('seq', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    messageId: uuid('message_id').notNull(),
+    threadId: uuid('thread_id'),
+    state: text('state', { enum: transitionStates }).notNull(),
+    attempt: integer('attempt').notNull(),
+    errorCode: text('error_code'),
+    detail: text('detail'),
+    at: ms('at').notNull(),
+  },
+  (t) => [index('transitions_message').on(t.messageId), index('transitions_at').on(t.at)],
+);
+
+export const threads = pgTable(
+  'threads',
+  {
+    id: uuid('id').primaryKey(),
+    firstAt: ms('first_at').notNull(),
+    lastAt: ms('last_at').notNull(),
+    messages: integer('messages').notNull().default(0),
+    open: integer('open').notNull().default(0),
+    failed: integer('failed').notNull().default(0),
+    /** Every name on either side of one of its entries, each once. */
+    participants: text('participants')
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
+  },
+  (t) => [
+    index('threads_last').on(t.lastAt, t.id),
+    index('threads_failed_last')
+      .on(t.lastAt, t.id)
+      .where(sql`open = 0 AND failed > 0`),
+  ],
+);
+
+export const journalCounts = pgTable('journal_counts', {
+  state: text('state', { enum: messageStates }).primaryKey(),
+  n: bigint('n', { mode: 'number' }).notNull().default(0),
+});
+
+export const users = pgTable('users', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  role: text('role', { enum: ['viewer', 'operator', 'admin'] }).notNull(),
+  passwordHash: text('password_hash').notNull(),
+  createdAt: ms('created_at').notNull(),
+});
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull(),
+    createdAt: ms('created_at').notNull(),
+    expiresAt: ms('expires_at').notNull(),
+  },
+  (t) => [index('sessions_user').on(t.userId)],
+);
+
+export const apiTokens = pgTable('api_tokens', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  producers: jsonb('producers').$type<string[]>(),
+  hash: text('hash').notNull().unique(),
+  createdBy: text('created_by').notNull(),
+  createdAt: ms('created_at').notNull(),
+  revokedAt: ms('revoked_at'),
+  lastUsedAt: ms('last_used_at'),
+});
+
+export const audit = pgTable(
+  'audit',
+  {
+    seq: bigint('seq', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    at: ms('at').notNull(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    target: text('target'),
+    detail: text('detail'),
+    outcome: text('outcome', { enum: ['ok', 'error'] }).notNull(),
+    error: text('error'),
+  },
+  (t) => [index('audit_at').on(t.at)],
+);
+
+export const pausedListeners = pgTable('paused_listeners', {
+  name: text('name').primaryKey(),
+  pausedBy: text('paused_by').notNull(),
+  pausedAt: ms('paused_at').notNull(),
+});
+
+export const republishes = pgTable(
+  'republishes',
+  {
+    messageId: text('message_id').primaryKey(),
+    sourceId: text('source_id').notNull(),
+    actor: text('actor').notNull(),
+    at: ms('at').notNull(),
+  },
+  (t) => [index('republishes_source').on(t.sourceId, t.at)],
+);
+
+export const extensionCursors = pgTable('extension_cursors', {
+  extension: text('extension').primaryKey(),
+  seq: bigint('seq', { mode: 'number' }).notNull(),
+  updatedAt: ms('updated_at').notNull(),
+});
+
+export const extensionFailures = pgTable(
+  'extension_failures',
+  {
+    id: text('id').primaryKey(),
+    extension: text('extension').notNull(),
+    handler: text('handler').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    event: text('event').notNull(),
+    attempts: integer('attempts').notNull(),
+    lastError: text('last_error').notNull(),
+    nextAt: ms('next_at'),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [index('extension_failures_due').on(t.extension, t.nextAt)],
+);
+
+export const orchestrations = pgTable(
+  'orchestrations',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind', { enum: ['sequence', 'buffer'] }).notNull(),
+    threadId: text('thread_id').notNull(),
+    spec: text('spec').notNull(),
+    state: text('state').notNull(),
+    status: text('status', { enum: ['running', 'done'] }).notNull(),
+    deadline: ms('deadline'),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [
+    index('orchestrations_running').on(t.status, t.deadline),
+    index('orchestrations_thread').on(t.threadId, t.createdAt),
+  ],
+);
