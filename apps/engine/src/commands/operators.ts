@@ -6,9 +6,9 @@ import type { OperatorStore } from '../journal/index.ts';
 type Role = 'viewer' | 'operator' | 'admin';
 
 /**
- * `organism user …` and `organism token …` work on the journal file directly, on a connection of
- * their own, whether or not an engine runs on it: the engine reads users and tokens from the file on
- * every check, so what they change counts at once.
+ * `organism user …` and `organism token …` work on the journal directly (its SQLite file or its
+ * PostgreSQL database), on a connection of their own, whether or not an engine runs on it: engines read
+ * users and tokens from the journal on every check, so what they change counts at once.
  */
 export async function operators(
   configPath: string,
@@ -23,7 +23,7 @@ export async function operators(
     return 1;
   }
   const { journal } = cfg.config;
-  if (journal.path === ':memory:') {
+  if (journal.driver === 'sqlite' && journal.path === ':memory:') {
     console.error(
       `${configPath}: journal.path is :memory:, so users and tokens live only inside the running engine; manage them through its API (users.*, as an admin)`,
     );
@@ -31,7 +31,7 @@ export async function operators(
   }
   let file;
   try {
-    file = openOperatorFile(journal);
+    file = await openOperatorFile(journal);
   } catch (err) {
     if (err instanceof JournalError) {
       console.error(err.message);
@@ -45,7 +45,7 @@ export async function operators(
     console.error(err instanceof Error ? err.message : String(err));
     return 1;
   } finally {
-    file.close();
+    await file.close();
   }
 }
 

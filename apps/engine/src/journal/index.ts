@@ -7,11 +7,25 @@ import { SqliteOperatorStore } from './operators/sqlite-operator-store.ts';
 import { openDatabase } from './sqlite/open-database.ts';
 import { SqliteJournal } from './sqlite/sqlite-journal.ts';
 import { PostgresJournal } from './postgres/postgres-journal.ts';
-import { MemoryExtensionStore, SqliteExtensionStore } from './extensions/extension-store.ts';
+import {
+  MemoryExtensionStore,
+  PgExtensionStore,
+  SqliteExtensionStore,
+} from './extensions/extension-store.ts';
 import type { ExtensionStore } from './extensions/extension-store.ts';
-import { MemoryOrchestrationStore, SqliteOrchestrationStore } from './orchestrations/orchestration-store.ts';
+import {
+  MemoryOrchestrationStore,
+  PgOrchestrationStore,
+  SqliteOrchestrationStore,
+} from './orchestrations/orchestration-store.ts';
 import type { OrchestrationStore } from './orchestrations/orchestration-store.ts';
-import { MemoryOperationsStore, SqliteOperationsStore } from './operations/operations-store.ts';
+import {
+  MemoryOperationsStore,
+  PgOperationsStore,
+  SqliteOperationsStore,
+} from './operations/operations-store.ts';
+import { PgOperatorStore } from './operators/pg-operator-store.ts';
+import { openPostgres } from './postgres/open-postgres.ts';
 import type { OperationsStore } from './operations/operations-store.ts';
 
 export type { Journal, RecoveryPlan, RetryManyResult, UnfinishedEntry } from './journal.ts';
@@ -74,45 +88,62 @@ export type {
   Role,
   User,
 } from './operators/operator-store.ts';
-export { MemoryOperatorStore, SqliteOperatorStore };
+export { MemoryOperatorStore, PgOperatorStore, SqliteOperatorStore };
 
 /**
- * The operator store beside `journal`: in the SQLite journal's file, on its connection; in memory for
- * any other journal (a fresh, empty store per call, lost with the process).
+ * The operator store beside `journal`: in the SQLite journal's file, on its connection; in the
+ * PostgreSQL journal's database, on its pool; in memory for the memory journal (a fresh, empty store per
+ * call, lost with the process).
  */
 export function openOperatorStore(journal: Journal): OperatorStore {
   if (journal instanceof SqliteJournal) return new SqliteOperatorStore(journal.database);
+  if (journal instanceof PostgresJournal) return new PgOperatorStore(journal.database);
   return new MemoryOperatorStore();
 }
 
 /**
- * The operator store in the journal file at `path`, on a connection of its own that does not take
- * the engine lock: `organism user|token` use it while an engine runs on the same file, or none does.
- * Close it when done.
+ * The operator store of the journal `settings` name, on a connection of its own: `organism user|token` use
+ * it while engines run on the same journal, or none does. For a SQLite file the connection does not take
+ * the engine lock. Close it when done.
  */
-export function openOperatorFile(settings: { path: string; durability: 'strict' | 'fast' }): {
-  store: OperatorStore;
-  close(): void;
-} {
+export async function openOperatorFile(settings: {
+  driver?: 'sqlite' | 'postgres';
+  path: string;
+  url?: string;
+  schema?: string;
+  durability: 'strict' | 'fast';
+}): Promise<{ store: OperatorStore; close(): Promise<void> }> {
+  if (settings.driver === 'postgres') {
+    const open = await openPostgres({
+      url: settings.url ?? '',
+      durability: settings.durability,
+      poolSize: 1,
+      ...(settings.schema ? { schema: settings.schema } : {}),
+    });
+    return { store: new PgOperatorStore(open), close: () => open.close() };
+  }
   // An operator can wait longer for a busy engine's batch than the engine waits for the operator.
   const open = openDatabase(settings.path, settings.durability, { engineLock: false, busyTimeoutMs: 10_000 });
-  return { store: new SqliteOperatorStore(open), close: () => open.close() };
+  return { store: new SqliteOperatorStore(open), close: () => Promise.resolve(open.close()) };
 }
 
-/** Durable extensions' cursors and failures: in the SQLite journal's file, or in memory beside any other. */
+/** Durable extensions' cursors and failures: beside the SQLite or PostgreSQL journal's entries, else in memory. */
 export function openExtensionStore(journal: Journal): ExtensionStore {
   if (journal instanceof SqliteJournal) return new SqliteExtensionStore(journal.database);
+  if (journal instanceof PostgresJournal) return new PgExtensionStore(journal.database);
   return new MemoryExtensionStore();
 }
 
-/** system.sequence and system.buffer runs: in the SQLite journal's file, or in memory beside any other. */
+/** system.sequence and system.buffer runs: beside the SQLite or PostgreSQL journal's entries, else in memory. */
 export function openOrchestrationStore(journal: Journal): OrchestrationStore {
   if (journal instanceof SqliteJournal) return new SqliteOrchestrationStore(journal.database);
+  if (journal instanceof PostgresJournal) return new PgOrchestrationStore(journal.database);
   return new MemoryOrchestrationStore();
 }
 
-/** Paused listeners and republish links: in the SQLite journal's file, or in memory beside any other journal. */
+/** Paused listeners and republish links: beside the SQLite or PostgreSQL journal's entries, else in memory. */
 export function openOperationsStore(journal: Journal): OperationsStore {
   if (journal instanceof SqliteJournal) return new SqliteOperationsStore(journal.database);
+  if (journal instanceof PostgresJournal) return new PgOperationsStore(journal.database);
   return new MemoryOperationsStore();
 }

@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
-import { expect, it } from 'vitest';
-import { SqliteJournal } from '../../src/journal/sqlite/sqlite-journal.ts';
+import { expect, inject, it } from 'vitest';
+import { PostgresJournal, SqliteJournal } from '../../src/journal/index.ts';
+import type { Journal } from '../../src/journal/index.ts';
+import { freshPostgres } from '../../src/journal/postgres/postgres-test.ts';
 
 const ENGINE_DIR = fileURLToPath(new URL('../..', import.meta.url));
 const CHILD = fileURLToPath(new URL('../support/engine-child.ts', import.meta.url));
@@ -14,14 +16,21 @@ const ORGANISM = fileURLToPath(new URL('../fixtures/organisms/crash/organism.yam
 const MESSAGES = 3000;
 const KILL_AFTER = 1000;
 
+/** Where the journal is: a SQLite file (its writer thread from the start, or once busy), or PostgreSQL. */
+type Target = 'sqlite, writer thread auto' | 'sqlite, writer thread always' | 'postgres';
+
 function start(
+  target: Target,
   journal: string,
   log: string,
-  writer: 'auto' | 'always',
 ): { child: ChildProcessWithoutNullStreams; lines: AsyncIterableIterator<string> } {
+  const where: NodeJS.ProcessEnv =
+    target === 'postgres'
+      ? { PG_URL: inject('postgresUrl'), PG_SCHEMA: journal }
+      : { WRITER_THREAD: target.endsWith('always') ? 'always' : 'auto' };
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ORGANISM, journal], {
     cwd: ENGINE_DIR,
-    env: { ...process.env, CRASH_LOG: log, WRITER_THREAD: writer },
+    env: { ...process.env, CRASH_LOG: log, ...where },
   });
   child.stderr.on('data', (b: Buffer) => process.stderr.write(b));
   // Writes still buffered for a child we killed fail with EPIPE: that is the point of the test.
@@ -33,15 +42,17 @@ const envelope = (i: number): string =>
   `<message xmlns="https://xml-pipeline.org/ns/envelope/v1"><meta><from>producer</from><to>front</to></meta><job xmlns="">${i + 1}</job></message>\n`;
 
 // `always`: every commit of the first run on the journal's writer thread (an engine starts it once busy).
-it.each(['auto', 'always'] as const)(
-  'loses no accepted message when the engine is killed with SIGKILL mid-stream (writer thread: %s)',
-  async (writer) => {
+// `postgres`: the journal in a fresh schema of the test run's PostgreSQL, strict.
+it.each(['sqlite, writer thread auto', 'sqlite, writer thread always', 'postgres'] as const)(
+  'loses no accepted message when the engine is killed with SIGKILL mid-stream (%s)',
+  async (target) => {
     const dir = mkdtempSync(join(tmpdir(), 'organism-crash-'));
-    const journalPath = join(dir, 'journal.sqlite');
+    const pg = target === 'postgres' ? freshPostgres('strict') : undefined;
+    const journalPath = pg?.schema ?? join(dir, 'journal.sqlite');
     const log = join(dir, 'invocations.log');
 
     // Run 1: produce a stream of messages, kill -9 once a third of them were accepted.
-    const first = start(journalPath, log, writer);
+    const first = start(target, journalPath, log);
     const accepted = new Set<string>();
     const exited = new Promise((resolve) => first.child.on('exit', resolve));
     for await (const line of first.lines) {
@@ -59,7 +70,7 @@ it.each(['auto', 'always'] as const)(
     expect(accepted.size).toBeGreaterThanOrEqual(KILL_AFTER);
 
     // Run 2: nothing new; recovery must finish what the first run left.
-    const second = start(journalPath, log, writer);
+    const second = start(target, journalPath, log);
     second.child.stdin.end();
     let recovery = '';
     for await (const line of second.lines) {
@@ -68,7 +79,9 @@ it.each(['auto', 'always'] as const)(
     }
     await new Promise((resolve) => second.child.on('exit', resolve));
 
-    const journal = new SqliteJournal({ path: journalPath, durability: 'fast' });
+    const journal: Journal = pg
+      ? await PostgresJournal.open(pg)
+      : new SqliteJournal({ path: journalPath, durability: 'fast' });
     const states = new Map<string, number>();
     for (const id of accepted) {
       const entry = await journal.getMessage(id);
@@ -86,7 +99,7 @@ it.each(['auto', 'always'] as const)(
     }
     const twice = [...perDelivery.values()].filter((n) => n > 1).length;
     console.log(
-      `crash test: ${accepted.size} accepted before SIGKILL; after recovery ${JSON.stringify(Object.fromEntries(states))}; ` +
+      `crash test (${target}): ${accepted.size} accepted before SIGKILL; after recovery ${JSON.stringify(Object.fromEntries(states))}; ` +
         `recovery ${recovery}; ${perDelivery.size} deliveries ran, ${twice} of them more than once (at-least-once)`,
     );
     expect(states.get('LOST') ?? 0).toBe(0);

@@ -5,12 +5,21 @@
  * (and, with WAIT_EXTENSIONS, its durable extensions have read the whole event log).
  */
 import { createInterface } from 'node:readline';
+import { PostgresJournal } from '../../src/journal/index.ts';
 import { createEngine } from '../../src/main.ts';
 
 // WRITER_THREAD=always: the journal's writer thread commits from the first message, not once it is busy.
 const writerThread = process.env.WRITER_THREAD === 'always' ? ('always' as const) : undefined;
+// PG_URL and PG_SCHEMA: the journal is PostgreSQL's, in that schema (strict), instead of the SQLite file.
+const postgres = process.env.PG_URL
+  ? await PostgresJournal.open({
+      url: process.env.PG_URL,
+      durability: 'strict',
+      ...(process.env.PG_SCHEMA ? { schema: process.env.PG_SCHEMA } : {}),
+    })
+  : undefined;
 const engine = await createEngine(process.argv[2] ?? '', {
-  ...(process.argv[3] ? { journalPath: process.argv[3] } : {}),
+  ...(postgres ? { journal: postgres } : process.argv[3] ? { journalPath: process.argv[3] } : {}),
   ...(writerThread ? { writerThread } : {}),
 });
 await engine.start();

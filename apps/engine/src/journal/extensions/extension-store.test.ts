@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { storeMakers } from '../store-makers.ts';
-import { MemoryExtensionStore, SqliteExtensionStore } from './extension-store.ts';
+import { MemoryExtensionStore, PgExtensionStore, SqliteExtensionStore } from './extension-store.ts';
 import type { ExtensionFailure, ExtensionStore } from './extension-store.ts';
 
 const makers = storeMakers<ExtensionStore>(
   () => new MemoryExtensionStore(),
   (open) => new SqliteExtensionStore(open),
+  (open) => new PgExtensionStore(open),
 );
 
 function failure(over: Partial<ExtensionFailure>): ExtensionFailure {
@@ -26,7 +27,7 @@ function failure(over: Partial<ExtensionFailure>): ExtensionFailure {
 
 describe.each(makers)('%s extension store', (_name, make) => {
   it('keeps a cursor per extension, a second write moving it', async () => {
-    const s = make();
+    const s = await make();
     expect(await s.cursor('audit')).toBeUndefined();
     await s.setCursor('audit', 5, 1);
     await s.setCursor('other', 2, 1);
@@ -35,7 +36,7 @@ describe.each(makers)('%s extension store', (_name, make) => {
   });
 
   it('hands out failures when due, keeps dead ones apart, and counts both', async () => {
-    const s = make();
+    const s = await make();
     await s.addFailure(failure({ id: 'a', nextAt: 300, createdAt: 1 }));
     await s.addFailure(failure({ id: 'b', nextAt: 100, createdAt: 2 }));
     await s.addFailure(failure({ id: 'c', nextAt: null, createdAt: 3 }));

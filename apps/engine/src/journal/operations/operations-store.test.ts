@@ -2,19 +2,22 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openPostgres } from '../postgres/open-postgres.ts';
+import { freshPostgres } from '../postgres/postgres-test.ts';
 import { openDatabase } from '../sqlite/open-database.ts';
 import { storeMakers } from '../store-makers.ts';
-import { MemoryOperationsStore, SqliteOperationsStore } from './operations-store.ts';
+import { MemoryOperationsStore, PgOperationsStore, SqliteOperationsStore } from './operations-store.ts';
 import type { OperationsStore } from './operations-store.ts';
 
 const makers = storeMakers<OperationsStore>(
   () => new MemoryOperationsStore(),
   (open) => new SqliteOperationsStore(open),
+  (open) => new PgOperationsStore(open),
 );
 
 describe.each(makers)('%s operations store', (_name, make) => {
   it('keeps paused listeners by name, a second pause updating who and when, until cleared', async () => {
-    const s = make();
+    const s = await make();
     expect(await s.paused()).toEqual([]);
     await s.setPaused({ name: 'shouter', by: 'ops', at: 1 });
     await s.setPaused({ name: 'echo', by: 'ops', at: 2 });
@@ -29,7 +32,7 @@ describe.each(makers)('%s operations store', (_name, make) => {
   });
 
   it('links a republished message to its source both ways', async () => {
-    const s = make();
+    const s = await make();
     await s.recordRepublish([{ messageId: 'm2', sourceId: 'm1', actor: 'ops', at: 10 }]);
     await s.recordRepublish([{ messageId: 'm3', sourceId: 'm1', actor: 'root', at: 20 }]);
     expect(await s.republishOf('m2')).toEqual({ messageId: 'm2', sourceId: 'm1', actor: 'ops', at: 10 });
@@ -39,15 +42,48 @@ describe.each(makers)('%s operations store', (_name, make) => {
   });
 });
 
-it('keeps a pause in the file across connections (a restart)', async () => {
-  const file = join(mkdtempSync(join(tmpdir(), 'ops-store-')), 'j.db');
-  const first = openDatabase(file, 'fast');
-  await new SqliteOperationsStore(first).setPaused({ name: 'shouter', by: 'ops', at: 5 });
-  first.close();
-  const second = openDatabase(file, 'fast');
-  try {
-    expect(await new SqliteOperationsStore(second).paused()).toEqual([{ name: 'shouter', by: 'ops', at: 5 }]);
-  } finally {
-    second.close();
-  }
-});
+/** Each SQL store's opener: every call opens the same database again (the engine restarting). */
+const databases: [
+  name: string,
+  database: () => () => Promise<{ store: OperationsStore; close(): unknown }>,
+][] = [
+  [
+    'sqlite',
+    () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'ops-store-')), 'j.db');
+      return () => {
+        const open = openDatabase(file, 'fast');
+        return Promise.resolve({ store: new SqliteOperationsStore(open), close: () => open.close() });
+      };
+    },
+  ],
+  [
+    'postgres',
+    () => {
+      const settings = freshPostgres();
+      return async () => {
+        const open = await openPostgres(settings);
+        return { store: new PgOperationsStore(open), close: () => open.close() };
+      };
+    },
+  ],
+];
+
+it.each(databases)(
+  'keeps a pause in the %s database across connections (a restart)',
+  async (_name, database) => {
+    const open = database();
+    const first = await open();
+    try {
+      await first.store.setPaused({ name: 'shouter', by: 'ops', at: 5 });
+    } finally {
+      await first.close();
+    }
+    const second = await open();
+    try {
+      expect(await second.store.paused()).toEqual([{ name: 'shouter', by: 'ops', at: 5 }]);
+    } finally {
+      await second.close();
+    }
+  },
+);

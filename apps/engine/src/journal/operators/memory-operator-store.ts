@@ -1,24 +1,18 @@
-import { randomUUID } from 'node:crypto';
 import type { Page } from '@organism/shared';
-import { JournalError } from '../journal-error.ts';
-import {
-  LAST_USED_GRANULARITY_MS,
-  decodeAuditCursor,
-  encodeAuditCursor,
-  hashToken,
-  newApiToken,
-  newSessionToken,
-} from './operator-store.ts';
+import { decodeAuditCursor, hashToken } from './operator-store.ts';
 import type {
   ApiToken,
   AuditEntry,
   AuditInput,
   AuditListInput,
+  IssuedToken,
   OperatorStore,
+  OperatorStoreOptions,
   Role,
   User,
 } from './operator-store.ts';
-import { burnVerification, hashPassword, verifyPasswordHash } from './password-hash.ts';
+import * as rules from './operator-rules.ts';
+import { hashPassword } from './password-hash.ts';
 
 interface UserRecord extends User {
   passwordHash: string;
@@ -33,10 +27,6 @@ interface TokenRecord extends ApiToken {
   hash: string;
 }
 
-export interface MemoryOperatorStoreOptions {
-  now?: () => number;
-}
-
 /** The operator store beside an in-memory journal and in tests: same rules, kept in Maps. */
 export class MemoryOperatorStore implements OperatorStore {
   private readonly users = new Map<string, UserRecord>();
@@ -46,29 +36,27 @@ export class MemoryOperatorStore implements OperatorStore {
   private readonly log: AuditEntry[] = [];
   private readonly now: () => number;
 
-  constructor(opts: MemoryOperatorStoreOptions = {}) {
+  constructor(opts: OperatorStoreOptions = {}) {
     this.now = opts.now ?? Date.now;
   }
 
   async createUser(name: string, role: Role, password: string): Promise<User> {
     const passwordHash = await hashPassword(password);
-    if (this.byName(name)) throw new JournalError('CONFLICT', `a user named ${name} already exists`);
-    const record: UserRecord = { id: randomUUID(), name, role, passwordHash, createdAt: this.now() };
-    this.users.set(record.id, record);
-    return toUser(record);
+    if (this.byName(name)) throw rules.nameTaken(name);
+    const user = rules.newUser(name, role, this.now());
+    this.users.set(user.id, { ...user, passwordHash });
+    return user;
   }
 
   listUsers(): Promise<User[]> {
     const all = [...this.users.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return Promise.resolve(all.map(toUser));
+    return Promise.resolve(all.map(rules.userOf));
   }
 
   removeUser(name: string): Promise<void> {
     return settle(() => {
       const user = this.required(name);
-      if (user.role === 'admin' && this.admins() === 1) {
-        throw new JournalError('CONFLICT', `${name} is the last admin and cannot be removed`);
-      }
+      if (rules.losesAdmin(user) && this.admins() === 1) throw rules.lastAdmin(name, 'removed');
       this.users.delete(user.id);
       this.endSessions(user.id);
     });
@@ -84,20 +72,13 @@ export class MemoryOperatorStore implements OperatorStore {
   setRole(name: string, role: Role): Promise<void> {
     return settle(() => {
       const user = this.required(name);
-      if (user.role === 'admin' && role !== 'admin' && this.admins() === 1) {
-        throw new JournalError('CONFLICT', `${name} is the last admin and cannot be demoted`);
-      }
+      if (rules.losesAdmin(user, role) && this.admins() === 1) throw rules.lastAdmin(name, 'demoted');
       user.role = role;
     });
   }
 
-  async verifyPassword(name: string, password: string): Promise<User | undefined> {
-    const user = this.byName(name);
-    if (!user) {
-      await burnVerification(password);
-      return undefined;
-    }
-    return (await verifyPasswordHash(password, user.passwordHash)) ? toUser(user) : undefined;
+  verifyPassword(name: string, password: string): Promise<User | undefined> {
+    return rules.checkPassword(this.byName(name), password);
   }
 
   countUsers(): Promise<number> {
@@ -106,13 +87,12 @@ export class MemoryOperatorStore implements OperatorStore {
 
   createSession(userId: string, ttlMs: number): Promise<{ token: string; expiresAt: number }> {
     return settle(() => {
-      if (!this.users.has(userId)) throw new JournalError('NOT_FOUND', `no user ${userId}`);
+      if (!this.users.has(userId)) throw rules.noUserWithId(userId);
       const now = this.now();
       for (const [id, s] of this.sessions) if (s.expiresAt <= now) this.sessions.delete(id);
-      const token = newSessionToken();
-      const expiresAt = now + ttlMs;
-      this.sessions.set(hashToken(token), { userId, expiresAt });
-      return { token, expiresAt };
+      const { token, row } = rules.newSession(userId, now, ttlMs);
+      this.sessions.set(row.id, row);
+      return { token, expiresAt: row.expiresAt };
     });
   }
 
@@ -125,7 +105,7 @@ export class MemoryOperatorStore implements OperatorStore {
       this.sessions.delete(id);
       return Promise.resolve(undefined);
     }
-    return Promise.resolve(toUser(user));
+    return Promise.resolve(rules.userOf(user));
   }
 
   deleteSession(token: string): Promise<void> {
@@ -133,25 +113,10 @@ export class MemoryOperatorStore implements OperatorStore {
     return Promise.resolve();
   }
 
-  createToken(
-    name: string,
-    createdBy: string,
-    producers?: readonly string[],
-  ): Promise<{ token: string; id: string }> {
-    const token = newApiToken();
-    const id = randomUUID();
-    const record: TokenRecord = {
-      id,
-      name,
-      producers: producers ? [...producers] : null,
-      hash: hashToken(token),
-      createdBy,
-      createdAt: this.now(),
-      revokedAt: null,
-      lastUsedAt: null,
-    };
-    this.tokens.set(id, record);
-    return Promise.resolve({ token, id });
+  createToken(name: string, createdBy: string, producers?: readonly string[]): Promise<IssuedToken> {
+    const { token, row } = rules.newTokenRow(name, createdBy, producers, this.now());
+    this.tokens.set(row.id, { ...row, revokedAt: null, lastUsedAt: null });
+    return Promise.resolve({ token, id: row.id });
   }
 
   listTokens(): Promise<ApiToken[]> {
@@ -161,7 +126,7 @@ export class MemoryOperatorStore implements OperatorStore {
   revokeToken(id: string): Promise<void> {
     return settle(() => {
       const record = this.tokens.get(id);
-      if (!record) throw new JournalError('NOT_FOUND', `no API token ${id}`);
+      if (!record) throw rules.noToken(id);
       record.revokedAt ??= this.now();
     });
   }
@@ -171,10 +136,7 @@ export class MemoryOperatorStore implements OperatorStore {
     const record = [...this.tokens.values()].find((t) => t.hash === hash);
     if (!record || record.revokedAt !== null) return Promise.resolve(undefined);
     const now = this.now();
-    if (record.lastUsedAt === null || now - record.lastUsedAt >= LAST_USED_GRANULARITY_MS) {
-      record.lastUsedAt = now;
-    }
-    return Promise.resolve(toApiToken(record));
+    return rules.recordUse(toApiToken(record), now, () => (record.lastUsedAt = now));
   }
 
   audit(entry: AuditInput): Promise<AuditEntry> {
@@ -197,10 +159,7 @@ export class MemoryOperatorStore implements OperatorStore {
       if (input.until !== undefined && e.at > input.until) continue;
       matching.push({ ...e });
     }
-    const items = matching.slice(0, input.limit);
-    const last = items[items.length - 1];
-    const nextCursor = matching.length > input.limit && last ? encodeAuditCursor(last.seq) : null;
-    return Promise.resolve({ items, nextCursor });
+    return Promise.resolve(rules.auditPage(matching, input.limit));
   }
 
   private byName(name: string): UserRecord | undefined {
@@ -209,7 +168,7 @@ export class MemoryOperatorStore implements OperatorStore {
 
   private required(name: string): UserRecord {
     const user = this.byName(name);
-    if (!user) throw new JournalError('NOT_FOUND', `no user named ${name}`);
+    if (!user) throw rules.noUserNamed(name);
     return user;
   }
 
@@ -220,10 +179,6 @@ export class MemoryOperatorStore implements OperatorStore {
   private endSessions(userId: string): void {
     for (const [id, s] of this.sessions) if (s.userId === userId) this.sessions.delete(id);
   }
-}
-
-function toUser(r: UserRecord): User {
-  return { id: r.id, name: r.name, role: r.role, createdAt: r.createdAt };
 }
 
 function toApiToken(r: TokenRecord): ApiToken {

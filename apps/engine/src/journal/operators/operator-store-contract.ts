@@ -12,13 +12,13 @@ const aString: unknown = expect.any(String);
 const aNumber: unknown = expect.any(Number);
 
 /** Makes a fresh, empty store; `now` is its clock when a test needs to set the time. */
-export type MakeOperatorStore = (opts?: { now?: () => number }) => OperatorStore;
+export type MakeOperatorStore = (opts?: { now?: () => number }) => OperatorStore | Promise<OperatorStore>;
 
 export function describeOperatorStoreContract(name: string, make: MakeOperatorStore): void {
   describe(`${name} operator store contract`, () => {
     describe('users', () => {
       it('creates, lists (by name) and counts users without exposing the password', async () => {
-        const s = make();
+        const s = await make();
         expect(await s.countUsers()).toBe(0);
         const bob = await s.createUser('bob', 'operator', PW);
         await s.createUser('alice', 'admin', PW);
@@ -38,14 +38,14 @@ export function describeOperatorStoreContract(name: string, make: MakeOperatorSt
       });
 
       it('refuses a second user with the same name (CONFLICT)', async () => {
-        const s = make();
+        const s = await make();
         await s.createUser('ada', 'viewer', PW);
         await expect(s.createUser('ada', 'admin', PW)).rejects.toMatchObject({ code: 'CONFLICT' });
         expect(await s.countUsers()).toBe(1);
       });
 
       it('refuses passwords shorter than 8 characters (FORBIDDEN)', async () => {
-        const s = make();
+        const s = await make();
         await expect(s.createUser('ada', 'admin', 'short')).rejects.toMatchObject({
           code: 'FORBIDDEN',
           message: 'password must be at least 8 characters',
@@ -56,7 +56,7 @@ export function describeOperatorStoreContract(name: string, make: MakeOperatorSt
       });
 
       it('removes and re-roles users, NOT_FOUND for unknown names', async () => {
-        const s = make();
+        const s = await make();
         await s.createUser('root', 'admin', PW);
         await s.createUser('ops', 'viewer', PW);
         await s.setRole('ops', 'operator');
@@ -69,7 +69,7 @@ export function describeOperatorStoreContract(name: string, make: MakeOperatorSt
       });
 
       it('never removes or demotes the last admin (CONFLICT)', async () => {
-        const s = make();
+        const s = await make();
         await s.createUser('root', 'admin', PW);
         await expect(s.removeUser('root')).rejects.toMatchObject({
           code: 'CONFLICT',
@@ -89,7 +89,7 @@ export function describeOperatorStoreContract(name: string, make: MakeOperatorSt
       });
 
       it('verifies the right password only', async () => {
-        const s = make();
+        const s = await make();
         const ada = await s.createUser('ada', 'operator', PW);
         expect(await s.verifyPassword('ada', PW)).toEqual(ada);
         expect(await s.verifyPassword('ada', 'wrong password')).toBeUndefined();
@@ -98,7 +98,7 @@ export function describeOperatorStoreContract(name: string, make: MakeOperatorSt
       });
 
       it('changes a password and ends the sessions opened with the old one', async () => {
-        const s = make();
+        const s = await make();
         const ada = await s.createUser('ada', 'operator', PW);
         const { token } = await s.createSession(ada.id, 60_000);
         await s.setPassword('ada', 'a brand new secret');
@@ -110,7 +110,7 @@ export function describeOperatorStoreContract(name: string, make: MakeOperatorSt
 
     describe('sessions', () => {
       it('looks a session up by its token and reflects the current role', async () => {
-        const s = make();
+        const s = await make();
         const ada = await s.createUser('ada', 'viewer', PW);
         const before = Date.now();
         const { token, expiresAt } = await s.createSession(ada.id, 60_000);
@@ -123,7 +123,7 @@ export function describeOperatorStoreContract(name: string, make: MakeOperatorSt
       });
 
       it('gives nothing for an expired session', async () => {
-        const s = make();
+        const s = await make();
         const ada = await s.createUser('ada', 'viewer', PW);
         const { token } = await s.createSession(ada.id, 20);
         await sleep(40);
@@ -132,7 +132,7 @@ export function describeOperatorStoreContract(name: string, make: MakeOperatorSt
       });
 
       it('ends a session on delete and when its user is removed', async () => {
-        const s = make();
+        const s = await make();
         await s.createUser('root', 'admin', PW);
         const ada = await s.createUser('ada', 'viewer', PW);
         const one = await s.createSession(ada.id, 60_000);
@@ -146,14 +146,14 @@ export function describeOperatorStoreContract(name: string, make: MakeOperatorSt
       });
 
       it('refuses a session for an unknown user (NOT_FOUND)', async () => {
-        const s = make();
+        const s = await make();
         await expect(s.createSession('ghost', 60_000)).rejects.toMatchObject({ code: 'NOT_FOUND' });
       });
     });
 
     describe('API tokens', () => {
       it('accepts a new token until it is revoked', async () => {
-        const s = make();
+        const s = await make();
         const { token, id } = await s.createToken('producer', 'root');
         expect(token).toMatch(/^org_[\w-]{43}$/);
         const valid = await s.tokenValid(token);
@@ -169,8 +169,21 @@ export function describeOperatorStoreContract(name: string, make: MakeOperatorSt
         await expect(s.revokeToken('ghost')).rejects.toMatchObject({ code: 'NOT_FOUND' });
       });
 
+      it('records a token use at most once a minute', async () => {
+        let now = 1_700_000_000_000;
+        const s = await make({ now: () => now });
+        const { token } = await s.createToken('producer', 'ada');
+        expect((await s.tokenValid(token))?.lastUsedAt).toBe(now);
+        const first = now;
+        now += 30_000;
+        expect((await s.tokenValid(token))?.lastUsedAt).toBe(first);
+        now += 30_000;
+        expect((await s.tokenValid(token))?.lastUsedAt).toBe(now);
+        expect((await s.listTokens())[0]?.lastUsedAt).toBe(now);
+      });
+
       it('lists tokens without their secret', async () => {
-        const s = make();
+        const s = await make();
         const a = await s.createToken('a', 'root');
         const b = await s.createToken('b', 'root');
         const list = await s.listTokens();
@@ -188,7 +201,7 @@ export function describeOperatorStoreContract(name: string, make: MakeOperatorSt
       });
 
       it('keeps the producer names a token is bound to', async () => {
-        const s = make();
+        const s = await make();
         const bound = await s.createToken('billing', 'root', ['billing', 'console:Jane Doe']);
         const free = await s.createToken('any', 'root');
         expect((await s.tokenValid(bound.token))?.producers).toEqual(['billing', 'console:Jane Doe']);
@@ -205,7 +218,7 @@ export function describeOperatorStoreContract(name: string, make: MakeOperatorSt
 
     describe('audit', () => {
       it('appends entries with increasing seq and a timestamp', async () => {
-        const s = make();
+        const s = await make();
         const entry = {
           actor: 'root',
           action: 'reload',
@@ -222,7 +235,7 @@ export function describeOperatorStoreContract(name: string, make: MakeOperatorSt
       });
 
       it('lists newest first in stable keyset pages, with actor and action filters', async () => {
-        const s = make();
+        const s = await make();
         for (let i = 1; i <= 5; i++) {
           await s.audit({
             actor: i % 2 ? 'ada' : 'bob',
@@ -262,7 +275,7 @@ export function describeOperatorStoreContract(name: string, make: MakeOperatorSt
 
       it('filters by outcome and by a time range (both ends inclusive), keyset pages kept', async () => {
         let now = 1_000;
-        const s = make({ now: () => now });
+        const s = await make({ now: () => now });
         for (let i = 1; i <= 6; i++) {
           now = i * 1_000;
           await s.audit({

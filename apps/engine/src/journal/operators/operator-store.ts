@@ -25,6 +25,12 @@ export interface ApiToken {
   lastUsedAt: number | null;
 }
 
+/** A token just issued: its text (shown this once) and the id it is listed, revoked and audited by. */
+export interface IssuedToken {
+  token: string;
+  id: string;
+}
+
 /** One operator action: who, when, what, on what, and how it went. `detail` is JSON text. */
 export interface AuditEntry {
   seq: number;
@@ -80,11 +86,7 @@ export interface OperatorStore {
    * Issues an `org_…` token; only its sha256 is stored, so it is returned this once. With `producers`,
    * envelopes sent with it must be from one of those names.
    */
-  createToken(
-    name: string,
-    createdBy: string,
-    producers?: readonly string[],
-  ): Promise<{ token: string; id: string }>;
+  createToken(name: string, createdBy: string, producers?: readonly string[]): Promise<IssuedToken>;
   /** Every token, revoked ones included, oldest first. */
   listTokens(): Promise<ApiToken[]>;
   /** NOT_FOUND if missing; revoking twice keeps the first time. */
@@ -99,6 +101,11 @@ export interface OperatorStore {
    * `until` bound `at`.
    */
   listAudit(input: AuditListInput): Promise<Page<AuditEntry>>;
+}
+
+/** How a store is made; `now` is its clock (tests set the time with it). Default Date.now. */
+export interface OperatorStoreOptions {
+  now?: () => number;
 }
 
 /** How often a token's `lastUsedAt` is written: producers should not cost a write per request. */

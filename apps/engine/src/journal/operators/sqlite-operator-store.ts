@@ -1,48 +1,30 @@
-import { randomUUID } from 'node:crypto';
-import { and, asc, count, desc, eq, gte, isNull, lt, lte, sql } from 'drizzle-orm';
-import type { SQL } from 'drizzle-orm';
+import { asc, count, desc, eq, lte } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { Page } from '@organism/shared';
-import { JournalError } from '../journal-error.ts';
 import { apiTokens, audit, sessions, users } from '../schema.ts';
 import type { OpenDatabase } from '../sqlite/open-database.ts';
-import { guarded } from '../sqlite/sqlite-outage.ts';
-import {
-  LAST_USED_GRANULARITY_MS,
-  decodeAuditCursor,
-  encodeAuditCursor,
-  hashToken,
-  newApiToken,
-  newSessionToken,
-} from './operator-store.ts';
+import { guarded } from '../journal-outage.ts';
+import { auditFilter, liveTokenByHash, tokenFields, userFields } from './operator-queries.ts';
+import { hashToken } from './operator-store.ts';
 import type {
   ApiToken,
   AuditEntry,
   AuditInput,
   AuditListInput,
+  IssuedToken,
   OperatorStore,
+  OperatorStoreOptions,
   Role,
   User,
 } from './operator-store.ts';
-import { burnVerification, hashPassword, verifyPasswordHash } from './password-hash.ts';
+import * as rules from './operator-rules.ts';
+import { hashPassword } from './password-hash.ts';
 
 /** The database or a transaction on it: what the helpers need. */
 type Db = Pick<BetterSQLite3Database, 'select' | 'insert' | 'update' | 'delete'>;
 
-const userColumns = { id: users.id, name: users.name, role: users.role, createdAt: users.createdAt };
-const tokenColumns = {
-  id: apiTokens.id,
-  name: apiTokens.name,
-  producers: apiTokens.producers,
-  createdBy: apiTokens.createdBy,
-  createdAt: apiTokens.createdAt,
-  revokedAt: apiTokens.revokedAt,
-  lastUsedAt: apiTokens.lastUsedAt,
-};
-
-export interface SqliteOperatorStoreOptions {
-  now?: () => number;
-}
+const userColumns = userFields(users);
+const tokenColumns = tokenFields(apiTokens);
 
 /**
  * The operator store in the journal's own SQLite file: on the engine's connection inside the engine,
@@ -56,19 +38,19 @@ export class SqliteOperatorStore implements OperatorStore {
   /** The token check of every POST /messages: built once, bound per request. */
   private readonly tokenByHash;
 
-  constructor(open: OpenDatabase, opts: SqliteOperatorStoreOptions = {}) {
+  constructor(open: OpenDatabase, opts: OperatorStoreOptions = {}) {
     this.db = open.db;
     this.now = opts.now ?? Date.now;
     this.tokenByHash = this.db
       .select(tokenColumns)
       .from(apiTokens)
-      .where(and(eq(apiTokens.hash, sql.placeholder('hash')), isNull(apiTokens.revokedAt)))
+      .where(liveTokenByHash(apiTokens))
       .prepare();
   }
 
   async createUser(name: string, role: Role, password: string): Promise<User> {
     const passwordHash = await hashPassword(password);
-    const user: User = { id: randomUUID(), name, role, createdAt: this.now() };
+    const user = rules.newUser(name, role, this.now());
     return guarded(`add user ${name}`, () => {
       try {
         this.db
@@ -76,10 +58,7 @@ export class SqliteOperatorStore implements OperatorStore {
           .values({ ...user, passwordHash })
           .run();
       } catch (err) {
-        if (isUniqueViolation(err)) {
-          throw new JournalError('CONFLICT', `a user named ${name} already exists`, { cause: err });
-        }
-        throw err;
+        throw rules.isUniqueViolation(err) ? rules.nameTaken(name, err) : err;
       }
       return user;
     });
@@ -94,9 +73,7 @@ export class SqliteOperatorStore implements OperatorStore {
   removeUser(name: string): Promise<void> {
     return this.transaction(`remove user ${name}`, (tx) => {
       const user = required(tx, name);
-      if (user.role === 'admin' && admins(tx) === 1) {
-        throw new JournalError('CONFLICT', `${name} is the last admin and cannot be removed`);
-      }
+      if (rules.losesAdmin(user) && admins(tx) === 1) throw rules.lastAdmin(name, 'removed');
       tx.delete(sessions).where(eq(sessions.userId, user.id)).run();
       tx.delete(users).where(eq(users.id, user.id)).run();
     });
@@ -114,9 +91,7 @@ export class SqliteOperatorStore implements OperatorStore {
   setRole(name: string, role: Role): Promise<void> {
     return this.transaction(`change the role of ${name}`, (tx) => {
       const user = required(tx, name);
-      if (user.role === 'admin' && role !== 'admin' && admins(tx) === 1) {
-        throw new JournalError('CONFLICT', `${name} is the last admin and cannot be demoted`);
-      }
+      if (rules.losesAdmin(user, role) && admins(tx) === 1) throw rules.lastAdmin(name, 'demoted');
       tx.update(users).set({ role }).where(eq(users.id, user.id)).run();
     });
   }
@@ -125,12 +100,7 @@ export class SqliteOperatorStore implements OperatorStore {
     const row = await guarded('check a password', () =>
       this.db.select().from(users).where(eq(users.name, name)).get(),
     );
-    if (!row) {
-      await burnVerification(password);
-      return undefined;
-    }
-    if (!(await verifyPasswordHash(password, row.passwordHash))) return undefined;
-    return { id: row.id, name: row.name, role: row.role, createdAt: row.createdAt };
+    return rules.checkPassword(row, password);
   }
 
   countUsers(): Promise<number> {
@@ -140,17 +110,14 @@ export class SqliteOperatorStore implements OperatorStore {
   createSession(userId: string, ttlMs: number): Promise<{ token: string; expiresAt: number }> {
     return this.transaction('start a session', (tx) => {
       if (!tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).get()) {
-        throw new JournalError('NOT_FOUND', `no user ${userId}`);
+        throw rules.noUserWithId(userId);
       }
       const now = this.now();
       // Sweep here: sessions nobody comes back for would otherwise stay forever.
       tx.delete(sessions).where(lte(sessions.expiresAt, now)).run();
-      const token = newSessionToken();
-      const expiresAt = now + ttlMs;
-      tx.insert(sessions)
-        .values({ id: hashToken(token), userId, createdAt: now, expiresAt })
-        .run();
-      return { token, expiresAt };
+      const { token, row } = rules.newSession(userId, now, ttlMs);
+      tx.insert(sessions).values(row).run();
+      return { token, expiresAt: row.expiresAt };
     });
   }
 
@@ -181,20 +148,11 @@ export class SqliteOperatorStore implements OperatorStore {
     });
   }
 
-  createToken(
-    name: string,
-    createdBy: string,
-    producers?: readonly string[],
-  ): Promise<{ token: string; id: string }> {
-    const token = newApiToken();
-    const id = randomUUID();
-    const bound = producers ? [...producers] : null;
+  createToken(name: string, createdBy: string, producers?: readonly string[]): Promise<IssuedToken> {
+    const { token, row } = rules.newTokenRow(name, createdBy, producers, this.now());
     return guarded(`create a token for ${name}`, () => {
-      this.db
-        .insert(apiTokens)
-        .values({ id, name, producers: bound, hash: hashToken(token), createdBy, createdAt: this.now() })
-        .run();
-      return { token, id };
+      this.db.insert(apiTokens).values(row).run();
+      return { token, id: row.id };
     });
   }
 
@@ -207,7 +165,7 @@ export class SqliteOperatorStore implements OperatorStore {
   revokeToken(id: string): Promise<void> {
     return this.transaction(`revoke token ${id}`, (tx) => {
       const row = tx.select(tokenColumns).from(apiTokens).where(eq(apiTokens.id, id)).get();
-      if (!row) throw new JournalError('NOT_FOUND', `no API token ${id}`);
+      if (!row) throw rules.noToken(id);
       if (row.revokedAt !== null) return;
       tx.update(apiTokens).set({ revokedAt: this.now() }).where(eq(apiTokens.id, id)).run();
     });
@@ -217,15 +175,9 @@ export class SqliteOperatorStore implements OperatorStore {
     const row = await guarded('check a token', () => this.tokenByHash.get({ hash: hashToken(token) }));
     if (!row) return undefined;
     const now = this.now();
-    if (row.lastUsedAt === null || now - row.lastUsedAt >= LAST_USED_GRANULARITY_MS) {
-      try {
-        this.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id)).run();
-        row.lastUsedAt = now;
-      } catch {
-        // Bookkeeping only: a journal that cannot write must not turn a valid token away.
-      }
-    }
-    return row;
+    return rules.recordUse(row, now, () =>
+      this.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id)).run(),
+    );
   }
 
   audit(entry: AuditInput): Promise<AuditEntry> {
@@ -239,26 +191,15 @@ export class SqliteOperatorStore implements OperatorStore {
   }
 
   listAudit(input: AuditListInput): Promise<Page<AuditEntry>> {
-    const before = decodeAuditCursor(input.cursor);
-    const where: SQL[] = [];
-    if (before !== undefined) where.push(lt(audit.seq, before));
-    if (input.actor !== undefined) where.push(eq(audit.actor, input.actor));
-    if (input.action !== undefined) where.push(eq(audit.action, input.action));
-    if (input.outcome !== undefined) where.push(eq(audit.outcome, input.outcome));
-    if (input.since !== undefined) where.push(gte(audit.at, input.since));
-    if (input.until !== undefined) where.push(lte(audit.at, input.until));
     return guarded('read the audit log', () => {
       const rows = this.db
         .select()
         .from(audit)
-        .where(and(...where))
+        .where(auditFilter(audit, input))
         .orderBy(desc(audit.seq))
         .limit(input.limit + 1)
         .all();
-      const items = rows.slice(0, input.limit);
-      const last = items[items.length - 1];
-      const nextCursor = rows.length > input.limit && last ? encodeAuditCursor(last.seq) : null;
-      return { items, nextCursor };
+      return rules.auditPage(rows, input.limit);
     });
   }
 
@@ -275,18 +216,10 @@ export class SqliteOperatorStore implements OperatorStore {
 
 function required(tx: Db, name: string): User {
   const user = tx.select(userColumns).from(users).where(eq(users.name, name)).get();
-  if (!user) throw new JournalError('NOT_FOUND', `no user named ${name}`);
+  if (!user) throw rules.noUserNamed(name);
   return user;
 }
 
 function admins(tx: Db): number {
   return tx.select({ n: count() }).from(users).where(eq(users.role, 'admin')).get()?.n ?? 0;
-}
-
-/** better-sqlite3's constraint error, raw or wrapped by drizzle (DrizzleQueryError keeps it as `cause`). */
-function isUniqueViolation(err: unknown): boolean {
-  for (let e = err; e instanceof Error; e = e.cause) {
-    if ((e as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE') return true;
-  }
-  return false;
 }

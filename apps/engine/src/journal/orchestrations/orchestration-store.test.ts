@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { storeMakers } from '../store-makers.ts';
-import { MemoryOrchestrationStore, SqliteOrchestrationStore } from './orchestration-store.ts';
+import {
+  MemoryOrchestrationStore,
+  PgOrchestrationStore,
+  SqliteOrchestrationStore,
+} from './orchestration-store.ts';
 import type { OrchestrationRow, OrchestrationStore } from './orchestration-store.ts';
 
 const makers = storeMakers<OrchestrationStore>(
   () => new MemoryOrchestrationStore(),
   (open) => new SqliteOrchestrationStore(open),
+  (open) => new PgOrchestrationStore(open),
 );
 
 const THREAD = '3f2b8c1e-9d4a-4b7e-8c2f-1a2b3c4d5e6f';
@@ -27,7 +32,7 @@ function run(over: Partial<OrchestrationRow>): OrchestrationRow {
 
 describe.each(makers)('the %s orchestration store', (_name, make) => {
   it('keeps a run, updates it in place, and lists the running ones and a thread’s, oldest first', async () => {
-    const store = make();
+    const store = await make();
     await store.put(run({ id: 'b', createdAt: 2_000 }));
     await store.put(run({ id: 'a', createdAt: 1_000, kind: 'buffer' }));
     await store.put(run({ id: 'c', createdAt: 3_000, threadId: 'another' }));
@@ -39,7 +44,7 @@ describe.each(makers)('the %s orchestration store', (_name, make) => {
   });
 
   it('forgets runs that ended before the cutoff, never one still running', async () => {
-    const store = make();
+    const store = await make();
     await store.put(run({ id: 'old-done', status: 'done', updatedAt: 1_000 }));
     await store.put(run({ id: 'new-done', status: 'done', updatedAt: 5_000 }));
     await store.put(run({ id: 'old-running', status: 'running', updatedAt: 1_000 }));

@@ -37,7 +37,7 @@ import {
 } from '../entry-record.ts';
 import type { EntryRow } from '../entry-record.ts';
 import type { SearchPage, SearchRequest } from '../search/search-request.ts';
-import { guarded } from '../sqlite/sqlite-outage.ts';
+import { guarded } from '../journal-outage.ts';
 import { TransitionRates } from '../sqlite/transition-rates.ts';
 import { WriteRecorder } from '../sqlite/write-ops.ts';
 import { WriteQueue } from '../sqlite/write-queue.ts';

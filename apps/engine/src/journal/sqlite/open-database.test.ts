@@ -31,7 +31,7 @@ describe('opening the journal', () => {
     const path = fresh();
     const engine = new SqliteJournal({ path, durability: 'strict' });
     const engineStore = openOperatorStore(engine);
-    const cli = openOperatorFile({ path, durability: 'strict' });
+    const cli = await openOperatorFile({ path, durability: 'strict' });
     const { token, id } = await cli.store.createToken('billing', 'cli');
     expect((await engineStore.tokenValid(token))?.id).toBe(id);
     // The engine keeps writing (group commit) while the other connection writes too.
@@ -43,7 +43,7 @@ describe('opening the journal', () => {
     await engine.flush();
     expect(await engineStore.tokenValid(token)).toBeUndefined();
     expect((await engine.stats()).counts.FAILED).toBe(1);
-    cli.close();
+    await cli.close();
     await engine.close();
   });
 

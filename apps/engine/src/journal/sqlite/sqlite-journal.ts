@@ -46,7 +46,7 @@ import { BatchRunner, WriteRecorder } from './write-ops.ts';
 import { WriteQueue } from './write-queue.ts';
 import type { WriteSink } from './write-queue.ts';
 import { WriterThread } from './writer-thread.ts';
-import { guarded } from './sqlite-outage.ts';
+import { guarded } from '../journal-outage.ts';
 import { searchMessages } from './message-search.ts';
 import type { SearchPage, SearchRequest } from '../search/search-request.ts';
 

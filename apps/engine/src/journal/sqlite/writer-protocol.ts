@@ -16,7 +16,7 @@ export interface WriterData {
 
 export type ToWriter = { type: 'batch'; seq: number; ops: WriteOp[] } | { type: 'close' };
 
-/** A SQLite error as plain data: its code is what tells an outage from a bug (sqlite-outage.ts). */
+/** A SQLite error as plain data: its code is what tells an outage from a bug (journal-outage.ts). */
 export interface WriterError {
   name: string;
   message: string;

@@ -7,7 +7,7 @@ import type { Log } from '@organism/shared';
 import { delivery } from '../journal-contract.ts';
 import { failure } from '../contract/fixtures.ts';
 import { JournalError } from '../journal-error.ts';
-import { journalFault } from './sqlite-outage.ts';
+import { journalFault } from '../journal-outage.ts';
 import { SqliteJournal } from './sqlite-journal.ts';
 import type { SqliteJournalOptions } from './sqlite-journal.ts';
 import { revived, writerError } from './writer-protocol.ts';

@@ -1,4 +1,4 @@
-import { JournalError } from '../journal-error.ts';
+import { JournalError } from './journal-error.ts';
 
 /**
  * Codes that mean the journal cannot be written or read now, not that the request was wrong. SQLite's
