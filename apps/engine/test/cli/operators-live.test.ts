@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { echoOrganism, healthy, postPing, runOrganism, signedIn, spawnOrganism } from './organism-process.ts';
+import {
+  createToken,
+  echoOrganism,
+  healthy,
+  postPing,
+  runOrganism,
+  signedIn,
+  spawnOrganism,
+} from './organism-process.ts';
 import type { EchoCopy, OrganismProcess } from './organism-process.ts';
-
-/** `organism token create NAME` in the organism's folder; the token and its id from what it prints. */
-async function createToken(org: EchoCopy, name: string): Promise<{ id: string; token: string }> {
-  const res = await runOrganism(['token', 'create', name], org.dir);
-  expect(res.stderr).toBe('');
-  expect(res.code).toBe(0);
-  const m = /^token (\S+) for .*\n(org_\S+)$/m.exec(res.stdout);
-  if (!m?.[1] || !m[2]) throw new Error(`no token in: ${res.stdout}`);
-  return { id: m[1], token: m[2] };
-}
 
 describe('users and tokens from the CLI while the engine runs', () => {
   let org: EchoCopy;

@@ -143,3 +143,13 @@ export async function postPing(url: string, token: string): Promise<number> {
   await res.body?.cancel();
   return res.status;
 }
+
+/** `organism token create NAME` in the organism's folder; the token and its id from what it prints. */
+export async function createToken(org: EchoCopy, name: string): Promise<{ id: string; token: string }> {
+  const res = await runOrganism(['token', 'create', name], org.dir);
+  if (res.code !== 0 || res.stderr !== '')
+    throw new Error(`token create failed (${res.code}): ${res.stderr}`);
+  const m = /^token (\S+) for .*\n(org_\S+)$/m.exec(res.stdout);
+  if (!m?.[1] || !m[2]) throw new Error(`no token in: ${res.stdout}`);
+  return { id: m[1], token: m[2] };
+}
