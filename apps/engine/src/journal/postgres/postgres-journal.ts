@@ -45,6 +45,7 @@ import { openPostgres } from './open-postgres.ts';
 import type { OpenPostgres, PostgresSettings } from './open-postgres.ts';
 import { PgQueries } from './pg-queries.ts';
 import { PgBatchRunner } from './pg-writes.ts';
+import { EngineClaim } from './engine-claim.ts';
 
 /** How many entries a bulk retry shows. */
 const SAMPLE = 5;
@@ -81,11 +82,20 @@ export class PostgresJournal implements Journal {
 
   /** Connects, migrates, and returns the journal (see openPostgres for the settings). */
   static async open(settings: PostgresSettings, opts: PostgresJournalOptions = {}): Promise<PostgresJournal> {
-    return new PostgresJournal(await openPostgres(settings), settings.durability, opts);
+    const open = await openPostgres(settings);
+    let claim: EngineClaim;
+    try {
+      claim = await EngineClaim.take(open, settings.url);
+    } catch (err) {
+      await open.close();
+      throw err;
+    }
+    return new PostgresJournal(open, claim, settings.durability, opts);
   }
 
   private constructor(
     readonly database: OpenPostgres,
+    private readonly claim: EngineClaim,
     durability: 'strict' | 'fast',
     opts: PostgresJournalOptions,
   ) {
@@ -304,5 +314,6 @@ export class PostgresJournal implements Journal {
   async close(): Promise<void> {
     await this.flush();
     await this.database.close();
+    await this.claim.release();
   }
 }
