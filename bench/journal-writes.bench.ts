@@ -50,7 +50,7 @@ async function round(n = N, onTranche?: (written: number, perCpuSecond: number) 
       createdAt: Date.now(),
     }));
     await j.hooks.onIntent?.(batch);
-    for (const d of batch) j.hooks.onDispatched?.(d);
+    for (const d of batch) void j.hooks.onDispatched?.(d);
     await Promise.all(batch.map(async (d) => j.hooks.onAcknowledged?.(d, [])));
   }
   const cpu = process.cpuUsage(cpu0);

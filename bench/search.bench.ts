@@ -131,7 +131,7 @@ async function ingest(indexed: boolean): Promise<number> {
       createdAt: Date.now(),
     }));
     await j.hooks.onIntent?.(batch);
-    for (const d of batch) j.hooks.onDispatched?.(d);
+    for (const d of batch) void j.hooks.onDispatched?.(d);
     await Promise.all(batch.map(async (d) => j.hooks.onAcknowledged?.(d, [])));
   }
   const cpu = process.cpuUsage(cpu0);

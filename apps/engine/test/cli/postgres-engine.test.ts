@@ -17,7 +17,7 @@ import type { EchoCopy } from './organism-process.ts';
 async function onPostgres(url = '${ORGANISM_TEST_PG_URL}'): Promise<EchoCopy> {
   const org = await echoOrganism();
   const yaml = readFileSync(org.yaml, 'utf8').replace(
-    /journal:\n(  .*\n)+/,
+    /journal:\n( {2}.*\n)+/,
     `journal:\n  driver: postgres\n  url: ${url}\n  schema: ${freshPostgres().schema}\n  durability: strict\n`,
   );
   writeFileSync(org.yaml, yaml);
