@@ -1,4 +1,12 @@
-import type { MessageId, MessageSummary, ThreadId, TransitionState } from '@organism/shared';
+import type {
+  MessageDetail,
+  MessageId,
+  MessageSummary,
+  ThreadId,
+  Transition,
+  TransitionState,
+} from '@organism/shared';
+import { buildEnvelope } from '../pump/envelope/build-envelope.ts';
 import type { Delivery, DeliveryKind, DispatchFailure } from '../pump/delivery.ts';
 import type { FailureOutcome } from '../pump/dispatch-hooks.ts';
 import type { RecoveryPlan } from './journal.ts';
@@ -41,6 +49,31 @@ export function newEntryRow(d: Delivery, now: number): EntryRow {
     egress: d.egress === true,
     createdAt: d.createdAt,
     updatedAt: now,
+  };
+}
+
+/**
+ * An entry as its page shows it, with its transitions: the envelope as received when it was kept (a
+ * signature), else rebuilt from the entry (refused input has none).
+ */
+export function toDetail(r: EntryRow, history: Transition[]): MessageDetail {
+  return {
+    ...toSummary(r),
+    payloadXml: r.payload,
+    envelopeXml:
+      r.payload && r.threadId && r.from
+        ? (r.raw ??
+          buildEnvelope({
+            from: r.from,
+            to: r.to ?? '',
+            threadId: r.threadId as ThreadId,
+            payloadXml: r.payload,
+          }))
+        : null,
+    raw: r.raw,
+    errorDetail: r.errorDetail,
+    nextAttemptAt: r.nextAttemptAt,
+    transitions: history,
   };
 }
 

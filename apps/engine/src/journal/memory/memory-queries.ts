@@ -22,11 +22,9 @@ import type {
   ThroughputHistory,
   Transition,
 } from '@organism/shared';
-import type { ThreadId } from '@organism/shared';
 import type { FoundEntries, RecordedTransition, UnfinishedEntry } from '../journal.ts';
-import { buildEnvelope } from '../../pump/envelope/build-envelope.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
-import { compare, oldestFirst, toDelivery, toSummary } from '../entry-record.ts';
+import { compare, oldestFirst, toDelivery, toDetail, toSummary } from '../entry-record.ts';
 import type { EntryRow } from '../entry-record.ts';
 import { matchesFilter } from '../search/search-request.ts';
 import { HISTORY_SECONDS, throughputHistory } from '../throughput-history.ts';
@@ -195,24 +193,10 @@ export class MemoryQueries {
   getMessage(id: string): MessageDetail | undefined {
     const r = this.store.messages.get(id);
     if (!r) return undefined;
-    return {
-      ...toSummary(r),
-      payloadXml: r.payload,
-      envelopeXml:
-        r.payload && r.threadId && r.from
-          ? (r.raw ??
-            buildEnvelope({
-              from: r.from,
-              to: r.to ?? '',
-              threadId: r.threadId as ThreadId,
-              payloadXml: r.payload,
-            }))
-          : null,
-      raw: r.raw,
-      errorDetail: r.errorDetail,
-      nextAttemptAt: r.nextAttemptAt,
-      transitions: this.store.transitions.filter((t) => t.messageId === id).map((t) => ({ ...t })),
-    };
+    return toDetail(
+      r,
+      this.store.transitions.filter((t) => t.messageId === id).map((t) => ({ ...t })),
+    );
   }
 
   transitions(afterSeq: number, limit: number): Transition[] {

@@ -12,13 +12,11 @@ import type {
   MessageSummary,
   Page,
   RoutedTransition,
-  ThreadId,
   ThreadListInput,
   ThreadSummary,
   Transition,
 } from '@organism/shared';
-import { buildEnvelope } from '../../pump/envelope/build-envelope.ts';
-import { oldestFirst, toDelivery, toSummary } from '../entry-record.ts';
+import { oldestFirst, toDelivery, toDetail, toSummary } from '../entry-record.ts';
 import type { DeliveryRow, EntryRow } from '../entry-record.ts';
 import type { FoundEntries, RecordedTransition, UnfinishedEntry } from '../journal.ts';
 import type { SearchPage, SearchRequest } from '../search/search-request.ts';
@@ -177,24 +175,7 @@ export class PgQueries {
         .orderBy(asc(transitions.seq)),
     ]);
     if (!r) return undefined;
-    return {
-      ...toSummary(r),
-      payloadXml: r.payload,
-      envelopeXml:
-        r.payload && r.threadId && r.from
-          ? (r.raw ??
-            buildEnvelope({
-              from: r.from,
-              to: r.to ?? '',
-              threadId: r.threadId as ThreadId,
-              payloadXml: r.payload,
-            }))
-          : null,
-      raw: r.raw,
-      errorDetail: r.errorDetail,
-      nextAttemptAt: r.nextAttemptAt,
-      transitions: history,
-    };
+    return toDetail(r, history);
   }
 
   transitions(afterSeq: number, limit: number): Promise<Transition[]> {

@@ -25,19 +25,9 @@ import type {
   RetryManyResult,
   UnfinishedEntry,
 } from '../journal.ts';
-import { rejectionEntry } from '../rejection-record.ts';
-import {
-  assertDiscardable,
-  foundEntry,
-  recordExhausted,
-  recordFailure,
-  retryableDelivery,
-  toDelivery,
-  toSummary,
-} from '../entry-record.ts';
-import type { EntryRow } from '../entry-record.ts';
 import type { SearchPage, SearchRequest } from '../search/search-request.ts';
 import { guarded } from '../journal-outage.ts';
+import { QueuedOperations, queuedHooks } from '../queued-journal.ts';
 import { TransitionRates } from '../sqlite/transition-rates.ts';
 import { WriteRecorder } from '../sqlite/write-ops.ts';
 import { WriteQueue } from '../sqlite/write-queue.ts';
@@ -46,9 +36,6 @@ import type { OpenPostgres, PostgresSettings } from './open-postgres.ts';
 import { PgQueries } from './pg-queries.ts';
 import { PgBatchRunner } from './pg-writes.ts';
 import { EngineClaim } from './engine-claim.ts';
-
-/** How many entries a bulk retry shows. */
-const SAMPLE = 5;
 
 export interface PostgresJournalOptions {
   /** Most writes in one batch (one transaction). Default 4,096. */
@@ -74,7 +61,7 @@ export class PostgresJournal implements Journal {
   private readonly writes: WriteQueue;
   private readonly queries: PgQueries;
   private readonly now: () => number;
-  private readonly pruneChunk: number;
+  private readonly ops: QueuedOperations;
   private readonly rates: TransitionRates;
   /** Deliveries handed back by boot recovery whose start is not yet committed. */
   private readonly redelivered = new Set<string>();
@@ -101,7 +88,6 @@ export class PostgresJournal implements Journal {
   ) {
     this.durability = durability;
     this.now = opts.now ?? Date.now;
-    this.pruneChunk = opts.pruneChunk ?? 5_000;
     this.rates = new TransitionRates(this.now());
     const log = opts.log ?? stderrLog('journal');
     const runner = new PgBatchRunner(database.pool);
@@ -130,36 +116,15 @@ export class PostgresJournal implements Journal {
       if (this.writeWatchers.size === 0) log.error({ err }, 'journal write failed');
     });
     this.queries = new PgQueries(database);
-    this.hooks = {
-      onIntent: (ds) => this.writes.commit((w) => w.add(ds)),
-      onDispatched: (d) => {
-        const start = (w: WriteRecorder): void =>
-          w.move(d.id, d.threadId, 'DISPATCHED', d.attempt, this.now());
-        // A redelivery's start is committed before its handler runs (the pump waits for this promise), so a
-        // handler that kills the process is counted. Every other start is written with the next batch.
-        if (this.redelivered.delete(d.id)) return this.writes.commit(start);
-        this.writes.enqueue(start);
-        return undefined;
-      },
-      onAcknowledged: (d, outputs) =>
-        // Outputs first, as in the SQLite journal: a reader of the event log knows a hop's outputs when it
-        // reaches its acknowledgement.
-        this.writes.commit((w) => {
-          w.add(outputs);
-          w.move(d.id, d.threadId, 'ACKED', d.attempt, this.now());
-        }),
-      onFailed: (d, failure, outcome) =>
-        this.writes.commit((w) => recordFailure(w, d, failure, outcome, this.now())),
-      onRejected: (r) =>
-        this.writes.enqueue((w) => {
-          const entry = rejectionEntry(r, this.now());
-          w.insert(entry);
-          w.log(entry.id, entry.threadId, 'FAILED', 0, entry.createdAt, {
-            code: r.error.code,
-            detail: entry.errorDetail,
-          });
-        }),
-    };
+    this.ops = new QueuedOperations(this.writes, this.queries, this.now, opts.pruneChunk ?? 5_000);
+    this.hooks = queuedHooks(this.writes, this.now, (d) => {
+      const start = (w: WriteRecorder): void => w.move(d.id, d.threadId, 'DISPATCHED', d.attempt, this.now());
+      // A redelivery's start is committed before its handler runs (the pump waits for this promise), so a
+      // handler that kills the process is counted. Every other start is written with the next batch.
+      if (this.redelivered.delete(d.id)) return this.writes.commit(start);
+      this.writes.enqueue(start);
+      return undefined;
+    });
   }
 
   unfinished(): Promise<UnfinishedEntry[]> {
@@ -169,12 +134,9 @@ export class PostgresJournal implements Journal {
     });
   }
 
-  recordRecovery(plan: RecoveryPlan): Promise<void> {
-    return guarded('record the recovery', async () => {
-      await this.flush();
-      await this.writes.commit((w) => recordExhausted(w, plan, this.now()));
-      for (const d of plan.redeliver) this.redelivered.add(d.id);
-    });
+  async recordRecovery(plan: RecoveryPlan): Promise<void> {
+    await this.ops.recordRecovery(plan);
+    for (const d of plan.redeliver) this.redelivered.add(d.id);
   }
 
   countUnfinished(listener: string): Promise<number> {
@@ -185,72 +147,19 @@ export class PostgresJournal implements Journal {
   }
 
   exhaust(id: string, detail: string): Promise<void> {
-    return guarded(`dead-letter entry ${id}`, async () => {
-      const row = await this.existing(id);
-      await this.writes.commit((w) =>
-        w.move(id, row.threadId, 'FAILED', row.attempts, this.now(), {
-          code: 'REDELIVERY_EXHAUSTED',
-          detail,
-        }),
-      );
-    });
+    return this.ops.exhaust(id, detail);
   }
-
   retry(id: string): Promise<Delivery> {
-    return guarded(`retry entry ${id}`, async () => {
-      const d = retryableDelivery(await this.existing(id));
-      await this.writes.commit((w) => w.move(d.id, d.threadId, 'PENDING', d.attempt - 1, this.now()));
-      return d;
-    });
+    return this.ops.retry(id);
   }
-
   retryMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<RetryManyResult> {
-    return guarded('retry dead letters', async () => {
-      await this.flush();
-      if (opts.dryRun) {
-        const [sample, count] = await Promise.all([
-          this.queries.failedMatching(filter, SAMPLE),
-          this.queries.countFailedMatching(filter),
-        ]);
-        return { count, sample: sample.map(toSummary), deliveries: [] };
-      }
-      const rows = await this.queries.failedMatching(filter);
-      const deliveries = rows.map(toDelivery);
-      await this.writes.commit((w) => {
-        const now = this.now();
-        for (const d of deliveries) w.move(d.id, d.threadId, 'PENDING', d.attempt - 1, now);
-      });
-      return { count: deliveries.length, sample: rows.slice(0, SAMPLE).map(toSummary), deliveries };
-    });
+    return this.ops.retryMany(filter, opts);
   }
-
   discard(id: string): Promise<void> {
-    return guarded(`discard entry ${id}`, async () => {
-      const row = await this.existing(id);
-      assertDiscardable(row);
-      await this.writes.commit((w) => {
-        w.log(id, row.threadId, 'DISCARDED', row.attempts, this.now(), null);
-        w.delete(id);
-      });
-    });
+    return this.ops.discard(id);
   }
-
   prune(cutoff: number): Promise<number> {
-    return guarded('prune old entries', async () => {
-      await this.flush();
-      let pruned = 0;
-      for (;;) {
-        const n = (await this.writes.commitAlone((w) => w.prune(cutoff, this.pruneChunk))) ?? 0;
-        pruned += n;
-        if (n < this.pruneChunk) return pruned;
-      }
-    });
-  }
-
-  /** The entry `id` as it is once everything written so far is committed; NOT_FOUND when there is none. */
-  private async existing(id: string): Promise<EntryRow> {
-    await this.flush();
-    return foundEntry(await this.queries.row(id), id);
+    return this.ops.prune(cutoff);
   }
 
   stats(now = this.now()): Promise<JournalStats> {

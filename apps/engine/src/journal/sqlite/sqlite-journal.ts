@@ -24,16 +24,6 @@ import type {
   RetryManyResult,
   UnfinishedEntry,
 } from '../journal.ts';
-import { rejectionEntry } from '../rejection-record.ts';
-import {
-  assertDiscardable,
-  foundEntry,
-  recordExhausted,
-  recordFailure,
-  retryableDelivery,
-  toDelivery,
-  toSummary,
-} from '../entry-record.ts';
 import { stderrLog } from '../../pump/stderr-log.ts';
 import { Checkpointer } from './checkpointer.ts';
 import type { CheckpointerOptions } from './checkpointer.ts';
@@ -47,11 +37,10 @@ import { WriteQueue } from './write-queue.ts';
 import type { WriteSink } from './write-queue.ts';
 import { WriterThread } from './writer-thread.ts';
 import { guarded } from '../journal-outage.ts';
+import { QueuedOperations, queuedHooks } from '../queued-journal.ts';
 import { searchMessages } from './message-search.ts';
 import type { SearchPage, SearchRequest } from '../search/search-request.ts';
 
-/** How many entries a bulk retry shows. */
-const SAMPLE = 5;
 /**
  * Writes committed on the engine's thread before the writer thread starts (`writerThread: 'auto'`): a
  * thread costs about 0.3 s of CPU to start (0.4 MB of code loaded again, a second connection), worth
@@ -103,7 +92,7 @@ export class SqliteJournal implements Journal {
   private readonly now: () => number;
   private readonly log: Log;
   private readonly opts: SqliteJournalOptions;
-  private readonly pruneChunk: number;
+  private readonly ops: QueuedOperations;
   /** Deliveries handed back by boot recovery whose start is not yet committed. */
   private readonly redelivered = new Set<string>();
   private readonly writeWatchers = new Set<(error?: unknown) => void>();
@@ -117,7 +106,6 @@ export class SqliteJournal implements Journal {
 
   constructor(opts: SqliteJournalOptions) {
     this.opts = opts;
-    this.pruneChunk = opts.pruneChunk ?? 5_000;
     this.durability = opts.durability;
     this.now = opts.now ?? Date.now;
     this.rates = new TransitionRates(this.now());
@@ -159,33 +147,13 @@ export class SqliteJournal implements Journal {
     });
     this.queries = new SqliteQueries(this.open.db, this.open.sqlite);
     if (this.threadPolicy === 'always') this.startThread();
-    this.hooks = {
-      onIntent: (ds) => this.writes.commit((w) => w.add(ds)),
-      onDispatched: (d) => {
-        this.writes.enqueue((w) => w.move(d.id, d.threadId, 'DISPATCHED', d.attempt, this.now()));
-        // A redelivery's start is committed before its handler runs (the pump calls handlers in a later
-        // microtask), so a handler that kills the process is counted. One commit serves the whole burst.
-        if (this.redelivered.delete(d.id)) queueMicrotask(() => this.writes.flushSync());
-      },
-      onAcknowledged: (d, outputs) =>
-        // Outputs first: the event log then shows a hop's outputs before its acknowledgement, so a
-        // reader of the log (a durable extension) knows them when it reaches the ACKED transition.
-        this.writes.commit((w) => {
-          w.add(outputs);
-          w.move(d.id, d.threadId, 'ACKED', d.attempt, this.now());
-        }),
-      onFailed: (d, failure, outcome) =>
-        this.writes.commit((w) => recordFailure(w, d, failure, outcome, this.now())),
-      onRejected: (r) =>
-        this.writes.enqueue((w) => {
-          const entry = rejectionEntry(r, this.now());
-          w.insert(entry);
-          w.log(entry.id, entry.threadId, 'FAILED', 0, entry.createdAt, {
-            code: r.error.code,
-            detail: entry.errorDetail,
-          });
-        }),
-    };
+    this.ops = new QueuedOperations(this.writes, this.queries, this.now, opts.pruneChunk ?? 5_000);
+    this.hooks = queuedHooks(this.writes, this.now, (d) => {
+      this.writes.enqueue((w) => w.move(d.id, d.threadId, 'DISPATCHED', d.attempt, this.now()));
+      // A redelivery's start is committed before its handler runs (the pump calls handlers in a later
+      // microtask), so a handler that kills the process is counted. One commit serves the whole burst.
+      if (this.redelivered.delete(d.id)) queueMicrotask(() => this.writes.flushSync());
+    });
   }
 
   /** The engine's connection, for the stores that share this file in this process. */
@@ -276,12 +244,9 @@ export class SqliteJournal implements Journal {
     });
   }
 
-  recordRecovery(plan: RecoveryPlan): Promise<void> {
-    return guarded('record the recovery', async () => {
-      await this.flush();
-      await this.writes.commit((w) => recordExhausted(w, plan, this.now()));
-      for (const d of plan.redeliver) this.redelivered.add(d.id);
-    });
+  async recordRecovery(plan: RecoveryPlan): Promise<void> {
+    await this.ops.recordRecovery(plan);
+    for (const d of plan.redeliver) this.redelivered.add(d.id);
   }
 
   countUnfinished(listener: string): Promise<number> {
@@ -292,73 +257,19 @@ export class SqliteJournal implements Journal {
   }
 
   exhaust(id: string, detail: string): Promise<void> {
-    return guarded(`dead-letter entry ${id}`, async () => {
-      await this.flush();
-      const row = foundEntry(this.queries.row(id), id);
-      await this.writes.commit((w) =>
-        w.move(id, row.threadId, 'FAILED', row.attempts, this.now(), {
-          code: 'REDELIVERY_EXHAUSTED',
-          detail,
-        }),
-      );
-    });
+    return this.ops.exhaust(id, detail);
   }
-
   retry(id: string): Promise<Delivery> {
-    return guarded(`retry entry ${id}`, async () => {
-      await this.flush();
-      const d = this.retryable(id);
-      await this.writes.commit((w) => w.move(d.id, d.threadId, 'PENDING', d.attempt - 1, this.now()));
-      return d;
-    });
+    return this.ops.retry(id);
   }
-
   retryMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<RetryManyResult> {
-    return guarded('retry dead letters', async () => {
-      await this.flush();
-      if (opts.dryRun) {
-        // A preview counts in SQL and reads five rows, however many dead letters match.
-        const sample = this.queries.failedMatching(filter, SAMPLE).map(toSummary);
-        return { count: this.queries.countFailedMatching(filter), sample, deliveries: [] };
-      }
-      const rows = this.queries.failedMatching(filter);
-      const deliveries = rows.map(toDelivery);
-      await this.writes.commit((w) => {
-        const now = this.now();
-        for (const d of deliveries) w.move(d.id, d.threadId, 'PENDING', d.attempt - 1, now);
-      });
-      return { count: deliveries.length, sample: rows.slice(0, SAMPLE).map(toSummary), deliveries };
-    });
+    return this.ops.retryMany(filter, opts);
   }
-
   discard(id: string): Promise<void> {
-    return guarded(`discard entry ${id}`, async () => {
-      await this.flush();
-      const row = foundEntry(this.queries.row(id), id);
-      assertDiscardable(row);
-      await this.writes.commit((w) => {
-        w.log(id, row.threadId, 'DISCARDED', row.attempts, this.now(), null);
-        w.delete(id);
-      });
-    });
+    return this.ops.discard(id);
   }
-
   prune(cutoff: number): Promise<number> {
-    return guarded('prune old entries', async () => {
-      await this.flush();
-      // A chunk per transaction: the write lock is held briefly, so the pump's commits and an operator's
-      // write (a login's session) go on between chunks instead of waiting for the whole prune.
-      let pruned = 0;
-      for (;;) {
-        const n = (await this.writes.commitAlone((w) => w.prune(cutoff, this.pruneChunk))) ?? 0;
-        pruned += n;
-        if (n < this.pruneChunk) return pruned;
-      }
-    });
-  }
-
-  private retryable(id: string): Delivery {
-    return retryableDelivery(foundEntry(this.queries.row(id), id));
+    return this.ops.prune(cutoff);
   }
 
   stats(now = this.now()): Promise<JournalStats> {

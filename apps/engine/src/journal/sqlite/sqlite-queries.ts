@@ -18,10 +18,8 @@ import type {
   ThreadSummary,
   Transition,
 } from '@organism/shared';
-import type { ThreadId } from '@organism/shared';
 import type { FoundEntries, RecordedTransition, UnfinishedEntry } from '../journal.ts';
-import { buildEnvelope } from '../../pump/envelope/build-envelope.ts';
-import { oldestFirst, toDelivery, toSummary } from '../entry-record.ts';
+import { oldestFirst, toDelivery, toDetail, toSummary } from '../entry-record.ts';
 import type { DeliveryRow, EntryRow } from '../entry-record.ts';
 import { journalCounts, messages, transitions } from '../schema.ts';
 import { listMessages, messageFilters } from './message-list.ts';
@@ -187,24 +185,7 @@ export class SqliteQueries {
       .where(eq(transitions.messageId, id))
       .orderBy(asc(transitions.seq))
       .all();
-    return {
-      ...toSummary(r),
-      payloadXml: r.payload,
-      envelopeXml:
-        r.payload && r.threadId && r.from
-          ? (r.raw ??
-            buildEnvelope({
-              from: r.from,
-              to: r.to ?? '',
-              threadId: r.threadId as ThreadId,
-              payloadXml: r.payload,
-            }))
-          : null,
-      raw: r.raw,
-      errorDetail: r.errorDetail,
-      nextAttemptAt: r.nextAttemptAt,
-      transitions: history,
-    };
+    return toDetail(r, history);
   }
 
   transitions(afterSeq: number, limit: number): Transition[] {

@@ -1,0 +1,152 @@
+import type { MessageFilter } from '@organism/shared';
+import type { Delivery } from '../pump/delivery.ts';
+import type { DispatchHooks } from '../pump/dispatch-hooks.ts';
+import {
+  assertDiscardable,
+  foundEntry,
+  recordExhausted,
+  recordFailure,
+  retryableDelivery,
+  toDelivery,
+  toSummary,
+} from './entry-record.ts';
+import type { EntryRow } from './entry-record.ts';
+import type { RecoveryPlan, RetryManyResult } from './journal.ts';
+import { guarded } from './journal-outage.ts';
+import { rejectionEntry } from './rejection-record.ts';
+import type { WriteRecorder } from './sqlite/write-ops.ts';
+import type { WriteQueue } from './sqlite/write-queue.ts';
+
+/** How many entries a bulk retry shows. */
+const SAMPLE = 5;
+
+/**
+ * The dispatch hooks of a journal whose writes go through a WriteQueue (SQLite, PostgreSQL): each hook
+ * the pump waits on commits; the others are written with the next batch. `onDispatched` is the
+ * journal's own (how a redelivery's start is made durable differs).
+ */
+export function queuedHooks(
+  writes: WriteQueue,
+  now: () => number,
+  onDispatched: (d: Delivery) => void | Promise<void>,
+): DispatchHooks {
+  return {
+    onIntent: (ds) => writes.commit((w) => w.add(ds)),
+    onDispatched,
+    onAcknowledged: (d, outputs) =>
+      // Outputs first: the event log then shows a hop's outputs before its acknowledgement, so a reader
+      // of the log (a durable extension) knows them when it reaches the ACKED transition.
+      writes.commit((w) => {
+        w.add(outputs);
+        w.move(d.id, d.threadId, 'ACKED', d.attempt, now());
+      }),
+    onFailed: (d, failure, outcome) => writes.commit((w) => recordFailure(w, d, failure, outcome, now())),
+    onRejected: (r) =>
+      writes.enqueue((w) => {
+        const entry = rejectionEntry(r, now());
+        w.insert(entry);
+        w.log(entry.id, entry.threadId, 'FAILED', 0, entry.createdAt, {
+          code: r.error.code,
+          detail: entry.errorDetail,
+        });
+      }),
+  };
+}
+
+/** What the operator's operations read from a database (synchronously for SQLite, or not). */
+export interface EntryReads {
+  row(id: string): EntryRow | undefined | Promise<EntryRow | undefined>;
+  failedMatching(filter: MessageFilter, limit?: number): EntryRow[] | Promise<EntryRow[]>;
+  countFailedMatching(filter: MessageFilter): number | Promise<number>;
+}
+
+/**
+ * The journal's operations on entries (an operator's retry and discard, boot recovery's dead letters,
+ * retention), the same on every database whose writes go through a WriteQueue. Each first waits for
+ * what is already written, then reads, then commits; an outage rejects as JOURNAL_UNAVAILABLE.
+ */
+export class QueuedOperations {
+  constructor(
+    private readonly writes: WriteQueue,
+    private readonly reads: EntryReads,
+    private readonly now: () => number,
+    /** ACKED entries retention deletes per transaction. */
+    private readonly pruneChunk: number,
+  ) {}
+
+  recordRecovery(plan: RecoveryPlan): Promise<void> {
+    return guarded('record the recovery', async () => {
+      await this.writes.flush();
+      await this.writes.commit((w) => recordExhausted(w, plan, this.now()));
+    });
+  }
+
+  exhaust(id: string, detail: string): Promise<void> {
+    return guarded(`dead-letter entry ${id}`, async () => {
+      const row = await this.existing(id);
+      await this.writes.commit((w) =>
+        w.move(id, row.threadId, 'FAILED', row.attempts, this.now(), {
+          code: 'REDELIVERY_EXHAUSTED',
+          detail,
+        }),
+      );
+    });
+  }
+
+  retry(id: string): Promise<Delivery> {
+    return guarded(`retry entry ${id}`, async () => {
+      const d = retryableDelivery(await this.existing(id));
+      await this.writes.commit((w) => w.move(d.id, d.threadId, 'PENDING', d.attempt - 1, this.now()));
+      return d;
+    });
+  }
+
+  retryMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<RetryManyResult> {
+    return guarded('retry dead letters', async () => {
+      await this.writes.flush();
+      if (opts.dryRun) {
+        // A preview counts in SQL and reads five rows, however many dead letters match.
+        const sample = (await this.reads.failedMatching(filter, SAMPLE)).map(toSummary);
+        return { count: await this.reads.countFailedMatching(filter), sample, deliveries: [] };
+      }
+      const rows = await this.reads.failedMatching(filter);
+      const deliveries = rows.map(toDelivery);
+      await this.writes.commit((w: WriteRecorder) => {
+        const now = this.now();
+        for (const d of deliveries) w.move(d.id, d.threadId, 'PENDING', d.attempt - 1, now);
+      });
+      return { count: deliveries.length, sample: rows.slice(0, SAMPLE).map(toSummary), deliveries };
+    });
+  }
+
+  discard(id: string): Promise<void> {
+    return guarded(`discard entry ${id}`, async () => {
+      const row = await this.existing(id);
+      assertDiscardable(row);
+      await this.writes.commit((w) => {
+        w.log(id, row.threadId, 'DISCARDED', row.attempts, this.now(), null);
+        w.delete(id);
+      });
+    });
+  }
+
+  prune(cutoff: number): Promise<number> {
+    return guarded('prune old entries', async () => {
+      await this.writes.flush();
+      // A chunk per transaction: the write lock is held briefly, so the pump's commits and an operator's
+      // write (a login's session) go on between chunks instead of waiting for the whole prune.
+      let pruned = 0;
+      for (;;) {
+        const n = (await this.writes.commitAlone((w) => w.prune(cutoff, this.pruneChunk))) ?? 0;
+        pruned += n;
+        if (n < this.pruneChunk) return pruned;
+      }
+    });
+  }
+
+  /** The entry `id` once everything written so far is committed; NOT_FOUND when there is none. */
+  private async existing(id: string): Promise<EntryRow> {
+    await this.writes.flush();
+    return foundEntry(await this.reads.row(id), id);
+  }
+}
