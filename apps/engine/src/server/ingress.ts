@@ -31,7 +31,7 @@ const UNAVAILABLE: ReadonlySet<EngineErrorCode> = new Set([
  * 415 wrong content type · 401 no token, or an unknown or revoked one · 403 a `from` the sender may not use (a
  * listener's or `system.*`: SENDER_RESERVED; outside the token's producer names: FORBIDDEN) · 413 over
  * the size limit · 400 with every problem (message, line, column, XPath) · 503 + Retry-After while
- * draining or full.
+ * draining or full, or while the journal (which holds the tokens too) cannot be read or written.
  */
 export async function handleIngress(
   req: IncomingMessage,
@@ -50,7 +50,16 @@ export async function handleIngress(
     );
     return;
   }
-  const granted = await checkToken(token);
+  let granted: Awaited<ReturnType<TokenCheck>>;
+  try {
+    granted = await checkToken(token);
+  } catch (err) {
+    // The tokens live in the journal: while it cannot be read, say so as intake does, and when to retry.
+    const code = (err as { code?: unknown }).code;
+    if (code !== 'JOURNAL_UNAVAILABLE') throw err;
+    sendJson(res, 503, { error: { code, message: (err as Error).message } }, { 'retry-after': '5' });
+    return;
+  }
   if (!granted) {
     // RFC 6750: a token that is unknown or revoked is an authentication failure (401), like none at all;
     // 403 is kept for a valid token sending what it may not.

@@ -51,17 +51,20 @@ export interface ServerHarness {
   server: RunningServer;
   url: string;
   token: string;
-  /** The temp SQLite file the engine's journal lives in. */
+  /** The temp SQLite file the engine's journal lives in (unused when the test gave its journal). */
   journalPath: string;
   /** A tRPC client signed in as `name` (admin, operator or viewer exist), or anonymous. */
   client(name?: 'admin' | 'operator' | 'viewer'): Promise<TRPCClient<AppRouter>>;
   close(): Promise<void>;
 }
 
-/** The real engine and server on port 0, with a temp journal, three users and an API token. */
-export async function startHarness(organism = DEMO): Promise<ServerHarness> {
+/**
+ * The real engine and server on port 0, with a temp SQLite journal (or the `journal` given), three users
+ * and an API token.
+ */
+export async function startHarness(organism = DEMO, given?: Journal): Promise<ServerHarness> {
   const journalPath = join(mkdtempSync(join(tmpdir(), 'organism-server-')), 'journal.sqlite');
-  const journal = openJournal({ path: journalPath, durability: 'fast' });
+  const journal = given ?? openJournal({ path: journalPath, durability: 'fast' });
   const engine = await createEngine(organism, { journal });
   await engine.start();
   const store = engine.openOperatorStore();

@@ -86,6 +86,9 @@ export async function openPostgres(settings: PostgresSettings): Promise<OpenPost
   }
   // An idle connection the server dropped must not take the process down: the next query reconnects.
   pool.on('error', () => {});
+  // Nor may one the server ends while it is checked out between queries (a shutdown's 57P01): the
+  // query that uses it next fails, and is the one that reports it.
+  pool.on('connect', (client) => client.on('error', () => {}));
   try {
     const client = await pool.connect();
     try {
