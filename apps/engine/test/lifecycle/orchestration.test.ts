@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import Database from 'better-sqlite3';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
@@ -331,6 +332,16 @@ describe('a restart in the middle (SIGKILL)', () => {
       await until('a slow step started', () =>
         readFileSync(log, 'utf8').includes('slow ') ? true : undefined,
       );
+      // Kill only once the step's start is committed: a start the journal never recorded is not an
+      // attempt (on a busy machine the handler can be running before its batch commits).
+      const journal = new Database(join(dirname(yaml), 'journal.sqlite'), { readonly: true });
+      try {
+        await until('the slow step’s start committed', () =>
+          journal.prepare(`SELECT 1 FROM messages WHERE to_name = 'slow' AND state = 'DISPATCHED'`).get(),
+        );
+      } finally {
+        journal.close();
+      }
       first.child.kill('SIGKILL');
       await first.exited;
       expect(readFileSync(log, 'utf8')).not.toMatch(/^result /m);
