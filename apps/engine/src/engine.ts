@@ -25,7 +25,7 @@ import { runCleanup } from './lifecycle/cleanup-steps.ts';
 import { EngineLifecycle } from './lifecycle/engine-state.ts';
 import { drainPump } from './lifecycle/drain-pump.ts';
 import type { EngineState } from './lifecycle/engine-state.ts';
-import { recoverUnfinished } from './lifecycle/recovery.ts';
+import { recoverEntries, recoverUnfinished } from './lifecycle/recovery.ts';
 import type { RecoveryReport } from './lifecycle/recovery.ts';
 import type { Journal } from './journal/journal.ts';
 import { JournalError } from './journal/journal-error.ts';
@@ -138,7 +138,10 @@ export class Engine {
       emit: (e) => pump.events.emit(() => e),
       log,
     });
-    this.unwatchJournal = journal.watchWrites((err) => this.health.written(err));
+    // Another engine's commit says nothing of whether this one can write.
+    this.unwatchJournal = journal.watchWrites((err, peer) => {
+      if (!peer) this.health.written(err);
+    });
     // While the journal is down every failed hook is that outage, already reported once.
     pump.onHookFailure((hook, err) => {
       if (this.health.available) log.error({ err, hook }, `dispatch hook ${hook} failed`);
@@ -283,6 +286,15 @@ export class Engine {
     // Before recovery too: the answers recovery hands back find the runs waiting for them.
     await this.orchestrator?.start();
     this.recovery = await recoverUnfinished(this.journal, this.pump);
+    // Several engines on one journal: what this one adopts from an engine that died is recovered alike.
+    this.journal.onAdoption?.(async (entries, runs) => {
+      await this.orchestrator?.adopt(runs);
+      const adopted = await recoverEntries(this.journal, this.pump, entries);
+      this.log.warn(
+        { requeued: adopted.requeued, exhausted: adopted.exhausted, runs: runs.length },
+        `adopted the work of an engine that died: ${adopted.requeued} redelivered, ${adopted.exhausted} dead-lettered, ${runs.length} orchestration run(s)`,
+      );
+    });
     await this.prune();
     this.pruneTimer = setInterval(() => void this.prune(), PRUNE_EVERY);
     this.pruneTimer.unref();
@@ -461,6 +473,19 @@ export class Engine {
    * Registers what a restart request does (the CLI drains, closes and exits with the restart code) and
    * how to tell whether a supervisor is there to start the next engine (asked on every request).
    */
+  /**
+   * Several engines on one journal: `fn` hears once that another engine adopted this one's work (it was
+   * found dead: a lost session, a heartbeat older than the lease). Nothing it does is recorded any more.
+   */
+  onFenced(fn: (reason: string) => void): void {
+    this.journal.onFenced?.(fn);
+  }
+
+  /** Several engines on one journal: records where this engine serves, for operators. */
+  async announce(address: string): Promise<void> {
+    await this.journal.announce?.(address);
+  }
+
   onRestartRequested(fn: (drainMs: number) => void, supervised: () => boolean): void {
     this.restartHandler = fn;
     this.supervised = supervised;

@@ -56,6 +56,15 @@ export async function run(path: string, opts: RunOptions): Promise<number> {
     port: opts.port ?? engine.config.server.port,
     logger,
   });
+  await engine
+    .announce(server.url)
+    .catch((err: unknown) => logger.warn({ err }, 'could not record where this engine serves'));
+  // Its work went to another engine: it ends at once, nothing left to drain, and its supervisor starts a
+  // new one.
+  engine.onFenced((reason) => {
+    logger.error(reason);
+    process.exit(RESTART_EXIT_CODE);
+  });
   // Every signal handler is in place before the line that says the engine runs: a supervisor may
   // signal as soon as it reads it, and an unhandled SIGHUP or SIGTERM would kill the process.
   const reloadFailed = (err: unknown): void =>

@@ -137,7 +137,8 @@ export function openExtensionStore(journal: Journal): ExtensionStore {
 /** system.sequence and system.buffer runs: beside the SQLite or PostgreSQL journal's entries, else in memory. */
 export function openOrchestrationStore(journal: Journal): OrchestrationStore {
   if (journal instanceof SqliteJournal) return new SqliteOrchestrationStore(journal.database);
-  if (journal instanceof PostgresJournal) return new PgOrchestrationStore(journal.database);
+  if (journal instanceof PostgresJournal)
+    return new PgOrchestrationStore(journal.database, journal.member.id);
   return new MemoryOrchestrationStore();
 }
 

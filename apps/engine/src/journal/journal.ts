@@ -124,11 +124,27 @@ export interface Journal {
 
   /**
    * Calls `fn` after every write transaction: with no argument when it was committed, with the error
-   * when it failed (full disk, read-only file, I/O error). Returns a function that stops watching.
+   * when it failed (full disk, read-only file, I/O error). Where several engines share the journal
+   * (PostgreSQL), also when another engine committed, with `peer` true. Returns a function that stops
+   * watching.
    */
-  watchWrites(fn: (error?: unknown) => void): () => void;
+  watchWrites(fn: (error?: unknown, peer?: boolean) => void): () => void;
   /** A small real write that leaves nothing behind: rejects while the journal cannot write. */
   probe(): Promise<void>;
+
+  /**
+   * Where several engines share the journal (PostgreSQL, docs/scale-out.md): once boot recovery ran,
+   * the unfinished entries and orchestration runs this engine adopts from engines that died are handed
+   * to `fn`, to be recovered as boot recovery does.
+   */
+  onAdoption?(fn: (entries: UnfinishedEntry[], runs: string[]) => Promise<void>): void;
+  /**
+   * Where several engines share the journal: `fn` hears once that another engine adopted this one's
+   * work (it was found dead). The journal then refuses every write, and the engine must end.
+   */
+  onFenced?(fn: (reason: string) => void): void;
+  /** Where several engines share the journal: records where this engine serves, for operators. */
+  announce?(address: string): Promise<void>;
 
   /** Resolves once everything written so far is committed. */
   flush(): Promise<void>;

@@ -28,10 +28,24 @@ export async function recoverUnfinished(
   now = Date.now(),
 ): Promise<RecoveryReport> {
   const started = performance.now();
+  return recoverEntries(journal, pump, await journal.unfinished(), now, started);
+}
+
+/**
+ * Recovers `entries` as boot recovery does: also the work this engine adopts from an engine that died,
+ * where several share the journal (PostgreSQL).
+ */
+export async function recoverEntries(
+  journal: Journal,
+  pump: MessagePump,
+  entries: readonly UnfinishedEntry[],
+  now = Date.now(),
+  started = performance.now(),
+): Promise<RecoveryReport> {
   const redeliver: Delivery[] = [];
   const exhaust: RecoveryPlan['exhaust'][number][] = [];
   const later: UnfinishedEntry[] = [];
-  for (const entry of await journal.unfinished()) {
+  for (const entry of entries) {
     const d = entry.delivery;
     const listener = pump.listeners.get(d.to);
     if (!listener) exhaust.push({ delivery: d, detail: `listener ${d.to} no longer exists` });

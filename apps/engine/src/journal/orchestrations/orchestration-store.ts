@@ -1,4 +1,4 @@
-import { and, eq, lt } from 'drizzle-orm';
+import { and, eq, isNull, lt } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
@@ -125,10 +125,17 @@ export class SqliteOrchestrationStore implements OrchestrationStore {
   }
 }
 
-/** In the PostgreSQL journal's schema, on its pool. An outage rejects as JOURNAL_UNAVAILABLE. */
+/**
+ * In the PostgreSQL journal's schema, on its pool. An outage rejects as JOURNAL_UNAVAILABLE. Where several
+ * engines share the schema, each drives its own runs (`owner`, engine-membership.ts): `running` is this
+ * engine's, and an engine that dies has its runs adopted with its entries.
+ */
 export class PgOrchestrationStore implements OrchestrationStore {
   private readonly db: NodePgDatabase;
-  constructor(open: OpenPostgres) {
+  constructor(
+    open: OpenPostgres,
+    private readonly owner: string | null = null,
+  ) {
     this.db = open.db;
   }
   async get(id: string): Promise<OrchestrationRow | undefined> {
@@ -140,7 +147,10 @@ export class PgOrchestrationStore implements OrchestrationStore {
   async put(row: OrchestrationRow): Promise<void> {
     const { id: _id, ...rest } = row;
     await guarded(`record orchestration ${row.id}`, () =>
-      this.db.insert(pgRuns).values(row).onConflictDoUpdate({ target: pgRuns.id, set: rest }),
+      this.db
+        .insert(pgRuns)
+        .values({ ...row, owner: this.owner })
+        .onConflictDoUpdate({ target: pgRuns.id, set: { ...rest, owner: this.owner } }),
     );
   }
   ofThread(threadId: string): Promise<OrchestrationRow[]> {
@@ -151,7 +161,8 @@ export class PgOrchestrationStore implements OrchestrationStore {
     );
   }
   running(): Promise<OrchestrationRow[]> {
-    return this.oldestFirst('read running orchestrations', eq(pgRuns.status, 'running'));
+    const mine = this.owner === null ? isNull(pgRuns.owner) : eq(pgRuns.owner, this.owner);
+    return this.oldestFirst('read running orchestrations', and(eq(pgRuns.status, 'running'), mine)!);
   }
   async prune(cutoff: number): Promise<number> {
     const result = await guarded('prune ended orchestrations', () =>

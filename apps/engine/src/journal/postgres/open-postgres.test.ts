@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { JournalError } from '../journal-error.ts';
 import { openPostgres } from './open-postgres.ts';
-import { PostgresJournal } from './postgres-journal.ts';
 import { freshPostgres } from './postgres-test.ts';
 
 describe('openPostgres', () => {
@@ -49,25 +48,5 @@ describe('openPostgres', () => {
     await expect(openPostgres({ ...freshPostgres(), schema: 'x; DROP TABLE users' })).rejects.toThrow(
       /not a plain lower-case name/,
     );
-  });
-});
-
-describe('one engine per PostgreSQL journal schema', () => {
-  it('refuses a second engine on the same schema, and lets one in once the first has closed', async () => {
-    const settings = freshPostgres();
-    const first = await PostgresJournal.open(settings);
-    const err = await PostgresJournal.open(settings).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(JournalError);
-    expect((err as Error).message).toMatch(
-      new RegExp(
-        `schema ${settings.schema} is in use by another engine \\(connected from .* since .*\\): stop that engine first`,
-      ),
-    );
-    // Another schema in the same database is another journal.
-    const other = await PostgresJournal.open(freshPostgres());
-    await other.close();
-    await first.close();
-    const again = await PostgresJournal.open(settings);
-    await again.close();
   });
 });

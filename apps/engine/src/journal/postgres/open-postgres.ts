@@ -36,6 +36,8 @@ export interface OpenPostgres {
   schema: string;
   /** Where it is, without the password: for messages. */
   where: string;
+  /** A connection of its own, set up as the pool's (not yet connected): for sessions that must last. */
+  client(): pg.Client;
   close(): Promise<void>;
 }
 
@@ -72,15 +74,15 @@ export async function openPostgres(settings: PostgresSettings): Promise<OpenPost
     `-c synchronous_commit=${settings.durability === 'strict' ? 'on' : 'off'}`,
   ].join(' ');
   let pool: pg.Pool;
+  const config = {
+    connectionString: settings.url,
+    options,
+    types,
+    connectionTimeoutMillis: 10_000,
+    application_name: 'organism',
+  };
   try {
-    pool = new pg.Pool({
-      connectionString: settings.url,
-      max: settings.poolSize ?? 8,
-      options,
-      types,
-      connectionTimeoutMillis: 10_000,
-      application_name: 'organism',
-    });
+    pool = new pg.Pool({ ...config, max: settings.poolSize ?? 8 });
   } catch (err) {
     throw unavailable(where, 'is not a PostgreSQL URL', err);
   }
@@ -106,7 +108,13 @@ export async function openPostgres(settings: PostgresSettings): Promise<OpenPost
     await pool.end().catch(() => {});
     throw unavailable(where, 'cannot be used', err);
   }
-  return { pool, db: drizzle(pool), schema, where, close: () => pool.end() };
+  const client = (): pg.Client => {
+    const c = new pg.Client(config);
+    // The server going away is reported by the queries that need it; it must not crash the process.
+    c.on('error', () => {});
+    return c;
+  };
+  return { pool, db: drizzle(pool), schema, where, client, close: () => pool.end() };
 }
 
 function unavailable(where: string, what: string, cause: unknown): JournalError {

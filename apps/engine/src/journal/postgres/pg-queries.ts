@@ -56,13 +56,15 @@ export class PgQueries {
    * here rather than by PostgreSQL, whose sort would spill every payload to disk past `work_mem`. Their
    * states are not returned: the write path reads (and locks) what each batch moves.
    */
-  async unfinished(): Promise<UnfinishedEntry[]> {
+  /** The unfinished entries `owner` runs (those of `ids` only, when given), oldest first. */
+  async unfinished(owner: string, ids?: readonly string[]): Promise<UnfinishedEntry[]> {
     const rows = await pgRows<DeliveryRow & Pick<EntryRow, 'nextAttemptAt'>>(
       this.pg.pool,
       sql`SELECT id, thread_id AS "threadId", parent_id AS "parentId", from_name AS "from", to_name AS "to",
             root, kind, chain, payload, attempts, next_attempt_at AS "nextAttemptAt", created_at AS "createdAt"
           FROM messages
-          WHERE state IN ('PENDING', 'DISPATCHED') AND NOT egress AND to_name IS NOT NULL`,
+          WHERE owner = ${owner}::uuid AND state IN ('PENDING', 'DISPATCHED') AND NOT egress AND to_name IS NOT NULL
+            ${ids ? sql`AND id IN (SELECT value::uuid FROM json_array_elements_text(${JSON.stringify(ids)}::json))` : sql``}`,
     );
     rows.sort(oldestFirst);
     return rows.map((r) => ({ delivery: toDelivery(r), nextAttemptAt: r.nextAttemptAt }));

@@ -1,4 +1,6 @@
 import type pg from 'pg';
+import type { EngineMembership } from './engine-membership.ts';
+import { WRITES_CHANNEL } from './engine-membership.ts';
 import { EntryChanges } from '../entry-changes.ts';
 import type { EntryRow } from '../entry-record.ts';
 import type { WriteOp } from '../sqlite/write-ops.ts';
@@ -14,22 +16,25 @@ const MAX_INDEXED_TEXT = 256 * 1024;
 const noNul = (s: string | null): string | null => (s === null ? null : s.replaceAll('\u0000', '\uFFFD'));
 
 const INSERT_ENTRIES = `INSERT INTO messages (id, thread_id, parent_id, from_name, to_name, root, kind, chain, payload, raw,
-    state, attempts, error_code, error_detail, next_attempt_at, egress, created_at, updated_at, words)
+    state, attempts, error_code, error_detail, next_attempt_at, egress, created_at, updated_at, words, owner)
   SELECT id, thread_id, parent_id, from_name, to_name, root, kind, chain, payload, raw, state, attempts, error_code,
     error_detail, next_attempt_at, egress, created_at, updated_at,
-    CASE WHEN text IS NULL THEN NULL ELSE to_tsvector('simple', text) END
+    CASE WHEN text IS NULL THEN NULL ELSE to_tsvector('simple', text) END, $2::uuid
   FROM json_to_recordset($1::json) AS x(id uuid, thread_id uuid, parent_id uuid, from_name text, to_name text,
     root text, kind text, chain text, payload text, raw text, state text, attempts int, error_code text,
     error_detail text, next_attempt_at bigint, egress boolean, created_at bigint, updated_at bigint, text text, i int)
   ORDER BY i`;
 
 const UPDATE_ENTRIES = `UPDATE messages m SET state = u.state, attempts = u.attempts, error_code = u.error_code,
-    error_detail = u.error_detail, next_attempt_at = u.next_attempt_at, updated_at = u.updated_at
+    error_detail = u.error_detail, next_attempt_at = u.next_attempt_at, updated_at = u.updated_at, owner = $2::uuid
   FROM json_to_recordset($1::json) AS u(id uuid, state text, attempts int, error_code text, error_detail text,
     next_attempt_at bigint, updated_at bigint)
   WHERE m.id = u.id`;
 
-// In order: a transition's sequence number is its place in the event log.
+// In order: a transition's sequence number is its place in the event log. With several engines writing,
+// each takes this lock first and holds it to its commit, so sequence numbers become visible in order and a
+// reader resuming after one never misses a smaller one committed later.
+const SEQUENCED = `SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || '/transitions', 0))`;
 const LOG = `INSERT INTO transitions (message_id, thread_id, state, attempt, error_code, detail, at)
   SELECT (e->>0)::uuid, (e->>1)::uuid, e->>2, (e->>3)::int, e->>4, e->>5, (e->>6)::bigint
   FROM json_array_elements($1::json) WITH ORDINALITY AS x(e, i) ORDER BY i`;
@@ -60,14 +65,24 @@ const EMPTY = `NOT EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = threads.
 
 /**
  * Commits batches of the journal's writes (sqlite/write-ops.ts) on PostgreSQL: each batch in one
- * transaction on one connection of the pool. The states its moves start from are read first, in one
- * query that also locks those rows (FOR UPDATE), so no other engine moves them meanwhile; what the batch
- * gathers (entry-changes.ts) is then written with one statement per table, rows passed as JSON.
+ * transaction on one connection of the pool. The engine's own row is read first (the fence of
+ * engine-membership.ts: an engine whose work was adopted writes nothing), then the states its moves start
+ * from, in one query that also locks those rows (FOR UPDATE); what the batch gathers (entry-changes.ts) is
+ * then written with one statement per table, rows passed as JSON, each entry written or moved owned by
+ * this engine. Peers hear of the commit by one NOTIFY.
  */
 export class PgBatchRunner {
   batches = 0;
+  /** Whether this batch took the transitions' lock yet. */
+  private sequenced = false;
+  private readonly owner: string | null;
 
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly member?: EngineMembership,
+  ) {
+    this.owner = member?.id ?? null;
+  }
 
   /** Commits `ops`; resolves with the batch's value (how many entries a prune deleted). */
   async run(ops: readonly WriteOp[]): Promise<number | undefined> {
@@ -75,7 +90,14 @@ export class PgBatchRunner {
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
+      this.sequenced = false;
+      if (this.member) await this.fence(client, this.member);
       const value = await this.apply(client, ops);
+      if (this.sequenced && this.member)
+        await client.query('SELECT pg_notify($1, $2)', [
+          WRITES_CHANNEL,
+          `${this.member.schema} ${this.member.id}`,
+        ]);
       await client.query('COMMIT');
       this.batches++;
       return value;
@@ -138,6 +160,17 @@ export class PgBatchRunner {
     return value;
   }
 
+  /** Refuses the batch if this engine's work was adopted; holds its row (KEY SHARE) until the commit. */
+  private async fence(client: pg.PoolClient, member: EngineMembership): Promise<void> {
+    if (member.isFenced) throw member.fence(null);
+    const { rows } = await client.query<{ adopted_by: string | null }>(
+      'SELECT adopted_by FROM engines WHERE id = $1 FOR KEY SHARE',
+      [member.id],
+    );
+    const row = rows[0];
+    if (!row || row.adopted_by !== null) throw member.fence(row?.adopted_by ?? null);
+  }
+
   /** The states of the entries this batch moves that it does not create, read and locked in one query. */
   private async statesOf(client: pg.PoolClient, ops: readonly WriteOp[]): Promise<Map<string, string>> {
     const created = new Set<string>();
@@ -161,7 +194,7 @@ export class PgBatchRunner {
     if (!changes.dirty) return;
     const { rows, updates, transitions, threads } = changes.take();
     if (rows.size > 0)
-      await client.query(INSERT_ENTRIES, [JSON.stringify([...rows.values()].map(entryJson))]);
+      await client.query(INSERT_ENTRIES, [JSON.stringify([...rows.values()].map(entryJson)), this.owner]);
     if (updates.size > 0) {
       const list = [...updates].map(([id, u]) => ({
         id,
@@ -172,9 +205,13 @@ export class PgBatchRunner {
         next_attempt_at: u.nextAttemptAt,
         updated_at: u.updatedAt,
       }));
-      await client.query(UPDATE_ENTRIES, [JSON.stringify(list)]);
+      await client.query(UPDATE_ENTRIES, [JSON.stringify(list), this.owner]);
     }
     if (transitions.length > 0) {
+      if (!this.sequenced) {
+        await client.query(SEQUENCED);
+        this.sequenced = true;
+      }
       await client.query(LOG, [
         JSON.stringify(transitions.map((t) => t.map((v) => (typeof v === 'string' ? noNul(v) : v)))),
       ]);

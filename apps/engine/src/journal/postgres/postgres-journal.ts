@@ -26,6 +26,7 @@ import type {
   UnfinishedEntry,
 } from '../journal.ts';
 import type { SearchPage, SearchRequest } from '../search/search-request.ts';
+import { JournalError } from '../journal-error.ts';
 import { guarded } from '../journal-outage.ts';
 import { QueuedOperations, queuedHooks } from '../queued-journal.ts';
 import { TransitionRates } from '../sqlite/transition-rates.ts';
@@ -35,7 +36,8 @@ import { openPostgres } from './open-postgres.ts';
 import type { OpenPostgres, PostgresSettings } from './open-postgres.ts';
 import { PgQueries } from './pg-queries.ts';
 import { PgBatchRunner } from './pg-writes.ts';
-import { EngineClaim } from './engine-claim.ts';
+import { EngineMembership } from './engine-membership.ts';
+import type { MembershipSettings } from './engine-membership.ts';
 
 export interface PostgresJournalOptions {
   /** Most writes in one batch (one transaction). Default 4,096. */
@@ -45,6 +47,8 @@ export interface PostgresJournalOptions {
   log?: Log;
   /** ACKED entries retention deletes per transaction. Default 5,000. */
   pruneChunk?: number;
+  /** How engines sharing the schema watch each other (engine-membership.ts). */
+  membership?: MembershipSettings;
 }
 
 /**
@@ -65,24 +69,31 @@ export class PostgresJournal implements Journal {
   private readonly rates: TransitionRates;
   /** Deliveries handed back by boot recovery whose start is not yet committed. */
   private readonly redelivered = new Set<string>();
-  private readonly writeWatchers = new Set<(error?: unknown) => void>();
+  private readonly writeWatchers = new Set<(error?: unknown, peer?: boolean) => void>();
 
   /** Connects, migrates, and returns the journal (see openPostgres for the settings). */
   static async open(settings: PostgresSettings, opts: PostgresJournalOptions = {}): Promise<PostgresJournal> {
     const open = await openPostgres(settings);
-    let claim: EngineClaim;
+    let member: EngineMembership;
     try {
-      claim = await EngineClaim.take(open, settings.url);
+      member = await EngineMembership.join(open, opts.membership);
     } catch (err) {
       await open.close();
-      throw err;
+      throw new JournalError(
+        'JOURNAL_UNAVAILABLE',
+        `journal database ${open.where} schema ${open.schema}: this engine could not join its engines: ${
+          err instanceof Error ? err.message : String(err)
+        }`,
+        { cause: err },
+      );
     }
-    return new PostgresJournal(open, claim, settings.durability, opts);
+    return new PostgresJournal(open, member, settings.durability, opts);
   }
 
   private constructor(
     readonly database: OpenPostgres,
-    private readonly claim: EngineClaim,
+    /** This engine among those sharing the schema. */
+    readonly member: EngineMembership,
     durability: 'strict' | 'fast',
     opts: PostgresJournalOptions,
   ) {
@@ -90,7 +101,7 @@ export class PostgresJournal implements Journal {
     this.now = opts.now ?? Date.now;
     this.rates = new TransitionRates(this.now());
     const log = opts.log ?? stderrLog('journal');
-    const runner = new PgBatchRunner(database.pool);
+    const runner = new PgBatchRunner(database.pool, member);
     const recorder = new WriteRecorder(this.now, (state, at, attempt) => this.rates.add(state, at, attempt));
     this.writes = new WriteQueue(
       {
@@ -112,6 +123,9 @@ export class PostgresJournal implements Journal {
     this.writes.onBatch((err) => {
       for (const fn of this.writeWatchers) fn(err);
     });
+    member.onPeerWrites(() => {
+      for (const fn of this.writeWatchers) fn(undefined, true);
+    });
     this.writes.onFailure((err) => {
       if (this.writeWatchers.size === 0) log.error({ err }, 'journal write failed');
     });
@@ -130,8 +144,23 @@ export class PostgresJournal implements Journal {
   unfinished(): Promise<UnfinishedEntry[]> {
     return guarded('read unfinished entries', async () => {
       await this.flush();
-      return this.queries.unfinished();
+      return this.queries.unfinished(this.member.id);
     });
+  }
+
+  onAdoption(fn: (entries: UnfinishedEntry[], runs: string[]) => Promise<void>): void {
+    this.member.onAdoption(async (work) => {
+      const entries = await this.queries.unfinished(this.member.id, work.entries);
+      await fn(entries, work.runs);
+    });
+  }
+
+  onFenced(fn: (reason: string) => void): void {
+    this.member.onFenced(fn);
+  }
+
+  announce(address: string): Promise<void> {
+    return guarded('record where this engine serves', () => this.member.announce(address, null));
   }
 
   async recordRecovery(plan: RecoveryPlan): Promise<void> {
@@ -207,7 +236,7 @@ export class PostgresJournal implements Journal {
     return guarded('search entries', () => this.queries.search(req));
   }
 
-  watchWrites(fn: (error?: unknown) => void): () => void {
+  watchWrites(fn: (error?: unknown, peer?: boolean) => void): () => void {
     this.writeWatchers.add(fn);
     return () => void this.writeWatchers.delete(fn);
   }
@@ -222,7 +251,7 @@ export class PostgresJournal implements Journal {
 
   async close(): Promise<void> {
     await this.flush();
+    await this.member.leave();
     await this.database.close();
-    await this.claim.release();
   }
 }

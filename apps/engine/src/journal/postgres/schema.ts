@@ -37,6 +37,8 @@ export const messages = pgTable(
     createdAt: ms('created_at').notNull(),
     updatedAt: ms('updated_at').notNull(),
     words: tsvector('words'),
+    /** The engine that runs it: the one that wrote it, or adopted it from an engine that died. */
+    owner: uuid('owner'),
   },
   (t) => [
     index('messages_state_created').on(t.state, t.createdAt, t.to, t.from, t.root),
@@ -53,6 +55,10 @@ export const messages = pgTable(
       .where(sql`state = 'FAILED'`),
     index('messages_seq').on(t.seq),
     index('messages_words').using('gin', t.words),
+    // What an engine adopts from one that died: its unfinished entries only.
+    index('messages_owner_unfinished')
+      .on(t.owner)
+      .where(sql`state IN ('PENDING', 'DISPATCHED')`),
   ],
 );
 
@@ -196,9 +202,34 @@ export const orchestrations = pgTable(
     deadline: ms('deadline'),
     createdAt: ms('created_at').notNull(),
     updatedAt: ms('updated_at').notNull(),
+    /** The engine that drives it (as messages.owner). */
+    owner: uuid('owner'),
   },
   (t) => [
     index('orchestrations_running').on(t.status, t.deadline),
     index('orchestrations_thread').on(t.threadId, t.createdAt),
   ],
 );
+
+/**
+ * The engines sharing this schema, one row per process start (engine-membership.ts). An engine is alive
+ * while its session holds its advisory lock and its heartbeat is within the lease; once it is not, another
+ * engine adopts its unfinished work and says so here. Rows of engines long gone are removed.
+ */
+export const engines = pgTable('engines', {
+  id: uuid('id').primaryKey(),
+  host: text('host').notNull(),
+  pid: integer('pid').notNull(),
+  /** Where its HTTP server listens, once it does. */
+  address: text('address'),
+  /** The organism's config version it runs. */
+  configVersion: text('config_version'),
+  startedAt: ms('started_at').notNull(),
+  /** Its last heartbeat, on the database server's clock (ms). */
+  heartbeatAt: ms('heartbeat_at').notNull(),
+  /** When it stopped gracefully, or was found dead. */
+  stoppedAt: ms('stopped_at'),
+  /** The engine that took over its unfinished work, and when: from then on it can write nothing. */
+  adoptedBy: uuid('adopted_by'),
+  adoptedAt: ms('adopted_at'),
+});

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Log, MessageId, ThreadId } from '@organism/shared';
-import type { OrchestrationStore } from '../../journal/orchestrations/orchestration-store.ts';
+import type {
+  OrchestrationRow,
+  OrchestrationStore,
+} from '../../journal/orchestrations/orchestration-store.ts';
 import type { PipelineError } from '../../pump/delivery.ts';
 import { HandlerError } from '../../pump/handler-run.ts';
 import type { HandlerContext, Listener } from '../../pump/listener.ts';
@@ -88,13 +91,24 @@ export class Orchestrator {
 
   /** Picks up the runs an earlier process left going: before recovery hands their answers back. */
   async start(): Promise<void> {
-    for (const row of await this.deps.store.running()) {
-      const run = parse(row);
-      for (const id of awaitedBy(run)) this.waiting.set(id, row.id);
-      if (row.deadline !== null) this.deadlines.set(row.id, row.deadline);
-      await this.locked(row.id, () => this.flush(run));
+    for (const row of await this.deps.store.running()) await this.pickUp(row);
+    this.arm();
+  }
+
+  /** Picks up runs adopted from an engine that died (several engines on one journal). */
+  async adopt(ids: readonly string[]): Promise<void> {
+    for (const id of ids) {
+      const row = await this.deps.store.get(id);
+      if (row?.status === 'running') await this.pickUp(row);
     }
     this.arm();
+  }
+
+  private async pickUp(row: OrchestrationRow): Promise<void> {
+    const run = parse(row);
+    for (const id of awaitedBy(run)) this.waiting.set(id, row.id);
+    if (row.deadline !== null) this.deadlines.set(row.id, row.deadline);
+    await this.locked(row.id, () => this.flush(run));
   }
 
   stop(): void {

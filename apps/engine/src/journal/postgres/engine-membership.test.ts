@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { until } from '../../../test/support/until.ts';
+import type { UnfinishedEntry } from '../journal.ts';
+import { delivery } from '../contract/fixtures.ts';
+import { openPostgres } from './open-postgres.ts';
+import type { PostgresSettings } from './open-postgres.ts';
+import { PostgresJournal } from './postgres-journal.ts';
+import { freshPostgres } from './postgres-test.ts';
+
+/** Two engines on one schema, beating and looking at each other every 50 ms. */
+async function twoEngines(
+  settings: PostgresSettings,
+  leaseMs = 15_000,
+): Promise<[PostgresJournal, PostgresJournal]> {
+  const a = await PostgresJournal.open(settings, { membership: { heartbeatMs: 50, leaseMs } });
+  const b = await PostgresJournal.open(settings, { membership: { heartbeatMs: 50, leaseMs } });
+  return [a, b];
+}
+
+interface EngineRow {
+  id: string;
+  adopted_by: string | null;
+  stopped_at: number | null;
+}
+
+async function engineRows(settings: PostgresSettings): Promise<EngineRow[]> {
+  const open = await openPostgres(settings);
+  try {
+    const { rows } = await open.pool.query<{
+      id: string;
+      adopted_by: string | null;
+      stopped_at: number | null;
+    }>('SELECT id, adopted_by, stopped_at FROM engines ORDER BY started_at, id');
+    return rows;
+  } finally {
+    await open.close();
+  }
+}
+
+describe('several engines on one PostgreSQL journal schema', () => {
+  it('hands each engine back only what it wrote, and the unfinished work of one that left to another, once', async () => {
+    const settings = freshPostgres();
+    const [a, b] = await twoEngines(settings);
+    const [a1, a2, a3, b1] = [delivery(), delivery(), delivery(), delivery()];
+    if (!a1 || !a2 || !a3 || !b1) throw new Error('setup');
+    await a.hooks.onIntent?.([a1, a2, a3]);
+    void a.hooks.onDispatched?.(a2);
+    await a.hooks.onAcknowledged?.(a3, []);
+    await b.hooks.onIntent?.([b1]);
+    expect((await a.unfinished()).map((u) => u.delivery.id)).toEqual([a1.id, a2.id]);
+    expect((await b.unfinished()).map((u) => u.delivery.id)).toEqual([b1.id]);
+
+    const adopted: UnfinishedEntry[] = [];
+    b.onAdoption((entries) => {
+      adopted.push(...entries);
+      return Promise.resolve();
+    });
+    await a.close();
+    await until('a’s work adopted', () => (adopted.length === 2 ? true : undefined), 10_000);
+    // The one that had started comes back counted; the finished one stays finished.
+    expect(adopted.map((u) => [u.delivery.id, u.delivery.attempt])).toEqual([
+      [a1.id, 1],
+      [a2.id, 2],
+    ]);
+    expect((await b.unfinished()).map((u) => u.delivery.id).sort()).toEqual([a1.id, a2.id, b1.id].sort());
+    const [left, stays] = await engineRows(settings);
+    expect(left).toMatchObject({ id: a.member.id, adopted_by: b.member.id });
+    expect(left?.stopped_at).toBeGreaterThan(0);
+    expect(stays).toMatchObject({ id: b.member.id, adopted_by: null, stopped_at: null });
+
+    // An engine that joins later finds nothing left to adopt: it was adopted once.
+    const c = await PostgresJournal.open(settings);
+    expect(await c.unfinished()).toEqual([]);
+    await c.close();
+    await b.close();
+  });
+
+  it('fences an engine whose heartbeat is older than the lease: its work is adopted and it can write nothing more', async () => {
+    const settings = freshPostgres();
+    // `hung` never beats (a paused process); `watcher` holds a peer dead after 300 ms without a beat.
+    const hung = await PostgresJournal.open(settings, { membership: { heartbeatMs: 3_600_000 } });
+    const watcher = await PostgresJournal.open(settings, { membership: { heartbeatMs: 50, leaseMs: 300 } });
+    const d = delivery();
+    await hung.hooks.onIntent?.([d]);
+    void hung.hooks.onDispatched?.(d);
+    await hung.flush();
+    const fenced: string[] = [];
+    hung.onFenced((reason) => fenced.push(reason));
+    const adopted: UnfinishedEntry[] = [];
+    watcher.onAdoption((entries) => {
+      adopted.push(...entries);
+      return Promise.resolve();
+    });
+    await until('the hung engine’s work adopted', () => (adopted.length === 1 ? true : undefined), 10_000);
+    expect(adopted[0]?.delivery).toMatchObject({ id: d.id, attempt: 2 });
+
+    // It wakes up and acknowledges what it no longer owns: refused, and it learns why.
+    await expect(hung.hooks.onAcknowledged?.(d, [])).rejects.toThrow(
+      new RegExp(
+        `engine ${hung.member.id} was declared dead and its work adopted by engine ${watcher.member.id}`,
+      ),
+    );
+    expect(fenced).toHaveLength(1);
+    expect(await watcher.getMessage(d.id)).toMatchObject({ state: 'DISPATCHED', attempts: 1 });
+    await hung.close();
+    await watcher.close();
+  });
+
+  it('tells an engine’s write watchers when another engine commits', async () => {
+    const [a, b] = await twoEngines(freshPostgres());
+    const heard: boolean[] = [];
+    const stop = b.watchWrites((err, peer) => {
+      if (!err) heard.push(peer === true);
+    });
+    await a.hooks.onIntent?.([delivery()]);
+    await until('b hears a’s commit', () => (heard.includes(true) ? true : undefined), 10_000);
+    stop();
+    await a.close();
+    await b.close();
+  });
+});
