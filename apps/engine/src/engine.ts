@@ -1,4 +1,4 @@
-import type { ThreadId, ThroughputHistory } from '@organism/shared';
+import type { EngineSummary, ThreadId, ThroughputHistory } from '@organism/shared';
 import type {
   Activity,
   DeadLettersInput,
@@ -479,6 +479,14 @@ export class Engine {
    */
   onFenced(fn: (reason: string) => void): void {
     this.journal.onFenced?.(fn);
+  }
+
+  /**
+   * The engines sharing this journal (PostgreSQL), running first; undefined when the journal is this
+   * engine's alone (SQLite, memory).
+   */
+  async engines(): Promise<EngineSummary[] | undefined> {
+    return this.journal.engines?.();
   }
 
   /** Several engines on one journal: records where this engine serves, for operators. */

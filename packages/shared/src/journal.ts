@@ -59,6 +59,27 @@ export interface ThreadSummary {
   lastAt: number;
 }
 
+/**
+ * One engine among those sharing a PostgreSQL journal (`organism.engines`). `running` while its session
+ * holds its lock and its heartbeat is fresh; `stopped` once it left gracefully; `dead` once it was found
+ * dead (its work then went to `adoptedBy`).
+ */
+export interface EngineSummary {
+  id: string;
+  host: string;
+  pid: number;
+  /** Where its HTTP server listens; null until it does. */
+  address: string | null;
+  state: 'running' | 'stopped' | 'dead';
+  startedAt: number;
+  /** Its last heartbeat (ms, the database server's clock). */
+  heartbeatAt: number;
+  /** Whether this is the engine answering. */
+  self: boolean;
+  adoptedBy: string | null;
+  adoptedAt: number | null;
+}
+
 export interface JournalStats {
   durability: 'strict' | 'fast' | 'memory';
   counts: Record<MessageState, number>;

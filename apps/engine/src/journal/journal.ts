@@ -1,4 +1,5 @@
 import type {
+  EngineSummary,
   DeadLettersInput,
   DeadLettersResult,
   JournalStats,
@@ -145,6 +146,8 @@ export interface Journal {
   onFenced?(fn: (reason: string) => void): void;
   /** Where several engines share the journal: records where this engine serves, for operators. */
   announce?(address: string): Promise<void>;
+  /** Where several engines share the journal: every engine it knows of, running first, then newest. */
+  engines?(): Promise<EngineSummary[]>;
 
   /** Resolves once everything written so far is committed. */
   flush(): Promise<void>;

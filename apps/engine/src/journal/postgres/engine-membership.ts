@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type pg from 'pg';
+import type { EngineSummary } from '@organism/shared';
 import { JournalError } from '../journal-error.ts';
 import type { OpenPostgres } from './open-postgres.ts';
 
@@ -102,6 +103,39 @@ export class EngineMembership {
       address,
       configVersion,
     ]);
+  }
+
+  /** Every engine of the schema: running ones first, then the newest. */
+  async list(): Promise<EngineSummary[]> {
+    const { rows } = await this.open.pool.query<{
+      id: string;
+      host: string;
+      pid: number;
+      address: string | null;
+      started_at: number;
+      heartbeat_at: number;
+      stopped_at: number | null;
+      adopted_by: string | null;
+      adopted_at: number | null;
+      expired: boolean;
+    }>(
+      `SELECT *, heartbeat_at < ${NOW} - $1 AS expired FROM engines
+       ORDER BY (stopped_at IS NULL AND adopted_by IS NULL) DESC, started_at DESC LIMIT 200`,
+      [this.leaseMs],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      host: r.host,
+      pid: r.pid,
+      address: r.address,
+      // One whose session just ended shows running until a peer notices (within a heartbeat).
+      state: r.stopped_at !== null ? 'stopped' : r.adopted_by !== null || r.expired ? 'dead' : 'running',
+      startedAt: r.started_at,
+      heartbeatAt: r.heartbeat_at,
+      self: r.id === this.id,
+      adoptedBy: r.adopted_by,
+      adoptedAt: r.adopted_at,
+    }));
   }
 
   /** A batch found this engine adopted: every later write is refused, and the watchers hear why. */
@@ -241,11 +275,10 @@ export class EngineMembership {
           await client.query('COMMIT');
           return;
         }
-        await client.query(
-          `UPDATE engines SET adopted_by = $2, adopted_at = ${NOW}, stopped_at = coalesce(stopped_at, ${NOW})
-           WHERE id = $1`,
-          [dead, this.id],
-        );
+        await client.query(`UPDATE engines SET adopted_by = $2, adopted_at = ${NOW} WHERE id = $1`, [
+          dead,
+          this.id,
+        ]);
       }
       const from = dead === null ? 'owner IS NULL' : 'owner = $2';
       const params = dead === null ? [this.id] : [this.id, dead];

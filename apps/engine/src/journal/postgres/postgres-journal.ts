@@ -1,5 +1,6 @@
 import type {
   DeadLettersInput,
+  EngineSummary,
   DeadLettersResult,
   JournalStats,
   Log,
@@ -157,6 +158,10 @@ export class PostgresJournal implements Journal {
 
   onFenced(fn: (reason: string) => void): void {
     this.member.onFenced(fn);
+  }
+
+  engines(): Promise<EngineSummary[]> {
+    return guarded('list the engines', () => this.member.list());
   }
 
   announce(address: string): Promise<void> {

@@ -227,7 +227,7 @@ export const engines = pgTable('engines', {
   startedAt: ms('started_at').notNull(),
   /** Its last heartbeat, on the database server's clock (ms). */
   heartbeatAt: ms('heartbeat_at').notNull(),
-  /** When it stopped gracefully, or was found dead. */
+  /** When it stopped gracefully (null for one that died). */
   stoppedAt: ms('stopped_at'),
   /** The engine that took over its unfinished work, and when: from then on it can write nothing. */
   adoptedBy: uuid('adopted_by'),
