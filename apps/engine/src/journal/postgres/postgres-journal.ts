@@ -70,6 +70,7 @@ export class PostgresJournal implements Journal {
   private readonly rates: TransitionRates;
   /** Deliveries handed back by boot recovery whose start is not yet committed. */
   private readonly redelivered = new Set<string>();
+  private readonly log: Log;
   private readonly writeWatchers = new Set<(error?: unknown, peer?: boolean) => void>();
 
   /** Connects, migrates, and returns the journal (see openPostgres for the settings). */
@@ -102,6 +103,7 @@ export class PostgresJournal implements Journal {
     this.now = opts.now ?? Date.now;
     this.rates = new TransitionRates(this.now());
     const log = opts.log ?? stderrLog('journal');
+    this.log = log;
     const runner = new PgBatchRunner(database.pool, member);
     const recorder = new WriteRecorder(this.now, (state, at, attempt) => this.rates.add(state, at, attempt));
     this.writes = new WriteQueue(
@@ -151,8 +153,16 @@ export class PostgresJournal implements Journal {
 
   onAdoption(fn: (entries: UnfinishedEntry[], runs: string[]) => Promise<void>): void {
     this.member.onAdoption(async (work) => {
-      const entries = await this.queries.unfinished(this.member.id, work.entries);
-      await fn(entries, work.runs);
+      try {
+        const entries = await this.queries.unfinished(this.member.id, work.entries);
+        await fn(entries, work.runs);
+      } catch (err) {
+        // They are this engine's now: its next start recovers them, as after a crash.
+        this.log.error(
+          { err, from: work.from, entries: work.entries.length, runs: work.runs.length },
+          `adopted the work of engine ${work.from ?? '(none)'} but could not hand it to the pump; it runs at this engine's next start`,
+        );
+      }
     });
   }
 
