@@ -4,6 +4,8 @@ import type { OperatorStore } from '../journal/index.ts';
 /**
  * On first start (no users yet) creates an admin: from ORGANISM_ADMIN_USER / ORGANISM_ADMIN_PASSWORD
  * when set, else `admin` with a generated password that is printed once and never stored in clear.
+ * Engines that start together on one PostgreSQL journal all see no users: the first to create one wins,
+ * and the others go on without.
  */
 export async function ensureFirstAdmin(
   store: OperatorStore,
@@ -14,7 +16,12 @@ export async function ensureFirstAdmin(
   const name = env.ORGANISM_ADMIN_USER ?? 'admin';
   const given = env.ORGANISM_ADMIN_PASSWORD;
   const password = given ?? randomBytes(12).toString('base64url');
-  await store.createUser(name, 'admin', password);
+  try {
+    await store.createUser(name, 'admin', password);
+  } catch (err) {
+    if ((await store.countUsers()) > 0) return;
+    throw err;
+  }
   await store.audit({
     actor: 'system',
     action: 'user.add',

@@ -14,6 +14,7 @@ import type { OperatorStore } from './operator-store.ts';
 import { describeOperatorStoreContract } from './operator-store-contract.ts';
 import { hashPassword, verifyPasswordHash } from './password-hash.ts';
 import { PgOperatorStore } from './pg-operator-store.ts';
+import { ensureFirstAdmin } from '../../lifecycle/first-admin.ts';
 import { SqliteOperatorStore } from './sqlite-operator-store.ts';
 
 /** What a test opened, closed after it unless the test closed it itself. */
@@ -155,6 +156,18 @@ describe.each(databases)('%s operator store', (_name, database) => {
       message: expect.stringMatching(/^the journal cannot list users now/) as unknown,
     });
     await expect(store.tokenValid('org_x')).rejects.toMatchObject({ code: 'JOURNAL_UNAVAILABLE' });
+  });
+});
+
+describe('the first admin on a shared PostgreSQL journal', () => {
+  it('is made once when engines start together, and every engine starts', async () => {
+    const settings = freshPostgres();
+    const stores = [];
+    for (let i = 0; i < 3; i++) stores.push(new PgOperatorStore(await openPg(settings)));
+    const printed: string[] = [];
+    await Promise.all(stores.map((store) => ensureFirstAdmin(store, {}, (line) => printed.push(line))));
+    expect((await stores[0]!.listUsers()).map((u) => [u.name, u.role])).toEqual([['admin', 'admin']]);
+    expect(printed.filter((line) => line.startsWith('created admin user'))).toHaveLength(1);
   });
 });
 
