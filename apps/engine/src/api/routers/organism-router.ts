@@ -16,6 +16,14 @@ export const organismRouter = router({
     journal: await ctx.engine.journalStats(),
     recovery: ctx.engine.recovery ?? null,
   })),
+  /**
+   * The engines sharing this journal, running first (PostgreSQL); `shared` false and none listed when the
+   * journal is this engine's alone (SQLite, memory).
+   */
+  engines: viewerProcedure.query(async ({ ctx }) => {
+    const engines = await ctx.engine.engines();
+    return { shared: engines !== undefined, engines: engines ?? [] };
+  }),
   /** The command palette's lookup: messages and threads by id or id prefix, listeners by name. */
   find: viewerProcedure.input(findInputSchema).query(({ ctx, input }) => ctx.engine.find(input.q)),
   /** Reloads organism.yaml from disk: all or nothing. */

@@ -7,12 +7,16 @@ import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { formatCount } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
+import { EnginesPanel } from './engines-panel';
 import { LatestFailures } from './latest-failures';
 import { ListenerStates } from './listener-states';
 import { LiveThroughput } from './live-throughput';
 import { Tile } from './tile';
 
-/** Is it healthy? State, throughput by outcome, journal counts, queue, listeners, latest failures. */
+/**
+ * Is it healthy? State, throughput by outcome, journal counts, queue, listeners, latest failures, and the
+ * engines sharing the journal when it is shared (PostgreSQL).
+ */
 export function OverviewPage() {
   const trpc = useTRPC();
   const status = useQuery(trpc.organism.status.queryOptions());
@@ -53,6 +57,7 @@ export function OverviewPage() {
           <LatestFailures />
         </Panel>
       </div>
+      <EnginesPanel />
     </div>
   );
 }

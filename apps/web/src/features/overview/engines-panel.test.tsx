@@ -1,0 +1,64 @@
+import type { EngineSummary } from '@organism/shared';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import { EnginesTable } from './engines-panel';
+
+const now = Date.now();
+const engine = (id: string, over: Partial<EngineSummary> = {}): EngineSummary => ({
+  id,
+  host: 'web-1',
+  pid: 4242,
+  address: 'http://10.0.0.1:7070',
+  state: 'running',
+  startedAt: now - 3_600_000,
+  heartbeatAt: now - 2_000,
+  self: false,
+  adoptedBy: null,
+  adoptedAt: null,
+  ...over,
+});
+
+/** The table's rows as text, one string per row (tags dropped, spaces collapsed). */
+function rows(engines: EngineSummary[]): string[] {
+  const html = renderToStaticMarkup(<EnginesTable engines={engines} />);
+  const body = html.slice(html.indexOf('<tbody>'));
+  return [...body.matchAll(/<tr[^>]*>(.*?)<\/tr>/g)].map((m) =>
+    (m[1] ?? '')
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim(),
+  );
+}
+
+describe('EnginesTable', () => {
+  const a = engine('aaaaaaaa-1111-4000-8000-000000000001', { self: true });
+  const b = engine('bbbbbbbb-2222-4000-8000-000000000002', { host: 'web-2', pid: 7, address: null });
+  const c = engine('cccccccc-3333-4000-8000-000000000003', {
+    state: 'dead',
+    heartbeatAt: now - 120_000,
+    adoptedBy: a.id,
+    adoptedAt: now - 60_000,
+  });
+
+  it('gives each engine its state, short id, pid@host, address, start and last heartbeat', () => {
+    const [first, second, third] = rows([a, b, c]);
+    expect(first).toBe('running aaaaaaaa this engine 4242@web-1 http://10.0.0.1:7070 1 h ago 2 s ago');
+    expect(second).toBe('running bbbbbbbb 7@web-2 — 1 h ago 2 s ago');
+    expect(third).toBe(
+      'dead cccccccc 4242@web-1 http://10.0.0.1:7070 1 h ago 2 min ago work adopted by aaaaaaaa',
+    );
+  });
+
+  it('marks only the engine answering, links addresses, and colours states as CONSOLE.md says', () => {
+    const html = renderToStaticMarkup(<EnginesTable engines={[a, b, c]} />);
+    expect(html.match(/this engine/g)).toHaveLength(1);
+    expect(html).toContain('href="http://10.0.0.1:7070"');
+    expect(html).toContain('2 of 3 running');
+    const badges = [
+      ...html.matchAll(/<span class="inline-flex items-center gap-1.5 text-xs font-medium (text-\w+)"/g),
+    ];
+    expect(badges.map((m) => m[1])).toEqual(['text-acked', 'text-acked', 'text-failed']);
+    const stopped = renderToStaticMarkup(<EnginesTable engines={[engine('d', { state: 'stopped' })]} />);
+    expect(stopped).toContain('text-pending');
+  });
+});

@@ -1,0 +1,94 @@
+'use client';
+import type { EngineSummary } from '@organism/shared';
+import { useQuery } from '@tanstack/react-query';
+import { IdLink } from '@/components/id-link';
+import { StateBadge } from '@/components/state-badge';
+import { TimeAgo } from '@/components/time-ago';
+import { Panel } from '@/components/ui/panel';
+import { shortId } from '@/lib/format';
+import { useTRPC } from '@/lib/trpc';
+
+/** An engine's state in the journal states' look: running ok (green), stopped neutral (grey), dead failed (red). */
+const LOOK = { running: 'ACKED', stopped: 'PENDING', dead: 'FAILED' } as const;
+
+/**
+ * The engines sharing this organism's journal (PostgreSQL), polled: heartbeats move without any message
+ * passing. Nothing at all when the journal is this engine's alone, so a single engine looks as it always did.
+ */
+export function EnginesPanel() {
+  const trpc = useTRPC();
+  const engines = useQuery(trpc.organism.engines.queryOptions(undefined, { refetchInterval: 5_000 }));
+  if (!engines.data?.shared) return null;
+  return <EnginesTable engines={engines.data.engines} />;
+}
+
+/** One row per engine, running first as the engine lists them; the one answering is marked. */
+export function EnginesTable({ engines }: { engines: EngineSummary[] }) {
+  const running = engines.filter((e) => e.state === 'running').length;
+  return (
+    <Panel
+      title="Engines"
+      actions={
+        <span className="tabular text-xs text-muted">
+          {running} of {engines.length} running
+        </span>
+      }
+    >
+      <table className="w-full text-sm">
+        <thead className="text-left text-xs text-muted">
+          <tr>
+            <th className="pb-1 font-medium">state</th>
+            <th className="pb-1 font-medium">engine</th>
+            <th className="pb-1 font-medium">process</th>
+            <th className="pb-1 font-medium">address</th>
+            <th className="pb-1 text-right font-medium">started</th>
+            <th className="pb-1 text-right font-medium">last heartbeat</th>
+            <th className="pb-1 pl-4 font-medium">work</th>
+          </tr>
+        </thead>
+        <tbody>
+          {engines.map((e) => (
+            <tr key={e.id} className={`h-8 border-t border-border ${e.self ? 'bg-accent/10' : ''}`}>
+              <td>
+                <StateBadge state={LOOK[e.state]} label={e.state} />
+              </td>
+              <td>
+                <span className="inline-flex items-center gap-2">
+                  <IdLink id={e.id} />
+                  {e.self && <span className="text-xs font-medium text-accent">this engine</span>}
+                </span>
+              </td>
+              <td className="font-mono text-xs">
+                {e.pid}@{e.host}
+              </td>
+              <td>
+                {e.address ? (
+                  <a href={e.address} className="font-mono text-xs text-accent hover:underline">
+                    {e.address}
+                  </a>
+                ) : (
+                  <span className="text-xs text-muted" title="not serving HTTP (yet)">
+                    —
+                  </span>
+                )}
+              </td>
+              <td className="text-right text-muted">
+                <TimeAgo at={e.startedAt} />
+              </td>
+              <td className="text-right text-muted">
+                <TimeAgo at={e.heartbeatAt} />
+              </td>
+              <td className="pl-4 text-xs text-muted">
+                {e.state !== 'running' && e.adoptedBy && (
+                  <span title={e.adoptedBy}>
+                    work adopted by <span className="font-mono">{shortId(e.adoptedBy)}</span>
+                  </span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Panel>
+  );
+}
