@@ -1,6 +1,6 @@
 /**
  * An HTTP load generator for the benches, Node only: N keep-alive connections (default 64), each with
- * one request in flight.
+ * one request in flight, to one server or spread evenly over several (`urls`).
  *
  * - Closed loop (no `rate`): every connection sends its next request as soon as the last one is
  *   answered, for `seconds` or until `requests` were sent.
@@ -22,7 +22,12 @@ export type Transport = 'raw' | 'agent';
 
 export interface LoadOptions {
   /** `http://host:port` */
-  url: string;
+  url?: string;
+  /**
+   * Several servers instead of one `url`: the connections are spread over them evenly, connection k to
+   * `urls[k % urls.length]`.
+   */
+  urls?: readonly string[];
   path: string;
   method?: string;
   headers?: Record<string, string>;
@@ -65,18 +70,25 @@ export async function load(opts: LoadOptions): Promise<LoadResult> {
   const transport = opts.transport ?? 'raw';
   if (opts.seconds === undefined && opts.requests === undefined)
     throw new Error('load: give seconds, requests or both');
-  const url = new URL(opts.url);
-  const target = {
-    host: url.hostname,
-    port: Number(url.port),
-    path: opts.path,
-    method: opts.method ?? 'POST',
-  };
+  const urls = opts.urls ?? (opts.url === undefined ? [] : [opts.url]);
+  if (urls.length === 0) throw new Error('load: give url or urls');
+  const targets = urls.map((u): Target => {
+    const url = new URL(u);
+    return { host: url.hostname, port: Number(url.port), path: opts.path, method: opts.method ?? 'POST' };
+  });
+  const target = (k: number): Target => targets[k % targets.length] as Target;
   const bodies = opts.bodies.map((b) => (typeof b === 'string' ? Buffer.from(b) : b));
   const clients =
     transport === 'raw'
-      ? Array.from({ length: n }, () => new RawClient(target, opts.headers ?? {}, bodies))
-      : agentClients(n, target, opts.headers ?? {}, bodies);
+      ? Array.from({ length: n }, (_, k) => new RawClient(target(k), opts.headers ?? {}, bodies))
+      : targets.flatMap((t, j) =>
+          agentClients(
+            Math.floor(n / targets.length) + (j < n % targets.length ? 1 : 0),
+            t,
+            opts.headers ?? {},
+            bodies,
+          ),
+        );
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   const count = (status: number, dueAt: number): void => {
