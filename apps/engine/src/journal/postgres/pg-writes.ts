@@ -32,8 +32,8 @@ const UPDATE_ENTRIES = `UPDATE messages m SET state = u.state, attempts = u.atte
   WHERE m.id = u.id`;
 
 // In order: a transition's sequence number is its place in the event log. With several engines writing,
-// each takes this lock first and holds it to its commit, so sequence numbers become visible in order and a
-// reader resuming after one never misses a smaller one committed later.
+// each batch takes this lock before its first transition and holds it to its commit, so sequence numbers
+// become visible in order and a reader resuming after one never misses a smaller one committed later.
 const SEQUENCED = `SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || '/transitions', 0))`;
 const LOG = `INSERT INTO transitions (message_id, thread_id, state, attempt, error_code, detail, at)
   SELECT (e->>0)::uuid, (e->>1)::uuid, e->>2, (e->>3)::int, e->>4, e->>5, (e->>6)::bigint
