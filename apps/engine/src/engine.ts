@@ -1,4 +1,4 @@
-import type { EngineSummary, ThreadId, ThroughputHistory } from '@organism/shared';
+import type { EngineSummary, SharedConfigSummary, ThreadId, ThroughputHistory } from '@organism/shared';
 import type {
   Activity,
   DeadLettersInput,
@@ -57,6 +57,8 @@ import { stderrLog } from './pump/stderr-log.ts';
 import { exportMessages, searchMessages } from './lifecycle/message-search.ts';
 import type { Orchestrator, RunProgress } from './lifecycle/orchestration/orchestrator.ts';
 import { ExtensionHost } from './lifecycle/extensions/extension-host.ts';
+import { SharedConfiguration } from './lifecycle/shared-config.ts';
+import { rollingRestart } from './lifecycle/rolling-restart.ts';
 import type {
   MessageExportInput,
   MessageExportPage,
@@ -107,6 +109,9 @@ export class Engine {
   /** The organism's extensions: their handlers' counts, a durable one's failures (`extensions.*`). */
   readonly extensions: ExtensionHost;
   recovery: RecoveryReport | undefined;
+  /** Several engines on one journal: the configuration they all follow. */
+  private shared: SharedConfiguration | undefined;
+  private unwatchPeers: (() => void)[] = [];
 
   constructor(
     private organism: LoadedOrganism,
@@ -279,6 +284,20 @@ export class Engine {
 
   /** Re-queues what an earlier run left unfinished, sends the boot message, then opens intake. */
   async start(): Promise<void> {
+    const peers = this.journal.peers;
+    if (peers) {
+      // Before anything runs: an engine joining others runs their configuration, not its file's.
+      this.shared = new SharedConfiguration(peers, this.configuration, this.log);
+      await this.shared.start();
+      this.unwatchPeers.push(
+        peers.onPauses(
+          () =>
+            void this.pauses
+              .sync()
+              .catch((err: unknown) => this.log.error({ err }, 'could not follow a pause')),
+        ),
+      );
+    }
     // First, so that they hear of recovery too.
     await this.extensions.load(this.config.baseDir, this.config.extensions);
     // Before recovery: work left for a paused listener is queued behind its pause, not run.
@@ -342,12 +361,16 @@ export class Engine {
   }
 
   /** Holds a listener's deliveries back (PENDING) until it is resumed; the pause outlives a restart. */
-  pauseListener(name: string, actor: string): Promise<PausedListener> {
-    return this.pauses.pause(name, actor);
+  async pauseListener(name: string, actor: string): Promise<PausedListener> {
+    const p = await this.pauses.pause(name, actor);
+    await this.journal.peers?.pausesChanged();
+    return p;
   }
   /** Dispatches a paused listener's waiting deliveries, oldest first; says how many were waiting. */
-  resumeListener(name: string): Promise<{ waiting: number }> {
-    return this.pauses.resume(name);
+  async resumeListener(name: string): Promise<{ waiting: number }> {
+    const r = await this.pauses.resume(name);
+    await this.journal.peers?.pausesChanged();
+    return r;
   }
 
   /** The XSD files behind a listener's contract, main file first, paths relative to the organism. */
@@ -465,6 +488,8 @@ export class Engine {
       );
     }
     if (this.lifecycle.state !== 'running') return Promise.resolve({ accepted: false });
+    const peers = this.journal.peers;
+    if (peers) return rollingRestart({ peers, restartSelf: this.restartHandler, log: this.log }, drainMs);
     this.restartHandler(drainMs);
     return Promise.resolve({ accepted: true });
   }
@@ -485,18 +510,32 @@ export class Engine {
    * The engines sharing this journal (PostgreSQL), running first; undefined when the journal is this
    * engine's alone (SQLite, memory).
    */
-  async engines(): Promise<EngineSummary[] | undefined> {
-    return this.journal.engines?.();
+  async engines(): Promise<{ engines: EngineSummary[]; config: SharedConfigSummary | null } | undefined> {
+    const peers = this.journal.peers;
+    if (!peers) return undefined;
+    const [engines, latest] = await Promise.all([peers.engines(), peers.latestConfig()]);
+    return {
+      engines,
+      config: latest
+        ? { version: latest.version, actor: latest.actor, engine: latest.engine, at: latest.at }
+        : null,
+    };
   }
 
-  /** Several engines on one journal: records where this engine serves, for operators. */
-  async announce(address: string): Promise<void> {
-    await this.journal.announce?.(address);
+  /** Several engines on one journal: records where this engine serves and whether a supervisor restarts it. */
+  async announce(address: string, supervised: boolean): Promise<void> {
+    await this.journal.peers?.report({ address, supervised });
   }
 
   onRestartRequested(fn: (drainMs: number) => void, supervised: () => boolean): void {
     this.restartHandler = fn;
     this.supervised = supervised;
+    // A rolling restart led by another engine asks this one in turn.
+    this.unwatchPeers.push(
+      this.journal.peers?.onRestartRequested((drainMs) => {
+        if (this.lifecycle.state === 'running' && supervised()) fn(drainMs);
+      }) ?? (() => {}),
+    );
   }
 
   /**
@@ -524,6 +563,8 @@ export class Engine {
     this.hub.close();
     this.health.stop();
     this.unwatchJournal();
+    for (const unwatch of this.unwatchPeers) unwatch();
+    this.shared?.close();
     const failures = await runCleanup([
       { name: 'extensions', run: () => this.extensions.stop() },
       { name: 'config manager', run: () => this.configuration.close() },

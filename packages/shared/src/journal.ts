@@ -78,6 +78,21 @@ export interface EngineSummary {
   self: boolean;
   adoptedBy: string | null;
   adoptedAt: number | null;
+  /** The version of the organism's configuration it runs (null until it said). */
+  configVersion: string | null;
+  /** Why it could not run the newest shared configuration (it runs `configVersion` meanwhile). */
+  configError: string | null;
+  /** Whether a supervisor starts it again after a restart, so a rolling restart can include it. */
+  supervised: boolean;
+}
+
+/** The newest configuration engines sharing a journal follow (`organism.engines`). */
+export interface SharedConfigSummary {
+  version: string;
+  /** Who made the change, and on which engine. */
+  actor: string;
+  engine: string;
+  at: number;
 }
 
 export interface JournalStats {

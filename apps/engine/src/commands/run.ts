@@ -57,7 +57,7 @@ export async function run(path: string, opts: RunOptions): Promise<number> {
     logger,
   });
   await engine
-    .announce(server.url)
+    .announce(server.url, opts.supervised())
     .catch((err: unknown) => logger.warn({ err }, 'could not record where this engine serves'));
   // Its work went to another engine: it ends at once, nothing left to drain, and its supervisor starts a
   // new one.

@@ -1,5 +1,4 @@
 import type {
-  EngineSummary,
   DeadLettersInput,
   DeadLettersResult,
   JournalStats,
@@ -16,6 +15,7 @@ import type {
 } from '@organism/shared';
 import type { Delivery } from '../pump/delivery.ts';
 import type { DispatchHooks } from '../pump/dispatch-hooks.ts';
+import type { Peers } from './peers.ts';
 import type { SearchPage, SearchRequest } from './search/search-request.ts';
 
 /**
@@ -144,10 +144,8 @@ export interface Journal {
    * work (it was found dead). The journal then refuses every write, and the engine must end.
    */
   onFenced?(fn: (reason: string) => void): void;
-  /** Where several engines share the journal: records where this engine serves, for operators. */
-  announce?(address: string): Promise<void>;
-  /** Where several engines share the journal: every engine it knows of, running first, then newest. */
-  engines?(): Promise<EngineSummary[]>;
+  /** Where several engines share the journal: what they tell each other (peers.ts). */
+  readonly peers?: Peers;
 
   /** Resolves once everything written so far is committed. */
   flush(): Promise<void>;

@@ -198,6 +198,29 @@ export class ConfigManager {
     return this.commit(loaded.organism);
   }
 
+  /** organism.yaml and the files the running configuration includes (relative path → text), as on disk. */
+  async snapshot(): Promise<{ yaml: string; includes: Record<string, string> }> {
+    return { yaml: await this.read(), includes: await this.includedTexts() };
+  }
+
+  /**
+   * Applies a configuration made elsewhere (another engine's, shared-config.ts): `yaml` and the files it
+   * includes (path relative to organism.yaml → text) are written and swapped in as an apply would.
+   */
+  adopt(yaml: string, includes: Record<string, string>, actor: string, note: string): Promise<ReloadResult> {
+    return this.serialized(() => this.applyNow(yaml, actor, note, this.insideFolder(includes)));
+  }
+
+  /** Included files by absolute path, leaving out any a damaged or hostile record puts outside the folder. */
+  private insideFolder(includes: Record<string, string>): Map<string, string> {
+    const base = dirname(this.deps.file);
+    return new Map(
+      Object.entries(includes).flatMap(([f, text]): [string, string][] =>
+        isInsideFolder(base, f) ? [[resolve(base, f), text]] : [],
+      ),
+    );
+  }
+
   /** The files the running configuration includes, by path relative to its folder, as they are on disk. */
   private async includedTexts(): Promise<Record<string, string>> {
     const out: Record<string, string> = {};
@@ -234,13 +257,7 @@ export class ConfigManager {
   async rollback(id: string, actor: string): Promise<ReloadResult> {
     const yaml = await this.version(id);
     const entry = await this.history_.find(id);
-    const base = dirname(this.deps.file);
-    const includes = new Map(
-      Object.entries(entry?.includes ?? {}).flatMap(([f, text]): [string, string][] =>
-        // A damaged sidecar must not write outside the organism folder.
-        isInsideFolder(base, f) ? [[resolve(base, f), text]] : [],
-      ),
-    );
+    const includes = this.insideFolder(entry?.includes ?? {});
     return this.serialized(() => this.applyNow(yaml, actor, `rollback to ${id}`, includes));
   }
 

@@ -17,6 +17,7 @@ type Config = LoadedOrganism['config'];
  */
 export class EngineConfiguration {
   private readonly manager: ConfigManager;
+  private localChange: ((actor: string) => Promise<void>) | undefined;
 
   constructor(
     private readonly deps: {
@@ -45,7 +46,22 @@ export class EngineConfiguration {
 
   /** Reloads organism.yaml from disk, all or nothing; `system.*` listeners are never touched. */
   reload(actor: string): Promise<ReloadResult> {
-    return this.taking(this.manager.reload(actor));
+    return this.local(this.manager.reload(actor), actor);
+  }
+
+  /** `fn` runs after every change made on this engine took effect (apply, rollback, reload), not a followed one. */
+  onLocalChange(fn: (actor: string) => Promise<void>): void {
+    this.localChange = fn;
+  }
+
+  /** organism.yaml and its included files (relative path → text) as on disk. */
+  snapshot(): Promise<{ yaml: string; includes: Record<string, string> }> {
+    return this.manager.snapshot();
+  }
+
+  /** Applies a configuration another engine made (shared-config.ts), all or nothing, as `apply` would. */
+  follow(yaml: string, includes: Record<string, string>, actor: string, note: string): Promise<ReloadResult> {
+    return this.taking(this.manager.adopt(yaml, includes, actor, note));
   }
   read(): Promise<string> {
     return this.manager.read();
@@ -67,7 +83,7 @@ export class EngineConfiguration {
     return this.manager.diff(yaml);
   }
   apply(yaml: string, actor: string, note?: string): Promise<ReloadResult> {
-    return this.taking(this.manager.apply(yaml, actor, note));
+    return this.local(this.manager.apply(yaml, actor, note), actor);
   }
   history(): Promise<HistorySummary[]> {
     return this.manager.history();
@@ -81,7 +97,7 @@ export class EngineConfiguration {
     return this.manager.included(id);
   }
   rollback(id: string, actor: string): Promise<ReloadResult> {
-    return this.taking(this.manager.rollback(id, actor));
+    return this.local(this.manager.rollback(id, actor), actor);
   }
   /** The XSDs and handler modules in the organism folder, with their global elements and exports. */
   files(): Promise<OrganismFiles> {
@@ -100,6 +116,12 @@ export class EngineConfiguration {
   private async taking(change: Promise<ReloadResult>): Promise<ReloadResult> {
     const result = await change;
     if (result.ok) await this.deps.changed();
+    return result;
+  }
+
+  private async local(change: Promise<ReloadResult>, actor: string): Promise<ReloadResult> {
+    const result = await this.taking(change);
+    if (result.ok) await this.localChange?.(actor);
     return result;
   }
 }

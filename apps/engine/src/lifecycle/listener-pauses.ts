@@ -23,6 +23,24 @@ export class ListenerPauses {
     }
   }
 
+  /**
+   * Makes this engine's pauses what the store says, after another engine sharing the journal paused or
+   * resumed a listener: a listener resumed there starts its waiting deliveries here too.
+   */
+  async sync(): Promise<void> {
+    const saved = new Map((await this.store.paused()).map((p) => [p.name, p]));
+    for (const [name, p] of saved) {
+      if (this.byName.has(name)) continue;
+      this.byName.set(name, p);
+      this.pump.pauseListener(name);
+    }
+    for (const name of [...this.byName.keys()]) {
+      if (saved.has(name)) continue;
+      this.byName.delete(name);
+      this.pump.resumeListener(name);
+    }
+  }
+
   /** Who paused `name` and when, if it is paused. */
   get(name: string): PausedListener | undefined {
     return this.byName.get(name);

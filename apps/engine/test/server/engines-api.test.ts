@@ -30,7 +30,7 @@ describe('organism.engines', () => {
         adoptedAt: null,
       });
       // Where it serves appears once the engine records it (`organism run` does, after listening).
-      await h.engine.announce(h.url);
+      await h.engine.announce(h.url, false);
       const after = await viewer.organism.engines.query();
       expect(after.engines.map((e) => [e.address, e.self])).toEqual([[h.url, true]]);
     } finally {

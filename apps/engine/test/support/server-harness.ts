@@ -60,15 +60,20 @@ export interface ServerHarness {
 
 /**
  * The real engine and server on port 0, with a temp SQLite journal (or the `journal` given), three users
- * and an API token.
+ * and an API token. `joining`: the journal is shared with a harness that made the users already.
  */
-export async function startHarness(organism = DEMO, given?: Journal): Promise<ServerHarness> {
+export async function startHarness(
+  organism = DEMO,
+  given?: Journal,
+  opts: { joining?: boolean } = {},
+): Promise<ServerHarness> {
   const journalPath = join(mkdtempSync(join(tmpdir(), 'organism-server-')), 'journal.sqlite');
   const journal = given ?? openJournal({ path: journalPath, durability: 'fast' });
   const engine = await createEngine(organism, { journal });
   await engine.start();
   const store = engine.openOperatorStore();
-  for (const role of ['admin', 'operator', 'viewer'] as const) await store.createUser(role, role, PASSWORD);
+  if (!opts.joining)
+    for (const role of ['admin', 'operator', 'viewer'] as const) await store.createUser(role, role, PASSWORD);
   const { token } = await store.createToken('tests', 'admin');
   const server = await startServer(engine, store, { host: '127.0.0.1', port: 0 });
   const url = server.url;

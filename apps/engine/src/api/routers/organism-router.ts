@@ -17,12 +17,17 @@ export const organismRouter = router({
     recovery: ctx.engine.recovery ?? null,
   })),
   /**
-   * The engines sharing this journal, running first (PostgreSQL); `shared` false and none listed when the
-   * journal is this engine's alone (SQLite, memory).
+   * The engines sharing this journal, running first (PostgreSQL), with the newest shared configuration
+   * (`config`; each engine says which version it runs, and why not the newest); `shared` false and none
+   * listed when the journal is this engine's alone (SQLite, memory).
    */
   engines: viewerProcedure.query(async ({ ctx }) => {
-    const engines = await ctx.engine.engines();
-    return { shared: engines !== undefined, engines: engines ?? [] };
+    const cluster = await ctx.engine.engines();
+    return {
+      shared: cluster !== undefined,
+      engines: cluster?.engines ?? [],
+      config: cluster?.config ?? null,
+    };
   }),
   /** The command palette's lookup: messages and threads by id or id prefix, listeners by name. */
   find: viewerProcedure.input(findInputSchema).query(({ ctx, input }) => ctx.engine.find(input.q)),
@@ -42,6 +47,8 @@ export const organismRouter = router({
   /**
    * Drains in-flight work (up to `drainMs`), checkpoints the journal and restarts under the supervisor.
    * An engine started with `organism run` has none and refuses with NOT_SUPERVISED (it keeps running).
+   * Where several engines share the journal, a rolling restart: each in turn, this one last (`engines`
+   * says how many); refused with NOT_SUPERVISED if any of them has no supervisor.
    */
   restart: adminProcedure
     .input(restartInputSchema)

@@ -43,7 +43,7 @@ describe('several engines on one PostgreSQL journal schema', () => {
     ]);
     expect((await b.unfinished()).map((u) => u.delivery.id).sort()).toEqual([a1.id, a2.id, b1.id].sort());
     // Operators see both: the one answering running, the other stopped and adopted.
-    expect(await b.engines()).toEqual([
+    expect(await b.peers.engines()).toEqual([
       expect.objectContaining({ id: b.member.id, state: 'running', self: true, adoptedBy: null }),
       expect.objectContaining({ id: a.member.id, state: 'stopped', self: false, adoptedBy: b.member.id }),
     ]);
@@ -73,7 +73,7 @@ describe('several engines on one PostgreSQL journal schema', () => {
     });
     await until('the hung engine’s work adopted', () => (adopted.length === 1 ? true : undefined), 10_000);
     expect(adopted[0]?.delivery).toMatchObject({ id: d.id, attempt: 2 });
-    expect((await watcher.engines()).find((e) => e.id === hung.member.id)).toMatchObject({
+    expect((await watcher.peers.engines()).find((e) => e.id === hung.member.id)).toMatchObject({
       state: 'dead',
       adoptedBy: watcher.member.id,
     });

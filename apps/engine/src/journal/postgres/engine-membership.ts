@@ -6,7 +6,7 @@ import { JournalError } from '../journal-error.ts';
 import type { OpenPostgres } from './open-postgres.ts';
 
 /** The database server's clock in ms: every engine's times are compared on one clock. */
-const NOW = `(extract(epoch FROM clock_timestamp()) * 1000)::bigint`;
+export const NOW = `(extract(epoch FROM clock_timestamp()) * 1000)::bigint`;
 /** Every engine's session holds its own lock, keyed by schema and engine id, for its life. */
 const LOCK_KEY = `hashtextextended($1, 0)`;
 /** The channel every engine of every schema listens on; a payload is `<schema> <engine id>`. */
@@ -58,6 +58,7 @@ export class EngineMembership {
   private adopt: ((work: Adoption) => Promise<void>) | undefined;
   private readonly fencedWatchers = new Set<(reason: string) => void>();
   private readonly peerWatchers = new Set<() => void>();
+  private readonly channels = new Map<string, Set<(words: string[]) => void>>();
 
   private constructor(
     private readonly open: OpenPostgres,
@@ -96,15 +97,19 @@ export class EngineMembership {
     return () => void this.peerWatchers.delete(fn);
   }
 
-  /** Records where this engine serves, and the config version it runs, for operators. */
-  async announce(address: string | null, configVersion: string | null): Promise<void> {
-    await this.open.pool.query('UPDATE engines SET address = $2, config_version = $3 WHERE id = $1', [
-      this.id,
-      address,
-      configVersion,
-    ]);
+  /**
+   * `fn` hears every NOTIFY on `channel` from another engine of this schema, with the payload's words
+   * after the schema and the sender (payloads are `<schema> <engine id> …`).
+   */
+  async listen(channel: string, fn: (words: string[]) => void): Promise<void> {
+    const known = this.channels.get(channel);
+    if (known) {
+      known.add(fn);
+      return;
+    }
+    this.channels.set(channel, new Set([fn]));
+    await this.client?.query(`LISTEN ${channel}`);
   }
-
   /** Every engine of the schema: running ones first, then the newest. */
   async list(): Promise<EngineSummary[]> {
     const { rows } = await this.open.pool.query<{
@@ -117,6 +122,9 @@ export class EngineMembership {
       stopped_at: number | null;
       adopted_by: string | null;
       adopted_at: number | null;
+      config_version: string | null;
+      config_error: string | null;
+      supervised: boolean;
       expired: boolean;
     }>(
       `SELECT *, heartbeat_at < ${NOW} - $1 AS expired FROM engines
@@ -135,6 +143,9 @@ export class EngineMembership {
       self: r.id === this.id,
       adoptedBy: r.adopted_by,
       adoptedAt: r.adopted_at,
+      configVersion: r.config_version,
+      configError: r.config_error,
+      supervised: r.supervised,
     }));
   }
 
@@ -173,8 +184,10 @@ export class EngineMembership {
   private async connect(first: boolean): Promise<void> {
     const client = this.open.client();
     client.on('notification', (n) => {
-      const [schema, from] = (n.payload ?? '').split(' ');
-      if (schema === this.open.schema && from !== this.id) for (const fn of this.peerWatchers) fn();
+      const [schema, from, ...words] = (n.payload ?? '').split(' ');
+      if (schema !== this.open.schema || from === this.id) return;
+      if (n.channel === WRITES_CHANNEL) for (const fn of this.peerWatchers) fn();
+      else for (const fn of this.channels.get(n.channel) ?? []) fn(words);
     });
     client.on('end', () => {
       if (this.client === client) this.client = undefined;
@@ -188,7 +201,8 @@ export class EngineMembership {
           [this.id, hostname(), process.pid],
         );
       }
-      await client.query(`LISTEN ${WRITES_CHANNEL}`);
+      for (const channel of [WRITES_CHANNEL, ...this.channels.keys()])
+        await client.query(`LISTEN ${channel}`);
     } catch (err) {
       await client.end().catch(() => {});
       throw err;

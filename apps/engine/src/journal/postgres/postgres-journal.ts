@@ -1,6 +1,5 @@
 import type {
   DeadLettersInput,
-  EngineSummary,
   DeadLettersResult,
   JournalStats,
   Log,
@@ -38,6 +37,7 @@ import type { OpenPostgres, PostgresSettings } from './open-postgres.ts';
 import { PgQueries } from './pg-queries.ts';
 import { PgBatchRunner } from './pg-writes.ts';
 import { EngineMembership } from './engine-membership.ts';
+import { PgPeers } from './pg-peers.ts';
 import type { MembershipSettings } from './engine-membership.ts';
 
 export interface PostgresJournalOptions {
@@ -76,10 +76,13 @@ export class PostgresJournal implements Journal {
   /** Connects, migrates, and returns the journal (see openPostgres for the settings). */
   static async open(settings: PostgresSettings, opts: PostgresJournalOptions = {}): Promise<PostgresJournal> {
     const open = await openPostgres(settings);
-    let member: EngineMembership;
+    let member: EngineMembership | undefined;
+    let peers: PgPeers;
     try {
       member = await EngineMembership.join(open, opts.membership);
+      peers = await PgPeers.start(open, member);
     } catch (err) {
+      await member?.leave();
       await open.close();
       throw new JournalError(
         'JOURNAL_UNAVAILABLE',
@@ -89,13 +92,14 @@ export class PostgresJournal implements Journal {
         { cause: err },
       );
     }
-    return new PostgresJournal(open, member, settings.durability, opts);
+    return new PostgresJournal(open, member, peers, settings.durability, opts);
   }
 
   private constructor(
     readonly database: OpenPostgres,
     /** This engine among those sharing the schema. */
     readonly member: EngineMembership,
+    readonly peers: PgPeers,
     durability: 'strict' | 'fast',
     opts: PostgresJournalOptions,
   ) {
@@ -168,14 +172,6 @@ export class PostgresJournal implements Journal {
 
   onFenced(fn: (reason: string) => void): void {
     this.member.onFenced(fn);
-  }
-
-  engines(): Promise<EngineSummary[]> {
-    return guarded('list the engines', () => this.member.list());
-  }
-
-  announce(address: string): Promise<void> {
-    return guarded('record where this engine serves', () => this.member.announce(address, null));
   }
 
   async recordRecovery(plan: RecoveryPlan): Promise<void> {
@@ -266,6 +262,7 @@ export class PostgresJournal implements Journal {
 
   async close(): Promise<void> {
     await this.flush();
+    this.peers.close();
     await this.member.leave();
     await this.database.close();
   }

@@ -222,8 +222,14 @@ export const engines = pgTable('engines', {
   pid: integer('pid').notNull(),
   /** Where its HTTP server listens, once it does. */
   address: text('address'),
-  /** The organism's config version it runs. */
+  /** The version of the organism's configuration it runs (shared-config.ts). */
   configVersion: text('config_version'),
+  /** Why it could not run the newest shared configuration; null once it does. */
+  configError: text('config_error'),
+  /** Whether a supervisor starts it again after a restart (`organism start`). */
+  supervised: boolean('supervised').notNull().default(false),
+  /** Set by the engine leading a rolling restart: this engine should drain for this long and restart. */
+  restartDrainMs: integer('restart_drain_ms'),
   startedAt: ms('started_at').notNull(),
   /** Its last heartbeat, on the database server's clock (ms). */
   heartbeatAt: ms('heartbeat_at').notNull(),
@@ -232,4 +238,22 @@ export const engines = pgTable('engines', {
   /** The engine that took over its unfinished work, and when: from then on it can write nothing. */
   adoptedBy: uuid('adopted_by'),
   adoptedAt: ms('adopted_at'),
+});
+
+/**
+ * The organism's configuration as engines sharing this schema run it: every change an operator makes on one
+ * engine (apply, rollback, reload) adds a revision, and every engine follows the newest (shared-config.ts).
+ */
+export const configRevisions = pgTable('config_revisions', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  /** A digest of the text and its includes (configVersion in shared-config.ts). */
+  version: text('version').notNull(),
+  /** organism.yaml as written, `${VAR}` placeholders unresolved. */
+  yaml: text('yaml').notNull(),
+  /** The files it includes: path relative to organism.yaml → text. */
+  includes: jsonb('includes').$type<Record<string, string>>().notNull(),
+  actor: text('actor').notNull(),
+  /** The engine the change was made on. */
+  engine: uuid('engine').notNull(),
+  at: ms('at').notNull(),
 });

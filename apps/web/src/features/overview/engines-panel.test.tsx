@@ -15,6 +15,9 @@ const engine = (id: string, over: Partial<EngineSummary> = {}): EngineSummary =>
   self: false,
   adoptedBy: null,
   adoptedAt: null,
+  configVersion: 'b950077d8428',
+  configError: null,
+  supervised: true,
   ...over,
 });
 

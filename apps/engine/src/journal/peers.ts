@@ -1,0 +1,50 @@
+import type { EngineSummary, SharedConfigSummary } from '@organism/shared';
+
+/** One revision of the configuration engines sharing a journal follow. */
+export interface SharedConfig extends SharedConfigSummary {
+  /** Increases with every revision: the newest is the one to run. */
+  revision: number;
+  /** organism.yaml as written (`${VAR}` placeholders unresolved). */
+  yaml: string;
+  /** The files it includes: path relative to organism.yaml → text. */
+  includes: Record<string, string>;
+}
+
+/** What an engine tells its peers about itself (each field only when given). */
+export interface EngineReport {
+  address?: string;
+  configVersion?: string;
+  /** Null once it runs the newest configuration. */
+  configError?: string | null;
+  supervised?: boolean;
+}
+
+/**
+ * What engines sharing one journal (PostgreSQL, docs/scale-out.md) tell each other, beyond the journal
+ * itself: who they are, the configuration they follow, pauses, and a rolling restart's requests. Every
+ * watcher hears a peer's change at once (NOTIFY) or, if that was missed, within a second (a poll).
+ */
+export interface Peers {
+  /** This engine's id. */
+  readonly self: string;
+  /** Every engine known, running first, then newest. */
+  engines(): Promise<EngineSummary[]>;
+  report(r: EngineReport): Promise<void>;
+
+  /** Adds a revision; every other engine hears of it. */
+  publishConfig(c: Omit<SharedConfig, 'revision' | 'engine' | 'at'>): Promise<void>;
+  /** The newest revision, if one was ever published. */
+  latestConfig(): Promise<SharedConfig | undefined>;
+  /** `fn` runs when a peer published a revision. */
+  onConfig(fn: () => void): () => void;
+
+  /** Tells the others that the paused listeners (kept in the journal) changed. */
+  pausesChanged(): Promise<void>;
+  /** `fn` runs when a peer paused or resumed a listener. */
+  onPauses(fn: () => void): () => void;
+
+  /** Asks `engine` to drain for up to `drainMs` and restart. */
+  requestRestart(engine: string, drainMs: number): Promise<void>;
+  /** `fn` runs once when a peer asked this engine to restart. */
+  onRestartRequested(fn: (drainMs: number) => void): () => void;
+}
