@@ -327,7 +327,10 @@ export function readsContract(fresh: () => Promise<Journal>): void {
     expect(h.delivered).toHaveLength(300);
     // A failure with a retry ahead is a failure too (its FAILED transition; the overview says so).
     expect([sum(h.delivered), sum(h.failed), sum(h.rejected)]).toEqual([1, 2, 1]);
-    expect(h.delivered[h.since - h.start - 1]).toBeNull();
+    // Seconds before the journal counted are unknown, not zero (a journal that reads its event log
+    // knows the whole window).
+    if (h.since > h.start) expect(h.delivered[h.since - h.start - 1]).toBeNull();
+    else expect(h.delivered.every((x) => x !== null)).toBe(true);
     expect(h.delivered.at(-1)).not.toBeNull();
     await j.close();
   });

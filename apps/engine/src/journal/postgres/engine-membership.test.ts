@@ -57,22 +57,26 @@ describe('several engines on one PostgreSQL journal schema', () => {
 
   it('fences an engine whose heartbeat is older than the lease: its work is adopted and it can write nothing more', async () => {
     const settings = freshPostgres();
-    // `hung` never beats (a paused process); `watcher` holds a peer dead after 300 ms without a beat.
+    // `hung` never beats (a paused process); `watcher` holds a peer dead after 300 ms without a beat. It
+    // joins once hung's work is written, and adopts it at once (at its join) or at its next look.
     const hung = await PostgresJournal.open(settings, { membership: { heartbeatMs: 3_600_000 } });
-    const watcher = await PostgresJournal.open(settings, { membership: { heartbeatMs: 50, leaseMs: 300 } });
     const d = delivery();
     await hung.hooks.onIntent?.([d]);
     void hung.hooks.onDispatched?.(d);
     await hung.flush();
     const fenced: string[] = [];
     hung.onFenced((reason) => fenced.push(reason));
-    const adopted: UnfinishedEntry[] = [];
-    watcher.onAdoption((entries) => {
-      adopted.push(...entries);
-      return Promise.resolve();
-    });
-    await until('the hung engine’s work adopted', () => (adopted.length === 1 ? true : undefined), 10_000);
-    expect(adopted[0]?.delivery).toMatchObject({ id: d.id, attempt: 2 });
+    const watcher = await PostgresJournal.open(settings, { membership: { heartbeatMs: 50, leaseMs: 300 } });
+    watcher.onAdoption(() => Promise.resolve());
+    await until(
+      'the hung engine’s work adopted',
+      async () =>
+        (await watcher.peers.engines()).find((e) => e.id === hung.member.id)?.adoptedBy === watcher.member.id
+          ? true
+          : undefined,
+      10_000,
+    );
+    expect((await watcher.unfinished()).map((u) => u.delivery)).toMatchObject([{ id: d.id, attempt: 2 }]);
     expect((await watcher.peers.engines()).find((e) => e.id === hung.member.id)).toMatchObject({
       state: 'dead',
       adoptedBy: watcher.member.id,
@@ -99,6 +103,20 @@ describe('several engines on one PostgreSQL journal schema', () => {
     await a.hooks.onIntent?.([delivery()]);
     await until('b hears a’s commit', () => (heard.includes(true) ? true : undefined), 10_000);
     stop();
+    await a.close();
+    await b.close();
+  });
+
+  it('counts every engine’s outcomes in the throughput chart, whichever engine is asked', async () => {
+    const [a, b] = await twoEngines(freshPostgres());
+    const [x, y] = [delivery(), delivery()];
+    if (!x || !y) throw new Error('setup');
+    await a.hooks.onIntent?.([x]);
+    await a.hooks.onAcknowledged?.(x, []);
+    await b.hooks.onIntent?.([y]);
+    await b.hooks.onAcknowledged?.(y, []);
+    const sum = (xs: (number | null)[]): number => xs.reduce<number>((n, v) => n + (v ?? 0), 0);
+    for (const j of [a, b]) expect(sum((await j.throughput(Date.now() + 1_000)).delivered)).toBe(2);
     await a.close();
     await b.close();
   });

@@ -14,6 +14,7 @@ import type {
   RoutedTransition,
   ThreadListInput,
   ThreadSummary,
+  ThroughputHistory,
   Transition,
 } from '@organism/shared';
 import { oldestFirst, toDelivery, toDetail, toSummary } from '../entry-record.ts';
@@ -27,6 +28,9 @@ import { searchMessages } from './pg-search.ts';
 import { listThreads, threadsInRange } from './pg-thread-list.ts';
 import { journalCounts, messages, transitions } from './schema.ts';
 import { isUuid, uuidPrefixRange } from './uuid-range.ts';
+import { HISTORY_SECONDS, throughputHistory } from '../throughput-history.ts';
+
+const NONE = { delivered: 0, failed: 0, rejected: 0 };
 
 /** A transition's own columns, read from `transitions t` (routed and recorded transitions). */
 const TRANSITION = sql`t.seq, t.message_id AS "messageId", t.thread_id AS "threadId", t.state, t.attempt,
@@ -248,6 +252,27 @@ export class PgQueries {
     const counts = Object.fromEntries(messageStates.map((s) => [s, 0])) as Record<MessageState, number>;
     for (const r of rows) counts[r.state] = r.n;
     return { counts, oldestPendingAt: oldest[0]?.at ?? null, lastSeq };
+  }
+
+  /**
+   * Outcomes per second over the five minutes before `now`'s second, counted from the event log (the
+   * `transitions_at` index), so every engine sharing the schema is counted, not only this one. Engines'
+   * clocks are their own: a transition is counted in the second its engine wrote it.
+   */
+  async throughput(now: number): Promise<ThroughputHistory> {
+    const end = Math.floor(now / 1000) - 1;
+    const start = end - HISTORY_SECONDS + 1;
+    const rows = await pgRows<{ s: number; delivered: number; failed: number; rejected: number }>(
+      this.pg.pool,
+      sql`SELECT (at / 1000)::float8 AS s,
+                 count(*) FILTER (WHERE state = 'ACKED')::float8 AS delivered,
+                 count(*) FILTER (WHERE state = 'FAILED' AND attempt > 0)::float8 AS failed,
+                 count(*) FILTER (WHERE state = 'FAILED' AND attempt = 0)::float8 AS rejected
+          FROM transitions WHERE at >= ${start * 1000} AND at < ${(end + 1) * 1000} AND state IN ('ACKED', 'FAILED')
+          GROUP BY 1`,
+    );
+    const bySecond = new Map(rows.map((r) => [r.s, r]));
+    return throughputHistory(now, start, (second) => bySecond.get(second) ?? NONE);
   }
 
   /** `Journal.search`: see pg-search.ts. */

@@ -2,12 +2,14 @@
 import { CircleCheck, LoaderCircle, Power, Unplug } from 'lucide-react';
 import type { ReactNode } from 'react';
 import { useEffect, useId, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Panel } from '@/components/ui/panel';
 import { describeError, engineCodeOf } from '@/lib/engine-error';
 import { formatCount, formatDuration } from '@/lib/format';
 import { useSession } from '@/lib/session';
+import { useTRPC } from '@/lib/trpc';
 import { RecoveryReport } from './recovery-report';
 import type { RestartPhase } from './use-restart';
 import { useRestart } from './use-restart';
@@ -27,8 +29,19 @@ export function RestartPanel() {
   const [drainMs, setDrainMs] = useState(30_000);
   const drainId = useId();
   const s = r.status.data;
-  const notSupervised = s?.supervised === false || engineCodeOf(r.refused) === 'NOT_SUPERVISED';
+  // This engine has no supervisor; in a rolling restart, another engine may be the one without.
+  const notSupervised = s?.supervised === false;
   const busy = r.state.phase !== 'idle' && r.state.phase !== 'back';
+  const trpc = useTRPC();
+  const cluster = useQuery(
+    trpc.organism.engines.queryOptions(undefined, { refetchInterval: busy ? 1_000 : 15_000 }),
+  );
+  const running = (cluster.data?.engines ?? []).filter((e) => e.state === 'running');
+  const rolling = running.length > 1;
+  // While the others restart first: how many engines started since the request.
+  const askedAt = r.state.phase === 'idle' ? undefined : r.state.askedAt;
+  const restarted =
+    askedAt === undefined ? 0 : running.filter((e) => !e.self && e.startedAt > askedAt).length;
   return (
     <Panel title="Restart">
       <div className="space-y-3 text-sm">
@@ -37,6 +50,13 @@ export function RestartPanel() {
           lets the supervisor start a fresh engine, which queues again whatever did not finish. The console
           reconnects by itself and stays on this page.
         </p>
+        {rolling && (
+          <p data-testid="rolling-restart">
+            <strong>{running.length} engines share this journal:</strong> a restart restarts them one at a
+            time, this one last, each once the one before it is back. Producers that retry on another engine
+            are never refused. An engine that does not come back stops the rest (its log says why).
+          </p>
+        )}
         {notSupervised ? (
           <p
             role="note"
@@ -69,8 +89,14 @@ export function RestartPanel() {
               </select>
             </label>
             <ConfirmDialog
-              title="Restart the engine?"
-              body={`Intake stops at once; open threads get up to ${formatDuration(drainMs)} to finish. Producers are refused (DRAINING) until the new engine is up, usually a few seconds. Nothing in the journal is lost: unfinished work is recovered.`}
+              title={
+                rolling ? `Restart all ${running.length} engines, one at a time?` : 'Restart the engine?'
+              }
+              body={
+                rolling
+                  ? `Each engine in turn stops its intake and gives open threads up to ${formatDuration(drainMs)} to finish, then its supervisor starts it again; this one goes last. Nothing in the journal is lost: unfinished work is recovered.`
+                  : `Intake stops at once; open threads get up to ${formatDuration(drainMs)} to finish. Producers are refused (DRAINING) until the new engine is up, usually a few seconds. Nothing in the journal is lost: unfinished work is recovered.`
+              }
               confirm="Restart"
               onConfirm={() => r.restart(drainMs)}
             >
@@ -80,7 +106,7 @@ export function RestartPanel() {
             </ConfirmDialog>
           </div>
         )}
-        {r.refused && engineCodeOf(r.refused) !== 'NOT_SUPERVISED' && (
+        {r.refused && !(notSupervised && engineCodeOf(r.refused) === 'NOT_SUPERVISED') && (
           <p role="alert" className="text-failed">
             {describeError(r.refused)}
           </p>
@@ -88,6 +114,7 @@ export function RestartPanel() {
         {r.state.phase !== 'idle' && (
           <RestartProgress
             state={r.state}
+            others={rolling ? { restarted, total: running.length - 1 } : undefined}
             recovery={r.state.phase === 'back' ? (s?.recovery ?? null) : null}
             onDismiss={r.dismiss}
           />
@@ -100,10 +127,13 @@ export function RestartPanel() {
 /** The restart's steps, each with its figures; announced as they change. */
 function RestartProgress({
   state,
+  others,
   recovery,
   onDismiss,
 }: {
   state: Exclude<RestartPhase, { phase: 'idle' }>;
+  /** A rolling restart: the other engines go first. */
+  others?: { restarted: number; total: number } | undefined;
   recovery: Parameters<typeof RecoveryReport>[0]['recovery'];
   onDismiss: () => void;
 }) {
@@ -131,6 +161,11 @@ function RestartProgress({
             </span>
           ) : drained ? (
             'the engine stopped before sending its figures'
+          ) : others ? (
+            <span className="tabular" data-testid="rolling-figures">
+              the other engines restart first: {Math.min(others.restarted, others.total)} of {others.total}{' '}
+              back
+            </span>
           ) : (
             'asking the engine…'
           )}

@@ -1,4 +1,4 @@
-import type { EngineSummary } from '@organism/shared';
+import type { EngineSummary, SharedConfigSummary } from '@organism/shared';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { EnginesTable } from './engines-panel';
@@ -22,8 +22,8 @@ const engine = (id: string, over: Partial<EngineSummary> = {}): EngineSummary =>
 });
 
 /** The table's rows as text, one string per row (tags dropped, spaces collapsed). */
-function rows(engines: EngineSummary[]): string[] {
-  const html = renderToStaticMarkup(<EnginesTable engines={engines} />);
+function rows(engines: EngineSummary[], config?: SharedConfigSummary): string[] {
+  const html = renderToStaticMarkup(<EnginesTable engines={engines} config={config ?? null} />);
   const body = html.slice(html.indexOf('<tbody>'));
   return [...body.matchAll(/<tr[^>]*>(.*?)<\/tr>/g)].map((m) =>
     (m[1] ?? '')
@@ -45,10 +45,12 @@ describe('EnginesTable', () => {
 
   it('gives each engine its state, short id, pid@host, address, start and last heartbeat', () => {
     const [first, second, third] = rows([a, b, c]);
-    expect(first).toBe('running aaaaaaaa this engine 4242@web-1 http://10.0.0.1:7070 1 h ago 2 s ago');
-    expect(second).toBe('running bbbbbbbb 7@web-2 — 1 h ago 2 s ago');
+    expect(first).toBe(
+      'running aaaaaaaa this engine 4242@web-1 http://10.0.0.1:7070 1 h ago 2 s ago b950077d8428',
+    );
+    expect(second).toBe('running bbbbbbbb 7@web-2 — 1 h ago 2 s ago b950077d8428');
     expect(third).toBe(
-      'dead cccccccc 4242@web-1 http://10.0.0.1:7070 1 h ago 2 min ago work adopted by aaaaaaaa',
+      'dead cccccccc 4242@web-1 http://10.0.0.1:7070 1 h ago 2 min ago b950077d8428 work adopted by aaaaaaaa',
     );
   });
 
@@ -63,5 +65,29 @@ describe('EnginesTable', () => {
     expect(badges.map((m) => m[1])).toEqual(['text-acked', 'text-acked', 'text-failed']);
     const stopped = renderToStaticMarkup(<EnginesTable engines={[engine('d', { state: 'stopped' })]} />);
     expect(stopped).toContain('text-pending');
+  });
+
+  it('says which configuration each engine runs: behind the newest, or why it cannot run it', () => {
+    const config = { version: 'f3df812b1ee8', actor: 'ada', engine: a.id, at: now - 30_000 };
+    const html = (e: EngineSummary[]) => renderToStaticMarkup(<EnginesTable engines={e} config={config} />);
+    const current = engine('a', { configVersion: 'f3df812b1ee8' });
+    const behind = engine('b');
+    const failing = engine('c', {
+      configError: 'cannot run f3df812b1ee8: organism.yaml:20:15 listeners[0].payload.schema: file not found',
+    });
+    const gone = engine('d', { state: 'stopped' });
+    const [r1, r2, r3, r4] = [current, behind, failing, gone].map((e) => rows([e], config)[0]);
+    expect(r1).toMatch(/ f3df812b1ee8$/);
+    expect(r2).toMatch(/ b950077d8428 · behind f3df812b1ee8$/);
+    expect(r3).toMatch(
+      / b950077d8428 · cannot run f3df812b1ee8: organism.yaml:20:15 listeners\[0\].payload.schema: file not found$/,
+    );
+    // A stopped engine is not behind: it runs nothing.
+    expect(r4).toMatch(/ b950077d8428$/);
+    expect(html([behind])).toContain('text-pending');
+    expect(html([failing])).toContain('text-failed');
+    expect(html([current]).replace(/<[^>]+>/g, '')).toContain(
+      '1 of 1 running · config f3df812b1ee8 by ada 30 s ago',
+    );
   });
 });

@@ -1,5 +1,5 @@
 'use client';
-import type { EngineSummary } from '@organism/shared';
+import type { EngineSummary, SharedConfigSummary } from '@organism/shared';
 import { useQuery } from '@tanstack/react-query';
 import { IdLink } from '@/components/id-link';
 import { StateBadge } from '@/components/state-badge';
@@ -19,11 +19,21 @@ export function EnginesPanel() {
   const trpc = useTRPC();
   const engines = useQuery(trpc.organism.engines.queryOptions(undefined, { refetchInterval: 5_000 }));
   if (!engines.data?.shared) return null;
-  return <EnginesTable engines={engines.data.engines} />;
+  return <EnginesTable engines={engines.data.engines} config={engines.data.config} />;
 }
 
-/** One row per engine, running first as the engine lists them; the one answering is marked. */
-export function EnginesTable({ engines }: { engines: EngineSummary[] }) {
+/**
+ * One row per engine, running first as the engine lists them; the one answering is marked. Each says the
+ * configuration version it runs: a running engine behind the newest is flagged, and one that cannot run
+ * it says why.
+ */
+export function EnginesTable({
+  engines,
+  config = null,
+}: {
+  engines: EngineSummary[];
+  config?: SharedConfigSummary | null;
+}) {
   const running = engines.filter((e) => e.state === 'running').length;
   return (
     <Panel
@@ -31,6 +41,12 @@ export function EnginesTable({ engines }: { engines: EngineSummary[] }) {
       actions={
         <span className="tabular text-xs text-muted">
           {running} of {engines.length} running
+          {config && (
+            <>
+              {' · config '}
+              <span className="font-mono">{config.version}</span> by {config.actor} <TimeAgo at={config.at} />
+            </>
+          )}
         </span>
       }
     >
@@ -43,6 +59,7 @@ export function EnginesTable({ engines }: { engines: EngineSummary[] }) {
             <th className="pb-1 font-medium">address</th>
             <th className="pb-1 text-right font-medium">started</th>
             <th className="pb-1 text-right font-medium">last heartbeat</th>
+            <th className="pb-1 pl-4 font-medium">config</th>
             <th className="pb-1 pl-4 font-medium">work</th>
           </tr>
         </thead>
@@ -78,6 +95,9 @@ export function EnginesTable({ engines }: { engines: EngineSummary[] }) {
               <td className="text-right text-muted">
                 <TimeAgo at={e.heartbeatAt} />
               </td>
+              <td className="pl-4 text-xs">
+                <ConfigCell engine={e} newest={config?.version} />
+              </td>
               <td className="pl-4 text-xs text-muted">
                 {e.state !== 'running' && e.adoptedBy && (
                   <span title={e.adoptedBy}>
@@ -90,5 +110,24 @@ export function EnginesTable({ engines }: { engines: EngineSummary[] }) {
         </tbody>
       </table>
     </Panel>
+  );
+}
+
+/** The version an engine runs; for a running one, whether it is the newest, and why not. */
+function ConfigCell({ engine, newest }: { engine: EngineSummary; newest: string | undefined }) {
+  if (!engine.configVersion) return <span className="text-muted">—</span>;
+  const version = <span className="font-mono">{engine.configVersion}</span>;
+  if (engine.state !== 'running' || newest === undefined || engine.configVersion === newest)
+    return <span className="text-muted">{version}</span>;
+  if (engine.configError)
+    return (
+      <span className="block max-w-md truncate text-failed" title={engine.configError}>
+        {version} · cannot run {newest}: {engine.configError.replace(/^cannot run \S+: /, '')}
+      </span>
+    );
+  return (
+    <span className="text-pending">
+      {version} · behind {newest}
+    </span>
   );
 }
