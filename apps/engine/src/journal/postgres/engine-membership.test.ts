@@ -120,4 +120,37 @@ describe('several engines on one PostgreSQL journal schema', () => {
     await a.close();
     await b.close();
   });
+
+  it('adopts no live peer when every engine lost its session at once (the server restarted)', async () => {
+    // b looks every second, a every 50 ms: a is back long before b has made its session again.
+    const settings = freshPostgres();
+    const a = await PostgresJournal.open(settings, { membership: { heartbeatMs: 50 } });
+    const b = await PostgresJournal.open(settings, { membership: { heartbeatMs: 1_000 } });
+    const fenced: string[] = [];
+    for (const j of [a, b]) {
+      j.onFenced((reason) => fenced.push(reason));
+      j.onAdoption(() => Promise.resolve());
+    }
+    // Both engines' own sessions (their locks) end together, as in a fail-over of the server.
+    const pids = [a, b].map((j) => j.member['client']?.processID);
+    await a.database.pool.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [pids]);
+    await until(
+      'both sessions made again',
+      () =>
+        [a, b].every((j) => j.member['client'] && !pids.includes(j.member['client'].processID))
+          ? true
+          : undefined,
+      10_000,
+    );
+    // Twenty of a's looks later neither was taken for dead, and both still write.
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(fenced).toEqual([]);
+    expect((await a.peers.engines()).map((e) => [e.state, e.adoptedBy])).toEqual([
+      ['running', null],
+      ['running', null],
+    ]);
+    await b.hooks.onIntent?.([delivery()]);
+    await a.close();
+    await b.close();
+  });
 });

@@ -11,6 +11,12 @@ export const NOW = `(extract(epoch FROM clock_timestamp()) * 1000)::bigint`;
 const LOCK_KEY = `hashtextextended($1, 0)`;
 /** The channel every engine of every schema listens on; a payload is `<schema> <engine id>`. */
 export const WRITES_CHANNEL = 'organism_writes';
+/**
+ * After this engine's own session was lost and made again, how long it adopts only peers that stopped
+ * gracefully: when the server restarted (a fail-over), every engine lost its session and lock at once,
+ * and peers that have not reconnected yet would otherwise look dead. Live peers are back well within it.
+ */
+const RECONNECT_GRACE_MS = 5_000;
 /** Rows of engines adopted longer ago than this are removed as engines join. */
 const FORGET_AFTER_MS = 24 * 3_600_000;
 
@@ -55,6 +61,8 @@ export class EngineMembership {
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private fenced = false;
+  /** When this engine last had to make its session again (0: never). */
+  private reconnectedAt = 0;
   private adopt: ((work: Adoption) => Promise<void>) | undefined;
   private readonly fencedWatchers = new Set<(reason: string) => void>();
   private readonly peerWatchers = new Set<() => void>();
@@ -227,7 +235,10 @@ export class EngineMembership {
     try {
       // The session ended (the server restarted, the network dropped): while it was gone a peer may have
       // adopted this engine's work, which the heartbeat below then finds.
-      if (!this.client) await this.connect(false);
+      if (!this.client) {
+        await this.connect(false);
+        this.reconnectedAt = Date.now();
+      }
       const beat = await this.client!.query<{ adopted_by: string | null }>(
         `UPDATE engines SET heartbeat_at = ${NOW} WHERE id = $1 RETURNING adopted_by`,
         [this.id],
@@ -247,12 +258,14 @@ export class EngineMembership {
   private async adoptDeadPeers(): Promise<void> {
     const client = this.client;
     if (!client) return;
-    const { rows } = await client.query<{ id: string; gone: boolean }>(
-      `SELECT id, stopped_at IS NOT NULL OR heartbeat_at < ${NOW} - $2 AS gone
+    const { rows } = await client.query<{ id: string; gone: boolean; stopped: boolean }>(
+      `SELECT id, stopped_at IS NOT NULL OR heartbeat_at < ${NOW} - $2 AS gone, stopped_at IS NOT NULL AS stopped
        FROM engines WHERE adopted_by IS NULL AND id <> $1`,
       [this.id, this.leaseMs],
     );
+    const settling = Date.now() - this.reconnectedAt < RECONNECT_GRACE_MS;
     for (const peer of rows) {
+      if (settling && !peer.stopped) continue;
       // Its lock is free: its session ended. Held a moment by this session, then given back.
       const locked = peer.gone
         ? false

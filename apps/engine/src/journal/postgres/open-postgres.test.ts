@@ -23,6 +23,27 @@ describe('openPostgres', () => {
     await again.close();
   });
 
+  it('tunes autovacuum for the hot tables', async () => {
+    const settings = freshPostgres();
+    const open = await openPostgres(settings);
+    const { rows } = await open.pool.query<{ relname: string; reloptions: string[] }>(
+      `SELECT c.relname, c.reloptions FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = $1 AND c.relname IN ('messages', 'journal_counts') ORDER BY c.relname`,
+      [settings.schema],
+    );
+    expect(rows).toEqual([
+      {
+        relname: 'journal_counts',
+        reloptions: ['fillfactor=50', 'autovacuum_vacuum_scale_factor=0', 'autovacuum_vacuum_threshold=200'],
+      },
+      {
+        relname: 'messages',
+        reloptions: expect.arrayContaining(['autovacuum_vacuum_scale_factor=0.01']),
+      },
+    ]);
+    await open.close();
+  });
+
   it('migrates once when several engines open the same schema at the same time', async () => {
     const settings = freshPostgres();
     const opened = await Promise.all([1, 2, 3].map(() => openPostgres(settings)));
