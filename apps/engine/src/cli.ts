@@ -11,7 +11,7 @@ import { isSupervised } from './lifecycle/supervisor.ts';
 
 const USAGE = `usage: organism <command> [organism.yaml] [options]
 
-  run    [config] [--traffic[=RATE]] [--quiet] [--port N]   engine + HTTP server in this process
+  run    [config] [--traffic[=RATE]] [--quiet] [--port N] [--listeners a,b]   engine + HTTP server in this process
   start  [config] [same options]                              the same under a supervisor (restarts, crash backoff)
   check  [config]                                             load, compile every XSD, resolve every handler
   send   --to NAME file.xml [--token T] [--url U] [config]    post an envelope (or a payload, wrapped)
@@ -19,6 +19,7 @@ const USAGE = `usage: organism <command> [organism.yaml] [options]
   token  create NAME [--from a,b] | list | revoke ID   --from: the only producer names it may send as
 
 The config defaults to ./organism.yaml. --traffic sends the organism's traffic/*.xml samples (RATE/s, default 2).
+--listeners runs only those listeners here; engines sharing its PostgreSQL journal run the others.
 SIGTERM / Ctrl-C stop gracefully; SIGHUP reloads the configuration.
 Logs (run, start): --log-format json|pretty (default: pretty on a terminal, json otherwise),
   --log-level trace|debug|info|warn|error|fatal|silent (default info), --verbose (= debug: listener states too).`;
@@ -34,6 +35,7 @@ export async function main(argv: string[]): Promise<number> {
       traffic: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       port: { type: 'string' },
+      listeners: { type: 'string' },
       drain: { type: 'string' },
       to: { type: 'string' },
       from: { type: 'string' },
@@ -59,6 +61,8 @@ export async function main(argv: string[]): Promise<number> {
     if (v !== undefined && !/^\d+$/.test(v))
       return usage(`--${flag} must be a whole number, not ${JSON.stringify(v)}`);
   }
+  if (values.listeners !== undefined && listOf(values.listeners).length === 0)
+    return usage('--listeners needs the names of the listeners to run here, separated by commas');
   const configAt = (p: string | undefined): string => resolve(values.config ?? p ?? 'organism.yaml');
   const logOpts = logOptions(values);
   if (typeof logOpts === 'string') return usage(logOpts);
@@ -67,6 +71,7 @@ export async function main(argv: string[]): Promise<number> {
     ...(values.traffic !== undefined ? { traffic: values.traffic } : {}),
     quiet: values.quiet,
     ...(values.port ? { port: Number(values.port) } : {}),
+    ...(values.listeners !== undefined ? { listeners: listOf(values.listeners) } : {}),
     drainMs: values.drain ? Number(values.drain) : 30_000,
     supervised: () => isSupervised(process.env),
   };
@@ -130,4 +135,12 @@ function pick<T extends Record<string, unknown>, K extends keyof T>(
   const out: Partial<Record<K, unknown>> = {};
   for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
   return out as { [P in K]?: Exclude<T[P], undefined> };
+}
+
+/** `a, b,c` → ['a', 'b', 'c']. */
+function listOf(names: string): string[] {
+  return names
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
 }

@@ -306,9 +306,11 @@ export class Engine {
     await this.orchestrator?.start();
     this.recovery = await recoverUnfinished(this.journal, this.pump);
     // Several engines on one journal: what this one adopts from an engine that died is recovered alike.
-    this.journal.onAdoption?.(async (entries, runs) => {
+    this.journal.onAdoption?.(async (entries, runs, claimed) => {
       await this.orchestrator?.adopt(runs);
       const adopted = await recoverEntries(this.journal, this.pump, entries);
+      // Claims are the everyday hand-over between engines that run different listeners.
+      if (claimed) return;
       this.log.warn(
         { requeued: adopted.requeued, exhausted: adopted.exhausted, runs: runs.length },
         `adopted the work of an engine that died: ${adopted.requeued} redelivered, ${adopted.exhausted} dead-lettered, ${runs.length} orchestration run(s)`,

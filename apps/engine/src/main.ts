@@ -30,6 +30,11 @@ export interface CreateEngineOptions {
    * it (`component`). Without one (tests, benchmarks) they write human lines to stderr.
    */
   logger?: Logger;
+  /**
+   * Runs only these listeners (and `system.*`): engines sharing a PostgreSQL journal run the others
+   * (`organism run --listeners`). Each must be one of the organism's.
+   */
+  listeners?: readonly string[];
 }
 
 /**
@@ -41,6 +46,27 @@ export async function createEngine(configFile: string, opts: CreateEngineOptions
   const loaded = await loadOrganism(configFile);
   if (!loaded.ok) throw new ConfigError(loaded.problems);
   const { config, listeners, registry } = loaded.organism;
+  const unknown = (opts.listeners ?? []).filter((name) => !config.listeners.some((l) => l.name === name));
+  if (opts.listeners && !opts.journal && config.journal.driver !== 'postgres') {
+    registry.dispose();
+    throw new ConfigError([
+      {
+        message:
+          '--listeners runs only some listeners, which needs a journal shared with engines that run the others: ' +
+          'set journal.driver to postgres (docs/scale-out.md), or leave --listeners out to run every listener here',
+      },
+    ]);
+  }
+  if (unknown.length > 0) {
+    registry.dispose();
+    throw new ConfigError([
+      {
+        message: `--listeners names ${unknown.join(', ')}, which ${configFile} does not declare (it declares ${config.listeners
+          .map((l) => l.name)
+          .join(', ')})`,
+      },
+    ]);
+  }
   const logFor = (component: string): Log =>
     opts.logger ? opts.logger.child({ component }) : stderrLog(component);
   let journal: Journal;
@@ -55,6 +81,7 @@ export async function createEngine(configFile: string, opts: CreateEngineOptions
           writerThread: opts.writerThread ?? (config.journal.writerThread ? 'auto' : 'never'),
         },
         logFor('journal'),
+        opts.listeners,
       ));
   } catch (err) {
     registry.dispose();
@@ -74,6 +101,7 @@ export async function createEngine(configFile: string, opts: CreateEngineOptions
     envelopeSchema: schemas.envelope,
     systemSchema: schemas.system,
     log: logFor('pump'),
+    ...(journal.runsHere ? { runsHere: journal.runsHere } : {}),
   });
   pump.addHooks(journal.hooks);
   orchestrator.attach(pump);

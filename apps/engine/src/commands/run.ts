@@ -19,6 +19,8 @@ export interface RunOptions extends LogChoice {
   /** Leaves out the per-message lines; drain progress, warnings and errors remain. */
   quiet: boolean;
   port?: number;
+  /** Runs only these listeners here (`--listeners`): engines sharing the journal run the others. */
+  listeners?: string[];
   drainMs: number;
   /** Whether an `organism start` supervisor will start the next engine (asked at each restart request). */
   supervised: () => boolean;
@@ -36,7 +38,7 @@ export async function run(path: string, opts: RunOptions): Promise<number> {
   const logger = loggerFor(opts);
   let engine;
   try {
-    engine = await createEngine(path, { logger });
+    engine = await createEngine(path, { logger, ...(opts.listeners ? { listeners: opts.listeners } : {}) });
   } catch (err) {
     if (err instanceof ConfigError || err instanceof JournalError) {
       logger.error({ code: err.code, problems: err.problems }, err.message);

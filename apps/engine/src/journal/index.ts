@@ -67,6 +67,8 @@ export async function connectJournal(
     writerThread?: 'auto' | 'always' | 'never';
   },
   log?: Log,
+  /** The listeners this engine runs, when others run the rest (PostgreSQL only). */
+  listeners?: readonly string[],
 ): Promise<Journal> {
   if (settings.driver !== 'postgres') return openJournal(settings, log);
   return PostgresJournal.open(
@@ -75,7 +77,7 @@ export async function connectJournal(
       durability: settings.durability,
       ...(settings.schema ? { schema: settings.schema } : {}),
     },
-    log ? { log } : {},
+    { ...(log ? { log } : {}), ...(listeners ? { membership: { listeners } } : {}) },
   );
 }
 

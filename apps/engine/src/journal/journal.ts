@@ -136,9 +136,10 @@ export interface Journal {
   /**
    * Where several engines share the journal (PostgreSQL, docs/scale-out.md): once boot recovery ran,
    * the unfinished entries and orchestration runs this engine adopts from engines that died are handed
-   * to `fn`, to be recovered as boot recovery does.
+   * to `fn`, to be recovered as boot recovery does; so is the unowned work it claims for the listeners it
+   * runs (`claimed` true), when engines run different listeners.
    */
-  onAdoption?(fn: (entries: UnfinishedEntry[], runs: string[]) => Promise<void>): void;
+  onAdoption?(fn: (entries: UnfinishedEntry[], runs: string[], claimed: boolean) => Promise<void>): void;
   /**
    * Where several engines share the journal: `fn` hears once that another engine adopted this one's
    * work (it was found dead). The journal then refuses every write, and the engine must end.
@@ -146,6 +147,11 @@ export interface Journal {
   onFenced?(fn: (reason: string) => void): void;
   /** Where several engines share the journal: what they tell each other (peers.ts). */
   readonly peers?: Peers;
+  /**
+   * Where several engines share the journal and this one runs only some listeners: whether it runs
+   * `listener`. Entries for the others are recorded unowned, for the engines that run them to claim.
+   */
+  runsHere?(listener: string): boolean;
 
   /** Resolves once everything written so far is committed. */
   flush(): Promise<void>;

@@ -50,6 +50,12 @@ export interface PumpOptions {
   intakeWorkers?: number;
   /** Every message to the workers, even one that arrives alone (tests of the workers themselves). */
   intakeAlways?: boolean;
+  /**
+   * Several engines on one journal, each running some listeners: whether this one runs `listener`. A
+   * delivery to one it does not is recorded (unowned, for an engine that runs it to claim) and then
+   * leaves this pump. Default: every listener runs here.
+   */
+  runsHere?: (listener: string) => boolean;
 }
 
 /** `wait`: wait for queue space (default) or refuse with QUEUE_FULL; `producers`: the token's names. */
@@ -117,7 +123,7 @@ export class MessagePump {
             opts.intakeAlways,
           )
         : undefined;
-    this.waiting = new RetrySchedule((d) => this.queue.push(d));
+    this.waiting = new RetrySchedule((d) => this.enqueue(d));
     this.queue = new DispatchQueue({
       maxConcurrency: opts.limits.maxConcurrency,
       queueSize: opts.limits.queueSize,
@@ -386,7 +392,17 @@ export class MessagePump {
       throw err;
     }
     if (opened) this.emitThread('thread.created', first.threadId);
-    for (const d of deliveries) this.queue.push(d);
+    for (const d of deliveries) this.enqueue(d);
+  }
+
+  /** Queues a recorded delivery, or lets it go when another engine runs its listener (it is in the journal). */
+  private enqueue(d: Delivery): void {
+    if (this.opts.runsHere && !this.opts.runsHere(d.to)) {
+      this.threads.drop(d.threadId);
+      this.wakeIfQuiet();
+      return;
+    }
+    this.queue.push(d);
   }
 
   private async execute(d: Delivery): Promise<void> {
@@ -461,7 +477,7 @@ export class MessagePump {
   private release(outputs: readonly Delivery[]): void {
     for (const o of outputs) {
       this.events.emit(() => sentEvent(o));
-      if (!o.egress) this.queue.push(o);
+      if (!o.egress) this.enqueue(o);
     }
   }
 

@@ -49,6 +49,15 @@ export class ThreadRegistry {
     return t.failed ? 'failed' : 'completed';
   }
 
+  /**
+   * One delivery of the thread left this engine without an outcome (another engine runs it): once none
+   * is left here, the thread is forgotten, neither completed nor failed.
+   */
+  drop(threadId: ThreadId): void {
+    const t = this.open.get(threadId);
+    if (t && --t.outstanding <= 0) this.open.delete(threadId);
+  }
+
   has(threadId: ThreadId): boolean {
     return this.open.has(threadId);
   }

@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PostgresJournal } from '../../src/journal/index.ts';
 import { freshPostgres } from '../../src/journal/postgres/postgres-test.ts';
 import type { PostgresSettings } from '../../src/journal/postgres/open-postgres.ts';
-import { copyDemo, startHarness, writeInto } from '../support/server-harness.ts';
+import { createEngine } from '../../src/main.ts';
+import { copyDemo, demoGreeting, post, startHarness, writeInto } from '../support/server-harness.ts';
 import type { ServerHarness } from '../support/server-harness.ts';
 import { until } from '../support/until.ts';
 
@@ -126,5 +127,62 @@ describe('live configuration across engines on one PostgreSQL journal', () => {
     await holds('greeter paused on B', () => paused(b.h));
     await operator.listeners.resume.mutate({ name: 'greeter' });
     await holds('greeter resumed on B', () => !paused(b.h));
+  });
+});
+
+describe('listeners per engine on one PostgreSQL journal', () => {
+  it('runs each listener only on the engines that run it, the message passing between them', async () => {
+    const db = freshPostgres();
+    const dirA = copyDemo('organism-listeners-');
+    const dirB = copyDemo('organism-listeners-');
+    const a = await startHarness(
+      join(dirA, 'organism.yaml'),
+      await PostgresJournal.open(db, { membership: { listeners: ['greeter'] } }),
+    );
+    running.push(a);
+    const b = await startHarness(
+      join(dirB, 'organism.yaml'),
+      await PostgresJournal.open(db, { membership: { listeners: ['shouter'] } }),
+      { joining: true },
+    );
+    running.push(b);
+    // Posted to B, which does not run the greeter: A runs it, B its shouter, A the greeter's answer.
+    const res = await post(b, demoGreeting(1));
+    expect(res.status).toBe(202);
+    const { threadId } = (await res.json()) as { threadId: string };
+    const pg = (a.journal as PostgresJournal).database.pool;
+    const hops = await until(
+      'the thread done',
+      async () => {
+        const { rows } = await pg.query<{ to_name: string; state: string; owner: string }>(
+          'SELECT to_name, state, owner FROM messages WHERE thread_id = $1 ORDER BY seq',
+          [threadId],
+        );
+        return rows.length >= 3 && rows.every((r) => r.state === 'ACKED') ? rows : undefined;
+      },
+      10_000,
+    );
+    const ids = { a: (a.journal as PostgresJournal).member.id, b: (b.journal as PostgresJournal).member.id };
+    expect(hops.map((h) => [h.to_name, h.owner])).toEqual([
+      ['greeter', ids.a],
+      ['shouter', ids.b],
+      ['greeter', ids.a],
+      ...hops.slice(3).map((h) => [h.to_name, h.to_name === 'shouter' ? ids.b : ids.a]),
+    ]);
+  });
+
+  it('refuses --listeners on a journal of its own, and names a listener the organism does not have', async () => {
+    const dir = copyDemo('organism-listeners-');
+    await expect(createEngine(join(dir, 'organism.yaml'), { listeners: ['greeter'] })).rejects.toThrow(
+      /--listeners runs only some listeners, which needs a journal shared with engines that run the others/,
+    );
+    await expect(
+      createEngine(join(dir, 'organism.yaml'), {
+        listeners: ['greter'],
+        journal: await PostgresJournal.open(freshPostgres()),
+      }),
+    ).rejects.toThrow(
+      /--listeners names greter, which .*organism\.yaml does not declare \(it declares greeter, /,
+    );
   });
 });

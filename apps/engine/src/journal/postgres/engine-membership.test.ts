@@ -132,14 +132,13 @@ describe('several engines on one PostgreSQL journal schema', () => {
       j.onAdoption(() => Promise.resolve());
     }
     // Both engines' own sessions (their locks) end together, as in a fail-over of the server.
-    const pids = [a, b].map((j) => j.member['client']?.processID);
+    const pid = (j: PostgresJournal): number | undefined =>
+      (j.member['client'] as unknown as { processID?: number } | undefined)?.processID;
+    const pids = [a, b].map(pid);
     await a.database.pool.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [pids]);
     await until(
       'both sessions made again',
-      () =>
-        [a, b].every((j) => j.member['client'] && !pids.includes(j.member['client'].processID))
-          ? true
-          : undefined,
+      () => ([a, b].every((j) => pid(j) !== undefined && !pids.includes(pid(j))) ? true : undefined),
       10_000,
     );
     // Twenty of a's looks later neither was taken for dead, and both still write.

@@ -17,6 +17,9 @@ export const WRITES_CHANNEL = 'organism_writes';
  * and peers that have not reconnected yet would otherwise look dead. Live peers are back well within it.
  */
 const RECONNECT_GRACE_MS = 5_000;
+/** Whether `to_name` is a listener the engine whose listener list is the parameter runs. */
+export const RUNS_HERE = (listeners: string, to = 'to_name'): string =>
+  `(${to} = ANY(${listeners}::text[]) OR ${to} LIKE 'system.%' OR ${to} IS NULL)`;
 /** Rows of engines adopted longer ago than this are removed as engines join. */
 const FORGET_AFTER_MS = 24 * 3_600_000;
 
@@ -28,6 +31,11 @@ export interface MembershipSettings {
    * its lock (a hung process, a network partition). Default 15,000 ms.
    */
   leaseMs?: number;
+  /**
+   * The listeners this engine runs (`system.*` ones always). Unset: all of them. Entries for the others
+   * are written unowned and claimed by engines that run them (pg-claims.ts).
+   */
+  listeners?: readonly string[];
 }
 
 /** What an engine took over from one that died (or from before engines were recorded: `from` null). */
@@ -57,6 +65,8 @@ export class EngineMembership {
   readonly id = randomUUID();
   private readonly heartbeatMs: number;
   private readonly leaseMs: number;
+  /** The listeners it runs, besides `system.*`; undefined: all. */
+  readonly listeners: readonly string[] | undefined;
   private client: pg.Client | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -74,6 +84,14 @@ export class EngineMembership {
   ) {
     this.heartbeatMs = settings.heartbeatMs ?? 500;
     this.leaseMs = settings.leaseMs ?? 15_000;
+    this.listeners = settings.listeners;
+  }
+
+  /** Whether this engine runs deliveries to `listener`. */
+  runsHere(listener: string): boolean {
+    return (
+      this.listeners === undefined || listener.startsWith('system.') || this.listeners.includes(listener)
+    );
   }
 
   /** Joins the schema's engines and adopts what dead engines left (boot recovery then runs it). */
@@ -195,7 +213,7 @@ export class EngineMembership {
       const [schema, from, ...words] = (n.payload ?? '').split(' ');
       if (schema !== this.open.schema || from === this.id) return;
       if (n.channel === WRITES_CHANNEL) for (const fn of this.peerWatchers) fn();
-      else for (const fn of this.channels.get(n.channel) ?? []) fn(words);
+      for (const fn of this.channels.get(n.channel) ?? []) fn(words);
     });
     client.on('end', () => {
       if (this.client === client) this.client = undefined;
@@ -309,10 +327,25 @@ export class EngineMembership {
       }
       const from = dead === null ? 'owner IS NULL' : 'owner = $2';
       const params = dead === null ? [this.id] : [this.id, dead];
+      // Only what it runs: a dead engine's entries for listeners it does not are left unowned, for the
+      // engines that run them to claim.
+      const mine = this.listeners === undefined ? '' : ` AND ${RUNS_HERE(`$${params.length + 1}`)}`;
       const entries = await client.query<{ id: string }>(
-        `UPDATE messages SET owner = $1 WHERE ${from} AND state IN ('PENDING', 'DISPATCHED') RETURNING id`,
-        params,
+        `UPDATE messages SET owner = $1 WHERE ${from} AND state IN ('PENDING', 'DISPATCHED')${mine} RETURNING id`,
+        this.listeners === undefined ? params : [...params, this.listeners],
       );
+      if (dead !== null && this.listeners !== undefined) {
+        const left = await client.query(
+          `UPDATE messages SET owner = NULL WHERE owner = $1 AND state IN ('PENDING', 'DISPATCHED')`,
+          [dead],
+        );
+        // Sent at commit: the engines that run them claim them at once.
+        if (left.rowCount)
+          await client.query('SELECT pg_notify($1, $2)', [
+            WRITES_CHANNEL,
+            `${this.open.schema} ${this.id} unowned`,
+          ]);
+      }
       const runs = await client.query<{ id: string }>(
         `UPDATE orchestrations SET owner = $1 WHERE ${from} AND status = 'running' RETURNING id`,
         params,

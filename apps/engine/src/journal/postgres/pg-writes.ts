@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { EngineMembership } from './engine-membership.ts';
-import { WRITES_CHANNEL } from './engine-membership.ts';
+import { RUNS_HERE, WRITES_CHANNEL } from './engine-membership.ts';
 import { EntryChanges } from '../entry-changes.ts';
 import type { EntryRow } from '../entry-record.ts';
 import type { WriteOp } from '../sqlite/write-ops.ts';
@@ -19,14 +19,16 @@ const INSERT_ENTRIES = `INSERT INTO messages (id, thread_id, parent_id, from_nam
     state, attempts, error_code, error_detail, next_attempt_at, egress, created_at, updated_at, words, owner)
   SELECT id, thread_id, parent_id, from_name, to_name, root, kind, chain, payload, raw, state, attempts, error_code,
     error_detail, next_attempt_at, egress, created_at, updated_at,
-    CASE WHEN text IS NULL THEN NULL ELSE to_tsvector('simple', text) END, $2::uuid
+    CASE WHEN text IS NULL THEN NULL ELSE to_tsvector('simple', text) END,
+    CASE WHEN $3::text[] IS NULL OR egress OR ${RUNS_HERE('$3')} THEN $2::uuid END
   FROM json_to_recordset($1::json) AS x(id uuid, thread_id uuid, parent_id uuid, from_name text, to_name text,
     root text, kind text, chain text, payload text, raw text, state text, attempts int, error_code text,
     error_detail text, next_attempt_at bigint, egress boolean, created_at bigint, updated_at bigint, text text, i int)
   ORDER BY i`;
 
 const UPDATE_ENTRIES = `UPDATE messages m SET state = u.state, attempts = u.attempts, error_code = u.error_code,
-    error_detail = u.error_detail, next_attempt_at = u.next_attempt_at, updated_at = u.updated_at, owner = $2::uuid
+    error_detail = u.error_detail, next_attempt_at = u.next_attempt_at, updated_at = u.updated_at,
+    owner = CASE WHEN $3::text[] IS NULL OR m.egress OR ${RUNS_HERE('$3', 'm.to_name')} THEN $2::uuid END
   FROM json_to_recordset($1::json) AS u(id uuid, state text, attempts int, error_code text, error_detail text,
     next_attempt_at bigint, updated_at bigint)
   WHERE m.id = u.id`;
@@ -75,13 +77,18 @@ export class PgBatchRunner {
   batches = 0;
   /** Whether this batch took the transitions' lock yet. */
   private sequenced = false;
+  /** Whether this batch wrote an entry for a listener this engine does not run (left for others to claim). */
+  private unowned = false;
   private readonly owner: string | null;
+  /** The listeners this engine runs (besides `system.*`); null: all. */
+  private readonly listeners: readonly string[] | null;
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly member?: EngineMembership,
   ) {
     this.owner = member?.id ?? null;
+    this.listeners = member?.listeners ?? null;
   }
 
   /** Commits `ops`; resolves with the batch's value (how many entries a prune deleted). */
@@ -91,12 +98,13 @@ export class PgBatchRunner {
     try {
       await client.query('BEGIN');
       this.sequenced = false;
+      this.unowned = false;
       if (this.member) await this.fence(client, this.member);
       const value = await this.apply(client, ops);
       if (this.sequenced && this.member)
         await client.query('SELECT pg_notify($1, $2)', [
           WRITES_CHANNEL,
-          `${this.member.schema} ${this.member.id}`,
+          `${this.member.schema} ${this.member.id}${this.unowned ? ' unowned' : ''}`,
         ]);
       await client.query('COMMIT');
       this.batches++;
@@ -193,8 +201,19 @@ export class PgBatchRunner {
   private async write(client: pg.PoolClient, changes: EntryChanges): Promise<void> {
     if (!changes.dirty) return;
     const { rows, updates, transitions, threads } = changes.take();
-    if (rows.size > 0)
-      await client.query(INSERT_ENTRIES, [JSON.stringify([...rows.values()].map(entryJson)), this.owner]);
+    if (rows.size > 0) {
+      await client.query(INSERT_ENTRIES, [
+        JSON.stringify([...rows.values()].map(entryJson)),
+        this.owner,
+        this.listeners,
+      ]);
+      const member = this.member;
+      if (
+        member?.listeners &&
+        [...rows.values()].some((r) => !r.egress && r.to !== null && !member.runsHere(r.to))
+      )
+        this.unowned = true;
+    }
     if (updates.size > 0) {
       const list = [...updates].map(([id, u]) => ({
         id,
@@ -205,7 +224,7 @@ export class PgBatchRunner {
         next_attempt_at: u.nextAttemptAt,
         updated_at: u.updatedAt,
       }));
-      await client.query(UPDATE_ENTRIES, [JSON.stringify(list), this.owner]);
+      await client.query(UPDATE_ENTRIES, [JSON.stringify(list), this.owner, this.listeners]);
     }
     if (transitions.length > 0) {
       if (!this.sequenced) {

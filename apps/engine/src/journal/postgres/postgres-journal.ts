@@ -38,7 +38,8 @@ import { PgQueries } from './pg-queries.ts';
 import { PgBatchRunner } from './pg-writes.ts';
 import { EngineMembership } from './engine-membership.ts';
 import { PgPeers } from './pg-peers.ts';
-import type { MembershipSettings } from './engine-membership.ts';
+import { PgClaims } from './pg-claims.ts';
+import type { Adoption, MembershipSettings } from './engine-membership.ts';
 
 export interface PostgresJournalOptions {
   /** Most writes in one batch (one transaction). Default 4,096. */
@@ -72,6 +73,7 @@ export class PostgresJournal implements Journal {
   private readonly redelivered = new Set<string>();
   private readonly log: Log;
   private readonly writeWatchers = new Set<(error?: unknown, peer?: boolean) => void>();
+  private claims: PgClaims | undefined;
 
   /** Connects, migrates, and returns the journal (see openPostgres for the settings). */
   static async open(settings: PostgresSettings, opts: PostgresJournalOptions = {}): Promise<PostgresJournal> {
@@ -155,19 +157,35 @@ export class PostgresJournal implements Journal {
     });
   }
 
-  onAdoption(fn: (entries: UnfinishedEntry[], runs: string[]) => Promise<void>): void {
-    this.member.onAdoption(async (work) => {
+  /**
+   * From now on (after boot recovery): the work this engine adopts from engines that died, and the
+   * unowned work it claims for the listeners it runs (pg-claims.ts), is read and handed to `fn`.
+   */
+  onAdoption(fn: (entries: UnfinishedEntry[], runs: string[], claimed: boolean) => Promise<void>): void {
+    const hand = async (work: Adoption, what: string, claimed = false): Promise<void> => {
       try {
         const entries = await this.queries.unfinished(this.member.id, work.entries);
-        await fn(entries, work.runs);
+        await fn(entries, work.runs, claimed);
       } catch (err) {
         // They are this engine's now: its next start recovers them, as after a crash.
         this.log.error(
           { err, from: work.from, entries: work.entries.length, runs: work.runs.length },
-          `adopted the work of engine ${work.from ?? '(none)'} but could not hand it to the pump; it runs at this engine's next start`,
+          `${what} but could not hand it to the pump; it runs at this engine's next start`,
         );
       }
-    });
+    };
+    this.member.onAdoption((work) => hand(work, `adopted the work of engine ${work.from ?? '(none)'}`));
+    this.claims = new PgClaims(this.database, this.member, (ids) =>
+      hand({ from: null, entries: ids, runs: [] }, `claimed ${ids.length} unowned entries`, true),
+    );
+    void this.claims
+      .start()
+      .catch((err: unknown) => this.log.error({ err }, 'could not listen for unowned work'));
+  }
+
+  /** Defined only when this engine runs some listeners, not all. */
+  get runsHere(): ((listener: string) => boolean) | undefined {
+    return this.member.listeners === undefined ? undefined : (l) => this.member.runsHere(l);
   }
 
   onFenced(fn: (reason: string) => void): void {
@@ -264,6 +282,7 @@ export class PostgresJournal implements Journal {
   async close(): Promise<void> {
     await this.flush();
     this.peers.close();
+    this.claims?.close();
     await this.member.leave();
     await this.database.close();
   }

@@ -59,6 +59,11 @@ export const messages = pgTable(
     index('messages_owner_unfinished')
       .on(t.owner)
       .where(sql`state IN ('PENDING', 'DISPATCHED')`),
+    // Work no engine owns yet, one listener at a time in the order it was written: the claim's index
+    // (pg-claims.ts), small whatever the table's size.
+    index('messages_unowned')
+      .on(t.to, t.seq)
+      .where(sql`owner IS NULL AND state IN ('PENDING', 'DISPATCHED')`),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "messages_unowned" ON "messages" USING btree ("to_name","seq") WHERE owner IS NULL AND state IN ('PENDING', 'DISPATCHED');

@@ -1,0 +1,129 @@
+import type pg from 'pg';
+import type { EngineMembership } from './engine-membership.ts';
+import { WRITES_CHANNEL } from './engine-membership.ts';
+import type { OpenPostgres } from './open-postgres.ts';
+
+/** Most entries one claim takes (one transaction). */
+const CLAIM_BATCH = 256;
+/** How often an engine looks for unowned work a missed NOTIFY would have told it of. */
+const POLL_MS = 1_000;
+
+/** The listeners with unowned work: a walk of the small `messages_unowned` index. */
+const WAITING = `SELECT DISTINCT to_name FROM messages WHERE owner IS NULL AND state IN ('PENDING', 'DISPATCHED')`;
+
+/**
+ * Takes up to $3 unowned entries for listener $2, oldest first, skipping rows another engine is claiming.
+ * Its plan is pinned (pg-claims.test.ts checks it with EXPLAIN): an index scan of `messages_unowned` in
+ * `seq` order, never a bitmap scan, which would lose the order and lock rows in heap order.
+ */
+export const CLAIM = `UPDATE messages m SET owner = $1 FROM (
+    SELECT id FROM messages
+    WHERE owner IS NULL AND state IN ('PENDING', 'DISPATCHED') AND to_name = $2
+    ORDER BY seq LIMIT $3 FOR UPDATE SKIP LOCKED
+  ) c WHERE m.id = c.id RETURNING m.id`;
+
+/**
+ * How a claim's transaction plans: never a bitmap scan (it loses the index's order and locks rows in heap
+ * order), and random reads costed as on an SSD, so the small unowned index is preferred to walking
+ * `messages_seq` in heap order and filtering, which the default costs choose once the table is large and
+ * well correlated with `seq` (measured: pg-claims.test.ts).
+ */
+export const CLAIM_SETTINGS = ['SET LOCAL enable_bitmapscan = off', 'SET LOCAL random_page_cost = 1.1'];
+
+/**
+ * Claims of unowned work (docs/scale-out.md, "Listeners per engine"). An engine that does not run a
+ * listener writes the entries addressed to it with no owner; every engine that runs it is woken by that
+ * batch's NOTIFY (`… unowned`), or finds them at its next poll, and claims them in batches, one listener
+ * at a time, with `FOR UPDATE SKIP LOCKED`: each entry goes to exactly one engine. What it claimed is
+ * handed to `hand`, which recovers it as boot recovery would (a retry keeps its time).
+ */
+export class PgClaims {
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private running: Promise<void> | undefined;
+  private again = false;
+
+  constructor(
+    private readonly open: OpenPostgres,
+    private readonly member: EngineMembership,
+    private readonly hand: (ids: string[]) => Promise<void>,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.member.listen(WRITES_CHANNEL, (words) => {
+      if (words.includes('unowned')) this.wake();
+    });
+    this.schedule();
+    this.wake();
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+  }
+
+  /** Claims now, or once more after the claim running. Resolves when nothing more was claimed. */
+  wake(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        await this.claimAll().catch(() => {
+          // An outage: the journal's writes report it; the next poll tries again.
+        });
+      } while (this.again && !this.closed);
+    })().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private schedule(): void {
+    if (this.closed) return;
+    this.timer = setTimeout(() => void this.wake().finally(() => this.schedule()), POLL_MS);
+    this.timer.unref();
+  }
+
+  private async claimAll(): Promise<void> {
+    if (this.closed || this.member.isFenced) return;
+    const { rows } = await this.open.pool.query<{ to_name: string | null }>(WAITING);
+    for (const { to_name: listener } of rows) {
+      if (listener === null || !this.member.runsHere(listener)) continue;
+      for (;;) {
+        if (this.closed || this.member.isFenced) return;
+        const ids = await this.claim(listener);
+        if (ids.length > 0) await this.hand(ids);
+        if (ids.length < CLAIM_BATCH) break;
+      }
+    }
+  }
+
+  private async claim(listener: string): Promise<string[]> {
+    const client: pg.PoolClient = await this.open.pool.connect();
+    try {
+      await client.query('BEGIN');
+      for (const setting of CLAIM_SETTINGS) await client.query(setting);
+      // Fenced like every batch: an adopted engine claims nothing.
+      const me = await client.query<{ adopted_by: string | null }>(
+        'SELECT adopted_by FROM engines WHERE id = $1 FOR KEY SHARE',
+        [this.member.id],
+      );
+      if (me.rows[0]?.adopted_by !== null) {
+        await client.query('ROLLBACK');
+        this.member.fence(me.rows[0]?.adopted_by ?? null);
+        return [];
+      }
+      const { rows } = await client.query<{ id: string }>(CLAIM, [this.member.id, listener, CLAIM_BATCH]);
+      await client.query('COMMIT');
+      return rows.map((r) => r.id);
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+}
