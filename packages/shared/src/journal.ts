@@ -84,6 +84,8 @@ export interface EngineSummary {
   configError: string | null;
   /** Whether a supervisor starts it again after a restart, so a rolling restart can include it. */
   supervised: boolean;
+  /** Whether a rolling restart asked it to restart (it drains, then its supervisor starts a new one). */
+  restarting: boolean;
 }
 
 /** The newest configuration engines sharing a journal follow (`organism.engines`). */

@@ -20,11 +20,28 @@ export interface RollingRestartDeps {
  * engine restarts, when one of them has no supervisor to start it again. Resolves once it began; an engine
  * that does not come back stops the rest, and says so in this engine's log.
  */
+/** Whether this process leads a rolling restart now. */
+let leading = false;
+
 export async function rollingRestart(
   deps: RollingRestartDeps,
   drainMs: number,
 ): Promise<{ accepted: true; engines: number }> {
   const before = (await deps.peers.engines()).filter((e) => e.state === 'running');
+  const busy = before.filter((e) => e.restarting);
+  if (leading || busy.length > 0)
+    throw new EngineError(
+      'CONFLICT',
+      `restart refused: a rolling restart is already under way${
+        busy.length > 0 ? ` (${busy.map(describe).join(', ')} restarting)` : ''
+      }; wait for it to end`,
+    );
+  const starting = before.filter((e) => e.address === null);
+  if (starting.length > 0)
+    throw new EngineError(
+      'NOT_RUNNING',
+      `restart refused: ${starting.map(describe).join(', ')} is still starting (it serves no HTTP yet); ask again in a few seconds`,
+    );
   const alone = before.filter((e) => !e.supervised && !e.self);
   if (alone.length > 0)
     throw new EngineError(
@@ -32,9 +49,14 @@ export async function rollingRestart(
       `restart refused: no supervisor would start ${alone.map(describe).join(', ')} again (started with ` +
         '`organism run`); start every engine with `organism start` to restart them together',
     );
-  void restartInTurn(deps, before, drainMs).catch((err: unknown) =>
-    deps.log.error({ err }, 'rolling restart stopped: the engines after the last one restarted were not'),
-  );
+  leading = true;
+  void restartInTurn(deps, before, drainMs)
+    .catch((err: unknown) =>
+      deps.log.error({ err }, 'rolling restart stopped: the engines after the last one restarted were not'),
+    )
+    .finally(() => {
+      leading = false;
+    });
   return { accepted: true, engines: before.length };
 }
 

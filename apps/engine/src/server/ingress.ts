@@ -106,7 +106,15 @@ export async function handleIngress(
   }
   const { code, message, problems } = result.error;
   if (UNAVAILABLE.has(code)) {
-    sendJson(res, 503, { error: { code, message } }, { 'retry-after': code === 'QUEUE_FULL' ? '1' : '5' });
+    // An engine that is draining or not running will close its server: the producer's next try goes on
+    // a new connection (to another engine behind a balancer), not one cut while it is sent.
+    const going = code === 'DRAINING' || code === 'NOT_RUNNING';
+    sendJson(
+      res,
+      503,
+      { error: { code, message } },
+      { 'retry-after': code === 'QUEUE_FULL' ? '1' : '5', ...(going ? { connection: 'close' } : {}) },
+    );
     return;
   }
   sendJson(res, STATUS[code] ?? 400, { error: { code, message, problems } });

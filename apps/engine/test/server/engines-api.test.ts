@@ -8,7 +8,7 @@ describe('organism.engines', () => {
     const h = await startHarness();
     try {
       const viewer = await h.client('viewer');
-      expect(await viewer.organism.engines.query()).toEqual({ shared: false, engines: [] });
+      expect(await viewer.organism.engines.query()).toEqual({ shared: false, engines: [], config: null });
     } finally {
       await h.close();
     }

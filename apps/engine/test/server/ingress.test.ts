@@ -80,12 +80,13 @@ describe('POST /messages', () => {
     expect(metrics).toMatch(/organism_journal_bytes \d+/);
   });
 
-  it('answers 503 with Retry-After while draining', async () => {
+  it('answers 503 with Retry-After while draining, and closes the connection it will not serve again', async () => {
     const other = await startHarness();
     const draining = other.engine.drain(1_000);
     const res = await post(other, fixture('valid-greeting.xml'));
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('5');
+    expect(res.headers.get('connection')).toBe('close');
     expect((await fetch(`${other.url}/healthz`)).status).toBe(503);
     await draining;
     await other.server.close();

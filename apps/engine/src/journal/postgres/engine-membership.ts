@@ -151,6 +151,7 @@ export class EngineMembership {
       config_version: string | null;
       config_error: string | null;
       supervised: boolean;
+      restart_drain_ms: number | null;
       expired: boolean;
     }>(
       `SELECT *, heartbeat_at < ${NOW} - $1 AS expired FROM engines
@@ -172,6 +173,7 @@ export class EngineMembership {
       configVersion: r.config_version,
       configError: r.config_error,
       supervised: r.supervised,
+      restarting: r.restart_drain_ms !== null,
     }));
   }
 

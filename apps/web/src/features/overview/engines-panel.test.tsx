@@ -18,6 +18,7 @@ const engine = (id: string, over: Partial<EngineSummary> = {}): EngineSummary =>
   configVersion: 'b950077d8428',
   configError: null,
   supervised: true,
+  restarting: false,
   ...over,
 });
 
@@ -65,6 +66,10 @@ describe('EnginesTable', () => {
     expect(badges.map((m) => m[1])).toEqual(['text-acked', 'text-acked', 'text-failed']);
     const stopped = renderToStaticMarkup(<EnginesTable engines={[engine('d', { state: 'stopped' })]} />);
     expect(stopped).toContain('text-pending');
+    // One a rolling restart asked to restart, while it drains.
+    const restarting = renderToStaticMarkup(<EnginesTable engines={[engine('e', { restarting: true })]} />);
+    expect(restarting).toContain('text-dispatched');
+    expect(restarting.replace(/<[^>]+>/g, ' ')).toMatch(/restarting/);
   });
 
   it('says which configuration each engine runs: behind the newest, or why it cannot run it', () => {

@@ -67,7 +67,11 @@ export function EnginesTable({
           {engines.map((e) => (
             <tr key={e.id} className={`h-8 border-t border-border ${e.self ? 'bg-accent/10' : ''}`}>
               <td>
-                <StateBadge state={LOOK[e.state]} label={e.state} />
+                {e.state === 'running' && e.restarting ? (
+                  <StateBadge state="DISPATCHED" label="restarting" />
+                ) : (
+                  <StateBadge state={LOOK[e.state]} label={e.state} />
+                )}
               </td>
               <td>
                 <span className="inline-flex items-center gap-2">

@@ -1,0 +1,121 @@
+import type { EngineSummary } from '@organism/shared';
+import { describe, expect, it } from 'vitest';
+import type { Peers } from '../journal/peers.ts';
+import { rollingRestart } from './rolling-restart.ts';
+
+const quiet = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {} };
+
+function engine(id: string, over: Partial<EngineSummary> = {}): EngineSummary {
+  return {
+    id,
+    host: 'h',
+    pid: 1,
+    address: `http://h/${id}`,
+    state: 'running',
+    startedAt: 0,
+    heartbeatAt: 0,
+    self: false,
+    adoptedBy: null,
+    adoptedAt: null,
+    configVersion: null,
+    configError: null,
+    supervised: true,
+    restarting: false,
+    ...over,
+  };
+}
+
+/** Peers whose engines restart as asked: the old one stops, a new one with its address starts. */
+function cluster(engines: EngineSummary[]): { peers: Peers; asked: string[] } {
+  const asked: string[] = [];
+  const peers = {
+    self: engines.find((e) => e.self)?.id ?? '',
+    engines: () => Promise.resolve(engines.map((e) => ({ ...e }))),
+    requestRestart: (id: string) => {
+      asked.push(id);
+      const old = engines.find((e) => e.id === id)!;
+      old.state = 'stopped';
+      engines.push(engine(`${id}'`, { address: old.address }));
+      return Promise.resolve();
+    },
+  } as unknown as Peers;
+  return { peers, asked };
+}
+
+describe('rollingRestart', () => {
+  it('restarts the other engines one at a time, each once it is back, and this one last', async () => {
+    const { peers, asked } = cluster([engine('a', { self: true }), engine('b'), engine('c')]);
+    let self = 0;
+    const done = new Promise<void>((resolve) => {
+      void rollingRestart(
+        {
+          peers,
+          restartSelf: () => {
+            self = asked.length;
+            resolve();
+          },
+          log: quiet,
+          pollMs: 1,
+        },
+        1_000,
+      ).then((r) => expect(r).toEqual({ accepted: true, engines: 3 }));
+    });
+    await done;
+    expect(asked).toEqual(['b', 'c']);
+    expect(self).toBe(2);
+  });
+
+  it('refuses before restarting any: an engine without a supervisor, one still starting, one already restarting', async () => {
+    const refused = async (others: EngineSummary[]): Promise<unknown> => {
+      const { peers, asked } = cluster([engine('a', { self: true }), ...others]);
+      const err = await rollingRestart({ peers, restartSelf: () => {}, log: quiet }, 1_000).catch(
+        (e: unknown) => e,
+      );
+      expect(asked).toEqual([]);
+      return err;
+    };
+    expect(await refused([engine('b', { supervised: false, pid: 42, host: 'w2' })])).toMatchObject({
+      code: 'NOT_SUPERVISED',
+      message: expect.stringMatching(/no supervisor would start b \(42@w2, http:\/\/h\/b\) again/),
+    });
+    expect(await refused([engine('b', { address: null })])).toMatchObject({
+      code: 'NOT_RUNNING',
+      message: expect.stringMatching(/b \(1@h\) is still starting/),
+    });
+    expect(await refused([engine('b', { restarting: true })])).toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/a rolling restart is already under way \(b .* restarting\)/),
+    });
+  });
+
+  it('stops, saying which engine, when one does not come back in time', async () => {
+    const errors: string[] = [];
+    const engines = [engine('a', { self: true }), engine('b'), engine('c')];
+    const asked: string[] = [];
+    // b is asked but never stops.
+    const peers = {
+      engines: () => Promise.resolve(engines),
+      requestRestart: (id: string) => {
+        asked.push(id);
+        return Promise.resolve();
+      },
+    } as unknown as Peers;
+    let restartedSelf = false;
+    await rollingRestart(
+      {
+        peers,
+        restartSelf: () => (restartedSelf = true),
+        log: { ...quiet, error: (_f, msg) => errors.push(msg) },
+        comebackMs: 20,
+        pollMs: 1,
+      },
+      10,
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    expect(asked).toEqual(['b']);
+    expect(restartedSelf).toBe(false);
+    expect(errors[0]).toMatch(
+      /rolling restart stopped: engine b \(1@h, http:\/\/h\/b\) did not stop and come back within/,
+    );
+  });
+});
