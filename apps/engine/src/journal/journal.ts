@@ -151,7 +151,7 @@ export interface Journal {
    * Where several engines share the journal and this one runs only some listeners: whether it runs
    * `listener`. Entries for the others are recorded unowned, for the engines that run them to claim.
    */
-  runsHere?(listener: string): boolean;
+  readonly runsHere?: ((listener: string) => boolean) | undefined;
 
   /** Resolves once everything written so far is committed. */
   flush(): Promise<void>;

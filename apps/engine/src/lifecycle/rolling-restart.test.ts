@@ -74,18 +74,22 @@ describe('rollingRestart', () => {
       expect(asked).toEqual([]);
       return err;
     };
-    expect(await refused([engine('b', { supervised: false, pid: 42, host: 'w2' })])).toMatchObject({
-      code: 'NOT_SUPERVISED',
-      message: expect.stringMatching(/no supervisor would start b \(42@w2, http:\/\/h\/b\) again/),
-    });
-    expect(await refused([engine('b', { address: null })])).toMatchObject({
-      code: 'NOT_RUNNING',
-      message: expect.stringMatching(/b \(1@h\) is still starting/),
-    });
-    expect(await refused([engine('b', { restarting: true })])).toMatchObject({
-      code: 'CONFLICT',
-      message: expect.stringMatching(/a rolling restart is already under way \(b .* restarting\)/),
-    });
+    const says = async (others: EngineSummary[], code: string, message: RegExp): Promise<void> => {
+      const err = (await refused(others)) as { code: string; message: string };
+      expect(err.code).toBe(code);
+      expect(err.message).toMatch(message);
+    };
+    await says(
+      [engine('b', { supervised: false, pid: 42, host: 'w2' })],
+      'NOT_SUPERVISED',
+      /no supervisor would start b \(42@w2, http:\/\/h\/b\) again/,
+    );
+    await says([engine('b', { address: null })], 'NOT_RUNNING', /b \(1@h\) is still starting/);
+    await says(
+      [engine('b', { restarting: true })],
+      'CONFLICT',
+      /a rolling restart is already under way \(b .* restarting\)/,
+    );
   });
 
   it('stops, saying which engine, when one does not come back in time', async () => {

@@ -31,16 +31,13 @@ describe('openPostgres', () => {
        WHERE n.nspname = $1 AND c.relname IN ('messages', 'journal_counts') ORDER BY c.relname`,
       [settings.schema],
     );
-    expect(rows).toEqual([
-      {
-        relname: 'journal_counts',
-        reloptions: ['fillfactor=50', 'autovacuum_vacuum_scale_factor=0', 'autovacuum_vacuum_threshold=200'],
-      },
-      {
-        relname: 'messages',
-        reloptions: expect.arrayContaining(['autovacuum_vacuum_scale_factor=0.01']),
-      },
+    expect(rows.map((r) => r.relname)).toEqual(['journal_counts', 'messages']);
+    expect(rows[0]!.reloptions).toEqual([
+      'fillfactor=50',
+      'autovacuum_vacuum_scale_factor=0',
+      'autovacuum_vacuum_threshold=200',
     ]);
+    expect(rows[1]!.reloptions).toContain('autovacuum_vacuum_scale_factor=0.01');
     await open.close();
   });
 

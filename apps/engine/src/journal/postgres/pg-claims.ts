@@ -51,10 +51,10 @@ export class PgClaims {
 
   async start(): Promise<void> {
     await this.member.listen(WRITES_CHANNEL, (words) => {
-      if (words.includes('unowned')) this.wake();
+      if (words.includes('unowned')) void this.wake();
     });
     this.schedule();
-    this.wake();
+    void this.wake();
   }
 
   close(): void {
