@@ -10,7 +10,9 @@ import {
 } from './organism-process.ts';
 import type { EchoCopy, OrganismProcess } from './organism-process.ts';
 
-describe('users and tokens from the CLI while the engine runs', () => {
+// Each test runs the CLI once or twice: a process that loads the engine's source, up to 10 s apiece while
+// the rest of the suite runs beside it.
+describe('users and tokens from the CLI while the engine runs', { timeout: 90_000 }, () => {
   let org: EchoCopy;
   let engine: OrganismProcess;
   beforeAll(async () => {

@@ -3,11 +3,14 @@ import { useId } from 'react';
 
 /** A titled panel: the unit every page is built from. */
 export function Panel({
+  id: anchor,
   title,
   actions,
   children,
   className = '',
 }: {
+  /** An anchor other pages link to (`/#engines`). */
+  id?: string;
   title?: ReactNode;
   actions?: ReactNode;
   children: ReactNode;
@@ -16,6 +19,7 @@ export function Panel({
   const id = useId();
   return (
     <section
+      id={anchor}
       aria-labelledby={title === undefined ? undefined : id}
       className={`rounded-lg border border-border bg-panel ${className}`}
     >

@@ -2,11 +2,13 @@
 import { parseAsString, useQueryState } from 'nuqs';
 import Link from 'next/link';
 import { useMemo } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { describeError } from '@/lib/engine-error';
 import { formatCount, formatRate } from '@/lib/format';
 import { useLiveListeners, useLiveRoutes } from '@/lib/live-listeners';
+import { useTRPC } from '@/lib/trpc';
 import { buildMapModel } from './graph-model';
 import { isBusy } from './layout';
 import { MapLegend } from './map-legend';
@@ -24,6 +26,9 @@ export function MapPage() {
     [listeners.data, routes.data],
   );
   const failingNow = useFailing(listeners.data);
+  const trpc = useTRPC();
+  const cluster = useQuery(trpc.organism.engines.queryOptions(undefined, { refetchInterval: 15_000 }));
+  const engines = cluster.data?.shared ? cluster.data.engines.filter((e) => e.state === 'running') : [];
   const error = (!listeners.data && listeners.error) || (!routes.data && routes.error);
   const listenerCount = model?.nodes.filter((n) => n.kind === 'listener').length ?? 0;
   const producerCount = model ? model.nodes.length - listenerCount : 0;
@@ -39,6 +44,19 @@ export function MapPage() {
             {plural(listenerCount, 'listener')} · {plural(producerCount, 'outside producer')} ·{' '}
             {plural(model.routes.length, 'route')} in the last 5 min · {formatRate(rate)}
             {failing > 0 && <span className="text-failed"> · {formatCount(failing)} failing</span>}
+            {engines.length > 0 && (
+              <>
+                {' · '}
+                <Link
+                  href="/#engines"
+                  className="text-accent hover:underline"
+                  title="Routes and rates are those of the engine this console is connected to; the overview lists every engine"
+                >
+                  {plural(engines.length, 'engine')} running
+                </Link>
+                {' (routes as this engine ran them)'}
+              </>
+            )}
           </p>
         )}
       </header>

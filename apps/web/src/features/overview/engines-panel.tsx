@@ -37,6 +37,7 @@ export function EnginesTable({
   const running = engines.filter((e) => e.state === 'running').length;
   return (
     <Panel
+      id="engines"
       title="Engines"
       actions={
         <span className="tabular text-xs text-muted">
