@@ -287,5 +287,19 @@ describe('a PostgreSQL journal', () => {
     expect(problems('  driver: postgres\n  url: postgres://db/org\n  schema: Billing-EU')).toEqual([
       'organism.yaml:5:11 journal.schema: expected a plain schema name: lower-case letters, digits and _',
     ]);
+    expect(problems('  lease: 5s')).toEqual([
+      'organism.yaml:3:10 journal.lease: lease is for driver: postgres',
+    ]);
+    expect(problems('  driver: postgres\n  url: postgres://db/org\n  heartbeat: 2s\n  lease: 5s')).toEqual([
+      'organism.yaml:6:10 journal.lease: the lease (5000ms) must be at least 4 heartbeats (8000ms), or live engines would be taken for dead',
+    ]);
+    expect(problems('  driver: postgres\n  url: postgres://db/org\n  heartbeat: 10ms')).toEqual([
+      'organism.yaml:5:14 journal.heartbeat: must be at least 50ms',
+    ]);
+  });
+
+  it('reads the heartbeat and the lease of the engines sharing it', () => {
+    const j = journal('  driver: postgres\n  url: postgres://db/org\n  heartbeat: 250ms\n  lease: 3s');
+    expect(j.ok && j.config.journal).toMatchObject({ heartbeat: 250, lease: 3_000 });
   });
 });

@@ -160,8 +160,22 @@ export const organismFileSchema = z.strictObject({
       retainDays: z.number().positive('must be more than 0').default(7),
       // Commits on a thread of its own once the journal is busy (docs/journal.md, "The writer thread").
       writerThread: z.boolean().default(true),
+      // postgres: how often each engine beats and looks at its peers, and how long one may go without a
+      // beat before it is taken for dead (docs/scale-out.md, "Several engines").
+      heartbeat: duration(50).optional(),
+      lease: duration(1_000).optional(),
     })
     .superRefine((j, ctx) => {
+      for (const key of ['heartbeat', 'lease'] as const)
+        if (j.driver !== 'postgres' && j[key] !== undefined)
+          ctx.addIssue({ code: 'custom', path: [key], message: `${key} is for driver: postgres` });
+      const beat = j.heartbeat ?? 500;
+      if ((j.lease ?? 15_000) < 4 * beat)
+        ctx.addIssue({
+          code: 'custom',
+          path: [j.lease === undefined ? 'heartbeat' : 'lease'],
+          message: `the lease (${j.lease ?? 15_000}ms) must be at least 4 heartbeats (${4 * beat}ms), or live engines would be taken for dead`,
+        });
       if (j.driver === 'postgres' && j.url === undefined) {
         ctx.addIssue({
           code: 'custom',

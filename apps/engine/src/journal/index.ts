@@ -65,6 +65,9 @@ export async function connectJournal(
     schema?: string;
     durability: 'strict' | 'fast';
     writerThread?: 'auto' | 'always' | 'never';
+    /** PostgreSQL: the membership's heartbeat and lease (ms). */
+    heartbeat?: number;
+    lease?: number;
   },
   log?: Log,
   /** The listeners this engine runs, when others run the rest (PostgreSQL only). */
@@ -77,7 +80,14 @@ export async function connectJournal(
       durability: settings.durability,
       ...(settings.schema ? { schema: settings.schema } : {}),
     },
-    { ...(log ? { log } : {}), ...(listeners ? { membership: { listeners } } : {}) },
+    {
+      ...(log ? { log } : {}),
+      membership: {
+        ...(listeners ? { listeners } : {}),
+        ...(settings.heartbeat !== undefined ? { heartbeatMs: settings.heartbeat } : {}),
+        ...(settings.lease !== undefined ? { leaseMs: settings.lease } : {}),
+      },
+    },
   );
 }
 
