@@ -479,7 +479,7 @@ export class Engine {
    * Asks the process to restart (drain, checkpoint, exit for the supervisor); see `onRestartRequested`.
    * Throws NOT_SUPERVISED when nothing would start the next engine; not accepted unless running.
    */
-  requestRestart(drainMs: number): Promise<{ accepted: boolean }> {
+  requestRestart(drainMs: number): Promise<{ accepted: boolean; engines: number }> {
     if (!this.restartHandler || !this.supervised()) {
       return Promise.reject(
         new EngineError(
@@ -489,11 +489,11 @@ export class Engine {
         ),
       );
     }
-    if (this.lifecycle.state !== 'running') return Promise.resolve({ accepted: false });
+    if (this.lifecycle.state !== 'running') return Promise.resolve({ accepted: false, engines: 0 });
     const peers = this.journal.peers;
     if (peers) return rollingRestart({ peers, restartSelf: this.restartHandler, log: this.log }, drainMs);
     this.restartHandler(drainMs);
-    return Promise.resolve({ accepted: true });
+    return Promise.resolve({ accepted: true, engines: 1 });
   }
 
   /**

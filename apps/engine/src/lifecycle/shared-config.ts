@@ -49,7 +49,13 @@ export class SharedConfiguration {
     const version = configVersion(mine.yaml, mine.includes);
     this.running = version;
     const latest = await this.peers.latestConfig();
-    if (!latest) await this.peers.publishConfig({ version, ...mine, actor: 'engine start' });
+    // The first engine of a schema shares its file.
+    if (!latest)
+      await this.peers.publishConfig({
+        version,
+        ...mine,
+        actor: `the file of engine ${this.peers.self.slice(0, 8)}`,
+      });
     else if (latest.version !== version) await this.follow(latest);
     await this.peers.report({ configVersion: this.running, configError: this.error(latest) });
     this.configuration.onLocalChange((actor) => this.publish(actor));

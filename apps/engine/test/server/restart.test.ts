@@ -60,7 +60,7 @@ it('restarts under the supervisor in the middle of traffic and completes every a
       }
     })();
     await until('traffic', () => (accepted.length >= 200 ? true : undefined), WAIT_MS);
-    expect(await admin.organism.restart.mutate({ drainMs: 10_000 })).toEqual({ accepted: true });
+    expect(await admin.organism.restart.mutate({ drainMs: 10_000 })).toEqual({ accepted: true, engines: 1 });
     await until('the restart', () => (output.includes('asked for a restart') ? true : undefined), WAIT_MS);
     await until(
       'the fresh engine',

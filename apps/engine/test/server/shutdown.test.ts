@@ -143,7 +143,10 @@ describe('the shutdown sequence', () => {
       () => true,
     );
     const admin = await h.client('admin');
-    await expect(admin.organism.restart.mutate({ drainMs: 1_000 })).resolves.toEqual({ accepted: true });
+    await expect(admin.organism.restart.mutate({ drainMs: 1_000 })).resolves.toEqual({
+      accepted: true,
+      engines: 1,
+    });
     expect(await done).toEqual({ drained: true, failed: [] });
     const journal = openJournal({ path: h.journalPath, durability: 'fast' });
     try {

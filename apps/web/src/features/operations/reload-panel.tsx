@@ -1,5 +1,5 @@
 'use client';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { RefreshCw } from 'lucide-react';
 import Link from 'next/link';
 import { ProblemList } from '@/components/problem-list';
@@ -20,6 +20,8 @@ export function ReloadPanel() {
     }),
   );
   const r = reload.data;
+  const cluster = useQuery(trpc.organism.engines.queryOptions());
+  const others = (cluster.data?.engines ?? []).filter((e) => e.state === 'running' && !e.self).length;
   return (
     <Panel title="Reload configuration">
       <div className="space-y-3 text-sm">
@@ -27,6 +29,8 @@ export function ReloadPanel() {
           Reads organism.yaml from disk, compiles every contract and imports every handler, then swaps the
           listeners in one step — or changes nothing if anything is wrong. Messages in flight are not
           interrupted.
+          {others > 0 &&
+            ` The ${others === 1 ? 'other engine' : `${others} other engines`} sharing the journal then run it too (the Overview's Engines table shows the version each runs).`}
         </p>
         {can('operator') ? (
           <Button onClick={() => reload.mutate()} disabled={reload.isPending}>

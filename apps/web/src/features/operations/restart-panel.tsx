@@ -114,7 +114,9 @@ export function RestartPanel() {
         {r.state.phase !== 'idle' && (
           <RestartProgress
             state={r.state}
-            others={rolling ? { restarted, total: running.length - 1 } : undefined}
+            others={
+              r.engines !== undefined && r.engines > 1 ? { restarted, total: r.engines - 1 } : undefined
+            }
             recovery={r.state.phase === 'back' ? (s?.recovery ?? null) : null}
             onDismiss={r.dismiss}
           />

@@ -88,6 +88,8 @@ export function useRestart() {
       restart.mutate({ drainMs });
     },
     refused: restart.error,
+    /** How many engines the restart restarts (several when they share a journal: one at a time). */
+    engines: restart.data?.engines,
     pending: restart.isPending,
     dismiss: () => {
       restart.reset();

@@ -72,6 +72,17 @@ describe('EnginesTable', () => {
     expect(restarting.replace(/<[^>]+>/g, ' ')).toMatch(/restarting/);
   });
 
+  it('lists engines that ended over an hour ago only on request', () => {
+    const old = engine('ffffffff-4444-4000-8000-000000000004', {
+      state: 'stopped',
+      heartbeatAt: now - 7_200_000,
+    });
+    const html = renderToStaticMarkup(<EnginesTable engines={[a, old]} />);
+    expect(rows([a, old])).toHaveLength(1);
+    expect(html).toContain('Show 1 engine that ended over an hour ago');
+    expect(html).toContain('1 of 2 running');
+  });
+
   it('says which configuration each engine runs: behind the newest, or why it cannot run it', () => {
     const config = { version: 'f3df812b1ee8', actor: 'ada', engine: a.id, at: now - 30_000 };
     const html = (e: EngineSummary[]) => renderToStaticMarkup(<EnginesTable engines={e} config={config} />);

@@ -1,6 +1,7 @@
 'use client';
 import type { EngineSummary, SharedConfigSummary } from '@organism/shared';
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { IdLink } from '@/components/id-link';
 import { StateBadge } from '@/components/state-badge';
 import { TimeAgo } from '@/components/time-ago';
@@ -10,6 +11,8 @@ import { useTRPC } from '@/lib/trpc';
 
 /** An engine's state in the journal states' look: running ok (green), stopped neutral (grey), dead failed (red). */
 const LOOK = { running: 'ACKED', stopped: 'PENDING', dead: 'FAILED' } as const;
+/** A stopped or dead engine whose last heartbeat is older than this is hidden until asked for. */
+const OLD_MS = 3_600_000;
 
 /**
  * The engines sharing this organism's journal (PostgreSQL), polled: heartbeats move without any message
@@ -35,6 +38,11 @@ export function EnginesTable({
   config?: SharedConfigSummary | null;
 }) {
   const running = engines.filter((e) => e.state === 'running').length;
+  const [all, setAll] = useState(false);
+  // Engines that ended long ago are history: listed on request only.
+  const recent = engines.filter((e) => e.state === 'running' || Date.now() - e.heartbeatAt < OLD_MS);
+  const shown = all ? engines : recent;
+  const hidden = engines.length - recent.length;
   return (
     <Panel
       id="engines"
@@ -65,7 +73,7 @@ export function EnginesTable({
           </tr>
         </thead>
         <tbody>
-          {engines.map((e) => (
+          {shown.map((e) => (
             <tr key={e.id} className={`h-8 border-t border-border ${e.self ? 'bg-accent/10' : ''}`}>
               <td>
                 {e.state === 'running' && e.restarting ? (
@@ -114,6 +122,17 @@ export function EnginesTable({
           ))}
         </tbody>
       </table>
+      {hidden > 0 && (
+        <button
+          type="button"
+          className="mt-2 text-xs text-accent hover:underline"
+          onClick={() => setAll((v) => !v)}
+        >
+          {all
+            ? 'Hide engines that ended over an hour ago'
+            : `Show ${hidden} ${hidden === 1 ? 'engine' : 'engines'} that ended over an hour ago`}
+        </button>
+      )}
     </Panel>
   );
 }
