@@ -309,8 +309,9 @@ export class Engine {
     this.journal.onAdoption?.(async (entries, runs, claimed) => {
       await this.orchestrator?.adopt(runs);
       const adopted = await recoverEntries(this.journal, this.pump, entries);
-      // Claims are the everyday hand-over between engines that run different listeners.
-      if (claimed) return;
+      // Claims are the everyday hand-over: of a dead engine's entries, and between engines that run
+      // different listeners (the journal says when an engine died).
+      if (claimed || entries.length + runs.length === 0) return;
       this.log.warn(
         { requeued: adopted.requeued, exhausted: adopted.exhausted, runs: runs.length },
         `adopted the work of an engine that died: ${adopted.requeued} redelivered, ${adopted.exhausted} dead-lettered, ${runs.length} orchestration run(s)`,

@@ -284,11 +284,13 @@ it('finishes every accepted message when one of three engines is killed mid-load
     const adoptionMs = (dead?.adoptedAt ?? Infinity) - killed.at;
     expect(adoptionMs).toBeLessThan(ADOPTION_MS);
 
+    // Which survivor ran the moved work: both may claim a share (the split depends on timing).
+    const bySurvivor = survivorPids.map((pid) => moved.filter((e) => lastPid(e.id) === pid).length);
     const duplicates = [...runs.values()].filter((its) => its.length > 1);
     const counted = duplicates.filter(([before, again]) => again!.attempt > before!.attempt).length;
     console.log(
       `cluster test: ${accepted.size} accepted (${perEngine.join(' / ')} per engine, the second killed ` +
-        `after ${KILL_AFTER}); ${moved.length} entries moved to a survivor; ${duplicates.length} ran twice ` +
+        `after ${KILL_AFTER}); ${moved.length} entries moved to the survivors (${bySurvivor.join(' / ')}); ${duplicates.length} ran twice ` +
         `(${counted} as their next attempt, ${duplicates.length - counted} whose start the kill beat); ` +
         `adopted ${adoptionMs} ms after the SIGKILL`,
     );

@@ -45,6 +45,8 @@ export interface Adoption {
   entries: string[];
   /** The orchestration runs it now drives. */
   runs: string[];
+  /** How many of the dead engine's unfinished entries it left unowned, for the engines that run them. */
+  released: number;
 }
 
 /**
@@ -329,20 +331,26 @@ export class EngineMembership {
       }
       const from = dead === null ? 'owner IS NULL' : 'owner = $2';
       const params = dead === null ? [this.id] : [this.id, dead];
-      // Only what it runs: a dead engine's entries for listeners it does not are left unowned, for the
-      // engines that run them to claim.
+      // Running, it spreads a dead engine's entries: they are left unowned, and every engine that runs
+      // their listener claims its share (pg-claims.ts). Joining, it takes those for the listeners it runs,
+      // for boot recovery, and leaves the rest unowned.
+      const spread = dead !== null && this.adopt !== undefined;
       const mine = this.listeners === undefined ? '' : ` AND ${RUNS_HERE(`$${params.length + 1}`)}`;
-      const entries = await client.query<{ id: string }>(
-        `UPDATE messages SET owner = $1 WHERE ${from} AND state IN ('PENDING', 'DISPATCHED')${mine} RETURNING id`,
-        this.listeners === undefined ? params : [...params, this.listeners],
-      );
-      if (dead !== null && this.listeners !== undefined) {
+      const entries = spread
+        ? { rows: [] }
+        : await client.query<{ id: string }>(
+            `UPDATE messages SET owner = $1 WHERE ${from} AND state IN ('PENDING', 'DISPATCHED')${mine} RETURNING id`,
+            this.listeners === undefined ? params : [...params, this.listeners],
+          );
+      let released = 0;
+      if (dead !== null && (spread || this.listeners !== undefined)) {
         const left = await client.query(
           `UPDATE messages SET owner = NULL WHERE owner = $1 AND state IN ('PENDING', 'DISPATCHED')`,
           [dead],
         );
+        released = left.rowCount ?? 0;
         // Sent at commit: the engines that run them claim them at once.
-        if (left.rowCount)
+        if (released > 0)
           await client.query('SELECT pg_notify($1, $2)', [
             WRITES_CHANNEL,
             `${this.open.schema} ${this.id} unowned`,
@@ -353,7 +361,12 @@ export class EngineMembership {
         params,
       );
       await client.query('COMMIT');
-      work = { from: dead, entries: entries.rows.map((r) => r.id), runs: runs.rows.map((r) => r.id) };
+      work = {
+        from: dead,
+        entries: entries.rows.map((r) => r.id),
+        runs: runs.rows.map((r) => r.id),
+        released,
+      };
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
       throw err;
@@ -361,6 +374,7 @@ export class EngineMembership {
       client.release();
     }
     // At join, boot recovery runs what was adopted (it reads this engine's unfinished entries).
-    if (this.adopt && (work.entries.length > 0 || work.runs.length > 0)) await this.adopt(work);
+    if (this.adopt && (work.entries.length > 0 || work.runs.length > 0 || work.released > 0))
+      await this.adopt(work);
   }
 }

@@ -174,9 +174,19 @@ export class PostgresJournal implements Journal {
         );
       }
     };
-    this.member.onAdoption((work) => hand(work, `adopted the work of engine ${work.from ?? '(none)'}`));
+    this.member.onAdoption(async (work) => {
+      this.log.warn(
+        { from: work.from, released: work.released, runs: work.runs.length },
+        `engine ${work.from ?? '(none)'} died: ${work.released} unfinished entries left for the engines that run their listeners to claim, ${work.runs.length} orchestration run(s) adopted here`,
+      );
+      await hand(work, `adopted the work of engine ${work.from ?? '(none)'}`);
+    });
     this.claims = new PgClaims(this.database, this.member, (ids) =>
-      hand({ from: null, entries: ids, runs: [] }, `claimed ${ids.length} unowned entries`, true),
+      hand(
+        { from: null, entries: ids, runs: [], released: 0 },
+        `claimed ${ids.length} unowned entries`,
+        true,
+      ),
     );
     void this.claims
       .start()
