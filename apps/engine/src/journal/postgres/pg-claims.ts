@@ -3,8 +3,11 @@ import type { EngineMembership } from './engine-membership.ts';
 import { WRITES_CHANNEL } from './engine-membership.ts';
 import type { OpenPostgres } from './open-postgres.ts';
 
-/** Most entries one claim takes (one transaction). */
-const CLAIM_BATCH = 256;
+/**
+ * Most entries one claim takes (one transaction): small enough that engines woken together by the same
+ * NOTIFY share a backlog (a dead engine's work) rather than the first taking it all.
+ */
+const CLAIM_BATCH = 32;
 /** How often an engine looks for unowned work a missed NOTIFY would have told it of. */
 const POLL_MS = 1_000;
 

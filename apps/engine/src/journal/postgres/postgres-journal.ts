@@ -179,6 +179,8 @@ export class PostgresJournal implements Journal {
         { from: work.from, released: work.released, runs: work.runs.length },
         `engine ${work.from ?? '(none)'} died: ${work.released} unfinished entries left for the engines that run their listeners to claim, ${work.runs.length} orchestration run(s) adopted here`,
       );
+      // Its own NOTIFY does not reach it: it claims its share with the others now.
+      if (work.released > 0) void this.claims?.wake();
       await hand(work, `adopted the work of engine ${work.from ?? '(none)'}`);
     });
     this.claims = new PgClaims(this.database, this.member, (ids) =>
