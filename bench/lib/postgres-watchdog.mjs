@@ -1,12 +1,13 @@
-// Stops and removes a bench's PostgreSQL once the bench's process is gone, however it went (a process of
-// its own, detached: it outlives a SIGKILL, which tsx sends to a child that does not answer Ctrl-C within
-// 60 ms, as in a synchronous SQLite loop). Harmless after a normal end: nothing is left to stop.
+// Stops a bench's PostgreSQL once the bench's process is gone, however it went (a process of its own,
+// detached: it outlives a SIGKILL, which tsx sends to a child that does not answer Ctrl-C within 60 ms,
+// as in a synchronous SQLite loop), and removes its folder unless it is kept (an empty argument).
+// Harmless after a normal end: nothing is left to stop.
 //
-//   node postgres-watchdog.mjs <bench pid> <folder to remove> <data folder>
+//   node postgres-watchdog.mjs <bench pid> <data folder> <folder to remove, or ''>
 import { rmSync } from 'node:fs';
 import { stopPostgres } from '../../scripts/postgres.mjs';
 
-const [pid, parent, dir] = process.argv.slice(2);
+const [pid, dir, parent] = process.argv.slice(2);
 const alive = () => {
   try {
     process.kill(Number(pid), 0);
@@ -21,6 +22,6 @@ const timer = setInterval(() => {
   try {
     stopPostgres(dir);
   } finally {
-    rmSync(parent, { recursive: true, force: true });
+    if (parent) rmSync(parent, { recursive: true, force: true });
   }
 }, 500);

@@ -86,6 +86,8 @@ export interface EngineSummary {
   supervised: boolean;
   /** Whether a rolling restart asked it to restart (it drains, then its supervisor starts a new one). */
   restarting: boolean;
+  /** The listeners it runs (`--listeners`), besides the engine's own `system.*`; null: all of them. */
+  listeners: string[] | null;
 }
 
 /** The newest configuration engines sharing a journal follow (`organism.engines`). */

@@ -21,6 +21,7 @@ function engine(id: string, over: Partial<EngineSummary> = {}): EngineSummary {
     configError: null,
     supervised: true,
     restarting: false,
+    listeners: null,
     ...over,
   };
 }

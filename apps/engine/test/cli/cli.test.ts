@@ -6,7 +6,8 @@ import { organism } from './organism-process.ts';
 import { copyDemo, DEMO, startHarness } from '../support/server-harness.ts';
 import type { ServerHarness } from '../support/server-harness.ts';
 
-describe('the organism command', () => {
+// Each test runs the CLI, a process that loads the engine's source: up to 10 s apiece beside the suite.
+describe('the organism command', { timeout: 90_000 }, () => {
   let h: ServerHarness;
   beforeAll(async () => {
     h = await startHarness();

@@ -161,6 +161,14 @@ describe('listeners per engine on one PostgreSQL journal', () => {
       10_000,
     );
     const ids = { a: (a.journal as PostgresJournal).member.id, b: (b.journal as PostgresJournal).member.id };
+    // Operators see which engine runs what.
+    const listed = await (await a.client('viewer')).organism.engines.query();
+    expect(listed.engines.map((e) => [e.id, e.listeners]).sort()).toEqual(
+      [
+        [ids.a, ['greeter']],
+        [ids.b, ['shouter']],
+      ].sort(),
+    );
     expect(hops.map((h) => [h.to_name, h.owner])).toEqual([
       ['greeter', ids.a],
       ['shouter', ids.b],

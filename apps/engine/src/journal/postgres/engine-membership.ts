@@ -154,6 +154,7 @@ export class EngineMembership {
       config_error: string | null;
       supervised: boolean;
       restart_drain_ms: number | null;
+      listeners: string[] | null;
       expired: boolean;
     }>(
       `SELECT *, heartbeat_at < ${NOW} - $1 AS expired FROM engines
@@ -176,6 +177,7 @@ export class EngineMembership {
       configError: r.config_error,
       supervised: r.supervised,
       restarting: r.restart_drain_ms !== null,
+      listeners: r.listeners,
     }));
   }
 
@@ -227,8 +229,9 @@ export class EngineMembership {
       await client.query(`SELECT pg_advisory_lock(${LOCK_KEY})`, [this.lockName(this.id)]);
       if (first) {
         await client.query(
-          `INSERT INTO engines (id, host, pid, started_at, heartbeat_at) VALUES ($1, $2, $3, ${NOW}, ${NOW})`,
-          [this.id, hostname(), process.pid],
+          `INSERT INTO engines (id, host, pid, started_at, heartbeat_at, listeners)
+           VALUES ($1, $2, $3, ${NOW}, ${NOW}, $4)`,
+          [this.id, hostname(), process.pid, this.listeners ?? null],
         );
       }
       for (const channel of [WRITES_CHANNEL, ...this.channels.keys()])

@@ -235,6 +235,8 @@ export const engines = pgTable('engines', {
   supervised: boolean('supervised').notNull().default(false),
   /** Set by the engine leading a rolling restart: this engine should drain for this long and restart. */
   restartDrainMs: integer('restart_drain_ms'),
+  /** The listeners it runs (`--listeners`), besides `system.*`; null: all of them. */
+  listeners: text('listeners').array(),
   startedAt: ms('started_at').notNull(),
   /** Its last heartbeat, on the database server's clock (ms). */
   heartbeatAt: ms('heartbeat_at').notNull(),

@@ -1,6 +1,6 @@
 import type { EngineSummary, SharedConfigSummary } from '@organism/shared';
 import { renderToStaticMarkup } from 'react-dom/server';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EnginesTable } from './engines-panel';
 
 const now = Date.now();
@@ -19,6 +19,7 @@ const engine = (id: string, over: Partial<EngineSummary> = {}): EngineSummary =>
   configError: null,
   supervised: true,
   restarting: false,
+  listeners: null,
   ...over,
 });
 
@@ -35,8 +36,22 @@ function rows(engines: EngineSummary[], config?: SharedConfigSummary): string[] 
 }
 
 describe('EnginesTable', () => {
+  // Times are shown relative to now: the clock stands still, however slowly the test runs.
+  beforeAll(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(now);
+  });
+  afterAll(() => {
+    vi.useRealTimers();
+  });
+
   const a = engine('aaaaaaaa-1111-4000-8000-000000000001', { self: true });
-  const b = engine('bbbbbbbb-2222-4000-8000-000000000002', { host: 'web-2', pid: 7, address: null });
+  const b = engine('bbbbbbbb-2222-4000-8000-000000000002', {
+    host: 'web-2',
+    pid: 7,
+    address: null,
+    listeners: ['greeter', 'shouter'],
+  });
   const c = engine('cccccccc-3333-4000-8000-000000000003', {
     state: 'dead',
     heartbeatAt: now - 120_000,
@@ -47,11 +62,11 @@ describe('EnginesTable', () => {
   it('gives each engine its state, short id, pid@host, address, start and last heartbeat', () => {
     const [first, second, third] = rows([a, b, c]);
     expect(first).toBe(
-      'running aaaaaaaa this engine 4242@web-1 http://10.0.0.1:7070 1 h ago 2 s ago b950077d8428',
+      'running aaaaaaaa this engine 4242@web-1 http://10.0.0.1:7070 1 h ago 2 s ago every listener b950077d8428',
     );
-    expect(second).toBe('running bbbbbbbb 7@web-2 — 1 h ago 2 s ago b950077d8428');
+    expect(second).toBe('running bbbbbbbb 7@web-2 — 1 h ago 2 s ago greeter, shouter b950077d8428');
     expect(third).toBe(
-      'dead cccccccc 4242@web-1 http://10.0.0.1:7070 1 h ago 2 min ago b950077d8428 work adopted by aaaaaaaa',
+      'dead cccccccc 4242@web-1 http://10.0.0.1:7070 1 h ago 2 min ago every listener b950077d8428 work adopted by aaaaaaaa',
     );
   });
 

@@ -68,6 +68,7 @@ export function EnginesTable({
             <th className="pb-1 font-medium">address</th>
             <th className="pb-1 text-right font-medium">started</th>
             <th className="pb-1 text-right font-medium">last heartbeat</th>
+            <th className="pb-1 pl-4 font-medium">runs</th>
             <th className="pb-1 pl-4 font-medium">config</th>
             <th className="pb-1 pl-4 font-medium">work</th>
           </tr>
@@ -107,6 +108,13 @@ export function EnginesTable({
               </td>
               <td className="text-right text-muted">
                 <TimeAgo at={e.heartbeatAt} />
+              </td>
+              <td className="max-w-48 truncate pl-4 text-xs" title={e.listeners?.join(', ')}>
+                {e.listeners === null ? (
+                  <span className="text-muted">every listener</span>
+                ) : (
+                  e.listeners.join(', ')
+                )}
               </td>
               <td className="pl-4 text-xs">
                 <ConfigCell engine={e} newest={config?.version} />
