@@ -3,14 +3,14 @@
  * engine killed with SIGKILL mid-load. Its unfinished work must move to a survivor, and every accepted
  * message must end ACKED as in the single-process crash test (journal/crash-recovery.test.ts).
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { openPostgres } from '../../src/journal/postgres/open-postgres.ts';
 import type { OpenPostgres } from '../../src/journal/postgres/open-postgres.ts';
 import { freshPostgres } from '../../src/journal/postgres/postgres-test.ts';
 import { freePort } from '../support/organism-copy.ts';
+import { jobFor, writeTwoHopOrganism } from './two-hop-organism.ts';
 import { createToken, healthy, spawnOrganism, until } from '../cli/organism-process.ts';
 import type { OrganismProcess } from '../cli/organism-process.ts';
 
@@ -27,14 +27,9 @@ const ADOPTION_MS = 1_500;
  * whose start is not yet.
  */
 function writeOrganism(schema: string): { dir: string; yaml: string; log: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'organism-cluster-'));
-  mkdirSync(join(dir, 'schemas'));
-  writeFileSync(
-    join(dir, 'schemas', 'job.xsd'),
-    `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="job" type="xs:string"/></xs:schema>`,
-  );
-  writeFileSync(
-    join(dir, 'handlers.mjs'),
+  const { dir, yaml } = writeTwoHopOrganism(
+    'cluster',
+    schema,
     `import { appendFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 const log = new URL('./deliveries.log', import.meta.url);
@@ -51,31 +46,10 @@ export async function second(_payload, ctx) {
 }
 `,
   );
-  const yaml = join(dir, 'organism.yaml');
-  writeFileSync(
-    yaml,
-    `name: cluster
-journal:
-  driver: postgres
-  url: \${ORGANISM_TEST_PG_URL}
-  schema: ${schema}
-  durability: strict
-listeners:
-  - name: first
-    description: Forwards each job to second.
-    payload: { schema: schemas/job.xsd, root: job }
-    handler: ./handlers.mjs#first
-  - name: second
-    description: Finishes the job.
-    payload: { schema: schemas/job.xsd, root: job }
-    handler: ./handlers.mjs#second
-`,
-  );
   return { dir, yaml, log: join(dir, 'deliveries.log') };
 }
 
-const envelope = (n: number): string =>
-  `<message xmlns="https://xml-pipeline.org/ns/envelope/v1"><meta><from>producer</from><to>first</to></meta><job xmlns="">${n}</job></message>`;
+const envelope = jobFor;
 
 /**
  * Posts `MESSAGES` jobs round-robin over `urls`, `PRODUCERS` at a time. A post that gets no answer (its

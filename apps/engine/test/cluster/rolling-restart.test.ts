@@ -5,9 +5,7 @@
  * gracefully and comes back as a new process, the engine asked last. An engine without a supervisor
  * makes the whole restart refused before any engine restarts.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TRPCClientError } from '@trpc/client';
 import type { TRPCClient } from '@trpc/client';
@@ -18,6 +16,7 @@ import { openPostgres } from '../../src/journal/postgres/open-postgres.ts';
 import type { OpenPostgres } from '../../src/journal/postgres/open-postgres.ts';
 import { freshPostgres } from '../../src/journal/postgres/postgres-test.ts';
 import { freePort } from '../support/organism-copy.ts';
+import { jobFor, writeTwoHopOrganism } from './two-hop-organism.ts';
 import { BIN, createToken, healthy, signedIn, spawnOrganism, until } from '../cli/organism-process.ts';
 import type { OrganismProcess } from '../cli/organism-process.ts';
 
@@ -39,14 +38,9 @@ const DRAIN_MS = 5_000;
  * loaded 2-core machine would take long to finish.
  */
 function writeOrganism(schema: string): { dir: string; yaml: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'organism-rolling-'));
-  mkdirSync(join(dir, 'schemas'));
-  writeFileSync(
-    join(dir, 'schemas', 'job.xsd'),
-    `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="job" type="xs:string"/></xs:schema>`,
-  );
-  writeFileSync(
-    join(dir, 'handlers.mjs'),
+  return writeTwoHopOrganism(
+    'rolling',
+    schema,
     `import { setTimeout as sleep } from 'node:timers/promises';
 export async function first(_payload, ctx) {
   await sleep(10 + Math.random() * 30);
@@ -57,31 +51,9 @@ export async function second() {
 }
 `,
   );
-  const yaml = join(dir, 'organism.yaml');
-  writeFileSync(
-    yaml,
-    `name: rolling
-journal:
-  driver: postgres
-  url: \${ORGANISM_TEST_PG_URL}
-  schema: ${schema}
-  durability: strict
-listeners:
-  - name: first
-    description: Forwards each job to second.
-    payload: { schema: schemas/job.xsd, root: job }
-    handler: ./handlers.mjs#first
-  - name: second
-    description: Finishes the job.
-    payload: { schema: schemas/job.xsd, root: job }
-    handler: ./handlers.mjs#second
-`,
-  );
-  return { dir, yaml };
 }
 
-const envelope = (n: number): string =>
-  `<message xmlns="https://xml-pipeline.org/ns/envelope/v1"><meta><from>producer</from><to>first</to></meta><job xmlns="">${n}</job></message>`;
+const envelope = jobFor;
 
 interface Accepted {
   ids: string[];
