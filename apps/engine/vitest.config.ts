@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     // `pnpm test` runs test/cluster/ (several engines and supervisors each, heavy for a minute) after the
-    // rest, on a machine of their own, rather than beside it.
+    // rest, one file at a time, rather than beside it.
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     // A throwaway PostgreSQL for the PostgreSQL journal's tests, started once per run.
     globalSetup: ['test/support/postgres-global.ts'],

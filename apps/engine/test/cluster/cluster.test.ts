@@ -65,13 +65,23 @@ async function produce(
   let cursor = 0;
   let next = 0;
   const post = async (n: number): Promise<void> => {
-    for (let tries = 0; tries < urls.length * 3; tries++) {
+    const refused: string[] = [];
+    // As a producer would: each engine in turn, and after a round that none accepted, a pause (a 503's
+    // Retry-After is 5 s; a loaded machine has refused all three for a moment).
+    for (let tries = 0; tries < urls.length * 20; tries++) {
+      if (tries > 0 && tries % urls.length === 0) await new Promise((r) => setTimeout(r, 250));
       const engine = cursor++ % urls.length;
       const res = await fetch(`${urls[engine]}/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/xml', authorization: `Bearer ${token}` },
         body: envelope(n),
-      }).catch(() => undefined);
+      }).catch((err: unknown) => {
+        refused.push(
+          `${urls[engine]}: ${err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err)}`,
+        );
+        return undefined;
+      });
+      if (res?.status === 503) refused.push(`${urls[engine]}: 503 ${await res.clone().text()}`);
       if (res && res.status !== 202 && res.status !== 503)
         throw new Error(`POST /messages to ${urls[engine]} answered ${res.status}: ${await res.text()}`);
       // The engine may die between its status line and its body: then the post is not known accepted.
@@ -82,7 +92,7 @@ async function produce(
         return;
       }
     }
-    throw new Error(`job ${n} was accepted by no engine`);
+    throw new Error(`job ${n} was accepted by no engine:\n${refused.join('\n')}`);
   };
   await Promise.all(
     Array.from({ length: PRODUCERS }, async () => {
