@@ -57,8 +57,7 @@ import { stderrLog } from './pump/stderr-log.ts';
 import { exportMessages, searchMessages } from './lifecycle/message-search.ts';
 import type { Orchestrator, RunProgress } from './lifecycle/orchestration/orchestrator.ts';
 import { ExtensionHost } from './lifecycle/extensions/extension-host.ts';
-import { SharedConfiguration } from './lifecycle/shared-config.ts';
-import { rollingRestart } from './lifecycle/rolling-restart.ts';
+import { AmongPeers } from './lifecycle/among-peers.ts';
 import type {
   MessageExportInput,
   MessageExportPage,
@@ -109,9 +108,8 @@ export class Engine {
   /** The organism's extensions: their handlers' counts, a durable one's failures (`extensions.*`). */
   readonly extensions: ExtensionHost;
   recovery: RecoveryReport | undefined;
-  /** Several engines on one journal: the configuration they all follow. */
-  private shared: SharedConfiguration | undefined;
-  private unwatchPeers: (() => void)[] = [];
+  /** Several engines on one journal: what this one does among them. */
+  private readonly peers: AmongPeers | undefined;
 
   constructor(
     private organism: LoadedOrganism,
@@ -165,6 +163,7 @@ export class Engine {
       events: pump.events,
       changed: () => this.extensions.load(this.config.baseDir, this.config.extensions),
     });
+    this.peers = journal.peers && new AmongPeers(journal.peers, this.configuration, this.pauses, log);
   }
 
   /** Reloads organism.yaml from disk, all or nothing; `system.*` listeners are never touched. */
@@ -284,20 +283,8 @@ export class Engine {
 
   /** Re-queues what an earlier run left unfinished, sends the boot message, then opens intake. */
   async start(): Promise<void> {
-    const peers = this.journal.peers;
-    if (peers) {
-      // Before anything runs: an engine joining others runs their configuration, not its file's.
-      this.shared = new SharedConfiguration(peers, this.configuration, this.log);
-      await this.shared.start();
-      this.unwatchPeers.push(
-        peers.onPauses(
-          () =>
-            void this.pauses
-              .sync()
-              .catch((err: unknown) => this.log.error({ err }, 'could not follow a pause')),
-        ),
-      );
-    }
+    // Before anything runs: an engine joining others runs their configuration, not its file's.
+    await this.peers?.start();
     // First, so that they hear of recovery too.
     await this.extensions.load(this.config.baseDir, this.config.extensions);
     // Before recovery: work left for a paused listener is queued behind its pause, not run.
@@ -366,13 +353,13 @@ export class Engine {
   /** Holds a listener's deliveries back (PENDING) until it is resumed; the pause outlives a restart. */
   async pauseListener(name: string, actor: string): Promise<PausedListener> {
     const p = await this.pauses.pause(name, actor);
-    await this.journal.peers?.pausesChanged();
+    await this.peers?.pausesChanged();
     return p;
   }
   /** Dispatches a paused listener's waiting deliveries, oldest first; says how many were waiting. */
   async resumeListener(name: string): Promise<{ waiting: number }> {
     const r = await this.pauses.resume(name);
-    await this.journal.peers?.pausesChanged();
+    await this.peers?.pausesChanged();
     return r;
   }
 
@@ -491,8 +478,7 @@ export class Engine {
       );
     }
     if (this.lifecycle.state !== 'running') return Promise.resolve({ accepted: false, engines: 0 });
-    const peers = this.journal.peers;
-    if (peers) return rollingRestart({ peers, restartSelf: this.restartHandler, log: this.log }, drainMs);
+    if (this.peers) return this.peers.restartAll(drainMs, this.restartHandler);
     this.restartHandler(drainMs);
     return Promise.resolve({ accepted: true, engines: 1 });
   }
@@ -513,32 +499,22 @@ export class Engine {
    * The engines sharing this journal (PostgreSQL), running first; undefined when the journal is this
    * engine's alone (SQLite, memory).
    */
-  async engines(): Promise<{ engines: EngineSummary[]; config: SharedConfigSummary | null } | undefined> {
-    const peers = this.journal.peers;
-    if (!peers) return undefined;
-    const [engines, latest] = await Promise.all([peers.engines(), peers.latestConfig()]);
-    return {
-      engines,
-      config: latest
-        ? { version: latest.version, actor: latest.actor, engine: latest.engine, at: latest.at }
-        : null,
-    };
+  engines(): Promise<{ engines: EngineSummary[]; config: SharedConfigSummary | null } | undefined> {
+    return this.peers?.engines() ?? Promise.resolve(undefined);
   }
 
   /** Several engines on one journal: records where this engine serves and whether a supervisor restarts it. */
   async announce(address: string, supervised: boolean): Promise<void> {
-    await this.journal.peers?.report({ address, supervised });
+    await this.peers?.announce(address, supervised);
   }
 
   onRestartRequested(fn: (drainMs: number) => void, supervised: () => boolean): void {
     this.restartHandler = fn;
     this.supervised = supervised;
     // A rolling restart led by another engine asks this one in turn.
-    this.unwatchPeers.push(
-      this.journal.peers?.onRestartRequested((drainMs) => {
-        if (this.lifecycle.state === 'running' && supervised()) fn(drainMs);
-      }) ?? (() => {}),
-    );
+    this.peers?.onRestartRequested((drainMs) => {
+      if (this.lifecycle.state === 'running' && supervised()) fn(drainMs);
+    });
   }
 
   /**
@@ -566,8 +542,7 @@ export class Engine {
     this.hub.close();
     this.health.stop();
     this.unwatchJournal();
-    for (const unwatch of this.unwatchPeers) unwatch();
-    this.shared?.close();
+    this.peers?.close();
     const failures = await runCleanup([
       { name: 'extensions', run: () => this.extensions.stop() },
       { name: 'config manager', run: () => this.configuration.close() },

@@ -62,11 +62,6 @@ export class SharedConfiguration {
     this.unwatch = this.peers.onConfig(() => this.look());
   }
 
-  /** The version this engine runs. */
-  get version(): string {
-    return this.running;
-  }
-
   close(): void {
     this.closed = true;
     this.unwatch?.();

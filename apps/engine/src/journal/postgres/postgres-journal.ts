@@ -175,10 +175,12 @@ export class PostgresJournal implements Journal {
       }
     };
     this.member.onAdoption(async (work) => {
-      this.log.warn(
-        { from: work.from, released: work.released, runs: work.runs.length },
-        `engine ${work.from ?? '(none)'} died: ${work.released} unfinished entries left for the engines that run their listeners to claim, ${work.runs.length} orchestration run(s) adopted here`,
-      );
+      // A peer that stopped gracefully (a rolling restart's) left nothing: nothing to say.
+      if (work.released + work.runs.length > 0)
+        this.log.warn(
+          { from: work.from, released: work.released, runs: work.runs.length },
+          `engine ${work.from ?? '(none)'} is gone: ${work.released} unfinished entries left for the engines that run their listeners to claim, ${work.runs.length} orchestration run(s) adopted here`,
+        );
       // Its own NOTIFY does not reach it: it claims its share with the others now.
       if (work.released > 0) void this.claims?.wake();
       await hand(work, `adopted the work of engine ${work.from ?? '(none)'}`);
