@@ -26,6 +26,7 @@ import { signIn, startEngineProcess } from './lib/engine-process.ts';
 import type { EngineProcess } from './lib/engine-process.ts';
 import { CONNECTIONS, LIMIT, ensureLimits } from './lib/limits.ts';
 import { Recorder } from './lib/results.ts';
+import { encodeFrame } from '../apps/engine/src/server/event-stream-endpoint.ts';
 
 const ORGANISM = fileURLToPath(new URL('../examples/bench/organism.yaml', import.meta.url));
 const SECONDS = Number(process.env.BENCH_EVENTS_SECONDS ?? 10);
@@ -174,7 +175,7 @@ async function inProcess(subscribers: number): Promise<{ rate: number; items: nu
   let items = 0;
   const consumers = Array.from({ length: subscribers }, async () => {
     for await (const out of engine.stream({}, stop.signal)) {
-      JSON.stringify(out);
+      encodeFrame(out.id, out.item);
       items++;
     }
   });

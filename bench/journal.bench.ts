@@ -22,6 +22,7 @@ import { envelopeXml, fmt, recordXml, report, closedLoop } from './lib/figures.t
 import { LIMIT, ensureLimits } from './lib/limits.ts';
 import { summary } from './lib/http-load.ts';
 import { Recorder } from './lib/results.ts';
+import { encodeFrame } from '../apps/engine/src/server/event-stream-endpoint.ts';
 
 const ORGANISM = fileURLToPath(new URL('../examples/bench/organism.yaml', import.meta.url));
 const N = Number(process.env.BENCH_MESSAGES ?? 20_000);
@@ -84,7 +85,7 @@ async function latency(
     condition === 'stream' || condition === 'stream_checkpoint'
       ? (async () => {
           for await (const out of engine.stream({}, stop.signal)) {
-            JSON.stringify(out);
+            encodeFrame(out.id, out.item);
             streamItems++;
           }
         })()

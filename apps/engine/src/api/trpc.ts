@@ -7,13 +7,21 @@ export type Role = 'viewer' | 'operator' | 'admin';
 const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
 
 /**
- * tRPC, initialised once. SSE pings keep the Next.js rewrite proxy from cutting idle streams (30 s).
- * `isDev: false` and a formatter that builds the whole shape keep stacks out of every error body,
+ * SSE settings: pings keep the Next.js rewrite proxy from cutting idle streams (30 s). The event
+ * stream's own writer (server/event-stream-endpoint.ts) follows them too.
+ */
+export const SSE = {
+  ping: { enabled: true, intervalMs: 10_000 },
+  client: { reconnectAfterInactivityMs: 30_000 },
+} as const;
+
+/**
+ * tRPC, initialised once. `isDev: false` and a formatter that builds the whole shape keep stacks out of every error body,
  * whatever NODE_ENV says; the server logs internal faults instead.
  */
 const t = initTRPC.context<ApiContext>().create({
   isDev: false,
-  sse: { ping: { enabled: true, intervalMs: 10_000 }, client: { reconnectAfterInactivityMs: 30_000 } },
+  sse: SSE,
   errorFormatter: ({ error, path }) => apiErrorShape(error, path),
 });
 

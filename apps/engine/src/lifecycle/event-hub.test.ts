@@ -42,6 +42,7 @@ function setup(): Setup {
         activity: () => ({ listeners: [], routes: [] }),
         tickMs: 3_600_000,
         lingerMs: 0,
+        itemGapMs: 0,
         ...opts,
       });
       hubs.push(h);
@@ -157,6 +158,35 @@ describe('EventHub', () => {
     expect(changes.flatMap((i) => (i.item.kind === 'changes' ? i.item.events : []))).toEqual([
       { after: 1_200, event: thread('thread.created', 1) },
     ]);
+  });
+
+  it('lets a subscriber that keeps up have an item at most every itemGapMs, the first at once', async () => {
+    const s = setup();
+    const hub = s.hub({ itemGapMs: 300 });
+    const sub = new Subscriber(hub, {});
+    await sub.drain();
+    const started = Date.now();
+    await s.journal.hooks.onIntent?.([delivery()]);
+    await sub.until((got) => seqs(got).length === 1);
+    const first = Date.now() - started;
+    // Three more commits within the gap travel together, in the next item.
+    for (let n = 0; n < 3; n++) {
+      await s.journal.hooks.onIntent?.([delivery()]);
+      await idle();
+    }
+    const items = await sub.until((got) => seqs(got).length === 4);
+    const waited = Date.now() - started;
+    expect(first).toBeLessThan(250);
+    expect(waited).toBeGreaterThanOrEqual(290);
+    expect(items.filter((i) => i.item.kind === 'changes').map((i) => seqs([i]))).toEqual([[1], [2, 3, 4]]);
+    // Closing the hub ends a subscriber waiting out its gap at once.
+    await s.journal.hooks.onIntent?.([delivery()]);
+    const pulled = sub.until((got) => seqs(got).length === 5).catch((err: Error) => err.message);
+    await idle();
+    const closing = Date.now();
+    hub.close();
+    expect(await pulled).toBe('the stream ended');
+    expect(Date.now() - closing).toBeLessThan(200);
   });
 
   it('sends a thread’s events in the item with its transitions, not one item each', async () => {

@@ -14,6 +14,7 @@ import type { LoginLimiter } from '../api/login-limiter.ts';
 import { readBody } from './read-body.ts';
 import { sendJson } from './send-json.ts';
 import { useWholeChunkTextEncoderStream } from './text-encoder-stream.ts';
+import { EVENTS_STREAM, serveEventStream } from './event-stream-endpoint.ts';
 
 const BASE = '/trpc/';
 /** Calls in one batched request: enough for a console page, too few to multiply work by thousands. */
@@ -50,8 +51,16 @@ export function createTrpcEndpoint(
         log.error({ err: error.cause ?? error, path: path ?? null }, `tRPC ${type} ${path ?? '?'} failed`);
     },
   });
+  const stream = (req: IncomingMessage, res: ServerResponse): Promise<void> =>
+    serveEventStream(
+      req,
+      res,
+      () => createContext({ ...deps, log }, req, res),
+      () => handler(req, res),
+      log,
+    );
   return (req, res) => {
-    serve(req, res, handler, deps.engine.config.server.maxBodyBytes).catch((err: unknown) => {
+    serve(req, res, handler, stream, deps.engine.config.server.maxBodyBytes).catch((err: unknown) => {
       // Only a client that went away mid-body gets here: there is no one left to answer.
       if (!res.headersSent) res.destroy(err instanceof Error ? err : undefined);
     });
@@ -62,6 +71,7 @@ async function serve(
   req: IncomingMessage,
   res: ServerResponse,
   handler: (req: IncomingMessage, res: ServerResponse) => void,
+  stream: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
   limit: number,
 ): Promise<void> {
   const path = decodePath(req.url ?? BASE);
@@ -110,6 +120,7 @@ async function serve(
       res.end(JSON.stringify({ error: refused }));
       return;
     }
+    if (path === EVENTS_STREAM) return stream(req, res);
   }
   handler(req, res);
 }

@@ -255,3 +255,53 @@ it('pushes engine events and the activity in the same resumable stream', async (
   // (It may already hold more: what happened since the first subscription ended.)
   expect(resumed.slice(0, rest.length)).toEqual(rest);
 });
+
+/** Reads an SSE response until `enough` says so, then drops the connection; returns what came. */
+async function readUntil(res: Response, abort: AbortController, enough: (text: string) => boolean) {
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  while (!enough(text)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  abort.abort();
+  return text;
+}
+
+it('speaks tRPC’s SSE format on the wire, and resumes from a Last-Event-Id header', async () => {
+  for (let i = 0; i < 3; i++) expect((await post(h, greeting(100 + i))).status).toBe(202);
+  await h.engine.whenQuiet();
+  const login = await fetch(`${h.url}/trpc/auth.login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'viewer', password: 'correct horse battery' }),
+  });
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const url = `${h.url}/trpc/events.stream?input=${encodeURIComponent(JSON.stringify({ lastEventId: '0', events: false }))}`;
+  const first = new AbortController();
+  const res = await fetch(url, { headers: { cookie }, signal: first.signal });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toBe('text/event-stream');
+  expect(res.headers.get('cache-control')).toBe('no-cache, no-transform');
+  const frame = /data: (\{.*\})\nid: (\S+)\n\n\n/g;
+  // The first `changes` item, and its id (a `lagged` notice may come first: earlier tests posted a lot).
+  const changes = (t: string) =>
+    [...t.matchAll(frame)]
+      .map(([, data, id]) => ({ item: JSON.parse(data ?? '') as StreamItem, id }))
+      .find((f) => f.item.kind === 'changes');
+  const text = await readUntil(res, first, (t) => changes(t) !== undefined);
+  expect(text.startsWith('event: connected\ndata: {"reconnectAfterInactivityMs":30000}\n\n\n')).toBe(true);
+  const { item, id } = changes(text) ?? {};
+  if (item?.kind !== 'changes') throw new Error('no changes item');
+  const seqs = item.transitions.map((t) => t.seq);
+  expect(seqs[0]).toBe(1);
+  // The header wins over the input's own `lastEventId`, as with tRPC: the stream goes on after `id`.
+  const again = new AbortController();
+  const resumed = await fetch(url, { headers: { cookie, 'last-event-id': id ?? '' }, signal: again.signal });
+  const next = await readUntil(resumed, again, (t) => changes(t) !== undefined);
+  const after = changes(next)?.item;
+  if (after?.kind !== 'changes') throw new Error('no changes item');
+  expect(after.transitions[0]?.seq).toBe((seqs.at(-1) ?? 0) + 1);
+});

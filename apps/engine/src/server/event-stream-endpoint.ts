@@ -1,0 +1,179 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isTrackedEnvelope } from '@trpc/server';
+import type { StreamItem } from '@organism/shared';
+import type { Logger } from '../logging/logger.ts';
+import { appRouter } from '../api/app-router.ts';
+import type { ApiContext } from '../api/context.ts';
+import { apiErrorShape, toTRPCError } from '../api/error-map.ts';
+import { SSE } from '../api/trpc.ts';
+
+export const EVENTS_STREAM = 'events.stream';
+
+/**
+ * `GET /trpc/events.stream`, the console's live stream, written here in tRPC's SSE format rather than
+ * by tRPC's SSE producer. That producer serializes every item once per subscriber and pipes it through
+ * four web streams to the socket: with 20 consoles open it cost the engine 0.6 of its throughput
+ * (bench/README.md, "The event stream"). Here each transition is serialized once, however many
+ * subscribers receive it (they share the hub's ring), and each item is one write, waiting for the
+ * socket to drain before the next (a slow console gets larger items, never an unbounded buffer).
+ *
+ * The procedure is still tRPC's (`createCaller`): its role check, input schema and the hub's stream
+ * are the same code. A call it refuses (not signed in, say) goes to `fallback`, tRPC's own handler,
+ * which answers it exactly as it answers any other subscription.
+ */
+export async function serveEventStream(
+  req: IncomingMessage,
+  res: ServerResponse,
+  context: () => Promise<ApiContext>,
+  fallback: () => void,
+  log: Logger,
+): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  let ctx: ApiContext;
+  try {
+    ctx = await context();
+  } catch {
+    fallback();
+    return;
+  }
+  const abort = new AbortController();
+  const stop = (): void => abort.abort();
+  res.once('close', stop);
+  let stream: AsyncIterable<unknown>;
+  try {
+    const caller = appRouter.createCaller(ctx, { signal: abort.signal });
+    stream = await caller.events.stream(streamInput(url, req) as never);
+  } catch {
+    res.off('close', stop);
+    fallback();
+    return;
+  }
+  // Set one by one, not in writeHead: a server closing finds event streams by their content type.
+  res.setHeader('content-type', 'text/event-stream');
+  res.setHeader('cache-control', 'no-cache, no-transform');
+  res.setHeader('x-accel-buffering', 'no');
+  if (!res.hasHeader('connection')) res.setHeader('connection', 'keep-alive');
+  res.writeHead(200);
+  let last = Date.now();
+  const write = async (frame: string | Buffer): Promise<void> => {
+    last = Date.now();
+    if (res.write(frame)) return;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
+      res.on('drain', done);
+      res.on('close', done);
+    });
+  };
+  const ping = setInterval(() => {
+    if (Date.now() - last >= SSE.ping.intervalMs && !res.writableEnded)
+      void write('event: ping\ndata: \n\n\n');
+  }, SSE.ping.intervalMs / 4);
+  ping.unref();
+  try {
+    await write(`event: connected\ndata: ${JSON.stringify(SSE.client)}\n\n\n`);
+    for await (const value of stream) {
+      if (abort.signal.aborted) break;
+      const [id, item] = isTrackedEnvelope(value) ? value : [undefined, value];
+      await write(encodeFrame(id === undefined ? undefined : String(id), item as StreamItem));
+    }
+    if (!abort.signal.aborted) await write('event: return\ndata: \n\n\n');
+  } catch (err) {
+    if (!abort.signal.aborted) {
+      const error = toTRPCError(err);
+      if (error.code === 'INTERNAL_SERVER_ERROR')
+        log.error(
+          { err: error.cause ?? error, path: EVENTS_STREAM },
+          `tRPC subscription ${EVENTS_STREAM} failed`,
+        );
+      const shape = apiErrorShape(error, EVENTS_STREAM);
+      await write(`event: serialized-error\ndata: ${JSON.stringify(shape)}\n\n\n`);
+    }
+  } finally {
+    clearInterval(ping);
+    res.off('close', stop);
+    res.end();
+  }
+}
+
+/**
+ * The call's input as tRPC gives it to a subscription: `?input=` with the `Last-Event-Id` header (or the
+ * `lastEventId` query parameter, which EventSource polyfills send) in place of its own `lastEventId`.
+ * The input was already checked (trpc-endpoint.ts); a part that cannot be read is left to the schema.
+ */
+function streamInput(url: URL, req: IncomingMessage): unknown {
+  const raw = url.searchParams.get('input');
+  let input: unknown = raw === null ? undefined : JSON.parse(raw);
+  const header = req.headers['last-event-id'];
+  const lastEventId =
+    (Array.isArray(header) ? header[0] : header) ??
+    url.searchParams.get('lastEventId') ??
+    url.searchParams.get('Last-Event-Id');
+  if (lastEventId) {
+    if (input !== null && typeof input === 'object' && !Array.isArray(input))
+      input = { ...input, lastEventId };
+    else input ??= { lastEventId };
+  }
+  return input;
+}
+
+/**
+ * Transitions are the bulk of the stream, and the hub hands every subscriber the same objects from its
+ * ring (and the same engine events, and activity each tick): each is serialized and encoded once, when the first
+ * subscriber sends it, and its bytes are kept for as long as the object lives. A subscriber's frame is
+ * then those bytes copied together: no JSON, no UTF-8 encoding and no length count per subscriber.
+ */
+const encoded = new WeakMap<object, Buffer>();
+
+function once(value: object): Buffer {
+  let bytes = encoded.get(value);
+  if (bytes === undefined) {
+    bytes = Buffer.from(JSON.stringify(value));
+    encoded.set(value, bytes);
+  }
+  return bytes;
+}
+
+const COMMA = Buffer.from(',');
+const OPEN_LIST = Buffer.from('[');
+const CLOSE_LIST = Buffer.from(']}');
+const CLOSE = Buffer.from('}');
+
+/** One SSE frame of `item` (tRPC's layout: `data:`, then `id:`, then a blank line and one more). */
+export function encodeFrame(id: string | undefined, item: StreamItem): Buffer {
+  const parts: Buffer[] = [Buffer.from('data: ')];
+  if (item.kind === 'activity') {
+    const { activity, ...rest } = item;
+    parts.push(head(rest, 'activity'), once(activity), CLOSE);
+  } else if (item.kind === 'changes') {
+    const { transitions, events, ...rest } = item;
+    parts.push(head(rest, 'events'), OPEN_LIST);
+    events.forEach(({ event, ...place }, i) => {
+      if (i > 0) parts.push(COMMA);
+      parts.push(head(place, 'event'), once(event), CLOSE);
+    });
+    parts.push(Buffer.from('],"transitions":['));
+    transitions.forEach((t, i) => {
+      if (i > 0) parts.push(COMMA);
+      parts.push(once(t));
+    });
+    parts.push(CLOSE_LIST);
+  } else parts.push(Buffer.from(JSON.stringify(item)));
+  parts.push(Buffer.from(id === undefined ? '\n\n\n' : `\nid: ${id}\n\n\n`));
+  return Buffer.concat(parts);
+}
+
+/** An item's JSON as the stream sends it: `JSON.stringify(item)`, its keys perhaps in another order. */
+export function encodeItem(item: StreamItem): string {
+  const frame = encodeFrame(undefined, item).toString();
+  return frame.slice('data: '.length, -'\n\n\n'.length);
+}
+
+/** `rest`'s JSON opened for one more key, `key`: `{"kind":"changes","events":[],"transitions":`. */
+function head(rest: object, key: string): Buffer {
+  const json = JSON.stringify(rest);
+  return Buffer.from(`${json.slice(0, -1)}${json.length > 2 ? ',' : ''}"${key}":`);
+}
