@@ -188,7 +188,13 @@ describe('system.sequence', () => {
   it('journals its hops in the caller’s thread', async () => {
     const [done] = await run(sequence(['upper', 'exclaim'], 'a'));
     const thread = await h.journal.listMessages({ limit: 50, threadId: done?.thread });
-    expect(thread.items.map((m) => `${m.from}→${m.to}`).reverse()).toEqual([
+    const hop = new Map(thread.items.map((m) => [m.id, `${m.from}→${m.to}`]));
+    // In the order the journal recorded them (its sequence): two hops can share a millisecond, so the
+    // list's newest-first order by time cannot tell a reply from the message it answers.
+    const recorded = (await h.journal.transitions(0, 100_000))
+      .filter((t) => t.threadId === done?.thread && t.state === 'PENDING')
+      .map((t) => hop.get(t.messageId));
+    expect(recorded).toEqual([
       't→starter',
       'starter→system.sequence',
       'system.sequence→upper',
