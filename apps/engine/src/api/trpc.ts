@@ -16,8 +16,8 @@ export const SSE = {
 } as const;
 
 /**
- * tRPC, initialised once. `isDev: false` and a formatter that builds the whole shape keep stacks out of every error body,
- * whatever NODE_ENV says; the server logs internal faults instead.
+ * tRPC, initialised once. `isDev: false` and a formatter that builds the whole shape keep stacks out of
+ * every error body, whatever NODE_ENV says; the server logs internal faults instead.
  */
 const t = initTRPC.context<ApiContext>().create({
   isDev: false,

@@ -122,9 +122,10 @@ function streamInput(url: URL, req: IncomingMessage): unknown {
 
 /**
  * Transitions are the bulk of the stream, and the hub hands every subscriber the same objects from its
- * ring (and the same engine events, and activity each tick): each is serialized and encoded once, when the first
- * subscriber sends it, and its bytes are kept for as long as the object lives. A subscriber's frame is
- * then those bytes copied together: no JSON, no UTF-8 encoding and no length count per subscriber.
+ * ring (and the same engine events, and activity each tick): each is serialized and encoded once, when
+ * the first subscriber sends it, and its bytes are kept for as long as the object lives. A subscriber's
+ * frame is then those bytes copied together: no JSON, no UTF-8 encoding and no length count per
+ * subscriber.
  */
 const encoded = new WeakMap<object, Buffer>();
 

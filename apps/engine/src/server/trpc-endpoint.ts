@@ -35,6 +35,8 @@ export function createTrpcEndpoint(
   log: Logger,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   // tRPC encodes each SSE response through the global TextEncoderStream: Node's is slow (see there).
+  // The event stream's own responses are written by event-stream-endpoint.ts; tRPC's SSE now carries
+  // only the refusals it falls back to.
   useWholeChunkTextEncoderStream();
   const handler = createHTTPHandler({
     router: appRouter,
