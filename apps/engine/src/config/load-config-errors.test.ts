@@ -296,10 +296,18 @@ describe('a PostgreSQL journal', () => {
     expect(problems('  driver: postgres\n  url: postgres://db/org\n  heartbeat: 10ms')).toEqual([
       'organism.yaml:5:14 journal.heartbeat: must be at least 50ms',
     ]);
+    expect(problems('  reconnectGrace: 2s')).toEqual([
+      'organism.yaml:3:19 journal.reconnectGrace: reconnectGrace is for driver: postgres',
+    ]);
+    expect(problems('  driver: postgres\n  url: postgres://db/org\n  reconnectGrace: soon')).toEqual([
+      'organism.yaml:5:19 journal.reconnectGrace: "soon" is not a duration: milliseconds, or a string like "500ms", "5s", "2m"',
+    ]);
   });
 
-  it('reads the heartbeat and the lease of the engines sharing it', () => {
-    const j = journal('  driver: postgres\n  url: postgres://db/org\n  heartbeat: 250ms\n  lease: 3s');
-    expect(j.ok && j.config.journal).toMatchObject({ heartbeat: 250, lease: 3_000 });
+  it('reads the heartbeat, the lease and the reconnect grace of the engines sharing it', () => {
+    const j = journal(
+      '  driver: postgres\n  url: postgres://db/org\n  heartbeat: 250ms\n  lease: 3s\n  reconnectGrace: 2s',
+    );
+    expect(j.ok && j.config.journal).toMatchObject({ heartbeat: 250, lease: 3_000, reconnectGrace: 2_000 });
   });
 });

@@ -160,13 +160,15 @@ export const organismFileSchema = z.strictObject({
       retainDays: z.number().positive('must be more than 0').default(7),
       // Commits on a thread of its own once the journal is busy (docs/journal.md, "The writer thread").
       writerThread: z.boolean().default(true),
-      // postgres: how often each engine beats and looks at its peers, and how long one may go without a
-      // beat before it is taken for dead (docs/scale-out.md, "Several engines").
+      // postgres: how often each engine beats and looks at its peers, how long one may go without a
+      // beat before it is taken for dead, and how long after its own session was lost it adopts only
+      // peers that stopped gracefully (docs/scale-out.md, "The engines").
       heartbeat: duration(50).optional(),
       lease: duration(1_000).optional(),
+      reconnectGrace: duration(0).optional(),
     })
     .superRefine((j, ctx) => {
-      for (const key of ['heartbeat', 'lease'] as const)
+      for (const key of ['heartbeat', 'lease', 'reconnectGrace'] as const)
         if (j.driver !== 'postgres' && j[key] !== undefined)
           ctx.addIssue({ code: 'custom', path: [key], message: `${key} is for driver: postgres` });
       const beat = j.heartbeat ?? 500;

@@ -68,6 +68,8 @@ export async function connectJournal(
     /** PostgreSQL: the membership's heartbeat and lease (ms). */
     heartbeat?: number;
     lease?: number;
+    /** PostgreSQL: after a lost session, how long only gracefully stopped peers are adopted (ms). */
+    reconnectGrace?: number;
   },
   log?: Log,
   /** The listeners this engine runs, when others run the rest (PostgreSQL only). */
@@ -86,6 +88,7 @@ export async function connectJournal(
         ...(listeners ? { listeners } : {}),
         ...(settings.heartbeat !== undefined ? { heartbeatMs: settings.heartbeat } : {}),
         ...(settings.lease !== undefined ? { leaseMs: settings.lease } : {}),
+        ...(settings.reconnectGrace !== undefined ? { reconnectGraceMs: settings.reconnectGrace } : {}),
       },
     },
   );

@@ -161,4 +161,30 @@ describe('several engines on one PostgreSQL journal schema', () => {
     await a.close();
     await b.close();
   });
+
+  it('adopts a peer that has not come back once its reconnect grace is up, and not before', async () => {
+    // a looks every 50 ms with a 400 ms grace; b never beats again, so it never makes its session again.
+    const settings = freshPostgres();
+    const a = await PostgresJournal.open(settings, {
+      membership: { heartbeatMs: 50, reconnectGraceMs: 400 },
+    });
+    const b = await PostgresJournal.open(settings, { membership: { heartbeatMs: 3_600_000 } });
+    a.onAdoption(() => Promise.resolve());
+    const pid = (j: PostgresJournal): number | undefined =>
+      (j.member['client'] as unknown as { processID?: number } | undefined)?.processID;
+    const pids = [a, b].map(pid);
+    await a.database.pool.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [pids]);
+    await until('a’s session made again', () => (pid(a) !== pids[0] ? true : undefined), 10_000);
+    const back = Date.now();
+    const adoptedBy = async (): Promise<string | null | undefined> =>
+      (await a.peers.engines()).find((e) => e.id === b.member.id)?.adoptedBy;
+    // Within the grace b's free lock is not taken for death...
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await adoptedBy()).toBeNull();
+    // ...after it, it is.
+    await until('b adopted', async () => ((await adoptedBy()) === a.member.id ? true : undefined), 10_000);
+    expect(Date.now() - back).toBeGreaterThanOrEqual(300);
+    await a.close();
+    await b.close();
+  });
 });

@@ -11,12 +11,6 @@ export const NOW = `(extract(epoch FROM clock_timestamp()) * 1000)::bigint`;
 const LOCK_KEY = `hashtextextended($1, 0)`;
 /** The channel every engine of every schema listens on; a payload is `<schema> <engine id>`. */
 export const WRITES_CHANNEL = 'organism_writes';
-/**
- * After this engine's own session was lost and made again, how long it adopts only peers that stopped
- * gracefully: when the server restarted (a fail-over), every engine lost its session and lock at once,
- * and peers that have not reconnected yet would otherwise look dead. Live peers are back well within it.
- */
-const RECONNECT_GRACE_MS = 5_000;
 /** Whether `to_name` is a listener the engine whose listener list is the parameter runs. */
 export const RUNS_HERE = (listeners: string, to = 'to_name'): string =>
   `(${to} = ANY(${listeners}::text[]) OR ${to} LIKE 'system.%' OR ${to} IS NULL)`;
@@ -36,6 +30,13 @@ export interface MembershipSettings {
    * are written unowned and claimed by engines that run them (pg-claims.ts).
    */
   listeners?: readonly string[];
+  /**
+   * After this engine's own session was lost and made again, how long it adopts only peers that stopped
+   * gracefully: when the server restarted (a fail-over), every engine lost its session and lock at once,
+   * and peers that have not reconnected yet would otherwise look dead. Live peers are back within a
+   * heartbeat or two of the server. Default 5,000 ms.
+   */
+  reconnectGraceMs?: number;
 }
 
 /** What an engine took over from one that died (or from before engines were recorded: `from` null). */
@@ -67,6 +68,7 @@ export class EngineMembership {
   readonly id = randomUUID();
   private readonly heartbeatMs: number;
   private readonly leaseMs: number;
+  private readonly reconnectGraceMs: number;
   /** The listeners it runs, besides `system.*`; undefined: all. */
   readonly listeners: readonly string[] | undefined;
   private client: pg.Client | undefined;
@@ -86,6 +88,7 @@ export class EngineMembership {
   ) {
     this.heartbeatMs = settings.heartbeatMs ?? 500;
     this.leaseMs = settings.leaseMs ?? 15_000;
+    this.reconnectGraceMs = settings.reconnectGraceMs ?? 5_000;
     this.listeners = settings.listeners;
   }
 
@@ -288,7 +291,7 @@ export class EngineMembership {
        FROM engines WHERE adopted_by IS NULL AND id <> $1`,
       [this.id, this.leaseMs],
     );
-    const settling = Date.now() - this.reconnectedAt < RECONNECT_GRACE_MS;
+    const settling = Date.now() - this.reconnectedAt < this.reconnectGraceMs;
     for (const peer of rows) {
       if (settling && !peer.stopped) continue;
       // Its lock is free: its session ended. Held a moment by this session, then given back.
