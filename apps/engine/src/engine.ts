@@ -1,6 +1,7 @@
 import type { EngineSummary, SharedConfigSummary, ThreadId, ThroughputHistory } from '@organism/shared';
 import type {
   Activity,
+  ListenerActivity as ListenerFigures,
   DeadLettersInput,
   DeadLettersResult,
   EngineEvent,
@@ -58,6 +59,7 @@ import { exportMessages, searchMessages } from './lifecycle/message-search.ts';
 import type { Orchestrator, RunProgress } from './lifecycle/orchestration/orchestrator.ts';
 import { ExtensionHost } from './lifecycle/extensions/extension-host.ts';
 import { AmongPeers } from './lifecycle/among-peers.ts';
+import { mergeListenerActivity } from './lifecycle/merge-listener-activity.ts';
 import type {
   MessageExportInput,
   MessageExportPage,
@@ -164,6 +166,9 @@ export class Engine {
       changed: () => this.extensions.load(this.config.baseDir, this.config.extensions),
     });
     this.peers = journal.peers && new AmongPeers(journal.peers, this.configuration, this.pauses, log);
+    // What the console shows counts every engine: each shares its routes and listeners with the others.
+    journal.peers?.shareActivity('routes', () => this.routeTracker.shared());
+    journal.peers?.shareActivity('listeners', () => this.ownListeners());
   }
 
   /** Reloads organism.yaml from disk, all or nothing; `system.*` listeners are never touched. */
@@ -231,7 +236,17 @@ export class Engine {
   }
 
   private liveActivity(): Omit<Activity, 'at'> {
-    const listeners = [...this.pump.listeners.listeners()].map((l) => {
+    const peers = this.journal.peers?.peerActivity() ?? [];
+    const listeners = mergeListenerActivity(
+      this.ownListeners(),
+      peers.flatMap((a) => (a.listeners ? [a.listeners] : [])),
+    );
+    return { listeners, routes: this.routes(ACTIVITY_WINDOW_SECONDS).routes };
+  }
+
+  /** This engine's listeners' live figures. */
+  private ownListeners(): ListenerFigures[] {
+    return [...this.pump.listeners.listeners()].map((l) => {
       const c = this.activity.get(l.name);
       return {
         name: l.name,
@@ -243,12 +258,18 @@ export class Engine {
         lastActivityAt: c.lastActivityAt,
       };
     });
-    return { listeners, routes: this.routeTracker.routes(ACTIVITY_WINDOW_SECONDS).routes };
   }
 
-  /** The routes messages took in the last `windowSeconds` (kept in memory since the engine started). */
+  /**
+   * The routes messages took in the last `windowSeconds`, kept in memory since the engine started, with
+   * what the other running engines sharing the journal counted added in.
+   */
   routes(windowSeconds: number): RoutesResult {
-    return this.routeTracker.routes(windowSeconds);
+    const peers = this.journal.peers?.peerActivity() ?? [];
+    return this.routeTracker.routes(
+      windowSeconds,
+      peers.flatMap((a) => (a.routes ? [a.routes] : [])),
+    );
   }
   /** Users, sessions, API tokens and the audit log, kept in the same journal. */
   openOperatorStore(): OperatorStore {

@@ -1,4 +1,4 @@
-import type { EngineSummary, SharedConfigSummary } from '@organism/shared';
+import type { EngineSummary, ListenerActivity, MessageState, SharedConfigSummary } from '@organism/shared';
 
 /** One revision of the configuration engines sharing a journal follow. */
 export interface SharedConfig extends SharedConfigSummary {
@@ -20,6 +20,33 @@ export interface EngineReport {
 }
 
 /**
+ * One route's traffic as an engine counted it: per slot (a second, or a minute in what it shares beyond
+ * the last one; `seconds` holds each slot's first second, oldest first) the deliveries that took it and
+ * the final failures (route-tracker.ts).
+ */
+export interface RouteSlots {
+  from: string;
+  to: string;
+  seconds: number[];
+  counts: number[];
+  failures: number[];
+  lastAt: number;
+}
+
+/**
+ * What an engine counted lately, which it shares with its peers about once a second so that any engine's
+ * console shows the whole organism's rates, routes and listeners (each part only when the engine gives it).
+ */
+export interface EngineActivity {
+  /** Transitions per second into each state over the last minute, as its journal wrote them. */
+  rates?: Record<MessageState, number>;
+  /** Its routes since it started (ms since the epoch). */
+  routes?: { since: number; routes: RouteSlots[] };
+  /** Its listeners' live figures. */
+  listeners?: ListenerActivity[];
+}
+
+/**
  * What engines sharing one journal (PostgreSQL, docs/scale-out.md) tell each other, beyond the journal
  * itself: who they are, the configuration they follow, pauses, and a rolling restart's requests. Every
  * watcher hears a peer's change at once (NOTIFY) or, if that was missed, within a second (a poll).
@@ -30,6 +57,11 @@ export interface Peers {
   /** Every engine known, running first, then newest. */
   engines(): Promise<EngineSummary[]>;
   report(r: EngineReport): Promise<void>;
+
+  /** This engine's `part` of its activity, which `fn` gives when asked (about once a second). */
+  shareActivity<K extends keyof EngineActivity>(part: K, fn: () => EngineActivity[K]): void;
+  /** What each other running engine shared last, as of the last look (at most about a second old). */
+  peerActivity(): readonly EngineActivity[];
 
   /** Adds a revision; every other engine hears of it. */
   publishConfig(c: Omit<SharedConfig, 'revision' | 'engine' | 'at'>): Promise<void>;

@@ -78,4 +78,39 @@ describe('RouteTracker', () => {
     received(events, 'a', 'b', clock.now);
     expect(routes.routes(10).routes).toMatchObject([{ count: 1 }]);
   });
+
+  it('shares its routes per second for five minutes and per minute before, and adds in what peers shared', () => {
+    const { events, routes, clock } = tracker();
+    // One delivery a second for ten minutes.
+    for (let s = 0; s < 600; s++) received(events, 'a', 'b', T0 + s * 1000);
+    clock.now = T0 + 600_000;
+    const shared = routes.shared();
+    expect(shared.since).toBe(T0);
+    const [slots] = shared.routes;
+    // The first five minutes in five slots of a minute (T0 is 20 s into its minute), then 300 seconds.
+    const first = Math.floor(T0 / 1000);
+    expect(slots?.seconds.slice(0, 6)).toEqual([
+      first - 20,
+      first + 40,
+      first + 100,
+      first + 160,
+      first + 220,
+      first + 280,
+    ]);
+    expect(slots?.counts.slice(0, 6)).toEqual([40, 60, 60, 60, 60, 20]);
+    expect(slots?.seconds).toHaveLength(306);
+    expect(slots?.counts.reduce((a, b) => a + b, 0)).toBe(600);
+
+    // A peer's routes are added to this engine's: the same route summed, another listed beside it.
+    const { events: other, routes: theirs } = tracker();
+    for (let s = 300; s < 600; s++) received(other, 'a', 'b', T0 + s * 1000);
+    received(other, 'b', 'c', T0 + 599_000);
+    const merged = routes.routes(300, [theirs.shared()]);
+    expect(merged.routes).toEqual([
+      { from: 'a', to: 'b', count: 600, failed: 0, perSecond: 2, lastAt: T0 + 599_000 },
+      { from: 'b', to: 'c', count: 1, failed: 0, perSecond: 0.1, lastAt: T0 + 599_000 },
+    ]);
+    // A peer that started earlier widens the window's start.
+    expect(routes.routes(3600, [{ since: T0 - 60_000, routes: [] }]).since).toBe(T0 - 60_000);
+  });
 });

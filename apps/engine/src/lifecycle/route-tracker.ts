@@ -1,19 +1,15 @@
 import type { RouteStats, RoutesResult } from '@organism/shared';
+import type { EngineActivity, RouteSlots } from '../journal/peers.ts';
 import type { EngineEvents } from '../pump/engine-events.ts';
 
 /** The longest window a caller may ask about; older seconds are forgotten. */
 const KEEP_SECONDS = 3_600;
 const RATE_SECONDS = 10;
+/** What an engine shares with its peers is per second over the console's window, per minute before it. */
+const SHARED_BY_SECOND = 300;
 
-/** One route's traffic, one slot per second that saw any (oldest first), trimmed to the last hour. */
-interface Route {
-  from: string;
-  to: string;
-  seconds: number[];
-  counts: number[];
-  failures: number[];
-  lastAt: number;
-}
+/** Routes as an engine shares them with its peers. */
+export type SharedRoutes = NonNullable<EngineActivity['routes']>;
 
 /**
  * Every route messages took since the engine started (sender → listener, and listener → outside producer
@@ -22,7 +18,8 @@ interface Route {
  * a route was busy, never with the messages; routes idle for an hour are forgotten.
  */
 export class RouteTracker {
-  private readonly byKey = new Map<string, Route>();
+  /** Each route, one slot per second that saw any (oldest first), trimmed to the last hour. */
+  private readonly byKey = new Map<string, RouteSlots>();
   private readonly startedAt: number;
 
   constructor(
@@ -42,31 +39,89 @@ export class RouteTracker {
     });
   }
 
-  /** The routes taken in the last `windowSeconds`, busiest first. */
-  routes(windowSeconds: number): RoutesResult {
+  /**
+   * The routes taken in the last `windowSeconds`, busiest first: this engine's, with those its running
+   * peers shared (`peers`, which may count in minutes beyond the last five) added in.
+   */
+  routes(windowSeconds: number, peers: readonly SharedRoutes[] = []): RoutesResult {
     const now = this.now();
-    const since = Math.max(this.startedAt, now - windowSeconds * 1000);
+    for (const [key, r] of this.byKey) this.trim(key, r, now);
+    const started = Math.min(this.startedAt, ...peers.map((p) => p.since));
+    const since = Math.max(started, now - windowSeconds * 1000);
     const from = Math.floor(since / 1000);
     const rateFrom = Math.floor((now - RATE_SECONDS * 1000) / 1000);
-    const out: RouteStats[] = [];
-    for (const [key, r] of this.byKey) {
-      this.trim(key, r, now);
-      if (r.lastAt < since) continue;
-      let count = 0;
-      let failed = 0;
-      let recent = 0;
-      for (let i = r.seconds.length - 1; i >= 0; i--) {
-        const s = r.seconds[i] ?? 0;
-        if (s < from) break;
-        count += r.counts[i] ?? 0;
-        failed += r.failures[i] ?? 0;
-        if (s >= rateFrom) recent += r.counts[i] ?? 0;
+    const byKey = new Map<string, RouteStats>();
+    for (const list of [this.byKey.values(), ...peers.map((p) => p.routes)]) {
+      for (const r of list) {
+        if (r.lastAt < since) continue;
+        let count = 0;
+        let failed = 0;
+        let recent = 0;
+        for (let i = r.seconds.length - 1; i >= 0; i--) {
+          const s = r.seconds[i] ?? 0;
+          if (s < from) break;
+          count += r.counts[i] ?? 0;
+          failed += r.failures[i] ?? 0;
+          if (s >= rateFrom) recent += r.counts[i] ?? 0;
+        }
+        if (count === 0 && failed === 0) continue;
+        const key = `${r.from}\u0000${r.to}`;
+        const known = byKey.get(key);
+        if (!known) {
+          byKey.set(key, {
+            from: r.from,
+            to: r.to,
+            count,
+            failed,
+            perSecond: recent / RATE_SECONDS,
+            lastAt: r.lastAt,
+          });
+          continue;
+        }
+        known.count += count;
+        known.failed += failed;
+        known.perSecond += recent / RATE_SECONDS;
+        known.lastAt = Math.max(known.lastAt, r.lastAt);
       }
-      if (count === 0 && failed === 0) continue;
-      out.push({ from: r.from, to: r.to, count, failed, perSecond: recent / RATE_SECONDS, lastAt: r.lastAt });
     }
+    const out = [...byKey.values()];
     out.sort((a, b) => b.count - a.count || a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
     return { since, routes: out };
+  }
+
+  /**
+   * What this engine shares with its peers: every route's slots, per second over the last five minutes
+   * and per minute (each slot at its minute's first second) before that.
+   */
+  shared(): SharedRoutes {
+    const now = this.now();
+    const bySecondFrom = Math.floor(now / 1000) - SHARED_BY_SECOND;
+    const routes: RouteSlots[] = [];
+    for (const [key, r] of this.byKey) {
+      this.trim(key, r, now);
+      const slots: RouteSlots = {
+        from: r.from,
+        to: r.to,
+        seconds: [],
+        counts: [],
+        failures: [],
+        lastAt: r.lastAt,
+      };
+      r.seconds.forEach((second, i) => {
+        const slot = second >= bySecondFrom ? second : second - (second % 60);
+        const last = slots.seconds.length - 1;
+        if (slots.seconds[last] !== slot) {
+          slots.seconds.push(slot);
+          slots.counts.push(0);
+          slots.failures.push(0);
+        }
+        const at = slots.seconds.length - 1;
+        slots.counts[at] = (slots.counts[at] ?? 0) + (r.counts[i] ?? 0);
+        slots.failures[at] = (slots.failures[at] ?? 0) + (r.failures[i] ?? 0);
+      });
+      if (slots.seconds.length > 0) routes.push(slots);
+    }
+    return { since: this.startedAt, routes };
   }
 
   private count(from: string, to: string, at: number, failure: boolean): void {
@@ -88,7 +143,7 @@ export class RouteTracker {
   }
 
   /** Drops the seconds older than an hour; a route with none left is forgotten. */
-  private trim(key: string, r: Route, now: number): void {
+  private trim(key: string, r: RouteSlots, now: number): void {
     const oldest = Math.floor(now / 1000) - KEEP_SECONDS;
     let n = 0;
     while (n < r.seconds.length && (r.seconds[n] ?? 0) < oldest) n++;

@@ -1,6 +1,6 @@
 import type { EngineSummary } from '@organism/shared';
 import { guarded } from '../journal-outage.ts';
-import type { EngineReport, Peers, SharedConfig } from '../peers.ts';
+import type { EngineActivity, EngineReport, Peers, SharedConfig } from '../peers.ts';
 import { NOW } from './engine-membership.ts';
 import type { EngineMembership } from './engine-membership.ts';
 import type { OpenPostgres } from './open-postgres.ts';
@@ -9,6 +9,8 @@ import type { OpenPostgres } from './open-postgres.ts';
 const CHANNEL = 'organism_peers';
 /** How often an engine looks for what a missed NOTIFY would have said. */
 const POLL_MS = 1_000;
+/** A peer's shared activity counts while its heartbeat is this recent (it shares at every poll). */
+const ACTIVITY_FRESH_MS = 3 * POLL_MS;
 
 interface Seen {
   config: number | null;
@@ -19,7 +21,8 @@ interface Seen {
  * Peers on PostgreSQL: revisions in `config_revisions`, this engine's report in its `engines` row, and
  * one NOTIFY per change on `organism_peers`, heard on the membership's own session. A poll every second
  * compares the newest revision, the paused listeners and this engine's restart request with what it last
- * saw, so a NOTIFY lost while a session reconnected is made up for.
+ * saw, so a NOTIFY lost while a session reconnected is made up for. At each poll the engine also writes
+ * its activity (rates, routes, listeners) into its row when it changed, and reads its running peers'.
  */
 export class PgPeers implements Peers {
   private readonly configWatchers = new Set<() => void>();
@@ -27,6 +30,10 @@ export class PgPeers implements Peers {
   private readonly restartWatchers = new Set<(drainMs: number) => void>();
   private seen: Seen = { config: null, paused: null };
   private restartAsked = false;
+  private readonly activityParts = new Map<keyof EngineActivity, () => unknown>();
+  /** The JSON of the activity last written, to skip writing it again unchanged. */
+  private sharedActivity = '';
+  private peersActivity: readonly EngineActivity[] = [];
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -38,7 +45,9 @@ export class PgPeers implements Peers {
   static async start(open: OpenPostgres, member: EngineMembership): Promise<PgPeers> {
     const peers = new PgPeers(open, member);
     await member.listen(CHANNEL, (words) => peers.heard(words));
-    peers.seen = (await peers.look()).seen;
+    const first = await peers.look();
+    peers.seen = first.seen;
+    peers.peersActivity = first.activity;
     peers.schedule();
     return peers;
   }
@@ -67,6 +76,14 @@ export class PgPeers implements Peers {
         ...given.map(([, v]) => v),
       ]);
     });
+  }
+
+  shareActivity<K extends keyof EngineActivity>(part: K, fn: () => EngineActivity[K]): void {
+    this.activityParts.set(part, fn);
+  }
+
+  peerActivity(): readonly EngineActivity[] {
+    return this.peersActivity;
   }
 
   publishConfig(c: Omit<SharedConfig, 'revision' | 'engine' | 'at'>): Promise<void> {
@@ -156,7 +173,9 @@ export class PgPeers implements Peers {
 
   private async poll(): Promise<void> {
     try {
-      const { seen, restart } = await this.look();
+      await this.shareOwnActivity();
+      const { seen, restart, activity } = await this.look();
+      this.peersActivity = activity;
       const before = this.seen;
       this.seen = { config: Math.max(seen.config ?? 0, before.config ?? 0) || null, paused: seen.paused };
       if ((seen.config ?? 0) > (before.config ?? 0)) fire(this.configWatchers);
@@ -167,19 +186,33 @@ export class PgPeers implements Peers {
     }
   }
 
-  private async look(): Promise<{ seen: Seen; restart: number | null }> {
+  private async shareOwnActivity(): Promise<void> {
+    if (this.activityParts.size === 0) return;
+    const json = JSON.stringify(
+      Object.fromEntries([...this.activityParts].map(([part, fn]) => [part, fn()])),
+    );
+    if (json === this.sharedActivity) return;
+    await this.open.pool.query('UPDATE engines SET activity = $2::jsonb WHERE id = $1', [this.self, json]);
+    this.sharedActivity = json;
+  }
+
+  private async look(): Promise<{ seen: Seen; restart: number | null; activity: EngineActivity[] }> {
     const { rows } = await this.open.pool.query<{
       config: number | null;
       paused: string | null;
       restart: number | null;
+      activity: EngineActivity[];
     }>(
       `SELECT (SELECT max(id)::float8 FROM config_revisions) AS config,
               (SELECT string_agg(name || ' ' || paused_at, ',' ORDER BY name) FROM paused_listeners) AS paused,
-              (SELECT restart_drain_ms FROM engines WHERE id = $1) AS restart`,
-      [this.self],
+              (SELECT restart_drain_ms FROM engines WHERE id = $1) AS restart,
+              (SELECT coalesce(json_agg(activity), '[]') FROM engines
+               WHERE id <> $1 AND activity IS NOT NULL AND stopped_at IS NULL AND adopted_by IS NULL
+                 AND heartbeat_at > ${NOW} - $2) AS activity`,
+      [this.self, ACTIVITY_FRESH_MS],
     );
     const r = rows[0]!;
-    return { seen: { config: r.config, paused: r.paused }, restart: r.restart };
+    return { seen: { config: r.config, paused: r.paused }, restart: r.restart, activity: r.activity };
   }
 }
 

@@ -6,6 +6,7 @@ import type {
   MessageDetail,
   MessageFilter,
   MessageListInput,
+  MessageState,
   MessageSummary,
   Page,
   RoutedTransition,
@@ -14,6 +15,7 @@ import type {
   ThroughputHistory,
   Transition,
 } from '@organism/shared';
+import { messageStates } from '@organism/shared';
 import type { Delivery } from '../../pump/delivery.ts';
 import type { DispatchHooks } from '../../pump/dispatch-hooks.ts';
 import { stderrLog } from '../../pump/stderr-log.ts';
@@ -108,6 +110,7 @@ export class PostgresJournal implements Journal {
     this.durability = durability;
     this.now = opts.now ?? Date.now;
     this.rates = new TransitionRates(this.now());
+    peers.shareActivity('rates', () => this.rates.perSecond(this.now()));
     const log = opts.log ?? stderrLog('journal');
     this.log = log;
     const runner = new PgBatchRunner(database.pool, member);
@@ -238,7 +241,11 @@ export class PostgresJournal implements Journal {
     return guarded('read its statistics', async () => ({
       durability: this.durability,
       ...(await this.queries.stats()),
-      ratePerSecond: this.rates.perSecond(now),
+      // This engine's, counted as it writes, and what each other running engine shared last.
+      ratePerSecond: sumRates([
+        this.rates.perSecond(now),
+        ...this.peers.peerActivity().flatMap((a) => (a.rates ? [a.rates] : [])),
+      ]),
     }));
   }
   /** Counted from the event log: every engine sharing the schema, over the whole five minutes. */
@@ -300,4 +307,10 @@ export class PostgresJournal implements Journal {
     await this.member.leave();
     await this.database.close();
   }
+}
+
+function sumRates(all: readonly Record<MessageState, number>[]): Record<MessageState, number> {
+  const sum = Object.fromEntries(messageStates.map((s) => [s, 0])) as Record<MessageState, number>;
+  for (const rates of all) for (const s of messageStates) sum[s] += rates[s] ?? 0;
+  return sum;
 }

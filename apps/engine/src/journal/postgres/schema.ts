@@ -237,6 +237,8 @@ export const engines = pgTable('engines', {
   restartDrainMs: integer('restart_drain_ms'),
   /** The listeners it runs (`--listeners`), besides `system.*`; null: all of them. */
   listeners: text('listeners').array(),
+  /** What it counted lately, shared every few seconds for its peers' consoles (pg-peers.ts). */
+  activity: jsonb('activity'),
   startedAt: ms('started_at').notNull(),
   /** Its last heartbeat, on the database server's clock (ms). */
   heartbeatAt: ms('heartbeat_at').notNull(),

@@ -50,11 +50,10 @@ export function MapPage() {
                 <Link
                   href="/#engines"
                   className="text-accent hover:underline"
-                  title="Routes and rates are those of the engine this console is connected to; the overview lists every engine"
+                  title="Routes and rates count every engine; the overview lists them"
                 >
                   {plural(engines.length, 'engine')} running
                 </Link>
-                {' (routes as this engine ran them)'}
               </>
             )}
           </p>
