@@ -230,6 +230,11 @@ export function readsContract(fresh: () => Promise<Journal>): void {
     );
     const [a] = all.groups;
     expect(a?.sampleId).toBe(toA[2]?.id);
+    // Every group's sample is one of its own, the refused input without a recipient's too.
+    for (const g of all.groups) {
+      const sample = await j.getMessage(g.sampleId);
+      expect([sample?.to ?? null, sample?.errorCode ?? null]).toEqual([g.to, g.errorCode]);
+    }
     expect(a?.firstAt).toBeLessThan(a?.lastAt ?? 0);
     const onlyA = await j.deadLetters({ to: 'a' });
     expect(onlyA.total).toBe(4);

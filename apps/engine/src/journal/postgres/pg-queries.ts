@@ -128,18 +128,60 @@ export class PgQueries {
     );
     const total = rows.reduce((n, r) => n + r.count, 0);
     const shown = rows.slice(0, input.limit);
-    const samples = new Map<number, string>();
-    if (shown.length > 0) {
-      const is = (col: SQL, v: string | null): SQL => (v === null ? sql`${col} IS NULL` : sql`${col} = ${v}`);
-      const probes = shown.map(
-        (g, i) => sql`(SELECT ${i}::int AS i, id FROM messages
-          WHERE state = 'FAILED' AND ${is(sql`to_name`, g.to)} AND ${is(sql`error_code`, g.errorCode)}
-          ORDER BY updated_at DESC LIMIT 1)`,
-      );
-      const found = await pgRows<{ i: number; id: string }>(this.pg.pool, sql.join(probes, sql` UNION ALL `));
-      for (const r of found) samples.set(r.i, r.id);
-    }
+    const samples = await this.newestOfEach(shown);
     return { total, groups: shown.map((g, i) => ({ ...g, sampleId: samples.get(i) ?? '' })) };
+  }
+
+  /**
+   * The newest entry of each dead-letter group, by the group's index in `groups`. Named statements, so
+   * PostgreSQL plans each once per connection (planning a statement per call cost more than running it):
+   * one for every group with a recipient and a code, probing `messages_failed_groups` once per group
+   * along a lateral join, and one per group without either (refused input without a recipient), whose
+   * `IS NULL` keeps the index's order only when the ORDER BY names the index's columns.
+   */
+  private async newestOfEach(
+    groups: readonly Pick<DeadLetterGroup, 'to' | 'errorCode'>[],
+  ): Promise<Map<number, string>> {
+    const samples = new Map<number, string>();
+    const whole = groups.flatMap((g, i) =>
+      g.to !== null && g.errorCode !== null ? [{ i, to: g.to, code: g.errorCode }] : [],
+    );
+    const probes: Promise<void>[] = [];
+    if (whole.length > 0)
+      probes.push(
+        this.pg.pool
+          .query<{ i: number; id: string }>({
+            name: 'dead_letter_samples',
+            text: `SELECT g.i::int AS i, s.id FROM unnest($1::int[], $2::text[], $3::text[]) AS g(i, to_name, error_code)
+                   CROSS JOIN LATERAL (
+                     SELECT id FROM messages m
+                     WHERE m.state = 'FAILED' AND m.to_name = g.to_name AND m.error_code = g.error_code
+                     ORDER BY m.to_name DESC, m.error_code DESC, m.updated_at DESC LIMIT 1) s`,
+            values: [whole.map((g) => g.i), whole.map((g) => g.to), whole.map((g) => g.code)],
+          })
+          .then(({ rows }) => {
+            for (const r of rows) samples.set(r.i, r.id);
+          }),
+      );
+    groups.forEach((g, i) => {
+      if (g.to !== null && g.errorCode !== null) return;
+      const to = g.to === null ? 'IS NULL' : '= $1';
+      const code = g.errorCode === null ? 'IS NULL' : `= $${g.to === null ? 1 : 2}`;
+      probes.push(
+        this.pg.pool
+          .query<{ id: string }>({
+            name: `dead_letter_sample_${g.to === null ? 'n' : 'v'}${g.errorCode === null ? 'n' : 'v'}`,
+            text: `SELECT id FROM messages WHERE state = 'FAILED' AND to_name ${to} AND error_code ${code}
+                   ORDER BY to_name DESC, error_code DESC, updated_at DESC LIMIT 1`,
+            values: [g.to, g.errorCode].filter((v) => v !== null),
+          })
+          .then(({ rows }) => {
+            if (rows[0]) samples.set(i, rows[0].id);
+          }),
+      );
+    });
+    await Promise.all(probes);
+    return samples;
   }
 
   /**
