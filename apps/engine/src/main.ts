@@ -92,6 +92,17 @@ export async function createEngine(configFile: string, opts: CreateEngineOptions
     store: openOrchestrationStore(journal),
     sent: async (id) => (await journal.getMessage(id)) !== undefined,
     log: logFor('orchestration'),
+    ...(journal.answersTo
+      ? {
+          answers: {
+            find: (forwards: readonly string[]) => journal.answersTo!(forwards),
+            onPeerWrites: (fn: () => void) =>
+              journal.watchWrites((err, peer) => {
+                if (!err && peer) fn();
+              }),
+          },
+        }
+      : {}),
   });
   const pump = new MessagePump({
     organism: config.name,

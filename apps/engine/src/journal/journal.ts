@@ -67,6 +67,16 @@ export interface RecoveryPlan {
   exhaust: readonly { delivery: Delivery; detail: string }[];
 }
 
+/** A reply to an orchestration run's step or item, as Journal.answersTo reads it. */
+export interface OrchestrationAnswer {
+  id: string;
+  /** The step's or item's message it answers. */
+  inReplyTo: string;
+  /** Clark name of its payload's root (a SystemError when the step failed). */
+  root: string;
+  payloadXml: string;
+}
+
 /**
  * Certified mail. Every implementation passes the same contract suite (journal-contract.ts).
  * It attaches to the pump through `hooks`; writes are batched (group commit) and a hook's promise
@@ -140,6 +150,13 @@ export interface Journal {
    * runs (`claimed` true), when engines run different listeners.
    */
   onAdoption?(fn: (entries: UnfinishedEntry[], runs: string[], claimed: boolean) => Promise<void>): void;
+  /**
+   * Where several engines share the journal (PostgreSQL): the replies to `system.sequence` and
+   * `system.buffer` that answer any of `forwards` (message ids) and were handled (ACKED), on whichever
+   * engine. An answer reaches the engine that wrote it, which may not hold the run it answers; the engine
+   * that does takes it in from here (lifecycle/orchestration/peer-answers.ts).
+   */
+  answersTo?(forwards: readonly string[]): Promise<OrchestrationAnswer[]>;
   /**
    * Where several engines share the journal: `fn` hears once that another engine adopted this one's
    * work (it was found dead). The journal then refuses every write, and the engine must end.

@@ -19,7 +19,7 @@ import type {
 } from '@organism/shared';
 import { oldestFirst, toDelivery, toDetail, toSummary } from '../entry-record.ts';
 import type { DeliveryRow, EntryRow } from '../entry-record.ts';
-import type { FoundEntries, RecordedTransition, UnfinishedEntry } from '../journal.ts';
+import type { FoundEntries, OrchestrationAnswer, RecordedTransition, UnfinishedEntry } from '../journal.ts';
 import type { SearchPage, SearchRequest } from '../search/search-request.ts';
 import type { OpenPostgres } from './open-postgres.ts';
 import { entryColumns, int8, listMessages, messageFilters } from './pg-message-list.ts';
@@ -130,6 +130,19 @@ export class PgQueries {
     const shown = rows.slice(0, input.limit);
     const samples = await this.newestOfEach(shown);
     return { total, groups: shown.map((g, i) => ({ ...g, sampleId: samples.get(i) ?? '' })) };
+  }
+
+  /** `Journal.answersTo`: along the small `messages_orchestration_answers` index. */
+  async answersTo(forwards: readonly string[]): Promise<OrchestrationAnswer[]> {
+    const ids = forwards.filter(isUuid);
+    if (ids.length === 0) return [];
+    const { rows } = await this.pg.pool.query<OrchestrationAnswer>(
+      `SELECT id, parent_id AS "inReplyTo", root, payload AS "payloadXml" FROM messages
+       WHERE parent_id = ANY($1::uuid[]) AND to_name IN ('system.sequence', 'system.buffer') AND state = 'ACKED'
+       ORDER BY seq`,
+      [ids],
+    );
+    return rows;
   }
 
   /**

@@ -22,6 +22,7 @@ import { stderrLog } from '../../pump/stderr-log.ts';
 import type {
   FoundEntries,
   Journal,
+  OrchestrationAnswer,
   RecordedTransition,
   RecoveryPlan,
   RetryManyResult,
@@ -198,6 +199,10 @@ export class PostgresJournal implements Journal {
     void this.claims
       .start()
       .catch((err: unknown) => this.log.error({ err }, 'could not listen for unowned work'));
+  }
+
+  answersTo(forwards: readonly string[]): Promise<OrchestrationAnswer[]> {
+    return guarded('read the answers to orchestration runs', () => this.queries.answersTo(forwards));
   }
 
   /** Defined only when this engine runs some listeners, not all. */

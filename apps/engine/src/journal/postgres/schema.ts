@@ -64,6 +64,11 @@ export const messages = pgTable(
     index('messages_unowned')
       .on(t.to, t.seq)
       .where(sql`owner IS NULL AND state IN ('PENDING', 'DISPATCHED')`),
+    // The answers to orchestration runs' steps and items, which the engine holding the run looks up when
+    // another engine received them (Journal.answersTo).
+    index('messages_orchestration_answers')
+      .on(t.parentId)
+      .where(sql`to_name IN ('system.sequence', 'system.buffer')`),
   ],
 );
 

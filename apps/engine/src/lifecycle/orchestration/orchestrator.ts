@@ -25,6 +25,8 @@ import {
 } from './orchestration-xml.ts';
 import { awaitedBy, parse, progressOf } from './orchestration-run.ts';
 import type { Run, RunProgress, Send } from './orchestration-run.ts';
+import { PeerAnswers } from './peer-answers.ts';
+import type { AnswerSource } from './peer-answers.ts';
 
 export type { RunProgress } from './orchestration-run.ts';
 
@@ -37,6 +39,8 @@ export interface OrchestratorDeps {
   sent: (id: MessageId) => Promise<boolean>;
   log: Log;
   now?: () => number;
+  /** Several engines on one journal: where the answers other engines received are found. */
+  answers?: AnswerSource;
 }
 
 /** What the orchestrator needs of the pump, attached once the pump exists (it runs the listeners). */
@@ -64,9 +68,25 @@ export class Orchestrator {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly now: () => number;
+  private readonly peerAnswers: PeerAnswers | undefined;
 
   constructor(private readonly deps: OrchestratorDeps) {
     this.now = deps.now ?? Date.now;
+    this.peerAnswers =
+      deps.answers &&
+      new PeerAnswers(
+        deps.answers,
+        () => [...this.waiting.keys()],
+        (a) => {
+          const runId = this.waiting.get(a.inReplyTo);
+          if (!runId) return Promise.resolve();
+          // Taken in here unless it was meanwhile (its engine was this one after all, or a look before).
+          return this.locked(runId, () =>
+            this.waiting.get(a.inReplyTo) === runId ? this.answer(runId, a) : Promise.resolve(),
+          );
+        },
+        deps.log,
+      );
   }
 
   attach(pump: OrchestratorPump): void {
@@ -93,6 +113,9 @@ export class Orchestrator {
   async start(): Promise<void> {
     for (const row of await this.deps.store.running()) await this.pickUp(row);
     this.arm();
+    // What other engines received for these runs while none held them, and from now on.
+    this.peerAnswers?.start();
+    void this.peerAnswers?.look();
   }
 
   /** Picks up runs adopted from an engine that died (several engines on one journal). */
@@ -102,6 +125,7 @@ export class Orchestrator {
       if (row?.status === 'running') await this.pickUp(row);
     }
     this.arm();
+    void this.peerAnswers?.look();
   }
 
   private async pickUp(row: OrchestrationRow): Promise<void> {
@@ -114,6 +138,7 @@ export class Orchestrator {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.peerAnswers?.stop();
   }
 
   /** Forgets the runs that ended before `cutoff` (journal retention); returns how many. */
@@ -193,7 +218,10 @@ export class Orchestrator {
     return this.save(run);
   }
 
-  private async answer(runId: string, ctx: HandlerContext): Promise<void> {
+  private async answer(
+    runId: string,
+    ctx: Pick<HandlerContext, 'root' | 'payloadXml'> & { inReplyTo?: string },
+  ): Promise<void> {
     const row = await this.deps.store.get(runId);
     const forward = ctx.inReplyTo;
     if (!row || row.status !== 'running' || !forward) return;

@@ -1,0 +1,1 @@
+CREATE INDEX "messages_orchestration_answers" ON "messages" USING btree ("parent_id") WHERE to_name IN ('system.sequence', 'system.buffer');

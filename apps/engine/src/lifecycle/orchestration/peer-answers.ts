@@ -1,0 +1,80 @@
+import type { Log } from '@organism/shared';
+import type { OrchestrationAnswer } from '../../journal/journal.ts';
+
+/** What PeerAnswers needs of the journal (several engines on one PostgreSQL journal). */
+export interface AnswerSource {
+  /** The handled replies to orchestration runs answering any of `forwards` (Journal.answersTo). */
+  find(forwards: readonly string[]): Promise<OrchestrationAnswer[]>;
+  /** `fn` runs when another engine committed writes; returns a function that stops it. */
+  onPeerWrites(fn: () => void): () => void;
+}
+
+/** How often the runs' answers are looked for when no peer's commit said to. */
+const POLL_MS = 1_000;
+
+/**
+ * Answers to this engine's orchestration runs that another engine received (docs/scale-out.md). A step's
+ * reply is dispatched by the engine that wrote it: the one that ran the step, which need not be the one
+ * holding the run (it runs listeners the other does not, or took the step over from an engine that died).
+ * There `system.sequence` finds no run waiting and the reply is simply handled (ACKED). The engine holding
+ * the run looks for such replies to what it waits on in the journal, whenever another engine commits and
+ * at least once a second, and takes each in as if it had received it.
+ */
+export class PeerAnswers {
+  private looking: Promise<void> | undefined;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private stopWatching: (() => void) | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly source: AnswerSource,
+    /** The forwards this engine's runs wait on. */
+    private readonly awaited: () => readonly string[],
+    /** Takes an answer in (the orchestrator ignores one it no longer waits for). */
+    private readonly take: (answer: OrchestrationAnswer) => Promise<void>,
+    private readonly log: Log,
+  ) {}
+
+  start(): void {
+    this.stopWatching = this.source.onPeerWrites(() => void this.look());
+    this.schedule();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.stopWatching?.();
+  }
+
+  /** Looks now, or once more after the look under way. */
+  look(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.looking) {
+      this.again = true;
+      return this.looking;
+    }
+    this.looking = (async () => {
+      do {
+        this.again = false;
+        const forwards = this.awaited();
+        if (forwards.length === 0) return;
+        for (const answer of await this.source.find(forwards)) await this.take(answer);
+      } while (this.again && !this.stopped);
+    })()
+      .catch((err: unknown) => {
+        // An outage: the journal's writes report it; the next look tries again.
+        this.log.debug({ err }, 'could not look for the answers other engines received');
+      })
+      .finally(() => {
+        this.looking = undefined;
+      });
+    return this.looking;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.look().finally(() => this.schedule()), POLL_MS);
+    this.timer.unref();
+  }
+}
