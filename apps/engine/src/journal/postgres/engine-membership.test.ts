@@ -187,4 +187,78 @@ describe('several engines on one PostgreSQL journal schema', () => {
     await a.close();
     await b.close();
   });
+
+  it('spreads a dead engine’s running orchestrations over the live engines, each taken once', async () => {
+    const settings = freshPostgres();
+    const [a, b] = await twoEngines(settings);
+    const c = await PostgresJournal.open(settings, { membership: { heartbeatMs: 50 } });
+    // Six runs c drives, and one it finished (which stays where it is).
+    const runs = Array.from({ length: 6 }, (_, i) => `run-${i}`);
+    for (const [i, id] of [...runs, 'run-done'].entries())
+      await c.database.pool.query(
+        `INSERT INTO orchestrations (id, kind, thread_id, spec, state, status, created_at, updated_at, owner)
+         VALUES ($1, 'sequence', 't', '{}', '{}', $2, $3, $3, $4)`,
+        [id, id === 'run-done' ? 'done' : 'running', 1_000 + i, c.member.id],
+      );
+    const taken = new Map<string, string[]>();
+    for (const j of [a, b])
+      j.onAdoption((_, ids) => {
+        taken.set(j.member.id, [...(taken.get(j.member.id) ?? []), ...ids]);
+        return Promise.resolve();
+      });
+    await c.close();
+    const all = await until(
+      'every run taken',
+      () => {
+        const ids = [...taken.values()].flat();
+        return ids.length >= runs.length ? ids : undefined;
+      },
+      10_000,
+    );
+    expect(all.sort()).toEqual(runs);
+    // Three each, in turn by age, and the database agrees on who drives which.
+    expect([...taken.values()].map((ids) => ids.length)).toEqual([3, 3]);
+    const { rows } = await a.database.pool.query<{
+      id: string;
+      owner: string | null;
+      offered_to: string | null;
+    }>(`SELECT id, owner, offered_to FROM orchestrations ORDER BY id`);
+    for (const r of rows.filter((r) => r.id !== 'run-done')) {
+      expect(r.offered_to).toBeNull();
+      expect(taken.get(r.owner ?? '')).toContain(r.id);
+    }
+    expect(rows.find((r) => r.id === 'run-done')?.owner).toBe(c.member.id);
+    await a.close();
+    await b.close();
+  });
+
+  it('spreads again the runs offered to an engine that died before it took them', async () => {
+    const settings = freshPostgres();
+    // b takes nothing offered (it hands nothing to a pump: no onAdoption), then dies too.
+    const [a, b] = await twoEngines(settings);
+    const c = await PostgresJournal.open(settings, { membership: { heartbeatMs: 50 } });
+    const runs = Array.from({ length: 4 }, (_, i) => `run-${i}`);
+    for (const [i, id] of runs.entries())
+      await c.database.pool.query(
+        `INSERT INTO orchestrations (id, kind, thread_id, spec, state, status, created_at, updated_at, owner)
+         VALUES ($1, 'sequence', 't', '{}', '{}', 'running', $2, $2, $3)`,
+        [id, 1_000 + i, c.member.id],
+      );
+    const taken: string[] = [];
+    a.onAdoption((_, ids) => {
+      taken.push(...ids);
+      return Promise.resolve();
+    });
+    await c.close();
+    await until('a took its share', () => (taken.length === 2 ? true : undefined), 10_000);
+    const offered = await a.database.pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM orchestrations WHERE owner IS NULL AND offered_to = $1',
+      [b.member.id],
+    );
+    expect(offered.rows[0]?.n).toBe(2);
+    await b.close();
+    await until('a took b’s share too', () => (taken.length === 4 ? true : undefined), 10_000);
+    expect(taken.sort()).toEqual(runs);
+    await a.close();
+  });
 });

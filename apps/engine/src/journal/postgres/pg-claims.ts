@@ -25,6 +25,10 @@ export const CLAIM = `UPDATE messages m SET owner = $1 FROM (
     ORDER BY seq LIMIT $3 FOR UPDATE SKIP LOCKED
   ) c WHERE m.id = c.id RETURNING m.id`;
 
+/** Takes the orchestration runs a dead engine's adopter offered to engine $1 (engine-membership.ts). */
+const TAKE_OFFERED = `UPDATE orchestrations SET owner = $1, offered_to = NULL
+  WHERE owner IS NULL AND offered_to = $1 AND status = 'running' RETURNING id`;
+
 /**
  * How a claim's transaction plans: never a bitmap scan (it loses the index's order and locks rows in heap
  * order), and random reads costed as on an SSD, so the small unowned index is preferred to walking
@@ -38,7 +42,9 @@ export const CLAIM_SETTINGS = ['SET LOCAL enable_bitmapscan = off', 'SET LOCAL r
  * listener writes the entries addressed to it with no owner; every engine that runs it is woken by that
  * batch's NOTIFY (`… unowned`), or finds them at its next poll, and claims them in batches, one listener
  * at a time, with `FOR UPDATE SKIP LOCKED`: each entry goes to exactly one engine. What it claimed is
- * handed to `hand`, which recovers it as boot recovery would (a retry keeps its time).
+ * handed to `hand`, which recovers it as boot recovery would (a retry keeps its time). At each claim it
+ * also takes the orchestration runs offered to it (a dead engine's, spread over the survivors) and
+ * hands them to `handRuns`.
  */
 export class PgClaims {
   private timer: NodeJS.Timeout | undefined;
@@ -50,6 +56,7 @@ export class PgClaims {
     private readonly open: OpenPostgres,
     private readonly member: EngineMembership,
     private readonly hand: (ids: string[]) => Promise<void>,
+    private readonly handRuns: (ids: string[]) => Promise<void>,
   ) {}
 
   async start(): Promise<void> {
@@ -92,6 +99,8 @@ export class PgClaims {
 
   private async claimAll(): Promise<void> {
     if (this.closed || this.member.isFenced) return;
+    const runs = await this.fenced((client) => client.query<{ id: string }>(TAKE_OFFERED, [this.member.id]));
+    if (runs.length > 0) await this.handRuns(runs.map((r) => r.id));
     const { rows } = await this.open.pool.query<{ to_name: string | null }>(WAITING);
     for (const { to_name: listener } of rows) {
       if (listener === null || !this.member.runsHere(listener)) continue;
@@ -105,11 +114,20 @@ export class PgClaims {
   }
 
   private async claim(listener: string): Promise<string[]> {
+    const rows = await this.fenced(async (client) => {
+      for (const setting of CLAIM_SETTINGS) await client.query(setting);
+      return client.query<{ id: string }>(CLAIM, [this.member.id, listener, CLAIM_BATCH]);
+    });
+    return rows.map((r) => r.id);
+  }
+
+  /** Runs `take` in a transaction fenced like every batch: an adopted engine takes nothing. */
+  private async fenced<R>(
+    take: (client: pg.PoolClient) => Promise<pg.QueryResult<R & pg.QueryResultRow>>,
+  ): Promise<R[]> {
     const client: pg.PoolClient = await this.open.pool.connect();
     try {
       await client.query('BEGIN');
-      for (const setting of CLAIM_SETTINGS) await client.query(setting);
-      // Fenced like every batch: an adopted engine claims nothing.
       const me = await client.query<{ adopted_by: string | null }>(
         'SELECT adopted_by FROM engines WHERE id = $1 FOR KEY SHARE',
         [this.member.id],
@@ -119,9 +137,9 @@ export class PgClaims {
         this.member.fence(me.rows[0]?.adopted_by ?? null);
         return [];
       }
-      const { rows } = await client.query<{ id: string }>(CLAIM, [this.member.id, listener, CLAIM_BATCH]);
+      const { rows } = await take(client);
       await client.query('COMMIT');
-      return rows.map((r) => r.id);
+      return rows;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
       throw err;

@@ -180,21 +180,30 @@ export class PostgresJournal implements Journal {
     };
     this.member.onAdoption(async (work) => {
       // A peer that stopped gracefully (a rolling restart's) left nothing: nothing to say.
-      if (work.released + work.runs.length > 0)
+      if (work.released + work.runs.length + work.offered > 0)
         this.log.warn(
-          { from: work.from, released: work.released, runs: work.runs.length },
-          `engine ${work.from ?? '(none)'} is gone: ${work.released} unfinished entries left for the engines that run their listeners to claim, ${work.runs.length} orchestration run(s) adopted here`,
+          { from: work.from, released: work.released, runs: work.runs.length, offered: work.offered },
+          `engine ${work.from ?? '(none)'} is gone: ${work.released} unfinished entries left for the engines that run their listeners to claim, ${work.runs.length} orchestration run(s) adopted here, ${work.offered} offered to the other engines`,
         );
       // Its own NOTIFY does not reach it: it claims its share with the others now.
       if (work.released > 0) void this.claims?.wake();
       await hand(work, `adopted the work of engine ${work.from ?? '(none)'}`);
     });
-    this.claims = new PgClaims(this.database, this.member, (ids) =>
-      hand(
-        { from: null, entries: ids, runs: [], released: 0 },
-        `claimed ${ids.length} unowned entries`,
-        true,
-      ),
+    this.claims = new PgClaims(
+      this.database,
+      this.member,
+      (ids) =>
+        hand(
+          { from: null, entries: ids, runs: [], released: 0, offered: 0 },
+          `claimed ${ids.length} unowned entries`,
+          true,
+        ),
+      (runs) =>
+        hand(
+          { from: null, entries: [], runs, released: 0, offered: 0 },
+          `took ${runs.length} orchestration run(s) offered by the adopter of an engine that died`,
+          true,
+        ),
     );
     void this.claims
       .start()

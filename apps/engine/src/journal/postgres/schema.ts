@@ -214,10 +214,15 @@ export const orchestrations = pgTable(
     updatedAt: ms('updated_at').notNull(),
     /** The engine that drives it (as messages.owner). */
     owner: uuid('owner'),
+    /** Of a dead engine's runs, spread over the survivors: the engine that is to take it (pg-claims.ts). */
+    offeredTo: uuid('offered_to'),
   },
   (t) => [
     index('orchestrations_running').on(t.status, t.deadline),
     index('orchestrations_thread').on(t.threadId, t.createdAt),
+    index('orchestrations_offered')
+      .on(t.offeredTo)
+      .where(sql`owner IS NULL AND offered_to IS NOT NULL`),
   ],
 );
 

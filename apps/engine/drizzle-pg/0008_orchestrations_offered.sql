@@ -1,0 +1,2 @@
+ALTER TABLE "orchestrations" ADD COLUMN "offered_to" uuid;--> statement-breakpoint
+CREATE INDEX "orchestrations_offered" ON "orchestrations" USING btree ("offered_to") WHERE owner IS NULL AND offered_to IS NOT NULL;
