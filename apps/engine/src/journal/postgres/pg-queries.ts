@@ -239,11 +239,24 @@ export class PgQueries {
     return toDetail(r, history);
   }
 
-  transitions(afterSeq: number, limit: number): Promise<Transition[]> {
+  /**
+   * The highest sequence number below which no transition can still commit (`log_horizon()`, migration
+   * 0009): batches of several engines commit in parallel, so a reader of the event log stops below the
+   * oldest batch still in progress, or a transition committed after it read past its number would be
+   * missed for good.
+   */
+  private async horizon(): Promise<number> {
+    const { rows } = await this.pg.pool.query<{ h: string }>('SELECT log_horizon() AS h');
+    return Number(rows[0]?.h ?? 0);
+  }
+
+  async transitions(afterSeq: number, limit: number): Promise<Transition[]> {
+    const horizon = await this.horizon();
+    if (horizon <= afterSeq) return [];
     return this.pg.db
       .select()
       .from(transitions)
-      .where(gt(transitions.seq, int8(Math.floor(afterSeq))))
+      .where(and(gt(transitions.seq, int8(Math.floor(afterSeq))), lte(transitions.seq, int8(horizon))))
       .orderBy(asc(transitions.seq))
       .limit(limit);
   }
@@ -252,36 +265,42 @@ export class PgQueries {
    * Transitions after `afterSeq` with their entry's route, in one query: what the event stream sends.
    * A discarded or pruned entry is gone, so its transitions have no route and kind `''`.
    */
-  routedTransitions(afterSeq: number, limit: number): Promise<RoutedTransition[]> {
+  async routedTransitions(afterSeq: number, limit: number): Promise<RoutedTransition[]> {
+    const horizon = await this.horizon();
+    if (horizon <= afterSeq) return [];
     return pgRows<RoutedTransition>(
       this.pg.pool,
       sql`SELECT ${TRANSITION}, ${ROUTE}
           FROM transitions t LEFT JOIN messages m ON m.id = t.message_id
-          WHERE t.seq > ${int8(Math.floor(afterSeq))} ORDER BY t.seq LIMIT ${limit}`,
+          WHERE t.seq > ${int8(Math.floor(afterSeq))} AND t.seq <= ${int8(horizon)} ORDER BY t.seq LIMIT ${limit}`,
     );
   }
 
   /** Transitions after `afterSeq` with their entry's route, parent and payload and their thread's counts. */
-  recordedTransitions(afterSeq: number, limit: number): Promise<RecordedTransition[]> {
+  async recordedTransitions(afterSeq: number, limit: number): Promise<RecordedTransition[]> {
+    const horizon = await this.horizon();
+    if (horizon <= afterSeq) return [];
     return pgRows<RecordedTransition>(
       this.pg.pool,
       sql`SELECT ${TRANSITION}, ${ROUTE}, m.parent_id AS "parentId", m.payload AS "payloadXml",
             coalesce(m.egress, false) AS egress, th.open AS "threadOpen", th.failed AS "threadFailed"
           FROM transitions t LEFT JOIN messages m ON m.id = t.message_id LEFT JOIN threads th ON th.id = t.thread_id
-          WHERE t.seq > ${int8(Math.floor(afterSeq))} ORDER BY t.seq LIMIT ${limit}`,
+          WHERE t.seq > ${int8(Math.floor(afterSeq))} AND t.seq <= ${int8(horizon)} ORDER BY t.seq LIMIT ${limit}`,
     );
   }
 
   /**
-   * The highest sequence number committed, and never less than one this object returned before. Not
-   * the identity sequence's `last_value`: that counts numbers given to batches not yet committed, and a
-   * reader that started there would skip their transitions once they commit. `max(seq)` is one probe
-   * of the primary key; it would fall back if retention pruned the newest transitions, hence the mark.
+   * The highest sequence number committed below the horizon (no smaller one can still commit), and
+   * never less than one this object returned before. Not the identity sequence's `last_value` alone: that
+   * counts numbers given to batches not yet committed, and a reader that started there would skip their
+   * transitions once they commit. `max(seq)` is one probe of the primary key; it would fall back if
+   * retention pruned the newest transitions, hence the mark.
    */
   async headSeq(): Promise<number> {
+    const horizon = await this.horizon();
     const [row] = await pgRows<{ n: number | null }>(
       this.pg.pool,
-      sql`SELECT max(seq) AS n FROM transitions`,
+      sql`SELECT max(seq) AS n FROM transitions WHERE seq <= ${int8(horizon)}`,
     );
     this.head = Math.max(this.head, row?.n ?? 0);
     return this.head;
@@ -305,7 +324,8 @@ export class PgQueries {
       this.headSeq(),
     ]);
     const counts = Object.fromEntries(messageStates.map((s) => [s, 0])) as Record<MessageState, number>;
-    for (const r of rows) counts[r.state] = r.n;
+    // One row per state and shard (migration 0009): each engine counts into a shard of its own.
+    for (const r of rows) counts[r.state] += r.n;
     return { counts, oldestPendingAt: oldest[0]?.at ?? null, lastSeq };
   }
 

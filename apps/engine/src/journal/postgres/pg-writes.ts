@@ -33,10 +33,12 @@ const UPDATE_ENTRIES = `UPDATE messages m SET state = u.state, attempts = u.atte
     next_attempt_at bigint, updated_at bigint)
   WHERE m.id = u.id`;
 
-// In order: a transition's sequence number is its place in the event log. With several engines writing,
-// each batch takes this lock before its first transition and holds it to its commit, so sequence numbers
-// become visible in order and a reader resuming after one never misses a smaller one committed later.
-const SEQUENCED = `SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || '/transitions', 0))`;
+// A transition's sequence number is its place in the event log, and batches of several engines commit
+// in parallel, so numbers may become visible out of order. Before its first transition a batch marks
+// itself as in progress (migration 0009: a lock until its commit, keyed below every number it will
+// take); readers of the log stop below the lowest mark (`log_horizon()`, pg-queries.ts), so one resuming
+// after a number never misses a smaller one committed later.
+const MARK = `SELECT log_mark()`;
 const LOG = `INSERT INTO transitions (message_id, thread_id, state, attempt, error_code, detail, at)
   SELECT (e->>0)::uuid, (e->>1)::uuid, e->>2, (e->>3)::int, e->>4, e->>5, (e->>6)::bigint
   FROM json_array_elements($1::json) WITH ORDINALITY AS x(e, i) ORDER BY i`;
@@ -46,13 +48,18 @@ const THREADS = `INSERT INTO threads AS t (id, first_at, last_at, messages, open
   SELECT id, first_at, last_at, messages, open, failed, names
   FROM json_to_recordset($1::json) AS x(id uuid, first_at bigint, last_at bigint, messages int, open int,
     failed int, names text[])
+  ORDER BY id
   ON CONFLICT (id) DO UPDATE SET last_at = greatest(t.last_at, excluded.last_at),
     messages = t.messages + excluded.messages, open = t.open + excluded.open, failed = t.failed + excluded.failed,
     participants = t.participants
       || ARRAY(SELECT n FROM unnest(excluded.participants) AS n WHERE n <> ALL (t.participants))`;
 
-const COUNTS = `UPDATE journal_counts c SET n = c.n + x.n
-  FROM json_to_recordset($1::json) AS x(state text, n bigint) WHERE c.state = x.state`;
+// Into this engine's shard (migration 0009), states in one order, so no two batches lock rows crosswise.
+const COUNTS = `INSERT INTO journal_counts AS c (state, shard, n)
+  SELECT state, $2, n FROM json_to_recordset($1::json) AS x(state text, n bigint) ORDER BY state
+  ON CONFLICT (state, shard) DO UPDATE SET n = c.n + excluded.n`;
+/** Shards of `journal_counts`: engines rarely share one. */
+const COUNT_SHARDS = 64;
 
 // Retention, a chunk at a time: ACKED entries last updated before the cutoff, with their transitions.
 // created_at ≤ updated_at, so the bound on created_at changes nothing but lets the state index seek.
@@ -71,12 +78,14 @@ const EMPTY = `NOT EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = threads.
  * engine-membership.ts: an engine whose work was adopted writes nothing), then the states its moves start
  * from, in one query that also locks those rows (FOR UPDATE); what the batch gathers (entry-changes.ts) is
  * then written with one statement per table, rows passed as JSON, each entry written or moved owned by
- * this engine. Peers hear of the commit by one NOTIFY.
+ * this engine. Peers hear of the commit by one NOTIFY, sent once it is committed.
  */
 export class PgBatchRunner {
   batches = 0;
-  /** Whether this batch took the transitions' lock yet. */
+  /** Whether this batch marked itself in the event log yet (it adds transitions). */
   private sequenced = false;
+  /** This engine's shard of `journal_counts`. */
+  private readonly shard = Math.floor(Math.random() * COUNT_SHARDS);
   /** Whether this batch wrote an entry for a listener this engine does not run (left for others to claim). */
   private unowned = false;
   private readonly owner: string | null;
@@ -101,13 +110,21 @@ export class PgBatchRunner {
       this.unowned = false;
       if (this.member) await this.fence(client, this.member);
       const value = await this.apply(client, ops);
-      if (this.sequenced && this.member)
-        await client.query('SELECT pg_notify($1, $2)', [
-          WRITES_CHANNEL,
-          `${this.member.schema} ${this.member.id}${this.unowned ? ' unowned' : ''}`,
-        ]);
       await client.query('COMMIT');
       this.batches++;
+      // After the commit, not in its transaction: a transaction that notifies holds PostgreSQL's one
+      // notify-queue lock from its commit's start to its end, fsync included, which would make the
+      // engines' batches commit one at a time again. Lost with a crash right here, it is made up for by
+      // the peers' polls (a second).
+      if (this.sequenced && this.member)
+        await client
+          .query('SELECT pg_notify($1, $2)', [
+            WRITES_CHANNEL,
+            `${this.member.schema} ${this.member.id}${this.unowned ? ' unowned' : ''}`,
+          ])
+          .catch((e: unknown) => {
+            broken = e instanceof Error ? e : new Error(String(e));
+          });
       return value;
     } catch (err) {
       await client.query('ROLLBACK').catch((e: unknown) => {
@@ -157,14 +174,14 @@ export class PgBatchRunner {
           break;
         case 'probe':
           // A real write that changes nothing: it fails as real writes do (read-only server, full disk).
-          await client.query(`UPDATE journal_counts SET n = n WHERE state = 'PENDING'`);
+          await client.query(`UPDATE journal_counts SET n = n WHERE state = 'PENDING' AND shard = 0`);
           break;
       }
     }
     await this.write(client, changes);
     const counts = changes.takeCounts();
     if (counts.length > 0)
-      await client.query(COUNTS, [JSON.stringify(counts.map(([state, n]) => ({ state, n })))]);
+      await client.query(COUNTS, [JSON.stringify(counts.map(([state, n]) => ({ state, n }))), this.shard]);
     return value;
   }
 
@@ -228,7 +245,7 @@ export class PgBatchRunner {
     }
     if (transitions.length > 0) {
       if (!this.sequenced) {
-        await client.query(SEQUENCED);
+        await client.query(MARK);
         this.sequenced = true;
       }
       await client.query(LOG, [

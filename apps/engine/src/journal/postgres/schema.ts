@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, customType, index, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { messageStates, transitionStates } from '@organism/shared';
 
 /**
@@ -110,10 +121,19 @@ export const threads = pgTable(
   ],
 );
 
-export const journalCounts = pgTable('journal_counts', {
-  state: text('state', { enum: messageStates }).primaryKey(),
-  n: bigint('n', { mode: 'number' }).notNull().default(0),
-});
+/**
+ * Entries per state, in shards: each engine adds its batches' changes to a shard of its own (pg-writes.ts),
+ * so engines committing at once never wait on each other's row; readers sum the shards.
+ */
+export const journalCounts = pgTable(
+  'journal_counts',
+  {
+    state: text('state', { enum: messageStates }).notNull(),
+    shard: integer('shard').notNull().default(0),
+    n: bigint('n', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.state, t.shard] })],
+);
 
 export const users = pgTable('users', {
   id: text('id').primaryKey(),
