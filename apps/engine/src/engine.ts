@@ -505,10 +505,6 @@ export class Engine {
   }
 
   /**
-   * Registers what a restart request does (the CLI drains, closes and exits with the restart code) and
-   * how to tell whether a supervisor is there to start the next engine (asked on every request).
-   */
-  /**
    * Several engines on one journal: `fn` hears once that another engine adopted this one's work (it was
    * found dead: a lost session, a heartbeat older than the lease). Nothing it does is recorded any more.
    */
@@ -529,6 +525,10 @@ export class Engine {
     await this.peers?.announce(address, supervised);
   }
 
+  /**
+   * Registers what a restart request does (the CLI drains, closes and exits with the restart code) and
+   * how to tell whether a supervisor is there to start the next engine (asked on every request).
+   */
   onRestartRequested(fn: (drainMs: number) => void, supervised: () => boolean): void {
     this.restartHandler = fn;
     this.supervised = supervised;
