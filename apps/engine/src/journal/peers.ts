@@ -46,6 +46,16 @@ export interface EngineActivity {
   listeners?: ListenerActivity[];
 }
 
+/** A rolling restart under way (lifecycle/rolling-restart.ts): one at a time across the engines. */
+export interface RestartPlan {
+  id: number;
+  /** The engine leading it. */
+  leader: string;
+  drainMs: number;
+  /** On the engines' common clock (`EngineSummary.startedAt`'s): the engines started before restart. */
+  startedAt: number;
+}
+
 /**
  * What engines sharing one journal (PostgreSQL, docs/scale-out.md) tell each other, beyond the journal
  * itself: who they are, the configuration they follow, pauses, and a rolling restart's requests. Every
@@ -74,6 +84,16 @@ export interface Peers {
   pausesChanged(): Promise<void>;
   /** `fn` runs when a peer paused or resumed a listener. */
   onPauses(fn: () => void): () => void;
+
+  /**
+   * Records a rolling restart led by this engine. Rejects with CONFLICT while one is under way (its
+   * leader alive, or not yet found dead and taken over).
+   */
+  beginRestart(drainMs: number): Promise<RestartPlan>;
+  /** Records that the rolling restart ended: `done`, or why it stopped. */
+  endRestart(id: number, outcome: string): Promise<void>;
+  /** `fn` runs when this engine took over a rolling restart whose leader died or stopped. */
+  onRestartOrphaned(fn: (plan: RestartPlan) => void): () => void;
 
   /** Asks `engine` to drain for up to `drainMs` and restart. */
   requestRestart(engine: string, drainMs: number): Promise<void>;

@@ -2,7 +2,7 @@ import type { EngineSummary, Log, SharedConfigSummary } from '@organism/shared';
 import type { Peers } from '../journal/peers.ts';
 import type { EngineConfiguration } from './engine-configuration.ts';
 import type { ListenerPauses } from './listener-pauses.ts';
-import { rollingRestart } from './rolling-restart.ts';
+import { continueRestart, rollingRestart } from './rolling-restart.ts';
 import { SharedConfiguration } from './shared-config.ts';
 
 /**
@@ -13,6 +13,10 @@ import { SharedConfiguration } from './shared-config.ts';
 export class AmongPeers {
   private readonly shared: SharedConfiguration;
   private readonly unwatch: (() => void)[] = [];
+  /** How this engine restarts when a rolling restart it leads comes to it (see onRestartRequested). */
+  private restartSelf: (drainMs: number) => void = () => {
+    this.log.warn({}, 'rolling restart: this engine has no supervisor and cannot restart itself');
+  };
 
   constructor(
     private readonly peers: Peers,
@@ -32,6 +36,13 @@ export class AmongPeers {
           void this.pauses
             .sync()
             .catch((err: unknown) => this.log.error({ err }, 'could not follow a pause')),
+      ),
+      // A rolling restart whose leader died or stopped: this engine goes on with it.
+      this.peers.onRestartOrphaned((plan) =>
+        continueRestart(
+          { peers: this.peers, restartSelf: (ms) => this.restartSelf(ms), log: this.log },
+          plan,
+        ),
       ),
     );
   }
@@ -65,8 +76,12 @@ export class AmongPeers {
     return rollingRestart({ peers: this.peers, restartSelf, log: this.log }, drainMs);
   }
 
-  /** A rolling restart led by another engine asks this one in turn: `fn` restarts it. */
+  /**
+   * A rolling restart led by another engine asks this one in turn: `fn` restarts it (and does so when
+   * this engine, having taken a rolling restart over, comes to itself).
+   */
   onRestartRequested(fn: (drainMs: number) => void): void {
+    this.restartSelf = fn;
     this.unwatch.push(this.peers.onRestartRequested(fn));
   }
 

@@ -1,7 +1,7 @@
 import type { EngineSummary } from '@organism/shared';
 import { describe, expect, it } from 'vitest';
 import type { Peers } from '../journal/peers.ts';
-import { rollingRestart } from './rolling-restart.ts';
+import { continueRestart, rollingRestart } from './rolling-restart.ts';
 
 const quiet = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {} };
 
@@ -26,21 +26,33 @@ function engine(id: string, over: Partial<EngineSummary> = {}): EngineSummary {
   };
 }
 
-/** Peers whose engines restart as asked: the old one stops, a new one with its address starts. */
-function cluster(engines: EngineSummary[]): { peers: Peers; asked: string[] } {
+/** A restart recorded at 100 on the engines' clock: the engines above started at 0. */
+const PLAN = { id: 1, leader: 'a', drainMs: 1_000, startedAt: 100 };
+
+/**
+ * Peers whose engines restart as asked: the old one stops, a new one with its address starts (after the
+ * restart began). `ended` holds how each recorded restart ended.
+ */
+function cluster(engines: EngineSummary[]): { peers: Peers; asked: string[]; ended: string[] } {
   const asked: string[] = [];
+  const ended: string[] = [];
   const peers = {
     self: engines.find((e) => e.self)?.id ?? '',
     engines: () => Promise.resolve(engines.map((e) => ({ ...e }))),
+    beginRestart: (drainMs: number) => Promise.resolve({ ...PLAN, drainMs }),
+    endRestart: (_id: number, outcome: string) => {
+      ended.push(outcome);
+      return Promise.resolve();
+    },
     requestRestart: (id: string) => {
       asked.push(id);
       const old = engines.find((e) => e.id === id)!;
       old.state = 'stopped';
-      engines.push(engine(`${id}'`, { address: old.address }));
+      engines.push(engine(`${id}'`, { address: old.address, startedAt: 200 }));
       return Promise.resolve();
     },
   } as unknown as Peers;
-  return { peers, asked };
+  return { peers, asked, ended };
 }
 
 describe('rollingRestart', () => {
@@ -98,8 +110,14 @@ describe('rollingRestart', () => {
     const engines = [engine('a', { self: true }), engine('b'), engine('c')];
     const asked: string[] = [];
     // b is asked but never stops.
+    const outcomes: string[] = [];
     const peers = {
       engines: () => Promise.resolve(engines),
+      beginRestart: (drainMs: number) => Promise.resolve({ ...PLAN, drainMs }),
+      endRestart: (_id: number, outcome: string) => {
+        outcomes.push(outcome);
+        return Promise.resolve();
+      },
       requestRestart: (id: string) => {
         asked.push(id);
         return Promise.resolve();
@@ -122,5 +140,44 @@ describe('rollingRestart', () => {
     expect(errors[0]).toMatch(
       /rolling restart stopped: engine b \(1@h, http:\/\/h\/b\) did not stop and come back within/,
     );
+    // The record says so too, so that no engine takes it over as if its leader had died.
+    expect(outcomes).toEqual([expect.stringMatching(/^stopped: engine b .* did not stop and come back/)]);
+  });
+
+  it('goes on with a restart taken over from a dead leader: the engines started before it, then itself', async () => {
+    // a led and died after restarting b (b' started after the restart began); c and this engine, d, remain.
+    const { peers, asked, ended } = cluster([
+      engine('a', { state: 'dead' }),
+      engine('b', { state: 'stopped' }),
+      engine("b'", { startedAt: 200 }),
+      engine('c', { startedAt: 10 }),
+      engine('d', { self: true, startedAt: 5 }),
+    ]);
+    const selfAt = await new Promise<number>((resolve) =>
+      continueRestart(
+        { peers, restartSelf: () => resolve(asked.length), log: quiet, pollMs: 1 },
+        { ...PLAN, leader: 'd' },
+      ),
+    );
+    expect(asked).toEqual(['c']);
+    expect(selfAt).toBe(1);
+    expect(ended).toEqual(['done']);
+  });
+
+  it('ends a taken-over restart without restarting itself when this engine started after it began', async () => {
+    const { peers, asked, ended } = cluster([
+      engine('a', { state: 'dead' }),
+      engine('c', { startedAt: 10 }),
+      engine('d', { self: true, startedAt: 150 }),
+    ]);
+    let restartedSelf = false;
+    continueRestart(
+      { peers, restartSelf: () => (restartedSelf = true), log: quiet, pollMs: 1 },
+      { ...PLAN, leader: 'd' },
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    expect(asked).toEqual(['c']);
+    expect(ended).toEqual(['done']);
+    expect(restartedSelf).toBe(false);
   });
 });

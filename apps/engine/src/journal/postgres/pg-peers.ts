@@ -1,6 +1,7 @@
 import type { EngineSummary } from '@organism/shared';
 import { guarded } from '../journal-outage.ts';
-import type { EngineActivity, EngineReport, Peers, SharedConfig } from '../peers.ts';
+import { EngineError } from '@organism/shared';
+import type { EngineActivity, EngineReport, Peers, RestartPlan, SharedConfig } from '../peers.ts';
 import { NOW } from './engine-membership.ts';
 import type { EngineMembership } from './engine-membership.ts';
 import type { OpenPostgres } from './open-postgres.ts';
@@ -28,6 +29,7 @@ export class PgPeers implements Peers {
   private readonly configWatchers = new Set<() => void>();
   private readonly pauseWatchers = new Set<() => void>();
   private readonly restartWatchers = new Set<(drainMs: number) => void>();
+  private readonly orphanWatchers = new Set<(plan: RestartPlan) => void>();
   private seen: Seen = { config: null, paused: null };
   private restartAsked = false;
   private readonly activityParts = new Map<keyof EngineActivity, () => unknown>();
@@ -129,6 +131,36 @@ export class PgPeers implements Peers {
     return watch(this.pauseWatchers, fn);
   }
 
+  beginRestart(drainMs: number): Promise<RestartPlan> {
+    return guarded('record the rolling restart', async () => {
+      const { rows } = await this.open.pool.query<RestartPlan>(
+        `INSERT INTO rolling_restarts (leader, drain_ms, started_at) VALUES ($1, $2, ${NOW})
+         ON CONFLICT DO NOTHING
+         RETURNING id::float8 AS id, leader, drain_ms AS "drainMs", started_at::float8 AS "startedAt"`,
+        [this.self, drainMs],
+      );
+      if (!rows[0])
+        throw new EngineError(
+          'CONFLICT',
+          'restart refused: a rolling restart is already under way; wait for it to end',
+        );
+      return rows[0];
+    });
+  }
+
+  endRestart(id: number, outcome: string): Promise<void> {
+    return guarded('record the end of the rolling restart', async () => {
+      await this.open.pool.query(
+        `UPDATE rolling_restarts SET ended_at = ${NOW}, outcome = $2 WHERE id = $1`,
+        [id, outcome],
+      );
+    });
+  }
+
+  onRestartOrphaned(fn: (plan: RestartPlan) => void): () => void {
+    return watch(this.orphanWatchers, fn);
+  }
+
   requestRestart(engine: string, drainMs: number): Promise<void> {
     return guarded(`ask engine ${engine} to restart`, async () => {
       await this.open.pool.query('UPDATE engines SET restart_drain_ms = $2 WHERE id = $1', [engine, drainMs]);
@@ -181,9 +213,26 @@ export class PgPeers implements Peers {
       if ((seen.config ?? 0) > (before.config ?? 0)) fire(this.configWatchers);
       if (seen.paused !== before.paused) fire(this.pauseWatchers);
       if (restart !== null) this.restart(restart);
+      if (this.orphanWatchers.size > 0) await this.adoptOrphanedRestart();
     } catch {
       // An outage: the journal's writes report it; the next poll tries again.
     }
+  }
+
+  /**
+   * Takes over the rolling restart under way if its leader died or stopped (not by its own restart: a
+   * leader records the end before it restarts itself), unless another engine got there first.
+   */
+  private async adoptOrphanedRestart(): Promise<void> {
+    const { rows } = await this.open.pool.query<RestartPlan>(
+      `UPDATE rolling_restarts r SET leader = $1
+       WHERE r.ended_at IS NULL AND r.leader <> $1
+         AND NOT EXISTS (SELECT 1 FROM engines e WHERE e.id = r.leader AND e.adopted_by IS NULL AND e.stopped_at IS NULL)
+       RETURNING r.id::float8 AS id, r.leader, r.drain_ms AS "drainMs", r.started_at::float8 AS "startedAt"`,
+      [this.self],
+    );
+    const plan = rows[0];
+    if (plan) for (const fn of this.orphanWatchers) fn(plan);
   }
 
   private async shareOwnActivity(): Promise<void> {

@@ -9,6 +9,7 @@ import {
   pgTable,
   primaryKey,
   text,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { messageStates, transitionStates } from '@organism/shared';
@@ -278,6 +279,31 @@ export const engines = pgTable('engines', {
   adoptedBy: uuid('adopted_by'),
   adoptedAt: ms('adopted_at'),
 });
+
+/**
+ * Rolling restarts (lifecycle/rolling-restart.ts): at most one under way, led by one engine. Kept here so
+ * that another engine takes it over when its leader dies (pg-peers.ts), and restarts the engines that
+ * started before it began.
+ */
+export const rollingRestarts = pgTable(
+  'rolling_restarts',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    /** The engine leading it now. */
+    leader: uuid('leader').notNull(),
+    drainMs: integer('drain_ms').notNull(),
+    /** On the database server's clock, as `engines.started_at`: engines started before it restart. */
+    startedAt: ms('started_at').notNull(),
+    endedAt: ms('ended_at'),
+    /** `done`, or why it stopped. */
+    outcome: text('outcome'),
+  },
+  () => [
+    uniqueIndex('rolling_restarts_open')
+      .on(sql`(true)`)
+      .where(sql`ended_at IS NULL`),
+  ],
+);
 
 /**
  * The organism's configuration as engines sharing this schema run it: every change an operator makes on one
