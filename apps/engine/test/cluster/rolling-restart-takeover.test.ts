@@ -6,10 +6,10 @@ import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { openPostgres } from '../../src/journal/postgres/open-postgres.ts';
 import { freshPostgres } from '../../src/journal/postgres/postgres-test.ts';
 import { freePort } from '../support/organism-copy.ts';
-import { healthy, signedIn, spawnOrganism, until } from '../cli/organism-process.ts';
+import { signedIn, until } from '../cli/organism-process.ts';
 import type { OrganismProcess } from '../cli/organism-process.ts';
 import { writeTwoHopOrganism } from './two-hop-organism.ts';
-import { engineRows, enginesView, running, stopAll } from './supervised-cluster.ts';
+import { engineRows, running, startSupervised, stopAll } from './supervised-cluster.ts';
 
 beforeAll(() => {
   process.env['ORGANISM_TEST_PG_URL'] = inject('postgresUrl');
@@ -28,19 +28,9 @@ it('goes on with a rolling restart whose leader was killed mid-way: every engine
   const ports = await Promise.all([freePort(), freePort(), freePort()]);
   const urls = ports.map((port) => `http://127.0.0.1:${port}`);
   const db = await openPostgres({ url, schema, durability: 'fast', poolSize: 2 });
-  const start = (port: number): OrganismProcess =>
-    spawnOrganism(['start', organism.yaml, '--port', String(port), '--drain', '1000', '--quiet']);
   const supervisors: OrganismProcess[] = [];
   try {
-    supervisors.push(start(ports[0]));
-    await healthy(urls[0]!, supervisors[0]!);
-    supervisors.push(start(ports[1]), start(ports[2]));
-    await Promise.all([healthy(urls[1]!, supervisors[1]!), healthy(urls[2]!, supervisors[2]!)]);
-    const engines = enginesView(urls);
-    const before = await until('three supervised engines with addresses', async () => {
-      const now = running(await engines());
-      return now.length === 3 && now.every((e) => e.supervised && e.address !== null) ? now : undefined;
-    });
+    const { engines, before } = await startSupervised(organism.yaml, ports, 1_000, supervisors);
     const originalIds = before.map((e) => e.id);
     const leader = before.find((e) => e.address === urls[0])!;
 

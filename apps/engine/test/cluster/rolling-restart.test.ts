@@ -14,7 +14,7 @@ import type { OpenPostgres } from '../../src/journal/postgres/open-postgres.ts';
 import { freshPostgres } from '../../src/journal/postgres/postgres-test.ts';
 import { freePort } from '../support/organism-copy.ts';
 import { jobFor, writeTwoHopOrganism } from './two-hop-organism.ts';
-import { engineRows, enginesView, running, stopAll } from './supervised-cluster.ts';
+import { engineRows, enginesView, running, startSupervised, stopAll } from './supervised-cluster.ts';
 import { createToken, healthy, signedIn, spawnOrganism, until } from '../cli/organism-process.ts';
 import type { OrganismProcess } from '../cli/organism-process.ts';
 
@@ -178,8 +178,6 @@ it('restarts three supervised engines one at a time under load: no producer refu
   const { token } = await createToken({ ...organism, url: urls[0]!, journal: schema }, 'producers');
   // The test's own pool: a PostgresJournal would join the cluster as a fourth engine.
   const db = await openPostgres({ url, schema, durability: 'fast', poolSize: 2 });
-  const start = (port: number): OrganismProcess =>
-    spawnOrganism(['start', organism.yaml, '--port', String(port), '--drain', '3000', '--quiet']);
   const supervisors: OrganismProcess[] = [];
   let production: Production | undefined;
   const t0 = Date.now();
@@ -187,17 +185,7 @@ it('restarts three supervised engines one at a time under load: no producer refu
   const phase = (what: string): void =>
     void phases.push(`${what} ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   try {
-    // The first engine alone creates the first admin; the other two then join it together.
-    supervisors.push(start(ports[0]));
-    await healthy(urls[0]!, supervisors[0]!);
-    supervisors.push(start(ports[1]), start(ports[2]));
-    await Promise.all([healthy(urls[1]!, supervisors[1]!), healthy(urls[2]!, supervisors[2]!)]);
-    const engines = enginesView(urls);
-    // Each says where it serves and that it is supervised just after it serves.
-    const before = await until('three supervised engines with addresses', async () => {
-      const now = running(await engines());
-      return now.length === 3 && now.every((e) => e.supervised && e.address !== null) ? now : undefined;
-    });
+    const { engines, before } = await startSupervised(organism.yaml, ports, 3_000, supervisors);
     const originalIds = before.map((e) => e.id);
     const originalPids = before.map((e) => e.pid);
     const first = before.find((e) => e.address === urls[0])!;

@@ -8,7 +8,7 @@ import type { TRPCClient } from '@trpc/client';
 import type { EngineSummary } from '@organism/shared';
 import type { AppRouter } from '../../src/api/app-router.ts';
 import type { OpenPostgres } from '../../src/journal/postgres/open-postgres.ts';
-import { BIN, signedIn } from '../cli/organism-process.ts';
+import { BIN, healthy, signedIn, spawnOrganism, until } from '../cli/organism-process.ts';
 import type { OrganismProcess } from '../cli/organism-process.ts';
 
 /** The processes whose parent is `pid` (Linux /proc). */
@@ -108,3 +108,33 @@ export async function engineRows(db: OpenPostgres): Promise<EngineRow[]> {
 
 export const running = (engines: EngineSummary[]): EngineSummary[] =>
   engines.filter((e) => e.state === 'running');
+
+/**
+ * Starts a supervised engine (`organism start`) on each of `ports`, pushed onto `supervisors` as each
+ * starts (the caller stops them, whatever happens): the first alone, which creates the first admin, then
+ * the others together. Resolves once every one serves, says it is supervised and where it serves.
+ */
+export async function startSupervised(
+  yaml: string,
+  ports: readonly number[],
+  drainMs: number,
+  supervisors: OrganismProcess[],
+): Promise<{ urls: string[]; engines: () => Promise<EngineSummary[]>; before: EngineSummary[] }> {
+  const urls = ports.map((port) => `http://127.0.0.1:${port}`);
+  const start = (port: number): OrganismProcess =>
+    spawnOrganism(['start', yaml, '--port', String(port), '--drain', String(drainMs), '--quiet']);
+  const [first, ...rest] = ports;
+  supervisors.push(start(first!));
+  await healthy(urls[0]!, supervisors[0]!);
+  supervisors.push(...rest.map(start));
+  await Promise.all(rest.map((_, i) => healthy(urls[i + 1]!, supervisors[i + 1]!)));
+  const engines = enginesView(urls);
+  // Each says where it serves and that it is supervised just after it serves.
+  const before = await until(`${ports.length} supervised engines with addresses`, async () => {
+    const now = running(await engines());
+    return now.length === ports.length && now.every((e) => e.supervised && e.address !== null)
+      ? now
+      : undefined;
+  });
+  return { urls, engines, before };
+}

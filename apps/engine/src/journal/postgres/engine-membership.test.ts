@@ -16,6 +16,20 @@ async function twoEngines(
   return [a, b];
 }
 
+/** Orchestration runs `engine` drives, the first oldest. */
+async function insertRuns(
+  engine: PostgresJournal,
+  ids: readonly string[],
+  status = 'running',
+): Promise<void> {
+  for (const [i, id] of ids.entries())
+    await engine.database.pool.query(
+      `INSERT INTO orchestrations (id, kind, thread_id, spec, state, status, created_at, updated_at, owner)
+       VALUES ($1, 'sequence', 't', '{}', '{}', $2, $3, $3, $4)`,
+      [id, status, 1_000 + i, engine.member.id],
+    );
+}
+
 describe('several engines on one PostgreSQL journal schema', () => {
   it('hands each engine back only what it wrote, and the unfinished work of one that left to another, once', async () => {
     const settings = freshPostgres();
@@ -194,12 +208,8 @@ describe('several engines on one PostgreSQL journal schema', () => {
     const c = await PostgresJournal.open(settings, { membership: { heartbeatMs: 50 } });
     // Six runs c drives, and one it finished (which stays where it is).
     const runs = Array.from({ length: 6 }, (_, i) => `run-${i}`);
-    for (const [i, id] of [...runs, 'run-done'].entries())
-      await c.database.pool.query(
-        `INSERT INTO orchestrations (id, kind, thread_id, spec, state, status, created_at, updated_at, owner)
-         VALUES ($1, 'sequence', 't', '{}', '{}', $2, $3, $3, $4)`,
-        [id, id === 'run-done' ? 'done' : 'running', 1_000 + i, c.member.id],
-      );
+    await insertRuns(c, runs);
+    await insertRuns(c, ['run-done'], 'done');
     const taken = new Map<string, string[]>();
     for (const j of [a, b])
       j.onAdoption((_, ids) => {
@@ -238,12 +248,7 @@ describe('several engines on one PostgreSQL journal schema', () => {
     const [a, b] = await twoEngines(settings);
     const c = await PostgresJournal.open(settings, { membership: { heartbeatMs: 50 } });
     const runs = Array.from({ length: 4 }, (_, i) => `run-${i}`);
-    for (const [i, id] of runs.entries())
-      await c.database.pool.query(
-        `INSERT INTO orchestrations (id, kind, thread_id, spec, state, status, created_at, updated_at, owner)
-         VALUES ($1, 'sequence', 't', '{}', '{}', 'running', $2, $2, $3)`,
-        [id, 1_000 + i, c.member.id],
-      );
+    await insertRuns(c, runs);
     const taken: string[] = [];
     a.onAdoption((_, ids) => {
       taken.push(...ids);

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { EngineMembership } from './engine-membership.ts';
 import { WRITES_CHANNEL } from './engine-membership.ts';
 import type { OpenPostgres } from './open-postgres.ts';
+import { PolledTask } from '../polled-task.ts';
 
 /**
  * Most entries one claim takes (one transaction): small enough that engines woken together by the same
@@ -47,10 +48,7 @@ export const CLAIM_SETTINGS = ['SET LOCAL enable_bitmapscan = off', 'SET LOCAL r
  * hands them to `handRuns`.
  */
 export class PgClaims {
-  private timer: NodeJS.Timeout | undefined;
-  private closed = false;
-  private running: Promise<void> | undefined;
-  private again = false;
+  private readonly task = new PolledTask(() => this.claimAll(), POLL_MS);
 
   constructor(
     private readonly open: OpenPostgres,
@@ -63,49 +61,28 @@ export class PgClaims {
     await this.member.listen(WRITES_CHANNEL, (words) => {
       if (words.includes('unowned')) void this.wake();
     });
-    this.schedule();
+    this.task.start();
     void this.wake();
   }
 
   close(): void {
-    this.closed = true;
-    clearTimeout(this.timer);
+    this.task.stop();
   }
 
   /** Claims now, or once more after the claim running. Resolves when nothing more was claimed. */
   wake(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      do {
-        this.again = false;
-        await this.claimAll().catch(() => {
-          // An outage: the journal's writes report it; the next poll tries again.
-        });
-      } while (this.again && !this.closed);
-    })().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
-  }
-
-  private schedule(): void {
-    if (this.closed) return;
-    this.timer = setTimeout(() => void this.wake().finally(() => this.schedule()), POLL_MS);
-    this.timer.unref();
+    return this.task.run();
   }
 
   private async claimAll(): Promise<void> {
-    if (this.closed || this.member.isFenced) return;
+    if (this.task.isStopped || this.member.isFenced) return;
     const runs = await this.fenced((client) => client.query<{ id: string }>(TAKE_OFFERED, [this.member.id]));
     if (runs.length > 0) await this.handRuns(runs.map((r) => r.id));
     const { rows } = await this.open.pool.query<{ to_name: string | null }>(WAITING);
     for (const { to_name: listener } of rows) {
       if (listener === null || !this.member.runsHere(listener)) continue;
       for (;;) {
-        if (this.closed || this.member.isFenced) return;
+        if (this.task.isStopped || this.member.isFenced) return;
         const ids = await this.claim(listener);
         if (ids.length > 0) await this.hand(ids);
         if (ids.length < CLAIM_BATCH) break;

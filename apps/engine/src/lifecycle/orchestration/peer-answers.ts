@@ -1,5 +1,6 @@
 import type { Log } from '@organism/shared';
 import type { OrchestrationAnswer } from '../../journal/journal.ts';
+import { PolledTask } from '../../journal/polled-task.ts';
 
 /** What PeerAnswers needs of the journal (several engines on one PostgreSQL journal). */
 export interface AnswerSource {
@@ -21,11 +22,8 @@ const POLL_MS = 1_000;
  * at least once a second, and takes each in as if it had received it.
  */
 export class PeerAnswers {
-  private looking: Promise<void> | undefined;
-  private again = false;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly task: PolledTask;
   private stopWatching: (() => void) | undefined;
-  private stopped = false;
 
   constructor(
     private readonly source: AnswerSource,
@@ -33,48 +31,34 @@ export class PeerAnswers {
     private readonly awaited: () => readonly string[],
     /** Takes an answer in (the orchestrator ignores one it no longer waits for). */
     private readonly take: (answer: OrchestrationAnswer) => Promise<void>,
-    private readonly log: Log,
-  ) {}
+    log: Log,
+  ) {
+    this.task = new PolledTask(
+      () => this.takeAnswers(),
+      POLL_MS,
+      // An outage: the journal's writes report it; the next look tries again.
+      (err) => log.debug({ err }, 'could not look for the answers other engines received'),
+    );
+  }
 
   start(): void {
     this.stopWatching = this.source.onPeerWrites(() => void this.look());
-    this.schedule();
+    this.task.start();
   }
 
   stop(): void {
-    this.stopped = true;
-    clearTimeout(this.timer);
+    this.task.stop();
     this.stopWatching?.();
   }
 
   /** Looks now, or once more after the look under way. */
   look(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    if (this.looking) {
-      this.again = true;
-      return this.looking;
-    }
-    this.looking = (async () => {
-      do {
-        this.again = false;
-        const forwards = this.awaited();
-        if (forwards.length === 0) return;
-        for (const answer of await this.source.find(forwards)) await this.take(answer);
-      } while (this.again && !this.stopped);
-    })()
-      .catch((err: unknown) => {
-        // An outage: the journal's writes report it; the next look tries again.
-        this.log.debug({ err }, 'could not look for the answers other engines received');
-      })
-      .finally(() => {
-        this.looking = undefined;
-      });
-    return this.looking;
+    return this.task.run();
   }
 
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => void this.look().finally(() => this.schedule()), POLL_MS);
-    this.timer.unref();
+  private async takeAnswers(): Promise<void> {
+    const forwards = this.awaited();
+    if (forwards.length === 0) return;
+    for (const answer of await this.source.find(forwards)) await this.take(answer);
   }
 }
