@@ -19,8 +19,9 @@ DECLARE
   marks int := hashtext(current_schema() || '/log-marks');
   bound bigint;
 BEGIN
-  PERFORM pg_advisory_lock(alloc, 0);
+  -- Taken inside the block: a cancel or an error at any point after it gives the session lock back.
   BEGIN
+    PERFORM pg_advisory_lock(alloc, 0);
     SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END INTO bound FROM transitions_seq_seq;
     PERFORM pg_advisory_xact_lock_shared(marks,
       ((bound & 4294967295) - CASE WHEN (bound & 4294967295) >= 2147483648 THEN 4294967296 ELSE 0 END)::int);
@@ -37,8 +38,8 @@ DECLARE
   bound bigint;
   below bigint;
 BEGIN
-  PERFORM pg_advisory_lock_shared(alloc, 0);
   BEGIN
+    PERFORM pg_advisory_lock_shared(alloc, 0);
     SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END INTO bound FROM transitions_seq_seq;
     SELECT max((bound - l.objid::bigint) & 4294967295) INTO below FROM pg_locks l
       WHERE l.locktype = 'advisory' AND l.objsubid = 2 AND l.classid::bigint = marks
