@@ -4,6 +4,7 @@ import type pg from 'pg';
 import type { EngineSummary } from '@organism/shared';
 import { JournalError } from '../journal-error.ts';
 import type { OpenPostgres } from './open-postgres.ts';
+import { takeRuns } from './pg-adopt-runs.ts';
 
 /** The database server's clock in ms: every engine's times are compared on one clock. */
 export const NOW = `(extract(epoch FROM clock_timestamp()) * 1000)::bigint`;
@@ -357,27 +358,15 @@ export class EngineMembership {
           [dead],
         );
         released = left.rowCount ?? 0;
-        // Sent at commit: the engines that run them claim them at once.
-        if (released > 0)
-          await client.query('SELECT pg_notify($1, $2)', [
-            WRITES_CHANNEL,
-            `${this.open.schema} ${this.id} unowned`,
-          ]);
       }
-      const { runs, offered } = spread
-        ? await this.spreadRuns(client, dead)
-        : {
-            runs: (
-              await client.query<{ id: string }>(
-                `UPDATE orchestrations SET owner = $1, offered_to = NULL
-                 WHERE status = 'running' AND ${dead === null ? 'owner IS NULL AND offered_to IS NULL' : '(owner = $2 OR (owner IS NULL AND offered_to = $2))'}
-                 RETURNING id`,
-                params,
-              )
-            ).rows.map((r) => r.id),
-            offered: 0,
-          };
-      if (offered > 0 && released === 0)
+      const { runs, offered } = await takeRuns(client, {
+        self: this.id,
+        dead,
+        spread,
+        leaseMs: this.leaseMs,
+      });
+      // Sent at commit: the engines that run them claim the entries, and take the runs offered, at once.
+      if (released + offered > 0)
         await client.query('SELECT pg_notify($1, $2)', [
           WRITES_CHANNEL,
           `${this.open.schema} ${this.id} unowned`,
@@ -396,42 +385,5 @@ export class EngineMembership {
       (work.entries.length > 0 || work.runs.length > 0 || work.released > 0 || work.offered > 0)
     )
       await this.adopt(work);
-  }
-
-  /**
-   * A running engine adopting `dead` spreads its running orchestrations over the live engines, this one
-   * included, in turn by age: it keeps its own share, and offers each other engine its share
-   * (`offered_to`), which that engine takes at its next claim (pg-claims.ts). Runs offered to `dead`
-   * that it had not taken yet are spread again.
-   */
-  private async spreadRuns(
-    client: pg.PoolClient,
-    dead: string,
-  ): Promise<{ runs: string[]; offered: number }> {
-    const live = await client.query<{ id: string }>(
-      `SELECT id FROM engines
-       WHERE adopted_by IS NULL AND stopped_at IS NULL AND id <> $1 AND heartbeat_at > ${NOW} - $2
-       ORDER BY id`,
-      [dead, this.leaseMs],
-    );
-    const engines = live.rows.map((r) => r.id);
-    if (!engines.includes(this.id)) engines.push(this.id);
-    const { rows } = await client.query<{ id: string; owner: string | null }>(
-      `UPDATE orchestrations o
-       SET owner = CASE WHEN pick.engine = $3::uuid THEN $3::uuid END,
-           offered_to = CASE WHEN pick.engine = $3::uuid THEN NULL ELSE pick.engine END
-       FROM (
-         SELECT id, ($2::uuid[])[1 + ((row_number() OVER (ORDER BY created_at, id) - 1) % cardinality($2::uuid[]))] AS engine
-         FROM orchestrations
-         WHERE status = 'running' AND (owner = $1 OR (owner IS NULL AND offered_to = $1))
-       ) pick
-       WHERE o.id = pick.id
-       RETURNING o.id, o.owner`,
-      [dead, engines, this.id],
-    );
-    return {
-      runs: rows.filter((r) => r.owner === this.id).map((r) => r.id),
-      offered: rows.filter((r) => r.owner === null).length,
-    };
   }
 }

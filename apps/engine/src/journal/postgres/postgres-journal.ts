@@ -168,7 +168,9 @@ export class PostgresJournal implements Journal {
   onAdoption(fn: (entries: UnfinishedEntry[], runs: string[], claimed: boolean) => Promise<void>): void {
     const hand = async (work: Adoption, what: string, claimed = false): Promise<void> => {
       try {
-        const entries = await this.queries.unfinished(this.member.id, work.entries);
+        // Runs alone (offered ones taken) have no entries to read.
+        const entries =
+          work.entries.length > 0 ? await this.queries.unfinished(this.member.id, work.entries) : [];
         await fn(entries, work.runs, claimed);
       } catch (err) {
         // They are this engine's now: its next start recovers them, as after a crash.
