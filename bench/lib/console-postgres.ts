@@ -21,12 +21,13 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { openPostgres } from '../../apps/engine/src/journal/postgres/open-postgres.ts';
 import { indexedWords } from '../../apps/engine/src/journal/postgres/pg-search.ts';
+import { DAY_MS, DAYS, PART, PgPartitions } from '../../apps/engine/src/journal/postgres/pg-partitions.ts';
 import type { SeedInfo } from './console-seed.ts';
 import type { QueryRecorder } from './console-queries.ts';
 import { startKeptPostgres } from './postgres-server.ts';
 
 /** Bump when the copy changes: the cached schemas are then seeded again. */
-const PG_SEED_VERSION = 1;
+const PG_SEED_VERSION = 2;
 const DATA_DIR = fileURLToPath(new URL('../.cache/postgres', import.meta.url));
 const MESSAGE_BATCH = 5_000;
 const TRANSITION_BATCH = 20_000;
@@ -79,6 +80,9 @@ export async function seededPostgres(
     for (const { nspname } of stale.rows) await client.query(`DROP SCHEMA "${nspname}" CASCADE`);
     log(`journal: copying ${path} into schema ${schema} …`);
     const open = await openPostgres({ url, durability: 'fast', schema });
+    // The seed's day and the day before have partitions, as on a journal that ran through them.
+    const seedDay = Math.floor(info.now / DAY_MS);
+    await new PgPartitions(open.pool, schema, () => info.now).extend(seedDay - 1, seedDay);
     await open.close();
     const seed = await copy(client, schema, path, log);
     await client.query(`COMMENT ON SCHEMA ${schema} IS '${JSON.stringify(seed).replaceAll("'", "''")}'`);
@@ -161,15 +165,16 @@ const MESSAGES: TableCopy = {
   select: `SELECT rowid, id, thread_id, parent_id, from_name, to_name, root, kind, chain, payload, raw, state,
       attempts, error_code, error_detail, next_attempt_at, egress, created_at, updated_at FROM messages`,
   insert: `INSERT INTO messages (id, thread_id, parent_id, from_name, to_name, root, kind, chain, payload, raw,
-      state, attempts, error_code, error_detail, next_attempt_at, egress, created_at, updated_at, words)
+      state, attempts, error_code, error_detail, next_attempt_at, egress, created_at, updated_at, words, part)
     SELECT id, thread_id, parent_id, from_name, to_name, root, kind, chain, payload, raw, state, attempts,
       error_code, error_detail, next_attempt_at, egress, created_at, updated_at,
-      CASE WHEN text IS NULL THEN NULL ELSE to_tsvector('simple', text) END
+      CASE WHEN text IS NULL THEN NULL ELSE to_tsvector('simple', text) END, ${PART('created_at')}
     FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
       $9::text[], $10::text[], $11::text[], $12::int[], $13::text[], $14::text[], $15::bigint[], $16::boolean[],
       $17::bigint[], $18::bigint[], $19::text[])
       WITH ORDINALITY AS x(id, thread_id, parent_id, from_name, to_name, root, kind, chain, payload, raw, state,
         attempts, error_code, error_detail, next_attempt_at, egress, created_at, updated_at, text, i)
+    ${DAYS}
     ORDER BY i`,
   // egress is 0/1 in SQLite; the words as the write path indexes them (the seed's payloads are small).
   row: (r) => {
@@ -183,10 +188,11 @@ const MESSAGES: TableCopy = {
 const TRANSITIONS: TableCopy = {
   table: 'transitions',
   select: `SELECT seq, message_id, thread_id, state, attempt, error_code, detail, at FROM transitions`,
-  insert: `INSERT INTO transitions (message_id, thread_id, state, attempt, error_code, detail, at)
-    SELECT message_id, thread_id, state, attempt, error_code, detail, at
+  insert: `INSERT INTO transitions (message_id, thread_id, state, attempt, error_code, detail, at, part)
+    SELECT message_id, thread_id, state, attempt, error_code, detail, at, ${PART('at')}
     FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::text[], $6::text[], $7::bigint[])
       WITH ORDINALITY AS x(message_id, thread_id, state, attempt, error_code, detail, at, i)
+    ${DAYS}
     ORDER BY i`,
 };
 

@@ -28,10 +28,10 @@ describe('openPostgres', () => {
     const open = await openPostgres(settings);
     const { rows } = await open.pool.query<{ relname: string; reloptions: string[] }>(
       `SELECT c.relname, c.reloptions FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-       WHERE n.nspname = $1 AND c.relname IN ('messages', 'journal_counts') ORDER BY c.relname`,
+       WHERE n.nspname = $1 AND c.relname IN ('messages_kept', 'journal_counts') ORDER BY c.relname`,
       [settings.schema],
     );
-    expect(rows.map((r) => r.relname)).toEqual(['journal_counts', 'messages']);
+    expect(rows.map((r) => r.relname)).toEqual(['journal_counts', 'messages_kept']);
     expect(rows[0]!.reloptions).toEqual([
       'fillfactor=50',
       'autovacuum_vacuum_scale_factor=0',

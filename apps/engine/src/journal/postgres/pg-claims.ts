@@ -17,8 +17,9 @@ const WAITING = `SELECT DISTINCT to_name FROM messages WHERE owner IS NULL AND s
 
 /**
  * Takes up to $3 unowned entries for listener $2, oldest first, skipping rows another engine is claiming.
- * Its plan is pinned (pg-claims.test.ts checks it with EXPLAIN): an index scan of `messages_unowned` in
- * `seq` order, never a bitmap scan, which would lose the order and lock rows in heap order.
+ * Its plan is pinned (pg-claims.test.ts checks it with EXPLAIN): an index scan of each day's partition of
+ * `messages_unowned` (pg-partitions.ts), merged in `seq` order, never a bitmap scan, which would lose the
+ * order and lock rows in heap order.
  */
 export const CLAIM = `UPDATE messages m SET owner = $1 FROM (
     SELECT id FROM messages

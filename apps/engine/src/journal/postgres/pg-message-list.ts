@@ -6,12 +6,15 @@ import type { MessageFilter, MessageListInput, MessageSummary, Page } from '@org
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { oldestFirst, toSummary } from '../entry-record.ts';
 import type { EntryRow } from '../entry-record.ts';
-import { messages } from './schema.ts';
+import { messages, transitions } from './schema.ts';
 import { isUuid } from './uuid-range.ts';
 
-const { seq: _seq, words: _words, ...columns } = getTableColumns(messages);
-/** An entry's columns, read as an EntryRow: all but the write order and the words. */
+const { seq: _seq, words: _words, part: _part, ...columns } = getTableColumns(messages);
+/** An entry's columns, read as an EntryRow: all but the write order, the words and the partition. */
 export const entryColumns = columns;
+const { part: _tpart, ...logColumns } = getTableColumns(transitions);
+/** A transition's columns, read as a Transition: all but the partition. */
+export const transitionColumns = logColumns;
 
 /** Where a keyset page of entries (or threads) goes on: the sort key of the last item shown. */
 export interface Position {

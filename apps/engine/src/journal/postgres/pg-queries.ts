@@ -22,7 +22,7 @@ import type { DeliveryRow, EntryRow } from '../entry-record.ts';
 import type { FoundEntries, OrchestrationAnswer, RecordedTransition, UnfinishedEntry } from '../journal.ts';
 import type { SearchPage, SearchRequest } from '../search/search-request.ts';
 import type { OpenPostgres } from './open-postgres.ts';
-import { entryColumns, int8, listMessages, messageFilters } from './pg-message-list.ts';
+import { entryColumns, int8, transitionColumns, listMessages, messageFilters } from './pg-message-list.ts';
 import { pgRows } from './pg-rows.ts';
 import { searchMessages } from './pg-search.ts';
 import { listThreads, threadsInRange } from './pg-thread-list.ts';
@@ -230,7 +230,7 @@ export class PgQueries {
     const [r, history] = await Promise.all([
       this.row(id),
       this.pg.db
-        .select()
+        .select(transitionColumns)
         .from(transitions)
         .where(eq(transitions.messageId, id))
         .orderBy(asc(transitions.seq)),
@@ -254,7 +254,7 @@ export class PgQueries {
     const horizon = await this.horizon();
     if (horizon <= afterSeq) return [];
     return this.pg.db
-      .select()
+      .select(transitionColumns)
       .from(transitions)
       .where(and(gt(transitions.seq, int8(Math.floor(afterSeq))), lte(transitions.seq, int8(horizon))))
       .orderBy(asc(transitions.seq))

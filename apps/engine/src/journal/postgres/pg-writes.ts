@@ -5,6 +5,7 @@ import { EntryChanges } from '../entry-changes.ts';
 import type { EntryRow } from '../entry-record.ts';
 import type { WriteOp } from '../sqlite/write-ops.ts';
 import { indexedWords } from './pg-search.ts';
+import { DAYS, PART } from './pg-partitions.ts';
 
 /**
  * The most of a payload's text the word index takes: a tsvector holds at most 1 MB, and a message may be
@@ -16,14 +17,15 @@ const MAX_INDEXED_TEXT = 256 * 1024;
 const noNul = (s: string | null): string | null => (s === null ? null : s.replaceAll('\u0000', '\uFFFD'));
 
 const INSERT_ENTRIES = `INSERT INTO messages (id, thread_id, parent_id, from_name, to_name, root, kind, chain, payload, raw,
-    state, attempts, error_code, error_detail, next_attempt_at, egress, created_at, updated_at, words, owner)
+    state, attempts, error_code, error_detail, next_attempt_at, egress, created_at, updated_at, words, owner, part)
   SELECT id, thread_id, parent_id, from_name, to_name, root, kind, chain, payload, raw, state, attempts, error_code,
     error_detail, next_attempt_at, egress, created_at, updated_at,
     CASE WHEN text IS NULL THEN NULL ELSE to_tsvector('simple', text) END,
-    CASE WHEN $3::text[] IS NULL OR egress OR ${RUNS_HERE('$3')} THEN $2::uuid END
+    CASE WHEN $3::text[] IS NULL OR egress OR ${RUNS_HERE('$3')} THEN $2::uuid END, ${PART('created_at')}
   FROM json_to_recordset($1::json) AS x(id uuid, thread_id uuid, parent_id uuid, from_name text, to_name text,
     root text, kind text, chain text, payload text, raw text, state text, attempts int, error_code text,
     error_detail text, next_attempt_at bigint, egress boolean, created_at bigint, updated_at bigint, text text, i int)
+  ${DAYS}
   ORDER BY i`;
 
 const UPDATE_ENTRIES = `UPDATE messages m SET state = u.state, attempts = u.attempts, error_code = u.error_code,
@@ -39,9 +41,9 @@ const UPDATE_ENTRIES = `UPDATE messages m SET state = u.state, attempts = u.atte
 // take); readers of the log stop below the lowest mark (`log_horizon()`, pg-queries.ts), so one resuming
 // after a number never misses a smaller one committed later.
 const MARK = `SELECT log_mark()`;
-const LOG = `INSERT INTO transitions (message_id, thread_id, state, attempt, error_code, detail, at)
-  SELECT (e->>0)::uuid, (e->>1)::uuid, e->>2, (e->>3)::int, e->>4, e->>5, (e->>6)::bigint
-  FROM json_array_elements($1::json) WITH ORDINALITY AS x(e, i) ORDER BY i`;
+const LOG = `INSERT INTO transitions (message_id, thread_id, state, attempt, error_code, detail, at, part)
+  SELECT (e->>0)::uuid, (e->>1)::uuid, e->>2, (e->>3)::int, e->>4, e->>5, (e->>6)::bigint, ${PART('(e->>6)::bigint')}
+  FROM json_array_elements($1::json) WITH ORDINALITY AS x(e, i) ${DAYS} ORDER BY i`;
 
 // A thread's first write creates it; later ones add to its counts and append the names it lacks.
 const THREADS = `INSERT INTO threads AS t (id, first_at, last_at, messages, open, failed, participants)
@@ -58,14 +60,18 @@ const THREADS = `INSERT INTO threads AS t (id, first_at, last_at, messages, open
 const COUNTS = `INSERT INTO journal_counts AS c (state, shard, n)
   SELECT state, $2, n FROM json_to_recordset($1::json) AS x(state text, n bigint) ORDER BY state
   ON CONFLICT (state, shard) DO UPDATE SET n = c.n + excluded.n`;
+/** PostgreSQL's serialization_failure, and how many times a batch runs that meets it. */
+const SERIALIZATION_FAILURE = '40001';
+const RUNS = 3;
 /** Shards of `journal_counts`: engines rarely share one. */
 const COUNT_SHARDS = 64;
 
-// Retention, a chunk at a time: ACKED entries last updated before the cutoff, with their transitions.
-// created_at ≤ updated_at, so the bound on created_at changes nothing but lets the state index seek.
+// Retention of the kept partition (the days' partitions are dropped whole: pg-partitions.ts), a chunk at a
+// time: ACKED entries last updated before the cutoff, with their transitions. created_at ≤ updated_at, so
+// the bound on created_at changes nothing but lets the state index seek.
 const PRUNE = `WITH gone AS (
-    DELETE FROM messages WHERE id IN (
-      SELECT id FROM messages WHERE state = 'ACKED' AND created_at < $1 AND updated_at < $1 LIMIT $2)
+    DELETE FROM messages WHERE part = 0 AND id IN (
+      SELECT id FROM messages WHERE part = 0 AND state = 'ACKED' AND created_at < $1 AND updated_at < $1 LIMIT $2)
     RETURNING id, thread_id),
   log AS (DELETE FROM transitions WHERE message_id IN (SELECT id FROM gone))
   SELECT count(*) AS n, coalesce(array_agg(DISTINCT thread_id) FILTER (WHERE thread_id IS NOT NULL), '{}') AS threads
@@ -100,8 +106,22 @@ export class PgBatchRunner {
     this.listeners = member?.listeners ?? null;
   }
 
-  /** Commits `ops`; resolves with the batch's value (how many entries a prune deleted). */
+  /**
+   * Commits `ops`; resolves with the batch's value (how many entries a prune deleted). A batch that ran
+   * into retention moving one of its entries to the kept partition at that very moment (PostgreSQL's
+   * serialization failure: "already moved to another partition") runs again, whole.
+   */
   async run(ops: readonly WriteOp[]): Promise<number | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.runOnce(ops);
+      } catch (err) {
+        if ((err as { code?: string }).code !== SERIALIZATION_FAILURE || attempt === RUNS) throw err;
+      }
+    }
+  }
+
+  private async runOnce(ops: readonly WriteOp[]): Promise<number | undefined> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {

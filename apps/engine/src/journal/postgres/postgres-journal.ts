@@ -42,6 +42,7 @@ import { PgBatchRunner } from './pg-writes.ts';
 import { EngineMembership } from './engine-membership.ts';
 import { PgPeers } from './pg-peers.ts';
 import { PgClaims } from './pg-claims.ts';
+import { PgPartitions } from './pg-partitions.ts';
 import type { Adoption, MembershipSettings } from './engine-membership.ts';
 
 export interface PostgresJournalOptions {
@@ -83,7 +84,10 @@ export class PostgresJournal implements Journal {
     const open = await openPostgres(settings);
     let member: EngineMembership | undefined;
     let peers: PgPeers;
+    const partitions = new PgPartitions(open.pool, open.schema, opts.now ?? Date.now);
     try {
+      // Today's partitions exist before the first write (else its rows go to the kept partition).
+      await partitions.ensure();
       member = await EngineMembership.join(open, opts.membership);
       peers = await PgPeers.start(open, member);
     } catch (err) {
@@ -97,7 +101,7 @@ export class PostgresJournal implements Journal {
         { cause: err },
       );
     }
-    return new PostgresJournal(open, member, peers, settings.durability, opts);
+    return new PostgresJournal(open, member, peers, partitions, settings.durability, opts);
   }
 
   private constructor(
@@ -105,6 +109,8 @@ export class PostgresJournal implements Journal {
     /** This engine among those sharing the schema. */
     readonly member: EngineMembership,
     readonly peers: PgPeers,
+    /** The days' partitions of the hot tables, and retention by dropping them. */
+    readonly partitions: PgPartitions,
     durability: 'strict' | 'fast',
     opts: PostgresJournalOptions,
   ) {
@@ -249,8 +255,23 @@ export class PostgresJournal implements Journal {
   discard(id: string): Promise<void> {
     return this.ops.discard(id);
   }
-  prune(cutoff: number): Promise<number> {
-    return this.ops.prune(cutoff);
+  /**
+   * Retention: drops the days wholly before `cutoff` (pg-partitions.ts), prunes the kept partition row by
+   * row as the SQLite journal does, and creates the coming days' partitions. Returns the entries that went.
+   */
+  async prune(cutoff: number): Promise<number> {
+    const retired = await guarded('drop old days', async () => {
+      await this.writes.flush();
+      return this.partitions.retire(cutoff);
+    });
+    if (retired.days.length > 0)
+      this.log.info(
+        { days: retired.days.length, entries: retired.entries, kept: retired.kept },
+        `retention dropped ${retired.days.length} day(s) of the journal (${retired.entries} ACKED entries)`,
+      );
+    const pruned = await this.ops.prune(cutoff);
+    await guarded('create the coming days', () => this.partitions.ensure());
+    return retired.entries + pruned;
   }
 
   stats(now = this.now()): Promise<JournalStats> {

@@ -29,8 +29,14 @@ const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 export const messages = pgTable(
   'messages',
   {
-    id: uuid('id').primaryKey(),
+    id: uuid('id').notNull(),
     seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity().notNull(),
+    /**
+     * The partition it lives in (migration 0011, pg-partitions.ts): the day it was written, in days since
+     * 1970; 0 (the `messages_kept` partition) once retention kept it past its day, or when its day has no
+     * partition.
+     */
+    part: integer('part').notNull().default(0),
     threadId: uuid('thread_id'),
     parentId: uuid('parent_id'),
     from: text('from_name'),
@@ -53,6 +59,7 @@ export const messages = pgTable(
     owner: uuid('owner'),
   },
   (t) => [
+    primaryKey({ columns: [t.id, t.part] }),
     index('messages_state_created').on(t.state, t.createdAt, t.to, t.from, t.root),
     index('messages_thread_created').on(t.threadId, t.createdAt),
     index('messages_to_created').on(t.to, t.createdAt, t.from, t.root),
@@ -87,7 +94,9 @@ export const messages = pgTable(
 export const transitions = pgTable(
   'transitions',
   {
-    seq: bigint('seq', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity().notNull(),
+    /** The partition it lives in: the day it was written, or 0 (`transitions_kept`), as for messages. */
+    part: integer('part').notNull().default(0),
     messageId: uuid('message_id').notNull(),
     threadId: uuid('thread_id'),
     state: text('state', { enum: transitionStates }).notNull(),
@@ -96,7 +105,11 @@ export const transitions = pgTable(
     detail: text('detail'),
     at: ms('at').notNull(),
   },
-  (t) => [index('transitions_message').on(t.messageId), index('transitions_at').on(t.at)],
+  (t) => [
+    primaryKey({ columns: [t.seq, t.part] }),
+    index('transitions_message').on(t.messageId),
+    index('transitions_at').on(t.at),
+  ],
 );
 
 export const threads = pgTable(
@@ -135,6 +148,16 @@ export const journalCounts = pgTable(
   },
   (t) => [primaryKey({ columns: [t.state, t.shard] })],
 );
+
+/**
+ * The days that have partitions of `messages` and `transitions` (pg-partitions.ts), `lo` to `hi`: a row
+ * written on a day outside them goes to the kept partition (part 0). One row.
+ */
+export const journalDays = pgTable('journal_days', {
+  id: integer('id').primaryKey().default(1),
+  lo: integer('lo').notNull(),
+  hi: integer('hi').notNull(),
+});
 
 export const users = pgTable('users', {
   id: text('id').primaryKey(),
