@@ -24,6 +24,10 @@ const NOON = DAY * DAY_MS + DAY_MS / 2;
 type Way = 'drop' | 'delete';
 
 interface Outcome {
+  /** The writer's latencies before retention started. */
+  idle: number[];
+  /** How long each step of dropping took (ms), as the journal logs it. */
+  steps?: unknown;
   seconds: number;
   removed: number;
   writes: number[];
@@ -34,10 +38,21 @@ interface Outcome {
 
 async function run(url: string, way: Way): Promise<Outcome> {
   const schema = `retention_${way}`;
+  let steps: unknown;
   const clock = { now: NOON };
   const j = await PostgresJournal.open(
     { url, durability: 'strict', schema },
-    { now: () => clock.now, log: { error: () => {}, warn: () => {}, info: () => {}, debug: () => {} } },
+    {
+      now: () => clock.now,
+      log: {
+        error: () => {},
+        warn: () => {},
+        info: (fields) => {
+          steps = fields.ms;
+        },
+        debug: () => {},
+      },
+    },
   );
   const pool = j.database.pool;
   // The day's partitions exist (the journal opened on that day); the kept partition is part 0.
@@ -82,7 +97,7 @@ async function run(url: string, way: Way): Promise<Outcome> {
   // Ten days later, with a retention of three days.
   clock.now = NOON + 10 * DAY_MS;
   await j.partitions.ensure();
-  const writes: number[] = [];
+  let writes: number[] = [];
   let retiring = true;
   const writer = (async () => {
     while (retiring) {
@@ -93,7 +108,9 @@ async function run(url: string, way: Way): Promise<Outcome> {
       writes.push(performance.now() - w0);
     }
   })();
-  await new Promise((r) => setTimeout(r, 500));
+  await new Promise((r) => setTimeout(r, 2_000));
+  const idle = writes;
+  writes = [];
   const r0 = performance.now();
   const removed = await j.prune(clock.now - 3 * DAY_MS);
   const seconds = (performance.now() - r0) / 1000;
@@ -104,6 +121,8 @@ async function run(url: string, way: Way): Promise<Outcome> {
     [schema],
   );
   const outcome = {
+    idle,
+    steps,
     seconds,
     removed,
     writes,
@@ -132,7 +151,7 @@ for (const way of ['drop', 'delete'] as const) {
   report(rec, `retention.${way}.writeP99`, `${label}: a write meanwhile, p99`, pctl(o.writes, 0.99), 'ms');
   report(rec, `retention.${way}.writeMax`, `${label}: a write meanwhile, max`, Math.max(...o.writes), 'ms');
   console.log(
-    `  writes meanwhile: ${o.writes.length}, p50 ${pctl(o.writes, 0.5).toFixed(1)} ms; dead rows left for vacuum ${num(o.deadRows)}; messages + transitions ${(o.bytesBefore / 1e6).toFixed(0)} MB → ${(o.bytesAfter / 1e6).toFixed(0)} MB`,
+    `  writes before: p50 ${pctl(o.idle, 0.5).toFixed(1)} ms, max ${Math.max(...o.idle).toFixed(1)} ms; meanwhile: ${o.writes.length}, p50 ${pctl(o.writes, 0.5).toFixed(1)} ms${o.steps ? `; steps (ms) ${JSON.stringify(o.steps)}` : ''}; dead rows left for vacuum ${num(o.deadRows)}; messages + transitions ${(o.bytesBefore / 1e6).toFixed(0)} MB → ${(o.bytesAfter / 1e6).toFixed(0)} MB`,
   );
   report(rec, `retention.${way}.deadRows`, `${label}: dead rows left for vacuum`, o.deadRows, 'rows');
 }

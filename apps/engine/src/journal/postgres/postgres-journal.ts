@@ -266,7 +266,7 @@ export class PostgresJournal implements Journal {
     });
     if (retired.days.length > 0)
       this.log.info(
-        { days: retired.days.length, entries: retired.entries, kept: retired.kept },
+        { days: retired.days.length, entries: retired.entries, kept: retired.kept, ms: retired.ms },
         `retention dropped ${retired.days.length} day(s) of the journal (${retired.entries} ACKED entries)`,
       );
     const pruned = await this.ops.prune(cutoff);
