@@ -8,7 +8,9 @@
 --
 -- The tables as they are become the kept partitions, without rewriting a row: renamed with their
 -- indexes, given `part` = 0, and attached under new partitioned tables whose indexes match theirs. Each
--- identity column moves to the new table with its sequence's position, so numbering goes on.
+-- identity column moves to the new table with its sequence's position, so numbering goes on. The
+-- partitioned tables have no primary key: each partition has its own on `id` (`seq` for transitions)
+-- alone, which a key including `part` could not be, and which tells the planner an id is one row.
 CREATE TABLE "journal_days" (
 	"id" integer PRIMARY KEY DEFAULT 1 NOT NULL,
 	"lo" integer NOT NULL,
@@ -45,7 +47,7 @@ ALTER INDEX "messages_unowned" RENAME TO "messages_kept_unowned";
 --> statement-breakpoint
 ALTER INDEX "messages_words" RENAME TO "messages_kept_words";
 --> statement-breakpoint
-ALTER TABLE "messages_kept" DROP CONSTRAINT "messages_pkey";
+ALTER TABLE "messages_kept" RENAME CONSTRAINT "messages_pkey" TO "messages_kept_pkey";
 --> statement-breakpoint
 ALTER TABLE "messages_kept" ADD COLUMN "part" integer DEFAULT 0 NOT NULL;
 --> statement-breakpoint
@@ -71,8 +73,7 @@ CREATE TABLE "messages" (
 	"created_at" bigint NOT NULL,
 	"updated_at" bigint NOT NULL,
 	"words" "tsvector",
-	"owner" uuid,
-	CONSTRAINT "messages_id_part_pk" PRIMARY KEY("id","part")
+	"owner" uuid
 ) PARTITION BY RANGE ("part");
 --> statement-breakpoint
 SELECT setval(pg_get_serial_sequence('messages', 'seq'), last_value, is_called) FROM "messages_seq_seq";
@@ -89,7 +90,7 @@ ALTER INDEX "transitions_at" RENAME TO "transitions_kept_at";
 --> statement-breakpoint
 ALTER INDEX "transitions_message" RENAME TO "transitions_kept_message";
 --> statement-breakpoint
-ALTER TABLE "transitions_kept" DROP CONSTRAINT "transitions_pkey";
+ALTER TABLE "transitions_kept" RENAME CONSTRAINT "transitions_pkey" TO "transitions_kept_pkey";
 --> statement-breakpoint
 ALTER TABLE "transitions_kept" ADD COLUMN "part" integer DEFAULT 0 NOT NULL;
 --> statement-breakpoint
@@ -102,8 +103,7 @@ CREATE TABLE "transitions" (
 	"attempt" integer NOT NULL,
 	"error_code" text,
 	"detail" text,
-	"at" bigint NOT NULL,
-	CONSTRAINT "transitions_seq_part_pk" PRIMARY KEY("seq","part")
+	"at" bigint NOT NULL
 ) PARTITION BY RANGE ("part");
 --> statement-breakpoint
 SELECT setval(pg_get_serial_sequence('transitions', 'seq'), last_value, is_called) FROM "transitions_seq_seq";

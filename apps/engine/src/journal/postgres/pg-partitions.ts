@@ -13,6 +13,8 @@ const LOCK_NOT_AVAILABLE = '55P03';
 const THREAD_CHUNK = 5_000;
 /** The partitioned tables, each with one partition per day and `<table>_kept` for part 0. */
 const TABLES = ['messages', 'transitions'] as const;
+/** Each partition's primary key (the partitioned table has none: a key of it would have to include `part`). */
+const KEY: Record<(typeof TABLES)[number], string> = { messages: 'id', transitions: 'seq' };
 /** Autovacuum for each day's partitions, as migration 0003 set it for the tables before partitions. */
 const STORAGE: Record<(typeof TABLES)[number], string> = {
   messages: `autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_insert_scale_factor = 0.02,
@@ -151,13 +153,16 @@ export class PgPartitions {
       .sort((a, b) => a - b);
   }
 
-  /** One partition of `table` for `day`, its indexes named after the parent's (`messages_p…_unowned`). */
-  private async create(client: pg.PoolClient, table: string, day: number): Promise<void> {
+  /**
+   * One partition of `table` for `day`, with its primary key and the table's indexes, named after the
+   * table's (`messages_p…_unowned`).
+   */
+  private async create(client: pg.PoolClient, table: (typeof TABLES)[number], day: number): Promise<void> {
     const name = partitionName(table, day);
     const exists = await client.query('SELECT 1 FROM pg_class WHERE oid = to_regclass($1)', [name]);
     if (exists.rowCount) return;
     await client.query(
-      `CREATE TABLE ${name} (LIKE ${table} INCLUDING DEFAULTS) WITH (${STORAGE[table as keyof typeof STORAGE]})`,
+      `CREATE TABLE ${name} (LIKE ${table} INCLUDING DEFAULTS, PRIMARY KEY (${KEY[table]})) WITH (${STORAGE[table]})`,
     );
     await client.query(
       `ALTER TABLE ${table} ATTACH PARTITION ${name} FOR VALUES FROM (${day}) TO (${day + 1})`,

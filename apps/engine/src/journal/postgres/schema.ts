@@ -58,8 +58,9 @@ export const messages = pgTable(
     /** The engine that runs it: the one that wrote it, or adopted it from an engine that died. */
     owner: uuid('owner'),
   },
+  // No primary key on the partitioned table: each partition has its own, on `id` alone
+  // (pg-partitions.ts), which tells the planner an id is one row.
   (t) => [
-    primaryKey({ columns: [t.id, t.part] }),
     index('messages_state_created').on(t.state, t.createdAt, t.to, t.from, t.root),
     index('messages_thread_created').on(t.threadId, t.createdAt),
     index('messages_to_created').on(t.to, t.createdAt, t.from, t.root),
@@ -105,8 +106,8 @@ export const transitions = pgTable(
     detail: text('detail'),
     at: ms('at').notNull(),
   },
+  // Each partition's primary key is `seq` (pg-partitions.ts).
   (t) => [
-    primaryKey({ columns: [t.seq, t.part] }),
     index('transitions_message').on(t.messageId),
     index('transitions_at').on(t.at),
   ],
