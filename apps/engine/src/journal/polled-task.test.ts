@@ -17,6 +17,30 @@ describe('PolledTask', () => {
     expect(runs).toBe(2);
   });
 
+  it('asked without pause, runs again only a gap after the run before ended', async () => {
+    const ends: number[] = [];
+    const starts: number[] = [];
+    const task = new PolledTask(
+      async () => {
+        starts.push(performance.now());
+        await new Promise((r) => setTimeout(r, 5));
+        ends.push(performance.now());
+      },
+      60_000,
+      () => {},
+      40,
+    );
+    const first = task.run();
+    for (let i = 0; i < 5; i++) void task.run();
+    await first;
+    expect(starts).toHaveLength(2);
+    expect(starts[1]! - ends[0]!).toBeGreaterThanOrEqual(39);
+    // Asked once, it runs at once.
+    const t0 = performance.now();
+    await task.run();
+    expect(starts[2]! - t0).toBeLessThan(20);
+  });
+
   it('leaves a failed run to the next, says why, and runs on its poll until stopped', async () => {
     const errors: unknown[] = [];
     let runs = 0;

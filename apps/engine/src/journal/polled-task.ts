@@ -1,6 +1,7 @@
 /**
  * A task that reads the journal, run when asked and on a poll, never twice at once: asked while it runs,
- * it runs once more after, so what changed meanwhile is seen. A failed run is left to the next (the
+ * it runs once more after, so what changed meanwhile is seen; with `gapMs`, that run waits until `gapMs`
+ * after the one before ended, so a task asked without pause runs at most 1000 / gapMs times a second. A failed run is left to the next (the
  * journal's writes report an outage; the task only retries). Its poll timer never keeps the process alive.
  */
 export class PolledTask {
@@ -13,6 +14,7 @@ export class PolledTask {
     private readonly work: () => Promise<void>,
     private readonly pollMs: number,
     private readonly failed: (err: unknown) => void = () => {},
+    private readonly gapMs = 0,
   ) {}
 
   /** Polls from now on. */
@@ -40,6 +42,7 @@ export class PolledTask {
       do {
         this.again = false;
         await this.work().catch(this.failed);
+        if (this.again && this.gapMs > 0) await new Promise((r) => setTimeout(r, this.gapMs));
       } while (this.again && !this.stopped);
     })().finally(() => {
       this.running = undefined;

@@ -12,14 +12,16 @@ export interface AnswerSource {
 
 /** How often the runs' answers are looked for when no peer's commit said to. */
 const POLL_MS = 1_000;
+/** The least time between two looks while peers commit without pause: at most 20 looks a second. */
+const GAP_MS = 50;
 
 /**
  * Answers to this engine's orchestration runs that another engine received (docs/scale-out.md). A step's
  * reply is dispatched by the engine that wrote it: the one that ran the step, which need not be the one
  * holding the run (it runs listeners the other does not, or took the step over from an engine that died).
  * There `system.sequence` finds no run waiting and the reply is simply handled (ACKED). The engine holding
- * the run looks for such replies to what it waits on in the journal, whenever another engine commits and
- * at least once a second, and takes each in as if it had received it.
+ * the run looks for such replies to what it waits on in the journal, whenever another engine commits (at
+ * most every GAP_MS) and at least once a second, and takes each in as if it had received it.
  */
 export class PeerAnswers {
   private readonly task: PolledTask;
@@ -38,6 +40,7 @@ export class PeerAnswers {
       POLL_MS,
       // An outage: the journal's writes report it; the next look tries again.
       (err) => log.debug({ err }, 'could not look for the answers other engines received'),
+      GAP_MS,
     );
   }
 
