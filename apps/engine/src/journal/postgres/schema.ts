@@ -107,10 +107,7 @@ export const transitions = pgTable(
     at: ms('at').notNull(),
   },
   // Each partition's primary key is `seq` (pg-partitions.ts).
-  (t) => [
-    index('transitions_message').on(t.messageId),
-    index('transitions_at').on(t.at),
-  ],
+  (t) => [index('transitions_message').on(t.messageId), index('transitions_at').on(t.at)],
 );
 
 export const threads = pgTable(
