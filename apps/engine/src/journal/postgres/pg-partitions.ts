@@ -96,16 +96,11 @@ export class PgPartitions {
       const from = empty ? first : hi + 1;
       const to = last;
       if (from > to) return;
-      await client.query('BEGIN');
-      try {
+      await inTransaction(client, async () => {
         for (let day = from; day <= to; day++)
           for (const table of TABLES) await this.create(client, table, day);
         await client.query('UPDATE journal_days SET lo = $1, hi = $2', [empty ? from : lo, to]);
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK');
-        throw err;
-      }
+      });
     });
   }
 
@@ -189,8 +184,7 @@ export class PgPartitions {
     cutoff: number,
   ): Promise<{ entries: number; kept: number }> {
     await client.query('UPDATE journal_days SET lo = greatest(lo, $1)', [day + 1]);
-    await client.query('BEGIN');
-    try {
+    return inTransaction(client, async () => {
       const entries = await client.query(
         `UPDATE messages SET part = 0 WHERE part = $1 AND NOT (state = 'ACKED' AND updated_at < $2)`,
         [day, cutoff],
@@ -203,12 +197,8 @@ export class PgPartitions {
       const { rows } = await client.query<{ n: number }>(
         `SELECT count(*) AS n FROM ${partitionName('messages', day)}`,
       );
-      await client.query('COMMIT');
       return { entries: rows[0]!.n, kept: (entries.rowCount ?? 0) + (log.rowCount ?? 0) };
-    } catch (err) {
-      await client.query('ROLLBACK');
-      throw err;
-    }
+    });
   }
 
   /**
@@ -220,26 +210,22 @@ export class PgPartitions {
   private async drop(client: pg.PoolClient, day: number, entries: number): Promise<boolean> {
     const [m, t] = [partitionName('messages', day), partitionName('transitions', day)];
     for (let attempt = 1; attempt <= DROP_TRIES; attempt++) {
-      await client.query('BEGIN');
       try {
-        await client.query(`SET LOCAL lock_timeout = '${DROP_LOCK_TIMEOUT}'`);
-        await client.query(`LOCK TABLE messages, transitions IN ACCESS EXCLUSIVE MODE`);
-        const late = await client.query(`SELECT 1 FROM ${m} WHERE state <> 'ACKED' LIMIT 1`);
-        if (late.rowCount) {
-          await client.query('ROLLBACK');
-          return false;
-        }
-        await client.query(`DROP TABLE ${m}, ${t}`);
-        if (entries > 0)
-          await client.query(
-            `INSERT INTO journal_counts AS c (state, shard, n) VALUES ('ACKED', 0, $1)
-             ON CONFLICT (state, shard) DO UPDATE SET n = c.n + excluded.n`,
-            [-entries],
-          );
-        await client.query('COMMIT');
-        return true;
+        return await inTransaction(client, async () => {
+          await client.query(`SET LOCAL lock_timeout = '${DROP_LOCK_TIMEOUT}'`);
+          await client.query(`LOCK TABLE messages, transitions IN ACCESS EXCLUSIVE MODE`);
+          const late = await client.query(`SELECT 1 FROM ${m} WHERE state <> 'ACKED' LIMIT 1`);
+          if (late.rowCount) return false;
+          await client.query(`DROP TABLE ${m}, ${t}`);
+          if (entries > 0)
+            await client.query(
+              `INSERT INTO journal_counts AS c (state, shard, n) VALUES ('ACKED', 0, $1)
+               ON CONFLICT (state, shard) DO UPDATE SET n = c.n + excluded.n`,
+              [-entries],
+            );
+          return true;
+        });
       } catch (err) {
-        await client.query('ROLLBACK');
         if ((err as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw err;
         await new Promise((r) => setTimeout(r, 200 * attempt));
       }
@@ -284,5 +270,18 @@ export class PgPartitions {
     } finally {
       client.release(broken);
     }
+  }
+}
+
+/** Runs `fn` in a transaction on `client`: committed when it returns, rolled back when it throws. */
+async function inTransaction<T>(client: pg.PoolClient, fn: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    const value = await fn();
+    await client.query('COMMIT');
+    return value;
+  } catch (err) {
+    await client.query('ROLLBACK');
+    throw err;
   }
 }

@@ -82,24 +82,29 @@ export class PostgresJournal implements Journal {
   /** Connects, migrates, and returns the journal (see openPostgres for the settings). */
   static async open(settings: PostgresSettings, opts: PostgresJournalOptions = {}): Promise<PostgresJournal> {
     const open = await openPostgres(settings);
-    let member: EngineMembership | undefined;
-    let peers: PgPeers;
-    const partitions = new PgPartitions(open.pool, open.schema, opts.now ?? Date.now);
-    try {
-      // Today's partitions exist before the first write (else its rows go to the kept partition).
-      await partitions.ensure();
-      member = await EngineMembership.join(open, opts.membership);
-      peers = await PgPeers.start(open, member);
-    } catch (err) {
-      await member?.leave();
+    const failed = async (what: string, err: unknown): Promise<JournalError> => {
       await open.close();
-      throw new JournalError(
+      return new JournalError(
         'JOURNAL_UNAVAILABLE',
-        `journal database ${open.where} schema ${open.schema}: this engine could not join its engines: ${
+        `journal database ${open.where} schema ${open.schema}: ${what}: ${
           err instanceof Error ? err.message : String(err)
         }`,
         { cause: err },
       );
+    };
+    const partitions = new PgPartitions(open.pool, open.schema, opts.now ?? Date.now);
+    // Today's partitions exist before the first write (else its rows go to the kept partition).
+    await partitions.ensure().catch(async (err: unknown) => {
+      throw await failed("this engine could not create the coming days' partitions", err);
+    });
+    let member: EngineMembership | undefined;
+    let peers: PgPeers;
+    try {
+      member = await EngineMembership.join(open, opts.membership);
+      peers = await PgPeers.start(open, member);
+    } catch (err) {
+      await member?.leave();
+      throw await failed('this engine could not join its engines', err);
     }
     return new PostgresJournal(open, member, peers, partitions, settings.durability, opts);
   }
