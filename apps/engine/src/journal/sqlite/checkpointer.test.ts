@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { delivery } from '../journal-contract.ts';
 import { stderrLog } from '../../pump/stderr-log.ts';
 import { Checkpointer } from './checkpointer.ts';
+import { FEW_FRAMES, MAX_PASSES, checkpointRound } from './checkpoint-round.mjs';
 import { SqliteJournal } from './sqlite-journal.ts';
 
 describe('the checkpointer thread', () => {
@@ -77,5 +78,81 @@ describe('the checkpointer thread', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(j.backgroundCheckpoints).toBe(0);
     await j.close();
+  });
+});
+
+describe("a checkpointer thread's round", () => {
+  /**
+   * A WAL journal and the thread's connection. `pass` checkpoints on the thread's connection, then the
+   * engine's commits the next number of rows from `during` (1 KB each, about four to a frame), as if
+   * they had arrived while the pass copied. A reader holds the WAL as it was meanwhile, so the commit
+   * appends to it, as a commit made during the pass would, instead of starting it over.
+   */
+  function journalUnderLoad(during: number[]) {
+    const path = join(mkdtempSync(join(tmpdir(), 'journal-round-')), 'journal.sqlite');
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.exec('CREATE TABLE t (x TEXT)');
+    const insert = db.prepare('INSERT INTO t (x) VALUES (?)');
+    const write = db.transaction((n: number) => {
+      for (let i = 0; i < n; i++) insert.run('x'.repeat(1000));
+    });
+    write(2_000);
+    const thread = new Database(path);
+    const holder = new Database(path, { readonly: true });
+    const pass = () => {
+      const n = during.shift();
+      if (n !== undefined) {
+        holder.exec('BEGIN');
+        holder.prepare('SELECT count(*) FROM t').get();
+      }
+      const [row] = thread.pragma('wal_checkpoint(PASSIVE)') as { log: number; checkpointed: number }[];
+      if (n !== undefined) {
+        write(n);
+        holder.exec('COMMIT');
+      }
+      return row!;
+    };
+    const close = () => {
+      holder.close();
+      thread.close();
+      db.close();
+    };
+    return { db, path, pass, close };
+  }
+
+  it('copies again what commits added while it copied, until a pass copies few frames', () => {
+    // 2,000 rows, then fewer during each pass, as passes shorten: ~500 frames, ~200, then ~25.
+    const j = journalUnderLoad([2_000, 800, 100]);
+    const round = checkpointRound(j.pass);
+    expect(round.passes).toBe(4);
+    expect(round.copied).toBeGreaterThan(0);
+    expect(round.copied).toBeLessThanOrEqual(FEW_FRAMES);
+    // The last pass copied what the last commit added: nothing is left for the engine's connection.
+    expect(round.checkpointed).toBe(round.log);
+    j.close();
+  });
+
+  it('stops after its last pass when commits outrun every pass', () => {
+    const j = journalUnderLoad(Array.from({ length: MAX_PASSES + 2 }, () => 1_000));
+    const round = checkpointRound(j.pass);
+    expect(round.passes).toBe(MAX_PASSES);
+    // Each pass copied a commit of ~250 frames: the round gave up on catching up, not on the frames.
+    expect(round.copied).toBeGreaterThan(FEW_FRAMES);
+    j.close();
+  });
+
+  it('stops after one pass when a reader keeps frames in the WAL', () => {
+    const j = journalUnderLoad([]);
+    const reader = new Database(j.path, { readonly: true });
+    reader.exec('BEGIN');
+    reader.prepare('SELECT count(*) FROM t').get();
+    j.db.exec("INSERT INTO t (x) VALUES ('after the reader')");
+    const round = checkpointRound(j.pass);
+    expect(round.passes).toBe(1);
+    expect(round.checkpointed).toBeLessThan(round.log);
+    reader.exec('COMMIT');
+    reader.close();
+    j.close();
   });
 });
