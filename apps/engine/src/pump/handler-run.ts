@@ -138,13 +138,15 @@ export async function runHandler(
   };
   let timer: NodeJS.Timeout | undefined;
   try {
-    const timeout = new Promise<never>((_, fail) => {
-      timer = setTimeout(() => fail(new HandlerTimeout()), listener.timeoutMs);
-    });
-    const returned = await Promise.race([
-      Promise.resolve().then(() => listener.handler(canonicalToObject(d.payloadXml as never), ctx)),
-      timeout,
-    ]);
+    // A later microtask: what the pump queued before (a redelivery's start, committed first) runs first.
+    await Promise.resolve();
+    let returned = listener.handler(canonicalToObject(d.payloadXml as never), ctx);
+    if (isThenable(returned)) {
+      const timeout = new Promise<never>((_, fail) => {
+        timer = setTimeout(() => fail(new HandlerTimeout()), listener.timeoutMs);
+      });
+      returned = await Promise.race([returned, timeout]);
+    }
     sending.returned(returned);
   } catch (err) {
     if (err instanceof HandlerTimeout) {
@@ -174,4 +176,8 @@ export async function runHandler(
   }
   if (violation) return { ok: false, failure: violation };
   return { ok: true, outputs };
+}
+
+function isThenable(x: unknown): x is PromiseLike<unknown> {
+  return typeof (x as PromiseLike<unknown> | null | undefined)?.then === 'function';
 }
