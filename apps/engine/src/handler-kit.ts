@@ -2,7 +2,8 @@
  * What handler authors import: the types, `HandlerError`, and `xml`, a tagged template that escapes
  * every interpolated value so a name or a note can never open a tag.
  */
-import { escapeText } from './xml/index.ts';
+// The writer alone: a handler's module loaded in an isolated worker must not load libxml2-wasm with it.
+import { escapeText } from './xml/xml-writer.ts';
 
 export type { Handler, HandlerContext } from './pump/listener.ts';
 export type { XmlValue, XmlObject } from './xml/index.ts';

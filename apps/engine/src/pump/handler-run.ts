@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { MessageId } from '@organism/shared';
-import { canonicalToObject } from '../xml/index.ts';
+import { canonicalToObject } from '../xml/canonical-to-object.ts';
 import { bufferStartXml, sequenceStartXml } from './system/system-payloads.ts';
 import type { Delivery, DispatchFailure } from './delivery.ts';
 import type { HandlerContext, Listener } from './listener.ts';

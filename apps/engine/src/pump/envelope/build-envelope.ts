@@ -1,5 +1,7 @@
 import { ENVELOPE_NS } from '@organism/shared';
-import { element, Markup } from '../../xml/index.ts';
+// From the writer itself, not the xml index: the journal's writer thread builds envelopes too, and the
+// index would load libxml2-wasm there (about 170 MB of the thread's memory, for nothing).
+import { element, Markup } from '../../xml/xml-writer.ts';
 import type { CanonicalXml } from '../../xml/index.ts';
 import type { Delivery } from '../delivery.ts';
 

@@ -1,6 +1,6 @@
 import { SYSTEM_NS } from '@organism/shared';
 import type { SystemErrorPayload } from '@organism/shared';
-import { element, Markup } from '../../xml/index.ts';
+import { element, Markup } from '../../xml/xml-writer.ts';
 import type { CanonicalXml, Child } from '../../xml/index.ts';
 
 export const SYSTEM_ERROR_ROOT = `{${SYSTEM_NS}}SystemError`;
