@@ -3,7 +3,7 @@ import { Engine } from './engine.ts';
 import { ConfigError } from './config/index.ts';
 import { connectJournal, openOrchestrationStore } from './journal/index.ts';
 import { Orchestrator } from './lifecycle/orchestration/orchestrator.ts';
-import type { Journal } from './journal/index.ts';
+import type { Journal, WriterThreadPolicy } from './journal/index.ts';
 import { loadOrganism } from './lifecycle/organism-loader.ts';
 import type { Logger } from './logging/logger.ts';
 import { MessagePump } from './pump/message-pump.ts';
@@ -19,7 +19,13 @@ export interface CreateEngineOptions {
    * Overrides `journal.writerThread` from the config (benchmarks comparing them): `always` starts the
    * writer thread as the journal opens instead of once it is busy.
    */
-  writerThread?: 'auto' | 'always' | 'never';
+  writerThread?: WriterThreadPolicy;
+  /**
+   * An engine that serves (`organism run`): with `journal.writerThread` on, its writer thread starts as
+   * the journal opens (`early`), not once it is busy, when starting it would slow a loaded engine for
+   * seconds. Engines made in code (tests, embedding) start it once busy, so a short one never does.
+   */
+  serving?: boolean;
   /**
    * A journal the caller opened (tests, benchmarks that reach into it); the engine owns it from then on
    * and closes it. Otherwise the engine opens the one its config (or `journalPath`) names.
@@ -78,7 +84,8 @@ export async function createEngine(configFile: string, opts: CreateEngineOptions
           ...config.journal,
           path: opts.journalPath ?? config.journal.path,
           durability: opts.durability ?? config.journal.durability,
-          writerThread: opts.writerThread ?? (config.journal.writerThread ? 'auto' : 'never'),
+          writerThread:
+            opts.writerThread ?? (config.journal.writerThread ? (opts.serving ? 'early' : 'auto') : 'never'),
         },
         logFor('journal'),
         opts.listeners,

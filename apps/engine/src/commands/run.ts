@@ -38,7 +38,11 @@ export async function run(path: string, opts: RunOptions): Promise<number> {
   const logger = loggerFor(opts);
   let engine;
   try {
-    engine = await createEngine(path, { logger, ...(opts.listeners ? { listeners: opts.listeners } : {}) });
+    engine = await createEngine(path, {
+      logger,
+      serving: true,
+      ...(opts.listeners ? { listeners: opts.listeners } : {}),
+    });
   } catch (err) {
     if (err instanceof ConfigError || err instanceof JournalError) {
       logger.error({ code: err.code, problems: err.problems }, err.message);

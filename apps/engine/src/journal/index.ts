@@ -6,6 +6,7 @@ import type { OperatorStore } from './operators/operator-store.ts';
 import { SqliteOperatorStore } from './operators/sqlite-operator-store.ts';
 import { openDatabase } from './sqlite/open-database.ts';
 import { SqliteJournal } from './sqlite/sqlite-journal.ts';
+import type { WriterThreadPolicy } from './sqlite/sqlite-journal.ts';
 import { PostgresJournal } from './postgres/postgres-journal.ts';
 import {
   MemoryExtensionStore,
@@ -32,6 +33,7 @@ export type { Journal, RecoveryPlan, RetryManyResult, UnfinishedEntry } from './
 export { JournalError } from './journal-error.ts';
 export { MemoryJournal } from './memory/memory-journal.ts';
 export { SqliteJournal } from './sqlite/sqlite-journal.ts';
+export type { WriterThreadPolicy } from './sqlite/sqlite-journal.ts';
 export { PostgresJournal } from './postgres/postgres-journal.ts';
 export { EngineLock } from './sqlite/engine-lock.ts';
 
@@ -40,7 +42,7 @@ export { EngineLock } from './sqlite/engine-lock.ts';
  * file. `log` hears of write failures nobody else does (default: stderr).
  */
 export function openJournal(
-  settings: { path: string; durability: 'strict' | 'fast'; writerThread?: 'auto' | 'always' | 'never' },
+  settings: { path: string; durability: 'strict' | 'fast'; writerThread?: WriterThreadPolicy },
   log?: Log,
 ): Journal {
   if (settings.path === ':memory:') return new MemoryJournal();
@@ -64,7 +66,7 @@ export async function connectJournal(
     url?: string;
     schema?: string;
     durability: 'strict' | 'fast';
-    writerThread?: 'auto' | 'always' | 'never';
+    writerThread?: WriterThreadPolicy;
     /** PostgreSQL: the membership's heartbeat and lease (ms). */
     heartbeat?: number;
     lease?: number;

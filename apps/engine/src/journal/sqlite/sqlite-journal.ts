@@ -68,12 +68,15 @@ export interface SqliteJournalOptions {
   /**
    * Where batches are committed. `auto` (the default for a file) starts the writer thread once the
    * journal is busy (THREAD_AFTER writes) and hands it the batches once it is ready (until then they
-   * are committed on the engine's thread); `always` starts it as the journal opens and hands it the
-   * batches at once (they wait for it); `never` keeps them on the engine's thread (the only choice for
-   * `:memory:`).
+   * are committed on the engine's thread); `early` starts it as the journal opens and hands it the
+   * batches once it is ready (`organism run`: a thread started under load takes seconds, and slows
+   * both threads meanwhile); `always` starts it as the journal opens and hands it the batches at once
+   * (they wait for it); `never` keeps them on the engine's thread (the only choice for `:memory:`).
    */
-  writerThread?: 'auto' | 'always' | 'never';
+  writerThread?: WriterThreadPolicy;
 }
+
+export type WriterThreadPolicy = 'auto' | 'early' | 'always' | 'never';
 
 /**
  * The embedded journal: SQLite in WAL mode, hot path on prepared statements, group commit. Its methods
@@ -146,7 +149,7 @@ export class SqliteJournal implements Journal {
       if (this.writeWatchers.size === 0) log.error({ err }, 'journal write failed');
     });
     this.queries = new SqliteQueries(this.open.db, this.open.sqlite);
-    if (this.threadPolicy === 'always') this.startThread();
+    if (this.threadPolicy === 'always' || this.threadPolicy === 'early') this.startThread();
     this.ops = new QueuedOperations(this.writes, this.queries, this.now, opts.pruneChunk ?? 5_000);
     this.hooks = queuedHooks(this.writes, this.now, (d) => {
       this.writes.enqueue((w) => w.move(d.id, d.threadId, 'DISPATCHED', d.attempt, this.now()));
@@ -171,7 +174,7 @@ export class SqliteJournal implements Journal {
     await this.thread?.kill();
   }
 
-  private get threadPolicy(): 'auto' | 'always' | 'never' {
+  private get threadPolicy(): WriterThreadPolicy {
     return this.opts.path === ':memory:' || this.threadFailed ? 'never' : (this.opts.writerThread ?? 'auto');
   }
 
@@ -181,8 +184,8 @@ export class SqliteJournal implements Journal {
   }
 
   /**
-   * Starts the writer thread. `auto` hands it the batches once it is ready (until then this thread goes
-   * on committing them); `always` at once (they wait for it).
+   * Starts the writer thread. `auto` and `early` hand it the batches once it is ready (until then this
+   * thread goes on committing them); `always` at once (they wait for it).
    */
   private startThread(): void {
     const thread = new WriterThread(

@@ -71,6 +71,17 @@ describe("the journal's writer thread", () => {
     ]);
   });
 
+  it("early: starts as the journal opens, and the engine's thread commits until it is ready", async () => {
+    const j = journal({ writerThread: 'early' });
+    expect(j.writerState).toBe('starting');
+    // Before the thread is ready, a write does not wait for it.
+    await deliver(j);
+    expect(j.writerState).toBe('starting');
+    await until(() => j.writerState === 'thread');
+    await deliver(j);
+    expect((await j.stats()).counts).toMatchObject({ ACKED: 2, PENDING: 0 });
+  });
+
   it("fails a batch that SQLite refused with SQLite's error and code, and nothing else", async () => {
     const j = journal({ writerThread: 'always' });
     const d = delivery();
