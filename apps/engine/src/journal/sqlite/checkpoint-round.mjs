@@ -23,7 +23,8 @@ export function checkpointRound(pass) {
     r = pass();
     passes++;
     copied = r.checkpointed - before;
-    // Fewer than before: the engine's connection started the WAL over meanwhile; nothing is left.
+    // Few frames arrived while the last pass copied; or fewer than none: the engine's connection
+    // started the WAL over meanwhile, and nothing is left to copy.
     if (copied <= FEW_FRAMES) break;
   }
   return { log: r.log, checkpointed: r.checkpointed, passes, copied: Math.max(0, copied ?? r.checkpointed) };
