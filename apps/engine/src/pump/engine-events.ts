@@ -1,5 +1,6 @@
 import type { EngineEvent, EngineEventType, Log } from '@organism/shared';
 import { stderrLog } from './stderr-log.ts';
+import { isThenable } from './is-thenable.ts';
 
 /** A subscriber; it may be async, but nothing waits for it. */
 type Listener<E> = (event: E) => unknown;
@@ -59,8 +60,4 @@ export class EngineEvents {
     // Not `event`: in the log that field marks the line of an engine event itself.
     this.log.error({ err, failedOn: event.type }, `engine event subscriber failed on ${event.type}`);
   }
-}
-
-function isThenable(x: unknown): x is PromiseLike<unknown> {
-  return typeof (x as PromiseLike<unknown> | null | undefined)?.then === 'function';
 }

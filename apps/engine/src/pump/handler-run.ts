@@ -4,6 +4,7 @@ import { canonicalToObject } from '../xml/canonical-to-object.ts';
 import { bufferStartXml, sequenceStartXml } from './system/system-payloads.ts';
 import type { Delivery, DispatchFailure } from './delivery.ts';
 import type { HandlerContext, Listener } from './listener.ts';
+import { isThenable } from './is-thenable.ts';
 
 /** One output a handler asked for, before the pipeline has checked it. */
 export interface Output {
@@ -176,8 +177,4 @@ export async function runHandler(
   }
   if (violation) return { ok: false, failure: violation };
   return { ok: true, outputs };
-}
-
-function isThenable(x: unknown): x is PromiseLike<unknown> {
-  return typeof (x as PromiseLike<unknown> | null | undefined)?.then === 'function';
 }
