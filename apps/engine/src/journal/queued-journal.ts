@@ -22,17 +22,21 @@ const SAMPLE = 5;
 
 /**
  * The dispatch hooks of a journal whose writes go through a WriteQueue (SQLite, PostgreSQL): each hook
- * the pump waits on commits; the others are written with the next batch. `onDispatched` is the
- * journal's own (how a redelivery's start is made durable differs).
+ * the pump waits on commits; the others are written with the next batch. `redelivered` holds the
+ * deliveries boot recovery handed back whose start is not yet committed (QueuedOperations fills it).
  */
-export function queuedHooks(
-  writes: WriteQueue,
-  now: () => number,
-  onDispatched: (d: Delivery) => void | Promise<void>,
-): DispatchHooks {
+export function queuedHooks(writes: WriteQueue, now: () => number, redelivered: Set<string>): DispatchHooks {
   return {
     onIntent: (ds) => writes.commit((w) => w.add(ds)),
-    onDispatched,
+    onDispatched: (d) => {
+      const start = (w: WriteRecorder): void => w.move(d.id, d.threadId, 'DISPATCHED', d.attempt, now());
+      // A redelivery's start is committed before its handler runs (the pump waits for this promise, and
+      // the starts of a burst share one commit), so a handler that kills the process is counted. Every
+      // other start is written with the next batch.
+      if (redelivered.delete(d.id)) return writes.commit(start);
+      writes.enqueue(start);
+      return undefined;
+    },
     onAcknowledged: (d, outputs) =>
       // Outputs first: the event log then shows a hop's outputs before its acknowledgement, so a reader
       // of the log (a durable extension) knows them when it reaches the ACKED transition.
@@ -66,6 +70,9 @@ export interface EntryReads {
  * what is already written, then reads, then commits; an outage rejects as JOURNAL_UNAVAILABLE.
  */
 export class QueuedOperations {
+  /** Deliveries handed back by boot recovery whose start is not yet committed (see queuedHooks). */
+  readonly redelivered = new Set<string>();
+
   constructor(
     private readonly writes: WriteQueue,
     private readonly reads: EntryReads,
@@ -78,6 +85,7 @@ export class QueuedOperations {
     return guarded('record the recovery', async () => {
       await this.writes.flush();
       await this.writes.commit((w) => recordExhausted(w, plan, this.now()));
+      for (const d of plan.redeliver) this.redelivered.add(d.id);
     });
   }
 

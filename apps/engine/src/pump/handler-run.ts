@@ -139,8 +139,6 @@ export async function runHandler(
   };
   let timer: NodeJS.Timeout | undefined;
   try {
-    // A later microtask: what the pump queued before (a redelivery's start, committed first) runs first.
-    await Promise.resolve();
     let returned = listener.handler(canonicalToObject(d.payloadXml as never), ctx);
     if (isThenable(returned)) {
       const timeout = new Promise<never>((_, fail) => {

@@ -73,8 +73,6 @@ export class PostgresJournal implements Journal {
   private readonly now: () => number;
   private readonly ops: QueuedOperations;
   private readonly rates: TransitionRates;
-  /** Deliveries handed back by boot recovery whose start is not yet committed. */
-  private readonly redelivered = new Set<string>();
   private readonly log: Log;
   private readonly writeWatchers = new Set<(error?: unknown, peer?: boolean) => void>();
   private claims: PgClaims | undefined;
@@ -137,9 +135,6 @@ export class PostgresJournal implements Journal {
             (value) => done({ value }),
             (error: unknown) => done({ error }),
           ),
-        wait: () => {
-          throw new Error('the PostgreSQL journal never blocks the event loop for a commit');
-        },
       },
       recorder,
       log,
@@ -155,14 +150,7 @@ export class PostgresJournal implements Journal {
     });
     this.queries = new PgQueries(database);
     this.ops = new QueuedOperations(this.writes, this.queries, this.now, opts.pruneChunk ?? 5_000);
-    this.hooks = queuedHooks(this.writes, this.now, (d) => {
-      const start = (w: WriteRecorder): void => w.move(d.id, d.threadId, 'DISPATCHED', d.attempt, this.now());
-      // A redelivery's start is committed before its handler runs (the pump waits for this promise), so a
-      // handler that kills the process is counted. Every other start is written with the next batch.
-      if (this.redelivered.delete(d.id)) return this.writes.commit(start);
-      this.writes.enqueue(start);
-      return undefined;
-    });
+    this.hooks = queuedHooks(this.writes, this.now, this.ops.redelivered);
   }
 
   unfinished(): Promise<UnfinishedEntry[]> {
@@ -236,9 +224,8 @@ export class PostgresJournal implements Journal {
     this.member.onFenced(fn);
   }
 
-  async recordRecovery(plan: RecoveryPlan): Promise<void> {
-    await this.ops.recordRecovery(plan);
-    for (const d of plan.redeliver) this.redelivered.add(d.id);
+  recordRecovery(plan: RecoveryPlan): Promise<void> {
+    return this.ops.recordRecovery(plan);
   }
 
   countUnfinished(listener: string): Promise<number> {

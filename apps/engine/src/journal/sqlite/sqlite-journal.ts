@@ -96,8 +96,6 @@ export class SqliteJournal implements Journal {
   private readonly log: Log;
   private readonly opts: SqliteJournalOptions;
   private readonly ops: QueuedOperations;
-  /** Deliveries handed back by boot recovery whose start is not yet committed. */
-  private readonly redelivered = new Set<string>();
   private readonly writeWatchers = new Set<(error?: unknown) => void>();
   private readonly rates: TransitionRates;
   private checkpointer: Checkpointer | undefined;
@@ -129,7 +127,6 @@ export class SqliteJournal implements Journal {
       },
       depth: 1,
       batchLimit: opts.maxBatch ?? 1024,
-      wait: () => {},
     };
     const recorder = new WriteRecorder(this.now, (state, at, attempt) => this.rates.add(state, at, attempt));
     this.writes = new WriteQueue(this.inline, recorder, log);
@@ -151,12 +148,7 @@ export class SqliteJournal implements Journal {
     this.queries = new SqliteQueries(this.open.db, this.open.sqlite);
     if (this.threadPolicy === 'always' || this.threadPolicy === 'early') this.startThread();
     this.ops = new QueuedOperations(this.writes, this.queries, this.now, opts.pruneChunk ?? 5_000);
-    this.hooks = queuedHooks(this.writes, this.now, (d) => {
-      this.writes.enqueue((w) => w.move(d.id, d.threadId, 'DISPATCHED', d.attempt, this.now()));
-      // A redelivery's start is committed before its handler runs (the pump calls handlers in a later
-      // microtask), so a handler that kills the process is counted. One commit serves the whole burst.
-      if (this.redelivered.delete(d.id)) queueMicrotask(() => this.writes.flushSync());
-    });
+    this.hooks = queuedHooks(this.writes, this.now, this.ops.redelivered);
   }
 
   /** The engine's connection, for the stores that share this file in this process. */
@@ -247,9 +239,8 @@ export class SqliteJournal implements Journal {
     });
   }
 
-  async recordRecovery(plan: RecoveryPlan): Promise<void> {
-    await this.ops.recordRecovery(plan);
-    for (const d of plan.redeliver) this.redelivered.add(d.id);
+  recordRecovery(plan: RecoveryPlan): Promise<void> {
+    return this.ops.recordRecovery(plan);
   }
 
   countUnfinished(listener: string): Promise<number> {

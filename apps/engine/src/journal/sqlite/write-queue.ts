@@ -21,8 +21,6 @@ export interface WriteSink {
    * Batches are committed and answered in the order they were given.
    */
   run(ops: WriteOp[], done: (outcome: BatchOutcome) => void): void;
-  /** Blocks this thread until the oldest batch given to `run` is answered, and answers it. */
-  wait(): void;
 }
 
 interface Waiter {
@@ -118,16 +116,6 @@ export class WriteQueue {
     const last = this.sealed.at(-1) ?? this.running.at(-1);
     if (!last) return Promise.resolve();
     return new Promise((resolve) => last.flushers.push(resolve));
-  }
-
-  /**
-   * Commits everything recorded so far before returning, blocking this thread while the writer thread
-   * commits: for the rare write that must be durable before the current turn goes on.
-   */
-  flushSync(): void {
-    this.seal();
-    this.pump();
-    while (this.running.length > 0) this.sink.wait();
   }
 
   private schedule(): void {

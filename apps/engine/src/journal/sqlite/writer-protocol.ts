@@ -8,10 +8,8 @@ export interface WriterData {
   strict: boolean;
   busyTimeoutMs: number;
   checkpoints: CheckpointerOptions | undefined;
-  /** Where the thread answers (the engine's thread can read it synchronously: `WriterThread.wait`). */
+  /** Where the thread answers. */
   port: MessagePort;
-  /** [0]: the last batch answered, so that a blocked engine's thread knows when to read the answer. */
-  signal: SharedArrayBuffer;
 }
 
 export type ToWriter = { type: 'batch'; seq: number; ops: WriteOp[] } | { type: 'close' };

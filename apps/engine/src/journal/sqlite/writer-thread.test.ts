@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Log } from '@organism/shared';
 import { delivery } from '../journal-contract.ts';
@@ -81,6 +82,29 @@ describe("the journal's writer thread", () => {
     await deliver(j);
     expect((await j.stats()).counts).toMatchObject({ ACKED: 2, PENDING: 0 });
   });
+
+  for (const writerThread of ['always', 'never'] as const) {
+    it(`${writerThread === 'always' ? 'thread' : 'inline'}: a redelivery's start is a promise that resolves once committed, and only a redelivery's`, async () => {
+      const file = path();
+      const j = journal({ path: file, writerThread });
+      const [again, fresh] = [delivery(), delivery()];
+      await j.hooks.onIntent?.([again, fresh]);
+      await j.recordRecovery({ redeliver: [again], exhaust: [] });
+      const onDisk = new Database(file, { readonly: true });
+      const state = (id: string): unknown =>
+        (onDisk.prepare('SELECT state FROM messages WHERE id = ?').get(id) as { state: string }).state;
+      const start = j.hooks.onDispatched?.(again);
+      expect(start).toBeInstanceOf(Promise);
+      // The engine's thread goes on while it is committed: nothing is written before this turn ends.
+      expect(state(again.id)).toBe('PENDING');
+      await start;
+      expect(state(again.id)).toBe('DISPATCHED');
+      // Any other start (and the same delivery's next one) goes with the next batch, waited on by no one.
+      expect(j.hooks.onDispatched?.(fresh)).toBeUndefined();
+      expect(j.hooks.onDispatched?.(again)).toBeUndefined();
+      onDisk.close();
+    });
+  }
 
   it("fails a batch that SQLite refused with SQLite's error and code, and nothing else", async () => {
     const j = journal({ writerThread: 'always' });

@@ -1,4 +1,4 @@
-import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import type { Log } from '@organism/shared';
 import { JournalError } from '../journal-error.ts';
@@ -9,8 +9,6 @@ import { revived } from './writer-protocol.ts';
 import type { FromWriter, ToWriter, WriterData } from './writer-protocol.ts';
 
 const ENTRY = new URL('./writer-worker.mjs', import.meta.url);
-/** How long `wait` blocks for one answer before it gives the thread up for lost. */
-const WAIT_LIMIT_MS = 30_000;
 /**
  * Batches out at once: the thread commits one while the next waits there, and this thread merges all
  * else into the one after. More made strict mode fsync per small batch (measured in bench/README.md,
@@ -43,7 +41,6 @@ export interface WriterThreadOptions {
 export class WriterThread implements WriteSink {
   private readonly worker: Worker;
   private readonly port: MessagePort;
-  private readonly signal: Int32Array;
   private seq = 0;
   /** Batches sent and not yet answered, oldest first. */
   private readonly pending: { seq: number; done: (outcome: BatchOutcome) => void }[] = [];
@@ -60,8 +57,6 @@ export class WriterThread implements WriteSink {
     this.opts = opts;
     this.log = log;
     const { port1, port2 } = new MessageChannel();
-    const signal = new SharedArrayBuffer(4);
-    this.signal = new Int32Array(signal);
     this.port = port2;
     const workerData: WriterData = {
       path: opts.path,
@@ -69,7 +64,6 @@ export class WriterThread implements WriteSink {
       busyTimeoutMs: opts.busyTimeoutMs,
       checkpoints: opts.checkpoints,
       port: port1,
-      signal,
     };
     this.worker = new Worker(ENTRY, { name: 'organism-journal-writer', workerData, transferList: [port1] });
     this.port.on('message', (m: FromWriter) => this.answer(m));
@@ -84,24 +78,6 @@ export class WriterThread implements WriteSink {
     this.pending.push({ seq, done });
     this.hold(true);
     this.send({ type: 'batch', seq, ops });
-  }
-
-  wait(): void {
-    const pending = this.pending[0];
-    const deadline = Date.now() + WAIT_LIMIT_MS;
-    while (pending && this.pending[0] === pending) {
-      const answered = Atomics.load(this.signal, 0);
-      if (answered < pending.seq) {
-        if (Date.now() > deadline) {
-          this.lost(new Error(`it did not answer within ${WAIT_LIMIT_MS / 1000} s`));
-          return;
-        }
-        Atomics.wait(this.signal, 0, answered, 100);
-        continue;
-      }
-      const m = receiveMessageOnPort(this.port);
-      if (m) this.answer(m.message as FromWriter);
-    }
   }
 
   /** Closes the thread's connection (after its last batch) and ends it. */

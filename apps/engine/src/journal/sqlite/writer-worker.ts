@@ -15,7 +15,6 @@ import type { FromWriter, ToWriter, WriterData } from './writer-protocol.ts';
 
 const data = workerData as WriterData;
 const { port } = data;
-const signal = new Int32Array(data.signal);
 const send = (m: FromWriter): void => port.postMessage(m);
 
 const log: Log = {
@@ -53,9 +52,6 @@ parentPort?.on('message', (m: ToWriter) => {
     answer = { type: 'done', seq: m.seq, checkpoints: checkpointer.checkpoints, error: writerError(err) };
   }
   send(answer);
-  // After the answer is in the port: an engine's thread blocked in `wait` wakes and reads it.
-  Atomics.store(signal, 0, m.seq);
-  Atomics.notify(signal, 0);
 });
 
 async function close(): Promise<void> {
