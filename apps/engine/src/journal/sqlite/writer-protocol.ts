@@ -1,4 +1,3 @@
-import type { MessagePort } from 'node:worker_threads';
 import type { CheckpointerOptions } from './checkpointer.ts';
 import type { WriteOp } from './write-ops.ts';
 
@@ -8,8 +7,6 @@ export interface WriterData {
   strict: boolean;
   busyTimeoutMs: number;
   checkpoints: CheckpointerOptions | undefined;
-  /** Where the thread answers. */
-  port: MessagePort;
 }
 
 export type ToWriter = { type: 'batch'; seq: number; ops: WriteOp[] } | { type: 'close' };

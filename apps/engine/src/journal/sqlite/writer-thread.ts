@@ -1,5 +1,4 @@
-import { MessageChannel, Worker } from 'node:worker_threads';
-import type { MessagePort } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import type { Log } from '@organism/shared';
 import { JournalError } from '../journal-error.ts';
 import type { CheckpointerOptions } from './checkpointer.ts';
@@ -40,7 +39,6 @@ export interface WriterThreadOptions {
  */
 export class WriterThread implements WriteSink {
   private readonly worker: Worker;
-  private readonly port: MessagePort;
   private seq = 0;
   /** Batches sent and not yet answered, oldest first. */
   private readonly pending: { seq: number; done: (outcome: BatchOutcome) => void }[] = [];
@@ -56,17 +54,14 @@ export class WriterThread implements WriteSink {
   constructor(opts: WriterThreadOptions, log: Log) {
     this.opts = opts;
     this.log = log;
-    const { port1, port2 } = new MessageChannel();
-    this.port = port2;
     const workerData: WriterData = {
       path: opts.path,
       strict: opts.strict,
       busyTimeoutMs: opts.busyTimeoutMs,
       checkpoints: opts.checkpoints,
-      port: port1,
     };
-    this.worker = new Worker(ENTRY, { name: 'organism-journal-writer', workerData, transferList: [port1] });
-    this.port.on('message', (m: FromWriter) => this.answer(m));
+    this.worker = new Worker(ENTRY, { name: 'organism-journal-writer', workerData });
+    this.worker.on('message', (m: FromWriter) => this.answer(m));
     this.worker.on('error', (err) => this.lost(err));
     this.worker.on('exit', (code) => this.lost(new Error(`it exited with code ${code}`)));
     this.hold(false);
@@ -91,13 +86,13 @@ export class WriterThread implements WriteSink {
     await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 5_000)))]);
     clearTimeout(timer);
     await this.worker.terminate();
-    this.port.close();
+    this.worker.removeAllListeners('message');
   }
 
   /** Ends the thread at once, as a crash would. */
   async kill(): Promise<void> {
     await this.worker.terminate();
-    this.port.close();
+    this.worker.removeAllListeners('message');
   }
 
   private send(m: ToWriter): void {
@@ -129,7 +124,7 @@ export class WriterThread implements WriteSink {
     this.gone = true;
     if (this.closing) return;
     void this.worker.terminate();
-    this.port.close();
+    this.worker.removeAllListeners('message');
     const pending = this.pending.splice(0);
     // Unavailable, not a bug of the write: the producer may try again (503), and the journal goes on.
     const why = new JournalError(
@@ -143,12 +138,7 @@ export class WriterThread implements WriteSink {
 
   /** Keeps the process alive while a batch is out (an answer is awaited), and only then. */
   private hold(on: boolean): void {
-    if (on) {
-      this.worker.ref();
-      this.port.ref();
-    } else {
-      this.worker.unref();
-      this.port.unref();
-    }
+    if (on) this.worker.ref();
+    else this.worker.unref();
   }
 }

@@ -14,8 +14,7 @@ import { writerError } from './writer-protocol.ts';
 import type { FromWriter, ToWriter, WriterData } from './writer-protocol.ts';
 
 const data = workerData as WriterData;
-const { port } = data;
-const send = (m: FromWriter): void => port.postMessage(m);
+const send = (m: FromWriter): void => parentPort?.postMessage(m);
 
 const log: Log = {
   error: (fields, message) => send(logged('error', fields, message)),
@@ -58,7 +57,6 @@ async function close(): Promise<void> {
   await checkpointer.close();
   sqlite.close();
   send({ type: 'closed' });
-  port.close();
   parentPort?.close();
 }
 
