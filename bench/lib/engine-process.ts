@@ -12,6 +12,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ENGINE_NODE_FLAGS } from '../../apps/engine/src/lifecycle/engine-node-flags.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'apps/engine/bin/organism.js');
@@ -142,12 +143,16 @@ interface SpawnedEngine extends ClusterEngine {
   stop(): Promise<void>;
 }
 
-/** `organism run <config>` on a free port, once it answers /healthz. */
+/**
+ * `organism run <config>` on a free port, once it answers /healthz, with the Node flags `organism start`
+ * gives the engines it supervises (lifecycle/engine-node-flags.ts): what a user of `organism start` runs.
+ */
 async function spawnEngine(config: string, env: NodeJS.ProcessEnv): Promise<SpawnedEngine> {
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
     [
+      ...ENGINE_NODE_FLAGS,
       // For profiling the engine as it runs, e.g. BENCH_ENGINE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/p".
       ...(process.env.BENCH_ENGINE_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
       CLI,

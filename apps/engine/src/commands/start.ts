@@ -2,15 +2,17 @@ import { fileURLToPath } from 'node:url';
 import { formatProblem } from '@organism/shared';
 import { loadConfigFile } from '../config/index.ts';
 import { EngineLock, JournalError } from '../journal/index.ts';
+import { ENGINE_NODE_FLAGS } from '../lifecycle/engine-node-flags.ts';
 import { supervise } from '../lifecycle/supervisor.ts';
 import type { Logger } from '../logging/logger.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/organism.js', import.meta.url));
 
 /**
- * `organism start`: supervises `organism run` with the same arguments. What would make every engine
- * fail at once (an unreadable config, a journal another engine holds) is reported here and ends the
- * command, instead of being retried with backoff for ever; later failures are the supervisor's to retry.
+ * `organism start`: supervises `organism run` with the same arguments, its Node started with
+ * ENGINE_NODE_FLAGS. What would make every engine fail at once (an unreadable config, a journal another
+ * engine holds) is reported here and ends the command, instead of being retried with backoff for ever;
+ * later failures are the supervisor's to retry.
  */
 export async function start(configPath: string, runArgs: string[], logger: Logger): Promise<number> {
   const cfg = await loadConfigFile(configPath);
@@ -32,5 +34,9 @@ export async function start(configPath: string, runArgs: string[], logger: Logge
       return 1;
     }
   }
-  return supervise({ command: process.execPath, args: [BIN, 'run', ...runArgs], logger });
+  return supervise({
+    command: process.execPath,
+    args: [...ENGINE_NODE_FLAGS, BIN, 'run', ...runArgs],
+    logger,
+  });
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { TRPCClientError } from '@trpc/client';
 import { describe, expect, it } from 'vitest';
 import type { AppRouter } from '../../src/api/app-router.ts';
+import { ENGINE_NODE_FLAGS } from '../../src/lifecycle/engine-node-flags.ts';
 import { isSupervised, SUPERVISOR_PID_ENV } from '../../src/lifecycle/supervisor.ts';
 import { echoOrganism, healthy, REPO, signedIn, spawnOrganism, until } from '../cli/organism-process.ts';
 
@@ -45,6 +46,11 @@ describe('knowing whether a supervisor is there', () => {
     const supervisor = spawnOrganism(['start', org.yaml, '--quiet']);
     try {
       await healthy(org.url, supervisor);
+      // The engine's Node runs with the flags `organism start` gives it (lifecycle/engine-node-flags.ts).
+      const pid = /engine started \(pid (\d+)/.exec(supervisor.output())?.[1];
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      expect(argv.slice(1, 1 + ENGINE_NODE_FLAGS.length)).toEqual(ENGINE_NODE_FLAGS);
+      expect(argv).toContain('run');
       const admin = await signedIn(org.url);
       expect((await admin.organism.status.query()).supervised).toBe(true);
       // The engine answers the call that began its restart before it closes its server.
