@@ -12,7 +12,8 @@ import type { Journal } from '../journal/journal.ts';
 import type { EngineEvents } from '../pump/engine-events.ts';
 import { stderrLog } from '../pump/stderr-log.ts';
 import { Ring } from './ring.ts';
-import { formatId, parseId, transitionFilter } from './stream-cursor.ts';
+import { SharedItems } from './shared-items.ts';
+import { formatId, parseId, transitionFilter, viewOf } from './stream-cursor.ts';
 import type { Cursor, StreamRequest } from './stream-cursor.ts';
 
 export interface EventHubOptions {
@@ -74,6 +75,8 @@ export class EventHub {
   readonly epoch: string;
   private readonly transitions: Ring<RoutedTransition>;
   private readonly events: Ring<EventSlot>;
+  /** Live items subscribers made, for the others at the same place to send as they are. */
+  private readonly shared = new SharedItems<StreamOut>();
   private readonly page: number;
   private readonly log: Log;
   /** Last transition read into the ring; every transition in (tFloor, seq] is in it. */
@@ -138,6 +141,9 @@ export class EventHub {
       await this.activate();
       const withEvents = req.events !== false;
       const wanted = transitionFilter(req);
+      // Subscribers with the same filters share their live items (shared-items.ts); one that leaves
+      // engine events out keeps no event cursor to share them by.
+      const view = withEvents ? viewOf(req) : undefined;
       const cur: Cursor = { s: this.seq, e: this.ev };
       const out = (item: StreamItem): StreamOut => ({ id: formatId(this.epoch, cur), item });
       const from = parseId(req.lastEventId);
@@ -200,6 +206,18 @@ export class EventHub {
             continue;
           }
         }
+        const live = pending.length === 0 ? view : undefined;
+        const made = live === undefined ? undefined : this.shared.at(live, cur);
+        if (made) {
+          cur.s = made.to.s;
+          cur.e = made.to.e;
+          lastLive = Date.now();
+          yield made.out;
+          continue;
+        }
+        // Where another subscriber's item starts, this one ends: from there on the two send the same.
+        const start = { ...cur };
+        const end = live === undefined ? undefined : this.shared.nextStart(live, cur);
         const run = pending.length > 0 ? pending : this.transitions.from((x) => x.seq > cur.s, BATCH);
         const among = withEvents ? this.events.from((x) => x.ev > cur.e, BATCH) : [];
         const limit = Math.min(run.length, BATCH);
@@ -207,6 +225,7 @@ export class EventHub {
         const events: StreamEvent[] = [];
         let taken = 0;
         for (;;) {
+          if (end && cur.s === end.s && cur.e === end.e) break;
           const t = taken < limit ? run[taken] : undefined;
           const x = among[events.length];
           if (x && (x.sAt <= cur.s || (t !== undefined && x.sAt < t.seq))) {
@@ -220,7 +239,11 @@ export class EventHub {
         }
         if (run === pending) pending.splice(0, taken);
         else if (taken > 0 || events.length > 0) lastLive = Date.now();
-        if (transitions.length > 0 || events.length > 0) yield out({ kind: 'changes', transitions, events });
+        if (transitions.length > 0 || events.length > 0) {
+          const item = out({ kind: 'changes', transitions, events });
+          if (live !== undefined) this.shared.add(live, start, cur, item);
+          yield item;
+        }
         if (taken > 0 || events.length > 0) continue;
         await wait;
       }
@@ -266,6 +289,7 @@ export class EventHub {
     const head = await this.opts.journal.headSeq();
     this.seq = this.tFloor = head;
     this.transitions.clear();
+    this.shared.clear();
     // Events that came while nobody listened were not kept: a cursor from before now gets `reset`.
     this.eFloor = ++this.ev;
     this.events.clear();
@@ -301,6 +325,7 @@ export class EventHub {
     this.stops = [];
     this.transitions.clear();
     this.events.clear();
+    this.shared.clear();
     this.activity = { version: this.activity.version, key: '', value: undefined };
   }
 

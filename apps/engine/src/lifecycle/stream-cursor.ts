@@ -53,3 +53,8 @@ export function transitionFilter(r: StreamRequest): (t: RoutedTransition) => boo
     (!r.root || t.root === r.root) &&
     (!states || states.has(t.state));
 }
+
+/** The request's filters as a key: subscribers with equal keys see the same transitions. */
+export function viewOf(r: StreamRequest): string {
+  return JSON.stringify([r.threadId, r.to, r.from, r.participant, r.root, r.states]);
+}

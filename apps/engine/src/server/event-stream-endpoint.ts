@@ -143,8 +143,22 @@ const OPEN_LIST = Buffer.from('[');
 const CLOSE_LIST = Buffer.from(']}');
 const CLOSE = Buffer.from('}');
 
+/**
+ * Frames already encoded, by item: subscribers that keep up share their `changes` items (the hub's
+ * SharedItems), so each such frame is encoded once and the same bytes are written to every socket.
+ */
+const frames = new WeakMap<StreamItem, { id: string | undefined; frame: Buffer }>();
+
 /** One SSE frame of `item` (tRPC's layout: `data:`, then `id:`, then a blank line and one more). */
 export function encodeFrame(id: string | undefined, item: StreamItem): Buffer {
+  const known = frames.get(item);
+  if (known && known.id === id) return known.frame;
+  const frame = frameOf(id, item);
+  frames.set(item, { id, frame });
+  return frame;
+}
+
+function frameOf(id: string | undefined, item: StreamItem): Buffer {
   const parts: Buffer[] = [Buffer.from('data: ')];
   if (item.kind === 'activity') {
     const { activity, ...rest } = item;
