@@ -42,7 +42,7 @@ describe('what the console shows across engines on one PostgreSQL journal', () =
       h.engine['liveActivity']().listeners.find((l) => l.name === 'greeter')?.received;
     await until(
       'both engines show the same greeter figures',
-      async () => (received(a) !== undefined && received(a) === received(b) ? true : undefined),
+      () => (received(a) !== undefined && received(a) === received(b) ? true : undefined),
       10_000,
     );
     expect(received(a)).toBeGreaterThanOrEqual(6);
