@@ -13,6 +13,7 @@ import type { EngineEvents } from '../pump/engine-events.ts';
 import { stderrLog } from '../pump/stderr-log.ts';
 import { Ring } from './ring.ts';
 import { SharedItems } from './shared-items.ts';
+import { signal } from './signal.ts';
 import { formatId, parseId, transitionFilter, viewOf } from './stream-cursor.ts';
 import type { Cursor, StreamRequest } from './stream-cursor.ts';
 
@@ -389,18 +390,4 @@ export class EventHub {
     this.activity = { version: this.activity.version + 1, key, value: { at: Date.now(), ...next } };
     this.changed.fire();
   }
-}
-
-/** A promise that `fire` resolves, replaced by a fresh one each time: every waiter wakes once. */
-function signal(): { promise: Promise<void>; fire(): void } {
-  let resolve: () => void = () => undefined;
-  const s = {
-    promise: new Promise<void>((r) => (resolve = r)),
-    fire(): void {
-      const done = resolve;
-      s.promise = new Promise<void>((r) => (resolve = r));
-      done();
-    },
-  };
-  return s;
 }
