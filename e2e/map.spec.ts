@@ -99,18 +99,31 @@ test('the map does not move its boxes while the numbers change', async ({ page }
       { intervals: [3_000], timeout: 60_000 },
     )
     .toBe(true);
-  // And ELK's layout has replaced the quick first placement (quick-layout.ts).
+  // And ELK's layout has replaced the quick first placement (quick-layout.ts), and the boxes have
+  // finished gliding there.
   await expect(map).toHaveAttribute('data-layout', 'final', { timeout: 30_000 });
   const greeter = map.getByRole('link', { name: /^greeter: / });
   const label = async () => (await greeter.getAttribute('aria-label')) ?? '';
-  // A route that an earlier spec took once can leave the map's 5-minute window meanwhile: the layout then
-  // changes for a reason of its own, and the boxes are measured again (a few times at most).
-  // The drawing says which shape (nodes and routes) it was laid out for: a change of shape is a new layout.
-  const shape = async () => (await map.getAttribute('data-shape')) ?? '';
+  // A route that an earlier spec took once can leave the map's 5-minute window meanwhile (and come back):
+  // the map is then laid out again for a reason of its own, and the boxes are measured again (a few times
+  // at most). The drawing says its number; a new number is a new layout.
+  const drawing = async () => (await map.getAttribute('data-drawing')) ?? '';
+  // A box at rest: the same place in two looks a moment apart (a fit of the view takes a frame or a glide).
+  const rest = async () => {
+    let box = await greeter.boundingBox();
+    await expect
+      .poll(async () => {
+        const was = box;
+        box = await greeter.boundingBox();
+        return JSON.stringify(box) === JSON.stringify(was) && (await map.getAttribute('data-layout'));
+      })
+      .toBe('final');
+    return box;
+  };
   for (let attempt = 1; ; attempt++) {
-    const before = { box: await greeter.boundingBox(), label: await label(), shape: await shape() };
+    const before = { drawing: await drawing(), box: await rest(), label: await label() };
     await expect.poll(label, { timeout: 20_000 }).not.toBe(before.label);
-    if ((await shape()) !== before.shape && attempt < 4) continue;
+    if ((await drawing()) !== before.drawing && attempt < 4) continue;
     expect(await greeter.boundingBox()).toEqual(before.box);
     break;
   }

@@ -34,6 +34,9 @@ const nodeTypes: NodeTypes = { listener: ListenerNode, producer: ProducerNode };
 /** How far the two directions of a pair sit apart; fixed, so a changing rate never moves a line. */
 const LANE_OFFSET = 5;
 
+/** A layout as drawn: the shape it was made for, whether it is the quick first placement, and its number. */
+type Drawing = MapLayout & { shape: string; quick: boolean; drawing: number };
+
 export const messagesOnRoute = (from: string, to: string) =>
   `/messages?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
 
@@ -80,11 +83,12 @@ function Graph({
   const dark = useDarkTheme();
   const motion = !useReducedMotion();
   const flow = useReactFlow();
-  const [layout, setLayout] = useState<(MapLayout & { shape: string; quick: boolean }) | null>(null);
+  const [layout, setLayout] = useState<Drawing | null>(null);
   const [settling, setSettling] = useState(false);
   const [hovered, setHovered] = useState<string | null>(null);
   const [hoveredLane, setHoveredLane] = useState<string | null>(null);
   const userMoved = useRef(false);
+  const drawings = useRef(0);
   const drawn = useRef(layout);
   drawn.current = layout;
 
@@ -98,26 +102,32 @@ function Graph({
   useEffect(() => {
     let live = true;
     const { modelNodes, layoutEdges } = latest.current;
+    const draw = (l: MapLayout, quick = false): Drawing => ({
+      ...l,
+      shape,
+      quick,
+      drawing: ++drawings.current,
+    });
     if (isBusy(layoutEdges)) {
-      setLayout({ ...quickLayout(modelNodes, layoutEdges), shape, quick: false });
+      setLayout(draw(quickLayout(modelNodes, layoutEdges)));
       return;
     }
     const known = knownLayout(modelNodes, layoutEdges);
     if (known) {
-      setLayout({ ...known, shape, quick: false });
+      setLayout(draw(known));
       return;
     }
-    setLayout((l) => l ?? { ...quickLayout(modelNodes, layoutEdges), shape, quick: true });
+    setLayout((l) => l ?? draw(quickLayout(modelNodes, layoutEdges), true));
     layoutMap(modelNodes, layoutEdges).then(
       (l) => {
         if (!live) return;
         if (drawn.current?.quick) setSettling(true);
-        setLayout({ ...l, shape, quick: false });
+        setLayout(draw(l));
       },
       (err: unknown) => {
         // ELK could not lay this map out: the quick placement stays, as for a busy map (rates on hover).
         console.error('the map could not be laid out by ELK; keeping the quick placement', err);
-        if (live) setLayout({ ...quickLayout(modelNodes, layoutEdges), shape, quick: false });
+        if (live) setLayout(draw(quickLayout(modelNodes, layoutEdges)));
       },
     );
     return () => {
@@ -224,8 +234,11 @@ function Graph({
     <ReactFlow
       className={`organism-map${settling && motion ? ' map-settling' : ''}`}
       aria-label={label}
-      data-layout={layout ? (layout.quick ? 'quick' : 'final') : 'none'}
+      // For the operator's tools and the tests: which placement is drawn, and which drawing it is (each
+      // new layout is a new drawing, even of a shape seen before).
+      data-layout={layout ? (layout.quick ? 'quick' : settling ? 'settling' : 'final') : 'none'}
       data-shape={layout?.shape}
+      data-drawing={layout?.drawing}
       nodes={nodes}
       nodeTypes={nodeTypes}
       colorMode={dark ? 'dark' : 'light'}
