@@ -29,6 +29,7 @@ import { Checkpointer } from './checkpointer.ts';
 import type { CheckpointerOptions } from './checkpointer.ts';
 import { openDatabase } from './open-database.ts';
 import type { OpenDatabase } from './open-database.ts';
+import { RouteCache, RoutedReads } from './route-cache.ts';
 import { SqliteQueries } from './sqlite-queries.ts';
 import { Statements } from './statements.ts';
 import { TransitionRates } from './transition-rates.ts';
@@ -92,6 +93,8 @@ export class SqliteJournal implements Journal {
   private readonly inline: WriteSink;
   private readonly writes: WriteQueue;
   private readonly queries: SqliteQueries;
+  /** The event stream's reads, with the routes of the entries this journal wrote lately. */
+  private readonly routed: RoutedReads;
   private readonly now: () => number;
   private readonly log: Log;
   private readonly opts: SqliteJournalOptions;
@@ -128,7 +131,12 @@ export class SqliteJournal implements Journal {
       depth: 1,
       batchLimit: opts.maxBatch ?? 1024,
     };
-    const recorder = new WriteRecorder(this.now, (state, at, attempt) => this.rates.add(state, at, attempt));
+    const routes = new RouteCache();
+    const recorder = new WriteRecorder(
+      this.now,
+      (state, at, attempt) => this.rates.add(state, at, attempt),
+      routes,
+    );
     this.writes = new WriteQueue(this.inline, recorder, log);
     this.checkpointer = opts.path === ':memory:' ? undefined : this.newCheckpointer();
     this.writes.onBatch((err) => {
@@ -146,6 +154,7 @@ export class SqliteJournal implements Journal {
       if (this.writeWatchers.size === 0) log.error({ err }, 'journal write failed');
     });
     this.queries = new SqliteQueries(this.open.db, this.open.sqlite);
+    this.routed = new RoutedReads(this.open.sqlite, routes);
     if (this.threadPolicy === 'always' || this.threadPolicy === 'early') this.startThread();
     this.ops = new QueuedOperations(this.writes, this.queries, this.now, opts.pruneChunk ?? 5_000);
     this.hooks = queuedHooks(this.writes, this.now, this.ops.redelivered);
@@ -289,7 +298,7 @@ export class SqliteJournal implements Journal {
     return guarded('read transitions', () => this.queries.transitions(afterSeq, limit));
   }
   routedTransitions(afterSeq: number, limit: number): Promise<RoutedTransition[]> {
-    return guarded('read transitions', () => this.queries.routedTransitions(afterSeq, limit));
+    return guarded('read transitions', () => this.routed.read(afterSeq, limit));
   }
   recordedTransitions(afterSeq: number, limit: number): Promise<RecordedTransition[]> {
     return guarded('read transitions', () => this.queries.recordedTransitions(afterSeq, limit));

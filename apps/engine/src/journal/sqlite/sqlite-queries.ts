@@ -13,7 +13,6 @@ import type {
   MessageState,
   MessageSummary,
   Page,
-  RoutedTransition,
   ThreadListInput,
   ThreadSummary,
   Transition,
@@ -197,25 +196,6 @@ export class SqliteQueries {
       .limit(limit)
       .all();
   }
-
-  /**
-   * Transitions after `afterSeq` with their entry's route, in one query: what the event stream sends.
-   * A discarded entry is gone, so its DISCARDED transition has no route and kind `''`.
-   */
-  routedTransitions(afterSeq: number, limit: number): RoutedTransition[] {
-    return this.routedStatement.all(afterSeq, limit) as RoutedTransition[];
-  }
-
-  private get routedStatement(): Database.Statement {
-    return (this.routed ??= this.sqlite.prepare(
-      `SELECT t.seq, t.message_id AS messageId, t.thread_id AS threadId, t.state, t.attempt,
-         t.error_code AS errorCode, t.detail, t.at,
-         m.from_name AS "from", m.to_name AS "to", m.root, coalesce(m.kind, '') AS kind
-       FROM transitions t LEFT JOIN messages m ON m.id = t.message_id
-       WHERE t.seq > ? ORDER BY t.seq LIMIT ?`,
-    ));
-  }
-  private routed: Database.Statement | undefined;
 
   /** Transitions after `afterSeq` with their entry's route, parent and payload and their thread's counts. */
   recordedTransitions(afterSeq: number, limit: number): RecordedTransition[] {

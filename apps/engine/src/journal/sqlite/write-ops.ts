@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Delivery } from '../../pump/delivery.ts';
 import { newEntryRow } from '../entry-record.ts';
 import type { EntryRow, TransitionWriter } from '../entry-record.ts';
+import type { RouteCache } from './route-cache.ts';
 import type { Statements } from './statements.ts';
 import { writeProbe } from './write-probe.ts';
 
@@ -40,7 +41,8 @@ export type WriteOp =
 
 /**
  * What the journal writes with, recording each write as a WriteOp into the batch being gathered. Every
- * transition recorded is counted at once (`onLog`: the journal's rates).
+ * transition recorded is counted at once (`onLog`: the journal's rates), and each entry's route is noted
+ * in `routes` (the event stream's reads), when given.
  */
 export class WriteRecorder implements TransitionWriter {
   ops: WriteOp[] = [];
@@ -48,12 +50,14 @@ export class WriteRecorder implements TransitionWriter {
   constructor(
     private readonly now: () => number,
     private readonly onLog: (state: string, at: number, attempt: number) => void,
+    private readonly routes?: RouteCache,
   ) {}
 
   /** A new delivery: PENDING (or ACKED for egress, which is never dispatched). */
   addDelivery(d: Delivery, now: number): void {
     const row = newEntryRow(d, now);
     this.ops.push(['add', row, d.attempt]);
+    this.routes?.add(row);
     this.onLog(row.state, now, d.attempt);
   }
 
@@ -65,6 +69,7 @@ export class WriteRecorder implements TransitionWriter {
   /** An entry written as it is, its transition logged separately (`log`). */
   insert(row: EntryRow): void {
     this.ops.push(['insert', row]);
+    this.routes?.add(row);
   }
 
   move(
@@ -94,6 +99,7 @@ export class WriteRecorder implements TransitionWriter {
 
   delete(id: string): void {
     this.ops.push(['delete', id]);
+    this.routes?.drop(id);
   }
 
   /** The states of unfinished entries as just read, so that their moves need not read them again. */
