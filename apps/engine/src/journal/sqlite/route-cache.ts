@@ -11,7 +11,7 @@ export const GONE: Route = Object.freeze({ from: null, to: null, root: null, kin
 /**
  * The routes of the entries this journal wrote lately, by id, noted as each is recorded. The event
  * stream reads each page of new transitions with their routes; with these it reads the transitions alone
- * instead of joined to their entries, which took twice as long a row (sqlite-queries.ts). An entry's
+ * instead of joined to their entries, which took twice as long a row (`RoutedReads` below). An entry's
  * route never changes; a discarded one is forgotten (`drop`), so its transitions read as gone.
  *
  * Two generations of `size` entries: when the young one is full it becomes the old one and the oldest
