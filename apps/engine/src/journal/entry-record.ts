@@ -24,8 +24,11 @@ export type EntryRow = typeof messages.$inferSelect;
  * journal derives them from its entries.
  */
 export type ThreadRow = Omit<typeof threads.$inferSelect, 'open' | 'failed' | 'participants'>;
-/** One transition of the event log, as the `transitions` table keeps it. */
-export type TransitionRow = typeof transitions.$inferSelect;
+/**
+ * One transition of the event log, as the `transitions` table keeps it; SQLite's `message_row` (how an
+ * entry's transitions are found) stays inside the journal.
+ */
+export type TransitionRow = Omit<typeof transitions.$inferSelect, 'messageRow'>;
 
 /** The row a new delivery starts as: PENDING, or ACKED for egress (recorded, never dispatched). */
 export function newEntryRow(d: Delivery, now: number): EntryRow {

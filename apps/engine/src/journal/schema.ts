@@ -63,6 +63,13 @@ export const transitions = sqliteTable(
   {
     seq: integer('seq').primaryKey({ autoIncrement: true }),
     messageId: text('message_id').notNull(),
+    /**
+     * The entry's rowid as the transition was written (null when it was already gone): an entry's
+     * transitions are found by it. Rowids grow as entries are written, so the index on it is filled at
+     * its end; one on `message_id` (random UUIDs) took a page anywhere in it per entry and commit. A
+     * rowid freed by a deleted newest entry can be taken again, so a lookup checks `message_id` too.
+     */
+    messageRow: integer('message_row'),
     threadId: text('thread_id'),
     state: text('state', { enum: transitionStates }).notNull(),
     attempt: integer('attempt').notNull(),
@@ -70,7 +77,7 @@ export const transitions = sqliteTable(
     detail: text('detail'),
     at: integer('at').notNull(),
   },
-  (t) => [index('transitions_message').on(t.messageId), index('transitions_at').on(t.at)],
+  (t) => [index('transitions_message_row').on(t.messageRow), index('transitions_at').on(t.at)],
 );
 
 /**

@@ -89,7 +89,11 @@ export function operationsContract(fresh: () => Promise<Journal>): void {
     expect(await j.prune(cutoff)).toBe(1);
     expect(await j.getMessage(old.id)).toBeUndefined();
     expect(await j.getMessage(failed.id)).toBeDefined();
-    expect(await j.getMessage(recent.id)).toBeDefined();
+    expect((await j.getMessage(recent.id))?.transitions.map((t) => t.state)).toEqual(['PENDING', 'ACKED']);
+    // The pruned entry's transitions go with it; the others' stay.
+    const log = await j.transitions(0, 1_000);
+    expect(log.filter((t) => t.messageId === old.id)).toEqual([]);
+    expect(new Set(log.map((t) => t.messageId))).toEqual(new Set([failed.id, recent.id]));
     await j.close();
   });
 }

@@ -28,6 +28,18 @@ import { listThreads, threadSummaries } from './thread-list.ts';
  * The console's queries (the lists in message-list.ts and thread-list.ts); the hot path lives in
  * statements.ts.
  */
+/** A transition's columns as the API gives them (`message_row` stays inside the journal). */
+const transitionColumns = {
+  seq: transitions.seq,
+  messageId: transitions.messageId,
+  threadId: transitions.threadId,
+  state: transitions.state,
+  attempt: transitions.attempt,
+  errorCode: transitions.errorCode,
+  detail: transitions.detail,
+  at: transitions.at,
+};
+
 export class SqliteQueries {
   private unfinishedRows: Database.Statement | undefined;
 
@@ -178,10 +190,17 @@ export class SqliteQueries {
   getMessage(id: string): MessageDetail | undefined {
     const r = this.row(id);
     if (!r) return undefined;
+    // By the entry's rowid (schema.ts, `message_row`); the id tells its transitions from those of an
+    // entry deleted before it that had the same rowid.
     const history = this.db
-      .select()
+      .select(transitionColumns)
       .from(transitions)
-      .where(eq(transitions.messageId, id))
+      .where(
+        and(
+          eq(transitions.messageRow, sql`(SELECT rowid FROM ${messages} WHERE ${messages.id} = ${id})`),
+          eq(transitions.messageId, id),
+        ),
+      )
       .orderBy(asc(transitions.seq))
       .all();
     return toDetail(r, history);
@@ -189,7 +208,7 @@ export class SqliteQueries {
 
   transitions(afterSeq: number, limit: number): Transition[] {
     return this.db
-      .select()
+      .select(transitionColumns)
       .from(transitions)
       .where(gt(transitions.seq, afterSeq))
       .orderBy(asc(transitions.seq))

@@ -45,8 +45,11 @@ export class Statements {
        VALUES (@id, @threadId, @parentId, @from, @to, @root, @kind, @chain, @payload, @raw, @state, @attempts,
          @errorCode, @errorDetail, @nextAttemptAt, @egress, @createdAt, @updatedAt)`,
     );
+    // With the entry's rowid, which its transitions are found by (schema.ts, `message_row`): the entry is
+    // written before its transitions in every transaction (`materialize`).
     this.log = sqlite.prepare(
-      `INSERT INTO transitions (message_id, thread_id, state, attempt, error_code, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO transitions (message_row, message_id, thread_id, state, attempt, error_code, detail, at)
+       VALUES ((SELECT rowid FROM messages WHERE id = ?), ?, ?, ?, ?, ?, ?, ?)`,
     );
     // The payload's words and the route's names, under the entry's rowid (journal/search), in the
     // transaction of its insert.
@@ -84,7 +87,7 @@ export class Statements {
       `SELECT id, rowid AS row, thread_id AS threadId FROM messages
        WHERE state = 'ACKED' AND created_at < ? AND updated_at < ? LIMIT ?`,
     );
-    this.pruneLog = sqlite.prepare(`DELETE FROM transitions WHERE message_id = ?`);
+    this.pruneLog = sqlite.prepare(`DELETE FROM transitions WHERE message_row = ? AND message_id = ?`);
     this.pruneText = sqlite.prepare(`DELETE FROM messages_text WHERE rowid = ?`);
     this.pruneEntry = sqlite.prepare(`DELETE FROM messages WHERE rowid = ?`);
     const empty = `NOT EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = threads.id)`;
@@ -156,7 +159,7 @@ export class Statements {
     }[];
     const threads = new Set<string>();
     for (const r of rows) {
-      this.pruneLog.run(r.id);
+      this.pruneLog.run(r.row, r.id);
       this.pruneText.run(r.row);
       this.pruneEntry.run(r.row);
       if (r.threadId) threads.add(r.threadId);
@@ -181,7 +184,7 @@ export class Statements {
     for (const [id, u] of updates) {
       this.update.run(u.state, u.attempts, u.errorCode, u.errorDetail, u.nextAttemptAt, u.updatedAt, id);
     }
-    for (const t of transitions) this.log.run(t);
+    for (const t of transitions) this.log.run(t[0], t);
     for (const [id, t] of threads) this.writeThread(id, t);
   }
 
