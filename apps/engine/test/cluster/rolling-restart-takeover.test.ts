@@ -49,14 +49,19 @@ it('goes on with a rolling restart whose leader was killed mid-way: every engine
     );
     process.kill(leader.pid, 'SIGKILL');
 
-    // Another engine takes the restart over: every original engine ends, three new ones serve.
+    // Another engine takes the restart over: every original engine ends, three new ones serve, and the
+    // end is recorded. The new leader records it once it has seen the last engine come back (it polls),
+    // which may be a moment after the third new one serves.
+    const ended = async () =>
+      (await db.pool.query('SELECT 1 FROM rolling_restarts WHERE ended_at IS NOT NULL')).rowCount === 1;
     await until(
-      'three new engines, every original gone',
+      'three new engines, every original gone, the end recorded',
       async () => {
         const now = await engines();
         const originals = now.filter((e) => originalIds.includes(e.id));
         const fresh = running(now).filter((e) => !originalIds.includes(e.id) && e.address !== null);
-        return originals.every((e) => e.state !== 'running') && fresh.length === 3 ? true : undefined;
+        const all = originals.every((e) => e.state !== 'running') && fresh.length === 3;
+        return all && (await ended()) ? true : undefined;
       },
       120_000,
     );
