@@ -15,9 +15,10 @@ import type { messages, threads, transitions } from './schema.ts';
 
 /**
  * A journal entry, exactly as a row of the `messages` table (schema.ts): the SQLite journal reads and
- * writes it, the memory journal keeps it as is. The chain is its JSON text in both.
+ * writes it, the memory journal keeps it as is. The chain is its JSON text in both. SQLite's
+ * `thread_row` (how a thread's entries are found) stays inside its statements.
  */
-export type EntryRow = typeof messages.$inferSelect;
+export type EntryRow = Omit<typeof messages.$inferSelect, 'threadRow'>;
 /**
  * A thread as the `threads` table keeps it: a running count, not derived from live entries. Its `open`,
  * `failed` and `participants` columns are left out: SQLite's write statements keep them, the memory

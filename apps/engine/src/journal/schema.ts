@@ -14,6 +14,13 @@ export const messages = sqliteTable(
   {
     id: text('id').primaryKey(),
     threadId: text('thread_id'),
+    /**
+     * The thread's rowid in `threads` (its row is written before the entry's): a thread's entries are
+     * found by it. Rowids grow as threads begin, so the index on it takes new threads' entries at its
+     * end; one on `thread_id` (random UUIDs) took a page anywhere in it per entry. A rowid freed by a
+     * pruned newest thread can be taken again, so a lookup checks `thread_id` too.
+     */
+    threadRow: integer('thread_row'),
     parentId: text('parent_id'),
     from: text('from_name'),
     to: text('to_name'),
@@ -39,7 +46,7 @@ export const messages = sqliteTable(
   // only index entries. `state` changes with every transition, so only its own index holds it.
   (t) => [
     index('messages_state_created').on(t.state, t.createdAt, t.to, t.from, t.root),
-    index('messages_thread_created').on(t.threadId, t.createdAt),
+    index('messages_thread_row_created').on(t.threadRow, t.createdAt),
     index('messages_to_created').on(t.to, t.createdAt, t.from, t.root),
     index('messages_from_created').on(t.from, t.createdAt, t.to, t.root),
     index('messages_root_created').on(t.root, t.createdAt, t.to, t.from),

@@ -7,7 +7,7 @@ import type { MessageFilter, MessageListInput, MessageSummary, Page } from '@org
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { toSummary } from '../entry-record.ts';
 import type { EntryRow } from '../entry-record.ts';
-import { messages } from '../schema.ts';
+import { messages, threads } from '../schema.ts';
 
 type LeadingFilter = 'threadId' | 'errorCode' | 'state' | 'to' | 'from' | 'participant' | 'root';
 
@@ -41,7 +41,7 @@ export function messageFilters(f: MessageFilter): SQL[] {
   const is = (key: LeadingFilter, col: SQLiteColumn, value: string): SQL =>
     key === lead ? eq(col, value) : sql`+${col} = ${value}`;
   const out: (SQL | undefined)[] = [
-    f.threadId ? is('threadId', messages.threadId, f.threadId) : undefined,
+    f.threadId ? thread(f.threadId, lead === 'threadId') : undefined,
     f.to ? is('to', messages.to, f.to) : undefined,
     f.from ? is('from', messages.from, f.from) : undefined,
     f.participant && lead !== 'participant'
@@ -54,6 +54,16 @@ export function messageFilters(f: MessageFilter): SQL[] {
     f.until !== undefined ? lte(messages.createdAt, f.until) : undefined,
   ];
   return out.filter((x): x is SQL => x !== undefined);
+}
+
+/**
+ * A thread's entries: leading, by the thread's rowid (schema.ts, `thread_row`), whose index gives them
+ * newest first, and by its id, which tells them from a pruned thread's that had the same rowid.
+ */
+function thread(id: string, leading: boolean): SQL {
+  const byId = sql`+${messages.threadId} = ${id}`;
+  if (!leading) return byId;
+  return sql`${messages.threadRow} = (SELECT rowid FROM ${threads} WHERE ${threads.id} = ${id}) AND ${byId}`;
 }
 
 /** Entries newest first, filtered, a keyset page at a time. */

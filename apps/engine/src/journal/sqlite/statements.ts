@@ -39,11 +39,14 @@ export class Statements {
   private readonly changes = new EntryChanges((id) => this.read(id));
 
   constructor(sqlite: Database.Database) {
+    // With its thread's rowid, which a thread's entries are found by (schema.ts, `thread_row`): the
+    // thread's row is written before its entries in every transaction (`materialize`).
     this.insert = sqlite.prepare(
-      `INSERT INTO messages (id, thread_id, parent_id, from_name, to_name, root, kind, chain, payload, raw, state, attempts,
-         error_code, error_detail, next_attempt_at, egress, created_at, updated_at)
-       VALUES (@id, @threadId, @parentId, @from, @to, @root, @kind, @chain, @payload, @raw, @state, @attempts,
-         @errorCode, @errorDetail, @nextAttemptAt, @egress, @createdAt, @updatedAt)`,
+      `INSERT INTO messages (id, thread_id, thread_row, parent_id, from_name, to_name, root, kind, chain, payload, raw,
+         state, attempts, error_code, error_detail, next_attempt_at, egress, created_at, updated_at)
+       VALUES (@id, @threadId, (SELECT rowid FROM threads WHERE id = @threadId), @parentId, @from, @to, @root, @kind,
+         @chain, @payload, @raw, @state, @attempts, @errorCode, @errorDetail, @nextAttemptAt, @egress, @createdAt,
+         @updatedAt)`,
     );
     // With the entry's rowid, which its transitions are found by (schema.ts, `message_row`): the entry is
     // written before its transitions in every transaction (`materialize`).
@@ -90,7 +93,7 @@ export class Statements {
     this.pruneLog = sqlite.prepare(`DELETE FROM transitions WHERE message_row = ? AND message_id = ?`);
     this.pruneText = sqlite.prepare(`DELETE FROM messages_text WHERE rowid = ?`);
     this.pruneEntry = sqlite.prepare(`DELETE FROM messages WHERE rowid = ?`);
-    const empty = `NOT EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = threads.id)`;
+    const empty = `NOT EXISTS (SELECT 1 FROM messages m WHERE m.thread_row = threads.rowid AND m.thread_id = threads.id)`;
     this.pruneThread = sqlite.prepare(`DELETE FROM threads WHERE id = ? AND ${empty}`);
     this.pruneThreads = sqlite.prepare(`DELETE FROM threads WHERE ${empty}`);
   }
@@ -176,6 +179,8 @@ export class Statements {
    */
   materialize(): void {
     const { rows, updates, transitions, threads } = this.changes.take();
+    // Threads first, then entries (which take their thread's rowid), then transitions (their entry's).
+    for (const [id, t] of threads) this.writeThread(id, t);
     for (const r of rows.values()) {
       // better-sqlite3 binds numbers, not booleans.
       const { lastInsertRowid } = this.insert.run({ ...r, egress: r.egress ? 1 : 0 });
@@ -185,7 +190,6 @@ export class Statements {
       this.update.run(u.state, u.attempts, u.errorCode, u.errorDetail, u.nextAttemptAt, u.updatedAt, id);
     }
     for (const t of transitions) this.log.run(t[0], t);
-    for (const [id, t] of threads) this.writeThread(id, t);
   }
 
   /** Writes everything gathered, the per-state counts last: once, at the end of each transaction. */
