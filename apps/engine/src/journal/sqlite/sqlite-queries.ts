@@ -24,10 +24,6 @@ import { journalCounts, messages, transitions } from '../schema.ts';
 import { listMessages, messageFilters } from './message-list.ts';
 import { listThreads, threadSummaries } from './thread-list.ts';
 
-/**
- * The console's queries (the lists in message-list.ts and thread-list.ts); the hot path lives in
- * statements.ts.
- */
 /** A transition's columns as the API gives them (`message_row` stays inside the journal). */
 const transitionColumns = {
   seq: transitions.seq,
@@ -40,6 +36,10 @@ const transitionColumns = {
   at: transitions.at,
 };
 
+/**
+ * The console's queries (the lists in message-list.ts and thread-list.ts); the hot path lives in
+ * statements.ts.
+ */
 export class SqliteQueries {
   private unfinishedRows: Database.Statement | undefined;
 
