@@ -130,6 +130,7 @@ export class SqliteJournal implements Journal {
       },
       depth: 1,
       batchLimit: opts.maxBatch ?? 1024,
+      synchronous: true,
     };
     const routes = new RouteCache();
     const recorder = new WriteRecorder(

@@ -17,6 +17,11 @@ export interface WriteSink {
   /** Writes a batch holds at most: once this many are waiting, a batch is sealed there and then. */
   readonly batchLimit: number;
   /**
+   * Commits before `run` returns (SQLite on the engine's thread). Such a sink is handed batches only
+   * from a turn of the event loop of its own, never from the chain of promises that recorded them.
+   */
+  readonly synchronous?: boolean;
+  /**
    * Commits `ops` and calls `done` with the outcome: before returning, or once the thread answers.
    * Batches are committed and answered in the order they were given.
    */
@@ -121,13 +126,15 @@ export class WriteQueue {
   private schedule(): void {
     if (this.recorder.ops.length >= this.sink.batchLimit) {
       this.seal();
-      this.pump();
-    } else {
-      this.scheduled ??= setImmediate(() => {
-        this.scheduled = undefined;
-        this.pump();
-      });
+      // Committed here, a synchronous sink would resolve its waiters within the chain of promises that
+      // recorded the batch, and they would record the next: under load from within the process the
+      // chain never ended, and timers, I/O and the writer thread's messages waited for seconds.
+      if (!this.sink.synchronous) return this.pump();
     }
+    this.scheduled ??= setImmediate(() => {
+      this.scheduled = undefined;
+      this.pump();
+    });
   }
 
   /** Ends the batch being recorded: it is committed after those sealed before it. */
@@ -149,7 +156,12 @@ export class WriteQueue {
         this.seal();
         const batch = this.sealed.shift();
         if (!batch) break;
-        while (!batch.alone && this.sealed[0] && !this.sealed[0].alone) {
+        while (
+          !batch.alone &&
+          this.sealed[0] &&
+          !this.sealed[0].alone &&
+          this.mergeable(batch, this.sealed[0])
+        ) {
           const next = this.sealed.shift()!;
           for (const op of next.ops) batch.ops.push(op);
           for (const w of next.waiters) batch.waiters.push(w);
@@ -165,6 +177,14 @@ export class WriteQueue {
     } finally {
       this.pumping = false;
     }
+  }
+
+  /**
+   * Whether `next` may join `batch`: always on the writer thread (whatever waits goes next, together);
+   * on a synchronous sink only within its limit, so that one commit holds the engine's thread only so long.
+   */
+  private mergeable(batch: Batch, next: Batch): boolean {
+    return !this.sink.synchronous || batch.ops.length + next.ops.length <= this.sink.batchLimit;
   }
 
   private settle(batch: Batch, { error, value }: BatchOutcome): void {

@@ -42,6 +42,9 @@ export class WriterThread implements WriteSink {
   private seq = 0;
   /** Batches sent and not yet answered, oldest first. */
   private readonly pending: { seq: number; done: (outcome: BatchOutcome) => void }[] = [];
+  /** Batches answered and not yet told to the write queue (see `settle`). */
+  private readonly answered: (() => void)[] = [];
+  private settling: NodeJS.Immediate | undefined;
   readonly depth = DEPTH;
   readonly batchLimit = BATCH_LIMIT;
   private closing = false;
@@ -109,7 +112,8 @@ export class WriterThread implements WriteSink {
         this.pending.shift();
         this.checkpoints = m.checkpoints;
         if (!this.closing && this.pending.length === 0) this.hold(false);
-        pending.done(m.error ? { error: revived(m.error) } : { value: m.value });
+        this.answered.push(() => pending.done(m.error ? { error: revived(m.error) } : { value: m.value }));
+        this.settling ??= setImmediate(() => this.settle());
         return;
       }
       case 'log':
@@ -119,12 +123,26 @@ export class WriterThread implements WriteSink {
     }
   }
 
+  /**
+   * Tells the write queue of the batches answered, from a turn of the event loop of their own. Node
+   * delivers a thread's messages in runs of at least 1,000 without returning to the event loop, and each
+   * batch's waiters record the next: told as each answer came, a busy engine ran its timers and read
+   * its sockets only every second or so.
+   */
+  private settle(): void {
+    this.settling = undefined;
+    for (const done of this.answered.splice(0)) done();
+  }
+
   private lost(err: Error): void {
     if (this.gone) return;
     this.gone = true;
     if (this.closing) return;
     void this.worker.terminate();
     this.worker.removeAllListeners('message');
+    // Batches are told of in order: those it answered before those it never will.
+    clearImmediate(this.settling);
+    this.settle();
     const pending = this.pending.splice(0);
     // Unavailable, not a bug of the write: the producer may try again (503), and the journal goes on.
     const why = new JournalError(
