@@ -1,16 +1,14 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { delivery } from '../journal-contract.ts';
 import { SqliteJournal } from './sqlite-journal.ts';
+import { tempJournalPaths } from './temp-journal-paths.ts';
 import { WriterThread } from './writer-thread.ts';
 
 // Producers in the engine's process that record again as soon as a commit resolves (an embedding
 // engine's closed loop, the pump's own hops) must leave the event loop its turns: timers (a handler's
 // timeout, a retry's schedule), sockets and the writer thread's messages wait for them.
 
-const path = (): string => join(mkdtempSync(join(tmpdir(), 'journal-turns-')), 'journal.sqlite');
+const path = tempJournalPaths('journal-turns-');
 
 /** Holds this thread for `ms`, as parsing and validating a message would. */
 function work(ms: number): void {

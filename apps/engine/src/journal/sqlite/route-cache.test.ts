@@ -1,23 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RoutedTransition } from '@organism/shared';
 import { delivery, failure } from '../contract/fixtures.ts';
 import type { RecordedTransition } from '../journal.ts';
 import { RouteCache } from './route-cache.ts';
 import { SqliteJournal } from './sqlite-journal.ts';
+import { tempJournalPaths } from './temp-journal-paths.ts';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function path(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'organism-routes-'));
-  dirs.push(dir);
-  return join(dir, 'journal.sqlite');
-}
+const path = tempJournalPaths('organism-routes-');
 
 /** What the stream sends of a row read joined to its entry (recordedTransitions joins in SQL). */
 const routedPart = (r: RecordedTransition): RoutedTransition => {

@@ -1,23 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ThreadId } from '@organism/shared';
 import { delivery, failure } from '../contract/fixtures.ts';
 import { olderJournal } from './migration-test-kit.ts';
 import { SqliteJournal } from './sqlite-journal.ts';
+import { tempJournalPaths } from './temp-journal-paths.ts';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function path(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'organism-thread-rows-'));
-  dirs.push(dir);
-  return join(dir, 'journal.sqlite');
-}
+const path = tempJournalPaths('organism-thread-rows-');
 
 const ids = async (j: SqliteJournal, threadId: string) =>
   (await j.listMessages({ threadId, limit: 50 })).items.map((m) => m.id);

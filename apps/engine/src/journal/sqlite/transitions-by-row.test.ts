@@ -1,22 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { delivery, failure } from '../contract/fixtures.ts';
 import { olderJournal } from './migration-test-kit.ts';
 import { SqliteJournal } from './sqlite-journal.ts';
+import { tempJournalPaths } from './temp-journal-paths.ts';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function path(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'organism-transitions-'));
-  dirs.push(dir);
-  return join(dir, 'journal.sqlite');
-}
+const path = tempJournalPaths('organism-transitions-');
 
 const states = (ts: { messageId: string; state: string }[] | undefined) =>
   ts?.map((t) => `${t.messageId.slice(0, 4)} ${t.state}`);
