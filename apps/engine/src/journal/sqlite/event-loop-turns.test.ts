@@ -38,9 +38,9 @@ describe('a busy journal and the event loop', () => {
     const started = performance.now();
     let timerAt: number | undefined;
     setTimeout(() => (timerAt = performance.now()), 0);
-    // 64 producers record 64 intents, then 64 acknowledgements, a round at a time: four batches at the
-    // limit of 16 each time, which the journal used to commit there and then, resolving the producers
-    // within the same chain of promises, round after round.
+    // 64 producers record 64 intents, then 64 starts and 64 acknowledgements, a round at a time: batches
+    // at the limit of 16 writes, which the journal used to commit there and then, resolving the
+    // producers within the same chain of promises, round after round.
     const rounds = 10;
     const producer = async (): Promise<void> => {
       for (let i = 0; i < rounds; i++) {
