@@ -34,3 +34,11 @@ export function olderJournal(path: string, tag: string): Database.Database {
   migrate(drizzle(db), { migrationsFolder: migrationsBefore(tag) });
   return db;
 }
+
+/** The names of a table's indexes, to see which a migration made and which it dropped. */
+export function indexesOf(db: Database.Database, table: string): string[] {
+  return db
+    .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?`)
+    .all(table)
+    .map((r) => (r as { name: string }).name);
+}

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { ThreadId } from '@organism/shared';
 import { delivery, failure } from '../contract/fixtures.ts';
-import { olderJournal } from './migration-test-kit.ts';
+import { indexesOf, olderJournal } from './migration-test-kit.ts';
 import { SqliteJournal } from './sqlite-journal.ts';
 import { tempJournalPaths } from './temp-journal-paths.ts';
 
@@ -82,10 +82,7 @@ describe("a thread's entries, found by the thread's rowid", () => {
       { id: 'm-3', row: 1 },
       { id: 'm-4', row: null },
     ]);
-    const indexes = db
-      .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages'`)
-      .all()
-      .map((r) => (r as { name: string }).name);
+    const indexes = indexesOf(db, 'messages');
     expect(indexes).toContain('messages_thread_row_created');
     expect(indexes).not.toContain('messages_thread_created');
     db.close();

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { delivery, failure } from '../contract/fixtures.ts';
-import { olderJournal } from './migration-test-kit.ts';
+import { indexesOf, olderJournal } from './migration-test-kit.ts';
 import { SqliteJournal } from './sqlite-journal.ts';
 import { tempJournalPaths } from './temp-journal-paths.ts';
 
@@ -93,10 +93,7 @@ describe("an entry's transitions, found by its rowid", () => {
       { id: 'm-2', row: 2 },
     ]);
     // The index on message_id (random ids) is gone; the one on the rowid reads an entry's history.
-    const indexes = db
-      .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'transitions'`)
-      .all()
-      .map((r) => (r as { name: string }).name);
+    const indexes = indexesOf(db, 'transitions');
     expect(indexes).toContain('transitions_message_row');
     expect(indexes).not.toContain('transitions_message');
     db.close();
