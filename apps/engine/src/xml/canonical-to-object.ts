@@ -1,4 +1,5 @@
 import type { CanonicalXml } from './canonical.ts';
+import { ATTRIBUTE, decodeCanonical as decode, tagEnd } from './canonical-scan.ts';
 
 /** A payload as handlers see it: attributes as `@name`, mixed text as `#text`, repeats as arrays. */
 export type XmlValue = string | XmlObject | XmlValue[];
@@ -6,19 +7,6 @@ export interface XmlObject {
   [key: string]: XmlValue;
 }
 
-// Canonical XML is a narrow dialect: no declaration, DOCTYPE, comments or CDATA; attributes in double
-// quotes separated by one space; empty elements as start/end pairs; only these character references.
-const ATTR = / ([^\s=]+)="([^"]*)"/g;
-const REFS: Record<string, string> = {
-  '&amp;': '&',
-  '&lt;': '<',
-  '&gt;': '>',
-  '&quot;': '"',
-  '&#xD;': '\r',
-  '&#x9;': '\t',
-  '&#xA;': '\n',
-};
-const decode = (s: string): string => (s.includes('&') ? s.replace(/&[^;]+;/g, (r) => REFS[r] ?? r) : s);
 const localName = (name: string): string => name.slice(name.indexOf(':') + 1);
 
 interface Frame {
@@ -33,7 +21,7 @@ interface Frame {
  * Converts canonical XML (as produced by exclusive C14N) into a plain object, in JS and without a DOM:
  * far cheaper than walking libxml2's tree across the WASM boundary. Element and attribute names lose
  * their prefixes; namespace declarations are dropped. An element with only text becomes its string.
- * A hand-written scanner: in canonical form `<` appears only as markup, `>` also inside attribute values.
+ * A hand-written scanner of the dialect canonical-scan.ts describes.
  */
 export function canonicalToObject(xml: CanonicalXml): XmlValue {
   const stack: Frame[] = [];
@@ -53,10 +41,7 @@ export function canonicalToObject(xml: CanonicalXml): XmlValue {
       i = end < 0 ? n : end + 2;
       continue;
     }
-    // C14N leaves '>' unescaped inside attribute values (quotes inside them are escaped): a '>' ends
-    // the tag only when the quotes before it are balanced.
-    let gt = xml.indexOf('>', lt + 1);
-    while (gt > 0 && quotesIn(xml, lt, gt) % 2 === 1) gt = xml.indexOf('>', gt + 1);
+    const gt = tagEnd(xml, lt);
     if (gt < 0) break;
     i = gt + 1;
     if (next === 47 /* / */) {
@@ -83,7 +68,7 @@ export function canonicalToObject(xml: CanonicalXml): XmlValue {
       attrs: false,
     };
     if (space >= 0) {
-      for (const [, key, value] of tag.slice(space).matchAll(ATTR)) {
+      for (const [, key, value] of tag.slice(space).matchAll(ATTRIBUTE)) {
         if (key === undefined || key === 'xmlns' || key.startsWith('xmlns:')) continue;
         frame.obj[`@${localName(key)}`] = decode(value ?? '');
         frame.attrs = true;
@@ -92,12 +77,6 @@ export function canonicalToObject(xml: CanonicalXml): XmlValue {
     stack.push(frame);
   }
   return result;
-}
-
-function quotesIn(xml: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = xml.indexOf('"', from); i >= 0 && i < to; i = xml.indexOf('"', i + 1)) n++;
-  return n;
 }
 
 // Arrays made for repeated elements, so a child value that is itself an array is never confused.

@@ -4,7 +4,7 @@ import { qname } from '@organism/shared';
 import type { QName } from '@organism/shared';
 
 // libxml2-wasm gives processing-instruction nodes no `next`: walking siblings stops at one.
-type Sibling = XmlTreeNode & { next?: XmlTreeNode | null };
+type Sibling = XmlTreeNode & { next?: XmlTreeNode | null; prev?: XmlTreeNode | null };
 
 /** The element children of `el`, in document order (text, comments and PIs skipped). */
 export function childElements(el: XmlElement): XmlElement[] {
@@ -15,6 +15,18 @@ export function childElements(el: XmlElement): XmlElement[] {
     node = node.next;
   }
   return out;
+}
+
+/**
+ * The first and the last element child of `el`, stepping over what lies outside them (text, comments)
+ * without a walk of the rest; undefined when it has none, or when a processing instruction is in the way.
+ */
+export function outerElements(el: XmlElement): { first: XmlElement; last: XmlElement } | undefined {
+  let first: Sibling | null | undefined = el.firstChild;
+  while (first && !(first instanceof XmlElement)) first = first.next;
+  let last: Sibling | null | undefined = el.lastChild;
+  while (last && !(last instanceof XmlElement)) last = last.prev;
+  return first instanceof XmlElement && last instanceof XmlElement ? { first, last } : undefined;
 }
 
 /** True when `el` has a non-whitespace text child directly under it (text the envelope must not carry). */

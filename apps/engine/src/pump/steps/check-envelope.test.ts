@@ -102,6 +102,25 @@ describe('checkEnvelope', () => {
     expect(m.payloadXml).toBe('<greeting><name>GOOD</name></greeting>');
   });
 
+  it('reads an envelope that is not plain (plain-envelope.ts) from the tree, to the same result', () => {
+    const meta = `<from>client</from><to>greeter</to><thread>${THREAD}</thread>`;
+    const plain = run(external(env(meta, greeting)));
+    // A processing instruction, a comment and a carriage return beside the payload: valid, not plain.
+    const walked = run(external(env(meta, `<?trace on?><!-- c -->&#13;${greeting}`)));
+    expect(walked.error).toBeUndefined();
+    const fields = ({ from, to, threadId, root, chain, payloadXml, envelopeXml }: PipelineMessage) => ({
+      from,
+      to,
+      threadId,
+      root,
+      chain,
+      payloadXml,
+      envelopeXml,
+    });
+    expect(fields(walked)).toEqual(fields(plain));
+    expect(plain.payloadXml).toBe('<greeting><name>A</name></greeting>');
+  });
+
   it('takes addressing of engine-built messages from the pump, not from the document', () => {
     const m = run(internal('<shouted>HI</shouted>'));
     expect(m).toMatchObject({

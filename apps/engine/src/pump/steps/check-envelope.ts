@@ -5,20 +5,25 @@ import {
   canonicalLastChild,
   childElements,
   hasStrayText,
+  outerElements,
+  plainEnvelopeFields,
   qualifiedName,
 } from '../../xml/index.ts';
-import type { XmlElement } from '../../xml/index.ts';
+import type { CanonicalXml, XmlElement } from '../../xml/index.ts';
 import { reject } from '../pipeline-message.ts';
-import type { PipelineMessage, Step } from '../pipeline-message.ts';
+import type { PipelineContext, PipelineMessage, Step } from '../pipeline-message.ts';
 
-const text = (el: XmlElement | undefined): string | undefined => el?.content.trim() || undefined;
+/** A field's text, trimmed; undefined when blank. */
+const text = (field: string | XmlElement | undefined): string | undefined =>
+  (typeof field === 'string' ? field : field?.content)?.trim() || undefined;
 
 /**
  * Step 4: the envelope. Exactly one payload, a `from`, and the envelope XSD. A missing thread id starts
  * a thread; an invalid one does too, and leaves a diagnostic. Elements of other namespaces at the end
  * of `<meta>` (xml-pipeline's signature) are allowed and kept: the envelope is then stored as received.
  * Engine-built messages carry no envelope: their document is the payload and their addressing comes
- * from the pump.
+ * from the pump. A plain envelope (plain-envelope.ts), nearly every one, is read from its canonical
+ * text; any other is walked in libxml2's tree, which finds what is wrong and where.
  */
 export const checkEnvelope: Step = (m, ctx) => {
   const doc = m.doc;
@@ -29,6 +34,8 @@ export const checkEnvelope: Step = (m, ctx) => {
     return m;
   }
   const root = doc.root;
+  const plain = m.canonical && plainEnvelopeFields(m.canonical, ENVELOPE_NS);
+  if (plain && acceptPlain(m, ctx, root, plain)) return m;
   if (root.name !== 'message' || root.namespaceUri !== ENVELOPE_NS) {
     const found = root.namespaceUri ? `{${root.namespaceUri}}${root.name}` : root.name;
     const message = `the document must be an envelope {${ENVELOPE_NS}}message, found ${found}`;
@@ -91,19 +98,46 @@ export const checkEnvelope: Step = (m, ctx) => {
   }
   const payload = payloads[0];
   if (!payload || !m.canonical) return m;
+  accept(m, ctx, payload, from, fields, own.length < metaChildren.length);
+  return m;
+};
+
+/** A plain envelope whose `<meta>` the envelope schema finds valid, accepted; false for any other. */
+function acceptPlain(
+  m: PipelineMessage,
+  ctx: PipelineContext,
+  root: XmlElement,
+  fields: Map<string, string>,
+): boolean {
+  const from = text(fields.get('from'));
+  const children = outerElements(root);
+  if (!from || !children) return false;
+  if (ctx.envelopeSchema.validate(children.first).length > 0) return false;
+  accept(m, ctx, children.last, from, fields, false);
+  return true;
+}
+
+/** The addressing, thread and payload of an envelope found valid. */
+function accept(
+  m: PipelineMessage,
+  ctx: PipelineContext,
+  payload: XmlElement,
+  from: string,
+  fields: ReadonlyMap<string, string | XmlElement>,
+  extras: boolean,
+): void {
+  const canonical = m.canonical as CanonicalXml;
   m.from = from;
   m.to = text(fields.get('to'));
   m.payloadElement = payload;
   m.root = qualifiedName(payload);
-  const extras = own.length < metaChildren.length;
   // Cutting the payload out of the document's canonical text relies on the first `</meta>` closing the
   // envelope's <meta>; foreign elements could hold another one, so then the payload is canonicalized alone.
-  m.payloadXml = extras ? canonicalizeElement(payload) : canonicalLastChild(m.canonical, 'meta', payload);
-  if (extras) m.envelopeXml = m.canonical;
+  m.payloadXml = extras ? canonicalizeElement(payload) : canonicalLastChild(canonical, 'meta', payload);
+  if (extras) m.envelopeXml = canonical;
   m.chain = [from];
   assignThread(m, text(fields.get('thread')), () => ctx.newThreadId());
-  return m;
-};
+}
 
 function assignThread(m: PipelineMessage, given: string | undefined, newThreadId: () => ThreadId): void {
   if (given && isUuidV4(given)) {
