@@ -29,12 +29,11 @@ export function queuedHooks(writes: WriteQueue, now: () => number, redelivered: 
   return {
     onIntent: (ds) => writes.commit((w) => w.add(ds)),
     onDispatched: (d) => {
-      const start = (w: WriteRecorder): void => w.move(d.id, d.threadId, 'DISPATCHED', d.attempt, now());
       // A redelivery's start is committed before its handler runs (the pump waits for this promise, and
       // the starts of a burst share one commit), so a handler that kills the process is counted. Every
       // other start is written with the next batch.
-      if (redelivered.delete(d.id)) return writes.commit(start);
-      writes.enqueue(start);
+      if (redelivered.delete(d.id)) return writes.commit((w) => started(w, d, now()));
+      writes.enqueue((w) => started(w, d, now()));
       return undefined;
     },
     onAcknowledged: (d, outputs) =>
@@ -55,6 +54,10 @@ export function queuedHooks(writes: WriteQueue, now: () => number, redelivered: 
         });
       }),
   };
+}
+
+function started(w: WriteRecorder, d: Delivery, at: number): void {
+  w.move(d.id, d.threadId, 'DISPATCHED', d.attempt, at);
 }
 
 /** What the operator's operations read from a database (synchronously for SQLite, or not). */

@@ -38,47 +38,120 @@ export class HandlerError extends Error {
   }
 }
 
+/** Where a handler's context sends what the handler asks for. */
+export interface Sender {
+  send(kind: Output['kind'], to: string | undefined, xml: unknown, id?: MessageId): void;
+}
+
 /**
- * The sending half of a handler's context over `send`, the same on the engine's thread and in an
+ * The sending half of a handler's context over `sender`, the same on the engine's thread and in an
  * isolated handler's worker: reply, forward (returning the id its message gets), gather and sequence;
  * and `returned`, which reads a handler's return value (a string is a reply, unless it is an id
  * `forward` returned, as `(_, ctx) => ctx.forward(…)` returns one; anything else but nothing is an error).
+ *
+ * Made for every delivery, so its functions are methods, none of which reads `this` (a handler may
+ * take `const { reply } = ctx`): the engine's TypeScript runs through tsx, whose esbuild keeps the name
+ * of every arrow function assigned to a name by a call that defines the property, per function made.
  */
 export function sendingContext(
   listener: string,
-  send: (kind: Output['kind'], to: string | undefined, xml: unknown, id?: MessageId) => void,
+  sender: Sender,
 ): {
   api: Pick<HandlerContext, 'reply' | 'forward' | 'gather' | 'sequence'>;
   returned: (value: unknown) => void;
 } {
   const forwarded = new Set<string>();
-  const forward = (to: string, xml: string): MessageId => {
-    const id = randomUUID() as MessageId;
-    send('forward', to, xml, id);
-    forwarded.add(id);
-    return id;
+  const api: Pick<HandlerContext, 'reply' | 'forward' | 'gather' | 'sequence'> = {
+    reply(xml) {
+      sender.send('reply', undefined, xml);
+    },
+    forward(to, xml) {
+      const id = randomUUID() as MessageId;
+      sender.send('forward', to, xml, id);
+      forwarded.add(id);
+      return id;
+    },
+    gather(target, itemsXml, opts = {}) {
+      const start = bufferStartXml({ target, items: itemsXml, collect: true, returnTo: listener, ...opts });
+      return api.forward('system.buffer', start);
+    },
+    sequence(steps, payloadXml, opts = {}) {
+      return api.forward(
+        'system.sequence',
+        sequenceStartXml({ steps, payloadXml, returnTo: listener, ...opts }),
+      );
+    },
   };
   return {
-    api: {
-      reply: (xml) => send('reply', undefined, xml),
-      forward,
-      gather: (target, itemsXml, opts = {}) =>
-        forward(
-          'system.buffer',
-          bufferStartXml({ target, items: itemsXml, collect: true, returnTo: listener, ...opts }),
-        ),
-      sequence: (steps, payloadXml, opts = {}) =>
-        forward('system.sequence', sequenceStartXml({ steps, payloadXml, returnTo: listener, ...opts })),
-    },
-    returned: (value) => {
+    api,
+    returned(value: unknown): void {
       if (typeof value === 'string') {
-        if (!forwarded.has(value)) send('reply', undefined, value);
+        if (!forwarded.has(value)) sender.send('reply', undefined, value);
       } else if (value !== undefined && value !== null)
         throw new TypeError(
           `handler returned ${typeof value}; return nothing, or a reply payload as an XML string`,
         );
     },
   };
+}
+
+/** One handler's run: what it sent, and its abort signal, made only if the handler looks at it. */
+class HandlerRun implements Sender {
+  readonly outputs: Output[] = [];
+  /** Once the handler has finished: a later send is a programming error. */
+  sealed = false;
+  violation: DispatchFailure | undefined;
+  /** Why the handler's signal is aborted, once it is (its timeout passed): a signal made later starts so. */
+  timedOut: HandlerTimeout | undefined;
+  // Most handlers never look at their signal, and an AbortController listening on the stop signal per
+  // delivery is a cost every message would pay.
+  private controller: AbortController | undefined;
+  private onStop: (() => void) | undefined;
+
+  constructor(
+    private readonly listener: Listener,
+    private readonly stopSignal: AbortSignal,
+  ) {}
+
+  send(kind: Output['kind'], to: string | undefined, xml: unknown, id?: MessageId): void {
+    const listener = this.listener;
+    if (this.sealed) throw new Error(`${listener.name}: ctx.${kind}() called after the handler finished`);
+    if (typeof xml !== 'string') throw new TypeError(`ctx.${kind}() takes the payload as an XML string`);
+    if (kind === 'forward' && listener.agent && !listener.peers.includes(to ?? '')) {
+      this.violation ??= {
+        code: 'PEER_VIOLATION',
+        message: 'the handler tried to reach a listener it may not address',
+        detail: `agent ${listener.name} forwarded to ${JSON.stringify(to)}; its peers are [${listener.peers.join(', ')}]`,
+      };
+      return;
+    }
+    this.outputs.push({ kind, to, xml, ...(id ? { id } : {}) });
+  }
+
+  signal(): AbortSignal {
+    if (!this.controller) {
+      const controller = new AbortController();
+      this.controller = controller;
+      const stop = this.stopSignal;
+      if (this.timedOut) controller.abort(this.timedOut);
+      else if (stop.aborted) controller.abort(stop.reason);
+      else {
+        this.onStop = () => controller.abort(stop.reason);
+        stop.addEventListener('abort', this.onStop, { once: true });
+      }
+    }
+    return this.controller.signal;
+  }
+
+  timeOut(err: HandlerTimeout): void {
+    this.timedOut = err;
+    this.controller?.abort(err);
+  }
+
+  finish(): void {
+    this.sealed = true;
+    if (this.onStop) this.stopSignal.removeEventListener('abort', this.onStop);
+  }
 }
 
 /**
@@ -90,40 +163,12 @@ export async function runHandler(
   d: Delivery,
   stopSignal: AbortSignal,
 ): Promise<RunResult> {
-  const outputs: Output[] = [];
-  // The handler's signal is made only if the handler looks at it: most never do, and an
-  // AbortController listening on the stop signal per delivery is a cost every message would pay.
-  let controller: AbortController | undefined;
-  /** Why the handler's signal is aborted, once it is (its timeout passed): a signal made later starts so. */
-  let timedOut: HandlerTimeout | undefined;
-  const onStop = (): void => controller?.abort(stopSignal.reason);
-  const signal = (): AbortSignal => {
-    if (!controller) {
-      controller = new AbortController();
-      if (timedOut) controller.abort(timedOut);
-      else if (stopSignal.aborted) controller.abort(stopSignal.reason);
-      else stopSignal.addEventListener('abort', onStop, { once: true });
-    }
-    return controller.signal;
-  };
-  let sealed = false;
-  let violation: DispatchFailure | undefined;
-  const send = (kind: Output['kind'], to: string | undefined, xml: unknown, id?: MessageId): void => {
-    if (sealed) throw new Error(`${listener.name}: ctx.${kind}() called after the handler finished`);
-    if (typeof xml !== 'string') throw new TypeError(`ctx.${kind}() takes the payload as an XML string`);
-    if (kind === 'forward' && listener.agent && !listener.peers.includes(to ?? '')) {
-      violation ??= {
-        code: 'PEER_VIOLATION',
-        message: 'the handler tried to reach a listener it may not address',
-        detail: `agent ${listener.name} forwarded to ${JSON.stringify(to)}; its peers are [${listener.peers.join(', ')}]`,
-      };
-      return;
-    }
-    outputs.push({ kind, to, xml, ...(id ? { id } : {}) });
-  };
-  const sending = sendingContext(listener.name, send);
+  const run = new HandlerRun(listener, stopSignal);
+  const sending = sendingContext(listener.name, run);
   const ctx: HandlerContext & { [FORWARD_WITH_ID]: (to: string, xml: string, id: MessageId) => void } = {
-    [FORWARD_WITH_ID]: (to, xml, id) => send('forward', to, xml, id),
+    [FORWARD_WITH_ID](to: string, xml: string, id: MessageId): void {
+      run.send('forward', to, xml, id);
+    },
     threadId: d.threadId,
     messageId: d.id,
     from: d.from,
@@ -132,7 +177,7 @@ export async function runHandler(
     root: d.root,
     payloadXml: d.payloadXml,
     get signal() {
-      return signal();
+      return run.signal();
     },
     ...(d.parentId && (d.kind === 'reply' || d.kind === 'error') ? { inReplyTo: d.parentId } : {}),
     ...sending.api,
@@ -149,8 +194,7 @@ export async function runHandler(
     sending.returned(returned);
   } catch (err) {
     if (err instanceof HandlerTimeout) {
-      timedOut = err;
-      controller?.abort(err);
+      run.timeOut(err);
       const detail = `${listener.name} did not finish within ${listener.timeoutMs} ms`;
       return {
         ok: false,
@@ -169,10 +213,9 @@ export async function runHandler(
       },
     };
   } finally {
-    sealed = true;
+    run.finish();
     clearTimeout(timer);
-    if (controller) stopSignal.removeEventListener('abort', onStop);
   }
-  if (violation) return { ok: false, failure: violation };
-  return { ok: true, outputs };
+  if (run.violation) return { ok: false, failure: run.violation };
+  return { ok: true, outputs: run.outputs };
 }

@@ -94,8 +94,15 @@ export class WriteQueue {
   }
 
   commit(write: (w: WriteRecorder) => void): Promise<void> {
+    // Methods, not arrow functions: tsx's esbuild names every arrow function assigned to a name or a
+    // property, a property definition each time one is made (here, per commit).
     const done = new Promise<void>((resolve, reject) =>
-      this.waiters.push({ resolve: () => resolve(), reject }),
+      this.waiters.push({
+        resolve() {
+          resolve();
+        },
+        reject,
+      }),
     );
     this.enqueue(write);
     return done;

@@ -36,9 +36,11 @@ async function load(url: string, exportName: string): Promise<void> {
 
 async function run(m: ToHandlerWorker & { type: 'run' }): Promise<void> {
   const outputs: WorkerOutput[] = [];
-  const sending = sendingContext(m.ctx.listener, (kind, to, xml, id) => {
-    if (typeof xml !== 'string') throw new TypeError(`ctx.${kind}() takes the payload as an XML string`);
-    outputs.push({ kind, ...(to === undefined ? {} : { to }), xml, ...(id ? { id } : {}) });
+  const sending = sendingContext(m.ctx.listener, {
+    send(kind, to, xml, id) {
+      if (typeof xml !== 'string') throw new TypeError(`ctx.${kind}() takes the payload as an XML string`);
+      outputs.push({ kind, ...(to === undefined ? {} : { to }), xml, ...(id ? { id } : {}) });
+    },
   });
   const ctx: HandlerContext = {
     ...m.ctx,
