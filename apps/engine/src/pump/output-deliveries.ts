@@ -60,6 +60,8 @@ export async function buildOutputs(
       parentId: d.id,
       egress,
       ...(o.id ? { id: o.id } : {}),
+      // The payload it was given is canonical (every delivery's is), and handlers pass it on unchanged often.
+      ...(o.xml === d.payloadXml ? { canonical: true as const } : {}),
     };
     const message = run(intake);
     // Those after a refused one are never awaited: a throw there must not go unhandled.

@@ -26,6 +26,11 @@ export type Intake =
       id?: MessageId;
       /** A reply leaving the organism (to the external producer that started the chain): not routed. */
       egress?: boolean;
+      /**
+       * Set when `raw` is the canonical form already, as when a handler forwards or replies with the
+       * payload it was given: it is parsed and validated, not canonicalized again.
+       */
+      canonical?: true;
       /** Set when the journal hands back an entry to redeliver: it keeps its id and attempt. */
       redelivery?: { id: MessageId; attempt: number; createdAt: number };
     };

@@ -63,6 +63,11 @@ describe('canonicalizeDocument', () => {
       parse(`<a t='say "hi" &amp; &lt;go&gt;'>x &gt; y &amp; <![CDATA[<raw>]]>\r\n</a>`),
     );
     expect(out).toBe('<a t="say &quot;hi&quot; &amp; &lt;go>">x &gt; y &amp; &lt;raw&gt;\n</a>');
+    // Escapes and character references survive a second pass unchanged (the pipeline relies on it).
+    const refs = canonicalizeDocument(parse('<a t="&#13;&#9;&#10;">&#13;\t<?pi x?></a>'));
+    expect(refs).toBe('<a t="&#xD;&#x9;&#xA;">&#xD;\t<?pi x?></a>');
+    expect(canonicalizeDocument(parse(refs))).toBe(refs);
+    expect(canonicalizeDocument(parse(out))).toBe(out);
   });
 
   it('is idempotent: the canonical form of a canonical document is itself', () => {

@@ -194,6 +194,24 @@ describe('failures are never silent', () => {
     expect(errorsTo(h, 'caller')).toEqual(['INVALID_REPLY']);
   });
 
+  it('validates a payload passed on unchanged against the next listener’s contract', async () => {
+    // The forwarded payload is not canonicalized again (it is canonical already), but still parsed and
+    // validated: relay's contract takes any <order>, strict's requires an <id>.
+    const strict = `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="order"><xs:complexType><xs:sequence><xs:element name="id" type="xs:int"/></xs:sequence></xs:complexType></xs:element></xs:schema>`;
+    const got: string[] = [];
+    h = makePump([
+      { name: 'relay', root: 'order', handler: (_p, ctx) => void ctx.forward('strict', ctx.payloadXml) },
+      { name: 'strict', root: 'order', xsd: strict, handler: (_p, ctx) => void got.push(ctx.payloadXml) },
+    ]);
+    await h.pump.submit(envelope('<order><id>7</id></order>', { from: 'c', to: 'relay' }));
+    await h.pump.submit(envelope('<order><note>no id</note></order>', { from: 'c', to: 'relay' }));
+    await h.pump.whenQuiet();
+    expect(got).toEqual(['<order><id>7</id></order>']);
+    expect(h.rec.failed).toHaveLength(1);
+    expect(h.rec.failed[0]?.failure.code).toBe('INVALID_REPLY');
+    expect(h.rec.failed[0]?.failure.detail).toMatch(/note/);
+  });
+
   it('fails a handler whose output is not well-formed XML', async () => {
     h = makePump([{ name: 'bad', root: 'q', handler: (_p, ctx) => ctx.forward('bad', '<open>') }]);
     await h.pump.submit(envelope('<q/>', { from: 'c', to: 'bad' }));

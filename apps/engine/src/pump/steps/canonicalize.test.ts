@@ -20,4 +20,16 @@ describe('canonicalize', () => {
     expect(m.payloadXml).toBe('<shouted>HI</shouted>');
     m.doc?.dispose();
   });
+
+  it('takes an engine-built message marked canonical as it is, without a second C14N', () => {
+    // Marked, the text is trusted (it is the payload a delivery carried); unmarked, it is canonicalized.
+    const raw = '<a  z="1" b="2"><e/></a>';
+    const marked = canonicalize(parse(internal(raw, { canonical: true }), ctx), ctx);
+    expect(marked.payloadXml).toBe(raw);
+    expect(marked.canonical).toBe(raw);
+    const unmarked = canonicalize(parse(internal(raw), ctx), ctx);
+    expect(unmarked.payloadXml).toBe('<a b="2" z="1"><e></e></a>');
+    marked.doc?.dispose();
+    unmarked.doc?.dispose();
+  });
 });

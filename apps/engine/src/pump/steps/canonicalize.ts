@@ -1,4 +1,5 @@
 import { canonicalizeDocument } from '../../xml/index.ts';
+import type { CanonicalXml } from '../../xml/index.ts';
 import type { Step } from '../pipeline-message.ts';
 
 /**
@@ -8,6 +9,11 @@ import type { Step } from '../pipeline-message.ts';
  */
 export const canonicalize: Step = (m) => {
   if (!m.doc) return m;
+  if (m.intake.origin === 'internal' && m.intake.canonical) {
+    // Exclusive C14N of canonical XML gives it back unchanged (canonical.test.ts).
+    m.canonical = m.payloadXml = m.intake.raw as CanonicalXml;
+    return m;
+  }
   m.canonical = canonicalizeDocument(m.doc);
   if (m.intake.origin === 'internal') m.payloadXml = m.canonical;
   return m;
