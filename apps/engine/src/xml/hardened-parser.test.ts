@@ -166,6 +166,16 @@ describe('parseUntrusted', () => {
       expect(err.problems[0]).toMatchObject({ line: 1 });
     });
 
+    it('rejects a string with a lone surrogate, which no encoding of text can hold', () => {
+      const err = rejected('<a>\ud800</a>');
+      expect(err.code).toBe('MALFORMED_XML');
+      expect(err.message).toMatch(/Invalid bytes in character encoding/);
+      // Paired, the same code unit is a character like any other.
+      const ok = parseUntrusted('<a>\ud83d\ude00</a>', LIMITS);
+      expect(ok.ok && ok.doc.root.content).toBe('\u{1f600}');
+      if (ok.ok) ok.doc.dispose();
+    });
+
     it('rejects characters XML 1.0 forbids even when correctly encoded', () => {
       expect(rejected('<a>\u0001</a>').message).toMatch(/invalid Char value 1/);
     });

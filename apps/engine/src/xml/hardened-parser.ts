@@ -21,7 +21,11 @@ export type ParseOutcome =
  * Parses untrusted XML. On success the caller owns `doc` and must `dispose()` it.
  * Rejects oversized input, DOCTYPEs (so no entity can be declared at all) and malformed XML.
  */
-export function parseUntrusted(input: Uint8Array | string, limits: ParseLimits): ParseOutcome {
+export function parseUntrusted(text: Uint8Array | string, limits: ParseLimits): ParseOutcome {
+  // libxml2 reads UTF-8 bytes either way. Buffer.from encodes a string natively, where libxml2-wasm's
+  // fromString encodes it in JavaScript (a fifth of a parse). A string with a lone surrogate is not
+  // text: it goes the slow way, whose bytes libxml2 refuses, since Buffer.from would put U+FFFD there.
+  const input = typeof text === 'string' && wellFormed(text) ? Buffer.from(text) : text;
   const size = typeof input === 'string' ? Buffer.byteLength(input) : input.byteLength;
   if (size > limits.maxBytes) {
     const message = `document is ${size} bytes; the limit is ${limits.maxBytes}`;
@@ -44,3 +48,6 @@ export function parseUntrusted(input: Uint8Array | string, limits: ParseLimits):
   }
   return { ok: true, doc };
 }
+
+/** True unless `s` holds a lone surrogate (String.prototype.isWellFormed: ES2024, in Node 20). */
+const wellFormed = (s: string): boolean => (s as string & { isWellFormed(): boolean }).isWellFormed();
