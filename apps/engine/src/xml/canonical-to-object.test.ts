@@ -115,6 +115,20 @@ describe('canonicalToObject', () => {
     expect(toObject('<r><?app?><v>1</v></r>')).toEqual({ v: '1' });
   });
 
+  it('takes elements named like inherited properties as elements, not as what objects inherit', () => {
+    const out = toObject(
+      '<r><constructor>a</constructor><toString>b</toString><__proto__><x>1</x></__proto__><__proto__>2</__proto__></r>',
+    ) as Record<string, unknown>;
+    expect(Object.entries(out)).toEqual([
+      ['constructor', 'a'],
+      ['toString', 'b'],
+      ['__proto__', [{ x: '1' }, '2']],
+    ]);
+    // Its prototype stays Object's: nothing the payload says reaches it.
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(out.x).toBeUndefined();
+  });
+
   describe('round trip through exclusive C14N', () => {
     const cases: [string, string, XmlValue][] = [
       ['a flat record', '<person><name>Ada</name><born>1815</born></person>', { name: 'Ada', born: '1815' }],

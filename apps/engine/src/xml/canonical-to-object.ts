@@ -11,10 +11,9 @@ const localName = (name: string): string => name.slice(name.indexOf(':') + 1);
 
 interface Frame {
   name: string;
-  obj: XmlObject;
+  /** Made with the element's first attribute or child: an element without either is its text. */
+  obj: XmlObject | undefined;
   text: string;
-  children: boolean;
-  attrs: boolean;
 }
 
 /**
@@ -41,15 +40,15 @@ export function canonicalToObject(xml: CanonicalXml): XmlValue {
       i = end < 0 ? n : end + 2;
       continue;
     }
-    const gt = tagEnd(xml, lt);
-    if (gt < 0) break;
-    i = gt + 1;
     if (next === 47 /* / */) {
+      // An end tag holds a name only.
+      const gt = xml.indexOf('>', lt + 2);
+      if (gt < 0) break;
+      i = gt + 1;
       const top = stack.pop();
       if (!top) continue;
-      let value: XmlValue;
-      if (!top.children && !top.attrs) value = top.text;
-      else {
+      let value: XmlValue = top.text;
+      if (top.obj) {
         if (top.text.trim()) top.obj['#text'] = top.text;
         value = top.obj;
       }
@@ -58,20 +57,26 @@ export function canonicalToObject(xml: CanonicalXml): XmlValue {
       else result = value;
       continue;
     }
-    const tag = xml.slice(lt + 1, gt);
-    const space = tag.indexOf(' ');
-    const frame: Frame = {
-      name: localName(space < 0 ? tag : tag.slice(0, space)),
-      obj: {},
-      text: '',
-      children: false,
-      attrs: false,
-    };
-    if (space >= 0) {
-      for (const [, key, value] of tag.slice(space).matchAll(ATTRIBUTE)) {
+    const gt = tagEnd(xml, lt);
+    if (gt < 0) break;
+    i = gt + 1;
+    // The name runs to the first space (then attributes follow) or to the tag's end; its local part
+    // starts after a colon.
+    let nameStart = lt + 1;
+    let nameEnd = gt;
+    for (let k = lt + 1; k < gt; k++) {
+      const c = xml.charCodeAt(k);
+      if (c === 32 /* space */) {
+        nameEnd = k;
+        break;
+      }
+      if (c === 58 /* : */) nameStart = k + 1;
+    }
+    const frame: Frame = { name: xml.slice(nameStart, nameEnd), obj: undefined, text: '' };
+    if (nameEnd < gt) {
+      for (const [, key, value] of xml.slice(nameEnd, gt).matchAll(ATTRIBUTE)) {
         if (key === undefined || key === 'xmlns' || key.startsWith('xmlns:')) continue;
-        frame.obj[`@${localName(key)}`] = decode(value ?? '');
-        frame.attrs = true;
+        (frame.obj ??= {})[`@${localName(key)}`] = decode(value ?? '');
       }
     }
     stack.push(frame);
@@ -83,13 +88,21 @@ export function canonicalToObject(xml: CanonicalXml): XmlValue {
 const repeated = new WeakSet<XmlValue[]>();
 
 function addChild(parent: Frame, name: string, value: XmlValue): void {
-  parent.children = true;
-  const existing = parent.obj[name];
-  if (existing === undefined) parent.obj[name] = value;
+  const obj = (parent.obj ??= {});
+  // An element may be named like a property every object inherits (`constructor`, `__proto__`): only
+  // the object's own properties count, and each is defined as data.
+  const existing = Object.hasOwn(obj, name) ? obj[name] : undefined;
+  if (existing === undefined) define(obj, name, value);
   else if (Array.isArray(existing) && repeated.has(existing)) existing.push(value);
   else {
     const list = [existing, value];
     repeated.add(list);
-    parent.obj[name] = list;
+    define(obj, name, list);
   }
+}
+
+function define(obj: XmlObject, name: string, value: XmlValue): void {
+  if (name === '__proto__')
+    Object.defineProperty(obj, name, { value, writable: true, enumerable: true, configurable: true });
+  else obj[name] = value;
 }
