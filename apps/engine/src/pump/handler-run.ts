@@ -50,8 +50,8 @@ export interface Sender {
  * `forward` returned, as `(_, ctx) => ctx.forward(…)` returns one; anything else but nothing is an error).
  *
  * Made for every delivery, so its functions are methods, none of which reads `this` (a handler may
- * take `const { reply } = ctx`): the engine's TypeScript runs through tsx, whose esbuild keeps the name
- * of every arrow function assigned to a name by a call that defines the property, per function made.
+ * take `const { reply } = ctx`): the engine's TypeScript runs through tsx, whose esbuild wraps every
+ * arrow function assigned to a name in a call that defines its `name`, each time one is made.
  */
 export function sendingContext(
   listener: string,
