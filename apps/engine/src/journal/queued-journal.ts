@@ -56,6 +56,7 @@ export function queuedHooks(writes: WriteQueue, now: () => number, redelivered: 
   };
 }
 
+/** A delivery's start. At module level: an arrow function made per delivery would be named per delivery. */
 function started(w: WriteRecorder, d: Delivery, at: number): void {
   w.move(d.id, d.threadId, 'DISPATCHED', d.attempt, at);
 }
