@@ -24,9 +24,15 @@ export function childElements(el: XmlElement): XmlElement[] {
 export function outerElements(el: XmlElement): { first: XmlElement; last: XmlElement } | undefined {
   let first: Sibling | null | undefined = el.firstChild;
   while (first && !(first instanceof XmlElement)) first = first.next;
+  const last = lastElement(el);
+  return first instanceof XmlElement && last ? { first, last } : undefined;
+}
+
+/** The last element child of `el`, stepping back over text and comments; undefined as outerElements. */
+export function lastElement(el: XmlElement): XmlElement | undefined {
   let last: Sibling | null | undefined = el.lastChild;
   while (last && !(last instanceof XmlElement)) last = last.prev;
-  return first instanceof XmlElement && last instanceof XmlElement ? { first, last } : undefined;
+  return last instanceof XmlElement ? last : undefined;
 }
 
 /** True when `el` has a non-whitespace text child directly under it (text the envelope must not carry). */

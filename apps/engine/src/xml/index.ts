@@ -12,7 +12,7 @@ export { canonicalToObject } from './canonical-to-object.ts';
 export type { XmlValue, XmlObject } from './canonical-to-object.ts';
 export { problemsFromXmlError } from './xml-problems.ts';
 export type { XmlDocument, XmlElement } from 'libxml2-wasm';
-export { childElements, hasStrayText, outerElements, qualifiedName } from './dom.ts';
+export { childElements, hasStrayText, lastElement, outerElements, qualifiedName } from './dom.ts';
 export { plainEnvelopeFields } from './plain-envelope.ts';
 export { exampleInstance } from './xsd-example.ts';
 export { elementTree } from './xsd-element-tree.ts';

@@ -66,6 +66,11 @@ describe('plainEnvelopeFields', () => {
       `<message xmlns="${NS}" id="1"><meta><from>c</from></meta>${PAYLOAD}</message>`,
     ],
     [
+      'an attribute on <meta>',
+      `<message xmlns="${NS}"><meta id="1"><from>c</from></meta>${PAYLOAD}</message>`,
+    ],
+    ['an attribute on a field', envelope('<from kind="x">c</from>')],
+    [
       'a root of another namespace',
       `<message xmlns="urn:other"><meta><from>c</from></meta>${PAYLOAD}</message>`,
     ],

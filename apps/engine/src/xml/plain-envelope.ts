@@ -19,19 +19,21 @@ const NO_BINDINGS: Scope = new Map();
  * without walking libxml2's tree: that walk, a JS object per node and a crossing of the WASM boundary
  * per property, cost about as much as parsing the document.
  *
- * Plain: the root is `{ns}message` and carries no attributes; its children are `{ns}meta`, then
- * exactly one more element (the payload), with nothing but spaces and line breaks between them; each
- * child of `<meta>` is of namespace `ns`, holds only text, and appears once. Anything else (a processing
- * instruction beside the payload, foreign elements in `<meta>`, a character reference between the
- * children) gives undefined, and the caller walks the tree, which says what is wrong and where. Whether
- * `<meta>` is valid is still for the envelope's schema to say.
+ * Plain: the root is `{ns}message`; its children are `{ns}meta`, then exactly one more element (the
+ * payload), with nothing but spaces and line breaks between them; each child of `<meta>` is of
+ * namespace `ns`, holds only text, and appears once; none of these carries an attribute but namespace
+ * declarations. Anything else (a processing instruction beside the payload, foreign elements in
+ * `<meta>`, a character reference between the children, an attribute on `<meta>`) gives undefined,
+ * and the caller walks the tree, which says what is wrong and where. Whether `<meta>` is valid is
+ * still for the envelope's schema to say (pump/envelope/plain-meta.ts says it for the schema where it
+ * surely would).
  */
 export function plainEnvelopeFields(xml: CanonicalXml, ns: string): Map<string, string> | undefined {
   // A processing instruction before the root comes first in the canonical text.
   if (xml.charCodeAt(0) !== 60 /* < */ || xml.charCodeAt(1) === 63 /* ? */) return undefined;
   const root = startTag(xml, 0);
   if (!root) return undefined;
-  const rootScope = declare(root.attrs, NO_BINDINGS, false);
+  const rootScope = declare(root.attrs, NO_BINDINGS);
   if (!rootScope || localIn(root.qname, rootScope, ns) !== 'message') return undefined;
   const close = `</${root.qname}>`;
   if (!xml.endsWith(close)) return undefined;
@@ -52,7 +54,7 @@ export function plainEnvelopeFields(xml: CanonicalXml, ns: string): Map<string, 
       if (i < 0) return undefined;
       continue;
     }
-    const scope = declare(child.attrs, rootScope, true);
+    const scope = declare(child.attrs, rootScope);
     if (!scope || localIn(child.qname, scope, ns) !== 'meta') return undefined;
     const meta = metaFields(xml, child, scope, ns);
     if (!meta) return undefined;
@@ -78,7 +80,7 @@ function metaFields(
     const next = xml.charCodeAt(lt + 1);
     if (next === 47 /* / */ || next === 63 /* ? */) return undefined;
     const field = startTag(xml, lt);
-    const own = field && declare(field.attrs, scope, true);
+    const own = field && declare(field.attrs, scope);
     const name = own && localIn(field.qname, own, ns);
     if (!field || !name || fields.has(name)) return undefined;
     const end = xml.indexOf('<', field.end);
@@ -96,18 +98,15 @@ function startTag(xml: string, lt: number): StartTag | undefined {
   return { qname: xml.slice(lt + 1, nameEnd), attrs: xml.slice(nameEnd, gt), end: gt + 1 };
 }
 
-/**
- * The scope inside a start tag: `outer` with the tag's namespace declarations. Undefined when the tag
- * has other attributes and `othersAllowed` is false.
- */
-function declare(attrs: string, outer: Scope, othersAllowed: boolean): Scope | undefined {
+/** The scope inside a start tag: `outer` with the tag's namespace declarations; undefined when it has other attributes. */
+function declare(attrs: string, outer: Scope): Scope | undefined {
   if (!attrs) return outer;
   let scope: Map<string, string> | undefined;
   for (const [, key = '', value = ''] of attrs.matchAll(ATTRIBUTE)) {
     if (key === 'xmlns' || key.startsWith('xmlns:')) {
       scope ??= new Map(outer);
       scope.set(key.slice(6), decodeCanonical(value));
-    } else if (!othersAllowed) return undefined;
+    } else return undefined;
   }
   return scope ?? outer;
 }

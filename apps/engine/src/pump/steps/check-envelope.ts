@@ -5,11 +5,13 @@ import {
   canonicalLastChild,
   childElements,
   hasStrayText,
+  lastElement,
   outerElements,
   plainEnvelopeFields,
   qualifiedName,
 } from '../../xml/index.ts';
 import type { CanonicalXml, XmlElement } from '../../xml/index.ts';
+import { plainMetaValid } from '../envelope/plain-meta.ts';
 import { reject } from '../pipeline-message.ts';
 import type { PipelineContext, PipelineMessage, Step } from '../pipeline-message.ts';
 
@@ -102,7 +104,10 @@ export const checkEnvelope: Step = (m, ctx) => {
   return m;
 };
 
-/** A plain envelope whose `<meta>` the envelope schema finds valid, accepted; false for any other. */
+/**
+ * A plain envelope whose `<meta>` the envelope schema finds valid, accepted; false for any other. Its
+ * fields tell whether the schema would, nearly always (plain-meta.ts); else the schema is asked.
+ */
 function acceptPlain(
   m: PipelineMessage,
   ctx: PipelineContext,
@@ -110,10 +115,16 @@ function acceptPlain(
   fields: Map<string, string>,
 ): boolean {
   const from = text(fields.get('from'));
-  const children = outerElements(root);
-  if (!from || !children) return false;
-  if (ctx.envelopeSchema.validate(children.first).length > 0) return false;
-  accept(m, ctx, children.last, from, fields, false);
+  if (!from) return false;
+  let payload: XmlElement | undefined;
+  if (plainMetaValid(fields)) payload = lastElement(root);
+  else {
+    const children = outerElements(root);
+    if (!children || ctx.envelopeSchema.validate(children.first).length > 0) return false;
+    payload = children.last;
+  }
+  if (!payload) return false;
+  accept(m, ctx, payload, from, fields, false);
   return true;
 }
 
