@@ -51,6 +51,8 @@ export type HookFailureReport = (hook: HookName, err: unknown) => void;
 
 type Args<K extends HookName> = Parameters<NonNullable<DispatchHooks[K]>>;
 
+const nothing = (): void => undefined;
+
 /**
  * The registered hooks, called in order. `call` is for hooks the pump waits on: it always returns a
  * promise that settles after every hook has, rejecting with the first failure. `notify` is for hooks
@@ -77,6 +79,11 @@ export class HookChain {
   async call<K extends HookName>(name: K, ...args: Args<K>): Promise<void> {
     const pending = this.invoke(name, args).filter((r) => r !== undefined);
     if (pending.length === 0) return;
+    if (pending.length === 1) {
+      // One hook (the journal, nearly always): its own outcome is the first failure.
+      await pending[0];
+      return;
+    }
     const results = await Promise.allSettled(pending);
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
@@ -100,6 +107,7 @@ export class HookChain {
       }
     }
     if (!waits) return undefined;
+    if (waits.length === 1) return (waits[0] as Promise<unknown>).then(nothing);
     return Promise.allSettled(waits).then((results) => {
       const failed = results.find((r) => r.status === 'rejected');
       if (failed) throw failed.reason;

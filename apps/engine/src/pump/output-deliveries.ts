@@ -10,24 +10,38 @@ export function deliveriesOf(m: PipelineMessage, kind: DeliveryKind): Delivery[]
   const { threadId, from, root, payloadXml } = m;
   if (!threadId || !from || !root || !payloadXml) throw new Error('pipeline finished without addressing');
   const intake = m.intake.origin === 'internal' ? m.intake : undefined;
-  const base = {
-    threadId,
-    from,
-    chain: m.chain ?? [],
-    root,
-    payloadXml,
-    kind,
-    attempt: 1,
-    createdAt: Date.now(),
-    ...(intake?.parentId ? { parentId: intake.parentId } : {}),
-    ...(m.envelopeXml ? { envelopeXml: m.envelopeXml } : {}),
+  const createdAt = Date.now();
+  const chain = m.chain ?? [];
+  // Built whole, not spread from a common base: a delivery is made for every message.
+  const delivery = (id: MessageId, to: string): Mutable<Delivery> => {
+    const d: Mutable<Delivery> = {
+      id,
+      threadId,
+      from,
+      to,
+      chain,
+      root,
+      payloadXml,
+      kind,
+      attempt: 1,
+      createdAt,
+    };
+    if (intake?.parentId) d.parentId = intake.parentId;
+    if (m.envelopeXml) d.envelopeXml = m.envelopeXml;
+    return d;
   };
-  if (intake?.egress) return [{ ...base, id: randomUUID() as MessageId, to: m.to ?? '', egress: true }];
+  if (intake?.egress) {
+    const d = delivery(randomUUID() as MessageId, m.to ?? '');
+    d.egress = true;
+    return [d];
+  }
   const targets = m.targets ?? [];
   // An id chosen before (a forward's) names the one delivery a message to one listener becomes.
   const chosen = targets.length === 1 ? intake?.id : undefined;
-  return targets.map((t) => ({ ...base, id: chosen ?? (randomUUID() as MessageId), to: t.name }));
+  return targets.map((t) => delivery(chosen ?? (randomUUID() as MessageId), t.name));
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * Turns a handler's outputs into deliveries. A reply goes to the last hop of the chain and drops it

@@ -69,12 +69,18 @@ function lookup(scope: Scope, prefix: string): string | undefined {
   return undefined;
 }
 
+/** The open elements' names, as where each begins in the text and its length (no strings cut). */
+interface Open {
+  starts: number[];
+  lengths: number[];
+}
+
 /**
  * Scans the root element from `i` (its `<`): the index just past its end tag, or -1 when the text is
  * not in canonical form.
  */
 function scanRoot(text: string, i: number): number {
-  const names: string[] = [];
+  const open: Open = { starts: [], lengths: [] };
   const scope: Scope = { prefixes: [''], uris: [''], depths: [0] };
   const n = text.length;
   if (text.charCodeAt(i) !== 60 /* < */) return -1;
@@ -83,15 +89,16 @@ function scanRoot(text: string, i: number): number {
     if (c === 60 /* < */) {
       const next = text.charCodeAt(i + 1);
       if (next === 47 /* / */) {
-        const name = names.pop();
+        const start = open.starts.pop();
+        const length = open.lengths.pop() ?? 0;
         if (
-          name === undefined ||
-          !text.startsWith(name, i + 2) ||
-          text.charCodeAt(i + 2 + name.length) !== 62
+          start === undefined ||
+          !same(text, start, i + 2, length) ||
+          text.charCodeAt(i + 2 + length) !== 62
         )
           return -1;
-        i += name.length + 3;
-        const depth = names.length;
+        i += length + 3;
+        const depth = open.starts.length;
         while ((scope.depths[scope.depths.length - 1] ?? 0) > depth) {
           scope.prefixes.pop();
           scope.uris.pop();
@@ -101,11 +108,10 @@ function scanRoot(text: string, i: number): number {
         continue;
       }
       if (next === 33 /* ! */ || next === 63 /* ? */) return -1;
-      i = startTag(text, i, names, scope);
+      i = startTag(text, i, open, scope);
       if (i < 0) return -1;
       continue;
     }
-    if (names.length === 0) return -1;
     if (c === 38 /* & */) {
       const ref = reference(text, i, TEXT_REFERENCES);
       if (ref < 0) return -1;
@@ -117,6 +123,21 @@ function scanRoot(text: string, i: number): number {
     i++;
   }
   return -1;
+}
+
+/** Whether the `length` characters at `a` and at `b` are the same. */
+function same(text: string, a: number, b: number, length: number): boolean {
+  for (let k = 0; k < length; k++) if (text.charCodeAt(a + k) !== text.charCodeAt(b + k)) return false;
+  return true;
+}
+
+/** The order of the names at `a` and at `b` (lengths `la`, `lb`), by UTF-16 unit: < 0, 0 or > 0. */
+function compare(text: string, a: number, la: number, b: number, lb: number): number {
+  for (let k = 0; k < la && k < lb; k++) {
+    const d = text.charCodeAt(a + k) - text.charCodeAt(b + k);
+    if (d !== 0) return d;
+  }
+  return la - lb;
 }
 
 const TEXT_REFERENCES = ['&amp;', '&lt;', '&gt;', '&#xD;'];
@@ -143,45 +164,48 @@ function nameEnd(text: string, i: number): number {
  * at most one declaration: of the default namespace on an unprefixed element, of its own prefix on a
  * prefixed one, and never one that changes nothing.
  */
-function startTag(text: string, i: number, names: string[], scope: Scope): number {
-  const end = nameEnd(text, i + 1);
-  const name = text.slice(i + 1, end);
-  if (name === '') return -1;
-  const colon = name.indexOf(':');
-  const prefix = colon < 0 ? '' : name.slice(0, colon);
+function startTag(text: string, i: number, open: Open, scope: Scope): number {
+  const nameStart = i + 1;
+  const end = nameEnd(text, nameStart);
+  if (end === nameStart) return -1;
+  let colon = nameStart;
+  while (colon < end && text.charCodeAt(colon) !== 58 /* : */) colon++;
+  const prefix = colon === end ? '' : text.slice(nameStart, colon);
   let declared: string | undefined;
-  let lastAttribute = '';
-  let attributes = 0;
+  let last = -1;
+  let lastLength = 0;
   i = end;
   for (;;) {
     const c = text.charCodeAt(i);
     if (c === 62 /* > */) break;
     if (c !== 32) return -1; // `/>`, or a tab or line break inside the tag
-    const nameStart = i + 1;
-    const eq = nameEnd(text, nameStart);
+    const at = i + 1;
+    const eq = nameEnd(text, at);
     if (text.charCodeAt(eq) !== 61 || text.charCodeAt(eq + 1) !== 34 /* =" */) return -1;
-    const attribute = text.slice(nameStart, eq);
     const valueEnd = attributeValueEnd(text, eq + 2);
     if (valueEnd < 0) return -1;
-    if (attribute === 'xmlns' || attribute.startsWith('xmlns:')) {
-      if (declared !== undefined || attributes > 0) return -1;
-      if (attribute !== (prefix === '' ? 'xmlns' : `xmlns:${prefix}`)) return -1;
+    if (text.startsWith('xmlns', at) && (eq === at + 5 || text.charCodeAt(at + 5) === 58) /* : */) {
+      if (declared !== undefined || last >= 0) return -1;
+      const expected = prefix === '' ? at + 5 : at + 6 + prefix.length;
+      if (eq !== expected || (prefix !== '' && !text.startsWith(prefix, at + 6))) return -1;
       declared = text.slice(eq + 2, valueEnd);
     } else {
-      if (!plainName(attribute) || attribute <= lastAttribute) return -1;
-      lastAttribute = attribute;
-      attributes++;
+      if (!plainName(text, at, eq)) return -1;
+      if (last >= 0 && compare(text, last, lastLength, at, eq - at) >= 0) return -1;
+      last = at;
+      lastLength = eq - at;
     }
     i = valueEnd + 1;
   }
-  const depth = names.length + 1;
+  const depth = open.starts.length + 1;
   if (declared !== undefined) {
     if (declared === lookup(scope, prefix) || !knownGoodNamespace(declared, prefix)) return -1;
     scope.prefixes.push(prefix);
     scope.uris.push(declared);
     scope.depths.push(depth);
   } else if (prefix !== '' && lookup(scope, prefix) === undefined) return -1;
-  names.push(name);
+  open.starts.push(nameStart);
+  open.lengths.push(end - nameStart);
   return i + 1;
 }
 
@@ -202,11 +226,11 @@ function attributeValueEnd(text: string, i: number): number {
   return -1;
 }
 
-/** An unprefixed ASCII name. */
-function plainName(name: string): boolean {
-  if (name === '') return false;
-  for (let k = 0; k < name.length; k++) {
-    const c = name.charCodeAt(k);
+/** Whether the name from `start` to `end` is unprefixed and ASCII. */
+function plainName(text: string, start: number, end: number): boolean {
+  if (end === start) return false;
+  for (let k = start; k < end; k++) {
+    const c = text.charCodeAt(k);
     if (c > 126 || c === 58 /* : */) return false;
   }
   return true;
