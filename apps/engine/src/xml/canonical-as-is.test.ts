@@ -173,6 +173,15 @@ describe('canonicalAsIs', () => {
     expect(canonicalAsIs(xml)).toBeUndefined();
   });
 
+  it('tries at most four namespaces it has not seen a document, leaving the rest to C14N', () => {
+    const fresh = Array.from({ length: 6 }, (_, k) => `urn:fresh-${k}`);
+    const xml = `<r>${fresh.map((ns) => `<a xmlns="${ns}"></a>`).join('')}</r>`;
+    expect(c14n(xml)).toBe(xml);
+    expect(canonicalAsIs(xml)).toBeUndefined();
+    // The first four are known now; two more are tried.
+    expect(canonicalAsIs(xml)).toBe(xml);
+  });
+
   it('reads bytes as UTF-8 only when nothing says otherwise', () => {
     expect(canonicalAsIs(Buffer.from('<a>é</a>'))).toBe('<a>é</a>');
     expect(canonicalAsIs(Buffer.from('\ufeff<a></a>'))).toBeUndefined();

@@ -31,6 +31,7 @@ export function canonicalAsIs(raw: string | Uint8Array): CanonicalXml | undefine
     if (raw[0] === 0xef || raw[0] === 0xfe || raw[0] === 0xff) return undefined;
     text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
   }
+  probesLeft = PROBES_A_DOCUMENT;
   const start = prologEnd(text);
   if (start < 0) return undefined;
   const end = scanRoot(text, start);
@@ -246,6 +247,8 @@ function knownGoodNamespace(uri: string, prefix: string): boolean {
   if (uri === '') return prefix === '';
   let good = namespaces.get(uri);
   if (good === undefined) {
+    if (probesLeft <= 0) return false;
+    probesLeft--;
     good = probe(uri);
     if (namespaces.size < MAX_NAMESPACES) namespaces.set(uri, good);
   }
@@ -254,6 +257,12 @@ function knownGoodNamespace(uri: string, prefix: string): boolean {
 
 const MAX_NAMESPACES = 1024;
 const namespaces = new Map<string, boolean>();
+/**
+ * New namespaces tried for one document: a document declaring hundreds (or, once the cache is full,
+ * any unknown one) would otherwise cost a parse each, far more than C14N of it.
+ */
+const PROBES_A_DOCUMENT = 4;
+let probesLeft = 0;
 
 function probe(uri: string): boolean {
   const xml = `<a xmlns="${uri}"></a>`;
