@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { mutateByHand, expectAccessible, signIn } from './support/console.ts';
+import { mutateByHand, expectAccessible, signIn, signInWithForm } from './support/console.ts';
 
 test('a wrong password is refused with a clear message; the right one opens the overview', async ({
   page,
@@ -10,7 +10,7 @@ test('a wrong password is refused with a clear message; the right one opens the 
   await page.getByLabel('Password').fill('not the password');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('alert').filter({ hasText: /./ })).toHaveText('Wrong name or password.');
-  await signIn(page, 'admin');
+  await signInWithForm(page, 'admin');
   await expect(page.getByText('admin', { exact: true }).first()).toBeVisible();
 });
 
