@@ -40,6 +40,8 @@ interface SubscriberStats {
   items: number;
   transitions: number[];
   errors: number;
+  /** CPU time the subscribers' thread has used, in ms (Linux). */
+  cpuMs?: number;
 }
 
 /** Starts `count` SSE subscribers on a worker thread; resolves once every one is connected. */
@@ -72,6 +74,11 @@ async function subscribe(
   };
 }
 
+/** A `process.cpuUsage()` difference over `seconds`, in % of one core. */
+function share(used: NodeJS.CpuUsage, seconds: number): number {
+  return ((used.user + used.system) / 1000 / (seconds * 1000)) * 100;
+}
+
 /** CPU used by the engine process over `seconds` while nothing is sent, in % of one core. */
 async function idleCpu(engine: EngineProcess, seconds: number): Promise<number> {
   const c0 = engine.cpuMs();
@@ -95,14 +102,19 @@ async function overHttp(rec: Recorder): Promise<void> {
     await sleep(1000);
     const idle0 = await idleCpu(engine, IDLE_SECONDS);
     let cpu = engine.cpuMs();
+    let own = process.cpuUsage();
     const none = await load({ ...opts, seconds: SECONDS });
+    const ownNone = share(process.cpuUsage(own), none.seconds);
     const cpuNone = (engine.cpuMs() - cpu) / none.requests;
     console.log(`  no subscriber: ${describeLoad(none)}`);
     const subs = await subscribe(engine, cookie, SUBSCRIBERS);
     const before = await subs.stats();
     cpu = engine.cpuMs();
+    own = process.cpuUsage();
     const some = await load({ ...opts, seconds: SECONDS });
     const cpuSome = (engine.cpuMs() - cpu) / some.requests;
+    const ownSome = share(process.cpuUsage(own), some.seconds);
+    const during = await subs.stats();
     console.log(`  ${SUBSCRIBERS} subscribers: ${describeLoad(some)}`);
     // Let them catch up, then the engine idles with them.
     await sleep(2000);
@@ -127,6 +139,30 @@ async function overHttp(rec: Recorder): Promise<void> {
     report(rec, `${key}.ratio`, `  with ${SUBSCRIBERS} ÷ without`, some.perSecond / none.perSecond, 'ratio', {
       aim: '≥ 0.95',
     });
+    // What the load generator and the subscribers took of this machine's cores: consoles would parse
+    // their items on machines of their own.
+    report(
+      rec,
+      `${key}.bench_cpu.subscribers_0`,
+      '  this process (load generator), no subscriber',
+      ownNone,
+      '% of a core',
+    );
+    report(
+      rec,
+      `${key}.bench_cpu.subscribers_20`,
+      `  this process (load generator, ${SUBSCRIBERS} subscribers)`,
+      ownSome,
+      '% of a core',
+    );
+    if (during.cpuMs !== undefined && before.cpuMs !== undefined)
+      report(
+        rec,
+        `${key}.subscribers_cpu`,
+        `  the ${SUBSCRIBERS} subscribers' own thread, parsing every item`,
+        ((during.cpuMs - before.cpuMs) / (some.seconds * 1000)) * 100,
+        '% of a core',
+      );
     // The subscribers parse on a thread of this process, beside the load generator: on a 2-core machine
     // they take CPU from the engine too, so its CPU time per message is the figure that is its own.
     const perMsg = `${key}.engine_cpu_per_msg`;

@@ -1,6 +1,8 @@
 // Event stream subscribers on a thread of their own, as consoles would hold them: `count` SSE
 // connections to the engine's `events.stream` (tRPC over SSE, signed in with `cookie`), each item parsed
-// as a browser would. Answers 'stats' with what they received; 'stop' ends them (events.bench.ts).
+// as a browser would. Answers 'stats' with what they received and the CPU time this thread has used
+// (from /proc, where there is one); 'stop' ends them (events.bench.ts).
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 
@@ -40,6 +42,17 @@ const requests = subs.map((sub) => {
   return req;
 });
 
+/** This thread's CPU time in ms (utime + stime, in clock ticks of 10 ms), or undefined off Linux. */
+function cpuMs() {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
 parentPort.on('message', (m) => {
   if (m === 'stop') for (const r of requests) r.destroy();
   parentPort.postMessage({
@@ -47,5 +60,6 @@ parentPort.on('message', (m) => {
     items: subs.reduce((n, s) => n + s.items, 0),
     transitions: subs.map((s) => s.transitions),
     errors,
+    cpuMs: cpuMs(),
   });
 });
