@@ -2,14 +2,15 @@ import { byIdInputSchema, threadListInputSchema, threadMessagesInputSchema } fro
 import { EngineApiError } from '../error-map.ts';
 import { audited } from '../audited.ts';
 import { operatorProcedure, router, viewerProcedure } from '../trpc.ts';
+import { oldestFirst } from './thread-hops.ts';
 
 export const threadsRouter = router({
   list: viewerProcedure.input(threadListInputSchema).query(({ ctx, input }) => ctx.engine.listThreads(input)),
-  /** One thread: its hops oldest first, each with its journal state. */
+  /** One thread: its hops oldest first (none before its cause), each with its journal state. */
   byId: viewerProcedure.input(byIdInputSchema).query(async ({ ctx, input }) => {
     const page = await ctx.engine.listMessages({ threadId: input.id, limit: 500 });
     if (page.items.length === 0) throw new EngineApiError('NOT_FOUND', `no thread ${input.id}`);
-    return { id: input.id, messages: [...page.items].reverse(), truncated: page.nextCursor !== null };
+    return { id: input.id, messages: oldestFirst(page.items), truncated: page.nextCursor !== null };
   }),
   /** The sequences and buffers started in a thread, with each step's or item's progress. */
   orchestrations: viewerProcedure
