@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import type { RoutedTransition, StreamItem } from '@organism/shared';
-import { encodeItem } from './event-stream-endpoint.ts';
+import { encodeFrame, encodeItem } from './event-stream-endpoint.ts';
 
 const transition = (seq: number, detail: string | null = null): RoutedTransition =>
   ({
@@ -31,14 +31,14 @@ it('encodes every kind of item to the JSON of the item', () => {
   }
 });
 
-it('serializes a transition shared by several items once, and keeps what an item adds', () => {
-  const shared = transition(7);
-  const first = encodeItem({ kind: 'changes', transitions: [shared], events: [] });
-  // The same object later changed under the encoder would be sent as it was first: the hub never
-  // changes a transition it has handed out, and this shows the string is the one kept.
-  (shared as { detail: string | null }).detail = 'changed';
-  const second = encodeItem({ kind: 'changes', transitions: [shared], events: [] });
-  expect(second).toBe(first);
+it('encodes an item once: the same item gives the same bytes, however many subscribers send it', () => {
+  const item: StreamItem = { kind: 'changes', transitions: [transition(7)], events: [] };
+  const first = encodeFrame('e.7.0', item);
+  // The hub never changes an item it has handed out: the bytes kept are the ones sent again.
+  (item.transitions[0] as { detail: string | null }).detail = 'changed';
+  expect(encodeFrame('e.7.0', item)).toBe(first);
+  // The same item under another id is framed again, with that id.
+  expect(encodeFrame('e.7.1', item).toString()).toContain('\nid: e.7.1\n');
   const extra = { kind: 'changes', transitions: [transition(8)], events: [], more: 1 } as StreamItem;
   expect(JSON.parse(encodeItem(extra))).toEqual(extra);
 });

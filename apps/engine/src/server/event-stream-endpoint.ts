@@ -13,8 +13,8 @@ export const EVENTS_STREAM = 'events.stream';
  * `GET /trpc/events.stream`, the console's live stream, written here in tRPC's SSE format rather than
  * by tRPC's SSE producer. That producer serializes every item once per subscriber and pipes it through
  * four web streams to the socket: with 20 consoles open it cost the engine 0.6 of its throughput
- * (bench/README.md, "The event stream"). Here each transition is serialized once, however many
- * subscribers receive it (they share the hub's ring), and each item is one write, waiting for the
+ * (bench/README.md, "The event stream"). Here an item is serialized once, however many subscribers
+ * send it (those that keep up share the hub's items), and each item is one write, waiting for the
  * socket to drain before the next (a slow console gets larger items, never an unbounded buffer).
  *
  * The procedure is still tRPC's (`createCaller`): its role check, input schema and the hub's stream
@@ -121,11 +121,11 @@ function streamInput(url: URL, req: IncomingMessage): unknown {
 }
 
 /**
- * Transitions are the bulk of the stream, and the hub hands every subscriber the same objects from its
- * ring (and the same engine events, and activity each tick): each is serialized and encoded once, when
- * the first subscriber sends it, and its bytes are kept for as long as the object lives. A subscriber's
- * frame is then those bytes copied together: no JSON, no UTF-8 encoding and no length count per
- * subscriber.
+ * The hub hands every subscriber the same engine events and the same activity each tick: each is
+ * serialized and encoded once, when the first subscriber sends it, and its bytes are kept for as long
+ * as the object lives. An item's transitions, the bulk of the stream, are serialized together in one
+ * call: the item is shared whole (`frames`, below), and one call for the list cost the engine less
+ * than a string kept per transition (bench/README.md, "The event stream, 2026-12-03").
  */
 const encoded = new WeakMap<object, Buffer>();
 
@@ -140,7 +140,6 @@ function once(value: object): Buffer {
 
 const COMMA = Buffer.from(',');
 const OPEN_LIST = Buffer.from('[');
-const CLOSE_LIST = Buffer.from(']}');
 const CLOSE = Buffer.from('}');
 
 /**
@@ -170,12 +169,7 @@ function frameOf(id: string | undefined, item: StreamItem): Buffer {
       if (i > 0) parts.push(COMMA);
       parts.push(head(place, 'event'), once(event), CLOSE);
     });
-    parts.push(Buffer.from('],"transitions":['));
-    transitions.forEach((t, i) => {
-      if (i > 0) parts.push(COMMA);
-      parts.push(once(t));
-    });
-    parts.push(CLOSE_LIST);
+    parts.push(Buffer.from('],"transitions":'), Buffer.from(JSON.stringify(transitions)), CLOSE);
   } else parts.push(Buffer.from(JSON.stringify(item)));
   parts.push(Buffer.from(id === undefined ? '\n\n\n' : `\nid: ${id}\n\n\n`));
   return Buffer.concat(parts);
