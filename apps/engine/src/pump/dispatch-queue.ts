@@ -27,7 +27,11 @@ export interface DispatchQueueOptions {
   queueSize: number;
   /** The listener's own concurrency limit, or undefined when the listener is gone. */
   concurrencyOf(listener: string): number | undefined;
-  run(delivery: Delivery): Promise<void>;
+  /**
+   * Runs a delivery in a slot of its listener's. The slot is free again when the promise settles, or
+   * sooner, when the run calls `free` (its handler is done, and what is left waits on the journal).
+   */
+  run(delivery: Delivery, free: () => void): Promise<void>;
 }
 
 /**
@@ -144,7 +148,13 @@ export class DispatchQueue {
         this.running.set(name, running + 1);
         this.inFlightTotal++;
         started = true;
-        void this.opts.run(next).finally(() => this.finish(name));
+        let freed = false;
+        const free = (): void => {
+          if (freed) return;
+          freed = true;
+          this.finish(name);
+        };
+        void this.opts.run(next, free).finally(free);
       }
       if (!started) break;
     }

@@ -97,6 +97,12 @@ export class MessagePump {
   private readonly intake: IntakeWorkers | undefined;
   private accepting = true;
   private quietWaiters: (() => void)[] = [];
+  /**
+   * Deliveries whose handler is done and whose outcome the journal is committing, by listener. Their
+   * slot is free already (`execute`): the next delivery starts meanwhile, its start in the same commit.
+   */
+  private readonly finishing = new Map<string, number>();
+  private finishingTotal = 0;
 
   constructor(private readonly opts: PumpOptions) {
     this.log = opts.log ?? stderrLog('pump');
@@ -128,7 +134,7 @@ export class MessagePump {
       maxConcurrency: opts.limits.maxConcurrency,
       queueSize: opts.limits.queueSize,
       concurrencyOf: (name) => this.routing.get(name)?.concurrency,
-      run: (d) => this.execute(d),
+      run: (d, free) => this.execute(d, free),
     });
   }
 
@@ -154,12 +160,14 @@ export class MessagePump {
     return this.routing;
   }
 
+  /** Deliveries to `listener` started and not finished: running, or their outcome being recorded. */
   inFlightFor(listener: string): number {
-    return this.queue.inFlightFor(listener);
+    return this.queue.inFlightFor(listener) + (this.finishing.get(listener) ?? 0);
   }
 
   stats(): { queued: number; inFlight: number; openThreads: number } {
-    return { queued: this.queue.queued, inFlight: this.queue.inFlight, openThreads: this.threads.size };
+    const inFlight = this.queue.inFlight + this.finishingTotal;
+    return { queued: this.queue.queued, inFlight, openThreads: this.threads.size };
   }
 
   /** Resolves once the intake workers are ready (at once without any). */
@@ -198,7 +206,7 @@ export class MessagePump {
     if (!this.queue.isPaused(name)) return false;
     this.queue.resume(name);
     // Its queue may already have started: the state then says so.
-    this.emitListener(name, this.queue.inFlightFor(name) > 0 ? 'processing' : 'idle');
+    this.emitListener(name, this.inFlightFor(name) > 0 ? 'processing' : 'idle');
     return true;
   }
 
@@ -210,6 +218,7 @@ export class MessagePump {
   get onlyPausedLeft(): boolean {
     return (
       this.queue.inFlight === 0 &&
+      this.finishingTotal === 0 &&
       this.waiting.size === 0 &&
       this.queue.queued > 0 &&
       this.queue.queued === this.queue.queuedPaused
@@ -405,7 +414,7 @@ export class MessagePump {
     this.queue.push(d);
   }
 
-  private async execute(d: Delivery): Promise<void> {
+  private async execute(d: Delivery, free: () => void): Promise<void> {
     // Stopped: a slot freed by a finishing handler must not start queued work against a closed journal.
     // The delivery is still unfinished in the journal; the next start runs it.
     if (this.stopping.signal.aborted) return;
@@ -425,24 +434,44 @@ export class MessagePump {
       if (!(await this.record('onDispatched', d, started))) return this.forget(d, []);
       if (this.stopping.signal.aborted) return;
     }
-    const running = this.queue.inFlightFor(listener.name);
+    const name = listener.name;
+    const running = this.inFlightFor(name);
     this.events.emit(() => receivedEvent(d));
-    if (running === 1) this.emitListener(listener.name, 'processing');
+    if (running === 1) this.emitListener(name, 'processing');
     const result = await runHandler(listener, d, this.stopping.signal);
     if (this.stopping.signal.aborted) return;
     const outcome = result.ok ? await this.checkedOutputs(d, result.outputs) : result;
     if (this.stopping.signal.aborted) return;
-    if (outcome.ok) await this.acknowledge(d, outcome.deliveries);
-    else await this.fail(d, outcome.failure, listener);
-    if (this.queue.inFlightFor(listener.name) === 1)
-      this.emitListener(listener.name, outcome.ok ? 'idle' : 'error');
+    // Once its outcome is written down (not yet committed), the delivery gives up its slot: the next
+    // one starts, and its start shares the outcome's commit instead of waiting a commit behind it.
+    // Written down first, so the journal never shows a listener's next start before this outcome.
+    let handedOver = false;
+    const handOver = (): void => {
+      handedOver = true;
+      this.finishing.set(name, (this.finishing.get(name) ?? 0) + 1);
+      this.finishingTotal++;
+      free();
+    };
+    try {
+      if (outcome.ok) await this.acknowledge(d, outcome.deliveries, handOver);
+      else await this.fail(d, outcome.failure, listener, handOver);
+      if (this.inFlightFor(name) === 1) this.emitListener(name, outcome.ok ? 'idle' : 'error');
+    } finally {
+      if (handedOver) {
+        this.finishing.set(name, (this.finishing.get(name) ?? 1) - 1);
+        this.finishingTotal--;
+      }
+    }
   }
 
-  private async acknowledge(d: Delivery, produced: Delivery[]): Promise<void> {
+  /** Records `d` done with its outputs; `recorded` is called once that is written down (see `execute`). */
+  private async acknowledge(d: Delivery, produced: Delivery[], recorded: () => void): Promise<void> {
     const outputs = this.killed.has(d.threadId) ? [] : produced;
     const routed = outputs.filter((o) => !o.egress);
     if (routed.length > 0) this.threads.add(d.threadId, routed.length);
-    if (!(await this.record('onAcknowledged', d, this.hooks.call('onAcknowledged', d, outputs)))) {
+    const call = this.hooks.call('onAcknowledged', d, outputs);
+    recorded();
+    if (!(await this.record('onAcknowledged', d, call))) {
       this.forget(d, routed);
       return;
     }
@@ -481,7 +510,13 @@ export class MessagePump {
     }
   }
 
-  private async fail(d: Delivery, failure: DispatchFailure, listener: Listener | undefined): Promise<void> {
+  /** Records `d` failed, to retry or for good; `recorded` is called once that is written down (`execute`). */
+  private async fail(
+    d: Delivery,
+    failure: DispatchFailure,
+    listener: Listener | undefined,
+    recorded: () => void = () => {},
+  ): Promise<void> {
     const policy = listener?.retry;
     const willRetry =
       !!policy &&
@@ -493,11 +528,9 @@ export class MessagePump {
     if (willRetry) {
       const delay = backoffDelay(policy, d.attempt, this.opts.random);
       // Retried even when the retry could not be recorded: the journal still has it unfinished.
-      await this.record(
-        'onFailed',
-        d,
-        this.hooks.call('onFailed', d, failure, { retryAt: Date.now() + delay, outputs: [] }),
-      );
+      const call = this.hooks.call('onFailed', d, failure, { retryAt: Date.now() + delay, outputs: [] });
+      recorded();
+      await this.record('onFailed', d, call);
       // stop() may have run while the failure was being recorded: queueAt sets no timer then.
       this.queueAt(d, Date.now() + delay, (due) => due.attempt++);
       return;
@@ -506,7 +539,9 @@ export class MessagePump {
       d.kind === 'boot' || this.killed.has(d.threadId) ? [] : await this.systemError(d, failure);
     const routed = outputs.filter((o) => !o.egress);
     if (routed.length > 0) this.threads.add(d.threadId, routed.length);
-    if (!(await this.record('onFailed', d, this.hooks.call('onFailed', d, failure, { outputs })))) {
+    const call = this.hooks.call('onFailed', d, failure, { outputs });
+    recorded();
+    if (!(await this.record('onFailed', d, call))) {
       this.forget(d, routed);
       return;
     }
@@ -657,7 +692,7 @@ export class MessagePump {
       listener,
       // A handler that finishes while its listener is paused leaves it paused.
       state: this.queue.isPaused(listener) && state !== 'processing' ? 'paused' : state,
-      inFlight: this.queue.inFlightFor(listener),
+      inFlight: this.inFlightFor(listener),
     }));
   }
 }
