@@ -27,11 +27,16 @@ export interface DispatchQueueOptions {
   queueSize: number;
   /** The listener's own concurrency limit, or undefined when the listener is gone. */
   concurrencyOf(listener: string): number | undefined;
-  /**
-   * Runs a delivery in a slot of its listener's. The slot is free again when the promise settles, or
-   * sooner, when the run calls `free` (its handler is done, and what is left waits on the journal).
-   */
-  run(delivery: Delivery, free: () => void): Promise<void>;
+  /** Runs a delivery in a slot of its listener's; when the promise settles, `slot.done()` is implied. */
+  run(delivery: Delivery, slot: Slot): Promise<void>;
+}
+
+/** A started delivery's hold on its listener's slot. */
+export interface Slot {
+  /** Gives the slot to the next delivery (the handler is done); this one stays in flight until `done`. */
+  free: () => void;
+  /** The delivery is finished: it leaves the in-flight count (and the slot, if it still holds it). */
+  done: () => void;
 }
 
 /**
@@ -41,7 +46,14 @@ export interface DispatchQueueOptions {
  */
 export class DispatchQueue {
   private readonly queues = new Map<string, Fifo<Delivery>>();
+  /** Slots held, by listener: deliveries whose handler runs. */
   private readonly running = new Map<string, number>();
+  /**
+   * Deliveries that gave their slot up early (`free`) and have not settled: their outcome is being
+   * committed. In flight still, but no longer counted against the limits.
+   */
+  private readonly finishing = new Map<string, number>();
+  private finishingTotal = 0;
   private readonly ready = new Set<string>();
   /** Listeners an operator paused: their deliveries wait here, in order, until resumed. */
   private readonly paused = new Set<string>();
@@ -55,15 +67,16 @@ export class DispatchQueue {
   get queued(): number {
     return this.queuedTotal;
   }
+  /** Deliveries started and not settled: running, or giving their outcome to the journal. */
   get inFlight(): number {
-    return this.inFlightTotal;
+    return this.inFlightTotal + this.finishingTotal;
   }
   get hasSpace(): boolean {
     return this.queuedTotal < this.opts.queueSize;
   }
 
   inFlightFor(listener: string): number {
-    return this.running.get(listener) ?? 0;
+    return (this.running.get(listener) ?? 0) + (this.finishing.get(listener) ?? 0);
   }
 
   /** How many deliveries wait in `listener`'s queue (all of them PENDING in the journal). */
@@ -109,7 +122,7 @@ export class DispatchQueue {
 
   /** Resolves when nothing is queued or running. */
   idle(): Promise<void> {
-    if (this.queuedTotal === 0 && this.inFlightTotal === 0) return Promise.resolve();
+    if (this.queuedTotal === 0 && this.inFlight === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -148,17 +161,34 @@ export class DispatchQueue {
         this.running.set(name, running + 1);
         this.inFlightTotal++;
         started = true;
-        let freed = false;
-        const free = (): void => {
-          if (freed) return;
-          freed = true;
-          this.finish(name);
-        };
-        void this.opts.run(next, free).finally(free);
+        const slot = this.slot(name);
+        void this.opts.run(next, slot).finally(() => slot.done());
       }
       if (!started) break;
     }
     this.notify();
+  }
+
+  private slot(name: string): Slot {
+    let freed = false;
+    let done = false;
+    return {
+      free: () => {
+        if (freed || done) return;
+        freed = true;
+        this.finishing.set(name, (this.finishing.get(name) ?? 0) + 1);
+        this.finishingTotal++;
+        this.finish(name);
+      },
+      done: () => {
+        if (done) return;
+        done = true;
+        if (!freed) return this.finish(name);
+        this.finishing.set(name, (this.finishing.get(name) ?? 1) - 1);
+        this.finishingTotal--;
+        this.notify();
+      },
+    };
   }
 
   private finish(name: string): void {
@@ -169,7 +199,7 @@ export class DispatchQueue {
 
   private notify(): void {
     while (this.spaceWaiters.length > 0 && this.hasSpace) this.spaceWaiters.shift()?.();
-    if (this.queuedTotal === 0 && this.inFlightTotal === 0 && this.idleWaiters.length > 0) {
+    if (this.queuedTotal === 0 && this.inFlight === 0 && this.idleWaiters.length > 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const w of waiters) w();

@@ -7,6 +7,7 @@ import type { Delivery, DeliveryKind, DispatchFailure, PipelineError } from './d
 import { HookChain } from './dispatch-hooks.ts';
 import type { DispatchHooks, HookFailureReport, HookName, Rejection } from './dispatch-hooks.ts';
 import { DispatchQueue } from './dispatch-queue.ts';
+import type { Slot } from './dispatch-queue.ts';
 import { EngineEvents } from './engine-events.ts';
 import { runHandler } from './handler-run.ts';
 import type { Output } from './handler-run.ts';
@@ -97,12 +98,6 @@ export class MessagePump {
   private readonly intake: IntakeWorkers | undefined;
   private accepting = true;
   private quietWaiters: (() => void)[] = [];
-  /**
-   * Deliveries whose handler is done and whose outcome the journal is committing, by listener. Their
-   * slot is free already (`execute`): the next delivery starts meanwhile, its start in the same commit.
-   */
-  private readonly finishing = new Map<string, number>();
-  private finishingTotal = 0;
 
   constructor(private readonly opts: PumpOptions) {
     this.log = opts.log ?? stderrLog('pump');
@@ -134,7 +129,7 @@ export class MessagePump {
       maxConcurrency: opts.limits.maxConcurrency,
       queueSize: opts.limits.queueSize,
       concurrencyOf: (name) => this.routing.get(name)?.concurrency,
-      run: (d, free) => this.execute(d, free),
+      run: (d, slot) => this.execute(d, slot),
     });
   }
 
@@ -162,12 +157,11 @@ export class MessagePump {
 
   /** Deliveries to `listener` started and not finished: running, or their outcome being recorded. */
   inFlightFor(listener: string): number {
-    return this.queue.inFlightFor(listener) + (this.finishing.get(listener) ?? 0);
+    return this.queue.inFlightFor(listener);
   }
 
   stats(): { queued: number; inFlight: number; openThreads: number } {
-    const inFlight = this.queue.inFlight + this.finishingTotal;
-    return { queued: this.queue.queued, inFlight, openThreads: this.threads.size };
+    return { queued: this.queue.queued, inFlight: this.queue.inFlight, openThreads: this.threads.size };
   }
 
   /** Resolves once the intake workers are ready (at once without any). */
@@ -206,7 +200,7 @@ export class MessagePump {
     if (!this.queue.isPaused(name)) return false;
     this.queue.resume(name);
     // Its queue may already have started: the state then says so.
-    this.emitListener(name, this.inFlightFor(name) > 0 ? 'processing' : 'idle');
+    this.emitListener(name, this.queue.inFlightFor(name) > 0 ? 'processing' : 'idle');
     return true;
   }
 
@@ -218,7 +212,6 @@ export class MessagePump {
   get onlyPausedLeft(): boolean {
     return (
       this.queue.inFlight === 0 &&
-      this.finishingTotal === 0 &&
       this.waiting.size === 0 &&
       this.queue.queued > 0 &&
       this.queue.queued === this.queue.queuedPaused
@@ -414,7 +407,7 @@ export class MessagePump {
     this.queue.push(d);
   }
 
-  private async execute(d: Delivery, free: () => void): Promise<void> {
+  private async execute(d: Delivery, slot: Slot): Promise<void> {
     // Stopped: a slot freed by a finishing handler must not start queued work against a closed journal.
     // The delivery is still unfinished in the journal; the next start runs it.
     if (this.stopping.signal.aborted) return;
@@ -434,10 +427,9 @@ export class MessagePump {
       if (!(await this.record('onDispatched', d, started))) return this.forget(d, []);
       if (this.stopping.signal.aborted) return;
     }
-    const name = listener.name;
-    const running = this.inFlightFor(name);
+    const running = this.queue.inFlightFor(listener.name);
     this.events.emit(() => receivedEvent(d));
-    if (running === 1) this.emitListener(name, 'processing');
+    if (running === 1) this.emitListener(listener.name, 'processing');
     const result = await runHandler(listener, d, this.stopping.signal);
     if (this.stopping.signal.aborted) return;
     const outcome = result.ok ? await this.checkedOutputs(d, result.outputs) : result;
@@ -445,23 +437,12 @@ export class MessagePump {
     // Once its outcome is written down (not yet committed), the delivery gives up its slot: the next
     // one starts, and its start shares the outcome's commit instead of waiting a commit behind it.
     // Written down first, so the journal never shows a listener's next start before this outcome.
-    let handedOver = false;
-    const handOver = (): void => {
-      handedOver = true;
-      this.finishing.set(name, (this.finishing.get(name) ?? 0) + 1);
-      this.finishingTotal++;
-      free();
-    };
-    try {
-      if (outcome.ok) await this.acknowledge(d, outcome.deliveries, handOver);
-      else await this.fail(d, outcome.failure, listener, handOver);
-      if (this.inFlightFor(name) === 1) this.emitListener(name, outcome.ok ? 'idle' : 'error');
-    } finally {
-      if (handedOver) {
-        this.finishing.set(name, (this.finishing.get(name) ?? 1) - 1);
-        this.finishingTotal--;
-      }
-    }
+    if (outcome.ok) await this.acknowledge(d, outcome.deliveries, slot.free);
+    else await this.fail(d, outcome.failure, listener, slot.free);
+    if (this.queue.inFlightFor(listener.name) === 1)
+      this.emitListener(listener.name, outcome.ok ? 'idle' : 'error');
+    // Out of the count before another outcome of this listener is looked at: the last one says idle.
+    slot.done();
   }
 
   /** Records `d` done with its outputs; `recorded` is called once that is written down (see `execute`). */
@@ -692,7 +673,7 @@ export class MessagePump {
       listener,
       // A handler that finishes while its listener is paused leaves it paused.
       state: this.queue.isPaused(listener) && state !== 'processing' ? 'paused' : state,
-      inFlight: this.inFlightFor(listener),
+      inFlight: this.queue.inFlightFor(listener),
     }));
   }
 }
