@@ -170,23 +170,28 @@ export class DispatchQueue {
   }
 
   private slot(name: string): Slot {
+    // Methods, not arrow functions: tsx's esbuild names each arrow function assigned to a property with
+    // a property definition, two per delivery here (CONTRIBUTING.md). The methods are passed around
+    // unbound, so they reach the queue through this alias, not `this`.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const queue = this;
     let freed = false;
-    let done = false;
+    let settled = false;
     return {
-      free: () => {
-        if (freed || done) return;
+      free(this: void) {
+        if (freed || settled) return;
         freed = true;
-        this.finishing.set(name, (this.finishing.get(name) ?? 0) + 1);
-        this.finishingTotal++;
-        this.finish(name);
+        queue.finishing.set(name, (queue.finishing.get(name) ?? 0) + 1);
+        queue.finishingTotal++;
+        queue.finish(name);
       },
-      done: () => {
-        if (done) return;
-        done = true;
-        if (!freed) return this.finish(name);
-        this.finishing.set(name, (this.finishing.get(name) ?? 1) - 1);
-        this.finishingTotal--;
-        this.notify();
+      done(this: void) {
+        if (settled) return;
+        settled = true;
+        if (!freed) return queue.finish(name);
+        queue.finishing.set(name, (queue.finishing.get(name) ?? 1) - 1);
+        queue.finishingTotal--;
+        queue.notify();
       },
     };
   }

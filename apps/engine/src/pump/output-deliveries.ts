@@ -7,38 +7,54 @@ import type { RoutingTable } from './routing-table.ts';
 
 /** The deliveries a message that passed the pipeline becomes: one per target, or one egress record. */
 export function deliveriesOf(m: PipelineMessage, kind: DeliveryKind): Delivery[] {
-  const { threadId, from, root, payloadXml } = m;
-  if (!threadId || !from || !root || !payloadXml) throw new Error('pipeline finished without addressing');
+  if (!addressed(m)) throw new Error('pipeline finished without addressing');
   const intake = m.intake.origin === 'internal' ? m.intake : undefined;
   const createdAt = Date.now();
-  const chain = m.chain ?? [];
-  // Built whole, not spread from a common base: a delivery is made for every message.
-  const delivery = (id: MessageId, to: string): Mutable<Delivery> => {
-    const d: Mutable<Delivery> = {
-      id,
-      threadId,
-      from,
-      to,
-      chain,
-      root,
-      payloadXml,
-      kind,
-      attempt: 1,
-      createdAt,
-    };
-    if (intake?.parentId) d.parentId = intake.parentId;
-    if (m.envelopeXml) d.envelopeXml = m.envelopeXml;
-    return d;
-  };
   if (intake?.egress) {
-    const d = delivery(randomUUID() as MessageId, m.to ?? '');
+    const d = deliveryOf(m, kind, createdAt, randomUUID() as MessageId, m.to ?? '');
     d.egress = true;
     return [d];
   }
   const targets = m.targets ?? [];
   // An id chosen before (a forward's) names the one delivery a message to one listener becomes.
   const chosen = targets.length === 1 ? intake?.id : undefined;
-  return targets.map((t) => delivery(chosen ?? (randomUUID() as MessageId), t.name));
+  return targets.map((t) => deliveryOf(m, kind, createdAt, chosen ?? (randomUUID() as MessageId), t.name));
+}
+
+type Addressed = PipelineMessage &
+  Required<Pick<PipelineMessage, 'threadId' | 'from' | 'root' | 'payloadXml'>>;
+
+function addressed(m: PipelineMessage): m is Addressed {
+  return !!(m.threadId && m.from && m.root && m.payloadXml);
+}
+
+/**
+ * One delivery of `m`. Built whole, not spread from a common base, and at module level, not as a
+ * closure: one is made for every message (CONTRIBUTING.md).
+ */
+function deliveryOf(
+  m: Addressed,
+  kind: DeliveryKind,
+  createdAt: number,
+  id: MessageId,
+  to: string,
+): Mutable<Delivery> {
+  const d: Mutable<Delivery> = {
+    id,
+    threadId: m.threadId,
+    from: m.from,
+    to,
+    chain: m.chain ?? [],
+    root: m.root,
+    payloadXml: m.payloadXml,
+    kind,
+    attempt: 1,
+    createdAt,
+  };
+  const parentId = m.intake.origin === 'internal' ? m.intake.parentId : undefined;
+  if (parentId) d.parentId = parentId;
+  if (m.envelopeXml) d.envelopeXml = m.envelopeXml;
+  return d;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

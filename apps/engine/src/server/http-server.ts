@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Engine } from '../engine.ts';
 import type { OperatorStore } from '../journal/index.ts';
@@ -26,6 +26,26 @@ export interface RunningServer {
 }
 
 /**
+ * Answers 500 (or ends the connection, once the answer has begun) when a route's promise fails, and logs
+ * it. At module level, not a closure per request (CONTRIBUTING.md).
+ */
+function answered(
+  p: Promise<void>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  route: string,
+  log: Logger,
+): void {
+  p.catch((err: unknown) => {
+    // A connection that closed under the request (the client left, or a close cut it) is no engine fault.
+    if (req.destroyed) log.warn({ err, route }, `${route}: the connection closed before it was answered`);
+    else log.error({ err, route }, `${route} failed`);
+    if (!res.headersSent) sendJson(res, 500, { error: { code: 'INTERNAL', message: 'internal error' } });
+    else res.destroy();
+  });
+}
+
+/**
  * The engine's one HTTP server: `POST /messages` (XML ingress), `GET /healthz`, `GET /metrics`
  * (Prometheus) and tRPC at `/trpc` (queries, mutations and SSE subscriptions). Failures are logged to
  * `opts.logger` (default: human lines on stderr) with cause and stack, never put in a response.
@@ -45,26 +65,21 @@ export async function startServer(
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path.startsWith('/trpc/')) return trpc(req, res);
     const route = `${req.method ?? 'GET'} ${path}`;
-    const done = (p: Promise<void>): void => {
-      p.catch((err: unknown) => {
-        // A connection that closed under the request (the client left, or a close cut it) is no engine fault.
-        if (req.destroyed) log.warn({ err, route }, `${route}: the connection closed before it was answered`);
-        else log.error({ err, route }, `${route} failed`);
-        if (!res.headersSent) sendJson(res, 500, { error: { code: 'INTERNAL', message: 'internal error' } });
-        else res.destroy();
-      });
-    };
     switch (route) {
       case 'POST /messages':
-        return done(handleIngress(req, res, engine, checkToken));
+        return answered(handleIngress(req, res, engine, checkToken), req, res, route, log);
       case 'GET /healthz':
         return handleHealthz(res, engine);
       case 'GET /metrics':
-        return done(
+        return answered(
           metrics.metrics().then((text) => {
             res.writeHead(200, { 'content-type': metrics.contentType });
             res.end(text);
           }),
+          req,
+          res,
+          route,
+          log,
         );
       default:
         return sendJson(res, path === '/messages' ? 405 : 404, {

@@ -17,39 +17,43 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyResul
   return new Promise<BodyResult>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const detach = (): void => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('close', onClose);
+    // Methods, not functions declared here: tsx's esbuild would name each one with a property
+    // definition, five per request (CONTRIBUTING.md).
+    const on = {
+      data(this: void, chunk: Buffer): void {
+        size += chunk.byteLength;
+        if (size <= limit) {
+          chunks.push(chunk);
+          return;
+        }
+        on.detach();
+        chunks.length = 0;
+        // Not req.destroy(): that would take the socket, and with it the 413 the client should read.
+        req.resume();
+        resolve({ ok: false, tooLarge: true, size });
+      },
+      end(this: void): void {
+        on.detach();
+        resolve({ ok: true, body: Buffer.concat(chunks, size) });
+      },
+      error(this: void, err: Error): void {
+        on.detach();
+        reject(err);
+      },
+      close(this: void): void {
+        on.detach();
+        reject(new Error('the client closed the connection before its request body was complete'));
+      },
+      detach(this: void): void {
+        req.off('data', on.data);
+        req.off('end', on.end);
+        req.off('error', on.error);
+        req.off('close', on.close);
+      },
     };
-    function onData(chunk: Buffer): void {
-      size += chunk.byteLength;
-      if (size <= limit) {
-        chunks.push(chunk);
-        return;
-      }
-      detach();
-      chunks.length = 0;
-      // Not req.destroy(): that would take the socket, and with it the 413 the client should read.
-      req.resume();
-      resolve({ ok: false, tooLarge: true, size });
-    }
-    function onEnd(): void {
-      detach();
-      resolve({ ok: true, body: Buffer.concat(chunks, size) });
-    }
-    function onError(err: Error): void {
-      detach();
-      reject(err);
-    }
-    function onClose(): void {
-      detach();
-      reject(new Error('the client closed the connection before its request body was complete'));
-    }
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('close', onClose);
+    req.on('data', on.data);
+    req.on('end', on.end);
+    req.on('error', on.error);
+    req.on('close', on.close);
   });
 }
