@@ -13,6 +13,7 @@ import {
 import type { EntryRow } from './entry-record.ts';
 import type { RecoveryPlan, RetryManyResult } from './journal.ts';
 import { guarded } from './journal-outage.ts';
+import { loadPayload } from './sqlite/recovered-delivery.ts';
 import { rejectionEntry } from './rejection-record.ts';
 import type { WriteRecorder } from './sqlite/write-ops.ts';
 import type { WriteQueue } from './sqlite/write-queue.ts';
@@ -32,7 +33,12 @@ export function queuedHooks(writes: WriteQueue, now: () => number, redelivered: 
       // A redelivery's start is committed before its handler runs (the pump waits for this promise, and
       // the starts of a burst share one commit), so a handler that kills the process is counted. Every
       // other start is written with the next batch.
-      if (redelivered.delete(d.id)) return writes.commit((w) => started(w, d, now()));
+      // A recovered delivery's payload is read then (sqlite/recovered-delivery.ts): a read that fails
+      // fails this promise, and the pump leaves the entry unfinished for the next run.
+      if (redelivered.delete(d.id))
+        return writes
+          .commit((w) => started(w, d, now()))
+          .then(() => guarded(`read the payload of entry ${d.id}`, () => loadPayload(d)));
       writes.enqueue((w) => started(w, d, now()));
       return undefined;
     },
