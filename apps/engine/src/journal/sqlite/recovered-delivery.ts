@@ -5,8 +5,8 @@ import { JournalError } from '../journal-error.ts';
 
 /**
  * A delivery boot recovery handed back, whose payload stays in the journal until the delivery first
- * runs: 100,000 unfinished entries are re-queued without 80 MB of payloads on the heap (0.9 s instead
- * of 1.3–1.4 s on the development machine; bench/README.md). `load` reads it once the start is
+ * runs: 100,000 unfinished entries are re-queued without 78 MB of payloads on the heap (0.9–1.1 s
+ * instead of 1.4–1.6 s on the development machine; bench/README.md). `load` reads it once the start is
  * committed (queued-journal.ts), where a failure leaves the entry unfinished for the next run; reading
  * `payloadXml` before that reads it then. A class, so that its getter is shared: a getter per object
  * would give each delivery a shape of its own.
