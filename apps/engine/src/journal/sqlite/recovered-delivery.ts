@@ -3,6 +3,23 @@ import type { MessageId, QName, ThreadId } from '@organism/shared';
 import type { Delivery, DeliveryKind } from '../../pump/delivery.ts';
 import { JournalError } from '../journal-error.ts';
 
+/** A row of boot recovery's read of the unfinished entries, in its columns' order. */
+export type UnfinishedRow = [
+  id: string,
+  threadId: string,
+  parentId: string | null,
+  from: string | null,
+  to: string | null,
+  root: string | null,
+  kind: DeliveryKind,
+  chain: string,
+  row: number,
+  state: string,
+  attempts: number,
+  nextAttemptAt: number | null,
+  createdAt: number,
+];
+
 /**
  * A delivery boot recovery handed back, whose payload stays in the journal until the delivery first
  * runs: 100,000 unfinished entries are re-queued without 78 MB of payloads on the heap (0.9–1.1 s
@@ -22,24 +39,26 @@ export class RecoveredDelivery implements Delivery {
   readonly parentId?: MessageId;
   attempt: number;
   readonly createdAt: number;
+  /** The entry's rowid, which its payload is read by. */
+  private readonly row: number;
   private payload: string | undefined;
 
+  /** `r`: a row of boot recovery's read (`SqliteQueries.unfinished`), without its payload. */
   constructor(
-    fields: Omit<Delivery, 'payloadXml' | 'envelopeXml' | 'egress'>,
-    /** The entry's rowid, which its payload is read by. */
-    private readonly row: number,
+    r: UnfinishedRow,
     private readonly payloads: Database.Statement,
   ) {
-    this.id = fields.id;
-    this.threadId = fields.threadId;
-    this.from = fields.from;
-    this.to = fields.to;
-    this.chain = fields.chain;
-    this.root = fields.root;
-    this.kind = fields.kind;
-    if (fields.parentId) this.parentId = fields.parentId;
-    this.attempt = fields.attempt;
-    this.createdAt = fields.createdAt;
+    this.id = r[0] as MessageId;
+    this.threadId = r[1] as ThreadId;
+    if (r[2]) this.parentId = r[2] as MessageId;
+    this.from = r[3] ?? '';
+    this.to = r[4] ?? '';
+    this.root = r[5] ?? '';
+    this.kind = r[6];
+    this.chain = JSON.parse(r[7]) as string[];
+    this.row = r[8];
+    this.attempt = r[10] + 1;
+    this.createdAt = r[12];
   }
 
   get payloadXml(): string {

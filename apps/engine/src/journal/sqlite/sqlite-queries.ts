@@ -9,41 +9,22 @@ import type {
   DeadLettersResult,
   MessageDetail,
   MessageFilter,
-  MessageId,
   MessageListInput,
   MessageState,
   MessageSummary,
   Page,
-  ThreadId,
   ThreadListInput,
   ThreadSummary,
   Transition,
 } from '@organism/shared';
-import type { DeliveryKind } from '../../pump/delivery.ts';
 import type { FoundEntries, RecordedTransition, UnfinishedEntry } from '../journal.ts';
 import { compare, toDetail, toSummary } from '../entry-record.ts';
-import type { DeliveryRow, EntryRow } from '../entry-record.ts';
+import type { EntryRow } from '../entry-record.ts';
 import { journalCounts, messages, transitions } from '../schema.ts';
 import { listMessages, messageFilters } from './message-list.ts';
 import { RecoveredDelivery } from './recovered-delivery.ts';
+import type { UnfinishedRow } from './recovered-delivery.ts';
 import { listThreads, threadSummaries } from './thread-list.ts';
-
-/** A row of `unfinished()`'s statement, in its columns' order. */
-type UnfinishedRow = [
-  id: string,
-  threadId: string,
-  parentId: string | null,
-  from: string | null,
-  to: string | null,
-  root: string | null,
-  kind: DeliveryRow['kind'],
-  chain: string,
-  row: number,
-  state: string,
-  attempts: number,
-  nextAttemptAt: number | null,
-  createdAt: number,
-];
 
 /** A transition's columns as the API gives them (`message_row` stays inside the journal). */
 const transitionColumns = {
@@ -97,19 +78,7 @@ export class SqliteQueries {
     rows.sort((a, b) => a[12] - b[12] || compare(a[0], b[0]));
     return rows.map((r) => {
       seen(r[0], r[9]);
-      const fields = {
-        id: r[0] as MessageId,
-        threadId: r[1] as ThreadId,
-        from: r[3] ?? '',
-        to: r[4] ?? '',
-        chain: JSON.parse(r[7]) as string[],
-        root: r[5] ?? '',
-        kind: r[6] as DeliveryKind,
-        ...(r[2] ? { parentId: r[2] as MessageId } : {}),
-        attempt: r[10] + 1,
-        createdAt: r[12],
-      };
-      return { delivery: new RecoveredDelivery(fields, r[8], payloads), nextAttemptAt: r[11] };
+      return { delivery: new RecoveredDelivery(r, payloads), nextAttemptAt: r[11] };
     });
   }
 
