@@ -22,8 +22,9 @@ export interface CreateEngineOptions {
   writerThread?: WriterThreadPolicy;
   /**
    * An engine that serves (`organism run`): with `journal.writerThread` on, its writer thread starts as
-   * the journal opens (`early`), not once it is busy, when starting it would slow a loaded engine for
-   * seconds. Engines made in code (tests, embedding) start it once busy, so a short one never does.
+   * the journal opens (`adaptive`), not once it is busy, when starting it would slow a loaded engine for
+   * seconds; it commits while the engine's thread is busy. Engines made in code (tests, embedding) start
+   * it once busy, so a short one never does.
    */
   serving?: boolean;
   /**
@@ -85,7 +86,8 @@ export async function createEngine(configFile: string, opts: CreateEngineOptions
           path: opts.journalPath ?? config.journal.path,
           durability: opts.durability ?? config.journal.durability,
           writerThread:
-            opts.writerThread ?? (config.journal.writerThread ? (opts.serving ? 'early' : 'auto') : 'never'),
+            opts.writerThread ??
+            (config.journal.writerThread ? (opts.serving ? 'adaptive' : 'auto') : 'never'),
         },
         logFor('journal'),
         opts.listeners,

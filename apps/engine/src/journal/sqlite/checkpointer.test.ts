@@ -71,6 +71,25 @@ describe('the checkpointer thread', () => {
     db.close();
   });
 
+  it('checkpoints on commit, and finishes its rounds, on the connection that commits now', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'journal-checkpoints-')), 'journal.sqlite');
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    const autocheckpoint = () => db.pragma('wal_autocheckpoint', { simple: true });
+    const checkpointer = new Checkpointer(db, path, false, stderrLog('test'));
+    expect(autocheckpoint()).toBe(10_000);
+    // The writer thread's connection, as the checkpointer sees it: pragmas run between its batches.
+    const thread = { ran: [] as string[], pragma: (sql: string) => void thread.ran.push(sql) };
+    checkpointer.moveTo(thread);
+    expect(autocheckpoint()).toBe(0);
+    checkpointer.finishRound();
+    expect(thread.ran).toEqual(['wal_autocheckpoint = 10000', 'wal_checkpoint(PASSIVE)']);
+    checkpointer.moveTo(db);
+    expect(thread.ran.at(-1)).toBe('wal_autocheckpoint = 0');
+    expect(autocheckpoint()).toBe(10_000);
+    db.close();
+  });
+
   it('never starts for a journal whose WAL stays small', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'journal-checkpoints-')), 'journal.sqlite');
     const j = new SqliteJournal({ path, durability: 'fast' });

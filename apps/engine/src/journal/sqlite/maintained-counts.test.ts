@@ -227,4 +227,29 @@ describe('counts the SQLite journal keeps instead of counting rows', () => {
     expect((await j.listThreads({ participant: 'shouter' })).items.map((t) => t.id)).toEqual([c.threadId]);
     await j.close();
   });
+
+  it("match when the commits move between the engine's thread and the writer thread mid-delivery", async () => {
+    const j = new SqliteJournal({ path: fresh(), durability: 'fast', writerThread: 'adaptive' });
+    const until = Date.now() + 30_000;
+    while (j.writerState !== 'standby' && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    expect(j.writerState).toBe('standby');
+    // Each delivery is recorded on one thread, started on the other and finished on the first: a side
+    // that went on believing its own last write would count it out of PENDING, not DISPATCHED.
+    const ds = Array.from({ length: 12 }, () => delivery());
+    const places = ['engine', 'thread'] as const;
+    for (let step = 0; step < ds.length + 2; step++) {
+      j.placeWrites(places[step % 2]!);
+      const [record, start, end] = [ds[step], ds[step - 1], ds[step - 2]];
+      if (record) await j.hooks.onIntent?.([record]);
+      if (start) void j.hooks.onDispatched?.(start);
+      // Every third fails for good, the rest are acknowledged.
+      if (end && ds.indexOf(end) % 3 === 0) await j.hooks.onFailed?.(end, failure, { outputs: [] });
+      else if (end) await j.hooks.onAcknowledged?.(end, []);
+      await j.flush();
+      expect(j.writerState).toBe(step % 2 ? 'thread' : 'standby');
+      expect(drift(j.database.sqlite)).toEqual(none);
+    }
+    expect((await j.stats()).counts).toEqual({ PENDING: 0, DISPATCHED: 0, ACKED: 8, FAILED: 4 });
+    await j.close();
+  });
 });

@@ -27,6 +27,8 @@ import type {
 import { stderrLog } from '../../pump/stderr-log.ts';
 import { Checkpointer } from './checkpointer.ts';
 import type { CheckpointerOptions } from './checkpointer.ts';
+import { performance } from 'node:perf_hooks';
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { openDatabase } from './open-database.ts';
 import type { OpenDatabase } from './open-database.ts';
 import { RouteCache, RoutedReads } from './route-cache.ts';
@@ -37,6 +39,8 @@ import { BatchRunner, WriteRecorder } from './write-ops.ts';
 import { WriteQueue } from './write-queue.ts';
 import type { WriteSink } from './write-queue.ts';
 import { WriterThread } from './writer-thread.ts';
+import { PLACEMENT_TICK_MS, WriterPlacement } from './writer-placement.ts';
+import type { Placement } from './writer-placement.ts';
 import { guarded } from '../journal-outage.ts';
 import { QueuedOperations, queuedHooks } from '../queued-journal.ts';
 import { searchMessages } from './message-search.ts';
@@ -71,13 +75,16 @@ export interface SqliteJournalOptions {
    * journal is busy (THREAD_AFTER writes) and hands it the batches once it is ready (until then they
    * are committed on the engine's thread); `early` starts it as the journal opens and hands it the
    * batches once it is ready (`organism run`: a thread started under load takes seconds, and slows
-   * both threads meanwhile); `always` starts it as the journal opens and hands it the batches at once
-   * (they wait for it); `never` keeps them on the engine's thread (the only choice for `:memory:`).
+   * both threads meanwhile); `adaptive` starts it as the journal opens too, but hands it the batches
+   * only while the engine's thread is busy, and takes them back once it is not (writer-placement.ts;
+   * a strict journal's fsync would hold the engine's event loop, so there it is `early`); `always`
+   * starts it as the journal opens and hands it the batches at once (they wait for it); `never` keeps
+   * them on the engine's thread (the only choice for `:memory:`).
    */
   writerThread?: WriterThreadPolicy;
 }
 
-export type WriterThreadPolicy = 'auto' | 'early' | 'always' | 'never';
+export type WriterThreadPolicy = 'auto' | 'early' | 'adaptive' | 'always' | 'never';
 
 /**
  * The embedded journal: SQLite in WAL mode, hot path on prepared statements, group commit. Its methods
@@ -107,6 +114,11 @@ export class SqliteJournal implements Journal {
   private threaded = false;
   /** Set once a writer thread was lost: the engine's thread then writes for good. */
   private threadFailed = false;
+  /** Batches committed, by either thread (the checkpointer looks at the WAL every 64th). */
+  private batches = 0;
+  /** An adaptive journal's ticks, once its thread is ready (writer-placement.ts). */
+  private placing: NodeJS.Timeout | undefined;
+  private engineLoop: EventLoopUtilization | undefined;
 
   constructor(opts: SqliteJournalOptions) {
     this.opts = opts;
@@ -114,9 +126,9 @@ export class SqliteJournal implements Journal {
     this.now = opts.now ?? Date.now;
     this.rates = new TransitionRates(this.now());
     this.open = openDatabase(opts.path, opts.durability, { busyTimeoutMs: BUSY_TIMEOUT_MS });
-    this.st = new Statements(this.open.sqlite);
+    const st = (this.st = new Statements(this.open.sqlite));
     const log = (this.log = opts.log ?? stderrLog('journal'));
-    const runner = new BatchRunner(this.open.sqlite, this.st);
+    const runner = new BatchRunner(this.open.sqlite, st);
     this.inline = {
       run: (ops, done) => {
         let value: number | undefined;
@@ -125,8 +137,12 @@ export class SqliteJournal implements Journal {
         } catch (error) {
           return done({ error });
         }
-        this.checkpointer?.afterBatch(runner.batches);
         done({ value });
+      },
+      activate: () => {
+        // What this connection's statements knew of unfinished entries is stale once the other one wrote.
+        st.forget();
+        this.checkpointer?.moveTo(this.open.sqlite);
       },
       depth: 1,
       batchLimit: opts.maxBatch ?? 1024,
@@ -142,6 +158,7 @@ export class SqliteJournal implements Journal {
     this.checkpointer = opts.path === ':memory:' ? undefined : this.newCheckpointer();
     this.writes.onBatch((err) => {
       for (const fn of this.writeWatchers) fn(err);
+      if (err === undefined) this.checkpointer?.afterBatch(++this.batches);
       if (
         err === undefined &&
         !this.thread &&
@@ -156,7 +173,7 @@ export class SqliteJournal implements Journal {
     });
     this.queries = new SqliteQueries(this.open.db, this.open.sqlite);
     this.routed = new RoutedReads(this.open.sqlite, routes);
-    if (this.threadPolicy === 'always' || this.threadPolicy === 'early') this.startThread();
+    if (this.threadPolicy !== 'auto' && this.threadPolicy !== 'never') this.startThread();
     this.ops = new QueuedOperations(this.writes, this.queries, this.now, opts.pruneChunk ?? 5_000);
     this.hooks = queuedHooks(this.writes, this.now, this.ops.redelivered);
   }
@@ -166,9 +183,27 @@ export class SqliteJournal implements Journal {
     return this.open;
   }
 
-  /** Where batches are committed now: on the engine's thread, or on the writer thread. */
-  get writerState(): 'inline' | 'starting' | 'thread' {
-    return this.threaded ? 'thread' : this.thread ? 'starting' : 'inline';
+  /**
+   * Where batches are committed now: on the engine's thread (with no writer thread, or one `starting`,
+   * or one ready on `standby`), or on the writer thread.
+   */
+  get writerState(): 'inline' | 'starting' | 'standby' | 'thread' {
+    if (this.threaded) return 'thread';
+    if (!this.thread) return 'inline';
+    return this.thread.ready ? 'standby' : 'starting';
+  }
+
+  /**
+   * Commits the next batches on the engine's thread or on the writer thread (once it is ready), after
+   * those already given to the other: what an adaptive journal's ticks decide (writer-placement.ts).
+   */
+  placeWrites(where: Placement): void {
+    const thread = this.thread;
+    if (where === 'thread' && thread?.ready && !this.threaded) this.useThread(thread);
+    else if (where === 'engine' && this.threaded) {
+      this.threaded = false;
+      this.writes.use(this.inline);
+    }
   }
 
   /** Ends the writer thread as a crash would: the journal goes on writing on the engine's thread (tests). */
@@ -177,7 +212,9 @@ export class SqliteJournal implements Journal {
   }
 
   private get threadPolicy(): WriterThreadPolicy {
-    return this.opts.path === ':memory:' || this.threadFailed ? 'never' : (this.opts.writerThread ?? 'auto');
+    if (this.opts.path === ':memory:' || this.threadFailed) return 'never';
+    const policy = this.opts.writerThread ?? 'auto';
+    return policy === 'adaptive' && this.durability === 'strict' ? 'early' : policy;
   }
 
   private newCheckpointer(): Checkpointer {
@@ -187,7 +224,8 @@ export class SqliteJournal implements Journal {
 
   /**
    * Starts the writer thread. `auto` and `early` hand it the batches once it is ready (until then this
-   * thread goes on committing them); `always` at once (they wait for it).
+   * thread goes on committing them); `adaptive` only while this thread is busy; `always` at once (they
+   * wait for it).
    */
   private startThread(): void {
     const thread = new WriterThread(
@@ -197,8 +235,11 @@ export class SqliteJournal implements Journal {
         busyTimeoutMs: BUSY_TIMEOUT_MS,
         ...(this.opts.checkpoints ? { checkpoints: this.opts.checkpoints } : {}),
         onReady: () => {
-          if (this.thread === thread && !this.threaded) this.useThread(thread);
+          if (this.thread !== thread || this.threaded) return;
+          if (this.threadPolicy === 'adaptive') this.startPlacing(thread);
+          else this.useThread(thread);
         },
+        onActive: () => this.checkpointer?.moveTo(thread),
         onLost: (err) => this.lostThread(thread, err),
       },
       this.log,
@@ -209,14 +250,22 @@ export class SqliteJournal implements Journal {
 
   private useThread(thread: WriterThread): void {
     this.threaded = true;
-    // The thread's connection commits, so it checkpoints (it runs its own checkpointer); this one never.
-    const checkpointer = this.checkpointer;
-    this.checkpointer = undefined;
-    void checkpointer?.close();
-    this.open.sqlite.pragma('wal_autocheckpoint = 0');
-    // What this thread's statements knew of unfinished entries goes stale once the other one writes.
-    this.st.forget();
     this.writes.use(thread);
+  }
+
+  /** An adaptive journal looks at both event loops every tick, and moves the commits when they call for it. */
+  private startPlacing(thread: WriterThread): void {
+    const placement = new WriterPlacement();
+    this.engineLoop = performance.eventLoopUtilization();
+    thread.utilization();
+    this.placing = setInterval(() => {
+      const now = performance.eventLoopUtilization();
+      const engine = performance.eventLoopUtilization(now, this.engineLoop).utilization;
+      this.engineLoop = now;
+      const to = placement.tick(this.threaded ? 'thread' : 'engine', engine, thread.utilization());
+      if (to) this.placeWrites(to);
+    }, PLACEMENT_TICK_MS);
+    this.placing.unref();
   }
 
   private lostThread(thread: WriterThread, err: Error): void {
@@ -224,13 +273,11 @@ export class SqliteJournal implements Journal {
     this.thread = undefined;
     this.threaded = false;
     this.threadFailed = true;
+    clearInterval(this.placing);
     this.log.error(
       { err },
       "the journal's writer thread failed; the engine's thread writes the journal again",
     );
-    this.st.forget();
-    // A thread lost while starting never took the checkpoints over: the engine's checkpointer still runs.
-    this.checkpointer ??= this.newCheckpointer();
     this.writes.use(this.inline);
   }
 
@@ -330,17 +377,18 @@ export class SqliteJournal implements Journal {
     return this.writes.flush();
   }
 
-  /** Checkpoints made off the engine's thread so far (by the checkpointer of either thread). */
+  /** Checkpoints made off the engine's thread so far (by the checkpointer's thread). */
   get backgroundCheckpoints(): number {
-    return (this.checkpointer?.checkpoints ?? 0) + (this.thread?.checkpoints ?? 0);
+    return this.checkpointer?.checkpoints ?? 0;
   }
 
   async close(): Promise<void> {
     await this.flush();
     const thread = this.thread;
     this.thread = undefined;
+    clearInterval(this.placing);
     // A thread still starting has no batch and no connection worth closing: it is ended at once.
-    if (this.threaded) await thread?.close();
+    if (thread?.ready) await thread.close();
     else await thread?.kill();
     await this.checkpointer?.close();
     this.open.sqlite.pragma('wal_checkpoint(TRUNCATE)');

@@ -26,6 +26,8 @@ export interface WriteSink {
    * Batches are committed and answered in the order they were given.
    */
   run(ops: WriteOp[], done: (outcome: BatchOutcome) => void): void;
+  /** Called as it becomes the queue's sink (`use`), before its first batch. */
+  activate?(): void;
 }
 
 interface Waiter {
@@ -56,6 +58,8 @@ export class WriteQueue {
   private readonly sealed: Batch[] = [];
   /** Batches given to the sink and not yet answered, oldest first. */
   private readonly running: Batch[] = [];
+  /** The sink that takes over once the batches given to the current one are answered (`use`). */
+  private next: WriteSink | undefined;
   private pumping = false;
   private scheduled: NodeJS.Immediate | undefined;
   private failure: ((err: unknown) => void) | undefined;
@@ -82,10 +86,18 @@ export class WriteQueue {
     this.outcome = fn;
   }
 
-  /** Commits the following batches on `sink`. Called when no batch is running. */
+  /**
+   * Commits the following batches on `sink`, once those given to the current sink are answered (none is
+   * given to either meanwhile): batches are committed in order whichever sink commits them.
+   */
   use(sink: WriteSink): void {
-    this.sink = sink;
+    this.next = sink === this.sink ? undefined : sink;
     this.pump();
+  }
+
+  /** The sink that commits the next batch. */
+  get current(): WriteSink {
+    return this.next ?? this.sink;
   }
 
   enqueue(write: (w: WriteRecorder) => void): void {
@@ -159,6 +171,12 @@ export class WriteQueue {
     if (this.pumping) return;
     this.pumping = true;
     try {
+      if (this.next) {
+        if (this.running.length > 0) return;
+        this.sink = this.next;
+        this.next = undefined;
+        this.sink.activate?.();
+      }
       while (this.running.length < this.sink.depth) {
         this.seal();
         const batch = this.sealed.shift();

@@ -6,10 +6,20 @@ export interface WriterData {
   path: string;
   strict: boolean;
   busyTimeoutMs: number;
+  /** Its WAL size limit; the engine's checkpointer makes the checkpoints (checkpointer.ts). */
   checkpoints: CheckpointerOptions | undefined;
 }
 
-export type ToWriter = { type: 'batch'; seq: number; ops: WriteOp[] } | { type: 'close' };
+/**
+ * A batch to commit; a pragma to run between two batches (the checkpointer's, while this connection
+ * commits); `forget` before the first batch after the engine's connection committed meanwhile (what the
+ * thread's statements knew of unfinished entries is stale); `close`.
+ */
+export type ToWriter =
+  | { type: 'batch'; seq: number; ops: WriteOp[] }
+  | { type: 'pragma'; sql: string }
+  | { type: 'forget' }
+  | { type: 'close' };
 
 /** A SQLite error as plain data: its code is what tells an outage from a bug (journal-outage.ts). */
 export interface WriterError {
@@ -20,7 +30,7 @@ export interface WriterError {
 
 export type FromWriter =
   | { type: 'ready' }
-  | { type: 'done'; seq: number; value?: number; error?: WriterError; checkpoints: number }
+  | { type: 'done'; seq: number; value?: number; error?: WriterError }
   | { type: 'log'; level: 'error' | 'warn' | 'info'; message: string; err?: WriterError }
   | { type: 'closed' };
 

@@ -83,6 +83,36 @@ describe("the journal's writer thread", () => {
     expect((await j.stats()).counts).toMatchObject({ ACKED: 2, PENDING: 0 });
   });
 
+  it("adaptive: commits on the engine's thread while it has time to spare, on the writer thread while it is busy", async () => {
+    const j = journal({ durability: 'fast', writerThread: 'adaptive' });
+    await until(() => j.writerState === 'standby');
+    await deliver(j);
+    expect(j.writerState).toBe('standby');
+    // The engine's event loop busy without a pause (each turn spins 100 ms): the next tick moves the
+    // commits to the writer thread.
+    let busy = true;
+    const spin = (): void => {
+      const end = performance.now() + 100;
+      while (performance.now() < end);
+      if (busy) setImmediate(spin);
+    };
+    spin();
+    await until(() => j.writerState === 'thread', 5_000);
+    busy = false;
+    await deliver(j);
+    // Quiet again: after a few seconds with both event loops mostly idle, they come back.
+    await until(() => j.writerState === 'standby', 10_000);
+    await deliver(j);
+    expect((await j.stats()).counts).toMatchObject({ ACKED: 3, PENDING: 0, DISPATCHED: 0 });
+  });
+
+  it("adaptive, strict: the writer thread takes the commits as it is ready (fsync would hold the engine's event loop)", async () => {
+    const j = journal({ durability: 'strict', writerThread: 'adaptive' });
+    await until(() => j.writerState === 'thread');
+    await deliver(j);
+    expect((await j.stats()).counts.ACKED).toBe(1);
+  });
+
   for (const writerThread of ['always', 'never'] as const) {
     it(`${writerThread === 'always' ? 'thread' : 'inline'}: a redelivery's start is a promise that resolves once committed, and only a redelivery's`, async () => {
       const file = path();

@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads';
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import type { Log } from '@organism/shared';
 import { JournalError } from '../journal-error.ts';
-import type { CheckpointerOptions } from './checkpointer.ts';
+import type { CheckpointerOptions, CommittingConnection } from './checkpointer.ts';
 import type { WriteOp } from './write-ops.ts';
 import type { BatchOutcome, WriteSink } from './write-queue.ts';
 import { revived } from './writer-protocol.ts';
@@ -27,6 +28,8 @@ export interface WriterThreadOptions {
   checkpoints?: CheckpointerOptions;
   /** Called once the thread has opened its connection and takes batches. */
   onReady: () => void;
+  /** Called as the write queue hands it batches after another connection committed them (`activate`). */
+  onActive?: () => void;
   /** Called once if the thread fails or exits unasked; the batches it had are failed first. */
   onLost: (err: Error) => void;
 }
@@ -37,7 +40,7 @@ export interface WriterThreadOptions {
  * engine's thread goes on parsing, validating and dispatching. Up to DEPTH batches are out at once,
  * answered in order. The thread keeps the process alive only while it has a batch.
  */
-export class WriterThread implements WriteSink {
+export class WriterThread implements WriteSink, CommittingConnection {
   private readonly worker: Worker;
   private seq = 0;
   /** Batches sent and not yet answered, oldest first. */
@@ -51,8 +54,9 @@ export class WriterThread implements WriteSink {
   private gone = false;
   private readonly log: Log;
   private readonly opts: WriterThreadOptions;
-  /** Checkpoints the thread's checkpointer has made (for tests and metrics). */
-  checkpoints = 0;
+  /** Once its connection is open and it takes batches. */
+  ready = false;
+  private lastUtilization: EventLoopUtilization | undefined;
 
   constructor(opts: WriterThreadOptions, log: Log) {
     this.opts = opts;
@@ -76,6 +80,35 @@ export class WriterThread implements WriteSink {
     this.pending.push({ seq, done });
     this.hold(true);
     this.send({ type: 'batch', seq, ops });
+  }
+
+  /**
+   * Becomes the write queue's sink: what the thread's statements knew of unfinished entries is stale
+   * if the engine's connection committed since, so they start afresh.
+   */
+  activate(): void {
+    this.forget();
+    this.opts.onActive?.();
+  }
+
+  /** Runs `sql` on the thread's connection after the batches sent before it (the checkpointer's). */
+  pragma(sql: string): void {
+    if (!this.gone) this.send({ type: 'pragma', sql });
+  }
+
+  /** Before the first batch after another connection committed: the thread's statements start afresh. */
+  forget(): void {
+    if (!this.gone) this.send({ type: 'forget' });
+  }
+
+  /** How busy the thread's event loop was since the last call (0 to 1). */
+  utilization(): number {
+    const now = this.worker.performance.eventLoopUtilization();
+    const since = this.lastUtilization
+      ? this.worker.performance.eventLoopUtilization(now, this.lastUtilization)
+      : now;
+    this.lastUtilization = now;
+    return since.utilization;
   }
 
   /** Closes the thread's connection (after its last batch) and ends it. */
@@ -105,12 +138,12 @@ export class WriterThread implements WriteSink {
   private answer(m: FromWriter): void {
     switch (m.type) {
       case 'ready':
+        this.ready = true;
         return this.opts.onReady();
       case 'done': {
         const pending = this.pending[0];
         if (!pending || pending.seq !== m.seq) return;
         this.pending.shift();
-        this.checkpoints = m.checkpoints;
         if (!this.closing && this.pending.length === 0) this.hold(false);
         this.answered.push(() => pending.done(m.error ? { error: revived(m.error) } : { value: m.value }));
         this.settling ??= setImmediate(() => this.settle());

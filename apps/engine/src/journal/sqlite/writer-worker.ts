@@ -1,15 +1,16 @@
 /**
  * The journal's writer thread (writer-thread.ts): commits the engine's batches of writes on a connection
- * of its own, so that SQLite's work and its fsync never hold the engine's event loop. It keeps the
- * WAL's checkpoints too (checkpointer.ts), since its connection is the one that commits. Started through
- * writer-worker.mjs.
+ * of its own, so that SQLite's work and its fsync never hold the engine's event loop. The engine's
+ * checkpointer finishes its rounds here while this connection commits (checkpointer.ts). Started
+ * through writer-worker.mjs.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { Log, LogFields } from '@organism/shared';
-import { Checkpointer } from './checkpointer.ts';
+import { walLimit } from './checkpointer.ts';
 import { Statements } from './statements.ts';
 import { BatchRunner } from './write-ops.ts';
+import type { WriteOp } from './write-ops.ts';
 import { writerError } from './writer-protocol.ts';
 import type { FromWriter, ToWriter, WriterData } from './writer-protocol.ts';
 
@@ -35,29 +36,44 @@ sqlite.pragma('foreign_keys = ON');
 // random leaves of the id indexes) stay cached on a journal of 150,000 messages at no measurable cost,
 // where 64 MB filled under a steady load and was a fifth of the engine's RSS (bench/README.md, "Soak").
 sqlite.pragma('cache_size = -32768');
-const runner = new BatchRunner(sqlite, new Statements(sqlite));
-const checkpointer = new Checkpointer(sqlite, data.path, data.strict, log, data.checkpoints);
+sqlite.pragma('wal_autocheckpoint = 0');
+sqlite.pragma(walLimit(data.checkpoints));
+const st = new Statements(sqlite);
+const runner = new BatchRunner(sqlite, st);
 
 parentPort?.on('message', (m: ToWriter) => {
-  if (m.type === 'close') return void close();
-  let answer: FromWriter;
-  try {
-    const value = runner.run(m.ops);
-    checkpointer.afterBatch(runner.batches);
-    answer = {
-      type: 'done',
-      seq: m.seq,
-      checkpoints: checkpointer.checkpoints,
-      ...(value === undefined ? {} : { value }),
-    };
-  } catch (err) {
-    answer = { type: 'done', seq: m.seq, checkpoints: checkpointer.checkpoints, error: writerError(err) };
+  switch (m.type) {
+    case 'close':
+      return close();
+    case 'forget':
+      return st.forget();
+    case 'pragma':
+      return pragma(m.sql);
+    case 'batch':
+      return commit(m.seq, m.ops);
   }
-  send(answer);
 });
 
-async function close(): Promise<void> {
-  await checkpointer.close();
+function commit(seq: number, ops: WriteOp[]): void {
+  let answer: FromWriter;
+  try {
+    const value = runner.run(ops);
+    answer = { type: 'done', seq, ...(value === undefined ? {} : { value }) };
+  } catch (err) {
+    answer = { type: 'done', seq, error: writerError(err) };
+  }
+  send(answer);
+}
+
+function pragma(sql: string): void {
+  try {
+    sqlite.pragma(sql);
+  } catch (err) {
+    log.warn({ err }, `the journal's writer thread could not run "${sql}"; the next round will`);
+  }
+}
+
+function close(): void {
   sqlite.close();
   send({ type: 'closed' });
   parentPort?.close();
