@@ -130,6 +130,7 @@ export class PostgresJournal implements Journal {
         // One batch at a time, in order: what arrives meanwhile is merged into the next.
         depth: 1,
         batchLimit: opts.maxBatch ?? 4_096,
+        mergeLimit: Infinity,
         run: (ops, done) =>
           void runner.run(ops).then(
             (value) => done({ value }),

@@ -146,6 +146,8 @@ export class SqliteJournal implements Journal {
       },
       depth: 1,
       batchLimit: opts.maxBatch ?? 1024,
+      // One commit holds the engine's thread only so long.
+      mergeLimit: opts.maxBatch ?? 1024,
       synchronous: true,
     };
     const routes = new RouteCache();

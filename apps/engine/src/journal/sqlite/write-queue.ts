@@ -16,6 +16,8 @@ export interface WriteSink {
   readonly depth: number;
   /** Writes a batch holds at most: once this many are waiting, a batch is sealed there and then. */
   readonly batchLimit: number;
+  /** Writes a batch holds at most once merged with those sealed after it (`pump`). */
+  readonly mergeLimit: number;
   /**
    * Commits before `run` returns (SQLite on the engine's thread). Such a sink is handed batches only
    * from a turn of the event loop of its own, never from the chain of promises that recorded them.
@@ -185,7 +187,7 @@ export class WriteQueue {
           !batch.alone &&
           this.sealed[0] &&
           !this.sealed[0].alone &&
-          this.mergeable(batch, this.sealed[0])
+          batch.ops.length + this.sealed[0].ops.length <= this.sink.mergeLimit
         ) {
           const next = this.sealed.shift()!;
           for (const op of next.ops) batch.ops.push(op);
@@ -202,14 +204,6 @@ export class WriteQueue {
     } finally {
       this.pumping = false;
     }
-  }
-
-  /**
-   * Whether `next` may join `batch`: always on the writer thread (whatever waits goes next, together);
-   * on a synchronous sink only within its limit, so that one commit holds the engine's thread only so long.
-   */
-  private mergeable(batch: Batch, next: Batch): boolean {
-    return !this.sink.synchronous || batch.ops.length + next.ops.length <= this.sink.batchLimit;
   }
 
   private settle(batch: Batch, { error, value }: BatchOutcome): void {

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import type { Log } from '@organism/shared';
+import { WriteRecorder } from './write-ops.ts';
+import type { WriteOp } from './write-ops.ts';
+import { WriteQueue } from './write-queue.ts';
+import type { BatchOutcome, WriteSink } from './write-queue.ts';
+
+const quiet: Log = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {} };
+
+/** A sink like the writer thread's, which answers only when told to (`answer`). */
+function heldSink(limits: Pick<WriteSink, 'depth' | 'batchLimit' | 'mergeLimit'>) {
+  const given: { ops: WriteOp[]; done: (o: BatchOutcome) => void }[] = [];
+  const sizes: number[] = [];
+  const sink: WriteSink = {
+    ...limits,
+    run(ops, done) {
+      sizes.push(ops.length);
+      given.push({ ops, done });
+    },
+  };
+  const answer = (): void => given.shift()?.done({});
+  return {
+    sink,
+    sizes,
+    answer,
+    get out() {
+      return given.length;
+    },
+  };
+}
+
+describe('the write queue', () => {
+  it('merges the batches waiting behind a busy sink only up to its merge limit', async () => {
+    const held = heldSink({ depth: 2, batchLimit: 4, mergeLimit: 8 });
+    const queue = new WriteQueue(held.sink, new WriteRecorder(Date.now, () => {}), quiet);
+    const commits: Promise<void>[] = [];
+    // Two batches of four go out at once, sealed as each fills; ten more batches of four wait.
+    for (let i = 0; i < 48; i++) commits.push(queue.commit((w) => w.probe()));
+    expect(held.sizes).toEqual([4, 4]);
+    // Each answer lets one more out: two of the waiting batches merged, never more.
+    while (held.out > 0) {
+      held.answer();
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(held.sizes).toEqual([4, 4, 8, 8, 8, 8, 8]);
+    await Promise.all(commits);
+  });
+
+  it('hands the next batches to another sink once the batches out are answered, and tells it first', async () => {
+    const first = heldSink({ depth: 2, batchLimit: 4, mergeLimit: 8 });
+    const queue = new WriteQueue(first.sink, new WriteRecorder(Date.now, () => {}), quiet);
+    const events: string[] = [];
+    const second: WriteSink = {
+      depth: 1,
+      batchLimit: 100,
+      mergeLimit: 100,
+      synchronous: true,
+      activate: () => events.push('activated'),
+      run(ops, done) {
+        events.push(`ran ${ops.length}`);
+        done({});
+      },
+    };
+    const before = Array.from({ length: 8 }, () => queue.commit((w) => w.probe()));
+    expect(first.sizes).toEqual([4, 4]);
+    queue.use(second);
+    const after = queue.commit((w) => w.probe());
+    await new Promise((r) => setImmediate(r));
+    // Nothing goes to the second sink while the first has batches out.
+    expect(events).toEqual([]);
+    first.answer();
+    await new Promise((r) => setImmediate(r));
+    expect(events).toEqual([]);
+    first.answer();
+    await Promise.all([...before, after]);
+    expect(events).toEqual(['activated', 'ran 1']);
+  });
+});
