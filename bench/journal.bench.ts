@@ -187,7 +187,9 @@ async function recovery(entries: number): Promise<{ requeueMs: number; drainMs: 
   }
   await seed.close();
   const t0 = performance.now();
-  const engine = await createEngine(ORGANISM, { journalPath: path, durability: 'fast', serving: true });
+  // An engine made in code, its writer thread started once busy: `organism run` starts it as the journal
+  // opens, which put 0.2-0.4 s on the re-queue of 100,000 (bench/README.md, "Where the commits run").
+  const engine = await createEngine(ORGANISM, { journalPath: path, durability: 'fast' });
   await engine.start();
   const requeueMs = performance.now() - t0;
   await engine.whenQuiet();
