@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type {
   DeadLettersInput,
   DeadLettersResult,
@@ -27,8 +28,6 @@ import type {
 import { stderrLog } from '../../pump/stderr-log.ts';
 import { Checkpointer } from './checkpointer.ts';
 import type { CheckpointerOptions } from './checkpointer.ts';
-import { performance } from 'node:perf_hooks';
-import type { EventLoopUtilization } from 'node:perf_hooks';
 import { openDatabase } from './open-database.ts';
 import type { OpenDatabase } from './open-database.ts';
 import { RouteCache, RoutedReads } from './route-cache.ts';
@@ -118,7 +117,6 @@ export class SqliteJournal implements Journal {
   private batches = 0;
   /** An adaptive journal's ticks, once its thread is ready (writer-placement.ts). */
   private placing: NodeJS.Timeout | undefined;
-  private engineLoop: EventLoopUtilization | undefined;
 
   constructor(opts: SqliteJournalOptions) {
     this.opts = opts;
@@ -258,12 +256,12 @@ export class SqliteJournal implements Journal {
   /** An adaptive journal looks at both event loops every tick, and moves the commits when they call for it. */
   private startPlacing(thread: WriterThread): void {
     const placement = new WriterPlacement();
-    this.engineLoop = performance.eventLoopUtilization();
+    let last = performance.eventLoopUtilization();
     thread.utilization();
     this.placing = setInterval(() => {
       const now = performance.eventLoopUtilization();
-      const engine = performance.eventLoopUtilization(now, this.engineLoop).utilization;
-      this.engineLoop = now;
+      const engine = performance.eventLoopUtilization(now, last).utilization;
+      last = now;
       const to = placement.tick(this.threaded ? 'thread' : 'engine', engine, thread.utilization());
       if (to) this.placeWrites(to);
     }, PLACEMENT_TICK_MS);

@@ -24,8 +24,8 @@ const BATCH_LIMIT = 256;
  * Writes a batch holds at most once merged with those waiting behind it. Merged without a bound, the
  * batches of an engine whose thread took the commits over under load settled into a cycle of 1,024,
  * 256 and 256 writes: the big one was committed alone while the engine's thread, with nothing left to
- * record, waited for it. One hop ran at 5,100-7,000 msg/s against 9,000 with the thread committing from
- * the start; bounded, at 8,900-9,000, and the thread from the start as before (bench/README.md).
+ * record, waited for it. One hop ran at 5,100-7,300 msg/s against 8,200-9,500 with the thread committing
+ * from the start; bounded, at 9,100-9,900, and the thread from the start as before (bench/README.md).
  */
 const MERGE_LIMIT = 2 * BATCH_LIMIT;
 
