@@ -30,7 +30,7 @@ function heldSink(limits: Pick<WriteSink, 'depth' | 'batchLimit' | 'mergeLimit'>
 }
 
 describe('the write queue', () => {
-  it('merges the batches waiting behind a busy sink only up to its merge limit', async () => {
+  it('merges the batches waiting behind a busy sink up to its merge limit', async () => {
     const held = heldSink({ depth: 2, batchLimit: 4, mergeLimit: 8 });
     const queue = new WriteQueue(held.sink, new WriteRecorder(Date.now, () => {}), quiet);
     const commits: Promise<void>[] = [];

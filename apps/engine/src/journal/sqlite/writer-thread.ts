@@ -21,13 +21,13 @@ const DEPTH = 2;
  */
 const BATCH_LIMIT = 256;
 /**
- * Writes a batch holds at most once merged with those waiting behind it. Merged without a bound, the
- * batches of an engine whose thread took the commits over under load settled into a cycle of 1,024,
- * 256 and 256 writes: the big one was committed alone while the engine's thread, with nothing left to
- * record, waited for it. One hop ran at 5,100-7,300 msg/s against 8,200-9,500 with the thread committing
- * from the start; bounded, at 9,100-9,900, and the thread from the start as before (bench/README.md).
+ * Writes a batch holds at most once merged with those waiting behind it: no bound, since a busy thread
+ * commits large batches for less a write (bounded at 512, the 4-hop chain ran 12-32% slower). Unbounded,
+ * an engine whose thread took the commits over under a saturating load can settle into a cycle of 1,024,
+ * 256 and 256 writes, the large one committed alone while the engine's thread waits for it, at about two
+ * thirds of the rate; not solved yet (bench/README.md, "Batches merged behind the writer thread").
  */
-const MERGE_LIMIT = 2 * BATCH_LIMIT;
+const MERGE_LIMIT = Infinity;
 
 export interface WriterThreadOptions {
   path: string;
