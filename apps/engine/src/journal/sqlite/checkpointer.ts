@@ -31,9 +31,9 @@ export interface CheckpointerOptions {
  * connection by default, so one commit in a few thousand would also copy up to 40 MB into the
  * database file (and sync it) while every message waits. Once the WAL is large enough to matter, a
  * worker thread checkpoints on its own connection every half second, PASSIVE (never blocking a
- * writer), and the engine's connection keeps only a far backstop of its own. A round copies again what
+ * writer), and the committing connection keeps only a far backstop of its own. A round copies again what
  * commits added while it copied, until a pass copies few frames (checkpoint-round.mjs). After each round
- * the engine's connection copies the frames committed since (`finishRound`), so that the WAL starts
+ * the committing connection copies the frames committed since (`finishRound`), so that the WAL starts
  * over instead of growing under steady load. A failure is logged and puts the inline checkpoints back.
  * The journal has one for its whole life, whichever connection commits (`moveTo`).
  */
@@ -106,8 +106,8 @@ export class Checkpointer {
 
   /**
    * Copies the frames committed while the thread's round ran, on the connection that commits, between
-   * two of its transactions (the writer thread runs it between two batches): no frame can arrive meanwhile, so the WAL is then wholly in the database file and
-   * the next commit starts it over (SQLite restarts a WAL only at a write that begins with every frame
+   * two of its transactions (the writer thread runs it between two batches): no frame can arrive
+   * meanwhile, so the WAL is then wholly in the database file and the next commit starts it over (SQLite restarts a WAL only at a write that begins with every frame
    * copied). Without this, under steady load the thread's rounds never catch up and the WAL grows to the
    * backstop (400 MB), which then copies it all on the engine's thread. It copies what arrived since the
    * round's last pass (a few milliseconds' commits), then syncs the database file: that sync, not the

@@ -97,11 +97,6 @@ export class WriteQueue {
     this.pump();
   }
 
-  /** The sink that commits the next batch. */
-  get current(): WriteSink {
-    return this.next ?? this.sink;
-  }
-
   enqueue(write: (w: WriteRecorder) => void): void {
     write(this.recorder);
     this.schedule();
