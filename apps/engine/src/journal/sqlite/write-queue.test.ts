@@ -46,6 +46,24 @@ describe('the write queue', () => {
     await Promise.all(commits);
   });
 
+  it('shares what waits among the free slots when a sink takes over, so that it is not one batch alone', async () => {
+    const first = heldSink({ depth: 1, batchLimit: 4, mergeLimit: 4 });
+    const queue = new WriteQueue(first.sink, new WriteRecorder(Date.now, () => {}), quiet);
+    const second = heldSink({ depth: 2, batchLimit: 4, mergeLimit: 64 });
+    const commits = Array.from({ length: 4 }, () => queue.commit((w) => w.probe()));
+    expect(first.sizes).toEqual([4]);
+    queue.use(second.sink);
+    // Six batches of four wait for the first sink's batch to be answered.
+    for (let i = 0; i < 24; i++) commits.push(queue.commit((w) => w.probe()));
+    first.answer();
+    // Merged whole, all 24 went out as one batch and every message waited on it, the second slot empty:
+    // their next writes came back together, and the writer thread kept that lock-step.
+    expect(second.sizes).toEqual([12, 12]);
+    second.answer();
+    second.answer();
+    await Promise.all(commits);
+  });
+
   it('hands the next batches to another sink once the batches out are answered, and tells it first', async () => {
     const first = heldSink({ depth: 2, batchLimit: 4, mergeLimit: 8 });
     const queue = new WriteQueue(first.sink, new WriteRecorder(Date.now, () => {}), quiet);

@@ -162,7 +162,8 @@ export class WriteQueue {
 
   /**
    * Hands the sink what is waiting, in order, while it has room: everything sealed and recorded up to
-   * the next batch that must stay alone goes as one batch (one commit, one fsync, for all of it).
+   * the next batch that must stay alone goes as one batch (one commit, one fsync, for all of it), or,
+   * when more than one of the sink's slots is free, shared among them (`mergeLimit`).
    */
   private pump(): void {
     if (this.pumping) return;
@@ -178,11 +179,12 @@ export class WriteQueue {
         this.seal();
         const batch = this.sealed.shift();
         if (!batch) break;
+        const limit = this.mergeLimit(batch);
         while (
           !batch.alone &&
           this.sealed[0] &&
           !this.sealed[0].alone &&
-          batch.ops.length + this.sealed[0].ops.length <= this.sink.mergeLimit
+          batch.ops.length + this.sealed[0].ops.length <= limit
         ) {
           const next = this.sealed.shift()!;
           for (const op of next.ops) batch.ops.push(op);
@@ -199,6 +201,25 @@ export class WriteQueue {
     } finally {
       this.pumping = false;
     }
+  }
+
+  /**
+   * Writes the batch going out now may hold once merged with those sealed after it: the sink's merge
+   * limit, unless more than one of its slots is free. Then the waiting writes are shared among the free
+   * slots. One batch holding them all was committed alone while this thread waited on it, every message
+   * waiting in it answered at once, and their next writes came back as one batch again: under a load
+   * from within the process the writer thread took over in that lock-step, one batch out of two, at
+   * two thirds of the throughput (bench/README, "Batches merged behind the writer thread").
+   */
+  private mergeLimit(first: Batch): number {
+    const free = this.sink.depth - this.running.length;
+    if (free <= 1) return this.sink.mergeLimit;
+    let waiting = first.ops.length;
+    for (const b of this.sealed) {
+      if (b.alone) break;
+      waiting += b.ops.length;
+    }
+    return Math.min(this.sink.mergeLimit, Math.max(first.ops.length, Math.ceil(waiting / free)));
   }
 
   private settle(batch: Batch, { error, value }: BatchOutcome): void {

@@ -22,10 +22,8 @@ const DEPTH = 2;
 const BATCH_LIMIT = 256;
 /**
  * Writes a batch holds at most once merged with those waiting behind it: no bound, since a busy thread
- * commits large batches for less a write (bounded at 512, the 4-hop chain ran 12-32% slower). Unbounded,
- * an engine whose thread took the commits over under a saturating load can settle into a cycle of 1,024,
- * 256 and 256 writes, the large one committed alone while the engine's thread waits for it, at about two
- * thirds of the rate; not solved yet (bench/README.md, "Batches merged behind the writer thread").
+ * commits large batches for less a write (bounded at 512, the 4-hop chain ran 12-32% slower). What
+ * waits while both slots are free is shared between them instead (`WriteQueue`'s `mergeLimit`).
  */
 const MERGE_LIMIT = Infinity;
 
