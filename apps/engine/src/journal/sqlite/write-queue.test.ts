@@ -64,6 +64,26 @@ describe('the write queue', () => {
     await Promise.all(commits);
   });
 
+  it('merges at most twice the batch still out, unless more than eight batches wait', async () => {
+    const held = heldSink({ depth: 2, batchLimit: 4, mergeLimit: 1000 });
+    const queue = new WriteQueue(held.sink, new WriteRecorder(Date.now, () => {}), quiet);
+    const commits = Array.from({ length: 8 }, () => queue.commit((w) => w.probe()));
+    expect(held.sizes).toEqual([4, 4]);
+    // Four batches wait behind the two out: beside a batch of four, a merged one holds eight, not all
+    // sixteen (the lock-step of 1,024, 256 and 256 writes: bench/README).
+    for (let i = 0; i < 16; i++) commits.push(queue.commit((w) => w.probe()));
+    held.answer();
+    expect(held.sizes).toEqual([4, 4, 8]);
+    held.answer();
+    expect(held.sizes).toEqual([4, 4, 8, 8]);
+    // Ten batches wait (more than eight's worth): a writer this far behind takes them all.
+    for (let i = 0; i < 40; i++) commits.push(queue.commit((w) => w.probe()));
+    held.answer();
+    expect(held.sizes).toEqual([4, 4, 8, 8, 40]);
+    while (held.out > 0) held.answer();
+    await Promise.all(commits);
+  });
+
   it('hands the next batches to another sink once the batches out are answered, and tells it first', async () => {
     const first = heldSink({ depth: 2, batchLimit: 4, mergeLimit: 8 });
     const queue = new WriteQueue(first.sink, new WriteRecorder(Date.now, () => {}), quiet);

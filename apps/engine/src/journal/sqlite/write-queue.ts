@@ -32,6 +32,11 @@ export interface WriteSink {
   activate?(): void;
 }
 
+/** A batch merged beside one still out holds at most this many times that one (`mergeLimit`). */
+const GROWTH = 2;
+/** Sealed batches' worth of writes waiting beyond which everything waiting is merged (`mergeLimit`). */
+const BACKLOG = 8;
+
 interface Waiter {
   resolve: (value: number | undefined) => void;
   reject: (err: unknown) => void;
@@ -161,9 +166,9 @@ export class WriteQueue {
   }
 
   /**
-   * Hands the sink what is waiting, in order, while it has room: everything sealed and recorded up to
-   * the next batch that must stay alone goes as one batch (one commit, one fsync, for all of it), or,
-   * when more than one of the sink's slots is free, shared among them (`mergeLimit`).
+   * Hands the sink what is waiting, in order, while it has room: what is sealed and recorded up to the
+   * next batch that must stay alone goes merged (one commit, one fsync, for all of it), as much of it as
+   * `mergeLimit` says.
    */
   private pump(): void {
     if (this.pumping) return;
@@ -204,22 +209,28 @@ export class WriteQueue {
   }
 
   /**
-   * Writes the batch going out now may hold once merged with those sealed after it: the sink's merge
-   * limit, unless more than one of its slots is free. Then the waiting writes are shared among the free
-   * slots. One batch holding them all was committed alone while this thread waited on it, every message
-   * waiting in it answered at once, and their next writes came back as one batch again: under a load
-   * from within the process the writer thread took over in that lock-step, one batch out of two, at
-   * two thirds of the throughput (bench/README, "Batches merged behind the writer thread").
+   * Writes the batch going out now may hold once merged with those sealed after it. Merged whole, what
+   * waited could go out as one batch that every message waited on: their next writes came back together,
+   * and under a load from within the process the writer thread settled into that lock-step (batches of
+   * 1,024, 256 and 256, one large one committed alone while this thread waited on it) at two thirds of
+   * the throughput (bench/README, "Batches merged behind the writer thread"). So:
+   * - with more than one of the sink's slots free, what waits is shared among them;
+   * - beside a batch still out, it holds at most twice that batch (sizes grow, but never all at once);
+   * - unless more than `BACKLOG` batches' worth waits: a sink that far behind (the 4-hop chain's writer
+   *   thread) commits large batches for less a write, and takes everything, up to its merge limit.
    */
   private mergeLimit(first: Batch): number {
     const free = this.sink.depth - this.running.length;
-    if (free <= 1) return this.sink.mergeLimit;
     let waiting = first.ops.length;
     for (const b of this.sealed) {
       if (b.alone) break;
       waiting += b.ops.length;
     }
-    return Math.min(this.sink.mergeLimit, Math.max(first.ops.length, Math.ceil(waiting / free)));
+    const ahead = this.running.at(-1);
+    let limit = this.sink.mergeLimit;
+    if (free > 1) limit = Math.ceil(waiting / free);
+    else if (ahead && waiting <= BACKLOG * this.sink.batchLimit) limit = GROWTH * ahead.ops.length;
+    return Math.min(this.sink.mergeLimit, Math.max(first.ops.length, limit));
   }
 
   private settle(batch: Batch, { error, value }: BatchOutcome): void {

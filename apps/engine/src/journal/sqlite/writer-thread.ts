@@ -22,8 +22,8 @@ const DEPTH = 2;
 const BATCH_LIMIT = 256;
 /**
  * Writes a batch holds at most once merged with those waiting behind it: no bound, since a busy thread
- * commits large batches for less a write (bounded at 512, the 4-hop chain ran 12-32% slower). What
- * waits while both slots are free is shared between them instead (`WriteQueue`'s `mergeLimit`).
+ * commits large batches for less a write (bounded at 512, the 4-hop chain ran 12-32% slower). The write
+ * queue sizes each merge from what is out and what waits instead (`WriteQueue`'s `mergeLimit`).
  */
 const MERGE_LIMIT = Infinity;
 
