@@ -1,6 +1,7 @@
 import type { EntryRow } from './entry-record.ts';
 
-const isOpen = (state: string): number => (state === 'PENDING' || state === 'DISPATCHED' ? 1 : 0);
+/** 1 for a state an entry is unfinished in (PENDING, DISPATCHED), else 0. */
+export const isOpen = (state: string): number => (state === 'PENDING' || state === 'DISPATCHED' ? 1 : 0);
 const isFailed = (state: string): number => (state === 'FAILED' ? 1 : 0);
 
 export type TransitionError = { code: string; detail: string | null } | null;

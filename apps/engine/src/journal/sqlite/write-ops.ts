@@ -35,7 +35,7 @@ export type WriteOp =
       error: TransitionError,
     ]
   | [op: 'delete', id: string]
-  | [op: 'known', ids: string[], states: string[]]
+  | [op: 'known', ids: string[], states: string[], rows: number[]]
   | [op: 'prune', cutoff: number, limit: number]
   | [op: 'probe'];
 
@@ -102,9 +102,12 @@ export class WriteRecorder implements TransitionWriter {
     this.routes?.drop(id);
   }
 
-  /** The states of unfinished entries as just read, so that their moves need not read them again. */
-  known(ids: string[], states: string[]): void {
-    if (ids.length > 0) this.ops.push(['known', ids, states]);
+  /**
+   * The states and rowids of unfinished entries as just read, so that their moves need not read them
+   * again, and find their rows by rowid.
+   */
+  known(ids: string[], states: string[], rows: number[]): void {
+    if (ids.length > 0) this.ops.push(['known', ids, states, rows]);
   }
 
   /** Deletes up to `limit` ACKED entries last updated before `cutoff`: the batch's value is how many. */
@@ -184,7 +187,7 @@ export class BatchRunner {
         st.delete(op[1]);
         return undefined;
       case 'known':
-        op[1].forEach((id, i) => st.known(id, op[2][i]!));
+        op[1].forEach((id, i) => st.known(id, op[2][i]!, op[3][i]!));
         return undefined;
       case 'prune':
         return st.prune(op[1], op[2]);
