@@ -105,14 +105,15 @@ export class Checkpointer {
   }
 
   /**
-   * Copies the frames committed while the thread's round ran, on the connection that commits, between
-   * two of its transactions (the writer thread runs it between two batches): no frame can arrive
-   * meanwhile, so the WAL is then wholly in the database file and the next commit starts it over (SQLite restarts a WAL only at a write that begins with every frame
-   * copied). Without this, under steady load the thread's rounds never catch up and the WAL grows to the
-   * backstop (400 MB), which then copies it all on the engine's thread. It copies what arrived since the
-   * round's last pass (a few milliseconds' commits), then syncs the database file: that sync, not the
-   * copy, is most of what the commits meanwhile wait for (6-15 ms at 1,000 msg/s on the development
-   * machine; 17-35 ms when each round made one pass). `busy` (a reader or the thread in the way) leaves it for the next round.
+   * Copies the frames committed while the thread's round ran, on the connection that commits, between two
+   * of its transactions (the writer thread runs it between two batches): no frame can arrive meanwhile, so
+   * the WAL is then wholly in the database file and the next commit starts it over (SQLite restarts a WAL
+   * only at a write that begins with every frame copied). Without this, under steady load the thread's
+   * rounds never catch up and the WAL grows to the backstop (400 MB), which then copies it all on the
+   * engine's thread. It copies what arrived since the round's last pass (a few milliseconds' commits),
+   * then syncs the database file: that sync, not the copy, is most of what the commits meanwhile wait for
+   * (6-15 ms at 1,000 msg/s on the development machine; 17-35 ms when each round made one pass). `busy` (a
+   * reader or the thread in the way) leaves it for the next round.
    * Only a round finished on the engine's connection is counted in `finished`.
    */
   finishRound(): void {
