@@ -1,28 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { qname, SYSTEM_NS } from '@organism/shared';
 import type { Log, MessageId, ThreadId } from '@organism/shared';
 import type { CompiledSchema } from '../xml/index.ts';
-import type { Delivery, DeliveryKind, DispatchFailure, PipelineError } from './delivery.ts';
+import type { Delivery, DeliveryKind, PipelineError } from './delivery.ts';
 import { HookChain } from './dispatch-hooks.ts';
-import type { DispatchHooks, HookFailureReport, HookName, Rejection } from './dispatch-hooks.ts';
+import type { DispatchHooks, HookFailureReport } from './dispatch-hooks.ts';
 import { DispatchQueue } from './dispatch-queue.ts';
 import type { Slot } from './dispatch-queue.ts';
 import { EngineEvents } from './engine-events.ts';
 import { runHandler } from './handler-run.ts';
-import type { Output } from './handler-run.ts';
 import type { Listener } from './listener.ts';
 import { runPipeline } from './pipeline.ts';
-import { buildOutputs, deliveriesOf } from './output-deliveries.ts';
-import { failedEvent, notRecordedEvent, receivedEvent, sentEvent } from './delivery-events.ts';
+import { deliveriesOf } from './output-deliveries.ts';
+import { HandlerOutputs } from './handler-outputs.ts';
+import { DeliveryOutcomes } from './delivery-outcomes.ts';
+import { Refusals } from './refusals.ts';
+import { receivedEvent } from './delivery-events.ts';
 import type { Intake, PipelineContext, PipelineMessage } from './pipeline-message.ts';
 import { RoutingTable } from './routing-table.ts';
 import { ThreadRegistry } from './thread-registry.ts';
 import { RetrySchedule } from './retry-schedule.ts';
-import type { ThreadOutcome } from './thread-registry.ts';
-import { backoffDelay } from './backoff.ts';
-import { systemErrorFor } from './system-error-text.ts';
-import { bootXml, systemErrorXml } from './system/system-payloads.ts';
+import { bootXml } from './system/system-payloads.ts';
 import { stderrLog } from './stderr-log.ts';
 import { IntakeWorkers } from './intake/intake-workers.ts';
 
@@ -69,11 +67,6 @@ export interface SubmitOptions {
 export type SubmitResult =
   { ok: true; threadId: ThreadId; messageIds: MessageId[] } | { ok: false; error: PipelineError };
 
-type OutputsOutcome = { ok: true; deliveries: Delivery[] } | { ok: false; failure: DispatchFailure };
-
-const RETRYABLE = new Set(['HANDLER_ERROR', 'HANDLER_TIMEOUT']);
-const SYSTEM_ERROR_ROOT = qname(SYSTEM_NS, 'SystemError');
-
 /**
  * The pump: runs every message through the pipeline, dispatches deliveries under the limits, turns
  * handler outputs into new deliveries, retries and reports failures, and tells hooks and events.
@@ -85,19 +78,20 @@ export class MessagePump {
   private readonly hooks = new HookChain((hook, err) => this.hookFailed(hook, err));
   private hookFailed: HookFailureReport = (hook, err) =>
     this.log.error({ err, hook }, `dispatch hook ${hook} failed`);
-  /** Deliveries whose outcome no hook could record; the journal still has them unfinished. */
-  private unrecordedCount = 0;
   private readonly queue: DispatchQueue;
-  private readonly threads = new ThreadRegistry();
+  private readonly threads = new ThreadRegistry((threadId, outcome) => {
+    this.hooks.notify('onThreadComplete', threadId, outcome);
+    this.emitThread(outcome === 'failed' ? 'thread.failed' : 'thread.completed', threadId);
+  });
   private readonly stopping = new AbortController();
   private readonly waiting: RetrySchedule;
-  /** Threads an operator killed: their queued work is dropped and running handlers' outputs discarded. */
-  private readonly killed = new Set<ThreadId>();
   private ctx: PipelineContext;
   private routing: RoutingTable;
   private readonly intake: IntakeWorkers | undefined;
+  private readonly refusals: Refusals;
+  private readonly outputs: HandlerOutputs;
+  private readonly outcomes: DeliveryOutcomes;
   private accepting = true;
-  private quietWaiters: (() => void)[] = [];
 
   constructor(private readonly opts: PumpOptions) {
     this.log = opts.log ?? stderrLog('pump');
@@ -124,6 +118,25 @@ export class MessagePump {
             opts.intakeAlways,
           )
         : undefined;
+    this.refusals = new Refusals(this.hooks, this.events);
+    this.outputs = new HandlerOutputs({
+      routing: () => this.routing,
+      run: (intake) => this.runSteps(intake),
+      refusals: this.refusals,
+      threads: this.threads,
+      maxHopsPerThread: opts.limits.maxHopsPerThread,
+      log: this.log,
+    });
+    this.outcomes = new DeliveryOutcomes({
+      hooks: this.hooks,
+      events: this.events,
+      threads: this.threads,
+      outputs: this.outputs,
+      hookFailed: (hook, err) => this.hookFailed(hook, err),
+      enqueue: (d) => this.enqueue(d),
+      queueAt: (d, at, onTime) => this.queueAt(d, at, onTime),
+      ...(opts.random ? { random: opts.random } : {}),
+    });
     this.waiting = new RetrySchedule((d) => this.enqueue(d));
     this.queue = new DispatchQueue({
       maxConcurrency: opts.limits.maxConcurrency,
@@ -148,7 +161,7 @@ export class MessagePump {
    * still holds them as unfinished, so the next start runs them again (at-least-once).
    */
   get unrecorded(): number {
-    return this.unrecordedCount;
+    return this.outcomes.unrecorded;
   }
 
   get listeners(): RoutingTable {
@@ -224,26 +237,27 @@ export class MessagePump {
    * full queue makes the caller wait; without, it is refused with QUEUE_FULL.
    */
   async submit(raw: string | Uint8Array, opts: SubmitOptions = {}): Promise<SubmitResult> {
-    if (!this.accepting) return this.refuse(raw, 'DRAINING', 'the engine is not accepting messages');
+    if (!this.accepting) return this.refusals.refuse(raw, 'DRAINING', 'the engine is not accepting messages');
     if (!this.queue.hasSpace) {
-      if (opts.wait === false) return this.refuse(raw, 'QUEUE_FULL', 'the queue is full; try again shortly');
+      if (opts.wait === false)
+        return this.refusals.refuse(raw, 'QUEUE_FULL', 'the queue is full; try again shortly');
       await this.queue.waitForSpace();
     }
     const producers = opts.producers ? { producers: opts.producers } : {};
     const m = await this.runSteps({ origin: 'external', raw, ...producers });
     // A stop while a worker had the message: it was not accepted, and the journal may be closing.
     if (this.stopping.signal.aborted)
-      return this.refuse(raw, 'DRAINING', 'the engine is not accepting messages');
-    if (m.error || !m.threadId) return { ok: false, error: this.rejected(m) };
+      return this.refusals.refuse(raw, 'DRAINING', 'the engine is not accepting messages');
+    if (m.error || !m.threadId) return { ok: false, error: this.refusals.rejected(m) };
     const deliveries = this.deliveriesFor(m, 'ingress');
     const spent = this.threads.overBudget(m.threadId, deliveries.length, this.opts.limits.maxHopsPerThread);
-    if (spent) return this.refuse(raw, 'HOP_LIMIT_EXCEEDED', spent);
+    if (spent) return this.refusals.refuse(raw, 'HOP_LIMIT_EXCEEDED', spent);
     try {
       await this.admit(deliveries);
     } catch (err) {
       this.hookFailed('onIntent', err);
       const why = err instanceof Error ? err.message : String(err);
-      return this.refuse(
+      return this.refusals.refuse(
         raw,
         'JOURNAL_UNAVAILABLE',
         `the message could not be recorded (${why}); try again later`,
@@ -317,7 +331,7 @@ export class MessagePump {
     this.intake?.setRouting(this.routing);
     // Work queued for a listener that is gone can never run: it becomes a dead letter now.
     for (const d of this.queue.takeWhere((q) => !this.routing.get(q.to))) {
-      void this.fail(
+      void this.outcomes.fail(
         d,
         {
           code: 'UNKNOWN_ROUTE',
@@ -336,7 +350,7 @@ export class MessagePump {
    * deliveries were stopped.
    */
   async killThread(threadId: ThreadId, reason: string): Promise<number> {
-    this.killed.add(threadId);
+    this.threads.kill(threadId);
     const inThread = (d: Delivery): boolean => d.threadId === threadId;
     const stopped = [...this.queue.takeWhere(inThread), ...this.waiting.takeWhere(inThread)];
     const failure = {
@@ -345,12 +359,8 @@ export class MessagePump {
       detail: reason,
       retryable: false,
     } as const;
-    for (const d of stopped) {
-      this.events.emit(() => failedEvent(d, failure, false));
-      await this.record('onFailed', d, this.hooks.call('onFailed', d, failure, { outputs: [] }));
-      this.settle(d, true);
-    }
-    if (!this.threads.has(threadId)) this.killed.delete(threadId);
+    // A killed thread's failures are never retried and answered by no SystemError.
+    for (const d of stopped) await this.outcomes.fail(d, failure, undefined);
     return stopped.length;
   }
 
@@ -361,8 +371,7 @@ export class MessagePump {
 
   /** Resolves when no thread is open: nothing queued, running or waiting to retry. */
   whenQuiet(): Promise<void> {
-    if (this.threads.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.quietWaiters.push(resolve));
+    return this.threads.whenQuiet();
   }
 
   /** Stops at once: aborts running handlers' signals and cancels scheduled retries. */
@@ -386,11 +395,7 @@ export class MessagePump {
       await this.hooks.call('onIntent', deliveries);
     } catch (err) {
       // Nothing was recorded, so these deliveries never existed: a thread they opened ends unannounced.
-      for (const d of deliveries) {
-        const outcome = this.threads.settle(d.threadId, false);
-        if (outcome && !opened) this.threadEnded(d.threadId, outcome);
-      }
-      this.wakeIfQuiet();
+      for (const d of deliveries) this.threads.settle(d.threadId, false, !opened);
       throw err;
     }
     if (opened) this.emitThread('thread.created', first.threadId);
@@ -401,7 +406,6 @@ export class MessagePump {
   private enqueue(d: Delivery): void {
     if (this.opts.runsHere && !this.opts.runsHere(d.to)) {
       this.threads.drop(d.threadId);
-      this.wakeIfQuiet();
       return;
     }
     this.queue.push(d);
@@ -418,13 +422,13 @@ export class MessagePump {
         message: 'the listener is gone',
         detail: `listener ${d.to} was removed`,
       } as const;
-      return this.fail(d, failure, undefined);
+      return this.outcomes.fail(d, failure, undefined);
     }
     // A start that must be durable before the handler runs (a redelivery on PostgreSQL) is waited for; a
     // start that could not be recorded leaves the delivery unfinished in the journal, for the next run.
     const started = this.hooks.gate('onDispatched', d);
     if (started) {
-      if (!(await this.record('onDispatched', d, started))) return this.forget(d, []);
+      if (!(await this.outcomes.record('onDispatched', d, started))) return this.outcomes.forget(d, []);
       if (this.stopping.signal.aborted) return;
     }
     const running = this.queue.inFlightFor(listener.name);
@@ -432,163 +436,17 @@ export class MessagePump {
     if (running === 1) this.emitListener(listener.name, 'processing');
     const result = await runHandler(listener, d, this.stopping.signal);
     if (this.stopping.signal.aborted) return;
-    const outcome = result.ok ? await this.checkedOutputs(d, result.outputs) : result;
+    const outcome = result.ok ? await this.outputs.checked(d, result.outputs) : result;
     if (this.stopping.signal.aborted) return;
     // Once its outcome is written down (not yet committed), the delivery gives up its slot: the next
     // one starts, and its start shares the outcome's commit instead of waiting a commit behind it.
     // Written down first, so the journal never shows a listener's next start before this outcome.
-    if (outcome.ok) await this.acknowledge(d, outcome.deliveries, slot.free);
-    else await this.fail(d, outcome.failure, listener, slot.free);
+    if (outcome.ok) await this.outcomes.acknowledge(d, outcome.deliveries, slot.free);
+    else await this.outcomes.fail(d, outcome.failure, listener, slot.free);
     if (this.queue.inFlightFor(listener.name) === 1)
       this.emitListener(listener.name, outcome.ok ? 'idle' : 'error');
     // Out of the count before another outcome of this listener is looked at: the last one says idle.
     slot.done();
-  }
-
-  /** Records `d` done with its outputs; `recorded` is called once that is written down (see `execute`). */
-  private async acknowledge(d: Delivery, produced: Delivery[], recorded: () => void): Promise<void> {
-    const outputs = this.killed.has(d.threadId) ? [] : produced;
-    const routed = outputs.filter((o) => !o.egress);
-    if (routed.length > 0) this.threads.add(d.threadId, routed.length);
-    const call = this.hooks.call('onAcknowledged', d, outputs);
-    recorded();
-    if (!(await this.record('onAcknowledged', d, call))) {
-      this.forget(d, routed);
-      return;
-    }
-    this.release(outputs);
-    this.settle(d, false);
-  }
-
-  /**
-   * Waits for a hook call that records `d`'s outcome; says whether it was recorded. A failure is
-   * reported, counted and announced as a diagnostic: `d` stays unfinished in the journal, so the
-   * next start runs it again (at-least-once), while this run goes on without it.
-   */
-  private async record(hook: HookName, d: Delivery, call: Promise<void>): Promise<boolean> {
-    try {
-      await call;
-      return true;
-    } catch (err) {
-      this.hookFailed(hook, err);
-      this.unrecordedCount++;
-      this.events.emit(() => notRecordedEvent(d));
-      return false;
-    }
-  }
-
-  /** Drops a delivery whose outcome was not recorded, with the outputs that were never released. */
-  private forget(d: Delivery, unreleased: readonly Delivery[]): void {
-    for (const _ of unreleased) this.threads.settle(d.threadId, false);
-    this.settle(d, true);
-  }
-
-  /** Queues a handler's (or a failure's) outputs once they are recorded; egress only leaves a trace. */
-  private release(outputs: readonly Delivery[]): void {
-    for (const o of outputs) {
-      this.events.emit(() => sentEvent(o));
-      if (!o.egress) this.enqueue(o);
-    }
-  }
-
-  /** Records `d` failed, to retry or for good; `recorded` is called once that is written down (`execute`). */
-  private async fail(
-    d: Delivery,
-    failure: DispatchFailure,
-    listener: Listener | undefined,
-    recorded: () => void = () => {},
-  ): Promise<void> {
-    const policy = listener?.retry;
-    const willRetry =
-      !!policy &&
-      RETRYABLE.has(failure.code) &&
-      failure.retryable !== false &&
-      !this.killed.has(d.threadId) &&
-      d.attempt < policy.maxAttempts;
-    this.events.emit(() => failedEvent(d, failure, willRetry));
-    if (willRetry) {
-      const delay = backoffDelay(policy, d.attempt, this.opts.random);
-      // Retried even when the retry could not be recorded: the journal still has it unfinished.
-      const call = this.hooks.call('onFailed', d, failure, { retryAt: Date.now() + delay, outputs: [] });
-      recorded();
-      await this.record('onFailed', d, call);
-      // stop() may have run while the failure was being recorded: queueAt sets no timer then.
-      this.queueAt(d, Date.now() + delay, (due) => due.attempt++);
-      return;
-    }
-    const outputs =
-      d.kind === 'boot' || this.killed.has(d.threadId) ? [] : await this.systemError(d, failure);
-    const routed = outputs.filter((o) => !o.egress);
-    if (routed.length > 0) this.threads.add(d.threadId, routed.length);
-    const call = this.hooks.call('onFailed', d, failure, { outputs });
-    recorded();
-    if (!(await this.record('onFailed', d, call))) {
-      this.forget(d, routed);
-      return;
-    }
-    this.release(outputs);
-    this.settle(d, true);
-  }
-
-  private async systemError(d: Delivery, failure: DispatchFailure): Promise<Delivery[]> {
-    // An error is never answered with an error: two listeners that fail on each other's SystemErrors
-    // would bounce them forever. The failure is a dead letter; operators see it.
-    if (d.kind === 'error' || d.root === SYSTEM_ERROR_ROOT) return [];
-    const raw = systemErrorXml(systemErrorFor(failure.code, failure.retryable));
-    const made = await this.outputDeliveries(d, [{ kind: 'reply', to: undefined, xml: raw }], 'error');
-    if (made.ok) return made.deliveries;
-    // A thread whose hop budget is spent sends nothing more, not even an error (egress excepted).
-    if (made.failure.code === 'HOP_LIMIT_EXCEEDED') return [];
-    this.log.error(
-      { messageId: d.id, threadId: d.threadId, code: made.failure.code, detail: made.failure.detail },
-      `SystemError for ${d.id} could not be routed: ${made.failure.detail ?? made.failure.message}`,
-    );
-    return [];
-  }
-
-  /**
-   * The handler's outputs as deliveries. The steps report refusals as data; should one throw all the
-   * same (an engine fault, or a handler passing something odd), the delivery fails as INTERNAL instead
-   * of the error escaping the dispatcher and leaving its thread open forever.
-   */
-  private async checkedOutputs(d: Delivery, outputs: readonly Output[]): Promise<OutputsOutcome> {
-    try {
-      return await this.outputDeliveries(d, outputs);
-    } catch (err) {
-      const detail = `${d.to}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
-      return {
-        ok: false,
-        failure: {
-          code: 'INTERNAL',
-          message: "the engine failed on the handler's outputs",
-          detail,
-          retryable: false,
-        },
-      };
-    }
-  }
-
-  /** Runs each output through the pipeline; one bad output fails the whole handler run. */
-  private async outputDeliveries(
-    d: Delivery,
-    outputs: readonly Output[],
-    kindOverride?: DeliveryKind,
-  ): Promise<OutputsOutcome> {
-    const made = await buildOutputs(
-      d,
-      outputs,
-      this.ctx.routing,
-      (intake) => this.runSteps(intake),
-      (m) => this.rejected(m),
-      kindOverride,
-    );
-    if (!made.ok) return made;
-    // Every delivery counts against the thread's budget, whatever the chain: loops cannot hide.
-    const routed = made.deliveries.filter((o) => !o.egress).length;
-    const spent = this.threads.overBudget(d.threadId, routed, this.opts.limits.maxHopsPerThread);
-    if (!spent) return made;
-    const message = 'the thread made too many deliveries';
-    return { ok: false, failure: { code: 'HOP_LIMIT_EXCEEDED', message, detail: spent, retryable: false } };
   }
 
   private deliveriesFor(m: PipelineMessage, kind: DeliveryKind): Delivery[] {
@@ -602,61 +460,6 @@ export class MessagePump {
       }));
     }
     return deliveriesOf(m, kind);
-  }
-
-  private settle(d: Delivery, deadLetter: boolean): void {
-    const outcome = this.threads.settle(d.threadId, deadLetter);
-    if (outcome) this.threadEnded(d.threadId, outcome);
-    this.wakeIfQuiet();
-  }
-
-  private threadEnded(threadId: ThreadId, outcome: ThreadOutcome): void {
-    this.killed.delete(threadId);
-    this.hooks.notify('onThreadComplete', threadId, outcome);
-    this.emitThread(outcome === 'failed' ? 'thread.failed' : 'thread.completed', threadId);
-  }
-
-  private wakeIfQuiet(): void {
-    if (this.threads.size === 0 && this.quietWaiters.length > 0) {
-      const waiters = this.quietWaiters;
-      this.quietWaiters = [];
-      for (const w of waiters) w();
-    }
-  }
-
-  private rejected(m: PipelineMessage): PipelineError {
-    const error = m.error ?? { code: 'INTERNAL', message: 'rejected', problems: [] };
-    const parentId = m.intake.origin === 'internal' ? m.intake.parentId : undefined;
-    this.reportRefusal({
-      raw: m.intake.raw,
-      error,
-      ...(m.from ? { from: m.from } : {}),
-      ...(m.to ? { to: m.to } : {}),
-      ...(m.threadId ? { threadId: m.threadId } : {}),
-      ...(m.root ? { root: m.root } : {}),
-      ...(parentId ? { parentId } : {}),
-    });
-    return error;
-  }
-
-  private refuse(raw: string | Uint8Array, code: PipelineError['code'], message: string): SubmitResult {
-    const error = { code, message, problems: [{ message }] };
-    this.reportRefusal({ raw, error });
-    return { ok: false, error };
-  }
-
-  /** A refusal goes to the journal (as a FAILED entry with its raw input) and to the event stream. */
-  private reportRefusal(r: Rejection): void {
-    this.hooks.notify('onRejected', r);
-    this.events.emit(() => ({
-      type: 'message.rejected',
-      at: Date.now(),
-      code: r.error.code,
-      message: r.error.message,
-      problems: [...r.error.problems],
-      ...(r.from ? { from: r.from } : {}),
-      ...(r.threadId ? { threadId: r.threadId } : {}),
-    }));
   }
 
   private emitThread(

@@ -12,10 +12,17 @@ interface OpenThread {
 /**
  * Counts the deliveries still outstanding (queued, running or waiting to retry) in each live thread.
  * A thread ends when its count reaches zero: failed if any of its deliveries became a dead letter.
- * It also counts every delivery a thread has made while open (its hops), for `pump.maxHopsPerThread`.
+ * It also counts every delivery a thread has made while open (its hops), for `pump.maxHopsPerThread`,
+ * keeps the threads an operator killed until they end, and wakes those waiting for no thread to be open.
  */
 export class ThreadRegistry {
   private readonly open = new Map<ThreadId, OpenThread>();
+  /** Threads an operator killed: their queued work is dropped and running handlers' outputs discarded. */
+  private readonly killedThreads = new Set<ThreadId>();
+  private quietWaiters: (() => void)[] = [];
+
+  /** `ended` is told of each thread that ends (not of one ended unannounced, `settle`). */
+  constructor(private readonly ended: (threadId: ThreadId, outcome: ThreadOutcome) => void = () => {}) {}
 
   /** Adds `n` outstanding deliveries; returns true when this opens the thread. */
   add(threadId: ThreadId, n: number): boolean {
@@ -39,14 +46,21 @@ export class ThreadRegistry {
     return `thread ${threadId} has made ${made} deliveries; the limit is ${max} (pump.maxHopsPerThread)`;
   }
 
-  /** Marks one delivery done; returns the thread's outcome when it was the last one. */
-  settle(threadId: ThreadId, deadLetter: boolean): ThreadOutcome | undefined {
+  /**
+   * Marks one delivery done; returns the thread's outcome when it was the last one, and tells `ended`
+   * unless `announce` is false (deliveries that were never recorded: their thread never began).
+   */
+  settle(threadId: ThreadId, deadLetter: boolean, announce = true): ThreadOutcome | undefined {
     const t = this.open.get(threadId);
     if (!t) return undefined;
     if (deadLetter) t.failed = true;
     if (--t.outstanding > 0) return undefined;
     this.open.delete(threadId);
-    return t.failed ? 'failed' : 'completed';
+    this.killedThreads.delete(threadId);
+    const outcome = t.failed ? 'failed' : 'completed';
+    if (announce) this.ended(threadId, outcome);
+    this.wakeIfQuiet();
+    return outcome;
   }
 
   /**
@@ -55,7 +69,20 @@ export class ThreadRegistry {
    */
   drop(threadId: ThreadId): void {
     const t = this.open.get(threadId);
-    if (t && --t.outstanding <= 0) this.open.delete(threadId);
+    if (t && --t.outstanding <= 0) {
+      this.open.delete(threadId);
+      this.killedThreads.delete(threadId);
+      this.wakeIfQuiet();
+    }
+  }
+
+  /** Marks an open thread killed until it ends; a thread not open here has nothing left to kill. */
+  kill(threadId: ThreadId): void {
+    if (this.open.has(threadId)) this.killedThreads.add(threadId);
+  }
+
+  killed(threadId: ThreadId): boolean {
+    return this.killedThreads.has(threadId);
   }
 
   has(threadId: ThreadId): boolean {
@@ -64,5 +91,19 @@ export class ThreadRegistry {
 
   get size(): number {
     return this.open.size;
+  }
+
+  /** Resolves when no thread is open. */
+  whenQuiet(): Promise<void> {
+    if (this.open.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.quietWaiters.push(resolve));
+  }
+
+  private wakeIfQuiet(): void {
+    if (this.open.size === 0 && this.quietWaiters.length > 0) {
+      const waiters = this.quietWaiters;
+      this.quietWaiters = [];
+      for (const w of waiters) w();
+    }
   }
 }
