@@ -1,7 +1,5 @@
 import type { EngineSummary, SharedConfigSummary, ThreadId, ThroughputHistory } from '@organism/shared';
 import type {
-  Activity,
-  ListenerActivity as ListenerFigures,
   DeadLettersInput,
   DeadLettersResult,
   EngineEvent,
@@ -29,14 +27,12 @@ import type { EngineState } from './lifecycle/engine-state.ts';
 import { recoverEntries, recoverUnfinished } from './lifecycle/recovery.ts';
 import type { RecoveryReport } from './lifecycle/recovery.ts';
 import type { Journal } from './journal/journal.ts';
-import { JournalError } from './journal/journal-error.ts';
 import { openExtensionStore, openOperationsStore, openOperatorStore } from './journal/index.ts';
-import type { OperationsStore, PausedListener } from './journal/operations/operations-store.ts';
+import type { PausedListener } from './journal/operations/operations-store.ts';
 import { ListenerPauses } from './lifecycle/listener-pauses.ts';
 import type { OperatorStore } from './journal/index.ts';
 import type { MessagePump, SubmitOptions, SubmitResult } from './pump/message-pump.ts';
 import type { XsdRegistry } from './xml/index.ts';
-import { basename } from 'node:path';
 import { ListenerActivity } from './lifecycle/listener-activity.ts';
 import { RouteTracker } from './lifecycle/route-tracker.ts';
 import { checkPayload } from './pump/check-payload.ts';
@@ -45,21 +41,20 @@ import type { StreamOut } from './lifecycle/event-hub.ts';
 import type { StreamRequest } from './lifecycle/stream-cursor.ts';
 import { JournalHealth } from './lifecycle/journal-health.ts';
 import type { JournalCondition } from './lifecycle/journal-health.ts';
-import { listenerInfo } from './lifecycle/listener-info.ts';
 import type { ListenerInfo } from './lifecycle/listener-info.ts';
-import { wrapPayload } from './pump/envelope/wrap-payload.ts';
 import type { ReloadResult } from './lifecycle/config-manager.ts';
 import { EngineConfiguration } from './lifecycle/engine-configuration.ts';
 import { contractElements, contractExample, contractFiles } from './lifecycle/listener-contract.ts';
 import type { ElementTreeOutcome } from './xml/index.ts';
-import { EngineError } from '@organism/shared';
 import type { Log, Problem } from '@organism/shared';
 import { stderrLog } from './pump/stderr-log.ts';
 import { exportMessages, searchMessages } from './lifecycle/message-search.ts';
 import type { Orchestrator, RunProgress } from './lifecycle/orchestration/orchestrator.ts';
 import { ExtensionHost } from './lifecycle/extensions/extension-host.ts';
 import { AmongPeers } from './lifecycle/among-peers.ts';
-import { mergeListenerActivity } from './lifecycle/merge-listener-activity.ts';
+import { LiveListeners } from './lifecycle/live-listeners.ts';
+import { MessageActions } from './lifecycle/message-actions.ts';
+import { RestartRequests } from './lifecycle/restart-requests.ts';
 import type {
   MessageExportInput,
   MessageExportPage,
@@ -82,8 +77,6 @@ export interface EngineStatus {
 
 const DAY = 86_400_000;
 const FIND_LIMIT = 5;
-/** The routes the stream's activity items carry: those taken in the last 5 minutes. */
-const ACTIVITY_WINDOW_SECONDS = 300;
 const PRUNE_EVERY = 3_600_000;
 
 /**
@@ -93,21 +86,17 @@ const PRUNE_EVERY = 3_600_000;
 export class Engine {
   private readonly lifecycle = new EngineLifecycle();
   private pruneTimer: NodeJS.Timeout | undefined;
-  private readonly activity: ListenerActivity;
   private readonly routeTracker: RouteTracker;
+  private readonly live: LiveListeners;
+  private readonly actions: MessageActions;
   private readonly hub: EventHub;
   private readonly health: JournalHealth;
   private readonly unwatchJournal: () => void;
-  private restartHandler: ((drainMs: number) => void) | undefined;
-  private supervised: () => boolean = () => false;
-  /** Validate, diff, apply, history and rollback of organism.yaml; reloads swap listeners in place. */
-  /** organism.yaml as operators read and edit it (`config.*`). */
+  private readonly restarts: RestartRequests;
+  /** organism.yaml as operators read and edit it (`config.*`): reloads swap listeners in place. */
   readonly configuration: EngineConfiguration;
-  /** Paused listeners and republish links, kept beside the journal. */
-  private readonly operations: OperationsStore;
   private readonly pauses: ListenerPauses;
-  /** The organism's extensions: handlers of engine events, off the pump's path. */
-  /** The organism's extensions: their handlers' counts, a durable one's failures (`extensions.*`). */
+  /** The organism's extensions, off the pump's path: their handlers' counts, a durable one's failures (`extensions.*`). */
   readonly extensions: ExtensionHost;
   recovery: RecoveryReport | undefined;
   /** Several engines on one journal: what this one does among them. */
@@ -123,18 +112,33 @@ export class Engine {
     /** system.sequence and system.buffer, whose runs continue across a restart. */
     private readonly orchestrator?: Orchestrator,
   ) {
-    this.activity = new ListenerActivity(pump.events);
     this.extensions = new ExtensionHost(pump.events, log, (hooks) => pump.addHooks(hooks), {
       journal,
       store: openExtensionStore(journal),
     });
-    this.operations = openOperationsStore(journal);
-    this.pauses = new ListenerPauses(pump, this.operations);
+    // Paused listeners and republish links, kept beside the journal.
+    const operations = openOperationsStore(journal);
+    this.pauses = new ListenerPauses(pump, operations);
     this.routeTracker = new RouteTracker(pump.events);
+    this.live = new LiveListeners({
+      pump,
+      journal,
+      activity: new ListenerActivity(pump.events),
+      routeTracker: this.routeTracker,
+      pauses: this.pauses,
+      config: () => this.config,
+    });
+    this.actions = new MessageActions({
+      journal,
+      pump,
+      operations,
+      submit: (xml, opts) => this.submit(xml, opts),
+      maxMessageBytes: () => this.config.pump.maxMessageBytes,
+    });
     this.hub = new EventHub({
       journal,
       events: pump.events,
-      activity: () => this.liveActivity(),
+      activity: () => this.live.activity(),
       log,
     });
     this.health = new JournalHealth({
@@ -166,9 +170,10 @@ export class Engine {
       changed: () => this.extensions.load(this.config.baseDir, this.config.extensions),
     });
     this.peers = journal.peers && new AmongPeers(journal.peers, this.configuration, this.pauses, log);
+    this.restarts = new RestartRequests(() => this.lifecycle.state, this.peers);
     // What the console shows counts every engine: each shares its routes and listeners with the others.
     journal.peers?.shareActivity('routes', () => this.routeTracker.shared());
-    journal.peers?.shareActivity('listeners', () => this.ownListeners());
+    journal.peers?.shareActivity('listeners', () => this.live.own());
   }
 
   /** Reloads organism.yaml from disk, all or nothing; `system.*` listeners are never touched. */
@@ -235,41 +240,12 @@ export class Engine {
     return this.hub.stream(req, signal);
   }
 
-  private liveActivity(): Omit<Activity, 'at'> {
-    const peers = this.journal.peers?.peerActivity() ?? [];
-    const listeners = mergeListenerActivity(
-      this.ownListeners(),
-      peers.flatMap((a) => (a.listeners ? [a.listeners] : [])),
-    );
-    return { listeners, routes: this.routes(ACTIVITY_WINDOW_SECONDS).routes };
-  }
-
-  /** This engine's listeners' live figures. */
-  private ownListeners(): ListenerFigures[] {
-    return [...this.pump.listeners.listeners()].map((l) => {
-      const c = this.activity.get(l.name);
-      return {
-        name: l.name,
-        state: this.pump.isPaused(l.name) ? ('paused' as const) : c.state,
-        inFlight: this.pump.inFlightFor(l.name),
-        queued: this.pump.queuedFor(l.name),
-        received: c.received,
-        failed: c.failed,
-        lastActivityAt: c.lastActivityAt,
-      };
-    });
-  }
-
   /**
    * The routes messages took in the last `windowSeconds`, kept in memory since the engine started, with
    * what the other running engines sharing the journal counted added in.
    */
   routes(windowSeconds: number): RoutesResult {
-    const peers = this.journal.peers?.peerActivity() ?? [];
-    return this.routeTracker.routes(
-      windowSeconds,
-      peers.flatMap((a) => (a.routes ? [a.routes] : [])),
-    );
+    return this.live.routes(windowSeconds);
   }
   /** Users, sessions, API tokens and the audit log, kept in the same journal. */
   openOperatorStore(): OperatorStore {
@@ -354,21 +330,7 @@ export class Engine {
 
   /** Every listener, system ones included, with its contract, limits and activity. */
   listeners(): ListenerInfo[] {
-    // Named only when an included file declares it (organism.yaml declares the rest).
-    const main = basename(this.config.file);
-    const declared = new Map(
-      this.config.listeners.flatMap((c) => (c.definedIn === main ? [] : [[c.name, c.definedIn] as const])),
-    );
-    const isolated = new Set(this.config.listeners.filter((c) => c.isolate === 'worker').map((c) => c.name));
-    return [...this.pump.listeners.listeners()].map((l) =>
-      listenerInfo(l, this.config.baseDir, this.activity.get(l.name), {
-        inFlight: this.pump.inFlightFor(l.name),
-        queued: this.pump.queuedFor(l.name),
-        paused: this.pauses.get(l.name),
-        definedIn: declared.get(l.name),
-        isolate: isolated.has(l.name) ? 'worker' : 'none',
-      }),
-    );
+    return this.live.listeners();
   }
 
   /** Holds a listener's deliveries back (PENDING) until it is resumed; the pause outlives a restart. */
@@ -396,59 +358,22 @@ export class Engine {
     return l && checkPayload(l, payloadXml, this.config.pump.maxMessageBytes);
   }
 
-  /**
-   * Sends a payload from the console: wrapped in an envelope from `from`, then like any producer's. With
-   * `republishOf` (an existing message's id, NOT_FOUND otherwise) each new entry is linked to it.
-   */
-  async inject(input: {
-    from: string;
-    to?: string;
-    thread?: string;
-    payloadXml: string;
-    republishOf?: string;
-  }): Promise<SubmitResult> {
-    const source = input.republishOf;
-    if (source !== undefined && !(await this.journal.getMessage(source)))
-      throw new EngineError('NOT_FOUND', `no message ${source} to republish`);
-    const wrapped = wrapPayload(input, input.payloadXml, this.config.pump.maxMessageBytes);
-    if (!wrapped.ok) return wrapped;
-    const res = await this.submit(wrapped.xml, { wait: false });
-    if (res.ok && source !== undefined) {
-      const at = Date.now();
-      await this.operations.recordRepublish(
-        res.messageIds.map((messageId) => ({ messageId, sourceId: source, actor: input.from, at })),
-      );
-    }
-    return res;
+  // What operators do to messages (lifecycle/message-actions.ts).
+  /** Sends a payload from the console, as `from`, perhaps as a republish of another message. */
+  inject(input: Parameters<MessageActions['inject']>[0]): Promise<SubmitResult> {
+    return this.actions.inject(input);
   }
-
   /** Where a message was republished from, and what it was republished as (console sends only). */
-  async provenance(id: string): Promise<MessageProvenance> {
-    const [of, as] = await Promise.all([this.operations.republishOf(id), this.operations.republishedAs(id)]);
-    return {
-      republishOf: of ? { id: of.sourceId, by: of.actor, at: of.at } : null,
-      republishedAs: as.map((l) => ({ id: l.messageId, by: l.actor, at: l.at })),
-    };
+  provenance(id: string): Promise<MessageProvenance> {
+    return this.actions.provenance(id);
   }
-
   /** Puts a dead letter back in the queue. */
-  async retry(messageId: string): Promise<void> {
-    const d = await this.journal.retry(messageId);
-    if (!this.pump.listeners.get(d.to)) {
-      await this.journal.exhaust(d.id, `listener ${d.to} no longer exists`);
-      throw new JournalError('NOT_RETRYABLE', `listener ${d.to} no longer exists`);
-    }
-    this.pump.redeliver(d);
+  retry(messageId: string): Promise<void> {
+    return this.actions.retry(messageId);
   }
-
   /** Retries every dead letter matching `filter`; a dry run only counts them and shows a sample. */
-  async retryMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<RetryManyOutcome> {
-    const result = await this.journal.retryMany(filter, opts);
-    for (const d of result.deliveries) {
-      if (this.pump.listeners.get(d.to)) this.pump.redeliver(d);
-      else await this.journal.exhaust(d.id, `listener ${d.to} no longer exists`);
-    }
-    return { count: result.count, sample: result.sample };
+  retryMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<RetryManyOutcome> {
+    return this.actions.retryMany(filter, opts);
   }
 
   /** Stops a thread: queued and retry-waiting work fails as KILLED; running handlers' outputs are dropped. */
@@ -474,7 +399,7 @@ export class Engine {
       uptimeMs: Date.now() - this.lifecycle.startedAt,
       listeners: this.pump.listeners.size,
       durability: this.journal.durability,
-      supervised: this.restartHandler !== undefined && this.supervised(),
+      supervised: this.restarts.supervised,
       ...this.pump.stats(),
     };
   }
@@ -489,19 +414,7 @@ export class Engine {
    * Throws NOT_SUPERVISED when nothing would start the next engine; not accepted unless running.
    */
   requestRestart(drainMs: number): Promise<{ accepted: boolean; engines: number }> {
-    if (!this.restartHandler || !this.supervised()) {
-      return Promise.reject(
-        new EngineError(
-          'NOT_SUPERVISED',
-          'restart refused: no supervisor would start this engine again (it was started with `organism run`); ' +
-            'start it with `organism start` to restart it from the API, or stop and start it yourself',
-        ),
-      );
-    }
-    if (this.lifecycle.state !== 'running') return Promise.resolve({ accepted: false, engines: 0 });
-    if (this.peers) return this.peers.restartAll(drainMs, this.restartHandler);
-    this.restartHandler(drainMs);
-    return Promise.resolve({ accepted: true, engines: 1 });
+    return this.restarts.request(drainMs);
   }
 
   /**
@@ -530,12 +443,7 @@ export class Engine {
    * how to tell whether a supervisor is there to start the next engine (asked on every request).
    */
   onRestartRequested(fn: (drainMs: number) => void, supervised: () => boolean): void {
-    this.restartHandler = fn;
-    this.supervised = supervised;
-    // A rolling restart led by another engine asks this one in turn.
-    this.peers?.onRestartRequested((drainMs) => {
-      if (this.lifecycle.state === 'running' && supervised()) fn(drainMs);
-    });
+    this.restarts.register(fn, supervised);
   }
 
   /**

@@ -39,7 +39,7 @@ describe('what the console shows across engines on one PostgreSQL journal', () =
     // in a share taken before the later hops (the shouter's answers to the greeter) finished, so the two
     // views agree only once each engine has shared what it counted after going quiet.
     const received = (h: ServerHarness): number | undefined =>
-      h.engine['liveActivity']().listeners.find((l) => l.name === 'greeter')?.received;
+      h.engine['live'].activity().listeners.find((l) => l.name === 'greeter')?.received;
     await until(
       'both engines show the same greeter figures',
       () => (received(a) !== undefined && received(a) === received(b) ? true : undefined),

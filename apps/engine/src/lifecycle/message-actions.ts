@@ -1,0 +1,80 @@
+import { EngineError } from '@organism/shared';
+import type { MessageFilter, MessageProvenance, RetryManyOutcome } from '@organism/shared';
+import type { Journal } from '../journal/journal.ts';
+import { JournalError } from '../journal/journal-error.ts';
+import type { OperationsStore } from '../journal/operations/operations-store.ts';
+import { wrapPayload } from '../pump/envelope/wrap-payload.ts';
+import type { MessagePump, SubmitOptions, SubmitResult } from '../pump/message-pump.ts';
+
+export interface MessageActionsDeps {
+  journal: Journal;
+  pump: MessagePump;
+  operations: OperationsStore;
+  /** The engine's intake: refused unless it runs and its journal can write. */
+  submit: (xml: string, opts: SubmitOptions) => Promise<SubmitResult>;
+  maxMessageBytes: () => number;
+}
+
+/** What operators do to messages from the console and the CLI: send, republish and retry them. */
+export class MessageActions {
+  constructor(private readonly deps: MessageActionsDeps) {}
+
+  /**
+   * Sends a payload from the console: wrapped in an envelope from `from`, then like any producer's. With
+   * `republishOf` (an existing message's id, NOT_FOUND otherwise) each new entry is linked to it.
+   */
+  async inject(input: {
+    from: string;
+    to?: string;
+    thread?: string;
+    payloadXml: string;
+    republishOf?: string;
+  }): Promise<SubmitResult> {
+    const { journal, operations } = this.deps;
+    const source = input.republishOf;
+    if (source !== undefined && !(await journal.getMessage(source)))
+      throw new EngineError('NOT_FOUND', `no message ${source} to republish`);
+    const wrapped = wrapPayload(input, input.payloadXml, this.deps.maxMessageBytes());
+    if (!wrapped.ok) return wrapped;
+    const res = await this.deps.submit(wrapped.xml, { wait: false });
+    if (res.ok && source !== undefined) {
+      const at = Date.now();
+      await operations.recordRepublish(
+        res.messageIds.map((messageId) => ({ messageId, sourceId: source, actor: input.from, at })),
+      );
+    }
+    return res;
+  }
+
+  /** Where a message was republished from, and what it was republished as (console sends only). */
+  async provenance(id: string): Promise<MessageProvenance> {
+    const { operations } = this.deps;
+    const [of, as] = await Promise.all([operations.republishOf(id), operations.republishedAs(id)]);
+    return {
+      republishOf: of ? { id: of.sourceId, by: of.actor, at: of.at } : null,
+      republishedAs: as.map((l) => ({ id: l.messageId, by: l.actor, at: l.at })),
+    };
+  }
+
+  /** Puts a dead letter back in the queue; one whose listener is gone is refused and stays dead. */
+  async retry(messageId: string): Promise<void> {
+    const { journal, pump } = this.deps;
+    const d = await journal.retry(messageId);
+    if (!pump.listeners.get(d.to)) {
+      await journal.exhaust(d.id, `listener ${d.to} no longer exists`);
+      throw new JournalError('NOT_RETRYABLE', `listener ${d.to} no longer exists`);
+    }
+    pump.redeliver(d);
+  }
+
+  /** Retries every dead letter matching `filter`; a dry run only counts them and shows a sample. */
+  async retryMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<RetryManyOutcome> {
+    const { journal, pump } = this.deps;
+    const result = await journal.retryMany(filter, opts);
+    for (const d of result.deliveries) {
+      if (pump.listeners.get(d.to)) pump.redeliver(d);
+      else await journal.exhaust(d.id, `listener ${d.to} no longer exists`);
+    }
+    return { count: result.count, sample: result.sample };
+  }
+}
