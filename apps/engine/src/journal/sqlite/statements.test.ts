@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { delivery } from '../contract/fixtures.ts';
 import { newEntryRow } from '../entry-record.ts';
 import { openDatabase } from './open-database.ts';
@@ -13,7 +13,8 @@ const path = tempJournalPaths('organism-statements-');
 function connections() {
   const file = path();
   const open = openDatabase(file, 'fast');
-  const runner = new BatchRunner(open.sqlite, new Statements(open.sqlite));
+  const statements = new Statements(open.sqlite);
+  const runner = new BatchRunner(open.sqlite, statements);
   const other = new Database(file);
   other.pragma('busy_timeout = 2000');
   const row = (id: string) =>
@@ -27,6 +28,7 @@ function connections() {
     other.prepare('SELECT messages, open, failed, last_at AS lastAt FROM threads WHERE id = ?').get(id) as
       { messages: number; open: number; failed: number; lastAt: number } | undefined;
   return {
+    statements,
     runner,
     other,
     row,
@@ -94,6 +96,45 @@ describe("the journal's statements", () => {
     c.other.prepare('DELETE FROM threads WHERE id = ?').run(d.threadId);
     c.runner.run([['move', d.id, d.threadId, 'ACKED', 1, 4, null, null]]);
     expect(c.thread(d.threadId)).toEqual({ messages: 0, open: -1, failed: 0, lastAt: 4 });
+    c.close();
+  });
+
+  it('hand what they know of unfinished entries to the connection that takes the commits over', () => {
+    const c = connections();
+    const [open, started, done] = [delivery(), delivery(), delivery()];
+    c.runner.run([
+      ['add', newEntryRow(open, 1), 1],
+      ['add', newEntryRow(started, 1), 1],
+      ['add', newEntryRow(done, 1), 1],
+    ]);
+    c.runner.run([
+      ['move', started.id, started.threadId, 'DISPATCHED', 1, 2, null, null],
+      ['move', done.id, done.threadId, 'ACKED', 1, 2, null, null],
+    ]);
+    const known = c.statements.handOver();
+    const rows = [open, started].map((d) => c.row(d.id)!.row);
+    expect(known).toEqual({ ids: [open.id, started.id], states: ['PENDING', 'DISPATCHED'], rows });
+
+    // The writer thread's statements, on the other connection.
+    const theirs = new Statements(c.other);
+    known.ids.forEach((id, i) => theirs.known(id, known.states[i]!, known.rows[i]!));
+    const read = vi.spyOn(theirs as unknown as { read: (id: string) => unknown }, 'read');
+    new BatchRunner(c.other, theirs).run([
+      ['move', open.id, open.threadId, 'DISPATCHED', 1, 3, null, null],
+      ['move', started.id, started.threadId, 'ACKED', 1, 3, null, null],
+    ]);
+    expect(read).not.toHaveBeenCalled();
+    expect(c.row(open.id)).toEqual({ row: rows[0], state: 'DISPATCHED', attempts: 1 });
+    expect(c.logged(started.id)).toEqual(
+      ['PENDING', 'DISPATCHED', 'ACKED'].map((state) => ({ row: rows[1], state })),
+    );
+    expect(c.thread(started.threadId)).toEqual({ messages: 1, open: 0, failed: 0, lastAt: 3 });
+
+    // What they handed over is forgotten here: the next move reads the entry as the other left it.
+    const ours = vi.spyOn(c.statements as unknown as { read: (id: string) => unknown }, 'read');
+    c.runner.run([['move', open.id, open.threadId, 'ACKED', 1, 4, null, null]]);
+    expect(ours).toHaveBeenCalledWith(open.id);
+    expect(c.thread(open.threadId)).toEqual({ messages: 1, open: 0, failed: 0, lastAt: 4 });
     c.close();
   });
 });

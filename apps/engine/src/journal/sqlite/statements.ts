@@ -14,6 +14,13 @@ import type { ThreadChange, TransitionError } from '../entry-changes.ts';
  * through `materialize()`, which writes what is gathered: every other statement of a transaction that
  * reads or deletes entries calls it first. A transaction that fails must be followed by `forget()`.
  */
+/** Unfinished entries as one connection knows them: three parallel arrays, cheap to post to a thread. */
+export interface KnownEntries {
+  ids: string[];
+  states: string[];
+  rows: number[];
+}
+
 export class Statements {
   private readonly insert: Database.Statement;
   private readonly log: Database.Statement;
@@ -232,6 +239,24 @@ export class Statements {
       if (row === undefined) this.log.run(t[0], t);
       else this.logAt.run(row, t);
     }
+  }
+
+  /**
+   * What this connection knows of unfinished entries (their states and rowids), handed to the other
+   * connection when it takes the commits over, and forgotten here: between two transactions it is
+   * exactly what the journal holds, so the other side's moves need not read those entries again.
+   */
+  handOver(): KnownEntries {
+    const known: KnownEntries = { ids: [], states: [], rows: [] };
+    for (const [id, state] of this.changes.unfinished) {
+      const row = this.rowids.get(id);
+      if (row === undefined) continue;
+      known.ids.push(id);
+      known.states.push(state);
+      known.rows.push(row);
+    }
+    this.forget();
+    return known;
   }
 
   /** Writes everything gathered, the per-state counts last: once, at the end of each transaction. */

@@ -1,4 +1,5 @@
 import type { CheckpointerOptions } from './checkpointer.ts';
+import type { KnownEntries } from './statements.ts';
 import type { WriteOp } from './write-ops.ts';
 
 /** What the writer thread is started with. */
@@ -13,12 +14,14 @@ export interface WriterData {
 /**
  * A batch to commit; a pragma to run between two batches (the checkpointer's, while this connection
  * commits); `forget` before the first batch after the engine's connection committed meanwhile (what the
- * thread's statements knew of unfinished entries is stale); `close`.
+ * thread's statements knew of unfinished entries is stale), then `known`, what the engine's connection
+ * knew of them when it handed the commits over; `close`.
  */
 export type ToWriter =
   | { type: 'batch'; seq: number; ops: WriteOp[] }
   | { type: 'pragma'; sql: string }
   | { type: 'forget' }
+  | ({ type: 'known' } & KnownEntries)
   | { type: 'close' };
 
 /** A SQLite error as plain data: its code is what tells an outage from a bug (journal-outage.ts). */

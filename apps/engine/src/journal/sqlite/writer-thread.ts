@@ -3,6 +3,7 @@ import type { EventLoopUtilization } from 'node:perf_hooks';
 import type { Log } from '@organism/shared';
 import { JournalError } from '../journal-error.ts';
 import type { CheckpointerOptions, CommittingConnection } from './checkpointer.ts';
+import type { KnownEntries } from './statements.ts';
 import type { WriteOp } from './write-ops.ts';
 import type { BatchOutcome, WriteSink } from './write-queue.ts';
 import { revived } from './writer-protocol.ts';
@@ -101,6 +102,11 @@ export class WriterThread implements WriteSink, CommittingConnection {
   /** Runs `sql` on the thread's connection after the batches sent before it (the checkpointer's). */
   pragma(sql: string): void {
     if (!this.gone) this.send({ type: 'pragma', sql });
+  }
+
+  /** What the engine's connection knew of unfinished entries when it handed the commits over. */
+  learn(known: KnownEntries): void {
+    if (!this.gone && known.ids.length > 0) this.send({ type: 'known', ...known });
   }
 
   /** Before the first batch after another connection committed: the thread's statements start afresh. */

@@ -47,6 +47,9 @@ parentPort?.on('message', (m: ToWriter) => {
       return close();
     case 'forget':
       return st.forget();
+    case 'known':
+      for (let i = 0; i < m.ids.length; i++) st.known(m.ids[i]!, m.states[i]!, m.rows[i]!);
+      return;
     case 'pragma':
       return pragma(m.sql);
     case 'batch':
