@@ -9,31 +9,27 @@ export interface XmlObject {
 
 const localName = (name: string): string => name.slice(name.indexOf(':') + 1);
 
-interface Frame {
-  name: string;
-  /** Made with the element's first attribute or child: an element without either is its text. */
-  obj: XmlObject | undefined;
-  text: string;
-}
-
 /**
  * Converts canonical XML (as produced by exclusive C14N) into a plain object, in JS and without a DOM:
  * far cheaper than walking libxml2's tree across the WASM boundary. Element and attribute names lose
  * their prefixes; namespace declarations are dropped. An element with only text becomes its string.
- * A hand-written scanner of the dialect canonical-scan.ts describes.
+ * A hand-written scanner of the dialect canonical-scan.ts describes. It runs for every delivery (the
+ * handler's payload), so the open elements are kept in three arrays by depth, not an object each.
  */
 export function canonicalToObject(xml: CanonicalXml): XmlValue {
-  const stack: Frame[] = [];
+  // The open elements, by depth: name, object (made with the first attribute or child: an element
+  // without either is its text), text.
+  const names: string[] = [];
+  const objs: (XmlObject | undefined)[] = [];
+  const texts: string[] = [];
+  let depth = 0;
   let result: XmlValue = '';
   let i = 0;
   const n = xml.length;
   while (i < n) {
     const lt = xml.indexOf('<', i);
     if (lt < 0) break;
-    if (lt > i) {
-      const top = stack[stack.length - 1];
-      if (top) top.text += decode(xml.slice(i, lt));
-    }
+    if (lt > i && depth > 0) texts[depth - 1] += decode(xml.slice(i, lt));
     const next = xml.charCodeAt(lt + 1);
     if (next === 63 /* ? */) {
       const end = xml.indexOf('?>', lt + 2);
@@ -45,60 +41,60 @@ export function canonicalToObject(xml: CanonicalXml): XmlValue {
       const gt = xml.indexOf('>', lt + 2);
       if (gt < 0) break;
       i = gt + 1;
-      const top = stack.pop();
-      if (!top) continue;
-      let value: XmlValue = top.text;
-      if (top.obj) {
-        if (top.text.trim()) top.obj['#text'] = top.text;
-        value = top.obj;
+      if (depth === 0) continue;
+      depth--;
+      const text = texts[depth]!;
+      const obj = objs[depth];
+      let value: XmlValue = text;
+      if (obj) {
+        if (text.trim()) obj['#text'] = text;
+        value = obj;
       }
-      const parent = stack[stack.length - 1];
-      if (parent) addChild(parent, top.name, value);
+      if (depth > 0) addChild(objs, depth - 1, names[depth]!, value);
       else result = value;
       continue;
     }
-    const gt = tagEnd(xml, lt);
-    if (gt < 0) break;
-    i = gt + 1;
-    // The name runs to the first space (then attributes follow) or to the tag's end; its local part
-    // starts after a colon.
+    // The name runs to the first space (then attributes follow, and the tag ends at the first `>`
+    // outside their quotes) or to the tag's end; its local part starts after a colon.
     let nameStart = lt + 1;
-    let nameEnd = gt;
-    for (let k = lt + 1; k < gt; k++) {
+    let k = lt + 1;
+    for (; k < n; k++) {
       const c = xml.charCodeAt(k);
-      if (c === 32 /* space */) {
-        nameEnd = k;
-        break;
-      }
+      if (c === 62 /* > */ || c === 32 /* space */) break;
       if (c === 58 /* : */) nameStart = k + 1;
     }
-    const frame: Frame = { name: xml.slice(nameStart, nameEnd), obj: undefined, text: '' };
+    const nameEnd = k;
+    const gt = k < n && xml.charCodeAt(k) === 32 ? tagEnd(xml, k) : k < n ? k : -1;
+    if (gt < 0) break;
+    i = gt + 1;
+    let obj: XmlObject | undefined;
     if (nameEnd < gt) {
       for (const [, key, value] of xml.slice(nameEnd, gt).matchAll(ATTRIBUTE)) {
         if (key === undefined || key === 'xmlns' || key.startsWith('xmlns:')) continue;
-        (frame.obj ??= {})[`@${localName(key)}`] = decode(value ?? '');
+        (obj ??= {})[`@${localName(key)}`] = decode(value ?? '');
       }
     }
-    stack.push(frame);
+    names[depth] = xml.slice(nameStart, nameEnd);
+    objs[depth] = obj;
+    texts[depth] = '';
+    depth++;
   }
   return result;
 }
 
-// Arrays made for repeated elements, so a child value that is itself an array is never confused.
-const repeated = new WeakSet<XmlValue[]>();
-
-function addChild(parent: Frame, name: string, value: XmlValue): void {
-  const obj = (parent.obj ??= {});
+/**
+ * Adds a child's value to the element open at `depth`. A value is a string or an object, never an
+ * array: an array found under the name is the one made for its repeats.
+ */
+function addChild(objs: (XmlObject | undefined)[], depth: number, name: string, value: XmlValue): void {
+  const obj = (objs[depth] ??= {});
   // An element may be named like a property every object inherits (`constructor`, `__proto__`): only
   // the object's own properties count, and each is defined as data.
-  const existing = Object.hasOwn(obj, name) ? obj[name] : undefined;
+  const found = obj[name];
+  const existing = found !== undefined && Object.hasOwn(obj, name) ? found : undefined;
   if (existing === undefined) define(obj, name, value);
-  else if (Array.isArray(existing) && repeated.has(existing)) existing.push(value);
-  else {
-    const list = [existing, value];
-    repeated.add(list);
-    define(obj, name, list);
-  }
+  else if (Array.isArray(existing)) existing.push(value);
+  else define(obj, name, [existing, value]);
 }
 
 function define(obj: XmlObject, name: string, value: XmlValue): void {
