@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { Log, MessageId, ThreadId } from '@organism/shared';
+import type { Log, MessageId } from '@organism/shared';
 import type {
   OrchestrationRow,
   OrchestrationStore,
@@ -15,7 +14,6 @@ import {
 } from '../../pump/system/system-payloads.ts';
 import type { CompiledSchema } from '../../xml/index.ts';
 import {
-  bufferCompleteXml,
   bufferDispatchedXml,
   readBufferStart,
   readSequenceStart,
@@ -26,12 +24,13 @@ import {
 import { awaitedBy, parse, progressOf } from './orchestration-run.ts';
 import type { Run, RunProgress, Send } from './orchestration-run.ts';
 import { PeerAnswers } from './peer-answers.ts';
+import { BUFFER, fillBuffer, pushResult, SEQUENCE, sendStep } from './run-steps.ts';
+import type { Awaits } from './run-steps.ts';
 import type { AnswerSource } from './peer-answers.ts';
 
 export type { RunProgress } from './orchestration-run.ts';
 
-export const SEQUENCE = 'system.sequence';
-export const BUFFER = 'system.buffer';
+export { BUFFER, SEQUENCE } from './run-steps.ts';
 
 export interface OrchestratorDeps {
   store: OrchestrationStore;
@@ -69,6 +68,7 @@ export class Orchestrator {
   private stopped = false;
   private readonly now: () => number;
   private readonly peerAnswers: PeerAnswers | undefined;
+  private readonly awaits: Awaits = (id, runId) => this.waiting.set(id, runId);
 
   constructor(private readonly deps: OrchestratorDeps) {
     this.now = deps.now ?? Date.now;
@@ -193,8 +193,8 @@ export class Orchestrator {
           ? 'a step cannot be a system listener'
           : `no listener named ${step}`;
         run.state.failedAt = unknown;
-        this.result(run, sequenceErrorXml(step, unknown, `${why}; no step was run`));
-      } else this.sendStep(run, 0, spec.payloadXml);
+        pushResult(run, sequenceErrorXml(step, unknown, `${why}; no step was run`));
+      } else sendStep(run, 0, spec.payloadXml, this.now(), this.awaits);
       return this.save(run);
     }
     const spec = readBufferStart(ctx.payloadXml);
@@ -213,8 +213,8 @@ export class Orchestrator {
       },
       row: { ...base, kind: 'buffer', spec: '', state: '', deadline: now + spec.timeoutMs },
     };
-    if (!spec.collect) this.result(run, bufferDispatchedXml(spec.items.length), false);
-    this.fill(run);
+    if (!spec.collect) pushResult(run, bufferDispatchedXml(spec.items.length), false);
+    fillBuffer(run, this.awaits);
     return this.save(run);
   }
 
@@ -235,9 +235,10 @@ export class Orchestrator {
       const step = run.spec.steps[index] ?? '';
       if (failed) {
         run.state.failedAt = index;
-        this.result(run, sequenceErrorXml(step, index, systemErrorMessage(ctx.payloadXml)));
-      } else if (index + 1 < run.spec.steps.length) this.sendStep(run, index + 1, ctx.payloadXml);
-      else this.result(run, sequenceCompleteXml(ctx.payloadXml, run.spec.steps.length));
+        pushResult(run, sequenceErrorXml(step, index, systemErrorMessage(ctx.payloadXml)));
+      } else if (index + 1 < run.spec.steps.length)
+        sendStep(run, index + 1, ctx.payloadXml, this.now(), this.awaits);
+      else pushResult(run, sequenceCompleteXml(ctx.payloadXml, run.spec.steps.length));
     } else {
       const item = run.state.inFlight[forward];
       if (item === undefined) return this.flush(run);
@@ -246,7 +247,7 @@ export class Orchestrator {
       run.state.results[item] = failed
         ? { success: false, reason: systemErrorMessage(ctx.payloadXml) }
         : { success: true, ...(run.spec.collect ? { xml: ctx.payloadXml } : {}) };
-      this.fill(run);
+      fillBuffer(run, this.awaits);
     }
     return this.save(run);
   }
@@ -262,85 +263,16 @@ export class Orchestrator {
       run.state.awaiting = null;
       const why = `no answer within ${run.spec.stepTimeoutMs} ms`;
       run.state.failedAt = index;
-      this.result(run, sequenceErrorXml(run.spec.steps[index] ?? '', index, why));
+      pushResult(run, sequenceErrorXml(run.spec.steps[index] ?? '', index, why));
     } else {
       for (const id of Object.keys(run.state.inFlight)) this.waiting.delete(id);
       run.state.inFlight = {};
       const why = `no answer within ${run.spec.timeoutMs} ms`;
       run.state.results = run.state.results.map((r) => r ?? { success: false, missing: true, reason: why });
       run.state.next = run.spec.items.length;
-      this.fill(run);
+      fillBuffer(run, this.awaits);
     }
     return this.save(run);
-  }
-
-  /** Sends the items a buffer may have in flight; once every item has its result, the buffer ends. */
-  private fill(run: Run & { kind: 'buffer' }): void {
-    const { spec, state } = run;
-    while (state.next < spec.items.length && Object.keys(state.inFlight).length < spec.concurrency) {
-      const index = state.next++;
-      const id = randomUUID() as MessageId;
-      const threadId = randomUUID() as ThreadId;
-      state.inFlight[id] = index;
-      (state.threads ??= spec.items.map(() => null))[index] = threadId;
-      this.waiting.set(id, run.row.id);
-      state.outbox.push({
-        from: BUFFER,
-        to: spec.target,
-        // Each item on a thread of its own.
-        threadId,
-        chain: [BUFFER],
-        kind: 'forward',
-        parentId: run.row.id as MessageId,
-        id,
-        payloadXml: spec.items[index] ?? '',
-        purpose: { item: index },
-      });
-    }
-    if (state.results.every((r) => r !== null)) {
-      if (spec.collect) this.result(run, bufferCompleteXml(state.results));
-      else run.row.status = 'done';
-    }
-  }
-
-  private sendStep(run: Run & { kind: 'sequence' }, index: number, payloadXml: string): void {
-    const id = randomUUID() as MessageId;
-    run.state.index = index;
-    run.state.awaiting = id;
-    run.row.deadline = this.now() + run.spec.stepTimeoutMs;
-    this.waiting.set(id, run.row.id);
-    run.state.outbox.push({
-      from: SEQUENCE,
-      to: run.spec.steps[index] ?? '',
-      threadId: run.row.threadId as ThreadId,
-      // The step's reply comes back here.
-      chain: [SEQUENCE],
-      kind: 'forward',
-      parentId: run.row.id as MessageId,
-      id,
-      payloadXml,
-      purpose: { step: index },
-    });
-  }
-
-  /** Sends the run's result (or, with `ends` false, a first answer) to its `returnTo`. */
-  private result(run: Run, payloadXml: string, ends = true): void {
-    run.state.outbox.push({
-      from: run.kind === 'sequence' ? SEQUENCE : BUFFER,
-      to: run.spec.returnTo,
-      threadId: run.row.threadId as ThreadId,
-      chain: [],
-      // An answer to the start message: its `inReplyTo` is the id the starter's forward returned.
-      kind: 'reply',
-      parentId: run.row.id as MessageId,
-      id: randomUUID() as MessageId,
-      payloadXml,
-      purpose: { result: true },
-    });
-    if (ends) {
-      run.row.status = 'done';
-      run.row.deadline = null;
-    }
   }
 
   /** Writes the run (its outbox first), then sends what it holds. */
@@ -370,11 +302,11 @@ export class Orchestrator {
         if ('step' in purpose && run.kind === 'sequence') {
           run.state.awaiting = null;
           run.state.failedAt = purpose.step;
-          this.result(run, sequenceErrorXml(s.to, purpose.step, reason));
+          pushResult(run, sequenceErrorXml(s.to, purpose.step, reason));
         } else if ('item' in purpose && run.kind === 'buffer') {
           delete run.state.inFlight[s.id];
           run.state.results[purpose.item] = { success: false, reason };
-          this.fill(run);
+          fillBuffer(run, this.awaits);
         } else
           this.deps.log.error(
             { run: run.row.id, to: s.to, code: sent.error.code },
