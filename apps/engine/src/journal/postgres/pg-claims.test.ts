@@ -118,7 +118,11 @@ describe('listeners per engine: unowned work and its claims', () => {
     // Today's partition holds the work (pg-partitions.ts): the claim reads it along its unowned index.
     const today = partitionName('messages', Math.floor(Date.now() / DAY_MS));
     const pinned = (p: string, backlog: boolean): void => {
-      expect(p).toMatch(new RegExp(`Index Scan using ${today}_unowned on ${today}`));
+      // A few waiting: the planner's costs for the two partial indexes of unfinished work are all but
+      // equal, and ANALYZE's sample tips them either way (it took `owner_unfinished` and a sort of its
+      // few rows in one CI run). Either reads only unfinished entries. A backlog has one plan only.
+      const index = backlog ? `${today}_unowned` : `${today}_(unowned|owner_unfinished)`;
+      expect(p).toMatch(new RegExp(`Index Scan using ${index} on ${today}`));
       expect(p).not.toMatch(new RegExp(`Bitmap|Seq Scan on ${today}`));
       // Many waiting: the partitions' index scans merged in seq order, nothing read past the batch.
       if (backlog) expect(p).toMatch(/Merge Append[^]*Sort Key: messages.seq/);

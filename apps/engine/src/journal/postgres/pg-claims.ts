@@ -17,9 +17,10 @@ const WAITING = `SELECT DISTINCT to_name FROM messages WHERE owner IS NULL AND s
 
 /**
  * Takes up to $3 unowned entries for listener $2, oldest first, skipping rows another engine is claiming.
- * Its plan is pinned (pg-claims.test.ts checks it with EXPLAIN): an index scan of each day's partition of
- * `messages_unowned` (pg-partitions.ts), merged in `seq` order, never a bitmap scan, which would lose the
- * order and lock rows in heap order.
+ * Its plan is pinned (pg-claims.test.ts checks it with EXPLAIN): with a backlog, an index scan of each
+ * day's partition of `messages_unowned` (pg-partitions.ts), merged in `seq` order, never a bitmap scan,
+ * which would lose the order and lock rows in heap order. With a few waiting, the planner may as well
+ * take them from `messages_owner_unfinished` and sort them: a few rows either way.
  */
 export const CLAIM = `UPDATE messages m SET owner = $1 FROM (
     SELECT id FROM messages
