@@ -45,6 +45,9 @@ function answered(
   });
 }
 
+/** How long an idle keep-alive connection stays open (a stop closes idle ones at once). */
+export const KEEP_ALIVE_MS = 65_000;
+
 /**
  * The engine's one HTTP server: `POST /messages` (XML ingress), `GET /healthz`, `GET /metrics`
  * (Prometheus) and tRPC at `/trpc` (queries, mutations and SSE subscriptions). Failures are logged to
@@ -87,6 +90,11 @@ export async function startServer(
         });
     }
   });
+  // A client that keeps its connection between requests (the console's proxy, a load balancer, a producer's
+  // agent) fails a request it sends as the server closes that connection for being idle ("socket hang up").
+  // Node closes one after 5 s; kept longer than such clients usually wait (60 s), they close it first.
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1_000;
   const closer = new GracefulCloser(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
