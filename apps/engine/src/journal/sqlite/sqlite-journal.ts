@@ -239,11 +239,8 @@ export class SqliteJournal implements Journal {
           if (this.threadPolicy === 'adaptive') this.startPlacing(thread);
           else this.useThread(thread);
         },
-        onActive: () => {
-          // The engine's connection committed the batches before: what it knew of them holds.
-          thread.learn(this.st.handOver());
-          this.checkpointer?.moveTo(thread);
-        },
+        handOver: () => this.st.handOver(),
+        onActive: () => this.checkpointer?.moveTo(thread),
         onLost: (err) => this.lostThread(thread, err),
       },
       this.log,

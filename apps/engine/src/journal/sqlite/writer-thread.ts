@@ -35,6 +35,11 @@ export interface WriterThreadOptions {
   checkpoints?: CheckpointerOptions;
   /** Called once the thread has opened its connection and takes batches. */
   onReady: () => void;
+  /**
+   * What the connection that committed until now knows of unfinished entries, asked as the write queue
+   * hands the thread its batches (`activate`): their states and rowids hold, since it committed them.
+   */
+  handOver?: () => KnownEntries;
   /** Called as the write queue hands it batches after another connection committed them (`activate`). */
   onActive?: () => void;
   /** Called once if the thread fails or exits unasked; the batches it had are failed first. */
@@ -92,10 +97,12 @@ export class WriterThread implements WriteSink, CommittingConnection {
 
   /**
    * Becomes the write queue's sink: what the thread's statements knew of unfinished entries is stale
-   * if the engine's connection committed since, so they start afresh.
+   * if the engine's connection committed since, so they start afresh, from what that connection knew.
    */
   activate(): void {
     this.forget();
+    const known = this.opts.handOver?.();
+    if (known) this.learn(known);
     this.opts.onActive?.();
   }
 
@@ -105,7 +112,7 @@ export class WriterThread implements WriteSink, CommittingConnection {
   }
 
   /** What the engine's connection knew of unfinished entries when it handed the commits over. */
-  learn(known: KnownEntries): void {
+  private learn(known: KnownEntries): void {
     if (!this.gone && known.ids.length > 0) this.send({ type: 'known', ...known });
   }
 
