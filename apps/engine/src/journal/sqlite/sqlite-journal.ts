@@ -33,6 +33,7 @@ import type { OpenDatabase } from './open-database.ts';
 import { RouteCache, RoutedReads } from './route-cache.ts';
 import { SqliteQueries } from './sqlite-queries.ts';
 import { Statements } from './statements.ts';
+import type { KnownEntries } from './statements.ts';
 import { TransitionRates } from './transition-rates.ts';
 import { BatchRunner, WriteRecorder } from './write-ops.ts';
 import { WriteQueue } from './write-queue.ts';
@@ -285,17 +286,15 @@ export class SqliteJournal implements Journal {
   unfinished(): Promise<UnfinishedEntry[]> {
     return guarded('read unfinished entries', async () => {
       await this.flush();
-      const ids: string[] = [];
-      const states: string[] = [];
-      const rows: number[] = [];
+      const known: KnownEntries = { ids: [], states: [], rows: [] };
       const entries = this.queries.unfinished((id, state, row) => {
-        ids.push(id);
-        states.push(state);
-        rows.push(row);
+        known.ids.push(id);
+        known.states.push(state);
+        known.rows.push(row);
       });
       // Their moves then need not read each state again (one read per move of 100,000 redeliveries),
       // and find their rows by rowid.
-      this.writes.enqueue((w) => w.known(ids, states, rows));
+      this.writes.enqueue((w) => w.known(known));
       return entries;
     });
   }

@@ -117,7 +117,7 @@ describe("the journal's statements", () => {
 
     // The writer thread's statements, on the other connection.
     const theirs = new Statements(c.other);
-    known.ids.forEach((id, i) => theirs.known(id, known.states[i]!, known.rows[i]!));
+    theirs.known(known);
     const read = vi.spyOn(theirs as unknown as { read: (id: string) => unknown }, 'read');
     new BatchRunner(c.other, theirs).run([
       ['move', open.id, open.threadId, 'DISPATCHED', 1, 3, null, null],

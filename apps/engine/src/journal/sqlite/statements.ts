@@ -4,6 +4,13 @@ import { payloadText } from '../search/payload-text.ts';
 import { EntryChanges, isOpen } from '../entry-changes.ts';
 import type { ThreadChange, TransitionError } from '../entry-changes.ts';
 
+/** Unfinished entries as one connection knows them: three parallel arrays, cheap to post to a thread. */
+export interface KnownEntries {
+  ids: string[];
+  states: string[];
+  rows: number[];
+}
+
 /**
  * The hot path's writes, gathered per transaction and written at its end (`writePending`, the last
  * thing each group commit does): new entries (with their search index) in the state they end it in,
@@ -14,13 +21,6 @@ import type { ThreadChange, TransitionError } from '../entry-changes.ts';
  * through `materialize()`, which writes what is gathered: every other statement of a transaction that
  * reads or deletes entries calls it first. A transaction that fails must be followed by `forget()`.
  */
-/** Unfinished entries as one connection knows them: three parallel arrays, cheap to post to a thread. */
-export interface KnownEntries {
-  ids: string[];
-  states: string[];
-  rows: number[];
-}
-
 export class Statements {
   private readonly insert: Database.Statement;
   private readonly log: Database.Statement;
@@ -159,12 +159,17 @@ export class Statements {
   }
 
   /**
-   * The state of an unfinished entry as just read (boot recovery hands it back): its moves then need
-   * not read it again, one read per move of 100,000 redeliveries.
+   * The states and rowids of unfinished entries as just read (boot recovery), or as the other connection
+   * knew them (`handOver`): their moves then need not read them again, one read per move of 100,000
+   * redeliveries.
    */
-  known(id: string, state: string, row: number): void {
-    this.changes.known(id, state);
-    if (isOpen(state)) this.rowids.set(id, row);
+  known({ ids, states, rows }: KnownEntries): void {
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      const state = states[i]!;
+      this.changes.known(id, state);
+      if (isOpen(state)) this.rowids.set(id, rows[i]!);
+    }
   }
 
   /** Deletes an entry (a discarded dead letter); its transitions stay. */

@@ -3,7 +3,7 @@ import type { Delivery } from '../../pump/delivery.ts';
 import { newEntryRow } from '../entry-record.ts';
 import type { EntryRow, TransitionWriter } from '../entry-record.ts';
 import type { RouteCache } from './route-cache.ts';
-import type { Statements } from './statements.ts';
+import type { KnownEntries, Statements } from './statements.ts';
 import { writeProbe } from './write-probe.ts';
 
 type TransitionError = { code: string; detail: string | null } | null;
@@ -35,7 +35,7 @@ export type WriteOp =
       error: TransitionError,
     ]
   | [op: 'delete', id: string]
-  | [op: 'known', ids: string[], states: string[], rows: number[]]
+  | [op: 'known', known: KnownEntries]
   | [op: 'prune', cutoff: number, limit: number]
   | [op: 'probe'];
 
@@ -106,8 +106,8 @@ export class WriteRecorder implements TransitionWriter {
    * The states and rowids of unfinished entries as just read, so that their moves need not read them
    * again, and find their rows by rowid.
    */
-  known(ids: string[], states: string[], rows: number[]): void {
-    if (ids.length > 0) this.ops.push(['known', ids, states, rows]);
+  known(known: KnownEntries): void {
+    if (known.ids.length > 0) this.ops.push(['known', known]);
   }
 
   /** Deletes up to `limit` ACKED entries last updated before `cutoff`: the batch's value is how many. */
@@ -187,7 +187,7 @@ export class BatchRunner {
         st.delete(op[1]);
         return undefined;
       case 'known':
-        op[1].forEach((id, i) => st.known(id, op[2][i]!, op[3][i]!));
+        st.known(op[1]);
         return undefined;
       case 'prune':
         return st.prune(op[1], op[2]);

@@ -48,8 +48,7 @@ parentPort?.on('message', (m: ToWriter) => {
     case 'forget':
       return st.forget();
     case 'known':
-      for (let i = 0; i < m.ids.length; i++) st.known(m.ids[i]!, m.states[i]!, m.rows[i]!);
-      return;
+      return st.known(m);
     case 'pragma':
       return pragma(m.sql);
     case 'batch':
