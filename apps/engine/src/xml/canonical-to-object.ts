@@ -63,8 +63,9 @@ export function canonicalToObject(xml: CanonicalXml): XmlValue {
       if (c === 62 /* > */ || c === 32 /* space */) break;
       if (c === 58 /* : */) nameStart = k + 1;
     }
+    if (k === n) break;
     const nameEnd = k;
-    const gt = k < n && xml.charCodeAt(k) === 32 ? tagEnd(xml, k) : k < n ? k : -1;
+    const gt = xml.charCodeAt(k) === 32 ? tagEnd(xml, k) : k;
     if (gt < 0) break;
     i = gt + 1;
     let obj: XmlObject | undefined;
