@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { Page } from '@organism/shared';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 
@@ -115,7 +115,7 @@ export const API_TOKEN_PREFIX = 'org_';
 
 /** The stored form of a session or API token. */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return hash('sha256', token);
 }
 
 export function newSessionToken(): string {

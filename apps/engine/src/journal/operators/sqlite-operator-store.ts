@@ -1,4 +1,5 @@
 import { asc, count, desc, eq, lte } from 'drizzle-orm';
+import type { Statement } from 'better-sqlite3';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { Page } from '@organism/shared';
 import { apiTokens, audit, sessions, users } from '../schema.ts';
@@ -6,6 +7,7 @@ import type { OpenDatabase } from '../sqlite/open-database.ts';
 import { guarded } from '../journal-outage.ts';
 import { auditFilter, liveTokenByHash, tokenFields, userFields } from './operator-queries.ts';
 import { hashToken } from './operator-store.ts';
+import { TokenCache } from './token-cache.ts';
 import type {
   ApiToken,
   AuditEntry,
@@ -28,15 +30,20 @@ const tokenColumns = tokenFields(apiTokens);
 
 /**
  * The operator store in the journal's own SQLite file: on the engine's connection inside the engine,
- * on a connection of its own in the CLI, possibly both at once. Nothing is cached: every check reads
- * the file, so a token or user the CLI writes counts for the running engine at once. Writes are small.
+ * on a connection of its own in the CLI, possibly both at once. Every check reads the file, so a token
+ * or user the CLI writes counts for the running engine at once; a token check reads only the tokens'
+ * epoch while no token changed, and keeps the tokens it read meanwhile (token-cache.ts). Writes are
+ * small.
  * A SQLite outage (full disk, I/O error, read-only, busy, closed) rejects as JOURNAL_UNAVAILABLE.
  */
 export class SqliteOperatorStore implements OperatorStore {
   private readonly db: BetterSQLite3Database;
   private readonly now: () => number;
-  /** The token check of every POST /messages: built once, bound per request. */
+  /** The token check of every POST /messages: built once, bound per request, on a miss of `tokens`. */
   private readonly tokenByHash;
+  /** The tokens' epoch (schema.ts, `tokensEpoch`): read by every check, the cache kept while it stays. */
+  private readonly tokensEpoch: Statement<[], number | undefined>;
+  private readonly tokens = new TokenCache();
 
   constructor(open: OpenDatabase, opts: OperatorStoreOptions = {}) {
     this.db = open.db;
@@ -46,6 +53,9 @@ export class SqliteOperatorStore implements OperatorStore {
       .from(apiTokens)
       .where(liveTokenByHash(apiTokens))
       .prepare();
+    this.tokensEpoch = open.sqlite
+      .prepare<[], number | undefined>('SELECT epoch FROM tokens_epoch WHERE id = 1')
+      .pluck();
   }
 
   async createUser(name: string, role: Role, password: string): Promise<User> {
@@ -172,7 +182,14 @@ export class SqliteOperatorStore implements OperatorStore {
   }
 
   async tokenValid(token: string): Promise<ApiToken | undefined> {
-    const row = await guarded('check a token', () => this.tokenByHash.get({ hash: hashToken(token) }));
+    const row = await guarded('check a token', () => {
+      const hash = hashToken(token);
+      const known = this.tokens.get(this.tokensEpoch.get(), hash);
+      if (known !== undefined) return known;
+      const read = this.tokenByHash.get({ hash }) ?? null;
+      this.tokens.set(hash, read);
+      return read;
+    });
     if (!row) return undefined;
     const now = this.now();
     return rules.recordUse(row, now, () =>
