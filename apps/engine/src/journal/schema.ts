@@ -156,6 +156,18 @@ export const apiTokens = sqliteTable('api_tokens', {
 });
 
 /**
+ * One row: the highest entry rowid the text index (`messages_text`, FTS5) has taken. The entries above it
+ * are written and not yet indexed: the journal adds them to the index in batches (sqlite/statements.ts,
+ * `flushText`), since FTS5 writes a segment of its own for every transaction that adds to it, and a
+ * search reads them from `messages` itself (sqlite/message-search.ts). Kept at the highest rowid there
+ * is after each batch and each delete, so a rowid SQLite hands out again is above it.
+ */
+export const textIndexMark = sqliteTable('text_index_mark', {
+  id: integer('id').primaryKey(),
+  row: integer('row').notNull(),
+});
+
+/**
  * One row whose `epoch` grows whenever a token is issued, revoked or deleted, by triggers (migration
  * 0014), so whichever connection or process writes `api_tokens` (the engine, the CLI, a SQL shell)
  * bumps it. The engine keeps the tokens it checked while the epoch stays the same

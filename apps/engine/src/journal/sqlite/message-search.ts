@@ -7,7 +7,8 @@ import type { EntryRow } from '../entry-record.ts';
 import { messages } from '../schema.ts';
 import { CANDIDATES_COUNTED, collectHits, decodeSearchCursor } from '../search/search-request.ts';
 import type { Candidate, SearchPage, SearchRequest } from '../search/search-request.ts';
-import { namePhrase, toFts5 } from '../search/text-query.ts';
+import { payloadText } from '../search/payload-text.ts';
+import { matchesTokens, namePhrase, textTokens, toFts5 } from '../search/text-query.ts';
 import type { TextQuery } from '../search/text-query.ts';
 import type { MessageFilter } from '@organism/shared';
 import { messageFilters } from './message-list.ts';
@@ -43,14 +44,24 @@ export async function searchMessages(
   if (req.text) {
     const match = ftsMatch(req.text, req.filter);
     const below = from?.kind === 'text' ? from.row : Number.MAX_SAFE_INTEGER;
-    const page = await collectHits(textCandidates(sqlite, match, below, req.limit), req, toSummary);
+    // The entries the text index has not taken yet (text-index.ts) come first: they are the newest.
+    const mark = sqlite.prepare(`SELECT row FROM text_index_mark WHERE id = 1`).pluck().get() as
+      number | undefined;
+    const indexedBelow = mark === undefined ? below : Math.min(below, mark + 1);
+    const unindexed =
+      mark === undefined || below <= mark + 1 ? [] : unindexedMatches(sqlite, req.text, mark, below);
+    const page = await collectHits(
+      textCandidates(sqlite, match, unindexed, indexedBelow, req.limit),
+      req,
+      toSummary,
+    );
     const counted = sqlite
       .prepare(
         `SELECT count(*) AS n FROM (SELECT rowid FROM messages_text WHERE messages_text MATCH ? AND rowid < ?
          ORDER BY rowid DESC LIMIT ?)`,
       )
-      .get(match, below, CANDIDATES_COUNTED + 1) as { n: number };
-    return withCount(page, counted.n);
+      .get(match, indexedBelow, CANDIDATES_COUNTED + 1) as { n: number };
+    return withCount(page, unindexed.length + counted.n);
   }
   const start = from?.kind === 'list' ? from : undefined;
   const where = listWhere(req);
@@ -96,13 +107,40 @@ function withCount(page: Omit<SearchPage, 'candidates' | 'candidatesCapped'>, n:
   };
 }
 
-/** The text index's entries, newest rowid first, each read by rowid (CROSS JOIN keeps that order). */
+type RowAt = EntryRow & { _row: number };
+
+const candidate = ({ _row, ...row }: RowAt): Candidate => ({
+  row: { ...row, egress: Boolean(row.egress) },
+  position: { kind: 'text', row: _row },
+});
+
+/**
+ * The entries above the text index's mark and below `below` whose payload holds the text, newest first:
+ * read from `messages` and matched as the memory journal matches (text-query.ts), which finds what FTS5
+ * finds. A few hundred at most, the entries of the last second or so (text-index.ts).
+ */
+function unindexedMatches(sqlite: Database.Database, q: TextQuery, mark: number, below: number): RowAt[] {
+  const rows = sqlite
+    .prepare(
+      `SELECT m.rowid AS _row, ${COLUMNS} FROM messages m
+       WHERE m.rowid > ? AND m.rowid < ? AND m.payload IS NOT NULL ORDER BY m.rowid DESC`,
+    )
+    .all(mark, below) as RowAt[];
+  return rows.filter((r) => matchesTokens(q, textTokens(payloadText(r.payload ?? ''))));
+}
+
+/**
+ * The candidates of a text search, newest rowid first: `unindexed` (above the mark), then the text index's
+ * entries below `below`, each read by rowid (CROSS JOIN keeps that order).
+ */
 async function* textCandidates(
   sqlite: Database.Database,
   match: string,
+  unindexed: readonly RowAt[],
   below: number,
   limit: number,
 ): AsyncGenerator<Candidate> {
+  for (const r of unindexed) yield candidate(r);
   const sizes = chunkSizes(limit);
   const chunk = sqlite.prepare(
     `SELECT f.rowid AS _row, ${COLUMNS} FROM messages_text f CROSS JOIN messages m ON m.rowid = f.rowid
@@ -111,9 +149,8 @@ async function* textCandidates(
   let next = below;
   for (;;) {
     const size = sizes.next().value;
-    const rows = chunk.all(match, next, size) as (EntryRow & { _row: number })[];
-    for (const { _row, ...row } of rows)
-      yield { row: { ...row, egress: Boolean(row.egress) }, position: { kind: 'text', row: _row } };
+    const rows = chunk.all(match, next, size) as RowAt[];
+    for (const r of rows) yield candidate(r);
     const last = rows.at(-1);
     if (rows.length < size || !last) return;
     next = last._row;

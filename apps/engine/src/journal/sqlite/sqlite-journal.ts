@@ -82,6 +82,11 @@ export interface SqliteJournalOptions {
    * them on the engine's thread (the only choice for `:memory:`).
    */
   writerThread?: WriterThreadPolicy;
+  /**
+   * Entries written before the text index takes them, in one go (text-index.ts): default 256; 1 indexes
+   * each entry in its own transaction, as journals did before. Searches find entries either way.
+   */
+  textIndexBatch?: number;
 }
 
 export type WriterThreadPolicy = 'auto' | 'early' | 'adaptive' | 'always' | 'never';
@@ -125,7 +130,7 @@ export class SqliteJournal implements Journal {
     this.now = opts.now ?? Date.now;
     this.rates = new TransitionRates(this.now());
     this.open = openDatabase(opts.path, opts.durability, { busyTimeoutMs: BUSY_TIMEOUT_MS });
-    const st = (this.st = new Statements(this.open.sqlite));
+    const st = (this.st = new Statements(this.open.sqlite, opts.textIndexBatch));
     const log = (this.log = opts.log ?? stderrLog('journal'));
     const runner = new BatchRunner(this.open.sqlite, st);
     this.inline = {
@@ -235,6 +240,7 @@ export class SqliteJournal implements Journal {
         strict: this.durability === 'strict',
         busyTimeoutMs: BUSY_TIMEOUT_MS,
         ...(this.opts.checkpoints ? { checkpoints: this.opts.checkpoints } : {}),
+        ...(this.opts.textIndexBatch ? { textIndexBatch: this.opts.textIndexBatch } : {}),
         onReady: () => {
           if (this.thread !== thread || this.threaded) return;
           if (this.threadPolicy === 'adaptive') this.startPlacing(thread);

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { EntryRow } from '../entry-record.ts';
-import { payloadText } from '../search/payload-text.ts';
 import { EntryChanges, isOpen } from '../entry-changes.ts';
 import type { ThreadChange, TransitionError } from '../entry-changes.ts';
+import { TextIndex } from './text-index.ts';
 
 /** Unfinished entries as one connection knows them: three parallel arrays, cheap to post to a thread. */
 export interface KnownEntries {
@@ -13,9 +13,10 @@ export interface KnownEntries {
 
 /**
  * The hot path's writes, gathered per transaction and written at its end (`writePending`, the last
- * thing each group commit does): new entries (with their search index) in the state they end it in,
- * one UPDATE per entry whatever states it went through in the transaction (a delivery started and
- * acknowledged in one commit is written once), and one upsert per thread. They keep what the console
+ * thing each group commit does): new entries in the state they end it in (their words indexed in
+ * batches, text-index.ts), one UPDATE per entry whatever states it went through in the transaction (a
+ * delivery started and acknowledged in one commit is written once), and one upsert per thread. They
+ * keep what the console
  * reads instead of counting rows: each thread's `open` and `failed` entries and its `participants`, and
  * the entries per state (`journal_counts`). Nothing is read back before the end of the transaction but
  * through `materialize()`, which writes what is gathered: every other statement of a transaction that
@@ -25,7 +26,6 @@ export class Statements {
   private readonly insert: Database.Statement;
   private readonly log: Database.Statement;
   private readonly logAt: Database.Statement;
-  private readonly indexText: Database.Statement;
   private readonly update: Database.Statement;
   private readonly updateAt: Database.Statement;
   private readonly thread: Database.Statement;
@@ -34,10 +34,8 @@ export class Statements {
   private readonly stateOf: Database.Statement;
   private readonly remove: Database.Statement;
   private readonly count: Database.Statement;
-  private readonly unindexText: Database.Statement;
   private readonly prunable: Database.Statement;
   private readonly pruneLog: Database.Statement;
-  private readonly pruneText: Database.Statement;
   private readonly pruneEntry: Database.Statement;
   private readonly pruneThread: Database.Statement;
   private readonly pruneThreads: Database.Statement;
@@ -55,7 +53,12 @@ export class Statements {
    */
   private rowids = new Map<string, number>();
 
-  constructor(sqlite: Database.Database) {
+  /** The payloads' words, indexed in batches behind the entries (text-index.ts). */
+  private readonly text: TextIndex;
+
+  /** `textIndexBatch`: entries written before the text index takes them (1: in their own transaction). */
+  constructor(sqlite: Database.Database, textIndexBatch?: number) {
+    this.text = new TextIndex(sqlite, textIndexBatch);
     // With its thread's rowid, which a thread's entries are found by (schema.ts, `thread_row`): the
     // thread's row is written before its entries in every transaction (`materialize`).
     this.insert = sqlite.prepare(
@@ -74,11 +77,6 @@ export class Statements {
     this.logAt = sqlite.prepare(
       `INSERT INTO transitions (message_row, message_id, thread_id, state, attempt, error_code, detail, at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    // The payload's words and the route's names, under the entry's rowid (journal/search), in the
-    // transaction of its insert.
-    this.indexText = sqlite.prepare(
-      `INSERT INTO messages_text (rowid, text, to_name, from_name) VALUES (?, ?, ?, ?)`,
     );
     this.update = sqlite.prepare(
       `UPDATE messages SET state = ?, attempts = ?, error_code = ?, error_detail = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?`,
@@ -110,7 +108,6 @@ export class Statements {
     this.remove = sqlite.prepare(
       `DELETE FROM messages WHERE id = ? RETURNING state, thread_id AS threadId, rowid AS row`,
     );
-    this.unindexText = sqlite.prepare(`DELETE FROM messages_text WHERE rowid = ?`);
     this.count = sqlite.prepare(`UPDATE journal_counts SET n = n + ? WHERE state = ?`);
     // Retention: ACKED entries last updated before a cutoff, with their transitions and text, a chunk
     // at a time. created_at ≤ updated_at, so the bound on created_at changes nothing but lets the state
@@ -120,7 +117,6 @@ export class Statements {
        WHERE state = 'ACKED' AND created_at < ? AND updated_at < ? LIMIT ?`,
     );
     this.pruneLog = sqlite.prepare(`DELETE FROM transitions WHERE message_row = ? AND message_id = ?`);
-    this.pruneText = sqlite.prepare(`DELETE FROM messages_text WHERE rowid = ?`);
     this.pruneEntry = sqlite.prepare(`DELETE FROM messages WHERE rowid = ?`);
     const empty = `NOT EXISTS (SELECT 1 FROM messages m WHERE m.thread_row = threads.rowid AND m.thread_id = threads.id)`;
     this.pruneThread = sqlite.prepare(`DELETE FROM threads WHERE id = ? AND ${empty}`);
@@ -175,10 +171,12 @@ export class Statements {
   /** Deletes an entry (a discarded dead letter); its transitions stay. */
   delete(id: string): void {
     this.materialize();
+    this.text.beforeDelete();
     this.rowids.delete(id);
     const gone = this.remove.get(id) as { state: string; threadId: string | null; row: number } | undefined;
     if (!gone) return;
-    this.unindexText.run(gone.row);
+    this.text.unindex(gone.row);
+    this.text.deleted();
     const { open, failed } = this.changes.deleted(id, gone.state);
     if (gone.threadId) this.threadCounts.run(open, failed, gone.threadId);
   }
@@ -191,6 +189,7 @@ export class Statements {
    */
   prune(cutoff: number, limit: number): number {
     this.materialize();
+    this.text.beforeDelete();
     const rows = this.prunable.all(cutoff, cutoff, limit) as {
       id: string;
       row: number;
@@ -199,10 +198,11 @@ export class Statements {
     const threads = new Set<string>();
     for (const r of rows) {
       this.pruneLog.run(r.row, r.id);
-      this.pruneText.run(r.row);
+      this.text.unindex(r.row);
       this.pruneEntry.run(r.row);
       if (r.threadId) threads.add(r.threadId);
     }
+    if (rows.length > 0) this.text.deleted();
     if (rows.length < limit) this.pruneThreads.run();
     else for (const t of threads) this.pruneThread.run(t);
     this.changes.counted('ACKED', -rows.length);
@@ -225,7 +225,7 @@ export class Statements {
       const row = Number(this.insert.run({ ...r, egress: r.egress ? 1 : 0 }).lastInsertRowid);
       written.set(r.id, row);
       if (isOpen(r.state)) this.rowids.set(r.id, row);
-      if (r.payload !== null) this.indexText.run(row, payloadText(r.payload), r.to, r.from);
+      if (r.payload !== null) this.text.written();
     }
     for (const [id, u] of updates) {
       const { state, attempts, errorCode, errorDetail, nextAttemptAt, updatedAt } = u;
@@ -267,6 +267,7 @@ export class Statements {
   /** Writes everything gathered, the per-state counts last: once, at the end of each transaction. */
   writePending(): void {
     this.materialize();
+    this.text.endOfTransaction(Date.now());
     for (const [state, n] of this.changes.takeCounts()) this.count.run(n, state);
   }
 

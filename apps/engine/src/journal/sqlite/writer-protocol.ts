@@ -9,6 +9,8 @@ export interface WriterData {
   busyTimeoutMs: number;
   /** Its WAL size limit; the engine's checkpointer makes the checkpoints (checkpointer.ts). */
   checkpoints: CheckpointerOptions | undefined;
+  /** Entries written before the text index takes them (text-index.ts); undefined: the default. */
+  textIndexBatch: number | undefined;
 }
 
 /**

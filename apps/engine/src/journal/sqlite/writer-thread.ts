@@ -33,6 +33,8 @@ export interface WriterThreadOptions {
   strict: boolean;
   busyTimeoutMs: number;
   checkpoints?: CheckpointerOptions;
+  /** Entries written before the text index takes them (text-index.ts). */
+  textIndexBatch?: number;
   /** Called once the thread has opened its connection and takes batches. */
   onReady: () => void;
   /**
@@ -79,6 +81,7 @@ export class WriterThread implements WriteSink, CommittingConnection {
       strict: opts.strict,
       busyTimeoutMs: opts.busyTimeoutMs,
       checkpoints: opts.checkpoints,
+      textIndexBatch: opts.textIndexBatch,
     };
     this.worker = new Worker(ENTRY, { name: 'organism-journal-writer', workerData });
     this.worker.on('message', (m: FromWriter) => this.answer(m));

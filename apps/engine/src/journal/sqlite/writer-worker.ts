@@ -38,7 +38,7 @@ sqlite.pragma('foreign_keys = ON');
 sqlite.pragma('cache_size = -32768');
 sqlite.pragma('wal_autocheckpoint = 0');
 sqlite.pragma(walLimit(data.checkpoints));
-const st = new Statements(sqlite);
+const st = new Statements(sqlite, data.textIndexBatch);
 const runner = new BatchRunner(sqlite, st);
 
 parentPort?.on('message', (m: ToWriter) => {
