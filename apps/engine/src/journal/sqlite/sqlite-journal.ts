@@ -132,6 +132,7 @@ export class SqliteJournal implements Journal {
     this.open = openDatabase(opts.path, opts.durability, { busyTimeoutMs: BUSY_TIMEOUT_MS });
     const st = (this.st = new Statements(this.open.sqlite, opts.textIndexBatch));
     const log = (this.log = opts.log ?? stderrLog('journal'));
+    this.catchUpTextIndex();
     const runner = new BatchRunner(this.open.sqlite, st);
     this.inline = {
       run: (ops, done) => {
@@ -254,6 +255,19 @@ export class SqliteJournal implements Journal {
     );
     this.thread = thread;
     if (this.threadPolicy === 'always') this.useThread(thread);
+  }
+
+  /**
+   * What the last run left for the text index (a batch at most, unless the index was rebuilt by hand) is
+   * indexed before anything else, so that no search reads many entries above the mark. If it cannot be
+   * written now, searches still find those entries, and the first batch indexes them.
+   */
+  private catchUpTextIndex(): void {
+    try {
+      if (this.st.textIndexBehind()) this.open.sqlite.transaction(() => this.st.indexText())();
+    } catch (err) {
+      this.log.warn({ err }, 'the text index could not take the entries the last run left it');
+    }
   }
 
   private useThread(thread: WriterThread): void {

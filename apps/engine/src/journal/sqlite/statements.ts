@@ -271,6 +271,16 @@ export class Statements {
     for (const [state, n] of this.changes.takeCounts()) this.count.run(n, state);
   }
 
+  /** Whether entries were written above the text index's mark (text-index.ts). */
+  textIndexBehind(): boolean {
+    return this.text.behind();
+  }
+
+  /** Indexes the words of every entry the text index has not taken yet, in this transaction. */
+  indexText(): void {
+    this.text.flush();
+  }
+
   /** After a transaction failed: drops what it gathered, and the states it seemed to write. */
   forget(): void {
     this.changes.forget();

@@ -117,6 +117,18 @@ describe('the text index in batches', () => {
     expect((await j.search(find('vole'))).hits.map((h) => h.entry.id)).toEqual([kept]);
   });
 
+  it('indexes what the last run left as the journal opens', async () => {
+    const file = path();
+    const first = open({ path: file, textIndexBatch: 100 });
+    const ids = [await write(first, note('tern')), await write(first, note('tern'))];
+    expect(indexed(first, 'tern').rows).toEqual([]);
+    await first.close();
+    journals.splice(journals.indexOf(first), 1);
+    const again = open({ path: file, textIndexBatch: 100 });
+    expect(indexed(again, 'tern')).toEqual({ mark: 2, rows: [1, 2] });
+    expect((await again.search(find('tern'))).hits.map((h) => h.entry.id)).toEqual(ids.reverse());
+  });
+
   it('finds entries the writer thread wrote and has not indexed yet', async () => {
     const j = open({ writerThread: 'always' });
     const ids: string[] = [];

@@ -25,6 +25,7 @@ export class TextIndex {
   private readonly insert: Database.Statement;
   private readonly remove: Database.Statement;
   private readonly remark: Database.Statement;
+  private readonly highest: Database.Statement;
   /** Entries with a payload this connection wrote since it last indexed, and when the first was. */
   private waiting = 0;
   private since = 0;
@@ -44,10 +45,17 @@ export class TextIndex {
       `INSERT INTO messages_text (rowid, text, to_name, from_name) VALUES (?, ?, ?, ?)`,
     );
     this.remove = sqlite.prepare(`DELETE FROM messages_text WHERE rowid = ?`);
+    this.highest = sqlite.prepare(`SELECT max(rowid) FROM messages`).pluck();
     this.remark = sqlite.prepare(
       `INSERT INTO text_index_mark (id, row) VALUES (1, coalesce((SELECT max(rowid) FROM messages), 0))
        ON CONFLICT (id) DO UPDATE SET row = excluded.row`,
     );
+  }
+
+  /** Whether there are entries above the mark (or no mark). */
+  behind(): boolean {
+    const mark = this.mark.get() as number | undefined;
+    return mark === undefined || ((this.highest.get() as number | null) ?? 0) > mark;
   }
 
   /** An entry with a payload was written in this transaction. */
