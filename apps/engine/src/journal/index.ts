@@ -6,7 +6,7 @@ import type { OperatorStore } from './operators/operator-store.ts';
 import { SqliteOperatorStore } from './operators/sqlite-operator-store.ts';
 import { openDatabase } from './sqlite/open-database.ts';
 import { SqliteJournal } from './sqlite/sqlite-journal.ts';
-import type { WriterThreadPolicy } from './sqlite/sqlite-journal.ts';
+import type { WriterThreadPolicy } from './sqlite/sqlite-journal-options.ts';
 import { PostgresJournal } from './postgres/postgres-journal.ts';
 import {
   MemoryExtensionStore,
@@ -33,7 +33,7 @@ export type { Journal, RecoveryPlan, RetryManyResult, UnfinishedEntry } from './
 export { JournalError } from './journal-error.ts';
 export { MemoryJournal } from './memory/memory-journal.ts';
 export { SqliteJournal } from './sqlite/sqlite-journal.ts';
-export type { WriterThreadPolicy } from './sqlite/sqlite-journal.ts';
+export type { WriterThreadPolicy } from './sqlite/sqlite-journal-options.ts';
 export { PostgresJournal } from './postgres/postgres-journal.ts';
 export { EngineLock } from './sqlite/engine-lock.ts';
 

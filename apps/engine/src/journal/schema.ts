@@ -157,8 +157,8 @@ export const apiTokens = sqliteTable('api_tokens', {
 
 /**
  * One row: the highest entry rowid the text index (`messages_text`, FTS5) has taken. The entries above it
- * are written and not yet indexed: the journal adds them to the index in batches (sqlite/statements.ts,
- * `flushText`), since FTS5 writes a segment of its own for every transaction that adds to it, and a
+ * are written and not yet indexed: the journal adds them to the index in batches (sqlite/text-index.ts,
+ * `TextIndex.flush`), since FTS5 writes a segment of its own for every transaction that adds to it, and a
  * search reads them from `messages` itself (sqlite/message-search.ts). Kept at the highest rowid there
  * is after each batch and each delete, so a rowid SQLite hands out again is above it.
  */

@@ -12,6 +12,7 @@ import { matchesTokens, namePhrase, textTokens, toFts5 } from '../search/text-qu
 import type { TextQuery } from '../search/text-query.ts';
 import type { MessageFilter } from '@organism/shared';
 import { messageFilters } from './message-list.ts';
+import { TEXT_INDEX_MARK } from './text-index.ts';
 
 /**
  * Candidates read per query, at most; the event loop gets a turn between two. The first query reads only
@@ -45,8 +46,7 @@ export async function searchMessages(
     const match = ftsMatch(req.text, req.filter);
     const below = from?.kind === 'text' ? from.row : Number.MAX_SAFE_INTEGER;
     // The entries the text index has not taken yet (text-index.ts) come first: they are the newest.
-    const mark = sqlite.prepare(`SELECT row FROM text_index_mark WHERE id = 1`).pluck().get() as
-      number | undefined;
+    const mark = sqlite.prepare(TEXT_INDEX_MARK).pluck().get() as number | undefined;
     const indexedBelow = mark === undefined ? below : Math.min(below, mark + 1);
     const unindexed =
       mark === undefined || below <= mark + 1 ? [] : unindexedMatches(sqlite, req.text, mark, below);

@@ -27,7 +27,6 @@ import type {
 } from '../journal.ts';
 import { stderrLog } from '../../pump/stderr-log.ts';
 import { Checkpointer } from './checkpointer.ts';
-import type { CheckpointerOptions } from './checkpointer.ts';
 import { openDatabase } from './open-database.ts';
 import type { OpenDatabase } from './open-database.ts';
 import { RouteCache, RoutedReads } from './route-cache.ts';
@@ -45,6 +44,7 @@ import { guarded } from '../journal-outage.ts';
 import { QueuedOperations, queuedHooks } from '../queued-journal.ts';
 import { searchMessages } from './message-search.ts';
 import type { SearchPage, SearchRequest } from '../search/search-request.ts';
+import type { SqliteJournalOptions, WriterThreadPolicy } from './sqlite-journal-options.ts';
 
 /**
  * Writes committed on the engine's thread before the writer thread starts (`writerThread: 'auto'`): a
@@ -54,42 +54,6 @@ import type { SearchPage, SearchRequest } from '../search/search-request.ts';
 const THREAD_AFTER = 4_096;
 /** How long a write waits for another connection's write to finish. */
 const BUSY_TIMEOUT_MS = 2_000;
-
-export interface SqliteJournalOptions {
-  path: string;
-  durability: 'strict' | 'fast';
-  /**
-   * Most writes (state changes) in one group commit on the engine's thread: about three per delivery.
-   * Default 1024. The writer thread takes smaller batches, several at once (writer-thread.ts).
-   */
-  maxBatch?: number;
-  now?: () => number;
-  /** Where write failures nobody else hears of are reported. Default: human lines on stderr. */
-  log?: Log;
-  /** ACKED entries retention deletes per transaction. Default 5,000. */
-  pruneChunk?: number;
-  /** When and how often the WAL is checkpointed off the engine's thread (checkpointer.ts). */
-  checkpoints?: CheckpointerOptions;
-  /**
-   * Where batches are committed. `auto` (the default for a file) starts the writer thread once the
-   * journal is busy (THREAD_AFTER writes) and hands it the batches once it is ready (until then they
-   * are committed on the engine's thread); `early` starts it as the journal opens and hands it the
-   * batches once it is ready (`organism run`: a thread started under load takes seconds, and slows
-   * both threads meanwhile); `adaptive` starts it as the journal opens too, but hands it the batches
-   * only while the engine's thread is busy, and takes them back once it is not (writer-placement.ts;
-   * a strict journal's fsync would hold the engine's event loop, so there it is `early`); `always`
-   * starts it as the journal opens and hands it the batches at once (they wait for it); `never` keeps
-   * them on the engine's thread (the only choice for `:memory:`).
-   */
-  writerThread?: WriterThreadPolicy;
-  /**
-   * Entries written before the text index takes them, in one go (text-index.ts): default 256; 1 indexes
-   * each entry in its own transaction, as journals did before. Searches find entries either way.
-   */
-  textIndexBatch?: number;
-}
-
-export type WriterThreadPolicy = 'auto' | 'early' | 'adaptive' | 'always' | 'never';
 
 /**
  * The embedded journal: SQLite in WAL mode, hot path on prepared statements, group commit. Its methods
@@ -132,7 +96,12 @@ export class SqliteJournal implements Journal {
     this.open = openDatabase(opts.path, opts.durability, { busyTimeoutMs: BUSY_TIMEOUT_MS });
     const st = (this.st = new Statements(this.open.sqlite, opts.textIndexBatch));
     const log = (this.log = opts.log ?? stderrLog('journal'));
-    this.catchUpTextIndex();
+    try {
+      st.catchUpText();
+    } catch (err) {
+      // Searches still find those entries, and the first batch indexes them.
+      log.warn({ err }, 'the text index could not take the entries the last run left it');
+    }
     const runner = new BatchRunner(this.open.sqlite, st);
     this.inline = {
       run: (ops, done) => {
@@ -255,19 +224,6 @@ export class SqliteJournal implements Journal {
     );
     this.thread = thread;
     if (this.threadPolicy === 'always') this.useThread(thread);
-  }
-
-  /**
-   * What the last run left for the text index (a batch at most, unless the index was rebuilt by hand) is
-   * indexed before anything else, so that no search reads many entries above the mark. If it cannot be
-   * written now, searches still find those entries, and the first batch indexes them.
-   */
-  private catchUpTextIndex(): void {
-    try {
-      if (this.st.textIndexBehind()) this.open.sqlite.transaction(() => this.st.indexText())();
-    } catch (err) {
-      this.log.warn({ err }, 'the text index could not take the entries the last run left it');
-    }
   }
 
   private useThread(thread: WriterThread): void {

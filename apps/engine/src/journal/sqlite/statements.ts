@@ -267,18 +267,13 @@ export class Statements {
   /** Writes everything gathered, the per-state counts last: once, at the end of each transaction. */
   writePending(): void {
     this.materialize();
-    this.text.endOfTransaction(Date.now());
+    this.text.endOfTransaction();
     for (const [state, n] of this.changes.takeCounts()) this.count.run(n, state);
   }
 
-  /** Whether entries were written above the text index's mark (text-index.ts). */
-  textIndexBehind(): boolean {
-    return this.text.behind();
-  }
-
-  /** Indexes the words of every entry the text index has not taken yet, in this transaction. */
-  indexText(): void {
-    this.text.flush();
+  /** Indexes what the last run left for the text index, in a transaction of its own (text-index.ts). */
+  catchUpText(): void {
+    this.text.catchUp();
   }
 
   /** After a transaction failed: drops what it gathered, and the states it seemed to write. */

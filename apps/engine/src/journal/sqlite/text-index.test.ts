@@ -7,7 +7,7 @@ import type { SearchRequest } from '../search/search-request.ts';
 import { parseTextQuery } from '../search/text-query.ts';
 import { olderJournal } from './migration-test-kit.ts';
 import { SqliteJournal } from './sqlite-journal.ts';
-import type { SqliteJournalOptions } from './sqlite-journal.ts';
+import type { SqliteJournalOptions } from './sqlite-journal-options.ts';
 import { TEXT_INDEX_WAIT_MS } from './text-index.ts';
 
 const journals: SqliteJournal[] = [];

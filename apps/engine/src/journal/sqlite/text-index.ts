@@ -1,6 +1,9 @@
 import type Database from 'better-sqlite3';
 import { payloadText } from '../search/payload-text.ts';
 
+/** The text index's mark: the highest entry rowid it has taken (undefined: the row was deleted by hand). */
+export const TEXT_INDEX_MARK = `SELECT row FROM text_index_mark WHERE id = 1`;
+
 /** Entries written before the text index takes them, at most (`SqliteJournalOptions.textIndexBatch`). */
 export const TEXT_INDEX_BATCH = 256;
 /** How long an entry waits for the text index at most, while the journal writes. */
@@ -31,10 +34,10 @@ export class TextIndex {
   private since = 0;
 
   constructor(
-    sqlite: Database.Database,
+    private readonly sqlite: Database.Database,
     private readonly batch = TEXT_INDEX_BATCH,
   ) {
-    this.mark = sqlite.prepare(`SELECT row FROM text_index_mark WHERE id = 1`).pluck();
+    this.mark = sqlite.prepare(TEXT_INDEX_MARK).pluck();
     this.above = sqlite
       .prepare(
         `SELECT rowid, payload, to_name, from_name FROM messages WHERE rowid > ? AND payload IS NOT NULL`,
@@ -52,10 +55,15 @@ export class TextIndex {
     );
   }
 
-  /** Whether there are entries above the mark (or no mark). */
-  behind(): boolean {
+  /**
+   * What the last run left (a batch at most, unless the index was rebuilt by hand), indexed in a
+   * transaction of its own if there is any: as the journal opens, so that no search reads many entries
+   * above the mark.
+   */
+  catchUp(): void {
     const mark = this.mark.get() as number | undefined;
-    return mark === undefined || ((this.highest.get() as number | null) ?? 0) > mark;
+    if (mark === undefined || ((this.highest.get() as number | null) ?? 0) > mark)
+      this.sqlite.transaction(() => this.flush())();
   }
 
   /** An entry with a payload was written in this transaction. */
@@ -64,8 +72,8 @@ export class TextIndex {
   }
 
   /** At the end of a transaction: indexes what waits, if enough does or it waited long enough. */
-  endOfTransaction(now: number): void {
-    if (this.waiting >= this.batch || (this.waiting > 0 && now - this.since >= TEXT_INDEX_WAIT_MS))
+  endOfTransaction(): void {
+    if (this.waiting >= this.batch || (this.waiting > 0 && Date.now() - this.since >= TEXT_INDEX_WAIT_MS))
       this.flush();
   }
 

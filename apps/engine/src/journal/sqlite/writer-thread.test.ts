@@ -10,7 +10,7 @@ import { failure } from '../contract/fixtures.ts';
 import { JournalError } from '../journal-error.ts';
 import { journalFault } from '../journal-outage.ts';
 import { SqliteJournal } from './sqlite-journal.ts';
-import type { SqliteJournalOptions } from './sqlite-journal.ts';
+import type { SqliteJournalOptions } from './sqlite-journal-options.ts';
 import { revived, writerError } from './writer-protocol.ts';
 
 const path = (): string => join(mkdtempSync(join(tmpdir(), 'journal-writer-')), 'journal.sqlite');
