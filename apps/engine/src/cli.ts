@@ -1,12 +1,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { check } from './commands/check.ts';
-import { operators } from './commands/operators.ts';
-import { run } from './commands/run.ts';
-import { send } from './commands/send.ts';
 import { LOG_FORMATS, LOG_LEVELS, loggerFor } from './logging/logger.ts';
 import type { LogChoice, LogFormat, LogLevel } from './logging/logger.ts';
-import { start } from './commands/start.ts';
 import { isSupervised } from './lifecycle/supervisor.ts';
 
 const USAGE = `usage: organism <command> [organism.yaml] [options]
@@ -75,23 +70,33 @@ export async function main(argv: string[]): Promise<number> {
     drainMs: values.drain ? Number(values.drain) : 30_000,
     supervised: () => isSupervised(process.env),
   };
+  // Each command's module is imported when it runs: `user list` needs neither the engine nor its server,
+  // and every module costs a process a round trip to tsx's loader thread (bin/organism.js).
   switch (command) {
-    case 'check':
+    case 'check': {
+      const { check } = await import('./commands/check.ts');
       return check(configAt(rest[0]));
-    case 'run':
+    }
+    case 'run': {
+      const { run } = await import('./commands/run.ts');
       return run(configAt(rest[0]), runOpts);
-    case 'start':
+    }
+    case 'start': {
+      const { start } = await import('./commands/start.ts');
       return start(configAt(rest[0]), argv.slice(argv.indexOf('start') + 1), loggerFor(logOpts));
+    }
     case 'send': {
       const file = rest[0];
       if (!file) return usage('send needs a file');
+      const { send } = await import('./commands/send.ts');
       return send(resolve(file), configAt(rest[1]), {
         from: values.from ?? 'cli',
         ...pick(values, ['to', 'thread', 'url', 'token']),
       });
     }
     case 'user':
-    case 'token':
+    case 'token': {
+      const { operators } = await import('./commands/operators.ts');
       return operators(
         configAt(undefined),
         command,
@@ -99,6 +104,7 @@ export async function main(argv: string[]): Promise<number> {
         rest[1],
         pick(values, ['role', 'password', 'from']),
       );
+    }
     default:
       return usage(`unknown command ${JSON.stringify(command)}`);
   }

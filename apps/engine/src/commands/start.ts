@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { formatProblem } from '@organism/shared';
 import { loadConfigFile } from '../config/index.ts';
-import { EngineLock, JournalError } from '../journal/index.ts';
+import { EngineLock } from '../journal/sqlite/engine-lock.ts';
+import { JournalError } from '../journal/journal-error.ts';
 import { ENGINE_NODE_FLAGS } from '../lifecycle/engine-node-flags.ts';
 import { supervise } from '../lifecycle/supervisor.ts';
 import type { Logger } from '../logging/logger.ts';

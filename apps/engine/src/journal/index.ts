@@ -7,26 +7,12 @@ import { SqliteOperatorStore } from './operators/sqlite-operator-store.ts';
 import { openDatabase } from './sqlite/open-database.ts';
 import { SqliteJournal } from './sqlite/sqlite-journal.ts';
 import type { WriterThreadPolicy } from './sqlite/sqlite-journal-options.ts';
-import { PostgresJournal } from './postgres/postgres-journal.ts';
-import {
-  MemoryExtensionStore,
-  PgExtensionStore,
-  SqliteExtensionStore,
-} from './extensions/extension-store.ts';
+import type { PostgresJournal } from './postgres/postgres-journal.ts';
+import { MemoryExtensionStore, SqliteExtensionStore } from './extensions/extension-store.ts';
 import type { ExtensionStore } from './extensions/extension-store.ts';
-import {
-  MemoryOrchestrationStore,
-  PgOrchestrationStore,
-  SqliteOrchestrationStore,
-} from './orchestrations/orchestration-store.ts';
+import { MemoryOrchestrationStore, SqliteOrchestrationStore } from './orchestrations/orchestration-store.ts';
 import type { OrchestrationStore } from './orchestrations/orchestration-store.ts';
-import {
-  MemoryOperationsStore,
-  PgOperationsStore,
-  SqliteOperationsStore,
-} from './operations/operations-store.ts';
-import { PgOperatorStore } from './operators/pg-operator-store.ts';
-import { openPostgres } from './postgres/open-postgres.ts';
+import { MemoryOperationsStore, SqliteOperationsStore } from './operations/operations-store.ts';
 import type { OperationsStore } from './operations/operations-store.ts';
 
 export type { Journal, RecoveryPlan, RetryManyResult, UnfinishedEntry } from './journal.ts';
@@ -34,7 +20,8 @@ export { JournalError } from './journal-error.ts';
 export { MemoryJournal } from './memory/memory-journal.ts';
 export { SqliteJournal } from './sqlite/sqlite-journal.ts';
 export type { WriterThreadPolicy } from './sqlite/sqlite-journal-options.ts';
-export { PostgresJournal } from './postgres/postgres-journal.ts';
+// Not PostgresJournal: PostgreSQL's modules (pg, drizzle's pg-core: about a fifth of what an engine
+// imports) are imported only when a journal asks for them (`connectJournal`, `openOperatorFile`).
 export { EngineLock } from './sqlite/engine-lock.ts';
 
 /**
@@ -78,6 +65,7 @@ export async function connectJournal(
   listeners?: readonly string[],
 ): Promise<Journal> {
   if (settings.driver !== 'postgres') return openJournal(settings, log);
+  const { PostgresJournal } = await import('./postgres/postgres-journal.ts');
   return PostgresJournal.open(
     {
       url: settings.url ?? '',
@@ -105,7 +93,15 @@ export type {
   Role,
   User,
 } from './operators/operator-store.ts';
-export { MemoryOperatorStore, PgOperatorStore, SqliteOperatorStore };
+export { MemoryOperatorStore, SqliteOperatorStore };
+
+/** PostgresJournal's stores, made by the journal itself (so that this module need not import it). */
+type StoreHost = Pick<
+  PostgresJournal,
+  'operatorStore' | 'extensionStore' | 'orchestrationStore' | 'operationsStore'
+>;
+const storeHost = (journal: Journal): StoreHost | undefined =>
+  'operatorStore' in journal ? (journal as Journal & StoreHost) : undefined;
 
 /**
  * The operator store beside `journal`: in the SQLite journal's file, on its connection; in the
@@ -114,8 +110,7 @@ export { MemoryOperatorStore, PgOperatorStore, SqliteOperatorStore };
  */
 export function openOperatorStore(journal: Journal): OperatorStore {
   if (journal instanceof SqliteJournal) return new SqliteOperatorStore(journal.database);
-  if (journal instanceof PostgresJournal) return new PgOperatorStore(journal.database);
-  return new MemoryOperatorStore();
+  return storeHost(journal)?.operatorStore() ?? new MemoryOperatorStore();
 }
 
 /**
@@ -131,6 +126,10 @@ export async function openOperatorFile(settings: {
   durability: 'strict' | 'fast';
 }): Promise<{ store: OperatorStore; close(): Promise<void> }> {
   if (settings.driver === 'postgres') {
+    const [{ openPostgres }, { PgOperatorStore }] = await Promise.all([
+      import('./postgres/open-postgres.ts'),
+      import('./operators/pg-operator-store.ts'),
+    ]);
     const open = await openPostgres({
       url: settings.url ?? '',
       durability: settings.durability,
@@ -147,21 +146,17 @@ export async function openOperatorFile(settings: {
 /** Durable extensions' cursors and failures: beside the SQLite or PostgreSQL journal's entries, else in memory. */
 export function openExtensionStore(journal: Journal): ExtensionStore {
   if (journal instanceof SqliteJournal) return new SqliteExtensionStore(journal.database);
-  if (journal instanceof PostgresJournal) return new PgExtensionStore(journal.database);
-  return new MemoryExtensionStore();
+  return storeHost(journal)?.extensionStore() ?? new MemoryExtensionStore();
 }
 
 /** system.sequence and system.buffer runs: beside the SQLite or PostgreSQL journal's entries, else in memory. */
 export function openOrchestrationStore(journal: Journal): OrchestrationStore {
   if (journal instanceof SqliteJournal) return new SqliteOrchestrationStore(journal.database);
-  if (journal instanceof PostgresJournal)
-    return new PgOrchestrationStore(journal.database, journal.member.id);
-  return new MemoryOrchestrationStore();
+  return storeHost(journal)?.orchestrationStore() ?? new MemoryOrchestrationStore();
 }
 
 /** Paused listeners and republish links: beside the SQLite or PostgreSQL journal's entries, else in memory. */
 export function openOperationsStore(journal: Journal): OperationsStore {
   if (journal instanceof SqliteJournal) return new SqliteOperationsStore(journal.database);
-  if (journal instanceof PostgresJournal) return new PgOperationsStore(journal.database);
-  return new MemoryOperationsStore();
+  return storeHost(journal)?.operationsStore() ?? new MemoryOperationsStore();
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PostgresJournal } from '../../src/journal/index.ts';
+import { PostgresJournal } from '../../src/journal/postgres/postgres-journal.ts';
 import { freshPostgres } from '../../src/journal/postgres/postgres-test.ts';
 import { buffer, g, sequence, writeOrchestrationOrganism } from '../support/orchestration-organism.ts';
 import { startHarness } from '../support/server-harness.ts';

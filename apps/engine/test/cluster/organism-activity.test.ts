@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PostgresJournal } from '../../src/journal/index.ts';
+import { PostgresJournal } from '../../src/journal/postgres/postgres-journal.ts';
 import { freshPostgres } from '../../src/journal/postgres/postgres-test.ts';
 import { DEMO, demoGreeting, post, startHarness } from '../support/server-harness.ts';
 import type { ServerHarness } from '../support/server-harness.ts';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PostgresJournal } from '../../src/journal/index.ts';
+import { PostgresJournal } from '../../src/journal/postgres/postgres-journal.ts';
 import { freshPostgres } from '../../src/journal/postgres/postgres-test.ts';
 import type { PostgresSettings } from '../../src/journal/postgres/open-postgres.ts';
 import { createEngine } from '../../src/main.ts';

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { expect, inject, it } from 'vitest';
-import { PostgresJournal, SqliteJournal } from '../../src/journal/index.ts';
+import { SqliteJournal } from '../../src/journal/index.ts';
+import { PostgresJournal } from '../../src/journal/postgres/postgres-journal.ts';
 import type { Journal } from '../../src/journal/index.ts';
 import { freshPostgres } from '../../src/journal/postgres/postgres-test.ts';
 

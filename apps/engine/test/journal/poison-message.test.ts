@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-import { openOperatorStore, PostgresJournal, SqliteJournal } from '../../src/journal/index.ts';
+import { openOperatorStore, SqliteJournal } from '../../src/journal/index.ts';
+import { PostgresJournal } from '../../src/journal/postgres/postgres-journal.ts';
 import type { Journal } from '../../src/journal/index.ts';
 import { freshPostgres } from '../../src/journal/postgres/postgres-test.ts';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, expect, it, vi } from 'vitest';
 import { startPostgres, stopPostgres } from '../../../../scripts/postgres.mjs';
-import { PostgresJournal } from '../../src/journal/index.ts';
+import { PostgresJournal } from '../../src/journal/postgres/postgres-journal.ts';
 import { envelope } from '../support/pump-harness.ts';
 import { post, startHarness } from '../support/server-harness.ts';
 import type { ServerHarness } from '../support/server-harness.ts';

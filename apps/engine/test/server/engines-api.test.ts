@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PostgresJournal } from '../../src/journal/index.ts';
+import { PostgresJournal } from '../../src/journal/postgres/postgres-journal.ts';
 import { freshPostgres } from '../../src/journal/postgres/postgres-test.ts';
 import { DEMO, startHarness } from '../support/server-harness.ts';
 

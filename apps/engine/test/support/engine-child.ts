@@ -5,7 +5,7 @@
  * (and, with WAIT_EXTENSIONS, its durable extensions have read the whole event log).
  */
 import { createInterface } from 'node:readline';
-import { PostgresJournal } from '../../src/journal/index.ts';
+import { PostgresJournal } from '../../src/journal/postgres/postgres-journal.ts';
 import { createEngine } from '../../src/main.ts';
 
 // WRITER_THREAD=always: the journal's writer thread commits from the first message, not once it is busy.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { storeMakers } from '../store-makers.ts';
-import { MemoryExtensionStore, PgExtensionStore, SqliteExtensionStore } from './extension-store.ts';
+import { MemoryExtensionStore, SqliteExtensionStore } from './extension-store.ts';
+import { PgExtensionStore } from './pg-extension-store.ts';
 import type { ExtensionFailure, ExtensionStore } from './extension-store.ts';
 
 const makers = storeMakers<ExtensionStore>(

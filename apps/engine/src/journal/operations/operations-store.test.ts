@@ -6,7 +6,8 @@ import { openPostgres } from '../postgres/open-postgres.ts';
 import { freshPostgres } from '../postgres/postgres-test.ts';
 import { openDatabase } from '../sqlite/open-database.ts';
 import { storeMakers } from '../store-makers.ts';
-import { MemoryOperationsStore, PgOperationsStore, SqliteOperationsStore } from './operations-store.ts';
+import { MemoryOperationsStore, SqliteOperationsStore } from './operations-store.ts';
+import { PgOperationsStore } from './pg-operations-store.ts';
 import type { OperationsStore } from './operations-store.ts';
 
 const makers = storeMakers<OperationsStore>(

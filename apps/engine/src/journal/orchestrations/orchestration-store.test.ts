@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { storeMakers } from '../store-makers.ts';
-import {
-  MemoryOrchestrationStore,
-  PgOrchestrationStore,
-  SqliteOrchestrationStore,
-} from './orchestration-store.ts';
+import { MemoryOrchestrationStore, SqliteOrchestrationStore } from './orchestration-store.ts';
+import { PgOrchestrationStore } from './pg-orchestration-store.ts';
 import type { OrchestrationRow, OrchestrationStore } from './orchestration-store.ts';
 
 const makers = storeMakers<OrchestrationStore>(

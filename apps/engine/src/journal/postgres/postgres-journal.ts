@@ -44,6 +44,14 @@ import { PgPeers } from './pg-peers.ts';
 import { PgClaims } from './pg-claims.ts';
 import { PgPartitions } from './pg-partitions.ts';
 import type { Adoption, MembershipSettings } from './engine-membership.ts';
+import { PgExtensionStore } from '../extensions/pg-extension-store.ts';
+import type { ExtensionStore } from '../extensions/extension-store.ts';
+import { PgOperationsStore } from '../operations/pg-operations-store.ts';
+import type { OperationsStore } from '../operations/operations-store.ts';
+import { PgOperatorStore } from '../operators/pg-operator-store.ts';
+import type { OperatorStore } from '../operators/operator-store.ts';
+import { PgOrchestrationStore } from '../orchestrations/pg-orchestration-store.ts';
+import type { OrchestrationStore } from '../orchestrations/orchestration-store.ts';
 
 export interface PostgresJournalOptions {
   /** Most writes in one batch (one transaction). Default 4,096. */
@@ -336,6 +344,21 @@ export class PostgresJournal implements Journal {
     this.claims?.close();
     await this.member.leave();
     await this.database.close();
+  }
+
+  // The stores beside this journal's entries, on its pool (journal/index.ts: `openOperatorStore` and the
+  // others), made here so that nothing of PostgreSQL is imported until a PostgreSQL journal is opened.
+  operatorStore(): OperatorStore {
+    return new PgOperatorStore(this.database);
+  }
+  extensionStore(): ExtensionStore {
+    return new PgExtensionStore(this.database);
+  }
+  orchestrationStore(): OrchestrationStore {
+    return new PgOrchestrationStore(this.database, this.member.id);
+  }
+  operationsStore(): OperationsStore {
+    return new PgOperationsStore(this.database);
   }
 }
 
