@@ -18,6 +18,7 @@ const SCRIPTS: [name: string, file: string, args?: string[]][] = [
   ['events', 'events.bench.ts'],
   ['extensions', 'extensions.bench.ts'],
   ['isolation', 'isolation.bench.ts'],
+  ['startup', 'startup.bench.ts'],
   ['soak', 'soak.bench.ts', ['--seconds', process.env.BENCH_SOAK_SECONDS ?? '120']],
   ['console', 'console.bench.ts'],
 ];

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEngine } from '@organism/engine';
-import { PostgresJournal } from '../apps/engine/src/journal/index.ts';
+import { PostgresJournal } from '../apps/engine/src/journal/postgres/postgres-journal.ts';
 import { closedLoop, envelopeXml, median, num, recordXml, report } from './lib/figures.ts';
 import { LIMIT, ensureLimits } from './lib/limits.ts';
 import { PG_LIMIT, measurePostgresLimits } from './lib/postgres-limits.ts';

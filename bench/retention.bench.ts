@@ -9,7 +9,7 @@
  * what it left for vacuum (dead rows) and on disk.
  * Run: cd bench && pnpm retention:postgres.
  */
-import { PostgresJournal } from '../apps/engine/src/journal/index.ts';
+import { PostgresJournal } from '../apps/engine/src/journal/postgres/postgres-journal.ts';
 import { DAY_MS } from '../apps/engine/src/journal/postgres/pg-partitions.ts';
 import { delivery } from '../apps/engine/src/journal/contract/fixtures.ts';
 import { num, report } from './lib/figures.ts';

@@ -114,7 +114,7 @@ export async function startEngineCluster(
  * A copy of examples/bench (organism.yaml, schemas, handlers) in `dir`, its `journal:` block (the path
  * line under it) replaced by `journal`; the copied organism.yaml's path.
  */
-function copyBenchOrganism(dir: string, journal: string): string {
+export function copyBenchOrganism(dir: string, journal: string): string {
   const original = readFileSync(join(BENCH_ORGANISM, 'organism.yaml'), 'utf8');
   const yaml = original.replace(/^journal:\n {2}path: .*$/m, () => journal);
   if (yaml === original) throw new Error('examples/bench/organism.yaml changed shape');
