@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { LOG_FORMATS, LOG_LEVELS, loggerFor } from './logging/logger.ts';
 import type { LogChoice, LogFormat, LogLevel } from './logging/logger.ts';
-import { isSupervised } from './lifecycle/supervisor.ts';
+import { awaitTurn, isSupervised, STANDBY_ENV } from './lifecycle/supervisor.ts';
 
 const USAGE = `usage: organism <command> [organism.yaml] [options]
 
@@ -79,6 +79,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'run': {
       const { run } = await import('./commands/run.ts');
+      // A standby (the next engine of `organism start`) waits here for its turn, its modules imported.
+      if (process.env[STANDBY_ENV] !== undefined && !(await awaitTurn())) return 0;
       return run(configAt(rest[0]), runOpts);
     }
     case 'start': {

@@ -4,7 +4,7 @@ import { formatProblem } from '@organism/shared';
 import { ConfigError } from '../config/index.ts';
 import { JournalError } from '../journal/index.ts';
 import { ensureFirstAdmin } from '../lifecycle/first-admin.ts';
-import { RESTART_EXIT_CODE } from '../lifecycle/supervisor.ts';
+import { RESTART_EXIT_CODE, standbyReady } from '../lifecycle/supervisor.ts';
 import { TrafficGenerator } from '../lifecycle/traffic-generator.ts';
 import { loggerFor } from '../logging/logger.ts';
 import type { LogChoice, Logger } from '../logging/logger.ts';
@@ -25,6 +25,12 @@ export interface RunOptions extends LogChoice {
   /** Whether an `organism start` supervisor will start the next engine (asked at each restart request). */
   supervised: () => boolean;
 }
+
+/**
+ * How long an engine about to restart goes on serving while its supervisor starts the next one (which
+ * imports its modules meanwhile) before it drains all the same.
+ */
+const STANDBY_WAIT_MS = 20_000;
 
 /** The exit code of a stop or restart during which a cleanup step failed (each failure is logged). */
 export const CLEANUP_FAILED_EXIT_CODE = 1;
@@ -106,6 +112,7 @@ export async function run(path: string, opts: RunOptions): Promise<number> {
   );
   const generator = startTraffic(engine, path, opts.traffic, logger);
   const reason = await stopping;
+  if (reason.restart) await standbyReady(opts.supervised(), STANDBY_WAIT_MS);
   process.off('SIGHUP', onHup);
   logger.info(reason.restart ? 'restart requested: draining…' : 'stopping: draining open threads…');
   const { drained, failed } = await shutdown({

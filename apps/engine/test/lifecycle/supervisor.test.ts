@@ -2,7 +2,13 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { RESTART_EXIT_CODE, SUPERVISOR_PID_ENV, supervise } from '../../src/lifecycle/supervisor.ts';
+import {
+  RESTART_EXIT_CODE,
+  STANDBY_ENV,
+  STANDBY_SIGNAL,
+  SUPERVISOR_PID_ENV,
+  supervise,
+} from '../../src/lifecycle/supervisor.ts';
 
 it('re-spawns at once on the restart code, with backoff after a crash, and ends when the engine stops', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'organism-supervisor-'));
@@ -44,4 +50,97 @@ it('passes one Ctrl-C on once, even when it arrives twice, and tells the child i
   expect(count).toBe('1');
   expect(given).toBe(String(process.pid));
   expect(parent).toBe(String(process.pid));
+}, 30_000);
+
+/**
+ * An engine that asks for a standby and restarts once answered; its standby, which says it is ready and
+ * ends on its turn (or dies at once with `dies`). Each writes what happens to it, with the time, in `file`.
+ */
+function standbyScript(file: string, standby: 'ready' | 'dies' | 'never ready'): string {
+  return `const fs=require('fs');const f=${JSON.stringify(file)};
+const log=(l)=>fs.appendFileSync(f,l+' '+Date.now()+'\\n');
+if (process.env.${STANDBY_ENV}) {
+  log('standby');
+  fs.writeFileSync(f+'.pid',String(process.pid));
+  if (${JSON.stringify(standby)}==='dies') process.exit(9);
+  process.on('message',(m)=>{log(m.type);process.exit(0);});
+  if (${JSON.stringify(standby)}==='ready') process.send({type:'ready'});
+} else if (fs.existsSync(f)) { log('fresh'); process.exit(0); }
+else {
+  log('first');
+  process.on('SIGINT',()=>log('interrupted'));
+  process.on('${STANDBY_SIGNAL}',()=>{log('answered');process.exit(${RESTART_EXIT_CODE});});
+  process.kill(process.ppid,'${STANDBY_SIGNAL}');
+  setInterval(()=>{},1000);
+}`;
+}
+
+function events(file: string): { what: string; at: number }[] {
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => {
+      const [what = '', at = ''] = l.split(' ');
+      return { what, at: Number(at) };
+    });
+}
+
+it('starts the next engine while the running one prepares its restart, and lets it go once that one exited', async () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'organism-supervisor-')), 'events');
+  const log: string[] = [];
+  const code = await supervise({
+    command: process.execPath,
+    args: ['-e', standbyScript(file, 'ready')],
+    log: (l) => log.push(l),
+  });
+  expect(code).toBe(0);
+  const seen = events(file);
+  // The old engine waited for its standby to be ready, then restarted; the standby went after it exited.
+  expect(seen.map((e) => e.what)).toEqual(['first', 'standby', 'answered', 'go']);
+  expect(seen[3]!.at).toBeGreaterThanOrEqual(seen[2]!.at);
+  expect(log.filter((l) => l.startsWith('engine started'))).toHaveLength(2);
+  expect(log[1]).toMatch(
+    /^engine started \(pid \d+\), standing by while the running one prepares its restart$/,
+  );
+  expect(log).toContainEqual(
+    expect.stringMatching(/^engine asked for a restart: the one standing by takes over/),
+  );
+  expect(log.at(-1)).toBe('engine stopped');
+});
+
+it('answers the engine at once when its standby dies, and starts a fresh one on the restart code', async () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'organism-supervisor-')), 'events');
+  const log: string[] = [];
+  const code = await supervise({
+    command: process.execPath,
+    args: ['-e', standbyScript(file, 'dies')],
+    log: (l) => log.push(l),
+  });
+  expect(code).toBe(0);
+  expect(events(file).map((e) => e.what)).toEqual(['first', 'standby', 'answered', 'fresh']);
+  expect(log).toContain('the engine standing by ended before its turn (exit 9)');
+  expect(log).toContain('engine asked for a restart: starting a fresh one');
+});
+
+it('ends the engine standing by when told to stop, and lets the one that asked for it drain at once', async () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'organism-supervisor-')), 'events');
+  const log: string[] = [];
+  const done = supervise({
+    command: process.execPath,
+    args: ['-e', standbyScript(file, 'never ready')],
+    log: (l) => log.push(l),
+  });
+  const end = Date.now() + 20_000;
+  while (!existsSync(`${file}.pid`) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  const standby = Number(readFileSync(`${file}.pid`, 'utf8'));
+  process.kill(process.pid, 'SIGINT');
+  // The engine that asked drains and exits with the restart code; the supervisor, stopping, ends with it.
+  expect(await done).toBe(RESTART_EXIT_CODE);
+  const seen = events(file).map((e) => e.what);
+  expect(seen.slice(0, 2)).toEqual(['first', 'standby']);
+  // It was answered (and interrupted, unless it had exited already: the two signals come together).
+  expect(seen).toContain('answered');
+  await new Promise((r) => setTimeout(r, 200));
+  expect(() => process.kill(standby, 0)).toThrow();
+  expect(log.at(-1)).toBe(`engine stopped (exit ${RESTART_EXIT_CODE})`);
 }, 30_000);
