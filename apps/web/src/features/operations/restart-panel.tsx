@@ -169,7 +169,9 @@ function RestartProgress({
               back
             </span>
           ) : (
-            'asking the engine…'
+            // The engine serves on until its supervisor has the next one ready (its modules imported,
+            // about two seconds), then drains.
+            'the next engine is starting; this one serves until it is ready…'
           )}
           {d && !drained && (
             <span aria-hidden className="mt-1 block h-1 w-64 max-w-full overflow-hidden rounded bg-border">
@@ -186,7 +188,7 @@ function RestartProgress({
               ? state.awayAt
                 ? `gone for ${formatDuration(state.backAt - state.awayAt)}`
                 : 'it went away and came back between two looks'
-              : `the old engine has stopped; the supervisor starts a new one (${formatDuration(now - (state.awayAt ?? now))})`}
+              : `the old engine has stopped; the next one opens the journal (${formatDuration(now - (state.awayAt ?? now))})`}
           </Step>
         )}
         {state.phase === 'back' && (
