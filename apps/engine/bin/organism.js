@@ -17,7 +17,7 @@ const journal = [
 ];
 const PRELOAD = {
   check: ['libxml2-wasm', ...config],
-  send: config,
+  send: ['libxml2-wasm', ...config],
   start: config,
   user: journal,
   token: journal,
