@@ -43,6 +43,10 @@ test('an admin restarts from Operations and sees the drain, the engine away, its
   );
   await expect(progress).toContainText('Engine away', { timeout: 30_000 });
   await expect(progress.getByTestId('engine-back')).toContainText('recovery', { timeout: 90_000 });
+  // The next engine was made ready while this one served, before the drain began.
+  await expect(progress.getByTestId('next-engine')).toContainText(
+    /ready [\d.]+ m?s after the request; this one stopped its intake/,
+  );
   // Back by itself, on the page it was on, the stream live again.
   await expect(page).toHaveURL(/\/operations$/);
   await expect(connectionOf(page)).toHaveText('live', { timeout: 30_000 });

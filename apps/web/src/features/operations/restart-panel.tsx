@@ -46,9 +46,9 @@ export function RestartPanel() {
     <Panel title="Restart">
       <div className="space-y-3 text-sm">
         <p className="text-muted">
-          Stops intake and lets open threads finish for up to the drain time, checkpoints the journal, and
-          lets the supervisor start a fresh engine, which queues again whatever did not finish. The console
-          reconnects by itself and stays on this page.
+          Has the supervisor start the next engine while this one serves, then stops intake, lets open threads
+          finish for up to the drain time, checkpoints the journal and hands over to the next engine, which
+          queues again whatever did not finish. The console reconnects by itself and stays on this page.
         </p>
         {rolling && (
           <p data-testid="rolling-restart">
@@ -95,7 +95,7 @@ export function RestartPanel() {
               body={
                 rolling
                   ? `Each engine in turn stops its intake and gives open threads up to ${formatDuration(drainMs)} to finish, then its supervisor starts it again; this one goes last. Nothing in the journal is lost: unfinished work is recovered.`
-                  : `Intake stops at once; open threads get up to ${formatDuration(drainMs)} to finish. Producers are refused (DRAINING) until the new engine is up, usually a few seconds. Nothing in the journal is lost: unfinished work is recovered.`
+                  : `The engine serves on while the next one starts (about two seconds), then stops its intake; open threads get up to ${formatDuration(drainMs)} to finish. Producers are refused (DRAINING) until the new engine is up. Nothing in the journal is lost: unfinished work is recovered.`
               }
               confirm="Restart"
               onConfirm={() => r.restart(drainMs)}
@@ -143,45 +143,65 @@ function RestartProgress({
   const d = state.drain;
   const drained = state.phase === 'away' || state.phase === 'back';
   const left = d ? Math.max(0, d.deadlineMs - d.elapsedMs) : undefined;
+  // Asked here of a lone engine: it serves on until its supervisor has the next one ready (its modules
+  // imported, about two seconds), then drains. Asked elsewhere, it may be a stop, with no next engine; in
+  // a rolling restart the other engines go first, which the draining step counts.
+  const standby = !state.elsewhere && !others;
+  // When the first drain figures came: the old engine drains once the next is ready (a drain too short
+  // for its figures to reach the console leaves that time unknown).
+  const ready = state.drainAt;
   return (
     <div className="rounded-md border border-border bg-panel-2 p-3" data-testid="restart-progress">
       <ol className="space-y-2" aria-live="polite">
-        <Step
-          state={drained ? 'done' : 'now'}
-          title={
-            state.elsewhere ? 'Draining (asked elsewhere: another admin or the command line)' : 'Draining'
-          }
-        >
-          {d ? (
-            <span className="tabular" data-testid="drain-figures">
-              {drained ? 'last figures: ' : ''}
-              {formatCount(d.inFlight)} in flight · {formatCount(d.queued)} queued ·{' '}
-              {plural(d.openThreads, 'open thread', 'open threads')}
-              {drained
-                ? ` · the engine stopped ${formatDuration((state.awayAt ?? now) - state.askedAt)} after the request`
-                : ` · ${formatDuration(left ?? 0)} left`}
-            </span>
-          ) : drained ? (
-            'the engine stopped before sending its figures'
-          ) : others ? (
-            <span className="tabular" data-testid="rolling-figures">
-              the other engines restart first: {Math.min(others.restarted, others.total)} of {others.total}{' '}
-              back
-            </span>
-          ) : (
-            // The engine serves on until its supervisor has the next one ready (its modules imported,
-            // about two seconds), then drains.
-            'the next engine is starting; this one serves until it is ready…'
-          )}
-          {d && !drained && (
-            <span aria-hidden className="mt-1 block h-1 w-64 max-w-full overflow-hidden rounded bg-border">
-              <span
-                className="block h-full bg-dispatched transition-[width]"
-                style={{ width: `${Math.min(100, (d.elapsedMs / Math.max(1, d.deadlineMs)) * 100)}%` }}
-              />
-            </span>
-          )}
-        </Step>
+        {standby && (
+          <Step
+            state={state.phase === 'asked' ? 'now' : 'done'}
+            title="Starting the next engine"
+            testId="next-engine"
+          >
+            {state.phase === 'asked'
+              ? 'this one serves until the next is ready…'
+              : ready
+                ? `ready ${formatDuration(ready - state.askedAt)} after the request; this one stopped its intake`
+                : 'ready; this one stopped its intake'}
+          </Step>
+        )}
+        {!(standby && state.phase === 'asked') && (
+          <Step
+            state={drained ? 'done' : 'now'}
+            title={
+              state.elsewhere ? 'Draining (asked elsewhere: another admin or the command line)' : 'Draining'
+            }
+          >
+            {d ? (
+              <span className="tabular" data-testid="drain-figures">
+                {drained ? 'last figures: ' : ''}
+                {formatCount(d.inFlight)} in flight · {formatCount(d.queued)} queued ·{' '}
+                {plural(d.openThreads, 'open thread', 'open threads')}
+                {drained
+                  ? ` · the engine stopped ${formatDuration((state.awayAt ?? now) - (state.drainAt ?? state.askedAt))} after ${state.drainAt ? 'its intake' : 'the request'}`
+                  : ` · ${formatDuration(left ?? 0)} left`}
+              </span>
+            ) : drained ? (
+              'the engine stopped before sending its figures'
+            ) : others ? (
+              <span className="tabular" data-testid="rolling-figures">
+                the other engines restart first: {Math.min(others.restarted, others.total)} of {others.total}{' '}
+                back
+              </span>
+            ) : (
+              'waiting for the engine’s figures…'
+            )}
+            {d && !drained && (
+              <span aria-hidden className="mt-1 block h-1 w-64 max-w-full overflow-hidden rounded bg-border">
+                <span
+                  className="block h-full bg-dispatched transition-[width]"
+                  style={{ width: `${Math.min(100, (d.elapsedMs / Math.max(1, d.deadlineMs)) * 100)}%` }}
+                />
+              </span>
+            )}
+          </Step>
+        )}
         {(state.phase === 'away' || state.phase === 'back') && (
           <Step state={state.phase === 'back' ? 'done' : 'now'} title="Engine away" icon={<Unplug />}>
             {state.phase === 'back'

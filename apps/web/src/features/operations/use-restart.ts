@@ -6,10 +6,11 @@ import { useEngineStream } from '@/lib/engine-stream';
 import { useTRPC } from '@/lib/trpc';
 
 /**
- * A restart as the console follows it: asked (waiting for the first drain figures), draining (the
- * engine's own figures, every half second), away (the old engine has gone, the supervisor starts a new
- * one), back (a new engine answers: its recovery report). `elsewhere`: a drain this tab did not ask for
- * (another admin, a stop from the command line) is followed all the same.
+ * A restart as the console follows it: asked (the engine serves on while its supervisor readies the next
+ * one, until the first drain figures), draining (the engine's own figures, every half second; `drainAt`,
+ * when the first came), away (the old engine has gone, the next one opens the journal), back (a new engine
+ * answers: its recovery report). `elsewhere`: a drain this tab did not ask for (another admin, a stop from
+ * the command line) is followed all the same.
  */
 export type RestartPhase =
   | { phase: 'idle' }
@@ -17,6 +18,7 @@ export type RestartPhase =
       phase: 'asked' | 'draining' | 'away';
       askedAt: number;
       drain?: DrainEvent;
+      drainAt?: number;
       awayAt?: number;
       elsewhere: boolean;
     }
@@ -24,6 +26,7 @@ export type RestartPhase =
       phase: 'back';
       askedAt: number;
       drain?: DrainEvent;
+      drainAt?: number;
       awayAt?: number;
       backAt: number;
       elsewhere: boolean;
@@ -50,11 +53,13 @@ export function useRestart() {
       subscribeEvents((e) => {
         if (e.type !== 'drain') return;
         setState((s) =>
-          s.phase === 'asked' || s.phase === 'draining'
-            ? { ...s, phase: 'draining', drain: e }
-            : s.phase === 'idle' || s.phase === 'back'
-              ? { phase: 'draining', askedAt: Date.now(), drain: e, elsewhere: true }
-              : s,
+          s.phase === 'asked'
+            ? { ...s, phase: 'draining', drain: e, drainAt: Date.now() }
+            : s.phase === 'draining'
+              ? { ...s, drain: e }
+              : s.phase === 'idle' || s.phase === 'back'
+                ? { phase: 'draining', askedAt: Date.now(), drain: e, drainAt: Date.now(), elsewhere: true }
+                : s,
         );
       }),
     [subscribeEvents],
