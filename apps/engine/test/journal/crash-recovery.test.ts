@@ -10,6 +10,7 @@ import { SqliteJournal } from '../../src/journal/index.ts';
 import { PostgresJournal } from '../../src/journal/postgres/postgres-journal.ts';
 import type { Journal } from '../../src/journal/index.ts';
 import { freshPostgres } from '../../src/journal/postgres/postgres-test.ts';
+import { CHILD_NODE_ARGS } from '../support/child-node-args.ts';
 
 const ENGINE_DIR = fileURLToPath(new URL('../..', import.meta.url));
 const CHILD = fileURLToPath(new URL('../support/engine-child.ts', import.meta.url));
@@ -29,7 +30,7 @@ function start(
     target === 'postgres'
       ? { PG_URL: inject('postgresUrl'), PG_SCHEMA: journal }
       : { WRITER_THREAD: target.endsWith('always') ? 'always' : 'auto' };
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ORGANISM, journal], {
+  const child = spawn(process.execPath, [...CHILD_NODE_ARGS, CHILD, ORGANISM, journal], {
     cwd: ENGINE_DIR,
     env: { ...process.env, CRASH_LOG: log, ...where },
   });

@@ -14,6 +14,7 @@ import { fillJournal } from '../support/journal-faults.ts';
 import { envelope } from '../support/pump-harness.ts';
 import { post, startHarness } from '../support/server-harness.ts';
 import type { ServerHarness } from '../support/server-harness.ts';
+import { CHILD_NODE_ARGS } from '../support/child-node-args.ts';
 
 const ENGINE_DIR = fileURLToPath(new URL('../..', import.meta.url));
 const FAILPATH = fileURLToPath(new URL('../fixtures/organisms/failpath/organism.yaml', import.meta.url));
@@ -144,7 +145,9 @@ describe('a journal that cannot write', () => {
 describe('engine event subscribers', () => {
   it('a subscriber that returns a rejected promise does not end the process', async () => {
     const journal = join(mkdtempSync(join(tmpdir(), 'organism-failpath-')), 'journal.sqlite');
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, FAILPATH, journal], { cwd: ENGINE_DIR });
+    const child = spawn(process.execPath, [...CHILD_NODE_ARGS, CHILD, FAILPATH, journal], {
+      cwd: ENGINE_DIR,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));

@@ -15,6 +15,7 @@ import {
 } from '../support/server-harness.ts';
 import type { ServerHarness } from '../support/server-harness.ts';
 import { copyCrashOrganism, ENGINE_DIR, jobEnvelope } from '../support/organism-copy.ts';
+import { CHILD_NODE_ARGS } from '../support/child-node-args.ts';
 import { until } from '../support/until.ts';
 
 // Durable extensions hear the dispatch protocol from the journal's event log, through a cursor of their
@@ -220,7 +221,7 @@ describe('a durable extension', () => {
 describe('a durable extension killed with the engine (SIGKILL)', () => {
   const CHILD = fileURLToPath(new URL('../support/engine-child.ts', import.meta.url));
   const run = (yamlPath: string, journal: string, log: string) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, yamlPath, journal], {
+    const child = spawn(process.execPath, [...CHILD_NODE_ARGS, CHILD, yamlPath, journal], {
       cwd: ENGINE_DIR,
       env: { ...process.env, LEDGER_LOG: log, WAIT_EXTENSIONS: '1' },
     });

@@ -9,6 +9,7 @@ import { buffer, el, g, s, sequence, writeOrchestrationOrganism } from '../suppo
 import { startHarness } from '../support/server-harness.ts';
 import type { ServerHarness } from '../support/server-harness.ts';
 import { until } from '../support/until.ts';
+import { CHILD_NODE_ARGS } from '../support/child-node-args.ts';
 
 let h: ServerHarness;
 let dir: string;
@@ -205,7 +206,7 @@ describe('a restart in the middle (SIGKILL)', () => {
   const start = (yaml: string, log: string) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', CHILD, yaml, join(dirname(yaml), 'journal.sqlite')],
+      [...CHILD_NODE_ARGS, CHILD, yaml, join(dirname(yaml), 'journal.sqlite')],
       {
         cwd: ENGINE,
         env: { ...process.env, ORCH_LOG: log },

@@ -5,18 +5,20 @@
  * (and, with WAIT_EXTENSIONS, its durable extensions have read the whole event log).
  */
 import { createInterface } from 'node:readline';
-import { PostgresJournal } from '../../src/journal/postgres/postgres-journal.ts';
 import { createEngine } from '../../src/main.ts';
 
 // WRITER_THREAD=always: the journal's writer thread commits from the first message, not once it is busy.
 const writerThread = process.env.WRITER_THREAD === 'always' ? ('always' as const) : undefined;
 // PG_URL and PG_SCHEMA: the journal is PostgreSQL's, in that schema (strict), instead of the SQLite file.
+// Its module is imported only then: a SQLite child loads nothing of pg.
 const postgres = process.env.PG_URL
-  ? await PostgresJournal.open({
-      url: process.env.PG_URL,
-      durability: 'strict',
-      ...(process.env.PG_SCHEMA ? { schema: process.env.PG_SCHEMA } : {}),
-    })
+  ? await import('../../src/journal/postgres/postgres-journal.ts').then(({ PostgresJournal }) =>
+      PostgresJournal.open({
+        url: process.env.PG_URL ?? '',
+        durability: 'strict',
+        ...(process.env.PG_SCHEMA ? { schema: process.env.PG_SCHEMA } : {}),
+      }),
+    )
   : undefined;
 const engine = await createEngine(process.argv[2] ?? '', {
   ...(postgres ? { journal: postgres } : process.argv[3] ? { journalPath: process.argv[3] } : {}),
