@@ -456,7 +456,10 @@ export class Engine {
     if (this.lifecycle.state !== 'draining') this.lifecycle.moveTo('draining');
     this.pump.pauseIntake();
     clearInterval(this.pruneTimer);
-    return { drained: await drainPump(this.pump, drainMs) };
+    const drained = await drainPump(this.pump, drainMs);
+    // The drain's last figures reach the console's streams before a stop cuts them (500 ms at most).
+    await this.hub.settle(500);
+    return { drained };
   }
 
   /**

@@ -91,6 +91,39 @@ describe('EventHub', () => {
     expect(Date.now() - closing).toBeLessThan(200);
   });
 
+  it('settles: hands every subscriber the events recorded so far without waiting out its gap (a drain’s last figures before a stop)', async () => {
+    const s = setup();
+    const hub = s.hub({ itemGapMs: 10_000 });
+    const sub = new Subscriber(hub, {});
+    // One that takes no engine events has nothing to be handed, and holds nothing up.
+    const transitionsOnly = new Subscriber(hub, { events: false });
+    await sub.drain();
+    await transitionsOnly.drain();
+    s.events.emit(() => thread('thread.created', 1));
+    await sub.until((got) => eventsOf(got).length === 1);
+    // Within the gap: it would wait ten seconds for the next item.
+    s.events.emit(() => thread('thread.completed', 1));
+    await idle();
+    expect(eventsOf(sub.items)).toHaveLength(1);
+    const pulled = sub.until((got) => eventsOf(got).length === 2);
+    const started = Date.now();
+    await hub.settle(5_000);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(eventsOf(sub.items).map((e) => e.type)).toEqual(['thread.created', 'thread.completed']);
+    await pulled;
+    // Nothing more to hand over: at once.
+    const again = Date.now();
+    await hub.settle(5_000);
+    expect(Date.now() - again).toBeLessThan(100);
+    // A subscriber whose client reads nothing (`sub`, no longer pulled) holds a settle only as long as
+    // it was given.
+    s.events.emit(() => thread('thread.created', 2));
+    const capped = Date.now();
+    await hub.settle(200);
+    expect(Date.now() - capped).toBeGreaterThanOrEqual(190);
+    expect(Date.now() - capped).toBeLessThan(2_000);
+  });
+
   it('sends a thread’s events in the item with its transitions, not one item each', async () => {
     const s = setup();
     const hub = s.hub();

@@ -96,8 +96,12 @@ export class EventHub {
   private closed = false;
   private failing = false;
   private changed = signal();
-  /** Subscribers' pauses between items (`itemGapMs`), ended early by `close`. */
+  /** Subscribers' pauses between items (`itemGapMs`), ended early by `close` and `settle`. */
   private readonly pauses = new Set<() => void>();
+  /** The cursors of the subscribers that take engine events, for `settle` to follow. */
+  private readonly eventCursors = new Set<Cursor>();
+  /** While `settle` waits, no subscriber waits out its gap. */
+  private settling = 0;
   private activity: { version: number; key: string; value: Activity | undefined } = {
     version: 0,
     key: '',
@@ -123,6 +127,28 @@ export class EventHub {
     setImmediate(() => void this.read());
   }
 
+  /**
+   * Resolves once every subscriber that takes engine events has been handed each event recorded so far,
+   * or after `maxMs` (a subscriber whose client reads nothing holds it no longer): a drain's last figures
+   * reach the console before a stop cuts its streams. Meanwhile no subscriber waits out its gap.
+   */
+  async settle(maxMs: number): Promise<void> {
+    const upTo = this.ev;
+    const behind = (): boolean => [...this.eventCursors].some((c) => c.e < upTo);
+    if (!behind()) return;
+    this.settling++;
+    for (const end of this.pauses) end();
+    this.changed.fire();
+    const until = Date.now() + maxMs;
+    try {
+      while (behind() && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+    } finally {
+      this.settling--;
+    }
+    // Handed over: a turn more for the stream to write it to its socket.
+    await new Promise((r) => setTimeout(r, 5));
+  }
+
   /** Ends every subscription and stops (engine close). */
   close(): void {
     this.closed = true;
@@ -138,6 +164,7 @@ export class EventHub {
     // An abort wakes every waiter once (rare, and cheap): this one then sees it and ends.
     const onAbort = (): void => this.changed.fire();
     abort?.addEventListener('abort', onAbort, { once: true });
+    const cur: Cursor = { s: 0, e: 0 };
     try {
       await this.activate();
       const withEvents = req.events !== false;
@@ -145,7 +172,9 @@ export class EventHub {
       // Subscribers with the same filters share their live items (shared-items.ts); one that leaves
       // engine events out keeps no event cursor to share them by.
       const view = withEvents ? viewOf(req) : undefined;
-      const cur: Cursor = { s: this.seq, e: this.ev };
+      cur.s = this.seq;
+      cur.e = this.ev;
+      if (withEvents) this.eventCursors.add(cur);
       const out = (item: StreamItem): StreamOut => ({ id: formatId(this.epoch, cur), item });
       const from = parseId(req.lastEventId);
       let reset: string | undefined;
@@ -197,7 +226,13 @@ export class EventHub {
         // when it came (`sAt`): it joins the item once those are taken, and never overtakes one.
         if (pending.length === 0) catchingUp = false;
         // Within the gap a subscriber waits for more, unless a whole item's worth is already there.
-        if (pending.length === 0 && gap > 0 && this.seq - cur.s < BATCH && this.ev - cur.e < BATCH) {
+        if (
+          pending.length === 0 &&
+          gap > 0 &&
+          this.settling === 0 &&
+          this.seq - cur.s < BATCH &&
+          this.ev - cur.e < BATCH
+        ) {
           const early = lastLive + gap - Date.now();
           if (early > 0) {
             // Woken by whichever comes first: under load a commit's wake-up (a timer can wait
@@ -250,6 +285,7 @@ export class EventHub {
       }
     } finally {
       abort?.removeEventListener('abort', onAbort);
+      this.eventCursors.delete(cur);
       this.left();
     }
   }

@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { Agent } from 'node:http';
 import { describe, expect, it } from 'vitest';
+import type { DrainEvent } from '@organism/shared';
 import { shutdown } from '../../src/commands/shutdown.ts';
 import { openJournal, openOperatorStore } from '../../src/journal/index.ts';
 import { createLogger } from '../../src/logging/logger.ts';
@@ -155,6 +156,48 @@ describe('the shutdown sequence', () => {
     } finally {
       await journal.close();
     }
+  });
+
+  it('hands a console following the stop the drain’s last figures before it ends the event streams', async () => {
+    const h = await startHarness();
+    const viewer = await h.client('viewer');
+    const drains: DrainEvent[] = [];
+    let unsubscribe = (): void => undefined;
+    // Subscribed once the stream's first item (the listeners' activity) has come.
+    await new Promise<void>((resolve, reject) => {
+      const sub = viewer.events.stream.subscribe(
+        { lastEventId: null },
+        {
+          onData: ({ data }) => {
+            resolve();
+            if (data.kind !== 'changes') return;
+            for (const { event } of data.events) if (event.type === 'drain') drains.push(event);
+          },
+          onError: reject,
+        },
+      );
+      unsubscribe = () => sub.unsubscribe();
+    });
+    // A nap in flight: the drain waits for it, and its last figures come right after the nap's
+    // acknowledgement, sooner than the stream sends a second item (itemGapMs).
+    const nap = await h.engine.submit(
+      ENVELOPE.replace('<to>greeter</to>', '<to>sleeper</to>').replace(
+        /<greeting .*<\/greeting>/,
+        '<nap xmlns=""><ms>300</ms></nap>',
+      ),
+    );
+    expect(nap.ok).toBe(true);
+    const done = await shutdown({
+      engine: h.engine,
+      server: h.server,
+      drainMs: 5_000,
+      logger: createLogger({ format: 'json', level: 'silent' }),
+    });
+    unsubscribe();
+    expect(done).toEqual({ drained: true, failed: [] });
+    const last = drains.at(-1);
+    expect(last).toMatchObject({ inFlight: 0, queued: 0 });
+    expect(last?.elapsedMs).toBeGreaterThanOrEqual(250);
   });
 
   it('runs every step when one fails, logs the failure with its stack and reports it', async () => {
