@@ -26,11 +26,17 @@ export function isSupervised(env: NodeJS.ProcessEnv, parentPid: number = process
 export const STANDBY_ENV = 'ORGANISM_STANDBY';
 
 /**
- * The signal between an engine and its supervisor about a standby: the engine sends it to ask for one;
- * the supervisor sends it back once the standby is ready (or could not be started), and the engine then
- * drains and exits while the standby takes over.
+ * What an engine and its supervisor say to each other over the IPC channel the supervisor gives every
+ * engine: the engine asks for a standby, the supervisor answers once the standby is ready (or could not be
+ * started); the standby says it is ready and is told when its turn has come. A channel rather than a
+ * signal: a signal sent by hand, or one a Node diagnostic flag takes (`--heapsnapshot-signal=SIGUSR2`),
+ * would start or answer nothing.
  */
-export const STANDBY_SIGNAL = 'SIGUSR2';
+export type SupervisorMessage =
+  { type: 'standby' } | { type: 'standby-answer' } | { type: 'ready' } | { type: 'go' };
+
+const isMessage = (m: unknown, type: SupervisorMessage['type']): boolean =>
+  typeof m === 'object' && m !== null && (m as { type?: unknown }).type === type;
 
 /**
  * A standby engine's wait: tells its supervisor it is ready and resolves true on its turn, or false if the
@@ -41,13 +47,16 @@ export function awaitTurn(): Promise<boolean> {
   const send = process.send?.bind(process);
   if (!send) return Promise.resolve(true);
   return new Promise((resolve) => {
-    process.once('disconnect', () => resolve(false));
-    process.once('message', (m: { type?: string } | null) => {
-      // The channel stays open (it tells the engine if the supervisor dies) without holding the process.
-      process.channel?.unref();
-      resolve(m?.type === 'go');
-    });
-    send({ type: 'ready' });
+    const onDisconnect = (): void => resolve(false);
+    const onMessage = (m: unknown): void => {
+      if (!isMessage(m, 'go')) return;
+      process.off('message', onMessage);
+      process.off('disconnect', onDisconnect);
+      resolve(true);
+    };
+    process.once('disconnect', onDisconnect);
+    process.on('message', onMessage);
+    send({ type: 'ready' } satisfies SupervisorMessage);
   });
 }
 
@@ -55,23 +64,26 @@ export function awaitTurn(): Promise<boolean> {
  * Asks this engine's supervisor for a standby and resolves once it is ready (or could not be started),
  * or after `waitMs`: the engine meanwhile goes on serving, and its restart leaves the organism unanswered
  * only for the standby's start on the journal, not for the import of its modules (bench/README.md,
- * "Starting the command"). Resolves at once when not supervised.
+ * "Starting the command"). Resolves at once when not supervised or without a channel to the supervisor.
  */
-export function standbyReady(supervised: boolean, waitMs: number, parentPid = process.ppid): Promise<void> {
-  if (!supervised) return Promise.resolve();
+export function standbyReady(supervised: boolean, waitMs: number): Promise<void> {
+  const send = process.send?.bind(process);
+  if (!supervised || !send || !process.connected) return Promise.resolve();
   return new Promise((resolve) => {
     const done = (): void => {
       clearTimeout(timer);
+      process.off('message', onMessage);
+      process.off('disconnect', done);
       resolve();
     };
+    const onMessage = (m: unknown): void => {
+      if (isMessage(m, 'standby-answer')) done();
+    };
     const timer = setTimeout(done, waitMs);
-    // Kept for the life of the process: a late answer must not end it (the signal's default action).
-    process.on(STANDBY_SIGNAL, done);
-    try {
-      process.kill(parentPid, STANDBY_SIGNAL);
-    } catch {
-      done(); // the supervisor is gone: nothing will start a standby
-    }
+    // The supervisor gone: nothing will start a standby.
+    process.once('disconnect', done);
+    process.on('message', onMessage);
+    send({ type: 'standby' } satisfies SupervisorMessage, (err: Error | null) => err && done());
   });
 }
 
@@ -97,9 +109,9 @@ export interface SupervisorOptions {
  * SIGHUP is forwarded (reload). Resolves with the exit code the supervisor should end with.
  * The child runs in its own process group, so a Ctrl-C reaches it once, through the supervisor, and
  * learns from SUPERVISOR_PID_ENV that a restart will be honoured.
- * An engine about to restart may ask for a standby (STANDBY_SIGNAL, `standbyReady`): the next engine is
- * started at once with STANDBY_ENV and an IPC channel, imports its modules, says it is ready, and is
- * told to go once the engine before it exited with the restart code. A standby not needed is ended.
+ * Every engine gets an IPC channel. One about to restart may ask over it for a standby (`standbyReady`): the
+ * next engine is started at once with STANDBY_ENV, imports its modules, says it is ready, and is told to go
+ * once the engine before it exited with the restart code. A standby not needed is ended.
  */
 export function supervise(opts: SupervisorOptions): Promise<number> {
   const sv = opts.logger?.child({ component: 'supervisor' });
@@ -141,11 +153,9 @@ export function supervise(opts: SupervisorOptions): Promise<number> {
     const onTerm = forward('SIGTERM');
     const onInt = forward('SIGINT');
     const onHup = forward('SIGHUP');
-    const onStandby = (): void => startStandby();
     process.on('SIGTERM', onTerm);
     process.on('SIGINT', onInt);
     process.on('SIGHUP', onHup);
-    process.on(STANDBY_SIGNAL, onStandby);
     const endStandby = (): void => {
       standby?.process.kill('SIGTERM');
       standby = undefined;
@@ -156,31 +166,39 @@ export function supervise(opts: SupervisorOptions): Promise<number> {
       process.off('SIGTERM', onTerm);
       process.off('SIGINT', onInt);
       process.off('SIGHUP', onHup);
-      process.off(STANDBY_SIGNAL, onStandby);
       resolve(code);
     };
     /** Tells the running engine that it may drain now: its standby is ready, or there will be none. */
-    const answer = (engine: ChildProcess | undefined): void => {
-      if (engine?.exitCode === null && engine.signalCode === null) engine.kill(STANDBY_SIGNAL);
+    const answer = (engine: ChildProcess | undefined): void => tell(engine, { type: 'standby-answer' });
+    /** Tells the engine standing by that its turn has come. */
+    const go = (engine: ChildProcess): void => tell(engine, { type: 'go' });
+    /** An engine that just died, or closed its channel, hears nothing. */
+    const tell = (engine: ChildProcess | undefined, m: SupervisorMessage): void => {
+      if (engine?.connected) engine.send(m, () => undefined);
     };
-    /** Tells the engine standing by that its turn has come (an engine that just died hears nothing). */
-    const go = (engine: ChildProcess): void => {
-      if (engine.connected) engine.send({ type: 'go' }, () => undefined);
+    /** Every engine, running or standing by, with its IPC channel. */
+    const spawnEngine = (env: NodeJS.ProcessEnv): ChildProcess => {
+      const engine = spawn(opts.command, opts.args, {
+        stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+        env: { ...process.env, [SUPERVISOR_PID_ENV]: String(process.pid), ...env },
+        detached: true,
+      });
+      // The running engine asks for its standby: one that stood by asks once it has taken over.
+      engine.on('message', (m: unknown) => {
+        if (isMessage(m, 'standby') && engine === child) startStandby();
+      });
+      return engine;
     };
     const startStandby = (): void => {
       const asking = child;
       if (stopping || standby || asking?.exitCode !== null || asking.signalCode !== null)
         return answer(asking);
-      const next = spawn(opts.command, opts.args, {
-        stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
-        env: { ...process.env, [SUPERVISOR_PID_ENV]: String(process.pid), [STANDBY_ENV]: '1' },
-        detached: true,
-      });
+      const next = spawnEngine({ [STANDBY_ENV]: '1' });
       const entry = { process: next, ready: false, turn: false };
       standby = entry;
       log(`engine started (pid ${next.pid ?? '?'}), standing by while the running one prepares its restart`);
-      next.on('message', (m: { type?: string } | null) => {
-        if (m?.type !== 'ready' || entry.ready) return;
+      next.on('message', (m: unknown) => {
+        if (!isMessage(m, 'ready') || entry.ready) return;
         entry.ready = true;
         if (entry.turn) go(next);
         else answer(asking);
@@ -229,11 +247,7 @@ export function supervise(opts: SupervisorOptions): Promise<number> {
       });
     };
     const run = (): void => {
-      child = spawn(opts.command, opts.args, {
-        stdio: 'inherit',
-        env: { ...process.env, [SUPERVISOR_PID_ENV]: String(process.pid) },
-        detached: true,
-      });
+      child = spawnEngine({});
       log(`engine started (pid ${child.pid ?? '?'})`);
       watch(Date.now());
     };

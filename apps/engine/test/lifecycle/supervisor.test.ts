@@ -5,7 +5,6 @@ import { expect, it } from 'vitest';
 import {
   RESTART_EXIT_CODE,
   STANDBY_ENV,
-  STANDBY_SIGNAL,
   SUPERVISOR_PID_ENV,
   supervise,
 } from '../../src/lifecycle/supervisor.ts';
@@ -53,8 +52,8 @@ it('passes one Ctrl-C on once, even when it arrives twice, and tells the child i
 }, 30_000);
 
 /**
- * An engine that asks for a standby and restarts once answered; its standby, which says it is ready and
- * ends on its turn (or dies at once with `dies`). Each writes what happens to it, with the time, in `file`.
+ * An engine that asks for a standby over its IPC channel and restarts once answered; its standby, which
+ * says it is ready and ends on its turn (or dies at once with `dies`). Each writes what happens to it, with the time, in `file`.
  */
 function standbyScript(file: string, standby: 'ready' | 'dies' | 'never ready'): string {
   return `const fs=require('fs');const f=${JSON.stringify(file)};
@@ -69,8 +68,8 @@ if (process.env.${STANDBY_ENV}) {
 else {
   log('first');
   process.on('SIGINT',()=>log('interrupted'));
-  process.on('${STANDBY_SIGNAL}',()=>{log('answered');process.exit(${RESTART_EXIT_CODE});});
-  process.kill(process.ppid,'${STANDBY_SIGNAL}');
+  process.on('message',(m)=>{if(m.type==='standby-answer'){log('answered');process.exit(${RESTART_EXIT_CODE});}});
+  process.send({type:'standby'});
   setInterval(()=>{},1000);
 }`;
 }
