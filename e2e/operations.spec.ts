@@ -39,7 +39,7 @@ test('an admin restarts from Operations and sees the drain, the engine away, its
 
   const progress = page.getByTestId('restart-progress');
   await expect(progress.getByTestId('drain-figures')).toHaveText(
-    /\d+ in flight · \d+ queued · \d+ open threads? · (.+ left|the engine stopped .+)/,
+    /\d+ in flight · \d+ queued · \d+ open threads? · (.+ left|drained in .+|stopped after .+)/,
   );
   await expect(progress).toContainText('Engine away', { timeout: 30_000 });
   await expect(progress.getByTestId('engine-back')).toContainText('recovery', { timeout: 90_000 });

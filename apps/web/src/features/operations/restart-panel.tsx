@@ -179,7 +179,9 @@ function RestartProgress({
                 {formatCount(d.inFlight)} in flight · {formatCount(d.queued)} queued ·{' '}
                 {plural(d.openThreads, 'open thread', 'open threads')}
                 {drained
-                  ? ` · the engine stopped ${formatDuration((state.awayAt ?? now) - (state.drainAt ?? state.askedAt))} after ${state.drainAt ? 'its intake' : 'the request'}`
+                  ? d.inFlight + d.queued === 0
+                    ? ` · drained in ${formatDuration(d.elapsedMs)}`
+                    : ` · stopped after ${formatDuration(d.elapsedMs)}; what was left stays in the journal`
                   : ` · ${formatDuration(left ?? 0)} left`}
               </span>
             ) : drained ? (
