@@ -34,7 +34,7 @@ writeFileSync(
     `\njournal:\n  driver: postgres\n  url: \${ORGANISM_CLUSTER_PG_URL}\n  schema: demo\n  durability: strict\n`,
 );
 
-buildConsoleIfStale(engineUrl(ports[0]), '.next', (line) => console.log(`cluster: ${line}`));
+buildConsoleIfStale('.next', (line) => console.log(`cluster: ${line}`));
 const log = openSync(join(state, 'cluster.log'), 'a');
 const env = {
   ...process.env,

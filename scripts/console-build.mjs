@@ -1,5 +1,6 @@
-// Builds the console (`next build`) when its sources, or the engine URL its /trpc rewrite bakes in, have
-// changed since the last build into the same folder. Shared by `npm run demo` and the e2e suite.
+// Builds the console (`next build`) when its sources have changed since the last build into the same
+// folder, and starts it in front of an engine: the engine URL is read as the console runs, so one build
+// serves any engine. Shared by `npm run demo`, `npm run console`, `npm run cluster`, e2e and the benches.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -19,8 +20,8 @@ const SOURCES = [
   'pnpm-lock.yaml',
 ];
 
-function sourceHash(engineUrl) {
-  const hash = createHash('sha256').update(engineUrl);
+function sourceHash() {
+  const hash = createHash('sha256');
   const walk = (path) => {
     if (statSync(path).isDirectory()) {
       for (const name of readdirSync(path).sort()) if (name !== 'node_modules') walk(join(path, name));
@@ -30,21 +31,18 @@ function sourceHash(engineUrl) {
   return hash.digest('hex');
 }
 
-/** The environment the console runs with: which engine it proxies /trpc to, and which build folder. */
-export function consoleEnv(engineUrl, distDir = '.next') {
-  return {
-    ...process.env,
-    NEXT_TELEMETRY_DISABLED: '1',
-    ORGANISM_ENGINE_URL: engineUrl,
-    ORGANISM_CONSOLE_DIST: distDir,
-  };
+/** The environment the console builds and runs with: its build folder, and (to run) the engine it serves. */
+export function consoleEnv(distDir = '.next', engineUrl = undefined) {
+  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ORGANISM_CONSOLE_DIST: distDir };
+  if (engineUrl !== undefined) env.ORGANISM_ENGINE_URL = engineUrl;
+  return env;
 }
 
 /** Builds into `apps/web/<distDir>` unless that build is current; exits the process if the build fails. */
-export function buildConsoleIfStale(engineUrl, distDir = '.next', log = console.log) {
+export function buildConsoleIfStale(distDir = '.next', log = console.log) {
   const out = join(web, distDir);
   const stamp = join(out, 'organism-sources.sha256');
-  const wanted = sourceHash(engineUrl);
+  const wanted = sourceHash();
   if (existsSync(join(out, 'BUILD_ID')) && existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted)
     return;
   log('building the console (first run, or its sources changed; about a minute)…');
@@ -53,7 +51,7 @@ export function buildConsoleIfStale(engineUrl, distDir = '.next', log = console.
     cwd: web,
     stdio: ['ignore', 'pipe', 'pipe'],
     encoding: 'utf8',
-    env: consoleEnv(engineUrl, distDir),
+    env: consoleEnv(distDir),
   });
   if (built.status !== 0) {
     console.error(`${built.stdout}${built.stderr}\nthe console did not build; see above`);
@@ -62,12 +60,15 @@ export function buildConsoleIfStale(engineUrl, distDir = '.next', log = console.
   writeFileSync(stamp, wanted);
 }
 
-/** Starts `next start` for the build in `distDir`; its own output is dropped but for errors. */
-export function startConsole(spawn, engineUrl, port, distDir = '.next') {
+/**
+ * Starts `next start` for the build in `distDir`, serving the engine at `engineUrl` on `host`:`port`; its
+ * own output is dropped but for errors.
+ */
+export function startConsole(spawn, engineUrl, port, distDir = '.next', host = '127.0.0.1') {
   return spawn(
     process.execPath,
-    [join(web, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'],
-    { cwd: web, stdio: ['ignore', 'ignore', 'inherit'], env: consoleEnv(engineUrl, distDir) },
+    [join(web, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', host],
+    { cwd: web, stdio: ['ignore', 'ignore', 'inherit'], env: consoleEnv(distDir, engineUrl) },
   );
 }
 

@@ -28,7 +28,7 @@ function demoAdmin() {
   return { password, known };
 }
 
-buildConsoleIfStale(engineUrl, '.next', (line) => console.log(`demo: ${line}`));
+buildConsoleIfStale('.next', (line) => console.log(`demo: ${line}`));
 const admin = demoAdmin();
 // The engine's log (every hop, and the demo's deliberate failures) goes to a file, so that the terminal
 // shows the one line a new user needs; `tail -f` it to watch the engine itself.

@@ -1,21 +1,16 @@
 import type { NextConfig } from 'next';
 
-// The console reaches the engine only through this same-origin rewrite of /trpc, so the session cookie
-// and the SSE stream pass through unchanged. ORGANISM_ENGINE_URL is read here and nowhere else; rewrites are
-// fixed by `next build`, so the URL is part of what decides whether the console must be rebuilt. `env`
-// hands the same URL to the server code that calls the engine itself (the audit export's route handler).
-const engine = process.env.ORGANISM_ENGINE_URL ?? 'http://127.0.0.1:7070';
-
+// The console reaches the engine through its own /trpc route (src/app/trpc), which reads ORGANISM_ENGINE_URL
+// as the server runs: nothing here names the engine, so one build serves any engine.
 const nextConfig: NextConfig = {
-  // The demo and the e2e suite proxy to different engines, so each has its own build folder.
+  // The demo, the e2e suite and the benches each build into a folder of their own, so one's rebuild never
+  // pulls the files from under another's running server.
   distDir: process.env.ORGANISM_CONSOLE_DIST ?? '.next',
   reactStrictMode: true,
   poweredByHeader: false,
   allowedDevOrigins: ['127.0.0.1'],
   // `npm test` typechecks the console (pnpm -r typecheck); the demo's first build need not do it again.
   typescript: { ignoreBuildErrors: true },
-  env: { ORGANISM_ENGINE_URL: engine },
-  rewrites: () => Promise.resolve([{ source: '/trpc/:path*', destination: `${engine}/trpc/:path*` }]),
 };
 
 export default nextConfig;

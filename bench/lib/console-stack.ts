@@ -29,7 +29,7 @@ export async function startStack(
   organism: string,
   log: (line: string) => void = console.log,
 ): Promise<Stack> {
-  buildConsoleIfStale(engineUrl, '.next-bench', log);
+  buildConsoleIfStale('.next-bench', log);
   const created = spawnSync(process.execPath, [cli, 'token', 'create', 'load', '-c', organism], {
     encoding: 'utf8',
   });

@@ -11,7 +11,7 @@ const work = join(root, 'e2e/.run');
 const organism = join(work, 'demo/organism.yaml');
 const cli = join(root, 'apps/engine/bin/organism.js');
 
-buildConsoleIfStale(E2E.engineUrl, '.next-e2e', (line) => console.log(`e2e: ${line}`));
+buildConsoleIfStale('.next-e2e', (line) => console.log(`e2e: ${line}`));
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 cpSync(join(root, 'examples/demo'), join(work, 'demo'), {

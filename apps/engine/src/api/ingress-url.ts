@@ -4,8 +4,8 @@ const HOST = /^([\w-]+(\.[\w-]+)*|\[[\da-f:.]+\])(:\d{1,5})?$/i;
 
 /**
  * Where a producer sends messages (`POST /messages`), as the caller reached this engine: the Host it
- * asked for (behind the console's rewrite, the engine address the console was built with), else the
- * socket's own address. For examples shown to people; nothing is routed by it.
+ * asked for (behind the console, the engine address the console proxies to), else the socket's own
+ * address. For examples shown to people; nothing is routed by it.
  */
 export function ingressUrl(req: IncomingMessage): string {
   const host = req.headers.host;

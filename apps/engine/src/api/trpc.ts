@@ -7,8 +7,9 @@ export type Role = 'viewer' | 'operator' | 'admin';
 const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
 
 /**
- * SSE settings: pings keep the Next.js rewrite proxy from cutting idle streams (30 s). The event
- * stream's own writer (server/event-stream-endpoint.ts) follows them too.
+ * SSE settings: pings keep proxies between the browser and the engine (the console's, a reverse proxy's)
+ * from cutting idle streams. The event stream's own writer (server/event-stream-endpoint.ts) follows
+ * them too.
  */
 export const SSE = {
   ping: { enabled: true, intervalMs: 10_000 },

@@ -1,14 +1,17 @@
 import type { AppRouter } from '@organism/engine';
 import { TRPCClientError, createTRPCClient, httpLink } from '@trpc/client';
 import type { TRPCClient } from '@trpc/client';
-
-/** Set from next.config (the engine the console was built for, as its /trpc rewrite). */
-const ENGINE = process.env.ORGANISM_ENGINE_URL ?? 'http://127.0.0.1:7070';
+import { engineUrl, onEngine } from './engine-url';
 
 /** The engine as the signed-in caller of `req`: their session cookie goes along, and the engine checks the role. */
 export function engineFor(req: Request): TRPCClient<AppRouter> {
   return createTRPCClient<AppRouter>({
-    links: [httpLink({ url: `${ENGINE}/trpc`, headers: { cookie: req.headers.get('cookie') ?? '' } })],
+    links: [
+      httpLink({
+        url: onEngine(engineUrl(), '/trpc').href,
+        headers: { cookie: req.headers.get('cookie') ?? '' },
+      }),
+    ],
   });
 }
 

@@ -1,0 +1,72 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { consoleEnv, startConsole, until, web } from '../scripts/console-build.mjs';
+
+// The e2e build (`.next-e2e`) was made without any engine URL: the rest of the suite runs it against the
+// e2e engine's, and this file against others, each given only as the console starts.
+
+/** A loopback port nothing listens on (taken, then let go). */
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+const stop = async (c: ChildProcess): Promise<void> => {
+  if (c.exitCode !== null || c.signalCode !== null) return;
+  c.kill('SIGTERM');
+  await once(c, 'exit');
+};
+
+test('a console started with an engine URL it cannot use stops at once and says why', async () => {
+  const port = await freePort();
+  const next = spawn(
+    process.execPath,
+    [join(web, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'],
+    { cwd: web, env: consoleEnv('.next-e2e', 'ftp://engine.internal'), stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  next.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  try {
+    const [code] = (await once(next, 'exit')) as [number | null];
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      'organism console: ORGANISM_ENGINE_URL must be http:// or https://, not ftp:// ("ftp://engine.internal")',
+    );
+  } finally {
+    await stop(next);
+  }
+});
+
+test('a console whose engine does not answer says so: a 502 for calls, and the sign-in form says the engine could not be reached', async ({
+  page,
+}) => {
+  const [port, nowhere] = [await freePort(), await freePort()];
+  const next = startConsole(spawn, `http://127.0.0.1:${nowhere}`, port, '.next-e2e');
+  try {
+    const url = `http://127.0.0.1:${port}`;
+    await until('the console', async () => (await fetch(`${url}/sign-in`)).ok, 60_000);
+    const call = await fetch(`${url}/trpc/organism.status`);
+    expect(call.status).toBe(502);
+    expect(await call.text()).toBe(
+      'The console could not reach the engine. It may be restarting; try again shortly.\n',
+    );
+
+    await page.goto(`${url}/sign-in`);
+    await page.getByLabel('Name').fill('admin');
+    await page.getByLabel('Password').fill('anything-at-all');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert').filter({ hasText: /./ })).toHaveText(
+      'The engine could not be reached. It may be restarting; the console retries by itself.',
+    );
+  } finally {
+    await stop(next);
+  }
+});
