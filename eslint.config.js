@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint';
 
 // The engine's layer rules (ARCHITECTURE.md): which folders of apps/engine/src a folder may not import,
 // and which packages only one layer may use. A wrong import fails `npm test`.
-const LAYERS = ['fs', 'config', 'xml', 'pump', 'journal', 'lifecycle', 'api', 'server', 'commands'];
+const LAYERS = ['fs', 'net', 'config', 'xml', 'pump', 'journal', 'lifecycle', 'api', 'server', 'commands'];
 const ROOT_FILES = ['engine', 'main', 'cli'];
 const PACKAGE_OWNER = {
   'better-sqlite3': 'journal',
@@ -22,8 +22,9 @@ const PACKAGE_OWNER = {
 /** folder → the engine folders and root files it must not import */
 const FORBIDDEN = {
   fs: [...LAYERS.filter((l) => l !== 'fs'), ...ROOT_FILES],
-  config: [...LAYERS.filter((l) => l !== 'config' && l !== 'fs'), ...ROOT_FILES],
-  xml: [...LAYERS.filter((l) => l !== 'xml' && l !== 'fs'), ...ROOT_FILES],
+  net: [...LAYERS.filter((l) => l !== 'net'), ...ROOT_FILES],
+  config: [...LAYERS.filter((l) => l !== 'config' && l !== 'fs' && l !== 'net'), ...ROOT_FILES],
+  xml: [...LAYERS.filter((l) => l !== 'xml' && l !== 'fs' && l !== 'net'), ...ROOT_FILES],
   pump: ['config', 'journal', 'lifecycle', 'api', 'server', 'commands', ...ROOT_FILES],
   journal: ['config', 'xml', 'lifecycle', 'api', 'server', 'commands', ...ROOT_FILES],
   lifecycle: ['api', 'server', 'commands', 'main', 'cli'],

@@ -1,17 +1,31 @@
 import type { IncomingMessage } from 'node:http';
+import { AddressRanges, plainAddress } from '../net/address-range.ts';
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+const LOOPBACK = new AddressRanges(['127.0.0.0/8', '::1']);
+const known = new WeakMap<readonly string[], AddressRanges>();
 
 /**
- * The address a request comes from, for rate limits. The console's Next.js server proxies every browser
- * through loopback, which would put all operators behind one address; so when the peer is loopback (a
- * proxy on this machine, which is trusted as the engine's own host is), the last `X-Forwarded-For` hop
- * — the one that proxy added — names the browser. From any other peer the header is ignored: it can be forged.
+ * The address a request comes from, for rate limits. The console's Next.js server passes browsers on
+ * from its own address, which would put all operators behind one; so a peer that is trusted (loopback,
+ * where the console runs beside the engine, or one of `server.trustedProxies`) is looked through: the
+ * `X-Forwarded-For` hops are read from the last, which that peer added, past each trusted one, and the
+ * first untrusted hop names the browser. From any other peer the header is ignored: it can be forged.
  */
-export function clientAddress(req: IncomingMessage): string {
-  const peer = req.socket.remoteAddress ?? '?';
-  if (!LOOPBACK.test(peer)) return peer;
+export function clientAddress(req: IncomingMessage, trustedProxies: readonly string[] = []): string {
+  let trusted = known.get(trustedProxies);
+  if (!trusted) known.set(trustedProxies, (trusted = new AddressRanges(trustedProxies)));
+  const isTrusted = (a: string): boolean => LOOPBACK.contains(a) || trusted.contains(a);
+  const peer = plainAddress(req.socket.remoteAddress ?? '?');
+  if (!isTrusted(peer)) return peer;
   const header = req.headers['x-forwarded-for'];
-  const forwarded = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').at(-1)?.trim();
-  return forwarded || peer;
+  const hops = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+    .split(',')
+    .map((h) => plainAddress(h.trim()))
+    .filter(Boolean);
+  let address = peer;
+  for (let i = hops.length - 1; i >= 0; i--) {
+    address = hops[i] as string;
+    if (!isTrusted(address)) break;
+  }
+  return address;
 }

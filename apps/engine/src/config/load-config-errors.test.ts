@@ -81,12 +81,14 @@ describe('keys and types the schema rejects', () => {
       'wrong-types.yaml:3:14 pump.queueSize: expected a number, got text "lots"',
       'wrong-types.yaml:4:13 pump.maxDepth: expected a whole number, got number 2.5',
       'wrong-types.yaml:6:9 server.port: a port is at most 65535',
-      'wrong-types.yaml:8:15 journal.durability: expected "strict" or "fast"',
-      'wrong-types.yaml:9:3 journal.path: expected text, got nothing',
-      'wrong-types.yaml:10:17 journal.writerThread: expected true or false, got text "no"',
-      'wrong-types.yaml:14:12 listeners[0].agent: expected true or false, got text "yes"',
-      'wrong-types.yaml:15:12 listeners[0].peers: expected a list, got text "shouter"',
-      'wrong-types.yaml:16:18 listeners[0].concurrency: must be at least 1',
+      'wrong-types.yaml:7:30 server.trustedProxies[1]: "10.0.0.0/33" is not an IP address or a CIDR range (for example 10.0.0.5 or 10.0.0.0/8)',
+      'wrong-types.yaml:7:43 server.trustedProxies[2]: "console.internal" is not an IP address or a CIDR range (for example 10.0.0.5 or 10.0.0.0/8)',
+      'wrong-types.yaml:9:15 journal.durability: expected "strict" or "fast"',
+      'wrong-types.yaml:10:3 journal.path: expected text, got nothing',
+      'wrong-types.yaml:11:17 journal.writerThread: expected true or false, got text "no"',
+      'wrong-types.yaml:15:12 listeners[0].agent: expected true or false, got text "yes"',
+      'wrong-types.yaml:16:12 listeners[0].peers: expected a list, got text "shouter"',
+      'wrong-types.yaml:17:18 listeners[0].concurrency: must be at least 1',
     ]);
   });
 

@@ -36,7 +36,7 @@ describe('loadConfigFile with a valid file', () => {
         retainDays: 7,
         writerThread: true,
       },
-      server: { host: '127.0.0.1', port: 7070, maxBodyBytes: 4_194_304 },
+      server: { host: '127.0.0.1', port: 7070, maxBodyBytes: 4_194_304, trustedProxies: [] },
       retry: { maxAttempts: 3, initialDelayMs: 100, maxDelayMs: 10_000 },
       includes: [],
       extensions: [],
@@ -82,7 +82,12 @@ describe('loadConfigFile with a valid file', () => {
       retainDays: 30,
       writerThread: false,
     });
-    expect(config.server).toEqual({ host: '0.0.0.0', port: 0, maxBodyBytes: 65_536 });
+    expect(config.server).toEqual({
+      host: '0.0.0.0',
+      port: 0,
+      maxBodyBytes: 65_536,
+      trustedProxies: ['10.0.0.7', 'fd00::/8'],
+    });
     expect(config.retry).toEqual({ maxAttempts: 5, initialDelayMs: 250, maxDelayMs: 60_000 });
 
     const [greeter, orders, planner] = config.listeners;
@@ -128,10 +133,10 @@ describe('loadConfigFile with a valid file', () => {
     expect(result.source.place(['listeners', 1, 'payload', 'root'])).toEqual({
       file: 'full.yaml',
       path: ['listeners', 1, 'payload', 'root'],
-      position: { line: 41, column: 49 },
+      position: { line: 42, column: 49 },
     });
     expect(result.source.place(['listeners', 2, 'payload', 'root']).position).toEqual({
-      line: 51,
+      line: 52,
       column: 7,
     });
     expect(result.source.included).toEqual([]);

@@ -61,6 +61,11 @@ export interface ServerSettings {
   port: number;
   /** Largest request body the HTTP server reads on `/trpc` (413 before reading more). */
   maxBodyBytes: number;
+  /**
+   * Peers beside loopback whose `X-Forwarded-For` is believed (addresses or CIDR ranges): a console or
+   * reverse proxy on another machine, so that sign-in limits count each browser behind it.
+   */
+  trustedProxies: string[];
 }
 
 export interface OrganismConfig {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { listenerNameSchema } from '@organism/shared';
+import { isAddressRange } from '../net/address-range.ts';
 import { parseByteSize } from './byte-size.ts';
 import { parseDuration } from './duration.ts';
 import { DEFAULT_JOURNAL_PATH } from './organism-config.ts';
@@ -33,6 +34,15 @@ const byteSize = z
       });
     }
     return n ?? 0;
+  });
+
+/** An IP address, or a CIDR range of them (`10.0.0.0/8`, `fd00::/8`). */
+const addressRange = z
+  .string()
+  .trim()
+  .refine(isAddressRange, {
+    error: (issue) =>
+      `${JSON.stringify(issue.input)} is not an IP address or a CIDR range (for example 10.0.0.5 or 10.0.0.0/8)`,
   });
 
 const atLeastOne = z.int().min(1, 'must be at least 1');
@@ -194,6 +204,7 @@ export const organismFileSchema = z.strictObject({
       host: z.string().trim().min(1, 'expected a host name or address').default('127.0.0.1'),
       port: z.int().min(0, 'a port is at least 0').max(65_535, 'a port is at most 65535').default(7070),
       maxBodyBytes: byteSize.default(4_194_304),
+      trustedProxies: z.array(addressRange).default([]),
     })
     .prefault({}),
   retry: retrySchema.optional(),

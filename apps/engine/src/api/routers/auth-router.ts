@@ -14,7 +14,10 @@ const SESSION_TTL = 12 * 3_600_000;
  * refuses with RATE_LIMITED and Retry-After. Parallel and batched calls count one by one.
  */
 function reserveAttempt(ctx: ApiContext, name: string): LoginAttempt {
-  const reservation = ctx.limiter.reserve(name, clientAddress(ctx.req));
+  const reservation = ctx.limiter.reserve(
+    name,
+    clientAddress(ctx.req, ctx.engine.config.server.trustedProxies),
+  );
   if (reservation.ok) return reservation.attempt;
   const seconds = Math.ceil(reservation.retryAfterMs / 1000);
   ctx.res.setHeader('retry-after', String(seconds));
