@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { consoleEnv, startConsole, until, web } from '../scripts/console-build.mjs';
+import { E2E } from './support/e2e-env.mjs';
 
 // The e2e build (`.next-e2e`) was made without any engine URL: the rest of the suite runs it against the
 // e2e engine's, and this file against others, each given only as the console starts.
@@ -66,6 +67,33 @@ test('a console whose engine does not answer says so: a 502 for calls, and the s
     await expect(page.getByRole('alert').filter({ hasText: /./ })).toHaveText(
       'The engine could not be reached. It may be restarting; the console retries by itself.',
     );
+  } finally {
+    await stop(next);
+  }
+});
+
+test('a console given several engines talks to the next when the first does not answer: sign-in, the overview and its live figures', async ({
+  page,
+}) => {
+  const [port, nowhere] = [await freePort(), await freePort()];
+  const next = startConsole(spawn, `http://127.0.0.1:${nowhere},${E2E.engineUrl}`, port, '.next-e2e');
+  try {
+    const url = `http://127.0.0.1:${port}`;
+    await until('the console', async () => (await fetch(`${url}/sign-in`)).ok, 60_000);
+    await page.goto(`${url}/sign-in`);
+    await page.getByLabel('Name').fill('admin');
+    await page.getByLabel('Password').fill(E2E.password);
+    await page.getByRole('button', { name: 'Sign in' }).click(); // a mutation, sent on to the second engine
+    await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+    // The event stream reaches the console through the second engine too.
+    await expect(
+      page.getByRole('status').filter({ hasText: /^(live|reconnecting|engine away)$/ }),
+    ).toHaveText('live');
+    // Stopped with the page still open: the console ends the page's event stream, which Next.js would
+    // otherwise wait for as long as the browser stays.
+    const asked = Date.now();
+    await stop(next);
+    expect(Date.now() - asked).toBeLessThan(10_000);
   } finally {
     await stop(next);
   }

@@ -1,7 +1,8 @@
 // `npm run cluster`: the demo organism on PostgreSQL with three engines and the console, to try
 // fail-over by hand (docs/scale-out.md). Starts Debian's PostgreSQL on loopback in a folder of the demo's
 // own (installing it when missing), three supervised engines on ports 7071–7073 sharing its journal (the
-// first with the demo's traffic), and the console in front of the first. Ctrl-C stops everything.
+// first with the demo's traffic), and the console in front of them (it talks to one at a time and fails
+// over to the next that answers). Ctrl-C stops everything.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
@@ -87,7 +88,7 @@ try {
   watch(startEngine(ports[0], true), `engine ${ports[0]}`);
   await until(`the engine on ${ports[0]}`, async () => (await fetch(`${engineUrl(ports[0])}/healthz`)).ok);
   for (const port of ports.slice(1)) watch(startEngine(port, false), `engine ${port}`);
-  watch(startConsole(spawn, engineUrl(ports[0]), consolePort), 'the console');
+  watch(startConsole(spawn, ports.map(engineUrl).join(','), consolePort), 'the console');
   for (const port of ports.slice(1))
     await until(`the engine on ${port}`, async () => (await fetch(`${engineUrl(port)}/healthz`)).ok);
   await until('the console', async () => (await fetch(`${consoleUrl}/sign-in`)).ok);

@@ -1,13 +1,14 @@
 // `npm run console -- [engine URL]`: the console in front of an engine that already runs (your organism's
 // `organism start`, another machine's engine), without the demo. Builds the console on first run and
 // whenever its sources change, starts it, and prints where to open it and whether the engine answers.
-// The engine URL is the argument, else ORGANISM_ENGINE_URL, else the demo's http://127.0.0.1:7070;
+// The engine URL (or several, separated by commas, for engines sharing a PostgreSQL journal: the console
+// fails over between them) is the argument, else ORGANISM_ENGINE_URL, else the demo's http://127.0.0.1:7070;
 // ORGANISM_CONSOLE_PORT (3000) and ORGANISM_CONSOLE_HOST (127.0.0.1) say where the console listens.
 // Ctrl-C stops it.
 import { spawn } from 'node:child_process';
 import { buildConsoleIfStale, startConsole, until } from './console-build.mjs';
 
-const USAGE = `usage: npm run console -- [engine URL]   (default: $ORGANISM_ENGINE_URL, else http://127.0.0.1:7070)
+const USAGE = `usage: npm run console -- [engine URL[,engine URL…]]   (default: $ORGANISM_ENGINE_URL, else http://127.0.0.1:7070)
   ORGANISM_CONSOLE_PORT  the console's port (3000)
   ORGANISM_CONSOLE_HOST  the address it listens on (127.0.0.1; 0.0.0.0 for every interface)`;
 
@@ -57,9 +58,18 @@ try {
   web.kill('SIGTERM');
   process.exit(1);
 }
-const health = `${engineUrl.trim().replace(/\/+$/, '')}/healthz`;
-const answers = await fetch(health, { signal: AbortSignal.timeout(3_000) }).then(
-  (r) => `answers (${r.status})`,
-  () => 'does not answer yet: the console says "engine away" until it does, and connects by itself then',
+const engines = engineUrl.split(',').map((u) => u.trim());
+const answers = await Promise.all(
+  engines.map((url) =>
+    fetch(`${url.replace(/\/+$/, '')}/healthz`, { signal: AbortSignal.timeout(3_000) }).then(
+      (r) => `${url} answers (${r.status})`,
+      () => `${url} does not answer yet`,
+    ),
+  ),
 );
-console.log(`\n  console ${consoleUrl}  —  engine ${engineUrl} ${answers}   (Ctrl-C stops the console)\n`);
+const away = answers.every((a) => a.endsWith('yet'))
+  ? '\n  (the console says "engine away" until one does, and connects by itself then)'
+  : '';
+console.log(
+  `\n  console ${consoleUrl}  —  ${engines.length > 1 ? 'engines' : 'engine'} ${answers.join(', ')}   (Ctrl-C stops the console)${away}\n`,
+);

@@ -4,9 +4,9 @@
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  const { engineUrl } = await import('./lib/server/engine-url');
+  const { engineUrls } = await import('./lib/server/engine-url');
   try {
-    engineUrl();
+    engineUrls();
   } catch (err) {
     console.error(`organism console: ${(err as Error).message}`);
     process.exit(1);

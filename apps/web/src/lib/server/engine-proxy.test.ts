@@ -2,9 +2,9 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { proxyToEngine } from './engine-proxy';
-import { onEngine, parseEngineUrl } from './engine-url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EngineChoice, endEventStreams, proxyToEngine } from './engine-proxy';
+import { onEngine, parseEngineUrl, parseEngineUrls } from './engine-url';
 
 interface Seen {
   method: string;
@@ -18,7 +18,15 @@ let server: Server;
 let engine: URL;
 let streamClosed: Promise<void>;
 
+let served = 0;
+
 function serve(req: IncomingMessage, res: ServerResponse): void {
+  served++;
+  if (req.url?.endsWith('/drop')) {
+    // An engine that took the request and died before answering.
+    req.socket.destroy();
+    return;
+  }
   if (req.url?.endsWith('/cut')) {
     // An engine that stops mid-answer: what it wrote arrives, then its connection is gone.
     const sse = req.url.includes('events');
@@ -57,6 +65,7 @@ beforeAll(async () => {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   engine = parseEngineUrl(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  lines.length = 0;
 });
 afterAll(() => {
   server.closeAllConnections();
@@ -64,6 +73,20 @@ afterAll(() => {
 });
 
 const consoleUrl = (path: string): string => `http://console.example${path}`;
+const lines: string[] = [];
+/** The choice of one engine, or several, logging into `lines`. */
+const to = (...engines: URL[]): EngineChoice => new EngineChoice(engines, (line) => lines.push(line));
+
+/** The URL of a loopback port nothing listens on. */
+async function nowhere(): Promise<URL> {
+  const closed = createServer();
+  closed.listen(0, '127.0.0.1');
+  await once(closed, 'listening');
+  const port = (closed.address() as AddressInfo).port;
+  closed.close();
+  await once(closed, 'close');
+  return parseEngineUrl(`http://127.0.0.1:${port}`);
+}
 
 describe('proxyToEngine', () => {
   it('passes the request on (path, query, body, cookie, forwarded address) and the answer back, cookies and status intact', async () => {
@@ -79,7 +102,7 @@ describe('proxyToEngine', () => {
       },
       body: '{"0":{"name":"admin"}}',
     });
-    const res = await proxyToEngine(req, engine);
+    const res = await proxyToEngine(req, to(engine));
     expect(res.status).toBe(201);
     expect(res.headers.getSetCookie()).toEqual([
       'organism_session=abc; HttpOnly; SameSite=Strict',
@@ -117,7 +140,7 @@ describe('proxyToEngine', () => {
       body,
       duplex: 'half',
     } as RequestInit);
-    const seen = (await (await proxyToEngine(req, engine)).json()) as Seen;
+    const seen = (await (await proxyToEngine(req, to(engine))).json()) as Seen;
     expect(seen.body.length).toBe(200_000 + '{"0":{"text":""}}'.length);
     expect(seen.headers['transfer-encoding']).toBe('chunked');
   });
@@ -126,7 +149,7 @@ describe('proxyToEngine', () => {
     const leave = new AbortController();
     const res = await proxyToEngine(
       new Request(consoleUrl('/trpc/events'), { signal: leave.signal }),
-      engine,
+      to(engine),
     );
     expect(res.headers.get('content-type')).toBe('text/event-stream');
     const reader = res.body!.getReader();
@@ -137,53 +160,115 @@ describe('proxyToEngine', () => {
   });
 
   it('ends an event stream the engine cut (it stopped or restarts), and fails an answer it cut', async () => {
-    const events = await proxyToEngine(new Request(consoleUrl('/trpc/events/cut')), engine);
+    const events = await proxyToEngine(new Request(consoleUrl('/trpc/events/cut')), to(engine));
     expect(await events.text()).toBe('data: last\n\n');
-    const call = await proxyToEngine(new Request(consoleUrl('/trpc/status/cut')), engine);
+    const call = await proxyToEngine(new Request(consoleUrl('/trpc/status/cut')), to(engine));
     await expect(call.text()).rejects.toThrow();
   });
 
   it('keeps the path of an engine URL that has one', async () => {
     const under = parseEngineUrl(`${engine.origin}/organism/`);
-    const seen = (await (await proxyToEngine(new Request(consoleUrl('/trpc/status')), under)).json()) as Seen;
+    const seen = (await (
+      await proxyToEngine(new Request(consoleUrl('/trpc/status')), to(under))
+    ).json()) as Seen;
     expect(seen.url).toBe('/organism/trpc/status');
   });
 
-  it('answers 502 with a line of text when the engine cannot be reached, and logs its address once per outage', async () => {
-    const closed = createServer();
-    closed.listen(0, '127.0.0.1');
-    await once(closed, 'listening');
-    const port = (closed.address() as AddressInfo).port;
-    closed.close();
-    const log = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    try {
-      const gone = parseEngineUrl(`http://127.0.0.1:${port}`);
-      const first = await proxyToEngine(new Request(consoleUrl('/trpc/status')), gone);
-      const second = await proxyToEngine(new Request(consoleUrl('/trpc/status')), gone);
-      expect(first.status).toBe(502);
-      expect(second.status).toBe(502);
-      expect(await first.text()).toMatch(/could not reach the engine/);
-      expect(log).toHaveBeenCalledTimes(1);
-      expect(String(log.mock.calls[0]?.[0])).toContain(`127.0.0.1:${port}`);
-      expect(String(log.mock.calls[0]?.[0])).toContain('ECONNREFUSED');
-      await proxyToEngine(new Request(consoleUrl('/trpc/status')), engine);
-      expect(log).toHaveBeenCalledTimes(2);
-      expect(String(log.mock.calls[1]?.[0])).toContain('answers again');
-    } finally {
-      log.mockRestore();
-    }
+  it('answers 502 with a line of text when the engine cannot be reached, and logs it once per outage', async () => {
+    const gone = await nowhere();
+    const choice = to(gone);
+    lines.length = 0;
+    const first = await proxyToEngine(new Request(consoleUrl('/trpc/status')), choice);
+    const second = await proxyToEngine(new Request(consoleUrl('/trpc/status')), choice);
+    expect(first.status).toBe(502);
+    expect(second.status).toBe(502);
+    expect(await first.text()).toMatch(/could not reach the engine/);
+    expect(lines).toEqual([`the engine at ${gone.href} did not answer (ECONNREFUSED)`]);
+  });
+
+  it('says when an engine that was away answers again', async () => {
+    const choice = new EngineChoice([engine], (line) => lines.push(line));
+    choice.noneAnswered(['the engine at … did not answer (ECONNREFUSED)']);
+    lines.length = 0;
+    await (await proxyToEngine(new Request(consoleUrl('/trpc/status')), choice)).text();
+    expect(lines).toEqual([`the engine at ${engine.href} answers again`]);
+  });
+
+  it('fails over to the next engine that answers, and stays with it', async () => {
+    const gone = await nowhere();
+    const choice = to(gone, engine);
+    lines.length = 0;
+    const res = await proxyToEngine(new Request(consoleUrl('/trpc/status')), choice);
+    expect(res.status).toBe(201);
+    expect(choice.current()).toBe(engine);
+    expect(lines).toEqual([
+      `the console now talks to the engine at ${engine.href} (the engine at ${gone.href} did not answer (ECONNREFUSED))`,
+    ]);
+    await proxyToEngine(new Request(consoleUrl('/trpc/status')), choice);
+    expect(lines).toHaveLength(1);
+  });
+
+  it('sends a mutation to the next engine, body and all, when the first refused the connection', async () => {
+    const text = 'y'.repeat(300_000);
+    const req = new Request(consoleUrl('/trpc/compose.send'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: new Blob([`{"0":{"text":"${text}"}}`]).stream(),
+      duplex: 'half',
+    } as RequestInit);
+    const seen = (await (await proxyToEngine(req, to(await nowhere(), engine))).json()) as Seen;
+    expect(seen.body).toBe(`{"0":{"text":"${text}"}}`);
+  });
+
+  it('never sends a mutation twice: one an engine took and dropped is a 502; a query is asked again', async () => {
+    // Both engines are the same server here; what counts is how many requests reached it.
+    const dropping = parseEngineUrl(`${engine.origin}/dropping`);
+    const before = served;
+    const mutation = new Request(consoleUrl('/trpc/drop'), { method: 'POST', body: '{}' });
+    expect((await proxyToEngine(mutation, to(dropping, engine))).status).toBe(502);
+    expect(served - before).toBe(1);
+
+    const query = await proxyToEngine(new Request(consoleUrl('/trpc/drop')), to(dropping, engine));
+    expect(served - before).toBe(3);
+    expect(query.status).toBe(502); // the second engine drops it too: /drop does so everywhere
+  });
+  // Last: the console stays stopping for the rest of this process.
+  it('ends every event stream when the console stops, closing the engine’s side too', async () => {
+    const res = await proxyToEngine(new Request(consoleUrl('/trpc/events')), to(engine));
+    const reader = res.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('data: first\n\n');
+    endEventStreams();
+    expect(await reader.read()).toEqual({ done: true, value: undefined });
+    await expect(streamClosed).resolves.toBeUndefined();
+    // What the browser sends meanwhile on a connection it kept is refused, and the connection closed.
+    const before = served;
+    const again = await proxyToEngine(new Request(consoleUrl('/trpc/events')), to(engine));
+    expect(again.status).toBe(503);
+    expect(again.headers.get('connection')).toBe('close');
+    expect(served).toBe(before);
   });
 });
 
 describe('parseEngineUrl', () => {
   it('defaults to the demo engine, and puts paths under the URL’s own path', () => {
-    expect(parseEngineUrl(undefined).href).toBe('http://127.0.0.1:7070/');
-    expect(parseEngineUrl(' ').href).toBe('http://127.0.0.1:7070/');
+    expect(parseEngineUrls(undefined).map(String)).toEqual(['http://127.0.0.1:7070/']);
+    expect(parseEngineUrls(' ').map(String)).toEqual(['http://127.0.0.1:7070/']);
     expect(onEngine(parseEngineUrl('https://engine.internal:8443/organism/'), '/trpc/x').href).toBe(
       'https://engine.internal:8443/organism/trpc/x',
     );
     expect(onEngine(parseEngineUrl('http://127.0.0.1:7070/'), '/trpc/x').href).toBe(
       'http://127.0.0.1:7070/trpc/x',
+    );
+  });
+
+  it('reads several engines separated by commas', () => {
+    expect(parseEngineUrls('http://a:7071, http://b:7072').map(String)).toEqual([
+      'http://a:7071/',
+      'http://b:7072/',
+    ]);
+    expect(() => parseEngineUrls('http://a:7071,,http://b:7072')).toThrow(/an empty entry/);
+    expect(() => parseEngineUrls('http://a:7071,b:7072')).toThrow(
+      /must be http:\/\/ or https:\/\/.*"b:7072"/,
     );
   });
 

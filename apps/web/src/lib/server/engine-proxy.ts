@@ -1,4 +1,4 @@
-import { onEngine } from './engine-url';
+import { engineUrls, onEngine } from './engine-url';
 
 /** Headers that belong to one connection, not to the request or answer passed along (RFC 9110 §7.6.1). */
 const HOP_BY_HOP = new Set([
@@ -16,53 +16,123 @@ const HOP_BY_HOP = new Set([
 /** What is not forwarded to the engine: the connection's own headers, and the console's Host. */
 const NOT_FORWARDED = new Set([...HOP_BY_HOP, 'host', 'expect', 'accept-encoding']);
 
-let away = false;
+/** Failures before a connection existed: the engine never saw the request, so another may be asked. */
+const NOT_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/**
+ * Which of the console's engines it talks to: the first of `ORGANISM_ENGINE_URL`'s until it stops
+ * answering, then the next that answers, kept until it stops answering in turn. Engines sharing a
+ * PostgreSQL journal serve the same organism, sessions and event sequence, so an operator's session and
+ * event stream carry on there. Says on the server's log when it moves, and once per outage when none answers.
+ */
+export class EngineChoice {
+  private at = 0;
+  private away = false;
+
+  constructor(
+    readonly engines: readonly URL[],
+    private readonly log: (line: string) => void = (line) => console.error(`organism console: ${line}`),
+  ) {}
+
+  /** The engine the console talks to now. */
+  current(): URL {
+    return this.engines[this.at] as URL;
+  }
+
+  /** Every engine, the current one first. */
+  inTurn(): URL[] {
+    return [...this.engines.slice(this.at), ...this.engines.slice(0, this.at)];
+  }
+
+  answered(engine: URL, failures: readonly string[]): void {
+    const index = this.engines.indexOf(engine);
+    if (this.away) this.log(`the engine at ${engine.href} answers again`);
+    else if (index !== this.at)
+      this.log(`the console now talks to the engine at ${engine.href} (${failures.join('; ')})`);
+    this.at = index;
+    this.away = false;
+  }
+
+  noneAnswered(failures: readonly string[]): void {
+    if (!this.away) this.log(failures.join('; '));
+    this.away = true;
+  }
+}
+
+let choice: EngineChoice | undefined;
+
+/** The console's one `EngineChoice`, over `ORGANISM_ENGINE_URL`'s engines. */
+export function engineChoice(): EngineChoice {
+  choice ??= new EngineChoice(engineUrls());
+  return choice;
+}
 
 /**
  * Passes one browser request on to the engine and its answer back, both streamed (a mutation's body as
  * it arrives, the event stream event by event), so the session cookie, the engine's `Set-Cookie`s and
  * statuses reach each side unchanged. `X-Forwarded-For` goes along as Next.js gives it (the browser's
  * address, or what a proxy in front of the console said), for the engine's per-address sign-in limits.
- * The browser leaving ends the engine's request too (`req.signal`). An engine that cannot be reached is
- * a 502 with a line of text; its address is logged once per outage, not told to the browser.
+ * The browser leaving ends the engine's request too (`req.signal`). When the engine cannot be reached
+ * the next one is asked (a mutation only if the first never took the request); when none can, a 502
+ * with a line of text: the engines' addresses are logged, not told to the browser.
  */
-export async function proxyToEngine(req: Request, engine: URL): Promise<Response> {
+export async function proxyToEngine(req: Request, engines: EngineChoice): Promise<Response> {
+  if (stopping) {
+    // A browser keeps sending on the connection it has, and Next.js waits for it: closing it ends that.
+    return new Response('The console is stopping.\n', {
+      status: 503,
+      headers: { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '5', connection: 'close' },
+    });
+  }
   const { pathname, search } = new URL(req.url);
-  const target = onEngine(engine, `${pathname}${search}`);
   const headers = new Headers();
   for (const [name, value] of req.headers) if (!NOT_FORWARDED.has(name)) headers.append(name, value);
   // The engine compresses nothing today; asking for identity keeps it that way, so bytes pass untouched.
   headers.set('accept-encoding', 'identity');
-  const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && req.body !== null;
-  let answer: Response;
-  try {
-    answer = await fetch(target, {
-      method: req.method,
-      headers,
-      body: hasBody ? req.body : undefined,
-      duplex: hasBody ? 'half' : undefined,
-      redirect: 'manual',
-      signal: req.signal,
-      cache: 'no-store',
-    } as RequestInit);
-  } catch (err) {
-    if (req.signal.aborted) return new Response(null, { status: 499 });
-    if (!away) {
-      away = true;
-      console.error(`organism console: the engine at ${engine.href} did not answer (${causeOf(err)})`);
+  const idempotent = req.method === 'GET' || req.method === 'HEAD';
+  let body = idempotent ? null : req.body;
+  const failures: string[] = [];
+  const order = engines.inTurn();
+  for (const [i, engine] of order.entries()) {
+    // With another engine to ask, a copy of the body is kept until this one has it (a tee buffers only
+    // what was read through the other branch), so a refused connection can send it again.
+    const [send, spare] = body && i < order.length - 1 ? body.tee() : [body, null];
+    try {
+      const answer = await fetch(onEngine(engine, `${pathname}${search}`), {
+        method: req.method,
+        headers,
+        body: send,
+        duplex: send ? 'half' : undefined,
+        redirect: 'manual',
+        signal: req.signal,
+        cache: 'no-store',
+      } as RequestInit);
+      void spare?.cancel();
+      engines.answered(engine, failures);
+      return passBack(answer);
+    } catch (err) {
+      if (req.signal.aborted) return new Response(null, { status: 499 });
+      const cause = causeOf(err);
+      failures.push(`the engine at ${engine.href} did not answer (${cause})`);
+      if (!idempotent && !NOT_CONNECTED.has(cause)) break; // it may have taken the mutation: never twice
+      body = spare;
     }
-    return new Response(
-      'The console could not reach the engine. It may be restarting; try again shortly.\n',
-      {
-        status: 502,
-        headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
-      },
-    );
   }
-  if (away) {
-    away = false;
-    console.error(`organism console: the engine at ${engine.href} answers again`);
-  }
+  engines.noneAnswered(failures);
+  return new Response('The console could not reach the engine. It may be restarting; try again shortly.\n', {
+    status: 502,
+    headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+  });
+}
+
+function passBack(answer: Response): Response {
   const out = new Headers();
   for (const [name, value] of answer.headers) if (!HOP_BY_HOP.has(name)) out.append(name, value);
   const stream = answer.headers.get('content-type')?.startsWith('text/event-stream') ?? false;
@@ -70,24 +140,62 @@ export async function proxyToEngine(req: Request, engine: URL): Promise<Response
   return new Response(body, { status: answer.status, statusText: answer.statusText, headers: out });
 }
 
+/** The event streams open through this console, each ended by calling it. */
+const openStreams = new Set<() => void>();
+let endsOnStop = false;
+let stopping = false;
+
+/**
+ * Ends every event stream open through this console. Next.js, stopping, waits for every connection to
+ * finish, and an event stream never does: without this, a console stopped (Ctrl-C, SIGTERM) while a
+ * browser had it open waited for as long as the browser stayed. From then on `/trpc` answers 503 with
+ * `Connection: close`, since the browser goes on sending (a stream opened again, a query) on connections
+ * it kept alive, which the server would otherwise keep serving.
+ */
+export function endEventStreams(): void {
+  stopping = true;
+  for (const end of [...openStreams]) end();
+}
+
 /**
  * An event stream that ends, rather than fails, when the engine's side is cut: an engine that stops or
  * restarts closes its streams' connections, which the browser's EventSource answers by reconnecting, as
- * to any end. Passed through as it was, every restart logged a stack trace in the console's server.
+ * to any end. Passed through as it was, every restart logged a stack trace in the console's server. It
+ * ends too when the console stops (`endEventStreams`).
  */
 function endsWithItsEngine(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  if (!endsOnStop) {
+    endsOnStop = true;
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, endEventStreams);
+  }
   const reader = body.getReader();
+  let end = (): void => undefined;
   return new ReadableStream<Uint8Array>({
+    start(controller) {
+      end = () => {
+        openStreams.delete(end);
+        void reader.cancel().catch(() => undefined);
+        try {
+          controller.close();
+        } catch {
+          // already closed or cancelled
+        }
+      };
+      openStreams.add(end);
+    },
     async pull(controller) {
       try {
         const { done, value } = await reader.read();
-        if (done) controller.close();
+        if (done) end();
         else controller.enqueue(value);
       } catch {
-        controller.close();
+        end();
       }
     },
-    cancel: (reason) => reader.cancel(reason),
+    cancel: (reason) => {
+      openStreams.delete(end);
+      return reader.cancel(reason);
+    },
   });
 }
 

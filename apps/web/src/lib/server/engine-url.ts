@@ -2,12 +2,11 @@
 export const DEFAULT_ENGINE_URL = 'http://127.0.0.1:7070';
 
 /**
- * The engine this console serves, from `ORGANISM_ENGINE_URL` as the server runs (never baked in by
- * `next build`, so one build serves any engine): an http(s) URL, with a path when the engine sits behind
- * a reverse proxy under one. Anything else is refused with what was given and an example.
+ * One engine's URL as `ORGANISM_ENGINE_URL` gives it: an http(s) URL, with a path when the engine sits
+ * behind a reverse proxy under one. Anything else is refused with what was given and an example.
  */
-export function parseEngineUrl(value: string | undefined): URL {
-  const given = value?.trim() || DEFAULT_ENGINE_URL;
+export function parseEngineUrl(value: string): URL {
+  const given = value.trim();
   let url: URL;
   try {
     url = new URL(given);
@@ -23,12 +22,25 @@ export function parseEngineUrl(value: string | undefined): URL {
   return url;
 }
 
-let engine: URL | undefined;
+/**
+ * The engines this console serves, from `ORGANISM_ENGINE_URL` as the server runs (never baked in by
+ * `next build`, so one build serves any engine): one URL, or several separated by commas for engines
+ * that share a PostgreSQL journal, which the console fails over between (lib/server/engine-proxy.ts).
+ */
+export function parseEngineUrls(value: string | undefined): URL[] {
+  if (!value?.trim()) return [parseEngineUrl(DEFAULT_ENGINE_URL)];
+  const parts = value.split(',');
+  if (parts.some((p) => !p.trim()))
+    throw new Error(`ORGANISM_ENGINE_URL has an empty entry: "${value}" (URLs separated by commas)`);
+  return parts.map(parseEngineUrl);
+}
 
-/** `parseEngineUrl` of this process's environment, parsed once. */
-export function engineUrl(): URL {
-  engine ??= parseEngineUrl(process.env.ORGANISM_ENGINE_URL);
-  return engine;
+let engines: URL[] | undefined;
+
+/** `parseEngineUrls` of this process's environment, parsed once. */
+export function engineUrls(): URL[] {
+  engines ??= parseEngineUrls(process.env.ORGANISM_ENGINE_URL);
+  return engines;
 }
 
 /** `path` (which starts with `/`) on the engine, under the engine URL's own path if it has one. */

@@ -1,14 +1,15 @@
 import type { AppRouter } from '@organism/engine';
 import { TRPCClientError, createTRPCClient, httpLink } from '@trpc/client';
 import type { TRPCClient } from '@trpc/client';
-import { engineUrl, onEngine } from './engine-url';
+import { engineChoice } from './engine-proxy';
+import { onEngine } from './engine-url';
 
 /** The engine as the signed-in caller of `req`: their session cookie goes along, and the engine checks the role. */
 export function engineFor(req: Request): TRPCClient<AppRouter> {
   return createTRPCClient<AppRouter>({
     links: [
       httpLink({
-        url: onEngine(engineUrl(), '/trpc').href,
+        url: onEngine(engineChoice().current(), '/trpc').href,
         headers: { cookie: req.headers.get('cookie') ?? '' },
       }),
     ],
