@@ -22,6 +22,7 @@ let served = 0;
 
 function serve(req: IncomingMessage, res: ServerResponse): void {
   served++;
+  if (req.url?.startsWith('/hanging/')) return; // connected, and never answers
   if (req.url?.endsWith('/drop')) {
     // An engine that took the request and died before answering.
     req.socket.destroy();
@@ -232,6 +233,17 @@ describe('proxyToEngine', () => {
     expect(served - before).toBe(3);
     expect(query.status).toBe(502); // the second engine drops it too: /drop does so everywhere
   });
+  it('asks the next engine a query the first connected for but did not begin to answer in time', async () => {
+    const hanging = parseEngineUrl(`${engine.origin}/hanging`);
+    const choice = new EngineChoice([hanging, engine], (line) => lines.push(line), 200);
+    lines.length = 0;
+    const res = await proxyToEngine(new Request(consoleUrl('/trpc/status')), choice);
+    expect(res.status).toBe(201);
+    expect(lines).toEqual([
+      `the console now talks to the engine at ${engine.href} (the engine at ${hanging.href} did not answer (no answer within 0.2 s))`,
+    ]);
+  });
+
   // Last: the console stays stopping for the rest of this process.
   it('ends every event stream when the console stops, closing the engine’s side too', async () => {
     const res = await proxyToEngine(new Request(consoleUrl('/trpc/events')), to(engine));

@@ -39,6 +39,12 @@ export class EngineChoice {
   constructor(
     readonly engines: readonly URL[],
     private readonly log: (line: string) => void = (line) => console.error(`organism console: ${line}`),
+    /**
+     * How long a query waits for an engine to begin its answer before the next engine is asked: one
+     * that connects but never answers (stopped, or cut off by the network) is left like one that refused.
+     * Mutations wait as long as they take (a restart's drain, say): they are never sent twice.
+     */
+    readonly queryDeadlineMs = 30_000,
   ) {}
 
   /** The engine the console talks to now. */
@@ -103,7 +109,15 @@ export async function proxyToEngine(req: Request, engines: EngineChoice): Promis
   for (const [i, engine] of order.entries()) {
     // With another engine to ask, a copy of the body is kept until this one has it (a tee buffers only
     // what was read through the other branch), so a refused connection can send it again.
-    const [send, spare] = body && i < order.length - 1 ? body.tee() : [body, null];
+    const last = i === order.length - 1;
+    const [send, spare] = body && !last ? body.tee() : [body, null];
+    const deadline = idempotent && !last ? new AbortController() : undefined;
+    const timer =
+      deadline &&
+      setTimeout(
+        () => deadline.abort(new Error(`no answer within ${engines.queryDeadlineMs / 1000} s`)),
+        engines.queryDeadlineMs,
+      );
     try {
       const answer = await fetch(onEngine(engine, `${pathname}${search}`), {
         method: req.method,
@@ -111,17 +125,22 @@ export async function proxyToEngine(req: Request, engines: EngineChoice): Promis
         body: send,
         duplex: send ? 'half' : undefined,
         redirect: 'manual',
-        signal: req.signal,
+        signal: deadline ? AbortSignal.any([req.signal, deadline.signal]) : req.signal,
         cache: 'no-store',
       } as RequestInit);
+      clearTimeout(timer);
       void spare?.cancel();
       engines.answered(engine, failures);
       return passBack(answer);
     } catch (err) {
+      clearTimeout(timer);
       if (req.signal.aborted) return new Response(null, { status: 499 });
       const cause = causeOf(err);
       failures.push(`the engine at ${engine.href} did not answer (${cause})`);
-      if (!idempotent && !NOT_CONNECTED.has(cause)) break; // it may have taken the mutation: never twice
+      if (!idempotent && !NOT_CONNECTED.has(cause)) {
+        void spare?.cancel();
+        break; // it may have taken the mutation: never twice
+      }
       body = spare;
     }
   }
@@ -199,7 +218,7 @@ function endsWithItsEngine(body: ReadableStream<Uint8Array>): ReadableStream<Uin
   });
 }
 
-/** The network error under fetch's "fetch failed": ECONNREFUSED, ENOTFOUND, … */
+/** The network error under fetch's "fetch failed" (ECONNREFUSED, ENOTFOUND, …), or why it was aborted. */
 function causeOf(err: unknown): string {
   const cause = (err as { cause?: { code?: string; message?: string } } | null)?.cause;
   return cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
