@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { consoleEnv, startConsole, until, web } from '../scripts/console-build.mjs';
 import { E2E } from './support/e2e-env.mjs';
 
@@ -18,6 +19,23 @@ async function freePort(): Promise<number> {
   server.close();
   await once(server, 'close');
   return port;
+}
+
+/** A console of the e2e build in front of `engines` (ORGANISM_ENGINE_URL), once it answers. */
+async function consoleBefore(engines: string): Promise<{ url: string; next: ChildProcess }> {
+  const port = await freePort();
+  const next = startConsole(spawn, engines, port, '.next-e2e');
+  const url = `http://127.0.0.1:${port}`;
+  await until('the console', async () => (await fetch(`${url}/sign-in`)).ok, 60_000);
+  return { url, next };
+}
+
+/** Fills the sign-in form of the console at `url` and sends it. */
+async function signInAt(page: Page, url: string, password: string): Promise<void> {
+  await page.goto(`${url}/sign-in`);
+  await page.getByLabel('Name').fill('admin');
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
 const stop = async (c: ChildProcess): Promise<void> => {
@@ -49,21 +67,15 @@ test('a console started with an engine URL it cannot use stops at once and says 
 test('a console whose engine does not answer says so: a 502 for calls, and the sign-in form says the engine could not be reached', async ({
   page,
 }) => {
-  const [port, nowhere] = [await freePort(), await freePort()];
-  const next = startConsole(spawn, `http://127.0.0.1:${nowhere}`, port, '.next-e2e');
+  const { url, next } = await consoleBefore(`http://127.0.0.1:${await freePort()}`);
   try {
-    const url = `http://127.0.0.1:${port}`;
-    await until('the console', async () => (await fetch(`${url}/sign-in`)).ok, 60_000);
     const call = await fetch(`${url}/trpc/organism.status`);
     expect(call.status).toBe(502);
     expect(await call.text()).toBe(
       'The console could not reach the engine. It may be restarting; try again shortly.\n',
     );
 
-    await page.goto(`${url}/sign-in`);
-    await page.getByLabel('Name').fill('admin');
-    await page.getByLabel('Password').fill('anything-at-all');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInAt(page, url, 'anything-at-all');
     await expect(page.getByRole('alert').filter({ hasText: /./ })).toHaveText(
       'The engine could not be reached. It may be restarting; the console retries by itself.',
     );
@@ -75,15 +87,9 @@ test('a console whose engine does not answer says so: a 502 for calls, and the s
 test('a console given several engines talks to the next when the first does not answer: sign-in, the overview and its live figures', async ({
   page,
 }) => {
-  const [port, nowhere] = [await freePort(), await freePort()];
-  const next = startConsole(spawn, `http://127.0.0.1:${nowhere},${E2E.engineUrl}`, port, '.next-e2e');
+  const { url, next } = await consoleBefore(`http://127.0.0.1:${await freePort()},${E2E.engineUrl}`);
   try {
-    const url = `http://127.0.0.1:${port}`;
-    await until('the console', async () => (await fetch(`${url}/sign-in`)).ok, 60_000);
-    await page.goto(`${url}/sign-in`);
-    await page.getByLabel('Name').fill('admin');
-    await page.getByLabel('Password').fill(E2E.password);
-    await page.getByRole('button', { name: 'Sign in' }).click(); // a mutation, sent on to the second engine
+    await signInAt(page, url, E2E.password); // a mutation, sent on to the second engine
     await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
     // The event stream reaches the console through the second engine too.
     await expect(
