@@ -16,6 +16,7 @@ const USAGE = `usage: organism <command> [organism.yaml] [options]
 The config defaults to ./organism.yaml. --traffic sends the organism's traffic/*.xml samples (RATE/s, default 2).
 --listeners runs only those listeners here; engines sharing its PostgreSQL journal run the others.
 SIGTERM / Ctrl-C stop gracefully; SIGHUP reloads the configuration.
+The console, in front of a running engine: npm run console -- http://HOST:PORT (from the repository; docs/console.md).
 Logs (run, start): --log-format json|pretty (default: pretty on a terminal, json otherwise),
   --log-level trace|debug|info|warn|error|fatal|silent (default info), --verbose (= debug: listener states too).`;
 
