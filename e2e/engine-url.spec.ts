@@ -1,25 +1,16 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { consoleEnv, startConsole, until, web } from '../scripts/console-build.mjs';
+import { freePort } from '../scripts/postgres.mjs';
 import { E2E } from './support/e2e-env.mjs';
 
 // The e2e build (`.next-e2e`) was made without any engine URL: the rest of the suite runs it against the
-// e2e engine's, and this file against others, each given only as the console starts.
-
-/** A loopback port nothing listens on (taken, then let go). */
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
+// e2e engine's, and this file against others, each given only as the console starts. A free port taken
+// and let go (`freePort`) stands for an engine that is not there.
 
 /** A console of the e2e build in front of `engines` (ORGANISM_ENGINE_URL), once it answers. */
 async function consoleBefore(engines: string): Promise<{ url: string; next: ChildProcess }> {
