@@ -2,16 +2,19 @@
  * `POST /messages` over HTTP: the engine as a user runs it (`organism run`, its own process), strict and
  * fast, driven by lib/http-load.ts with 64 keep-alive connections as fast as it answers (closed loop),
  * one-hop envelopes of ~1 KB. Prints msg/s and latencies beside the empty-handler HTTP limit and the
- * libxml2 limit of the same run, and the engine's CPU time per message (/proc/<pid>/stat: whether it is
- * the engine or the machine that is the bound); counts every answer that is not 202.
+ * libxml2 limit of the same run, and the CPU time per message of the engine, of its own thread
+ * (/proc/<pid>/task) and of the load generator, with the rate all cores would give at that cost
+ * (whether it is the engine or the machine that is the bound); counts every answer that is not 202.
  * Run: pnpm bench   (or: cd bench && pnpm http). BENCH_HTTP_SECONDS sets each measurement's duration.
  */
+import { availableParallelism } from 'node:os';
 import { envelopeXml, num, recordXml, report } from './lib/figures.ts';
 import { describeLoad, load } from './lib/http-load.ts';
 import { startEngineProcess } from './lib/engine-process.ts';
 import { CONNECTIONS, LIMIT, ensureLimits } from './lib/limits.ts';
 import { Recorder } from './lib/results.ts';
 
+const CORES = availableParallelism();
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
 const rec = new Recorder('http');
 console.log(
@@ -32,8 +35,13 @@ for (const durability of ['strict', 'fast'] as const) {
     };
     await load({ ...opts, seconds: Math.min(2, SECONDS / 2) });
     const cpu0 = engine.cpuMs();
+    const thread0 = engine.threadCpuMs();
+    const own0 = process.cpuUsage();
     const r = await load({ ...opts, seconds: SECONDS });
     const cpuMs = engine.cpuMs() - cpu0;
+    const threadMs = engine.threadCpuMs() - thread0;
+    const own = process.cpuUsage(own0);
+    const ownMs = (own.user + own.system) / 1000;
     const refused = r.requests - (r.statuses['202'] ?? 0);
     console.log(`  ${durability}: ${describeLoad(r)}${refused ? `  — ${refused} NOT 202` : ''}`);
     const key = `http_post_messages_${durability}`;
@@ -55,6 +63,30 @@ for (const durability of ['strict', 'fast'] as const) {
       '% of a core',
     );
     report(rec, `${key}.engine_cpu_per_msg`, '  engine CPU per message', (cpuMs * 1000) / r.requests, 'µs');
+    report(
+      rec,
+      `${key}.engine_thread_cpu_per_msg`,
+      "    of which the engine's own thread",
+      (threadMs * 1000) / r.requests,
+      'µs',
+    );
+    report(
+      rec,
+      `${key}.load_cpu_per_msg`,
+      '  load generator CPU per message',
+      (ownMs * 1000) / r.requests,
+      'µs',
+    );
+    // The rate every core of this machine could give at that CPU a message (engine and load generator
+    // together): past it, only less work a message helps.
+    report(
+      rec,
+      `${key}.cpu_bound`,
+      `  all ${CORES} cores at that CPU per message`,
+      (CORES * r.requests * 1000) / (cpuMs + ownMs),
+      'msg/s',
+      { limit: LIMIT.libxml1 },
+    );
     report(rec, `${key}.not_202`, `  answers other than 202`, refused, 'answers');
     console.log(`  engine RSS after the run: ${num(engine.rssMb())} MB`);
   } finally {

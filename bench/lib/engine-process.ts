@@ -29,6 +29,8 @@ export interface EngineProcess {
   rssMb(): number;
   /** CPU time the engine process has used so far, ms (user + system). */
   cpuMs(): number;
+  /** CPU time of the engine's own thread (the event loop's), ms: the rest is its workers and V8's. */
+  threadCpuMs(): number;
   /** SIGTERM (the engine drains and checkpoints), waits for the exit, removes the temp folder. */
   stop(): Promise<void>;
 }
@@ -68,6 +70,7 @@ export interface ClusterEngine {
   url: string;
   rssMb(): number;
   cpuMs(): number;
+  threadCpuMs(): number;
 }
 
 export interface EngineCluster {
@@ -195,7 +198,14 @@ async function spawnEngine(config: string, env: NodeJS.ProcessEnv): Promise<Spaw
     await new Promise((r) => setTimeout(r, 100));
   }
   const pid = child.pid as number;
-  return { pid, url, rssMb: () => rssMb(pid), cpuMs: () => cpuMs(pid), stop };
+  return {
+    pid,
+    url,
+    rssMb: () => rssMb(pid),
+    cpuMs: () => cpuMs(pid),
+    threadCpuMs: () => cpuMs(pid, pid),
+    stop,
+  };
 }
 
 export function rssMb(pid: number): number {
@@ -203,9 +213,15 @@ export function rssMb(pid: number): number {
   return Number(kb) / 1024;
 }
 
-/** utime + stime of a process from /proc/<pid>/stat, in ms (clock ticks of 10 ms on Linux). */
-export function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/**
+ * utime + stime of a process from /proc/<pid>/stat, or of one of its threads from its task's, in ms
+ * (clock ticks of 10 ms on Linux).
+ */
+export function cpuMs(pid: number, tid?: number): number {
+  const stat = readFileSync(
+    tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`,
+    'utf8',
+  );
   // The fields after the command name (which may hold spaces) start after its closing parenthesis.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);

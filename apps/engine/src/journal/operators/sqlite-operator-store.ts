@@ -32,8 +32,8 @@ const tokenColumns = tokenFields(apiTokens);
  * The operator store in the journal's own SQLite file: on the engine's connection inside the engine,
  * on a connection of its own in the CLI, possibly both at once. Every check reads the file, so a token
  * or user the CLI writes counts for the running engine at once; a token check reads only the tokens'
- * epoch while no token changed, and keeps the tokens it read meanwhile (token-cache.ts). Writes are
- * small.
+ * epoch while no token changed (once a turn of the event loop), and keeps the tokens it read meanwhile
+ * (token-cache.ts). Writes are small.
  * A SQLite outage (full disk, I/O error, read-only, busy, closed) rejects as JOURNAL_UNAVAILABLE.
  */
 export class SqliteOperatorStore implements OperatorStore {
@@ -41,9 +41,19 @@ export class SqliteOperatorStore implements OperatorStore {
   private readonly now: () => number;
   /** The token check of every POST /messages: built once, bound per request, on a miss of `tokens`. */
   private readonly tokenByHash;
-  /** The tokens' epoch (schema.ts, `tokensEpoch`): read by every check, the cache kept while it stays. */
+  /** The tokens' epoch (schema.ts, `tokensEpoch`): the cache is kept while it stays the same. */
   private readonly tokensEpoch: Statement<[], number | undefined>;
   private readonly tokens = new TokenCache();
+  /**
+   * The epoch as read by this turn of the event loop's first check, which the checks after it in the
+   * same turn take as theirs (`epochNow`): a busy engine takes about twenty requests a turn, and each
+   * commit of the writer thread makes this connection's next read of the file cost three times as much.
+   */
+  private epoch: number | undefined;
+  private epochRead = false;
+  private readonly forgetEpoch = (): void => {
+    this.epochRead = false;
+  };
 
   constructor(open: OpenDatabase, opts: OperatorStoreOptions = {}) {
     this.db = open.db;
@@ -161,6 +171,7 @@ export class SqliteOperatorStore implements OperatorStore {
   createToken(name: string, createdBy: string, producers?: readonly string[]): Promise<IssuedToken> {
     const { token, row } = rules.newTokenRow(name, createdBy, producers, this.now());
     return guarded(`create a token for ${name}`, () => {
+      this.forgetEpoch();
       this.db.insert(apiTokens).values(row).run();
       return { token, id: row.id };
     });
@@ -174,6 +185,7 @@ export class SqliteOperatorStore implements OperatorStore {
 
   revokeToken(id: string): Promise<void> {
     return this.transaction(`revoke token ${id}`, (tx) => {
+      this.forgetEpoch();
       const row = tx.select(tokenColumns).from(apiTokens).where(eq(apiTokens.id, id)).get();
       if (!row) throw rules.noToken(id);
       if (row.revokedAt !== null) return;
@@ -184,7 +196,7 @@ export class SqliteOperatorStore implements OperatorStore {
   async tokenValid(token: string): Promise<ApiToken | undefined> {
     const row = await guarded('check a token', () => {
       const hash = hashToken(token);
-      const known = this.tokens.get(this.tokensEpoch.get(), hash);
+      const known = this.tokens.get(this.epochNow(), hash);
       if (known !== undefined) return known;
       const read = this.tokenByHash.get({ hash }) ?? null;
       this.tokens.set(hash, read);
@@ -195,6 +207,19 @@ export class SqliteOperatorStore implements OperatorStore {
     return rules.recordUse(row, now, () =>
       this.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id)).run(),
     );
+  }
+
+  /**
+   * The tokens' epoch, read once a turn of the event loop: a token another process revokes is refused
+   * from the engine's next turn on (a few milliseconds under load), one this store revokes at once.
+   */
+  private epochNow(): number | undefined {
+    if (!this.epochRead) {
+      this.epoch = this.tokensEpoch.get();
+      this.epochRead = true;
+      setImmediate(this.forgetEpoch);
+    }
+    return this.epoch;
   }
 
   audit(entry: AuditInput): Promise<AuditEntry> {

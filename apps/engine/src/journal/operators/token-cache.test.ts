@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../sqlite/open-database.ts';
 import type { OpenDatabase } from '../sqlite/open-database.ts';
@@ -64,13 +65,36 @@ function twoConnections(): { engine: SqliteOperatorStore; cli: SqliteOperatorSto
 }
 
 describe('token checks on SQLite while another connection writes the tokens', () => {
-  it('refuses a token revoked elsewhere on the next check, though the check before kept it', async () => {
+  it('refuses a token revoked elsewhere from the next turn, though the check before kept it', async () => {
     const { engine, cli } = twoConnections();
     const { id, token: text } = await cli.createToken('billing', 'cli');
     expect(await engine.tokenValid(text)).toMatchObject({ id });
     expect(await engine.tokenValid(text)).toMatchObject({ id });
     await cli.revokeToken(id);
+    await nextTurn();
     expect(await engine.tokenValid(text)).toBeUndefined();
+  });
+
+  it('reads the epoch once a turn: a revocation elsewhere counts from the next', async () => {
+    const { engine, cli } = twoConnections();
+    const { id, token: text } = await cli.createToken('billing', 'cli');
+    await nextTurn();
+    expect(await engine.tokenValid(text)).toMatchObject({ id });
+    await cli.revokeToken(id);
+    // The same turn: the epoch read by its first check stands, and with it the token kept.
+    expect(await engine.tokenValid(text)).toMatchObject({ id });
+    await nextTurn();
+    expect(await engine.tokenValid(text)).toBeUndefined();
+  });
+
+  it('counts its own revocations and new tokens within the turn', async () => {
+    const { engine } = twoConnections();
+    const { id, token: text } = await engine.createToken('billing', 'console');
+    expect(await engine.tokenValid(text)).toMatchObject({ id });
+    await engine.revokeToken(id);
+    expect(await engine.tokenValid(text)).toBeUndefined();
+    const late = await engine.createToken('ledger', 'console');
+    expect(await engine.tokenValid(late.token)).toMatchObject({ id: late.id });
   });
 
   it('accepts a token issued elsewhere at once, though it was refused just before', async () => {
@@ -83,6 +107,7 @@ describe('token checks on SQLite while another connection writes the tokens', ()
         "INSERT INTO api_tokens (id, name, hash, created_by, created_at) VALUES ('t2', 'late', ?, 'sql', 0)",
       )
       .run(hashToken(text));
+    await nextTurn();
     expect(await engine.tokenValid(text)).toMatchObject({ id: 't2', name: 'late' });
   });
 
@@ -91,8 +116,10 @@ describe('token checks on SQLite while another connection writes the tokens', ()
     const { id, token: text } = await cli.createToken('billing', 'cli', ['billing']);
     expect((await engine.tokenValid(text))?.producers).toEqual(['billing']);
     other.sqlite.prepare(`UPDATE api_tokens SET producers = '["ledger"]' WHERE id = ?`).run(id);
+    await nextTurn();
     expect((await engine.tokenValid(text))?.producers).toEqual(['ledger']);
     other.sqlite.prepare('DELETE FROM api_tokens WHERE id = ?').run(id);
+    await nextTurn();
     expect(await engine.tokenValid(text)).toBeUndefined();
   });
 
@@ -102,6 +129,7 @@ describe('token checks on SQLite while another connection writes the tokens', ()
     other.sqlite.prepare('DELETE FROM tokens_epoch').run();
     expect(await engine.tokenValid(text)).toMatchObject({ id });
     other.sqlite.prepare('UPDATE api_tokens SET revoked_at = 1 WHERE id = ?').run(id);
+    await nextTurn();
     expect(await engine.tokenValid(text)).toBeUndefined();
   });
 
