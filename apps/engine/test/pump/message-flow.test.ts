@@ -111,6 +111,52 @@ describe('message flow', () => {
     expect(ctx?.payloadXml).toBe('<order id="7"><item>a &amp; b</item><item>c</item><note></note></order>');
   });
 
+  it('gives a context whose functions and signal survive destructuring and a spread', async () => {
+    const seen: { name: string; keys: string[]; signal: unknown; inReplyTo: unknown }[] = [];
+    h = makePump([
+      {
+        name: 'asker',
+        root: 'go',
+        xsd: looseXsd('go', 'done'),
+        handler: (_p, ctx) => {
+          const copy = { ...ctx };
+          seen.push({
+            name: 'asker',
+            keys: Object.keys(copy),
+            signal: copy.signal,
+            inReplyTo: ctx.inReplyTo,
+          });
+          const { forward } = ctx;
+          if (ctx.root === 'go') forward('answerer', '<q/>');
+        },
+      },
+      {
+        name: 'answerer',
+        root: 'q',
+        handler: (_p, ctx) => {
+          const { reply, signal } = ctx;
+          seen.push({ name: 'answerer', keys: Object.keys(ctx), signal, inReplyTo: ctx.inReplyTo });
+          reply('<done/>');
+        },
+      },
+    ]);
+    await h.pump.submit(envelope('<go/>', { from: 'client', to: 'asker' }));
+    await h.pump.whenQuiet();
+    expect(h.rec.trail).toEqual(['asker<-client:go', 'answerer<-asker:q', 'asker<-answerer:done']);
+    const [request, answered, reply] = seen;
+    for (const s of seen) {
+      expect(s.signal).toBeInstanceOf(AbortSignal);
+      expect(s.keys).toEqual(expect.arrayContaining(['threadId', 'signal', 'reply', 'forward', 'gather']));
+    }
+    // Only a reply answers something: its inReplyTo is the id the forward returned.
+    expect(request?.inReplyTo).toBeUndefined();
+    expect(request?.keys).not.toContain('inReplyTo');
+    expect(answered?.inReplyTo).toBeUndefined();
+    expect(reply?.inReplyTo).toEqual(expect.any(String));
+    expect(reply?.inReplyTo).toBe(h.rec.dispatched[1]?.id);
+    expect(reply?.keys).toContain('inReplyTo');
+  });
+
   it('lets every listener receive a SystemError without declaring it', async () => {
     h = makePump([
       {

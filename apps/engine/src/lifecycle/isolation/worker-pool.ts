@@ -58,12 +58,13 @@ export class HandlerPool {
           throw err;
         }
         if (result.type !== 'done') throw new Error(`${this.name}: unexpected answer from its worker`);
-        const forwardWithId = (
-          ctx as unknown as Record<symbol, (to: string, xml: string, id: MessageId) => void>
-        )[FORWARD_WITH_ID];
+        // Called on the context, whose method it is.
+        const withId = ctx as unknown as {
+          [FORWARD_WITH_ID]?: (to: string, xml: string, id: MessageId) => void;
+        };
         for (const o of result.outputs) {
           if (o.kind === 'reply') ctx.reply(o.xml);
-          else if (o.id && forwardWithId) forwardWithId(o.to ?? '', o.xml, o.id);
+          else if (o.id && withId[FORWARD_WITH_ID]) withId[FORWARD_WITH_ID](o.to ?? '', o.xml, o.id);
           else ctx.forward(o.to ?? '', o.xml);
         }
       } finally {
