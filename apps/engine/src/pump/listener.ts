@@ -22,20 +22,24 @@ export interface HandlerContext {
    * when this listener sent it. Undefined for a request.
    */
   readonly inReplyTo?: MessageId;
-  /** Answers the caller: the reply goes back along the call chain. */
-  reply(payloadXml: string): void;
+  /**
+   * Answers the caller: the reply goes back along the call chain. This and the other functions of the
+   * context read no `this`: `const { reply } = ctx` works.
+   */
+  reply(this: void, payloadXml: string): void;
   /**
    * Sends a payload to another listener, extending the call chain. Agents may only reach their peers.
    * Returns the id the message will have (if the handler's run succeeds and the message is sent): its
    * reply carries it as `inReplyTo`.
    */
-  forward(to: string, payloadXml: string): MessageId;
+  forward(this: void, to: string, payloadXml: string): MessageId;
   /**
    * Fans `itemsXml` out to `target` through system.buffer, each item on a thread of its own, and has
    * every result come back to this listener as one BufferComplete (results in item order, a success
    * flag each), whose `inReplyTo` is the id this returns. A shorthand for forwarding a BufferStart.
    */
   gather(
+    this: void,
     target: string,
     itemsXml: readonly string[],
     opts?: { concurrency?: number; timeoutMs?: number },
@@ -44,7 +48,12 @@ export interface HandlerContext {
    * Runs `steps` in order through system.sequence, each step's reply the next one's input, and has the
    * SequenceComplete (or SequenceError) come back to this listener, with `inReplyTo` the id this returns.
    */
-  sequence(steps: readonly string[], payloadXml: string, opts?: { stepTimeoutMs?: number }): MessageId;
+  sequence(
+    this: void,
+    steps: readonly string[],
+    payloadXml: string,
+    opts?: { stepTimeoutMs?: number },
+  ): MessageId;
 }
 
 /**
