@@ -20,7 +20,9 @@ import { Worker } from 'node:worker_threads';
 import { createEngine } from '@organism/engine';
 import { SqliteJournal } from '../apps/engine/src/journal/sqlite/sqlite-journal.ts';
 import type { Delivery } from '../apps/engine/src/pump/delivery.ts';
-import { envelopeXml, fmt, recordXml, report, closedLoop } from './lib/figures.ts';
+import { availableParallelism } from 'node:os';
+import { envelopeXml, fmt, recordXml, report, closedLoopCpu } from './lib/figures.ts';
+import type { LoopCpu } from './lib/figures.ts';
 import { LIMIT, ensureLimits } from './lib/limits.ts';
 import { summary } from './lib/http-load.ts';
 import { Recorder } from './lib/results.ts';
@@ -53,7 +55,7 @@ async function throughput(
   durability: 'strict' | 'fast',
   to: string,
   writerThread?: 'always' | 'auto' | 'never',
-): Promise<number> {
+): Promise<LoopCpu> {
   const engine = await createEngine(ORGANISM, {
     journalPath: tmp(),
     durability,
@@ -64,9 +66,36 @@ async function throughput(
   // about 0.35 s on this machine when idle, seconds later when the load comes at once (bench/README.md).
   if (!writerThread) await new Promise((r) => setTimeout(r, SERVING_READY_MS));
   const messages = Array.from({ length: 1000 }, (_, i) => envelopeXml(to, i));
-  const rate = await closedLoop(engine, messages, N, IN_FLIGHT);
+  const run = await closedLoopCpu(engine, messages, N, IN_FLIGHT);
   await engine.stop();
-  return rate;
+  return run;
+}
+
+const CORES = availableParallelism();
+
+/**
+ * The CPU a message (or a chain) of a run, this process's main thread's part of it, and the rate all
+ * cores would give at that cost: past it, only less work a message helps (bench/README.md).
+ */
+function reportCpu(key: string, label: string, run: LoopCpu, hops: number): void {
+  report(rec, `${key}.cpu_per_msg`, `  CPU per ${label}`, run.cpuPerMsg, 'µs');
+  report(
+    rec,
+    `${key}.engine_thread_cpu_per_msg`,
+    "    of which the engine's own thread",
+    run.mainThreadCpuPerMsg,
+    'µs',
+  );
+  report(
+    rec,
+    `${key}.cpu_bound`,
+    `  all ${CORES} cores at that CPU per ${label}${hops > 1 ? ', hops' : ''}`,
+    (CORES * 1e6 * hops) / run.cpuPerMsg,
+    hops > 1 ? 'hops/s' : 'msg/s',
+    {
+      limit: LIMIT.libxml1,
+    },
+  );
 }
 
 type Condition = 'quiet' | 'stream' | 'checkpoint' | 'stream_checkpoint';
@@ -215,21 +244,30 @@ for (const d of ['fast', 'strict'] as const) {
   const sqlite = d === 'fast' ? LIMIT.sqliteBatchNormal : LIMIT.sqliteBatchFull;
   const also = [LIMIT.libxmlAll, sqlite];
   const one = await throughput(d, 'sink');
-  report(rec, `journal_one_hop_${d}`, `${d}, one hop`, one, 'msg/s', { limit: LIMIT.libxml1, also, aim });
-  const four = await throughput(d, 'hop1');
-  report(rec, `journal_chain4_${d}`, `${d}, 4-hop chain`, four, 'chains/s', { limit: LIMIT.libxml1, also });
-  report(rec, `journal_chain4_${d}.hops`, `${d}, 4-hop chain, hops`, four * 4, 'hops/s', {
+  report(rec, `journal_one_hop_${d}`, `${d}, one hop`, one.rate, 'msg/s', {
     limit: LIMIT.libxml1,
     also,
     aim,
   });
+  reportCpu(`journal_one_hop_${d}`, 'message', one, 1);
+  const four = await throughput(d, 'hop1');
+  report(rec, `journal_chain4_${d}`, `${d}, 4-hop chain`, four.rate, 'chains/s', {
+    limit: LIMIT.libxml1,
+    also,
+  });
+  report(rec, `journal_chain4_${d}.hops`, `${d}, 4-hop chain, hops`, four.rate * 4, 'hops/s', {
+    limit: LIMIT.libxml1,
+    also,
+    aim,
+  });
+  reportCpu(`journal_chain4_${d}`, 'chain', four, 4);
   // The rows above run the engine as `organism run` does (its writer thread ready from the start, and
   // given the commits while the engine is busy). Against it: the thread committing from the start, the
   // thread started once the journal is busy (an engine made in code: it is ready a second or more
   // later, within the counted run), and none at all.
   const words = { always: 'committing from the start', auto: 'started once busy', never: 'off' };
   for (const writer of ['always', 'auto', 'never'] as const) {
-    const rate = await throughput(d, 'sink', writer);
+    const { rate } = await throughput(d, 'sink', writer);
     const label = `${d}, one hop, writer thread ${words[writer]}`;
     report(rec, `journal_one_hop_${d}.writer_${writer}`, label, rate, 'msg/s', { limit: LIMIT.libxml1 });
   }

@@ -1,5 +1,6 @@
 /** Shared printing for the benchmarks: every figure beside the physical limit it is measured against. */
 import type { Recorder } from './results.ts';
+import { cpuMs } from './engine-process.ts';
 
 /**
  * Records a figure in the run's results and prints it beside the limit it is measured against (a limit
@@ -71,6 +72,25 @@ export async function closedLoop(
   n: number,
   producers: number,
 ): Promise<number> {
+  return (await closedLoopCpu(target, messages, n, producers)).rate;
+}
+
+/** A closed-loop run's rate, and the CPU a message it cost this process: in all, and its main thread. */
+export interface LoopCpu {
+  rate: number;
+  /** Every thread of this process (the engine's, the journal's writer and checkpointer, V8's), µs. */
+  cpuPerMsg: number;
+  /** This process's main thread alone (the engine's, and the producers'), µs. */
+  mainThreadCpuPerMsg: number;
+}
+
+/** `closedLoop`, with the CPU the counted run cost this process (not the warm-up's). */
+export async function closedLoopCpu(
+  target: Submitter,
+  messages: readonly string[],
+  n: number,
+  producers: number,
+): Promise<LoopCpu> {
   const run = async (count: number): Promise<number> => {
     const t0 = performance.now();
     let next = 0;
@@ -85,5 +105,10 @@ export async function closedLoop(
     return (count / (performance.now() - t0)) * 1000;
   };
   await run(2_000);
-  return run(n);
+  const cpu0 = process.cpuUsage();
+  const main0 = cpuMs(process.pid, process.pid);
+  const rate = await run(n);
+  const cpu = process.cpuUsage(cpu0);
+  const mainMs = cpuMs(process.pid, process.pid) - main0;
+  return { rate, cpuPerMsg: (cpu.user + cpu.system) / n, mainThreadCpuPerMsg: (mainMs * 1000) / n };
 }
