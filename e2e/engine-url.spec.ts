@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { consoleEnv, startConsole, until, web } from '../scripts/console-build.mjs';
+import { startConsole, until } from '../scripts/console-build.mjs';
 import { freePort } from '../scripts/postgres.mjs';
 import { E2E } from './support/e2e-env.mjs';
 
@@ -36,14 +37,16 @@ const stop = async (c: ChildProcess): Promise<void> => {
 };
 
 test('a console started with an engine URL it cannot use stops at once and says why', async () => {
-  const port = await freePort();
-  const next = spawn(
-    process.execPath,
-    [join(web, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'],
-    { cwd: web, env: consoleEnv('.next-e2e', 'ftp://engine.internal'), stdio: ['ignore', 'ignore', 'pipe'] },
+  const next = startConsole(
+    spawn,
+    'ftp://engine.internal',
+    await freePort(),
+    '.next-e2e',
+    '127.0.0.1',
+    'pipe',
   );
   let stderr = '';
-  next.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  next.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   try {
     const [code] = (await once(next, 'exit')) as [number | null];
     expect(code).toBe(1);
@@ -52,6 +55,37 @@ test('a console started with an engine URL it cannot use stops at once and says 
     );
   } finally {
     await stop(next);
+  }
+});
+
+test('the console appends the address each request came from to X-Forwarded-For, so a browser cannot choose the address its sign-ins count under', async () => {
+  // An engine that answers every call and keeps the header the console sent it.
+  const seen: (string | undefined)[] = [];
+  const engine = createServer((req, res) => {
+    const header = req.headers['x-forwarded-for'];
+    seen.push(Array.isArray(header) ? header.join(', ') : header);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"result":{"data":null}}');
+  });
+  engine.listen(0, '127.0.0.1');
+  await once(engine, 'listening');
+  const { port } = engine.address() as AddressInfo;
+  const { url, next } = await consoleBefore(`http://127.0.0.1:${port}`);
+  try {
+    const ask = async (headers: Record<string, string>): Promise<string | undefined> => {
+      const res = await fetch(`${url}/trpc/organism.status`, { headers });
+      expect(res.status).toBe(200);
+      return seen.at(-1);
+    };
+    // The browser is on this machine, so its socket's address is 127.0.0.1: last, where the engine reads first.
+    expect(await ask({})).toBe('127.0.0.1');
+    expect(await ask({ 'x-forwarded-for': '203.0.113.7' })).toBe('203.0.113.7, 127.0.0.1');
+    expect(await ask({ 'x-forwarded-for': '203.0.113.7, 198.51.100.1' })).toBe(
+      '203.0.113.7, 198.51.100.1, 127.0.0.1',
+    );
+  } finally {
+    await stop(next);
+    engine.close();
   }
 });
 

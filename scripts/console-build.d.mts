@@ -10,5 +10,6 @@ export declare function startConsole(
   port: number,
   distDir?: string,
   host?: string,
+  stderr?: 'inherit' | 'pipe' | 'ignore',
 ): ChildProcess;
 export declare function until(what: string, check: () => Promise<boolean>, ms?: number): Promise<void>;

@@ -61,15 +61,23 @@ export function buildConsoleIfStale(distDir = '.next', log = console.log) {
 }
 
 /**
- * Starts `next start` for the build in `distDir`, serving the engine at `engineUrl` on `host`:`port`; its
- * own output is dropped but for errors.
+ * Starts the console's server (apps/web/server.mjs, Next.js's handler as `next start` serves it) for the
+ * build in `distDir`, serving the engine at `engineUrl` on `host`:`port`; its own output is dropped but
+ * for errors. `stderr` 'pipe' hands its errors to the caller instead.
  */
-export function startConsole(spawn, engineUrl, port, distDir = '.next', host = '127.0.0.1') {
-  return spawn(
-    process.execPath,
-    [join(web, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', host],
-    { cwd: web, stdio: ['ignore', 'ignore', 'inherit'], env: consoleEnv(distDir, engineUrl) },
-  );
+export function startConsole(
+  spawn,
+  engineUrl,
+  port,
+  distDir = '.next',
+  host = '127.0.0.1',
+  stderr = 'inherit',
+) {
+  return spawn(process.execPath, [join(web, 'server.mjs'), '-p', String(port), '-H', host], {
+    cwd: web,
+    stdio: ['ignore', 'ignore', stderr],
+    env: consoleEnv(distDir, engineUrl),
+  });
 }
 
 /** Resolves once `check` says yes; throws after `ms`. */

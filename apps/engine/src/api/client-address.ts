@@ -5,8 +5,9 @@ const LOOPBACK = new AddressRanges(['127.0.0.0/8', '::1']);
 const known = new WeakMap<readonly string[], AddressRanges>();
 
 /**
- * The address a request comes from, for rate limits. The console's Next.js server passes browsers on
- * from its own address, which would put all operators behind one; so a peer that is trusted (loopback,
+ * The address a request comes from, for rate limits. The console's server passes browsers on from its
+ * own address, which would put all operators behind one, and appends each browser's to `X-Forwarded-For`
+ * (apps/web/server.mjs); so a peer that is trusted (loopback,
  * where the console runs beside the engine, or one of `server.trustedProxies`) is looked through: the
  * `X-Forwarded-For` hops are read from the last, which that peer added, past each trusted one, and the
  * first untrusted hop names the browser. From any other peer the header is ignored: it can be forged.

@@ -1,0 +1,7 @@
+import type { IncomingMessage } from 'node:http';
+
+export declare function serverOptions(argv: readonly string[]): {
+  port: number;
+  hostname: string | undefined;
+};
+export declare function forwardedFor(req: Pick<IncomingMessage, 'headers' | 'socket'>): string | undefined;

@@ -1,0 +1,98 @@
+// The console's server: Next.js's request handler behind a node:http server of its own, in place of
+// `next start`. It exists for one thing `next start` cannot do: tell the engine where a browser really is.
+// `next start` sets X-Forwarded-For to the socket's address only when the request has none, so a browser
+// that reaches the console directly could send its own and choose the address the engine's sign-in limits
+// count it under (docs/console.md, "Sign-in limits"). Here the socket's address is appended to the header,
+// as every proxy does: the engine reads the hops from the last, so a hop the browser wrote is never read
+// unless a trusted proxy wrote the ones after it.
+//
+//   node server.mjs [-p PORT] [-H HOST]   (defaults 3000 and every interface, as `next start`)
+//
+// It serves the build `next build` left in ORGANISM_CONSOLE_DIST (default .next), as `next start` does.
+import { createServer } from 'node:http';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const usage = 'usage: node server.mjs [-p PORT] [-H HOST]';
+
+/** `-p`/`--port` and `-H`/`--hostname` as `next start` takes them; anything else stops it, saying what. */
+export function serverOptions(argv) {
+  const opts = { port: 3000, hostname: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = argv[i + 1];
+    if (flag === '-p' || flag === '--port') {
+      const port = Number(value);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new Error(`${flag} must be a port number (0-65535), not ${JSON.stringify(value ?? '')}`);
+      opts.port = port;
+    } else if (flag === '-H' || flag === '--hostname') {
+      if (!value) throw new Error(`${flag} needs a host name or address`);
+      opts.hostname = value;
+    } else throw new Error(`unknown argument ${JSON.stringify(flag)}\n${usage}`);
+    i++;
+  }
+  return opts;
+}
+
+/** The request's X-Forwarded-For with the address its socket came from appended. */
+export function forwardedFor(req) {
+  const peer = req.socket.remoteAddress;
+  const prior = req.headers['x-forwarded-for'];
+  const hops = (Array.isArray(prior) ? prior.join(', ') : (prior ?? '')).trim();
+  if (!peer) return hops || undefined;
+  return hops ? `${hops}, ${peer}` : peer;
+}
+
+async function main() {
+  let opts;
+  try {
+    opts = serverOptions(process.argv.slice(2));
+  } catch (err) {
+    console.error(`organism console: ${err.message}`);
+    process.exit(2);
+  }
+  // As `next start` does, before React is loaded: its development build is several times slower.
+  process.env.NODE_ENV ??= 'production';
+  const { default: next } = await import('next');
+  const dir = fileURLToPath(new URL('.', import.meta.url));
+  const app = next({ dev: false, dir, hostname: opts.hostname ?? 'localhost', port: opts.port });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+  const server = createServer((req, res) => {
+    const hops = forwardedFor(req);
+    if (hops === undefined) delete req.headers['x-forwarded-for'];
+    else req.headers['x-forwarded-for'] = hops;
+    handle(req, res).catch((err) => {
+      console.error(err);
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  server.on('error', (err) => {
+    console.error(`organism console: cannot listen on ${opts.hostname ?? '*'}:${opts.port}: ${err.message}`);
+    process.exit(1);
+  });
+  server.listen(opts.port, opts.hostname, () => {
+    const { port } = server.address();
+    console.log(`organism console listening on http://${opts.hostname ?? 'localhost'}:${port}`);
+  });
+
+  // Stopped as `next start` stops: no new connections, the open ones finished (the /trpc route ends its
+  // event streams on the same signals), then Next.js closed; 130 for SIGINT, 143 for SIGTERM.
+  let stopping = false;
+  const stop = (signal) => {
+    if (stopping) return;
+    stopping = true;
+    server.close(() => {
+      void app.close().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** Run as a program (`node server.mjs`), not imported (its tests import the two functions above). */
+const entry = process.argv[1];
+if (entry && realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url))) await main();

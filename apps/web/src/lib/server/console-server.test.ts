@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { forwardedFor, serverOptions } from '../../../server.mjs';
+
+const request = (remoteAddress: string | undefined, header?: string | string[]) => ({
+  socket: { remoteAddress } as never,
+  headers: header === undefined ? {} : { 'x-forwarded-for': header },
+});
+
+describe("the console's server (server.mjs)", () => {
+  it('appends the address a request came from to X-Forwarded-For, after any hops it already had', () => {
+    expect(forwardedFor(request('198.51.100.4'))).toBe('198.51.100.4');
+    expect(forwardedFor(request('198.51.100.4', '203.0.113.7'))).toBe('203.0.113.7, 198.51.100.4');
+    expect(forwardedFor(request('::1', ['203.0.113.7', '10.0.0.2']))).toBe('203.0.113.7, 10.0.0.2, ::1');
+    expect(forwardedFor(request('198.51.100.4', '  '))).toBe('198.51.100.4');
+    // A socket already gone has no address: the hops are passed on as they came.
+    expect(forwardedFor(request(undefined, '203.0.113.7'))).toBe('203.0.113.7');
+    expect(forwardedFor(request(undefined))).toBeUndefined();
+  });
+
+  it('takes -p and -H as `next start` does, and refuses anything else saying what', () => {
+    expect(serverOptions([])).toEqual({ port: 3000, hostname: undefined });
+    expect(serverOptions(['-p', '8080', '-H', '0.0.0.0'])).toEqual({ port: 8080, hostname: '0.0.0.0' });
+    expect(serverOptions(['--port', '0', '--hostname', '::1'])).toEqual({ port: 0, hostname: '::1' });
+    expect(() => serverOptions(['-p', 'http'])).toThrow('-p must be a port number (0-65535), not "http"');
+    expect(() => serverOptions(['-p', '70000'])).toThrow('not "70000"');
+    expect(() => serverOptions(['-p'])).toThrow('not ""');
+    expect(() => serverOptions(['-H'])).toThrow('-H needs a host name or address');
+    expect(() => serverOptions(['--turbo'])).toThrow('unknown argument "--turbo"');
+  });
+});
