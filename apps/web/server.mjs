@@ -14,6 +14,8 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const usage = 'usage: node server.mjs [-p PORT] [-H HOST]';
+/** How long a stop waits for open connections to finish. */
+const STOP_GRACE_MS = 10_000;
 
 /** `-p`/`--port` and `-H`/`--hostname` as `next start` takes them; anything else stops it, saying what. */
 export function serverOptions(argv) {
@@ -22,8 +24,8 @@ export function serverOptions(argv) {
     const flag = argv[i];
     const value = argv[i + 1];
     if (flag === '-p' || flag === '--port') {
-      const port = Number(value);
-      if (!Number.isInteger(port) || port < 0 || port > 65535)
+      const port = /^\d+$/.test(value ?? '') ? Number(value) : Number.NaN;
+      if (!(port >= 0 && port <= 65535))
         throw new Error(`${flag} must be a port number (0-65535), not ${JSON.stringify(value ?? '')}`);
       opts.port = port;
     } else if (flag === '-H' || flag === '--hostname') {
@@ -79,13 +81,16 @@ async function main() {
   });
 
   // Stopped as `next start` stops: no new connections, the open ones finished (the /trpc route ends its
-  // event streams on the same signals), then Next.js closed; 130 for SIGINT, 143 for SIGTERM.
+  // event streams on the same signals), then Next.js closed; 130 for SIGINT, 143 for SIGTERM. A connection
+  // that still has not finished after STOP_GRACE_MS does not keep the console running.
   let stopping = false;
   const stop = (signal) => {
     if (stopping) return;
     stopping = true;
+    const code = signal === 'SIGINT' ? 130 : 143;
+    setTimeout(() => process.exit(code), STOP_GRACE_MS).unref();
     server.close(() => {
-      void app.close().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+      void app.close().finally(() => process.exit(code));
     });
     server.closeIdleConnections();
   };

@@ -24,6 +24,8 @@ describe("the console's server (server.mjs)", () => {
     expect(() => serverOptions(['-p', 'http'])).toThrow('-p must be a port number (0-65535), not "http"');
     expect(() => serverOptions(['-p', '70000'])).toThrow('not "70000"');
     expect(() => serverOptions(['-p'])).toThrow('not ""');
+    expect(() => serverOptions(['-p', ''])).toThrow('not ""');
+    expect(() => serverOptions(['-p', '80.5'])).toThrow('not "80.5"');
     expect(() => serverOptions(['-H'])).toThrow('-H needs a host name or address');
     expect(() => serverOptions(['--turbo'])).toThrow('unknown argument "--turbo"');
   });
