@@ -4,6 +4,13 @@ import { EntryChanges, isOpen } from '../entry-changes.ts';
 import type { ThreadChange, TransitionError } from '../entry-changes.ts';
 import { TextIndex } from './text-index.ts';
 
+/**
+ * Thread rowids remembered between transactions (`threadRows`) at most: past it they are forgotten all at
+ * once and learnt again as threads are written. A thread lives as long as its conversation, so nothing
+ * else would bound them.
+ */
+const THREAD_ROWS = 65_536;
+
 /** Unfinished entries as one connection knows them: three parallel arrays, cheap to post to a thread. */
 export interface KnownEntries {
   ids: string[];
@@ -31,6 +38,8 @@ export class Statements {
   private readonly thread: Database.Statement;
   private readonly threadCounts: Database.Statement;
   private readonly threadMoved: Database.Statement;
+  private readonly threadMovedAt: Database.Statement;
+  private readonly threadRowOf: Database.Statement;
   private readonly stateOf: Database.Statement;
   private readonly remove: Database.Statement;
   private readonly count: Database.Statement;
@@ -52,6 +61,12 @@ export class Statements {
    * thread (bench/README.md, "Rows by rowid").
    */
   private rowids = new Map<string, number>();
+  /**
+   * The rowid of each thread this connection wrote lately (at most THREAD_ROWS): a thread whose entries
+   * only moved is updated by rowid, where its id walks the index of random UUIDs, and a new entry takes
+   * its thread's rowid as the thread's write in the same transaction returned it.
+   */
+  private threadRows = new Map<string, number>();
 
   /** The payloads' words, indexed in batches behind the entries (text-index.ts). */
   private readonly text: TextIndex;
@@ -60,13 +75,12 @@ export class Statements {
   constructor(sqlite: Database.Database, textIndexBatch?: number) {
     this.text = new TextIndex(sqlite, textIndexBatch);
     // With its thread's rowid, which a thread's entries are found by (schema.ts, `thread_row`): the
-    // thread's row is written before its entries in every transaction (`materialize`).
+    // thread's row is written before its entries in every transaction (`materialize`), which returns it.
+    // Positional: binding 19 parameters by name took about a sixth longer.
     this.insert = sqlite.prepare(
       `INSERT INTO messages (id, thread_id, thread_row, parent_id, from_name, to_name, root, kind, chain, payload, raw,
          state, attempts, error_code, error_detail, next_attempt_at, egress, created_at, updated_at)
-       VALUES (@id, @threadId, (SELECT rowid FROM threads WHERE id = @threadId), @parentId, @from, @to, @root, @kind,
-         @chain, @payload, @raw, @state, @attempts, @errorCode, @errorDetail, @nextAttemptAt, @egress, @createdAt,
-         @updatedAt)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     // With the entry's rowid, which its transitions are found by (schema.ts, `message_row`): the entry is
     // written before its transitions in every transaction (`materialize`).
@@ -87,23 +101,33 @@ export class Statements {
     );
     // Participants: each name once, each followed by U+001F (which XML text cannot hold) and the
     // first preceded by it, so `instr(participants, char(31) || name || char(31))` finds a name.
-    this.thread = sqlite.prepare(
-      `INSERT INTO threads (id, first_at, last_at, messages, open, failed, participants)
+    this.thread = sqlite
+      .prepare(
+        `INSERT INTO threads (id, first_at, last_at, messages, open, failed, participants)
        VALUES (@id, @firstAt, @lastAt, @messages, @open, @failed,
          char(31) || coalesce(@from || char(31), '') || coalesce(@to || char(31), ''))
        ON CONFLICT(id) DO UPDATE SET last_at = max(last_at, excluded.last_at), messages = messages + excluded.messages,
          open = open + excluded.open, failed = failed + excluded.failed,
          participants = participants
            || CASE WHEN @from IS NULL OR instr(participants, char(31) || @from || char(31)) THEN '' ELSE @from || char(31) END
-           || CASE WHEN @to IS NULL OR instr(participants, char(31) || @to || char(31)) THEN '' ELSE @to || char(31) END`,
-    );
+           || CASE WHEN @to IS NULL OR instr(participants, char(31) || @to || char(31)) THEN '' ELSE @to || char(31) END
+       RETURNING rowid`,
+      )
+      .pluck();
     this.threadCounts = sqlite.prepare(
       `UPDATE threads SET open = open + ?, failed = failed + ? WHERE id = ?`,
     );
     // A thread whose entries only moved: its row is there (its entries are), and its names are in it.
-    this.threadMoved = sqlite.prepare(
-      `UPDATE threads SET last_at = max(last_at, ?), open = open + ?, failed = failed + ? WHERE id = ?`,
+    this.threadMoved = sqlite
+      .prepare(
+        `UPDATE threads SET last_at = max(last_at, ?), open = open + ?, failed = failed + ? WHERE id = ? RETURNING rowid`,
+      )
+      .pluck();
+    // The same by rowid, and only if the row there is still the thread's.
+    this.threadMovedAt = sqlite.prepare(
+      `UPDATE threads SET last_at = max(last_at, ?), open = open + ?, failed = failed + ? WHERE rowid = ? AND id = ?`,
     );
+    this.threadRowOf = sqlite.prepare(`SELECT rowid FROM threads WHERE id = ?`).pluck();
     this.stateOf = sqlite.prepare(`SELECT state, rowid FROM messages WHERE id = ?`).raw();
     this.remove = sqlite.prepare(
       `DELETE FROM messages WHERE id = ? RETURNING state, thread_id AS threadId, rowid AS row`,
@@ -219,10 +243,35 @@ export class Statements {
     // transaction, never one remembered from an earlier one (a discarded entry's rowid goes to the next).
     const written = new Map<string, number>();
     // Threads first, then entries (which take their thread's rowid), then transitions (their entry's).
-    for (const [id, t] of threads) this.writeThread(id, t);
+    const threadRow = new Map<string, number>();
+    for (const [id, t] of threads) threadRow.set(id, this.writeThread(id, t));
     for (const r of rows.values()) {
-      // better-sqlite3 binds numbers, not booleans.
-      const row = Number(this.insert.run({ ...r, egress: r.egress ? 1 : 0 }).lastInsertRowid);
+      const inThread =
+        r.threadId === null ? null : (threadRow.get(r.threadId) ?? this.threadRowOf.get(r.threadId));
+      const row = Number(
+        this.insert.run(
+          r.id,
+          r.threadId,
+          inThread ?? null,
+          r.parentId,
+          r.from,
+          r.to,
+          r.root,
+          r.kind,
+          r.chain,
+          r.payload,
+          r.raw,
+          r.state,
+          r.attempts,
+          r.errorCode,
+          r.errorDetail,
+          r.nextAttemptAt,
+          // better-sqlite3 binds numbers, not booleans.
+          r.egress ? 1 : 0,
+          r.createdAt,
+          r.updatedAt,
+        ).lastInsertRowid,
+      );
       written.set(r.id, row);
       if (isOpen(r.state)) this.rowids.set(r.id, row);
       if (r.payload !== null) this.text.written();
@@ -280,21 +329,26 @@ export class Statements {
   forget(): void {
     this.changes.forget();
     this.rowids = new Map();
+    this.threadRows = new Map();
   }
 
-  private writeThread(id: string, t: ThreadChange): void {
+  /** Writes a thread's change; returns its rowid. */
+  private writeThread(id: string, t: ThreadChange): number {
     // Most changes are of a thread whose entries only moved: a plain UPDATE, positional, where the
-    // upsert with its names took a third longer. A thread gone (a discarded entry's) is made again below.
-    if (
-      t.messages === 0 &&
-      t.names.length === 0 &&
-      this.threadMoved.run(t.lastAt, t.open, t.failed, id).changes === 1
-    )
-      return;
+    // upsert with its names took a third longer; by rowid when this connection knows it. A thread gone (a
+    // discarded entry's) is made again below.
+    if (t.messages === 0 && t.names.length === 0) {
+      const known = this.threadRows.get(id);
+      if (known !== undefined && this.threadMovedAt.run(t.lastAt, t.open, t.failed, known, id).changes === 1)
+        return known;
+      const row = this.threadMoved.get(t.lastAt, t.open, t.failed, id) as number | undefined;
+      if (row !== undefined) return this.rememberThread(id, row);
+    }
     // The upsert takes two names at a time; the first call carries the counts.
     let first = true;
+    let row = 0;
     for (let i = 0; i < Math.max(1, t.names.length); i += 2) {
-      this.thread.run({
+      row = this.thread.get({
         id,
         firstAt: t.firstAt,
         lastAt: t.lastAt,
@@ -303,9 +357,16 @@ export class Statements {
         failed: first ? t.failed : 0,
         from: t.names[i] ?? null,
         to: t.names[i + 1] ?? null,
-      });
+      }) as number;
       first = false;
     }
+    return this.rememberThread(id, row);
+  }
+
+  private rememberThread(id: string, row: number): number {
+    if (this.threadRows.size >= THREAD_ROWS && !this.threadRows.has(id)) this.threadRows = new Map();
+    this.threadRows.set(id, row);
+    return row;
   }
 
   /** An entry's state, read; its rowid is kept while it is unfinished, for the move that asked. */

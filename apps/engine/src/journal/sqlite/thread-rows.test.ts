@@ -54,6 +54,45 @@ describe("a thread's entries, found by the thread's rowid", () => {
     await j.close();
   });
 
+  it('a thread updated by the rowid the journal remembers is never another thread that took that rowid', async () => {
+    const file = path();
+    const j = new SqliteJournal({ path: file, durability: 'fast', writerThread: 'never' });
+    const reader = new Database(file, { readonly: true });
+    const threadRow = (id: string) =>
+      reader
+        .prepare('SELECT rowid AS row, messages, open, last_at AS lastAt FROM threads WHERE id = ?')
+        .get(id) as { row: number; messages: number; open: number; lastAt: number } | undefined;
+    const tid = (c: string) => `${c.repeat(8)}-0000-4000-8000-000000000000` as ThreadId;
+    const [gone, next] = [tid('d'), tid('e')];
+
+    // The journal writes `gone` and remembers its rowid; retention then takes its one entry, and the thread.
+    const g1 = delivery({ threadId: gone });
+    await j.hooks.onIntent?.([g1]);
+    await j.hooks.onDispatched?.(g1);
+    await j.hooks.onAcknowledged?.(g1, []);
+    await j.flush();
+    const goneRow = threadRow(gone)!.row;
+    await new Promise((r) => setTimeout(r, 5));
+    expect(await j.prune(Date.now())).toBe(1);
+    expect(threadRow(gone)).toBeUndefined();
+
+    // `next` takes that rowid, with two unfinished entries of its own.
+    await j.hooks.onIntent?.([delivery({ threadId: next }), delivery({ threadId: next })]);
+    await j.flush();
+    const before = threadRow(next)!;
+    expect(before).toMatchObject({ row: goneRow, messages: 2, open: 2 });
+
+    // A late outcome of the pruned entry moves its thread again: `gone` is made anew, `next` is untouched.
+    await new Promise((r) => setTimeout(r, 5));
+    await j.hooks.onAcknowledged?.(g1, []);
+    await j.flush();
+    expect(threadRow(next)).toEqual(before);
+    expect(threadRow(gone)).toMatchObject({ messages: 0, open: 0 });
+    expect(threadRow(gone)!.row).not.toBe(goneRow);
+    reader.close();
+    await j.close();
+  });
+
   it('in a journal an older engine wrote, once the migration gave its entries their thread’s rowid', async () => {
     const file = path();
     const old = olderJournal(file, '0013_messages_by_thread_row');
