@@ -1,15 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { EntryRow } from '../entry-record.ts';
 import { EntryChanges, isOpen } from '../entry-changes.ts';
-import type { ThreadChange, TransitionError } from '../entry-changes.ts';
+import type { TransitionError } from '../entry-changes.ts';
 import { TextIndex } from './text-index.ts';
-
-/**
- * Thread rowids remembered between transactions (`threadRows`) at most: past it they are forgotten all at
- * once and learnt again as threads are written. A thread lives as long as its conversation, so nothing
- * else would bound them.
- */
-const THREAD_ROWS = 65_536;
+import { ThreadWrites } from './thread-writes.ts';
 
 /** Unfinished entries as one connection knows them: three parallel arrays, cheap to post to a thread. */
 export interface KnownEntries {
@@ -22,9 +16,8 @@ export interface KnownEntries {
  * The hot path's writes, gathered per transaction and written at its end (`writePending`, the last
  * thing each group commit does): new entries in the state they end it in (their words indexed in
  * batches, text-index.ts), one UPDATE per entry whatever states it went through in the transaction (a
- * delivery started and acknowledged in one commit is written once), and one upsert per thread. They
- * keep what the console
- * reads instead of counting rows: each thread's `open` and `failed` entries and its `participants`, and
+ * delivery started and acknowledged in one commit is written once), and one write per thread
+ * (thread-writes.ts). They keep what the console reads instead of counting rows: each thread's `open` and `failed` entries and its `participants`, and
  * the entries per state (`journal_counts`). Nothing is read back before the end of the transaction but
  * through `materialize()`, which writes what is gathered: every other statement of a transaction that
  * reads or deletes entries calls it first. A transaction that fails must be followed by `forget()`.
@@ -35,11 +28,8 @@ export class Statements {
   private readonly logAt: Database.Statement;
   private readonly update: Database.Statement;
   private readonly updateAt: Database.Statement;
-  private readonly thread: Database.Statement;
-  private readonly threadCounts: Database.Statement;
-  private readonly threadMoved: Database.Statement;
-  private readonly threadMovedAt: Database.Statement;
-  private readonly threadRowOf: Database.Statement;
+  /** Each thread's row, written once a transaction before its new entries, which take its rowid. */
+  private readonly threads: ThreadWrites;
   private readonly stateOf: Database.Statement;
   private readonly remove: Database.Statement;
   private readonly count: Database.Statement;
@@ -61,12 +51,6 @@ export class Statements {
    * thread (bench/README.md, "Rows by rowid").
    */
   private rowids = new Map<string, number>();
-  /**
-   * The rowid of each thread this connection wrote lately (at most THREAD_ROWS): a thread whose entries
-   * only moved is updated by rowid, where its id walks the index of random UUIDs, and a new entry takes
-   * its thread's rowid as the thread's write in the same transaction returned it.
-   */
-  private threadRows = new Map<string, number>();
 
   /** The payloads' words, indexed in batches behind the entries (text-index.ts). */
   private readonly text: TextIndex;
@@ -99,35 +83,7 @@ export class Statements {
     this.updateAt = sqlite.prepare(
       `UPDATE messages SET state = ?, attempts = ?, error_code = ?, error_detail = ?, next_attempt_at = ?, updated_at = ? WHERE rowid = ? AND id = ?`,
     );
-    // Participants: each name once, each followed by U+001F (which XML text cannot hold) and the
-    // first preceded by it, so `instr(participants, char(31) || name || char(31))` finds a name.
-    this.thread = sqlite
-      .prepare(
-        `INSERT INTO threads (id, first_at, last_at, messages, open, failed, participants)
-       VALUES (@id, @firstAt, @lastAt, @messages, @open, @failed,
-         char(31) || coalesce(@from || char(31), '') || coalesce(@to || char(31), ''))
-       ON CONFLICT(id) DO UPDATE SET last_at = max(last_at, excluded.last_at), messages = messages + excluded.messages,
-         open = open + excluded.open, failed = failed + excluded.failed,
-         participants = participants
-           || CASE WHEN @from IS NULL OR instr(participants, char(31) || @from || char(31)) THEN '' ELSE @from || char(31) END
-           || CASE WHEN @to IS NULL OR instr(participants, char(31) || @to || char(31)) THEN '' ELSE @to || char(31) END
-       RETURNING rowid`,
-      )
-      .pluck();
-    this.threadCounts = sqlite.prepare(
-      `UPDATE threads SET open = open + ?, failed = failed + ? WHERE id = ?`,
-    );
-    // A thread whose entries only moved: its row is there (its entries are), and its names are in it.
-    this.threadMoved = sqlite
-      .prepare(
-        `UPDATE threads SET last_at = max(last_at, ?), open = open + ?, failed = failed + ? WHERE id = ? RETURNING rowid`,
-      )
-      .pluck();
-    // The same by rowid, and only if the row there is still the thread's.
-    this.threadMovedAt = sqlite.prepare(
-      `UPDATE threads SET last_at = max(last_at, ?), open = open + ?, failed = failed + ? WHERE rowid = ? AND id = ?`,
-    );
-    this.threadRowOf = sqlite.prepare(`SELECT rowid FROM threads WHERE id = ?`).pluck();
+    this.threads = new ThreadWrites(sqlite);
     this.stateOf = sqlite.prepare(`SELECT state, rowid FROM messages WHERE id = ?`).raw();
     this.remove = sqlite.prepare(
       `DELETE FROM messages WHERE id = ? RETURNING state, thread_id AS threadId, rowid AS row`,
@@ -202,7 +158,7 @@ export class Statements {
     this.text.unindex(gone.row);
     this.text.deleted();
     const { open, failed } = this.changes.deleted(id, gone.state);
-    if (gone.threadId) this.threadCounts.run(open, failed, gone.threadId);
+    if (gone.threadId) this.threads.counts(gone.threadId, open, failed);
   }
 
   /**
@@ -244,10 +200,10 @@ export class Statements {
     const written = new Map<string, number>();
     // Threads first, then entries (which take their thread's rowid), then transitions (their entry's).
     const threadRow = new Map<string, number>();
-    for (const [id, t] of threads) threadRow.set(id, this.writeThread(id, t));
+    for (const [id, t] of threads) threadRow.set(id, this.threads.write(id, t));
     for (const r of rows.values()) {
       const inThread =
-        r.threadId === null ? null : (threadRow.get(r.threadId) ?? this.threadRowOf.get(r.threadId));
+        r.threadId === null ? null : (threadRow.get(r.threadId) ?? this.threads.rowOf(r.threadId));
       const row = Number(
         this.insert.run(
           r.id,
@@ -329,44 +285,7 @@ export class Statements {
   forget(): void {
     this.changes.forget();
     this.rowids = new Map();
-    this.threadRows = new Map();
-  }
-
-  /** Writes a thread's change; returns its rowid. */
-  private writeThread(id: string, t: ThreadChange): number {
-    // Most changes are of a thread whose entries only moved: a plain UPDATE, positional, where the
-    // upsert with its names took a third longer; by rowid when this connection knows it. A thread gone (a
-    // discarded entry's) is made again below.
-    if (t.messages === 0 && t.names.length === 0) {
-      const known = this.threadRows.get(id);
-      if (known !== undefined && this.threadMovedAt.run(t.lastAt, t.open, t.failed, known, id).changes === 1)
-        return known;
-      const row = this.threadMoved.get(t.lastAt, t.open, t.failed, id) as number | undefined;
-      if (row !== undefined) return this.rememberThread(id, row);
-    }
-    // The upsert takes two names at a time; the first call carries the counts.
-    let first = true;
-    let row = 0;
-    for (let i = 0; i < Math.max(1, t.names.length); i += 2) {
-      row = this.thread.get({
-        id,
-        firstAt: t.firstAt,
-        lastAt: t.lastAt,
-        messages: first ? t.messages : 0,
-        open: first ? t.open : 0,
-        failed: first ? t.failed : 0,
-        from: t.names[i] ?? null,
-        to: t.names[i + 1] ?? null,
-      }) as number;
-      first = false;
-    }
-    return this.rememberThread(id, row);
-  }
-
-  private rememberThread(id: string, row: number): number {
-    if (this.threadRows.size >= THREAD_ROWS && !this.threadRows.has(id)) this.threadRows = new Map();
-    this.threadRows.set(id, row);
-    return row;
+    this.threads.forget();
   }
 
   /** An entry's state, read; its rowid is kept while it is unfinished, for the move that asked. */
