@@ -12,7 +12,7 @@
  * recover (default 100,000).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
@@ -20,7 +20,6 @@ import { Worker } from 'node:worker_threads';
 import { createEngine } from '@organism/engine';
 import { SqliteJournal } from '../apps/engine/src/journal/sqlite/sqlite-journal.ts';
 import type { Delivery } from '../apps/engine/src/pump/delivery.ts';
-import { availableParallelism } from 'node:os';
 import { envelopeXml, fmt, recordXml, report, closedLoopCpu } from './lib/figures.ts';
 import type { LoopCpu } from './lib/figures.ts';
 import { LIMIT, ensureLimits } from './lib/limits.ts';

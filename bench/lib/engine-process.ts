@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ENGINE_NODE_FLAGS } from '../../apps/engine/src/lifecycle/engine-node-flags.ts';
+import { cpuMs, rssMb } from './proc-stat.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'apps/engine/bin/organism.js');
@@ -206,26 +207,6 @@ async function spawnEngine(config: string, env: NodeJS.ProcessEnv): Promise<Spaw
     threadCpuMs: () => cpuMs(pid, pid),
     stop,
   };
-}
-
-export function rssMb(pid: number): number {
-  const kb = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return Number(kb) / 1024;
-}
-
-/**
- * utime + stime of a process from /proc/<pid>/stat, or of one of its threads from its task's, in ms
- * (clock ticks of 10 ms on Linux).
- */
-export function cpuMs(pid: number, tid?: number): number {
-  const stat = readFileSync(
-    tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`,
-    'utf8',
-  );
-  // The fields after the command name (which may hold spaces) start after its closing parenthesis.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return ticks * 10;
 }
 
 /** Signs in as the bench's admin; the session cookie (`name=value`). */

@@ -1,6 +1,6 @@
 /** Shared printing for the benchmarks: every figure beside the physical limit it is measured against. */
 import type { Recorder } from './results.ts';
-import { cpuMs } from './engine-process.ts';
+import { cpuMs } from './proc-stat.ts';
 
 /**
  * Records a figure in the run's results and prints it beside the limit it is measured against (a limit

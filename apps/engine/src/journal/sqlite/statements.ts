@@ -17,10 +17,11 @@ export interface KnownEntries {
  * thing each group commit does): new entries in the state they end it in (their words indexed in
  * batches, text-index.ts), one UPDATE per entry whatever states it went through in the transaction (a
  * delivery started and acknowledged in one commit is written once), and one write per thread
- * (thread-writes.ts). They keep what the console reads instead of counting rows: each thread's `open` and `failed` entries and its `participants`, and
- * the entries per state (`journal_counts`). Nothing is read back before the end of the transaction but
- * through `materialize()`, which writes what is gathered: every other statement of a transaction that
- * reads or deletes entries calls it first. A transaction that fails must be followed by `forget()`.
+ * (thread-writes.ts). They keep what the console reads instead of counting rows: each thread's `open`
+ * and `failed` entries and its `participants`, and the entries per state (`journal_counts`). Nothing is
+ * read back before the end of the transaction but through `materialize()`, which writes what is
+ * gathered: every other statement of a transaction that reads or deletes entries calls it first. A
+ * transaction that fails must be followed by `forget()`.
  */
 export class Statements {
   private readonly insert: Database.Statement;
