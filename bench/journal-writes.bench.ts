@@ -6,8 +6,8 @@
  * Compare two checkouts with it (what the console's indexes and counts cost the hot path).
  * Run: cd bench && pnpm journal-writes   (BENCH_MESSAGES sets the count per round, default 100,000).
  * BENCH_GROWTH=600000 also writes that many into one journal and prints the rate per 100,000 as it
- * fills: the engine's ids are random (UUIDv4), so every insert lands somewhere in the indexes on them,
- * and writing slows as they outgrow SQLite's cache.
+ * fills: thread ids are random (UUIDv4), so every new thread lands somewhere in the index on them, and
+ * writing slows as it outgrows SQLite's cache. Entry ids are the engine's (pump/message-id.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { SqliteJournal } from '../apps/engine/src/journal/sqlite/sqlite-journal.ts';
 import type { Delivery } from '../apps/engine/src/pump/delivery.ts';
+import { newMessageId } from '../apps/engine/src/pump/message-id.ts';
 import { fmt, median, recordXml } from './lib/figures.ts';
 
 const N = Number(process.env.BENCH_MESSAGES ?? 100_000);
@@ -38,7 +39,7 @@ async function round(n = N, onTranche?: (written: number, perCpuSecond: number) 
       tranche = { cpu: process.cpuUsage(), from: i };
     }
     const batch: Delivery[] = Array.from({ length: Math.min(BATCH, n - i) }, (_, k) => ({
-      id: randomUUID() as Delivery['id'],
+      id: newMessageId(),
       threadId: randomUUID() as Delivery['threadId'],
       from: 'bench',
       to: `listener-${(i + k) % 20}`,

@@ -20,6 +20,7 @@ import { Worker } from 'node:worker_threads';
 import { createEngine } from '@organism/engine';
 import { SqliteJournal } from '../apps/engine/src/journal/sqlite/sqlite-journal.ts';
 import type { Delivery } from '../apps/engine/src/pump/delivery.ts';
+import { newMessageId } from '../apps/engine/src/pump/message-id.ts';
 import { envelopeXml, fmt, recordXml, report, closedLoopCpu } from './lib/figures.ts';
 import type { LoopCpu } from './lib/figures.ts';
 import { LIMIT, ensureLimits } from './lib/limits.ts';
@@ -205,7 +206,7 @@ async function recovery(entries: number): Promise<{ requeueMs: number; drainMs: 
   const payload = recordXml(0);
   for (let i = 0; i < entries; i += 1000) {
     const batch: Delivery[] = Array.from({ length: Math.min(1000, entries - i) }, (_, k) => ({
-      id: randomUUID() as Delivery['id'],
+      id: newMessageId(),
       threadId: randomUUID() as Delivery['threadId'],
       from: 'bench',
       to: 'sink',

@@ -4,8 +4,12 @@ import { z } from 'zod';
 export const threadIdSchema = z.uuid({ version: 'v4' }).brand<'ThreadId'>();
 export type ThreadId = z.infer<typeof threadIdSchema>;
 
-/** UUIDv4 naming one journal entry: one delivery of one message to one listener. */
-export const messageIdSchema = z.uuid({ version: 'v4' }).brand<'MessageId'>();
+/**
+ * A UUID naming one journal entry: one delivery of one message to one listener. The engine makes
+ * version 8 ids that start with the microsecond they were made in (engine `pump/message-id.ts`);
+ * journals written before 2026-12-04 hold version 4 ids.
+ */
+export const messageIdSchema = z.uuid().brand<'MessageId'>();
 export type MessageId = z.infer<typeof messageIdSchema>;
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;

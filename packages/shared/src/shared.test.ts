@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatProblem, isUuidV4, qname, splitQName, threadIdSchema } from './index.ts';
+import { formatProblem, isUuidV4, messageIdSchema, qname, splitQName, threadIdSchema } from './index.ts';
 
 describe('shared helpers', () => {
   it('formats a problem with whatever location is known', () => {
@@ -21,6 +21,13 @@ describe('shared helpers', () => {
     expect(isUuidV4('3f2b8c1e-9d4a-1b7e-8c2f-1a2b3c4d5e6f')).toBe(false);
     expect(isUuidV4('not-a-uuid')).toBe(false);
     expect(threadIdSchema.safeParse('3f2b8c1e-9d4a-4b7e-8c2f-1a2b3c4d5e6f').success).toBe(true);
+  });
+
+  it("accepts the engine's version 8 message ids and the version 4 ids of older journals", () => {
+    expect(messageIdSchema.safeParse('5d3a1c20-9d4a-8b7e-8c2f-1a2b3c4d5e6f').success).toBe(true);
+    expect(messageIdSchema.safeParse('3f2b8c1e-9d4a-4b7e-8c2f-1a2b3c4d5e6f').success).toBe(true);
+    expect(messageIdSchema.safeParse('5d3a1c20-9d4a-8b7e-7c2f-1a2b3c4d5e6f').success).toBe(false);
+    expect(messageIdSchema.safeParse('5d3a1c20').success).toBe(false);
   });
 
   it('round-trips qualified names in Clark notation', () => {

@@ -1,6 +1,6 @@
 import { formatProblem } from '@organism/shared';
-import { randomUUID } from 'node:crypto';
 import type { Rejection } from '../pump/dispatch-hooks.ts';
+import { newMessageId } from '../pump/message-id.ts';
 import type { EntryRow } from './entry-record.ts';
 
 /** The most of a refused input the journal keeps: enough to see what arrived, never unbounded. */
@@ -20,7 +20,7 @@ export function rejectionRecord(r: Rejection): { raw: string; detail: string } {
 export function rejectionEntry(r: Rejection, now: number): EntryRow {
   const { raw, detail } = rejectionRecord(r);
   return {
-    id: randomUUID(),
+    id: newMessageId(),
     threadId: r.threadId ?? null,
     parentId: r.parentId ?? null,
     from: r.from ?? null,

@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { MessageId, QName, ThreadId } from '@organism/shared';
 import { canonicalToObject } from '../xml/canonical-to-object.ts';
 import { bufferStartXml, sequenceStartXml } from './system/system-payloads.ts';
 import type { Delivery, DispatchFailure } from './delivery.ts';
 import type { HandlerContext, Listener } from './listener.ts';
 import { isThenable } from './is-thenable.ts';
+import { newMessageId } from './message-id.ts';
 
 /** One output a handler asked for, before the pipeline has checked it. */
 export interface Output {
@@ -66,7 +66,7 @@ export function sendingContext(
       sender.send('reply', undefined, xml);
     },
     forward(to, xml) {
-      const id = randomUUID() as MessageId;
+      const id = newMessageId();
       sender.send('forward', to, xml, id);
       forwarded.add(id);
       return id;

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { MessageId } from '@organism/shared';
 import type { Delivery, DeliveryKind, DispatchFailure } from './delivery.ts';
 import type { Output } from './handler-run.ts';
+import { newMessageId } from './message-id.ts';
 import type { Intake, PipelineMessage } from './pipeline-message.ts';
 import type { RoutingTable } from './routing-table.ts';
 
@@ -11,14 +11,14 @@ export function deliveriesOf(m: PipelineMessage, kind: DeliveryKind): Delivery[]
   const intake = m.intake.origin === 'internal' ? m.intake : undefined;
   const createdAt = Date.now();
   if (intake?.egress) {
-    const d = deliveryOf(m, kind, createdAt, randomUUID() as MessageId, m.to ?? '');
+    const d = deliveryOf(m, kind, createdAt, newMessageId(), m.to ?? '');
     d.egress = true;
     return [d];
   }
   const targets = m.targets ?? [];
   // An id chosen before (a forward's) names the one delivery a message to one listener becomes.
   const chosen = targets.length === 1 ? intake?.id : undefined;
-  return targets.map((t) => deliveryOf(m, kind, createdAt, chosen ?? (randomUUID() as MessageId), t.name));
+  return targets.map((t) => deliveryOf(m, kind, createdAt, chosen ?? newMessageId(), t.name));
 }
 
 type Addressed = PipelineMessage &

@@ -59,6 +59,16 @@ describe('message flow', () => {
     // One thread throughout; from is always the pump's word, not the handler's.
     const threadId = res.ok ? res.threadId : '';
     expect(new Set(h.rec.dispatched.map((d) => d.threadId))).toEqual(new Set([threadId]));
+    // Each hop's id is made after the one before it: version 8, starting with a later microsecond.
+    const starts = h.rec.dispatched.map((d) => {
+      expect(d.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      return Number.parseInt(d.id.slice(0, 8), 16);
+    });
+    for (let i = 1; i < starts.length; i++) {
+      const step = (starts[i]! - starts[i - 1]! + 2 ** 32) % 2 ** 32;
+      expect(step).toBeGreaterThan(0);
+      expect(step).toBeLessThan(60_000_000);
+    }
     expect(seen.c?.[0]?.from).toBe('b');
     expect(h.rec.threads).toEqual([{ threadId, outcome: 'completed' }]);
   });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { MessageId, ThreadId } from '@organism/shared';
+import { newMessageId } from '../../pump/message-id.ts';
 import type { Run } from './orchestration-run.ts';
 import { bufferCompleteXml } from './orchestration-xml.ts';
 
@@ -23,7 +24,7 @@ export function sendStep(
   now: number,
   awaits: Awaits,
 ): void {
-  const id = randomUUID() as MessageId;
+  const id = newMessageId();
   run.state.index = index;
   run.state.awaiting = id;
   run.row.deadline = now + run.spec.stepTimeoutMs;
@@ -47,7 +48,7 @@ export function fillBuffer(run: Run & { kind: 'buffer' }, awaits: Awaits): void 
   const { spec, state } = run;
   while (state.next < spec.items.length && Object.keys(state.inFlight).length < spec.concurrency) {
     const index = state.next++;
-    const id = randomUUID() as MessageId;
+    const id = newMessageId();
     const threadId = randomUUID() as ThreadId;
     state.inFlight[id] = index;
     (state.threads ??= spec.items.map(() => null))[index] = threadId;
@@ -81,7 +82,7 @@ export function pushResult(run: Run, payloadXml: string, ends = true): void {
     // An answer to the start message: its `inReplyTo` is the id the starter's forward returned.
     kind: 'reply',
     parentId: run.row.id as MessageId,
-    id: randomUUID() as MessageId,
+    id: newMessageId(),
     payloadXml,
     purpose: { result: true },
   });
