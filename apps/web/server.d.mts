@@ -1,6 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 
-export declare function serverOptions(argv: readonly string[]): {
+export declare function serverOptions(
+  argv: readonly string[],
+  env?: Readonly<Record<string, string | undefined>>,
+): {
   port: number;
   hostname: string | undefined;
 };

@@ -6,7 +6,7 @@
 // as every proxy does: the engine reads the hops from the last, so a hop the browser wrote is never read
 // unless a trusted proxy wrote the ones after it.
 //
-//   node server.mjs [-p PORT] [-H HOST]   (defaults 3000 and every interface, as `next start`)
+//   node server.mjs [-p PORT] [-H HOST]   (defaults $PORT, else 3000, and every interface, as `next start`)
 //
 // It serves the build `next build` left in ORGANISM_CONSOLE_DIST (default .next), as `next start` does.
 import { createServer } from 'node:http';
@@ -17,17 +17,25 @@ const usage = 'usage: node server.mjs [-p PORT] [-H HOST]';
 /** How long a stop waits for open connections to finish. */
 const STOP_GRACE_MS = 10_000;
 
-/** `-p`/`--port` and `-H`/`--hostname` as `next start` takes them; anything else stops it, saying what. */
-export function serverOptions(argv) {
-  const opts = { port: 3000, hostname: undefined };
+/** A port number, or an error naming where the text came from (`-p`, `PORT`). */
+function portOf(source, value) {
+  const port = /^\d+$/.test(value ?? '') ? Number(value) : Number.NaN;
+  if (!(port >= 0 && port <= 65535))
+    throw new Error(`${source} must be a port number (0-65535), not ${JSON.stringify(value ?? '')}`);
+  return port;
+}
+
+/**
+ * `-p`/`--port` and `-H`/`--hostname` as `next start` takes them, the port from `PORT` when `-p` is not
+ * given (as `next start` too); anything else stops it, saying what.
+ */
+export function serverOptions(argv, env = process.env) {
+  const opts = { port: env.PORT === undefined ? 3000 : portOf('PORT', env.PORT), hostname: undefined };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
     if (flag === '-p' || flag === '--port') {
-      const port = /^\d+$/.test(value ?? '') ? Number(value) : Number.NaN;
-      if (!(port >= 0 && port <= 65535))
-        throw new Error(`${flag} must be a port number (0-65535), not ${JSON.stringify(value ?? '')}`);
-      opts.port = port;
+      opts.port = portOf(flag, value);
     } else if (flag === '-H' || flag === '--hostname') {
       if (!value) throw new Error(`${flag} needs a host name or address`);
       opts.hostname = value;

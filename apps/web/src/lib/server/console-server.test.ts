@@ -18,7 +18,7 @@ describe("the console's server (server.mjs)", () => {
   });
 
   it('takes -p and -H as `next start` does, and refuses anything else saying what', () => {
-    expect(serverOptions([])).toEqual({ port: 3000, hostname: undefined });
+    expect(serverOptions([], {})).toEqual({ port: 3000, hostname: undefined });
     expect(serverOptions(['-p', '8080', '-H', '0.0.0.0'])).toEqual({ port: 8080, hostname: '0.0.0.0' });
     expect(serverOptions(['--port', '0', '--hostname', '::1'])).toEqual({ port: 0, hostname: '::1' });
     expect(() => serverOptions(['-p', 'http'])).toThrow('-p must be a port number (0-65535), not "http"');
@@ -28,5 +28,15 @@ describe("the console's server (server.mjs)", () => {
     expect(() => serverOptions(['-p', '80.5'])).toThrow('not "80.5"');
     expect(() => serverOptions(['-H'])).toThrow('-H needs a host name or address');
     expect(() => serverOptions(['--turbo'])).toThrow('unknown argument "--turbo"');
+  });
+
+  it('takes the port from PORT when -p is not given, as next start does', () => {
+    expect(serverOptions([], { PORT: '4100' })).toEqual({ port: 4100, hostname: undefined });
+    expect(serverOptions(['-p', '4200'], { PORT: '4100' }).port).toBe(4200);
+    expect(serverOptions([], {}).port).toBe(3000);
+    expect(() => serverOptions([], { PORT: 'web' })).toThrow(
+      'PORT must be a port number (0-65535), not "web"',
+    );
+    expect(() => serverOptions([], { PORT: '' })).toThrow('PORT must be a port number (0-65535), not ""');
   });
 });
