@@ -30,7 +30,7 @@ function portOf(source, value) {
  * given (as `next start` too); anything else stops it, saying what.
  */
 export function serverOptions(argv, env = process.env) {
-  const opts = { port: env.PORT === undefined ? 3000 : portOf('PORT', env.PORT), hostname: undefined };
+  const opts = { port: undefined, hostname: undefined };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
@@ -42,6 +42,7 @@ export function serverOptions(argv, env = process.env) {
     } else throw new Error(`unknown argument ${JSON.stringify(flag)}\n${usage}`);
     i++;
   }
+  opts.port ??= env.PORT === undefined ? 3000 : portOf('PORT', env.PORT);
   return opts;
 }
 

@@ -10,11 +10,11 @@ let last = 0;
 /**
  * A new journal entry's id: an RFC 9562 UUID, version 8, whose first 32 bits (its first 8 hex digits,
  * the console's short id) are the microsecond it was made in modulo 2^32, one more than the previous
- * id's when the clock has not moved on, and whose other 90 bits are random (`randomUUID`).
- * The entries' indexes on their ids then take new ids next to one another, where random ids (UUIDv4)
- * each took a page somewhere in them per entry and commit (docs/journal.md, "Entry ids"). The short
- * ids this thread makes within 71 minutes all differ; the ones of messages made close together share
- * their first digits.
+ * id's when the clock has not moved on, and whose other 90 bits are random (`randomUUID`). The index on
+ * the entries' ids then takes new ids next to one another, where random ids (UUIDv4) each took a page
+ * somewhere in it per entry and commit (docs/journal.md, "Entry ids start with the microsecond"). The
+ * short ids this thread makes within 71 minutes all differ; those of messages made close together
+ * share their first digits.
  */
 export function newMessageId(): MessageId {
   const now = Math.floor((performance.timeOrigin + performance.now()) * 1000);

@@ -33,6 +33,7 @@ describe("the console's server (server.mjs)", () => {
   it('takes the port from PORT when -p is not given, as next start does', () => {
     expect(serverOptions([], { PORT: '4100' })).toEqual({ port: 4100, hostname: undefined });
     expect(serverOptions(['-p', '4200'], { PORT: '4100' }).port).toBe(4200);
+    expect(serverOptions(['-p', '4200'], { PORT: 'web' }).port).toBe(4200);
     expect(serverOptions([], {}).port).toBe(3000);
     expect(() => serverOptions([], { PORT: 'web' })).toThrow(
       'PORT must be a port number (0-65535), not "web"',
