@@ -58,6 +58,31 @@ test('filters live in the URL: they survive a reload, and a filter that matches 
   await expect(table.getByRole('row').nth(1)).toBeVisible();
 });
 
+test('the list takes new messages as they come, and holds still while the pointer is on it', async ({
+  page,
+}) => {
+  await signIn(page, 'admin');
+  // Away from where the list will be: a pointer on it holds it still.
+  await page.mouse.move(0, 0);
+  await page.goto('/messages');
+  const table = page.getByRole('table', { name: 'Messages' });
+  const pager = page.getByRole('navigation', { name: 'Newer and older pages' });
+  const top = () => table.getByRole('row').nth(1).getByRole('link').first().getAttribute('href');
+  await expect(pager).toContainText('newest first · live');
+  const before = await top();
+  // The demo's traffic sends five messages a second: a new one tops the list without a reload.
+  await expect.poll(top, { timeout: 15_000 }).not.toBe(before);
+
+  await table.hover();
+  await expect(pager).toContainText('held while the pointer is on the list');
+  const held = await top();
+  await page.waitForTimeout(3_000);
+  expect(await top()).toBe(held);
+  await page.mouse.move(0, 0);
+  await expect(pager).toContainText('newest first · live');
+  await expect.poll(top, { timeout: 15_000 }).not.toBe(held);
+});
+
 test('the live tail pauses and resumes from where it stopped: nothing skipped, nothing twice', async ({
   page,
 }) => {
@@ -160,5 +185,26 @@ test('a refused message shows its raw input as it arrived, the problem marked at
   await expect(problems).toContainText("Element 'nom'");
   // Marked in the editor on that very line: the refused element is underlined.
   await expect(raw.locator('.cm-lintRange-error')).toContainText('<nom>refused</nom>');
+  await expectAccessible(page);
+});
+
+test('an address with no page, and an id that is not one, say so inside the frame with the way back', async ({
+  page,
+}) => {
+  await signIn(page, 'admin');
+  await page.goto('/no-such-page');
+  await expect(page.getByRole('heading', { name: 'Not found' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Messages' })).toBeVisible();
+  await page.getByRole('link', { name: 'Go to the overview' }).click();
+  await expect(page).toHaveURL(/\/$/);
+
+  await page.goto('/messages/not-a-real-id');
+  await expect(page.getByText('“not-a-real-id” is not a message id')).toBeVisible();
+  await page.getByRole('link', { name: 'All messages' }).click();
+  await expect(page).toHaveURL(/\/messages$/);
+
+  await page.goto('/threads/00000000-0000-4000-8000-000000000000');
+  await expect(page.getByText('No thread 00000000-0000-4000-8000-000000000000')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'All threads' })).toBeVisible();
   await expectAccessible(page);
 });

@@ -61,6 +61,18 @@ test('a failed thread reads as a sequence diagram: every hop opens its XML, the 
   await expect(page).toHaveURL(/[?&]status=failed/);
 });
 
+test('the first page follows new threads without a reload', async ({ page }) => {
+  await signIn(page, 'admin');
+  // Away from where the list will be: a pointer on it holds it still.
+  await page.mouse.move(0, 0);
+  await page.goto('/threads');
+  const table = page.getByRole('table', { name: 'Threads' });
+  await expect(table.getByRole('row').nth(1)).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Newer and older pages' })).toContainText('· live');
+  const thread = await inject(page, 'greeter', '<greeting><name>live list</name></greeting>');
+  await expect(table.locator(`a[href="/threads/${thread}"]`)).toBeVisible({ timeout: 15_000 });
+});
+
 test('finds a thread by the first characters of its id', async ({ page }) => {
   await signIn(page, 'admin');
   const thread = await inject(page, 'greeter', '<greeting><name>find me</name></greeting>');

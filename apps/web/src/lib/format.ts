@@ -7,6 +7,11 @@ export function formatCount(n: number): string {
   return count.format(n);
 }
 
+/** A count with its noun: "1 open thread", "2 open threads" (`many` for irregular plurals). */
+export function formatCountOf(n: number, one: string, many = `${one}s`): string {
+  return `${count.format(n)} ${n === 1 ? one : many}`;
+}
+
 export function formatRate(perSecond: number): string {
   return `${rate.format(perSecond)}/s`;
 }

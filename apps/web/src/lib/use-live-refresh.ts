@@ -6,20 +6,29 @@ import { useEngineStream } from './engine-stream';
 /**
  * Calls `refresh` when the shared event stream brings a transition that `match`es: at once for the first,
  * then at most once per `intervalMs` while more arrive (the last one is never dropped). Nothing polls.
+ * While `paused` (the pointer on a list whose rows would move under it), what matches waits, and one
+ * refresh runs as the pause ends.
  */
 export function useLiveRefresh(
   match: (t: RoutedTransition) => boolean,
   refresh: () => void,
   intervalMs = 300,
+  paused = false,
 ): void {
   const { subscribe } = useEngineStream();
-  const latest = useRef({ match, refresh });
-  latest.current = { match, refresh };
+  const latest = useRef({ match, refresh, paused });
+  latest.current = { match, refresh, paused };
+  /** A match came during the pause. */
+  const missed = useRef(false);
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let last = 0;
     const run = () => {
       timer = undefined;
+      if (latest.current.paused) {
+        missed.current = true;
+        return;
+      }
       last = Date.now();
       latest.current.refresh();
     };
@@ -32,4 +41,9 @@ export function useLiveRefresh(
       clearTimeout(timer);
     };
   }, [subscribe, intervalMs]);
+  useEffect(() => {
+    if (paused || !missed.current) return;
+    missed.current = false;
+    latest.current.refresh();
+  }, [paused]);
 }

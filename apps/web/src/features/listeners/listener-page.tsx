@@ -5,6 +5,7 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { ListenerStateBadge } from '@/components/listener-state-badge';
 import { TimeAgo } from '@/components/time-ago';
+import { Missing } from '@/components/missing';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { describeError } from '@/lib/engine-error';
@@ -49,14 +50,9 @@ export function ListenerPage({ name }: { name: string }) {
   const l = listeners.data.find((x) => x.name === name);
   if (!l)
     return (
-      <Panel title="Listener">
-        <p className="text-sm">
-          No listener {name} in this organism: a reload may have removed it.{' '}
-          <Link href="/listeners" className="text-accent hover:underline">
-            All listeners
-          </Link>
-        </p>
-      </Panel>
+      <Missing title="Listener" href="/listeners" label="All listeners">
+        No listener {name} in this organism: a reload may have removed it.
+      </Missing>
     );
   return (
     <div className="mx-auto max-w-7xl space-y-4">

@@ -38,7 +38,7 @@ const COLUMNS: DataColumn<ListenerInfo>[] = [
     sortable: 'asc',
     cell: (l) => (
       <span className="flex min-w-0 items-center gap-2">
-        <Link href={listenerHref(l)} className="font-medium hover:underline">
+        <Link href={listenerHref(l)} className="shrink-0 font-medium hover:underline">
           {l.name}
         </Link>
         {l.system && <Tag>system</Tag>}
@@ -51,9 +51,9 @@ const COLUMNS: DataColumn<ListenerInfo>[] = [
   {
     id: 'roots',
     header: 'Roots',
-    width: 144,
+    width: 128,
     cell: (l) => (
-      <span className="font-mono text-xs" title={l.roots.join('\n')}>
+      <span className="truncate font-mono text-xs" title={l.roots.join('\n')}>
         {l.roots.map((r) => splitRoot(r).local).join(', ')}
       </span>
     ),
@@ -77,7 +77,7 @@ const COLUMNS: DataColumn<ListenerInfo>[] = [
   {
     id: 'inFlight',
     header: 'In flight',
-    width: 88,
+    width: 80,
     numeric: true,
     sortable: 'desc',
     cell: (l) => formatCount(l.inFlight),
@@ -85,7 +85,7 @@ const COLUMNS: DataColumn<ListenerInfo>[] = [
   {
     id: 'lastActivityAt',
     header: 'Last activity',
-    width: 120,
+    width: 112,
     numeric: true,
     sortable: 'desc',
     cell: (l) =>
@@ -94,7 +94,9 @@ const COLUMNS: DataColumn<ListenerInfo>[] = [
   {
     id: 'peers',
     header: 'Agent peers',
-    width: 208,
+    width: 176,
+    // Below that the listener's name and description need the room; its page lists the peers.
+    from: 'xl',
     cell: (l) =>
       l.agent ? (
         <span className="flex min-w-0 items-center gap-1.5 text-xs">

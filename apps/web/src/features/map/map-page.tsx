@@ -6,7 +6,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { describeError } from '@/lib/engine-error';
-import { formatCount, formatRate } from '@/lib/format';
+import { formatCount, formatCountOf, formatRate } from '@/lib/format';
 import { useLiveListeners, useLiveRoutes } from '@/lib/live-listeners';
 import { useTRPC } from '@/lib/trpc';
 import { buildMapModel } from './graph-model';
@@ -34,15 +34,15 @@ export function MapPage() {
   const producerCount = model ? model.nodes.length - listenerCount : 0;
   const rate = model?.routes.reduce((n, r) => n + r.perSecond, 0) ?? 0;
   const failing = model?.routes.filter((r) => r.failed > 0).length ?? 0;
-  const label = `Map of the organism: ${plural(listenerCount, 'listener')}, ${plural(producerCount, 'outside producer')}, ${plural(model?.routes.length ?? 0, 'route')}. The routes table below lists the same routes as text.`;
+  const label = `Map of the organism: ${formatCountOf(listenerCount, 'listener')}, ${formatCountOf(producerCount, 'outside producer')}, ${formatCountOf(model?.routes.length ?? 0, 'route')}. The routes table below lists the same routes as text.`;
   return (
     <div className="space-y-4">
       <header className="flex flex-wrap items-baseline gap-x-4 gap-y-1">
         <h1 className="text-xl font-semibold">Map</h1>
         {model && (
           <p className="tabular text-sm text-muted">
-            {plural(listenerCount, 'listener')} · {plural(producerCount, 'outside producer')} ·{' '}
-            {plural(model.routes.length, 'route')} in the last 5 min · {formatRate(rate)}
+            {formatCountOf(listenerCount, 'listener')} · {formatCountOf(producerCount, 'outside producer')} ·{' '}
+            {formatCountOf(model.routes.length, 'route')} in the last 5 min · {formatRate(rate)}
             {failing > 0 && <span className="text-failed"> · {formatCount(failing)} failing</span>}
             {engines.length > 0 && (
               <>
@@ -52,7 +52,7 @@ export function MapPage() {
                   className="text-accent hover:underline"
                   title="Routes and rates count every engine; the overview lists them"
                 >
-                  {plural(engines.length, 'engine')} running
+                  {formatCountOf(engines.length, 'engine')} running
                 </Link>
               </>
             )}
@@ -92,8 +92,4 @@ export function MapPage() {
       </Panel>
     </div>
   );
-}
-
-function plural(n: number, word: string): string {
-  return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
 }

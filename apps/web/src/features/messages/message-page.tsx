@@ -1,4 +1,5 @@
 'use client';
+import { messageIdSchema } from '@organism/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { PencilLine, RotateCcw, Send, Trash2 } from 'lucide-react';
 import Link from 'next/link';
@@ -7,6 +8,7 @@ import { toast } from 'sonner';
 import { StateBadge } from '@/components/state-badge';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { Missing } from '@/components/missing';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { describeError, describeLoadError } from '@/lib/engine-error';
@@ -61,14 +63,14 @@ export function MessagePage({ id }: { id: string }) {
 
   if (message.error)
     return (
-      <Panel title="Message">
-        <p className="text-sm">
-          {describeLoadError(
-            message.error,
-            `No message ${id}: it may have been pruned by retention or discarded.`,
-          )}
-        </p>
-      </Panel>
+      <Missing title="Message" href="/messages" label="All messages">
+        {messageIdSchema.safeParse(id).success
+          ? describeLoadError(
+              message.error,
+              `No message ${id}: it may have been pruned by retention or discarded.`,
+            )
+          : `“${id}” is not a message id: a message id is a UUID, such as the ones in the list.`}
+      </Missing>
     );
   const m = message.data;
   if (!m)

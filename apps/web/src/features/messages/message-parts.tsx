@@ -5,7 +5,8 @@ import type { ReactNode } from 'react';
 import { IdLink } from '@/components/id-link';
 import { TimeAgo } from '@/components/time-ago';
 import { XmlView } from '@/components/xml-view';
-import { rootName } from '@/lib/format';
+import { splitStack } from '@/lib/error-detail';
+import { formatCountOf, rootName } from '@/lib/format';
 import { isRejected } from '@/lib/outcome';
 import { problemsOf } from '@/lib/problems';
 import type { DetailProblem } from '@/lib/problems';
@@ -26,7 +27,11 @@ export function MessageFacts({ m, threadLink = true }: { m: MessageSummary; thre
         </span>
       )}
       <span>· {m.kind}</span>
-      <span>· attempt {m.attempts}</span>
+      {m.egress ? (
+        <span title="An outside producer's answer is recorded, never dispatched">· to its producer</span>
+      ) : (
+        !rejected && <span>· attempt {m.attempts}</span>
+      )}
       {m.threadId && (
         <span className="flex items-center gap-1">
           · thread <IdLink id={m.threadId} href={threadLink ? `/threads/${m.threadId}` : undefined} />
@@ -62,12 +67,10 @@ export function MessageFailure({ m, canRetry }: { m: MessageDetail; canRetry: bo
         <span className="text-sm">
           {rejected
             ? 'Refused at intake: it never reached a listener.'
-            : `Failed at ${m.to ?? '?'} after ${m.attempts} attempt(s).`}
+            : `Failed at ${m.to ?? '?'} after ${formatCountOf(m.attempts, 'attempt')}.`}
         </span>
       </p>
-      {m.errorDetail && located.length === 0 && (
-        <pre className="mt-2 text-sm whitespace-pre-wrap">{m.errorDetail}</pre>
-      )}
+      {m.errorDetail && located.length === 0 && <ErrorDetail detail={m.errorDetail} />}
       {located.length > 0 && (
         <p className="mt-2 text-sm">
           {located.length === 1 ? 'One problem, marked' : `${located.length} problems, marked`} at{' '}
@@ -82,6 +85,28 @@ export function MessageFailure({ m, canRetry }: { m: MessageDetail; canRetry: bo
             : ''}
       </p>
     </section>
+  );
+}
+
+/**
+ * A failure's detail: what the handler threw, in full; a stack trace under it stays folded, its first frame
+ * (where the throw happened) in view.
+ */
+function ErrorDetail({ detail }: { detail: string }) {
+  const { message, frames } = splitStack(detail);
+  return (
+    <>
+      <pre className="mt-2 text-sm whitespace-pre-wrap">{message}</pre>
+      {frames.length > 0 && (
+        <details className="mt-1 text-sm">
+          <summary className="cursor-pointer text-muted hover:text-text">
+            <span className="font-mono text-xs">{frames[0]}</span>
+            {frames.length > 1 && ` and ${formatCountOf(frames.length - 1, 'frame')} more`}
+          </summary>
+          <pre className="mt-1 overflow-x-auto pl-4 font-mono text-xs text-muted">{frames.join('\n')}</pre>
+        </details>
+      )}
+    </>
   );
 }
 

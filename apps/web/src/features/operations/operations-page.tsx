@@ -70,7 +70,7 @@ function EngineFacts() {
       <span className="tabular">
         {formatCount(s.inFlight)} <span className="text-muted">in flight</span> · {formatCount(s.queued)}{' '}
         <span className="text-muted">queued</span> · {formatCount(s.openThreads)}{' '}
-        <span className="text-muted">open threads</span>
+        <span className="text-muted">{s.openThreads === 1 ? 'open thread' : 'open threads'}</span>
       </span>
       <span className="text-muted">
         at start, <RecoveryReport recovery={s.recovery} />

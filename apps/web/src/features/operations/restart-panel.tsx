@@ -7,7 +7,7 @@ import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Panel } from '@/components/ui/panel';
 import { describeError, engineCodeOf } from '@/lib/engine-error';
-import { formatCount, formatDuration } from '@/lib/format';
+import { formatCount, formatCountOf, formatDuration } from '@/lib/format';
 import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
 import { RecoveryReport } from './recovery-report';
@@ -20,7 +20,6 @@ const DRAIN_CHOICES: [number, string][] = [
   [60_000, '1 min'],
   [120_000, '2 min'],
 ];
-const plural = (n: number, one: string, many: string) => `${formatCount(n)} ${n === 1 ? one : many}`;
 
 /** Restart (admin): confirm, then follow the drain, the engine going away and coming back with its recovery. */
 export function RestartPanel() {
@@ -177,7 +176,7 @@ function RestartProgress({
               <span className="tabular" data-testid="drain-figures">
                 {drained ? 'last figures: ' : ''}
                 {formatCount(d.inFlight)} in flight · {formatCount(d.queued)} queued ·{' '}
-                {plural(d.openThreads, 'open thread', 'open threads')}
+                {formatCountOf(d.openThreads, 'open thread')}
                 {drained
                   ? d.inFlight + d.queued === 0
                     ? ` · drained in ${formatDuration(d.elapsedMs)}`

@@ -7,7 +7,11 @@ import { describeError } from '@/lib/engine-error';
 import { isRejected } from '@/lib/outcome';
 import { useTRPC } from '@/lib/trpc';
 
-/** The newest dead letters and refusals, each a link to its message. */
+/**
+ * The newest dead letters and refusals, each a link to its message. The journal lists them newest made
+ * first; they show when each failed (a retried one fails well after it was made), so they are put in
+ * that order.
+ */
 export function LatestFailures() {
   const trpc = useTRPC();
   const failed = useQuery(trpc.journal.list.queryOptions({ state: 'FAILED', limit: 8 }));
@@ -17,7 +21,7 @@ export function LatestFailures() {
     return <p className="text-sm text-muted">No failures. Dead letters and refused input appear here.</p>;
   return (
     <ul className="space-y-1.5 text-sm">
-      {failed.data.items.map((m) => (
+      {failed.data.items.toSorted((a, b) => b.updatedAt - a.updatedAt).map((m) => (
         <li key={m.id} className="flex items-center gap-2">
           <IdLink id={m.id} href={`/messages/${m.id}`} />
           <span

@@ -5,7 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { StateBadge } from '@/components/state-badge';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
-import { formatCount } from '@/lib/format';
+import { formatCount, formatCountOf } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 import { EnginesPanel } from './engines-panel';
 import { LatestFailures } from './latest-failures';
@@ -30,7 +30,7 @@ export function OverviewPage() {
             label="Queue"
             value={s ? `${formatCount(s.queued)} queued` : undefined}
             hint={
-              s ? `${formatCount(s.inFlight)} in flight · ${formatCount(s.openThreads)} open threads` : ''
+              s ? `${formatCount(s.inFlight)} in flight · ${formatCountOf(s.openThreads, 'open thread')}` : ''
             }
           />
         }

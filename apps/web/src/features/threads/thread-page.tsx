@@ -1,4 +1,5 @@
 'use client';
+import { isUuidV4 } from '@organism/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { OctagonX } from 'lucide-react';
 import { parseAsString, useQueryState } from 'nuqs';
@@ -7,7 +8,7 @@ import { toast } from 'sonner';
 import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
-import { Panel } from '@/components/ui/panel';
+import { Missing } from '@/components/missing';
 import { OrchestrationPanel } from './orchestration-panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { describeError, describeLoadError } from '@/lib/engine-error';
@@ -63,14 +64,14 @@ export function ThreadPage({ id }: { id: string }) {
 
   if (thread.error)
     return (
-      <Panel title="Thread">
-        <p className="text-sm">
-          {describeLoadError(
-            thread.error,
-            `No thread ${id}: it may never have existed, or its messages were pruned by retention.`,
-          )}
-        </p>
-      </Panel>
+      <Missing title="Thread" href="/threads" label="All threads">
+        {isUuidV4(id)
+          ? describeLoadError(
+              thread.error,
+              `No thread ${id}: it may never have existed, or its messages were pruned by retention.`,
+            )
+          : `“${id}” is not a thread id: a thread id is a UUID, such as the ones in the list.`}
+      </Missing>
     );
   const t = thread.data;
   if (!t)

@@ -3,11 +3,12 @@ import type { ThreadSummary } from '@organism/shared';
 import { useQuery } from '@tanstack/react-query';
 import { RefreshCw } from 'lucide-react';
 import { useRouter } from 'next/navigation';
+import { useState } from 'react';
 import { parseAsStringLiteral, parseAsString, useQueryStates } from 'nuqs';
 import { FilterBar, NoMatches } from '@/components/filter-bar';
 import type { FilterField } from '@/components/filter-bar';
 import { IdLink } from '@/components/id-link';
-import { KeysetPager } from '@/components/keyset-pager';
+import { KeysetPager, liveNote } from '@/components/keyset-pager';
 import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
 import { DataTable } from '@/components/ui/data-table';
@@ -16,6 +17,7 @@ import { describeError } from '@/lib/engine-error';
 import { formatCount } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 import { keyset, keysetParsers } from '@/lib/url-filters';
+import { useLiveRefresh } from '@/lib/use-live-refresh';
 import { FindThread } from './find-thread';
 import { ThreadStatusBadge } from './thread-status';
 
@@ -77,6 +79,17 @@ export function ThreadsPage() {
       suggestions: listeners.data?.map((l) => l.name),
     },
   ];
+  // The first page follows the journal: any transition may start a thread or move one to the top. It
+  // holds still while the pointer is on it, so that a row does not move away from a click. Older pages
+  // are history the operator walked into: they change on refresh only.
+  const [pointing, setPointing] = useState(false);
+  const live = !pages.hasNewer;
+  useLiveRefresh(
+    () => live,
+    () => void threads.refetch(),
+    1_000,
+    pointing,
+  );
   const filtered = !!(q.status || q.participant);
   const clear = () => void setQ({ status: null, participant: null, after: null });
   const items = threads.data?.items ?? [];
@@ -101,7 +114,11 @@ export function ThreadsPage() {
           {describeError(threads.error)}
         </p>
       ) : (
-        <div className="rounded-lg border border-border bg-panel">
+        <div
+          className="rounded-lg border border-border bg-panel"
+          onPointerEnter={() => setPointing(true)}
+          onPointerLeave={() => setPointing(false)}
+        >
           <DataTable
             label="Threads"
             columns={COLUMNS}
@@ -124,7 +141,11 @@ export function ThreadsPage() {
         nextCursor={threads.data?.nextCursor}
         onNewer={() => void setQ({ after: pages.newer() })}
         onOlder={(c) => void setQ({ after: pages.older(c) })}
-        shown={threads.data ? `${formatCount(items.length)} threads, newest activity first` : undefined}
+        shown={
+          threads.data
+            ? `${formatCount(items.length)} threads, newest activity first${liveNote(live, pointing)}`
+            : undefined
+        }
       />
     </div>
   );

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { splitStack } from './error-detail';
+
+describe('splitStack', () => {
+  it('folds a stack trace away from the message, frames trimmed, the first frame first', () => {
+    const detail = [
+      'tools.calculator: HandlerError: cannot divide 8 by zero',
+      '    at Object.calculate (/srv/demo/handlers/calculator.ts:15:38)',
+      '    at runHandler (/srv/engine/src/pump/handler-run.ts:233:29)',
+      '',
+    ].join('\n');
+    expect(splitStack(detail)).toEqual({
+      message: 'tools.calculator: HandlerError: cannot divide 8 by zero',
+      frames: [
+        'at Object.calculate (/srv/demo/handlers/calculator.ts:15:38)',
+        'at runHandler (/srv/engine/src/pump/handler-run.ts:233:29)',
+      ],
+    });
+  });
+
+  it('keeps a message of several lines whole', () => {
+    const detail = 'listener x: Error: first line\nsecond line\n    at f (a.ts:1:1)';
+    expect(splitStack(detail)).toEqual({
+      message: 'listener x: Error: first line\nsecond line',
+      frames: ['at f (a.ts:1:1)'],
+    });
+  });
+
+  it('leaves a detail without a trace as it is, even one that mentions "at"', () => {
+    const detail = 'sleeper did not finish within 200 ms\nat the second attempt';
+    expect(splitStack(detail)).toEqual({ message: detail, frames: [] });
+    // Only indented frames count: a detail that starts with one has no message to keep apart.
+    expect(splitStack('    at f (a.ts:1:1)').frames).toEqual([]);
+  });
+});
