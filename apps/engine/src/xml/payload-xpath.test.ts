@@ -14,7 +14,7 @@ describe('PayloadXPath', () => {
   it('matches payloads by local names, whatever their namespaces, and says what matched', () => {
     const x = compiled('/order[total > 100]');
     try {
-      expect(x.test(order(150))).toBe('order: ACMESpringfield150');
+      expect(x.test(order(150))).toBe('order: ACME · Springfield · 150');
       expect(x.test(order(50))).toBeNull();
     } finally {
       x.dispose();

@@ -1,4 +1,4 @@
-import { ParseOption, XmlDocument, XmlXPath } from 'libxml2-wasm';
+import { ParseOption, XmlDocument, XmlElement, XmlXPath } from 'libxml2-wasm';
 import type { XmlNode } from 'libxml2-wasm';
 import { XmlErrorStruct, xmlGetLastError, xmlResetLastError } from 'libxml2-wasm/lib/libxml2.mjs';
 
@@ -91,11 +91,25 @@ function describe(value: XPathValue): string | null {
     if (!first) return null;
     const more = value.length > 1 ? ` (+${value.length - 1} more)` : '';
     const name = 'name' in first && typeof first.name === 'string' ? `${first.name}: ` : '';
-    return clip(`${name}${first.content.replace(/\s+/g, ' ').trim()}`) + more;
+    return clip(`${name}${textOf(first)}`) + more;
   }
   if (typeof value === 'boolean') return value ? 'true' : null;
   if (typeof value === 'number') return value !== 0 && !Number.isNaN(value) ? String(value) : null;
   return value.length > 0 ? clip(value) : null;
+}
+
+/**
+ * A matched node's text: an element's text pieces apart (`ACME · Springfield · 150`, where XPath's
+ * string value runs them together), anything else its string value, whitespace folded.
+ */
+function textOf(node: XmlNode): string {
+  const fold = (s: string): string => s.replace(/\s+/g, ' ').trim();
+  if (!(node instanceof XmlElement)) return fold(node.content);
+  return node
+    .find('.//text()')
+    .map((t) => fold(t.content))
+    .filter(Boolean)
+    .join(' · ');
 }
 
 function clip(s: string): string {

@@ -21,20 +21,22 @@ export function LatestFailures() {
     return <p className="text-sm text-muted">No failures. Dead letters and refused input appear here.</p>;
   return (
     <ul className="space-y-1.5 text-sm">
-      {failed.data.items.toSorted((a, b) => b.updatedAt - a.updatedAt).map((m) => (
-        <li key={m.id} className="flex items-center gap-2">
-          <IdLink id={m.id} href={`/messages/${m.id}`} />
-          <span
-            className={`truncate rounded px-1.5 py-0.5 font-mono text-xs ${isRejected(m) ? 'bg-rejected/10 text-rejected' : 'bg-failed/10 text-failed'}`}
-          >
-            {m.errorCode ?? 'FAILED'}
-          </span>
-          <span className="truncate text-muted">{m.to ?? m.from ?? 'intake'}</span>
-          <span className="ml-auto text-xs text-muted">
-            <TimeAgo at={m.updatedAt} />
-          </span>
-        </li>
-      ))}
+      {failed.data.items
+        .toSorted((a, b) => b.updatedAt - a.updatedAt)
+        .map((m) => (
+          <li key={m.id} className="flex items-center gap-2">
+            <IdLink id={m.id} href={`/messages/${m.id}`} />
+            <span
+              className={`truncate rounded px-1.5 py-0.5 font-mono text-xs ${isRejected(m) ? 'bg-rejected/10 text-rejected' : 'bg-failed/10 text-failed'}`}
+            >
+              {m.errorCode ?? 'FAILED'}
+            </span>
+            <span className="truncate text-muted">{m.to ?? m.from ?? 'intake'}</span>
+            <span className="ml-auto text-xs text-muted">
+              <TimeAgo at={m.updatedAt} />
+            </span>
+          </li>
+        ))}
     </ul>
   );
 }
