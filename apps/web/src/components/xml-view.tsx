@@ -9,16 +9,12 @@ import CodeMirror from '@uiw/react-codemirror';
 import { Copy } from 'lucide-react';
 import { useMemo } from 'react';
 import { toast } from 'sonner';
+import { wrappedLines } from '@/lib/wrapped-lines';
 import { darkCodeTheme } from '@/lib/code-theme';
 import { prettyXml } from '@/lib/pretty-xml';
 import { useDarkTheme } from '@/lib/use-dark-theme';
 
-const EXTENSIONS = [
-  xml(),
-  EditorState.readOnly.of(true),
-  EditorView.editable.of(false),
-  EditorView.lineWrapping,
-];
+const EXTENSIONS = [xml(), EditorState.readOnly.of(true), EditorView.editable.of(false), ...wrappedLines];
 
 /** A problem found in the text, at its 1-based line (and column, when known). */
 export interface LineProblem {

@@ -21,6 +21,8 @@ export const darkCodeTheme = [
     HighlightStyle.define([
       { tag: [t.tagName, t.typeName], color: '#ff9a8f' },
       { tag: t.attributeName, color: '#ffcb6b' },
+      // YAML's keys (and any other language's property names), coloured as the light theme colours them.
+      { tag: [t.propertyName, t.definition(t.propertyName)], color: '#7fd1e8' },
       { tag: [t.attributeValue, t.string], color: '#b5e08d' },
       { tag: [t.processingInstruction, t.meta, t.documentMeta], color: '#8fb3ff' },
       { tag: [t.comment, t.blockComment], color: '#a3aab6', fontStyle: 'italic' },

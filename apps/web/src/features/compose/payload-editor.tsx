@@ -6,6 +6,7 @@ import type { PayloadCheck } from '@organism/shared';
 import { useMemo, useRef } from 'react';
 import { CodeEditor } from '@/components/code-editor';
 import { diagnosticsFor } from '@/components/xml-view';
+import { wrappedLines } from '@/lib/wrapped-lines';
 
 /** What a check of the editor's text against a contract gave: the engine's answer, or why it could not be asked. */
 export type CheckOutcome = { text: string; contract: string } & (
@@ -41,7 +42,7 @@ export function PayloadEditor({
   const extensions = useMemo(
     () => [
       xml(),
-      EditorView.lineWrapping,
+      ...wrappedLines,
       // The contract on the element too: a new one rebuilds the linter, which checks the text again.
       EditorView.contentAttributes.of({ 'aria-label': label, 'data-contract': contract }),
       linter(

@@ -11,6 +11,7 @@ import { Button } from '@/components/ui/button';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { Tabs } from '@/components/ui/tabs';
+import { wrappedLines } from '@/lib/wrapped-lines';
 import { describeError } from '@/lib/engine-error';
 import { formatCount } from '@/lib/format';
 import { useSession } from '@/lib/session';
@@ -199,7 +200,7 @@ function IncludedFile({ file, yaml: text }: { file: string; yaml: string }) {
   const extensions = useMemo(
     () => [
       yamlLanguage(),
-      EditorView.lineWrapping,
+      ...wrappedLines,
       // tabindex: axe counts a contenteditable as focusable only with it (scrollable-region-focusable).
       EditorView.contentAttributes.of({ 'aria-label': file, tabindex: '0' }),
     ],

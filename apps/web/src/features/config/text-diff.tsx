@@ -5,6 +5,7 @@ import { EditorState } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
 import CodeMirror from '@uiw/react-codemirror';
 import { useMemo } from 'react';
+import { wrappedLines } from '@/lib/wrapped-lines';
 import { darkCodeTheme } from '@/lib/code-theme';
 import { useDarkTheme } from '@/lib/use-dark-theme';
 
@@ -28,7 +29,7 @@ export function TextDiff({ before, after, label }: { before: string; after: stri
       yaml(),
       EditorState.readOnly.of(true),
       EditorView.editable.of(false),
-      EditorView.lineWrapping,
+      ...wrappedLines,
       // Focusable although read-only, so a keyboard can scroll it (axe: scrollable-region-focusable).
       EditorView.contentAttributes.of({ 'aria-label': label, tabindex: '0' }),
       DIFF_THEME,

@@ -6,6 +6,7 @@ import type { Problem } from '@organism/shared';
 import { useMemo, useRef } from 'react';
 import { CodeEditor } from '@/components/code-editor';
 import { diagnosticsFor } from '@/components/xml-view';
+import { wrappedLines } from '@/lib/wrapped-lines';
 
 /** How long typing must pause before the text is checked on the server. */
 const CHECK_AFTER_MS = 400;
@@ -46,7 +47,7 @@ export function YamlEditor({
   const extensions = useMemo(
     () => [
       yaml(),
-      EditorView.lineWrapping,
+      ...wrappedLines,
       // tabindex: axe counts a contenteditable as focusable only with it (scrollable-region-focusable).
       EditorView.contentAttributes.of({ 'aria-label': label, tabindex: '0' }),
       linter(

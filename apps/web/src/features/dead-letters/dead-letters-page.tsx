@@ -9,6 +9,7 @@ import { NoMatches } from '@/components/filter-bar';
 import { IdLink } from '@/components/id-link';
 import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
+import { CellNote } from '@/components/ui/cell-note';
 import { DataTable } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
 import { Skeleton } from '@/components/ui/skeleton';
@@ -132,14 +133,7 @@ function groupColumns(biggest: number): DataColumn<DeadLetterGroup>[] {
       id: 'hint',
       header: 'what to do',
       from: 'lg',
-      cell: (g) => {
-        const hint = codeHint(g.errorCode, allRefused(g));
-        return (
-          <span className="text-xs text-muted" title={hint}>
-            {hint ?? ''}
-          </span>
-        );
-      },
+      cell: (g) => <CellNote text={codeHint(g.errorCode, allRefused(g))} />,
     },
     {
       id: 'count',

@@ -86,7 +86,7 @@ const COLUMNS: DataColumn<TailRow>[] = [
   {
     id: 'root',
     header: 'root',
-    width: 130,
+    width: 120,
     from: 'lg',
     cell: (r) =>
       r.root ? (
@@ -98,7 +98,8 @@ const COLUMNS: DataColumn<TailRow>[] = [
   {
     id: 'code',
     header: 'code',
-    width: 160,
+    // HANDLER_TIMEOUT's width: the route beside it needs the rest.
+    width: 136,
     cell: (r) => <span className="font-mono text-xs text-failed">{r.errorCode ?? ''}</span>,
   },
   {

@@ -2,6 +2,7 @@ import type { Transition } from '@organism/shared';
 import { StateBadge } from '@/components/state-badge';
 import { TimeAgo } from '@/components/time-ago';
 import { formatDuration } from '@/lib/format';
+import { isRejectionTransition } from '@/lib/outcome';
 
 /** A message's journal transitions, oldest first, with the time each step took. */
 export function TransitionsTable({ transitions }: { transitions: Transition[] }) {
@@ -21,6 +22,8 @@ export function TransitionsTable({ transitions }: { transitions: Transition[] })
       <tbody>
         {transitions.map((t, i) => {
           const prev = transitions[i - 1];
+          // Refused input is recorded FAILED before any attempt: it reads as what the page says it is.
+          const rejected = isRejectionTransition(t);
           return (
             <tr key={t.seq} className="h-8 border-t border-border">
               <td className="tabular font-mono text-xs text-muted">{t.seq}</td>
@@ -28,10 +31,12 @@ export function TransitionsTable({ transitions }: { transitions: Transition[] })
                 {t.state === 'DISCARDED' ? (
                   <span className="text-xs font-medium">DISCARDED</span>
                 ) : (
-                  <StateBadge state={t.state} />
+                  <StateBadge state={rejected ? 'REJECTED' : t.state} />
                 )}
               </td>
-              <td className="tabular pr-3 text-right">{t.attempt}</td>
+              <td className="tabular pr-3 text-right">
+                {rejected ? <span className="text-muted">—</span> : t.attempt}
+              </td>
               <td
                 className="truncate"
                 title={[t.errorCode, t.detail].filter(Boolean).join(': ') || undefined}

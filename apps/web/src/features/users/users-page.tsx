@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { toast } from 'sonner';
 import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
+import { CellNote } from '@/components/ui/cell-note';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { actionsColumn, DataTable } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
@@ -60,11 +61,7 @@ export function UsersPage() {
       id: 'does',
       header: 'may',
       from: 'xl',
-      cell: (u) => (
-        <span className="text-xs text-muted" title={ROLE_DOES[u.role]}>
-          {ROLE_DOES[u.role]}
-        </span>
-      ),
+      cell: (u) => <CellNote text={ROLE_DOES[u.role]} />,
     },
     { id: 'created', header: 'added', width: 96, cell: (u) => <TimeAgo at={u.createdAt} /> },
     actionsColumn(250, (u) => <Actions row={u} />),
