@@ -72,6 +72,7 @@ export function MapLegend({ rates }: { rates: boolean }) {
           ? '→ ← the two directions; click a line or a rate for its messages'
           : 'hover a line for its rate, click it for its messages; every rate is in the table below'}
       </li>
+      <li>a listener counts since the engine started, a route over the last 5 min</li>
     </ul>
   );
 }

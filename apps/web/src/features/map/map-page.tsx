@@ -6,7 +6,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { describeError } from '@/lib/engine-error';
-import { formatCount, formatCountOf, formatRate } from '@/lib/format';
+import { formatCountOf, formatRate } from '@/lib/format';
 import { useLiveListeners, useLiveRoutes } from '@/lib/live-listeners';
 import { useTRPC } from '@/lib/trpc';
 import { buildMapModel } from './graph-model';
@@ -43,7 +43,9 @@ export function MapPage() {
           <p className="tabular text-sm text-muted">
             {formatCountOf(listenerCount, 'listener')} · {formatCountOf(producerCount, 'outside producer')} ·{' '}
             {formatCountOf(model.routes.length, 'route')} in the last 5 min · {formatRate(rate)}
-            {failing > 0 && <span className="text-failed"> · {formatCount(failing)} failing</span>}
+            {failing > 0 && (
+              <span className="text-failed"> · {formatCountOf(failing, 'route')} with failures</span>
+            )}
             {engines.length > 0 && (
               <>
                 {' · '}
