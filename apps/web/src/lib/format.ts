@@ -54,9 +54,13 @@ export function formatUptime(ms: number): string {
   return `${s}s`;
 }
 
+const seconds2 = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+const seconds1 = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
+
+/** `850 ms`, `1.25 s`, `5 s` (a round figure, a configured timeout say, without its zeros), `30.5 s`. */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
-  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  return `${(ms < 10_000 ? seconds2 : seconds1).format(ms / 1000)} s`;
 }
 
 /** First 8 characters of an id, as every list shows them. */

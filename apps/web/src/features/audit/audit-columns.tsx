@@ -30,7 +30,7 @@ export const AUDITED_ACTIONS = [
 /** What an action acted on, as a link where the console has a page for it; a token by its name. */
 function Target({ e, tokenNames }: { e: AuditRecord; tokenNames: ReadonlyMap<string, string> }) {
   const t = e.target;
-  if (t === null) return null;
+  if (t === null) return <span className="text-muted">—</span>;
   if (e.action === 'journal.retry' || e.action === 'journal.discard')
     return <IdLink id={t} href={`/messages/${t}`} />;
   if (e.action === 'thread.kill') return <IdLink id={t} href={`/threads/${t}`} />;

@@ -219,8 +219,12 @@ function CheckStatus({
   else if (outcome.result.ok)
     body = (
       <span className="flex items-center gap-2 text-acked">
-        <CircleCheck className="size-4" aria-hidden /> Valid against the contract of {listener} (root{' '}
-        <span className="font-mono text-xs">{rootName(outcome.result.root)}</span>).
+        <CircleCheck className="size-4" aria-hidden />
+        {/* One flex item: the gap between items must not open inside the sentence. */}
+        <span>
+          Valid against the contract of {listener} (root{' '}
+          <span className="font-mono text-xs">{rootName(outcome.result.root)}</span>).
+        </span>
       </span>
     );
   else

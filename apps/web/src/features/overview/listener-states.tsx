@@ -29,7 +29,14 @@ export function ListenerStates() {
               <Link href={`/listeners/${encodeURIComponent(l.name)}`} className="truncate hover:underline">
                 {l.name}
               </Link>
-              <span className="sr-only">({l.state})</span>
+              {/* Colour is never alone: a state other than idle says its word (idle, the usual, stays quiet). */}
+              {l.state === 'idle' ? (
+                <span className="sr-only">(idle)</span>
+              ) : (
+                <span className={`shrink-0 text-xs ${l.state === 'error' ? 'text-failed' : 'text-muted'}`}>
+                  {l.state}
+                </span>
+              )}
             </td>
             <td className="tabular text-right">{formatCount(l.received)}</td>
             <td className={`tabular text-right ${l.failed > 0 ? 'text-failed' : ''}`}>

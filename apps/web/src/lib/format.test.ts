@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { formatCountOf, formatDuration } from './format';
+
+describe('formatDuration', () => {
+  it('says milliseconds below a second, and seconds without trailing zeros above', () => {
+    expect(formatDuration(850.4)).toBe('850 ms');
+    expect(formatDuration(1_000)).toBe('1 s');
+    expect(formatDuration(1_250)).toBe('1.25 s');
+    expect(formatDuration(5_000)).toBe('5 s');
+    expect(formatDuration(30_000)).toBe('30 s');
+    expect(formatDuration(30_540)).toBe('30.5 s');
+    expect(formatDuration(125_000)).toBe('125 s');
+  });
+});
+
+describe('formatCountOf', () => {
+  it('puts the noun in the singular for one, the plural otherwise', () => {
+    expect(formatCountOf(1, 'open thread')).toBe('1 open thread');
+    expect(formatCountOf(0, 'open thread')).toBe('0 open threads');
+    expect(formatCountOf(12_345, 'entry', 'entries')).toBe('12,345 entries');
+  });
+});
