@@ -7,7 +7,7 @@ describe('indentColumns', () => {
     expect(indentColumns('    - name: x', 4)).toBe(4);
     expect(indentColumns('\tx', 4)).toBe(4);
     expect(indentColumns('  \tx', 4)).toBe(4);
-    expect(indentColumns(' \t \tx', 2)).toBe(6);
+    expect(indentColumns(' \t \tx', 2)).toBe(4);
     expect(indentColumns('      ', 4)).toBe(6);
   });
 });
