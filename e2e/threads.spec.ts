@@ -46,7 +46,7 @@ test('a failed thread reads as a sequence diagram: every hop opens its XML, the 
     // Its XML, pretty-printed and highlighted (or, for refused input, as it arrived).
     await expect(detail.getByRole('region', { name: /payload XML|raw input/ })).toContainText(/<\w+/);
     await expect(detail.getByRole('region', { name: 'Transitions' })).toContainText(
-      /PENDING|DISPATCHED|ACKED|FAILED/,
+      /PENDING|DISPATCHED|ACKED|FAILED|REJECTED/,
     );
   }
   const failed = page

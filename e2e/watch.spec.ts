@@ -65,7 +65,7 @@ test('finds why a message failed in one click from the overview', async ({ page 
   const failure = page.getByRole('region', { name: 'Failure' });
   await expect(failure).toBeVisible();
   await expect(failure).toContainText(/[A-Z_]{5,}/);
-  await expect(page.getByRole('region', { name: 'History' })).toContainText('FAILED');
+  await expect(page.getByRole('region', { name: 'History' })).toContainText(/FAILED|REJECTED/);
   await expectAccessible(page);
 });
 
