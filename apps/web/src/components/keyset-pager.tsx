@@ -32,9 +32,3 @@ export function KeysetPager({
     </nav>
   );
 }
-
-/** What a keyset page's caption adds on its liveness: the first page follows the journal, held under the pointer. */
-export function liveNote(live: boolean, pointing: boolean): string {
-  if (!live) return '';
-  return pointing ? ' · held while the pointer is on the list' : ' · live';
-}

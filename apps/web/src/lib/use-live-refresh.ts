@@ -1,6 +1,6 @@
 'use client';
 import type { RoutedTransition } from '@organism/shared';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useEngineStream } from './engine-stream';
 
 /**
@@ -46,4 +46,22 @@ export function useLiveRefresh(
     missed.current = false;
     latest.current.refresh();
   }, [paused]);
+}
+
+/**
+ * A keyset-paged list that follows the journal: `refresh` on each transition that `match`es, at most once a
+ * second, held while the pointer is on the list (spread `hold` on its box) so that a row never moves away
+ * from a click. `note` ends the list's caption: whether it is live (`live`: the first page) or held.
+ */
+export function useLiveList(
+  match: (t: RoutedTransition) => boolean,
+  refresh: () => void,
+  live: boolean,
+): { hold: { onPointerEnter: () => void; onPointerLeave: () => void }; note: string } {
+  const [pointing, setPointing] = useState(false);
+  useLiveRefresh(match, refresh, 1_000, pointing);
+  return {
+    hold: { onPointerEnter: () => setPointing(true), onPointerLeave: () => setPointing(false) },
+    note: !live ? '' : pointing ? ' · held while the pointer is on the list' : ' · live',
+  };
 }

@@ -5,11 +5,11 @@ import { useQuery } from '@tanstack/react-query';
 import { Download, RefreshCw } from 'lucide-react';
 import { useRouter } from 'next/navigation';
 import { parseAsStringLiteral, useQueryStates } from 'nuqs';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { FilterBar, NoMatches } from '@/components/filter-bar';
 import type { FilterField } from '@/components/filter-bar';
 import { IdLink } from '@/components/id-link';
-import { KeysetPager, liveNote } from '@/components/keyset-pager';
+import { KeysetPager } from '@/components/keyset-pager';
 import { StateBadge } from '@/components/state-badge';
 import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
@@ -20,7 +20,7 @@ import { formatCount, rootName } from '@/lib/format';
 import { isRejected } from '@/lib/outcome';
 import { useTRPC } from '@/lib/trpc';
 import { keyset, keysetParsers, messageFilterParsers, toMessageFilter } from '@/lib/url-filters';
-import { useLiveRefresh } from '@/lib/use-live-refresh';
+import { useLiveList } from '@/lib/use-live-refresh';
 import { LiveTail } from './live-tail';
 import { messagesExportHref } from './message-export';
 import type { TailFilter } from './live-tail-model';
@@ -129,14 +129,12 @@ export function MessagesPage() {
   // The first page takes new messages as they come; on every page a row's state follows its transitions
   // (rows never move: the list is in the order messages were made). The page holds still while the
   // pointer is on it, so that a row does not move away from a click.
-  const [pointing, setPointing] = useState(false);
   const live = !tail && !pages.hasNewer;
   const shownIds = useMemo(() => new Set(messages.data?.items.map((m) => m.id)), [messages.data]);
-  useLiveRefresh(
+  const { hold, note } = useLiveList(
     (t) => !tail && (live || shownIds.has(t.messageId)),
     () => void messages.refetch(),
-    1_000,
-    pointing,
+    live,
   );
   const names = listeners.data?.map((l) => l.name);
   const fields: FilterField[] = [
@@ -257,11 +255,7 @@ export function MessagesPage() {
         </p>
       ) : (
         <>
-          <div
-            className="rounded-lg border border-border bg-panel"
-            onPointerEnter={() => setPointing(true)}
-            onPointerLeave={() => setPointing(false)}
-          >
+          <div className="rounded-lg border border-border bg-panel" {...hold}>
             <DataTable
               label="Messages"
               columns={COLUMNS}
@@ -283,11 +277,7 @@ export function MessagesPage() {
             nextCursor={messages.data?.nextCursor}
             onNewer={() => void setQ({ after: pages.newer() })}
             onOlder={(c) => void setQ({ after: pages.older(c) })}
-            shown={
-              messages.data
-                ? `${formatCount(items.length)} messages, newest first${liveNote(live, pointing)}`
-                : undefined
-            }
+            shown={messages.data ? `${formatCount(items.length)} messages, newest first${note}` : undefined}
           />
         </>
       )}

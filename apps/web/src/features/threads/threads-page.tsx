@@ -3,12 +3,11 @@ import type { ThreadSummary } from '@organism/shared';
 import { useQuery } from '@tanstack/react-query';
 import { RefreshCw } from 'lucide-react';
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
 import { parseAsStringLiteral, parseAsString, useQueryStates } from 'nuqs';
 import { FilterBar, NoMatches } from '@/components/filter-bar';
 import type { FilterField } from '@/components/filter-bar';
 import { IdLink } from '@/components/id-link';
-import { KeysetPager, liveNote } from '@/components/keyset-pager';
+import { KeysetPager } from '@/components/keyset-pager';
 import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
 import { DataTable } from '@/components/ui/data-table';
@@ -17,7 +16,7 @@ import { describeError } from '@/lib/engine-error';
 import { formatCount } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 import { keyset, keysetParsers } from '@/lib/url-filters';
-import { useLiveRefresh } from '@/lib/use-live-refresh';
+import { useLiveList } from '@/lib/use-live-refresh';
 import { FindThread } from './find-thread';
 import { ThreadStatusBadge } from './thread-status';
 
@@ -82,13 +81,11 @@ export function ThreadsPage() {
   // The first page follows the journal: any transition may start a thread or move one to the top. It
   // holds still while the pointer is on it, so that a row does not move away from a click. Older pages
   // are history the operator walked into: they change on refresh only.
-  const [pointing, setPointing] = useState(false);
   const live = !pages.hasNewer;
-  useLiveRefresh(
+  const { hold, note } = useLiveList(
     () => live,
     () => void threads.refetch(),
-    1_000,
-    pointing,
+    live,
   );
   const filtered = !!(q.status || q.participant);
   const clear = () => void setQ({ status: null, participant: null, after: null });
@@ -114,11 +111,7 @@ export function ThreadsPage() {
           {describeError(threads.error)}
         </p>
       ) : (
-        <div
-          className="rounded-lg border border-border bg-panel"
-          onPointerEnter={() => setPointing(true)}
-          onPointerLeave={() => setPointing(false)}
-        >
+        <div className="rounded-lg border border-border bg-panel" {...hold}>
           <DataTable
             label="Threads"
             columns={COLUMNS}
@@ -142,9 +135,7 @@ export function ThreadsPage() {
         onNewer={() => void setQ({ after: pages.newer() })}
         onOlder={(c) => void setQ({ after: pages.older(c) })}
         shown={
-          threads.data
-            ? `${formatCount(items.length)} threads, newest activity first${liveNote(live, pointing)}`
-            : undefined
+          threads.data ? `${formatCount(items.length)} threads, newest activity first${note}` : undefined
         }
       />
     </div>
