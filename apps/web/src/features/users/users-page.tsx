@@ -49,6 +49,8 @@ export function UsersPage() {
     {
       id: 'name',
       header: 'name',
+      // What a role may do needs the room more than a name does.
+      width: 200,
       cell: (u) => (
         <span className="flex items-center gap-2">
           <span className="font-medium">{u.name}</span>
