@@ -4,6 +4,8 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Throughput } from '@/lib/throughput';
 
+const clock = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit', second: '2-digit' });
+
 const css = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
 /** Messages per second by outcome over the last five minutes; uPlot redraws on canvas, so it stays smooth. */
@@ -26,7 +28,11 @@ export function ThroughputChart({ throughput }: { throughput: Throughput }) {
         legend: { show: false },
         cursor: { drag: { x: false, y: false } },
         scales: { y: { range: (_u, _min, max) => [0, Math.max(5, max * 1.15)] } },
-        axes: [axis, { ...axis, size: 48, label: 'msg/s' }],
+        axes: [
+          // Every tick a local time of day: uPlot's default starts with a date and then shows ":30".
+          { ...axis, space: 80, values: (_u, splits) => splits.map((s) => clock.format(s * 1000)) },
+          { ...axis, size: 48, label: 'msg/s' },
+        ],
         series: [
           {},
           { label: 'delivered', stroke: css('--acked'), width: 1.5 },
