@@ -28,3 +28,33 @@ test('every page passes axe in the dark theme', async ({ page }) => {
     await expectAccessible(page);
   }
 });
+
+test('the switch keeps a chosen theme; the user menu gives the theme back to the system', async ({
+  page,
+}) => {
+  await signIn(page, 'viewer');
+  const html = page.locator('html');
+  await expect(html).toHaveClass(/dark/);
+  const menu = page.getByRole('button', { name: /viewer/ });
+  const follow = page.getByRole('menuitem', { name: "Follow the system's theme" });
+  // Nothing chosen yet: nothing to give back.
+  await menu.click();
+  await expect(page.getByRole('menuitem', { name: 'Sign out' })).toBeVisible();
+  await expect(follow).toHaveCount(0);
+  await page.keyboard.press('Escape');
+
+  await page.getByRole('button', { name: 'switch to the light theme' }).click();
+  await expect(html).not.toHaveClass(/dark/);
+  await page.reload();
+  await expect(html).not.toHaveClass(/dark/);
+
+  await menu.click();
+  await follow.click();
+  await expect(html).toHaveClass(/dark/);
+  await expect(page.getByRole('button', { name: 'switch to the light theme' })).toBeVisible();
+  await page.reload();
+  await expect(html).toHaveClass(/dark/);
+  await menu.click();
+  await expect(page.getByRole('menuitem', { name: 'Sign out' })).toBeVisible();
+  await expect(follow).toHaveCount(0);
+});

@@ -1,16 +1,22 @@
 'use client';
 import type { Role } from '@organism/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ChevronDown, LogOut, Moon, Sun, UserRound } from 'lucide-react';
+import { ChevronDown, LogOut, Moon, Sun, SunMoon, UserRound } from 'lucide-react';
 import { useRouter } from 'next/navigation';
 import { DropdownMenu } from 'radix-ui';
-import { useEffect, useState } from 'react';
 import { Skeleton } from '@/components/ui/skeleton';
 import { CommandPalette } from '@/features/palette/command-palette';
 import { useEngineStream } from '@/lib/engine-stream';
 import type { Connection } from '@/lib/engine-stream';
 import { formatUptime } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
+import {
+  chooseTheme,
+  followSystemTheme,
+  themeChosen,
+  useDarkTheme,
+  useFollowSystemTheme,
+} from '@/lib/use-dark-theme';
 
 const CONNECTION: Record<Connection, { label: string; dot: string }> = {
   live: { label: 'live', dot: 'bg-acked' },
@@ -70,17 +76,12 @@ function Sep() {
 }
 
 function ThemeToggle() {
-  const [dark, setDark] = useState(false);
-  useEffect(() => setDark(document.documentElement.classList.contains('dark')), []);
-  const flip = () => {
-    document.documentElement.classList.toggle('dark', !dark);
-    localStorage.setItem('organism-theme', dark ? 'light' : 'dark');
-    setDark(!dark);
-  };
+  const dark = useDarkTheme();
+  useFollowSystemTheme();
   return (
     <button
       type="button"
-      onClick={flip}
+      onClick={() => chooseTheme(!dark)}
       aria-label={dark ? 'switch to the light theme' : 'switch to the dark theme'}
       className="flex size-8 items-center justify-center rounded-md text-muted hover:bg-panel-2 hover:text-text"
     >
@@ -120,6 +121,15 @@ function UserMenu({ user }: { user: { name: string; role: Role } }) {
           >
             <UserRound className="size-4" aria-hidden /> Your account
           </DropdownMenu.Item>
+          {/* The switch's choice outlives the session; this gives the theme back to the system. */}
+          {themeChosen() && (
+            <DropdownMenu.Item
+              onSelect={followSystemTheme}
+              className="flex h-8 cursor-pointer items-center gap-2 rounded px-2 outline-none data-[highlighted]:bg-panel-2"
+            >
+              <SunMoon className="size-4" aria-hidden /> Follow the system&apos;s theme
+            </DropdownMenu.Item>
+          )}
           <DropdownMenu.Item
             onSelect={() => logout.mutate()}
             className="flex h-8 cursor-pointer items-center gap-2 rounded px-2 outline-none data-[highlighted]:bg-panel-2"
