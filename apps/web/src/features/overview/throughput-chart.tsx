@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Throughput } from '@/lib/throughput';
+import { useDarkTheme } from '@/lib/use-dark-theme';
 
 const clock = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit', second: '2-digit' });
 
@@ -12,6 +13,10 @@ const css = (name: string) => getComputedStyle(document.documentElement).getProp
 export function ThroughputChart({ throughput }: { throughput: Throughput }) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
+  const latest = useRef(throughput);
+  latest.current = throughput;
+  // The canvas takes the theme's colours when it is made: it is made again when the theme switches.
+  const dark = useDarkTheme();
 
   useEffect(() => {
     const el = box.current;
@@ -44,6 +49,8 @@ export function ThroughputChart({ throughput }: { throughput: Throughput }) {
       el,
     );
     plot.current = u;
+    const t = latest.current;
+    u.setData([t.seconds, t.delivered, t.failed, t.rejected]);
     const resize = new ResizeObserver(() => u.setSize({ width: el.clientWidth, height: 220 }));
     resize.observe(el);
     return () => {
@@ -51,7 +58,7 @@ export function ThroughputChart({ throughput }: { throughput: Throughput }) {
       u.destroy();
       plot.current = null;
     };
-  }, []);
+  }, [dark]);
 
   useEffect(() => {
     plot.current?.setData([throughput.seconds, throughput.delivered, throughput.failed, throughput.rejected]);
