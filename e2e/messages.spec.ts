@@ -12,6 +12,13 @@ async function addFilter(page: Page, label: string, value: string, choice = fals
   await page.getByRole('button', { name: 'Apply' }).click();
 }
 
+/** Changes a choice filter through its chip. */
+async function changeChoice(page: Page, label: string, value: string): Promise<void> {
+  await page.getByRole('button', { name: `change the ${label} filter` }).click();
+  await page.getByLabel(label, { exact: true }).selectOption(value);
+  await page.getByRole('button', { name: 'Apply' }).click();
+}
+
 /** `messages.list` as the signed-in user sees it. */
 async function listMessages(page: Page, input: Record<string, unknown>): Promise<{ id: string }[]> {
   return page.evaluate(async (i) => {
@@ -170,10 +177,20 @@ test('a refused message shows its raw input as it arrived, the problem marked at
 
   await page.goto('/messages');
   await addFilter(page, 'from', 'console:operator');
-  await addFilter(page, 'state', 'FAILED', true);
-  const row = page.getByRole('table', { name: 'Messages' }).getByRole('row').nth(1);
+  await addFilter(page, 'state', 'REJECTED', true);
+  await expect(page).toHaveURL(/[?&]state=REJECTED/);
+  const table = page.getByRole('table', { name: 'Messages' });
+  const row = table.getByRole('row').nth(1);
   await expect(row).toContainText('REJECTED');
   await expect(row).toContainText('SCHEMA_VIOLATION');
+  for (const r of (await table.getByRole('row').all()).slice(1)) await expect(r).toContainText('REJECTED');
+  // FAILED is the failed deliveries: refused input is not among them.
+  await changeChoice(page, 'state', 'FAILED');
+  await expect(page).toHaveURL(/[?&]state=FAILED/);
+  await expect(row).toContainText(/No messages match|FAILED/);
+  await expect(table).not.toContainText('REJECTED');
+  await changeChoice(page, 'state', 'REJECTED');
+  await expect(row).toContainText('REJECTED');
   await row.getByRole('link').first().click();
 
   await expect(page).toHaveURL(/\/messages\/[0-9a-f-]{36}$/);

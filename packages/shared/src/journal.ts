@@ -131,7 +131,10 @@ export const pageInputSchema = z.object({
 /**
  * Which entries a list or a bulk retry means. `to` and `from` are one side of a delivery (retry by
  * listener is `to`: deliveries to it, not its own outgoing messages); `participant` is either side.
- * Unknown keys are refused, so a misspelt or retired key never widens a bulk retry to every dead letter.
+ * `refused` tells input refused at intake (kind `rejected`, FAILED with attempt 0, which the console
+ * shows as REJECTED) from everything else: true keeps only that, false leaves it out (`state: 'FAILED',
+ * refused: false` is the dead letters of deliveries). Unknown keys are refused, so a misspelt or retired
+ * key never widens a bulk retry to every dead letter.
  */
 export const messageFilterSchema = z.strictObject({
   threadId: z.string().optional(),
@@ -139,6 +142,7 @@ export const messageFilterSchema = z.strictObject({
   from: z.string().optional(),
   participant: z.string().optional(),
   state: messageStateSchema.optional(),
+  refused: z.boolean().optional(),
   root: z.string().optional(),
   errorCode: z.string().optional(),
   since: z.number().optional(),

@@ -12,6 +12,7 @@ const searchFilterShape = {
   from: z.string().min(1).max(200).optional(),
   participant: z.string().min(1).max(200).optional(),
   state: messageStateSchema.optional(),
+  refused: z.boolean().optional(),
   root: z.string().min(1).max(200).optional(),
   errorCode: z.string().min(1).max(100).optional(),
   since: z.number().int().nonnegative().optional(),

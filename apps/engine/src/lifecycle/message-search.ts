@@ -39,6 +39,7 @@ function prepare(input: {
   from?: string | undefined;
   participant?: string | undefined;
   state?: MessageFilter['state'];
+  refused?: boolean | undefined;
   root?: string | undefined;
   errorCode?: string | undefined;
   since?: number | undefined;

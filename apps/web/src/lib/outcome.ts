@@ -1,4 +1,5 @@
-import type { MessageSummary, Transition } from '@organism/shared';
+import type { MessageFilter, MessageSummary, Transition } from '@organism/shared';
+import { messageStates } from '@organism/shared';
 
 /**
  * Refused at intake (it never reached a listener): shown amber, as "rejected". The journal records such
@@ -10,4 +11,19 @@ export function isRejected(m: Pick<MessageSummary, 'kind'>): boolean {
 
 export function isRejectionTransition(t: Pick<Transition, 'state' | 'attempt'>): boolean {
   return t.state === 'FAILED' && t.attempt === 0;
+}
+
+/**
+ * The states the console's filters offer: the journal's four, and REJECTED for refused input, as the
+ * badges show them. In a journal filter FAILED means the failed deliveries and REJECTED the refused input
+ * (`refused`), so what a filter keeps looks like what it was asked for.
+ */
+export const stateChoices = [...messageStates, 'REJECTED'] as const;
+export type StateChoice = (typeof stateChoices)[number];
+
+export function stateFilter(s: StateChoice | null | undefined): Pick<MessageFilter, 'state' | 'refused'> {
+  if (!s) return {};
+  if (s === 'REJECTED') return { state: 'FAILED', refused: true };
+  if (s === 'FAILED') return { state: 'FAILED', refused: false };
+  return { state: s };
 }

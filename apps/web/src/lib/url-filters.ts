@@ -1,5 +1,4 @@
 import type { MessageFilter } from '@organism/shared';
-import { messageStates } from '@organism/shared';
 import {
   createSerializer,
   parseAsArrayOf,
@@ -8,16 +7,18 @@ import {
   parseAsStringLiteral,
 } from 'nuqs';
 import type { inferParserType } from 'nuqs';
+import { stateChoices, stateFilter } from './outcome';
 
 /**
  * The message filter as it lives in the URL (`/messages?to=greeter&state=FAILED&since=…`), so a view can be
- * shared and reloaded. Keys are those of `MessageFilter`; times are ISO date-times.
+ * shared and reloaded. Keys are those of `MessageFilter`; times are ISO date-times; `state` is one of the
+ * console's (`stateChoices`: REJECTED too).
  */
 export const messageFilterParsers = {
   to: parseAsString,
   from: parseAsString,
   participant: parseAsString,
-  state: parseAsStringLiteral(messageStates),
+  state: parseAsStringLiteral(stateChoices),
   root: parseAsString,
   errorCode: parseAsString,
   since: parseAsIsoDateTime,
@@ -27,11 +28,10 @@ export type MessageFilterValues = inferParserType<typeof messageFilterParsers>;
 
 /** What `messages.list` (and `journal.retryMany`) take, from the URL's values: absent keys left out. */
 export function toMessageFilter(v: Partial<MessageFilterValues>): MessageFilter {
-  const f: MessageFilter = {};
+  const f: MessageFilter = stateFilter(v.state);
   if (v.to) f.to = v.to;
   if (v.from) f.from = v.from;
   if (v.participant) f.participant = v.participant;
-  if (v.state) f.state = v.state;
   if (v.root) f.root = v.root;
   if (v.errorCode) f.errorCode = v.errorCode;
   if (v.since) f.since = v.since.getTime();

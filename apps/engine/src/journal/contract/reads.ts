@@ -41,6 +41,39 @@ export function readsContract(fresh: () => Promise<Journal>): void {
     await j.close();
   });
 
+  it('tells refused input from failed deliveries: `refused` keeps only it or leaves it out', async () => {
+    const j = await fresh();
+    const failed = delivery({ to: 'a' });
+    const acked = delivery({ to: 'a' });
+    await j.hooks.onIntent?.([failed, acked]);
+    await j.hooks.onFailed?.(failed, failure, { outputs: [] });
+    await j.hooks.onAcknowledged?.(acked, []);
+    j.hooks.onRejected?.({
+      raw: '<x/>',
+      error: { code: 'SCHEMA_VIOLATION', message: 'refused', problems: [] },
+      to: 'a',
+      root: 'x',
+    });
+    await j.flush();
+    const listed = async (f: Parameters<Journal['listMessages']>[0]) =>
+      (await j.listMessages(f)).items.map((m) => [m.kind === 'rejected' ? 'refused' : m.id, m.state]);
+    expect(await listed({ state: 'FAILED' })).toHaveLength(2);
+    expect(await listed({ state: 'FAILED', refused: false })).toEqual([[failed.id, 'FAILED']]);
+    // `refused: true` alone means FAILED: refused input is never anything else.
+    expect(await listed({ refused: true })).toEqual([['refused', 'FAILED']]);
+    expect(await listed({ to: 'a', refused: true })).toEqual([['refused', 'FAILED']]);
+    expect(await listed({ refused: true, state: 'ACKED' })).toEqual([]);
+    expect((await listed({ refused: false })).sort()).toEqual(
+      [
+        [failed.id, 'FAILED'],
+        [acked.id, 'ACKED'],
+      ].sort(),
+    );
+    // Nothing refused is retryable, so a bulk retry of refused input finds nothing.
+    expect(await j.retryMany({ refused: true }, { dryRun: true })).toMatchObject({ count: 0 });
+    await j.close();
+  });
+
   it('derives thread status, participants and counts', async () => {
     const j = await fresh();
     const [t1, t2, t3] = [T(), T(), T()];

@@ -1,4 +1,4 @@
-import { and, desc, eq, getTableColumns, gte, lte, or, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, gte, lte, ne, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { messageListInputSchema } from '@organism/shared';
@@ -7,6 +7,7 @@ import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { oldestFirst, toSummary } from '../entry-record.ts';
 import type { EntryRow } from '../entry-record.ts';
 import { messages, transitions } from './schema.ts';
+import { withImpliedState } from '../search/search-request.ts';
 import { isUuid } from './uuid-range.ts';
 
 const { seq: _seq, words: _words, part: _part, ...columns } = getTableColumns(messages);
@@ -45,13 +46,19 @@ export function int8(n: number): number {
  * itself (SQLite's list had to be told, sqlite/message-list.ts). A thread id that is no uuid matches
  * nothing; time bounds are rounded inwards (created_at is a whole number of ms).
  */
-export function messageFilters(f: MessageFilter): SQL[] {
+export function messageFilters(filter: MessageFilter): SQL[] {
+  const f = withImpliedState(filter);
   const out: (SQL | undefined)[] = [
     f.threadId ? (isUuid(f.threadId) ? eq(messages.threadId, f.threadId) : sql`false`) : undefined,
     f.to ? eq(messages.to, f.to) : undefined,
     f.from ? eq(messages.from, f.from) : undefined,
     f.participant ? or(eq(messages.to, f.participant), eq(messages.from, f.participant)) : undefined,
     f.state ? eq(messages.state, f.state) : undefined,
+    f.refused === undefined
+      ? undefined
+      : f.refused
+        ? eq(messages.kind, 'rejected')
+        : ne(messages.kind, 'rejected'),
     f.root ? eq(messages.root, f.root) : undefined,
     f.errorCode ? eq(messages.errorCode, f.errorCode) : undefined,
     f.since !== undefined ? gte(messages.createdAt, int8(Math.ceil(f.since))) : undefined,

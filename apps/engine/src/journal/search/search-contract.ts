@@ -120,6 +120,12 @@ export function describeSearchContract(name: string, make: () => Journal | Promi
       const page = await j.search(request({ test }));
       expect(page.hits.map((h) => [h.entry.id, h.match])).toEqual([[big.id, 'total 150']]);
       expect(page.hits[0]?.payloadXml).toBe(big.payloadXml);
+      // Without a test every candidate is a hit: `refused` keeps the refused input, or leaves it out.
+      const kinds = async (refused: boolean) =>
+        (await j.search(request({ filter: { refused } }))).hits.map((h) => h.entry.id);
+      expect(await kinds(false)).toEqual([small.id, big.id]);
+      expect(await kinds(true)).toHaveLength(1);
+      expect(await kinds(true)).not.toContain(big.id);
       await j.close();
     });
 

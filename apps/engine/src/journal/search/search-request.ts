@@ -65,6 +65,14 @@ export function decodeSearchCursor(cursor: string | undefined): SearchPosition |
   return undefined;
 }
 
+/**
+ * A filter with the state that `refused: true` implies: refused input is always FAILED, so saying so
+ * lets a list walk the index of FAILED entries instead of every entry's.
+ */
+export function withImpliedState(f: MessageFilter): MessageFilter {
+  return f.refused && !f.state ? { ...f, state: 'FAILED' } : f;
+}
+
 /** Whether an entry passes a list or search filter (the memory journal; SQLite the same in SQL): empty strings mean "any". */
 export function matchesFilter(r: EntryRow, f: MessageFilter): boolean {
   return (
@@ -73,6 +81,7 @@ export function matchesFilter(r: EntryRow, f: MessageFilter): boolean {
     (!f.from || r.from === f.from) &&
     (!f.participant || r.to === f.participant || r.from === f.participant) &&
     (!f.state || r.state === f.state) &&
+    (f.refused === undefined || (r.kind === 'rejected') === f.refused) &&
     (!f.root || r.root === f.root) &&
     (!f.errorCode || r.errorCode === f.errorCode) &&
     (f.since === undefined || r.createdAt >= f.since) &&

@@ -8,6 +8,7 @@ import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { toSummary } from '../entry-record.ts';
 import type { EntryRow } from '../entry-record.ts';
 import { messages, threads } from '../schema.ts';
+import { withImpliedState } from '../search/search-request.ts';
 
 type LeadingFilter = 'threadId' | 'errorCode' | 'state' | 'to' | 'from' | 'participant' | 'root';
 
@@ -36,7 +37,8 @@ function leadingFilter(f: MessageFilter): LeadingFilter | undefined {
  * each list walks the one index that matches fewest entries, newest first, and checks the other
  * filters on the index entry (each index carries to, from and root) before reading a row.
  */
-export function messageFilters(f: MessageFilter): SQL[] {
+export function messageFilters(filter: MessageFilter): SQL[] {
+  const f = withImpliedState(filter);
   const lead = leadingFilter(f);
   const is = (key: LeadingFilter, col: SQLiteColumn, value: string): SQL =>
     key === lead ? eq(col, value) : sql`+${col} = ${value}`;
@@ -48,12 +50,18 @@ export function messageFilters(f: MessageFilter): SQL[] {
       ? sql`(+${messages.to} = ${f.participant} OR +${messages.from} = ${f.participant})`
       : undefined,
     f.state ? is('state', messages.state, f.state) : undefined,
+    f.refused === undefined ? undefined : refused(f.refused),
     f.root ? is('root', messages.root, f.root) : undefined,
     f.errorCode ? is('errorCode', messages.errorCode, f.errorCode) : undefined,
     f.since !== undefined ? gte(messages.createdAt, f.since) : undefined,
     f.until !== undefined ? lte(messages.createdAt, f.until) : undefined,
   ];
   return out.filter((x): x is SQL => x !== undefined);
+}
+
+/** Refused input (kind `rejected`) or everything else; checked on the row, never walked. */
+function refused(only: boolean): SQL {
+  return only ? sql`+${messages.kind} = 'rejected'` : sql`+${messages.kind} <> 'rejected'`;
 }
 
 /**
@@ -83,7 +91,7 @@ export function listMessages(db: BetterSQLite3Database, raw: MessageListInput): 
       .limit(limit + 1)
       .all();
   let rows: EntryRow[];
-  if (filter.participant && leadingFilter(filter) === 'participant') {
+  if (filter.participant && leadingFilter(withImpliedState(filter)) === 'participant') {
     // Either side: one page addressed to it and one sent by it (each from its own index), merged.
     const { participant: p, ...rest } = filter;
     rows = [...page({ ...rest, to: p }), ...page({ ...rest, from: p }, sql`${messages.to} IS NOT ${p}`)]

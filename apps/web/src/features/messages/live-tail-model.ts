@@ -17,7 +17,10 @@ export interface TailRow {
 }
 
 /** The tail's filter: the message filter's keys that a transition can answer (not its time range). */
-export type TailFilter = Pick<MessageFilter, 'to' | 'from' | 'participant' | 'root' | 'state' | 'errorCode'>;
+export type TailFilter = Pick<
+  MessageFilter,
+  'to' | 'from' | 'participant' | 'root' | 'state' | 'refused' | 'errorCode'
+>;
 
 function matches(t: RoutedTransition, f: TailFilter): boolean {
   if (f.to && t.to !== f.to) return false;
@@ -25,6 +28,7 @@ function matches(t: RoutedTransition, f: TailFilter): boolean {
   if (f.participant && t.to !== f.participant && t.from !== f.participant) return false;
   if (f.root && t.root !== f.root) return false;
   if (f.state && t.state !== f.state) return false;
+  if (f.refused !== undefined && (t.kind === 'rejected') !== f.refused) return false;
   if (f.errorCode && t.errorCode !== f.errorCode) return false;
   return true;
 }

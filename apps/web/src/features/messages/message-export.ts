@@ -1,4 +1,3 @@
-import { messageStates } from '@organism/shared';
 import type { ExportedMessage, MessageExportInput } from '@organism/shared';
 import {
   createLoader,
@@ -8,6 +7,7 @@ import {
   parseAsStringLiteral,
 } from 'nuqs/server';
 import type { inferParserType } from 'nuqs/server';
+import { stateChoices, stateFilter } from '@/lib/outcome';
 
 export const MESSAGE_EXPORT_FORMATS = ['xml', 'jsonl'] as const;
 export type MessageExportFormat = (typeof MESSAGE_EXPORT_FORMATS)[number];
@@ -20,7 +20,7 @@ export const messageExportParsers = {
   to: parseAsString,
   from: parseAsString,
   participant: parseAsString,
-  state: parseAsStringLiteral(messageStates),
+  state: parseAsStringLiteral(stateChoices),
   root: parseAsString,
   errorCode: parseAsString,
   since: parseAsIsoDateTime,
@@ -47,8 +47,8 @@ export function messagesExportHref(v: Partial<MessageExportValues>, format: Mess
 
 /** What `messages.exportPage` takes, from the URL's values: absent keys left out. */
 export function toExportInput(v: Partial<MessageExportValues>): Omit<MessageExportInput, 'limit' | 'cursor'> {
-  const out: Omit<MessageExportInput, 'limit' | 'cursor'> = {};
-  for (const key of ['to', 'from', 'participant', 'state', 'root', 'errorCode', 'text', 'xpath'] as const) {
+  const out: Omit<MessageExportInput, 'limit' | 'cursor'> = stateFilter(v.state);
+  for (const key of ['to', 'from', 'participant', 'root', 'errorCode', 'text', 'xpath'] as const) {
     const value = v[key];
     if (value) Object.assign(out, { [key]: value });
   }

@@ -1,6 +1,6 @@
 'use client';
 import type { MessageFilter, MessageSummary } from '@organism/shared';
-import { engineErrorCodes, messageStates } from '@organism/shared';
+import { engineErrorCodes } from '@organism/shared';
 import { useQuery } from '@tanstack/react-query';
 import { Download, RefreshCw } from 'lucide-react';
 import { useRouter } from 'next/navigation';
@@ -17,7 +17,7 @@ import { DataTable } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
 import { describeError } from '@/lib/engine-error';
 import { formatCount, rootName } from '@/lib/format';
-import { isRejected } from '@/lib/outcome';
+import { isRejected, stateChoices } from '@/lib/outcome';
 import { useTRPC } from '@/lib/trpc';
 import { keyset, keysetParsers, messageFilterParsers, toMessageFilter } from '@/lib/url-filters';
 import { useLiveList } from '@/lib/use-live-refresh';
@@ -153,7 +153,7 @@ export function MessagesPage() {
       kind: 'text',
       suggestions: [...new Set(listeners.data?.flatMap((l) => l.roots))],
     },
-    { key: 'state', label: 'state', kind: 'choice', options: messageStates },
+    { key: 'state', label: 'state', kind: 'choice', options: stateChoices },
     { key: 'errorCode', label: 'error code', kind: 'text', suggestions: engineErrorCodes },
     ...(tail
       ? []

@@ -1,7 +1,7 @@
-import { messageStates } from '@organism/shared';
 import type { MessageSearchInput } from '@organism/shared';
 import { createSerializer, parseAsIsoDateTime, parseAsString, parseAsStringLiteral } from 'nuqs';
 import type { inferParserType } from 'nuqs';
+import { stateChoices, stateFilter } from '@/lib/outcome';
 
 /**
  * The search as it lives in the URL (`/search?to=orders&xpath=/order[…]&state=ACKED&since=…`), so a search
@@ -11,7 +11,7 @@ export const searchParsers = {
   to: parseAsString,
   text: parseAsString,
   xpath: parseAsString,
-  state: parseAsStringLiteral(messageStates),
+  state: parseAsStringLiteral(stateChoices),
   since: parseAsIsoDateTime,
   until: parseAsIsoDateTime,
 };
@@ -23,7 +23,7 @@ export function toSearchInput(v: Partial<SearchValues>): Omit<MessageSearchInput
     ...(v.to ? { to: v.to } : {}),
     ...(v.text ? { text: v.text } : {}),
     ...(v.xpath ? { xpath: v.xpath } : {}),
-    ...(v.state ? { state: v.state } : {}),
+    ...stateFilter(v.state),
     ...(v.since ? { since: v.since.getTime() } : {}),
     ...(v.until ? { until: v.until.getTime() } : {}),
   };
