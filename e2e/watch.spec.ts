@@ -19,6 +19,10 @@ test('the overview shows the organism live: state, counts that move, a chart', a
   await expect(page.getByRole('banner')).toContainText('demo');
   await expect(page.getByRole('banner')).toContainText('running');
   await expect(page.getByRole('banner')).toContainText('supervised');
+  // The uptime counts on between the status's refreshes (every 15 s).
+  const up = page.getByRole('banner').locator('time');
+  const upAt = await up.innerText();
+  await expect.poll(() => up.innerText(), { timeout: 8_000 }).not.toBe(upAt);
   await expect(page.getByRole('status').filter({ hasText: 'live' })).toBeVisible();
   const acked = page.getByRole('region', { name: 'Journal' }).getByRole('definition').nth(2);
   const count = async (): Promise<number> => Number((await acked.innerText()).replace(/,/g, ''));

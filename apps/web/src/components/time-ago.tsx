@@ -1,6 +1,6 @@
 'use client';
 import { useSyncExternalStore } from 'react';
-import { formatAgo, formatExact, formatIn } from '@/lib/format';
+import { formatAgo, formatExact, formatIn, formatUptime } from '@/lib/format';
 
 /**
  * One clock for every relative time on the page, ticking every 5 s while any is shown: a list of a hundred
@@ -48,6 +48,19 @@ export function TimeUntil({ at }: { at: number }) {
   return (
     <time dateTime={new Date(at).toISOString()} title={formatExact(at)} className="tabular whitespace-nowrap">
       {formatIn(at, now)}
+    </time>
+  );
+}
+
+/**
+ * How long something has been up ("12s", "4m 05s", "2h 10m"), from when it started, on the same clock: an
+ * uptime read once from a status answer keeps counting between refreshes instead of standing still.
+ */
+export function Uptime({ since }: { since: number }) {
+  const now = useSyncExternalStore(subscribe, getNow, getNow);
+  return (
+    <time dateTime={new Date(since).toISOString()} title={`since ${formatExact(since)}`} className="tabular">
+      {formatUptime(Math.max(0, now - since))}
     </time>
   );
 }

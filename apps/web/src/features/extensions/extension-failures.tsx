@@ -130,13 +130,13 @@ function failureColumns(extension: string, operator: boolean): DataColumn<Failur
   const columns: DataColumn<Failure>[] = [
     {
       id: 'event',
-      header: 'Event',
+      header: 'event',
       width: 180,
       cell: (f) => <span className="font-mono text-xs">{f.type}</span>,
     },
     {
       id: 'about',
-      header: 'About',
+      header: 'about',
       width: 140,
       cell: (f) =>
         f.event.type === 'dispatch.thread-complete' ? (
@@ -147,16 +147,16 @@ function failureColumns(extension: string, operator: boolean): DataColumn<Failur
     },
     {
       id: 'seq',
-      header: 'Seq',
+      header: 'seq',
       width: 80,
       numeric: true,
       from: 'lg',
       cell: (f) => <span className="font-mono text-xs tabular-nums">#{f.seq}</span>,
     },
-    { id: 'attempts', header: 'Attempts', width: 88, numeric: true, cell: (f) => f.attempts },
+    { id: 'attempts', header: 'attempts', width: 88, numeric: true, cell: (f) => f.attempts },
     {
       id: 'next',
-      header: 'Next',
+      header: 'next',
       width: 120,
       cell: (f) =>
         f.nextAt === null ? (
@@ -171,7 +171,7 @@ function failureColumns(extension: string, operator: boolean): DataColumn<Failur
     },
     {
       id: 'error',
-      header: 'Last error',
+      header: 'last error',
       cell: (f) => (
         <span className="flex min-w-0 items-center gap-2 text-xs">
           <span className="truncate font-mono" title={f.lastError}>

@@ -113,7 +113,7 @@ const count = (n: number, bad = false) => (
 const COLUMNS: DataColumn<HandlerCounts>[] = [
   {
     id: 'on',
-    header: 'On',
+    header: 'on',
     width: 200,
     cell: (h) => (
       <span className="font-mono text-xs">
@@ -121,22 +121,22 @@ const COLUMNS: DataColumn<HandlerCounts>[] = [
       </span>
     ),
   },
-  { id: 'succeeded', header: 'Succeeded', width: 96, numeric: true, cell: (h) => count(h.succeeded) },
-  { id: 'failed', header: 'Failed', width: 80, numeric: true, cell: (h) => count(h.failed, true) },
-  { id: 'retried', header: 'Retried', width: 80, numeric: true, cell: (h) => count(h.retried), from: 'lg' },
+  { id: 'succeeded', header: 'succeeded', width: 96, numeric: true, cell: (h) => count(h.succeeded) },
+  { id: 'failed', header: 'failed', width: 80, numeric: true, cell: (h) => count(h.failed, true) },
+  { id: 'retried', header: 'retried', width: 80, numeric: true, cell: (h) => count(h.retried), from: 'lg' },
   {
     id: 'timedOut',
-    header: 'Timed out',
+    header: 'timed out',
     width: 88,
     numeric: true,
     cell: (h) => count(h.timedOut, true),
     from: 'lg',
   },
-  { id: 'dropped', header: 'Dropped', width: 80, numeric: true, cell: (h) => count(h.dropped, true) },
-  { id: 'queued', header: 'Waiting', width: 80, numeric: true, cell: (h) => count(h.queued) },
+  { id: 'dropped', header: 'dropped', width: 80, numeric: true, cell: (h) => count(h.dropped, true) },
+  { id: 'queued', header: 'waiting', width: 80, numeric: true, cell: (h) => count(h.queued) },
   {
     id: 'lastError',
-    header: 'Last error',
+    header: 'last error',
     cell: (h) =>
       h.lastError ? (
         <span className="flex min-w-0 items-center gap-2 text-xs">

@@ -4,11 +4,11 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ChevronDown, LogOut, Moon, Sun, SunMoon, UserRound } from 'lucide-react';
 import { useRouter } from 'next/navigation';
 import { DropdownMenu } from 'radix-ui';
+import { Uptime } from '@/components/time-ago';
 import { Skeleton } from '@/components/ui/skeleton';
 import { CommandPalette } from '@/features/palette/command-palette';
 import { useEngineStream } from '@/lib/engine-stream';
 import type { Connection } from '@/lib/engine-stream';
-import { formatUptime } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 import {
   chooseTheme,
@@ -40,7 +40,9 @@ export function TopBar({ user }: { user: { name: string; role: Role } }) {
           <Sep />
           <span>
             <span className={s.state === 'running' ? 'text-acked' : 'text-rejected'}>{s.state}</span>{' '}
-            <span className="tabular text-muted">{formatUptime(s.uptimeMs)}</span>
+            <span className="text-muted">
+              <Uptime since={status.dataUpdatedAt - s.uptimeMs} />
+            </span>
           </span>
           <Sep />
           <span title="journal durability">journal {s.durability}</span>

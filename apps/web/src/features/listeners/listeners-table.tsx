@@ -18,7 +18,7 @@ const listenerHref = (l: ListenerInfo) => `/listeners/${encodeURIComponent(l.nam
 const COLUMNS: DataColumn<ListenerInfo>[] = [
   {
     id: 'state',
-    header: 'State',
+    header: 'state',
     width: 112,
     sortable: 'asc',
     cell: (l) => (
@@ -34,7 +34,7 @@ const COLUMNS: DataColumn<ListenerInfo>[] = [
   },
   {
     id: 'name',
-    header: 'Listener',
+    header: 'listener',
     sortable: 'asc',
     cell: (l) => (
       <span className="flex min-w-0 items-center gap-2">
@@ -50,7 +50,7 @@ const COLUMNS: DataColumn<ListenerInfo>[] = [
   },
   {
     id: 'roots',
-    header: 'Roots',
+    header: 'roots',
     width: 128,
     cell: (l) => (
       <span className="truncate font-mono text-xs" title={l.roots.join('\n')}>
@@ -60,7 +60,7 @@ const COLUMNS: DataColumn<ListenerInfo>[] = [
   },
   {
     id: 'received',
-    header: 'Received',
+    header: 'received',
     width: 96,
     numeric: true,
     sortable: 'desc',
@@ -68,7 +68,7 @@ const COLUMNS: DataColumn<ListenerInfo>[] = [
   },
   {
     id: 'failed',
-    header: 'Failed',
+    header: 'failed',
     width: 80,
     numeric: true,
     sortable: 'desc',
@@ -76,7 +76,7 @@ const COLUMNS: DataColumn<ListenerInfo>[] = [
   },
   {
     id: 'inFlight',
-    header: 'In flight',
+    header: 'in flight',
     width: 80,
     numeric: true,
     sortable: 'desc',
@@ -84,7 +84,7 @@ const COLUMNS: DataColumn<ListenerInfo>[] = [
   },
   {
     id: 'lastActivityAt',
-    header: 'Last activity',
+    header: 'last activity',
     width: 112,
     numeric: true,
     sortable: 'desc',
@@ -93,7 +93,7 @@ const COLUMNS: DataColumn<ListenerInfo>[] = [
   },
   {
     id: 'peers',
-    header: 'Agent peers',
+    header: 'agent peers',
     width: 176,
     // Below that the listener's name and description need the room; its page lists the peers.
     from: 'xl',

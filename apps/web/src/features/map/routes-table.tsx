@@ -55,10 +55,10 @@ function routeColumns(listeners: Set<string>): DataColumn<RouteStats>[] {
       </span>
     );
   return [
-    { id: 'from', header: 'From', cell: (r) => end(r.from) },
+    { id: 'from', header: 'from', cell: (r) => end(r.from) },
     {
       id: 'to',
-      header: 'To',
+      header: 'to',
       cell: (r) => (
         <span className="flex min-w-0 items-center gap-2">
           <ArrowRight className="size-3.5 shrink-0 text-muted" aria-label="to" />
@@ -66,11 +66,11 @@ function routeColumns(listeners: Set<string>): DataColumn<RouteStats>[] {
         </span>
       ),
     },
-    { id: 'rate', header: 'Rate (10 s)', width: 104, numeric: true, cell: (r) => formatRate(r.perSecond) },
-    { id: 'count', header: 'Messages', width: 112, numeric: true, cell: (r) => formatCount(r.count) },
+    { id: 'rate', header: 'rate (10 s)', width: 104, numeric: true, cell: (r) => formatRate(r.perSecond) },
+    { id: 'count', header: 'messages', width: 112, numeric: true, cell: (r) => formatCount(r.count) },
     {
       id: 'failed',
-      header: 'Failed',
+      header: 'failed',
       width: 96,
       numeric: true,
       cell: (r) => (
@@ -79,7 +79,7 @@ function routeColumns(listeners: Set<string>): DataColumn<RouteStats>[] {
     },
     {
       id: 'last',
-      header: 'Last',
+      header: 'last',
       width: 112,
       numeric: true,
       cell: (r) => (

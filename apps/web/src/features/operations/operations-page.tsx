@@ -2,14 +2,14 @@
 import Link from 'next/link';
 import { ListenerStateBadge } from '@/components/listener-state-badge';
 import { RoleGate } from '@/components/role-gate';
-import { TimeAgo } from '@/components/time-ago';
+import { TimeAgo, Uptime } from '@/components/time-ago';
 import { DataTable } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { PAUSE_RESUME_COLUMN } from '@/features/listeners/pause-button';
 import { describeError } from '@/lib/engine-error';
-import { formatCount, formatUptime } from '@/lib/format';
+import { formatCount } from '@/lib/format';
 import type { ListenerInfo } from '@/lib/live-listeners';
 import { useLiveListeners } from '@/lib/live-listeners';
 import { useQuery } from '@tanstack/react-query';
@@ -64,7 +64,7 @@ function EngineFacts() {
       </span>
       <span>
         <span className="text-muted">up </span>
-        <span className="tabular">{formatUptime(s.uptimeMs)}</span>
+        <Uptime since={status.dataUpdatedAt - s.uptimeMs} />
       </span>
       <span className="text-muted">{s.supervised ? 'supervised' : 'not supervised'}</span>
       <span className="tabular">
@@ -80,10 +80,10 @@ function EngineFacts() {
 }
 
 const COLUMNS: DataColumn<ListenerInfo>[] = [
-  { id: 'state', header: 'State', width: 112, cell: (l) => <ListenerStateBadge state={l.state} /> },
+  { id: 'state', header: 'state', width: 112, cell: (l) => <ListenerStateBadge state={l.state} /> },
   {
     id: 'name',
-    header: 'Listener',
+    header: 'listener',
     cell: (l) => (
       <Link href={`/listeners/${encodeURIComponent(l.name)}`} className="font-medium hover:underline">
         {l.name}
@@ -92,15 +92,15 @@ const COLUMNS: DataColumn<ListenerInfo>[] = [
   },
   {
     id: 'queued',
-    header: 'Waiting',
+    header: 'waiting',
     width: 88,
     numeric: true,
     cell: (l) => <span className={l.queued > 0 ? 'font-medium' : 'text-muted'}>{formatCount(l.queued)}</span>,
   },
-  { id: 'inFlight', header: 'In flight', width: 88, numeric: true, cell: (l) => formatCount(l.inFlight) },
+  { id: 'inFlight', header: 'in flight', width: 88, numeric: true, cell: (l) => formatCount(l.inFlight) },
   {
     id: 'paused',
-    header: 'Paused',
+    header: 'paused',
     width: 200,
     cell: (l) =>
       l.paused ? (
