@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCountOf, formatDuration } from './format';
+import { formatCountOf, formatDuration, plural } from './format';
 
 describe('formatDuration', () => {
   it('says milliseconds below a second, and seconds without trailing zeros above', () => {
@@ -18,5 +18,10 @@ describe('formatCountOf', () => {
     expect(formatCountOf(1, 'open thread')).toBe('1 open thread');
     expect(formatCountOf(0, 'open thread')).toBe('0 open threads');
     expect(formatCountOf(12_345, 'entry', 'entries')).toBe('12,345 entries');
+    expect([plural(1, 'message'), plural(2, 'message'), plural(0, 'entry', 'entries')]).toEqual([
+      'message',
+      'messages',
+      'entries',
+    ]);
   });
 });

@@ -9,7 +9,12 @@ export function formatCount(n: number): string {
 
 /** A count with its noun: "1 open thread", "2 open threads" (`many` for irregular plurals). */
 export function formatCountOf(n: number, one: string, many = `${one}s`): string {
-  return `${count.format(n)} ${n === 1 ? one : many}`;
+  return `${count.format(n)} ${plural(n, one, many)}`;
+}
+
+/** The noun for a count shown apart from it: "message" for 1, "messages" otherwise. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return n === 1 ? one : many;
 }
 
 export function formatRate(perSecond: number): string {

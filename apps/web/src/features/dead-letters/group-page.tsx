@@ -17,7 +17,7 @@ import type { DataColumn } from '@/components/ui/data-table';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { describeError } from '@/lib/engine-error';
-import { formatCount, shortId } from '@/lib/format';
+import { formatCount, plural, shortId } from '@/lib/format';
 import { isRejected } from '@/lib/outcome';
 import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
@@ -75,7 +75,7 @@ export function DeadLetterGroupPage() {
               <>
                 <span>
                   <span className="tabular font-medium text-text">{formatCount(group.count)}</span>{' '}
-                  {group.count === 1 ? 'entry' : 'entries'}
+                  {plural(group.count, 'entry', 'entries')}
                 </span>
                 <span>
                   · first <TimeAgo at={group.firstAt} />

@@ -11,7 +11,7 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { actionsColumn, DataTable } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
 import { describeError } from '@/lib/engine-error';
-import { formatCount } from '@/lib/format';
+import { formatCount, formatCountOf } from '@/lib/format';
 import { useSession } from '@/lib/session';
 import type { AppRouter } from '@organism/engine';
 import { useTRPC } from '@/lib/trpc';
@@ -33,11 +33,7 @@ export function DurableSummary({ durable: d }: { durable: Durable }) {
         {behind > 0 ? `${formatCount(behind)} behind` : 'caught up'}
       </span>
       {d.retrying > 0 && <span className="text-pending">{formatCount(d.retrying)} waiting for a retry</span>}
-      {d.dead > 0 && (
-        <span className="font-medium text-failed">
-          {formatCount(d.dead)} {d.dead === 1 ? 'dead letter' : 'dead letters'}
-        </span>
-      )}
+      {d.dead > 0 && <span className="font-medium text-failed">{formatCountOf(d.dead, 'dead letter')}</span>}
     </p>
   );
 }
@@ -103,15 +99,13 @@ function RetryAll({ extension, dead }: { extension: string; dead: number }) {
   const retry = useMutation(
     trpc.extensions.retryAll.mutationOptions({
       onSuccess: ({ retried }) => {
-        toast.success(
-          `${extension} runs ${formatCount(retried)} dead ${retried === 1 ? 'letter' : 'letters'} again.`,
-        );
+        toast.success(`${extension} runs ${formatCountOf(retried, 'dead letter')} again.`);
         void queryClient.invalidateQueries({ queryKey: trpc.extensions.pathKey() });
       },
       onError: (err) => toast.error(describeError(err)),
     }),
   );
-  const what = `${formatCount(dead)} dead ${dead === 1 ? 'letter' : 'letters'}`;
+  const what = formatCountOf(dead, 'dead letter');
   return (
     <ConfirmDialog
       title={`Retry ${what} of ${extension}?`}

@@ -7,7 +7,7 @@ import type { DataColumn } from '@/components/ui/data-table';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { describeError } from '@/lib/engine-error';
-import { formatCount } from '@/lib/format';
+import { formatCount, formatCountOf } from '@/lib/format';
 import type { AppRouter } from '@organism/engine';
 import { useTRPC } from '@/lib/trpc';
 import { DurableSummary, ExtensionFailures } from './extension-failures';
@@ -73,7 +73,7 @@ function ExtensionPanel({ e }: { e: ExtensionInfo }) {
           </span>
         ) : (
           <span className="text-xs text-muted">
-            {formatCount(e.handlers.length)} {e.handlers.length === 1 ? 'handler' : 'handlers'}
+            {formatCountOf(e.handlers.length, 'handler')}
             {failing > 0 && <span className="text-failed"> · {formatCount(failing)} failed</span>}
           </span>
         )

@@ -2,6 +2,7 @@
 import { Search } from 'lucide-react';
 import { NoMatches } from '@/components/filter-bar';
 import { describeError } from '@/lib/engine-error';
+import { formatCountOf } from '@/lib/format';
 import { useLiveListeners } from '@/lib/live-listeners';
 import { LISTENER_STATES, filterListeners, useListenerFilters } from './listener-filters';
 import { ListenersTable } from './listeners-table';
@@ -93,7 +94,7 @@ export function Chip({
 /** "6 listeners · 1 processing · 2 in error": the organism's own listeners at a glance. */
 function summary(own: { state: string }[]): string {
   const count = (state: string) => own.filter((l) => l.state === state).length;
-  const parts = [`${own.length} listener${own.length === 1 ? '' : 's'}`];
+  const parts = [formatCountOf(own.length, 'listener')];
   if (count('processing')) parts.push(`${count('processing')} processing`);
   if (count('paused')) parts.push(`${count('paused')} paused`);
   if (count('error')) parts.push(`${count('error')} in error`);

@@ -10,7 +10,7 @@ import { Button } from '@/components/ui/button';
 import { DataTable } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
 import { useEngineStream } from '@/lib/engine-stream';
-import { formatCount, rootName } from '@/lib/format';
+import { formatCount, formatCountOf, plural, rootName } from '@/lib/format';
 import { isRejectionTransition } from '@/lib/outcome';
 import { messagesHref } from '@/lib/url-filters';
 import { TailModel } from './live-tail-model';
@@ -73,7 +73,21 @@ const COLUMNS: DataColumn<TailRow>[] = [
         <StateBadge state={isRejectionTransition(r) ? 'REJECTED' : r.state} />
       ),
   },
-  { id: 'attempt', header: 'attempt', width: 72, numeric: true, cell: (r) => r.attempt },
+  {
+    id: 'attempt',
+    header: 'attempt',
+    width: 72,
+    numeric: true,
+    // Refused input was never dispatched: no attempt, as in the list.
+    cell: (r) =>
+      isRejectionTransition(r) ? (
+        <span className="text-muted" title="never dispatched">
+          —
+        </span>
+      ) : (
+        r.attempt
+      ),
+  },
   {
     id: 'route',
     header: 'from → to',
@@ -100,7 +114,11 @@ const COLUMNS: DataColumn<TailRow>[] = [
     header: 'code',
     // HANDLER_TIMEOUT's width: the route beside it needs the rest.
     width: 136,
-    cell: (r) => <span className="font-mono text-xs text-failed">{r.errorCode ?? ''}</span>,
+    cell: (r) => (
+      <span className={`font-mono text-xs ${isRejectionTransition(r) ? 'text-rejected' : 'text-failed'}`}>
+        {r.errorCode ?? ''}
+      </span>
+    ),
   },
   {
     id: 'thread',
@@ -212,15 +230,17 @@ export function LiveTail({ filter, height }: { filter: TailFilter; height: strin
           {paused && since ? (
             <>
               Paused at seq <span className="tabular text-text">{paused.stats.lastSeq ?? '–'}</span> ·{' '}
-              <span className="tabular text-text">{formatCount(since.messages)}</span> new messages and{' '}
-              <span className="tabular text-text">{formatCount(since.transitions)}</span> transitions since,
-              shown on resume
+              <span className="tabular text-text">{formatCount(since.messages)}</span> new{' '}
+              {plural(since.messages, 'message')} and{' '}
+              <span className="tabular text-text">{formatCount(since.transitions)}</span>{' '}
+              {plural(since.transitions, 'transition')} since, shown on resume
             </>
           ) : connection !== 'live' ? (
             'Waiting for the engine; the tail resumes where it stopped.'
           ) : (
             <>
-              Live · <span className="tabular text-text">{formatCount(rows.length)}</span> messages
+              Live · <span className="tabular text-text">{formatCount(rows.length)}</span>{' '}
+              {plural(rows.length, 'message')}
               {rows.length >= TAIL_CAP && ` (the last ${formatCount(TAIL_CAP)})`} · up to seq{' '}
               <span className="tabular text-text">{stats.lastSeq ?? '–'}</span>
             </>
@@ -228,7 +248,7 @@ export function LiveTail({ filter, height }: { filter: TailFilter; height: strin
         </p>
         {resumed && resumed.lost > 0 && (
           <p className="text-xs text-rejected">
-            {formatCount(resumed.lost)} messages that arrived while paused are beyond the{' '}
+            {formatCountOf(resumed.lost, 'message')} that arrived while paused are beyond the{' '}
             {formatCount(TAIL_CAP)} kept:{' '}
             <Link
               className="underline"

@@ -9,7 +9,7 @@ import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { PAUSE_RESUME_COLUMN } from '@/features/listeners/pause-button';
 import { describeError } from '@/lib/engine-error';
-import { formatCount } from '@/lib/format';
+import { formatCount, plural } from '@/lib/format';
 import type { ListenerInfo } from '@/lib/live-listeners';
 import { useLiveListeners } from '@/lib/live-listeners';
 import { useQuery } from '@tanstack/react-query';
@@ -70,7 +70,7 @@ function EngineFacts() {
       <span className="tabular">
         {formatCount(s.inFlight)} <span className="text-muted">in flight</span> · {formatCount(s.queued)}{' '}
         <span className="text-muted">queued</span> · {formatCount(s.openThreads)}{' '}
-        <span className="text-muted">{s.openThreads === 1 ? 'open thread' : 'open threads'}</span>
+        <span className="text-muted">{plural(s.openThreads, 'open thread')}</span>
       </span>
       <span className="text-muted">
         at start, <RecoveryReport recovery={s.recovery} />

@@ -6,7 +6,7 @@ import { IdLink } from '@/components/id-link';
 import { StateBadge } from '@/components/state-badge';
 import { TimeAgo } from '@/components/time-ago';
 import { Panel } from '@/components/ui/panel';
-import { shortId } from '@/lib/format';
+import { formatCountOf, shortId } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 
 /** An engine's state in the journal states' look: running ok (green), stopped neutral (grey), dead failed (red). */
@@ -138,7 +138,7 @@ export function EnginesTable({
         >
           {all
             ? 'Hide engines that ended over an hour ago'
-            : `Show ${hidden} ${hidden === 1 ? 'engine' : 'engines'} that ended over an hour ago`}
+            : `Show ${formatCountOf(hidden, 'engine')} that ended over an hour ago`}
         </button>
       )}
     </Panel>

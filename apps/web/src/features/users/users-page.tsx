@@ -10,7 +10,7 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { actionsColumn, DataTable } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
 import { describeError } from '@/lib/engine-error';
-import { formatCount } from '@/lib/format';
+import { formatCountOf } from '@/lib/format';
 import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
 import { AddUserDialog } from './add-user-dialog';
@@ -98,8 +98,8 @@ export function UsersPage() {
           </div>
           {users.data && (
             <p className="text-xs text-muted">
-              {formatCount(rows.length)} {rows.length === 1 ? 'user' : 'users'}, {formatCount(admins)}{' '}
-              {admins === 1 ? 'admin' : 'admins'}. Producers send with API tokens, not users:{' '}
+              {formatCountOf(rows.length, 'user')}, {formatCountOf(admins, 'admin')}. Producers send with API
+              tokens, not users:{' '}
               <Link href="/tokens" className="text-accent underline">
                 API tokens
               </Link>
