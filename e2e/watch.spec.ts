@@ -30,7 +30,13 @@ test('the overview shows the organism live: state, counts that move, a chart', a
   const first = await count();
   await expect.poll(count, { timeout: 20_000 }).toBeGreaterThan(first);
   await expect(page.getByRole('img', { name: /Messages per second/ })).toBeVisible();
+  const journal = page.getByRole('region', { name: 'Journal' });
+  await expect(journal).toContainText(/Nothing waits to be dispatched|The oldest PENDING entry was recorded/);
   await expectAccessible(page);
+  // Each count opens what it counts.
+  await acked.getByRole('link').click();
+  await expect(page).toHaveURL(/\/messages\?state=ACKED$/);
+  await expect(page.getByRole('button', { name: 'change the state filter' })).toContainText('ACKED');
 });
 
 test('a newly opened overview charts the minutes before it opened, then moves on', async ({ page }) => {
