@@ -16,7 +16,7 @@ export interface MapLayout {
   labels: Map<string, Point>;
 }
 
-export const LISTENER_SIZE = { width: 236, height: 62 };
+export const LISTENER_SIZE = { width: 200, height: 62 };
 export const PRODUCER_SIZE = { width: 168, height: 40 };
 /** Room kept for a pair's label: one line per direction. */
 export const LABEL_SIZE = { width: 124, height: 34 };
@@ -99,7 +99,7 @@ export function elkGraph(nodes: MapNode[], edges: LayoutEdge[]): ElkNode {
       'elk.algorithm': 'layered',
       'elk.direction': 'RIGHT',
       'elk.edgeRouting': 'ORTHOGONAL',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '64',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '44',
       'elk.layered.spacing.edgeNodeBetweenLayers': '24',
       'elk.spacing.nodeNode': '40',
       'elk.spacing.edgeNode': '24',

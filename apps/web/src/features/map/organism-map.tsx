@@ -148,7 +148,7 @@ function Graph({
     if (!layout || userMoved.current) return;
     const t = requestAnimationFrame(() => {
       const { width, height } = store.getState();
-      const view = getViewportForBounds(extent(layout, model.nodes), width, height, 0.25, 1.1, 0.1);
+      const view = getViewportForBounds(extent(layout, model.nodes), width, height, 0.25, 1.1, 0.05);
       void flow.setViewport(view, { duration: settling && motion ? 400 : 0 });
     });
     return () => cancelAnimationFrame(t);
