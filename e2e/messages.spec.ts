@@ -209,7 +209,8 @@ test('an address with no page, and an id that is not one, say so inside the fram
   page,
 }) => {
   await signIn(page, 'admin');
-  await page.goto('/no-such-page');
+  const missing = await page.goto('/no-such-page');
+  expect(missing?.status()).toBe(404);
   await expect(page.getByRole('heading', { name: 'Not found' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Messages' })).toBeVisible();
   await page.getByRole('link', { name: 'Go to the overview' }).click();
