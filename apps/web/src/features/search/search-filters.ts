@@ -1,7 +1,8 @@
+import { messageStates } from '@organism/shared';
 import type { MessageSearchInput } from '@organism/shared';
 import { createSerializer, parseAsIsoDateTime, parseAsString, parseAsStringLiteral } from 'nuqs';
 import type { inferParserType } from 'nuqs';
-import { stateChoices, stateFilter } from '@/lib/outcome';
+import { stateFilter } from '@/lib/outcome';
 
 /**
  * The search as it lives in the URL (`/search?to=orders&xpath=/order[…]&state=ACKED&since=…`), so a search
@@ -11,7 +12,8 @@ export const searchParsers = {
   to: parseAsString,
   text: parseAsString,
   xpath: parseAsString,
-  state: parseAsStringLiteral(stateChoices),
+  // Not REJECTED: refused input has no payload to search.
+  state: parseAsStringLiteral(messageStates),
   since: parseAsIsoDateTime,
   until: parseAsIsoDateTime,
 };

@@ -1,4 +1,5 @@
 'use client';
+import { messageStates } from '@organism/shared';
 import { useQuery } from '@tanstack/react-query';
 import { Download } from 'lucide-react';
 import { useRouter } from 'next/navigation';
@@ -11,7 +12,6 @@ import { DataTable } from '@/components/ui/data-table';
 import { messagesExportHref } from '@/features/messages/message-export';
 import { describeError, engineCodeOf, errorProblems } from '@/lib/engine-error';
 import { formatCount } from '@/lib/format';
-import { stateChoices } from '@/lib/outcome';
 import { useTRPC } from '@/lib/trpc';
 import { keyset, keysetParsers } from '@/lib/url-filters';
 import { SearchForm } from './search-form';
@@ -21,7 +21,7 @@ import { queryWords, searchColumns } from './search-results';
 const PAGE = 50;
 const parsers = { ...searchParsers, ...keysetParsers };
 const FIELDS: FilterField[] = [
-  { key: 'state', label: 'state', kind: 'choice', options: stateChoices },
+  { key: 'state', label: 'state', kind: 'choice', options: messageStates },
   { key: 'since', label: 'since', kind: 'time' },
   { key: 'until', label: 'until', kind: 'time' },
 ];
