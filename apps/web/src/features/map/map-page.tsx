@@ -72,7 +72,7 @@ export function MapPage() {
           </Link>
         </p>
       )}
-      <div className="relative h-[max(440px,calc(100vh-15rem))] overflow-hidden rounded-lg border border-border bg-panel">
+      <div className="relative h-[max(440px,calc(100vh-11.5rem))] overflow-hidden rounded-lg border border-border bg-panel">
         {error ? (
           <p className="p-4 text-sm text-failed">{describeError(error)}</p>
         ) : !model ? (
