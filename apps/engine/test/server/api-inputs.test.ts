@@ -81,6 +81,10 @@ describe('invalid input', () => {
     await expectInvalid(await post('users.add', '{"name":5,"role":"god"}'), ['name', 'role', 'password']);
     await expectInvalid(await post('organism.restart', '{"drainMs":-1}'), ['drainMs']);
     await expectInvalid(await get(`messages.list?${q({ limit: 'x' })}`), ['limit']);
+    await expectInvalid(await get(`messages.list?${q({ refused: 'yes' })}`), ['refused']);
+    await expectInvalid(await post('journal.retryMany', '{"filter":{"refused":1},"dryRun":true}'), [
+      'filter.refused',
+    ]);
     await expectInvalid(await get(`audit.list?${q({ limit: 0, cursor: 7 })}`), ['limit', 'cursor']);
   });
 
