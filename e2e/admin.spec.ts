@@ -212,6 +212,14 @@ test('a token sends with its curl example, shows its last use, and is refused on
     page.getByRole('table', { name: 'API tokens' }).getByRole('row').filter({ hasText: name }),
   ).toBeVisible();
   await expect(page.getByRole('table', { name: 'API tokens' })).not.toContainText(/\bactive\b/);
+  // "any" among the choices removes the filter.
+  await page.getByRole('button', { name: 'change the state filter' }).click();
+  await page
+    .getByRole('listbox', { name: 'state choices' })
+    .getByRole('option', { name: 'any', exact: true })
+    .click();
+  await expect(page).not.toHaveURL(/[?&]state=/);
+  await expect(page.getByRole('button', { name: 'change the state filter' })).toHaveCount(0);
 });
 
 test('the audit log shows who did what, filters by actor in the URL, and exports what matches', async ({

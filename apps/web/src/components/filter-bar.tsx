@@ -1,5 +1,6 @@
 'use client';
-import { Plus, X } from 'lucide-react';
+import { Command } from 'cmdk';
+import { Check, Plus, X } from 'lucide-react';
 import { Popover } from 'radix-ui';
 import type { ReactNode } from 'react';
 import { useId, useState } from 'react';
@@ -13,6 +14,8 @@ export interface FilterField {
   /** `choice` picks one of `options`; `text` is free text (with `suggestions`); `time` is a date and time. */
   kind: 'text' | 'choice' | 'time';
   options?: readonly string[];
+  /** How a `choice` shows each option in its list (a state with its mark); the option's text by default. */
+  renderOption?: (option: string) => ReactNode;
   suggestions?: readonly string[];
   placeholder?: string;
 }
@@ -119,6 +122,7 @@ function AddFilter({
         <Popover.Content
           align="start"
           sideOffset={6}
+          aria-label={field ? `the ${field.label} filter` : 'add a filter'}
           className="z-50 w-72 rounded-md border border-border bg-panel p-2 shadow-lg"
         >
           {field ? (
@@ -175,6 +179,7 @@ function FilterEditor({
         <Popover.Content
           align="start"
           sideOffset={6}
+          aria-label={`the ${field.label} filter`}
           className="z-50 w-72 rounded-md border border-border bg-panel p-2 shadow-lg"
         >
           <EditorForm
@@ -197,8 +202,71 @@ const PRESETS: [string, number][] = [
   ['24 h ago', 86_400_000],
 ];
 
-/** The input for one filter; Enter or Apply sets it, an empty value removes it. */
+/**
+ * The input for one filter. A choice applies as it is picked (a click, or Enter on the option the arrow keys
+ * moved to); text and times apply with Enter or Apply; an empty value removes the filter.
+ */
 function EditorForm({
+  field,
+  value,
+  onApply,
+}: {
+  field: FilterField;
+  value: string;
+  onApply: (value: string | null) => void;
+}) {
+  if (field.kind === 'choice') return <ChoiceList field={field} value={value} onApply={onApply} />;
+  return <ValueForm field={field} value={value} onApply={onApply} />;
+}
+
+/**
+ * A choice's options as a list to pick from, with a box that narrows it (listeners and error codes can be
+ * many). The arrow keys move between options without applying any, unlike a native select, which would
+ * change the filter on every key; "any" removes the filter.
+ */
+function ChoiceList({
+  field,
+  value,
+  onApply,
+}: {
+  field: FilterField;
+  value: string;
+  onApply: (value: string | null) => void;
+}) {
+  const options = field.options ?? [];
+  const item =
+    'flex h-8 cursor-pointer items-center gap-2 rounded px-2 text-sm data-[selected=true]:bg-panel-2';
+  return (
+    <Command label={field.label} loop defaultValue={value || undefined}>
+      <p className="pb-1 text-xs font-medium text-muted" aria-hidden>
+        {field.label}
+      </p>
+      <Command.Input placeholder="Type to narrow the list…" className={`${FIELD} mb-1`} autoFocus />
+      <Command.List label={`${field.label} choices`} className="max-h-64 overflow-y-auto">
+        <Command.Empty className="px-2 py-3 text-sm text-muted">No {field.label} matches.</Command.Empty>
+        {value && (
+          <Command.Item value="any" onSelect={() => onApply(null)} className={`${item} text-muted`}>
+            <span className="size-3.5" aria-hidden />
+            any
+          </Command.Item>
+        )}
+        {options.map((o) => (
+          <Command.Item key={o} value={o} onSelect={() => onApply(o)} className={item}>
+            {o === value ? (
+              <Check className="size-3.5 text-accent" aria-hidden />
+            ) : (
+              <span className="size-3.5" aria-hidden />
+            )}
+            {field.renderOption ? field.renderOption(o) : <span className="truncate">{o}</span>}
+          </Command.Item>
+        ))}
+      </Command.List>
+    </Command>
+  );
+}
+
+/** A text or time filter's value; Enter or Apply sets it, an empty value removes it. */
+function ValueForm({
   field,
   value,
   onApply,
@@ -229,16 +297,7 @@ function EditorForm({
       <label htmlFor={id} className="block text-xs font-medium text-muted">
         {field.label}
       </label>
-      {field.kind === 'choice' ? (
-        <select id={id} className={FIELD} value={draft} onChange={(e) => setDraft(e.target.value)} autoFocus>
-          <option value="">any</option>
-          {field.options?.map((o) => (
-            <option key={o} value={o}>
-              {o}
-            </option>
-          ))}
-        </select>
-      ) : field.kind === 'time' ? (
+      {field.kind === 'time' ? (
         <>
           <input
             id={id}

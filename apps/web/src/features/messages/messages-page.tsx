@@ -18,6 +18,7 @@ import type { DataColumn } from '@/components/ui/data-table';
 import { describeError } from '@/lib/engine-error';
 import { formatCount, rootName } from '@/lib/format';
 import { isRejected, stateChoices } from '@/lib/outcome';
+import type { StateChoice } from '@/lib/outcome';
 import { useTRPC } from '@/lib/trpc';
 import { keyset, keysetParsers, messageFilterParsers, toMessageFilter } from '@/lib/url-filters';
 import { useLiveList } from '@/lib/use-live-refresh';
@@ -153,7 +154,13 @@ export function MessagesPage() {
       kind: 'text',
       suggestions: [...new Set(listeners.data?.flatMap((l) => l.roots))],
     },
-    { key: 'state', label: 'state', kind: 'choice', options: stateChoices },
+    {
+      key: 'state',
+      label: 'state',
+      kind: 'choice',
+      options: stateChoices,
+      renderOption: (o) => <StateBadge state={o as StateChoice} />,
+    },
     { key: 'errorCode', label: 'error code', kind: 'text', suggestions: engineErrorCodes },
     ...(tail
       ? []

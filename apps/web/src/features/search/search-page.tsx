@@ -1,5 +1,6 @@
 'use client';
 import { messageStates } from '@organism/shared';
+import type { MessageState } from '@organism/shared';
 import { useQuery } from '@tanstack/react-query';
 import { Download } from 'lucide-react';
 import { useRouter } from 'next/navigation';
@@ -7,6 +8,7 @@ import { useQueryStates } from 'nuqs';
 import { FilterBar } from '@/components/filter-bar';
 import type { FilterField } from '@/components/filter-bar';
 import { KeysetPager } from '@/components/keyset-pager';
+import { StateBadge } from '@/components/state-badge';
 import { Button } from '@/components/ui/button';
 import { DataTable } from '@/components/ui/data-table';
 import { messagesExportHref } from '@/features/messages/message-export';
@@ -21,7 +23,13 @@ import { queryWords, searchColumns } from './search-results';
 const PAGE = 50;
 const parsers = { ...searchParsers, ...keysetParsers };
 const FIELDS: FilterField[] = [
-  { key: 'state', label: 'state', kind: 'choice', options: messageStates },
+  {
+    key: 'state',
+    label: 'state',
+    kind: 'choice',
+    options: messageStates,
+    renderOption: (o) => <StateBadge state={o as MessageState} />,
+  },
   { key: 'since', label: 'since', kind: 'time' },
   { key: 'until', label: 'until', kind: 'time' },
 ];

@@ -1,5 +1,5 @@
 'use client';
-import type { ThreadSummary } from '@organism/shared';
+import type { ThreadStatus, ThreadSummary } from '@organism/shared';
 import { useQuery } from '@tanstack/react-query';
 import { RefreshCw } from 'lucide-react';
 import { useRouter } from 'next/navigation';
@@ -69,7 +69,13 @@ export function ThreadsPage() {
     }),
   );
   const fields: FilterField[] = [
-    { key: 'status', label: 'status', kind: 'choice', options: STATUSES },
+    {
+      key: 'status',
+      label: 'status',
+      kind: 'choice',
+      options: STATUSES,
+      renderOption: (o) => <ThreadStatusBadge status={o as ThreadStatus} />,
+    },
     {
       key: 'participant',
       label: 'participant',
