@@ -32,6 +32,18 @@ test('the overview shows the organism live: state, counts that move, a chart', a
   await expect(page.getByRole('img', { name: /Messages per second/ })).toBeVisible();
   const journal = page.getByRole('region', { name: 'Journal' });
   await expect(journal).toContainText(/Nothing waits to be dispatched|The oldest PENDING entry was recorded/);
+  // FAILED is split as the messages list splits it: failed deliveries, and refused input as REJECTED (the
+  // traffic refuses a greeting now and then).
+  const rows = journal.getByRole('term');
+  await expect(rows).toHaveText(['PENDING', 'DISPATCHED', 'ACKED', 'FAILED', 'REJECTED']);
+  const rejected = journal.getByRole('definition').nth(4);
+  const refusedCount = async (): Promise<number> => Number((await rejected.innerText()).replace(/,/g, ''));
+  await expect.poll(refusedCount, { timeout: 30_000 }).toBeGreaterThan(0);
+  await expect(rejected.getByRole('link')).toHaveAttribute('href', '/messages?state=REJECTED');
+  await expect(journal.getByRole('definition').nth(3).getByRole('link')).toHaveAttribute(
+    'href',
+    '/messages?state=FAILED',
+  );
   await expectAccessible(page);
   // Each count opens what it counts.
   await acked.getByRole('link').click();

@@ -102,6 +102,11 @@ export interface SharedConfigSummary {
 export interface JournalStats {
   durability: 'strict' | 'fast' | 'memory';
   counts: Record<MessageState, number>;
+  /**
+   * Of the FAILED entries, how many are refused input (kind `rejected`): never delivered, never retried.
+   * `counts.FAILED - refused` are the failed deliveries.
+   */
+  refused: number;
   oldestPendingAt: number | null;
   /** Transitions per second over the last minute, by state. */
   ratePerSecond: Record<MessageState, number>;

@@ -3,6 +3,11 @@ import type { EntryRow } from './entry-record.ts';
 /** 1 for a state an entry is unfinished in (PENDING, DISPATCHED), else 0. */
 export const isOpen = (state: string): number => (state === 'PENDING' || state === 'DISPATCHED' ? 1 : 0);
 const isFailed = (state: string): number => (state === 'FAILED' ? 1 : 0);
+/**
+ * The count `journal_counts` keeps beside the four states: FAILED entries that are refused input. Such an
+ * entry never moves (it cannot be retried); it is counted in as it is written and out as it is discarded.
+ */
+export const REFUSED = 'REFUSED';
 
 export type TransitionError = { code: string; detail: string | null } | null;
 
@@ -72,6 +77,7 @@ export class EntryChanges {
   insertRow(row: EntryRow): void {
     this.rows.set(row.id, row);
     this.counted(row.state, 1);
+    if (row.kind === 'rejected') this.counted(REFUSED, 1);
     if (isOpen(row.state)) this.unfinished.set(row.id, row.state);
     if (!row.threadId) return;
     const t = this.threadChange(row.threadId, row.createdAt, row.updatedAt);
@@ -138,9 +144,10 @@ export class EntryChanges {
   }
 
   /** An entry deleted in state `state`: counted out, forgotten. Returns its thread's count changes. */
-  deleted(id: string, state: string): { open: number; failed: number } {
+  deleted(id: string, state: string, kind: string): { open: number; failed: number } {
     this.unfinished.delete(id);
     this.counted(state, -1);
+    if (kind === 'rejected') this.counted(REFUSED, -1);
     return { open: -isOpen(state), failed: -isFailed(state) };
   }
 

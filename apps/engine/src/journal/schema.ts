@@ -115,9 +115,15 @@ export const threads = sqliteTable(
   ],
 );
 
+/**
+ * The rows of `journal_counts`: one per state, and REFUSED, the FAILED entries that are refused input
+ * (counted in FAILED too; entry-changes.ts).
+ */
+export const countedStates = [...messageStates, 'REFUSED'] as const;
+
 /** Entries per state, kept by the journal's write statements: journal stats never count rows. */
 export const journalCounts = sqliteTable('journal_counts', {
-  state: text('state', { enum: messageStates }).primaryKey(),
+  state: text('state', { enum: countedStates }).primaryKey(),
   n: integer('n').notNull().default(0),
 });
 

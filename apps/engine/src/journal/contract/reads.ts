@@ -381,8 +381,38 @@ export function readsContract(fresh: () => Promise<Journal>): void {
     await j.hooks.onAcknowledged?.(b, []);
     const s = await j.stats();
     expect(s.counts).toEqual({ PENDING: 1, DISPATCHED: 0, ACKED: 1, FAILED: 0 });
+    expect(s.refused).toBe(0);
     expect(s.oldestPendingAt).toBe(a.createdAt);
     expect(s.ratePerSecond.ACKED).toBeGreaterThan(0);
+    await j.close();
+  });
+
+  it('counts refused input among the FAILED entries, in as it is refused and out as it is discarded', async () => {
+    const j = await fresh();
+    const d = delivery();
+    if (!d) throw new Error('setup');
+    await j.hooks.onIntent?.([d]);
+    await j.hooks.onFailed?.(
+      d,
+      { code: 'HANDLER_ERROR', message: 'failed', detail: 'boom' },
+      { outputs: [] },
+    );
+    const refuse = (raw: string): void =>
+      j.hooks.onRejected?.({ raw, error: { code: 'MALFORMED_XML', message: 'bad', problems: [] } });
+    refuse('<oops');
+    refuse('<again');
+    await j.flush();
+    let s = await j.stats();
+    expect(s.counts.FAILED).toBe(3);
+    expect(s.refused).toBe(2);
+    // Discarding a failed delivery leaves the refused count; discarding refused input takes one off it.
+    await j.discard(d.id);
+    const [first] = (await j.listMessages({ limit: 10, refused: true })).items;
+    if (!first) throw new Error('no refused entry listed');
+    await j.discard(first.id);
+    s = await j.stats();
+    expect(s.counts.FAILED).toBe(1);
+    expect(s.refused).toBe(1);
     await j.close();
   });
 }

@@ -239,6 +239,7 @@ export class MemoryQueries {
 
   stats(now: number): {
     counts: Record<MessageState, number>;
+    refused: number;
     oldestPendingAt: number | null;
     ratePerSecond: Record<MessageState, number>;
     lastSeq: number;
@@ -247,8 +248,10 @@ export class MemoryQueries {
       Object.fromEntries(messageStates.map((s) => [s, 0])) as Record<MessageState, number>;
     const counts = zero();
     let oldestPendingAt: number | null = null;
+    let refused = 0;
     for (const r of this.store.messages.values()) {
       counts[r.state]++;
+      if (r.kind === 'rejected') refused++;
       if (r.state === 'PENDING' && (oldestPendingAt === null || r.createdAt < oldestPendingAt))
         oldestPendingAt = r.createdAt;
     }
@@ -257,7 +260,7 @@ export class MemoryQueries {
       if (t.at >= now - 60_000 && t.state in recent) recent[t.state as MessageState]++;
     const ratePerSecond = zero();
     for (const s of messageStates) ratePerSecond[s] = recent[s] / 60;
-    return { counts, oldestPendingAt, ratePerSecond, lastSeq: this.store.headSeq };
+    return { counts, refused, oldestPendingAt, ratePerSecond, lastSeq: this.store.headSeq };
   }
 
   throughput(now: number, since: number): ThroughputHistory {

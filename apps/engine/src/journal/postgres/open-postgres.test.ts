@@ -15,11 +15,12 @@ describe('openPostgres', () => {
       { state: 'DISPATCHED', n: 0 },
       { state: 'FAILED', n: 0 },
       { state: 'PENDING', n: 0 },
+      { state: 'REFUSED', n: 0 },
     ]);
     await first.close();
     const again = await openPostgres(settings);
     const counts = await again.pool.query('SELECT count(*) AS n FROM journal_counts');
-    expect(counts.rows[0]).toEqual({ n: 4 });
+    expect(counts.rows[0]).toEqual({ n: 5 });
     await again.close();
   });
 
@@ -45,7 +46,7 @@ describe('openPostgres', () => {
     const settings = freshPostgres();
     const opened = await Promise.all([1, 2, 3].map(() => openPostgres(settings)));
     const { rows } = await opened[0]!.pool.query('SELECT count(*) AS n FROM journal_counts');
-    expect(rows[0]).toEqual({ n: 4 });
+    expect(rows[0]).toEqual({ n: 5 });
     await Promise.all(opened.map((o) => o.close()));
   });
 

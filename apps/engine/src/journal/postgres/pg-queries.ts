@@ -1,6 +1,6 @@
 import { and, asc, count, eq, gt, gte, inArray, lte, min, ne, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
-import { deadLettersInputSchema, messageFilterSchema, messageStates } from '@organism/shared';
+import { deadLettersInputSchema, messageFilterSchema } from '@organism/shared';
 import type {
   DeadLetterGroup,
   DeadLettersInput,
@@ -29,6 +29,7 @@ import { listThreads, threadsInRange } from './pg-thread-list.ts';
 import { journalCounts, messages, transitions } from './schema.ts';
 import { isUuid, uuidPrefixRange } from './uuid-range.ts';
 import { HISTORY_SECONDS, throughputHistory } from '../throughput-history.ts';
+import { countsOf } from '../journal-counts.ts';
 
 const NONE = { delivered: 0, failed: 0, rejected: 0 };
 
@@ -312,6 +313,7 @@ export class PgQueries {
    */
   async stats(): Promise<{
     counts: Record<MessageState, number>;
+    refused: number;
     oldestPendingAt: number | null;
     lastSeq: number;
   }> {
@@ -323,10 +325,9 @@ export class PgQueries {
         .where(eq(messages.state, 'PENDING')),
       this.headSeq(),
     ]);
-    const counts = Object.fromEntries(messageStates.map((s) => [s, 0])) as Record<MessageState, number>;
     // One row per state and shard (migration 0009): each engine counts into a shard of its own.
-    for (const r of rows) counts[r.state] += r.n;
-    return { counts, oldestPendingAt: oldest[0]?.at ?? null, lastSeq };
+    const { counts, refused } = countsOf(rows);
+    return { counts, refused, oldestPendingAt: oldest[0]?.at ?? null, lastSeq };
   }
 
   /**

@@ -288,13 +288,13 @@ export class PgBatchRunner {
 
   /** Deletes an entry (a discarded dead letter); its transitions stay. */
   private async delete(client: pg.PoolClient, changes: EntryChanges, id: string): Promise<void> {
-    const { rows } = await client.query<{ state: string; thread_id: string | null }>(
-      'DELETE FROM messages WHERE id = $1 RETURNING state, thread_id',
+    const { rows } = await client.query<{ state: string; kind: string; thread_id: string | null }>(
+      'DELETE FROM messages WHERE id = $1 RETURNING state, kind, thread_id',
       [id],
     );
     const gone = rows[0];
     if (!gone) return;
-    const { open, failed } = changes.deleted(id, gone.state);
+    const { open, failed } = changes.deleted(id, gone.state, gone.kind);
     if (gone.thread_id) {
       await client.query('UPDATE threads SET open = open + $1, failed = failed + $2 WHERE id = $3', [
         open,

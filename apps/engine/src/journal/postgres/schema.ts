@@ -13,6 +13,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { messageStates, transitionStates } from '@organism/shared';
+import { countedStates } from '../schema.ts';
 
 /**
  * The PostgreSQL journal's tables: the same tables, columns and meanings as the SQLite journal's
@@ -140,7 +141,7 @@ export const threads = pgTable(
 export const journalCounts = pgTable(
   'journal_counts',
   {
-    state: text('state', { enum: messageStates }).notNull(),
+    state: text('state', { enum: countedStates }).notNull(),
     shard: integer('shard').notNull().default(0),
     n: bigint('n', { mode: 'number' }).notNull().default(0),
   },

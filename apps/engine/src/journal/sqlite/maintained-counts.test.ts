@@ -7,6 +7,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { describe, expect, it } from 'vitest';
 import { delivery } from '../journal-contract.ts';
+import { olderJournal } from './migration-test-kit.ts';
 import { SqliteJournal } from './sqlite-journal.ts';
 
 const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), '../../../drizzle');
@@ -25,7 +26,9 @@ function drift(sqlite: Database.Database): {
   return {
     counts: sqlite
       .prepare(
-        `SELECT c.state, c.n, (SELECT count(*) FROM messages m WHERE m.state = c.state) AS actual
+        `SELECT c.state, c.n, CASE c.state
+           WHEN 'REFUSED' THEN (SELECT count(*) FROM messages m WHERE m.state = 'FAILED' AND m.kind = 'rejected')
+           ELSE (SELECT count(*) FROM messages m WHERE m.state = c.state) END AS actual
          FROM journal_counts c WHERE c.n <> actual`,
       )
       .all(),
@@ -80,6 +83,7 @@ describe('counts the SQLite journal keeps instead of counting rows', () => {
     await j.flush();
     expect(drift(sqlite)).toEqual(none);
     expect((await j.stats()).counts).toEqual({ PENDING: 2, DISPATCHED: 0, ACKED: 2, FAILED: 3 });
+    expect((await j.stats()).refused).toBe(1);
     // a's thread has an open forward (and a refusal): active, not failed.
     expect((await j.listThreads({ status: 'failed' })).items.map((t) => t.id).sort()).toEqual(
       [c.threadId, d.threadId].sort(),
@@ -225,6 +229,25 @@ describe('counts the SQLite journal keeps instead of counting rows', () => {
       ]),
     );
     expect((await j.listThreads({ participant: 'shouter' })).items.map((t) => t.id)).toEqual([c.threadId]);
+    await j.close();
+  });
+
+  it('count refused input once a journal written before that count is opened', async () => {
+    const path = fresh();
+    const sqlite = olderJournal(path, '0016_refused_count');
+    const now = Date.now();
+    const entry = sqlite.prepare(
+      `INSERT INTO messages (id, thread_id, from_name, to_name, root, kind, state, created_at, updated_at)
+       VALUES (?, NULL, 'client', 'greeter', 'greeting', ?, 'FAILED', ?, ?)`,
+    );
+    for (const kind of ['rejected', 'rejected', 'ingress']) entry.run(delivery().id, kind, now, now);
+    sqlite.prepare(`UPDATE journal_counts SET n = 3 WHERE state = 'FAILED'`).run();
+    sqlite.close();
+
+    const j = new SqliteJournal({ path, durability: 'fast' });
+    expect(drift(j.database.sqlite)).toEqual(none);
+    const s = await j.stats();
+    expect([s.counts.FAILED, s.refused]).toEqual([3, 2]);
     await j.close();
   });
 

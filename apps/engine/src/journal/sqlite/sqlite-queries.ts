@@ -2,7 +2,7 @@ import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type Database from 'better-sqlite3';
-import { deadLettersInputSchema, messageFilterSchema, messageStates } from '@organism/shared';
+import { deadLettersInputSchema, messageFilterSchema } from '@organism/shared';
 import type {
   DeadLetterGroup,
   DeadLettersInput,
@@ -25,6 +25,7 @@ import { listMessages, messageFilters } from './message-list.ts';
 import { RecoveredDelivery } from './recovered-delivery.ts';
 import type { UnfinishedRow } from './recovered-delivery.ts';
 import { listThreads, threadSummaries } from './thread-list.ts';
+import { countsOf } from '../journal-counts.ts';
 
 /** A transition's columns as the API gives them (`message_row` stays inside the journal). */
 const transitionColumns = {
@@ -252,16 +253,16 @@ export class SqliteQueries {
    */
   stats(): {
     counts: Record<MessageState, number>;
+    refused: number;
     oldestPendingAt: number | null;
     lastSeq: number;
   } {
-    const counts = Object.fromEntries(messageStates.map((s) => [s, 0])) as Record<MessageState, number>;
-    for (const r of this.db.select().from(journalCounts).all()) counts[r.state] = r.n;
+    const { counts, refused } = countsOf(this.db.select().from(journalCounts).all());
     const oldest = this.db
       .select({ at: sql<number | null>`min(${messages.createdAt})` })
       .from(messages)
       .where(eq(messages.state, 'PENDING'))
       .get();
-    return { counts, oldestPendingAt: oldest?.at ?? null, lastSeq: this.headSeq() };
+    return { counts, refused, oldestPendingAt: oldest?.at ?? null, lastSeq: this.headSeq() };
   }
 }

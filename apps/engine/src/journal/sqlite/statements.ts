@@ -87,7 +87,7 @@ export class Statements {
     this.threads = new ThreadWrites(sqlite);
     this.stateOf = sqlite.prepare(`SELECT state, rowid FROM messages WHERE id = ?`).raw();
     this.remove = sqlite.prepare(
-      `DELETE FROM messages WHERE id = ? RETURNING state, thread_id AS threadId, rowid AS row`,
+      `DELETE FROM messages WHERE id = ? RETURNING state, kind, thread_id AS threadId, rowid AS row`,
     );
     this.count = sqlite.prepare(`UPDATE journal_counts SET n = n + ? WHERE state = ?`);
     // Retention: ACKED entries last updated before a cutoff, with their transitions and text, a chunk
@@ -154,11 +154,12 @@ export class Statements {
     this.materialize();
     this.text.beforeDelete();
     this.rowids.delete(id);
-    const gone = this.remove.get(id) as { state: string; threadId: string | null; row: number } | undefined;
+    const gone = this.remove.get(id) as
+      { state: string; kind: string; threadId: string | null; row: number } | undefined;
     if (!gone) return;
     this.text.unindex(gone.row);
     this.text.deleted();
-    const { open, failed } = this.changes.deleted(id, gone.state);
+    const { open, failed } = this.changes.deleted(id, gone.state, gone.kind);
     if (gone.threadId) this.threads.counts(gone.threadId, open, failed);
   }
 

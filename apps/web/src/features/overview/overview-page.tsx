@@ -1,5 +1,5 @@
 'use client';
-import type { MessageState } from '@organism/shared';
+import type { JournalStats } from '@organism/shared';
 import { messageStates } from '@organism/shared';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
@@ -8,6 +8,7 @@ import { TimeAgo } from '@/components/time-ago';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { formatCount, formatCountOf } from '@/lib/format';
+import type { StateChoice } from '@/lib/outcome';
 import { useTRPC } from '@/lib/trpc';
 import { messagesHref } from '@/lib/url-filters';
 import { EnginesPanel } from './engines-panel';
@@ -16,13 +17,18 @@ import { ListenerStates } from './listener-states';
 import { LiveThroughput } from './live-throughput';
 import { Tile } from './tile';
 
-/** Where each count of the Journal panel leads: the list in that state; FAILED to the dead letters. */
-const COUNT_LINKS: Record<MessageState, { href: string; title: string }> = {
-  PENDING: { href: messagesHref({ state: 'PENDING' }), title: 'the PENDING messages' },
-  DISPATCHED: { href: messagesHref({ state: 'DISPATCHED' }), title: 'the DISPATCHED messages' },
-  ACKED: { href: messagesHref({ state: 'ACKED' }), title: 'the ACKED messages' },
-  FAILED: { href: '/dead-letters', title: 'the dead letters: every FAILED entry, refused input included' },
-};
+/**
+ * The Journal panel's rows: the entries in each state, FAILED split as the messages list splits it into
+ * failed deliveries and refused input (REJECTED). Each count opens the list it counts.
+ */
+const COUNT_ROWS: { state: StateChoice; title: string; count: (j: JournalStats) => number }[] = [
+  ...messageStates.map((state) => ({
+    state,
+    title: state === 'FAILED' ? 'the failed deliveries' : `the ${state} messages`,
+    count: (j: JournalStats) => (state === 'FAILED' ? j.counts.FAILED - j.refused : j.counts[state]),
+  })),
+  { state: 'REJECTED', title: 'the refused input', count: (j) => j.refused },
+];
 
 /**
  * Is it healthy? State, throughput by outcome, journal counts, queue, listeners, latest failures, and the
@@ -49,19 +55,15 @@ export function OverviewPage() {
       <div className="grid gap-4 lg:grid-cols-3">
         <Panel title="Journal">
           <dl className="space-y-2">
-            {messageStates.map((state: MessageState) => (
+            {COUNT_ROWS.map(({ state, title, count }) => (
               <div key={state} className="flex items-center justify-between">
                 <dt>
                   <StateBadge state={state} />
                 </dt>
                 <dd className="tabular text-sm">
                   {s ? (
-                    <Link
-                      href={COUNT_LINKS[state].href}
-                      title={COUNT_LINKS[state].title}
-                      className="hover:underline"
-                    >
-                      {formatCount(s.journal.counts[state])}
+                    <Link href={messagesHref({ state })} title={title} className="hover:underline">
+                      {formatCount(count(s.journal))}
                     </Link>
                   ) : (
                     <Skeleton className="h-4 w-12" />

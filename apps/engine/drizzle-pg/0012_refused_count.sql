@@ -1,0 +1,5 @@
+-- journal_counts keeps one more count beside the four states: REFUSED, the FAILED entries that are
+-- refused input (kind 'rejected'), so the console shows failed deliveries and refused input apart
+-- (entry-changes.ts). Counted here once from the entries into shard 0, then kept by the write path.
+INSERT INTO "journal_counts" ("state", "shard", "n")
+  SELECT 'REFUSED', 0, count(*) FROM "messages" WHERE "state" = 'FAILED' AND "kind" = 'rejected';
