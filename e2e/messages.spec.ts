@@ -212,6 +212,7 @@ test('a refused message shows its raw input as it arrived, the problem marked at
   await row.getByRole('link').first().click();
 
   await expect(page).toHaveURL(/\/messages\/[0-9a-f-]{36}$/);
+  await expect(page).toHaveTitle(`Message ${new URL(page.url()).pathname.slice(10, 18)} · Organism`);
   await expect(page.getByRole('region', { name: 'Failure' })).toContainText('SCHEMA_VIOLATION');
   const raw = page.getByRole('region', { name: 'raw input' }).first();
   await expect(raw).toContainText('<nom>refused</nom>');

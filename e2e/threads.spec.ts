@@ -35,6 +35,9 @@ test('a failed thread reads as a sequence diagram: every hop opens its XML, the 
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/\/threads\/[0-9a-f-]{36}/);
   await expect(page.getByRole('heading', { name: /Thread/ })).toContainText('failed');
+  // The tab says which thread, so several open tell themselves apart.
+  const threadId = new URL(page.url()).pathname.split('/').at(-1)!;
+  await expect(page).toHaveTitle(`Thread ${threadId.slice(0, 8)} · Organism`);
 
   const hops = page.getByRole('list', { name: 'Hops' }).getByRole('button');
   await expect(hops.first()).toBeVisible();

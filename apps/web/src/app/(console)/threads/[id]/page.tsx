@@ -1,8 +1,13 @@
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
 import { ThreadPage } from '@/features/threads/thread-page';
+import { shortId } from '@/lib/format';
 
-export const metadata: Metadata = { title: 'Thread' };
+/** The short id in the tab's title, so an operator with several open tells them apart. */
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const { id } = await params;
+  return { title: `Thread ${shortId(decodeURIComponent(id))}` };
+}
 
 export default async function Thread({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
