@@ -113,6 +113,30 @@ test('discard asks first; refused input offers discard but no retry', async ({ p
   await expect(row).toHaveCount(0);
 });
 
+test('discard all takes a group of refused input after a dry run, and says how many', async ({ page }) => {
+  await signIn(page, 'operator');
+  // The traffic refuses a greeting now and then: a group of refused input to greeter.
+  await page.goto('/dead-letters/group?to=greeter&errorCode=SCHEMA_VIOLATION');
+  const messages = page.getByRole('region', { name: 'Messages' });
+  await expect(messages.getByRole('row').nth(1)).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole('button', { name: 'Retry all…' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Discard all…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Discard dead letters' });
+  await expect(dialog).toContainText(/\d+ dead letters? would be removed from the journal for good/);
+  const sample = dialog.getByRole('list', { name: 'Sample' }).getByRole('link');
+  await expect(sample.first()).toBeVisible();
+  const oldest = (await sample.first().getAttribute('href'))?.split('/').at(-1) ?? '';
+  await expectAccessible(page);
+  await dialog.getByRole('button', { name: /^Discard \d+ dead letters?$/ }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByText(/^Discarded \d+ dead letters?\.$/)).toBeVisible();
+  // Gone for good: its page says so.
+  await page.goto(`/messages/${oldest}`);
+  await expect(
+    page.getByText(`No message ${oldest}: it may have been pruned by retention or discarded.`),
+  ).toBeVisible();
+});
+
 test('a viewer sees dead letters but no retry or discard, and the engine refuses a retry sent by hand', async ({
   page,
 }) => {
@@ -122,6 +146,7 @@ test('a viewer sees dead letters but no retry or discard, and the engine refuses
   const first = groups.getByRole('row').nth(1);
   await expect(first).toBeVisible({ timeout: 30_000 });
   await expect(page.getByRole('button', { name: 'Retry many…' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Discard many…' })).toHaveCount(0);
   const delivery = groups.getByRole('row').filter({ hasNotText: 'refused at intake' }).nth(1);
   await delivery.getByRole('link').first().click();
   await expect(page.getByRole('region', { name: 'Messages' }).getByRole('row').nth(1)).toBeVisible();
@@ -140,6 +165,8 @@ test('a viewer sees dead letters but no retry or discard, and the engine refuses
   expect(answer.engineCode).toBe('FORBIDDEN');
   const many = await mutateByHand(page, 'journal.retryMany', { filter: {}, dryRun: true });
   expect(many.engineCode).toBe('FORBIDDEN');
+  const discardMany = await mutateByHand(page, 'journal.discardMany', { filter: {}, dryRun: false });
+  expect(discardMany.engineCode).toBe('FORBIDDEN');
 });
 
 test('a group mixing refused input and deliveries says how many were refused and retries only the deliveries', async ({

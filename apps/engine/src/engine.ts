@@ -2,6 +2,7 @@ import type { EngineSummary, SharedConfigSummary, ThreadId, ThroughputHistory } 
 import type {
   DeadLettersInput,
   DeadLettersResult,
+  DiscardManyOutcome,
   EngineEvent,
   EngineEventType,
   FindResult,
@@ -383,6 +384,10 @@ export class Engine {
 
   discard(messageId: string): Promise<void> {
     return this.journal.discard(messageId);
+  }
+  /** Discards every dead letter matching `filter`, refused input too; a dry run only counts and samples. */
+  discardMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<DiscardManyOutcome> {
+    return this.journal.discardMany(filter, opts);
   }
 
   /** Subscribes to engine events. A subscriber may be async; one that throws or rejects is only logged. */

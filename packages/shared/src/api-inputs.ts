@@ -32,6 +32,8 @@ export const messageIdInputSchema = z.object({ messageId: z.string().min(1) });
 export const exampleInputSchema = z.object({ name: z.string().min(1), root: z.string().optional() });
 export const restartInputSchema = z.object({ drainMs: z.number().int().min(0).max(600_000).default(30_000) });
 export const retryManyInputSchema = z.object({ filter: messageFilterSchema, dryRun: z.boolean() });
+/** Discard many: the same filter and dry run as a bulk retry, over every dead letter (refused input too). */
+export const discardManyInputSchema = retryManyInputSchema;
 export const injectInputSchema = z.object({
   to: z.string().optional(),
   thread: z.string().optional(),

@@ -83,12 +83,13 @@ export interface DeadLettersResult {
   groups: DeadLetterGroup[];
 }
 
-/** What a bulk retry would touch (dry run) or touched. */
+/** What a bulk retry or discard would touch (dry run) or touched. */
 export interface RetryManyOutcome {
   count: number;
   /** Up to 5 of the entries, oldest first. */
   sample: MessageSummary[];
 }
+export type DiscardManyOutcome = RetryManyOutcome;
 
 /** What the command palette finds for a piece of id or name. */
 export interface FindResult {

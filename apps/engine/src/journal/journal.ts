@@ -42,6 +42,9 @@ export interface RetryManyResult {
   deliveries: Delivery[];
 }
 
+/** What `discardMany` would remove (dry run) or removed. */
+export type DiscardManyResult = Omit<RetryManyResult, 'deliveries'>;
+
 /** What `find` found for an id or id prefix. */
 export interface FoundEntries {
   messages: MessageSummary[];
@@ -103,6 +106,11 @@ export interface Journal {
   retryMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<RetryManyResult>;
   /** Removes a FAILED entry for good (the event log keeps a DISCARDED transition). */
   discard(id: string): Promise<void>;
+  /**
+   * Discards every FAILED entry matching `filter`, refused input included (a dry run only counts them and
+   * reads a sample); returns how many, and the oldest few.
+   */
+  discardMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<DiscardManyResult>;
   /** Deletes ACKED entries last updated before `cutoff` (ms); returns how many. */
   prune(cutoff: number): Promise<number>;
 

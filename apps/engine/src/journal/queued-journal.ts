@@ -11,15 +11,25 @@ import {
   toSummary,
 } from './entry-record.ts';
 import type { EntryRow } from './entry-record.ts';
-import type { RecoveryPlan, RetryManyResult } from './journal.ts';
+import type { DiscardManyResult, RecoveryPlan, RetryManyResult } from './journal.ts';
 import { guarded } from './journal-outage.ts';
 import { loadPayload } from './sqlite/recovered-delivery.ts';
 import { rejectionEntry } from './rejection-record.ts';
 import type { WriteRecorder } from './sqlite/write-ops.ts';
 import type { WriteQueue } from './sqlite/write-queue.ts';
 
-/** How many entries a bulk retry shows. */
+/** How many entries a bulk retry or discard shows. */
 const SAMPLE = 5;
+/** Dead letters a bulk discard removes per transaction. */
+const DISCARD_CHUNK = 1_000;
+
+/**
+ * Which dead letters a bulk action reads: those a retry can take (no refused input, no answer to an outside
+ * producer), or `all` of them (a discard).
+ */
+export interface FailedScope {
+  all?: boolean;
+}
 
 /**
  * The dispatch hooks of a journal whose writes go through a WriteQueue (SQLite, PostgreSQL): each hook
@@ -70,8 +80,11 @@ function started(w: WriteRecorder, d: Delivery, at: number): void {
 /** What the operator's operations read from a database (synchronously for SQLite, or not). */
 export interface EntryReads {
   row(id: string): EntryRow | undefined | Promise<EntryRow | undefined>;
-  failedMatching(filter: MessageFilter, limit?: number): EntryRow[] | Promise<EntryRow[]>;
-  countFailedMatching(filter: MessageFilter): number | Promise<number>;
+  failedMatching(
+    filter: MessageFilter,
+    opts?: FailedScope & { limit?: number },
+  ): EntryRow[] | Promise<EntryRow[]>;
+  countFailedMatching(filter: MessageFilter, opts?: FailedScope): number | Promise<number>;
 }
 
 /**
@@ -124,7 +137,7 @@ export class QueuedOperations {
       await this.writes.flush();
       if (opts.dryRun) {
         // A preview counts in SQL and reads five rows, however many dead letters match.
-        const sample = (await this.reads.failedMatching(filter, SAMPLE)).map(toSummary);
+        const sample = (await this.reads.failedMatching(filter, { limit: SAMPLE })).map(toSummary);
         return { count: await this.reads.countFailedMatching(filter), sample, deliveries: [] };
       }
       const rows = await this.reads.failedMatching(filter);
@@ -134,6 +147,30 @@ export class QueuedOperations {
         for (const d of deliveries) w.move(d.id, d.threadId, 'PENDING', d.attempt - 1, now);
       });
       return { count: deliveries.length, sample: rows.slice(0, SAMPLE).map(toSummary), deliveries };
+    });
+  }
+
+  discardMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<DiscardManyResult> {
+    return guarded('discard dead letters', async () => {
+      await this.writes.flush();
+      const all = { all: true };
+      if (opts.dryRun) {
+        const sample = (await this.reads.failedMatching(filter, { ...all, limit: SAMPLE })).map(toSummary);
+        return { count: await this.reads.countFailedMatching(filter, all), sample };
+      }
+      const rows = await this.reads.failedMatching(filter, all);
+      // In transactions of DISCARD_CHUNK: the pump's commits go on between them.
+      for (let i = 0; i < rows.length; i += DISCARD_CHUNK) {
+        const chunk = rows.slice(i, i + DISCARD_CHUNK);
+        await this.writes.commit((w) => {
+          const now = this.now();
+          for (const r of chunk) {
+            w.log(r.id, r.threadId, 'DISCARDED', r.attempts, now, null);
+            w.delete(r.id);
+          }
+        });
+      }
+      return { count: rows.length, sample: rows.slice(0, SAMPLE).map(toSummary) };
     });
   }
 

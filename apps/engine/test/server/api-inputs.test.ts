@@ -85,6 +85,7 @@ describe('invalid input', () => {
     await expectInvalid(await post('journal.retryMany', '{"filter":{"refused":1},"dryRun":true}'), [
       'filter.refused',
     ]);
+    await expectInvalid(await post('journal.discardMany', '{"filter":{"to":7}}'), ['filter.to', 'dryRun']);
     await expectInvalid(await get(`audit.list?${q({ limit: 0, cursor: 7 })}`), ['limit', 'cursor']);
   });
 

@@ -156,7 +156,7 @@ describe('listeners, dead letters and threads through the API', () => {
     ).toHaveLength(1);
   });
 
-  it('retries a dead letter, previews a bulk retry, discards one, and audits each', async () => {
+  it('retries a dead letter, previews a bulk retry, discards one and then the rest, and audits each', async () => {
     const op = await h.client('operator');
     const div0 = (n: number): string =>
       `<message xmlns="https://xml-pipeline.org/ns/envelope/v1"><meta><from>t</from><to>tools.calculator</to></meta><calculate xmlns=""><a>${n}</a><op>div</op><b>0</b></calculate></message>`;
@@ -188,6 +188,17 @@ describe('listeners, dead letters and threads through the API', () => {
     expect((await engineCode(op.messages.byId.query({ id: dead.items[1]?.id ?? '' }))).code).toBe(
       'NOT_FOUND',
     );
+    // Discard many: a dry run counts what is left and changes nothing; a viewer may not; the operator's
+    // takes them all and says how many.
+    const filter = { to: 'tools.calculator', errorCode: 'HANDLER_ERROR' };
+    expect((await op.journal.discardMany.mutate({ filter, dryRun: true })).count).toBe(2);
+    const viewer = await h.client('viewer');
+    expect((await engineCode(viewer.journal.discardMany.mutate({ filter, dryRun: false }))).code).toBe(
+      'FORBIDDEN',
+    );
+    expect((await op.journal.list.query({ state: 'FAILED', ...filter })).items).toHaveLength(2);
+    expect((await op.journal.discardMany.mutate({ filter, dryRun: false })).count).toBe(2);
+    expect((await op.journal.list.query({ state: 'FAILED', ...filter })).items).toEqual([]);
     const admin = await h.client('admin');
     const actions = (await admin.audit.list.query({ limit: 100 })).items.map(
       (a) => `${a.actor} ${a.action} ${a.outcome}`,
@@ -196,6 +207,7 @@ describe('listeners, dead letters and threads through the API', () => {
       expect.arrayContaining([
         'operator journal.retry ok',
         'operator journal.discard ok',
+        'operator journal.discardMany ok',
         'admin config.apply ok',
         'admin config.apply error',
         'admin config.rollback ok',

@@ -1,5 +1,6 @@
 import {
   deadLettersInputSchema,
+  discardManyInputSchema,
   messageIdInputSchema,
   messageListInputSchema,
   retryManyInputSchema,
@@ -37,5 +38,15 @@ export const journalRouter = router({
     .input(messageIdInputSchema)
     .mutation(({ ctx, input }) =>
       audited(ctx, 'journal.discard', input.messageId, undefined, () => ctx.engine.discard(input.messageId)),
+    ),
+  /** Every dead letter matching the filter, refused input too; a dry run counts them and shows the oldest. */
+  discardMany: operatorProcedure
+    .input(discardManyInputSchema)
+    .mutation(({ ctx, input }) =>
+      input.dryRun
+        ? ctx.engine.discardMany(input.filter, { dryRun: true })
+        : audited(ctx, 'journal.discardMany', null, input.filter, () =>
+            ctx.engine.discardMany(input.filter, { dryRun: false }),
+          ),
     ),
 });

@@ -76,6 +76,40 @@ export function operationsContract(fresh: () => Promise<Journal>): void {
     await j.close();
   });
 
+  it('discards many dead letters, refused input too, after a dry run that changes nothing', async () => {
+    const j = await fresh();
+    const toGreeter = [delivery(), delivery(), delivery()];
+    const elsewhere = delivery({ to: 'shouter' });
+    const pending = delivery();
+    await j.hooks.onIntent?.([...toGreeter, elsewhere, pending]);
+    for (const d of [...toGreeter, elsewhere]) await j.hooks.onFailed?.(d, failure, { outputs: [] });
+    j.hooks.onRejected?.({
+      raw: '<greeting><nom/></greeting>',
+      to: 'greeter',
+      error: { code: 'SCHEMA_VIOLATION', message: 'bad', problems: [] },
+    });
+    await j.flush();
+    const dry = await j.discardMany({ to: 'greeter' }, { dryRun: true });
+    expect(dry.count).toBe(4);
+    expect(dry.sample.map((m) => m.id).slice(0, 3)).toEqual(toGreeter.map((d) => d.id));
+    expect((await j.stats()).counts.FAILED).toBe(5);
+
+    // Refused input alone, then the rest: each leaves what it did not match.
+    const refused = await j.discardMany({ to: 'greeter', refused: true }, { dryRun: false });
+    expect(refused.count).toBe(1);
+    expect((await j.stats()).refused).toBe(0);
+    const done = await j.discardMany({ to: 'greeter' }, { dryRun: false });
+    expect(done.count).toBe(3);
+    for (const d of toGreeter) expect(await j.getMessage(d.id)).toBeUndefined();
+    expect(await j.getMessage(elsewhere.id)).toMatchObject({ state: 'FAILED' });
+    expect(await j.getMessage(pending.id)).toMatchObject({ state: 'PENDING' });
+    expect((await j.stats()).counts).toMatchObject({ FAILED: 1, PENDING: 1 });
+    const log = await j.transitions(0, 100);
+    expect(log.filter((t) => t.state === 'DISCARDED')).toHaveLength(4);
+    expect((await j.discardMany({ to: 'greeter' }, { dryRun: false })).count).toBe(0);
+    await j.close();
+  });
+
   it('prunes old ACKED entries and keeps dead letters and recent ones', async () => {
     const j = await fresh();
     const [old, failed, recent] = [delivery(), delivery(), delivery()];

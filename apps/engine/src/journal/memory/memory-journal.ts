@@ -21,6 +21,7 @@ import type {
   RecordedTransition,
   RecoveryPlan,
   RetryManyResult,
+  DiscardManyResult,
   UnfinishedEntry,
 } from '../journal.ts';
 import { rejectionEntry } from '../rejection-record.ts';
@@ -181,9 +182,21 @@ export class MemoryJournal implements Journal {
     return settle(() => {
       const row = this.found(id);
       assertDiscardable(row);
-      this.store.log(id, row.threadId, 'DISCARDED', row.attempts, this.now(), null);
-      this.store.messages.delete(id);
+      this.discardRow(row);
     });
+  }
+
+  discardMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<DiscardManyResult> {
+    return settle(() => {
+      const rows = this.queries.failedMatching(filter, { all: true });
+      if (!opts.dryRun) for (const row of rows) this.discardRow(row);
+      return { count: rows.length, sample: rows.slice(0, SAMPLE).map(toSummary) };
+    });
+  }
+
+  private discardRow(row: EntryRow): void {
+    this.store.log(row.id, row.threadId, 'DISCARDED', row.attempts, this.now(), null);
+    this.store.messages.delete(row.id);
   }
 
   prune(cutoff: number): Promise<number> {

@@ -30,6 +30,7 @@ import { matchesFilter } from '../search/search-request.ts';
 import { HISTORY_SECONDS, throughputHistory } from '../throughput-history.ts';
 import type { SecondOutcomes } from '../throughput-history.ts';
 import type { MemoryStore } from './memory-store.ts';
+import type { FailedScope } from '../queued-journal.ts';
 
 /** Per-thread figures derived from the live entries, as the SQLite queries compute them. */
 interface ThreadFacts {
@@ -55,10 +56,11 @@ export class MemoryQueries {
     return n;
   }
 
-  failedMatching(filter: MessageFilter): EntryRow[] {
+  /** The dead letters matching `filter`, oldest first: those a retry can take, or `all` (FailedScope). */
+  failedMatching(filter: MessageFilter, { all }: FailedScope = {}): EntryRow[] {
     const f = { ...messageFilterSchema.parse(filter), state: 'FAILED' as const };
     return [...this.store.messages.values()]
-      .filter((r) => !r.egress && r.kind !== 'rejected' && matchesFilter(r, f))
+      .filter((r) => (all || (!r.egress && r.kind !== 'rejected')) && matchesFilter(r, f))
       .sort(oldestFirst);
   }
 

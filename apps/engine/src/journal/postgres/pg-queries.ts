@@ -28,6 +28,7 @@ import { searchMessages } from './pg-search.ts';
 import { listThreads, threadsInRange } from './pg-thread-list.ts';
 import { journalCounts, messages, transitions } from './schema.ts';
 import { isUuid, uuidPrefixRange } from './uuid-range.ts';
+import type { FailedScope } from '../queued-journal.ts';
 import { HISTORY_SECONDS, throughputHistory } from '../throughput-history.ts';
 import { countsOf } from '../journal-counts.ts';
 
@@ -84,27 +85,25 @@ export class PgQueries {
   }
 
   /** Dead letters a bulk retry may take (refused input and egress have no route). */
-  private failedWhere(raw: MessageFilter): SQL | undefined {
+  /** The dead letters matching `raw`: those a retry can take, or `all` (FailedScope). */
+  private failedWhere(raw: MessageFilter, { all }: FailedScope): SQL | undefined {
     const filter = messageFilterSchema.parse(raw);
-    return and(
-      eq(messages.egress, false),
-      ne(messages.kind, 'rejected'),
-      ...messageFilters({ ...filter, state: 'FAILED' }),
-    );
+    const retryable = all ? [] : [eq(messages.egress, false), ne(messages.kind, 'rejected')];
+    return and(...retryable, ...messageFilters({ ...filter, state: 'FAILED' }));
   }
 
-  /** The dead letters a bulk retry with `filter` takes, oldest first (at most `limit`). */
-  async failedMatching(raw: MessageFilter, limit?: number): Promise<EntryRow[]> {
+  /** The dead letters a bulk retry (or, `all`, a bulk discard) with `filter` takes, oldest first. */
+  async failedMatching(raw: MessageFilter, opts: FailedScope & { limit?: number } = {}): Promise<EntryRow[]> {
     const q = this.pg.db
       .select(entryColumns)
       .from(messages)
-      .where(this.failedWhere(raw))
+      .where(this.failedWhere(raw, opts))
       .orderBy(asc(messages.createdAt), asc(messages.id));
-    return limit === undefined ? await q : await q.limit(limit);
+    return opts.limit === undefined ? await q : await q.limit(opts.limit);
   }
 
-  async countFailedMatching(raw: MessageFilter): Promise<number> {
-    const [row] = await this.pg.db.select({ n: count() }).from(messages).where(this.failedWhere(raw));
+  async countFailedMatching(raw: MessageFilter, opts: FailedScope = {}): Promise<number> {
+    const [row] = await this.pg.db.select({ n: count() }).from(messages).where(this.failedWhere(raw, opts));
     return row?.n ?? 0;
   }
 

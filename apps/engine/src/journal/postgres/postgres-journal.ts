@@ -26,6 +26,7 @@ import type {
   RecordedTransition,
   RecoveryPlan,
   RetryManyResult,
+  DiscardManyResult,
   UnfinishedEntry,
 } from '../journal.ts';
 import type { SearchPage, SearchRequest } from '../search/search-request.ts';
@@ -255,6 +256,9 @@ export class PostgresJournal implements Journal {
   }
   discard(id: string): Promise<void> {
     return this.ops.discard(id);
+  }
+  discardMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<DiscardManyResult> {
+    return this.ops.discardMany(filter, opts);
   }
   /**
    * Retention: drops the days wholly before `cutoff` (pg-partitions.ts), prunes the kept partition row by

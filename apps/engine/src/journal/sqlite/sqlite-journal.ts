@@ -23,6 +23,7 @@ import type {
   RecordedTransition,
   RecoveryPlan,
   RetryManyResult,
+  DiscardManyResult,
   UnfinishedEntry,
 } from '../journal.ts';
 import { stderrLog } from '../../pump/stderr-log.ts';
@@ -297,6 +298,9 @@ export class SqliteJournal implements Journal {
   }
   discard(id: string): Promise<void> {
     return this.ops.discard(id);
+  }
+  discardMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<DiscardManyResult> {
+    return this.ops.discardMany(filter, opts);
   }
   prune(cutoff: number): Promise<number> {
     return this.ops.prune(cutoff);

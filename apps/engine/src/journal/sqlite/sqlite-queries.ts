@@ -26,6 +26,7 @@ import { RecoveredDelivery } from './recovered-delivery.ts';
 import type { UnfinishedRow } from './recovered-delivery.ts';
 import { listThreads, threadSummaries } from './thread-list.ts';
 import { countsOf } from '../journal-counts.ts';
+import type { FailedScope } from '../queued-journal.ts';
 
 /** A transition's columns as the API gives them (`message_row` stays inside the journal). */
 const transitionColumns = {
@@ -93,31 +94,28 @@ export class SqliteQueries {
   }
 
   /** Dead letters a bulk retry may take (refused input and egress have no route), oldest first. */
-  private failedWhere(raw: MessageFilter): SQL | undefined {
+  /** The dead letters matching `raw`: those a retry can take, or `all` (FailedScope). */
+  private failedWhere(raw: MessageFilter, { all }: FailedScope): SQL | undefined {
     const filter = messageFilterSchema.parse(raw);
-    return and(
-      eq(messages.state, 'FAILED'),
-      eq(messages.egress, false),
-      sql`${messages.kind} <> 'rejected'`,
-      ...messageFilters({ ...filter, state: 'FAILED' }),
-    );
+    const retryable = all ? [] : [eq(messages.egress, false), sql`${messages.kind} <> 'rejected'`];
+    return and(eq(messages.state, 'FAILED'), ...retryable, ...messageFilters({ ...filter, state: 'FAILED' }));
   }
 
-  failedMatching(raw: MessageFilter, limit?: number): EntryRow[] {
+  failedMatching(raw: MessageFilter, opts: FailedScope & { limit?: number } = {}): EntryRow[] {
     const q = this.db
       .select()
       .from(messages)
-      .where(this.failedWhere(raw))
+      .where(this.failedWhere(raw, opts))
       .orderBy(asc(messages.createdAt), asc(messages.id));
-    return limit === undefined ? q.all() : q.limit(limit).all();
+    return opts.limit === undefined ? q.all() : q.limit(opts.limit).all();
   }
 
-  countFailedMatching(raw: MessageFilter): number {
+  countFailedMatching(raw: MessageFilter, opts: FailedScope = {}): number {
     return (
       this.db
         .select({ n: sql<number>`count(*)` })
         .from(messages)
-        .where(this.failedWhere(raw))
+        .where(this.failedWhere(raw, opts))
         .get()?.n ?? 0
     );
   }

@@ -13,6 +13,7 @@ export const AUDITED_ACTIONS = [
   'config.apply',
   'config.rollback',
   'journal.discard',
+  'journal.discardMany',
   'journal.retry',
   'journal.retryMany',
   'message.inject',

@@ -1,5 +1,6 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
+import { RotateCcw, Trash2 } from 'lucide-react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import type { ReactNode } from 'react';
@@ -21,7 +22,7 @@ import type { DeadLetterGroup } from './dead-letter-groups';
 import { allRefused, groupHref, useDeadLetterGroups } from './dead-letter-groups';
 import { DeadLetterFilters, useDeadLetterFilters } from './dead-letter-filters';
 import { RefusedTag } from './refused-tag';
-import { RetryManyDialog } from './retry-many-dialog';
+import { BulkActionDialog } from './bulk-action-dialog';
 import { codeHint } from './code-hints';
 
 /** What failed and can I fix it? FAILED entries grouped by listener and error code, biggest first. */
@@ -39,6 +40,7 @@ export function DeadLettersPage() {
   const total = groups.data?.total;
   // Nothing failed at all: no count to read, nothing to filter or retry; the empty state says why.
   const none = !filtered && total === 0;
+  const scope = filtered ? 'the dead letters matching the filters' : 'every dead letter';
   return (
     <div className="mx-auto max-w-7xl space-y-4">
       <header className="flex flex-wrap items-end justify-between gap-3">
@@ -59,12 +61,18 @@ export function DeadLettersPage() {
           </div>
         </div>
         {can('operator') && !none && (
-          <RetryManyDialog
-            filter={filter}
-            scope={filtered ? 'the dead letters matching the filters' : 'every dead letter'}
-          >
-            <Button>Retry many…</Button>
-          </RetryManyDialog>
+          <div className="flex gap-2">
+            <BulkActionDialog action="discard" filter={filter} scope={scope}>
+              <Button>
+                <Trash2 className="size-4" aria-hidden /> Discard many…
+              </Button>
+            </BulkActionDialog>
+            <BulkActionDialog action="retry" filter={filter} scope={scope}>
+              <Button>
+                <RotateCcw className="size-4" aria-hidden /> Retry many…
+              </Button>
+            </BulkActionDialog>
+          </div>
         )}
       </header>
       {!none && (

@@ -25,7 +25,7 @@ import { allRefused, useDeadLetterGroups } from './dead-letter-groups';
 import { codeHint } from './code-hints';
 import { JustRetried } from './just-retried';
 import { RefusedTag } from './refused-tag';
-import { RetryManyDialog } from './retry-many-dialog';
+import { BulkActionDialog } from './bulk-action-dialog';
 import { useRetried } from './use-retried';
 
 const PAGE = 50;
@@ -51,6 +51,10 @@ export function DeadLetterGroupPage() {
   const someRefused = !rejected && group !== undefined && group.refused > 0 ? group.refused : 0;
   const retried = useRetried();
   const operator = can('operator');
+  // A bulk action takes the group by its listener and code; a group of input that named no listener is not
+  // one a filter can name (it would take that code's dead letters at every listener), so its rows go one by one.
+  const bulk = operator && group !== undefined && !noListener && errorCode !== undefined;
+  const groupScope = `every dead letter to ${to ?? '?'} with ${errorCode ?? 'no code'}`;
   const title = noListener ? 'No listener' : (to ?? 'Dead letters');
   return (
     <div className="mx-auto max-w-7xl space-y-4">
@@ -103,16 +107,26 @@ export function DeadLetterGroupPage() {
             <p className="mt-1 text-sm">{codeHint(errorCode ?? null, false)}</p>
           )}
         </div>
-        {operator && !rejected && group && (
-          <RetryManyDialog
-            filter={{ to, errorCode }}
-            scope={`every dead letter to ${to ?? '?'} with ${errorCode ?? 'no code'}`}
-            onRetried={(sample) => retried.add(sample.map((m) => m.id))}
-          >
-            <Button>
-              <RotateCcw className="size-4" aria-hidden /> Retry all…
-            </Button>
-          </RetryManyDialog>
+        {bulk && (
+          <div className="flex gap-2">
+            <BulkActionDialog action="discard" filter={{ to, errorCode }} scope={groupScope}>
+              <Button>
+                <Trash2 className="size-4" aria-hidden /> Discard all…
+              </Button>
+            </BulkActionDialog>
+            {!rejected && (
+              <BulkActionDialog
+                action="retry"
+                filter={{ to, errorCode }}
+                scope={groupScope}
+                onDone={(sample) => retried.add(sample.map((m) => m.id))}
+              >
+                <Button>
+                  <RotateCcw className="size-4" aria-hidden /> Retry all…
+                </Button>
+              </BulkActionDialog>
+            )}
+          </div>
         )}
       </header>
       {rejected && (

@@ -11,43 +11,72 @@ import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
 import { SkeletonRows } from '@/components/ui/skeleton';
 import { describeError } from '@/lib/engine-error';
-import { formatCount } from '@/lib/format';
+import { formatCount, formatCountOf } from '@/lib/format';
+import { isRejected } from '@/lib/outcome';
 import { useTRPC } from '@/lib/trpc';
 import type { DeadLetterFilter } from './dead-letter-groups';
 
 const SAMPLE = 5;
 
+/** What each bulk action says, and the button that confirms it. */
+const WORDS = {
+  retry: {
+    title: 'Retry dead letters',
+    dry: 'retrying',
+    none: 'Nothing to retry: no dead letter matches. Refused input is never retried; fix it and send it again.',
+    would: 'would be queued again, each as a new attempt.',
+    confirm: 'Retry',
+    running: 'Retrying…',
+    done: (n: number) => `Queued ${formatCountOf(n, 'dead letter')} again.`,
+    gone: 'Nothing was retried: no dead letter matched any more.',
+    variant: 'primary',
+  },
+  discard: {
+    title: 'Discard dead letters',
+    dry: 'discarding',
+    none: 'Nothing to discard: no dead letter matches.',
+    would:
+      'would be removed from the journal for good, refused input included; the event log keeps a DISCARDED transition for each.',
+    confirm: 'Discard',
+    running: 'Discarding…',
+    done: (n: number) => `Discarded ${formatCountOf(n, 'dead letter')}.`,
+    gone: 'Nothing was discarded: no dead letter matched any more.',
+    variant: 'danger',
+  },
+} as const;
+
 /**
- * Retry many: opening it runs a dry run (what would be retried: a count and a sample), and only the
- * operator's confirmation runs the real retry. Refused input is never part of it (the engine has no
- * route to retry it with).
+ * Retry many or discard many: opening it runs a dry run (what the action would take: a count and a sample),
+ * and only the operator's confirmation runs it. Refused input is never retried (the engine has no route to
+ * retry it with); a discard takes it with the rest.
  */
-export function RetryManyDialog({
+export function BulkActionDialog({
+  action,
   filter,
   scope,
-  onRetried,
+  onDone,
   children,
 }: {
+  action: 'retry' | 'discard';
   filter: DeadLetterFilter;
   /** What the filter means, in words: "the dead letters matching the filters". */
   scope: string;
-  onRetried?: (sample: MessageSummary[]) => void;
+  /** Told the oldest few of what was taken (the retried ones, followed on the group's page). */
+  onDone?: (sample: MessageSummary[]) => void;
   children: ReactNode;
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
+  const words = WORDS[action];
+  const procedure = action === 'retry' ? trpc.journal.retryMany : trpc.journal.discardMany;
   const input = { filter: { ...filter, state: 'FAILED' as const } };
-  const dry = useMutation(trpc.journal.retryMany.mutationOptions());
+  const dry = useMutation(procedure.mutationOptions());
   const run = useMutation(
-    trpc.journal.retryMany.mutationOptions({
+    procedure.mutationOptions({
       onSuccess: (res) => {
-        toast.success(
-          res.count === 0
-            ? 'Nothing was retried: no dead letter matched any more.'
-            : `Queued ${formatCount(res.count)} dead ${res.count === 1 ? 'letter' : 'letters'} again.`,
-        );
-        onRetried?.(res.sample.slice(0, SAMPLE));
+        toast.success(res.count === 0 ? words.gone : words.done(res.count));
+        onDone?.(res.sample.slice(0, SAMPLE));
         void queryClient.invalidateQueries({ queryKey: trpc.journal.pathKey() });
         setOpen(false);
       },
@@ -68,9 +97,9 @@ export function RetryManyDialog({
       <Dialog.Portal>
         <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
         <Dialog.Content className="fixed top-1/4 left-1/2 z-50 w-full max-w-lg -translate-x-1/2 rounded-lg border border-border bg-panel p-5 shadow-xl">
-          <Dialog.Title className="text-base font-semibold">Retry dead letters</Dialog.Title>
+          <Dialog.Title className="text-base font-semibold">{words.title}</Dialog.Title>
           <Dialog.Description className="mt-1 text-sm text-muted">
-            A dry run of retrying {scope}: nothing has been retried yet.
+            A dry run of {words.dry} {scope}: nothing has changed yet.
           </Dialog.Description>
           <div className="mt-4 min-h-24" aria-live="polite">
             {dry.error ? (
@@ -78,15 +107,12 @@ export function RetryManyDialog({
             ) : !preview ? (
               <SkeletonRows rows={3} />
             ) : preview.count === 0 ? (
-              <p className="text-sm">
-                Nothing to retry: no dead letter matches. Refused input is never retried; fix it and send it
-                again.
-              </p>
+              <p className="text-sm">{words.none}</p>
             ) : (
               <>
                 <p className="text-sm">
                   <span className="tabular font-semibold">{formatCount(preview.count)}</span> dead{' '}
-                  {preview.count === 1 ? 'letter' : 'letters'} would be queued again, each as a new attempt.
+                  {preview.count === 1 ? 'letter' : 'letters'} {words.would}
                   {preview.count > SAMPLE ? ` The oldest ${SAMPLE}:` : ''}
                 </p>
                 <ul
@@ -97,7 +123,7 @@ export function RetryManyDialog({
                     <li key={m.id} className="flex h-8 items-center gap-3 px-3 text-sm">
                       <IdLink id={m.id} href={`/messages/${m.id}`} />
                       <span className="truncate">{m.to}</span>
-                      <ErrorCodeBadge code={m.errorCode} />
+                      <ErrorCodeBadge code={m.errorCode} rejected={isRejected(m)} />
                       <span className="ml-auto text-xs text-muted">
                         <TimeAgo at={m.updatedAt} />
                       </span>
@@ -106,8 +132,8 @@ export function RetryManyDialog({
                 </ul>
                 {preview.count > SAMPLE && (
                   <p className="mt-2 text-xs text-muted">
-                    …and {formatCount(preview.count - SAMPLE)} more. The retry takes what matches when you
-                    confirm, so the count may have moved by then.
+                    …and {formatCount(preview.count - SAMPLE)} more. It takes what matches when you confirm,
+                    so the count may have moved by then.
                   </p>
                 )}
               </>
@@ -119,13 +145,13 @@ export function RetryManyDialog({
             </Dialog.Close>
             {preview && preview.count > 0 && (
               <Button
-                variant="primary"
+                variant={words.variant}
                 disabled={run.isPending}
                 onClick={() => run.mutate({ ...input, dryRun: false })}
               >
                 {run.isPending
-                  ? 'Retrying…'
-                  : `Retry ${formatCount(preview.count)} ${preview.count === 1 ? 'dead letter' : 'dead letters'}`}
+                  ? words.running
+                  : `${words.confirm} ${formatCountOf(preview.count, 'dead letter')}`}
               </Button>
             )}
           </div>
