@@ -1,4 +1,4 @@
-import type { MessageFilter } from '@organism/shared';
+import type { MessageFilter, MessageSummary } from '@organism/shared';
 import type { Delivery } from '../pump/delivery.ts';
 import type { DispatchHooks } from '../pump/dispatch-hooks.ts';
 import {
@@ -20,8 +20,8 @@ import type { WriteQueue } from './sqlite/write-queue.ts';
 
 /** How many entries a bulk retry or discard shows. */
 const SAMPLE = 5;
-/** Dead letters a bulk discard removes per transaction. */
-const DISCARD_CHUNK = 1_000;
+/** Dead letters a bulk discard reads and removes per transaction, at most (`pruneChunk` if smaller). */
+const DISCARD_CHUNK = 500;
 
 /**
  * Which dead letters a bulk action reads: those a retry can take (no refused input, no answer to an outside
@@ -158,19 +158,28 @@ export class QueuedOperations {
         const sample = (await this.reads.failedMatching(filter, { ...all, limit: SAMPLE })).map(toSummary);
         return { count: await this.reads.countFailedMatching(filter, all), sample };
       }
-      const rows = await this.reads.failedMatching(filter, all);
-      // In transactions of DISCARD_CHUNK: the pump's commits go on between them.
-      for (let i = 0; i < rows.length; i += DISCARD_CHUNK) {
-        const chunk = rows.slice(i, i + DISCARD_CHUNK);
+      // A chunk read and discarded per transaction, the oldest first: memory stays bounded however many
+      // match (refused input keeps its raw text), and the pump's commits go on between them. What arrives
+      // meanwhile is left alone: only entries made before the discard began are taken.
+      const chunk = Math.min(this.pruneChunk, DISCARD_CHUNK);
+      const bounded = { ...filter, until: Math.min(filter.until ?? Infinity, this.now()) };
+      let count = 0;
+      let sample: MessageSummary[] | undefined;
+      for (;;) {
+        const rows = await this.reads.failedMatching(bounded, { ...all, limit: chunk });
+        sample ??= rows.slice(0, SAMPLE).map(toSummary);
+        if (rows.length === 0) break;
         await this.writes.commit((w) => {
           const now = this.now();
-          for (const r of chunk) {
+          for (const r of rows) {
             w.log(r.id, r.threadId, 'DISCARDED', r.attempts, now, null);
             w.delete(r.id);
           }
         });
+        count += rows.length;
+        if (rows.length < chunk) break;
       }
-      return { count: rows.length, sample: rows.slice(0, SAMPLE).map(toSummary) };
+      return { count, sample: sample ?? [] };
     });
   }
 

@@ -60,7 +60,7 @@ export interface PostgresJournalOptions {
   now?: () => number;
   /** Where write failures nobody else hears of are reported. Default: human lines on stderr. */
   log?: Log;
-  /** ACKED entries retention deletes per transaction. Default 5,000. */
+  /** ACKED entries retention deletes per transaction (a bulk discard at most 500). Default 5,000. */
   pruneChunk?: number;
   /** How engines sharing the schema watch each other (engine-membership.ts). */
   membership?: MembershipSettings;

@@ -13,7 +13,7 @@ export interface SqliteJournalOptions {
   now?: () => number;
   /** Where write failures nobody else hears of are reported. Default: human lines on stderr. */
   log?: Log;
-  /** ACKED entries retention deletes per transaction. Default 5,000. */
+  /** ACKED entries retention deletes per transaction (a bulk discard at most 500). Default 5,000. */
   pruneChunk?: number;
   /** When and how often the WAL is checkpointed off the engine's thread (checkpointer.ts). */
   checkpoints?: CheckpointerOptions;
