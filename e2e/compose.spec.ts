@@ -94,3 +94,17 @@ test('a viewer is offered no composer, no send again, and the engine refuses a c
   await expect(page.getByRole('button', { name: 'Send again' })).toHaveCount(0);
   await expect(page.getByRole('link', { name: 'Edit and send' })).toHaveCount(0);
 });
+
+test('a message over the engine’s body limit is refused as too large through the console, not as an engine away', async ({
+  page,
+}) => {
+  await signIn(page, 'operator');
+  // 9 MiB, over server.maxBodyBytes (4 MiB): the console streams it on, and the engine reads it through
+  // before its 413 so that the console's fetch gets the answer instead of a broken pipe.
+  const name = 'a'.repeat(9 * 1024 * 1024);
+  const answer = await mutateByHand(page, 'messages.inject', {
+    to: 'greeter',
+    payloadXml: `<greeting><name>${name}</name></greeting>`,
+  });
+  expect(answer).toMatchObject({ status: 413, engineCode: 'PAYLOAD_TOO_LARGE' });
+});

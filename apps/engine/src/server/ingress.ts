@@ -84,7 +84,7 @@ export async function handleIngress(
   const limit = engine.config.pump.maxMessageBytes;
   const body = await readBody(req, limit);
   if (!body.ok) {
-    res.setHeader('connection', 'close');
+    if (!body.drained) res.setHeader('connection', 'close');
     sendJson(res, 413, {
       error: {
         code: 'PAYLOAD_TOO_LARGE',

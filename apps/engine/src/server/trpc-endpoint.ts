@@ -109,7 +109,7 @@ async function serve(
     const body = await readBody(req, limit);
     if (!body.ok) {
       const message = `the request body is ${body.size} bytes or more; the limit (server.maxBodyBytes) is ${limit}`;
-      refuse(res, path, 'PAYLOAD_TOO_LARGE', message, { connection: 'close' });
+      refuse(res, path, 'PAYLOAD_TOO_LARGE', message, body.drained ? {} : { connection: 'close' });
       return;
     }
     // tRPC's adapter takes a body already read from `req.body` instead of reading the stream itself.

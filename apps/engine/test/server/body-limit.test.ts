@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRouter } from '../../src/api/app-router.ts';
+import { DRAIN_LIMIT } from '../../src/server/read-body.ts';
 import { startHarness } from '../support/server-harness.ts';
 import type { ServerHarness } from '../support/server-harness.ts';
 
@@ -86,6 +87,7 @@ async function sendBig(
 
 describe('the /trpc body limit (server.maxBodyBytes, 4 MiB by default)', () => {
   it('refuses a declared 64 MiB body with 413 before reading it, and memory stays put', async () => {
+    expect(64 * MiB).toBeGreaterThan(DRAIN_LIMIT);
     const sent = await sendBig('/trpc/auth.login', 64 * MiB, true);
     expect(sent.status).toBe(413);
     expect(JSON.parse(sent.body)).toMatchObject({
@@ -97,8 +99,11 @@ describe('the /trpc body limit (server.maxBodyBytes, 4 MiB by default)', () => {
   it('refuses a chunked 64 MiB body once it passes the limit, and memory stays put', async () => {
     const sent = await sendBig('/trpc/auth.login', 64 * MiB, false);
     expect(sent.status).toBe(413);
+    // Past DRAIN_LIMIT the rest is not read: the connection ends after the answer.
+    expect(sent.headers.connection).toBe('close');
     expect(JSON.parse(sent.body)).toMatchObject({ error: { data: { engineCode: 'PAYLOAD_TOO_LARGE' } } });
-    expect(sent.rssGrowth).toBeLessThan(24 * MiB);
+    // Up to DRAIN_LIMIT was read through and dropped (garbage not yet collected), none of it kept.
+    expect(sent.rssGrowth).toBeLessThan(DRAIN_LIMIT + 12 * MiB);
   });
 
   it('reads a body under the limit and judges its input', async () => {
@@ -118,6 +123,35 @@ describe('the /trpc body limit (server.maxBodyBytes, 4 MiB by default)', () => {
     expect(err).toBeInstanceOf(TRPCClientError);
     expect((err as TRPCClientError<AppRouter>).data?.engineCode).toBe('PAYLOAD_TOO_LARGE');
     expect((await admin.auth.me.query()).user?.name).toBe('admin');
+  });
+
+  it('answers a body over the limit streamed by fetch, which reads no answer before its upload ends', async () => {
+    // How the console passes a mutation on: a stream body. Closed under that upload, fetch saw EPIPE
+    // and the console told its user the engine could not be reached; the body is read through instead.
+    for (const declared of [false, true]) {
+      const total = 9 * MiB;
+      let sent = 0;
+      const piece = new Uint8Array(64 * 1024).fill(97);
+      const body = new ReadableStream<Uint8Array>({
+        pull(c) {
+          if (sent >= total) return c.close();
+          c.enqueue(piece);
+          sent += piece.byteLength;
+        },
+      });
+      const res = await fetch(`${h.url}/trpc/auth.login`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(declared ? { 'content-length': String(total) } : {}),
+        },
+        body,
+        duplex: 'half',
+      });
+      expect(res.status).toBe(413);
+      expect(res.headers.get('connection')).not.toBe('close');
+      expect(await res.json()).toMatchObject({ error: { data: { engineCode: 'PAYLOAD_TOO_LARGE' } } });
+    }
   });
 
   it('shares its body reading with POST /messages, which refuses a chunked envelope over its own limit', async () => {
