@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { expectAccessible, inject, mutateByHand, signIn } from './support/console.ts';
+import { E2E } from './support/e2e-env.mjs';
 
 /**
  * A dead letter that succeeds when retried. The demo's own dead letters all fail again (division by zero,
@@ -135,6 +136,41 @@ test('discard all takes a group of refused input after a dry run, and says how m
   await expect(
     page.getByText(`No message ${oldest}: it may have been pruned by retention or discarded.`),
   ).toBeVisible();
+});
+
+test('discard all takes a group of input that named no listener, and only it', async ({ page }) => {
+  // Malformed XML names no listener: an admin's token sends two straight to the engine.
+  await signIn(page, 'admin');
+  const created = await mutateByHand(page, 'users.createToken', { name: `no-listener-${Date.now()}` });
+  const { token } = created.data as { token: string };
+  for (let i = 0; i < 2; i++) {
+    const res = await fetch(`${E2E.engineUrl}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/xml', authorization: `Bearer ${token}` },
+      body: '<message><oops',
+    });
+    expect(res.status).toBe(400);
+  }
+  await page.goto('/dead-letters/group?rejected=true&errorCode=MALFORMED_XML');
+  await expect(page.getByRole('heading', { name: /No listener/ })).toBeVisible();
+  const messages = page.getByRole('region', { name: 'Messages' });
+  await expect(messages.getByRole('row').nth(2)).toBeVisible();
+  await page.getByRole('button', { name: 'Discard all…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Discard dead letters' });
+  await expect(dialog).toContainText('every dead letter that named no listener with MALFORMED_XML');
+  await expect(dialog).toContainText(/\d+ dead letters? would be removed/);
+  // Every one in the sample is addressed to no one: nothing of another listener's.
+  const sample = dialog.getByRole('list', { name: 'Sample' }).getByRole('listitem');
+  await expect(sample.first()).toBeVisible();
+  for (const item of await sample.all()) await expect(item).toContainText('MALFORMED_XML');
+  await dialog.getByRole('button', { name: /^Discard \d+ dead letters?$/ }).click();
+  await expect(page.getByText(/^Discarded \d+ dead letters?\.$/)).toBeVisible();
+  const left = await page.evaluate(async () => {
+    const input = { state: 'FAILED', to: null, errorCode: 'MALFORMED_XML' };
+    const res = await fetch(`/trpc/journal.list?input=${encodeURIComponent(JSON.stringify(input))}`);
+    return ((await res.json()) as { result: { data: { items: unknown[] } } }).result.data.items;
+  });
+  expect(left).toEqual([]);
 });
 
 test('a viewer sees dead letters but no retry or discard, and the engine refuses a retry sent by hand', async ({

@@ -143,7 +143,8 @@ export const pageInputSchema = z.object({
  */
 export const messageFilterSchema = z.strictObject({
   threadId: z.string().optional(),
-  to: z.string().optional(),
+  /** A recipient; `null` keeps the entries addressed to no one (refused input that named no listener). */
+  to: z.string().nullable().optional(),
   from: z.string().optional(),
   participant: z.string().optional(),
   state: messageStateSchema.optional(),

@@ -110,6 +110,27 @@ export function operationsContract(fresh: () => Promise<Journal>): void {
     await j.close();
   });
 
+  it('takes with `to: null` only the dead letters addressed to no one, in a list and a bulk discard', async () => {
+    const j = await fresh();
+    const error = { code: 'MALFORMED_XML' as const, message: 'bad', problems: [] };
+    j.hooks.onRejected?.({ raw: '<oops', error });
+    j.hooks.onRejected?.({ raw: '<greeting', to: 'greeter', error });
+    const d = delivery();
+    await j.hooks.onIntent?.([d]);
+    await j.flush();
+    const toNoOne = (await j.listMessages({ to: null })).items;
+    expect(toNoOne.map((m) => m.to)).toEqual([null]);
+    expect((await j.listMessages({ to: null, errorCode: 'MALFORMED_XML' })).items).toHaveLength(1);
+    expect((await j.listMessages({ errorCode: 'MALFORMED_XML' })).items).toHaveLength(2);
+    expect((await j.discardMany({ to: null, errorCode: 'MALFORMED_XML' }, { dryRun: true })).count).toBe(1);
+    expect((await j.discardMany({ to: null }, { dryRun: false })).count).toBe(1);
+    expect((await j.listMessages({ errorCode: 'MALFORMED_XML' })).items.map((m) => m.to)).toEqual([
+      'greeter',
+    ]);
+    expect(await j.getMessage(d.id)).toMatchObject({ state: 'PENDING' });
+    await j.close();
+  });
+
   it('prunes old ACKED entries and keeps dead letters and recent ones', async () => {
     const j = await fresh();
     const [old, failed, recent] = [delivery(), delivery(), delivery()];

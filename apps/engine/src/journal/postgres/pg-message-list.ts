@@ -1,4 +1,4 @@
-import { and, desc, eq, getTableColumns, gte, lte, ne, or, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, gte, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { messageListInputSchema } from '@organism/shared';
@@ -50,7 +50,7 @@ export function messageFilters(filter: MessageFilter): SQL[] {
   const f = withImpliedState(filter);
   const out: (SQL | undefined)[] = [
     f.threadId ? (isUuid(f.threadId) ? eq(messages.threadId, f.threadId) : sql`false`) : undefined,
-    f.to ? eq(messages.to, f.to) : undefined,
+    f.to === null ? isNull(messages.to) : f.to ? eq(messages.to, f.to) : undefined,
     f.from ? eq(messages.from, f.from) : undefined,
     f.participant ? or(eq(messages.to, f.participant), eq(messages.from, f.participant)) : undefined,
     f.state ? eq(messages.state, f.state) : undefined,
@@ -84,7 +84,7 @@ export async function listMessages(db: NodePgDatabase, raw: MessageListInput): P
       .limit(limit + 1);
   let rows: EntryRow[];
   const { participant: p, ...rest } = filter;
-  if (p && !filter.to && !filter.from) {
+  if (p && filter.to === undefined && !filter.from) {
     // Either side: a page addressed to it and a page sent by it (each down its own index), merged;
     // an OR of the two would have PostgreSQL gather every entry of a busy listener and sort them.
     const [to, from] = await Promise.all([

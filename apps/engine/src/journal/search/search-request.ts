@@ -77,7 +77,7 @@ export function withImpliedState(f: MessageFilter): MessageFilter {
 export function matchesFilter(r: EntryRow, f: MessageFilter): boolean {
   return (
     (!f.threadId || r.threadId === f.threadId) &&
-    (!f.to || r.to === f.to) &&
+    (f.to === undefined || f.to === '' || r.to === f.to) &&
     (!f.from || r.from === f.from) &&
     (!f.participant || r.to === f.participant || r.from === f.participant) &&
     (!f.state || r.state === f.state) &&

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lt, lte, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
@@ -22,7 +22,7 @@ function leadingFilter(f: MessageFilter): LeadingFilter | undefined {
   if (f.threadId) return 'threadId';
   if (f.errorCode) return 'errorCode';
   if (f.state && f.state !== 'ACKED') return 'state';
-  if (f.to) return 'to';
+  if (f.to || f.to === null) return 'to';
   if (f.from) return 'from';
   if (f.participant) return 'participant';
   if (f.root) return 'root';
@@ -44,7 +44,13 @@ export function messageFilters(filter: MessageFilter): SQL[] {
     key === lead ? eq(col, value) : sql`+${col} = ${value}`;
   const out: (SQL | undefined)[] = [
     f.threadId ? thread(f.threadId, lead === 'threadId') : undefined,
-    f.to ? is('to', messages.to, f.to) : undefined,
+    f.to === null
+      ? lead === 'to'
+        ? isNull(messages.to)
+        : sql`+${messages.to} IS NULL`
+      : f.to
+        ? is('to', messages.to, f.to)
+        : undefined,
     f.from ? is('from', messages.from, f.from) : undefined,
     f.participant && lead !== 'participant'
       ? sql`(+${messages.to} = ${f.participant} OR +${messages.from} = ${f.participant})`

@@ -1,5 +1,5 @@
 'use client';
-import type { MessageSummary } from '@organism/shared';
+import type { MessageFilter, MessageSummary } from '@organism/shared';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Dialog } from 'radix-ui';
 import type { ReactNode } from 'react';
@@ -14,7 +14,6 @@ import { describeError } from '@/lib/engine-error';
 import { formatCount, formatCountOf } from '@/lib/format';
 import { isRejected } from '@/lib/outcome';
 import { useTRPC } from '@/lib/trpc';
-import type { DeadLetterFilter } from './dead-letter-groups';
 
 const SAMPLE = 5;
 
@@ -58,7 +57,8 @@ export function BulkActionDialog({
   children,
 }: {
   action: 'retry' | 'discard';
-  filter: DeadLetterFilter;
+  /** The dead letters it takes: `to: null` is those addressed to no one. */
+  filter: Pick<MessageFilter, 'to' | 'errorCode'>;
   /** What the filter means, in words: "the dead letters matching the filters". */
   scope: string;
   /** Told the oldest few of what was taken (the retried ones, followed on the group's page). */

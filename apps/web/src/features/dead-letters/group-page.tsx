@@ -51,10 +51,10 @@ export function DeadLetterGroupPage() {
   const someRefused = !rejected && group !== undefined && group.refused > 0 ? group.refused : 0;
   const retried = useRetried();
   const operator = can('operator');
-  // A bulk action takes the group by its listener and code; a group of input that named no listener is not
-  // one a filter can name (it would take that code's dead letters at every listener), so its rows go one by one.
-  const bulk = operator && group !== undefined && !noListener && errorCode !== undefined;
-  const groupScope = `every dead letter to ${to ?? '?'} with ${errorCode ?? 'no code'}`;
+  // A bulk action takes the group by its listener (`null`: input that named none) and its code.
+  const recipient = noListener ? null : to;
+  const bulk = operator && group !== undefined && errorCode !== undefined;
+  const groupScope = `every dead letter ${noListener ? 'that named no listener' : `to ${to ?? '?'}`} with ${errorCode ?? 'no code'}`;
   const title = noListener ? 'No listener' : (to ?? 'Dead letters');
   return (
     <div className="mx-auto max-w-7xl space-y-4">
@@ -109,7 +109,7 @@ export function DeadLetterGroupPage() {
         </div>
         {bulk && (
           <div className="flex gap-2">
-            <BulkActionDialog action="discard" filter={{ to, errorCode }} scope={groupScope}>
+            <BulkActionDialog action="discard" filter={{ to: recipient, errorCode }} scope={groupScope}>
               <Button>
                 <Trash2 className="size-4" aria-hidden /> Discard all…
               </Button>
@@ -117,7 +117,7 @@ export function DeadLetterGroupPage() {
             {!rejected && (
               <BulkActionDialog
                 action="retry"
-                filter={{ to, errorCode }}
+                filter={{ to: recipient, errorCode }}
                 scope={groupScope}
                 onDone={(sample) => retried.add(sample.map((m) => m.id))}
               >
@@ -184,15 +184,13 @@ function GroupMessages({
   const [cursor, setCursor] = useState<string | undefined>();
   const page = useQuery(
     trpc.journal.list.queryOptions(
-      { state: 'FAILED', to, errorCode, limit: PAGE, cursor },
+      { state: 'FAILED', to: noListener ? null : to, errorCode, limit: PAGE, cursor },
       { placeholderData: (prev) => prev },
     ),
   );
-  // The journal filters by listener and code; the groups without a listener or without a code are the
-  // entries that have none (the list cannot ask for "none", so those pages are narrowed here).
-  const items = page.data?.items.filter(
-    (m) => (!noListener || m.to === null) && (errorCode !== undefined || m.errorCode === null),
-  );
+  // The journal filters by listener (`null`: none) and code; a group without a code is the entries that
+  // have none (the list cannot ask for "no code", so such a page is narrowed here).
+  const items = page.data?.items.filter((m) => errorCode !== undefined || m.errorCode === null);
   const next = page.data?.nextCursor ?? null;
   const router = useRouter();
   const columns = messageColumns({ rejected, operator, onRetried });
