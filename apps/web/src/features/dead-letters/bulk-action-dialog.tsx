@@ -122,7 +122,11 @@ export function BulkActionDialog({
                   {preview.sample.slice(0, SAMPLE).map((m) => (
                     <li key={m.id} className="flex h-8 items-center gap-3 px-3 text-sm">
                       <IdLink id={m.id} href={`/messages/${m.id}`} />
-                      <span className="truncate">{m.to}</span>
+                      {m.to === null ? (
+                        <span className="text-muted">no listener</span>
+                      ) : (
+                        <span className="truncate">{m.to}</span>
+                      )}
                       <ErrorCodeBadge code={m.errorCode} rejected={isRejected(m)} />
                       <span className="ml-auto text-xs text-muted">
                         <TimeAgo at={m.updatedAt} />
