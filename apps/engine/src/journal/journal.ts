@@ -42,6 +42,14 @@ export interface RetryManyResult {
   deliveries: Delivery[];
 }
 
+/**
+ * Which dead letters a bulk action reads: those a retry can take (no refused input, no answer to an outside
+ * producer), or `all` of them (a discard).
+ */
+export interface FailedScope {
+  all?: boolean;
+}
+
 /** What `discardMany` would remove (dry run) or removed. */
 export type DiscardManyResult = Omit<RetryManyResult, 'deliveries'>;
 

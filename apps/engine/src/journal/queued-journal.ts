@@ -11,7 +11,7 @@ import {
   toSummary,
 } from './entry-record.ts';
 import type { EntryRow } from './entry-record.ts';
-import type { DiscardManyResult, RecoveryPlan, RetryManyResult } from './journal.ts';
+import type { DiscardManyResult, FailedScope, RecoveryPlan, RetryManyResult } from './journal.ts';
 import { guarded } from './journal-outage.ts';
 import { loadPayload } from './sqlite/recovered-delivery.ts';
 import { rejectionEntry } from './rejection-record.ts';
@@ -22,14 +22,6 @@ import type { WriteQueue } from './sqlite/write-queue.ts';
 const SAMPLE = 5;
 /** Dead letters a bulk discard reads and removes per transaction, at most (`pruneChunk` if smaller). */
 const DISCARD_CHUNK = 500;
-
-/**
- * Which dead letters a bulk action reads: those a retry can take (no refused input, no answer to an outside
- * producer), or `all` of them (a discard).
- */
-export interface FailedScope {
-  all?: boolean;
-}
 
 /**
  * The dispatch hooks of a journal whose writes go through a WriteQueue (SQLite, PostgreSQL): each hook

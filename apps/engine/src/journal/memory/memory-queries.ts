@@ -22,7 +22,7 @@ import type {
   ThroughputHistory,
   Transition,
 } from '@organism/shared';
-import type { FoundEntries, RecordedTransition, UnfinishedEntry } from '../journal.ts';
+import type { FailedScope, FoundEntries, RecordedTransition, UnfinishedEntry } from '../journal.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { compare, oldestFirst, toDelivery, toDetail, toSummary } from '../entry-record.ts';
 import type { EntryRow } from '../entry-record.ts';
@@ -30,7 +30,6 @@ import { matchesFilter } from '../search/search-request.ts';
 import { HISTORY_SECONDS, throughputHistory } from '../throughput-history.ts';
 import type { SecondOutcomes } from '../throughput-history.ts';
 import type { MemoryStore } from './memory-store.ts';
-import type { FailedScope } from '../queued-journal.ts';
 
 /** Per-thread figures derived from the live entries, as the SQLite queries compute them. */
 interface ThreadFacts {

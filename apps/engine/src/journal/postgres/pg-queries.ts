@@ -19,7 +19,13 @@ import type {
 } from '@organism/shared';
 import { oldestFirst, toDelivery, toDetail, toSummary } from '../entry-record.ts';
 import type { DeliveryRow, EntryRow } from '../entry-record.ts';
-import type { FoundEntries, OrchestrationAnswer, RecordedTransition, UnfinishedEntry } from '../journal.ts';
+import type {
+  FailedScope,
+  FoundEntries,
+  OrchestrationAnswer,
+  RecordedTransition,
+  UnfinishedEntry,
+} from '../journal.ts';
 import type { SearchPage, SearchRequest } from '../search/search-request.ts';
 import type { OpenPostgres } from './open-postgres.ts';
 import { entryColumns, int8, transitionColumns, listMessages, messageFilters } from './pg-message-list.ts';
@@ -28,7 +34,6 @@ import { searchMessages } from './pg-search.ts';
 import { listThreads, threadsInRange } from './pg-thread-list.ts';
 import { journalCounts, messages, transitions } from './schema.ts';
 import { isUuid, uuidPrefixRange } from './uuid-range.ts';
-import type { FailedScope } from '../queued-journal.ts';
 import { HISTORY_SECONDS, throughputHistory } from '../throughput-history.ts';
 import { countsOf } from '../journal-counts.ts';
 

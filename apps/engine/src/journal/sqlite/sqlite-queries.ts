@@ -17,7 +17,7 @@ import type {
   ThreadSummary,
   Transition,
 } from '@organism/shared';
-import type { FoundEntries, RecordedTransition, UnfinishedEntry } from '../journal.ts';
+import type { FailedScope, FoundEntries, RecordedTransition, UnfinishedEntry } from '../journal.ts';
 import { compare, toDetail, toSummary } from '../entry-record.ts';
 import type { EntryRow } from '../entry-record.ts';
 import { journalCounts, messages, transitions } from '../schema.ts';
@@ -26,7 +26,6 @@ import { RecoveredDelivery } from './recovered-delivery.ts';
 import type { UnfinishedRow } from './recovered-delivery.ts';
 import { listThreads, threadSummaries } from './thread-list.ts';
 import { countsOf } from '../journal-counts.ts';
-import type { FailedScope } from '../queued-journal.ts';
 
 /** A transition's columns as the API gives them (`message_row` stays inside the journal). */
 const transitionColumns = {
