@@ -5,6 +5,7 @@
  */
 import { describe } from 'vitest';
 import type { Journal } from './journal.ts';
+import { countsContract } from './contract/counts.ts';
 import { operationsContract } from './contract/operations.ts';
 import { readsContract } from './contract/reads.ts';
 import { recoveryContract } from './contract/recovery.ts';
@@ -19,5 +20,6 @@ export function describeJournalContract(name: string, make: () => Journal | Prom
     recoveryContract(fresh);
     operationsContract(fresh);
     readsContract(fresh);
+    countsContract(fresh);
   });
 }
