@@ -73,6 +73,13 @@ export class EntryChanges {
     );
   }
 
+  /** An entry's state as this transaction leaves it so far (undefined: there is none). */
+  stateOf(id: string): string | undefined {
+    return (
+      this.rows.get(id)?.state ?? this.updates.get(id)?.state ?? this.unfinished.get(id) ?? this.read(id)
+    );
+  }
+
   /** A new entry. The same id twice in one gathering is the caller's to write first (`rows.has`). */
   insertRow(row: EntryRow): void {
     this.rows.set(row.id, row);
@@ -107,7 +114,7 @@ export class EntryChanges {
       updatedAt: now,
     };
     const fresh = this.rows.get(id);
-    const was = fresh?.state ?? this.updates.get(id)?.state ?? this.unfinished.get(id) ?? this.read(id);
+    const was = this.stateOf(id);
     if (fresh) Object.assign(fresh, change);
     else if (was !== undefined) this.updates.set(id, change);
     this.logOnly(id, threadId, state, attempt, now, error);

@@ -111,7 +111,16 @@ export interface Journal {
   exhaust(id: string, detail: string): Promise<void>;
   /** Puts a FAILED entry back to PENDING; returns the delivery to re-queue. Throws JournalError. */
   retry(id: string): Promise<Delivery>;
-  retryMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<RetryManyResult>;
+  /**
+   * Puts every retryable dead letter matching `filter` back to PENDING (a dry run only counts them and
+   * reads a sample). The deliveries are handed to `onRetried` as each chunk of them is committed, to be
+   * re-queued at once: a failure halfway leaves none moved and not handed on.
+   */
+  retryMany(
+    filter: MessageFilter,
+    opts: { dryRun: boolean },
+    onRetried?: (ds: readonly Delivery[]) => void | Promise<void>,
+  ): Promise<RetryManyResult>;
   /** Removes a FAILED entry for good (the event log keeps a DISCARDED transition). */
   discard(id: string): Promise<void>;
   /**

@@ -12,16 +12,21 @@ import {
 } from './entry-record.ts';
 import type { EntryRow } from './entry-record.ts';
 import type { DiscardManyResult, FailedScope, RecoveryPlan, RetryManyResult } from './journal.ts';
+import { JournalError } from './journal-error.ts';
 import { guarded } from './journal-outage.ts';
 import { loadPayload } from './sqlite/recovered-delivery.ts';
 import { rejectionEntry } from './rejection-record.ts';
-import type { WriteRecorder } from './sqlite/write-ops.ts';
+import type { BatchValue, WriteRecorder } from './sqlite/write-ops.ts';
 import type { WriteQueue } from './sqlite/write-queue.ts';
 
 /** How many entries a bulk retry or discard shows. */
 const SAMPLE = 5;
-/** Dead letters a bulk discard reads and removes per transaction, at most (`pruneChunk` if smaller). */
-const DISCARD_CHUNK = 500;
+/** Dead letters a bulk retry or discard reads and moves per transaction, at most (`pruneChunk` if smaller). */
+const BULK_CHUNK = 500;
+
+/** Whether a batch's value says its operator's action on `id` was left alone. */
+const isLeft = (value: BatchValue | undefined, id: string): boolean =>
+  Array.isArray(value) && value.includes(id);
 
 /**
  * The dispatch hooks of a journal whose writes go through a WriteQueue (SQLite, PostgreSQL): each hook
@@ -74,7 +79,7 @@ export interface EntryReads {
   row(id: string): EntryRow | undefined | Promise<EntryRow | undefined>;
   failedMatching(
     filter: MessageFilter,
-    opts?: FailedScope & { limit?: number },
+    opts?: FailedScope & { limit?: number; after?: EntryRow },
   ): EntryRow[] | Promise<EntryRow[]>;
   countFailedMatching(filter: MessageFilter, opts?: FailedScope): number | Promise<number>;
 }
@@ -95,6 +100,11 @@ export class QueuedOperations {
     /** ACKED entries retention deletes per transaction. */
     private readonly pruneChunk: number,
   ) {}
+
+  /** Dead letters a bulk retry or discard takes per transaction. */
+  private get bulkChunk(): number {
+    return Math.min(this.pruneChunk, BULK_CHUNK);
+  }
 
   recordRecovery(plan: RecoveryPlan): Promise<void> {
     return guarded('record the recovery', async () => {
@@ -119,12 +129,17 @@ export class QueuedOperations {
   retry(id: string): Promise<Delivery> {
     return guarded(`retry entry ${id}`, async () => {
       const d = retryableDelivery(await this.existing(id));
-      await this.writes.commit((w) => w.move(d.id, d.threadId, 'PENDING', d.attempt - 1, this.now()));
+      const left = await this.writes.commitAlone((w) => w.retry(d.id, d.threadId, d.attempt - 1, this.now()));
+      if (isLeft(left, id)) await this.refuseMoved(id);
       return d;
     });
   }
 
-  retryMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<RetryManyResult> {
+  retryMany(
+    filter: MessageFilter,
+    opts: { dryRun: boolean },
+    onRetried?: (ds: readonly Delivery[]) => void | Promise<void>,
+  ): Promise<RetryManyResult> {
     return guarded('retry dead letters', async () => {
       await this.writes.flush();
       if (opts.dryRun) {
@@ -132,13 +147,31 @@ export class QueuedOperations {
         const sample = (await this.reads.failedMatching(filter, { limit: SAMPLE })).map(toSummary);
         return { count: await this.reads.countFailedMatching(filter), sample, deliveries: [] };
       }
-      const rows = await this.reads.failedMatching(filter);
-      const deliveries = rows.map(toDelivery);
-      await this.writes.commit((w: WriteRecorder) => {
-        const now = this.now();
-        for (const d of deliveries) w.move(d.id, d.threadId, 'PENDING', d.attempt - 1, now);
-      });
-      return { count: deliveries.length, sample: rows.slice(0, SAMPLE).map(toSummary), deliveries };
+      // A chunk read and moved per transaction, the oldest first, each handed on (`onRetried`) once it is
+      // committed: the pump's commits go on between them, and a journal outage halfway leaves nothing
+      // moved but not handed on. The chunks follow each other by their key (`after`), so a retried entry
+      // that fails again meanwhile is not taken twice; only entries made before the retry began are taken.
+      const bounded = { ...filter, until: Math.min(filter.until ?? Infinity, this.now()) };
+      const deliveries: Delivery[] = [];
+      let sample: MessageSummary[] | undefined;
+      let after: EntryRow | undefined;
+      for (;;) {
+        const rows = await this.reads.failedMatching(bounded, { limit: this.bulkChunk, after });
+        sample ??= rows.slice(0, SAMPLE).map(toSummary);
+        if (rows.length === 0) break;
+        const chunk = rows.map(toDelivery);
+        const left = await this.writes.commitAlone((w) => {
+          const now = this.now();
+          for (const d of chunk) w.retry(d.id, d.threadId, d.attempt - 1, now);
+        });
+        // What another operator took meanwhile (retried or discarded) is theirs.
+        const moved = Array.isArray(left) ? chunk.filter((d) => !left.includes(d.id)) : chunk;
+        deliveries.push(...moved);
+        if (moved.length > 0) await onRetried?.(moved);
+        after = rows.at(-1);
+        if (rows.length < this.bulkChunk) break;
+      }
+      return { count: deliveries.length, sample: sample ?? [], deliveries };
     });
   }
 
@@ -153,23 +186,19 @@ export class QueuedOperations {
       // A chunk read and discarded per transaction, the oldest first: memory stays bounded however many
       // match (refused input keeps its raw text), and the pump's commits go on between them. What arrives
       // meanwhile is left alone: only entries made before the discard began are taken.
-      const chunk = Math.min(this.pruneChunk, DISCARD_CHUNK);
       const bounded = { ...filter, until: Math.min(filter.until ?? Infinity, this.now()) };
       let count = 0;
       let sample: MessageSummary[] | undefined;
       for (;;) {
-        const rows = await this.reads.failedMatching(bounded, { ...all, limit: chunk });
+        const rows = await this.reads.failedMatching(bounded, { ...all, limit: this.bulkChunk });
         sample ??= rows.slice(0, SAMPLE).map(toSummary);
         if (rows.length === 0) break;
-        await this.writes.commit((w) => {
+        const left = await this.writes.commitAlone((w) => {
           const now = this.now();
-          for (const r of rows) {
-            w.log(r.id, r.threadId, 'DISCARDED', r.attempts, now, null);
-            w.delete(r.id);
-          }
+          for (const r of rows) w.discard(r.id, r.threadId, r.attempts, now);
         });
-        count += rows.length;
-        if (rows.length < chunk) break;
+        count += rows.length - (Array.isArray(left) ? left.length : 0);
+        if (rows.length < this.bulkChunk) break;
       }
       return { count, sample: sample ?? [] };
     });
@@ -179,10 +208,10 @@ export class QueuedOperations {
     return guarded(`discard entry ${id}`, async () => {
       const row = await this.existing(id);
       assertDiscardable(row);
-      await this.writes.commit((w) => {
-        w.log(id, row.threadId, 'DISCARDED', row.attempts, this.now(), null);
-        w.delete(id);
-      });
+      const left = await this.writes.commitAlone((w) =>
+        w.discard(id, row.threadId, row.attempts, this.now()),
+      );
+      if (isLeft(left, id)) await this.refuseMoved(id);
     });
   }
 
@@ -193,11 +222,24 @@ export class QueuedOperations {
       // write (a login's session) go on between chunks instead of waiting for the whole prune.
       let pruned = 0;
       for (;;) {
-        const n = (await this.writes.commitAlone((w) => w.prune(cutoff, this.pruneChunk))) ?? 0;
+        const value = await this.writes.commitAlone((w) => w.prune(cutoff, this.pruneChunk));
+        const n = typeof value === 'number' ? value : 0;
         pruned += n;
         if (n < this.pruneChunk) return pruned;
       }
     });
+  }
+
+  /**
+   * Throws why an operator's action on `id` was left alone: another took it between the read and the
+   * commit (NOT_FOUND once discarded, NOT_RETRYABLE once retried).
+   */
+  private async refuseMoved(id: string): Promise<never> {
+    const row = foundEntry(await this.reads.row(id), id);
+    throw new JournalError(
+      'NOT_RETRYABLE',
+      `entry ${id} changed meanwhile (${row.state} now): another action took it first`,
+    );
   }
 
   /** The entry `id` once everything written so far is committed; NOT_FOUND when there is none. */

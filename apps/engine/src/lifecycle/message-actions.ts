@@ -70,11 +70,13 @@ export class MessageActions {
   /** Retries every dead letter matching `filter`; a dry run only counts them and shows a sample. */
   async retryMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<RetryManyOutcome> {
     const { journal, pump } = this.deps;
-    const result = await journal.retryMany(filter, opts);
-    for (const d of result.deliveries) {
-      if (pump.listeners.get(d.to)) pump.redeliver(d);
-      else await journal.exhaust(d.id, `listener ${d.to} no longer exists`);
-    }
+    // Each chunk re-queued as soon as it is committed back to PENDING.
+    const result = await journal.retryMany(filter, opts, async (ds) => {
+      for (const d of ds) {
+        if (pump.listeners.get(d.to)) pump.redeliver(d);
+        else await journal.exhaust(d.id, `listener ${d.to} no longer exists`);
+      }
+    });
     return { count: result.count, sample: result.sample };
   }
 }

@@ -22,7 +22,9 @@ export const DRAIN_LIMIT = 16 * 1024 * 1024;
 export function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
   const declared = Number(req.headers['content-length'] ?? NaN);
   const known = Number.isFinite(declared);
-  if (known && declared > DRAIN_LIMIT) {
+  // Over the limit and past what is read through: refused unread. (A limit raised past DRAIN_LIMIT takes
+  // bodies up to itself.)
+  if (known && declared > Math.max(limit, DRAIN_LIMIT)) {
     req.resume();
     return Promise.resolve({ ok: false, tooLarge: true, size: declared, drained: false });
   }

@@ -19,6 +19,66 @@ export function operationsContract(fresh: () => Promise<Journal>): void {
     await j.close();
   });
 
+  it('retries or discards a dead letter once when operators act on it at the same time', async () => {
+    const j = await fresh();
+    const [a, b] = [delivery(), delivery()];
+    const many = Array.from({ length: 6 }, () => delivery());
+    await j.hooks.onIntent?.([a, b, ...many]);
+    for (const d of [a, b, ...many]) await j.hooks.onFailed?.(d, failure, { outputs: [] });
+    const discardedOf = async (id: string) =>
+      (await j.transitions(0, 1_000)).filter((t) => t.messageId === id && t.state === 'DISCARDED').length;
+    // Two retries and a discard of one dead letter: one acts, the others are refused. A second retry
+    // would deliver it twice; a discard after a retry would delete what is being delivered.
+    const onA = await Promise.allSettled([j.retry(a.id), j.retry(a.id), j.discard(a.id)]);
+    expect(onA.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of onA)
+      if (r.status === 'rejected')
+        expect(r.reason).toMatchObject({ code: expect.stringMatching(/^(NOT_RETRYABLE|NOT_FOUND)$/) });
+    const retried = onA[2]!.status === 'rejected';
+    expect(await j.getMessage(a.id)).toEqual(
+      retried ? expect.objectContaining({ state: 'PENDING' }) : undefined,
+    );
+    expect(await discardedOf(a.id)).toBe(retried ? 0 : 1);
+    // Two discards of one: one removes it and logs it, the other is refused.
+    const onB = await Promise.allSettled([j.discard(b.id), j.discard(b.id)]);
+    expect(onB.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(await discardedOf(b.id)).toBe(1);
+    // Bulk actions at once over the same dead letters take each once between them.
+    const ids = new Set(many.map((d) => d.id));
+    const [r1, r2, d1] = await Promise.all([
+      j.retryMany({}, { dryRun: false }),
+      j.retryMany({}, { dryRun: false }),
+      j.discardMany({}, { dryRun: false }),
+    ]);
+    const taken = [...r1.deliveries, ...r2.deliveries].map((d) => d.id);
+    expect(new Set(taken).size).toBe(taken.length);
+    expect(taken.length + d1.count).toBe(ids.size);
+    for (const id of taken) expect(await j.getMessage(id)).toMatchObject({ state: 'PENDING' });
+    let discarded = 0;
+    for (const id of ids) discarded += await discardedOf(id);
+    expect(discarded).toBe(d1.count);
+    await j.close();
+  });
+
+  it('hands the dead letters a bulk retry takes on once they are committed PENDING', async () => {
+    const j = await fresh();
+    const ds = Array.from({ length: 7 }, () => delivery());
+    await j.hooks.onIntent?.(ds);
+    for (const d of ds) await j.hooks.onFailed?.(d, failure, { outputs: [] });
+    const handed: string[][] = [];
+    const done = await j.retryMany({}, { dryRun: false }, async (chunk) => {
+      handed.push(chunk.map((d) => d.id));
+      // What is handed on is committed PENDING already; failing one again now must not bring it back
+      // into this retry.
+      for (const d of chunk) expect(await j.getMessage(d.id)).toMatchObject({ state: 'PENDING' });
+      await j.hooks.onFailed?.({ ...chunk[0]!, attempt: chunk[0]!.attempt }, failure, { outputs: [] });
+    });
+    expect(done.count).toBe(7);
+    expect(handed.flat()).toEqual(ds.map((d) => d.id));
+    expect((await j.stats()).counts).toMatchObject({ PENDING: 7 - handed.length, FAILED: handed.length });
+    await j.close();
+  });
+
   it('previews a bulk retry on a dry run and changes nothing', async () => {
     const j = await fresh();
     const ds = Array.from({ length: 12 }, (_, i) => delivery({ to: i % 3 === 0 ? 'other' : 'greeter' }));

@@ -166,8 +166,12 @@ export class MemoryJournal implements Journal {
     });
   }
 
-  retryMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<RetryManyResult> {
-    return settle(() => {
+  async retryMany(
+    filter: MessageFilter,
+    opts: { dryRun: boolean },
+    onRetried?: (ds: readonly Delivery[]) => void | Promise<void>,
+  ): Promise<RetryManyResult> {
+    const result = await settle(() => {
       const rows = this.queries.failedMatching(filter);
       const sample = rows.slice(0, SAMPLE).map(toSummary);
       if (opts.dryRun) return { count: rows.length, sample, deliveries: [] };
@@ -176,6 +180,8 @@ export class MemoryJournal implements Journal {
       for (const d of deliveries) this.store.move(d.id, d.threadId, 'PENDING', d.attempt - 1, now);
       return { count: deliveries.length, sample, deliveries };
     });
+    if (result.deliveries.length > 0) await onRetried?.(result.deliveries);
+    return result;
   }
 
   discard(id: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { until } from '../../../test/support/until.ts';
 import type { UnfinishedEntry } from '../journal.ts';
-import { delivery } from '../contract/fixtures.ts';
+import { delivery, failure } from '../contract/fixtures.ts';
 import type { PostgresSettings } from './open-postgres.ts';
 import { PostgresJournal } from './postgres-journal.ts';
 import { freshPostgres } from './postgres-test.ts';
@@ -115,6 +115,24 @@ describe('several engines on one PostgreSQL journal schema', () => {
     expect(await watcher.getMessage(d.id)).toMatchObject({ state: 'DISPATCHED', attempts: 1 });
     await hung.close();
     await watcher.close();
+  });
+
+  it('lets one engine act on a dead letter when operators on two engines act on it at once', async () => {
+    const [a, b] = await twoEngines(freshPostgres());
+    const [d, e] = [delivery(), delivery()];
+    await a.hooks.onIntent?.([d, e]);
+    for (const x of [d, e]) await a.hooks.onFailed?.(x, failure, { outputs: [] });
+    // The same dead letter retried on both: delivered once.
+    const retries = await Promise.allSettled([a.retry(d.id), b.retry(d.id)]);
+    expect(retries.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    // Discarded on one while retried in bulk on the other: one of them takes it.
+    const [discard, bulk] = await Promise.allSettled([a.discard(e.id), b.retryMany({}, { dryRun: false })]);
+    const retried = bulk.status === 'fulfilled' ? bulk.value.deliveries.map((x) => x.id) : [];
+    expect(retried.includes(e.id)).toBe(discard.status === 'rejected');
+    const discarded = (await a.transitions(0, 100)).filter((t) => t.state === 'DISCARDED');
+    expect(discarded.map((t) => t.messageId)).toEqual(discard.status === 'fulfilled' ? [e.id] : []);
+    await a.close();
+    await b.close();
   });
 
   it('tells an engine’s write watchers when another engine commits', async () => {

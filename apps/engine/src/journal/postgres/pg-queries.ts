@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, gte, inArray, lte, min, ne, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, gte, inArray, lte, min, ne, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import { deadLettersInputSchema, messageFilterSchema } from '@organism/shared';
 import type {
@@ -98,11 +98,24 @@ export class PgQueries {
   }
 
   /** The dead letters a bulk retry (or, `all`, a bulk discard) with `filter` takes, oldest first. */
-  async failedMatching(raw: MessageFilter, opts: FailedScope & { limit?: number } = {}): Promise<EntryRow[]> {
+  async failedMatching(
+    raw: MessageFilter,
+    opts: FailedScope & { limit?: number; after?: EntryRow } = {},
+  ): Promise<EntryRow[]> {
+    const { after } = opts;
     const q = this.pg.db
       .select(entryColumns)
       .from(messages)
-      .where(this.failedWhere(raw, opts))
+      .where(
+        and(
+          this.failedWhere(raw, opts),
+          after &&
+            or(
+              gt(messages.createdAt, after.createdAt),
+              and(eq(messages.createdAt, after.createdAt), gt(messages.id, after.id)),
+            ),
+        ),
+      )
       .orderBy(asc(messages.createdAt), asc(messages.id));
     return opts.limit === undefined ? await q : await q.limit(opts.limit);
   }

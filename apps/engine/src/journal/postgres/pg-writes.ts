@@ -3,7 +3,8 @@ import type { EngineMembership } from './engine-membership.ts';
 import { RUNS_HERE, WRITES_CHANNEL } from './engine-membership.ts';
 import { EntryChanges } from '../entry-changes.ts';
 import type { EntryRow } from '../entry-record.ts';
-import type { WriteOp } from '../sqlite/write-ops.ts';
+import { applyOperatorOp, leftAlone } from '../sqlite/write-ops.ts';
+import type { BatchValue, WriteOp } from '../sqlite/write-ops.ts';
 import { indexedWords } from './pg-search.ts';
 import { DAYS, PART } from './pg-partitions.ts';
 
@@ -107,11 +108,11 @@ export class PgBatchRunner {
   }
 
   /**
-   * Commits `ops`; resolves with the batch's value (how many entries a prune deleted). A batch that ran
+   * Commits `ops`; resolves with the batch's value (`BatchValue`). A batch that ran
    * into retention moving one of its entries to the kept partition at that very moment (PostgreSQL's
    * serialization failure: "already moved to another partition") runs again, whole.
    */
-  async run(ops: readonly WriteOp[]): Promise<number | undefined> {
+  async run(ops: readonly WriteOp[]): Promise<BatchValue | undefined> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.runOnce(ops);
@@ -121,7 +122,7 @@ export class PgBatchRunner {
     }
   }
 
-  private async runOnce(ops: readonly WriteOp[]): Promise<number | undefined> {
+  private async runOnce(ops: readonly WriteOp[]): Promise<BatchValue | undefined> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
@@ -157,10 +158,10 @@ export class PgBatchRunner {
     }
   }
 
-  private async apply(client: pg.PoolClient, ops: readonly WriteOp[]): Promise<number | undefined> {
+  private async apply(client: pg.PoolClient, ops: readonly WriteOp[]): Promise<BatchValue | undefined> {
     const states = await this.statesOf(client, ops);
     const changes = new EntryChanges((id) => states.get(id));
-    let value: number | undefined;
+    let value: BatchValue | undefined;
     for (const op of ops) {
       switch (op[0]) {
         case 'add': {
@@ -188,6 +189,19 @@ export class PgBatchRunner {
           await this.delete(client, changes, op[1]);
           states.delete(op[1]);
           break;
+        case 'retry':
+        case 'discard': {
+          // The entry's row is locked since the batch began (statesOf): another engine's action on it
+          // waits for this commit, then finds it no longer FAILED.
+          const { done, removed } = applyOperatorOp(op, changes, async (id) => {
+            await this.write(client, changes);
+            await this.delete(client, changes, id);
+            states.delete(id);
+          });
+          await removed;
+          if (!done) value = leftAlone(value, op[1]);
+          break;
+        }
         case 'prune':
           await this.write(client, changes);
           value = await this.prune(client, changes, op[1], op[2]);
@@ -222,7 +236,8 @@ export class PgBatchRunner {
     const moved = new Set<string>();
     for (const op of ops) {
       if (op[0] === 'add' || op[0] === 'insert') created.add(op[1].id);
-      else if (op[0] === 'move' && !created.has(op[1])) moved.add(op[1]);
+      else if ((op[0] === 'move' || op[0] === 'retry' || op[0] === 'discard') && !created.has(op[1]))
+        moved.add(op[1]);
     }
     const states = new Map<string, string>();
     if (moved.size === 0) return states;

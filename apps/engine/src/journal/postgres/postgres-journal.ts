@@ -251,8 +251,12 @@ export class PostgresJournal implements Journal {
   retry(id: string): Promise<Delivery> {
     return this.ops.retry(id);
   }
-  retryMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<RetryManyResult> {
-    return this.ops.retryMany(filter, opts);
+  retryMany(
+    filter: MessageFilter,
+    opts: { dryRun: boolean },
+    onRetried?: (ds: readonly Delivery[]) => void | Promise<void>,
+  ): Promise<RetryManyResult> {
+    return this.ops.retryMany(filter, opts, onRetried);
   }
   discard(id: string): Promise<void> {
     return this.ops.discard(id);

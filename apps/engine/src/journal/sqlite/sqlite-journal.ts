@@ -36,6 +36,7 @@ import { Statements } from './statements.ts';
 import type { KnownEntries } from './statements.ts';
 import { TransitionRates } from './transition-rates.ts';
 import { BatchRunner, WriteRecorder } from './write-ops.ts';
+import type { BatchValue } from './write-ops.ts';
 import { WriteQueue } from './write-queue.ts';
 import type { WriteSink } from './write-queue.ts';
 import { WriterThread } from './writer-thread.ts';
@@ -106,7 +107,7 @@ export class SqliteJournal implements Journal {
     const runner = new BatchRunner(this.open.sqlite, st);
     this.inline = {
       run: (ops, done) => {
-        let value: number | undefined;
+        let value: BatchValue | undefined;
         try {
           value = runner.run(ops);
         } catch (error) {
@@ -293,8 +294,12 @@ export class SqliteJournal implements Journal {
   retry(id: string): Promise<Delivery> {
     return this.ops.retry(id);
   }
-  retryMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<RetryManyResult> {
-    return this.ops.retryMany(filter, opts);
+  retryMany(
+    filter: MessageFilter,
+    opts: { dryRun: boolean },
+    onRetried?: (ds: readonly Delivery[]) => void | Promise<void>,
+  ): Promise<RetryManyResult> {
+    return this.ops.retryMany(filter, opts, onRetried);
   }
   discard(id: string): Promise<void> {
     return this.ops.discard(id);

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type Database from 'better-sqlite3';
@@ -100,11 +100,24 @@ export class SqliteQueries {
     return and(eq(messages.state, 'FAILED'), ...retryable, ...messageFilters({ ...filter, state: 'FAILED' }));
   }
 
-  failedMatching(raw: MessageFilter, opts: FailedScope & { limit?: number } = {}): EntryRow[] {
+  failedMatching(
+    raw: MessageFilter,
+    opts: FailedScope & { limit?: number; after?: EntryRow } = {},
+  ): EntryRow[] {
+    const { after } = opts;
     const q = this.db
       .select()
       .from(messages)
-      .where(this.failedWhere(raw, opts))
+      .where(
+        and(
+          this.failedWhere(raw, opts),
+          after &&
+            or(
+              gt(messages.createdAt, after.createdAt),
+              and(eq(messages.createdAt, after.createdAt), gt(messages.id, after.id)),
+            ),
+        ),
+      )
       .orderBy(asc(messages.createdAt), asc(messages.id));
     return opts.limit === undefined ? q.all() : q.limit(opts.limit).all();
   }

@@ -3,6 +3,8 @@ import type { EntryRow } from '../entry-record.ts';
 import { EntryChanges, isOpen } from '../entry-changes.ts';
 import type { TransitionError } from '../entry-changes.ts';
 import { TextIndex } from './text-index.ts';
+import { applyOperatorOp } from './write-ops.ts';
+import type { OperatorOp } from './write-ops.ts';
 import { ThreadWrites } from './thread-writes.ts';
 
 /** Unfinished entries as one connection knows them: three parallel arrays, cheap to post to a thread. */
@@ -147,6 +149,11 @@ export class Statements {
       this.changes.known(id, state);
       if (isOpen(state)) this.rowids.set(id, rows[i]!);
     }
+  }
+
+  /** An operator's action on a dead letter, taken if it is still FAILED; returns whether it was. */
+  operate(op: OperatorOp): boolean {
+    return applyOperatorOp(op, this.changes, (id) => this.delete(id)).done;
   }
 
   /** Deletes an entry (a discarded dead letter); its transitions stay. */

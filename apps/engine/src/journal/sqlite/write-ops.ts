@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Delivery } from '../../pump/delivery.ts';
 import { newEntryRow } from '../entry-record.ts';
+import type { EntryChanges } from '../entry-changes.ts';
 import type { EntryRow, TransitionWriter } from '../entry-record.ts';
 import type { RouteCache } from './route-cache.ts';
 import type { KnownEntries, Statements } from './statements.ts';
@@ -35,9 +36,54 @@ export type WriteOp =
       error: TransitionError,
     ]
   | [op: 'delete', id: string]
+  | OperatorOp
   | [op: 'known', known: KnownEntries]
   | [op: 'prune', cutoff: number, limit: number]
   | [op: 'probe'];
+
+/**
+ * An operator's action on a dead letter, taken only if the entry is still FAILED when its transaction
+ * runs: two operators (or engines) acting on the same dead letter at once act once. `retry` moves it to
+ * PENDING keeping its `attempts`; `discard` logs DISCARDED and deletes it. The ids an action found no
+ * longer FAILED (moved or gone meanwhile) are the batch's value (`BatchValue`).
+ */
+export type OperatorOp = [
+  op: 'retry' | 'discard',
+  id: string,
+  threadId: string | null,
+  attempts: number,
+  at: number,
+];
+
+/** What a batch answers: how many entries a prune deleted, or the ids its operator actions left alone. */
+export type BatchValue = number | string[];
+
+/**
+ * Applies an operator's action (`OperatorOp`) to what a transaction gathers, if the entry is still FAILED;
+ * returns whether it did. `remove` deletes the entry at once (each database's own statement).
+ */
+export function applyOperatorOp<R>(
+  [op, id, threadId, attempts, at]: OperatorOp,
+  changes: Pick<EntryChanges, 'stateOf' | 'move' | 'logOnly'>,
+  remove: (id: string) => R,
+): { done: boolean; removed?: R } {
+  if (changes.stateOf(id) !== 'FAILED') return { done: false };
+  if (op === 'retry') {
+    changes.move(id, threadId, 'PENDING', attempts, at);
+    return { done: true };
+  }
+  changes.logOnly(id, threadId, 'DISCARDED', attempts, at, null);
+  return { done: true, removed: remove(id) };
+}
+
+/** Adds the id an operator's action left alone to a batch's value. */
+export function leftAlone(value: BatchValue | undefined, id: string): BatchValue {
+  if (Array.isArray(value)) {
+    value.push(id);
+    return value;
+  }
+  return [id];
+}
 
 /**
  * What the journal writes with, recording each write as a WriteOp into the batch being gathered. Every
@@ -102,6 +148,19 @@ export class WriteRecorder implements TransitionWriter {
     this.routes?.drop(id);
   }
 
+  /** A dead letter back to PENDING if it is still FAILED then (`OperatorOp`). */
+  retry(id: string, threadId: string | null, attempts: number, now: number): void {
+    this.ops.push(['retry', id, threadId, attempts, now]);
+    this.onLog('PENDING', now, attempts);
+  }
+
+  /** A dead letter deleted, with a DISCARDED transition, if it is still FAILED then (`OperatorOp`). */
+  discard(id: string, threadId: string | null, attempts: number, now: number): void {
+    this.ops.push(['discard', id, threadId, attempts, now]);
+    this.routes?.drop(id);
+    this.onLog('DISCARDED', now, attempts);
+  }
+
   /**
    * The states and rowids of unfinished entries as just read, so that their moves need not read them
    * again, and find their rows by rowid.
@@ -143,16 +202,16 @@ export class BatchRunner {
     this.probeWrite = writeProbe(sqlite);
   }
 
-  /** Commits `ops`; returns the batch's value (how many entries a prune deleted). Throws what SQLite threw. */
-  run(ops: readonly WriteOp[]): number | undefined {
-    let value: number | undefined;
+  /** Commits `ops`; returns the batch's value (`BatchValue`). Throws what SQLite threw. */
+  run(ops: readonly WriteOp[]): BatchValue | undefined {
+    let value: BatchValue | undefined;
     try {
       // IMMEDIATE: take the write lock at BEGIN, where SQLite waits for another connection's write (the
       // CLI adding a token, an operator's write on the engine's connection) instead of failing with
       // SQLITE_BUSY when a read would upgrade to a write.
       this.sqlite
         .transaction(() => {
-          for (const op of ops) value = this.apply(op) ?? value;
+          for (const op of ops) value = this.apply(op, value);
           this.st.writePending();
         })
         .immediate();
@@ -165,35 +224,40 @@ export class BatchRunner {
     return value;
   }
 
-  private apply(op: WriteOp): number | undefined {
+  /** Applies one op; returns the batch's value as it now stands. */
+  private apply(op: WriteOp, value: BatchValue | undefined): BatchValue | undefined {
     const st = this.st;
     switch (op[0]) {
       case 'add': {
         const [, row, attempt] = op;
         st.insertRow(row);
         st.logOnly(row.id, row.threadId, row.state, attempt, row.updatedAt, null);
-        return undefined;
+        break;
       }
       case 'insert':
         st.insertRow(op[1]);
-        return undefined;
+        break;
       case 'move':
         st.move(op[1], op[2], op[3], op[4], op[5], op[6], op[7]);
-        return undefined;
+        break;
       case 'log':
         st.logOnly(op[1], op[2], op[3], op[4], op[5], op[6]);
-        return undefined;
+        break;
       case 'delete':
         st.delete(op[1]);
-        return undefined;
+        break;
+      case 'retry':
+      case 'discard':
+        return st.operate(op) ? value : leftAlone(value, op[1]);
       case 'known':
         st.known(op[1]);
-        return undefined;
+        break;
       case 'prune':
         return st.prune(op[1], op[2]);
       case 'probe':
         this.probeWrite();
-        return undefined;
+        break;
     }
+    return value;
   }
 }

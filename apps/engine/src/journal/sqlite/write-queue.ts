@@ -1,10 +1,10 @@
 import type { Log } from '@organism/shared';
-import type { WriteOp, WriteRecorder } from './write-ops.ts';
+import type { BatchValue, WriteOp, WriteRecorder } from './write-ops.ts';
 
-/** How a batch ended: committed (with its value: how many entries a prune deleted) or failed. */
+/** How a batch ended: committed (with its value, `BatchValue`) or failed. */
 export interface BatchOutcome {
   error?: unknown;
-  value?: number;
+  value?: BatchValue;
 }
 
 /** Where batches are committed: on this thread, at once, or on the writer thread (writer-thread.ts). */
@@ -38,7 +38,7 @@ const GROWTH = 2;
 const BACKLOG = 8;
 
 interface Waiter {
-  resolve: (value: number | undefined) => void;
+  resolve: (value: BatchValue | undefined) => void;
   reject: (err: unknown) => void;
 }
 
@@ -124,11 +124,14 @@ export class WriteQueue {
 
   /**
    * Commits what is queued, then `write` in a transaction of its own: its failure fails nothing else.
-   * Resolves with the batch's value (how many entries a prune deleted).
+   * Resolves with the batch's value (`BatchValue`: how many entries a prune deleted, or the ids an
+   * operator's actions left alone).
    */
-  commitAlone(write: (w: WriteRecorder) => void): Promise<number | undefined> {
+  commitAlone(write: (w: WriteRecorder) => void): Promise<BatchValue | undefined> {
     this.seal();
-    const done = new Promise<number | undefined>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    const done = new Promise<BatchValue | undefined>((resolve, reject) =>
+      this.waiters.push({ resolve, reject }),
+    );
     this.enqueue(write);
     this.seal(true);
     this.pump();

@@ -1,6 +1,6 @@
 import type { CheckpointerOptions } from './checkpointer.ts';
 import type { KnownEntries } from './statements.ts';
-import type { WriteOp } from './write-ops.ts';
+import type { BatchValue, WriteOp } from './write-ops.ts';
 
 /** What the writer thread is started with. */
 export interface WriterData {
@@ -35,7 +35,7 @@ export interface WriterError {
 
 export type FromWriter =
   | { type: 'ready' }
-  | { type: 'done'; seq: number; value?: number; error?: WriterError }
+  | { type: 'done'; seq: number; value?: BatchValue; error?: WriterError }
   | { type: 'log'; level: 'error' | 'warn' | 'info'; message: string; err?: WriterError }
   | { type: 'closed' };
 

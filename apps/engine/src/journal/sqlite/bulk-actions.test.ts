@@ -1,0 +1,64 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { delivery, failure } from '../contract/fixtures.ts';
+import { SqliteJournal } from './sqlite-journal.ts';
+
+describe('a bulk action on dead letters', () => {
+  it('discards in chunks, and leaves what was made after it began', async () => {
+    const began = Date.now();
+    const j = new SqliteJournal({
+      path: join(mkdtempSync(join(tmpdir(), 'bulk-discard-')), 'j.sqlite'),
+      durability: 'fast',
+      pruneChunk: 2,
+      now: () => began,
+    });
+    const older = Array.from({ length: 5 }, () => delivery());
+    const newer = delivery({ createdAt: began + 60_000 });
+    await j.hooks.onIntent?.([...older, newer]);
+    for (const d of [...older, newer]) await j.hooks.onFailed?.(d, failure, { outputs: [] });
+
+    expect((await j.discardMany({}, { dryRun: true })).count).toBe(6);
+    const done = await j.discardMany({}, { dryRun: false });
+    // Three transactions of two: the sample is the oldest of the first.
+    expect(done.count).toBe(5);
+    expect(done.sample.map((m) => m.id)).toEqual(older.slice(0, 2).map((d) => d.id));
+    for (const d of older) expect(await j.getMessage(d.id)).toBeUndefined();
+    expect(await j.getMessage(newer.id)).toMatchObject({ state: 'FAILED' });
+    const discarded = (await j.transitions(0, 100)).filter((t) => t.state === 'DISCARDED');
+    expect(discarded.map((t) => t.messageId)).toEqual(older.map((d) => d.id));
+    expect((await j.stats()).counts.FAILED).toBe(1);
+    await j.close();
+  });
+
+  it('retries in chunks, each re-queued as it is committed, and takes each entry once', async () => {
+    const began = Date.now();
+    const j = new SqliteJournal({
+      path: join(mkdtempSync(join(tmpdir(), 'bulk-retry-')), 'j.sqlite'),
+      durability: 'fast',
+      pruneChunk: 2,
+      now: () => began,
+    });
+    const older = Array.from({ length: 5 }, () => delivery());
+    const newer = delivery({ createdAt: began + 60_000 });
+    await j.hooks.onIntent?.([...older, newer]);
+    for (const d of [...older, newer]) await j.hooks.onFailed?.(d, failure, { outputs: [] });
+
+    const handed: string[][] = [];
+    const done = await j.retryMany({}, { dryRun: false }, async (chunk) => {
+      handed.push(chunk.map((d) => d.id));
+      for (const d of chunk) expect(await j.getMessage(d.id)).toMatchObject({ state: 'PENDING' });
+      // Each chunk's first fails again at once: the retry goes on past it, never taking it twice.
+      await j.hooks.onFailed?.(chunk[0]!, failure, { outputs: [] });
+    });
+    expect(handed).toEqual(
+      [older.slice(0, 2), older.slice(2, 4), older.slice(4)].map((c) => c.map((d) => d.id)),
+    );
+    expect(done.count).toBe(5);
+    expect(done.deliveries.map((d) => d.attempt)).toEqual([2, 2, 2, 2, 2]);
+    expect(await j.getMessage(newer.id)).toMatchObject({ state: 'FAILED' });
+    expect((await j.stats()).counts).toMatchObject({ PENDING: 2, FAILED: 4 });
+    await j.close();
+  });
+});
