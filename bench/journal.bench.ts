@@ -63,7 +63,7 @@ async function throughput(
   });
   await engine.start();
   // Served, the writer thread is started as the journal opens and ready well before producers come: in
-  // about 0.35 s on this machine when idle, seconds later when the load comes at once (bench/README.md).
+  // about 0.35 s on this machine when idle, seconds later when the load comes at once (bench/NOTES.md).
   if (!writerThread) await new Promise((r) => setTimeout(r, SERVING_READY_MS));
   const messages = Array.from({ length: 1000 }, (_, i) => envelopeXml(to, i));
   const run = await closedLoopCpu(engine, messages, N, IN_FLIGHT);
@@ -75,7 +75,7 @@ const CORES = availableParallelism();
 
 /**
  * The CPU a message (or a chain) of a run, this process's main thread's part of it, and the rate all
- * cores would give at that cost: past it, only less work a message helps (bench/README.md).
+ * cores would give at that cost: past it, only less work a message helps (bench/NOTES.md).
  */
 function reportCpu(key: string, label: string, run: LoopCpu, hops: number): void {
   report(rec, `${key}.cpu_per_msg`, `  CPU per ${label}`, run.cpuPerMsg, 'µs');
@@ -222,7 +222,7 @@ async function recovery(entries: number): Promise<{ requeueMs: number; drainMs: 
   await seed.close();
   const t0 = performance.now();
   // An engine made in code, its writer thread started once busy: `organism run` starts it as the journal
-  // opens, which put 0.2-0.4 s on the re-queue of 100,000 (bench/README.md, "Where the commits run").
+  // opens, which put 0.2-0.4 s on the re-queue of 100,000 (bench/NOTES.md, "Where the commits run").
   const engine = await createEngine(ORGANISM, { journalPath: path, durability: 'fast' });
   await engine.start();
   const requeueMs = performance.now() - t0;

@@ -148,7 +148,7 @@ export const organismFileSchema = z.strictObject({
       maxDepth: atLeastOne.default(50),
       maxHopsPerThread: atLeastOne.default(1_000),
       maxMessageBytes: byteSize.default(1_048_576),
-      // Threads that parse and validate messages beside the main one: none unless asked (bench/README.md).
+      // Threads that parse and validate messages beside the main one: none unless asked (bench/NOTES.md).
       intakeWorkers: z
         .number({ error: 'expected a whole number of worker threads, 0 or more' })
         .int('expected a whole number of worker threads, 0 or more')

@@ -8,7 +8,7 @@
  * - an old generation that may grow by half its live size before a full collection, where V8 lets it
  *   grow up to fourfold when the program allocates fast: 263 MB instead of 277–295 at the end of a
  *   60 s load at 1,400 msg/s, the engine's CPU per request the same within the machine's noise.
- * Throughput did not change beyond that noise (bench/README.md, "Soak"). They can only be given on the
+ * Throughput did not change beyond that noise (bench/NOTES.md, "Soak"). They can only be given on the
  * command line: V8 sizes its heap as the process starts.
  */
 export const ENGINE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4', '--heap-growing-percent=50'];

@@ -167,7 +167,7 @@ const SIGNAL: PropertyDescriptor = {
 
 /**
  * A handler's context for one delivery. A class, filled field by field: as an object literal with a
- * getter and two spreads it cost about 1.4 µs a delivery, ten times this (bench/README.md). Its
+ * getter and two spreads it cost about 1.4 µs a delivery, ten times this (bench/NOTES.md). Its
  * functions are `sendingContext`'s, which read no `this`, so `const { reply } = ctx` works; the
  * hidden `FORWARD_WITH_ID` is a method, called on the context.
  */

@@ -13,7 +13,7 @@ export const EVENTS_STREAM = 'events.stream';
  * `GET /trpc/events.stream`, the console's live stream, written here in tRPC's SSE format rather than
  * by tRPC's SSE producer. That producer serializes every item once per subscriber and pipes it through
  * four web streams to the socket: with 20 consoles open it cost the engine 0.6 of its throughput
- * (bench/README.md, "The event stream"). Here an item is serialized once, however many subscribers
+ * (bench/NOTES.md, "The event stream"). Here an item is serialized once, however many subscribers
  * send it (those that keep up share the hub's items), and each item is one write, waiting for the
  * socket to drain before the next (a slow console gets larger items, never an unbounded buffer).
  *
@@ -125,7 +125,7 @@ function streamInput(url: URL, req: IncomingMessage): unknown {
  * serialized and encoded once, when the first subscriber sends it, and its bytes are kept for as long
  * as the object lives. An item's transitions, the bulk of the stream, are serialized together in one
  * call: the item is shared whole (`frames`, below), and one call for the list cost the engine less
- * than a string kept per transition (bench/README.md, "The event stream, 2026-12-03").
+ * than a string kept per transition (bench/NOTES.md, "The event stream, 2026-12-03").
  */
 const encoded = new WeakMap<object, Buffer>();
 

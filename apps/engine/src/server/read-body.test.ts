@@ -16,7 +16,7 @@ async function serving(limit: number): Promise<string> {
   const server = createServer((req, res) => {
     void readBody(req, limit).then((r) => {
       res.setHeader('content-type', 'application/json');
-      if (!r.drained && !r.ok) res.setHeader('connection', 'close');
+      if (!r.ok && !r.drained) res.setHeader('connection', 'close');
       res.end(JSON.stringify(r.ok ? { ok: true, bytes: r.body.byteLength } : { ok: false, size: r.size }));
     });
   });

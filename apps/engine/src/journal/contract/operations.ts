@@ -33,11 +33,9 @@ export function operationsContract(fresh: () => Promise<Journal>): void {
     expect(onA.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     for (const r of onA)
       if (r.status === 'rejected')
-        expect(r.reason).toMatchObject({ code: expect.stringMatching(/^(NOT_RETRYABLE|NOT_FOUND)$/) });
-    const retried = onA[2]!.status === 'rejected';
-    expect(await j.getMessage(a.id)).toEqual(
-      retried ? expect.objectContaining({ state: 'PENDING' }) : undefined,
-    );
+        expect(['NOT_RETRYABLE', 'NOT_FOUND']).toContain((r.reason as { code?: string }).code);
+    const retried = onA[2].status === 'rejected';
+    expect((await j.getMessage(a.id))?.state).toBe(retried ? 'PENDING' : undefined);
     expect(await discardedOf(a.id)).toBe(retried ? 0 : 1);
     // Two discards of one: one removes it and logs it, the other is refused.
     const onB = await Promise.allSettled([j.discard(b.id), j.discard(b.id)]);

@@ -23,7 +23,7 @@ export type UnfinishedRow = [
 /**
  * A delivery boot recovery handed back, whose payload stays in the journal until the delivery first
  * runs: 100,000 unfinished entries are re-queued without 78 MB of payloads on the heap (0.9–1.1 s
- * instead of 1.4–1.6 s on the development machine; bench/README.md). `load` reads it once the start is
+ * instead of 1.4–1.6 s on the development machine; bench/NOTES.md). `load` reads it once the start is
  * committed (queued-journal.ts), where a failure leaves the entry unfinished for the next run; reading
  * `payloadXml` before that reads it then. A class, so that its getter is shared: a getter per object
  * would give each delivery a shape of its own.

@@ -51,7 +51,7 @@ export class Statements {
    * The rowid of each unfinished entry this connection wrote or read (or boot recovery read), forgotten
    * with the states above. A move then finds its row by rowid, and its transition takes that rowid,
    * where a lookup by id walks the index of random UUIDs: about a fifth less CPU a move on the writer
-   * thread (bench/README.md, "Rows by rowid").
+   * thread (bench/NOTES.md, "Rows by rowid").
    */
   private rowids = new Map<string, number>();
 

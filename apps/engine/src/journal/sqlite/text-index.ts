@@ -15,7 +15,7 @@ type Unindexed = [row: number, payload: string, to: string | null, from: string 
  * The text index (`messages_text`, FTS5) filled in batches behind the hot path. FTS5 writes a segment of
  * its own (several pages, its structure record and, later, merges) for every transaction that adds to
  * it, so an entry indexed in its own commit cost about a quarter of the CPU and the WAL a message takes
- * at 1,000 msg/s (bench/README.md, "The text index in batches"). The entries above `text_index_mark` are
+ * at 1,000 msg/s (bench/NOTES.md, "The text index in batches"). The entries above `text_index_mark` are
  * written and not yet indexed; a transaction that ends with `TEXT_INDEX_BATCH` of them, or with one that
  * waited `TEXT_INDEX_WAIT_MS`, indexes them all, read back from `messages` (hot in the cache), and moves
  * the mark to the highest rowid. A search reads the entries above the mark from `messages` itself

@@ -12,7 +12,7 @@ const THREAD_ROWS = 65_536;
  * The `threads` rows the journal's write statements keep (statements.ts): each thread's counts, its
  * last activity and its participants, written once per thread and transaction. It remembers the rowid of
  * each thread it wrote lately: a thread whose entries only moved is updated by rowid, where its id walks
- * the index of random UUIDs (bench/README.md, "Threads by rowid").
+ * the index of random UUIDs (bench/NOTES.md, "Threads by rowid").
  */
 export class ThreadWrites {
   private readonly upsert: Database.Statement;

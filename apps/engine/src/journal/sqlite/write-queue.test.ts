@@ -70,7 +70,7 @@ describe('the write queue', () => {
     const commits = Array.from({ length: 8 }, () => queue.commit((w) => w.probe()));
     expect(held.sizes).toEqual([4, 4]);
     // Four batches wait behind the two out: beside a batch of four, a merged one holds eight, not all
-    // sixteen (the lock-step of 1,024, 256 and 256 writes: bench/README).
+    // sixteen (the lock-step of 1,024, 256 and 256 writes: bench/NOTES.md).
     for (let i = 0; i < 16; i++) commits.push(queue.commit((w) => w.probe()));
     held.answer();
     expect(held.sizes).toEqual([4, 4, 8]);

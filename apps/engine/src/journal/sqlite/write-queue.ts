@@ -216,7 +216,7 @@ export class WriteQueue {
    * waited could go out as one batch that every message waited on: their next writes came back together,
    * and under a load from within the process the writer thread settled into that lock-step (batches of
    * 1,024, 256 and 256, one large one committed alone while this thread waited on it) at two thirds of
-   * the throughput (bench/README, "Batches merged behind the writer thread"). So:
+   * the throughput (bench/NOTES.md, "Batches merged behind the writer thread"). So:
    * - with more than one of the sink's slots free, what waits is shared among them;
    * - beside a batch still out, it holds at most twice that batch (sizes grow, but never all at once);
    * - unless more than `BACKLOG` batches' worth waits: a sink that far behind (the 4-hop chain's writer

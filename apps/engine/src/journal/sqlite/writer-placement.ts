@@ -1,7 +1,7 @@
 /**
  * Where an adaptive journal commits its batches (`writerThread: 'adaptive'`). On the engine's thread a
  * commit costs less (no copy of the batch to another thread, no wake-up of a second one: about a
- * fifth less CPU a message at 1,000 msg/s, bench/README.md) and is answered sooner, but it holds the
+ * fifth less CPU a message at 1,000 msg/s, bench/NOTES.md) and is answered sooner, but it holds the
  * event loop meanwhile; the writer thread runs the commits beside the engine's work. So the commits stay
  * on the engine's thread while its event loop has time to spare, and go to the writer thread once it
  * has not. They come back once both event loops together are less busy than TO_ENGINE over a longer

@@ -12,7 +12,7 @@ import type { FromWriter, ToWriter, WriterData } from './writer-protocol.ts';
 const ENTRY = new URL('./writer-worker.mjs', import.meta.url);
 /**
  * Batches out at once: the thread commits one while the next waits there, and this thread merges all
- * else into the one after. More made strict mode fsync per small batch (measured in bench/README.md,
+ * else into the one after. More made strict mode fsync per small batch (measured in bench/NOTES.md,
  * "The journal's writer thread").
  */
 const DEPTH = 2;

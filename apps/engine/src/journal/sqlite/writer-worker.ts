@@ -34,7 +34,7 @@ sqlite.pragma(`synchronous = ${data.strict ? 'FULL' : 'NORMAL'}`);
 sqlite.pragma('foreign_keys = ON');
 // 32 MB of page cache: the pages a commit touches (the tails of the tables and indexes, and the
 // random leaves of the id indexes) stay cached on a journal of 150,000 messages at no measurable cost,
-// where 64 MB filled under a steady load and was a fifth of the engine's RSS (bench/README.md, "Soak").
+// where 64 MB filled under a steady load and was a fifth of the engine's RSS (bench/NOTES.md, "Soak").
 sqlite.pragma('cache_size = -32768');
 sqlite.pragma('wal_autocheckpoint = 0');
 sqlite.pragma(walLimit(data.checkpoints));

@@ -43,7 +43,7 @@ interface Lane {
 /**
  * Runs the pipeline for messages from outside and handlers' outputs on worker threads, so that
  * parsing, canonicalizing and validating can use another core while this thread journals and
- * dispatches (`pump.intakeWorkers`, off by default: bench/README.md says when it pays). Requests made
+ * dispatches (`pump.intakeWorkers`, off by default: bench/NOTES.md says when it pays). Requests made
  * in one turn of the event loop go to a worker 32 to a message. `run` resolves with the pipeline's
  * outcome, or with undefined when this thread must run the pipeline itself: the workers are not
  * started yet (they start with the START_AFTERth message) or still starting, the message arrived
