@@ -107,4 +107,10 @@ test('a message over the engine’s body limit is refused as too large through t
     payloadXml: `<greeting><name>${name}</name></greeting>`,
   });
   expect(answer).toMatchObject({ status: 413, engineCode: 'PAYLOAD_TOO_LARGE' });
+  // 17 MiB, more than the engine reads through: the console refuses it itself, in the engine's words.
+  const huge = await mutateByHand(page, 'messages.inject', {
+    to: 'greeter',
+    payloadXml: `<greeting><name>${'a'.repeat(17 * 1024 * 1024)}</name></greeting>`,
+  });
+  expect(huge).toMatchObject({ status: 413, engineCode: 'PAYLOAD_TOO_LARGE' });
 });

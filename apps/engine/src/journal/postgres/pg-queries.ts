@@ -1,5 +1,6 @@
-import { and, asc, count, eq, gt, gte, inArray, lte, min, ne, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, gte, inArray, lte, min, ne, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
+import { afterEntry } from '../cursor.ts';
 import { deadLettersInputSchema, messageFilterSchema } from '@organism/shared';
 import type {
   DeadLetterGroup,
@@ -102,20 +103,10 @@ export class PgQueries {
     raw: MessageFilter,
     opts: FailedScope & { limit?: number; after?: EntryRow } = {},
   ): Promise<EntryRow[]> {
-    const { after } = opts;
     const q = this.pg.db
       .select(entryColumns)
       .from(messages)
-      .where(
-        and(
-          this.failedWhere(raw, opts),
-          after &&
-            or(
-              gt(messages.createdAt, after.createdAt),
-              and(eq(messages.createdAt, after.createdAt), gt(messages.id, after.id)),
-            ),
-        ),
-      )
+      .where(and(this.failedWhere(raw, opts), afterEntry(messages, opts.after)))
       .orderBy(asc(messages.createdAt), asc(messages.id));
     return opts.limit === undefined ? await q : await q.limit(opts.limit);
   }

@@ -2,22 +2,32 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Delivery } from '../../pump/delivery.ts';
 import { delivery, failure } from '../contract/fixtures.ts';
 import { SqliteJournal } from './sqlite-journal.ts';
 
+/**
+ * A journal that takes two dead letters a transaction, its clock stopped, holding five dead letters and
+ * one made a minute after the clock (after a bulk action begins).
+ */
+async function deadLetters(): Promise<{ j: SqliteJournal; older: Delivery[]; newer: Delivery }> {
+  const began = Date.now();
+  const j = new SqliteJournal({
+    path: join(mkdtempSync(join(tmpdir(), 'bulk-actions-')), 'j.sqlite'),
+    durability: 'fast',
+    pruneChunk: 2,
+    now: () => began,
+  });
+  const older = Array.from({ length: 5 }, () => delivery());
+  const newer = delivery({ createdAt: began + 60_000 });
+  await j.hooks.onIntent?.([...older, newer]);
+  for (const d of [...older, newer]) await j.hooks.onFailed?.(d, failure, { outputs: [] });
+  return { j, older, newer };
+}
+
 describe('a bulk action on dead letters', () => {
   it('discards in chunks, and leaves what was made after it began', async () => {
-    const began = Date.now();
-    const j = new SqliteJournal({
-      path: join(mkdtempSync(join(tmpdir(), 'bulk-discard-')), 'j.sqlite'),
-      durability: 'fast',
-      pruneChunk: 2,
-      now: () => began,
-    });
-    const older = Array.from({ length: 5 }, () => delivery());
-    const newer = delivery({ createdAt: began + 60_000 });
-    await j.hooks.onIntent?.([...older, newer]);
-    for (const d of [...older, newer]) await j.hooks.onFailed?.(d, failure, { outputs: [] });
+    const { j, older, newer } = await deadLetters();
 
     expect((await j.discardMany({}, { dryRun: true })).count).toBe(6);
     const done = await j.discardMany({}, { dryRun: false });
@@ -33,17 +43,7 @@ describe('a bulk action on dead letters', () => {
   });
 
   it('retries in chunks, each re-queued as it is committed, and takes each entry once', async () => {
-    const began = Date.now();
-    const j = new SqliteJournal({
-      path: join(mkdtempSync(join(tmpdir(), 'bulk-retry-')), 'j.sqlite'),
-      durability: 'fast',
-      pruneChunk: 2,
-      now: () => began,
-    });
-    const older = Array.from({ length: 5 }, () => delivery());
-    const newer = delivery({ createdAt: began + 60_000 });
-    await j.hooks.onIntent?.([...older, newer]);
-    for (const d of [...older, newer]) await j.hooks.onFailed?.(d, failure, { outputs: [] });
+    const { j, older, newer } = await deadLetters();
 
     const handed: string[][] = [];
     const done = await j.retryMany({}, { dryRun: false }, async (chunk) => {

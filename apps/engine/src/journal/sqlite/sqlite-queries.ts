@@ -1,5 +1,6 @@
-import { and, asc, eq, gt, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
+import { afterEntry } from '../cursor.ts';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type Database from 'better-sqlite3';
 import { deadLettersInputSchema, messageFilterSchema } from '@organism/shared';
@@ -104,20 +105,10 @@ export class SqliteQueries {
     raw: MessageFilter,
     opts: FailedScope & { limit?: number; after?: EntryRow } = {},
   ): EntryRow[] {
-    const { after } = opts;
     const q = this.db
       .select()
       .from(messages)
-      .where(
-        and(
-          this.failedWhere(raw, opts),
-          after &&
-            or(
-              gt(messages.createdAt, after.createdAt),
-              and(eq(messages.createdAt, after.createdAt), gt(messages.id, after.id)),
-            ),
-        ),
-      )
+      .where(and(this.failedWhere(raw, opts), afterEntry(messages, opts.after)))
       .orderBy(asc(messages.createdAt), asc(messages.id));
     return opts.limit === undefined ? q.all() : q.limit(opts.limit).all();
   }

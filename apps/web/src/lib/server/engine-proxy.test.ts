@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineChoice, endEventStreams, proxyToEngine } from './engine-proxy';
+import { EngineChoice, MAX_BODY_BYTES, endEventStreams, proxyToEngine } from './engine-proxy';
 import { onEngine, parseEngineUrl, parseEngineUrls } from './engine-url';
 
 interface Seen {
@@ -125,6 +125,30 @@ describe('proxyToEngine', () => {
       'accept-encoding': 'identity',
     });
     expect(seen.headers.connection).not.toContain('x-secret-hop');
+  });
+
+  it('refuses a body bigger than the engine reads through with the engine’s 413, never sending it', async () => {
+    const before = served;
+    const size = MAX_BODY_BYTES + 1;
+    const req = new Request(consoleUrl('/trpc/messages.inject'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': String(size) },
+      body: new Uint8Array(size),
+    });
+    const res = await proxyToEngine(req, to(engine));
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({
+      error: {
+        message: expect.stringContaining(`${size} bytes`) as unknown,
+        data: {
+          code: 'PAYLOAD_TOO_LARGE',
+          httpStatus: 413,
+          path: 'messages.inject',
+          engineCode: 'PAYLOAD_TOO_LARGE',
+        },
+      },
+    });
+    expect(served).toBe(before);
   });
 
   it('streams a request body to the engine as it arrives', async () => {

@@ -27,6 +27,14 @@ const NOT_CONNECTED = new Set([
 ]);
 
 /**
+ * The biggest request body the console passes on: what the engine reads through before it refuses a body
+ * over its limit (`DRAIN_LIMIT` in the engine's server/read-body.ts). A bigger one the engine refuses
+ * unread and closes the connection under the upload, which the console could not tell from an engine
+ * gone away ("could not reach the engine"): so it refuses it itself, with the engine's answer.
+ */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+/**
  * Which of the console's engines it talks to: the first of `ORGANISM_ENGINE_URL`'s until it stops
  * answering, then the next that answers, kept until it stops answering in turn. Engines sharing a
  * PostgreSQL journal serve the same organism, sessions and event sequence, so an operator's session and
@@ -98,6 +106,11 @@ export async function proxyToEngine(req: Request, engines: EngineChoice): Promis
     });
   }
   const { pathname, search } = new URL(req.url);
+  const declared = Number(req.headers.get('content-length') ?? NaN);
+  if (declared > MAX_BODY_BYTES) {
+    void req.body?.cancel();
+    return tooLarge(pathname, declared);
+  }
   const headers = new Headers();
   for (const [name, value] of req.headers) if (!NOT_FORWARDED.has(name)) headers.append(name, value);
   // The engine compresses nothing today; asking for identity keeps it that way, so bytes pass untouched.
@@ -149,6 +162,27 @@ export async function proxyToEngine(req: Request, engines: EngineChoice): Promis
     status: 502,
     headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
   });
+}
+
+/**
+ * 413 PAYLOAD_TOO_LARGE in the engine's own shape for it (a tRPC error with `engineCode`), so the console's
+ * pages read it as they read the engine's.
+ */
+function tooLarge(pathname: string, size: number): Response {
+  const message = `the request body is ${size} bytes; the console passes on at most ${MAX_BODY_BYTES} (and the engine takes at most its server.maxBodyBytes)`;
+  const path = pathname.startsWith('/trpc/') ? decodeURIComponent(pathname.slice('/trpc/'.length)) : null;
+  const error = {
+    message,
+    code: -32013,
+    data: {
+      code: 'PAYLOAD_TOO_LARGE',
+      httpStatus: 413,
+      path,
+      engineCode: 'PAYLOAD_TOO_LARGE',
+      problems: [{ message }],
+    },
+  };
+  return Response.json({ error }, { status: 413, headers: { 'cache-control': 'no-store' } });
 }
 
 function passBack(answer: Response): Response {
