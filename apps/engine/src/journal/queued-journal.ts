@@ -82,6 +82,14 @@ export interface EntryReads {
     opts?: FailedScope & { limit?: number; after?: EntryRow },
   ): EntryRow[] | Promise<EntryRow[]>;
   countFailedMatching(filter: MessageFilter, opts?: FailedScope): number | Promise<number>;
+  /**
+   * A bulk retry's next chunk, where the database can leave its payloads in the journal until each
+   * delivery runs (SQLite: `RecoveredDelivery`); where it cannot, `failedMatching` is read.
+   */
+  retryChunk?(
+    filter: MessageFilter,
+    opts: { limit: number; after?: EntryRow },
+  ): { rows: EntryRow[]; deliveries: Delivery[] };
 }
 
 /**
@@ -156,16 +164,18 @@ export class QueuedOperations {
       let sample: MessageSummary[] | undefined;
       let after: EntryRow | undefined;
       for (;;) {
-        const rows = await this.reads.failedMatching(bounded, { limit: this.bulkChunk, after });
+        const { rows, deliveries: chunk, lazy } = await this.retryChunk(bounded, after);
         sample ??= rows.slice(0, SAMPLE).map(toSummary);
         if (rows.length === 0) break;
-        const chunk = rows.map(toDelivery);
         const left = await this.writes.commitAlone((w) => {
           const now = this.now();
           for (const d of chunk) w.retry(d.id, d.threadId, d.attempt - 1, now);
         });
         // What another operator took meanwhile (retried or discarded) is theirs.
         const moved = Array.isArray(left) ? chunk.filter((d) => !left.includes(d.id)) : chunk;
+        // A delivery whose payload waits in the journal has its start committed, and its payload read,
+        // before its handler runs, as boot recovery's do (queuedHooks): a read that fails leaves it PENDING.
+        if (lazy) for (const d of moved) this.redelivered.add(d.id);
         deliveries.push(...moved);
         if (moved.length > 0) await onRetried?.(moved);
         after = rows.at(-1);
@@ -173,6 +183,17 @@ export class QueuedOperations {
       }
       return { count: deliveries.length, sample: sample ?? [], deliveries };
     });
+  }
+
+  /** A bulk retry's next chunk after `after`: payloads left in the journal where the database can. */
+  private async retryChunk(
+    filter: MessageFilter,
+    after: EntryRow | undefined,
+  ): Promise<{ rows: EntryRow[]; deliveries: Delivery[]; lazy: boolean }> {
+    const limit = this.bulkChunk;
+    if (this.reads.retryChunk) return { ...this.reads.retryChunk(filter, { limit, after }), lazy: true };
+    const rows = await this.reads.failedMatching(filter, { limit, after });
+    return { rows, deliveries: rows.map(toDelivery), lazy: false };
   }
 
   discardMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<DiscardManyResult> {

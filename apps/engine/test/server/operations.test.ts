@@ -188,9 +188,21 @@ describe('listeners, dead letters and threads through the API', () => {
     expect((await engineCode(op.messages.byId.query({ id: dead.items[1]?.id ?? '' }))).code).toBe(
       'NOT_FOUND',
     );
+    const filter = { to: 'tools.calculator', errorCode: 'HANDLER_ERROR' };
+    // Retry many: the two left go back to the queue, each payload read from the journal as it runs, and
+    // the handler fails on it again (division by zero): one more attempt each (the one retried above has
+    // had three).
+    expect((await op.journal.retryMany.mutate({ filter, dryRun: false })).count).toBe(2);
+    await h.engine.whenQuiet();
+    for (const m of (await op.journal.list.query({ state: 'FAILED', ...filter })).items) {
+      const attempts = m.id === dead.items[0]?.id ? 3 : 2;
+      expect(m).toMatchObject({ attempts, errorCode: 'HANDLER_ERROR' });
+      const detail = await op.messages.byId.query({ id: m.id });
+      expect(detail.errorDetail).toMatch(/zero/i);
+      expect(detail.transitions.map((t) => t.state).slice(-3)).toEqual(['PENDING', 'DISPATCHED', 'FAILED']);
+    }
     // Discard many: a dry run counts what is left and changes nothing; a viewer may not; the operator's
     // takes them all and says how many.
-    const filter = { to: 'tools.calculator', errorCode: 'HANDLER_ERROR' };
     expect((await op.journal.discardMany.mutate({ filter, dryRun: true })).count).toBe(2);
     const viewer = await h.client('viewer');
     expect((await engineCode(viewer.journal.discardMany.mutate({ filter, dryRun: false }))).code).toBe(

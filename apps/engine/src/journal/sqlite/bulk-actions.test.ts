@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Delivery } from '../../pump/delivery.ts';
 import { delivery, failure } from '../contract/fixtures.ts';
+import { RecoveredDelivery } from './recovered-delivery.ts';
 import { SqliteJournal } from './sqlite-journal.ts';
 
 /**
@@ -57,8 +58,18 @@ describe('a bulk action on dead letters', () => {
     );
     expect(done.count).toBe(5);
     expect(done.deliveries.map((d) => d.attempt)).toEqual([2, 2, 2, 2, 2]);
+    // Their payloads wait in the journal: each is read once its start is committed, before its handler
+    // runs, as boot recovery's are.
+    const [second] = done.deliveries.slice(1);
+    if (!second) throw new Error('no delivery');
+    expect(second).toBeInstanceOf(RecoveredDelivery);
+    const started = j.hooks.onDispatched?.(second);
+    expect(started).toBeInstanceOf(Promise);
+    await started;
+    expect(await j.getMessage(second.id)).toMatchObject({ state: 'DISPATCHED' });
+    expect(second.payloadXml).toBe(older[1]?.payloadXml);
     expect(await j.getMessage(newer.id)).toMatchObject({ state: 'FAILED' });
-    expect((await j.stats()).counts).toMatchObject({ PENDING: 2, FAILED: 4 });
+    expect((await j.stats()).counts).toMatchObject({ PENDING: 1, DISPATCHED: 1, FAILED: 4 });
     await j.close();
   });
 });

@@ -28,6 +28,30 @@ import type { UnfinishedRow } from './recovered-delivery.ts';
 import { listThreads, threadSummaries } from './thread-list.ts';
 import { countsOf } from '../journal-counts.ts';
 
+/** An entry's columns but its payload, raw text and error detail: what a summary shows. */
+const entrySummaryColumns = {
+  id: messages.id,
+  threadId: messages.threadId,
+  parentId: messages.parentId,
+  from: messages.from,
+  to: messages.to,
+  root: messages.root,
+  kind: messages.kind,
+  state: messages.state,
+  attempts: messages.attempts,
+  errorCode: messages.errorCode,
+  egress: messages.egress,
+  createdAt: messages.createdAt,
+  updatedAt: messages.updatedAt,
+};
+
+/** A bulk retry's chunk of dead letters (`SqliteQueries.retryChunk`). */
+export interface RetryChunk {
+  /** Their rows, payloads left out. */
+  rows: EntryRow[];
+  deliveries: RecoveredDelivery[];
+}
+
 /** A transition's columns as the API gives them (`message_row` stays inside the journal). */
 const transitionColumns = {
   seq: transitions.seq,
@@ -111,6 +135,53 @@ export class SqliteQueries {
       .where(and(this.failedWhere(raw, opts), afterEntry(messages, opts.after)))
       .orderBy(asc(messages.createdAt), asc(messages.id));
     return opts.limit === undefined ? q.all() : q.limit(opts.limit).all();
+  }
+
+  /**
+   * A bulk retry's next chunk: the dead letters it takes, oldest first after `after`, without their
+   * payloads, as rows (their summaries) and as deliveries that read their payloads only as each runs
+   * (`RecoveredDelivery`): 100,000 retried dead letters wait in the pump's queue without their payloads
+   * on the heap, as boot recovery's do.
+   */
+  retryChunk(raw: MessageFilter, opts: { limit: number; after?: EntryRow }): RetryChunk {
+    const found = this.db
+      .select({
+        ...entrySummaryColumns,
+        chain: messages.chain,
+        nextAttemptAt: messages.nextAttemptAt,
+        row: sql<number>`${messages}.rowid`,
+      })
+      .from(messages)
+      .where(and(this.failedWhere(raw, {}), afterEntry(messages, opts.after)))
+      .orderBy(asc(messages.createdAt), asc(messages.id))
+      .limit(opts.limit)
+      .all();
+    const payloads = (this.payloadByRow ??= this.sqlite
+      .prepare('SELECT payload FROM messages WHERE rowid = ?')
+      .pluck());
+    const rows: EntryRow[] = [];
+    const deliveries: RecoveredDelivery[] = [];
+    for (const f of found) {
+      const { row, ...entry } = f;
+      rows.push({ ...entry, payload: null, raw: null, errorDetail: null });
+      const unfinished: UnfinishedRow = [
+        f.id,
+        f.threadId ?? '',
+        f.parentId,
+        f.from,
+        f.to,
+        f.root,
+        f.kind as UnfinishedRow[6],
+        f.chain,
+        row,
+        f.state,
+        f.attempts,
+        f.nextAttemptAt,
+        f.createdAt,
+      ];
+      deliveries.push(new RecoveredDelivery(unfinished, payloads));
+    }
+    return { rows, deliveries };
   }
 
   countFailedMatching(raw: MessageFilter, opts: FailedScope = {}): number {
