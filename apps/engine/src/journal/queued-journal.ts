@@ -56,7 +56,11 @@ export function queuedHooks(writes: WriteQueue, now: () => number, redelivered: 
         w.add(outputs);
         w.move(d.id, d.threadId, 'ACKED', d.attempt, now());
       }),
-    onFailed: (d, failure, outcome) => writes.commit((w) => recordFailure(w, d, failure, outcome, now())),
+    onFailed: (d, failure, outcome) => {
+      // One that fails before it started (a killed thread's queued work) is not waited for any more.
+      redelivered.delete(d.id);
+      return writes.commit((w) => recordFailure(w, d, failure, outcome, now()));
+    },
     onRejected: (r) =>
       writes.enqueue((w) => {
         const entry = rejectionEntry(r, now());
@@ -123,6 +127,7 @@ export class QueuedOperations {
   }
 
   exhaust(id: string, detail: string): Promise<void> {
+    this.redelivered.delete(id);
     return guarded(`dead-letter entry ${id}`, async () => {
       const row = await this.existing(id);
       await this.writes.commit((w) =>
