@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import type { Locator, Page } from '@playwright/test';
-import { expectAccessible, signIn } from './support/console.ts';
+import { expectAccessible, mutateByHand, signIn } from './support/console.ts';
 
 // Saves reload the organism and the map redraws while traffic flows: a busy machine needs the time.
 test.describe.configure({ timeout: 180_000, mode: 'serial' });
@@ -206,6 +206,52 @@ test('an admin adds a listener through the form with an uploaded XSD, saves it, 
   await page.getByRole('tab', { name: 'YAML' }).click();
   await expect(editor).not.toContainText('name: echo');
   await expect(history.getByRole('row').filter({ hasText: 'running' })).toContainText(`rollback to`);
+});
+
+test('an admin whose edit began before another save is told so, and chooses to load it or save over it', async ({
+  page,
+}) => {
+  await signIn(page, 'admin');
+  await page.goto('/config');
+  const editor = page.getByRole('region', { name: 'organism.yaml' });
+  const status = page.getByTestId('config-status');
+  await expect(editor).toContainText('name: demo');
+  const original = await runningYaml(page);
+  const mine = `${original}# mine\n`;
+  const theirs = `${original}# theirs\n`;
+  const dialog = page.getByRole('dialog', { name: 'Save and reload' });
+  const conflict = dialog.getByRole('alert');
+
+  /** Edits, lets another save land meanwhile, and tries to save: refused, and told why. */
+  const editAndCollide = async (): Promise<void> => {
+    await write(page, editor, mine);
+    await expect(status).toContainText('Sound');
+    const other = await mutateByHand(page, 'config.save', { yaml: theirs, note: 'someone else' });
+    expect(other.status).toBe(200);
+    await page.getByRole('button', { name: 'Save and reload…' }).click();
+    await dialog.getByRole('button', { name: 'Save and reload' }).click();
+    await expect(conflict).toContainText('organism.yaml changed since you began editing');
+    // Its one way on is a choice: no second plain save that would be refused the same way.
+    await expect(dialog.getByRole('button', { name: 'Save and reload' })).toHaveCount(0);
+    expect(await runningYaml(page)).toBe(theirs);
+  };
+
+  // Loading it: the edits go, and the editor shows the file as the other save left it.
+  await editAndCollide();
+  await expectAccessible(page);
+  await dialog.getByRole('button', { name: 'Discard my edits' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(editor).toContainText('# theirs');
+  await expect(status).toContainText('the same as the running configuration');
+
+  // Saving over it, knowingly.
+  await mutateByHand(page, 'config.save', { yaml: original, note: 'back' });
+  await expect(editor).not.toContainText('# theirs');
+  await editAndCollide();
+  await dialog.getByRole('button', { name: 'Save over it' }).click();
+  await expect(page.getByTestId('config-done')).toContainText('Saved');
+  expect(await runningYaml(page)).toBe(mine);
+  await mutateByHand(page, 'config.save', { yaml: original, note: 'restore the demo' });
 });
 
 test('a viewer is not offered the configuration, and the engine refuses it by hand', async ({ page }) => {

@@ -44,7 +44,15 @@ export const injectInputSchema = z.object({
 /** `messages.check`: a payload to check against `to`'s contract (nothing is sent). */
 export const checkPayloadInputSchema = z.object({ to: z.string().min(1).max(200), payloadXml: z.string() });
 export const yamlInputSchema = z.object({ yaml: z.string().max(1_000_000) });
-export const saveConfigInputSchema = yamlInputSchema.extend({ note: z.string().max(500).optional() });
+export const saveConfigInputSchema = yamlInputSchema.extend({
+  note: z.string().max(500).optional(),
+  /**
+   * The `version` of organism.yaml (`config.get`) the edit began from: the save is refused with CONFLICT
+   * when the file changed since (another operator's save, a rollback, an edit on disk). Left out, the save
+   * writes over whatever is there.
+   */
+  basedOn: z.string().max(64).optional(),
+});
 /** The largest XSD or handler module the console may upload (characters of text). */
 export const MAX_ORGANISM_FILE_CHARS = 512 * 1024;
 const HIDDEN_OR_PACKAGES = /^\.|^node_modules$/;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { isInsideFolder } from '../fs/is-inside-folder.ts';
@@ -83,6 +84,11 @@ export function loadFresh(
  * handler code, and reloads, applies and rolls back all-or-nothing (only these import handlers). Changes
  * are serialized; each apply keeps the text it replaced in `.organism/config-history/` beside the YAML.
  */
+/** A configuration text's version: the first 16 hex digits of its SHA-256 (`config.get`, `basedOn`). */
+export function configVersion(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
 export class ConfigManager {
   private readonly history_: ConfigHistory;
   private readonly graceMs: number;
@@ -159,8 +165,19 @@ export class ConfigManager {
    * atomically and swaps in what was validated. Throws only if the files cannot be written (then
    * nothing running has changed).
    */
-  apply(yaml: string, actor: string, note?: string): Promise<ReloadResult> {
-    return this.serialized(() => this.applyNow(yaml, actor, note));
+  apply(yaml: string, actor: string, note?: string, basedOn?: string): Promise<ReloadResult> {
+    return this.serialized(async () => {
+      // Checked in the same turn of changes as the write: no other change can come between.
+      if (basedOn !== undefined) {
+        const now = configVersion(await this.read());
+        if (now !== basedOn)
+          throw new EngineError(
+            'CONFLICT',
+            `organism.yaml changed since this edit began (version ${basedOn}, now ${now}): load it again, or save over it knowingly`,
+          );
+      }
+      return this.applyNow(yaml, actor, note);
+    });
   }
 
   /**

@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import type { UploadOrganismFileInput } from '@organism/shared';
 import type { Journal } from '../journal/journal.ts';
 import type { EngineEvents } from '../pump/engine-events.ts';
-import { ConfigManager } from './config-manager.ts';
+import { ConfigManager, configVersion } from './config-manager.ts';
 import type { DiffResult, HistorySummary, ReloadResult, ValidateResult } from './config-manager.ts';
 import { listOrganismFiles, writeOrganismFile } from './organism-files.ts';
 import type { OrganismFiles, UploadResult } from './organism-files.ts';
@@ -66,6 +66,11 @@ export class EngineConfiguration {
   read(): Promise<string> {
     return this.manager.read();
   }
+  /** organism.yaml with its version, which a save's `basedOn` names (`configVersion`). */
+  async readVersioned(): Promise<{ yaml: string; version: string }> {
+    const yaml = await this.manager.read();
+    return { yaml, version: configVersion(yaml) };
+  }
   /** The files the running configuration includes, as they are on disk now (relative path and text). */
   includedFiles(): Promise<{ file: string; yaml: string }[]> {
     const config = this.deps.current();
@@ -82,8 +87,9 @@ export class EngineConfiguration {
   diff(yaml: string): Promise<DiffResult> {
     return this.manager.diff(yaml);
   }
-  apply(yaml: string, actor: string, note?: string): Promise<ReloadResult> {
-    return this.local(this.manager.apply(yaml, actor, note), actor);
+  /** Saves and reloads `yaml`; with `basedOn`, only if organism.yaml is still at that version (else CONFLICT). */
+  apply(yaml: string, actor: string, note?: string, basedOn?: string): Promise<ReloadResult> {
+    return this.local(this.manager.apply(yaml, actor, note, basedOn), actor);
   }
   history(): Promise<HistorySummary[]> {
     return this.manager.history();

@@ -120,6 +120,32 @@ describe('live configuration through the API', () => {
     expect(h.engine.listeners().map((l) => l.name)).toContain('system.boot');
   });
 
+  it('refuses a save begun from a version that is no longer the file’s, with CONFLICT, and changes nothing', async () => {
+    const [a, b] = [await h.client('admin'), await h.client('admin')];
+    // Two admins open the same version.
+    const opened = await a.config.get.query();
+    expect(opened.version).toMatch(/^[0-9a-f]{16}$/);
+    expect((await b.config.get.query()).version).toBe(opened.version);
+    const listener = (name: string): string =>
+      `\n  - name: ${name}\n    description: Shouts back.\n    payload:\n      schema: schemas/shouter.xsd\n    handler: ./handlers/shouter.ts#shout\n`;
+    // The first saves; the second, still on the version it opened, is refused and writes nothing.
+    const first = `${opened.yaml}${listener('echo1')}`;
+    await a.config.save.mutate({ yaml: first, basedOn: opened.version });
+    const stale = await engineCode(
+      b.config.save.mutate({ yaml: `${opened.yaml}${listener('echo2')}`, basedOn: opened.version }),
+    );
+    expect(stale.code).toBe('CONFLICT');
+    const now = await b.config.get.query();
+    expect(now.yaml).toBe(first);
+    expect(readFileSync(yamlPath, 'utf8')).toBe(first);
+    expect(h.engine.listeners().map((l) => l.name)).not.toContain('echo2');
+    // Saving over it knowingly: from the version it now is.
+    await b.config.save.mutate({ yaml: opened.yaml, basedOn: now.version });
+    expect(h.engine.listeners().map((l) => l.name)).not.toContain('echo1');
+    const audit = (await a.audit.list.query({ limit: 10 })).items.map((i) => `${i.action} ${i.outcome}`);
+    expect(audit.slice(0, 3)).toEqual(['config.apply ok', 'config.apply error', 'config.apply ok']);
+  });
+
   it('reloads an updated listener from disk and refuses a broken file on disk', async () => {
     const op = await h.client('operator');
     const original = readFileSync(yamlPath, 'utf8');

@@ -12,11 +12,15 @@ const yaml = yamlInputSchema;
 
 export const configRouter = router({
   /** organism.yaml's path and text, and the text of each file it includes (relative path, read-only here). */
-  get: operatorProcedure.query(async ({ ctx }) => ({
-    file: ctx.engine.config.file,
-    yaml: await ctx.engine.configuration.read(),
-    includes: await ctx.engine.configuration.includedFiles(),
-  })),
+  get: operatorProcedure.query(async ({ ctx }) => {
+    const { yaml, version } = await ctx.engine.configuration.readVersioned();
+    return {
+      file: ctx.engine.config.file,
+      yaml,
+      version,
+      includes: await ctx.engine.configuration.includedFiles(),
+    };
+  }),
   /** Parses, compiles every XSD and checks every handler statically (never imports it); changes nothing. */
   validate: operatorProcedure
     .input(yaml)
@@ -29,7 +33,8 @@ export const configRouter = router({
    */
   save: adminProcedure.input(saveConfigInputSchema).mutation(({ ctx, input }) =>
     audited(ctx, 'config.apply', ctx.engine.config.file, { note: input.note }, async () => {
-      const result = await ctx.engine.configuration.apply(input.yaml, ctx.user.name, input.note);
+      const { yaml, note, basedOn } = input;
+      const result = await ctx.engine.configuration.apply(yaml, ctx.user.name, note, basedOn);
       if (!result.ok)
         throw new EngineApiError(
           'CONFIG_INVALID',

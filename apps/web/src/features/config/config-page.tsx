@@ -45,7 +45,18 @@ export function ConfigPage() {
   const [view, setView] = useQueryState('view', parseAsStringLiteral(VIEWS).withDefault('yaml'));
   // An included file's tab (`include:<path>`): not in the address, since the files change with the config.
   const [included, setIncluded] = useState<string | null>(null);
-  const [edited, setEdited] = useState<string | null>(null);
+  const [edited, setEditedText] = useState<string | null>(null);
+  // The version of organism.yaml the edit began from: a save from it is refused once the file moved on
+  // (another operator's save, a rollback, an edit on disk), so nobody's change is overwritten unseen.
+  const [base, setBase] = useState<string | null>(null);
+  const version = config.data?.version;
+  const setEdited = useCallback(
+    (t: string | null) => {
+      setEditedText(t);
+      setBase((b) => (t === null ? null : (b ?? version ?? null)));
+    },
+    [version],
+  );
   const [checked, setChecked] = useState<CheckOutcome | null>(null);
   const [done, setDone] = useState<Done | null>(null);
   const running = config.data?.yaml;
@@ -103,6 +114,8 @@ export function ConfigPage() {
           {can('admin') && (
             <SaveDialog
               yaml={text}
+              basedOn={base ?? version}
+              onDiscard={() => setEdited(null)}
               configFile={configFile}
               disabled={!changed || !answer?.ok}
               summary={answer ? summarize(answer) : ''}

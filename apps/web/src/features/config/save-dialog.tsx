@@ -1,12 +1,12 @@
 'use client';
 import { saveConfigInputSchema } from '@organism/shared';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Save } from 'lucide-react';
 import { useId, useState } from 'react';
 import { Button } from '@/components/ui/button';
-import { Dialog, FormDialogFooter } from '@/components/ui/dialog';
+import { Dialog, DialogClose, FormDialogFooter } from '@/components/ui/dialog';
 import { FIELD_CLASS } from '@/components/ui/form-field';
-import { errorProblems } from '@/lib/engine-error';
+import { engineCodeOf, errorProblems } from '@/lib/engine-error';
 import { schemaErrors } from '@/lib/form-errors';
 import { useTRPC } from '@/lib/trpc';
 import type { SaveAnswer } from './config-check';
@@ -18,12 +18,18 @@ import { ProblemList } from './config-changes';
  */
 export function SaveDialog({
   yaml,
+  basedOn,
+  onDiscard,
   configFile,
   disabled,
   summary,
   onSaved,
 }: {
   yaml: string;
+  /** The version of organism.yaml the edit began from (`config.get`): the engine refuses the save once it moved on. */
+  basedOn: string | undefined;
+  /** Drops the edits, for the file as it now is. */
+  onDiscard: () => void;
   configFile: string;
   disabled: boolean;
   /** What the save will change, as the page's check found it. */
@@ -43,8 +49,14 @@ export function SaveDialog({
       },
     }),
   );
-  const submit = () => {
-    const input = { yaml, ...(note.trim() ? { note: note.trim() } : {}) };
+  const queryClient = useQueryClient();
+  const conflict = engineCodeOf(save.error) === 'CONFLICT';
+  const submit = (over?: string) => {
+    const input = {
+      yaml,
+      ...(note.trim() ? { note: note.trim() } : {}),
+      ...((over ?? basedOn) ? { basedOn: over ?? basedOn } : {}),
+    };
     const checked = saveConfigInputSchema.safeParse(input);
     const found = checked.success ? undefined : schemaErrors(checked.error.issues).note;
     setNoteError(found);
@@ -106,18 +118,53 @@ export function SaveDialog({
             </p>
           )}
         </div>
+        {conflict && (
+          <p role="alert" className="rounded-md border border-failed/40 bg-failed/5 p-3 text-sm">
+            <span className="font-medium">{configFile} changed since you began editing</span> (another
+            operator saved, a version was rolled back, or the file was edited on disk). Saving your text now
+            would undo that change.
+          </p>
+        )}
         {errorProblems(save.error).length > 0 && (
           <div className="max-h-48 overflow-y-auto rounded-md border border-failed/40 p-2">
             <ProblemList problems={errorProblems(save.error)} configFile={configFile} />
           </div>
         )}
-        <FormDialogFooter
-          error={save.error}
-          fieldErrors={false}
-          pending={save.isPending}
-          submit="Save and reload"
-          working="Saving…"
-        />
+        {conflict ? (
+          // The choice the refusal leaves: the file as it now is, or this text over it, knowingly.
+          <div className="flex flex-wrap justify-end gap-2 pt-2">
+            <DialogClose asChild>
+              <Button>Cancel</Button>
+            </DialogClose>
+            <Button
+              onClick={() => {
+                setOpen(false);
+                onDiscard();
+              }}
+            >
+              Discard my edits
+            </Button>
+            <Button
+              variant="danger"
+              disabled={save.isPending}
+              onClick={() =>
+                void queryClient
+                  .fetchQuery({ ...trpc.config.get.queryOptions(), staleTime: 0 })
+                  .then((latest) => submit(latest.version))
+              }
+            >
+              {save.isPending ? 'Saving…' : 'Save over it'}
+            </Button>
+          </div>
+        ) : (
+          <FormDialogFooter
+            error={save.error}
+            fieldErrors={false}
+            pending={save.isPending}
+            submit="Save and reload"
+            working="Saving…"
+          />
+        )}
       </form>
     </Dialog>
   );
