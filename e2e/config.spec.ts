@@ -21,6 +21,15 @@ async function runningYaml(page: Page): Promise<string> {
   });
 }
 
+/** Signs in as admin and opens the configuration: its editor, once it shows the file, and its status. */
+async function openAsAdmin(page: Page): Promise<{ editor: Locator; status: Locator }> {
+  await signIn(page, 'admin');
+  await page.goto('/config');
+  const editor = page.getByRole('region', { name: 'organism.yaml' });
+  await expect(editor).toContainText('name: demo');
+  return { editor, status: page.getByTestId('config-status') };
+}
+
 const ECHO = `
   - name: echo
     description: Shouts back whatever it is sent.
@@ -103,11 +112,7 @@ async function upload(page: Page, name: string, text: string): Promise<Locator> 
 test('an admin adds a listener through the form with an uploaded XSD, saves it, sees it receive a message, compares versions and rolls back', async ({
   page,
 }) => {
-  await signIn(page, 'admin');
-  await page.goto('/config');
-  const editor = page.getByRole('region', { name: 'organism.yaml' });
-  const status = page.getByTestId('config-status');
-  await expect(editor).toContainText('name: demo');
+  const { editor, status } = await openAsAdmin(page);
   await page.getByRole('tab', { name: 'Listener form' }).click();
   await expect(page).toHaveURL(/view=form/);
   await page.getByRole('button', { name: 'Add a listener' }).click();
@@ -211,11 +216,7 @@ test('an admin adds a listener through the form with an uploaded XSD, saves it, 
 test('an admin whose edit began before another save is told so, and chooses to load it or save over it', async ({
   page,
 }) => {
-  await signIn(page, 'admin');
-  await page.goto('/config');
-  const editor = page.getByRole('region', { name: 'organism.yaml' });
-  const status = page.getByTestId('config-status');
-  await expect(editor).toContainText('name: demo');
+  const { editor, status } = await openAsAdmin(page);
   const original = await runningYaml(page);
   const mine = `${original}# mine\n`;
   const theirs = `${original}# theirs\n`;
