@@ -169,11 +169,15 @@ export class ConfigManager {
     return this.serialized(async () => {
       // Checked in the same turn of changes as the write: no other change can come between.
       if (basedOn !== undefined) {
-        const now = configVersion(await this.read());
-        if (now !== basedOn)
+        const text = await this.read().catch((err: NodeJS.ErrnoException) => {
+          if (err.code === 'ENOENT') return undefined;
+          throw err;
+        });
+        const now = text === undefined ? 'gone from disk' : `now ${configVersion(text)}`;
+        if (text === undefined || configVersion(text) !== basedOn)
           throw new EngineError(
             'CONFLICT',
-            `organism.yaml changed since this edit began (version ${basedOn}, now ${now}): load it again, or save over it knowingly`,
+            `organism.yaml changed since this edit began (version ${basedOn}, ${now}): load it again, or save over it knowingly`,
           );
       }
       return this.applyNow(yaml, actor, note);

@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigHistoryError } from '../../src/lifecycle/config-manager.ts';
+import { ConfigHistoryError, configVersion } from '../../src/lifecycle/config-manager.ts';
 import {
   AUDIT,
   expectNothingChanged,
@@ -66,6 +66,32 @@ describe('apply', () => {
     const history = await f.manager.history();
     expect(history.map((e) => e.note)).toEqual(['second', 'first']);
     expect(history.map((e) => readFileSync(e.file, 'utf8'))).toEqual([NEXT, ORIGINAL]);
+  });
+
+  it('takes one of two applies begun from the same version, and refuses the other with CONFLICT', async () => {
+    const base = configVersion(await f.manager.read());
+    const results = await Promise.allSettled([
+      f.manager.apply(NEXT, 'alice', 'first', base),
+      f.manager.apply(`${ORIGINAL}${AUDIT}`, 'bob', 'second', base),
+    ]);
+    expect(results[0]).toMatchObject({ status: 'fulfilled', value: { ok: true } });
+    expect(results[1]).toMatchObject({ status: 'rejected', reason: { code: 'CONFLICT' } });
+    expect(readFileSync(f.file, 'utf8')).toBe(NEXT);
+    expect((await f.manager.history()).map((e) => e.note)).toEqual(['first']);
+    // From the version it now is, the second goes through.
+    await f.manager.apply(`${ORIGINAL}${AUDIT}`, 'bob', 'second', configVersion(NEXT));
+    expect(readFileSync(f.file, 'utf8')).toBe(`${ORIGINAL}${AUDIT}`);
+  });
+
+  it('refuses an apply begun from a version of a file since removed from disk with CONFLICT, writing nothing', async () => {
+    const base = configVersion(await f.manager.read());
+    rmSync(f.file);
+    await expect(f.manager.apply(NEXT, 'alice', undefined, base)).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/gone from disk/) as unknown,
+    });
+    expect(existsSync(f.file)).toBe(false);
+    expectNothingChanged();
   });
 });
 
