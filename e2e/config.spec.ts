@@ -229,6 +229,10 @@ test('an admin whose edit began before another save is told so, and chooses to l
     await expect(status).toContainText('Sound');
     const other = await mutateByHand(page, 'config.save', { yaml: theirs, note: 'someone else' });
     expect(other.status).toBe(200);
+    // Said at once, before any save.
+    await expect(page.getByTestId('config-moved-on')).toContainText(
+      'organism.yaml changed since you began editing',
+    );
     await page.getByRole('button', { name: 'Save and reload…' }).click();
     await dialog.getByRole('button', { name: 'Save and reload' }).click();
     await expect(conflict).toContainText('organism.yaml changed since you began editing');
@@ -244,6 +248,7 @@ test('an admin whose edit began before another save is told so, and chooses to l
   await expect(dialog).toBeHidden();
   await expect(editor).toContainText('# theirs');
   await expect(status).toContainText('the same as the running configuration');
+  await expect(page.getByTestId('config-moved-on')).toHaveCount(0);
 
   // Saving over it, knowingly.
   await mutateByHand(page, 'config.save', { yaml: original, note: 'back' });

@@ -1,6 +1,6 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { CircleCheck, RotateCcw, X } from 'lucide-react';
+import { CircleCheck, RotateCcw, TriangleAlert, X } from 'lucide-react';
 import { parseAsStringLiteral, useQueryState } from 'nuqs';
 import { useCallback, useMemo, useState } from 'react';
 import { toast } from 'sonner';
@@ -125,6 +125,23 @@ export function ConfigPage() {
         </div>
       </header>
       {done && <DoneBanner done={done} onDismiss={() => setDone(null)} />}
+      {edited !== null && base !== null && version !== undefined && version !== base && (
+        // Said as soon as it happens (the stream's reload event refreshes the file), not only at the save.
+        <div
+          role="status"
+          className="flex flex-wrap items-center justify-between gap-3 rounded-md border border-rejected/50 bg-rejected/5 p-3 text-sm"
+          data-testid="config-moved-on"
+        >
+          <p className="flex items-start gap-2">
+            <TriangleAlert className="mt-0.5 size-4 shrink-0 text-rejected" aria-hidden />
+            <span>
+              <span className="font-medium">{configFile} changed since you began editing.</span> Your edits
+              are kept, and a save asks before it undoes that change.
+            </span>
+          </p>
+          <Button onClick={() => setEdited(null)}>Discard my edits</Button>
+        </div>
+      )}
       {config.error ? (
         <p role="alert" className="rounded-md border border-failed/40 bg-failed/5 p-3 text-sm">
           {describeError(config.error)}
