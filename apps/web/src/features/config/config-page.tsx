@@ -7,6 +7,7 @@ import { toast } from 'sonner';
 import { yaml as yamlLanguage } from '@codemirror/lang-yaml';
 import { EditorView } from '@codemirror/view';
 import { CodeEditor } from '@/components/code-editor';
+import { Banner } from '@/components/ui/banner';
 import { Button } from '@/components/ui/button';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
@@ -127,20 +128,15 @@ export function ConfigPage() {
       {done && <DoneBanner done={done} onDismiss={() => setDone(null)} />}
       {edited !== null && base !== null && version !== undefined && version !== base && (
         // Said as soon as it happens (the stream's reload event refreshes the file), not only at the save.
-        <div
-          role="status"
-          className="flex flex-wrap items-center justify-between gap-3 rounded-md border border-rejected/50 bg-rejected/5 p-3 text-sm"
+        <Banner
+          tone="warning"
+          icon={TriangleAlert}
           data-testid="config-moved-on"
+          action={<Button onClick={() => setEdited(null)}>Discard my edits</Button>}
         >
-          <p className="flex items-start gap-2">
-            <TriangleAlert className="mt-0.5 size-4 shrink-0 text-rejected" aria-hidden />
-            <span>
-              <span className="font-medium">{configFile} changed since you began editing.</span> Your edits
-              are kept, and a save asks before it undoes that change.
-            </span>
-          </p>
-          <Button onClick={() => setEdited(null)}>Discard my edits</Button>
-        </div>
+          <span className="font-medium">{configFile} changed since you began editing.</span> Your edits are
+          kept, and a save asks before it undoes that change.
+        </Banner>
       )}
       {config.error ? (
         <p role="alert" className="rounded-md border border-failed/40 bg-failed/5 p-3 text-sm">
@@ -280,29 +276,26 @@ function DoneBanner({ done, onDismiss }: { done: Done; onDismiss: () => void }) 
       </li>
     ) : null;
   return (
-    <div
-      role="status"
-      className="flex items-start justify-between gap-3 rounded-md border border-acked/40 bg-acked/5 p-3 text-sm"
+    <Banner
+      tone="done"
+      icon={CircleCheck}
       data-testid="config-done"
+      action={
+        <Button variant="ghost" aria-label="dismiss" onClick={onDismiss}>
+          <X className="size-4" aria-hidden />
+        </Button>
+      }
     >
-      <div className="flex gap-2">
-        <CircleCheck className="mt-0.5 size-4 shrink-0 text-acked" aria-hidden />
-        <div>
-          <p className="font-medium">{done.what}, and reloaded.</p>
-          {added.length + removed.length + updated.length === 0 ? (
-            <p className="text-muted">No listener changed.</p>
-          ) : (
-            <ul>
-              {list('Added', added)}
-              {list('Updated', updated)}
-              {list('Removed', removed)}
-            </ul>
-          )}
-        </div>
-      </div>
-      <Button variant="ghost" aria-label="dismiss" onClick={onDismiss}>
-        <X className="size-4" aria-hidden />
-      </Button>
-    </div>
+      <p className="font-medium">{done.what}, and reloaded.</p>
+      {added.length + removed.length + updated.length === 0 ? (
+        <p className="text-muted">No listener changed.</p>
+      ) : (
+        <ul>
+          {list('Added', added)}
+          {list('Updated', updated)}
+          {list('Removed', removed)}
+        </ul>
+      )}
+    </Banner>
   );
 }
