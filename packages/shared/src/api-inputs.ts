@@ -53,6 +53,8 @@ export const saveConfigInputSchema = yamlInputSchema.extend({
    */
   basedOn: z.string().max(64).optional(),
 });
+/** A rollback to history entry `id`; `basedOn` as for a save: refused with CONFLICT once the file moved on. */
+export const rollbackConfigInputSchema = byIdInputSchema.extend({ basedOn: z.string().max(64).optional() });
 /** The largest XSD or handler module the console may upload (characters of text). */
 export const MAX_ORGANISM_FILE_CHARS = 512 * 1024;
 const HIDDEN_OR_PACKAGES = /^\.|^node_modules$/;

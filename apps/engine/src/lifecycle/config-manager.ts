@@ -167,21 +167,27 @@ export class ConfigManager {
    */
   apply(yaml: string, actor: string, note?: string, basedOn?: string): Promise<ReloadResult> {
     return this.serialized(async () => {
-      // Checked in the same turn of changes as the write: no other change can come between.
-      if (basedOn !== undefined) {
-        const text = await this.read().catch((err: NodeJS.ErrnoException) => {
-          if (err.code === 'ENOENT') return undefined;
-          throw err;
-        });
-        const now = text === undefined ? 'gone from disk' : `now ${configVersion(text)}`;
-        if (text === undefined || configVersion(text) !== basedOn)
-          throw new EngineError(
-            'CONFLICT',
-            `organism.yaml changed since this edit began (version ${basedOn}, ${now}): load it again, or save over it knowingly`,
-          );
-      }
+      await this.assertAt(basedOn);
       return this.applyNow(yaml, actor, note);
     });
+  }
+
+  /**
+   * Refuses with CONFLICT when organism.yaml is no longer at version `basedOn` (undefined: no check).
+   * Called inside `serialized`, in the same step as the write it guards: no other change can come between.
+   */
+  private async assertAt(basedOn: string | undefined): Promise<void> {
+    if (basedOn === undefined) return;
+    const text = await this.read().catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return undefined;
+      throw err;
+    });
+    const now = text === undefined ? 'gone from disk' : `now ${configVersion(text)}`;
+    if (text === undefined || configVersion(text) !== basedOn)
+      throw new EngineError(
+        'CONFLICT',
+        `organism.yaml changed since this edit began (version ${basedOn}, ${now}): load it again, or save over it knowingly`,
+      );
   }
 
   /**
@@ -273,13 +279,16 @@ export class ConfigManager {
 
   /**
    * Applies the text saved in history entry `id`, with the included files it saved written back too.
-   * Throws ConfigHistoryError if there is no such entry.
+   * Throws ConfigHistoryError if there is no such entry; with `basedOn`, as `apply`.
    */
-  async rollback(id: string, actor: string): Promise<ReloadResult> {
+  async rollback(id: string, actor: string, basedOn?: string): Promise<ReloadResult> {
     const yaml = await this.version(id);
     const entry = await this.history_.find(id);
     const includes = this.insideFolder(entry?.includes ?? {});
-    return this.serialized(() => this.applyNow(yaml, actor, `rollback to ${id}`, includes));
+    return this.serialized(async () => {
+      await this.assertAt(basedOn);
+      return this.applyNow(yaml, actor, `rollback to ${id}`, includes);
+    });
   }
 
   /** Frees the schemas of every replaced organism now, without waiting for the grace period (shutdown). */

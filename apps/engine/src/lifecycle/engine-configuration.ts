@@ -102,8 +102,8 @@ export class EngineConfiguration {
   versionIncludes(id: string): Promise<{ file: string; yaml: string }[]> {
     return this.manager.included(id);
   }
-  rollback(id: string, actor: string): Promise<ReloadResult> {
-    return this.local(this.manager.rollback(id, actor), actor);
+  rollback(id: string, actor: string, basedOn?: string): Promise<ReloadResult> {
+    return this.local(this.manager.rollback(id, actor, basedOn), actor);
   }
   /** The XSDs and handler modules in the organism folder, with their global elements and exports. */
   files(): Promise<OrganismFiles> {

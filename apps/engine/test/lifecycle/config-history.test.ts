@@ -96,6 +96,22 @@ describe('apply', () => {
 });
 
 describe('rollback', () => {
+  it('refuses a rollback begun from a version the file has moved on from with CONFLICT', async () => {
+    await f.manager.apply(NEXT, 'alice');
+    const [entry] = await f.manager.history();
+    if (!entry) throw new Error('no history');
+    const seen = configVersion(NEXT);
+    await f.manager.apply(`${NEXT}# bob's comment\n`, 'bob');
+    await expect(f.manager.rollback(entry.id, 'carol', seen)).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(readFileSync(f.file, 'utf8')).toBe(`${NEXT}# bob's comment\n`);
+    expect(
+      await f.manager.rollback(entry.id, 'carol', configVersion(`${NEXT}# bob's comment\n`)),
+    ).toMatchObject({
+      ok: true,
+    });
+    expect(readFileSync(f.file, 'utf8')).toBe(ORIGINAL);
+  });
+
   it('restores the text of a history entry and swaps it in', async () => {
     await f.manager.apply(NEXT, 'alice');
     const [entry] = await f.manager.history();

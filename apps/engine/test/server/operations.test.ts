@@ -139,11 +139,22 @@ describe('live configuration through the API', () => {
     expect(now.yaml).toBe(first);
     expect(readFileSync(yamlPath, 'utf8')).toBe(first);
     expect(h.engine.listeners().map((l) => l.name)).not.toContain('echo2');
+    // A rollback from the history as it was seen then is refused the same way.
+    const [last] = await b.config.history.query();
+    expect(
+      (await engineCode(b.config.rollback.mutate({ id: last?.id ?? '', basedOn: opened.version }))).code,
+    ).toBe('CONFLICT');
+    expect(readFileSync(yamlPath, 'utf8')).toBe(first);
     // Saving over it knowingly: from the version it now is.
     await b.config.save.mutate({ yaml: opened.yaml, basedOn: now.version });
     expect(h.engine.listeners().map((l) => l.name)).not.toContain('echo1');
     const audit = (await a.audit.list.query({ limit: 10 })).items.map((i) => `${i.action} ${i.outcome}`);
-    expect(audit.slice(0, 3)).toEqual(['config.apply ok', 'config.apply error', 'config.apply ok']);
+    expect(audit.slice(0, 4)).toEqual([
+      'config.apply ok',
+      'config.rollback error',
+      'config.apply error',
+      'config.apply ok',
+    ]);
   });
 
   it('reloads an updated listener from disk and refuses a broken file on disk', async () => {

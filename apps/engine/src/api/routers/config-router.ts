@@ -1,5 +1,6 @@
 import {
   byIdInputSchema,
+  rollbackConfigInputSchema,
   saveConfigInputSchema,
   uploadOrganismFileInputSchema,
   yamlInputSchema,
@@ -68,9 +69,9 @@ export const configRouter = router({
     yaml: await ctx.engine.configuration.version(input.id),
     includes: await ctx.engine.configuration.versionIncludes(input.id),
   })),
-  rollback: adminProcedure.input(byIdInputSchema).mutation(({ ctx, input }) =>
+  rollback: adminProcedure.input(rollbackConfigInputSchema).mutation(({ ctx, input }) =>
     audited(ctx, 'config.rollback', input.id, undefined, async () => {
-      const result = await ctx.engine.configuration.rollback(input.id, ctx.user.name);
+      const result = await ctx.engine.configuration.rollback(input.id, ctx.user.name, input.basedOn);
       if (!result.ok)
         throw new EngineApiError(
           'CONFIG_INVALID',

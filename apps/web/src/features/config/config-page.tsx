@@ -211,6 +211,7 @@ export function ConfigPage() {
       {running !== undefined && (
         <HistoryPanel
           running={running}
+          version={version}
           onRolledBack={(result, v) => applied(result, `Rolled back to version ${v.number}`, undefined)}
         />
       )}

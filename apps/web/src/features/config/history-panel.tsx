@@ -26,9 +26,12 @@ const SELECT = 'h-8 rounded-md border border-border bg-panel px-2 text-sm outlin
  */
 export function HistoryPanel({
   running,
+  version,
   onRolledBack,
 }: {
   running: string;
+  /** The running version (`config.get`): a rollback is refused with CONFLICT once the file moved on. */
+  version: string | undefined;
   onRolledBack: (result: SaveAnswer, version: ConfigVersion) => void;
 }) {
   const trpc = useTRPC();
@@ -86,7 +89,10 @@ export function HistoryPanel({
               body={`The running configuration is kept in history, and version ${v.number} is written in its place and reloaded. Listeners it lacks are removed: their unfinished work becomes dead letters, as with any save.`}
               confirm="Roll back and reload"
               onConfirm={() =>
-                rollback.mutate({ id: v.id }, { onSuccess: (result) => onRolledBack(result, v) })
+                rollback.mutate(
+                  { id: v.id, ...(version ? { basedOn: version } : {}) },
+                  { onSuccess: (result) => onRolledBack(result, v) },
+                )
               }
             >
               <Button variant="ghost" aria-label={`roll back to version ${v.number}`}>
