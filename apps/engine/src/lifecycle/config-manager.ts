@@ -186,7 +186,7 @@ export class ConfigManager {
     if (text === undefined || configVersion(text) !== basedOn)
       throw new EngineError(
         'CONFLICT',
-        `organism.yaml changed since this edit began (version ${basedOn}, ${now}): load it again, or save over it knowingly`,
+        `organism.yaml changed since version ${basedOn} was read (${now}): read it again, or write over it knowingly`,
       );
   }
 
