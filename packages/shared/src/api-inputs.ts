@@ -55,6 +55,12 @@ export const saveConfigInputSchema = yamlInputSchema.extend({
 });
 /** A rollback to history entry `id`; `basedOn` as for a save: refused with CONFLICT once the file moved on. */
 export const rollbackConfigInputSchema = byIdInputSchema.extend({ basedOn: z.string().max(64).optional() });
+/**
+ * How far past its limit the engine reads a request body through (and drops it) before refusing it on a
+ * connection that stays open; a bigger body is refused unread, the connection closed under its upload.
+ * The console passes on no bigger body: it answers that refusal itself (its engine proxy).
+ */
+export const BODY_READ_THROUGH_BYTES = 16 * 1024 * 1024;
 /** The largest XSD or handler module the console may upload (characters of text). */
 export const MAX_ORGANISM_FILE_CHARS = 512 * 1024;
 const HIDDEN_OR_PACKAGES = /^\.|^node_modules$/;

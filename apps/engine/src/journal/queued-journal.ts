@@ -24,9 +24,8 @@ const SAMPLE = 5;
 /** Dead letters a bulk retry or discard reads and moves per transaction, at most (`pruneChunk` if smaller). */
 const BULK_CHUNK = 500;
 
-/** Whether a batch's value says its operator's action on `id` was left alone. */
-const isLeft = (value: BatchValue | undefined, id: string): boolean =>
-  Array.isArray(value) && value.includes(id);
+/** The ids a batch's operator actions left alone (another took them first), from its value. */
+const leftIds = (value: BatchValue | undefined): readonly string[] => (Array.isArray(value) ? value : []);
 
 /**
  * The dispatch hooks of a journal whose writes go through a WriteQueue (SQLite, PostgreSQL): each hook
@@ -143,7 +142,7 @@ export class QueuedOperations {
     return guarded(`retry entry ${id}`, async () => {
       const d = retryableDelivery(await this.existing(id));
       const left = await this.writes.commitAlone((w) => w.retry(d.id, d.threadId, d.attempt - 1, this.now()));
-      if (isLeft(left, id)) await this.refuseMoved(id);
+      if (leftIds(left).includes(id)) await this.refuseMoved(id);
       return d;
     });
   }
@@ -177,7 +176,8 @@ export class QueuedOperations {
           for (const d of chunk) w.retry(d.id, d.threadId, d.attempt - 1, now);
         });
         // What another operator took meanwhile (retried or discarded) is theirs.
-        const moved = Array.isArray(left) ? chunk.filter((d) => !left.includes(d.id)) : chunk;
+        const taken = leftIds(left);
+        const moved = taken.length > 0 ? chunk.filter((d) => !taken.includes(d.id)) : chunk;
         // A delivery whose payload waits in the journal has its start committed, and its payload read,
         // before its handler runs, as boot recovery's do (queuedHooks): a read that fails leaves it PENDING.
         if (lazy) for (const d of moved) this.redelivered.add(d.id);
@@ -223,7 +223,7 @@ export class QueuedOperations {
           const now = this.now();
           for (const r of rows) w.discard(r.id, r.threadId, r.attempts, now);
         });
-        count += rows.length - (Array.isArray(left) ? left.length : 0);
+        count += rows.length - leftIds(left).length;
         if (rows.length < this.bulkChunk) break;
       }
       return { count, sample: sample ?? [] };
@@ -237,7 +237,7 @@ export class QueuedOperations {
       const left = await this.writes.commitAlone((w) =>
         w.discard(id, row.threadId, row.attempts, this.now()),
       );
-      if (isLeft(left, id)) await this.refuseMoved(id);
+      if (leftIds(left).includes(id)) await this.refuseMoved(id);
     });
   }
 

@@ -79,16 +79,16 @@ export function loadFresh(
   return text === undefined ? loadOrganism(file) : loadOrganismText(text, file, includes);
 }
 
-/**
- * Live configuration: validates and diffs edited YAML without touching what runs and without running
- * handler code, and reloads, applies and rolls back all-or-nothing (only these import handlers). Changes
- * are serialized; each apply keeps the text it replaced in `.organism/config-history/` beside the YAML.
- */
 /** A configuration text's version: the first 16 hex digits of its SHA-256 (`config.get`, `basedOn`). */
 export function configVersion(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
+/**
+ * Live configuration: validates and diffs edited YAML without touching what runs and without running
+ * handler code, and reloads, applies and rolls back all-or-nothing (only these import handlers). Changes
+ * are serialized; each apply keeps the text it replaced in `.organism/config-history/` beside the YAML.
+ */
 export class ConfigManager {
   private readonly history_: ConfigHistory;
   private readonly graceMs: number;
@@ -178,16 +178,21 @@ export class ConfigManager {
    */
   private async assertAt(basedOn: string | undefined): Promise<void> {
     if (basedOn === undefined) return;
-    const text = await this.read().catch((err: NodeJS.ErrnoException) => {
+    const text = await this.readIfThere();
+    const now = text === undefined ? undefined : configVersion(text);
+    if (now !== basedOn)
+      throw new EngineError(
+        'CONFLICT',
+        `organism.yaml changed since version ${basedOn} was read (${now === undefined ? 'gone from disk' : `now ${now}`}): read it again, or write over it knowingly`,
+      );
+  }
+
+  /** The YAML text on disk, or undefined when there is no file. */
+  private readIfThere(): Promise<string | undefined> {
+    return this.read().catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') return undefined;
       throw err;
     });
-    const now = text === undefined ? 'gone from disk' : `now ${configVersion(text)}`;
-    if (text === undefined || configVersion(text) !== basedOn)
-      throw new EngineError(
-        'CONFLICT',
-        `organism.yaml changed since version ${basedOn} was read (${now}): read it again, or write over it knowingly`,
-      );
   }
 
   /**
@@ -206,10 +211,7 @@ export class ConfigManager {
     const loaded = await loadFresh(this.deps.file, yaml, includes);
     if (!loaded.ok) return loaded;
     try {
-      const before = await this.read().catch((err: NodeJS.ErrnoException) => {
-        if (err.code === 'ENOENT') return undefined;
-        throw err;
-      });
+      const before = await this.readIfThere();
       const included = await this.includedTexts();
       const changed = [...includes].some(
         ([f, text]) => included[relative(dirname(this.deps.file), f)] !== text,

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { BODY_READ_THROUGH_BYTES } from '@organism/shared';
 
 export type BodyResult =
   | { ok: true; body: Buffer }
@@ -11,7 +12,7 @@ export type BodyResult =
  * is how the console passes a mutation on) loses the answer if the connection closes under its upload: it
  * sees EPIPE, not the 413. Bigger bodies are refused at once and their connection closed.
  */
-export const DRAIN_LIMIT = 16 * 1024 * 1024;
+export const DRAIN_LIMIT = BODY_READ_THROUGH_BYTES;
 
 /**
  * Reads a request body up to `limit` bytes: the one body-reading path of the server. Never keeps more

@@ -16,12 +16,12 @@ import type {
 import type { Delivery, DispatchFailure } from '../../pump/delivery.ts';
 import type { DispatchHooks, FailureOutcome, Rejection } from '../../pump/dispatch-hooks.ts';
 import type {
+  DiscardManyResult,
   FoundEntries,
   Journal,
   RecordedTransition,
   RecoveryPlan,
   RetryManyResult,
-  DiscardManyResult,
   UnfinishedEntry,
 } from '../journal.ts';
 import { rejectionEntry } from '../rejection-record.ts';

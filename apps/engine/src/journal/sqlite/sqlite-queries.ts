@@ -97,15 +97,20 @@ export class SqliteQueries {
           WHERE state IN ('PENDING', 'DISPATCHED') AND egress = 0 AND to_name IS NOT NULL`,
       )
       .raw()).all() as UnfinishedRow[];
-    const payloads = (this.payloadByRow ??= this.sqlite
-      .prepare('SELECT payload FROM messages WHERE rowid = ?')
-      .pluck());
+    const payloads = this.payloads();
     // The journal's order (`oldestFirst`): by creation time, then by id.
     rows.sort((a, b) => a[12] - b[12] || compare(a[0], b[0]));
     return rows.map((r) => {
       seen(r[0], r[9], r[8]);
       return { delivery: new RecoveredDelivery(r, payloads), nextAttemptAt: r[11] };
     });
+  }
+
+  /** An entry's payload by its rowid, for the deliveries that read theirs as they run (`RecoveredDelivery`). */
+  private payloads(): Database.Statement {
+    return (this.payloadByRow ??= this.sqlite
+      .prepare('SELECT payload FROM messages WHERE rowid = ?')
+      .pluck());
   }
 
   countUnfinished(listener: string): number {
@@ -117,8 +122,10 @@ export class SqliteQueries {
     return row?.n ?? 0;
   }
 
-  /** Dead letters a bulk retry may take (refused input and egress have no route), oldest first. */
-  /** The dead letters matching `raw`: those a retry can take, or `all` (FailedScope). */
+  /**
+   * The dead letters matching `raw`: those a retry can take (refused input and egress have no route), or
+   * `all` (FailedScope).
+   */
   private failedWhere(raw: MessageFilter, { all }: FailedScope): SQL | undefined {
     const filter = messageFilterSchema.parse(raw);
     const retryable = all ? [] : [eq(messages.egress, false), sql`${messages.kind} <> 'rejected'`];
@@ -156,9 +163,7 @@ export class SqliteQueries {
       .orderBy(asc(messages.createdAt), asc(messages.id))
       .limit(opts.limit)
       .all();
-    const payloads = (this.payloadByRow ??= this.sqlite
-      .prepare('SELECT payload FROM messages WHERE rowid = ?')
-      .pluck());
+    const payloads = this.payloads();
     const rows: EntryRow[] = [];
     const deliveries: RecoveredDelivery[] = [];
     for (const f of found) {

@@ -1,3 +1,4 @@
+import { BODY_READ_THROUGH_BYTES } from '@organism/shared';
 import { engineUrls, onEngine } from './engine-url';
 
 /** Headers that belong to one connection, not to the request or answer passed along (RFC 9110 §7.6.1). */
@@ -28,11 +29,11 @@ const NOT_CONNECTED = new Set([
 
 /**
  * The biggest request body the console passes on: what the engine reads through before it refuses a body
- * over its limit (`DRAIN_LIMIT` in the engine's server/read-body.ts). A bigger one the engine refuses
- * unread and closes the connection under the upload, which the console could not tell from an engine
- * gone away ("could not reach the engine"): so it refuses it itself, with the engine's answer.
+ * over its limit (`BODY_READ_THROUGH_BYTES`). A bigger one the engine refuses unread and closes the
+ * connection under the upload, which the console could not tell from an engine gone away ("could not
+ * reach the engine"): so it refuses it itself, with the engine's answer.
  */
-export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+export const MAX_BODY_BYTES = BODY_READ_THROUGH_BYTES;
 
 /**
  * Which of the console's engines it talks to: the first of `ORGANISM_ENGINE_URL`'s until it stops
@@ -170,7 +171,7 @@ export async function proxyToEngine(req: Request, engines: EngineChoice): Promis
  */
 function tooLarge(pathname: string, size: number): Response {
   const message = `the request body is ${size} bytes; the console passes on at most ${MAX_BODY_BYTES} (and the engine takes at most its server.maxBodyBytes)`;
-  const path = pathname.startsWith('/trpc/') ? decodeURIComponent(pathname.slice('/trpc/'.length)) : null;
+  const path = pathname.startsWith('/trpc/') ? decodedOrNull(pathname.slice('/trpc/'.length)) : null;
   const error = {
     message,
     code: -32013,
@@ -183,6 +184,15 @@ function tooLarge(pathname: string, size: number): Response {
     },
   };
   return Response.json({ error }, { status: 413, headers: { 'cache-control': 'no-store' } });
+}
+
+/** A path segment decoded, or null when it cannot be (a stray `%`), as the engine reads it. */
+function decodedOrNull(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment) || null;
+  } catch {
+    return null;
+  }
 }
 
 function passBack(answer: Response): Response {
