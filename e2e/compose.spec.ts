@@ -52,6 +52,31 @@ test('an operator composes an invalid message, sees the problem at its line, fix
   await expect(page.getByTestId('hop-detail')).toContainText('e2e composer');
 });
 
+test("the composer holds back a payload the listener's filter refuses, and says why, before anything is sent", async ({
+  page,
+}) => {
+  await signIn(page, 'operator');
+  // big-orders takes only orders with a line of more than 20 items; its contract's example has 1.
+  await page.goto('/compose?to=big-orders');
+  const editor = page.getByRole('region', { name: 'Payload' });
+  const status = page.getByTestId('check-status');
+  await expect(editor).toContainText('<order');
+  await expect(status).toContainText('1 problem (FILTER_REJECTED)');
+  await expect(status).toContainText(
+    'listener "big-orders" takes only payloads matching /order[line/quantity > 20]; this one does not',
+  );
+  await expect(status).not.toContainText('Valid');
+  const send = page.getByRole('button', { name: 'Send', exact: true });
+  await expect(send).toBeDisabled();
+  const big = (await editor.locator('.cm-content').innerText()).replace(
+    /<quantity>\d+<\/quantity>/,
+    '<quantity>25</quantity>',
+  );
+  await write(page, editor, big);
+  await expect(status).toContainText('Valid against the contract of big-orders');
+  await expect(send).toBeEnabled();
+});
+
 test('a message is sent again edited from its page, and the new one is delivered', async ({ page }) => {
   await signIn(page, 'operator');
   const sent = await mutateByHand(page, 'messages.inject', {

@@ -47,6 +47,8 @@ test('an operator retries a dead letter from its group and sees it ACKED', async
   await expect(page.getByRole('heading', { name: /sleeper/ })).toContainText('KILLED');
   const row = page.getByRole('row').filter({ has: page.getByTitle(id) });
   await expect(row).toBeVisible();
+  // Each row says what happened to it, without opening the message.
+  await expect(row.getByTitle('killed by operator', { exact: true })).toBeVisible();
   await expectAccessible(page);
   await row.getByRole('button', { name: 'Retry' }).click();
   const retried = page.getByRole('region', { name: 'Just retried' });

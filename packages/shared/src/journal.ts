@@ -23,6 +23,8 @@ export interface MessageSummary {
   state: MessageState;
   attempts: number;
   errorCode: string | null;
+  /** The first line of the error's detail, at most 200 characters (all of it: `MessageDetail.errorDetail`). */
+  errorLine: string | null;
   egress: boolean;
   createdAt: number;
   updatedAt: number;

@@ -82,6 +82,19 @@ export function toDetail(r: EntryRow, history: Transition[]): MessageDetail {
 }
 
 /** An entry as lists show it. */
+/** The most of an error's first line a list shows. */
+const ERROR_LINE_CHARS = 200;
+
+/** A detail's first non-blank line, cut at ERROR_LINE_CHARS (with an ellipsis), or null for none. */
+export function firstLine(detail: string | null): string | null {
+  const line = detail
+    ?.split('\n')
+    .find((l) => l.trim() !== '')
+    ?.trim();
+  if (!line) return null;
+  return line.length > ERROR_LINE_CHARS ? `${line.slice(0, ERROR_LINE_CHARS - 1)}…` : line;
+}
+
 export function toSummary(r: EntryRow): MessageSummary {
   return {
     id: r.id,
@@ -94,6 +107,7 @@ export function toSummary(r: EntryRow): MessageSummary {
     state: r.state,
     attempts: r.attempts,
     errorCode: r.errorCode,
+    errorLine: firstLine(r.errorDetail),
     egress: r.egress,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,

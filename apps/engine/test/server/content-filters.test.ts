@@ -69,6 +69,31 @@ it('answers 400 FILTER_REJECTED to an order addressed to customs that its filter
   expect(refused[0]).toMatchObject({ state: 'FAILED', to: 'customs', errorCode: 'FILTER_REJECTED' });
 });
 
+it("checks a payload in the composer against the listener's filter as intake would, sending nothing", async () => {
+  const op = await h.client('operator');
+  const before = (await h.journal.stats()).lastSeq;
+  const payload = (country: string): string =>
+    order(country)
+      .replace(/^.*<\/meta>/, '')
+      .replace('</message>', '');
+  expect(await op.messages.check.mutate({ to: 'customs', payloadXml: payload('FR') })).toEqual({
+    ok: true,
+    root: '{urn:organism:demo:orders}order',
+  });
+  const message = `listener "customs" takes only payloads matching /order/shipTo/country != 'US'; this one does not`;
+  expect(await op.messages.check.mutate({ to: 'customs', payloadXml: payload('US') })).toEqual({
+    ok: false,
+    code: 'FILTER_REJECTED',
+    message,
+    problems: [{ message }],
+  });
+  // The filter is the listener's: orders, which has none, takes the same payload.
+  expect(await op.messages.check.mutate({ to: 'orders', payloadXml: payload('US') })).toMatchObject({
+    ok: true,
+  });
+  expect((await h.journal.stats()).lastSeq).toBe(before);
+});
+
 it('takes a new filter with a saved configuration, and refuses a bad one at its line', async () => {
   const admin = await h.client('admin');
   await admin.config.save.mutate({

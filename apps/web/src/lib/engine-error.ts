@@ -28,7 +28,11 @@ export function engineCodeOf(err: unknown): EngineErrorCode | undefined {
 
 /** The problems an engine refusal carries (each with its line, column or path), or none. */
 export function errorProblems(err: unknown): Problem[] {
-  return (err as { data?: { problems?: Problem[] | null } | null } | null)?.data?.problems ?? [];
+  const shape = err as { message?: string; data?: { problems?: Problem[] | null } | null } | null;
+  // A problem that only repeats the error's own message, with no place to point at, says nothing more.
+  return (shape?.data?.problems ?? []).filter(
+    (p) => p.file || p.line || p.column || p.path || p.message !== shape?.message,
+  );
 }
 
 /** A sentence for an operator: the engine's own message, and what to try where the code says. */

@@ -13,6 +13,7 @@ const entry = (id: string, parentId: string | null, createdAt: number): MessageS
   state: 'ACKED',
   attempts: 1,
   errorCode: null,
+  errorLine: null,
   egress: false,
   createdAt,
   updatedAt: createdAt,

@@ -2,6 +2,10 @@ import type { Listener } from '../listener.ts';
 import { reject } from '../pipeline-message.ts';
 import type { Step } from '../pipeline-message.ts';
 
+/** Why `listener`'s filter refused a payload: the same words at intake and in the composer's check. */
+export const filterRefusal = (listener: Listener): string =>
+  `listener ${JSON.stringify(listener.name)} takes only payloads matching ${listener.filter?.expression ?? ''}; this one does not`;
+
 /**
  * Step 8: content routing. A target with a `filter` (XPath over the payload, namespaces removed) keeps a
  * message whose root is one of its request roots only when the expression is true of the payload:
@@ -22,9 +26,7 @@ export const filterTargets: Step = (m) => {
     m.targets = kept;
     return m;
   }
-  const problems = refused.map((t) => ({
-    message: `listener ${JSON.stringify(t.name)} takes only payloads matching ${t.filter?.expression ?? ''}; this one does not`,
-  }));
+  const problems = refused.map((t) => ({ message: filterRefusal(t) }));
   const message = m.to
     ? (problems[0]?.message ?? '')
     : `no listener takes this payload: the filters of ${refused.map((t) => JSON.stringify(t.name)).join(', ')} refuse it`;

@@ -29,7 +29,7 @@ const FIELD = 'h-8 rounded-md border border-border bg-panel px-2 text-sm outline
 export function ComposePage() {
   const trpc = useTRPC();
   const router = useRouter();
-  const { can, loading } = useSession();
+  const { can, loading, user } = useSession();
   const [q, setQ] = useQueryStates({ to: parseAsString, root: parseAsString, source: parseAsString });
   const listeners = useQuery(trpc.listeners.list.queryOptions());
   const choices = (listeners.data ?? []).filter((l) => !l.system);
@@ -96,7 +96,7 @@ export function ComposePage() {
           <h1 className="text-xl font-semibold">Compose</h1>
           <p className="text-sm text-muted">
             Write a message to a listener. It is checked against the listener&apos;s contract as you type, and
-            sent as <span className="font-mono text-xs">console:you</span>.
+            sent as <span className="font-mono text-xs">console:{user?.name ?? 'you'}</span>.
           </p>
         </div>
         <div className="flex flex-wrap items-end gap-3">

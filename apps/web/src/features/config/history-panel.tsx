@@ -124,8 +124,8 @@ export function HistoryPanel({
         )}
         {history.data?.length === 0 && (
           <p className="text-sm text-muted">
-            No saved versions yet. Each save and rollback keeps the version it replaces here, with who saved
-            it and why.
+            Only the running version so far: each save and rollback keeps the version it replaces here, with
+            who saved it and why, to compare and roll back to.
           </p>
         )}
         {rollback.error && (

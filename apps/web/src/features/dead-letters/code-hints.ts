@@ -5,7 +5,8 @@
 const DELIVERY: Record<string, string> = {
   HANDLER_ERROR: 'The handler threw. Read the detail; retry once the cause is fixed.',
   HANDLER_TIMEOUT: 'Timed out on each attempt: raise the timeout or fix the handler, then retry.',
-  PEER_VIOLATION: 'An agent reached outside its peers; a retry fails the same way.',
+  PEER_VIOLATION:
+    'An agent reached outside its peers; a retry fails the same way unless its peers change in the configuration.',
   INVALID_REPLY: 'The handler’s reply broke its target’s contract. Fix it, then retry.',
   KILLED: 'An operator killed its thread. A retry runs it again.',
   REDELIVERY_EXHAUSTED: 'It was running each time the engine went down: check it is not the cause.',

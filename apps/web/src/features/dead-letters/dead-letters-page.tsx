@@ -121,7 +121,7 @@ function groupColumns(biggest: number): DataColumn<DeadLetterGroup>[] {
     {
       id: 'listener',
       header: 'listener',
-      width: 232,
+      width: 208,
       cell: (g) => (
         <span className="flex min-w-0 items-center gap-2">
           <Link href={groupHref(g)} className="truncate font-medium hover:underline">
@@ -134,7 +134,7 @@ function groupColumns(biggest: number): DataColumn<DeadLetterGroup>[] {
     {
       id: 'code',
       header: 'error code',
-      width: 176,
+      width: 160,
       cell: (g) => <ErrorCodeBadge code={g.errorCode} rejected={allRefused(g)} />,
     },
     {

@@ -12,6 +12,7 @@ import { IdLink } from '@/components/id-link';
 import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { CellNote } from '@/components/ui/cell-note';
 import { actionsColumn, DataTable } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
 import { Panel } from '@/components/ui/panel';
@@ -266,13 +267,33 @@ function messageColumns({
       id: 'thread',
       header: 'thread',
       width: 120,
+      from: 'xl',
       cell: (m) => (m.threadId ? <IdLink id={m.threadId} href={`/threads/${m.threadId}`} /> : '—'),
     },
-    { id: 'from', header: 'from', cell: (m) => <span title={m.from ?? undefined}>{m.from ?? '—'}</span> },
+    {
+      id: 'from',
+      header: 'from',
+      width: 128,
+      cell: (m) => <span title={m.from ?? undefined}>{m.from ?? '—'}</span>,
+    },
     {
       id: 'root',
       header: 'root',
-      cell: (m) => <span className="font-mono text-xs">{m.root ? `<${m.root}>` : '—'}</span>,
+      width: 152,
+      // Mostly the same root throughout a group: below 1536 px what went wrong needs the room more.
+      from: '2xl',
+      cell: (m) => (
+        <span className="font-mono text-xs" title={m.root ?? undefined}>
+          {m.root ? `<${m.root}>` : '—'}
+        </span>
+      ),
+    },
+    {
+      // What the handler threw (or why the input was refused), so that a group can be read without
+      // opening each message; the message page has all of it.
+      id: 'error',
+      header: 'error',
+      cell: (m) => <CellNote text={m.errorLine ?? undefined} />,
     },
     rejected
       ? { id: 'to', header: 'addressed to', cell: (m) => m.to ?? '—' }
@@ -298,7 +319,12 @@ function messageColumns({
   ];
   if (operator)
     columns.push(
-      actionsColumn(184, (m) => <RowActions message={m} onRetried={onRetried} />, { numeric: true }),
+      actionsColumn(
+        184,
+        // Keyed by attempt: one retried that failed again is a new dead letter, to retry again.
+        (m) => <RowActions key={`${m.id}:${m.attempts}`} message={m} onRetried={onRetried} />,
+        { numeric: true },
+      ),
     );
   return columns;
 }

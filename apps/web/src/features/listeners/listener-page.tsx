@@ -104,7 +104,7 @@ export function ListenerPage({ name }: { name: string }) {
           </Link>
         </section>
       )}
-      <div className="grid items-start gap-4 xl:grid-cols-2">
+      <div className="grid items-start gap-4 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <Panel title="Contract (XSD)" className="min-w-0">
           <SchemaFiles name={l.name} />
         </Panel>

@@ -52,6 +52,8 @@ const COLUMNS: DataColumn<ListenerInfo>[] = [
     id: 'roots',
     header: 'roots',
     width: 128,
+    // Below 1280 px the listener's name and description need the room; its page shows its contract.
+    from: 'xl',
     cell: (l) => (
       <span className="truncate font-mono text-xs" title={l.roots.join('\n')}>
         {l.roots.map((r) => splitRoot(r).local).join(', ')}
@@ -78,6 +80,7 @@ const COLUMNS: DataColumn<ListenerInfo>[] = [
     id: 'inFlight',
     header: 'in flight',
     width: 80,
+    from: 'xl',
     numeric: true,
     sortable: 'desc',
     cell: (l) => formatCount(l.inFlight),
@@ -95,8 +98,8 @@ const COLUMNS: DataColumn<ListenerInfo>[] = [
     id: 'peers',
     header: 'agent peers',
     width: 176,
-    // Below that the listener's name and description need the room; its page lists the peers.
-    from: 'xl',
+    // Below 1536 px the listener's name and description need the room; its page lists the peers.
+    from: '2xl',
     cell: (l) =>
       l.agent ? (
         <span className="flex min-w-0 items-center gap-1.5 text-xs">

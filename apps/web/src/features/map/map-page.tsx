@@ -25,7 +25,7 @@ export function MapPage() {
     () => (listeners.data && routes.data ? buildMapModel(listeners.data, routes.data) : undefined),
     [listeners.data, routes.data],
   );
-  const failingNow = useFailing(listeners.data);
+  const failingNow = useFailing(listeners.data, routes.data);
   const trpc = useTRPC();
   const cluster = useQuery(trpc.organism.engines.queryOptions(undefined, { refetchInterval: 15_000 }));
   const engines = cluster.data?.shared ? cluster.data.engines.filter((e) => e.state === 'running') : [];

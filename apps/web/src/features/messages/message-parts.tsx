@@ -9,6 +9,7 @@ import { splitStack } from '@/lib/error-detail';
 import { formatCountOf, rootName } from '@/lib/format';
 import { isRejected } from '@/lib/outcome';
 import { problemsOf } from '@/lib/problems';
+import { codeHint } from '../dead-letters/code-hints';
 import type { DetailProblem } from '@/lib/problems';
 
 /** The parts of a message that the message page and a thread's hop both show. */
@@ -50,8 +51,19 @@ export function MessageFacts({ m, threadLink = true }: { m: MessageSummary; thre
 }
 
 /** A failure: its code as a badge, what happened, the engine's detail, and what the operator can do next. */
-export function MessageFailure({ m, canRetry }: { m: MessageDetail; canRetry: boolean }) {
+export function MessageFailure({
+  m,
+  canRetry,
+  next,
+}: {
+  m: MessageDetail;
+  canRetry: boolean;
+  /** What to do next where the retry is elsewhere (a thread's hop: on the message's page). */
+  next?: ReactNode;
+}) {
   const rejected = isRejected(m);
+  // What the code means and whether a retry can help (refused input says so in its own words below).
+  const hint = rejected ? undefined : codeHint(m.errorCode, false);
   const located = rejected && m.raw ? problemsOf(m.errorDetail).filter((p) => p.line !== undefined) : [];
   return (
     <section
@@ -77,12 +89,13 @@ export function MessageFailure({ m, canRetry }: { m: MessageDetail; canRetry: bo
           {located.length === 1 ? 'its line' : 'their lines'} in the raw input below.
         </p>
       )}
+      {hint && <p className="mt-2 text-sm">{hint}</p>}
       <p className="mt-2 text-xs text-muted">
         {rejected
           ? 'Fix the input and send it again; the raw input is shown below exactly as it arrived.'
           : canRetry
             ? 'Retry runs it again as a new attempt; Edit and send opens it in the composer, to fix and send as a new message.'
-            : ''}
+            : (next ?? '')}
       </p>
     </section>
   );

@@ -59,7 +59,8 @@ const COLUMNS: DataColumn<MessageSummary>[] = [
     id: 'root',
     header: 'root',
     width: 130,
-    from: 'lg',
+    // From 1280 px: below that the route needs the room more.
+    from: 'xl',
     cell: (m) =>
       m.root ? (
         <span className="font-mono text-xs" title={m.root}>
@@ -92,9 +93,13 @@ const COLUMNS: DataColumn<MessageSummary>[] = [
   {
     id: 'code',
     header: 'error',
-    width: 160,
+    // HANDLER_TIMEOUT's width; the first line of why is its title.
+    width: 136,
     cell: (m) => (
-      <span className={`font-mono text-xs ${isRejected(m) ? 'text-rejected' : 'text-failed'}`}>
+      <span
+        className={`font-mono text-xs ${isRejected(m) ? 'text-rejected' : 'text-failed'}`}
+        title={m.errorLine ?? undefined}
+      >
         {m.errorCode ?? ''}
       </span>
     ),

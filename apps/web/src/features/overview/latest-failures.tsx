@@ -8,8 +8,8 @@ import { isRejected } from '@/lib/outcome';
 import { useTRPC } from '@/lib/trpc';
 
 /**
- * The newest dead letters and refusals, each a link to its message. The journal lists them newest made
- * first; they show when each failed (a retried one fails well after it was made), so they are put in
+ * The newest dead letters and refusals, each a link to its message with its code and the first line of
+ * why it failed. The journal lists them newest made first; they show when each failed (a retried one fails well after it was made), so they are put in
  * that order.
  */
 export function LatestFailures() {
@@ -20,23 +20,38 @@ export function LatestFailures() {
   if (failed.data.items.length === 0)
     return <p className="text-sm text-muted">No failures. Dead letters and refused input appear here.</p>;
   return (
-    <ul className="space-y-1.5 text-sm">
+    <ul className="space-y-2 text-sm">
       {failed.data.items
         .toSorted((a, b) => b.updatedAt - a.updatedAt)
-        .map((m) => (
-          <li key={m.id} className="flex items-center gap-2">
-            <IdLink id={m.id} href={`/messages/${m.id}`} />
-            <span
-              className={`truncate rounded px-1.5 py-0.5 font-mono text-xs ${isRejected(m) ? 'bg-rejected/10 text-rejected' : 'bg-failed/10 text-failed'}`}
-            >
-              {m.errorCode ?? 'FAILED'}
-            </span>
-            <span className="truncate text-muted">{m.to ?? m.from ?? 'intake'}</span>
-            <span className="ml-auto text-xs text-muted">
-              <TimeAgo at={m.updatedAt} />
-            </span>
-          </li>
-        ))}
+        .map((m) => {
+          const where = m.to ?? m.from ?? 'intake';
+          return (
+            <li key={m.id} className="min-w-0">
+              <p className="flex items-center gap-2">
+                <IdLink id={m.id} href={`/messages/${m.id}`} />
+                <span className="min-w-0 truncate text-muted" title={where}>
+                  {where}
+                </span>
+                <span className="ml-auto shrink-0 text-xs text-muted">
+                  <TimeAgo at={m.updatedAt} />
+                </span>
+              </p>
+              {/* Why, on a line of its own: the code whole, then as much of the detail's first line as fits. */}
+              <p className="mt-0.5 flex min-w-0 items-center gap-2 text-xs">
+                <span
+                  className={`shrink-0 rounded px-1.5 py-0.5 font-mono ${isRejected(m) ? 'bg-rejected/10 text-rejected' : 'bg-failed/10 text-failed'}`}
+                >
+                  {m.errorCode ?? 'FAILED'}
+                </span>
+                {m.errorLine && (
+                  <span className="min-w-0 truncate text-muted" title={m.errorLine}>
+                    {m.errorLine}
+                  </span>
+                )}
+              </p>
+            </li>
+          );
+        })}
     </ul>
   );
 }

@@ -22,7 +22,9 @@ export function Tile({
       ) : (
         <p className={`tabular mt-1 text-2xl font-semibold ${tone ? TONE[tone] : ''}`}>{value}</p>
       )}
-      <p className="mt-1 truncate text-xs text-muted">{hint}</p>
+      <p className="mt-1 truncate text-xs text-muted" title={hint}>
+        {hint}
+      </p>
     </div>
   );
 }

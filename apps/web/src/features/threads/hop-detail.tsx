@@ -7,6 +7,7 @@ import { StateBadge } from '@/components/state-badge';
 import { SkeletonRows } from '@/components/ui/skeleton';
 import { describeLoadError } from '@/lib/engine-error';
 import { isRejected } from '@/lib/outcome';
+import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
 import { MessageFacts, MessageFailure, messageXml } from '../messages/message-parts';
 import { TransitionsTable } from '../messages/transitions-table';
@@ -15,6 +16,7 @@ import { TransitionsTable } from '../messages/transitions-table';
 export function HopDetail({ id, index }: { id: string; index: number }) {
   const trpc = useTRPC();
   const message = useQuery(trpc.messages.byId.queryOptions({ id }));
+  const { can } = useSession();
   if (message.error)
     return (
       <p className="text-sm">
@@ -41,7 +43,22 @@ export function HopDetail({ id, index }: { id: string; index: number }) {
         </Link>
       </div>
       <MessageFacts m={m} threadLink={false} />
-      {m.state === 'FAILED' && <MessageFailure m={m} canRetry={false} />}
+      {m.state === 'FAILED' && (
+        <MessageFailure
+          m={m}
+          canRetry={false}
+          next={
+            can('operator') && (
+              <>
+                <Link href={`/messages/${m.id}`} className="text-accent underline">
+                  Its page
+                </Link>{' '}
+                retries it, or opens it in the composer to fix and send as a new message.
+              </>
+            )
+          }
+        />
+      )}
       {xml.length > 0 && (
         <Tabs.Root defaultValue={xml[0]?.key}>
           <Tabs.List aria-label="XML of this hop" className="flex gap-1 border-b border-border">
