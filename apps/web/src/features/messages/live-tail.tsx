@@ -56,7 +56,8 @@ const NO_STATS: Stats = {
 const COLUMNS: DataColumn<TailRow>[] = [
   {
     id: 'seq',
-    header: 'seq',
+    // A row moves as its message does: the number is its latest transition's, not its place in the tail.
+    header: <span title="the sequence number of its latest transition">last seq</span>,
     width: 84,
     numeric: true,
     cell: (r) => <span className="text-muted">{r.seq}</span>,

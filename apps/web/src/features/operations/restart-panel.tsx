@@ -219,7 +219,7 @@ function RestartProgress({
         )}
       </ol>
       {state.phase === 'back' && (
-        <Button variant="ghost" className="mt-2" onClick={onDismiss}>
+        <Button className="mt-2" onClick={onDismiss}>
           Done
         </Button>
       )}
