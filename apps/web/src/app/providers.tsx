@@ -26,7 +26,8 @@ export function Providers({ children }: { children: ReactNode }) {
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
         <NuqsAdapter>{children}</NuqsAdapter>
-        <Toaster position="bottom-right" closeButton />
+        {/* Bottom centre: rows keep their actions at the right, where a toast would cover the next one. */}
+        <Toaster position="bottom-center" closeButton />
       </TRPCProvider>
     </QueryClientProvider>
   );
