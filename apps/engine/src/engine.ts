@@ -50,6 +50,7 @@ import type { ElementTreeOutcome } from './xml/index.ts';
 import type { Log, Problem } from '@organism/shared';
 import { stderrLog } from './pump/stderr-log.ts';
 import { exportMessages, searchMessages } from './lifecycle/message-search.ts';
+import { Turns } from './lifecycle/turns.ts';
 import type { Orchestrator, RunProgress } from './lifecycle/orchestration/orchestrator.ts';
 import { ExtensionHost } from './lifecycle/extensions/extension-host.ts';
 import { AmongPeers } from './lifecycle/among-peers.ts';
@@ -79,6 +80,8 @@ export interface EngineStatus {
 const DAY = 86_400_000;
 const FIND_LIMIT = 5;
 const PRUNE_EVERY = 3_600_000;
+/** Payload searches and export pages that run at once (`searchMessages`); the rest wait their turn. */
+const SEARCHES_AT_ONCE = 2;
 
 /**
  * The one facade the outside (CLI, server, API) talks to. It owns the pump, the journal and the
@@ -86,6 +89,7 @@ const PRUNE_EVERY = 3_600_000;
  */
 export class Engine {
   private readonly lifecycle = new EngineLifecycle();
+  private readonly searches = new Turns(SEARCHES_AT_ONCE);
   private pruneTimer: NodeJS.Timeout | undefined;
   private readonly routeTracker: RouteTracker;
   private readonly live: LiveListeners;
@@ -203,13 +207,17 @@ export class Engine {
   getMessage(id: string): Promise<MessageDetail | undefined> {
     return this.journal.getMessage(id);
   }
-  /** Payload search: text (indexed) and XPath, bounded per request (lifecycle/message-search.ts). */
+  /**
+   * Payload search: text (indexed) and XPath, bounded per request (lifecycle/message-search.ts). Searches
+   * and exports take turns, SEARCHES_AT_ONCE at a time: a batch of fifty, or many clients at once, cannot
+   * hold up the pump.
+   */
   searchMessages(input: MessageSearchInput): Promise<MessageSearchResult> {
-    return searchMessages(this.journal, input);
+    return this.searches.run(() => searchMessages(this.journal, input));
   }
   /** One page of a filtered list or a search, with envelopes, for the console's export. */
   exportMessages(input: MessageExportInput): Promise<MessageExportPage> {
-    return exportMessages(this.journal, input);
+    return this.searches.run(() => exportMessages(this.journal, input));
   }
   listThreads(input: ThreadListInput): Promise<Page<ThreadSummary>> {
     return this.journal.listThreads(input);

@@ -226,6 +226,38 @@ describe('EventHub', () => {
     expect(s.reads.count).toBeGreaterThan(reads);
   });
 
+  it('lets subscribers catching up from the journal take turns with the rest of the engine, a page each', async () => {
+    const s = setup();
+    const hub = s.hub({ ringSize: 5, pageSize: 10 });
+    const live = new Subscriber(hub);
+    await live.drain();
+    await s.journal.hooks.onIntent?.([delivery()]);
+    const [early] = (await live.until((got) => seqs(got).length === 1)).filter(
+      (i) => i.item.kind === 'changes',
+    );
+    if (!early) throw new Error('setup');
+    for (let n = 0; n < 30; n++)
+      await s.journal.hooks.onIntent?.(Array.from({ length: 10 }, () => delivery()));
+    await live.until((got) => seqs(got).length === 301);
+    const reads = s.reads.count;
+    // Whatever else the engine has to do: here, a task that asks for every turn of the event loop.
+    let turns = 0;
+    let ticking = true;
+    const tick = (): void => {
+      turns++;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const late = Array.from({ length: 6 }, () => new Subscriber(hub, { lastEventId: early.id }));
+    await Promise.all(late.map((l) => l.until((got) => seqs(got).length === 300)));
+    ticking = false;
+    const pages = s.reads.count - reads;
+    expect(pages).toBeGreaterThanOrEqual(6 * 30);
+    // Two pages a turn at most: a replay of the whole journal (or hundreds) cannot hold the engine.
+    expect(turns).toBeGreaterThanOrEqual(Math.floor(pages / 2));
+    for (const l of late) expect(seqs(l.items)).toEqual(seqs(live.items).slice(1));
+  });
+
   it('sends `reset` to a cursor from another engine run, and still every transition after it', async () => {
     const s = setup();
     const before = s.hub({ epoch: 'aaaa' });

@@ -5,10 +5,14 @@ import type { Journal } from '../journal/journal.ts';
 import type { EngineEvents } from '../pump/engine-events.ts';
 import { stderrLog } from '../pump/stderr-log.ts';
 import { HubState, Subscription } from './hub-subscription.ts';
+import { Turns } from './turns.ts';
 import type { StreamOut } from './hub-subscription.ts';
 import type { StreamRequest } from './stream-cursor.ts';
 
 export type { StreamOut } from './hub-subscription.ts';
+
+/** Subscribers behind the ring that read a page of the journal at the same time (the rest wait their turn). */
+const CATCH_UP_READERS = 2;
 
 export interface EventHubOptions {
   journal: Pick<Journal, 'routedTransitions' | 'headSeq' | 'watchWrites'>;
@@ -57,6 +61,8 @@ export class EventHub {
   private reading = false;
   private again = false;
   private failing = false;
+  /** Subscribers reading a page of the journal take turns (`readPage`). */
+  private readonly catchUps = new Turns(CATCH_UP_READERS);
 
   constructor(private readonly opts: EventHubOptions) {
     this.epoch = opts.epoch ?? randomBytes(6).toString('hex');
@@ -121,14 +127,25 @@ export class EventHub {
     }
   }
 
+  /**
+   * A page of the journal for a subscriber behind the ring. Such reads take turns, CATCH_UP_READERS at a
+   * time, each turn after the event loop has looked at its sockets: a client that replays the journal from
+   * its start (or three hundred of them) reads page after page without the engine answering anything
+   * else meanwhile otherwise, as each page's socket write returns at once on a fast connection.
+   */
   private async readPage(after: number, wait: Promise<void>): Promise<RoutedTransition[] | undefined> {
+    await this.catchUps.take();
     try {
+      // After the sockets: a turn of the event loop between two pages of every reader.
+      await new Promise((resolve) => setImmediate(resolve));
       return await this.opts.journal.routedTransitions(after, this.page);
     } catch (err) {
       // A journal outage: try again at the next commit or tick.
       this.readFailed(err);
       await wait;
       return undefined;
+    } finally {
+      this.catchUps.done();
     }
   }
 

@@ -47,6 +47,8 @@ function answered(
 
 /** How long an idle keep-alive connection stays open (a stop closes idle ones at once). */
 export const KEEP_ALIVE_MS = 65_000;
+/** How long a request's headers and body may take to arrive (`server.requestTimeout`). */
+export const REQUEST_TIMEOUT_MS = 60_000;
 
 /**
  * The engine's one HTTP server: `POST /messages` (XML ingress), `GET /healthz`, `GET /metrics`
@@ -56,7 +58,13 @@ export const KEEP_ALIVE_MS = 65_000;
 export async function startServer(
   engine: Engine,
   store: OperatorStore,
-  opts: { host: string; port: number; logger?: Logger },
+  opts: {
+    host: string;
+    port: number;
+    logger?: Logger;
+    /** How long a request's headers and body may take to arrive. Default REQUEST_TIMEOUT_MS (tests: less). */
+    requestTimeoutMs?: number;
+  },
 ): Promise<RunningServer> {
   const log = (opts.logger ?? createLogger({ format: 'pretty', level: 'info' })).child({ component: 'http' });
   const limiter = new LoginLimiter();
@@ -64,37 +72,46 @@ export async function startServer(
   const trpc = createTrpcEndpoint({ engine, store, limiter }, log);
   const checkToken: TokenCheck = (token) => store.tokenValid(token);
 
-  const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if (path.startsWith('/trpc/')) return trpc(req, res);
-    const route = `${req.method ?? 'GET'} ${path}`;
-    switch (route) {
-      case 'POST /messages':
-        return answered(handleIngress(req, res, engine, checkToken), req, res, route, log);
-      case 'GET /healthz':
-        return handleHealthz(res, engine);
-      case 'GET /metrics':
-        return answered(
-          metrics.metrics().then((text) => {
-            res.writeHead(200, { 'content-type': metrics.contentType });
-            res.end(text);
-          }),
-          req,
-          res,
-          route,
-          log,
-        );
-      default:
-        return sendJson(res, path === '/messages' ? 405 : 404, {
-          error: { code: 'NOT_FOUND', message: `no route ${route}` },
-        });
-    }
-  });
+  // A request's headers and body within a minute (Node's default is five), looked at every 5 s (the
+  // default, 30 s): a client that sends a body slowly, on purpose or not, holds what it sent about that
+  // long at most, and is answered 408.
+  const requestTimeout = opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  const server = createServer(
+    { requestTimeout, connectionsCheckingInterval: Math.min(5_000, requestTimeout) },
+    (req, res) => {
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      if (path.startsWith('/trpc/')) return trpc(req, res);
+      const route = `${req.method ?? 'GET'} ${path}`;
+      switch (route) {
+        case 'POST /messages':
+          return answered(handleIngress(req, res, engine, checkToken), req, res, route, log);
+        case 'GET /healthz':
+          return handleHealthz(res, engine);
+        case 'GET /metrics':
+          return answered(
+            metrics.metrics().then((text) => {
+              res.writeHead(200, { 'content-type': metrics.contentType });
+              res.end(text);
+            }),
+            req,
+            res,
+            route,
+            log,
+          );
+        default:
+          return sendJson(res, path === '/messages' ? 405 : 404, {
+            error: { code: 'NOT_FOUND', message: `no route ${route}` },
+          });
+      }
+    },
+  );
   // A client that keeps its connection between requests (the console's proxy, a load balancer, a producer's
   // agent) fails a request it sends as the server closes that connection for being idle ("socket hang up").
   // Node closes one after 5 s; kept longer than such clients usually wait (60 s), they close it first.
   server.keepAliveTimeout = KEEP_ALIVE_MS;
-  server.headersTimeout = KEEP_ALIVE_MS + 1_000;
+  // Headers within the request's time (Node checks neither while a kept connection waits between requests,
+  // and one longer than the request's own time keeps Node from ever timing the body).
+  server.headersTimeout = requestTimeout;
   const closer = new GracefulCloser(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -7,7 +7,7 @@ import { EngineError } from '@organism/shared';
 import type { Engine } from '../engine.ts';
 import type { OperatorStore } from '../journal/index.ts';
 import { appRouter } from '../api/app-router.ts';
-import { createContext } from '../api/context.ts';
+import { createContext, sessionFromCookie } from '../api/context.ts';
 import { apiErrorShape, toTRPCError } from '../api/error-map.ts';
 import type { ApiErrorShape } from '../api/error-map.ts';
 import type { LoginLimiter } from '../api/login-limiter.ts';
@@ -20,6 +20,11 @@ const BASE = '/trpc/';
 /** Calls in one batched request: enough for a console page, too few to multiply work by thousands. */
 export const MAX_BATCH = 50;
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
+/**
+ * The body a request with no live session may send: enough to sign in (the only mutation it may call), so
+ * that clients nobody knows cannot make the engine hold `server.maxBodyBytes` for each slow upload.
+ */
+export const SIGNED_OUT_BODY_BYTES = 16 * 1024;
 
 /**
  * The `/trpc/…` endpoint: refuses what tRPC should never parse (other methods, bodies that are not
@@ -62,7 +67,18 @@ export function createTrpcEndpoint(
       log,
     );
   return (req, res) => {
-    serve(req, res, handler, stream, deps.engine.config.server.maxBodyBytes).catch((err: unknown) => {
+    const limit = async (): Promise<{ bytes: number; key: string }> => {
+      const full = { bytes: deps.engine.config.server.maxBodyBytes, key: 'server.maxBodyBytes' };
+      const token = sessionFromCookie(req.headers.cookie);
+      try {
+        if (token && (await deps.store.sessionUser(token))) return full;
+      } catch {
+        // The journal cannot say (an outage): the procedure's own context answers 503 after the read.
+        return full;
+      }
+      return { bytes: Math.min(full.bytes, SIGNED_OUT_BODY_BYTES), key: 'a request without a session' };
+    };
+    serve(req, res, handler, stream, limit).catch((err: unknown) => {
       // Only a client that went away mid-body gets here: there is no one left to answer.
       if (!res.headersSent) res.destroy(err instanceof Error ? err : undefined);
     });
@@ -74,7 +90,7 @@ async function serve(
   res: ServerResponse,
   handler: (req: IncomingMessage, res: ServerResponse) => void,
   stream: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
-  limit: number,
+  bodyLimit: () => Promise<{ bytes: number; key: string }>,
 ): Promise<void> {
   const path = decodePath(req.url ?? BASE);
   if (req.method !== 'GET' && req.method !== 'POST') {
@@ -106,9 +122,10 @@ async function serve(
       req.resume();
       return;
     }
-    const body = await readBody(req, limit);
+    const limit = await bodyLimit();
+    const body = await readBody(req, limit.bytes);
     if (!body.ok) {
-      const message = `the request body is ${body.size} bytes or more; the limit (server.maxBodyBytes) is ${limit}`;
+      const message = `the request body is ${body.size} bytes or more; the limit (${limit.key}) is ${limit.bytes}`;
       refuse(res, path, 'PAYLOAD_TOO_LARGE', message, body.drained ? {} : { connection: 'close' });
       return;
     }

@@ -105,6 +105,35 @@ describe('messages.search', () => {
     expect(tooMany.problems).toEqual([expect.objectContaining({ path: 'limit' })]);
   });
 
+  it('runs two searches at a time however many a batch or many clients ask for, and answers each', async () => {
+    let running = 0;
+    let most = 0;
+    const search = h.journal.search.bind(h.journal);
+    h.journal.search = async (req) => {
+      running++;
+      most = Math.max(most, running);
+      try {
+        return await search(req);
+      } finally {
+        running--;
+      }
+    };
+    try {
+      const viewer = await h.client('viewer');
+      // One batched request of twenty (the client batches calls made together), and a second client's.
+      const other = await h.client('operator');
+      const asked = [
+        ...Array.from({ length: 20 }, () => viewer.messages.search.query({ xpath: '//city', scan: 5000 })),
+        ...Array.from({ length: 5 }, () => other.messages.search.query({ text: 'springfield' })),
+      ];
+      const answers = await Promise.all(asked);
+      for (const a of answers) expect(a.items.length).toBeGreaterThan(0);
+      expect(most).toBe(2);
+    } finally {
+      h.journal.search = search;
+    }
+  });
+
   it('is refused to anyone not signed in', async () => {
     const anonymous = await h.client();
     expect((await refused(anonymous.messages.search.query({ text: 'acme' }))).engineCode).toBe(
