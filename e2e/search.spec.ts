@@ -137,6 +137,17 @@ test('export a search and a filtered list, as one XML document and as JSON lines
   const times = lines.map((m) => m.createdAt);
   expect(times).toEqual([...times].sort((a, b) => b - a));
   await expectAccessible(page);
+
+  // A link edited by hand: a misspelt key or a bad value is refused, never dropped to export everything.
+  for (const [query, says] of [
+    ['state=NOPE', 'state: "NOPE" is not a valid value'],
+    ['format=bogus', 'format: "bogus" is not a valid value'],
+    ['to=greeter&stat=FAILED', 'unknown parameter stat'],
+  ]) {
+    const res = await page.request.get(`/messages/export?${query}`);
+    expect(res.status()).toBe(400);
+    expect(await res.text()).toContain(says);
+  }
 });
 
 test('a listener page opens the search within that listener', async ({ page }) => {

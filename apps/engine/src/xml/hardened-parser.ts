@@ -38,15 +38,47 @@ export function parseUntrusted(text: Uint8Array | string, limits: ParseLimits): 
         ? XmlDocument.fromString(input, { option: SAFE_OPTIONS })
         : XmlDocument.fromBuffer(input, { option: SAFE_OPTIONS });
   } catch (err) {
+    // A document that declares a DTD is refused for that, whatever libxml2 stopped at inside it (a
+    // billion laughs at its entity amplification limit, an entity it will not load): the sender is told
+    // what is not allowed, not what libxml2 made of it.
+    const line = prologDoctypeLine(input);
+    if (line !== undefined) return doctypeForbidden(line);
     const problems = problemsFromXmlError(err);
     return { ok: false, code: 'MALFORMED_XML', message: problems[0]?.message ?? 'malformed XML', problems };
   }
   if (doc.dtd) {
     doc.dispose();
-    const message = 'DOCTYPE is not allowed: documents may not declare a DTD or entities';
-    return { ok: false, code: 'DOCTYPE_FORBIDDEN', message, problems: [{ message, line: 1 }] };
+    return doctypeForbidden(prologDoctypeLine(input) ?? 1);
   }
   return { ok: true, doc };
+}
+
+function doctypeForbidden(line: number): ParseOutcome {
+  const message = 'DOCTYPE is not allowed: documents may not declare a DTD or entities';
+  return { ok: false, code: 'DOCTYPE_FORBIDDEN', message, problems: [{ message, line }] };
+}
+
+/** How far into a document its prolog is looked at for a DOCTYPE. */
+const PROLOG_LOOK = 64 * 1024;
+
+/**
+ * The line of a `<!DOCTYPE` before the root element's start tag (in the prolog, where XML allows it), or
+ * undefined when there is none there.
+ */
+function prologDoctypeLine(input: Uint8Array | string): number | undefined {
+  const head =
+    typeof input === 'string'
+      ? input.slice(0, PROLOG_LOOK)
+      : Buffer.from(input.buffer, input.byteOffset, Math.min(input.byteLength, PROLOG_LOOK)).toString(
+          'latin1',
+        );
+  const at = head.indexOf('<!DOCTYPE');
+  if (at < 0) return undefined;
+  const root = head.search(/<[A-Za-z_:]/);
+  if (root !== -1 && root < at) return undefined;
+  let line = 1;
+  for (let i = head.indexOf('\n'); i !== -1 && i < at; i = head.indexOf('\n', i + 1)) line++;
+  return line;
 }
 
 /** True unless `s` holds a lone surrogate (String.prototype.isWellFormed: ES2024, in Node 20). */

@@ -35,6 +35,24 @@ export const loadMessageExport = createLoader({
   format: parseAsStringLiteral(MESSAGE_EXPORT_FORMATS).withDefault('jsonl'),
 });
 
+/**
+ * What is wrong with an export URL, or undefined when nothing is: a key the export does not know, or a
+ * value its parser refuses (which the loader would silently drop, widening the download to more than the
+ * page showed).
+ */
+export function exportUrlProblem(params: URLSearchParams): string | undefined {
+  const parsers: Record<string, { parse: (value: string) => unknown }> = {
+    ...messageExportParsers,
+    format: parseAsStringLiteral(MESSAGE_EXPORT_FORMATS),
+  };
+  for (const [key, value] of params) {
+    const parser = parsers[key];
+    if (!parser) return `unknown parameter ${key}: the export takes ${Object.keys(parsers).join(', ')}`;
+    if (parser.parse(value) === null) return `${key}: ${JSON.stringify(value)} is not a valid value`;
+  }
+  return undefined;
+}
+
 const serializeExport = createSerializer({
   ...messageExportParsers,
   format: parseAsStringLiteral(MESSAGE_EXPORT_FORMATS),

@@ -151,6 +151,36 @@ describe('proxyToEngine', () => {
     expect(served).toBe(before);
   });
 
+  it('cuts a body sent without a length once it passes what the engine reads through, and answers the 413', async () => {
+    const chunk = new Uint8Array(1024 * 1024);
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(c) {
+        if (sent > MAX_BODY_BYTES + 4 * chunk.byteLength) return c.close();
+        sent += chunk.byteLength;
+        c.enqueue(chunk);
+      },
+    });
+    const req = new Request(consoleUrl('/trpc/messages.inject'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    const res = await proxyToEngine(req, to(engine));
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({
+      error: {
+        message: expect.stringMatching(
+          /^the request body is \d+ bytes or more; the console passes on at most/,
+        ) as unknown,
+        data: { code: 'PAYLOAD_TOO_LARGE', path: 'messages.inject', engineCode: 'PAYLOAD_TOO_LARGE' },
+      },
+    });
+    // Not read to its end: the console stopped passing it on past the cap.
+    expect(sent).toBeLessThan(MAX_BODY_BYTES + 4 * chunk.byteLength);
+  });
+
   it('streams a request body to the engine as it arrives', async () => {
     const parts = ['{"0":', '{"text":"', 'x'.repeat(200_000), '"}}'];
     const body = new ReadableStream<Uint8Array>({

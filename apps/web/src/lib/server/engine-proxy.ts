@@ -117,7 +117,9 @@ export async function proxyToEngine(req: Request, engines: EngineChoice): Promis
   // The engine compresses nothing today; asking for identity keeps it that way, so bytes pass untouched.
   headers.set('accept-encoding', 'identity');
   const idempotent = req.method === 'GET' || req.method === 'HEAD';
-  let body = idempotent ? null : req.body;
+  // A body without a declared length is counted as it passes: past the cap it is cut, and the 413 is ours.
+  const size = { seen: 0, over: false };
+  let body = idempotent || !req.body ? null : req.body.pipeThrough(capped(size));
   const failures: string[] = [];
   const order = engines.inTurn();
   for (const [i, engine] of order.entries()) {
@@ -149,6 +151,7 @@ export async function proxyToEngine(req: Request, engines: EngineChoice): Promis
     } catch (err) {
       clearTimeout(timer);
       if (req.signal.aborted) return new Response(null, { status: 499 });
+      if (size.over) return tooLarge(pathname, size.seen);
       const cause = causeOf(err);
       failures.push(`the engine at ${engine.href} did not answer (${cause})`);
       if (!idempotent && !NOT_CONNECTED.has(cause)) {
@@ -165,12 +168,24 @@ export async function proxyToEngine(req: Request, engines: EngineChoice): Promis
   });
 }
 
+/** Passes a body on while it stays within MAX_BODY_BYTES; past it, fails the stream and says so in `size`. */
+function capped(size: { seen: number; over: boolean }): TransformStream<Uint8Array, Uint8Array> {
+  return new TransformStream({
+    transform(chunk, out) {
+      size.seen += chunk.byteLength;
+      if (size.seen <= MAX_BODY_BYTES) return out.enqueue(chunk);
+      size.over = true;
+      out.error(new Error(`the request body passed ${MAX_BODY_BYTES} bytes`));
+    },
+  });
+}
+
 /**
  * 413 PAYLOAD_TOO_LARGE in the engine's own shape for it (a tRPC error with `engineCode`), so the console's
  * pages read it as they read the engine's.
  */
 function tooLarge(pathname: string, size: number): Response {
-  const message = `the request body is ${size} bytes; the console passes on at most ${MAX_BODY_BYTES} (and the engine takes at most its server.maxBodyBytes)`;
+  const message = `the request body is ${size} bytes or more; the console passes on at most ${MAX_BODY_BYTES} (and the engine takes at most its server.maxBodyBytes)`;
   const path = pathname.startsWith('/trpc/') ? decodedOrNull(pathname.slice('/trpc/'.length)) : null;
   const error = {
     message,

@@ -1,4 +1,5 @@
 import {
+  exportUrlProblem,
   jsonLine,
   loadMessageExport,
   toExportInput,
@@ -20,8 +21,14 @@ const PAGE = 500;
  * is one document (`<x:messages>` with an `<x:entry>` per message), JSON lines one object per line. This
  * route reads no SQLite.
  */
-export function GET(req: Request): Promise<Response> {
+export async function GET(req: Request): Promise<Response> {
   const url = new URL(req.url);
+  const problem = exportUrlProblem(url.searchParams);
+  if (problem)
+    return new Response(`${problem}\n`, {
+      status: 400,
+      headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+    });
   const { format, ...values } = loadMessageExport(url.searchParams);
   const input = toExportInput(values);
   const engine = engineFor(req);
