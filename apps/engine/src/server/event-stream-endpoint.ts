@@ -106,7 +106,12 @@ export async function serveEventStream(
  */
 function streamInput(url: URL, req: IncomingMessage): unknown {
   const raw = url.searchParams.get('input');
-  let input: unknown = raw === null ? undefined : JSON.parse(raw);
+  return withLastEventId(raw === null ? undefined : JSON.parse(raw), url, req);
+}
+
+/** `input` with the request's `Last-Event-Id` (header or query parameter) in place of its own, as tRPC does. */
+export function withLastEventId(parsed: unknown, url: URL, req: IncomingMessage): unknown {
+  let input = parsed;
   const header = req.headers['last-event-id'];
   const lastEventId =
     (Array.isArray(header) ? header[0] : header) ??

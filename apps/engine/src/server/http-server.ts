@@ -47,6 +47,8 @@ function answered(
 
 /** How long an idle keep-alive connection stays open (a stop closes idle ones at once). */
 export const KEEP_ALIVE_MS = 65_000;
+/** A `.` or `..` path segment, also written with `%2e`. */
+const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;
 /** How long a request's headers and body may take to arrive (`server.requestTimeout`). */
 export const REQUEST_TIMEOUT_MS = 60_000;
 
@@ -80,6 +82,14 @@ export async function startServer(
     { requestTimeout, connectionsCheckingInterval: Math.min(5_000, requestTimeout) },
     (req, res) => {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
+      // `/trpc/x/../events.stream` would be routed here as one thing and read by tRPC as another.
+      if (DOT_SEGMENT.test(path))
+        return sendJson(res, 400, {
+          error: {
+            code: 'INPUT_INVALID',
+            message: `the path ${path} has a . or .. segment: send it resolved`,
+          },
+        });
       if (path.startsWith('/trpc/')) return trpc(req, res);
       const route = `${req.method ?? 'GET'} ${path}`;
       switch (route) {
@@ -99,9 +109,16 @@ export async function startServer(
             log,
           );
         default:
-          return sendJson(res, path === '/messages' ? 405 : 404, {
-            error: { code: 'NOT_FOUND', message: `no route ${route}` },
-          });
+          if (path === '/messages')
+            return sendJson(
+              res,
+              405,
+              {
+                error: { code: 'INPUT_INVALID', message: `use POST for /messages, not ${req.method ?? '?'}` },
+              },
+              { allow: 'POST' },
+            );
+          return sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `no route ${route}` } });
       }
     },
   );

@@ -14,7 +14,7 @@ import type { LoginLimiter } from '../api/login-limiter.ts';
 import { readBody } from './read-body.ts';
 import { sendJson } from './send-json.ts';
 import { useWholeChunkTextEncoderStream } from './text-encoder-stream.ts';
-import { EVENTS_STREAM, serveEventStream } from './event-stream-endpoint.ts';
+import { EVENTS_STREAM, serveEventStream, withLastEventId } from './event-stream-endpoint.ts';
 
 const BASE = '/trpc/';
 /** Calls in one batched request: enough for a console page, too few to multiply work by thousands. */
@@ -93,6 +93,15 @@ async function serve(
   bodyLimit: () => Promise<{ bytes: number; key: string }>,
 ): Promise<void> {
   const path = decodePath(req.url ?? BASE);
+  const calls = path?.split(',').length ?? 0;
+  if (calls > MAX_BATCH) {
+    // tRPC's own refusal would not say what the limit is.
+    refuse(res, path, 'BAD_REQUEST', `a batch holds at most ${MAX_BATCH} calls; this one has ${calls}`, {
+      connection: 'close',
+    });
+    req.resume();
+    return;
+  }
   if (req.method !== 'GET' && req.method !== 'POST') {
     refuse(
       res,
@@ -133,7 +142,7 @@ async function serve(
     (req as IncomingMessage & { body?: string }).body = body.body.toString('utf8');
   }
   if (req.method === 'GET' && path !== undefined) {
-    const refused = await subscriptionInputRefusal(path, req.url ?? '');
+    const refused = await subscriptionInputRefusal(path, req);
     if (refused) {
       res.writeHead(refused.data.httpStatus, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: refused }));
@@ -149,15 +158,20 @@ async function serve(
  * `listener` filter of events.stream) is a plain 400 INPUT_INVALID, as for a query, instead of a 200
  * stream carrying the error. Nothing is read or streamed for it.
  */
-async function subscriptionInputRefusal(path: string, url: string): Promise<ApiErrorShape | undefined> {
+async function subscriptionInputRefusal(
+  path: string,
+  req: IncomingMessage,
+): Promise<ApiErrorShape | undefined> {
   // tRPC keeps every procedure under its dotted path here.
   const procedures = appRouter._def.procedures as unknown as Record<string, AnyProcedure | undefined>;
   const proc = procedures[path];
   if (proc?._def.type !== 'subscription') return undefined;
-  const raw = new URL(url, 'http://localhost').searchParams.get('input');
+  const url = new URL(req.url ?? '', 'http://localhost');
+  const raw = url.searchParams.get('input');
   let input: unknown;
   try {
-    input = raw === null ? undefined : JSON.parse(raw);
+    // Checked as the procedure will get it: with a `Last-Event-Id` in place of the input's own.
+    input = withLastEventId(raw === null ? undefined : JSON.parse(raw), url, req);
   } catch (cause) {
     return apiErrorShape(
       new TRPCError({ code: 'PARSE_ERROR', message: (cause as Error).message, cause }),
@@ -189,7 +203,7 @@ interface StandardSchemaV1 {
 function refuse(
   res: ServerResponse,
   path: string | undefined,
-  code: 'METHOD_NOT_SUPPORTED' | 'UNSUPPORTED_MEDIA_TYPE' | 'PAYLOAD_TOO_LARGE',
+  code: 'METHOD_NOT_SUPPORTED' | 'UNSUPPORTED_MEDIA_TYPE' | 'PAYLOAD_TOO_LARGE' | 'BAD_REQUEST',
   message: string,
   headers: Record<string, string>,
 ): void {

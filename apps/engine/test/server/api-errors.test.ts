@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -166,5 +167,55 @@ describe.each(['development', 'production'])('error bodies with NODE_ENV=%s', (n
     expect((JSON.parse(text) as ErrorBody).error.data.engineCode).toBe('INTERNAL');
     expect(logged.length).toBeGreaterThan(0);
     expect(logged.flat().map(String).join('\n')).toMatch(/organism\.status[\s\S]*no such table: sessions/);
+  });
+});
+
+describe('paths and methods outside the API', () => {
+  let server: ServerHarness;
+  beforeAll(async () => {
+    const { startHarness } = await import('../support/server-harness.ts');
+    server = await startHarness();
+  });
+  afterAll(async () => server.close());
+
+  /** A request with its path sent exactly as written (fetch resolves `..` before sending). */
+  const raw = (
+    method: string,
+    path: string,
+  ): Promise<{ status: number; allow: string | undefined; body: string }> =>
+    new Promise((resolve, reject) => {
+      const req = request(`${server.url}${path}`, { method }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, allow: res.headers.allow, body }));
+      });
+      req.on('error', reject);
+      // node:http would also resolve nothing: the path goes as given.
+      req.path = path;
+      req.end();
+    });
+
+  it('refuses a path with a . or .. segment, however written, before routing it', async () => {
+    for (const path of [
+      '/trpc/x/../events.stream',
+      '/trpc/../messages',
+      '/trpc/%2e%2e/messages',
+      '/./healthz',
+    ]) {
+      const res = await raw('GET', path);
+      expect({ path, status: res.status }).toEqual({ path, status: 400 });
+      expect(JSON.parse(res.body)).toMatchObject({ error: { code: 'INPUT_INVALID' } });
+    }
+    // A dot inside a name is a name.
+    expect((await raw('GET', '/healthz')).status).toBe(200);
+  });
+
+  it('answers a method /messages does not take with 405 and Allow: POST', async () => {
+    const res = await raw('GET', '/messages');
+    expect(res.status).toBe(405);
+    expect(res.allow).toBe('POST');
+    expect(JSON.parse(res.body)).toEqual({
+      error: { code: 'INPUT_INVALID', message: 'use POST for /messages, not GET' },
+    });
   });
 });

@@ -304,4 +304,20 @@ it('speaks tRPC’s SSE format on the wire, and resumes from a Last-Event-Id hea
   const after = changes(next)?.item;
   if (after?.kind !== 'changes') throw new Error('no changes item');
   expect(after.transitions[0]?.seq).toBe((seqs.at(-1) ?? 0) + 1);
+  // With no input at all, as a hand-written client asks: the header alone resumes the stream, and
+  // without it the stream starts at the present.
+  const bare = `${h.url}/trpc/events.stream`;
+  const third = new AbortController();
+  const headerOnly = await fetch(bare, {
+    headers: { cookie, 'last-event-id': id ?? '' },
+    signal: third.signal,
+  });
+  expect(headerOnly.status).toBe(200);
+  const fromHeader = changes(await readUntil(headerOnly, third, (t) => changes(t) !== undefined))?.item;
+  if (fromHeader?.kind !== 'changes') throw new Error('no changes item');
+  expect(fromHeader.transitions[0]?.seq).toBe((seqs.at(-1) ?? 0) + 1);
+  const fourth = new AbortController();
+  const none = await fetch(bare, { headers: { cookie }, signal: fourth.signal });
+  expect(none.status).toBe(200);
+  expect(await readUntil(none, fourth, (t) => t.includes('event: connected'))).toContain('event: connected');
 });

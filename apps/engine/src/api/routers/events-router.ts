@@ -10,11 +10,10 @@ export const eventsRouter = router({
    * engine events and activity, pushed by the engine's one hub. Every item has an id; reconnecting with
    * the last one resumes exactly after it: nothing missed, nothing twice.
    */
-  stream: viewerProcedure.input(eventStreamInputSchema).subscription(async function* ({
-    ctx,
-    input,
-    signal,
-  }) {
-    for await (const { id, item } of ctx.engine.stream(input, signal)) yield tracked(id, item);
-  }),
+  stream: viewerProcedure
+    // No input at all: everything, from the present on (or from a `Last-Event-Id`, which then is the input).
+    .input(eventStreamInputSchema.default({ events: true }))
+    .subscription(async function* ({ ctx, input, signal }) {
+      for await (const { id, item } of ctx.engine.stream(input, signal)) yield tracked(id, item);
+    }),
 });
