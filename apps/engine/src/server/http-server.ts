@@ -37,8 +37,14 @@ function answered(
   log: Logger,
 ): void {
   p.catch((err: unknown) => {
-    // A connection that closed under the request (the client left, or a close cut it) is no engine fault.
-    if (req.destroyed) log.warn({ err, route }, `${route}: the connection closed before it was answered`);
+    // A connection that closed under the request (the client left, or a close cut it) is no engine fault,
+    // and is the caller's business: noted at debug level, with no stack (hundreds of clients that drop
+    // their uploads must not fill the log).
+    if (req.destroyed)
+      log.debug(
+        { route, reason: err instanceof Error ? err.message : String(err) },
+        `${route}: the connection closed before it was answered`,
+      );
     else log.error({ err, route }, `${route} failed`);
     if (!res.headersSent) sendJson(res, 500, { error: { code: 'INTERNAL', message: 'internal error' } });
     else res.destroy();

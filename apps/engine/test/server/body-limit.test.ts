@@ -5,6 +5,7 @@ import type { AppRouter } from '../../src/api/app-router.ts';
 import { DRAIN_LIMIT } from '../../src/server/read-body.ts';
 import { SIGNED_OUT_BODY_BYTES } from '../../src/server/trpc-endpoint.ts';
 import { startServer } from '../../src/server/http-server.ts';
+import { createLogger } from '../../src/logging/logger.ts';
 import { PASSWORD, startHarness } from '../support/server-harness.ts';
 import type { ServerHarness } from '../support/server-harness.ts';
 
@@ -173,6 +174,40 @@ describe('the /trpc body limit (server.maxBodyBytes, 4 MiB by default)', () => {
       });
       expect(answer.status).toBe(408);
       expect(answer.ms).toBeLessThan(5_000);
+    } finally {
+      await server.close(100);
+    }
+  });
+
+  it('notes a client that leaves mid-upload at debug level only, with no stack', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({
+      format: 'json',
+      level: 'debug',
+      sinks: { out: { write: (t: string) => lines.push(t) }, err: { write: (t: string) => lines.push(t) } },
+    });
+    const server = await startServer(h.engine, h.store, { host: '127.0.0.1', port: 0, logger });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const req = request(`${server.url}/messages`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/xml',
+            'content-length': '1000',
+            authorization: `Bearer ${h.token}`,
+          },
+        });
+        req.on('error', () => undefined);
+        req.write('<message');
+        await new Promise((r) => setTimeout(r, 50));
+        req.destroy();
+      }
+      const left = () => lines.filter((l) => l.includes('the connection closed before it was answered'));
+      await expect.poll(() => left().length).toBe(3);
+      for (const line of left()) {
+        expect(JSON.parse(line)).toMatchObject({ level: 'debug', route: 'POST /messages' });
+        expect(line).not.toMatch(/stack/);
+      }
     } finally {
       await server.close(100);
     }
