@@ -14,6 +14,7 @@ import {
   transitionsOf,
   units,
 } from './event-hub-test-kit.ts';
+import { countTurns } from '../../test/support/loop-turns.ts';
 
 afterEach(() => {
   closeHubs();
@@ -241,20 +242,14 @@ describe('EventHub', () => {
     await live.until((got) => seqs(got).length === 301);
     const reads = s.reads.count;
     // Whatever else the engine has to do: here, a task that asks for every turn of the event loop.
-    let turns = 0;
-    let ticking = true;
-    const tick = (): void => {
-      turns++;
-      if (ticking) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const loop = countTurns();
     const late = Array.from({ length: 6 }, () => new Subscriber(hub, { lastEventId: early.id }));
     await Promise.all(late.map((l) => l.until((got) => seqs(got).length === 300)));
-    ticking = false;
+    loop.stop();
     const pages = s.reads.count - reads;
     expect(pages).toBeGreaterThanOrEqual(6 * 30);
     // Two pages a turn at most: a replay of the whole journal (or hundreds) cannot hold the engine.
-    expect(turns).toBeGreaterThanOrEqual(Math.floor(pages / 2));
+    expect(loop.turns).toBeGreaterThanOrEqual(Math.floor(pages / 2));
     for (const l of late) expect(seqs(l.items)).toEqual(seqs(live.items).slice(1));
   });
 

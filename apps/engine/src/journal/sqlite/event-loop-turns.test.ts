@@ -3,6 +3,7 @@ import { delivery } from '../journal-contract.ts';
 import { SqliteJournal } from './sqlite-journal.ts';
 import { tempJournalPaths } from './temp-journal-paths.ts';
 import { WriterThread } from './writer-thread.ts';
+import { countTurns } from '../../../test/support/loop-turns.ts';
 
 // Producers in the engine's process that record again as soon as a commit resolves (an embedding
 // engine's closed loop, the pump's own hops) must leave the event loop its turns: timers (a handler's
@@ -28,13 +29,7 @@ describe('a busy journal and the event loop', () => {
   it("commits on the engine's thread only from a turn of the event loop, never from the promises a commit resolved", async () => {
     const j = new SqliteJournal({ path: path(), durability: 'fast', writerThread: 'never', maxBatch: 16 });
     closing.push(() => j.close());
-    let turns = 0;
-    let ticking = true;
-    const tick = (): void => {
-      turns++;
-      if (ticking) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const loop = countTurns();
     const started = performance.now();
     let timerAt: number | undefined;
     setTimeout(() => (timerAt = performance.now()), 0);
@@ -54,10 +49,10 @@ describe('a busy journal and the event loop', () => {
     };
     await Promise.all(Array.from({ length: 64 }, producer));
     const took = performance.now() - started;
-    ticking = false;
+    loop.stop();
     // Turns between the rounds (a turn for each round's intents and one for its acknowledgements, here;
     // there were none while the journal committed within the chain).
-    expect(turns).toBeGreaterThanOrEqual(rounds);
+    expect(loop.turns).toBeGreaterThanOrEqual(rounds);
     // The timer fired after the first round, not once the producers were done.
     expect(timerAt).toBeDefined();
     expect(timerAt! - started).toBeLessThan(took / 2);
