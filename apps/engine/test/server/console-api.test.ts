@@ -210,3 +210,17 @@ describe('the overview’s throughput history', () => {
     expect(t.start + 299).toBeLessThan(Date.now() / 1000);
   });
 });
+
+describe('organism.info', () => {
+  it('tells a viewer the organism, its durability and limits, and nothing of the server’s folders', async () => {
+    const viewer = await h.client('viewer');
+    const info = await viewer.organism.info.query();
+    expect(info).toEqual({
+      name: h.engine.config.name,
+      description: h.engine.config.description ?? null,
+      durability: h.engine.durability,
+      limits: h.engine.config.pump,
+    });
+    expect(JSON.stringify(info)).not.toContain(h.engine.config.baseDir);
+  });
+});

@@ -4,10 +4,11 @@ import { EngineApiError } from '../error-map.ts';
 import { adminProcedure, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
 export const organismRouter = router({
+  // Not the configuration file's path: a viewer has no business with the server's folders (an admin
+  // reads it with the file, `config.get`).
   info: viewerProcedure.query(({ ctx }) => ({
     name: ctx.engine.config.name,
     description: ctx.engine.config.description ?? null,
-    file: ctx.engine.config.file,
     durability: ctx.engine.durability,
     limits: ctx.engine.config.pump,
   })),
