@@ -115,6 +115,13 @@ async function serve(
     req.resume();
     return;
   }
+  const wrong = wrongMethod(path, req.method);
+  if (wrong) {
+    // tRPC's own 405 would not say which method to use, nor send `Allow`.
+    refuse(res, path, 'METHOD_NOT_SUPPORTED', wrong.message, { allow: wrong.allow });
+    req.resume();
+    return;
+  }
   if (req.method === 'POST') {
     // Only JSON: tRPC would also parse form posts, which a page on another site can send without CORS.
     const type = req.headers['content-type'] ?? '';
@@ -184,6 +191,25 @@ async function subscriptionInputRefusal(
       const cause = Object.assign(new Error('invalid input'), { issues: result.issues });
       return apiErrorShape(new TRPCError({ code: 'BAD_REQUEST', message: 'invalid input', cause }), path);
     }
+  }
+  return undefined;
+}
+
+/**
+ * A known procedure called with the other method (GET on a mutation, POST on a query or subscription):
+ * what to say, and the method to use. Unknown procedures are tRPC's to refuse (404).
+ */
+function wrongMethod(
+  path: string | undefined,
+  method: string | undefined,
+): { message: string; allow: string } | undefined {
+  const procedures = appRouter._def.procedures as unknown as Record<string, AnyProcedure | undefined>;
+  for (const name of path?.split(',') ?? []) {
+    const type = procedures[name]?._def.type;
+    if (type === 'mutation' && method === 'GET')
+      return { message: `${name} is a mutation: use POST, not GET`, allow: 'POST' };
+    if ((type === 'query' || type === 'subscription') && method === 'POST')
+      return { message: `${name} is a ${type}: use GET, not POST`, allow: 'GET' };
   }
   return undefined;
 }

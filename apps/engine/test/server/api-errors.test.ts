@@ -210,6 +210,21 @@ describe('paths and methods outside the API', () => {
     expect((await raw('GET', '/healthz')).status).toBe(200);
   });
 
+  it('answers a procedure called with the other method with 405, saying which, and Allow', async () => {
+    const login = await raw('GET', '/trpc/auth.login');
+    expect(login.status).toBe(405);
+    expect(login.allow).toBe('POST');
+    expect(JSON.parse(login.body)).toMatchObject({
+      error: { message: 'auth.login is a mutation: use POST, not GET', data: { httpStatus: 405 } },
+    });
+    const me = await raw('POST', '/trpc/auth.me');
+    expect(me.status).toBe(405);
+    expect(me.allow).toBe('GET');
+    expect(JSON.parse(me.body)).toMatchObject({
+      error: { message: 'auth.me is a query: use GET, not POST' },
+    });
+  });
+
   it('answers a method /messages does not take with 405 and Allow: POST', async () => {
     const res = await raw('GET', '/messages');
     expect(res.status).toBe(405);
