@@ -67,18 +67,7 @@ export function createTrpcEndpoint(
       log,
     );
   return (req, res) => {
-    const limit = async (): Promise<{ bytes: number; key: string }> => {
-      const full = { bytes: deps.engine.config.server.maxBodyBytes, key: 'server.maxBodyBytes' };
-      const token = sessionFromCookie(req.headers.cookie);
-      try {
-        if (token && (await deps.store.sessionUser(token))) return full;
-      } catch {
-        // The journal cannot say (an outage): the procedure's own context answers 503 after the read.
-        return full;
-      }
-      return { bytes: Math.min(full.bytes, SIGNED_OUT_BODY_BYTES), key: 'a request without a session' };
-    };
-    serve(req, res, handler, stream, limit).catch((err: unknown) => {
+    serve(req, res, handler, stream, deps).catch((err: unknown) => {
       // Only a client that went away mid-body gets here: there is no one left to answer.
       if (!res.headersSent) res.destroy(err instanceof Error ? err : undefined);
     });
@@ -90,7 +79,7 @@ async function serve(
   res: ServerResponse,
   handler: (req: IncomingMessage, res: ServerResponse) => void,
   stream: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
-  bodyLimit: () => Promise<{ bytes: number; key: string }>,
+  deps: { engine: Engine; store: OperatorStore },
 ): Promise<void> {
   const path = decodePath(req.url ?? BASE);
   const calls = path?.split(',').length ?? 0;
@@ -138,7 +127,7 @@ async function serve(
       req.resume();
       return;
     }
-    const limit = await bodyLimit();
+    const limit = await bodyLimit(req, deps);
     const body = await readBody(req, limit.bytes);
     if (!body.ok) {
       const message = `the request body is ${body.size} bytes or more; the limit (${limit.key}) is ${limit.bytes}`;
@@ -161,6 +150,29 @@ async function serve(
 }
 
 /**
+ * The body `req` may send: `server.maxBodyBytes` with a live session, SIGNED_OUT_BODY_BYTES without one.
+ */
+async function bodyLimit(
+  req: IncomingMessage,
+  deps: { engine: Engine; store: OperatorStore },
+): Promise<{ bytes: number; key: string }> {
+  const full = { bytes: deps.engine.config.server.maxBodyBytes, key: 'server.maxBodyBytes' };
+  const token = sessionFromCookie(req.headers.cookie);
+  try {
+    if (token && (await deps.store.sessionUser(token))) return full;
+  } catch {
+    // The journal cannot say (an outage): the procedure's own context answers 503 after the read.
+    return full;
+  }
+  return { bytes: Math.min(full.bytes, SIGNED_OUT_BODY_BYTES), key: 'a request without a session' };
+}
+
+/** The procedure at a dotted path (tRPC keeps every procedure under it), if there is one. */
+function procedureAt(path: string): AnyProcedure | undefined {
+  return (appRouter._def.procedures as unknown as Record<string, AnyProcedure | undefined>)[path];
+}
+
+/**
  * A subscription's input is checked before its SSE stream opens, so that a bad one (the retired
  * `listener` filter of events.stream) is a plain 400 INPUT_INVALID, as for a query, instead of a 200
  * stream carrying the error. Nothing is read or streamed for it.
@@ -169,9 +181,7 @@ async function subscriptionInputRefusal(
   path: string,
   req: IncomingMessage,
 ): Promise<ApiErrorShape | undefined> {
-  // tRPC keeps every procedure under its dotted path here.
-  const procedures = appRouter._def.procedures as unknown as Record<string, AnyProcedure | undefined>;
-  const proc = procedures[path];
+  const proc = procedureAt(path);
   if (proc?._def.type !== 'subscription') return undefined;
   const url = new URL(req.url ?? '', 'http://localhost');
   const raw = url.searchParams.get('input');
@@ -203,9 +213,8 @@ function wrongMethod(
   path: string | undefined,
   method: string | undefined,
 ): { message: string; allow: string } | undefined {
-  const procedures = appRouter._def.procedures as unknown as Record<string, AnyProcedure | undefined>;
   for (const name of path?.split(',') ?? []) {
-    const type = procedures[name]?._def.type;
+    const type = procedureAt(name)?._def.type;
     if (type === 'mutation' && method === 'GET')
       return { message: `${name} is a mutation: use POST, not GET`, allow: 'POST' };
     if ((type === 'query' || type === 'subscription') && method === 'POST')

@@ -35,16 +35,19 @@ export const loadMessageExport = createLoader({
   format: parseAsStringLiteral(MESSAGE_EXPORT_FORMATS).withDefault('jsonl'),
 });
 
+/** Every key of an export URL: the filters, the search and the format. */
+const exportUrlParsers = {
+  ...messageExportParsers,
+  format: parseAsStringLiteral(MESSAGE_EXPORT_FORMATS),
+};
+
 /**
  * What is wrong with an export URL, or undefined when nothing is: a key the export does not know, or a
  * value its parser refuses (which the loader would silently drop, widening the download to more than the
  * page showed).
  */
 export function exportUrlProblem(params: URLSearchParams): string | undefined {
-  const parsers: Record<string, { parse: (value: string) => unknown }> = {
-    ...messageExportParsers,
-    format: parseAsStringLiteral(MESSAGE_EXPORT_FORMATS),
-  };
+  const parsers: Record<string, { parse: (value: string) => unknown }> = exportUrlParsers;
   for (const [key, value] of params) {
     const parser = parsers[key];
     if (!parser) return `unknown parameter ${key}: the export takes ${Object.keys(parsers).join(', ')}`;
@@ -53,10 +56,7 @@ export function exportUrlProblem(params: URLSearchParams): string | undefined {
   return undefined;
 }
 
-const serializeExport = createSerializer({
-  ...messageExportParsers,
-  format: parseAsStringLiteral(MESSAGE_EXPORT_FORMATS),
-});
+const serializeExport = createSerializer(exportUrlParsers);
 
 /** The download of every message the filter (and search) matches, not only the page on screen. */
 export function messagesExportHref(v: Partial<MessageExportValues>, format: MessageExportFormat): string {
