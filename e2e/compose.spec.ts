@@ -52,6 +52,27 @@ test('an operator composes an invalid message, sees the problem at its line, fix
   await expect(page.getByTestId('hop-detail')).toContainText('e2e composer');
 });
 
+test('a payload typed key by key is kept as typed, its close tags written once', async ({ page }) => {
+  await signIn(page, 'operator');
+  await page.goto('/compose?to=greeter');
+  const editor = page.getByRole('region', { name: 'Payload' });
+  const status = page.getByTestId('check-status');
+  await expect(editor).toContainText('<greeting');
+  await editor.locator('.cm-content').click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.press('Delete');
+  await page.keyboard.type('<greeting>');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('<name>typed by hand</name>');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('</greeting>');
+  await page.keyboard.press('Escape');
+  await expect(status).toContainText('Valid against the contract of greeter');
+  await expect(editor.locator('.cm-content')).toHaveText(
+    ['<greeting>', '  <name>typed by hand</name>', '</greeting>'].join(''),
+  );
+});
+
 test("the composer holds back a payload the listener's filter refuses, and says why, before anything is sent", async ({
   page,
 }) => {

@@ -41,7 +41,9 @@ export function PayloadEditor({
   latest.current = { check, onChecked };
   const extensions = useMemo(
     () => [
-      xml(),
+      // No close tags written for the author: a tag they then close by hand would be closed twice. The
+      // completion still offers the close tag on `</`.
+      xml({ autoCloseTags: false }),
       ...wrappedLines,
       // The contract on the element too: a new one rebuilds the linter, which checks the text again.
       EditorView.contentAttributes.of({ 'aria-label': label, 'data-contract': contract }),
