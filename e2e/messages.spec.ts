@@ -244,4 +244,11 @@ test('an address with no page, and an id that is not one, say so inside the fram
   await expect(page.getByText('No thread 00000000-0000-4000-8000-000000000000')).toBeVisible();
   await expect(page.getByRole('link', { name: 'All threads' })).toBeVisible();
   await expectAccessible(page);
+
+  // An escape that is not UTF-8 is the client's fault, on a page or on the API: 400, saying which path.
+  for (const path of ['/messages/%ZZ', '/trpc/%E0%A4%A']) {
+    const bad = await page.request.get(path);
+    expect(bad.status()).toBe(400);
+    expect(await bad.text()).toContain(`the path "${path}" is not valid percent-encoded UTF-8`);
+  }
 });

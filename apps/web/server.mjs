@@ -55,6 +55,21 @@ export function forwardedFor(req) {
   return hops ? `${hops}, ${peer}` : peer;
 }
 
+/**
+ * Why a request's path cannot be served, or undefined. Next.js decodes a dynamic segment's percent-escapes
+ * before any handler runs, and answers 500 for one that is not UTF-8 (`/trpc/%ZZ`): the fault is the
+ * client's, so it is told so here with a 400, as the engine tells it.
+ */
+export function pathProblem(url) {
+  const path = (url ?? '/').split('?', 1)[0];
+  try {
+    decodeURIComponent(path);
+    return undefined;
+  } catch {
+    return `the path ${JSON.stringify(path.slice(0, 200))} is not valid percent-encoded UTF-8`;
+  }
+}
+
 async function main() {
   let opts;
   try {
@@ -71,6 +86,11 @@ async function main() {
   const handle = app.getRequestHandler();
   await app.prepare();
   const server = createServer((req, res) => {
+    const problem = pathProblem(req.url);
+    if (problem) {
+      res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end(`${problem}\n`);
+      return;
+    }
     const hops = forwardedFor(req);
     if (hops === undefined) delete req.headers['x-forwarded-for'];
     else req.headers['x-forwarded-for'] = hops;

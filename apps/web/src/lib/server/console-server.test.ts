@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forwardedFor, serverOptions } from '../../../server.mjs';
+import { forwardedFor, pathProblem, serverOptions } from '../../../server.mjs';
 
 const request = (remoteAddress: string | undefined, header?: string | string[]) => ({
   socket: { remoteAddress } as never,
@@ -39,5 +39,17 @@ describe("the console's server (server.mjs)", () => {
       'PORT must be a port number (0-65535), not "web"',
     );
     expect(() => serverOptions([], { PORT: '' })).toThrow('PORT must be a port number (0-65535), not ""');
+  });
+
+  it('refuses a path whose percent-escapes are not UTF-8, naming it, and passes every other', () => {
+    expect(pathProblem('/trpc/%ZZ')).toBe('the path "/trpc/%ZZ" is not valid percent-encoded UTF-8');
+    expect(pathProblem('/messages/%E0%A4%A?x=1')).toBe(
+      'the path "/messages/%E0%A4%A" is not valid percent-encoded UTF-8',
+    );
+    expect(pathProblem('/messages/%C3%A9')).toBeUndefined();
+    expect(pathProblem('/search?q=%ZZ')).toBeUndefined(); // the query is the page's to read
+    expect(pathProblem('/')).toBeUndefined();
+    expect(pathProblem(undefined)).toBeUndefined();
+    expect(pathProblem(`/${'%ZZ'.repeat(100)}`)?.length).toBeLessThan(260);
   });
 });
