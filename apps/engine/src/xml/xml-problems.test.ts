@@ -29,6 +29,12 @@ describe('problemsFromXmlError', () => {
     ]);
   });
 
+  it('leaves out the column the validator gives as 0 (it knows only the line)', () => {
+    expect(problemsFromXmlError(new XmlLibError('x', [detail({ line: 8, col: 0 })]))).toEqual([
+      { message: 'boom', line: 8 },
+    ]);
+  });
+
   it("keeps libxml2's file name unless the caller names the file", () => {
     const err = new XmlLibError('x', [detail({ file: '/from/libxml2.xsd', line: 1, col: 2 })]);
     expect(problemsFromXmlError(err)).toEqual([
