@@ -8,3 +8,4 @@ export declare function serverOptions(
   hostname: string | undefined;
 };
 export declare function forwardedFor(req: Pick<IncomingMessage, 'headers' | 'socket'>): string | undefined;
+export declare function pathProblem(url: string | undefined): string | undefined;

@@ -41,6 +41,22 @@ export async function createContext(
   res: ServerResponse,
 ): Promise<ApiContext> {
   const sessionToken = sessionFromCookie(req.headers.cookie);
-  const user = sessionToken ? await deps.store.sessionUser(sessionToken) : undefined;
+  const user = await requestUser(deps.store, req);
   return { ...deps, user, sessionToken, req, res };
+}
+
+const usersOfRequests = new WeakMap<IncomingMessage, Promise<User | undefined>>();
+
+/**
+ * The user whose live session the request's cookie carries, read once a request: the endpoint asks before
+ * the body (how much of one it takes), the context after, and both get the same answer (or failure).
+ */
+export function requestUser(store: OperatorStore, req: IncomingMessage): Promise<User | undefined> {
+  let user = usersOfRequests.get(req);
+  if (!user) {
+    const token = sessionFromCookie(req.headers.cookie);
+    user = token ? store.sessionUser(token) : Promise.resolve(undefined);
+    usersOfRequests.set(req, user);
+  }
+  return user;
 }

@@ -7,7 +7,7 @@ import { EngineError } from '@organism/shared';
 import type { Engine } from '../engine.ts';
 import type { OperatorStore } from '../journal/index.ts';
 import { appRouter } from '../api/app-router.ts';
-import { createContext, sessionFromCookie } from '../api/context.ts';
+import { createContext, requestUser } from '../api/context.ts';
 import { apiErrorShape, toTRPCError } from '../api/error-map.ts';
 import type { ApiErrorShape } from '../api/error-map.ts';
 import type { LoginLimiter } from '../api/login-limiter.ts';
@@ -157,9 +157,8 @@ async function bodyLimit(
   deps: { engine: Engine; store: OperatorStore },
 ): Promise<{ bytes: number; key: string }> {
   const full = { bytes: deps.engine.config.server.maxBodyBytes, key: 'server.maxBodyBytes' };
-  const token = sessionFromCookie(req.headers.cookie);
   try {
-    if (token && (await deps.store.sessionUser(token))) return full;
+    if (await requestUser(deps.store, req)) return full;
   } catch {
     // The journal cannot say (an outage): the procedure's own context answers 503 after the read.
     return full;

@@ -131,6 +131,31 @@ describe('the /trpc body limit (server.maxBodyBytes, 4 MiB by default)', () => {
     });
   });
 
+  it("reads a signed-in POST's session once, for its body limit and its procedure both", async () => {
+    const cookie = await sessionCookie();
+    const reads: string[] = [];
+    const sessionUser = h.store.sessionUser.bind(h.store);
+    h.store.sessionUser = (token) => {
+      reads.push(token);
+      return sessionUser(token);
+    };
+    try {
+      const res = await fetch(`${h.url}/trpc/auth.logout`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        body: '{}',
+      });
+      expect(res.status).toBe(200);
+      expect(reads).toHaveLength(1);
+      // Its session is over: the next request's own read finds none.
+      const after = await fetch(`${h.url}/trpc/auth.me`, { headers: { cookie } });
+      expect(await after.json()).toMatchObject({ result: { data: { user: null } } });
+      expect(reads).toHaveLength(2);
+    } finally {
+      h.store.sessionUser = sessionUser;
+    }
+  });
+
   it('takes from a request without a live session only what signing in needs, reading no more of it', async () => {
     // Nobody known yet: a slow upload of the full limit, many at once, would make the engine hold each.
     for (const cookie of [undefined, 'organism_session=forged']) {
