@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { formatProblem } from '@organism/shared';
 import { ConfigError } from '../config/index.ts';
 import { JournalError } from '../journal/index.ts';
-import { ensureFirstAdmin } from '../lifecycle/first-admin.ts';
-import { RESTART_EXIT_CODE, standbyReady } from '../lifecycle/supervisor.ts';
+import { FirstAdminError, ensureFirstAdmin } from '../lifecycle/first-admin.ts';
+import { CANNOT_START_EXIT_CODE, RESTART_EXIT_CODE, standbyReady } from '../lifecycle/supervisor.ts';
 import { TrafficGenerator } from '../lifecycle/traffic-generator.ts';
 import { loggerFor } from '../logging/logger.ts';
 import type { LogChoice, Logger } from '../logging/logger.ts';
@@ -52,7 +52,8 @@ export async function run(path: string, opts: RunOptions): Promise<number> {
   } catch (err) {
     if (err instanceof ConfigError || err instanceof JournalError) {
       logger.error({ code: err.code, problems: err.problems }, err.message);
-      return 1;
+      // A broken configuration or journal file: the supervisor must not start it again and again.
+      return err instanceof ConfigError || err.lasting ? CANNOT_START_EXIT_CODE : 1;
     }
     throw err;
   }
@@ -62,7 +63,14 @@ export async function run(path: string, opts: RunOptions): Promise<number> {
   });
   await engine.start();
   const store = engine.openOperatorStore();
-  await ensureFirstAdmin(store, process.env, (line) => logger.info(line));
+  try {
+    await ensureFirstAdmin(store, process.env, (line) => logger.info(line));
+  } catch (err) {
+    if (!(err instanceof FirstAdminError)) throw err;
+    logger.error({ code: 'CONFIG_INVALID' }, err.message);
+    await engine.close();
+    return CANNOT_START_EXIT_CODE;
+  }
   const server = await startServer(engine, store, {
     host: engine.config.server.host,
     port: opts.port ?? engine.config.server.port,

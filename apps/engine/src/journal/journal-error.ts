@@ -3,8 +3,15 @@ import type { EngineErrorCode } from '@organism/shared';
 
 /** A journal failure the caller can act on: the code says what (not found, not retryable, unavailable). */
 export class JournalError extends EngineError {
-  constructor(code: EngineErrorCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
+  /**
+   * Whether trying again cannot help until someone changes something (a corrupt or read-only file), as
+   * against a journal another process holds for now or a server not yet up.
+   */
+  readonly lasting: boolean;
+
+  constructor(code: EngineErrorCode, message: string, options?: { cause?: unknown; lasting?: boolean }) {
+    super(code, message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'JournalError';
+    this.lasting = options?.lasting ?? false;
   }
 }

@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { JournalError } from '../journal/index.ts';
 import type { OperatorStore } from '../journal/index.ts';
+
+/** The first admin cannot be made as the environment asks (a password too short): nothing retried helps. */
+export class FirstAdminError extends Error {
+  override name = 'FirstAdminError';
+}
 
 /**
  * On first start (no users yet) creates an admin: from ORGANISM_ADMIN_USER / ORGANISM_ADMIN_PASSWORD
@@ -20,6 +26,12 @@ export async function ensureFirstAdmin(
     await store.createUser(name, 'admin', password);
   } catch (err) {
     if ((await store.countUsers()) > 0) return;
+    // The store's words are for a user typing a password; here a variable gave it.
+    if (given !== undefined && err instanceof JournalError && err.code === 'FORBIDDEN')
+      throw new FirstAdminError(
+        `cannot create the first admin "${name}" from ORGANISM_ADMIN_PASSWORD: ${err.message} (it has ${given.length})`,
+        { cause: err },
+      );
     throw err;
   }
   await store.audit({

@@ -5,6 +5,13 @@ import type { Logger } from '../logging/logger.ts';
 /** The exit code an engine uses to ask its supervisor for a fresh process (graceful restart). */
 export const RESTART_EXIT_CODE = 75;
 
+/**
+ * The exit code of an engine that cannot start as configured (the configuration, its journal's file, the
+ * first admin's password): starting it again would fail the same way, so the supervisor stops with it.
+ * 78 is EX_CONFIG in BSD's sysexits.h, which service managers know (systemd's `RestartPreventExitStatus`).
+ */
+export const CANNOT_START_EXIT_CODE = 78;
+
 /** The variable in which the supervisor gives its child engine the supervisor's pid. */
 export const SUPERVISOR_PID_ENV = 'ORGANISM_SUPERVISOR_PID';
 
@@ -100,12 +107,12 @@ export interface SupervisorOptions {
   stableAfterMs?: number;
   /** Where the supervisor's lines go (as `[supervisor] …`); `log`, when given, takes them instead. */
   logger?: Logger;
-  log?: (line: string, level?: 'info' | 'warn') => void;
+  log?: (line: string, level?: 'info' | 'warn' | 'error') => void;
 }
 
 /**
  * `organism start`: runs the engine as a child. A restart exit code re-spawns it at once; a crash
- * re-spawns it with backoff; SIGTERM / SIGINT are forwarded for a graceful stop and end the supervisor;
+ * re-spawns it with backoff; CANNOT_START_EXIT_CODE ends the supervisor with it; SIGTERM / SIGINT are forwarded for a graceful stop and end the supervisor;
  * SIGHUP is forwarded (reload). Resolves with the exit code the supervisor should end with.
  * The child runs in its own process group, so a Ctrl-C reaches it once, through the supervisor, and
  * learns from SUPERVISOR_PID_ENV that a restart will be honoured.
@@ -117,7 +124,7 @@ export function supervise(opts: SupervisorOptions): Promise<number> {
   const sv = opts.logger?.child({ component: 'supervisor' });
   const log =
     opts.log ??
-    ((l: string, level: 'info' | 'warn' = 'info') =>
+    ((l: string, level: 'info' | 'warn' | 'error' = 'info') =>
       sv ? sv[level](l) : console.error(`[supervisor] ${l}`));
   const min = opts.minBackoffMs ?? 500;
   const max = opts.maxBackoffMs ?? 30_000;
@@ -236,6 +243,13 @@ export function supervise(opts: SupervisorOptions): Promise<number> {
         if (code === 0) {
           log('engine stopped');
           return finish(0);
+        }
+        if (code === CANNOT_START_EXIT_CODE) {
+          log(
+            `engine cannot start as configured (exit ${code}): not starting it again; fix what it said, then start again`,
+            'error',
+          );
+          return finish(code);
         }
         if (Date.now() - started > stableAfter) backoff = min;
         log(

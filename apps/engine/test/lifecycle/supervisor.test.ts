@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import {
+  CANNOT_START_EXIT_CODE,
   RESTART_EXIT_CODE,
   STANDBY_ENV,
   SUPERVISOR_PID_ENV,
@@ -29,6 +30,24 @@ it('re-spawns at once on the restart code, with backoff after a crash, and ends 
   expect(log).toContain('engine exited with 3; restarting in 200 ms');
   expect(log.at(-1)).toBe('engine stopped');
   expect((times[2] ?? 0) - (times[1] ?? 0)).toBeGreaterThanOrEqual(190);
+});
+
+it('stops, without starting it again, an engine that cannot start as configured', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'organism-supervisor-'));
+  const runs = join(dir, 'runs');
+  const script = `require('fs').appendFileSync(${JSON.stringify(runs)},'run\\n');process.exit(${CANNOT_START_EXIT_CODE});`;
+  const log: string[] = [];
+  const code = await supervise({
+    command: process.execPath,
+    args: ['-e', script],
+    minBackoffMs: 50,
+    log: (l) => log.push(l),
+  });
+  expect(code).toBe(CANNOT_START_EXIT_CODE);
+  expect(readFileSync(runs, 'utf8')).toBe('run\n');
+  expect(log.at(-1)).toBe(
+    'engine cannot start as configured (exit 78): not starting it again; fix what it said, then start again',
+  );
 });
 
 it('passes one Ctrl-C on once, even when it arrives twice, and tells the child it is supervised', async () => {

@@ -91,7 +91,7 @@ export function openDatabase(
 function classify(path: string, err: unknown): JournalError {
   const code = (err as { code?: string }).code ?? '';
   if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT')
-    return unavailable(path, 'is corrupt or not a SQLite database', err);
+    return unavailable(path, 'is corrupt or not a SQLite database', err, true);
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
     return unavailable(
       path,
@@ -100,13 +100,19 @@ function classify(path: string, err: unknown): JournalError {
     );
   }
   if (code.startsWith('SQLITE_READONLY'))
-    return unavailable(path, 'is read-only: the engine must be able to write it', err);
+    return unavailable(path, 'is read-only: the engine must be able to write it', err, true);
   if (code.startsWith('SQLITE_CANTOPEN'))
-    return unavailable(path, 'cannot be opened for writing (missing permission or read-only place)', err);
+    return unavailable(
+      path,
+      'cannot be opened for writing (missing permission or read-only place)',
+      err,
+      true,
+    );
   return unavailable(path, 'cannot be opened', err);
 }
 
-function unavailable(path: string, what: string, cause: unknown): JournalError {
+/** The journal at `path` cannot be used; `lasting` when only someone changing the file or its place helps. */
+function unavailable(path: string, what: string, cause: unknown, lasting = false): JournalError {
   const reason = cause instanceof Error ? `: ${cause.message}` : '';
-  return new JournalError('JOURNAL_UNAVAILABLE', `journal ${path} ${what}${reason}`, { cause });
+  return new JournalError('JOURNAL_UNAVAILABLE', `journal ${path} ${what}${reason}`, { cause, lasting });
 }
