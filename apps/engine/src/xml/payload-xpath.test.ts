@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localNames, PayloadXPath } from './payload-xpath.ts';
+import { localNames, PayloadXPath, unknownFunction } from './payload-xpath.ts';
 
 const order = (total: number): string =>
   `<order xmlns="urn:organism:demo:orders" xmlns:a="urn:organism:demo:address" id="o-1" a:kind="x > y"><customer>ACME</customer><a:city>Springfield</a:city><total>${total}</total></order>`;
@@ -49,12 +49,33 @@ describe('PayloadXPath', () => {
     });
     expect(PayloadXPath.compile('nosuch(1)')).toEqual({
       ok: false,
-      message: 'the XPath cannot be evaluated: unregistered function: nosuch',
+      message:
+        "not an XPath 1.0 expression: no function nosuch() (XPath 1.0's own, such as contains() or count(), only)",
+    });
+    // libxml2 alone would accept it: the predicate is evaluated only on an order.
+    expect(PayloadXPath.compile('/order[foo(line)]')).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('no function foo()') as string,
     });
     expect(PayloadXPath.compile('/o:order')).toEqual({
       ok: false,
       message: 'the XPath cannot be evaluated: undefined namespace prefix: o',
     });
+  });
+
+  it('tells the calls of functions XPath 1.0 has from those it has not, reading past strings', () => {
+    for (const ok of [
+      '/order[count(line) > 2 and (total > 100)]',
+      '//line[starts-with(sku, "A") or not(contains(note, \'foo(\'))]',
+      'child::node()[self::text() or self::comment()]',
+      'sum(//qty) div count(//qty) mod 2',
+      '/a[local-name() = "b" and normalize-space(string(.)) != substring-after(c, "x(")]',
+      '/a[processing-instruction("p")]',
+    ])
+      expect(unknownFunction(ok), ok).toBeUndefined();
+    expect(unknownFunction('/a[foo(b)]')).toBe('foo');
+    expect(unknownFunction('/a[exsl:node-set(b)]')).toBe('exsl:node-set');
+    expect(unknownFunction('/a[contains(b, "c") and matches (b, "d")]')).toBe('matches');
   });
 
   it('does not match a payload it cannot parse', () => {

@@ -24,18 +24,30 @@ export class PayloadXPath {
     readonly expression: string,
   ) {}
 
-  /** Compiles `expression` and tries it once, so a bad one is refused before any payload is parsed. */
+  /**
+   * Compiles `expression` and tries it once, so a bad one is refused before any payload is parsed. A call
+   * of a function XPath 1.0 does not have is refused too, though libxml2 would only find out on a payload
+   * that reaches it (`/order[foo(line)]` on an order).
+   */
   static compile(expression: string): PayloadXPathOutcome {
     let compiled: XmlXPath;
     xmlResetLastError();
     try {
-      compiled = XmlXPath.compile(expression);
+      compiled = quietly(() => XmlXPath.compile(expression));
     } catch {
       return { ok: false, message: `not an XPath 1.0 expression: ${lastError() ?? 'invalid expression'}` };
     }
+    const unknown = unknownFunction(expression);
+    if (unknown) {
+      compiled.dispose();
+      return {
+        ok: false,
+        message: `not an XPath 1.0 expression: no function ${unknown}() (XPath 1.0's own, such as contains() or count(), only)`,
+      };
+    }
     const probe = XmlDocument.fromString('<probe/>', { option: OPTIONS });
     try {
-      probe.eval(compiled);
+      quietly(() => probe.eval(compiled));
       return { ok: true, xpath: new PayloadXPath(compiled, expression) };
     } catch (err) {
       compiled.dispose();
@@ -63,7 +75,7 @@ export class PayloadXPath {
       return otherwise;
     }
     try {
-      return read(doc.eval(this.compiled));
+      return read(quietly(() => doc.eval(this.compiled)));
     } catch {
       return otherwise;
     } finally {
@@ -114,6 +126,72 @@ function textOf(node: XmlNode): string {
 
 function clip(s: string): string {
   return s.length > MATCH_CHARS ? `${s.slice(0, MATCH_CHARS - 1)}…` : s;
+}
+
+/**
+ * Runs `fn` with the process's stderr silenced. libxml2 prints an XPath's errors to stderr as well as
+ * keeping them (`XPath error : Invalid expression` and the expression with a caret), and libxml2-wasm
+ * offers no handler for them: the caller reports each in its own words, so the print is only noise in the
+ * engine's log. `fn` is synchronous: nothing else of this thread can write meanwhile.
+ */
+function quietly<T>(fn: () => T): T {
+  const { stderr } = process;
+  const write = stderr.write;
+  stderr.write = () => true;
+  try {
+    return fn();
+  } finally {
+    stderr.write = write;
+  }
+}
+
+/** The functions of XPath 1.0, which libxml2 has, and the node tests written like calls. */
+const XPATH_FUNCTIONS = new Set([
+  'last',
+  'position',
+  'count',
+  'id',
+  'local-name',
+  'namespace-uri',
+  'name',
+  'string',
+  'concat',
+  'starts-with',
+  'contains',
+  'substring-before',
+  'substring-after',
+  'substring',
+  'string-length',
+  'normalize-space',
+  'translate',
+  'boolean',
+  'not',
+  'true',
+  'false',
+  'lang',
+  'number',
+  'sum',
+  'floor',
+  'ceiling',
+  'round',
+  'node',
+  'text',
+  'comment',
+  'processing-instruction',
+  // Operators, which may stand before a bracket: `a and (b)`.
+  'and',
+  'or',
+  'div',
+  'mod',
+]);
+
+/** The first name called as a function in `expression` that XPath 1.0 does not have; string literals are skipped. */
+export function unknownFunction(expression: string): string | undefined {
+  const calls = /("[^"]*"|'[^']*')|([A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?)\s*\(/g;
+  for (const [, literal, name] of expression.matchAll(calls)) {
+    if (literal === undefined && name !== undefined && !XPATH_FUNCTIONS.has(name)) return name;
+  }
+  return undefined;
 }
 
 function lastError(): string | undefined {

@@ -65,6 +65,27 @@ describe('the organism command', { timeout: 90_000 }, () => {
     expect(out).toContain('listeners[0].handler: handler module not found: ./h.ts');
   });
 
+  it("refuses a listener's filter that is not XPath 1.0 in its own words, libxml2 printing nothing", async () => {
+    const dir = copyDemo('organism-cli-filter-');
+    const yaml = join(dir, 'organism.yaml');
+    const given = readFileSync(yaml, 'utf8');
+    expect(given).toContain('filter: /order[line/quantity > 20]');
+    for (const [filter, problem] of [
+      ['/order[line/quantity >> 20]', 'not an XPath 1.0 expression: invalid expression'],
+      ['/order[foo(line)]', 'not an XPath 1.0 expression: no function foo()'],
+    ] as const) {
+      writeFileSync(yaml, given.replace('/order[line/quantity > 20]', filter));
+      const { code, out } = await organism('check', yaml);
+      expect(code).toBe(1);
+      expect(out).toMatch(
+        new RegExp(
+          `organism\\.yaml:\\d+:\\d+ listeners\\[5\\]\\.filter: ${problem.replace(/[()]/g, '\\$&')}`,
+        ),
+      );
+      expect(out).not.toContain('XPath error');
+    }
+  });
+
   it('sends a payload wrapped in an envelope, and reports a refusal', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'organism-cli-'));
     writeFileSync(join(dir, 'greeting.xml'), '<greeting><name>CLI</name></greeting>');

@@ -55,7 +55,7 @@ describe('a listener filter in organism.yaml', () => {
     ['    filter: "/order[total >"', 'organism.yaml:7:13 listeners[0].filter: not an XPath 1.0 expression'],
     [
       '    filter: "nosuch(/order)"',
-      'organism.yaml:7:13 listeners[0].filter: the XPath cannot be evaluated: unregistered function',
+      'organism.yaml:7:13 listeners[0].filter: not an XPath 1.0 expression: no function nosuch()',
     ],
     [
       '    filter: "  "',
