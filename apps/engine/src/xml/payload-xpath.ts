@@ -136,12 +136,13 @@ function clip(s: string): string {
  */
 function quietly<T>(fn: () => T): T {
   const { stderr } = process;
-  const write = stderr.write;
+  const own = Object.getOwnPropertyDescriptor(stderr, 'write');
   stderr.write = () => true;
   try {
     return fn();
   } finally {
-    stderr.write = write;
+    if (own) Object.defineProperty(stderr, 'write', own);
+    else delete (stderr as { write?: unknown }).write;
   }
 }
 
