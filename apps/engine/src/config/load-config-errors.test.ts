@@ -289,6 +289,9 @@ describe('a PostgreSQL journal', () => {
     expect(problems('  driver: postgres\n  url: postgres://db/org\n  schema: Billing-EU')).toEqual([
       'organism.yaml:5:11 journal.schema: expected a plain schema name: lower-case letters, digits and _',
     ]);
+    expect(problems('  schema: billing')).toEqual([
+      'organism.yaml:3:11 journal.schema: schema is for driver: postgres',
+    ]);
     expect(problems('  lease: 5s')).toEqual([
       'organism.yaml:3:10 journal.lease: lease is for driver: postgres',
     ]);

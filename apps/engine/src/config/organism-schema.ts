@@ -178,7 +178,7 @@ export const organismFileSchema = z.strictObject({
       reconnectGrace: duration(0).optional(),
     })
     .superRefine((j, ctx) => {
-      for (const key of ['heartbeat', 'lease', 'reconnectGrace'] as const)
+      for (const key of ['schema', 'heartbeat', 'lease', 'reconnectGrace'] as const)
         if (j.driver !== 'postgres' && j[key] !== undefined)
           ctx.addIssue({ code: 'custom', path: [key], message: `${key} is for driver: postgres` });
       const beat = j.heartbeat ?? 500;
