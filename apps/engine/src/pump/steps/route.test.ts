@@ -29,7 +29,11 @@ describe('route', () => {
     expect(at(external(''), { to: 'greeter', root: '{urn:x}greeting' }).error?.message).toBe(
       'listener "greeter" does not accept {urn:x}greeting',
     );
-    expect(at(external(''), { to: 'system.boot', root: 'greeting' }).error?.code).toBe('UNKNOWN_ROUTE');
+    expect(at(external(''), { to: 'system.boot', root: 'greeting' }).error).toMatchObject({
+      code: 'UNKNOWN_ROUTE',
+      message:
+        'listener "system.boot" is the engine\'s own: only the engine and handlers address system.* listeners',
+    });
   });
 
   it('lets every listener receive a SystemError, and enforces the depth limit', () => {

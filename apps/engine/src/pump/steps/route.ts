@@ -24,7 +24,9 @@ export const route: Step = (m, ctx) => {
   if (m.to) {
     const target = ctx.routing.get(m.to);
     if (!target || (external && target.name.startsWith('system.'))) {
-      const message = `no listener named ${JSON.stringify(m.to)}`;
+      const message = target
+        ? `listener ${JSON.stringify(m.to)} is the engine's own: only the engine and handlers address system.* listeners`
+        : `no listener named ${JSON.stringify(m.to)}`;
       return reject(m, { code: 'UNKNOWN_ROUTE', message, problems: [{ message, path: '/*/*[1]/*[2]' }] });
     }
     if (
