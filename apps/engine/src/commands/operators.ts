@@ -69,30 +69,17 @@ async function act(
         throw new Error('--role must be viewer, operator or admin');
       const password = opts.password ?? process.env.ORGANISM_PASSWORD;
       if (!password) throw new Error('give the password with --password or ORGANISM_PASSWORD');
-      await store.createUser(need('user name'), role, password);
-      await store.audit({
-        actor: 'cli',
-        action: 'user.add',
-        target: arg ?? null,
-        detail: JSON.stringify({ role }),
-        outcome: 'ok',
-        error: null,
-      });
-      console.log(`added ${arg ?? ''} (${role})`);
+      const name = need('user name');
+      await audited(store, 'user.add', name, { role }, () => store.createUser(name, role, password));
+      console.log(`added ${name} (${role})`);
       return 0;
     }
-    case 'user remove':
-      await store.removeUser(need('user name'));
-      await store.audit({
-        actor: 'cli',
-        action: 'user.remove',
-        target: arg ?? null,
-        detail: null,
-        outcome: 'ok',
-        error: null,
-      });
-      console.log(`removed ${arg ?? ''}`);
+    case 'user remove': {
+      const name = need('user name');
+      await audited(store, 'user.remove', name, null, () => store.removeUser(name));
+      console.log(`removed ${name}`);
       return 0;
+    }
     case 'token create': {
       // `--from a,b`: the producer names the token may send as.
       const producers = opts.from?.split(',').map((n) => {
@@ -100,30 +87,19 @@ async function act(
         if (!name.success) throw new Error(`--from ${JSON.stringify(n)}: ${name.error.issues[0]?.message}`);
         return name.data;
       });
-      const { token, id } = await store.createToken(need('token name'), 'cli', producers);
-      await store.audit({
-        actor: 'cli',
-        action: 'token.create',
-        target: arg ?? null,
-        detail: producers ? JSON.stringify({ producers }) : null,
-        outcome: 'ok',
-        error: null,
-      });
-      console.log(`token ${id} for ${arg ?? ''}:\n${token}\n(shown once: it is stored hashed)`);
+      const name = need('token name');
+      const { token, id } = await audited(store, 'token.create', name, producers ? { producers } : null, () =>
+        store.createToken(name, 'cli', producers),
+      );
+      console.log(`token ${id} for ${name}:\n${token}\n(shown once: it is stored hashed)`);
       return 0;
     }
-    case 'token revoke':
-      await store.revokeToken(need('token id'));
-      await store.audit({
-        actor: 'cli',
-        action: 'token.revoke',
-        target: arg ?? null,
-        detail: null,
-        outcome: 'ok',
-        error: null,
-      });
-      console.log(`revoked ${arg ?? ''}`);
+    case 'token revoke': {
+      const id = need('token id');
+      await audited(store, 'token.revoke', id, null, () => store.revokeToken(id));
+      console.log(`revoked ${id}`);
       return 0;
+    }
     case 'token list':
       for (const t of await store.listTokens())
         console.log(
@@ -133,4 +109,29 @@ async function act(
     default:
       throw new Error(`unknown command: organism ${command}`);
   }
+}
+
+/**
+ * Runs a change to the journal's users or tokens and writes it to the audit log as `cli`, refused or done,
+ * as the API records its own: a refusal (a name taken, the last admin) is logged with its reason, then
+ * reported to the caller.
+ */
+async function audited<T>(
+  store: OperatorStore,
+  action: string,
+  target: string,
+  detail: object | null,
+  change: () => Promise<T>,
+): Promise<T> {
+  const entry = { actor: 'cli', action, target, detail: detail ? JSON.stringify(detail) : null };
+  let result: T;
+  try {
+    result = await change();
+  } catch (err) {
+    const error = err instanceof Error ? err.message : String(err);
+    await store.audit({ ...entry, outcome: 'error', error }).catch(() => undefined);
+    throw err;
+  }
+  await store.audit({ ...entry, outcome: 'ok', error: null });
+  return result;
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ADMIN,
   createToken,
   echoOrganism,
   healthy,
@@ -46,6 +47,34 @@ describe('users and tokens from the CLI while the engine runs', { timeout: 90_00
     expect((await client.auth.me.query()).user?.role).toBe('operator');
     expect((await runOrganism(['user', 'remove', 'alice'], org.dir)).code).toBe(0);
     await expect(signedIn(org.url, alice)).rejects.toThrow();
+  });
+
+  it('writes what it refused to the audit log too, with the reason, as the API does', async () => {
+    const bob = ['user', 'add', 'bob', '--password', 'a long passphrase'];
+    expect((await runOrganism(bob, org.dir)).code).toBe(0);
+    const again = await runOrganism(bob, org.dir);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('a user named bob already exists');
+    const lastAdmin = await runOrganism(['user', 'remove', ADMIN.name], org.dir);
+    expect(lastAdmin.code).toBe(1);
+    const admin = await signedIn(org.url);
+    const { items } = await admin.audit.list.query({ limit: 50 });
+    const byCli = items
+      .filter((i) => i.actor === 'cli' && (i.target === 'bob' || i.target === ADMIN.name))
+      .map(({ action, target, outcome, error }) => ({ action, target, outcome, error }));
+    expect(byCli).toEqual(
+      expect.arrayContaining([
+        { action: 'user.add', target: 'bob', outcome: 'ok', error: null },
+        { action: 'user.add', target: 'bob', outcome: 'error', error: 'a user named bob already exists' },
+        {
+          action: 'user.remove',
+          target: ADMIN.name,
+          outcome: 'error',
+          error: expect.stringContaining('is the last admin') as string,
+        },
+      ]),
+    );
+    expect(byCli).toHaveLength(3);
   });
 
   it('refuses a second engine on the same journal, naming the file and the process', async () => {
