@@ -6,15 +6,17 @@ import { awaitTurn, isSupervised, STANDBY_ENV } from './lifecycle/supervisor.ts'
 
 const USAGE = `usage: organism <command> [organism.yaml] [options]
 
-  run    [config] [--traffic[=RATE]] [--quiet] [--port N] [--listeners a,b]   engine + HTTP server in this process
+  run    [config] [--traffic[=RATE]] [--quiet] [--port N] [--drain MS] [--listeners a,b]   engine + HTTP server in this process
   start  [config] [same options]                              the same under a supervisor (restarts, crash backoff)
   check  [config]                                             load, compile every XSD, resolve every handler
-  send   --to NAME file.xml [--token T] [--url U] [config]    post an envelope (or a payload, wrapped)
-  user   add NAME --role viewer|operator|admin --password P | list | remove NAME
-  token  create NAME [--from a,b] | list | revoke ID   --from: the only producer names it may send as
+  send   file.xml [config] --to NAME [--from P] [--thread ID] [--token T] [--url U]   post an envelope (or a payload, wrapped)
+  user   add NAME --role viewer|operator|admin --password P | list | remove NAME   [-c config]
+  token  create NAME [--from a,b] | list | revoke ID   [-c config]   --from: the only producer names it may send as
 
-The config defaults to ./organism.yaml. --traffic sends the organism's traffic/*.xml samples (RATE/s, default 2).
+The config defaults to ./organism.yaml (-c names it too). --traffic sends the organism's traffic/*.xml samples
+(RATE/s, default 2). --drain: how long a stop waits for open threads (ms, default 30000).
 --listeners runs only those listeners here; engines sharing its PostgreSQL journal run the others.
+send wraps a payload from --from (default cli) to --to, in a new thread or --thread ID.
 SIGTERM / Ctrl-C stop gracefully; SIGHUP reloads the configuration.
 The console, in front of a running engine: npm run console -- http://HOST:PORT (from the repository; docs/console.md).
 Logs (run, start): --log-format json|pretty (default: pretty on a terminal, json otherwise),
