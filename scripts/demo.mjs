@@ -9,8 +9,19 @@ import { buildConsoleIfStale, root, startConsole, until } from './console-build.
 
 const organism = join(root, 'examples/demo/organism.yaml');
 const state = join(root, 'examples/demo/.organism');
-const engineUrl = 'http://127.0.0.1:7070'; // examples/demo/organism.yaml's server.port
-const consolePort = Number(process.env.ORGANISM_CONSOLE_PORT ?? 3000);
+/** A port from the environment variable `name`, or `fallback`; anything else stops the demo, saying so. */
+function portFrom(name, fallback) {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const port = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (port >= 1 && port <= 65535) return port;
+  console.error(`demo: ${name} must be a port number (1-65535), not ${JSON.stringify(text)}`);
+  process.exit(2);
+}
+// examples/demo/organism.yaml's server.port unless ORGANISM_ENGINE_PORT moves it (`--port`).
+const enginePort = portFrom('ORGANISM_ENGINE_PORT', 7070);
+const engineUrl = `http://127.0.0.1:${enginePort}`;
+const consolePort = portFrom('ORGANISM_CONSOLE_PORT', 3000);
 const consoleUrl = `http://127.0.0.1:${consolePort}`;
 
 /**
@@ -36,7 +47,16 @@ const logFile = join(state, 'engine.log');
 const log = openSync(logFile, 'a');
 const engine = spawn(
   process.execPath,
-  [join(root, 'apps/engine/bin/organism.js'), 'start', organism, '--traffic', '--log-format', 'pretty'],
+  [
+    join(root, 'apps/engine/bin/organism.js'),
+    'start',
+    organism,
+    '--port',
+    String(enginePort),
+    '--traffic',
+    '--log-format',
+    'pretty',
+  ],
   { stdio: ['ignore', log, log], env: { ...process.env, ORGANISM_ADMIN_PASSWORD: admin.password } },
 );
 const web = startConsole(spawn, engineUrl, consolePort);
