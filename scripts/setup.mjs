@@ -18,4 +18,24 @@ if (has('pnpm --version') !== PNPM) {
   console.log(`setup: installing pnpm@${PNPM}`);
   run(`npm install -g pnpm@${PNPM}`);
 }
-run('pnpm install --frozen-lockfile --prefer-offline');
+try {
+  run('pnpm install --frozen-lockfile --prefer-offline');
+} catch {
+  // Most often a package.json changed without the lockfile: an organism added under examples/ with
+  // "@organism/engine": "workspace:*" (docs/handler-guide.md). On a developer's machine the lockfile is
+  // brought up to date, as a plain `pnpm install` would; CI installs only what the lockfile says.
+  if (process.env.CI) {
+    console.error(
+      'setup: the install from pnpm-lock.yaml failed (above). If it says ERR_PNPM_OUTDATED_LOCKFILE, run `pnpm install` and commit pnpm-lock.yaml.',
+    );
+    process.exit(1);
+  }
+  console.log(
+    'setup: the install from pnpm-lock.yaml failed (above); trying `pnpm install`, which updates pnpm-lock.yaml when a package.json changed (commit it with your change)',
+  );
+  try {
+    run('pnpm install --prefer-offline');
+  } catch {
+    process.exit(1);
+  }
+}
