@@ -1,11 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isTrackedEnvelope } from '@trpc/server';
+import { isTrackedEnvelope, TRPCError } from '@trpc/server';
 import type { StreamItem } from '@organism/shared';
 import type { Logger } from '../logging/logger.ts';
 import { appRouter } from '../api/app-router.ts';
 import type { ApiContext } from '../api/context.ts';
 import { apiErrorShape, toTRPCError } from '../api/error-map.ts';
 import { SSE } from '../api/trpc.ts';
+import type { OperatorStore } from '../journal/index.ts';
+import type { SessionWatch } from './session-watch.ts';
 
 export const EVENTS_STREAM = 'events.stream';
 
@@ -20,6 +22,9 @@ export const EVENTS_STREAM = 'events.stream';
  * The procedure is still tRPC's (`createCaller`): its role check, input schema and the hub's stream
  * are the same code. A call it refuses (not signed in, say) goes to `fallback`, tRPC's own handler,
  * which answers it exactly as it answers any other subscription.
+ *
+ * The stream lives as long as its session: `sessions` asks the store again (SessionWatch), and a stream
+ * whose session ended (signed out, its user removed, expired) ends with an `UNAUTHORIZED` error frame.
  */
 export async function serveEventStream(
   req: IncomingMessage,
@@ -27,6 +32,7 @@ export async function serveEventStream(
   context: () => Promise<ApiContext>,
   fallback: () => void,
   log: Logger,
+  watch: { sessions: SessionWatch; store: OperatorStore },
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   let ctx: ApiContext;
@@ -68,6 +74,20 @@ export async function serveEventStream(
       res.on('close', done);
     });
   };
+  let sessionEnded = false;
+  const token = ctx.sessionToken;
+  const unwatch = watch.sessions.add(() => {
+    if (!token || abort.signal.aborted) return;
+    watch.store.sessionUser(token).then(
+      (user) => {
+        if (user || abort.signal.aborted) return;
+        sessionEnded = true;
+        abort.abort();
+      },
+      // The journal cannot say (an outage): the stream goes on, and the next round asks again.
+      () => undefined,
+    );
+  });
   const ping = setInterval(() => {
     if (Date.now() - last >= SSE.ping.intervalMs && !res.writableEnded)
       void write('event: ping\ndata: \n\n\n');
@@ -82,6 +102,7 @@ export async function serveEventStream(
     }
     if (!abort.signal.aborted) await write('event: return\ndata: \n\n\n');
   } catch (err) {
+    if (sessionEnded) return;
     if (!abort.signal.aborted) {
       const error = toTRPCError(err);
       if (error.code === 'INTERNAL_SERVER_ERROR')
@@ -93,8 +114,15 @@ export async function serveEventStream(
       await write(`event: serialized-error\ndata: ${JSON.stringify(shape)}\n\n\n`);
     }
   } finally {
+    unwatch();
     clearInterval(ping);
     res.off('close', stop);
+    if (sessionEnded && !res.writableEnded) {
+      const error = new TRPCError({ code: 'UNAUTHORIZED', message: 'your session has ended: sign in again' });
+      res.write(
+        `event: serialized-error\ndata: ${JSON.stringify(apiErrorShape(error, EVENTS_STREAM))}\n\n\n`,
+      );
+    }
     res.end();
   }
 }

@@ -13,6 +13,7 @@ import { GracefulCloser } from './graceful-closer.ts';
 import type { CloseReport } from './graceful-closer.ts';
 import { createMetrics } from './metrics.ts';
 import { sendJson } from './send-json.ts';
+import { SessionWatch } from './session-watch.ts';
 import { createTrpcEndpoint } from './trpc-endpoint.ts';
 
 export interface RunningServer {
@@ -72,12 +73,14 @@ export async function startServer(
     logger?: Logger;
     /** How long a request's headers and body may take to arrive. Default REQUEST_TIMEOUT_MS (tests: less). */
     requestTimeoutMs?: number;
+    /** How often open event streams look whether their sessions still live. Default SESSION_RECHECK_MS. */
+    sessionRecheckMs?: number;
   },
 ): Promise<RunningServer> {
   const log = (opts.logger ?? createLogger({ format: 'pretty', level: 'info' })).child({ component: 'http' });
   const limiter = new LoginLimiter();
   const metrics = createMetrics(engine);
-  const trpc = createTrpcEndpoint({ engine, store, limiter }, log);
+  const trpc = createTrpcEndpoint({ engine, store, limiter }, log, new SessionWatch(opts.sessionRecheckMs));
   const checkToken: TokenCheck = (token) => store.tokenValid(token);
 
   // A request's headers and body within a minute (Node's default is five), looked at every 5 s (the

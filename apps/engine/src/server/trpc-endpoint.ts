@@ -15,6 +15,7 @@ import { readBody } from './read-body.ts';
 import { sendJson } from './send-json.ts';
 import { useWholeChunkTextEncoderStream } from './text-encoder-stream.ts';
 import { EVENTS_STREAM, serveEventStream, withLastEventId } from './event-stream-endpoint.ts';
+import { SessionWatch } from './session-watch.ts';
 
 const BASE = '/trpc/';
 /** Calls in one batched request: enough for a console page, too few to multiply work by thousands. */
@@ -32,13 +33,16 @@ export const SIGNED_OUT_BODY_BYTES = 16 * 1024;
  * one body-reading path, then hands the request to tRPC. Internal faults are logged here, and only they.
  */
 export function createTrpcEndpoint(
-  deps: {
+  given: {
     engine: Engine;
     store: OperatorStore;
     limiter: LoginLimiter;
   },
   log: Logger,
+  sessions = new SessionWatch(),
 ): (req: IncomingMessage, res: ServerResponse) => void {
+  // An event stream lives as long as its session: a sign-out or a user removed through this API ends it at once.
+  const deps = { ...given, store: sessions.watching(given.store) };
   // tRPC encodes each SSE response through the global TextEncoderStream: Node's is slow (see there).
   // The event stream's own responses are written by event-stream-endpoint.ts; tRPC's SSE now carries
   // only the refusals it falls back to.
@@ -65,6 +69,7 @@ export function createTrpcEndpoint(
       () => createContext({ ...deps, log }, req, res),
       () => handler(req, res),
       log,
+      { sessions, store: given.store },
     );
   return (req, res) => {
     serve(req, res, handler, stream, deps).catch((err: unknown) => {

@@ -141,7 +141,7 @@ describe('the demo', () => {
     };
     expect(root.scripts.demo).toContain('node scripts/demo.mjs');
     const demo = readFileSync(join(REPO, 'scripts/demo.mjs'), 'utf8');
-    expect(demo).toMatch(/'apps\/engine\/bin\/organism\.js'\), 'start', organism, '--traffic'/);
+    expect(demo).toMatch(/'apps\/engine\/bin\/organism\.js'\),\s*'start',\s*organism,[^\]]*'--traffic'/);
     expect(engine.scripts.demo).toMatch(/^node bin\/organism\.js start \S+organism\.yaml --traffic$/);
     expect(engine.scripts.start).toMatch(/^node bin\/organism\.js start /);
   });
