@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { mutateByHand, expectAccessible, signIn, signInWithForm } from './support/console.ts';
+import { E2E } from './support/e2e-env.mjs';
 
 test('a wrong password is refused with a clear message; the right one opens the overview', async ({
   page,
@@ -129,4 +130,47 @@ test('says at once when the engine goes away, and recovers by itself when it is 
   await expect(connection).not.toHaveText('live', { timeout: 20_000 });
   await expect(connection).toHaveText('live', { timeout: 60_000 });
   await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+});
+
+test('a tab whose session ended elsewhere goes to sign-in at once, and back to its page after', async ({
+  browser,
+}) => {
+  // A context of its own: signing out here must not end the session other tests share.
+  const context = await browser.newContext({ baseURL: E2E.consoleUrl });
+  try {
+    const a = await context.newPage();
+    await signInWithForm(a, 'viewer');
+    const b = await context.newPage();
+    await b.goto('/messages?state=FAILED');
+    await expect(b.getByRole('heading', { name: 'Messages' })).toBeVisible();
+    await expect(b.getByText('live', { exact: true })).toBeVisible();
+
+    await a.getByRole('button', { name: /viewer/ }).click();
+    await a.getByRole('menuitem', { name: 'Sign out' }).click();
+    await expect(a).toHaveURL(/\/sign-in/);
+    // The other tab hears it from the engine, which ends its live stream with the session.
+    await expect(b).toHaveURL(/\/sign-in\?next=%2Fmessages%3Fstate%3DFAILED/, { timeout: 10_000 });
+    await b.getByLabel('Name').fill('viewer');
+    await b.getByLabel('Password').fill(E2E.password);
+    await b.getByRole('button', { name: 'Sign in' }).click();
+    await expect(b).toHaveURL(/\/messages\?state=FAILED$/);
+
+    // `next` leads only to pages of this console, never to another site.
+    for (const away of ['//example.com/x', '/\\example.com/x', 'https://example.com/x']) {
+      await context.clearCookies();
+      await b.goto(`/sign-in?next=${encodeURIComponent(away)}`);
+      await b.getByLabel('Name').fill('viewer');
+      await b.getByLabel('Password').fill(E2E.password);
+      await b.getByRole('button', { name: 'Sign in' }).click();
+      await expect(b.getByRole('heading', { name: 'Overview' })).toBeVisible();
+      expect(new URL(b.url()).host).toBe(new URL(E2E.consoleUrl).host);
+    }
+
+    // A call refused because the cookie went away (expired, say) does the same, without a reload.
+    await context.clearCookies();
+    await b.getByRole('link', { name: 'Threads' }).click();
+    await expect(b).toHaveURL(/\/sign-in\?next=%2Fthreads/, { timeout: 10_000 });
+  } finally {
+    await context.close();
+  }
 });

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { errorProblems } from './engine-error';
+import { describeError, errorProblems } from './engine-error';
 
 it('leaves out a problem that only repeats the error’s own message, and keeps every one with a place', () => {
   const message = 'listener "big-orders" takes only payloads matching /order; this one does not';
@@ -11,4 +11,14 @@ it('leaves out a problem that only repeats the error’s own message, and keeps 
   expect(errorProblems({ message, data: { problems: placed } })).toEqual(placed);
   expect(errorProblems({ message: 'x', data: { problems: null } })).toEqual([]);
   expect(errorProblems(null)).toEqual([]);
+});
+
+it('says an ended session in the console’s words alone, and any other refusal with the engine’s', () => {
+  expect(describeError({ message: 'sign in first', data: { engineCode: 'UNAUTHORIZED' } })).toBe(
+    'Your session has ended. Sign in again.',
+  );
+  expect(describeError({ message: 'operator role required', data: { engineCode: 'FORBIDDEN' } })).toBe(
+    'Your role does not allow this. (operator role required)',
+  );
+  expect(describeError(new Error('fetch failed'))).toMatch(/^The engine could not be reached/);
 });

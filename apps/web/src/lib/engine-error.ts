@@ -41,6 +41,8 @@ export function describeError(err: unknown): string {
   const advice = code ? ADVICE[code] : undefined;
   const message = (err as ErrorShape | null)?.message;
   if (!code) return 'The engine could not be reached. It may be restarting; the console retries by itself.';
+  // The engine's words ("sign in first") add nothing to it, and the console takes the tab to sign-in.
+  if (code === 'UNAUTHORIZED') return ADVICE.UNAUTHORIZED ?? message ?? code;
   return advice && message ? `${advice} (${message})` : (advice ?? message ?? code);
 }
 

@@ -5,6 +5,7 @@ import { useSubscription } from '@trpc/tanstack-react-query';
 import type { ReactNode } from 'react';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { isRejectionTransition } from './outcome';
+import { askWhoIsSignedIn } from './session';
 import { useTRPC } from './trpc';
 
 export type Connection = 'connecting' | 'live' | 'away';
@@ -72,6 +73,8 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
       onStarted: () => {
         lastSeen.current = Date.now();
       },
+      // The engine ends the stream of a session that ended: the frame then goes to sign-in.
+      onError: (err) => askWhoIsSignedIn(queryClient, err),
       onData: (item) => {
         lastId.current = item.id;
         const data = item.data;

@@ -1,6 +1,8 @@
 'use client';
 import type { Role } from '@organism/shared';
 import { useQuery } from '@tanstack/react-query';
+import type { QueryClient } from '@tanstack/react-query';
+import { engineCodeOf } from './engine-error';
 import { useTRPC } from './trpc';
 
 const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
@@ -18,4 +20,18 @@ export function useSession() {
     /** The server refuses what the role does not allow; the console does not offer it either. */
     can: (role: Role) => !!user && RANK[user.role] >= RANK[role],
   };
+}
+
+/** `auth.me`'s query key, as tRPC's TanStack integration makes it (its path first). */
+export const AUTH_ME_KEY = [['auth', 'me']];
+
+/**
+ * The session ended under the page (signed out in another tab, removed by an admin, expired): any call
+ * refused as UNAUTHORIZED asks `auth.me` again, and once it says nobody is signed in the frame sends the
+ * tab to sign-in, back here after (console-frame.tsx). A refusal that was not the session's leaves the user
+ * where they are.
+ */
+export function askWhoIsSignedIn(queryClient: QueryClient, err: unknown): void {
+  if (engineCodeOf(err) !== 'UNAUTHORIZED') return;
+  void queryClient.invalidateQueries({ queryKey: AUTH_ME_KEY }, { cancelRefetch: false });
 }

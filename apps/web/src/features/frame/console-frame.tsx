@@ -15,7 +15,8 @@ export function ConsoleFrame({ children }: { children: ReactNode }) {
   const path = usePathname();
   const signedOut = !loading && !error && !user;
   useEffect(() => {
-    if (signedOut) router.replace(`/sign-in?next=${encodeURIComponent(path)}`);
+    // The page's filters too (`/messages?state=FAILED`): the URL is the page's state.
+    if (signedOut) router.replace(`/sign-in?next=${encodeURIComponent(path + window.location.search)}`);
   }, [signedOut, path, router]);
   if (!user) {
     return (

@@ -23,8 +23,8 @@ export function SignInForm() {
       onSuccess: ({ user }) => {
         queryClient.removeQueries();
         queryClient.setQueryData(trpc.auth.me.queryKey(), { user });
-        // Only paths of this console: never an absolute URL from the query string.
-        router.replace(next?.startsWith('/') && !next.startsWith('//') ? next : '/');
+        // Only paths of this console: never an absolute URL from the query string (`//host`, `/\\host`).
+        router.replace(next && /^\/(?![/\\])/.test(next) ? next : '/');
       },
     }),
   );
