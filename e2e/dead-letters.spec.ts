@@ -26,6 +26,20 @@ async function killedShortNap(page: Page): Promise<string> {
   throw new Error('the short nap never waited in the queue long enough to be killed');
 }
 
+/** Counts the calls of `procedure` the page sends from now on, batched ones one by one. */
+function callsOf(page: Page, procedure: string): () => number {
+  let n = 0;
+  page.on('request', (req) => {
+    const path = new URL(req.url()).pathname;
+    if (!path.startsWith('/trpc/')) return;
+    n += path
+      .slice('/trpc/'.length)
+      .split(',')
+      .filter((p) => p === procedure).length;
+  });
+  return () => n;
+}
+
 test('an operator retries a dead letter from its group and sees it ACKED', async ({ page }) => {
   await signIn(page, 'operator');
   const id = await killedShortNap(page);
@@ -50,8 +64,12 @@ test('an operator retries a dead letter from its group and sees it ACKED', async
   // Each row says what happened to it, without opening the message.
   await expect(row.getByTitle('killed by operator', { exact: true })).toBeVisible();
   await expectAccessible(page);
-  await row.getByRole('button', { name: 'Retry' }).click();
+  // A double-click retries once: one call, one toast.
+  const calls = callsOf(page, 'journal.retry');
+  await row.getByRole('button', { name: 'Retry' }).dblclick();
   const retried = page.getByRole('region', { name: 'Just retried' });
+  await expect(page.getByText(`Message ${id.slice(0, 8)} queued again.`)).toHaveCount(1);
+  expect(calls()).toBe(1);
   await expect(retried.getByRole('listitem').filter({ has: page.getByTitle(id) })).toContainText('ACKED');
   // No longer a dead letter: gone from the group, and its own page says ACKED.
   await expect(row).toHaveCount(0);
@@ -77,9 +95,11 @@ test('retry many shows a dry run (count and sample) before the operator confirms
   expect(await sample.count()).toBeLessThanOrEqual(5);
   await expectAccessible(page);
   const confirm = dialog.getByRole('button', { name: /^Retry \d+ dead letters?$/ });
-  await confirm.click();
+  const calls = callsOf(page, 'journal.retryMany');
+  await confirm.dblclick();
   await expect(dialog).toHaveCount(0);
-  await expect(page.getByText(/^Queued \d+ dead letters? again\.$/)).toBeVisible();
+  await expect(page.getByText(/^Queued \d+ dead letters? again\.$/)).toHaveCount(1);
+  expect(calls()).toBe(1);
 });
 
 test('discard asks first; refused input offers discard but no retry', async ({ page }) => {

@@ -14,6 +14,7 @@ import { describeError } from '@/lib/engine-error';
 import { formatCount, formatCountOf } from '@/lib/format';
 import { isRejected } from '@/lib/outcome';
 import { useTRPC } from '@/lib/trpc';
+import { useSingleFlight } from '@/lib/single-flight';
 
 const SAMPLE = 5;
 
@@ -83,6 +84,7 @@ export function BulkActionDialog({
       onError: (err) => toast.error(describeError(err)),
     }),
   );
+  const runOnce = useSingleFlight(run.mutate);
   const onOpenChange = (next: boolean) => {
     setOpen(next);
     if (next) {
@@ -151,7 +153,7 @@ export function BulkActionDialog({
               <Button
                 variant={words.variant}
                 disabled={run.isPending}
-                onClick={() => run.mutate({ ...input, dryRun: false })}
+                onClick={() => runOnce({ ...input, dryRun: false })}
               >
                 {run.isPending
                   ? words.running

@@ -28,6 +28,7 @@ import { JustRetried } from './just-retried';
 import { RefusedTag } from './refused-tag';
 import { BulkActionDialog } from './bulk-action-dialog';
 import { useRetried } from './use-retried';
+import { useSingleFlight } from '@/lib/single-flight';
 
 const PAGE = 50;
 
@@ -356,6 +357,8 @@ function RowActions({ message: m, onRetried }: { message: MessageSummary; onRetr
       onError: (err) => toast.error(describeError(err)),
     }),
   );
+  const retryOnce = useSingleFlight(retry.mutate);
+  const discardOnce = useSingleFlight(discard.mutate);
   return (
     <span className="inline-flex items-center gap-1">
       {!isRejected(m) && (
@@ -363,7 +366,7 @@ function RowActions({ message: m, onRetried }: { message: MessageSummary; onRetr
           className="h-6 px-2 text-xs"
           aria-label={`Retry ${shortId(m.id)}`}
           disabled={retry.isPending || retry.isSuccess}
-          onClick={() => retry.mutate({ messageId: m.id })}
+          onClick={() => retryOnce({ messageId: m.id })}
         >
           <RotateCcw className="size-3.5" aria-hidden /> Retry
         </Button>
@@ -372,7 +375,7 @@ function RowActions({ message: m, onRetried }: { message: MessageSummary; onRetr
         title={`Discard message ${shortId(m.id)}?`}
         body="It is removed from the journal for good; the event log keeps a DISCARDED entry."
         confirm="Discard"
-        onConfirm={() => discard.mutate({ messageId: m.id })}
+        onConfirm={() => discardOnce({ messageId: m.id })}
       >
         <Button
           variant="ghost"

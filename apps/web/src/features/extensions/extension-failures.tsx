@@ -15,6 +15,7 @@ import { formatCount, formatCountOf } from '@/lib/format';
 import { useSession } from '@/lib/session';
 import type { AppRouter } from '@organism/engine';
 import { useTRPC } from '@/lib/trpc';
+import { useSingleFlight } from '@/lib/single-flight';
 
 type Outputs = inferRouterOutputs<AppRouter>['extensions'];
 type Durable = NonNullable<Outputs['list'][number]['durable']>;
@@ -208,13 +209,15 @@ function FailureActions({ extension, failure: f }: { extension: string; failure:
       onError: (err) => toast.error(describeError(err)),
     }),
   );
+  const retryOnce = useSingleFlight(retry.mutate);
+  const discardOnce = useSingleFlight(discard.mutate);
   return (
     <span className="inline-flex items-center gap-1">
       <Button
         className="h-6 px-2 text-xs"
         aria-label={`Retry ${what}`}
         disabled={retry.isPending}
-        onClick={() => retry.mutate({ extension, id: f.id })}
+        onClick={() => retryOnce({ extension, id: f.id })}
       >
         <RotateCcw className="size-3.5" aria-hidden /> Retry
       </Button>
@@ -222,7 +225,7 @@ function FailureActions({ extension, failure: f }: { extension: string; failure:
         title={`Discard ${what}?`}
         body={`${extension} will not hear this event again. The journal keeps the message itself.`}
         confirm="Discard"
-        onConfirm={() => discard.mutate({ extension, id: f.id })}
+        onConfirm={() => discardOnce({ extension, id: f.id })}
       >
         <Button
           variant="ghost"

@@ -10,6 +10,7 @@ import { formatCount } from '@/lib/format';
 import type { ListenerInfo } from '@/lib/live-listeners';
 import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
+import { useSingleFlight } from '@/lib/single-flight';
 
 /**
  * Pause or resume a listener (operator; the engine's own `system.*` listeners cannot be paused, so they
@@ -45,6 +46,8 @@ export function PauseResumeButton({ l, compact = false }: { l: ListenerInfo; com
       onError: (err) => toast.error(describeError(err)),
     }),
   );
+  const pauseOnce = useSingleFlight(pause.mutate);
+  const resumeOnce = useSingleFlight(resume.mutate);
   if (!can('operator') || l.system) return null;
   const busy = pause.isPending || resume.isPending;
   const paused = l.state === 'paused';
@@ -53,7 +56,7 @@ export function PauseResumeButton({ l, compact = false }: { l: ListenerInfo; com
     <Button
       className={size}
       disabled={busy}
-      onClick={() => resume.mutate({ name: l.name })}
+      onClick={() => resumeOnce({ name: l.name })}
       aria-label={`Resume ${l.name}`}
       title={`Dispatch ${l.name}'s waiting messages, oldest first`}
     >
@@ -63,7 +66,7 @@ export function PauseResumeButton({ l, compact = false }: { l: ListenerInfo; com
     <Button
       className={size}
       disabled={busy}
-      onClick={() => pause.mutate({ name: l.name })}
+      onClick={() => pauseOnce({ name: l.name })}
       aria-label={`Pause ${l.name}`}
       title={`Hold ${l.name}'s deliveries PENDING (intake still accepts them) until resumed`}
     >

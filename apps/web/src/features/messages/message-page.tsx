@@ -19,6 +19,7 @@ import { useLiveRefresh } from '@/lib/use-live-refresh';
 import { MessageFacts, MessageFailure, messageXml } from './message-parts';
 import { Provenance } from './provenance';
 import { TransitionsTable } from './transitions-table';
+import { useSingleFlight } from '@/lib/single-flight';
 
 /** Where is message X and why did it fail? Its facts, failure, payload, envelope and history. */
 export function MessagePage({ id }: { id: string }) {
@@ -60,6 +61,9 @@ export function MessagePage({ id }: { id: string }) {
       onError: (err) => toast.error(describeError(err)),
     }),
   );
+  const retryOnce = useSingleFlight(retry.mutate);
+  const resendOnce = useSingleFlight(resend.mutate);
+  const discardOnce = useSingleFlight(discard.mutate);
 
   if (message.error)
     return (
@@ -106,7 +110,7 @@ export function MessagePage({ id }: { id: string }) {
         {(canRepublish || (m.state === 'FAILED' && can('operator'))) && (
           <div className="flex flex-wrap gap-2">
             {canRetry && (
-              <Button onClick={() => retry.mutate({ messageId: m.id })} disabled={retry.isPending}>
+              <Button onClick={() => retryOnce({ messageId: m.id })} disabled={retry.isPending}>
                 <RotateCcw className="size-4" aria-hidden /> Retry
               </Button>
             )}
@@ -117,7 +121,7 @@ export function MessagePage({ id }: { id: string }) {
                   body={`A new message with the same payload goes to ${m.to}, in a new thread, linked to this one.`}
                   confirm="Send again"
                   onConfirm={() =>
-                    resend.mutate({ to: m.to ?? '', payloadXml: m.payloadXml ?? '', republishOf: m.id })
+                    resendOnce({ to: m.to ?? '', payloadXml: m.payloadXml ?? '', republishOf: m.id })
                   }
                 >
                   <Button disabled={resend.isPending}>
@@ -137,7 +141,7 @@ export function MessagePage({ id }: { id: string }) {
                 title="Discard this dead letter?"
                 body="It is removed from the journal for good; the event log keeps a DISCARDED entry."
                 confirm="Discard"
-                onConfirm={() => discard.mutate({ messageId: m.id })}
+                onConfirm={() => discardOnce({ messageId: m.id })}
               >
                 <Button variant="ghost" className="text-failed">
                   <Trash2 className="size-4" aria-hidden /> Discard
