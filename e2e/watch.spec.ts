@@ -7,6 +7,11 @@ test('a wrong password is refused with a clear message; the right one opens the 
 }) => {
   await page.goto('/sign-in');
   await expectAccessible(page);
+  // The tab has the console's icon.
+  const icon = await page.locator('link[rel="icon"]').first().getAttribute('href');
+  const served = await page.request.get(icon ?? '/favicon.ico');
+  expect(served.status()).toBe(200);
+  expect(served.headers()['content-type']).toContain('image/svg+xml');
   await page.getByLabel('Name').fill('admin');
   await page.getByLabel('Password').fill('not the password');
   await page.getByRole('button', { name: 'Sign in' }).click();
