@@ -132,8 +132,12 @@ test('says at once when the engine goes away, and recovers by itself when it is 
     return res.status;
   });
   expect(restarted).toBe(200);
+  // The top bar stops saying "running" with an uptime: the engine drains, then does not answer.
+  const bar = page.getByRole('banner');
+  await expect(bar).toContainText(/draining|not answering/, { timeout: 20_000 });
   await expect(connection).not.toHaveText('live', { timeout: 20_000 });
   await expect(connection).toHaveText('live', { timeout: 60_000 });
+  await expect(bar).toContainText('running', { timeout: 20_000 });
   await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
 });
 

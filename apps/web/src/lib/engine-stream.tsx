@@ -105,6 +105,9 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
         // The page updates once per item, so the events' place among its transitions does not matter here.
         for (const { event } of data.events) {
           for (const fn of eventListeners.current) fn(event);
+          // Draining for a restart or stop: the top bar's state and uptime are about to change.
+          if (event.type === 'drain')
+            void queryClient.invalidateQueries({ queryKey: trpc.organism.status.queryKey() });
           if (event.type === 'reload') {
             void queryClient.invalidateQueries({ queryKey: trpc.listeners.pathKey() });
             void queryClient.invalidateQueries({ queryKey: trpc.config.pathKey() });

@@ -38,12 +38,22 @@ export function TopBar({ user }: { user: { name: string; role: Role } }) {
         <p className="flex min-w-0 items-center gap-2 truncate text-sm">
           <span className="font-semibold">{s.organism}</span>
           <Sep />
-          <span>
-            <span className={s.state === 'running' ? 'text-acked' : 'text-rejected'}>{s.state}</span>{' '}
-            <span className="text-muted">
-              <Uptime since={status.dataUpdatedAt - s.uptimeMs} />
+          {connection === 'away' ? (
+            // Not heard from: what it last said may no longer hold (a restart, a stop).
+            <span className="text-muted" title={`last known: ${s.state}`}>
+              not answering
             </span>
-          </span>
+          ) : (
+            <span>
+              <span className={s.state === 'running' ? 'text-acked' : 'text-rejected'}>{s.state}</span>{' '}
+              {/* Reconnecting, the uptime would count on from a process that may be gone. */}
+              {connection === 'live' && (
+                <span className="text-muted">
+                  <Uptime since={status.dataUpdatedAt - s.uptimeMs} />
+                </span>
+              )}
+            </span>
+          )}
           <Sep />
           <span title="journal durability">journal {s.durability}</span>
           {supervised !== undefined && (
