@@ -74,6 +74,13 @@ test('a payload typed key by key is kept as typed, its close tags written once',
   await expect(editor.locator('.cm-content')).toHaveText(
     ['<greeting>', '  <name>typed by hand</name>', '</greeting>'].join(''),
   );
+  // Tab indents; the line under the editor says how a keyboard leaves it, and that works.
+  const content = editor.locator('.cm-content');
+  await expect(content).toHaveAccessibleDescription('Tab indents; Esc then Tab leaves the editor.');
+  await content.click();
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Tab');
+  await expect(content).not.toBeFocused();
 });
 
 test("the composer holds back a payload the listener's filter refuses, and says why, before anything is sent", async ({

@@ -1,13 +1,16 @@
 'use client';
 import type { Extension } from '@codemirror/state';
+import { EditorView } from '@codemirror/view';
 import CodeMirror from '@uiw/react-codemirror';
+import { useId, useMemo } from 'react';
 import { darkCodeTheme } from '@/lib/code-theme';
 import { useDarkTheme } from '@/lib/use-dark-theme';
 
 /**
  * An editable CodeMirror in the console's frame and themes: the composer's XML and the configuration's YAML.
  * `extensions` bring the language and the linter that asks the engine; memoize them, or the editor is
- * rebuilt on every render.
+ * rebuilt on every render. Tab indents, as in any code editor; the line under an editable one says how a
+ * keyboard leaves it (Escape, then Tab), and the editor is described by it for screen readers.
  */
 export function CodeEditor({
   label,
@@ -28,19 +31,32 @@ export function CodeEditor({
   readOnly?: boolean;
 }) {
   const dark = useDarkTheme();
+  const hint = useId();
+  const described = useMemo(
+    () =>
+      readOnly ? extensions : [...extensions, EditorView.contentAttributes.of({ 'aria-describedby': hint })],
+    [extensions, hint, readOnly],
+  );
   return (
-    <div className="overflow-hidden rounded-md border border-border" role="region" aria-label={label}>
-      <CodeMirror
-        value={value}
-        {...(onChange ? { onChange } : {})}
-        readOnly={readOnly}
-        extensions={extensions}
-        theme={dark ? darkCodeTheme : 'light'}
-        minHeight={minHeight}
-        maxHeight={maxHeight}
-        // No active-line tint: the light theme's green text on it falls below 4.5:1.
-        basicSetup={{ foldGutter: true, lineNumbers: true, highlightActiveLine: false }}
-      />
+    <div>
+      <div className="overflow-hidden rounded-md border border-border" role="region" aria-label={label}>
+        <CodeMirror
+          value={value}
+          {...(onChange ? { onChange } : {})}
+          readOnly={readOnly}
+          extensions={described}
+          theme={dark ? darkCodeTheme : 'light'}
+          minHeight={minHeight}
+          maxHeight={maxHeight}
+          // No active-line tint: the light theme's green text on it falls below 4.5:1.
+          basicSetup={{ foldGutter: true, lineNumbers: true, highlightActiveLine: false }}
+        />
+      </div>
+      {!readOnly && (
+        <p id={hint} className="mt-1 text-xs text-muted">
+          Tab indents; <kbd>Esc</kbd> then <kbd>Tab</kbd> leaves the editor.
+        </p>
+      )}
     </div>
   );
 }
