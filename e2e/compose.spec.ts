@@ -170,3 +170,40 @@ test('a message over the engine’s body limit is refused as too large through t
   });
   expect(huge).toMatchObject({ status: 413, engineCode: 'PAYLOAD_TOO_LARGE' });
 });
+
+test('what was typed is kept when another listener is picked and back, and asked about before it is lost', async ({
+  page,
+}) => {
+  await signIn(page, 'operator');
+  await page.goto('/compose?to=greeter');
+  const editor = page.getByRole('region', { name: 'Payload' });
+  await expect(editor).toContainText('<greeting');
+  await write(page, editor, '<greeting>\n  <name>kept for later</name>\n</greeting>');
+  const listener = page.getByLabel('Listener');
+  await listener.selectOption('shouter');
+  await expect(editor).toContainText('<shout');
+  await listener.selectOption('greeter');
+  await expect(editor).toContainText('kept for later');
+
+  // Leaving by a link asks first; staying keeps the text.
+  page.once('dialog', (d) => {
+    expect(d.message()).toBe('Leave the composer? The message you typed is not sent.');
+    void d.dismiss();
+  });
+  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Messages' }).click();
+  await expect(page).toHaveURL(/\/compose\?to=greeter/);
+  await expect(editor).toContainText('kept for later');
+
+  // The example again replaces the text only once confirmed.
+  await page.getByRole('button', { name: 'Start from the example' }).click();
+  const confirm = page.getByRole('alertdialog', { name: 'Start from the example?' });
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await expect(editor).toContainText('kept for later');
+  await page.getByRole('button', { name: 'Start from the example' }).click();
+  await confirm.getByRole('button', { name: 'Start from the example' }).click();
+  await expect(editor).not.toContainText('kept for later');
+  await expect(editor).toContainText('<greeting');
+  // Nothing typed now: links leave without a question.
+  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Messages' }).click();
+  await expect(page).toHaveURL(/\/messages/);
+});

@@ -85,6 +85,20 @@ test('an operator breaks the configuration, sees the problem at its line and wha
   await expect(diff).toContainText('Shouts back whatever it is sent.');
   await expect(diff.locator('.cm-deletedChunk').first()).toContainText('sleeper');
   await expectAccessible(page);
+
+  // Edits are not lost without a question: a link away asks, and so does discarding them.
+  page.once('dialog', (d) => {
+    expect(d.message()).toBe('Leave the configuration? Your edits are not saved and will be lost.');
+    void d.dismiss();
+  });
+  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Messages' }).click();
+  await expect(page).toHaveURL(/\/config\?view=diff$/);
+  await page.getByRole('button', { name: 'Discard edits' }).click();
+  const discard = page.getByRole('alertdialog', { name: 'Discard your edits?' });
+  await discard.getByRole('button', { name: 'Discard edits' }).click();
+  await expect(status).toContainText('the same as the running configuration');
+  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Messages' }).click();
+  await expect(page).toHaveURL(/\/messages/);
 });
 
 const ECHO_XSD = `<?xml version="1.0" encoding="UTF-8"?>

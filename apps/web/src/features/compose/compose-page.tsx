@@ -4,11 +4,12 @@ import { CircleCheck, CircleX, LoaderCircle, RotateCcw, Send } from 'lucide-reac
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { parseAsString, useQueryStates } from 'nuqs';
-import { useCallback, useId, useState } from 'react';
+import { useCallback, useId, useRef, useState } from 'react';
 import { toast } from 'sonner';
 import { ProblemList } from '@/components/problem-list';
 import { IdLink } from '@/components/id-link';
 import { Button } from '@/components/ui/button';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { describeError, describeLoadError, errorProblems } from '@/lib/engine-error';
@@ -16,6 +17,7 @@ import { prettyXml } from '@/lib/pretty-xml';
 import { rootName } from '@/lib/format';
 import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
+import { useUnsavedGuard } from '@/lib/use-unsaved-guard';
 import type { CheckOutcome } from './payload-editor';
 import { PayloadEditor } from './payload-editor';
 
@@ -66,10 +68,18 @@ export function ComposePage() {
     }),
   );
 
+  // What was typed for each listener and root this visit: picking another and coming back finds it again.
+  const drafts = useRef(new Map<string, string>());
+  const draftKey = (listener: string | null, root: string | null) => `${listener ?? ''} ${root ?? ''}`;
   const choose = (next: { to?: string; root?: string | null }) => {
-    setEdited(null);
-    void setQ({ to: next.to ?? to, root: next.root ?? null, source: null });
+    if (edited !== null && !q.source) drafts.current.set(draftKey(to, q.root), edited);
+    const nextTo = next.to ?? to;
+    const nextRoot = next.root ?? null;
+    setEdited(drafts.current.get(draftKey(nextTo, nextRoot)) ?? null);
+    void setQ({ to: nextTo, root: nextRoot, source: null });
   };
+  const typed = edited !== null && edited !== starting;
+  useUnsavedGuard(typed && !send.isSuccess, 'Leave the composer? The message you typed is not sent.');
   const contract = `${to ?? ''} ${q.root ?? ''}`;
   // The last check's answer, while it is about this text and this contract.
   const current = checked?.text === text && checked.contract === contract ? checked : null;
@@ -133,15 +143,32 @@ export function ComposePage() {
               </select>
             </label>
           )}
-          <Button
-            onClick={() => {
-              setEdited(null);
-              if (q.source) void setQ({ source: null });
-            }}
-            disabled={edited === null && !q.source}
-          >
-            <RotateCcw className="size-4" aria-hidden /> Start from the example
-          </Button>
+          {typed ? (
+            <ConfirmDialog
+              title="Start from the example?"
+              body="The editor takes the contract's example again; what you typed is lost."
+              confirm="Start from the example"
+              onConfirm={() => {
+                setEdited(null);
+                drafts.current.delete(draftKey(to, q.root));
+                if (q.source) void setQ({ source: null });
+              }}
+            >
+              <Button>
+                <RotateCcw className="size-4" aria-hidden /> Start from the example
+              </Button>
+            </ConfirmDialog>
+          ) : (
+            <Button
+              onClick={() => {
+                setEdited(null);
+                if (q.source) void setQ({ source: null });
+              }}
+              disabled={edited === null && !q.source}
+            >
+              <RotateCcw className="size-4" aria-hidden /> Start from the example
+            </Button>
+          )}
           <Button
             variant="primary"
             disabled={!valid || send.isPending}

@@ -24,6 +24,8 @@ import { ListenerForm } from './listener-form';
 import { SaveDialog } from './save-dialog';
 import { TextDiff } from './text-diff';
 import { YamlEditor } from './yaml-editor';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { useUnsavedGuard } from '@/lib/use-unsaved-guard';
 
 const VIEWS = ['yaml', 'form', 'diff'] as const;
 
@@ -82,6 +84,7 @@ export function ConfigPage() {
   const current = checked?.text === text ? checked : null;
   const answer = current && 'answer' in current ? current.answer : undefined;
   const changed = running !== undefined && text !== running;
+  useUnsavedGuard(changed, 'Leave the configuration? Your edits are not saved and will be lost.');
 
   const applied = (result: SaveAnswer, what: string, yaml: string | undefined) => {
     if (yaml !== undefined && config.data)
@@ -108,9 +111,16 @@ export function ConfigPage() {
         </div>
         <div className="flex items-center gap-2">
           {changed && (
-            <Button onClick={() => setEdited(null)}>
-              <RotateCcw className="size-4" aria-hidden /> Discard edits
-            </Button>
+            <ConfirmDialog
+              title="Discard your edits?"
+              body="The editor goes back to the running configuration; what you changed is lost."
+              confirm="Discard edits"
+              onConfirm={() => setEdited(null)}
+            >
+              <Button>
+                <RotateCcw className="size-4" aria-hidden /> Discard edits
+              </Button>
+            </ConfirmDialog>
           )}
           {can('admin') && (
             <SaveDialog

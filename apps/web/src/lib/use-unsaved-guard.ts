@@ -1,0 +1,35 @@
+'use client';
+import { useEffect } from 'react';
+
+/**
+ * While `unsaved` holds, leaving the page asks first: closing or reloading the tab (the browser's own
+ * question) and following a link of the console (the sidebar, a row), whose click is stopped before the
+ * router sees it unless the operator confirms `question`. A link opened elsewhere (a new tab, a modifier
+ * key) leaves the page as it is and is let through.
+ */
+export function useUnsavedGuard(unsaved: boolean, question: string): void {
+  useEffect(() => {
+    if (!unsaved) return;
+    const beforeUnload = (e: BeforeUnloadEvent) => {
+      e.preventDefault();
+    };
+    const click = (e: MouseEvent) => {
+      if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+      const link = (e.target as Element | null)?.closest?.('a[href]');
+      if (!(link instanceof HTMLAnchorElement) || (link.target && link.target !== '_self')) return;
+      const to = new URL(link.href, window.location.href);
+      if (to.origin !== window.location.origin || link.hasAttribute('download')) return;
+      if (to.pathname === window.location.pathname && to.search === window.location.search) return;
+      if (window.confirm(question)) return;
+      e.preventDefault();
+      e.stopPropagation();
+    };
+    window.addEventListener('beforeunload', beforeUnload);
+    // Capturing on the document: before React's listener on its root, so the router never hears it.
+    document.addEventListener('click', click, true);
+    return () => {
+      window.removeEventListener('beforeunload', beforeUnload);
+      document.removeEventListener('click', click, true);
+    };
+  }, [unsaved, question]);
+}
