@@ -115,7 +115,8 @@ export function BulkActionDialog({
                 <p className="text-sm">
                   <span className="tabular font-semibold">{formatCount(preview.count)}</span> dead{' '}
                   {preview.count === 1 ? 'letter' : 'letters'} {words.would}
-                  {preview.count > SAMPLE ? ` The oldest ${SAMPLE}:` : ''}
+                  {action === 'retry' && ' Refused input, never retried, is not counted.'}
+                  {preview.count > SAMPLE ? ` The ${SAMPLE} sent first:` : ''}
                 </p>
                 <ul
                   aria-label="Sample"
@@ -130,8 +131,9 @@ export function BulkActionDialog({
                         <span className="truncate">{m.to}</span>
                       )}
                       <ErrorCodeBadge code={m.errorCode} rejected={isRejected(m)} />
+                      {/* The order's own time: when each was sent, the first first. */}
                       <span className="ml-auto text-xs text-muted">
-                        <TimeAgo at={m.updatedAt} />
+                        sent <TimeAgo at={m.createdAt} />
                       </span>
                     </li>
                   ))}
