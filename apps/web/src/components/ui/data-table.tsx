@@ -258,3 +258,21 @@ export function DataTable<T>({
     </div>
   );
 }
+
+/**
+ * Keeps a keyboard in the table when an action in a row disables or removes what had focus (a Retry done,
+ * a row discarded): call the returned function once the rows are redrawn, and focus goes to the row now at
+ * that place (the next one moved up), or the last, unless it has gone elsewhere meanwhile.
+ */
+export function refocusRowAfter(inRow: Element): () => void {
+  const row = inRow.closest<HTMLElement>('tr[data-index]');
+  const body = row?.parentElement;
+  const index = row?.dataset.index;
+  return () =>
+    requestAnimationFrame(() => {
+      const now = document.activeElement;
+      if (!body?.isConnected || (now && now !== document.body && now.isConnected)) return;
+      const rows = body.querySelectorAll<HTMLElement>('tr[data-index]');
+      (body.querySelector<HTMLElement>(`tr[data-index="${index}"]`) ?? rows[rows.length - 1])?.focus();
+    });
+}

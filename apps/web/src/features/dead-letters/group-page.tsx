@@ -5,7 +5,7 @@ import { ChevronLeft, RotateCcw, Trash2, TriangleAlert } from 'lucide-react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { parseAsBoolean, parseAsString, useQueryStates } from 'nuqs';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { toast } from 'sonner';
 import { ErrorCodeBadge } from '@/components/error-code-badge';
 import { IdLink } from '@/components/id-link';
@@ -13,7 +13,7 @@ import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { CellNote } from '@/components/ui/cell-note';
-import { actionsColumn, DataTable } from '@/components/ui/data-table';
+import { actionsColumn, DataTable, refocusRowAfter } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
@@ -336,11 +336,13 @@ function RowActions({ message: m, onRetried }: { message: MessageSummary; onRetr
   const router = useRouter();
   const queryClient = useQueryClient();
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.journal.pathKey() });
+  // Where a keyboard goes once the action is done: the button it pressed is disabled or gone by then.
+  const refocus = useRef<() => void>(undefined);
   const retry = useMutation(
     trpc.journal.retry.mutationOptions({
       onSuccess: () => {
         onRetried(m.id);
-        void refresh();
+        void refresh().then(refocus.current);
         toast.success(`Message ${shortId(m.id)} queued again.`, {
           action: { label: 'Open', onClick: () => router.push(`/messages/${m.id}`) },
         });
@@ -352,7 +354,7 @@ function RowActions({ message: m, onRetried }: { message: MessageSummary; onRetr
     trpc.journal.discard.mutationOptions({
       onSuccess: () => {
         toast.success(`Message ${shortId(m.id)} discarded.`);
-        void refresh();
+        void refresh().then(refocus.current);
       },
       onError: (err) => toast.error(describeError(err)),
     }),
@@ -366,7 +368,10 @@ function RowActions({ message: m, onRetried }: { message: MessageSummary; onRetr
           className="h-6 px-2 text-xs"
           aria-label={`Retry ${shortId(m.id)}`}
           disabled={retry.isPending || retry.isSuccess}
-          onClick={() => retryOnce({ messageId: m.id })}
+          onClick={(e) => {
+            refocus.current = refocusRowAfter(e.currentTarget);
+            retryOnce({ messageId: m.id });
+          }}
         >
           <RotateCcw className="size-3.5" aria-hidden /> Retry
         </Button>
@@ -381,6 +386,7 @@ function RowActions({ message: m, onRetried }: { message: MessageSummary; onRetr
           variant="ghost"
           className="h-6 px-2 text-xs text-failed"
           aria-label={`Discard ${shortId(m.id)}`}
+          onClick={(e) => (refocus.current = refocusRowAfter(e.currentTarget))}
           disabled={discard.isPending || discard.isSuccess}
         >
           <Trash2 className="size-3.5" aria-hidden /> Discard
