@@ -86,13 +86,27 @@ test('an operator breaks the configuration, sees the problem at its line and wha
   await expect(diff.locator('.cm-deletedChunk').first()).toContainText('sleeper');
   await expectAccessible(page);
 
+  // The organism's own settings: which a save applies, which wait for a restart.
+  await page.getByRole('tab', { name: 'YAML' }).click();
+  await write(
+    page,
+    editor,
+    yaml.replace('\nname: demo\n', '\nname: demo-renamed\n').replace('maxDepth: 50', 'maxDepth: 40'),
+  );
+  await expect(status).toContainText('Sound. No listener changes.');
+  const settings = page.getByRole('list', { name: 'Setting changes' });
+  await expect(settings).toContainText('Applied by the save: name.');
+  await expect(settings).toContainText(
+    'At the next restart only (saved now, read when the engine starts): pump.maxDepth.',
+  );
+
   // Edits are not lost without a question: a link away asks, and so does discarding them.
   page.once('dialog', (d) => {
     expect(d.message()).toBe('Leave the configuration? Your edits are not saved and will be lost.');
     void d.dismiss();
   });
   await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Messages' }).click();
-  await expect(page).toHaveURL(/\/config\?view=diff$/);
+  await expect(page).toHaveURL(/\/config(\?view=yaml)?$/);
   await page.getByRole('button', { name: 'Discard edits' }).click();
   const discard = page.getByRole('alertdialog', { name: 'Discard your edits?' });
   await discard.getByRole('button', { name: 'Discard edits' }).click();

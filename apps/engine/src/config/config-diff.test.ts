@@ -19,7 +19,12 @@ function listener(config: OrganismConfig, name: string): ListenerConfig {
 describe('diffConfigs', () => {
   it('finds nothing between a config and its copy', async () => {
     const before = await fullConfig();
-    expect(diffConfigs(before, structuredClone(before))).toEqual({ added: [], removed: [], changed: [] });
+    expect(diffConfigs(before, structuredClone(before))).toEqual({
+      added: [],
+      removed: [],
+      changed: [],
+      settings: [],
+    });
   });
 
   it('lists listeners added and removed, by name', async () => {
@@ -34,6 +39,7 @@ describe('diffConfigs', () => {
       added: ['shouter', 'echo'],
       removed: ['orders'],
       changed: [],
+      settings: [],
     });
   });
 
@@ -59,7 +65,25 @@ describe('diffConfigs', () => {
         { name: 'orders', fields: ['payload.root'] },
         { name: 'tools.planner', fields: ['handler', 'agent', 'peers', 'concurrency'] },
       ],
+      settings: [],
     });
+  });
+
+  it("names the organism's own settings that changed, and whether a save applies them or the next start", async () => {
+    const before = await fullConfig();
+    const after = structuredClone(before);
+    after.name = 'renamed';
+    after.pump.maxDepth = before.pump.maxDepth + 1;
+    after.journal.durability = before.journal.durability === 'fast' ? 'strict' : 'fast';
+    after.server.port = before.server.port + 1;
+    after.extensions = [...before.extensions, '/elsewhere/audit.ts'];
+    expect(diffConfigs(before, after).settings).toEqual([
+      { key: 'name', when: 'reload' },
+      { key: 'extensions', when: 'reload' },
+      { key: 'pump.maxDepth', when: 'restart' },
+      { key: 'journal.durability', when: 'restart' },
+      { key: 'server.port', when: 'restart' },
+    ]);
   });
 
   it('ignores the order peers are listed in and the order of listeners', async () => {
@@ -67,13 +91,18 @@ describe('diffConfigs', () => {
     const after = structuredClone(before);
     listener(after, 'tools.planner').peers.reverse();
     after.listeners.reverse();
-    expect(diffConfigs(before, after)).toEqual({ added: [], removed: [], changed: [] });
+    expect(diffConfigs(before, after)).toEqual({ added: [], removed: [], changed: [], settings: [] });
   });
 
   it('reports a renamed listener as one removed and one added', async () => {
     const before = await fullConfig();
     const after = structuredClone(before);
     listener(after, 'greeter').name = 'welcomer';
-    expect(diffConfigs(before, after)).toEqual({ added: ['welcomer'], removed: ['greeter'], changed: [] });
+    expect(diffConfigs(before, after)).toEqual({
+      added: ['welcomer'],
+      removed: ['greeter'],
+      changed: [],
+      settings: [],
+    });
   });
 });

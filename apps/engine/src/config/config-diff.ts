@@ -5,6 +5,45 @@ export interface ConfigDiff {
   added: string[];
   removed: string[];
   changed: { name: string; fields: string[] }[];
+  /**
+   * The organism's own settings that changed, by key (`name`, `pump.concurrency`): `reload` when a save or
+   * a reload applies them at once, `restart` when only the next start reads them (pump, journal, server).
+   */
+  settings: { key: string; when: 'reload' | 'restart' }[];
+}
+
+/** The organism's own settings, each with when a change of it takes effect. */
+const SETTINGS: readonly [
+  string,
+  'reload' | 'restart',
+  (c: OrganismConfig) => object | string | undefined,
+][] = [
+  ['name', 'reload', (c) => c.name],
+  ['description', 'reload', (c) => c.description],
+  ['extensions', 'reload', (c) => c.extensions],
+  ['pump', 'restart', (c) => c.pump],
+  ['journal', 'restart', (c) => c.journal],
+  ['server', 'restart', (c) => c.server],
+];
+
+/** The keys under which `before` and `after` differ: a section's own fields (`pump.concurrency`), or itself. */
+function settingsChanged(before: OrganismConfig, after: OrganismConfig): ConfigDiff['settings'] {
+  const out: ConfigDiff['settings'] = [];
+  for (const [key, when, get] of SETTINGS) {
+    const a = get(before);
+    const b = get(after);
+    if (JSON.stringify(a) === JSON.stringify(b)) continue;
+    if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a)) {
+      const fields = new Set([...Object.keys(a), ...Object.keys(b)]);
+      for (const f of fields)
+        if (
+          JSON.stringify((a as Record<string, unknown>)[f]) !==
+          JSON.stringify((b as Record<string, unknown>)[f])
+        )
+          out.push({ key: `${key}.${f}`, when });
+    } else out.push({ key, when });
+  }
+  return out;
 }
 
 // Each field as a comparable string. Peers are a set (order in the YAML means nothing), so they are sorted.
@@ -36,5 +75,6 @@ export function diffConfigs(before: OrganismConfig, after: OrganismConfig): Conf
     added: [...next.keys()].filter((n) => !old.has(n)),
     removed: [...old.keys()].filter((n) => !next.has(n)),
     changed,
+    settings: settingsChanged(before, after),
   };
 }

@@ -63,6 +63,7 @@ describe('diff', () => {
         added: ['audit'],
         removed: ['orders'],
         changed: [{ name: 'greeter', fields: ['description', 'timeoutMs'] }],
+        settings: [],
       },
       impact: [{ listener: 'orders', unfinished: 4 }],
       // No contract changed: no message is checked.

@@ -75,54 +75,84 @@ export function ProblemList({ problems, configFile }: { problems: readonly Probl
 }
 
 function DiffSummary({ answer, edited }: { answer: DiffAnswer & { ok: true }; edited: boolean }) {
-  const { added, removed, changed } = answer.diff;
+  const { added, removed, changed, settings } = answer.diff;
   const unfinished = new Map(answer.impact.map((i) => [i.listener, i.unfinished]));
   const contracts = new Map(answer.contracts.map((c) => [c.listener, c]));
-  if (!added.length && !removed.length && !changed.length)
+  const listenersChange = added.length > 0 || removed.length > 0 || changed.length > 0;
+  if (!listenersChange && settings.length === 0)
     return (
       <p className="flex items-center gap-2 text-acked">
         <CircleCheck className="size-4 shrink-0" aria-hidden />
         {edited
-          ? 'Sound. No listener changes: saving only rewrites the file (comments, order, settings a restart reads).'
+          ? 'Sound. Nothing the engine reads changes: saving only rewrites the file (comments, order, layout).'
           : 'Sound, and the same as the running configuration. Edit it to see what a save would change.'}
       </p>
     );
+  const now = settings.filter((s) => s.when === 'reload').map((s) => s.key);
+  const later = settings.filter((s) => s.when === 'restart').map((s) => s.key);
   return (
     <>
       <p className="flex items-center gap-2 text-acked">
-        <CircleCheck className="size-4 shrink-0" aria-hidden /> Sound. Saving reloads these listeners:
+        <CircleCheck className="size-4 shrink-0" aria-hidden />
+        {listenersChange ? 'Sound. Saving reloads these listeners:' : 'Sound. No listener changes.'}
       </p>
-      <ul className="space-y-2" aria-label="Listener changes">
-        {added.map((name) => (
-          <li key={`+${name}`} className="flex gap-2">
-            <Plus className="mt-0.5 size-4 shrink-0 text-acked" aria-label="added" />
-            <span>
-              <strong className="font-mono text-xs">{name}</strong> is added.
-            </span>
-          </li>
-        ))}
-        {changed.map((c) => (
-          <li key={`~${c.name}`} className="flex gap-2">
-            <Pencil className="mt-0.5 size-4 shrink-0 text-dispatched" aria-label="changed" />
-            <span>
-              <strong className="font-mono text-xs">{c.name}</strong> changes: {c.fields.join(', ')}. Work in
-              progress finishes as it began; new deliveries use the new settings.{' '}
-              <ContractImpactNote impact={contracts.get(c.name)} />
-            </span>
-          </li>
-        ))}
-        {removed.map((name) => (
-          <li key={`-${name}`} className="flex gap-2">
-            <Minus className="mt-0.5 size-4 shrink-0 text-failed" aria-label="removed" />
-            <span>
-              <strong className="font-mono text-xs">{name}</strong> is removed.{' '}
-              <RemovedImpact name={name} unfinished={unfinished.get(name) ?? 0} />
-            </span>
-          </li>
-        ))}
-      </ul>
+      {listenersChange && (
+        <ul className="space-y-2" aria-label="Listener changes">
+          {added.map((name) => (
+            <li key={`+${name}`} className="flex gap-2">
+              <Plus className="mt-0.5 size-4 shrink-0 text-acked" aria-label="added" />
+              <span>
+                <strong className="font-mono text-xs">{name}</strong> is added.
+              </span>
+            </li>
+          ))}
+          {changed.map((c) => (
+            <li key={`~${c.name}`} className="flex gap-2">
+              <Pencil className="mt-0.5 size-4 shrink-0 text-dispatched" aria-label="changed" />
+              <span>
+                <strong className="font-mono text-xs">{c.name}</strong> changes: {c.fields.join(', ')}. Work
+                in progress finishes as it began; new deliveries use the new settings.{' '}
+                <ContractImpactNote impact={contracts.get(c.name)} />
+              </span>
+            </li>
+          ))}
+          {removed.map((name) => (
+            <li key={`-${name}`} className="flex gap-2">
+              <Minus className="mt-0.5 size-4 shrink-0 text-failed" aria-label="removed" />
+              <span>
+                <strong className="font-mono text-xs">{name}</strong> is removed.{' '}
+                <RemovedImpact name={name} unfinished={unfinished.get(name) ?? 0} />
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {settings.length > 0 && (
+        <ul className="space-y-1" aria-label="Setting changes">
+          {now.length > 0 && (
+            <li>
+              Applied by the save: <Keys keys={now} />.
+            </li>
+          )}
+          {later.length > 0 && (
+            <li>
+              <strong>At the next restart only</strong> (saved now, read when the engine starts):{' '}
+              <Keys keys={later} />.
+            </li>
+          )}
+        </ul>
+      )}
     </>
   );
+}
+
+function Keys({ keys }: { keys: readonly string[] }) {
+  return keys.map((k, i) => (
+    <span key={k}>
+      {i > 0 && ', '}
+      <code className="text-xs">{k}</code>
+    </span>
+  ));
 }
 
 /** A changed contract tried on the listener's newest messages (the engine checks up to 50). */

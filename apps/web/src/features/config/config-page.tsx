@@ -265,17 +265,21 @@ function IncludedFile({ file, yaml: text }: { file: string; yaml: string }) {
 /** One sentence for the save dialog: what the check found a save would change. */
 function summarize(answer: DiffAnswer): string {
   if (!answer.ok) return '';
-  const { added, removed, changed } = answer.diff;
+  const { added, removed, changed, settings } = answer.diff;
+  const later = settings.filter((x) => x.when === 'restart').map((x) => x.key);
+  const now = settings.filter((x) => x.when === 'reload').map((x) => x.key);
   const parts = [
     added.length ? `adds ${added.join(', ')}` : '',
     changed.length ? `changes ${changed.map((c) => c.name).join(', ')}` : '',
     removed.length ? `removes ${removed.join(', ')}` : '',
+    now.length ? `changes ${now.join(', ')}` : '',
+    later.length ? `changes ${later.join(', ')}, read at the next restart` : '',
   ].filter(Boolean);
   const unfinished = answer.impact.reduce((n, i) => n + i.unfinished, 0);
   const lost = unfinished
     ? ` ${formatCount(unfinished)} unfinished ${unfinished === 1 ? 'message becomes a dead letter' : 'messages become dead letters'}.`
     : '';
-  return parts.length ? `It ${parts.join('; ')}.${lost}` : 'No listener changes.';
+  return parts.length ? `It ${parts.join('; ')}.${lost}` : 'Nothing the engine reads changes.';
 }
 
 function DoneBanner({ done, onDismiss }: { done: Done; onDismiss: () => void }) {
