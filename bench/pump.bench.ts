@@ -1,6 +1,7 @@
 /**
  * Messages per second through the pump without a journal: one hop and a four-hop chain, 1 KB payloads,
- * printed beside libxml2-wasm's own parse + validate rate (one core, all cores) measured in the same run.
+ * printed beside libxml2-wasm's own parse + validate rate (one core, all cores) measured in the same run,
+ * after a throwaway run that warms the process.
  * Run: pnpm bench   (or: cd bench && pnpm pump)
  */
 import { fileURLToPath } from 'node:url';
@@ -26,6 +27,9 @@ console.log(
 );
 await ensureLimits(rec, [LIMIT.libxml1, LIMIT.libxmlAll]);
 const xml = { limit: LIMIT.libxml1, also: [LIMIT.libxmlAll] };
+// A throwaway run first: the first pump of a process runs while V8 still compiles its code (as the journal
+// bench found, bench/NOTES.md "The first engine of a process"), which a long-running engine is past.
+console.log(`warm-up pump (not counted)              ${Math.round(await throughput('sink'))} msg/s`);
 const one = await throughput('sink');
 report(rec, 'pump_one_hop', 'one hop', one, 'msg/s', { ...xml, aim: '≥ 50% of the 1-core XML limit' });
 const four = await throughput('hop1');
