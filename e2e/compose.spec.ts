@@ -35,6 +35,10 @@ test('an operator composes an invalid message, sees the problem at its line, fix
   const lines = editor.locator('.cm-line');
   await expect(lines.nth(2).locator('.cm-lintRange-error')).toHaveCount(1);
   await expect(lines.nth(1).locator('.cm-lintRange-error')).toHaveCount(0);
+  // The listed problem's line takes the cursor there.
+  await status.getByRole('button', { name: /^go to line 3/ }).click();
+  await expect(editor.locator('.cm-content')).toBeFocused();
+  await expect(editor.locator('.cm-lineNumbers .cm-activeLineGutter')).toHaveText('3');
 
   // Not even well-formed: the parser's line.
   await write(page, editor, '<greeting>\n  <name>e2e composer</nam>\n</greeting>');

@@ -62,6 +62,12 @@ test('an operator breaks the configuration, sees the problem at its line and wha
   await expect(status).toContainText('1 problem');
   await expect(status).toContainText(`line ${at + 1}`);
   await expect(status).toContainText('must be at least 1');
+  // The problem's line takes the cursor there.
+  await editor.locator('.cm-content').click();
+  await page.keyboard.press('ControlOrMeta+Home');
+  await status.getByRole('button', { name: `go to line ${at + 1}` }).click();
+  await expect(editor.locator('.cm-content')).toBeFocused();
+  await expect(editor.locator('.cm-lineNumbers .cm-activeLineGutter')).toHaveText(String(at + 1));
   // Underlined where it was typed.
   await expect(editor.locator('.cm-line').nth(at).locator('.cm-lintRange-error')).toHaveCount(1);
   await expect(

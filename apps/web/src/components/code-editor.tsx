@@ -20,6 +20,7 @@ export function CodeEditor({
   minHeight,
   maxHeight,
   readOnly = false,
+  onView,
 }: {
   label: string;
   value: string;
@@ -29,6 +30,8 @@ export function CodeEditor({
   maxHeight: string;
   /** Shown, selectable and searchable, but not editable. */
   readOnly?: boolean;
+  /** Given the editor once it exists: for a page that moves its cursor (a problem's "go to line"). */
+  onView?: (view: EditorView) => void;
 }) {
   const dark = useDarkTheme();
   const hint = useId();
@@ -45,6 +48,7 @@ export function CodeEditor({
           {...(onChange ? { onChange } : {})}
           readOnly={readOnly}
           extensions={described}
+          {...(onView ? { onCreateEditor: onView } : {})}
           theme={dark ? darkCodeTheme : 'light'}
           minHeight={minHeight}
           maxHeight={maxHeight}

@@ -1,4 +1,5 @@
 'use client';
+import type { EditorView } from '@codemirror/view';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { CircleCheck, CircleX, LoaderCircle, RotateCcw, Send } from 'lucide-react';
 import Link from 'next/link';
@@ -16,6 +17,7 @@ import { describeError, describeLoadError, errorProblems } from '@/lib/engine-er
 import { prettyXml } from '@/lib/pretty-xml';
 import { rootName } from '@/lib/format';
 import { useSession } from '@/lib/session';
+import { goToLine } from '@/lib/go-to-line';
 import { useTRPC } from '@/lib/trpc';
 import { useUnsavedGuard } from '@/lib/use-unsaved-guard';
 import type { CheckOutcome } from './payload-editor';
@@ -79,6 +81,11 @@ export function ComposePage() {
     void setQ({ to: nextTo, root: nextRoot, source: null });
   };
   const typed = edited !== null && edited !== starting;
+  // The editor, for the problems listed under it to take the cursor to their line.
+  const view = useRef<EditorView | null>(null);
+  const onGoTo = useCallback((line: number, column?: number) => {
+    if (view.current) goToLine(view.current, line, column);
+  }, []);
   useUnsavedGuard(typed && !send.isSuccess, 'Leave the composer? The message you typed is not sent.');
   const contract = `${to ?? ''} ${q.root ?? ''}`;
   // The last check's answer, while it is about this text and this contract.
@@ -212,9 +219,10 @@ export function ComposePage() {
           onChange={setEdited}
           check={check}
           onChecked={setChecked}
+          onView={(v) => (view.current = v)}
         />
       )}
-      <CheckStatus outcome={current} pending={!current && text !== ''} listener={to} />
+      <CheckStatus outcome={current} pending={!current && text !== ''} listener={to} onGoTo={onGoTo} />
       {send.error && (
         <div role="alert" className="space-y-1 text-sm text-failed">
           <p>{describeError(send.error)}</p>
@@ -230,10 +238,12 @@ function CheckStatus({
   outcome,
   pending,
   listener,
+  onGoTo,
 }: {
   outcome: CheckOutcome | null;
   pending: boolean;
   listener: string | null;
+  onGoTo: (line: number, column?: number) => void;
 }) {
   let body;
   if (!outcome)
@@ -264,7 +274,7 @@ function CheckStatus({
             : `${outcome.result.problems.length} problems`}{' '}
           ({outcome.result.code}): fix {outcome.result.problems.length === 1 ? 'it' : 'them'} to send.
         </p>
-        <ProblemList problems={outcome.result.problems} />
+        <ProblemList problems={outcome.result.problems} onGoTo={onGoTo} />
       </div>
     );
   return (

@@ -28,6 +28,7 @@ export function PayloadEditor({
   onChecked,
   contract,
   label,
+  onView,
 }: {
   value: string;
   onChange: (text: string) => void;
@@ -35,6 +36,7 @@ export function PayloadEditor({
   onChecked: (outcome: CheckOutcome) => void;
   contract: string;
   label: string;
+  onView?: (view: EditorView) => void;
 }) {
   // The linter lives as long as the contract: the latest callbacks are read through refs.
   const latest = useRef({ check, onChecked });
@@ -76,6 +78,7 @@ export function PayloadEditor({
       value={value}
       onChange={onChange}
       extensions={extensions}
+      {...(onView ? { onView } : {})}
       minHeight="280px"
       maxHeight="560px"
     />

@@ -3,6 +3,7 @@ import type { Problem } from '@organism/shared';
 import { CircleCheck, CircleX, LoaderCircle, Minus, Pencil, Plus } from 'lucide-react';
 import Link from 'next/link';
 import { IdLink } from '@/components/id-link';
+import { LinePlace } from '@/components/problem-list';
 import { describeError } from '@/lib/engine-error';
 import { formatCount } from '@/lib/format';
 import type { CheckOutcome, DiffAnswer } from './config-check';
@@ -18,11 +19,14 @@ export function ConfigChanges({
   outcome,
   edited,
   configFile,
+  onGoTo,
 }: {
   outcome: CheckOutcome | null;
   /** The text differs from the running one. */
   edited: boolean;
   configFile: string;
+  /** Takes the editor to a problem's line in the YAML. */
+  onGoTo?: (line: number, column?: number) => void;
 }) {
   let body;
   if (!outcome)
@@ -33,7 +37,13 @@ export function ConfigChanges({
     );
   else if ('error' in outcome) body = <p className="text-failed">{describeError(outcome.error)}</p>;
   else if (!outcome.answer.ok)
-    body = <ProblemSummary problems={outcome.answer.problems} configFile={configFile} />;
+    body = (
+      <ProblemSummary
+        problems={outcome.answer.problems}
+        configFile={configFile}
+        {...(onGoTo ? { onGoTo } : {})}
+      />
+    );
   else body = <DiffSummary answer={outcome.answer} edited={edited} />;
   return (
     <div role="status" aria-live="polite" className="space-y-3 text-sm" data-testid="config-status">
@@ -42,7 +52,15 @@ export function ConfigChanges({
   );
 }
 
-function ProblemSummary({ problems, configFile }: { problems: readonly Problem[]; configFile: string }) {
+function ProblemSummary({
+  problems,
+  configFile,
+  onGoTo,
+}: {
+  problems: readonly Problem[];
+  configFile: string;
+  onGoTo?: (line: number, column?: number) => void;
+}) {
   const n = problems.length;
   return (
     <>
@@ -50,22 +68,46 @@ function ProblemSummary({ problems, configFile }: { problems: readonly Problem[]
         <CircleX className="size-4 shrink-0" aria-hidden />
         {n === 1 ? '1 problem' : `${formatCount(n)} problems`}: the engine would refuse this configuration.
       </p>
-      <ProblemList problems={problems} configFile={configFile} />
+      <ProblemList problems={problems} configFile={configFile} {...(onGoTo ? { onGoTo } : {})} />
     </>
   );
 }
 
 /** Each problem with where it is: a line of the YAML, or a file and line (an XSD the YAML names). */
-export function ProblemList({ problems, configFile }: { problems: readonly Problem[]; configFile: string }) {
+export function ProblemList({
+  problems,
+  configFile,
+  onGoTo,
+}: {
+  problems: readonly Problem[];
+  configFile: string;
+  /** Given, a line of organism.yaml itself is a button that takes the editor there. */
+  onGoTo?: (line: number, column?: number) => void;
+}) {
   if (problems.length === 0) return null;
   return (
     <ul className="space-y-1.5 font-mono text-xs" aria-label="Problems">
       {problems.map((p, i) => {
         const other = p.file && p.file !== configFile ? p.file : undefined;
-        const where = [other, p.line ? `line ${p.line}` : undefined, p.path].filter(Boolean).join(' · ');
+        const where = [
+          other,
+          p.line ? (
+            <LinePlace key="line" line={p.line} {...(onGoTo && !other ? { onGoTo, column: p.column } : {})} />
+          ) : undefined,
+          p.path,
+        ].filter(Boolean);
         return (
           <li key={i} className="break-words">
-            {where && <span className="block text-muted">{where}</span>}
+            {where.length > 0 && (
+              <span className="block text-muted">
+                {where.map((w, k) => (
+                  <span key={k}>
+                    {k > 0 && ' · '}
+                    {w}
+                  </span>
+                ))}
+              </span>
+            )}
             {p.message}
           </li>
         );

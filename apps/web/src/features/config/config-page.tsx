@@ -1,8 +1,9 @@
 'use client';
+import type { EditorView } from '@codemirror/view';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { CircleCheck, RotateCcw, TriangleAlert, X } from 'lucide-react';
 import { parseAsStringLiteral, useQueryState } from 'nuqs';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { toast } from 'sonner';
 import { yaml as yamlLanguage } from '@codemirror/lang-yaml';
 import { EditorView } from '@codemirror/view';
@@ -26,6 +27,7 @@ import { TextDiff } from './text-diff';
 import { YamlEditor } from './yaml-editor';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { useUnsavedGuard } from '@/lib/use-unsaved-guard';
+import { goToLine } from '@/lib/go-to-line';
 
 const VIEWS = ['yaml', 'form', 'diff'] as const;
 
@@ -84,6 +86,7 @@ export function ConfigPage() {
   const current = checked?.text === text ? checked : null;
   const answer = current && 'answer' in current ? current.answer : undefined;
   const changed = running !== undefined && text !== running;
+  const yamlView = useRef<EditorView | null>(null);
   useUnsavedGuard(changed, 'Leave the configuration? Your edits are not saved and will be lost.');
 
   const applied = (result: SaveAnswer, what: string, yaml: string | undefined) => {
@@ -191,6 +194,7 @@ export function ConfigPage() {
                       check={check}
                       configFile={configFile}
                       baseline={running}
+                      onView={(v) => (yamlView.current = v)}
                     />
                   </Tabs.Content>
                   <Tabs.Content value="form">
@@ -214,7 +218,16 @@ export function ConfigPage() {
             </Panel>
           </Tabs.Root>
           <Panel title="What a save would do">
-            <ConfigChanges outcome={current} edited={changed} configFile={configFile} />
+            <ConfigChanges
+              outcome={current}
+              edited={changed}
+              configFile={configFile}
+              onGoTo={(line, column) => {
+                // The YAML's tab first: the form and the diff have no lines to go to.
+                void setView('yaml');
+                if (yamlView.current) goToLine(yamlView.current, line, column);
+              }}
+            />
           </Panel>
         </div>
       )}

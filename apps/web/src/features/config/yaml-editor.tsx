@@ -32,11 +32,14 @@ export function YamlEditor({
   configFile,
   baseline,
   label,
+  onView,
 }: {
   value: string;
   onChange: (text: string) => void;
   /** Asks the engine about `text`; resolves to its problems (none when sound), rejects when it cannot. */
   check: (text: string) => Promise<readonly Problem[]>;
+  /** Given the editor once it exists (a problem's "go to line"). */
+  onView?: (view: EditorView) => void;
   configFile: string;
   /** What the text is compared with (the running text): when it changes, the text is checked again. */
   baseline: string;
@@ -76,6 +79,7 @@ export function YamlEditor({
       value={value}
       onChange={onChange}
       extensions={extensions}
+      {...(onView ? { onView } : {})}
       minHeight="420px"
       maxHeight="620px"
     />
