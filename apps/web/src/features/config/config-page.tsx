@@ -1,5 +1,4 @@
 'use client';
-import type { EditorView } from '@codemirror/view';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { CircleCheck, RotateCcw, TriangleAlert, X } from 'lucide-react';
 import { parseAsStringLiteral, useQueryState } from 'nuqs';
