@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitStack } from './error-detail';
+import { splitStack, withoutListener } from './error-detail';
 
 describe('splitStack', () => {
   it('folds a stack trace away from the message, frames trimmed, the first frame first', () => {
@@ -31,5 +31,17 @@ describe('splitStack', () => {
     expect(splitStack(detail)).toEqual({ message: detail, frames: [] });
     // Only indented frames count: a detail that starts with one has no message to keep apart.
     expect(splitStack('    at f (a.ts:1:1)').frames).toEqual([]);
+  });
+});
+
+describe('withoutListener', () => {
+  it('drops the listener name a failure line starts with, and nothing else', () => {
+    expect(
+      withoutListener('tools.calculator: HandlerError: cannot divide 8 by zero', 'tools.calculator'),
+    ).toBe('HandlerError: cannot divide 8 by zero');
+    expect(withoutListener('killed by operator', 'sleeper')).toBe('killed by operator');
+    expect(withoutListener('tools.calc: x', 'tools.calculator')).toBe('tools.calc: x');
+    expect(withoutListener('greeter: x', null)).toBe('greeter: x');
+    expect(withoutListener(null, 'greeter')).toBeUndefined();
   });
 });

@@ -15,3 +15,12 @@ export function splitStack(detail: string): { message: string; frames: string[] 
       .filter(Boolean),
   };
 }
+
+/**
+ * A failure's line without the listener's name it starts with (`tools.calculator: HandlerError: …`): the
+ * group's heading names it, and the narrow column keeps what went wrong.
+ */
+export function withoutListener(line: string | null, listener: string | null): string | undefined {
+  if (!line) return undefined;
+  return listener && line.startsWith(`${listener}: `) ? line.slice(listener.length + 2) : line;
+}

@@ -18,6 +18,7 @@ import type { DataColumn } from '@/components/ui/data-table';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { describeError } from '@/lib/engine-error';
+import { withoutListener } from '@/lib/error-detail';
 import { formatCount, plural, shortId } from '@/lib/format';
 import { isRejected } from '@/lib/outcome';
 import { useSession } from '@/lib/session';
@@ -275,6 +276,8 @@ function messageColumns({
       id: 'from',
       header: 'from',
       width: 128,
+      // Below 1280 px the error's line needs the room more (its message page names the sender).
+      from: 'xl',
       cell: (m) => <span title={m.from ?? undefined}>{m.from ?? '—'}</span>,
     },
     {
@@ -294,14 +297,14 @@ function messageColumns({
       // opening each message; the message page has all of it.
       id: 'error',
       header: 'error',
-      cell: (m) => <CellNote text={m.errorLine ?? undefined} />,
+      cell: (m) => <CellNote text={withoutListener(m.errorLine, m.to)} />,
     },
     rejected
       ? { id: 'to', header: 'addressed to', cell: (m) => m.to ?? '—' }
       : {
           id: 'attempts',
           header: 'attempts',
-          width: 136,
+          width: 104,
           numeric: true,
           // A group can hold refused input beside deliveries (a code both give): it had no attempt.
           cell: (m) => (isRejected(m) ? <RefusedTag /> : m.attempts),
