@@ -271,3 +271,26 @@ test('a group mixing refused input and deliveries says how many were refused and
     await mutateByHand(page, 'organism.reload', {});
   }
 });
+
+test('retry all in a group says how many it queued and that the panel follows the first few', async ({
+  page,
+}) => {
+  await signIn(page, 'operator');
+  // Six dead letters of their own, so that the group holds more than the panel follows.
+  for (let n = 0; n < 6; n++)
+    await mutateByHand(page, 'messages.inject', {
+      to: 'tools.calculator',
+      payloadXml: `<calculate><a>${900 + n}</a><op>div</op><b>0</b></calculate>`,
+    });
+  await page.goto('/dead-letters/group?to=tools.calculator&errorCode=HANDLER_ERROR');
+  const messages = page.getByRole('region', { name: 'Messages' });
+  await expect(messages.getByText('HandlerError: cannot divide 905 by zero')).toBeVisible({
+    timeout: 20_000,
+  });
+  await page.getByRole('button', { name: 'Retry all…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Retry dead letters' });
+  await dialog.getByRole('button', { name: /^Retry \d+ dead letters$/ }).click();
+  const panel = page.getByRole('region', { name: 'Just retried' });
+  await expect(panel).toContainText(/Retry all queued \d+: the first 5 are followed here/);
+  await expect(panel.getByRole('listitem')).toHaveCount(5);
+});

@@ -63,7 +63,7 @@ export function BulkActionDialog({
   /** What the filter means, in words: "the dead letters matching the filters". */
   scope: string;
   /** Told the oldest few of what was taken (the retried ones, followed on the group's page). */
-  onDone?: (sample: MessageSummary[]) => void;
+  onDone?: (sample: MessageSummary[], count: number) => void;
   children: ReactNode;
 }) {
   const trpc = useTRPC();
@@ -77,7 +77,7 @@ export function BulkActionDialog({
     procedure.mutationOptions({
       onSuccess: (res) => {
         toast.success(res.count === 0 ? words.gone : words.done(res.count));
-        onDone?.(res.sample.slice(0, SAMPLE));
+        onDone?.(res.sample.slice(0, SAMPLE), res.count);
         void queryClient.invalidateQueries({ queryKey: trpc.journal.pathKey() });
         setOpen(false);
       },

@@ -53,6 +53,8 @@ export function DeadLetterGroupPage() {
   const rejected = noListener || (group !== undefined && allRefused(group));
   const someRefused = !rejected && group !== undefined && group.refused > 0 ? group.refused : 0;
   const retried = useRetried();
+  // The last "Retry all": how many it queued, of which the panel follows the first few.
+  const [retriedAll, setRetriedAll] = useState<{ count: number; followed: number } | null>(null);
   const operator = can('operator');
   // A bulk action takes the group by its listener (`null`: input that named none) and its code.
   const recipient = noListener ? null : to;
@@ -122,7 +124,10 @@ export function DeadLetterGroupPage() {
                 action="retry"
                 filter={{ to: recipient, errorCode }}
                 scope={groupScope}
-                onDone={(sample) => retried.add(sample.map((m) => m.id))}
+                onDone={(sample, count) => {
+                  retried.add(sample.map((m) => m.id));
+                  setRetriedAll(count > sample.length ? { count, followed: sample.length } : null);
+                }}
               >
                 <Button>
                   <RotateCcw className="size-4" aria-hidden /> Retry all…
@@ -153,7 +158,16 @@ export function DeadLetterGroupPage() {
           </span>
         </p>
       )}
-      {retried.items.length > 0 && <JustRetried items={retried.items} />}
+      {retried.items.length > 0 && (
+        <JustRetried
+          items={retried.items}
+          {...(retriedAll
+            ? {
+                note: `Retry all queued ${formatCount(retriedAll.count)}: the first ${retriedAll.followed} are followed here, and any that fail again come back to the list below.`,
+              }
+            : {})}
+        />
+      )}
       <GroupMessages
         to={to}
         errorCode={errorCode}

@@ -11,11 +11,15 @@ import { describeError } from '@/lib/engine-error';
 /** What was retried from this page and how it went since: PENDING, then ACKED or FAILED again, live. */
 export function JustRetried({
   items,
+  note,
 }: {
   items: { id: string; message: MessageDetail | undefined; error: unknown }[];
+  /** What the panel does not show (a bulk retry follows only its first few). */
+  note?: string;
 }) {
   return (
     <Panel title="Just retried">
+      {note && <p className="mb-2 text-xs text-muted">{note}</p>}
       <ul className="space-y-1 text-sm">
         {items.map(({ id, message: m, error }) => (
           <li key={id} className="flex h-7 items-center gap-3">
