@@ -197,6 +197,16 @@ test('what was typed is kept when another listener is picked and back, and asked
   await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Messages' }).click();
   await expect(page).toHaveURL(/\/compose\?to=greeter/);
   await expect(editor).toContainText('kept for later');
+  // So does a jump from the command palette.
+  page.once('dialog', (d) => void d.dismiss());
+  await page.keyboard.press('Control+K');
+  const palette = page.getByRole('dialog', { name: 'Command palette' });
+  await page.keyboard.type('calc');
+  await expect(palette.getByRole('option', { name: /tools\.calculator/ })).toBeVisible();
+  await page.keyboard.press('Enter');
+  await expect(palette).toHaveCount(0);
+  await expect(page).toHaveURL(/\/compose\?to=greeter/);
+  await expect(editor).toContainText('kept for later');
 
   // The example again replaces the text only once confirmed.
   await page.getByRole('button', { name: 'Start from the example' }).click();

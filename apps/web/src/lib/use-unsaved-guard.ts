@@ -1,6 +1,17 @@
 'use client';
 import { useEffect } from 'react';
 
+/** The question of the page's guard while it has unsaved work, for leaving by other means than a link. */
+let asking: string | undefined;
+
+/**
+ * Whether the console may leave the page by itself (the command palette's jump): yes without unsaved work,
+ * else what the operator answers to the page's question.
+ */
+export function mayLeave(): boolean {
+  return asking === undefined || window.confirm(asking);
+}
+
 /**
  * While `unsaved` holds, leaving the page asks first: closing or reloading the tab (the browser's own
  * question) and following a link of the console (the sidebar, a row), whose click is stopped before the
@@ -10,6 +21,7 @@ import { useEffect } from 'react';
 export function useUnsavedGuard(unsaved: boolean, question: string): void {
   useEffect(() => {
     if (!unsaved) return;
+    asking = question;
     const beforeUnload = (e: BeforeUnloadEvent) => {
       e.preventDefault();
     };
@@ -28,6 +40,7 @@ export function useUnsavedGuard(unsaved: boolean, question: string): void {
     // Capturing on the document: before React's listener on its root, so the router never hears it.
     document.addEventListener('click', click, true);
     return () => {
+      if (asking === question) asking = undefined;
       window.removeEventListener('beforeunload', beforeUnload);
       document.removeEventListener('click', click, true);
     };
