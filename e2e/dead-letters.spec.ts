@@ -294,3 +294,32 @@ test('retry all in a group says how many it queued and that the panel follows th
   await expect(panel).toContainText(/Retry all queued \d+: the first 5 are followed here/);
   await expect(panel.getByRole('listitem')).toHaveCount(5);
 });
+
+test("a keyboard tabs through one row's links and buttons, not every row's, and arrows to the next row", async ({
+  page,
+}) => {
+  await signIn(page, 'operator');
+  for (let n = 0; n < 3; n++)
+    await mutateByHand(page, 'messages.inject', {
+      to: 'tools.calculator',
+      payloadXml: `<calculate><a>${700 + n}</a><op>div</op><b>0</b></calculate>`,
+    });
+  await page.goto('/dead-letters/group?to=tools.calculator&errorCode=HANDLER_ERROR');
+  const messages = page.getByRole('region', { name: 'Messages' });
+  const rows = messages.locator('tbody tr[data-index]');
+  await expect(rows.nth(2)).toBeVisible({ timeout: 20_000 });
+  // Only the row in hand's controls are in the tab order.
+  const tabbable = messages.locator('tbody :is(a[href], button):not([tabindex="-1"])');
+  const inFirst = await rows.nth(0).locator(':is(a[href], button)').count();
+  expect(inFirst).toBeGreaterThan(1);
+  await expect(tabbable).toHaveCount(inFirst);
+  // Down to the second row: its controls take the tab order over.
+  await rows.nth(0).focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(rows.nth(1)).toBeFocused();
+  await page.keyboard.press('Tab');
+  const first = rows.nth(1).locator(':is(a[href], button)').first();
+  await expect(first).toBeFocused();
+  await expect(tabbable).toHaveCount(await rows.nth(1).locator(':is(a[href], button)').count());
+  await expect(rows.nth(0).locator('a[href]').first()).toHaveAttribute('tabindex', '-1');
+});
