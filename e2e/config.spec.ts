@@ -205,6 +205,8 @@ test('an admin adds a listener through the form with an uploaded XSD, saves it, 
   const done = page.getByTestId('config-done');
   await expect(done).toContainText('Saved (“add echo from e2e”), and reloaded.');
   await expect(done).toContainText('Added: echo');
+  // The keyboard is on what the save did, not back at the top of the page.
+  await expect(done.locator('..')).toBeFocused();
   await expect(status).toContainText('the same as the running configuration');
   const history = page.getByRole('table', { name: 'Saved versions' });
   await expect(history.getByRole('row').filter({ hasText: 'running' })).toContainText('add echo from e2e');

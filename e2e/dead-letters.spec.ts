@@ -323,3 +323,16 @@ test("a keyboard tabs through one row's links and buttons, not every row's, and 
   await expect(tabbable).toHaveCount(await rows.nth(1).locator(':is(a[href], button)').count());
   await expect(rows.nth(0).locator('a[href]').first()).toHaveAttribute('tabindex', '-1');
 });
+
+test("a retry from a message's own page leaves the keyboard on its heading, not the top of the page", async ({
+  page,
+}) => {
+  await signIn(page, 'operator');
+  const id = await killedShortNap(page);
+  await page.goto(`/messages/${id}`);
+  const heading = page.getByRole('heading', { name: /Message/, level: 1 });
+  await expect(heading).toContainText('FAILED');
+  await page.getByRole('button', { name: 'Retry', exact: true }).click();
+  await expect(heading).toContainText('ACKED', { timeout: 20_000 });
+  await expect(heading).toBeFocused();
+});

@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { CircleCheck, RotateCcw, TriangleAlert, X } from 'lucide-react';
 import { parseAsStringLiteral, useQueryState } from 'nuqs';
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { toast } from 'sonner';
 import { yaml as yamlLanguage } from '@codemirror/lang-yaml';
 import { EditorView } from '@codemirror/view';
@@ -27,6 +27,7 @@ import { YamlEditor } from './yaml-editor';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { useUnsavedGuard } from '@/lib/use-unsaved-guard';
 import { goToLine } from '@/lib/go-to-line';
+import { focusIfLost } from '@/lib/focus';
 
 const VIEWS = ['yaml', 'form', 'diff'] as const;
 
@@ -302,27 +303,32 @@ function DoneBanner({ done, onDismiss }: { done: Done; onDismiss: () => void }) 
         {label}: <span className="font-mono text-xs">{names.join(', ')}</span>
       </li>
     ) : null;
+  // The save's button is disabled once it is done: the keyboard goes to what the save did.
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => focusIfLost(box.current), []);
   return (
-    <Banner
-      tone="done"
-      icon={CircleCheck}
-      data-testid="config-done"
-      action={
-        <Button variant="ghost" aria-label="dismiss" onClick={onDismiss}>
-          <X className="size-4" aria-hidden />
-        </Button>
-      }
-    >
-      <p className="font-medium">{done.what}, and reloaded.</p>
-      {added.length + removed.length + updated.length === 0 ? (
-        <p className="text-muted">No listener changed.</p>
-      ) : (
-        <ul>
-          {list('Added', added)}
-          {list('Updated', updated)}
-          {list('Removed', removed)}
-        </ul>
-      )}
-    </Banner>
+    <div ref={box} tabIndex={-1} className="outline-none">
+      <Banner
+        tone="done"
+        icon={CircleCheck}
+        data-testid="config-done"
+        action={
+          <Button variant="ghost" aria-label="dismiss" onClick={onDismiss}>
+            <X className="size-4" aria-hidden />
+          </Button>
+        }
+      >
+        <p className="font-medium">{done.what}, and reloaded.</p>
+        {added.length + removed.length + updated.length === 0 ? (
+          <p className="text-muted">No listener changed.</p>
+        ) : (
+          <ul>
+            {list('Added', added)}
+            {list('Updated', updated)}
+            {list('Removed', removed)}
+          </ul>
+        )}
+      </Banner>
+    </div>
   );
 }

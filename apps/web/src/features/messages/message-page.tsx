@@ -1,4 +1,5 @@
 'use client';
+import { useRef } from 'react';
 import { messageIdSchema } from '@organism/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { PencilLine, RotateCcw, Send, Trash2 } from 'lucide-react';
@@ -20,6 +21,7 @@ import { MessageFacts, MessageFailure, messageXml } from './message-parts';
 import { Provenance } from './provenance';
 import { TransitionsTable } from './transitions-table';
 import { useSingleFlight } from '@/lib/single-flight';
+import { focusIfLost } from '@/lib/focus';
 
 /** Where is message X and why did it fail? Its facts, failure, payload, envelope and history. */
 export function MessagePage({ id }: { id: string }) {
@@ -34,11 +36,13 @@ export function MessagePage({ id }: { id: string }) {
     (t) => t.messageId === id,
     () => void refresh(),
   );
+  const heading = useRef<HTMLHeadingElement>(null);
   const retry = useMutation(
     trpc.journal.retry.mutationOptions({
       onSuccess: () => {
         toast.success('Queued again; it runs as a new attempt.');
-        void refresh();
+        // The Retry button goes with the dead letter: the keyboard goes to the message's heading.
+        void refresh().then(() => focusIfLost(heading.current));
       },
       onError: (err) => toast.error(describeError(err)),
     }),
@@ -95,7 +99,11 @@ export function MessagePage({ id }: { id: string }) {
     <div className="mx-auto max-w-7xl space-y-4">
       <header className="flex flex-wrap items-start justify-between gap-3">
         <div className="min-w-0">
-          <h1 className="flex items-center gap-3 text-xl font-semibold">
+          <h1
+            ref={heading}
+            tabIndex={-1}
+            className="flex items-center gap-3 text-xl font-semibold outline-none"
+          >
             <span>Message</span>
             <span className="font-mono text-base" title={m.id}>
               {m.id}
