@@ -26,6 +26,15 @@ async function killedShortNap(page: Page): Promise<string> {
   throw new Error('the short nap never waited in the queue long enough to be killed');
 }
 
+/** `count` dead letters to tools.calculator (HANDLER_ERROR): `from`, `from + 1`, … divided by zero. */
+async function divisionsByZero(page: Page, from: number, count: number): Promise<void> {
+  for (let n = 0; n < count; n++)
+    await mutateByHand(page, 'messages.inject', {
+      to: 'tools.calculator',
+      payloadXml: `<calculate><a>${from + n}</a><op>div</op><b>0</b></calculate>`,
+    });
+}
+
 /** Counts the calls of `procedure` the page sends from now on, batched ones one by one. */
 function callsOf(page: Page, procedure: string): () => number {
   let n = 0;
@@ -277,11 +286,7 @@ test('retry all in a group says how many it queued and that the panel follows th
 }) => {
   await signIn(page, 'operator');
   // Six dead letters of their own, so that the group holds more than the panel follows.
-  for (let n = 0; n < 6; n++)
-    await mutateByHand(page, 'messages.inject', {
-      to: 'tools.calculator',
-      payloadXml: `<calculate><a>${900 + n}</a><op>div</op><b>0</b></calculate>`,
-    });
+  await divisionsByZero(page, 900, 6);
   await page.goto('/dead-letters/group?to=tools.calculator&errorCode=HANDLER_ERROR');
   const messages = page.getByRole('region', { name: 'Messages' });
   await expect(messages.getByText('HandlerError: cannot divide 905 by zero')).toBeVisible({
@@ -299,11 +304,7 @@ test("a keyboard tabs through one row's links and buttons, not every row's, and 
   page,
 }) => {
   await signIn(page, 'operator');
-  for (let n = 0; n < 3; n++)
-    await mutateByHand(page, 'messages.inject', {
-      to: 'tools.calculator',
-      payloadXml: `<calculate><a>${700 + n}</a><op>div</op><b>0</b></calculate>`,
-    });
+  await divisionsByZero(page, 700, 3);
   await page.goto('/dead-letters/group?to=tools.calculator&errorCode=HANDLER_ERROR');
   const messages = page.getByRole('region', { name: 'Messages' });
   const rows = messages.locator('tbody tr[data-index]');

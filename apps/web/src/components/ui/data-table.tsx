@@ -6,6 +6,7 @@ import { ArrowDown, ArrowUp } from 'lucide-react';
 import type { KeyboardEvent, MouseEvent, ReactNode } from 'react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Skeleton } from './skeleton';
+import { focusIfLost } from '@/lib/focus';
 
 /** One column: its header, how a row renders in it, and its shape. */
 export interface DataColumn<T> {
@@ -284,10 +285,8 @@ export function refocusRowAfter(inRow: Element): () => void {
   const body = row?.parentElement;
   const index = row?.dataset.index;
   return () =>
-    requestAnimationFrame(() => {
-      const now = document.activeElement;
-      if (!body?.isConnected || (now && now !== document.body && now.isConnected)) return;
-      const rows = body.querySelectorAll<HTMLElement>('tr[data-index]');
-      (body.querySelector<HTMLElement>(`tr[data-index="${index}"]`) ?? rows[rows.length - 1])?.focus();
+    focusIfLost(() => {
+      const rows = body?.querySelectorAll<HTMLElement>('tr[data-index]');
+      return body?.querySelector<HTMLElement>(`tr[data-index="${index}"]`) ?? rows?.[rows.length - 1];
     });
 }

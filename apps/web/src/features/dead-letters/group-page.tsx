@@ -1,25 +1,23 @@
 'use client';
 import type { MessageSummary } from '@organism/shared';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { ChevronLeft, RotateCcw, Trash2, TriangleAlert } from 'lucide-react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { parseAsBoolean, parseAsString, useQueryStates } from 'nuqs';
-import { useRef, useState } from 'react';
-import { toast } from 'sonner';
+import { useState } from 'react';
 import { ErrorCodeBadge } from '@/components/error-code-badge';
 import { IdLink } from '@/components/id-link';
 import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
-import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { CellNote } from '@/components/ui/cell-note';
-import { actionsColumn, DataTable, refocusRowAfter } from '@/components/ui/data-table';
+import { actionsColumn, DataTable } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { describeError } from '@/lib/engine-error';
 import { withoutListener } from '@/lib/error-detail';
-import { formatCount, plural, shortId } from '@/lib/format';
+import { formatCount, plural } from '@/lib/format';
 import { isRejected } from '@/lib/outcome';
 import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
@@ -28,8 +26,8 @@ import { codeHint } from './code-hints';
 import { JustRetried } from './just-retried';
 import { RefusedTag } from './refused-tag';
 import { BulkActionDialog } from './bulk-action-dialog';
+import { RowActions } from './row-actions';
 import { useRetried } from './use-retried';
-import { useSingleFlight } from '@/lib/single-flight';
 
 const PAGE = 50;
 
@@ -345,70 +343,4 @@ function messageColumns({
       ),
     );
   return columns;
-}
-
-/** Retry (not for refused input: the engine has no route to retry it with) and discard, after a confirmation. */
-function RowActions({ message: m, onRetried }: { message: MessageSummary; onRetried: (id: string) => void }) {
-  const trpc = useTRPC();
-  const router = useRouter();
-  const queryClient = useQueryClient();
-  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.journal.pathKey() });
-  // Where a keyboard goes once the action is done: the button it pressed is disabled or gone by then.
-  const refocus = useRef<() => void>(undefined);
-  const retry = useMutation(
-    trpc.journal.retry.mutationOptions({
-      onSuccess: () => {
-        onRetried(m.id);
-        void refresh().then(refocus.current);
-        toast.success(`Message ${shortId(m.id)} queued again.`, {
-          action: { label: 'Open', onClick: () => router.push(`/messages/${m.id}`) },
-        });
-      },
-      onError: (err) => toast.error(describeError(err)),
-    }),
-  );
-  const discard = useMutation(
-    trpc.journal.discard.mutationOptions({
-      onSuccess: () => {
-        toast.success(`Message ${shortId(m.id)} discarded.`);
-        void refresh().then(refocus.current);
-      },
-      onError: (err) => toast.error(describeError(err)),
-    }),
-  );
-  const retryOnce = useSingleFlight(retry.mutate);
-  const discardOnce = useSingleFlight(discard.mutate);
-  return (
-    <span className="inline-flex items-center gap-1">
-      {!isRejected(m) && (
-        <Button
-          className="h-6 px-2 text-xs"
-          aria-label={`Retry ${shortId(m.id)}`}
-          disabled={retry.isPending || retry.isSuccess}
-          onClick={(e) => {
-            refocus.current = refocusRowAfter(e.currentTarget);
-            retryOnce({ messageId: m.id });
-          }}
-        >
-          <RotateCcw className="size-3.5" aria-hidden /> Retry
-        </Button>
-      )}
-      <ConfirmDialog
-        title={`Discard message ${shortId(m.id)}?`}
-        body="It is removed from the journal for good; the event log keeps a DISCARDED entry."
-        confirm="Discard"
-        onConfirm={() => discardOnce({ messageId: m.id })}
-      >
-        <Button
-          variant="ghost"
-          className="h-6 px-2 text-xs text-failed"
-          aria-label={`Discard ${shortId(m.id)}`}
-          onClick={(e) => (refocus.current = refocusRowAfter(e.currentTarget))}
-          disabled={discard.isPending || discard.isSuccess}
-        >
-          <Trash2 className="size-3.5" aria-hidden /> Discard
-        </Button>
-      </ConfirmDialog>
-    </span>
-  );
 }
