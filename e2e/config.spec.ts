@@ -113,6 +113,14 @@ test('an operator breaks the configuration, sees the problem at its line and wha
   });
   await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Messages' }).click();
   await expect(page).toHaveURL(/\/config(\?view=yaml)?$/);
+  // So does the browser's Back to the page before (the overview), before the router hears of it.
+  page.once('dialog', (d) => {
+    expect(d.message()).toBe('Leave the configuration? Your edits are not saved and will be lost.');
+    void d.dismiss();
+  });
+  await page.goBack({ waitUntil: 'commit', timeout: 5_000 }).catch(() => null);
+  await expect(page).toHaveURL(/\/config(\?view=yaml)?$/);
+  await expect(settings).toContainText('Applied by the save: name.');
   await page.getByRole('button', { name: 'Discard edits' }).click();
   const discard = page.getByRole('alertdialog', { name: 'Discard your edits?' });
   await discard.getByRole('button', { name: 'Discard edits' }).click();

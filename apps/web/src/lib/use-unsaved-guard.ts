@@ -12,11 +12,20 @@ export function mayLeave(): boolean {
   return asking === undefined || window.confirm(asking);
 }
 
+/** What the guard reads of the Navigation API's `navigate` event (not yet in TypeScript's DOM types). */
+interface NavigateEvent extends Event {
+  navigationType: 'push' | 'replace' | 'reload' | 'traverse';
+  destination: { url: string };
+}
+
 /**
  * While `unsaved` holds, leaving the page asks first: closing or reloading the tab (the browser's own
- * question) and following a link of the console (the sidebar, a row), whose click is stopped before the
- * router sees it unless the operator confirms `question`. A link opened elsewhere (a new tab, a modifier
- * key) leaves the page as it is and is let through.
+ * question), following a link of the console (the sidebar, a row), whose click is stopped before the
+ * router sees it unless the operator confirms `question`, and the browser's Back and Forward to another
+ * page of the console, which the Navigation API lets a page cancel before the router hears of it (in a
+ * browser with that API, Chromium's family among them; elsewhere Back leaves unasked). A link opened
+ * elsewhere (a new tab, a modifier key) leaves the page as it is and is let through, and so does a
+ * traversal that stays on this page (a tab of it, a filter).
  */
 export function useUnsavedGuard(unsaved: boolean, question: string): void {
   useEffect(() => {
@@ -36,11 +45,20 @@ export function useUnsavedGuard(unsaved: boolean, question: string): void {
       e.preventDefault();
       e.stopPropagation();
     };
+    const traverse = (e: Event) => {
+      const n = e as NavigateEvent;
+      if (n.navigationType !== 'traverse' || !n.cancelable) return;
+      if (new URL(n.destination.url).pathname === window.location.pathname) return;
+      if (!window.confirm(question)) e.preventDefault();
+    };
+    const navigation = (window as { navigation?: EventTarget }).navigation;
+    navigation?.addEventListener('navigate', traverse);
     window.addEventListener('beforeunload', beforeUnload);
     // Capturing on the document: before React's listener on its root, so the router never hears it.
     document.addEventListener('click', click, true);
     return () => {
       if (asking === question) asking = undefined;
+      navigation?.removeEventListener('navigate', traverse);
       window.removeEventListener('beforeunload', beforeUnload);
       document.removeEventListener('click', click, true);
     };
