@@ -19,7 +19,14 @@ import { parseTextQuery } from '../journal/search/text-query.ts';
 import type { TextQuery } from '../journal/search/text-query.ts';
 import { textSnippet } from '../journal/search/text-snippet.ts';
 import { buildEnvelope } from '../pump/envelope/build-envelope.ts';
-import { PayloadXPath } from '../xml/payload-xpath.ts';
+import { PayloadXPath, XPathTooCostly } from '../xml/payload-xpath.ts';
+
+/**
+ * Most steps an XPath may take over one request's payloads, twenty payloads at the bound of one
+ * (`XPATH_STEPS_PER_PAYLOAD`): a few hundred ms of the engine's thread, in slices. A search whose XPath
+ * costs more ends its page early, with a cursor to go on from, as at its scan budget.
+ */
+export const XPATH_STEPS_PER_SEARCH = 10_000_000;
 
 /** What a search or an export asks of the journal, checked: the text parsed, the XPath compiled. */
 interface Prepared {
@@ -70,14 +77,39 @@ function request(p: Prepared, cursor: string | undefined, limit: number, scan: n
     ...(cursor ? { cursor } : {}),
     limit,
     scan,
-    ...(xpath ? { test: (payloadXml: string) => xpath.test(payloadXml) } : {}),
+    ...(xpath
+      ? {
+          test: (payloadXml: string) => xpath.test(payloadXml),
+          spent: () => xpath.spent >= XPATH_STEPS_PER_SEARCH,
+        }
+      : {}),
   };
+}
+
+/** The journal's search of `p`, an XPath too costly on one payload refused at `xpath`. */
+async function searched(
+  journal: Journal,
+  p: Prepared,
+  req: SearchRequest,
+): Promise<Awaited<ReturnType<Journal['search']>>> {
+  try {
+    return await journal.search(req);
+  } catch (err) {
+    if (!(err instanceof XPathTooCostly)) throw err;
+    return refuse(
+      'xpath',
+      `${err.message}: an expression that walks the whole payload inside a predicate (//* within [ ]) grows with the square of its size; start from the root (/order/line) or a single descendant step`,
+    );
+  } finally {
+    p.xpath?.dispose();
+  }
 }
 
 /**
  * `messages.search`: a page of entries whose payload holds the text and/or matches the XPath, within the
  * list filters. The text index narrows first; the XPath is evaluated on at most `scan` candidates per
- * request (each payload parsed once, its document freed at once); the answer says how far it got.
+ * request (each payload parsed once, its document freed at once) and for at most XPATH_STEPS_PER_SEARCH
+ * steps; the answer says how far it got.
  */
 export async function searchMessages(
   journal: Journal,
@@ -92,21 +124,21 @@ export async function searchMessages(
       `is at most ${budget.max.toLocaleString('en')} ${input.xpath ? 'with' : 'without'} an XPath`,
     );
   const p = prepare(input);
-  try {
-    const page = await journal.search(request(p, input.cursor, input.limit, input.scan ?? budget.default));
-    return {
-      items: page.hits.map((h) => ({
-        ...h.entry,
-        snippet: p.text || h.match === null ? textSnippet(h.payloadXml, p.text) : h.match,
-      })),
-      nextCursor: page.nextCursor,
-      scanned: page.scanned,
-      candidates: page.candidates,
-      candidatesCapped: page.candidatesCapped,
-    };
-  } finally {
-    p.xpath?.dispose();
-  }
+  const page = await searched(
+    journal,
+    p,
+    request(p, input.cursor, input.limit, input.scan ?? budget.default),
+  );
+  return {
+    items: page.hits.map((h) => ({
+      ...h.entry,
+      snippet: p.text || h.match === null ? textSnippet(h.payloadXml, p.text) : h.match,
+    })),
+    nextCursor: page.nextCursor,
+    scanned: page.scanned,
+    candidates: page.candidates,
+    candidatesCapped: page.candidatesCapped,
+  };
 }
 
 /**
@@ -118,12 +150,8 @@ export async function exportMessages(journal: Journal, raw: MessageExportInput):
   const input = messageExportInputSchema.parse(raw);
   const p = prepare(input);
   const scan = p.xpath ? SEARCH_SCAN.xpath.max : p.text ? SEARCH_SCAN.text.max : input.limit;
-  try {
-    const page = await journal.search(request(p, input.cursor, input.limit, scan));
-    return { items: page.hits.map(exported), nextCursor: page.nextCursor };
-  } finally {
-    p.xpath?.dispose();
-  }
+  const page = await searched(journal, p, request(p, input.cursor, input.limit, scan));
+  return { items: page.hits.map(exported), nextCursor: page.nextCursor };
 }
 
 function exported(h: SearchHit): ExportedMessage {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { localNames, PayloadXPath, unknownFunction } from './payload-xpath.ts';
+import {
+  localNames,
+  PayloadXPath,
+  unknownFunction,
+  XPATH_STEPS_PER_PAYLOAD,
+  XPathTooCostly,
+} from './payload-xpath.ts';
 
 const order = (total: number): string =>
   `<order xmlns="urn:organism:demo:orders" xmlns:a="urn:organism:demo:address" id="o-1" a:kind="x > y"><customer>ACME</customer><a:city>Springfield</a:city><total>${total}</total></order>`;
@@ -76,6 +82,28 @@ describe('PayloadXPath', () => {
     expect(unknownFunction('/a[foo(b)]')).toBe('foo');
     expect(unknownFunction('/a[exsl:node-set(b)]')).toBe('exsl:node-set');
     expect(unknownFunction('/a[contains(b, "c") and matches (b, "d")]')).toBe('matches');
+  });
+
+  it('stops an evaluation past its step bound, and counts the steps of those it lets finish', () => {
+    const lines = Array.from({ length: 400 }, (_, i) => `<line><qty>${i}</qty></line>`).join('');
+    const orders = `<orders>${lines}</orders>`;
+    // Linear in the payload: well inside the bound, and counted.
+    const linear = compiled('//line[qty > 398]');
+    expect(linear.test(orders)).toBe('line: 399');
+    expect(linear.spent).toBeGreaterThan(400);
+    expect(linear.spent).toBeLessThan(XPATH_STEPS_PER_PAYLOAD / 10);
+    linear.dispose();
+    // The whole payload walked for every node (1,200 × 1,200), then once more inside: stopped, in
+    // milliseconds rather than the minutes it would take.
+    for (const expr of ['count(//*[count(//*) > 0])', 'count(//*[count(//*[count(//*) > 0]) > 0])']) {
+      const costly = compiled(expr);
+      expect(() => costly.test(orders), expr).toThrow(XPathTooCostly);
+      expect(costly.spent, expr).toBeGreaterThanOrEqual(XPATH_STEPS_PER_PAYLOAD);
+      // A filter's matches() reads it as not matching; the next payload is evaluated afresh.
+      expect(costly.matches(orders), expr).toBe(false);
+      expect(costly.test('<orders><line/></orders>'), expr).toBe('2');
+      costly.dispose();
+    }
   });
 
   it('does not match a payload it cannot parse', () => {

@@ -1,13 +1,42 @@
 import { ParseOption, XmlDocument, XmlElement, XmlXPath } from 'libxml2-wasm';
 import type { XmlNode } from 'libxml2-wasm';
-import { XmlErrorStruct, xmlGetLastError, xmlResetLastError } from 'libxml2-wasm/lib/libxml2.mjs';
+import {
+  XmlErrorStruct,
+  xmlGetLastError,
+  XmlNodeSetStruct,
+  XmlNodeStruct,
+  xmlResetLastError,
+  xmlXPathCompiledEval,
+  xmlXPathFreeContext,
+  xmlXPathFreeObject,
+  xmlXPathNewContext,
+  XmlXPathObjectStruct,
+  xmlXPathSetContextNode,
+} from 'libxml2-wasm/lib/libxml2.mjs';
+import * as libxmlNodes from 'libxml2-wasm/lib/nodes.mjs';
 
 /** Journaled payloads are canonical and were validated once; they are parsed with the same safe options. */
 const OPTIONS = ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE;
 /** Longest match text a hit carries. */
 const MATCH_CHARS = 160;
+/**
+ * Most steps libxml2 may take to evaluate an expression on one payload (its `opLimit`: each operation
+ * and each node an axis visits counts one). A selection on a large payload takes tens of thousands
+ * (`//line[qty > 5]` on 20,000 elements); an expression that walks the whole payload for every node it
+ * visits (`//*[count(//*) > 0]`) grows with the square of its size, and nested once more with the cube:
+ * unbounded, one evaluation held the engine's thread for minutes. At this bound it stops after about
+ * 10–30 ms on this machine's cores.
+ */
+export const XPATH_STEPS_PER_PAYLOAD = 500_000;
 
 export type PayloadXPathOutcome = { ok: true; xpath: PayloadXPath } | { ok: false; message: string };
+
+/** An evaluation stopped at `XPATH_STEPS_PER_PAYLOAD` steps. */
+export class XPathTooCostly extends Error {
+  constructor(readonly steps: number) {
+    super(`the XPath takes more than ${steps.toLocaleString('en')} steps on one payload`);
+  }
+}
 
 /**
  * An XPath 1.0 expression compiled once and tested on many payloads (`messages.search`, a listener's
@@ -18,6 +47,9 @@ export type PayloadXPathOutcome = { ok: true; xpath: PayloadXPath } | { ok: fals
  * The owner must `dispose()` it.
  */
 export class PayloadXPath {
+  /** Steps taken by every evaluation so far (a search's budget is counted in them). */
+  spent = 0;
+
   private constructor(
     private readonly compiled: XmlXPath,
     /** The expression as written. */
@@ -57,17 +89,28 @@ export class PayloadXPath {
     }
   }
 
-  /** What matched in `payloadXml` (a short text), or null when the payload does not match. */
+  /**
+   * What matched in `payloadXml` (a short text), or null when the payload does not match. Throws
+   * `XPathTooCostly` when the evaluation takes more than `XPATH_STEPS_PER_PAYLOAD` steps.
+   */
   test(payloadXml: string): string | null {
-    return this.evaluate(payloadXml, describe, null);
+    return this.evaluate(payloadXml, describe, null, true);
   }
 
-  /** Whether the expression is true of `payloadXml`; false for a payload that does not parse. */
+  /**
+   * Whether the expression is true of `payloadXml`; false for a payload that does not parse, and for one
+   * on which it takes more than `XPATH_STEPS_PER_PAYLOAD` steps.
+   */
   matches(payloadXml: string): boolean {
-    return this.evaluate(payloadXml, isTrue, false);
+    return this.evaluate(payloadXml, isTrue, false, false);
   }
 
-  private evaluate<T>(payloadXml: string, read: (value: XPathValue) => T, otherwise: T): T {
+  private evaluate<T>(
+    payloadXml: string,
+    read: (value: XPathValue) => T,
+    otherwise: T,
+    throwTooCostly: boolean,
+  ): T {
     let doc: XmlDocument;
     try {
       doc = XmlDocument.fromString(localNames(payloadXml), { option: OPTIONS });
@@ -75,11 +118,37 @@ export class PayloadXPath {
       return otherwise;
     }
     try {
-      return read(quietly(() => doc.eval(this.compiled)));
-    } catch {
+      return read(quietly(() => this.evaluateBounded(doc)));
+    } catch (err) {
+      if (throwTooCostly && err instanceof XPathTooCostly) throw err;
       return otherwise;
     } finally {
       doc.dispose();
+    }
+  }
+
+  /**
+   * `doc.eval(compiled)` as libxml2-wasm does it, with the step bound set on the XPath context, which
+   * libxml2-wasm makes and frees inside its eval without a way to reach it.
+   */
+  private evaluateBounded(doc: XmlDocument): XPathValue {
+    const root = (doc.root as unknown as { _nodePtr: number })._nodePtr;
+    const context = xmlXPathNewContext(XmlNodeStruct.doc(root));
+    wasmWords()[(context + OP_LIMIT_AT) >> 2] = XPATH_STEPS_PER_PAYLOAD;
+    xmlXPathSetContextNode(root, context);
+    xmlResetLastError();
+    const result = xmlXPathCompiledEval((this.compiled as unknown as { _ptr: number })._ptr, context);
+    const steps = wasmWords()[(context + OP_COUNT_AT) >> 2] ?? 0;
+    xmlXPathFreeContext(context);
+    this.spent += steps;
+    if (result === 0) {
+      if (steps >= XPATH_STEPS_PER_PAYLOAD) throw new XPathTooCostly(XPATH_STEPS_PER_PAYLOAD);
+      throw new Error(`Failed to evaluate XPath expression '${this.expression}': ${lastError() ?? ''}`);
+    }
+    try {
+      return xpathValue(result);
+    } finally {
+      xmlXPathFreeObject(result);
     }
   }
 
@@ -89,6 +158,44 @@ export class PayloadXPath {
 }
 
 type XPathValue = XmlNode[] | string | boolean | number;
+
+/**
+ * Where libxml2, as libxml2-wasm 0.7.2 builds it for wasm32, keeps `opLimit` and `opCount` in its
+ * `xmlXPathContext`: after 51 words of pointers, ints and the embedded `xmlError` (read off a context
+ * that had evaluated with a bound set). payload-xpath.test.ts
+ * fails if they move (an expression over the bound must be stopped, one under it must not).
+ */
+const OP_LIMIT_AT = 204;
+const OP_COUNT_AT = 208;
+
+/**
+ * The WebAssembly memory as 32-bit words. libxml2-wasm exports no view of it but the node-set table's,
+ * a subarray of the same memory; its buffer changes when the memory grows, so it is taken anew each time.
+ */
+function wasmWords(): Uint32Array {
+  return new Uint32Array(XmlNodeSetStruct.nodeTable(0, 0).buffer);
+}
+
+const { createNode } = libxmlNodes as unknown as { createNode: (pointer: number) => XmlNode };
+
+/** An XPath result object's value, as libxml2-wasm's `eval` reads it. */
+function xpathValue(result: number): XPathValue {
+  switch (XmlXPathObjectStruct.type(result)) {
+    case XmlXPathObjectStruct.Type.XPATH_NODESET: {
+      const set = XmlXPathObjectStruct.nodesetval(result);
+      const count = set === 0 ? 0 : XmlNodeSetStruct.nodeCount(set);
+      return count === 0 ? [] : Array.from(XmlNodeSetStruct.nodeTable(set, count), createNode);
+    }
+    case XmlXPathObjectStruct.Type.XPATH_NUMBER:
+      return XmlXPathObjectStruct.floatval(result);
+    case XmlXPathObjectStruct.Type.XPATH_BOOLEAN:
+      return XmlXPathObjectStruct.boolval(result) !== 0;
+    case XmlXPathObjectStruct.Type.XPATH_STRING:
+      return XmlXPathObjectStruct.stringval(result) ?? '';
+    default:
+      return false;
+  }
+}
 
 /** XPath's boolean(): a non-empty node set, a non-zero number, a non-empty string. */
 function isTrue(value: XPathValue): boolean {

@@ -94,6 +94,27 @@ describe('messages.search', () => {
     });
   });
 
+  it('refuses an XPath too costly on one payload at its field, in milliseconds, and serves meanwhile', async () => {
+    const viewer = await h.client('viewer');
+    // Every element, for every element, for every element…: 15 elements nested six deep would be 15^6
+    // steps a payload. Unbounded, a deeper one on a larger payload held the engine's thread for minutes.
+    let nested = 'count(//*)';
+    for (let i = 0; i < 5; i++) nested = `count(//*[${nested} > 0])`;
+    const health = fetch(`${h.url}/healthz`);
+    const res = await refused(viewer.messages.search.query({ xpath: nested }));
+    expect(res.engineCode).toBe('INPUT_INVALID');
+    const [problem] = res.problems as { path: string; message: string }[];
+    expect(problem?.path).toBe('xpath');
+    expect(problem?.message).toMatch(
+      /^the XPath takes more than 500,000 steps on one payload: .*grows with the square of its size/,
+    );
+    expect((await health).status).toBe(200);
+    // The same search's export is refused alike.
+    expect((await refused(viewer.messages.exportPage.query({ xpath: nested }))).engineCode).toBe(
+      'INPUT_INVALID',
+    );
+  });
+
   it('refuses an empty query, a text without words and limits out of range', async () => {
     const viewer = await h.client('viewer');
     expect(await refused(viewer.messages.search.query({ to: 'orders' }))).toEqual({

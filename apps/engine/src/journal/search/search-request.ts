@@ -22,7 +22,16 @@ export interface SearchRequest {
    * candidate is a hit. Entries without a payload (refused input) are hits only when there is no test.
    */
   test?: (payloadXml: string) => string | null;
+  /**
+   * Whether the request has spent what its tests may cost (an XPath's steps, `XPATH_STEPS_PER_SEARCH`):
+   * the page then ends there with a cursor to go on from, as at `scan`.
+   */
+  spent?: () => boolean;
 }
+
+/** Longest a search works without giving the event loop a turn, in ms: the pump's work goes on. */
+const SLICE_MS = 10;
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export interface SearchHit {
   entry: MessageSummary;
@@ -91,9 +100,10 @@ export function matchesFilter(r: EntryRow, f: MessageFilter): boolean {
 
 /**
  * The loop both journals run over their candidates, newest first: applies the filter (when the source
- * did not), the test, the limit and the scan budget, and says where it stopped. The SQLite journal's
- * sources read a chunk at a time and give the event loop a turn between chunks, so a long search never
- * holds up the pump for more than one chunk.
+ * did not), the test, the limit and the scan and cost budgets, and says where it stopped. The SQLite
+ * journal's sources read a chunk at a time and give the event loop a turn between chunks, and the tests
+ * get a turn every 10 ms of their own, so a long search never holds up the pump for longer than that
+ * (an XPath's evaluation on one payload is bounded in steps: payload-xpath.ts).
  */
 export async function collectHits(
   candidates: AsyncIterable<Candidate> | Iterable<Candidate>,
@@ -104,10 +114,15 @@ export async function collectHits(
   let scanned = 0;
   let last: SearchPosition | undefined;
   let exhausted = true;
+  let sliceStart = performance.now();
   for await (const { row, position } of candidates) {
-    if (scanned >= req.scan || hits.length >= req.limit) {
+    if (scanned >= req.scan || hits.length >= req.limit || req.spent?.()) {
       exhausted = false;
       break;
+    }
+    if (req.test && performance.now() - sliceStart > SLICE_MS) {
+      await turn();
+      sliceStart = performance.now();
     }
     scanned++;
     last = position;
