@@ -5,7 +5,16 @@ import { E2E } from './support/e2e-env.mjs';
 test('a wrong password is refused with a clear message; the right one opens the overview', async ({
   page,
 }) => {
-  await page.goto('/sign-in');
+  const answer = await page.goto('/sign-in');
+  // No other site may frame the console, sniff its answers or learn its addresses from a referrer.
+  expect(answer?.headers()).toMatchObject({
+    'x-frame-options': 'DENY',
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'same-origin',
+    'content-security-policy': expect.stringContaining("frame-ancestors 'none'"),
+  });
+  const api = await page.request.get('/trpc/auth.me');
+  expect(api.headers()['x-content-type-options']).toBe('nosniff');
   await expectAccessible(page);
   // The tab has the console's icon.
   const icon = await page.locator('link[rel="icon"]').first().getAttribute('href');
@@ -165,7 +174,12 @@ test('a tab whose session ended elsewhere goes to sign-in at once, and back to i
     await expect(b).toHaveURL(/\/messages\?state=FAILED$/);
 
     // `next` leads only to pages of this console, never to another site.
-    for (const away of ['//example.com/x', '/\\example.com/x', 'https://example.com/x']) {
+    for (const away of [
+      '//example.com/x',
+      '/\\example.com/x',
+      'https://example.com/x',
+      '/\t/example.com/x',
+    ]) {
       await context.clearCookies();
       await b.goto(`/sign-in?next=${encodeURIComponent(away)}`);
       await b.getByLabel('Name').fill('viewer');

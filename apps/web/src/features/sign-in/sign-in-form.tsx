@@ -5,6 +5,7 @@ import { useRouter, useSearchParams } from 'next/navigation';
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { describeError, engineCodeOf } from '@/lib/engine-error';
+import { nextPath } from '@/lib/next-path';
 import { useTRPC } from '@/lib/trpc';
 
 const FIELD =
@@ -23,8 +24,7 @@ export function SignInForm() {
       onSuccess: ({ user }) => {
         queryClient.removeQueries();
         queryClient.setQueryData(trpc.auth.me.queryKey(), { user });
-        // Only paths of this console: never an absolute URL from the query string (`//host`, `/\\host`).
-        router.replace(next && /^\/(?![/\\])/.test(next) ? next : '/');
+        router.replace(nextPath(next, window.location.origin));
       },
     }),
   );
