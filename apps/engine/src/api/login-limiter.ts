@@ -1,5 +1,11 @@
-/** Failed sign-ins allowed per name within the window. */
+/** Failed sign-ins allowed per name from one client address within the window. */
 export const MAX_FAILURES_PER_NAME = 5;
+/**
+ * Failed sign-ins allowed per name from all addresses together: the brake on guessing one password from
+ * many addresses. Wider than the per-address one, so that one address cannot lock a name out for its
+ * owner, who signs in from another (five wrong tries at `admin` a minute once kept the admin out).
+ */
+export const MAX_FAILURES_PER_NAME_ANYWHERE = 50;
 /** Failed sign-ins allowed per client address within the window: several people may share one proxy. */
 export const MAX_FAILURES_PER_ADDRESS = 30;
 /** The sliding window both limits count over. */
@@ -14,7 +20,7 @@ export interface LoginAttempt {
 export type Reservation = { ok: true; attempt: LoginAttempt } | { ok: false; retryAfterMs: number };
 
 /**
- * Sign-in attempts per name and per address in a sliding window. An attempt is counted when it is
+ * Sign-in attempts per name from each address, per name, and per address, in a sliding window. An attempt is counted when it is
  * reserved, before its password is hashed, so parallel or batched calls cannot all slip in while the
  * first ones are still hashing: past a limit, `reserve` refuses until the window moves on. A failed
  * attempt keeps its slot; a successful one gives it back and clears its name. In memory: it guards one
@@ -29,6 +35,7 @@ export class LoginLimiter {
     private readonly maxPerName = MAX_FAILURES_PER_NAME,
     private readonly maxPerAddress = MAX_FAILURES_PER_ADDRESS,
     private readonly windowMs = LOGIN_WINDOW_MS,
+    private readonly maxPerNameAnywhere = MAX_FAILURES_PER_NAME_ANYWHERE,
   ) {}
 
   /**
@@ -38,7 +45,8 @@ export class LoginLimiter {
    */
   reserve(name: string, address: string, now = Date.now()): Reservation {
     this.sweep(now);
-    const keys = [`name:${name}`, `ip:${address}`];
+    // Names and addresses hold no newline (names are checked; an address is one hop's text).
+    const keys = [`from:${name}\n${address}`, `name:${name}`, `ip:${address}`];
     let wait = 0;
     for (const key of keys) {
       const recent = this.recent(key, now);
@@ -55,8 +63,7 @@ export class LoginLimiter {
    */
   succeed(attempt: LoginAttempt): void {
     this.release(attempt);
-    const [nameKey] = attempt.keys;
-    if (nameKey) this.attempts.delete(nameKey);
+    for (const key of attempt.keys) if (!key.startsWith('ip:')) this.attempts.delete(key);
   }
 
   /** Nothing was checked (the engine failed first): the slot is given back without counting. */
@@ -75,7 +82,8 @@ export class LoginLimiter {
   }
 
   private max(key: string): number {
-    return key.startsWith('ip:') ? this.maxPerAddress : this.maxPerName;
+    if (key.startsWith('ip:')) return this.maxPerAddress;
+    return key.startsWith('name:') ? this.maxPerNameAnywhere : this.maxPerName;
   }
 
   private recent(key: string, now: number): number[] {

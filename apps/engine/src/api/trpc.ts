@@ -2,6 +2,7 @@ import { initTRPC } from '@trpc/server';
 import { EngineError } from '@organism/shared';
 import type { ApiContext } from './context.ts';
 import { apiErrorShape, toTRPCError } from './error-map.ts';
+import { recordAudit } from './audited.ts';
 
 export type Role = 'viewer' | 'operator' | 'admin';
 const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
@@ -37,12 +38,27 @@ const mapErrors = t.middleware(async ({ next }) => {
 
 export const publicProcedure = t.procedure.use(mapErrors);
 
-/** A procedure that needs a signed-in user with at least `role`. Checked on the server for every call. */
+/**
+ * A procedure that needs a signed-in user with at least `role`. Checked on the server for every call. A
+ * signed-in user's mutation refused for their role is written to the audit log under the procedure's
+ * path (`users.add`), with the refusal and no input: an attempt beyond one's role is what the log is for.
+ */
 export function requireRole(role: Role) {
-  return publicProcedure.use(({ ctx, next }) => {
+  return publicProcedure.use(async ({ ctx, next, type, path }) => {
     if (!ctx.user) throw new EngineError('UNAUTHORIZED', 'sign in first');
-    if (RANK[ctx.user.role] < RANK[role])
-      throw new EngineError('FORBIDDEN', `this needs the ${role} role; you are ${ctx.user.role}`);
+    if (RANK[ctx.user.role] < RANK[role]) {
+      const refusal = new EngineError('FORBIDDEN', `this needs the ${role} role; you are ${ctx.user.role}`);
+      if (type === 'mutation')
+        await recordAudit(ctx, {
+          actor: ctx.user.name,
+          action: path,
+          target: null,
+          detail: null,
+          outcome: 'error',
+          error: refusal.message,
+        });
+      throw refusal;
+    }
     return next({ ctx: { ...ctx, user: ctx.user } });
   });
 }

@@ -32,7 +32,7 @@ async function checkedFailures(): Promise<number> {
   return page.items.filter((e) => e.error === 'wrong name or password').length;
 }
 
-describe('the sign-in limit: 5 failures per name and 30 per address a minute', () => {
+describe('the sign-in limit: 5 failures per name from an address, 50 per name, 30 per address a minute', () => {
   it('checks only 5 of 12 parallel wrong passwords for one name and refuses the rest with 429', async () => {
     const responses = await Promise.all(Array.from({ length: 12 }, (_, i) => login('admin', `wrong-${i}`)));
     const statuses = responses.map((r) => r.status).sort();
@@ -43,9 +43,11 @@ describe('the sign-in limit: 5 failures per name and 30 per address a minute', (
       expect(((await r.json()) as Outcome).error?.data.engineCode).toBe('RATE_LIMITED');
     }
     expect(await checkedFailures()).toBe(5);
-    // The name stays locked even for its right password; another name from the same address does not.
+    // The name stays locked from this address even for its right password; another name from the same
+    // address does not, nor the same name from another address (its owner, elsewhere).
     expect((await login('admin', PASSWORD)).status).toBe(429);
     expect((await login('viewer', PASSWORD)).status).toBe(200);
+    expect((await login('admin', PASSWORD, '10.0.0.9')).status).toBe(200);
   });
 
   it('cannot multiply attempts by batching ten auth.login calls in one request', async () => {

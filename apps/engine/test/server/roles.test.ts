@@ -36,6 +36,37 @@ describe('operators and roles', () => {
     expect(await codeOf(viewer.organism.status.query())).toBe('UNAUTHORIZED');
   });
 
+  it('sets the session cookie httpOnly and SameSite=Strict, and Secure when the browser came over HTTPS', async () => {
+    const login = async (headers: Record<string, string>) => {
+      const res = await fetch(`${h.url}/trpc/auth.login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ name: 'viewer', password: 'correct horse battery' }),
+      });
+      expect(res.status).toBe(200);
+      return res.headers.get('set-cookie') ?? '';
+    };
+    const plain = await login({});
+    expect(plain).toMatch(/^organism_session=[^;]+; HttpOnly; SameSite=Strict; Path=\/; Max-Age=43200$/);
+    // Behind a proxy that ended TLS (the console passes the header on).
+    expect(await login({ 'x-forwarded-proto': 'https' })).toMatch(/; Max-Age=43200; Secure$/);
+    expect(await login({ 'x-forwarded-proto': 'https, http' })).toMatch(/; Secure$/);
+    expect(await login({ 'x-forwarded-proto': 'http' })).not.toMatch(/Secure/);
+    // Signing out clears it with the same attributes.
+    const out = await fetch(`${h.url}/trpc/auth.logout`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        cookie: plain.split(';')[0] ?? '',
+        'x-forwarded-proto': 'https',
+      },
+      body: '{}',
+    });
+    expect(out.headers.get('set-cookie')).toBe(
+      'organism_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0; Secure',
+    );
+  });
+
   it('rejects a wrong password and rate-limits repeated failures', async () => {
     await h.store.createUser('target', 'viewer', 'the right password');
     const anon = await h.client();
@@ -62,6 +93,25 @@ describe('operators and roles', () => {
     expect(await codeOf(viewer.journal.retry.mutate({ messageId: 'x' }))).toBe('FORBIDDEN');
     expect(await codeOf(viewer.organism.reload.mutate())).toBe('FORBIDDEN');
     expect(await codeOf(viewer.users.list.query())).toBe('FORBIDDEN');
+    expect(
+      await codeOf(viewer.users.add.mutate({ name: 'mallory', role: 'admin', password: 'long enough pw' })),
+    ).toBe('FORBIDDEN');
+    // Each mutation refused for its role is in the audit log, under its procedure, without its input;
+    // a refused read is not.
+    const audit = await h.store.listAudit({ limit: 50, actor: 'viewer' });
+    const refused = audit.items.filter((a) => a.outcome === 'error');
+    expect(refused.map((a) => a.action).sort()).toEqual([
+      'journal.retry',
+      'messages.inject',
+      'organism.reload',
+      'users.add',
+    ]);
+    const add = refused.find((a) => a.action === 'users.add');
+    expect(add).toMatchObject({
+      target: null,
+      detail: null,
+      error: 'this needs the admin role; you are viewer',
+    });
   });
 
   it('lets an operator inject, retry and reload, but not manage users or restart', async () => {

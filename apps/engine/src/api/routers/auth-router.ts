@@ -26,12 +26,25 @@ function reserveAttempt(ctx: ApiContext, name: string): LoginAttempt {
   });
 }
 
+/**
+ * The session cookie's attributes: httpOnly, SameSite=Strict, and `Secure` when the browser reached us
+ * over HTTPS (a TLS socket, or a proxy in front that says so in X-Forwarded-Proto, as the console passes
+ * it on), so that the browser never sends it over plain HTTP. A spoofed header only keeps the cookie from
+ * the spoofer's own plain-HTTP requests.
+ */
+function cookieAttributes(ctx: ApiContext, maxAgeSeconds: number): string {
+  const proto = ctx.req.headers['x-forwarded-proto'];
+  const first = (Array.isArray(proto) ? proto[0] : proto)?.split(',')[0]?.trim().toLowerCase();
+  const tls = (ctx.req.socket as { encrypted?: boolean }).encrypted === true || first === 'https';
+  return `HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAgeSeconds}${tls ? '; Secure' : ''}`;
+}
+
 /** Starts a session for `userId` and hands its token to the browser in the httpOnly cookie. */
 async function startSession(ctx: ApiContext, userId: string): Promise<void> {
   const session = await ctx.store.createSession(userId, SESSION_TTL);
   ctx.res.setHeader(
     'set-cookie',
-    `${SESSION_COOKIE}=${session.token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${SESSION_TTL / 1000}`,
+    `${SESSION_COOKIE}=${session.token}; ${cookieAttributes(ctx, SESSION_TTL / 1000)}`,
   );
 }
 
@@ -76,7 +89,7 @@ export const authRouter = router({
   }),
   logout: viewerProcedure.mutation(async ({ ctx }) => {
     if (ctx.sessionToken) await ctx.store.deleteSession(ctx.sessionToken);
-    ctx.res.setHeader('set-cookie', `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`);
+    ctx.res.setHeader('set-cookie', `${SESSION_COOKIE}=; ${cookieAttributes(ctx, 0)}`);
     return { ok: true };
   }),
   me: publicProcedure.query(({ ctx }) => ({ user: ctx.user ?? null })),
