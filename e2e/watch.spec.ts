@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
 import { mutateByHand, expectAccessible, signIn, signInWithForm } from './support/console.ts';
 import { E2E } from './support/e2e-env.mjs';
@@ -148,6 +149,31 @@ test('says at once when the engine goes away, and recovers by itself when it is 
   await expect(connection).toHaveText('live', { timeout: 60_000 });
   await expect(bar).toContainText('running', { timeout: 20_000 });
   await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+});
+
+test('says within seconds when the engine hangs, and goes live again when it answers', async ({ page }) => {
+  await signIn(page, 'admin');
+  const connection = page.getByRole('status').filter({ hasText: /live|reconnecting|engine away/ });
+  await expect(connection).toHaveText('live');
+  // The engine's process, stopped as a hung one would be: its socket stays open, nothing comes out.
+  const pid = Number(
+    execFileSync('pgrep', ['-f', 'organism.js run .*e2e/.run/demo/organism.yaml'], { encoding: 'utf8' })
+      .trim()
+      .split('\n')[0],
+  );
+  expect(pid).toBeGreaterThan(0);
+  process.kill(pid, 'SIGSTOP');
+  try {
+    const stoppedAt = Date.now();
+    await expect(page.getByText('The engine cannot be reached.')).toBeVisible({ timeout: 20_000 });
+    // Its pings stop: tRPC reconnects after 8 s without a byte, and the console says so 2 s later.
+    expect(Date.now() - stoppedAt).toBeLessThan(15_000);
+    await expect(page.getByRole('banner')).toContainText('not answering');
+  } finally {
+    process.kill(pid, 'SIGCONT');
+  }
+  await expect(connection).toHaveText('live', { timeout: 30_000 });
+  await expect(page.getByText('The engine cannot be reached.')).toBeHidden();
 });
 
 test('a tab whose session ended elsewhere goes to sign-in at once, and back to its page after', async ({

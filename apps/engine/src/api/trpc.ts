@@ -9,12 +9,14 @@ const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
 
 /**
  * SSE settings: pings keep proxies between the browser and the engine (the console's, a reverse proxy's)
- * from cutting idle streams. The event stream's own writer (server/event-stream-endpoint.ts) follows
- * them too.
+ * from cutting idle streams, and tell the client the engine still answers: a stream with nothing for
+ * `reconnectAfterInactivityMs` (a hung or stopped engine, a cut network) is reconnected, and the
+ * console says the engine is not answering. A ping goes only when nothing else was written for its
+ * interval. The event stream's own writer (server/event-stream-endpoint.ts) follows them too.
  */
 export const SSE = {
-  ping: { enabled: true, intervalMs: 10_000 },
-  client: { reconnectAfterInactivityMs: 30_000 },
+  ping: { enabled: true, intervalMs: 3_000 },
+  client: { reconnectAfterInactivityMs: 8_000 },
 } as const;
 
 /**

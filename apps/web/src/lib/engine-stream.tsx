@@ -41,6 +41,9 @@ interface StreamContext {
   outcomes: () => { bySecond: ReadonlyMap<number, SecondOutcomes>; since: number };
 }
 
+/** How long a reconnect may take before the engine reads as away. */
+const RECONNECT_GRACE_MS = 2_000;
+
 /** Seconds of outcomes a tab keeps: the chart's five minutes and some slack. */
 const KEEP_SECONDS = 310;
 
@@ -154,8 +157,27 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
     return () => clearInterval(tick);
   }, [queryClient, trpc]);
 
+  // Reconnecting after it was live (the engine stopped answering: its pings stopped, so tRPC reconnects,
+  // SSE.client in the engine's api/trpc.ts) is the engine away once it lasts RECONNECT_GRACE_MS: a stream
+  // cut by a proxy comes back sooner than that, and should not flash the banner.
+  const [reconnectingLong, setReconnectingLong] = useState(false);
+  const everLive = useRef(false);
+  if (sub.status === 'pending') everLive.current = true;
+  const reconnecting = sub.status === 'connecting' && everLive.current;
+  useEffect(() => {
+    if (!reconnecting) {
+      setReconnectingLong(false);
+      return;
+    }
+    const t = setTimeout(() => setReconnectingLong(true), RECONNECT_GRACE_MS);
+    return () => clearTimeout(t);
+  }, [reconnecting]);
   const connection: Connection =
-    sub.status === 'pending' ? 'live' : sub.status === 'error' ? 'away' : 'connecting';
+    sub.status === 'pending'
+      ? 'live'
+      : sub.status === 'error' || (reconnecting && reconnectingLong)
+        ? 'away'
+        : 'connecting';
 
   // Coming back after an outage (or reaching an engine that was away when the page opened): everything on
   // screen may be stale, so refetch it all once. A page's first connecting is no outage: refetching then
