@@ -292,7 +292,7 @@ it('speaks tRPC’s SSE format on the wire, and resumes from a Last-Event-Id hea
       .map(([, data, id]) => ({ item: JSON.parse(data ?? '') as StreamItem, id }))
       .find((f) => f.item.kind === 'changes');
   const text = await readUntil(res, first, (t) => changes(t) !== undefined);
-  expect(text.startsWith('event: connected\ndata: {"reconnectAfterInactivityMs":30000}\n\n\n')).toBe(true);
+  expect(text.startsWith('event: connected\ndata: {"reconnectAfterInactivityMs":8000}\n\n\n')).toBe(true);
   const { item, id } = changes(text) ?? {};
   if (item?.kind !== 'changes') throw new Error('no changes item');
   const seqs = item.transitions.map((t) => t.seq);
