@@ -193,6 +193,8 @@ test('a token sends with its curl example, shows its last use, and is refused on
   await expect(confirm).toContainText('refused from now on');
   await confirm.getByRole('button', { name: 'Revoke' }).click();
   await expect(row).toContainText('revoked');
+  // The keyboard is on the row, not back at the top of the page with the Revoke button gone.
+  await expect(row).toBeFocused();
   await expect(row.getByRole('button', { name: `revoke ${name}` })).toHaveCount(0);
   // A revoked token is refused like an unknown one or none at all: 401, saying the token is not valid.
   const refused = await send();

@@ -38,6 +38,8 @@ test('an admin restarts from Operations and sees the drain, the engine away, its
   await confirm.getByRole('button', { name: 'Restart' }).click();
 
   const progress = page.getByTestId('restart-progress');
+  // The keyboard follows the restart's steps (the dialog's button is disabled meanwhile).
+  await expect(progress).toBeFocused();
   await expect(progress.getByTestId('drain-figures')).toHaveText(
     /\d+ in flight · \d+ queued · \d+ open threads? · (.+ left|drained in .+|stopped after .+)/,
   );
@@ -51,6 +53,7 @@ test('an admin restarts from Operations and sees the drain, the engine away, its
   await expect(page).toHaveURL(/\/operations$/);
   await expect(connectionOf(page)).toHaveText('live', { timeout: 30_000 });
   await expect(page.getByRole('region', { name: 'Engine' })).toContainText('running');
+  await expect(progress).toBeFocused();
   await expectAccessible(page);
 });
 
@@ -63,6 +66,8 @@ test('an operator pauses a listener, sends to it, sees the message wait PENDING,
   await page.getByRole('button', { name: 'Pause greeter' }).click();
   const header = page.locator('header').filter({ has: page.getByRole('heading', { name: 'greeter' }) });
   await expect(header).toContainText('paused');
+  // The same button, now Resume, keeps the keyboard's focus.
+  await expect(page.getByRole('button', { name: 'Resume greeter' })).toBeFocused();
   await expect(page.getByRole('region', { name: 'Paused' })).toContainText('by operator');
   await expectAccessible(page);
 
@@ -91,7 +96,7 @@ test('an operator pauses a listener, sends to it, sees the message wait PENDING,
   await expect(controls.getByRole('row').filter({ hasText: 'greeter' })).toContainText('by operator');
   await expectAccessible(page);
   await controls.getByRole('button', { name: 'Resume greeter' }).click();
-  await expect(controls.getByRole('button', { name: 'Pause greeter' })).toBeVisible();
+  await expect(controls.getByRole('button', { name: 'Pause greeter' })).toBeFocused();
 
   await page.goto(thread);
   await expect(hops.locator('[data-state="ACKED"]').first()).toBeVisible({ timeout: 20_000 });
@@ -155,6 +160,7 @@ test('an operator reloads from Operations: a broken file is refused with its pro
     writeFileSync(organism, echo('./handlers/shouter.ts#shout'));
     await reload.click();
     await expect(result).toContainText('Added: echo');
+    await expect(reload).toBeFocused();
     await expect(result.getByRole('link', { name: 'echo' })).toHaveAttribute('href', '/listeners/echo');
     const controls = page.getByRole('table', { name: 'Listeners to pause or resume' });
     await expect(controls.getByRole('row').filter({ hasText: 'echo' })).toBeVisible();

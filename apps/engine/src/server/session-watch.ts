@@ -3,13 +3,20 @@ import type { OperatorStore } from '../journal/index.ts';
 /** How often an open event stream asks whether its session still lives (the CLI, another engine, expiry). */
 export const SESSION_RECHECK_MS = 5_000;
 
-/** The store's methods after which sessions may have ended: streams look again at once. */
+/** The store's methods after which sessions may have ended: streams look again soon after. */
 const ENDING = new Set<PropertyKey>(['deleteSession', 'removeUser', 'setPassword']);
+/**
+ * How long after such a method the streams look: time for the answer of the request that called it to
+ * reach its browser first. A password change ends the caller's session too and hands it a new one in
+ * its answer; the caller's stream, ended by the look, then finds the browser signed in with it. At once,
+ * the stream's end could arrive first and send the tab to sign-in.
+ */
+export const ENDED_RECHECK_DELAY_MS = 500;
 
 /**
  * The checks of the open event streams, each asking whether its session still lives: every
- * SESSION_RECHECK_MS, and at once after this engine ended sessions itself (a sign-out, a user removed, a
- * password reset). Ends made elsewhere (`organism user remove` on the journal, an engine sharing a
+ * SESSION_RECHECK_MS, and ENDED_RECHECK_DELAY_MS after this engine ended sessions itself (a sign-out, a
+ * user removed, a password reset). Ends made elsewhere (`organism user remove` on the journal, an engine sharing a
  * PostgreSQL journal, a session expiring) are found by the timer.
  */
 export class SessionWatch {
@@ -49,7 +56,7 @@ export class SessionWatch {
         if (!ENDING.has(key)) return method.bind(target);
         return async (...args: unknown[]) => {
           const result: unknown = await method.apply(target, args);
-          this.recheck();
+          setTimeout(() => this.recheck(), ENDED_RECHECK_DELAY_MS).unref();
           return result;
         };
       },

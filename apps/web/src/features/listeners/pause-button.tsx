@@ -52,25 +52,22 @@ export function PauseResumeButton({ l, compact = false }: { l: ListenerInfo; com
   const busy = pause.isPending || resume.isPending;
   const paused = l.state === 'paused';
   const size = compact ? 'h-6 px-2 text-xs' : '';
-  return paused ? (
+  // One button whose words change, never `disabled` while the call runs: disabling the focused button
+  // would drop the keyboard's focus to the page's body. A second press meanwhile is ignored (single flight).
+  return (
     <Button
       className={size}
-      disabled={busy}
-      onClick={() => resumeOnce({ name: l.name })}
-      aria-label={`Resume ${l.name}`}
-      title={`Dispatch ${l.name}'s waiting messages, oldest first`}
+      aria-disabled={busy}
+      onClick={() => (paused ? resumeOnce({ name: l.name }) : pauseOnce({ name: l.name }))}
+      aria-label={`${paused ? 'Resume' : 'Pause'} ${l.name}`}
+      title={
+        paused
+          ? `Dispatch ${l.name}'s waiting messages, oldest first`
+          : `Hold ${l.name}'s deliveries PENDING (intake still accepts them) until resumed`
+      }
     >
-      <Play className="size-3.5" aria-hidden /> {resume.isPending ? 'Resuming…' : 'Resume'}
-    </Button>
-  ) : (
-    <Button
-      className={size}
-      disabled={busy}
-      onClick={() => pauseOnce({ name: l.name })}
-      aria-label={`Pause ${l.name}`}
-      title={`Hold ${l.name}'s deliveries PENDING (intake still accepts them) until resumed`}
-    >
-      <Pause className="size-3.5" aria-hidden /> {pause.isPending ? 'Pausing…' : 'Pause'}
+      {paused ? <Play className="size-3.5" aria-hidden /> : <Pause className="size-3.5" aria-hidden />}{' '}
+      {paused ? (resume.isPending ? 'Resuming…' : 'Resume') : pause.isPending ? 'Pausing…' : 'Pause'}
     </Button>
   );
 }

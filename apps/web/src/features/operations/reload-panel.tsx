@@ -7,6 +7,7 @@ import { Button } from '@/components/ui/button';
 import { Panel } from '@/components/ui/panel';
 import { describeError, engineCodeOf, errorProblems } from '@/lib/engine-error';
 import { useSession } from '@/lib/session';
+import { useSingleFlight } from '@/lib/single-flight';
 import { useTRPC } from '@/lib/trpc';
 
 /** Reload organism.yaml from disk (operator): what changed, or the problems at their line (nothing changed). */
@@ -19,6 +20,7 @@ export function ReloadPanel() {
       onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.listeners.pathKey() }),
     }),
   );
+  const reloadOnce = useSingleFlight(reload.mutate);
   const r = reload.data;
   const cluster = useQuery(trpc.organism.engines.queryOptions());
   const others = (cluster.data?.engines ?? []).filter((e) => e.state === 'running' && !e.self).length;
@@ -33,7 +35,8 @@ export function ReloadPanel() {
             ` The ${others === 1 ? 'other engine' : `${others} other engines`} sharing the journal then run it too (the Overview's Engines table shows the version each runs).`}
         </p>
         {can('operator') ? (
-          <Button onClick={() => reload.mutate()} disabled={reload.isPending}>
+          // Not `disabled` while it runs, which would drop the keyboard's focus: a second press is ignored.
+          <Button onClick={() => reloadOnce(undefined)} aria-disabled={reload.isPending}>
             <RefreshCw className={`size-4 ${reload.isPending ? 'animate-spin' : ''}`} aria-hidden />
             {reload.isPending ? 'Reloading…' : 'Reload from disk'}
           </Button>

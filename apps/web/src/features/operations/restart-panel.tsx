@@ -7,6 +7,7 @@ import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Panel } from '@/components/ui/panel';
 import { describeError, engineCodeOf } from '@/lib/engine-error';
+import { focusIfLost } from '@/lib/focus';
 import { formatCount, formatCountOf, formatDuration } from '@/lib/format';
 import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
@@ -21,10 +22,17 @@ const DRAIN_CHOICES: [number, string][] = [
   [120_000, '2 min'],
 ];
 
+const RESTART_PROGRESS_ID = 'restart-progress';
+
 /** Restart (admin): confirm, then follow the drain, the engine going away and coming back with its recovery. */
 export function RestartPanel() {
   const { can } = useSession();
   const r = useRestart();
+  // The confirmed dialog gives focus back to its button, disabled while the restart runs: the keyboard
+  // follows the restart's steps instead of falling to the page's body, at each step.
+  useEffect(() => {
+    if (r.state.phase !== 'idle') focusIfLost(() => document.getElementById(RESTART_PROGRESS_ID));
+  }, [r.state.phase]);
   const [drainMs, setDrainMs] = useState(30_000);
   const drainId = useId();
   const s = r.status.data;
@@ -150,7 +158,13 @@ function RestartProgress({
   // for its figures to reach the console leaves that time unknown).
   const ready = state.drainAt;
   return (
-    <div className="rounded-md border border-border bg-panel-2 p-3" data-testid="restart-progress">
+    <div
+      id={RESTART_PROGRESS_ID}
+      tabIndex={-1}
+      aria-label="Restart progress"
+      className="rounded-md border border-border bg-panel-2 p-3 outline-none focus-visible:ring-2 focus-visible:ring-accent"
+      data-testid="restart-progress"
+    >
       <ol className="space-y-2" aria-live="polite">
         {standby && (
           <Step

@@ -1,13 +1,14 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { parseAsStringLiteral, useQueryStates } from 'nuqs';
+import { useRef } from 'react';
 import { toast } from 'sonner';
 import { FilterBar, NoMatches } from '@/components/filter-bar';
 import type { FilterField } from '@/components/filter-bar';
 import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
-import { actionsColumn, DataTable } from '@/components/ui/data-table';
+import { actionsColumn, DataTable, refocusRowAfter } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
 import { describeError } from '@/lib/engine-error';
 import { formatCount } from '@/lib/format';
@@ -147,13 +148,15 @@ function TokenState({ token }: { token: TokenRow }) {
 function Revoke({ token }: { token: TokenRow }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  // Where the keyboard goes once revoked: the dialog gives focus back to this button, gone by then.
+  const refocus = useRef<() => void>(undefined);
   const revoke = useMutation(
     trpc.users.revokeToken.mutationOptions({
       onSuccess: () => toast.success(`Revoked ${token.name}: producers using it are refused from now on.`),
       onError: (err) => toast.error(describeError(err)),
       onSettled: () => {
-        void queryClient.invalidateQueries({ queryKey: trpc.users.tokens.queryKey() });
         void queryClient.invalidateQueries({ queryKey: trpc.audit.pathKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.users.tokens.queryKey() }).then(refocus.current);
       },
     }),
   );
@@ -169,6 +172,7 @@ function Revoke({ token }: { token: TokenRow }) {
         className="text-failed"
         aria-label={`revoke ${token.name}`}
         disabled={revoke.isPending}
+        onClick={(e) => (refocus.current = refocusRowAfter(e.currentTarget))}
       >
         Revoke…
       </Button>

@@ -2,12 +2,13 @@
 import type { Role } from '@organism/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
+import { useRef } from 'react';
 import { toast } from 'sonner';
 import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
 import { CellNote } from '@/components/ui/cell-note';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
-import { actionsColumn, DataTable } from '@/components/ui/data-table';
+import { actionsColumn, DataTable, refocusRowAfter } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
 import { describeError } from '@/lib/engine-error';
 import { formatCountOf } from '@/lib/format';
@@ -115,10 +116,11 @@ export function UsersPage() {
 function useInvalidateUsers() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  return () => {
-    void queryClient.invalidateQueries({ queryKey: trpc.users.pathKey() });
-    void queryClient.invalidateQueries({ queryKey: trpc.audit.pathKey() });
-  };
+  return () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: trpc.users.pathKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.audit.pathKey() }),
+    ]);
 }
 
 /** The role as a select, or as a word with the reason it cannot change here. */
@@ -142,8 +144,11 @@ function RoleCell({ row }: { row: UserRow }) {
     <select
       aria-label={`role of ${row.name}`}
       value={setRole.isPending ? setRole.variables.role : row.role}
-      disabled={setRole.isPending}
-      onChange={(e) => setRole.mutate({ name: row.name, role: e.target.value as Role })}
+      // Not `disabled` while it saves, which would drop the keyboard's focus; a change meanwhile waits.
+      aria-disabled={setRole.isPending}
+      onChange={(e) => {
+        if (!setRole.isPending) setRole.mutate({ name: row.name, role: e.target.value as Role });
+      }}
       className="h-7 rounded-md border border-border bg-panel px-2 text-sm outline-none focus:border-accent"
     >
       {ROLES.map((r) => (
@@ -158,11 +163,14 @@ function RoleCell({ row }: { row: UserRow }) {
 function Actions({ row }: { row: UserRow }) {
   const trpc = useTRPC();
   const invalidate = useInvalidateUsers();
+  // Where the keyboard goes once the row is gone: the row now in its place (the dialog gives focus back
+  // to the Remove button, which went with its row).
+  const refocus = useRef<() => void>(undefined);
   const remove = useMutation(
     trpc.users.remove.mutationOptions({
       onSuccess: () => toast.success(`Removed ${row.name}; their sessions ended.`),
       onError: (err) => toast.error(describeError(err)),
-      onSettled: invalidate,
+      onSettled: () => void invalidate().then(refocus.current),
     }),
   );
   if (row.self)
@@ -181,7 +189,12 @@ function Actions({ row }: { row: UserRow }) {
           confirm="Remove"
           onConfirm={() => remove.mutate({ name: row.name })}
         >
-          <Button variant="ghost" className="text-failed" aria-label={`remove ${row.name}`}>
+          <Button
+            variant="ghost"
+            className="text-failed"
+            aria-label={`remove ${row.name}`}
+            onClick={(e) => (refocus.current = refocusRowAfter(e.currentTarget))}
+          >
             Remove…
           </Button>
         </ConfirmDialog>
