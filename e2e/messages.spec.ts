@@ -71,7 +71,7 @@ test('filters live in the URL: they survive a reload, and a filter that matches 
   await expect(table.getByRole('row').nth(1)).toBeVisible();
 });
 
-test('the list takes new messages as they come, and holds still while the pointer is on it', async ({
+test('the list takes new messages as they come, and holds still while the pointer or the keyboard is in it', async ({
   page,
 }) => {
   await signIn(page, 'admin');
@@ -94,6 +94,17 @@ test('the list takes new messages as they come, and holds still while the pointe
   await page.mouse.move(0, 0);
   await expect(pager).toContainText('newest first · live');
   await expect.poll(top, { timeout: 15_000 }).not.toBe(held);
+
+  // So does the keyboard in it: the row in hand stays where it is, and keeps the focus.
+  const second = table.getByRole('row').nth(2);
+  await second.focus();
+  await expect(pager).toContainText('held while you are in the list');
+  const inHand = await top();
+  await page.waitForTimeout(3_000);
+  expect(await top()).toBe(inHand);
+  await expect(second).toBeFocused();
+  await page.getByRole('heading', { name: 'Messages', level: 1 }).click();
+  await expect(pager).toContainText('newest first · live');
 });
 
 test('the live tail pauses and resumes from where it stopped: nothing skipped, nothing twice', async ({

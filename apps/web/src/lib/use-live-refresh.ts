@@ -48,20 +48,44 @@ export function useLiveRefresh(
   }, [paused]);
 }
 
+/** What a live list spreads on its box: the pointer or the keyboard inside it holds the list still. */
+export interface LiveListHold {
+  onPointerEnter: () => void;
+  onPointerLeave: () => void;
+  onFocus: () => void;
+  onBlur: (e: { currentTarget: Element; relatedTarget: Element | null }) => void;
+}
+
 /**
  * A keyset-paged list that follows the journal: `refresh` on each transition that `match`es, at most once a
- * second, held while the pointer is on the list (spread `hold` on its box) so that a row never moves away
- * from a click. `note` ends the list's caption: whether it is live (`live`: the first page) or held.
+ * second, held while the pointer is on the list or the keyboard's focus is in it (spread `hold` on its
+ * box), so that a row never moves away from a click or from the row in hand, nor leaves the page with the
+ * focus. `note` ends the list's caption: whether it is live (`live`: the first page) or held.
  */
 export function useLiveList(
   match: (t: RoutedTransition) => boolean,
   refresh: () => void,
   live: boolean,
-): { hold: { onPointerEnter: () => void; onPointerLeave: () => void }; note: string } {
+): { hold: LiveListHold; note: string } {
   const [pointing, setPointing] = useState(false);
-  useLiveRefresh(match, refresh, 1_000, pointing);
+  const [focused, setFocused] = useState(false);
+  useLiveRefresh(match, refresh, 1_000, pointing || focused);
   return {
-    hold: { onPointerEnter: () => setPointing(true), onPointerLeave: () => setPointing(false) },
-    note: !live ? '' : pointing ? ' · held while the pointer is on the list' : ' · live',
+    hold: {
+      onPointerEnter: () => setPointing(true),
+      onPointerLeave: () => setPointing(false),
+      // React's focus events bubble (focusin and focusout): focus moving between rows stays inside.
+      onFocus: () => setFocused(true),
+      onBlur: (e) => {
+        if (!e.relatedTarget || !e.currentTarget.contains(e.relatedTarget)) setFocused(false);
+      },
+    },
+    note: !live
+      ? ''
+      : pointing
+        ? ' · held while the pointer is on the list'
+        : focused
+          ? ' · held while you are in the list'
+          : ' · live',
   };
 }
