@@ -37,6 +37,8 @@ test('the search button opens the palette, which finds a message by its id or th
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(new RegExp(`/messages/${id}$`));
   await expect(page.getByRole('heading', { name: /Message/ })).toContainText(id);
+  // The keyboard is in the page it jumped to, not back on the top bar's button.
+  await expect(page.locator('main')).toBeFocused();
 });
 
 test('the palette says when nothing matches, and Escape closes it', async ({ page }) => {
@@ -59,8 +61,11 @@ test('the keyboard skips to the content; the sidebar collapses to icons and stay
   const skip = page.getByRole('link', { name: 'Skip to content' });
   await expect(skip).toBeFocused();
   await expect(skip).toBeVisible();
+  const before = page.url();
   await page.keyboard.press('Enter');
   await expect(page.locator('main')).toBeFocused();
+  // Without a #content in the address (or a step in the history).
+  expect(page.url()).toBe(before);
   const nav = page.getByRole('navigation', { name: 'Pages' });
   await nav.getByRole('button', { name: 'collapse the sidebar' }).click();
   await expect(nav.getByRole('link', { name: /^Overview/ })).toBeVisible();

@@ -20,6 +20,15 @@ test('a failed thread reads as a sequence diagram: every hop opens its XML, the 
 
   // The status filter is a chip, kept in the URL.
   await page.getByRole('button', { name: 'Filter', exact: true }).click();
+  // The fields are a list the arrow keys move through.
+  const fields = page.getByRole('list', { name: 'Add a filter' }).getByRole('button');
+  await fields.first().focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(fields.nth(1)).toBeFocused();
+  await page.keyboard.press('End');
+  await expect(fields.last()).toBeFocused();
+  await page.keyboard.press('Home');
+  await expect(fields.first()).toBeFocused();
   await page.getByRole('button', { name: 'status', exact: true }).click();
   await page
     .getByRole('listbox', { name: 'status choices' })
@@ -35,6 +44,8 @@ test('a failed thread reads as a sequence diagram: every hop opens its XML, the 
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/\/threads\/[0-9a-f-]{36}/);
   await expect(page.getByRole('heading', { name: /Thread/ })).toContainText('failed');
+  // The keyboard goes on from the new page's content, not from the top of the document.
+  await expect(page.locator('main')).toBeFocused();
   // The tab says which thread, so several open tell themselves apart.
   const threadId = new URL(page.url()).pathname.split('/').at(-1)!;
   await expect(page).toHaveTitle(`Thread ${threadId.slice(0, 8)} · Organism`);

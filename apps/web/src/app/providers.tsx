@@ -30,7 +30,8 @@ export function Providers({ children }: { children: ReactNode }) {
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
         <NuqsAdapter>{children}</NuqsAdapter>
         {/* Bottom centre: rows keep their actions at the right, where a toast would cover the next one. */}
-        <Toaster position="bottom-center" closeButton />
+        {/* Bottom right: clear of the tables' rows an action just changed. */}
+        <Toaster position="bottom-right" closeButton />
       </TRPCProvider>
     </QueryClientProvider>
   );

@@ -133,7 +133,7 @@ function AddFilter({
               }}
             />
           ) : (
-            <ul aria-label="Add a filter">
+            <ul aria-label="Add a filter" onKeyDown={moveAmongButtons}>
               {fields.map((f) => (
                 <li key={f.key}>
                   <button
@@ -151,6 +151,25 @@ function AddFilter({
       </Popover.Portal>
     </Popover.Root>
   );
+}
+
+/** Up and Down (Home, End) move between the list's buttons, as in the filters' value lists. */
+function moveAmongButtons(e: React.KeyboardEvent<HTMLElement>): void {
+  const buttons = Array.from(e.currentTarget.querySelectorAll('button'));
+  const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
+  const to =
+    e.key === 'ArrowDown'
+      ? Math.min(buttons.length - 1, at + 1)
+      : e.key === 'ArrowUp'
+        ? Math.max(0, at - 1)
+        : e.key === 'Home'
+          ? 0
+          : e.key === 'End'
+            ? buttons.length - 1
+            : undefined;
+  if (to === undefined) return;
+  e.preventDefault();
+  buttons[to]?.focus();
 }
 
 function FilterEditor({

@@ -8,7 +8,8 @@ import { shortId } from '@/lib/format';
 export function IdLink({ id, href }: { id: string; href?: string }) {
   const label = <span className="font-mono text-xs">{shortId(id)}</span>;
   return (
-    <span className="group inline-flex items-center gap-1" title={id}>
+    // The copy button takes no room: in running text ("thread 61ee6efd · created") an invisible one left a gap.
+    <span className="group relative inline-flex items-center" title={id}>
       {href ? (
         // No prefetch: lists show hundreds of ids (a live tail, new ones every frame), each would fetch its page.
         <Link href={href} prefetch={false} className="text-accent hover:underline">
@@ -20,7 +21,7 @@ export function IdLink({ id, href }: { id: string; href?: string }) {
       <button
         type="button"
         aria-label={`copy ${id}`}
-        className="opacity-0 group-hover:opacity-60 hover:opacity-100 focus-visible:opacity-100"
+        className="absolute left-full pl-1 opacity-0 group-hover:opacity-60 hover:opacity-100 focus-visible:opacity-100"
         onClick={() => {
           void navigator.clipboard?.writeText(id).then(() => toast.success('copied'));
         }}

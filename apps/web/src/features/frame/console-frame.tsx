@@ -1,8 +1,9 @@
 'use client';
 import { usePathname, useRouter } from 'next/navigation';
 import type { ReactNode } from 'react';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { EngineStreamProvider } from '@/lib/engine-stream';
+import { focusIfLost } from '@/lib/focus';
 import { useSession } from '@/lib/session';
 import { EngineAwayBanner } from './engine-away-banner';
 import { Sidebar } from './sidebar';
@@ -18,6 +19,15 @@ export function ConsoleFrame({ children }: { children: ReactNode }) {
     // The page's filters too (`/messages?state=FAILED`): the URL is the page's state.
     if (signedOut) router.replace(`/sign-in?next=${encodeURIComponent(path + window.location.search)}`);
   }, [signedOut, path, router]);
+  // On to another page from what went with the last one (a row opened with Enter, a palette's jump): the
+  // keyboard starts in the new page's content, not back at the top of the document. A link of the
+  // sidebar keeps it, and the first page's load leaves it to the skip link.
+  const shown = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (shown.current !== undefined && shown.current !== path)
+      focusIfLost(() => document.getElementById('content'));
+    shown.current = path;
+  }, [path]);
   if (!user) {
     return (
       <div className="flex min-h-screen items-center justify-center p-6 text-sm text-muted">
@@ -27,9 +37,14 @@ export function ConsoleFrame({ children }: { children: ReactNode }) {
   }
   return (
     <EngineStreamProvider>
-      {/* The first thing a keyboard reaches: past the sidebar and top bar to the page itself. */}
+      {/* The first thing a keyboard reaches: past the sidebar and top bar to the page itself. It moves the
+          focus without following the link, so no #content lands in the address or the history. */}
       <a
         href="#content"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('content')?.focus();
+        }}
         className="sr-only z-50 rounded-md bg-accent px-3 py-2 text-sm font-medium text-on-accent focus:not-sr-only focus:fixed focus:top-2 focus:left-2"
       >
         Skip to content

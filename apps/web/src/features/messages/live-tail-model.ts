@@ -44,6 +44,8 @@ export class TailModel {
   private readonly rows = new Map<string, TailRow>();
   /** Transitions seen (all of them, filtered or not), the first and last sequence numbers, anomalies. */
   received = 0;
+  /** Transitions of the messages the filter keeps: what the view shows. */
+  shown = 0;
   firstSeq: number | null = null;
   lastSeq: number | null = null;
   gaps = 0;
@@ -84,6 +86,7 @@ export class TailModel {
     };
     // Setting a key that exists keeps its place: a message stays where it first appeared.
     this.rows.set(t.messageId, row);
+    this.shown++;
     if (!known && this.rows.size > this.cap) {
       const oldest = this.rows.keys().next().value;
       if (oldest !== undefined) this.rows.delete(oldest);

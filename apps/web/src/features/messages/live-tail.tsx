@@ -27,6 +27,7 @@ const DRAW_EVERY_MS = 250;
 
 interface Stats {
   received: number;
+  shown: number;
   firstSeq: number | null;
   lastSeq: number | null;
   gaps: number;
@@ -36,6 +37,7 @@ interface Stats {
 }
 const statsOf = (m: TailModel): Stats => ({
   received: m.received,
+  shown: m.shown,
   firstSeq: m.firstSeq,
   lastSeq: m.lastSeq,
   gaps: m.gaps,
@@ -45,6 +47,7 @@ const statsOf = (m: TailModel): Stats => ({
 });
 const NO_STATS: Stats = {
   received: 0,
+  shown: 0,
   firstSeq: null,
   lastSeq: null,
   gaps: 0,
@@ -60,6 +63,8 @@ const COLUMNS: DataColumn<TailRow>[] = [
     header: <span title="the sequence number of its latest transition">last seq</span>,
     width: 84,
     numeric: true,
+    // Below 1280 px the route needs the room: the status line above says how far the tail has read.
+    from: 'xl',
     cell: (r) => <span className="text-muted">{r.seq}</span>,
   },
   { id: 'id', header: 'message', width: 104, cell: (r) => <IdLink id={r.id} href={`/messages/${r.id}`} /> },
@@ -102,7 +107,7 @@ const COLUMNS: DataColumn<TailRow>[] = [
     id: 'root',
     header: 'root',
     width: 120,
-    from: 'lg',
+    from: 'xl',
     cell: (r) =>
       r.root ? (
         <span className="font-mono text-xs" title={r.root}>
@@ -201,7 +206,8 @@ export function LiveTail({ filter, height }: { filter: TailFilter; height: strin
 
   const since = paused
     ? {
-        transitions: stats.received - paused.stats.received,
+        // Of the messages these filters show, not of the whole organism.
+        transitions: stats.shown - paused.stats.shown,
         messages: stats.size - paused.stats.size + (stats.evicted - paused.stats.evicted),
       }
     : null;

@@ -6,7 +6,7 @@ import type { LucideIcon } from 'lucide-react';
 import { Ear, GitBranch, Mail, Search } from 'lucide-react';
 import { useRouter } from 'next/navigation';
 import { Dialog } from 'radix-ui';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { StateBadge } from '@/components/state-badge';
 import { NAV } from '@/features/frame/nav';
 import { shortId } from '@/lib/format';
@@ -25,6 +25,8 @@ import { mayLeave } from '@/lib/use-unsaved-guard';
 export function CommandPalette() {
   const [open, setOpen] = useState(false);
   const [mac, setMac] = useState(false);
+  /** Whether the palette closed on a jump to another page. */
+  const jumped = useRef(false);
   useEffect(() => {
     setMac(/Mac|iPhone|iPad/.test(navigator.platform));
     const onKey = (e: KeyboardEvent) => {
@@ -48,12 +50,27 @@ export function CommandPalette() {
       </Dialog.Trigger>
       <Dialog.Portal>
         <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
-        <Dialog.Content className="fixed top-[12%] left-1/2 z-50 w-full max-w-xl -translate-x-1/2 overflow-hidden rounded-lg border border-border bg-panel shadow-2xl">
+        <Dialog.Content
+          className="fixed top-[12%] left-1/2 z-50 w-full max-w-xl -translate-x-1/2 overflow-hidden rounded-lg border border-border bg-panel shadow-2xl"
+          // After a jump the keyboard goes to the new page (the frame focuses its content), not back to
+          // this trigger in the top bar.
+          onCloseAutoFocus={(e) => {
+            if (jumped.current) e.preventDefault();
+            jumped.current = false;
+          }}
+        >
           <Dialog.Title className="sr-only">Command palette</Dialog.Title>
           <Dialog.Description className="sr-only">
             Go to a page or a listener by name, or to a message or thread by its id.
           </Dialog.Description>
-          {open && <Palette onDone={() => setOpen(false)} />}
+          {open && (
+            <Palette
+              onDone={(jump) => {
+                jumped.current = jump;
+                setOpen(false);
+              }}
+            />
+          )}
         </Dialog.Content>
       </Dialog.Portal>
     </Dialog.Root>
@@ -70,7 +87,7 @@ const ICON: Record<Destination['kind'], LucideIcon> = {
   thread: GitBranch,
 };
 
-function Palette({ onDone }: { onDone: () => void }) {
+function Palette({ onDone }: { onDone: (jumped: boolean) => void }) {
   const trpc = useTRPC();
   const router = useRouter();
   const [q, setQ] = useState('');
@@ -112,9 +129,10 @@ function Palette({ onDone }: { onDone: () => void }) {
 
   const go = (d: Found) => {
     remember({ href: d.href, label: d.label, kind: d.kind });
-    onDone();
     // A page with unsaved work asks first, as its links do.
-    if (mayLeave()) router.push(d.href);
+    const leave = mayLeave();
+    onDone(leave);
+    if (leave) router.push(d.href);
   };
   const group = (heading: string, items: Found[]) =>
     items.length > 0 && (
@@ -171,7 +189,8 @@ function Palette({ onDone }: { onDone: () => void }) {
         )}
         {!loading && (
           <Command.Empty className="px-3 py-6 text-center text-sm text-muted">
-            Nothing matches. Type part of a page or listener name, or paste a whole message or thread id.
+            Nothing matches. Type part of a page or listener name, or the first characters (4 or more) of a
+            message or thread id.
           </Command.Empty>
         )}
         {group('Messages and threads', ids)}

@@ -81,17 +81,19 @@ export function SearchPage() {
             and a time range.
           </p>
         </div>
-        {asked && !search.error && (
-          <div className="flex items-center gap-2">
-            <span className="text-xs text-muted">Export every hit:</span>
-            <a href={messagesExportHref(exportValues, 'xml')} download className={EXPORT_CLASS}>
-              <Download className="size-4" aria-hidden /> XML
-            </a>
-            <a href={messagesExportHref(exportValues, 'jsonl')} download className={EXPORT_CLASS}>
-              <Download className="size-4" aria-hidden /> JSON lines
-            </a>
-          </div>
-        )}
+        {/* Always laid out, hidden until there are hits to export: the form below never moves. */}
+        <div
+          className={`flex items-center gap-2 ${asked && !search.error ? '' : 'invisible'}`}
+          data-testid="search-export"
+        >
+          <span className="text-xs text-muted">Export every hit:</span>
+          <a href={messagesExportHref(exportValues, 'xml')} download className={EXPORT_CLASS}>
+            <Download className="size-4" aria-hidden /> XML
+          </a>
+          <a href={messagesExportHref(exportValues, 'jsonl')} download className={EXPORT_CLASS}>
+            <Download className="size-4" aria-hidden /> JSON lines
+          </a>
+        </div>
       </header>
       <SearchForm
         key={`${q.to}\n${q.text}\n${q.xpath}`}
