@@ -4,7 +4,12 @@ import { formatProblem } from '@organism/shared';
 import { ConfigError } from '../config/index.ts';
 import { JournalError } from '../journal/index.ts';
 import { FirstAdminError, ensureFirstAdmin } from '../lifecycle/first-admin.ts';
-import { CANNOT_START_EXIT_CODE, RESTART_EXIT_CODE, standbyReady } from '../lifecycle/supervisor.ts';
+import {
+  CANNOT_START_EXIT_CODE,
+  RESTART_EXIT_CODE,
+  standbyReady,
+  tellAlive,
+} from '../lifecycle/supervisor.ts';
 import { TrafficGenerator } from '../lifecycle/traffic-generator.ts';
 import { loggerFor } from '../logging/logger.ts';
 import type { LogChoice, Logger } from '../logging/logger.ts';
@@ -119,6 +124,9 @@ export async function run(path: string, opts: RunOptions): Promise<number> {
         : ''),
   );
   const generator = startTraffic(engine, path, opts.traffic, logger);
+  // Its supervisor kills an engine that stops saying so (a handler that never yields): from here on,
+  // once it runs, not through the migrations and recovery of its start.
+  const stopTelling = tellAlive();
   const reason = await stopping;
   if (reason.restart) await standbyReady(opts.supervised(), STANDBY_WAIT_MS);
   process.off('SIGHUP', onHup);
@@ -136,6 +144,7 @@ export async function run(path: string, opts: RunOptions): Promise<number> {
     return CLEANUP_FAILED_EXIT_CODE;
   }
   logger.info({ drained }, `${outcome}; journal checkpointed`);
+  stopTelling();
   return reason.restart ? RESTART_EXIT_CODE : 0;
 }
 

@@ -40,7 +40,33 @@ export const STANDBY_ENV = 'ORGANISM_STANDBY';
  * would start or answer nothing.
  */
 export type SupervisorMessage =
-  { type: 'standby' } | { type: 'standby-answer' } | { type: 'ready' } | { type: 'go' };
+  { type: 'standby' } | { type: 'standby-answer' } | { type: 'ready' } | { type: 'go' } | { type: 'alive' };
+
+/** How often a running engine tells its supervisor that its event loop turns. */
+export const ALIVE_EVERY_MS = 2_000;
+/**
+ * How long a running engine may go without saying so before its supervisor takes it for hung (a handler
+ * or a computation that never gives the event loop back: it answers nothing, not even /healthz) and
+ * kills it, to start a fresh one that recovers its unfinished work. Counted only once it has said so a
+ * first time: its start (migrations, boot recovery) may take longer.
+ */
+export const HUNG_AFTER_MS = 30_000;
+
+/**
+ * Tells this engine's supervisor, every ALIVE_EVERY_MS from the event loop, that the engine turns;
+ * nothing without a channel to one. Returns the function that stops it.
+ */
+export function tellAlive(): () => void {
+  const send = process.send?.bind(process);
+  if (!send || !process.connected) return () => undefined;
+  const beat = (): void => {
+    if (process.connected) send({ type: 'alive' } satisfies SupervisorMessage, () => undefined);
+  };
+  beat();
+  const timer = setInterval(beat, ALIVE_EVERY_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
 
 const isMessage = (m: unknown, type: SupervisorMessage['type']): boolean =>
   typeof m === 'object' && m !== null && (m as { type?: unknown }).type === type;
@@ -105,6 +131,8 @@ export interface SupervisorOptions {
   minBackoffMs?: number;
   maxBackoffMs?: number;
   stableAfterMs?: number;
+  /** How long the running engine may not say it is alive before it is killed as hung (HUNG_AFTER_MS). */
+  hungAfterMs?: number;
   /** Where the supervisor's lines go (as `[supervisor] …`); `log`, when given, takes them instead. */
   logger?: Logger;
   log?: (line: string, level?: 'info' | 'warn' | 'error') => void;
@@ -119,6 +147,8 @@ export interface SupervisorOptions {
  * Every engine gets an IPC channel. One about to restart may ask over it for a standby (`standbyReady`): the
  * next engine is started at once with STANDBY_ENV, imports its modules, says it is ready, and is told to go
  * once the engine before it exited with the restart code. A standby not needed is ended.
+ * The running engine says every ALIVE_EVERY_MS that it is alive (`tellAlive`); one silent for
+ * `hungAfterMs` after it first spoke is killed (SIGKILL) and started again as after a crash.
  */
 export function supervise(opts: SupervisorOptions): Promise<number> {
   const sv = opts.logger?.child({ component: 'supervisor' });
@@ -139,6 +169,9 @@ export function supervise(opts: SupervisorOptions): Promise<number> {
   let stopping = false;
   let retryTimer: NodeJS.Timeout | undefined;
   let lastStopAt = -Infinity;
+  const hungAfter = opts.hungAfterMs ?? HUNG_AFTER_MS;
+  /** When the running engine last said it is alive; undefined until it first does. */
+  let aliveAt: number | undefined;
 
   return new Promise<number>((resolve) => {
     const forward = (signal: NodeJS.Signals) => (): void => {
@@ -167,7 +200,23 @@ export function supervise(opts: SupervisorOptions): Promise<number> {
       standby?.process.kill('SIGTERM');
       standby = undefined;
     };
+    // The watchdog: a running engine that stopped saying it is alive is hung, and killed.
+    const watchdog = setInterval(
+      () => {
+        if (!child || aliveAt === undefined || Date.now() - aliveAt < hungAfter) return;
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        log(
+          `engine not answering: its event loop has not turned for ${Math.round((Date.now() - aliveAt) / 1000)} s (a handler or computation that never yields); killing it (pid ${child.pid ?? '?'}) to start a fresh one, which recovers its unfinished work`,
+          'error',
+        );
+        aliveAt = undefined;
+        child.kill('SIGKILL');
+      },
+      Math.min(1_000, hungAfter / 4),
+    );
+    watchdog.unref();
     const finish = (code: number): void => {
+      clearInterval(watchdog);
       clearTimeout(retryTimer);
       endStandby();
       process.off('SIGTERM', onTerm);
@@ -190,9 +239,12 @@ export function supervise(opts: SupervisorOptions): Promise<number> {
         env: { ...process.env, [SUPERVISOR_PID_ENV]: String(process.pid), ...env },
         detached: true,
       });
-      // The running engine asks for its standby: one that stood by asks once it has taken over.
+      // The running engine asks for its standby (one that stood by asks once it has taken over), and says
+      // it is alive.
       engine.on('message', (m: unknown) => {
-        if (isMessage(m, 'standby') && engine === child) startStandby();
+        if (engine !== child) return;
+        if (isMessage(m, 'alive')) aliveAt = Date.now();
+        else if (isMessage(m, 'standby')) startStandby();
       });
       return engine;
     };
@@ -219,6 +271,7 @@ export function supervise(opts: SupervisorOptions): Promise<number> {
     };
     const watch = (started: number): void => {
       const current = child as ChildProcess;
+      aliveAt = undefined;
       current.on('exit', (code, signal) => {
         if (stopping) {
           log(`engine stopped (${signal ?? `exit ${code ?? '?'}`})`);

@@ -32,6 +32,31 @@ it('re-spawns at once on the restart code, with backoff after a crash, and ends 
   expect((times[2] ?? 0) - (times[1] ?? 0)).toBeGreaterThanOrEqual(190);
 });
 
+it('kills a running engine whose event loop stopped turning, and starts a fresh one; a slow start is left alone', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'organism-supervisor-'));
+  const runs = join(dir, 'runs');
+  // Run 1: silent through a start longer than the bound, then alive, then stuck in a loop that never
+  // yields. Run 2: stops cleanly.
+  const script = `const fs=require('fs');fs.appendFileSync(${JSON.stringify(runs)},Date.now()+'\\n');const n=fs.readFileSync(${JSON.stringify(runs)},'utf8').trim().split('\\n').length;if(n>1)process.exit(0);setTimeout(()=>{process.send({type:'alive'});setTimeout(()=>{for(;;){}},50);},900);`;
+  const log: string[] = [];
+  const code = await supervise({
+    command: process.execPath,
+    args: ['-e', script],
+    minBackoffMs: 50,
+    hungAfterMs: 400,
+    log: (l) => log.push(l),
+  });
+  expect(code).toBe(0);
+  const times = readFileSync(runs, 'utf8').trim().split('\n').map(Number);
+  expect(times).toHaveLength(2);
+  // Killed about 400 ms after it last spoke, not during its 900 ms start.
+  expect((times[1] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(1_200);
+  expect(log.find((l) => l.startsWith('engine not answering'))).toMatch(
+    /^engine not answering: its event loop has not turned for \d+ s .*killing it \(pid \d+\)/,
+  );
+  expect(log).toContain('engine killed by SIGKILL; restarting in 50 ms');
+});
+
 it('stops, without starting it again, an engine that cannot start as configured', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'organism-supervisor-'));
   const runs = join(dir, 'runs');
