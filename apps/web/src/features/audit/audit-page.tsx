@@ -1,10 +1,11 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
-import { Download, RefreshCw } from 'lucide-react';
+import { RefreshCw } from 'lucide-react';
 import { useQueryStates } from 'nuqs';
 import { FilterBar, NoMatches } from '@/components/filter-bar';
 import type { FilterField } from '@/components/filter-bar';
 import { KeysetPager } from '@/components/keyset-pager';
+import { ExportLinks } from '@/components/export-links';
 import { Button } from '@/components/ui/button';
 import { DataTable } from '@/components/ui/data-table';
 import { describeError } from '@/lib/engine-error';
@@ -16,8 +17,6 @@ import { auditExportHref, auditFilterParsers, toAuditFilter } from './audit-filt
 
 const parsers = { ...auditFilterParsers, ...keysetParsers };
 const PAGE = 50;
-const EXPORT_CLASS =
-  'inline-flex h-8 items-center gap-1.5 rounded-md border border-border bg-panel px-3 text-sm font-medium hover:bg-panel-2';
 
 /** Who did what, when, and how did it go? Every mutation, newest first, filtered and exportable. */
 export function AuditPage() {
@@ -65,15 +64,13 @@ export function AuditPage() {
             went. Refusals are kept too.
           </p>
         </div>
-        <div className="flex items-center gap-2">
-          <span className="text-xs text-muted">{filtered ? 'Export what matches:' : 'Export all:'}</span>
-          <a href={auditExportHref(current, 'csv')} download className={EXPORT_CLASS}>
-            <Download className="size-4" aria-hidden /> CSV
-          </a>
-          <a href={auditExportHref(current, 'jsonl')} download className={EXPORT_CLASS}>
-            <Download className="size-4" aria-hidden /> JSON lines
-          </a>
-        </div>
+        <ExportLinks
+          label={filtered ? 'Export what matches:' : 'Export all:'}
+          links={[
+            { href: auditExportHref(current, 'csv'), format: 'CSV' },
+            { href: auditExportHref(current, 'jsonl'), format: 'JSON lines' },
+          ]}
+        />
       </header>
       <FilterBar
         fields={fields}

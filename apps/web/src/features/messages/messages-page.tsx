@@ -2,7 +2,7 @@
 import type { MessageFilter, MessageSummary } from '@organism/shared';
 import { engineErrorCodes } from '@organism/shared';
 import { useQuery } from '@tanstack/react-query';
-import { Download, RefreshCw } from 'lucide-react';
+import { RefreshCw } from 'lucide-react';
 import { useRouter } from 'next/navigation';
 import { parseAsStringLiteral, useQueryStates } from 'nuqs';
 import { useMemo } from 'react';
@@ -12,6 +12,7 @@ import { IdLink } from '@/components/id-link';
 import { KeysetPager } from '@/components/keyset-pager';
 import { StateBadge } from '@/components/state-badge';
 import { TimeAgo } from '@/components/time-ago';
+import { ExportLinks } from '@/components/export-links';
 import { Button } from '@/components/ui/button';
 import { DataTable } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
@@ -33,8 +34,6 @@ const parsers = {
   view: parseAsStringLiteral(VIEWS).withDefault('list'),
 };
 const PAGE = 50;
-const EXPORT_CLASS =
-  'inline-flex h-8 items-center gap-1.5 rounded-md border border-border bg-panel px-3 text-sm font-medium hover:bg-panel-2';
 const TABLE_HEIGHT = 'max(360px, calc(100vh - 15rem))';
 
 const COLUMNS: DataColumn<MessageSummary>[] = [
@@ -213,15 +212,14 @@ export function MessagesPage() {
       <header className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-xl font-semibold">Messages</h1>
         {!tail && (
-          <div className="ml-auto flex items-center gap-2">
-            <span className="text-xs text-muted">{filtered ? 'Export what matches:' : 'Export all:'}</span>
-            <a href={messagesExportHref(exportValues, 'xml')} download className={EXPORT_CLASS}>
-              <Download className="size-4" aria-hidden /> XML
-            </a>
-            <a href={messagesExportHref(exportValues, 'jsonl')} download className={EXPORT_CLASS}>
-              <Download className="size-4" aria-hidden /> JSON lines
-            </a>
-          </div>
+          <ExportLinks
+            className="ml-auto"
+            label={filtered ? 'Export what matches:' : 'Export all:'}
+            links={[
+              { href: messagesExportHref(exportValues, 'xml'), format: 'XML' },
+              { href: messagesExportHref(exportValues, 'jsonl'), format: 'JSON lines' },
+            ]}
+          />
         )}
         <div
           role="radiogroup"

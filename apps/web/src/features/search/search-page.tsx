@@ -2,13 +2,13 @@
 import { messageStates } from '@organism/shared';
 import type { MessageState } from '@organism/shared';
 import { useQuery } from '@tanstack/react-query';
-import { Download } from 'lucide-react';
 import { useRouter } from 'next/navigation';
 import { useQueryStates } from 'nuqs';
 import { FilterBar } from '@/components/filter-bar';
 import type { FilterField } from '@/components/filter-bar';
 import { KeysetPager } from '@/components/keyset-pager';
 import { StateBadge } from '@/components/state-badge';
+import { ExportLinks } from '@/components/export-links';
 import { Button } from '@/components/ui/button';
 import { DataTable } from '@/components/ui/data-table';
 import { messagesExportHref } from '@/features/messages/message-export';
@@ -33,8 +33,6 @@ const FIELDS: FilterField[] = [
   { key: 'since', label: 'since', kind: 'time' },
   { key: 'until', label: 'until', kind: 'time' },
 ];
-const EXPORT_CLASS =
-  'inline-flex h-8 items-center gap-1.5 rounded-md border border-border bg-panel px-3 text-sm font-medium hover:bg-panel-2';
 
 /** Which messages contain this? Text through the index, XPath over the payloads it narrows to. */
 export function SearchPage() {
@@ -82,18 +80,14 @@ export function SearchPage() {
           </p>
         </div>
         {/* Always laid out, hidden until there are hits to export: the form below never moves. */}
-        <div
-          className={`flex items-center gap-2 ${asked && !search.error ? '' : 'invisible'}`}
-          data-testid="search-export"
-        >
-          <span className="text-xs text-muted">Export every hit:</span>
-          <a href={messagesExportHref(exportValues, 'xml')} download className={EXPORT_CLASS}>
-            <Download className="size-4" aria-hidden /> XML
-          </a>
-          <a href={messagesExportHref(exportValues, 'jsonl')} download className={EXPORT_CLASS}>
-            <Download className="size-4" aria-hidden /> JSON lines
-          </a>
-        </div>
+        <ExportLinks
+          label="Export every hit:"
+          hidden={!asked || Boolean(search.error)}
+          links={[
+            { href: messagesExportHref(exportValues, 'xml'), format: 'XML' },
+            { href: messagesExportHref(exportValues, 'jsonl'), format: 'JSON lines' },
+          ]}
+        />
       </header>
       <SearchForm
         key={`${q.to}\n${q.text}\n${q.xpath}`}
