@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import type { MessageSearchInput } from '@organism/shared';
 import { searchMessages } from '../apps/engine/src/lifecycle/message-search.ts';
 import { SqliteJournal } from '../apps/engine/src/journal/sqlite/sqlite-journal.ts';
+import { XPathWorkers } from '../apps/engine/src/xml/xpath-workers.ts';
 import { payloadText } from '../apps/engine/src/journal/search/payload-text.ts';
 import type { Delivery } from '../apps/engine/src/pump/delivery.ts';
 import { LISTENERS, prng, seededJournal } from './lib/console-seed.ts';
@@ -68,6 +69,9 @@ console.log(
 console.log(
   `${'case'.padEnd(34)} ${'p50 ms'.padStart(7)} ${'p95 ms'.padStart(7)} ${'max ms'.padStart(7)} ${'hits'.padStart(5)} ${'scanned'.padStart(8)}  ≤ ${AIM_MS} ms`,
 );
+// The engine's search evaluates an XPath in a worker thread, as here (its first start not counted).
+const xpathWorkers = new XPathWorkers();
+await xpathWorkers.lend((w) => w.evaluate('/x', ['<x/>']));
 for (const c of cases) {
   if (only && !c.name.includes(only)) continue;
   const times: number[] = [];
@@ -77,9 +81,9 @@ for (const c of cases) {
     const input = c.input(i);
     let cursor: string | undefined;
     for (let p = 1; p < (c.page ?? 1); p++)
-      cursor = (await searchMessages(journal, { ...input, cursor })).nextCursor ?? undefined;
+      cursor = (await searchMessages(journal, xpathWorkers, { ...input, cursor })).nextCursor ?? undefined;
     const t0 = performance.now();
-    const res = await searchMessages(journal, { ...input, cursor });
+    const res = await searchMessages(journal, xpathWorkers, { ...input, cursor });
     times.push(performance.now() - t0);
     hits += res.items.length;
     scanned += res.scanned;
@@ -102,6 +106,7 @@ function indexBytes(): number | undefined {
   }
 }
 const bytes = indexBytes();
+await xpathWorkers.close();
 await journal.close();
 if (bytes) console.log(`\ntext index on disk: ${fmt(bytes / 1e6)} MB`);
 

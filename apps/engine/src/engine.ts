@@ -50,6 +50,7 @@ import type { ElementTreeOutcome } from './xml/index.ts';
 import type { Log, Problem } from '@organism/shared';
 import { stderrLog } from './pump/stderr-log.ts';
 import { exportMessages, searchMessages } from './lifecycle/message-search.ts';
+import { XPathWorkers } from './xml/xpath-workers.ts';
 import { Turns } from './lifecycle/turns.ts';
 import type { Orchestrator, RunProgress } from './lifecycle/orchestration/orchestrator.ts';
 import { ExtensionHost } from './lifecycle/extensions/extension-host.ts';
@@ -90,6 +91,8 @@ const SEARCHES_AT_ONCE = 2;
 export class Engine {
   private readonly lifecycle = new EngineLifecycle();
   private readonly searches = new Turns(SEARCHES_AT_ONCE);
+  /** The threads that evaluate searches' XPath, off this one (one lent to each search at a time). */
+  private readonly xpathWorkers = new XPathWorkers();
   private pruneTimer: NodeJS.Timeout | undefined;
   private readonly routeTracker: RouteTracker;
   private readonly live: LiveListeners;
@@ -213,11 +216,11 @@ export class Engine {
    * hold up the pump.
    */
   searchMessages(input: MessageSearchInput): Promise<MessageSearchResult> {
-    return this.searches.run(() => searchMessages(this.journal, input));
+    return this.searches.run(() => searchMessages(this.journal, this.xpathWorkers, input));
   }
   /** One page of a filtered list or a search, with envelopes, for the console's export. */
   exportMessages(input: MessageExportInput): Promise<MessageExportPage> {
-    return this.searches.run(() => exportMessages(this.journal, input));
+    return this.searches.run(() => exportMessages(this.journal, this.xpathWorkers, input));
   }
   listThreads(input: ThreadListInput): Promise<Page<ThreadSummary>> {
     return this.journal.listThreads(input);
@@ -492,6 +495,7 @@ export class Engine {
       { name: 'extensions', run: () => this.extensions.stop() },
       { name: 'config manager', run: () => this.configuration.close() },
       { name: 'journal', run: () => this.journal.close() },
+      { name: 'XPath workers', run: () => this.xpathWorkers.close() },
       { name: 'organism schemas', run: () => this.organism.registry.dispose() },
       { name: 'system schemas', run: () => this.systemRegistry.dispose() },
     ]);

@@ -20,11 +20,13 @@ import type { TextQuery } from '../journal/search/text-query.ts';
 import { textSnippet } from '../journal/search/text-snippet.ts';
 import { buildEnvelope } from '../pump/envelope/build-envelope.ts';
 import { PayloadXPath, XPathTooCostly } from '../xml/payload-xpath.ts';
+import { XPathTooSlow } from '../xml/xpath-workers.ts';
+import type { XPathWorker, XPathWorkers } from '../xml/xpath-workers.ts';
 
 /**
  * Most steps an XPath may take over one request's payloads, twenty payloads at the bound of one
- * (`XPATH_STEPS_PER_PAYLOAD`): a few hundred ms of the engine's thread, in slices. A search whose XPath
- * costs more ends its page early, with a cursor to go on from, as at its scan budget.
+ * (`XPATH_STEPS_PER_PAYLOAD`). A search whose XPath costs more ends its page early, with a cursor to go
+ * on from, as at its scan budget.
  */
 export const XPATH_STEPS_PER_SEARCH = 10_000_000;
 
@@ -32,7 +34,8 @@ export const XPATH_STEPS_PER_SEARCH = 10_000_000;
 interface Prepared {
   filter: MessageFilter;
   text: TextQuery | null;
-  xpath: PayloadXPath | undefined;
+  /** The expression, compiled once here to refuse a bad one at its field before any payload is read. */
+  xpath: string | undefined;
 }
 
 function refuse(path: string, message: string): never {
@@ -60,16 +63,21 @@ function prepare(input: {
   if (rawText && !text) refuse('text', 'has no letter or digit to look for');
   if (filter.since !== undefined && filter.until !== undefined && filter.since > filter.until)
     refuse('since', 'is after until: the time range is empty');
-  let xpath: PayloadXPath | undefined;
   if (rawXPath) {
     const compiled = PayloadXPath.compile(rawXPath);
     if (!compiled.ok) refuse('xpath', compiled.message);
-    xpath = compiled.xpath;
+    compiled.xpath.dispose();
   }
-  return { filter, text, xpath };
+  return { filter, text, xpath: rawXPath || undefined };
 }
 
-function request(p: Prepared, cursor: string | undefined, limit: number, scan: number): SearchRequest {
+function request(
+  p: Prepared,
+  worker: XPathWorker | undefined,
+  cursor: string | undefined,
+  limit: number,
+  scan: number,
+): SearchRequest {
   const { xpath } = p;
   return {
     filter: p.filter,
@@ -77,42 +85,48 @@ function request(p: Prepared, cursor: string | undefined, limit: number, scan: n
     ...(cursor ? { cursor } : {}),
     limit,
     scan,
-    ...(xpath
+    ...(xpath && worker
       ? {
-          test: (payloadXml: string) => xpath.test(payloadXml),
-          spent: () => xpath.spent >= XPATH_STEPS_PER_SEARCH,
+          test: (payloadsXml: string[]) => worker.evaluate(xpath, payloadsXml),
+          spent: () => worker.spent >= XPATH_STEPS_PER_SEARCH,
         }
       : {}),
   };
 }
 
-/** The journal's search of `p`, an XPath too costly on one payload refused at `xpath`. */
+const NARROW_IT =
+  'an expression that walks the whole payload, or builds its whole text, inside a predicate (//* or string(/) within [ ]) grows with the square of its size; start from the root (/order/line) or a single descendant step';
+
+/**
+ * The journal's search of `p`, its XPath (if any) evaluated by a worker of `workers`; an XPath too costly
+ * on one payload, or too slow on a batch, is refused at `xpath`.
+ */
 async function searched(
   journal: Journal,
+  workers: XPathWorkers,
   p: Prepared,
-  req: SearchRequest,
+  page: { cursor: string | undefined; limit: number; scan: number },
 ): Promise<Awaited<ReturnType<Journal['search']>>> {
+  const run = (worker?: XPathWorker) =>
+    journal.search(request(p, worker, page.cursor, page.limit, page.scan));
   try {
-    return await journal.search(req);
+    return await (p.xpath ? workers.lend(run) : run());
   } catch (err) {
-    if (!(err instanceof XPathTooCostly)) throw err;
-    return refuse(
-      'xpath',
-      `${err.message}: an expression that walks the whole payload inside a predicate (//* within [ ]) grows with the square of its size; start from the root (/order/line) or a single descendant step`,
-    );
-  } finally {
-    p.xpath?.dispose();
+    if (err instanceof XPathTooCostly || err instanceof XPathTooSlow)
+      return refuse('xpath', `${err.message}: ${NARROW_IT}`);
+    throw err;
   }
 }
 
 /**
  * `messages.search`: a page of entries whose payload holds the text and/or matches the XPath, within the
  * list filters. The text index narrows first; the XPath is evaluated on at most `scan` candidates per
- * request (each payload parsed once, its document freed at once) and for at most XPATH_STEPS_PER_SEARCH
- * steps; the answer says how far it got.
+ * request, in a worker thread (each payload parsed once, its document freed at once), for at most
+ * XPATH_STEPS_PER_SEARCH steps; the answer says how far it got.
  */
 export async function searchMessages(
   journal: Journal,
+  workers: XPathWorkers,
   raw: MessageSearchInput,
 ): Promise<MessageSearchResult> {
   const input = messageSearchInputSchema.parse(raw);
@@ -124,11 +138,11 @@ export async function searchMessages(
       `is at most ${budget.max.toLocaleString('en')} ${input.xpath ? 'with' : 'without'} an XPath`,
     );
   const p = prepare(input);
-  const page = await searched(
-    journal,
-    p,
-    request(p, input.cursor, input.limit, input.scan ?? budget.default),
-  );
+  const page = await searched(journal, workers, p, {
+    cursor: input.cursor,
+    limit: input.limit,
+    scan: input.scan ?? budget.default,
+  });
   return {
     items: page.hits.map((h) => ({
       ...h.entry,
@@ -146,11 +160,15 @@ export async function searchMessages(
  * a text or an XPath every entry of the filter is exported; with an XPath a page may come back short
  * (its scan budget spent) with a cursor to go on from.
  */
-export async function exportMessages(journal: Journal, raw: MessageExportInput): Promise<MessageExportPage> {
+export async function exportMessages(
+  journal: Journal,
+  workers: XPathWorkers,
+  raw: MessageExportInput,
+): Promise<MessageExportPage> {
   const input = messageExportInputSchema.parse(raw);
   const p = prepare(input);
   const scan = p.xpath ? SEARCH_SCAN.xpath.max : p.text ? SEARCH_SCAN.text.max : input.limit;
-  const page = await searched(journal, p, request(p, input.cursor, input.limit, scan));
+  const page = await searched(journal, workers, p, { cursor: input.cursor, limit: input.limit, scan });
   return { items: page.hits.map(exported), nextCursor: page.nextCursor };
 }
 

@@ -113,10 +113,13 @@ export function describeSearchContract(name: string, make: () => Journal | Promi
       await j.hooks.onIntent?.([big, small]);
       j.hooks.onRejected?.({ raw: '<oops', error: { code: 'MALFORMED_XML', message: 'bad', problems: [] } });
       await j.flush();
-      const test = (xml: string): string | null => {
-        const total = Number(/<total>(\d+)<\/total>/.exec(xml)?.[1]);
-        return total > 100 ? `total ${total}` : null;
-      };
+      const test = (xmls: string[]): Promise<(string | null)[]> =>
+        Promise.resolve(
+          xmls.map((xml) => {
+            const total = Number(/<total>(\d+)<\/total>/.exec(xml)?.[1]);
+            return total > 100 ? `total ${total}` : null;
+          }),
+        );
       const page = await j.search(request({ test }));
       expect(page.hits.map((h) => [h.entry.id, h.match])).toEqual([[big.id, 'total 150']]);
       expect(page.hits[0]?.payloadXml).toBe(big.payloadXml);

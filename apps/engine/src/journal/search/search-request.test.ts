@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Delivery } from '../../pump/delivery.ts';
 import { newEntryRow, toSummary } from '../entry-record.ts';
-import { collectHits } from './search-request.ts';
+import { collectHits, TEST_BATCH } from './search-request.ts';
 import type { Candidate } from './search-request.ts';
 
 function candidates(n: number): Candidate[] {
@@ -28,45 +28,69 @@ describe('collectHits', () => {
   it('ends the page where the tests spent their budget, with a cursor to go on from', async () => {
     let tested = 0;
     const page = await collectHits(
-      candidates(10),
+      candidates(100),
       {
         filter: {},
         limit: 50,
-        scan: 100,
-        test: () => (++tested % 2 ? 'hit' : null),
-        spent: () => tested >= 4,
+        scan: 1_000,
+        test: (xmls) => Promise.resolve(xmls.map(() => (++tested % 2 ? 'hit' : null))),
+        spent: () => tested >= 2 * TEST_BATCH,
       },
       toSummary,
     );
-    expect(page.scanned).toBe(4);
-    expect(page.hits).toHaveLength(2);
+    // Two batches decided, then the budget is spent.
+    expect(page.scanned).toBe(2 * TEST_BATCH);
+    expect(page.hits).toHaveLength(TEST_BATCH);
     expect(page.nextCursor).not.toBeNull();
   });
 
-  it('gives the event loop a turn while its tests run long, however its candidates are read', async () => {
-    let turned = false;
-    setImmediate(() => (turned = true));
-    const seen: boolean[] = [];
-    const busy = (ms: number) => {
-      const until = performance.now() + ms;
-      while (performance.now() < until);
-    };
-    // Read all at once (an array): without turns of its own the loop would never let the timer in.
-    await collectHits(
-      candidates(8),
+  it('decides candidates a batch at a time, in order, and stops at the limit inside a batch', async () => {
+    const batches: number[] = [];
+    const all = candidates(100);
+    const page = await collectHits(
+      all,
       {
         filter: {},
-        limit: 50,
-        scan: 100,
-        test: () => {
-          seen.push(turned);
-          busy(4);
-          return null;
+        limit: 3,
+        scan: 1_000,
+        test: (xmls) => {
+          batches.push(xmls.length);
+          // Every fifth candidate is a hit.
+          return Promise.resolve(xmls.map((x) => (Number(/n="(\d+)"/.exec(x)?.[1]) % 5 === 0 ? x : null)));
         },
       },
       toSummary,
     );
-    expect(seen[0]).toBe(false);
-    expect(seen.at(-1)).toBe(true);
+    expect(batches).toEqual([TEST_BATCH]);
+    expect(page.hits.map((h) => h.match)).toEqual(['<order n="0"/>', '<order n="5"/>', '<order n="10"/>']);
+    // Examined up to the third hit, and goes on right after it.
+    expect(page.scanned).toBe(11);
+    const next = await collectHits(
+      all.slice(11),
+      { filter: {}, limit: 1, scan: 1_000, test: (xmls) => Promise.resolve(xmls.map((x) => x)) },
+      toSummary,
+    );
+    expect(next.hits[0]?.match).toBe('<order n="11"/>');
+  });
+
+  it('gives the event loop its turns while tests run elsewhere, however its candidates are read', async () => {
+    let turned = false;
+    setImmediate(() => (turned = true));
+    const seen: boolean[] = [];
+    // Read all at once (an array), decided by a test that answers later, as a worker does.
+    await collectHits(
+      candidates(3 * TEST_BATCH),
+      {
+        filter: {},
+        limit: 500,
+        scan: 1_000,
+        test: (xmls) => {
+          seen.push(turned);
+          return new Promise((resolve) => setImmediate(() => resolve(xmls.map(() => null))));
+        },
+      },
+      toSummary,
+    );
+    expect(seen).toEqual([false, true, true]);
   });
 });

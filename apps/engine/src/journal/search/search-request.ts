@@ -18,10 +18,11 @@ export interface SearchRequest {
   limit: number;
   scan: number;
   /**
-   * Decides each candidate that has a payload: what matched (a hit) or null (not a hit). Without it every
-   * candidate is a hit. Entries without a payload (refused input) are hits only when there is no test.
+   * Decides the candidates that have a payload, a batch at a time (TEST_BATCH, in the search's order):
+   * for each what matched (a hit) or null (not a hit). Without it every candidate is a hit. Entries
+   * without a payload (refused input) are hits only when there is no test.
    */
-  test?: (payloadXml: string) => string | null;
+  test?: (payloadsXml: string[]) => Promise<(string | null)[]>;
   /**
    * Whether the request has spent what its tests may cost (an XPath's steps, `XPATH_STEPS_PER_SEARCH`):
    * the page then ends there with a cursor to go on from, as at `scan`.
@@ -29,9 +30,10 @@ export interface SearchRequest {
   spent?: () => boolean;
 }
 
-/** Longest a search works without giving the event loop a turn, in ms: the pump's work goes on. */
-const SLICE_MS = 10;
-const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** Most candidates a test decides at once; fewer for large payloads (TEST_BATCH_CHARS). */
+export const TEST_BATCH = 32;
+/** Most payload text a test decides at once. */
+const TEST_BATCH_CHARS = 256 * 1024;
 
 export interface SearchHit {
   entry: MessageSummary;
@@ -101,9 +103,9 @@ export function matchesFilter(r: EntryRow, f: MessageFilter): boolean {
 /**
  * The loop both journals run over their candidates, newest first: applies the filter (when the source
  * did not), the test, the limit and the scan and cost budgets, and says where it stopped. The SQLite
- * journal's sources read a chunk at a time and give the event loop a turn between chunks, and the tests
- * get a turn every 10 ms of their own, so a long search never holds up the pump for longer than that
- * (an XPath's evaluation on one payload is bounded in steps: payload-xpath.ts).
+ * journal's sources read a chunk at a time and give the event loop a turn between chunks; a test decides
+ * a batch of candidates at a time, elsewhere (an XPath in a worker thread: xml/xpath-workers.ts), so a
+ * long search never holds up the pump.
  */
 export async function collectHits(
   candidates: AsyncIterable<Candidate> | Iterable<Candidate>,
@@ -114,27 +116,50 @@ export async function collectHits(
   let scanned = 0;
   let last: SearchPosition | undefined;
   let exhausted = true;
-  let sliceStart = performance.now();
-  for await (const { row, position } of candidates) {
-    if (scanned >= req.scan || hits.length >= req.limit || req.spent?.()) {
+  /** Candidates read and not yet decided, in order: a test decides them together. */
+  let batch: Candidate[] = [];
+  let batchChars = 0;
+  /** Decides the batch in order; false once the limit is reached before its end (the rest not examined). */
+  const settle = async (): Promise<boolean> => {
+    const decided = batch;
+    batch = [];
+    batchChars = 0;
+    const tested = req.test
+      ? decided.filter((c) => c.row.payload !== null && matchesFilter(c.row, req.filter))
+      : [];
+    const matches =
+      req.test && tested.length > 0 ? await req.test(tested.map((c) => c.row.payload ?? '')) : [];
+    let next = 0;
+    for (const [i, { row, position }] of decided.entries()) {
+      scanned++;
+      last = position;
+      if (!matchesFilter(row, req.filter)) continue;
+      let match: string | null = null;
+      if (req.test) {
+        if (row.payload === null) continue;
+        match = matches[next++] ?? null;
+        if (match === null) continue;
+      }
+      hits.push({ entry: toSummary(row), payloadXml: row.payload, raw: row.raw, match });
+      if (hits.length >= req.limit && i < decided.length - 1) return false;
+    }
+    return true;
+  };
+  for await (const candidate of candidates) {
+    if (scanned + batch.length >= req.scan || hits.length >= req.limit || req.spent?.()) {
       exhausted = false;
       break;
     }
-    if (req.test && performance.now() - sliceStart > SLICE_MS) {
-      await turn();
-      sliceStart = performance.now();
+    batch.push(candidate);
+    batchChars += candidate.row.payload?.length ?? 0;
+    if (!req.test || batch.length >= TEST_BATCH || batchChars >= TEST_BATCH_CHARS) {
+      if (!(await settle())) {
+        exhausted = false;
+        break;
+      }
     }
-    scanned++;
-    last = position;
-    if (!matchesFilter(row, req.filter)) continue;
-    let match: string | null = null;
-    if (req.test) {
-      if (row.payload === null) continue;
-      match = req.test(row.payload);
-      if (match === null) continue;
-    }
-    hits.push({ entry: toSummary(row), payloadXml: row.payload, raw: row.raw, match });
   }
+  if (batch.length > 0 && !(await settle())) exhausted = false;
   return {
     hits,
     nextCursor: !exhausted && last ? encodeSearchCursor(last) : null,
