@@ -38,7 +38,12 @@ interface StreamContext {
    * Outcomes per second (unix seconds) of the transitions this tab received, the last few minutes, and
    * the first second it watched (perhaps in part): the overview's chart reads them (`useThroughput`).
    */
-  outcomes: () => { bySecond: ReadonlyMap<number, SecondOutcomes>; since: number };
+  outcomes: () => {
+    bySecond: ReadonlyMap<number, SecondOutcomes>;
+    since: number;
+    /** Seconds the stream was not live: nothing was heard, which is not the same as nothing happened. */
+    unheard: ReadonlySet<number>;
+  };
 }
 
 /** How long a reconnect may take before the engine reads as away. */
@@ -65,6 +70,8 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
   const activity = useRef<ReceivedActivity | undefined>(undefined);
   const buckets = useRef(new Map<number, SecondOutcomes>());
   const [since] = useState(() => Math.floor(Date.now() / 1000));
+  const unheard = useRef(new Set<number>());
+  const live = useRef(false);
   const lastSeen = useRef<number | undefined>(undefined);
   const dirty = useRef(false);
 
@@ -140,8 +147,12 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
   // Once a second: forget old seconds, and refresh what the events made stale.
   useEffect(() => {
     const tick = setInterval(() => {
-      const oldest = Math.floor(Date.now() / 1000) - KEEP_SECONDS;
+      const second = Math.floor(Date.now() / 1000);
+      const oldest = second - KEEP_SECONDS;
       for (const s of buckets.current.keys()) if (s < oldest) buckets.current.delete(s);
+      for (const s of unheard.current) if (s < oldest) unheard.current.delete(s);
+      // The second before this one ended while the stream was away (or reconnecting): a gap in the chart.
+      if (!live.current) unheard.current.add(second - 1);
       if (dirty.current) {
         dirty.current = false;
         lastSeen.current = Date.now();
@@ -185,6 +196,7 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
   const wasLive = useRef(false);
   const wasAway = useRef(false);
   useEffect(() => {
+    live.current = connection === 'live';
     if (connection === 'live') {
       wasLive.current = true;
       if (wasAway.current) {
@@ -215,7 +227,10 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
   }, []);
   const latestActivity = useCallback(() => activity.current, []);
   const getLastSeen = useCallback(() => lastSeen.current, []);
-  const outcomes = useCallback(() => ({ bySecond: buckets.current, since }), [since]);
+  const outcomes = useCallback(
+    () => ({ bySecond: buckets.current, since, unheard: unheard.current }),
+    [since],
+  );
   const value = useMemo<StreamContext>(
     () => ({
       connection,

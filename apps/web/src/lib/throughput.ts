@@ -20,11 +20,16 @@ export interface Throughput {
 
 /**
  * The five minutes ending with the last whole second before `now`: the engine's history for the seconds
- * it counted (asked once), this tab's own counts of the stream for the rest, null where neither knows.
+ * it counted (asked once), this tab's own counts of the stream for the rest, null where neither knows (before
+ * the tab opened, and while its stream was away: an engine not heard from is a gap, not a zero).
  */
 export function throughputWindow(
   now: number,
-  live: { bySecond: ReadonlyMap<number, SecondOutcomes>; since: number },
+  live: {
+    bySecond: ReadonlyMap<number, SecondOutcomes>;
+    since: number;
+    unheard?: ReadonlySet<number>;
+  },
   history: ThroughputHistory | undefined,
 ): Throughput {
   // The current second is still filling: it would always read low, so the window ends before it.
@@ -40,7 +45,7 @@ export function throughputWindow(
       out.delivered.push(delivered);
       out.failed.push(history.failed[i] ?? 0);
       out.rejected.push(history.rejected[i] ?? 0);
-    } else if (s >= live.since) {
+    } else if (s >= live.since && !live.unheard?.has(s)) {
       const b = live.bySecond.get(s);
       out.delivered.push(b?.delivered ?? 0);
       out.failed.push(b?.failed ?? 0);
