@@ -1,19 +1,11 @@
 import { ParseOption, XmlDocument, XmlElement, XmlXPath } from 'libxml2-wasm';
 import type { XmlNode } from 'libxml2-wasm';
-import {
-  XmlErrorStruct,
-  xmlGetLastError,
-  XmlNodeSetStruct,
-  XmlNodeStruct,
-  xmlResetLastError,
-  xmlXPathCompiledEval,
-  xmlXPathFreeContext,
-  xmlXPathFreeObject,
-  xmlXPathNewContext,
-  XmlXPathObjectStruct,
-  xmlXPathSetContextNode,
-} from 'libxml2-wasm/lib/libxml2.mjs';
-import * as libxmlNodes from 'libxml2-wasm/lib/nodes.mjs';
+import { xmlResetLastError } from 'libxml2-wasm/lib/libxml2.mjs';
+import { evaluateBounded, lastError } from './bounded-xpath.ts';
+import type { XPathValue } from './bounded-xpath.ts';
+import { unknownFunction } from './xpath-functions.ts';
+
+export { unknownFunction } from './xpath-functions.ts';
 
 /** Journaled payloads are canonical and were validated once; they are parsed with the same safe options. */
 const OPTIONS = ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE;
@@ -127,73 +119,17 @@ export class PayloadXPath {
     }
   }
 
-  /**
-   * `doc.eval(compiled)` as libxml2-wasm does it, with the step bound set on the XPath context, which
-   * libxml2-wasm makes and frees inside its eval without a way to reach it.
-   */
+  /** Evaluates on `doc`, bounded in steps (bounded-xpath.ts), and counts them in `spent`. */
   private evaluateBounded(doc: XmlDocument): XPathValue {
-    const root = (doc.root as unknown as { _nodePtr: number })._nodePtr;
-    const context = xmlXPathNewContext(XmlNodeStruct.doc(root));
-    wasmWords()[(context + OP_LIMIT_AT) >> 2] = XPATH_STEPS_PER_PAYLOAD;
-    xmlXPathSetContextNode(root, context);
-    xmlResetLastError();
-    const result = xmlXPathCompiledEval((this.compiled as unknown as { _ptr: number })._ptr, context);
-    const steps = wasmWords()[(context + OP_COUNT_AT) >> 2] ?? 0;
-    xmlXPathFreeContext(context);
+    const { value, steps } = evaluateBounded(this.compiled, doc, XPATH_STEPS_PER_PAYLOAD);
     this.spent += steps;
-    if (result === 0) {
-      if (steps >= XPATH_STEPS_PER_PAYLOAD) throw new XPathTooCostly(XPATH_STEPS_PER_PAYLOAD);
-      throw new Error(`Failed to evaluate XPath expression '${this.expression}': ${lastError() ?? ''}`);
-    }
-    try {
-      return xpathValue(result);
-    } finally {
-      xmlXPathFreeObject(result);
-    }
+    if (value !== undefined) return value;
+    if (steps >= XPATH_STEPS_PER_PAYLOAD) throw new XPathTooCostly(XPATH_STEPS_PER_PAYLOAD);
+    throw new Error(`Failed to evaluate XPath expression '${this.expression}': ${lastError() ?? ''}`);
   }
 
   dispose(): void {
     this.compiled.dispose();
-  }
-}
-
-type XPathValue = XmlNode[] | string | boolean | number;
-
-/**
- * Where libxml2, as libxml2-wasm 0.7.2 builds it for wasm32, keeps `opLimit` and `opCount` in its
- * `xmlXPathContext`: after 51 words of pointers, ints and the embedded `xmlError` (read off a context
- * that had evaluated with a bound set). payload-xpath.test.ts
- * fails if they move (an expression over the bound must be stopped, one under it must not).
- */
-const OP_LIMIT_AT = 204;
-const OP_COUNT_AT = 208;
-
-/**
- * The WebAssembly memory as 32-bit words. libxml2-wasm exports no view of it but the node-set table's,
- * a subarray of the same memory; its buffer changes when the memory grows, so it is taken anew each time.
- */
-function wasmWords(): Uint32Array {
-  return new Uint32Array(XmlNodeSetStruct.nodeTable(0, 0).buffer);
-}
-
-const { createNode } = libxmlNodes as unknown as { createNode: (pointer: number) => XmlNode };
-
-/** An XPath result object's value, as libxml2-wasm's `eval` reads it. */
-function xpathValue(result: number): XPathValue {
-  switch (XmlXPathObjectStruct.type(result)) {
-    case XmlXPathObjectStruct.Type.XPATH_NODESET: {
-      const set = XmlXPathObjectStruct.nodesetval(result);
-      const count = set === 0 ? 0 : XmlNodeSetStruct.nodeCount(set);
-      return count === 0 ? [] : Array.from(XmlNodeSetStruct.nodeTable(set, count), createNode);
-    }
-    case XmlXPathObjectStruct.Type.XPATH_NUMBER:
-      return XmlXPathObjectStruct.floatval(result);
-    case XmlXPathObjectStruct.Type.XPATH_BOOLEAN:
-      return XmlXPathObjectStruct.boolval(result) !== 0;
-    case XmlXPathObjectStruct.Type.XPATH_STRING:
-      return XmlXPathObjectStruct.stringval(result) ?? '';
-    default:
-      return false;
   }
 }
 
@@ -251,62 +187,6 @@ function quietly<T>(fn: () => T): T {
     if (own) Object.defineProperty(stderr, 'write', own);
     else delete (stderr as { write?: unknown }).write;
   }
-}
-
-/** The functions of XPath 1.0, which libxml2 has, and the node tests written like calls. */
-const XPATH_FUNCTIONS = new Set([
-  'last',
-  'position',
-  'count',
-  'id',
-  'local-name',
-  'namespace-uri',
-  'name',
-  'string',
-  'concat',
-  'starts-with',
-  'contains',
-  'substring-before',
-  'substring-after',
-  'substring',
-  'string-length',
-  'normalize-space',
-  'translate',
-  'boolean',
-  'not',
-  'true',
-  'false',
-  'lang',
-  'number',
-  'sum',
-  'floor',
-  'ceiling',
-  'round',
-  'node',
-  'text',
-  'comment',
-  'processing-instruction',
-  // Operators, which may stand before a bracket: `a and (b)`.
-  'and',
-  'or',
-  'div',
-  'mod',
-]);
-
-/** The first name called as a function in `expression` that XPath 1.0 does not have; string literals are skipped. */
-export function unknownFunction(expression: string): string | undefined {
-  const calls = /("[^"]*"|'[^']*')|([A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?)\s*\(/g;
-  for (const [, literal, name] of expression.matchAll(calls)) {
-    if (literal === undefined && name !== undefined && !XPATH_FUNCTIONS.has(name)) return name;
-  }
-  return undefined;
-}
-
-function lastError(): string | undefined {
-  const err = xmlGetLastError();
-  if (err === 0) return undefined;
-  const message = XmlErrorStruct.message(err).trim();
-  return message ? message.charAt(0).toLowerCase() + message.slice(1) : undefined;
 }
 
 /** libxml2-wasm says "Failed to evaluate XPath expression '…': Unregistered function: foo"; keep the why. */
