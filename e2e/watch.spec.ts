@@ -205,6 +205,7 @@ test('a tab whose session ended elsewhere goes to sign-in at once, and back to i
       '/\\example.com/x',
       'https://example.com/x',
       '/\t/example.com/x',
+      '/.//example.com/x',
     ]) {
       await context.clearCookies();
       await b.goto(`/sign-in?next=${encodeURIComponent(away)}`);

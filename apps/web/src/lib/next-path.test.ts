@@ -20,6 +20,10 @@ describe('nextPath', () => {
       '/\n/example.com',
       '/%09/example.com',
       'javascript:alert(1)',
+      '/.//example.com',
+      '/..//example.com',
+      '/%2e//example.com',
+      '/a/..//example.com',
       'messages',
     ]) {
       const to = nextPath(away, ORIGIN);
@@ -27,5 +31,8 @@ describe('nextPath', () => {
       expect(to.startsWith('//'), String(away)).toBe(false);
     }
     expect(nextPath('/\t/example.com/x', ORIGIN)).toBe('/');
+    expect(nextPath('/.//example.com', ORIGIN)).toBe('/');
+    // A path's own dot segments are harmless: resolved, it stays on the console.
+    expect(nextPath('/messages/../threads', ORIGIN)).toBe('/threads');
   });
 });

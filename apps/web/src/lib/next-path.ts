@@ -1,7 +1,8 @@
 /**
  * Where sign-in goes after it succeeds: `next` when it is a path of this console, else the overview.
  * Never another site: not `//host` or `/\host`, nor a path with a control character, which the URL
- * parser strips (`/<tab>/host` is `//host` to it), nor anything that resolves to another origin.
+ * parser strips (`/<tab>/host` is `//host` to it), nor one whose dot segments leave `//host` (`/.//host`),
+ * nor anything that resolves to another origin.
  */
 export function nextPath(next: string | null, origin: string): string {
   // eslint-disable-next-line no-control-regex -- control characters are what is refused
@@ -12,5 +13,7 @@ export function nextPath(next: string | null, origin: string): string {
   } catch {
     return '/';
   }
-  return url.origin === origin ? `${url.pathname}${url.search}${url.hash}` : '/';
+  // Dot segments resolve away: `/.//host` is the path `//host`, which a router reads as another site.
+  if (url.origin !== origin || url.pathname.startsWith('//')) return '/';
+  return `${url.pathname}${url.search}${url.hash}`;
 }
