@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { expectAccessible, signIn } from './support/console.ts';
+import { E2E } from './support/e2e-env.mjs';
 
 // The map keeps redrawing while traffic flows; axe over it takes a while on a busy machine.
 test.describe.configure({ timeout: 120_000 });
@@ -151,4 +152,27 @@ test('a failing listener stands out on the map', async ({ page }) => {
       .filter({ hasText: 'tools.calculator' })
       .first(),
   ).toBeVisible();
+});
+
+test('on a laptop the map opens readable from its left, and says the rest is a drag or a fit away', async ({
+  browser,
+}) => {
+  const context = await browser.newContext({
+    viewport: { width: 1024, height: 720 },
+    baseURL: E2E.consoleUrl,
+  });
+  const page = await context.newPage();
+  try {
+    await signIn(page, 'viewer');
+    await page.goto('/map');
+    const note = page.getByText('More of the map lies beyond the window');
+    await expect(note).toBeVisible();
+    // Readable: the zoom the drawing opens at is the readable one, not the fit that made it 5 px.
+    const style = (await page.locator('.react-flow__viewport').getAttribute('style')) ?? '';
+    expect(Number(/scale\(([\d.]+)\)/.exec(style)?.[1])).toBeCloseTo(0.75, 2);
+    await page.getByRole('button', { name: /fit view/i }).click();
+    await expect(note).toBeHidden();
+  } finally {
+    await context.close();
+  }
 });

@@ -10,6 +10,7 @@ import type { Engine } from '@organism/engine';
 import { appRouter } from '../../apps/engine/src/api/app-router.ts';
 import type { ApiContext } from '../../apps/engine/src/api/context.ts';
 import { LoginLimiter } from '../../apps/engine/src/api/login-limiter.ts';
+import { RefusalAudit } from '../../apps/engine/src/api/refusal-audit.ts';
 import { RouteTracker } from '../../apps/engine/src/lifecycle/route-tracker.ts';
 import { EngineEvents } from '../../apps/engine/src/pump/engine-events.ts';
 import { openDatabase } from '../../apps/engine/src/journal/sqlite/open-database.ts';
@@ -395,6 +396,7 @@ function context(e: Engine): ApiContext {
     engine: e,
     store: e.openOperatorStore(),
     limiter: new LoginLimiter(),
+    refusals: new RefusalAudit(),
     log: { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} },
     user: { id: 'bench', name: 'bench', role: 'operator', createdAt: 0 },
     sessionToken: undefined,

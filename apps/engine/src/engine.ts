@@ -51,7 +51,7 @@ import type { Log, Problem } from '@organism/shared';
 import { stderrLog } from './pump/stderr-log.ts';
 import { exportMessages, searchMessages } from './lifecycle/message-search.ts';
 import { XPathWorkers } from './xml/xpath-workers.ts';
-import { Turns } from './lifecycle/turns.ts';
+import { Turns, TurnsByAsker } from './lifecycle/turns.ts';
 import type { Orchestrator, RunProgress } from './lifecycle/orchestration/orchestrator.ts';
 import { ExtensionHost } from './lifecycle/extensions/extension-host.ts';
 import { AmongPeers } from './lifecycle/among-peers.ts';
@@ -83,6 +83,8 @@ const FIND_LIMIT = 5;
 const PRUNE_EVERY = 3_600_000;
 /** Payload searches and export pages that run at once (`searchMessages`); the rest wait their turn. */
 const SEARCHES_AT_ONCE = 2;
+/** A user's searches and export pages running or waiting, at most (one runs at a time). */
+const SEARCHES_QUEUED_PER_USER = 4;
 
 /**
  * The one facade the outside (CLI, server, API) talks to. It owns the pump, the journal and the
@@ -90,7 +92,11 @@ const SEARCHES_AT_ONCE = 2;
  */
 export class Engine {
   private readonly lifecycle = new EngineLifecycle();
-  private readonly searches = new Turns(SEARCHES_AT_ONCE);
+  private readonly searches = new TurnsByAsker(
+    new Turns(SEARCHES_AT_ONCE),
+    SEARCHES_QUEUED_PER_USER,
+    'searches and exports',
+  );
   /** The threads that evaluate searches' XPath, off this one (one lent to each search at a time). */
   private readonly xpathWorkers = new XPathWorkers();
   private pruneTimer: NodeJS.Timeout | undefined;
@@ -212,15 +218,22 @@ export class Engine {
   }
   /**
    * Payload search: text (indexed) and XPath, bounded per request (lifecycle/message-search.ts). Searches
-   * and exports take turns, SEARCHES_AT_ONCE at a time: a batch of fifty, or many clients at once, cannot
-   * hold up the pump.
+   * and exports take turns, SEARCHES_AT_ONCE at a time and one at a time per user (`asker`), at most
+   * SEARCHES_QUEUED_PER_USER of a user's waiting: a batch of fifty, or many clients at once, cannot hold
+   * up the pump or other users' searches. A search whose caller went away (`signal`) stops.
    */
-  searchMessages(input: MessageSearchInput): Promise<MessageSearchResult> {
-    return this.searches.run(() => searchMessages(this.journal, this.xpathWorkers, input));
+  searchMessages(
+    input: MessageSearchInput,
+    { asker = '', signal }: { asker?: string; signal?: AbortSignal } = {},
+  ): Promise<MessageSearchResult> {
+    return this.searches.run(asker, () => searchMessages(this.journal, this.xpathWorkers, input, signal));
   }
   /** One page of a filtered list or a search, with envelopes, for the console's export. */
-  exportMessages(input: MessageExportInput): Promise<MessageExportPage> {
-    return this.searches.run(() => exportMessages(this.journal, this.xpathWorkers, input));
+  exportMessages(
+    input: MessageExportInput,
+    { asker = '', signal }: { asker?: string; signal?: AbortSignal } = {},
+  ): Promise<MessageExportPage> {
+    return this.searches.run(asker, () => exportMessages(this.journal, this.xpathWorkers, input, signal));
   }
   listThreads(input: ThreadListInput): Promise<Page<ThreadSummary>> {
     return this.journal.listThreads(input);

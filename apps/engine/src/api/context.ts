@@ -3,12 +3,15 @@ import type { Log } from '@organism/shared';
 import type { Engine } from '../engine.ts';
 import type { OperatorStore, User } from '../journal/index.ts';
 import type { LoginLimiter } from './login-limiter.ts';
+import type { RefusalAudit } from './refusal-audit.ts';
 
 /** Everything a procedure may use. Built per request by the server; routers never reach further. */
 export interface ApiContext {
   engine: Engine;
   store: OperatorStore;
   limiter: LoginLimiter;
+  /** Which refusals for role the audit log takes (one a user and procedure a minute). */
+  refusals: RefusalAudit;
   /** The server's log, for what a procedure must report without failing (an audit write, say). */
   log: Log;
   user: User | undefined;
@@ -36,7 +39,7 @@ export function sessionFromCookie(header: string | undefined): string | undefine
 
 /** Builds the request context: looks up the session behind the cookie. */
 export async function createContext(
-  deps: { engine: Engine; store: OperatorStore; limiter: LoginLimiter; log: Log },
+  deps: { engine: Engine; store: OperatorStore; limiter: LoginLimiter; refusals: RefusalAudit; log: Log },
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<ApiContext> {

@@ -44,20 +44,25 @@ export const publicProcedure = t.procedure.use(mapErrors);
  * A procedure that needs a signed-in user with at least `role`. Checked on the server for every call. A
  * signed-in user's mutation refused for their role is written to the audit log under the procedure's
  * path (`users.add`), with the refusal and no input: an attempt beyond one's role is what the log is for.
+ * Once a minute per user and procedure (`RefusalAudit`), so that a flood of them buries nothing.
  */
 export function requireRole(role: Role) {
   return publicProcedure.use(async ({ ctx, next, type, path }) => {
     if (!ctx.user) throw new EngineError('UNAUTHORIZED', 'sign in first');
     if (RANK[ctx.user.role] < RANK[role]) {
       const refusal = new EngineError('FORBIDDEN', `this needs the ${role} role; you are ${ctx.user.role}`);
-      if (type === 'mutation')
+      const admitted = type === 'mutation' ? ctx.refusals.admit(ctx.user.name, path) : undefined;
+      if (admitted)
         await recordAudit(ctx, {
           actor: ctx.user.name,
           action: path,
           target: null,
           detail: null,
           outcome: 'error',
-          error: refusal.message,
+          error:
+            admitted.leftOut > 0
+              ? `${refusal.message} (and ${admitted.leftOut} more refused in the minute before, not written)`
+              : refusal.message,
         });
       throw refusal;
     }

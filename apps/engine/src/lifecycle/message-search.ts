@@ -29,6 +29,11 @@ import type { XPathWorker, XPathWorkers } from '../xml/xpath-workers.ts';
  * on from, as at its scan budget.
  */
 export const XPATH_STEPS_PER_SEARCH = 10_000_000;
+/**
+ * Longest a request's XPath may be evaluated, in all: past it the page ends early with a cursor, as at
+ * its scan budget. Each batch also has its own deadline (XPATH_BATCH_DEADLINE_MS).
+ */
+export const XPATH_MS_PER_SEARCH = 10_000;
 
 /** What a search or an export asks of the journal, checked: the text parsed, the XPath compiled. */
 interface Prepared {
@@ -74,21 +79,22 @@ function prepare(input: {
 function request(
   p: Prepared,
   worker: XPathWorker | undefined,
-  cursor: string | undefined,
-  limit: number,
-  scan: number,
+  page: { cursor: string | undefined; limit: number; scan: number },
+  signal: AbortSignal | undefined,
 ): SearchRequest {
   const { xpath } = p;
+  const started = Date.now();
   return {
     filter: p.filter,
     ...(p.text ? { text: p.text } : {}),
-    ...(cursor ? { cursor } : {}),
-    limit,
-    scan,
+    ...(page.cursor ? { cursor: page.cursor } : {}),
+    limit: page.limit,
+    scan: page.scan,
+    ...(signal ? { signal } : {}),
     ...(xpath && worker
       ? {
           test: (payloadsXml: string[]) => worker.evaluate(xpath, payloadsXml),
-          spent: () => worker.spent >= XPATH_STEPS_PER_SEARCH,
+          spent: () => worker.spent >= XPATH_STEPS_PER_SEARCH || Date.now() - started >= XPATH_MS_PER_SEARCH,
         }
       : {}),
   };
@@ -106,9 +112,9 @@ async function searched(
   workers: XPathWorkers,
   p: Prepared,
   page: { cursor: string | undefined; limit: number; scan: number },
+  signal: AbortSignal | undefined,
 ): Promise<Awaited<ReturnType<Journal['search']>>> {
-  const run = (worker?: XPathWorker) =>
-    journal.search(request(p, worker, page.cursor, page.limit, page.scan));
+  const run = (worker?: XPathWorker) => journal.search(request(p, worker, page, signal));
   try {
     return await (p.xpath ? workers.lend(run) : run());
   } catch (err) {
@@ -128,6 +134,7 @@ export async function searchMessages(
   journal: Journal,
   workers: XPathWorkers,
   raw: MessageSearchInput,
+  signal?: AbortSignal,
 ): Promise<MessageSearchResult> {
   const input = messageSearchInputSchema.parse(raw);
   if (!input.text && !input.xpath) refuse('text', 'give a text to find, an XPath, or both');
@@ -138,11 +145,13 @@ export async function searchMessages(
       `is at most ${budget.max.toLocaleString('en')} ${input.xpath ? 'with' : 'without'} an XPath`,
     );
   const p = prepare(input);
-  const page = await searched(journal, workers, p, {
-    cursor: input.cursor,
-    limit: input.limit,
-    scan: input.scan ?? budget.default,
-  });
+  const page = await searched(
+    journal,
+    workers,
+    p,
+    { cursor: input.cursor, limit: input.limit, scan: input.scan ?? budget.default },
+    signal,
+  );
   return {
     items: page.hits.map((h) => ({
       ...h.entry,
@@ -164,11 +173,18 @@ export async function exportMessages(
   journal: Journal,
   workers: XPathWorkers,
   raw: MessageExportInput,
+  signal?: AbortSignal,
 ): Promise<MessageExportPage> {
   const input = messageExportInputSchema.parse(raw);
   const p = prepare(input);
   const scan = p.xpath ? SEARCH_SCAN.xpath.max : p.text ? SEARCH_SCAN.text.max : input.limit;
-  const page = await searched(journal, workers, p, { cursor: input.cursor, limit: input.limit, scan });
+  const page = await searched(
+    journal,
+    workers,
+    p,
+    { cursor: input.cursor, limit: input.limit, scan },
+    signal,
+  );
   return { items: page.hits.map(exported), nextCursor: page.nextCursor };
 }
 

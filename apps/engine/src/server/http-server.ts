@@ -6,6 +6,7 @@ import type { OperatorStore } from '../journal/index.ts';
 import { createLogger } from '../logging/logger.ts';
 import type { Logger } from '../logging/logger.ts';
 import { LoginLimiter } from '../api/login-limiter.ts';
+import { RefusalAudit } from '../api/refusal-audit.ts';
 import { handleHealthz } from './healthz.ts';
 import { handleIngress } from './ingress.ts';
 import type { TokenCheck } from './ingress.ts';
@@ -80,7 +81,11 @@ export async function startServer(
   const log = (opts.logger ?? createLogger({ format: 'pretty', level: 'info' })).child({ component: 'http' });
   const limiter = new LoginLimiter();
   const metrics = createMetrics(engine);
-  const trpc = createTrpcEndpoint({ engine, store, limiter }, log, new SessionWatch(opts.sessionRecheckMs));
+  const trpc = createTrpcEndpoint(
+    { engine, store, limiter, refusals: new RefusalAudit() },
+    log,
+    new SessionWatch(opts.sessionRecheckMs),
+  );
   const checkToken: TokenCheck = (token) => store.tokenValid(token);
 
   // A request's headers and body within a minute (Node's default is five), looked at every 5 s (the

@@ -11,6 +11,7 @@ import { createContext, requestUser } from '../api/context.ts';
 import { apiErrorShape, toTRPCError } from '../api/error-map.ts';
 import type { ApiErrorShape } from '../api/error-map.ts';
 import type { LoginLimiter } from '../api/login-limiter.ts';
+import type { RefusalAudit } from '../api/refusal-audit.ts';
 import { readBody } from './read-body.ts';
 import { sendJson } from './send-json.ts';
 import { useWholeChunkTextEncoderStream } from './text-encoder-stream.ts';
@@ -37,6 +38,7 @@ export function createTrpcEndpoint(
     engine: Engine;
     store: OperatorStore;
     limiter: LoginLimiter;
+    refusals: RefusalAudit;
   },
   log: Logger,
   sessions = new SessionWatch(),

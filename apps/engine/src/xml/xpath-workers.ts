@@ -4,11 +4,12 @@ import { XPathTooCostly, XPATH_STEPS_PER_PAYLOAD } from './payload-xpath.ts';
 const ENTRY = new URL('./xpath-worker.mjs', import.meta.url);
 
 /**
- * Longest a batch of payloads may take in a worker. A selection on a batch takes milliseconds, on the
- * largest payloads tens of them; an expression that rebuilds a large payload's text for every node
- * (`//*[contains(string(/), 'x')]`) takes seconds to minutes while libxml2 counts few steps.
+ * Longest a batch of payloads may take in a worker, in time on the clock: a selection on a batch takes
+ * milliseconds, on the largest payloads tens of them, more when the cores are busy with other work; an
+ * expression that rebuilds a large payload's text for every node (`//*[contains(string(/), 'x')]`)
+ * takes seconds to minutes while libxml2 counts few steps.
  */
-export const XPATH_BATCH_DEADLINE_MS = 2_000;
+export const XPATH_BATCH_DEADLINE_MS = 5_000;
 
 /** A batch of payloads to evaluate `expression` on. */
 export interface XPathRequest {

@@ -20,11 +20,15 @@ export const messagesRouter = router({
    */
   search: viewerProcedure
     .input(messageSearchInputSchema)
-    .query(({ ctx, input }) => ctx.engine.searchMessages(input)),
+    .query(({ ctx, input, signal }) =>
+      ctx.engine.searchMessages(input, { asker: ctx.user.name, ...(signal ? { signal } : {}) }),
+    ),
   /** A page of a filtered list or a search with envelopes: what the console's `/messages/export` streams. */
   exportPage: viewerProcedure
     .input(messageExportInputSchema)
-    .query(({ ctx, input }) => ctx.engine.exportMessages(input)),
+    .query(({ ctx, input, signal }) =>
+      ctx.engine.exportMessages(input, { asker: ctx.user.name, ...(signal ? { signal } : {}) }),
+    ),
   byId: viewerProcedure.input(byIdInputSchema).query(async ({ ctx, input }) => {
     const m = await ctx.engine.getMessage(input.id);
     if (!m) throw new EngineApiError('NOT_FOUND', `no message ${input.id}`);

@@ -93,4 +93,25 @@ describe('collectHits', () => {
     );
     expect(seen).toEqual([false, true, true]);
   });
+
+  it('stops where it is once its caller went away', async () => {
+    const gone = new AbortController();
+    let batches = 0;
+    const page = await collectHits(
+      candidates(5 * TEST_BATCH),
+      {
+        filter: {},
+        limit: 500,
+        scan: 1_000,
+        signal: gone.signal,
+        test: (xmls) => {
+          if (++batches === 2) gone.abort();
+          return Promise.resolve(xmls.map(() => null));
+        },
+      },
+      toSummary,
+    );
+    expect(batches).toBe(2);
+    expect(page.scanned).toBe(2 * TEST_BATCH);
+  });
 });

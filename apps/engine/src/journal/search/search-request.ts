@@ -28,6 +28,8 @@ export interface SearchRequest {
    * the page then ends there with a cursor to go on from, as at `scan`.
    */
   spent?: () => boolean;
+  /** The caller went away: the search stops where it is (what it found is answered to no one). */
+  signal?: AbortSignal;
 }
 
 /** Most candidates a test decides at once; fewer for large payloads (TEST_BATCH_CHARS). */
@@ -146,7 +148,12 @@ export async function collectHits(
     return true;
   };
   for await (const candidate of candidates) {
-    if (scanned + batch.length >= req.scan || hits.length >= req.limit || req.spent?.()) {
+    if (
+      scanned + batch.length >= req.scan ||
+      hits.length >= req.limit ||
+      req.spent?.() ||
+      req.signal?.aborted
+    ) {
       exhausted = false;
       break;
     }
@@ -159,7 +166,7 @@ export async function collectHits(
       }
     }
   }
-  if (batch.length > 0 && !(await settle())) exhausted = false;
+  if (batch.length > 0 && !req.signal?.aborted && !(await settle())) exhausted = false;
   return {
     hits,
     nextCursor: !exhausted && last ? encodeSearchCursor(last) : null,

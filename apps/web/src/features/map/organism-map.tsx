@@ -5,6 +5,7 @@ import {
   Controls,
   EdgeLabelRenderer,
   getViewportForBounds,
+  Panel,
   ReactFlow,
   ReactFlowProvider,
   useReactFlow,
@@ -87,6 +88,8 @@ function Graph({
   const [settling, setSettling] = useState(false);
   const [hovered, setHovered] = useState<string | null>(null);
   const [hoveredLane, setHoveredLane] = useState<string | null>(null);
+  /** The drawing was fitted at the readable zoom and does not all show: the map says so. */
+  const [clipped, setClipped] = useState(false);
   const userMoved = useRef(false);
   const drawings = useRef(0);
   const drawn = useRef(layout);
@@ -148,9 +151,9 @@ function Graph({
     if (!layout || userMoved.current) return;
     const t = requestAnimationFrame(() => {
       const { width, height } = store.getState();
-      void flow.setViewport(fitReadable(extent(layout, model.nodes), width, height), {
-        duration: settling && motion ? 400 : 0,
-      });
+      const fit = fitReadable(extent(layout, model.nodes), width, height);
+      setClipped(fit.clipped);
+      void flow.setViewport(fit, { duration: settling && motion ? 400 : 0 });
     });
     return () => cancelAnimationFrame(t);
     // Only a new layout refits: `settling` and `motion` are read, not followed.
@@ -253,13 +256,30 @@ function Graph({
       maxZoom={1.75}
       onMoveStart={(e) => {
         // Only a person's gesture counts (fitView moves without an event).
-        if (e) userMoved.current = true;
+        if (e) {
+          userMoved.current = true;
+          setClipped(false);
+        }
       }}
       onNodeMouseEnter={(_, n) => setHovered(n.id)}
       onNodeMouseLeave={() => setHovered(null)}
     >
       <Background gap={20} size={1} />
-      <Controls showInteractive={false} position="bottom-left" />
+      <Controls
+        showInteractive={false}
+        position="bottom-left"
+        onFitView={() => {
+          userMoved.current = true;
+          setClipped(false);
+        }}
+      />
+      {clipped && (
+        <Panel position="bottom-center">
+          <p className="rounded border border-border bg-panel px-2 py-1 text-xs whitespace-nowrap text-muted shadow-xs">
+            More of the map lies beyond the window: drag it, or fit it all with the last button.
+          </p>
+        </Panel>
+      )}
       {layout && (
         <EdgeLabelRenderer>
           <EdgeLayer
@@ -329,14 +349,19 @@ function fitReadable(
   bounds: { x: number; y: number; width: number; height: number },
   width: number,
   height: number,
-): { x: number; y: number; zoom: number } {
+): { x: number; y: number; zoom: number; clipped: boolean } {
   const fit = getViewportForBounds(bounds, width, height, 0.25, 1.1, 0.05);
-  if (fit.zoom >= READABLE_ZOOM) return fit;
+  if (fit.zoom >= READABLE_ZOOM) return { ...fit, clipped: false };
   const zoom = READABLE_ZOOM;
   const margin = 16;
   const across = (size: number, start: number, extent: number) =>
     extent * zoom + 2 * margin <= size ? (size - extent * zoom) / 2 - start * zoom : margin - start * zoom;
-  return { x: across(width, bounds.x, bounds.width), y: across(height, bounds.y, bounds.height), zoom };
+  return {
+    x: across(width, bounds.x, bounds.width),
+    y: across(height, bounds.y, bounds.height),
+    zoom,
+    clipped: true,
+  };
 }
 
 function extent(
