@@ -49,9 +49,8 @@ import { contractElements, contractExample, contractFiles } from './lifecycle/li
 import type { ElementTreeOutcome } from './xml/index.ts';
 import type { Log, Problem } from '@organism/shared';
 import { stderrLog } from './pump/stderr-log.ts';
-import { exportMessages, searchMessages } from './lifecycle/message-search.ts';
-import { XPathWorkers } from './xml/xpath-workers.ts';
-import { Turns, TurnsByAsker } from './lifecycle/turns.ts';
+import { MessageSearches } from './lifecycle/message-search.ts';
+import type { SearchAsker } from './lifecycle/message-search.ts';
 import type { Orchestrator, RunProgress } from './lifecycle/orchestration/orchestrator.ts';
 import { ExtensionHost } from './lifecycle/extensions/extension-host.ts';
 import { AmongPeers } from './lifecycle/among-peers.ts';
@@ -81,10 +80,6 @@ export interface EngineStatus {
 const DAY = 86_400_000;
 const FIND_LIMIT = 5;
 const PRUNE_EVERY = 3_600_000;
-/** Payload searches and export pages that run at once (`searchMessages`); the rest wait their turn. */
-const SEARCHES_AT_ONCE = 2;
-/** A user's searches and export pages running or waiting, at most (one runs at a time). */
-const SEARCHES_QUEUED_PER_USER = 4;
 
 /**
  * The one facade the outside (CLI, server, API) talks to. It owns the pump, the journal and the
@@ -92,13 +87,7 @@ const SEARCHES_QUEUED_PER_USER = 4;
  */
 export class Engine {
   private readonly lifecycle = new EngineLifecycle();
-  private readonly searches = new TurnsByAsker(
-    new Turns(SEARCHES_AT_ONCE),
-    SEARCHES_QUEUED_PER_USER,
-    'searches and exports',
-  );
-  /** The threads that evaluate searches' XPath, off this one (one lent to each search at a time). */
-  private readonly xpathWorkers = new XPathWorkers();
+  private readonly searches: MessageSearches;
   private pruneTimer: NodeJS.Timeout | undefined;
   private readonly routeTracker: RouteTracker;
   private readonly live: LiveListeners;
@@ -134,6 +123,7 @@ export class Engine {
     const operations = openOperationsStore(journal);
     this.pauses = new ListenerPauses(pump, operations);
     this.routeTracker = new RouteTracker(pump.events);
+    this.searches = new MessageSearches(journal);
     this.live = new LiveListeners({
       pump,
       journal,
@@ -216,24 +206,13 @@ export class Engine {
   getMessage(id: string): Promise<MessageDetail | undefined> {
     return this.journal.getMessage(id);
   }
-  /**
-   * Payload search: text (indexed) and XPath, bounded per request (lifecycle/message-search.ts). Searches
-   * and exports take turns, SEARCHES_AT_ONCE at a time and one at a time per user (`asker`), at most
-   * SEARCHES_QUEUED_PER_USER of a user's waiting: a batch of fifty, or many clients at once, cannot hold
-   * up the pump or other users' searches. A search whose caller went away (`signal`) stops.
-   */
-  searchMessages(
-    input: MessageSearchInput,
-    { asker = '', signal }: { asker?: string; signal?: AbortSignal } = {},
-  ): Promise<MessageSearchResult> {
-    return this.searches.run(asker, () => searchMessages(this.journal, this.xpathWorkers, input, signal));
+  /** Payload search: text (indexed) and XPath, in turns per user (lifecycle/message-search.ts). */
+  searchMessages(input: MessageSearchInput, asked?: SearchAsker): Promise<MessageSearchResult> {
+    return this.searches.search(input, asked);
   }
   /** One page of a filtered list or a search, with envelopes, for the console's export. */
-  exportMessages(
-    input: MessageExportInput,
-    { asker = '', signal }: { asker?: string; signal?: AbortSignal } = {},
-  ): Promise<MessageExportPage> {
-    return this.searches.run(asker, () => exportMessages(this.journal, this.xpathWorkers, input, signal));
+  exportMessages(input: MessageExportInput, asked?: SearchAsker): Promise<MessageExportPage> {
+    return this.searches.exportPage(input, asked);
   }
   listThreads(input: ThreadListInput): Promise<Page<ThreadSummary>> {
     return this.journal.listThreads(input);
@@ -508,7 +487,7 @@ export class Engine {
       { name: 'extensions', run: () => this.extensions.stop() },
       { name: 'config manager', run: () => this.configuration.close() },
       { name: 'journal', run: () => this.journal.close() },
-      { name: 'XPath workers', run: () => this.xpathWorkers.close() },
+      { name: 'searches', run: () => this.searches.close() },
       { name: 'organism schemas', run: () => this.organism.registry.dispose() },
       { name: 'system schemas', run: () => this.systemRegistry.dispose() },
     ]);

@@ -20,8 +20,52 @@ import type { TextQuery } from '../journal/search/text-query.ts';
 import { textSnippet } from '../journal/search/text-snippet.ts';
 import { buildEnvelope } from '../pump/envelope/build-envelope.ts';
 import { PayloadXPath, XPathTooCostly } from '../xml/payload-xpath.ts';
-import { XPathTooSlow } from '../xml/xpath-workers.ts';
-import type { XPathWorker, XPathWorkers } from '../xml/xpath-workers.ts';
+import { XPathTooSlow, XPathWorkers } from '../xml/xpath-workers.ts';
+import type { XPathWorker } from '../xml/xpath-workers.ts';
+import { Turns, TurnsByAsker } from './turns.ts';
+
+/** Payload searches and export pages that run at once; the rest wait their turn. */
+const SEARCHES_AT_ONCE = 2;
+/** A user's searches and export pages running or waiting, at most (one runs at a time). */
+const SEARCHES_QUEUED_PER_USER = 4;
+
+/** Who asks for a search (its turns are per user), and whether they are still there to hear the answer. */
+export interface SearchAsker {
+  asker?: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * The engine's payload searches and export pages (`messages.search`, `messages.exportPage`): they take
+ * turns, SEARCHES_AT_ONCE at a time and one at a time per user, at most SEARCHES_QUEUED_PER_USER of a
+ * user's waiting, so that a batch of fifty, or many clients at once, cannot hold up the pump or other
+ * users' searches; their XPath runs in worker threads, which `close` ends.
+ */
+export class MessageSearches {
+  private readonly turns = new TurnsByAsker(
+    new Turns(SEARCHES_AT_ONCE),
+    SEARCHES_QUEUED_PER_USER,
+    'searches and exports',
+  );
+  private readonly workers = new XPathWorkers();
+
+  constructor(private readonly journal: Journal) {}
+
+  search(input: MessageSearchInput, { asker = '', signal }: SearchAsker = {}): Promise<MessageSearchResult> {
+    return this.turns.run(asker, () => searchMessages(this.journal, this.workers, input, signal));
+  }
+
+  exportPage(
+    input: MessageExportInput,
+    { asker = '', signal }: SearchAsker = {},
+  ): Promise<MessageExportPage> {
+    return this.turns.run(asker, () => exportMessages(this.journal, this.workers, input, signal));
+  }
+
+  close(): Promise<void> {
+    return this.workers.close();
+  }
+}
 
 /**
  * Most steps an XPath may take over one request's payloads, twenty payloads at the bound of one

@@ -68,8 +68,8 @@ export class XPathWorker {
       this.waiting = undefined;
       w.resolve(a);
     });
-    worker.on('error', (err) => this.end(err));
-    worker.on('exit', (code) => this.end(new Error(`the XPath worker exited with code ${code}`)));
+    worker.on('error', (err) => void this.end(err));
+    worker.on('exit', (code) => void this.end(new Error(`the XPath worker exited with code ${code}`)));
   }
 
   /** Whether it can take another batch. */
@@ -89,7 +89,7 @@ export class XPathWorker {
       const timer = setTimeout(() => {
         this.waiting = undefined;
         const slow = new XPathTooSlow(this.deadlineMs);
-        this.end(slow);
+        void this.end(slow);
         reject(slow);
       }, this.deadlineMs);
       this.waiting = { id, resolve, reject, timer };
@@ -103,9 +103,9 @@ export class XPathWorker {
     throw new Error(answer.message);
   }
 
-  /** Ends the thread; a batch waiting fails with `reason`. */
-  end(reason: Error): void {
-    if (this.gone) return;
+  /** Ends the thread; a batch waiting fails with `reason`. Resolves once the thread has ended. */
+  end(reason: Error): Promise<void> {
+    if (this.gone) return Promise.resolve();
     this.gone = reason;
     this.failedToLoad(reason);
     const w = this.waiting;
@@ -114,7 +114,7 @@ export class XPathWorker {
       clearTimeout(w.timer);
       w.reject(reason);
     }
-    void this.worker.terminate();
+    return this.worker.terminate().then(() => undefined);
   }
 }
 
@@ -146,10 +146,10 @@ export class XPathWorkers {
 
   /** Ends every worker. */
   async close(): Promise<void> {
-    for (const w of this.all) w.end(new Error('the engine stopped'));
+    const ending = [...this.all].map((w) => w.end(new Error('the engine stopped')));
     this.all.clear();
     this.idle.length = 0;
-    await Promise.resolve();
+    await Promise.all(ending);
   }
 
   private start(): XPathWorker {

@@ -172,6 +172,7 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
   // SSE.client in the engine's api/trpc.ts) is the engine away once it lasts RECONNECT_GRACE_MS: a stream
   // cut by a proxy comes back sooner than that, and should not flash the banner.
   const [reconnectingLong, setReconnectingLong] = useState(false);
+  /** Whether the stream has been live on this page (a first connecting is no outage). */
   const everLive = useRef(false);
   if (sub.status === 'pending') everLive.current = true;
   const reconnecting = sub.status === 'connecting' && everLive.current;
@@ -193,17 +194,15 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
   // Coming back after an outage (or reaching an engine that was away when the page opened): everything on
   // screen may be stale, so refetch it all once. A page's first connecting is no outage: refetching then
   // would ask every query twice and cancel those in flight.
-  const wasLive = useRef(false);
   const wasAway = useRef(false);
   useEffect(() => {
     live.current = connection === 'live';
     if (connection === 'live') {
-      wasLive.current = true;
       if (wasAway.current) {
         wasAway.current = false;
         void queryClient.invalidateQueries();
       }
-    } else if (connection === 'away' || wasLive.current) wasAway.current = true;
+    } else if (connection === 'away' || everLive.current) wasAway.current = true;
   }, [connection, queryClient]);
 
   // Stable, so a page's effect that subscribes does not restart every time the context changes.

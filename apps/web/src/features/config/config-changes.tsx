@@ -52,15 +52,15 @@ export function ConfigChanges({
   );
 }
 
-function ProblemSummary({
-  problems,
-  configFile,
-  onGoTo,
-}: {
+/** Problems with where they are, and where the configuration's own lines lead (`onGoTo`). */
+interface ProblemsProps {
   problems: readonly Problem[];
   configFile: string;
+  /** Given, a line of organism.yaml itself is a button that takes the editor there. */
   onGoTo?: (line: number, column?: number) => void;
-}) {
+}
+
+function ProblemSummary({ problems, configFile, onGoTo }: ProblemsProps) {
   const n = problems.length;
   return (
     <>
@@ -74,16 +74,7 @@ function ProblemSummary({
 }
 
 /** Each problem with where it is: a line of the YAML, or a file and line (an XSD the YAML names). */
-export function ProblemList({
-  problems,
-  configFile,
-  onGoTo,
-}: {
-  problems: readonly Problem[];
-  configFile: string;
-  /** Given, a line of organism.yaml itself is a button that takes the editor there. */
-  onGoTo?: (line: number, column?: number) => void;
-}) {
+export function ProblemList({ problems, configFile, onGoTo }: ProblemsProps) {
   if (problems.length === 0) return null;
   return (
     <ul className="space-y-1.5 font-mono text-xs" aria-label="Problems">

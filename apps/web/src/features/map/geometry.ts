@@ -88,3 +88,19 @@ export function withArrow(points: Point[], size: number): { line: Point[]; head:
 export function widthFor(perSecond: number): number {
   return Math.min(7, 1.5 + 1.9 * Math.log10(1 + perSecond));
 }
+
+/** The point halfway along a polyline. */
+export function midpoint(points: Point[]): Point {
+  const lengths = points.slice(1).map((p, i) => Math.hypot(p.x - points[i]!.x, p.y - points[i]!.y));
+  let left = lengths.reduce((a, b) => a + b, 0) / 2;
+  for (const [i, len] of lengths.entries()) {
+    if (left <= len) {
+      const a = points[i]!;
+      const b = points[i + 1]!;
+      const t = len ? left / len : 0;
+      return { x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t };
+    }
+    left -= len;
+  }
+  return points[0] ?? { x: 0, y: 0 };
+}

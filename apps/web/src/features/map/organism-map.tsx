@@ -4,7 +4,6 @@ import {
   Background,
   Controls,
   EdgeLabelRenderer,
-  getViewportForBounds,
   Panel,
   ReactFlow,
   ReactFlowProvider,
@@ -18,11 +17,12 @@ import { Tooltip } from 'radix-ui';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { formatCount, formatRate } from '@/lib/format';
 import { useDarkTheme } from '@/lib/use-dark-theme';
-import { offsetPolyline, widthFor } from './geometry';
+import { midpoint, offsetPolyline, widthFor } from './geometry';
 import type { MapModel } from './graph-model';
 import { pairKey, routeKey } from './graph-model';
-import type { MapLayout, Point } from './layout';
+import type { MapLayout } from './layout';
 import { isBusy, knownLayout, LABEL_SIZE, layoutMap, sizeOf } from './layout';
+import { extent, fitReadable } from './viewport';
 import type { Lane, PeerLine } from './map-edges';
 import { DotLayer } from './map-dots';
 import { EdgeLayer } from './map-edges';
@@ -316,74 +316,6 @@ function HoveredRate({ lanes, id }: { lanes: Lane[]; id: string }) {
       {lane.failing && <span className="text-failed"> · failing</span>}
     </div>
   );
-}
-
-/** The point halfway along a polyline. */
-function midpoint(points: Point[]): Point {
-  const lengths = points.slice(1).map((p, i) => Math.hypot(p.x - points[i]!.x, p.y - points[i]!.y));
-  let left = lengths.reduce((a, b) => a + b, 0) / 2;
-  for (const [i, len] of lengths.entries()) {
-    if (left <= len) {
-      const a = points[i]!;
-      const b = points[i + 1]!;
-      const t = len ? left / len : 0;
-      return { x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t };
-    }
-    left -= len;
-  }
-  return points[0] ?? { x: 0, y: 0 };
-}
-
-/** The rectangle that holds every box, line and label of a layout. */
-/**
- * The smallest zoom a drawing is fitted at: its counts and rates (10.5 px) stay about 8 px high. Fitted
- * smaller on a laptop's screen they were 5–7 px, which no one can read.
- */
-const READABLE_ZOOM = 0.75;
-
-/**
- * The viewport that shows the whole drawing, or, where that would make it unreadable, the drawing at
- * READABLE_ZOOM from its start (the producers on the left, the top), the rest a pan or a zoom away.
- */
-function fitReadable(
-  bounds: { x: number; y: number; width: number; height: number },
-  width: number,
-  height: number,
-): { x: number; y: number; zoom: number; clipped: boolean } {
-  const fit = getViewportForBounds(bounds, width, height, 0.25, 1.1, 0.05);
-  if (fit.zoom >= READABLE_ZOOM) return { ...fit, clipped: false };
-  const zoom = READABLE_ZOOM;
-  const margin = 16;
-  const across = (size: number, start: number, extent: number) =>
-    extent * zoom + 2 * margin <= size ? (size - extent * zoom) / 2 - start * zoom : margin - start * zoom;
-  return {
-    x: across(width, bounds.x, bounds.width),
-    y: across(height, bounds.y, bounds.height),
-    zoom,
-    clipped: true,
-  };
-}
-
-function extent(
-  layout: MapLayout,
-  nodes: MapModel['nodes'],
-): { x: number; y: number; width: number; height: number } {
-  const xs: number[] = [];
-  const ys: number[] = [];
-  const add = (p: Point, w = 0, h = 0) => {
-    xs.push(p.x, p.x + w);
-    ys.push(p.y, p.y + h);
-  };
-  for (const n of nodes) {
-    const at = layout.positions.get(n.id);
-    if (at) add(at, sizeOf(n).width, sizeOf(n).height);
-  }
-  for (const path of layout.paths.values()) for (const p of path) add(p);
-  for (const at of layout.labels.values()) add(at, LABEL_SIZE.width, LABEL_SIZE.height);
-  if (!xs.length) return { x: 0, y: 0, width: 1, height: 1 };
-  const x = Math.min(...xs);
-  const y = Math.min(...ys);
-  return { x, y, width: Math.max(...xs) - x, height: Math.max(...ys) - y };
 }
 
 /** Each pair's live rates, one line per direction, each a link to the messages on that route. */
