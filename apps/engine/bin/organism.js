@@ -4,10 +4,12 @@ import { register } from 'tsx/esm/api';
 
 // The packages the command needs are imported first, by Node itself (bin/preload.js says why).
 import { preload } from './preload.js';
+import { registerEnginePackage } from '../src/engine-package-resolve.mjs';
 
 const command = process.argv.slice(2).find((a) => !a.startsWith('-'));
 await preload(command);
 register();
+registerEnginePackage();
 const { main } = await import('../src/cli.ts');
 let code;
 try {

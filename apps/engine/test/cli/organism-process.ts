@@ -134,11 +134,11 @@ export async function signedIn(
 }
 
 /** POST /messages of a ping to the echo listener with `token`; resolves to the status code. */
-export async function postPing(url: string, token: string): Promise<number> {
+export async function postPing(url: string, token: string, to = 'echo'): Promise<number> {
   const res = await fetch(`${url}/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/xml', authorization: `Bearer ${token}` },
-    body: '<message xmlns="https://xml-pipeline.org/ns/envelope/v1"><meta><from>test</from><to>echo</to></meta><ping xmlns="">hi</ping></message>',
+    body: `<message xmlns="https://xml-pipeline.org/ns/envelope/v1"><meta><from>test</from><to>${to}</to></meta><ping xmlns="">hi</ping></message>`,
   });
   await res.body?.cancel();
   return res.status;
