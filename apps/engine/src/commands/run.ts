@@ -68,19 +68,30 @@ export async function run(path: string, opts: RunOptions): Promise<number> {
   });
   await engine.start();
   const store = engine.openOperatorStore();
+  const host = engine.config.server.host;
+  const port = opts.port ?? engine.config.server.port;
+  let server;
+  try {
+    server = await startServer(engine, store, { host, port, logger });
+  } catch (err) {
+    const why = cannotListen(err, host, port);
+    if (!why) throw err;
+    // Another program's port, or one this user may not take: starting again would meet it again.
+    logger.error({ code: 'CONFIG_INVALID' }, why);
+    await engine.close();
+    return CANNOT_START_EXIT_CODE;
+  }
+  // After the server listens: the first admin's password, shown once, is never printed by a run that
+  // then fails to start.
   try {
     await ensureFirstAdmin(store, process.env, (line) => logger.info(line));
   } catch (err) {
     if (!(err instanceof FirstAdminError)) throw err;
     logger.error({ code: 'CONFIG_INVALID' }, err.message);
+    await server.close(0);
     await engine.close();
     return CANNOT_START_EXIT_CODE;
   }
-  const server = await startServer(engine, store, {
-    host: engine.config.server.host,
-    port: opts.port ?? engine.config.server.port,
-    logger,
-  });
   await engine
     .announce(server.url, opts.supervised())
     .catch((err: unknown) => logger.warn({ err }, 'could not record where this engine serves'));
@@ -170,4 +181,20 @@ function startTraffic(
   });
   generator.start();
   return generator;
+}
+
+/** What stops the server listening on `host:port`, in words with the way out; undefined for another error. */
+export function cannotListen(err: unknown, host: string, port: number): string | undefined {
+  const at = `cannot listen on ${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const elsewhere = 'give this engine another port: --port N, or server.port in organism.yaml';
+  switch ((err as { code?: unknown }).code) {
+    case 'EADDRINUSE':
+      return `${at}: another process has that port (another engine, or the demo?). Stop it, or ${elsewhere}`;
+    case 'EACCES':
+      return `${at}: this user may not take that port (below 1024 needs privileges); ${elsewhere}`;
+    case 'EADDRNOTAVAIL':
+      return `${at}: no network interface of this machine has that address; check server.host in organism.yaml`;
+    default:
+      return undefined;
+  }
 }

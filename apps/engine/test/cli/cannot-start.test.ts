@@ -1,7 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CANNOT_START_EXIT_CODE } from '../../src/lifecycle/supervisor.ts';
+import { cannotListen } from '../../src/commands/run.ts';
 import { echoOrganism, spawnOrganism } from './organism-process.ts';
 
 // What no retry can fix ends the engine with 78, and its supervisor with it, instead of a restart every
@@ -34,5 +37,42 @@ describe('an engine that cannot start as configured', { timeout: 60_000 }, () =>
       'cannot create the first admin \\"root\\" from ORGANISM_ADMIN_PASSWORD: password must be at least 8 characters (it has 5)',
     );
     expect(out).not.toMatch(/\n\s+at /);
+  });
+
+  it('stops `organism start` on a port another process has, saying so, before it makes the first admin', async () => {
+    const org = await echoOrganism();
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+    const { port } = holder.address() as AddressInfo;
+    try {
+      // The first admin is made (and a generated password printed once) only by an engine that serves.
+      const p = spawnOrganism(['start', org.yaml, '--port', String(port)]);
+      const code = await Promise.race([
+        p.exited,
+        new Promise((r) => setTimeout(() => r('still running'), 40_000)),
+      ]);
+      await p.stop();
+      const out = p.output();
+      expect(code, out).toBe(CANNOT_START_EXIT_CODE);
+      expect(out).toContain(
+        `cannot listen on 127.0.0.1:${port}: another process has that port (another engine, or the demo?). Stop it, or give this engine another port: --port N, or server.port in organism.yaml`,
+      );
+      expect(out).toContain('engine cannot start as configured (exit 78): not starting it again');
+      expect(out).not.toContain('created admin user');
+      expect(out).not.toMatch(/\n\s+at /);
+    } finally {
+      holder.close();
+    }
+  });
+
+  it('says why it cannot listen for each cause it can name, and leaves others to the caller', () => {
+    const err = (code: string) => Object.assign(new Error(code), { code });
+    expect(cannotListen(err('EACCES'), '0.0.0.0', 80)).toBe(
+      'cannot listen on 0.0.0.0:80: this user may not take that port (below 1024 needs privileges); give this engine another port: --port N, or server.port in organism.yaml',
+    );
+    expect(cannotListen(err('EADDRNOTAVAIL'), '::1', 7070)).toBe(
+      'cannot listen on [::1]:7070: no network interface of this machine has that address; check server.host in organism.yaml',
+    );
+    expect(cannotListen(err('EMFILE'), '127.0.0.1', 7070)).toBeUndefined();
   });
 });
