@@ -67,7 +67,18 @@ test('an admin adds a user, changes their role, resets their password, and the n
   const row = users.getByRole('row').filter({ hasText: name });
   await expect(row.getByRole('combobox', { name: `role of ${name}` })).toHaveValue('viewer');
 
-  await row.getByRole('combobox', { name: `role of ${name}` }).selectOption('operator');
+  // A role is asked about first (a select changes with an arrow key alone); Escape leaves it as it was.
+  const role = row.getByRole('combobox', { name: `role of ${name}` });
+  await role.focus();
+  await page.keyboard.press('ArrowDown');
+  const ask = page.getByRole('alertdialog', { name: `Make ${name} an operator?` });
+  await expect(ask).toContainText('It counts from');
+  await page.keyboard.press('Escape');
+  await expect(ask).toHaveCount(0);
+  await expect(role).toHaveValue('viewer');
+  await expect(role).toBeFocused();
+  await role.selectOption('operator');
+  await ask.getByRole('button', { name: 'Make operator' }).click();
   await expect(page.getByText(`${name} is now operator.`)).toBeVisible();
   await page.reload();
   await expect(row.getByRole('combobox', { name: `role of ${name}` })).toHaveValue('operator');

@@ -86,6 +86,32 @@ test('an operator retries a dead letter from its group and sees it ACKED', async
   await expect(page.getByRole('heading', { name: /Message/ })).toContainText('ACKED');
 });
 
+test("new dead letters wait while the pointer is on a group's rows, and come in as it leaves", async ({
+  page,
+}) => {
+  await signIn(page, 'operator');
+  await divisionsByZero(page, 700_000, 1);
+  await page.goto('/dead-letters/group?to=tools.calculator&errorCode=HANDLER_ERROR');
+  const table = page.getByRole('table', { name: 'Messages of the group' });
+  const first = table.getByRole('row').nth(1);
+  await expect(first).toBeVisible();
+  const before = await first.getByRole('link').first().getAttribute('href');
+  await first.hover();
+  const sent = await mutateByHand(page, 'messages.inject', {
+    to: 'tools.calculator',
+    payloadXml: '<calculate><a>700001</a><op>div</op><b>0</b></calculate>',
+  });
+  const id = (sent.data as { messageIds: string[] }).messageIds[0] ?? '';
+  const held = page.getByRole('status').filter({ hasText: /newer dead letters? held/ });
+  await expect(held).toBeVisible({ timeout: 20_000 });
+  // The row under the pointer is still the first, and the new one waits.
+  expect(await first.getByRole('link').first().getAttribute('href')).toBe(before);
+  await expect(table.getByTitle(id)).toHaveCount(0);
+  await page.mouse.move(0, 0);
+  await expect(held).toHaveCount(0);
+  await expect(table.getByTitle(id)).toBeVisible();
+});
+
 test('retry many shows a dry run (count and sample) before the operator confirms', async ({ page }) => {
   await signIn(page, 'operator');
   // Division by zero: a dead letter the traffic makes every few seconds (it fails again when retried).

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { Toaster } from 'sonner';
 import { engineCodeOf } from '@/lib/engine-error';
 import { askWhoIsSignedIn } from '@/lib/session';
+import { useDarkTheme } from '@/lib/use-dark-theme';
 import { TRPCProvider, makeTrpcClient } from '@/lib/trpc';
 
 /** One query client and one tRPC client per browser tab; refused calls are never retried. */
@@ -25,13 +26,14 @@ export function Providers({ children }: { children: ReactNode }) {
     return client;
   });
   const [trpcClient] = useState(makeTrpcClient);
+  // The console's theme is its own (the switch, kept per browser), not always the system's.
+  const dark = useDarkTheme();
   return (
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
         <NuqsAdapter>{children}</NuqsAdapter>
-        {/* Bottom centre: rows keep their actions at the right, where a toast would cover the next one. */}
         {/* Bottom right: clear of the tables' rows an action just changed. */}
-        <Toaster position="bottom-right" closeButton />
+        <Toaster position="bottom-right" closeButton theme={dark ? 'dark' : 'light'} />
       </TRPCProvider>
     </QueryClientProvider>
   );

@@ -136,13 +136,24 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
       if (status === 'pending') attempt.current = 0;
       return;
     }
-    const delay = Math.min(10_000, 1_000 * 2 ** attempt.current++);
-    const t = setTimeout(() => {
+    const again = (): void => {
+      clearTimeout(t);
+      unwatch();
       setResumeFrom(lastId.current);
       reset();
-    }, delay);
-    return () => clearTimeout(t);
-  }, [status, reset]);
+    };
+    const t = setTimeout(again, Math.min(10_000, 1_000 * 2 ** attempt.current++));
+    // Any answer of the engine meanwhile (the restart panel's status, a page's query) says it is back:
+    // the stream starts again then, not after the rest of its backoff, during which the console would
+    // still call the engine away.
+    const unwatch = queryClient.getQueryCache().subscribe((e) => {
+      if (e.type === 'updated' && e.action.type === 'success') again();
+    });
+    return () => {
+      clearTimeout(t);
+      unwatch();
+    };
+  }, [status, reset, queryClient]);
 
   // Once a second: forget old seconds, and refresh what the events made stale.
   useEffect(() => {

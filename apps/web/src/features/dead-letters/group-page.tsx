@@ -17,10 +17,11 @@ import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { describeError } from '@/lib/engine-error';
 import { withoutListener } from '@/lib/error-detail';
-import { formatCount, plural } from '@/lib/format';
+import { formatCount, formatCountOf, plural } from '@/lib/format';
 import { isRejected } from '@/lib/outcome';
 import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
+import { useHeldRows } from '@/lib/use-held-rows';
 import { allRefused, useDeadLetterGroups } from './dead-letter-groups';
 import { codeHint } from './code-hints';
 import { JustRetried } from './just-retried';
@@ -205,7 +206,9 @@ function GroupMessages({
   );
   // The journal filters by listener (`null`: none) and code; a group without a code is the entries that
   // have none (the list cannot ask for "no code", so such a page is narrowed here).
-  const items = page.data?.items.filter((m) => errorCode !== undefined || m.errorCode === null);
+  const fresh = page.data?.items.filter((m) => errorCode !== undefined || m.errorCode === null);
+  // New failures come in at the top: held while the pointer or the keyboard is on the rows.
+  const { rows: items, waiting, hold } = useHeldRows(fresh, (m) => m.id);
   const next = page.data?.nextCursor ?? null;
   const router = useRouter();
   const columns = messageColumns({ rejected, operator, onRetried });
@@ -243,19 +246,27 @@ function GroupMessages({
       {page.error ? (
         <p className="p-4 text-sm text-failed">{describeError(page.error)}</p>
       ) : (
-        <DataTable
-          label="Messages of the group"
-          columns={columns}
-          rows={items ?? []}
-          rowKey={(m) => m.id}
-          loading={items === undefined}
-          onOpen={(m) => router.push(`/messages/${m.id}`)}
-          empty={
-            cursor
-              ? 'Nothing on this page; go newer or older.'
-              : 'None left in this group: they were retried or discarded.'
-          }
-        />
+        <div {...hold}>
+          <DataTable
+            label="Messages of the group"
+            columns={columns}
+            rows={items ?? []}
+            rowKey={(m) => m.id}
+            loading={items === undefined}
+            onOpen={(m) => router.push(`/messages/${m.id}`)}
+            empty={
+              cursor
+                ? 'Nothing on this page; go newer or older.'
+                : 'None left in this group: they were retried or discarded.'
+            }
+          />
+          {waiting > 0 && (
+            <p role="status" className="border-t border-border px-4 py-2 text-xs text-muted">
+              {formatCountOf(waiting, 'newer dead letter')} held while the pointer or the keyboard is on the
+              list; shown as it leaves.
+            </p>
+          )}
+        </div>
       )}
     </Panel>
   );

@@ -114,14 +114,13 @@ const COLUMNS: DataColumn<ListenerInfo>[] = [
   PAUSE_RESUME_COLUMN,
 ];
 
-/** Every listener of the organism with pause and resume; paused ones first. */
+/**
+ * Every listener of the organism with pause and resume, by name: a row stays where it is as it pauses,
+ * so the button under the pointer is still its own (the title counts the paused ones).
+ */
 function ListenerControls() {
   const listeners = useLiveListeners();
-  const rows = listeners.data
-    ?.filter((l) => !l.system)
-    .sort(
-      (a, b) => Number(b.state === 'paused') - Number(a.state === 'paused') || a.name.localeCompare(b.name),
-    );
+  const rows = listeners.data?.filter((l) => !l.system).sort((a, b) => a.name.localeCompare(b.name));
   const paused = rows?.filter((l) => l.state === 'paused').length ?? 0;
   return (
     <Panel title={paused > 0 ? `Listeners · ${formatCount(paused)} paused` : 'Listeners'}>

@@ -221,9 +221,9 @@ function RestartProgress({
           <Step state={state.phase === 'back' ? 'done' : 'now'} title="Engine away" icon={<Unplug />}>
             {state.phase === 'back'
               ? state.awayAt
-                ? `gone for ${formatDuration(state.backAt - state.awayAt)}`
+                ? `gone for ${formatDuration(Math.max(0, state.backAt - state.awayAt))}`
                 : 'it went away and came back between two looks'
-              : `the old engine has stopped; the next one opens the journal (${formatDuration(now - (state.awayAt ?? now))})`}
+              : `the old engine has stopped; the next one opens the journal (${formatDuration(Math.max(0, now - (state.awayAt ?? now)))})`}
           </Step>
         )}
         {state.phase === 'back' && (

@@ -2,7 +2,7 @@
 import type { Role } from '@organism/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useRef } from 'react';
+import { useRef, useState } from 'react';
 import { toast } from 'sonner';
 import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
@@ -123,10 +123,17 @@ function useInvalidateUsers() {
     ]);
 }
 
-/** The role as a select, or as a word with the reason it cannot change here. */
+const A_ROLE: Record<Role, string> = { viewer: 'a viewer', operator: 'an operator', admin: 'an admin' };
+
+/**
+ * The role as a select, or as a word with the reason it cannot change here. A choice is asked about
+ * before it is made: a select changes with the arrow keys alone, and a role counts at once.
+ */
 function RoleCell({ row }: { row: UserRow }) {
   const trpc = useTRPC();
   const invalidate = useInvalidateUsers();
+  const select = useRef<HTMLSelectElement>(null);
+  const [asked, setAsked] = useState<Role | null>(null);
   const setRole = useMutation(
     trpc.users.setRole.mutationOptions({
       onSuccess: (_, input) => toast.success(`${input.name} is now ${input.role}.`),
@@ -141,22 +148,43 @@ function RoleCell({ row }: { row: UserRow }) {
       </span>
     );
   return (
-    <select
-      aria-label={`role of ${row.name}`}
-      value={setRole.isPending ? setRole.variables.role : row.role}
-      // Not `disabled` while it saves, which would drop the keyboard's focus; a change meanwhile waits.
-      aria-disabled={setRole.isPending}
-      onChange={(e) => {
-        if (!setRole.isPending) setRole.mutate({ name: row.name, role: e.target.value as Role });
-      }}
-      className="h-7 rounded-md border border-border bg-panel px-2 text-sm outline-none focus:border-accent"
-    >
-      {ROLES.map((r) => (
-        <option key={r} value={r}>
-          {r}
-        </option>
-      ))}
-    </select>
+    <>
+      <select
+        ref={select}
+        aria-label={`role of ${row.name}`}
+        value={asked ?? (setRole.isPending ? setRole.variables.role : row.role)}
+        // Not `disabled` while it saves, which would drop the keyboard's focus; a change meanwhile waits.
+        aria-disabled={setRole.isPending}
+        onChange={(e) => {
+          const role = e.target.value as Role;
+          if (!setRole.isPending && role !== row.role) setAsked(role);
+        }}
+        className="h-7 rounded-md border border-border bg-panel px-2 text-sm outline-none focus:border-accent"
+      >
+        {ROLES.map((r) => (
+          <option key={r} value={r}>
+            {r}
+          </option>
+        ))}
+      </select>
+      <ConfirmDialog
+        open={asked !== null}
+        onOpenChange={(open) => {
+          if (!open) setAsked(null);
+        }}
+        returnFocus={() => select.current}
+        title={asked ? `Make ${row.name} ${A_ROLE[asked]}?` : ''}
+        body={
+          asked
+            ? `${A_ROLE[asked].replace(/^a/, 'A')}: ${ROLE_DOES[asked].replace(/^W/, 'w')} It counts from ${row.name}'s next call, in every open session, and the audit log keeps it.`
+            : ''
+        }
+        confirm={`Make ${asked ?? ''}`}
+        onConfirm={() => {
+          if (asked) setRole.mutate({ name: row.name, role: asked });
+        }}
+      />
+    </>
   );
 }
 
