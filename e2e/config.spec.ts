@@ -51,6 +51,7 @@ test('an operator breaks the configuration, sees the problem at its line and wha
   await expect(status).toContainText('the same as the running configuration');
   // An operator checks and compares; saving and rolling back are the admin's.
   await expect(page.getByRole('button', { name: /Save and reload/ })).toHaveCount(0);
+  await expect(page.getByText('Saving needs the admin role.')).toBeVisible();
   await expectAccessible(page);
 
   const yaml = await runningYaml(page);
@@ -150,6 +151,27 @@ async function upload(page: Page, name: string, text: string): Promise<Locator> 
   await dialog.getByRole('button', { name: 'Check and upload' }).click();
   return dialog;
 }
+
+test('beside a disabled Save, an admin reads why it waits, and it leads to the line, from any tab', async ({
+  page,
+}) => {
+  // At 1024 px the problems' panel is under the editor, out of view.
+  await page.setViewportSize({ width: 1024, height: 768 });
+  const { editor } = await openAsAdmin(page);
+  const yaml = await runningYaml(page);
+  const lines = yaml.split('\n');
+  const at = lines.findIndex((l) => l.trim() === 'concurrency: 4');
+  lines[at] = '    concurrency: 0';
+  await write(page, editor, lines.join('\n'));
+  const why = page.getByRole('button', { name: '1 problem to fix before saving' });
+  await expect(why).toBeInViewport();
+  await expect(page.getByRole('button', { name: /Save and reload/ })).toBeDisabled();
+  await page.getByRole('tab', { name: /Changes from the running version/ }).click();
+  await why.click();
+  await expect(page.getByRole('tab', { name: 'YAML' })).toHaveAttribute('aria-selected', 'true');
+  await expect(editor.locator('.cm-content')).toBeFocused();
+  await expect(editor.locator('.cm-lineNumbers .cm-activeLineGutter')).toHaveText(String(at + 1));
+});
 
 test('an admin adds a listener through the form with an uploaded XSD, saves it, sees it receive a message, compares versions and rolls back', async ({
   page,

@@ -27,6 +27,11 @@ test('the listeners table is live and filtered through the URL', async ({ page }
   await page.getByRole('button', { name: 'Clear the filters' }).click();
   await expect(page).toHaveURL(/\/listeners\?system=true$/);
   await expect(table.getByRole('link', { name: 'system.boot' })).toBeVisible();
+  // The count says what is listed: the organism's own and the system's.
+  const summary = page.getByText(/^\d+ listeners and \d+ system/);
+  await expect(summary).toBeVisible();
+  const [, own, system] = /^(\d+) listeners and (\d+) system/.exec((await summary.textContent()) ?? '') ?? [];
+  expect(Number(own) + Number(system)).toBe((await table.getByRole('row').count()) - 1);
 
   await page.getByRole('button', { name: 'received' }).click();
   await expect(page).toHaveURL(/sort=received/);

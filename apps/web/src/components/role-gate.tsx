@@ -15,9 +15,13 @@ export function RoleGate({ role, title, children }: { role: Role; title: string;
       <h1 className="text-xl font-semibold">{title}</h1>
       <p className="rounded-md border border-border bg-panel p-4 text-sm">
         This page needs the <strong>{role}</strong> role; you are signed in as{' '}
-        <strong>{user ? `${user.name} (${user.role})` : 'nobody'}</strong>. An admin can change your role on
-        the Users page.
+        <strong>{user ? `${user.name} (${user.role})` : 'nobody'}</strong>. Ask an admin to change your role.
       </p>
     </div>
   );
+}
+
+/** Where a role's actions would be, for those without it: what needs which role, in one muted line. */
+export function NeedsRole({ children }: { children: ReactNode }) {
+  return <p className="text-sm text-muted">{children}</p>;
 }

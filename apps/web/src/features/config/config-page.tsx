@@ -7,6 +7,7 @@ import { toast } from 'sonner';
 import { yaml as yamlLanguage } from '@codemirror/lang-yaml';
 import { EditorView } from '@codemirror/view';
 import { CodeEditor } from '@/components/code-editor';
+import { NeedsRole } from '@/components/role-gate';
 import { Banner } from '@/components/ui/banner';
 import { Button } from '@/components/ui/button';
 import { Panel } from '@/components/ui/panel';
@@ -14,7 +15,7 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { Tabs } from '@/components/ui/tabs';
 import { wrappedLines } from '@/lib/wrapped-lines';
 import { describeError } from '@/lib/engine-error';
-import { formatCount } from '@/lib/format';
+import { formatCount, formatCountOf } from '@/lib/format';
 import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
 import type { CheckOutcome, DiffAnswer, SaveAnswer } from './config-check';
@@ -100,6 +101,17 @@ export function ConfigPage() {
     void queryClient.invalidateQueries({ queryKey: trpc.listeners.pathKey() });
   };
 
+  const goTo = (line: number, column?: number): void => {
+    const go = (): void => {
+      if (yamlView.current) goToLine(yamlView.current, line, column);
+    };
+    if (view === 'yaml' && included === null) return go();
+    // The YAML's tab first (the form and the diff have no lines to go to), once it shows: a hidden
+    // editor takes no focus.
+    setIncluded(null);
+    void setView('yaml').then(() => requestAnimationFrame(go));
+  };
+
   return (
     <div className="mx-auto max-w-7xl space-y-4">
       <header className="flex flex-wrap items-end justify-between gap-3">
@@ -124,6 +136,22 @@ export function ConfigPage() {
                 <RotateCcw className="size-4" aria-hidden /> Discard edits
               </Button>
             </ConfirmDialog>
+          )}
+          {!can('admin') && <NeedsRole>Saving needs the admin role.</NeedsRole>}
+          {can('admin') && changed && answer && !answer.ok && (
+            // Why Save waits, beside it: below 1280 px the problems' panel is under the editor, out of view.
+            <button
+              type="button"
+              onClick={() => {
+                const first = answer.problems[0];
+                if (first?.line !== undefined && (!first.file || first.file === configFile))
+                  goTo(first.line, first.column);
+                else document.getElementById('config-changes')?.scrollIntoView({ block: 'start' });
+              }}
+              className="text-sm text-failed hover:underline"
+            >
+              {formatCountOf(answer.problems.length, 'problem')} to fix before saving
+            </button>
           )}
           {can('admin') && (
             <SaveDialog
@@ -217,17 +245,8 @@ export function ConfigPage() {
               )}
             </Panel>
           </Tabs.Root>
-          <Panel title="What a save would do">
-            <ConfigChanges
-              outcome={current}
-              edited={changed}
-              configFile={configFile}
-              onGoTo={(line, column) => {
-                // The YAML's tab first: the form and the diff have no lines to go to.
-                void setView('yaml');
-                if (yamlView.current) goToLine(yamlView.current, line, column);
-              }}
-            />
+          <Panel title="What a save would do" id="config-changes">
+            <ConfigChanges outcome={current} edited={changed} configFile={configFile} onGoTo={goTo} />
           </Panel>
         </div>
       )}

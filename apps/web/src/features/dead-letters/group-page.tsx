@@ -8,6 +8,7 @@ import { parseAsBoolean, parseAsString, useQueryStates } from 'nuqs';
 import { useState } from 'react';
 import { ErrorCodeBadge } from '@/components/error-code-badge';
 import { IdLink } from '@/components/id-link';
+import { NeedsRole } from '@/components/role-gate';
 import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
 import { CellNote } from '@/components/ui/cell-note';
@@ -135,6 +136,7 @@ export function DeadLetterGroupPage() {
             )}
           </div>
         )}
+        {!operator && <NeedsRole>Retrying and discarding need the operator role.</NeedsRole>}
       </header>
       {rejected && (
         <p className="flex items-start gap-2 rounded-lg border border-rejected/40 bg-rejected/5 p-3 text-sm">

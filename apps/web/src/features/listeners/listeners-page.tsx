@@ -2,7 +2,7 @@
 import { Search } from 'lucide-react';
 import { NoMatches } from '@/components/filter-bar';
 import { describeError } from '@/lib/engine-error';
-import { formatCountOf } from '@/lib/format';
+import { formatCount, formatCountOf } from '@/lib/format';
 import { useLiveListeners } from '@/lib/live-listeners';
 import { LISTENER_STATES, filterListeners, useListenerFilters } from './listener-filters';
 import { ListenersTable } from './listeners-table';
@@ -19,7 +19,13 @@ export function ListenersPage() {
     <div className="mx-auto max-w-7xl space-y-4">
       <header className="flex flex-wrap items-center gap-3">
         <h1 className="text-xl font-semibold">Listeners</h1>
-        <p className="tabular mr-auto text-sm text-muted">{all && summary(all.filter((l) => !l.system))}</p>
+        <p className="tabular mr-auto text-sm text-muted">
+          {all &&
+            summary(
+              all.filter((l) => !l.system),
+              filters.system ? systemCount : 0,
+            )}
+        </p>
         <div role="group" aria-label="State" className="flex items-center gap-1">
           <Chip pressed={!filters.state} onClick={() => void setFilters({ state: null })}>
             any state
@@ -91,10 +97,15 @@ export function Chip({
   );
 }
 
-/** "6 listeners · 1 processing · 2 in error": the organism's own listeners at a glance. */
-function summary(own: { state: string }[]): string {
+/**
+ * "6 listeners · 1 processing · 2 in error": the organism's own listeners at a glance, and the system's
+ * when they are shown too ("8 listeners and 3 system").
+ */
+function summary(own: { state: string }[], system: number): string {
   const count = (state: string) => own.filter((l) => l.state === state).length;
-  const parts = [formatCountOf(own.length, 'listener')];
+  const parts = [
+    `${formatCountOf(own.length, 'listener')}${system ? ` and ${formatCount(system)} system` : ''}`,
+  ];
   if (count('processing')) parts.push(`${count('processing')} processing`);
   if (count('paused')) parts.push(`${count('paused')} paused`);
   if (count('error')) parts.push(`${count('error')} in error`);

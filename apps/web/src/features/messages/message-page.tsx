@@ -6,6 +6,7 @@ import { PencilLine, RotateCcw, Send, Trash2 } from 'lucide-react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { toast } from 'sonner';
+import { NeedsRole } from '@/components/role-gate';
 import { StateBadge } from '@/components/state-badge';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
@@ -115,6 +116,11 @@ export function MessagePage({ id }: { id: string }) {
           </div>
           <Provenance m={m} />
         </div>
+        {m.state === 'FAILED' && !can('operator') && (
+          <NeedsRole>
+            {rejected ? 'Discarding needs' : 'Retrying, sending again and discarding need'} the operator role.
+          </NeedsRole>
+        )}
         {(canRepublish || (m.state === 'FAILED' && can('operator'))) && (
           <div className="flex flex-wrap gap-2">
             {canRetry && (
