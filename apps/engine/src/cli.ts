@@ -11,6 +11,7 @@ const USAGE = `usage: organism <command> [organism.yaml] [options]
   check  [config]                                             load, compile every XSD, resolve every handler
   send   file.xml [config] --to NAME [--from P] [--thread ID] [--token T] [--url U]   post an envelope (or a payload, wrapped)
   user   add NAME --role viewer|operator|admin --password P | list | remove NAME   [-c config]
+  user   password NAME [--password P]   [-c config]         a new password (printed once unless given); ends their sessions
   token  create NAME [--from a,b] | list | revoke ID   [-c config]   --from: the only producer names it may send as
 
 The config defaults to ./organism.yaml (-c names it too). --traffic sends the organism's traffic/*.xml samples

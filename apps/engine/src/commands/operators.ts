@@ -1,6 +1,6 @@
 import { producerNameSchema } from '@organism/shared';
 import { loadConfigFile } from '../config/index.ts';
-import { JournalError, openOperatorFile } from '../journal/index.ts';
+import { JournalError, newPassword, openOperatorFile } from '../journal/index.ts';
 import type { OperatorStore } from '../journal/index.ts';
 
 type Role = 'viewer' | 'operator' | 'admin';
@@ -72,6 +72,19 @@ async function act(
       const name = need('user name');
       await audited(store, 'user.add', name, { role }, () => store.createUser(name, role, password));
       console.log(`added ${name} (${role})`);
+      return 0;
+    }
+    case 'user password': {
+      // A lost password is reset here, on the host: no sign-in needed, so the last admin can recover.
+      const name = need('user name');
+      const given = opts.password ?? process.env.ORGANISM_PASSWORD;
+      const password = given ?? newPassword();
+      await audited(store, 'user.password', name, null, () => store.setPassword(name, password));
+      console.log(
+        given !== undefined
+          ? `set the password of ${name}; their sessions have ended`
+          : `set the password of ${name} to ${password}  (shown once: sign in and change it); their sessions have ended`,
+      );
       return 0;
     }
     case 'user remove': {

@@ -93,6 +93,7 @@ export type {
   Role,
   User,
 } from './operators/operator-store.ts';
+export { newPassword } from './operators/operator-store.ts';
 export { MemoryOperatorStore, SqliteOperatorStore };
 
 /** PostgresJournal's stores, made by the journal itself (so that this module need not import it). */

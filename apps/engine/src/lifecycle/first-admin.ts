@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { JournalError } from '../journal/index.ts';
+import { JournalError, newPassword } from '../journal/index.ts';
 import type { OperatorStore } from '../journal/index.ts';
 
 /** The first admin cannot be made as the environment asks (a password too short): nothing retried helps. */
@@ -21,7 +20,7 @@ export async function ensureFirstAdmin(
   if ((await store.countUsers()) > 0) return;
   const name = env.ORGANISM_ADMIN_USER ?? 'admin';
   const given = env.ORGANISM_ADMIN_PASSWORD;
-  const password = given ?? randomBytes(12).toString('base64url');
+  const password = given ?? newPassword();
   try {
     await store.createUser(name, 'admin', password);
   } catch (err) {

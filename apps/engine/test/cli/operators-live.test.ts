@@ -49,6 +49,39 @@ describe('users and tokens from the CLI while the engine runs', { timeout: 90_00
     await expect(signedIn(org.url, alice)).rejects.toThrow();
   });
 
+  it('resets a password from the host: the new one signs in, the old one and its sessions end', async () => {
+    const carol = { name: 'carol', password: 'the password carol forgot' };
+    const added = await runOrganism(['user', 'add', 'carol', '--password', carol.password], org.dir);
+    expect(added.code).toBe(0);
+    const before = await signedIn(org.url, carol);
+    const reset = await runOrganism(['user', 'password', 'carol'], org.dir);
+    expect(reset).toMatchObject({ code: 0, stderr: '' });
+    const printed = /^set the password of carol to (\S+) {2}\(shown once/.exec(reset.stdout)?.[1];
+    expect(printed, reset.stdout).toHaveLength(16);
+    expect((await before.auth.me.query()).user).toBeNull();
+    await expect(signedIn(org.url, carol)).rejects.toThrow('wrong name or password');
+    const after = await signedIn(org.url, { name: 'carol', password: printed ?? '' });
+    expect((await after.auth.me.query()).user?.name).toBe('carol');
+
+    const chosen = 'a passphrase carol chose';
+    const given = await runOrganism(['user', 'password', 'carol', '--password', chosen], org.dir);
+    expect(given).toMatchObject({
+      code: 0,
+      stdout: 'set the password of carol; their sessions have ended\n',
+    });
+    expect((await after.auth.me.query()).user).toBeNull();
+    await signedIn(org.url, { name: 'carol', password: chosen });
+
+    const ghost = await runOrganism(['user', 'password', 'ghost'], org.dir);
+    expect(ghost).toMatchObject({ code: 1, stdout: '', stderr: 'no user named ghost\n' });
+    const { items } = await (await signedIn(org.url)).audit.list.query({ action: 'user.password' });
+    expect(items.map(({ actor, target, outcome, error }) => ({ actor, target, outcome, error }))).toEqual([
+      { actor: 'cli', target: 'ghost', outcome: 'error', error: 'no user named ghost' },
+      { actor: 'cli', target: 'carol', outcome: 'ok', error: null },
+      { actor: 'cli', target: 'carol', outcome: 'ok', error: null },
+    ]);
+  });
+
   it('writes what it refused to the audit log too, with the reason, as the API does', async () => {
     const bob = ['user', 'add', 'bob', '--password', 'a long passphrase'];
     expect((await runOrganism(bob, org.dir)).code).toBe(0);

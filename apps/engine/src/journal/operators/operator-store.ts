@@ -122,6 +122,11 @@ export function newSessionToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
+/** A password for a user who did not choose one (the first admin, a reset): 16 characters, printed once. */
+export function newPassword(): string {
+  return randomBytes(12).toString('base64url');
+}
+
 export function newApiToken(): string {
   return API_TOKEN_PREFIX + randomBytes(32).toString('base64url');
 }
