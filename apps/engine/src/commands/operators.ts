@@ -5,6 +5,12 @@ import type { OperatorStore } from '../journal/index.ts';
 
 type Role = 'viewer' | 'operator' | 'admin';
 
+/** What follows `organism user` and `organism token`, in the order --help gives them. */
+const SUBCOMMANDS: Record<string, readonly string[]> = {
+  user: ['add', 'list', 'remove', 'password'],
+  token: ['create', 'list', 'revoke'],
+};
+
 /**
  * `organism user …` and `organism token …` work on the journal directly (its SQLite file or its
  * PostgreSQL database), on a connection of their own, whether or not an engine runs on it: engines read
@@ -17,6 +23,16 @@ export async function operators(
   arg: string | undefined,
   opts: { role?: string; password?: string; from?: string },
 ): Promise<number> {
+  // Checked before the config is loaded: a mistyped command is answered even away from organism.yaml.
+  const verbs = SUBCOMMANDS[noun] ?? [];
+  if (!verb || !verbs.includes(verb)) {
+    console.error(
+      verb
+        ? `organism ${noun}: unknown subcommand ${JSON.stringify(verb)}; give one of: ${verbs.join(', ')}`
+        : `organism ${noun}: give a subcommand: ${verbs.join(', ')}`,
+    );
+    return 2;
+  }
   const cfg = await loadConfigFile(configPath);
   if (!cfg.ok) {
     console.error(cfg.problems.map((p) => p.message).join('\n'));
@@ -40,7 +56,7 @@ export async function operators(
     throw err;
   }
   try {
-    return await act(file.store, `${noun} ${verb ?? ''}`.trim(), arg, opts);
+    return await act(file.store, `${noun} ${verb}`, arg, opts);
   } catch (err) {
     console.error(err instanceof Error ? err.message : String(err));
     return 1;
@@ -120,7 +136,8 @@ async function act(
         );
       return 0;
     default:
-      throw new Error(`unknown command: organism ${command}`);
+      // operators() let through only the subcommands it lists: one listed here but not handled is a bug.
+      throw new Error(`organism ${command} is listed but not handled`);
   }
 }
 

@@ -138,4 +138,20 @@ describe('the organism command', { timeout: 90_000 }, () => {
     expect(down).toMatchObject({ code: 1 });
     expect(down.out).toContain('cannot reach the engine at http://127.0.0.1:9 (is it running?)');
   }, 60_000);
+
+  it('names the subcommands of user and token when none or an unknown one is given', async () => {
+    // Run where there is no organism.yaml: the subcommand is checked before the config is read.
+    expect(await organism('user')).toEqual({
+      code: 2,
+      out: 'organism user: give a subcommand: add, list, remove, password\n',
+    });
+    expect(await organism('token')).toEqual({
+      code: 2,
+      out: 'organism token: give a subcommand: create, list, revoke\n',
+    });
+    expect(await organism('user', 'delete', 'alice')).toEqual({
+      code: 2,
+      out: 'organism user: unknown subcommand "delete"; give one of: add, list, remove, password\n',
+    });
+  });
 });
