@@ -36,9 +36,29 @@ export const producerNameSchema = z
   .string()
   .trim()
   .min(1, 'a producer name may not be blank')
-  .max(1000, 'at most 1000 characters');
+  .max(1000, 'at most 1000 characters')
+  // The listeners' names need the organism: whoever knows it checks them with reservedSenderMessage.
+  .superRefine((name, ctx) => {
+    const message = reservedSenderMessage(name, () => false);
+    if (message) ctx.addIssue({ code: 'custom', message });
+  });
 
 /** True when an outside producer may not use `name`: it is `system` or a `system.*` listener's. */
 export function isSystemName(name: string): boolean {
   return name === 'system' || name.startsWith('system.');
+}
+
+/**
+ * Why an outside producer may not send as `name` (the engine refuses that `<from>` with SENDER_RESERVED),
+ * or undefined when it may. `isListener` tells the organism's listeners; a token is refused such a name.
+ */
+export function reservedSenderMessage(
+  name: string,
+  isListener: (name: string) => boolean,
+): string | undefined {
+  if (isSystemName(name))
+    return `${name} is reserved for the engine: a producer may not send as system or system.* (SENDER_RESERVED)`;
+  if (isListener(name))
+    return `${name} is a listener of this organism: a producer may not send as a listener (SENDER_RESERVED)`;
+  return undefined;
 }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatProblem, isUuidV4, messageIdSchema, qname, splitQName, threadIdSchema } from './index.ts';
+import {
+  formatProblem,
+  isUuidV4,
+  messageIdSchema,
+  producerNameSchema,
+  qname,
+  splitQName,
+  threadIdSchema,
+} from './index.ts';
 
 describe('shared helpers', () => {
   it('formats a problem with whatever location is known', () => {
@@ -28,6 +36,15 @@ describe('shared helpers', () => {
     expect(messageIdSchema.safeParse('3f2b8c1e-9d4a-4b7e-8c2f-1a2b3c4d5e6f').success).toBe(true);
     expect(messageIdSchema.safeParse('5d3a1c20-9d4a-8b7e-7c2f-1a2b3c4d5e6f').success).toBe(false);
     expect(messageIdSchema.safeParse('5d3a1c20').success).toBe(false);
+  });
+
+  it('refuses the engine’s names as a producer’s, saying the engine would (SENDER_RESERVED)', () => {
+    expect(producerNameSchema.parse(' console:Jane Doe ')).toBe('console:Jane Doe');
+    expect(producerNameSchema.parse('systemic')).toBe('systemic');
+    for (const name of ['system', 'system.boot', ' system.timer '])
+      expect(producerNameSchema.safeParse(name).error?.issues[0]?.message, name).toBe(
+        `${name.trim()} is reserved for the engine: a producer may not send as system or system.* (SENDER_RESERVED)`,
+      );
   });
 
   it('round-trips qualified names in Clark notation', () => {

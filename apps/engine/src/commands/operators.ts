@@ -1,4 +1,4 @@
-import { producerNameSchema } from '@organism/shared';
+import { producerNameSchema, reservedSenderMessage } from '@organism/shared';
 import { loadConfigFile } from '../config/index.ts';
 import { JournalError, newPassword, openOperatorFile } from '../journal/index.ts';
 import type { OperatorStore } from '../journal/index.ts';
@@ -38,7 +38,7 @@ export async function operators(
     console.error(cfg.problems.map((p) => p.message).join('\n'));
     return 1;
   }
-  const { journal } = cfg.config;
+  const { journal, listeners } = cfg.config;
   if (journal.driver === 'sqlite' && journal.path === ':memory:') {
     console.error(
       `${configPath}: journal.path is :memory:, so users and tokens live only inside the running engine; manage them through its API (users.*, as an admin)`,
@@ -56,7 +56,8 @@ export async function operators(
     throw err;
   }
   try {
-    return await act(file.store, `${noun} ${verb}`, arg, opts);
+    const listenerNames = new Set(listeners.map((l) => l.name));
+    return await act(file.store, `${noun} ${verb}`, arg, { ...opts, listenerNames });
   } catch (err) {
     console.error(err instanceof Error ? err.message : String(err));
     return 1;
@@ -69,7 +70,7 @@ async function act(
   store: OperatorStore,
   command: string,
   arg: string | undefined,
-  opts: { role?: string; password?: string; from?: string },
+  opts: { role?: string; password?: string; from?: string; listenerNames: ReadonlySet<string> },
 ): Promise<number> {
   const need = (what: string): string => {
     if (!arg) throw new Error(`missing ${what}`);
@@ -110,10 +111,13 @@ async function act(
       return 0;
     }
     case 'token create': {
-      // `--from a,b`: the producer names the token may send as.
+      // `--from a,b`: the producer names the token may send as. A listener's name is refused here, as the
+      // engine would refuse every envelope sent with it (SENDER_RESERVED).
       const producers = opts.from?.split(',').map((n) => {
         const name = producerNameSchema.safeParse(n);
         if (!name.success) throw new Error(`--from ${JSON.stringify(n)}: ${name.error.issues[0]?.message}`);
+        const reserved = reservedSenderMessage(name.data, (l) => opts.listenerNames.has(l));
+        if (reserved) throw new Error(`--from ${JSON.stringify(n)}: ${reserved}`);
         return name.data;
       });
       const name = need('token name');

@@ -7,13 +7,18 @@ import { organism } from './organism-process.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../src/config/fixtures/', import.meta.url));
 
-describe('organism token create --from', () => {
-  // Each command is a process of its own: a few seconds each on a busy machine.
+/** A copy of the minimal organism (one listener, greeter) with a journal of its own; its config file. */
+function minimalOrganism(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'organism-cli-'));
+  for (const f of ['minimal.yaml', 'schemas', 'handlers'])
+    cpSync(join(FIXTURES, f), join(dir, f), { recursive: true });
+  return join(dir, 'minimal.yaml');
+}
+
+// Each command is a process of its own: a few seconds each on a busy machine.
+describe('organism token create --from', { timeout: 60_000 }, () => {
   it('binds the token to the producer names given, and lists them', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'organism-cli-'));
-    for (const f of ['minimal.yaml', 'schemas', 'handlers'])
-      cpSync(join(FIXTURES, f), join(dir, f), { recursive: true });
-    const config = join(dir, 'minimal.yaml');
+    const config = minimalOrganism();
     const made = await organism(
       'token',
       'create',
@@ -31,5 +36,20 @@ describe('organism token create --from', () => {
       code: 1,
       out: expect.stringContaining('--from " ": a producer name may not be blank') as string,
     });
-  }, 60_000);
+  });
+
+  it('refuses a listener’s or the engine’s name, whose envelopes the engine would refuse', async () => {
+    const config = minimalOrganism();
+    const listener = await organism('token', 'create', 'shop', '--from', 'shop,greeter', '-c', config);
+    expect(listener).toEqual({
+      code: 1,
+      out: '--from "greeter": greeter is a listener of this organism: a producer may not send as a listener (SENDER_RESERVED)\n',
+    });
+    const system = await organism('token', 'create', 'shop', '--from', 'system.boot', '-c', config);
+    expect(system).toEqual({
+      code: 1,
+      out: '--from "system.boot": system.boot is reserved for the engine: a producer may not send as system or system.* (SENDER_RESERVED)\n',
+    });
+    expect(await organism('token', 'list', '-c', config)).toEqual({ code: 0, out: '' });
+  });
 });

@@ -1,3 +1,4 @@
+import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENVELOPE_NS } from '@organism/shared';
 import { post, startHarness } from '../support/server-harness.ts';
@@ -46,6 +47,41 @@ describe('API tokens bound to producer names', () => {
       expect(await res.json()).toMatchObject({ error: { code: 'SENDER_RESERVED' } });
     }
     await h.engine.whenQuiet();
+  });
+
+  it('refuses to bind a token to a listener’s or the engine’s name, at that item of producers', async () => {
+    const admin = await h.client('admin');
+    const refused = await admin.users.createToken
+      .mutate({ name: 'impostor', producers: ['shop', 'greeter'] })
+      .catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(TRPCClientError);
+    const listenerMessage =
+      'greeter is a listener of this organism: a producer may not send as a listener (SENDER_RESERVED)';
+    expect(refused).toMatchObject({
+      message: `invalid input: producers[1]: ${listenerMessage}`,
+      data: {
+        httpStatus: 400,
+        engineCode: 'INPUT_INVALID',
+        problems: [{ path: 'producers[1]', message: listenerMessage }],
+      },
+    });
+    const system = await admin.users.createToken
+      .mutate({ name: 'impostor', producers: ['system.boot'] })
+      .catch((err: unknown) => err);
+    expect(system).toMatchObject({
+      data: {
+        httpStatus: 400,
+        engineCode: 'INPUT_INVALID',
+        problems: [
+          {
+            path: 'producers[0]',
+            message:
+              'system.boot is reserved for the engine: a producer may not send as system or system.* (SENDER_RESERVED)',
+          },
+        ],
+      },
+    });
+    expect((await admin.users.tokens.query()).map((t) => t.name)).not.toContain('impostor');
   });
 
   it('audits the names a token was bound to', async () => {

@@ -5,7 +5,10 @@ import {
   setRoleInputSchema,
   createTokenInputSchema,
   userRefInputSchema,
+  formatProblem,
+  reservedSenderMessage,
 } from '@organism/shared';
+import type { Problem } from '@organism/shared';
 import { audited } from '../audited.ts';
 import { EngineApiError } from '../error-map.ts';
 import { ingressUrl } from '../ingress-url.ts';
@@ -51,13 +54,32 @@ export const usersRouter = router({
   /**
    * With `producers`, envelopes sent with the token must be from one of those names. Answers the token
    * (shown this once) and `ingressUrl`, where producers send with it as the caller reached this engine.
+   * A listener's name among them is INPUT_INVALID at `producers[i]`, as the input schema refuses `system.*`.
    */
-  createToken: adminProcedure.input(createTokenInputSchema).mutation(({ ctx, input }) =>
-    audited(ctx, 'token.create', input.name, input.producers && { producers: input.producers }, async () => ({
-      ...(await ctx.store.createToken(input.name, ctx.user.name, input.producers)),
-      ingressUrl: ingressUrl(ctx.req),
-    })),
-  ),
+  createToken: adminProcedure.input(createTokenInputSchema).mutation(({ ctx, input }) => {
+    const listeners = new Set(ctx.engine.config.listeners.map((l) => l.name));
+    const problems = (input.producers ?? []).flatMap((name, i): Problem[] => {
+      const message = reservedSenderMessage(name, (n) => listeners.has(n));
+      return message ? [{ path: `producers[${i}]`, message }] : [];
+    });
+    // Refused before the audit, like an input the schema refuses: nothing was attempted.
+    if (problems.length > 0)
+      throw new EngineApiError(
+        'INPUT_INVALID',
+        `invalid input: ${problems.map(formatProblem).join('; ')}`,
+        problems,
+      );
+    return audited(
+      ctx,
+      'token.create',
+      input.name,
+      input.producers && { producers: input.producers },
+      async () => ({
+        ...(await ctx.store.createToken(input.name, ctx.user.name, input.producers)),
+        ingressUrl: ingressUrl(ctx.req),
+      }),
+    );
+  }),
   revokeToken: adminProcedure
     .input(byIdInputSchema)
     .mutation(({ ctx, input }) =>
