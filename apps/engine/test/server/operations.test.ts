@@ -264,6 +264,21 @@ describe('listeners, dead letters and threads through the API', () => {
         'operator organism.reload error',
       ]),
     );
+    // The bulk actions say how many they took, beside the filter they took them by (newest first; dry
+    // runs are not audited, the viewer's refusal is, with no detail).
+    const bulk = async (action: string): Promise<unknown[]> =>
+      (await admin.audit.list.query({ action })).items.map((a) => ({
+        actor: a.actor,
+        outcome: a.outcome,
+        detail: a.detail === null ? null : (JSON.parse(a.detail) as unknown),
+      }));
+    expect(await bulk('journal.retryMany')).toEqual([
+      { actor: 'operator', outcome: 'ok', detail: { ...filter, retried: 2 } },
+    ]);
+    expect(await bulk('journal.discardMany')).toEqual([
+      { actor: 'operator', outcome: 'ok', detail: { ...filter, discarded: 2 } },
+      { actor: 'viewer', outcome: 'error', detail: null },
+    ]);
   });
 
   it('kills a thread and audits it', async () => {

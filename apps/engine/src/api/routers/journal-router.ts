@@ -5,6 +5,7 @@ import {
   messageListInputSchema,
   retryManyInputSchema,
 } from '@organism/shared';
+import type { MessageFilter } from '@organism/shared';
 import { audited } from '../audited.ts';
 import { operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
@@ -25,28 +26,32 @@ export const journalRouter = router({
     .mutation(({ ctx, input }) =>
       audited(ctx, 'journal.retry', input.messageId, undefined, () => ctx.engine.retry(input.messageId)),
     ),
-  retryMany: operatorProcedure
-    .input(retryManyInputSchema)
-    .mutation(({ ctx, input }) =>
-      input.dryRun
-        ? ctx.engine.retryMany(input.filter, { dryRun: true })
-        : audited(ctx, 'journal.retryMany', null, input.filter, () =>
-            ctx.engine.retryMany(input.filter, { dryRun: false }),
-          ),
-    ),
+  /** Audited with the filter and `retried`, how many were queued again (as `extension.retry-all`). */
+  retryMany: operatorProcedure.input(retryManyInputSchema).mutation(({ ctx, input }) => {
+    if (input.dryRun) return ctx.engine.retryMany(input.filter, { dryRun: true });
+    const detail: MessageFilter & { retried?: number } = { ...input.filter };
+    return audited(ctx, 'journal.retryMany', null, detail, async () => {
+      const outcome = await ctx.engine.retryMany(input.filter, { dryRun: false });
+      detail.retried = outcome.count;
+      return outcome;
+    });
+  }),
   discard: operatorProcedure
     .input(messageIdInputSchema)
     .mutation(({ ctx, input }) =>
       audited(ctx, 'journal.discard', input.messageId, undefined, () => ctx.engine.discard(input.messageId)),
     ),
-  /** Every dead letter matching the filter, refused input too; a dry run counts them and shows the oldest. */
-  discardMany: operatorProcedure
-    .input(discardManyInputSchema)
-    .mutation(({ ctx, input }) =>
-      input.dryRun
-        ? ctx.engine.discardMany(input.filter, { dryRun: true })
-        : audited(ctx, 'journal.discardMany', null, input.filter, () =>
-            ctx.engine.discardMany(input.filter, { dryRun: false }),
-          ),
-    ),
+  /**
+   * Every dead letter matching the filter, refused input too; a dry run counts them and shows the oldest.
+   * Audited with the filter and `discarded`, how many went.
+   */
+  discardMany: operatorProcedure.input(discardManyInputSchema).mutation(({ ctx, input }) => {
+    if (input.dryRun) return ctx.engine.discardMany(input.filter, { dryRun: true });
+    const detail: MessageFilter & { discarded?: number } = { ...input.filter };
+    return audited(ctx, 'journal.discardMany', null, detail, async () => {
+      const outcome = await ctx.engine.discardMany(input.filter, { dryRun: false });
+      detail.discarded = outcome.count;
+      return outcome;
+    });
+  }),
 });
