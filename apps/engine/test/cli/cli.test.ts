@@ -113,6 +113,20 @@ describe('the organism command', { timeout: 90_000 }, () => {
     );
     expect(refused.code).toBe(1);
     expect(refused.out).toMatch(/^401 /);
+    // The envelope send wraps a payload in has a prefix; the problem's XPath is the one curl gets.
+    writeFileSync(join(dir, 'nom.xml'), '<greeting><nom>CLI</nom></greeting>');
+    const invalid = await organism(
+      'send',
+      '--to',
+      'greeter',
+      join(dir, 'nom.xml'),
+      '--token',
+      h.token,
+      '--url',
+      h.url,
+    );
+    expect(invalid.code).toBe(1);
+    expect(invalid.out).toMatch(/^400 .*"code":"SCHEMA_VIOLATION".*"path":"\/\*\/greeting\/nom"/);
   });
 
   it('says what was wrong with the command line or the target, without a stack trace', async () => {

@@ -56,6 +56,18 @@ describe('checkEnvelope', () => {
     ).toBe('ENVELOPE_INVALID');
   });
 
+  it('gives a problem in <meta> one XPath, whatever prefix the envelope was written with', () => {
+    const sig = '<s:sig xmlns:s="urn:sig">x</s:sig>';
+    const prefixed = (fields: string): string =>
+      `<e:message xmlns:e="${ENV}"><e:meta>${fields}</e:meta>${greeting}</e:message>`;
+    const paths = (xml: string) => run(external(xml)).error?.problems?.map((p) => p.path);
+    expect(paths(env('<from>c</from><color>red</color>', greeting))).toEqual(['/*/*[1]/*[2]']);
+    expect(paths(prefixed('<e:from>c</e:from><e:color>red</e:color>'))).toEqual(['/*/*[1]/*[2]']);
+    // An extra of another namespace keeps its own name; a field after it is still counted in place.
+    expect(paths(env(`<from>c</from>${sig}<to>x</to>`, greeting))).toEqual(['/*/*[1]/*[3]']);
+    expect(paths(prefixed(`<e:from>c</e:from>${sig}<e:to>x</e:to>`))).toEqual(['/*/*[1]/*[3]']);
+  });
+
   it('takes any non-blank text as the producer name, as xml-pipeline does', () => {
     const m = run(external(env('<from> console:Jane Doe </from><to>greeter</to>', greeting)));
     expect(m).toMatchObject({ from: 'console:Jane Doe', chain: ['console:Jane Doe'] });

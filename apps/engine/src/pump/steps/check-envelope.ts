@@ -11,6 +11,7 @@ import {
   qualifiedName,
 } from '../../xml/index.ts';
 import type { CanonicalXml, XmlElement } from '../../xml/index.ts';
+import { fromEnvelopeMeta } from '../envelope/envelope-path.ts';
 import { plainMetaValid } from '../envelope/plain-meta.ts';
 import { reject } from '../pipeline-message.ts';
 import type { PipelineContext, PipelineMessage, Step } from '../pipeline-message.ts';
@@ -85,7 +86,7 @@ export const checkEnvelope: Step = (m, ctx) => {
   }
   // <message> itself is checked above and here; validating only <meta> against envelope.xsd keeps the
   // validator from walking the payload twice (its own contract checks it in step 7).
-  const problems = ctx.envelopeSchema.validate(meta);
+  const problems = ctx.envelopeSchema.validate(meta).map((p) => fromEnvelopeMeta(p, meta));
   if (root.attrs.some((a) => a.namespaceUri === '' || a.namespaceUri === ENVELOPE_NS)) {
     problems.push({ message: '<message> takes no attributes', line: root.line, path: '/*' });
   }

@@ -1,5 +1,6 @@
 import { SYSTEM_NS } from '@organism/shared';
 import type { Problem } from '@organism/shared';
+import { fromEnvelopeRoot } from '../envelope/envelope-path.ts';
 import { reject } from '../pipeline-message.ts';
 import type { Step } from '../pipeline-message.ts';
 
@@ -17,7 +18,10 @@ export const validatePayload: Step = (m, ctx) => {
   );
   const schemas = new Set(system ? [ctx.systemSchema] : checked.map((t) => t.schema));
   const problems: Problem[] = [];
-  for (const schema of schemas) problems.push(...schema.validate(payload));
+  // An engine-built message has no envelope: its root is the payload, named as libxml2 names it.
+  const enveloped = m.intake.origin !== 'internal';
+  for (const schema of schemas)
+    for (const p of schema.validate(payload)) problems.push(enveloped ? fromEnvelopeRoot(p) : p);
   if (problems.length === 0) return m;
   const unique = [...new Map(problems.map((p) => [`${p.line}:${p.path}:${p.message}`, p])).values()];
   const message = `payload does not match its contract: ${unique[0]?.message ?? ''}`;
