@@ -68,6 +68,14 @@ export async function run(path: string, opts: RunOptions): Promise<number> {
   });
   await engine.start();
   const store = engine.openOperatorStore();
+  try {
+    await ensureFirstAdmin(store, process.env, (line) => logger.info(line));
+  } catch (err) {
+    if (!(err instanceof FirstAdminError)) throw err;
+    logger.error({ code: 'CONFIG_INVALID' }, err.message);
+    await engine.close();
+    return CANNOT_START_EXIT_CODE;
+  }
   const host = engine.config.server.host;
   const port = opts.port ?? engine.config.server.port;
   let server;
@@ -76,19 +84,9 @@ export async function run(path: string, opts: RunOptions): Promise<number> {
   } catch (err) {
     const why = cannotListen(err, host, port);
     if (!why) throw err;
-    // Another program's port, or one this user may not take: starting again would meet it again.
+    // Another program's port, or one this user may not take: starting again would meet it again. (A
+    // first admin made just before keeps the password printed above it.)
     logger.error({ code: 'CONFIG_INVALID' }, why);
-    await engine.close();
-    return CANNOT_START_EXIT_CODE;
-  }
-  // After the server listens: the first admin's password, shown once, is never printed by a run that
-  // then fails to start.
-  try {
-    await ensureFirstAdmin(store, process.env, (line) => logger.info(line));
-  } catch (err) {
-    if (!(err instanceof FirstAdminError)) throw err;
-    logger.error({ code: 'CONFIG_INVALID' }, err.message);
-    await server.close(0);
     await engine.close();
     return CANNOT_START_EXIT_CODE;
   }

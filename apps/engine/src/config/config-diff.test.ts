@@ -61,7 +61,7 @@ describe('diffConfigs', () => {
       added: [],
       removed: [],
       changed: [
-        { name: 'greeter', fields: ['description', 'payload.schema', 'timeoutMs', 'retry'] },
+        { name: 'greeter', fields: ['description', 'payload.schema', 'timeout', 'retry'] },
         { name: 'orders', fields: ['payload.root'] },
         { name: 'tools.planner', fields: ['handler', 'agent', 'peers', 'concurrency'] },
       ],

@@ -46,7 +46,8 @@ function settingsChanged(before: OrganismConfig, after: OrganismConfig): ConfigD
   return out;
 }
 
-// Each field as a comparable string. Peers are a set (order in the YAML means nothing), so they are sorted.
+// Each field as a comparable string, named by its key in organism.yaml (what the console shows beside
+// the form's labels). Peers are a set (order in the YAML means nothing), so they are sorted.
 const FIELDS: readonly [string, (l: ListenerConfig) => unknown][] = [
   ['description', (l) => l.description],
   ['payload.schema', (l) => l.payload.schema],
@@ -54,7 +55,7 @@ const FIELDS: readonly [string, (l: ListenerConfig) => unknown][] = [
   ['handler', (l) => `${l.handler.module}#${l.handler.exportName}`],
   ['agent', (l) => l.agent],
   ['peers', (l) => JSON.stringify([...l.peers].sort())],
-  ['timeoutMs', (l) => l.timeoutMs],
+  ['timeout', (l) => l.timeoutMs],
   ['concurrency', (l) => l.concurrency],
   ['isolate', (l) => l.isolate],
   ['retry', (l) => JSON.stringify([l.retry.maxAttempts, l.retry.initialDelayMs, l.retry.maxDelayMs])],

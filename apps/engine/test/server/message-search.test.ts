@@ -167,7 +167,9 @@ describe('messages.search', () => {
       expect(mine.filter((a) => 'answered' in a && a.answered)).toHaveLength(4);
       expect(mine.filter((a) => 'refused' in a && a.refused === 'RATE_LIMITED')).toHaveLength(16);
       expect(theirs.every((a) => 'answered' in a && a.answered)).toBe(true);
-      expect(most).toBe(2);
+      // Two at most: whether the two users' searches overlap at all is the machine's timing.
+      expect(most).toBeGreaterThan(0);
+      expect(most).toBeLessThanOrEqual(2);
       const message = await viewer.messages.search
         .query({ text: 'acme' })
         .then(() => 'answered once the others were');
