@@ -276,7 +276,9 @@ test('an admin adds a listener through the form with an uploaded XSD, saves it, 
   await expect(done).toContainText('Removed: echo');
   await page.getByRole('tab', { name: 'YAML' }).click();
   await expect(editor).not.toContainText('name: echo');
-  await expect(history.getByRole('row').filter({ hasText: 'running' })).toContainText(`rollback to`);
+  await expect(history.getByRole('row').filter({ hasText: 'running' })).toContainText(
+    `rolled back to version ${number}`,
+  );
 });
 
 test('an admin whose edit began before another save is told so, and chooses to load it or save over it', async ({

@@ -133,7 +133,7 @@ test('retry many shows a dry run (count and sample) before the operator confirms
   const calls = callsOf(page, 'journal.retryMany');
   await confirm.dblclick();
   await expect(dialog).toHaveCount(0);
-  await expect(page.getByText(/^Queued \d+ dead letters? again\.$/)).toHaveCount(1);
+  await expect(page.getByText(/^Queued \d+ dead letters? again, each a new attempt/)).toHaveCount(1);
   expect(calls()).toBe(1);
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitStack, withoutListener } from './error-detail';
+import { splitStack, withoutListener, wordsFirst } from './error-detail';
 
 describe('splitStack', () => {
   it('folds a stack trace away from the message, frames trimmed, the first frame first', () => {
@@ -43,5 +43,15 @@ describe('withoutListener', () => {
     expect(withoutListener('tools.calc: x', 'tools.calculator')).toBe('tools.calc: x');
     expect(withoutListener('greeter: x', null)).toBe('greeter: x');
     expect(withoutListener(null, 'greeter')).toBeUndefined();
+  });
+});
+
+describe('wordsFirst', () => {
+  it("puts a problem's words before its place, and leaves other lines alone", () => {
+    expect(wordsFirst("1 /*/greeting/nom: Element 'nom': This element is not expected.")).toBe(
+      "Element 'nom': This element is not expected. (line 1, /*/greeting/nom)",
+    );
+    expect(wordsFirst('3:7 /*/a: bad')).toBe('bad (line 3:7, /*/a)');
+    expect(wordsFirst('HandlerError: division by zero')).toBe('HandlerError: division by zero');
   });
 });

@@ -24,3 +24,14 @@ export function withoutListener(line: string | null, listener: string | null): s
   if (!line) return undefined;
   return listener && line.startsWith(`${listener}: `) ? line.slice(listener.length + 2) : line;
 }
+
+/**
+ * A problem's line as the engine writes it (`3:7 /order/item: Element 'item': …`), its words first and
+ * its place after them: a narrow cell that cuts the end then keeps what went wrong. Any other line as it is.
+ */
+export function wordsFirst(line: string): string {
+  const m = /^(\d+)(?::(\d+))? (\/\S*): (.+)$/s.exec(line);
+  if (!m) return line;
+  const [, row, column, path, words] = m;
+  return `${words} (line ${row}${column ? `:${column}` : ''}, ${path})`;
+}

@@ -5,6 +5,7 @@ import { parseAsString, useQueryStates } from 'nuqs';
 import { useId } from 'react';
 import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
+import { CellNote } from '@/components/ui/cell-note';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { actionsColumn, DataTable } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
@@ -16,7 +17,7 @@ import { useTRPC } from '@/lib/trpc';
 import type { SaveAnswer } from './config-check';
 import { TextDiff } from './text-diff';
 import type { ConfigVersion } from './versions';
-import { RUNNING, versionLabel, versionsOf } from './versions';
+import { noteOf, RUNNING, versionLabel, versionsOf } from './versions';
 
 const SELECT = 'h-8 rounded-md border border-border bg-panel px-2 text-sm outline-none focus:border-accent';
 
@@ -58,20 +59,25 @@ export function HistoryPanel({
       width: 110,
       cell: (v) => (v.savedAt ? <TimeAgo at={v.savedAt} /> : <span className="text-muted">—</span>),
     },
-    { id: 'by', header: 'by', width: 110, cell: (v) => v.savedBy ?? <span className="text-muted">—</span> },
+    {
+      id: 'by',
+      header: 'by',
+      width: 110,
+      // Below 1280 px the note needs the room more.
+      from: 'xl',
+      cell: (v) => v.savedBy ?? <span className="text-muted">—</span>,
+    },
     {
       id: 'note',
       header: 'note',
-      cell: (v) => (
-        <span className="truncate" title={v.note}>
-          {v.note ??
-            (v.savedBy ? (
-              <span className="text-muted">no note</span>
-            ) : (
-              <span className="text-muted">as it was before the first save from the console</span>
-            ))}
-        </span>
-      ),
+      cell: (v) =>
+        v.note !== undefined ? (
+          <CellNote text={noteOf(v.note, versions)} />
+        ) : (
+          <span className="text-muted">
+            {v.savedBy ? 'no note' : 'as it was before the first save from the console'}
+          </span>
+        ),
     },
     actionsColumn(250, (v) =>
       v.running ? null : (

@@ -48,3 +48,14 @@ export function versionsOf(history: readonly HistoryEntry[]): ConfigVersion[] {
 export function versionLabel(v: ConfigVersion): string {
   return v.running ? `version ${v.number} (running)` : `version ${v.number}`;
 }
+
+/**
+ * A version's note in the words of this list: the engine notes a rollback by the history entry's id
+ * (`rollback to e402d589…`), which the list numbers.
+ */
+export function noteOf(note: string, versions: readonly ConfigVersion[]): string {
+  const id = /^rollback to (\S+)$/.exec(note)?.[1];
+  if (id === undefined) return note;
+  const to = versions.find((v) => v.id === id);
+  return to ? `rolled back to version ${to.number}` : 'rolled back to a version no longer kept';
+}

@@ -27,7 +27,8 @@ const WORDS = {
     would: 'would be queued again, each as a new attempt.',
     confirm: 'Retry',
     running: 'Retrying…',
-    done: (n: number) => `Queued ${formatCountOf(n, 'dead letter')} again.`,
+    done: (n: number) =>
+      `Queued ${formatCountOf(n, 'dead letter')} again, each a new attempt; any that fail again come back as dead letters.`,
     gone: 'Nothing was retried: no dead letter matched any more.',
     variant: 'primary',
   },
@@ -35,8 +36,7 @@ const WORDS = {
     title: 'Discard dead letters',
     dry: 'discarding',
     none: 'Nothing to discard: no dead letter matches.',
-    would:
-      'would be removed from the journal for good, refused input included; the event log keeps a DISCARDED transition for each.',
+    would: 'would be removed from the journal for good; the event log keeps a DISCARDED transition for each.',
     confirm: 'Discard',
     running: 'Discarding…',
     done: (n: number) => `Discarded ${formatCountOf(n, 'dead letter')}.`,
@@ -116,6 +116,9 @@ export function BulkActionDialog({
                   <span className="tabular font-semibold">{formatCount(preview.count)}</span> dead{' '}
                   {preview.count === 1 ? 'letter' : 'letters'} {words.would}
                   {action === 'retry' && ' Refused input, never retried, is not counted.'}
+                  {action === 'discard' &&
+                    preview.sample.some(isRejected) &&
+                    ' Refused input among them goes too.'}
                   {preview.count > SAMPLE ? ` The ${SAMPLE} sent first:` : ''}
                 </p>
                 <ul

@@ -17,7 +17,7 @@ import type { DataColumn } from '@/components/ui/data-table';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { describeError } from '@/lib/engine-error';
-import { withoutListener } from '@/lib/error-detail';
+import { withoutListener, wordsFirst } from '@/lib/error-detail';
 import { formatCount, formatCountOf, plural } from '@/lib/format';
 import { isRejected } from '@/lib/outcome';
 import { useSession } from '@/lib/session';
@@ -213,7 +213,7 @@ function GroupMessages({
   const { rows: items, waiting, hold } = useHeldRows(fresh, (m) => m.id);
   const next = page.data?.nextCursor ?? null;
   const router = useRouter();
-  const columns = messageColumns({ rejected, operator, onRetried });
+  const columns = messageColumns({ rejected, noListener, operator, onRetried });
   return (
     <Panel
       title="Messages"
@@ -276,10 +276,13 @@ function GroupMessages({
 
 function messageColumns({
   rejected,
+  noListener,
   operator,
   onRetried,
 }: {
   rejected: boolean;
+  /** Input that named no listener of the organism: what it was addressed to is worth a column. */
+  noListener: boolean;
   operator: boolean;
   onRetried: (id: string) => void;
 }): DataColumn<MessageSummary>[] {
@@ -322,30 +325,35 @@ function messageColumns({
       // opening each message; the message page has all of it.
       id: 'error',
       header: 'error',
-      cell: (m) => <CellNote text={withoutListener(m.errorLine, m.to)} />,
-    },
-    rejected
-      ? { id: 'to', header: 'addressed to', cell: (m) => m.to ?? '—' }
-      : {
-          id: 'attempts',
-          header: 'attempts',
-          width: 104,
-          numeric: true,
-          // A group can hold refused input beside deliveries (a code both give): it had no attempt.
-          cell: (m) => (isRejected(m) ? <RefusedTag /> : m.attempts),
-        },
-    {
-      id: 'failed',
-      header: 'failed',
-      width: 104,
-      numeric: true,
-      cell: (m) => (
-        <span className="text-muted">
-          <TimeAgo at={m.updatedAt} />
-        </span>
-      ),
+      cell: (m) => {
+        const line = withoutListener(m.errorLine, m.to);
+        return <CellNote text={line && isRejected(m) ? wordsFirst(line) : line} />;
+      },
     },
   ];
+  // Refused input had no attempt; the heading names a group's listener, so only input that named none
+  // shows what it was addressed to.
+  if (noListener) columns.push({ id: 'to', header: 'addressed to', width: 160, cell: (m) => m.to ?? '—' });
+  if (!rejected)
+    columns.push({
+      id: 'attempts',
+      header: 'attempts',
+      width: 104,
+      numeric: true,
+      // A group can hold refused input beside deliveries (a code both give): it had no attempt.
+      cell: (m) => (isRejected(m) ? <RefusedTag /> : m.attempts),
+    });
+  columns.push({
+    id: 'failed',
+    header: 'failed',
+    width: 104,
+    numeric: true,
+    cell: (m) => (
+      <span className="text-muted">
+        <TimeAgo at={m.updatedAt} />
+      </span>
+    ),
+  });
   if (operator)
     columns.push(
       actionsColumn(

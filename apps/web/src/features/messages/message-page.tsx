@@ -114,7 +114,7 @@ export function MessagePage({ id }: { id: string }) {
           <div className="mt-1">
             <MessageFacts m={m} />
           </div>
-          <Provenance m={m} />
+          <Provenance m={m} failed={m.state === 'FAILED'} />
         </div>
         {m.state === 'FAILED' && !can('operator') && (
           <NeedsRole>

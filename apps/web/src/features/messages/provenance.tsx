@@ -4,8 +4,11 @@ import { TimeAgo } from '@/components/time-ago';
 
 const by = (who: string) => who.replace(/^console:/, '');
 
-/** Where a republished message came from, and what this one was republished as (Send again, Edit and send). */
-export function Provenance({ m }: { m: MessageProvenance }) {
+/**
+ * Where a republished message came from, and what this one was republished as (Send again, Edit and
+ * send). A dead letter sent again stays one until it is discarded: `failed` says so beside its copies.
+ */
+export function Provenance({ m, failed = false }: { m: MessageProvenance; failed?: boolean }) {
   if (!m.republishOf && m.republishedAs.length === 0) return null;
   return (
     <div className="mt-1 space-y-0.5 text-sm text-muted" data-testid="provenance">
@@ -24,6 +27,7 @@ export function Provenance({ m }: { m: MessageProvenance }) {
               {i < m.republishedAs.length - 1 ? ',' : ''}
             </span>
           ))}
+          {failed && <span>· this dead letter stays until it is discarded, once its copy is delivered</span>}
         </p>
       )}
     </div>

@@ -33,7 +33,10 @@ const COLUMNS: DataColumn<TokenRow>[] = [
     id: 'name',
     header: 'name',
     cell: (t) => (
-      <span className={t.revokedAt ? 'text-muted line-through' : 'font-medium'} title={`token ${t.id}`}>
+      <span
+        className={t.revokedAt ? 'text-muted line-through' : 'font-medium'}
+        title={`${t.name} (token ${t.id})`}
+      >
         {t.name}
       </span>
     ),
@@ -57,7 +60,8 @@ const COLUMNS: DataColumn<TokenRow>[] = [
     width: 110,
     cell: (t) => (t.lastUsedAt ? <TimeAgo at={t.lastUsedAt} /> : <span className="text-muted">never</span>),
   },
-  { id: 'by', header: 'created by', width: 120, from: 'lg', cell: (t) => t.createdBy },
+  // Below 1280 px a token's name and names it may send as need the room more.
+  { id: 'by', header: 'created by', width: 120, from: 'xl', cell: (t) => t.createdBy },
   { id: 'created', header: 'created', width: 96, cell: (t) => <TimeAgo at={t.createdAt} /> },
   actionsColumn(110, (t) => (t.revokedAt ? null : <Revoke token={t} />)),
 ];
