@@ -216,9 +216,12 @@ test('an admin adds a listener through the form with an uploaded XSD, saves it, 
   await expect(page.getByRole('list', { name: 'Listener changes' })).toContainText('echo is added');
   await expectAccessible(page);
 
-  // The YAML says the same, its comments kept.
+  // The YAML says the same, its comments kept; the form still has the listener in hand after it.
   await page.getByRole('tab', { name: 'YAML' }).click();
   await expect(editor).toContainText('name: echo');
+  await page.getByRole('tab', { name: 'Listener form' }).click();
+  await expect(name).toHaveValue('echo');
+  await page.getByRole('tab', { name: 'YAML' }).click();
   await expect(editor).toContainText('schema: schemas/echo.xsd');
   await expect(editor).toContainText('root: shout');
   await expect(editor).toContainText('# Slow on purpose');
@@ -304,6 +307,9 @@ test('an admin whose edit began before another save is told so, and chooses to l
     await page.getByRole('button', { name: 'Save and reload…' }).click();
     await dialog.getByRole('button', { name: 'Save and reload' }).click();
     await expect(conflict).toContainText('organism.yaml changed since you began editing');
+    // Whose save it was, from the history.
+    await expect(dialog.getByTestId('last-save')).toContainText('The latest save: by admin');
+    await expect(dialog.getByTestId('last-save')).toContainText('(“someone else”)');
     // Its one way on is a choice: no second plain save that would be refused the same way.
     await expect(dialog.getByRole('button', { name: 'Save and reload' })).toHaveCount(0);
     expect(await runningYaml(page)).toBe(theirs);

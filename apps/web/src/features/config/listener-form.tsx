@@ -4,7 +4,8 @@ import type { Problem } from '@organism/shared';
 import type { inferRouterOutputs } from '@trpc/server';
 import { useQuery } from '@tanstack/react-query';
 import { Plus, Trash2 } from 'lucide-react';
-import { useMemo, useState } from 'react';
+import { parseAsInteger, useQueryState } from 'nuqs';
+import { useMemo } from 'react';
 import { Button } from '@/components/ui/button';
 import { SelectField, TextField } from '@/components/ui/form-field';
 import { describeError } from '@/lib/engine-error';
@@ -45,7 +46,9 @@ export function ListenerForm({
   const files = useQuery(trpc.config.files.queryOptions());
   const read = useMemo(() => readDocument(text), [text]);
   const listeners = useMemo(() => (read.error === undefined ? listenersOf(read.doc) : []), [read]);
-  const [selected, setSelected] = useState<number | null>(null);
+  // In the address, so that it outlasts a look at the YAML or the diff (the tab's content is unmounted)
+  // and a reload: `?listener=2`, by its place in the file (a name may be blank or taken while it is edited).
+  const [selected, setSelected] = useQueryState('listener', parseAsInteger);
   if (read.error !== undefined)
     return (
       <p role="alert" className="text-sm text-failed">
@@ -61,7 +64,7 @@ export function ListenerForm({
           <SelectField
             label="Listener"
             value={index ?? ''}
-            onChange={(e) => setSelected(e.target.value === '' ? null : Number(e.target.value))}
+            onChange={(e) => void setSelected(e.target.value === '' ? null : Number(e.target.value))}
           >
             <option value="">— choose one to edit —</option>
             {listeners.map((l, i) => (
@@ -75,7 +78,7 @@ export function ListenerForm({
           onClick={() => {
             const added = addListener(text, '');
             onText(added.text);
-            setSelected(added.index);
+            void setSelected(added.index);
           }}
         >
           <Plus className="size-4" aria-hidden /> Add a listener
@@ -85,7 +88,7 @@ export function ListenerForm({
             variant="ghost"
             onClick={() => {
               onText(removeListener(text, index));
-              setSelected(null);
+              void setSelected(null);
             }}
           >
             <Trash2 className="size-4" aria-hidden /> Remove {fields.name || 'this listener'}

@@ -1,8 +1,9 @@
 'use client';
 import { saveConfigInputSchema } from '@organism/shared';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Save } from 'lucide-react';
 import { useId, useState } from 'react';
+import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogClose, FormDialogFooter } from '@/components/ui/dialog';
 import { FIELD_CLASS } from '@/components/ui/form-field';
@@ -51,6 +52,9 @@ export function SaveDialog({
   );
   const queryClient = useQueryClient();
   const conflict = engineCodeOf(save.error) === 'CONFLICT';
+  // Whose save the refusal is about, as far as the history knows it (an edit on disk leaves none).
+  const history = useQuery(trpc.config.history.queryOptions(undefined, { enabled: conflict }));
+  const last = conflict ? history.data?.[0] : undefined;
   const submit = (over?: string) => {
     const input = {
       yaml,
@@ -123,6 +127,13 @@ export function SaveDialog({
             <span className="font-medium">{configFile} changed since you began editing</span> (another
             operator saved, a version was rolled back, or the file was edited on disk). Saving your text now
             would undo that change.
+            {last && (
+              <span className="mt-1 block" data-testid="last-save">
+                The latest save: by <strong>{last.actor}</strong> <TimeAgo at={last.at} />
+                {last.note ? <> (“{last.note}”)</> : ''}. The page&apos;s changes tab compares your text with
+                the running one.
+              </span>
+            )}
           </p>
         )}
         {errorProblems(save.error).length > 0 && (
