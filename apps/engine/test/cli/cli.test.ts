@@ -88,43 +88,19 @@ describe('the organism command', { timeout: 90_000 }, () => {
 
   it('sends a payload wrapped in an envelope, and reports a refusal', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'organism-cli-'));
-    writeFileSync(join(dir, 'greeting.xml'), '<greeting><name>CLI</name></greeting>');
-    const sent = await organism(
-      'send',
-      '--to',
-      'greeter',
-      join(dir, 'greeting.xml'),
-      '--token',
-      h.token,
-      '--url',
-      h.url,
-    );
+    const send = (payload: string, token: string) => {
+      const file = join(dir, 'payload.xml');
+      writeFileSync(file, payload);
+      return organism('send', '--to', 'greeter', file, '--token', token, '--url', h.url);
+    };
+    const sent = await send('<greeting><name>CLI</name></greeting>', h.token);
     expect(sent.code).toBe(0);
     expect(sent.out).toMatch(/^202 \{"messageId"/);
-    const refused = await organism(
-      'send',
-      '--to',
-      'greeter',
-      join(dir, 'greeting.xml'),
-      '--token',
-      'org_wrong',
-      '--url',
-      h.url,
-    );
+    const refused = await send('<greeting><name>CLI</name></greeting>', 'org_wrong');
     expect(refused.code).toBe(1);
     expect(refused.out).toMatch(/^401 /);
     // The envelope send wraps a payload in has a prefix; the problem's XPath is the one curl gets.
-    writeFileSync(join(dir, 'nom.xml'), '<greeting><nom>CLI</nom></greeting>');
-    const invalid = await organism(
-      'send',
-      '--to',
-      'greeter',
-      join(dir, 'nom.xml'),
-      '--token',
-      h.token,
-      '--url',
-      h.url,
-    );
+    const invalid = await send('<greeting><nom>CLI</nom></greeting>', h.token);
     expect(invalid.code).toBe(1);
     expect(invalid.out).toMatch(/^400 .*"code":"SCHEMA_VIOLATION".*"path":"\/\*\/greeting\/nom"/);
   });
