@@ -62,7 +62,7 @@ describe('diff', () => {
       diff: {
         added: ['audit'],
         removed: ['orders'],
-        changed: [{ name: 'greeter', fields: ['description', 'timeoutMs'] }],
+        changed: [{ name: 'greeter', fields: ['description', 'timeout'] }],
         settings: [],
       },
       impact: [{ listener: 'orders', unfinished: 4 }],
