@@ -5,7 +5,6 @@ import { parseAsString, useQueryStates } from 'nuqs';
 import { useId } from 'react';
 import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
-import { CellNote } from '@/components/ui/cell-note';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { actionsColumn, DataTable } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
@@ -70,14 +69,19 @@ export function HistoryPanel({
     {
       id: 'note',
       header: 'note',
-      cell: (v) =>
-        v.note !== undefined ? (
-          <CellNote text={noteOf(v.note, versions)} />
-        ) : (
-          <span className="text-muted">
-            {v.savedBy ? 'no note' : 'as it was before the first save from the console'}
+      cell: (v) => {
+        const note = v.note !== undefined ? noteOf(v.note, versions) : undefined;
+        const none = v.savedBy ? 'no note' : 'as it was before the first save from the console';
+        // On up to two lines of the row, whole on hover: a note is what a version is looked for by.
+        return (
+          <span
+            className={`line-clamp-2 leading-4 whitespace-normal ${note === undefined ? 'text-muted' : ''}`}
+            title={note ?? none}
+          >
+            {note ?? none}
           </span>
-        ),
+        );
+      },
     },
     actionsColumn(250, (v) =>
       v.running ? null : (
