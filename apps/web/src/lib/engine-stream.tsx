@@ -145,9 +145,9 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
     const t = setTimeout(again, Math.min(10_000, 1_000 * 2 ** attempt.current++));
     // Any answer of the engine meanwhile (the restart panel's status, a page's query) says it is back:
     // the stream starts again then, not after the rest of its backoff, during which the console would
-    // still call the engine away.
+    // still call the engine away. (Data the page set itself is no answer.)
     const unwatch = queryClient.getQueryCache().subscribe((e) => {
-      if (e.type === 'updated' && e.action.type === 'success') again();
+      if (e.type === 'updated' && e.action.type === 'success' && !e.action.manual) again();
     });
     return () => {
       clearTimeout(t);
