@@ -278,15 +278,26 @@ export function DataTable<T>({
 /**
  * Keeps a keyboard in the table when an action in a row disables or removes what had focus (a Retry done,
  * a row discarded): call the returned function once the rows are redrawn, and focus goes to the row now at
- * that place (the next one moved up), or the last, unless it has gone elsewhere meanwhile.
+ * that place (the next one moved up), or the last, unless it has gone elsewhere meanwhile. The query that
+ * says the row went may be drawn a few frames after it answers (its observers are told on a timer, and a
+ * busy machine runs a frame first): while the row is still there, for up to half a second, it waits.
  */
 export function refocusRowAfter(inRow: Element): () => void {
   const row = inRow.closest<HTMLElement>('tr[data-index]');
   const body = row?.parentElement;
   const index = row?.dataset.index;
-  return () =>
+  const focusPlace = () =>
     focusIfLost(() => {
       const rows = body?.querySelectorAll<HTMLElement>('tr[data-index]');
       return body?.querySelector<HTMLElement>(`tr[data-index="${index}"]`) ?? rows?.[rows.length - 1];
     });
+  return () => {
+    let frames = 0;
+    const wait = (): void => {
+      if (row?.isConnected && row.contains(document.activeElement) && frames++ < 30)
+        requestAnimationFrame(wait);
+      else focusPlace();
+    };
+    wait();
+  };
 }
