@@ -1,28 +1,63 @@
 'use client';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { LiveListHold } from './use-live-refresh';
+
+/**
+ * The rows as they were shown (`shown`), each with what it holds now, and how many came since
+ * (`waiting`). A row that is no longer among `rows` went (retried, discarded) and is left out, unless
+ * `keep`: on a first page that new rows push along, a row missing has only slid to the next page.
+ */
+export function heldRows<T>(
+  rows: readonly T[],
+  shown: readonly T[],
+  key: (row: T) => string,
+  keep = false,
+): { rows: T[]; waiting: number } {
+  const now = new Map(rows.map((r) => [key(r), r]));
+  const kept = shown.flatMap((old) => {
+    const row = now.get(key(old)) ?? (keep ? old : undefined);
+    return row === undefined ? [] : [row];
+  });
+  const before = new Set(shown.map(key));
+  return { rows: kept, waiting: rows.filter((r) => !before.has(key(r))).length };
+}
+
+/**
+ * While `held`, the rows as they were when the hold began (`heldRows`), whatever refetched them since:
+ * a list's own refresh waits while it is held, but an outage's end or a window's focus refetches every
+ * query, and a held list must not move then either. Rows of another `scope` (its filters, its page) are
+ * another list: they show at once, and hold from there. `keep` as for `heldRows`.
+ */
+export function useHeldSnapshot<T>(
+  rows: readonly T[] | undefined,
+  key: (row: T) => string,
+  held: boolean,
+  { keep = false, scope = '' }: { keep?: boolean; scope?: string } = {},
+): { rows: readonly T[] | undefined; waiting: number } {
+  /** The rows shown as the hold began (or as the first rows came, if it began before them). */
+  const [shown, setShown] = useState<{ scope: string; rows: readonly T[] } | null>(null);
+  useEffect(() => {
+    if (!held || !rows) setShown(null);
+    else setShown((s) => (s?.scope === scope ? s : { scope, rows }));
+  }, [held, rows, scope]);
+  if (!held || !rows || shown?.scope !== scope) return { rows, waiting: 0 };
+  return heldRows(rows, shown.rows, key, keep);
+}
 
 /**
  * Rows that a refetch may reorder or add to (a list that the event stream's invalidations refresh), held
  * in place while the pointer is on them or the keyboard's focus is in them (spread `hold` on their box):
- * rows that came meanwhile wait (`waiting`), rows that went (retried, discarded) go at once, so a click
- * never lands on a row that slid under the pointer. Leaving the box shows everything.
+ * each keeps its place with its figures brought up to date, rows that came meanwhile wait (`waiting`),
+ * rows that went (retried, discarded) go at once, so a click never lands on a row that slid under the
+ * pointer. Leaving the box shows everything in its own order.
  */
 export function useHeldRows<T>(
   rows: readonly T[] | undefined,
   key: (row: T) => string,
+  scope = '',
 ): { rows: readonly T[] | undefined; waiting: number; hold: LiveListHold } {
   const [pointing, setPointing] = useState(false);
   const [focused, setFocused] = useState(false);
-  const held = pointing || focused;
-  /** The keys shown as the hold began (or as the first rows came, if it began before them). */
-  const [shown, setShown] = useState<ReadonlySet<string> | null>(null);
-  const keyOf = useRef(key);
-  keyOf.current = key;
-  useEffect(() => {
-    if (!held) setShown(null);
-    else if (rows) setShown((s) => s ?? new Set(rows.map((r) => keyOf.current(r))));
-  }, [held, rows]);
   const hold: LiveListHold = {
     onPointerEnter: () => setPointing(true),
     onPointerLeave: () => setPointing(false),
@@ -31,7 +66,5 @@ export function useHeldRows<T>(
       if (!e.relatedTarget || !e.currentTarget.contains(e.relatedTarget)) setFocused(false);
     },
   };
-  if (!held || !shown || !rows) return { rows, waiting: 0, hold };
-  const kept = rows.filter((r) => shown.has(key(r)));
-  return { rows: kept, waiting: rows.length - kept.length, hold };
+  return { ...useHeldSnapshot(rows, key, pointing || focused, { scope }), hold };
 }

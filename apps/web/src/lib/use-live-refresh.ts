@@ -66,11 +66,12 @@ export function useLiveList(
   match: (t: RoutedTransition) => boolean,
   refresh: () => void,
   live: boolean,
-): { hold: LiveListHold; note: string } {
+): { hold: LiveListHold; note: string; held: boolean } {
   const [pointing, setPointing] = useState(false);
   const [focused, setFocused] = useState(false);
   useLiveRefresh(match, refresh, 1_000, pointing || focused);
   return {
+    held: pointing || focused,
     hold: {
       onPointerEnter: () => setPointing(true),
       onPointerLeave: () => setPointing(false),

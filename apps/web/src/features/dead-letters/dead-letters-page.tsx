@@ -15,9 +15,10 @@ import { DataTable } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
 import { Skeleton } from '@/components/ui/skeleton';
 import { describeError } from '@/lib/engine-error';
-import { formatCount } from '@/lib/format';
+import { formatCount, formatCountOf } from '@/lib/format';
 import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
+import { useHeldRows } from '@/lib/use-held-rows';
 import type { DeadLetterGroup } from './dead-letter-groups';
 import { allRefused, groupHref, useDeadLetterGroups } from './dead-letter-groups';
 import { DeadLetterFilters, useDeadLetterFilters } from './dead-letter-filters';
@@ -87,6 +88,7 @@ export function DeadLettersPage() {
         ) : (
           <GroupTable
             groups={groups.data?.groups}
+            scope={JSON.stringify(filter)}
             empty={
               filtered ? (
                 <NoMatches what="dead letters" onClear={filters.clear} />
@@ -185,19 +187,38 @@ function groupColumns(biggest: number): DataColumn<DeadLetterGroup>[] {
   ];
 }
 
-function GroupTable({ groups, empty }: { groups: DeadLetterGroup[] | undefined; empty: ReactNode }) {
+function GroupTable({
+  groups,
+  scope,
+  empty,
+}: {
+  groups: DeadLetterGroup[] | undefined;
+  /** The filters: another list, shown at once even while held. */
+  scope: string;
+  empty: ReactNode;
+}) {
   const router = useRouter();
-  const biggest = Math.max(1, ...(groups ?? []).map((g) => g.count));
+  // Biggest first, and counts grow as failures come: held in place while the pointer or keyboard is on them.
+  const { rows, waiting, hold } = useHeldRows(groups, groupHref, scope);
+  const biggest = Math.max(1, ...(rows ?? []).map((g) => g.count));
   const columns = useMemo(() => groupColumns(biggest), [biggest]);
   return (
-    <DataTable
-      label="Dead letter groups"
-      columns={columns}
-      rows={groups ?? []}
-      rowKey={groupHref}
-      loading={groups === undefined}
-      onOpen={(g) => router.push(groupHref(g))}
-      empty={empty}
-    />
+    <div {...hold}>
+      <DataTable
+        label="Dead letter groups"
+        columns={columns}
+        rows={rows ?? []}
+        rowKey={groupHref}
+        loading={rows === undefined}
+        onOpen={(g) => router.push(groupHref(g))}
+        empty={empty}
+      />
+      {waiting > 0 && (
+        <p role="status" className="border-t border-border px-4 py-2 text-xs text-muted">
+          {formatCountOf(waiting, 'new group')} held while the pointer or the keyboard is on the list; shown
+          as it leaves.
+        </p>
+      )}
+    </div>
   );
 }

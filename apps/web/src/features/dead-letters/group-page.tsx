@@ -210,7 +210,7 @@ function GroupMessages({
   // have none (the list cannot ask for "no code", so such a page is narrowed here).
   const fresh = page.data?.items.filter((m) => errorCode !== undefined || m.errorCode === null);
   // New failures come in at the top: held while the pointer or the keyboard is on the rows.
-  const { rows: items, waiting, hold } = useHeldRows(fresh, (m) => m.id);
+  const { rows: items, waiting, hold } = useHeldRows(fresh, (m) => m.id, cursor ?? '');
   const next = page.data?.nextCursor ?? null;
   const router = useRouter();
   const columns = messageColumns({ rejected, noListener, operator, onRetried });
