@@ -103,7 +103,9 @@ test('the list takes new messages as they come, and holds still while the pointe
   await page.waitForTimeout(3_000);
   // Even a refetch of every query (the tab shown again, or the engine back after an outage) leaves it,
   // though by then the first page holds none of the rows in view.
-  await page.evaluate(() => window.dispatchEvent(new Event('visibilitychange')));
+  await page.evaluate(() =>
+    (globalThis as unknown as EventTarget).dispatchEvent(new Event('visibilitychange')),
+  );
   await page.waitForTimeout(1_500);
   expect(await top()).toBe(inHand);
   await expect(second).toBeFocused();
