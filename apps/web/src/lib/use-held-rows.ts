@@ -1,21 +1,18 @@
 'use client';
 import { useEffect, useState } from 'react';
-import type { LiveListHold } from './use-live-refresh';
 
 /**
  * The rows as they were shown (`shown`), each with what it holds now, and how many came since
- * (`waiting`). A row that is no longer among `rows` went (retried, discarded) and is left out, unless
- * `keep`: on a first page that new rows push along, a row missing has only slid to the next page.
+ * (`waiting`). A row that is no longer among `rows` went (retried, discarded) and is left out.
  */
 export function heldRows<T>(
   rows: readonly T[],
   shown: readonly T[],
   key: (row: T) => string,
-  keep = false,
 ): { rows: T[]; waiting: number } {
   const now = new Map(rows.map((r) => [key(r), r]));
   const kept = shown.flatMap((old) => {
-    const row = now.get(key(old)) ?? (keep ? old : undefined);
+    const row = now.get(key(old));
     return row === undefined ? [] : [row];
   });
   const before = new Set(shown.map(key));
@@ -23,16 +20,15 @@ export function heldRows<T>(
 }
 
 /**
- * While `held`, the rows as they were when the hold began (`heldRows`), whatever refetched them since:
- * a list's own refresh waits while it is held, but an outage's end or a window's focus refetches every
- * query, and a held list must not move then either. Rows of another `scope` (its filters, its page) are
- * another list: they show at once, and hold from there. `keep` as for `heldRows`.
+ * While `held`, the rows as they were when the hold began (`heldRows`), whatever refetched them since.
+ * Rows of another `scope` (its filters, its page) are another list: they show at once, and hold from
+ * there.
  */
-export function useHeldSnapshot<T>(
+function useHeldSnapshot<T>(
   rows: readonly T[] | undefined,
   key: (row: T) => string,
   held: boolean,
-  { keep = false, scope = '' }: { keep?: boolean; scope?: string } = {},
+  scope: string,
 ): { rows: readonly T[] | undefined; waiting: number } {
   /** The rows shown as the hold began (or as the first rows came, if it began before them). */
   const [shown, setShown] = useState<{ scope: string; rows: readonly T[] } | null>(null);
@@ -41,30 +37,32 @@ export function useHeldSnapshot<T>(
     else setShown((s) => (s?.scope === scope ? s : { scope, rows }));
   }, [held, rows, scope]);
   if (!held || !rows || shown?.scope !== scope) return { rows, waiting: 0 };
-  return heldRows(rows, shown.rows, key, keep);
+  return heldRows(rows, shown.rows, key);
 }
 
 /**
  * Rows that a refetch may reorder or add to (a list that the event stream's invalidations refresh), held
- * in place while the pointer is on them or the keyboard's focus is in them (spread `hold` on their box):
- * each keeps its place with its figures brought up to date, rows that came meanwhile wait (`waiting`),
- * rows that went (retried, discarded) go at once, so a click never lands on a row that slid under the
- * pointer. Leaving the box shows everything in its own order.
+ * in place while the pointer is on them (spread `hold` on their box): each keeps its place with its
+ * figures brought up to date, rows that came meanwhile wait (`waiting`), rows that went (retried,
+ * discarded) go at once, so a click never lands on a row that slid under the pointer. Leaving the box
+ * shows everything in its own order. Not held by the keyboard: a row's action moves the keyboard to the
+ * row that takes its place (`refocusRowAfter`), which must be the one drawn there.
  */
 export function useHeldRows<T>(
   rows: readonly T[] | undefined,
   key: (row: T) => string,
   scope = '',
-): { rows: readonly T[] | undefined; waiting: number; hold: LiveListHold } {
+): { rows: readonly T[] | undefined; waiting: number; hold: HeldBox } {
   const [pointing, setPointing] = useState(false);
-  const [focused, setFocused] = useState(false);
-  const hold: LiveListHold = {
+  const hold: HeldBox = {
     onPointerEnter: () => setPointing(true),
     onPointerLeave: () => setPointing(false),
-    onFocus: () => setFocused(true),
-    onBlur: (e) => {
-      if (!e.relatedTarget || !e.currentTarget.contains(e.relatedTarget)) setFocused(false);
-    },
   };
-  return { ...useHeldSnapshot(rows, key, pointing || focused, { scope }), hold };
+  return { ...useHeldSnapshot(rows, key, pointing, scope), hold };
+}
+
+/** What a held list spreads on its box. */
+export interface HeldBox {
+  onPointerEnter: () => void;
+  onPointerLeave: () => void;
 }

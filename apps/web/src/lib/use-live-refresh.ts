@@ -66,12 +66,11 @@ export function useLiveList(
   match: (t: RoutedTransition) => boolean,
   refresh: () => void,
   live: boolean,
-): { hold: LiveListHold; note: string; held: boolean } {
+): { hold: LiveListHold; note: string } {
   const [pointing, setPointing] = useState(false);
   const [focused, setFocused] = useState(false);
   useLiveRefresh(match, refresh, 1_000, pointing || focused);
   return {
-    held: pointing || focused,
     hold: {
       onPointerEnter: () => setPointing(true),
       onPointerLeave: () => setPointing(false),

@@ -280,7 +280,8 @@ export function DataTable<T>({
  * a row discarded): call the returned function once the rows are redrawn, and focus goes to the row now at
  * that place (the next one moved up), or the last, unless it has gone elsewhere meanwhile. The query that
  * says the row went may be drawn a few frames after it answers (its observers are told on a timer, and a
- * busy machine runs a frame first): while the row is still there, for up to half a second, it waits.
+ * busy machine runs a frame first), and the dialog that asked gives focus back to its trigger, in that
+ * row, once it has closed: so it waits until neither that row nor a dialog holds the focus.
  */
 export function refocusRowAfter(inRow: Element): () => void {
   const row = inRow.closest<HTMLElement>('tr[data-index]');
@@ -293,9 +294,16 @@ export function refocusRowAfter(inRow: Element): () => void {
     });
   return () => {
     let frames = 0;
+    // While the row acted on is still drawn (a third of a second at least, for its redrawing to come) and
+    // has the focus (the dialog gave it back to its trigger), or while a dialog has it, for a second at
+    // most; then the row itself if it stays, or the one now at its place.
     const wait = (): void => {
-      if (row?.isConnected && row.contains(document.activeElement) && frames++ < 30)
-        requestAnimationFrame(wait);
+      const at = document.activeElement;
+      const asking = at?.closest('[role="alertdialog"], [role="dialog"]');
+      const there = row?.isConnected && (row.contains(at) || frames < 20);
+      if ((there || asking) && frames++ < 60) requestAnimationFrame(wait);
+      // A row that stays (a token revoked, moved among the revoked) keeps the keyboard itself.
+      else if (row?.isConnected) focusIfLost(row);
       else focusPlace();
     };
     wait();

@@ -198,7 +198,7 @@ function GroupTable({
   empty: ReactNode;
 }) {
   const router = useRouter();
-  // Biggest first, and counts grow as failures come: held in place while the pointer or keyboard is on them.
+  // Biggest first, and counts grow as failures come: held in place while the pointer is on them.
   const { rows, waiting, hold } = useHeldRows(groups, groupHref, scope);
   const biggest = Math.max(1, ...(rows ?? []).map((g) => g.count));
   const columns = useMemo(() => groupColumns(biggest), [biggest]);
@@ -215,8 +215,7 @@ function GroupTable({
       />
       {waiting > 0 && (
         <p role="status" className="border-t border-border px-4 py-2 text-xs text-muted">
-          {formatCountOf(waiting, 'new group')} held while the pointer or the keyboard is on the list; shown
-          as it leaves.
+          {formatCountOf(waiting, 'new group')} held while the pointer is on the list; shown as it leaves.
         </p>
       )}
     </div>

@@ -209,7 +209,7 @@ function GroupMessages({
   // The journal filters by listener (`null`: none) and code; a group without a code is the entries that
   // have none (the list cannot ask for "no code", so such a page is narrowed here).
   const fresh = page.data?.items.filter((m) => errorCode !== undefined || m.errorCode === null);
-  // New failures come in at the top: held while the pointer or the keyboard is on the rows.
+  // New failures come in at the top: held while the pointer is on the rows.
   const { rows: items, waiting, hold } = useHeldRows(fresh, (m) => m.id, cursor ?? '');
   const next = page.data?.nextCursor ?? null;
   const router = useRouter();
@@ -264,8 +264,8 @@ function GroupMessages({
           />
           {waiting > 0 && (
             <p role="status" className="border-t border-border px-4 py-2 text-xs text-muted">
-              {formatCountOf(waiting, 'newer dead letter')} held while the pointer or the keyboard is on the
-              list; shown as it leaves.
+              {formatCountOf(waiting, 'newer dead letter')} held while the pointer is on the list; shown as it
+              leaves.
             </p>
           )}
         </div>

@@ -22,7 +22,6 @@ import { isRejected, stateChoices } from '@/lib/outcome';
 import type { StateChoice } from '@/lib/outcome';
 import { useTRPC } from '@/lib/trpc';
 import { keyset, keysetParsers, messageFilterParsers, toMessageFilter } from '@/lib/url-filters';
-import { useHeldSnapshot } from '@/lib/use-held-rows';
 import { useLiveList } from '@/lib/use-live-refresh';
 import { LiveTail } from './live-tail';
 import { messagesExportHref } from './message-export';
@@ -137,7 +136,7 @@ export function MessagesPage() {
   // pointer is on it, so that a row does not move away from a click.
   const live = !tail && !pages.hasNewer;
   const shownIds = useMemo(() => new Set(messages.data?.items.map((m) => m.id)), [messages.data]);
-  const { hold, note, held } = useLiveList(
+  const { hold, note } = useLiveList(
     (t) => !tail && (live || shownIds.has(t.messageId)),
     () => void messages.refetch(),
     live,
@@ -207,11 +206,7 @@ export function MessagesPage() {
       until: null,
       after: null,
     });
-  const items =
-    useHeldSnapshot(messages.data?.items, messageKey, held, {
-      keep: true,
-      scope: JSON.stringify([filter, pages.cursor]),
-    }).rows ?? [];
+  const items = messages.data?.items ?? [];
   return (
     <div className="mx-auto max-w-7xl space-y-3">
       <header className="flex flex-wrap items-center justify-between gap-3">
@@ -299,5 +294,3 @@ export function MessagesPage() {
     </div>
   );
 }
-
-const messageKey = (m: { id: string }): string => m.id;

@@ -16,7 +16,6 @@ import { describeError } from '@/lib/engine-error';
 import { formatCount } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 import { keyset, keysetParsers } from '@/lib/url-filters';
-import { useHeldSnapshot } from '@/lib/use-held-rows';
 import { useLiveList } from '@/lib/use-live-refresh';
 import { FindThread } from './find-thread';
 import { ThreadStatusBadge } from './thread-status';
@@ -89,18 +88,14 @@ export function ThreadsPage() {
   // holds still while the pointer is on it, so that a row does not move away from a click. Older pages
   // are history the operator walked into: they change on refresh only.
   const live = !pages.hasNewer;
-  const { hold, note, held } = useLiveList(
+  const { hold, note } = useLiveList(
     () => live,
     () => void threads.refetch(),
     live,
   );
   const filtered = !!(q.status || q.participant);
   const clear = () => void setQ({ status: null, participant: null, after: null });
-  const items =
-    useHeldSnapshot(threads.data?.items, threadKey, held, {
-      keep: true,
-      scope: JSON.stringify([q.status, q.participant, pages.cursor]),
-    }).rows ?? [];
+  const items = threads.data?.items ?? [];
   return (
     <div className="mx-auto max-w-7xl space-y-3">
       <header className="flex flex-wrap items-center justify-between gap-3">
@@ -152,5 +147,3 @@ export function ThreadsPage() {
     </div>
   );
 }
-
-const threadKey = (t: { id: string }): string => t.id;
