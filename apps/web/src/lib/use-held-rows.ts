@@ -1,5 +1,6 @@
 'use client';
 import { useEffect, useState } from 'react';
+import type { LiveListHold } from './use-live-refresh';
 
 /**
  * The rows as they were shown (`shown`), each with what it holds now, and how many came since
@@ -20,49 +21,31 @@ export function heldRows<T>(
 }
 
 /**
- * While `held`, the rows as they were when the hold began (`heldRows`), whatever refetched them since.
- * Rows of another `scope` (its filters, its page) are another list: they show at once, and hold from
- * there.
- */
-function useHeldSnapshot<T>(
-  rows: readonly T[] | undefined,
-  key: (row: T) => string,
-  held: boolean,
-  scope: string,
-): { rows: readonly T[] | undefined; waiting: number } {
-  /** The rows shown as the hold began (or as the first rows came, if it began before them). */
-  const [shown, setShown] = useState<{ scope: string; rows: readonly T[] } | null>(null);
-  useEffect(() => {
-    if (!held || !rows) setShown(null);
-    else setShown((s) => (s?.scope === scope ? s : { scope, rows }));
-  }, [held, rows, scope]);
-  if (!held || !rows || shown?.scope !== scope) return { rows, waiting: 0 };
-  return heldRows(rows, shown.rows, key);
-}
-
-/**
  * Rows that a refetch may reorder or add to (a list that the event stream's invalidations refresh), held
  * in place while the pointer is on them (spread `hold` on their box): each keeps its place with its
  * figures brought up to date, rows that came meanwhile wait (`waiting`), rows that went (retried,
  * discarded) go at once, so a click never lands on a row that slid under the pointer. Leaving the box
- * shows everything in its own order. Not held by the keyboard: a row's action moves the keyboard to the
- * row that takes its place (`refocusRowAfter`), which must be the one drawn there.
+ * shows everything in its own order; rows of another `scope` (its filters, its page) are another list,
+ * shown at once. Not held by the keyboard: a row's action moves the keyboard to the row that takes its
+ * place (`refocusRowAfter`), which must be the one drawn there.
  */
 export function useHeldRows<T>(
   rows: readonly T[] | undefined,
   key: (row: T) => string,
   scope = '',
-): { rows: readonly T[] | undefined; waiting: number; hold: HeldBox } {
+): {
+  rows: readonly T[] | undefined;
+  waiting: number;
+  hold: Pick<LiveListHold, 'onPointerEnter' | 'onPointerLeave'>;
+} {
   const [pointing, setPointing] = useState(false);
-  const hold: HeldBox = {
-    onPointerEnter: () => setPointing(true),
-    onPointerLeave: () => setPointing(false),
-  };
-  return { ...useHeldSnapshot(rows, key, pointing, scope), hold };
-}
-
-/** What a held list spreads on its box. */
-export interface HeldBox {
-  onPointerEnter: () => void;
-  onPointerLeave: () => void;
+  /** The rows shown as the hold began (or as the first rows came, if it began before them). */
+  const [shown, setShown] = useState<{ scope: string; rows: readonly T[] } | null>(null);
+  useEffect(() => {
+    if (!pointing || !rows) setShown(null);
+    else setShown((s) => (s?.scope === scope ? s : { scope, rows }));
+  }, [pointing, rows, scope]);
+  const hold = { onPointerEnter: () => setPointing(true), onPointerLeave: () => setPointing(false) };
+  if (!pointing || !rows || shown?.scope !== scope) return { rows, waiting: 0, hold };
+  return { ...heldRows(rows, shown.rows, key), hold };
 }

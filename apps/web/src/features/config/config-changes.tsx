@@ -73,13 +73,18 @@ function ProblemSummary({ problems, configFile, onGoTo }: ProblemsProps) {
   );
 }
 
+/** The file a problem is in when it is not the configuration itself (an XSD it names), else undefined. */
+export function otherFile(p: Problem, configFile: string): string | undefined {
+  return p.file && p.file !== configFile ? p.file : undefined;
+}
+
 /** Each problem with where it is: a line of the YAML, or a file and line (an XSD the YAML names). */
 export function ProblemList({ problems, configFile, onGoTo }: ProblemsProps) {
   if (problems.length === 0) return null;
   return (
     <ul className="space-y-1.5 font-mono text-xs" aria-label="Problems">
       {problems.map((p, i) => {
-        const other = p.file && p.file !== configFile ? p.file : undefined;
+        const other = otherFile(p, configFile);
         const where = [
           other,
           p.line ? (

@@ -19,7 +19,7 @@ import { formatCount, formatCountOf } from '@/lib/format';
 import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
 import type { CheckOutcome, DiffAnswer, SaveAnswer } from './config-check';
-import { ConfigChanges } from './config-changes';
+import { ConfigChanges, otherFile } from './config-changes';
 import { HistoryPanel } from './history-panel';
 import { ListenerForm } from './listener-form';
 import { SaveDialog } from './save-dialog';
@@ -144,7 +144,7 @@ export function ConfigPage() {
               type="button"
               onClick={() => {
                 const first = answer.problems[0];
-                if (first?.line !== undefined && (!first.file || first.file === configFile))
+                if (first?.line !== undefined && !otherFile(first, configFile))
                   goTo(first.line, first.column);
                 else document.getElementById('config-changes')?.scrollIntoView({ block: 'start' });
               }}

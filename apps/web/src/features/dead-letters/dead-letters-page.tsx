@@ -7,6 +7,7 @@ import type { ReactNode } from 'react';
 import { useMemo } from 'react';
 import { ErrorCodeBadge } from '@/components/error-code-badge';
 import { NoMatches } from '@/components/filter-bar';
+import { HeldRowsNote } from '@/components/held-rows-note';
 import { IdLink } from '@/components/id-link';
 import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
@@ -15,7 +16,7 @@ import { DataTable } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
 import { Skeleton } from '@/components/ui/skeleton';
 import { describeError } from '@/lib/engine-error';
-import { formatCount, formatCountOf } from '@/lib/format';
+import { formatCount } from '@/lib/format';
 import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
 import { useHeldRows } from '@/lib/use-held-rows';
@@ -213,11 +214,7 @@ function GroupTable({
         onOpen={(g) => router.push(groupHref(g))}
         empty={empty}
       />
-      {waiting > 0 && (
-        <p role="status" className="border-t border-border px-4 py-2 text-xs text-muted">
-          {formatCountOf(waiting, 'new group')} held while the pointer is on the list; shown as it leaves.
-        </p>
-      )}
+      <HeldRowsNote waiting={waiting} what="new group" />
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { useRouter } from 'next/navigation';
 import { parseAsBoolean, parseAsString, useQueryStates } from 'nuqs';
 import { useState } from 'react';
 import { ErrorCodeBadge } from '@/components/error-code-badge';
+import { HeldRowsNote } from '@/components/held-rows-note';
 import { IdLink } from '@/components/id-link';
 import { NeedsRole } from '@/components/role-gate';
 import { TimeAgo } from '@/components/time-ago';
@@ -18,7 +19,7 @@ import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { describeError } from '@/lib/engine-error';
 import { withoutListener, wordsFirst } from '@/lib/error-detail';
-import { formatCount, formatCountOf, plural } from '@/lib/format';
+import { formatCount, plural } from '@/lib/format';
 import { isRejected } from '@/lib/outcome';
 import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
@@ -262,12 +263,7 @@ function GroupMessages({
                 : 'None left in this group: they were retried or discarded.'
             }
           />
-          {waiting > 0 && (
-            <p role="status" className="border-t border-border px-4 py-2 text-xs text-muted">
-              {formatCountOf(waiting, 'newer dead letter')} held while the pointer is on the list; shown as it
-              leaves.
-            </p>
-          )}
+          <HeldRowsNote waiting={waiting} what="newer dead letter" />
         </div>
       )}
     </Panel>
