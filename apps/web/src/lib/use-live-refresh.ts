@@ -7,17 +7,19 @@ import { useEngineStream } from './engine-stream';
  * Calls `refresh` when the shared event stream brings a transition that `match`es: at once for the first,
  * then at most once per `intervalMs` while more arrive (the last one is never dropped). Nothing polls.
  * While `paused` (the pointer on a list whose rows would move under it), what matches waits, and one
- * refresh runs as the pause ends.
+ * refresh runs as the pause ends, as it does when `waited` says that something else asked for one
+ * meanwhile.
  */
 export function useLiveRefresh(
   match: (t: RoutedTransition) => boolean,
   refresh: () => void,
   intervalMs = 300,
   paused = false,
+  waited?: () => boolean,
 ): void {
   const { subscribe } = useEngineStream();
-  const latest = useRef({ match, refresh, paused });
-  latest.current = { match, refresh, paused };
+  const latest = useRef({ match, refresh, paused, waited });
+  latest.current = { match, refresh, paused, waited };
   /** A match came during the pause. */
   const missed = useRef(false);
   useEffect(() => {
@@ -42,7 +44,7 @@ export function useLiveRefresh(
     };
   }, [subscribe, intervalMs]);
   useEffect(() => {
-    if (paused || !missed.current) return;
+    if (paused || !(missed.current || latest.current.waited?.())) return;
     missed.current = false;
     latest.current.refresh();
   }, [paused]);
@@ -56,21 +58,26 @@ export interface LiveListHold {
   onBlur: (e: { currentTarget: Element; relatedTarget: Element | null }) => void;
 }
 
-/**
- * A keyset-paged list that follows the journal: `refresh` on each transition that `match`es, at most once a
- * second, held while the pointer is on the list or the keyboard's focus is in it (spread `hold` on its
- * box), so that a row never moves away from a click or from the row in hand, nor leaves the page with the
- * focus. `note` ends the list's caption: whether it is live (`live`: the first page) or held.
- */
-export function useLiveList(
-  match: (t: RoutedTransition) => boolean,
-  refresh: () => void,
-  live: boolean,
-): { hold: LiveListHold; note: string } {
+/** Whether the pointer or the keyboard is in a live list, and what its box spreads to know it. */
+export interface ListHold {
+  pointing: boolean;
+  focused: boolean;
+  hold: LiveListHold;
+  /**
+   * Spread on the list's query options: while the list is held, a refetch of every query (the engine
+   * back after an outage, missed events, the tab shown again) leaves this one for when the hold ends
+   * (a query whose `staleTime` is `'static'` is neither refetched by an invalidation nor on focus).
+   */
+  queryOptions: { staleTime?: 'static' };
+}
+
+/** The hold of a live list (`useLiveList`), made before its query, whose options it gives. */
+export function useListHold(): ListHold {
   const [pointing, setPointing] = useState(false);
   const [focused, setFocused] = useState(false);
-  useLiveRefresh(match, refresh, 1_000, pointing || focused);
   return {
+    pointing,
+    focused,
     hold: {
       onPointerEnter: () => setPointing(true),
       onPointerLeave: () => setPointing(false),
@@ -80,12 +87,31 @@ export function useLiveList(
         if (!e.relatedTarget || !e.currentTarget.contains(e.relatedTarget)) setFocused(false);
       },
     },
-    note: !live
-      ? ''
-      : pointing
-        ? ' · held while the pointer is on the list'
-        : focused
-          ? ' · held while you are in the list'
-          : ' · live',
+    queryOptions: pointing || focused ? { staleTime: 'static' } : {},
   };
+}
+
+/**
+ * A keyset-paged list that follows the journal: `refresh` on each transition that `match`es, at most once a
+ * second, held while the pointer is on the list or the keyboard's focus is in it (spread `hold.hold` on its
+ * box, and `hold.queryOptions` on its query), so that a row never moves away from a click or from the row
+ * in hand, nor leaves the page with the focus. As the hold ends, one refresh brings what waited: a match,
+ * or a refetch of every query that the hold kept from this one (`invalidated`). `note` ends the list's
+ * caption: whether it is live (`live`: the first page) or held.
+ */
+export function useLiveList(
+  match: (t: RoutedTransition) => boolean,
+  refresh: () => void,
+  live: boolean,
+  { pointing, focused }: ListHold,
+  invalidated: () => boolean,
+): string {
+  useLiveRefresh(match, refresh, 1_000, pointing || focused, invalidated);
+  return !live
+    ? ''
+    : pointing
+      ? ' · held while the pointer is on the list'
+      : focused
+        ? ' · held while you are in the list'
+        : ' · live';
 }

@@ -1,7 +1,7 @@
 'use client';
 import type { MessageFilter, MessageSummary } from '@organism/shared';
 import { engineErrorCodes } from '@organism/shared';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { RefreshCw } from 'lucide-react';
 import { useRouter } from 'next/navigation';
 import { parseAsStringLiteral, useQueryStates } from 'nuqs';
@@ -22,7 +22,7 @@ import { isRejected, stateChoices } from '@/lib/outcome';
 import type { StateChoice } from '@/lib/outcome';
 import { useTRPC } from '@/lib/trpc';
 import { keyset, keysetParsers, messageFilterParsers, toMessageFilter } from '@/lib/url-filters';
-import { useLiveList } from '@/lib/use-live-refresh';
+import { useListHold, useLiveList } from '@/lib/use-live-refresh';
 import { LiveTail } from './live-tail';
 import { messagesExportHref } from './message-export';
 import type { TailFilter } from './live-tail-model';
@@ -121,25 +121,27 @@ function tailFilter({ since: _since, until: _until, ...rest }: MessageFilter): T
 /** Where is message X and why did it fail? The journal filtered and keyset-paged, or its live tail. */
 export function MessagesPage() {
   const trpc = useTRPC();
+  const queryClient = useQueryClient();
   const router = useRouter();
   const [q, setQ] = useQueryStates(parsers);
   const pages = keyset(q.after);
   const filter = toMessageFilter(q);
   const tail = q.view === 'tail';
   const listeners = useQuery(trpc.listeners.list.queryOptions(undefined, { staleTime: 60_000 }));
-  const messages = useQuery({
-    ...trpc.messages.list.queryOptions({ ...filter, limit: PAGE, cursor: pages.cursor }),
-    enabled: !tail,
-  });
+  const listHold = useListHold();
+  const list = trpc.messages.list.queryOptions({ ...filter, limit: PAGE, cursor: pages.cursor });
+  const messages = useQuery({ ...list, enabled: !tail, ...listHold.queryOptions });
   // The first page takes new messages as they come; on every page a row's state follows its transitions
   // (rows never move: the list is in the order messages were made). The page holds still while the
   // pointer is on it, so that a row does not move away from a click.
   const live = !tail && !pages.hasNewer;
   const shownIds = useMemo(() => new Set(messages.data?.items.map((m) => m.id)), [messages.data]);
-  const { hold, note } = useLiveList(
+  const note = useLiveList(
     (t) => !tail && (live || shownIds.has(t.messageId)),
     () => void messages.refetch(),
     live,
+    listHold,
+    () => !!queryClient.getQueryState(list.queryKey)?.isInvalidated,
   );
   const names = listeners.data?.map((l) => l.name);
   const fields: FilterField[] = [
@@ -265,7 +267,7 @@ export function MessagesPage() {
         </p>
       ) : (
         <>
-          <div className="rounded-lg border border-border bg-panel" {...hold}>
+          <div className="rounded-lg border border-border bg-panel" {...listHold.hold}>
             <DataTable
               label="Messages"
               columns={COLUMNS}

@@ -1,6 +1,6 @@
 'use client';
 import type { ThreadStatus, ThreadSummary } from '@organism/shared';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { RefreshCw } from 'lucide-react';
 import { useRouter } from 'next/navigation';
 import { parseAsStringLiteral, parseAsString, useQueryStates } from 'nuqs';
@@ -16,7 +16,7 @@ import { describeError } from '@/lib/engine-error';
 import { formatCount } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 import { keyset, keysetParsers } from '@/lib/url-filters';
-import { useLiveList } from '@/lib/use-live-refresh';
+import { useListHold, useLiveList } from '@/lib/use-live-refresh';
 import { FindThread } from './find-thread';
 import { ThreadStatusBadge } from './thread-status';
 
@@ -56,18 +56,19 @@ const COLUMNS: DataColumn<ThreadSummary>[] = [
 /** What happened in which conversation? Threads newest first, by status and participant, keyset-paged. */
 export function ThreadsPage() {
   const trpc = useTRPC();
+  const queryClient = useQueryClient();
   const router = useRouter();
   const [q, setQ] = useQueryStates(parsers);
   const pages = keyset(q.after);
   const listeners = useQuery(trpc.listeners.list.queryOptions(undefined, { staleTime: 60_000 }));
-  const threads = useQuery(
-    trpc.threads.list.queryOptions({
-      limit: PAGE,
-      cursor: pages.cursor,
-      status: q.status ?? undefined,
-      participant: q.participant ?? undefined,
-    }),
-  );
+  const listHold = useListHold();
+  const list = trpc.threads.list.queryOptions({
+    limit: PAGE,
+    cursor: pages.cursor,
+    status: q.status ?? undefined,
+    participant: q.participant ?? undefined,
+  });
+  const threads = useQuery({ ...list, ...listHold.queryOptions });
   const fields: FilterField[] = [
     {
       key: 'status',
@@ -88,10 +89,12 @@ export function ThreadsPage() {
   // holds still while the pointer is on it, so that a row does not move away from a click. Older pages
   // are history the operator walked into: they change on refresh only.
   const live = !pages.hasNewer;
-  const { hold, note } = useLiveList(
+  const note = useLiveList(
     () => live,
     () => void threads.refetch(),
     live,
+    listHold,
+    () => !!queryClient.getQueryState(list.queryKey)?.isInvalidated,
   );
   const filtered = !!(q.status || q.participant);
   const clear = () => void setQ({ status: null, participant: null, after: null });
@@ -117,7 +120,7 @@ export function ThreadsPage() {
           {describeError(threads.error)}
         </p>
       ) : (
-        <div className="rounded-lg border border-border bg-panel" {...hold}>
+        <div className="rounded-lg border border-border bg-panel" {...listHold.hold}>
           <DataTable
             label="Threads"
             columns={COLUMNS}
