@@ -189,24 +189,44 @@ test('what was typed is kept when another listener is picked and back, and asked
   await listener.selectOption('greeter');
   await expect(editor).toContainText('kept for later');
 
-  // Leaving by a link asks first; staying keeps the text.
-  page.once('dialog', (d) => {
-    expect(d.message()).toBe('Leave the composer? The message you typed is not sent.');
-    void d.dismiss();
-  });
+  // Leaving by a link asks first, in the console's dialog; staying (its default) keeps the text.
+  const leave = page.getByRole('alertdialog', { name: 'Leave the composer?' });
   await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Messages' }).click();
+  await expect(leave).toContainText('The message you typed is not sent, and will be lost.');
+  await expect(leave.getByRole('button', { name: 'Stay' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(leave).toHaveCount(0);
   await expect(page).toHaveURL(/\/compose\?to=greeter/);
   await expect(editor).toContainText('kept for later');
   // So does a jump from the command palette.
-  page.once('dialog', (d) => void d.dismiss());
   await page.keyboard.press('Control+K');
   const palette = page.getByRole('dialog', { name: 'Command palette' });
   await page.keyboard.type('calc');
   await expect(palette.getByRole('option', { name: /tools\.calculator/ })).toBeVisible();
   await page.keyboard.press('Enter');
   await expect(palette).toHaveCount(0);
+  await leave.getByRole('button', { name: 'Stay' }).click();
   await expect(page).toHaveURL(/\/compose\?to=greeter/);
   await expect(editor).toContainText('kept for later');
+  // Leaving goes where the operator was going, by a link or by the browser's Forward (taken again
+  // once confirmed), and the text is gone as the dialog said.
+  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Threads' }).click();
+  await leave.getByRole('button', { name: 'Leave without sending' }).click();
+  await expect(page).toHaveURL(/\/threads$/);
+  await page.goBack();
+  await expect(page).toHaveURL(/\/compose\?to=greeter/);
+  await expect(editor).not.toContainText('kept for later');
+  await write(page, editor, '<greeting>\n  <name>kept for later</name>\n</greeting>');
+  await page.goForward({ waitUntil: 'commit', timeout: 5_000 }).catch(() => null);
+  await leave.getByRole('button', { name: 'Stay' }).click();
+  await expect(page).toHaveURL(/\/compose\?to=greeter/);
+  await page.goForward({ waitUntil: 'commit', timeout: 5_000 }).catch(() => null);
+  await leave.getByRole('button', { name: 'Leave without sending' }).click();
+  await expect(page).toHaveURL(/\/threads$/);
+  await page.goBack();
+  await expect(page).toHaveURL(/\/compose\?to=greeter/);
+  await expect(editor).toContainText('<greeting');
+  await write(page, editor, '<greeting>\n  <name>kept for later</name>\n</greeting>');
 
   // The example again replaces the text only once confirmed.
   await page.getByRole('button', { name: 'Start from the example' }).click();

@@ -108,18 +108,16 @@ test('an operator breaks the configuration, sees the problem at its line and wha
   );
 
   // Edits are not lost without a question: a link away asks, and so does discarding them.
-  page.once('dialog', (d) => {
-    expect(d.message()).toBe('Leave the configuration? Your edits are not saved and will be lost.');
-    void d.dismiss();
-  });
+  const leave = page.getByRole('alertdialog', { name: 'Leave the configuration?' });
   await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Messages' }).click();
+  await expect(leave).toContainText('Your edits are not saved, and will be lost.');
+  await leave.getByRole('button', { name: 'Stay' }).click();
   await expect(page).toHaveURL(/\/config(\?view=yaml)?$/);
   // So does the browser's Back to the page before (the overview), before the router hears of it.
-  page.once('dialog', (d) => {
-    expect(d.message()).toBe('Leave the configuration? Your edits are not saved and will be lost.');
-    void d.dismiss();
-  });
   await page.goBack({ waitUntil: 'commit', timeout: 5_000 }).catch(() => null);
+  await expect(leave).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(leave).toHaveCount(0);
   await expect(page).toHaveURL(/\/config(\?view=yaml)?$/);
   await expect(settings).toContainText('Applied by the save: name.');
   await page.getByRole('button', { name: 'Discard edits' }).click();

@@ -12,6 +12,7 @@ export function ConfirmDialog({
   title,
   body,
   confirm,
+  cancel = 'Cancel',
   onConfirm,
   children,
   open,
@@ -21,6 +22,8 @@ export function ConfirmDialog({
   title: string;
   body: ReactNode;
   confirm: string;
+  /** The button that answers no. */
+  cancel?: string;
   onConfirm: () => void;
   children?: ReactNode;
   open?: boolean;
@@ -45,7 +48,7 @@ export function ConfirmDialog({
           <AlertDialog.Description className="mt-2 text-sm text-muted">{body}</AlertDialog.Description>
           <div className="mt-5 flex justify-end gap-2">
             <AlertDialog.Cancel asChild>
-              <Button>Cancel</Button>
+              <Button>{cancel}</Button>
             </AlertDialog.Cancel>
             <AlertDialog.Action asChild>
               <Button variant="danger" onClick={onConfirm}>

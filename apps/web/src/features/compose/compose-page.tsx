@@ -24,6 +24,11 @@ import type { CheckOutcome } from './payload-editor';
 import { PayloadEditor } from './payload-editor';
 
 const FIELD = 'h-8 rounded-md border border-border bg-panel px-2 text-sm outline-none focus:border-accent';
+const LEAVE = {
+  title: 'Leave the composer?',
+  body: 'The message you typed is not sent, and will be lost.',
+  leave: 'Leave without sending',
+};
 
 /**
  * Write a message against a listener's contract and send it: start from the contract's generated example
@@ -86,7 +91,7 @@ export function ComposePage() {
   const onGoTo = useCallback((line: number, column?: number) => {
     if (view.current) goToLine(view.current, line, column);
   }, []);
-  useUnsavedGuard(typed && !send.isSuccess, 'Leave the composer? The message you typed is not sent.');
+  useUnsavedGuard(typed && !send.isSuccess, LEAVE);
   const contract = `${to ?? ''} ${q.root ?? ''}`;
   // The last check's answer, while it is about this text and this contract.
   const current = checked?.text === text && checked.contract === contract ? checked : null;

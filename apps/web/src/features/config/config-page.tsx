@@ -31,6 +31,11 @@ import { goToLine } from '@/lib/go-to-line';
 import { focusIfLost } from '@/lib/focus';
 
 const VIEWS = ['yaml', 'form', 'diff'] as const;
+const LEAVE = {
+  title: 'Leave the configuration?',
+  body: 'Your edits are not saved, and will be lost.',
+  leave: 'Leave without saving',
+};
 
 /** What a save or rollback did, said once it is done. */
 interface Done {
@@ -88,7 +93,7 @@ export function ConfigPage() {
   const answer = current && 'answer' in current ? current.answer : undefined;
   const changed = running !== undefined && text !== running;
   const yamlView = useRef<EditorView | null>(null);
-  useUnsavedGuard(changed, 'Leave the configuration? Your edits are not saved and will be lost.');
+  useUnsavedGuard(changed, LEAVE);
 
   const applied = (result: SaveAnswer, what: string, yaml: string | undefined) => {
     if (yaml !== undefined && config.data)

@@ -6,6 +6,7 @@ import { EngineStreamProvider } from '@/lib/engine-stream';
 import { focusIfLost } from '@/lib/focus';
 import { useSession } from '@/lib/session';
 import { EngineAwayBanner } from './engine-away-banner';
+import { LeaveDialog } from './leave-dialog';
 import { Sidebar } from './sidebar';
 import { TopBar } from './top-bar';
 
@@ -59,6 +60,7 @@ export function ConsoleFrame({ children }: { children: ReactNode }) {
           </main>
         </div>
       </div>
+      <LeaveDialog />
     </EngineStreamProvider>
   );
 }

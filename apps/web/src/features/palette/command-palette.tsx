@@ -16,7 +16,7 @@ import { useTRPC } from '@/lib/trpc';
 import type { Destination } from './recent';
 import { readRecent, remember } from './recent';
 import { useFind } from './use-find';
-import { mayLeave } from '@/lib/use-unsaved-guard';
+import { leaveThen } from '@/lib/use-unsaved-guard';
 
 /**
  * The command palette: Ctrl/⌘-K (or the top bar's search button) anywhere in the console, then type a
@@ -129,10 +129,8 @@ function Palette({ onDone }: { onDone: (jumped: boolean) => void }) {
 
   const go = (d: Found) => {
     remember({ href: d.href, label: d.label, kind: d.kind });
-    // A page with unsaved work asks first, as its links do.
-    const leave = mayLeave();
-    onDone(leave);
-    if (leave) router.push(d.href);
+    // A page with unsaved work asks first, as its links do (the palette closes for its question).
+    onDone(leaveThen(() => router.push(d.href)));
   };
   const group = (heading: string, items: Found[]) =>
     items.length > 0 && (
