@@ -1,5 +1,6 @@
 import { ParseOption, XmlDocument } from 'libxml2-wasm';
 import type { EngineErrorCode, Problem } from '@organism/shared';
+import { attributeOverflow, MAX_ATTRIBUTES } from './canonical-limits.ts';
 import { problemsFromXmlError } from './xml-problems.ts';
 
 /**
@@ -19,7 +20,8 @@ export type ParseOutcome =
 
 /**
  * Parses untrusted XML. On success the caller owns `doc` and must `dispose()` it.
- * Rejects oversized input, DOCTYPEs (so no entity can be declared at all) and malformed XML.
+ * Rejects oversized input, DOCTYPEs (so no entity can be declared at all), malformed XML, and an
+ * element with more attributes than canonicalization can take in time (canonical-limits.ts).
  */
 export function parseUntrusted(text: Uint8Array | string, limits: ParseLimits): ParseOutcome {
   // libxml2 reads UTF-8 bytes either way. Buffer.from encodes a string natively, where libxml2-wasm's
@@ -49,6 +51,13 @@ export function parseUntrusted(text: Uint8Array | string, limits: ParseLimits): 
   if (doc.dtd) {
     doc.dispose();
     return doctypeForbidden(prologDoctypeLine(input) ?? 1);
+  }
+  const crowded = attributeOverflow(typeof input === 'string' ? Buffer.from(input) : input);
+  if (crowded) {
+    doc.dispose();
+    const { name, count, line, column } = crowded;
+    const message = `<${name}> has ${count} attributes; an element may have ${MAX_ATTRIBUTES} at most (namespace declarations included)`;
+    return { ok: false, code: 'MALFORMED_XML', message, problems: [{ message, line, column }] };
   }
   return { ok: true, doc };
 }

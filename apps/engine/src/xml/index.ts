@@ -3,6 +3,7 @@ export type { ParseLimits, ParseOutcome } from './hardened-parser.ts';
 export { canonicalizeDocument, canonicalizeElement, canonicalLastChild } from './canonical.ts';
 export type { CanonicalXml } from './canonical.ts';
 export { canonicalAsIs } from './canonical-as-is.ts';
+export { relativeNamespace } from './canonical-limits.ts';
 export { XsdRegistry } from './xsd-registry.ts';
 export type { PayloadXPath } from './payload-xpath.ts';
 export type { CompiledSchema, CompileOutcome } from './xsd-registry.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { XmlLibError } from 'libxml2-wasm';
 import type { ErrorDetail } from 'libxml2-wasm';
-import { problemsFromXmlError } from './xml-problems.ts';
+import { MAX_PROBLEMS, problemsFromXmlError } from './xml-problems.ts';
 
 const detail = (over: Partial<ErrorDetail>): ErrorDetail => ({
   message: 'boom\n',
@@ -21,6 +21,25 @@ describe('problemsFromXmlError', () => {
       { message: 'first', line: 3, column: 7, path: '/a/b' },
       { message: 'second', line: 9, column: 1 },
     ]);
+  });
+
+  it('lists the first 100 problems, then one that counts the rest', () => {
+    const many = Array.from({ length: 22_000 }, (_, i) => detail({ message: `p${i}`, line: i + 1 }));
+    const problems = problemsFromXmlError(new XmlLibError('x', many));
+    expect(problems).toHaveLength(MAX_PROBLEMS + 1);
+    expect(problems[MAX_PROBLEMS - 1]).toEqual({ message: 'p99', line: 100 });
+    expect(problems.at(-1)).toEqual({ message: 'and 21,900 more problems (the first 100 are listed)' });
+  });
+
+  it('clips a message and a path over 1,000 characters, a path keeping its end', () => {
+    const name = 'n'.repeat(5_000);
+    const [problem] = problemsFromXmlError(
+      new XmlLibError('x', [detail({ message: `Element '${name}': not expected.`, xpath: `/${name}/b[2]` })]),
+    );
+    expect(problem?.message).toHaveLength(1_000);
+    expect(problem?.message).toMatch(/^Element 'nnn.*…$/);
+    expect(problem?.path).toHaveLength(1_000);
+    expect(problem?.path).toMatch(/^…n+\/b\[2\]$/);
   });
 
   it('leaves out line and column when libxml2 does not know the line', () => {

@@ -2,18 +2,40 @@ import { XmlLibError } from 'libxml2-wasm';
 import type { Problem } from '@organism/shared';
 
 /**
- * Turns libxml2 diagnostics into problems with line, column and XPath; `file` overrides libxml2's URL.
+ * The most problems one document is reported with: a sender fixes the first ones first, and a document
+ * made to fail everywhere (22,000 refused attributes in 171 KB) would otherwise be answered, journaled
+ * and streamed to every console at 3 MB.
+ */
+export const MAX_PROBLEMS = 100;
+/**
+ * The longest message or XPath of one problem: libxml2 quotes names as they came (50,000 characters
+ * each at most), and a path repeats every ancestor's.
+ */
+const MAX_CHARS = 1_000;
+
+const clip = (s: string): string => (s.length > MAX_CHARS ? `${s.slice(0, MAX_CHARS - 1)}…` : s);
+/** A path keeps its end, the element the problem is about. */
+const clipStart = (s: string): string => (s.length > MAX_CHARS ? `…${s.slice(-(MAX_CHARS - 1))}` : s);
+
+/**
+ * Turns libxml2 diagnostics into problems (MAX_PROBLEMS of them, then one that counts the rest) with line, column and XPath; `file` overrides libxml2's URL.
  * Columns are 1-based: libxml2's validator gives 0 for every one (it knows only the element's line), and
  * such a problem has no column rather than a wrong one.
  */
 export function problemsFromXmlError(err: unknown, file?: string): Problem[] {
   if (err instanceof XmlLibError && err.details.length > 0) {
-    return err.details.map((d) => ({
-      message: d.message.trim(),
+    const problems: Problem[] = err.details.slice(0, MAX_PROBLEMS).map((d) => ({
+      message: clip(d.message.trim()),
       ...((file ?? d.file) ? { file: file ?? d.file } : {}),
       ...(d.line > 0 ? { line: d.line, ...(d.col > 0 ? { column: d.col } : {}) } : {}),
-      ...(d.xpath ? { path: d.xpath } : {}),
+      ...(d.xpath ? { path: clipStart(d.xpath) } : {}),
     }));
+    const more = err.details.length - MAX_PROBLEMS;
+    if (more > 0)
+      problems.push({
+        message: `and ${more.toLocaleString('en')} more problems (the first ${MAX_PROBLEMS} are listed)`,
+      });
+    return problems;
   }
   return [{ message: err instanceof Error ? err.message.trim() : String(err), ...(file ? { file } : {}) }];
 }

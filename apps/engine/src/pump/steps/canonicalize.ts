@@ -1,6 +1,8 @@
-import { canonicalAsIs, canonicalizeDocument } from '../../xml/index.ts';
+import { canonicalAsIs, canonicalizeDocument, relativeNamespace } from '../../xml/index.ts';
 import type { CanonicalXml } from '../../xml/index.ts';
+import { reject } from '../pipeline-message.ts';
 import type { Step } from '../pipeline-message.ts';
+import type { PipelineError } from '../delivery.ts';
 
 /**
  * Step 3: exclusive C14N of the whole document: the stored, hashed form. For an engine-built message
@@ -15,7 +17,27 @@ export const canonicalize: Step = (m) => {
     m.canonical = m.payloadXml = m.intake.raw as CanonicalXml;
     return m;
   }
-  m.canonical = canonicalAsIs(m.intake.raw) ?? canonicalizeDocument(m.doc);
+  try {
+    m.canonical = canonicalAsIs(m.intake.raw) ?? canonicalizeDocument(m.doc);
+  } catch (err) {
+    return reject(m, uncanonical(m.intake.raw, err));
+  }
   if (m.intake.origin === 'internal') m.payloadXml = m.canonical;
   return m;
 };
+
+/**
+ * Why well-formed XML has no canonical form: libxml2 says only that it failed, and the one cause XML
+ * allows is a namespace declared with a relative URI, which the C14N specification makes an error.
+ */
+function uncanonical(raw: string | Uint8Array, err: unknown): PipelineError {
+  const text = typeof raw === 'string' ? raw : Buffer.from(raw).toString('utf8');
+  const relative = relativeNamespace(text);
+  if (!relative) {
+    const message = `the document has no canonical form (exclusive C14N): ${(err as Error).message}`;
+    return { code: 'MALFORMED_XML', message, problems: [{ message }] };
+  }
+  const { prefix, uri, line } = relative;
+  const message = `namespace "${uri}" (xmlns${prefix ? `:${prefix}` : ''}) is a relative URI, which canonical XML refuses: declare namespaces with absolute URIs (urn:…, https://…)`;
+  return { code: 'MALFORMED_XML', message, problems: [{ message, line }] };
+}
