@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { firstLine } from './entry-record.ts';
+import { clipDetail, firstLine, MAX_DETAIL_CHARS } from './entry-record.ts';
 
 it("gives a list the first non-blank line of an error's detail, cut with an ellipsis past 200 characters", () => {
   expect(firstLine(null)).toBeNull();
@@ -11,4 +11,10 @@ it("gives a list the first non-blank line of an error's detail, cut with an elli
   expect(long).toHaveLength(200);
   expect(long?.endsWith('…')).toBe(true);
   expect(firstLine('y'.repeat(200))).toBe('y'.repeat(200));
+});
+
+it('keeps a detail up to 16 KiB as it is, and cuts a longer one saying how much it left out', () => {
+  const fits = 'd'.repeat(MAX_DETAIL_CHARS);
+  expect(clipDetail(fits)).toBe(fits);
+  expect(clipDetail(`${fits}xyz`)).toBe(`${fits}\n(3 more characters not kept)`);
 });

@@ -81,9 +81,21 @@ export function toDetail(r: EntryRow, history: Transition[]): MessageDetail {
   };
 }
 
-/** An entry as lists show it. */
 /** The most of an error's first line a list shows. */
 const ERROR_LINE_CHARS = 200;
+/**
+ * The most of an error's detail the journal keeps (a stack trace is a few KB): a handler's error can
+ * carry what it was given, and each detail is kept twice (entry and transition) and held by the event
+ * stream's ring for every console.
+ */
+export const MAX_DETAIL_CHARS = 16 * 1024;
+
+/** `detail` as the journal keeps it: cut at MAX_DETAIL_CHARS, saying how much was left out. */
+export function clipDetail(detail: string): string {
+  if (detail.length <= MAX_DETAIL_CHARS) return detail;
+  const left = detail.length - MAX_DETAIL_CHARS;
+  return `${detail.slice(0, MAX_DETAIL_CHARS)}\n(${left.toLocaleString('en')} more characters not kept)`;
+}
 
 /** A detail's first non-blank line, cut at ERROR_LINE_CHARS (with an ellipsis), or null for none. */
 export function firstLine(detail: string | null): string | null {
@@ -95,6 +107,7 @@ export function firstLine(detail: string | null): string | null {
   return line.length > ERROR_LINE_CHARS ? `${line.slice(0, ERROR_LINE_CHARS - 1)}…` : line;
 }
 
+/** An entry as lists show it. */
 export function toSummary(r: EntryRow): MessageSummary {
   return {
     id: r.id,
@@ -190,7 +203,7 @@ export function recordFailure(
   outcome: FailureOutcome,
   now: number,
 ): void {
-  const error = { code: failure.code, detail: failure.detail ?? failure.message };
+  const error = { code: failure.code, detail: clipDetail(failure.detail ?? failure.message) };
   // Outputs first, as for an acknowledgement (sqlite-journal.ts).
   w.add(outcome.outputs);
   if (outcome.retryAt !== undefined) {

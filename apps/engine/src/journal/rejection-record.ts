@@ -1,6 +1,7 @@
 import { formatProblem } from '@organism/shared';
 import type { Rejection } from '../pump/dispatch-hooks.ts';
 import { newMessageId } from '../pump/message-id.ts';
+import { clipDetail } from './entry-record.ts';
 import type { EntryRow } from './entry-record.ts';
 
 /** The most of a refused input the journal keeps: enough to see what arrived, never unbounded. */
@@ -13,7 +14,7 @@ export function rejectionRecord(r: Rejection): { raw: string; detail: string } {
   const raw = truncated ? text.slice(0, MAX_RAW_STORED) : text;
   const lines = r.error.problems.map(formatProblem);
   if (truncated) lines.push(`(input was ${text.length} characters; the first ${MAX_RAW_STORED} are kept)`);
-  return { raw, detail: lines.join('\n') };
+  return { raw, detail: clipDetail(lines.join('\n')) };
 }
 
 /** The entry every journal stores for refused input: FAILED, kind `rejected`, no route to retry. */

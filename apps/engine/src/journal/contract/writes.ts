@@ -105,6 +105,19 @@ export function writesContract(fresh: () => Promise<Journal>): void {
     await j.close();
   });
 
+  it('keeps 16 KiB of a huge failure detail, in the entry and its transition, saying how much was left out', async () => {
+    const j = await fresh();
+    const d = delivery();
+    await j.hooks.onIntent?.([d]);
+    const huge = `greeter: Error: bad input ${'x'.repeat(100_000)}`;
+    await j.hooks.onFailed?.(d, { ...failure, detail: huge }, { outputs: [] });
+    const kept = await j.getMessage(d.id);
+    const note = `\n(${(huge.length - 16 * 1024).toLocaleString('en')} more characters not kept)`;
+    expect(kept?.errorDetail).toBe(huge.slice(0, 16 * 1024) + note);
+    expect(kept?.transitions.at(-1)?.detail).toBe(kept?.errorDetail);
+    await j.close();
+  });
+
   it('records refused input as FAILED with the raw text, and refuses to retry it', async () => {
     const j = await fresh();
     j.hooks.onRejected?.({
