@@ -162,6 +162,7 @@ test('says within seconds when the engine hangs, and goes live again when it ans
       .split('\n')[0],
   );
   expect(pid).toBeGreaterThan(0);
+  const opened = await page.context().newPage();
   process.kill(pid, 'SIGSTOP');
   try {
     const stoppedAt = Date.now();
@@ -169,11 +170,22 @@ test('says within seconds when the engine hangs, and goes live again when it ans
     // Its pings stop: tRPC reconnects after 8 s without a byte, and the console says so 2 s later.
     expect(Date.now() - stoppedAt).toBeLessThan(15_000);
     await expect(page.getByRole('banner')).toContainText('not answering');
+    // The overview's rates say they are not known, rather than a quiet 0/s.
+    const delivered = page.getByText('ACKED, last 10 s').locator('..');
+    await expect(delivered).toContainText('—', { timeout: 5_000 });
+    // A page opened meanwhile says so too within seconds, not "Loading…" for as long as it hangs.
+    await opened.goto('/threads', { waitUntil: 'domcontentloaded' });
+    const openedAt = Date.now();
+    await expect(opened.getByText('The engine cannot be reached.')).toBeVisible({ timeout: 10_000 });
+    expect(Date.now() - openedAt).toBeLessThan(8_000);
   } finally {
     process.kill(pid, 'SIGCONT');
   }
   await expect(connection).toHaveText('live', { timeout: 30_000 });
   await expect(page.getByText('The engine cannot be reached.')).toBeHidden();
+  await expect(page.getByText('ACKED, last 10 s').locator('..')).toContainText('/s', { timeout: 15_000 });
+  // And it comes up by itself once the engine answers.
+  await expect(opened.getByRole('heading', { name: 'Threads', level: 1 })).toBeVisible({ timeout: 30_000 });
 });
 
 test('a tab whose session ended elsewhere goes to sign-in at once, and back to its page after', async ({

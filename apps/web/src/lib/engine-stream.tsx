@@ -48,6 +48,8 @@ interface StreamContext {
 
 /** How long a reconnect may take before the engine reads as away. */
 const RECONNECT_GRACE_MS = 2_000;
+/** How long tRPC's client waits without a byte before it reconnects (`SSE.client`, engine's api/trpc.ts). */
+const INACTIVITY_MS = 8_000;
 
 /** Seconds of outcomes a tab keeps: the chart's five minutes and some slack. */
 const KEEP_SECONDS = 310;
@@ -73,6 +75,8 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
   const unheard = useRef(new Set<number>());
   const live = useRef(false);
   const lastSeen = useRef<number | undefined>(undefined);
+  /** When the stream last brought anything. */
+  const lastItemAt = useRef(0);
   const dirty = useRef(false);
 
   // The last event id seen: after an outage the stream resumes right after it, so nothing is missed.
@@ -87,6 +91,7 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
       onError: (err) => askWhoIsSignedIn(queryClient, err),
       onData: (item) => {
         lastId.current = item.id;
+        lastItemAt.current = Date.now();
         const data = item.data;
         if (data.kind === 'activity') {
           const received = { activity: data.activity, receivedAt: Date.now() };
@@ -164,9 +169,9 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
       for (const s of unheard.current) if (s < oldest) unheard.current.delete(s);
       // The second before this one ended while the stream was away (or reconnecting): a gap in the chart.
       if (!live.current) unheard.current.add(second - 1);
+      else lastSeen.current = Date.now();
       if (dirty.current) {
         dirty.current = false;
-        lastSeen.current = Date.now();
         void queryClient.invalidateQueries({ queryKey: trpc.organism.status.queryKey() });
         // All but the throughput's history, read once: the tab counts the seconds after it itself.
         const history = trpc.journal.throughput.pathKey();
@@ -192,6 +197,12 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
       setReconnectingLong(false);
       return;
     }
+    // tRPC reconnects after INACTIVITY_MS without a byte: the engine was silent since the stream's last
+    // item, or for that long, and the seconds it counted nothing in then are a gap, not zeros.
+    const now = Math.floor(Date.now() / 1000);
+    const silentFrom = Math.max(now - INACTIVITY_MS / 1000, Math.floor(lastItemAt.current / 1000) + 1);
+    for (let s = silentFrom; s < now; s++) if (!buckets.current.has(s)) unheard.current.add(s);
+    lastSeen.current = Math.max(lastItemAt.current, Date.now() - INACTIVITY_MS);
     const t = setTimeout(() => setReconnectingLong(true), RECONNECT_GRACE_MS);
     return () => clearTimeout(t);
   }, [reconnecting]);

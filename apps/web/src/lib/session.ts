@@ -10,7 +10,14 @@ const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
 /** The signed-in user (null when signed out), and whether their role reaches `role`. */
 export function useSession() {
   const trpc = useTRPC();
-  const me = useQuery(trpc.auth.me.queryOptions(undefined, { staleTime: 60_000 }));
+  const me = useQuery(
+    trpc.auth.me.queryOptions(undefined, {
+      staleTime: 60_000,
+      // Not reached (no answer at all, or not in time): asked again every few seconds, so a page opened
+      // while the engine was away comes up by itself once it answers.
+      refetchInterval: (query) => (query.state.status === 'error' ? 3_000 : false),
+    }),
+  );
   const user = me.data?.user ?? null;
   return {
     user,

@@ -1,7 +1,7 @@
 'use client';
 import { usePathname, useRouter } from 'next/navigation';
 import type { ReactNode } from 'react';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { EngineStreamProvider } from '@/lib/engine-stream';
 import { focusIfLost } from '@/lib/focus';
 import { useSession } from '@/lib/session';
@@ -29,10 +29,13 @@ export function ConsoleFrame({ children }: { children: ReactNode }) {
       focusIfLost(() => document.getElementById('content'));
     shown.current = path;
   }, [path]);
+  // An engine that hangs keeps the session's question open (the console's server waits 30 s for it):
+  // after a few seconds the page says so rather than showing "Loading…" all that time.
+  const waitedLong = useHeldFor(loading && !user, 4_000);
   if (!user) {
     return (
       <div className="flex min-h-screen items-center justify-center p-6 text-sm text-muted">
-        {error ? <EngineAwayBanner standalone /> : 'Loading…'}
+        {error || waitedLong ? <EngineAwayBanner standalone /> : 'Loading…'}
       </div>
     );
   }
@@ -63,4 +66,16 @@ export function ConsoleFrame({ children }: { children: ReactNode }) {
       <LeaveDialog />
     </EngineStreamProvider>
   );
+}
+
+/** Whether `active` has held for `ms` without a break. */
+function useHeldFor(active: boolean, ms: number): boolean {
+  const [held, setHeld] = useState(false);
+  useEffect(() => {
+    setHeld(false);
+    if (!active) return;
+    const timer = setTimeout(() => setHeld(true), ms);
+    return () => clearTimeout(timer);
+  }, [active, ms]);
+  return held;
 }

@@ -2,7 +2,7 @@
 import { TriangleAlert } from 'lucide-react';
 
 import { useEngineStreamOptional } from '@/lib/engine-stream';
-import { formatExact } from '@/lib/format';
+import { TimeAgo } from '@/components/time-ago';
 
 /**
  * Says at once when the engine cannot be reached, and that what is on screen may be stale; it goes away by
@@ -19,8 +19,13 @@ export function EngineAwayBanner({ standalone = false }: { standalone?: boolean 
     >
       <TriangleAlert className="size-4 text-rejected" aria-hidden />
       <span>
-        The engine cannot be reached. The console keeps trying and reconnects by itself
-        {lastSeen ? `; data on screen is from ${formatExact(lastSeen)}` : ''}.
+        The engine cannot be reached.{' '}
+        {lastSeen && (
+          <>
+            Last heard from it <TimeAgo at={lastSeen} />; what is on screen may be out of date.{' '}
+          </>
+        )}
+        The console keeps trying and reconnects by itself.
       </span>
     </div>
   );

@@ -13,10 +13,13 @@ const ThroughputChart = dynamic(() => import('./throughput-chart').then((m) => m
   loading: () => <Skeleton className="h-56 w-full" />,
 });
 
-/** The mean of the last ten seconds that anyone counted. */
-function lastTen(xs: (number | null)[]): number {
+/**
+ * The mean of the last ten seconds that anyone counted, as a rate; "—" when none was (the engine away,
+ * or not yet heard from): an engine not heard from is not a quiet one.
+ */
+function lastTen(xs: (number | null)[]): string {
   const known = xs.slice(-10).filter((x) => x !== null);
-  return known.length ? known.reduce((a, b) => a + b, 0) / known.length : 0;
+  return known.length ? formatRate(known.reduce((a, b) => a + b, 0) / known.length) : '—';
 }
 
 /**
@@ -28,21 +31,16 @@ export function LiveThroughput({ queue }: { queue: ReactNode }) {
   return (
     <>
       <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
-        <Tile
-          label="Delivered"
-          value={formatRate(lastTen(throughput.delivered))}
-          hint="ACKED, last 10 s"
-          tone="acked"
-        />
+        <Tile label="Delivered" value={lastTen(throughput.delivered)} hint="ACKED, last 10 s" tone="acked" />
         <Tile
           label="Failed"
-          value={formatRate(lastTen(throughput.failed))}
+          value={lastTen(throughput.failed)}
           hint="dead letters and retries, last 10 s"
           tone="failed"
         />
         <Tile
           label="Rejected"
-          value={formatRate(lastTen(throughput.rejected))}
+          value={lastTen(throughput.rejected)}
           hint="refused at intake, last 10 s"
           tone="rejected"
         />

@@ -20,7 +20,11 @@ export function Tile({
       {value === undefined ? (
         <Skeleton className="mt-2 h-7 w-24" />
       ) : (
-        <p className={`tabular mt-1 text-2xl font-semibold ${tone ? TONE[tone] : ''}`}>{value}</p>
+        <p
+          className={`tabular mt-1 text-2xl font-semibold ${value === '—' ? 'text-muted' : tone ? TONE[tone] : ''}`}
+        >
+          {value}
+        </p>
       )}
       <p className="mt-1 truncate text-xs text-muted" title={hint}>
         {hint}
