@@ -190,7 +190,7 @@ function Header({ l }: { l: ListenerInfo }) {
           <span className={`tabular ${l.failed > 0 ? 'text-failed' : 'text-text'}`}>
             {formatCount(l.failed)}
           </span>{' '}
-          failed
+          failed attempts
         </span>
         <Dot />
         <span>

@@ -61,7 +61,7 @@ export function ListenerNode({ data }: NodeProps<ListenerFlowNode>) {
             <dd>{l.state}</dd>
             <dt className="text-muted">received</dt>
             <dd className="tabular">{formatCount(l.received)}</dd>
-            <dt className="text-muted">failed</dt>
+            <dt className="text-muted">failed attempts</dt>
             <dd className={`tabular ${l.failed ? 'text-failed' : ''}`}>{formatCount(l.failed)}</dd>
             <dt className="text-muted">in flight</dt>
             <dd className="tabular">
@@ -94,7 +94,7 @@ export function ListenerNode({ data }: NodeProps<ListenerFlowNode>) {
       >
         <Link
           href={`/listeners/${encodeURIComponent(l.name)}`}
-          aria-label={`${l.name}: ${data.failing ? 'failing, ' : ''}${l.state}, ${formatCount(l.received)} received, ${formatCount(l.failed)} failed, ${l.state === 'paused' ? `${formatCount(l.queued)} pending` : `${formatCount(l.inFlight)} in flight`}`}
+          aria-label={`${l.name}: ${data.failing ? 'failing, ' : ''}${l.state}, ${formatCount(l.received)} received, ${formatCount(l.failed)} failed attempts, ${l.state === 'paused' ? `${formatCount(l.queued)} pending` : `${formatCount(l.inFlight)} in flight`}`}
           className={`flex h-full flex-col justify-center gap-1 rounded-lg border bg-panel px-3 shadow-sm outline-none hover:border-accent focus-visible:ring-2 focus-visible:ring-focus ${frame} ${data.focused ? 'ring-2 ring-accent' : ''}`}
         >
           <span className="flex min-w-0 items-center gap-2">

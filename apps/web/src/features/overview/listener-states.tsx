@@ -18,7 +18,9 @@ export function ListenerStates() {
         <tr>
           <th className="pb-1 font-medium">listener</th>
           <th className="pb-1 text-right font-medium">received</th>
-          <th className="pb-1 text-right font-medium">failed</th>
+          <th className="pb-1 text-right font-medium" title="Failed attempts: every try that failed counts, so a message retried three times before it became a dead letter counts four.">
+            failed
+          </th>
         </tr>
       </thead>
       <tbody>
