@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCountOf, formatDuration, plural } from './format';
+import { formatCountOf, formatDuration, formatRate, plural } from './format';
 
 describe('formatDuration', () => {
   it('says milliseconds below a second, and seconds without trailing zeros above', () => {
@@ -24,4 +24,11 @@ describe('formatCountOf', () => {
       'entries',
     ]);
   });
+});
+
+it('reads a rate to one decimal, a trickle as under 0.1 rather than 0', () => {
+  expect(formatRate(12.46)).toBe('12.5/s');
+  expect(formatRate(0)).toBe('0/s');
+  expect(formatRate(0.02)).toBe('<0.1/s');
+  expect(formatRate(0.05)).toBe('0.1/s');
 });

@@ -17,7 +17,9 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return n === 1 ? one : many;
 }
 
+/** "12.5/s"; a trickle that would round to nothing reads "<0.1/s", never "0/s". */
 export function formatRate(perSecond: number): string {
+  if (perSecond > 0 && perSecond < 0.05) return '<0.1/s';
   return `${rate.format(perSecond)}/s`;
 }
 

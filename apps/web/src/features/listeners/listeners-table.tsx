@@ -70,7 +70,11 @@ const COLUMNS: DataColumn<ListenerInfo>[] = [
   },
   {
     id: 'failed',
-    header: <span title="Failed attempts: every try that failed counts, so a message retried three times before it became a dead letter counts four.">failed</span>,
+    header: (
+      <span title="Failed attempts: every try that failed counts, so a message retried three times before it became a dead letter counts four.">
+        failed
+      </span>
+    ),
     width: 80,
     numeric: true,
     sortable: 'desc',

@@ -17,8 +17,11 @@ export function ListenerStates() {
       <thead className="text-left text-xs text-muted">
         <tr>
           <th className="pb-1 font-medium">listener</th>
-          <th className="pb-1 text-right font-medium">received</th>
-          <th className="pb-1 text-right font-medium" title="Failed attempts: every try that failed counts, so a message retried three times before it became a dead letter counts four.">
+          <th className="pb-1 pl-3 text-right font-medium">received</th>
+          <th
+            className="pb-1 pl-3 text-right font-medium"
+            title="Failed attempts: every try that failed counts, so a message retried three times before it became a dead letter counts four."
+          >
             failed
           </th>
         </tr>
@@ -40,8 +43,8 @@ export function ListenerStates() {
                 </span>
               )}
             </td>
-            <td className="tabular text-right">{formatCount(l.received)}</td>
-            <td className={`tabular text-right ${l.failed > 0 ? 'text-failed' : ''}`}>
+            <td className="tabular pl-3 text-right">{formatCount(l.received)}</td>
+            <td className={`tabular pl-3 text-right ${l.failed > 0 ? 'text-failed' : ''}`}>
               {formatCount(l.failed)}
             </td>
           </tr>

@@ -35,7 +35,7 @@ export function LiveThroughput({ queue }: { queue: ReactNode }) {
         <Tile
           label="Failed"
           value={lastTen(throughput.failed)}
-          hint="dead letters and retries, last 10 s"
+          hint="failed attempts, last 10 s"
           tone="failed"
         />
         <Tile
