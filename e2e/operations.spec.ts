@@ -114,6 +114,11 @@ test('a failed message republished edited is ACKED and linked to the one it came
   const source = (sent.data as { messageIds: string[] }).messageIds[0] ?? '';
   await page.goto(`/messages/${source}`);
   await expect(page.getByRole('heading', { name: /Message/ })).toContainText('FAILED', { timeout: 30_000 });
+  // Its recipient is a listener: its name leads to the listener's page; the console's own name is text.
+  await expect(
+    page.getByRole('main').getByRole('link', { name: 'tools.calculator', exact: true }),
+  ).toHaveAttribute('href', '/listeners/tools.calculator');
+  await expect(page.getByRole('main').getByRole('link', { name: /^console:/ })).toHaveCount(0);
   await page.getByRole('link', { name: 'Edit and send' }).click();
   await expect(page).toHaveURL(/\/compose\?to=tools\.calculator&source=/);
   const editor = page.getByRole('region', { name: 'Payload' });

@@ -1,6 +1,8 @@
 'use client';
 import type { MessageDetail, MessageSummary } from '@organism/shared';
+import { useQuery } from '@tanstack/react-query';
 import { ArrowRight } from 'lucide-react';
+import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { IdLink } from '@/components/id-link';
 import { TimeAgo } from '@/components/time-ago';
@@ -9,6 +11,7 @@ import { splitStack } from '@/lib/error-detail';
 import { formatCountOf, rootName } from '@/lib/format';
 import { isRejected } from '@/lib/outcome';
 import { problemsOf } from '@/lib/problems';
+import { useTRPC } from '@/lib/trpc';
 import { codeHint } from '../dead-letters/code-hints';
 import type { DetailProblem } from '@/lib/problems';
 
@@ -19,9 +22,9 @@ export function MessageFacts({ m, threadLink = true }: { m: MessageSummary; thre
   const rejected = m.state === 'FAILED' && isRejected(m);
   return (
     <p className="flex flex-wrap items-center gap-x-2 gap-y-1 text-sm text-muted">
-      <span className="text-text">{m.from ?? 'unknown sender'}</span>
+      <Party name={m.from} none="unknown sender" />
       <ArrowRight className="size-3.5" aria-label="to" />
-      <span className="text-text">{m.to ?? (rejected ? 'refused at intake' : 'broadcast')}</span>
+      <Party name={m.to} none={rejected ? 'refused at intake' : 'broadcast'} />
       {m.root && (
         <span className="font-mono text-xs" title={m.root}>
           &lt;{rootName(m.root)}&gt;
@@ -47,6 +50,19 @@ export function MessageFacts({ m, threadLink = true }: { m: MessageSummary; thre
         </span>
       )}
     </p>
+  );
+}
+
+/** A sender or recipient: a listener's name leads to its page (its contract, its state), a producer's is text. */
+function Party({ name, none }: { name: string | null; none: string }) {
+  const trpc = useTRPC();
+  const listeners = useQuery(trpc.listeners.list.queryOptions(undefined, { staleTime: 60_000 }));
+  if (name === null) return <span className="text-text">{none}</span>;
+  if (!listeners.data?.some((l) => l.name === name)) return <span className="text-text">{name}</span>;
+  return (
+    <Link href={`/listeners/${encodeURIComponent(name)}`} className="text-text hover:underline">
+      {name}
+    </Link>
   );
 }
 
