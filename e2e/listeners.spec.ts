@@ -122,3 +122,19 @@ test("an agent's page links its peers", async ({ page }) => {
   await expect(page.getByRole('heading', { name: 'tools.calculator', level: 1 })).toBeVisible();
   await expectAccessible(page);
 });
+
+test("a listener's page shows its name at once, while its facts are still on their way", async ({ page }) => {
+  await signIn(page, 'viewer');
+  // The engine's answer about the listeners held back: the page has only its address to go by.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/trpc\/[^?]*listeners\.list/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto('/listeners/greeter');
+  await expect(page.getByRole('heading', { name: 'greeter', level: 1 })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Limits' })).toHaveCount(0);
+  release();
+  await expect(page.getByRole('region', { name: 'Limits' })).toBeVisible();
+});

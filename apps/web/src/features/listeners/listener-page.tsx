@@ -42,7 +42,11 @@ export function ListenerPage({ name }: { name: string }) {
   if (!listeners.data)
     return (
       <div className="mx-auto max-w-7xl space-y-4">
-        <Skeleton className="h-8 w-80" />
+        {/* The name is known from the address: the title shows at once, its state as it comes. */}
+        <header className="flex items-center gap-3">
+          <h1 className="text-xl font-semibold">{name}</h1>
+          <Skeleton className="h-6 w-20" />
+        </header>
         <Skeleton className="h-24 w-full" />
         <Skeleton className="h-96 w-full" />
       </div>
