@@ -193,7 +193,9 @@ function Arrow({ m, from, to, look }: { m: MessageSummary; from: number; to: num
   const dashed = m.kind === 'reply' || m.kind === 'error';
   const inset = `calc(100% / ${span} / 2)`;
   const label = (
-    <span className="flex max-w-full items-center gap-1.5 truncate rounded bg-panel/90 px-1 text-xs">
+    <span
+      className={`flex items-center gap-1.5 truncate rounded bg-panel/90 px-1 text-xs ${self ? 'max-w-full' : 'max-w-80 shrink-0'}`}
+    >
       {m.root && (
         <span className="truncate font-mono text-text" title={m.root}>
           {rootName(m.root)}
@@ -217,7 +219,12 @@ function Arrow({ m, from, to, look }: { m: MessageSummary; from: number; to: num
         </>
       ) : (
         <>
-          <span className="absolute top-1 flex justify-center" style={{ left: inset, right: inset }}>
+          {/* A row holds one hop: a label longer than its arrow runs on over the empty lanes beside it
+              (centred while it fits, from the arrow's start when it does not), up to 20rem. */}
+          <span
+            className="absolute top-1 flex"
+            style={{ left: inset, right: inset, justifyContent: 'safe center' }}
+          >
             {label}
           </span>
           <span
