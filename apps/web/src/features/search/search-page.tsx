@@ -71,23 +71,12 @@ export function SearchPage() {
   const candidates = data ? `${formatCount(data.candidates)}${data.candidatesCapped ? '+' : ''}` : '';
   return (
     <div className="mx-auto max-w-7xl space-y-3">
-      <header className="flex flex-wrap items-end justify-between gap-3">
-        <div>
-          <h1 className="text-xl font-semibold">Search</h1>
-          <p className="mt-1 text-sm text-muted">
-            Find messages by the words in their payload (indexed) or by an XPath over it, within a listener
-            and a time range.
-          </p>
-        </div>
-        {/* Always laid out, hidden until there are hits to export: the form below never moves. */}
-        <ExportLinks
-          label="Export every hit:"
-          hidden={!asked || Boolean(search.error)}
-          links={[
-            { href: messagesExportHref(exportValues, 'xml'), format: 'XML' },
-            { href: messagesExportHref(exportValues, 'jsonl'), format: 'JSON lines' },
-          ]}
-        />
+      <header>
+        <h1 className="text-xl font-semibold">Search</h1>
+        <p className="mt-1 text-sm text-muted">
+          Find messages by the words in their payload (indexed) or by an XPath over it, within a listener and
+          a time range.
+        </p>
       </header>
       <SearchForm
         key={`${q.to}\n${q.text}\n${q.xpath}`}
@@ -106,7 +95,17 @@ export function SearchPage() {
           })
         }
         onClear={() => void setQ({ state: null, since: null, until: null, after: null })}
-      />
+      >
+        {/* Beside the filters, hidden until there are hits to export: nothing moves as it shows. */}
+        <ExportLinks
+          label="Export every hit:"
+          hidden={!asked || Boolean(search.error)}
+          links={[
+            { href: messagesExportHref(exportValues, 'xml'), format: 'XML' },
+            { href: messagesExportHref(exportValues, 'jsonl'), format: 'JSON lines' },
+          ]}
+        />
+      </FilterBar>
       {search.error && !fieldError ? (
         <p role="alert" className="rounded-md border border-failed/40 bg-failed/5 p-3 text-sm">
           {describeError(search.error)}
