@@ -266,7 +266,7 @@ test('the audit log shows who did what, filters by actor in the URL, and exports
 
   // Filter by actor with the filter bar: the URL keeps it, and only their entries are left.
   await page.getByRole('button', { name: 'Filter' }).click();
-  await page.getByRole('button', { name: 'who', exact: true }).click();
+  await page.getByRole('option', { name: 'who', exact: true }).click();
   await page.getByLabel('who', { exact: true }).fill(name);
   await page.getByRole('button', { name: 'Apply' }).click();
   await expect(page).toHaveURL(new RegExp(`[?&]actor=${name}`));

@@ -5,7 +5,10 @@ import { expectAccessible, signIn } from './support/console.ts';
 /** Adds a filter through the chips: "Filter", the field, then its value and Apply, or the choice picked. */
 async function addFilter(page: Page, label: string, value: string, choice = false): Promise<void> {
   await page.getByRole('button', { name: 'Filter', exact: true }).click();
-  await page.getByRole('button', { name: label, exact: true }).click();
+  await page
+    .getByRole('listbox', { name: 'Filter fields' })
+    .getByRole('option', { name: label, exact: true })
+    .click();
   if (choice) return pick(page, label, value);
   await page.getByLabel(label, { exact: true }).fill(value);
   await page.getByRole('button', { name: 'Apply' }).click();
@@ -48,7 +51,19 @@ test('filters live in the URL: they survive a reload, and a filter that matches 
   await expectAccessible(page);
 
   await addFilter(page, 'to', 'tools.calculator');
-  await addFilter(page, 'state', 'FAILED', true);
+  // Typing in the Filter menu narrows its fields, and Enter picks the one left: "state", not the first.
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
+  const fields = page.getByRole('listbox', { name: 'Filter fields' });
+  await page.keyboard.type('nope');
+  await expect(fields.getByRole('option')).toHaveCount(0);
+  await expect(page.getByText('No field matches.')).toBeVisible();
+  await page.keyboard.press('Enter');
+  await expect(fields).toBeVisible();
+  for (let i = 0; i < 4; i++) await page.keyboard.press('Backspace');
+  await page.keyboard.type('state');
+  await expect(fields.getByRole('option')).toHaveText(['state']);
+  await page.keyboard.press('Enter');
+  await pick(page, 'state', 'FAILED');
   await expect(page).toHaveURL(/[?&]to=tools\.calculator/);
   await expect(page).toHaveURL(/[?&]state=FAILED/);
   // The demo's traffic divides by zero now and then: those dead letters are what this shows.

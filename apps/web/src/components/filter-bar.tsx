@@ -1,4 +1,5 @@
 'use client';
+import { Command } from 'cmdk';
 import { Plus, X } from 'lucide-react';
 import { Popover } from 'radix-ui';
 import type { ReactNode } from 'react';
@@ -133,19 +134,7 @@ function AddFilter({
               }}
             />
           ) : (
-            <ul aria-label="Add a filter" onKeyDown={moveAmongButtons}>
-              {fields.map((f) => (
-                <li key={f.key}>
-                  <button
-                    type="button"
-                    className="flex h-8 w-full items-center rounded px-2 text-left text-sm hover:bg-panel-2"
-                    onClick={() => setField(f)}
-                  >
-                    {f.label}
-                  </button>
-                </li>
-              ))}
-            </ul>
+            <FieldList fields={fields} onPick={setField} />
           )}
         </Popover.Content>
       </Popover.Portal>
@@ -153,23 +142,40 @@ function AddFilter({
   );
 }
 
-/** Up and Down (Home, End) move between the list's buttons, as in the filters' value lists. */
-function moveAmongButtons(e: React.KeyboardEvent<HTMLElement>): void {
-  const buttons = Array.from(e.currentTarget.querySelectorAll('button'));
-  const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
-  const to =
-    e.key === 'ArrowDown'
-      ? Math.min(buttons.length - 1, at + 1)
-      : e.key === 'ArrowUp'
-        ? Math.max(0, at - 1)
-        : e.key === 'Home'
-          ? 0
-          : e.key === 'End'
-            ? buttons.length - 1
-            : undefined;
-  if (to === undefined) return;
-  e.preventDefault();
-  buttons[to]?.focus();
+/**
+ * The fields a filter can be added on, with a box that narrows them as in the value lists: typing "state"
+ * leaves "state", the arrow keys (Home, End) move the highlight, and Enter picks the highlighted field. A
+ * typed name that matches no field leaves nothing to pick, rather than the first field.
+ */
+function FieldList({
+  fields,
+  onPick,
+}: {
+  fields: readonly FilterField[];
+  onPick: (field: FilterField) => void;
+}) {
+  return (
+    <Command label="Add a filter" loop>
+      <Command.Input
+        placeholder="Type to narrow the fields…"
+        className="mb-1 h-8 w-full rounded-md border border-border bg-panel px-2 text-sm outline-none focus:border-accent"
+        autoFocus
+      />
+      <Command.List label="Filter fields" className="max-h-64 overflow-y-auto">
+        <Command.Empty className="px-2 py-3 text-sm text-muted">No field matches.</Command.Empty>
+        {fields.map((f) => (
+          <Command.Item
+            key={f.key}
+            value={f.label}
+            onSelect={() => onPick(f)}
+            className="flex h-8 cursor-pointer items-center rounded px-2 text-sm data-[selected=true]:bg-panel-2"
+          >
+            {f.label}
+          </Command.Item>
+        ))}
+      </Command.List>
+    </Command>
+  );
 }
 
 function FilterEditor({
