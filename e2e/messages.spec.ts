@@ -284,3 +284,46 @@ test('an address with no page, and an id that is not one, say so inside the fram
     expect(await bad.text()).toContain(`the path "${path}" is not valid percent-encoded UTF-8`);
   }
 });
+
+test("an id's copy button copies it, and says why not when the browser refuses or offers no clipboard", async ({
+  page,
+}) => {
+  await signIn(page, 'admin');
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  const uncaught: string[] = [];
+  page.on('pageerror', (e) => uncaught.push(e.message));
+  // A message's page: its thread's id, with its copy button, stays put there.
+  await page.goto('/messages');
+  await page
+    .getByRole('table', { name: 'Messages' })
+    .getByRole('row')
+    .nth(1)
+    .getByRole('link')
+    .first()
+    .click();
+  await expect(page).toHaveURL(/\/messages\/[0-9a-f-]{36}$/);
+  const copy = page.getByRole('button', { name: /^copy [0-9a-f-]{36}$/ }).first();
+  const id = ((await copy.getAttribute('aria-label')) ?? '').slice('copy '.length);
+  await copy.click();
+  await expect(page.getByText('id copied')).toBeVisible();
+  // The root tsconfig has no DOM library: the page's clipboard, typed by hand.
+  type Nav = { navigator: { clipboard?: { writeText: unknown; readText(): Promise<string> } } };
+  expect(await page.evaluate(() => (globalThis as unknown as Nav).navigator.clipboard!.readText())).toBe(id);
+
+  // The browser refuses the write: said, and nothing thrown.
+  await page.evaluate(() => {
+    (globalThis as unknown as Nav).navigator.clipboard!.writeText = () =>
+      Promise.reject(new Error('Write permission denied.'));
+  });
+  await copy.click();
+  await expect(page.getByText('The browser refused to copy: select the text and copy it.')).toBeVisible();
+  // No clipboard at all (http, not localhost): said too, rather than nothing.
+  await page.evaluate(() =>
+    Object.defineProperty((globalThis as unknown as Nav).navigator, 'clipboard', { value: undefined }),
+  );
+  await copy.click();
+  await expect(
+    page.getByText('This browser allows copying only on https or localhost: select the text and copy it.'),
+  ).toBeVisible();
+  expect(uncaught).toEqual([]);
+});

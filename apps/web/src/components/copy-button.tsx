@@ -1,12 +1,12 @@
 'use client';
 import { Check, Copy } from 'lucide-react';
 import { useState } from 'react';
-import { toast } from 'sonner';
+import { copyText } from '@/lib/copy-text';
 import { Button } from './ui/button';
 
 /**
- * Copies `text` to the clipboard and says so. Browsers offer the clipboard only on https and localhost;
- * elsewhere it says to select the text instead of failing silently.
+ * Copies `text` to the clipboard and says so (`copyText`); where the browser offers no clipboard or refuses,
+ * it says to select the text instead of failing silently.
  */
 export function CopyButton({
   text,
@@ -22,18 +22,11 @@ export function CopyButton({
 }) {
   const [done, setDone] = useState(false);
   const copy = () => {
-    if (!navigator.clipboard) {
-      toast.error('This browser allows copying only on https or localhost: select the text and copy it.');
-      return;
-    }
-    void navigator.clipboard.writeText(text).then(
-      () => {
-        setDone(true);
-        toast.success(`${what} copied`);
-        setTimeout(() => setDone(false), 2_000);
-      },
-      () => toast.error('The browser refused to copy: select the text and copy it.'),
-    );
+    void copyText(text, what).then((copied) => {
+      if (!copied) return;
+      setDone(true);
+      setTimeout(() => setDone(false), 2_000);
+    });
   };
   return (
     <Button

@@ -1,7 +1,7 @@
 'use client';
 import { Copy } from 'lucide-react';
 import Link from 'next/link';
-import { toast } from 'sonner';
+import { copyText } from '@/lib/copy-text';
 import { shortId } from '@/lib/format';
 
 /** An id as every list shows it: monospace, first 8 characters, full id on hover, a link, one-click copy. */
@@ -22,9 +22,7 @@ export function IdLink({ id, href }: { id: string; href?: string }) {
         type="button"
         aria-label={`copy ${id}`}
         className="absolute left-full pl-1 opacity-0 group-hover:opacity-60 hover:opacity-100 focus-visible:opacity-100"
-        onClick={() => {
-          void navigator.clipboard?.writeText(id).then(() => toast.success('copied'));
-        }}
+        onClick={() => void copyText(id, 'id')}
       >
         <Copy className="size-3" />
       </button>

@@ -8,8 +8,8 @@ import { EditorView } from '@codemirror/view';
 import CodeMirror from '@uiw/react-codemirror';
 import { Copy } from 'lucide-react';
 import { useMemo } from 'react';
-import { toast } from 'sonner';
 import { wrappedLines } from '@/lib/wrapped-lines';
+import { copyText } from '@/lib/copy-text';
 import { darkCodeTheme } from '@/lib/code-theme';
 import { prettyXml } from '@/lib/pretty-xml';
 import { useDarkTheme } from '@/lib/use-dark-theme';
@@ -81,7 +81,7 @@ export function XmlView({
       <button
         type="button"
         className="absolute top-1.5 right-1.5 z-10 flex items-center gap-1 rounded border border-border bg-panel px-2 py-0.5 text-xs text-muted hover:text-text"
-        onClick={() => void navigator.clipboard?.writeText(pretty).then(() => toast.success('copied'))}
+        onClick={() => void copyText(pretty, 'XML')}
       >
         <Copy className="size-3" aria-hidden /> Copy
       </button>
