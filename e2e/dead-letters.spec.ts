@@ -114,8 +114,19 @@ test("new dead letters wait while the pointer is on a group's rows, and come in 
 
 test('retry many shows a dry run (count and sample) before the operator confirms', async ({ page }) => {
   await signIn(page, 'operator');
+  // Filters that match nothing leave nothing to retry or discard: both are offered disabled, saying why.
+  await page.goto('/dead-letters?to=tools.calculator&errorCode=NO_SUCH_CODE');
+  await expect(page.getByText('No dead letters match these filters.')).toBeVisible();
+  for (const name of ['Retry many…', 'Discard many…']) {
+    await expect(page.getByRole('button', { name })).toBeDisabled();
+    await expect(page.getByRole('button', { name })).toHaveAttribute(
+      'title',
+      'No dead letter matches the filters.',
+    );
+  }
   // Division by zero: a dead letter the traffic makes every few seconds (it fails again when retried).
   await page.goto('/dead-letters?to=tools.calculator&errorCode=HANDLER_ERROR');
+  await expect(page.getByRole('button', { name: 'Retry many…' })).toBeEnabled();
   await expect(page.getByRole('button', { name: 'change the listener filter' })).toContainText(
     'tools.calculator',
   );

@@ -43,6 +43,9 @@ export function DeadLettersPage() {
   // Nothing failed at all: no count to read, nothing to filter or retry; the empty state says why.
   const none = !filtered && total === 0;
   const scope = filtered ? 'the dead letters matching the filters' : 'every dead letter';
+  // Filters that match nothing leave nothing to retry or discard: the buttons stay, disabled, saying why.
+  const noMatch = filtered && total === 0;
+  const nothingTo = noMatch ? 'No dead letter matches the filters.' : undefined;
   return (
     <div className="mx-auto max-w-7xl space-y-4">
       <header className="flex flex-wrap items-end justify-between gap-3">
@@ -65,12 +68,12 @@ export function DeadLettersPage() {
         {can('operator') && !none && (
           <div className="flex gap-2">
             <BulkActionDialog action="discard" filter={filter} scope={scope}>
-              <Button>
+              <Button disabled={noMatch} title={nothingTo}>
                 <Trash2 className="size-4" aria-hidden /> Discard many…
               </Button>
             </BulkActionDialog>
             <BulkActionDialog action="retry" filter={filter} scope={scope}>
-              <Button>
+              <Button disabled={noMatch} title={nothingTo}>
                 <RotateCcw className="size-4" aria-hidden /> Retry many…
               </Button>
             </BulkActionDialog>
