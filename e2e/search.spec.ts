@@ -95,6 +95,16 @@ test('search payloads by text and by XPath, open a hit, see a bad XPath refused 
   await expect(page.getByText('not an XPath 1.0 expression: invalid expression')).toBeVisible();
   await expect(page.getByText('Nothing was searched: correct what is marked above.')).toBeVisible();
   await expectAccessible(page);
+
+  // An XPath that matches nothing (the root is `order`) is advised on its names and path, not on words;
+  // only the filters set are offered to widen. The last minute keeps the scan under its budget.
+  const since = new Date(Date.now() - 60_000).toISOString();
+  await page.goto(`/search?to=orders&xpath=${encodeURIComponent('/Order')}&since=${since}`);
+  const advice = results.getByText(/^No message matches the XPath\. Check its element names, local names/);
+  await expect(advice).toBeVisible();
+  await expect(advice).toContainText('namespaces removed');
+  await expect(advice).toContainText('Or try a wider time range or any listener.');
+  await expect(advice).not.toContainText('words');
 });
 
 test('export a search and a filtered list, as one XML document and as JSON lines', async ({ page }) => {

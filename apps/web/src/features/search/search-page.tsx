@@ -17,7 +17,9 @@ import { formatCount } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 import { keyset, keysetParsers } from '@/lib/url-filters';
 import { SearchForm } from './search-form';
+import { noMatchAdvice } from './search-advice';
 import { searchParsers, toSearchInput } from './search-filters';
+import type { SearchValues } from './search-filters';
 import { queryWords, searchColumns } from './search-results';
 
 const PAGE = 50;
@@ -120,7 +122,13 @@ export function SearchPage() {
               rowKey={(m) => m.id}
               loading={asked && search.isPending && !fieldError}
               onOpen={(m) => router.push(`/messages/${m.id}`)}
-              empty={emptyText({ asked, fieldError, bounded: Boolean(bounded), scanned: data?.scanned ?? 0 })}
+              empty={emptyText({
+                asked,
+                fieldError,
+                bounded: Boolean(bounded),
+                scanned: data?.scanned ?? 0,
+                search: q,
+              })}
             />
           </div>
           {bounded && (
@@ -147,11 +155,17 @@ export function SearchPage() {
   );
 }
 
-function emptyText(s: { asked: boolean; fieldError: boolean; bounded: boolean; scanned: number }): string {
+function emptyText(s: {
+  asked: boolean;
+  fieldError: boolean;
+  bounded: boolean;
+  scanned: number;
+  search: Partial<SearchValues>;
+}): string {
   if (!s.asked)
     return 'Type words to find in payloads, an XPath, or both. Words are looked up in an index of every payload; an XPath is evaluated on the messages the listener, the time range and the words narrow to.';
   if (s.fieldError) return 'Nothing was searched: correct what is marked above.';
   if (s.bounded)
     return `No hits among the ${formatCount(s.scanned)} candidates scanned so far. Continue to scan older ones.`;
-  return 'No message matches. Try fewer words, a prefix (wid*), a wider time range, or any listener.';
+  return noMatchAdvice(s.search);
 }
