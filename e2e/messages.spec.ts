@@ -253,6 +253,17 @@ test('a refused message shows its raw input as it arrived, the problem marked at
   await expect(problems).toContainText("Element 'nom'");
   // Marked in the editor on that very line: the refused element is underlined.
   await expect(raw.locator('.cm-lintRange-error')).toContainText('<nom>refused</nom>');
+  // Its Copy button sits over the code's corner, and no line runs under it: every line ends left of it.
+  const copyAt = await raw.getByRole('button', { name: 'Copy' }).boundingBox();
+  const lineEnds = await raw
+    .locator('.cm-line')
+    .evaluateAll((lines) =>
+      lines.map(
+        (l) => (l as unknown as { getBoundingClientRect(): { right: number } }).getBoundingClientRect().right,
+      ),
+    );
+  expect(lineEnds.length).toBeGreaterThan(0);
+  expect(Math.max(...lineEnds)).toBeLessThanOrEqual(copyAt!.x);
   await expectAccessible(page);
 });
 

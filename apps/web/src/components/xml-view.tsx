@@ -14,7 +14,18 @@ import { darkCodeTheme } from '@/lib/code-theme';
 import { prettyXml } from '@/lib/pretty-xml';
 import { useDarkTheme } from '@/lib/use-dark-theme';
 
-const EXTENSIONS = [xml(), EditorState.readOnly.of(true), EditorView.editable.of(false), ...wrappedLines];
+/** The width the Copy button takes from the code's right edge, with a little air. */
+const COPY_ROOM = '4.75rem';
+
+const EXTENSIONS = [
+  xml(),
+  EditorState.readOnly.of(true),
+  EditorView.editable.of(false),
+  ...wrappedLines,
+  // The Copy button sits over the code's top right corner: lines wrap short of it, so no text (a long first
+  // line, or any line scrolled to the top) runs under it.
+  EditorView.theme({ '.cm-content': { paddingRight: COPY_ROOM } }),
+];
 
 /** A problem found in the text, at its 1-based line (and column, when known). */
 export interface LineProblem {
