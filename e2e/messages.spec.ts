@@ -84,6 +84,18 @@ test('filters live in the URL: they survive a reload, and a filter that matches 
   await page.getByRole('button', { name: 'Clear the filters' }).click();
   await expect(page).not.toHaveURL(/[?&](to|state|root)=/);
   await expect(table.getByRole('row').nth(1)).toBeVisible();
+
+  // A filter in the address that is not one is a chip saying so, filtering nothing, with its × to remove it.
+  await page.goto('/messages?state=NOPE&to=greeter');
+  const filters = page.getByRole('group', { name: 'Filters' });
+  await expect(filters).toContainText('state: NOPE — not a state, ignored');
+  await expect(page.getByRole('button', { name: 'change the to filter' })).toContainText('greeter');
+  await expect(table.getByRole('row').nth(1)).toContainText('greeter');
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'remove the state filter' }).click();
+  await expect(page).not.toHaveURL(/[?&]state=/);
+  await expect(page).toHaveURL(/[?&]to=greeter/);
+  await expect(filters).not.toContainText('NOPE');
 });
 
 test('the list takes new messages as they come, and holds still while the pointer or the keyboard is in it', async ({

@@ -1,15 +1,18 @@
 'use client';
 import { Command } from 'cmdk';
-import { Plus, X } from 'lucide-react';
+import { CircleAlert, Plus, X } from 'lucide-react';
+import { useSearchParams } from 'next/navigation';
 import { Popover } from 'radix-ui';
 import type { ReactNode } from 'react';
 import { useState } from 'react';
 import { formatExact } from '@/lib/format';
 import { FilterValueEditor } from './filter-value-editor';
+import { unreadFilters } from './unread-filters';
 import { Button } from './ui/button';
 
 /** One filter a list offers. Values are strings; a `time` filter's value is an ISO date-time. */
 export interface FilterField {
+  /** Its key in the page's address (`?state=FAILED`). */
   key: string;
   label: string;
   /** `choice` picks one of `options`; `text` is free text (with `suggestions`); `time` is a date and time. */
@@ -23,7 +26,8 @@ export interface FilterField {
 
 /**
  * Filters as chips above a table: each active filter is a chip (click to change it, × to remove it), "Filter"
- * adds one. The values live wherever the page keeps them (the URL, through nuqs); this only shows and edits.
+ * adds one. The values live in the page's address (through nuqs); this only shows and edits them. A value
+ * the address has but the page could not read (`?state=NOPE`) is a chip too, saying it is ignored, with its ×.
  */
 export function FilterBar({
   fields,
@@ -41,6 +45,7 @@ export function FilterBar({
 }) {
   const active = fields.filter((f) => values[f.key]);
   const inactive = fields.filter((f) => !values[f.key]);
+  const unread = unreadFilters(fields, values, useSearchParams());
   return (
     <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Filters">
       {active.map((f) => (
@@ -65,8 +70,32 @@ export function FilterBar({
           )}
         </FilterEditor>
       ))}
+      {unread.map(({ field, raw, why }) => (
+        <span
+          key={field.key}
+          title={`The address's ${field.label} filter is not understood, so it filters nothing.`}
+          className="inline-flex h-7 items-center rounded-full border border-dashed border-muted/60 text-xs"
+        >
+          <CircleAlert className="ml-2 size-3.5 shrink-0 text-muted" aria-hidden />
+          <span className="pr-1 pl-1.5">
+            <span className="text-muted">{field.label}:</span>{' '}
+            <span className="inline-block max-w-48 truncate align-bottom font-medium line-through">
+              {raw}
+            </span>{' '}
+            <span className="text-muted">— {why}, ignored</span>
+          </span>
+          <button
+            type="button"
+            aria-label={`remove the ${field.label} filter`}
+            className="mr-1 rounded-full p-0.5 text-muted hover:bg-panel-2 hover:text-text"
+            onClick={() => onChange(field.key, null)}
+          >
+            <X className="size-3.5" aria-hidden />
+          </button>
+        </span>
+      ))}
       {inactive.length > 0 && <AddFilter fields={inactive} onApply={onChange} />}
-      {active.length > 1 && (
+      {active.length + unread.length > 1 && (
         <button
           type="button"
           className="text-xs text-muted hover:text-text hover:underline"
