@@ -98,6 +98,16 @@ test("reads a listener's contract: XSD files, element tree with occurrence, exam
   // Its recent messages, each a link, and the way to all of them.
   const recent = page.getByRole('region', { name: 'Recent messages' });
   await expect(recent.getByRole('link', { name: /^[0-9a-f]{8}$/ }).first()).toBeVisible();
+  // Its headers in lowercase, as every other table's.
+  await expect(recent.getByRole('columnheader')).toHaveText([
+    'message',
+    'state',
+    'from',
+    'root',
+    'attempts',
+    'error',
+    'updated',
+  ]);
   await expect(recent.getByRole('link', { name: 'All messages to orders' })).toHaveAttribute(
     'href',
     '/messages?to=orders',

@@ -66,25 +66,25 @@ export function RecentMessages({ name }: { name: string }) {
       <thead className="text-left text-xs text-muted">
         <tr className="h-8 border-b border-border">
           <th scope="col" className="font-medium">
-            Message
+            message
           </th>
           <th scope="col" className="font-medium">
-            State
+            state
           </th>
           <th scope="col" className="font-medium">
-            From
+            from
           </th>
           <th scope="col" className="font-medium">
-            Root
+            root
           </th>
           <th scope="col" className="text-right font-medium">
-            Attempts
+            attempts
           </th>
           <th scope="col" className="pl-4 font-medium">
-            Error
+            error
           </th>
           <th scope="col" className="text-right font-medium">
-            Updated
+            updated
           </th>
         </tr>
       </thead>
