@@ -279,6 +279,18 @@ test('a refused message shows its raw input as it arrived, the problem marked at
   await expectAccessible(page);
 });
 
+test("at 1024 px the list keeps each row's thread link, and the route keeps its room", async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await signIn(page, 'viewer');
+  await page.goto('/messages');
+  const table = page.getByRole('table', { name: 'Messages' });
+  await expect(table.getByRole('columnheader', { name: 'thread' })).toBeVisible();
+  const threaded = table.getByRole('row').filter({ has: page.locator('a[href^="/threads/"]') });
+  await expect(threaded.first().locator('a[href^="/threads/"]')).toBeVisible();
+  const route = await table.getByRole('columnheader', { name: 'from → to' }).boundingBox();
+  expect(route!.width).toBeGreaterThanOrEqual(220);
+});
+
 test('an address with no page, and an id that is not one, say so inside the frame with the way back', async ({
   page,
 }) => {

@@ -79,6 +79,8 @@ const COLUMNS: DataColumn<MessageSummary>[] = [
     header: 'attempts',
     width: 76,
     numeric: true,
+    // From 1280 px: below that the thread's link needs the room more (the message's page says its attempts).
+    from: 'xl',
     // An answer to an outside producer, or refused input, is recorded and never dispatched.
     cell: (m) =>
       m.egress || isRejected(m) ? (
@@ -107,7 +109,8 @@ const COLUMNS: DataColumn<MessageSummary>[] = [
     id: 'thread',
     header: 'thread',
     width: 104,
-    from: 'xl',
+    // From 1024 px, where the route keeps about 250 px beside it.
+    from: 'lg',
     cell: (m) => (m.threadId ? <IdLink id={m.threadId} href={`/threads/${m.threadId}`} /> : null),
   },
   { id: 'created', header: 'created', width: 96, cell: (m) => <TimeAgo at={m.createdAt} /> },
