@@ -72,6 +72,24 @@ test("reads a listener's contract: XSD files, element tree with occurrence, exam
   await expect(xsd.getByRole('region', { name: 'schemas/common/money.xsd (XSD)' })).toContainText(
     'name="Money"',
   );
+  // Scrolled under the sticky top bar, a code view's Copy button passes under it too, not over it.
+  const money = xsd.getByRole('region', { name: 'schemas/common/money.xsd (XSD)' });
+  await money.evaluate((el) =>
+    (el as unknown as { scrollIntoView(o: { block: string }): void }).scrollIntoView({ block: 'start' }),
+  );
+  const copyAt = (await money.getByRole('button', { name: 'Copy' }).boundingBox())!;
+  expect(copyAt.y).toBeLessThan(40);
+  const onTop = await page.evaluate(
+    ({ x, y }) => {
+      type El = { closest(s: string): unknown };
+      const doc = (
+        globalThis as unknown as { document: { elementFromPoint(x: number, y: number): El | null } }
+      ).document;
+      return doc.elementFromPoint(x, y)?.closest('header') ? 'top bar' : 'something else';
+    },
+    { x: copyAt.x + copyAt.width / 2, y: copyAt.y + copyAt.height / 2 },
+  );
+  expect(onTop).toBe('top bar');
 
   // The element tree: `line` may occur 1 to 100 times, `id` is a required attribute of `order`.
   const tree = page.getByRole('tree', { name: "Elements of orders's contract" });

@@ -85,7 +85,8 @@ export function XmlView({
   const dark = useDarkTheme();
   return (
     <div
-      className="relative overflow-hidden rounded-md border border-border"
+      // Its own stacking context: the Copy button rises above the code, not above the sticky top bar.
+      className="relative isolate overflow-hidden rounded-md border border-border"
       aria-label={label}
       role="region"
     >
