@@ -60,6 +60,10 @@ export async function main(argv: string[]): Promise<number> {
     if (v !== undefined && !/^\d+$/.test(v))
       return usage(`--${flag} must be a whole number, not ${JSON.stringify(v)}`);
   }
+  // Checked here, as organism.yaml's server.port is, before the engine opens anything: node:net would
+  // refuse it only once the engine had started, with a stack trace (and its supervisor restart it).
+  if (values.port !== undefined && Number(values.port) > 65_535)
+    return usage(`--port ${values.port}: a port is at most 65535`);
   if (values.listeners !== undefined && listOf(values.listeners).length === 0)
     return usage('--listeners needs the names of the listeners to run here, separated by commas');
   const configAt = (p: string | undefined): string => resolve(values.config ?? p ?? 'organism.yaml');

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
@@ -64,6 +64,17 @@ describe('an engine that cannot start as configured', { timeout: 60_000 }, () =>
     } finally {
       holder.close();
     }
+  });
+
+  it('refuses a port above 65535 in one line, exit 2, before it opens anything (run and start)', async () => {
+    const org = await echoOrganism();
+    for (const command of ['run', 'start']) {
+      const p = spawnOrganism([command, org.yaml, '--port', '99999']);
+      expect(await p.exited, p.output()).toBe(2);
+      expect(p.output()).toContain('--port 99999: a port is at most 65535');
+      expect(p.output()).not.toMatch(/\n\s+at /);
+    }
+    expect(existsSync(org.journal)).toBe(false);
   });
 
   it('says why it cannot listen for each cause it can name, and leaves others to the caller', () => {
