@@ -1,6 +1,7 @@
 import type { Log } from '@organism/shared';
 import { Engine } from './engine.ts';
 import { ConfigError } from './config/index.ts';
+import type { OrganismConfig } from './config/index.ts';
 import { connectJournal, openOrchestrationStore } from './journal/index.ts';
 import { Orchestrator } from './lifecycle/orchestration/orchestrator.ts';
 import type { Journal, WriterThreadPolicy } from './journal/index.ts';
@@ -42,6 +43,11 @@ export interface CreateEngineOptions {
    * (`organism run --listeners`). Each must be one of the organism's.
    */
   listeners?: readonly string[];
+  /**
+   * Runs once the organism has loaded, before the journal opens; what it throws, createEngine throws
+   * (`organism run` checks there that it can listen, so a run that cannot serve creates nothing).
+   */
+  beforeJournal?: (config: OrganismConfig) => Promise<void>;
 }
 
 /**
@@ -78,6 +84,7 @@ export async function createEngine(configFile: string, opts: CreateEngineOptions
     opts.logger ? opts.logger.child({ component }) : stderrLog(component);
   let journal: Journal;
   try {
+    await opts.beforeJournal?.(config);
     journal =
       opts.journal ??
       (await connectJournal(

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatProblem } from '@organism/shared';
 import { ConfigError } from '../config/index.ts';
-import { JournalError } from '../journal/index.ts';
+import { EngineLock, JournalError } from '../journal/index.ts';
 import { FirstAdminError, ensureFirstAdmin } from '../lifecycle/first-admin.ts';
 import {
   CANNOT_START_EXIT_CODE,
@@ -16,6 +16,7 @@ import type { LogChoice, Logger } from '../logging/logger.ts';
 import type { Engine } from '../engine.ts';
 import { createEngine } from '../main.ts';
 import { startServer } from '../server/http-server.ts';
+import { checkPort } from '../server/port-check.ts';
 import { eventLevel, logEvent } from './describe-event.ts';
 import { shutdown } from './shutdown.ts';
 
@@ -48,13 +49,32 @@ export const CLEANUP_FAILED_EXIT_CODE = 1;
 export async function run(path: string, opts: RunOptions): Promise<number> {
   const logger = loggerFor(opts);
   let engine;
+  // Why the port cannot be listened on, found before the journal opens.
+  let cannotServe: string | undefined;
   try {
     engine = await createEngine(path, {
       logger,
       serving: true,
       ...(opts.listeners ? { listeners: opts.listeners } : {}),
+      beforeJournal: async (config) => {
+        // A second engine on one SQLite journal has, as likely as not, its port too: it is told of the
+        // journal another engine holds (for now: exit 1, as when its port differs), not of the port.
+        const { journal } = config;
+        if (journal.driver === 'sqlite' && journal.path !== ':memory:') EngineLock.probe(journal.path);
+        const { host } = config.server;
+        const port = opts.port ?? config.server.port;
+        await checkPort(host, port).catch((err: unknown) => {
+          cannotServe = cannotListen(err, host, port);
+          throw err;
+        });
+      },
     });
   } catch (err) {
+    if (cannotServe !== undefined) {
+      // Another program's port, or one this user may not take: starting again would meet it again.
+      logger.error({ code: 'CONFIG_INVALID' }, cannotServe);
+      return CANNOT_START_EXIT_CODE;
+    }
     if (err instanceof ConfigError || err instanceof JournalError) {
       logger.error({ code: err.code, problems: err.problems }, err.message);
       // A broken configuration or journal file: the supervisor must not start it again and again.
@@ -84,8 +104,8 @@ export async function run(path: string, opts: RunOptions): Promise<number> {
   } catch (err) {
     const why = cannotListen(err, host, port);
     if (!why) throw err;
-    // Another program's port, or one this user may not take: starting again would meet it again. (A
-    // first admin made just before keeps the password printed above it.)
+    // Taken since checkPort looked: starting again would meet it again. (A first admin made just before
+    // keeps the password printed above it.)
     logger.error({ code: 'CONFIG_INVALID' }, why);
     await engine.close();
     return CANNOT_START_EXIT_CODE;
