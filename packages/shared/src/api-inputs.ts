@@ -7,11 +7,14 @@ import { messageFilterSchema, transitionStates } from './journal.ts';
 export const roleSchema = z.enum(['viewer', 'operator', 'admin']);
 export type Role = z.infer<typeof roleSchema>;
 
+/** A user's name, from the API, the CLI (`organism user add`) and ORGANISM_ADMIN_USER alike. */
 export const userNameSchema = z
   .string()
-  .min(1)
-  .max(100)
+  .min(1, 'give a name')
+  .max(100, 'at most 100 characters')
   .regex(/^[\w.@-]+$/, 'only letters, digits and . _ - @ (no spaces)');
+/** An API token's name, from the API and `organism token create` alike. */
+export const tokenNameSchema = z.string().min(1, 'give a name').max(100, 'at most 100 characters');
 export const passwordSchema = z.string().min(8, 'at least 8 characters').max(1000);
 
 export const loginInputSchema = z.object({
@@ -101,7 +104,7 @@ export const addUserInputSchema = z.object({
 export const setRoleInputSchema = z.object({ name: userNameSchema, role: roleSchema });
 export const setPasswordInputSchema = z.object({ name: userNameSchema, password: passwordSchema });
 export const userRefInputSchema = z.object({ name: userNameSchema });
-export const tokenNameInputSchema = z.object({ name: z.string().min(1).max(100) });
+export const tokenNameInputSchema = z.object({ name: tokenNameSchema });
 /** A token may be bound to the producer names (`<from>`) it may send as; without a list, to any. */
 export const createTokenInputSchema = tokenNameInputSchema.extend({
   producers: z.array(producerNameSchema).min(1).max(100).optional(),

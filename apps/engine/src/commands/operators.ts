@@ -1,4 +1,5 @@
-import { producerNameSchema, reservedSenderMessage } from '@organism/shared';
+import { producerNameSchema, reservedSenderMessage, tokenNameSchema, userNameSchema } from '@organism/shared';
+import type { ZodType } from 'zod';
 import { loadConfigFile } from '../config/index.ts';
 import { JournalError, newPassword, openOperatorFile } from '../journal/index.ts';
 import type { OperatorStore } from '../journal/index.ts';
@@ -9,6 +10,15 @@ type Role = 'viewer' | 'operator' | 'admin';
 const SUBCOMMANDS: Record<string, readonly string[]> = {
   user: ['add', 'list', 'remove', 'password'],
   token: ['create', 'list', 'revoke'],
+};
+
+/**
+ * The subcommands that give something a new name, and the API's rule for it: a user the CLI added under a
+ * name the API refuses could not be changed or removed from the console.
+ */
+const NEW_NAMES: Record<string, { what: string; schema: ZodType<string> }> = {
+  'user add': { what: 'user name', schema: userNameSchema },
+  'token create': { what: 'token name', schema: tokenNameSchema },
 };
 
 /**
@@ -30,6 +40,15 @@ export async function operators(
       verb
         ? `organism ${noun}: unknown subcommand ${JSON.stringify(verb)}; give one of: ${verbs.join(', ')}`
         : `organism ${noun}: give a subcommand: ${verbs.join(', ')}`,
+    );
+    return 2;
+  }
+  // Before the journal is opened (or created): a name refused changes nothing.
+  const rule = NEW_NAMES[`${noun} ${verb}`];
+  const named = rule && arg !== undefined ? rule.schema.safeParse(arg) : undefined;
+  if (rule && named?.success === false) {
+    console.error(
+      `organism ${noun} ${verb}: the ${rule.what} ${JSON.stringify(arg)} is refused: ${named.error.issues[0]?.message}`,
     );
     return 2;
   }

@@ -1,7 +1,11 @@
+import { userNameSchema } from '@organism/shared';
 import { JournalError, newPassword } from '../journal/index.ts';
 import type { OperatorStore } from '../journal/index.ts';
 
-/** The first admin cannot be made as the environment asks (a password too short): nothing retried helps. */
+/**
+ * The first admin cannot be made as the environment asks (a name the API refuses, a password too short):
+ * nothing retried helps.
+ */
 export class FirstAdminError extends Error {
   override name = 'FirstAdminError';
 }
@@ -19,6 +23,12 @@ export async function ensureFirstAdmin(
 ): Promise<void> {
   if ((await store.countUsers()) > 0) return;
   const name = env.ORGANISM_ADMIN_USER ?? 'admin';
+  // The API's rule for a user's name: an admin named otherwise could not be changed from the console.
+  const named = userNameSchema.safeParse(name);
+  if (!named.success)
+    throw new FirstAdminError(
+      `cannot create the first admin ${JSON.stringify(name)} from ORGANISM_ADMIN_USER: ${named.error.issues[0]?.message}`,
+    );
   const given = env.ORGANISM_ADMIN_PASSWORD;
   const password = given ?? newPassword();
   try {

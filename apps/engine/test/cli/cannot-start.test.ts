@@ -39,6 +39,16 @@ describe('an engine that cannot start as configured', { timeout: 60_000 }, () =>
     expect(out).not.toMatch(/\n\s+at /);
   });
 
+  it('says that ORGANISM_ADMIN_USER holds a name the API refuses, with no stack', async () => {
+    const org = await echoOrganism();
+    const p = spawnOrganism(['run', org.yaml], { env: { ORGANISM_ADMIN_USER: 'bad name!' } });
+    expect(await p.exited, p.output()).toBe(CANNOT_START_EXIT_CODE);
+    expect(p.output()).toContain(
+      'cannot create the first admin \\"bad name!\\" from ORGANISM_ADMIN_USER: only letters, digits and . _ - @ (no spaces)',
+    );
+    expect(p.output()).not.toMatch(/\n\s+at /);
+  });
+
   it('stops `organism start` on a port another process has, in one line, having created nothing', async () => {
     const org = await echoOrganism();
     const holder = createServer();

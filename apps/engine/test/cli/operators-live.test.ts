@@ -82,6 +82,33 @@ describe('users and tokens from the CLI while the engine runs', { timeout: 90_00
     ]);
   });
 
+  it('refuses a new user or token name the API would refuse, in one line, exit 2, adding nothing', async () => {
+    const password = ['--password', 'a long passphrase'];
+    const spaced = await runOrganism(['user', 'add', 'bad name!', ...password], org.dir);
+    expect(spaced).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr:
+        'organism user add: the user name "bad name!" is refused: only letters, digits and . _ - @ (no spaces)\n',
+    });
+    const long = await runOrganism(['user', 'add', 'u'.repeat(101), ...password], org.dir);
+    expect(long.code).toBe(2);
+    expect(long.stderr).toContain('is refused: at most 100 characters');
+    const token = await runOrganism(['token', 'create', 't'.repeat(101)], org.dir);
+    expect(token.code).toBe(2);
+    expect(token.stderr).toContain('the token name "ttt');
+    expect(token.stderr).toContain('is refused: at most 100 characters');
+    // A name the CLI accepts is one the console can change.
+    expect((await runOrganism(['user', 'add', 'dee.o-k_1@x', ...password], org.dir)).code).toBe(0);
+    const admin = await signedIn(org.url);
+    await admin.users.setRole.mutate({ name: 'dee.o-k_1@x', role: 'operator' });
+    const names = (await admin.users.list.query()).map((u) => u.name);
+    expect(names).toContain('dee.o-k_1@x');
+    expect(names).not.toContain('bad name!');
+    expect(names).not.toContain('u'.repeat(101));
+    expect((await admin.users.tokens.query()).map((t) => t.name)).not.toContain('t'.repeat(101));
+  });
+
   it('writes what it refused to the audit log too, with the reason, as the API does', async () => {
     const bob = ['user', 'add', 'bob', '--password', 'a long passphrase'];
     expect((await runOrganism(bob, org.dir)).code).toBe(0);
