@@ -1,10 +1,19 @@
 import type { EngineEvent } from '@organism/shared';
 import type { Logger } from '../logging/logger.ts';
+import { printable } from '../logging/printable.ts';
 
 const short = (id: string | undefined): string => (id ? id.slice(0, 8) : '-');
 
-/** One human sentence per engine event (the `msg` of its log entry; the time comes from the logger). */
+/**
+ * One human sentence per engine event (the `msg` of its log entry; the time comes from the logger), on
+ * one line: what a message brought (its sender, its root, a refusal's words) has its control characters
+ * escaped, so an event prints no line of its own making.
+ */
 export function describeEvent(e: EngineEvent): string {
+  return printable(sentence(e));
+}
+
+function sentence(e: EngineEvent): string {
   switch (e.type) {
     case 'message.received':
       return `${short(e.threadId)} ${e.to} ← ${e.from} ${e.root}${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`;

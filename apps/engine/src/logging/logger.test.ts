@@ -146,6 +146,18 @@ describe('the human log', () => {
     expect(err[0]).toMatch(/ 0c6f9a3e FAILED shouter HANDLER_ERROR: Error: boom\n$/);
   });
 
+  it("indents a message's further lines and escapes its other control characters", () => {
+    const { logger, out } = capture('pretty');
+    logger
+      .child({ component: 'handler' })
+      .info('problems:\nfirst\n12:00:00.000 [supervisor] forged\r\u001b[2Kwiped');
+    expect(out).toEqual([
+      expect.stringMatching(
+        /^\d\d:\d\d:\d\d\.\d{3} \[handler\] problems:\n {4}first\n {4}12:00:00\.000 \[supervisor\] forged\\r\\u001b\[2Kwiped\n$/,
+      ),
+    ]);
+  });
+
   it('tags plain warnings, names the component and indents an error stack', () => {
     const { logger, err } = capture('pretty');
     logger.child({ component: 'supervisor' }).warn({ err: new Error('exit 3') }, 'engine exited with 3');
