@@ -1,5 +1,5 @@
 import { EngineError } from '@organism/shared';
-import type { EngineErrorCode } from '@organism/shared';
+import type { EngineErrorCode, Problem } from '@organism/shared';
 
 /** A journal failure the caller can act on: the code says what (not found, not retryable, unavailable). */
 export class JournalError extends EngineError {
@@ -9,8 +9,15 @@ export class JournalError extends EngineError {
    */
   readonly lasting: boolean;
 
-  constructor(code: EngineErrorCode, message: string, options?: { cause?: unknown; lasting?: boolean }) {
-    super(code, message, options?.cause === undefined ? undefined : { cause: options.cause });
+  constructor(
+    code: EngineErrorCode,
+    message: string,
+    options?: { cause?: unknown; lasting?: boolean; problems?: Problem[] },
+  ) {
+    super(code, message, {
+      ...(options?.cause === undefined ? {} : { cause: options.cause }),
+      ...(options?.problems ? { problems: options.problems } : {}),
+    });
     this.name = 'JournalError';
     this.lasting = options?.lasting ?? false;
   }

@@ -89,6 +89,23 @@ describe('invalid input', () => {
     await expectInvalid(await get(`audit.list?${q({ limit: 0, cursor: 7 })}`), ['limit', 'cursor']);
   });
 
+  it('refuses a paging cursor no list made, on every list that takes one, naming the field', async () => {
+    const cursor = 'AAAA;DROP TABLE';
+    for (const [procedure, input] of [
+      ['messages.list', { cursor }],
+      ['threads.list', { cursor }],
+      ['threads.messages', { id: crypto.randomUUID(), cursor }],
+      ['audit.list', { cursor }],
+      ['messages.search', { text: 'hello', cursor }],
+      ['messages.exportPage', { cursor }],
+    ] as const) {
+      const [problem] = await expectInvalid(await get(`${procedure}?${q(input)}`), ['cursor']);
+      expect(problem?.message, procedure).toBe(
+        'not a cursor this engine made: give the nextCursor of the page before, or no cursor for the first page',
+      );
+    }
+  });
+
   it('answers each bad call of a batch on its own', async () => {
     const res = await get(
       `messages.byId,messages.list,auth.me?batch=1&${q({ 0: { id: 3 }, 1: { limit: 'x' }, 2: {} })}`,

@@ -7,6 +7,8 @@ import type { RoutedTransition } from '@organism/shared';
 import type { Journal } from '../journal.ts';
 import { T, delivery, failure } from './fixtures.ts';
 
+const NOT_A_CURSOR = expect.stringContaining('not a cursor this engine made') as unknown;
+
 export function readsContract(fresh: () => Promise<Journal>): void {
   it('pages messages by keyset: stable when new ones arrive between pages', async () => {
     const j = await fresh();
@@ -19,6 +21,24 @@ export function readsContract(fresh: () => Promise<Journal>): void {
     const seen = [...p1.items, ...p2.items, ...p3.items].map((m) => m.id);
     expect(seen).toEqual([...ds].reverse().map((d) => d.id));
     expect(p3.nextCursor).toBeNull();
+    await j.close();
+  });
+
+  it('refuses a cursor no list made as INPUT_INVALID at cursor, not as the first page', async () => {
+    const j = await fresh();
+    await j.hooks.onIntent?.([delivery(), delivery()]);
+    const page = await j.listMessages({ limit: 1 });
+    const threads = await j.listThreads({ limit: 1 });
+    // Garbage, a cursor's text encoded another way (padded), and one whose time is not a number.
+    const notATime = Buffer.from(`soon:${page.items[0]?.id ?? ''}`).toString('base64url');
+    const bad = ['AAAA;DROP TABLE', `${page.nextCursor ?? ''}=`, notATime];
+    for (const cursor of bad) {
+      const refused = { code: 'INPUT_INVALID', problems: [{ path: 'cursor', message: NOT_A_CURSOR }] };
+      await expect(j.listMessages({ cursor })).rejects.toMatchObject(refused);
+      await expect(j.listThreads({ cursor })).rejects.toMatchObject(refused);
+    }
+    expect((await j.listMessages({ cursor: page.nextCursor ?? '' })).items).toHaveLength(1);
+    expect((await j.listThreads({ cursor: threads.nextCursor ?? '' })).items).toHaveLength(1);
     await j.close();
   });
 

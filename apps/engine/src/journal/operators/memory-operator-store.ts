@@ -147,6 +147,10 @@ export class MemoryOperatorStore implements OperatorStore {
   }
 
   listAudit(input: AuditListInput): Promise<Page<AuditEntry>> {
+    return settle(() => this.auditPage(input));
+  }
+
+  private auditPage(input: AuditListInput): Page<AuditEntry> {
     const before = decodeAuditCursor(input.cursor) ?? Infinity;
     const matching: AuditEntry[] = [];
     for (let i = this.log.length - 1; i >= 0 && matching.length <= input.limit; i--) {
@@ -159,7 +163,7 @@ export class MemoryOperatorStore implements OperatorStore {
       if (input.until !== undefined && e.at > input.until) continue;
       matching.push({ ...e });
     }
-    return Promise.resolve(rules.auditPage(matching, input.limit));
+    return rules.auditPage(matching, input.limit);
   }
 
   private byName(name: string): UserRecord | undefined {

@@ -273,6 +273,26 @@ export function describeOperatorStoreContract(name: string, make: MakeOperatorSt
         expect(exact.nextCursor).toBeNull();
       });
 
+      it("refuses a cursor that is not one of its pages' as INPUT_INVALID at cursor", async () => {
+        const s = await make();
+        for (const target of ['a', 'b'])
+          await s.audit({ actor: 'ada', action: 'reload', target, detail: null, outcome: 'ok', error: null });
+        const first = await s.listAudit({ limit: 1 });
+        // Garbage, a cursor edited by hand, and a messages list's cursor (well made, but not for this list).
+        const messages = Buffer.from(`${Date.now()}:${crypto.randomUUID()}`).toString('base64url');
+        for (const cursor of ['AAAA;DROP TABLE', `${first.nextCursor ?? ''}=`, messages])
+          await expect(s.listAudit({ limit: 1, cursor })).rejects.toMatchObject({
+            code: 'INPUT_INVALID',
+            problems: [
+              {
+                path: 'cursor',
+                message: expect.stringContaining('not a cursor this engine made') as unknown,
+              },
+            ],
+          });
+        expect((await s.listAudit({ limit: 1, cursor: first.nextCursor ?? '' })).items).toHaveLength(1);
+      });
+
       it('filters by outcome and by a time range (both ends inclusive), keyset pages kept', async () => {
         let now = 1_000;
         const s = await make({ now: () => now });

@@ -1,6 +1,6 @@
 import { hash, randomBytes } from 'node:crypto';
 import type { Page } from '@organism/shared';
-import { decodeCursor, encodeCursor } from '../cursor.ts';
+import { decodeCursor, encodeCursor, notACursor } from '../cursor.ts';
 
 export const roles = ['viewer', 'operator', 'admin'] as const;
 export type Role = (typeof roles)[number];
@@ -135,7 +135,9 @@ export function encodeAuditCursor(seq: number): string {
   return encodeCursor(seq, 'audit');
 }
 
-/** The `seq` below which the next page starts, or undefined for the first page (or a bad cursor). */
+/** The `seq` below which the next page starts, or undefined for the first page; another cursor is refused. */
 export function decodeAuditCursor(cursor: string | undefined): number | undefined {
-  return decodeCursor(cursor)?.at;
+  const decoded = decodeCursor(cursor);
+  if (decoded && (decoded.id !== 'audit' || !Number.isSafeInteger(decoded.at))) throw notACursor();
+  return decoded?.at;
 }

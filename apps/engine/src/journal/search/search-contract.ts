@@ -106,6 +106,32 @@ export function describeSearchContract(name: string, make: () => Journal | Promi
       await j.close();
     });
 
+    it('refuses a cursor no search made as INPUT_INVALID at cursor; takes one of the other kind', async () => {
+      const j = await make();
+      await j.hooks.onIntent?.(Array.from({ length: 3 }, () => delivery({ payloadXml: '<n>item</n>' })));
+      const byText = await j.search(request({ q: 'item', limit: 1 }));
+      const byList = await j.search(request({ limit: 1 }));
+      const refused = {
+        code: 'INPUT_INVALID',
+        problems: [
+          { path: 'cursor', message: expect.stringContaining('not a cursor this engine made') as unknown },
+        ],
+      };
+      const notARow = Buffer.from('t:soon').toString('base64url');
+      for (const cursor of [
+        'AAAA;DROP TABLE',
+        `${byText.nextCursor ?? ''}=`,
+        `${byList.nextCursor ?? ''}=`,
+        notARow,
+      ])
+        for (const q of ['item', undefined])
+          await expect(j.search(request({ ...(q ? { q } : {}), cursor }))).rejects.toMatchObject(refused);
+      // A search changed between pages (a text given, then taken away) starts again from the newest.
+      const changed = await j.search(request({ cursor: byText.nextCursor ?? '' }));
+      expect(changed.hits).toHaveLength(3);
+      await j.close();
+    });
+
     it('tests each candidate with a payload and keeps what the test returned', async () => {
       const j = await make();
       const big = delivery({ payloadXml: order('o-1', 'A', 150) });

@@ -1,6 +1,7 @@
 import type { MessageFilter, MessageSummary } from '@organism/shared';
 import type { EntryRow } from '../entry-record.ts';
 import type { TextQuery } from './text-query.ts';
+import { notACursor } from '../cursor.ts';
 
 /** Most candidates a search counts ahead of where it starts (`SearchPage.candidates`). */
 export const CANDIDATES_COUNTED = 10_000;
@@ -66,16 +67,24 @@ export function encodeSearchCursor(p: SearchPosition): string {
   return Buffer.from(text).toString('base64url');
 }
 
-/** Undefined for no cursor; a cursor of the other kind, or garbage, starts from the newest. */
+/**
+ * Undefined for no cursor; a cursor of the other kind (a search with a text, then without) starts from the
+ * newest. One no search made (garbage, or edited by hand) is refused (notACursor).
+ */
 export function decodeSearchCursor(cursor: string | undefined): SearchPosition | undefined {
   if (!cursor) return undefined;
   const text = Buffer.from(cursor, 'base64url').toString();
   const [kind, a, ...rest] = text.split(':');
   const n = Number(a);
-  if (!Number.isFinite(n)) return undefined;
-  if (kind === 't') return { kind: 'text', row: n };
-  if (kind === 'l' && rest.length > 0) return { kind: 'list', at: n, id: rest.join(':') };
-  return undefined;
+  const position: SearchPosition | undefined = !Number.isFinite(n)
+    ? undefined
+    : kind === 't' && rest.length === 0
+      ? { kind: 'text', row: n }
+      : kind === 'l' && rest.length > 0
+        ? { kind: 'list', at: n, id: rest.join(':') }
+        : undefined;
+  if (!position || encodeSearchCursor(position) !== cursor) throw notACursor();
+  return position;
 }
 
 /**
