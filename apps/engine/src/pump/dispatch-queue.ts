@@ -42,7 +42,8 @@ export interface Slot {
 /**
  * Queues deliveries per listener and runs them under a global and a per-listener limit, fairly across
  * listeners. Internal deliveries are always accepted (a handler blocked on a full queue while holding
- * a slot would deadlock); producers outside call `waitForSpace` first: that is the backpressure.
+ * a slot would deadlock); producers outside take a place first (`tryReserve`, `reserve`): that is the
+ * backpressure, and the limit holds however many submit at once.
  */
 export class DispatchQueue {
   private readonly queues = new Map<string, Fifo<Delivery>>();
@@ -59,6 +60,9 @@ export class DispatchQueue {
   private readonly paused = new Set<string>();
   private inFlightTotal = 0;
   private queuedTotal = 0;
+  /** Places held by producers' messages on their way in (pipeline, journal), not queued yet. */
+  private reservedTotal = 0;
+  /** Producers waiting for a place, each handed one as it frees (`reserve`). */
   private spaceWaiters: (() => void)[] = [];
   private idleWaiters: (() => void)[] = [];
 
@@ -71,8 +75,12 @@ export class DispatchQueue {
   get inFlight(): number {
     return this.inFlightTotal + this.finishingTotal;
   }
-  get hasSpace(): boolean {
-    return this.queuedTotal < this.opts.queueSize;
+  /** The most deliveries that may wait (`pump.queueSize`). */
+  get size(): number {
+    return this.opts.queueSize;
+  }
+  private get hasSpace(): boolean {
+    return this.queuedTotal + this.reservedTotal < this.opts.queueSize;
   }
 
   inFlightFor(listener: string): number {
@@ -114,10 +122,27 @@ export class DispatchQueue {
     this.drain();
   }
 
-  /** Resolves once the queue is below its size limit. */
-  waitForSpace(): Promise<void> {
-    if (this.hasSpace) return Promise.resolve();
+  /**
+   * Takes a place for a producer's message now, if the queue has one. Taken at once, before the message
+   * goes through the pipeline and the journal: concurrent submissions that each looked for space and then
+   * awaited would all pass one look, and the limit would be a wish. Give it back with `release`.
+   */
+  tryReserve(): boolean {
+    if (!this.hasSpace) return false;
+    this.reservedTotal++;
+    return true;
+  }
+
+  /** Takes a place, waiting for one to free (the backpressure on producers); each waiter in turn. */
+  reserve(): Promise<void> {
+    if (this.spaceWaiters.length === 0 && this.tryReserve()) return Promise.resolve();
     return new Promise((resolve) => this.spaceWaiters.push(resolve));
+  }
+
+  /** Gives a place back: its message was refused, or its deliveries are queued (they count instead). */
+  release(): void {
+    this.reservedTotal--;
+    this.notify();
   }
 
   /** Resolves when nothing is queued or running. */
@@ -203,7 +228,11 @@ export class DispatchQueue {
   }
 
   private notify(): void {
-    while (this.spaceWaiters.length > 0 && this.hasSpace) this.spaceWaiters.shift()?.();
+    // Each waiter is handed its place here: woken to look for one, they would all find the same.
+    while (this.spaceWaiters.length > 0 && this.hasSpace) {
+      this.reservedTotal++;
+      this.spaceWaiters.shift()?.();
+    }
     if (this.queuedTotal === 0 && this.inFlight === 0 && this.idleWaiters.length > 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];

@@ -238,11 +238,24 @@ export class MessagePump {
    */
   async submit(raw: string | Uint8Array, opts: SubmitOptions = {}): Promise<SubmitResult> {
     if (!this.accepting) return this.refusals.refuse(raw, 'DRAINING', 'the engine is not accepting messages');
-    if (!this.queue.hasSpace) {
-      if (opts.wait === false)
-        return this.refusals.refuse(raw, 'QUEUE_FULL', 'the queue is full; try again shortly');
-      await this.queue.waitForSpace();
+    if (opts.wait === false) {
+      if (!this.queue.tryReserve())
+        return this.refusals.refuse(
+          raw,
+          'QUEUE_FULL',
+          `the queue is full: it holds ${this.queue.size} messages at most (pump.queueSize); retry after a second`,
+        );
+    } else await this.queue.reserve();
+    // The place is held through every await below and given back on every way out: once queued, its
+    // deliveries count instead.
+    try {
+      return await this.admitFromOutside(raw, opts);
+    } finally {
+      this.queue.release();
     }
+  }
+
+  private async admitFromOutside(raw: string | Uint8Array, opts: SubmitOptions): Promise<SubmitResult> {
     const producers = opts.producers ? { producers: opts.producers } : {};
     const m = await this.runSteps({ origin: 'external', raw, ...producers });
     // A stop while a worker had the message: it was not accepted, and the journal may be closing.

@@ -287,6 +287,36 @@ describe('limits', () => {
     expect(h.rec.acked).toHaveLength(5);
   });
 
+  it('holds pump.queueSize however many producers submit at once, and says the limit', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const { pump } = (h = makePump([{ name: 'slow', root: 'job', concurrency: 1, handler: () => gate }], {
+      queueSize: 1000,
+      maxConcurrency: 1,
+    }));
+    const job = envelope('<job/>', { from: 'c', to: 'slow' });
+    const results = await Promise.all(Array.from({ length: 2500 }, () => pump.submit(job, { wait: false })));
+    expect(results.filter((r) => r.ok)).toHaveLength(1000);
+    const refused = results.filter((r) => !r.ok);
+    expect(refused).toHaveLength(1500);
+    expect(refused[0]).toMatchObject({
+      error: {
+        code: 'QUEUE_FULL',
+        message: 'the queue is full: it holds 1000 messages at most (pump.queueSize); retry after a second',
+      },
+    });
+    // One runs, the others wait: never more than the limit.
+    expect(h.pump.stats()).toMatchObject({ queued: 999, inFlight: 1 });
+    // Producers that wait are let in one per place freed, never past the limit either.
+    const waiting = Array.from({ length: 50 }, () => pump.submit(job));
+    await sleep(20);
+    expect(h.pump.stats().queued).toBe(1000);
+    release();
+    expect((await Promise.all(waiting)).every((r) => r.ok)).toBe(true);
+    await h.pump.whenQuiet();
+    expect(h.rec.acked).toHaveLength(1050);
+  });
+
   it('refuses intake once paused but lets open threads finish', async () => {
     h = makePump([{ name: 'a', root: 'x', handler: () => undefined }]);
     h.pump.pauseIntake();
