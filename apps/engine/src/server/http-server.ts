@@ -57,6 +57,12 @@ function answered(
 export const KEEP_ALIVE_MS = 65_000;
 /** A `.` or `..` path segment, also written with `%2e`. */
 const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;
+/** The methods each route outside tRPC answers; another is 405 with `Allow`. */
+const METHODS: Readonly<Record<string, readonly string[]>> = {
+  '/messages': ['POST'],
+  '/healthz': ['GET', 'HEAD'],
+  '/metrics': ['GET', 'HEAD'],
+};
 /** How long a request's headers and body may take to arrive (`server.requestTimeout`). */
 export const REQUEST_TIMEOUT_MS = 60_000;
 
@@ -109,9 +115,13 @@ export async function startServer(
       switch (route) {
         case 'POST /messages':
           return answered(handleIngress(req, res, engine, checkToken), req, res, route, log);
+        // HEAD answers as GET does, without the body (node:http leaves it out): monitors that probe with
+        // HEAD see the same status.
         case 'GET /healthz':
+        case 'HEAD /healthz':
           return handleHealthz(res, engine);
         case 'GET /metrics':
+        case 'HEAD /metrics':
           return answered(
             metrics.metrics().then((text) => {
               res.writeHead(200, { 'content-type': metrics.contentType });
@@ -122,17 +132,22 @@ export async function startServer(
             route,
             log,
           );
-        default:
-          if (path === '/messages')
+        default: {
+          const allowed = METHODS[path];
+          if (allowed)
             return sendJson(
               res,
               405,
               {
-                error: { code: 'INPUT_INVALID', message: `use POST for /messages, not ${req.method ?? '?'}` },
+                error: {
+                  code: 'INPUT_INVALID',
+                  message: `use ${allowed.join(' or ')} for ${path}, not ${req.method ?? '?'}`,
+                },
               },
-              { allow: 'POST' },
+              { allow: allowed.join(', ') },
             );
           return sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `no route ${route}` } });
+        }
       }
     },
   );

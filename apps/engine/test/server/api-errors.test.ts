@@ -225,6 +225,25 @@ describe('paths and methods outside the API', () => {
     });
   });
 
+  it('answers HEAD on /healthz and /metrics as GET without a body, and another method with 405', async () => {
+    for (const path of ['/healthz', '/metrics']) {
+      const get = await fetch(`${server.url}${path}`);
+      const head = await fetch(`${server.url}${path}`, { method: 'HEAD' });
+      expect({ path, status: head.status }).toEqual({ path, status: get.status });
+      expect(head.headers.get('content-type')).toBe(get.headers.get('content-type'));
+      expect(await head.text()).toBe('');
+      await get.text();
+      for (const method of ['POST', 'DELETE']) {
+        const res = await raw(method, path);
+        expect(res.status).toBe(405);
+        expect(res.allow).toBe('GET, HEAD');
+        expect(JSON.parse(res.body)).toEqual({
+          error: { code: 'INPUT_INVALID', message: `use GET or HEAD for ${path}, not ${method}` },
+        });
+      }
+    }
+  });
+
   it('answers a method /messages does not take with 405 and Allow: POST', async () => {
     const res = await raw('GET', '/messages');
     expect(res.status).toBe(405);
