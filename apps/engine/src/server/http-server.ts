@@ -7,6 +7,7 @@ import { createLogger } from '../logging/logger.ts';
 import type { Logger } from '../logging/logger.ts';
 import { LoginLimiter } from '../api/login-limiter.ts';
 import { RefusalAudit } from '../api/refusal-audit.ts';
+import { answerClientError } from './client-error.ts';
 import { handleHealthz } from './healthz.ts';
 import { handleIngress } from './ingress.ts';
 import type { TokenCheck } from './ingress.ts';
@@ -158,6 +159,8 @@ export async function startServer(
   // Headers within the request's time (Node checks neither while a kept connection waits between requests,
   // and one longer than the request's own time keeps Node from ever timing the body).
   server.headersTimeout = requestTimeout;
+  // What node:http refuses itself (too slow, headers too large, not HTTP) gets the JSON error too.
+  server.on('clientError', (err: Error, socket) => answerClientError(err, socket, requestTimeout));
   const closer = new GracefulCloser(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
