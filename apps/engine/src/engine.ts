@@ -46,8 +46,8 @@ import type { ListenerInfo } from './lifecycle/listener-info.ts';
 import type { ReloadResult } from './lifecycle/config-manager.ts';
 import { EngineConfiguration } from './lifecycle/engine-configuration.ts';
 import { contractElements, contractExample, contractFiles } from './lifecycle/listener-contract.ts';
-import type { ElementTreeOutcome } from './xml/index.ts';
-import type { Log, Problem } from '@organism/shared';
+import type { ContractRefusal } from './lifecycle/listener-contract.ts';
+import type { ElementNode, Log } from '@organism/shared';
 import { stderrLog } from './pump/stderr-log.ts';
 import { MessageSearches } from './lifecycle/message-search.ts';
 import type { SearchAsker } from './lifecycle/message-search.ts';
@@ -260,7 +260,7 @@ export class Engine {
   exampleFor(
     name: string,
     root?: string,
-  ): { ok: true; root: string; xml: string } | { ok: false; problems: Problem[] } | undefined {
+  ): { ok: true; root: string; xml: string } | ContractRefusal | undefined {
     const l = this.pump.listeners.get(name);
     return l && contractExample(l, this.config.baseDir, root);
   }
@@ -269,7 +269,7 @@ export class Engine {
    * The element tree of a listener's contract: of `root` (Clark name), or of every root it accepts.
    * Undefined when there is no such listener.
    */
-  elementsOf(name: string, root?: string): ElementTreeOutcome | undefined {
+  elementsOf(name: string, root?: string): { ok: true; roots: ElementNode[] } | ContractRefusal | undefined {
     const l = this.pump.listeners.get(name);
     return l && contractElements(l, this.config.baseDir, root);
   }

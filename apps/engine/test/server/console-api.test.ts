@@ -84,8 +84,8 @@ describe('the console’s queries', () => {
       engineCode: 'NOT_FOUND',
     });
     expect(await refusal('listeners.elements', { name: 'orders', root: '{urn:x}nothing' })).toEqual({
-      status: 404,
-      engineCode: 'NOT_FOUND',
+      status: 400,
+      engineCode: 'INPUT_INVALID',
     });
   });
 

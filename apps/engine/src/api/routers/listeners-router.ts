@@ -2,8 +2,10 @@ import {
   byNameInputSchema,
   elementsInputSchema,
   exampleInputSchema,
+  formatProblem,
   routesInputSchema,
 } from '@organism/shared';
+import type { Problem } from '@organism/shared';
 import { audited } from '../audited.ts';
 import { EngineApiError } from '../error-map.ts';
 import { operatorProcedure, router, viewerProcedure } from '../trpc.ts';
@@ -21,26 +23,21 @@ export const listenersRouter = router({
     if (!files) throw new EngineApiError('NOT_FOUND', `no listener ${input.name}`);
     return { files };
   }),
-  /** An example payload generated from the schema, for each root the listener accepts. */
+  /**
+   * An example payload generated from the schema: of `root` (one of the contract's global elements), or of
+   * the listener's request root. A root the contract does not declare is INPUT_INVALID at `root`.
+   */
   example: viewerProcedure.input(exampleInputSchema).query(({ ctx, input }) => {
     const example = ctx.engine.exampleFor(input.name, input.root);
     if (!example) throw new EngineApiError('NOT_FOUND', `no listener ${input.name}`);
-    if (!example.ok)
-      throw new EngineApiError('SCHEMA_COMPILE_ERROR', 'no example could be generated', example.problems);
+    if (!example.ok) throw contractRefusal(example, 'no example could be generated');
     return { root: example.root, xml: example.xml };
   }),
   /** The element tree of the contract (names, types, occurrence, documentation, attributes). */
   elements: viewerProcedure.input(elementsInputSchema).query(({ ctx, input }) => {
     const tree = ctx.engine.elementsOf(input.name, input.root);
     if (!tree) throw new EngineApiError('NOT_FOUND', `no listener ${input.name}`);
-    if (!tree.ok && tree.unknownRoot)
-      throw new EngineApiError(
-        'NOT_FOUND',
-        `${input.root ?? ''} is not an element of the contract`,
-        tree.problems,
-      );
-    if (!tree.ok)
-      throw new EngineApiError('SCHEMA_COMPILE_ERROR', 'the contract cannot be read', tree.problems);
+    if (!tree.ok) throw contractRefusal(tree, 'the contract cannot be read');
     return { roots: tree.roots };
   }),
   /**
@@ -64,3 +61,17 @@ export const listenersRouter = router({
     .input(routesInputSchema)
     .query(({ ctx, input }) => ctx.engine.routes(input.windowSeconds)),
 });
+
+/** A root the contract does not declare is the caller's bad input; anything else, the contract's fault. */
+function contractRefusal(
+  refused: { problems: Problem[]; unknownRoot: boolean },
+  otherwise: string,
+): EngineApiError {
+  return refused.unknownRoot
+    ? new EngineApiError(
+        'INPUT_INVALID',
+        `invalid input: ${refused.problems.map(formatProblem).join('; ')}`,
+        refused.problems,
+      )
+    : new EngineApiError('SCHEMA_COMPILE_ERROR', otherwise, refused.problems);
+}
