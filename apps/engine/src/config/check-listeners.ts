@@ -45,9 +45,11 @@ export function checkListeners(raw: unknown, baseDir: string): KeyProblem[] {
     if (typeof schema === 'string' && schema.trim()) {
       const message = !isInsideFolder(baseDir, schema.trim())
         ? outside(`schema ${schema.trim()}`)
-        : !isFile(resolve(baseDir, schema.trim()))
-          ? `file not found: ${schema}`
-          : undefined;
+        : isFolder(resolve(baseDir, schema.trim()))
+          ? `is a folder, not an XSD file: ${schema}`
+          : !isFile(resolve(baseDir, schema.trim()))
+            ? `file not found: ${schema}`
+            : undefined;
       if (message) problems.push({ path: at('payload', 'schema'), message });
     }
     const handler = typeof l['handler'] === 'string' ? parseHandlerRef(l['handler']) : undefined;
@@ -77,7 +79,16 @@ function handlerProblem(modulePath: string, baseDir: string): string | undefined
   const hint =
     others.length > 0 ? ` (${others.join(' and ')} ${others.length > 1 ? 'exist' : 'exists'})` : '';
   if (exists) return `handler module must end in ${EXTENSION_LIST}: ${modulePath}${hint}`;
+  if (isFolder(resolve(baseDir, modulePath))) return `handler module is a folder, not a file: ${modulePath}`;
   return `handler module not found: ${modulePath}${hint}`;
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  } catch {
+    return false;
+  }
 }
 
 function isFile(path: string): boolean {

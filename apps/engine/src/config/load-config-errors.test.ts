@@ -38,6 +38,21 @@ describe('YAML that does not parse', () => {
     expect(problems[0]?.message).toMatch(/^invalid YAML: .*multiple documents/);
   });
 
+  it('says YAML nested thousands deep is nested too deep, and where, not that a stack overflowed', () => {
+    for (const text of [
+      `name: deep\nlisteners: ${'['.repeat(5000)}${']'.repeat(5000)}\n`,
+      `name: deep\nlisteners:\n${Array.from({ length: 5000 }, (_, i) => `${'  '.repeat(i + 1)}-\n`).join('')}`,
+    ]) {
+      const problems = problemsOf(parseConfig(text, 'organism.yaml'));
+      expect(problems).toHaveLength(1);
+      const [problem] = problems;
+      expect(problem?.line).toBeGreaterThan(1);
+      expect(problem?.message).toBe(
+        `invalid YAML: nested too deep to read (lists or maps inside one another, still going deeper at line ${problem?.line})`,
+      );
+    }
+  });
+
   it('refuses alias expansion that would blow up in memory', () => {
     const aliases = Array.from(
       { length: 12 },
@@ -152,6 +167,21 @@ describe('schema and handler files', () => {
       'missing-files.yaml:17:14 listeners[2].handler: handler module not found: ./handlers/greeter (./handlers/greeter.ts exists)',
       'missing-files.yaml:22:14 listeners[3].handler: handler module must end in .ts, .mts, .js or .mjs: handlers/notes.txt',
       'missing-files.yaml:27:14 listeners[4].handler: handler module not found: ./handlers/nowhere.ts',
+    ]);
+  });
+
+  it('says a schema or handler module named by its folder is a folder, not that it is not found', () => {
+    const text = [
+      'name: folders',
+      'listeners:',
+      '  - name: greeter',
+      '    description: Greets.',
+      '    payload: { schema: schemas }',
+      '    handler: ./handlers#greet',
+    ].join('\n');
+    expect(problemsOf(parseConfig(text, join(FIXTURES, 'organism.yaml'))).map(formatProblem)).toEqual([
+      'organism.yaml:5:24 listeners[0].payload.schema: is a folder, not an XSD file: schemas',
+      'organism.yaml:6:14 listeners[0].handler: handler module is a folder, not a file: ./handlers',
     ]);
   });
 

@@ -1,9 +1,11 @@
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { Document, Node } from 'yaml';
+import type { Document, Node, YAMLError } from 'yaml';
 import type { Problem } from '@organism/shared';
 
 // Anchors and aliases are legal YAML, but thousands of them are an expansion attack, not a config.
 const MAX_ALIAS_COUNT = 100;
+/** V8's words for a stack overflow, which the YAML parser records as the error of a file nested too deep. */
+const TOO_DEEP = /Maximum call stack size exceeded/;
 
 /**
  * Parses one YAML file's text (`shown`: its name in problems) into plain data and a locator for its
@@ -16,23 +18,38 @@ export function parseYaml(
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const locator = createYamlLocator(doc, lineCounter);
-  if (doc.errors.length > 0)
+  // Out of stack, the parser records the overflow once for each level it unwinds, and what it read
+  // past it means nothing: one problem, where it was deepest.
+  const deepest = doc.errors
+    .filter((e) => TOO_DEEP.test(e.message))
+    .reduce<YAMLError | undefined>((d, e) => (d && d.pos[0] >= e.pos[0] ? d : e), undefined);
+  const errors = deepest ? [deepest] : doc.errors;
+  if (errors.length > 0)
     return {
       ok: false,
-      problems: doc.errors.map((e) => ({
-        file: shown,
-        ...locator.position(e.pos[0]),
-        message: `invalid YAML: ${e.message}`,
-      })),
+      problems: errors.map((e) => {
+        const at = locator.position(e.pos[0]);
+        return { file: shown, ...at, message: yamlMessage(e, at.line) };
+      }),
     };
   try {
     return { ok: true, raw: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), locator };
   } catch (err) {
     return {
       ok: false,
-      problems: [{ file: shown, line: 1, column: 1, message: `invalid YAML: ${(err as Error).message}` }],
+      problems: [{ file: shown, line: 1, column: 1, message: yamlMessage(err as Error) }],
     };
   }
+}
+
+/**
+ * A YAML error in words: the parser's own, except where it ran out of stack, whose words say nothing of
+ * the file: that is lists or maps nested a few thousand deep.
+ */
+function yamlMessage(err: Error, line?: number): string {
+  if (!TOO_DEEP.test(err.message)) return `invalid YAML: ${err.message}`;
+  const where = line === undefined ? '' : `, still going deeper at line ${line}`;
+  return `invalid YAML: nested too deep to read (lists or maps inside one another${where})`;
 }
 
 /** 1-based line and column in the YAML text. */
