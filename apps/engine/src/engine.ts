@@ -381,8 +381,16 @@ export class Engine {
   }
 
   /** Stops a thread: queued and retry-waiting work fails as KILLED; running handlers' outputs are dropped. */
-  killThread(threadId: string, actor: string): Promise<number> {
-    return this.pump.killThread(threadId as ThreadId, `killed by ${actor}`);
+  /**
+   * Kills a thread: how many deliveries it stopped, or undefined when there is no such thread (none open
+   * here, and none in the journal).
+   */
+  async killThread(threadId: string, actor: string): Promise<number | undefined> {
+    const id = threadId as ThreadId;
+    const known =
+      this.pump.hasOpenThread(id) ||
+      (await this.journal.listMessages({ threadId, limit: 1 })).items.length > 0;
+    return known ? this.pump.killThread(id, `killed by ${actor}`) : undefined;
   }
 
   discard(messageId: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { producerNameSchema } from './ids.ts';
+import { isUuidV4, producerNameSchema } from './ids.ts';
 import { messageFilterSchema, transitionStates } from './journal.ts';
 
 /** Inputs of the engine's API procedures, shared so the console validates forms with the same rules. */
@@ -22,6 +22,10 @@ export const loginInputSchema = z.object({
   password: z.string().min(1).max(1000),
 });
 export const byIdInputSchema = z.object({ id: z.string().min(1) });
+/** A thread named to act on it (`threads.kill`): a thread id is a UUIDv4, whatever else is sent. */
+export const threadRefInputSchema = z.object({
+  id: z.string().refine(isUuidV4, 'not a thread id: a thread id is a UUID (version 4)'),
+});
 export const byNameInputSchema = z.object({ name: z.string().min(1) });
 /** A durable extension's failures (`extensions.failures`). */
 export const extensionFailuresInputSchema = z.object({

@@ -173,6 +173,11 @@ export class MessagePump {
     return this.queue.inFlightFor(listener);
   }
 
+  /** Whether `threadId` is open here: work of it queued, running or waiting for a retry. */
+  hasOpenThread(threadId: ThreadId): boolean {
+    return this.threads.has(threadId);
+  }
+
   stats(): { queued: number; inFlight: number; openThreads: number } {
     return { queued: this.queue.queued, inFlight: this.queue.inFlight, openThreads: this.threads.size };
   }

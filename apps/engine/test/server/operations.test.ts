@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyDemo, post, startHarness } from '../support/server-harness.ts';
+import type { AppRouter } from '../../src/api/app-router.ts';
+import { copyDemo, demoGreeting, post, startHarness } from '../support/server-harness.ts';
 import type { ServerHarness } from '../support/server-harness.ts';
 
 let h: ServerHarness;
@@ -300,5 +302,40 @@ describe('listeners, dead letters and threads through the API', () => {
       target: threadId,
       outcome: 'ok',
     });
+  });
+
+  it('refuses to kill what is no thread id (400) and a thread it never saw (404, audited)', async () => {
+    const op = await h.client('operator');
+    const refusal = (id: string) =>
+      op.threads.kill.mutate({ id }).then(
+        () => undefined,
+        (err: TRPCClientError<AppRouter>) => ({
+          status: err.data?.httpStatus,
+          code: err.data?.engineCode,
+          message: err.message,
+          problems: err.data?.problems,
+        }),
+      );
+    expect(await refusal('nope')).toEqual({
+      status: 400,
+      code: 'INPUT_INVALID',
+      message: 'invalid input: id: not a thread id: a thread id is a UUID (version 4)',
+      problems: [{ path: 'id', message: 'not a thread id: a thread id is a UUID (version 4)' }],
+    });
+    const unknown = randomUUID();
+    expect(await refusal(unknown)).toEqual({
+      status: 404,
+      code: 'NOT_FOUND',
+      message: `no thread ${unknown}`,
+      problems: [],
+    });
+    // A thread that ran to its end is still one: killing it stops nothing.
+    const { threadId } = (await (await post(h, demoGreeting(1))).json()) as { threadId: string };
+    await h.engine.whenQuiet();
+    expect(await op.threads.kill.mutate({ id: threadId })).toEqual({ stopped: 0 });
+    const admin = await h.client('admin');
+    expect(
+      (await admin.audit.list.query({ action: 'thread.kill', outcome: 'error' })).items.map((a) => a.target),
+    ).toEqual([unknown]);
   });
 });

@@ -1,4 +1,9 @@
-import { byIdInputSchema, threadListInputSchema, threadMessagesInputSchema } from '@organism/shared';
+import {
+  byIdInputSchema,
+  threadListInputSchema,
+  threadMessagesInputSchema,
+  threadRefInputSchema,
+} from '@organism/shared';
 import { EngineApiError } from '../error-map.ts';
 import { audited } from '../audited.ts';
 import { operatorProcedure, router, viewerProcedure } from '../trpc.ts';
@@ -21,10 +26,15 @@ export const threadsRouter = router({
     .query(({ ctx, input }) =>
       ctx.engine.listMessages({ threadId: input.id, limit: input.limit, cursor: input.cursor }),
     ),
-  /** Kills a thread: its queued work fails as KILLED and running handlers' outputs are dropped. */
-  kill: operatorProcedure.input(byIdInputSchema).mutation(({ ctx, input }) =>
-    audited(ctx, 'thread.kill', input.id, undefined, async () => ({
-      stopped: await ctx.engine.killThread(input.id, ctx.user.name),
-    })),
+  /**
+   * Kills a thread: its queued work fails as KILLED and running handlers' outputs are dropped. An id that
+   * is no thread id is INPUT_INVALID; a thread neither open nor journaled, NOT_FOUND (as `byId`).
+   */
+  kill: operatorProcedure.input(threadRefInputSchema).mutation(({ ctx, input }) =>
+    audited(ctx, 'thread.kill', input.id, undefined, async () => {
+      const stopped = await ctx.engine.killThread(input.id, ctx.user.name);
+      if (stopped === undefined) throw new EngineApiError('NOT_FOUND', `no thread ${input.id}`);
+      return { stopped };
+    }),
   ),
 });
