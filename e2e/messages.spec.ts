@@ -362,3 +362,16 @@ test("an id's copy button copies it, and says why not when the browser refuses o
   ).toBeVisible();
   expect(uncaught).toEqual([]);
 });
+
+test('an address whose page position the engine cannot read leads back to the first page', async ({
+  page,
+}) => {
+  await signIn(page, 'viewer');
+  // A link kept from elsewhere, or edited: the engine refuses the position rather than guess.
+  await page.goto('/messages?after=AAAA%3BDROP%20TABLE');
+  const alert = page.getByRole('alert').filter({ hasText: 'This address points at a page of the list' });
+  await expect(alert).toContainText('that the engine cannot find (a link from another engine, or edited)');
+  await alert.getByRole('button', { name: 'Go to the first page' }).click();
+  await expect(page).not.toHaveURL(/[?&]after=/);
+  await expect(page.getByRole('table', { name: 'Messages' }).getByRole('row').nth(1)).toBeVisible();
+});

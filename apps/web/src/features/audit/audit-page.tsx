@@ -8,9 +8,9 @@ import { KeysetPager } from '@/components/keyset-pager';
 import { ExportLinks } from '@/components/export-links';
 import { Button } from '@/components/ui/button';
 import { DataTable } from '@/components/ui/data-table';
-import { describeError } from '@/lib/engine-error';
 import { formatCount } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
+import { ListError } from '@/components/list-error';
 import { keyset, keysetParsers } from '@/lib/url-filters';
 import { AUDITED_ACTIONS, auditColumns } from './audit-columns';
 import { auditExportHref, auditFilterParsers, toAuditFilter } from './audit-filters';
@@ -88,9 +88,7 @@ export function AuditPage() {
         </Button>
       </FilterBar>
       {log.error ? (
-        <p role="alert" className="rounded-md border border-failed/40 bg-failed/5 p-3 text-sm">
-          {describeError(log.error)}
-        </p>
+        <ListError error={log.error} onFirstPage={q.after ? () => void setQ({ after: null }) : undefined} />
       ) : (
         <>
           <div className="rounded-lg border border-border bg-panel">

@@ -8,6 +8,7 @@ import { parseAsStringLiteral, useQueryStates } from 'nuqs';
 import { useMemo } from 'react';
 import { FilterBar, NoMatches } from '@/components/filter-bar';
 import type { FilterField } from '@/components/filter-bar';
+import { ListError } from '@/components/list-error';
 import { IdLink } from '@/components/id-link';
 import { KeysetPager } from '@/components/keyset-pager';
 import { StateBadge } from '@/components/state-badge';
@@ -16,7 +17,6 @@ import { ExportLinks } from '@/components/export-links';
 import { Button } from '@/components/ui/button';
 import { DataTable } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
-import { describeError } from '@/lib/engine-error';
 import { formatCount, rootName } from '@/lib/format';
 import { isRejected, stateChoices } from '@/lib/outcome';
 import type { StateChoice } from '@/lib/outcome';
@@ -265,9 +265,10 @@ export function MessagesPage() {
       {tail ? (
         <LiveTail filter={tailFilter(filter)} height={TABLE_HEIGHT} />
       ) : messages.error ? (
-        <p role="alert" className="rounded-md border border-failed/40 bg-failed/5 p-3 text-sm">
-          {describeError(messages.error)}
-        </p>
+        <ListError
+          error={messages.error}
+          onFirstPage={q.after ? () => void setQ({ after: null }) : undefined}
+        />
       ) : (
         <>
           <div className="rounded-lg border border-border bg-panel" {...listHold.hold}>

@@ -12,9 +12,10 @@ import { ExportLinks } from '@/components/export-links';
 import { Button } from '@/components/ui/button';
 import { DataTable } from '@/components/ui/data-table';
 import { messagesExportHref } from '@/features/messages/message-export';
-import { describeError, engineCodeOf, errorProblems } from '@/lib/engine-error';
+import { engineCodeOf, errorProblems } from '@/lib/engine-error';
 import { formatCount } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
+import { ListError } from '@/components/list-error';
 import { keyset, keysetParsers } from '@/lib/url-filters';
 import { SearchForm } from './search-form';
 import { noMatchAdvice } from './search-advice';
@@ -109,9 +110,10 @@ export function SearchPage() {
         />
       </FilterBar>
       {search.error && !fieldError ? (
-        <p role="alert" className="rounded-md border border-failed/40 bg-failed/5 p-3 text-sm">
-          {describeError(search.error)}
-        </p>
+        <ListError
+          error={search.error}
+          onFirstPage={q.after ? () => void setQ({ after: null }) : undefined}
+        />
       ) : (
         <>
           <div className="rounded-lg border border-border bg-panel">

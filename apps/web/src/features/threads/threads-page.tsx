@@ -6,13 +6,13 @@ import { useRouter } from 'next/navigation';
 import { parseAsStringLiteral, parseAsString, useQueryStates } from 'nuqs';
 import { FilterBar, NoMatches } from '@/components/filter-bar';
 import type { FilterField } from '@/components/filter-bar';
+import { ListError } from '@/components/list-error';
 import { IdLink } from '@/components/id-link';
 import { KeysetPager } from '@/components/keyset-pager';
 import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
 import { DataTable } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
-import { describeError } from '@/lib/engine-error';
 import { formatCount } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 import { keyset, keysetParsers } from '@/lib/url-filters';
@@ -116,9 +116,10 @@ export function ThreadsPage() {
         </Button>
       </FilterBar>
       {threads.error ? (
-        <p role="alert" className="rounded-md border border-failed/40 bg-failed/5 p-3 text-sm">
-          {describeError(threads.error)}
-        </p>
+        <ListError
+          error={threads.error}
+          onFirstPage={q.after ? () => void setQ({ after: null }) : undefined}
+        />
       ) : (
         <div className="rounded-lg border border-border bg-panel" {...listHold.hold}>
           <DataTable
