@@ -8,7 +8,8 @@ import { shortId } from '@/lib/format';
 export function IdLink({ id, href }: { id: string; href?: string }) {
   const label = <span className="font-mono text-xs">{shortId(id)}</span>;
   return (
-    // The copy button takes no room: in running text ("thread 61ee6efd · created") an invisible one left a gap.
+    // The copy button takes no room: in running text ("thread 61ee6efd · created") an invisible one left a
+    // gap. Shown, it floats over what follows on a background of its own, rather than mixing into its words.
     <span className="group relative inline-flex items-center" title={id}>
       {href ? (
         // No prefetch: lists show hundreds of ids (a live tail, new ones every frame), each would fetch its page.
@@ -21,7 +22,7 @@ export function IdLink({ id, href }: { id: string; href?: string }) {
       <button
         type="button"
         aria-label={`copy ${id}`}
-        className="absolute left-full pl-1 opacity-0 group-hover:opacity-60 hover:opacity-100 focus-visible:opacity-100"
+        className="absolute left-full z-10 ml-0.5 rounded border border-border bg-panel-2 p-0.5 opacity-0 shadow-sm group-hover:opacity-100 focus-visible:opacity-100 [&:not(:hover)]:text-muted"
         onClick={() => void copyText(id, 'id')}
       >
         <Copy className="size-3" />
