@@ -1,5 +1,7 @@
 'use client';
 import type { RoutedTransition } from '@organism/shared';
+import { useQueryClient } from '@tanstack/react-query';
+import type { QueryKey } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useEngineStream } from './engine-stream';
 
@@ -69,44 +71,74 @@ export interface ListHold {
    * (a query whose `staleTime` is `'static'` is neither refetched by an invalidation nor on focus).
    */
   queryOptions: { staleTime?: 'static' };
+  /** Whether the list owes a refresh as the hold ends: a refetch it kept out, or one it cut short. */
+  owed: () => boolean;
 }
 
-/** The hold of a live list (`useLiveList`), made before its query, whose options it gives. */
-export function useListHold(): ListHold {
+/**
+ * The hold of a live list (`useLiveList`) whose query is `queryKey`, made before the query, whose options
+ * it gives. As the pointer or the keyboard comes in, a refetch already on its way is cancelled (its rows
+ * would land under the click that follows, and a click whose press and release fall on different rows
+ * is lost), and owed for when the hold ends.
+ */
+export function useListHold(queryKey: QueryKey): ListHold {
+  const queryClient = useQueryClient();
   const [pointing, setPointing] = useState(false);
   const [focused, setFocused] = useState(false);
+  const key = useRef(queryKey);
+  key.current = queryKey;
+  const cut = useRef(false);
+  const holdBegins = () => {
+    // Only a refetch of rows already shown: a first load cancelled would leave the list loading.
+    if (queryClient.getQueryData(key.current) === undefined) return;
+    if (queryClient.isFetching({ queryKey: key.current, exact: true }) === 0) return;
+    cut.current = true;
+    void queryClient.cancelQueries({ queryKey: key.current, exact: true });
+  };
   return {
     pointing,
     focused,
     hold: {
-      onPointerEnter: () => setPointing(true),
+      onPointerEnter: () => {
+        holdBegins();
+        setPointing(true);
+      },
       onPointerLeave: () => setPointing(false),
       // React's focus events bubble (focusin and focusout): focus moving between rows stays inside.
-      onFocus: () => setFocused(true),
+      onFocus: () => {
+        holdBegins();
+        setFocused(true);
+      },
       onBlur: (e) => {
         if (!e.relatedTarget || !e.currentTarget.contains(e.relatedTarget)) setFocused(false);
       },
     },
     queryOptions: pointing || focused ? { staleTime: 'static' } : {},
+    owed: () => {
+      const wasCut = cut.current;
+      cut.current = false;
+      return wasCut || !!queryClient.getQueryState(key.current)?.isInvalidated;
+    },
   };
 }
 
 /**
  * A keyset-paged list that follows the journal: `refresh` on each transition that `match`es, at most once a
- * second, held while the pointer is on the list or the keyboard's focus is in it (spread `hold.hold` on its
- * box, and `hold.queryOptions` on its query), so that a row never moves away from a click or from the row
- * in hand, nor leaves the page with the focus. As the hold ends, one refresh brings what waited: a match,
- * or a refetch of every query that the hold kept from this one (`invalidated`). `note` ends the list's
- * caption: whether it is live (`live`: the first page) or held.
+ * second, held while the pointer is on the list or the keyboard's focus is in it (`useListHold`: spread
+ * `hold.hold` on its box, and `hold.queryOptions` on its query), so that a row never moves away from a
+ * click or from the row in hand, nor leaves the page with the focus. As the hold ends, one refresh brings
+ * what waited: a match, or what the hold kept out or cut short. `refresh` should let a refetch on its way
+ * finish (`refetch({ cancelRefetch: false })`): on an engine slower than a second an answer cancelled by
+ * the next refresh would never land. `note` ends the list's caption: whether it is live (`live`: the first
+ * page) or held.
  */
 export function useLiveList(
   match: (t: RoutedTransition) => boolean,
   refresh: () => void,
   live: boolean,
-  { pointing, focused }: ListHold,
-  invalidated: () => boolean,
+  { pointing, focused, owed }: ListHold,
 ): string {
-  useLiveRefresh(match, refresh, 1_000, pointing || focused, invalidated);
+  useLiveRefresh(match, refresh, 1_000, pointing || focused, owed);
   return !live
     ? ''
     : pointing

@@ -1,7 +1,7 @@
 'use client';
 import type { MessageFilter, MessageSummary } from '@organism/shared';
 import { engineErrorCodes } from '@organism/shared';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { RefreshCw } from 'lucide-react';
 import { useRouter } from 'next/navigation';
 import { parseAsStringLiteral, useQueryStates } from 'nuqs';
@@ -124,15 +124,14 @@ function tailFilter({ since: _since, until: _until, ...rest }: MessageFilter): T
 /** Where is message X and why did it fail? The journal filtered and keyset-paged, or its live tail. */
 export function MessagesPage() {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const router = useRouter();
   const [q, setQ] = useQueryStates(parsers);
   const pages = keyset(q.after);
   const filter = toMessageFilter(q);
   const tail = q.view === 'tail';
   const listeners = useQuery(trpc.listeners.list.queryOptions(undefined, { staleTime: 60_000 }));
-  const listHold = useListHold();
   const list = trpc.messages.list.queryOptions({ ...filter, limit: PAGE, cursor: pages.cursor });
+  const listHold = useListHold(list.queryKey);
   const messages = useQuery({ ...list, enabled: !tail, ...listHold.queryOptions });
   // The first page takes new messages as they come; on every page a row's state follows its transitions
   // (rows never move: the list is in the order messages were made). The page holds still while the
@@ -141,10 +140,9 @@ export function MessagesPage() {
   const shownIds = useMemo(() => new Set(messages.data?.items.map((m) => m.id)), [messages.data]);
   const note = useLiveList(
     (t) => !tail && (live || shownIds.has(t.messageId)),
-    () => void messages.refetch(),
+    () => void messages.refetch({ cancelRefetch: false }),
     live,
     listHold,
-    () => !!queryClient.getQueryState(list.queryKey)?.isInvalidated,
   );
   const names = listeners.data?.map((l) => l.name);
   const fields: FilterField[] = [

@@ -1,6 +1,6 @@
 'use client';
 import type { ThreadStatus, ThreadSummary } from '@organism/shared';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { RefreshCw } from 'lucide-react';
 import { useRouter } from 'next/navigation';
 import { parseAsStringLiteral, parseAsString, useQueryStates } from 'nuqs';
@@ -56,18 +56,17 @@ const COLUMNS: DataColumn<ThreadSummary>[] = [
 /** What happened in which conversation? Threads newest first, by status and participant, keyset-paged. */
 export function ThreadsPage() {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const router = useRouter();
   const [q, setQ] = useQueryStates(parsers);
   const pages = keyset(q.after);
   const listeners = useQuery(trpc.listeners.list.queryOptions(undefined, { staleTime: 60_000 }));
-  const listHold = useListHold();
   const list = trpc.threads.list.queryOptions({
     limit: PAGE,
     cursor: pages.cursor,
     status: q.status ?? undefined,
     participant: q.participant ?? undefined,
   });
+  const listHold = useListHold(list.queryKey);
   const threads = useQuery({ ...list, ...listHold.queryOptions });
   const fields: FilterField[] = [
     {
@@ -91,10 +90,9 @@ export function ThreadsPage() {
   const live = !pages.hasNewer;
   const note = useLiveList(
     () => live,
-    () => void threads.refetch(),
+    () => void threads.refetch({ cancelRefetch: false }),
     live,
     listHold,
-    () => !!queryClient.getQueryState(list.queryKey)?.isInvalidated,
   );
   const filtered = !!(q.status || q.participant);
   const clear = () => void setQ({ status: null, participant: null, after: null });
