@@ -306,6 +306,16 @@ test("at 1024 px the list keeps each row's thread link, and the route keeps its 
   await expect(threaded.first().locator('a[href^="/threads/"]')).toBeVisible();
   const route = await table.getByRole('columnheader', { name: 'from → to' }).boundingBox();
   expect(route!.width).toBeGreaterThanOrEqual(220);
+  // The commonest refusal's code is read whole, and its title has it with the first line of why.
+  await page.goto('/messages?errorCode=SCHEMA_VIOLATION');
+  const code = table.getByRole('row').nth(1).getByText('SCHEMA_VIOLATION', { exact: true });
+  await expect(code).toBeVisible({ timeout: 20_000 });
+  type Box = { parentElement: { scrollWidth: number; clientWidth: number } | null };
+  const cut = await code.evaluate(
+    (el: Box) => !el.parentElement || el.parentElement.scrollWidth > el.parentElement.clientWidth,
+  );
+  expect(cut).toBe(false);
+  await expect(code).toHaveAttribute('title', /^SCHEMA_VIOLATION: \S/);
 });
 
 test('an address with no page, and an id that is not one, say so inside the frame with the way back', async ({

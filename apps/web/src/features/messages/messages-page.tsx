@@ -94,12 +94,13 @@ const COLUMNS: DataColumn<MessageSummary>[] = [
   {
     id: 'code',
     header: 'error',
-    // HANDLER_TIMEOUT's width; the first line of why is its title.
+    // HANDLER_TIMEOUT's and SCHEMA_VIOLATION's width; a longer code is cut, and the title has it whole
+    // with the first line of why.
     width: 136,
     cell: (m) => (
       <span
         className={`font-mono text-xs ${isRejected(m) ? 'text-rejected' : 'text-failed'}`}
-        title={m.errorLine ?? undefined}
+        title={m.errorCode ? [m.errorCode, m.errorLine].filter(Boolean).join(': ') : undefined}
       >
         {m.errorCode ?? ''}
       </span>
