@@ -68,6 +68,11 @@ test("reads a listener's contract: XSD files, element tree with occurrence, exam
   await expect(xsd.getByRole('region', { name: 'schemas/orders.xsd (XSD)' })).toContainText(
     'targetNamespace="urn:organism:demo:orders"',
   );
+  // Its last line is the schema's end, not an empty one for the file's last line break.
+  const ordersXsd = xsd.getByRole('region', { name: 'schemas/orders.xsd (XSD)' });
+  await ordersXsd.locator('.cm-content').focus();
+  await page.keyboard.press('Control+End');
+  await expect(ordersXsd.locator('.cm-line').last()).toHaveText('</xs:schema>');
   await xsd.getByRole('tab', { name: 'schemas/common/money.xsd' }).click();
   await expect(xsd.getByRole('region', { name: 'schemas/common/money.xsd (XSD)' })).toContainText(
     'name="Money"',

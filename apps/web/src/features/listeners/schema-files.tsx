@@ -35,7 +35,13 @@ export function SchemaFiles({ name }: { name: string }) {
       </Tabs.List>
       {files.map((f) => (
         <Tabs.Content key={f.file} value={f.file}>
-          <XmlView text={f.text} label={`${tabLabel(f.file)} (XSD)`} asWritten maxHeight={560} />
+          {/* The file's last line break draws no empty line of its own under the schema's last. */}
+          <XmlView
+            text={f.text.replace(/\r?\n$/, '')}
+            label={`${tabLabel(f.file)} (XSD)`}
+            asWritten
+            maxHeight={560}
+          />
         </Tabs.Content>
       ))}
     </Tabs.Root>
