@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { throughputWindow } from './throughput.ts';
+import { countedFrom, throughputWindow } from './throughput.ts';
 
 describe('throughputWindow', () => {
   it('counts the seconds the tab heard, and leaves a gap where its stream was away', () => {
@@ -12,4 +12,11 @@ describe('throughputWindow', () => {
     expect(w.delivered.slice(-5)).toEqual([null, 0, 0, null, 4]);
     expect(w.failed.slice(-5)).toEqual([null, 0, 0, null, 1]);
   });
+});
+
+it('says from which second a window is counted when it starts with seconds nobody counted', () => {
+  const t = { seconds: [10, 11, 12, 13], delivered: [null, null, 4, 0], failed: [], rejected: [] };
+  expect(countedFrom(t)).toBe(12);
+  expect(countedFrom({ ...t, delivered: [1, null, 4, 0] })).toBeUndefined();
+  expect(countedFrom({ ...t, delivered: [null, null, null, null] })).toBeUndefined();
 });

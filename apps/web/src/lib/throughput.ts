@@ -60,6 +60,16 @@ export function throughputWindow(
 }
 
 /**
+ * The first second of the window anyone counted, when the window starts with seconds nobody did (the
+ * engine started, or this tab opened, within the last five minutes), so that the chart can say why its
+ * left part is empty; undefined when the window is counted from its start, or not at all.
+ */
+export function countedFrom(t: Throughput): number | undefined {
+  const first = t.delivered.findIndex((x) => x !== null);
+  return first > 0 ? t.seconds[first] : undefined;
+}
+
+/**
  * Messages per second by outcome over the last five minutes, moving once a second. A newly opened tab
  * shows the minutes before it too: the engine keeps them (`journal.throughput`).
  */

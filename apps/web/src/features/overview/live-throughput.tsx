@@ -4,7 +4,9 @@ import type { ReactNode } from 'react';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { formatRate } from '@/lib/format';
-import { useThroughput } from '@/lib/throughput';
+
+const clock = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit', second: '2-digit' });
+import { countedFrom, useThroughput } from '@/lib/throughput';
 import { Tile } from './tile';
 
 // uPlot touches `window`: it is loaded in the browser only.
@@ -28,6 +30,7 @@ function lastTen(xs: (number | null)[]): string {
  */
 export function LiveThroughput({ queue }: { queue: ReactNode }) {
   const throughput = useThroughput();
+  const from = countedFrom(throughput);
   return (
     <>
       <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
@@ -48,6 +51,12 @@ export function LiveThroughput({ queue }: { queue: ReactNode }) {
       </div>
       <Panel title="Throughput" actions={<Legend />}>
         <ThroughputChart throughput={throughput} />
+        {from !== undefined && (
+          <p className="mt-1 text-xs text-muted">
+            Counted from {clock.format(from * 1000)}: before that the engine was not running, or this tab
+            could not hear it.
+          </p>
+        )}
       </Panel>
     </>
   );
