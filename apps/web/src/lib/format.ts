@@ -17,6 +17,13 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return n === 1 ? one : many;
 }
 
+const clock = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit', second: '2-digit' });
+
+/** A time of day to the second, in the viewer's locale ("3:12:36 PM"): the overview chart's ticks. */
+export function formatClock(at: number): string {
+  return clock.format(at);
+}
+
 /** "12.5/s"; a trickle that would round to nothing reads "<0.1/s", never "0/s". */
 export function formatRate(perSecond: number): string {
   if (perSecond > 0 && perSecond < 0.05) return '<0.1/s';

@@ -3,9 +3,8 @@ import dynamic from 'next/dynamic';
 import type { ReactNode } from 'react';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
-import { formatRate } from '@/lib/format';
+import { formatClock, formatRate } from '@/lib/format';
 
-const clock = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit', second: '2-digit' });
 import { countedFrom, useThroughput } from '@/lib/throughput';
 import { Tile } from './tile';
 
@@ -53,8 +52,8 @@ export function LiveThroughput({ queue }: { queue: ReactNode }) {
         <ThroughputChart throughput={throughput} />
         {from !== undefined && (
           <p className="mt-1 text-xs text-muted">
-            Counted from {clock.format(from * 1000)}: before that the engine was not running, or this tab
-            could not hear it.
+            Counted from {formatClock(from * 1000)}: before that the engine was not running, or this tab could
+            not hear it.
           </p>
         )}
       </Panel>

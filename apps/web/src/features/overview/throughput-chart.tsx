@@ -2,10 +2,9 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { formatClock } from '@/lib/format';
 import type { Throughput } from '@/lib/throughput';
 import { useDarkTheme } from '@/lib/use-dark-theme';
-
-const clock = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit', second: '2-digit' });
 
 const css = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
@@ -35,7 +34,7 @@ export function ThroughputChart({ throughput }: { throughput: Throughput }) {
         scales: { y: { range: (_u, _min, max) => [0, Math.max(5, max * 1.15)] } },
         axes: [
           // Every tick a local time of day: uPlot's default starts with a date and then shows ":30".
-          { ...axis, space: 80, values: (_u, splits) => splits.map((s) => clock.format(s * 1000)) },
+          { ...axis, space: 80, values: (_u, splits) => splits.map((s) => formatClock(s * 1000)) },
           { ...axis, size: 48, label: 'msg/s' },
         ],
         series: [
