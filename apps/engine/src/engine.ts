@@ -380,10 +380,10 @@ export class Engine {
     return this.actions.retryMany(filter, opts);
   }
 
-  /** Stops a thread: queued and retry-waiting work fails as KILLED; running handlers' outputs are dropped. */
   /**
-   * Kills a thread: how many deliveries it stopped, or undefined when there is no such thread (none open
-   * here, and none in the journal).
+   * Stops a thread: queued and retry-waiting work fails as KILLED; running handlers' outputs are dropped.
+   * How many deliveries it stopped, or undefined when there is no such thread (none open here, and none in
+   * the journal).
    */
   async killThread(threadId: string, actor: string): Promise<number | undefined> {
     const id = threadId as ThreadId;
