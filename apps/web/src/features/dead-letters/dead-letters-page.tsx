@@ -140,7 +140,8 @@ function groupColumns(biggest: number): DataColumn<DeadLetterGroup>[] {
     {
       id: 'code',
       header: 'error code',
-      width: 160,
+      // REDELIVERY_EXHAUSTED's badge, the longest code a dead letter can have.
+      width: 184,
       cell: (g) => <ErrorCodeBadge code={g.errorCode} rejected={allRefused(g)} />,
     },
     {

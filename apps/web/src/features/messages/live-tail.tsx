@@ -117,11 +117,14 @@ const COLUMNS: DataColumn<TailRow>[] = [
   },
   {
     id: 'code',
-    header: 'code',
-    // HANDLER_TIMEOUT's width: the route beside it needs the rest.
-    width: 136,
+    header: 'error',
+    // REDELIVERY_EXHAUSTED's width, the longest code a message can end with (as in the Messages list).
+    width: 168,
     cell: (r) => (
-      <span className={`font-mono text-xs ${isRejectionTransition(r) ? 'text-rejected' : 'text-failed'}`}>
+      <span
+        className={`font-mono text-xs ${isRejectionTransition(r) ? 'text-rejected' : 'text-failed'}`}
+        title={r.errorCode ?? undefined}
+      >
         {r.errorCode ?? ''}
       </span>
     ),

@@ -94,9 +94,9 @@ const COLUMNS: DataColumn<MessageSummary>[] = [
   {
     id: 'code',
     header: 'error',
-    // HANDLER_TIMEOUT's and SCHEMA_VIOLATION's width; a longer code is cut, and the title has it whole
-    // with the first line of why.
-    width: 136,
+    // REDELIVERY_EXHAUSTED's width, the longest code a message can end with; the title has the code with
+    // the first line of why.
+    width: 168,
     cell: (m) => (
       <span
         className={`font-mono text-xs ${isRejected(m) ? 'text-rejected' : 'text-failed'}`}
