@@ -8,10 +8,32 @@ test('Ctrl-K jumps to a listener by name', async ({ page }) => {
   await expect(palette).toBeVisible();
   await expectAccessible(page);
   await page.keyboard.type('calc');
-  await expect(palette.getByRole('option', { name: /tools\.calculator/ })).toBeVisible();
+  await expect(palette.getByRole('option', { name: 'tools.calculator listener' })).toBeVisible();
   await page.keyboard.press('Enter');
   await expect(palette).toHaveCount(0);
   await expect(page).toHaveURL(/\/listeners\/tools\.calculator$/);
+});
+
+test('a listener found by name offers where to look next for it', async ({ page }) => {
+  await signIn(page, 'viewer');
+  await page.keyboard.press('Control+K');
+  const palette = page.getByRole('dialog', { name: 'Command palette' });
+  await page.keyboard.type('calc');
+  const next = palette.getByRole('group', { name: 'For tools.calculator' });
+  await expect(next.getByRole('option', { name: /Failed messages to tools\.calculator/ })).toBeVisible();
+  await expect(next.getByRole('option', { name: /Send a message/ })).toHaveCount(0);
+  await next.getByRole('option', { name: /Failed messages to tools\.calculator/ }).click();
+  await expect(page).toHaveURL(/\/messages\?to=tools\.calculator&state=FAILED$/);
+  await expect(page.getByRole('button', { name: 'change the to filter' })).toContainText('tools.calculator');
+});
+
+test('an operator may also send a message to the listener the palette found', async ({ page }) => {
+  await signIn(page, 'operator');
+  await page.keyboard.press('Control+K');
+  const palette = page.getByRole('dialog', { name: 'Command palette' });
+  await page.keyboard.type('tools.calculator');
+  await palette.getByRole('option', { name: /Send a message to tools\.calculator/ }).click();
+  await expect(page).toHaveURL(/\/compose\?to=tools\.calculator$/);
 });
 
 test('the search button opens the palette, which finds a message by its id or the start of it', async ({

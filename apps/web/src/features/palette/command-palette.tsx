@@ -15,6 +15,7 @@ import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
 import type { Destination } from './recent';
 import { readRecent, remember } from './recent';
+import { listenerActions, namedListener } from './listener-actions';
 import { useFind } from './use-find';
 import { leaveThen } from '@/lib/use-unsaved-guard';
 
@@ -61,7 +62,8 @@ export function CommandPalette() {
         >
           <Dialog.Title className="sr-only">Command palette</Dialog.Title>
           <Dialog.Description className="sr-only">
-            Go to a page or a listener by name, or to a message or thread by its id.
+            Go to a page or a listener by name (and on to its messages, search, map or compose), or to a
+            message or thread by its id.
           </Dialog.Description>
           {open && (
             <Palette
@@ -111,6 +113,11 @@ function Palette({ onDone }: { onDone: (jumped: boolean) => void }) {
   const names: Destination[] = (listeners.data ?? [])
     .filter((l) => needle !== '' && l.name.toLowerCase().includes(needle))
     .map((l) => ({ href: `/listeners/${encodeURIComponent(l.name)}`, label: l.name, kind: 'listener' }));
+  const named = namedListener(
+    needle,
+    names.map((d) => d.label),
+  );
+  const followOns = named ? listenerActions(named, can) : [];
   const ids: Found[] = [
     ...found.messages.map((m) => ({
       href: `/messages/${m.id}`,
@@ -140,7 +147,9 @@ function Palette({ onDone }: { onDone: (jumped: boolean) => void }) {
       >
         {items.map((d) => {
           const Icon =
-            d.kind === 'page' ? (NAV.find((p) => p.href === d.href)?.icon ?? Search) : ICON[d.kind];
+            d.kind === 'page'
+              ? (NAV.find((p) => p.href === d.href.split('?')[0])?.icon ?? Search)
+              : ICON[d.kind];
           return (
             <Command.Item
               key={`${heading}:${d.href}`}
@@ -195,6 +204,7 @@ function Palette({ onDone }: { onDone: (jumped: boolean) => void }) {
         {needle === '' && group('Recent', recent)}
         {group('Pages', pages)}
         {group('Listeners', names)}
+        {named && group(`For ${named}`, followOns)}
       </Command.List>
       <p className="flex gap-4 border-t border-border px-3 py-1.5 text-xs text-muted" aria-hidden>
         <span>↑↓ move</span>
