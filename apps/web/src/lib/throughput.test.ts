@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countedFrom, throughputWindow } from './throughput.ts';
+import { countedFrom, restartIn, throughputWindow } from './throughput.ts';
 
 describe('throughputWindow', () => {
   it('counts the seconds the tab heard, and leaves a gap where its stream was away', () => {
@@ -19,4 +19,15 @@ it('says from which second a window is counted when it starts with seconds nobod
   expect(countedFrom(t)).toBe(12);
   expect(countedFrom({ ...t, delivered: [1, null, 4, 0] })).toBeUndefined();
   expect(countedFrom({ ...t, delivered: [null, null, null, null] })).toBeUndefined();
+});
+
+it('marks an engine start within the window only when seconds before it were counted (a restart)', () => {
+  const t = { seconds: [10, 11, 12, 13], delivered: [null, 2, 0, 4], failed: [], rejected: [] };
+  // Started at 12.4 s; 11 was counted before it (by the engine before, or by this tab).
+  expect(restartIn(t, 12_400)).toBe(12);
+  // An engine that started with the counting, or before the window, or not known yet: no restart to mark.
+  expect(restartIn(t, 11_000)).toBeUndefined();
+  expect(restartIn(t, 5_000)).toBeUndefined();
+  expect(restartIn(t, undefined)).toBeUndefined();
+  expect(restartIn({ ...t, delivered: [null, null, null, null] }, 12_400)).toBeUndefined();
 });

@@ -1,7 +1,7 @@
 'use client';
 import type { ThroughputHistory } from '@organism/shared';
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { SecondOutcomes } from './engine-stream';
 import { useEngineStream } from './engine-stream';
 import { useTRPC } from './trpc';
@@ -16,6 +16,11 @@ export interface Throughput {
   delivered: (number | null)[];
   failed: (number | null)[];
   rejected: (number | null)[];
+  /**
+   * The second the running engine started, when the window holds seconds counted before it (by the engine
+   * before it, or by this tab): the chart marks the restart there.
+   */
+  restartedAt?: number;
 }
 
 /**
@@ -70,6 +75,20 @@ export function countedFrom(t: Throughput): number | undefined {
 }
 
 /**
+ * The second `startedAt` (ms) falls in, when the window shows seconds counted before it: an engine that
+ * started within the window after another one ran (a restart), not one that started with it.
+ */
+export function restartIn(t: Throughput, startedAt: number | undefined): number | undefined {
+  if (startedAt === undefined) return undefined;
+  const second = Math.floor(startedAt / 1000);
+  const first = t.delivered.findIndex((x) => x !== null);
+  const firstCounted = first < 0 ? undefined : t.seconds[first];
+  return firstCounted !== undefined && firstCounted < second && second <= (t.seconds.at(-1) ?? 0)
+    ? second
+    : undefined;
+}
+
+/**
  * Messages per second by outcome over the last five minutes, moving once a second. A newly opened tab
  * shows the minutes before it too: the engine keeps them (`journal.throughput`).
  */
@@ -79,11 +98,15 @@ export function useThroughput(): Throughput {
   const history = useQuery(
     trpc.journal.throughput.queryOptions(undefined, { staleTime: Number.POSITIVE_INFINITY }),
   ).data;
+  // The same query as the top bar's: when the running engine started.
+  const status = useQuery(trpc.organism.status.queryOptions(undefined, { refetchInterval: 15_000 }));
+  const startedAt = status.data ? status.dataUpdatedAt - status.data.uptimeMs : undefined;
   const [window, setWindow] = useState(() => throughputWindow(Date.now(), outcomes(), history));
   useEffect(() => {
     setWindow(throughputWindow(Date.now(), outcomes(), history));
     const tick = setInterval(() => setWindow(throughputWindow(Date.now(), outcomes(), history)), 1000);
     return () => clearInterval(tick);
   }, [outcomes, history]);
-  return window;
+  const restartedAt = restartIn(window, startedAt);
+  return useMemo(() => ({ ...window, restartedAt }), [window, restartedAt]);
 }

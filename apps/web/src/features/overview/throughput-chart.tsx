@@ -37,6 +37,8 @@ export function ThroughputChart({ throughput }: { throughput: Throughput }) {
           { ...axis, space: 80, values: (_u, splits) => splits.map((s) => formatClock(s * 1000)) },
           { ...axis, size: 48, label: 'msg/s' },
         ],
+        // The running engine's start, where the window holds seconds counted before it (a restart).
+        hooks: { draw: [(p) => drawRestart(p, latest.current.restartedAt, css('--muted'))] },
         series: [
           {},
           { label: 'delivered', stroke: css('--acked'), width: 1.5 },
@@ -63,16 +65,41 @@ export function ThroughputChart({ throughput }: { throughput: Throughput }) {
     plot.current?.setData([throughput.seconds, throughput.delivered, throughput.failed, throughput.rejected]);
   }, [throughput]);
 
-  // What the canvas shows, for tests and tools: the seconds anyone counted, and the messages delivered.
+  // What the canvas shows, for tests and tools: the seconds anyone counted, the messages delivered, and
+  // where the engine restarted.
   const known = throughput.delivered.filter((x) => x !== null);
+  const restarted = throughput.restartedAt;
   return (
     <div
       ref={box}
       className="w-full"
       role="img"
-      aria-label="Messages per second by outcome over the last five minutes"
+      aria-label={`Messages per second by outcome over the last five minutes${restarted === undefined ? '' : `; the engine restarted at ${formatClock(restarted * 1000)}`}`}
       data-known-seconds={known.length}
       data-delivered={known.reduce((a, b) => a + b, 0)}
+      data-restarted-at={restarted}
     />
   );
+}
+
+/** A dashed line at the second the engine restarted, labelled at its top. */
+function drawRestart(u: uPlot, second: number | undefined, colour: string): void {
+  if (second === undefined) return;
+  const x = Math.round(u.valToPos(second, 'x', true));
+  const { top, height } = u.bbox;
+  const ctx = u.ctx;
+  const px = devicePixelRatio;
+  ctx.save();
+  ctx.strokeStyle = colour;
+  ctx.fillStyle = colour;
+  ctx.lineWidth = px;
+  ctx.setLineDash([4 * px, 3 * px]);
+  ctx.beginPath();
+  ctx.moveTo(x, top);
+  ctx.lineTo(x, top + height);
+  ctx.stroke();
+  ctx.font = `${11 * px}px system-ui, sans-serif`;
+  ctx.textBaseline = 'top';
+  ctx.fillText('restart', x + 4 * px, top + 2 * px);
+  ctx.restore();
 }
