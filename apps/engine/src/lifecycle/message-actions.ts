@@ -1,5 +1,11 @@
 import { EngineError } from '@organism/shared';
-import type { MessageFilter, MessageProvenance, RetryManyOutcome } from '@organism/shared';
+import type {
+  DiscardManyOutcome,
+  MessageFilter,
+  MessageProvenance,
+  RetryManyOutcome,
+  ThreadId,
+} from '@organism/shared';
 import type { Journal } from '../journal/journal.ts';
 import { JournalError } from '../journal/journal-error.ts';
 import type { OperationsStore } from '../journal/operations/operations-store.ts';
@@ -15,7 +21,10 @@ export interface MessageActionsDeps {
   maxMessageBytes: () => number;
 }
 
-/** What operators do to messages from the console and the CLI: send, republish and retry them. */
+/**
+ * What operators do to messages from the console and the CLI: send, republish, retry and discard them,
+ * and kill threads.
+ */
 export class MessageActions {
   constructor(private readonly deps: MessageActionsDeps) {}
 
@@ -78,5 +87,26 @@ export class MessageActions {
       }
     });
     return { count: result.count, sample: result.sample };
+  }
+
+  /**
+   * Stops a thread: queued and retry-waiting work fails as KILLED; running handlers' outputs are dropped.
+   * How many deliveries it stopped, or undefined when there is no such thread (none open here, and none in
+   * the journal).
+   */
+  async killThread(threadId: string, actor: string): Promise<number | undefined> {
+    const { journal, pump } = this.deps;
+    const id = threadId as ThreadId;
+    const known =
+      pump.hasOpenThread(id) || (await journal.listMessages({ threadId, limit: 1 })).items.length > 0;
+    return known ? pump.killThread(id, `killed by ${actor}`) : undefined;
+  }
+
+  discard(messageId: string): Promise<void> {
+    return this.deps.journal.discard(messageId);
+  }
+  /** Discards every dead letter matching `filter`, refused input too; a dry run only counts and samples. */
+  discardMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<DiscardManyOutcome> {
+    return this.deps.journal.discardMany(filter, opts);
   }
 }

@@ -31,15 +31,16 @@ describe('what the console shows across engines on one PostgreSQL journal', () =
       await until('all six counted', async () => ((await greeter(h)) === 6 ? true : undefined), 10_000);
     // Neither engine alone necessarily delivered all six: the figures are the organism's.
     const own = (h: ServerHarness) =>
-      h.engine['routeTracker'].routes(300).routes.find((r) => r.to === 'greeter' && r.from !== 'shouter')
-        ?.count ?? 0;
+      h.engine['queries']['routeTracker']
+        .routes(300)
+        .routes.find((r) => r.to === 'greeter' && r.from !== 'shouter')?.count ?? 0;
     expect(own(a) + own(b)).toBe(6);
 
     // The listeners' figures in the live stream's activity items too. The route above can be complete
     // in a share taken before the later hops (the shouter's answers to the greeter) finished, so the two
     // views agree only once each engine has shared what it counted after going quiet.
     const received = (h: ServerHarness): number | undefined =>
-      h.engine['live'].activity().listeners.find((l) => l.name === 'greeter')?.received;
+      h.engine['queries']['live'].activity().listeners.find((l) => l.name === 'greeter')?.received;
     await until(
       'both engines show the same greeter figures',
       () => (received(a) !== undefined && received(a) === received(b) ? true : undefined),
