@@ -11,7 +11,9 @@ import { describe, expect, it } from 'vitest';
  * path until 2026-12-03.
  */
 const HOT = [
+  'src/pump/admission.ts',
   'src/pump/dispatch-queue.ts',
+  'src/pump/dispatcher.ts',
   'src/pump/output-deliveries.ts',
   'src/pump/handler-run.ts',
   'src/server/read-body.ts',
