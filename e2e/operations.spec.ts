@@ -55,6 +55,18 @@ test('an admin restarts from Operations and sees the drain, the engine away, its
   await expect(page.getByRole('region', { name: 'Engine' })).toContainText('running');
   await expect(progress).toBeFocused();
   await expectAccessible(page);
+
+  // What the engine counted carried over: a tab opened now, which heard nothing before the restart, finds
+  // the naps sent before it on the map, and the overview's chart marks the restart inside minutes counted.
+  const fresh = await page.context().newPage();
+  await fresh.goto('/map');
+  const routes = fresh.getByRole('region', { name: 'Routes' }).getByRole('row');
+  await expect(
+    routes.filter({ hasText: 'console:admin' }).filter({ hasText: 'sleeper' }).first(),
+  ).toBeVisible();
+  await fresh.goto('/');
+  await expect(fresh.getByRole('img', { name: /; the engine restarted at / })).toBeVisible();
+  await fresh.close();
 });
 
 test('an operator pauses a listener, sends to it, sees the message wait PENDING, resumes it and sees it delivered', async ({

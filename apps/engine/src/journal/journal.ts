@@ -17,6 +17,7 @@ import type { Delivery } from '../pump/delivery.ts';
 import type { DispatchHooks } from '../pump/dispatch-hooks.ts';
 import type { Peers } from './peers.ts';
 import type { SearchPage, SearchRequest } from './search/search-request.ts';
+import type { CountedRates } from './throughput-history.ts';
 
 /**
  * A transition with what a reader of the event log needs to rebuild the dispatch protocol from it (a
@@ -134,6 +135,18 @@ export interface Journal {
   stats(now?: number): Promise<JournalStats>;
   /** Outcomes per second over the last five minutes, counted as this process wrote them (in memory). */
   throughput(now?: number): Promise<ThroughputHistory>;
+  /**
+   * What the journal counted in memory (the overview's rates and chart), for the engine that opens it next
+   * (`restoreCounted`, on a restart). Only a journal that counts in memory (SQLite) has them.
+   */
+  counted?(): CountedRates;
+  restoreCounted?(before: CountedRates): void;
+  /**
+   * Where an engine on this journal leaves what it counted in memory as it stops (its routes, the rates
+   * above) for the engine that opens the journal next: beside a SQLite file. None in memory, nor on
+   * PostgreSQL, whose engines share their routes as they run and whose chart reads the event log.
+   */
+  readonly countsFile?: string;
   listMessages(input: MessageListInput): Promise<Page<MessageSummary>>;
   listThreads(input: ThreadListInput): Promise<Page<ThreadSummary>>;
   getMessage(id: string): Promise<MessageDetail | undefined>;

@@ -3,6 +3,14 @@ import type { ThroughputHistory } from '@organism/shared';
 /** Seconds of outcomes the console's throughput chart shows (five minutes). */
 export const HISTORY_SECONDS = 300;
 
+/** What a journal counted per second, as it closed: the next engine on the journal takes it on (a restart). */
+export interface CountedRates {
+  /** The first second counted. */
+  since: number;
+  /** Each second (ms / 1000, floored) with its transitions by state (and `rejected`). */
+  seconds: [number, Partial<Record<string, number>>][];
+}
+
 export interface SecondOutcomes {
   delivered: number;
   failed: number;

@@ -36,6 +36,7 @@ import type { SearchAsker } from './message-search.ts';
 import type { LoadedOrganism } from './organism-loader.ts';
 import type { Orchestrator, RunProgress } from './orchestration/orchestrator.ts';
 import { RouteTracker } from './route-tracker.ts';
+import type { SharedRoutes } from './route-tracker.ts';
 import type { StreamRequest } from './stream-cursor.ts';
 
 const FIND_LIMIT = 5;
@@ -184,6 +185,16 @@ export class EngineQueries {
   checkPayload(to: string, payloadXml: string): PayloadCheck | undefined {
     const l = this.deps.pump.listeners.get(to);
     return l && checkPayload(l, payloadXml, this.deps.organism().config.pump.maxMessageBytes);
+  }
+
+  /** The routes counted so far, as the engine hands them to the next one on a restart. */
+  countedRoutes(): SharedRoutes {
+    return this.routeTracker.shared();
+  }
+
+  /** Takes on the routes the engine before this one counted (before any message is counted). */
+  restoreRoutes(before: SharedRoutes): void {
+    this.routeTracker.restore(before);
   }
 
   /** Resolves once every stream was handed the events so far, or after `ms` (a drain's last figures). */

@@ -6,6 +6,7 @@ import { runCleanup } from './cleanup-steps.ts';
 import { drainPump } from './drain-pump.ts';
 import type { EngineConfiguration } from './engine-configuration.ts';
 import type { EngineQueries, EngineQueriesDeps } from './engine-queries.ts';
+import { handOver, takeHandover } from './counts-handover.ts';
 import { EngineLifecycle } from './engine-state.ts';
 import type { EngineState } from './engine-state.ts';
 import type { ExtensionHost } from './extensions/extension-host.ts';
@@ -54,6 +55,8 @@ export class EngineRun {
   private pruneTimer: NodeJS.Timeout | undefined;
   /** What the start recovered of an earlier run's unfinished work. */
   recovery: RecoveryReport | undefined;
+  /** Whether the start finished: only then are its counts worth handing on. */
+  private ran = false;
 
   constructor(private readonly parts: EngineRunParts) {
     const { journal, pump, log } = parts;
@@ -114,6 +117,8 @@ export class EngineRun {
   /** Re-queues what an earlier run left unfinished, sends the boot message, then opens intake. */
   async start(): Promise<void> {
     const { journal, pump, extensions, orchestrator, log } = this.parts;
+    // Before anything is counted: a restart's last five minutes run on (the map's routes, the chart).
+    await this.takeCounts();
     // Before anything runs: an engine joining others runs their configuration, not its file's.
     await this.parts.peers?.start();
     // First, so that they hear of recovery too.
@@ -141,6 +146,7 @@ export class EngineRun {
     this.pruneTimer.unref();
     await pump.boot();
     this.lifecycle.moveTo('running');
+    this.ran = true;
   }
 
   /**
@@ -173,6 +179,7 @@ export class EngineRun {
     this.unwatchJournal();
     this.parts.peers?.close();
     const failures = await runCleanup([
+      { name: 'counts handover', run: () => this.handCountsOn() },
       { name: 'extensions', run: () => extensions.stop() },
       { name: 'config manager', run: () => configuration.close() },
       { name: 'journal', run: () => journal.close() },
@@ -185,6 +192,26 @@ export class EngineRun {
         failures.map((f) => f.error),
         `engine close: ${failures.map((f) => f.step).join(', ')} failed`,
       );
+  }
+
+  /** Takes on what the engine before this one counted, when it stopped moments ago (a restart). */
+  private async takeCounts(): Promise<void> {
+    const file = this.parts.journal.countsFile;
+    const before = file && (await takeHandover(file, this.parts.log));
+    if (!before) return;
+    this.parts.queries.restoreRoutes(before.routes);
+    if (before.rates) this.parts.journal.restoreCounted?.(before.rates);
+  }
+
+  /** Leaves what this engine counted for the next one, beside the journal (before it closes). */
+  private async handCountsOn(): Promise<void> {
+    const file = this.parts.journal.countsFile;
+    if (!file || !this.ran) return;
+    await handOver(file, {
+      stoppedAt: Date.now(),
+      routes: this.parts.queries.countedRoutes(),
+      rates: this.parts.journal.counted?.(),
+    });
   }
 
   /** Throws NOT_SUPERVISED when nothing would start the next engine; not accepted unless running. */

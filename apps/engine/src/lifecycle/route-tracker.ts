@@ -20,7 +20,8 @@ export type SharedRoutes = NonNullable<EngineActivity['routes']>;
 export class RouteTracker {
   /** Each route, one slot per second that saw any (oldest first), trimmed to the last hour. */
   private readonly byKey = new Map<string, RouteSlots>();
-  private readonly startedAt: number;
+  /** Where counting started: this engine's start, or its predecessor's when it handed its routes on. */
+  private startedAt: number;
 
   constructor(
     events: EngineEvents,
@@ -122,6 +123,25 @@ export class RouteTracker {
       if (slots.seconds.length > 0) routes.push(slots);
     }
     return { since: this.startedAt, routes };
+  }
+
+  /**
+   * Takes on the routes an engine before this one counted (its `shared()` as it stopped, the engine
+   * restarting), so that the last five minutes still hold them: their slots become this tracker's, and
+   * counting is said to start where theirs did. Called before any message is counted.
+   */
+  restore(before: SharedRoutes): void {
+    for (const r of before.routes) {
+      const key = `${r.from}\u0000${r.to}`;
+      if (this.byKey.has(key)) continue;
+      this.byKey.set(key, {
+        ...r,
+        seconds: [...r.seconds],
+        counts: [...r.counts],
+        failures: [...r.failures],
+      });
+    }
+    this.startedAt = Math.min(this.startedAt, before.since);
   }
 
   private count(from: string, to: string, at: number, failure: boolean): void {

@@ -35,6 +35,7 @@ import { SqliteQueries } from './sqlite-queries.ts';
 import { Statements } from './statements.ts';
 import type { KnownEntries } from './statements.ts';
 import { TransitionRates } from './transition-rates.ts';
+import type { CountedRates } from '../throughput-history.ts';
 import { BatchRunner, WriteRecorder } from './write-ops.ts';
 import type { BatchValue } from './write-ops.ts';
 import { WriteQueue } from './write-queue.ts';
@@ -320,6 +321,15 @@ export class SqliteJournal implements Journal {
   }
   throughput(now = this.now()): Promise<ThroughputHistory> {
     return Promise.resolve(this.rates.history(now));
+  }
+  get countsFile(): string | undefined {
+    return this.opts.path === ':memory:' ? undefined : `${this.opts.path}.counted.json`;
+  }
+  counted(): CountedRates {
+    return this.rates.counted(this.now());
+  }
+  restoreCounted(before: CountedRates): void {
+    this.rates.restore(before);
   }
   listMessages(input: MessageListInput): Promise<Page<MessageSummary>> {
     return guarded('list messages', () => this.queries.listMessages(input));

@@ -1,6 +1,7 @@
 import { messageStates } from '@organism/shared';
 import type { MessageState, ThroughputHistory } from '@organism/shared';
 import { HISTORY_SECONDS, throughputHistory } from '../throughput-history.ts';
+import type { CountedRates } from '../throughput-history.ts';
 
 const RATE_WINDOW_S = 60;
 /** Seconds kept: the chart's five minutes and a little slack. */
@@ -19,8 +20,8 @@ export class TransitionRates {
   /** The second written last and its bucket: nearly every write lands there. */
   private second = Number.NaN;
   private bucket: Partial<Record<string, number>> = {};
-  /** The first second counted (from the moment the journal opened). */
-  private readonly since: number;
+  /** The first second counted (from the moment the journal opened, or an earlier one's `counted()`). */
+  private since: number;
 
   constructor(now = Date.now()) {
     this.since = Math.floor(now / 1000);
@@ -46,6 +47,19 @@ export class TransitionRates {
     if (this.seconds.size > KEEP_SECONDS + 10) {
       for (const s of this.seconds.keys()) if (s < second - KEEP_SECONDS) this.seconds.delete(s);
     }
+  }
+
+  /** The seconds of the last five minutes, for `restore` in the engine after this one. */
+  counted(now: number): CountedRates {
+    const from = Math.floor(now / 1000) - KEEP_SECONDS;
+    return { since: this.since, seconds: [...this.seconds].filter(([s]) => s >= from) };
+  }
+
+  /** Takes on what the journal counted before a restart, so the chart and the rates run on across it. */
+  restore(before: CountedRates): void {
+    for (const [second, bucket] of before.seconds)
+      if (!this.seconds.has(second)) this.seconds.set(second, { ...bucket });
+    this.since = Math.min(this.since, before.since);
   }
 
   /** Per second, by state, over the minute before `now`. */
