@@ -100,6 +100,9 @@ function drawRestart(u: uPlot, second: number | undefined, colour: string): void
   ctx.stroke();
   ctx.font = `${11 * px}px system-ui, sans-serif`;
   ctx.textBaseline = 'top';
-  ctx.fillText('restart', x + 4 * px, top + 2 * px);
+  // Beside the line, on the side with room: a restart just now is at the right edge.
+  const right = x < u.bbox.left + u.bbox.width / 2;
+  ctx.textAlign = right ? 'left' : 'right';
+  ctx.fillText('restart', x + (right ? 4 : -4) * px, top + 2 * px);
   ctx.restore();
 }
