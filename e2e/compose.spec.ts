@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import type { Locator, Page } from '@playwright/test';
-import { expectAccessible, mutateByHand, signIn } from './support/console.ts';
+import { callsOf, expectAccessible, mutateByHand, signIn } from './support/console.ts';
 
 /** Replaces the editor's whole text, as an author pasting would. */
 async function write(page: Page, editor: Locator, text: string): Promise<void> {
@@ -48,8 +48,11 @@ test('an operator composes an invalid message, sees the problem at its line, fix
   await write(page, editor, '<greeting>\n  <name>e2e composer</name>\n</greeting>');
   await expect(status).toContainText('Valid against the contract of greeter');
   await expect(send).toBeEnabled();
-  await send.click();
+  // A double-click sends one message.
+  const calls = callsOf(page, 'messages.inject');
+  await send.dblclick();
   await expect(page).toHaveURL(/\/threads\/[0-9a-f-]{36}$/);
+  expect(calls()).toBe(1);
   const hops = page.getByRole('list', { name: 'Hops' });
   await expect(hops).toContainText('greeting', { timeout: 20_000 });
   await hops.getByRole('button').first().click();

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { expectAccessible, inject, mutateByHand, signIn } from './support/console.ts';
+import { callsOf, expectAccessible, inject, mutateByHand, signIn } from './support/console.ts';
 import { E2E } from './support/e2e-env.mjs';
 
 /**
@@ -36,19 +36,6 @@ async function divisionsByZero(page: Page, from: number, count: number): Promise
 }
 
 /** Counts the calls of `procedure` the page sends from now on, batched ones one by one. */
-function callsOf(page: Page, procedure: string): () => number {
-  let n = 0;
-  page.on('request', (req) => {
-    const path = new URL(req.url()).pathname;
-    if (!path.startsWith('/trpc/')) return;
-    n += path
-      .slice('/trpc/'.length)
-      .split(',')
-      .filter((p) => p === procedure).length;
-  });
-  return () => n;
-}
-
 test('an operator retries a dead letter from its group and sees it ACKED', async ({ page }) => {
   await signIn(page, 'operator');
   const id = await killedShortNap(page);

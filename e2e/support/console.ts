@@ -156,3 +156,17 @@ export async function queryByHand(
     { path, input },
   );
 }
+
+/** Counts the calls of a tRPC procedure the page makes from now on (batched calls each count). */
+export function callsOf(page: Page, procedure: string): () => number {
+  let n = 0;
+  page.on('request', (req) => {
+    const path = new URL(req.url()).pathname;
+    if (!path.startsWith('/trpc/')) return;
+    n += path
+      .slice('/trpc/'.length)
+      .split(',')
+      .filter((p) => p === procedure).length;
+  });
+  return () => n;
+}

@@ -17,6 +17,7 @@ import { describeError, describeLoadError, errorProblems } from '@/lib/engine-er
 import { prettyXml } from '@/lib/pretty-xml';
 import { rootName } from '@/lib/format';
 import { useSession } from '@/lib/session';
+import { useSingleFlight } from '@/lib/single-flight';
 import { goToLine } from '@/lib/go-to-line';
 import { useTRPC } from '@/lib/trpc';
 import { useUnsavedGuard } from '@/lib/use-unsaved-guard';
@@ -74,6 +75,8 @@ export function ComposePage() {
       },
     }),
   );
+  // One message per press: the second click of a double-click lands before the button is drawn disabled.
+  const sendOnce = useSingleFlight(send.mutate);
 
   // What was typed for each listener and root this visit: picking another and coming back finds it again.
   const drafts = useRef(new Map<string, string>());
@@ -185,7 +188,7 @@ export function ComposePage() {
             variant="primary"
             disabled={!valid || send.isPending}
             onClick={() =>
-              send.mutate({
+              sendOnce({
                 to: to ?? '',
                 payloadXml: text,
                 // Edit and send: the new message links to the one it came from.
