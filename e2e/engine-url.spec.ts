@@ -96,13 +96,14 @@ test('a console whose engine does not answer says so: a 502 for calls, and the s
   try {
     const call = await fetch(`${url}/trpc/organism.status`);
     expect(call.status).toBe(502);
-    expect(await call.text()).toBe(
-      'The console could not reach the engine. It may be restarting; try again shortly.\n',
+    expect(((await call.json()) as { error: { message: string } }).error.message).toBe(
+      'The console could not reach the engine. It may be restarting; try again shortly.',
     );
 
+    // Signing in is a mutation no engine took: it says nothing was done.
     await signInAt(page, url, 'anything-at-all');
     await expect(page.getByRole('alert').filter({ hasText: /./ })).toHaveText(
-      'The engine could not be reached. It may be restarting; the console retries by itself.',
+      'The engine could not be reached, so this was not done. It may be restarting: try again once it answers.',
     );
   } finally {
     await stop(next);

@@ -22,3 +22,14 @@ it('says an ended session in the console’s words alone, and any other refusal 
   );
   expect(describeError(new Error('fetch failed'))).toMatch(/^The engine could not be reached/);
 });
+
+it('says what became of a call no engine answered: a query is asked again, an action was not done, or may have been', () => {
+  const unreached = (what: string) => ({ message: 'x', data: { httpStatus: 502, unreached: what } });
+  expect(describeError(unreached('query'))).toMatch(/the console retries by itself/);
+  expect(describeError(unreached('not-taken'))).toBe(
+    'The engine could not be reached, so this was not done. It may be restarting: try again once it answers.',
+  );
+  expect(describeError(unreached('maybe-taken'))).toMatch(
+    /whether it was done is not known: look before trying again/,
+  );
+});

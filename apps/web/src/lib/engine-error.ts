@@ -17,8 +17,21 @@ const ADVICE: Partial<Record<EngineErrorCode, string>> = {
 
 interface ErrorShape {
   message?: string;
-  data?: { engineCode?: EngineErrorCode | null } | null;
+  data?: {
+    engineCode?: EngineErrorCode | null;
+    /** Set by the console's server when no engine answered the call (lib/server/engine-proxy.ts). */
+    unreached?: 'query' | 'not-taken' | 'maybe-taken';
+  } | null;
 }
+
+/** What an operator reads when no engine answered: what became of what they did, and what to do. */
+const UNREACHED = {
+  query: 'The engine could not be reached. It may be restarting; the console retries by itself.',
+  'not-taken':
+    'The engine could not be reached, so this was not done. It may be restarting: try again once it answers.',
+  'maybe-taken':
+    'The engine took this and then stopped answering, so whether it was done is not known: look before trying again.',
+} as const;
 
 /** The engine code of a tRPC client error, when the engine sent one. */
 export function engineCodeOf(err: unknown): EngineErrorCode | undefined {
@@ -40,7 +53,8 @@ export function describeError(err: unknown): string {
   const code = engineCodeOf(err);
   const advice = code ? ADVICE[code] : undefined;
   const message = (err as ErrorShape | null)?.message;
-  if (!code) return 'The engine could not be reached. It may be restarting; the console retries by itself.';
+  // No engine answered (or the console's own server could not be reached): a query is asked again.
+  if (!code) return UNREACHED[(err as ErrorShape | null)?.data?.unreached ?? 'query'];
   // The engine's words ("sign in first") add nothing to it, and the console takes the tab to sign-in.
   if (code === 'UNAUTHORIZED') return ADVICE.UNAUTHORIZED ?? message ?? code;
   return advice && message ? `${advice} (${message})` : (advice ?? message ?? code);

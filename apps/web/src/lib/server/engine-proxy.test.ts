@@ -229,7 +229,7 @@ describe('proxyToEngine', () => {
     expect(seen.url).toBe('/organism/trpc/status');
   });
 
-  it('answers 502 with a line of text when the engine cannot be reached, and logs it once per outage', async () => {
+  it('answers 502 in tRPC’s error shape when the engine cannot be reached, and logs it once per outage', async () => {
     const gone = await nowhere();
     const choice = to(gone);
     lines.length = 0;
@@ -237,8 +237,22 @@ describe('proxyToEngine', () => {
     const second = await proxyToEngine(new Request(consoleUrl('/trpc/status')), choice);
     expect(first.status).toBe(502);
     expect(second.status).toBe(502);
-    expect(await first.text()).toMatch(/could not reach the engine/);
+    expect(await first.json()).toEqual({
+      error: {
+        message: 'The console could not reach the engine. It may be restarting; try again shortly.',
+        code: -32603,
+        data: { code: 'BAD_GATEWAY', httpStatus: 502, path: 'status', unreached: 'query' },
+      },
+    });
     expect(lines).toEqual([`the engine at ${gone.href} did not answer (ECONNREFUSED)`]);
+    // A mutation no engine took was not done.
+    const mutation = new Request(consoleUrl('/trpc/listeners.pause'), { method: 'POST', body: '{}' });
+    const refused = (await (await proxyToEngine(mutation, choice)).json()) as { error: { data: object } };
+    expect(refused.error.data).toMatchObject({
+      httpStatus: 502,
+      path: 'listeners.pause',
+      unreached: 'not-taken',
+    });
   });
 
   it('says when an engine that was away answers again', async () => {
@@ -280,8 +294,13 @@ describe('proxyToEngine', () => {
     const dropping = parseEngineUrl(`${engine.origin}/dropping`);
     const before = served;
     const mutation = new Request(consoleUrl('/trpc/drop'), { method: 'POST', body: '{}' });
-    expect((await proxyToEngine(mutation, to(dropping, engine))).status).toBe(502);
+    const dropped = await proxyToEngine(mutation, to(dropping, engine));
+    expect(dropped.status).toBe(502);
     expect(served - before).toBe(1);
+    // The page is told that it may have been done.
+    expect(((await dropped.json()) as { error: { data: object } }).error.data).toMatchObject({
+      unreached: 'maybe-taken',
+    });
 
     const query = await proxyToEngine(new Request(consoleUrl('/trpc/drop')), to(dropping, engine));
     expect(served - before).toBe(3);

@@ -121,6 +121,8 @@ export async function proxyToEngine(req: Request, engines: EngineChoice): Promis
   const size = { seen: 0, over: false };
   let body = idempotent || !req.body ? null : req.body.pipeThrough(capped(size));
   const failures: string[] = [];
+  /** Whether an engine may have taken the mutation before it stopped answering. */
+  let maybeTaken = false;
   const order = engines.inTurn();
   for (const [i, engine] of order.entries()) {
     // With another engine to ask, a copy of the body is kept until this one has it (a tee buffers only
@@ -156,16 +158,43 @@ export async function proxyToEngine(req: Request, engines: EngineChoice): Promis
       failures.push(`the engine at ${engine.href} did not answer (${cause})`);
       if (!idempotent && !NOT_CONNECTED.has(cause)) {
         void spare?.cancel();
+        maybeTaken = true;
         break; // it may have taken the mutation: never twice
       }
       body = spare;
     }
   }
   engines.noneAnswered(failures);
-  return new Response('The console could not reach the engine. It may be restarting; try again shortly.\n', {
-    status: 502,
-    headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
-  });
+  return unreached(pathname, idempotent ? 'query' : maybeTaken ? 'maybe-taken' : 'not-taken');
+}
+
+/**
+ * What became of a call no engine answered: a query is asked again by the page; a mutation no engine
+ * took was not done; one an engine took and then never answered may or may not have been.
+ */
+export type Unreached = 'query' | 'not-taken' | 'maybe-taken';
+
+const UNREACHED: Record<Unreached, string> = {
+  query: 'The console could not reach the engine. It may be restarting; try again shortly.',
+  'not-taken':
+    'The console could not reach the engine, so nothing was done. It may be restarting; try again once it answers.',
+  'maybe-taken':
+    'The engine took the request and then stopped answering, so whether it was done is not known: look before trying again.',
+};
+
+/**
+ * 502 in tRPC's error shape, so that a page tells a call no engine answered from the engine's own refusals
+ * (`data.unreached`, and no `engineCode`) and says what became of it.
+ */
+function unreached(pathname: string, what: Unreached): Response {
+  const message = UNREACHED[what];
+  const path = pathname.startsWith('/trpc/') ? decodedOrNull(pathname.slice('/trpc/'.length)) : null;
+  const error = {
+    message,
+    code: -32603,
+    data: { code: 'BAD_GATEWAY', httpStatus: 502, path, unreached: what },
+  };
+  return Response.json({ error }, { status: 502, headers: { 'cache-control': 'no-store' } });
 }
 
 /** Passes a body on while it stays within MAX_BODY_BYTES; past it, fails the stream and says so in `size`. */
