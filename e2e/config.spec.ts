@@ -269,8 +269,23 @@ test('an admin adds a listener through the form with an uploaded XSD, saves it, 
     timeout: 30_000,
   });
 
-  // Roll back to the version before echo: it is gone again.
+  // A rollback confirmed after another save landed is refused, not a silent undo of that save.
   await page.goto('/config');
+  await history.getByRole('button', { name: `roll back to version ${number}` }).click();
+  const between = `${await runningYaml(page)}# between\n`;
+  expect((await mutateByHand(page, 'config.save', { yaml: between, note: 'between' })).status).toBe(200);
+  // Behind the open dialog the page is hidden from roles: its table is read all the same.
+  const behind = page.getByRole('table', { name: 'Saved versions', includeHidden: true });
+  await expect(behind.getByRole('row', { includeHidden: true }).filter({ hasText: 'running' })).toContainText(
+    'between',
+  );
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Roll back and reload' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'The rollback was refused' })).toContainText(
+    'organism.yaml changed since version',
+  );
+  expect(await runningYaml(page)).toBe(between);
+
+  // Roll back to the version before echo: it is gone again.
   await history.getByRole('button', { name: `roll back to version ${number}` }).click();
   await page.getByRole('alertdialog').getByRole('button', { name: 'Roll back and reload' }).click();
   await expect(done).toContainText(`Rolled back to version ${number}, and reloaded.`);
@@ -330,6 +345,8 @@ test('an admin whose edit began before another save is told so, and chooses to l
   await expect(page.getByTestId('config-done')).toContainText('Saved');
   expect(await runningYaml(page)).toBe(mine);
   await mutateByHand(page, 'config.save', { yaml: original, note: 'restore the demo' });
+  // What the save did is no longer what runs: the banner saying so goes.
+  await expect(page.getByTestId('config-done')).toHaveCount(0);
 });
 
 test('a viewer is not offered the configuration, and the engine refuses it by hand', async ({ page }) => {

@@ -44,8 +44,13 @@ export function ConfirmDialog({
           }}
           className="fixed top-1/3 left-1/2 z-50 w-full max-w-md -translate-x-1/2 rounded-lg border border-border bg-panel p-5 shadow-xl"
         >
-          <AlertDialog.Title className="text-base font-semibold">{title}</AlertDialog.Title>
-          <AlertDialog.Description className="mt-2 text-sm text-muted">{body}</AlertDialog.Description>
+          {/* A name of any length (a token's, a user's) breaks where it must instead of leaving the dialog. */}
+          <AlertDialog.Title className="text-base font-semibold [overflow-wrap:anywhere]">
+            {title}
+          </AlertDialog.Title>
+          <AlertDialog.Description className="mt-2 text-sm text-muted [overflow-wrap:anywhere]">
+            {body}
+          </AlertDialog.Description>
           <div className="mt-5 flex justify-end gap-2">
             <AlertDialog.Cancel asChild>
               <Button>{cancel}</Button>

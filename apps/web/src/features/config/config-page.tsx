@@ -41,6 +41,9 @@ const LEAVE = {
 interface Done {
   what: string;
   result: SaveAnswer;
+  /** The running version before it, and the one it made once the page read it. */
+  before: string | undefined;
+  made?: string;
 }
 
 /**
@@ -100,11 +103,19 @@ export function ConfigPage() {
       queryClient.setQueryData(trpc.config.get.queryKey(), { ...config.data, yaml });
     setEdited(null);
     setChecked(null);
-    setDone({ what, result });
+    setDone({ what, result, before: version });
     toast.success(`${what}: reloaded.`);
     void queryClient.invalidateQueries({ queryKey: trpc.config.pathKey() });
     void queryClient.invalidateQueries({ queryKey: trpc.listeners.pathKey() });
   };
+
+  // What a save did is said while it is what runs: once the file moves on again (another save, a
+  // rollback, an edit on disk), the banner would say a change is live that no longer is.
+  useEffect(() => {
+    if (!done || version === undefined || version === done.before) return;
+    if (done.made === undefined) setDone({ ...done, made: version });
+    else if (version !== done.made) setDone(null);
+  }, [done, version]);
 
   const goTo = (line: number, column?: number): void => {
     const go = (): void => {

@@ -2,7 +2,7 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { GitCompare, History } from 'lucide-react';
 import { parseAsString, useQueryStates } from 'nuqs';
-import { useId } from 'react';
+import { useId, useRef } from 'react';
 import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
@@ -40,6 +40,8 @@ export function HistoryPanel({
   const versions = versionsOf(history.data ?? []);
   const [pair, setPair] = useQueryStates({ from: parseAsString, to: parseAsString });
   const rollback = useMutation(trpc.config.rollback.mutationOptions());
+  /** The running version when a rollback's question was opened. */
+  const askedAt = useRef<string | undefined>(undefined);
   const columns: DataColumn<ConfigVersion>[] = [
     {
       id: 'version',
@@ -95,12 +97,17 @@ export function HistoryPanel({
           </Button>
           {can('admin') && (
             <ConfirmDialog
+              // The running version as the question was asked: a save landing while it is open makes the
+              // engine refuse the rollback, instead of it undoing that save unseen.
+              onOpenChange={(open) => {
+                if (open) askedAt.current = version;
+              }}
               title={`Roll back to version ${v.number}?`}
               body={`The running configuration is kept in history, and version ${v.number} is written in its place and reloaded. Listeners it lacks are removed: their unfinished work becomes dead letters, as with any save.`}
               confirm="Roll back and reload"
               onConfirm={() =>
                 rollback.mutate(
-                  { id: v.id, ...(version ? { basedOn: version } : {}) },
+                  { id: v.id, ...(askedAt.current ? { basedOn: askedAt.current } : {}) },
                   { onSuccess: (result) => onRolledBack(result, v) },
                 )
               }
