@@ -5,7 +5,7 @@ import { ChevronLeft, RotateCcw, Trash2, TriangleAlert } from 'lucide-react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { parseAsBoolean, parseAsString, useQueryStates } from 'nuqs';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { ErrorCodeBadge } from '@/components/error-code-badge';
 import { HeldRowsNote } from '@/components/held-rows-note';
 import { IdLink } from '@/components/id-link';
@@ -59,7 +59,12 @@ export function DeadLetterGroupPage() {
   const operator = can('operator');
   // A bulk action takes the group by its listener (`null`: input that named none) and its code.
   const recipient = noListener ? null : to;
-  const bulk = operator && group !== undefined && errorCode !== undefined;
+  // Offered while the group is read; an empty group's buttons are disabled, and a dialog already open
+  // stays (its confirmation says nothing matched any more), instead of vanishing under the pointer.
+  const bulk = operator && groups.data !== undefined && errorCode !== undefined;
+  // Whether this page saw the group: once gone, it was emptied; never seen, the address names none.
+  const seen = useRef(false);
+  if (group) seen.current = true;
   const groupScope = `every dead letter ${noListener ? 'that named no listener' : `to ${to ?? '?'}`} with ${errorCode ?? 'no code'}`;
   const title = noListener ? 'No listener' : (to ?? 'Dead letters');
   return (
@@ -105,8 +110,16 @@ export function DeadLetterGroupPage() {
                   </span>
                 )}
               </>
-            ) : (
+            ) : seen.current ? (
               <span>None left: they were retried or discarded.</span>
+            ) : (
+              <span>
+                No dead letters {noListener ? 'that named no listener' : `to ${to ?? '?'}`} with{' '}
+                {errorCode ?? 'no code'}.{' '}
+                <Link href="/dead-letters" className="text-accent hover:underline">
+                  See every group
+                </Link>
+              </span>
             )}
           </div>
           {!rejected && codeHint(errorCode ?? null, false) && (
@@ -116,7 +129,7 @@ export function DeadLetterGroupPage() {
         {bulk && (
           <div className="flex gap-2">
             <BulkActionDialog action="discard" filter={{ to: recipient, errorCode }} scope={groupScope}>
-              <Button>
+              <Button disabled={!group}>
                 <Trash2 className="size-4" aria-hidden /> Discard all…
               </Button>
             </BulkActionDialog>
@@ -130,7 +143,7 @@ export function DeadLetterGroupPage() {
                   setRetriedAll(count > sample.length ? { count, followed: sample.length } : null);
                 }}
               >
-                <Button>
+                <Button disabled={!group}>
                   <RotateCcw className="size-4" aria-hidden /> Retry all…
                 </Button>
               </BulkActionDialog>
