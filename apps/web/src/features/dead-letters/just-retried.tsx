@@ -6,7 +6,7 @@ import { StateBadge } from '@/components/state-badge';
 import { TimeAgo } from '@/components/time-ago';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
-import { describeError } from '@/lib/engine-error';
+import { describeError, engineCodeOf } from '@/lib/engine-error';
 
 /** What was retried from this page and how it went since: PENDING, then ACKED or FAILED again, live. */
 export function JustRetried({
@@ -24,7 +24,10 @@ export function JustRetried({
         {items.map(({ id, message: m, error }) => (
           <li key={id} className="flex h-7 items-center gap-3">
             <IdLink id={id} href={`/messages/${id}`} />
-            {m ? (
+            {engineCodeOf(error) === 'NOT_FOUND' ? (
+              // Discarded since (from another tab, say): its last state read would be stale.
+              <span className="text-muted">no longer in the journal: discarded, or pruned by retention</span>
+            ) : m ? (
               <>
                 <StateBadge state={m.state} />
                 <span className="text-muted">attempt {m.attempts}</span>
