@@ -135,6 +135,24 @@ test('retry many shows a dry run (count and sample) before the operator confirms
   expect(calls()).toBe(1);
 });
 
+test('retry many warns of what would fail the same way again, by code, before anything is retried', async ({
+  page,
+}) => {
+  await signIn(page, 'operator');
+  // The planner agent reaches outside its peers now and then: a retry cannot help until its peers change.
+  await page.goto('/dead-letters?to=planner');
+  const group = page.getByRole('region', { name: 'Dead letter groups' }).getByRole('row');
+  await expect(group.filter({ hasText: 'PEER_VIOLATION' })).toHaveCount(1, { timeout: 30_000 });
+  await page.getByRole('button', { name: 'Retry many…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Retry dead letters' });
+  const warning = dialog.getByRole('note');
+  await expect(warning).toContainText(/\d+ of them PEER_VIOLATION would fail the same way again/);
+  await expect(warning).toContainText('unless its peers change in the configuration');
+  await expectAccessible(page);
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toHaveCount(0);
+});
+
 test('discard asks first; refused input offers discard but no retry', async ({ page }) => {
   await signIn(page, 'operator');
   await page.goto('/dead-letters');

@@ -4,6 +4,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Dialog } from 'radix-ui';
 import type { ReactNode } from 'react';
 import { useState } from 'react';
+import { TriangleAlert } from 'lucide-react';
 import { toast } from 'sonner';
 import { ErrorCodeBadge } from '@/components/error-code-badge';
 import { IdLink } from '@/components/id-link';
@@ -15,6 +16,8 @@ import { formatCount, formatCountOf } from '@/lib/format';
 import { isRejected } from '@/lib/outcome';
 import { useTRPC } from '@/lib/trpc';
 import { useSingleFlight } from '@/lib/single-flight';
+import { codeHint, failingAgain } from './code-hints';
+import { useDeadLetterGroups } from './dead-letter-groups';
 
 const SAMPLE = 5;
 
@@ -93,6 +96,13 @@ export function BulkActionDialog({
     }
   };
   const preview = dry.data;
+  // What a retry would take that fails the same way again, from the groups the page reads anyway.
+  const groups = useDeadLetterGroups({
+    ...(filter.to ? { to: filter.to } : {}),
+    ...(filter.errorCode ? { errorCode: filter.errorCode } : {}),
+  });
+  const again =
+    action === 'retry' && open && filter.to !== null ? failingAgain(groups.data?.groups ?? []) : [];
   return (
     <Dialog.Root open={open} onOpenChange={onOpenChange}>
       <Dialog.Trigger asChild>{children}</Dialog.Trigger>
@@ -141,6 +151,23 @@ export function BulkActionDialog({
                     </li>
                   ))}
                 </ul>
+                {again.length > 0 && (
+                  <div
+                    role="note"
+                    className="mt-3 flex items-start gap-2 rounded-md border border-rejected/40 bg-rejected/5 p-2.5 text-sm"
+                  >
+                    <TriangleAlert className="mt-0.5 size-4 shrink-0 text-rejected" aria-hidden />
+                    <ul className="space-y-1">
+                      {again.map((a) => (
+                        <li key={a.code}>
+                          <span className="tabular font-semibold">{formatCount(a.count)}</span> of them{' '}
+                          <ErrorCodeBadge code={a.code} /> would fail the same way again:{' '}
+                          {codeHint(a.code, false)}
+                        </li>
+                      ))}
+                    </ul>
+                  </div>
+                )}
                 {preview.count > SAMPLE && (
                   <p className="mt-2 text-xs text-muted">
                     …and {formatCount(preview.count - SAMPLE)} more. It takes what matches when you confirm,

@@ -24,3 +24,20 @@ export function codeHint(code: string | null, rejected: boolean): string | undef
   if (rejected) return code === 'FILTER_REJECTED' ? FILTERED : REJECTED;
   return code === null ? undefined : DELIVERY[code];
 }
+
+/** Codes a retry meets again unless the configuration changes first: retried as they are, they fail again. */
+const FAILS_AGAIN = new Set(['PEER_VIOLATION', 'FILTER_REJECTED', 'UNKNOWN_ROUTE']);
+
+/**
+ * Of the dead letters a bulk retry would take, those that would fail the same way again, by code (biggest
+ * first), from their groups: refused input is never retried, so it is not counted.
+ */
+export function failingAgain(
+  groups: readonly { errorCode: string | null; count: number; refused: number }[],
+): { code: string; count: number }[] {
+  const byCode = new Map<string, number>();
+  for (const g of groups)
+    if (g.errorCode !== null && FAILS_AGAIN.has(g.errorCode) && g.count > g.refused)
+      byCode.set(g.errorCode, (byCode.get(g.errorCode) ?? 0) + g.count - g.refused);
+  return [...byCode].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count);
+}
