@@ -85,6 +85,13 @@ test('an operator breaks the configuration, sees the problem at its line and wha
   const changes = page.getByRole('list', { name: 'Listener changes' });
   await expect(changes).toContainText('echo is added');
   await expect(changes).toContainText('sleeper is removed');
+  // On a laptop the panel is under the editor: its gist sits beside Save, and leads to it.
+  await page.setViewportSize({ width: 1024, height: 700 });
+  const gist = page.getByRole('button', { name: /^It adds echo; removes sleeper\./ });
+  await gist.click();
+  await expect(page.getByRole('region', { name: 'What a save would do' })).toBeInViewport();
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await expect(gist).toBeHidden();
   await page.getByRole('tab', { name: /Changes from the running version/ }).click();
   await expect(page).toHaveURL(/view=diff/);
   // The edit's diff (the history below may show one of its own, between two saved versions).

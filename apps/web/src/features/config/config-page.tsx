@@ -78,14 +78,18 @@ export function ConfigPage() {
   const text = edited ?? running ?? '';
 
   const { mutateAsync: diffAsync } = useMutation(trpc.config.diff.mutationOptions());
+  // The text asked about last: an answer about an earlier one that lands after it (a slow check overtaken
+  // by a fast one) would otherwise replace it, and the page would wait on "Checking…" for good.
+  const asked = useRef<string | null>(null);
   const check = useCallback(
     async (yaml: string) => {
+      asked.current = yaml;
       try {
         const answer = await diffAsync({ yaml });
-        setChecked({ text: yaml, answer });
+        if (asked.current === yaml) setChecked({ text: yaml, answer });
         return answer.ok ? [] : answer.problems;
       } catch (error) {
-        setChecked({ text: yaml, error });
+        if (asked.current === yaml) setChecked({ text: yaml, error });
         throw error;
       }
     },
@@ -167,6 +171,18 @@ export function ConfigPage() {
               className="text-sm text-failed hover:underline"
             >
               {formatCountOf(answer.problems.length, 'problem')} to fix before saving
+            </button>
+          )}
+          {changed && answer?.ok && (
+            // Below 1280 px the panel saying what a save would do is under the editor, out of view while
+            // typing: its gist here, leading to it.
+            <button
+              type="button"
+              onClick={() => document.getElementById('config-changes')?.scrollIntoView({ block: 'start' })}
+              className="max-w-md truncate text-sm text-muted hover:text-text hover:underline xl:hidden"
+              title={summarize(answer)}
+            >
+              {summarize(answer)}
             </button>
           )}
           {can('admin') && (
