@@ -119,7 +119,7 @@ const COLUMNS: DataColumn<TailRow>[] = [
     id: 'code',
     header: 'error',
     // REDELIVERY_EXHAUSTED's width, the longest code a message can end with (as in the Messages list).
-    width: 168,
+    width: 152,
     cell: (r) => (
       <span
         className={`font-mono text-xs ${isRejectionTransition(r) ? 'text-rejected' : 'text-failed'}`}

@@ -96,7 +96,7 @@ const COLUMNS: DataColumn<MessageSummary>[] = [
     header: 'error',
     // REDELIVERY_EXHAUSTED's width, the longest code a message can end with; the title has the code with
     // the first line of why.
-    width: 168,
+    width: 152,
     cell: (m) => (
       <span
         className={`font-mono text-xs ${isRejected(m) ? 'text-rejected' : 'text-failed'}`}
