@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { mutateByHand, expectAccessible, signIn, signInWithForm } from './support/console.ts';
 import { E2E } from './support/e2e-env.mjs';
@@ -155,12 +156,11 @@ test('says within seconds when the engine hangs, and goes live again when it ans
   await signIn(page, 'admin');
   const connection = page.getByRole('status').filter({ hasText: /live|reconnecting|engine away/ });
   await expect(connection).toHaveText('live');
-  // The engine's process, stopped as a hung one would be: its socket stays open, nothing comes out.
-  const pid = Number(
-    execFileSync('pgrep', ['-f', 'organism.js run .*e2e/.run/demo/organism.yaml'], { encoding: 'utf8' })
-      .trim()
-      .split('\n')[0],
-  );
+  // The engine's process, stopped as a hung one would be: its socket stays open, nothing comes out. This
+  // checkout's (another checkout's e2e may run on the same machine), and its newest.
+  const organism = fileURLToPath(new URL('./.run/demo/organism.yaml', import.meta.url));
+  const pattern = `organism\\.js run ${organism.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`;
+  const pid = Number(execFileSync('pgrep', ['-n', '-f', pattern], { encoding: 'utf8' }).trim());
   expect(pid).toBeGreaterThan(0);
   const opened = await page.context().newPage();
   process.kill(pid, 'SIGSTOP');
