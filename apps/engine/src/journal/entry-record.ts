@@ -227,27 +227,36 @@ export function foundEntry(row: EntryRow | undefined, id: string): EntryRow {
   return row;
 }
 
+/** An entry as an operator's refusal names it: the first 8 characters of its id, as the console shows ids. */
+export function shortEntryId(id: string): string {
+  return id.slice(0, 8);
+}
+
+/**
+ * Why an entry in `state` is no dead letter, for a retry or discard of it: a PENDING or DISPATCHED entry
+ * is on its way, an ACKED one was delivered (the message actions add when someone retried it).
+ */
+export function notADeadLetter(id: string, state: string): string {
+  const why = state === 'ACKED' ? 'it was delivered' : 'it is on its way to its listener';
+  return `message ${shortEntryId(id)} is ${state} now, not a dead letter: ${why}`;
+}
+
 /** `row` as a delivery to run again, or NOT_RETRYABLE saying why it cannot be: every journal's rule. */
 export function retryableDelivery(row: EntryRow): Delivery {
-  if (row.state !== 'FAILED')
-    throw new JournalError(
-      'NOT_RETRYABLE',
-      `entry ${row.id} is ${row.state}; only FAILED entries can be retried`,
-    );
+  if (row.state !== 'FAILED') throw new JournalError('NOT_RETRYABLE', notADeadLetter(row.id, row.state));
   if (!row.to || row.egress || row.kind === 'rejected') {
     throw new JournalError(
       'NOT_RETRYABLE',
-      `entry ${row.id} was refused at intake (${row.errorCode ?? 'invalid'}); it has no route to retry`,
+      `message ${shortEntryId(row.id)} was refused at intake (${row.errorCode ?? 'invalid'}): it never reached a listener, so there is nothing to retry; discard it, or send a corrected message`,
     );
   }
   return toDelivery(row);
 }
 
-/** NOT_RETRYABLE unless `row` is a dead letter (FAILED): only those can be discarded. */
+/**
+ * CONFLICT unless `row` is a dead letter (FAILED): only those can be discarded. Not NOT_RETRYABLE: a
+ * discard retries nothing; the entry's state now conflicts with it.
+ */
 export function assertDiscardable(row: EntryRow): void {
-  if (row.state !== 'FAILED')
-    throw new JournalError(
-      'NOT_RETRYABLE',
-      `entry ${row.id} is ${row.state}; only FAILED entries can be discarded`,
-    );
+  if (row.state !== 'FAILED') throw new JournalError('CONFLICT', notADeadLetter(row.id, row.state));
 }

@@ -7,6 +7,7 @@ import {
   recordExhausted,
   recordFailure,
   retryableDelivery,
+  shortEntryId,
   toDelivery,
   toSummary,
 } from './entry-record.ts';
@@ -142,7 +143,7 @@ export class QueuedOperations {
     return guarded(`retry entry ${id}`, async () => {
       const d = retryableDelivery(await this.existing(id));
       const left = await this.writes.commitAlone((w) => w.retry(d.id, d.threadId, d.attempt - 1, this.now()));
-      if (leftIds(left).includes(id)) await this.refuseMoved(id);
+      if (leftIds(left).includes(id)) await this.refuseMoved(id, 'NOT_RETRYABLE');
       return d;
     });
   }
@@ -237,7 +238,7 @@ export class QueuedOperations {
       const left = await this.writes.commitAlone((w) =>
         w.discard(id, row.threadId, row.attempts, this.now()),
       );
-      if (leftIds(left).includes(id)) await this.refuseMoved(id);
+      if (leftIds(left).includes(id)) await this.refuseMoved(id, 'CONFLICT');
     });
   }
 
@@ -258,13 +259,13 @@ export class QueuedOperations {
 
   /**
    * Throws why an operator's action on `id` was left alone: another took it between the read and the
-   * commit (NOT_FOUND once discarded, NOT_RETRYABLE once retried).
+   * commit (NOT_FOUND once discarded; once retried, NOT_RETRYABLE for a retry, CONFLICT for a discard).
    */
-  private async refuseMoved(id: string): Promise<never> {
+  private async refuseMoved(id: string, code: 'NOT_RETRYABLE' | 'CONFLICT'): Promise<never> {
     const row = foundEntry(await this.reads.row(id), id);
     throw new JournalError(
-      'NOT_RETRYABLE',
-      `entry ${id} changed meanwhile (${row.state} now): another action took it first`,
+      code,
+      `message ${shortEntryId(id)} is ${row.state} now, not a dead letter: another action took it first`,
     );
   }
 

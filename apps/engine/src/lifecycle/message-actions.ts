@@ -7,6 +7,7 @@ import type {
   ThreadId,
 } from '@organism/shared';
 import type { Journal } from '../journal/journal.ts';
+import { shortEntryId } from '../journal/entry-record.ts';
 import { JournalError } from '../journal/journal-error.ts';
 import type { OperationsStore } from '../journal/operations/operations-store.ts';
 import { wrapPayload } from '../pump/envelope/wrap-payload.ts';
@@ -68,12 +69,32 @@ export class MessageActions {
   /** Puts a dead letter back in the queue; one whose listener is gone is refused and stays dead. */
   async retry(messageId: string): Promise<void> {
     const { journal, pump } = this.deps;
-    const d = await journal.retry(messageId);
+    const d = await journal.retry(messageId).catch((err: unknown) => this.whyNot(err, messageId));
     if (!pump.listeners.get(d.to)) {
       await journal.exhaust(d.id, `listener ${d.to} no longer exists`);
-      throw new JournalError('NOT_RETRYABLE', `listener ${d.to} no longer exists`);
+      throw new JournalError(
+        'NOT_RETRYABLE',
+        `message ${shortEntryId(d.id)} is for ${d.to}, which is no longer a listener here: it stays a dead letter until ${d.to} is back`,
+      );
     }
     pump.redeliver(d);
+  }
+
+  /**
+   * `err` as thrown, but for a refusal of an entry that is no dead letter any more because an operator
+   * retried it (a FAILED transition in its past): that is what the one refused wants to know.
+   */
+  private async whyNot(err: unknown, messageId: string): Promise<never> {
+    if (!(err instanceof EngineError) || (err.code !== 'NOT_RETRYABLE' && err.code !== 'CONFLICT')) throw err;
+    const m = await this.deps.journal.getMessage(messageId).catch(() => undefined);
+    if (!m || m.state === 'FAILED' || !m.transitions.some((t) => t.state === 'FAILED')) throw err;
+    const now =
+      m.state === 'ACKED' ? ' and it was delivered' : m.state === 'DISPATCHED' ? ' and it is running' : '';
+    throw new JournalError(
+      err.code,
+      `message ${shortEntryId(m.id)} is ${m.state} now, not a dead letter: someone retried it${now}`,
+      { cause: err },
+    );
   }
 
   /** Retries every dead letter matching `filter`; a dry run only counts them and shows a sample. */
@@ -102,8 +123,9 @@ export class MessageActions {
     return known ? pump.killThread(id, `killed by ${actor}`) : undefined;
   }
 
-  discard(messageId: string): Promise<void> {
-    return this.deps.journal.discard(messageId);
+  /** Removes a dead letter for good; CONFLICT for one that is no dead letter (saying why). */
+  async discard(messageId: string): Promise<void> {
+    await this.deps.journal.discard(messageId).catch((err: unknown) => this.whyNot(err, messageId));
   }
   /** Discards every dead letter matching `filter`, refused input too; a dry run only counts and samples. */
   discardMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<DiscardManyOutcome> {

@@ -8,7 +8,7 @@ import { toast } from 'sonner';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { refocusRowAfter } from '@/components/ui/data-table';
-import { describeError } from '@/lib/engine-error';
+import { describeRefusal } from '@/lib/action-refusal';
 import { shortId } from '@/lib/format';
 import { isRejected } from '@/lib/outcome';
 import { useSingleFlight } from '@/lib/single-flight';
@@ -37,7 +37,11 @@ export function RowActions({
           action: { label: 'Open', onClick: () => router.push(`/messages/${m.id}`) },
         });
       },
-      onError: (err) => toast.error(describeError(err)),
+      // Refused: the list was out of date (another operator acted on it); it shows what is true now.
+      onError: (err) => {
+        toast.error(describeRefusal(err));
+        void refresh().then(refocus.current);
+      },
     }),
   );
   const discard = useMutation(
@@ -46,7 +50,10 @@ export function RowActions({
         toast.success(`Message ${shortId(m.id)} discarded.`);
         void refresh().then(refocus.current);
       },
-      onError: (err) => toast.error(describeError(err)),
+      onError: (err) => {
+        toast.error(describeRefusal(err));
+        void refresh().then(refocus.current);
+      },
     }),
   );
   const retryOnce = useSingleFlight(retry.mutate);

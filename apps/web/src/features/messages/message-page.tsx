@@ -22,6 +22,7 @@ import { MessageFacts, MessageFailure, messageXml } from './message-parts';
 import { Provenance } from './provenance';
 import { TransitionsTable } from './transitions-table';
 import { useSingleFlight } from '@/lib/single-flight';
+import { describeRefusal } from '@/lib/action-refusal';
 import { focusIfLost } from '@/lib/focus';
 
 /** Where is message X and why did it fail? Its facts, failure, payload, envelope and history. */
@@ -45,7 +46,11 @@ export function MessagePage({ id }: { id: string }) {
         // The Retry button goes with the dead letter: the keyboard goes to the message's heading.
         void refresh().then(() => focusIfLost(heading.current));
       },
-      onError: (err) => toast.error(describeError(err)),
+      // Refused: someone else acted on it first; the page then shows what it is now.
+      onError: (err) => {
+        toast.error(describeRefusal(err));
+        void refresh();
+      },
     }),
   );
   const resend = useMutation(
@@ -63,7 +68,10 @@ export function MessagePage({ id }: { id: string }) {
         toast.success('Dead letter discarded.');
         router.back();
       },
-      onError: (err) => toast.error(describeError(err)),
+      onError: (err) => {
+        toast.error(describeRefusal(err));
+        void refresh();
+      },
     }),
   );
   const retryOnce = useSingleFlight(retry.mutate);
