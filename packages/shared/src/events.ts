@@ -75,14 +75,27 @@ export interface DiagnosticEvent extends Base {
   threadId?: string;
 }
 
-/** Progress of a drain before a restart or a graceful stop. */
+/**
+ * Progress of a drain before a restart or a graceful stop: at once, every half second, and at its end
+ * (the one event with `ended`).
+ */
 export interface DrainEvent extends Base {
   type: 'drain';
   openThreads: number;
   inFlight: number;
   queued: number;
+  /**
+   * Of `queued`, what waits for a paused listener, per listener (most first): it cannot move until the
+   * listener is resumed, so the drain does not wait for it; it stays PENDING in the journal.
+   */
+  waitingPaused: { listener: string; queued: number }[];
   elapsedMs: number;
   deadlineMs: number;
+  /**
+   * On the last event only, how the drain ended: `drained` (nothing left), `paused` (only paused
+   * listeners' work left, which stays in the journal), `timeout` (the time ran out with work unfinished).
+   */
+  ended?: 'drained' | 'paused' | 'timeout';
 }
 
 /**

@@ -37,8 +37,15 @@ function sentence(e: EngineEvent): string {
       return `JOURNAL UNAVAILABLE: ${e.reason}; intake refused until writes work again`;
     case 'journal.available':
       return `journal available again after ${Math.round(e.downMs / 1000)} s; intake open`;
-    case 'drain':
-      return `draining: ${e.openThreads} open threads, ${e.inFlight} running, ${e.queued} queued (${Math.round(e.elapsedMs / 1000)} s of ${Math.round(e.deadlineMs / 1000)} s)`;
+    case 'drain': {
+      const paused = e.waitingPaused.map((w) => `${w.queued} waiting for paused ${w.listener}`).join(', ');
+      const figures = `${e.openThreads} open threads, ${e.inFlight} running, ${e.queued} queued${paused ? ` (${paused})` : ''}`;
+      if (e.ended === 'timeout')
+        return `drain ran out of time after ${Math.round(e.elapsedMs / 1000)} s: ${figures}; what is unfinished stays in the journal`;
+      if (e.ended === 'paused') return `drained: ${paused} stay in the journal, PENDING`;
+      if (e.ended === 'drained') return `drained in ${Math.round(e.elapsedMs / 1000)} s`;
+      return `draining: ${figures} (${Math.round(e.elapsedMs / 1000)} s of ${Math.round(e.deadlineMs / 1000)} s)`;
+    }
     default:
       // An event type added later still gets a line; its fields carry the detail.
       return (e as { type: string }).type;

@@ -1,13 +1,15 @@
+import type { DrainEvent } from '@organism/shared';
 import type { MessagePump } from '../pump/message-pump.ts';
 
 /**
  * Waits up to `drainMs` for the pump to go quiet (intake is already paused), emitting a `drain` progress
- * event at once, every half second and at the end. Resolves whether everything finished in time (work
- * waiting only for a paused listener counts as finished: it cannot move until someone resumes it).
+ * event at once, every half second and at the end (saying how it ended, and what waits for paused
+ * listeners). Resolves whether everything finished in time (work waiting only for a paused listener
+ * counts as finished: it cannot move until someone resumes it).
  */
 export async function drainPump(pump: MessagePump, drainMs: number): Promise<boolean> {
   const started = Date.now();
-  const progress = (): void => {
+  const progress = (ended?: DrainEvent['ended']): void => {
     const s = pump.stats();
     pump.events.emit(() => ({
       type: 'drain',
@@ -15,12 +17,14 @@ export async function drainPump(pump: MessagePump, drainMs: number): Promise<boo
       openThreads: s.openThreads,
       inFlight: s.inFlight,
       queued: s.queued,
+      waitingPaused: pump.waitingPaused(),
       elapsedMs: Date.now() - started,
       deadlineMs: drainMs,
+      ...(ended ? { ended } : {}),
     }));
   };
   progress();
-  const ticker = setInterval(progress, 500);
+  const ticker = setInterval(() => progress(), 500);
   let timer: NodeJS.Timeout | undefined;
   // Paused listeners' queues never empty by themselves: once nothing else can move, the drain is over
   // (their deliveries stay PENDING in the journal and the next start queues them, still paused).
@@ -39,6 +43,7 @@ export async function drainPump(pump: MessagePump, drainMs: number): Promise<boo
   clearTimeout(timer);
   clearTimeout(pausedOnly);
   clearInterval(ticker);
-  progress();
+  const left = pump.stats();
+  progress(!drained ? 'timeout' : left.queued + left.inFlight === 0 ? 'drained' : 'paused');
   return drained;
 }

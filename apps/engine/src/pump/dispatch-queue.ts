@@ -99,6 +99,14 @@ export class DispatchQueue {
     return n;
   }
 
+  /** What waits for each paused listener that has anything waiting, most first. */
+  get waitingPaused(): { listener: string; queued: number }[] {
+    return [...this.paused]
+      .map((listener) => ({ listener, queued: this.queuedFor(listener) }))
+      .filter((w) => w.queued > 0)
+      .sort((a, b) => b.queued - a.queued || a.listener.localeCompare(b.listener));
+  }
+
   isPaused(listener: string): boolean {
     return this.paused.size > 0 && this.paused.has(listener);
   }

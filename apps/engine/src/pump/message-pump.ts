@@ -202,6 +202,11 @@ export class MessagePump {
     return this.queue.isPaused(listener);
   }
 
+  /** What waits for each paused listener that has anything waiting, most first. */
+  waitingPaused(): { listener: string; queued: number }[] {
+    return this.queue.waitingPaused;
+  }
+
   /**
    * Pauses a listener: nothing more is dispatched to it (running handlers finish), while intake and
    * other listeners' outputs addressed to it are still accepted and wait, PENDING in the journal, in

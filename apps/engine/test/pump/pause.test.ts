@@ -90,15 +90,54 @@ describe('pausing a listener', () => {
     expect(h.rec.acked.map((a) => a.delivery.attempt)).toEqual([2]);
   });
 
-  it('ends a drain once only paused work is left, leaving it unfinished', async () => {
-    h = makePump([{ name: 'worker', root: 'job', handler: () => undefined }]);
+  it('ends a drain once only paused work is left, leaving it unfinished, and says what waits for whom', async () => {
+    h = makePump([
+      { name: 'worker', root: 'job', handler: () => undefined },
+      { name: 'other', root: 'job', handler: () => undefined },
+    ]);
     h.pump.pauseListener('worker');
+    h.pump.pauseListener('other');
     await h.pump.submit(envelope('<job/>', { from: 'c', to: 'worker' }));
+    await h.pump.submit(envelope('<job/>', { from: 'c', to: 'worker' }));
+    await h.pump.submit(envelope('<job/>', { from: 'c', to: 'other' }));
     h.pump.pauseIntake();
     const started = Date.now();
     expect(await drainPump(h.pump, 5_000)).toBe(true);
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(h.rec.dispatched).toEqual([]);
-    expect(h.pump.stats()).toMatchObject({ queued: 1, inFlight: 0, openThreads: 1 });
+    expect(h.pump.stats()).toMatchObject({ queued: 3, inFlight: 0, openThreads: 3 });
+    // The last figures say the drain is over and why work is left: it waits for paused listeners.
+    const drains = h.rec.events.filter((e) => e.type === 'drain');
+    expect(drains.at(-1)).toMatchObject({
+      ended: 'paused',
+      queued: 3,
+      waitingPaused: [
+        { listener: 'worker', queued: 2 },
+        { listener: 'other', queued: 1 },
+      ],
+    });
+    expect(drains.slice(0, -1).every((e) => !('ended' in e))).toBe(true);
+  });
+
+  it('says a drain ran out of time when work was still running, and one that finished drained', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    h = makePump([{ name: 'slow', root: 'job', handler: async () => gate }]);
+    await h.pump.submit(envelope('<job/>', { from: 'c', to: 'slow' }));
+    await sleep(10);
+    h.pump.pauseIntake();
+    expect(await drainPump(h.pump, 50)).toBe(false);
+    expect(h.rec.events.filter((e) => e.type === 'drain').at(-1)).toMatchObject({
+      ended: 'timeout',
+      inFlight: 1,
+      waitingPaused: [],
+    });
+    release();
+    expect(await drainPump(h.pump, 5_000)).toBe(true);
+    expect(h.rec.events.filter((e) => e.type === 'drain').at(-1)).toMatchObject({
+      ended: 'drained',
+      inFlight: 0,
+      queued: 0,
+    });
   });
 });

@@ -11,6 +11,7 @@ import { focusIfLost } from '@/lib/focus';
 import { formatCount, formatCountOf, formatDuration } from '@/lib/format';
 import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
+import { drainOutcome } from './drain-outcome';
 import { RecoveryReport } from './recovery-report';
 import type { RestartPhase } from './use-restart';
 import { useRestart } from './use-restart';
@@ -191,11 +192,7 @@ function RestartProgress({
                 {drained ? 'last figures: ' : ''}
                 {formatCount(d.inFlight)} in flight · {formatCount(d.queued)} queued ·{' '}
                 {formatCountOf(d.openThreads, 'open thread')}
-                {drained
-                  ? d.inFlight + d.queued === 0
-                    ? ` · drained in ${formatDuration(d.elapsedMs)}`
-                    : ` · stopped after ${formatDuration(d.elapsedMs)}; what was left stays in the journal`
-                  : ` · ${formatDuration(left ?? 0)} left`}
+                {drained ? ` · ${drainOutcome(d)}` : ` · ${formatDuration(left ?? 0)} left`}
               </span>
             ) : drained ? (
               'the engine stopped before sending its figures'
