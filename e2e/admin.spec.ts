@@ -235,6 +235,53 @@ test('a token sends with its curl example, shows its last use, and is refused on
   await expect(page.getByRole('button', { name: 'change the state filter' })).toHaveCount(0);
 });
 
+test('a token revoked elsewhere: the list catches up on focus, and a stale revoke says it was revoked already', async ({
+  page,
+}) => {
+  await signIn(page, 'admin');
+  await page.goto('/tokens');
+  await expect(page.getByRole('heading', { name: 'API tokens' })).toBeVisible();
+  // A listener's name among the producers is refused at the field, naming it (not its place in the list).
+  await page.getByRole('button', { name: 'Create token' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Create an API token' });
+  await dialog.getByLabel('Name').fill(`impostor-${run}`);
+  await dialog.getByLabel('May send as (optional)').fill('shop, greeter');
+  await dialog.getByRole('button', { name: 'Create token' }).click();
+  await expect(dialog.getByText(/is a listener/)).toHaveText(
+    'greeter is a listener of this organism: a producer may not send as a listener (SENDER_RESERVED)',
+  );
+  await page.keyboard.press('Escape');
+
+  const table = page.getByRole('table', { name: 'API tokens' });
+  const make = async (name: string): Promise<string> =>
+    ((await mutateByHand(page, 'users.createToken', { name })).data as { id: string }).id;
+  // Revoked by hand (another admin): this page does not know until the window is focused again.
+  const stale = `stale-${run}`;
+  const staleId = await make(stale);
+  await page.reload();
+  const row = table.getByRole('row').filter({ hasText: stale });
+  await expect(row).toContainText('active');
+  await mutateByHand(page, 'users.revokeToken', { id: staleId });
+  await expect(row).toContainText('active');
+  await row.getByRole('button', { name: `revoke ${stale}` }).click();
+  await page
+    .getByRole('alertdialog', { name: `Revoke ${stale}?` })
+    .getByRole('button', { name: 'Revoke' })
+    .click();
+  await expect(page.getByText(`${stale} was already revoked`)).toContainText('nothing changed');
+  await expect(row).toContainText('revoked');
+
+  const other = `focus-${run}`;
+  const otherId = await make(other);
+  await page.reload();
+  const otherRow = table.getByRole('row').filter({ hasText: other });
+  await expect(otherRow).toContainText('active');
+  await mutateByHand(page, 'users.revokeToken', { id: otherId });
+  // The window given the focus back, as a click into it from another window does.
+  await page.evaluate("window.dispatchEvent(new Event('focus'))");
+  await expect(otherRow).toContainText('revoked');
+});
+
 test('the audit log shows who did what, filters by actor in the URL, and exports what matches', async ({
   page,
   browser,

@@ -148,8 +148,14 @@ async function act(
     }
     case 'token revoke': {
       const id = need('token id');
-      await audited(store, 'token.revoke', id, null, () => store.revokeToken(id));
-      console.log(`revoked ${id}`);
+      const { revokedAt, alreadyRevoked } = await audited(store, 'token.revoke', id, null, () =>
+        store.revokeToken(id),
+      );
+      console.log(
+        alreadyRevoked
+          ? `token ${id} was already revoked at ${new Date(revokedAt).toISOString()}; nothing changed`
+          : `revoked ${id}`,
+      );
       return 0;
     }
     case 'token list':

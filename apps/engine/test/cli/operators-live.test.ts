@@ -34,6 +34,12 @@ describe('users and tokens from the CLI while the engine runs', { timeout: 90_00
     const revoked = await runOrganism(['token', 'revoke', id, '-c', org.yaml]);
     expect(revoked.code).toBe(0);
     expect(await postPing(org.url, token)).toBe(401);
+    // Again: nothing changes, and it says so.
+    const again = await runOrganism(['token', 'revoke', id, '-c', org.yaml]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(
+      new RegExp(`^token ${id} was already revoked at \\d{4}-.*; nothing changed`),
+    );
   });
 
   it('lets a user the CLI added sign in, and no longer once the CLI removed it', async () => {

@@ -202,11 +202,23 @@ describe('API tokens from the API', () => {
     expect(listed).toMatchObject({ name: 'shop', createdBy: 'admin', revokedAt: null });
     expect(listed?.lastUsedAt).toEqual(expect.any(Number));
     expect(JSON.stringify(listed)).not.toContain(created.token);
-    await admin.users.revokeToken.mutate({ id: created.id });
+    const revoked = await admin.users.revokeToken.mutate({ id: created.id });
+    expect(revoked).toEqual({ revokedAt: expect.any(Number) as number, alreadyRevoked: false });
     const refused = await send();
     expect(refused.status).toBe(401);
     expect(await refused.json()).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
     await h.engine.whenQuiet();
+  });
+
+  it('says a token revoked in the meantime was revoked already, and when, changing nothing', async () => {
+    const [one, other] = [await h.client('admin'), await h.client('admin')];
+    const { id } = await one.users.createToken.mutate({ name: 'twice' });
+    const first = await one.users.revokeToken.mutate({ id });
+    expect(await other.users.revokeToken.mutate({ id })).toEqual({
+      revokedAt: first.revokedAt,
+      alreadyRevoked: true,
+    });
+    expect((await one.users.tokens.query()).find((t) => t.id === id)?.revokedAt).toBe(first.revokedAt);
   });
 });
 

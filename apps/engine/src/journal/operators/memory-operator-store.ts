@@ -9,6 +9,7 @@ import type {
   OperatorStore,
   OperatorStoreOptions,
   Role,
+  TokenRevocation,
   User,
 } from './operator-store.ts';
 import * as rules from './operator-rules.ts';
@@ -123,11 +124,13 @@ export class MemoryOperatorStore implements OperatorStore {
     return Promise.resolve([...this.tokens.values()].map(toApiToken));
   }
 
-  revokeToken(id: string): Promise<void> {
+  revokeToken(id: string): Promise<TokenRevocation> {
     return settle(() => {
       const record = this.tokens.get(id);
       if (!record) throw rules.noToken(id);
-      record.revokedAt ??= this.now();
+      if (record.revokedAt !== null) return { revokedAt: record.revokedAt, alreadyRevoked: true };
+      record.revokedAt = this.now();
+      return { revokedAt: record.revokedAt, alreadyRevoked: false };
     });
   }
 

@@ -160,11 +160,13 @@ export function describeOperatorStoreContract(name: string, make: MakeOperatorSt
         expect(valid).toMatchObject({ id, name: 'producer', createdBy: 'root', revokedAt: null });
         expect(valid?.lastUsedAt).toEqual(expect.any(Number));
         expect(await s.tokenValid(`${token}x`)).toBeUndefined();
-        await s.revokeToken(id);
+        const first = await s.revokeToken(id);
+        expect(first).toEqual({ revokedAt: expect.any(Number) as number, alreadyRevoked: false });
         expect(await s.tokenValid(token)).toBeUndefined();
         const [listed] = await s.listTokens();
-        expect(listed?.revokedAt).toEqual(expect.any(Number));
-        await s.revokeToken(id);
+        expect(listed?.revokedAt).toBe(first.revokedAt);
+        // A second revoke changes nothing, and says it was revoked already (and when).
+        expect(await s.revokeToken(id)).toEqual({ revokedAt: first.revokedAt, alreadyRevoked: true });
         expect((await s.listTokens())[0]?.revokedAt).toBe(listed?.revokedAt);
         await expect(s.revokeToken('ghost')).rejects.toMatchObject({ code: 'NOT_FOUND' });
       });

@@ -61,6 +61,12 @@ export interface AuditListInput {
  * (operator-store-contract.ts). Secrets are stored only as hashes; failures are JournalErrors whose code
  * says what went wrong (CONFLICT: taken, or the last admin; NOT_FOUND; FORBIDDEN: a password too short).
  */
+/** A token's revocation: when it took effect, and whether it had already (this call changed nothing). */
+export interface TokenRevocation {
+  revokedAt: number;
+  alreadyRevoked: boolean;
+}
+
 export interface OperatorStore {
   /** Throws CONFLICT if the name is taken, FORBIDDEN if the password is too short. */
   createUser(name: string, role: Role, password: string): Promise<User>;
@@ -89,8 +95,11 @@ export interface OperatorStore {
   createToken(name: string, createdBy: string, producers?: readonly string[]): Promise<IssuedToken>;
   /** Every token, revoked ones included, oldest first. */
   listTokens(): Promise<ApiToken[]>;
-  /** NOT_FOUND if missing; revoking twice keeps the first time. */
-  revokeToken(id: string): Promise<void>;
+  /**
+   * NOT_FOUND if missing. Revoking twice keeps the first time and says so (`alreadyRevoked`), so the one
+   * who revoked it second learns someone was first.
+   */
+  revokeToken(id: string): Promise<TokenRevocation>;
   /** The token's record if it exists and is not revoked; records the use (at most once a minute). */
   tokenValid(token: string): Promise<ApiToken | undefined>;
 

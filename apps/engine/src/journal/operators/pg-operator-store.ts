@@ -7,7 +7,7 @@ import { guarded } from '../journal-outage.ts';
 import { auditFilter, liveTokenByHash, tokenFields, userFields } from './operator-queries.ts';
 import { hashToken } from './operator-store.ts';
 import type { ApiToken, AuditEntry, AuditInput, AuditListInput, IssuedToken } from './operator-store.ts';
-import type { OperatorStore, OperatorStoreOptions, Role, User } from './operator-store.ts';
+import type { OperatorStore, OperatorStoreOptions, Role, TokenRevocation, User } from './operator-store.ts';
 import * as rules from './operator-rules.ts';
 import { hashPassword } from './password-hash.ts';
 
@@ -144,13 +144,14 @@ export class PgOperatorStore implements OperatorStore {
     );
   }
 
-  revokeToken(id: string): Promise<void> {
+  revokeToken(id: string): Promise<TokenRevocation> {
     return this.transaction(`revoke token ${id}`, async (tx) => {
-      const [row] = await tx.select(tokenColumns).from(apiTokens).where(eq(apiTokens.id, id));
+      const [row] = await tx.select(tokenColumns).from(apiTokens).where(eq(apiTokens.id, id)).for('update');
       if (!row) throw rules.noToken(id);
-      if (row.revokedAt === null) {
-        await tx.update(apiTokens).set({ revokedAt: this.now() }).where(eq(apiTokens.id, id));
-      }
+      if (row.revokedAt !== null) return { revokedAt: row.revokedAt, alreadyRevoked: true };
+      const revokedAt = this.now();
+      await tx.update(apiTokens).set({ revokedAt }).where(eq(apiTokens.id, id));
+      return { revokedAt, alreadyRevoked: false };
     });
   }
 

@@ -17,6 +17,7 @@ import type {
   OperatorStore,
   OperatorStoreOptions,
   Role,
+  TokenRevocation,
   User,
 } from './operator-store.ts';
 import * as rules from './operator-rules.ts';
@@ -183,13 +184,15 @@ export class SqliteOperatorStore implements OperatorStore {
     );
   }
 
-  revokeToken(id: string): Promise<void> {
+  revokeToken(id: string): Promise<TokenRevocation> {
     return this.transaction(`revoke token ${id}`, (tx) => {
       this.forgetEpoch();
       const row = tx.select(tokenColumns).from(apiTokens).where(eq(apiTokens.id, id)).get();
       if (!row) throw rules.noToken(id);
-      if (row.revokedAt !== null) return;
-      tx.update(apiTokens).set({ revokedAt: this.now() }).where(eq(apiTokens.id, id)).run();
+      if (row.revokedAt !== null) return { revokedAt: row.revokedAt, alreadyRevoked: true };
+      const revokedAt = this.now();
+      tx.update(apiTokens).set({ revokedAt }).where(eq(apiTokens.id, id)).run();
+      return { revokedAt, alreadyRevoked: false };
     });
   }
 

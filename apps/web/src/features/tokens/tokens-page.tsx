@@ -11,8 +11,9 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { actionsColumn, DataTable, refocusRowAfter } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
 import { describeError } from '@/lib/engine-error';
-import { formatCount } from '@/lib/format';
+import { formatAgo, formatCount } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
+import { useRefetchOnFocus } from '@/lib/use-refetch-on-focus';
 import { CreateTokenDialog } from './create-token-dialog';
 
 const STATES = ['active', 'revoked'] as const;
@@ -71,6 +72,8 @@ export function TokensPage() {
   const trpc = useTRPC();
   const [q, setQ] = useQueryStates(parsers);
   const tokens = useQuery(trpc.users.tokens.queryOptions());
+  // Another admin (or tab, or the CLI) may have created or revoked one: no event says so.
+  useRefetchOnFocus(tokens.refetch);
   const all = tokens.data ?? [];
   // Active first, newest first: what is in use is what one looks for.
   const rows = all
@@ -156,7 +159,10 @@ function Revoke({ token }: { token: TokenRow }) {
   const refocus = useRef<() => void>(undefined);
   const revoke = useMutation(
     trpc.users.revokeToken.mutationOptions({
-      onSuccess: () => toast.success(`Revoked ${token.name}: producers using it are refused from now on.`),
+      onSuccess: ({ revokedAt, alreadyRevoked }) =>
+        alreadyRevoked
+          ? toast.info(`${token.name} was already revoked ${formatAgo(revokedAt)}; nothing changed.`)
+          : toast.success(`Revoked ${token.name}: producers using it are refused from now on.`),
       onError: (err) => toast.error(describeError(err)),
       onSettled: () => {
         void queryClient.invalidateQueries({ queryKey: trpc.audit.pathKey() });

@@ -14,6 +14,7 @@ import { describeError } from '@/lib/engine-error';
 import { formatCountOf } from '@/lib/format';
 import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
+import { useRefetchOnFocus } from '@/lib/use-refetch-on-focus';
 import { AddUserDialog } from './add-user-dialog';
 import { ResetPasswordDialog } from './reset-password-dialog';
 import { ROLE_DOES, ROLES } from './roles';
@@ -32,6 +33,8 @@ export function UsersPage() {
   const trpc = useTRPC();
   const { user } = useSession();
   const users = useQuery(trpc.users.list.queryOptions());
+  // Another admin may have added, removed or re-roled someone: no event says so.
+  useRefetchOnFocus(users.refetch);
   const admins = (users.data ?? []).filter((u) => u.role === 'admin').length;
   const rows: UserRow[] = (users.data ?? []).map((u) => {
     const self = u.name === user?.name;
