@@ -36,9 +36,14 @@ export const producerNameSchema = z
   .string()
   .trim()
   .min(1, 'a producer name may not be blank')
-  .max(1000, 'at most 1000 characters')
-  // The listeners' names need the organism: whoever knows it checks them with reservedSenderMessage.
+  // Each message names the name it refuses: in a list (a token's producers) it says which one.
   .superRefine((name, ctx) => {
+    if (name.length > 1000)
+      ctx.addIssue({
+        code: 'custom',
+        message: `a producer name is at most 1000 characters; ${name.slice(0, 20)}… has ${name.length}`,
+      });
+    // The listeners' names need the organism: whoever knows it checks them with reservedSenderMessage.
     const message = reservedSenderMessage(name, () => false);
     if (message) ctx.addIssue({ code: 'custom', message });
   });

@@ -47,6 +47,13 @@ describe('shared helpers', () => {
       );
   });
 
+  it('names the producer name it refuses as too long, so a list says which one', () => {
+    const long = `billing${'x'.repeat(1000)}`;
+    expect(producerNameSchema.safeParse(long).error?.issues[0]?.message).toBe(
+      `a producer name is at most 1000 characters; billingxxxxxxxxxxxxx… has 1007`,
+    );
+  });
+
   it('round-trips qualified names in Clark notation', () => {
     expect(qname('urn:a', 'order')).toBe('{urn:a}order');
     expect(qname('', 'order')).toBe('order');

@@ -3,10 +3,17 @@ import { engineCodeOf, errorProblems } from './engine-error';
 /** Field → what is wrong with it, for a form to show beside each field. */
 export type FieldErrors = Partial<Record<string, string>>;
 
-/** `['producers', 1]` → field `producers`, message `#2: …` (which item of a list is wrong). */
+/**
+ * `['producers', 1]` → field `producers`, and the message as it is: a list item's message names the item
+ * ("greeter is a listener of this organism: …"), as the engine's schemas word them, which tells a person
+ * more than its place in the list would.
+ */
 function place(path: readonly PropertyKey[], message: string): [string, string] {
   const [field = '', ...rest] = path;
-  const where = rest.map((k) => (typeof k === 'number' ? `#${k + 1}` : String(k))).join('.');
+  const where = rest
+    .filter((k) => typeof k !== 'number')
+    .map(String)
+    .join('.');
   return [String(field), where ? `${where}: ${message}` : message];
 }
 
@@ -31,7 +38,7 @@ export function engineFieldErrors(err: unknown): FieldErrors {
   const out: FieldErrors = {};
   for (const p of errorProblems(err)) {
     if (!p.path) continue;
-    // `producers[1]` → producers, #2
+    // `producers[1]` → producers
     const keys = p.path
       .split(/\.|\[|\]/)
       .filter(Boolean)
