@@ -117,7 +117,9 @@ test('a user changes their own password; a wrong current password is refused at 
   await vic.getByRole('button', { name: new RegExp(`^${name}`) }).click();
   await vic.getByRole('menuitem', { name: 'Your account' }).click();
   await expect(vic.getByRole('heading', { name: 'Your account' })).toBeVisible();
-  await expect(vic.getByText('Reads everything: messages, threads, listeners, dead letters.')).toBeVisible();
+  await expect(
+    vic.getByText('Reads everything (messages, threads, listeners, dead letters) and changes nothing.'),
+  ).toBeVisible();
   await expectAccessible(vic);
 
   const form = vic.getByRole('form', { name: 'Change your password' });

@@ -3,11 +3,15 @@ import { roleSchema } from '@organism/shared';
 
 export const ROLES: readonly Role[] = roleSchema.options;
 
-/** What each role may do, as docs/api.md says it: the engine checks every call against it. */
+/**
+ * What each role may do, as docs/api.md says it (the engine checks every call against it): a viewer's
+ * reading, then what each role adds to the one below it, said as that, so no line reads as if a lower
+ * role did it.
+ */
 export const ROLE_DOES: Record<Role, string> = {
-  viewer: 'Reads everything: messages, threads, listeners, dead letters.',
+  viewer: 'Reads everything (messages, threads, listeners, dead letters) and changes nothing.',
   operator:
-    'What a viewer does; sends, retries and discards messages, kills threads, reloads the configuration.',
+    'Everything a viewer may, and also: send, retry and discard messages, kill threads, pause and resume listeners, reload the configuration.',
   admin:
-    'What an operator does; changes the configuration, restarts the engine, manages users, tokens and the audit log.',
+    'Everything an operator may, and also: change and roll back the configuration, restart the engine, manage users and API tokens, read the audit log.',
 };

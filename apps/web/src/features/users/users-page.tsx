@@ -56,9 +56,12 @@ export function UsersPage() {
       // What a role may do needs the room more than a name does.
       width: 200,
       cell: (u) => (
-        <span className="flex items-center gap-2">
-          <span className="font-medium">{u.name}</span>
-          {u.self && <span className="rounded bg-panel-2 px-1.5 text-xs text-muted">you</span>}
+        // A long name ends in an ellipsis (the whole of it on hover), and the "you" mark stays in view.
+        <span className="flex min-w-0 items-center gap-2">
+          <span className="min-w-0 truncate font-medium" title={u.name}>
+            {u.name}
+          </span>
+          {u.self && <span className="shrink-0 rounded bg-panel-2 px-1.5 text-xs text-muted">you</span>}
         </span>
       ),
     },
@@ -179,7 +182,7 @@ function RoleCell({ row }: { row: UserRow }) {
         title={asked ? `Make ${row.name} ${A_ROLE[asked]}?` : ''}
         body={
           asked
-            ? `${A_ROLE[asked].replace(/^a/, 'A')}: ${ROLE_DOES[asked].replace(/^W/, 'w')} It counts from ${row.name}'s next call, in every open session, and the audit log keeps it.`
+            ? `${ROLE_DOES[asked]} It counts from ${row.name}'s next call, in every open session, and the audit log keeps it.`
             : ''
         }
         confirm={`Make ${asked ?? ''}`}
