@@ -46,6 +46,7 @@ export function DeadLettersPage() {
   // Filters that match nothing leave nothing to retry or discard: the buttons stay, disabled, saying why.
   const noMatch = filtered && total === 0;
   const nothingTo = noMatch ? 'No dead letter matches the filters.' : undefined;
+  const allTotal = all.data?.total;
   return (
     <div className="mx-auto max-w-7xl space-y-4">
       <header className="flex flex-wrap items-end justify-between gap-3">
@@ -56,6 +57,16 @@ export function DeadLettersPage() {
               <Skeleton className="h-4 w-80" />
             ) : none ? (
               'Nothing has failed, or every dead letter was retried or discarded.'
+            ) : noMatch ? (
+              // An empty result is an empty state, not a count of nothing: what there is besides.
+              allTotal === undefined || allTotal === 0 ? (
+                'No dead letters at all: failed deliveries appear here after their retries run out.'
+              ) : (
+                <>
+                  <span className="tabular font-medium text-text">{formatCount(allTotal)}</span>{' '}
+                  {allTotal === 1 ? 'dead letter' : 'dead letters'} in all, none of them matching the filters.
+                </>
+              )
             ) : (
               <>
                 <span className="tabular font-medium text-text">{formatCount(total)}</span> failed{' '}
