@@ -51,7 +51,9 @@ export function PauseResumeButton({ l, compact = false }: { l: ListenerInfo; com
   if (!can('operator') || l.system) return null;
   const busy = pause.isPending || resume.isPending;
   const paused = l.state === 'paused';
-  const size = compact ? 'h-6 px-2 text-xs' : '';
+  // One width for every word it can say (Pause, Resume, Pausing…, Resuming…): it never grows past its
+  // column, and the rows' buttons line up.
+  const size = compact ? 'h-6 w-24 justify-center px-2 text-xs' : 'min-w-28 justify-center';
   // One button whose words change, never `disabled` while the call runs: disabling the focused button
   // would drop the keyboard's focus to the page's body. A second press meanwhile is ignored (single flight).
   return (
@@ -73,6 +75,6 @@ export function PauseResumeButton({ l, compact = false }: { l: ListenerInfo; com
 }
 
 /** The listener tables' column of Pause and Resume buttons, for operators. */
-export const PAUSE_RESUME_COLUMN: DataColumn<ListenerInfo> = actionsColumn(104, (l) => (
+export const PAUSE_RESUME_COLUMN: DataColumn<ListenerInfo> = actionsColumn(120, (l) => (
   <PauseResumeButton l={l} compact />
 ));

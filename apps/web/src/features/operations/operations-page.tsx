@@ -1,5 +1,6 @@
 'use client';
 import Link from 'next/link';
+import { useRouter } from 'next/navigation';
 import { ListenerStateBadge } from '@/components/listener-state-badge';
 import { RoleGate } from '@/components/role-gate';
 import { TimeAgo, Uptime } from '@/components/time-ago';
@@ -79,13 +80,15 @@ function EngineFacts() {
   );
 }
 
+const listenerHref = (l: ListenerInfo) => `/listeners/${encodeURIComponent(l.name)}`;
+
 const COLUMNS: DataColumn<ListenerInfo>[] = [
   { id: 'state', header: 'state', width: 112, cell: (l) => <ListenerStateBadge state={l.state} /> },
   {
     id: 'name',
     header: 'listener',
     cell: (l) => (
-      <Link href={`/listeners/${encodeURIComponent(l.name)}`} className="font-medium hover:underline">
+      <Link href={listenerHref(l)} className="font-medium text-accent hover:underline">
         {l.name}
       </Link>
     ),
@@ -119,6 +122,7 @@ const COLUMNS: DataColumn<ListenerInfo>[] = [
  * so the button under the pointer is still its own (the title counts the paused ones).
  */
 function ListenerControls() {
+  const router = useRouter();
   const listeners = useLiveListeners();
   const rows = listeners.data?.filter((l) => !l.system).sort((a, b) => a.name.localeCompare(b.name));
   const paused = rows?.filter((l) => l.state === 'paused').length ?? 0;
@@ -139,6 +143,8 @@ function ListenerControls() {
           columns={COLUMNS}
           rows={rows ?? []}
           rowKey={(l) => l.name}
+          // A row opens its listener's page, as in the Listeners table (its buttons keep their clicks).
+          onOpen={(l) => router.push(listenerHref(l))}
           loading={!rows}
           empty="This organism has no listeners of its own yet: add them in organism.yaml and reload."
         />
