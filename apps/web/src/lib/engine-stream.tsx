@@ -23,8 +23,19 @@ export interface SecondOutcomes {
   rejected: number;
 }
 
+/** An outage that reached `away`: when, and whether the engine was draining (a restart or stop) before it. */
+export interface Away {
+  since: number;
+  afterDrain: boolean;
+}
+
 interface StreamContext {
   connection: Connection;
+  /**
+   * Set from the moment the engine is away until the stream is live again (through the reconnect attempts
+   * between): what the engine said before may no longer hold.
+   */
+  away: Away | undefined;
   /** The last time data arrived or the stream was known healthy. */
   lastSeen: () => number | undefined;
   subscribe: (fn: (t: RoutedTransition) => void) => () => void;
@@ -78,6 +89,8 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
   /** When the stream last brought anything. */
   const lastItemAt = useRef(0);
   const dirty = useRef(false);
+  /** A drain began since the stream was last back from an outage: going away next is its stop. */
+  const drainSeen = useRef(false);
 
   // The last event id seen: after an outage the stream resumes right after it, so nothing is missed.
   const lastId = useRef<string | null>(null);
@@ -121,8 +134,10 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
         for (const { event } of data.events) {
           for (const fn of eventListeners.current) fn(event);
           // Draining for a restart or stop: the top bar's state and uptime are about to change.
-          if (event.type === 'drain')
+          if (event.type === 'drain') {
+            drainSeen.current = true;
             void queryClient.invalidateQueries({ queryKey: trpc.organism.status.queryKey() });
+          }
           if (event.type === 'reload') {
             void queryClient.invalidateQueries({ queryKey: trpc.listeners.pathKey() });
             void queryClient.invalidateQueries({ queryKey: trpc.config.pathKey() });
@@ -217,14 +232,21 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
   // screen may be stale, so refetch it all once. A page's first connecting is no outage: refetching then
   // would ask every query twice and cancel those in flight.
   const wasAway = useRef(false);
+  const [away, setAway] = useState<Away | undefined>(undefined);
   useEffect(() => {
     live.current = connection === 'live';
     if (connection === 'live') {
+      setAway(undefined);
       if (wasAway.current) {
         wasAway.current = false;
+        drainSeen.current = false;
         void queryClient.invalidateQueries();
       }
     } else if (connection === 'away' || everLive.current) wasAway.current = true;
+    // Away stays away through the reconnect attempts that follow, until the stream is live. It began when
+    // the engine was last heard: a status fetched since (during the grace before `away`) is newer news.
+    if (connection === 'away')
+      setAway((a) => a ?? { since: lastSeen.current ?? Date.now(), afterDrain: drainSeen.current });
   }, [connection, queryClient]);
 
   // Stable, so a page's effect that subscribes does not restart every time the context changes.
@@ -255,6 +277,7 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
   const value = useMemo<StreamContext>(
     () => ({
       connection,
+      away,
       lastSeen: getLastSeen,
       subscribe,
       subscribeActivity,
@@ -262,7 +285,7 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
       subscribeEvents,
       outcomes,
     }),
-    [connection, getLastSeen, subscribe, subscribeActivity, latestActivity, subscribeEvents, outcomes],
+    [connection, away, getLastSeen, subscribe, subscribeActivity, latestActivity, subscribeEvents, outcomes],
   );
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }

@@ -9,6 +9,7 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { CommandPalette } from '@/features/palette/command-palette';
 import { useEngineStream } from '@/lib/engine-stream';
 import type { Connection } from '@/lib/engine-stream';
+import { shownEngineState } from '@/lib/engine-state';
 import { useTRPC } from '@/lib/trpc';
 import {
   chooseTheme,
@@ -28,9 +29,10 @@ const CONNECTION: Record<Connection, { label: string; dot: string }> = {
 export function TopBar({ user }: { user: { name: string; role: Role } }) {
   const trpc = useTRPC();
   const status = useQuery(trpc.organism.status.queryOptions(undefined, { refetchInterval: 15_000 }));
-  const { connection } = useEngineStream();
+  const { connection, away } = useEngineStream();
   const s = status.data;
   const supervised = s && 'supervised' in s ? (s as { supervised: boolean }).supervised : undefined;
+  const shown = shownEngineState(s && { state: s.state, supervised }, status.dataUpdatedAt, away);
   const c = CONNECTION[connection];
   return (
     <header className="sticky top-0 z-10 flex h-12 items-center gap-4 border-b border-border bg-panel/95 px-6 backdrop-blur">
@@ -38,13 +40,13 @@ export function TopBar({ user }: { user: { name: string; role: Role } }) {
         <p className="flex min-w-0 items-center gap-2 truncate text-sm">
           <span className="font-semibold">{s.organism}</span>
           <Sep />
-          {connection === 'away' ? (
-            // Not heard from: what it last said may no longer hold (a restart, a stop).
-            <span className="text-muted" title={`last known: ${s.state}`}>
-              not answering
+          {shown && !shown.current ? (
+            // Not heard from since it went away: what it last said no longer holds (a restart, a stop).
+            <span className="text-muted" title={shown.title} data-testid="engine-state">
+              {shown.word}
             </span>
           ) : (
-            <span>
+            <span data-testid="engine-state">
               <span className={s.state === 'running' ? 'text-acked' : 'text-rejected'}>{s.state}</span>{' '}
               {/* Reconnecting, the uptime would count on from a process that may be gone. */}
               {connection === 'live' && (

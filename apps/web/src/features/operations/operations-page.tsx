@@ -10,6 +10,8 @@ import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { PAUSE_RESUME_COLUMN } from '@/features/listeners/pause-button';
 import { describeError } from '@/lib/engine-error';
+import { shownEngineState } from '@/lib/engine-state';
+import { useEngineStream } from '@/lib/engine-stream';
 import { formatCount, plural } from '@/lib/format';
 import type { ListenerInfo } from '@/lib/live-listeners';
 import { useLiveListeners } from '@/lib/live-listeners';
@@ -45,8 +47,10 @@ export function OperationsPage() {
 function EngineFacts() {
   const trpc = useTRPC();
   const status = useQuery(trpc.organism.status.queryOptions(undefined, { refetchInterval: 15_000 }));
+  const { away, connection } = useEngineStream();
   const s = status.data;
-  if (!s)
+  const shown = shownEngineState(s, status.dataUpdatedAt, away);
+  if (!s || !shown)
     return status.error ? (
       <p role="alert" className="text-sm">
         {describeError(status.error)}
@@ -59,16 +63,28 @@ function EngineFacts() {
       aria-label="Engine"
       className="flex flex-wrap items-center gap-x-4 gap-y-1 rounded-lg border border-border bg-panel px-4 py-2.5 text-sm"
     >
-      <span>
+      <span data-testid="engine-facts-state">
         <span className="text-muted">engine </span>
-        <span className="font-medium">{s.state}</span>
+        <span className={`font-medium ${shown.tone === 'away' ? 'text-rejected' : ''}`} title={shown.title}>
+          {shown.word}
+        </span>
       </span>
-      <span>
-        <span className="text-muted">up </span>
-        <Uptime since={status.dataUpdatedAt - s.uptimeMs} />
-      </span>
+      {shown.current ? (
+        // Reconnecting, the uptime would count on from a process that may be gone (as in the top bar).
+        connection === 'live' && (
+          <span>
+            <span className="text-muted">up </span>
+            <Uptime since={status.dataUpdatedAt - s.uptimeMs} />
+          </span>
+        )
+      ) : (
+        // Its figures below are from before it went away: they say so, and the uptime is gone with it.
+        <span className="text-muted">
+          away <Uptime since={away?.since ?? Date.now()} />, last known:
+        </span>
+      )}
       <span className="text-muted">{s.supervised ? 'supervised' : 'not supervised'}</span>
-      <span className="tabular">
+      <span className={`tabular ${shown.current ? '' : 'text-muted'}`}>
         {formatCount(s.inFlight)} <span className="text-muted">in flight</span> · {formatCount(s.queued)}{' '}
         <span className="text-muted">queued</span> · {formatCount(s.openThreads)}{' '}
         <span className="text-muted">{plural(s.openThreads, 'open thread')}</span>

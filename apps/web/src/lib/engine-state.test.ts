@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { shownEngineState } from './engine-state';
+
+const running = { state: 'running', supervised: true };
+
+describe('shownEngineState', () => {
+  it('says the state the engine gave while it answers', () => {
+    expect(shownEngineState(running, 1_000, undefined)).toMatchObject({ word: 'running', current: true });
+    expect(shownEngineState({ state: 'draining' }, 1_000, undefined)).toMatchObject({
+      word: 'draining',
+      tone: 'other',
+    });
+  });
+
+  it('never says running once the engine went away after a drain: it is restarting', () => {
+    const away = { since: 2_000, afterDrain: true };
+    expect(shownEngineState(running, 1_000, away)).toMatchObject({
+      word: 'restarting',
+      tone: 'away',
+      current: false,
+    });
+    expect(shownEngineState({ state: 'draining', supervised: false }, 1_000, away)).toMatchObject({
+      word: 'stopped',
+    });
+  });
+
+  it('says not answering for an engine gone without a drain, and trusts a status fetched since', () => {
+    const away = { since: 2_000, afterDrain: false };
+    expect(shownEngineState(running, 1_000, away)).toMatchObject({ word: 'not answering', current: false });
+    expect(shownEngineState(running, 3_000, away)).toMatchObject({ word: 'running', current: true });
+  });
+});

@@ -1,0 +1,44 @@
+import type { Away } from './engine-stream';
+
+/** What the console says of the engine's state, and whether the figures beside it are its latest. */
+export interface ShownState {
+  word: string;
+  tone: 'running' | 'other' | 'away';
+  /** False while the engine is away: the status on screen is from before, and says so on hover. */
+  current: boolean;
+  title?: string;
+}
+
+/**
+ * The engine's state as the top bar and the Operations page say it. While the engine is away (from the
+ * first `away` until the stream is live again, through the reconnect attempts between) the last status
+ * no longer holds: an engine that went away after draining is restarting (or stopped, without a
+ * supervisor to start it again), any other is not answering. A status fetched since it went away is the
+ * engine's own word again (the next engine answering before the stream is back).
+ */
+export function shownEngineState(
+  status: { state: string; supervised?: boolean } | undefined,
+  statusAt: number,
+  away: Away | undefined,
+): ShownState | undefined {
+  if (!status) return undefined;
+  if (!away || statusAt > away.since)
+    return { word: status.state, tone: status.state === 'running' ? 'running' : 'other', current: true };
+  const title = `last known: ${status.state}; the engine has not answered since ${new Date(away.since).toLocaleTimeString()}`;
+  if (away.afterDrain || status.state === 'draining' || status.state === 'stopped') {
+    return status.supervised === false
+      ? {
+          word: 'stopped',
+          tone: 'away',
+          current: false,
+          title: `${title} (it drained and stopped; nothing starts it again)`,
+        }
+      : {
+          word: 'restarting',
+          tone: 'away',
+          current: false,
+          title: `${title} (it drained; its supervisor starts the next engine)`,
+        };
+  }
+  return { word: 'not answering', tone: 'away', current: false, title };
+}
