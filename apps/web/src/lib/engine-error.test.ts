@@ -33,3 +33,9 @@ it('says what became of a call no engine answered: a query is asked again, an ac
     /whether it was done is not known: look before trying again/,
   );
 });
+
+it('lets a refusal that names its case stand alone: a retry or discard of what is no dead letter', () => {
+  const sentence = 'message 1a2b3c4d is DISPATCHED now, not a dead letter: someone retried it';
+  expect(describeError({ message: sentence, data: { engineCode: 'NOT_RETRYABLE' } })).toBe(sentence);
+  expect(describeError({ message: sentence, data: { engineCode: 'CONFLICT' } })).toBe(sentence);
+});

@@ -1,6 +1,10 @@
 import type { EngineErrorCode, Problem } from '@organism/shared';
 
-/** What the console says for an engine error, chosen by its code, never by matching the message text. */
+/**
+ * What the console says for an engine error, chosen by its code, never by matching the message text. A code
+ * whose message says all there is (NOT_RETRYABLE and CONFLICT name the case: "message 1a2b3c4d is PENDING
+ * now, not a dead letter: someone retried it") has no advice: its message stands alone.
+ */
 const ADVICE: Partial<Record<EngineErrorCode, string>> = {
   UNAUTHORIZED: 'Your session has ended. Sign in again.',
   FORBIDDEN: 'Your role does not allow this.',
@@ -10,8 +14,6 @@ const ADVICE: Partial<Record<EngineErrorCode, string>> = {
   DRAINING: 'The engine is draining for a stop or restart.',
   NOT_RUNNING: 'The engine is not running.',
   JOURNAL_UNAVAILABLE: 'The engine cannot write its journal; intake is stopped until it can.',
-  NOT_RETRYABLE:
-    'It cannot be retried: it is no longer a dead letter, was refused at intake, or its listener is gone.',
   NOT_SUPERVISED: 'This engine runs without a supervisor, so it cannot restart itself.',
 };
 

@@ -8,7 +8,7 @@ import { toast } from 'sonner';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { refocusRowAfter } from '@/components/ui/data-table';
-import { describeRefusal } from '@/lib/action-refusal';
+import { describeError } from '@/lib/engine-error';
 import { shortId } from '@/lib/format';
 import { isRejected } from '@/lib/outcome';
 import { useSingleFlight } from '@/lib/single-flight';
@@ -39,7 +39,7 @@ export function RowActions({
       },
       // Refused: the list was out of date (another operator acted on it); it shows what is true now.
       onError: (err) => {
-        toast.error(describeRefusal(err));
+        toast.error(describeError(err));
         void refresh().then(refocus.current);
       },
     }),
@@ -51,7 +51,7 @@ export function RowActions({
         void refresh().then(refocus.current);
       },
       onError: (err) => {
-        toast.error(describeRefusal(err));
+        toast.error(describeError(err));
         void refresh().then(refocus.current);
       },
     }),

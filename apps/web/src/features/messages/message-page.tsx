@@ -22,7 +22,6 @@ import { MessageFacts, MessageFailure, messageXml } from './message-parts';
 import { Provenance } from './provenance';
 import { TransitionsTable } from './transitions-table';
 import { useSingleFlight } from '@/lib/single-flight';
-import { describeRefusal } from '@/lib/action-refusal';
 import { focusIfLost } from '@/lib/focus';
 
 /** Where is message X and why did it fail? Its facts, failure, payload, envelope and history. */
@@ -48,7 +47,7 @@ export function MessagePage({ id }: { id: string }) {
       },
       // Refused: someone else acted on it first; the page then shows what it is now.
       onError: (err) => {
-        toast.error(describeRefusal(err));
+        toast.error(describeError(err));
         void refresh();
       },
     }),
@@ -69,7 +68,7 @@ export function MessagePage({ id }: { id: string }) {
         router.back();
       },
       onError: (err) => {
-        toast.error(describeRefusal(err));
+        toast.error(describeError(err));
         void refresh();
       },
     }),
