@@ -56,17 +56,17 @@ export interface AuditListInput {
   until?: number | undefined;
 }
 
-/**
- * Operators, their sessions, API tokens and the audit log. Both implementations pass the same contract
- * (operator-store-contract.ts). Secrets are stored only as hashes; failures are JournalErrors whose code
- * says what went wrong (CONFLICT: taken, or the last admin; NOT_FOUND; FORBIDDEN: a password too short).
- */
 /** A token's revocation: when it took effect, and whether it had already (this call changed nothing). */
 export interface TokenRevocation {
   revokedAt: number;
   alreadyRevoked: boolean;
 }
 
+/**
+ * Operators, their sessions, API tokens and the audit log. Both implementations pass the same contract
+ * (operator-store-contract.ts). Secrets are stored only as hashes; failures are JournalErrors whose code
+ * says what went wrong (CONFLICT: taken, or the last admin; NOT_FOUND; FORBIDDEN: a password too short).
+ */
 export interface OperatorStore {
   /** Throws CONFLICT if the name is taken, FORBIDDEN if the password is too short. */
   createUser(name: string, role: Role, password: string): Promise<User>;
