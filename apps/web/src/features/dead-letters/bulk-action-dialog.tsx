@@ -159,9 +159,16 @@ export function BulkActionDialog({
                     <TriangleAlert className="mt-0.5 size-4 shrink-0 text-rejected" aria-hidden />
                     <ul className="space-y-1">
                       {again.map((a) => (
+                        // The groups are read a moment apart from the dry run: never more than it counted.
                         <li key={a.code}>
-                          <span className="tabular font-semibold">{formatCount(a.count)}</span> of them{' '}
-                          <ErrorCodeBadge code={a.code} /> would fail the same way again:{' '}
+                          {a.count >= preview.count ? (
+                            'All of them'
+                          ) : (
+                            <>
+                              <span className="tabular font-semibold">{formatCount(a.count)}</span> of them
+                            </>
+                          )}{' '}
+                          <ErrorCodeBadge code={a.code} /> would fail the same way again.{' '}
                           {codeHint(a.code, false)}
                         </li>
                       ))}
