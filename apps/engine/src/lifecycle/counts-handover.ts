@@ -1,8 +1,7 @@
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import type { Log } from '@organism/shared';
 import { z } from 'zod';
 import type { CountedRates } from '../journal/throughput-history.ts';
-import { writeFileAtomic } from './atomic-write.ts';
 import type { SharedRoutes } from './route-tracker.ts';
 
 /**
@@ -79,7 +78,12 @@ export async function takeHandover(file: string, log: Log, now = Date.now()): Pr
   return undefined;
 }
 
-/** Leaves this engine's counts for the next one (written whole or not at all). */
+/**
+ * Leaves this engine's counts for the next one. Not synced to disk: the next engine starts once this one
+ * has exited, when the file is whole, and what a power cut might tear is only counts, which the next
+ * engine then reports unreadable and starts afresh. A sync here lengthened the moment a restart leaves the
+ * organism unanswered by a fifth (`pnpm -C bench startup`, bench/NOTES.md).
+ */
 export function handOver(file: string, counts: Handover): Promise<void> {
-  return writeFileAtomic(file, JSON.stringify(counts));
+  return writeFile(file, JSON.stringify(counts));
 }
