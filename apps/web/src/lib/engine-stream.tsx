@@ -206,7 +206,9 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
   /** Whether the stream has been live on this page (a first connecting is no outage). */
   const everLive = useRef(false);
   if (sub.status === 'pending') everLive.current = true;
-  const reconnecting = sub.status === 'connecting' && everLive.current;
+  // Connecting again, or failed outright (the subscription ended in `error`, which skips `connecting`):
+  // either way the seconds since the engine was last heard are a gap.
+  const reconnecting = (sub.status === 'connecting' || sub.status === 'error') && everLive.current;
   useEffect(() => {
     if (!reconnecting) {
       setReconnectingLong(false);
