@@ -20,9 +20,7 @@ import { ExampleInstances } from './example-instances';
 import { RecentMessages, recentMessagesQuery } from './recent-messages';
 import { PauseResumeButton } from './pause-button';
 import { SchemaFiles, schemaQuery } from './schema-files';
-
-export const listenerHref = (name: string) => `/listeners/${encodeURIComponent(name)}`;
-export const messagesToHref = (name: string) => `/messages?to=${encodeURIComponent(name)}`;
+import { listenerHref, messagesToHref } from '@/lib/hrefs';
 
 /** What is this listener's contract, and how is it doing? Facts, limits, XSD, elements, example, messages. */
 export function ListenerPage({ name }: { name: string }) {
@@ -100,10 +98,7 @@ export function ListenerPage({ name }: { name: string }) {
         >
           <span className="font-medium text-failed">Last failure</span>
           <span className="font-mono text-xs">{l.lastError}</span>
-          <Link
-            href={`/messages?to=${encodeURIComponent(l.name)}&state=FAILED`}
-            className="ml-auto text-accent hover:underline"
-          >
+          <Link href={messagesToHref(l.name, 'FAILED')} className="ml-auto text-accent hover:underline">
             Failed messages to {l.name}
           </Link>
         </section>
@@ -242,10 +237,7 @@ function PausedNotice({ l, paused }: { l: ListenerInfo; paused: { by: string; at
         by {paused.by} <TimeAgo at={paused.at} />. Messages to {l.name} are accepted and wait PENDING in the
         journal ({formatCount(l.queued)} now); resuming sends them out in order.
       </span>
-      <Link
-        href={`/messages?to=${encodeURIComponent(l.name)}&state=PENDING`}
-        className="ml-auto text-accent hover:underline"
-      >
+      <Link href={messagesToHref(l.name, 'PENDING')} className="ml-auto text-accent hover:underline">
         Waiting messages
       </Link>
     </section>

@@ -12,8 +12,7 @@ import { splitRoot } from '@/lib/qname';
 import { useSession } from '@/lib/session';
 import { LISTENER_SORTS, sortListeners, useListenerFilters } from './listener-filters';
 import { PAUSE_RESUME_COLUMN } from './pause-button';
-
-const listenerHref = (l: ListenerInfo) => `/listeners/${encodeURIComponent(l.name)}`;
+import { listenerHref } from '@/lib/hrefs';
 
 const COLUMNS: DataColumn<ListenerInfo>[] = [
   {
@@ -38,7 +37,7 @@ const COLUMNS: DataColumn<ListenerInfo>[] = [
     sortable: 'asc',
     cell: (l) => (
       <span className="flex min-w-0 items-center gap-2">
-        <Link href={listenerHref(l)} className="shrink-0 font-medium hover:underline">
+        <Link href={listenerHref(l.name)} className="shrink-0 font-medium hover:underline">
           {l.name}
         </Link>
         {l.system && <Tag>system</Tag>}
@@ -146,7 +145,7 @@ export function ListenersTable({
       rows={rows}
       rowKey={(l) => l.name}
       loading={listeners === undefined}
-      onOpen={(l) => router.push(listenerHref(l))}
+      onOpen={(l) => router.push(listenerHref(l.name))}
       empty={empty}
       sort={{
         by: filters.sort,

@@ -20,6 +20,7 @@ import { useTRPC } from '@/lib/trpc';
 import { RecoveryReport } from './recovery-report';
 import { ReloadPanel } from './reload-panel';
 import { RestartPanel } from './restart-panel';
+import { listenerHref } from '@/lib/hrefs';
 
 /** Steer the running engine: reload its configuration, restart it, pause and resume listeners. */
 export function OperationsPage() {
@@ -96,15 +97,13 @@ function EngineFacts() {
   );
 }
 
-const listenerHref = (l: ListenerInfo) => `/listeners/${encodeURIComponent(l.name)}`;
-
 const COLUMNS: DataColumn<ListenerInfo>[] = [
   { id: 'state', header: 'state', width: 112, cell: (l) => <ListenerStateBadge state={l.state} /> },
   {
     id: 'name',
     header: 'listener',
     cell: (l) => (
-      <Link href={listenerHref(l)} className="font-medium text-accent hover:underline">
+      <Link href={listenerHref(l.name)} className="font-medium text-accent hover:underline">
         {l.name}
       </Link>
     ),
@@ -160,7 +159,7 @@ function ListenerControls() {
           rows={rows ?? []}
           rowKey={(l) => l.name}
           // A row opens its listener's page, as in the Listeners table (its buttons keep their clicks).
-          onOpen={(l) => router.push(listenerHref(l))}
+          onOpen={(l) => router.push(listenerHref(l.name))}
           loading={!rows}
           empty="This organism has no listeners of its own yet: add them in organism.yaml and reload."
         />

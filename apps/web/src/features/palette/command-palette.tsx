@@ -18,6 +18,7 @@ import { readRecent, remember } from './recent';
 import { listenerActions, namedListener } from './listener-actions';
 import { useFind } from './use-find';
 import { leaveThen } from '@/lib/use-unsaved-guard';
+import { listenerHref } from '@/lib/hrefs';
 
 /**
  * The command palette: Ctrl/⌘-K (or the top bar's search button) anywhere in the console, then type a
@@ -112,7 +113,7 @@ function Palette({ onDone }: { onDone: (jumped: boolean) => void }) {
   }));
   const names: Destination[] = (listeners.data ?? [])
     .filter((l) => needle !== '' && l.name.toLowerCase().includes(needle))
-    .map((l) => ({ href: `/listeners/${encodeURIComponent(l.name)}`, label: l.name, kind: 'listener' }));
+    .map((l) => ({ href: listenerHref(l.name), label: l.name, kind: 'listener' }));
   const named = namedListener(
     needle,
     names.map((d) => d.label),

@@ -1,6 +1,7 @@
 import type { Role } from '@organism/shared';
 import { searchHref } from '@/features/search/search-filters';
 import type { Destination } from './recent';
+import { messagesToHref } from '@/lib/hrefs';
 
 const enc = encodeURIComponent;
 
@@ -11,8 +12,8 @@ const enc = encodeURIComponent;
 export function listenerActions(name: string, can: (role: Role) => boolean): Destination[] {
   const to = (href: string, label: string): Destination => ({ href, label, kind: 'page' });
   return [
-    to(`/messages?to=${enc(name)}`, `Messages to ${name}`),
-    to(`/messages?to=${enc(name)}&state=FAILED`, `Failed messages to ${name}`),
+    to(messagesToHref(name), `Messages to ${name}`),
+    to(messagesToHref(name, 'FAILED'), `Failed messages to ${name}`),
     to(searchHref({ to: name }), `Search ${name}'s payloads`),
     to(`/map?focus=${enc(name)}`, `${name} on the map`),
     ...(can('operator') ? [to(`/compose?to=${enc(name)}`, `Send a message to ${name}`)] : []),
