@@ -4,6 +4,7 @@ import { partialMatchKey, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import type { ReactNode } from 'react';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import { HeardSeconds } from './heard-seconds';
 import { isRejectionTransition } from './outcome';
 import { askWhoIsSignedIn } from './session';
 import { useTRPC } from './trpc';
@@ -36,6 +37,11 @@ interface StreamContext {
    * between): what the engine said before may no longer hold.
    */
   away: Away | undefined;
+  /**
+   * When the engine began the drain of a restart or stop, from its first drain event, until the stream is
+   * live again after it: said at once, without waiting for a status.
+   */
+  drainingSince: number | undefined;
   /** The last time data arrived or the stream was known healthy. */
   lastSeen: () => number | undefined;
   subscribe: (fn: (t: RoutedTransition) => void) => () => void;
@@ -83,7 +89,7 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
   const activity = useRef<ReceivedActivity | undefined>(undefined);
   const buckets = useRef(new Map<number, SecondOutcomes>());
   const [since] = useState(() => Math.floor(Date.now() / 1000));
-  const unheard = useRef(new Set<number>());
+  const [heard] = useState(() => new HeardSeconds(Date.now()));
   const live = useRef(false);
   const lastSeen = useRef<number | undefined>(undefined);
   /** When the stream last brought anything. */
@@ -91,6 +97,7 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
   const dirty = useRef(false);
   /** A drain began since the stream was last back from an outage: going away next is its stop. */
   const drainSeen = useRef(false);
+  const [drainingSince, setDrainingSince] = useState<number | undefined>(undefined);
 
   // The last event id seen: after an outage the stream resumes right after it, so nothing is missed.
   const lastId = useRef<string | null>(null);
@@ -135,6 +142,7 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
           for (const fn of eventListeners.current) fn(event);
           // Draining for a restart or stop: the top bar's state and uptime are about to change.
           if (event.type === 'drain') {
+            if (!drainSeen.current) setDrainingSince(Date.now());
             drainSeen.current = true;
             void queryClient.invalidateQueries({ queryKey: trpc.organism.status.queryKey() });
           }
@@ -181,10 +189,11 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
       const second = Math.floor(Date.now() / 1000);
       const oldest = second - KEEP_SECONDS;
       for (const s of buckets.current.keys()) if (s < oldest) buckets.current.delete(s);
-      for (const s of unheard.current) if (s < oldest) unheard.current.delete(s);
-      // The second before this one ended while the stream was away (or reconnecting): a gap in the chart.
-      if (!live.current) unheard.current.add(second - 1);
-      else lastSeen.current = Date.now();
+      heard.forgetBefore(oldest);
+      // The seconds ended since the last tick (perhaps several: a hidden tab's timers run late) were heard
+      // if the stream is still live, else they are a gap in the chart.
+      heard.decide(second - 1, live.current, oldest);
+      if (live.current) lastSeen.current = Date.now();
       if (dirty.current) {
         dirty.current = false;
         void queryClient.invalidateQueries({ queryKey: trpc.organism.status.queryKey() });
@@ -197,7 +206,7 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
       }
     }, 1000);
     return () => clearInterval(tick);
-  }, [queryClient, trpc]);
+  }, [queryClient, trpc, heard]);
 
   // Reconnecting after it was live (the engine stopped answering: its pings stopped, so tRPC reconnects,
   // SSE.client in the engine's api/trpc.ts) is the engine away once it lasts RECONNECT_GRACE_MS: a stream
@@ -218,11 +227,11 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
     // item, or for that long, and the seconds it counted nothing in then are a gap, not zeros.
     const now = Math.floor(Date.now() / 1000);
     const silentFrom = Math.max(now - INACTIVITY_MS / 1000, Math.floor(lastItemAt.current / 1000) + 1);
-    for (let s = silentFrom; s < now; s++) if (!buckets.current.has(s)) unheard.current.add(s);
+    for (let s = silentFrom; s < now; s++) if (!buckets.current.has(s)) heard.mark(s);
     lastSeen.current = Math.max(lastItemAt.current, Date.now() - INACTIVITY_MS);
     const t = setTimeout(() => setReconnectingLong(true), RECONNECT_GRACE_MS);
     return () => clearTimeout(t);
-  }, [reconnecting]);
+  }, [reconnecting, heard]);
   const connection: Connection =
     sub.status === 'pending'
       ? 'live'
@@ -236,12 +245,14 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
   const wasAway = useRef(false);
   const [away, setAway] = useState<Away | undefined>(undefined);
   useEffect(() => {
+    if (live.current !== (connection === 'live')) heard.changed(Date.now(), live.current);
     live.current = connection === 'live';
     if (connection === 'live') {
       setAway(undefined);
       if (wasAway.current) {
         wasAway.current = false;
         drainSeen.current = false;
+        setDrainingSince(undefined);
         void queryClient.invalidateQueries();
       }
     } else if (connection === 'away' || everLive.current) wasAway.current = true;
@@ -249,7 +260,7 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
     // the engine was last heard: a status fetched since (during the grace before `away`) is newer news.
     if (connection === 'away')
       setAway((a) => a ?? { since: lastSeen.current ?? Date.now(), afterDrain: drainSeen.current });
-  }, [connection, queryClient]);
+  }, [connection, queryClient, heard]);
 
   // Stable, so a page's effect that subscribes does not restart every time the context changes.
   const subscribe = useCallback((fn: (t: RoutedTransition) => void) => {
@@ -272,14 +283,17 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
   }, []);
   const latestActivity = useCallback(() => activity.current, []);
   const getLastSeen = useCallback(() => lastSeen.current, []);
-  const outcomes = useCallback(
-    () => ({ bySecond: buckets.current, since, unheard: unheard.current }),
-    [since],
-  );
+  const outcomes = useCallback(() => {
+    // The seconds ended since the last tick are decided first: read between a second's end and the tick
+    // after it, the second would count as a quiet one even while the stream is away.
+    heard.decide(Math.floor(Date.now() / 1000) - 1, live.current);
+    return { bySecond: buckets.current, since, unheard: heard.unheard };
+  }, [since, heard]);
   const value = useMemo<StreamContext>(
     () => ({
       connection,
       away,
+      drainingSince,
       lastSeen: getLastSeen,
       subscribe,
       subscribeActivity,
@@ -287,7 +301,17 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
       subscribeEvents,
       outcomes,
     }),
-    [connection, away, getLastSeen, subscribe, subscribeActivity, latestActivity, subscribeEvents, outcomes],
+    [
+      connection,
+      away,
+      drainingSince,
+      getLastSeen,
+      subscribe,
+      subscribeActivity,
+      latestActivity,
+      subscribeEvents,
+      outcomes,
+    ],
   );
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
