@@ -15,30 +15,46 @@ export interface ShownState {
  * no longer holds: an engine that went away after draining is restarting (or stopped, without a
  * supervisor to start it again), any other is not answering. A status fetched since it went away is the
  * engine's own word again (the next engine answering before the stream is back).
+ *
+ * A drain the stream told of (`drain.since`) is said at once, before a status says it: draining while the
+ * stream is connected, restarting (or stopped) once it is not, without the grace `away` waits for (an
+ * engine that drained exits; the next one may answer within that grace, and the restart would go unsaid).
  */
 export function shownEngineState(
   status: { state: string; supervised?: boolean } | undefined,
   statusAt: number,
   away: Away | undefined,
+  drain?: { since: number | undefined; connected: boolean },
 ): ShownState | undefined {
   if (!status) return undefined;
+  if (!away && drain?.since !== undefined && (statusAt < drain.since || status.state === 'draining')) {
+    if (drain.connected) return { word: 'draining', tone: 'other', current: true };
+    return stoppedOrRestarting(
+      status.supervised,
+      `last known: ${status.state}; the engine drained at ${new Date(drain.since).toLocaleTimeString()}`,
+    );
+  }
   if (!away || statusAt > away.since)
     return { word: status.state, tone: status.state === 'running' ? 'running' : 'other', current: true };
   const title = `last known: ${status.state}; the engine has not answered since ${new Date(away.since).toLocaleTimeString()}`;
-  if (away.afterDrain || status.state === 'draining' || status.state === 'stopped') {
-    return status.supervised === false
-      ? {
-          word: 'stopped',
-          tone: 'away',
-          current: false,
-          title: `${title} (it drained and stopped; nothing starts it again)`,
-        }
-      : {
-          word: 'restarting',
-          tone: 'away',
-          current: false,
-          title: `${title} (it drained; its supervisor starts the next engine)`,
-        };
-  }
+  if (away.afterDrain || status.state === 'draining' || status.state === 'stopped')
+    return stoppedOrRestarting(status.supervised, title);
   return { word: 'not answering', tone: 'away', current: false, title };
+}
+
+/** An engine gone after a drain: restarting under a supervisor, stopped without one. */
+function stoppedOrRestarting(supervised: boolean | undefined, title: string): ShownState {
+  return supervised === false
+    ? {
+        word: 'stopped',
+        tone: 'away',
+        current: false,
+        title: `${title} (it drained and stopped; nothing starts it again)`,
+      }
+    : {
+        word: 'restarting',
+        tone: 'away',
+        current: false,
+        title: `${title} (it drained; its supervisor starts the next engine)`,
+      };
 }

@@ -1,7 +1,8 @@
 'use client';
 import type { Role } from '@organism/shared';
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { QueryClient } from '@tanstack/react-query';
+import { useRouter } from 'next/navigation';
 import { engineCodeOf } from './engine-error';
 import { useTRPC } from './trpc';
 
@@ -27,6 +28,22 @@ export function useSession() {
     /** The server refuses what the role does not allow; the console does not offer it either. */
     can: (role: Role) => !!user && RANK[user.role] >= RANK[role],
   };
+}
+
+/** Signs out: the session ends on the engine, this tab forgets what it read and goes to sign-in. */
+export function useSignOut(): () => void {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  const logout = useMutation(
+    trpc.auth.logout.mutationOptions({
+      onSettled: () => {
+        queryClient.clear();
+        router.replace('/sign-in');
+      },
+    }),
+  );
+  return () => logout.mutate();
 }
 
 /** `auth.me`'s query key, as tRPC's TanStack integration makes it (its path first). */

@@ -1,6 +1,6 @@
 'use client';
 import type { Role } from '@organism/shared';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { ChevronDown, LogOut, Moon, Sun, SunMoon, UserRound } from 'lucide-react';
 import { useRouter } from 'next/navigation';
 import { DropdownMenu } from 'radix-ui';
@@ -10,6 +10,7 @@ import { CommandPalette } from '@/features/palette/command-palette';
 import { useEngineStream } from '@/lib/engine-stream';
 import type { Connection } from '@/lib/engine-stream';
 import { shownEngineState } from '@/lib/engine-state';
+import { useSignOut } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
 import {
   chooseTheme,
@@ -29,10 +30,13 @@ const CONNECTION: Record<Connection, { label: string; dot: string }> = {
 export function TopBar({ user }: { user: { name: string; role: Role } }) {
   const trpc = useTRPC();
   const status = useQuery(trpc.organism.status.queryOptions(undefined, { refetchInterval: 15_000 }));
-  const { connection, away } = useEngineStream();
+  const { connection, away, drainingSince } = useEngineStream();
   const s = status.data;
   const supervised = s && 'supervised' in s ? (s as { supervised: boolean }).supervised : undefined;
-  const shown = shownEngineState(s && { state: s.state, supervised }, status.dataUpdatedAt, away);
+  const shown = shownEngineState(s && { state: s.state, supervised }, status.dataUpdatedAt, away, {
+    since: drainingSince,
+    connected: connection === 'live',
+  });
   const c = CONNECTION[connection];
   return (
     <header className="sticky top-0 z-10 flex h-12 items-center gap-4 border-b border-border bg-panel/95 px-6 backdrop-blur">
@@ -47,7 +51,9 @@ export function TopBar({ user }: { user: { name: string; role: Role } }) {
             </span>
           ) : (
             <span data-testid="engine-state">
-              <span className={s.state === 'running' ? 'text-acked' : 'text-rejected'}>{s.state}</span>{' '}
+              <span className={shown?.tone === 'running' ? 'text-acked' : 'text-rejected'}>
+                {shown?.word ?? s.state}
+              </span>{' '}
               {/* Reconnecting, the uptime would count on from a process that may be gone. */}
               {connection === 'live' && (
                 <span className="text-muted">
@@ -105,17 +111,8 @@ function ThemeToggle() {
 }
 
 function UserMenu({ user }: { user: { name: string; role: Role } }) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const router = useRouter();
-  const logout = useMutation(
-    trpc.auth.logout.mutationOptions({
-      onSettled: () => {
-        queryClient.clear();
-        router.replace('/sign-in');
-      },
-    }),
-  );
+  const signOut = useSignOut();
   return (
     <DropdownMenu.Root>
       <DropdownMenu.Trigger className="flex h-8 items-center gap-1.5 rounded-md px-2 text-sm hover:bg-panel-2">
@@ -145,7 +142,7 @@ function UserMenu({ user }: { user: { name: string; role: Role } }) {
             </DropdownMenu.Item>
           )}
           <DropdownMenu.Item
-            onSelect={() => logout.mutate()}
+            onSelect={signOut}
             className="flex h-8 cursor-pointer items-center gap-2 rounded px-2 outline-none data-[highlighted]:bg-panel-2"
           >
             <LogOut className="size-4" aria-hidden /> Sign out

@@ -48,9 +48,12 @@ export function OperationsPage() {
 function EngineFacts() {
   const trpc = useTRPC();
   const status = useQuery(trpc.organism.status.queryOptions(undefined, { refetchInterval: 15_000 }));
-  const { away, connection } = useEngineStream();
+  const { away, connection, drainingSince } = useEngineStream();
   const s = status.data;
-  const shown = shownEngineState(s, status.dataUpdatedAt, away);
+  const shown = shownEngineState(s, status.dataUpdatedAt, away, {
+    since: drainingSince,
+    connected: connection === 'live',
+  });
   if (!s || !shown)
     return status.error ? (
       <p role="alert" className="text-sm">
