@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, signIn } from './support/console.ts';
+import { expectAccessible, mutateByHand, signIn, signInWithForm } from './support/console.ts';
+import { E2E } from './support/e2e-env.mjs';
 
 test('Ctrl-K jumps to a listener by name', async ({ page }) => {
   await signIn(page, 'viewer');
@@ -22,6 +23,7 @@ test('a listener found by name offers where to look next for it', async ({ page 
   const next = palette.getByRole('group', { name: 'For tools.calculator' });
   await expect(next.getByRole('option', { name: /Failed messages to tools\.calculator/ })).toBeVisible();
   await expect(next.getByRole('option', { name: /Send a message/ })).toHaveCount(0);
+  await expect(next.getByRole('option', { name: /Pause/ })).toHaveCount(0);
   await next.getByRole('option', { name: /Failed messages to tools\.calculator/ }).click();
   await expect(page).toHaveURL(/\/messages\?to=tools\.calculator&state=FAILED$/);
   await expect(page.getByRole('button', { name: 'change the to filter' })).toContainText('tools.calculator');
@@ -34,6 +36,61 @@ test('an operator may also send a message to the listener the palette found', as
   await page.keyboard.type('tools.calculator');
   await palette.getByRole('option', { name: /Send a message to tools\.calculator/ }).click();
   await expect(page).toHaveURL(/\/compose\?to=tools\.calculator$/);
+});
+
+test('the palette switches the theme, and an operator pauses and resumes the listener it found', async ({
+  page,
+}) => {
+  await signIn(page, 'operator');
+  const palette = page.getByRole('dialog', { name: 'Command palette' });
+  const dark = async () => /\bdark\b/.test((await page.locator('html').getAttribute('class')) ?? '');
+  const was = await dark();
+  await page.keyboard.press('Control+K');
+  await page.keyboard.type('theme');
+  const actions = palette.getByRole('group', { name: 'Actions' });
+  await expect(actions.getByRole('option', { name: /Follow the system/ })).toHaveCount(0);
+  await page.keyboard.press('Enter');
+  await expect(palette).toHaveCount(0);
+  expect(await dark()).toBe(!was);
+  // Chosen, it can be given back to the system.
+  await page.keyboard.press('Control+K');
+  await page.keyboard.type('theme');
+  await actions.getByRole('option', { name: /Follow the system's theme/ }).click();
+  expect(await dark()).toBe(was);
+
+  try {
+    await page.keyboard.press('Control+K');
+    await page.keyboard.type('shouter');
+    const forShouter = palette.getByRole('group', { name: 'For shouter' });
+    await forShouter.getByRole('option', { name: /Pause shouter/ }).click();
+    await expect(page.getByText('shouter paused: its messages wait PENDING')).toBeVisible();
+    await expect(page.getByRole('button', { name: /Search…/ })).toBeFocused();
+    // The palette then offers to resume it.
+    await page.keyboard.press('Control+K');
+    await page.keyboard.type('shouter');
+    await forShouter.getByRole('option', { name: /Resume shouter/ }).click();
+    await expect(page.getByText(/^shouter resumed/)).toBeVisible();
+  } finally {
+    // Paused, it would hold the demo's traffic for the specs after this one.
+    await mutateByHand(page, 'listeners.resume', { name: 'shouter' });
+  }
+});
+
+test('the palette signs out', async ({ browser }) => {
+  // A context of its own: signing out here must not end the session other tests share.
+  const context = await browser.newContext({ baseURL: E2E.consoleUrl });
+  try {
+    const page = await context.newPage();
+    await signInWithForm(page, 'viewer');
+    await page.keyboard.press('Control+K');
+    await page.keyboard.type('log out');
+    await page.getByRole('option', { name: /Sign out/ }).click();
+    await expect(page).toHaveURL(/\/sign-in/);
+    await page.goto('/threads');
+    await expect(page).toHaveURL(/\/sign-in\?next=%2Fthreads/);
+  } finally {
+    await context.close();
+  }
 });
 
 test('the search button opens the palette, which finds a message by its id or the start of it', async ({

@@ -13,21 +13,20 @@ import { useTRPC } from '@/lib/trpc';
 import { useSingleFlight } from '@/lib/single-flight';
 
 /**
- * Pause or resume a listener (operator; the engine's own `system.*` listeners cannot be paused, so they
- * get no button). While paused, its deliveries wait PENDING in the journal; resume dispatches them in order.
+ * Pausing and resuming listener `name`, each saying how it went in a toast; a second call while one runs
+ * is ignored (single flight). The listener tables' buttons and the command palette use it.
  */
-export function PauseResumeButton({ l, compact = false }: { l: ListenerInfo; compact?: boolean }) {
+export function usePauseResume(name: string) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const { can } = useSession();
   const refresh = () => {
     void queryClient.invalidateQueries({ queryKey: trpc.listeners.list.queryKey() });
-    void queryClient.invalidateQueries({ queryKey: trpc.listeners.byName.queryKey({ name: l.name }) });
+    void queryClient.invalidateQueries({ queryKey: trpc.listeners.byName.queryKey({ name }) });
   };
   const pause = useMutation(
     trpc.listeners.pause.mutationOptions({
       onSuccess: () => {
-        toast.success(`${l.name} paused: its messages wait PENDING until you resume it.`);
+        toast.success(`${name} paused: its messages wait PENDING until you resume it.`);
         refresh();
       },
       onError: (err) => toast.error(describeError(err)),
@@ -38,8 +37,8 @@ export function PauseResumeButton({ l, compact = false }: { l: ListenerInfo; com
       onSuccess: ({ waiting }) => {
         toast.success(
           waiting > 0
-            ? `${l.name} resumed: ${formatCount(waiting)} waiting ${waiting === 1 ? 'message goes' : 'messages go'} out in order.`
-            : `${l.name} resumed.`,
+            ? `${name} resumed: ${formatCount(waiting)} waiting ${waiting === 1 ? 'message goes' : 'messages go'} out in order.`
+            : `${name} resumed.`,
         );
         refresh();
       },
@@ -48,8 +47,23 @@ export function PauseResumeButton({ l, compact = false }: { l: ListenerInfo; com
   );
   const pauseOnce = useSingleFlight(pause.mutate);
   const resumeOnce = useSingleFlight(resume.mutate);
+  return {
+    pause: () => pauseOnce({ name }),
+    resume: () => resumeOnce({ name }),
+    pausing: pause.isPending,
+    resuming: resume.isPending,
+  };
+}
+
+/**
+ * Pause or resume a listener (operator; the engine's own `system.*` listeners cannot be paused, so they
+ * get no button). While paused, its deliveries wait PENDING in the journal; resume dispatches them in order.
+ */
+export function PauseResumeButton({ l, compact = false }: { l: ListenerInfo; compact?: boolean }) {
+  const { can } = useSession();
+  const { pause, resume, pausing, resuming } = usePauseResume(l.name);
   if (!can('operator') || l.system) return null;
-  const busy = pause.isPending || resume.isPending;
+  const busy = pausing || resuming;
   const paused = l.state === 'paused';
   // One width for every word it can say (Pause, Resume, Pausing…, Resuming…): it never grows past its
   // column, and the rows' buttons line up.
@@ -60,7 +74,7 @@ export function PauseResumeButton({ l, compact = false }: { l: ListenerInfo; com
     <Button
       className={size}
       aria-disabled={busy}
-      onClick={() => (paused ? resumeOnce({ name: l.name }) : pauseOnce({ name: l.name }))}
+      onClick={paused ? resume : pause}
       aria-label={`${paused ? 'Resume' : 'Pause'} ${l.name}`}
       title={
         paused
@@ -69,7 +83,7 @@ export function PauseResumeButton({ l, compact = false }: { l: ListenerInfo; com
       }
     >
       {paused ? <Play className="size-3.5" aria-hidden /> : <Pause className="size-3.5" aria-hidden />}{' '}
-      {paused ? (resume.isPending ? 'Resuming…' : 'Resume') : pause.isPending ? 'Pausing…' : 'Pause'}
+      {paused ? (resuming ? 'Resuming…' : 'Resume') : pausing ? 'Pausing…' : 'Pause'}
     </Button>
   );
 }

@@ -3,7 +3,7 @@ import type { MessageState } from '@organism/shared';
 import { useQuery } from '@tanstack/react-query';
 import { Command } from 'cmdk';
 import type { LucideIcon } from 'lucide-react';
-import { Ear, GitBranch, Mail, Search } from 'lucide-react';
+import { Ear, GitBranch, LogOut, Mail, Moon, Pause, Play, Search, Sun, SunMoon } from 'lucide-react';
 import { useRouter } from 'next/navigation';
 import { Dialog } from 'radix-ui';
 import { useEffect, useRef, useState } from 'react';
@@ -11,11 +11,15 @@ import { StateBadge } from '@/components/state-badge';
 import { NAV } from '@/features/frame/nav';
 import { shortId } from '@/lib/format';
 import { isRejected } from '@/lib/outcome';
-import { useSession } from '@/lib/session';
+import { useSession, useSignOut } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
 import type { Destination } from './recent';
 import { readRecent, remember } from './recent';
 import { listenerActions, namedListener } from './listener-actions';
+import type { PaletteAction } from './palette-actions';
+import { matchingActions } from './palette-actions';
+import { usePauseResume } from '@/features/listeners/pause-button';
+import { chooseTheme, followSystemTheme, themeChosen } from '@/lib/use-dark-theme';
 import { useFind } from './use-find';
 import { leaveThen } from '@/lib/use-unsaved-guard';
 import { listenerHref } from '@/lib/hrefs';
@@ -63,8 +67,8 @@ export function CommandPalette() {
         >
           <Dialog.Title className="sr-only">Command palette</Dialog.Title>
           <Dialog.Description className="sr-only">
-            Go to a page or a listener by name (and on to its messages, search, map or compose), or to a
-            message or thread by its id.
+            Go to a page or a listener by name (and on to its messages, search, map or compose, or pause it),
+            or to a message or thread by its id; or switch the theme, or sign out.
           </Dialog.Description>
           {open && (
             <Palette
@@ -119,6 +123,42 @@ function Palette({ onDone }: { onDone: (jumped: boolean) => void }) {
     names.map((d) => d.label),
   );
   const followOns = named ? listenerActions(named, can) : [];
+  const namedInfo = listeners.data?.find((l) => l.name === named);
+  const pauser = usePauseResume(named ?? '');
+  // What it does there, as the listener tables' button does (never the engine's own `system.*` ones).
+  const listenerDoes: PaletteAction[] =
+    namedInfo && !namedInfo.system && can('operator')
+      ? [
+          namedInfo.state === 'paused'
+            ? { label: `Resume ${namedInfo.name}`, icon: Play, keywords: [], run: pauser.resume }
+            : { label: `Pause ${namedInfo.name}`, icon: Pause, keywords: [], run: pauser.pause },
+        ]
+      : [];
+  const signOut = useSignOut();
+  // Read as it is now: the palette is drawn only in the browser, once opened.
+  const dark = document.documentElement.classList.contains('dark');
+  const actions = matchingActions(
+    [
+      {
+        label: dark ? 'Switch to the light theme' : 'Switch to the dark theme',
+        icon: dark ? Sun : Moon,
+        keywords: ['theme', 'dark', 'light', 'appearance', 'colours'],
+        run: () => chooseTheme(!dark),
+      },
+      ...(themeChosen()
+        ? [
+            {
+              label: "Follow the system's theme",
+              icon: SunMoon,
+              keywords: ['theme', 'dark', 'light', 'appearance', 'colours'],
+              run: followSystemTheme,
+            },
+          ]
+        : []),
+      { label: 'Sign out', icon: LogOut, keywords: ['log out', 'logout', 'leave'], run: signOut },
+    ],
+    needle,
+  );
   const ids: Found[] = [
     ...found.messages.map((m) => ({
       href: `/messages/${m.id}`,
@@ -140,8 +180,12 @@ function Palette({ onDone }: { onDone: (jumped: boolean) => void }) {
     // A page with unsaved work asks first, as its links do (the palette closes for its question).
     onDone(leaveThen(() => router.push(d.href)));
   };
-  const group = (heading: string, items: Found[]) =>
-    items.length > 0 && (
+  const act = (a: PaletteAction) => {
+    onDone(false);
+    a.run();
+  };
+  const group = (heading: string, items: Found[], does: PaletteAction[] = []) =>
+    items.length + does.length > 0 && (
       <Command.Group
         heading={heading}
         className="px-1 py-1 [&_[cmdk-group-heading]]:px-2 [&_[cmdk-group-heading]]:py-1 [&_[cmdk-group-heading]]:text-xs [&_[cmdk-group-heading]]:text-muted"
@@ -173,6 +217,18 @@ function Palette({ onDone }: { onDone: (jumped: boolean) => void }) {
             </Command.Item>
           );
         })}
+        {does.map((a) => (
+          <Command.Item
+            key={`${heading}:${a.label}`}
+            value={`${heading}:${a.label}`}
+            onSelect={() => act(a)}
+            className="flex h-9 cursor-pointer items-center gap-2.5 rounded-md px-2 text-sm data-[selected=true]:bg-panel-2"
+          >
+            <a.icon className="size-4 shrink-0 text-muted" aria-hidden />
+            <span className="truncate">{a.label}</span>
+            <span className="ml-auto shrink-0 text-xs text-muted">action</span>
+          </Command.Item>
+        ))}
       </Command.Group>
     );
 
@@ -184,7 +240,7 @@ function Palette({ onDone }: { onDone: (jumped: boolean) => void }) {
         <Command.Input
           value={q}
           onValueChange={setQ}
-          placeholder="Go to a page or listener, or paste a message or thread id…"
+          placeholder="Go to a page or listener, paste a message or thread id, or type an action…"
           className="h-11 flex-1 bg-transparent text-sm placeholder:text-muted"
           style={{ outline: 'none' }}
         />
@@ -197,19 +253,20 @@ function Palette({ onDone }: { onDone: (jumped: boolean) => void }) {
         )}
         {!loading && (
           <Command.Empty className="px-3 py-6 text-center text-sm text-muted">
-            Nothing matches. Type part of a page or listener name, or the first characters (4 or more) of a
-            message or thread id.
+            Nothing matches. Type part of a page or listener name, an action (theme, sign out), or the first
+            characters (4 or more) of a message or thread id.
           </Command.Empty>
         )}
         {group('Messages and threads', ids)}
         {needle === '' && group('Recent', recent)}
         {group('Pages', pages)}
         {group('Listeners', names)}
-        {named && group(`For ${named}`, followOns)}
+        {named && group(`For ${named}`, followOns, listenerDoes)}
+        {group('Actions', [], actions)}
       </Command.List>
       <p className="flex gap-4 border-t border-border px-3 py-1.5 text-xs text-muted" aria-hidden>
         <span>↑↓ move</span>
-        <span>Enter open</span>
+        <span>Enter choose</span>
         <span>Esc close</span>
       </p>
     </Command>
