@@ -284,6 +284,41 @@ test('a token revoked elsewhere: the list catches up on focus, and a stale revok
   await expect(otherRow).toContainText('revoked');
 });
 
+test('a new token not copied is not let go at the first Escape: a second closes, a copy lets Done close', async ({
+  page,
+}) => {
+  await signIn(page, 'admin');
+  await page.goto('/tokens');
+  const create = async (name: string) => {
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create an API token' });
+    await dialog.getByLabel('Name').fill(name);
+    await dialog.getByRole('button', { name: 'Create token' }).click();
+    const created = page.getByRole('dialog', { name: 'Token created' });
+    await expect(created.getByTestId('new-token')).toBeVisible();
+    return created;
+  };
+  const warning = 'The token is not copied, and once this closes it cannot be shown again.';
+
+  const first = await create(`uncopied-${run}`);
+  await page.keyboard.press('Escape');
+  await expect(first.getByRole('alert')).toHaveText(warning);
+  await page.keyboard.press('Escape');
+  await expect(first).toHaveCount(0);
+
+  // Copied by hand (selected, then Ctrl-C) after the warning: it goes, and Done closes at once.
+  const second = await create(`copied-by-hand-${run}`);
+  await second.getByRole('button', { name: 'Done' }).click();
+  await expect(second.getByRole('alert')).toHaveText(warning);
+  // The same button, its words changed: the focus stays on it.
+  await expect(second.getByRole('button', { name: 'Close without copying' })).toBeFocused();
+  await second.getByTestId('new-token').selectText();
+  await page.keyboard.press('Control+C');
+  await expect(second.getByRole('alert')).toHaveCount(0);
+  await second.getByRole('button', { name: 'Done' }).click();
+  await expect(second).toHaveCount(0);
+});
+
 test('the audit log shows who did what, filters by actor in the URL, and exports what matches', async ({
   page,
   browser,

@@ -13,17 +13,21 @@ export function CopyButton({
   label = 'Copy',
   what,
   className = '',
+  onCopied,
 }: {
   text: string;
   label?: string;
   /** What is copied, for the button's name and the toast: "token", "curl example". */
   what: string;
   className?: string;
+  /** Called once the text is on the clipboard. */
+  onCopied?: () => void;
 }) {
   const [done, setDone] = useState(false);
   const copy = () => {
     void copyText(text, what).then((copied) => {
       if (!copied) return;
+      onCopied?.();
       setDone(true);
       setTimeout(() => setDone(false), 2_000);
     });

@@ -21,6 +21,9 @@ export function CreateTokenDialog() {
   const [producers, setProducers] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [created, setCreated] = useState<CreatedToken | null>(null);
+  // A token not copied is not let go at the first Esc, click outside or Done: it cannot be shown again.
+  const [copied, setCopied] = useState(false);
+  const [warned, setWarned] = useState(false);
   const create = useMutation(
     trpc.users.createToken.mutationOptions({
       onSuccess: (res, input) => {
@@ -53,7 +56,13 @@ export function CreateTokenDialog() {
       wide={created !== null}
       open={open}
       onOpenChange={(o) => {
+        if (!o && created && !copied && !warned) {
+          setWarned(true);
+          return;
+        }
         setOpen(o);
+        setCopied(false);
+        setWarned(false);
         // Closing forgets the token: it is never fetched again.
         setCreated(null);
         if (o) {
@@ -71,10 +80,18 @@ export function CreateTokenDialog() {
     >
       {created ? (
         <>
-          <TokenOnce created={created} />
-          <div className="mt-5 flex justify-end">
+          <TokenOnce created={created} onCopied={() => setCopied(true)} />
+          {/* One button whose words change: the focus stays on it when the warning appears. */}
+          <div className="mt-5 flex flex-wrap items-center justify-end gap-3">
+            {warned && !copied && (
+              <p role="alert" className="mr-auto text-sm text-failed">
+                The token is not copied, and once this closes it cannot be shown again.
+              </p>
+            )}
             <DialogClose asChild>
-              <Button variant="primary">Done</Button>
+              <Button variant={warned && !copied ? 'danger' : 'primary'}>
+                {warned && !copied ? 'Close without copying' : 'Done'}
+              </Button>
             </DialogClose>
           </div>
         </>

@@ -20,7 +20,7 @@ export interface CreatedToken {
  * A new token, shown this once (the engine keeps only its hash), with a curl command that sends a valid
  * message with it to a listener of the organism, built from that listener's own example payload.
  */
-export function TokenOnce({ created }: { created: CreatedToken }) {
+export function TokenOnce({ created, onCopied }: { created: CreatedToken; onCopied: () => void }) {
   const trpc = useTRPC();
   const listeners = useQuery(trpc.listeners.list.queryOptions(undefined, { staleTime: 60_000 }));
   const all = (listeners.data ?? []).map((l) => l.name);
@@ -40,7 +40,8 @@ export function TokenOnce({ created }: { created: CreatedToken }) {
     ? curlExample(created.ingressUrl, created.token, envelope(from, to ?? '', example.data.xml))
     : null;
   return (
-    <div className="space-y-4">
+    // Copied by hand too (a selection and Ctrl-C): either way the token left the page.
+    <div className="space-y-4" onCopy={onCopied}>
       <p className="flex items-start gap-2 rounded-md border border-rejected/40 bg-rejected/10 p-3 text-sm">
         <TriangleAlert className="mt-0.5 size-4 shrink-0 text-rejected" aria-hidden />
         <span>
@@ -60,7 +61,7 @@ export function TokenOnce({ created }: { created: CreatedToken }) {
           >
             {created.token}
           </code>
-          <CopyButton text={created.token} label="Copy" what="token" />
+          <CopyButton text={created.token} label="Copy" what="token" onCopied={onCopied} />
         </div>
       </div>
       <div className="space-y-2">
@@ -101,7 +102,13 @@ export function TokenOnce({ created }: { created: CreatedToken }) {
                 Sent as <span className="font-mono">{from}</span>, with {to}&apos;s example payload. The
                 engine answers 202 with the message and thread ids.
               </p>
-              <CopyButton text={curl} label="Copy curl" what="curl example" className="shrink-0" />
+              <CopyButton
+                text={curl}
+                label="Copy curl"
+                what="curl example"
+                className="shrink-0"
+                onCopied={onCopied}
+              />
             </div>
           </>
         )}
