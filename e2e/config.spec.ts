@@ -176,6 +176,30 @@ test('beside a disabled Save, an admin reads why it waits, and it leads to the l
   await expect(page.getByRole('tab', { name: 'YAML' })).toHaveAttribute('aria-selected', 'true');
   await expect(editor.locator('.cm-content')).toBeFocused();
   await expect(editor.locator('.cm-lineNumbers .cm-activeLineGutter')).toHaveText(String(at + 1));
+  // Scrolled to the page's end (the history), the header with Save and the reason stays under the top bar.
+  await page.evaluate('window.scrollTo(0, document.documentElement.scrollHeight)');
+  await expect(page.getByRole('table', { name: 'Saved versions' })).toBeInViewport();
+  await expect(why).toBeInViewport();
+  await expect(page.getByRole('button', { name: /Save and reload/ })).toBeInViewport();
+
+  // The listener form marks the listener the problem is in, and leads to it.
+  const owner = /- name: (\S+)/.exec(
+    lines
+      .slice(0, at)
+      .reverse()
+      .find((l) => l.includes('- name:')) ?? '',
+  )?.[1];
+  expect(owner).toBeTruthy();
+  await page.evaluate('window.scrollTo(0, 0)');
+  await page.getByRole('tab', { name: 'Listener form' }).click();
+  const marked = page.getByTestId('listeners-with-problems');
+  await expect(marked).toHaveText(`Problems in ${owner} (1).`);
+  await expect(
+    page.getByLabel('Listener', { exact: true }).locator('option', { hasText: `${owner} —` }),
+  ).toHaveText(`${owner} — 1 problem`);
+  await marked.getByRole('button', { name: owner }).click();
+  await expect(page.getByLabel('Concurrency')).toHaveValue('0');
+  await expect(page.getByLabel('Concurrency')).toHaveAccessibleDescription(/must be at least 1/);
 });
 
 test('an admin adds a listener through the form with an uploaded XSD, saves it, sees it receive a message, compares versions and rolls back', async ({
@@ -354,6 +378,54 @@ test('an admin whose edit began before another save is told so, and chooses to l
   await mutateByHand(page, 'config.save', { yaml: original, note: 'restore the demo' });
   // What the save did is no longer what runs: the banner saying so goes.
   await expect(page.getByTestId('config-done')).toHaveCount(0);
+});
+
+test('an admin whose edit began before another save sees that change and merges the edits into it', async ({
+  page,
+}) => {
+  const { editor, status } = await openAsAdmin(page);
+  const original = await runningYaml(page);
+  const movedOn = page.getByTestId('config-moved-on');
+  try {
+    // Theirs at the top, mine at the end: lines apart, so they merge.
+    await write(page, editor, `${original}# mine\n`);
+    await expect(status).toContainText('Sound');
+    await mutateByHand(page, 'config.save', { yaml: `# theirs\n${original}`, note: 'someone else' });
+    await expect(movedOn).toContainText('organism.yaml changed since you began editing');
+    await movedOn.getByRole('button', { name: 'See their change' }).click();
+    const theirChange = page.getByRole('dialog', { name: 'Their change' });
+    await expect(theirChange.locator('.cm-changedLine')).toContainText('# theirs');
+    await expectAccessible(page);
+    await page.keyboard.press('Escape');
+    await movedOn.getByRole('button', { name: 'Merge my edits into it' }).click();
+    await expect(page.getByText('Your edits are merged into organism.yaml as it now is')).toBeVisible();
+    await expect(movedOn).toHaveCount(0);
+    const merged = `# theirs\n${original}# mine\n`;
+    await expect(status).toContainText('Sound');
+    await page.getByRole('button', { name: 'Save and reload…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Save and reload' });
+    await dialog.getByRole('button', { name: 'Save and reload' }).click();
+    await expect(page.getByTestId('config-done')).toContainText('Saved');
+    expect(await runningYaml(page)).toBe(merged);
+
+    // Both change the same line: not merged, and the line is named, one click from the editor.
+    await write(page, editor, merged.replace('# mine', '# mine, again'));
+    await expect(status).toContainText('Sound');
+    await mutateByHand(page, 'config.save', { yaml: merged.replace('# mine', '# theirs, again'), note: 'x' });
+    await expect(movedOn).toBeVisible();
+    await movedOn.getByRole('button', { name: 'Merge my edits into it' }).click();
+    const line = merged.split('\n').indexOf('# mine') + 1;
+    await expect(movedOn.getByRole('alert')).toContainText(
+      `Not merged: your edits and that change both change line ${line} of your text`,
+    );
+    await movedOn.getByRole('button', { name: `line ${line}` }).click();
+    await expect(editor.locator('.cm-lineNumbers .cm-activeLineGutter')).toHaveText(String(line));
+    await expect(editor.locator('.cm-line').nth(line - 1)).toHaveText('# mine, again');
+    await movedOn.getByRole('button', { name: 'Discard my edits' }).click();
+    await expect(editor).toContainText('# theirs, again');
+  } finally {
+    await mutateByHand(page, 'config.save', { yaml: original, note: 'restore the demo' });
+  }
 });
 
 test('a viewer is not offered the configuration, and the engine refuses it by hand', async ({ page }) => {

@@ -1,6 +1,6 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { CircleCheck, RotateCcw, TriangleAlert, X } from 'lucide-react';
+import { CircleCheck, RotateCcw, X } from 'lucide-react';
 import { parseAsStringLiteral, useQueryState } from 'nuqs';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { toast } from 'sonner';
@@ -21,6 +21,9 @@ import { useTRPC } from '@/lib/trpc';
 import type { CheckOutcome, DiffAnswer, SaveAnswer } from './config-check';
 import { ConfigChanges, otherFile } from './config-changes';
 import { HistoryPanel } from './history-panel';
+import type { Merged } from './merge-edits';
+import { mergeEdits } from './merge-edits';
+import { MovedOnBanner } from './moved-on-banner';
 import { ListenerForm } from './listener-form';
 import { SaveDialog } from './save-dialog';
 import { TextDiff } from './text-diff';
@@ -63,17 +66,22 @@ export function ConfigPage() {
   // The version of organism.yaml the edit began from: a save from it is refused once the file moved on
   // (another operator's save, a rollback, an edit on disk), so nobody's change is overwritten unseen.
   const [base, setBase] = useState<string | null>(null);
+  // Its text, to show what another change did to it and to merge one's edits into the file as it now is.
+  const [baseText, setBaseText] = useState<string | null>(null);
+  const [failedMerge, setFailedMerge] = useState<Extract<Merged, { ok: false }> | null>(null);
   const version = config.data?.version;
+  const running = config.data?.yaml;
   const setEdited = useCallback(
     (t: string | null) => {
       setEditedText(t);
       setBase((b) => (t === null ? null : (b ?? version ?? null)));
+      setBaseText((b) => (t === null ? null : (b ?? running ?? null)));
+      if (t === null) setFailedMerge(null);
     },
-    [version],
+    [version, running],
   );
   const [checked, setChecked] = useState<CheckOutcome | null>(null);
   const [done, setDone] = useState<Done | null>(null);
-  const running = config.data?.yaml;
   const configFile = config.data?.file.split(/[/\\]/).pop() ?? 'organism.yaml';
   const text = edited ?? running ?? '';
 
@@ -121,6 +129,27 @@ export function ConfigPage() {
     else if (version !== done.made) setDone(null);
   }, [done, version]);
 
+  // One's edits applied to the file as it now is (asked afresh: a refused save may come before the page
+  // heard of the change); the edit then begins from that version.
+  const merge = async (): Promise<void> => {
+    if (edited === null || baseText === null) return;
+    const latest = await queryClient.fetchQuery({ ...trpc.config.get.queryOptions(), staleTime: 0 });
+    const merged = mergeEdits(baseText, edited, latest.yaml);
+    if (!merged.ok) return setFailedMerge(merged);
+    if (merged.text === latest.yaml) setEdited(null);
+    else {
+      setFailedMerge(null);
+      setBase(latest.version);
+      setBaseText(latest.yaml);
+      setEditedText(merged.text);
+    }
+    toast.success(
+      merged.text === latest.yaml
+        ? `${configFile} as it now is already holds your edits: nothing is left to save.`
+        : `Your edits are merged into ${configFile} as it now is: look at the changes, then save.`,
+    );
+  };
+
   const goTo = (line: number, column?: number): void => {
     const go = (): void => {
       if (yamlView.current) goToLine(yamlView.current, line, column);
@@ -134,7 +163,11 @@ export function ConfigPage() {
 
   return (
     <div className="mx-auto max-w-7xl space-y-4">
-      <header className="flex flex-wrap items-end justify-between gap-3">
+      {/* While editing, the header (Save, Discard, what a save would do) stays in view under the top bar: at
+          1024 px the editor fills the window, and its end is far below them. */}
+      <header
+        className={`-mx-6 -my-2 flex flex-wrap items-end justify-between gap-3 border-b px-6 py-2 ${changed ? 'sticky top-12 z-[6] border-border bg-bg/95 backdrop-blur' : 'border-transparent'}`}
+      >
         <div className="min-w-0 flex-1">
           <h1 className="text-xl font-semibold">Configuration</h1>
           <p className="mt-1 max-w-3xl text-sm text-muted">
@@ -190,6 +223,7 @@ export function ConfigPage() {
               yaml={text}
               basedOn={base ?? version}
               onDiscard={() => setEdited(null)}
+              onMerge={() => void merge().catch((err: unknown) => toast.error(describeError(err)))}
               configFile={configFile}
               disabled={!changed || !answer?.ok}
               summary={answer ? summarize(answer) : ''}
@@ -199,18 +233,23 @@ export function ConfigPage() {
         </div>
       </header>
       {done && <DoneBanner done={done} onDismiss={() => setDone(null)} />}
-      {edited !== null && base !== null && version !== undefined && version !== base && (
-        // Said as soon as it happens (the stream's reload event refreshes the file), not only at the save.
-        <Banner
-          tone="warning"
-          icon={TriangleAlert}
-          data-testid="config-moved-on"
-          action={<Button onClick={() => setEdited(null)}>Discard my edits</Button>}
-        >
-          <span className="font-medium">{configFile} changed since you began editing.</span> Your edits are
-          kept, and a save asks before it undoes that change.
-        </Banner>
-      )}
+      {edited !== null &&
+        base !== null &&
+        version !== undefined &&
+        version !== base &&
+        baseText !== null &&
+        running !== undefined && (
+          // Said as soon as it happens (the stream's reload event refreshes the file), not only at the save.
+          <MovedOnBanner
+            configFile={configFile}
+            began={baseText}
+            now={running}
+            failedMerge={failedMerge}
+            onMerge={() => void merge().catch((err: unknown) => toast.error(describeError(err)))}
+            onDiscard={() => setEdited(null)}
+            onGoTo={(line) => goTo(line)}
+          />
+        )}
       {config.error ? (
         <p role="alert" className="rounded-md border border-failed/40 bg-failed/5 p-3 text-sm">
           {describeError(config.error)}
@@ -277,7 +316,7 @@ export function ConfigPage() {
               )}
             </Panel>
           </Tabs.Root>
-          <Panel title="What a save would do" id="config-changes">
+          <Panel title="What a save would do" id="config-changes" className="scroll-mt-48">
             <ConfigChanges outcome={current} edited={changed} configFile={configFile} onGoTo={goTo} />
           </Panel>
         </div>

@@ -159,12 +159,27 @@ export function fieldProblems(
   const out: Partial<Record<FieldName, string>> = {};
   const prefix = `listeners[${index}]`;
   for (const p of problems) {
-    if (!p.path?.startsWith(prefix)) continue;
-    const rest = p.path.slice(prefix.length).replace(/^\./, '');
+    if (!isAbout(p, index)) continue;
+    const rest = (p.path ?? '').slice(prefix.length).replace(/^\./, '');
     const field = fieldOf(rest);
     if (field) out[field] ??= p.message;
   }
   return out;
+}
+
+/** Whether a problem is about listener `index`: the listener, or a field of it (not `listeners[10]` for 1). */
+function isAbout(p: Problem, index: number): boolean {
+  const prefix = `listeners[${index}]`;
+  return (
+    p.path === prefix ||
+    p.path?.startsWith(`${prefix}.`) === true ||
+    p.path?.startsWith(`${prefix}[`) === true
+  );
+}
+
+/** How many of the engine's problems are about listener `index`: for the form's picker. */
+export function problemCount(problems: readonly Problem[], index: number): number {
+  return problems.filter((p) => isAbout(p, index)).length;
 }
 
 function fieldOf(path: string): FieldName | undefined {

@@ -9,11 +9,13 @@ import { useMemo } from 'react';
 import { Button } from '@/components/ui/button';
 import { SelectField, TextField } from '@/components/ui/form-field';
 import { describeError } from '@/lib/engine-error';
+import { formatCountOf } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 import type { FieldName, ListenerFields } from './listener-doc';
 import {
   addListener,
   fieldProblems,
+  problemCount,
   listenersOf,
   readDocument,
   removeListener,
@@ -57,6 +59,10 @@ export function ListenerForm({
     );
   const index = selected !== null && selected < listeners.length ? selected : null;
   const fields = index === null ? undefined : listeners[index];
+  // Which listeners the engine found problems in: marked in the picker, and named under it.
+  const counts = listeners.map((_, i) => (problems ? problemCount(problems, i) : 0));
+  const faulty = listeners.flatMap((l, i) => (counts[i] ? [{ l, i, n: counts[i] }] : []));
+  const nameOf = (l: { name: string }, i: number): string => l.name || `(unnamed, #${i + 1})`;
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-end gap-2">
@@ -69,7 +75,8 @@ export function ListenerForm({
             <option value="">— choose one to edit —</option>
             {listeners.map((l, i) => (
               <option key={i} value={i}>
-                {l.name || `(unnamed, #${i + 1})`}
+                {nameOf(l, i)}
+                {counts[i] ? ` — ${formatCountOf(counts[i], 'problem')}` : ''}
               </option>
             ))}
           </SelectField>
@@ -95,6 +102,26 @@ export function ListenerForm({
           </Button>
         )}
       </div>
+      {faulty.length > 0 && (
+        <p className="text-sm text-failed" data-testid="listeners-with-problems">
+          Problems in{' '}
+          {faulty.map(({ l, i, n }, k) => (
+            <span key={i}>
+              {k > 0 && ', '}
+              <button
+                type="button"
+                className="underline disabled:no-underline"
+                disabled={i === index}
+                onClick={() => void setSelected(i)}
+              >
+                {nameOf(l, i)}
+              </button>{' '}
+              ({n})
+            </span>
+          ))}
+          .
+        </p>
+      )}
       {files.error && (
         <p role="alert" className="text-sm text-failed">
           The organism folder could not be listed: {describeError(files.error)}

@@ -21,6 +21,7 @@ export function SaveDialog({
   yaml,
   basedOn,
   onDiscard,
+  onMerge,
   configFile,
   disabled,
   summary,
@@ -31,6 +32,8 @@ export function SaveDialog({
   basedOn: string | undefined;
   /** Drops the edits, for the file as it now is. */
   onDiscard: () => void;
+  /** Applies the edits to the file as it now is (the page says how that went). */
+  onMerge: () => void;
   configFile: string;
   disabled: boolean;
   /** What the save will change, as the page's check found it. */
@@ -38,6 +41,7 @@ export function SaveDialog({
   onSaved: (result: SaveAnswer, note: string) => void;
 }) {
   const trpc = useTRPC();
+  const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
   const [note, setNote] = useState('');
   const [noteError, setNoteError] = useState<string | undefined>();
@@ -48,9 +52,13 @@ export function SaveDialog({
         setOpen(false);
         onSaved(result, note.trim());
       },
+      // The page learns of the other change (an edit on disk sends no event): its banner shows it.
+      onError: (err) => {
+        if (engineCodeOf(err) === 'CONFLICT')
+          void queryClient.invalidateQueries({ queryKey: trpc.config.get.queryKey() });
+      },
     }),
   );
-  const queryClient = useQueryClient();
   const conflict = engineCodeOf(save.error) === 'CONFLICT';
   // Whose save the refusal is about, as far as the history knows it (an edit on disk leaves none).
   const history = useQuery(trpc.config.history.queryOptions(undefined, { enabled: conflict }));
@@ -126,12 +134,11 @@ export function SaveDialog({
           <p role="alert" className="rounded-md border border-failed/40 bg-failed/5 p-3 text-sm">
             <span className="font-medium">{configFile} changed since you began editing</span> (another
             operator saved, a version was rolled back, or the file was edited on disk). Saving your text now
-            would undo that change.
+            would undo that change; merged into the file as it now is, your edits keep it.
             {last && (
               <span className="mt-1 block" data-testid="last-save">
                 The latest save: by <strong>{last.actor}</strong> <TimeAgo at={last.at} />
-                {last.note ? <> (“{last.note}”)</> : ''}. The page&apos;s changes tab compares your text with
-                the running one.
+                {last.note ? <> (“{last.note}”)</> : ''}. The banner on the page shows their change.
               </span>
             )}
           </p>
@@ -154,6 +161,15 @@ export function SaveDialog({
               }}
             >
               Discard my edits
+            </Button>
+            <Button
+              variant="primary"
+              onClick={() => {
+                setOpen(false);
+                onMerge();
+              }}
+            >
+              Merge my edits into it
             </Button>
             <Button
               variant="danger"
