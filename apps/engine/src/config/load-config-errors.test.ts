@@ -25,6 +25,25 @@ describe('YAML that does not parse', () => {
     ]);
   });
 
+  it('says only the first of a cascade of syntax errors, and how many follow it; every key written twice', () => {
+    // One missing `]`: the parser reads what follows wrongly, six errors in all.
+    const text =
+      'name: demo\nlisteners: [\n  - name: greeter\n    payload:\n      schema: s.xsd\n  - name: x\n';
+    const problems = problemsOf(parseConfig(text, 'organism.yaml'));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ line: 3, column: 3 });
+    expect(problems[0]?.message).toMatch(
+      /^invalid YAML: Block collections are not allowed within flow collections \(and \d+ more YAML errors after it, which may only follow from this one\)$/,
+    );
+    const twice = problemsOf(
+      parseConfig('name: a\nname: b\nlisteners: []\nlisteners: []\n', 'organism.yaml'),
+    );
+    expect(twice.map((p) => [p.line, p.message])).toEqual([
+      [2, 'invalid YAML: Map keys must be unique'],
+      [4, 'invalid YAML: Map keys must be unique'],
+    ]);
+  });
+
   it('rejects a key written twice in one map', async () => {
     expect(await reported('duplicate-yaml-key.yaml')).toEqual([
       'duplicate-yaml-key.yaml:3:1: invalid YAML: Map keys must be unique',

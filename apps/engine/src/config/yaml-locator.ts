@@ -23,13 +23,16 @@ export function parseYaml(
   const deepest = doc.errors
     .filter((e) => TOO_DEEP.test(e.message))
     .reduce<YAMLError | undefined>((d, e) => (d && d.pos[0] >= e.pos[0] ? d : e), undefined);
-  const errors = deepest ? [deepest] : doc.errors;
+  const errors = deepest ? [{ error: deepest, after: 0 }] : syntaxCascade(doc.errors);
   if (errors.length > 0)
     return {
       ok: false,
-      problems: errors.map((e) => {
+      problems: errors.map(({ error: e, after }) => {
         const at = locator.position(e.pos[0]);
-        return { file: shown, ...at, message: yamlMessage(e, at.line) };
+        const more = after
+          ? ` (and ${after} more YAML ${after === 1 ? 'error' : 'errors'} after it, which may only follow from this one)`
+          : '';
+        return { file: shown, ...at, message: `${yamlMessage(e, at.line)}${more}` };
       }),
     };
   try {
@@ -40,6 +43,20 @@ export function parseYaml(
       problems: [{ file: shown, line: 1, column: 1, message: yamlMessage(err as Error) }],
     };
   }
+}
+
+/**
+ * The errors worth reading: a key written twice is a fault of its own, each one said; of the syntax errors,
+ * only the first in the file (with how many come after it): where the parser lost its way, it reads what
+ * follows wrongly (one missing `]` is five errors), and those go once the first is fixed.
+ */
+function syntaxCascade(errors: readonly YAMLError[]): { error: YAMLError; after: number }[] {
+  const syntax = errors.filter((e) => e.code !== 'DUPLICATE_KEY').sort((a, b) => a.pos[0] - b.pos[0]);
+  const first = syntax[0];
+  return [
+    ...errors.filter((e) => e.code === 'DUPLICATE_KEY').map((error) => ({ error, after: 0 })),
+    ...(first ? [{ error: first, after: syntax.length - 1 }] : []),
+  ].sort((a, b) => a.error.pos[0] - b.error.pos[0]);
 }
 
 /**

@@ -240,7 +240,7 @@ function Palette({ onDone }: { onDone: (jumped: boolean) => void }) {
         <Command.Input
           value={q}
           onValueChange={setQ}
-          placeholder="Go to a page or listener, paste a message or thread id, or type an action…"
+          placeholder="Go to a page or listener, paste an id, or type an action…"
           className="h-11 flex-1 bg-transparent text-sm placeholder:text-muted"
           style={{ outline: 'none' }}
         />
