@@ -94,6 +94,16 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
   const lastSeen = useRef<number | undefined>(undefined);
   /** When the stream last brought anything. */
   const lastItemAt = useRef(0);
+  /** When a query last had the engine's answer (the top bar's status, a page's list). */
+  const lastAnswerAt = useRef(0);
+  useEffect(
+    () =>
+      queryClient.getQueryCache().subscribe((e) => {
+        if (e.type === 'updated' && e.action.type === 'success' && !e.action.manual)
+          lastAnswerAt.current = Math.max(lastAnswerAt.current, e.query.state.dataUpdatedAt);
+      }),
+    [queryClient],
+  );
   const dirty = useRef(false);
   /** A drain began since the stream was last back from an outage: going away next is its stop. */
   const drainSeen = useRef(false);
@@ -228,7 +238,9 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
     const now = Math.floor(Date.now() / 1000);
     const silentFrom = Math.max(now - INACTIVITY_MS / 1000, Math.floor(lastItemAt.current / 1000) + 1);
     for (let s = silentFrom; s < now; s++) if (!buckets.current.has(s)) heard.mark(s);
-    lastSeen.current = Math.max(lastItemAt.current, Date.now() - INACTIVITY_MS);
+    // Last heard: by the stream, or by a query answered before it dropped (a status fetched between the
+    // last item and a hang is no news of an engine that answers again; one fetched after the drop is).
+    lastSeen.current = Math.max(lastItemAt.current, Date.now() - INACTIVITY_MS, lastAnswerAt.current);
     const t = setTimeout(() => setReconnectingLong(true), RECONNECT_GRACE_MS);
     return () => clearTimeout(t);
   }, [reconnecting, heard]);
