@@ -68,7 +68,10 @@ export function ConfigPage() {
   const [base, setBase] = useState<string | null>(null);
   // Its text, to show what another change did to it and to merge one's edits into the file as it now is.
   const [baseText, setBaseText] = useState<string | null>(null);
-  const [failedMerge, setFailedMerge] = useState<Extract<Merged, { ok: false }> | null>(null);
+  // A merge that clashed, with the version it was tried against: said while that version runs.
+  const [failedMerge, setFailedMerge] = useState<(Extract<Merged, { ok: false }> & { with: string }) | null>(
+    null,
+  );
   const version = config.data?.version;
   const running = config.data?.yaml;
   const setEdited = useCallback(
@@ -135,7 +138,7 @@ export function ConfigPage() {
     if (edited === null || baseText === null) return;
     const latest = await queryClient.fetchQuery({ ...trpc.config.get.queryOptions(), staleTime: 0 });
     const merged = mergeEdits(baseText, edited, latest.yaml);
-    if (!merged.ok) return setFailedMerge(merged);
+    if (!merged.ok) return setFailedMerge({ ...merged, with: latest.version });
     if (merged.text === latest.yaml) setEdited(null);
     else {
       setFailedMerge(null);
@@ -244,7 +247,7 @@ export function ConfigPage() {
             configFile={configFile}
             began={baseText}
             now={running}
-            failedMerge={failedMerge}
+            failedMerge={failedMerge?.with === version ? failedMerge : null}
             onMerge={() => void merge().catch((err: unknown) => toast.error(describeError(err)))}
             onDiscard={() => setEdited(null)}
             onGoTo={(line) => goTo(line)}
