@@ -33,12 +33,18 @@ export function CommandPalette() {
   const [mac, setMac] = useState(false);
   /** Whether the palette closed on a jump to another page. */
   const jumped = useRef(false);
+  /** Where the keyboard was when Ctrl-K opened it: it goes back there (the trigger's own click returns to it). */
+  const before = useRef<HTMLElement | null>(null);
   useEffect(() => {
     setMac(/Mac|iPhone|iPad/.test(navigator.platform));
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'k') {
         e.preventDefault();
-        setOpen((o) => !o);
+        setOpen((o) => {
+          if (!o)
+            before.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+          return !o;
+        });
       }
     };
     document.addEventListener('keydown', onKey);
@@ -61,7 +67,13 @@ export function CommandPalette() {
           // After a jump the keyboard goes to the new page (the frame focuses its content), not back to
           // this trigger in the top bar.
           onCloseAutoFocus={(e) => {
+            const back = before.current;
+            before.current = null;
             if (jumped.current) e.preventDefault();
+            else if (back?.isConnected && back !== document.body) {
+              e.preventDefault();
+              back.focus();
+            }
             jumped.current = false;
           }}
         >
