@@ -168,12 +168,23 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
   // tRPC reconnects a dropped stream by itself, but an engine that refuses the connection (the proxy
   // answers 5xx while it is away) ends the subscription in `error`: start it again, with backoff.
   const attempt = useRef(0);
+  /** When a query's answer last started the stream again: at most once in RECONNECT_GRACE_MS. */
+  const kicked = useRef(0);
   const { status, reset } = sub;
   useEffect(() => {
-    if (status !== 'error') {
-      if (status === 'pending') attempt.current = 0;
-      return;
+    if (status === 'pending') attempt.current = 0;
+    // Reconnecting by itself (EventSource's own retries, seconds apart), the stream is started again at
+    // once too when a query answers: the next engine of a restart answers before the stream would retry.
+    if (status === 'connecting' && everLive.current) {
+      return queryClient.getQueryCache().subscribe((e) => {
+        if (e.type !== 'updated' || e.action.type !== 'success' || e.action.manual) return;
+        if (Date.now() - kicked.current < RECONNECT_GRACE_MS) return;
+        kicked.current = Date.now();
+        setResumeFrom(lastId.current);
+        reset();
+      });
     }
+    if (status !== 'error') return;
     const again = (): void => {
       clearTimeout(t);
       unwatch();
