@@ -224,6 +224,18 @@ test('the live tail pauses and resumes from where it stopped: nothing skipped, n
   expect(shown).toEqual(expect.arrayContaining(journal.map((m) => m.id)));
 });
 
+test('the live tail shows no attempt for an answer handed to an outside producer, as the list does', async ({
+  page,
+}) => {
+  await signIn(page, 'viewer');
+  // The demo's traffic is an outside producer: its listeners' answers to it are recorded, never dispatched.
+  await page.goto('/messages?view=tail&to=traffic');
+  const tail = page.getByTestId('live-tail');
+  const row = tail.getByRole('row').nth(1);
+  await expect(row).toBeVisible({ timeout: 30_000 });
+  await expect(row.getByTitle('never dispatched')).toHaveText('—');
+});
+
 test('a refused message shows its raw input as it arrived, the problem marked at its line', async ({
   page,
 }) => {

@@ -2,7 +2,8 @@
 import { Pause, Play } from 'lucide-react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useEffect, useRef, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { IdLink } from '@/components/id-link';
 import { StateBadge } from '@/components/state-badge';
 import { TimeAgo } from '@/components/time-ago';
@@ -10,6 +11,7 @@ import { Button } from '@/components/ui/button';
 import { DataTable } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
 import { useEngineStream } from '@/lib/engine-stream';
+import { useTRPC } from '@/lib/trpc';
 import { formatCount, formatCountOf, plural, rootName } from '@/lib/format';
 import { isRejectionTransition } from '@/lib/outcome';
 import { messagesHref } from '@/lib/url-filters';
@@ -56,88 +58,94 @@ const NO_STATS: Stats = {
   size: 0,
 };
 
-const COLUMNS: DataColumn<TailRow>[] = [
-  {
-    id: 'seq',
-    // A row moves as its message does: the number is its latest transition's, not its place in the tail.
-    header: <span title="the sequence number of its latest transition">last seq</span>,
-    width: 84,
-    numeric: true,
-    // Below 1280 px the route needs the room: the status line above says how far the tail has read.
-    from: 'xl',
-    cell: (r) => <span className="text-muted">{r.seq}</span>,
-  },
-  { id: 'id', header: 'message', width: 104, cell: (r) => <IdLink id={r.id} href={`/messages/${r.id}`} /> },
-  {
-    id: 'state',
-    header: 'state',
-    width: 112,
-    cell: (r) =>
-      r.state === 'DISCARDED' ? (
-        <span className="text-xs font-medium">DISCARDED</span>
-      ) : (
-        <StateBadge state={isRejectionTransition(r) ? 'REJECTED' : r.state} />
-      ),
-  },
-  {
-    id: 'attempt',
-    header: 'attempt',
-    width: 72,
-    numeric: true,
-    // Refused input was never dispatched: no attempt, as in the list.
-    cell: (r) =>
-      isRejectionTransition(r) ? (
-        <span className="text-muted" title="never dispatched">
-          —
+/**
+ * The tail's columns. `listeners`: the organism's listener names, once known: a message to any other name is
+ * an answer to an outside producer, recorded and never dispatched (no attempt, as in the list).
+ */
+function tailColumns(listeners: ReadonlySet<string> | undefined): DataColumn<TailRow>[] {
+  return [
+    {
+      id: 'seq',
+      // A row moves as its message does: the number is its latest transition's, not its place in the tail.
+      header: <span title="the sequence number of its latest transition">last seq</span>,
+      width: 84,
+      numeric: true,
+      // Below 1280 px the route needs the room: the status line above says how far the tail has read.
+      from: 'xl',
+      cell: (r) => <span className="text-muted">{r.seq}</span>,
+    },
+    { id: 'id', header: 'message', width: 104, cell: (r) => <IdLink id={r.id} href={`/messages/${r.id}`} /> },
+    {
+      id: 'state',
+      header: 'state',
+      width: 112,
+      cell: (r) =>
+        r.state === 'DISCARDED' ? (
+          <span className="text-xs font-medium">DISCARDED</span>
+        ) : (
+          <StateBadge state={isRejectionTransition(r) ? 'REJECTED' : r.state} />
+        ),
+    },
+    {
+      id: 'attempt',
+      header: 'attempt',
+      width: 72,
+      numeric: true,
+      // Refused input and answers to outside producers were never dispatched: no attempt, as in the list.
+      cell: (r) =>
+        isRejectionTransition(r) || (r.to !== null && listeners !== undefined && !listeners.has(r.to)) ? (
+          <span className="text-muted" title="never dispatched">
+            —
+          </span>
+        ) : (
+          r.attempt
+        ),
+    },
+    {
+      id: 'route',
+      header: 'from → to',
+      cell: (r) => (
+        <span title={`${r.from ?? '?'} → ${r.to ?? '?'}`}>
+          {r.from ?? '…'} <span className="text-muted">→</span> {r.to ?? (r.from ? 'intake' : '…')}
         </span>
-      ) : (
-        r.attempt
       ),
-  },
-  {
-    id: 'route',
-    header: 'from → to',
-    cell: (r) => (
-      <span title={`${r.from ?? '?'} → ${r.to ?? '?'}`}>
-        {r.from ?? '…'} <span className="text-muted">→</span> {r.to ?? (r.from ? 'intake' : '…')}
-      </span>
-    ),
-  },
-  {
-    id: 'root',
-    header: 'root',
-    width: 120,
-    from: 'xl',
-    cell: (r) =>
-      r.root ? (
-        <span className="font-mono text-xs" title={r.root}>
-          {rootName(r.root)}
+    },
+    {
+      id: 'root',
+      header: 'root',
+      width: 120,
+      from: 'xl',
+      cell: (r) =>
+        r.root ? (
+          <span className="font-mono text-xs" title={r.root}>
+            {rootName(r.root)}
+          </span>
+        ) : null,
+    },
+    {
+      id: 'code',
+      header: 'error',
+      // REDELIVERY_EXHAUSTED's width, the longest code a message can end with (as in the Messages list).
+      width: 152,
+      cell: (r) => (
+        <span
+          className={`font-mono text-xs ${isRejectionTransition(r) ? 'text-rejected' : 'text-failed'}`}
+          title={r.errorCode ?? undefined}
+        >
+          {r.errorCode ?? ''}
         </span>
-      ) : null,
-  },
-  {
-    id: 'code',
-    header: 'error',
-    // REDELIVERY_EXHAUSTED's width, the longest code a message can end with (as in the Messages list).
-    width: 152,
-    cell: (r) => (
-      <span
-        className={`font-mono text-xs ${isRejectionTransition(r) ? 'text-rejected' : 'text-failed'}`}
-        title={r.errorCode ?? undefined}
-      >
-        {r.errorCode ?? ''}
-      </span>
-    ),
-  },
-  {
-    id: 'thread',
-    header: 'thread',
-    width: 104,
-    from: 'xl',
-    cell: (r) => (r.threadId ? <IdLink id={r.threadId} href={`/threads/${r.threadId}`} /> : null),
-  },
-  { id: 'at', header: 'last change', width: 100, cell: (r) => <TimeAgo at={r.at} /> },
-];
+      ),
+    },
+    {
+      id: 'thread',
+      header: 'thread',
+      width: 104,
+      from: 'xl',
+      cell: (r) => (r.threadId ? <IdLink id={r.threadId} href={`/threads/${r.threadId}`} /> : null),
+    },
+    { id: 'at', header: 'last change', width: 100, cell: (r) => <TimeAgo at={r.at} /> },
+  ];
+}
 
 /**
  * Every message as the journal records it, live: one row per message (updated in place as its state
@@ -148,6 +156,9 @@ const COLUMNS: DataColumn<TailRow>[] = [
 export function LiveTail({ filter, height }: { filter: TailFilter; height: string }) {
   const { subscribe, connection } = useEngineStream();
   const router = useRouter();
+  const trpc = useTRPC();
+  const listeners = useQuery(trpc.listeners.list.queryOptions()).data;
+  const columns = useMemo(() => tailColumns(listeners && new Set(listeners.map((l) => l.name))), [listeners]);
   const [rows, setRows] = useState<TailRow[]>([]);
   const [stats, setStats] = useState<Stats>(NO_STATS);
   const [paused, setPaused] = useState<{ at: number; stats: Stats } | null>(null);
@@ -277,7 +288,7 @@ export function LiveTail({ filter, height }: { filter: TailFilter; height: strin
       <div className="rounded-lg border border-border bg-panel">
         <DataTable
           label="Live tail"
-          columns={COLUMNS}
+          columns={columns}
           rows={rows}
           rowKey={(r) => r.id}
           onOpen={(r) => router.push(`/messages/${r.id}`)}
