@@ -173,16 +173,6 @@ export function DeadLetterGroupPage() {
           </span>
         </p>
       )}
-      {retried.items.length > 0 && (
-        <JustRetried
-          items={retried.items}
-          {...(retriedAll
-            ? {
-                note: `Retry all queued ${formatCount(retriedAll.count)}: the first ${retriedAll.followed} are followed here, and any that fail again come back to the list below.`,
-              }
-            : {})}
-        />
-      )}
       <GroupMessages
         to={to}
         errorCode={errorCode}
@@ -190,7 +180,20 @@ export function DeadLetterGroupPage() {
         rejected={rejected}
         operator={operator}
         onRetried={(id) => retried.add([id])}
+        emptied={seen.current}
       />
+      {/* Under the list, not over it: appearing above, it pushed every row down from under the pointer,
+          which then left the held rows and let the newer ones in above the next click. */}
+      {retried.items.length > 0 && (
+        <JustRetried
+          items={retried.items}
+          {...(retriedAll
+            ? {
+                note: `Retry all queued ${formatCount(retriedAll.count)}: the first ${retriedAll.followed} are followed here, and any that fail again come back to the list above.`,
+              }
+            : {})}
+        />
+      )}
     </div>
   );
 }
@@ -202,6 +205,7 @@ function GroupMessages({
   rejected,
   operator,
   onRetried,
+  emptied,
 }: {
   to: string | undefined;
   errorCode: string | undefined;
@@ -209,6 +213,8 @@ function GroupMessages({
   rejected: boolean;
   operator: boolean;
   onRetried: (id: string) => void;
+  /** The page saw the group before it went: it was emptied (else the address names none). */
+  emptied: boolean;
 }) {
   const trpc = useTRPC();
   // Keyset pages: the cursors of the pages before this one, so "newer" goes back exactly.
@@ -273,7 +279,9 @@ function GroupMessages({
             empty={
               cursor
                 ? 'Nothing on this page; go newer or older.'
-                : 'None left in this group: they were retried or discarded.'
+                : emptied
+                  ? 'None left in this group: they were retried or discarded.'
+                  : 'No messages.'
             }
           />
           <HeldRowsNote waiting={waiting} what="newer dead letter" />
