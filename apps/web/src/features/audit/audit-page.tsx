@@ -8,7 +8,7 @@ import { KeysetPager } from '@/components/keyset-pager';
 import { ExportLinks } from '@/components/export-links';
 import { Button } from '@/components/ui/button';
 import { DataTable } from '@/components/ui/data-table';
-import { formatCount } from '@/lib/format';
+import { formatCountOf } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 import { ListError } from '@/components/list-error';
 import { keyset, keysetParsers } from '@/lib/url-filters';
@@ -112,7 +112,7 @@ export function AuditPage() {
             nextCursor={log.data?.nextCursor}
             onNewer={() => void setQ({ after: pages.newer() })}
             onOlder={(c) => void setQ({ after: pages.older(c) })}
-            shown={log.data ? `${formatCount(items.length)} entries, newest first` : undefined}
+            shown={log.data ? `${formatCountOf(items.length, 'entry', 'entries')}, newest first` : undefined}
           />
         </>
       )}

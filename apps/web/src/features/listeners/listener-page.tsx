@@ -9,7 +9,7 @@ import { Missing } from '@/components/missing';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { describeError } from '@/lib/engine-error';
-import { formatCount, formatDuration } from '@/lib/format';
+import { formatCount, formatDuration, plural } from '@/lib/format';
 import type { ListenerInfo } from '@/lib/live-listeners';
 import { useLiveListeners } from '@/lib/live-listeners';
 import { splitRoot } from '@/lib/qname';
@@ -189,7 +189,7 @@ function Header({ l }: { l: ListenerInfo }) {
           <span className={`tabular ${l.failed > 0 ? 'text-failed' : 'text-text'}`}>
             {formatCount(l.failed)}
           </span>{' '}
-          failed attempts
+          failed {plural(l.failed, 'attempt')}
         </span>
         <Dot />
         <span>

@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { Tooltip } from 'radix-ui';
 import type { ReactNode } from 'react';
 import { ListenerStateDot } from '@/components/listener-state-badge';
-import { formatAgo, formatCount } from '@/lib/format';
+import { formatAgo, formatCount, formatCountOf } from '@/lib/format';
 import type { ListenerInfo } from '@/lib/live-listeners';
 import { splitRoot } from '@/lib/qname';
 import { LISTENER_SIZE, PRODUCER_SIZE } from './layout';
@@ -94,7 +94,7 @@ export function ListenerNode({ data }: NodeProps<ListenerFlowNode>) {
       >
         <Link
           href={`/listeners/${encodeURIComponent(l.name)}`}
-          aria-label={`${l.name}: ${data.failing ? 'failing, ' : ''}${l.state}, ${formatCount(l.received)} received, ${formatCount(l.failed)} failed attempts, ${l.state === 'paused' ? `${formatCount(l.queued)} pending` : `${formatCount(l.inFlight)} in flight`}`}
+          aria-label={`${l.name}: ${data.failing ? 'failing, ' : ''}${l.state}, ${formatCount(l.received)} received, ${formatCountOf(l.failed, 'failed attempt')}, ${l.state === 'paused' ? `${formatCount(l.queued)} pending` : `${formatCount(l.inFlight)} in flight`}`}
           className={`flex h-full flex-col justify-center gap-1 rounded-lg border bg-panel px-3 shadow-sm outline-none hover:border-accent focus-visible:ring-2 focus-visible:ring-focus ${frame} ${data.focused ? 'ring-2 ring-accent' : ''}`}
         >
           <span className="flex min-w-0 items-center gap-2">

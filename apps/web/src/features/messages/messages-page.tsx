@@ -17,7 +17,7 @@ import { ExportLinks } from '@/components/export-links';
 import { Button } from '@/components/ui/button';
 import { DataTable } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
-import { formatCount, rootName } from '@/lib/format';
+import { formatCountOf, rootName } from '@/lib/format';
 import { isRejected, stateChoices } from '@/lib/outcome';
 import type { StateChoice } from '@/lib/outcome';
 import { useTRPC } from '@/lib/trpc';
@@ -292,7 +292,9 @@ export function MessagesPage() {
             nextCursor={messages.data?.nextCursor}
             onNewer={() => void setQ({ after: pages.newer() })}
             onOlder={(c) => void setQ({ after: pages.older(c) })}
-            shown={messages.data ? `${formatCount(items.length)} messages, newest first${note}` : undefined}
+            shown={
+              messages.data ? `${formatCountOf(items.length, 'message')}, newest first${note}` : undefined
+            }
           />
         </>
       )}

@@ -12,7 +12,7 @@ import { Missing } from '@/components/missing';
 import { OrchestrationPanel } from './orchestration-panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { describeError, describeLoadError } from '@/lib/engine-error';
-import { formatCount, formatDuration } from '@/lib/format';
+import { formatCount, formatCountOf, formatDuration, plural } from '@/lib/format';
 import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
 import { useLiveRefresh } from '@/lib/use-live-refresh';
@@ -54,7 +54,7 @@ export function ThreadPage({ id }: { id: string }) {
         toast.success(
           stopped === 0
             ? 'Thread killed; nothing was left to stop.'
-            : `Thread killed: ${formatCount(stopped)} deliveries stopped (KILLED).`,
+            : `Thread killed: ${formatCountOf(stopped, 'delivery', 'deliveries')} stopped (KILLED).`,
         );
         void queryClient.invalidateQueries({ queryKey: trpc.threads.byId.queryKey({ id }) });
       },
@@ -106,11 +106,13 @@ export function ThreadPage({ id }: { id: string }) {
           </h1>
           <p className="mt-1 flex flex-wrap gap-x-2 text-sm text-muted">
             <span>
-              <span className="tabular text-text">{formatCount(hops.length)}</span> hops
+              <span className="tabular text-text">{formatCount(hops.length)}</span>{' '}
+              {plural(hops.length, 'hop')}
               {t.truncated && ' (the latest 500)'}
             </span>
             <span>
-              · <span className="tabular text-text">{people.length}</span> participants
+              · <span className="tabular text-text">{people.length}</span>{' '}
+              {plural(people.length, 'participant')}
             </span>
             {failed > 0 && (
               <span>

@@ -13,7 +13,7 @@ import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
 import { DataTable } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
-import { formatCount } from '@/lib/format';
+import { formatCount, formatCountOf } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 import { keyset, keysetParsers } from '@/lib/url-filters';
 import { useListHold, useLiveList } from '@/lib/use-live-refresh';
@@ -143,7 +143,7 @@ export function ThreadsPage() {
         onNewer={() => void setQ({ after: pages.newer() })}
         onOlder={(c) => void setQ({ after: pages.older(c) })}
         shown={
-          threads.data ? `${formatCount(items.length)} threads, newest activity first${note}` : undefined
+          threads.data ? `${formatCountOf(items.length, 'thread')}, newest activity first${note}` : undefined
         }
       />
     </div>
