@@ -59,6 +59,18 @@ test('an operator composes an invalid message, sees the problem at its line, fix
   await expect(page.getByTestId('hop-detail')).toContainText('e2e composer');
 });
 
+test('an address naming no listener says so, and shows no other one chosen', async ({ page }) => {
+  await signIn(page, 'operator');
+  await page.goto('/compose?to=calculator');
+  const said = page.getByText('No listener you may send to is named “calculator”: choose one above.');
+  await expect(said).toBeVisible();
+  const listener = page.getByLabel('Listener', { exact: true });
+  await expect(listener).toHaveValue('');
+  await listener.selectOption('greeter');
+  await expect(page).toHaveURL(/\/compose\?to=greeter/);
+  await expect(said).toHaveCount(0);
+});
+
 test('a payload typed key by key is kept as typed, its close tags written once', async ({ page }) => {
   await signIn(page, 'operator');
   await page.goto('/compose?to=greeter');

@@ -45,6 +45,8 @@ export function ComposePage() {
   const choices = (listeners.data ?? []).filter((l) => !l.system);
   const to = q.to ?? choices[0]?.name ?? null;
   const listener = choices.find((l) => l.name === to);
+  // An address naming no listener one may send to (a typo, one removed since): said, not shown as another.
+  const unknown = listeners.data && to !== null && !listener ? to : null;
   const roots = listener?.roots ?? [];
   const source = useQuery(trpc.messages.byId.queryOptions({ id: q.source ?? '' }, { enabled: !!q.source }));
   const example = useQuery(
@@ -130,10 +132,15 @@ export function ComposePage() {
             <select
               id={listenerId}
               className={FIELD}
-              value={to ?? ''}
+              value={unknown === null ? (to ?? '') : ''}
               onChange={(e) => choose({ to: e.target.value })}
               disabled={!listeners.data}
             >
+              {unknown !== null && (
+                <option value="" disabled>
+                  — choose one —
+                </option>
+              )}
               {choices.map((l) => (
                 <option key={l.name} value={l.name}>
                   {l.name}
@@ -208,7 +215,11 @@ export function ComposePage() {
         </p>
       )}
       {listener?.description && <p className="text-sm">{listener.description}</p>}
-      {listeners.error || (q.source ? source.error : example.error) ? (
+      {unknown !== null && !q.source ? (
+        <p role="alert" className="text-sm text-failed">
+          No listener you may send to is named “{unknown}”: choose one above.
+        </p>
+      ) : listeners.error || (q.source ? source.error : example.error) ? (
         <p role="alert" className="text-sm text-failed">
           {listeners.error
             ? describeError(listeners.error)
