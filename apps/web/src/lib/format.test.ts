@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { formatCountOf, formatDuration, formatRate, plural } from './format';
+import { describe, expect, it, test } from 'vitest';
+import { formatCountOf, formatDuration, formatRate, plural, titleId } from './format';
 
 describe('formatDuration', () => {
   it('says milliseconds below a second, and seconds without trailing zeros above', () => {
@@ -31,4 +31,11 @@ it('reads a rate to one decimal, a trickle as under 0.1 rather than 0', () => {
   expect(formatRate(0)).toBe('0/s');
   expect(formatRate(0.02)).toBe('<0.1/s');
   expect(formatRate(0.05)).toBe('0.1/s');
+});
+
+test("a tab's title shortens an id, and shows what is no id as it was typed", () => {
+  expect(titleId('1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d')).toBe('1a2b3c4d');
+  expect(titleId('1a2b3c4d')).toBe('1a2b3c4d');
+  expect(titleId('not-an-id')).toBe('not-an-id');
+  expect(titleId('x'.repeat(40))).toBe(`${'x'.repeat(23)}…`);
 });

@@ -82,6 +82,15 @@ export function shortId(id: string): string {
   return id.slice(0, 8);
 }
 
+/**
+ * An id for a tab's title: its short form when it is one (hex and dashes), else the text as typed (at most
+ * 24 characters): `/messages/not-an-id` would read as the id "not-an-i".
+ */
+export function titleId(id: string): string {
+  if (/^[0-9a-f][0-9a-f-]{7,}$/i.test(id)) return shortId(id);
+  return id.length > 24 ? `${id.slice(0, 23)}…` : id;
+}
+
 /** A payload root as people read it: `{urn:ns}order` → `order` (the namespace goes in a tooltip). */
 export function rootName(root: string): string {
   return root.startsWith('{') ? root.slice(root.indexOf('}') + 1) : root;
