@@ -64,7 +64,7 @@ test('an address naming no listener says so, and shows no other one chosen', asy
   await page.goto('/compose?to=calculator');
   const said = page.getByText('No listener you may send to is named “calculator”: choose one above.');
   await expect(said).toBeVisible();
-  const listener = page.getByLabel('Listener', { exact: true });
+  const listener = page.getByLabel('Listener');
   await expect(listener).toHaveValue('');
   await listener.selectOption('greeter');
   await expect(page).toHaveURL(/\/compose\?to=greeter/);
