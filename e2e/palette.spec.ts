@@ -47,7 +47,7 @@ test('the palette switches the theme, and an operator pauses and resumes the lis
   const was = await dark();
   // From a field: the keyboard goes back to it once the action ran.
   await page.goto('/listeners');
-  const filter = page.getByRole('textbox', { name: 'Filter by name' });
+  const filter = page.getByRole('searchbox', { name: 'Filter by name' });
   await filter.focus();
   await page.keyboard.press('Control+K');
   await page.keyboard.type('theme');
