@@ -1,19 +1,15 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { CircleCheck, RotateCcw, X } from 'lucide-react';
+import { RotateCcw } from 'lucide-react';
 import { parseAsStringLiteral, useQueryState } from 'nuqs';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { toast } from 'sonner';
-import { yaml as yamlLanguage } from '@codemirror/lang-yaml';
-import { EditorView } from '@codemirror/view';
-import { CodeEditor } from '@/components/code-editor';
+import type { EditorView } from '@codemirror/view';
 import { NeedsRole } from '@/components/role-gate';
-import { Banner } from '@/components/ui/banner';
 import { Button } from '@/components/ui/button';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { Tabs } from '@/components/ui/tabs';
-import { wrappedLines } from '@/lib/wrapped-lines';
 import { describeError } from '@/lib/engine-error';
 import { formatCount, formatCountOf } from '@/lib/format';
 import { useSession } from '@/lib/session';
@@ -27,11 +23,13 @@ import { MovedOnBanner } from './moved-on-banner';
 import { ListenerForm } from './listener-form';
 import { SaveDialog } from './save-dialog';
 import { TextDiff } from './text-diff';
+import type { Done } from './done-banner';
+import { DoneBanner } from './done-banner';
+import { IncludedFile } from './included-file';
 import { YamlEditor } from './yaml-editor';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { useUnsavedGuard } from '@/lib/use-unsaved-guard';
 import { goToLine } from '@/lib/go-to-line';
-import { focusIfLost } from '@/lib/focus';
 
 const VIEWS = ['yaml', 'form', 'diff'] as const;
 const LEAVE = {
@@ -39,15 +37,6 @@ const LEAVE = {
   body: 'Your edits are not saved, and will be lost.',
   leave: 'Leave without saving',
 };
-
-/** What a save or rollback did, said once it is done. */
-interface Done {
-  what: string;
-  result: SaveAnswer;
-  /** The running version before it, and the one it made once the page read it. */
-  before: string | undefined;
-  made?: string;
-}
 
 /**
  * Change the organism safely: organism.yaml in an editor checked by the engine as you type (problems at
@@ -335,39 +324,6 @@ export function ConfigPage() {
   );
 }
 
-/**
- * A file organism.yaml includes, read-only: the console edits organism.yaml; an included file is edited in
- * the organism folder (with its feature's schemas and handlers) and taken by a reload.
- */
-function IncludedFile({ file, yaml: text }: { file: string; yaml: string }) {
-  const extensions = useMemo(
-    () => [
-      yamlLanguage(),
-      ...wrappedLines,
-      // tabindex: axe counts a contenteditable as focusable only with it (scrollable-region-focusable).
-      EditorView.contentAttributes.of({ 'aria-label': file, tabindex: '0' }),
-    ],
-    [file],
-  );
-  return (
-    <div className="space-y-2">
-      <p className="text-sm text-muted">
-        Included by organism.yaml: its listeners and extensions join the configuration. It is edited in the
-        organism folder, beside its feature&apos;s schemas and handlers, and taken by a reload; a save or a
-        rollback keeps it in the history with organism.yaml.
-      </p>
-      <CodeEditor
-        label={file}
-        value={text}
-        extensions={extensions}
-        minHeight="360px"
-        maxHeight="620px"
-        readOnly
-      />
-    </div>
-  );
-}
-
 /** One sentence for the save dialog: what the check found a save would change. */
 function summarize(answer: DiffAnswer): string {
   if (!answer.ok) return '';
@@ -386,42 +342,4 @@ function summarize(answer: DiffAnswer): string {
     ? ` ${formatCount(unfinished)} unfinished ${unfinished === 1 ? 'message becomes a dead letter' : 'messages become dead letters'}.`
     : '';
   return parts.length ? `It ${parts.join('; ')}.${lost}` : 'Nothing the engine reads changes.';
-}
-
-function DoneBanner({ done, onDismiss }: { done: Done; onDismiss: () => void }) {
-  const { added, removed, updated } = done.result.ok ? done.result : { added: [], removed: [], updated: [] };
-  const list = (label: string, names: string[]) =>
-    names.length ? (
-      <li>
-        {label}: <span className="font-mono text-xs">{names.join(', ')}</span>
-      </li>
-    ) : null;
-  // The save's button is disabled once it is done: the keyboard goes to what the save did.
-  const box = useRef<HTMLDivElement>(null);
-  useEffect(() => focusIfLost(box.current), []);
-  return (
-    <div ref={box} tabIndex={-1} className="outline-none">
-      <Banner
-        tone="done"
-        icon={CircleCheck}
-        data-testid="config-done"
-        action={
-          <Button variant="ghost" aria-label="dismiss" onClick={onDismiss}>
-            <X className="size-4" aria-hidden />
-          </Button>
-        }
-      >
-        <p className="font-medium">{done.what}, and reloaded.</p>
-        {added.length + removed.length + updated.length === 0 ? (
-          <p className="text-muted">No listener changed.</p>
-        ) : (
-          <ul>
-            {list('Added', added)}
-            {list('Updated', updated)}
-            {list('Removed', removed)}
-          </ul>
-        )}
-      </Banner>
-    </div>
-  );
 }
