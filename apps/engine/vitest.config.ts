@@ -6,8 +6,9 @@ export default defineConfig({
     // `pnpm test` runs test/cluster/ (several engines and supervisors each, heavy for a minute) after the
     // rest, one file at a time, rather than beside it.
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    // A throwaway PostgreSQL for the PostgreSQL journal's tests, started once per run.
-    globalSetup: ['test/support/postgres-global.ts'],
+    // One temporary folder for the run, removed after it; a throwaway PostgreSQL for the PostgreSQL
+    // journal's tests, started once per run.
+    globalSetup: ['test/support/temp-global.ts', 'test/support/postgres-global.ts'],
     // libxml2-wasm uses top-level await and one WASM heap per process: forks isolate it cleanly.
     pool: 'forks',
     // A fork runs file after file with the modules it already imported: importing the engine afresh for
