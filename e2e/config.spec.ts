@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import type { Locator, Page } from '@playwright/test';
 import { expectAccessible, mutateByHand, signIn } from './support/console.ts';
@@ -337,41 +339,48 @@ test('an admin whose edit began before another save is told so, and chooses to l
   const theirs = `${original}# theirs\n`;
   const dialog = page.getByRole('dialog', { name: 'Save and reload' });
   const conflict = dialog.getByRole('alert');
+  const movedOn = page.getByTestId('config-moved-on');
 
-  /** Edits, lets another save land meanwhile, and tries to save: refused, and told why. */
-  const editAndCollide = async (): Promise<void> => {
-    await write(page, editor, mine);
-    await expect(status).toContainText('Sound');
-    const other = await mutateByHand(page, 'config.save', { yaml: theirs, note: 'someone else' });
-    expect(other.status).toBe(200);
-    // Said at once, before any save.
-    await expect(page.getByTestId('config-moved-on')).toContainText(
-      'organism.yaml changed since you began editing',
-    );
-    await page.getByRole('button', { name: 'Save and reload…' }).click();
-    await dialog.getByRole('button', { name: 'Save and reload' }).click();
+  /** The dialog once the other change is known: why, whose, and a choice instead of a plain save. */
+  const toldWhy = async (now: string): Promise<void> => {
     await expect(conflict).toContainText('organism.yaml changed since you began editing');
     // Whose save it was, from the history.
     await expect(dialog.getByTestId('last-save')).toContainText('The latest save: by admin');
     await expect(dialog.getByTestId('last-save')).toContainText('(“someone else”)');
-    // Its one way on is a choice: no second plain save that would be refused the same way.
+    // What the dialog says a save would change counts undoing their change too, and says so.
+    await expect(dialog).toContainText(
+      'Your text against the file as it now is, their change undone included',
+    );
     await expect(dialog.getByRole('button', { name: 'Save and reload' })).toHaveCount(0);
-    expect(await runningYaml(page)).toBe(theirs);
+    expect(await runningYaml(page)).toBe(now);
   };
 
-  // Loading it: the edits go, and the editor shows the file as the other save left it.
-  await editAndCollide();
+  // Another save, which the page hears of: the banner says so at once, and the dialog offers the choice
+  // before any save is tried. Loading it: the edits go, and the editor shows the file as it now is.
+  await write(page, editor, mine);
+  await expect(status).toContainText('Sound');
+  const other = await mutateByHand(page, 'config.save', { yaml: theirs, note: 'someone else' });
+  expect(other.status).toBe(200);
+  await expect(movedOn).toContainText('organism.yaml changed since you began editing');
+  await page.getByRole('button', { name: 'Save and reload…' }).click();
+  await toldWhy(theirs);
   await expectAccessible(page);
   await dialog.getByRole('button', { name: 'Discard my edits' }).click();
   await expect(dialog).toBeHidden();
   await expect(editor).toContainText('# theirs');
   await expect(status).toContainText('the same as the running configuration');
-  await expect(page.getByTestId('config-moved-on')).toHaveCount(0);
+  await expect(movedOn).toHaveCount(0);
 
-  // Saving over it, knowingly.
-  await mutateByHand(page, 'config.save', { yaml: original, note: 'back' });
-  await expect(editor).not.toContainText('# theirs');
-  await editAndCollide();
+  // An edit on disk, which sends no event: the save is refused, and the dialog then says why. Saving over
+  // it, knowingly.
+  await write(page, editor, mine);
+  await expect(status).toContainText('Sound');
+  const onDisk = `${original}# theirs, on disk\n`;
+  writeFileSync(fileURLToPath(new URL('./.run/demo/organism.yaml', import.meta.url)), onDisk);
+  await page.getByRole('button', { name: 'Save and reload…' }).click();
+  await dialog.getByRole('button', { name: 'Save and reload' }).click();
+  await toldWhy(onDisk);
+  await expect(movedOn).toContainText('organism.yaml changed since you began editing');
   await dialog.getByRole('button', { name: 'Save over it' }).click();
   await expect(page.getByTestId('config-done')).toContainText('Saved');
   expect(await runningYaml(page)).toBe(mine);

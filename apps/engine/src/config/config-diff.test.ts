@@ -77,9 +77,13 @@ describe('diffConfigs', () => {
     after.journal.durability = before.journal.durability === 'fast' ? 'strict' : 'fast';
     after.server.port = before.server.port + 1;
     after.extensions = [...before.extensions, '/elsewhere/audit.ts'];
+    after.retry = { ...before.retry, maxAttempts: before.retry.maxAttempts + 1 };
+    after.includes = [...before.includes, '/elsewhere/more-listeners.yaml'];
     expect(diffConfigs(before, after).settings).toEqual([
       { key: 'name', when: 'reload' },
       { key: 'extensions', when: 'reload' },
+      { key: 'retry.maxAttempts', when: 'reload' },
+      { key: 'includes', when: 'reload' },
       { key: 'pump.maxDepth', when: 'restart' },
       { key: 'journal.durability', when: 'restart' },
       { key: 'server.port', when: 'restart' },

@@ -21,6 +21,9 @@ const SETTINGS: readonly [
   ['name', 'reload', (c) => c.name],
   ['description', 'reload', (c) => c.description],
   ['extensions', 'reload', (c) => c.extensions],
+  // The listeners' defaults: a save rebuilds those that take them (each listed as changed, `retry`).
+  ['retry', 'reload', (c) => c.retry],
+  ['includes', 'reload', (c) => c.includes],
   ['pump', 'restart', (c) => c.pump],
   ['journal', 'restart', (c) => c.journal],
   ['server', 'restart', (c) => c.server],

@@ -11,10 +11,11 @@ import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { Tabs } from '@/components/ui/tabs';
 import { describeError } from '@/lib/engine-error';
-import { formatCount, formatCountOf } from '@/lib/format';
+import { formatCountOf } from '@/lib/format';
 import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
-import type { CheckOutcome, DiffAnswer, SaveAnswer } from './config-check';
+import type { CheckOutcome, SaveAnswer } from './config-check';
+import { summarize } from './config-check';
 import { ConfigChanges, otherFile } from './config-changes';
 import { HistoryPanel } from './history-panel';
 import type { Merged } from './merge-edits';
@@ -100,6 +101,8 @@ export function ConfigPage() {
   const answer = current && 'answer' in current ? current.answer : undefined;
   const changed = running !== undefined && text !== running;
   const yamlView = useRef<EditorView | null>(null);
+  // Another save, a rollback or an edit on disk since the edit began.
+  const movedOn = edited !== null && base !== null && version !== undefined && version !== base;
   useUnsavedGuard(changed, LEAVE);
 
   const applied = (result: SaveAnswer, what: string, yaml: string | undefined) => {
@@ -155,21 +158,19 @@ export function ConfigPage() {
 
   return (
     <div className="mx-auto max-w-7xl space-y-4">
-      {/* While editing, the header (Save, Discard, what a save would do) stays in view under the top bar: at
-          1024 px the editor fills the window, and its end is far below them. */}
+      {/* One line, the same height editing or not (the editor below never jumps as the first key is typed),
+          which stays in view under the top bar while editing: at 1024 px the editor fills the window, and
+          its end is far below Save. What a save does is said once, in the paragraph under it. */}
       <header
-        className={`-mx-6 -my-2 flex flex-wrap items-end justify-between gap-3 border-b px-6 py-2 ${changed ? 'sticky top-12 z-[6] border-border bg-bg/95 backdrop-blur' : 'border-transparent'}`}
+        className={`-mx-6 -my-2 flex min-h-12 items-center gap-3 border-b px-6 py-1.5 ${changed ? 'sticky top-12 z-[6] border-border bg-bg/95 backdrop-blur' : 'border-transparent'}`}
       >
-        <div className="min-w-0 flex-1">
-          <h1 className="text-xl font-semibold">Configuration</h1>
-          <p className="mt-1 max-w-3xl text-sm text-muted">
-            <span className="font-mono text-xs">{config.data?.file ?? 'organism.yaml'}</span>, checked by the
-            engine as you type. {can('admin') ? 'Saving' : 'An admin’s save'} keeps the running version in
-            history and reloads at once; <code className="text-xs">system.*</code> listeners are never
-            touched.
-          </p>
+        <h1 className="shrink-0 text-xl font-semibold">Configuration</h1>
+        <div className="flex min-w-0 flex-1 justify-end text-sm">
+          {changed && (
+            <EditStatus current={current} admin={can('admin')} onGoTo={goTo} configFile={configFile} />
+          )}
         </div>
-        <div className="flex items-center gap-2">
+        <div className="flex shrink-0 items-center gap-2">
           {changed && (
             <ConfirmDialog
               title="Discard your edits?"
@@ -183,37 +184,11 @@ export function ConfigPage() {
             </ConfirmDialog>
           )}
           {!can('admin') && <NeedsRole>Saving needs the admin role.</NeedsRole>}
-          {can('admin') && changed && answer && !answer.ok && (
-            // Why Save waits, beside it: below 1280 px the problems' panel is under the editor, out of view.
-            <button
-              type="button"
-              onClick={() => {
-                const first = answer.problems[0];
-                if (first?.line !== undefined && !otherFile(first, configFile))
-                  goTo(first.line, first.column);
-                else document.getElementById('config-changes')?.scrollIntoView({ block: 'start' });
-              }}
-              className="text-sm text-failed hover:underline"
-            >
-              {formatCountOf(answer.problems.length, 'problem')} to fix before saving
-            </button>
-          )}
-          {changed && answer?.ok && (
-            // Below 1280 px the panel saying what a save would do is under the editor, out of view while
-            // typing: its gist here, leading to it.
-            <button
-              type="button"
-              onClick={() => document.getElementById('config-changes')?.scrollIntoView({ block: 'start' })}
-              className="max-w-md truncate text-sm text-muted hover:text-text hover:underline xl:hidden"
-              title={summarize(answer)}
-            >
-              {summarize(answer)}
-            </button>
-          )}
           {can('admin') && (
             <SaveDialog
               yaml={text}
               basedOn={base ?? version}
+              movedOn={movedOn}
               onDiscard={() => setEdited(null)}
               onMerge={() => void merge().catch((err: unknown) => toast.error(describeError(err)))}
               configFile={configFile}
@@ -224,24 +199,24 @@ export function ConfigPage() {
           )}
         </div>
       </header>
+      <p className="max-w-3xl text-sm text-muted">
+        <span className="font-mono text-xs">{config.data?.file ?? 'organism.yaml'}</span>, checked by the
+        engine as you type. {can('admin') ? 'Saving' : 'An admin’s save'} keeps the running version in history
+        and reloads at once; <code className="text-xs">system.*</code> listeners are never touched.
+      </p>
       {done && <DoneBanner done={done} onDismiss={() => setDone(null)} />}
-      {edited !== null &&
-        base !== null &&
-        version !== undefined &&
-        version !== base &&
-        baseText !== null &&
-        running !== undefined && (
-          // Said as soon as it happens (the stream's reload event refreshes the file), not only at the save.
-          <MovedOnBanner
-            configFile={configFile}
-            began={baseText}
-            now={running}
-            failedMerge={failedMerge?.with === version ? failedMerge : null}
-            onMerge={() => void merge().catch((err: unknown) => toast.error(describeError(err)))}
-            onDiscard={() => setEdited(null)}
-            onGoTo={(line) => goTo(line)}
-          />
-        )}
+      {movedOn && baseText !== null && running !== undefined && (
+        // Said as soon as it happens (the stream's reload event refreshes the file), not only at the save.
+        <MovedOnBanner
+          configFile={configFile}
+          began={baseText}
+          now={running}
+          failedMerge={failedMerge?.with === version ? failedMerge : null}
+          onMerge={() => void merge().catch((err: unknown) => toast.error(describeError(err)))}
+          onDiscard={() => setEdited(null)}
+          onGoTo={(line) => goTo(line)}
+        />
+      )}
       {config.error ? (
         <p role="alert" className="rounded-md border border-failed/40 bg-failed/5 p-3 text-sm">
           {describeError(config.error)}
@@ -308,7 +283,7 @@ export function ConfigPage() {
               )}
             </Panel>
           </Tabs.Root>
-          <Panel title="What a save would do" id="config-changes" className="scroll-mt-48">
+          <Panel title="What a save would do" id="config-changes" className="scroll-mt-28">
             <ConfigChanges outcome={current} edited={changed} configFile={configFile} onGoTo={goTo} />
           </Panel>
         </div>
@@ -324,22 +299,54 @@ export function ConfigPage() {
   );
 }
 
-/** One sentence for the save dialog: what the check found a save would change. */
-function summarize(answer: DiffAnswer): string {
-  if (!answer.ok) return '';
-  const { added, removed, changed, settings } = answer.diff;
-  const later = settings.filter((x) => x.when === 'restart').map((x) => x.key);
-  const now = settings.filter((x) => x.when === 'reload').map((x) => x.key);
-  const parts = [
-    added.length ? `adds ${added.join(', ')}` : '',
-    changed.length ? `changes ${changed.map((c) => c.name).join(', ')}` : '',
-    removed.length ? `removes ${removed.join(', ')}` : '',
-    now.length ? `changes ${now.join(', ')}` : '',
-    later.length ? `changes ${later.join(', ')}, read at the next restart` : '',
-  ].filter(Boolean);
-  const unfinished = answer.impact.reduce((n, i) => n + i.unfinished, 0);
-  const lost = unfinished
-    ? ` ${formatCount(unfinished)} unfinished ${unfinished === 1 ? 'message becomes a dead letter' : 'messages become dead letters'}.`
-    : '';
-  return parts.length ? `It ${parts.join('; ')}.${lost}` : 'Nothing the engine reads changes.';
+/**
+ * Where the edit stands, in the header beside Save: checking, why Save waits (leading to the first
+ * problem), or below 1280 px the gist of what a save would do (leading to the panel that says it in
+ * full, which is under the editor there and out of view while typing; beside it from 1280 px).
+ */
+function EditStatus({
+  current,
+  admin,
+  configFile,
+  onGoTo,
+}: {
+  current: CheckOutcome | null;
+  admin: boolean;
+  configFile: string;
+  onGoTo: (line: number, column?: number) => void;
+}) {
+  const toPanel = (): void => document.getElementById('config-changes')?.scrollIntoView({ block: 'start' });
+  if (current === null) return <span className="text-muted">Checking your edits…</span>;
+  if (!('answer' in current))
+    return (
+      <button type="button" onClick={toPanel} className="truncate text-failed hover:underline">
+        Not checked: {describeError(current.error)}
+      </button>
+    );
+  const { answer } = current;
+  if (!answer.ok)
+    return (
+      <button
+        type="button"
+        onClick={() => {
+          const first = answer.problems[0];
+          if (first?.line !== undefined && !otherFile(first, configFile)) onGoTo(first.line, first.column);
+          else toPanel();
+        }}
+        className="truncate text-failed hover:underline"
+      >
+        {formatCountOf(answer.problems.length, 'problem')} to fix{admin ? ' before saving' : ''}
+      </button>
+    );
+  const gist = summarize(answer);
+  return (
+    <button
+      type="button"
+      onClick={toPanel}
+      className="truncate text-muted hover:text-text hover:underline xl:hidden"
+      title={gist}
+    >
+      {gist}
+    </button>
+  );
 }

@@ -20,6 +20,7 @@ import { ProblemList } from './config-changes';
 export function SaveDialog({
   yaml,
   basedOn,
+  movedOn,
   onDiscard,
   onMerge,
   configFile,
@@ -30,6 +31,11 @@ export function SaveDialog({
   yaml: string;
   /** The version of organism.yaml the edit began from (`config.get`): the engine refuses the save once it moved on. */
   basedOn: string | undefined;
+  /**
+   * The file moved on since the edit began (the page's banner says so): the save would be refused, and the
+   * summary counts undoing that change too, so the dialog offers the choice at once.
+   */
+  movedOn: boolean;
   /** Drops the edits, for the file as it now is. */
   onDiscard: () => void;
   /** Applies the edits to the file as it now is (the page says how that went). */
@@ -59,7 +65,7 @@ export function SaveDialog({
       },
     }),
   );
-  const conflict = engineCodeOf(save.error) === 'CONFLICT';
+  const conflict = movedOn || engineCodeOf(save.error) === 'CONFLICT';
   // Whose save the refusal is about, as far as the history knows it (an edit on disk leaves none).
   const history = useQuery(trpc.config.history.queryOptions(undefined, { enabled: conflict }));
   const last = conflict ? history.data?.[0] : undefined;
@@ -80,7 +86,9 @@ export function SaveDialog({
       description={
         <>
           The running file is kept in history, the new one written in its place and reloaded at once.{' '}
-          {summary}
+          {conflict && summary
+            ? `Your text against the file as it now is, their change undone included: ${summary}`
+            : summary}
         </>
       }
       open={open}
