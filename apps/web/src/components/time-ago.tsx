@@ -3,32 +3,39 @@ import { useSyncExternalStore } from 'react';
 import { formatAgo, formatExact, formatIn, formatUptime } from '@/lib/format';
 
 /**
- * One clock for every relative time on the page, ticking every 5 s while any is shown: a list of a hundred
- * times re-renders once per tick, together, instead of a hundred timers each waking React on its own.
+ * One clock for every relative time on the page, ticking every `period` ms while any is shown: a list of a
+ * hundred times re-renders once per tick, together, instead of a hundred timers each waking React on its own.
  */
-const clock = {
-  now: Date.now(),
-  listeners: new Set<() => void>(),
-  timer: undefined as ReturnType<typeof setInterval> | undefined,
-};
-function tick(): void {
-  clock.now = Date.now();
-  for (const l of clock.listeners) l();
-}
-function subscribe(fn: () => void): () => void {
-  clock.listeners.add(fn);
-  clock.timer ??= setInterval(tick, 5_000);
-  // A time that appears between ticks would read up to 5 s young: bring every time up to date.
-  if (Date.now() - clock.now > 1_000) tick();
-  return () => {
-    clock.listeners.delete(fn);
-    if (clock.listeners.size === 0 && clock.timer !== undefined) {
-      clearInterval(clock.timer);
-      clock.timer = undefined;
-    }
+function makeClock(period: number) {
+  const clock = {
+    now: Date.now(),
+    listeners: new Set<() => void>(),
+    timer: undefined as ReturnType<typeof setInterval> | undefined,
   };
+  const tick = (): void => {
+    clock.now = Date.now();
+    for (const l of clock.listeners) l();
+  };
+  const subscribe = (fn: () => void): (() => void) => {
+    clock.listeners.add(fn);
+    clock.timer ??= setInterval(tick, period);
+    // A time that appears between ticks would read up to a period young: bring every time up to date.
+    if (Date.now() - clock.now > Math.min(1_000, period / 2)) tick();
+    return () => {
+      clock.listeners.delete(fn);
+      if (clock.listeners.size === 0 && clock.timer !== undefined) {
+        clearInterval(clock.timer);
+        clock.timer = undefined;
+      }
+    };
+  };
+  return { subscribe, getNow: (): number => clock.now };
 }
-const getNow = (): number => clock.now;
+
+/** Times in seconds and coarser ("12 s ago", "in 3 min"): every 5 s is current enough. */
+const { subscribe, getNow } = makeClock(5_000);
+/** An uptime that shows its seconds ("4m 05s") counts them one by one, not five at a time. */
+const seconds = makeClock(1_000);
 
 /** A relative time that keeps itself current, with the exact local time (ms) on hover. */
 export function TimeAgo({ at }: { at: number }) {
@@ -57,7 +64,10 @@ export function TimeUntil({ at }: { at: number }) {
  * uptime read once from a status answer keeps counting between refreshes instead of standing still.
  */
 export function Uptime({ since }: { since: number }) {
-  const now = useSyncExternalStore(subscribe, getNow, getNow);
+  // Seconds are shown for its first hour; after it, minutes, and the 5 s clock serves.
+  const young = Date.now() - since < 3_600_000;
+  const clock = young ? seconds : { subscribe, getNow };
+  const now = useSyncExternalStore(clock.subscribe, clock.getNow, clock.getNow);
   return (
     <time dateTime={new Date(since).toISOString()} title={`since ${formatExact(since)}`} className="tabular">
       {formatUptime(Math.max(0, now - since))}

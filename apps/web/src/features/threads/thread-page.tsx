@@ -57,6 +57,8 @@ export function ThreadPage({ id }: { id: string }) {
             : `Thread killed: ${formatCountOf(stopped, 'delivery', 'deliveries')} stopped (KILLED).`,
         );
         void queryClient.invalidateQueries({ queryKey: trpc.threads.byId.queryKey({ id }) });
+        // The hop on screen says KILLED with the diagram, not when the stream next mentions the thread.
+        void queryClient.invalidateQueries({ queryKey: trpc.messages.byId.pathKey() });
       },
       onError: (err) => toast.error(describeError(err)),
     }),
