@@ -53,6 +53,17 @@ test('the overview shows the organism live: state, counts that move, a chart', a
   const first = await count();
   await expect.poll(count, { timeout: 20_000 }).toBeGreaterThan(first);
   await expect(page.getByRole('img', { name: /Messages per second/ })).toBeVisible();
+  // The listeners' counts are live too, each second (the traffic greets several times a second): not
+  // every 5 s, as the overview once polled them.
+  const greeter = page
+    .getByRole('region', { name: 'Listeners' })
+    .getByRole('row')
+    .filter({ hasText: 'greeter' });
+  const greeted = async (): Promise<string> => greeter.getByRole('cell').nth(1).innerText();
+  const greetedAt = await greeted();
+  await expect.poll(greeted, { timeout: 3_000 }).not.toBe(greetedAt);
+  const greetedThen = await greeted();
+  await expect.poll(greeted, { timeout: 2_500 }).not.toBe(greetedThen);
   const journal = page.getByRole('region', { name: 'Journal' });
   await expect(journal).toContainText(/Nothing waits to be dispatched|The oldest PENDING entry was recorded/);
   // FAILED is split as the messages list splits it: failed deliveries, and refused input as REJECTED (the

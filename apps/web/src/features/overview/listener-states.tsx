@@ -1,15 +1,17 @@
 'use client';
-import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { ListenerStateDot } from '@/components/listener-state-badge';
 import { SkeletonRows } from '@/components/ui/skeleton';
 import { formatCount } from '@/lib/format';
-import { useTRPC } from '@/lib/trpc';
+import { useLiveListeners } from '@/lib/live-listeners';
 
-/** Every listener with its state, received and failed counts since start. */
+/**
+ * Every listener with its state, received and failed counts since start: live, from the figures the engine
+ * pushes each second, as the Listeners page and the map show them (polled every 5 s, the two pages
+ * disagreed on a listener whose state changes often, error and idle).
+ */
 export function ListenerStates() {
-  const trpc = useTRPC();
-  const listeners = useQuery(trpc.listeners.list.queryOptions(undefined, { refetchInterval: 5_000 }));
+  const listeners = useLiveListeners();
   if (!listeners.data) return <SkeletonRows />;
   const user = listeners.data.filter((l) => !l.system);
   return (
