@@ -18,6 +18,12 @@ test('the map shows listeners, the producer and live routes, and a node opens it
   for (const name of ['greeter', 'shouter', 'tools.calculator', 'orders', 'planner', 'sleeper'])
     await expect(map.getByRole('link', { name: new RegExp(`^${name}: `) })).toBeVisible();
   await expect(map.getByRole('link', { name: /^outside producer traffic/ })).toBeVisible();
+  // The summary counts the organism's own listeners, one per box; the engine's system.* ones are counted
+  // apart while messages reach them (system.boot's at start), so that the count stays when they leave.
+  const boxes = map.getByRole('link', { name: /^(?!system\.)[\w.-]+: / });
+  await expect(page.locator('main header p').first()).toContainText(
+    new RegExp(`^${await boxes.count()} listeners( \\+ \\d+ system)? · `),
+  );
   // The routes messages took, with their rates, as lines and as the table under the map.
   const routes = page.getByRole('region', { name: 'Routes' });
   const greeting = routes.getByRole('row').filter({ hasText: 'traffic' }).filter({ hasText: 'greeter' });

@@ -6,7 +6,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { describeError } from '@/lib/engine-error';
-import { formatCountOf, formatRate } from '@/lib/format';
+import { formatCount, formatCountOf, formatRate } from '@/lib/format';
 import { useLiveListeners, useLiveRoutes } from '@/lib/live-listeners';
 import { useTRPC } from '@/lib/trpc';
 import { buildMapModel } from './graph-model';
@@ -30,18 +30,32 @@ export function MapPage() {
   const cluster = useQuery(trpc.organism.engines.queryOptions(undefined, { refetchInterval: 15_000 }));
   const engines = cluster.data?.shared ? cluster.data.engines.filter((e) => e.state === 'running') : [];
   const error = (!listeners.data && listeners.error) || (!routes.data && routes.error);
-  const listenerCount = model?.nodes.filter((n) => n.kind === 'listener').length ?? 0;
-  const producerCount = model ? model.nodes.length - listenerCount : 0;
+  const shown = model?.nodes.filter((n) => n.kind === 'listener') ?? [];
+  // The engine's own system.* listeners are boxes only while messages of the last five minutes reached
+  // them (system.boot's one message at start, say): counted apart, so that the organism's own count does
+  // not change when one of them leaves the window.
+  const systemCount = shown.filter((n) => n.kind === 'listener' && n.listener.system).length;
+  const listenerCount = shown.length - systemCount;
+  const producerCount = model ? model.nodes.length - shown.length : 0;
+  const systemNote = systemCount > 0 ? ` + ${formatCount(systemCount)} system` : '';
+  const systemLabel =
+    systemCount > 0 ? ` and ${formatCountOf(systemCount, 'system listener')} that messages reached` : '';
   const rate = model?.routes.reduce((n, r) => n + r.perSecond, 0) ?? 0;
   const failing = model?.routes.filter((r) => r.failed > 0).length ?? 0;
-  const label = `Map of the organism: ${formatCountOf(listenerCount, 'listener')}, ${formatCountOf(producerCount, 'outside producer')}, ${formatCountOf(model?.routes.length ?? 0, 'route')}. The routes table below lists the same routes as text.`;
+  const label = `Map of the organism: ${formatCountOf(listenerCount, 'listener')}${systemLabel}, ${formatCountOf(producerCount, 'outside producer')}, ${formatCountOf(model?.routes.length ?? 0, 'route')}. The routes table below lists the same routes as text.`;
   return (
     <div className="space-y-4">
       <header className="flex flex-wrap items-baseline gap-x-4 gap-y-1">
         <h1 className="text-xl font-semibold">Map</h1>
         {model && (
           <p className="tabular text-sm text-muted">
-            {formatCountOf(listenerCount, 'listener')} · {formatCountOf(producerCount, 'outside producer')} ·{' '}
+            {formatCountOf(listenerCount, 'listener')}
+            {systemNote && (
+              <span title="The engine's own system.* listeners show while messages of the last five minutes reached them.">
+                {systemNote}
+              </span>
+            )}{' '}
+            · {formatCountOf(producerCount, 'outside producer')} ·{' '}
             {formatCountOf(model.routes.length, 'route')} in the last 5 min · {formatRate(rate)}
             {failing > 0 && (
               <span className="text-failed"> · {formatCountOf(failing, 'route')} with failures</span>
