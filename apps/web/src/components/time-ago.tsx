@@ -64,10 +64,9 @@ export function TimeUntil({ at }: { at: number }) {
  * uptime read once from a status answer keeps counting between refreshes instead of standing still.
  */
 export function Uptime({ since }: { since: number }) {
-  // Seconds are shown for its first hour; after it, minutes, and the 5 s clock serves.
-  const young = Date.now() - since < 3_600_000;
-  const clock = young ? seconds : { subscribe, getNow };
-  const now = useSyncExternalStore(clock.subscribe, clock.getNow, clock.getNow);
+  // On the 1 s clock throughout, though past its first hour it shows minutes: one small element
+  // re-rendered a second costs next to nothing, and needs no switching of clocks as it ages.
+  const now = useSyncExternalStore(seconds.subscribe, seconds.getNow, seconds.getNow);
   return (
     <time dateTime={new Date(since).toISOString()} title={`since ${formatExact(since)}`} className="tabular">
       {formatUptime(Math.max(0, now - since))}

@@ -1,5 +1,6 @@
 'use client';
 import type { Activity, ConsoleEvent, RoutedTransition } from '@organism/shared';
+import type { QueryClient } from '@tanstack/react-query';
 import { partialMatchKey, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import type { ReactNode } from 'react';
@@ -74,6 +75,17 @@ const KEEP_SECONDS = 310;
 const Ctx = createContext<StreamContext | null>(null);
 
 /**
+ * Calls `heard` with the time of each answer a query has from the engine (data the page set itself is no
+ * answer); returns the unsubscribe.
+ */
+function onEngineAnswer(queryClient: QueryClient, heard: (at: number) => void): () => void {
+  return queryClient.getQueryCache().subscribe((e) => {
+    if (e.type === 'updated' && e.action.type === 'success' && !e.action.manual)
+      heard(e.query.state.dataUpdatedAt);
+  });
+}
+
+/**
  * One SSE subscription per tab to the engine's event stream, shared by every page. It resumes from its
  * last event id after a drop (tRPC's tracked ids), counts outcomes per second for the overview, and
  * refreshes the engine's status and counts at most once a second while events flow. Its context value
@@ -97,11 +109,7 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
   /** When a query last had the engine's answer (the top bar's status, a page's list). */
   const lastAnswerAt = useRef(0);
   useEffect(
-    () =>
-      queryClient.getQueryCache().subscribe((e) => {
-        if (e.type === 'updated' && e.action.type === 'success' && !e.action.manual)
-          lastAnswerAt.current = Math.max(lastAnswerAt.current, e.query.state.dataUpdatedAt);
-      }),
+    () => onEngineAnswer(queryClient, (at) => (lastAnswerAt.current = Math.max(lastAnswerAt.current, at))),
     [queryClient],
   );
   const dirty = useRef(false);
@@ -176,8 +184,7 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
     // Reconnecting by itself (EventSource's own retries, seconds apart), the stream is started again at
     // once too when a query answers: the next engine of a restart answers before the stream would retry.
     if (status === 'connecting' && everLive.current) {
-      return queryClient.getQueryCache().subscribe((e) => {
-        if (e.type !== 'updated' || e.action.type !== 'success' || e.action.manual) return;
+      return onEngineAnswer(queryClient, () => {
         if (Date.now() - kicked.current < RECONNECT_GRACE_MS) return;
         kicked.current = Date.now();
         setResumeFrom(lastId.current);
@@ -194,10 +201,8 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
     const t = setTimeout(again, Math.min(10_000, 1_000 * 2 ** attempt.current++));
     // Any answer of the engine meanwhile (the restart panel's status, a page's query) says it is back:
     // the stream starts again then, not after the rest of its backoff, during which the console would
-    // still call the engine away. (Data the page set itself is no answer.)
-    const unwatch = queryClient.getQueryCache().subscribe((e) => {
-      if (e.type === 'updated' && e.action.type === 'success' && !e.action.manual) again();
-    });
+    // still call the engine away.
+    const unwatch = onEngineAnswer(queryClient, again);
     return () => {
       clearTimeout(t);
       unwatch();
