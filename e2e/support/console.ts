@@ -14,33 +14,42 @@ type Role = 'admin' | 'operator' | 'viewer';
 const sessions = new Map<Role, Cookie[]>();
 const SESSION_COOKIE = 'organism_session';
 
-/** Signs in as `name` (admin, operator or viewer) and waits for the overview. */
-export async function signIn(page: Page, name: Role): Promise<void> {
+/**
+ * Signs in as `name` (admin, operator or viewer) and opens `at` (the overview unless said), waiting for
+ * the console's frame there, which it draws only for a signed-in user. A spec that starts on another page
+ * says so here rather than going there after: each page a browser loads afresh costs its renderer a
+ * second or so on these machines, and the e2e are bound by their CPU.
+ */
+export async function signIn(page: Page, name: Role, at = '/'): Promise<void> {
   const saved = sessions.get(name);
   if (saved) {
     await page.context().addCookies(saved);
-    await page.goto('/');
-    const overview = page.getByRole('heading', { name: 'Overview' });
-    await expect(overview.or(page.getByRole('button', { name: 'Sign in' }))).toBeVisible();
-    if (await overview.isVisible()) return;
+    await page.goto(at);
+    const frame = page.getByRole('navigation', { name: 'Pages', exact: true });
+    await expect(frame.or(page.getByRole('button', { name: 'Sign in' }))).toBeVisible();
+    if (await frame.isVisible()) return;
     sessions.delete(name);
     await page.context().clearCookies();
   }
-  await signInWithForm(page, name);
+  await signInWithForm(page, name, at);
   sessions.set(
     name,
     (await page.context().cookies()).filter((c) => c.name === SESSION_COOKIE),
   );
 }
 
-/** Signs in through the form as `name` on a page with no session, and waits for the overview. */
-export async function signInWithForm(page: Page, name: Role): Promise<void> {
-  await page.goto('/');
+/**
+ * Signs in through the form as `name` on a page with no session, opening `at` (the overview unless said):
+ * the console sends it to sign-in, and back there after.
+ */
+export async function signInWithForm(page: Page, name: Role, at = '/'): Promise<void> {
+  await page.goto(at);
   await expect(page).toHaveURL(/\/sign-in/);
   await page.getByLabel('Name').fill(name);
   await page.getByLabel('Password').fill(E2E.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Pages', exact: true })).toBeVisible();
+  await expect(page).toHaveURL((url) => url.pathname + url.search === at);
 }
 
 /**

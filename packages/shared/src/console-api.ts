@@ -110,6 +110,12 @@ export interface ListenerActivity {
   received: number;
   failed: number;
   lastActivityAt: number | null;
+  /**
+   * When a delivery to it last failed (ms), or null. Its `state` is its last delivery's outcome, so a
+   * listener that fails now and then goes from error to idle and back; the console reads this instead
+   * to show it failing for a while after each failure.
+   */
+  lastFailedAt: number | null;
 }
 
 /** Pushed about once a second while anyone subscribes and something changed. */

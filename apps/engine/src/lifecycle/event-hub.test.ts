@@ -360,7 +360,16 @@ describe('EventHub', () => {
     expect(kinds(await sub.drain())).toEqual(['activity']);
     state = {
       listeners: [
-        { name: 'a', state: 'processing', inFlight: 1, queued: 0, received: 1, failed: 0, lastActivityAt: 1 },
+        {
+          name: 'a',
+          state: 'processing',
+          inFlight: 1,
+          queued: 0,
+          received: 1,
+          failed: 0,
+          lastActivityAt: 1,
+          lastFailedAt: null,
+        },
       ],
       routes: [],
     };

@@ -7,6 +7,8 @@ export interface ListenerCounts {
   failed: number;
   lastError: string | null;
   lastActivityAt: number | null;
+  /** When a delivery to it last failed (ms), or null: the console marks it failing for a while after. */
+  lastFailedAt: number | null;
 }
 
 /** Per-listener state and counters since start, kept from engine events for the console. */
@@ -27,6 +29,7 @@ export class ListenerActivity {
       c.failed++;
       c.lastError = `${e.code}: ${e.message}`;
       c.lastActivityAt = e.at;
+      c.lastFailedAt = e.at;
     });
   }
 
@@ -35,7 +38,14 @@ export class ListenerActivity {
     if (!c)
       this.byName.set(
         name,
-        (c = { state: 'idle', received: 0, failed: 0, lastError: null, lastActivityAt: null }),
+        (c = {
+          state: 'idle',
+          received: 0,
+          failed: 0,
+          lastError: null,
+          lastActivityAt: null,
+          lastFailedAt: null,
+        }),
       );
     return c;
   }

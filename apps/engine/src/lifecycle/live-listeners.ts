@@ -74,6 +74,7 @@ export class LiveListeners {
         received: c.received,
         failed: c.failed,
         lastActivityAt: c.lastActivityAt,
+        lastFailedAt: c.lastFailedAt,
       };
     });
   }

@@ -10,6 +10,7 @@ const listener = (name: string, figures: Partial<ListenerActivity> = {}): Listen
   received: 0,
   failed: 0,
   lastActivityAt: null,
+  lastFailedAt: null,
   ...figures,
 });
 
@@ -51,6 +52,19 @@ describe('mergeListenerActivity', () => {
     ]);
     // Its own figures are left as they were.
     expect(own[0]).toEqual(listener('greeter', { received: 5, inFlight: 1, lastActivityAt: 100 }));
+  });
+
+  it('keeps the latest failure of any engine, and reads a peer of an earlier version as having none', () => {
+    const own = [listener('calculator', { lastFailedAt: 200 }), listener('greeter')];
+    const older = { ...listener('calculator'), lastFailedAt: undefined } as unknown as ListenerActivity;
+    const merged = mergeListenerActivity(own, [
+      [listener('calculator', { lastFailedAt: 100 }), listener('greeter', { lastFailedAt: 300 })],
+      [older],
+    ]);
+    expect(merged.map((l) => [l.name, l.lastFailedAt])).toEqual([
+      ['calculator', 200],
+      ['greeter', 300],
+    ]);
   });
 
   it('gives this engine’s figures as they are without peers', () => {

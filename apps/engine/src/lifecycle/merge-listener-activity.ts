@@ -24,6 +24,8 @@ export function mergeListenerActivity(
       l.received += p.received;
       l.failed += p.failed;
       if (p.lastActivityAt !== null) l.lastActivityAt = Math.max(l.lastActivityAt ?? 0, p.lastActivityAt);
+      // An engine of an earlier version shares no lastFailedAt.
+      if (p.lastFailedAt != null) l.lastFailedAt = Math.max(l.lastFailedAt ?? 0, p.lastFailedAt);
       if (RANK[p.state] > RANK[l.state]) l.state = p.state;
     }
   }

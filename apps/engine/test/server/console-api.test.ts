@@ -54,6 +54,13 @@ describe('the console’s queries', () => {
     expect(route('greeter', 'console:ada')).toMatchObject({ count: 1 });
     expect(route('traffic', 'tools.calculator')).toMatchObject({ count: 1, failed: 1 });
     expect(route('traffic', 'greeter')?.perSecond).toBeGreaterThan(0);
+    // The listeners carry when a delivery last failed: the console marks them failing for a while after.
+    const listeners = await viewer.listeners.list.query();
+    const calculator = listeners.find((l) => l.name === 'tools.calculator');
+    expect(calculator?.failed).toBe(1);
+    expect(calculator?.lastFailedAt).toBeGreaterThanOrEqual(since);
+    expect(calculator?.lastFailedAt).toBeLessThanOrEqual(Date.now());
+    expect(listeners.find((l) => l.name === 'greeter')?.lastFailedAt).toBeNull();
     expect(await refusal('listeners.routes', { windowSeconds: 5 })).toEqual({
       status: 400,
       engineCode: 'INPUT_INVALID',

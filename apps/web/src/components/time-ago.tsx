@@ -37,6 +37,11 @@ const { subscribe, getNow } = makeClock(5_000);
 /** An uptime that shows its seconds ("4m 05s") counts them one by one, not five at a time. */
 const seconds = makeClock(1_000);
 
+/** The time now, on the clock relative times share (current to within 5 s), for what changes with age. */
+export function useNow(): number {
+  return useSyncExternalStore(subscribe, getNow, getNow);
+}
+
 /** A relative time that keeps itself current, with the exact local time (ms) on hover. */
 export function TimeAgo({ at }: { at: number }) {
   const ticked = useSyncExternalStore(subscribe, getNow, getNow);

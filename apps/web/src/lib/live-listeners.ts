@@ -4,8 +4,10 @@ import type { RouteStats } from '@organism/shared';
 import { useQuery } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 import { useMemo } from 'react';
+import { useNow } from '@/components/time-ago';
 import type { ReceivedActivity } from './engine-stream';
 import { useActivity } from './engine-stream';
+import { shownState } from './listener-state';
 import { useTRPC } from './trpc';
 
 /** A listener as `listeners.list` describes it: contract, limits, and its activity since the engine started. */
@@ -22,21 +24,29 @@ function refreshUnlessPushed(activity: ReceivedActivity | undefined) {
   return activity ? false : 2_000;
 }
 
-/** Every listener (system ones included) with its live state and counts: the snapshot, then pushed activity. */
+/**
+ * Every listener (system ones included) with its live state and counts: the snapshot, then pushed
+ * activity. Its state is the one every page shows (`shownState`: error for a while after a failure).
+ */
 export function useLiveListeners() {
   const trpc = useTRPC();
   const activity = useActivity();
   const list = useQuery(
     trpc.listeners.list.queryOptions(undefined, { refetchInterval: refreshUnlessPushed(activity) }),
   );
+  const now = useNow();
   const data = useMemo(() => {
     if (!list.data) return undefined;
     // Pushed figures replace the snapshot's only when they are newer than it.
-    if (!activity || activity.receivedAt < list.dataUpdatedAt) return list.data;
-    const live = new Map(activity.activity.listeners.map((a) => [a.name, a]));
+    const live =
+      activity && activity.receivedAt >= list.dataUpdatedAt
+        ? new Map(activity.activity.listeners.map((a) => [a.name, a]))
+        : undefined;
+    // A pushed item is newer than the clock's last tick: a failure it carries reads as just now.
+    const at = Math.max(now, activity?.receivedAt ?? 0);
     return list.data.map((l) => {
-      const a = live.get(l.name);
-      return a
+      const a = live?.get(l.name);
+      const figures = a
         ? {
             ...l,
             state: a.state,
@@ -45,10 +55,12 @@ export function useLiveListeners() {
             received: a.received,
             failed: a.failed,
             lastActivityAt: a.lastActivityAt,
+            lastFailedAt: a.lastFailedAt,
           }
         : l;
+      return { ...figures, state: shownState(figures, at) };
     });
-  }, [list.data, list.dataUpdatedAt, activity]);
+  }, [list.data, list.dataUpdatedAt, activity, now]);
   return { data, error: list.error };
 }
 

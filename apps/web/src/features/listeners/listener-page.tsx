@@ -190,6 +190,11 @@ function Header({ l }: { l: ListenerInfo }) {
             {formatCount(l.failed)}
           </span>{' '}
           failed {plural(l.failed, 'attempt')}
+          {l.lastFailedAt !== null && (
+            <>
+              , the last <TimeAgo at={l.lastFailedAt} />
+            </>
+          )}
         </span>
         <Dot />
         <span>

@@ -12,8 +12,6 @@ import { LISTENER_SIZE, PRODUCER_SIZE } from './layout';
 
 export type ListenerNodeData = {
   listener: ListenerInfo;
-  /** Failing now: in the error state, or its failures grew in the last seconds. */
-  failing: boolean;
   focused: boolean;
   dim: boolean;
 };
@@ -45,13 +43,13 @@ const STATE_FRAME: Record<string, string> = {
   paused: 'border-dashed border-pending',
   error: 'border-failed bg-failed/[0.06] ring-1 ring-failed/40',
 };
-const FAILING_FRAME = 'border-failed bg-failed/[0.06] ring-1 ring-failed/40';
 
 /** A listener: its state (pulsing while it works, red when failing, dashed when paused), counts, in flight or pending. */
 export function ListenerNode({ data }: NodeProps<ListenerFlowNode>) {
   const l = data.listener;
-  // Failing wins the colour; a listener at work pulses either way.
-  const frame = `${data.failing ? FAILING_FRAME : (STATE_FRAME[l.state] ?? STATE_FRAME.idle)} ${l.state === 'processing' ? 'map-processing' : ''}`;
+  // Failing (error: a delivery failed in the last seconds, useLiveListeners) wins the colour; a listener
+  // at work pulses either way.
+  const frame = `${STATE_FRAME[l.state] ?? STATE_FRAME.idle} ${l.state === 'processing' || l.inFlight > 0 ? 'map-processing' : ''}`;
   return (
     <div style={LISTENER_SIZE} className={`transition-opacity ${data.dim ? 'opacity-35' : ''}`}>
       <Details
@@ -94,7 +92,7 @@ export function ListenerNode({ data }: NodeProps<ListenerFlowNode>) {
       >
         <Link
           href={`/listeners/${encodeURIComponent(l.name)}`}
-          aria-label={`${l.name}: ${data.failing ? 'failing, ' : ''}${l.state}, ${formatCount(l.received)} received, ${formatCountOf(l.failed, 'failed attempt')}, ${l.state === 'paused' ? `${formatCount(l.queued)} pending` : `${formatCount(l.inFlight)} in flight`}`}
+          aria-label={`${l.name}: ${l.state === 'error' ? 'failing' : l.state}, ${formatCount(l.received)} received, ${formatCountOf(l.failed, 'failed attempt')}, ${l.state === 'paused' ? `${formatCount(l.queued)} pending` : `${formatCount(l.inFlight)} in flight`}`}
           className={`flex h-full flex-col justify-center gap-1 rounded-lg border bg-panel px-3 shadow-sm outline-none hover:border-accent focus-visible:ring-2 focus-visible:ring-focus ${frame} ${data.focused ? 'ring-2 ring-accent' : ''}`}
         >
           <span className="flex min-w-0 items-center gap-2">

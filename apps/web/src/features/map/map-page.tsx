@@ -14,7 +14,6 @@ import { isBusy } from './layout';
 import { MapLegend } from './map-legend';
 import { OrganismMap } from './organism-map';
 import { RoutesTable } from './routes-table';
-import { useFailing } from './use-failing';
 
 /** What talks to what? Listeners and producers as boxes, the routes messages took as lines, live. */
 export function MapPage() {
@@ -25,7 +24,6 @@ export function MapPage() {
     () => (listeners.data && routes.data ? buildMapModel(listeners.data, routes.data) : undefined),
     [listeners.data, routes.data],
   );
-  const failingNow = useFailing(listeners.data, routes.data);
   const trpc = useTRPC();
   const cluster = useQuery(trpc.organism.engines.queryOptions(undefined, { refetchInterval: 15_000 }));
   const engines = cluster.data?.shared ? cluster.data.engines.filter((e) => e.state === 'running') : [];
@@ -93,7 +91,7 @@ export function MapPage() {
           <Skeleton className="h-full w-full rounded-none" />
         ) : (
           <>
-            <OrganismMap model={model} failing={failingNow} focus={focus} label={label} />
+            <OrganismMap model={model} focus={focus} label={label} />
             {model.routes.every((r) => r.from === 'system') && (
               <p className="pointer-events-none absolute inset-x-0 top-4 mx-auto w-fit rounded-md border border-border bg-panel px-3 py-1.5 text-sm text-muted">
                 No producer has sent anything in the last 5 minutes: routes appear here as messages flow (POST

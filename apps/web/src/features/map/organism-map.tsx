@@ -54,12 +54,7 @@ function useReducedMotion(): boolean {
 }
 
 /** The organism as a graph. Lays out only when its shape changes; live numbers never move a box. */
-export function OrganismMap(props: {
-  model: MapModel;
-  failing: Set<string>;
-  focus: string | null;
-  label: string;
-}) {
+export function OrganismMap(props: { model: MapModel; focus: string | null; label: string }) {
   return (
     <ReactFlowProvider>
       <Tooltip.Provider>
@@ -69,17 +64,7 @@ export function OrganismMap(props: {
   );
 }
 
-function Graph({
-  model,
-  failing,
-  focus,
-  label,
-}: {
-  model: MapModel;
-  failing: Set<string>;
-  focus: string | null;
-  label: string;
-}) {
+function Graph({ model, focus, label }: { model: MapModel; focus: string | null; label: string }) {
   const router = useRouter();
   const dark = useDarkTheme();
   const motion = !useReducedMotion();
@@ -183,7 +168,7 @@ function Graph({
             {
               ...common,
               type: 'listener',
-              data: { listener: n.listener, failing: failing.has(n.id), focused: n.id === focus, dim },
+              data: { listener: n.listener, focused: n.id === focus, dim },
             },
           ]
         : [
@@ -194,7 +179,7 @@ function Graph({
             },
           ];
     });
-  }, [layout, model.nodes, near, focus, failing]);
+  }, [layout, model.nodes, near, focus]);
 
   // React Flow draws no edges here: every line is the layout's own route (see EdgeLayer).
   const { lanes, peers } = useMemo(() => {
