@@ -24,6 +24,10 @@ export default defineConfig({
   },
   use: {
     baseURL: E2E.consoleUrl,
+    // An action or a navigation that never ends fails at its own step, saying which, rather than as the
+    // test's timeout with no line (as "a tab whose session ended elsewhere…" did once in a hundred runs).
+    actionTimeout: 20_000,
+    navigationTimeout: 30_000,
     screenshot: 'only-on-failure',
     // No trace unless asked for (`--trace retain-on-failure`): recording one for every spec, to keep it
     // only for a failure, made the specs 12% slower here (dead letters and palette: 97–102 s against

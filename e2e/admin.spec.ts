@@ -240,8 +240,7 @@ test('a token sends with its curl example, shows its last use, and is refused on
 test('a token revoked elsewhere: the list catches up on focus, and a stale revoke says it was revoked already', async ({
   page,
 }) => {
-  await signIn(page, 'admin');
-  await page.goto('/tokens');
+  await signIn(page, 'admin', '/tokens');
   await expect(page.getByRole('heading', { name: 'API tokens' })).toBeVisible();
   // A listener's name among the producers is refused at the field, naming it (not its place in the list).
   await page.getByRole('button', { name: 'Create token' }).click();
@@ -287,8 +286,7 @@ test('a token revoked elsewhere: the list catches up on focus, and a stale revok
 test('a new token not copied is not let go at the first Escape: a second closes, a copy lets Done close', async ({
   page,
 }) => {
-  await signIn(page, 'admin');
-  await page.goto('/tokens');
+  await signIn(page, 'admin', '/tokens');
   const create = async (name: string) => {
     await page.getByRole('button', { name: 'Create token' }).click();
     const dialog = page.getByRole('dialog', { name: 'Create an API token' });

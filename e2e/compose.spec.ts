@@ -60,8 +60,7 @@ test('an operator composes an invalid message, sees the problem at its line, fix
 });
 
 test('an address naming no listener says so, and shows no other one chosen', async ({ page }) => {
-  await signIn(page, 'operator');
-  await page.goto('/compose?to=calculator');
+  await signIn(page, 'operator', '/compose?to=calculator');
   const said = page.getByText('No listener you may send to is named “calculator”: choose one above.');
   await expect(said).toBeVisible();
   const listener = page.getByLabel('Listener');
@@ -72,8 +71,7 @@ test('an address naming no listener says so, and shows no other one chosen', asy
 });
 
 test('a payload typed key by key is kept as typed, its close tags written once', async ({ page }) => {
-  await signIn(page, 'operator');
-  await page.goto('/compose?to=greeter');
+  await signIn(page, 'operator', '/compose?to=greeter');
   const editor = page.getByRole('region', { name: 'Payload' });
   const status = page.getByTestId('check-status');
   await expect(editor).toContainText('<greeting');
@@ -105,9 +103,8 @@ test('a payload typed key by key is kept as typed, its close tags written once',
 test("the composer holds back a payload the listener's filter refuses, and says why, before anything is sent", async ({
   page,
 }) => {
-  await signIn(page, 'operator');
   // big-orders takes only orders with a line of more than 20 items; its contract's example has 1.
-  await page.goto('/compose?to=big-orders');
+  await signIn(page, 'operator', '/compose?to=big-orders');
   const editor = page.getByRole('region', { name: 'Payload' });
   const status = page.getByTestId('check-status');
   await expect(editor).toContainText('<order');
@@ -193,8 +190,7 @@ test('a message over the engine’s body limit is refused as too large through t
 test('what was typed is kept when another listener is picked and back, and asked about before it is lost', async ({
   page,
 }) => {
-  await signIn(page, 'operator');
-  await page.goto('/compose?to=greeter');
+  await signIn(page, 'operator', '/compose?to=greeter');
   const editor = page.getByRole('region', { name: 'Payload' });
   await expect(editor).toContainText('<greeting');
   await write(page, editor, '<greeting>\n  <name>kept for later</name>\n</greeting>');

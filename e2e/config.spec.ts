@@ -25,8 +25,7 @@ async function runningYaml(page: Page): Promise<string> {
 
 /** Signs in as admin and opens the configuration: its editor, once it shows the file, and its status. */
 async function openAsAdmin(page: Page): Promise<{ editor: Locator; status: Locator }> {
-  await signIn(page, 'admin');
-  await page.goto('/config');
+  await signIn(page, 'admin', '/config');
   const editor = page.getByRole('region', { name: 'organism.yaml' });
   await expect(editor).toContainText('name: demo');
   return { editor, status: page.getByTestId('config-status') };

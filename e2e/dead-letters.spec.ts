@@ -101,9 +101,8 @@ test("new dead letters wait while the pointer is on a group's rows, and come in 
 });
 
 test('retry many shows a dry run (count and sample) before the operator confirms', async ({ page }) => {
-  await signIn(page, 'operator');
   // Filters that match nothing leave nothing to retry or discard: both are offered disabled, saying why.
-  await page.goto('/dead-letters?to=tools.calculator&errorCode=NO_SUCH_CODE');
+  await signIn(page, 'operator', '/dead-letters?to=tools.calculator&errorCode=NO_SUCH_CODE');
   await expect(page.getByText('No dead letters match these filters.')).toBeVisible();
   // The header gives what there is besides, not a count of nothing.
   await expect(page.locator('main header')).toContainText(
@@ -144,9 +143,8 @@ test('retry many shows a dry run (count and sample) before the operator confirms
 test('retry many warns of what would fail the same way again, by code, before anything is retried', async ({
   page,
 }) => {
-  await signIn(page, 'operator');
   // The planner agent reaches outside its peers now and then: a retry cannot help until its peers change.
-  await page.goto('/dead-letters?to=planner');
+  await signIn(page, 'operator', '/dead-letters?to=planner');
   const group = page.getByRole('region', { name: 'Dead letter groups' }).getByRole('row');
   await expect(group.filter({ hasText: 'PEER_VIOLATION' })).toHaveCount(1, { timeout: 30_000 });
   await page.getByRole('button', { name: 'Retry many…' }).click();
@@ -160,8 +158,7 @@ test('retry many warns of what would fail the same way again, by code, before an
 });
 
 test('discard asks first; refused input offers discard but no retry', async ({ page }) => {
-  await signIn(page, 'operator');
-  await page.goto('/dead-letters');
+  await signIn(page, 'operator', '/dead-letters');
   const rejected = page
     .getByRole('region', { name: 'Dead letter groups' })
     .getByRole('row')
@@ -196,9 +193,8 @@ test('discard asks first; refused input offers discard but no retry', async ({ p
 });
 
 test('discard all takes a group of refused input after a dry run, and says how many', async ({ page }) => {
-  await signIn(page, 'operator');
   // The traffic refuses a greeting now and then: a group of refused input to greeter.
-  await page.goto('/dead-letters/group?to=greeter&errorCode=SCHEMA_VIOLATION');
+  await signIn(page, 'operator', '/dead-letters/group?to=greeter&errorCode=SCHEMA_VIOLATION');
   const messages = page.getByRole('region', { name: 'Messages' });
   await expect(messages.getByRole('row').nth(1)).toBeVisible({ timeout: 30_000 });
   await expect(page.getByRole('button', { name: 'Retry all…' })).toHaveCount(0);
@@ -268,8 +264,7 @@ test('discard all takes a group of input that named no listener, and only it', a
 test('a viewer sees dead letters but no retry or discard, and the engine refuses a retry sent by hand', async ({
   page,
 }) => {
-  await signIn(page, 'viewer');
-  await page.goto('/dead-letters');
+  await signIn(page, 'viewer', '/dead-letters');
   const groups = page.getByRole('region', { name: 'Dead letter groups' });
   const first = groups.getByRole('row').nth(1);
   await expect(first).toBeVisible({ timeout: 30_000 });

@@ -42,8 +42,7 @@ test('the map shows listeners, the producer and live routes, and a node opens it
 test('messages move along the busy routes; nothing moves for someone who asked for less motion', async ({
   page,
 }) => {
-  await signIn(page, 'viewer');
-  await page.goto('/map');
+  await signIn(page, 'viewer', '/map');
   const map = page.getByRole('application', { name: /Map of the organism/ });
   const rate = map.getByRole('link', { name: /^messages from traffic to greeter: / });
   await expect(rate).toBeVisible({ timeout: 60_000 });
@@ -65,8 +64,7 @@ test('messages move along the busy routes; nothing moves for someone who asked f
 });
 
 test('a route opens the messages that took it; a node opens from the keyboard', async ({ page }) => {
-  await signIn(page, 'viewer');
-  await page.goto('/map');
+  await signIn(page, 'viewer', '/map');
   const map = page.getByRole('application', { name: /Map of the organism/ });
   const rate = map.getByRole('link', { name: /^messages from traffic to orders: / });
   await expect(rate).toBeVisible({ timeout: 60_000 });
@@ -91,8 +89,7 @@ test('a route opens the messages that took it; a node opens from the keyboard', 
 });
 
 test('the map does not move its boxes while the numbers change', async ({ page }) => {
-  await signIn(page, 'viewer');
-  await page.goto('/map');
+  await signIn(page, 'viewer', '/map');
   const map = page.getByRole('application', { name: /Map of the organism/ });
   // Wait until the demo's traffic has taken every route it takes (the table stops growing), so the
   // layout is final; from then on only numbers change.
@@ -140,8 +137,7 @@ test('the map does not move its boxes while the numbers change', async ({ page }
 });
 
 test('a failing listener stands out on the map', async ({ page }) => {
-  await signIn(page, 'viewer');
-  await page.goto('/map');
+  await signIn(page, 'viewer', '/map');
   // The demo's calculator is sent a division by zero: its failures count up and its route turns red.
   const calculator = page.getByRole('link', { name: /^tools\.calculator: / });
   await expect(calculator).toHaveAttribute(
@@ -169,8 +165,7 @@ test('on a laptop the map opens readable from its left, and says the rest is a d
   });
   const page = await context.newPage();
   try {
-    await signIn(page, 'viewer');
-    await page.goto('/map');
+    await signIn(page, 'viewer', '/map');
     const note = page.getByText('More of the map lies beyond the window');
     await expect(note).toBeVisible();
     // Readable: the zoom the drawing opens at is the readable one, not the fit that made it 5 px (read

@@ -160,9 +160,8 @@ test('the list takes new messages as they come, and holds still while the pointe
 test('the live tail pauses and resumes from where it stopped: nothing skipped, nothing twice', async ({
   page,
 }) => {
-  await signIn(page, 'admin');
   // One route, so every message of the test fits on screen (the tail renders only the rows in view).
-  await page.goto('/messages?view=tail&to=tools.calculator');
+  await signIn(page, 'admin', '/messages?view=tail&to=tools.calculator');
   const tail = page.getByTestId('live-tail');
   await expect(tail).toHaveAttribute('data-paused', 'false');
   await expect.poll(() => num(tail, 'data-received')).toBeGreaterThan(0);
@@ -227,9 +226,8 @@ test('the live tail pauses and resumes from where it stopped: nothing skipped, n
 test('the live tail shows no attempt for an answer handed to an outside producer, as the list does', async ({
   page,
 }) => {
-  await signIn(page, 'viewer');
   // The demo's traffic is an outside producer: its listeners' answers to it are recorded, never dispatched.
-  await page.goto('/messages?view=tail&to=traffic');
+  await signIn(page, 'viewer', '/messages?view=tail&to=traffic');
   const tail = page.getByTestId('live-tail');
   const row = tail.getByRole('row').nth(1);
   await expect(row).toBeVisible({ timeout: 30_000 });
@@ -310,8 +308,7 @@ test('a refused message shows its raw input as it arrived, the problem marked at
 
 test("at 1024 px the list keeps each row's thread link, and the route keeps its room", async ({ page }) => {
   await page.setViewportSize({ width: 1024, height: 700 });
-  await signIn(page, 'viewer');
-  await page.goto('/messages');
+  await signIn(page, 'viewer', '/messages');
   const table = page.getByRole('table', { name: 'Messages' });
   await expect(table.getByRole('columnheader', { name: 'thread' })).toBeVisible();
   const threaded = table.getByRole('row').filter({ has: page.locator('a[href^="/threads/"]') });
@@ -405,9 +402,8 @@ test("an id's copy button copies it, and says why not when the browser refuses o
 test('an address whose page position the engine cannot read leads back to the first page', async ({
   page,
 }) => {
-  await signIn(page, 'viewer');
   // A link kept from elsewhere, or edited: the engine refuses the position rather than guess.
-  await page.goto('/messages?after=AAAA%3BDROP%20TABLE');
+  await signIn(page, 'viewer', '/messages?after=AAAA%3BDROP%20TABLE');
   const alert = page.getByRole('alert').filter({ hasText: 'This address points at a page of the list' });
   await expect(alert).toContainText('that the engine cannot find (a link from another engine, or edited)');
   await alert.getByRole('button', { name: 'Go to the first page' }).click();

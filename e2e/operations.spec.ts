@@ -73,8 +73,7 @@ test('an operator pauses a listener, sends to it, sees the message wait PENDING,
   page,
 }) => {
   test.setTimeout(180_000);
-  await signIn(page, 'operator');
-  await page.goto('/listeners/greeter');
+  await signIn(page, 'operator', '/listeners/greeter');
   await page.getByRole('button', { name: 'Pause greeter' }).click();
   const header = page.locator('header').filter({ has: page.getByRole('heading', { name: 'greeter' }) });
   await expect(header).toContainText('paused');
@@ -163,8 +162,7 @@ test('an operator reloads from Operations: a broken file is refused with its pro
   const original = readFileSync(organism, 'utf8');
   const echo = (handler: string): string =>
     `${original.trimEnd()}\n  - name: echo\n    description: Echoes.\n    payload:\n      schema: schemas/shouter.xsd\n    handler: ${handler}\n`;
-  await signIn(page, 'operator');
-  await page.goto('/operations');
+  await signIn(page, 'operator', '/operations');
   const reload = page.getByRole('button', { name: 'Reload from disk' });
   const result = page.getByTestId('reload-result');
   try {

@@ -161,8 +161,7 @@ test('export a search and a filtered list, as one XML document and as JSON lines
 });
 
 test('a listener page opens the search within that listener', async ({ page }) => {
-  await signIn(page, 'viewer');
-  await page.goto('/listeners/orders');
+  await signIn(page, 'viewer', '/listeners/orders');
   await page.getByRole('link', { name: 'Search payloads' }).click();
   await expect(page).toHaveURL(/\/search\?to=orders$/);
   await expect(page.getByLabel('Listener')).toHaveValue('orders');
