@@ -1,13 +1,13 @@
 'use client';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import { Attempts } from '@/components/attempts';
 import { IdLink } from '@/components/id-link';
 import { StateBadge } from '@/components/state-badge';
 import { TimeAgo } from '@/components/time-ago';
 import { SkeletonRows } from '@/components/ui/skeleton';
 import { describeError } from '@/lib/engine-error';
 import { useEngineStream } from '@/lib/engine-stream';
-import { formatCount } from '@/lib/format';
 import { isRejected } from '@/lib/outcome';
 import { splitRoot } from '@/lib/qname';
 import { useTRPC } from '@/lib/trpc';
@@ -101,7 +101,9 @@ export function RecentMessages({ name }: { name: string }) {
             <td className="truncate font-mono text-xs" title={m.root ?? undefined}>
               {m.root ? splitRoot(m.root).local : '—'}
             </td>
-            <td className="tabular text-right">{formatCount(m.attempts)}</td>
+            <td className="tabular text-right">
+              <Attempts m={m} />
+            </td>
             <td className="truncate pl-4 font-mono text-xs text-failed">{m.errorCode ?? ''}</td>
             <td className="text-right text-muted">
               <TimeAgo at={m.updatedAt} />

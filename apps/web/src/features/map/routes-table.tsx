@@ -43,14 +43,19 @@ export function RoutesTable({
 }
 
 function routeColumns(listeners: Set<string>): DataColumn<RouteStats>[] {
-  // A listener links to its page; an outside producer has none.
+  // A listener links to its page; an outside producer has none. A name too long for its cell ends in
+  // an ellipsis and is whole on hover (in the "to" cell's flex row, the cell's own truncation never applied).
   const end = (name: string) =>
     listeners.has(name) ? (
-      <Link href={`/listeners/${encodeURIComponent(name)}`} className="hover:underline">
+      <Link
+        href={`/listeners/${encodeURIComponent(name)}`}
+        className="min-w-0 truncate hover:underline"
+        title={name}
+      >
         {name}
       </Link>
     ) : (
-      <span className="text-muted" title="outside producer">
+      <span className="min-w-0 truncate text-muted" title={`${name} (outside producer)`}>
         {name}
       </span>
     );

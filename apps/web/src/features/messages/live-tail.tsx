@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { NeverDispatched } from '@/components/attempts';
 import { IdLink } from '@/components/id-link';
 import { StateBadge } from '@/components/state-badge';
 import { TimeAgo } from '@/components/time-ago';
@@ -94,9 +95,7 @@ function tailColumns(listeners: ReadonlySet<string> | undefined): DataColumn<Tai
       // Refused input and answers to outside producers were never dispatched: no attempt, as in the list.
       cell: (r) =>
         isRejectionTransition(r) || (r.to !== null && listeners !== undefined && !listeners.has(r.to)) ? (
-          <span className="text-muted" title="never dispatched">
-            —
-          </span>
+          <NeverDispatched />
         ) : (
           r.attempt
         ),

@@ -6,6 +6,7 @@ import { RefreshCw } from 'lucide-react';
 import { useRouter } from 'next/navigation';
 import { parseAsStringLiteral, useQueryStates } from 'nuqs';
 import { useMemo } from 'react';
+import { Attempts } from '@/components/attempts';
 import { FilterBar, NoMatches } from '@/components/filter-bar';
 import type { FilterField } from '@/components/filter-bar';
 import { ListError } from '@/components/list-error';
@@ -81,15 +82,7 @@ const COLUMNS: DataColumn<MessageSummary>[] = [
     numeric: true,
     // From 1280 px: below that the thread's link needs the room more (the message's page says its attempts).
     from: 'xl',
-    // An answer to an outside producer, or refused input, is recorded and never dispatched.
-    cell: (m) =>
-      m.egress || isRejected(m) ? (
-        <span className="text-muted" title="never dispatched">
-          —
-        </span>
-      ) : (
-        m.attempts
-      ),
+    cell: (m) => <Attempts m={m} />,
   },
   {
     id: 'code',

@@ -73,6 +73,7 @@ function EngineFacts() {
           {shown.word}
         </span>
       </span>
+      <span className="text-muted">{s.supervised ? 'supervised' : 'not supervised'}</span>
       {shown.current ? (
         // Reconnecting, the uptime would count on from a process that may be gone (as in the top bar).
         connection === 'live' && (
@@ -82,12 +83,11 @@ function EngineFacts() {
           </span>
         )
       ) : (
-        // Its figures below are from before it went away: they say so, and the uptime is gone with it.
+        // Its figures next are from before it went away: they say so, and the uptime is gone with it.
         <span className="text-muted">
           away <Uptime since={away?.since ?? Date.now()} />, last known:
         </span>
       )}
-      <span className="text-muted">{s.supervised ? 'supervised' : 'not supervised'}</span>
       <span className={`tabular ${shown.current ? '' : 'text-muted'}`}>
         {formatCount(s.inFlight)} <span className="text-muted">in flight</span> · {formatCount(s.queued)}{' '}
         <span className="text-muted">queued</span> · {formatCount(s.openThreads)}{' '}

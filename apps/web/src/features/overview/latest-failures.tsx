@@ -4,6 +4,7 @@ import { IdLink } from '@/components/id-link';
 import { TimeAgo } from '@/components/time-ago';
 import { SkeletonRows } from '@/components/ui/skeleton';
 import { describeError } from '@/lib/engine-error';
+import { wordsFirst } from '@/lib/error-detail';
 import { isRejected } from '@/lib/outcome';
 import { useTRPC } from '@/lib/trpc';
 
@@ -44,8 +45,9 @@ export function LatestFailures() {
                   {m.errorCode ?? 'FAILED'}
                 </span>
                 {m.errorLine && (
+                  // A refusal's problem reads words first ("Element 'nom': … (line 1, /*/greeting/nom)").
                   <span className="min-w-0 truncate text-muted" title={m.errorLine}>
-                    {m.errorLine}
+                    {wordsFirst(m.errorLine)}
                   </span>
                 )}
               </p>

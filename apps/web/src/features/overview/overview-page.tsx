@@ -21,13 +21,14 @@ import { Tile } from './tile';
  * The Journal panel's rows: the entries in each state, FAILED split as the messages list splits it into
  * failed deliveries and refused input (REJECTED). Each count opens the list it counts.
  */
-const COUNT_ROWS: { state: StateChoice; title: string; count: (j: JournalStats) => number }[] = [
+/** Each count of the journal, what it counts (its link's name with the number: "12 failed deliveries"). */
+const COUNT_ROWS: { state: StateChoice; what: string; count: (j: JournalStats) => number }[] = [
   ...messageStates.map((state) => ({
     state,
-    title: state === 'FAILED' ? 'the failed deliveries' : `the ${state} messages`,
+    what: state === 'FAILED' ? 'failed deliveries' : `${state} messages`,
     count: (j: JournalStats) => (state === 'FAILED' ? j.counts.FAILED - j.refused : j.counts[state]),
   })),
-  { state: 'REJECTED', title: 'the refused input', count: (j) => j.refused },
+  { state: 'REJECTED', what: 'refused input', count: (j) => j.refused },
 ];
 
 /**
@@ -55,14 +56,20 @@ export function OverviewPage() {
       <div className="grid gap-4 lg:grid-cols-3">
         <Panel title="Journal">
           <dl className="space-y-2">
-            {COUNT_ROWS.map(({ state, title, count }) => (
+            {COUNT_ROWS.map(({ state, what, count }) => (
               <div key={state} className="flex items-center justify-between">
                 <dt>
                   <StateBadge state={state} />
                 </dt>
                 <dd className="tabular text-sm">
                   {s ? (
-                    <Link href={messagesHref({ state })} title={title} className="hover:underline">
+                    // Named with what it counts (a screen reader heard "0", "1"), underlined faintly: it opens them.
+                    <Link
+                      href={messagesHref({ state })}
+                      title={`Open the ${what}`}
+                      aria-label={`${formatCount(count(s.journal))} ${what}`}
+                      className="underline decoration-border underline-offset-4 hover:decoration-current"
+                    >
                       {formatCount(count(s.journal))}
                     </Link>
                   ) : (

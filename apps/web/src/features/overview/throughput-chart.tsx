@@ -30,6 +30,8 @@ export function ThroughputChart({ throughput }: { throughput: Throughput }) {
         width: el.clientWidth,
         height: 220,
         legend: { show: false },
+        // Room on the right for half of the last time label, centred on its tick ("2:28:00 AM" was cut).
+        padding: [null, 36, null, null],
         cursor: { drag: { x: false, y: false } },
         scales: { y: { range: (_u, _min, max) => [0, Math.max(5, max * 1.15)] } },
         axes: [
