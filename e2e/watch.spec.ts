@@ -258,10 +258,14 @@ test('a tab whose session ended elsewhere goes to sign-in at once, and back to i
       expect(new URL(b.url()).host).toBe(new URL(E2E.consoleUrl).host);
     }
 
-    // A call refused because the cookie went away (expired, say) does the same, without a reload.
-    await context.clearCookies();
+    // A call refused because the cookie went away (expired, say) does the same, without a reload: the
+    // live page's next call (a refresh as messages arrive, the top bar's status every 15 s) is refused.
+    // On a page of its own first: a click on the sidebar after the cookie went could lose the race to
+    // a refresh already sending the tab to sign-in, the link gone from under the pointer.
     await b.getByRole('link', { name: 'Threads' }).click();
-    await expect(b).toHaveURL(/\/sign-in\?next=%2Fthreads/, { timeout: 10_000 });
+    await expect(b.getByRole('heading', { name: 'Threads', level: 1 })).toBeVisible();
+    await context.clearCookies();
+    await expect(b).toHaveURL(/\/sign-in\?next=%2Fthreads/, { timeout: 20_000 });
   } finally {
     await context.close();
   }
