@@ -175,6 +175,8 @@ test('an operator reloads from Operations: a broken file is refused with its pro
     writeFileSync(organism, echo('./handlers/shouter.ts#shout'));
     await reload.click();
     await expect(result).toContainText('Added: echo');
+    // It says when, as it stays on the page.
+    await expect(result).toContainText(/Reloaded \d+ s ago\./);
     await expect(reload).toBeFocused();
     await expect(result.getByRole('link', { name: 'echo' })).toHaveAttribute('href', '/listeners/echo');
     const controls = page.getByRole('table', { name: 'Listeners to pause or resume' });

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { RefreshCw } from 'lucide-react';
 import Link from 'next/link';
 import { ProblemList } from '@/components/problem-list';
+import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
 import { Panel } from '@/components/ui/panel';
 import { describeError, engineCodeOf, errorProblems } from '@/lib/engine-error';
@@ -46,8 +47,9 @@ export function ReloadPanel() {
         <div aria-live="polite" data-testid="reload-result">
           {r && (
             <div className="space-y-1 rounded-md border border-acked/40 bg-acked/5 p-3">
+              {/* When: the result stays on the page (through a restart, say), and "Reloaded." alone read as now. */}
               <p className="font-medium">
-                Reloaded.{' '}
+                Reloaded <TimeAgo at={reload.submittedAt} />.{' '}
                 {r.added.length + r.removed.length + r.updated.length === 0 &&
                   'Nothing changed: the file matches the running configuration.'}
               </p>
