@@ -44,7 +44,7 @@ export function useNow(): number {
 
 /** A relative time that keeps itself current, with the exact local time (ms) on hover. */
 export function TimeAgo({ at }: { at: number }) {
-  const ticked = useSyncExternalStore(subscribe, getNow, getNow);
+  const ticked = useNow();
   // A time newer than the last tick (a live row) reads against the present, never as "in the future".
   const now = Math.max(ticked, at);
   return (
@@ -56,7 +56,7 @@ export function TimeAgo({ at }: { at: number }) {
 
 /** A time still to come ("in 12 s", then "due"), on the same clock, with the exact local time on hover. */
 export function TimeUntil({ at }: { at: number }) {
-  const now = useSyncExternalStore(subscribe, getNow, getNow);
+  const now = useNow();
   return (
     <time dateTime={new Date(at).toISOString()} title={formatExact(at)} className="tabular whitespace-nowrap">
       {formatIn(at, now)}

@@ -19,9 +19,9 @@ import { Tile } from './tile';
 
 /**
  * The Journal panel's rows: the entries in each state, FAILED split as the messages list splits it into
- * failed deliveries and refused input (REJECTED). Each count opens the list it counts.
+ * failed deliveries and refused input (REJECTED). Each count opens the list it counts, its link named with
+ * the number and what it counts ("12 failed deliveries").
  */
-/** Each count of the journal, what it counts (its link's name with the number: "12 failed deliveries"). */
 const COUNT_ROWS: { state: StateChoice; what: string; count: (j: JournalStats) => number }[] = [
   ...messageStates.map((state) => ({
     state,
