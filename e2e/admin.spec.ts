@@ -329,6 +329,7 @@ test('the audit log shows who did what, filters by actor in the URL, and exports
   const token = await mutateByHand(page, 'users.createToken', { name: `audit-${run}` });
   await mutateByHand(page, 'users.revokeToken', { id: (token.data as { id: string }).id });
   await mutateByHand(page, 'users.remove', { name: 'admin' });
+  await mutateByHand(page, 'organism.reload', {});
   const ada = await newPage(browser);
   await signInAs(ada, name, 'ada password 2');
   await mutateByHand(ada, 'auth.changePassword', { currentPassword: 'wrong', newPassword: 'whatever 123' });
@@ -344,6 +345,10 @@ test('the audit log shows who did what, filters by actor in the URL, and exports
   await expect(entry('token.create', `audit-${run}`)).toContainText('admin');
   await expect(entry('user.remove', 'admin')).toContainText('you cannot remove yourself; another admin can');
   await expect(entry('auth.password', name)).toContainText('the current password is wrong');
+  // The organism's file by its name, a link to the configuration, its whole path on hover.
+  const file = entry('organism.reload', '').getByRole('link', { name: /^[^/]+\.ya?ml$/ });
+  await expect(file).toHaveAttribute('href', '/config');
+  await expect(file).toHaveAttribute('title', /^\/.+\.ya?ml$/);
   await expectAccessible(page);
 
   // Filter by actor with the filter bar: the URL keeps it, and only their entries are left.

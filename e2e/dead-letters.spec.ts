@@ -352,6 +352,11 @@ test('retry all in a group says how many it queued and that the panel follows th
   const panel = page.getByRole('region', { name: 'Just retried' });
   await expect(panel).toContainText(/Retry all queued \d+: the first 5 are followed here/);
   await expect(panel.getByRole('listitem')).toHaveCount(5);
+  // Dividing by zero fails again: the operator is told wherever the page is scrolled, not only below.
+  await expect(
+    page.getByText(/^(Retried message \w{8}|\d+ retried messages) failed again.* \(HANDLER_ERROR\)\.$/),
+  ).toBeVisible({ timeout: 30_000 });
+  await expect(panel.getByRole('listitem').filter({ hasText: 'FAILED' }).first()).toBeVisible();
 });
 
 test("a keyboard tabs through one row's links and buttons, not every row's, and arrows to the next row", async ({

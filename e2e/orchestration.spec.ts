@@ -31,6 +31,17 @@ test('a thread shows its sequence’s steps and its buffer’s items, each item 
   await expect(items.getByRole('listitem')).toHaveCount(4);
   await expect(panel).toContainText('4 of 4 answered');
   await expectAccessible(page);
+  // Its six participants fit a laptop's 1024 px beside the sidebar: nothing lies past the box's edge.
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await expect(page.locator('main header').first()).toContainText('6 participants');
+  const diagram = page.getByTestId('sequence-diagram');
+  await expect
+    .poll(() =>
+      diagram.evaluate(
+        (box: { scrollWidth: number; clientWidth: number }) => box.scrollWidth - box.clientWidth,
+      ),
+    )
+    .toBeLessThanOrEqual(0);
 
   // An item's chip opens its own thread: the buffer's forward to the shouter and the shouter's answer.
   await items.getByRole('link').first().click();

@@ -47,6 +47,13 @@ function Target({ e, tokenNames }: { e: AuditRecord; tokenNames: ReadonlyMap<str
         {t}
       </Link>
     );
+  // The organism's file: its name, linked to the configuration page; the whole path on hover.
+  if (e.action === 'organism.reload' || e.action === 'config.apply')
+    return (
+      <Link href="/config" className="text-accent hover:underline" title={t}>
+        {t.split(/[\\/]/).at(-1)}
+      </Link>
+    );
   return <span title={t}>{t}</span>;
 }
 
@@ -97,7 +104,7 @@ export function auditColumns(
     {
       id: 'actor',
       header: 'who',
-      width: 130,
+      width: 112,
       cell: (e) => (
         <button
           type="button"
@@ -115,7 +122,7 @@ export function auditColumns(
       width: 150,
       cell: (e) => <span className="font-mono text-xs">{e.action}</span>,
     },
-    { id: 'target', header: 'on', width: 190, cell: (e) => <Target e={e} tokenNames={tokenNames} /> },
+    { id: 'target', header: 'on', width: 160, cell: (e) => <Target e={e} tokenNames={tokenNames} /> },
     { id: 'outcome', header: 'outcome', width: 84, cell: (e) => <Outcome outcome={e.outcome} /> },
     {
       id: 'what',

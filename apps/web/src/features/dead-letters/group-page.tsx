@@ -30,6 +30,7 @@ import { JustRetried } from './just-retried';
 import { RefusedTag } from './refused-tag';
 import { BulkActionDialog } from './bulk-action-dialog';
 import { RowActions } from './row-actions';
+import type { Retried } from './use-retried';
 import { useRetried } from './use-retried';
 
 const PAGE = 50;
@@ -139,7 +140,7 @@ export function DeadLetterGroupPage() {
                 filter={{ to: recipient, errorCode }}
                 scope={groupScope}
                 onDone={(sample, count) => {
-                  retried.add(sample.map((m) => m.id));
+                  retried.add(sample);
                   setRetriedAll(count > sample.length ? { count, followed: sample.length } : null);
                 }}
               >
@@ -179,7 +180,7 @@ export function DeadLetterGroupPage() {
         noListener={noListener}
         rejected={rejected}
         operator={operator}
-        onRetried={(id) => retried.add([id])}
+        onRetried={(m) => retried.add([m])}
         emptied={seen.current}
       />
       {/* Under the list, not over it: appearing above, it pushed every row down from under the pointer,
@@ -212,7 +213,7 @@ function GroupMessages({
   noListener: boolean;
   rejected: boolean;
   operator: boolean;
-  onRetried: (id: string) => void;
+  onRetried: (m: Retried) => void;
   /** The page saw the group before it went: it was emptied (else the address names none). */
   emptied: boolean;
 }) {
@@ -301,7 +302,7 @@ function messageColumns({
   /** Input that named no listener of the organism: what it was addressed to is worth a column. */
   noListener: boolean;
   operator: boolean;
-  onRetried: (id: string) => void;
+  onRetried: (m: Retried) => void;
 }): DataColumn<MessageSummary>[] {
   const columns: DataColumn<MessageSummary>[] = [
     {

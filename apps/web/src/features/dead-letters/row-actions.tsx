@@ -13,6 +13,7 @@ import { shortId } from '@/lib/format';
 import { isRejected } from '@/lib/outcome';
 import { useSingleFlight } from '@/lib/single-flight';
 import { useTRPC } from '@/lib/trpc';
+import type { Retried } from './use-retried';
 
 /** Retry (not for refused input: the engine has no route to retry it with) and discard, after a confirmation. */
 export function RowActions({
@@ -20,7 +21,8 @@ export function RowActions({
   onRetried,
 }: {
   message: MessageSummary;
-  onRetried: (id: string) => void;
+  /** With the attempts it had: more of them, FAILED, is a failure again. */
+  onRetried: (m: Retried) => void;
 }) {
   const trpc = useTRPC();
   const router = useRouter();
@@ -31,7 +33,7 @@ export function RowActions({
   const retry = useMutation(
     trpc.journal.retry.mutationOptions({
       onSuccess: () => {
-        onRetried(m.id);
+        onRetried({ id: m.id, attempts: m.attempts });
         void refresh().then(refocus.current);
         toast.success(`Message ${shortId(m.id)} queued again.`, {
           action: { label: 'Open', onClick: () => router.push(`/messages/${m.id}`) },

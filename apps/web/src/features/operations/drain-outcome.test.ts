@@ -1,6 +1,6 @@
 import type { DrainEvent } from '@organism/shared';
 import { describe, expect, it } from 'vitest';
-import { drainOutcome } from './drain-outcome';
+import { drainOutcome, latestFigures } from './drain-outcome';
 
 const last = (over: Partial<DrainEvent>): DrainEvent => ({
   type: 'drain',
@@ -66,5 +66,16 @@ describe('drainOutcome', () => {
     expect(drainOutcome(last({ queued: 1, waitingPaused: [{ listener: 'greeter', queued: 1 }] }))).toBe(
       'drained in 1 ms; 1 waiting for paused greeter stays in the journal until resumed',
     );
+  });
+});
+
+describe('latestFigures', () => {
+  const status = { inFlight: 9, queued: 40, openThreads: 12 };
+  const drain = { figures: last({ inFlight: 1, queued: 0, openThreads: 2 }), at: 2_000 };
+  it("shows a drain's figures once they are later than the status's, and the status's again after", () => {
+    expect(latestFigures(status, 1_000, undefined)).toBe(status);
+    expect(latestFigures(status, 1_000, drain)).toBe(drain.figures);
+    // The next engine's status, read after the drain's last event.
+    expect(latestFigures(status, 3_000, drain)).toBe(status);
   });
 });

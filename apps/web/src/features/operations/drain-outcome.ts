@@ -34,3 +34,18 @@ export function drainOutcome(d: DrainEvent): string {
   ].filter(Boolean);
   return `out of time after ${formatDuration(d.elapsedMs)}: ${unfinished.join(', ')} stay in the journal for the next engine`;
 }
+
+/** The engine's work in hand, as its status and each drain event count it. */
+export type WorkFigures = Pick<DrainEvent, 'inFlight' | 'queued' | 'openThreads'>;
+
+/**
+ * The figures to show beside the engine's state: its status's, or a drain's when one came later (a drain
+ * counts every half second; the status is read every few seconds, and not at all once the engine is away).
+ */
+export function latestFigures(
+  status: WorkFigures,
+  statusAt: number,
+  drain: { figures: WorkFigures; at: number } | undefined,
+): WorkFigures {
+  return drain && drain.at > statusAt ? drain.figures : status;
+}

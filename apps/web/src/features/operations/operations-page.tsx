@@ -16,7 +16,10 @@ import { formatCount, plural } from '@/lib/format';
 import type { ListenerInfo } from '@/lib/live-listeners';
 import { useLiveListeners } from '@/lib/live-listeners';
 import { useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { useTRPC } from '@/lib/trpc';
+import type { WorkFigures } from './drain-outcome';
+import { latestFigures } from './drain-outcome';
 import { RecoveryReport } from './recovery-report';
 import { ReloadPanel } from './reload-panel';
 import { RestartPanel } from './restart-panel';
@@ -48,7 +51,16 @@ export function OperationsPage() {
 function EngineFacts() {
   const trpc = useTRPC();
   const status = useQuery(trpc.organism.status.queryOptions(undefined, { refetchInterval: 15_000 }));
-  const { away, connection, drainingSince } = useEngineStream();
+  const { away, connection, drainingSince, subscribeEvents } = useEngineStream();
+  // A drain's figures, every half second: later than the status's while the engine drains and after.
+  const [drain, setDrain] = useState<{ figures: WorkFigures; at: number }>();
+  useEffect(
+    () =>
+      subscribeEvents((e) => {
+        if (e.type === 'drain') setDrain({ figures: e, at: Date.now() });
+      }),
+    [subscribeEvents],
+  );
   const s = status.data;
   const shown = shownEngineState(s, status.dataUpdatedAt, away, {
     since: drainingSince,
@@ -62,6 +74,7 @@ function EngineFacts() {
     ) : (
       <Skeleton className="h-10 w-full" />
     );
+  const work = latestFigures(s, status.dataUpdatedAt, drain);
   return (
     <section
       aria-label="Engine"
@@ -88,10 +101,11 @@ function EngineFacts() {
           away <Uptime since={away?.since ?? Date.now()} />, last known:
         </span>
       )}
-      <span className={`tabular ${shown.current ? '' : 'text-muted'}`}>
-        {formatCount(s.inFlight)} <span className="text-muted">in flight</span> · {formatCount(s.queued)}{' '}
-        <span className="text-muted">queued</span> · {formatCount(s.openThreads)}{' '}
-        <span className="text-muted">{plural(s.openThreads, 'open thread')}</span>
+      <span className={`tabular ${shown.current ? '' : 'text-muted'}`} data-testid="engine-facts-work">
+        {formatCount(work.inFlight)} <span className="text-muted">in flight</span> ·{' '}
+        {formatCount(work.queued)} <span className="text-muted">queued</span> ·{' '}
+        {formatCount(work.openThreads)}{' '}
+        <span className="text-muted">{plural(work.openThreads, 'open thread')}</span>
       </span>
       <span className="text-muted">
         at start, <RecoveryReport recovery={s.recovery} />

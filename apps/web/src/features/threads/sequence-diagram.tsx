@@ -7,8 +7,10 @@ import { StateBadge } from '@/components/state-badge';
 import { formatDuration, rootName } from '@/lib/format';
 import { isRejected } from '@/lib/outcome';
 
-const GUTTER = 92;
-const COLUMN = 124;
+// Six participants fit a laptop's 1024 px beside the sidebar (88 + 6 × 116 = 784 px) without scrolling;
+// a name as long as "system.sequence" still shows whole in its column.
+const GUTTER = 88;
+const COLUMN = 116;
 /** Where refused input points, having no listener. */
 const REFUSED = '(refused)';
 
@@ -84,11 +86,11 @@ export function SequenceDiagram({
           className="sticky top-0 z-20 grid border-b border-border bg-panel"
           style={{ gridTemplateColumns: grid }}
         >
-          <div className="sticky left-0 z-10 flex h-10 items-center bg-panel px-3 text-xs text-muted">
+          <div className="sticky left-0 z-10 flex h-10 items-center bg-panel px-2.5 text-xs text-muted">
             hop · after
           </div>
           {people.map((p) => (
-            <div key={p} className="flex h-10 min-w-0 items-center justify-center px-2" title={p}>
+            <div key={p} className="flex h-10 min-w-0 items-center justify-center px-1" title={p}>
               {listeners.has(p) ? (
                 <Link
                   href={`/listeners/${encodeURIComponent(p)}`}
@@ -174,7 +176,7 @@ const HopRow = memo(function HopRow({
         style={{ gridTemplateColumns: grid }}
       >
         <span
-          className={`sticky left-0 z-10 flex flex-col justify-center px-3 text-xs ${selected ? 'bg-[color-mix(in_srgb,var(--accent)_10%,var(--panel))]' : 'bg-panel'}`}
+          className={`sticky left-0 z-10 flex flex-col justify-center px-2.5 text-xs ${selected ? 'bg-[color-mix(in_srgb,var(--accent)_10%,var(--panel))]' : 'bg-panel'}`}
         >
           <span className="tabular font-medium">#{index + 1}</span>
           <span className="tabular text-muted">{prevAt === null ? after : `+${after}`}</span>
