@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import type { Browser, Page } from '@playwright/test';
-import { expectAccessible, inject, signIn } from './support/console.ts';
+import { expectAccessible, inject, mutateByHand, signIn } from './support/console.ts';
 
 async function signedIn(browser: Browser, name: 'operator' | 'viewer'): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
@@ -98,6 +98,34 @@ test('finds a thread by the first characters of its id', async ({ page }) => {
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(new RegExp(`/threads/${thread}`));
   await expect(page.getByRole('list', { name: 'Hops' }).getByRole('button').first()).toBeVisible();
+});
+
+test("a thread's or a message's address with the first characters of its id opens it, or says what it starts", async ({
+  page,
+}) => {
+  await signIn(page, 'operator');
+  const sent = (
+    await mutateByHand(page, 'messages.inject', {
+      to: 'greeter',
+      payloadXml: '<greeting><name>short ids</name></greeting>',
+    })
+  ).data as { threadId: string; messageIds: string[] };
+  const message = sent.messageIds[0]!;
+  // As the lists show them, pasted from a chat: the page opens the one it names.
+  await page.goto(`/threads/${sent.threadId.slice(0, 8)}`);
+  await expect(page).toHaveURL(new RegExp(`/threads/${sent.threadId}$`));
+  await expect(page.getByRole('list', { name: 'Hops' }).getByRole('button').first()).toBeVisible();
+  await page.goto(`/messages/${message.slice(0, 8)}`);
+  await expect(page).toHaveURL(new RegExp(`/messages/${message}$`));
+  await expect(page.getByRole('heading', { name: /Message/ })).toBeVisible();
+  // A message's start on the thread page leads to its thread; a start no id has is said, with the way back.
+  await page.goto(`/threads/${message.slice(0, 8)}`);
+  await expect(page.getByText(`No thread id starts with “${message.slice(0, 8)}”.`)).toBeVisible();
+  await page.getByRole('link', { name: sent.threadId.slice(0, 8) }).click();
+  await expect(page).toHaveURL(new RegExp(`/threads/${sent.threadId}$`));
+  await page.goto('/messages/0000-ffff');
+  await expect(page.getByText('No message id starts with “0000-ffff”.')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'All messages' })).toBeVisible();
 });
 
 test('an operator kills a running thread; a viewer is offered no Kill', async ({ page, browser }) => {

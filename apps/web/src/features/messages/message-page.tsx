@@ -1,4 +1,5 @@
 'use client';
+import { isIdPrefix, ShortIdLookup } from '@/components/short-id-lookup';
 import { useRef } from 'react';
 import { messageIdSchema } from '@organism/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -80,12 +81,16 @@ export function MessagePage({ id }: { id: string }) {
   if (message.error)
     return (
       <Missing title="Message" href="/messages" label="All messages">
-        {messageIdSchema.safeParse(id).success
-          ? describeLoadError(
-              message.error,
-              `No message ${id}: it may have been pruned by retention or discarded.`,
-            )
-          : `“${id}” is not a message id: a message id is a UUID, such as the ones in the list.`}
+        {messageIdSchema.safeParse(id).success ? (
+          describeLoadError(
+            message.error,
+            `No message ${id}: it may have been pruned by retention or discarded.`,
+          )
+        ) : isIdPrefix(id) ? (
+          <ShortIdLookup kind="message" prefix={id} />
+        ) : (
+          `“${id}” is not a message id: a message id is a UUID, such as the ones in the list.`
+        )}
       </Missing>
     );
   const m = message.data;

@@ -1,4 +1,5 @@
 'use client';
+import { isIdPrefix, ShortIdLookup } from '@/components/short-id-lookup';
 import { isUuidV4 } from '@organism/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { OctagonX } from 'lucide-react';
@@ -67,12 +68,16 @@ export function ThreadPage({ id }: { id: string }) {
   if (thread.error)
     return (
       <Missing title="Thread" href="/threads" label="All threads">
-        {isUuidV4(id)
-          ? describeLoadError(
-              thread.error,
-              `No thread ${id}: it may never have existed, or its messages were pruned by retention.`,
-            )
-          : `“${id}” is not a thread id: a thread id is a UUID, such as the ones in the list.`}
+        {isUuidV4(id) ? (
+          describeLoadError(
+            thread.error,
+            `No thread ${id}: it may never have existed, or its messages were pruned by retention.`,
+          )
+        ) : isIdPrefix(id) ? (
+          <ShortIdLookup kind="thread" prefix={id} />
+        ) : (
+          `“${id}” is not a thread id: a thread id is a UUID, such as the ones in the list.`
+        )}
       </Missing>
     );
   const t = thread.data;
