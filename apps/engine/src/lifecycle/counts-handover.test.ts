@@ -7,11 +7,13 @@ import { openJournal } from '../journal/index.ts';
 import { TransitionRates } from '../journal/sqlite/transition-rates.ts';
 import { EngineEvents } from '../pump/engine-events.ts';
 import { HANDOVER_MS, handOver, takeHandover } from './counts-handover.ts';
+import { ListenerActivity } from './listener-activity.ts';
 import { RouteTracker } from './route-tracker.ts';
 
 const T0 = 1_700_000_000_000;
 const base = { messageId: 'm', threadId: 't', root: 'r' };
-const UNREADABLE = 'what the last engine counted is unreadable: the map and the chart count from this start';
+const UNREADABLE =
+  'what the last engine counted is unreadable: the map, the chart and the listener counts start from this engine';
 
 function recordingLog() {
   const warned: string[] = [];
@@ -85,6 +87,7 @@ describe('counts handover', () => {
       { stoppedAt: 1, routes: { since: 1, routes: [{ from: 'a' }] } },
       { stoppedAt: 1, routes: { since: 1, routes: [route([1, 2], [1])] } },
       { stoppedAt: 1, routes: { since: 1, routes: [] }, rates: { since: 1, seconds: [[1, { ACKED: -1 }]] } },
+      { stoppedAt: 1, routes: { since: 1, routes: [] }, listeners: { calc: { received: 'many' } } },
       { routes: { since: 1, routes: [] } },
       'not json',
     ]) {
@@ -116,6 +119,68 @@ describe('counts handover', () => {
     await handOver(file, { stoppedAt: T0, routes });
     expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ stoppedAt: T0, routes });
     expect(await takeHandover(file, recordingLog().log, T0 + HANDOVER_MS)).toEqual({ stoppedAt: T0, routes });
+  });
+
+  it("hands each listener's counts to the next engine, which adds what it counts to them", async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'handover-')), 'journal.sqlite.counted.json');
+    const events = new EngineEvents();
+    const first = new ListenerActivity(events);
+    const received = (at: number) =>
+      events.emit(() => ({
+        type: 'message.received',
+        at,
+        ...base,
+        from: 'a',
+        to: 'calc',
+        attempt: 1,
+        waitedMs: 0,
+      }));
+    const failed = (at: number, message: string) =>
+      events.emit(() => ({
+        type: 'message.failed',
+        at,
+        ...base,
+        from: 'a',
+        listener: 'calc',
+        code: 'HANDLER_ERROR',
+        message,
+        attempt: 1,
+        willRetry: false,
+      }));
+    received(T0);
+    received(T0 + 10);
+    failed(T0 + 20, 'cannot divide 1 by zero');
+    await handOver(file, {
+      stoppedAt: T0 + 30,
+      routes: { since: T0, routes: [] },
+      listeners: first.counted(),
+    });
+
+    const nextEvents = new EngineEvents();
+    const next = new ListenerActivity(nextEvents);
+    const handed = await takeHandover(file, recordingLog().log, T0 + 2_000);
+    next.restore(handed?.listeners ?? {});
+    expect(next.get('calc')).toEqual({
+      state: 'idle',
+      received: 2,
+      failed: 1,
+      lastError: 'HANDLER_ERROR: cannot divide 1 by zero',
+      lastActivityAt: T0 + 20,
+      lastFailedAt: T0 + 20,
+    });
+    // Counted on from there; an engine of an earlier version left none, and counts from nothing.
+    nextEvents.emit(() => ({
+      type: 'message.received',
+      at: T0 + 3_000,
+      ...base,
+      from: 'a',
+      to: 'calc',
+      attempt: 1,
+      waitedMs: 0,
+    }));
+    expect(next.get('calc')).toMatchObject({ received: 3, failed: 1, lastActivityAt: T0 + 3_000 });
+    await handOver(file, { stoppedAt: T0, routes: { since: T0, routes: [] } });
+    expect((await takeHandover(file, recordingLog().log, T0 + 1))?.listeners).toBeUndefined();
   });
 
   it('drops counts left longer ago than a restart takes: the time nothing ran is a gap, not zeros', async () => {

@@ -2,18 +2,22 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import type { Log } from '@organism/shared';
 import { z } from 'zod';
 import type { CountedRates } from '../journal/throughput-history.ts';
+import type { CountedListener } from './listener-activity.ts';
 import type { SharedRoutes } from './route-tracker.ts';
 
 /**
  * What an engine counted in memory as it stopped, for the engine that opens its journal next: the routes
- * messages took (the map) and the journal's outcomes per second (the overview's rates and chart). A
- * restart then leaves the last five minutes as they were, instead of starting them empty.
+ * messages took (the map), the journal's outcomes per second (the overview's rates and chart) and each
+ * listener's counts (received, failed, its last failure). A restart then leaves the last five minutes and
+ * the listeners' figures as they were, instead of starting them empty.
  */
 export interface Handover {
   /** When the engine that wrote it stopped (ms). */
   stoppedAt: number;
   routes: SharedRoutes;
   rates?: CountedRates;
+  /** By listener name; absent from an engine of an earlier version. */
+  listeners?: Record<string, CountedListener>;
 }
 
 const count = z.number().int().nonnegative();
@@ -39,6 +43,18 @@ const handover = z.object({
       since: z.number().int(),
       seconds: z.array(z.tuple([z.number().int(), z.record(z.string(), count)])),
     })
+    .optional(),
+  listeners: z
+    .record(
+      z.string(),
+      z.object({
+        received: count,
+        failed: count,
+        lastError: z.string().nullable(),
+        lastActivityAt: z.number().nullable(),
+        lastFailedAt: z.number().nullable(),
+      }),
+    )
     .optional(),
 });
 
@@ -73,7 +89,7 @@ export async function takeHandover(file: string, log: Log, now = Date.now()): Pr
   }
   log.warn(
     { file },
-    'what the last engine counted is unreadable: the map and the chart count from this start',
+    'what the last engine counted is unreadable: the map, the chart and the listener counts start from this engine',
   );
   return undefined;
 }

@@ -26,6 +26,7 @@ import type { MessagePump } from '../pump/message-pump.ts';
 import { EventHub } from './event-hub.ts';
 import type { StreamOut } from './event-hub.ts';
 import { ListenerActivity } from './listener-activity.ts';
+import type { CountedListener } from './listener-activity.ts';
 import { contractElements, contractExample, contractFiles } from './listener-contract.ts';
 import type { ContractRefusal } from './listener-contract.ts';
 import type { ListenerInfo } from './listener-info.ts';
@@ -60,16 +61,18 @@ export class EngineQueries {
   private readonly searches: MessageSearches;
   private readonly routeTracker: RouteTracker;
   private readonly live: LiveListeners;
+  private readonly activity: ListenerActivity;
   private readonly hub: EventHub;
 
   constructor(private readonly deps: EngineQueriesDeps) {
     const { journal, pump, log } = deps;
     this.routeTracker = new RouteTracker(pump.events);
     this.searches = new MessageSearches(journal);
+    this.activity = new ListenerActivity(pump.events);
     this.live = new LiveListeners({
       pump,
       journal,
-      activity: new ListenerActivity(pump.events),
+      activity: this.activity,
       routeTracker: this.routeTracker,
       pauses: deps.pauses,
       config: () => deps.organism().config,
@@ -195,6 +198,16 @@ export class EngineQueries {
   /** Takes on the routes the engine before this one counted (before any message is counted). */
   restoreRoutes(before: SharedRoutes): void {
     this.routeTracker.restore(before);
+  }
+
+  /** Each listener's counts so far (received, failed, the last failure), as handed to the next engine. */
+  countedListeners(): Record<string, CountedListener> {
+    return this.activity.counted();
+  }
+
+  /** Takes on the listeners' counts the engine before this one left (before any message is counted). */
+  restoreListeners(before: Record<string, CountedListener>): void {
+    this.activity.restore(before);
   }
 
   /** Resolves once every stream was handed the events so far, or after `ms` (a drain's last figures). */

@@ -201,6 +201,7 @@ export class EngineRun {
     if (!before) return;
     this.parts.queries.restoreRoutes(before.routes);
     if (before.rates) this.parts.journal.restoreCounted?.(before.rates);
+    if (before.listeners) this.parts.queries.restoreListeners(before.listeners);
   }
 
   /** Leaves what this engine counted for the next one, beside the journal (before it closes). */
@@ -211,6 +212,7 @@ export class EngineRun {
       stoppedAt: Date.now(),
       routes: this.parts.queries.countedRoutes(),
       rates: this.parts.journal.counted?.(),
+      listeners: this.parts.queries.countedListeners(),
     });
   }
 

@@ -11,7 +11,13 @@ export interface ListenerCounts {
   lastFailedAt: number | null;
 }
 
-/** Per-listener state and counters since start, kept from engine events for the console. */
+/** What a listener counted, as an engine hands it to the next one on a restart (its state is the new engine's). */
+export type CountedListener = Omit<ListenerCounts, 'state'>;
+
+/**
+ * Per-listener state and counters since start (or since the engine before, on a restart: `restore`), kept
+ * from engine events for the console.
+ */
 export class ListenerActivity {
   private readonly byName = new Map<string, ListenerCounts>();
 
@@ -33,6 +39,28 @@ export class ListenerActivity {
     });
   }
 
+  /** Every listener's counts so far, for the engine that opens the journal next. */
+  counted(): Record<string, CountedListener> {
+    const out: Record<string, CountedListener> = {};
+    for (const [name, { state: _state, ...counts }] of this.byName) out[name] = counts;
+    return out;
+  }
+
+  /**
+   * Takes on what the engine before this one counted (a restart): added to what this one counted since
+   * (nothing, when taken before intake opens), the later of each time kept.
+   */
+  restore(before: Record<string, CountedListener>): void {
+    for (const [name, b] of Object.entries(before)) {
+      const c = this.get(name);
+      c.received += b.received;
+      c.failed += b.failed;
+      c.lastError ??= b.lastError;
+      c.lastActivityAt = later(c.lastActivityAt, b.lastActivityAt);
+      c.lastFailedAt = later(c.lastFailedAt, b.lastFailedAt);
+    }
+  }
+
   get(name: string): ListenerCounts {
     let c = this.byName.get(name);
     if (!c)
@@ -50,3 +78,6 @@ export class ListenerActivity {
     return c;
   }
 }
+
+const later = (a: number | null, b: number | null): number | null =>
+  a === null ? b : b === null ? a : Math.max(a, b);

@@ -20,17 +20,20 @@ async function engineOn(path: string): Promise<Engine> {
 
 const probeToGreeter = (e: Engine) =>
   e.routes(300).routes.find((r) => r.from === 'probe' && r.to === 'greeter');
+const greeterOf = (e: Engine) => e.listeners().find((l) => l.name === 'greeter');
 const delivered = (h: Awaited<ReturnType<Engine['throughput']>>) =>
   h.delivered.reduce<number>((n, x) => n + (x ?? 0), 0);
 
 describe('what an engine counted carries over a restart (SQLite)', () => {
-  it("hands the map's routes and the chart's seconds to the next engine on the journal", async () => {
+  it("hands the map's routes, the chart's seconds and the listeners' counts to the next engine on the journal", async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'organism-handover-')), 'journal.sqlite');
     const first = await engineOn(path);
     let sent = 0;
     try {
       for (; sent < 5; sent++) expect((await first.submit(greeting(`n${sent}`))).ok).toBe(true);
       await until('the greetings delivered', () => (probeToGreeter(first)?.count === 5 ? true : undefined));
+      // Each greeting, then the shouter's answer to it.
+      await until('the greeter heard back', () => (greeterOf(first)?.received === 10 ? true : undefined));
     } finally {
       await first.stop(2_000);
     }
@@ -41,6 +44,10 @@ describe('what an engine counted carries over a restart (SQLite)', () => {
       // Taken once, before anything was counted.
       expect(existsSync(`${path}.counted.json`)).toBe(false);
       expect(probeToGreeter(second)).toMatchObject({ count: 5, failed: 0 });
+      // And the listeners' counts: what the greeter received, the last of it before this engine began.
+      const greeter = greeterOf(second);
+      expect(greeter).toMatchObject({ received: 10, failed: 0 });
+      expect(greeter?.lastActivityAt).toBeLessThan(Date.now() - second.status().uptimeMs);
       // Counted from the first engine's start, which was before this one's.
       const chart = await second.throughput();
       expect(chart.since).toBeLessThan(Math.floor((Date.now() - second.status().uptimeMs) / 1000) + 1);
@@ -64,7 +71,7 @@ describe('what an engine counted carries over a restart (SQLite)', () => {
       await engine.start();
       const said = lines.map((l) => (JSON.parse(l) as { msg: string }).msg);
       expect(said).toContain(
-        'what the last engine counted is unreadable: the map and the chart count from this start',
+        'what the last engine counted is unreadable: the map, the chart and the listener counts start from this engine',
       );
       expect(existsSync(`${path}.counted.json`)).toBe(false);
       expect(probeToGreeter(engine)).toBeUndefined();
