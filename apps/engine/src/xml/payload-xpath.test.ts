@@ -3,9 +3,11 @@ import {
   localNames,
   PayloadXPath,
   unknownFunction,
+  XPATH_REACH_UP_TEXT,
   XPATH_STEPS_PER_PAYLOAD,
   XPathTooCostly,
 } from './payload-xpath.ts';
+import { reachesUpInPredicate } from './xpath-functions.ts';
 
 const order = (total: number): string =>
   `<order xmlns="urn:organism:demo:orders" xmlns:a="urn:organism:demo:address" id="o-1" a:kind="x > y"><customer>ACME</customer><a:city>Springfield</a:city><total>${total}</total></order>`;
@@ -104,6 +106,59 @@ describe('PayloadXPath', () => {
       expect(costly.test('<orders><line/></orders>'), expr).toBe('2');
       costly.dispose();
     }
+  });
+
+  it("keeps a filter whose predicate reaches up to the payload's top within milliseconds on a large payload", () => {
+    // 60,000 small elements (1 MB, the default maxMessageBytes): each predicate below takes the whole
+    // payload's text for every element it tries, one step apiece, a minute or more unbounded.
+    const big = `<r>${'<a>xxxxxxxxxx</a>'.repeat(60_000)}</r>`;
+    for (const expr of [
+      "//*[contains(string(/), 'zzz')]",
+      "//a[contains(.., 'zzz')]",
+      "//a[contains(ancestor::r, 'zzz')]",
+      '//a[. = /r]',
+    ]) {
+      const filter = compiled(expr);
+      expect(filter.matches(big), expr).toBe(false);
+      // Stopped after the few steps its text allows (unbounded, this test would time out).
+      expect(filter.spent, expr).toBeLessThan(XPATH_REACH_UP_TEXT / big.length + 64);
+      // On a small payload it reads as it always did.
+      expect(filter.matches('<r><a>zzz</a></r>'), expr).toBe(true);
+      filter.dispose();
+    }
+    // A selection that stays below has the full bound, as before: on 20,000 elements, about 200,000 steps.
+    const plain = compiled("//a[contains(., 'zzz')]");
+    expect(plain.matches(`<r>${'<a>xxxxxxxxxx</a>'.repeat(20_000)}<a>zzz</a></r>`)).toBe(true);
+    plain.dispose();
+  });
+
+  it('tells a predicate that reaches up to the top of the payload from one that stays below', () => {
+    for (const up of [
+      "//*[contains(string(/), 'x')]",
+      '//a[. = //b]',
+      '/r/a[/r/limit > 1]',
+      '//a[contains(.., "x")]',
+      '//a[ancestor::r]',
+      '//a[parent::r]',
+      '//a[x and /r]',
+      '//a[b[/r]]',
+      '//a[x or //y]',
+      '//a[(/r)]',
+    ])
+      expect(reachesUpInPredicate(up), up).toBe(true);
+    for (const below of [
+      '/order[total > 100]',
+      "/order/@priority = 'urgent'",
+      '//line[qty > 5]/../id',
+      '//a[b//c]',
+      '//a[.//c = "/x"]',
+      '//a[count(b) > 2]/ancestor::r',
+      "//a[contains(., '..')]",
+      '//a[and/b]',
+      '//a[following-sibling::b]',
+      'string(/)',
+    ])
+      expect(reachesUpInPredicate(below), below).toBe(false);
   });
 
   it('does not match a payload it cannot parse', () => {

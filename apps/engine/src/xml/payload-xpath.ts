@@ -3,7 +3,7 @@ import type { XmlNode } from 'libxml2-wasm';
 import { xmlResetLastError } from 'libxml2-wasm/lib/libxml2.mjs';
 import { evaluateBounded, lastError } from './bounded-xpath.ts';
 import type { XPathValue } from './bounded-xpath.ts';
-import { unknownFunction } from './xpath-functions.ts';
+import { reachesUpInPredicate, unknownFunction } from './xpath-functions.ts';
 
 export { unknownFunction } from './xpath-functions.ts';
 
@@ -20,6 +20,17 @@ const MATCH_CHARS = 160;
  * 10–30 ms on this machine's cores.
  */
 export const XPATH_STEPS_PER_PAYLOAD = 500_000;
+
+/**
+ * Most text a filter's predicate that reaches up to the payload's top (`reachesUpInPredicate`) may build
+ * from one payload, as steps × the payload's length: each such step may take the string value of the
+ * whole payload, which libxml2 counts as one. `//*[contains(string(/), 'x')]` took 0.3 s on a 68 KB
+ * payload and grows with the square of its size (about a minute at the 1 MiB `maxMessageBytes`); bounded
+ * so, it stops within tens of milliseconds whatever the payload.
+ */
+export const XPATH_REACH_UP_TEXT = 32 * 1024 * 1024;
+/** Steps such a predicate is given however large the payload. */
+const REACH_UP_MIN_STEPS = 64;
 
 export type PayloadXPathOutcome = { ok: true; xpath: PayloadXPath } | { ok: false; message: string };
 
@@ -42,11 +53,16 @@ export class PayloadXPath {
   /** Steps taken by every evaluation so far (a search's budget is counted in them). */
   spent = 0;
 
+  /** Whether a predicate reaches up to the payload's top: a filter's steps then shrink as payloads grow. */
+  private readonly reachesUp: boolean;
+
   private constructor(
     private readonly compiled: XmlXPath,
     /** The expression as written. */
     readonly expression: string,
-  ) {}
+  ) {
+    this.reachesUp = reachesUpInPredicate(expression);
+  }
 
   /**
    * Compiles `expression` and tries it once, so a bad one is refused before any payload is parsed. A call
@@ -86,21 +102,30 @@ export class PayloadXPath {
    * `XPathTooCostly` when the evaluation takes more than `XPATH_STEPS_PER_PAYLOAD` steps.
    */
   test(payloadXml: string): string | null {
-    return this.evaluate(payloadXml, describe, null, true);
+    return this.evaluate(payloadXml, describe, null, XPATH_STEPS_PER_PAYLOAD, true);
   }
 
   /**
-   * Whether the expression is true of `payloadXml`; false for a payload that does not parse, and for one
-   * on which it takes more than `XPATH_STEPS_PER_PAYLOAD` steps.
+   * Whether the expression is true of `payloadXml` (a listener's filter, on the engine's thread); false
+   * for a payload that does not parse, and for one on which it takes more than `XPATH_STEPS_PER_PAYLOAD`
+   * steps, or, when a predicate reaches up to the payload's top, more than `XPATH_REACH_UP_TEXT` ÷ the
+   * payload's length (a search's `test` runs in a worker with a deadline instead).
    */
   matches(payloadXml: string): boolean {
-    return this.evaluate(payloadXml, isTrue, false, false);
+    const steps = this.reachesUp
+      ? Math.min(
+          XPATH_STEPS_PER_PAYLOAD,
+          Math.max(REACH_UP_MIN_STEPS, Math.floor(XPATH_REACH_UP_TEXT / Math.max(1, payloadXml.length))),
+        )
+      : XPATH_STEPS_PER_PAYLOAD;
+    return this.evaluate(payloadXml, isTrue, false, steps, false);
   }
 
   private evaluate<T>(
     payloadXml: string,
     read: (value: XPathValue) => T,
     otherwise: T,
+    maxSteps: number,
     throwTooCostly: boolean,
   ): T {
     let doc: XmlDocument;
@@ -110,7 +135,7 @@ export class PayloadXPath {
       return otherwise;
     }
     try {
-      return read(quietly(() => this.evaluateBounded(doc)));
+      return read(quietly(() => this.evaluateBounded(doc, maxSteps)));
     } catch (err) {
       if (throwTooCostly && err instanceof XPathTooCostly) throw err;
       return otherwise;
@@ -120,11 +145,11 @@ export class PayloadXPath {
   }
 
   /** Evaluates on `doc`, bounded in steps (bounded-xpath.ts), and counts them in `spent`. */
-  private evaluateBounded(doc: XmlDocument): XPathValue {
-    const { value, steps } = evaluateBounded(this.compiled, doc, XPATH_STEPS_PER_PAYLOAD);
+  private evaluateBounded(doc: XmlDocument, maxSteps: number): XPathValue {
+    const { value, steps } = evaluateBounded(this.compiled, doc, maxSteps);
     this.spent += steps;
     if (value !== undefined) return value;
-    if (steps >= XPATH_STEPS_PER_PAYLOAD) throw new XPathTooCostly(XPATH_STEPS_PER_PAYLOAD);
+    if (steps >= maxSteps) throw new XPathTooCostly(maxSteps);
     throw new Error(`Failed to evaluate XPath expression '${this.expression}': ${lastError() ?? ''}`);
   }
 
