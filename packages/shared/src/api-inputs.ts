@@ -17,31 +17,31 @@ export const userNameSchema = z
 export const tokenNameSchema = z.string().min(1, 'give a name').max(100, 'at most 100 characters');
 export const passwordSchema = z.string().min(8, 'at least 8 characters').max(1000);
 
-export const loginInputSchema = z.object({
+export const loginInputSchema = z.strictObject({
   name: z.string().min(1).max(100),
   password: z.string().min(1).max(1000),
 });
-export const byIdInputSchema = z.object({ id: z.string().min(1) });
+export const byIdInputSchema = z.strictObject({ id: z.string().min(1) });
 /** A thread named to act on it (`threads.kill`): a thread id is a UUIDv4, whatever else is sent. */
-export const threadRefInputSchema = z.object({
+export const threadRefInputSchema = z.strictObject({
   id: z.string().refine(isUuidV4, 'not a thread id: a thread id is a UUID (version 4)'),
 });
-export const byNameInputSchema = z.object({ name: z.string().min(1) });
+export const byNameInputSchema = z.strictObject({ name: z.string().min(1) });
 /** A durable extension's failures (`extensions.failures`). */
-export const extensionFailuresInputSchema = z.object({
+export const extensionFailuresInputSchema = z.strictObject({
   extension: z.string().min(1),
   limit: z.number().int().min(1).max(500).default(100),
 });
-export const byExtensionInputSchema = z.object({ extension: z.string().min(1) });
+export const byExtensionInputSchema = z.strictObject({ extension: z.string().min(1) });
 /** One failure of a durable extension, to retry or discard. */
-export const extensionFailureInputSchema = z.object({ extension: z.string().min(1), id: z.string().min(1) });
-export const messageIdInputSchema = z.object({ messageId: z.string().min(1) });
-export const exampleInputSchema = z.object({ name: z.string().min(1), root: z.string().optional() });
-export const restartInputSchema = z.object({ drainMs: z.number().int().min(0).max(600_000).default(30_000) });
-export const retryManyInputSchema = z.object({ filter: messageFilterSchema, dryRun: z.boolean() });
+export const extensionFailureInputSchema = z.strictObject({ extension: z.string().min(1), id: z.string().min(1) });
+export const messageIdInputSchema = z.strictObject({ messageId: z.string().min(1) });
+export const exampleInputSchema = z.strictObject({ name: z.string().min(1), root: z.string().optional() });
+export const restartInputSchema = z.strictObject({ drainMs: z.number().int().min(0).max(600_000).default(30_000) });
+export const retryManyInputSchema = z.strictObject({ filter: messageFilterSchema, dryRun: z.boolean() });
 /** Discard many: the same filter and dry run as a bulk retry, over every dead letter (refused input too). */
 export const discardManyInputSchema = retryManyInputSchema;
-export const injectInputSchema = z.object({
+export const injectInputSchema = z.strictObject({
   to: z.string().optional(),
   thread: z.string().optional(),
   payloadXml: z.string().min(1),
@@ -49,8 +49,8 @@ export const injectInputSchema = z.object({
   republishOf: z.string().min(1).max(200).optional(),
 });
 /** `messages.check`: a payload to check against `to`'s contract (nothing is sent). */
-export const checkPayloadInputSchema = z.object({ to: z.string().min(1).max(200), payloadXml: z.string() });
-export const yamlInputSchema = z.object({ yaml: z.string().max(1_000_000) });
+export const checkPayloadInputSchema = z.strictObject({ to: z.string().min(1).max(200), payloadXml: z.string() });
+export const yamlInputSchema = z.strictObject({ yaml: z.string().max(1_000_000) });
 export const saveConfigInputSchema = yamlInputSchema.extend({
   note: z.string().max(500).optional(),
   /**
@@ -100,15 +100,15 @@ export const uploadOrganismFileInputSchema = z.strictObject({
   overwrite: z.boolean().default(false),
 });
 export type UploadOrganismFileInput = z.input<typeof uploadOrganismFileInputSchema>;
-export const addUserInputSchema = z.object({
+export const addUserInputSchema = z.strictObject({
   name: userNameSchema,
   role: roleSchema,
   password: passwordSchema,
 });
-export const setRoleInputSchema = z.object({ name: userNameSchema, role: roleSchema });
-export const setPasswordInputSchema = z.object({ name: userNameSchema, password: passwordSchema });
-export const userRefInputSchema = z.object({ name: userNameSchema });
-export const tokenNameInputSchema = z.object({ name: tokenNameSchema });
+export const setRoleInputSchema = z.strictObject({ name: userNameSchema, role: roleSchema });
+export const setPasswordInputSchema = z.strictObject({ name: userNameSchema, password: passwordSchema });
+export const userRefInputSchema = z.strictObject({ name: userNameSchema });
+export const tokenNameInputSchema = z.strictObject({ name: tokenNameSchema });
 /** A token may be bound to the producer names (`<from>`) it may send as; without a list, to any. */
 export const createTokenInputSchema = tokenNameInputSchema.extend({
   producers: z.array(producerNameSchema).min(1).max(100).optional(),
@@ -169,7 +169,7 @@ export const deadLettersInputSchema = z.strictObject({
 export type DeadLettersInput = z.input<typeof deadLettersInputSchema>;
 /** `organism.find`: a message or thread by id or id prefix, a listener by part of its name. */
 export const findInputSchema = z.strictObject({ q: z.string().trim().min(1).max(200) });
-export const threadMessagesInputSchema = z.object({
+export const threadMessagesInputSchema = z.strictObject({
   id: z.string(),
   limit: z.number().int().min(1).max(500).default(100),
   cursor: z.string().optional(),

@@ -130,7 +130,7 @@ export interface ThroughputHistory {
 }
 
 /** Keyset pagination: `cursor` is opaque, from the previous page's `nextCursor`. */
-export const pageInputSchema = z.object({
+export const pageInputSchema = z.strictObject({
   limit: z.number().int().min(1).max(500).default(50),
   cursor: z.string().optional(),
 });

@@ -142,7 +142,21 @@ async function serve(
       return;
     }
     // tRPC's adapter takes a body already read from `req.body` instead of reading the stream itself.
-    (req as IncomingMessage & { body?: string }).body = body.body.toString('utf8');
+    const text = body.body.toString('utf8');
+    (req as IncomingMessage & { body?: string }).body = text;
+    const broken = notJson(text);
+    if (broken) {
+      refuse(res, path, 'BAD_REQUEST', `the request body is not JSON: ${broken}`, {});
+      return;
+    }
+  }
+  if (req.method === 'GET') {
+    const input = new URL(req.url ?? BASE, 'http://localhost').searchParams.get('input');
+    const broken = input === null ? undefined : notJson(input);
+    if (broken) {
+      refuse(res, path, 'BAD_REQUEST', `the input in the address is not JSON: ${broken}`, {});
+      return;
+    }
   }
   if (req.method === 'GET' && path !== undefined) {
     const refused = await subscriptionInputRefusal(path, req);
@@ -171,6 +185,21 @@ async function bodyLimit(
     return full;
   }
   return { bytes: Math.min(full.bytes, SIGNED_OUT_BODY_BYTES), key: 'a request without a session' };
+}
+
+/**
+ * Why `text` is not JSON, or undefined when it is (or is empty: a call that takes no input). tRPC reads a
+ * call's input only for a procedure that takes one, so a procedure that takes none (`organism.reload`,
+ * `auth.logout`) would run on a body that is not JSON at all: every body is read here first.
+ */
+function notJson(text: string): string | undefined {
+  if (text.trim() === '') return undefined;
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
 }
 
 /** The procedure at a dotted path (tRPC keeps every procedure under it), if there is one. */

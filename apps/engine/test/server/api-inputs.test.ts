@@ -70,6 +70,45 @@ describe('invalid input', () => {
     await expectInvalid(await get('messages.list?input={bad'), [undefined]);
   });
 
+  it('refuses malformed JSON to a procedure that takes no input, before it runs', async () => {
+    const reloads = async (): Promise<number> => {
+      const res = await get(`audit.list?${q({ action: 'organism.reload', limit: 500 })}`);
+      return ((await res.json()) as { result: { data: { items: unknown[] } } }).result.data.items.length;
+    };
+    const before = await reloads();
+    for (const path of ['organism.reload', 'auth.logout']) {
+      const [problem] = await expectInvalid(await post(path, '{bad'), [undefined]);
+      expect(problem?.message, path).toMatch(/^the request body is not JSON: /);
+    }
+    const [problem] = await expectInvalid(await get('organism.info?input={bad'), [undefined]);
+    expect(problem?.message).toMatch(/^the input in the address is not JSON: /);
+    // Neither ran: no reload was made (each is audited), and the session was not ended by the sign-out.
+    expect(await reloads()).toBe(before);
+    expect((await get('auth.me')).status).toBe(200);
+    // An empty body still means no input.
+    expect((await post('organism.reload', '')).status).toBe(200);
+    expect(await reloads()).toBe(before + 1);
+  });
+
+  it('refuses a key no procedure input has, naming it, rather than dropping it', async () => {
+    // A typo for `producers` would have made a token that may send as anyone.
+    const [typo] = await expectInvalid(
+      await post('users.createToken', JSON.stringify({ name: 'typo', producer: ['billing'] })),
+      [undefined],
+    );
+    expect(typo?.message).toMatch(/producer/);
+    await expectInvalid(
+      await post(
+        'messages.inject',
+        JSON.stringify({ to: 'greeter', payloadXml: '<greeting><name>x</name></greeting>', threadd: 'x' }),
+      ),
+      [undefined],
+    );
+    await expectInvalid(await get(`messages.byId?${q({ id: 'x', extra: 1 })}`), [undefined]);
+    const tokens = (await (await get('users.tokens')).json()) as { result: { data: { name: string }[] } };
+    expect(tokens.result.data.map((t) => t.name)).not.toContain('typo');
+  });
+
   it('names each bad field of a zod failure in auth.login', async () => {
     const [problem] = await expectInvalid(await post('auth.login', '{"name":"","password":"x"}'), ['name']);
     expect(problem?.message).toMatch(/1 character/);
