@@ -61,6 +61,8 @@ export const authRouter = router({
       user = await ctx.store.verifyPassword(input.name, input.password);
     } catch (err) {
       ctx.limiter.release(attempt);
+      // Too many sign-ins at once (password-hash.ts): not this caller's failure, a second's wait.
+      if (err instanceof EngineError && err.code === 'RATE_LIMITED') ctx.res.setHeader('retry-after', '1');
       throw err;
     }
     if (!user) {

@@ -1,5 +1,6 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import type { BinaryLike, ScryptOptions } from 'node:crypto';
+import { EngineError } from '@organism/shared';
 import { JournalError } from '../journal-error.ts';
 
 const N = 16384;
@@ -16,10 +17,51 @@ function scryptAsync(
   keylen: number,
   opts: ScryptOptions,
 ): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(password, salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key)));
-  });
+  return hashes.run(
+    () =>
+      new Promise<Buffer>((resolve, reject) => {
+        scrypt(password, salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key)));
+      }),
+  );
 }
+
+/**
+ * At most how many password hashes wait for their turn (about three seconds of them); more at once are
+ * refused (RATE_LIMITED) rather than queued without end. Above the 30 sign-ins an address may try in a
+ * minute, so that one address's burst is checked whole, as the per-address limit counts it.
+ */
+export const HASHES_WAITING = 64;
+
+/**
+ * Password hashes run one at a time, the others waiting their turn: each takes about 50 ms of a core and
+ * 16 MiB, and libuv's four threads would run four at once on a machine of two cores, taking the cores from
+ * the engine's intake. Sign-ins from many addresses, which the per-address limit does not slow, took
+ * `POST /messages` from a p50 of 20 ms to 80–95 ms, one request to 1.9 s (60 at once, the console review
+ * of 2026-12-06); one at a time, they take at most one core, and the engine's thread keeps the other.
+ */
+class OneAtATime {
+  private running = false;
+  private readonly waiting: (() => void)[] = [];
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running) {
+      if (this.waiting.length >= HASHES_WAITING)
+        throw new EngineError('RATE_LIMITED', 'too many sign-ins at once; try again in a second', {
+          fields: { retryAfterSeconds: 1 },
+        });
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+    this.running = true;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running = false;
+    }
+  }
+}
+const hashes = new OneAtATime();
 
 function memoryFor(n: number, r: number): number {
   // scrypt needs about 128·N·r bytes; leave headroom over Node's 32 MiB default.
