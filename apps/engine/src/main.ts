@@ -11,6 +11,7 @@ import { MessagePump } from './pump/message-pump.ts';
 import { bootListener } from './pump/system/boot-listener.ts';
 import { compileSystemSchemas } from './pump/system/system-schemas.ts';
 import { stderrLog } from './pump/stderr-log.ts';
+import { addOrganismDir } from './pump/stack-paths.ts';
 
 export interface CreateEngineOptions {
   /** Overrides `journal.path` from the config (tests, benchmarks): a file, or ':memory:'. */
@@ -120,6 +121,8 @@ export async function createEngine(configFile: string, opts: CreateEngineOptions
         }
       : {}),
   });
+  // A handler's stack in the journal names the organism's files relative to its folder (stack-paths.ts).
+  addOrganismDir(config.baseDir);
   const pump = new MessagePump({
     organism: config.name,
     listeners: [bootListener(schemas.system), ...orchestrator.listeners(schemas.system), ...listeners],

@@ -9,6 +9,7 @@ import type { RoutingTable } from './routing-table.ts';
 import { systemErrorFor } from './system-error-text.ts';
 import { systemErrorXml } from './system/system-payloads.ts';
 import type { ThreadRegistry } from './thread-registry.ts';
+import { journalStack } from './stack-paths.ts';
 
 export type OutputsOutcome = { ok: true; deliveries: Delivery[] } | { ok: false; failure: DispatchFailure };
 
@@ -41,7 +42,7 @@ export class HandlerOutputs {
     try {
       return await this.deliveries(d, outputs);
     } catch (err) {
-      const detail = `${d.to}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
+      const detail = `${d.to}: ${journalStack(err)}`;
       return {
         ok: false,
         failure: {

@@ -5,6 +5,7 @@ import type { Delivery, DispatchFailure } from './delivery.ts';
 import type { HandlerContext, Listener } from './listener.ts';
 import { isThenable } from './is-thenable.ts';
 import { newMessageId } from './message-id.ts';
+import { journalStack } from './stack-paths.ts';
 
 /** One output a handler asked for, before the pipeline has checked it. */
 export interface Output {
@@ -247,7 +248,7 @@ export async function runHandler(
         failure: { code: 'HANDLER_TIMEOUT', message: 'the handler did not answer in time', detail },
       };
     }
-    const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    const detail = journalStack(err);
     const retryable = !(err instanceof HandlerError && !err.retryable);
     return {
       ok: false,

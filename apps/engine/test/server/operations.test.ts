@@ -238,6 +238,9 @@ describe('listeners, dead letters and threads through the API', () => {
       expect(m).toMatchObject({ attempts, errorCode: 'HANDLER_ERROR' });
       const detail = await op.messages.byId.query({ id: m.id });
       expect(detail.errorDetail).toMatch(/zero/i);
+      // Where it failed, without the server's folders: the handler's file relative to the organism's.
+      expect(detail.errorDetail).toMatch(/\(handlers\/calculator\.ts:\d+:\d+\)/);
+      expect(detail.errorDetail).not.toMatch(/\((file:\/\/)?\//);
       expect(detail.transitions.map((t) => t.state).slice(-3)).toEqual(['PENDING', 'DISPATCHED', 'FAILED']);
     }
     // Discard many: a dry run counts what is left and changes nothing; a viewer may not; the operator's
