@@ -44,7 +44,10 @@ test('filters live in the URL: they survive a reload, and a filter that matches 
 }) => {
   test.setTimeout(120_000);
   await signIn(page, 'admin');
-  await page.getByRole('link', { name: 'Messages' }).click();
+  await page
+    .getByRole('navigation', { name: 'Pages' })
+    .getByRole('link', { name: 'Messages', exact: true })
+    .click();
   await expect(page.getByRole('heading', { name: 'Messages' })).toBeVisible();
   const table = page.getByRole('table', { name: 'Messages' });
   await expect(table.getByRole('row').nth(1)).toBeVisible();

@@ -13,7 +13,10 @@ test('a failed thread reads as a sequence diagram: every hop opens its XML, the 
 }) => {
   test.setTimeout(120_000);
   await signIn(page, 'admin');
-  await page.getByRole('link', { name: 'Threads' }).click();
+  await page
+    .getByRole('navigation', { name: 'Pages' })
+    .getByRole('link', { name: 'Threads', exact: true })
+    .click();
   await expect(page.getByRole('heading', { name: 'Threads' })).toBeVisible();
   await expect(page.getByRole('table', { name: 'Threads' }).getByRole('row').nth(1)).toBeVisible();
   await expectAccessible(page);
