@@ -203,6 +203,9 @@ test('says within seconds when the engine hangs, and goes live again when it ans
     const delivered = page.getByText('ACKED, last 10 s').locator('..');
     // Within the ten seconds the tile averages: a second counted just before the stop may still be in it.
     await expect(delivered).toContainText('—', { timeout: 12_000 });
+    // Its queue and journal counts are the last it said, and say so.
+    await expect(page.getByText('Queue', { exact: true }).locator('..')).toContainText('last known ·');
+    await expect(page.getByText(/^The last known counts: the engine has been away \d/)).toBeVisible();
     // A page opened meanwhile says so too within seconds, not "Loading…" for as long as it hangs.
     await opened.goto('/threads', { waitUntil: 'domcontentloaded' });
     const openedAt = Date.now();
@@ -213,6 +216,7 @@ test('says within seconds when the engine hangs, and goes live again when it ans
   }
   await expect(connection).toHaveText('live', { timeout: 30_000 });
   await expect(page.getByText('The engine cannot be reached.')).toBeHidden();
+  await expect(page.getByText(/^The last known counts/)).toBeHidden();
   await expect(page.getByText('ACKED, last 10 s').locator('..')).toContainText('/s', { timeout: 15_000 });
   // And it comes up by itself once the engine answers.
   await expect(opened.getByRole('heading', { name: 'Threads', level: 1 })).toBeVisible({ timeout: 30_000 });

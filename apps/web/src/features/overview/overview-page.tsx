@@ -4,9 +4,11 @@ import { messageStates } from '@organism/shared';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { StateBadge } from '@/components/state-badge';
-import { TimeAgo } from '@/components/time-ago';
+import { TimeAgo, Uptime } from '@/components/time-ago';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
+import { shownEngineState } from '@/lib/engine-state';
+import { useEngineStream } from '@/lib/engine-stream';
 import { formatCount, formatCountOf } from '@/lib/format';
 import type { StateChoice } from '@/lib/outcome';
 import { useTRPC } from '@/lib/trpc';
@@ -39,6 +41,13 @@ export function OverviewPage() {
   const trpc = useTRPC();
   const status = useQuery(trpc.organism.status.queryOptions());
   const s = status.data;
+  // While the engine is away, its queue and counts are the last it said: greyed, and said so.
+  const { away, connection, drainingSince } = useEngineStream();
+  const shown = shownEngineState(s, status.dataUpdatedAt, away, {
+    since: drainingSince,
+    connected: connection === 'live',
+  });
+  const stale = shown !== undefined && !shown.current;
   return (
     <div className="mx-auto max-w-7xl space-y-4">
       <h1 className="text-xl font-semibold">Overview</h1>
@@ -46,6 +55,7 @@ export function OverviewPage() {
         queue={
           <Tile
             label="Queue"
+            stale={stale}
             value={s ? `${formatCount(s.queued)} queued` : undefined}
             hint={
               s ? `${formatCount(s.inFlight)} in flight · ${formatCountOf(s.openThreads, 'open thread')}` : ''
@@ -68,7 +78,7 @@ export function OverviewPage() {
                       href={messagesHref({ state })}
                       title={`Open the ${what}`}
                       aria-label={`${formatCount(count(s.journal))} ${what}`}
-                      className="underline decoration-border underline-offset-4 hover:decoration-current"
+                      className={`underline decoration-border underline-offset-4 hover:decoration-current ${stale ? 'text-muted' : ''}`}
                     >
                       {formatCount(count(s.journal))}
                     </Link>
@@ -81,7 +91,12 @@ export function OverviewPage() {
           </dl>
           {s && (
             <p className="mt-3 border-t border-border pt-2 text-xs text-muted">
-              {s.journal.oldestPendingAt === null ? (
+              {stale ? (
+                <>
+                  The last known counts: the engine has been away <Uptime since={away?.since ?? Date.now()} />
+                  .
+                </>
+              ) : s.journal.oldestPendingAt === null ? (
                 'Nothing waits to be dispatched.'
               ) : (
                 <>

@@ -8,12 +8,16 @@ export function Tile({
   value,
   hint,
   tone,
+  stale = false,
 }: {
   label: string;
   value: string | undefined;
   hint: string;
   tone?: keyof typeof TONE;
+  /** The figure is the last known (the engine away): greyed, and the hint says so first. */
+  stale?: boolean;
 }) {
+  const said = stale ? `last known · ${hint}` : hint;
   return (
     <div className="rounded-lg border border-border bg-panel p-4">
       <p className="text-xs font-medium text-muted uppercase">{label}</p>
@@ -21,13 +25,13 @@ export function Tile({
         <Skeleton className="mt-2 h-7 w-24" />
       ) : (
         <p
-          className={`tabular mt-1 text-2xl font-semibold ${value === '—' ? 'text-muted' : tone ? TONE[tone] : ''}`}
+          className={`tabular mt-1 text-2xl font-semibold ${value === '—' || stale ? 'text-muted' : tone ? TONE[tone] : ''}`}
         >
           {value}
         </p>
       )}
-      <p className="mt-1 truncate text-xs text-muted" title={hint}>
-        {hint}
+      <p className="mt-1 truncate text-xs text-muted" title={said}>
+        {said}
       </p>
     </div>
   );
