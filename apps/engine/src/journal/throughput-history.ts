@@ -19,12 +19,13 @@ export interface SecondOutcomes {
 
 /**
  * The chart's five minutes ending with the last whole second before `now`, from a count per second;
- * seconds before `since` (when counting started) are null: unknown, not zero.
+ * seconds before `since` (when counting started), and those `count` does not know, are null: unknown, not
+ * zero.
  */
 export function throughputHistory(
   now: number,
   since: number,
-  count: (second: number) => SecondOutcomes,
+  count: (second: number) => SecondOutcomes | undefined,
 ): ThroughputHistory {
   const end = Math.floor(now / 1000) - 1;
   const start = end - HISTORY_SECONDS + 1;

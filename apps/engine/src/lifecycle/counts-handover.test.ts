@@ -57,14 +57,17 @@ describe('counts handover', () => {
       since: T0,
       routes: [{ from: 'a', to: 'b', count: 120, failed: 0, perSecond: 0.5, lastAt: T0 + 119_000 }],
     });
-    // The chart runs on from the first engine's start: its seconds, then zeros while none ran.
+    // The chart runs on from the first engine's start: its seconds, then a gap while none ran, then the
+    // seconds the next one lives through.
+    nextRates.alive(clock.now - 1000);
     const chart = nextRates.history(clock.now);
     expect(chart.since).toBe(T0 / 1000);
     const at = (s: number) => chart.delivered[s - chart.start];
-    expect([at(T0 / 1000 - 1), at(T0 / 1000), at(T0 / 1000 + 119), at(T0 / 1000 + 121)]).toEqual([
+    expect([T0 / 1000 - 1, T0 / 1000, T0 / 1000 + 119, T0 / 1000 + 121, T0 / 1000 + 124].map(at)).toEqual([
       null,
       1,
       1,
+      null,
       0,
     ]);
     // Taken once: an engine after a crash (which leaves nothing) does not take these again.

@@ -25,6 +25,8 @@ describe('transition rates', () => {
     const r = new TransitionRates(started);
     const now = started + 60_500;
     const second = (s: number): number => Math.floor(started / 1000) + s;
+    // The process lived through its first minute but for seconds 30 to 39 (stopped, or held).
+    for (let s = 0; s <= 60; s++) if (s < 30 || s > 39) r.alive(second(s) * 1000 + 100);
     r.add('ACKED', second(10) * 1000, 1);
     r.add('ACKED', second(10) * 1000 + 999, 2);
     r.add('FAILED', second(10) * 1000 + 5, 3);
@@ -42,5 +44,8 @@ describe('transition rates', () => {
     expect(h.delivered[at(second(11))]).toBe(0);
     expect(h.delivered[at(second(-1))]).toBeNull();
     expect(h.delivered.at(-1)).toBe(0);
+    // Not lived through: unknown, a gap on the chart, rather than zeros it never counted.
+    expect([29, 30, 39, 40].map((s) => h.delivered[at(second(s))])).toEqual([0, null, null, 0]);
+    expect(h.failed[at(second(35))]).toBeNull();
   });
 });

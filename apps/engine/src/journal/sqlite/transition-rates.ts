@@ -13,6 +13,9 @@ const REJECTED = 'rejected';
  * Transitions per state, counted per second as the journal writes them: the overview's rates over the
  * last minute and its throughput chart over the last five, without reading the event log (at full speed
  * a minute of it is millions of rows). It starts empty with the process: seconds before it are unknown.
+ * So is a second the process did not live through (`alive`, a few times a second): stopped, or its thread
+ * held for seconds, it counted nothing then, and the chart shows a gap rather than zeros it never counted;
+ * so is the time between an engine and the next on the journal (a restart), whose counts it takes on.
  */
 export class TransitionRates {
   /** Second (ms / 1000, floored) → transitions written in it, by state (and `rejected`). */
@@ -34,19 +37,25 @@ export class TransitionRates {
     if (state === 'FAILED' && attempt === 0) this.bucket[REJECTED] = (this.bucket[REJECTED] ?? 0) + 1;
   }
 
+  /** Says that the process lives in `now`'s second: counted, if nothing else, as a second of nothing. */
+  alive(now: number): void {
+    const second = Math.floor(now / 1000);
+    if (!this.seconds.has(second)) this.bucketFor(second);
+  }
+
   private switchTo(second: number): void {
     this.second = second;
-    const known = this.seconds.get(second);
-    if (known) {
-      this.bucket = known;
-      return;
-    }
-    this.bucket = {};
-    this.seconds.set(second, this.bucket);
+    this.bucket = this.seconds.get(second) ?? this.bucketFor(second);
+  }
+
+  private bucketFor(second: number): Partial<Record<string, number>> {
+    const bucket = {};
+    this.seconds.set(second, bucket);
     // Keep a little more than the window: writes may carry times slightly out of order.
     if (this.seconds.size > KEEP_SECONDS + 10) {
       for (const s of this.seconds.keys()) if (s < second - KEEP_SECONDS) this.seconds.delete(s);
     }
+    return bucket;
   }
 
   /** The seconds of the last five minutes, for `restore` in the engine after this one. */
@@ -57,8 +66,11 @@ export class TransitionRates {
 
   /** Takes on what the journal counted before a restart, so the chart and the rates run on across it. */
   restore(before: CountedRates): void {
-    for (const [second, bucket] of before.seconds)
-      if (!this.seconds.has(second)) this.seconds.set(second, { ...bucket });
+    for (const [second, bucket] of before.seconds) {
+      // A second both lived through (the restart's): the two counts added up.
+      const here = this.seconds.get(second) ?? this.bucketFor(second);
+      for (const [state, n] of Object.entries(bucket)) here[state] = (here[state] ?? 0) + (n ?? 0);
+    }
     this.since = Math.min(this.since, before.since);
   }
 
@@ -77,8 +89,10 @@ export class TransitionRates {
   history(now: number): ThroughputHistory {
     return throughputHistory(now, this.since, (s) => {
       const b = this.seconds.get(s);
-      const rejected = b?.[REJECTED] ?? 0;
-      return { delivered: b?.ACKED ?? 0, failed: (b?.FAILED ?? 0) - rejected, rejected };
+      // Not lived through: unknown.
+      if (!b) return undefined;
+      const rejected = b[REJECTED] ?? 0;
+      return { delivered: b.ACKED ?? 0, failed: (b.FAILED ?? 0) - rejected, rejected };
     });
   }
 }
