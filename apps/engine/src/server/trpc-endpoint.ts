@@ -111,6 +111,16 @@ async function serve(
     req.resume();
     return;
   }
+  if (
+    path !== undefined &&
+    path.split(',').some((name) => !procedureAt(name)) &&
+    !(await signedIn(req, deps))
+  ) {
+    // Not found is for someone signed in: without a session, which procedures exist is not said either.
+    refuse(res, path, 'UNAUTHORIZED', 'sign in first', {});
+    req.resume();
+    return;
+  }
   const wrong = wrongMethod(path, req.method);
   if (wrong) {
     // tRPC's own 405 would not say which method to use, nor send `Allow`.
@@ -202,6 +212,15 @@ function notJson(text: string): string | undefined {
   }
 }
 
+/** Whether `req` carries a live session; a journal that cannot say (an outage) is given the benefit. */
+async function signedIn(req: IncomingMessage, deps: { store: OperatorStore }): Promise<boolean> {
+  try {
+    return (await requestUser(deps.store, req)) !== undefined;
+  } catch {
+    return true;
+  }
+}
+
 /** The procedure at a dotted path (tRPC keeps every procedure under it), if there is one. */
 function procedureAt(path: string): AnyProcedure | undefined {
   return (appRouter._def.procedures as unknown as Record<string, AnyProcedure | undefined>)[path];
@@ -273,11 +292,12 @@ interface StandardSchemaV1 {
 function refuse(
   res: ServerResponse,
   path: string | undefined,
-  code: 'METHOD_NOT_SUPPORTED' | 'UNSUPPORTED_MEDIA_TYPE' | 'PAYLOAD_TOO_LARGE' | 'BAD_REQUEST',
+  code:
+    'METHOD_NOT_SUPPORTED' | 'UNSUPPORTED_MEDIA_TYPE' | 'PAYLOAD_TOO_LARGE' | 'BAD_REQUEST' | 'UNAUTHORIZED',
   message: string,
   headers: Record<string, string>,
 ): void {
-  const engineCode = code === 'PAYLOAD_TOO_LARGE' ? 'PAYLOAD_TOO_LARGE' : 'INPUT_INVALID';
+  const engineCode = code === 'PAYLOAD_TOO_LARGE' || code === 'UNAUTHORIZED' ? code : 'INPUT_INVALID';
   const cause = new EngineError(engineCode, message, { problems: [{ message }] });
   const shape = apiErrorShape(new TRPCError({ code, message, cause }), path);
   sendJson(res, shape.data.httpStatus, { error: shape }, headers);

@@ -86,7 +86,14 @@ describe.each(['development', 'production'])('error bodies with NODE_ENV=%s', (n
       () => fetch(`${h.url}/trpc/organism.status`, { headers: { cookie: 'organism_session=%E0%A4%A' } }),
       401,
     ],
-    ['an unknown procedure', () => fetch(`${h.url}/trpc/nope.nope`), 404],
+    // Without a session, which procedures exist is not said: unknown ones are refused as known ones are.
+    ['an unknown procedure, anonymous', () => fetch(`${h.url}/trpc/nope.nope`), 401],
+    [
+      'an unknown procedure in a batch, anonymous',
+      () => fetch(`${h.url}/trpc/auth.me,nope.nope?batch=1`),
+      401,
+    ],
+    ['an unknown procedure', () => fetch(`${h.url}/trpc/nope.nope`, { headers: { cookie: viewer } }), 404],
     [
       'a viewer managing users',
       () => fetch(`${h.url}/trpc/users.list`, { headers: { cookie: viewer } }),
