@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { failingAgain } from './code-hints';
+import { codeHint, failingAgain } from './code-hints';
 
 it('counts, by code, what a retry would take that fails the same way again, refused input left out', () => {
   const groups = [
@@ -15,4 +15,15 @@ it('counts, by code, what a retry would take that fails the same way again, refu
     { code: 'FILTER_REJECTED', count: 3 },
   ]);
   expect(failingAgain([{ errorCode: 'HANDLER_TIMEOUT', count: 9, refused: 0 }])).toEqual([]);
+});
+
+it('says what refused input needs by its code, and what broke the envelope or the contract otherwise', () => {
+  expect(codeHint('SENDER_RESERVED', true)).toMatch(/^It claimed to come from a listener or the engine/);
+  expect(codeHint('DOCTYPE_FORBIDDEN', true)).toMatch(/DOCTYPE/);
+  expect(codeHint('FILTER_REJECTED', true)).toMatch(/filter/);
+  expect(codeHint('SCHEMA_VIOLATION', true)).toBe(
+    'Its input broke the envelope or the contract: fix it at the sender.',
+  );
+  expect(codeHint(null, true)).toBe('Its input broke the envelope or the contract: fix it at the sender.');
+  expect(codeHint('HANDLER_ERROR', false)).toMatch(/^The handler threw/);
 });

@@ -18,10 +18,19 @@ const DELIVERY: Record<string, string> = {
 };
 
 const REJECTED = 'Its input broke the envelope or the contract: fix it at the sender.';
-const FILTERED = 'No listener’s filter takes its payload: send it where one does, or change the filter.';
+/** Refused input whose code says more than that it broke the envelope or the contract. */
+const REFUSED: Record<string, string> = {
+  FILTER_REJECTED: 'No listener’s filter takes its payload: send it where one does, or change the filter.',
+  SENDER_RESERVED:
+    'It claimed to come from a listener or the engine itself: a producer sends under a name of its own.',
+  DOCTYPE_FORBIDDEN:
+    'It carried a DOCTYPE (entities, external files), which the engine never reads: send it without.',
+  PAYLOAD_TOO_LARGE:
+    'It was over the size limit (pump.maxMessageBytes): send it smaller, or raise the limit.',
+};
 
 export function codeHint(code: string | null, rejected: boolean): string | undefined {
-  if (rejected) return code === 'FILTER_REJECTED' ? FILTERED : REJECTED;
+  if (rejected) return (code !== null ? REFUSED[code] : undefined) ?? REJECTED;
   return code === null ? undefined : DELIVERY[code];
 }
 

@@ -56,7 +56,8 @@ export function TopBar({ user }: { user: { name: string; role: Role } }) {
               </span>{' '}
               {/* Reconnecting, the uptime would count on from a process that may be gone. */}
               {connection === 'live' && (
-                <span className="text-muted">
+                // As wide as its widest ("59m 59s"), so what follows does not move as it grows.
+                <span className="inline-block min-w-[8ch] text-muted">
                   <Uptime since={status.dataUpdatedAt - s.uptimeMs} />
                 </span>
               )}

@@ -50,10 +50,11 @@ export function HopDetail({ id, index }: { id: string; index: number }) {
           next={
             can('operator') && (
               <>
+                To retry it, or to fix it and send it again as a new message, open{' '}
                 <Link href={`/messages/${m.id}`} className="text-accent underline">
-                  Its page
-                </Link>{' '}
-                retries it, or opens it in the composer to fix and send as a new message.
+                  message {m.id.slice(0, 8)}
+                </Link>
+                .
               </>
             )
           }

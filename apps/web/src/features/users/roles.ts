@@ -10,8 +10,9 @@ export const ROLES: readonly Role[] = roleSchema.options;
  */
 export const ROLE_DOES: Record<Role, string> = {
   viewer: 'Reads everything (messages, threads, listeners, dead letters) and changes nothing.',
+  // Short enough for two lines of the Users table at 1280 px.
   operator:
-    'Everything a viewer may, and also: send, retry and discard messages, kill threads, pause and resume listeners, reload the configuration.',
+    'What a viewer may, and: send, retry and discard messages, kill threads, pause and resume listeners, reload the configuration.',
   admin:
-    'Everything an operator may, and also: change and roll back the configuration, restart the engine, manage users and API tokens, read the audit log.',
+    'What an operator may, and: edit or roll back the configuration, restart, manage users and API tokens, read the audit log.',
 };
