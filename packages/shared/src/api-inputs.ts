@@ -34,10 +34,15 @@ export const extensionFailuresInputSchema = z.strictObject({
 });
 export const byExtensionInputSchema = z.strictObject({ extension: z.string().min(1) });
 /** One failure of a durable extension, to retry or discard. */
-export const extensionFailureInputSchema = z.strictObject({ extension: z.string().min(1), id: z.string().min(1) });
+export const extensionFailureInputSchema = z.strictObject({
+  extension: z.string().min(1),
+  id: z.string().min(1),
+});
 export const messageIdInputSchema = z.strictObject({ messageId: z.string().min(1) });
 export const exampleInputSchema = z.strictObject({ name: z.string().min(1), root: z.string().optional() });
-export const restartInputSchema = z.strictObject({ drainMs: z.number().int().min(0).max(600_000).default(30_000) });
+export const restartInputSchema = z.strictObject({
+  drainMs: z.number().int().min(0).max(600_000).default(30_000),
+});
 export const retryManyInputSchema = z.strictObject({ filter: messageFilterSchema, dryRun: z.boolean() });
 /** Discard many: the same filter and dry run as a bulk retry, over every dead letter (refused input too). */
 export const discardManyInputSchema = retryManyInputSchema;
@@ -49,7 +54,10 @@ export const injectInputSchema = z.strictObject({
   republishOf: z.string().min(1).max(200).optional(),
 });
 /** `messages.check`: a payload to check against `to`'s contract (nothing is sent). */
-export const checkPayloadInputSchema = z.strictObject({ to: z.string().min(1).max(200), payloadXml: z.string() });
+export const checkPayloadInputSchema = z.strictObject({
+  to: z.string().min(1).max(200),
+  payloadXml: z.string(),
+});
 export const yamlInputSchema = z.strictObject({ yaml: z.string().max(1_000_000) });
 export const saveConfigInputSchema = yamlInputSchema.extend({
   note: z.string().max(500).optional(),
