@@ -8,6 +8,7 @@ import type { Logger } from '../logging/logger.ts';
 import { LoginLimiter } from '../api/login-limiter.ts';
 import { RefusalAudit } from '../api/refusal-audit.ts';
 import { answerClientError } from './client-error.ts';
+import { DRAIN_LIMIT } from './read-body.ts';
 import { handleHealthz } from './healthz.ts';
 import { handleIngress } from './ingress.ts';
 import type { TokenCheck } from './ingress.ts';
@@ -161,6 +162,16 @@ export async function startServer(
   server.headersTimeout = requestTimeout;
   // What node:http refuses itself (too slow, headers too large, not HTTP) gets the JSON error too.
   server.on('clientError', (err: Error, socket) => answerClientError(err, socket, requestTimeout));
+  // A client that asks before it uploads (`Expect: 100-continue`) is told to go on only when its body
+  // could be read: one declared past every limit is answered 413 at once, without the 100 that would
+  // have had it send megabytes only to be refused.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    const { server: limits, pump } = engine.config;
+    const readable = Math.max(DRAIN_LIMIT, limits.maxBodyBytes, pump.maxMessageBytes);
+    if (!(Number.isFinite(declared) && declared > readable)) res.writeContinue();
+    server.emit('request', req, res);
+  });
   const closer = new GracefulCloser(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

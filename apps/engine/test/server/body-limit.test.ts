@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRouter } from '../../src/api/app-router.ts';
@@ -108,6 +109,36 @@ describe('the /trpc body limit (server.maxBodyBytes, 4 MiB by default)', () => {
       error: { data: { code: 'PAYLOAD_TOO_LARGE', httpStatus: 413, engineCode: 'PAYLOAD_TOO_LARGE' } },
     });
     expect(sent.rssGrowth).toBeLessThan(24 * MiB);
+  });
+
+  it('answers a client that asks before uploading: 413 at once past every limit, 100 Continue otherwise', async () => {
+    const ask = (path: string, length: number, type: string): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const url = new URL(h.url);
+        const socket = connect(Number(url.port), url.hostname, () =>
+          socket.write(
+            `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: ${type}\r\nContent-Length: ${length}\r\nExpect: 100-continue\r\n\r\n`,
+          ),
+        );
+        let heard = '';
+        socket.on('data', (d: Buffer) => {
+          heard += d.toString();
+          // The first answer is all this asks: nothing of the body is ever sent.
+          if (heard.includes('\r\n\r\n')) {
+            socket.destroy();
+            resolve(heard.split('\r\n')[0] ?? '');
+          }
+        });
+        socket.on('error', reject);
+      });
+    // Declared past what any route reads: refused before a byte of it is sent.
+    expect(await ask('/trpc/auth.login', 64 * MiB, 'application/json')).toBe(
+      'HTTP/1.1 413 Payload Too Large',
+    );
+    // Ingress asks for its token first: without one, 401, and no 100 either.
+    expect(await ask('/messages', 64 * MiB, 'application/xml')).toBe('HTTP/1.1 401 Unauthorized');
+    // Within the limits: told to go on.
+    expect(await ask('/trpc/auth.login', 100, 'application/json')).toBe('HTTP/1.1 100 Continue');
   });
 
   it('refuses a chunked 64 MiB body once it passes the limit, and memory stays put', async () => {
