@@ -211,6 +211,10 @@ test('says within seconds when the engine hangs, and goes live again when it ans
     const openedAt = Date.now();
     await expect(opened.getByText('The engine cannot be reached.')).toBeVisible({ timeout: 10_000 });
     expect(Date.now() - openedAt).toBeLessThan(8_000);
+    // In the frame, with the pages every role has: who is signed in cannot be read meanwhile.
+    const pages = opened.getByRole('navigation', { name: 'Pages' });
+    await expect(pages.getByRole('link', { name: 'Messages', exact: true })).toBeVisible();
+    await expect(pages.getByRole('link', { name: 'Compose' })).toHaveCount(0);
   } finally {
     process.kill(pid, 'SIGCONT');
   }

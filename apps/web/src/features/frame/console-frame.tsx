@@ -32,10 +32,25 @@ export function ConsoleFrame({ children }: { children: ReactNode }) {
   // An engine that hangs keeps the session's question open (the console's server waits 30 s for it):
   // after a few seconds the page says so rather than showing "Loading…" all that time.
   const waitedLong = useHeldFor(loading && !user, 4_000);
-  if (!user) {
+  if (!user && !(error || waitedLong))
     return (
-      <div className="flex min-h-screen items-center justify-center p-6 text-sm text-muted">
-        {error || waitedLong ? <EngineAwayBanner standalone /> : 'Loading…'}
+      <div className="flex min-h-screen items-center justify-center p-6 text-sm text-muted">Loading…</div>
+    );
+  if (!user) {
+    // The engine does not answer, so who is signed in cannot be read: the frame with the pages every role
+    // has, and the page's place saying why it is empty. It comes up by itself once the engine answers.
+    return (
+      <div className="flex min-h-screen">
+        <Sidebar signedInUnknown />
+        <div className="flex min-w-0 flex-1 flex-col">
+          <header className="flex h-12 items-center border-b border-border bg-panel px-6 text-sm text-muted">
+            engine not answering
+          </header>
+          <EngineAwayBanner standalone />
+          <main id="content" tabIndex={-1} className="min-w-0 flex-1 p-6 text-sm text-muted">
+            This page shows as soon as the engine answers; nothing needs doing here.
+          </main>
+        </div>
       </div>
     );
   }

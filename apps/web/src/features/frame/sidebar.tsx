@@ -12,13 +12,18 @@ import { NAV } from './nav';
 
 const STORAGE_KEY = 'organism-sidebar';
 
-/** The page list, collapsible to icons (remembered per browser). */
-export function Sidebar() {
+/**
+ * The page list, collapsible to icons (remembered per browser). `signedInUnknown`: the session cannot be
+ * read yet (the engine does not answer), so only the pages every role has are offered.
+ */
+export function Sidebar({ signedInUnknown = false }: { signedInUnknown?: boolean }) {
   const path = usePathname();
   const { can } = useSession();
   const [collapsed, setCollapsed] = useState(false);
   // Only what the role may use: the server would refuse the rest anyway.
-  const shown = NAV.filter((e) => can(e.role ?? 'viewer'));
+  const shown = NAV.filter((e) =>
+    signedInUnknown ? !e.role || e.role === 'viewer' : can(e.role ?? 'viewer'),
+  );
   const sections = [...new Set(shown.map((e) => e.group))].map((group) => ({
     group,
     entries: shown.filter((e) => e.group === group),
