@@ -57,8 +57,6 @@ import type { SqliteJournalOptions, WriterThreadPolicy } from './sqlite-journal-
 const THREAD_AFTER = 4_096;
 /** How long a write waits for another connection's write to finish. */
 const BUSY_TIMEOUT_MS = 2_000;
-/** How often the journal notes that its process lives (transition-rates.ts): often enough for every second. */
-const ALIVE_EVERY_MS = 250;
 
 /**
  * The embedded journal: SQLite in WAL mode, hot path on prepared statements, group commit. Its methods
@@ -92,16 +90,13 @@ export class SqliteJournal implements Journal {
   private batches = 0;
   /** An adaptive journal's ticks, once its thread is ready (writer-placement.ts). */
   private placing: NodeJS.Timeout | undefined;
-  private readonly living: NodeJS.Timeout;
 
   constructor(opts: SqliteJournalOptions) {
     this.opts = opts;
     this.durability = opts.durability;
     this.now = opts.now ?? Date.now;
     this.rates = new TransitionRates(this.now());
-    // The seconds this process lives through, so those it does not (stopped, held) read as unknown.
-    this.living = setInterval(() => this.rates.alive(this.now()), ALIVE_EVERY_MS).unref();
-    this.rates.alive(this.now());
+    this.rates.live(this.now);
     this.open = openDatabase(opts.path, opts.durability, { busyTimeoutMs: BUSY_TIMEOUT_MS });
     const st = (this.st = new Statements(this.open.sqlite, opts.textIndexBatch));
     const log = (this.log = opts.log ?? stderrLog('journal'));
@@ -391,7 +386,7 @@ export class SqliteJournal implements Journal {
     const thread = this.thread;
     this.thread = undefined;
     clearInterval(this.placing);
-    clearInterval(this.living);
+    this.rates.stop();
     // A thread still starting has no batch and no connection worth closing: it is ended at once.
     if (thread?.ready) await thread.close();
     else await thread?.kill();

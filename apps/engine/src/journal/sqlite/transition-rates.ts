@@ -8,6 +8,8 @@ const RATE_WINDOW_S = 60;
 const KEEP_SECONDS = HISTORY_SECONDS + 5;
 /** The key a refusal at intake is counted under besides FAILED (a FAILED transition with attempt 0). */
 const REJECTED = 'rejected';
+/** How often `live` notes that the process lives: often enough for every second. */
+const ALIVE_EVERY_MS = 250;
 
 /**
  * Transitions per state, counted per second as the journal writes them: the overview's rates over the
@@ -25,6 +27,7 @@ export class TransitionRates {
   private bucket: Partial<Record<string, number>> = {};
   /** The first second counted (from the moment the journal opened, or an earlier one's `counted()`). */
   private since: number;
+  private living: NodeJS.Timeout | undefined;
 
   constructor(now = Date.now()) {
     this.since = Math.floor(now / 1000);
@@ -35,6 +38,19 @@ export class TransitionRates {
     if (second !== this.second) this.switchTo(second);
     this.bucket[state] = (this.bucket[state] ?? 0) + 1;
     if (state === 'FAILED' && attempt === 0) this.bucket[REJECTED] = (this.bucket[REJECTED] ?? 0) + 1;
+  }
+
+  /**
+   * Notes the seconds this process lives through, on `now`'s clock, until `stop`: those it does not
+   * (stopped, held) read as unknown.
+   */
+  live(now: () => number): void {
+    this.alive(now());
+    this.living = setInterval(() => this.alive(now()), ALIVE_EVERY_MS).unref();
+  }
+
+  stop(): void {
+    clearInterval(this.living);
   }
 
   /** Says that the process lives in `now`'s second: counted, if nothing else, as a second of nothing. */

@@ -9,7 +9,7 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { CommandPalette } from '@/features/palette/command-palette';
 import { useEngineStream } from '@/lib/engine-stream';
 import type { Connection } from '@/lib/engine-stream';
-import { shownEngineState } from '@/lib/engine-state';
+import { useShownEngineState } from '@/lib/use-shown-engine-state';
 import { useSignOut } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
 import {
@@ -30,13 +30,10 @@ const CONNECTION: Record<Connection, { label: string; dot: string }> = {
 export function TopBar({ user }: { user: { name: string; role: Role } }) {
   const trpc = useTRPC();
   const status = useQuery(trpc.organism.status.queryOptions(undefined, { refetchInterval: 15_000 }));
-  const { connection, away, drainingSince } = useEngineStream();
+  const { connection } = useEngineStream();
   const s = status.data;
   const supervised = s && 'supervised' in s ? (s as { supervised: boolean }).supervised : undefined;
-  const shown = shownEngineState(s && { state: s.state, supervised }, status.dataUpdatedAt, away, {
-    since: drainingSince,
-    connected: connection === 'live',
-  });
+  const shown = useShownEngineState(s && { state: s.state, supervised }, status.dataUpdatedAt);
   const c = CONNECTION[connection];
   return (
     <header className="sticky top-0 z-10 flex h-12 items-center gap-4 border-b border-border bg-panel/95 px-6 backdrop-blur">

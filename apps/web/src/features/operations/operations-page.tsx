@@ -10,7 +10,6 @@ import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { PAUSE_RESUME_COLUMN } from '@/features/listeners/pause-button';
 import { describeError } from '@/lib/engine-error';
-import { shownEngineState } from '@/lib/engine-state';
 import { useEngineStream } from '@/lib/engine-stream';
 import { formatCount, plural } from '@/lib/format';
 import type { ListenerInfo } from '@/lib/live-listeners';
@@ -18,6 +17,7 @@ import { useLiveListeners } from '@/lib/live-listeners';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTRPC } from '@/lib/trpc';
+import { useShownEngineState } from '@/lib/use-shown-engine-state';
 import type { WorkFigures } from './drain-outcome';
 import { latestFigures } from './drain-outcome';
 import { RecoveryReport } from './recovery-report';
@@ -51,7 +51,7 @@ export function OperationsPage() {
 function EngineFacts() {
   const trpc = useTRPC();
   const status = useQuery(trpc.organism.status.queryOptions(undefined, { refetchInterval: 15_000 }));
-  const { away, connection, drainingSince, subscribeEvents } = useEngineStream();
+  const { away, connection, subscribeEvents } = useEngineStream();
   // A drain's figures, every half second: later than the status's while the engine drains and after.
   const [drain, setDrain] = useState<{ figures: WorkFigures; at: number }>();
   useEffect(
@@ -62,10 +62,7 @@ function EngineFacts() {
     [subscribeEvents],
   );
   const s = status.data;
-  const shown = shownEngineState(s, status.dataUpdatedAt, away, {
-    since: drainingSince,
-    connected: connection === 'live',
-  });
+  const shown = useShownEngineState(s, status.dataUpdatedAt);
   if (!s || !shown)
     return status.error ? (
       <p role="alert" className="text-sm">

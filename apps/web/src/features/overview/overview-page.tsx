@@ -7,11 +7,11 @@ import { StateBadge } from '@/components/state-badge';
 import { TimeAgo, Uptime } from '@/components/time-ago';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
-import { shownEngineState } from '@/lib/engine-state';
 import { useEngineStream } from '@/lib/engine-stream';
 import { formatCount, formatCountOf } from '@/lib/format';
 import type { StateChoice } from '@/lib/outcome';
 import { useTRPC } from '@/lib/trpc';
+import { useShownEngineState } from '@/lib/use-shown-engine-state';
 import { messagesHref } from '@/lib/url-filters';
 import { EnginesPanel } from './engines-panel';
 import { LatestFailures } from './latest-failures';
@@ -42,11 +42,8 @@ export function OverviewPage() {
   const status = useQuery(trpc.organism.status.queryOptions());
   const s = status.data;
   // While the engine is away, its queue and counts are the last it said: greyed, and said so.
-  const { away, connection, drainingSince } = useEngineStream();
-  const shown = shownEngineState(s, status.dataUpdatedAt, away, {
-    since: drainingSince,
-    connected: connection === 'live',
-  });
+  const { away } = useEngineStream();
+  const shown = useShownEngineState(s, status.dataUpdatedAt);
   const stale = shown !== undefined && !shown.current;
   return (
     <div className="mx-auto max-w-7xl space-y-4">
