@@ -11,6 +11,15 @@ export const REFUSED = 'REFUSED';
 
 export type TransitionError = { code: string; detail: string | null } | null;
 
+/**
+ * The attempt a move's transition is logged with, given the attempts made (what the entry keeps): the one
+ * it makes or ended, and for a move back to PENDING (a scheduled retry, an operator's) the one it waits
+ * for, as an entry's first PENDING logs attempt 1. So a retried message's log reads PENDING 1, DISPATCHED
+ * 1, FAILED 1, PENDING 2, DISPATCHED 2, and a PENDING's attempt is the one its delivery event carries.
+ */
+export const loggedAttempt = (state: string, attempts: number): number =>
+  state === 'PENDING' ? attempts + 1 : attempts;
+
 /** A state change of an entry already in the table, as the one UPDATE that writes it. */
 export interface EntryUpdate {
   state: string;
@@ -95,7 +104,10 @@ export class EntryChanges {
     if (row.to !== row.from) this.participant(t, row.to);
   }
 
-  /** Moves an entry to `state` and appends the transition to the event log. */
+  /**
+   * Moves an entry to `state`, `attempt` the attempts it has made then, and appends the transition to the
+   * event log (`loggedAttempt`).
+   */
   move(
     id: string,
     threadId: string | null,
@@ -117,7 +129,7 @@ export class EntryChanges {
     const was = this.stateOf(id);
     if (fresh) Object.assign(fresh, change);
     else if (was !== undefined) this.updates.set(id, change);
-    this.logOnly(id, threadId, state, attempt, now, error);
+    this.logOnly(id, threadId, state, loggedAttempt(state, attempt), now, error);
     if (was === undefined) {
       // The entry is gone (discarded): the transition is logged all the same; nothing to count.
       if (threadId) this.threadChange(threadId, now, now);

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
 import type { Journal } from '../journal.ts';
-import { delivery, failure } from './fixtures.ts';
+import { clock, delivery, failure } from './fixtures.ts';
 
 export function operationsContract(fresh: () => Promise<Journal>): void {
   it('retries a dead letter and refuses what is not one', async () => {
@@ -14,7 +14,23 @@ export function operationsContract(fresh: () => Promise<Journal>): void {
     await j.hooks.onFailed?.(d, failure, { outputs: [] });
     const again = await j.retry(d.id);
     expect(again).toMatchObject({ id: d.id, attempt: 2, to: 'greeter' });
-    expect(await j.getMessage(d.id)).toMatchObject({ state: 'PENDING' });
+    expect(await j.getMessage(d.id)).toMatchObject({ state: 'PENDING', attempts: 1 });
+    // A PENDING is logged with the attempt it waits for: the retry's, as its delivery carries it.
+    void j.hooks.onDispatched?.(again);
+    await j.hooks.onFailed?.(again, failure, { retryAt: clock + 1_000, outputs: [] });
+    const logged = (await j.getMessage(d.id))?.transitions.map((t) => `${t.state}:${t.attempt}`);
+    expect(logged).toEqual([
+      'PENDING:1',
+      'DISPATCHED:1',
+      'FAILED:1',
+      'PENDING:2',
+      'DISPATCHED:2',
+      'FAILED:2',
+      'PENDING:3',
+    ]);
+    expect(await j.getMessage(d.id)).toMatchObject({ state: 'PENDING', attempts: 2 });
+    const [back] = await j.unfinished();
+    expect(back?.delivery).toMatchObject({ id: d.id, attempt: 3 });
     await expect(j.retry(randomUUID())).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await j.close();
   });

@@ -1,5 +1,6 @@
 import type { MessageState, TransitionState } from '@organism/shared';
 import type { Delivery } from '../../pump/delivery.ts';
+import { loggedAttempt } from '../entry-changes.ts';
 import { newEntryRow } from '../entry-record.ts';
 import type { EntryRow, ThreadRow, TransitionRow } from '../entry-record.ts';
 import { JournalError } from '../journal-error.ts';
@@ -65,7 +66,7 @@ export class MemoryStore {
       r.nextAttemptAt = nextAttemptAt;
       r.updatedAt = now;
     }
-    this.log(id, threadId, state, attempt, now, error);
+    this.log(id, threadId, state, loggedAttempt(state, attempt), now, error);
     if (threadId) this.touchThread(threadId, now, now, 0);
   }
 
