@@ -128,6 +128,11 @@ test("reads a listener's contract: XSD files, element tree with occurrence, exam
   await expect(line).toContainText('Line');
   await expect(line).toContainText('1..100');
   await expect(tree.getByRole('treeitem').filter({ hasText: /^@id/ })).toContainText('xs:token');
+  // What a value is held to, from its type's facets (Money in the included money.xsd).
+  const price = tree.getByRole('treeitem').filter({ hasText: /^price/ });
+  await expect(price).toContainText('Money');
+  await expect(price).toContainText('at least 0');
+  await expect(price).toContainText('at most 2 decimals');
   // Keyboard: the tree is one tab stop; Left closes `order`, Right opens it again.
   const order = tree.getByRole('treeitem').first();
   await order.focus();

@@ -26,12 +26,39 @@ export interface RoutesResult {
   routes: RouteStats[];
 }
 
+/**
+ * What an element's or attribute's text is held to: its simple type's facets (each restriction step's,
+ * the narrowest kept), and a default or fixed value. Patterns come one list per derivation step: a value
+ * matches one pattern of every step. For a list type (`list`), the length facets count its items and
+ * `items` holds what each item is held to.
+ */
+export interface ValueConstraints {
+  enumeration?: string[];
+  patterns?: string[][];
+  minInclusive?: string;
+  maxInclusive?: string;
+  minExclusive?: string;
+  maxExclusive?: string;
+  length?: number;
+  minLength?: number;
+  maxLength?: number;
+  totalDigits?: number;
+  fractionDigits?: number;
+  list?: boolean;
+  /** A list's items' own constraints. */
+  items?: ValueConstraints;
+  default?: string;
+  fixed?: string;
+}
+
 /** One attribute an element of a listener's contract may carry. */
 export interface ElementAttribute {
   name: string;
   type: string | null;
   required: boolean;
   documentation: string | null;
+  /** Null when its value is held to nothing beyond its type. */
+  constraints: ValueConstraints | null;
 }
 
 /** An element of a listener's contract as the XSD declares it, with its content model below it. */
@@ -50,6 +77,8 @@ export interface ElementNode {
   children: ElementNode[];
   /** The element contains itself here; its children are those of the occurrence above. */
   recursive: boolean;
+  /** What its text is held to (simple content); null when nothing beyond its type. */
+  constraints: ValueConstraints | null;
 }
 
 export interface ElementsResult {

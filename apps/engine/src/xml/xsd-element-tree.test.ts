@@ -79,6 +79,35 @@ describe('elementTree', () => {
     expect(broken).toMatchObject({ ok: false, unknownRoot: false });
   });
 
+  it('says what each value is held to: facets through every derivation step, default and fixed', () => {
+    const [order] = tree([`{${NS}}order`]);
+    expect(order?.attributes[0]?.constraints).toEqual({ enumeration: ['normal', 'rush'], default: 'normal' });
+    const part = order?.children.find((c) => c.name === 'part');
+    expect(part?.constraints).toBeNull();
+    expect(part?.children[0]?.constraints).toEqual({ patterns: [['[A-Z]{3}-\\d+']] });
+    expect(order?.children.find((c) => c.name === 'note')?.constraints).toBeNull();
+
+    const [limits] = tree(['limits'], `${FIXTURES}example-gen/bounds.xsd`);
+    const held = (name: string) => limits?.children.find((c) => c.name === name)?.constraints;
+    // A named type's facets, and a restriction of it narrowing one of them.
+    expect(held('share')).toEqual({ minInclusive: '0', maxInclusive: '100' });
+    expect(held('small')).toEqual({ minInclusive: '0', maxInclusive: '1' });
+    expect(held('between')).toEqual({ minExclusive: '5', maxExclusive: '7' });
+    expect(held('cents')).toEqual({
+      minInclusive: '10',
+      maxInclusive: '20',
+      totalDigits: 4,
+      fractionDigits: 2,
+    });
+    expect(held('negative')).toBeNull();
+
+    const [data] = tree(['data'], `${FIXTURES}example-gen/lists.xsd`);
+    const list = (name: string) => data?.children.find((c) => c.name === name)?.constraints;
+    expect(list('point')).toEqual({ list: true, length: 3 });
+    expect(list('levels')).toEqual({ list: true, minLength: 2, items: { enumeration: ['low', 'high'] } });
+    expect(list('bounded')).toEqual({ list: true, items: { minInclusive: '50' } });
+  });
+
   it('reads the example generator’s fixtures without failing', () => {
     const [record] = tree(['{urn:example:attributes}record'], `${FIXTURES}example-gen/attributes.xsd`);
     expect(record?.children[0]).toMatchObject({ name: 'item', minOccurs: 2, maxOccurs: 'unbounded' });

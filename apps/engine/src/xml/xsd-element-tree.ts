@@ -1,6 +1,7 @@
 import { splitQName } from '@organism/shared';
 import type { ElementAttribute, ElementNode, Problem, QName } from '@organism/shared';
 import { childOf, loadSchemaSet, occurs, resolveRef } from './xsd-example-schema.ts';
+import { constraintsOf } from './xsd-example-simple.ts';
 import type { SchemaSet, XsNode } from './xsd-example-schema.ts';
 
 /** Past this many nodes a tree stops growing (a schema that would describe more is not read by people). */
@@ -15,7 +16,8 @@ export type ElementTreeOutcome =
 
 /**
  * The element tree of the global elements `roots` (Clark names) of the XSD `schemaFile`: names, types,
- * occurrence, documentation and attributes, from the same schema model the example generator reads.
+ * occurrence, documentation, what each value is held to (facets, default, fixed) and attributes, from
+ * the same schema model the example generator reads.
  * Nested compositors are flattened into their element's children (a child inside an optional or repeated
  * group gets that group's occurrence); an element that contains itself is marked `recursive`, once.
  */
@@ -59,6 +61,7 @@ class TreeBuilder {
       children: [],
       // Its content is already open above it: the same complex type (named or the element's own).
       recursive: ct !== undefined && this.open.includes(ct),
+      constraints: constraintsOf(decl, this.set),
     };
     if (!ct) return node;
     node.attributes = [...this.attributes(ct, 0).values()];
@@ -135,6 +138,7 @@ class TreeBuilder {
           attributes: [],
           children: [],
           recursive: false,
+          constraints: null,
         });
         return null;
       default:
@@ -181,6 +185,7 @@ class TreeBuilder {
         type: decl.attrs.type ?? simpleBase(decl),
         required: node.attrs.use === 'required',
         documentation: node.documentation ?? decl.documentation,
+        constraints: constraintsOf(decl, this.set, node),
       });
     }
   }

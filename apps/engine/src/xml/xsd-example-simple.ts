@@ -1,5 +1,5 @@
 import { splitQName } from '@organism/shared';
-import type { Problem, QName } from '@organism/shared';
+import type { Problem, QName, ValueConstraints } from '@organism/shared';
 import { patternSamples, xsdPatternToRegExp } from './xsd-example-pattern.ts';
 import { XS_NS, childOf, resolveRef } from './xsd-example-schema.ts';
 import type { SchemaSet, XsNode } from './xsd-example-schema.ts';
@@ -93,6 +93,42 @@ export function valueOfType(type: QName, at: XsNode, ctx: ValueContext): string 
 /** A value of an anonymous xs:simpleType, or of the xs:restriction / xs:extension of a simpleContent. */
 export function valueOfNode(node: XsNode, ctx: ValueContext): string {
   return render(describeNode(node, ctx, 0), ctx);
+}
+
+/**
+ * What the text of `decl` (an element or attribute declaration) is held to: the facets of its simple type
+ * (named, inline, or a complex type's simple content), and the default or fixed value of `use` (the
+ * attribute use that refers to it) or of `decl`. Null when nothing beyond its type.
+ */
+export function constraintsOf(decl: XsNode, set: SchemaSet, use?: XsNode): ValueConstraints | null {
+  const ctx: ValueContext = { set, problems: [], ids: 0 };
+  const inline = childOf(decl, 'simpleType', 'complexType');
+  const desc = decl.attrs.type
+    ? describeType(resolveRef(decl, decl.attrs.type), decl, ctx, 0)
+    : inline && describeNode(inline, ctx, 0);
+  const out = desc ? constraintsFrom(desc) : {};
+  const fallback = use?.attrs.default ?? decl.attrs.default;
+  const fixed = use?.attrs.fixed ?? decl.attrs.fixed;
+  if (fallback !== undefined) out.default = fallback;
+  if (fixed !== undefined) out.fixed = fixed;
+  return Object.keys(out).length > 0 ? out : null;
+}
+
+function constraintsFrom(desc: SimpleDesc): ValueConstraints {
+  const { enums, patterns, minI, maxI, minX, maxX, ...counts } = desc.facets;
+  const out: ValueConstraints = { ...counts };
+  if (enums) out.enumeration = enums;
+  if (patterns.length > 0) out.patterns = patterns;
+  if (minI !== undefined) out.minInclusive = minI;
+  if (maxI !== undefined) out.maxInclusive = maxI;
+  if (minX !== undefined) out.minExclusive = minX;
+  if (maxX !== undefined) out.maxExclusive = maxX;
+  if (desc.kind === 'list') {
+    out.list = true;
+    const items = constraintsFrom(desc.item);
+    if (Object.keys(items).length > 0) out.items = items;
+  }
+  return out;
 }
 
 const plain = (builtin: string): SimpleDesc => ({ kind: 'atomic', builtin, facets: { patterns: [] } });

@@ -4,6 +4,7 @@ import { ChevronRight } from 'lucide-react';
 import type { KeyboardEvent } from 'react';
 import { useMemo, useRef, useState } from 'react';
 import { splitRoot } from '@/lib/qname';
+import { constraintParts } from './constraint-text';
 
 /** One visible row of the tree: an element, or one of its attributes. */
 interface Row {
@@ -60,8 +61,9 @@ function expandableIds(roots: ElementNode[], depth: number): Set<string> {
 }
 
 /**
- * A contract's elements as a tree (WAI-ARIA tree pattern): name, type, occurrence, documentation, and
- * attributes (`@name`). Arrow keys move and open/close, Home/End jump, Enter toggles; one tab stop.
+ * A contract's elements as a tree (WAI-ARIA tree pattern): name, type, occurrence, what its value is held
+ * to (facets, default, fixed), documentation, and attributes (`@name`). Arrow keys move and open/close,
+ * Home/End jump, Enter toggles; one tab stop.
  */
 export function ElementTree({ roots, label }: { roots: ElementNode[]; label: string }) {
   // Small contracts open fully; large ones show their roots and first level.
@@ -189,6 +191,7 @@ function TreeRow({
   const type = e ? e.type : (a?.type ?? null);
   const occurs = e ? occurrence(e.minOccurs, e.maxOccurs) : a?.required ? '1..1' : '0..1';
   const doc = e ? e.documentation : (a?.documentation ?? null);
+  const held = (e ? e.constraints : a?.constraints) ?? null;
   const ns = e?.namespace;
   return (
     <div
@@ -237,6 +240,16 @@ function TreeRow({
             {occurs}
           </span>
         </span>
+        {held && (
+          <span className="mt-0.5 flex flex-wrap gap-x-3 text-xs text-muted">
+            {constraintParts(held).map((p, i) => (
+              <span key={i} className="min-w-0 break-words" title={p.title}>
+                {p.label}
+                {p.code !== undefined && <code className="ml-1 font-mono text-text">{p.code}</code>}
+              </span>
+            ))}
+          </span>
+        )}
         {doc && <span className="mt-0.5 block text-xs text-muted">{doc}</span>}
       </span>
     </div>
