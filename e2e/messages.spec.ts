@@ -357,6 +357,17 @@ test('an address with no page, and an id that is not one, say so inside the fram
     expect(bad.status()).toBe(400);
     expect(await bad.text()).toContain(`the path "${path}" is not valid percent-encoded UTF-8`);
   }
+  // `/trpc` itself is the engine's to answer, in its JSON, not a page.
+  const bare = await page.request.get('/trpc');
+  expect(bare.status()).toBe(404);
+  expect(await bare.json()).toMatchObject({ error: { code: 'NOT_FOUND', message: 'no route GET /trpc' } });
+  // An address past what node:http reads is told why, with the console's headers, where it was an empty 431.
+  const long = await page.request.get(`/messages?q=${'x'.repeat(20_000)}`);
+  expect(long.status()).toBe(431);
+  expect(long.headers()['x-frame-options']).toBe('DENY');
+  expect(await long.text()).toMatch(
+    /^the request's headers are larger than \d+ KiB, the most the console reads/,
+  );
 });
 
 test("an id's copy button copies it, and says why not when the browser refuses or offers no clipboard", async ({

@@ -9,3 +9,7 @@ export declare function serverOptions(
 };
 export declare function forwardedFor(req: Pick<IncomingMessage, 'headers' | 'socket'>): string | undefined;
 export declare function pathProblem(url: string | undefined): string | undefined;
+export declare function clientErrorAnswer(err: Error & { code?: string; reason?: string }): {
+  status: string;
+  text: string;
+};

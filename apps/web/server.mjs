@@ -9,7 +9,7 @@
 //   node server.mjs [-p PORT] [-H HOST]   (defaults $PORT, else 3000, and every interface, as `next start`)
 //
 // It serves the build `next build` left in ORGANISM_CONSOLE_DIST (default .next), as `next start` does.
-import { createServer } from 'node:http';
+import { createServer, maxHeaderSize } from 'node:http';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -83,6 +83,55 @@ export function pathProblem(url) {
   }
 }
 
+/**
+ * What the console answers a request node:http refused before Next.js saw it (its `clientError`), where
+ * node:http would send an empty body: the status, and a sentence saying what was wrong. A browser meets
+ * the first when the address or the site's cookies grow past what is read.
+ */
+export function clientErrorAnswer(err) {
+  switch (err.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return {
+        status: '431 Request Header Fields Too Large',
+        text: `the request's headers are larger than ${maxHeaderSize / 1024} KiB, the most the console reads: shorten the address, or clear this site's cookies`,
+      };
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return {
+        status: '408 Request Timeout',
+        text: "the request's headers and body did not arrive in time; the connection is closed",
+      };
+    default:
+      return {
+        status: '400 Bad Request',
+        text: `the request is not valid HTTP: ${err.reason ?? err.message}`,
+      };
+  }
+}
+
+/**
+ * The server's `clientError` handler: `clientErrorAnswer` as plain text with the console's security
+ * headers, then the connection closed. Nothing is written to a connection the client reset, nor once an
+ * answer has begun on it (it would corrupt that one).
+ */
+function answerClientError(err, socket) {
+  // node:http's own check, on the response it tracks for the connection (not part of its documented API).
+  if (err.code === 'ECONNRESET' || !socket.writable || socket._httpMessage?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const { status, text } = clientErrorAnswer(err);
+  const body = `${text}\n`;
+  const head = [
+    `HTTP/1.1 ${status}`,
+    'Content-Type: text/plain; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    ...Object.entries(SECURITY_HEADERS).map(([name, value]) => `${name}: ${value}`),
+    'Connection: close',
+  ];
+  // Ended, then destroyed once written: a client still sending must not hold the connection open.
+  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`, () => socket.destroy());
+}
+
 async function main() {
   let opts;
   try {
@@ -114,6 +163,7 @@ async function main() {
       res.end();
     });
   });
+  server.on('clientError', answerClientError);
   server.on('error', (err) => {
     console.error(`organism console: cannot listen on ${opts.hostname ?? '*'}:${opts.port}: ${err.message}`);
     process.exit(1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forwardedFor, pathProblem, serverOptions } from '../../../server.mjs';
+import { clientErrorAnswer, forwardedFor, pathProblem, serverOptions } from '../../../server.mjs';
 
 const request = (remoteAddress: string | undefined, header?: string | string[]) => ({
   socket: { remoteAddress } as never,
@@ -51,5 +51,20 @@ describe("the console's server (server.mjs)", () => {
     expect(pathProblem('/')).toBeUndefined();
     expect(pathProblem(undefined)).toBeUndefined();
     expect(pathProblem(`/${'%ZZ'.repeat(100)}`)?.length).toBeLessThan(260);
+  });
+
+  it('says what node:http refused before Next.js saw it, where node:http answers an empty body', () => {
+    const refused = (code: string, reason?: string) =>
+      clientErrorAnswer(Object.assign(new Error('Parse Error'), { code, reason }));
+    const overflow = refused('HPE_HEADER_OVERFLOW');
+    expect(overflow.status).toBe('431 Request Header Fields Too Large');
+    expect(overflow.text).toMatch(
+      /^the request's headers are larger than \d+ KiB, the most the console reads/,
+    );
+    expect(refused('ERR_HTTP_REQUEST_TIMEOUT').status).toBe('408 Request Timeout');
+    expect(refused('HPE_INVALID_METHOD', 'Invalid method encountered')).toEqual({
+      status: '400 Bad Request',
+      text: 'the request is not valid HTTP: Invalid method encountered',
+    });
   });
 });
