@@ -65,20 +65,21 @@ function lengthText(c: ValueConstraints, unit: string): string | null {
   return null;
 }
 
+/** One side of a range: its inclusive bound, else its exclusive one, in words. */
+function bound(
+  inclusive: string | undefined,
+  exclusive: string | undefined,
+  words: [inclusive: string, exclusive: string],
+): { words: string; value: string; inclusive: boolean } | null {
+  if (inclusive !== undefined) return { words: words[0], value: inclusive, inclusive: true };
+  if (exclusive !== undefined) return { words: words[1], value: exclusive, inclusive: false };
+  return null;
+}
+
 function boundsText(c: ValueConstraints): string | null {
-  const low =
-    c.minInclusive !== undefined
-      ? { words: 'at least', value: c.minInclusive, inclusive: true }
-      : c.minExclusive !== undefined
-        ? { words: 'more than', value: c.minExclusive, inclusive: false }
-        : null;
-  const high =
-    c.maxInclusive !== undefined
-      ? { words: 'at most', value: c.maxInclusive, inclusive: true }
-      : c.maxExclusive !== undefined
-        ? { words: 'less than', value: c.maxExclusive, inclusive: false }
-        : null;
-  if (low && high && low.inclusive && high.inclusive) return `from ${low.value} to ${high.value}`;
+  const low = bound(c.minInclusive, c.minExclusive, ['at least', 'more than']);
+  const high = bound(c.maxInclusive, c.maxExclusive, ['at most', 'less than']);
+  if (low?.inclusive && high?.inclusive) return `from ${low.value} to ${high.value}`;
   return (
     [low, high]
       .filter((b) => b !== null)
