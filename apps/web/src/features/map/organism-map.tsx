@@ -22,7 +22,7 @@ import type { MapModel } from './graph-model';
 import { pairKey, routeKey } from './graph-model';
 import type { MapLayout } from './layout';
 import { isBusy, knownLayout, LABEL_SIZE, layoutMap, sizeOf } from './layout';
-import { extent, fitReadable } from './viewport';
+import { extent, fitReadable, keptInView } from './viewport';
 import type { Lane, PeerLine } from './map-edges';
 import { DotLayer } from './map-dots';
 import { EdgeLayer } from './map-edges';
@@ -136,12 +136,13 @@ function Graph({ model, focus, label }: { model: MapModel; focus: string | null;
     if (!layout || userMoved.current) return;
     const t = requestAnimationFrame(() => {
       const { width, height } = store.getState();
-      const fit = fitReadable(extent(layout, model.nodes), width, height);
+      const keep = keptInView(layout, model.nodes, focus);
+      const fit = fitReadable(extent(layout, model.nodes), width, height, keep);
       setClipped(fit.clipped);
       void flow.setViewport(fit, { duration: settling && motion ? 400 : 0 });
     });
     return () => cancelAnimationFrame(t);
-    // Only a new layout refits: `settling` and `motion` are read, not followed.
+    // Only a new layout refits: `settling`, `motion`, the boxes' counts and `focus` are read, not followed.
   }, [layout, flow, store]);
 
   const spotlight = hovered ?? focus;
