@@ -88,6 +88,38 @@ test('the overview shows the organism live: state, counts that move, a chart', a
   await expect(page.getByRole('button', { name: 'change the state filter' })).toContainText('ACKED');
 });
 
+test('on a wide screen every page starts where the others do, its title in the same place', async ({
+  browser,
+}) => {
+  const context = await browser.newContext({
+    viewport: { width: 1920, height: 1080 },
+    baseURL: E2E.consoleUrl,
+  });
+  const page = await context.newPage();
+  try {
+    await signIn(page, 'admin');
+    const titleAt = async () => (await page.getByRole('heading', { level: 1 }).first().boundingBox())?.x;
+    const first = await titleAt();
+    expect(first).toBeDefined();
+    // Pages of every width: a narrow form (Your account), an editor (Compose), the map, a wide thread.
+    for (const path of ['/account', '/compose', '/map', '/config', '/threads']) {
+      await page.goto(path);
+      await expect.poll(titleAt, { message: path }).toBe(first);
+    }
+    await page
+      .getByRole('table', { name: 'Threads' })
+      .getByRole('row')
+      .nth(1)
+      .getByRole('link')
+      .first()
+      .click();
+    await expect(page).toHaveURL(/\/threads\/[0-9a-f-]{36}/);
+    await expect.poll(titleAt, { message: 'a thread' }).toBe(first);
+  } finally {
+    await context.close();
+  }
+});
+
 test('a newly opened overview charts the minutes before it opened, then moves on', async ({ page }) => {
   await signIn(page, 'admin');
   // Give the engine some history, then open the overview in a fresh tab: its stream starts now.

@@ -16,7 +16,7 @@ export function Missing({
   label: string;
 }) {
   return (
-    <div className="mx-auto max-w-7xl">
+    <div className="max-w-7xl">
       <Panel title={title}>
         <p className="text-sm">{children}</p>
         <p className="mt-3 text-sm">

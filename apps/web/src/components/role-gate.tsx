@@ -11,7 +11,7 @@ export function RoleGate({ role, title, children }: { role: Role; title: string;
   const { user, can } = useSession();
   if (can(role)) return children;
   return (
-    <div className="mx-auto max-w-3xl space-y-2">
+    <div className="max-w-3xl space-y-2">
       <h1 className="text-xl font-semibold">{title}</h1>
       <p className="rounded-md border border-border bg-panel p-4 text-sm">
         This page needs the <strong>{role}</strong> role; you are signed in as{' '}

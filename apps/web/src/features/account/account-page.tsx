@@ -10,7 +10,7 @@ import { ChangePasswordForm } from './change-password-form';
 export function AccountPage() {
   const { user, can } = useSession();
   return (
-    <div className="mx-auto max-w-5xl space-y-4">
+    <div className="max-w-5xl space-y-4">
       <header>
         <h1 className="text-xl font-semibold">Your account</h1>
         <p className="mt-1 text-sm text-muted">

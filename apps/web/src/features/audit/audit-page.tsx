@@ -55,7 +55,7 @@ export function AuditPage() {
   const columns = auditColumns((actor) => void setQ({ actor, after: null }), tokenNames);
   const current = { actor: q.actor, action: q.action, outcome: q.outcome, since: q.since, until: q.until };
   return (
-    <div className="mx-auto max-w-7xl space-y-3">
+    <div className="max-w-7xl space-y-3">
       <header className="flex flex-wrap items-end justify-between gap-3">
         <div>
           <h1 className="text-xl font-semibold">Audit log</h1>

@@ -117,7 +117,7 @@ export function ComposePage() {
       </Panel>
     );
   return (
-    <div className="mx-auto max-w-6xl space-y-4">
+    <div className="max-w-7xl space-y-4">
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
           <h1 className="text-xl font-semibold">Compose</h1>

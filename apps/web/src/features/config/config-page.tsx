@@ -157,7 +157,7 @@ export function ConfigPage() {
   };
 
   return (
-    <div className="mx-auto max-w-7xl space-y-4">
+    <div className="max-w-7xl space-y-4">
       {/* One line, the same height editing or not (the editor below never jumps as the first key is typed),
           which stays in view under the top bar while editing: at 1024 px the editor fills the window, and
           its end is far below Save. What a save does is said once, in the paragraph under it. */}

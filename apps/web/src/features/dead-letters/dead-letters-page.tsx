@@ -48,7 +48,7 @@ export function DeadLettersPage() {
   const nothingTo = noMatch ? 'No dead letter matches the filters.' : undefined;
   const allTotal = all.data?.total;
   return (
-    <div className="mx-auto max-w-7xl space-y-4">
+    <div className="max-w-7xl space-y-4">
       <header className="flex flex-wrap items-end justify-between gap-3">
         <div>
           <h1 className="text-xl font-semibold">Dead letters</h1>

@@ -69,7 +69,7 @@ export function DeadLetterGroupPage() {
   const groupScope = `every dead letter ${noListener ? 'that named no listener' : `to ${to ?? '?'}`} with ${errorCode ?? 'no code'}`;
   const title = noListener ? 'No listener' : (to ?? 'Dead letters');
   return (
-    <div className="mx-auto max-w-7xl space-y-4">
+    <div className="max-w-7xl space-y-4">
       <Link
         href="/dead-letters"
         className="inline-flex items-center gap-1 text-sm text-muted hover:text-text"

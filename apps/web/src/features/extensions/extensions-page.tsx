@@ -20,7 +20,7 @@ export function ExtensionsPage() {
   const trpc = useTRPC();
   const list = useQuery(trpc.extensions.list.queryOptions(undefined, { refetchInterval: 2_000 }));
   return (
-    <div className="mx-auto max-w-7xl space-y-4">
+    <div className="max-w-7xl space-y-4">
       <header>
         <h1 className="text-xl font-semibold">Extensions</h1>
         <p className="mt-1 text-sm text-muted">

@@ -39,7 +39,7 @@ export function ListenerPage({ name }: { name: string }) {
     );
   if (!listeners.data)
     return (
-      <div className="mx-auto max-w-7xl space-y-4">
+      <div className="max-w-7xl space-y-4">
         {/* The name is known from the address: the title shows at once, its state as it comes. */}
         <header className="flex items-center gap-3">
           <h1 className="text-xl font-semibold">{name}</h1>
@@ -57,7 +57,7 @@ export function ListenerPage({ name }: { name: string }) {
       </Missing>
     );
   return (
-    <div className="mx-auto max-w-7xl space-y-4">
+    <div className="max-w-7xl space-y-4">
       <Header l={l} />
       {l.paused && <PausedNotice l={l} paused={l.paused} />}
       <div className="grid gap-4 lg:grid-cols-3">

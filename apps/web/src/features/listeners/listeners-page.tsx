@@ -16,7 +16,7 @@ export function ListenersPage() {
   const filtered = !!filters.state || !!filters.q;
   const systemCount = all?.filter((l) => l.system).length ?? 0;
   return (
-    <div className="mx-auto max-w-7xl space-y-4">
+    <div className="max-w-7xl space-y-4">
       <header className="flex flex-wrap items-center gap-3">
         <h1 className="text-xl font-semibold">Listeners</h1>
         <p className="tabular mr-auto text-sm text-muted">

@@ -109,7 +109,7 @@ export function MessagePage({ id }: { id: string }) {
   const canRepublish = can('operator') && !rejected && !m.egress && !!m.to && !!m.payloadXml;
   const xml = messageXml(m);
   return (
-    <div className="mx-auto max-w-7xl space-y-4">
+    <div className="max-w-7xl space-y-4">
       <header className="flex flex-wrap items-start justify-between gap-3">
         <div className="min-w-0">
           <h1

@@ -205,7 +205,7 @@ export function MessagesPage() {
     });
   const items = messages.data?.items ?? [];
   return (
-    <div className="mx-auto max-w-7xl space-y-3">
+    <div className="max-w-7xl space-y-3">
       <header className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-xl font-semibold">Messages</h1>
         {!tail && (

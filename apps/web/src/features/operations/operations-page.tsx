@@ -29,7 +29,7 @@ import { listenerHref } from '@/lib/hrefs';
 export function OperationsPage() {
   return (
     <RoleGate role="operator" title="Operations">
-      <div className="mx-auto max-w-7xl space-y-4">
+      <div className="max-w-7xl space-y-4">
         <header>
           <h1 className="text-xl font-semibold">Operations</h1>
           <p className="mt-1 text-sm text-muted">

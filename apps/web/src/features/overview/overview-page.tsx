@@ -46,7 +46,7 @@ export function OverviewPage() {
   const shown = useShownEngineState(s, status.dataUpdatedAt);
   const stale = shown !== undefined && !shown.current;
   return (
-    <div className="mx-auto max-w-7xl space-y-4">
+    <div className="max-w-7xl space-y-4">
       <h1 className="text-xl font-semibold">Overview</h1>
       <LiveThroughput
         queue={

@@ -73,7 +73,7 @@ export function SearchPage() {
   };
   const candidates = data ? `${formatCount(data.candidates)}${data.candidatesCapped ? '+' : ''}` : '';
   return (
-    <div className="mx-auto max-w-7xl space-y-3">
+    <div className="max-w-7xl space-y-3">
       <header>
         <h1 className="text-xl font-semibold">Search</h1>
         <p className="mt-1 text-sm text-muted">

@@ -101,7 +101,7 @@ export function ThreadPage({ id }: { id: string }) {
   const selected = hops.find((m) => m.id === hop) ?? fallback;
   const selectedIndex = selected ? hops.indexOf(selected) : -1;
   return (
-    <div className="mx-auto max-w-[1600px] space-y-4">
+    <div className="max-w-[1600px] space-y-4">
       <header className="flex flex-wrap items-start justify-between gap-3">
         <div className="min-w-0">
           <h1 className="flex flex-wrap items-center gap-3 text-xl font-semibold">

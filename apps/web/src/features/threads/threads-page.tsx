@@ -98,7 +98,7 @@ export function ThreadsPage() {
   const clear = () => void setQ({ status: null, participant: null, after: null });
   const items = threads.data?.items ?? [];
   return (
-    <div className="mx-auto max-w-7xl space-y-3">
+    <div className="max-w-7xl space-y-3">
       <header className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-xl font-semibold">Threads</h1>
         <FindThread />

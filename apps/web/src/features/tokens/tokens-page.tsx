@@ -83,7 +83,7 @@ export function TokensPage() {
   const fields: FilterField[] = [{ key: 'state', label: 'state', kind: 'choice', options: STATES }];
   const clear = () => void setQ({ state: null });
   return (
-    <div className="mx-auto max-w-7xl space-y-3">
+    <div className="max-w-7xl space-y-3">
       <header className="flex flex-wrap items-end justify-between gap-3">
         <div>
           <h1 className="text-xl font-semibold">API tokens</h1>

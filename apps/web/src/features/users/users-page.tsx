@@ -76,7 +76,7 @@ export function UsersPage() {
     actionsColumn(250, (u) => <Actions row={u} />),
   ];
   return (
-    <div className="mx-auto max-w-7xl space-y-3">
+    <div className="max-w-7xl space-y-3">
       <header className="flex flex-wrap items-end justify-between gap-3">
         <div>
           <h1 className="text-xl font-semibold">Users</h1>
