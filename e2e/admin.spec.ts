@@ -83,7 +83,7 @@ test('an admin adds a user, changes their role, resets their password, and the n
   await page.reload();
   await expect(row.getByRole('combobox', { name: `role of ${name}` })).toHaveValue('operator');
 
-  await row.getByRole('button', { name: `reset the password of ${name}` }).click();
+  await row.getByRole('button', { name: `Reset password of ${name}` }).click();
   const reset = page.getByRole('dialog', { name: `Reset the password of ${name}` });
   await reset.getByLabel('New password', { exact: true }).fill('second password');
   await reset.getByLabel('Repeat the new password').fill('second password');

@@ -100,6 +100,14 @@ describe('elementTree', () => {
       fractionDigits: 2,
     });
     expect(held('negative')).toBeNull();
+    // The side a base type sets by its sign, beside the facet on the other.
+    const [nap] = tree(['nap'], `${FIXTURES}element-tree/implied.xsd`);
+    expect(nap?.children.map((c) => [c.name, c.constraints])).toEqual([
+      ['ms', { maxInclusive: '60000', minInclusive: '0' }],
+      ['count', { maxExclusive: '10', minInclusive: '1' }],
+      ['debt', { minInclusive: '-100', maxInclusive: '-1' }],
+      ['small', { maxExclusive: '-5' }],
+    ]);
 
     const [data] = tree(['data'], `${FIXTURES}example-gen/lists.xsd`);
     const list = (name: string) => data?.children.find((c) => c.name === name)?.constraints;

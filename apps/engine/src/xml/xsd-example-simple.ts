@@ -123,6 +123,15 @@ function constraintsFrom(desc: SimpleDesc): ValueConstraints {
   if (maxI !== undefined) out.maxInclusive = maxI;
   if (minX !== undefined) out.minExclusive = minX;
   if (maxX !== undefined) out.maxExclusive = maxX;
+  // A bound on one side of a type whose base sets the other by its sign (nonNegativeInteger's 0,
+  // positiveInteger's 1, negativeInteger's -1): both shown, `from 0 to 60000` rather than `at most 60000`.
+  const base = desc.kind === 'atomic' ? BUILTINS[desc.builtin] : undefined;
+  const low = minI !== undefined || minX !== undefined;
+  const high = maxI !== undefined || maxX !== undefined;
+  if (base?.min !== undefined && (base.min === 0 || base.min === 1) && high && !low)
+    out.minInclusive = String(base.min);
+  if (base?.max !== undefined && (base.max === 0 || base.max === -1) && low && !high)
+    out.maxInclusive = String(base.max);
   if (desc.kind === 'list') {
     out.list = true;
     const items = constraintsFrom(desc.item);

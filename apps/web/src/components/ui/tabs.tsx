@@ -6,7 +6,7 @@ import type { ComponentProps } from 'react';
 export const Tabs = {
   Root: T.Root,
   List: ({ className = '', ...props }: ComponentProps<typeof T.List>) => (
-    <T.List className={`flex min-w-0 items-center gap-1 overflow-x-auto ${className}`} {...props} />
+    <T.List className={`-m-1 flex min-w-0 items-center gap-1 overflow-x-auto p-1 ${className}`} {...props} />
   ),
   Trigger: ({ className = '', ...props }: ComponentProps<typeof T.Trigger>) => (
     <T.Trigger

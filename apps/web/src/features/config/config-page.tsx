@@ -162,7 +162,7 @@ export function ConfigPage() {
           which stays in view under the top bar while editing: at 1024 px the editor fills the window, and
           its end is far below Save. What a save does is said once, in the paragraph under it. */}
       <header
-        className={`-mx-6 -my-2 flex min-h-12 items-center gap-3 border-b px-6 py-1.5 ${changed ? 'sticky top-12 z-[6] border-border bg-bg/95 backdrop-blur' : 'border-transparent'}`}
+        className={`-mx-6 -mt-2 flex min-h-12 items-center gap-3 border-b px-6 py-1.5 ${changed ? 'sticky top-12 z-[6] border-border bg-bg/95 backdrop-blur' : 'border-transparent'}`}
       >
         <h1 className="shrink-0 text-xl font-semibold">Configuration</h1>
         <div className="flex min-w-0 flex-1 justify-end text-sm">

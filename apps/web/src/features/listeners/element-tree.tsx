@@ -241,11 +241,18 @@ function TreeRow({
           </span>
         </span>
         {held && (
-          <span className="mt-0.5 flex flex-wrap gap-x-3 text-xs text-muted">
+          <span className="mt-0.5 block text-xs text-muted">
             {constraintParts(held).map((p, i) => (
-              <span key={i} className="min-w-0 break-words" title={p.title}>
+              <span key={i} className="break-words" title={p.title}>
+                {i > 0 && <span aria-hidden> · </span>}
+                {i > 0 && <span className="sr-only">; </span>}
                 {p.label}
-                {p.code !== undefined && <code className="ml-1 font-mono text-text">{p.code}</code>}
+                {p.code !== undefined && (
+                  <>
+                    {' '}
+                    <code className="font-mono text-text">{p.code}</code>
+                  </>
+                )}
               </span>
             ))}
           </span>

@@ -50,7 +50,7 @@ export function ResetPasswordDialog({ name }: { name: string }) {
         }
       }}
       trigger={
-        <Button variant="ghost" aria-label={`reset the password of ${name}`}>
+        <Button variant="ghost" aria-label={`Reset password of ${name}`}>
           Reset password…
         </Button>
       }
