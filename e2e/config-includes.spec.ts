@@ -58,3 +58,33 @@ test('an included file shows read-only on the configuration page, and its listen
     rmSync(join(DEMO, 'features'), { recursive: true, force: true });
   }
 });
+
+test('a file on disk that is not what runs (a reload refused it) is said so, with the difference', async ({
+  page,
+}) => {
+  const file = join(DEMO, 'organism.yaml');
+  const main = readFileSync(file, 'utf8');
+  await signIn(page, 'admin');
+  try {
+    writeFileSync(file, main.replace(/maxAttempts: \d+/, 'maxAttempts: three'));
+    const reload = await mutateByHand(page, 'organism.reload', {});
+    expect(reload.status).toBe(400);
+    await page.goto('/config');
+    const banner = page.getByTestId('config-not-running');
+    await expect(banner).toContainText('organism.yaml on disk is not what runs.');
+    await expect(page.getByText('on disk, not running', { exact: true })).toBeVisible();
+    await banner.getByRole('button', { name: 'See the difference' }).click();
+    const dialog = page.getByRole('dialog', { name: 'What runs, and what is on disk' });
+    await expect(dialog).toContainText('maxAttempts: three');
+    await expectAccessible(page);
+    await page.keyboard.press('Escape');
+    // The file put back as it was: what runs again, and the banner goes.
+    writeFileSync(file, main);
+    await page.reload();
+    await expect(page.getByRole('heading', { name: 'Configuration', exact: true })).toBeVisible();
+    await expect(page.getByText('running', { exact: true }).first()).toBeVisible();
+    await expect(banner).toHaveCount(0);
+  } finally {
+    writeFileSync(file, main);
+  }
+});

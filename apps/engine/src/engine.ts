@@ -103,6 +103,7 @@ export class Engine {
     });
     this.configuration = new EngineConfiguration({
       current: () => this.organism.config,
+      runningText: () => this.organism.text,
       swap: (next) => {
         const previous = this.organism;
         this.pump.replaceListeners(next.listeners);

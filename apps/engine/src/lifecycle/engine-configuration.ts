@@ -22,6 +22,8 @@ export class EngineConfiguration {
   constructor(
     private readonly deps: {
       current: () => Config;
+      /** organism.yaml's text as the running configuration was loaded from it. */
+      runningText: () => string;
       /** Puts `next` in force (listeners swapped in the pump); returns what was in force. */
       swap: (next: LoadedOrganism) => LoadedOrganism;
       journal: Journal;
@@ -69,6 +71,14 @@ export class EngineConfiguration {
   /** organism.yaml with its version, which a save's `basedOn` names (`configVersion`). */
   async readVersioned(): Promise<{ yaml: string; version: string }> {
     const yaml = await this.manager.read();
+    return { yaml, version: configVersion(yaml) };
+  }
+  /**
+   * The text the running configuration was loaded from and its version: the file on disk's until it is
+   * changed outside a save (by hand, or a reload the engine refused), when the two tell apart.
+   */
+  running(): { yaml: string; version: string } {
+    const yaml = this.deps.runningText();
     return { yaml, version: configVersion(yaml) };
   }
   /** The files the running configuration includes, as they are on disk now (relative path and text). */

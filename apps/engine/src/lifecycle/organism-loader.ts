@@ -15,6 +15,8 @@ import { createHandlerInspector } from './inspect-handler.ts';
 /** A configuration with every contract compiled and every handler resolved: ready to run. */
 export interface LoadedOrganism {
   config: OrganismConfig;
+  /** organism.yaml's text as it was loaded: what runs, which the file on disk may no longer be. */
+  text: string;
   listeners: Listener[];
   /** Owns the compiled validators; dispose it once the listeners are no longer used. */
   registry: XsdRegistry;
@@ -88,7 +90,7 @@ async function loadParsed(parsed: ConfigResult): Promise<LoadResult> {
   if (!compiled.ok) return compiled;
   const { config, registry, entries } = compiled;
   const listeners = entries.map((e) => toListener(e, e.handler));
-  return { ok: true, organism: { config, listeners, registry } };
+  return { ok: true, organism: { config, text: parsed.source.text, listeners, registry } };
 }
 
 /**

@@ -170,9 +170,18 @@ describe('live configuration through the API', () => {
       updated: ['tools.calculator'],
     });
     expect(h.engine.listeners().find((l) => l.name === 'tools.calculator')?.concurrency).toBe(2);
+    const reloaded = original.replace('concurrency: 4', 'concurrency: 2');
+    // The file and what runs are the same text, one version.
+    const same = await op.config.get.query();
+    expect(same.running).toEqual({ yaml: reloaded, version: same.version });
     writeFileSync(yamlPath, original.replace('listeners:', 'listeners: [broken'));
     expect((await engineCode(op.organism.reload.mutate())).code).toBe('CONFIG_INVALID');
     expect(h.engine.listeners().find((l) => l.name === 'tools.calculator')?.concurrency).toBe(2);
+    // Refused, the broken file is on disk and the text loaded before still runs: config.get tells them apart.
+    const apart = await op.config.get.query();
+    expect(apart.yaml).toContain('listeners: [broken');
+    expect(apart.running).toEqual({ yaml: reloaded, version: same.version });
+    expect(apart.version).not.toBe(same.version);
     writeFileSync(yamlPath, original);
   });
 });

@@ -12,13 +12,18 @@ import { adminProcedure, operatorProcedure, router } from '../trpc.ts';
 const yaml = yamlInputSchema;
 
 export const configRouter = router({
-  /** organism.yaml's path and text, and the text of each file it includes (relative path, read-only here). */
+  /**
+   * organism.yaml's path and text on disk, and the text of each file it includes (relative path, read-only
+   * here); `running`, the text and version the running configuration was loaded from (another than the
+   * file's once it was changed outside a save, or a reload refused it).
+   */
   get: operatorProcedure.query(async ({ ctx }) => {
     const { yaml, version } = await ctx.engine.configuration.readVersioned();
     return {
       file: ctx.engine.config.file,
       yaml,
       version,
+      running: ctx.engine.configuration.running(),
       includes: await ctx.engine.configuration.includedFiles(),
     };
   }),

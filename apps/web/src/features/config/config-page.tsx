@@ -21,6 +21,7 @@ import { HistoryPanel } from './history-panel';
 import type { Merged } from './merge-edits';
 import { mergeEdits } from './merge-edits';
 import { MovedOnBanner } from './moved-on-banner';
+import { NotRunningBanner } from './not-running-banner';
 import { ListenerForm } from './listener-form';
 import { SaveDialog } from './save-dialog';
 import { TextDiff } from './text-diff';
@@ -100,6 +101,9 @@ export function ConfigPage() {
   const current = checked?.text === text ? checked : null;
   const answer = current && 'answer' in current ? current.answer : undefined;
   const changed = running !== undefined && text !== running;
+  // The file on disk is not the text the running configuration was loaded from (changed by hand, or a
+  // reload refused it): the page reads the file, and says so.
+  const notRunning = config.data !== undefined && config.data.running.version !== config.data.version;
   const yamlView = useRef<EditorView | null>(null);
   // Another save, a rollback or an edit on disk since the edit began.
   const movedOn = edited !== null && base !== null && version !== undefined && version !== base;
@@ -205,6 +209,13 @@ export function ConfigPage() {
         and reloads at once; <code className="text-xs">system.*</code> listeners are never touched.
       </p>
       {done && <DoneBanner done={done} onDismiss={() => setDone(null)} />}
+      {notRunning && config.data && (
+        <NotRunningBanner
+          configFile={configFile}
+          running={config.data.running.yaml}
+          onDisk={config.data.yaml}
+        />
+      )}
       {movedOn && baseText !== null && running !== undefined && (
         // Said as soon as it happens (the stream's reload event refreshes the file), not only at the save.
         <MovedOnBanner
@@ -291,6 +302,7 @@ export function ConfigPage() {
       {running !== undefined && (
         <HistoryPanel
           running={running}
+          notRunning={notRunning}
           version={version}
           onRolledBack={(result, v) => applied(result, `Rolled back to version ${v.number}`, undefined)}
         />

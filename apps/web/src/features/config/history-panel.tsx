@@ -26,10 +26,13 @@ const SELECT = 'h-8 rounded-md border border-border bg-panel px-2 text-sm outlin
  */
 export function HistoryPanel({
   running,
+  notRunning = false,
   version,
   onRolledBack,
 }: {
   running: string;
+  /** The file on disk is not what runs (`NotRunningBanner`): its version is marked so. */
+  notRunning?: boolean;
   /** The running version (`config.get`): a rollback is refused with CONFLICT once the file moved on. */
   version: string | undefined;
   onRolledBack: (result: SaveAnswer, version: ConfigVersion) => void;
@@ -37,7 +40,7 @@ export function HistoryPanel({
   const trpc = useTRPC();
   const { can } = useSession();
   const history = useQuery(trpc.config.history.queryOptions());
-  const versions = versionsOf(history.data ?? []);
+  const versions = versionsOf(history.data ?? [], notRunning);
   const [pair, setPair] = useQueryStates({ from: parseAsString, to: parseAsString });
   const rollback = useMutation(trpc.config.rollback.mutationOptions());
   /** The running version when a rollback's question was opened. */
@@ -50,7 +53,14 @@ export function HistoryPanel({
       cell: (v) => (
         <span className="flex items-center gap-2">
           <span className="font-medium">version {v.number}</span>
-          {v.running && <span className="rounded bg-acked/15 px-1.5 text-xs text-acked">running</span>}
+          {v.running &&
+            (v.notRunning ? (
+              <span className="rounded bg-rejected/15 px-1.5 text-xs whitespace-nowrap text-rejected">
+                on disk, not running
+              </span>
+            ) : (
+              <span className="rounded bg-acked/15 px-1.5 text-xs text-acked">running</span>
+            ))}
         </span>
       ),
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { noteOf, versionsOf } from './versions';
+import { noteOf, versionLabel, versionsOf } from './versions';
 
 describe('versions', () => {
   const history = [
@@ -14,6 +14,13 @@ describe('versions', () => {
       ['b2', 2, 'admin'],
       ['a1', 1, null],
     ]);
+  });
+
+  it('marks the newest as on disk, not running, when the file is not what runs', () => {
+    const [disk] = versionsOf(history, true);
+    expect(disk).toMatchObject({ id: 'running', running: true, notRunning: true });
+    expect(versionLabel(disk!)).toBe('version 3 (on disk, not running)');
+    expect(versionLabel(versionsOf(history)[0]!)).toBe('version 3 (running)');
   });
 
   it("names a rollback's version by its number, or says it is no longer kept", () => {

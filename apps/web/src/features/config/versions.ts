@@ -15,7 +15,10 @@ export interface ConfigVersion {
   id: string;
   /** 1 for the oldest kept; the running one is the newest. */
   number: number;
+  /** The file on disk now (the newest), which is what runs unless `notRunning`. */
   running: boolean;
+  /** The file on disk is not the text the running configuration was loaded from. */
+  notRunning?: boolean;
   /** Who saved this text, when and with what note; unknown for the oldest (it predates the history). */
   savedBy?: string;
   savedAt?: number;
@@ -28,12 +31,18 @@ export interface ConfigVersion {
  * The versions, newest first. The engine keeps each text under the save that replaced it (entry i holds
  * what was running until entry i's save), so who saved a text is read from the entry one older.
  */
-export function versionsOf(history: readonly HistoryEntry[]): ConfigVersion[] {
+export function versionsOf(history: readonly HistoryEntry[], notRunning = false): ConfigVersion[] {
   const n = history.length;
   const savedBy = (e: HistoryEntry | undefined) =>
     e ? { savedBy: e.actor, savedAt: e.at, ...(e.note !== undefined ? { note: e.note } : {}) } : {};
   return [
-    { id: RUNNING, number: n + 1, running: true, ...savedBy(history[0]) },
+    {
+      id: RUNNING,
+      number: n + 1,
+      running: true,
+      ...(notRunning ? { notRunning } : {}),
+      ...savedBy(history[0]),
+    },
     ...history.map((e, i) => ({
       id: e.id,
       number: n - i,
@@ -46,7 +55,8 @@ export function versionsOf(history: readonly HistoryEntry[]): ConfigVersion[] {
 
 /** `version 3 (running)`. */
 export function versionLabel(v: ConfigVersion): string {
-  return v.running ? `version ${v.number} (running)` : `version ${v.number}`;
+  if (!v.running) return `version ${v.number}`;
+  return v.notRunning ? `version ${v.number} (on disk, not running)` : `version ${v.number} (running)`;
 }
 
 /**
