@@ -142,8 +142,9 @@ function Graph({ model, focus, label }: { model: MapModel; focus: string | null;
       void flow.setViewport(fit, { duration: settling && motion ? 400 : 0 });
     });
     return () => cancelAnimationFrame(t);
-    // Only a new layout refits: `settling`, `motion`, the boxes' counts and `focus` are read, not followed.
-  }, [layout, flow, store]);
+    // A new layout refits, and a new focus (the address's, which can arrive a render after the first
+    // layout: a busy map has no later one): `settling`, `motion` and the boxes' counts are read, not followed.
+  }, [layout, flow, store, focus]);
 
   const spotlight = hovered ?? focus;
   const near = useMemo(() => {
