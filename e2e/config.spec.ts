@@ -110,10 +110,16 @@ test('an operator breaks the configuration, sees the problem at its line and wha
   );
   await expect(status).toContainText('Sound. No listener changes.');
   const settings = page.getByRole('list', { name: 'Setting changes' });
-  await expect(settings).toContainText('Applied by the save: name.');
+  await expect(settings).toContainText('Applied by the save: name demo → demo-renamed.');
   await expect(settings).toContainText(
-    'At the next restart only (saved now, read when the engine starts): pump.maxDepth.',
+    'At the next restart only (saved now, read when the engine starts): pump.maxDepth 50 → 40.',
   );
+  // A default the listeners share: every listener that takes it changes, said in one line.
+  await write(page, editor, yaml.replace('maxAttempts: 3', 'maxAttempts: 30'));
+  await expect(status).toContainText('Sound. Saving reloads these listeners');
+  await expect(changes.getByRole('listitem')).toHaveCount(1);
+  await expect(changes).toContainText(/greeter, .* and .* change: retry\./);
+  await expect(settings).toContainText('Applied by the save: retry.maxAttempts 3 → 30.');
 
   // Edits are not lost without a question: a link away asks, and so does discarding them.
   const leave = page.getByRole('alertdialog', { name: 'Leave the configuration?' });
@@ -127,7 +133,7 @@ test('an operator breaks the configuration, sees the problem at its line and wha
   await page.keyboard.press('Escape');
   await expect(leave).toHaveCount(0);
   await expect(page).toHaveURL(/\/config(\?view=yaml)?$/);
-  await expect(settings).toContainText('Applied by the save: name.');
+  await expect(settings).toContainText('Applied by the save: retry.maxAttempts 3 → 30.');
   await page.getByRole('button', { name: 'Discard edits' }).click();
   const discard = page.getByRole('alertdialog', { name: 'Discard your edits?' });
   await discard.getByRole('button', { name: 'Discard edits' }).click();
@@ -317,8 +323,9 @@ test('an admin adds a listener through the form with an uploaded XSD, saves it, 
   );
   expect(await runningYaml(page)).toBe(between);
 
-  // Roll back to the version before echo: it is gone again.
+  // Roll back to the version before echo: the question says what it changes, and it is gone again.
   await history.getByRole('button', { name: `roll back to version ${number}` }).click();
+  await expect(page.getByRole('alertdialog')).toContainText('It removes echo');
   await page.getByRole('alertdialog').getByRole('button', { name: 'Roll back and reload' }).click();
   await expect(done).toContainText(`Rolled back to version ${number}, and reloaded.`);
   await expect(done).toContainText('Removed: echo');

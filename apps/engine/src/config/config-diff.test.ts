@@ -79,14 +79,36 @@ describe('diffConfigs', () => {
     after.extensions = [...before.extensions, '/elsewhere/audit.ts'];
     after.retry = { ...before.retry, maxAttempts: before.retry.maxAttempts + 1 };
     after.includes = [...before.includes, '/elsewhere/more-listeners.yaml'];
+    const flip = (d: string) => (d === 'fast' ? 'strict' : 'fast');
     expect(diffConfigs(before, after).settings).toEqual([
-      { key: 'name', when: 'reload' },
+      { key: 'name', when: 'reload', before: before.name, after: 'renamed' },
+      // A list is named, not shown.
       { key: 'extensions', when: 'reload' },
-      { key: 'retry.maxAttempts', when: 'reload' },
+      {
+        key: 'retry.maxAttempts',
+        when: 'reload',
+        before: String(before.retry.maxAttempts),
+        after: String(before.retry.maxAttempts + 1),
+      },
       { key: 'includes', when: 'reload' },
-      { key: 'pump.maxDepth', when: 'restart' },
-      { key: 'journal.durability', when: 'restart' },
-      { key: 'server.port', when: 'restart' },
+      {
+        key: 'pump.maxDepth',
+        when: 'restart',
+        before: String(before.pump.maxDepth),
+        after: String(before.pump.maxDepth + 1),
+      },
+      {
+        key: 'journal.durability',
+        when: 'restart',
+        before: before.journal.durability,
+        after: flip(before.journal.durability),
+      },
+      {
+        key: 'server.port',
+        when: 'restart',
+        before: String(before.server.port),
+        after: String(before.server.port + 1),
+      },
     ]);
   });
 

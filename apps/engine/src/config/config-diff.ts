@@ -7,9 +7,21 @@ export interface ConfigDiff {
   changed: { name: string; fields: string[] }[];
   /**
    * The organism's own settings that changed, by key (`name`, `pump.concurrency`): `reload` when a save or
-   * a reload applies them at once, `restart` when only the next start reads them (pump, journal, server).
+   * a reload applies them at once, `restart` when only the next start reads them (pump, journal, server);
+   * with the value before and after, when each is a number, a word or text (not a list).
    */
-  settings: { key: string; when: 'reload' | 'restart' }[];
+  settings: { key: string; when: 'reload' | 'restart'; before?: string; after?: string }[];
+}
+
+/** A setting's value as the console shows it beside its key: a number, a word or text; none for a list. */
+function shown(v: unknown): string | undefined {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+}
+
+/** `before` and `after` of a changed setting, when both can be shown. */
+function values(a: unknown, b: unknown): { before?: string; after?: string } {
+  const [before, after] = [shown(a), shown(b)];
+  return before !== undefined && after !== undefined ? { before, after } : {};
 }
 
 /** The organism's own settings, each with when a change of it takes effect. */
@@ -38,13 +50,12 @@ function settingsChanged(before: OrganismConfig, after: OrganismConfig): ConfigD
     if (JSON.stringify(a) === JSON.stringify(b)) continue;
     if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a)) {
       const fields = new Set([...Object.keys(a), ...Object.keys(b)]);
-      for (const f of fields)
-        if (
-          JSON.stringify((a as Record<string, unknown>)[f]) !==
-          JSON.stringify((b as Record<string, unknown>)[f])
-        )
-          out.push({ key: `${key}.${f}`, when });
-    } else out.push({ key, when });
+      for (const f of fields) {
+        const [was, is] = [(a as Record<string, unknown>)[f], (b as Record<string, unknown>)[f]];
+        if (JSON.stringify(was) !== JSON.stringify(is))
+          out.push({ key: `${key}.${f}`, when, ...values(was, is) });
+      }
+    } else out.push({ key, when, ...values(a, b) });
   }
   return out;
 }

@@ -126,8 +126,16 @@ function DiffSummary({ answer, edited }: { answer: DiffAnswer & { ok: true }; ed
           : 'Sound, and the same as the running configuration. Edit it to see what a save would change.'}
       </p>
     );
-  const now = settings.filter((s) => s.when === 'reload').map((s) => s.key);
-  const later = settings.filter((s) => s.when === 'restart').map((s) => s.key);
+  const now = settings.filter((s) => s.when === 'reload');
+  const later = settings.filter((s) => s.when === 'restart');
+  // Listeners that change the same fields say so in one line (a default they share, `retry`, changes them
+  // all); one whose contract changed keeps a line of its own, for what its newest messages would meet.
+  const alike = new Map<string, string[]>();
+  for (const c of changed)
+    if (!contracts.has(c.name)) {
+      const fields = c.fields.join(', ');
+      alike.set(fields, [...(alike.get(fields) ?? []), c.name]);
+    }
   return (
     <>
       <p className="flex items-center gap-2 text-acked">
@@ -144,16 +152,25 @@ function DiffSummary({ answer, edited }: { answer: DiffAnswer & { ok: true }; ed
               </span>
             </li>
           ))}
-          {changed.map((c) => (
-            <li key={`~${c.name}`} className="flex gap-2">
+          {[...alike].map(([fields, names]) => (
+            <li key={`~${fields}`} className="flex gap-2">
               <Pencil className="mt-0.5 size-4 shrink-0 text-dispatched" aria-label="changed" />
               <span>
-                <strong className="font-mono text-xs">{c.name}</strong> changes: {c.fields.join(', ')}. Work
-                in progress finishes as it began; new deliveries use the new settings.{' '}
-                <ContractImpactNote impact={contracts.get(c.name)} />
+                <Names names={names} /> {names.length === 1 ? 'changes' : 'change'}: {fields}.
               </span>
             </li>
           ))}
+          {changed
+            .filter((c) => contracts.has(c.name))
+            .map((c) => (
+              <li key={`~${c.name}`} className="flex gap-2">
+                <Pencil className="mt-0.5 size-4 shrink-0 text-dispatched" aria-label="changed" />
+                <span>
+                  <strong className="font-mono text-xs">{c.name}</strong> changes: {c.fields.join(', ')}.{' '}
+                  <ContractImpactNote impact={contracts.get(c.name)} />
+                </span>
+              </li>
+            ))}
           {removed.map((name) => (
             <li key={`-${name}`} className="flex gap-2">
               <Minus className="mt-0.5 size-4 shrink-0 text-failed" aria-label="removed" />
@@ -165,17 +182,22 @@ function DiffSummary({ answer, edited }: { answer: DiffAnswer & { ok: true }; ed
           ))}
         </ul>
       )}
+      {changed.length > 0 && (
+        <p className="text-muted">
+          Work in progress finishes as it began; new deliveries use the new settings.
+        </p>
+      )}
       {settings.length > 0 && (
         <ul className="space-y-1" aria-label="Setting changes">
           {now.length > 0 && (
             <li>
-              Applied by the save: <Keys keys={now} />.
+              Applied by the save: <Settings settings={now} />.
             </li>
           )}
           {later.length > 0 && (
             <li>
               <strong>At the next restart only</strong> (saved now, read when the engine starts):{' '}
-              <Keys keys={later} />.
+              <Settings settings={later} />.
             </li>
           )}
         </ul>
@@ -184,11 +206,28 @@ function DiffSummary({ answer, edited }: { answer: DiffAnswer & { ok: true }; ed
   );
 }
 
-function Keys({ keys }: { keys: readonly string[] }) {
-  return keys.map((k, i) => (
-    <span key={k}>
+/** Each setting by its key, with its value before and after where it has one to show. */
+function Settings({ settings }: { settings: readonly { key: string; before?: string; after?: string }[] }) {
+  return settings.map((s, i) => (
+    <span key={s.key}>
       {i > 0 && ', '}
-      <code className="text-xs">{k}</code>
+      <code className="text-xs">{s.key}</code>
+      {s.before !== undefined && s.after !== undefined && (
+        <span className="tabular">
+          {' '}
+          {s.before} → {s.after}
+        </span>
+      )}
+    </span>
+  ));
+}
+
+/** Listener names as the list shows them: `a`, `b` and `c`. */
+function Names({ names }: { names: readonly string[] }) {
+  return names.map((n, i) => (
+    <span key={n}>
+      {i > 0 && (i === names.length - 1 ? ' and ' : ', ')}
+      <strong className="font-mono text-xs">{n}</strong>
     </span>
   ));
 }

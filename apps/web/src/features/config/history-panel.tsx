@@ -12,7 +12,8 @@ import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { describeError, describeLoadError } from '@/lib/engine-error';
 import { useSession } from '@/lib/session';
-import { useTRPC } from '@/lib/trpc';
+import { useTRPC, useTRPCClient } from '@/lib/trpc';
+import { summarize } from './config-check';
 import type { SaveAnswer } from './config-check';
 import { TextDiff } from './text-diff';
 import type { ConfigVersion } from './versions';
@@ -113,7 +114,13 @@ export function HistoryPanel({
                 if (open) askedAt.current = version;
               }}
               title={`Roll back to version ${v.number}?`}
-              body={`The running configuration is kept in history, and version ${v.number} is written in its place and reloaded. Listeners it lacks are removed: their unfinished work becomes dead letters, as with any save.`}
+              body={
+                <>
+                  The running configuration is kept in history, and version {v.number} is written in its place
+                  and reloaded. Listeners it lacks are removed: their unfinished work becomes dead letters, as
+                  with any save. <RollbackEffect id={v.id} />
+                </>
+              }
               confirm="Roll back and reload"
               onConfirm={() =>
                 rollback.mutate(
@@ -238,4 +245,32 @@ function useVersionText(id: string, running: string): { text?: string; error: un
   );
   if (id === RUNNING) return { text: running, error: null };
   return { text: saved.data?.yaml, error: saved.error };
+}
+
+/**
+ * What a rollback to the saved version `id` would change, in the words a save's confirmation uses: its
+ * organism.yaml against what runs, as the engine diffs it (asked as the question opens).
+ */
+function RollbackEffect({ id }: { id: string }) {
+  const client = useTRPCClient();
+  const effect = useQuery({
+    queryKey: ['config', 'rollback-effect', id],
+    queryFn: async () =>
+      client.config.diff.mutate({ yaml: (await client.config.version.query({ id })).yaml }),
+    staleTime: 0,
+    gcTime: 0,
+  });
+  if (effect.isPending) return <span className="text-muted">Working out what it changes…</span>;
+  if (effect.error) return null;
+  if (!effect.data.ok)
+    return (
+      <span className="text-failed">
+        The engine would refuse it now: {effect.data.problems[0]?.message ?? 'it does not load'}.
+      </span>
+    );
+  return (
+    <strong className="font-medium">
+      {summarize(effect.data) || 'It changes nothing the engine reads.'}
+    </strong>
+  );
 }
