@@ -191,7 +191,7 @@ test('on a laptop the map opens readable from its left, and says the rest is a d
     };
     await page.reload();
     await settled();
-    const frame = (await page.locator('.react-flow').boundingBox())!;
+    let frame = (await page.locator('.react-flow').boundingBox())!;
     type Box = { x: number; y: number; width: number; height: number };
     const inside = (b: Box | null) =>
       !!b &&
@@ -206,6 +206,8 @@ test('on a laptop the map opens readable from its left, and says the rest is a d
     expect(beyond, 'a listener box out of view at the readable zoom').not.toBeNull();
     await page.goto(`/map?focus=${encodeURIComponent(beyond!)}`);
     await settled();
+    // The frame itself moved down a line ("Showing the routes of …").
+    frame = (await page.locator('.react-flow').boundingBox())!;
     const focused = page.locator(`.react-flow__node[data-id="${beyond}"]`);
     await expect.poll(async () => inside(await focused.boundingBox())).toBe(true);
   } finally {
