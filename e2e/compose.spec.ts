@@ -35,6 +35,12 @@ test('an operator composes an invalid message, sees the problem at its line, fix
   const lines = editor.locator('.cm-line');
   await expect(lines.nth(2).locator('.cm-lintRange-error')).toHaveCount(1);
   await expect(lines.nth(1).locator('.cm-lintRange-error')).toHaveCount(0);
+  // On one line, the element the engine named is underlined, not the whole payload.
+  await write(page, editor, '<greeting><name>e2e composer</name><nom>no</nom></greeting>');
+  await expect(status).toContainText('line 1');
+  await expect(editor.locator('.cm-lintRange-error')).toHaveText('<nom>no</nom>');
+  await write(page, editor, '<greeting>\n  <name>e2e composer</name>\n  <nom>no</nom>\n</greeting>');
+  await expect(status).toContainText('line 3');
   // The listed problem's line takes the cursor there.
   await status.getByRole('button', { name: /^go to line 3/ }).click();
   await expect(editor.locator('.cm-content')).toBeFocused();

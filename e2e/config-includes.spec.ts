@@ -78,6 +78,11 @@ test('a file on disk that is not what runs (a reload refused it) is said so, wit
     await expect(dialog).toContainText('maxAttempts: three');
     await expectAccessible(page);
     await page.keyboard.press('Escape');
+    // The page's own diff compares with what runs too, not with the file it shows.
+    await page.getByRole('tab', { name: /Changes from the running version/ }).click();
+    await expect(page.getByRole('region', { name: 'Changes from the running version' })).toContainText(
+      'maxAttempts: three',
+    );
     // The file put back as it was: what runs again, and the banner goes.
     writeFileSync(file, main);
     await page.reload();

@@ -12,6 +12,8 @@ import { wrappedLines } from '@/lib/wrapped-lines';
 import { copyText } from '@/lib/copy-text';
 import { darkCodeTheme } from '@/lib/code-theme';
 import { prettyXml } from '@/lib/pretty-xml';
+import { xmlPathRange } from '@/lib/xml-path-range';
+import type { XmlRange } from '@/lib/xml-path-range';
 import { useDarkTheme } from '@/lib/use-dark-theme';
 
 /** The width the Copy button takes from the code's right edge, with a little air. */
@@ -27,23 +29,41 @@ const EXTENSIONS = [
   EditorView.theme({ '.cm-content': { paddingRight: COPY_ROOM } }),
 ];
 
-/** A problem found in the text, at its 1-based line (and column, when known). */
+/** A problem found in the text, at its 1-based line (and column, and XPath of its node, when known). */
 export interface LineProblem {
   line: number;
   column?: number;
+  path?: string;
   message: string;
 }
 
-/** Each problem as an editor diagnostic: its line underlined from its column on (the whole line without one). */
+/**
+ * Each problem as an editor diagnostic: the element or attribute its XPath names when that starts on its
+ * line (an element over several lines: its start tag), else its line from its column on (the whole line
+ * without one). libxml2's validator knows only an element's line, and a payload written on one line
+ * would otherwise be underlined whole.
+ */
 export function diagnosticsFor(doc: Text, problems: readonly LineProblem[]): Diagnostic[] {
-  return problems.flatMap((p) => {
+  let text: string | null = null;
+  return problems.flatMap((p): Diagnostic[] => {
     if (p.line < 1 || p.line > doc.lines) return [];
     const line = doc.line(p.line);
+    const node = p.path?.startsWith('/') ? problemNode((text ??= doc.toString()), p.path, p.message) : null;
+    if (node && node.from >= line.from && node.from <= line.to) {
+      const to = node.to <= line.to ? node.to : node.tagEnd;
+      return [{ from: node.from, to, severity: 'error', message: p.message }];
+    }
     const from = Math.min(line.to, line.from + Math.max(0, (p.column ?? 1) - 1));
     return [
       { from: from === line.to ? line.from : from, to: line.to, severity: 'error', message: p.message },
     ];
   });
+}
+
+/** The node a problem is about: the attribute its message names ("Element 'x', attribute 'y': …"), else its element. */
+function problemNode(text: string, path: string, message: string): XmlRange | null {
+  const attribute = /^Element '[^']*', attribute '([^'{}]+)'/.exec(message)?.[1];
+  return (attribute && xmlPathRange(text, `${path}/@${attribute}`)) || xmlPathRange(text, path);
 }
 
 /** Marks each problem in the gutter and underlines its line from its column on. */

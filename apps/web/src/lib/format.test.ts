@@ -9,7 +9,18 @@ describe('formatDuration', () => {
     expect(formatDuration(5_000)).toBe('5 s');
     expect(formatDuration(30_000)).toBe('30 s');
     expect(formatDuration(30_540)).toBe('30.5 s');
-    expect(formatDuration(125_000)).toBe('125 s');
+    expect(formatDuration(59_940)).toBe('59.9 s');
+  });
+
+  it('says minutes, hours and days in whole units from a minute on, the larger two at most', () => {
+    expect(formatDuration(59_960)).toBe('1 min');
+    expect(formatDuration(125_000)).toBe('2 min 5 s');
+    expect(formatDuration(491_700)).toBe('8 min 12 s');
+    expect(formatDuration(300_000)).toBe('5 min');
+    expect(formatDuration(3_599_600)).toBe('1 h');
+    expect(formatDuration(7_465_000)).toBe('2 h 4 min');
+    expect(formatDuration(86_400_000)).toBe('1 d');
+    expect(formatDuration(3 * 86_400_000 + 3_700_000)).toBe('3 d 1 h');
   });
 });
 

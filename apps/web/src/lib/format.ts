@@ -71,10 +71,21 @@ export function formatUptime(ms: number): string {
 const seconds2 = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 const seconds1 = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
 
-/** `850 ms`, `1.25 s`, `5 s` (a round figure, a configured timeout say, without its zeros), `30.5 s`. */
+/**
+ * `850 ms`, `1.25 s`, `5 s` (a round figure, a configured timeout say, without its zeros), `30.5 s`; from a
+ * minute on in whole units, the larger two at most: `8 min 12 s`, `5 min`, `2 h 4 min`, `3 d 1 h`.
+ */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
-  return `${(ms < 10_000 ? seconds2 : seconds1).format(ms / 1000)} s`;
+  if (ms < 59_950) return `${(ms < 10_000 ? seconds2 : seconds1).format(ms / 1000)} s`;
+  const s = Math.round(ms / 1000);
+  if (s < 3600) return twoUnits(Math.floor(s / 60), 'min', s % 60, 's');
+  if (s < 86_400) return twoUnits(Math.floor(s / 3600), 'h', Math.floor((s % 3600) / 60), 'min');
+  return twoUnits(Math.floor(s / 86_400), 'd', Math.floor((s % 86_400) / 3600), 'h');
+}
+
+function twoUnits(big: number, bigUnit: string, small: number, smallUnit: string): string {
+  return small === 0 ? `${big} ${bigUnit}` : `${big} ${bigUnit} ${small} ${smallUnit}`;
 }
 
 /** First 8 characters of an id, as every list shows them. */

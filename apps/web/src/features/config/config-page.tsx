@@ -248,7 +248,7 @@ export function ConfigPage() {
                   <Tabs.Trigger value="yaml">YAML</Tabs.Trigger>
                   <Tabs.Trigger value="form">Listener form</Tabs.Trigger>
                   <Tabs.Trigger value="diff">
-                    Changes from the running version{changed ? ' •' : ''}
+                    Changes from the running version{changed || notRunning ? ' •' : ''}
                   </Tabs.Trigger>
                   {(config.data?.includes ?? []).map((f) => (
                     <Tabs.Trigger key={f.file} value={`include:${f.file}`} className="font-mono text-xs">
@@ -283,7 +283,12 @@ export function ConfigPage() {
                     />
                   </Tabs.Content>
                   <Tabs.Content value="diff">
-                    <TextDiff before={running} after={text} label="Changes from the running version" />
+                    {/* From what runs: while the file on disk is not it, the file's own changes show too. */}
+                    <TextDiff
+                      before={config.data?.running.yaml ?? running}
+                      after={text}
+                      label="Changes from the running version"
+                    />
                   </Tabs.Content>
                   {(config.data?.includes ?? []).map((f) => (
                     <Tabs.Content key={f.file} value={`include:${f.file}`}>
