@@ -330,6 +330,13 @@ test('the audit log shows who did what, filters by actor in the URL, and exports
   await mutateByHand(page, 'users.revokeToken', { id: (token.data as { id: string }).id });
   await mutateByHand(page, 'users.remove', { name: 'admin' });
   await mutateByHand(page, 'organism.reload', {});
+  const sent = await mutateByHand(page, 'messages.inject', {
+    to: 'greeter',
+    payloadXml: `<greeting><name>audit ${run}</name></greeting>`,
+  });
+  const { threadId, messageIds } = sent.data as { threadId: string; messageIds: string[] };
+  const filter = { to: 'greeter', errorCode: 'HANDLER_ERROR', state: 'FAILED' };
+  await mutateByHand(page, 'journal.retryMany', { filter, dryRun: false });
   const ada = await newPage(browser);
   await signInAs(ada, name, 'ada password 2');
   await mutateByHand(ada, 'auth.changePassword', { currentPassword: 'wrong', newPassword: 'whatever 123' });
@@ -340,7 +347,23 @@ test('the audit log shows who did what, filters by actor in the URL, and exports
   const entry = (action: string, target: string) =>
     log.getByRole('row').filter({ hasText: action }).filter({ hasText: target }).first();
   await expect(entry('user.add', name)).toContainText('role: viewer');
-  await expect(entry('user.role', name)).toContainText('role: operator');
+  await expect(entry('user.role', name)).toContainText('viewer → operator');
+  // A sent message's thread and message are links; a bulk retry names its group, linked to it.
+  const injected = entry('message.inject', 'greeter');
+  await expect(injected.getByRole('link', { name: threadId.slice(0, 8) })).toHaveAttribute(
+    'href',
+    `/threads/${threadId}`,
+  );
+  await expect(injected.getByRole('link', { name: messageIds[0]!.slice(0, 8) })).toHaveAttribute(
+    'href',
+    `/messages/${messageIds[0]}`,
+  );
+  const bulk = entry('journal.retryMany', 'greeter · HANDLER_ERROR');
+  await expect(bulk.getByRole('link', { name: 'greeter · HANDLER_ERROR' })).toHaveAttribute(
+    'href',
+    '/dead-letters/group?to=greeter&errorCode=HANDLER_ERROR',
+  );
+  await expect(bulk).toContainText(/retried: \d+/);
   await expect(entry('user.password', name)).toContainText('ok');
   await expect(entry('token.create', `audit-${run}`)).toContainText('admin');
   await expect(entry('user.remove', 'admin')).toContainText('you cannot remove yourself; another admin can');

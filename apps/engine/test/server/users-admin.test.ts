@@ -36,6 +36,10 @@ describe('an admin managing users', () => {
     const admin = await h.client('admin');
     await admin.users.add.mutate({ name: 'dora', role: 'viewer', password: 'first password' });
     await admin.users.setRole.mutate({ name: 'dora', role: 'operator' });
+    // The audit log says what the role was, beside what it became.
+    const [change] = (await admin.audit.list.query({ action: 'user.role', limit: 1 })).items;
+    expect(change).toMatchObject({ target: 'dora', outcome: 'ok' });
+    expect(JSON.parse(change?.detail ?? 'null')).toEqual({ role: 'operator', was: 'viewer' });
     const dora = await h.client();
     await dora.auth.login.mutate({ name: 'dora', password: 'first password' });
     expect((await dora.auth.me.query()).user).toMatchObject({ name: 'dora', role: 'operator' });

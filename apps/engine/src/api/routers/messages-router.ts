@@ -55,7 +55,9 @@ export const messagesRouter = router({
     return audited(ctx, action, input.to ?? '(broadcast)', detail, async () => {
       const res = await ctx.engine.inject({ ...input, from: `console:${ctx.user.name}` });
       if (!res.ok) throw new EngineApiError(res.error.code, res.error.message, [...res.error.problems]);
-      // The audit entry is written after this returns: it records the new ids beside the source.
+      // The audit entry is written after this returns: it records the new ids beside the source (and the
+      // thread, a new one's too).
+      detail['thread'] = res.threadId;
       detail['messageIds'] = res.messageIds;
       return { threadId: res.threadId, messageIds: res.messageIds };
     });

@@ -35,13 +35,15 @@ export const usersRouter = router({
       return ctx.store.removeUser(input.name);
     }),
   ),
-  setRole: adminProcedure.input(setRoleInputSchema).mutation(({ ctx, input }) =>
-    audited(ctx, 'user.role', input.name, { role: input.role }, () => {
+  /** Audited with the role given and the one it replaced (`was`). */
+  setRole: adminProcedure.input(setRoleInputSchema).mutation(({ ctx, input }) => {
+    const detail: { role: string; was?: string } = { role: input.role };
+    return audited(ctx, 'user.role', input.name, detail, async () => {
       if (input.name === ctx.user.name && input.role !== 'admin')
         throw new EngineApiError('CONFLICT', 'you cannot demote yourself; another admin can');
-      return ctx.store.setRole(input.name, input.role);
-    }),
-  ),
+      detail.was = await ctx.store.setRole(input.name, input.role);
+    });
+  }),
   /** Ends the user's sessions too (an admin resetting their own password signs themselves out). */
   setPassword: adminProcedure
     .input(setPasswordInputSchema)

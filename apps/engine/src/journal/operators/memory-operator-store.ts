@@ -70,11 +70,13 @@ export class MemoryOperatorStore implements OperatorStore {
     this.endSessions(user.id);
   }
 
-  setRole(name: string, role: Role): Promise<void> {
+  setRole(name: string, role: Role): Promise<Role> {
     return settle(() => {
       const user = this.required(name);
       if (rules.losesAdmin(user, role) && this.admins() === 1) throw rules.lastAdmin(name, 'demoted');
+      const was = user.role;
       user.role = role;
+      return was;
     });
   }
 

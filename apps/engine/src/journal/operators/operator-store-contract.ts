@@ -59,7 +59,7 @@ export function describeOperatorStoreContract(name: string, make: MakeOperatorSt
         const s = await make();
         await s.createUser('root', 'admin', PW);
         await s.createUser('ops', 'viewer', PW);
-        await s.setRole('ops', 'operator');
+        expect(await s.setRole('ops', 'operator')).toBe('viewer');
         expect((await s.listUsers()).find((u) => u.name === 'ops')?.role).toBe('operator');
         await s.removeUser('ops');
         expect((await s.listUsers()).map((u) => u.name)).toEqual(['root']);

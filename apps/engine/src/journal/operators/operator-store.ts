@@ -77,7 +77,8 @@ export interface OperatorStore {
   /** Sets a new password and ends the user's sessions (a reset should lock out whoever had them). */
   setPassword(name: string, password: string): Promise<void>;
   /** NOT_FOUND if missing; CONFLICT when it would demote the last admin. */
-  setRole(name: string, role: Role): Promise<void>;
+  /** Gives `name` `role`; resolves to the role it had before. */
+  setRole(name: string, role: Role): Promise<Role>;
   /** The user when name and password match, else undefined; takes the same time for unknown names. */
   verifyPassword(name: string, password: string): Promise<User | undefined>;
   countUsers(): Promise<number>;

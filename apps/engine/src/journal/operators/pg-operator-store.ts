@@ -76,11 +76,12 @@ export class PgOperatorStore implements OperatorStore {
     });
   }
 
-  setRole(name: string, role: Role): Promise<void> {
+  setRole(name: string, role: Role): Promise<Role> {
     return this.transaction(`change the role of ${name}`, async (tx) => {
       const user = await required(tx, name);
       if (rules.losesAdmin(user, role) && (await admins(tx)) === 1) throw rules.lastAdmin(name, 'demoted');
       await tx.update(users).set({ role }).where(eq(users.id, user.id));
+      return user.role;
     });
   }
 

@@ -109,11 +109,12 @@ export class SqliteOperatorStore implements OperatorStore {
     });
   }
 
-  setRole(name: string, role: Role): Promise<void> {
+  setRole(name: string, role: Role): Promise<Role> {
     return this.transaction(`change the role of ${name}`, (tx) => {
       const user = required(tx, name);
       if (rules.losesAdmin(user, role) && admins(tx) === 1) throw rules.lastAdmin(name, 'demoted');
       tx.update(users).set({ role }).where(eq(users.id, user.id)).run();
+      return user.role;
     });
   }
 

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { IdLink } from '@/components/id-link';
 import { TimeAgo } from '@/components/time-ago';
 import type { DataColumn } from '@/components/ui/data-table';
+import { groupHref } from '@/features/dead-letters/dead-letter-groups';
 import type { AuditRecord } from './audit-export';
 
 /** The actions the engine audits today, for the action filter's suggestions. */
@@ -28,9 +29,49 @@ export const AUDITED_ACTIONS = [
   'user.role',
 ] as const;
 
+/** The entry's detail as an object, or null when it is none (or not JSON). */
+function parsed(detail: string | null): Record<string, unknown> | null {
+  if (!detail) return null;
+  try {
+    const value: unknown = JSON.parse(detail);
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/**
+ * A bulk retry's or discard's dead letters, linked: the group it acted on (a listener and a code), or the
+ * dead letters as filtered (one of the two), or all of them.
+ */
+function Group({ detail }: { detail: Record<string, unknown> | null }) {
+  const to = detail?.['to'] === null ? null : text(detail?.['to']);
+  const errorCode = text(detail?.['errorCode']);
+  const q = new URLSearchParams();
+  if (to) q.set('to', to);
+  if (errorCode) q.set('errorCode', errorCode);
+  const href =
+    to !== undefined && (errorCode !== undefined || to === null)
+      ? groupHref({ to, errorCode: errorCode ?? null })
+      : `/dead-letters${q.size > 0 ? `?${q.toString()}` : ''}`;
+  const named = [to === null ? 'no listener' : to, errorCode].filter(Boolean).join(' · ');
+  const label = named || 'every dead letter';
+  return (
+    <Link href={href} className="text-accent hover:underline" title={label}>
+      {label}
+    </Link>
+  );
+}
+
 /** What an action acted on, as a link where the console has a page for it; a token by its name. */
 function Target({ e, tokenNames }: { e: AuditRecord; tokenNames: ReadonlyMap<string, string> }) {
   const t = e.target;
+  if (e.action === 'journal.retryMany' || e.action === 'journal.discardMany')
+    return <Group detail={parsed(e.detail)} />;
   if (t === null) return <span className="text-muted">—</span>;
   if (e.action === 'journal.retry' || e.action === 'journal.discard')
     return <IdLink id={t} href={`/messages/${t}`} />;
@@ -58,19 +99,71 @@ function Target({ e, tokenNames }: { e: AuditRecord; tokenNames: ReadonlyMap<str
 }
 
 /** `{"role":"operator"}` → `role: operator`: the detail in words, the JSON on hover. */
-function summary(detail: string | null): string {
+function summary(detail: string | null, leave: readonly string[] = []): string {
   if (!detail) return '';
   try {
     const value: unknown = JSON.parse(detail);
     if (value && typeof value === 'object' && !Array.isArray(value))
       return Object.entries(value)
-        .filter(([, v]) => v !== undefined && v !== null)
+        .filter(([k, v]) => v !== undefined && v !== null && !leave.includes(k))
         .map(([k, v]) => `${k}: ${words(v)}`)
         .join(', ');
     return JSON.stringify(value);
   } catch {
     return detail;
   }
+}
+
+/** At most this many of a broadcast's new messages are linked; the rest are counted. */
+const LINKED = 3;
+
+/**
+ * What an action did, in words and links: a role change from what it was, a sent message's thread and
+ * messages (and the one it sent again), a bulk action's count; otherwise the detail's fields.
+ */
+function Detail({ e }: { e: AuditRecord }) {
+  const d = parsed(e.detail);
+  const said = (s: string) => (
+    <span className="text-muted" title={e.detail ?? undefined}>
+      {s}
+    </span>
+  );
+  if (e.action === 'user.role' && d && text(d['role']))
+    return said(text(d['was']) ? `${text(d['was'])} → ${text(d['role'])}` : `role: ${text(d['role'])}`);
+  if ((e.action === 'message.inject' || e.action === 'message.republish') && d) {
+    const thread = text(d['thread']);
+    const ids = Array.isArray(d['messageIds']) ? d['messageIds'].filter((x) => typeof x === 'string') : [];
+    const source = text(d['republishOf']);
+    return (
+      <span
+        className="flex min-w-0 items-center gap-x-1.5 overflow-hidden whitespace-nowrap text-muted"
+        title={e.detail ?? undefined}
+      >
+        {thread && (
+          <span>
+            thread <IdLink id={thread} href={`/threads/${thread}`} />
+          </span>
+        )}
+        {ids.length > 0 && (
+          <span>
+            {ids.length === 1 ? 'message' : `${ids.length} messages`}{' '}
+            {ids.slice(0, LINKED).map((id) => (
+              <IdLink key={id} id={id} href={`/messages/${id}`} />
+            ))}
+            {ids.length > LINKED && ' …'}
+          </span>
+        )}
+        {source && (
+          <span>
+            sent again from <IdLink id={source} href={`/messages/${source}`} />
+          </span>
+        )}
+      </span>
+    );
+  }
+  if (e.action === 'journal.retryMany' || e.action === 'journal.discardMany')
+    return said(summary(e.detail, ['to', 'errorCode', 'state']));
+  return said(summary(e.detail));
 }
 
 function words(v: unknown): string {
@@ -133,9 +226,7 @@ export function auditColumns(
             {e.error}
           </span>
         ) : (
-          <span className="text-muted" title={e.detail ?? undefined}>
-            {summary(e.detail)}
-          </span>
+          <Detail e={e} />
         ),
     },
   ];
