@@ -35,7 +35,6 @@ async function divisionsByZero(page: Page, from: number, count: number): Promise
     });
 }
 
-/** Counts the calls of `procedure` the page sends from now on, batched ones one by one. */
 test('an operator retries a dead letter from its group and sees it ACKED', async ({ page }) => {
   await signIn(page, 'operator');
   const id = await killedShortNap(page);
@@ -71,6 +70,10 @@ test('an operator retries a dead letter from its group and sees it ACKED', async
   await expect(row).toHaveCount(0);
   await retried.getByRole('link', { name: id.slice(0, 8) }).click();
   await expect(page.getByRole('heading', { name: /Message/ })).toContainText('ACKED');
+  // Its history says who put it back in the queue.
+  await expect(page.getByRole('row').filter({ hasText: 'PENDING' }).last()).toContainText(
+    'retried by operator',
+  );
 });
 
 test("new dead letters wait while the pointer is on a group's rows, and come in as it leaves", async ({

@@ -51,6 +51,7 @@ import type { Orchestrator, RunProgress } from './lifecycle/orchestration/orches
 import { ExtensionHost } from './lifecycle/extensions/extension-host.ts';
 import { AmongPeers } from './lifecycle/among-peers.ts';
 import { MessageActions } from './lifecycle/message-actions.ts';
+import type { OperatorBulk } from './lifecycle/message-actions.ts';
 import { EngineQueries } from './lifecycle/engine-queries.ts';
 import { EngineRun } from './lifecycle/engine-run.ts';
 import type { EngineStatus } from './lifecycle/engine-run.ts';
@@ -250,12 +251,15 @@ export class Engine {
   provenance(id: string): Promise<MessageProvenance> {
     return this.actions.provenance(id);
   }
-  /** Puts a dead letter back in the queue. */
-  retry(messageId: string): Promise<void> {
-    return this.actions.retry(messageId);
+  /** Puts a dead letter back in the queue; `by` (an operator's name) is said in its history. */
+  retry(messageId: string, by?: string): Promise<void> {
+    return this.actions.retry(messageId, by);
   }
-  /** Retries every dead letter matching `filter`; a dry run only counts them and shows a sample. */
-  retryMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<RetryManyOutcome> {
+  /**
+   * Retries every dead letter matching `filter`; a dry run only counts them and shows a sample. `by` (an
+   * operator's name) is said in each one's history.
+   */
+  retryMany(filter: MessageFilter, opts: OperatorBulk): Promise<RetryManyOutcome> {
     return this.actions.retryMany(filter, opts);
   }
   /**
@@ -266,11 +270,12 @@ export class Engine {
   killThread(threadId: string, actor: string): Promise<number | undefined> {
     return this.actions.killThread(threadId, actor);
   }
-  discard(messageId: string): Promise<void> {
-    return this.actions.discard(messageId);
+  /** Removes a dead letter for good; `by` (an operator's name) is said in its history. */
+  discard(messageId: string, by?: string): Promise<void> {
+    return this.actions.discard(messageId, by);
   }
   /** Discards every dead letter matching `filter`, refused input too; a dry run only counts and samples. */
-  discardMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<DiscardManyOutcome> {
+  discardMany(filter: MessageFilter, opts: OperatorBulk): Promise<DiscardManyOutcome> {
     return this.actions.discardMany(filter, opts);
   }
 

@@ -106,7 +106,8 @@ export class EntryChanges {
 
   /**
    * Moves an entry to `state`, `attempt` the attempts it has made then, and appends the transition to the
-   * event log (`loggedAttempt`).
+   * event log (`loggedAttempt`). `note` is the transition's detail where it has no error (who retried it),
+   * never the entry's.
    */
   move(
     id: string,
@@ -116,6 +117,7 @@ export class EntryChanges {
     now: number,
     error: TransitionError = null,
     nextAttemptAt: number | null = null,
+    note: string | null = null,
   ): void {
     const change: EntryUpdate = {
       state,
@@ -129,7 +131,7 @@ export class EntryChanges {
     const was = this.stateOf(id);
     if (fresh) Object.assign(fresh, change);
     else if (was !== undefined) this.updates.set(id, change);
-    this.logOnly(id, threadId, state, loggedAttempt(state, attempt), now, error);
+    this.logOnly(id, threadId, state, loggedAttempt(state, attempt), now, error, note);
     if (was === undefined) {
       // The entry is gone (discarded): the transition is logged all the same; nothing to count.
       if (threadId) this.threadChange(threadId, now, now);
@@ -153,8 +155,9 @@ export class EntryChanges {
     attempt: number,
     now: number,
     error: TransitionError,
+    note: string | null = null,
   ): void {
-    this.transitions.push([id, threadId, state, attempt, error?.code ?? null, error?.detail ?? null, now]);
+    this.transitions.push([id, threadId, state, attempt, error?.code ?? null, error?.detail ?? note, now]);
   }
 
   /** The state of an unfinished entry as just read: its moves then need not read it again. */

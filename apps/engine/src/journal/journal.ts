@@ -51,6 +51,12 @@ export interface FailedScope {
   all?: boolean;
 }
 
+/** A bulk action's options: a dry run only counts and samples; `note` is each transition's detail. */
+export interface BulkOptions {
+  dryRun: boolean;
+  note?: string;
+}
+
 /** What `discardMany` would remove (dry run) or removed. */
 export type DiscardManyResult = Omit<RetryManyResult, 'deliveries'>;
 
@@ -110,8 +116,11 @@ export interface Journal {
   countUnfinished(listener: string): Promise<number>;
   /** Marks an entry FAILED (REDELIVERY_EXHAUSTED) without dispatching it, e.g. when its listener is gone. */
   exhaust(id: string, detail: string): Promise<void>;
-  /** Puts a FAILED entry back to PENDING; returns the delivery to re-queue. Throws JournalError. */
-  retry(id: string): Promise<Delivery>;
+  /**
+   * Puts a FAILED entry back to PENDING; returns the delivery to re-queue. Throws JournalError. `note` is
+   * the PENDING transition's detail (`retried by jane`).
+   */
+  retry(id: string, note?: string): Promise<Delivery>;
   /**
    * Puts every retryable dead letter matching `filter` back to PENDING (a dry run only counts them and
    * reads a sample). The deliveries are handed to `onRetried` as each chunk of them is committed, to be
@@ -119,16 +128,16 @@ export interface Journal {
    */
   retryMany(
     filter: MessageFilter,
-    opts: { dryRun: boolean },
+    opts: BulkOptions,
     onRetried?: (ds: readonly Delivery[]) => void | Promise<void>,
   ): Promise<RetryManyResult>;
-  /** Removes a FAILED entry for good (the event log keeps a DISCARDED transition). */
-  discard(id: string): Promise<void>;
+  /** Removes a FAILED entry for good (the event log keeps a DISCARDED transition, `note` its detail). */
+  discard(id: string, note?: string): Promise<void>;
   /**
    * Discards every FAILED entry matching `filter`, refused input included (a dry run only counts them and
    * reads a sample); returns how many, and the oldest few.
    */
-  discardMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<DiscardManyResult>;
+  discardMany(filter: MessageFilter, opts: BulkOptions): Promise<DiscardManyResult>;
   /** Deletes ACKED entries last updated before `cutoff` (ms); returns how many. */
   prune(cutoff: number): Promise<number>;
 

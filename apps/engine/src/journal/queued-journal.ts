@@ -12,7 +12,13 @@ import {
   toSummary,
 } from './entry-record.ts';
 import type { EntryRow } from './entry-record.ts';
-import type { DiscardManyResult, FailedScope, RecoveryPlan, RetryManyResult } from './journal.ts';
+import type {
+  BulkOptions,
+  DiscardManyResult,
+  FailedScope,
+  RecoveryPlan,
+  RetryManyResult,
+} from './journal.ts';
 import { JournalError } from './journal-error.ts';
 import { guarded } from './journal-outage.ts';
 import { loadPayload } from './sqlite/recovered-delivery.ts';
@@ -139,10 +145,12 @@ export class QueuedOperations {
     });
   }
 
-  retry(id: string): Promise<Delivery> {
+  retry(id: string, note?: string): Promise<Delivery> {
     return guarded(`retry entry ${id}`, async () => {
       const d = retryableDelivery(await this.existing(id));
-      const left = await this.writes.commitAlone((w) => w.retry(d.id, d.threadId, d.attempt - 1, this.now()));
+      const left = await this.writes.commitAlone((w) =>
+        w.retry(d.id, d.threadId, d.attempt - 1, this.now(), note ?? null),
+      );
       if (leftIds(left).includes(id)) await this.refuseMoved(id, 'NOT_RETRYABLE');
       return d;
     });
@@ -150,7 +158,7 @@ export class QueuedOperations {
 
   retryMany(
     filter: MessageFilter,
-    opts: { dryRun: boolean },
+    opts: BulkOptions,
     onRetried?: (ds: readonly Delivery[]) => void | Promise<void>,
   ): Promise<RetryManyResult> {
     return guarded('retry dead letters', async () => {
@@ -174,7 +182,7 @@ export class QueuedOperations {
         if (rows.length === 0) break;
         const left = await this.writes.commitAlone((w) => {
           const now = this.now();
-          for (const d of chunk) w.retry(d.id, d.threadId, d.attempt - 1, now);
+          for (const d of chunk) w.retry(d.id, d.threadId, d.attempt - 1, now, opts.note ?? null);
         });
         // What another operator took meanwhile (retried or discarded) is theirs.
         const taken = leftIds(left);
@@ -202,7 +210,7 @@ export class QueuedOperations {
     return { rows, deliveries: rows.map(toDelivery), lazy: false };
   }
 
-  discardMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<DiscardManyResult> {
+  discardMany(filter: MessageFilter, opts: BulkOptions): Promise<DiscardManyResult> {
     return guarded('discard dead letters', async () => {
       await this.writes.flush();
       const all = { all: true };
@@ -222,7 +230,7 @@ export class QueuedOperations {
         if (rows.length === 0) break;
         const left = await this.writes.commitAlone((w) => {
           const now = this.now();
-          for (const r of rows) w.discard(r.id, r.threadId, r.attempts, now);
+          for (const r of rows) w.discard(r.id, r.threadId, r.attempts, now, opts.note ?? null);
         });
         count += rows.length - leftIds(left).length;
         if (rows.length < this.bulkChunk) break;
@@ -231,12 +239,12 @@ export class QueuedOperations {
     });
   }
 
-  discard(id: string): Promise<void> {
+  discard(id: string, note?: string): Promise<void> {
     return guarded(`discard entry ${id}`, async () => {
       const row = await this.existing(id);
       assertDiscardable(row);
       const left = await this.writes.commitAlone((w) =>
-        w.discard(id, row.threadId, row.attempts, this.now()),
+        w.discard(id, row.threadId, row.attempts, this.now(), note ?? null),
       );
       if (leftIds(left).includes(id)) await this.refuseMoved(id, 'CONFLICT');
     });

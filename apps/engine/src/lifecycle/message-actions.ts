@@ -22,6 +22,12 @@ export interface MessageActionsDeps {
   maxMessageBytes: () => number;
 }
 
+/** A bulk action asked for: a dry run only counts and samples; `by` is the operator, said in each history. */
+export interface OperatorBulk {
+  dryRun: boolean;
+  by?: string;
+}
+
 /**
  * What operators do to messages from the console and the CLI: send, republish, retry and discard them,
  * and kill threads.
@@ -66,10 +72,14 @@ export class MessageActions {
     };
   }
 
-  /** Puts a dead letter back in the queue; one whose listener is gone is refused and stays dead. */
-  async retry(messageId: string): Promise<void> {
+  /**
+   * Puts a dead letter back in the queue; one whose listener is gone is refused and stays dead. `by`, the
+   * operator, is said in its history (`retried by jane`).
+   */
+  async retry(messageId: string, by?: string): Promise<void> {
     const { journal, pump } = this.deps;
-    const d = await journal.retry(messageId).catch((err: unknown) => this.whyNot(err, messageId));
+    const note = by === undefined ? undefined : `retried by ${by}`;
+    const d = await journal.retry(messageId, note).catch((err: unknown) => this.whyNot(err, messageId));
     if (!pump.listeners.get(d.to)) {
       await journal.exhaust(d.id, `listener ${d.to} no longer exists`);
       throw new JournalError(
@@ -97,16 +107,24 @@ export class MessageActions {
     );
   }
 
-  /** Retries every dead letter matching `filter`; a dry run only counts them and shows a sample. */
-  async retryMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<RetryManyOutcome> {
+  /**
+   * Retries every dead letter matching `filter`; a dry run only counts them and shows a sample. `by`, the
+   * operator, is said in each one's history (`retried by jane in a bulk retry`).
+   */
+  async retryMany(filter: MessageFilter, opts: OperatorBulk): Promise<RetryManyOutcome> {
     const { journal, pump } = this.deps;
+    const note = opts.by === undefined ? undefined : `retried by ${opts.by} in a bulk retry`;
     // Each chunk re-queued as soon as it is committed back to PENDING.
-    const result = await journal.retryMany(filter, opts, async (ds) => {
-      for (const d of ds) {
-        if (pump.listeners.get(d.to)) pump.redeliver(d);
-        else await journal.exhaust(d.id, `listener ${d.to} no longer exists`);
-      }
-    });
+    const result = await journal.retryMany(
+      filter,
+      { dryRun: opts.dryRun, ...(note && { note }) },
+      async (ds) => {
+        for (const d of ds) {
+          if (pump.listeners.get(d.to)) pump.redeliver(d);
+          else await journal.exhaust(d.id, `listener ${d.to} no longer exists`);
+        }
+      },
+    );
     return { count: result.count, sample: result.sample };
   }
 
@@ -124,11 +142,13 @@ export class MessageActions {
   }
 
   /** Removes a dead letter for good; CONFLICT for one that is no dead letter (saying why). */
-  async discard(messageId: string): Promise<void> {
-    await this.deps.journal.discard(messageId).catch((err: unknown) => this.whyNot(err, messageId));
+  async discard(messageId: string, by?: string): Promise<void> {
+    const note = by === undefined ? undefined : `discarded by ${by}`;
+    await this.deps.journal.discard(messageId, note).catch((err: unknown) => this.whyNot(err, messageId));
   }
   /** Discards every dead letter matching `filter`, refused input too; a dry run only counts and samples. */
-  discardMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<DiscardManyOutcome> {
-    return this.deps.journal.discardMany(filter, opts);
+  discardMany(filter: MessageFilter, opts: OperatorBulk): Promise<DiscardManyOutcome> {
+    const note = opts.by === undefined ? undefined : `discarded by ${opts.by} in a bulk discard`;
+    return this.deps.journal.discardMany(filter, { dryRun: opts.dryRun, ...(note && { note }) });
   }
 }

@@ -232,6 +232,8 @@ describe('listeners, dead letters and threads through the API', () => {
       'DISPATCHED',
       'FAILED',
     ]);
+    // Its history says who put it back.
+    expect(after.transitions[3]).toMatchObject({ state: 'PENDING', detail: 'retried by operator' });
     await op.journal.discard.mutate({ messageId: dead.items[1]?.id ?? '' });
     expect((await engineCode(op.messages.byId.query({ id: dead.items[1]?.id ?? '' }))).code).toBe(
       'NOT_FOUND',
@@ -251,6 +253,7 @@ describe('listeners, dead letters and threads through the API', () => {
       expect(detail.errorDetail).toMatch(/\(handlers\/calculator\.ts:\d+:\d+\)/);
       expect(detail.errorDetail).not.toMatch(/\((file:\/\/)?\//);
       expect(detail.transitions.map((t) => t.state).slice(-3)).toEqual(['PENDING', 'DISPATCHED', 'FAILED']);
+      expect(detail.transitions.at(-3)?.detail).toBe('retried by operator in a bulk retry');
     }
     // Discard many: a dry run counts what is left and changes nothing; a viewer may not; the operator's
     // takes them all and says how many.

@@ -24,14 +24,16 @@ export const journalRouter = router({
   retry: operatorProcedure
     .input(messageIdInputSchema)
     .mutation(({ ctx, input }) =>
-      audited(ctx, 'journal.retry', input.messageId, undefined, () => ctx.engine.retry(input.messageId)),
+      audited(ctx, 'journal.retry', input.messageId, undefined, () =>
+        ctx.engine.retry(input.messageId, ctx.user.name),
+      ),
     ),
   /** Audited with the filter and `retried`, how many were queued again (as `extension.retry-all`). */
   retryMany: operatorProcedure.input(retryManyInputSchema).mutation(({ ctx, input }) => {
     if (input.dryRun) return ctx.engine.retryMany(input.filter, { dryRun: true });
     const detail: MessageFilter & { retried?: number } = { ...input.filter };
     return audited(ctx, 'journal.retryMany', null, detail, async () => {
-      const outcome = await ctx.engine.retryMany(input.filter, { dryRun: false });
+      const outcome = await ctx.engine.retryMany(input.filter, { dryRun: false, by: ctx.user.name });
       detail.retried = outcome.count;
       return outcome;
     });
@@ -39,7 +41,9 @@ export const journalRouter = router({
   discard: operatorProcedure
     .input(messageIdInputSchema)
     .mutation(({ ctx, input }) =>
-      audited(ctx, 'journal.discard', input.messageId, undefined, () => ctx.engine.discard(input.messageId)),
+      audited(ctx, 'journal.discard', input.messageId, undefined, () =>
+        ctx.engine.discard(input.messageId, ctx.user.name),
+      ),
     ),
   /**
    * Every dead letter matching the filter, refused input too; a dry run counts them and shows the oldest.
@@ -49,7 +53,7 @@ export const journalRouter = router({
     if (input.dryRun) return ctx.engine.discardMany(input.filter, { dryRun: true });
     const detail: MessageFilter & { discarded?: number } = { ...input.filter };
     return audited(ctx, 'journal.discardMany', null, detail, async () => {
-      const outcome = await ctx.engine.discardMany(input.filter, { dryRun: false });
+      const outcome = await ctx.engine.discardMany(input.filter, { dryRun: false, by: ctx.user.name });
       detail.discarded = outcome.count;
       return outcome;
     });

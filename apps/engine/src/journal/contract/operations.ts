@@ -35,6 +35,45 @@ export function operationsContract(fresh: () => Promise<Journal>): void {
     await j.close();
   });
 
+  it('says who retried or discarded a dead letter on its transition, never on the entry', async () => {
+    const j = await fresh();
+    const [one, two, three, four] = [delivery(), delivery(), delivery(), delivery()];
+    await j.hooks.onIntent?.([one, two, three, four]);
+    for (const d of [one, two, three, four]) await j.hooks.onFailed?.(d, failure, { outputs: [] });
+    const last = async (id: string) =>
+      (await j.transitions(0, 1_000)).filter((t) => t.messageId === id).at(-1);
+    await j.retry(one.id, 'retried by jane');
+    expect(await last(one.id)).toMatchObject({
+      state: 'PENDING',
+      errorCode: null,
+      detail: 'retried by jane',
+    });
+    expect(await j.getMessage(one.id)).toMatchObject({
+      state: 'PENDING',
+      errorCode: null,
+      errorDetail: null,
+    });
+    await j.discard(two.id, 'discarded by jane');
+    expect(await last(two.id)).toMatchObject({ state: 'DISCARDED', detail: 'discarded by jane' });
+    const many = await j.retryMany(
+      { to: three.to },
+      { dryRun: false, note: 'retried by ann in a bulk retry' },
+    );
+    expect(many.deliveries.map((d) => d.id)).toEqual([three.id, four.id]);
+    expect(await last(four.id)).toMatchObject({ state: 'PENDING', detail: 'retried by ann in a bulk retry' });
+    for (const d of many.deliveries) {
+      void j.hooks.onDispatched?.(d);
+      await j.hooks.onFailed?.(d, failure, { outputs: [] });
+    }
+    // Without a note, nothing is said.
+    await j.retry(four.id);
+    expect(await last(four.id)).toMatchObject({ state: 'PENDING', detail: null });
+    await j.discardMany({}, { dryRun: false, note: 'discarded by ann in a bulk discard' });
+    const discarded = { state: 'DISCARDED', detail: 'discarded by ann in a bulk discard' };
+    expect(await last(three.id)).toMatchObject(discarded);
+    await j.close();
+  });
+
   it('retries or discards a dead letter once when operators act on it at the same time', async () => {
     const j = await fresh();
     const [a, b] = [delivery(), delivery()];

@@ -22,6 +22,7 @@ import type {
   RecordedTransition,
   RecoveryPlan,
   RetryManyResult,
+  BulkOptions,
   UnfinishedEntry,
 } from '../journal.ts';
 import { rejectionEntry } from '../rejection-record.ts';
@@ -158,17 +159,17 @@ export class MemoryJournal implements Journal {
     });
   }
 
-  retry(id: string): Promise<Delivery> {
+  retry(id: string, note?: string): Promise<Delivery> {
     return settle(() => {
       const d = this.retryable(id);
-      this.store.move(d.id, d.threadId, 'PENDING', d.attempt - 1, this.now());
+      this.store.move(d.id, d.threadId, 'PENDING', d.attempt - 1, this.now(), null, null, note ?? null);
       return d;
     });
   }
 
   async retryMany(
     filter: MessageFilter,
-    opts: { dryRun: boolean },
+    opts: BulkOptions,
     onRetried?: (ds: readonly Delivery[]) => void | Promise<void>,
   ): Promise<RetryManyResult> {
     const result = await settle(() => {
@@ -177,31 +178,32 @@ export class MemoryJournal implements Journal {
       if (opts.dryRun) return { count: rows.length, sample, deliveries: [] };
       const deliveries = rows.map(toDelivery);
       const now = this.now();
-      for (const d of deliveries) this.store.move(d.id, d.threadId, 'PENDING', d.attempt - 1, now);
+      for (const d of deliveries)
+        this.store.move(d.id, d.threadId, 'PENDING', d.attempt - 1, now, null, null, opts.note ?? null);
       return { count: deliveries.length, sample, deliveries };
     });
     if (result.deliveries.length > 0) await onRetried?.(result.deliveries);
     return result;
   }
 
-  discard(id: string): Promise<void> {
+  discard(id: string, note?: string): Promise<void> {
     return settle(() => {
       const row = this.found(id);
       assertDiscardable(row);
-      this.discardRow(row);
+      this.discardRow(row, note ?? null);
     });
   }
 
-  discardMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<DiscardManyResult> {
+  discardMany(filter: MessageFilter, opts: BulkOptions): Promise<DiscardManyResult> {
     return settle(() => {
       const rows = this.queries.failedMatching(filter, { all: true });
-      if (!opts.dryRun) for (const row of rows) this.discardRow(row);
+      if (!opts.dryRun) for (const row of rows) this.discardRow(row, opts.note ?? null);
       return { count: rows.length, sample: rows.slice(0, SAMPLE).map(toSummary) };
     });
   }
 
-  private discardRow(row: EntryRow): void {
-    this.store.log(row.id, row.threadId, 'DISCARDED', row.attempts, this.now(), null);
+  private discardRow(row: EntryRow, note: string | null): void {
+    this.store.log(row.id, row.threadId, 'DISCARDED', row.attempts, this.now(), null, note);
     this.store.messages.delete(row.id);
   }
 

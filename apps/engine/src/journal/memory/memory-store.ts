@@ -56,6 +56,7 @@ export class MemoryStore {
     now: number,
     error: ErrorInfo = null,
     nextAttemptAt: number | null = null,
+    note: string | null = null,
   ): void {
     const r = this.messages.get(id);
     if (r) {
@@ -66,7 +67,7 @@ export class MemoryStore {
       r.nextAttemptAt = nextAttemptAt;
       r.updatedAt = now;
     }
-    this.log(id, threadId, state, loggedAttempt(state, attempt), now, error);
+    this.log(id, threadId, state, loggedAttempt(state, attempt), now, error, note);
     if (threadId) this.touchThread(threadId, now, now, 0);
   }
 
@@ -78,6 +79,7 @@ export class MemoryStore {
     attempt: number,
     at: number,
     error: ErrorInfo,
+    note: string | null = null,
   ): void {
     this.transitions.push({
       seq: ++this.seq,
@@ -86,7 +88,7 @@ export class MemoryStore {
       state,
       attempt,
       errorCode: error?.code ?? null,
-      detail: error?.detail ?? null,
+      detail: error?.detail ?? note,
       at,
     });
     this.logged?.();

@@ -26,6 +26,7 @@ import type {
   RecordedTransition,
   RecoveryPlan,
   RetryManyResult,
+  BulkOptions,
   DiscardManyResult,
   UnfinishedEntry,
 } from '../journal.ts';
@@ -248,20 +249,20 @@ export class PostgresJournal implements Journal {
   exhaust(id: string, detail: string): Promise<void> {
     return this.ops.exhaust(id, detail);
   }
-  retry(id: string): Promise<Delivery> {
-    return this.ops.retry(id);
+  retry(id: string, note?: string): Promise<Delivery> {
+    return this.ops.retry(id, note);
   }
   retryMany(
     filter: MessageFilter,
-    opts: { dryRun: boolean },
+    opts: BulkOptions,
     onRetried?: (ds: readonly Delivery[]) => void | Promise<void>,
   ): Promise<RetryManyResult> {
     return this.ops.retryMany(filter, opts, onRetried);
   }
-  discard(id: string): Promise<void> {
-    return this.ops.discard(id);
+  discard(id: string, note?: string): Promise<void> {
+    return this.ops.discard(id, note);
   }
-  discardMany(filter: MessageFilter, opts: { dryRun: boolean }): Promise<DiscardManyResult> {
+  discardMany(filter: MessageFilter, opts: BulkOptions): Promise<DiscardManyResult> {
     return this.ops.discardMany(filter, opts);
   }
   /**

@@ -44,8 +44,9 @@ export type WriteOp =
 /**
  * An operator's action on a dead letter, taken only if the entry is still FAILED when its transaction
  * runs: two operators (or engines) acting on the same dead letter at once act once. `retry` moves it to
- * PENDING keeping its `attempts`; `discard` logs DISCARDED and deletes it. The ids an action found no
- * longer FAILED (moved or gone meanwhile) are the batch's value (`BatchValue`).
+ * PENDING keeping its `attempts`; `discard` logs DISCARDED and deletes it. `note` is the transition's
+ * detail (who did it). The ids an action found no longer FAILED (moved or gone meanwhile) are the batch's
+ * value (`BatchValue`).
  */
 export type OperatorOp = [
   op: 'retry' | 'discard',
@@ -53,6 +54,7 @@ export type OperatorOp = [
   threadId: string | null,
   attempts: number,
   at: number,
+  note: string | null,
 ];
 
 /** What a batch answers: how many entries a prune deleted, or the ids its operator actions left alone. */
@@ -63,16 +65,16 @@ export type BatchValue = number | string[];
  * returns whether it did. `remove` deletes the entry at once (each database's own statement).
  */
 export function applyOperatorOp<R>(
-  [op, id, threadId, attempts, at]: OperatorOp,
+  [op, id, threadId, attempts, at, note]: OperatorOp,
   changes: Pick<EntryChanges, 'stateOf' | 'move' | 'logOnly'>,
   remove: (id: string) => R,
 ): { done: boolean; removed?: R } {
   if (changes.stateOf(id) !== 'FAILED') return { done: false };
   if (op === 'retry') {
-    changes.move(id, threadId, 'PENDING', attempts, at);
+    changes.move(id, threadId, 'PENDING', attempts, at, null, null, note);
     return { done: true };
   }
-  changes.logOnly(id, threadId, 'DISCARDED', attempts, at, null);
+  changes.logOnly(id, threadId, 'DISCARDED', attempts, at, null, note);
   return { done: true, removed: remove(id) };
 }
 
@@ -149,14 +151,14 @@ export class WriteRecorder implements TransitionWriter {
   }
 
   /** A dead letter back to PENDING if it is still FAILED then (`OperatorOp`). */
-  retry(id: string, threadId: string | null, attempts: number, now: number): void {
-    this.ops.push(['retry', id, threadId, attempts, now]);
+  retry(id: string, threadId: string | null, attempts: number, now: number, note: string | null): void {
+    this.ops.push(['retry', id, threadId, attempts, now, note]);
     this.onLog('PENDING', now, attempts);
   }
 
   /** A dead letter deleted, with a DISCARDED transition, if it is still FAILED then (`OperatorOp`). */
-  discard(id: string, threadId: string | null, attempts: number, now: number): void {
-    this.ops.push(['discard', id, threadId, attempts, now]);
+  discard(id: string, threadId: string | null, attempts: number, now: number, note: string | null): void {
+    this.ops.push(['discard', id, threadId, attempts, now, note]);
     this.routes?.drop(id);
     this.onLog('DISCARDED', now, attempts);
   }
