@@ -1,5 +1,6 @@
-export { parseConfig, loadConfigFile } from './load-config.ts';
-export type { ConfigResult, ConfigSource } from './load-config.ts';
+export { parseConfig, loadConfigFile, sortProblems } from './load-config.ts';
+export type { ConfigResult, ConfigSource, SoundListeners } from './load-config.ts';
+export type { ListenerContract } from './resolve-config.ts';
 export type {
   OrganismConfig,
   ListenerConfig,

@@ -6,8 +6,9 @@ import { describeIssue } from './describe-issue.ts';
 import type { KeyProblem } from './describe-issue.ts';
 import { formatKeyPath } from './format-key-path.ts';
 import type { OrganismConfig } from './organism-config.ts';
-import { organismFileSchema } from './organism-schema.ts';
-import { resolveConfig } from './resolve-config.ts';
+import { listenerSchema, organismFileSchema } from './organism-schema.ts';
+import { listenerContract, resolveConfig } from './resolve-config.ts';
+import type { ListenerContract } from './resolve-config.ts';
 import { placer, readIncludes } from './includes.ts';
 import type { Placed } from './includes.ts';
 import { parseYaml } from './yaml-locator.ts';
@@ -20,11 +21,26 @@ export interface ConfigSource {
   /** The files it includes, in order: absolute path and text. */
   included: { file: string; text: string }[];
   /** Where a key path of the merged configuration was written: file (as problems name it), line, path there. */
-  place(path: readonly (string | number)[]): Placed;
+  place: (path: readonly (string | number)[]) => Placed;
 }
 
 export type ConfigResult =
-  { ok: true; config: OrganismConfig; source: ConfigSource } | { ok: false; problems: Problem[] };
+  | { ok: true; config: OrganismConfig; source: ConfigSource }
+  | { ok: false; problems: Problem[]; sound?: SoundListeners };
+
+/**
+ * Of a configuration with problems, the listeners that have none of their own (each checked alone, in a
+ * file that parsed): the later checks (XSD, filter, handler export) can run on them at once, so an editor
+ * hears of those problems with the others, not one stage at a time.
+ */
+export interface SoundListeners {
+  baseDir: string;
+  /** Each with its index in the merged `listeners`. */
+  listeners: { index: number; contract: ListenerContract }[];
+  place: (path: readonly (string | number)[]) => Placed;
+  /** The order problems are sorted by file in: organism.yaml, then the included files. */
+  files: readonly string[];
+}
 
 /** Reads and checks an organism.yaml. Never throws for bad input: an unreadable file is a problem too. */
 export async function loadConfigFile(file: string): Promise<ConfigResult> {
@@ -99,8 +115,17 @@ export function parseConfig(
     : parsed.error.issues.flatMap((i) => describeIssue(i, merged, organismFileSchema));
   found.push(...checkListeners(merged, baseDir));
   if (!parsed.success || found.length > 0 || included.problems.length > 0) {
-    const order = [shownFile, ...included.order];
-    return { ok: false, problems: sortProblems([...included.problems, ...placeAll(found, place)], order) };
+    const files = [shownFile, ...included.order];
+    const problems = sortProblems([...included.problems, ...placeAll(found, place)], files);
+    const troubled = new Set(found.flatMap(({ path }) => (path[0] === 'listeners' ? [path[1]] : [])));
+    const listeners = (isRecord(merged) && Array.isArray(merged['listeners']) ? merged['listeners'] : [])
+      .map((raw: unknown, index) => ({ index, alone: listenerSchema.safeParse(raw) }))
+      .flatMap(({ index, alone }) =>
+        alone.success && !troubled.has(index)
+          ? [{ index, contract: listenerContract(alone.data, baseDir) }]
+          : [],
+      );
+    return { ok: false, problems, sound: { baseDir, listeners, place, files } };
   }
 
   const source: ConfigSource = {
@@ -125,7 +150,7 @@ function placeAll(found: KeyProblem[], place: (path: readonly (string | number)[
 }
 
 /** By file (organism.yaml first, then the included files in order), then line. Stable within a line. */
-function sortProblems(problems: Problem[], files: readonly string[]): Problem[] {
+export function sortProblems(problems: Problem[], files: readonly string[]): Problem[] {
   const rank = (p: Problem): number => {
     const i = files.indexOf(p.file ?? '');
     return i < 0 ? files.length : i;

@@ -217,3 +217,4 @@ export const organismFileSchema = z.strictObject({
 
 export type OrganismFile = z.infer<typeof organismFileSchema>;
 export type RetryFile = z.infer<typeof retrySchema>;
+export type ListenerFile = z.infer<typeof listenerSchema>;

@@ -3,8 +3,14 @@ import { relative } from 'node:path';
 import { isInsideFolder } from '../fs/is-inside-folder.ts';
 import { qname } from '@organism/shared';
 import type { Problem, QName } from '@organism/shared';
-import { loadConfigFile, parseConfig, formatKeyPath } from '../config/index.ts';
-import type { ConfigResult, ConfigSource, ListenerConfig, OrganismConfig } from '../config/index.ts';
+import { loadConfigFile, parseConfig, formatKeyPath, sortProblems } from '../config/index.ts';
+import type {
+  ConfigResult,
+  ConfigSource,
+  ListenerConfig,
+  ListenerContract,
+  OrganismConfig,
+} from '../config/index.ts';
 import { XsdRegistry } from '../xml/index.ts';
 import type { CompiledSchema, PayloadXPath } from '../xml/index.ts';
 import type { Handler, Listener } from '../pump/listener.ts';
@@ -55,7 +61,7 @@ export async function checkOrganismText(
   examine?: (config: OrganismConfig, contracts: ReadonlyMap<string, Contract>) => Promise<void>,
 ): Promise<CheckResult> {
   const parsed = parseConfig(text, file);
-  if (!parsed.ok) return parsed;
+  if (!parsed.ok) return withLaterProblems(parsed);
   const inspect = createHandlerInspector(parsed.config.baseDir);
   const compiled = await compileOrganism(parsed, async (lc, problem) => {
     const message = await inspect(lc.handler);
@@ -82,7 +88,7 @@ export interface Contract {
 }
 
 async function loadParsed(parsed: ConfigResult): Promise<LoadResult> {
-  if (!parsed.ok) return parsed;
+  if (!parsed.ok) return withLaterProblems(parsed);
   const inspect = createHandlerInspector(parsed.config.baseDir);
   const compiled = await compileOrganism(parsed, (lc, problem) =>
     lc.isolate === 'worker' ? isolatedHandler(lc, problem, inspect) : importHandler(lc, problem),
@@ -138,23 +144,8 @@ async function compileOrganism<H>(
   const entries: Compiled<H>['entries'] = [];
   for (const [i, lc] of config.listeners.entries()) {
     const at = (path: (string | number)[], message: string): Problem =>
-      locate(source, ['listeners', i, ...path], message);
-    const compiled = registry.compile(lc.payload.schema);
-    let schema: CompiledSchema | undefined;
-    if (!compiled.ok) {
-      problems.push(
-        at(['payload', 'schema'], `schema ${relative(config.baseDir, lc.payload.schema)} does not compile`),
-      );
-      problems.push(
-        ...compiled.problems.map((p) => ({
-          ...p,
-          ...(p.file ? { file: relative(config.baseDir, p.file) } : {}),
-        })),
-      );
-    } else schema = compiled.schema;
-    const roots = schema ? rootsFor(lc, schema, (m) => problems.push(at(['payload', 'root'], m))) : [];
-    const filter = lc.filter === undefined ? undefined : registry.compileFilter(lc.filter);
-    if (filter && !filter.ok) problems.push(at(['filter'], filter.message));
+      locate(source.place, ['listeners', i, ...path], message);
+    const { schema, roots, filter } = compileContract(lc, registry, config.baseDir, at, problems);
     const handler = await resolveHandler(lc, (m) => problems.push(at(['handler'], m)));
     if (schema && roots.length > 0 && handler !== undefined && filter?.ok !== false)
       entries.push({ lc, schema, roots, ...(filter?.ok ? { filter: filter.xpath } : {}), handler });
@@ -162,7 +153,8 @@ async function compileOrganism<H>(
   // Extension modules are imported by the engine when it runs them (extensions/extension-host.ts); here
   // only that each listed one is there, inside the folder.
   for (const [i, file] of config.extensions.entries()) {
-    const problem = (message: string): number => problems.push(locate(source, ['extensions', i], message));
+    const problem = (message: string): number =>
+      problems.push(locate(source.place, ['extensions', i], message));
     if (!isInsideFolder(config.baseDir, file))
       problem(
         `extension module ${relative(config.baseDir, file)} is outside the organism folder ${config.baseDir}`,
@@ -176,12 +168,66 @@ async function compileOrganism<H>(
   return { ok: true, config, registry, entries };
 }
 
-function locate(source: ConfigSource, path: (string | number)[], message: string): Problem {
-  const at = source.place(path);
+/**
+ * A listener's XSD compiled (its problems added to `problems`, at `payload.schema` and in the XSD), the
+ * roots it accepts and its filter compiled: what a payload is checked against.
+ */
+function compileContract(
+  lc: ListenerContract,
+  registry: XsdRegistry,
+  baseDir: string,
+  at: (path: (string | number)[], message: string) => Problem,
+  problems: Problem[],
+): { schema?: CompiledSchema; roots: QName[]; filter?: ReturnType<XsdRegistry['compileFilter']> } {
+  const compiled = registry.compile(lc.payload.schema);
+  if (!compiled.ok) {
+    problems.push(
+      at(['payload', 'schema'], `schema ${relative(baseDir, lc.payload.schema)} does not compile`),
+    );
+    problems.push(
+      ...compiled.problems.map((p) => ({ ...p, ...(p.file ? { file: relative(baseDir, p.file) } : {}) })),
+    );
+  }
+  const schema = compiled.ok ? compiled.schema : undefined;
+  const roots = schema ? rootsFor(lc, schema, (m) => problems.push(at(['payload', 'root'], m))) : [];
+  const filter = lc.filter === undefined ? undefined : registry.compileFilter(lc.filter);
+  if (filter && !filter.ok) problems.push(at(['filter'], filter.message));
+  return { ...(schema ? { schema } : {}), roots, ...(filter ? { filter } : {}) };
+}
+
+/**
+ * A configuration's problems, with those the later checks find in its sound listeners (`sound`: a contract
+ * that does not compile, a root or filter it cannot have, a handler without its export): all at once, not
+ * one stage at a time. Runs no handler.
+ */
+async function withLaterProblems(
+  parsed: ConfigResult & { ok: false },
+): Promise<{ ok: false; problems: Problem[] }> {
+  const { sound } = parsed;
+  if (!sound || sound.listeners.length === 0) return parsed;
+  const problems = [...parsed.problems];
+  const registry = new XsdRegistry(sound.baseDir);
+  const inspect = createHandlerInspector(sound.baseDir);
+  try {
+    for (const { index, contract } of sound.listeners) {
+      const at = (path: (string | number)[], message: string): Problem =>
+        locate(sound.place, ['listeners', index, ...path], message);
+      compileContract(contract, registry, sound.baseDir, at, problems);
+      const message = await inspect(contract.handler);
+      if (message) problems.push(at(['handler'], message));
+    }
+  } finally {
+    registry.dispose();
+  }
+  return { ok: false, problems: sortProblems(problems, sound.files) };
+}
+
+function locate(place: ConfigSource['place'], path: (string | number)[], message: string): Problem {
+  const at = place(path);
   return { file: at.file, ...at.position, path: formatKeyPath(at.path), message };
 }
 
-function rootsFor(lc: ListenerConfig, schema: CompiledSchema, problem: (m: string) => void): QName[] {
+function rootsFor(lc: ListenerContract, schema: CompiledSchema, problem: (m: string) => void): QName[] {
   const globals = schema.globalElements;
   if (lc.payload.root) {
     const wanted = lc.payload.root.startsWith('{')

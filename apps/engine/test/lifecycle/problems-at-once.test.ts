@@ -1,0 +1,90 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { checkOrganismText, loadOrganism } from '../../src/lifecycle/organism-loader.ts';
+
+// A configuration with a problem of the first stage (a value of the wrong type) and problems only the
+// later checks find (an XSD that does not compile, a root the XSD lacks, a filter that is no XPath, a
+// handler without its export): every one is reported at once, with its line, so an editor is not told of
+// them one stage at a time.
+let dir: string;
+
+const XSD = `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="greeting" type="xs:string"/></xs:schema>`;
+
+const YAML = `name: many
+pump:
+  maxDepth: deep
+listeners:
+  - name: typo
+    description: Its handler's export is misspelt.
+    payload: { schema: schemas/greeting.xsd }
+    handler: handlers/greet.ts#greett
+  - name: broken
+    description: Its XSD does not compile.
+    payload: { schema: schemas/broken.xsd }
+    handler: handlers/greet.ts#greet
+  - name: rooted
+    description: Asks for a root its XSD has not.
+    payload: { schema: schemas/greeting.xsd, root: farewell }
+    filter: /greeting[
+    handler: handlers/greet.ts#greet
+  - name: own
+    description: Has a problem of its own, so its handler is not looked into.
+    payload: { schema: schemas/greeting.xsd }
+    handler: handlers/greet.ts#gone
+    concurrency: 0
+  - name: fine
+    description: Nothing wrong.
+    payload: { schema: schemas/greeting.xsd }
+    handler: handlers/greet.ts#greet
+`;
+
+function write(path: string, text: string): void {
+  mkdirSync(dirname(join(dir, path)), { recursive: true });
+  writeFileSync(join(dir, path), text);
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'problems-at-once-'));
+  write('schemas/greeting.xsd', XSD);
+  write(
+    'schemas/broken.xsd',
+    '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="x" type="nope"/></xs:schema>',
+  );
+  write('handlers/greet.ts', `export function greet(): string { return '<greeting>hi</greeting>'; }\n`);
+  write('organism.yaml', YAML);
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+it('reports the later checks of the sound listeners with the first stage’s problems, each at its line', async () => {
+  const checked = await checkOrganismText(YAML, join(dir, 'organism.yaml'));
+  expect(checked.ok).toBe(false);
+  if (checked.ok) return;
+  const where = checked.problems.filter((p) => p.file === 'organism.yaml').map((p) => `${p.line} ${p.path}`);
+  expect(where).toEqual([
+    '3 pump.maxDepth',
+    '8 listeners[0].handler',
+    '11 listeners[1].payload.schema',
+    '15 listeners[2].payload.root',
+    '16 listeners[2].filter',
+    '22 listeners[3].concurrency',
+  ]);
+  const said = checked.problems.map((p) => p.message).join('\n');
+  expect(said).toMatch(/has no export "greett" \(it exports: greet\)/);
+  expect(said).toMatch(/schema schemas\/broken\.xsd does not compile/);
+  expect(said).toMatch(/root farewell is not a global element/);
+  // The XSD's own problem, in its file.
+  expect(checked.problems.some((p) => p.file === 'schemas/broken.xsd')).toBe(true);
+  // A listener with a problem of its own is not looked into further: its missing export is not said.
+  expect(said).not.toMatch(/gone/);
+});
+
+it('does the same for a configuration loaded from disk (organism check, a start, a reload)', async () => {
+  const loaded = await loadOrganism(join(dir, 'organism.yaml'));
+  expect(loaded.ok).toBe(false);
+  if (loaded.ok) return;
+  expect(loaded.problems.map((p) => p.path)).toEqual(
+    expect.arrayContaining(['pump.maxDepth', 'listeners[0].handler', 'listeners[2].filter']),
+  );
+});
