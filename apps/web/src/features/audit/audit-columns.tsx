@@ -82,7 +82,7 @@ function Target({ e, tokenNames }: { e: AuditRecord; tokenNames: ReadonlyMap<str
         {tokenNames.get(t)} <IdLink id={t} />
       </span>
     );
-  if (e.action === 'message.inject' && !t.startsWith('('))
+  if ((e.action === 'message.inject' || e.action === 'message.republish') && !t.startsWith('('))
     return (
       <Link href={`/listeners/${encodeURIComponent(t)}`} className="text-accent hover:underline">
         {t}
@@ -98,20 +98,14 @@ function Target({ e, tokenNames }: { e: AuditRecord; tokenNames: ReadonlyMap<str
   return <span title={t}>{t}</span>;
 }
 
-/** `{"role":"operator"}` → `role: operator`: the detail in words, the JSON on hover. */
+/** `{"role":"viewer"}` → `role: viewer` (but the keys `leave`): the detail in words, the JSON on hover. */
 function summary(detail: string | null, leave: readonly string[] = []): string {
-  if (!detail) return '';
-  try {
-    const value: unknown = JSON.parse(detail);
-    if (value && typeof value === 'object' && !Array.isArray(value))
-      return Object.entries(value)
-        .filter(([k, v]) => v !== undefined && v !== null && !leave.includes(k))
-        .map(([k, v]) => `${k}: ${words(v)}`)
-        .join(', ');
-    return JSON.stringify(value);
-  } catch {
-    return detail;
-  }
+  const d = parsed(detail);
+  if (!d) return detail ?? '';
+  return Object.entries(d)
+    .filter(([k, v]) => v !== undefined && v !== null && !leave.includes(k))
+    .map(([k, v]) => `${k}: ${words(v)}`)
+    .join(', ');
 }
 
 /** At most this many of a broadcast's new messages are linked; the rest are counted. */
@@ -147,10 +141,12 @@ function Detail({ e }: { e: AuditRecord }) {
         {ids.length > 0 && (
           <span>
             {ids.length === 1 ? 'message' : `${ids.length} messages`}{' '}
-            {ids.slice(0, LINKED).map((id) => (
-              <IdLink key={id} id={id} href={`/messages/${id}`} />
-            ))}
-            {ids.length > LINKED && ' …'}
+            <span className="inline-flex gap-2">
+              {ids.slice(0, LINKED).map((id) => (
+                <IdLink key={id} id={id} href={`/messages/${id}`} />
+              ))}
+              {ids.length > LINKED && '…'}
+            </span>
           </span>
         )}
         {source && (
