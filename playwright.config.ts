@@ -1,5 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
-import { E2E } from './e2e/support/e2e-env.mjs';
+import { E2E, stackOf, WORKERS } from './e2e/support/e2e-env.mjs';
 
 // `npx playwright install` cannot download browsers on our machines, so the specs drive Debian's Chromium
 // headless shell (scripts/install-chromium.mjs puts it at /usr/bin/chromium-headless-shell): what Playwright
@@ -7,15 +7,17 @@ import { E2E } from './e2e/support/e2e-env.mjs';
 // headless, which also composites every frame in a GPU process of its own. Playwright adds the headless flag.
 export default defineConfig({
   testDir: 'e2e',
-  workers: 1,
+  // Each worker drives a stack of its own (e2e/support/e2e-env.mjs): the specs act on their engine.
+  workers: WORKERS,
   forbidOnly: Boolean(process.env.CI),
   reporter: 'list',
   timeout: 60_000,
   expect: { timeout: 15_000 },
-  // The real engine (demo organism, supervised, with traffic) and the console's production build.
+  // The real engine (demo organism, supervised, with traffic) and the console's production build, a stack
+  // for each worker: the last stack's console answers once every stack is ready (stack.mjs).
   webServer: {
     command: 'node e2e/support/stack.mjs',
-    url: `${E2E.consoleUrl}/sign-in`,
+    url: `${stackOf(WORKERS - 1).consoleUrl}/sign-in`,
     timeout: 600_000,
     reuseExistingServer: false,
     stdout: 'pipe',

@@ -1,11 +1,11 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { expectAccessible, mutateByHand, signIn } from './support/console.ts';
+import { E2E } from './support/e2e-env.mjs';
 
 // The copy of the demo the stack runs (e2e/support/stack.mjs).
-const DEMO = fileURLToPath(new URL('./.run/demo', import.meta.url));
+const DEMO = E2E.demo;
 const INCLUDED = 'features/e2e/naps.yaml';
 // A second sleeper, declared beside its feature; its schema and handler are the demo's, two folders up.
 const NAPS = `# A feature of its own, included by organism.yaml.

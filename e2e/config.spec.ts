@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Locator, Page } from '@playwright/test';
 import { expectAccessible, mutateByHand, signIn } from './support/console.ts';
+import { E2E } from './support/e2e-env.mjs';
 
 // Saves reload the organism and the map redraws while traffic flows: a busy machine needs the time.
 test.describe.configure({ timeout: 180_000, mode: 'serial' });
@@ -382,7 +383,7 @@ test('an admin whose edit began before another save is told so, and chooses to l
   await write(page, editor, mine);
   await expect(status).toContainText('Sound');
   const onDisk = `${original}# theirs, on disk\n`;
-  writeFileSync(fileURLToPath(new URL('./.run/demo/organism.yaml', import.meta.url)), onDisk);
+  writeFileSync(join(E2E.demo, 'organism.yaml'), onDisk);
   await page.getByRole('button', { name: 'Save and reload…' }).click();
   await dialog.getByRole('button', { name: 'Save and reload' }).click();
   await toldWhy(onDisk);

@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Locator, Page } from '@playwright/test';
 import { callsOf, expectAccessible, inject, mutateByHand, signIn } from './support/console.ts';
@@ -301,7 +301,7 @@ test('a group mixing refused input and deliveries says how many were refused and
   test.setTimeout(120_000);
   await signIn(page, 'operator');
   // The stack's own copy of the demo organism (e2e/support/stack.mjs); put back as it was at the end.
-  const organism = fileURLToPath(new URL('./.run/demo/organism.yaml', import.meta.url));
+  const organism = join(E2E.demo, 'organism.yaml');
   const original = readFileSync(organism, 'utf8');
   const sleeper = original.indexOf('  # Slow on purpose');
   expect(sleeper).toBeGreaterThan(0);

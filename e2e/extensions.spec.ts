@@ -1,11 +1,11 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { expectAccessible, mutateByHand, signIn } from './support/console.ts';
+import { E2E } from './support/e2e-env.mjs';
 
 // The copy of the demo the stack runs (e2e/support/stack.mjs).
-const DEMO = fileURLToPath(new URL('./.run/demo', import.meta.url));
+const DEMO = E2E.demo;
 
 test('the demo’s failure notifier shows its handler and counts, and writes each dead letter', async ({
   page,

@@ -1,8 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Locator, Page } from '@playwright/test';
 import { expectAccessible, inject, mutateByHand, signIn } from './support/console.ts';
+import { E2E } from './support/e2e-env.mjs';
 
 /** Replaces the editor's whole text, as an author pasting would. */
 async function write(page: Page, editor: Locator, text: string): Promise<void> {
@@ -158,7 +159,7 @@ test('an operator reloads from Operations: a broken file is refused with its pro
   page,
 }) => {
   // The stack's own copy of the demo organism (e2e/support/stack.mjs).
-  const organism = fileURLToPath(new URL('./.run/demo/organism.yaml', import.meta.url));
+  const organism = join(E2E.demo, 'organism.yaml');
   const original = readFileSync(organism, 'utf8');
   const echo = (handler: string): string =>
     `${original.trimEnd()}\n  - name: echo\n    description: Echoes.\n    payload:\n      schema: schemas/shouter.xsd\n    handler: ${handler}\n`;

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { expectAccessible, inject, mutateByHand, signIn, signInWithForm } from './support/console.ts';
 import { E2E } from './support/e2e-env.mjs';
@@ -219,7 +219,7 @@ test('says within seconds when the engine hangs, and goes live again when it ans
   await expect(connection).toHaveText('live');
   // The engine's process, stopped as a hung one would be: its socket stays open, nothing comes out. This
   // checkout's (another checkout's e2e may run on the same machine), and its newest.
-  const organism = fileURLToPath(new URL('./.run/demo/organism.yaml', import.meta.url));
+  const organism = join(E2E.demo, 'organism.yaml');
   const pattern = `organism\\.js run ${organism.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`;
   const pid = Number(execFileSync('pgrep', ['-n', '-f', pattern], { encoding: 'utf8' }).trim());
   expect(pid).toBeGreaterThan(0);
