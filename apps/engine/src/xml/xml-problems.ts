@@ -1,4 +1,5 @@
 import { XmlLibError } from 'libxml2-wasm';
+import type { ErrorDetail } from 'libxml2-wasm';
 import type { Problem } from '@organism/shared';
 
 /**
@@ -23,19 +24,30 @@ const clipStart = (s: string): string => (s.length > MAX_CHARS ? `…${s.slice(-
  * such a problem has no column rather than a wrong one.
  */
 export function problemsFromXmlError(err: unknown, file?: string): Problem[] {
-  if (err instanceof XmlLibError && err.details.length > 0) {
-    const problems: Problem[] = err.details.slice(0, MAX_PROBLEMS).map((d) => ({
-      message: clip(d.message.trim()),
-      ...((file ?? d.file) ? { file: file ?? d.file } : {}),
-      ...(d.line > 0 ? { line: d.line, ...(d.col > 0 ? { column: d.col } : {}) } : {}),
-      ...(d.xpath ? { path: clipStart(d.xpath) } : {}),
-    }));
-    const more = err.details.length - MAX_PROBLEMS;
-    if (more > 0)
-      problems.push({
-        message: `and ${more.toLocaleString('en')} more problems (the first ${MAX_PROBLEMS} are listed)`,
-      });
-    return problems;
-  }
+  if (err instanceof XmlLibError && err.details.length > 0)
+    return problemsFromDetails(err.details, err.details.length, file);
   return [{ message: err instanceof Error ? err.message.trim() : String(err), ...(file ? { file } : {}) }];
+}
+
+/**
+ * The first MAX_PROBLEMS of `total` libxml2 diagnostics as problems (`details` may hold only those),
+ * then one that counts the rest.
+ */
+export function problemsFromDetails(
+  details: readonly ErrorDetail[],
+  total: number,
+  file?: string,
+): Problem[] {
+  const problems: Problem[] = details.slice(0, MAX_PROBLEMS).map((d) => ({
+    message: clip(d.message.trim()),
+    ...((file ?? d.file) ? { file: file ?? d.file } : {}),
+    ...(d.line > 0 ? { line: d.line, ...(d.col > 0 ? { column: d.col } : {}) } : {}),
+    ...(d.xpath ? { path: clipStart(d.xpath) } : {}),
+  }));
+  const more = total - Math.min(details.length, MAX_PROBLEMS);
+  if (more > 0)
+    problems.push({
+      message: `and ${more.toLocaleString('en')} more problems (the first ${MAX_PROBLEMS} are listed)`,
+    });
+  return problems;
 }

@@ -13,6 +13,7 @@ import type { Problem, QName } from '@organism/shared';
 import { isInsideFolder } from '../fs/is-inside-folder.ts';
 import { PayloadXPath } from './payload-xpath.ts';
 import type { PayloadXPathOutcome } from './payload-xpath.ts';
+import { validateBounded } from './bounded-validate.ts';
 import { problemsFromXmlError } from './xml-problems.ts';
 import { parseUntrusted } from './hardened-parser.ts';
 
@@ -101,8 +102,7 @@ export class XsdRegistry {
       sources: new Map([...files.values()].map((f) => [f.path, f.bytes])),
       validate: (element) => {
         try {
-          validator.validate(element);
-          return [];
+          return validateBounded(validator, element);
         } catch (err) {
           return problemsFromXmlError(err);
         }
