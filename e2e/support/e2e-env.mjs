@@ -15,7 +15,7 @@ const consolePort = Number(process.env.ORGANISM_E2E_CONSOLE_PORT ?? 3171);
 const run = fileURLToPath(new URL('../.run', import.meta.url));
 
 /** How many workers, and stacks. */
-export const WORKERS = Math.max(1, Number(process.env.ORGANISM_E2E_WORKERS ?? 2));
+export const WORKERS = Math.max(1, Number.parseInt(process.env.ORGANISM_E2E_WORKERS ?? '', 10) || 2);
 
 /** The stack of worker `index` (Playwright's `TEST_PARALLEL_INDEX`). */
 export function stackOf(index) {

@@ -75,9 +75,16 @@ async function startEngine(stack) {
 
 // The engines first, side by side; then the consoles, the last one last: Playwright starts the specs once
 // it answers (playwright.config.ts), when every stack is ready.
-await Promise.all(stacks.map(startEngine));
-for (const stack of stacks) {
-  started(startConsole(spawn, stack.engineUrl, stack.consolePort, '.next-e2e'));
-  await until(`the console ${stack.index}`, async () => (await fetch(`${stack.consoleUrl}/sign-in`)).ok);
-  console.log(`e2e: console ${stack.consoleUrl} → engine ${stack.engineUrl}`);
+try {
+  await Promise.all(stacks.map(startEngine));
+  for (const stack of stacks) {
+    started(startConsole(spawn, stack.engineUrl, stack.consolePort, '.next-e2e'));
+    await until(`the console ${stack.index}`, async () => (await fetch(`${stack.consoleUrl}/sign-in`)).ok);
+    console.log(`e2e: console ${stack.consoleUrl} → engine ${stack.engineUrl}`);
+  }
+} catch (err) {
+  // A stack that did not start leaves none of the others running.
+  console.error(`e2e: ${err instanceof Error ? err.message : String(err)}`);
+  stop();
+  process.exitCode = 1;
 }

@@ -204,7 +204,8 @@ async function withLaterProblems(
   parsed: ConfigResult & { ok: false },
 ): Promise<{ ok: false; problems: Problem[] }> {
   const { sound } = parsed;
-  if (!sound || sound.listeners.length === 0) return parsed;
+  // The problems alone: `sound` names the server's folders, and the answer goes to API clients as it is.
+  if (!sound || sound.listeners.length === 0) return { ok: false, problems: parsed.problems };
   const problems = [...parsed.problems];
   const registry = new XsdRegistry(sound.baseDir);
   const inspect = createHandlerInspector(sound.baseDir);

@@ -78,6 +78,17 @@ it('reports the later checks of the sound listeners with the first stage’s pro
   expect(checked.problems.some((p) => p.file === 'schemas/broken.xsd')).toBe(true);
   // A listener with a problem of its own is not looked into further: its missing export is not said.
   expect(said).not.toMatch(/gone/);
+  // The answer is the problems alone (it goes to API clients): nothing of the server's folders.
+  expect(Object.keys(checked).sort()).toEqual(['ok', 'problems']);
+});
+
+it('answers the problems alone when no listener is sound', async () => {
+  const checked = await checkOrganismText(
+    'name: none\npump:\n  maxDepth: deep\n',
+    join(dir, 'organism.yaml'),
+  );
+  expect(Object.keys(checked).sort()).toEqual(['ok', 'problems']);
+  expect(checked.ok ? [] : checked.problems.map((p) => p.path)).toEqual(['listeners', 'pump.maxDepth']);
 });
 
 it('does the same for a configuration loaded from disk (organism check, a start, a reload)', async () => {

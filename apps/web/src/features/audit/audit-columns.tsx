@@ -44,6 +44,9 @@ function parsed(detail: string | null): Record<string, unknown> | null {
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
+/** The keys of a bulk action's detail that name a group of dead letters, and its count. */
+const GROUP_KEYS = ['to', 'errorCode', 'state', 'retried', 'discarded'];
+
 /**
  * A bulk retry's or discard's dead letters, linked: the group it acted on (a listener and a code), or the
  * dead letters as filtered (one of the two), or all of them.
@@ -51,6 +54,10 @@ const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : un
 function Group({ detail }: { detail: Record<string, unknown> | null }) {
   const to = detail?.['to'] === null ? null : text(detail?.['to']);
   const errorCode = text(detail?.['errorCode']);
+  // A filter of the API's beyond the console's listener and code (a sender, a time range…): said in the
+  // detail beside, not named as a group it was not.
+  const other = Object.keys(detail ?? {}).some((k) => !GROUP_KEYS.includes(k) && detail?.[k] != null);
+  if (other) return <span className="text-muted">dead letters matching a filter</span>;
   const q = new URLSearchParams();
   if (to) q.set('to', to);
   if (errorCode) q.set('errorCode', errorCode);
