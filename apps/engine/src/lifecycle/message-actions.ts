@@ -6,7 +6,7 @@ import type {
   RetryManyOutcome,
   ThreadId,
 } from '@organism/shared';
-import type { Journal } from '../journal/journal.ts';
+import type { BulkOptions, Journal } from '../journal/journal.ts';
 import { shortEntryId } from '../journal/entry-record.ts';
 import { JournalError } from '../journal/journal-error.ts';
 import type { OperationsStore } from '../journal/operations/operations-store.ts';
@@ -26,6 +26,18 @@ export interface MessageActionsDeps {
 export interface OperatorBulk {
   dryRun: boolean;
   by?: string;
+}
+
+/** What an operator's action says in its transition: `retried by jane`; nothing without a name. */
+function noteOf(done: string, by: string | undefined, bulk?: string): string | undefined {
+  if (by === undefined) return undefined;
+  return bulk ? `${done} by ${by} in a bulk ${bulk}` : `${done} by ${by}`;
+}
+
+/** A bulk action's options for the journal: `retried by jane in a bulk retry` in each transition. */
+function bulkOf(opts: OperatorBulk, done: string, bulk: string): BulkOptions {
+  const note = noteOf(done, opts.by, bulk);
+  return note === undefined ? { dryRun: opts.dryRun } : { dryRun: opts.dryRun, note };
 }
 
 /**
@@ -78,8 +90,9 @@ export class MessageActions {
    */
   async retry(messageId: string, by?: string): Promise<void> {
     const { journal, pump } = this.deps;
-    const note = by === undefined ? undefined : `retried by ${by}`;
-    const d = await journal.retry(messageId, note).catch((err: unknown) => this.whyNot(err, messageId));
+    const d = await journal
+      .retry(messageId, noteOf('retried', by))
+      .catch((err: unknown) => this.whyNot(err, messageId));
     if (!pump.listeners.get(d.to)) {
       await journal.exhaust(d.id, `listener ${d.to} no longer exists`);
       throw new JournalError(
@@ -113,18 +126,13 @@ export class MessageActions {
    */
   async retryMany(filter: MessageFilter, opts: OperatorBulk): Promise<RetryManyOutcome> {
     const { journal, pump } = this.deps;
-    const note = opts.by === undefined ? undefined : `retried by ${opts.by} in a bulk retry`;
     // Each chunk re-queued as soon as it is committed back to PENDING.
-    const result = await journal.retryMany(
-      filter,
-      { dryRun: opts.dryRun, ...(note && { note }) },
-      async (ds) => {
-        for (const d of ds) {
-          if (pump.listeners.get(d.to)) pump.redeliver(d);
-          else await journal.exhaust(d.id, `listener ${d.to} no longer exists`);
-        }
-      },
-    );
+    const result = await journal.retryMany(filter, bulkOf(opts, 'retried', 'retry'), async (ds) => {
+      for (const d of ds) {
+        if (pump.listeners.get(d.to)) pump.redeliver(d);
+        else await journal.exhaust(d.id, `listener ${d.to} no longer exists`);
+      }
+    });
     return { count: result.count, sample: result.sample };
   }
 
@@ -143,12 +151,12 @@ export class MessageActions {
 
   /** Removes a dead letter for good; CONFLICT for one that is no dead letter (saying why). */
   async discard(messageId: string, by?: string): Promise<void> {
-    const note = by === undefined ? undefined : `discarded by ${by}`;
-    await this.deps.journal.discard(messageId, note).catch((err: unknown) => this.whyNot(err, messageId));
+    await this.deps.journal
+      .discard(messageId, noteOf('discarded', by))
+      .catch((err: unknown) => this.whyNot(err, messageId));
   }
   /** Discards every dead letter matching `filter`, refused input too; a dry run only counts and samples. */
   discardMany(filter: MessageFilter, opts: OperatorBulk): Promise<DiscardManyOutcome> {
-    const note = opts.by === undefined ? undefined : `discarded by ${opts.by} in a bulk discard`;
-    return this.deps.journal.discardMany(filter, { dryRun: opts.dryRun, ...(note && { note }) });
+    return this.deps.journal.discardMany(filter, bulkOf(opts, 'discarded', 'discard'));
   }
 }
