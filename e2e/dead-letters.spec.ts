@@ -154,7 +154,7 @@ test('retry many warns of what would fail the same way again, by code, before an
   const dialog = page.getByRole('dialog', { name: 'Retry dead letters' });
   const warning = dialog.getByRole('note');
   await expect(warning).toContainText(/(All|\d+) of them PEER_VIOLATION would fail the same way again\./);
-  await expect(warning).toContainText('unless its peers change in the configuration');
+  await expect(warning).toContainText('a retry fails alike until its peers change');
   await expectAccessible(page);
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(dialog).toHaveCount(0);

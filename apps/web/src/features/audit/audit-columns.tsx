@@ -2,7 +2,8 @@
 import { Check, X } from 'lucide-react';
 import Link from 'next/link';
 import { IdLink } from '@/components/id-link';
-import { TimeAgo } from '@/components/time-ago';
+import { AGO_WIDTH, TimeAgo } from '@/components/time-ago';
+import { CellNote, CellPieces } from '@/components/ui/cell-note';
 import type { DataColumn } from '@/components/ui/data-table';
 import { groupHref } from '@/features/dead-letters/dead-letter-groups';
 import type { AuditRecord } from './audit-export';
@@ -119,16 +120,13 @@ function summary(detail: string | null, leave: readonly string[] = []): string {
 const LINKED = 3;
 
 /**
- * What an action did, in words and links: a role change from what it was, a sent message's thread and
- * messages (and the one it sent again), a bulk action's count; otherwise the detail's fields.
+ * What an action did, in words and links: a role change from what it was, a sent message's messages (and
+ * the one it sent again) and thread, in that order since at laptop widths the last may not fit (the
+ * message's page links its thread), a bulk action's count; otherwise the detail's fields.
  */
 function Detail({ e }: { e: AuditRecord }) {
   const d = parsed(e.detail);
-  const said = (s: string) => (
-    <span className="text-muted" title={e.detail ?? undefined}>
-      {s}
-    </span>
-  );
+  const said = (s: string) => <CellNote text={s} title={e.detail ?? undefined} />;
   if (e.action === 'user.role' && d && text(d['role']))
     return said(text(d['was']) ? `${text(d['was'])} → ${text(d['role'])}` : `role: ${text(d['role'])}`);
   if ((e.action === 'message.inject' || e.action === 'message.republish') && d) {
@@ -136,15 +134,7 @@ function Detail({ e }: { e: AuditRecord }) {
     const ids = Array.isArray(d['messageIds']) ? d['messageIds'].filter((x) => typeof x === 'string') : [];
     const source = text(d['republishOf']);
     return (
-      <span
-        className="flex min-w-0 items-center gap-x-1.5 overflow-hidden whitespace-nowrap text-muted"
-        title={e.detail ?? undefined}
-      >
-        {thread && (
-          <span>
-            thread <IdLink id={thread} href={`/threads/${thread}`} />
-          </span>
-        )}
+      <CellPieces title={e.detail ?? undefined}>
         {ids.length > 0 && (
           <span>
             {ids.length === 1 ? 'message' : `${ids.length} messages`}{' '}
@@ -161,7 +151,12 @@ function Detail({ e }: { e: AuditRecord }) {
             sent again from <IdLink id={source} href={`/messages/${source}`} />
           </span>
         )}
-      </span>
+        {thread && (
+          <span>
+            thread <IdLink id={thread} href={`/threads/${thread}`} />
+          </span>
+        )}
+      </CellPieces>
     );
   }
   if (e.action === 'journal.retryMany' || e.action === 'journal.discardMany')
@@ -196,7 +191,7 @@ export function auditColumns(
   tokenNames: ReadonlyMap<string, string>,
 ): DataColumn<AuditRecord>[] {
   return [
-    { id: 'at', header: 'when', width: 96, cell: (e) => <TimeAgo at={e.at} /> },
+    { id: 'at', header: 'when', width: AGO_WIDTH, cell: (e) => <TimeAgo at={e.at} /> },
     {
       id: 'actor',
       header: 'who',
@@ -224,13 +219,7 @@ export function auditColumns(
       id: 'what',
       header: 'detail',
       cell: (e) =>
-        e.outcome === 'error' ? (
-          <span className="text-failed" title={e.error ?? undefined}>
-            {e.error}
-          </span>
-        ) : (
-          <Detail e={e} />
-        ),
+        e.outcome === 'error' ? <CellNote text={e.error ?? undefined} tone="failed" /> : <Detail e={e} />,
     },
   ];
 }

@@ -18,7 +18,7 @@ it('counts, by code, what a retry would take that fails the same way again, refu
 });
 
 it('says what refused input needs by its code, and what broke the envelope or the contract otherwise', () => {
-  expect(codeHint('SENDER_RESERVED', true)).toMatch(/^It claimed to come from a listener or the engine/);
+  expect(codeHint('SENDER_RESERVED', true)).toMatch(/^It claimed a listener’s or the engine’s name/);
   expect(codeHint('DOCTYPE_FORBIDDEN', true)).toMatch(/DOCTYPE/);
   expect(codeHint('FILTER_REJECTED', true)).toMatch(/filter/);
   expect(codeHint('SCHEMA_VIOLATION', true)).toBe(
@@ -26,4 +26,13 @@ it('says what refused input needs by its code, and what broke the envelope or th
   );
   expect(codeHint(null, true)).toBe('Its input broke the envelope or the contract: fix it at the sender.');
   expect(codeHint('HANDLER_ERROR', false)).toMatch(/^The handler threw/);
+});
+
+it("says each hint in at most 84 characters: two lines of the dead letters' cell at 1024 px", () => {
+  const codes = ['HANDLER_ERROR', 'HANDLER_TIMEOUT', 'PEER_VIOLATION', 'INVALID_REPLY', 'KILLED'];
+  codes.push('REDELIVERY_EXHAUSTED', 'UNKNOWN_ROUTE', 'FILTER_REJECTED', 'HOP_LIMIT_EXCEEDED', 'QUEUE_FULL');
+  const refused = ['FILTER_REJECTED', 'SENDER_RESERVED', 'DOCTYPE_FORBIDDEN', 'PAYLOAD_TOO_LARGE', null];
+  const hints = [...codes.map((c) => codeHint(c, false)), ...refused.map((c) => codeHint(c, true))];
+  expect(hints.every((h) => h !== undefined)).toBe(true);
+  expect(hints.filter((h) => (h as string).length > 84)).toEqual([]);
 });

@@ -1,18 +1,17 @@
 /**
  * What a dead letter's code means for the operator, and whether retrying can help: one line each, by
- * code (never by the error's text). Codes without a hint show none.
+ * code (never by the error's text). Codes without a hint show none. Each fits the dead letters' two-line
+ * cell at 1024 px (80 characters or so).
  */
 const DELIVERY: Record<string, string> = {
   HANDLER_ERROR: 'The handler threw. Read the detail; retry once the cause is fixed.',
   HANDLER_TIMEOUT: 'Timed out on each attempt: raise the timeout or fix the handler, then retry.',
-  PEER_VIOLATION:
-    'An agent reached outside its peers; a retry fails the same way unless its peers change in the configuration.',
+  PEER_VIOLATION: 'An agent reached outside its peers: a retry fails alike until its peers change.',
   INVALID_REPLY: 'The handler’s reply broke its target’s contract. Fix it, then retry.',
   KILLED: 'An operator killed its thread. A retry runs it again.',
   REDELIVERY_EXHAUSTED: 'It was running each time the engine went down: check it is not the cause.',
   UNKNOWN_ROUTE: 'Its listener was removed by a reload; a retry cannot reach it.',
-  FILTER_REJECTED:
-    'Its target’s filter does not take this payload; a retry fails the same way unless the filter changes.',
+  FILTER_REJECTED: 'Its target’s filter refuses this payload: a retry fails alike until it changes.',
   HOP_LIMIT_EXCEEDED: 'Its thread ran past the hop budget: a loop between listeners?',
   QUEUE_FULL: 'The queue was full. Retry once the load is down.',
 };
@@ -20,13 +19,10 @@ const DELIVERY: Record<string, string> = {
 const REJECTED = 'Its input broke the envelope or the contract: fix it at the sender.';
 /** Refused input whose code says more than that it broke the envelope or the contract. */
 const REFUSED: Record<string, string> = {
-  FILTER_REJECTED: 'No listener’s filter takes its payload: send it where one does, or change the filter.',
-  SENDER_RESERVED:
-    'It claimed to come from a listener or the engine itself: a producer sends under a name of its own.',
-  DOCTYPE_FORBIDDEN:
-    'It carried a DOCTYPE (entities, external files), which the engine never reads: send it without.',
-  PAYLOAD_TOO_LARGE:
-    'It was over the size limit (pump.maxMessageBytes): send it smaller, or raise the limit.',
+  FILTER_REJECTED: 'No listener’s filter takes its payload: send it elsewhere, or change a filter.',
+  SENDER_RESERVED: 'It claimed a listener’s or the engine’s name: a producer sends under its own.',
+  DOCTYPE_FORBIDDEN: 'It carried a DOCTYPE, which the engine never reads: send it without one.',
+  PAYLOAD_TOO_LARGE: 'Over the size limit (pump.maxMessageBytes): send it smaller, or raise the limit.',
 };
 
 export function codeHint(code: string | null, rejected: boolean): string | undefined {

@@ -9,7 +9,7 @@ import { ErrorCodeBadge } from '@/components/error-code-badge';
 import { NoMatches } from '@/components/filter-bar';
 import { HeldRowsNote } from '@/components/held-rows-note';
 import { IdLink } from '@/components/id-link';
-import { TimeAgo } from '@/components/time-ago';
+import { AGO_WIDTH, TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
 import { CellNote } from '@/components/ui/cell-note';
 import { DataTable } from '@/components/ui/data-table';
@@ -118,17 +118,14 @@ export function DeadLettersPage() {
   );
 }
 
-/** One group's size: a bar (red for deliveries, amber for refused input) beside the count. */
+/** One group's size beside the biggest: red for deliveries, amber for refused input. */
 function CountBar({ g, biggest }: { g: DeadLetterGroup; biggest: number }) {
   const width = Math.max(2, (g.count / biggest) * 56);
   const amber = (g.refused / g.count) * width;
   return (
-    <span className="flex items-center justify-end gap-2">
-      <span aria-hidden className="flex h-1.5 overflow-hidden rounded-full" style={{ width }}>
-        <span className="h-full bg-failed/50" style={{ width: width - amber }} />
-        <span className="h-full bg-rejected/50" style={{ width: amber }} />
-      </span>
-      <span className="tabular w-14 font-medium">{formatCount(g.count)}</span>
+    <span aria-hidden className="ml-auto flex h-1.5 overflow-hidden rounded-full" style={{ width }}>
+      <span className="h-full bg-failed/50" style={{ width: width - amber }} />
+      <span className="h-full bg-rejected/50" style={{ width: amber }} />
     </span>
   );
 }
@@ -162,16 +159,24 @@ function groupColumns(biggest: number): DataColumn<DeadLetterGroup>[] {
       cell: (g) => <CellNote text={codeHint(g.errorCode, allRefused(g))} />,
     },
     {
+      id: 'size',
+      header: <span className="sr-only">size</span>,
+      width: 72,
+      // Below 1280 px what to do needs the room more: the count says it.
+      from: 'xl',
+      cell: (g) => <CountBar g={g} biggest={biggest} />,
+    },
+    {
       id: 'count',
       header: 'count',
-      width: 144,
+      width: 72,
       numeric: true,
-      cell: (g) => <CountBar g={g} biggest={biggest} />,
+      cell: (g) => <span className="font-medium">{formatCount(g.count)}</span>,
     },
     {
       id: 'first',
       header: 'first',
-      width: 88,
+      width: AGO_WIDTH,
       numeric: true,
       // The group's page says it too; below 1536 px the hint needs the room more.
       from: '2xl',
@@ -184,7 +189,7 @@ function groupColumns(biggest: number): DataColumn<DeadLetterGroup>[] {
     {
       id: 'last',
       header: 'last',
-      width: 88,
+      width: AGO_WIDTH,
       numeric: true,
       cell: (g) => (
         <span className="text-muted">

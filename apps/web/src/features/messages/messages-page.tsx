@@ -13,7 +13,7 @@ import { ListError } from '@/components/list-error';
 import { IdLink } from '@/components/id-link';
 import { KeysetPager } from '@/components/keyset-pager';
 import { StateBadge } from '@/components/state-badge';
-import { TimeAgo } from '@/components/time-ago';
+import { AGO_WIDTH, TimeAgo } from '@/components/time-ago';
 import { ExportLinks } from '@/components/export-links';
 import { Button } from '@/components/ui/button';
 import { DataTable } from '@/components/ui/data-table';
@@ -107,7 +107,7 @@ const COLUMNS: DataColumn<MessageSummary>[] = [
     from: 'lg',
     cell: (m) => (m.threadId ? <IdLink id={m.threadId} href={`/threads/${m.threadId}`} /> : null),
   },
-  { id: 'created', header: 'created', width: 96, cell: (m) => <TimeAgo at={m.createdAt} /> },
+  { id: 'created', header: 'created', width: AGO_WIDTH, cell: (m) => <TimeAgo at={m.createdAt} /> },
 ];
 
 /** The time range is the list's: the tail shows what arrives from now on. */

@@ -3,7 +3,7 @@ import type { MessageSearchHit } from '@organism/shared';
 import type { ReactNode } from 'react';
 import { IdLink } from '@/components/id-link';
 import { StateBadge } from '@/components/state-badge';
-import { TimeAgo } from '@/components/time-ago';
+import { AGO_WIDTH, TimeAgo } from '@/components/time-ago';
 import type { DataColumn } from '@/components/ui/data-table';
 import { rootName } from '@/lib/format';
 import { isRejected } from '@/lib/outcome';
@@ -71,6 +71,6 @@ export function searchColumns(words: readonly string[]): DataColumn<MessageSearc
         </span>
       ),
     },
-    { id: 'created', header: 'created', width: 96, cell: (m) => <TimeAgo at={m.createdAt} /> },
+    { id: 'created', header: 'created', width: AGO_WIDTH, cell: (m) => <TimeAgo at={m.createdAt} /> },
   ];
 }

@@ -5,7 +5,8 @@ import { useRef } from 'react';
 import { toast } from 'sonner';
 import { FilterBar, NoMatches } from '@/components/filter-bar';
 import type { FilterField } from '@/components/filter-bar';
-import { TimeAgo } from '@/components/time-ago';
+import { AGO_WIDTH, TimeAgo } from '@/components/time-ago';
+import { CellNote } from '@/components/ui/cell-note';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { actionsColumn, DataTable, refocusRowAfter } from '@/components/ui/data-table';
@@ -47,11 +48,9 @@ const COLUMNS: DataColumn<TokenRow>[] = [
     header: 'may send as',
     cell: (t) =>
       t.producers ? (
-        <span className="font-mono text-xs" title={t.producers.join(', ')}>
-          {t.producers.join(', ')}
-        </span>
+        <CellNote text={t.producers.join(', ')} tone="names" />
       ) : (
-        <span className="text-muted">any name but a listener&apos;s</span>
+        <CellNote text="any name but a listener’s" />
       ),
   },
   { id: 'state', header: 'state', width: 150, cell: (t) => <TokenState token={t} /> },
@@ -63,7 +62,7 @@ const COLUMNS: DataColumn<TokenRow>[] = [
   },
   // Below 1280 px a token's name and names it may send as need the room more.
   { id: 'by', header: 'created by', width: 120, from: 'xl', cell: (t) => t.createdBy },
-  { id: 'created', header: 'created', width: 96, cell: (t) => <TimeAgo at={t.createdAt} /> },
+  { id: 'created', header: 'created', width: AGO_WIDTH, cell: (t) => <TimeAgo at={t.createdAt} /> },
   actionsColumn(110, (t) => (t.revokedAt ? null : <Revoke token={t} />)),
 ];
 

@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRef, useState } from 'react';
 import { toast } from 'sonner';
-import { TimeAgo } from '@/components/time-ago';
+import { AGO_WIDTH, TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
 import { CellNote } from '@/components/ui/cell-note';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
@@ -72,7 +72,7 @@ export function UsersPage() {
       from: 'xl',
       cell: (u) => <CellNote text={ROLE_DOES[u.role]} />,
     },
-    { id: 'created', header: 'added', width: 96, cell: (u) => <TimeAgo at={u.createdAt} /> },
+    { id: 'created', header: 'added', width: AGO_WIDTH, cell: (u) => <TimeAgo at={u.createdAt} /> },
     actionsColumn(250, (u) => <Actions row={u} />),
   ];
   return (
