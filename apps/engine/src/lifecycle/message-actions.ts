@@ -1,4 +1,4 @@
-import { EngineError } from '@organism/shared';
+import { EngineError, RETRIED_IDS_MAX } from '@organism/shared';
 import type {
   DiscardManyOutcome,
   MessageFilter,
@@ -121,19 +121,24 @@ export class MessageActions {
   }
 
   /**
-   * Retries every dead letter matching `filter`; a dry run only counts them and shows a sample. `by`, the
-   * operator, is said in each one's history (`retried by jane in a bulk retry`).
+   * Retries every dead letter matching `filter`, answering the ids it queued again (the first
+   * `RETRIED_IDS_MAX`); a dry run only counts them and shows a sample. `by`, the operator, is said in each
+   * one's history (`retried by jane in a bulk retry`).
    */
   async retryMany(filter: MessageFilter, opts: OperatorBulk): Promise<RetryManyOutcome> {
     const { journal, pump } = this.deps;
+    const ids: string[] = [];
     // Each chunk re-queued as soon as it is committed back to PENDING.
     const result = await journal.retryMany(filter, bulkOf(opts, 'retried', 'retry'), async (ds) => {
       for (const d of ds) {
+        if (ids.length < RETRIED_IDS_MAX) ids.push(d.id);
         if (pump.listeners.get(d.to)) pump.redeliver(d);
         else await journal.exhaust(d.id, `listener ${d.to} no longer exists`);
       }
     });
-    return { count: result.count, sample: result.sample };
+    return opts.dryRun
+      ? { count: result.count, sample: result.sample }
+      : { count: result.count, sample: result.sample, ids };
   }
 
   /**

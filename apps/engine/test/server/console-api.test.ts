@@ -116,6 +116,15 @@ describe('the console’s queries', () => {
     expect(dry.count).toBe(calc?.count);
     expect(dry.sample).toHaveLength(5);
     expect(dry.sample.every((m) => m.to === 'tools.calculator' && m.state === 'FAILED')).toBe(true);
+    expect(dry).not.toHaveProperty('ids');
+    // A retry answers the ids it queued again, for the console to follow: those the dry run counted.
+    const failed = await viewer.journal.list.query({ to: 'tools.calculator', state: 'FAILED', limit: 100 });
+    const done = await operator.journal.retryMany.mutate({
+      filter: { to: 'tools.calculator' },
+      dryRun: false,
+    });
+    expect(done.count).toBe(calc?.count);
+    expect(new Set(done.ids)).toEqual(new Set(failed.items.map((m) => m.id)));
   });
 
   it('lists threads by participant on either side, and refuses the retired `listener`', async () => {

@@ -57,6 +57,8 @@ export function BulkActionDialog({
   action,
   filter,
   scope,
+  onSending,
+  onFailed,
   onDone,
   children,
 }: {
@@ -65,8 +67,15 @@ export function BulkActionDialog({
   filter: Pick<MessageFilter, 'to' | 'errorCode'>;
   /** What the filter means, in words: "the dead letters matching the filters". */
   scope: string;
-  /** Told the oldest few of what was taken (the retried ones, followed on the group's page). */
-  onDone?: (sample: MessageSummary[], count: number) => void;
+  /** Told as the action is sent: a retry's first transitions may come before its answer. */
+  onSending?: () => void;
+  /** Told the action did not happen (refused, or the engine could not be reached). */
+  onFailed?: () => void;
+  /**
+   * Told the oldest few of what was taken, how many, and a retry's ids (the retried ones, followed on the
+   * group's page).
+   */
+  onDone?: (sample: MessageSummary[], count: number, ids: readonly string[]) => void;
   children: ReactNode;
 }) {
   const trpc = useTRPC();
@@ -80,14 +89,22 @@ export function BulkActionDialog({
     procedure.mutationOptions({
       onSuccess: (res) => {
         toast.success(res.count === 0 ? words.gone : words.done(res.count));
-        onDone?.(res.sample.slice(0, SAMPLE), res.count);
+        onDone?.(res.sample.slice(0, SAMPLE), res.count, 'ids' in res ? (res.ids ?? []) : []);
         void queryClient.invalidateQueries({ queryKey: trpc.journal.pathKey() });
         setOpen(false);
       },
-      onError: (err) => toast.error(describeError(err)),
+      onError: (err) => {
+        onFailed?.();
+        toast.error(describeError(err));
+      },
     }),
   );
-  const runOnce = useSingleFlight(run.mutate);
+  const runOnce = useSingleFlight(
+    (variables: Parameters<typeof run.mutate>[0], options: { onSettled: () => void }) => {
+      onSending?.();
+      run.mutate(variables, options);
+    },
+  );
   const onOpenChange = (next: boolean) => {
     setOpen(next);
     if (next) {

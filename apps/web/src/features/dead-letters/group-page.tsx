@@ -31,6 +31,7 @@ import { RefusedTag } from './refused-tag';
 import { BulkActionDialog } from './bulk-action-dialog';
 import { RowActions } from './row-actions';
 import type { Retried } from './use-retried';
+import { useRetriedTally } from './retried-tally';
 import { useRetried } from './use-retried';
 
 const PAGE = 50;
@@ -55,8 +56,8 @@ export function DeadLetterGroupPage() {
   const rejected = noListener || (group !== undefined && allRefused(group));
   const someRefused = !rejected && group !== undefined && group.refused > 0 ? group.refused : 0;
   const retried = useRetried();
-  // The last "Retry all": how many it queued, of which the panel follows the first few.
-  const [retriedAll, setRetriedAll] = useState<{ count: number; followed: number } | null>(null);
+  // The last "Retry all": how many it queued, and where they are now.
+  const tally = useRetriedTally();
   const operator = can('operator');
   // A bulk action takes the group by its listener (`null`: input that named none) and its code.
   const recipient = noListener ? null : to;
@@ -139,9 +140,11 @@ export function DeadLetterGroupPage() {
                 action="retry"
                 filter={{ to: recipient, errorCode }}
                 scope={groupScope}
-                onDone={(sample, count) => {
+                onSending={tally.sending}
+                onFailed={tally.abandon}
+                onDone={(sample, count, ids) => {
                   retried.add(sample);
-                  setRetriedAll(count > sample.length ? { count, followed: sample.length } : null);
+                  tally.follow(ids, count);
                 }}
               >
                 <Button disabled={!group}>
@@ -185,16 +188,7 @@ export function DeadLetterGroupPage() {
       />
       {/* Under the list, not over it: appearing above, it pushed every row down from under the pointer,
           which then left the held rows and let the newer ones in above the next click. */}
-      {retried.items.length > 0 && (
-        <JustRetried
-          items={retried.items}
-          {...(retriedAll
-            ? {
-                note: `Retry all queued ${formatCount(retriedAll.count)}: the first ${retriedAll.followed} are followed here, and any that fail again come back to the list above.`,
-              }
-            : {})}
-        />
-      )}
+      {retried.items.length > 0 && <JustRetried items={retried.items} tally={tally.tally} />}
     </div>
   );
 }

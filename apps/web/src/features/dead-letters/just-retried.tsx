@@ -6,20 +6,24 @@ import { StateBadge } from '@/components/state-badge';
 import { TimeAgo } from '@/components/time-ago';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
+import { formatCount } from '@/lib/format';
 import { describeError, engineCodeOf } from '@/lib/engine-error';
+import type { Tally } from './retried-tally';
 
-/** What was retried from this page and how it went since: PENDING, then ACKED or FAILED again, live. */
+/**
+ * What was retried from this page and how it went since: PENDING, then ACKED or FAILED again, live; after
+ * a "Retry all", where all of it is now (`tally`), above the few it lists.
+ */
 export function JustRetried({
   items,
-  note,
+  tally,
 }: {
   items: { id: string; message: MessageDetail | undefined; error: unknown }[];
-  /** What the panel does not show (a bulk retry follows only its first few). */
-  note?: string;
+  tally?: Tally | undefined;
 }) {
   return (
     <Panel title="Just retried">
-      {note && <p className="mb-2 text-xs text-muted">{note}</p>}
+      {tally && <TallyLine tally={tally} />}
       <ul className="space-y-1 text-sm">
         {items.map(({ id, message: m, error }) => (
           <li key={id} className="flex h-7 items-center gap-3">
@@ -45,5 +49,36 @@ export function JustRetried({
         ))}
       </ul>
     </Panel>
+  );
+}
+
+/**
+ * "Retry all queued 696: 650 delivered · 40 failed again · 6 waiting", the counts as they change; those
+ * at none are left out but for delivered and failed again, which answer whether the retry helped.
+ */
+export function TallyLine({ tally: t }: { tally: Tally }) {
+  const parts: [number, string, string][] = [
+    [t.delivered, 'delivered', 'text-acked'],
+    [t.failedAgain, 'failed again', 'text-failed'],
+    [t.waiting, 'waiting', 'text-pending'],
+    [t.running, 'running', 'text-dispatched'],
+    [t.discarded, 'discarded since', 'text-muted'],
+  ];
+  const shown = parts.filter(([n], i) => i < 2 || n > 0);
+  return (
+    <p className="mb-2 text-sm" aria-live="polite">
+      Retry all queued <span className="tabular font-semibold">{formatCount(t.queued)}</span>
+      {t.followed < t.queued && (
+        <span className="text-muted"> (the first {formatCount(t.followed)} counted)</span>
+      )}
+      :{' '}
+      {shown.map(([n, label, colour], i) => (
+        <span key={label}>
+          {i > 0 && <span className="text-muted"> · </span>}
+          <span className={`tabular font-medium ${colour}`}>{formatCount(n)}</span> {label}
+        </span>
+      ))}
+      <span className="text-muted">. Any that fail again come back to the list above.</span>
+    </p>
   );
 }
