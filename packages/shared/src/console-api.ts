@@ -112,17 +112,18 @@ export interface DeadLettersResult {
   groups: DeadLetterGroup[];
 }
 
-/** What a bulk retry or discard would touch (dry run) or touched. */
 /** The most ids a bulk retry answers with (`RetryManyOutcome.ids`): 10,000 of 36 characters, 390 KB. */
 export const RETRIED_IDS_MAX = 10_000;
 
+/** What a bulk retry or discard would touch (dry run) or touched. */
 export interface RetryManyOutcome {
   count: number;
   /** Up to 5 of the entries, oldest first. */
   sample: MessageSummary[];
   /**
-   * A retry's, not a dry run's: the ids it queued again, the first `RETRIED_IDS_MAX` of them, so that a
-   * console can follow how they fare (`count` says how many in all).
+   * A retry's, not a dry run's: the ids it retried (queued again, or failed at once when their listener
+   * is gone), the first `RETRIED_IDS_MAX` of them, so that a console can follow how they fare (`count`
+   * says how many in all).
    */
   ids?: string[];
 }

@@ -121,7 +121,7 @@ export class MessageActions {
   }
 
   /**
-   * Retries every dead letter matching `filter`, answering the ids it queued again (the first
+   * Retries every dead letter matching `filter`, answering the ids it retried (the first
    * `RETRIED_IDS_MAX`); a dry run only counts them and shows a sample. `by`, the operator, is said in each
    * one's history (`retried by jane in a bulk retry`).
    */

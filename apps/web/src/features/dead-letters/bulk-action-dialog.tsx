@@ -75,7 +75,7 @@ export function BulkActionDialog({
    * Told the oldest few of what was taken, how many, and a retry's ids (the retried ones, followed on the
    * group's page).
    */
-  onDone?: (sample: MessageSummary[], count: number, ids: readonly string[]) => void;
+  onDone?: (sample: MessageSummary[], count: number, ids: readonly string[] | undefined) => void;
   children: ReactNode;
 }) {
   const trpc = useTRPC();
@@ -89,7 +89,7 @@ export function BulkActionDialog({
     procedure.mutationOptions({
       onSuccess: (res) => {
         toast.success(res.count === 0 ? words.gone : words.done(res.count));
-        onDone?.(res.sample.slice(0, SAMPLE), res.count, 'ids' in res ? (res.ids ?? []) : []);
+        onDone?.(res.sample.slice(0, SAMPLE), res.count, 'ids' in res ? res.ids : undefined);
         void queryClient.invalidateQueries({ queryKey: trpc.journal.pathKey() });
         setOpen(false);
       },

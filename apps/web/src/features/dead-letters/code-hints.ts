@@ -3,7 +3,7 @@
  * code (never by the error's text). Codes without a hint show none. Each fits the dead letters' two-line
  * cell at 1024 px (80 characters or so).
  */
-const DELIVERY: Record<string, string> = {
+export const DELIVERY: Record<string, string> = {
   HANDLER_ERROR: 'The handler threw. Read the detail; retry once the cause is fixed.',
   HANDLER_TIMEOUT: 'Timed out on each attempt: raise the timeout or fix the handler, then retry.',
   PEER_VIOLATION: 'An agent reached outside its peers: a retry fails alike until its peers change.',
@@ -18,7 +18,7 @@ const DELIVERY: Record<string, string> = {
 
 const REJECTED = 'Its input broke the envelope or the contract: fix it at the sender.';
 /** Refused input whose code says more than that it broke the envelope or the contract. */
-const REFUSED: Record<string, string> = {
+export const REFUSED: Record<string, string> = {
   FILTER_REJECTED: 'No listener’s filter takes its payload: send it elsewhere, or change a filter.',
   SENDER_RESERVED: 'It claimed a listener’s or the engine’s name: a producer sends under its own.',
   DOCTYPE_FORBIDDEN: 'It carried a DOCTYPE, which the engine never reads: send it without one.',

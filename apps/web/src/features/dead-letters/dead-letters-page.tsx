@@ -118,12 +118,21 @@ export function DeadLettersPage() {
   );
 }
 
+/** The widest bar: the size column's 72 px less a cell's padding (21). */
+const BAR = 48;
+
 /** One group's size beside the biggest: red for deliveries, amber for refused input. */
 function CountBar({ g, biggest }: { g: DeadLetterGroup; biggest: number }) {
-  const width = Math.max(2, (g.count / biggest) * 56);
+  const width = Math.max(2, (g.count / biggest) * BAR);
   const amber = (g.refused / g.count) * width;
+  const share = `${Math.round((g.count / biggest) * 100)}% of the biggest group`;
   return (
-    <span aria-hidden className="ml-auto flex h-1.5 overflow-hidden rounded-full" style={{ width }}>
+    <span
+      role="img"
+      aria-label={g.refused > 0 ? `${share}, ${formatCount(g.refused)} refused at intake` : share}
+      className="ml-auto flex h-1.5 overflow-hidden rounded-full"
+      style={{ width }}
+    >
       <span className="h-full bg-failed/50" style={{ width: width - amber }} />
       <span className="h-full bg-rejected/50" style={{ width: amber }} />
     </span>
@@ -162,6 +171,7 @@ function groupColumns(biggest: number): DataColumn<DeadLetterGroup>[] {
       id: 'size',
       header: <span className="sr-only">size</span>,
       width: 72,
+      numeric: true,
       // Below 1280 px what to do needs the room more: the count says it.
       from: 'xl',
       cell: (g) => <CountBar g={g} biggest={biggest} />,

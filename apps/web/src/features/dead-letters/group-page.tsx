@@ -31,7 +31,7 @@ import { RefusedTag } from './refused-tag';
 import { BulkActionDialog } from './bulk-action-dialog';
 import { RowActions } from './row-actions';
 import type { Retried } from './use-retried';
-import { useRetriedTally } from './retried-tally';
+import { useRetriedFollower } from './retried-tally';
 import { useRetried } from './use-retried';
 
 const PAGE = 50;
@@ -57,7 +57,7 @@ export function DeadLetterGroupPage() {
   const someRefused = !rejected && group !== undefined && group.refused > 0 ? group.refused : 0;
   const retried = useRetried();
   // The last "Retry all": how many it queued, and where they are now.
-  const tally = useRetriedTally();
+  const follower = useRetriedFollower();
   const operator = can('operator');
   // A bulk action takes the group by its listener (`null`: input that named none) and its code.
   const recipient = noListener ? null : to;
@@ -140,11 +140,13 @@ export function DeadLetterGroupPage() {
                 action="retry"
                 filter={{ to: recipient, errorCode }}
                 scope={groupScope}
-                onSending={tally.sending}
-                onFailed={tally.abandon}
+                onSending={() => follower.sending()}
+                onFailed={() => follower.abandon()}
                 onDone={(sample, count, ids) => {
                   retried.add(sample);
-                  tally.follow(ids, count);
+                  // An engine from before bulk retries answered their ids: nothing to count.
+                  if (ids) follower.follow(ids, count);
+                  else follower.abandon();
                 }}
               >
                 <Button disabled={!group}>
@@ -188,7 +190,7 @@ export function DeadLetterGroupPage() {
       />
       {/* Under the list, not over it: appearing above, it pushed every row down from under the pointer,
           which then left the held rows and let the newer ones in above the next click. */}
-      {retried.items.length > 0 && <JustRetried items={retried.items} tally={tally.tally} />}
+      {retried.items.length > 0 && <JustRetried items={retried.items} follower={follower} />}
     </div>
   );
 }

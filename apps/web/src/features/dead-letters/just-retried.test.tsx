@@ -30,6 +30,10 @@ it('says where a retry all is, delivered and failed again always, the other stat
   expect(line({ ...none, queued: 696, followed: 696, delivered: 650, failedAgain: 40, waiting: 6 })).toBe(
     'Retry all queued 696: 650 delivered · 40 failed again · 6 waiting. Any that fail again come back to the list above.',
   );
+  // Said to a screen reader once, when none is waiting or running any more.
+  expect(line({ ...none, queued: 696, followed: 696, delivered: 650, failedAgain: 46 })).toContain(
+    'Retry all done: 650 delivered, 46 failed again.',
+  );
   expect(line({ ...none, queued: 25_000, followed: 10_000, waiting: 10_000 })).toContain(
     'Retry all queued 25,000 (the first 10,000 counted): 0 delivered · 0 failed again · 10,000 waiting.',
   );

@@ -8,7 +8,8 @@ import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { formatCount } from '@/lib/format';
 import { describeError, engineCodeOf } from '@/lib/engine-error';
-import type { Tally } from './retried-tally';
+import type { RetriedFollower, Tally } from './retried-tally';
+import { useTally } from './retried-tally';
 
 /**
  * What was retried from this page and how it went since: PENDING, then ACKED or FAILED again, live; after
@@ -16,14 +17,15 @@ import type { Tally } from './retried-tally';
  */
 export function JustRetried({
   items,
-  tally,
+  follower,
 }: {
   items: { id: string; message: MessageDetail | undefined; error: unknown }[];
-  tally?: Tally | undefined;
+  /** The last "Retry all", followed. */
+  follower?: RetriedFollower;
 }) {
   return (
     <Panel title="Just retried">
-      {tally && <TallyLine tally={tally} />}
+      {follower && <LiveTallyLine follower={follower} />}
       <ul className="space-y-1 text-sm">
         {items.map(({ id, message: m, error }) => (
           <li key={id} className="flex h-7 items-center gap-3">
@@ -65,20 +67,35 @@ export function TallyLine({ tally: t }: { tally: Tally }) {
     [t.discarded, 'discarded since', 'text-muted'],
   ];
   const shown = parts.filter(([n], i) => i < 2 || n > 0);
+  const settled = t.waiting === 0 && t.running === 0;
   return (
-    <p className="mb-2 text-sm" aria-live="polite">
-      Retry all queued <span className="tabular font-semibold">{formatCount(t.queued)}</span>
-      {t.followed < t.queued && (
-        <span className="text-muted"> (the first {formatCount(t.followed)} counted)</span>
-      )}
-      :{' '}
-      {shown.map(([n, label, colour], i) => (
-        <span key={label}>
-          {i > 0 && <span className="text-muted"> · </span>}
-          <span className={`tabular font-medium ${colour}`}>{formatCount(n)}</span> {label}
-        </span>
-      ))}
-      <span className="text-muted">. Any that fail again come back to the list above.</span>
-    </p>
+    <>
+      <p className="mb-2 text-sm">
+        Retry all queued <span className="tabular font-semibold">{formatCount(t.queued)}</span>
+        {t.followed < t.queued && (
+          <span className="text-muted"> (the first {formatCount(t.followed)} counted)</span>
+        )}
+        :{' '}
+        {shown.map(([n, label, colour], i) => (
+          <span key={label}>
+            {i > 0 && <span className="text-muted"> · </span>}
+            <span className={`tabular font-medium ${colour}`}>{formatCount(n)}</span> {label}
+          </span>
+        ))}
+        <span className="text-muted">. Any that fail again come back to the list above.</span>
+      </p>
+      {/* Said once, when all of them have settled: the line itself changes several times a second. */}
+      <p className="sr-only" aria-live="polite">
+        {settled
+          ? `Retry all done: ${formatCount(t.delivered)} delivered, ${formatCount(t.failedAgain)} failed again.`
+          : ''}
+      </p>
+    </>
   );
+}
+
+/** `TallyLine` of a follower, re-rendering alone as its tally changes; nothing before a retry's answer. */
+function LiveTallyLine({ follower }: { follower: RetriedFollower }) {
+  const tally = useTally(follower);
+  return tally ? <TallyLine tally={tally} /> : null;
 }

@@ -63,3 +63,25 @@ it('keeps nothing of a retry that did not happen', () => {
   f.follow(['a'], 1);
   expect(f.tally()).toMatchObject({ waiting: 1, delivered: 0 });
 });
+
+it('tells its subscribers of each change of the tally, and hands the same tally until one', () => {
+  const f = new RetriedFollower();
+  let told = 0;
+  const stop = f.subscribe(() => told++);
+  f.sending();
+  f.follow(['a', 'b'], 2);
+  expect(told).toBe(1);
+  const before = f.tally();
+  expect(f.tally()).toBe(before);
+  f.apply(t('a', 'PENDING')); // where it was already: no change
+  f.apply(t('z', 'ACKED'));
+  expect(told).toBe(1);
+  f.apply(t('a', 'DISPATCHED'));
+  expect(told).toBe(2);
+  expect(f.tally()).not.toBe(before);
+  expect(f.tally()).toMatchObject({ waiting: 1, running: 1 });
+  stop();
+  f.apply(t('a', 'ACKED'));
+  expect(told).toBe(2);
+  expect(f.tally()).toMatchObject({ waiting: 1, running: 0, delivered: 1 });
+});
