@@ -141,6 +141,11 @@ test('retry many shows a dry run (count and sample) before the operator confirms
   await expect(dialog).toHaveCount(0);
   await expect(page.getByText(/^Queued \d+ dead letters? again, each a new attempt/)).toHaveCount(1);
   expect(calls()).toBe(1);
+  // Under the list, where all of them are now, live: dividing by zero fails again.
+  const tally = page.getByRole('region', { name: 'Just retried' }).getByText(/^Retry many queued/);
+  await expect(tally).toContainText(/^Retry many queued \d+: \d+ delivered · [1-9]\d* failed again/, {
+    timeout: 30_000,
+  });
 });
 
 test('retry many warns of what would fail the same way again, by code, before anything is retried', async ({

@@ -26,6 +26,8 @@ import { DeadLetterFilters, useDeadLetterFilters } from './dead-letter-filters';
 import { RefusedTag } from './refused-tag';
 import { BulkActionDialog } from './bulk-action-dialog';
 import { codeHint } from './code-hints';
+import { RetriedMany } from './just-retried';
+import { useRetriedFollower } from './retried-tally';
 
 /** What failed and can I fix it? FAILED entries grouped by listener and error code, biggest first. */
 export function DeadLettersPage() {
@@ -47,6 +49,8 @@ export function DeadLettersPage() {
   const noMatch = filtered && total === 0;
   const nothingTo = noMatch ? 'No dead letter matches the filters.' : undefined;
   const allTotal = all.data?.total;
+  // The last "Retry many", followed below the list.
+  const follower = useRetriedFollower();
   return (
     <div className="max-w-7xl space-y-4">
       <header className="flex flex-wrap items-end justify-between gap-3">
@@ -83,7 +87,15 @@ export function DeadLettersPage() {
                 <Trash2 className="size-4" aria-hidden /> Discard many…
               </Button>
             </BulkActionDialog>
-            <BulkActionDialog action="retry" filter={filter} scope={scope}>
+            <BulkActionDialog
+              action="retry"
+              filter={filter}
+              scope={scope}
+              onSending={() => follower.sending()}
+              onFailed={() => follower.abandon()}
+              // An engine from before bulk retries answered their ids: nothing to count.
+              onDone={(_, count, ids) => (ids ? follower.follow(ids, count) : follower.abandon())}
+            >
               <Button disabled={noMatch} title={nothingTo}>
                 <RotateCcw className="size-4" aria-hidden /> Retry many…
               </Button>
@@ -114,6 +126,7 @@ export function DeadLettersPage() {
           />
         )}
       </section>
+      <RetriedMany follower={follower} />
     </div>
   );
 }

@@ -30,6 +30,11 @@ it('says where a retry all is, delivered and failed again always, the other stat
   expect(line({ ...none, queued: 696, followed: 696, delivered: 650, failedAgain: 40, waiting: 6 })).toBe(
     'Retry all queued 696: 650 delivered · 40 failed again · 6 waiting. Any that fail again come back to the list above.',
   );
+  expect(
+    renderToStaticMarkup(
+      <TallyLine tally={{ ...none, queued: 3, followed: 3, failedAgain: 3 }} what="Retry many" />,
+    ),
+  ).toContain('Retry many done: 0 delivered, 3 failed again.');
   // Said to a screen reader once, when none is waiting or running any more.
   expect(line({ ...none, queued: 696, followed: 696, delivered: 650, failedAgain: 46 })).toContain(
     'Retry all done: 650 delivered, 46 failed again.',

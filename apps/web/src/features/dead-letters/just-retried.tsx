@@ -58,7 +58,7 @@ export function JustRetried({
  * "Retry all queued 696: 650 delivered · 40 failed again · 6 waiting", the counts as they change; those
  * at none are left out but for delivered and failed again, which answer whether the retry helped.
  */
-export function TallyLine({ tally: t }: { tally: Tally }) {
+export function TallyLine({ tally: t, what = 'Retry all' }: { tally: Tally; what?: string }) {
   const parts: [number, string, string][] = [
     [t.delivered, 'delivered', 'text-acked'],
     [t.failedAgain, 'failed again', 'text-failed'],
@@ -71,7 +71,7 @@ export function TallyLine({ tally: t }: { tally: Tally }) {
   return (
     <>
       <p className="mb-2 text-sm">
-        Retry all queued <span className="tabular font-semibold">{formatCount(t.queued)}</span>
+        {what} queued <span className="tabular font-semibold">{formatCount(t.queued)}</span>
         {t.followed < t.queued && (
           <span className="text-muted"> (the first {formatCount(t.followed)} counted)</span>
         )}
@@ -87,7 +87,7 @@ export function TallyLine({ tally: t }: { tally: Tally }) {
       {/* Said once, when all of them have settled: the line itself changes several times a second. */}
       <p className="sr-only" aria-live="polite">
         {settled
-          ? `Retry all done: ${formatCount(t.delivered)} delivered, ${formatCount(t.failedAgain)} failed again.`
+          ? `${what} done: ${formatCount(t.delivered)} delivered, ${formatCount(t.failedAgain)} failed again.`
           : ''}
       </p>
     </>
@@ -98,4 +98,17 @@ export function TallyLine({ tally: t }: { tally: Tally }) {
 function LiveTallyLine({ follower }: { follower: RetriedFollower }) {
   const tally = useTally(follower);
   return tally ? <TallyLine tally={tally} /> : null;
+}
+
+/**
+ * The dead letters list's own "Just retried": where the last "Retry many" is, once it has answered. The
+ * list has no messages to show, so the line alone; it stays when the retry emptied the list.
+ */
+export function RetriedMany({ follower }: { follower: RetriedFollower }) {
+  const tally = useTally(follower);
+  return tally ? (
+    <Panel title="Just retried">
+      <TallyLine tally={tally} what="Retry many" />
+    </Panel>
+  ) : null;
 }
