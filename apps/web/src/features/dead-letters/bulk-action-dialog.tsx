@@ -18,6 +18,7 @@ import { useTRPC } from '@/lib/trpc';
 import { useSingleFlight } from '@/lib/single-flight';
 import { codeHint, failingAgain } from './code-hints';
 import { useDeadLetterGroups } from './dead-letter-groups';
+import type { RetriedFollower } from './retried-tally';
 
 const SAMPLE = 5;
 
@@ -57,8 +58,7 @@ export function BulkActionDialog({
   action,
   filter,
   scope,
-  onSending,
-  onFailed,
+  follower,
   onDone,
   children,
 }: {
@@ -67,15 +67,14 @@ export function BulkActionDialog({
   filter: Pick<MessageFilter, 'to' | 'errorCode'>;
   /** What the filter means, in words: "the dead letters matching the filters". */
   scope: string;
-  /** Told as the action is sent: a retry's first transitions may come before its answer. */
-  onSending?: () => void;
-  /** Told the action did not happen (refused, or the engine could not be reached). */
-  onFailed?: () => void;
   /**
-   * Told the oldest few of what was taken, how many, and a retry's ids (the retried ones, followed on the
-   * group's page).
+   * Counts where a retry's dead letters are as they fare: told as the retry is sent (its first transitions
+   * may come before its answer), then its ids, or that there are none to count (refused, the engine
+   * unreachable, or an engine from before bulk retries answered their ids).
    */
-  onDone?: (sample: MessageSummary[], count: number, ids: readonly string[] | undefined) => void;
+  follower?: RetriedFollower;
+  /** Told the oldest few of what was taken (the retried ones, followed on the group's page). */
+  onDone?: (sample: MessageSummary[], count: number) => void;
   children: ReactNode;
 }) {
   const trpc = useTRPC();
@@ -89,19 +88,22 @@ export function BulkActionDialog({
     procedure.mutationOptions({
       onSuccess: (res) => {
         toast.success(res.count === 0 ? words.gone : words.done(res.count));
-        onDone?.(res.sample.slice(0, SAMPLE), res.count, 'ids' in res ? res.ids : undefined);
+        const ids = 'ids' in res ? res.ids : undefined;
+        if (ids) follower?.follow(ids, res.count);
+        else follower?.abandon();
+        onDone?.(res.sample.slice(0, SAMPLE), res.count);
         void queryClient.invalidateQueries({ queryKey: trpc.journal.pathKey() });
         setOpen(false);
       },
       onError: (err) => {
-        onFailed?.();
+        follower?.abandon();
         toast.error(describeError(err));
       },
     }),
   );
   const runOnce = useSingleFlight(
     (variables: Parameters<typeof run.mutate>[0], options: { onSettled: () => void }) => {
-      onSending?.();
+      follower?.sending();
       run.mutate(variables, options);
     },
   );

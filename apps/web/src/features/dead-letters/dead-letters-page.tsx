@@ -87,15 +87,7 @@ export function DeadLettersPage() {
                 <Trash2 className="size-4" aria-hidden /> Discard many…
               </Button>
             </BulkActionDialog>
-            <BulkActionDialog
-              action="retry"
-              filter={filter}
-              scope={scope}
-              onSending={() => follower.sending()}
-              onFailed={() => follower.abandon()}
-              // An engine from before bulk retries answered their ids: nothing to count.
-              onDone={(_, count, ids) => (ids ? follower.follow(ids, count) : follower.abandon())}
-            >
+            <BulkActionDialog action="retry" filter={filter} scope={scope} follower={follower}>
               <Button disabled={noMatch} title={nothingTo}>
                 <RotateCcw className="size-4" aria-hidden /> Retry many…
               </Button>

@@ -140,14 +140,8 @@ export function DeadLetterGroupPage() {
                 action="retry"
                 filter={{ to: recipient, errorCode }}
                 scope={groupScope}
-                onSending={() => follower.sending()}
-                onFailed={() => follower.abandon()}
-                onDone={(sample, count, ids) => {
-                  retried.add(sample);
-                  // An engine from before bulk retries answered their ids: nothing to count.
-                  if (ids) follower.follow(ids, count);
-                  else follower.abandon();
-                }}
+                follower={follower}
+                onDone={(sample) => retried.add(sample)}
               >
                 <Button disabled={!group}>
                   <RotateCcw className="size-4" aria-hidden /> Retry all…
