@@ -3,8 +3,8 @@ import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-tab
 import type { RowData } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { ArrowDown, ArrowUp } from 'lucide-react';
-import type { KeyboardEvent, MouseEvent, ReactNode } from 'react';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import type { CSSProperties, KeyboardEvent, MouseEvent, ReactNode } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { Skeleton } from './skeleton';
 import { focusIfLost } from '@/lib/focus';
 
@@ -47,6 +47,28 @@ const features = tableFeatures({});
 const helper = createColumnHelper<typeof features, RowData>();
 const NO_ROWS: RowData[] = [];
 const HIDDEN_BELOW = { lg: 'hidden lg:flex', xl: 'hidden xl:flex', '2xl': 'hidden 2xl:flex' } as const;
+
+function cellClass<T>(c: DataColumn<T>, extra = ''): string {
+  return `flex min-w-0 items-center px-3 ${c.numeric ? 'tabular justify-end text-right' : ''} ${c.from ? HIDDEN_BELOW[c.from] : ''} ${extra}`;
+}
+function cellStyle<T>(c: DataColumn<T>): CSSProperties {
+  return c.width ? { width: c.width, flex: `0 0 ${c.width}px` } : { flex: '1 1 0', minWidth: 80 };
+}
+
+/**
+ * A row's cells, drawn again only when its row or the columns change. A live list redraws up to four times
+ * a second, and a new row at its top moves every other row (their `<tr>`'s place and index), but only the
+ * rows that changed draw their cells again. Rows are compared by identity: whoever owns them hands a new
+ * object for a row that changed (react-query's structural sharing keeps the others as they were) and never
+ * changes one in place; columns whose cells read anything but the row are made again when that changes.
+ */
+const RowCells = memo(function RowCells<T>({ row, columns }: { row: T; columns: readonly DataColumn<T>[] }) {
+  return columns.map((c) => (
+    <td key={c.id} className={cellClass(c, 'truncate')} style={cellStyle(c)}>
+      <div className={`min-w-0 truncate ${c.numeric ? 'w-full' : ''}`}>{c.cell(row)}</div>
+    </td>
+  ));
+}) as <T>(props: { row: T; columns: readonly DataColumn<T>[] }) => ReactNode;
 
 /**
  * The console's table: dense 32 px rows, a sticky header, numbers right-aligned in tabular figures, headers
@@ -123,8 +145,10 @@ export function DataTable<T>({
     const inHand = String(Math.min(active, rows.length - 1));
     for (const tr of el.querySelectorAll<HTMLElement>('tr[data-index]')) {
       const mine = tr.dataset.index === inHand;
+      // Set only where it changes: setting an attribute to what it is still costs the browser its work.
+      const want = mine ? 0 : -1;
       for (const c of tr.querySelectorAll<HTMLElement>('a[href], button, input, select, textarea'))
-        c.tabIndex = mine ? 0 : -1;
+        if (c.tabIndex !== want) c.tabIndex = want;
     }
   });
 
@@ -160,11 +184,6 @@ export function DataTable<T>({
     onOpen?.(row);
   };
 
-  const cellClass = (c: DataColumn<T>, extra = '') =>
-    `flex min-w-0 items-center px-3 ${c.numeric ? 'tabular justify-end text-right' : ''} ${c.from ? HIDDEN_BELOW[c.from] : ''} ${extra}`;
-  const cellStyle = (c: DataColumn<T>) =>
-    c.width ? { width: c.width, flex: `0 0 ${c.width}px` } : { flex: '1 1 0', minWidth: 80 };
-
   const renderRow = (row: T, index: number, start?: number) => (
     <tr
       key={virtual?.byPlace ? index : rowKey(row)}
@@ -178,11 +197,7 @@ export function DataTable<T>({
       // Each row lays out and paints on its own: a row's new text never re-lays out the page.
       style={start !== undefined ? { transform: `translateY(${start}px)`, contain: 'strict' } : undefined}
     >
-      {columns.map((c) => (
-        <td key={c.id} className={cellClass(c, 'truncate')} style={cellStyle(c)}>
-          <div className={`min-w-0 truncate ${c.numeric ? 'w-full' : ''}`}>{c.cell(row)}</div>
-        </td>
-      ))}
+      <RowCells row={row} columns={columns} />
     </tr>
   );
 

@@ -261,7 +261,8 @@ function Graph({ model, focus, label }: { model: MapModel; focus: string | null;
         }}
       />
       {clipped && (
-        <Panel position="bottom-center">
+        // Words only: a box or a line beneath them still takes its click, and the map its drag.
+        <Panel position="bottom-center" className="pointer-events-none">
           <p className="rounded border border-border bg-panel px-2 py-1 text-xs whitespace-nowrap text-muted shadow-xs">
             More of the map lies beyond the window: drag it, or fit it all with the last button.
           </p>
