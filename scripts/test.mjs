@@ -5,12 +5,10 @@
 // and the disk for about 40 s a package, which on a fresh machine came in the middle of the run with a
 // core idle. The tests wait for them only if they are not done by then.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BROWSER = 'chromium-headless-shell';
 
 /** Runs a command with the terminal as its output; resolves its exit code (1 if it died of a signal). */
 const run = (command, args) =>
@@ -23,10 +21,9 @@ const run = (command, args) =>
     child.on('exit', (code) => resolve(code ?? 1));
   });
 
+// Each script installs its package only when it is missing, and says nothing when it is there.
 const packages = (async () => {
-  const browser = existsSync(`/usr/bin/${BROWSER}`)
-    ? 0
-    : await run(process.execPath, ['scripts/install-chromium.mjs', BROWSER]);
+  const browser = await run(process.execPath, ['scripts/install-chromium.mjs', 'chromium-headless-shell']);
   const postgres = await run(process.execPath, [
     '--input-type=module',
     '-e',
