@@ -117,6 +117,9 @@ const COLUMNS: DataColumn<ListenerInfo>[] = [
   },
 ];
 
+/** An operator's columns: one array for every render, so the table's rows keep their drawn cells. */
+const OPERATOR_COLUMNS = [...COLUMNS, PAUSE_RESUME_COLUMN];
+
 function Tag({ children }: { children: ReactNode }) {
   return (
     <span className="shrink-0 rounded bg-panel-2 px-1.5 py-px text-[11px] font-medium text-muted">
@@ -141,7 +144,7 @@ export function ListenersTable({
   return (
     <DataTable
       label="Listeners"
-      columns={can('operator') ? [...COLUMNS, PAUSE_RESUME_COLUMN] : COLUMNS}
+      columns={can('operator') ? OPERATOR_COLUMNS : COLUMNS}
       rows={rows}
       rowKey={(l) => l.name}
       loading={listeners === undefined}
