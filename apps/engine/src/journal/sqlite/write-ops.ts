@@ -5,6 +5,7 @@ import type { EntryChanges } from '../entry-changes.ts';
 import type { EntryRow, TransitionWriter } from '../entry-record.ts';
 import type { RouteCache } from './route-cache.ts';
 import type { KnownEntries, Statements } from './statements.ts';
+import { ImmediateTransaction } from './immediate-transaction.ts';
 import { writeProbe } from './write-probe.ts';
 
 type TransitionError = { code: string; detail: string | null } | null;
@@ -195,28 +196,28 @@ export class WriteRecorder implements TransitionWriter {
  */
 export class BatchRunner {
   private readonly probeWrite: () => void;
+  private readonly transaction: ImmediateTransaction;
   batches = 0;
 
   constructor(
-    private readonly sqlite: Database.Database,
+    sqlite: Database.Database,
     private readonly st: Statements,
   ) {
     this.probeWrite = writeProbe(sqlite);
+    this.transaction = new ImmediateTransaction(sqlite);
   }
 
   /** Commits `ops`; returns the batch's value (`BatchValue`). Throws what SQLite threw. */
   run(ops: readonly WriteOp[]): BatchValue | undefined {
     let value: BatchValue | undefined;
     try {
-      // IMMEDIATE: take the write lock at BEGIN, where SQLite waits for another connection's write (the
-      // CLI adding a token, an operator's write on the engine's connection) instead of failing with
+      // IMMEDIATE: take the write lock at BEGIN, waiting there for another connection's write (the CLI
+      // adding a token, an operator's write on the engine's connection) instead of failing with
       // SQLITE_BUSY when a read would upgrade to a write.
-      this.sqlite
-        .transaction(() => {
-          for (const op of ops) value = this.apply(op, value);
-          this.st.writePending();
-        })
-        .immediate();
+      this.transaction.run(() => {
+        for (const op of ops) value = this.apply(op, value);
+        this.st.writePending();
+      });
     } catch (err) {
       // What the statements gathered, and the states they seemed to write, are forgotten.
       this.st.forget();
