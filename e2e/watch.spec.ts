@@ -217,6 +217,31 @@ test('says at once when the engine goes away, and recovers by itself when it is 
   await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
 });
 
+test('the reconnecting dot pulses, and holds still for someone who asked for less motion', async ({
+  page,
+}) => {
+  await signIn(page, 'viewer');
+  // The live stream refused, so the top bar stays on "reconnecting": its dot pulses as the console's other
+  // pulses do (a listener at work, a loading row), and stops for whoever asked their system for less motion.
+  await page.route(/\/trpc\/events\.stream/, (route) => route.abort());
+  await page.reload();
+  const connection = page.getByRole('status').filter({ hasText: /live|reconnecting|engine away/ });
+  await expect(connection).toHaveText('reconnecting');
+  const pulse = () =>
+    connection
+      .locator('span[aria-hidden]')
+      .evaluate((el) => (globalThis as unknown as GetStyle).getComputedStyle(el).animationName);
+  expect(await pulse()).toBe('pulse');
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  expect(await pulse()).toBe('none');
+  await expect(connection).toHaveText('reconnecting');
+});
+
+/** The root tsconfig has no DOM library: the little of it used here, typed by hand. */
+interface GetStyle {
+  getComputedStyle(el: unknown): { animationName: string };
+}
+
 test('says within seconds when the engine hangs, and goes live again when it answers', async ({ page }) => {
   await signIn(page, 'admin');
   const connection = page.getByRole('status').filter({ hasText: /live|reconnecting|engine away/ });

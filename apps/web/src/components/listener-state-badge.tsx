@@ -3,10 +3,13 @@ import type { ListenerState } from '@organism/shared';
 /** `paused`: an operator paused it (listeners.pause); its deliveries wait PENDING until resumed. */
 export type ListenerLook = ListenerState;
 
-/** A listener's state as CONSOLE.md draws it: idle grey, processing a blue pulse, paused striped, error red. */
+/**
+ * A listener's state as CONSOLE.md draws it: idle grey, processing a blue pulse (a steady dot for people who
+ * asked their system for less motion), paused striped, error red.
+ */
 const DOT: Record<ListenerLook, string> = {
   idle: 'bg-pending',
-  processing: 'bg-dispatched animate-pulse',
+  processing: 'bg-dispatched motion-safe:animate-pulse',
   paused:
     'bg-[repeating-linear-gradient(45deg,var(--pending)_0_2px,transparent_2px_4px)] ring-1 ring-pending',
   error: 'bg-failed',

@@ -1,6 +1,6 @@
 /** A placeholder in the final layout's shape while data loads. */
 export function Skeleton({ className = '' }: { className?: string }) {
-  return <div aria-hidden className={`animate-pulse rounded bg-panel-2 ${className}`} />;
+  return <div aria-hidden className={`motion-safe:animate-pulse rounded bg-panel-2 ${className}`} />;
 }
 
 /** `rows` placeholder lines, as a list or table loads. */

@@ -22,7 +22,7 @@ import {
 
 const CONNECTION: Record<Connection, { label: string; dot: string }> = {
   live: { label: 'live', dot: 'bg-acked' },
-  connecting: { label: 'reconnecting', dot: 'bg-rejected animate-pulse' },
+  connecting: { label: 'reconnecting', dot: 'bg-rejected motion-safe:animate-pulse' },
   away: { label: 'engine away', dot: 'bg-failed' },
 };
 
