@@ -83,6 +83,11 @@ describe('live configuration through the API', () => {
     const saved = await engineCode(admin.config.save.mutate({ yaml: brokenXsd }));
     expect(saved.code).toBe('CONFIG_INVALID');
     expect(saved.problems.some((p) => p.file?.endsWith('broken.xsd') && p.line === 2)).toBe(true);
+    // The audit log says which problems, with their places, not only that there were some.
+    const [refused] = (await admin.audit.list.query({ action: 'config.apply', outcome: 'error' })).items;
+    expect(refused?.error).toMatch(
+      /^the configuration was not applied: it has problems: organism\.yaml:\d+:\d+ listeners\[\d+\]\.payload\.schema: schema schemas\/broken\.xsd does not compile; schemas\/broken\.xsd:2 .*nope/,
+    );
     const missing = `${yaml}\n  - name: ghost\n    description: Points at nothing.\n    payload:\n      schema: schemas/shouter.xsd\n    handler: ./handlers/shouter.ts#nothingHere\n`;
     const result = await admin.config.validate.mutate({ yaml: missing });
     expect(result.ok === false && result.problems[0]?.message).toMatch(/no export "nothingHere"/);
