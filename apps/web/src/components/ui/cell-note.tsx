@@ -1,4 +1,6 @@
+import { Fragment } from 'react';
 import type { ReactNode } from 'react';
+import { softBreaks } from '@/lib/soft-breaks';
 
 const TONES = { muted: 'text-muted', failed: 'text-failed', names: 'font-mono' } as const;
 
@@ -9,7 +11,8 @@ const TWO_LINES = 'text-xs leading-[14px] whitespace-normal';
  * A sentence in a table cell (what to do about a dead letter, what a role may do, an audit entry's detail
  * or error, the names a token may send as): muted (red for an error, monospace for names), on up to two
  * lines of the dense row, since one line at laptop widths cuts it off before its point; whole on hover
- * (`title`, the text unless said).
+ * (`title`, the text unless said). A long path or qualified name in it breaks at its separators
+ * (`softBreaks`), so it fills both lines rather than starting the second and ending it early.
  */
 export function CellNote({
   text,
@@ -22,7 +25,12 @@ export function CellNote({
 }) {
   return (
     <span className={`line-clamp-2 ${TWO_LINES} [overflow-wrap:anywhere] ${TONES[tone]}`} title={title}>
-      {text ?? ''}
+      {softBreaks(text ?? '').map((piece, i) => (
+        <Fragment key={i}>
+          {i > 0 && <wbr />}
+          {piece}
+        </Fragment>
+      ))}
     </span>
   );
 }
