@@ -3,6 +3,7 @@ import type { Statement } from 'better-sqlite3';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { Page } from '@organism/shared';
 import { apiTokens, audit, sessions, users } from '../schema.ts';
+import { ImmediateTransaction } from '../sqlite/immediate-transaction.ts';
 import type { OpenDatabase } from '../sqlite/open-database.ts';
 import { guarded } from '../journal-outage.ts';
 import { auditFilter, liveTokenByHash, tokenFields, userFields } from './operator-queries.ts';
@@ -34,11 +35,14 @@ const tokenColumns = tokenFields(apiTokens);
  * on a connection of its own in the CLI, possibly both at once. Every check reads the file, so a token
  * or user the CLI writes counts for the running engine at once; a token check reads only the tokens'
  * epoch while no token changed (once a turn of the event loop), and keeps the tokens it read meanwhile
- * (token-cache.ts). Writes are small.
+ * (token-cache.ts). Writes are small, each in an IMMEDIATE transaction that waits for another
+ * connection's write as the journal's batches do (`ImmediateTransaction`: tries half a millisecond apart,
+ * not in SQLite's busy handler, whose sleeps doubled the wait behind the writer thread's commits).
  * A SQLite outage (full disk, I/O error, read-only, busy, closed) rejects as JOURNAL_UNAVAILABLE.
  */
 export class SqliteOperatorStore implements OperatorStore {
   private readonly db: BetterSQLite3Database;
+  private readonly immediate: ImmediateTransaction;
   private readonly now: () => number;
   /** The token check of every POST /messages: built once, bound per request, on a miss of `tokens`. */
   private readonly tokenByHash;
@@ -58,6 +62,7 @@ export class SqliteOperatorStore implements OperatorStore {
 
   constructor(open: OpenDatabase, opts: OperatorStoreOptions = {}) {
     this.db = open.db;
+    this.immediate = new ImmediateTransaction(open.sqlite);
     this.now = opts.now ?? Date.now;
     this.tokenByHash = this.db
       .select(tokenColumns)
@@ -74,10 +79,12 @@ export class SqliteOperatorStore implements OperatorStore {
     const user = rules.newUser(name, role, this.now());
     return guarded(`add user ${name}`, () => {
       try {
-        this.db
-          .insert(users)
-          .values({ ...user, passwordHash })
-          .run();
+        this.write(() =>
+          this.db
+            .insert(users)
+            .values({ ...user, passwordHash })
+            .run(),
+        );
       } catch (err) {
         throw rules.isUniqueViolation(err) ? rules.nameTaken(name, err) : err;
       }
@@ -154,7 +161,7 @@ export class SqliteOperatorStore implements OperatorStore {
         .get();
       if (!row) return undefined;
       if (row.expiresAt <= this.now() || !row.user) {
-        this.db.delete(sessions).where(eq(sessions.id, id)).run();
+        this.write(() => this.db.delete(sessions).where(eq(sessions.id, id)).run());
         return undefined;
       }
       return row.user;
@@ -163,10 +170,12 @@ export class SqliteOperatorStore implements OperatorStore {
 
   deleteSession(token: string): Promise<void> {
     return guarded('end a session', () => {
-      this.db
-        .delete(sessions)
-        .where(eq(sessions.id, hashToken(token)))
-        .run();
+      this.write(() =>
+        this.db
+          .delete(sessions)
+          .where(eq(sessions.id, hashToken(token)))
+          .run(),
+      );
     });
   }
 
@@ -174,7 +183,7 @@ export class SqliteOperatorStore implements OperatorStore {
     const { token, row } = rules.newTokenRow(name, createdBy, producers, this.now());
     return guarded(`create a token for ${name}`, () => {
       this.forgetEpoch();
-      this.db.insert(apiTokens).values(row).run();
+      this.write(() => this.db.insert(apiTokens).values(row).run());
       return { token, id: row.id };
     });
   }
@@ -209,7 +218,9 @@ export class SqliteOperatorStore implements OperatorStore {
     if (!row) return undefined;
     const now = this.now();
     return rules.recordUse(row, now, () =>
-      this.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id)).run(),
+      this.write(() =>
+        this.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id)).run(),
+      ),
     );
   }
 
@@ -228,11 +239,13 @@ export class SqliteOperatorStore implements OperatorStore {
 
   audit(entry: AuditInput): Promise<AuditEntry> {
     return guarded(`record ${entry.action} in the audit log`, () =>
-      this.db
-        .insert(audit)
-        .values({ ...entry, at: this.now() })
-        .returning()
-        .get(),
+      this.write(() =>
+        this.db
+          .insert(audit)
+          .values({ ...entry, at: this.now() })
+          .returning()
+          .get(),
+      ),
     );
   }
 
@@ -256,7 +269,16 @@ export class SqliteOperatorStore implements OperatorStore {
    * the operation in the JOURNAL_UNAVAILABLE error an outage becomes.
    */
   private transaction<T>(doing: string, fn: (tx: Db) => T): Promise<T> {
-    return guarded(doing, () => this.db.transaction((tx) => fn(tx), { behavior: 'immediate' }));
+    return guarded(doing, () => this.write(() => fn(this.db)));
+  }
+
+  /** `fn`'s writes in one IMMEDIATE transaction, committed; its result. */
+  private write<T>(fn: () => T): T {
+    let result: { value: T } | undefined;
+    this.immediate.run(() => {
+      result = { value: fn() };
+    });
+    return (result as { value: T }).value;
   }
 }
 
