@@ -1,10 +1,9 @@
 /** A word this long or longer is a token (a path, a URL, a qualified name) rather than prose. */
 const TOKEN_LENGTH = 24;
-/**
- * Where a long token may break: after a separator (or a run of them, as `://`), as a browser breaks a URL
- * at its slashes; never before its last character.
- */
-const AFTER_SEPARATOR = /(?<=[/\\.:=&?_,;|)\]}])(?=[^/\\.:=&?_,;|)\]}])/;
+/** What a long token may break after, as a browser breaks a URL at its slashes (a class's inside). */
+const SEPARATORS = '/\\\\.:=&?_,;|)\\]}';
+/** After a separator (or a run of them, as `://`), never before the token's last character. */
+const AFTER_SEPARATOR = new RegExp(`(?<=[${SEPARATORS}])(?=[^${SEPARATORS}])`);
 
 /**
  * `text` in pieces, a line break allowed between two (`<wbr>`): inside words of `TOKEN_LENGTH` characters

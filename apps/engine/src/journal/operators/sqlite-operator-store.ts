@@ -79,7 +79,7 @@ export class SqliteOperatorStore implements OperatorStore {
     const user = rules.newUser(name, role, this.now());
     return guarded(`add user ${name}`, () => {
       try {
-        this.write(() =>
+        this.immediate.run(() =>
           this.db
             .insert(users)
             .values({ ...user, passwordHash })
@@ -161,7 +161,7 @@ export class SqliteOperatorStore implements OperatorStore {
         .get();
       if (!row) return undefined;
       if (row.expiresAt <= this.now() || !row.user) {
-        this.write(() => this.db.delete(sessions).where(eq(sessions.id, id)).run());
+        this.immediate.run(() => this.db.delete(sessions).where(eq(sessions.id, id)).run());
         return undefined;
       }
       return row.user;
@@ -170,7 +170,7 @@ export class SqliteOperatorStore implements OperatorStore {
 
   deleteSession(token: string): Promise<void> {
     return guarded('end a session', () => {
-      this.write(() =>
+      this.immediate.run(() =>
         this.db
           .delete(sessions)
           .where(eq(sessions.id, hashToken(token)))
@@ -183,7 +183,7 @@ export class SqliteOperatorStore implements OperatorStore {
     const { token, row } = rules.newTokenRow(name, createdBy, producers, this.now());
     return guarded(`create a token for ${name}`, () => {
       this.forgetEpoch();
-      this.write(() => this.db.insert(apiTokens).values(row).run());
+      this.immediate.run(() => this.db.insert(apiTokens).values(row).run());
       return { token, id: row.id };
     });
   }
@@ -218,7 +218,7 @@ export class SqliteOperatorStore implements OperatorStore {
     if (!row) return undefined;
     const now = this.now();
     return rules.recordUse(row, now, () =>
-      this.write(() =>
+      this.immediate.run(() =>
         this.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id)).run(),
       ),
     );
@@ -239,7 +239,7 @@ export class SqliteOperatorStore implements OperatorStore {
 
   audit(entry: AuditInput): Promise<AuditEntry> {
     return guarded(`record ${entry.action} in the audit log`, () =>
-      this.write(() =>
+      this.immediate.run(() =>
         this.db
           .insert(audit)
           .values({ ...entry, at: this.now() })
@@ -269,16 +269,7 @@ export class SqliteOperatorStore implements OperatorStore {
    * the operation in the JOURNAL_UNAVAILABLE error an outage becomes.
    */
   private transaction<T>(doing: string, fn: (tx: Db) => T): Promise<T> {
-    return guarded(doing, () => this.write(() => fn(this.db)));
-  }
-
-  /** `fn`'s writes in one IMMEDIATE transaction, committed; its result. */
-  private write<T>(fn: () => T): T {
-    let result: { value: T } | undefined;
-    this.immediate.run(() => {
-      result = { value: fn() };
-    });
-    return (result as { value: T }).value;
+    return guarded(doing, () => this.immediate.run(() => fn(this.db)));
   }
 }
 

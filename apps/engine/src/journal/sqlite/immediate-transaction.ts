@@ -17,8 +17,8 @@ const isBusy = (err: unknown): boolean =>
  *
  * SQLite's own busy handler sleeps 1, 2, 5, 10, 15, 20, 25… ms between tries, and wakes only at the end of
  * one: a lock held 9 ms kept a writer waiting 18.5 ms, one held 20 ms 33.6 ms (bench/NOTES.md, "Waiting
- * for the write lock"). The connection keeps its busy timeout for everything else (reads, the operators'
- * writes); only this BEGIN is tried without it.
+ * for the write lock"). The journal's batches and the operators' writes begin this way; the connection
+ * keeps its busy timeout for everything else, and only this BEGIN is tried without it.
  */
 export class ImmediateTransaction {
   private readonly begin: Database.Statement;
@@ -34,12 +34,13 @@ export class ImmediateTransaction {
     this.timeoutMs = Number(sqlite.pragma('busy_timeout', { simple: true }));
   }
 
-  /** Runs `body` and commits; rolls back and throws what it threw, or what BEGIN or COMMIT threw. */
-  run(body: () => void): void {
+  /** Runs `body`, commits and returns its value; rolls back and throws what it, BEGIN or COMMIT threw. */
+  run<T>(body: () => T): T {
     this.takeWriteLock();
     try {
-      body();
+      const value = body();
       this.commit.run();
+      return value;
     } catch (err) {
       if (this.sqlite.inTransaction) this.rollback.run();
       throw err;
