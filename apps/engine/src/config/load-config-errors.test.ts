@@ -19,10 +19,65 @@ async function reported(fixture: string): Promise<string[]> {
 }
 
 describe('YAML that does not parse', () => {
-  it('reports the syntax error at the line and column the parser gives', async () => {
-    expect(await reported('syntax-error.yaml')).toEqual([
-      'syntax-error.yaml:5:3: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
+  it('reports the syntax error at the line and column the parser gives', () => {
+    const problems = problemsOf(parseConfig('name: a\nlisteners: [] ]\n', 'organism.yaml'));
+    expect(problems.map(formatProblem)).toEqual([
+      'organism.yaml:2:15: invalid YAML: Unexpected flow-seq-end token in YAML stream: "]"',
     ]);
+  });
+
+  it('reports a [ or { never closed where it opens, and which line it ran into', async () => {
+    // The parser finds the `]` missing at the next item (5:3); the fix is on the line that opened it.
+    expect(await reported('syntax-error.yaml')).toEqual([
+      'syntax-error.yaml:4:12: invalid YAML: this [ is never closed: its ] is missing before line 5',
+    ]);
+    const cases: [string, string][] = [
+      [
+        'name: a\nlisteners: []\npump: {maxDepth: 5\n',
+        '3:7: invalid YAML: this { is never closed: its } is missing before the end of the file',
+      ],
+      [
+        'name: a\nlisteners: []\nx: [1, [2, 3]\ny: 1\n',
+        '3:4: invalid YAML: this [ is never closed: its ] is missing before line 4',
+      ],
+      [
+        'name: a\nlisteners:\n  - peers: [a,\n      b\n    name: x\n',
+        '3:12: invalid YAML: this [ is never closed: its ] is missing before line 5',
+      ],
+    ];
+    for (const [text, said] of cases)
+      expect(problemsOf(parseConfig(text, 'organism.yaml')).map(formatProblem)).toEqual([
+        `organism.yaml:${said}`,
+      ]);
+  });
+
+  it('reports a quoted string never closed where it opens, not at the end of the file it ran to', () => {
+    const rest = 'a quoted string may run on over lines, so all that follows reads as part of it';
+    const cases: [string, string][] = [
+      [
+        'name: "demo\ndescription: x\nlisteners: []\n',
+        `1:7: invalid YAML: this string has no closing ": ${rest}`,
+      ],
+      [
+        "name: demo\ndescription: 'it\nlisteners: []\n",
+        `2:14: invalid YAML: this string has no closing ': ${rest}`,
+      ],
+      // An escaped quote does not close it.
+      [
+        'name: demo\nlisteners:\n  - name: "a\\"\n    peers: []\n',
+        `3:11: invalid YAML: this string has no closing ": ${rest}`,
+      ],
+    ];
+    for (const [text, said] of cases)
+      expect(problemsOf(parseConfig(text, 'organism.yaml')).map(formatProblem)).toEqual([
+        `organism.yaml:${said}`,
+      ]);
+    // Inside a flow sequence the string swallows its `]` too: one problem, at the string, and the one after.
+    const [problem] = problemsOf(parseConfig('name: demo\nlisteners: ["a, b]\n', 'organism.yaml'));
+    expect(problem).toMatchObject({ line: 2, column: 13 });
+    expect(problem?.message).toBe(
+      `invalid YAML: this string has no closing ": ${rest} (and 1 more YAML error after it, which may only follow from this one)`,
+    );
   });
 
   it('says only the first of a cascade of syntax errors, and how many follow it; every key written twice', () => {

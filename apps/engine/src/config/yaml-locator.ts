@@ -1,4 +1,4 @@
-import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { CST, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, Parser } from 'yaml';
 import type { Document, Node, YAMLError } from 'yaml';
 import type { Problem } from '@organism/shared';
 
@@ -28,10 +28,12 @@ export function parseYaml(
     return {
       ok: false,
       problems: errors.map(({ error: e, after }) => {
-        const at = locator.position(e.pos[0]);
         const more = after
           ? ` (and ${after} more YAML ${after === 1 ? 'error' : 'errors'} after it, which may only follow from this one)`
           : '';
+        const opening = unclosedOpening(text, e, locator);
+        if (opening) return { file: shown, ...opening.at, message: `invalid YAML: ${opening.says}${more}` };
+        const at = locator.position(e.pos[0]);
         return { file: shown, ...at, message: `${yamlMessage(e, at.line)}${more}` };
       }),
     };
@@ -57,6 +59,58 @@ function syntaxCascade(errors: readonly YAMLError[]): { error: YAMLError; after:
     ...errors.filter((e) => e.code === 'DUPLICATE_KEY').map((error) => ({ error, after: 0 })),
     ...(first ? [{ error: first, after: syntax.length - 1 }] : []),
   ].sort((a, b) => a.error.pos[0] - b.error.pos[0]);
+}
+
+/** A flow collection's brackets, by the type of the token that opens it. */
+const FLOW_CLOSE: Record<string, string> = { 'flow-seq-start': ']', 'flow-map-start': '}' };
+
+/**
+ * Where a quoted string or a flow `[`/`{` that is never closed opened, and that in words. The parser
+ * finds such a one missing where it gave up (a string at the end of the file, a bracket at the next line
+ * back at the block's indentation), far below the fix; the console's editor colours all of a string's run
+ * as the string. Undefined for any other error.
+ */
+function unclosedOpening(
+  text: string,
+  error: YAMLError,
+  locator: YamlLocator,
+): { at: YamlPosition; says: string } | undefined {
+  const quote = error.code === 'MISSING_CHAR' && /closing (["'])quote/.exec(error.message)?.[1];
+  const flow = error.code === 'BAD_INDENT' && /^Flow (sequence|map) in block collection/.test(error.message);
+  if (!quote && !flow) return undefined;
+  const found: { offset: number; opens: string; closes: string }[] = [];
+  for (const token of new Parser().parse(text)) {
+    if (token.type !== 'document') continue;
+    CST.visit(token, (item) => {
+      for (const t of [item.key, item.value]) {
+        if (!t || t.offset >= error.pos[0]) continue;
+        if (quote && (t.type === 'double-quoted-scalar' || t.type === 'single-quoted-scalar')) {
+          const runsOn = t.offset + t.source.length >= error.pos[0];
+          if (t.source.startsWith(quote) && runsOn)
+            found.push({ offset: t.offset, opens: quote, closes: quote });
+        }
+        if (flow && t.type === 'flow-collection') {
+          const closes = FLOW_CLOSE[t.start.type] ?? ']';
+          const closed = t.end.some((e) => e.source === closes);
+          if (!closed) found.push({ offset: t.offset, opens: t.start.source, closes });
+        }
+      }
+    });
+  }
+  // The outermost: the one the block collection around it ran into.
+  const first = found.sort((a, b) => a.offset - b.offset)[0];
+  if (!first) return undefined;
+  const at = locator.position(first.offset);
+  if (quote)
+    return {
+      at,
+      says: `this string has no closing ${first.closes}: a quoted string may run on over lines, so all that follows reads as part of it`,
+    };
+  const end =
+    error.pos[0] >= text.trimEnd().length
+      ? 'the end of the file'
+      : `line ${locator.position(error.pos[0]).line}`;
+  return { at, says: `this ${first.opens} is never closed: its ${first.closes} is missing before ${end}` };
 }
 
 /**
