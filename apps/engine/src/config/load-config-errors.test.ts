@@ -72,7 +72,13 @@ describe('YAML that does not parse', () => {
       expect(problemsOf(parseConfig(text, 'organism.yaml')).map(formatProblem)).toEqual([
         `organism.yaml:${said}`,
       ]);
-    // Inside a flow sequence the string swallows its `]` too: one problem, at the string, and the one after.
+    // Inside a flow sequence the string swallows its `]` too, and later brackets' ends: said is the string.
+    expect(
+      problemsOf(parseConfig('name: demo\nx: [1, 2\nlisteners: "a\n', 'organism.yaml'))[0],
+    ).toMatchObject({
+      line: 3,
+      column: 12,
+    });
     const [problem] = problemsOf(parseConfig('name: demo\nlisteners: ["a, b]\n', 'organism.yaml'));
     expect(problem).toMatchObject({ line: 2, column: 13 });
     expect(problem?.message).toBe(
@@ -81,15 +87,20 @@ describe('YAML that does not parse', () => {
   });
 
   it('says only the first of a cascade of syntax errors, and how many follow it; every key written twice', () => {
-    // One missing `]`: the parser reads what follows wrongly, six errors in all.
+    // One missing `]`: the parser reads what follows wrongly, six errors in all, the first found at 3:3
+    // ("Block collections are not allowed within flow collections"); said is the `[` they follow from.
     const text =
       'name: demo\nlisteners: [\n  - name: greeter\n    payload:\n      schema: s.xsd\n  - name: x\n';
     const problems = problemsOf(parseConfig(text, 'organism.yaml'));
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatchObject({ line: 3, column: 3 });
-    expect(problems[0]?.message).toMatch(
-      /^invalid YAML: Block collections are not allowed within flow collections \(and \d+ more YAML errors after it, which may only follow from this one\)$/,
+    expect(problems[0]).toMatchObject({ line: 2, column: 12 });
+    expect(problems[0]?.message).toBe(
+      'invalid YAML: this [ is never closed: its ] is missing before the end of the file (and 5 more YAML errors after it, which may only follow from this one)',
     );
+    // Before a syntax error of its own, the first found is said, with those after it.
+    const [early] = problemsOf(parseConfig('name: a\nx: - y\nlisteners: [\n  - a\n', 'organism.yaml'));
+    expect(early).toMatchObject({ line: 2 });
+    expect(early?.message).toMatch(/^invalid YAML: .* \(and \d+ more YAML errors? after it/);
     const twice = problemsOf(
       parseConfig('name: a\nname: b\nlisteners: []\nlisteners: []\n', 'organism.yaml'),
     );

@@ -23,7 +23,9 @@ export function parseYaml(
   const deepest = doc.errors
     .filter((e) => TOO_DEEP.test(e.message))
     .reduce<YAMLError | undefined>((d, e) => (d && d.pos[0] >= e.pos[0] ? d : e), undefined);
-  const errors = deepest ? [{ error: deepest, after: 0 }] : syntaxCascade(doc.errors);
+  const openings =
+    doc.errors.length > 0 && !deepest ? unclosedOpenings(text, doc.errors) : new Map<YAMLError, Unclosed>();
+  const errors = deepest ? [{ error: deepest, after: 0 }] : syntaxCascade(doc.errors, openings);
   if (errors.length > 0)
     return {
       ok: false,
@@ -31,8 +33,15 @@ export function parseYaml(
         const more = after
           ? ` (and ${after} more YAML ${after === 1 ? 'error' : 'errors'} after it, which may only follow from this one)`
           : '';
-        const opening = unclosedOpening(text, e, locator);
-        if (opening) return { file: shown, ...opening.at, message: `invalid YAML: ${opening.says}${more}` };
+        const opening = openings.get(e);
+        if (opening) {
+          const at = locator.position(opening.offset);
+          return {
+            file: shown,
+            ...at,
+            message: `invalid YAML: ${unclosedMessage(opening, e, text, locator)}${more}`,
+          };
+        }
         const at = locator.position(e.pos[0]);
         return { file: shown, ...at, message: `${yamlMessage(e, at.line)}${more}` };
       }),
@@ -50,11 +59,23 @@ export function parseYaml(
 /**
  * The errors worth reading: a key written twice is a fault of its own, each one said; of the syntax errors,
  * only the first in the file (with how many come after it): where the parser lost its way, it reads what
- * follows wrongly (one missing `]` is five errors), and those go once the first is fixed.
+ * follows wrongly (one missing `]` is five errors), and those go once the first is fixed. An error of a
+ * string or a bracket never closed counts from where that opened (the parser finds it far below, after
+ * the errors that follow from it); a string never closed swallows all that follows, the ends of the
+ * brackets open before it too, so those brackets' errors give way to it.
  */
-function syntaxCascade(errors: readonly YAMLError[]): { error: YAMLError; after: number }[] {
-  const syntax = errors.filter((e) => e.code !== 'DUPLICATE_KEY').sort((a, b) => a.pos[0] - b.pos[0]);
-  const first = syntax[0];
+function syntaxCascade(
+  errors: readonly YAMLError[],
+  openings: ReadonlyMap<YAMLError, Unclosed>,
+): { error: YAMLError; after: number }[] {
+  const syntax = errors.filter((e) => e.code !== 'DUPLICATE_KEY');
+  const began = (e: YAMLError): number => openings.get(e)?.offset ?? e.pos[0];
+  const string = [...openings.values()].find((o) => o.quote);
+  const swallowed = (e: YAMLError): boolean => {
+    const o = openings.get(e);
+    return !!string && !!o && !o.quote && o.offset < string.offset;
+  };
+  const first = syntax.filter((e) => !swallowed(e)).sort((a, b) => began(a) - began(b))[0];
   return [
     ...errors.filter((e) => e.code === 'DUPLICATE_KEY').map((error) => ({ error, after: 0 })),
     ...(first ? [{ error: first, after: syntax.length - 1 }] : []),
@@ -64,53 +85,62 @@ function syntaxCascade(errors: readonly YAMLError[]): { error: YAMLError; after:
 /** A flow collection's brackets, by the type of the token that opens it. */
 const FLOW_CLOSE: Record<string, string> = { 'flow-seq-start': ']', 'flow-map-start': '}' };
 
+/** A quoted string or a flow `[`/`{` never closed: where it opens, its opening and its closing mark. */
+interface Unclosed {
+  offset: number;
+  opens: string;
+  closes: string;
+  quote: boolean;
+}
+
 /**
- * Where a quoted string or a flow `[`/`{` that is never closed opened, and that in words. The parser
- * finds such a one missing where it gave up (a string at the end of the file, a bracket at the next line
- * back at the block's indentation), far below the fix; the console's editor colours all of a string's run
- * as the string. Undefined for any other error.
+ * Of the errors, those of a quoted string or a flow `[`/`{` never closed, each with where that opened. The
+ * parser finds such a one missing where it gave up (a string at the end of the file, a bracket at the
+ * next line back at the block's indentation), far below the fix; the console's editor colours all of a
+ * string's run as the string. Its tokens (one more pass, only for a file with errors) say where it opened.
  */
-function unclosedOpening(
-  text: string,
-  error: YAMLError,
-  locator: YamlLocator,
-): { at: YamlPosition; says: string } | undefined {
-  const quote = error.code === 'MISSING_CHAR' && /closing (["'])quote/.exec(error.message)?.[1];
-  const flow = error.code === 'BAD_INDENT' && /^Flow (sequence|map) in block collection/.test(error.message);
-  if (!quote && !flow) return undefined;
-  const found: { offset: number; opens: string; closes: string }[] = [];
+function unclosedOpenings(text: string, errors: readonly YAMLError[]): Map<YAMLError, Unclosed> {
+  const quoted: { offset: number; end: number; opens: string }[] = [];
+  const flows: Unclosed[] = [];
   for (const token of new Parser().parse(text)) {
     if (token.type !== 'document') continue;
     CST.visit(token, (item) => {
       for (const t of [item.key, item.value]) {
-        if (!t || t.offset >= error.pos[0]) continue;
-        if (quote && (t.type === 'double-quoted-scalar' || t.type === 'single-quoted-scalar')) {
-          const runsOn = t.offset + t.source.length >= error.pos[0];
-          if (t.source.startsWith(quote) && runsOn)
-            found.push({ offset: t.offset, opens: quote, closes: quote });
-        }
-        if (flow && t.type === 'flow-collection') {
+        if (t?.type === 'double-quoted-scalar' || t?.type === 'single-quoted-scalar')
+          quoted.push({ offset: t.offset, end: t.offset + t.source.length, opens: t.source.charAt(0) });
+        if (t?.type === 'flow-collection') {
           const closes = FLOW_CLOSE[t.start.type] ?? ']';
-          const closed = t.end.some((e) => e.source === closes);
-          if (!closed) found.push({ offset: t.offset, opens: t.start.source, closes });
+          if (!t.end.some((e) => e.source === closes))
+            flows.push({ offset: t.offset, opens: t.start.source, closes, quote: false });
         }
       }
     });
   }
-  // The outermost: the one the block collection around it ran into.
-  const first = found.sort((a, b) => a.offset - b.offset)[0];
-  if (!first) return undefined;
-  const at = locator.position(first.offset);
-  if (quote)
-    return {
-      at,
-      says: `this string has no closing ${first.closes}: a quoted string may run on over lines, so all that follows reads as part of it`,
-    };
+  const openings = new Map<YAMLError, Unclosed>();
+  for (const error of errors) {
+    const at = error.pos[0];
+    const quote = error.code === 'MISSING_CHAR' && /closing (["'])quote/.exec(error.message)?.[1];
+    const flow =
+      error.code === 'BAD_INDENT' && /^Flow (sequence|map) in block collection/.test(error.message);
+    // The string that runs on to where its closing quote was found missing; the outermost bracket still
+    // open there (the one the block collection around it ran into).
+    const string = quote && quoted.find((q) => q.opens === quote && q.offset < at && q.end >= at);
+    const bracket = flow && flows.filter((f) => f.offset < at).sort((a, b) => a.offset - b.offset)[0];
+    if (string) openings.set(error, { offset: string.offset, opens: quote, closes: quote, quote: true });
+    else if (bracket) openings.set(error, bracket);
+  }
+  return openings;
+}
+
+/** What a string or bracket never closed is told as, at its opening. */
+function unclosedMessage(opening: Unclosed, error: YAMLError, text: string, locator: YamlLocator): string {
+  if (opening.quote)
+    return `this string has no closing ${opening.closes}: a quoted string may run on over lines, so all that follows reads as part of it`;
   const end =
     error.pos[0] >= text.trimEnd().length
       ? 'the end of the file'
       : `line ${locator.position(error.pos[0]).line}`;
-  return { at, says: `this ${first.opens} is never closed: its ${first.closes} is missing before ${end}` };
+  return `this ${opening.opens} is never closed: its ${opening.closes} is missing before ${end}`;
 }
 
 /**
