@@ -100,6 +100,35 @@ interface Unclosed {
  * string's run as the string. Its tokens (one more pass, only for a file with errors) say where it opened.
  */
 function unclosedOpenings(text: string, errors: readonly YAMLError[]): Map<YAMLError, Unclosed> {
+  const openings = new Map<YAMLError, Unclosed>();
+  let tokens: ReturnType<typeof openTokens>;
+  try {
+    tokens = openTokens(text);
+  } catch {
+    // Nested too deep for the visit's recursion (the parser itself got through): the errors as found.
+    return openings;
+  }
+  const { quoted, flows } = tokens;
+  for (const error of errors) {
+    const at = error.pos[0];
+    const quote = error.code === 'MISSING_CHAR' && /closing (["'])quote/.exec(error.message)?.[1];
+    const flow =
+      error.code === 'BAD_INDENT' && /^Flow (sequence|map) in block collection/.test(error.message);
+    // The string that runs on to where its closing quote was found missing; the outermost bracket still
+    // open there (the one the block collection around it ran into).
+    const string = quote && quoted.find((q) => q.opens === quote && q.offset < at && q.end >= at);
+    const bracket = flow && flows.filter((f) => f.offset < at).sort((a, b) => a.offset - b.offset)[0];
+    if (string) openings.set(error, { offset: string.offset, opens: quote, closes: quote, quote: true });
+    else if (bracket) openings.set(error, bracket);
+  }
+  return openings;
+}
+
+/** The file's quoted strings (each to where it ends), and its flow collections that are never closed. */
+function openTokens(text: string): {
+  quoted: { offset: number; end: number; opens: string }[];
+  flows: Unclosed[];
+} {
   const quoted: { offset: number; end: number; opens: string }[] = [];
   const flows: Unclosed[] = [];
   for (const token of new Parser().parse(text)) {
@@ -116,20 +145,7 @@ function unclosedOpenings(text: string, errors: readonly YAMLError[]): Map<YAMLE
       }
     });
   }
-  const openings = new Map<YAMLError, Unclosed>();
-  for (const error of errors) {
-    const at = error.pos[0];
-    const quote = error.code === 'MISSING_CHAR' && /closing (["'])quote/.exec(error.message)?.[1];
-    const flow =
-      error.code === 'BAD_INDENT' && /^Flow (sequence|map) in block collection/.test(error.message);
-    // The string that runs on to where its closing quote was found missing; the outermost bracket still
-    // open there (the one the block collection around it ran into).
-    const string = quote && quoted.find((q) => q.opens === quote && q.offset < at && q.end >= at);
-    const bracket = flow && flows.filter((f) => f.offset < at).sort((a, b) => a.offset - b.offset)[0];
-    if (string) openings.set(error, { offset: string.offset, opens: quote, closes: quote, quote: true });
-    else if (bracket) openings.set(error, bracket);
-  }
-  return openings;
+  return { quoted, flows };
 }
 
 /** What a string or bracket never closed is told as, at its opening. */
