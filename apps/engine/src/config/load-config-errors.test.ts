@@ -110,6 +110,30 @@ describe('YAML that does not parse', () => {
     ]);
   });
 
+  it('says the commonest slips as the slip, where it is fixed, not in the parser’s words', () => {
+    const said = (text: string): string[] =>
+      problemsOf(parseConfig(text, 'organism.yaml')).map(formatProblem);
+    // A description holding ": " ("Nested mappings are not allowed in compact mappings").
+    expect(said('name: demo\ndescription: Greets: loudly  # hello\nlisteners: []\n')).toEqual([
+      'organism.yaml:2:14: invalid YAML: this value holds a colon and a space, which YAML reads as a key of its own: put the value in quotes ("Greets: loudly")',
+    ]);
+    // A key indented under one that has a value: said at that key, not at the value before it.
+    expect(said('name: demo\nlisteners:\n  - name: greeter\n     payload: x\n')).toEqual([
+      'organism.yaml:4:6: invalid YAML: this line is indented deeper than the key on line 3, which already has a value ("greeter"): line its key up with that one (and 1 more YAML error after it, which may only follow from this one)',
+    ]);
+    // A key with no colon ("Implicit keys need to be on a single line").
+    expect(said('name: demo\nlisteners\n  - name: x\n')).toEqual([
+      'organism.yaml:2:1: invalid YAML: this line has no ":" after its key (a key and its value are written "key: value")',
+    ]);
+    // A value too long to show back is only told to be quoted.
+    const long = `note: ${'word '.repeat(15)}and: more`;
+    expect(said(`name: demo\n${long}\nlisteners: []\n`)[0]).toMatch(/: put the value in quotes$/);
+    // A key that opens a string: the string, not the key that runs on over lines.
+    expect(said('name: demo\n"listeners: []\n')[0]).toMatch(
+      /^organism\.yaml:2:1: invalid YAML: this string has no closing ": /,
+    );
+  });
+
   it('rejects a key written twice in one map', async () => {
     expect(await reported('duplicate-yaml-key.yaml')).toEqual([
       'duplicate-yaml-key.yaml:3:1: invalid YAML: Map keys must be unique',

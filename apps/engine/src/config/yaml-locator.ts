@@ -42,6 +42,13 @@ export function parseYaml(
             message: `invalid YAML: ${unclosedMessage(opening, e, text, locator)}${more}`,
           };
         }
+        const plain = inPlainWords(e, text, locator);
+        if (plain)
+          return {
+            file: shown,
+            ...locator.position(plain.offset),
+            message: `invalid YAML: ${plain.says}${more}`,
+          };
         const at = locator.position(e.pos[0]);
         return { file: shown, ...at, message: `${yamlMessage(e, at.line)}${more}` };
       }),
@@ -75,7 +82,11 @@ function syntaxCascade(
     const o = openings.get(e);
     return !!string && !!o && !o.quote && o.offset < string.offset;
   };
-  const first = syntax.filter((e) => !swallowed(e)).sort((a, b) => began(a) - began(b))[0];
+  // Of two that began at one place, the string's: all the other's text is in it.
+  const stringFirst = (e: YAMLError): number => (openings.get(e)?.quote ? 0 : 1);
+  const first = syntax
+    .filter((e) => !swallowed(e))
+    .sort((a, b) => began(a) - began(b) || stringFirst(a) - stringFirst(b))[0];
   return [
     ...errors.filter((e) => e.code === 'DUPLICATE_KEY').map((error) => ({ error, after: 0 })),
     ...(first ? [{ error: first, after: syntax.length - 1 }] : []),
@@ -157,6 +168,55 @@ function unclosedMessage(opening: Unclosed, error: YAMLError, text: string, loca
       ? 'the end of the file'
       : `line ${locator.position(error.pos[0]).line}`;
   return `this ${opening.opens} is never closed: its ${opening.closes} is missing before ${end}`;
+}
+
+/** The longest value shown back in quotes, as the way to write it. */
+const SHOWN_VALUE = 60;
+
+/**
+ * The parser's words for the commonest slips of a hand-written file, said as the slip, where it is fixed:
+ * a plain value holding `: ` (a description, say), a key indented under one that already has a value, and
+ * a key with no colon after it. Undefined for any other error.
+ */
+function inPlainWords(
+  error: YAMLError,
+  text: string,
+  locator: YamlLocator,
+): { offset: number; says: string } | undefined {
+  const at = error.pos[0];
+  const lineOf = (offset: number): string => {
+    const end = text.indexOf('\n', offset);
+    return text.slice(offset, end < 0 ? undefined : end);
+  };
+  if (error.code === 'BLOCK_AS_IMPLICIT_KEY') {
+    const value = lineOf(at)
+      .replace(/\s+#.*$/, '')
+      .trimEnd();
+    if (/:(\s|$)/.test(value)) {
+      const quoted = value.length <= SHOWN_VALUE ? ` (${JSON.stringify(value)})` : '';
+      return {
+        offset: at,
+        says: `this value holds a colon and a space, which YAML reads as a key of its own: put the value in quotes${quoted}`,
+      };
+    }
+    // A key indented deeper than the one before it, whose value it would run on from: said at that key.
+    const next = /\n[ \t]*(?=[^\s#])/g;
+    next.lastIndex = at;
+    const found = next.exec(text);
+    if (!found) return undefined;
+    const key = found.index + found[0].length;
+    return {
+      offset: key,
+      says: `this line is indented deeper than the key on line ${locator.position(at).line}, which already has a value${value.length <= SHOWN_VALUE ? ` (${JSON.stringify(value)})` : ''}: line its key up with that one`,
+    };
+  }
+  if (error.code === 'MULTILINE_IMPLICIT_KEY' && !/:(\s|$)/.test(lineOf(at))) {
+    return {
+      offset: at,
+      says: 'this line has no ":" after its key (a key and its value are written "key: value")',
+    };
+  }
+  return undefined;
 }
 
 /**
