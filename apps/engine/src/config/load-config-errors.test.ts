@@ -125,6 +125,16 @@ describe('YAML that does not parse', () => {
     expect(said('name: demo\nlisteners\n  - name: x\n')).toEqual([
       'organism.yaml:2:1: invalid YAML: this line has no ":" after its key (a key and its value are written "key: value")',
     ]);
+    // A key out of line is said at the key, not at the margin; a tab in the indentation at the tab.
+    expect(said('name: demo\npump:\n  maxDepth: 5\n queueSize: 9\nlisteners: []\n')).toEqual([
+      'organism.yaml:4:2: invalid YAML: All mapping items must start at the same column',
+    ]);
+    expect(said('name: demo\nlisteners:\n  - name: a\n    timeout: 1s\n   retry: 2\n')).toEqual([
+      'organism.yaml:5:4: invalid YAML: Sequence item without - indicator',
+    ]);
+    expect(said('name: demo\nlisteners:\n  \t- a\n')).toEqual([
+      'organism.yaml:3:3: invalid YAML: Tabs are not allowed as indentation',
+    ]);
     // A value too long to show back is only told to be quoted.
     const long = `note: ${'word '.repeat(15)}and: more`;
     expect(said(`name: demo\n${long}\nlisteners: []\n`)[0]).toMatch(/: put the value in quotes$/);

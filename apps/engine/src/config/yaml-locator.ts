@@ -49,7 +49,7 @@ export function parseYaml(
             ...locator.position(plain.offset),
             message: `invalid YAML: ${plain.says}${more}`,
           };
-        const at = locator.position(e.pos[0]);
+        const at = locator.position(pastIndentation(text, e.pos[0]));
         return { file: shown, ...at, message: `${yamlMessage(e, at.line)}${more}` };
       }),
     };
@@ -168,6 +168,21 @@ function unclosedMessage(opening: Unclosed, error: YAMLError, text: string, loca
       ? 'the end of the file'
       : `line ${locator.position(error.pos[0]).line}`;
   return `this ${opening.opens} is never closed: its ${opening.closes} is missing before ${end}`;
+}
+
+/**
+ * An offset in a line's indentation moved to what the line holds: the parser says a key indented wrong
+ * ("All mapping items must start at the same column") at the line's first space, and the editor would
+ * underline a space at the margin.
+ */
+function pastIndentation(text: string, offset: number): number {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  if (!/^ *$/.test(text.slice(lineStart, offset))) return offset;
+  // Spaces only: a tab in the indentation is itself the error ("Tabs are not allowed as indentation").
+  const content = /[^ ]/.exec(text.slice(offset));
+  return content && !text.slice(offset, offset + content.index).includes('\n')
+    ? offset + content.index
+    : offset;
 }
 
 /** The longest value shown back in quotes, as the way to write it. */
