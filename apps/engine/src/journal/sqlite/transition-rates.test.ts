@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SqliteJournal } from './sqlite-journal.ts';
 import { TransitionRates } from './transition-rates.ts';
 
 describe('transition rates', () => {
@@ -47,5 +48,20 @@ describe('transition rates', () => {
     // Not lived through: unknown, a gap on the chart, rather than zeros it never counted.
     expect([29, 30, 39, 40].map((s) => h.delivered[at(second(s))])).toEqual([0, null, null, 0]);
     expect(h.failed[at(second(35))]).toBeNull();
+  });
+
+  it('counts the second the journal answers in as lived through, before its timer says so', async () => {
+    // The journal's clock moves on to the next second; the timer that notes each second (every 250 ms)
+    // has not run since, as when the event loop is busy: asked then, the second is known, not a gap.
+    let clock = 1_700_000_000_900;
+    const j = new SqliteJournal({ path: ':memory:', durability: 'fast', now: () => clock });
+    try {
+      clock += 200;
+      const h = await j.throughput(clock + 1_000);
+      expect(h.start + 299).toBe(Math.floor(clock / 1000));
+      expect(h.delivered.at(-1)).toBe(0);
+    } finally {
+      await j.close();
+    }
   });
 });
