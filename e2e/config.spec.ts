@@ -208,6 +208,17 @@ test('beside a disabled Save, an admin reads why it waits, and it leads to the l
   await marked.getByRole('button', { name: owner }).click();
   await expect(page.getByLabel('Concurrency')).toHaveValue('0');
   await expect(page.getByLabel('Concurrency')).toHaveAccessibleDescription(/must be at least 1/);
+
+  // YAML that does not parse: the form says why in the engine's words, at the line where the string
+  // opens (not the end of the file the parser ran to).
+  await page.getByRole('tab', { name: 'YAML' }).click();
+  const description = lines.findIndex((l) => l.startsWith('description: '));
+  lines[description] = lines[description]!.replace('description: ', 'description: "');
+  await write(page, editor, lines.join('\n'));
+  await page.getByRole('tab', { name: 'Listener form' }).click();
+  await expect(page.getByRole('tabpanel', { name: 'Listener form' }).getByRole('alert')).toHaveText(
+    `The YAML does not parse (line ${description + 1}: this string has no closing ": a quoted string may run on over lines, so all that follows reads as part of it). Fix it in the YAML tab; the form edits a document that parses.`,
+  );
 });
 
 test('an admin adds a listener through the form with an uploaded XSD, saves it, sees it receive a message, compares versions and rolls back', async ({

@@ -36,11 +36,23 @@ export const FIELD_PATHS = {
 } as const;
 export type FieldName = keyof typeof FIELD_PATHS | 'handler';
 
-/** The YAML parsed as a document (comments and layout kept), or why it does not parse. */
+/** The YAML parsed as a document (comments and layout kept), or why it does not parse (the parser's words). */
 export function readDocument(text: string): { doc: Document; error?: undefined } | { error: string } {
-  const doc = parseDocument(text);
+  const doc = parseDocument(text, { prettyErrors: false });
   if (doc.errors.length > 0) return { error: doc.errors[0]?.message ?? 'the YAML does not parse' };
   return { doc };
+}
+
+const INVALID_YAML = 'invalid YAML: ';
+
+/**
+ * Why the YAML does not parse, as the form says it: the engine's problem once it has checked this very
+ * text, with its line, in its words (a string never closed is said where it opens, not at the end of the
+ * file the parser ran to); until then the parser's own.
+ */
+export function whyUnparsed(parserSays: string, problems: readonly Problem[] | null): string {
+  const yaml = problems?.find((p) => p.message.startsWith(INVALID_YAML));
+  return yaml ? `line ${yaml.line}: ${yaml.message.slice(INVALID_YAML.length)}` : parserSays;
 }
 
 const str = (v: unknown): string =>

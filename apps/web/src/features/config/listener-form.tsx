@@ -20,6 +20,7 @@ import {
   readDocument,
   removeListener,
   setField,
+  whyUnparsed,
 } from './listener-doc';
 import { UploadDialog } from './upload-dialog';
 
@@ -54,7 +55,8 @@ export function ListenerForm({
   if (read.error !== undefined)
     return (
       <p role="alert" className="text-sm text-failed">
-        The YAML does not parse ({read.error}). Fix it in the YAML tab; the form edits a document that parses.
+        The YAML does not parse ({whyUnparsed(read.error, problems)}). Fix it in the YAML tab; the form edits
+        a document that parses.
       </p>
     );
   const index = selected !== null && selected < listeners.length ? selected : null;
