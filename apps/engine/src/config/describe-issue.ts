@@ -41,11 +41,37 @@ export function describeIssue(issue: z.core.$ZodIssue, raw: unknown, schema: z.Z
     return [
       {
         path,
-        message: `expected ${EXPECTED[issue.expected] ?? issue.expected}, got ${describeValue(found)}`,
+        message: `expected ${EXPECTED[issue.expected] ?? issue.expected}, got ${describeValue(found)}${meant(issue.expected, found)}`,
       },
     ];
   }
   return [{ path, message: issue.message }];
+}
+
+/** Words YAML 1.1 read as true or false, and YAML 1.2 (this parser) reads as text. */
+const YAML11_BOOLEANS: Record<string, boolean> = {
+  yes: true,
+  y: true,
+  on: true,
+  no: false,
+  n: false,
+  off: false,
+};
+/** A number written with its thousands apart: 1,000 or 1 000 or 1_000 (YAML 1.2 reads each as text). */
+const GROUPED_NUMBER = /^-?\d{1,3}(?:([,_ ])\d{3})(?:\1\d{3})*(?:\.\d+)?$/;
+
+/**
+ * What a value of the wrong type was plainly meant to be, when that is plain: `yes` for true (the YAML
+ * of older tools), `1,000` for a number. Only ever said, never taken: the file says what it means.
+ */
+function meant(expected: string, found: unknown): string {
+  if (typeof found !== 'string') return '';
+  const word = YAML11_BOOLEANS[found.toLowerCase()];
+  if (expected === 'boolean' && word !== undefined)
+    return ` (YAML reads yes, no, on and off as text: write ${String(word)})`;
+  if ((expected === 'number' || expected === 'int') && GROUPED_NUMBER.test(found))
+    return ` (write it without separators: ${found.replace(/[,_ ]/g, '')})`;
+  return '';
 }
 
 function valueAt(raw: unknown, path: readonly (string | number)[]): unknown {

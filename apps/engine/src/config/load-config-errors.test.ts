@@ -219,11 +219,26 @@ describe('keys and types the schema rejects', () => {
       'wrong-types.yaml:7:43 server.trustedProxies[2]: "console.internal" is not an IP address or a CIDR range (for example 10.0.0.5 or 10.0.0.0/8)',
       'wrong-types.yaml:9:15 journal.durability: expected "strict" or "fast"',
       'wrong-types.yaml:10:3 journal.path: expected text, got nothing',
-      'wrong-types.yaml:11:17 journal.writerThread: expected true or false, got text "no"',
-      'wrong-types.yaml:15:12 listeners[0].agent: expected true or false, got text "yes"',
+      'wrong-types.yaml:11:17 journal.writerThread: expected true or false, got text "no" (YAML reads yes, no, on and off as text: write false)',
+      'wrong-types.yaml:15:12 listeners[0].agent: expected true or false, got text "yes" (YAML reads yes, no, on and off as text: write true)',
       'wrong-types.yaml:16:12 listeners[0].peers: expected a list, got text "shouter"',
       'wrong-types.yaml:17:18 listeners[0].concurrency: must be at least 1',
     ]);
+  });
+
+  it('says what a number written with its thousands apart was meant to be, and no more', () => {
+    const said = (queueSize: string): string[] =>
+      problemsOf(
+        parseConfig(`name: a\npump:\n  queueSize: ${queueSize}\nlisteners: []\n`, 'organism.yaml'),
+      ).map(formatProblem);
+    expect(said('1,000')).toEqual([
+      'organism.yaml:3:14 pump.queueSize: expected a number, got text "1,000" (write it without separators: 1000)',
+    ]);
+    expect(said('"1 000 000"')[0]).toMatch(/\(write it without separators: 1000000\)$/);
+    expect(said('1_000')[0]).toMatch(/\(write it without separators: 1000\)$/);
+    // A decimal comma, or groups that are not thousands, or mixed separators: only what was found.
+    for (const odd of ['1,5', '10,00', '1,000_000', 'lots'])
+      expect(said(odd)[0]).toMatch(/, got text "[^"]+"$/);
   });
 
   it('reports sizes and durations it cannot read, and a zero timeout', async () => {
