@@ -62,6 +62,11 @@ describe('YAML that does not parse', () => {
         "name: demo\ndescription: 'it\nlisteners: []\n",
         `2:14: invalid YAML: this string has no closing ': ${rest}`,
       ],
+      // The one never closed, after others that are.
+      [
+        "name: 'demo'\ndescription: \"a\"\nlisteners:\n  - name: 'x'\n    description: \"y\n",
+        `5:18: invalid YAML: this string has no closing ": ${rest}`,
+      ],
       // An escaped quote does not close it.
       [
         'name: demo\nlisteners:\n  - name: "a\\"\n    peers: []\n',

@@ -120,19 +120,39 @@ function unclosedOpenings(text: string, errors: readonly YAMLError[]): Map<YAMLE
     return openings;
   }
   const { quoted, flows } = tokens;
+  // In the file's order (strings never overlap), so that each error finds its own in a few steps: a file
+  // of thousands of unclosed brackets has thousands of errors.
+  quoted.sort((a, b) => a.offset - b.offset);
+  const outermost = flows.reduce<Unclosed | undefined>(
+    (o, f) => (o && o.offset <= f.offset ? o : f),
+    undefined,
+  );
   for (const error of errors) {
     const at = error.pos[0];
     const quote = error.code === 'MISSING_CHAR' && /closing (["'])quote/.exec(error.message)?.[1];
     const flow =
       error.code === 'BAD_INDENT' && /^Flow (sequence|map) in block collection/.test(error.message);
-    // The string that runs on to where its closing quote was found missing; the outermost bracket still
-    // open there (the one the block collection around it ran into).
-    const string = quote && quoted.find((q) => q.opens === quote && q.offset < at && q.end >= at);
-    const bracket = flow && flows.filter((f) => f.offset < at).sort((a, b) => a.offset - b.offset)[0];
-    if (string) openings.set(error, { offset: string.offset, opens: quote, closes: quote, quote: true });
+    // The string that runs on to where its closing quote was found missing: the last to open before it.
+    // For a bracket, the first open one before it (the one the block collection around it ran into).
+    const last = quote ? quoted[lastBefore(quoted, at)] : undefined;
+    const string = last && last.opens === quote && last.end >= at ? last : undefined;
+    const bracket = flow && outermost && outermost.offset < at ? outermost : undefined;
+    if (quote && string)
+      openings.set(error, { offset: string.offset, opens: quote, closes: quote, quote: true });
     else if (bracket) openings.set(error, bracket);
   }
   return openings;
+}
+
+/** The index of the last of `sorted` (by offset) that starts before `at`; -1 if none does. */
+function lastBefore(sorted: readonly { offset: number }[], at: number): number {
+  let [lo, hi] = [0, sorted.length - 1];
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid]?.offset ?? Infinity) < at) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return hi;
 }
 
 /** The file's quoted strings (each to where it ends), and its flow collections that are never closed. */
