@@ -33,21 +33,16 @@ export function parseYaml(
         const more = after
           ? ` (and ${after} more YAML ${after === 1 ? 'error' : 'errors'} after it, which may only follow from this one)`
           : '';
+        // Said where the slip is, in its words: a string or bracket never closed, or a common slip.
         const opening = openings.get(e);
-        if (opening) {
-          const at = locator.position(opening.offset);
+        const slip = opening
+          ? { offset: opening.offset, says: unclosedMessage(opening, e, text, locator) }
+          : inPlainWords(e, text, locator);
+        if (slip)
           return {
             file: shown,
-            ...at,
-            message: `invalid YAML: ${unclosedMessage(opening, e, text, locator)}${more}`,
-          };
-        }
-        const plain = inPlainWords(e, text, locator);
-        if (plain)
-          return {
-            file: shown,
-            ...locator.position(plain.offset),
-            message: `invalid YAML: ${plain.says}${more}`,
+            ...locator.position(slip.offset),
+            message: `invalid YAML: ${slip.says}${more}`,
           };
         const at = locator.position(pastIndentation(text, e.pos[0]));
         return { file: shown, ...at, message: `${yamlMessage(e, at.line)}${more}` };
@@ -207,6 +202,9 @@ function pastIndentation(text: string, offset: number): number {
 
 /** The longest value shown back in quotes, as the way to write it. */
 const SHOWN_VALUE = 60;
+/** A value shown back in quotes, in parentheses after the words, when it is short enough to read. */
+const shownBack = (value: string): string =>
+  value.length <= SHOWN_VALUE ? ` (${JSON.stringify(value)})` : '';
 
 /**
  * The parser's words for the commonest slips of a hand-written file, said as the slip, where it is fixed:
@@ -228,10 +226,9 @@ function inPlainWords(
       .replace(/\s+#.*$/, '')
       .trimEnd();
     if (/:(\s|$)/.test(value)) {
-      const quoted = value.length <= SHOWN_VALUE ? ` (${JSON.stringify(value)})` : '';
       return {
         offset: at,
-        says: `this value holds a colon and a space, which YAML reads as a key of its own: put the value in quotes${quoted}`,
+        says: `this value holds a colon and a space, which YAML reads as a key of its own: put the value in quotes${shownBack(value)}`,
       };
     }
     // A key indented deeper than the one before it, whose value it would run on from: said at that key.
@@ -242,7 +239,7 @@ function inPlainWords(
     const key = found.index + found[0].length;
     return {
       offset: key,
-      says: `this line is indented deeper than the key on line ${locator.position(at).line}, which already has a value${value.length <= SHOWN_VALUE ? ` (${JSON.stringify(value)})` : ''}: line its key up with that one`,
+      says: `this line is indented deeper than the key on line ${locator.position(at).line}, which already has a value${shownBack(value)}: line its key up with that one`,
     };
   }
   if (error.code === 'MULTILINE_IMPLICIT_KEY' && !/:(\s|$)/.test(lineOf(at))) {

@@ -1,0 +1,175 @@
+import { describe, expect, it } from 'vitest';
+import { formatProblem } from '@organism/shared';
+import { problemsOf, reported } from './config-problems-test-kit.ts';
+import { parseConfig } from './load-config.ts';
+
+describe('YAML that does not parse', () => {
+  it('reports the syntax error at the line and column the parser gives', () => {
+    const problems = problemsOf(parseConfig('name: a\nlisteners: [] ]\n', 'organism.yaml'));
+    expect(problems.map(formatProblem)).toEqual([
+      'organism.yaml:2:15: invalid YAML: Unexpected flow-seq-end token in YAML stream: "]"',
+    ]);
+  });
+
+  it('reports a [ or { never closed where it opens, and which line it ran into', async () => {
+    // The parser finds the `]` missing at the next item (5:3); the fix is on the line that opened it.
+    expect(await reported('syntax-error.yaml')).toEqual([
+      'syntax-error.yaml:4:12: invalid YAML: this [ is never closed: its ] is missing before line 5',
+    ]);
+    const cases: [string, string][] = [
+      [
+        'name: a\nlisteners: []\npump: {maxDepth: 5\n',
+        '3:7: invalid YAML: this { is never closed: its } is missing before the end of the file',
+      ],
+      [
+        'name: a\nlisteners: []\nx: [1, [2, 3]\ny: 1\n',
+        '3:4: invalid YAML: this [ is never closed: its ] is missing before line 4',
+      ],
+      [
+        'name: a\nlisteners:\n  - peers: [a,\n      b\n    name: x\n',
+        '3:12: invalid YAML: this [ is never closed: its ] is missing before line 5',
+      ],
+    ];
+    for (const [text, said] of cases)
+      expect(problemsOf(parseConfig(text, 'organism.yaml')).map(formatProblem)).toEqual([
+        `organism.yaml:${said}`,
+      ]);
+  });
+
+  it('reports a quoted string never closed where it opens, not at the end of the file it ran to', () => {
+    const rest = 'a quoted string may run on over lines, so all that follows reads as part of it';
+    const cases: [string, string][] = [
+      [
+        'name: "demo\ndescription: x\nlisteners: []\n',
+        `1:7: invalid YAML: this string has no closing ": ${rest}`,
+      ],
+      [
+        "name: demo\ndescription: 'it\nlisteners: []\n",
+        `2:14: invalid YAML: this string has no closing ': ${rest}`,
+      ],
+      // The one never closed, after others that are.
+      [
+        "name: 'demo'\ndescription: \"a\"\nlisteners:\n  - name: 'x'\n    description: \"y\n",
+        `5:18: invalid YAML: this string has no closing ": ${rest}`,
+      ],
+      // An escaped quote does not close it.
+      [
+        'name: demo\nlisteners:\n  - name: "a\\"\n    peers: []\n',
+        `3:11: invalid YAML: this string has no closing ": ${rest}`,
+      ],
+    ];
+    for (const [text, said] of cases)
+      expect(problemsOf(parseConfig(text, 'organism.yaml')).map(formatProblem)).toEqual([
+        `organism.yaml:${said}`,
+      ]);
+    // Inside a flow sequence the string swallows its `]` too, and later brackets' ends: said is the string.
+    expect(
+      problemsOf(parseConfig('name: demo\nx: [1, 2\nlisteners: "a\n', 'organism.yaml'))[0],
+    ).toMatchObject({
+      line: 3,
+      column: 12,
+    });
+    const [problem] = problemsOf(parseConfig('name: demo\nlisteners: ["a, b]\n', 'organism.yaml'));
+    expect(problem).toMatchObject({ line: 2, column: 13 });
+    expect(problem?.message).toBe(
+      `invalid YAML: this string has no closing ": ${rest} (and 1 more YAML error after it, which may only follow from this one)`,
+    );
+  });
+
+  it('says only the first of a cascade of syntax errors, and how many follow it; every key written twice', () => {
+    // One missing `]`: the parser reads what follows wrongly, six errors in all, the first found at 3:3
+    // ("Block collections are not allowed within flow collections"); said is the `[` they follow from.
+    const text =
+      'name: demo\nlisteners: [\n  - name: greeter\n    payload:\n      schema: s.xsd\n  - name: x\n';
+    const problems = problemsOf(parseConfig(text, 'organism.yaml'));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ line: 2, column: 12 });
+    expect(problems[0]?.message).toBe(
+      'invalid YAML: this [ is never closed: its ] is missing before the end of the file (and 5 more YAML errors after it, which may only follow from this one)',
+    );
+    // Before a syntax error of its own, the first found is said, with those after it.
+    const [early] = problemsOf(parseConfig('name: a\nx: - y\nlisteners: [\n  - a\n', 'organism.yaml'));
+    expect(early).toMatchObject({ line: 2 });
+    expect(early?.message).toMatch(/^invalid YAML: .* \(and \d+ more YAML errors? after it/);
+    const twice = problemsOf(
+      parseConfig('name: a\nname: b\nlisteners: []\nlisteners: []\n', 'organism.yaml'),
+    );
+    expect(twice.map((p) => [p.line, p.message])).toEqual([
+      [2, 'invalid YAML: Map keys must be unique'],
+      [4, 'invalid YAML: Map keys must be unique'],
+    ]);
+  });
+
+  it('says the commonest slips as the slip, where it is fixed, not in the parser’s words', () => {
+    const said = (text: string): string[] =>
+      problemsOf(parseConfig(text, 'organism.yaml')).map(formatProblem);
+    // A description holding ": " ("Nested mappings are not allowed in compact mappings").
+    expect(said('name: demo\ndescription: Greets: loudly  # hello\nlisteners: []\n')).toEqual([
+      'organism.yaml:2:14: invalid YAML: this value holds a colon and a space, which YAML reads as a key of its own: put the value in quotes ("Greets: loudly")',
+    ]);
+    // A key indented under one that has a value: said at that key, not at the value before it.
+    expect(said('name: demo\nlisteners:\n  - name: greeter\n     payload: x\n')).toEqual([
+      'organism.yaml:4:6: invalid YAML: this line is indented deeper than the key on line 3, which already has a value ("greeter"): line its key up with that one (and 1 more YAML error after it, which may only follow from this one)',
+    ]);
+    // A key with no colon ("Implicit keys need to be on a single line").
+    expect(said('name: demo\nlisteners\n  - name: x\n')).toEqual([
+      'organism.yaml:2:1: invalid YAML: this line has no ":" after its key (a key and its value are written "key: value")',
+    ]);
+    // A key out of line is said at the key, not at the margin; a tab in the indentation at the tab.
+    expect(said('name: demo\npump:\n  maxDepth: 5\n queueSize: 9\nlisteners: []\n')).toEqual([
+      'organism.yaml:4:2: invalid YAML: All mapping items must start at the same column',
+    ]);
+    expect(said('name: demo\nlisteners:\n  - name: a\n    timeout: 1s\n   retry: 2\n')).toEqual([
+      'organism.yaml:5:4: invalid YAML: Sequence item without - indicator',
+    ]);
+    expect(said('name: demo\nlisteners:\n  \t- a\n')).toEqual([
+      'organism.yaml:3:3: invalid YAML: Tabs are not allowed as indentation',
+    ]);
+    // A value too long to show back is only told to be quoted.
+    const long = `note: ${'word '.repeat(15)}and: more`;
+    expect(said(`name: demo\n${long}\nlisteners: []\n`)[0]).toMatch(/: put the value in quotes$/);
+    // A key that opens a string: the string, not the key that runs on over lines.
+    expect(said('name: demo\n"listeners: []\n')[0]).toMatch(
+      /^organism\.yaml:2:1: invalid YAML: this string has no closing ": /,
+    );
+  });
+
+  it('rejects a key written twice in one map', async () => {
+    expect(await reported('duplicate-yaml-key.yaml')).toEqual([
+      'duplicate-yaml-key.yaml:3:1: invalid YAML: Map keys must be unique',
+    ]);
+  });
+
+  it('rejects more than one document in the file', () => {
+    const problems = problemsOf(parseConfig('name: a\nlisteners: []\n---\nname: b\n', 'organism.yaml'));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ file: 'organism.yaml', line: 3, column: 1 });
+    expect(problems[0]?.message).toMatch(/^invalid YAML: .*multiple documents/);
+  });
+
+  it('says YAML nested thousands deep is nested too deep, and where, not that a stack overflowed', () => {
+    for (const text of [
+      `name: deep\nlisteners: ${'['.repeat(5000)}${']'.repeat(5000)}\n`,
+      `name: deep\nlisteners:\n${Array.from({ length: 5000 }, (_, i) => `${'  '.repeat(i + 1)}-\n`).join('')}`,
+    ]) {
+      const problems = problemsOf(parseConfig(text, 'organism.yaml'));
+      expect(problems).toHaveLength(1);
+      const [problem] = problems;
+      expect(problem?.line).toBeGreaterThan(1);
+      expect(problem?.message).toBe(
+        `invalid YAML: nested too deep to read (lists or maps inside one another, still going deeper at line ${problem?.line})`,
+      );
+    }
+  });
+
+  it('refuses alias expansion that would blow up in memory', () => {
+    const aliases = Array.from(
+      { length: 12 },
+      (_, i) => `l${i + 1}: &l${i + 1} [${Array(10).fill(`*l${i}`).join(', ')}]`,
+    );
+    const text = ['l0: &l0 boom', ...aliases, 'name: bomb', 'listeners: []'].join('\n');
+    const problems = problemsOf(parseConfig(text, 'organism.yaml'));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.message).toMatch(/^invalid YAML: .*alias/i);
+  });
+});
