@@ -115,13 +115,7 @@ describe('YAML that does not parse', () => {
     expect(said('name: demo\nlisteners\n  - name: x\n')).toEqual([
       'organism.yaml:2:1: invalid YAML: this line has no ":" after its key (a key and its value are written "key: value")',
     ]);
-    // A key out of line is said at the key, not at the margin; a tab in the indentation at the tab.
-    expect(said('name: demo\npump:\n  maxDepth: 5\n queueSize: 9\nlisteners: []\n')).toEqual([
-      'organism.yaml:4:2: invalid YAML: All mapping items must start at the same column',
-    ]);
-    expect(said('name: demo\nlisteners:\n  - name: a\n    timeout: 1s\n   retry: 2\n')).toEqual([
-      'organism.yaml:5:4: invalid YAML: Sequence item without - indicator',
-    ]);
+    // A tab in the indentation is said at the tab.
     expect(said('name: demo\nlisteners:\n  \t- a\n')).toEqual([
       'organism.yaml:3:3: invalid YAML: Tabs are not allowed as indentation',
     ]);
@@ -132,6 +126,50 @@ describe('YAML that does not parse', () => {
     expect(said('name: demo\n"listeners: []\n')[0]).toMatch(
       /^organism\.yaml:2:1: invalid YAML: this string has no closing ": /,
     );
+  });
+
+  it('says a key or a list item out of line as the indentation that would fix it, at the key', () => {
+    const said = (text: string): string[] =>
+      problemsOf(parseConfig(text, 'organism.yaml')).map(formatProblem);
+    // "All mapping items must start at the same column": between two keys' columns, both offered.
+    expect(said('name: demo\npump:\n  maxDepth: 5\n queueSize: 9\nlisteners: []\n')).toEqual([
+      'organism.yaml:4:2: invalid YAML: this key is indented 1 space, and no key above it is: indent it 2 to go with "maxDepth" (line 3), or 0 to go with "pump" (line 2)',
+    ]);
+    // "Sequence item without - indicator": between a list item's "-" and its keys.
+    expect(said('name: demo\nlisteners:\n  - name: a\n    timeout: 1s\n   retry: 2\n')).toEqual([
+      'organism.yaml:5:4: invalid YAML: this key is indented 3 spaces, and no key above it is: indent it 4 to go with "timeout" (line 4), or 0 to go with "listeners" (line 2)',
+    ]);
+    // Deeper than a map's keys, shallower than the keys of the map inside it; a block scalar's text
+    // and a comment between are not keys (the parser says this one at the comment).
+    const nested =
+      'name: demo\nlisteners:\n  - name: a\n    description: |\n      one: two\n    payload:\n      schema: a.xsd\n      # the root\n     root: a\n';
+    expect(said(nested)).toEqual([
+      'organism.yaml:9:6: invalid YAML: this key is indented 5 spaces, and no key above it is: indent it 6 to go with "schema" (line 7), or 4 to go with "payload" (line 6)',
+    ]);
+    // At a list item's "-": meant for the item, or beside the list's key.
+    expect(said('name: demo\nlisteners:\n  - name: a\n  handler: a.ts\n')).toEqual([
+      'organism.yaml:4:3: invalid YAML: this key lines up with the "-" on line 3, not with the keys of that item: indent it 4 to go with "name" (line 3), or 0 to go with "listeners" (line 2)',
+    ]);
+    expect(said('name: demo\nlisteners: []\ntags:\n  - a\n  b: c\n')).toEqual([
+      'organism.yaml:5:3: invalid YAML: this key lines up with the "-" on line 4: begin it with "- " to make it an item of that list, or indent it 0 to go with "tags" (line 3)',
+    ]);
+    // An item with no "-".
+    expect(said('name: demo\nlisteners:\n  - name: a\n    peers:\n      - b\n      c\n')[0]).toMatch(
+      /^organism\.yaml:6:7: invalid YAML: this line lines up with the "-" on line 5 but has none of its own: begin it with "- " to make it an item of that list \(and 1 more/,
+    );
+    // A "-" out of line with the items above it, deeper or shallower ("All sequence items must start at
+    // the same column"; "A block sequence may not be used as an implicit map key").
+    for (const [dash, column, more] of [
+      ['   -', 4, ''],
+      [' -', 2, ' (and 2 more YAML errors after it, which may only follow from this one)'],
+    ] as const)
+      expect(said(`name: demo\nlisteners:\n  - name: a\n${dash} name: b\n`)).toEqual([
+        `organism.yaml:4:${column}: invalid YAML: this "-" is indented ${column - 1} ${column === 2 ? 'space' : 'spaces'}, and no "-" above it is: indent it 2 to go with the item on line 3${more}`,
+      ]);
+    // A line out of line that is neither a key nor an item: the parser's words.
+    expect(said('name: demo\npump:\n  maxDepth: 5\n queue\nlisteners: []\n')).toEqual([
+      'organism.yaml:4:2: invalid YAML: All mapping items must start at the same column (and 1 more YAML error after it, which may only follow from this one)',
+    ]);
   });
 
   it('rejects a key written twice in one map', async () => {

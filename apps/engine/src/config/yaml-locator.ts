@@ -1,6 +1,7 @@
 import { CST, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, Parser } from 'yaml';
 import type { Document, Node, YAMLError } from 'yaml';
 import type { Problem } from '@organism/shared';
+import { misindented } from './yaml-indentation.ts';
 
 // Anchors and aliases are legal YAML, but thousands of them are an expansion attack, not a config.
 const MAX_ALIAS_COUNT = 100;
@@ -208,8 +209,9 @@ const shownBack = (value: string): string =>
 
 /**
  * The parser's words for the commonest slips of a hand-written file, said as the slip, where it is fixed:
- * a plain value holding `: ` (a description, say), a key indented under one that already has a value, and
- * a key with no colon after it. Undefined for any other error.
+ * a key or a list item out of line with those above it (yaml-indentation.ts), a plain value holding `: `
+ * (a description, say), a key indented under one that already has a value, and a key with no colon after
+ * it. Undefined for any other error.
  */
 function inPlainWords(
   error: YAMLError,
@@ -221,6 +223,10 @@ function inPlainWords(
     const end = text.indexOf('\n', offset);
     return text.slice(offset, end < 0 ? undefined : end);
   };
+  const outOfLine = misindented(error, text);
+  if (outOfLine) return outOfLine;
+  // A list item out of line is no value and no key: the parser's words, when its column gave no fix.
+  if (error.code === 'BLOCK_AS_IMPLICIT_KEY' && /^\s*-(\s|$)/.test(lineOf(at))) return undefined;
   if (error.code === 'BLOCK_AS_IMPLICIT_KEY') {
     const value = lineOf(at)
       .replace(/\s+#.*$/, '')
