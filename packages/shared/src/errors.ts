@@ -57,6 +57,12 @@ export interface Problem extends ProblemLocation {
   message: string;
 }
 
+/**
+ * How a configuration problem of a file that is not YAML at all begins: the console's listener form, which
+ * stands aside while the text does not parse, finds the engine's words for why by it.
+ */
+export const INVALID_YAML = 'invalid YAML: ';
+
 /** Codes whose failure a sender may retry unchanged (the fault was not in the message). */
 export const retryableCodes: ReadonlySet<EngineErrorCode> = new Set([
   'HANDLER_ERROR',

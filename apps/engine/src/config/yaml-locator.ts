@@ -1,5 +1,6 @@
 import { CST, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, Parser } from 'yaml';
 import type { Document, Node, YAMLError } from 'yaml';
+import { INVALID_YAML } from '@organism/shared';
 import type { Problem } from '@organism/shared';
 import { misindented } from './yaml-indentation.ts';
 
@@ -43,7 +44,7 @@ export function parseYaml(
           return {
             file: shown,
             ...locator.position(slip.offset),
-            message: `invalid YAML: ${slip.says}${more}`,
+            message: `${INVALID_YAML}${slip.says}${more}`,
           };
         const at = locator.position(pastIndentation(text, e.pos[0]));
         return { file: shown, ...at, message: `${yamlMessage(e, at.line)}${more}` };
@@ -262,9 +263,9 @@ function inPlainWords(
  * the file: that is lists or maps nested a few thousand deep.
  */
 function yamlMessage(err: Error, line?: number): string {
-  if (!TOO_DEEP.test(err.message)) return `invalid YAML: ${err.message}`;
+  if (!TOO_DEEP.test(err.message)) return `${INVALID_YAML}${err.message}`;
   const where = line === undefined ? '' : `, still going deeper at line ${line}`;
-  return `invalid YAML: nested too deep to read (lists or maps inside one another${where})`;
+  return `${INVALID_YAML}nested too deep to read (lists or maps inside one another${where})`;
 }
 
 /** 1-based line and column in the YAML text. */

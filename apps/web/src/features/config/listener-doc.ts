@@ -1,3 +1,4 @@
+import { INVALID_YAML } from '@organism/shared';
 import type { Problem } from '@organism/shared';
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
@@ -42,8 +43,6 @@ export function readDocument(text: string): { doc: Document; error?: undefined }
   if (doc.errors.length > 0) return { error: doc.errors[0]?.message ?? 'the YAML does not parse' };
   return { doc };
 }
-
-const INVALID_YAML = 'invalid YAML: ';
 
 /**
  * Why the YAML does not parse, as the form says it: the engine's problem once it has checked this very
