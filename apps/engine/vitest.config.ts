@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import LongestFirst from './test/support/longest-first.ts';
 
 export default defineConfig({
   test: {
@@ -19,6 +20,8 @@ export default defineConfig({
     // Most suites wait on engines and CLIs they spawn rather than compute: twice as many files at once
     // as there are cores (at least 4) took the suite from 229 to 128 s on a 2-core machine.
     maxWorkers: Math.max(4, availableParallelism() * 2),
+    // In a fresh clone, the files known to run long go first (test/support/longest-first.ts).
+    sequence: { sequencer: LongestFirst },
     // libxml2 prints an XPath's errors to stderr as it returns them, and the engine silences the print
     // (`quietly`, xml/payload-xpath.ts); libxml2-wasm bound `console.error` as it loaded, which under vitest
     // is vitest's console, out of the engine's reach. Dropped here as the engine drops them when it runs.
