@@ -1,9 +1,9 @@
 // `npm test` (and CI, .ci/run): every check, in turn, stopping at the first that fails: the install
-// (setup.mjs), typecheck and lint side by side, each package's tests, then the e2e specs. The Debian
-// packages the tests need, when missing (Chromium's headless shell for the e2e specs, PostgreSQL for the
-// PostgreSQL journal's tests), are installed meanwhile, one after the other: apt-get waits on the network
-// and the disk for about 40 s a package, which on a fresh machine came in the middle of the run with a
-// core idle. The tests wait for them only if they are not done by then.
+// (setup.mjs), typecheck, lint and the formatting check side by side, each package's tests, then the e2e
+// specs. The Debian packages the tests need, when missing (Chromium's headless shell for the e2e specs,
+// PostgreSQL for the PostgreSQL journal's tests), are installed meanwhile, one after the other: apt-get
+// waits on the network and the disk for about 40 s a package, which on a fresh machine came in the middle
+// of the run with a core idle. The tests wait for them only if they are not done by then.
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,7 +34,8 @@ const packages = (async () => {
 
 const steps = [
   [process.execPath, ['scripts/setup.mjs']],
-  ['pnpm', ['run', '/^(typecheck|lint)$/']],
+  // Side by side: ESLint's typed rules are the longest (a minute alone), Prettier's check needs no types.
+  ['pnpm', ['run', '/^(typecheck|lint:code|lint:format)$/']],
   packages,
   ['pnpm', ['run', '-r', 'test']],
   ['pnpm', ['run', 'e2e']],
