@@ -71,6 +71,9 @@ function meant(expected: string, found: unknown): string {
     return ` (YAML reads yes, no, on and off as text: write ${String(word)})`;
   if ((expected === 'number' || expected === 'int') && GROUPED_NUMBER.test(found))
     return ` (write it without separators: ${found.replace(/[,_ ]/g, '')})`;
+  // `pump:\n  maxDepth:5` is the text "maxDepth:5": a colon ends a key only before a space.
+  if (expected === 'object' && /^[^\s:#]+:\S/.test(found))
+    return ` (a key needs a space after its ":": write ${found.replace(':', ': ')})`;
   return '';
 }
 

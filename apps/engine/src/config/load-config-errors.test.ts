@@ -62,6 +62,23 @@ describe('keys and types the schema rejects', () => {
       expect(said(odd)[0]).toMatch(/, got text "[^"]+"$/);
   });
 
+  it('says a map written as "key:value", with no space after the colon, as the key it was meant to be', () => {
+    // The last key of its map reads as text, no syntax error: the map's type says it.
+    expect(
+      problemsOf(parseConfig('name: a\nlisteners: []\npump:\n  maxDepth:5\n', 'organism.yaml')).map(
+        formatProblem,
+      ),
+    ).toEqual([
+      'organism.yaml:4:3 pump: expected a map of keys, got text "maxDepth:5" (a key needs a space after its ":": write maxDepth: 5)',
+    ]);
+    // Text with a colon where text is expected is only that.
+    expect(
+      problemsOf(parseConfig('name: a\nlisteners: []\npump:\n  queueSize: a:b\n', 'organism.yaml')).map(
+        formatProblem,
+      ),
+    ).toEqual(['organism.yaml:4:14 pump.queueSize: expected a number, got text "a:b"']);
+  });
+
   it('reports sizes and durations it cannot read, and a zero timeout', async () => {
     expect(await reported('bad-units.yaml')).toEqual([
       'bad-units.yaml:3:20 pump.maxMessageBytes: "huge" is not a size: use bytes, or "512KiB", "1MiB", "2MB"',

@@ -111,10 +111,22 @@ describe('YAML that does not parse', () => {
     expect(said('name: demo\nlisteners:\n  - name: greeter\n     payload: x\n')).toEqual([
       'organism.yaml:4:6: invalid YAML: this line is indented deeper than the key on line 3, which already has a value ("greeter"): line its key up with that one (and 1 more YAML error after it, which may only follow from this one)',
     ]);
-    // A key with no colon ("Implicit keys need to be on a single line").
-    expect(said('name: demo\nlisteners\n  - name: x\n')).toEqual([
-      'organism.yaml:2:1: invalid YAML: this line has no ":" after its key (a key and its value are written "key: value")',
+    // A key with no colon ("Implicit keys need to be on a single line"; in a list item, "Implicit map keys
+    // need to be followed by map values").
+    const noColon =
+      'invalid YAML: this line has no ":" after its key (a key and its value are written "key: value")';
+    expect(said('name: demo\nlisteners\n  - name: x\n')).toEqual([`organism.yaml:2:1: ${noColon}`]);
+    expect(said('name: demo\nlisteners:\n  - name: a\n    handler\n')).toEqual([
+      `organism.yaml:4:5: ${noColon}`,
     ]);
+    // No space after a key's colon: said at the colon.
+    expect(said('name: demo\npump:\n  maxDepth:5\n  queueSize: 9\nlisteners: []\n')).toEqual([
+      'organism.yaml:3:11: invalid YAML: this ":" has no space after it, so YAML reads "maxDepth:5" as one word, not a key and its value: write "maxDepth: 5"',
+    ]);
+    // A list begun on its key's line ("Unexpected block-seq-ind on same line with key").
+    expect(said('name: demo\nlisteners: - a\n')[0]).toMatch(
+      /^organism\.yaml:2:12: invalid YAML: a list cannot begin on the line of its key: put "- a" on the next line, indented under the key \(and 1 more/,
+    );
     // A tab in the indentation is said at the tab.
     expect(said('name: demo\nlisteners:\n  \t- a\n')).toEqual([
       'organism.yaml:3:3: invalid YAML: Tabs are not allowed as indentation',
@@ -166,6 +178,10 @@ describe('YAML that does not parse', () => {
       expect(said(`name: demo\nlisteners:\n  - name: a\n${dash} name: b\n`)).toEqual([
         `organism.yaml:4:${column}: invalid YAML: this "-" is indented ${column - 1} ${column === 2 ? 'space' : 'spaces'}, and no "-" above it is: indent it 2 to go with the item on line 3${more}`,
       ]);
+    // A list item among keys ("A block sequence may not be used as an implicit map key").
+    expect(said('name: demo\nlisteners: []\npump:\n  maxDepth: 5\n  - y\n')[0]).toMatch(
+      /^organism\.yaml:5:3: invalid YAML: this list item lines up with the key "maxDepth" \(line 4\): one level holds keys or list items, not both; put the list under a key of its own \(and 2 more/,
+    );
     // A line out of line that is neither a key nor an item: the parser's words.
     expect(said('name: demo\npump:\n  maxDepth: 5\n queue\nlisteners: []\n')).toEqual([
       'organism.yaml:4:2: invalid YAML: All mapping items must start at the same column (and 1 more YAML error after it, which may only follow from this one)',

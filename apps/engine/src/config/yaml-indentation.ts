@@ -72,7 +72,10 @@ export function misindented(error: YAMLError, text: string): { offset: number; s
   };
 }
 
-/** A list item whose "-" lines up with no "-" above it: the columns of the items it may go with. */
+/**
+ * A list item whose "-" lines up with no "-" above it: the columns of the items it may go with, or, with no
+ * list above, the keys it stands among.
+ */
 function dashOutOfLine(
   indent: number,
   above: readonly Mark[],
@@ -84,6 +87,12 @@ function dashOutOfLine(
   const options = [deeper, shallower]
     .filter((m): m is Mark => m !== undefined)
     .map((m) => `${m.column} to go with the item on line ${m.line}`);
+  const key = above.find((m) => m.key !== undefined && m.column === indent);
+  if (options.length === 0 && key)
+    return {
+      offset,
+      says: `this list item lines up with the key ${quoted(key.key ?? '')} (line ${key.line}): one level holds keys or list items, not both; put the list under a key of its own`,
+    };
   if (options.length === 0 || dashes.some((m) => m.column === indent)) return undefined;
   return {
     offset,

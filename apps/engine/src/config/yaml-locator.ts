@@ -211,8 +211,8 @@ const shownBack = (value: string): string =>
 /**
  * The parser's words for the commonest slips of a hand-written file, said as the slip, where it is fixed:
  * a key or a list item out of line with those above it (yaml-indentation.ts), a plain value holding `: `
- * (a description, say), a key indented under one that already has a value, and a key with no colon after
- * it. Undefined for any other error.
+ * (a description, say), a key indented under one that already has a value, a key with no colon after it
+ * or no space after its colon, and a list begun on its key's line. Undefined for any other error.
  */
 function inPlainWords(
   error: YAMLError,
@@ -249,12 +249,31 @@ function inPlainWords(
       says: `this line is indented deeper than the key on line ${locator.position(at).line}, which already has a value${shownBack(value)}: line its key up with that one`,
     };
   }
-  if (error.code === 'MULTILINE_IMPLICIT_KEY' && !/:(\s|$)/.test(lineOf(at))) {
+  const noValue =
+    error.code === 'MULTILINE_IMPLICIT_KEY' ||
+    (error.code === 'MISSING_CHAR' && /^Implicit map keys need to be followed/.test(error.message));
+  const line = lineOf(at).replace(/\s+#.*$/, '');
+  // `maxDepth:5`: a colon ends a key only before a space or the end of the line.
+  const glued = noValue ? /^([^\s:#"'-][^\s:]*):(\S.*)$/.exec(line) : null;
+  if (glued)
+    return {
+      offset: at + (glued[1] ?? '').length,
+      says: `this ":" has no space after it, so YAML reads ${JSON.stringify(line)} as one word, not a key and its value: write ${JSON.stringify(`${glued[1]}: ${glued[2]}`)}`,
+    };
+  if (noValue && !/:(\s|$)/.test(line)) {
     return {
       offset: at,
       says: 'this line has no ":" after its key (a key and its value are written "key: value")',
     };
   }
+  if (
+    error.code === 'UNEXPECTED_TOKEN' &&
+    /^Unexpected block-seq-ind on same line with key/.test(error.message)
+  )
+    return {
+      offset: at,
+      says: `a list cannot begin on the line of its key: put ${JSON.stringify(line.trim())} on the next line, indented under the key`,
+    };
   return undefined;
 }
 
