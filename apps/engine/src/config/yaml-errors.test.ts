@@ -95,8 +95,14 @@ describe('YAML that does not parse', () => {
       parseConfig('name: a\nname: b\nlisteners: []\nlisteners: []\n', 'organism.yaml'),
     );
     expect(twice.map((p) => [p.line, p.message])).toEqual([
-      [2, 'invalid YAML: Map keys must be unique'],
-      [4, 'invalid YAML: Map keys must be unique'],
+      [
+        2,
+        'invalid YAML: the key "name" is written twice in this map, first on line 1: a map holds each key once',
+      ],
+      [
+        4,
+        'invalid YAML: the key "listeners" is written twice in this map, first on line 3: a map holds each key once',
+      ],
     ]);
   });
 
@@ -190,7 +196,14 @@ describe('YAML that does not parse', () => {
 
   it('rejects a key written twice in one map', async () => {
     expect(await reported('duplicate-yaml-key.yaml')).toEqual([
-      'duplicate-yaml-key.yaml:3:1: invalid YAML: Map keys must be unique',
+      'duplicate-yaml-key.yaml:3:1: invalid YAML: the key "name" is written twice in this map, first on line 1: a map holds each key once',
+    ]);
+    // In a listener, and in a flow map: the first of the two is in the same map, not another.
+    const text =
+      'name: a\nlisteners:\n  - name: x\n    handler: h.ts\n  - name: y\n    handler: h.ts\n    retry: {maxAttempts: 2, maxAttempts: 3}\n    handler: g.ts\n';
+    expect(problemsOf(parseConfig(text, 'organism.yaml')).map(formatProblem)).toEqual([
+      'organism.yaml:7:29: invalid YAML: the key "maxAttempts" is written twice in this map, first on line 7: a map holds each key once',
+      'organism.yaml:8:5: invalid YAML: the key "handler" is written twice in this map, first on line 6: a map holds each key once',
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { CST, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, Parser } from 'yaml';
+import { CST, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, Parser, visit } from 'yaml';
 import type { Document, Node, YAMLError } from 'yaml';
 import { INVALID_YAML } from '@organism/shared';
 import type { Problem } from '@organism/shared';
@@ -35,11 +35,14 @@ export function parseYaml(
         const more = after
           ? ` (and ${after} more YAML ${after === 1 ? 'error' : 'errors'} after it, which may only follow from this one)`
           : '';
-        // Said where the slip is, in its words: a string or bracket never closed, or a common slip.
+        // Said where the slip is, in its words: a string or bracket never closed, a key written twice, or a
+        // common slip.
         const opening = openings.get(e);
         const slip = opening
           ? { offset: opening.offset, says: unclosedMessage(opening, e, text, locator) }
-          : inPlainWords(e, text, locator);
+          : e.code === 'DUPLICATE_KEY'
+            ? writtenTwice(doc, e, locator)
+            : inPlainWords(e, text, locator);
         if (slip)
           return {
             file: shown,
@@ -185,6 +188,27 @@ function unclosedMessage(opening: Unclosed, error: YAMLError, text: string, loca
       ? 'the end of the file'
       : `line ${locator.position(error.pos[0]).line}`;
   return `this ${opening.opens} is never closed: its ${opening.closes} is missing before ${end}`;
+}
+
+/** A key written twice in one map (the parser keeps both), said with the line of the first. */
+function writtenTwice(
+  doc: Document,
+  error: YAMLError,
+  locator: YamlLocator,
+): { offset: number; says: string } | undefined {
+  let says: string | undefined;
+  visit(doc, {
+    Map(_, map) {
+      const at = map.items.findIndex((p) => isNode(p.key) && p.key.range?.[0] === error.pos[0]);
+      const key = map.items[at]?.key;
+      if (!isScalar(key)) return undefined;
+      const first = map.items.slice(0, at).find((p) => isScalar(p.key) && p.key.value === key.value)?.key;
+      if (isScalar(first) && first.range)
+        says = `the key ${JSON.stringify(String(key.value))} is written twice in this map, first on line ${locator.position(first.range[0]).line}: a map holds each key once`;
+      return visit.BREAK;
+    },
+  });
+  return says === undefined ? undefined : { offset: error.pos[0], says };
 }
 
 /**
