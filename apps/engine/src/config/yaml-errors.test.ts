@@ -129,6 +129,17 @@ describe('YAML that does not parse', () => {
     expect(said('name: demo\npump:\n  maxDepth:5\n  queueSize: 9\nlisteners: []\n')).toEqual([
       'organism.yaml:3:11: invalid YAML: this ":" has no space after it, so YAML reads "maxDepth:5" as one word, not a key and its value: write "maxDepth: 5"',
     ]);
+    // A quote inside a string of the same quotes ends it ("Unexpected scalar at node end"): said at that quote.
+    expect(said('name: demo\ndescription: "He said "hi""\nlisteners: []\n')).toEqual([
+      `organism.yaml:2:23: invalid YAML: this " ends the string, so what follows it is left over: inside "…" write a " as \\", or put the value in '…'`,
+    ]);
+    expect(said("name: demo\ndescription: 'it's'\nlisteners: []\n")).toEqual([
+      `organism.yaml:2:17: invalid YAML: this ' ends the string, so what follows it is left over: inside '…' write a ' as '', or put the value in "…"`,
+    ]);
+    // An alias to no anchor, at the alias.
+    expect(said('name: demo\nlisteners: *nope\n')).toEqual([
+      'organism.yaml:2:12: invalid YAML: Unresolved alias (the anchor must be set before the alias): nope',
+    ]);
     // A list begun on its key's line ("Unexpected block-seq-ind on same line with key").
     expect(said('name: demo\nlisteners: - a\n')[0]).toMatch(
       /^organism\.yaml:2:12: invalid YAML: a list cannot begin on the line of its key: put "- a" on the next line, indented under the key \(and 1 more/,

@@ -56,11 +56,25 @@ export function parseYaml(
   try {
     return { ok: true, raw: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), locator };
   } catch (err) {
-    return {
-      ok: false,
-      problems: [{ file: shown, line: 1, column: 1, message: yamlMessage(err as Error) }],
-    };
+    // An alias to no anchor is found only here, as the document becomes data: said at the alias.
+    const alias = /^Unresolved alias[^:]*: (.+)$/.exec((err as Error).message)?.[1];
+    const at = alias === undefined ? undefined : aliasAt(doc, alias);
+    const where = at === undefined ? { line: 1, column: 1 } : locator.position(at);
+    return { ok: false, problems: [{ file: shown, ...where, message: yamlMessage(err as Error) }] };
   }
+}
+
+/** Where the first alias `*name` of the document is written. */
+function aliasAt(doc: Document, name: string): number | undefined {
+  let at: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      if (node.source !== name || !node.range) return undefined;
+      at = node.range[0];
+      return visit.BREAK;
+    },
+  });
+  return at;
 }
 
 /**
@@ -290,6 +304,17 @@ function inPlainWords(
       says: 'this line has no ":" after its key (a key and its value are written "key: value")',
     };
   }
+  // `"He said "hi""`: the quote meant to be inside ended the string, and the rest is left over.
+  const quote = text.charAt(at - 1);
+  if (
+    error.code === 'UNEXPECTED_TOKEN' &&
+    /^Unexpected scalar at node end/.test(error.message) &&
+    (quote === '"' || quote === "'")
+  )
+    return {
+      offset: at - 1,
+      says: `this ${quote} ends the string, so what follows it is left over: inside ${quote}…${quote} write a ${quote} as ${quote === '"' ? '\\"' : "''"}, or put the value in ${quote === '"' ? "'…'" : '"…"'}`,
+    };
   if (
     error.code === 'UNEXPECTED_TOKEN' &&
     /^Unexpected block-seq-ind on same line with key/.test(error.message)
