@@ -151,6 +151,12 @@ export interface Journal {
   counted?(): CountedRates;
   restoreCounted?(before: CountedRates): void;
   /**
+   * When this journal began counting the seconds its process lives through (SQLite, on its clock): an
+   * engine on it counts its uptime from then, so that the chart's first counted second is never before the
+   * engine's start, which would read as a restart. Undefined where the chart reads the event log.
+   */
+  readonly openedAt?: number;
+  /**
    * Where an engine on this journal leaves what it counted in memory as it stops (its routes, the rates
    * above) for the engine that opens the journal next: beside a SQLite file. None in memory, nor on
    * PostgreSQL, whose engines share their routes as they run and whose chart reads the event log.

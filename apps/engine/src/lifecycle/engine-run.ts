@@ -48,7 +48,7 @@ export interface EngineStatus {
  * close, restart requests and the engine's place among others sharing its journal.
  */
 export class EngineRun {
-  private readonly lifecycle = new EngineLifecycle();
+  private readonly lifecycle: EngineLifecycle;
   private readonly health: JournalHealth;
   private readonly unwatchJournal: () => void;
   private readonly restarts: RestartRequests;
@@ -60,6 +60,9 @@ export class EngineRun {
 
   constructor(private readonly parts: EngineRunParts) {
     const { journal, pump, log } = parts;
+    // Up since its journal began counting the seconds it lives through: the boot between the two is the
+    // engine's, and a second counted before the engine's start would read on the chart as a restart.
+    this.lifecycle = new EngineLifecycle(journal.openedAt);
     this.health = new JournalHealth({
       probe: () => journal.probe(),
       unrecorded: () => pump.unrecorded,

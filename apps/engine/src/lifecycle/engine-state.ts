@@ -17,7 +17,9 @@ export class IllegalTransition extends Error {
 /** Holds the current state; `moveTo` throws on a transition the table above does not allow. */
 export class EngineLifecycle {
   private current: EngineState = 'starting';
-  readonly startedAt = Date.now();
+
+  /** `startedAt`: when the engine began (its journal's opening, where the journal says: engine-run.ts). */
+  constructor(readonly startedAt = Date.now()) {}
 
   get state(): EngineState {
     return this.current;

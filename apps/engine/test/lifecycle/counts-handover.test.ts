@@ -79,4 +79,25 @@ describe('what an engine counted carries over a restart (SQLite)', () => {
       await engine.stop(2_000);
     }
   });
+
+  it("counts a fresh engine's uptime from its journal's opening: its first second is no restart", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'organism-handover-')), 'journal.sqlite');
+    /** Until 100 ms into the next second: no read of the clock here falls near a second's edge. */
+    const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1_100 - (Date.now() % 1000)));
+    await nextSecond();
+    const journal = openJournal({ path, durability: 'fast' });
+    // A boot that outlasts the second the journal opened in (slow handlers to import, a loaded machine).
+    await nextSecond();
+    const engine = await createEngine(DEMO, { journal });
+    try {
+      await engine.start();
+      const chart = await engine.throughput();
+      const first = chart.delivered.findIndex((x) => x !== null);
+      // What the console reads as the engine's start (throughput.ts): the second its uptime began in.
+      const startedIn = Math.floor((Date.now() - engine.status().uptimeMs) / 1000);
+      expect(chart.start + first).toBe(startedIn);
+    } finally {
+      await engine.stop(2_000);
+    }
+  });
 });

@@ -91,12 +91,14 @@ export class SqliteJournal implements Journal {
   private batches = 0;
   /** An adaptive journal's ticks, once its thread is ready (writer-placement.ts). */
   private placing: NodeJS.Timeout | undefined;
+  readonly openedAt: number;
 
   constructor(opts: SqliteJournalOptions) {
     this.opts = opts;
     this.durability = opts.durability;
     this.now = opts.now ?? Date.now;
-    this.rates = new TransitionRates(this.now());
+    this.openedAt = this.now();
+    this.rates = new TransitionRates(this.openedAt);
     this.rates.live(this.now);
     this.open = openDatabase(opts.path, opts.durability, { busyTimeoutMs: BUSY_TIMEOUT_MS });
     const st = (this.st = new Statements(this.open.sqlite, opts.textIndexBatch));
