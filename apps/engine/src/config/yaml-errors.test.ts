@@ -3,6 +3,9 @@ import { formatProblem } from '@organism/shared';
 import { problemsOf, reported } from './config-problems-test-kit.ts';
 import { parseConfig } from './load-config.ts';
 
+/** Each problem of `text` as organism.yaml, as `formatProblem` prints it. */
+const said = (text: string): string[] => problemsOf(parseConfig(text, 'organism.yaml')).map(formatProblem);
+
 describe('YAML that does not parse', () => {
   it('reports the syntax error at the line and column the parser gives', () => {
     const problems = problemsOf(parseConfig('name: a\nlisteners: [] ]\n', 'organism.yaml'));
@@ -30,10 +33,7 @@ describe('YAML that does not parse', () => {
         '3:12: invalid YAML: this [ is never closed: its ] is missing before line 5',
       ],
     ];
-    for (const [text, said] of cases)
-      expect(problemsOf(parseConfig(text, 'organism.yaml')).map(formatProblem)).toEqual([
-        `organism.yaml:${said}`,
-      ]);
+    for (const [text, problem] of cases) expect(said(text)).toEqual([`organism.yaml:${problem}`]);
   });
 
   it('reports a quoted string never closed where it opens, not at the end of the file it ran to', () => {
@@ -58,10 +58,7 @@ describe('YAML that does not parse', () => {
         `3:11: invalid YAML: this string has no closing ": ${rest}`,
       ],
     ];
-    for (const [text, said] of cases)
-      expect(problemsOf(parseConfig(text, 'organism.yaml')).map(formatProblem)).toEqual([
-        `organism.yaml:${said}`,
-      ]);
+    for (const [text, problem] of cases) expect(said(text)).toEqual([`organism.yaml:${problem}`]);
     // Inside a flow sequence the string swallows its `]` too, and later brackets' ends: said is the string.
     expect(
       problemsOf(parseConfig('name: demo\nx: [1, 2\nlisteners: "a\n', 'organism.yaml'))[0],
@@ -107,8 +104,6 @@ describe('YAML that does not parse', () => {
   });
 
   it('says the commonest slips as the slip, where it is fixed, not in the parser’s words', () => {
-    const said = (text: string): string[] =>
-      problemsOf(parseConfig(text, 'organism.yaml')).map(formatProblem);
     // A description holding ": " ("Nested mappings are not allowed in compact mappings").
     expect(said('name: demo\ndescription: Greets: loudly  # hello\nlisteners: []\n')).toEqual([
       'organism.yaml:2:14: invalid YAML: this value holds a colon and a space, which YAML reads as a key of its own: put the value in quotes ("Greets: loudly")',
@@ -158,8 +153,6 @@ describe('YAML that does not parse', () => {
   });
 
   it('says a key or a list item out of line as the indentation that would fix it, at the key', () => {
-    const said = (text: string): string[] =>
-      problemsOf(parseConfig(text, 'organism.yaml')).map(formatProblem);
     // "All mapping items must start at the same column": between two keys' columns, both offered.
     expect(said('name: demo\npump:\n  maxDepth: 5\n queueSize: 9\nlisteners: []\n')).toEqual([
       'organism.yaml:4:2: invalid YAML: this key is indented 1 space, and no key above it is: indent it 2 to go with "maxDepth" (line 3), or 0 to go with "pump" (line 2)',
@@ -212,7 +205,7 @@ describe('YAML that does not parse', () => {
     // In a listener, and in a flow map: the first of the two is in the same map, not another.
     const text =
       'name: a\nlisteners:\n  - name: x\n    handler: h.ts\n  - name: y\n    handler: h.ts\n    retry: {maxAttempts: 2, maxAttempts: 3}\n    handler: g.ts\n';
-    expect(problemsOf(parseConfig(text, 'organism.yaml')).map(formatProblem)).toEqual([
+    expect(said(text)).toEqual([
       'organism.yaml:7:29: invalid YAML: the key "maxAttempts" is written twice in this map, first on line 7: a map holds each key once',
       'organism.yaml:8:5: invalid YAML: the key "handler" is written twice in this map, first on line 6: a map holds each key once',
     ]);

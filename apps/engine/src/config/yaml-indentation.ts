@@ -101,7 +101,7 @@ function dashOutOfLine(
 }
 
 /** The line that starts at `offset`, without its newline. */
-function lineAt(text: string, offset: number): string {
+export function lineAt(text: string, offset: number): string {
   const end = text.indexOf('\n', offset);
   return text.slice(offset, end < 0 ? undefined : end);
 }

@@ -1,6 +1,6 @@
 import { isNode, isScalar, visit } from 'yaml';
 import type { Document, YAMLError } from 'yaml';
-import { misindented } from './yaml-indentation.ts';
+import { lineAt, misindented } from './yaml-indentation.ts';
 import type { YamlLocator } from './yaml-locator.ts';
 
 // The slips of a hand-written YAML file that the parser says in its own words, said as the slip instead,
@@ -46,18 +46,14 @@ export function inPlainWords(
   locator: YamlLocator,
 ): { offset: number; says: string } | undefined {
   const at = error.pos[0];
-  const lineOf = (offset: number): string => {
-    const end = text.indexOf('\n', offset);
-    return text.slice(offset, end < 0 ? undefined : end);
-  };
   const outOfLine = misindented(error, text);
   if (outOfLine) return outOfLine;
-  // A list item out of line is no value and no key: the parser's words, when its column gave no fix.
-  if (error.code === 'BLOCK_AS_IMPLICIT_KEY' && /^\s*-(\s|$)/.test(lineOf(at))) return undefined;
+  // What follows the error's place on its line, its comment left out.
+  const line = lineAt(text, at).replace(/\s+#.*$/, '');
   if (error.code === 'BLOCK_AS_IMPLICIT_KEY') {
-    const value = lineOf(at)
-      .replace(/\s+#.*$/, '')
-      .trimEnd();
+    // A list item out of line is no value and no key: the parser's words, when its column gave no fix.
+    if (/^\s*-(\s|$)/.test(line)) return undefined;
+    const value = line.trimEnd();
     if (/:(\s|$)/.test(value)) {
       return {
         offset: at,
@@ -78,7 +74,6 @@ export function inPlainWords(
   const noValue =
     error.code === 'MULTILINE_IMPLICIT_KEY' ||
     (error.code === 'MISSING_CHAR' && /^Implicit map keys need to be followed/.test(error.message));
-  const line = lineOf(at).replace(/\s+#.*$/, '');
   // `maxDepth:5`: a colon ends a key only before a space or the end of the line.
   const glued = noValue ? /^([^\s:#"'-][^\s:]*):(\S.*)$/.exec(line) : null;
   if (glued)
