@@ -139,10 +139,11 @@ describe('YAML that does not parse', () => {
     expect(said('name: demo\nlisteners: - a\n')[0]).toMatch(
       /^organism\.yaml:2:12: invalid YAML: a list cannot begin on the line of its key: put "- a" on the next line, indented under the key \(and 1 more/,
     );
-    // A tab in the indentation is said at the tab.
-    expect(said('name: demo\nlisteners:\n  \t- a\n')).toEqual([
-      'organism.yaml:3:3: invalid YAML: Tabs are not allowed as indentation',
-    ]);
+    // A tab in the indentation is said at the tab ("Tabs are not allowed as indentation").
+    const tab =
+      'invalid YAML: this line is indented with a tab, and YAML indents with spaces only: write spaces in its place';
+    expect(said('name: demo\nlisteners:\n  \t- a\n')).toEqual([`organism.yaml:3:3: ${tab}`]);
+    expect(said('name: demo\npump:\n\tmaxDepth: 5\nlisteners: []\n')).toEqual([`organism.yaml:3:1: ${tab}`]);
     // A value too long to show back is only told to be quoted.
     const long = `note: ${'word '.repeat(15)}and: more`;
     expect(said(`name: demo\n${long}\nlisteners: []\n`)[0]).toMatch(/: put the value in quotes$/);
@@ -150,6 +151,19 @@ describe('YAML that does not parse', () => {
     expect(said('name: demo\n"listeners: []\n')[0]).toMatch(
       /^organism\.yaml:2:1: invalid YAML: this string has no closing ": /,
     );
+  });
+
+  it("says a key left of the file's first key, which set the top level's column, as the spaces to take off", () => {
+    // "Unexpected scalar at node end", at the key: a file pasted with its indentation, say.
+    expect(said('  name: demo\nlisteners: []\n')[0]).toMatch(
+      /^organism\.yaml:2:1: invalid YAML: this key is indented 0 spaces, and the file's first key, "name" \(line 1\), is indented 2: the keys of a file's top level line up with its first, so take the 2 spaces before "name" off \(and 3 more/,
+    );
+    // Comments and blank lines above the first key are skipped; a key indented less is offered both ways.
+    expect(said('# demo\n\n    name: demo\n  listeners: []\n')[0]).toMatch(
+      /^organism\.yaml:4:3: invalid YAML: this key is indented 2 spaces, and the file's first key, "name" \(line 3\), is indented 4: .* so take the 2 spaces before "name" off, or indent this key 4 \(/,
+    );
+    // A file indented as a whole is one map, as YAML reads it.
+    expect(parseConfig('  name: demo\n  listeners: []\n', 'organism.yaml').ok).toBe(true);
   });
 
   it('says a key or a list item out of line as the indentation that would fix it, at the key', () => {

@@ -73,6 +73,41 @@ export function misindented(error: YAMLError, text: string): { offset: number; s
 }
 
 /**
+ * A key left of the file's first key, said with the indentation that would fix it. A file whose first
+ * key is indented (`  name: demo`, pasted from a larger file, say) sets the column of its top level
+ * there, and the parser reads a key further left below it as "Unexpected scalar at node end".
+ */
+export function leftOfTop(error: YAMLError, text: string): { offset: number; says: string } | undefined {
+  if (error.code !== 'UNEXPECTED_TOKEN' || !/^Unexpected scalar at node end/.test(error.message))
+    return undefined;
+  const lineStart = text.lastIndexOf('\n', error.pos[0] - 1) + 1;
+  const line = lineAt(text, lineStart);
+  const indent = /^ */.exec(line)?.[0].length ?? 0;
+  const key = KEY.exec(line.slice(indent))?.[1];
+  const lines = text.slice(0, lineStart).split('\n');
+  const firstAt = lines.findIndex((l) => !/^\s*(#.*)?$/.test(l));
+  const first = lines[firstAt];
+  if (key === undefined || first === undefined || first.startsWith('\t')) return undefined;
+  const top = marksOf(first.trimStart(), first.length - first.trimStart().length, firstAt + 1).marks[0];
+  if (top?.key === undefined || top.column <= indent) return undefined;
+  return {
+    offset: lineStart + indent,
+    says: `this key is indented ${spaces(indent)}, and the file's first key, ${quoted(top.key)} (line ${top.line}), is indented ${top.column}: the keys of a file's top level line up with its first, so take the ${spaces(top.column - indent)} before ${quoted(top.key)} off${indent === 0 ? '' : `, or indent this key ${top.column}`}`,
+  };
+}
+
+/** A tab in a line's indentation, said with what to write instead: YAML indents with spaces only. */
+export function tabIndented(error: YAMLError, text: string): { offset: number; says: string } | undefined {
+  if (error.code !== 'TAB_AS_INDENT') return undefined;
+  const lineStart = text.lastIndexOf('\n', error.pos[0] - 1) + 1;
+  const tab = lineAt(text, lineStart).indexOf('\t');
+  return {
+    offset: lineStart + Math.max(tab, 0),
+    says: 'this line is indented with a tab, and YAML indents with spaces only: write spaces in its place',
+  };
+}
+
+/**
  * A list item whose "-" lines up with no "-" above it: the columns of the items it may go with, or, with no
  * list above, the keys it stands among.
  */

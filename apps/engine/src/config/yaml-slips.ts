@@ -1,6 +1,6 @@
 import { isNode, isScalar, visit } from 'yaml';
 import type { Document, YAMLError } from 'yaml';
-import { lineAt, misindented } from './yaml-indentation.ts';
+import { leftOfTop, lineAt, misindented, tabIndented } from './yaml-indentation.ts';
 import type { YamlLocator } from './yaml-locator.ts';
 
 // The slips of a hand-written YAML file that the parser says in its own words, said as the slip instead,
@@ -35,7 +35,8 @@ const shownBack = (value: string): string =>
 
 /**
  * The parser's words for the commonest slips of a hand-written file, said as the slip, where it is fixed:
- * a key or a list item out of line with those above it (yaml-indentation.ts), a plain value holding `: `
+ * a key or a list item out of line with those above it or left of the file's first, a tab in the
+ * indentation (yaml-indentation.ts), a plain value holding `: `
  * (a description, say), a key indented under one that already has a value, a key with no colon after it
  * or no space after its colon, a list begun on its key's line, and a quote that ends its string early.
  * Undefined for any other error.
@@ -46,7 +47,7 @@ export function inPlainWords(
   locator: YamlLocator,
 ): { offset: number; says: string } | undefined {
   const at = error.pos[0];
-  const outOfLine = misindented(error, text);
+  const outOfLine = misindented(error, text) ?? leftOfTop(error, text) ?? tabIndented(error, text);
   if (outOfLine) return outOfLine;
   // What follows the error's place on its line, its comment left out.
   const line = lineAt(text, at).replace(/\s+#.*$/, '');
