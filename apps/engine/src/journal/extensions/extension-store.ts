@@ -1,4 +1,4 @@
-import { and, asc, count, eq, isNotNull, isNull, lte } from 'drizzle-orm';
+import { and, asc, count, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { extensionCursors, extensionFailures } from '../schema.ts';
 import type { OpenDatabase } from '../sqlite/open-database.ts';
@@ -125,12 +125,57 @@ export class MemoryExtensionStore implements ExtensionStore {
   }
 }
 
-/** In the journal's SQLite file, on the engine's connection. An outage rejects as JOURNAL_UNAVAILABLE. */
+/**
+ * In the journal's SQLite file, on the engine's connection. An outage rejects as JOURNAL_UNAVAILABLE.
+ *
+ * What a durable extension asks at every journal commit it wakes on (its cursor's move, its due retries,
+ * the next one and its counts) is prepared once: built by drizzle and prepared by SQLite at each call,
+ * those four made a durable extension the largest part of a lightly loaded engine's work (bench/NOTES.md,
+ * "A lightly loaded engine").
+ */
 export class SqliteExtensionStore implements ExtensionStore {
   private readonly db: BetterSQLite3Database;
+  private readonly moveCursor;
+  private readonly dueNow;
+  private readonly soonest;
+  private readonly counted;
 
   constructor(open: OpenDatabase) {
-    this.db = open.db;
+    const db = (this.db = open.db);
+    const extension = sql.placeholder('extension');
+    this.moveCursor = db
+      .insert(extensionCursors)
+      .values({ extension, seq: sql.placeholder('seq'), updatedAt: sql.placeholder('at') })
+      .onConflictDoUpdate({
+        target: extensionCursors.extension,
+        set: { seq: sql`excluded.seq`, updatedAt: sql`excluded.updated_at` },
+      })
+      .prepare();
+    this.dueNow = db
+      .select()
+      .from(extensionFailures)
+      .where(
+        and(
+          eq(extensionFailures.extension, extension),
+          lte(extensionFailures.nextAt, sql.placeholder('now')),
+        ),
+      )
+      .orderBy(asc(extensionFailures.nextAt))
+      .limit(sql.placeholder('limit'))
+      .prepare();
+    this.soonest = db
+      .select({ nextAt: extensionFailures.nextAt })
+      .from(extensionFailures)
+      .where(and(eq(extensionFailures.extension, extension), isNotNull(extensionFailures.nextAt)))
+      .orderBy(asc(extensionFailures.nextAt))
+      .limit(1)
+      .prepare();
+    this.counted = db
+      .select({ dead: isNull(extensionFailures.nextAt), n: count() })
+      .from(extensionFailures)
+      .where(eq(extensionFailures.extension, extension))
+      .groupBy(isNull(extensionFailures.nextAt))
+      .prepare();
   }
 
   cursor(extension: string): Promise<number | undefined> {
@@ -144,11 +189,7 @@ export class SqliteExtensionStore implements ExtensionStore {
   }
   setCursor(extension: string, seq: number, at: number): Promise<void> {
     return guarded(`move extension ${extension}'s cursor`, () => {
-      this.db
-        .insert(extensionCursors)
-        .values({ extension, seq, updatedAt: at })
-        .onConflictDoUpdate({ target: extensionCursors.extension, set: { seq, updatedAt: at } })
-        .run();
+      this.moveCursor.run({ extension, seq, at });
     });
   }
   addFailure(f: ExtensionFailure): Promise<void> {
@@ -180,25 +221,13 @@ export class SqliteExtensionStore implements ExtensionStore {
   }
   due(extension: string, now: number, limit: number): Promise<ExtensionFailure[]> {
     return guarded(`read extension ${extension}'s due retries`, () =>
-      this.db
-        .select()
-        .from(extensionFailures)
-        .where(and(eq(extensionFailures.extension, extension), lte(extensionFailures.nextAt, now)))
-        .orderBy(asc(extensionFailures.nextAt))
-        .limit(limit)
-        .all(),
+      this.dueNow.all({ extension, now, limit }),
     );
   }
   nextDue(extension: string): Promise<number | undefined> {
-    return guarded(`read extension ${extension}'s next retry`, () =>
-      this.db
-        .select({ nextAt: extensionFailures.nextAt })
-        .from(extensionFailures)
-        .where(and(eq(extensionFailures.extension, extension), isNotNull(extensionFailures.nextAt)))
-        .orderBy(asc(extensionFailures.nextAt))
-        .limit(1)
-        .get(),
-    ).then((row) => row?.nextAt ?? undefined);
+    return guarded(`read extension ${extension}'s next retry`, () => this.soonest.get({ extension })).then(
+      (row) => row?.nextAt ?? undefined,
+    );
   }
   failures(extension: string, limit: number): Promise<ExtensionFailure[]> {
     return guarded(`read extension ${extension}'s failures`, () => {
@@ -227,12 +256,7 @@ export class SqliteExtensionStore implements ExtensionStore {
   }
   counts(extension: string): Promise<FailureCounts> {
     return guarded(`count extension ${extension}'s failures`, () => {
-      const rows = this.db
-        .select({ dead: isNull(extensionFailures.nextAt), n: count() })
-        .from(extensionFailures)
-        .where(eq(extensionFailures.extension, extension))
-        .groupBy(isNull(extensionFailures.nextAt))
-        .all() as { dead: number | boolean; n: number }[];
+      const rows = this.counted.all({ extension }) as { dead: number | boolean; n: number }[];
       let retrying = 0;
       let dead = 0;
       for (const r of rows) {

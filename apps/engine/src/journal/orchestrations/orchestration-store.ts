@@ -1,4 +1,4 @@
-import { and, eq, lt } from 'drizzle-orm';
+import { and, eq, getTableColumns, lt, sql } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { orchestrations } from '../schema.ts';
 import type { OpenDatabase } from '../sqlite/open-database.ts';
@@ -69,25 +69,43 @@ export class MemoryOrchestrationStore implements OrchestrationStore {
   }
 }
 
-/** In the journal's SQLite file, on the engine's connection. An outage rejects as JOURNAL_UNAVAILABLE. */
+/**
+ * In the journal's SQLite file, on the engine's connection. An outage rejects as JOURNAL_UNAVAILABLE.
+ * A run's row is read and written at each of its steps: both are prepared once (bench/NOTES.md, "A
+ * lightly loaded engine").
+ */
 export class SqliteOrchestrationStore implements OrchestrationStore {
   private readonly db: BetterSQLite3Database;
+  private readonly byId;
+  private readonly upsert;
+
   constructor(open: OpenDatabase) {
-    this.db = open.db;
+    const db = (this.db = open.db);
+    this.byId = db
+      .select()
+      .from(orchestrations)
+      .where(eq(orchestrations.id, sql.placeholder('id')))
+      .prepare();
+    const columns = Object.entries(getTableColumns(orchestrations));
+    this.upsert = db
+      .insert(orchestrations)
+      .values(Object.fromEntries(columns.map(([key]) => [key, sql.placeholder(key)])) as never)
+      .onConflictDoUpdate({
+        target: orchestrations.id,
+        set: Object.fromEntries(
+          columns
+            .filter(([key]) => key !== 'id')
+            .map(([key, c]) => [key, sql`excluded.${sql.identifier(c.name)}`]),
+        ),
+      })
+      .prepare();
   }
   get(id: string): Promise<OrchestrationRow | undefined> {
-    return guarded(`read orchestration ${id}`, () =>
-      this.db.select().from(orchestrations).where(eq(orchestrations.id, id)).get(),
-    );
+    return guarded(`read orchestration ${id}`, () => this.byId.get({ id }));
   }
   put(row: OrchestrationRow): Promise<void> {
     return guarded(`record orchestration ${row.id}`, () => {
-      const { id: _id, ...rest } = row;
-      this.db
-        .insert(orchestrations)
-        .values(row)
-        .onConflictDoUpdate({ target: orchestrations.id, set: rest })
-        .run();
+      this.upsert.run(row as unknown as Record<string, unknown>);
     });
   }
   ofThread(threadId: string): Promise<OrchestrationRow[]> {

@@ -214,10 +214,14 @@ export class DurableExtension {
     });
   }
 
-  /** Retries due, then every new page of the log; then sleeps until the next retry or commit. */
+  /**
+   * Retries due, then every new page of the log; then sleeps until the next retry or commit. With none of
+   * its failures waiting for a retry when it last counted them (or since an operator's retry), it asks
+   * for no due retries and no next one: at a low rate it wakes at nearly every commit.
+   */
   private async work(): Promise<void> {
     try {
-      await this.runDue();
+      if (this.failures.retrying > 0) await this.runDue();
       for (;;) {
         if (this.stopped) return;
         const { events, upTo, more } = await readEvents(this.journal, this.log, this.cursor, PAGE);
@@ -244,6 +248,7 @@ export class DurableExtension {
 
   private async schedule(): Promise<void> {
     clearTimeout(this.timer);
+    if (this.failures.retrying === 0) return;
     const due = await this.store.nextDue(this.name);
     if (due === undefined || this.stopped) return;
     this.timer = setTimeout(() => this.wake(), Math.max(0, due - Date.now()));

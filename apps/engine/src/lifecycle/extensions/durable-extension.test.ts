@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { delivery } from '../../journal/contract/fixtures.ts';
+import { MemoryExtensionStore } from '../../journal/extensions/extension-store.ts';
+import type { ExtensionStore } from '../../journal/extensions/extension-store.ts';
+import { MemoryJournal } from '../../journal/memory/memory-journal.ts';
+import { DurableExtension } from './durable-extension.ts';
+import type { Route } from './extension-api.ts';
+
+const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, fatal() {} };
+
+/** A memory store that counts what it is asked, by method. */
+function counting(): { store: ExtensionStore; asked: Map<string, number> } {
+  const asked = new Map<string, number>();
+  const inner = new MemoryExtensionStore();
+  const store = new Proxy(inner, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        asked.set(String(name), (asked.get(String(name)) ?? 0) + 1);
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { store, asked };
+}
+
+/** Sends one message through the journal's hooks to its acknowledgement: three commits. */
+async function oneMessage(j: MemoryJournal): Promise<void> {
+  const d = delivery({ from: 'client', to: 'greeter' });
+  await j.hooks.onIntent?.([d]);
+  await j.hooks.onDispatched?.(d);
+  await j.hooks.onAcknowledged?.(d, []);
+}
+
+describe('a durable extension', () => {
+  it('asks for no due retry and no next one at a commit while none of its failures waits for a retry', async () => {
+    const j = new MemoryJournal();
+    const { store, asked } = counting();
+    const heard: string[] = [];
+    const routes: Route[] = [
+      { tract: 'dispatch', event: '*', handler: (ctx) => void heard.push(ctx.event.type), options: {} },
+    ];
+    const ext = new DurableExtension('ledger', routes, j, store, quiet);
+    await ext.start();
+    await oneMessage(j);
+    await oneMessage(j);
+    await ext.settled();
+    expect(heard.filter((t) => t === 'dispatch.acknowledged')).toHaveLength(2);
+    expect(asked.get('setCursor')).toBeGreaterThan(1);
+    expect(asked.get('due')).toBeUndefined();
+    expect(asked.get('nextDue')).toBeUndefined();
+    await ext.stop();
+    await j.close();
+  });
+
+  it('runs a failure waiting when it starts, then stops asking once none is left waiting', async () => {
+    const j = new MemoryJournal();
+    const { store, asked } = counting();
+    const now = Date.now();
+    // A failure of a handler the extension no longer registers: its retry makes it a dead letter.
+    await store.addFailure({
+      id: 'f1',
+      extension: 'ledger',
+      handler: 'dispatch.failed#0',
+      seq: 1,
+      event: '{}',
+      attempts: 1,
+      lastError: 'boom',
+      nextAt: now,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const routes: Route[] = [{ tract: 'dispatch', event: 'acknowledged', handler: () => {}, options: {} }];
+    const ext = new DurableExtension('ledger', routes, j, store, quiet);
+    await ext.start();
+    await ext.settled();
+    expect(asked.get('due')).toBe(1);
+    expect((await store.get('f1'))?.nextAt).toBeNull();
+    expect(await ext.state()).toMatchObject({ retrying: 0, dead: 1 });
+    await oneMessage(j);
+    await ext.settled();
+    expect(asked.get('due')).toBe(1);
+    expect(asked.get('nextDue')).toBeUndefined();
+    // An operator's retry gives it a fresh set of attempts: it is asked for, and run, again.
+    expect(await ext.retryDead()).toBe(1);
+    await ext.settled();
+    expect(asked.get('due')).toBe(2);
+    await ext.stop();
+    await j.close();
+  });
+});
