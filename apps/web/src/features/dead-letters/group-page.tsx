@@ -5,7 +5,7 @@ import { ChevronLeft, RotateCcw, Trash2, TriangleAlert } from 'lucide-react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { parseAsBoolean, parseAsString, useQueryStates } from 'nuqs';
-import { useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { ErrorCodeBadge } from '@/components/error-code-badge';
 import { HeldRowsNote } from '@/components/held-rows-note';
 import { IdLink } from '@/components/id-link';
@@ -56,6 +56,8 @@ export function DeadLetterGroupPage() {
   const rejected = noListener || (group !== undefined && allRefused(group));
   const someRefused = !rejected && group !== undefined && group.refused > 0 ? group.refused : 0;
   const retried = useRetried();
+  const { add } = retried;
+  const onRetried = useCallback((m: Retried) => add([m]), [add]);
   // The last "Retry all": how many it queued, and where they are now.
   const follower = useRetriedFollower();
   const operator = can('operator');
@@ -179,7 +181,7 @@ export function DeadLetterGroupPage() {
         noListener={noListener}
         rejected={rejected}
         operator={operator}
-        onRetried={(m) => retried.add([m])}
+        onRetried={onRetried}
         emptied={seen.current}
       />
       {/* Under the list, not over it: appearing above, it pushed every row down from under the pointer,
@@ -224,7 +226,12 @@ function GroupMessages({
   const { rows: items, waiting, hold } = useHeldRows(fresh, (m) => m.id, cursor ?? '');
   const next = page.data?.nextCursor ?? null;
   const router = useRouter();
-  const columns = messageColumns({ rejected, noListener, operator, onRetried });
+  // Made again only when what they show changes: a table redraws every row whose columns are new, and
+  // this list is live.
+  const columns = useMemo(
+    () => messageColumns({ rejected, noListener, operator, onRetried }),
+    [rejected, noListener, operator, onRetried],
+  );
   return (
     <Panel
       title="Messages"

@@ -2,7 +2,7 @@
 import type { MessageDetail } from '@organism/shared';
 import { useQueries, useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { toast } from 'sonner';
 import { useEngineStream } from '@/lib/engine-stream';
 import { shortId } from '@/lib/format';
@@ -83,9 +83,9 @@ export function useRetried() {
       action: { label: 'Open', onClick: () => router.push(`/messages/${last.id}`) },
     });
   });
-  return {
-    items: ids.map((id, i) => ({ id, message: messages[i]?.data, error: messages[i]?.error })),
-    add: (more: Retried[]) => {
+  // The same function from render to render: a list's columns made with it are made once.
+  const add = useCallback(
+    (more: Retried[]) => {
       for (const { id, attempts } of more) {
         retriedWith.current.set(id, attempts);
         void queryClient.invalidateQueries({ queryKey: trpc.messages.byId.queryKey({ id }) });
@@ -93,5 +93,10 @@ export function useRetried() {
       const added = more.map((m) => m.id);
       setIds((now) => [...added, ...now.filter((id) => !added.includes(id))].slice(0, KEEP));
     },
+    [queryClient, trpc],
+  );
+  return {
+    items: ids.map((id, i) => ({ id, message: messages[i]?.data, error: messages[i]?.error })),
+    add,
   };
 }
