@@ -30,6 +30,8 @@ export interface Placed {
   file: string;
   path: (string | number)[];
   position: YamlPosition;
+  /** What a problem with the value there should add (`YamlLocator.noteOn`). */
+  note?: string;
 }
 
 /**
@@ -181,11 +183,16 @@ export function placer(
           const n = f[key].length;
           if (index < offset + n) {
             const inner = [key, index - offset, ...rest];
-            return { file: f.shown, path: inner, position: f.locator.locate(inner) };
+            return placed(f.shown, inner, f.locator);
           }
           offset += n;
         }
     }
-    return { file: mainShown, path: [...path], position: mainLocator.locate(path) };
+    return placed(mainShown, [...path], mainLocator);
   };
+}
+
+function placed(file: string, path: (string | number)[], locator: YamlLocator): Placed {
+  const note = locator.noteOn(path);
+  return { file, path, position: locator.locate(path), ...(note === undefined ? {} : { note }) };
 }

@@ -145,7 +145,8 @@ function placeAll(found: KeyProblem[], place: (path: readonly (string | number)[
   return found.map(({ path, message }): Problem => {
     const at = place(path);
     const keyPath = formatKeyPath(at.path);
-    return { file: at.file, ...at.position, ...(keyPath ? { path: keyPath } : {}), message };
+    const said = at.note === undefined ? message : `${message} (${at.note})`;
+    return { file: at.file, ...at.position, ...(keyPath ? { path: keyPath } : {}), message: said };
   });
 }
 

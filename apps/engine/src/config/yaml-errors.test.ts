@@ -166,6 +166,28 @@ describe('YAML that does not parse', () => {
     expect(parseConfig('  name: demo\n  listeners: []\n', 'organism.yaml').ok).toBe(true);
   });
 
+  it('says why a value holds a "-" and what follows it: an item indented under the one above runs on from it', () => {
+    const note =
+      '(YAML reads "- shouter" on line 4 as more of this text, not as a list item: a "-" indented under a value continues it; line it up with the list\'s other "-" to make it an item)';
+    // Legal YAML (a plain value runs on over the lines indented under it): the problem is the value's.
+    expect(said('name: demo\nlisteners:\n  - greeter\n    - shouter\n')).toEqual([
+      `organism.yaml:3:5 listeners[0]: expected a map of keys, got text "greeter - shouter" ${note}`,
+    ]);
+    // Every problem with such a value says it; a value quoted, or on one line, says nothing more.
+    const peers = (list: string): string[] =>
+      said(`name: demo\nlisteners:\n  - name: a\n    description: d\n    peers:\n${list}`).filter((p) =>
+        p.includes('peers[0]'),
+      );
+    const ranOn = peers('      - b\n        - c\n');
+    expect(ranOn).toHaveLength(2);
+    for (const p of ranOn)
+      expect(p).toMatch(
+        /^organism\.yaml:6:9 listeners\[0\]\.peers\[0\]: .*"b - c".* \(YAML reads "- c" on line 7 as more/,
+      );
+    expect(peers('      - "b - c"\n').join('\n')).not.toContain('YAML reads');
+    expect(peers('      - b - c\n').join('\n')).not.toContain('YAML reads');
+  });
+
   it('says a key or a list item out of line as the indentation that would fix it, at the key', () => {
     // "All mapping items must start at the same column": between two keys' columns, both offered.
     expect(said('name: demo\npump:\n  maxDepth: 5\n queueSize: 9\nlisteners: []\n')).toEqual([

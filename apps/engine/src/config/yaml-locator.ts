@@ -19,7 +19,7 @@ export function parseYaml(
 ): { ok: true; raw: unknown; locator: YamlLocator } | { ok: false; problems: Problem[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const locator = createYamlLocator(doc, lineCounter);
+  const locator = createYamlLocator(doc, lineCounter, text);
   // Out of stack, the parser records the overflow once for each level it unwinds, and what it read
   // past it means nothing: one problem, where it was deepest.
   const deepest = doc.errors
@@ -244,9 +244,15 @@ export interface YamlLocator {
   locate: (path: readonly (string | number)[]) => YamlPosition;
   /** The position of a character offset (YAML errors carry offsets). */
   position: (offset: number) => YamlPosition;
+  /**
+   * What a problem with the value at a key path should add, if the way it is written explains it: a
+   * plain value that ran on over a line beginning with "-", which YAML reads as more of its text
+   * (`- b` with `- c` indented under it is the one item "b - c"), not as a list item.
+   */
+  noteOn: (path: readonly (string | number)[]) => string | undefined;
 }
 
-export function createYamlLocator(doc: Document, lineCounter: LineCounter): YamlLocator {
+export function createYamlLocator(doc: Document, lineCounter: LineCounter, text?: string): YamlLocator {
   const position = (offset: number): YamlPosition => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
@@ -254,30 +260,45 @@ export function createYamlLocator(doc: Document, lineCounter: LineCounter): Yaml
   const start = (node: unknown): YamlPosition | undefined =>
     isNode(node) && node.range ? position(node.range[0]) : undefined;
 
-  const locate = (path: readonly (string | number)[]): YamlPosition => {
+  /** The node at `path` (`exact`: the whole path was there), and where a problem with it is said. */
+  const walk = (
+    path: readonly (string | number)[],
+  ): { node: unknown; found: YamlPosition; exact: boolean } => {
     let node: unknown = doc.contents;
     let found = start(node) ?? { line: 1, column: 1 };
     for (const key of path) {
       let keyNode: unknown;
       if (isMap(node)) {
         const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(key));
-        if (!pair) break;
+        if (!pair) return { node, found, exact: false };
         keyNode = pair.key;
         node = pair.value;
       } else if (isSeq(node) && typeof key === 'number') {
         node = node.items[key];
-        if (node === undefined) break;
+        if (node === undefined) return { node, found, exact: false };
       } else {
-        break;
+        return { node, found, exact: false };
       }
       // `key:` with nothing after it parses as an empty scalar just past the colon; the key reads better.
       const useKey = keyNode !== undefined && (!isNode(node) || isEmptyScalar(node));
       found = (useKey ? start(keyNode) : start(node)) ?? found;
     }
-    return found;
+    return { node, found, exact: true };
   };
 
-  return { locate, position };
+  const noteOn = (path: readonly (string | number)[]): string | undefined => {
+    const { node, exact } = walk(path);
+    if (!exact || text === undefined || !isScalar(node) || node.type !== 'PLAIN' || !node.range)
+      return undefined;
+    const lines = text.slice(node.range[0], node.range[1]).split('\n');
+    const at = lines.findIndex((l, i) => i > 0 && /^\s*-(\s|$)/.test(l));
+    const item = lines[at]?.trim();
+    if (item === undefined) return undefined;
+    const line = position(node.range[0]).line + at;
+    return `YAML reads ${JSON.stringify(item)} on line ${line} as more of this text, not as a list item: a "-" indented under a value continues it; line it up with the list's other "-" to make it an item`;
+  };
+
+  return { locate: (path) => walk(path).found, position, noteOn };
 }
 
 function isEmptyScalar(node: Node): boolean {
