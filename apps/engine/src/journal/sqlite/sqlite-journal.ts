@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import type {
   DeadLettersInput,
   DeadLettersResult,
@@ -41,21 +40,14 @@ import { BatchRunner, WriteRecorder } from './write-ops.ts';
 import type { BatchValue } from './write-ops.ts';
 import { WriteQueue } from './write-queue.ts';
 import type { WriteSink } from './write-queue.ts';
-import { WriterThread } from './writer-thread.ts';
-import { PLACEMENT_TICK_MS, WriterPlacement } from './writer-placement.ts';
+import { WriterKeeper } from './writer-keeper.ts';
 import type { Placement } from './writer-placement.ts';
 import { guarded } from '../journal-outage.ts';
 import { QueuedOperations, queuedHooks } from '../queued-journal.ts';
 import { searchMessages } from './message-search.ts';
 import type { SearchPage, SearchRequest } from '../search/search-request.ts';
-import type { SqliteJournalOptions, WriterThreadPolicy } from './sqlite-journal-options.ts';
+import type { SqliteJournalOptions } from './sqlite-journal-options.ts';
 
-/**
- * Writes committed on the engine's thread before the writer thread starts (`writerThread: 'auto'`): a
- * thread costs about 0.3 s of CPU to start (0.4 MB of code loaded again, a second connection), worth
- * it for a busy journal, not for a quiet organism or a test.
- */
-const THREAD_AFTER = 4_096;
 /** How long a write waits for another connection's write to finish. */
 const BUSY_TIMEOUT_MS = 2_000;
 
@@ -82,15 +74,9 @@ export class SqliteJournal implements Journal {
   private readonly writeWatchers = new Set<(error?: unknown) => void>();
   private readonly rates: TransitionRates;
   private checkpointer: Checkpointer | undefined;
-  private thread: WriterThread | undefined;
-  /** Whether the writer thread commits the batches now (it may still be starting when not). */
-  private threaded = false;
-  /** Set once a writer thread was lost: the engine's thread then writes for good. */
-  private threadFailed = false;
+  private readonly writer: WriterKeeper;
   /** Batches committed, by either thread (the checkpointer looks at the WAL every 64th). */
   private batches = 0;
-  /** An adaptive journal's ticks, once its thread is ready (writer-placement.ts). */
-  private placing: NodeJS.Timeout | undefined;
   readonly openedAt: number;
 
   constructor(opts: SqliteJournalOptions) {
@@ -141,14 +127,10 @@ export class SqliteJournal implements Journal {
     this.checkpointer = opts.path === ':memory:' ? undefined : this.newCheckpointer();
     this.writes.onBatch((err) => {
       for (const fn of this.writeWatchers) fn(err);
-      if (err === undefined) this.checkpointer?.afterBatch(++this.batches);
-      if (
-        err === undefined &&
-        !this.thread &&
-        this.threadPolicy === 'auto' &&
-        this.writes.writes >= THREAD_AFTER
-      )
-        this.startThread();
+      if (err === undefined) {
+        this.checkpointer?.afterBatch(++this.batches);
+        this.writer.afterBatch();
+      }
     });
     // With a watcher, failures are its business (the engine reports an outage once, not per write).
     this.writes.onFailure((err) => {
@@ -156,7 +138,15 @@ export class SqliteJournal implements Journal {
     });
     this.queries = new SqliteQueries(this.open.db, this.open.sqlite);
     this.routed = new RoutedReads(this.open.sqlite, routes);
-    if (this.threadPolicy !== 'auto' && this.threadPolicy !== 'never') this.startThread();
+    this.writer = new WriterKeeper({
+      opts,
+      busyTimeoutMs: BUSY_TIMEOUT_MS,
+      writes: this.writes,
+      inline: this.inline,
+      handOver: () => st.handOver(),
+      checkpointer: () => this.checkpointer,
+      log,
+    });
     this.ops = new QueuedOperations(this.writes, this.queries, this.now, opts.pruneChunk ?? 5_000);
     this.hooks = queuedHooks(this.writes, this.now, this.ops.redelivered);
   }
@@ -166,104 +156,24 @@ export class SqliteJournal implements Journal {
     return this.open;
   }
 
-  /**
-   * Where batches are committed now: on the engine's thread (with no writer thread, or one `starting`,
-   * or one ready on `standby`), or on the writer thread.
-   */
+  /** Where batches are committed now (WriterKeeper.state). */
   get writerState(): 'inline' | 'starting' | 'standby' | 'thread' {
-    if (this.threaded) return 'thread';
-    if (!this.thread) return 'inline';
-    return this.thread.ready ? 'standby' : 'starting';
+    return this.writer.state;
   }
 
-  /**
-   * Commits the next batches on the engine's thread or on the writer thread (once it is ready), after
-   * those already given to the other: what an adaptive journal's ticks decide (writer-placement.ts).
-   */
+  /** Commits the next batches on the engine's thread or on the writer thread (WriterKeeper.place). */
   placeWrites(where: Placement): void {
-    const thread = this.thread;
-    if (where === 'thread' && thread?.ready && !this.threaded) this.useThread(thread);
-    else if (where === 'engine' && this.threaded) {
-      this.threaded = false;
-      this.writes.use(this.inline);
-    }
+    this.writer.place(where);
   }
 
   /** Ends the writer thread as a crash would: the journal goes on writing on the engine's thread (tests). */
   async killWriterThread(): Promise<void> {
-    await this.thread?.kill();
-  }
-
-  private get threadPolicy(): WriterThreadPolicy {
-    if (this.opts.path === ':memory:' || this.threadFailed) return 'never';
-    const policy = this.opts.writerThread ?? 'auto';
-    return policy === 'adaptive' && this.durability === 'strict' ? 'early' : policy;
+    await this.writer.kill();
   }
 
   private newCheckpointer(): Checkpointer {
     const strict = this.durability === 'strict';
     return new Checkpointer(this.open.sqlite, this.opts.path, strict, this.log, this.opts.checkpoints);
-  }
-
-  /**
-   * Starts the writer thread. `auto` and `early` hand it the batches once it is ready (until then this
-   * thread goes on committing them); `adaptive` only while this thread is busy; `always` at once (they
-   * wait for it).
-   */
-  private startThread(): void {
-    const thread = new WriterThread(
-      {
-        path: this.opts.path,
-        strict: this.durability === 'strict',
-        busyTimeoutMs: BUSY_TIMEOUT_MS,
-        ...(this.opts.checkpoints ? { checkpoints: this.opts.checkpoints } : {}),
-        ...(this.opts.textIndexBatch ? { textIndexBatch: this.opts.textIndexBatch } : {}),
-        onReady: () => {
-          if (this.thread !== thread || this.threaded) return;
-          if (this.threadPolicy === 'adaptive') this.startPlacing(thread);
-          else this.useThread(thread);
-        },
-        handOver: () => this.st.handOver(),
-        onActive: () => this.checkpointer?.moveTo(thread),
-        onLost: (err) => this.lostThread(thread, err),
-      },
-      this.log,
-    );
-    this.thread = thread;
-    if (this.threadPolicy === 'always') this.useThread(thread);
-  }
-
-  private useThread(thread: WriterThread): void {
-    this.threaded = true;
-    this.writes.use(thread);
-  }
-
-  /** An adaptive journal looks at both event loops every tick, and moves the commits when they call for it. */
-  private startPlacing(thread: WriterThread): void {
-    const placement = new WriterPlacement();
-    let last = performance.eventLoopUtilization();
-    thread.utilization();
-    this.placing = setInterval(() => {
-      const now = performance.eventLoopUtilization();
-      const engine = performance.eventLoopUtilization(now, last).utilization;
-      last = now;
-      const to = placement.tick(this.threaded ? 'thread' : 'engine', engine, thread.utilization());
-      if (to) this.placeWrites(to);
-    }, PLACEMENT_TICK_MS);
-    this.placing.unref();
-  }
-
-  private lostThread(thread: WriterThread, err: Error): void {
-    if (this.thread !== thread) return;
-    this.thread = undefined;
-    this.threaded = false;
-    this.threadFailed = true;
-    clearInterval(this.placing);
-    this.log.error(
-      { err },
-      "the journal's writer thread failed; the engine's thread writes the journal again",
-    );
-    this.writes.use(this.inline);
   }
 
   unfinished(): Promise<UnfinishedEntry[]> {
@@ -389,13 +299,8 @@ export class SqliteJournal implements Journal {
 
   async close(): Promise<void> {
     await this.flush();
-    const thread = this.thread;
-    this.thread = undefined;
-    clearInterval(this.placing);
     this.rates.stop();
-    // A thread still starting has no batch and no connection worth closing: it is ended at once.
-    if (thread?.ready) await thread.close();
-    else await thread?.kill();
+    await this.writer.close();
     await this.checkpointer?.close();
     this.open.sqlite.pragma('wal_checkpoint(TRUNCATE)');
     this.open.close();
