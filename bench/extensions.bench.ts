@@ -2,7 +2,8 @@
  * What unruly extensions cost the pump: journaled one hop (fast), closed loop, with no extension against
  * an organism whose extensions have, on every engine event, a handler that never settles, one that throws
  * and one that takes 5 ms; rounds alternate between the two, medians of 3 (docs/extensions.md: handlers run
- * off the pump's path, each on a bounded queue of its own).
+ * off the pump's path, each on a bounded queue of its own). Then what a durable extension costs (one handler
+ * on every dispatch event, read from the journal's event log on the engine's thread), strict and fast.
  * Run: pnpm bench (or: cd bench && pnpm extensions). BENCH_MESSAGES sets the messages per round (10,000).
  */
 import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -26,30 +27,49 @@ const UNRULY = `export default (ext) => {
 };
 `;
 
-/** The bench organism in a temp folder, with the unruly extension or without. */
-function organism(withExtension: boolean): { file: string; dir: string } {
+const DURABLE = `import { defineExtension } from '@organism/engine/extension';
+let heard = 0;
+export default defineExtension((ext) => {
+  ext.onEvent('dispatch', '*', () => { heard++; });
+}, { durable: true });
+`;
+
+type Extension = 'none' | 'unruly' | 'durable';
+
+/** The bench organism in a temp folder, with the unruly extension, a durable one, or none. */
+function organism(extension: Extension): { file: string; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'organism-bench-ext-'));
   cpSync(BENCH_ORGANISM, dir, { recursive: true, filter: (src) => !/(node_modules|\.organism)$/.test(src) });
   symlinkSync(join(BENCH_ORGANISM, 'node_modules'), join(dir, 'node_modules'));
-  if (withExtension) {
-    mkdirSync(join(dir, 'extensions'));
-    writeFileSync(join(dir, 'extensions/unruly.mjs'), UNRULY);
-  }
+  if (extension !== 'none') mkdirSync(join(dir, 'extensions'));
+  if (extension === 'unruly') writeFileSync(join(dir, 'extensions/unruly.mjs'), UNRULY);
+  if (extension === 'durable') writeFileSync(join(dir, 'extensions/ledger.ts'), DURABLE);
   return { file: join(dir, 'organism.yaml'), dir };
 }
 
 let logged = 0;
 const sink = { write: (): void => void logged++ };
 
-async function round(withExtension: boolean): Promise<number> {
-  const { file, dir } = organism(withExtension);
+/**
+ * One closed loop. The durable rounds run as `organism run` does (`serving`: the writer thread from the
+ * start), where a durable extension's own writes wait for the writer thread's lock.
+ */
+async function round(
+  extension: Extension,
+  durability: 'strict' | 'fast' = 'fast',
+  serving = false,
+): Promise<number> {
+  const { file, dir } = organism(extension);
   // The engine logs every failure of the throwing handler: counted, not printed, so the bench's output stays.
   const engine = await createEngine(file, {
     journalPath: join(dir, 'journal.sqlite'),
-    durability: 'fast',
+    durability,
+    ...(serving ? { serving } : {}),
     logger: createLogger({ format: 'json', level: 'info', sinks: { out: sink, err: sink } }),
   });
   await engine.start();
+  // A serving engine's writer thread is ready within a second; the loop starts once it is.
+  if (serving) await new Promise((r) => setTimeout(r, 1_500));
   const messages = Array.from({ length: 1000 }, (_, i) => envelopeXml('sink', i));
   const rate = await closedLoop(engine, messages, N, 512);
   await engine.stop();
@@ -63,8 +83,8 @@ await ensureLimits(rec, [LIMIT.libxml1]);
 const without: number[] = [];
 const withUnruly: number[] = [];
 for (let r = 0; r < ROUNDS; r++) {
-  without.push(await round(false));
-  withUnruly.push(await round(true));
+  without.push(await round('none'));
+  withUnruly.push(await round('unruly'));
 }
 const key = 'extensions_pump_one_hop_fast';
 report(rec, `${key}.none`, 'engine.submit, fast, no extension', median(without), 'msg/s', {
@@ -83,4 +103,20 @@ report(
 report(rec, `${key}.ratio`, '  with ÷ without', median(withUnruly) / median(without), 'ratio', {
   aim: '≥ 0.95',
 });
+for (const durability of ['strict', 'fast'] as const) {
+  const none: number[] = [];
+  const durable: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    none.push(await round('none', durability, true));
+    durable.push(await round('durable', durability, true));
+  }
+  const k = `extensions_durable_one_hop_${durability}`;
+  report(rec, `${k}.none`, `engine.submit, ${durability}, no extension`, median(none), 'msg/s', {
+    limit: LIMIT.libxml1,
+  });
+  report(rec, `${k}.durable`, `engine.submit, ${durability}, a durable extension`, median(durable), 'msg/s', {
+    limit: LIMIT.libxml1,
+  });
+  report(rec, `${k}.ratio`, '  with ÷ without', median(durable) / median(none), 'ratio');
+}
 rec.done();

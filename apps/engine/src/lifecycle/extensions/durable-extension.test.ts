@@ -1,4 +1,6 @@
+import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
+import { until } from '../../../test/support/until.ts';
 import { delivery } from '../../journal/contract/fixtures.ts';
 import { MemoryExtensionStore } from '../../journal/extensions/extension-store.ts';
 import type { ExtensionStore } from '../../journal/extensions/extension-store.ts';
@@ -47,10 +49,41 @@ describe('a durable extension', () => {
     await oneMessage(j);
     await ext.settled();
     expect(heard.filter((t) => t === 'dispatch.acknowledged')).toHaveLength(2);
-    expect(asked.get('setCursor')).toBeGreaterThan(1);
     expect(asked.get('due')).toBeUndefined();
     expect(asked.get('nextDue')).toBeUndefined();
     await ext.stop();
+    await j.close();
+  });
+
+  it('writes its cursor at most every quarter second, the rest once the log is quiet, and where it stops', async () => {
+    const j = new MemoryJournal();
+    const { store, asked } = counting();
+    const routes: Route[] = [{ tract: 'dispatch', event: '*', handler: () => {}, options: {} }];
+    const ext = new DurableExtension('ledger', routes, j, store, quiet);
+    await ext.start();
+    // The first start writes where it begins (the log's head).
+    expect(asked.get('setCursor')).toBe(1);
+    const t0 = performance.now();
+    // Ten messages, the extension hearing each before the next: it was woken at each.
+    for (let i = 0; i < 10; i++) {
+      await oneMessage(j);
+      await ext.settled();
+    }
+    const elapsed = performance.now() - t0;
+    // Written once a quarter second at most (and once more just after), not at each wake.
+    expect((asked.get('setCursor') ?? 0) - 1).toBeLessThanOrEqual(1 + Math.ceil(elapsed / 250));
+    // With nothing new to read, the last move is written a quarter second after the write before it.
+    const head = await j.headSeq();
+    await until(
+      'the cursor written',
+      async () => ((await store.cursor('ledger')) === head ? true : undefined),
+      3_000,
+    );
+    // Stopped right after a move: written as it stops, so a reload's successor starts there.
+    await oneMessage(j);
+    await ext.settled();
+    await ext.stop();
+    expect(await store.cursor('ledger')).toBe(await j.headSeq());
     await j.close();
   });
 

@@ -15,6 +15,13 @@ import type { HandlerCounts } from './handler-runner.ts';
 const PAGE = 500;
 /** Rows before the cursor read at start, to know which threads were already under way. */
 const PRIME = 2_000;
+/**
+ * The least time between two writes of the cursor. Each is a transaction of the engine's connection
+ * (with an fsync in strict mode) waiting for the write lock the journal's writer holds; written at each
+ * page, at every commit under load, a durable extension halved a strict journal's throughput
+ * (bench/NOTES.md, "A lightly loaded engine"). A crash hears again at most this much more of the log.
+ */
+const CURSOR_EVERY_MS = 250;
 /** A durable handler's retries unless it says otherwise: 5 attempts, from 1 s doubling to 1 min. */
 export const DURABLE_RETRY: RetryPolicy = { maxAttempts: 5, initialDelayMs: 1_000, maxDelayMs: 60_000 };
 
@@ -68,6 +75,9 @@ export class DurableExtension {
   private readonly log = new DispatchLog();
   private readonly stopping = new AbortController();
   private cursor = 0;
+  /** The cursor as the store has it, and when it was written. */
+  private saved = { seq: 0, at: 0 };
+  private saveTimer: NodeJS.Timeout | undefined;
   private failures = { retrying: 0, dead: 0 };
   private unwatch: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -108,6 +118,7 @@ export class DurableExtension {
     const saved = await this.store.cursor(this.name);
     this.cursor = saved ?? head;
     if (saved === undefined) await this.store.setCursor(this.name, this.cursor, Date.now());
+    this.saved = { seq: this.cursor, at: Date.now() };
     this.log.prime(
       await this.journal.recordedTransitions(Math.max(0, this.cursor - PRIME), Math.min(this.cursor, PRIME)),
     );
@@ -119,13 +130,24 @@ export class DurableExtension {
     this.wake();
   }
 
-  /** Stops reading and aborts the handler running; resolves when its work loop has ended. */
-  stop(): Promise<void> {
+  /**
+   * Stops reading and aborts the handler running; resolves when its work loop has ended and its cursor
+   * is written (a reload's successor starts from it).
+   */
+  async stop(): Promise<void> {
     this.stopped = true;
     this.stopping.abort();
     this.unwatch?.();
     clearTimeout(this.timer);
-    return this.idle;
+    clearTimeout(this.saveTimer);
+    await this.idle;
+    if (this.cursor === this.saved.seq) return;
+    await this.saveCursor().catch((err: unknown) =>
+      this.logger.warn(
+        { err, extension: this.name },
+        `extension ${this.name}: its cursor could not be written; it resumes from ${this.saved.seq}, hearing again what came after`,
+      ),
+    );
   }
 
   /** Where it is, beside the log's head read now. */
@@ -229,9 +251,10 @@ export class DurableExtension {
         if (this.stopped) return;
         if (upTo === this.cursor) break;
         this.cursor = upTo;
-        await this.store.setCursor(this.name, upTo, Date.now());
+        await this.keepCursor();
         if (!more) break;
       }
+      await this.keepCursor();
       this.failures = await this.store.counts(this.name);
       await this.schedule();
     } catch (err) {
@@ -244,6 +267,33 @@ export class DurableExtension {
       clearTimeout(this.timer);
       this.timer = setTimeout(() => this.wake(), 5_000);
     }
+  }
+
+  /**
+   * Writes the cursor if it moved and the last write is `CURSOR_EVERY_MS` old; if it moved sooner, wakes
+   * then to write it (the log may have nothing new by then).
+   */
+  private async keepCursor(): Promise<void> {
+    if (this.cursor === this.saved.seq) return;
+    const wait = this.saved.at + CURSOR_EVERY_MS - Date.now();
+    if (wait <= 0) {
+      clearTimeout(this.saveTimer);
+      this.saveTimer = undefined;
+      await this.saveCursor();
+    } else if (this.saveTimer === undefined) {
+      this.saveTimer = setTimeout(() => {
+        this.saveTimer = undefined;
+        this.wake();
+      }, wait);
+      this.saveTimer.unref();
+    }
+  }
+
+  private async saveCursor(): Promise<void> {
+    const seq = this.cursor;
+    const at = Date.now();
+    await this.store.setCursor(this.name, seq, at);
+    this.saved = { seq, at };
   }
 
   private async schedule(): Promise<void> {
