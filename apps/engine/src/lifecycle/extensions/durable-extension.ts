@@ -18,8 +18,9 @@ const PRIME = 2_000;
 /**
  * The least time between two writes of the cursor. Each is a transaction of the engine's connection
  * (with an fsync in strict mode) waiting for the write lock the journal's writer holds; written at each
- * page, at every commit under load, a durable extension halved a strict journal's throughput
- * (bench/NOTES.md, "A lightly loaded engine"). A crash hears again at most this much more of the log.
+ * page, at nearly every commit under load, they took about a tenth of a strict journal's rate with a
+ * durable extension (bench/NOTES.md, "A lightly loaded engine"). A crash hears again at most this much
+ * more of the log.
  */
 const CURSOR_EVERY_MS = 250;
 /** A durable handler's retries unless it says otherwise: 5 attempts, from 1 s doubling to 1 min. */
