@@ -5,6 +5,7 @@ import type { Journal } from '../../journal/journal.ts';
 import { backoffDelay } from '../../pump/backoff.ts';
 import type { RetryPolicy } from '../../pump/listener.ts';
 import { DispatchLog, readEvents } from './dispatch-log.ts';
+import { ExtensionCursor } from './extension-cursor.ts';
 import type { LoggedEvent } from './dispatch-log.ts';
 import type { DispatchEvent, Route } from './extension-api.ts';
 import { tractOf } from './extension-api.ts';
@@ -15,14 +16,6 @@ import type { HandlerCounts } from './handler-runner.ts';
 const PAGE = 500;
 /** Rows before the cursor read at start, to know which threads were already under way. */
 const PRIME = 2_000;
-/**
- * The least time between two writes of the cursor. Each is a transaction of the engine's connection
- * (with an fsync in strict mode) waiting for the write lock the journal's writer holds; written at each
- * page, at nearly every commit under load, they took about a tenth of a strict journal's rate with a
- * durable extension (bench/NOTES.md, "A lightly loaded engine"). A crash hears again at most this much
- * more of the log.
- */
-const CURSOR_EVERY_MS = 250;
 /** A durable handler's retries unless it says otherwise: 5 attempts, from 1 s doubling to 1 min. */
 export const DURABLE_RETRY: RetryPolicy = { maxAttempts: 5, initialDelayMs: 1_000, maxDelayMs: 60_000 };
 
@@ -75,10 +68,7 @@ export class DurableExtension {
   private readonly handlers: Handler[];
   private readonly log = new DispatchLog();
   private readonly stopping = new AbortController();
-  private cursor = 0;
-  /** The cursor as the store has it, and when it was written. */
-  private saved = { seq: 0, at: 0 };
-  private saveTimer: NodeJS.Timeout | undefined;
+  private readonly cursor: ExtensionCursor;
   private failures = { retrying: 0, dead: 0 };
   private unwatch: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -94,6 +84,7 @@ export class DurableExtension {
     private readonly store: ExtensionStore,
     private readonly logger: Log,
   ) {
+    this.cursor = new ExtensionCursor(store, name, () => this.wake());
     const seen = new Map<string, number>();
     this.handlers = routes.map((route) => {
       const pair = `${route.tract}.${route.event}`;
@@ -115,13 +106,9 @@ export class DurableExtension {
    * the log around it, and starts following the journal's commits.
    */
   async start(): Promise<void> {
-    const head = await this.journal.headSeq();
-    const saved = await this.store.cursor(this.name);
-    this.cursor = saved ?? head;
-    if (saved === undefined) await this.store.setCursor(this.name, this.cursor, Date.now());
-    this.saved = { seq: this.cursor, at: Date.now() };
+    const cursor = await this.cursor.open(await this.journal.headSeq());
     this.log.prime(
-      await this.journal.recordedTransitions(Math.max(0, this.cursor - PRIME), Math.min(this.cursor, PRIME)),
+      await this.journal.recordedTransitions(Math.max(0, cursor - PRIME), Math.min(cursor, PRIME)),
     );
     this.failures = await this.store.counts(this.name);
     if (this.stopped) return;
@@ -140,21 +127,24 @@ export class DurableExtension {
     this.stopping.abort();
     this.unwatch?.();
     clearTimeout(this.timer);
-    clearTimeout(this.saveTimer);
+    this.cursor.stop();
     await this.idle;
-    if (this.cursor === this.saved.seq) return;
-    await this.saveCursor().catch((err: unknown) =>
-      this.logger.warn(
-        { err, extension: this.name },
-        `extension ${this.name}: its cursor could not be written; it resumes from ${this.saved.seq}, hearing again what came after`,
-      ),
-    );
+    if (!this.cursor.moved) return;
+    await this.cursor
+      .write()
+      .catch((err: unknown) =>
+        this.logger.warn(
+          { err, extension: this.name },
+          `extension ${this.name}: its cursor could not be written; it resumes from ${this.cursor.written}, hearing again what came after`,
+        ),
+      );
   }
 
   /** Where it is, beside the log's head read now. */
   async state(): Promise<DurableState> {
     const head = await this.journal.headSeq();
-    return { cursor: this.cursor, head: Math.max(head, this.cursor), ...this.failures };
+    const cursor = this.cursor.seq;
+    return { cursor, head: Math.max(head, cursor), ...this.failures };
   }
 
   snapshot(): HandlerCounts[] {
@@ -247,15 +237,15 @@ export class DurableExtension {
       if (this.failures.retrying > 0) await this.runDue();
       for (;;) {
         if (this.stopped) return;
-        const { events, upTo, more } = await readEvents(this.journal, this.log, this.cursor, PAGE);
+        const { events, upTo, more } = await readEvents(this.journal, this.log, this.cursor.seq, PAGE);
         for (const e of events) await this.deliver(e);
         if (this.stopped) return;
-        if (upTo === this.cursor) break;
-        this.cursor = upTo;
-        await this.keepCursor();
+        if (upTo === this.cursor.seq) break;
+        this.cursor.seq = upTo;
+        await this.cursor.keep();
         if (!more) break;
       }
-      await this.keepCursor();
+      await this.cursor.keep();
       this.failures = await this.store.counts(this.name);
       await this.schedule();
     } catch (err) {
@@ -268,33 +258,6 @@ export class DurableExtension {
       clearTimeout(this.timer);
       this.timer = setTimeout(() => this.wake(), 5_000);
     }
-  }
-
-  /**
-   * Writes the cursor if it moved and the last write is `CURSOR_EVERY_MS` old; if it moved sooner, wakes
-   * then to write it (the log may have nothing new by then).
-   */
-  private async keepCursor(): Promise<void> {
-    if (this.cursor === this.saved.seq) return;
-    const wait = this.saved.at + CURSOR_EVERY_MS - Date.now();
-    if (wait <= 0) {
-      clearTimeout(this.saveTimer);
-      this.saveTimer = undefined;
-      await this.saveCursor();
-    } else if (this.saveTimer === undefined) {
-      this.saveTimer = setTimeout(() => {
-        this.saveTimer = undefined;
-        this.wake();
-      }, wait);
-      this.saveTimer.unref();
-    }
-  }
-
-  private async saveCursor(): Promise<void> {
-    const seq = this.cursor;
-    const at = Date.now();
-    await this.store.setCursor(this.name, seq, at);
-    this.saved = { seq, at };
   }
 
   private async schedule(): Promise<void> {
