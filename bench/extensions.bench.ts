@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEngine } from '@organism/engine';
 import { createLogger } from '../apps/engine/src/logging/logger.ts';
-import { closedLoop, envelopeXml, median, report } from './lib/figures.ts';
+import { closedLoop, envelopeXml, median, report, SERVING_READY_MS } from './lib/figures.ts';
 import { LIMIT, ensureLimits } from './lib/limits.ts';
 import { Recorder } from './lib/results.ts';
 
@@ -68,8 +68,7 @@ async function round(
     logger: createLogger({ format: 'json', level: 'info', sinks: { out: sink, err: sink } }),
   });
   await engine.start();
-  // A serving engine's writer thread is ready within a second; the loop starts once it is.
-  if (serving) await new Promise((r) => setTimeout(r, 1_500));
+  if (serving) await new Promise((r) => setTimeout(r, SERVING_READY_MS));
   const messages = Array.from({ length: 1000 }, (_, i) => envelopeXml('sink', i));
   const rate = await closedLoop(engine, messages, N, 512);
   await engine.stop();

@@ -21,7 +21,7 @@ import { createEngine } from '@organism/engine';
 import { SqliteJournal } from '../apps/engine/src/journal/sqlite/sqlite-journal.ts';
 import type { Delivery } from '../apps/engine/src/pump/delivery.ts';
 import { newMessageId } from '../apps/engine/src/pump/message-id.ts';
-import { envelopeXml, fmt, recordXml, report, closedLoopCpu } from './lib/figures.ts';
+import { envelopeXml, fmt, recordXml, report, closedLoopCpu, SERVING_READY_MS } from './lib/figures.ts';
 import type { LoopCpu } from './lib/figures.ts';
 import { LIMIT, ensureLimits } from './lib/limits.ts';
 import { summary } from './lib/http-load.ts';
@@ -33,8 +33,6 @@ const N = Number(process.env.BENCH_MESSAGES ?? 20_000);
 const IN_FLIGHT = 512;
 const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 5);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
-/** How long a served engine stands idle before its throughput is measured (its writer thread starts). */
-const SERVING_READY_MS = 1_500;
 const RECOVERY_ENTRIES = Number(process.env.BENCH_RECOVERY_ENTRIES ?? 100_000);
 /** A temp journal file; the folders are removed when this process exits (the recovery's is 220 MB). */
 const dirs: string[] = [];

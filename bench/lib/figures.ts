@@ -25,6 +25,9 @@ export function report(
 }
 
 /** The middle of `xs` (the upper one of the two middles when there are as many on each side); NaN for none. */
+/** How long a served engine (`serving`) stands idle before its throughput is measured: its writer thread starts. */
+export const SERVING_READY_MS = 1_500;
+
 export function median(xs: readonly number[]): number {
   return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 }
