@@ -28,6 +28,27 @@ import type { UnfinishedRow } from './recovered-delivery.ts';
 import { listThreads, threadSummaries } from './thread-list.ts';
 import { countsOf } from '../journal-counts.ts';
 
+/** A row of `recordedTransitions`, in its columns' order. */
+type RecordedRow = [
+  seq: number,
+  messageId: string,
+  threadId: string | null,
+  state: Transition['state'],
+  attempt: number,
+  errorCode: string | null,
+  detail: string | null,
+  at: number,
+  from: string | null,
+  to: string | null,
+  root: string | null,
+  kind: string,
+  parentId: string | null,
+  payloadXml: string | null,
+  egress: number | null,
+  threadOpen: number | null,
+  threadFailed: number | null,
+];
+
 /** An entry's columns but its payload, raw text and error detail: what a summary shows. */
 const entrySummaryColumns = {
   id: messages.id,
@@ -302,18 +323,41 @@ export class SqliteQueries {
       .all();
   }
 
-  /** Transitions after `afterSeq` with their entry's route, parent and payload and their thread's counts. */
+  /**
+   * Transitions after `afterSeq` with their entry's route, parent and payload and their thread's counts.
+   * Read as arrays (`raw`) and made into objects here: a durable extension reads every row of the log,
+   * and better-sqlite3's objects of 17 named columns, spread again to make `egress` a boolean, cost
+   * about twice the reading itself.
+   */
   recordedTransitions(afterSeq: number, limit: number): RecordedTransition[] {
-    return (
-      (this.recorded ??= this.sqlite.prepare(
-        `SELECT t.seq, t.message_id AS messageId, t.thread_id AS threadId, t.state, t.attempt,
-         t.error_code AS errorCode, t.detail, t.at,
-         m.from_name AS "from", m.to_name AS "to", m.root, coalesce(m.kind, '') AS kind,
-         m.parent_id AS parentId, m.payload AS payloadXml, m.egress, th.open AS threadOpen, th.failed AS threadFailed
+    const rows = (this.recorded ??= this.sqlite
+      .prepare(
+        `SELECT t.seq, t.message_id, t.thread_id, t.state, t.attempt, t.error_code, t.detail, t.at,
+         m.from_name, m.to_name, m.root, coalesce(m.kind, ''), m.parent_id, m.payload, m.egress,
+         th.open, th.failed
        FROM transitions t LEFT JOIN messages m ON m.id = t.message_id LEFT JOIN threads th ON th.id = t.thread_id
        WHERE t.seq > ? ORDER BY t.seq LIMIT ?`,
-      )).all(afterSeq, limit) as (Omit<RecordedTransition, 'egress'> & { egress: number | null })[]
-    ).map((r) => ({ ...r, egress: r.egress === 1 }));
+      )
+      .raw()).all(afterSeq, limit) as RecordedRow[];
+    return rows.map((r) => ({
+      seq: r[0],
+      messageId: r[1],
+      threadId: r[2],
+      state: r[3],
+      attempt: r[4],
+      errorCode: r[5],
+      detail: r[6],
+      at: r[7],
+      from: r[8],
+      to: r[9],
+      root: r[10],
+      kind: r[11],
+      parentId: r[12],
+      payloadXml: r[13],
+      egress: r[14] === 1,
+      threadOpen: r[15],
+      threadFailed: r[16],
+    }));
   }
   private recorded: Database.Statement | undefined;
 
