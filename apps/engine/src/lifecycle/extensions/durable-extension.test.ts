@@ -5,7 +5,7 @@ import { delivery } from '../../journal/contract/fixtures.ts';
 import { MemoryExtensionStore } from '../../journal/extensions/extension-store.ts';
 import type { ExtensionStore } from '../../journal/extensions/extension-store.ts';
 import { MemoryJournal } from '../../journal/memory/memory-journal.ts';
-import { DurableExtension } from './durable-extension.ts';
+import { DurableExtension, READ_EVERY_MS } from './durable-extension.ts';
 import type { Route } from './extension-api.ts';
 
 const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, fatal() {} };
@@ -51,6 +51,42 @@ describe('a durable extension', () => {
     expect(heard.filter((t) => t === 'dispatch.acknowledged')).toHaveLength(2);
     expect(asked.get('due')).toBeUndefined();
     expect(asked.get('nextDue')).toBeUndefined();
+    await ext.stop();
+    await j.close();
+  });
+
+  it('reads the log at most every READ_EVERY_MS, what came meanwhile together, and counts its failures once a second while it changes none', async () => {
+    const j = new MemoryJournal();
+    let reads = 0;
+    const journal: ConstructorParameters<typeof DurableExtension>[2] = {
+      recordedTransitions: (afterSeq, limit) => {
+        reads++;
+        return j.recordedTransitions(afterSeq, limit);
+      },
+      headSeq: () => j.headSeq(),
+      watchWrites: (watcher) => j.watchWrites(watcher),
+    };
+    const { store, asked } = counting();
+    const heard: string[] = [];
+    const routes: Route[] = [
+      { tract: 'dispatch', event: '*', handler: (ctx) => void heard.push(ctx.event.type), options: {} },
+    ];
+    const ext = new DurableExtension('ledger', routes, journal, store, quiet);
+    await ext.start();
+    await ext.settled();
+    const before = { reads, counts: asked.get('counts') ?? 0 };
+    const t0 = performance.now();
+    // Twenty messages 10 ms apart, three commits each: woken at each, it read the log twenty times.
+    for (let i = 0; i < 20; i++) {
+      await oneMessage(j);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await ext.settled();
+    const elapsed = performance.now() - t0;
+    expect(heard.filter((t) => t === 'dispatch.acknowledged')).toHaveLength(20);
+    expect(reads - before.reads).toBeLessThanOrEqual(2 + Math.ceil(elapsed / READ_EVERY_MS));
+    expect(reads - before.reads).toBeLessThan(20);
+    expect((asked.get('counts') ?? 0) - before.counts).toBeLessThanOrEqual(1 + Math.ceil(elapsed / 1_000));
     await ext.stop();
     await j.close();
   });

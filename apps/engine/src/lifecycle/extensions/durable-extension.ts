@@ -16,6 +16,16 @@ import type { HandlerCounts } from './handler-runner.ts';
 const PAGE = 500;
 /** Rows before the cursor read at start, to know which threads were already under way. */
 const PRIME = 2_000;
+/**
+ * The least time from one read of the log to the next: the commits that come meanwhile are read
+ * together. Each read after another connection's commit finds SQLite's page cache stale and reads its
+ * pages again (about 0.1–0.2 ms a read on a 2-core machine, whatever it finds); woken at every commit, a
+ * durable extension made about a sixth of a lightly loaded engine's work (bench/NOTES.md, "A lightly
+ * loaded engine"). Its handlers hear an event this much later at most.
+ */
+export const READ_EVERY_MS = 100;
+/** Its failures are counted again at most this often, unless it changed them itself (or an operator did). */
+const RECOUNT_EVERY_MS = 1_000;
 /** A durable handler's retries unless it says otherwise: 5 attempts, from 1 s doubling to 1 min. */
 export const DURABLE_RETRY: RetryPolicy = { maxAttempts: 5, initialDelayMs: 1_000, maxDelayMs: 60_000 };
 
@@ -70,6 +80,10 @@ export class DurableExtension {
   private readonly stopping = new AbortController();
   private readonly cursor: ExtensionCursor;
   private failures = { retrying: 0, dead: 0 };
+  /** When the failures were last counted, and whether this extension changed them since. */
+  private counted = { at: 0, changed: false };
+  /** When its work loop last started reading. */
+  private readAt = -Infinity;
   private unwatch: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private working = false;
@@ -110,7 +124,7 @@ export class DurableExtension {
     this.log.prime(
       await this.journal.recordedTransitions(Math.max(0, cursor - PRIME), Math.min(cursor, PRIME)),
     );
-    this.failures = await this.store.counts(this.name);
+    await this.recount();
     if (this.stopped) return;
     this.unwatch = this.journal.watchWrites((err) => {
       if (err === undefined) this.wake();
@@ -175,7 +189,7 @@ export class DurableExtension {
     if (!f || f.extension !== this.name) return false;
     const now = Date.now();
     await this.store.updateFailure(id, { attempts: 0, lastError: f.lastError, nextAt: now, updatedAt: now });
-    this.failures = await this.store.counts(this.name);
+    await this.recount();
     this.wake();
     return true;
   }
@@ -183,7 +197,7 @@ export class DurableExtension {
   /** Runs every dead letter again now, each with a fresh set of attempts; returns how many. */
   async retryDead(): Promise<number> {
     const n = await this.store.reviveDead(this.name, Date.now());
-    this.failures = await this.store.counts(this.name);
+    await this.recount();
     this.wake();
     return n;
   }
@@ -193,7 +207,7 @@ export class DurableExtension {
     const f = await this.store.get(id);
     if (!f || f.extension !== this.name) return false;
     const removed = await this.store.removeFailure(id);
-    this.failures = await this.store.counts(this.name);
+    await this.recount();
     return removed;
   }
 
@@ -214,7 +228,7 @@ export class DurableExtension {
     }
     this.working = true;
     this.idle = new Promise<void>((resolve) => {
-      setImmediate(() => {
+      const run = (): void => {
         void this.work().finally(() => {
           this.working = false;
           resolve();
@@ -223,7 +237,11 @@ export class DurableExtension {
             this.wake();
           }
         });
-      });
+      };
+      // The commits made within READ_EVERY_MS of the last read wait for the next, together.
+      const wait = this.readAt + READ_EVERY_MS - Date.now();
+      if (wait > 0) setTimeout(run, wait);
+      else setImmediate(run);
     });
   }
 
@@ -233,6 +251,7 @@ export class DurableExtension {
    * for no due retries and no next one: at a low rate it wakes at nearly every commit.
    */
   private async work(): Promise<void> {
+    this.readAt = Date.now();
     try {
       if (this.failures.retrying > 0) await this.runDue();
       for (;;) {
@@ -246,7 +265,7 @@ export class DurableExtension {
         if (!more) break;
       }
       await this.cursor.keep();
-      this.failures = await this.store.counts(this.name);
+      if (this.counted.changed || Date.now() - this.counted.at >= RECOUNT_EVERY_MS) await this.recount();
       await this.schedule();
     } catch (err) {
       if (this.stopped) return;
@@ -258,6 +277,15 @@ export class DurableExtension {
       clearTimeout(this.timer);
       this.timer = setTimeout(() => this.wake(), 5_000);
     }
+  }
+
+  /**
+   * Counts its failures (retrying, dead) in the store. Between counts only this extension's own changes
+   * are known: another engine's, sharing a PostgreSQL journal, are seen at the next count.
+   */
+  private async recount(): Promise<void> {
+    this.counted = { at: Date.now(), changed: false };
+    this.failures = await this.store.counts(this.name);
   }
 
   private async schedule(): Promise<void> {
@@ -303,6 +331,7 @@ export class DurableExtension {
           createdAt: now,
           updatedAt: now,
         });
+        this.counted.changed = true;
         this.failed(h, err, dead, event.type, 1);
       }
     }
@@ -311,6 +340,7 @@ export class DurableExtension {
   private async runDue(): Promise<void> {
     for (;;) {
       const due = await this.store.due(this.name, Date.now(), 100);
+      if (due.length > 0) this.counted.changed = true;
       for (const f of due) {
         if (this.stopped) return;
         await this.runAgain(f);
