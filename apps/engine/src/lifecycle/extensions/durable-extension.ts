@@ -20,8 +20,8 @@ const PRIME = 2_000;
  * The least time from one read of the log to the next: the commits that come meanwhile are read
  * together. Each read after another connection's commit finds SQLite's page cache stale and reads its
  * pages again (about 0.1–0.2 ms a read on a 2-core machine, whatever it finds); woken at every commit, a
- * durable extension made about a sixth of a lightly loaded engine's work (bench/NOTES.md, "A lightly
- * loaded engine"). Its handlers hear an event this much later at most.
+ * durable extension's reads and counts took about a fifth of a lightly loaded engine's thread
+ * (bench/NOTES.md, "A lightly loaded engine, warmed"). Its handlers hear an event this much later at most.
  */
 export const READ_EVERY_MS = 100;
 /** Its failures are counted again at most this often, unless it changed them itself (or an operator did). */
@@ -248,7 +248,7 @@ export class DurableExtension {
   /**
    * Retries due, then every new page of the log; then sleeps until the next retry or commit. With none of
    * its failures waiting for a retry when it last counted them (or since an operator's retry), it asks
-   * for no due retries and no next one: at a low rate it wakes at nearly every commit.
+   * for no due retries and no next one: at a low rate nearly every read finds something new.
    */
   private async work(): Promise<void> {
     this.readAt = Date.now();

@@ -1,5 +1,6 @@
 import type { Log } from '@organism/shared';
 import { backoffDelay } from '../../pump/backoff.ts';
+import { isThenable } from '../../pump/is-thenable.ts';
 import type { RetryPolicy } from '../../pump/listener.ts';
 import type { ExtensionContext, ExtensionEvent, Route, Tract } from './extension-api.ts';
 import { tractOf } from './extension-api.ts';
@@ -192,14 +193,6 @@ export async function runHandler(
     clearTimeout(timer);
     stopping.removeEventListener('abort', stop);
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 /** The retry policy of a handler: its own options over `defaults`. */
