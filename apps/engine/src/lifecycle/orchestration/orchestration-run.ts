@@ -130,19 +130,34 @@ export function progressOf(run: Run): RunProgress {
 }
 
 export function parse(row: OrchestrationRow): Run {
-  return row.kind === 'sequence'
-    ? {
-        row,
-        kind: 'sequence',
-        spec: JSON.parse(row.spec) as SequenceSpec,
-        state: JSON.parse(row.state) as SequenceState,
-      }
-    : {
-        row,
-        kind: 'buffer',
-        spec: JSON.parse(row.spec) as BufferSpec,
-        state: JSON.parse(row.state) as BufferState,
-      };
+  const run: Run =
+    row.kind === 'sequence'
+      ? {
+          row,
+          kind: 'sequence',
+          spec: JSON.parse(row.spec) as SequenceSpec,
+          state: JSON.parse(row.state) as SequenceState,
+        }
+      : {
+          row,
+          kind: 'buffer',
+          spec: JSON.parse(row.spec) as BufferSpec,
+          state: JSON.parse(row.state) as BufferState,
+        };
+  for (const s of run.state.outbox) readBack.add(s);
+  return run;
+}
+
+/** The outbox messages read back from a run's row (see `mayHaveBeenSent`). */
+const readBack = new WeakSet<Send>();
+
+/**
+ * Whether a message of an outbox may have been sent already: one read back from the run's row was
+ * written before a crash, or before a send or write that failed, and the journal is asked. One put in
+ * the outbox since has an id made then, and only its run's flush sends it.
+ */
+export function mayHaveBeenSent(s: Send): boolean {
+  return readBack.has(s);
 }
 
 export function awaitedBy(run: Run): string[] {

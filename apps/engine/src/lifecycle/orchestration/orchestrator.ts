@@ -21,7 +21,7 @@ import {
   sequenceErrorXml,
   systemErrorMessage,
 } from './orchestration-xml.ts';
-import { awaitedBy, parse, progressOf } from './orchestration-run.ts';
+import { awaitedBy, mayHaveBeenSent, parse, progressOf } from './orchestration-run.ts';
 import type { Run, RunProgress, Send } from './orchestration-run.ts';
 import { PeerAnswers } from './peer-answers.ts';
 import { BUFFER, fillBuffer, pushResult, SEQUENCE, sendStep } from './run-steps.ts';
@@ -282,9 +282,10 @@ export class Orchestrator {
   }
 
   /**
-   * Sends the outbox, each message unless the journal has it already (sent before a crash), then writes
-   * it empty. A step or item the pipeline refuses (its input does not match the listener's contract)
-   * fails the sequence, or that item, with the pipeline's reason.
+   * Sends the outbox, each message unless the journal has it already (one read back from the run's row
+   * may have been sent before a crash: `mayHaveBeenSent`), then writes it empty. A step or item the
+   * pipeline refuses (its input does not match the listener's contract) fails the sequence, or that item,
+   * with the pipeline's reason.
    */
   private async flush(run: Run): Promise<void> {
     const pump = this.pump;
@@ -293,7 +294,7 @@ export class Orchestrator {
       const outbox = run.state.outbox;
       run.state.outbox = [];
       for (const s of outbox) {
-        if (await this.deps.sent(s.id)) continue;
+        if (mayHaveBeenSent(s) && (await this.deps.sent(s.id))) continue;
         const { purpose, ...message } = s;
         const sent = await pump.sendInternal(message);
         if (sent.ok) continue;
