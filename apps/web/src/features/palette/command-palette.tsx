@@ -35,23 +35,37 @@ export function CommandPalette() {
   const jumped = useRef(false);
   /** Where the keyboard was when Ctrl-K opened it: it goes back there (the trigger's own click returns to it). */
   const before = useRef<HTMLElement | null>(null);
+  const content = useRef<HTMLDivElement>(null);
+  /** Whether it is open, as of the last change asked for (the state is as of the last render). */
+  const openNow = useRef(false);
+  const show = (next: boolean) => {
+    openNow.current = next;
+    setOpen(next);
+  };
   useEffect(() => {
     setMac(/Mac|iPhone|iPad/.test(navigator.platform));
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'k') {
         e.preventDefault();
-        setOpen((o) => {
-          if (!o)
-            before.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-          return !o;
-        });
+        const next = !openNow.current;
+        if (next) {
+          const active = document.activeElement;
+          // Opened again before the last close gave the keyboard back (Radix does that a task after the
+          // palette is gone, the keyboard on the page's body meanwhile; or before the close was even
+          // drawn, the keyboard still in the palette): it goes back where it would have.
+          if (active instanceof HTMLElement && active !== document.body && !content.current?.contains(active))
+            before.current = active;
+          else if (!before.current?.isConnected) before.current = null;
+        }
+        openNow.current = next;
+        setOpen(next);
       }
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
   }, []);
   return (
-    <Dialog.Root open={open} onOpenChange={setOpen}>
+    <Dialog.Root open={open} onOpenChange={show}>
       <Dialog.Trigger
         aria-keyshortcuts="Control+K Meta+K"
         className="flex h-8 items-center gap-2 rounded-md border border-border bg-panel px-2.5 text-sm text-muted hover:bg-panel-2 hover:text-text"
@@ -63,10 +77,16 @@ export function CommandPalette() {
       <Dialog.Portal>
         <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
         <Dialog.Content
+          ref={content}
           className="fixed top-[12%] left-1/2 z-50 w-full max-w-xl -translate-x-1/2 overflow-hidden rounded-lg border border-border bg-panel shadow-2xl"
           // After a jump the keyboard goes to the new page (the frame focuses its content), not back to
           // this trigger in the top bar.
           onCloseAutoFocus={(e) => {
+            // Open again already: the keyboard stays in it, and goes back as that one closes.
+            if (openNow.current) {
+              e.preventDefault();
+              return;
+            }
             const back = before.current;
             before.current = null;
             if (jumped.current) e.preventDefault();
@@ -86,7 +106,7 @@ export function CommandPalette() {
             <Palette
               onDone={(jump) => {
                 jumped.current = jump;
-                setOpen(false);
+                show(false);
               }}
             />
           )}
