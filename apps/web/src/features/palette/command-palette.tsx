@@ -39,6 +39,8 @@ export function CommandPalette() {
   /** Whether it is open, as of the last change asked for (the state is as of the last render). */
   const openNow = useRef(false);
   const show = (next: boolean) => {
+    // A jump belongs to the close after it: a palette opened again before that close said so starts anew.
+    if (next) jumped.current = false;
     openNow.current = next;
     setOpen(next);
   };
@@ -57,8 +59,7 @@ export function CommandPalette() {
             before.current = active;
           else if (!before.current?.isConnected) before.current = null;
         }
-        openNow.current = next;
-        setOpen(next);
+        show(next);
       }
     };
     document.addEventListener('keydown', onKey);
