@@ -114,7 +114,7 @@ export function ConfigPage() {
       queryClient.setQueryData(trpc.config.get.queryKey(), { ...config.data, yaml });
     setEdited(null);
     setChecked(null);
-    setDone({ what, result, before: version });
+    setDone({ what, result, before: version, ...(yaml !== undefined ? { text: yaml } : {}) });
     toast.success(`${what}: reloaded.`);
     void queryClient.invalidateQueries({ queryKey: trpc.config.pathKey() });
     void queryClient.invalidateQueries({ queryKey: trpc.listeners.pathKey() });
@@ -122,11 +122,15 @@ export function ConfigPage() {
 
   // What a save did is said while it is what runs: once the file moves on again (another save, a
   // rollback, an edit on disk), the banner would say a change is live that no longer is.
+  // A save's own text tells: the page's first read after it may come after another change already (a
+  // busy machine), which the version it read would then be taken for.
   useEffect(() => {
     if (!done || version === undefined || version === done.before) return;
-    if (done.made === undefined) setDone({ ...done, made: version });
+    if (done.text !== undefined) {
+      if (running !== done.text) setDone(null);
+    } else if (done.made === undefined) setDone({ ...done, made: version });
     else if (version !== done.made) setDone(null);
-  }, [done, version]);
+  }, [done, version, running]);
 
   // One's edits applied to the file as it now is (asked afresh: a refused save may come before the page
   // heard of the change); the edit then begins from that version.

@@ -13,6 +13,8 @@ export interface Done {
   /** The running version before it, and the one it made once the page read it. */
   before: string | undefined;
   made?: string;
+  /** A save's text: the file is what the save made while it reads so. */
+  text?: string;
 }
 
 /** What a save or rollback did, and which listeners it added, updated and removed; dismissable. */
