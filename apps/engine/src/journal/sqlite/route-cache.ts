@@ -42,7 +42,7 @@ export class RouteCache {
 }
 
 /** A transition as `RoutedReads` reads it, in the order of its columns. */
-type PageRow = [
+export type PageRow = [
   seq: number,
   messageId: string,
   threadId: string | null,

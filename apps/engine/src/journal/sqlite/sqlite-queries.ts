@@ -25,19 +25,13 @@ import { journalCounts, messages, transitions } from '../schema.ts';
 import { listMessages, messageFilters } from './message-list.ts';
 import { RecoveredDelivery } from './recovered-delivery.ts';
 import type { UnfinishedRow } from './recovered-delivery.ts';
+import type { PageRow } from './route-cache.ts';
 import { listThreads, threadSummaries } from './thread-list.ts';
 import { countsOf } from '../journal-counts.ts';
 
-/** A row of `recordedTransitions`, in its columns' order. */
+/** A row of `recordedTransitions`, in its columns' order: a transition's, then its entry's and thread's. */
 type RecordedRow = [
-  seq: number,
-  messageId: string,
-  threadId: string | null,
-  state: Transition['state'],
-  attempt: number,
-  errorCode: string | null,
-  detail: string | null,
-  at: number,
+  ...PageRow,
   from: string | null,
   to: string | null,
   root: string | null,
