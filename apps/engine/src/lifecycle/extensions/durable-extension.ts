@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { Log } from '@organism/shared';
-import type { ExtensionFailure, ExtensionStore } from '../../journal/extensions/extension-store.ts';
+import type { ExtensionStore } from '../../journal/extensions/extension-store.ts';
 import type { Journal } from '../../journal/journal.ts';
-import { backoffDelay } from '../../pump/backoff.ts';
 import type { RetryPolicy } from '../../pump/listener.ts';
 import { DispatchLog, readEvents } from './dispatch-log.ts';
+import { DurableFailures } from './durable-failures.ts';
+import type { DueFailure, DurableFailure } from './durable-failures.ts';
 import { ExtensionCursor } from './extension-cursor.ts';
 import type { LoggedEvent } from './dispatch-log.ts';
 import type { DispatchEvent, Route } from './extension-api.ts';
@@ -24,8 +24,6 @@ const PRIME = 2_000;
  * (bench/NOTES.md, "A lightly loaded engine, warmed"). Its handlers hear an event this much later at most.
  */
 export const READ_EVERY_MS = 100;
-/** Its failures are counted again at most this often, unless it changed them itself (or an operator did). */
-const RECOUNT_EVERY_MS = 1_000;
 /** A durable handler's retries unless it says otherwise: 5 attempts, from 1 s doubling to 1 min. */
 export const DURABLE_RETRY: RetryPolicy = { maxAttempts: 5, initialDelayMs: 1_000, maxDelayMs: 60_000 };
 
@@ -39,21 +37,6 @@ export interface DurableState {
   retrying: number;
   /** Events whose retries are spent: the extension's dead letters. */
   dead: number;
-}
-
-/** A failure as operators see it: the event, which handler, how often and why. */
-export interface DurableFailure {
-  id: string;
-  handler: string;
-  seq: number;
-  type: string;
-  event: DispatchEvent;
-  attempts: number;
-  lastError: string;
-  /** When it runs again; null: a dead letter, waiting for an operator. */
-  nextAt: number | null;
-  createdAt: number;
-  updatedAt: number;
 }
 
 interface Handler {
@@ -79,9 +62,7 @@ export class DurableExtension {
   private readonly log = new DispatchLog();
   private readonly stopping = new AbortController();
   private readonly cursor: ExtensionCursor;
-  private failures = { retrying: 0, dead: 0 };
-  /** When the failures were last counted, and whether this extension changed them since. */
-  private counted = { at: 0, changed: false };
+  private readonly failures: DurableFailures;
   /** When its work loop last started reading. */
   private readAt = -Infinity;
   private unwatch: (() => void) | undefined;
@@ -95,10 +76,11 @@ export class DurableExtension {
     readonly name: string,
     routes: readonly Route[],
     private readonly journal: Pick<Journal, 'recordedTransitions' | 'headSeq' | 'watchWrites'>,
-    private readonly store: ExtensionStore,
+    store: ExtensionStore,
     private readonly logger: Log,
   ) {
     this.cursor = new ExtensionCursor(store, name, () => this.wake());
+    this.failures = new DurableFailures(store, name);
     const seen = new Map<string, number>();
     this.handlers = routes.map((route) => {
       const pair = `${route.tract}.${route.event}`;
@@ -124,7 +106,7 @@ export class DurableExtension {
     this.log.prime(
       await this.journal.recordedTransitions(Math.max(0, cursor - PRIME), Math.min(cursor, PRIME)),
     );
-    await this.recount();
+    await this.failures.recount();
     if (this.stopped) return;
     this.unwatch = this.journal.watchWrites((err) => {
       if (err === undefined) this.wake();
@@ -158,57 +140,34 @@ export class DurableExtension {
   async state(): Promise<DurableState> {
     const head = await this.journal.headSeq();
     const cursor = this.cursor.seq;
-    return { cursor, head: Math.max(head, cursor), ...this.failures };
+    return { cursor, head: Math.max(head, cursor), ...this.failures.counts };
   }
 
   snapshot(): HandlerCounts[] {
     return this.handlers.map((h) => ({ tract: h.route.tract, event: h.route.event, ...h.counts, queued: 0 }));
   }
 
-  async failuresList(limit: number): Promise<DurableFailure[]> {
-    return (await this.store.failures(this.name, limit)).map((f) => {
-      const event = JSON.parse(f.event) as DispatchEvent;
-      return {
-        id: f.id,
-        handler: f.handler,
-        seq: f.seq,
-        type: event.type,
-        event,
-        attempts: f.attempts,
-        lastError: f.lastError,
-        nextAt: f.nextAt,
-        createdAt: f.createdAt,
-        updatedAt: f.updatedAt,
-      };
-    });
+  failuresList(limit: number): Promise<DurableFailure[]> {
+    return this.failures.list(limit);
   }
 
   /** Runs a failure again now (a dead letter gets a fresh set of retries). False: no such failure. */
   async retry(id: string): Promise<boolean> {
-    const f = await this.store.get(id);
-    if (!f || f.extension !== this.name) return false;
-    const now = Date.now();
-    await this.store.updateFailure(id, { attempts: 0, lastError: f.lastError, nextAt: now, updatedAt: now });
-    await this.recount();
-    this.wake();
-    return true;
+    const found = await this.failures.retry(id);
+    if (found) this.wake();
+    return found;
   }
 
   /** Runs every dead letter again now, each with a fresh set of attempts; returns how many. */
   async retryDead(): Promise<number> {
-    const n = await this.store.reviveDead(this.name, Date.now());
-    await this.recount();
+    const n = await this.failures.retryDead();
     this.wake();
     return n;
   }
 
   /** Forgets a failure for good. False: no such failure. */
-  async discard(id: string): Promise<boolean> {
-    const f = await this.store.get(id);
-    if (!f || f.extension !== this.name) return false;
-    const removed = await this.store.removeFailure(id);
-    await this.recount();
-    return removed;
+  discard(id: string): Promise<boolean> {
+    return this.failures.discard(id);
   }
 
   /** Resolves once the work loop has caught up with the log and run every retry due (tests). */
@@ -253,7 +212,10 @@ export class DurableExtension {
   private async work(): Promise<void> {
     this.readAt = Date.now();
     try {
-      if (this.failures.retrying > 0) await this.runDue();
+      await this.failures.runDue(
+        (due) => this.runAgain(due),
+        () => this.stopped,
+      );
       for (;;) {
         if (this.stopped) return;
         const { events, upTo, more } = await readEvents(this.journal, this.log, this.cursor.seq, PAGE);
@@ -265,7 +227,7 @@ export class DurableExtension {
         if (!more) break;
       }
       await this.cursor.keep();
-      if (this.counted.changed || Date.now() - this.counted.at >= RECOUNT_EVERY_MS) await this.recount();
+      await this.failures.recountIfStale();
       await this.schedule();
     } catch (err) {
       if (this.stopped) return;
@@ -279,19 +241,9 @@ export class DurableExtension {
     }
   }
 
-  /**
-   * Counts its failures (retrying, dead) in the store. Between counts only this extension's own changes
-   * are known: another engine's, sharing a PostgreSQL journal, are seen at the next count.
-   */
-  private async recount(): Promise<void> {
-    this.counted = { at: Date.now(), changed: false };
-    this.failures = await this.store.counts(this.name);
-  }
-
   private async schedule(): Promise<void> {
     clearTimeout(this.timer);
-    if (this.failures.retrying === 0) return;
-    const due = await this.store.nextDue(this.name);
+    const due = await this.failures.nextDue();
     if (due === undefined || this.stopped) return;
     this.timer = setTimeout(() => this.wake(), Math.max(0, due - Date.now()));
     this.timer.unref();
@@ -317,62 +269,27 @@ export class DurableExtension {
         h.counts.succeeded++;
       } catch (err) {
         if (this.stopped) return;
-        const now = Date.now();
-        const dead = h.retry.maxAttempts <= 1;
-        await this.store.addFailure({
-          id: randomUUID(),
-          extension: this.name,
-          handler: h.key,
-          seq,
-          event: JSON.stringify(event),
-          attempts: 1,
-          lastError: errorText(err),
-          nextAt: dead ? null : now + backoffDelay(h.retry, 1),
-          createdAt: now,
-          updatedAt: now,
-        });
-        this.counted.changed = true;
+        const dead = await this.failures.add(h.key, h.retry, seq, event, err);
         this.failed(h, err, dead, event.type, 1);
       }
     }
   }
 
-  private async runDue(): Promise<void> {
-    for (;;) {
-      const due = await this.store.due(this.name, Date.now(), 100);
-      if (due.length > 0) this.counted.changed = true;
-      for (const f of due) {
-        if (this.stopped) return;
-        await this.runAgain(f);
-      }
-      if (due.length < 100) return;
-    }
-  }
-
-  private async runAgain(f: ExtensionFailure): Promise<void> {
+  private async runAgain({ failure: f, event }: DueFailure): Promise<void> {
     const h = this.handlers.find((x) => x.key === f.handler);
-    const now = Date.now();
     if (!h) {
-      const lastError = `no handler ${f.handler} is registered any more (the extension changed)`;
-      await this.store.updateFailure(f.id, { attempts: f.attempts, lastError, nextAt: null, updatedAt: now });
+      const gone = `no handler ${f.handler} is registered any more (the extension changed)`;
+      await this.failures.failedAgain(f, f.attempts, gone);
       return;
     }
-    const event = JSON.parse(f.event) as DispatchEvent;
     const attempt = f.attempts + 1;
     try {
       await this.run(h, f.seq, event, attempt);
-      await this.store.removeFailure(f.id);
+      await this.failures.succeeded(f);
       h.counts.succeeded++;
     } catch (err) {
       if (this.stopped) return;
-      const dead = attempt >= h.retry.maxAttempts;
-      const at = Date.now();
-      await this.store.updateFailure(f.id, {
-        attempts: attempt,
-        lastError: errorText(err),
-        nextAt: dead ? null : at + backoffDelay(h.retry, attempt),
-        updatedAt: at,
-      });
+      const dead = await this.failures.failedAgain(f, attempt, err, h.retry);
       this.failed(h, err, dead, event.type, attempt);
     }
   }

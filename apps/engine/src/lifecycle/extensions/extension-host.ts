@@ -17,7 +17,8 @@ import type {
   Route,
 } from './extension-api.ts';
 import { DurableExtension } from './durable-extension.ts';
-import type { DurableFailure, DurableState } from './durable-extension.ts';
+import type { DurableState } from './durable-extension.ts';
+import type { DurableFailure } from './durable-failures.ts';
 import { HandlerRunner } from './handler-runner.ts';
 import type { HandlerCounts } from './handler-runner.ts';
 import type { ExtensionStore } from '../../journal/extensions/extension-store.ts';
