@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import type { Locator, Page } from '@playwright/test';
+import type { Locator, Page, Route } from '@playwright/test';
 import { expectAccessible, mutateByHand, signIn } from './support/console.ts';
 import { E2E } from './support/e2e-env.mjs';
 
@@ -405,6 +405,40 @@ test('an admin whose edit began before another save is told so, and chooses to l
   await mutateByHand(page, 'config.save', { yaml: original, note: 'restore the demo' });
   // What the save did is no longer what runs: the banner saying so goes.
   await expect(page.getByTestId('config-done')).toHaveCount(0);
+});
+
+test('a save undone before the page reads the file again loses its banner', async ({ page }) => {
+  const { editor, status } = await openAsAdmin(page);
+  const original = await runningYaml(page);
+  const mine = `${original}# mine, overtaken\n`;
+  const done = page.getByTestId('config-done');
+  // The page's reads of the configuration are held from the save on, as a loaded machine may delay them,
+  // until another save has restored the demo: the first version the page then reads is not the save's,
+  // and is the version from before it (a version is its text's hash).
+  const held: Route[] = [];
+  let holding = false;
+  const configGet = /\/trpc\/[^?]*config\.get/;
+  await page.route(configGet, (route) => (holding ? held.push(route) : route.continue()));
+  try {
+    await write(page, editor, mine);
+    await expect(status).toContainText('Sound');
+    await page.getByRole('button', { name: 'Save and reload…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Save and reload' });
+    holding = true;
+    await dialog.getByRole('button', { name: 'Save and reload' }).click();
+    await expect(done).toContainText('Saved');
+    await expect.poll(() => held.length).toBeGreaterThan(0);
+    const restored = await mutateByHand(page, 'config.save', { yaml: original, note: 'restore the demo' });
+    expect(restored.status).toBe(200);
+  } finally {
+    holding = false;
+    for (const route of held.splice(0)) await route.continue();
+  }
+  // What the save did is no longer what runs, though the page never read the version the save made.
+  await expect(done).toHaveCount(0);
+  await expect(editor).not.toContainText('# mine, overtaken');
+  await page.unroute(configGet);
+  expect(await runningYaml(page)).toBe(original);
 });
 
 test('an admin whose edit began before another save sees that change and merges the edits into it', async ({

@@ -114,23 +114,20 @@ export function ConfigPage() {
       queryClient.setQueryData(trpc.config.get.queryKey(), { ...config.data, yaml });
     setEdited(null);
     setChecked(null);
-    setDone({ what, result, before: version, ...(yaml !== undefined ? { text: yaml } : {}) });
+    setDone({ what, result, ...(yaml !== undefined ? { text: yaml } : {}) });
     toast.success(`${what}: reloaded.`);
     void queryClient.invalidateQueries({ queryKey: trpc.config.pathKey() });
     void queryClient.invalidateQueries({ queryKey: trpc.listeners.pathKey() });
   };
 
-  // What a save did is said while it is what runs: once the file moves on again (another save, a
-  // rollback, an edit on disk), the banner would say a change is live that no longer is.
-  // A save's own text tells: the page's first read after it may come after another change already (a
-  // busy machine), which the version it read would then be taken for.
+  // What a save or rollback did is said while it is what runs: once the file moves on again (another
+  // save, a rollback, an edit on disk), the banner would say a change is live that no longer is. Its text
+  // tells, not the version the page reads next: on a busy machine that read may come after another change
+  // already, and a change back to the text before it has the version from before it (a version is its
+  // text's hash). Until that read the page shows the text it wrote (`applied`).
   useEffect(() => {
-    if (!done || version === undefined || version === done.before) return;
-    if (done.text !== undefined) {
-      if (running !== done.text) setDone(null);
-    } else if (done.made === undefined) setDone({ ...done, made: version });
-    else if (version !== done.made) setDone(null);
-  }, [done, version, running]);
+    if (done?.text !== undefined && running !== undefined && running !== done.text) setDone(null);
+  }, [done, running]);
 
   // One's edits applied to the file as it now is (asked afresh: a refused save may come before the page
   // heard of the change); the edit then begins from that version.
@@ -313,7 +310,7 @@ export function ConfigPage() {
           running={running}
           notRunning={notRunning}
           version={version}
-          onRolledBack={(result, v) => applied(result, `Rolled back to version ${v.number}`, undefined)}
+          onRolledBack={(result, v, yaml) => applied(result, `Rolled back to version ${v.number}`, yaml)}
         />
       )}
     </div>

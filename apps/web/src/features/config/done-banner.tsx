@@ -10,10 +10,10 @@ import type { SaveAnswer } from './config-check';
 export interface Done {
   what: string;
   result: SaveAnswer;
-  /** The running version before it, and the one it made once the page read it. */
-  before: string | undefined;
-  made?: string;
-  /** A save's text: the file is what the save made while it reads so. */
+  /**
+   * The organism.yaml it wrote: the file is what it made while it reads so. Unknown only when a
+   * rollback's version could not be read after it (the banner then stays until dismissed).
+   */
   text?: string;
 }
 

@@ -1,5 +1,5 @@
 'use client';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { GitCompare, History } from 'lucide-react';
 import { parseAsString, useQueryStates } from 'nuqs';
 import { useId, useRef } from 'react';
@@ -36,9 +36,11 @@ export function HistoryPanel({
   notRunning?: boolean;
   /** The running version (`config.get`): a rollback is refused with CONFLICT once the file moved on. */
   version: string | undefined;
-  onRolledBack: (result: SaveAnswer, version: ConfigVersion) => void;
+  /** `text`: the organism.yaml the rollback wrote (undefined if it could not be read afterwards). */
+  onRolledBack: (result: SaveAnswer, version: ConfigVersion, text: string | undefined) => void;
 }) {
   const trpc = useTRPC();
+  const queryClient = useQueryClient();
   const { can } = useSession();
   const history = useQuery(trpc.config.history.queryOptions());
   const versions = versionsOf(history.data ?? [], notRunning);
@@ -125,7 +127,14 @@ export function HistoryPanel({
               onConfirm={() =>
                 rollback.mutate(
                   { id: v.id, ...(askedAt.current ? { basedOn: askedAt.current } : {}) },
-                  { onSuccess: (result) => onRolledBack(result, v) },
+                  {
+                    // The version's text, as its question read it (a saved version never changes).
+                    onSuccess: (result) =>
+                      void queryClient.fetchQuery(versionText(trpc, v.id)).then(
+                        ({ yaml }) => onRolledBack(result, v, yaml),
+                        () => onRolledBack(result, v, undefined),
+                      ),
+                  },
                 )
               }
             >
@@ -240,9 +249,7 @@ function Compare({
 
 function useVersionText(id: string, running: string): { text?: string; error: unknown } {
   const trpc = useTRPC();
-  const saved = useQuery(
-    trpc.config.version.queryOptions({ id }, { enabled: id !== RUNNING, staleTime: Infinity }),
-  );
+  const saved = useQuery({ ...versionText(trpc, id), enabled: id !== RUNNING });
   if (id === RUNNING) return { text: running, error: null };
   return { text: saved.data?.yaml, error: saved.error };
 }
@@ -252,11 +259,13 @@ function useVersionText(id: string, running: string): { text?: string; error: un
  * organism.yaml against what runs, as the engine diffs it (asked as the question opens).
  */
 function RollbackEffect({ id }: { id: string }) {
+  const trpc = useTRPC();
   const client = useTRPCClient();
+  const queryClient = useQueryClient();
   const effect = useQuery({
     queryKey: ['config', 'rollback-effect', id],
     queryFn: async () =>
-      client.config.diff.mutate({ yaml: (await client.config.version.query({ id })).yaml }),
+      client.config.diff.mutate({ yaml: (await queryClient.fetchQuery(versionText(trpc, id))).yaml }),
     staleTime: 0,
     gcTime: 0,
   });
@@ -273,4 +282,9 @@ function RollbackEffect({ id }: { id: string }) {
       {summarize(effect.data) || 'It changes nothing the engine reads.'}
     </strong>
   );
+}
+
+/** A saved version's text: kept once read, since a saved version never changes. */
+function versionText(trpc: ReturnType<typeof useTRPC>, id: string) {
+  return trpc.config.version.queryOptions({ id }, { staleTime: Infinity });
 }
