@@ -103,6 +103,38 @@ test("new dead letters wait while the pointer is on a group's rows, and come in 
   await expect(table.getByTitle(id)).toBeVisible();
 });
 
+test("a group's older page is kept in the address: back from one of its messages returns to it", async ({
+  page,
+}) => {
+  await signIn(page, 'operator');
+  // More than a page of one group (50 a page), whatever the traffic has made of it so far.
+  await Promise.all([0, 1, 2].map((part) => divisionsByZero(page, 7_000 + 100 * part, part === 2 ? 11 : 20)));
+  await page.goto('/dead-letters/group?to=tools.calculator&errorCode=HANDLER_ERROR');
+  const table = page.getByRole('table', { name: 'Messages of the group' });
+  await expect(table.getByRole('row')).toHaveCount(51);
+  /** The full id of the first message the table shows. */
+  const firstId = async (): Promise<string> =>
+    (await table.getByRole('row').nth(1).locator('[title]').first().getAttribute('title')) ?? '';
+  const newest = await firstId();
+  await page.getByRole('button', { name: 'Older' }).click();
+  await expect(page).toHaveURL(/[?&]after=/);
+  await expect(page.getByRole('button', { name: 'Newer' })).toBeEnabled();
+  // The older page drawn (the newer one stays until it comes).
+  await expect.poll(firstId).not.toBe(newest);
+  const older = page.url();
+  const id = await firstId();
+  expect(id).toMatch(/^[0-9a-f-]{36}$/);
+  await table.getByTitle(id, { exact: true }).getByRole('link').click();
+  await expect(page).toHaveURL(new RegExp(`/messages/${id}$`));
+  await page.goBack();
+  // The same page of the group, not its first.
+  expect(page.url()).toBe(older);
+  await expect(table.getByTitle(id, { exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Newer' }).click();
+  await expect(page).not.toHaveURL(/[?&]after=/);
+  await expect(page.getByRole('button', { name: 'Newer' })).toBeDisabled();
+});
+
 test('retry many shows a dry run (count and sample) before the operator confirms', async ({ page }) => {
   // Filters that match nothing leave nothing to retry or discard: both are offered disabled, saying why.
   await signIn(page, 'operator', '/dead-letters?to=tools.calculator&errorCode=NO_SUCH_CODE');

@@ -172,6 +172,16 @@ test('finds why a message failed in one click from the overview', async ({ page 
   await expect(history).toContainText(/FAILED|REJECTED/);
   await expect(history).toContainText(line);
   await expectAccessible(page);
+  // Its whole id, copied from beside the heading, to paste into a ticket or a command.
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByRole('button', { name: 'copy the message id' }).click();
+  // The root tsconfig has no DOM library: the page's clipboard, typed by hand.
+  const copied = await page.evaluate(() =>
+    (
+      globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }
+    ).navigator.clipboard.readText(),
+  );
+  expect(`/messages/${copied}`).toBe(href);
 });
 
 test('a viewer is offered no retry or discard, and the engine refuses one sent by hand', async ({ page }) => {

@@ -14,14 +14,18 @@ export function CopyButton({
   what,
   className = '',
   onCopied,
+  quiet = false,
 }: {
   text: string;
+  /** The button's words beside its icon; none: the icon alone (its name still says what it copies). */
   label?: string;
   /** What is copied, for the button's name and the toast: "token", "curl example". */
   what: string;
   className?: string;
   /** Called once the text is on the clipboard. */
   onCopied?: () => void;
+  /** A borderless button, beside a heading's id rather than in a form. */
+  quiet?: boolean;
 }) {
   const [done, setDone] = useState(false);
   const copy = () => {
@@ -35,10 +39,13 @@ export function CopyButton({
   return (
     <Button
       onClick={copy}
+      variant={quiet ? 'ghost' : undefined}
       aria-label={`copy the ${what}`}
-      className={`shrink-0 whitespace-nowrap ${className}`}
+      title={label ? undefined : `Copy the ${what}`}
+      className={`shrink-0 whitespace-nowrap ${label ? '' : 'px-2'} ${className}`}
     >
-      {done ? <Check className="size-4" aria-hidden /> : <Copy className="size-4" aria-hidden />} {label}
+      {done ? <Check className="size-4" aria-hidden /> : <Copy className="size-4" aria-hidden />}
+      {label && ` ${label}`}
     </Button>
   );
 }

@@ -5,7 +5,7 @@ import { ChevronLeft, RotateCcw, Trash2, TriangleAlert } from 'lucide-react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { parseAsBoolean, parseAsString, useQueryStates } from 'nuqs';
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef } from 'react';
 import { ErrorCodeBadge } from '@/components/error-code-badge';
 import { HeldRowsNote } from '@/components/held-rows-note';
 import { IdLink } from '@/components/id-link';
@@ -23,6 +23,7 @@ import { formatCount, plural } from '@/lib/format';
 import { isRejected } from '@/lib/outcome';
 import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
+import { keyset, keysetParsers } from '@/lib/url-filters';
 import { useHeldRows } from '@/lib/use-held-rows';
 import { allRefused, useDeadLetterGroups } from './dead-letter-groups';
 import { codeHint } from './code-hints';
@@ -210,9 +211,10 @@ function GroupMessages({
   emptied: boolean;
 }) {
   const trpc = useTRPC();
-  // Keyset pages: the cursors of the pages before this one, so "newer" goes back exactly.
-  const [cursors, setCursors] = useState<(string | undefined)[]>([]);
-  const [cursor, setCursor] = useState<string | undefined>();
+  // Keyset pages in the URL, as every list keeps them: back from a message returns to this page.
+  const [q, setQ] = useQueryStates(keysetParsers);
+  const pages = keyset(q.after);
+  const cursor = pages.cursor;
   const page = useQuery(
     trpc.journal.list.queryOptions(
       { state: 'FAILED', to: noListener ? null : to, errorCode, limit: PAGE, cursor },
@@ -240,11 +242,8 @@ function GroupMessages({
           <Button
             variant="ghost"
             className="h-7 px-2 text-xs"
-            disabled={cursors.length === 0}
-            onClick={() => {
-              setCursor(cursors.at(-1));
-              setCursors(cursors.slice(0, -1));
-            }}
+            disabled={!pages.hasNewer}
+            onClick={() => void setQ({ after: pages.newer() })}
           >
             Newer
           </Button>
@@ -252,10 +251,7 @@ function GroupMessages({
             variant="ghost"
             className="h-7 px-2 text-xs"
             disabled={next === null}
-            onClick={() => {
-              setCursors([...cursors, cursor]);
-              setCursor(next ?? undefined);
-            }}
+            onClick={() => next !== null && void setQ({ after: pages.older(next) })}
           >
             Older
           </Button>

@@ -7,6 +7,7 @@ import { PencilLine, RotateCcw, Send, Trash2 } from 'lucide-react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { toast } from 'sonner';
+import { CopyButton } from '@/components/copy-button';
 import { NeedsRole } from '@/components/role-gate';
 import { StateBadge } from '@/components/state-badge';
 import { Button } from '@/components/ui/button';
@@ -112,17 +113,20 @@ export function MessagePage({ id }: { id: string }) {
     <div className="max-w-7xl space-y-4">
       <header className="flex flex-wrap items-start justify-between gap-3">
         <div className="min-w-0">
-          <h1
-            ref={heading}
-            tabIndex={-1}
-            className="flex items-center gap-3 text-xl font-semibold outline-none"
-          >
-            <span>Message</span>
-            <span className="font-mono text-base" title={m.id}>
-              {m.id}
-            </span>
-            <StateBadge state={rejected ? 'REJECTED' : m.state} />
-          </h1>
+          <div className="flex flex-wrap items-center gap-1">
+            <h1
+              ref={heading}
+              tabIndex={-1}
+              className="flex items-center gap-3 text-xl font-semibold outline-none"
+            >
+              <span>Message</span>
+              <span className="font-mono text-base" title={m.id}>
+                {m.id}
+              </span>
+              <StateBadge state={rejected ? 'REJECTED' : m.state} />
+            </h1>
+            <CopyButton text={m.id} label="" what="message id" quiet />
+          </div>
           <div className="mt-1">
             <MessageFacts m={m} />
           </div>

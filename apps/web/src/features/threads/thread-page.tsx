@@ -6,6 +6,7 @@ import { OctagonX } from 'lucide-react';
 import { parseAsString, useQueryState } from 'nuqs';
 import { useMemo } from 'react';
 import { toast } from 'sonner';
+import { CopyButton } from '@/components/copy-button';
 import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
@@ -104,13 +105,16 @@ export function ThreadPage({ id }: { id: string }) {
     <div className="max-w-[1600px] space-y-4">
       <header className="flex flex-wrap items-start justify-between gap-3">
         <div className="min-w-0">
-          <h1 className="flex flex-wrap items-center gap-3 text-xl font-semibold">
-            <span>Thread</span>
-            <span className="font-mono text-base" title={t.id}>
-              {t.id}
-            </span>
-            <ThreadStatusBadge status={status} />
-          </h1>
+          <div className="flex flex-wrap items-center gap-1">
+            <h1 className="flex flex-wrap items-center gap-3 text-xl font-semibold">
+              <span>Thread</span>
+              <span className="font-mono text-base" title={t.id}>
+                {t.id}
+              </span>
+              <ThreadStatusBadge status={status} />
+            </h1>
+            <CopyButton text={t.id} label="" what="thread id" quiet />
+          </div>
           <p className="mt-1 flex flex-wrap gap-x-2 text-sm text-muted">
             <span>
               <span className="tabular text-text">{formatCount(hops.length)}</span>{' '}
