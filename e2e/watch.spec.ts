@@ -263,6 +263,11 @@ test('says within seconds when the engine hangs, and goes live again when it ans
   const pid = Number(execFileSync('pgrep', ['-n', '-f', pattern], { encoding: 'utf8' }).trim());
   expect(pid).toBeGreaterThan(0);
   const opened = await page.context().newPage();
+  // The map, live before the stop: its messages move along the lines.
+  const map = await page.context().newPage();
+  await map.goto('/map');
+  const dots = map.locator('.organism-map canvas');
+  await expect(dots).toHaveCount(1);
   process.kill(pid, 'SIGSTOP');
   try {
     const stoppedAt = Date.now();
@@ -286,12 +291,22 @@ test('says within seconds when the engine hangs, and goes live again when it ans
     const pages = opened.getByRole('navigation', { name: 'Pages' });
     await expect(pages.getByRole('link', { name: 'Messages', exact: true })).toBeVisible();
     await expect(pages.getByRole('link', { name: 'Compose' })).toHaveCount(0);
+    // The map's routes and rates are the last it heard, and say so; nothing moves along its lines.
+    await expect(
+      map.getByText(/^The last known routes, rates and states: the engine has been away/),
+    ).toBeVisible();
+    await expect(dots).toHaveCount(0);
+    // The listeners too, opened from there: their states and counts are what the engine last said.
+    await map.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Listeners' }).click();
+    await expect(map.getByText(/^The last known states and counts: the engine has been away/)).toBeVisible();
+    await expect(map.getByRole('region', { name: 'Listeners' })).toContainText('greeter');
   } finally {
     process.kill(pid, 'SIGCONT');
   }
   await expect(connection).toHaveText('live', { timeout: 30_000 });
   await expect(page.getByText('The engine cannot be reached.')).toBeHidden();
   await expect(page.getByText(/^The last known counts/)).toBeHidden();
+  await expect(map.getByText(/^The last known states and counts/)).toBeHidden({ timeout: 15_000 });
   await expect(page.getByText('ACKED, last 10 s').locator('..')).toContainText('/s', { timeout: 15_000 });
   // And it comes up by itself once the engine answers.
   await expect(opened.getByRole('heading', { name: 'Threads', level: 1 })).toBeVisible({ timeout: 30_000 });

@@ -9,7 +9,7 @@ export type ListenerLook = ListenerState;
  */
 const DOT: Record<ListenerLook, string> = {
   idle: 'bg-pending',
-  processing: 'bg-dispatched motion-safe:animate-pulse',
+  processing: 'bg-dispatched motion-safe:animate-pulse live-pulse',
   paused:
     'bg-[repeating-linear-gradient(45deg,var(--pending)_0_2px,transparent_2px_4px)] ring-1 ring-pending',
   error: 'bg-failed',

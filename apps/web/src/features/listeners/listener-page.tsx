@@ -3,6 +3,7 @@ import { usePrefetchQuery } from '@tanstack/react-query';
 import { ArrowRight, TextSearch, Waypoints } from 'lucide-react';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { LastKnownNote, useEngineAway } from '@/components/last-known-note';
 import { ListenerStateBadge } from '@/components/listener-state-badge';
 import { TimeAgo } from '@/components/time-ago';
 import { Missing } from '@/components/missing';
@@ -26,6 +27,7 @@ import { listenerHref, messagesToHref } from '@/lib/hrefs';
 export function ListenerPage({ name }: { name: string }) {
   const trpc = useTRPC();
   const listeners = useLiveListeners();
+  const stale = useEngineAway();
   // What the panels below show needs only the name: asked for with the listener list, in the same request,
   // instead of once it has come back (one round trip less before the page is usable).
   usePrefetchQuery(schemaQuery(trpc, name));
@@ -57,8 +59,9 @@ export function ListenerPage({ name }: { name: string }) {
       </Missing>
     );
   return (
-    <div className="max-w-7xl space-y-4">
+    <div className="max-w-7xl space-y-4" data-stale={stale || undefined}>
       <Header l={l} />
+      <LastKnownNote what="state and counts" />
       {l.paused && <PausedNotice l={l} paused={l.paused} />}
       <div className="grid gap-4 lg:grid-cols-3">
         <Panel title="Limits">

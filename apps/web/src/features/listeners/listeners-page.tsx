@@ -1,6 +1,7 @@
 'use client';
 import { Search } from 'lucide-react';
 import { NoMatches } from '@/components/filter-bar';
+import { LastKnownNote, useEngineAway } from '@/components/last-known-note';
 import { describeError } from '@/lib/engine-error';
 import { formatCount, formatCountOf } from '@/lib/format';
 import { useLiveListeners } from '@/lib/live-listeners';
@@ -15,8 +16,9 @@ export function ListenersPage() {
   const shown = all ? filterListeners(all, filters) : undefined;
   const filtered = !!filters.state || !!filters.q;
   const systemCount = all?.filter((l) => l.system).length ?? 0;
+  const stale = useEngineAway();
   return (
-    <div className="max-w-7xl space-y-4">
+    <div className="max-w-7xl space-y-4" data-stale={stale || undefined}>
       <header className="flex flex-wrap items-center gap-3">
         <h1 className="text-xl font-semibold">Listeners</h1>
         <p className="tabular mr-auto text-sm text-muted">
@@ -55,6 +57,7 @@ export function ListenersPage() {
           system listeners{systemCount ? ` (${systemCount})` : ''}
         </Chip>
       </header>
+      <LastKnownNote what="states and counts" />
       <section aria-label="Listeners" className="overflow-clip rounded-lg border border-border bg-panel">
         {listeners.error && !all ? (
           <p className="p-4 text-sm text-failed">{describeError(listeners.error)}</p>

@@ -3,6 +3,7 @@ import { parseAsString, useQueryState } from 'nuqs';
 import Link from 'next/link';
 import { useMemo } from 'react';
 import { useQuery } from '@tanstack/react-query';
+import { LastKnownNote, useEngineAway } from '@/components/last-known-note';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { describeError } from '@/lib/engine-error';
@@ -40,9 +41,10 @@ export function MapPage() {
     systemCount > 0 ? ` and ${formatCountOf(systemCount, 'system listener')} that messages reached` : '';
   const rate = model?.routes.reduce((n, r) => n + r.perSecond, 0) ?? 0;
   const failing = model?.routes.filter((r) => r.failed > 0).length ?? 0;
+  const stale = useEngineAway();
   const label = `Map of the organism: ${formatCountOf(listenerCount, 'listener')}${systemLabel}, ${formatCountOf(producerCount, 'outside producer')}, ${formatCountOf(model?.routes.length ?? 0, 'route')}. The routes table below lists the same routes as text.`;
   return (
-    <div className="space-y-4">
+    <div className="space-y-4" data-stale={stale || undefined}>
       <header className="flex flex-wrap items-baseline gap-x-4 gap-y-1">
         <h1 className="text-xl font-semibold">Map</h1>
         {model && (
@@ -73,6 +75,7 @@ export function MapPage() {
           </p>
         )}
       </header>
+      <LastKnownNote what="routes, rates and states" />
       <MapLegend rates={!model || !isBusy(model.layoutEdges)} />
       {focus && (
         <p className="flex items-center gap-2 text-sm">
@@ -91,7 +94,7 @@ export function MapPage() {
           <Skeleton className="h-full w-full rounded-none" />
         ) : (
           <>
-            <OrganismMap model={model} focus={focus} label={label} />
+            <OrganismMap model={model} focus={focus} label={label} still={stale} />
             {model.routes.every((r) => r.from === 'system') && (
               <p className="pointer-events-none absolute inset-x-0 top-4 mx-auto w-fit rounded-md border border-border bg-panel px-3 py-1.5 text-sm text-muted">
                 No producer has sent anything in the last 5 minutes: routes appear here as messages flow (POST

@@ -54,7 +54,10 @@ function useReducedMotion(): boolean {
 }
 
 /** The organism as a graph. Lays out only when its shape changes; live numbers never move a box. */
-export function OrganismMap(props: { model: MapModel; focus: string | null; label: string }) {
+/** `still`: no messages move along the lines (the engine is away: how fast they go is not known now). */
+type MapProps = { model: MapModel; focus: string | null; label: string; still?: boolean };
+
+export function OrganismMap(props: MapProps) {
   return (
     <ReactFlowProvider>
       <Tooltip.Provider>
@@ -64,7 +67,7 @@ export function OrganismMap(props: { model: MapModel; focus: string | null; labe
   );
 }
 
-function Graph({ model, focus, label }: { model: MapModel; focus: string | null; label: string }) {
+function Graph({ model, focus, label, still = false }: MapProps) {
   const router = useRouter();
   const dark = useDarkTheme();
   const motion = !useReducedMotion();
@@ -279,7 +282,7 @@ function Graph({ model, focus, label }: { model: MapModel; focus: string | null;
           {hoveredLane && layout.labels.size === 0 && <HoveredRate lanes={lanes} id={hoveredLane} />}
           {!layout.quick && (
             <div className={settling && motion ? 'map-arrive' : undefined}>
-              {motion && <DotLayer lanes={lanes} dark={dark} />}
+              {motion && !still && <DotLayer lanes={lanes} dark={dark} />}
               <PairLabels model={model} layout={layout} spotlight={spotlight} />
             </div>
           )}

@@ -1,0 +1,24 @@
+'use client';
+import { Uptime } from '@/components/time-ago';
+import { useEngineStream } from '@/lib/engine-stream';
+
+/**
+ * Whether the engine is away: a live page's figures are then what it last said (CONSOLE.md: the data on
+ * screen is marked stale). A page sets `data-stale` on its root with it, so that what pulses for "at work
+ * now" holds still (globals.css), and says so with `LastKnownNote`.
+ */
+export function useEngineAway(): boolean {
+  return useEngineStream().away !== undefined;
+}
+
+/** "The last known <what>: the engine has been away 12 s.", while it is; nothing otherwise. */
+export function LastKnownNote({ what }: { what: string }) {
+  const { away } = useEngineStream();
+  if (!away) return null;
+  return (
+    <p role="status" className="text-sm text-muted">
+      <span className="font-medium text-rejected">The last known {what}:</span> the engine has been away{' '}
+      <Uptime since={away.since} />.
+    </p>
+  );
+}
