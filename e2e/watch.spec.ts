@@ -167,6 +167,10 @@ test('finds why a message failed in one click from the overview', async ({ page 
   const failure = page.getByRole('region', { name: 'Failure' });
   await expect(failure).toBeVisible();
   await expect(failure).toContainText(code);
+  // When it failed, and the contract of the listener it failed at, one click away.
+  await expect(failure).toContainText(/ ago · /);
+  const contract = failure.getByRole('link', { name: /'s contract$/ });
+  await expect(contract).toHaveAttribute('href', /^\/listeners\/[^/]+$/);
   // The whole detail is in its history (refused input marks its problems in the raw input instead).
   const history = page.getByRole('region', { name: 'History' });
   await expect(history).toContainText(/FAILED|REJECTED/);

@@ -1,3 +1,4 @@
+import { CircleAlert } from 'lucide-react';
 import type { ReactNode } from 'react';
 
 function Item({ sample, children }: { sample: ReactNode; children: ReactNode }) {
@@ -43,7 +44,13 @@ export function MapLegend({ rates }: { rates: boolean }) {
       >
         processing
       </Item>
-      <Item sample={<span className="inline-block h-3.5 w-6 rounded border border-failed bg-failed/10" />}>
+      <Item
+        sample={
+          <span className="inline-flex h-3.5 w-6 items-center rounded border border-failed bg-failed/10 pl-0.5">
+            <CircleAlert className="size-2.5 text-failed" aria-hidden />
+          </span>
+        }
+      >
         failing
       </Item>
       <Item

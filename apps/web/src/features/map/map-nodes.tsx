@@ -1,6 +1,6 @@
 'use client';
 import type { Node, NodeProps } from '@xyflow/react';
-import { ArrowLeftRight } from 'lucide-react';
+import { ArrowLeftRight, CircleAlert } from 'lucide-react';
 import Link from 'next/link';
 import { Tooltip } from 'radix-ui';
 import type { ReactNode } from 'react';
@@ -96,7 +96,12 @@ export function ListenerNode({ data }: NodeProps<ListenerFlowNode>) {
           className={`flex h-full flex-col justify-center gap-1 rounded-lg border bg-panel px-3 shadow-sm outline-none hover:border-accent focus-visible:ring-2 focus-visible:ring-focus ${frame} ${data.focused ? 'ring-2 ring-accent' : ''}`}
         >
           <span className="flex min-w-0 items-center gap-2">
-            <ListenerStateDot state={l.state} />
+            {/* Failing is said by an icon, not by its red alone (CONSOLE.md); the other states have words. */}
+            {l.state === 'error' ? (
+              <CircleAlert className="-ml-0.5 size-3 shrink-0 text-failed" aria-hidden />
+            ) : (
+              <ListenerStateDot state={l.state} />
+            )}
             <span className="truncate text-sm font-semibold">{l.name}</span>
             {l.agent && (
               <span className="ml-auto shrink-0 rounded bg-panel-2 px-1 text-[10px] text-muted">agent</span>

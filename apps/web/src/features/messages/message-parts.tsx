@@ -93,9 +93,27 @@ export function MessageFailure({
           {m.errorCode ?? 'FAILED'}
         </span>
         <span className="text-sm">
-          {rejected
-            ? 'Refused at intake: it never reached a listener.'
-            : `Failed at ${m.to ?? '?'} after ${formatCountOf(m.attempts, 'attempt')}.`}
+          {rejected ? (
+            'Refused at intake: it never reached a listener.'
+          ) : (
+            // Where and when (CONSOLE.md: listener, attempt, time), and the contract its input was held to.
+            <>
+              Failed at {m.to ?? '?'} after {formatCountOf(m.attempts, 'attempt')},{' '}
+              <TimeAgo at={m.updatedAt} />
+              {m.to && (
+                <>
+                  {' · '}
+                  <Link
+                    href={`/listeners/${encodeURIComponent(m.to)}`}
+                    prefetch={false}
+                    className="text-accent underline"
+                  >
+                    {m.to}&apos;s contract
+                  </Link>
+                </>
+              )}
+            </>
+          )}
         </span>
       </p>
       {m.errorDetail && located.length === 0 && <ErrorDetail detail={m.errorDetail} />}

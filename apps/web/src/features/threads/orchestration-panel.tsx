@@ -1,7 +1,8 @@
 'use client';
 import type { inferRouterOutputs } from '@trpc/server';
 import { useQuery } from '@tanstack/react-query';
-import { ArrowRight } from 'lucide-react';
+import { ArrowRight, Check, CircleHelp, Clock, LoaderCircle, Minus, X } from 'lucide-react';
+import type { LucideIcon } from 'lucide-react';
 import Link from 'next/link';
 import { TimeUntil } from '@/components/time-ago';
 import { Panel } from '@/components/ui/panel';
@@ -23,6 +24,23 @@ const TONE: Record<StepState | ItemState, string> = {
   waiting: 'border-border text-muted',
   skipped: 'border-border text-muted line-through',
 };
+
+/** Colour is never the only signal (CONSOLE.md): each state has its icon too, and its word on hover. */
+const ICON: Record<StepState | ItemState, LucideIcon> = {
+  done: Check,
+  succeeded: Check,
+  running: LoaderCircle,
+  failed: X,
+  missing: CircleHelp,
+  waiting: Clock,
+  skipped: Minus,
+};
+
+/** A step's or an item's state: its icon (hidden from screen readers, which hear the word). */
+function StateIcon({ state }: { state: StepState | ItemState }) {
+  const Icon = ICON[state];
+  return <Icon className="size-3 shrink-0" aria-hidden />;
+}
 
 /**
  * The sequences and buffers started in this thread (docs/orchestration.md), each with where it stands:
@@ -88,7 +106,11 @@ function SequenceRun({ run }: { run: Extract<Run, { kind: 'sequence' }> }) {
         {run.steps.map((s, i) => (
           <li key={i} className="flex items-center gap-1.5">
             {i > 0 && <ArrowRight className="size-3.5 text-muted" aria-hidden />}
-            <span className={`rounded border px-2 py-0.5 font-mono text-xs ${TONE[s.state]}`} title={s.state}>
+            <span
+              className={`inline-flex items-center gap-1 rounded border px-2 py-0.5 font-mono text-xs ${TONE[s.state]}`}
+              title={s.state}
+            >
+              <StateIcon state={s.state} />
               {s.name}
               <span className="sr-only"> ({s.state})</span>
             </span>
@@ -120,8 +142,10 @@ function BufferRun({ run }: { run: Extract<Run, { kind: 'buffer' }> }) {
       <ol className="flex flex-wrap gap-1.5" aria-label={`Items of buffer ${shortId(run.id)}`}>
         {run.items.map((item, i) => {
           const chip = (
-            <span className={`inline-block rounded border px-2 py-0.5 font-mono text-xs ${TONE[item.state]}`}>
-              #{i}
+            <span
+              className={`inline-flex items-center gap-1 rounded border px-2 py-0.5 font-mono text-xs ${TONE[item.state]}`}
+            >
+              <StateIcon state={item.state} />#{i}
               <span className="sr-only"> {item.state}</span>
             </span>
           );
