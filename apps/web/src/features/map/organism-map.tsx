@@ -53,10 +53,15 @@ function useReducedMotion(): boolean {
   return reduced;
 }
 
-/** The organism as a graph. Lays out only when its shape changes; live numbers never move a box. */
-/** `still`: no messages move along the lines (the engine is away: how fast they go is not known now). */
-type MapProps = { model: MapModel; focus: string | null; label: string; still?: boolean };
+interface MapProps {
+  model: MapModel;
+  focus: string | null;
+  label: string;
+  /** No messages move along the lines (the engine is away: how fast they go is not known now). */
+  still?: boolean;
+}
 
+/** The organism as a graph. Lays out only when its shape changes; live numbers never move a box. */
 export function OrganismMap(props: MapProps) {
   return (
     <ReactFlowProvider>
