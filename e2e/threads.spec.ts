@@ -131,6 +131,55 @@ test("a thread's or a message's address with the first characters of its id open
   await expect(page.getByRole('link', { name: 'All messages' })).toBeVisible();
 });
 
+test('a long thread shows its latest 500 hops, and earlier ones 500 at a time with the hop in view kept', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await signIn(page, 'operator');
+  // 300 shouts in one thread, each answered to the console: 600 hops.
+  const shout = '<shout><text>once more</text></shout>';
+  const thread = await inject(page, 'shouter', shout);
+  await inject(page, 'shouter', shout, thread, 299);
+  await page.goto(`/threads/${thread}`);
+  const summary = page.getByRole('main').locator('header p').first();
+  await expect(summary).toContainText('600 hops (the latest 500 shown)', { timeout: 30_000 });
+  const diagram = page.getByTestId('sequence-diagram');
+  await expect(diagram).toContainText('100 earlier hops not shown');
+  // Numbered in the whole thread: the first shown is the 101st, and the page opens on it.
+  const hop = (n: number) => diagram.getByRole('button', { name: new RegExp(`^hop ${n}: `) });
+  await expect(hop(101)).toHaveAttribute('aria-pressed', 'true');
+  await expect(hop(101)).toBeInViewport();
+  // Only the hops in view are drawn; the keyboard reaches the last all the same.
+  expect(await diagram.getByRole('listitem').count()).toBeLessThan(60);
+  await hop(101).focus();
+  await page.keyboard.press('End');
+  await expect(hop(600)).toBeFocused();
+  await expect(hop(600)).toHaveAttribute('aria-pressed', 'true');
+  await expect(hop(600)).toBeInViewport();
+  await page.keyboard.press('Home');
+  await expect(hop(101)).toBeFocused();
+
+  await diagram.getByRole('button', { name: 'Show 100 earlier' }).click();
+  await expect(page).toHaveURL(/[?&]hops=1000/);
+  await expect(summary).toContainText('600 hops');
+  await expect(summary).not.toContainText('shown');
+  await expect(diagram).not.toContainText('earlier hops not shown');
+  // The hop that was first stays where it was, the earlier ones above it; the keyboard goes on from it.
+  await expect(hop(101)).toBeInViewport();
+  await expect(hop(101)).toBeFocused();
+  await expect(hop(1)).not.toBeInViewport();
+  await page.keyboard.press('ArrowUp');
+  await expect(hop(100)).toBeFocused();
+  await page.keyboard.press('Home');
+  await expect(hop(1)).toBeFocused();
+  await expect(hop(1)).toBeInViewport();
+  // Back and forth keep what was loaded: the address holds it.
+  await page.reload();
+  await expect(summary).toContainText('600 hops');
+  await expect(summary).not.toContainText('shown');
+  await expectAccessible(page);
+});
+
 test('an operator kills a running thread; a viewer is offered no Kill', async ({ page, browser }) => {
   test.setTimeout(120_000);
   const viewer = await signedIn(browser, 'viewer');
@@ -150,8 +199,11 @@ test('an operator kills a running thread; a viewer is offered no Kill', async ({
   await expect(viewer.getByRole('button', { name: 'Kill' })).toHaveCount(0);
 
   // A hop still waiting, open beside the diagram: it says KILLED as soon as the diagram does.
+  // The last hop (End: the diagram draws only the hops in view), and the naps at the top are done by now.
   const hops = page.getByRole('list', { name: 'Hops' });
-  await hops.locator('[data-state="PENDING"]').last().click();
+  await hops.getByRole('button').first().focus();
+  await page.keyboard.press('End');
+  await expect(hops.getByRole('button', { name: /^hop 200: / })).toBeFocused();
   const detail = page.getByTestId('hop-detail');
   await expect(detail).toContainText('PENDING');
   await page.getByRole('button', { name: 'Kill' }).click();

@@ -26,6 +26,14 @@ export const byIdInputSchema = z.strictObject({ id: z.string().min(1) });
 export const threadRefInputSchema = z.strictObject({
   id: z.string().refine(isUuidV4, 'not a thread id: a thread id is a UUID (version 4)'),
 });
+/** How many of a thread's latest hops `threads.byId` gives at first, and how many more each time it is asked. */
+export const THREAD_HOPS_STEP = 500;
+/** The most hops of one thread `threads.byId` gives: beyond it, `threads.messages` pages them. */
+export const THREAD_HOPS_MAX = 5000;
+/** `threads.byId`: one thread, with its latest `hops` hops. */
+export const threadByIdInputSchema = byIdInputSchema.extend({
+  hops: z.number().int().min(1).max(THREAD_HOPS_MAX).default(THREAD_HOPS_STEP),
+});
 export const byNameInputSchema = z.strictObject({ name: z.string().min(1) });
 /** A durable extension's failures (`extensions.failures`). */
 export const extensionFailuresInputSchema = z.strictObject({

@@ -140,6 +140,46 @@ describe('the console’s queries', () => {
     });
   });
 
+  it('gives a thread’s latest hops, as many as asked, with the count of them all', async () => {
+    const { threadId } = await send(greeting(1));
+    // An envelope naming the thread joins it: three more greetings, four hops each.
+    for (let i = 2; i <= 4; i++) {
+      const joined = `<message xmlns="https://xml-pipeline.org/ns/envelope/v1"><meta><from>traffic</from><to>greeter</to><thread>${threadId}</thread></meta><greeting xmlns=""><name>v${i}</name></greeting></message>`;
+      expect((await send(joined)).threadId).toBe(threadId);
+    }
+    await h.engine.whenQuiet();
+    const viewer = await h.client('viewer');
+    const whole = await viewer.threads.byId.query({ id: threadId });
+    expect(whole).toMatchObject({ truncated: false, summary: null });
+    expect(whole.messages).toHaveLength(16);
+    const latest = await viewer.threads.byId.query({ id: threadId, hops: 5 });
+    expect(latest).toMatchObject({ truncated: true });
+    expect(latest.summary).toMatchObject({
+      id: threadId,
+      messages: 16,
+      failed: 0,
+      status: 'completed',
+      participants: ['greeter', 'shouter', 'traffic'],
+      firstAt: whole.messages[0]?.createdAt,
+    });
+    // The latest five as the journal pages them (newest first, by time then id), each after its cause.
+    const newest = [...whole.messages].sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
+    expect(latest.messages.map((m) => m.id).sort()).toEqual(
+      newest
+        .slice(0, 5)
+        .map((m) => m.id)
+        .sort(),
+    );
+    const at = new Map(latest.messages.map((m, i) => [m.id, i]));
+    for (const [i, m] of latest.messages.entries()) expect(at.get(m.parentId ?? '') ?? -1).toBeLessThan(i);
+    expect(await viewer.threads.byId.query({ id: threadId, hops: 16 })).toMatchObject({ truncated: false });
+    for (const hops of [0, 5001, 2.5])
+      expect(await refusal('threads.byId', { id: threadId, hops })).toEqual({
+        status: 400,
+        engineCode: 'INPUT_INVALID',
+      });
+  });
+
   it('finds a message, a thread or a listener from a piece of its id or name', async () => {
     const { threadId, messageId } = await send(greeting(7));
     await h.engine.whenQuiet();

@@ -1,8 +1,9 @@
 'use client';
 import type { MessageSummary } from '@organism/shared';
+import { useVirtualizer } from '@tanstack/react-virtual';
 import Link from 'next/link';
-import type { KeyboardEvent } from 'react';
-import { memo, useCallback, useMemo, useRef } from 'react';
+import type { KeyboardEvent, ReactNode } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { StateBadge } from '@/components/state-badge';
 import { formatDuration, rootName } from '@/lib/format';
 import { isRejected } from '@/lib/outcome';
@@ -11,6 +12,8 @@ import { isRejected } from '@/lib/outcome';
 // a name as long as "system.sequence" still shows whole in its column.
 const GUTTER = 88;
 const COLUMN = 116;
+/** A hop's row (`h-11`): every row is this tall, so the virtualizer needs no measuring. */
+const ROW = 44;
 /** Where refused input points, having no listener. */
 const REFUSED = '(refused)';
 
@@ -41,16 +44,24 @@ export function participantsOf(hops: readonly MessageSummary[]): string[] {
  * A thread as a sequence diagram: a lifeline per participant across the top, one arrow per hop (who → who)
  * in the colour and word of its journal state, its attempt, and the time since the hop before. Replies and
  * errors are dashed. It scrolls inside its own box both ways (headers and the time gutter stay in view), so
- * it stays readable with many participants and hops. Arrow keys move between hops; a hop opens on focus.
+ * it stays readable with many participants and hops; only the hops in view are drawn, so thousands cost
+ * what a screenful does. Arrow keys move between hops; a hop opens on focus. Hops put before those shown
+ * (more of a long thread) leave the ones in view where they were.
  */
 export function SequenceDiagram({
   hops,
+  earlier = 0,
+  before,
   selected,
   onSelect,
   listeners,
   className = '',
 }: {
   hops: readonly MessageSummary[];
+  /** How many of the thread's hops come before the first of `hops` (not loaded): numbering starts after them. */
+  earlier?: number;
+  /** Shown above the first hop: what is not shown, and a way to show more. */
+  before?: ReactNode;
   selected: string | null;
   onSelect: (id: string) => void;
   /** Names that are listeners (linked to their page); other participants are outside producers. */
@@ -60,7 +71,21 @@ export function SequenceDiagram({
 }) {
   const people = useMemo(() => participantsOf(hops), [hops]);
   const column = useMemo(() => new Map(people.map((p, i) => [p, i])), [people]);
+  const scroller = useRef<HTMLDivElement>(null);
   const list = useRef<HTMLOListElement>(null);
+  // Where the first hop starts in the scrolling box: below the lifelines' heads and `before`.
+  const [top, setTop] = useState(40);
+  useLayoutEffect(() => {
+    if (list.current && list.current.offsetTop !== top) setTop(list.current.offsetTop);
+  });
+  const virtualizer = useVirtualizer({
+    count: hops.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW,
+    getItemKey: (i) => hops[i]?.id ?? i,
+    scrollMargin: top,
+    overscan: 10,
+  });
   // Stable, so a hop row re-renders only when its own hop changes (the query keeps unchanged hops identical).
   const latest = useRef(onSelect);
   latest.current = onSelect;
@@ -68,19 +93,56 @@ export function SequenceDiagram({
   const grid = `${GUTTER}px repeat(${people.length}, minmax(${COLUMN}px, 1fr))`;
   const minWidth = GUTTER + people.length * COLUMN;
 
+  // Hops put before the first one shown push it down by as many rows: scroll as far, so it stays in view.
+  const first = useRef(hops[0]?.id);
+  useLayoutEffect(() => {
+    const was = first.current;
+    first.current = hops[0]?.id;
+    if (was === undefined || was === hops[0]?.id || !scroller.current) return;
+    const moved = hops.findIndex((h) => h.id === was);
+    if (moved <= 0) return;
+    scroller.current.scrollTop += moved * ROW;
+    // The button that asked for them is gone once all are shown: the keyboard goes on from that hop.
+    if (document.activeElement === document.body)
+      requestAnimationFrame(() => list.current?.querySelector<HTMLElement>(`[data-hop="${was}"]`)?.focus());
+  }, [hops]);
+  // The hop the page opens on (the URL's, or the failed one) in view.
+  useEffect(() => {
+    const at = hops.findIndex((h) => h.id === selected);
+    if (at > 0) virtualizer.scrollToIndex(at, { align: 'auto' });
+    // On the first drawing only: later the reader scrolls where they like.
+  }, []);
+
+  const rows = virtualizer.getVirtualItems();
+  const selectedShown = rows.some((r) => hops[r.index]?.id === selected);
   const onKeyDown = (e: KeyboardEvent) => {
     const at = hops.findIndex((h) => h.id === selected);
-    const to = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: hops.length - 1 }[e.key];
+    const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 400) / ROW) - 2);
+    const to = {
+      ArrowDown: at + 1,
+      ArrowUp: at - 1,
+      PageDown: at + page,
+      PageUp: at - page,
+      Home: 0,
+      End: hops.length - 1,
+    }[e.key];
     if (to === undefined) return;
     e.preventDefault();
-    const hop = hops[Math.max(0, Math.min(hops.length - 1, to))];
+    const index = Math.max(0, Math.min(hops.length - 1, to));
+    const hop = hops[index];
     if (!hop) return;
     onSelect(hop.id);
-    list.current?.querySelector<HTMLElement>(`[data-hop="${hop.id}"]`)?.focus();
+    virtualizer.scrollToIndex(index, { align: 'auto' });
+    // The row may be drawn only once the box has scrolled to it.
+    requestAnimationFrame(() => list.current?.querySelector<HTMLElement>(`[data-hop="${hop.id}"]`)?.focus());
   };
 
   return (
-    <div className={`overflow-auto ${className}`} data-testid="sequence-diagram">
+    <div
+      ref={scroller}
+      className={`overflow-auto [overflow-anchor:none] ${className}`}
+      data-testid="sequence-diagram"
+    >
       <div className="relative" style={{ minWidth }}>
         <div
           className="sticky top-0 z-20 grid border-b border-border bg-panel"
@@ -116,21 +178,35 @@ export function SequenceDiagram({
             <div key={p} className="mx-auto h-full w-px bg-border" />
           ))}
         </div>
-        <ol ref={list} aria-label="Hops" className="relative" onKeyDown={onKeyDown}>
-          {hops.map((m, i) => (
-            <HopRow
-              key={m.id}
-              m={m}
-              index={i}
-              prevAt={hops[i - 1]?.createdAt ?? null}
-              from={column.get(sender(m)) ?? 0}
-              to={column.get(receiver(m)) ?? 0}
-              selected={m.id === selected}
-              tabbable={m.id === selected || (!selected && i === 0)}
-              grid={grid}
-              onSelect={select}
-            />
-          ))}
+        {before && <div className="sticky left-0 z-10 w-fit max-w-full">{before}</div>}
+        <ol
+          ref={list}
+          aria-label="Hops"
+          className="relative"
+          style={{ height: virtualizer.getTotalSize() }}
+          onKeyDown={onKeyDown}
+        >
+          {rows.map((r, i) => {
+            const m = hops[r.index];
+            if (!m) return null;
+            return (
+              <HopRow
+                key={m.id}
+                m={m}
+                number={earlier + r.index + 1}
+                of={earlier + hops.length}
+                top={r.start - top}
+                prevAt={hops[r.index - 1]?.createdAt ?? null}
+                cut={r.index === 0 && earlier > 0}
+                from={column.get(sender(m)) ?? 0}
+                to={column.get(receiver(m)) ?? 0}
+                selected={m.id === selected}
+                tabbable={selectedShown ? m.id === selected : i === 0}
+                grid={grid}
+                onSelect={select}
+              />
+            );
+          })}
         </ol>
       </div>
     </div>
@@ -140,8 +216,11 @@ export function SequenceDiagram({
 /** One hop: its number, the time since the hop before, and its arrow; a button that selects it. */
 const HopRow = memo(function HopRow({
   m,
-  index,
+  number,
+  of,
+  top,
   prevAt,
+  cut = false,
   from,
   to,
   selected,
@@ -150,8 +229,14 @@ const HopRow = memo(function HopRow({
   onSelect,
 }: {
   m: MessageSummary;
-  index: number;
+  /** Its place in the thread, counting from 1, and the thread's length (both for assistive technology). */
+  number: number;
+  of: number;
+  /** Where its row starts in the list (px). */
+  top: number;
   prevAt: number | null;
+  /** The first hop shown of a thread whose earlier hops are not: no time since the one before is known. */
+  cut?: boolean;
   from: number;
   to: number;
   selected: boolean;
@@ -160,10 +245,16 @@ const HopRow = memo(function HopRow({
   onSelect: (id: string) => void;
 }) {
   const look = lookOf(m);
-  const after = prevAt === null ? 'start' : formatDuration(Math.max(0, m.createdAt - prevAt));
-  const label = `hop ${index + 1}: ${sender(m)} to ${receiver(m)}, ${m.root ? `<${rootName(m.root)}>, ` : ''}${look}, attempt ${m.attempts}, ${prevAt === null ? 'first hop' : `${after} after the hop before`}`;
+  const after = prevAt === null ? (cut ? '' : 'start') : formatDuration(Math.max(0, m.createdAt - prevAt));
+  const since = prevAt !== null ? `${after} after the hop before` : cut ? 'the first hop shown' : 'first hop';
+  const label = `hop ${number}: ${sender(m)} to ${receiver(m)}, ${m.root ? `<${rootName(m.root)}>, ` : ''}${look}, attempt ${m.attempts}, ${since}`;
   return (
-    <li>
+    <li
+      aria-posinset={number}
+      aria-setsize={of}
+      className="absolute inset-x-0 top-0"
+      style={{ transform: `translateY(${top}px)` }}
+    >
       <button
         type="button"
         data-hop={m.id}
@@ -178,7 +269,7 @@ const HopRow = memo(function HopRow({
         <span
           className={`sticky left-0 z-10 flex flex-col justify-center px-2.5 text-xs ${selected ? 'bg-[color-mix(in_srgb,var(--accent)_10%,var(--panel))]' : 'bg-panel'}`}
         >
-          <span className="tabular font-medium">#{index + 1}</span>
+          <span className="tabular font-medium">#{number}</span>
           <span className="tabular text-muted">{prevAt === null ? after : `+${after}`}</span>
         </span>
         <Arrow m={m} from={from} to={to} look={look} />

@@ -1,9 +1,9 @@
 'use client';
 import { isIdPrefix, ShortIdLookup } from '@/components/short-id-lookup';
-import { isUuidV4 } from '@organism/shared';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { OctagonX } from 'lucide-react';
-import { parseAsString, useQueryState } from 'nuqs';
+import { isUuidV4, THREAD_HOPS_MAX, THREAD_HOPS_STEP } from '@organism/shared';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { ChevronsUp, OctagonX } from 'lucide-react';
+import { parseAsInteger, parseAsString, useQueryState } from 'nuqs';
 import { useMemo } from 'react';
 import { toast } from 'sonner';
 import { CopyButton } from '@/components/copy-button';
@@ -36,7 +36,13 @@ export function ThreadPage({ id }: { id: string }) {
   const queryClient = useQueryClient();
   const { can } = useSession();
   const [hop, setHop] = useQueryState('hop', parseAsString);
-  const thread = useQuery(trpc.threads.byId.queryOptions({ id }));
+  // How many of its latest hops a long thread shows: more are asked for 500 at a time, kept in the URL.
+  const [asked, setAsked] = useQueryState('hops', parseAsInteger.withDefault(THREAD_HOPS_STEP));
+  const hopsShown = Math.min(THREAD_HOPS_MAX, Math.max(THREAD_HOPS_STEP, asked));
+  // The diagram stays while more of it loads.
+  const thread = useQuery(
+    trpc.threads.byId.queryOptions({ id, hops: hopsShown }, { placeholderData: keepPreviousData }),
+  );
   const listeners = useQuery(trpc.listeners.list.queryOptions(undefined, { staleTime: 60_000 }));
   const listenerNames = useMemo(() => new Set(listeners.data?.map((l) => l.name)), [listeners.data]);
 
@@ -94,10 +100,16 @@ export function ThreadPage({ id }: { id: string }) {
     );
 
   const hops = t.messages;
-  const status = threadStatusOf(hops);
+  // A long thread's hops are its latest: its counts, status and start are the whole thread's summary's.
+  const whole = t.summary;
+  const total = whole?.messages ?? hops.length;
+  const earlier = Math.max(0, total - hops.length);
+  const status = whole?.status ?? threadStatusOf(hops);
   const people = participantsOf(hops);
-  const failed = hops.filter((m) => m.state === 'FAILED').length;
+  const participants = whole ? Math.max(whole.participants.length, people.length) : people.length;
+  const failed = whole?.failed ?? hops.filter((m) => m.state === 'FAILED').length;
   const first = hops[0];
+  const startedAt = whole?.firstAt ?? first?.createdAt;
   const fallback = hops.find((m) => m.state === 'FAILED') ?? first;
   const selected = hops.find((m) => m.id === hop) ?? fallback;
   const selectedIndex = selected ? hops.indexOf(selected) : -1;
@@ -117,29 +129,28 @@ export function ThreadPage({ id }: { id: string }) {
           </div>
           <p className="mt-1 flex flex-wrap gap-x-2 text-sm text-muted">
             <span>
-              <span className="tabular text-text">{formatCount(hops.length)}</span>{' '}
-              {plural(hops.length, 'hop')}
-              {t.truncated && ' (the latest 500)'}
+              <span className="tabular text-text">{formatCount(total)}</span> {plural(total, 'hop')}
+              {t.truncated && ` (the latest ${formatCount(hops.length)} shown)`}
             </span>
             <span>
-              · <span className="tabular text-text">{people.length}</span>{' '}
-              {plural(people.length, 'participant')}
+              · <span className="tabular text-text">{participants}</span>{' '}
+              {plural(participants, 'participant')}
             </span>
             {failed > 0 && (
               <span>
                 · <span className="tabular text-failed">{formatCount(failed)}</span> failed
               </span>
             )}
-            {first && (
+            {startedAt !== undefined && (
               <span>
-                · started <TimeAgo at={first.createdAt} />
+                · started <TimeAgo at={startedAt} />
               </span>
             )}
-            {first && (
+            {startedAt !== undefined && (
               <span>
                 · {status === 'active' ? 'running for' : 'took'}{' '}
                 <span className="tabular">
-                  {formatDuration(Math.max(...hops.map((m) => m.updatedAt)) - first.createdAt)}
+                  {formatDuration(Math.max(...hops.map((m) => m.updatedAt)) - startedAt)}
                 </span>
               </span>
             )}
@@ -166,6 +177,20 @@ export function ThreadPage({ id }: { id: string }) {
         >
           <SequenceDiagram
             hops={hops}
+            earlier={earlier}
+            before={
+              t.truncated && (
+                <EarlierHops
+                  hidden={earlier}
+                  loading={thread.isPlaceholderData}
+                  onMore={
+                    hopsShown < THREAD_HOPS_MAX
+                      ? () => void setAsked(Math.min(THREAD_HOPS_MAX, hopsShown + THREAD_HOPS_STEP))
+                      : undefined
+                  }
+                />
+              )
+            }
             selected={selected?.id ?? null}
             onSelect={(h) => void setHop(h)}
             listeners={listenerNames}
@@ -177,12 +202,46 @@ export function ThreadPage({ id }: { id: string }) {
           className={`min-w-0 overflow-auto rounded-lg border border-border bg-panel p-4 ${FILL}`}
         >
           {selected ? (
-            <HopDetail id={selected.id} index={selectedIndex} />
+            <HopDetail id={selected.id} index={earlier + selectedIndex} />
           ) : (
             <p className="text-sm text-muted">Select a hop to read its XML and history.</p>
           )}
         </section>
       </div>
     </div>
+  );
+}
+
+/**
+ * Above the first hop of a long thread: how many earlier hops are not shown, and a button for 500 more. At
+ * the most the console shows (THREAD_HOPS_MAX), it says where the rest are: `threads.messages` pages them.
+ */
+function EarlierHops({
+  hidden,
+  loading,
+  onMore,
+}: {
+  hidden: number;
+  loading: boolean;
+  onMore: (() => void) | undefined;
+}) {
+  const count = hidden > 0 ? `${formatCountOf(hidden, 'earlier hop')} not shown` : 'Earlier hops not shown';
+  return (
+    <p className="flex flex-wrap items-center gap-x-3 gap-y-1 bg-panel px-2.5 py-2 text-xs text-muted">
+      <span>{count}</span>
+      {onMore ? (
+        <Button className="h-7 px-2 text-xs" onClick={onMore} disabled={loading}>
+          <ChevronsUp className="size-3.5" aria-hidden />
+          {loading
+            ? 'Loading…'
+            : `Show ${formatCount(hidden > 0 ? Math.min(hidden, THREAD_HOPS_STEP) : THREAD_HOPS_STEP)} earlier`}
+        </Button>
+      ) : (
+        <span>
+          the console shows the latest {formatCount(THREAD_HOPS_MAX)} of a thread; the API&apos;s
+          threads.messages pages them all
+        </span>
+      )}
+    </p>
   );
 }
