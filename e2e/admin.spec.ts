@@ -83,6 +83,23 @@ test('an admin adds a user, changes their role, resets their password, and the n
   await page.reload();
   await expect(row.getByRole('combobox', { name: `role of ${name}` })).toHaveValue('operator');
 
+  // Filters in the URL: a role, and part of a name in any case; none matching says so and clears.
+  await page.goto(`/users?role=operator&name=${name.toUpperCase()}`);
+  await expect(users.getByRole('row')).toHaveCount(2);
+  await expect(users.getByRole('row').nth(1)).toContainText(name);
+  await expect(page.getByText(/^1 shown of \d+ users/)).toBeVisible();
+  await page.getByRole('button', { name: 'change the role filter' }).click();
+  await page
+    .getByRole('listbox', { name: 'role choices' })
+    .getByRole('option', { name: 'admin', exact: true })
+    .click();
+  await expect(page).toHaveURL(/[?&]role=admin/);
+  await expect(users).toContainText('No users match these filters.');
+  await users.getByRole('button', { name: 'Clear the filters' }).click();
+  await expect(page).not.toHaveURL(/[?&](role|name)=/);
+  await expect(row).toBeVisible();
+  await expect(self).toBeVisible();
+
   await row.getByRole('button', { name: `Reset password of ${name}` }).click();
   const reset = page.getByRole('dialog', { name: `Reset the password of ${name}` });
   await reset.getByLabel('New password', { exact: true }).fill('second password');

@@ -2,8 +2,11 @@
 import type { Role } from '@organism/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
+import { parseAsString, parseAsStringLiteral, useQueryStates } from 'nuqs';
 import { useRef, useState } from 'react';
 import { toast } from 'sonner';
+import { FilterBar, NoMatches } from '@/components/filter-bar';
+import type { FilterField } from '@/components/filter-bar';
 import { AGO_WIDTH, TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
 import { CellNote } from '@/components/ui/cell-note';
@@ -11,13 +14,20 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { actionsColumn, DataTable, refocusRowAfter } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
 import { describeError } from '@/lib/engine-error';
-import { formatCountOf } from '@/lib/format';
+import { formatCount, formatCountOf } from '@/lib/format';
 import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
 import { useRefetchOnFocus } from '@/lib/use-refetch-on-focus';
 import { AddUserDialog } from './add-user-dialog';
 import { ResetPasswordDialog } from './reset-password-dialog';
 import { ROLE_DOES, ROLES } from './roles';
+
+/** The filters, in the URL: a role, and part of a name (any case). */
+const parsers = { role: parseAsStringLiteral(ROLES), name: parseAsString };
+const FIELDS: FilterField[] = [
+  { key: 'role', label: 'role', kind: 'choice', options: ROLES },
+  { key: 'name', label: 'name', kind: 'text', placeholder: 'part of a name' },
+];
 
 interface UserRow {
   name: string;
@@ -32,11 +42,13 @@ interface UserRow {
 export function UsersPage() {
   const trpc = useTRPC();
   const { user } = useSession();
+  const [q, setQ] = useQueryStates(parsers);
   const users = useQuery(trpc.users.list.queryOptions());
   // Another admin may have added, removed or re-roled someone: no event says so.
   useRefetchOnFocus(users.refetch);
   const admins = (users.data ?? []).filter((u) => u.role === 'admin').length;
-  const rows: UserRow[] = (users.data ?? []).map((u) => {
+  const needle = q.name?.toLowerCase();
+  const all: UserRow[] = (users.data ?? []).map((u) => {
     const self = u.name === user?.name;
     const last = u.role === 'admin' && admins === 1;
     return {
@@ -49,6 +61,11 @@ export function UsersPage() {
           : null,
     };
   });
+  const rows = all.filter(
+    (u) => (!q.role || u.role === q.role) && (!needle || u.name.toLowerCase().includes(needle)),
+  );
+  const filtered = q.role !== null || Boolean(needle);
+  const clear = () => void setQ({ role: null, name: null });
   const columns: DataColumn<UserRow>[] = [
     {
       id: 'name',
@@ -87,6 +104,18 @@ export function UsersPage() {
         </div>
         <AddUserDialog />
       </header>
+      <FilterBar
+        fields={FIELDS}
+        values={{ role: q.role, name: q.name }}
+        onChange={(key, value) =>
+          void setQ(
+            key === 'role'
+              ? { role: ROLES.find((r) => r === value) ?? null }
+              : { name: value?.trim() || null },
+          )
+        }
+        onClear={clear}
+      />
       {users.error ? (
         <p role="alert" className="rounded-md border border-failed/40 bg-failed/5 p-3 text-sm">
           {describeError(users.error)}
@@ -100,12 +129,19 @@ export function UsersPage() {
               rows={rows}
               rowKey={(u) => u.name}
               loading={users.isPending}
-              empty="No users. The engine creates the first admin when it starts; add the others here."
+              empty={
+                filtered ? (
+                  <NoMatches what="users" onClear={clear} />
+                ) : (
+                  'No users. The engine creates the first admin when it starts; add the others here.'
+                )
+              }
             />
           </div>
           {users.data && (
             <p className="text-xs text-muted">
-              {formatCountOf(rows.length, 'user')}, {formatCountOf(admins, 'admin')}. Producers send with API
+              {filtered && `${formatCount(rows.length)} shown of `}
+              {formatCountOf(all.length, 'user')}, {formatCountOf(admins, 'admin')}. Producers send with API
               tokens, not users:{' '}
               <Link href="/tokens" className="text-accent underline">
                 API tokens
