@@ -143,6 +143,23 @@ test('a newly opened overview charts the minutes before it opened, then moves on
   const before = await delivered();
   expect(before).toBeGreaterThan(0);
   await expect.poll(delivered, { timeout: 10_000 }).not.toBe(before);
+
+  // The pointer over it reads a second's counts at the crosshair, and holds the chart still meanwhile:
+  // over the last seconds (the plot ends 36 px from the right), which were counted.
+  const box = (await chart.boundingBox())!;
+  await fresh.mouse.move(box.x + box.width - 44, box.y + box.height / 2, { steps: 4 });
+  const readout = fresh.getByTestId('throughput-readout');
+  await expect(readout).toContainText(/\d{1,2}:\d{2}:\d{2}/);
+  await expect(readout).toContainText(/delivered\s*[\d,]+\/s/);
+  await expect(chart).toHaveAttribute('data-held', '');
+  const held = await chart.getAttribute('data-delivered');
+  await fresh.waitForTimeout(2_500);
+  expect(await chart.getAttribute('data-delivered')).toBe(held);
+  // Away from it, it catches up and moves on.
+  await fresh.mouse.move(0, 0);
+  await expect(readout).toHaveCount(0);
+  await expect(chart).not.toHaveAttribute('data-held');
+  await expect.poll(delivered, { timeout: 10_000 }).not.toBe(Number(held));
   await fresh.close();
 });
 

@@ -1,19 +1,34 @@
 'use client';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { formatClock } from '@/lib/format';
+import { formatClock, formatCount } from '@/lib/format';
 import type { Throughput } from '@/lib/throughput';
 import { useDarkTheme } from '@/lib/use-dark-theme';
 
 const css = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
-/** Messages per second by outcome over the last five minutes; uPlot redraws on canvas, so it stays smooth. */
+/** Where the pointer is over the plot: the second under it and its left edge in CSS pixels. */
+interface Point {
+  index: number;
+  left: number;
+}
+
+/**
+ * Messages per second by outcome over the last five minutes; uPlot redraws on canvas, so it stays smooth.
+ * The pointer over it shows that second's counts beside a crosshair, and holds the chart still meanwhile
+ * (a chart that moves under the pointer changes the second being read); it catches up when the pointer
+ * leaves.
+ */
 export function ThroughputChart({ throughput }: { throughput: Throughput }) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const latest = useRef(throughput);
   latest.current = throughput;
+  // What the chart shows: the data as the pointer found it while it is over the chart.
+  const [held, setHeld] = useState<Throughput | null>(null);
+  const [point, setPoint] = useState<Point | null>(null);
+  const shown = held ?? throughput;
   // The canvas takes the theme's colours when it is made: it is made again when the theme switches.
   const dark = useDarkTheme();
 
@@ -40,7 +55,19 @@ export function ThroughputChart({ throughput }: { throughput: Throughput }) {
           { ...axis, size: 48, label: 'msg/s' },
         ],
         // The running engine's start, where the window holds seconds counted before it (a restart).
-        hooks: { draw: [(p) => drawRestart(p, latest.current.restartedAt, css('--muted'))] },
+        hooks: {
+          draw: [(p) => drawRestart(p, latest.current.restartedAt, css('--muted'))],
+          setCursor: [
+            (p) => {
+              // uPlot's cursor leaves the plot with a left of -1; over it, the chart holds its data.
+              const index = p.cursor.idx;
+              const left = p.cursor.left;
+              const over = index !== null && index !== undefined && left !== undefined && left >= 0;
+              setPoint(over ? { index, left: left + p.over.offsetLeft } : null);
+              setHeld((was) => (over ? (was ?? latest.current) : null));
+            },
+          ],
+        },
         series: [
           {},
           { label: 'delivered', stroke: css('--acked'), width: 1.5 },
@@ -64,23 +91,63 @@ export function ThroughputChart({ throughput }: { throughput: Throughput }) {
   }, [dark]);
 
   useEffect(() => {
-    plot.current?.setData([throughput.seconds, throughput.delivered, throughput.failed, throughput.rejected]);
-  }, [throughput]);
+    plot.current?.setData([shown.seconds, shown.delivered, shown.failed, shown.rejected]);
+  }, [shown]);
 
   // What the canvas shows, for tests and tools: the seconds anyone counted, the messages delivered, and
   // where the engine restarted.
-  const known = throughput.delivered.filter((x) => x !== null);
-  const restarted = throughput.restartedAt;
+  const known = shown.delivered.filter((x) => x !== null);
+  const restarted = shown.restartedAt;
+  return (
+    <div className="relative">
+      <div
+        ref={box}
+        className="w-full"
+        role="img"
+        aria-label={`Messages per second by outcome over the last five minutes${restarted === undefined ? '' : `; the engine restarted at ${formatClock(restarted * 1000)}`}`}
+        data-known-seconds={known.length}
+        data-delivered={known.reduce((a, b) => a + b, 0)}
+        data-restarted-at={restarted}
+        data-held={held ? '' : undefined}
+      />
+      {point && <Readout throughput={shown} point={point} width={box.current?.clientWidth ?? 0} />}
+    </div>
+  );
+}
+
+/**
+ * One second's counts beside the crosshair, on the side with room; "not counted" where nobody counted it.
+ * Said to assistive technology too: the chart itself is a picture.
+ */
+function Readout({ throughput, point, width }: { throughput: Throughput; point: Point; width: number }) {
+  const second = throughput.seconds[point.index];
+  if (second === undefined) return null;
+  const rows = [
+    ['delivered', throughput.delivered[point.index], 'bg-acked'],
+    ['failed', throughput.failed[point.index], 'bg-failed'],
+    ['rejected', throughput.rejected[point.index], 'bg-rejected'],
+  ] as const;
+  const right = point.left > width - 190;
   return (
     <div
-      ref={box}
-      className="w-full"
-      role="img"
-      aria-label={`Messages per second by outcome over the last five minutes${restarted === undefined ? '' : `; the engine restarted at ${formatClock(restarted * 1000)}`}`}
-      data-known-seconds={known.length}
-      data-delivered={known.reduce((a, b) => a + b, 0)}
-      data-restarted-at={restarted}
-    />
+      role="status"
+      data-testid="throughput-readout"
+      className="pointer-events-none absolute top-2 z-10 min-w-36 rounded-md border border-border bg-panel px-2.5 py-1.5 text-xs shadow-sm"
+      style={right ? { right: width - point.left + 12 } : { left: point.left + 12 }}
+    >
+      <p className="font-medium tabular">{formatClock(second * 1000)}</p>
+      {rows[0][1] === null || rows[0][1] === undefined ? (
+        <p className="text-muted">not counted</p>
+      ) : (
+        rows.map(([label, value, colour]) => (
+          <p key={label} className="flex items-center gap-1.5">
+            <span aria-hidden className={`h-0.5 w-3 ${colour}`} />
+            <span className="text-muted">{label}</span>
+            <span className="ml-auto pl-3 tabular">{formatCount(value ?? 0)}/s</span>
+          </p>
+        ))
+      )}
+    </div>
   );
 }
 
