@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import { useEffect, useRef, useState } from 'react';
 import { EngineStreamProvider } from '@/lib/engine-stream';
 import { focusIfLost } from '@/lib/focus';
+import { Skeleton } from '@/components/ui/skeleton';
 import { useSession } from '@/lib/session';
 import { EngineAwayBanner } from './engine-away-banner';
 import { LeaveDialog } from './leave-dialog';
@@ -32,10 +33,7 @@ export function ConsoleFrame({ children }: { children: ReactNode }) {
   // An engine that hangs keeps the session's question open (the console's server waits 30 s for it):
   // after a few seconds the page says so rather than showing "Loading…" all that time.
   const waitedLong = useHeldFor(loading && !user, 4_000);
-  if (!user && !(error || waitedLong))
-    return (
-      <div className="flex min-h-screen items-center justify-center p-6 text-sm text-muted">Loading…</div>
-    );
+  if (!user && !(error || waitedLong)) return <FrameSkeleton />;
   if (!user) {
     // The engine does not answer, so who is signed in cannot be read: the frame with the pages every role
     // has, and the page's place saying why it is empty. It comes up by itself once the engine answers.
@@ -80,6 +78,33 @@ export function ConsoleFrame({ children }: { children: ReactNode }) {
       </div>
       <LeaveDialog />
     </EngineStreamProvider>
+  );
+}
+
+/**
+ * The frame in its final shape while the session is read (a few hundred ms at most, unless the engine
+ * hangs): the pages every role has, the top bar's and the page's places as placeholders, so nothing jumps
+ * when they come. Pages a role adds come in below the others.
+ */
+function FrameSkeleton() {
+  return (
+    <div className="flex min-h-screen" aria-busy="true">
+      <Sidebar signedInUnknown />
+      <div className="flex min-w-0 flex-1 flex-col">
+        <header className="flex h-12 items-center justify-between gap-4 border-b border-border bg-panel px-6">
+          <Skeleton className="h-4 w-56" />
+          <Skeleton className="h-6 w-64" />
+        </header>
+        <main id="content" tabIndex={-1} className="min-w-0 flex-1 space-y-4 p-6">
+          <p className="sr-only" role="status">
+            Loading…
+          </p>
+          <Skeleton className="h-7 w-48" />
+          <Skeleton className="h-4 w-96 max-w-full" />
+          <Skeleton className="h-64 w-full" />
+        </main>
+      </div>
+    </div>
   );
 }
 
