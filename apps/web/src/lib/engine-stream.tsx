@@ -31,7 +31,7 @@ export interface Away {
   afterDrain: boolean;
 }
 
-interface StreamContext {
+export interface StreamContext {
   connection: Connection;
   /**
    * Set from the moment the engine is away until the stream is live again (through the reconnect attempts

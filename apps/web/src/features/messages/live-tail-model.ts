@@ -106,3 +106,106 @@ export class TailModel {
     return out;
   }
 }
+
+/** What the tail's status line says: its model's figures when the view last drew. */
+export interface TailStats {
+  received: number;
+  shown: number;
+  firstSeq: number | null;
+  lastSeq: number | null;
+  gaps: number;
+  repeats: number;
+  evicted: number;
+  size: number;
+}
+export const statsOf = (m: TailModel): TailStats => ({
+  received: m.received,
+  shown: m.shown,
+  firstSeq: m.firstSeq,
+  lastSeq: m.lastSeq,
+  gaps: m.gaps,
+  repeats: m.repeats,
+  evicted: m.evicted,
+  size: m.size,
+});
+
+type Subscribe = (fn: (t: RoutedTransition) => void) => () => void;
+
+/** A tail that goes on reading while no page shows it. */
+export interface KeptTail {
+  readonly model: TailModel;
+  /** While its view is paused: since when, the figures then, and the rows the view froze on. */
+  paused: { at: number; stats: TailStats; rows: TailRow[] } | null;
+  /** Calls `fn` after each transition it reads, while a view shows it; answers the stop. */
+  watch(fn: () => void): () => void;
+}
+
+interface Entry extends KeptTail {
+  viewers: Set<() => void>;
+  off: () => void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/**
+ * The live tails of one event stream, kept reading after their page is left (to a message opened from
+ * the tail, say) for `keepMs`, so back on the tail its rows, its place in the stream and its pause are as
+ * they were, and nothing that came meanwhile is missing. One tail at most is kept unseen: taking another
+ * (other filters) lets the unseen ones go at once.
+ */
+export class TailKeeper {
+  private readonly tails = new Map<string, Entry>();
+
+  constructor(
+    private readonly subscribe: Subscribe,
+    private readonly cap: number,
+    private readonly keepMs: number,
+  ) {}
+
+  /** The tail of these filters (`key` names them), kept or new. Give it back with `release`. */
+  take(key: string, filter: TailFilter): KeptTail {
+    for (const [k, other] of this.tails) if (k !== key && other.viewers.size === 0) this.drop(k, other);
+    const kept = this.tails.get(key);
+    if (kept) {
+      clearTimeout(kept.timer);
+      kept.timer = undefined;
+      return kept;
+    }
+    const model = new TailModel(this.cap, filter);
+    const viewers = new Set<() => void>();
+    const entry: Entry = {
+      model,
+      paused: null,
+      viewers,
+      watch: (fn) => {
+        viewers.add(fn);
+        return () => viewers.delete(fn);
+      },
+      off: this.subscribe((t) => {
+        model.apply(t);
+        for (const fn of viewers) fn();
+      }),
+      timer: undefined,
+    };
+    this.tails.set(key, entry);
+    return entry;
+  }
+
+  /** No page shows this tail now: it reads on for `keepMs`, then stops, unless taken again. */
+  release(key: string): void {
+    const entry = this.tails.get(key);
+    if (!entry || entry.viewers.size > 0) return;
+    clearTimeout(entry.timer);
+    entry.timer = setTimeout(() => this.drop(key, entry), this.keepMs);
+  }
+
+  /** How many tails it holds, seen or not. */
+  get size(): number {
+    return this.tails.size;
+  }
+
+  private drop(key: string, entry: Entry): void {
+    clearTimeout(entry.timer);
+    entry.off();
+    this.tails.delete(key);
+  }
+}

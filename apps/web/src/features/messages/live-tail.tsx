@@ -12,12 +12,13 @@ import { Button } from '@/components/ui/button';
 import { DataTable } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
 import { useEngineStream } from '@/lib/engine-stream';
+import type { StreamContext } from '@/lib/engine-stream';
 import { useTRPC } from '@/lib/trpc';
 import { formatCount, formatCountOf, plural, rootName } from '@/lib/format';
 import { isRejectionTransition } from '@/lib/outcome';
 import { messagesHref } from '@/lib/url-filters';
-import { TailModel } from './live-tail-model';
-import type { TailFilter, TailRow } from './live-tail-model';
+import { statsOf, TailKeeper } from './live-tail-model';
+import type { KeptTail, TailFilter, TailRow, TailStats } from './live-tail-model';
 
 /** The most messages the tail keeps; older ones are in the list (and the journal). */
 export const TAIL_CAP = 5_000;
@@ -28,27 +29,7 @@ export const TAIL_CAP = 5_000;
  */
 const DRAW_EVERY_MS = 250;
 
-interface Stats {
-  received: number;
-  shown: number;
-  firstSeq: number | null;
-  lastSeq: number | null;
-  gaps: number;
-  repeats: number;
-  evicted: number;
-  size: number;
-}
-const statsOf = (m: TailModel): Stats => ({
-  received: m.received,
-  shown: m.shown,
-  firstSeq: m.firstSeq,
-  lastSeq: m.lastSeq,
-  gaps: m.gaps,
-  repeats: m.repeats,
-  evicted: m.evicted,
-  size: m.size,
-});
-const NO_STATS: Stats = {
+const NO_STATS: TailStats = {
   received: 0,
   shown: 0,
   firstSeq: null,
@@ -58,6 +39,15 @@ const NO_STATS: Stats = {
   evicted: 0,
   size: 0,
 };
+/** How long a tail no page shows reads on: back on it within this, it is as it was. */
+const KEEP_MS = 10 * 60_000;
+/** Each event stream's kept tails (a new stream, after signing in again, starts its own). */
+const keepers = new WeakMap<StreamContext['subscribe'], TailKeeper>();
+function keeperOf(subscribe: StreamContext['subscribe']): TailKeeper {
+  let keeper = keepers.get(subscribe);
+  if (!keeper) keepers.set(subscribe, (keeper = new TailKeeper(subscribe, TAIL_CAP, KEEP_MS)));
+  return keeper;
+}
 
 /**
  * The tail's columns. `listeners`: the organism's listener names, once known: a message to any other name is
@@ -159,60 +149,65 @@ export function LiveTail({ filter, height }: { filter: TailFilter; height: strin
   const listeners = useQuery(trpc.listeners.list.queryOptions()).data;
   const columns = useMemo(() => tailColumns(listeners && new Set(listeners.map((l) => l.name))), [listeners]);
   const [rows, setRows] = useState<TailRow[]>([]);
-  const [stats, setStats] = useState<Stats>(NO_STATS);
-  const [paused, setPaused] = useState<{ at: number; stats: Stats } | null>(null);
+  const [stats, setStats] = useState<TailStats>(NO_STATS);
+  const [paused, setPaused] = useState<KeptTail['paused']>(null);
   const [resumed, setResumed] = useState<{ from: number; to: number; lost: number } | null>(null);
-  const model = useRef<TailModel | null>(null);
-  const pausedRef = useRef(false);
+  const kept = useRef<KeptTail | null>(null);
   const key = JSON.stringify(filter);
 
   useEffect(() => {
-    const tail = new TailModel(TAIL_CAP, JSON.parse(key) as TailFilter);
-    model.current = tail;
-    setRows([]);
-    setStats(NO_STATS);
+    // The tail these filters had, if it was left within KEEP_MS (its pause too), or a new one.
+    const keeper = keeperOf(subscribe);
+    const tail = keeper.take(key, JSON.parse(key) as TailFilter);
+    kept.current = tail;
+    setRows(tail.paused?.rows ?? tail.model.snapshot());
+    setStats(statsOf(tail.model));
+    setPaused(tail.paused);
+    setResumed(null);
     let frame = 0;
     let wait: ReturnType<typeof setTimeout> | undefined;
     let drawn = 0;
     const draw = (now: number) => {
       frame = 0;
       drawn = now;
-      setStats(statsOf(tail));
-      if (!pausedRef.current) setRows(tail.snapshot());
+      setStats(statsOf(tail.model));
+      if (!tail.paused) setRows(tail.model.snapshot());
     };
     const schedule = () => {
       wait = undefined;
       frame = requestAnimationFrame(draw);
     };
-    const off = subscribe((t) => {
-      tail.apply(t);
+    const stop = tail.watch(() => {
       if (frame || wait) return;
       const early = drawn + DRAW_EVERY_MS - performance.now();
       if (early > 0) wait = setTimeout(schedule, early);
       else schedule();
     });
     return () => {
-      off();
+      stop();
+      keeper.release(key);
       cancelAnimationFrame(frame);
       clearTimeout(wait);
     };
   }, [subscribe, key]);
 
   const pause = () => {
-    pausedRef.current = true;
-    const tail = model.current;
-    setPaused({ at: Date.now(), stats: tail ? statsOf(tail) : NO_STATS });
+    const tail = kept.current;
+    if (!tail) return;
+    tail.paused = { at: Date.now(), stats: statsOf(tail.model), rows };
+    setPaused(tail.paused);
     setResumed(null);
   };
   const resume = () => {
-    pausedRef.current = false;
-    const tail = model.current;
-    if (tail && paused) {
-      setRows(tail.snapshot());
-      setStats(statsOf(tail));
+    const tail = kept.current;
+    if (tail?.paused) {
+      const was = tail.paused;
+      tail.paused = null;
+      setRows(tail.model.snapshot());
+      setStats(statsOf(tail.model));
       // Messages first seen while paused beyond the rows kept are not shown: say so, and where they are.
-      const arrived = tail.size - paused.stats.size + (tail.evicted - paused.stats.evicted);
-      setResumed({ from: paused.at, to: Date.now(), lost: Math.max(0, arrived - TAIL_CAP) });
+      const arrived = tail.model.size - was.stats.size + (tail.model.evicted - was.stats.evicted);
+      setResumed({ from: was.at, to: Date.now(), lost: Math.max(0, arrived - TAIL_CAP) });
     }
     setPaused(null);
   };
