@@ -17,3 +17,12 @@ export function shownState(
   if (l.state === 'paused' || l.lastFailedAt === null) return l.state;
   return now - l.lastFailedAt < FAILING_FOR_MS ? 'error' : l.state;
 }
+
+/**
+ * The time a listener's shown state is read at: now, or while the engine is away (`awaySince`: when it
+ * was last heard), then. Its figures are the last it gave, so an error 10 s before an outage does not fade
+ * to idle in the middle of it, though nothing new is known.
+ */
+export function stateClock(now: number, awaySince: number | undefined): number {
+  return awaySince === undefined ? now : Math.min(now, awaySince);
+}

@@ -6,8 +6,8 @@ import type { inferRouterOutputs } from '@trpc/server';
 import { useMemo } from 'react';
 import { useNow } from '@/components/time-ago';
 import type { ReceivedActivity } from './engine-stream';
-import { useActivity } from './engine-stream';
-import { shownState } from './listener-state';
+import { useActivity, useEngineStream } from './engine-stream';
+import { shownState, stateClock } from './listener-state';
 import { useTRPC } from './trpc';
 
 /** A listener as `listeners.list` describes it: contract, limits, and its activity since the engine started. */
@@ -35,6 +35,7 @@ export function useLiveListeners() {
     trpc.listeners.list.queryOptions(undefined, { refetchInterval: refreshUnlessPushed(activity) }),
   );
   const now = useNow();
+  const asOf = stateClock(now, useEngineStream().away?.since);
   const data = useMemo(() => {
     if (!list.data) return undefined;
     // Pushed figures replace the snapshot's only when they are newer than it.
@@ -43,7 +44,7 @@ export function useLiveListeners() {
         ? new Map(activity.activity.listeners.map((a) => [a.name, a]))
         : undefined;
     // A pushed item is newer than the clock's last tick: a failure it carries reads as just now.
-    const at = Math.max(now, activity?.receivedAt ?? 0);
+    const at = Math.max(asOf, activity?.receivedAt ?? 0);
     return list.data.map((l) => {
       const a = live?.get(l.name);
       const figures = a
@@ -60,7 +61,7 @@ export function useLiveListeners() {
         : l;
       return { ...figures, state: shownState(figures, at) };
     });
-  }, [list.data, list.dataUpdatedAt, activity, now]);
+  }, [list.data, list.dataUpdatedAt, activity, asOf]);
   return { data, error: list.error };
 }
 
