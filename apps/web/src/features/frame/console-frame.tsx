@@ -7,6 +7,7 @@ import { focusIfLost } from '@/lib/focus';
 import { Skeleton } from '@/components/ui/skeleton';
 import { useSession } from '@/lib/session';
 import { EngineAwayBanner } from './engine-away-banner';
+import { JournalOutageBanner } from './journal-outage-banner';
 import { LeaveDialog } from './leave-dialog';
 import { Sidebar } from './sidebar';
 import { TopBar } from './top-bar';
@@ -71,6 +72,7 @@ export function ConsoleFrame({ children }: { children: ReactNode }) {
         <div className="flex min-w-0 flex-1 flex-col">
           <TopBar user={user} />
           <EngineAwayBanner />
+          <JournalOutageBanner />
           <main id="content" tabIndex={-1} className="min-w-0 flex-1 p-6">
             {children}
           </main>
@@ -89,20 +91,24 @@ export function ConsoleFrame({ children }: { children: ReactNode }) {
 function FrameSkeleton() {
   return (
     <div className="flex min-h-screen" aria-busy="true">
-      <Sidebar signedInUnknown />
-      <div className="flex min-w-0 flex-1 flex-col">
-        <header className="flex h-12 items-center justify-between gap-4 border-b border-border bg-panel px-6">
-          <Skeleton className="h-4 w-56" />
-          <Skeleton className="h-6 w-64" />
-        </header>
-        <main id="content" tabIndex={-1} className="min-w-0 flex-1 space-y-4 p-6">
-          <p className="sr-only" role="status">
-            Loading…
-          </p>
-          <Skeleton className="h-7 w-48" />
-          <Skeleton className="h-4 w-96 max-w-full" />
-          <Skeleton className="h-64 w-full" />
-        </main>
+      <p className="sr-only" role="status">
+        Loading…
+      </p>
+      {/* A picture of the frame to come, nothing to use: hidden from assistive technology and out of the
+          keyboard's and the pointer's reach, so nothing typed or clicked lands in it as it is replaced. */}
+      <div aria-hidden inert className="contents">
+        <Sidebar signedInUnknown />
+        <div className="flex min-w-0 flex-1 flex-col">
+          <header className="flex h-12 items-center justify-between gap-4 border-b border-border bg-panel px-6">
+            <Skeleton className="h-4 w-56" />
+            <Skeleton className="h-6 w-64" />
+          </header>
+          <div className="min-w-0 flex-1 space-y-4 p-6">
+            <Skeleton className="h-7 w-48" />
+            <Skeleton className="h-4 w-96 max-w-full" />
+            <Skeleton className="h-64 w-full" />
+          </div>
+        </div>
       </div>
     </div>
   );
