@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { expectAccessible, inject, mutateByHand, signIn, signInWithForm } from './support/console.ts';
@@ -331,6 +332,37 @@ test('says within seconds when the engine hangs, and goes live again when it ans
   await expect(page.getByText('ACKED, last 10 s').locator('..')).toContainText('/s', { timeout: 15_000 });
   // And it comes up by itself once the engine answers.
   await expect(opened.getByRole('heading', { name: 'Threads', level: 1 })).toBeVisible({ timeout: 30_000 });
+});
+
+test('says on every page when the journal cannot write, and when it writes again', async ({ page }) => {
+  test.setTimeout(90_000);
+  await signIn(page, 'admin');
+  await expect(page.getByRole('status').filter({ hasText: /^live$/ })).toBeVisible();
+  // Another program holds the journal's write lock (a backup, a sqlite3 shell left in a transaction):
+  // past its busy timeout (2 s) the engine's writes fail, and it takes the journal for unable to write.
+  const Database = createRequire(new URL('../apps/engine/package.json', import.meta.url))(
+    'better-sqlite3',
+  ) as new (path: string) => { exec(sql: string): void; close(): void };
+  const other = new Database(join(E2E.demo, '.organism', 'journal.sqlite'));
+  try {
+    other.exec('BEGIN IMMEDIATE');
+    const banner = page.getByRole('alert').filter({ hasText: 'The journal cannot write' });
+    await expect(banner).toBeVisible({ timeout: 20_000 });
+    await expect(banner).toContainText(/SQLITE_BUSY|locked/);
+    await expect(banner).toContainText('503 JOURNAL_UNAVAILABLE');
+    await expect(page.getByRole('banner')).toContainText('cannot write');
+    // On every page, and on one opened meanwhile.
+    await page.goto('/messages');
+    await expect(banner).toBeVisible();
+    await expectAccessible(page);
+  } finally {
+    other.exec('COMMIT');
+    other.close();
+  }
+  // The engine's next probe writes: the banner goes, and a toast says so.
+  await expect(page.getByText(/^The journal writes again, after /)).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByRole('alert').filter({ hasText: 'The journal cannot write' })).toHaveCount(0);
+  await expect(page.getByRole('banner')).not.toContainText('cannot write');
 });
 
 test('a tab whose session ended elsewhere goes to sign-in at once, and back to its page after', async ({

@@ -83,6 +83,11 @@ describe('a journal that cannot write', () => {
     expect(body.journal.reason).toMatch(/SQLITE_FULL/);
     expect(await metric(h.url, 'organism_journal_available')).toBe(0);
     expect(await metric(h.url, 'organism_journal_write_failures_total')).toBeGreaterThanOrEqual(1);
+    // The console's status says so too, for a page opened during the outage.
+    const viewer = await h.client('viewer');
+    const outage = (await viewer.organism.status.query()).journalOutage;
+    expect(outage?.reason).toMatch(/SQLITE_FULL/);
+    expect(outage?.since).toBeLessThanOrEqual(Date.now());
 
     // Probes keep failing meanwhile: still one log line and one event for the whole outage.
     await sleep(2_500);
@@ -96,6 +101,7 @@ describe('a journal that cannot write', () => {
     expect(events.filter((e) => e.type === 'journal.available')).toHaveLength(1);
     expect(logged.filter((l) => l.includes('journal available again'))).toHaveLength(1);
     expect(await metric(h.url, 'organism_journal_available')).toBe(1);
+    expect((await viewer.organism.status.query()).journalOutage).toBeNull();
 
     const accepted = await post(h, note(BIG));
     expect(accepted.status).toBe(202);

@@ -5,6 +5,8 @@ import { partialMatchKey, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import type { ReactNode } from 'react';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import { toast } from 'sonner';
+import { formatCountOf, formatDuration } from './format';
 import { HeardSeconds } from './heard-seconds';
 import { isRejectionTransition } from './outcome';
 import { askWhoIsSignedIn } from './session';
@@ -164,8 +166,21 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
             drainSeen.current = true;
             void queryClient.invalidateQueries({ queryKey: trpc.organism.status.queryKey() });
           }
+          // The journal cannot write, or writes again: the status (the banner, the top bar) says so now.
+          if (event.type === 'journal.unavailable')
+            void queryClient.invalidateQueries({ queryKey: trpc.organism.status.queryKey() });
+          if (event.type === 'journal.available') {
+            void queryClient.invalidateQueries({ queryKey: trpc.organism.status.queryKey() });
+            toast.success(
+              `The journal writes again, after ${formatDuration(event.downMs)}; intake is open.` +
+                (event.unrecorded > 0
+                  ? ` ${formatCountOf(event.unrecorded, 'delivery', 'deliveries')} lost their outcome and run again at the engine's next start.`
+                  : ''),
+            );
+          }
           if (event.type === 'reload') {
             void queryClient.invalidateQueries({ queryKey: trpc.listeners.pathKey() });
+            void queryClient.invalidateQueries({ queryKey: trpc.organism.info.queryKey() });
             void queryClient.invalidateQueries({ queryKey: trpc.config.pathKey() });
           }
         }

@@ -12,11 +12,16 @@ export const organismRouter = router({
     durability: ctx.engine.durability,
     limits: ctx.engine.config.pump,
   })),
-  status: viewerProcedure.query(async ({ ctx }) => ({
-    ...ctx.engine.status(),
-    journal: await ctx.engine.journalStats(),
-    recovery: ctx.engine.recovery ?? null,
-  })),
+  status: viewerProcedure.query(async ({ ctx }) => {
+    const health = ctx.engine.journalCondition();
+    return {
+      ...ctx.engine.status(),
+      journal: await ctx.engine.journalStats(),
+      /** While the journal cannot write (intake refused with JOURNAL_UNAVAILABLE): why, and since when. */
+      journalOutage: health.available ? null : { reason: health.reason, since: health.since },
+      recovery: ctx.engine.recovery ?? null,
+    };
+  }),
   /**
    * The engines sharing this journal, running first (PostgreSQL), with the newest shared configuration
    * (`config`; each engine says which version it runs, and why not the newest); `shared` false and none

@@ -11,6 +11,7 @@ import { useEngineStream } from '@/lib/engine-stream';
 import type { Connection } from '@/lib/engine-stream';
 import { useShownEngineState } from '@/lib/use-shown-engine-state';
 import { useSignOut } from '@/lib/session';
+import { describeError } from '@/lib/engine-error';
 import { useTRPC } from '@/lib/trpc';
 import {
   chooseTheme,
@@ -62,12 +63,22 @@ export function TopBar({ user }: { user: { name: string; role: Role } }) {
           )}
           <Sep />
           <span title="journal durability">journal {s.durability}</span>
+          {s.journalOutage && (
+            <span className="font-medium text-failed" title={s.journalOutage.reason}>
+              cannot write
+            </span>
+          )}
           {supervised !== undefined && (
             <>
               <Sep />
               <span className="text-muted">{supervised ? 'supervised' : 'not supervised'}</span>
             </>
           )}
+        </p>
+      ) : status.error ? (
+        // The engine answered, but not with its status: said, not a placeholder for ever.
+        <p className="min-w-0 truncate text-sm text-failed" title={describeError(status.error)}>
+          status unavailable: {describeError(status.error)}
         </p>
       ) : (
         <Skeleton className="h-4 w-72" />

@@ -1,6 +1,7 @@
 'use client';
 import Link from 'next/link';
 import { ListenerStateDot } from '@/components/listener-state-badge';
+import { ListError } from '@/components/list-error';
 import { SkeletonRows } from '@/components/ui/skeleton';
 import { formatCount } from '@/lib/format';
 import { useLiveListeners } from '@/lib/live-listeners';
@@ -12,7 +13,7 @@ import { useLiveListeners } from '@/lib/live-listeners';
  */
 export function ListenerStates() {
   const listeners = useLiveListeners();
-  if (!listeners.data) return <SkeletonRows />;
+  if (!listeners.data) return listeners.error ? <ListError error={listeners.error} /> : <SkeletonRows />;
   const user = listeners.data.filter((l) => !l.system);
   return (
     <table className="w-full text-sm">

@@ -3,6 +3,7 @@ import type { JournalStats } from '@organism/shared';
 import { messageStates } from '@organism/shared';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
+import { ListError } from '@/components/list-error';
 import { StateBadge } from '@/components/state-badge';
 import { TimeAgo, Uptime } from '@/components/time-ago';
 import { Panel } from '@/components/ui/panel';
@@ -40,6 +41,8 @@ const COUNT_ROWS: { state: StateChoice; what: string; count: (j: JournalStats) =
 export function OverviewPage() {
   const trpc = useTRPC();
   const status = useQuery(trpc.organism.status.queryOptions());
+  // The pump's limits, to read the queue against (a reload that changes them refreshes them).
+  const limits = useQuery(trpc.organism.info.queryOptions(undefined, { staleTime: 60_000 })).data?.limits;
   const s = status.data;
   // While the engine is away, its queue and counts are the last it said: greyed, and said so.
   const { away } = useEngineStream();
@@ -48,6 +51,8 @@ export function OverviewPage() {
   return (
     <div className="max-w-7xl space-y-4">
       <h1 className="text-xl font-semibold">Overview</h1>
+      {/* The engine answered, but not with its status: why, rather than placeholders for ever. */}
+      {status.error && !s && <ListError error={status.error} />}
       <LiveThroughput
         queue={
           <Tile
@@ -55,7 +60,15 @@ export function OverviewPage() {
             stale={stale}
             value={s ? `${formatCount(s.queued)} queued` : undefined}
             hint={
-              s ? `${formatCount(s.inFlight)} in flight · ${formatCountOf(s.openThreads, 'open thread')}` : ''
+              s
+                ? [
+                    limits && `of ${formatCount(limits.queueSize)}`,
+                    `${formatCount(s.inFlight)}${limits ? ` of ${formatCount(limits.maxConcurrency)}` : ''} in flight`,
+                    formatCountOf(s.openThreads, 'open thread'),
+                  ]
+                    .filter(Boolean)
+                    .join(' · ')
+                : ''
             }
           />
         }
