@@ -76,6 +76,33 @@ test('an operator retries a dead letter from its group and sees it ACKED', async
   );
 });
 
+test("a dead letter's page leads to its group, and a group back to the list as it was filtered", async ({
+  page,
+}) => {
+  await signIn(page, 'operator');
+  const sent = await mutateByHand(page, 'messages.inject', {
+    to: 'tools.calculator',
+    payloadXml: '<calculate><a>7</a><op>div</op><b>0</b></calculate>',
+  });
+  const id = (sent.data as { messageIds: string[] }).messageIds[0] ?? '';
+  await page.goto(`/messages/${id}`);
+  const failure = page.getByRole('region', { name: 'Failure' });
+  await expect(failure).toContainText('HANDLER_ERROR');
+  await failure.getByRole('link', { name: 'its dead-letter group' }).click();
+  await expect(page).toHaveURL(/\/dead-letters\/group\?to=tools\.calculator&errorCode=HANDLER_ERROR$/);
+  // The tab names the group, so several open tell themselves apart.
+  await expect(page).toHaveTitle('Dead letters: tools.calculator · HANDLER_ERROR · Organism');
+  await expect(page.getByRole('row').filter({ has: page.getByTitle(id) })).toBeVisible();
+
+  // From the list, filtered: the group's way back is to the list with its filter.
+  await page.goto('/dead-letters?errorCode=HANDLER_ERROR');
+  const groups = page.getByRole('region', { name: 'Dead letter groups' });
+  await groups.getByRole('row').filter({ hasText: 'tools.calculator' }).getByRole('link').first().click();
+  await expect(page).toHaveURL(/\/dead-letters\/group\?/);
+  await page.getByRole('main').getByRole('link', { name: 'Dead letters', exact: true }).click();
+  await expect(page).toHaveURL(/\/dead-letters\?errorCode=HANDLER_ERROR$/);
+});
+
 test("new dead letters wait while the pointer is on a group's rows, and come in as it leaves", async ({
   page,
 }) => {

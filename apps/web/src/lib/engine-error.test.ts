@@ -39,3 +39,10 @@ it('lets a refusal that names its case stand alone: a retry or discard of what i
   expect(describeError({ message: sentence, data: { engineCode: 'NOT_RETRYABLE' } })).toBe(sentence);
   expect(describeError({ message: sentence, data: { engineCode: 'CONFLICT' } })).toBe(sentence);
 });
+
+it('says what to try when the queue is full or the engine failed unexpectedly', () => {
+  expect(describeError({ message: 'queue full (1000)', data: { engineCode: 'QUEUE_FULL' } })).toBe(
+    'The engine’s queue is full: wait for it to drain, or resume a paused listener whose work is filling it. (queue full (1000))',
+  );
+  expect(describeError({ message: 'boom', data: { engineCode: 'INTERNAL' } })).toMatch(/its log says why/);
+});

@@ -15,6 +15,9 @@ const ADVICE: Partial<Record<EngineErrorCode, string>> = {
   NOT_RUNNING: 'The engine is not running.',
   JOURNAL_UNAVAILABLE: 'The engine cannot write its journal; intake is stopped until it can.',
   NOT_SUPERVISED: 'This engine runs without a supervisor, so it cannot restart itself.',
+  QUEUE_FULL:
+    'The engine’s queue is full: wait for it to drain, or resume a paused listener whose work is filling it.',
+  INTERNAL: 'The engine failed unexpectedly; its log says why.',
 };
 
 interface ErrorShape {

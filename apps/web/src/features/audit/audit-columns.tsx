@@ -14,11 +14,18 @@ export const AUDITED_ACTIONS = [
   'auth.password',
   'config.apply',
   'config.rollback',
+  'config.upload',
+  'extension.discard',
+  'extension.retry',
+  'extension.retry-all',
   'journal.discard',
   'journal.discardMany',
   'journal.retry',
   'journal.retryMany',
+  'listener.pause',
+  'listener.resume',
   'message.inject',
+  'message.republish',
   'organism.reload',
   'organism.restart',
   'thread.kill',
@@ -90,9 +97,20 @@ function Target({ e, tokenNames }: { e: AuditRecord; tokenNames: ReadonlyMap<str
         {tokenNames.get(t)} <IdLink id={t} />
       </span>
     );
-  if ((e.action === 'message.inject' || e.action === 'message.republish') && !t.startsWith('('))
+  if (
+    ((e.action === 'message.inject' || e.action === 'message.republish') && !t.startsWith('(')) ||
+    e.action === 'listener.pause' ||
+    e.action === 'listener.resume'
+  )
     return (
       <Link href={`/listeners/${encodeURIComponent(t)}`} className="text-accent hover:underline">
+        {t}
+      </Link>
+    );
+  // An extension's dead letters are on the Extensions page, under its name.
+  if (e.action.startsWith('extension.'))
+    return (
+      <Link href="/extensions" className="text-accent hover:underline">
         {t}
       </Link>
     );

@@ -37,3 +37,26 @@ export function groupHref(g: Pick<DeadLetterGroup, 'to' | 'errorCode'>): string 
   if (g.errorCode !== null) q.set('errorCode', g.errorCode);
   return `/dead-letters/group?${q.toString()}`;
 }
+
+/** Where the list's address (its filters) is kept for the way back from a group, per tab. */
+const LIST_PLACE = 'organism.dead-letters.list';
+
+/** Keeps the dead-letter list's filters (its query string) for a group's way back to it. */
+export function rememberListPlace(search: string): void {
+  try {
+    sessionStorage.setItem(LIST_PLACE, search);
+  } catch {
+    // Storage refused (a private window's quota): the way back is the bare list.
+  }
+}
+
+/** The dead-letter list as this tab last showed it, filters and all (the bare list if never). */
+export function listPlaceHref(): string {
+  let search: string | null = null;
+  try {
+    search = sessionStorage.getItem(LIST_PLACE);
+  } catch {
+    // As above.
+  }
+  return `/dead-letters${search && search.startsWith('?') ? search : ''}`;
+}

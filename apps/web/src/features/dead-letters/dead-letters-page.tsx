@@ -1,10 +1,9 @@
 'use client';
-import { useQuery } from '@tanstack/react-query';
 import { RotateCcw, Trash2 } from 'lucide-react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import type { ReactNode } from 'react';
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { ErrorCodeBadge } from '@/components/error-code-badge';
 import { NoMatches } from '@/components/filter-bar';
 import { HeldRowsNote } from '@/components/held-rows-note';
@@ -18,10 +17,9 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { describeError } from '@/lib/engine-error';
 import { formatCount } from '@/lib/format';
 import { useSession } from '@/lib/session';
-import { useTRPC } from '@/lib/trpc';
 import { useHeldRows } from '@/lib/use-held-rows';
 import type { DeadLetterGroup } from './dead-letter-groups';
-import { allRefused, groupHref, useDeadLetterGroups } from './dead-letter-groups';
+import { allRefused, groupHref, rememberListPlace, useDeadLetterGroups } from './dead-letter-groups';
 import { DeadLetterFilters, useDeadLetterFilters } from './dead-letter-filters';
 import { RefusedTag } from './refused-tag';
 import { BulkActionDialog } from './bulk-action-dialog';
@@ -31,16 +29,19 @@ import { useRetriedFollower } from './retried-tally';
 
 /** What failed and can I fix it? FAILED entries grouped by listener and error code, biggest first. */
 export function DeadLettersPage() {
-  const trpc = useTRPC();
   const { can } = useSession();
   const filters = useDeadLetterFilters();
+  // A group opened from here leads back to the list with these filters.
+  useEffect(() => rememberListPlace(window.location.search), [filters.to, filters.errorCode]);
   const filter = { to: filters.to, errorCode: filters.errorCode };
   const filtered = filter.to !== undefined || filter.errorCode !== undefined;
   const groups = useDeadLetterGroups(filter);
-  // The pickers offer what exists: every listener, and every code among all dead letters.
+  // The pickers offer what the dead letters carry: their listeners (one a reload removed among them, whose
+  // stranded work is a usual case) and their codes.
   const all = useDeadLetterGroups({});
-  const listeners = useQuery(trpc.listeners.list.queryOptions());
-  const codes = [...new Set((all.data?.groups ?? []).map((g) => g.errorCode).filter((c) => c !== null))];
+  const carried = all.data?.groups ?? [];
+  const listeners = [...new Set(carried.map((g) => g.to).filter((t) => t !== null))];
+  const codes = [...new Set(carried.map((g) => g.errorCode).filter((c) => c !== null))];
   const total = groups.data?.total;
   // Nothing failed at all: no count to read, nothing to filter or retry; the empty state says why.
   const none = !filtered && total === 0;
@@ -95,12 +96,7 @@ export function DeadLettersPage() {
           </div>
         )}
       </header>
-      {!none && (
-        <DeadLetterFilters
-          listeners={(listeners.data ?? []).map((l) => l.name).sort()}
-          codes={codes.sort()}
-        />
-      )}
+      {!none && <DeadLetterFilters listeners={listeners.sort()} codes={codes.sort()} />}
       <section aria-label="Dead letter groups" className="rounded-lg border border-border bg-panel">
         {groups.error ? (
           <p className="p-4 text-sm text-failed">{describeError(groups.error)}</p>

@@ -5,7 +5,7 @@ import { ChevronLeft, RotateCcw, Trash2, TriangleAlert } from 'lucide-react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { parseAsBoolean, parseAsString, useQueryStates } from 'nuqs';
-import { useCallback, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ErrorCodeBadge } from '@/components/error-code-badge';
 import { HeldRowsNote } from '@/components/held-rows-note';
 import { IdLink } from '@/components/id-link';
@@ -19,13 +19,13 @@ import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { describeError } from '@/lib/engine-error';
 import { withoutListener, wordsFirst } from '@/lib/error-detail';
-import { formatCount, plural } from '@/lib/format';
+import { formatCount, plural, rootName } from '@/lib/format';
 import { isRejected } from '@/lib/outcome';
 import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
 import { keyset, keysetParsers } from '@/lib/url-filters';
 import { useHeldRows } from '@/lib/use-held-rows';
-import { allRefused, useDeadLetterGroups } from './dead-letter-groups';
+import { allRefused, listPlaceHref, useDeadLetterGroups } from './dead-letter-groups';
 import { codeHint } from './code-hints';
 import { JustRetried } from './just-retried';
 import { RefusedTag } from './refused-tag';
@@ -72,12 +72,12 @@ export function DeadLetterGroupPage() {
   if (group) seen.current = true;
   const groupScope = `every dead letter ${noListener ? 'that named no listener' : `to ${to ?? '?'}`} with ${errorCode ?? 'no code'}`;
   const title = noListener ? 'No listener' : (to ?? 'Dead letters');
+  // Back to the list as it was left: its filters, kept by the list for this tab.
+  const [back, setBack] = useState('/dead-letters');
+  useEffect(() => setBack(listPlaceHref()), []);
   return (
     <div className="max-w-7xl space-y-4">
-      <Link
-        href="/dead-letters"
-        className="inline-flex items-center gap-1 text-sm text-muted hover:text-text"
-      >
+      <Link href={back} className="inline-flex items-center gap-1 text-sm text-muted hover:text-text">
         <ChevronLeft className="size-4" aria-hidden /> Dead letters
       </Link>
       <header className="flex flex-wrap items-start justify-between gap-3">
@@ -327,7 +327,7 @@ function messageColumns({
       from: '2xl',
       cell: (m) => (
         <span className="font-mono text-xs" title={m.root ?? undefined}>
-          {m.root ? `<${m.root}>` : '—'}
+          {m.root ? `<${rootName(m.root)}>` : '—'}
         </span>
       ),
     },

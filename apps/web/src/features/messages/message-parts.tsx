@@ -13,6 +13,7 @@ import { isRejected } from '@/lib/outcome';
 import { problemsOf } from '@/lib/problems';
 import { useTRPC } from '@/lib/trpc';
 import { codeHint } from '../dead-letters/code-hints';
+import { groupHref } from '../dead-letters/dead-letter-groups';
 import type { DetailProblem } from '@/lib/problems';
 
 /** The parts of a message that the message page and a thread's hop both show. */
@@ -81,6 +82,19 @@ export function MessageFailure({
   // What the code means and whether a retry can help (refused input says so in its own words below).
   const hint = rejected ? undefined : codeHint(m.errorCode, false);
   const located = rejected && m.raw ? problemsOf(m.errorDetail).filter((p) => p.line !== undefined) : [];
+  // A dead letter's others of its listener and code, where they are retried or discarded together.
+  const group = m.state === 'FAILED' && (
+    <>
+      {' · '}
+      <Link
+        href={groupHref({ to: m.to, errorCode: m.errorCode })}
+        prefetch={false}
+        className="text-accent underline"
+      >
+        its dead-letter group
+      </Link>
+    </>
+  );
   return (
     <section
       aria-label="Failure"
@@ -94,7 +108,10 @@ export function MessageFailure({
         </span>
         <span className="text-sm">
           {rejected ? (
-            'Refused at intake: it never reached a listener.'
+            <>
+              Refused at intake: it never reached a listener.
+              {group}
+            </>
           ) : (
             // Where and when (CONSOLE.md: listener, attempt, time), and the contract its input was held to.
             <>
@@ -112,6 +129,7 @@ export function MessageFailure({
                   </Link>
                 </>
               )}
+              {group}
             </>
           )}
         </span>
