@@ -164,17 +164,31 @@ test('an operator reloads from Operations: a broken file is refused with its pro
   const echo = (handler: string): string =>
     `${original.trimEnd()}\n  - name: echo\n    description: Echoes.\n    payload:\n      schema: schemas/shouter.xsd\n    handler: ${handler}\n`;
   await signIn(page, 'operator', '/operations');
-  const reload = page.getByRole('button', { name: 'Reload from disk' });
+  const reload = page.getByRole('button', { name: 'Reload from disk…' });
   const result = page.getByTestId('reload-result');
+  const ask = page.getByRole('dialog', { name: 'Reload organism.yaml from disk?' });
   try {
     writeFileSync(organism, `${original.trimEnd()}\n  - name: [oops\n`);
+    // Asked first, with what the file would do: here, the problem that would refuse it, at its line.
     await reload.click();
+    await expect(ask.getByTestId('config-status')).toContainText(
+      'the engine would refuse this configuration',
+    );
+    await expectAccessible(page);
+    await ask.getByRole('button', { name: 'Reload', exact: true }).click();
     await expect(result).toContainText('Not reloaded: the configuration has problems');
     await expect(result.getByRole('listitem').first()).toContainText(/line \d+/);
     await expectAccessible(page);
 
     writeFileSync(organism, echo('./handlers/shouter.ts#shout'));
     await reload.click();
+    await expect(ask.getByTestId('config-status')).toContainText('echo');
+    // Cancel changes nothing; asked again, Reload does it.
+    await ask.getByRole('button', { name: 'Cancel' }).click();
+    await expect(ask).toHaveCount(0);
+    await expect(result).toContainText('Not reloaded');
+    await reload.click();
+    await ask.getByRole('button', { name: 'Reload', exact: true }).click();
     await expect(result).toContainText('Added: echo');
     // It says when, as it stays on the page.
     await expect(result).toContainText(/Reloaded \d+ s ago\./);

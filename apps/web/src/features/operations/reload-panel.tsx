@@ -1,10 +1,15 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { useEffect, useState } from 'react';
 import { RefreshCw } from 'lucide-react';
 import Link from 'next/link';
 import { ProblemList } from '@/components/problem-list';
 import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
+import { Dialog, DialogClose } from '@/components/ui/dialog';
+import { ConfigChanges } from '@/features/config/config-changes';
+import type { CheckOutcome } from '@/features/config/config-check';
 import { Panel } from '@/components/ui/panel';
 import { describeError, engineCodeOf, errorProblems } from '@/lib/engine-error';
 import { useSession } from '@/lib/session';
@@ -22,6 +27,7 @@ export function ReloadPanel() {
     }),
   );
   const reloadOnce = useSingleFlight(reload.mutate);
+  const [asking, setAsking] = useState(false);
   const r = reload.data;
   const cluster = useQuery(trpc.organism.engines.queryOptions());
   const others = (cluster.data?.engines ?? []).filter((e) => e.state === 'running' && !e.self).length;
@@ -36,11 +42,24 @@ export function ReloadPanel() {
             ` The ${others === 1 ? 'other engine' : `${others} other engines`} sharing the journal then run it too (the Overview's Engines table shows the version each runs).`}
         </p>
         {can('operator') ? (
-          // Not `disabled` while it runs, which would drop the keyboard's focus: a second press is ignored.
-          <Button onClick={() => reloadOnce(undefined)} aria-disabled={reload.isPending}>
-            <RefreshCw className={`size-4 ${reload.isPending ? 'animate-spin' : ''}`} aria-hidden />
-            {reload.isPending ? 'Reloading…' : 'Reload from disk'}
-          </Button>
+          <ReloadDialog
+            open={asking}
+            onOpenChange={setAsking}
+            onReload={() => {
+              setAsking(false);
+              reloadOnce(undefined);
+            }}
+            trigger={
+              // Not `disabled` while it runs, which would drop the keyboard's focus: a second press is ignored.
+              <Button
+                aria-disabled={reload.isPending}
+                onClick={(e) => reload.isPending && e.preventDefault()}
+              >
+                <RefreshCw className={`size-4 ${reload.isPending ? 'animate-spin' : ''}`} aria-hidden />
+                {reload.isPending ? 'Reloading…' : 'Reload from disk…'}
+              </Button>
+            }
+          />
         ) : (
           <p className="text-muted">Reloading needs the operator role.</p>
         )}
@@ -97,5 +116,66 @@ function Changed({ label, names, link = false }: { label: string; names: string[
         </span>
       ))}
     </p>
+  );
+}
+
+/**
+ * Before a reload: what the file on disk would change, checked by the engine (`config.get`, then
+ * `config.diff` of its text): the listeners added, changed and removed, the unfinished work of removed
+ * ones that would become dead letters, or the problems that would refuse it. Reload stays offered either
+ * way (a refused reload changes nothing and says why).
+ */
+function ReloadDialog({
+  open,
+  onOpenChange,
+  onReload,
+  trigger,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  onReload: () => void;
+  trigger: ReactNode;
+}) {
+  const trpc = useTRPC();
+  // Read afresh each time the dialog opens: the file may have changed since.
+  const file = useQuery(trpc.config.get.queryOptions(undefined, { enabled: open, staleTime: 0 }));
+  const yaml = file.data?.yaml;
+  // A mutation (the text goes in a POST body), asked once per text read.
+  const diff = useMutation(trpc.config.diff.mutationOptions());
+  const { mutate } = diff;
+  useEffect(() => {
+    if (open && yaml !== undefined) mutate({ yaml });
+  }, [open, yaml, mutate]);
+  const outcome: CheckOutcome | null = file.error
+    ? { text: '', error: file.error }
+    : diff.error
+      ? { text: yaml ?? '', error: diff.error }
+      : diff.data && yaml !== undefined
+        ? { text: yaml, answer: diff.data }
+        : null;
+  const same = file.data !== undefined && file.data.running.version === file.data.version;
+  return (
+    <Dialog
+      title="Reload organism.yaml from disk?"
+      description={
+        same
+          ? 'The file on disk is the one running: a reload reads it again and changes nothing it already runs.'
+          : 'What the file on disk would change, checked by the engine without touching the running organism:'
+      }
+      open={open}
+      onOpenChange={onOpenChange}
+      trigger={trigger}
+      wide
+    >
+      <ConfigChanges outcome={outcome} edited={!same} configFile={file.data?.file ?? 'organism.yaml'} />
+      <div className="mt-5 flex justify-end gap-2">
+        <DialogClose asChild>
+          <Button variant="ghost">Cancel</Button>
+        </DialogClose>
+        <Button variant="primary" onClick={onReload}>
+          <RefreshCw className="size-4" aria-hidden /> Reload
+        </Button>
+      </div>
+    </Dialog>
   );
 }
