@@ -20,6 +20,7 @@ export function ConfigChanges({
   edited,
   configFile,
   onGoTo,
+  action = 'save',
 }: {
   outcome: CheckOutcome | null;
   /** The text differs from the running one. */
@@ -27,6 +28,8 @@ export function ConfigChanges({
   configFile: string;
   /** Takes the editor to a problem's line in the YAML. */
   onGoTo?: (line: number, column?: number) => void;
+  /** What would apply the text: the configuration page's save, or Operations' reload of the file. */
+  action?: 'save' | 'reload';
 }) {
   let body;
   if (!outcome)
@@ -44,7 +47,7 @@ export function ConfigChanges({
         {...(onGoTo ? { onGoTo } : {})}
       />
     );
-  else body = <DiffSummary answer={outcome.answer} edited={edited} />;
+  else body = <DiffSummary answer={outcome.answer} edited={edited} action={action} />;
   return (
     <div role="status" aria-live="polite" className="space-y-3 text-sm" data-testid="config-status">
       {body}
@@ -112,7 +115,16 @@ export function ProblemList({ problems, configFile, onGoTo }: ProblemsProps) {
   );
 }
 
-function DiffSummary({ answer, edited }: { answer: DiffAnswer & { ok: true }; edited: boolean }) {
+function DiffSummary({
+  answer,
+  edited,
+  action,
+}: {
+  answer: DiffAnswer & { ok: true };
+  edited: boolean;
+  action: 'save' | 'reload';
+}) {
+  const save = action === 'save';
   const { added, removed, changed, settings } = answer.diff;
   const unfinished = new Map(answer.impact.map((i) => [i.listener, i.unfinished]));
   const contracts = new Map(answer.contracts.map((c) => [c.listener, c]));
@@ -121,9 +133,11 @@ function DiffSummary({ answer, edited }: { answer: DiffAnswer & { ok: true }; ed
     return (
       <p className="flex items-center gap-2 text-acked">
         <CircleCheck className="size-4 shrink-0" aria-hidden />
-        {edited
-          ? 'Sound. Nothing the engine reads changes: saving only rewrites the file (comments, order, layout).'
-          : 'Sound, and the same as the running configuration. Edit it to see what a save would change.'}
+        {!save
+          ? 'Sound. Nothing the engine reads changes: a reload leaves the running organism as it is.'
+          : edited
+            ? 'Sound. Nothing the engine reads changes: saving only rewrites the file (comments, order, layout).'
+            : 'Sound, and the same as the running configuration. Edit it to see what a save would change.'}
       </p>
     );
   const now = settings.filter((s) => s.when === 'reload');
@@ -140,7 +154,11 @@ function DiffSummary({ answer, edited }: { answer: DiffAnswer & { ok: true }; ed
     <>
       <p className="flex items-center gap-2 text-acked">
         <CircleCheck className="size-4 shrink-0" aria-hidden />
-        {listenersChange ? 'Sound. Saving reloads these listeners:' : 'Sound. No listener changes.'}
+        {listenersChange
+          ? save
+            ? 'Sound. Saving reloads these listeners:'
+            : 'Sound. Reloading swaps these listeners:'
+          : 'Sound. No listener changes.'}
       </p>
       {listenersChange && (
         <ul className="space-y-2" aria-label="Listener changes">
@@ -191,13 +209,13 @@ function DiffSummary({ answer, edited }: { answer: DiffAnswer & { ok: true }; ed
         <ul className="space-y-1" aria-label="Setting changes">
           {now.length > 0 && (
             <li>
-              Applied by the save: <Settings settings={now} />.
+              Applied by the {action}: <Settings settings={now} />.
             </li>
           )}
           {later.length > 0 && (
             <li>
-              <strong>At the next restart only</strong> (saved now, read when the engine starts):{' '}
-              <Settings settings={later} />.
+              <strong>At the next restart only</strong> ({save ? 'saved now, read' : 'read'} when the engine
+              starts): <Settings settings={later} />.
             </li>
           )}
         </ul>

@@ -167,7 +167,12 @@ function ReloadDialog({
       trigger={trigger}
       wide
     >
-      <ConfigChanges outcome={outcome} edited={!same} configFile={file.data?.file ?? 'organism.yaml'} />
+      <ConfigChanges
+        outcome={outcome}
+        edited={!same}
+        configFile={file.data?.file ?? 'organism.yaml'}
+        action="reload"
+      />
       <div className="mt-5 flex justify-end gap-2">
         <DialogClose asChild>
           <Button variant="ghost">Cancel</Button>
