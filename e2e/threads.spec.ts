@@ -101,6 +101,18 @@ test('finds a thread by the first characters of its id', async ({ page }) => {
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(new RegExp(`/threads/${thread}`));
   await expect(page.getByRole('list', { name: 'Hops' }).getByRole('button').first()).toBeVisible();
+
+  // Its messages as a list: filtered by the thread in the URL, one row a hop, exported alike.
+  await expect(page.getByRole('heading', { name: /Thread/ })).toContainText('completed');
+  const hops = await page.getByRole('list', { name: 'Hops' }).getByRole('button').count();
+  await page.getByRole('link', { name: 'its messages in the list' }).click();
+  await expect(page).toHaveURL(new RegExp(`/messages\\?thread=${thread}$`));
+  await expect(page.getByRole('button', { name: 'change the thread filter' })).toContainText(thread);
+  await expect(page.getByRole('table', { name: 'Messages' }).getByRole('row')).toHaveCount(hops + 1);
+  await expect(page.getByRole('link', { name: 'JSON lines' })).toHaveAttribute(
+    'href',
+    new RegExp(`thread=${thread}`),
+  );
 });
 
 test("a thread's or a message's address with the first characters of its id opens it, or says what it starts", async ({

@@ -64,6 +64,8 @@ export interface MessageSearchResult {
  */
 export const messageExportInputSchema = z.strictObject({
   ...searchFilterShape,
+  /** One thread's messages (the messages list's `thread` filter); a search has none. */
+  threadId: z.string().min(1).max(100).optional(),
   text: z.string().trim().max(500).optional(),
   xpath: z.string().trim().max(2_000).optional(),
   limit: z.number().int().min(1).max(1_000).default(500),

@@ -207,6 +207,17 @@ describe('messages.exportPage', () => {
     expect(total).toBe(12);
   });
 
+  it('exports one thread’s messages, and nothing for a thread that has none', async () => {
+    const viewer = await h.client('viewer');
+    const [one] = (await viewer.messages.exportPage.query({ to: 'orders', limit: 1 })).items;
+    const threadId = one?.threadId ?? '';
+    const page = await viewer.messages.exportPage.query({ threadId });
+    expect(page.items.length).toBeGreaterThan(0);
+    expect(new Set(page.items.map((m) => m.threadId))).toEqual(new Set([threadId]));
+    expect(page.items.map((m) => m.id)).toContain(one?.id);
+    expect((await viewer.messages.exportPage.query({ threadId: crypto.randomUUID() })).items).toEqual([]);
+  });
+
   it('pages a search the same way', async () => {
     const viewer = await h.client('viewer');
     const page = await viewer.messages.exportPage.query({ xpath: '/order[@id = "o-7"]' });

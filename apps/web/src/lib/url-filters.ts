@@ -21,6 +21,7 @@ export const messageFilterParsers = {
   state: parseAsStringLiteral(stateChoices),
   root: parseAsString,
   errorCode: parseAsString,
+  thread: parseAsString,
   since: parseAsIsoDateTime,
   until: parseAsIsoDateTime,
 };
@@ -34,6 +35,7 @@ export function toMessageFilter(v: Partial<MessageFilterValues>): MessageFilter 
   if (v.participant) f.participant = v.participant;
   if (v.root) f.root = v.root;
   if (v.errorCode) f.errorCode = v.errorCode;
+  if (v.thread) f.threadId = v.thread;
   if (v.since) f.since = v.since.getTime();
   if (v.until) f.until = v.until.getTime();
   return f;

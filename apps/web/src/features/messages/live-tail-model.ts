@@ -19,7 +19,7 @@ export interface TailRow {
 /** The tail's filter: the message filter's keys that a transition can answer (not its time range). */
 export type TailFilter = Pick<
   MessageFilter,
-  'to' | 'from' | 'participant' | 'root' | 'state' | 'refused' | 'errorCode'
+  'to' | 'from' | 'participant' | 'root' | 'state' | 'refused' | 'errorCode' | 'threadId'
 >;
 
 function matches(t: RoutedTransition, f: TailFilter): boolean {
@@ -30,6 +30,7 @@ function matches(t: RoutedTransition, f: TailFilter): boolean {
   if (f.state && t.state !== f.state) return false;
   if (f.refused !== undefined && (t.kind === 'rejected') !== f.refused) return false;
   if (f.errorCode && t.errorCode !== f.errorCode) return false;
+  if (f.threadId && t.threadId !== f.threadId) return false;
   return true;
 }
 

@@ -23,6 +23,7 @@ export const messageExportParsers = {
   state: parseAsStringLiteral(stateChoices),
   root: parseAsString,
   errorCode: parseAsString,
+  thread: parseAsString,
   since: parseAsIsoDateTime,
   until: parseAsIsoDateTime,
   text: parseAsString,
@@ -70,6 +71,7 @@ export function toExportInput(v: Partial<MessageExportValues>): Omit<MessageExpo
     const value = v[key];
     if (value) Object.assign(out, { [key]: value });
   }
+  if (v.thread) out.threadId = v.thread;
   if (v.since) out.since = v.since.getTime();
   if (v.until) out.until = v.until.getTime();
   return out;

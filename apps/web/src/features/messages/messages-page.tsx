@@ -163,6 +163,7 @@ export function MessagesPage() {
       renderOption: (o) => <StateBadge state={o as StateChoice} />,
     },
     { key: 'errorCode', label: 'error code', kind: 'text', suggestions: engineErrorCodes },
+    { key: 'thread', label: 'thread', kind: 'text', placeholder: 'a thread id' },
     ...(tail
       ? []
       : ([
@@ -177,6 +178,7 @@ export function MessagesPage() {
     root: q.root,
     state: q.state,
     errorCode: q.errorCode,
+    thread: q.thread,
     since: tail ? null : (q.since?.toISOString() ?? null),
     until: tail ? null : (q.until?.toISOString() ?? null),
   };
@@ -188,6 +190,7 @@ export function MessagesPage() {
     state: q.state,
     root: q.root,
     errorCode: q.errorCode,
+    thread: q.thread,
     since: q.since,
     until: q.until,
   };
@@ -199,6 +202,7 @@ export function MessagesPage() {
       root: null,
       state: null,
       errorCode: null,
+      thread: null,
       since: null,
       until: null,
       after: null,

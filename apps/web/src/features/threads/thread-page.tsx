@@ -3,6 +3,7 @@ import { isIdPrefix, ShortIdLookup } from '@/components/short-id-lookup';
 import { isUuidV4, THREAD_HOPS_MAX, THREAD_HOPS_STEP } from '@organism/shared';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ChevronsUp, OctagonX } from 'lucide-react';
+import Link from 'next/link';
 import { parseAsInteger, parseAsString, useQueryState } from 'nuqs';
 import { useMemo } from 'react';
 import { toast } from 'sonner';
@@ -16,6 +17,7 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { describeError, describeLoadError } from '@/lib/engine-error';
 import { formatCount, formatCountOf, formatDuration, plural } from '@/lib/format';
 import { useSession } from '@/lib/session';
+import { messagesHref } from '@/lib/url-filters';
 import { useTRPC } from '@/lib/trpc';
 import { useLiveRefresh } from '@/lib/use-live-refresh';
 import { HopDetail } from './hop-detail';
@@ -154,6 +156,12 @@ export function ThreadPage({ id }: { id: string }) {
                 </span>
               </span>
             )}
+            <span>
+              ·{' '}
+              <Link href={messagesHref({ thread: t.id })} className="text-accent underline">
+                its messages in the list
+              </Link>
+            </span>
           </p>
         </div>
         {status === 'active' && can('operator') && (
@@ -181,6 +189,7 @@ export function ThreadPage({ id }: { id: string }) {
             before={
               t.truncated && (
                 <EarlierHops
+                  threadId={t.id}
                   hidden={earlier}
                   loading={thread.isPlaceholderData}
                   onMore={
@@ -217,10 +226,12 @@ export function ThreadPage({ id }: { id: string }) {
  * the most the console shows (THREAD_HOPS_MAX), it says where the rest are: `threads.messages` pages them.
  */
 function EarlierHops({
+  threadId,
   hidden,
   loading,
   onMore,
 }: {
+  threadId: string;
   hidden: number;
   loading: boolean;
   onMore: (() => void) | undefined;
@@ -238,8 +249,11 @@ function EarlierHops({
         </Button>
       ) : (
         <span>
-          the console shows the latest {formatCount(THREAD_HOPS_MAX)} of a thread; the API&apos;s
-          threads.messages pages them all
+          the diagram shows the latest {formatCount(THREAD_HOPS_MAX)} of a thread;{' '}
+          <Link href={messagesHref({ thread: threadId })} className="text-accent underline">
+            the messages list
+          </Link>{' '}
+          pages them all
         </span>
       )}
     </p>
