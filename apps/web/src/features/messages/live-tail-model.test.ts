@@ -36,6 +36,15 @@ describe('TailModel', () => {
   });
 });
 
+describe('TailModel of one thread', () => {
+  it('shows only the messages of the thread its filter names', () => {
+    const tail = new TailModel(100, { threadId: 'th' });
+    tail.apply(t('a', 'greeter', 'PENDING'));
+    tail.apply({ ...t('b', 'greeter', 'PENDING'), threadId: 'other' });
+    expect(tail.snapshot().map((r) => r.id)).toEqual(['a']);
+  });
+});
+
 /** An event stream by hand: `send` hands a transition to every subscriber. */
 function stream() {
   const fns = new Set<(t: RoutedTransition) => void>();
