@@ -27,7 +27,7 @@ export function LatestFailures() {
         .map((m) => {
           const where = m.to ?? m.from ?? 'intake';
           return (
-            <li key={m.id} className="min-w-0">
+            <li key={m.id} className="min-w-0" data-outcome={isRejected(m) ? 'refused' : 'failed'}>
               <p className="flex items-center gap-2">
                 <IdLink id={m.id} href={`/messages/${m.id}`} />
                 <span className="min-w-0 truncate text-muted" title={where}>
