@@ -167,17 +167,15 @@ export function EngineStreamProvider({ children }: { children: ReactNode }) {
             void queryClient.invalidateQueries({ queryKey: trpc.organism.status.queryKey() });
           }
           // The journal cannot write, or writes again: the status (the banner, the top bar) says so now.
-          if (event.type === 'journal.unavailable')
+          if (event.type === 'journal.unavailable' || event.type === 'journal.available')
             void queryClient.invalidateQueries({ queryKey: trpc.organism.status.queryKey() });
-          if (event.type === 'journal.available') {
-            void queryClient.invalidateQueries({ queryKey: trpc.organism.status.queryKey() });
+          if (event.type === 'journal.available')
             toast.success(
               `The journal writes again, after ${formatDuration(event.downMs)}; intake is open.` +
                 (event.unrecorded > 0
                   ? ` ${formatCountOf(event.unrecorded, 'delivery', 'deliveries')} lost their outcome and run again at the engine's next start.`
                   : ''),
             );
-          }
           if (event.type === 'reload') {
             void queryClient.invalidateQueries({ queryKey: trpc.listeners.pathKey() });
             void queryClient.invalidateQueries({ queryKey: trpc.organism.info.queryKey() });

@@ -1,15 +1,14 @@
 'use client';
+import type { AppRouter } from '@organism/engine';
 import { useQuery } from '@tanstack/react-query';
+import type { inferRouterOutputs } from '@trpc/server';
 import { DatabaseZap } from 'lucide-react';
 import { TimeAgo } from '@/components/time-ago';
 import { formatClock } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 
 /** Why and since when the journal cannot write, as `organism.status` says it. */
-export interface JournalOutage {
-  reason: string;
-  since: number;
-}
+export type JournalOutage = NonNullable<inferRouterOutputs<AppRouter>['organism']['status']['journalOutage']>;
 
 /**
  * Says on every page that the journal cannot write: the engine runs and answers, but refuses producers

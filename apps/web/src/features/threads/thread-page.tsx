@@ -223,7 +223,7 @@ export function ThreadPage({ id }: { id: string }) {
 
 /**
  * Above the first hop of a long thread: how many earlier hops are not shown, and a button for 500 more. At
- * the most the console shows (THREAD_HOPS_MAX), it says where the rest are: `threads.messages` pages them.
+ * the most the diagram draws (THREAD_HOPS_MAX), it links the messages list of the thread, which pages them all.
  */
 function EarlierHops({
   threadId,
