@@ -296,6 +296,10 @@ function consoleCases(engine: Engine, info: SeedInfo, sample: Sample): Case[] {
       run: once(async (c) => (await c.journal.deadLetters({})).groups.length),
     },
     {
+      name: 'journal.latestFailures',
+      run: once(async (c) => (await c.journal.latestFailures({ limit: 8 })).length),
+    },
+    {
       name: 'journal.deadLetters to / errorCode',
       run: once(async (c, i) => {
         const input = [

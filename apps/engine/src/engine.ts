@@ -8,6 +8,7 @@ import type {
   EngineSummary,
   FindResult,
   JournalStats,
+  LatestFailuresInput,
   Log,
   MessageDetail,
   MessageExportInput,
@@ -179,6 +180,10 @@ export class Engine {
   /** Dead letters grouped by listener and error code, biggest groups first. */
   deadLetters(input: DeadLettersInput): Promise<DeadLettersResult> {
     return this.queries.deadLetters(input);
+  }
+  /** The dead letters and refusals that failed last, newest failure first (`journal.latestFailures`). */
+  latestFailures(input: LatestFailuresInput): Promise<MessageSummary[]> {
+    return this.queries.latestFailures(input);
   }
   /** Messages and threads by id or id prefix, listeners by part of their name (any case): 5 of each at most. */
   find(q: string): Promise<FindResult> {

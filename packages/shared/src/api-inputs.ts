@@ -183,6 +183,14 @@ export const deadLettersInputSchema = z.strictObject({
   limit: z.number().int().min(1).max(500).default(100),
 });
 export type DeadLettersInput = z.input<typeof deadLettersInputSchema>;
+/**
+ * `journal.latestFailures`: the dead letters and refusals that failed last, by when they failed (a retried
+ * one fails again well after it was made).
+ */
+export const latestFailuresInputSchema = z.strictObject({
+  limit: z.number().int().min(1).max(100).default(8),
+});
+export type LatestFailuresInput = z.input<typeof latestFailuresInputSchema>;
 /** `organism.find`: a message or thread by id or id prefix, a listener by part of its name. */
 export const findInputSchema = z.strictObject({ q: z.string().trim().min(1).max(200) });
 export const threadMessagesInputSchema = z.strictObject({

@@ -153,6 +153,10 @@ export function compare(a: string, b: string): number {
 export const oldestFirst = (a: { createdAt: number; id: string }, b: { createdAt: number; id: string }) =>
   a.createdAt - b.createdAt || compare(a.id, b.id);
 
+/** The latest failures' order: by when each last changed, newest first, then by id (`latestFailures`). */
+export const lastFailedFirst = (a: { updatedAt: number; id: string }, b: { updatedAt: number; id: string }) =>
+  b.updatedAt - a.updatedAt || compare(b.id, a.id);
+
 export function toDelivery(r: DeliveryRow): Delivery {
   return {
     id: r.id as MessageId,

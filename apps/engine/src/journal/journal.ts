@@ -176,6 +176,12 @@ export interface Journal {
   /** FAILED entries grouped by recipient and error code, biggest groups first; indexed. */
   deadLetters(input: DeadLettersInput): Promise<DeadLettersResult>;
   /**
+   * The `limit` FAILED entries that failed last, by when they failed (`updatedAt`), then by id: a retried
+   * entry that fails again comes first although it was made long ago. Along a partial index of FAILED
+   * entries only, so the hot path's writes never touch it.
+   */
+  latestFailures(limit: number): Promise<MessageSummary[]>;
+  /**
    * Entries and threads whose id is `q` or, for 4 characters or more, starts with it (any case): at most
    * `limit` of each, by id. Prefix ranges on the primary keys.
    */

@@ -61,6 +61,10 @@ export const messages = sqliteTable(
     index('messages_failed_groups')
       .on(t.to, t.errorCode, t.updatedAt, t.kind)
       .where(sql`state = 'FAILED'`),
+    // The latest failures, by when they failed (journal.latestFailures). Partial, as the one above.
+    index('messages_failed_at')
+      .on(t.updatedAt, t.id)
+      .where(sql`state = 'FAILED'`),
   ],
 );
 

@@ -4,6 +4,7 @@ import type {
   ElementNode,
   FindResult,
   JournalStats,
+  LatestFailuresInput,
   Log,
   MessageDetail,
   MessageExportInput,
@@ -20,6 +21,7 @@ import type {
   ThreadSummary,
   ThroughputHistory,
 } from '@organism/shared';
+import { latestFailuresInputSchema } from '@organism/shared';
 import type { Journal } from '../journal/journal.ts';
 import { checkPayload } from '../pump/check-payload.ts';
 import type { MessagePump } from '../pump/message-pump.ts';
@@ -127,6 +129,10 @@ export class EngineQueries {
   /** Dead letters grouped by listener and error code, biggest groups first. */
   deadLetters(input: DeadLettersInput): Promise<DeadLettersResult> {
     return this.deps.journal.deadLetters(input);
+  }
+  /** The dead letters and refusals that failed last, newest failure first. */
+  latestFailures(input: LatestFailuresInput): Promise<MessageSummary[]> {
+    return this.deps.journal.latestFailures(latestFailuresInputSchema.parse(input).limit);
   }
   /** Messages and threads by id or id prefix, listeners by part of their name (any case): 5 of each at most. */
   async find(q: string): Promise<FindResult> {

@@ -108,6 +108,16 @@ describe('the console’s queries', () => {
     const sample = await viewer.messages.byId.query({ id: calc?.sampleId ?? '' });
     expect(sample).toMatchObject({ state: 'FAILED', to: 'tools.calculator' });
     expect((await viewer.journal.deadLetters.query({ to: 'greeter' })).groups).toEqual([]);
+    // The latest failures, by when they failed: the newest is the group's sample, eight by default.
+    const latest = await viewer.journal.latestFailures.query({});
+    expect(latest).toHaveLength(8);
+    expect(latest[0]).toMatchObject({ id: calc?.sampleId, state: 'FAILED', errorCode: 'HANDLER_ERROR' });
+    const times = latest.map((m) => m.updatedAt);
+    expect(times).toEqual(times.toSorted((a, b) => b - a));
+    expect(await refusal('journal.latestFailures', { limit: 0 })).toEqual({
+      status: 400,
+      engineCode: 'INPUT_INVALID',
+    });
     const operator = await h.client('operator');
     const dry = await operator.journal.retryMany.mutate({
       filter: { to: 'tools.calculator' },

@@ -1,6 +1,7 @@
 import {
   deadLettersInputSchema,
   discardManyInputSchema,
+  latestFailuresInputSchema,
   messageIdInputSchema,
   messageListInputSchema,
   retryManyInputSchema,
@@ -21,6 +22,10 @@ export const journalRouter = router({
   deadLetters: viewerProcedure
     .input(deadLettersInputSchema)
     .query(({ ctx, input }) => ctx.engine.deadLetters(input)),
+  /** The dead letters and refusals that failed last, by when they failed (the overview's "Latest failures"). */
+  latestFailures: viewerProcedure
+    .input(latestFailuresInputSchema)
+    .query(({ ctx, input }) => ctx.engine.latestFailures(input)),
   retry: operatorProcedure
     .input(messageIdInputSchema)
     .mutation(({ ctx, input }) =>

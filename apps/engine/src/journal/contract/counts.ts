@@ -56,6 +56,43 @@ export function countsContract(fresh: () => Promise<Journal>): void {
     await j.close();
   });
 
+  it('lists the latest failures by when they failed: a retried entry failing again comes first', async () => {
+    const j = await fresh();
+    const pause = () => new Promise((r) => setTimeout(r, 2));
+    const [old, middle, fine] = [delivery({ to: 'a' }), delivery({ to: 'b' }), delivery({ to: 'a' })];
+    if (!old || !middle || !fine) throw new Error('setup');
+    await j.hooks.onIntent?.([old, middle, fine]);
+    await j.hooks.onFailed?.(old, failure, { outputs: [] });
+    await pause();
+    await j.hooks.onFailed?.(middle, failure, { outputs: [] });
+    await pause();
+    j.hooks.onRejected?.({ raw: '<oops', error: { code: 'MALFORMED_XML', message: 'bad', problems: [] } });
+    await j.hooks.onAcknowledged?.(fine, []);
+    await j.flush();
+    const before = await j.latestFailures(8);
+    expect(before.map((m) => m.errorCode)).toEqual(['MALFORMED_XML', 'HANDLER_ERROR', 'HANDLER_ERROR']);
+    expect(before.slice(1).map((m) => m.id)).toEqual([middle.id, old.id]);
+    // The oldest entry, retried, fails again: it is now the latest failure, though made first.
+    await pause();
+    const again = await j.retry(old.id);
+    void j.hooks.onDispatched?.(again);
+    await j.hooks.onFailed?.(again, { ...failure, code: 'HANDLER_TIMEOUT' }, { outputs: [] });
+    await j.flush();
+    const after = await j.latestFailures(2);
+    expect(after.map((m) => [m.id, m.errorCode, m.state])).toEqual([
+      [old.id, 'HANDLER_TIMEOUT', 'FAILED'],
+      [before[0]?.id, 'MALFORMED_XML', 'FAILED'],
+    ]);
+    expect(after[0]?.updatedAt).toBeGreaterThan(after[1]?.updatedAt ?? Infinity);
+    expect(after[0]?.createdAt).toBeLessThan(after[1]?.createdAt ?? 0);
+    // A retried entry waiting again is no failure; one discarded neither.
+    await j.retry(middle.id);
+    await j.discard(old.id);
+    await j.flush();
+    expect((await j.latestFailures(8)).map((m) => m.errorCode)).toEqual(['MALFORMED_XML']);
+    await j.close();
+  });
+
   it('says per dead letter group how much of it is refused input, also when a group mixes both', async () => {
     const j = await fresh();
     const gone = { code: 'UNKNOWN_ROUTE' as const, message: 'the listener is gone', detail: 'removed' };

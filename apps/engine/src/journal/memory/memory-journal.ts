@@ -249,6 +249,9 @@ export class MemoryJournal implements Journal {
   deadLetters(input: DeadLettersInput): Promise<DeadLettersResult> {
     return settle(() => this.queries.deadLetters(input));
   }
+  latestFailures(limit: number): Promise<MessageSummary[]> {
+    return settle(() => this.queries.latestFailures(limit));
+  }
   find(q: string, limit: number): Promise<FoundEntries> {
     return settle(() => this.queries.find(q, limit));
   }

@@ -24,7 +24,7 @@ import type {
 } from '@organism/shared';
 import type { FailedScope, FoundEntries, RecordedTransition, UnfinishedEntry } from '../journal.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
-import { compare, oldestFirst, toDelivery, toDetail, toSummary } from '../entry-record.ts';
+import { compare, lastFailedFirst, oldestFirst, toDelivery, toDetail, toSummary } from '../entry-record.ts';
 import type { EntryRow } from '../entry-record.ts';
 import { matchesFilter } from '../search/search-request.ts';
 import { HISTORY_SECONDS, throughputHistory } from '../throughput-history.ts';
@@ -101,6 +101,14 @@ export class MemoryQueries {
       .slice(0, input.limit)
       .map(({ sampleAt: _, ...g }) => g);
     return { total, groups: sorted };
+  }
+
+  latestFailures(limit: number): MessageSummary[] {
+    return [...this.store.messages.values()]
+      .filter((r) => r.state === 'FAILED')
+      .sort(lastFailedFirst)
+      .slice(0, limit)
+      .map(toSummary);
   }
 
   find(q: string, limit: number): FoundEntries {

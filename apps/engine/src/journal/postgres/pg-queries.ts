@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, gte, inArray, lte, min, ne, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, lte, min, ne, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import { afterEntry } from '../cursor.ts';
 import { deadLettersInputSchema, messageFilterSchema } from '@organism/shared';
@@ -139,6 +139,20 @@ export class PgQueries {
     const shown = rows.slice(0, input.limit);
     const samples = await this.newestOfEach(shown);
     return { total, groups: shown.map((g, i) => ({ ...g, sampleId: samples.get(i) ?? '' })) };
+  }
+
+  /**
+   * `Journal.latestFailures`: along the partial index `messages_failed_at`, each partition's newest merged
+   * (ordered by the index's own columns, which PostgreSQL walks backwards).
+   */
+  async latestFailures(limit: number): Promise<MessageSummary[]> {
+    const rows = await this.pg.db
+      .select(entryColumns)
+      .from(messages)
+      .where(eq(messages.state, 'FAILED'))
+      .orderBy(desc(messages.updatedAt), desc(messages.id))
+      .limit(limit);
+    return rows.map(toSummary);
   }
 
   /** `Journal.answersTo`: along the small `messages_orchestration_answers` index. */

@@ -327,6 +327,9 @@ export class PostgresJournal implements Journal {
   deadLetters(input: DeadLettersInput): Promise<DeadLettersResult> {
     return guarded('group dead letters', () => this.queries.deadLetters(input));
   }
+  latestFailures(limit: number): Promise<MessageSummary[]> {
+    return guarded('list the latest failures', () => this.queries.latestFailures(limit));
+  }
   find(q: string, limit: number): Promise<FoundEntries> {
     return guarded('find entries', () => this.queries.find(q, limit));
   }

@@ -74,6 +74,10 @@ export const messages = pgTable(
     index('messages_failed_groups')
       .on(t.to, t.errorCode, t.updatedAt, t.kind)
       .where(sql`state = 'FAILED'`),
+    // The latest failures, by when they failed (journal.latestFailures). Partial, as the one above.
+    index('messages_failed_at')
+      .on(t.updatedAt, t.id)
+      .where(sql`state = 'FAILED'`),
     index('messages_seq').on(t.seq),
     index('messages_words').using('gin', t.words),
     // What an engine adopts from one that died: its unfinished entries only.

@@ -19,7 +19,7 @@ import type {
   Transition,
 } from '@organism/shared';
 import type { FailedScope, FoundEntries, RecordedTransition, UnfinishedEntry } from '../journal.ts';
-import { compare, toDetail, toSummary } from '../entry-record.ts';
+import { compare, lastFailedFirst, toDetail, toSummary } from '../entry-record.ts';
 import type { EntryRow } from '../entry-record.ts';
 import { journalCounts, messages, transitions } from '../schema.ts';
 import { listMessages, messageFilters } from './message-list.ts';
@@ -250,6 +250,22 @@ export class SqliteQueries {
       return { ...r, sampleId: sample?.id ?? '' };
     });
     return { total, groups };
+  }
+
+  /**
+   * `Journal.latestFailures`: the newest entries of the partial index `messages_failed_at`, named so that
+   * SQLite, which has no statistics, does not walk `messages_state_created` and sort every dead letter.
+   */
+  latestFailures(limit: number): MessageSummary[] {
+    const rows = this.db
+      .select()
+      .from(messages)
+      .where(
+        sql`rowid IN (SELECT rowid FROM messages INDEXED BY messages_failed_at WHERE state = 'FAILED'
+                      ORDER BY updated_at DESC, id DESC LIMIT ${limit})`,
+      )
+      .all();
+    return rows.sort(lastFailedFirst).map(toSummary);
   }
 
   /**

@@ -1,0 +1,1 @@
+CREATE INDEX `messages_failed_at` ON `messages` (`updated_at`,`id`) WHERE state = 'FAILED';
