@@ -34,6 +34,25 @@ test('the map shows listeners, the producer and live routes, and a node opens it
   });
   await expectAccessible(page);
 
+  // The routes of the last hour instead of five minutes, chosen from the keyboard, kept in the URL; the
+  // summary says over what they count (since the engine started, when that was less than an hour ago).
+  const over = page.getByRole('radiogroup', { name: 'Routes over' });
+  await expect(over.getByRole('radio', { checked: true })).toHaveText('5 min');
+  await expect(page.locator('main header p').first()).toContainText(
+    /routes? (in the last 5 min|since the engine started \d+ (s|min) ago) · /,
+  );
+  await over.getByRole('radio', { name: '5 min', exact: true }).focus();
+  await page.keyboard.press('End');
+  await expect(page).toHaveURL(/\/map\?window=1h$/);
+  await expect(over.getByRole('radio', { name: '1 h', exact: true })).toBeFocused();
+  await expect(page.locator('main header p').first()).toContainText(
+    /routes? (in the last 1 h|since the engine started \d+ (s|min) ago) · /,
+  );
+  await expect(greeting.first()).toBeVisible();
+  await page.reload();
+  await expect(over.getByRole('radio', { checked: true })).toHaveText('1 h');
+  await expect(greeting.first()).toBeVisible({ timeout: 30_000 });
+
   // At 1280 px the map opens at a readable zoom from its left, and what an earlier spec added to this
   // stack's organism (a listener, an included file) can put greeter beyond the window: fit it all first,
   // as a user would, so that the click lands on the box and not on what is drawn over where it lies.

@@ -13,8 +13,10 @@ import { useTRPC } from './trpc';
 /** A listener as `listeners.list` describes it: contract, limits, and its activity since the engine started. */
 export type ListenerInfo = inferRouterOutputs<AppRouter>['listeners']['list'][number];
 
-/** The window of routes the map and the stream's activity items show. */
+/** The window of routes the stream's activity items carry, and the map's unless asked for another. */
 export const ROUTES_WINDOW_SECONDS = 300;
+/** How often the routes of another window than the pushed one are read again. */
+const WIDE_ROUTES_REFRESH_MS = 5_000;
 
 /**
  * The engine pushes activity once a second to every subscriber; until the first item arrives (an engine
@@ -65,17 +67,31 @@ export function useLiveListeners() {
   return { data, error: list.error };
 }
 
-/** Every route messages took in the last five minutes, with live rates: the snapshot, then pushed activity. */
-export function useLiveRoutes(): { data: RouteStats[] | undefined; error: unknown } {
+/**
+ * Every route messages took in the last `windowSeconds`, with live rates. The pushed window (five
+ * minutes): the snapshot, then pushed activity; any other is the snapshot read again every 5 s. `since`
+ * is when the snapshot's window began: the engine's start when that is later.
+ */
+export function useLiveRoutes(windowSeconds = ROUTES_WINDOW_SECONDS): {
+  data: RouteStats[] | undefined;
+  since: number | undefined;
+  error: unknown;
+} {
   const trpc = useTRPC();
   const activity = useActivity();
+  const pushed = windowSeconds === ROUTES_WINDOW_SECONDS ? activity : undefined;
   const routes = useQuery(
     trpc.listeners.routes.queryOptions(
-      { windowSeconds: ROUTES_WINDOW_SECONDS },
-      { refetchInterval: refreshUnlessPushed(activity) },
+      { windowSeconds },
+      {
+        refetchInterval:
+          windowSeconds === ROUTES_WINDOW_SECONDS ? refreshUnlessPushed(activity) : WIDE_ROUTES_REFRESH_MS,
+        // The map's choice of window swaps the query: its last routes stay drawn until the new ones come.
+        placeholderData: (previous) => previous,
+      },
     ),
   );
   const data =
-    activity && activity.receivedAt >= routes.dataUpdatedAt ? activity.activity.routes : routes.data?.routes;
-  return { data, error: routes.error };
+    pushed && pushed.receivedAt >= routes.dataUpdatedAt ? pushed.activity.routes : routes.data?.routes;
+  return { data, since: routes.data?.since, error: routes.error };
 }

@@ -31,7 +31,7 @@ function Line({ className, width = 2, dash }: { className: string; width?: numbe
 
 /** What each shape and colour on the map means. */
 /** `rates`: whether the map prints each pair's rates (a busy map shows them on hover). */
-export function MapLegend({ rates }: { rates: boolean }) {
+export function MapLegend({ rates, over }: { rates: boolean; over: string }) {
   return (
     <ul aria-label="Legend" className="flex flex-wrap items-center gap-x-5 gap-y-1.5 text-xs text-muted">
       <Item sample={<span className="inline-block h-3.5 w-6 rounded border border-border bg-panel" />}>
@@ -79,7 +79,7 @@ export function MapLegend({ rates }: { rates: boolean }) {
           ? '→ ← the two directions; click a line or a rate for its messages'
           : 'hover a line for its rate, click it for its messages; every rate is in the table below'}
       </li>
-      <li>a listener counts since the engine started, a route over the last 5 min</li>
+      <li>a listener counts since the engine started, a route {over}</li>
     </ul>
   );
 }

@@ -14,7 +14,7 @@ import '@xyflow/react/dist/style.css';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { Tooltip } from 'radix-ui';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { formatCount, formatRate } from '@/lib/format';
 import { useDarkTheme } from '@/lib/use-dark-theme';
 import { midpoint, offsetPolyline, widthFor } from './geometry';
@@ -61,8 +61,11 @@ interface MapProps {
   still?: boolean;
 }
 
-/** The organism as a graph. Lays out only when its shape changes; live numbers never move a box. */
-export function OrganismMap(props: MapProps) {
+/**
+ * The organism as a graph. Lays out only when its shape changes; live numbers never move a box. Drawn
+ * again only when its props change, not with each tick of the page's clock.
+ */
+export const OrganismMap = memo(function OrganismMap(props: MapProps) {
   return (
     <ReactFlowProvider>
       <Tooltip.Provider>
@@ -70,7 +73,7 @@ export function OrganismMap(props: MapProps) {
       </Tooltip.Provider>
     </ReactFlowProvider>
   );
-}
+});
 
 function Graph({ model, focus, label, still = false }: MapProps) {
   const router = useRouter();

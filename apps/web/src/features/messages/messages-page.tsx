@@ -18,6 +18,8 @@ import { ExportLinks } from '@/components/export-links';
 import { Button } from '@/components/ui/button';
 import { DataTable } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
+import { Segmented } from '@/components/ui/segmented';
+import type { SegmentedOption } from '@/components/ui/segmented';
 import { formatCountOf, rootName } from '@/lib/format';
 import { isRejected, stateChoices } from '@/lib/outcome';
 import type { StateChoice } from '@/lib/outcome';
@@ -29,6 +31,10 @@ import { messagesExportHref } from './message-export';
 import type { TailFilter } from './live-tail-model';
 
 const VIEWS = ['list', 'tail'] as const;
+const VIEW_OPTIONS = [
+  { value: 'list', label: 'List' },
+  { value: 'tail', label: 'Live tail' },
+] as const satisfies readonly SegmentedOption<(typeof VIEWS)[number]>[];
 const parsers = {
   ...messageFilterParsers,
   ...keysetParsers,
@@ -222,24 +228,12 @@ export function MessagesPage() {
             ]}
           />
         )}
-        <div
-          role="radiogroup"
-          aria-label="View"
-          className="flex rounded-md border border-border bg-panel p-0.5"
-        >
-          {VIEWS.map((v) => (
-            <button
-              key={v}
-              type="button"
-              role="radio"
-              aria-checked={q.view === v}
-              onClick={() => void setQ({ view: v, after: null })}
-              className={`h-7 rounded px-3 text-sm ${q.view === v ? 'bg-panel-2 font-medium text-text' : 'text-muted hover:text-text'}`}
-            >
-              {v === 'list' ? 'List' : 'Live tail'}
-            </button>
-          ))}
-        </div>
+        <Segmented
+          label="View"
+          options={VIEW_OPTIONS}
+          value={q.view}
+          onChange={(view) => void setQ({ view, after: null })}
+        />
       </header>
       <FilterBar
         fields={fields}
