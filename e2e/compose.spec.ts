@@ -146,6 +146,14 @@ test('a message is sent again edited from its page, and the new one is delivered
   await expect(page.getByTestId('check-status')).toContainText('Valid');
   await write(page, editor, '<greeting>\n  <name>second version</name>\n</greeting>');
   await expect(page.getByTestId('check-status')).toContainText('Valid');
+  // Another listener picked: the edited payload stays, still linked to the message it came from.
+  await page.getByLabel('Listener').selectOption('shouter');
+  await expect(page).toHaveURL(/\/compose\?to=shouter&source=/);
+  await expect(editor).toContainText('second version');
+  await expect(page.getByText(/^Starting from message .* \(sent to greeter\)/)).toBeVisible();
+  await page.getByLabel('Listener').selectOption('greeter');
+  await expect(editor).toContainText('second version');
+  await expect(page.getByTestId('check-status')).toContainText('Valid');
   await page.getByRole('button', { name: 'Send', exact: true }).click();
   await expect(page).toHaveURL(/\/threads\/[0-9a-f-]{36}$/);
   const hops = page.getByRole('list', { name: 'Hops' });

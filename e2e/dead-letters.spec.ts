@@ -257,6 +257,24 @@ test('discard asks first; refused input offers discard but no retry', async ({ p
   await expect(row).toHaveCount(0);
   // A keyboard stays in the table, on the row that took the discarded one's place (or the last).
   await expect(messages.locator('tr:focus')).toHaveCount(1);
+
+  // Discarded from its own page, opened in a tab of its own (nothing to go back to), a dead letter leaves
+  // its page for its group, which shows the rest of it.
+  const other = (await messages.getByRole('row').nth(1).getByRole('link').first().getAttribute('href')) ?? '';
+  const tab = await page.context().newPage();
+  await tab.goto(other);
+  await tab.getByRole('button', { name: 'Discard', exact: true }).click();
+  await tab
+    .getByRole('alertdialog', { name: 'Discard this dead letter?' })
+    .getByRole('button', { name: 'Discard' })
+    .click();
+  await expect(tab.getByText('Dead letter discarded. These are the rest of its group.')).toBeVisible();
+  // The same group this test came from.
+  await expect(tab).toHaveURL(page.url());
+  await expect(tab.getByRole('region', { name: 'Messages' })).not.toContainText(
+    other.split('/').at(-1)?.slice(0, 8) ?? '?',
+  );
+  await tab.close();
 });
 
 test('discard all takes a group of refused input after a dry run, and says how many', async ({ page }) => {

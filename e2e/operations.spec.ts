@@ -83,8 +83,15 @@ test('an operator pauses a listener, sends to it, sees the message wait PENDING,
   await expect(page.getByRole('region', { name: 'Paused' })).toContainText('by operator');
   await expectAccessible(page);
 
-  // Sent from the composer while paused: accepted, and it waits.
+  // Sent from the composer while paused: the composer says it will wait; accepted, and it waits, its hop
+  // saying why.
   await page.goto('/compose?to=greeter');
+  await expect(page.getByRole('region', { name: 'Listener paused' })).toContainText(
+    'greeter was paused by operator',
+  );
+  await expect(page.getByRole('region', { name: 'Listener paused' })).toContainText(
+    'what you send waits PENDING',
+  );
   const editor = page.getByRole('region', { name: 'Payload' });
   await write(page, editor, '<greeting>\n  <name>while paused</name>\n</greeting>');
   await expect(page.getByTestId('check-status')).toContainText('Valid');
@@ -95,6 +102,10 @@ test('an operator pauses a listener, sends to it, sees the message wait PENDING,
   await expect(hops.locator('[data-state="PENDING"]').first()).toBeVisible({ timeout: 20_000 });
   await page.waitForTimeout(2_000);
   await expect(hops.locator('[data-state="ACKED"]')).toHaveCount(0);
+  await hops.getByRole('button').first().click();
+  const waiting = page.getByTestId('hop-detail').getByRole('region', { name: 'Listener paused' });
+  await expect(waiting).toContainText('this message waits PENDING until it is resumed');
+  await expect(waiting.getByRole('button', { name: 'Resume greeter' })).toBeVisible();
 
   // The map shows it paused, with its pending count.
   await page.goto('/map?focus=greeter');

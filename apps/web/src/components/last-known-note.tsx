@@ -11,14 +11,20 @@ export function useEngineAway(): boolean {
   return useEngineStream().away !== undefined;
 }
 
-/** "The last known <what>: the engine has been away 12 s.", while it is; nothing otherwise. */
+/**
+ * "The last known <what>: the engine has been away 12 s.", while it is; nothing otherwise. Only its words
+ * are a live region, said once as the engine goes away: the clock after them, which ticks every second,
+ * would be read out at every tick.
+ */
 export function LastKnownNote({ what }: { what: string }) {
   const { away } = useEngineStream();
   if (!away) return null;
   return (
-    <p role="status" className="text-sm text-muted">
-      <span className="font-medium text-rejected">The last known {what}:</span> the engine has been away{' '}
-      <Uptime since={away.since} />.
+    <p className="text-sm text-muted">
+      <span role="status" className="font-medium text-rejected">
+        The last known {what}:
+      </span>{' '}
+      the engine has been away <Uptime since={away.since} />.
     </p>
   );
 }

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { describeError, errorProblems } from './engine-error';
+import { describeError, errorProblems, shownError } from './engine-error';
 
 it('leaves out a problem that only repeats the error’s own message, and keeps every one with a place', () => {
   const message = 'listener "big-orders" takes only payloads matching /order; this one does not';
@@ -45,4 +45,16 @@ it('says what to try when the queue is full or the engine failed unexpectedly', 
     'The engine’s queue is full: wait for it to drain, or resume a paused listener whose work is filling it. (queue full (1000))',
   );
   expect(describeError({ message: 'boom', data: { engineCode: 'INTERNAL' } })).toMatch(/its log says why/);
+});
+
+it('keeps what a page read when the engine cannot be reached, and shows what the engine answered', () => {
+  const away = { message: 'fetch failed', data: { unreached: 'query' } };
+  const gone = { message: 'no message 1a2b', data: { engineCode: 'NOT_FOUND' } };
+  const read = { id: '1a2b' };
+  expect(shownError({ error: null, data: read })).toBeNull();
+  expect(shownError({ error: away, data: undefined })).toBe(away);
+  expect(shownError({ error: away, data: read })).toBeNull();
+  expect(shownError({ error: gone, data: read })).toBe(gone);
+  // Rows kept from the list's last filter while this one is read are not this filter's.
+  expect(shownError({ error: away, data: read, isPlaceholderData: true })).toBe(away);
 });

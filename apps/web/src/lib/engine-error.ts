@@ -69,3 +69,16 @@ export function describeError(err: unknown): string {
 export function describeLoadError(err: unknown, notFound: string): string {
   return engineCodeOf(err) === 'NOT_FOUND' ? notFound : describeError(err);
 }
+
+/**
+ * The error a page shows in place of what a query read, if any: always when it read nothing of its own
+ * yet (a list's rows kept from another filter are not), and when the engine answered (the object is gone,
+ * the address is wrong, the role may not see it). An engine that could not be reached is no reason to
+ * take away what is on screen: the frame says the engine is away, the page keeps the last data it read
+ * (CONSOLE.md: never a blank page), and the query is asked again.
+ */
+export function shownError(query: { error: unknown; data: unknown; isPlaceholderData?: boolean }): unknown {
+  if (!query.error) return null;
+  const read = query.data !== undefined && !query.isPlaceholderData;
+  return !read || engineCodeOf(query.error) ? query.error : null;
+}

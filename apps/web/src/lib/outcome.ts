@@ -27,3 +27,9 @@ export function stateFilter(s: StateChoice | null | undefined): Pick<MessageFilt
   if (s === 'FAILED') return { state: 'FAILED', refused: false };
   return { state: s };
 }
+
+/** The console's state choice a journal filter's `state` and `refused` ask for (`stateFilter`'s inverse). */
+export function stateChoiceOf(f: Pick<MessageFilter, 'state' | 'refused'>): StateChoice | undefined {
+  if (f.state === 'FAILED' && f.refused === true) return 'REJECTED';
+  return f.state;
+}

@@ -7,7 +7,7 @@ import {
   parseAsStringLiteral,
 } from 'nuqs';
 import type { inferParserType } from 'nuqs';
-import { stateChoices, stateFilter } from './outcome';
+import { stateChoiceOf, stateChoices, stateFilter } from './outcome';
 
 /**
  * The message filter as it lives in the URL (`/messages?to=greeter&state=FAILED&since=…`), so a view can be
@@ -39,6 +39,21 @@ export function toMessageFilter(v: Partial<MessageFilterValues>): MessageFilter 
   if (v.since) f.since = v.since.getTime();
   if (v.until) f.until = v.until.getTime();
   return f;
+}
+
+/** The URL's values for a journal filter (`toMessageFilter`'s inverse): a thread as `thread`, refused input as REJECTED. */
+export function messageFilterValues(f: MessageFilter): Partial<MessageFilterValues> {
+  return {
+    to: f.to ?? undefined,
+    from: f.from,
+    participant: f.participant,
+    state: stateChoiceOf(f),
+    root: f.root,
+    errorCode: f.errorCode,
+    thread: f.threadId,
+    since: f.since === undefined ? undefined : new Date(f.since),
+    until: f.until === undefined ? undefined : new Date(f.until),
+  };
 }
 
 const serializeMessageFilter = createSerializer(messageFilterParsers);

@@ -14,6 +14,7 @@ import { ListError } from '@/components/list-error';
 import { keyset, keysetParsers } from '@/lib/url-filters';
 import { AUDITED_ACTIONS, auditColumns } from './audit-columns';
 import { auditExportHref, auditFilterParsers, toAuditFilter } from './audit-filters';
+import { shownError } from '@/lib/engine-error';
 
 const parsers = { ...auditFilterParsers, ...keysetParsers };
 const PAGE = 50;
@@ -87,7 +88,7 @@ export function AuditPage() {
           <RefreshCw className={`size-4 ${log.isFetching ? 'animate-spin' : ''}`} aria-hidden />
         </Button>
       </FilterBar>
-      {log.error ? (
+      {shownError(log) ? (
         <ListError error={log.error} onFirstPage={q.after ? () => void setQ({ after: null }) : undefined} />
       ) : (
         <>

@@ -23,6 +23,7 @@ import { useTRPC } from '@/lib/trpc';
 import { useUnsavedGuard } from '@/lib/use-unsaved-guard';
 import type { CheckOutcome } from './payload-editor';
 import { PayloadEditor } from './payload-editor';
+import { PausedRecipient } from '../listeners/paused-recipient';
 
 const FIELD = 'h-8 rounded-md border border-border bg-panel px-2 text-sm outline-none focus:border-accent';
 const LEAVE = {
@@ -84,9 +85,16 @@ export function ComposePage() {
   const drafts = useRef(new Map<string, string>());
   const draftKey = (listener: string | null, root: string | null) => `${listener ?? ''} ${root ?? ''}`;
   const choose = (next: { to?: string; root?: string | null }) => {
-    if (edited !== null && !q.source) drafts.current.set(draftKey(to, q.root), edited);
     const nextTo = next.to ?? to;
     const nextRoot = next.root ?? null;
+    if (q.source) {
+      // Edit and send: the message's payload, as edited, goes wherever it is sent, still linked to its
+      // source; only "Start from the example" leaves it.
+      setEdited(text);
+      void setQ({ to: nextTo, root: nextRoot });
+      return;
+    }
+    if (edited !== null) drafts.current.set(draftKey(to, q.root), edited);
     setEdited(drafts.current.get(draftKey(nextTo, nextRoot)) ?? null);
     void setQ({ to: nextTo, root: nextRoot, source: null });
   };
@@ -207,6 +215,7 @@ export function ComposePage() {
           </Button>
         </div>
       </div>
+      {to && <PausedRecipient to={to} sending />}
       {q.source && (
         <p className="text-sm text-muted">
           Starting from message <IdLink id={q.source} href={`/messages/${q.source}`} />

@@ -10,7 +10,7 @@ import { Button } from '@/components/ui/button';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { Tabs } from '@/components/ui/tabs';
-import { describeError } from '@/lib/engine-error';
+import { describeError, shownError } from '@/lib/engine-error';
 import { formatCountOf } from '@/lib/format';
 import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
@@ -229,7 +229,7 @@ export function ConfigPage() {
           onGoTo={(line) => goTo(line)}
         />
       )}
-      {config.error ? (
+      {shownError(config) ? (
         <p role="alert" className="rounded-md border border-failed/40 bg-failed/5 p-3 text-sm">
           {describeError(config.error)}
         </p>

@@ -14,7 +14,7 @@ import { CellNote } from '@/components/ui/cell-note';
 import { DataTable } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
 import { Skeleton } from '@/components/ui/skeleton';
-import { describeError } from '@/lib/engine-error';
+import { describeError, shownError } from '@/lib/engine-error';
 import { formatCount } from '@/lib/format';
 import { useSession } from '@/lib/session';
 import { useHeldRows } from '@/lib/use-held-rows';
@@ -98,7 +98,7 @@ export function DeadLettersPage() {
       </header>
       {!none && <DeadLetterFilters listeners={listeners.sort()} codes={codes.sort()} />}
       <section aria-label="Dead letter groups" className="rounded-lg border border-border bg-panel">
-        {groups.error ? (
+        {shownError(groups) ? (
           <p className="p-4 text-sm text-failed">{describeError(groups.error)}</p>
         ) : (
           <GroupTable

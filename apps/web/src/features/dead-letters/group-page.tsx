@@ -17,7 +17,7 @@ import { actionsColumn, DataTable } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
-import { describeError } from '@/lib/engine-error';
+import { describeError, shownError } from '@/lib/engine-error';
 import { withoutListener, wordsFirst } from '@/lib/error-detail';
 import { formatCount, plural, rootName } from '@/lib/format';
 import { isRejected } from '@/lib/outcome';
@@ -89,7 +89,9 @@ export function DeadLetterGroupPage() {
             {someRefused > 0 && <RefusedTag count={someRefused} />}
           </h1>
           <div className="mt-1 flex flex-wrap items-center gap-x-2 text-sm text-muted">
-            {groups.data === undefined ? (
+            {groups.data === undefined && groups.error ? (
+              <span className="text-failed">{describeError(groups.error)}</span>
+            ) : groups.data === undefined ? (
               <Skeleton className="h-4 w-72" />
             ) : group ? (
               <>
@@ -259,7 +261,7 @@ function GroupMessages({
       }
       className="[&>div]:p-0"
     >
-      {page.error ? (
+      {shownError(page) ? (
         <p className="p-4 text-sm text-failed">{describeError(page.error)}</p>
       ) : (
         <div {...hold}>

@@ -13,13 +13,11 @@ export function EngineAwayBanner({ standalone = false }: { standalone?: boolean 
   if (!standalone && stream?.connection !== 'away') return null;
   const lastSeen = stream?.lastSeen();
   return (
-    <div
-      role="status"
-      className="flex items-center gap-2 border-b border-rejected/40 bg-rejected/10 px-6 py-2 text-sm text-text"
-    >
+    <div className="flex items-center gap-2 border-b border-rejected/40 bg-rejected/10 px-6 py-2 text-sm text-text">
       <TriangleAlert className="size-4 text-rejected" aria-hidden />
       <span>
-        The engine cannot be reached.{' '}
+        {/* The live region is the sentence that matters, said once: the time after it ticks. */}
+        <span role="status">The engine cannot be reached.</span>{' '}
         {lastSeen && (
           <>
             Last heard from it <TimeAgo at={lastSeen} />; what is on screen may be out of date.{' '}

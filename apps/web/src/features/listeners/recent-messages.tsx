@@ -104,7 +104,12 @@ export function RecentMessages({ name }: { name: string }) {
             <td className="tabular text-right">
               <Attempts m={m} />
             </td>
-            <td className="truncate pl-4 font-mono text-xs text-failed">{m.errorCode ?? ''}</td>
+            {/* Refused input's code in the colour of its state, as every other list shows it. */}
+            <td
+              className={`truncate pl-4 font-mono text-xs ${m.state === 'FAILED' && isRejected(m) ? 'text-rejected' : 'text-failed'}`}
+            >
+              {m.errorCode ?? ''}
+            </td>
             <td className="text-right text-muted">
               <TimeAgo at={m.updatedAt} />
             </td>

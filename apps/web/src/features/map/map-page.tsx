@@ -121,7 +121,10 @@ export function MapPage() {
           <span>
             Showing the routes of <span className="font-medium">{focus}</span>
           </span>
-          <Link href="/map" className="text-accent hover:underline">
+          <Link
+            href={routeWindow.value === '5m' ? '/map' : `/map?window=${routeWindow.value}`}
+            className="text-accent hover:underline"
+          >
             Show all
           </Link>
         </p>

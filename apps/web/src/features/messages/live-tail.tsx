@@ -16,7 +16,7 @@ import type { StreamContext } from '@/lib/engine-stream';
 import { useTRPC } from '@/lib/trpc';
 import { formatCount, formatCountOf, plural, rootName } from '@/lib/format';
 import { isRejectionTransition } from '@/lib/outcome';
-import { messagesHref } from '@/lib/url-filters';
+import { messageFilterValues, messagesHref } from '@/lib/url-filters';
 import { statsOf, TailKeeper } from './live-tail-model';
 import type { KeptTail, TailFilter, TailRow, TailStats } from './live-tail-model';
 
@@ -241,7 +241,9 @@ export function LiveTail({ filter, height }: { filter: TailFilter; height: strin
             <Pause className="size-4" aria-hidden /> Pause
           </Button>
         )}
-        <p role="status" className="text-muted">
+        {/* No live region: its counts change up to four times a second, and the Pause and Resume buttons say
+            the tail's state already; an engine away is said by the frame's banner. */}
+        <p className="text-muted">
           {paused && since ? (
             <>
               Paused at seq <span className="tabular text-text">{paused.stats.lastSeq ?? '–'}</span> ·{' '}
@@ -267,11 +269,7 @@ export function LiveTail({ filter, height }: { filter: TailFilter; height: strin
             {formatCount(TAIL_CAP)} kept:{' '}
             <Link
               className="underline"
-              href={messagesHref({
-                ...filter,
-                since: new Date(resumed.from),
-                until: new Date(resumed.to),
-              })}
+              href={messagesHref(messageFilterValues({ ...filter, since: resumed.from, until: resumed.to }))}
             >
               see them in the list
             </Link>

@@ -15,11 +15,13 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Missing } from '@/components/missing';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
-import { describeError, describeLoadError } from '@/lib/engine-error';
+import { describeError, describeLoadError, shownError } from '@/lib/engine-error';
 import { isRejected } from '@/lib/outcome';
 import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
 import { useLiveRefresh } from '@/lib/use-live-refresh';
+import { groupHref } from '../dead-letters/dead-letter-groups';
+import { PausedRecipient } from '../listeners/paused-recipient';
 import { MessageFacts, MessageFailure, messageXml } from './message-parts';
 import { Provenance } from './provenance';
 import { TransitionsTable } from './transitions-table';
@@ -65,9 +67,14 @@ export function MessagePage({ id }: { id: string }) {
   );
   const discard = useMutation(
     trpc.journal.discard.mutationOptions({
+      // To its dead-letter group, which now shows the rest of it (or says none is left): a fixed place,
+      // where "back" could leave the console (a link opened from an alert) or do nothing (a new tab).
       onSuccess: () => {
-        toast.success('Dead letter discarded.');
-        router.back();
+        const m = message.data;
+        toast.success(
+          m ? 'Dead letter discarded. These are the rest of its group.' : 'Dead letter discarded.',
+        );
+        router.replace(m ? groupHref({ to: m.to, errorCode: m.errorCode }) : '/dead-letters');
       },
       onError: (err) => {
         toast.error(describeError(err));
@@ -79,14 +86,12 @@ export function MessagePage({ id }: { id: string }) {
   const resendOnce = useSingleFlight(resend.mutate);
   const discardOnce = useSingleFlight(discard.mutate);
 
-  if (message.error)
+  const failed = shownError(message);
+  if (failed)
     return (
       <Missing title="Message" href="/messages" label="All messages">
         {messageIdSchema.safeParse(id).success ? (
-          describeLoadError(
-            message.error,
-            `No message ${id}: it may have been pruned by retention or discarded.`,
-          )
+          describeLoadError(failed, `No message ${id}: it may have been pruned by retention or discarded.`)
         ) : isIdPrefix(id) ? (
           <ShortIdLookup kind="message" prefix={id} />
         ) : (
@@ -183,6 +188,7 @@ export function MessagePage({ id }: { id: string }) {
       </header>
 
       {m.state === 'FAILED' && <MessageFailure m={m} canRetry={canRetry} />}
+      {m.state === 'PENDING' && m.to && <PausedRecipient to={m.to} />}
 
       <div className={`grid gap-4 ${xml.length > 1 ? 'xl:grid-cols-2' : ''}`}>
         {xml.map((x) => (

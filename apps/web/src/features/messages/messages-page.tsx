@@ -29,6 +29,7 @@ import { useListHold, useLiveList } from '@/lib/use-live-refresh';
 import { LiveTail } from './live-tail';
 import { messagesExportHref } from './message-export';
 import type { TailFilter } from './live-tail-model';
+import { shownError } from '@/lib/engine-error';
 
 const VIEWS = ['list', 'tail'] as const;
 const VIEW_OPTIONS = [
@@ -254,7 +255,7 @@ export function MessagesPage() {
       </FilterBar>
       {tail ? (
         <LiveTail filter={tailFilter(filter)} height={TABLE_HEIGHT} />
-      ) : messages.error ? (
+      ) : shownError(messages) ? (
         <ListError
           error={messages.error}
           onFirstPage={q.after ? () => void setQ({ after: null }) : undefined}

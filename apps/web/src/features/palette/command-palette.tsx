@@ -9,6 +9,7 @@ import { Dialog } from 'radix-ui';
 import { useEffect, useRef, useState } from 'react';
 import { StateBadge } from '@/components/state-badge';
 import { NAV } from '@/features/frame/nav';
+import { describeError } from '@/lib/engine-error';
 import { shortId } from '@/lib/format';
 import { isRejected } from '@/lib/outcome';
 import { useSession, useSignOut } from '@/lib/session';
@@ -134,7 +135,7 @@ function Palette({ onDone }: { onDone: (jumped: boolean) => void }) {
   const [recent] = useState(readRecent);
   const { can } = useSession();
   const listeners = useQuery(trpc.listeners.list.queryOptions());
-  const { found, loading } = useFind(q);
+  const { found, loading, error: findError } = useFind(q);
   const needle = q.trim().toLowerCase();
 
   // The pages the role may use, as the sidebar offers them.
@@ -284,7 +285,12 @@ function Palette({ onDone }: { onDone: (jumped: boolean) => void }) {
             <p className="px-3 py-2 text-sm text-muted">Looking up {shortId(q.trim())}…</p>
           </Command.Loading>
         )}
-        {!loading && (
+        {Boolean(findError) && (
+          <p role="alert" className="px-3 py-2 text-sm text-failed">
+            Could not look up {shortId(q.trim())}: {describeError(findError)}
+          </p>
+        )}
+        {!loading && !findError && (
           <Command.Empty className="px-3 py-6 text-center text-sm text-muted">
             Nothing matches. Type part of a page or listener name, an action (theme, sign out), or the first
             characters (4 or more) of a message or thread id.

@@ -8,8 +8,16 @@ const ID_PREFIX = /^[0-9a-f][0-9a-f-]{3,}$/i;
 
 const NONE: Pick<FindResult, 'messages' | 'threads'> = { messages: [], threads: [] };
 
-/** Messages and threads whose id is, or starts with, `q` (`organism.find`, indexed prefix lookups). */
-export function useFind(q: string): { found: Pick<FindResult, 'messages' | 'threads'>; loading: boolean } {
+/**
+ * Messages and threads whose id is, or starts with, `q` (`organism.find`, indexed prefix lookups), and
+ * why the lookup failed when it did (the engine away, say): then nothing is found, and the palette says why
+ * instead of "Nothing matches".
+ */
+export function useFind(q: string): {
+  found: Pick<FindResult, 'messages' | 'threads'>;
+  loading: boolean;
+  error: unknown;
+} {
   const trpc = useTRPC();
   const id = q.trim();
   const enabled = ID_PREFIX.test(id);
@@ -19,5 +27,6 @@ export function useFind(q: string): { found: Pick<FindResult, 'messages' | 'thre
   return {
     found: enabled && find.data ? find.data : NONE,
     loading: enabled && find.isPending,
+    error: enabled && !find.data ? find.error : null,
   };
 }

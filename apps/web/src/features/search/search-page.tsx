@@ -12,7 +12,7 @@ import { ExportLinks } from '@/components/export-links';
 import { Button } from '@/components/ui/button';
 import { DataTable } from '@/components/ui/data-table';
 import { messagesExportHref } from '@/features/messages/message-export';
-import { engineCodeOf, errorProblems } from '@/lib/engine-error';
+import { engineCodeOf, errorProblems, shownError } from '@/lib/engine-error';
 import { formatCount } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 import { ListError } from '@/components/list-error';
@@ -109,7 +109,7 @@ export function SearchPage() {
           ]}
         />
       </FilterBar>
-      {search.error && !fieldError ? (
+      {shownError(search) && !fieldError ? (
         <ListError
           error={search.error}
           onFirstPage={q.after ? () => void setQ({ after: null }) : undefined}

@@ -5,23 +5,25 @@ import Link from 'next/link';
 import { Tabs } from 'radix-ui';
 import { StateBadge } from '@/components/state-badge';
 import { SkeletonRows } from '@/components/ui/skeleton';
-import { describeLoadError } from '@/lib/engine-error';
+import { describeLoadError, shownError } from '@/lib/engine-error';
 import { isRejected } from '@/lib/outcome';
 import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
 import { MessageFacts, MessageFailure, messageXml } from '../messages/message-parts';
 import { TransitionsTable } from '../messages/transitions-table';
+import { PausedRecipient } from '../listeners/paused-recipient';
 
 /** One hop of a thread: its facts, failure, XML (payload, envelope or refused input) and transitions. */
 export function HopDetail({ id, index }: { id: string; index: number }) {
   const trpc = useTRPC();
   const message = useQuery(trpc.messages.byId.queryOptions({ id }));
   const { can } = useSession();
-  if (message.error)
+  const unread = shownError(message);
+  if (unread)
     return (
       <p className="text-sm">
         {describeLoadError(
-          message.error,
+          unread,
           'This hop is no longer in the journal (pruned by retention or discarded).',
         )}
       </p>
@@ -43,6 +45,7 @@ export function HopDetail({ id, index }: { id: string; index: number }) {
         </Link>
       </div>
       <MessageFacts m={m} threadLink={false} />
+      {m.state === 'PENDING' && m.to && <PausedRecipient to={m.to} />}
       {m.state === 'FAILED' && (
         <MessageFailure
           m={m}

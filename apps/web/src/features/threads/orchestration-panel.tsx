@@ -6,6 +6,7 @@ import type { LucideIcon } from 'lucide-react';
 import Link from 'next/link';
 import { TimeUntil } from '@/components/time-ago';
 import { Panel } from '@/components/ui/panel';
+import { describeError } from '@/lib/engine-error';
 import { formatCount, shortId } from '@/lib/format';
 import type { AppRouter } from '@organism/engine';
 import { useTRPC } from '@/lib/trpc';
@@ -54,6 +55,13 @@ export function OrchestrationPanel({ threadId }: { threadId: string }) {
       { refetchInterval: (q) => (q.state.data?.some((r) => r.status === 'running') ? 2_000 : false) },
     ),
   );
+  // Most threads start none: the panel shows only for those that do, or when they could not be read.
+  if (!runs.data && runs.error)
+    return (
+      <Panel title="Sequences and buffers">
+        <p className="text-sm text-failed">{describeError(runs.error)}</p>
+      </Panel>
+    );
   if (!runs.data || runs.data.length === 0) return null;
   return (
     <Panel title="Sequences and buffers">

@@ -14,7 +14,7 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Missing } from '@/components/missing';
 import { OrchestrationPanel } from './orchestration-panel';
 import { Skeleton } from '@/components/ui/skeleton';
-import { describeError, describeLoadError } from '@/lib/engine-error';
+import { describeError, describeLoadError, shownError } from '@/lib/engine-error';
 import { formatCount, formatCountOf, formatDuration, plural } from '@/lib/format';
 import { useSession } from '@/lib/session';
 import { messagesHref } from '@/lib/url-filters';
@@ -74,12 +74,13 @@ export function ThreadPage({ id }: { id: string }) {
     }),
   );
 
-  if (thread.error)
+  const unread = shownError(thread);
+  if (unread)
     return (
       <Missing title="Thread" href="/threads" label="All threads">
         {isUuidV4(id) ? (
           describeLoadError(
-            thread.error,
+            unread,
             `No thread ${id}: it may never have existed, or its messages were pruned by retention.`,
           )
         ) : isIdPrefix(id) ? (

@@ -19,6 +19,7 @@ import { keyset, keysetParsers } from '@/lib/url-filters';
 import { useListHold, useLiveList } from '@/lib/use-live-refresh';
 import { FindThread } from './find-thread';
 import { ThreadStatusBadge } from './thread-status';
+import { shownError } from '@/lib/engine-error';
 
 const STATUSES = ['active', 'completed', 'failed'] as const;
 const parsers = {
@@ -113,7 +114,7 @@ export function ThreadsPage() {
           <RefreshCw className={`size-4 ${threads.isFetching ? 'animate-spin' : ''}`} aria-hidden />
         </Button>
       </FilterBar>
-      {threads.error ? (
+      {shownError(threads) ? (
         <ListError
           error={threads.error}
           onFirstPage={q.after ? () => void setQ({ after: null }) : undefined}

@@ -11,7 +11,7 @@ import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { actionsColumn, DataTable, refocusRowAfter } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
-import { describeError } from '@/lib/engine-error';
+import { describeError, shownError } from '@/lib/engine-error';
 import { formatAgo, formatCount } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 import { useRefetchOnFocus } from '@/lib/use-refetch-on-focus';
@@ -99,7 +99,7 @@ export function TokensPage() {
         onChange={(_, value) => void setQ({ state: STATES.find((s) => s === value) ?? null })}
         onClear={clear}
       />
-      {tokens.error ? (
+      {shownError(tokens) ? (
         <p role="alert" className="rounded-md border border-failed/40 bg-failed/5 p-3 text-sm">
           {describeError(tokens.error)}
         </p>

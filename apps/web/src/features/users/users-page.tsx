@@ -13,7 +13,7 @@ import { CellNote } from '@/components/ui/cell-note';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { actionsColumn, DataTable, refocusRowAfter } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
-import { describeError } from '@/lib/engine-error';
+import { describeError, shownError } from '@/lib/engine-error';
 import { formatCount, formatCountOf } from '@/lib/format';
 import { useSession } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
@@ -116,7 +116,7 @@ export function UsersPage() {
         }
         onClear={clear}
       />
-      {users.error ? (
+      {shownError(users) ? (
         <p role="alert" className="rounded-md border border-failed/40 bg-failed/5 p-3 text-sm">
           {describeError(users.error)}
         </p>
