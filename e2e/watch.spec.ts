@@ -305,6 +305,8 @@ test('says within seconds when the engine hangs, and goes live again when it ans
     // Its queue and journal counts are the last it said, and say so.
     await expect(page.getByText('Queue', { exact: true }).locator('..')).toContainText('last known ·');
     await expect(page.getByText(/^The last known counts: the engine has been away \d/)).toBeVisible();
+    // The page's place is marked stale: nothing on it pulses "at work now".
+    await expect(page.locator('main[data-stale]')).toHaveCount(1);
     // A page opened meanwhile says so too within seconds, not "Loading…" for as long as it hangs.
     await opened.goto('/threads', { waitUntil: 'domcontentloaded' });
     const openedAt = Date.now();
@@ -329,6 +331,7 @@ test('says within seconds when the engine hangs, and goes live again when it ans
   await expect(connection).toHaveText('live', { timeout: 30_000 });
   await expect(page.getByText('The engine cannot be reached.')).toBeHidden();
   await expect(page.getByText(/^The last known counts/)).toBeHidden();
+  await expect(page.locator('main[data-stale]')).toHaveCount(0);
   await expect(map.getByText(/^The last known states and counts/)).toBeHidden({ timeout: 15_000 });
   await expect(page.getByText('ACKED, last 10 s').locator('..')).toContainText('/s', { timeout: 15_000 });
   // And it comes up by itself once the engine answers.

@@ -4,8 +4,8 @@ import { useEngineStream } from '@/lib/engine-stream';
 
 /**
  * Whether the engine is away: a live page's figures are then what it last said (CONSOLE.md: the data on
- * screen is marked stale). A page sets `data-stale` on its root with it, so that what pulses for "at work
- * now" holds still (globals.css), and says so with `LastKnownNote`.
+ * screen is marked stale). The frame then sets `data-stale` on the page's place, so that what pulses for
+ * "at work now" holds still on every page (globals.css), and a page says so with `LastKnownNote`.
  */
 export function useEngineAway(): boolean {
   return useEngineStream().away !== undefined;

@@ -130,7 +130,7 @@ export function useListHold(queryKey: QueryKey): ListHold {
  * what waited: a match, or what the hold kept out or cut short. `refresh` should let a refetch on its way
  * finish (`refetch({ cancelRefetch: false })`): on an engine slower than a second an answer cancelled by
  * the next refresh would never land. `note` ends the list's caption: whether it is live (`live`: the first
- * page) or held.
+ * page), held, or as last read while the engine is away.
  */
 export function useLiveList(
   match: (t: RoutedTransition) => boolean,
@@ -139,11 +139,14 @@ export function useLiveList(
   { pointing, focused, owed }: ListHold,
 ): string {
   useLiveRefresh(match, refresh, 1_000, pointing || focused, owed);
+  const away = useEngineStream().away !== undefined;
   return !live
     ? ''
-    : pointing
-      ? ' · held while the pointer is on the list'
-      : focused
-        ? ' · held while you are in the list'
-        : ' · live';
+    : away
+      ? ' · as last read: the engine is away'
+      : pointing
+        ? ' · held while the pointer is on the list'
+        : focused
+          ? ' · held while you are in the list'
+          : ' · live';
 }

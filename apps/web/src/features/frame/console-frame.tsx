@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import { useEffect, useRef, useState } from 'react';
 import { EngineStreamProvider } from '@/lib/engine-stream';
 import { focusIfLost } from '@/lib/focus';
+import { useEngineAway } from '@/components/last-known-note';
 import { Skeleton } from '@/components/ui/skeleton';
 import { useSession } from '@/lib/session';
 import { EngineAwayBanner } from './engine-away-banner';
@@ -73,13 +74,24 @@ export function ConsoleFrame({ children }: { children: ReactNode }) {
           <TopBar user={user} />
           <EngineAwayBanner />
           <JournalOutageBanner />
-          <main id="content" tabIndex={-1} className="min-w-0 flex-1 p-6">
-            {children}
-          </main>
+          <Content>{children}</Content>
         </div>
       </div>
       <LeaveDialog />
     </EngineStreamProvider>
+  );
+}
+
+/**
+ * The page's place. While the engine is away it carries `data-stale`, so that on every page what pulses
+ * for "at work now" holds still (globals.css): nobody knows what is at work.
+ */
+function Content({ children }: { children: ReactNode }) {
+  const away = useEngineAway();
+  return (
+    <main id="content" tabIndex={-1} className="min-w-0 flex-1 p-6" data-stale={away || undefined}>
+      {children}
+    </main>
   );
 }
 

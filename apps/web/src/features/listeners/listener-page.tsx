@@ -3,7 +3,7 @@ import { usePrefetchQuery } from '@tanstack/react-query';
 import { ArrowRight, TextSearch, Waypoints } from 'lucide-react';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { LastKnownNote, useEngineAway } from '@/components/last-known-note';
+import { LastKnownNote } from '@/components/last-known-note';
 import { ListenerStateBadge } from '@/components/listener-state-badge';
 import { TimeAgo } from '@/components/time-ago';
 import { Missing } from '@/components/missing';
@@ -27,7 +27,6 @@ import { listenerHref, messagesToHref } from '@/lib/hrefs';
 export function ListenerPage({ name }: { name: string }) {
   const trpc = useTRPC();
   const listeners = useLiveListeners();
-  const stale = useEngineAway();
   // What the panels below show needs only the name: asked for with the listener list, in the same request,
   // instead of once it has come back (one round trip less before the page is usable).
   usePrefetchQuery(schemaQuery(trpc, name));
@@ -59,7 +58,7 @@ export function ListenerPage({ name }: { name: string }) {
       </Missing>
     );
   return (
-    <div className="max-w-7xl space-y-4" data-stale={stale || undefined}>
+    <div className="max-w-7xl space-y-4">
       <Header l={l} />
       <LastKnownNote what="state and counts" />
       {l.paused && <PausedNotice l={l} paused={l.paused} />}

@@ -1,7 +1,7 @@
 'use client';
 import { Search } from 'lucide-react';
 import { NoMatches } from '@/components/filter-bar';
-import { LastKnownNote, useEngineAway } from '@/components/last-known-note';
+import { LastKnownNote } from '@/components/last-known-note';
 import { describeError } from '@/lib/engine-error';
 import { formatCount, formatCountOf } from '@/lib/format';
 import { useLiveListeners } from '@/lib/live-listeners';
@@ -16,9 +16,8 @@ export function ListenersPage() {
   const shown = all ? filterListeners(all, filters) : undefined;
   const filtered = !!filters.state || !!filters.q;
   const systemCount = all?.filter((l) => l.system).length ?? 0;
-  const stale = useEngineAway();
   return (
-    <div className="max-w-7xl space-y-4" data-stale={stale || undefined}>
+    <div className="max-w-7xl space-y-4">
       <header className="flex flex-wrap items-center gap-3">
         <h1 className="text-xl font-semibold">Listeners</h1>
         <p className="tabular mr-auto text-sm text-muted">

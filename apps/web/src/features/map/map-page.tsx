@@ -76,7 +76,7 @@ export function MapPage() {
   const stale = useEngineAway();
   const label = `Map of the organism: ${formatCountOf(listenerCount, 'listener')}${systemLabel}, ${formatCountOf(producerCount, 'outside producer')}, ${formatCountOf(model?.routes.length ?? 0, 'route')}. The routes table below lists the same routes as text.`;
   return (
-    <div className="space-y-4" data-stale={stale || undefined}>
+    <div className="space-y-4">
       <header className="flex flex-wrap items-center gap-x-4 gap-y-1">
         <h1 className="text-xl font-semibold">Map</h1>
         {model && (
