@@ -172,6 +172,20 @@ test('the live tail pauses and resumes from where it stopped: nothing skipped, n
   await expect.poll(() => num(tail, 'data-rows'), { timeout: 30_000 }).toBeGreaterThan(0);
   await expectAccessible(page);
 
+  // The pointer on the rows holds them still, as the list does: what arrives meanwhile is counted, and
+  // drawn once the pointer leaves. A row clicked is the one that was read.
+  const topSeq = () => tail.getByRole('row').nth(1).getAttribute('data-seq');
+  await tail.getByRole('row').nth(1).hover();
+  await expect(tail).toHaveAttribute('data-held', 'true');
+  await expect(tail).toContainText('held while the pointer is on the rows');
+  const heldTop = await topSeq();
+  const heldLast = await num(tail, 'data-last-seq');
+  await expect.poll(() => num(tail, 'data-last-seq'), { timeout: 30_000 }).toBeGreaterThan(heldLast);
+  expect(await topSeq()).toBe(heldTop);
+  await page.mouse.move(0, 0);
+  await expect(tail).toHaveAttribute('data-held', 'false');
+  await expect.poll(topSeq, { timeout: 15_000 }).not.toBe(heldTop);
+
   await page.getByRole('button', { name: 'Pause' }).click();
   await expect(tail).toHaveAttribute('data-paused', 'true');
   const pausedAt = Date.now();

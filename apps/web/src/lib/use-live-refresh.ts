@@ -76,6 +76,34 @@ export interface ListHold {
 }
 
 /**
+ * Whether the pointer or the keyboard's focus is in a box, and the handlers its box spreads to know it;
+ * `begins` runs as either comes in. What a live list (`useListHold`) and the live tail hold still by.
+ */
+export function usePointerFocusHold(begins: () => void = () => {}): Omit<ListHold, 'queryOptions' | 'owed'> {
+  const [pointing, setPointing] = useState(false);
+  const [focused, setFocused] = useState(false);
+  return {
+    pointing,
+    focused,
+    hold: {
+      onPointerEnter: () => {
+        begins();
+        setPointing(true);
+      },
+      onPointerLeave: () => setPointing(false),
+      // React's focus events bubble (focusin and focusout): focus moving between rows stays inside.
+      onFocus: () => {
+        begins();
+        setFocused(true);
+      },
+      onBlur: (e) => {
+        if (!e.relatedTarget || !e.currentTarget.contains(e.relatedTarget)) setFocused(false);
+      },
+    },
+  };
+}
+
+/**
  * The hold of a live list (`useLiveList`) whose query is `queryKey`, made before the query, whose options
  * it gives. As the pointer or the keyboard comes in, a refetch already on its way is cancelled (its rows
  * would land under the click that follows, and a click whose press and release fall on different rows
@@ -83,8 +111,6 @@ export interface ListHold {
  */
 export function useListHold(queryKey: QueryKey): ListHold {
   const queryClient = useQueryClient();
-  const [pointing, setPointing] = useState(false);
-  const [focused, setFocused] = useState(false);
   const key = useRef(queryKey);
   key.current = queryKey;
   const cut = useRef(false);
@@ -95,24 +121,11 @@ export function useListHold(queryKey: QueryKey): ListHold {
     cut.current = true;
     void queryClient.cancelQueries({ queryKey: key.current, exact: true });
   };
+  const { pointing, focused, hold } = usePointerFocusHold(holdBegins);
   return {
     pointing,
     focused,
-    hold: {
-      onPointerEnter: () => {
-        holdBegins();
-        setPointing(true);
-      },
-      onPointerLeave: () => setPointing(false),
-      // React's focus events bubble (focusin and focusout): focus moving between rows stays inside.
-      onFocus: () => {
-        holdBegins();
-        setFocused(true);
-      },
-      onBlur: (e) => {
-        if (!e.relatedTarget || !e.currentTarget.contains(e.relatedTarget)) setFocused(false);
-      },
-    },
+    hold,
     queryOptions: pointing || focused ? { staleTime: 'static' } : {},
     owed: () => {
       const wasCut = cut.current;

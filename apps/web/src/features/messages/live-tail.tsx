@@ -19,6 +19,7 @@ import { isRejectionTransition } from '@/lib/outcome';
 import { messageFilterValues, messagesHref } from '@/lib/url-filters';
 import { statsOf, TailKeeper } from './live-tail-model';
 import type { KeptTail, TailFilter, TailRow, TailStats } from './live-tail-model';
+import { usePointerFocusHold } from '@/lib/use-live-refresh';
 
 /** The most messages the tail keeps; older ones are in the list (and the journal). */
 export const TAIL_CAP = 5_000;
@@ -140,7 +141,9 @@ function tailColumns(listeners: ReadonlySet<string> | undefined): DataColumn<Tai
  * Every message as the journal records it, live: one row per message (updated in place as its state
  * changes), newest first, the last 5,000 kept, drawn once per animation frame and virtualized, so it keeps
  * up with thousands of transitions a second. Pause freezes the view while the tail keeps counting (and
- * applying) what arrives, so Resume shows everything from where it stopped, nothing lost or twice.
+ * applying) what arrives, so Resume shows everything from where it stopped, nothing lost or twice. The
+ * pointer or the keyboard in the rows holds them still too, as the list does: a row clicked or opened with
+ * Enter is the one that was read, not one that a new message moved into its place.
  */
 export function LiveTail({ filter, height }: { filter: TailFilter; height: string }) {
   const { subscribe, connection } = useEngineStream();
@@ -154,6 +157,10 @@ export function LiveTail({ filter, height }: { filter: TailFilter; height: strin
   const [resumed, setResumed] = useState<{ from: number; to: number; lost: number } | null>(null);
   const kept = useRef<KeptTail | null>(null);
   const key = JSON.stringify(filter);
+  const { pointing, focused, hold } = usePointerFocusHold();
+  const held = pointing || focused;
+  const heldNow = useRef(held);
+  heldNow.current = held;
 
   useEffect(() => {
     // The tail these filters had, if it was left within KEEP_MS (its pause too), or a new one.
@@ -171,7 +178,7 @@ export function LiveTail({ filter, height }: { filter: TailFilter; height: strin
       frame = 0;
       drawn = now;
       setStats(statsOf(tail.model));
-      if (!tail.paused) setRows(tail.model.snapshot());
+      if (!tail.paused && !heldNow.current) setRows(tail.model.snapshot());
     };
     const schedule = () => {
       wait = undefined;
@@ -190,6 +197,12 @@ export function LiveTail({ filter, height }: { filter: TailFilter; height: strin
       clearTimeout(wait);
     };
   }, [subscribe, key]);
+
+  // As the hold ends, what came meanwhile is drawn at once.
+  useEffect(() => {
+    const tail = kept.current;
+    if (!held && tail && !tail.paused) setRows(tail.model.snapshot());
+  }, [held]);
 
   const pause = () => {
     const tail = kept.current;
@@ -224,6 +237,7 @@ export function LiveTail({ filter, height }: { filter: TailFilter; height: strin
       className="space-y-2"
       data-testid="live-tail"
       data-paused={paused ? 'true' : 'false'}
+      data-held={held ? 'true' : 'false'}
       data-received={stats.received}
       data-first-seq={stats.firstSeq ?? ''}
       data-last-seq={stats.lastSeq ?? ''}
@@ -260,6 +274,11 @@ export function LiveTail({ filter, height }: { filter: TailFilter; height: strin
               {plural(rows.length, 'message')}
               {rows.length >= TAIL_CAP && ` (the last ${formatCount(TAIL_CAP)})`} · up to seq{' '}
               <span className="tabular text-text">{stats.lastSeq ?? '–'}</span>
+              {pointing
+                ? ' · held while the pointer is on the rows'
+                : focused
+                  ? ' · held while you are in the rows'
+                  : ''}
             </>
           )}
         </p>
@@ -277,7 +296,7 @@ export function LiveTail({ filter, height }: { filter: TailFilter; height: strin
           </p>
         )}
       </div>
-      <div className="rounded-lg border border-border bg-panel">
+      <div className="rounded-lg border border-border bg-panel" {...hold}>
         <DataTable
           label="Live tail"
           columns={columns}
