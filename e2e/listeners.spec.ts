@@ -72,6 +72,14 @@ test('a listener that fails now and then shows error steadily, and its page says
   await table.getByRole('link', { name: 'tools.calculator', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'tools.calculator', level: 1 })).toBeVisible();
   await expect(page.getByText(/failed attempts?, the last \d+ s ago/)).toBeVisible();
+  // Its last failure reads as failures do everywhere: the code as a badge, the engine's words, when,
+  // what to try.
+  const last = page.getByRole('region', { name: 'Last failure' });
+  await expect(last.getByText('HANDLER_ERROR', { exact: true })).toBeVisible();
+  await expect(last).toContainText('the handler failed');
+  await expect(last).toContainText('The handler threw. Read the detail');
+  await expect(last).toContainText(/\d+ s ago/);
+  await expect(last).not.toContainText('HANDLER_ERROR:');
 });
 
 test("reads a listener's contract: XSD files, element tree with occurrence, example, recent messages", async ({

@@ -1,5 +1,5 @@
 'use client';
-import { Uptime } from '@/components/time-ago';
+import { Elapsed } from '@/components/time-ago';
 import { useEngineStream } from '@/lib/engine-stream';
 
 /**
@@ -24,7 +24,7 @@ export function LastKnownNote({ what }: { what: string }) {
       <span role="status" className="font-medium text-rejected">
         The last known {what}:
       </span>{' '}
-      the engine has been away <Uptime since={away.since} />.
+      the engine has been away <Elapsed since={away.since} />.
     </p>
   );
 }

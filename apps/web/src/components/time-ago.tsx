@@ -1,6 +1,6 @@
 'use client';
 import { useSyncExternalStore } from 'react';
-import { formatAgo, formatExact, formatIn, formatUptime } from '@/lib/format';
+import { formatAgo, formatDuration, formatExact, formatIn, formatUptime } from '@/lib/format';
 
 /**
  * One clock for every relative time on the page, ticking every `period` ms while any is shown: a list of a
@@ -75,12 +75,24 @@ export function TimeUntil({ at }: { at: number }) {
  * uptime read once from a status answer keeps counting between refreshes instead of standing still.
  */
 export function Uptime({ since }: { since: number }) {
+  return <Ticking since={since} format={formatUptime} />;
+}
+
+/**
+ * How long something has lasted, as every other duration reads ("12 s", "4 min 5 s"), counting the
+ * seconds: how long the engine has been away, say. `Uptime` is the engine's own, in the frame's short form.
+ */
+export function Elapsed({ since }: { since: number }) {
+  return <Ticking since={since} format={(ms) => formatDuration(Math.floor(ms / 1000) * 1000)} />;
+}
+
+function Ticking({ since, format }: { since: number; format: (ms: number) => string }) {
   // On the 1 s clock throughout, though past its first hour it shows minutes: one small element
   // re-rendered a second costs next to nothing, and needs no switching of clocks as it ages.
   const now = useSyncExternalStore(seconds.subscribe, seconds.getNow, seconds.getNow);
   return (
     <time dateTime={new Date(since).toISOString()} title={`since ${formatExact(since)}`} className="tabular">
-      {formatUptime(Math.max(0, now - since))}
+      {format(Math.max(0, now - since))}
     </time>
   );
 }

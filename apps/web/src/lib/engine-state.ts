@@ -10,6 +10,15 @@ export interface ShownState {
 }
 
 /**
+ * The colour of the engine's state word, the same in the top bar and on the Operations page: running
+ * green, anything else (draining, stopping, restarting, not answering) amber, as the banner that says the
+ * engine is away.
+ */
+export function stateToneClass(tone: ShownState['tone']): string {
+  return tone === 'running' ? 'text-acked' : 'text-rejected';
+}
+
+/**
  * The engine's state as the top bar and the Operations page say it. While the engine is away (from the
  * first `away` until the stream is live again, through the reconnect attempts between) the last status
  * no longer holds: an engine that went away after draining is restarting (or stopped, without a

@@ -63,11 +63,21 @@ function cellStyle<T>(c: DataColumn<T>): CSSProperties {
  * changes one in place; columns whose cells read anything but the row are made again when that changes.
  */
 const RowCells = memo(function RowCells<T>({ row, columns }: { row: T; columns: readonly DataColumn<T>[] }) {
-  return columns.map((c) => (
-    <td key={c.id} className={cellClass(c, 'truncate')} style={cellStyle(c)}>
-      <div className={`min-w-0 truncate ${c.numeric ? 'w-full' : ''}`}>{c.cell(row)}</div>
-    </td>
-  ));
+  return columns.map((c) => {
+    const content = c.cell(row);
+    return (
+      <td key={c.id} className={cellClass(c, 'truncate')} style={cellStyle(c)}>
+        {/* A cell of plain text says itself whole on hover, however narrow its column cuts it; a cell
+            drawn as elements (a link, a badge, a time) gives its own. */}
+        <div
+          className={`min-w-0 truncate ${c.numeric ? 'w-full' : ''}`}
+          title={typeof content === 'string' && content !== '' ? content : undefined}
+        >
+          {content}
+        </div>
+      </td>
+    );
+  });
 }) as <T>(props: { row: T; columns: readonly DataColumn<T>[] }) => ReactNode;
 
 /**

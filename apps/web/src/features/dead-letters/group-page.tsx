@@ -277,7 +277,7 @@ function GroupMessages({
                 ? 'Nothing on this page; go newer or older.'
                 : emptied
                   ? 'None left in this group: they were retried or discarded.'
-                  : 'No messages.'
+                  : 'No dead letters in this group now. New failures of this listener with this code appear here as they come.'
             }
           />
           <HeldRowsNote waiting={waiting} what="newer dead letter" />

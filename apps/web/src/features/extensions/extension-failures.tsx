@@ -27,8 +27,8 @@ export function DurableSummary({ durable: d }: { durable: Durable }) {
   return (
     <p className="mb-3 flex flex-wrap items-center gap-x-3 gap-y-1 text-sm" aria-label="Cursor">
       <span>
-        Cursor at <span className="font-mono tabular-nums">#{d.cursor}</span> of{' '}
-        <span className="font-mono tabular-nums">#{d.head}</span>
+        Cursor at <span className="font-mono tabular-nums">#{formatCount(d.cursor)}</span> of{' '}
+        <span className="font-mono tabular-nums">#{formatCount(d.head)}</span>
       </span>
       <span className={behind > 0 ? 'font-medium text-pending' : 'text-muted'}>
         {behind > 0 ? `${formatCount(behind)} behind` : 'caught up'}
@@ -146,7 +146,7 @@ function failureColumns(extension: string, operator: boolean): DataColumn<Failur
       width: 80,
       numeric: true,
       from: 'lg',
-      cell: (f) => <span className="font-mono text-xs tabular-nums">#{f.seq}</span>,
+      cell: (f) => <span className="font-mono text-xs tabular-nums">#{formatCount(f.seq)}</span>,
     },
     { id: 'attempts', header: 'attempts', width: 88, numeric: true, cell: (f) => f.attempts },
     {

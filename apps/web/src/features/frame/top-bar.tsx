@@ -13,6 +13,7 @@ import { useShownEngineState } from '@/lib/use-shown-engine-state';
 import { useSignOut } from '@/lib/session';
 import { describeError } from '@/lib/engine-error';
 import { useTRPC } from '@/lib/trpc';
+import { stateToneClass } from '@/lib/engine-state';
 import {
   chooseTheme,
   followSystemTheme,
@@ -44,14 +45,12 @@ export function TopBar({ user }: { user: { name: string; role: Role } }) {
           <Sep />
           {shown && !shown.current ? (
             // Not heard from since it went away: what it last said no longer holds (a restart, a stop).
-            <span className="text-muted" title={shown.title} data-testid="engine-state">
+            <span className={stateToneClass(shown.tone)} title={shown.title} data-testid="engine-state">
               {shown.word}
             </span>
           ) : (
             <span data-testid="engine-state">
-              <span className={shown?.tone === 'running' ? 'text-acked' : 'text-rejected'}>
-                {shown?.word ?? s.state}
-              </span>{' '}
+              <span className={stateToneClass(shown?.tone ?? 'other')}>{shown?.word ?? s.state}</span>{' '}
               {/* Reconnecting, the uptime would count on from a process that may be gone. */}
               {connection === 'live' && (
                 // As wide as its widest ("59m 59s"), so what follows does not move as it grows.

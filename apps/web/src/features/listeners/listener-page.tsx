@@ -22,6 +22,8 @@ import { RecentMessages, recentMessagesQuery } from './recent-messages';
 import { PauseResumeButton } from './pause-button';
 import { SchemaFiles, schemaQuery } from './schema-files';
 import { listenerHref, messagesToHref } from '@/lib/hrefs';
+import { ErrorCodeBadge } from '@/components/error-code-badge';
+import { codeHint } from '../dead-letters/code-hints';
 
 /** What is this listener's contract, and how is it doing? Facts, limits, XSD, elements, example, messages. */
 export function ListenerPage({ name }: { name: string }) {
@@ -93,18 +95,7 @@ export function ListenerPage({ name }: { name: string }) {
           <Peers l={l} />
         </Panel>
       </div>
-      {l.lastError && l.failed > 0 && (
-        <section
-          aria-label="Last failure"
-          className="flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border border-failed/40 bg-failed/5 px-4 py-2.5 text-sm"
-        >
-          <span className="font-medium text-failed">Last failure</span>
-          <span className="font-mono text-xs">{l.lastError}</span>
-          <Link href={messagesToHref(l.name, 'FAILED')} className="ml-auto text-accent hover:underline">
-            Failed messages to {l.name}
-          </Link>
-        </section>
-      )}
+      {l.lastError && l.failed > 0 && <LastFailure l={l} lastError={l.lastError} />}
       <div className="grid items-start gap-4 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <Panel title="Contract (XSD)" className="min-w-0">
           <SchemaFiles name={l.name} />
@@ -229,6 +220,38 @@ function Header({ l }: { l: ListenerInfo }) {
       </p>
       {l.description && <p className="pt-1 text-sm">{l.description}</p>}
     </header>
+  );
+}
+
+/**
+ * The listener's last failed attempt as a failure reads everywhere: its code as a badge, the engine's
+ * words, when, what to try, and where its failed messages are. The engine says it as "CODE: message".
+ */
+function LastFailure({ l, lastError }: { l: ListenerInfo; lastError: string }) {
+  const [, code = null, words = lastError] = /^([A-Z][A-Z_]+): ([\s\S]*)$/.exec(lastError) ?? [];
+  const hint = codeHint(code, false);
+  return (
+    <section
+      aria-label="Last failure"
+      className="space-y-1 rounded-lg border border-failed/40 bg-failed/5 px-4 py-2.5 text-sm"
+    >
+      <p className="flex flex-wrap items-center gap-x-3 gap-y-1">
+        <span className="font-medium text-failed">Last failure</span>
+        <ErrorCodeBadge code={code} />
+        <span className="min-w-0 flex-1 truncate" title={words}>
+          {words}
+        </span>
+        {l.lastFailedAt !== null && (
+          <span className="text-xs text-muted">
+            <TimeAgo at={l.lastFailedAt} />
+          </span>
+        )}
+        <Link href={messagesToHref(l.name, 'FAILED')} className="text-accent hover:underline">
+          Failed messages to {l.name}
+        </Link>
+      </p>
+      {hint && <p className="text-xs text-muted">{hint}</p>}
+    </section>
   );
 }
 

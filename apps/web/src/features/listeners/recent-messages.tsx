@@ -97,7 +97,9 @@ export function RecentMessages({ name }: { name: string }) {
             <td>
               <StateBadge state={m.state === 'FAILED' && isRejected(m) ? 'REJECTED' : m.state} />
             </td>
-            <td className="truncate">{m.from ?? '—'}</td>
+            <td className="truncate" title={m.from ?? undefined}>
+              {m.from ?? '—'}
+            </td>
             <td className="truncate font-mono text-xs" title={m.root ?? undefined}>
               {m.root ? splitRoot(m.root).local : '—'}
             </td>
@@ -107,6 +109,7 @@ export function RecentMessages({ name }: { name: string }) {
             {/* Refused input's code in the colour of its state, as every other list shows it. */}
             <td
               className={`truncate pl-4 font-mono text-xs ${m.state === 'FAILED' && isRejected(m) ? 'text-rejected' : 'text-failed'}`}
+              title={m.errorCode ?? undefined}
             >
               {m.errorCode ?? ''}
             </td>

@@ -64,7 +64,7 @@ function tailColumns(listeners: ReadonlySet<string> | undefined): DataColumn<Tai
       numeric: true,
       // Below 1280 px the route needs the room: the status line above says how far the tail has read.
       from: 'xl',
-      cell: (r) => <span className="text-muted">{r.seq}</span>,
+      cell: (r) => <span className="text-muted">{formatCount(r.seq)}</span>,
     },
     { id: 'id', header: 'message', width: 104, cell: (r) => <IdLink id={r.id} href={`/messages/${r.id}`} /> },
     {
@@ -96,7 +96,8 @@ function tailColumns(listeners: ReadonlySet<string> | undefined): DataColumn<Tai
       header: 'from → to',
       cell: (r) => (
         <span title={`${r.from ?? '?'} → ${r.to ?? '?'}`}>
-          {r.from ?? '…'} <span className="text-muted">→</span> {r.to ?? (r.from ? 'intake' : '…')}
+          {r.from ?? '…'} <span className="text-muted">→</span>{' '}
+          {r.to ?? (r.kind === 'rejected' ? 'refused at intake' : r.from ? 'broadcast' : '…')}
         </span>
       ),
     },
@@ -260,8 +261,11 @@ export function LiveTail({ filter, height }: { filter: TailFilter; height: strin
         <p className="text-muted">
           {paused && since ? (
             <>
-              Paused at seq <span className="tabular text-text">{paused.stats.lastSeq ?? '–'}</span> ·{' '}
-              <span className="tabular text-text">{formatCount(since.messages)}</span> new{' '}
+              Paused at seq{' '}
+              <span className="tabular text-text">
+                {paused.stats.lastSeq === null ? '–' : formatCount(paused.stats.lastSeq)}
+              </span>{' '}
+              · <span className="tabular text-text">{formatCount(since.messages)}</span> new{' '}
               {plural(since.messages, 'message')} and{' '}
               <span className="tabular text-text">{formatCount(since.transitions)}</span>{' '}
               {plural(since.transitions, 'transition')} since, shown on resume
@@ -273,7 +277,9 @@ export function LiveTail({ filter, height }: { filter: TailFilter; height: strin
               Live · <span className="tabular text-text">{formatCount(rows.length)}</span>{' '}
               {plural(rows.length, 'message')}
               {rows.length >= TAIL_CAP && ` (the last ${formatCount(TAIL_CAP)})`} · up to seq{' '}
-              <span className="tabular text-text">{stats.lastSeq ?? '–'}</span>
+              <span className="tabular text-text">
+                {stats.lastSeq === null ? '–' : formatCount(stats.lastSeq)}
+              </span>
               {pointing
                 ? ' · held while the pointer is on the rows'
                 : focused

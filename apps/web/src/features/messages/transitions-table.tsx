@@ -1,7 +1,7 @@
 import type { Transition } from '@organism/shared';
 import { StateBadge } from '@/components/state-badge';
 import { TimeAgo } from '@/components/time-ago';
-import { formatDuration } from '@/lib/format';
+import { formatCount, formatDuration } from '@/lib/format';
 import { isRejectionTransition } from '@/lib/outcome';
 
 /** A message's journal transitions, oldest first, with the time each step took. */
@@ -26,7 +26,7 @@ export function TransitionsTable({ transitions }: { transitions: Transition[] })
           const rejected = isRejectionTransition(t);
           return (
             <tr key={t.seq} className="h-8 border-t border-border">
-              <td className="tabular font-mono text-xs text-muted">{t.seq}</td>
+              <td className="tabular font-mono text-xs text-muted">{formatCount(t.seq)}</td>
               <td>
                 {t.state === 'DISCARDED' ? (
                   <span className="text-xs font-medium">DISCARDED</span>

@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { ListenerStateBadge } from '@/components/listener-state-badge';
 import { RoleGate } from '@/components/role-gate';
-import { TimeAgo, Uptime } from '@/components/time-ago';
+import { Elapsed, TimeAgo, Uptime } from '@/components/time-ago';
 import { DataTable } from '@/components/ui/data-table';
 import type { DataColumn } from '@/components/ui/data-table';
 import { Panel } from '@/components/ui/panel';
@@ -24,6 +24,7 @@ import { RecoveryReport } from './recovery-report';
 import { ReloadPanel } from './reload-panel';
 import { RestartPanel } from './restart-panel';
 import { listenerHref } from '@/lib/hrefs';
+import { stateToneClass } from '@/lib/engine-state';
 
 /** Steer the running engine: reload its configuration, restart it, pause and resume listeners. */
 export function OperationsPage() {
@@ -79,7 +80,7 @@ function EngineFacts() {
     >
       <span data-testid="engine-facts-state">
         <span className="text-muted">engine </span>
-        <span className={`font-medium ${shown.tone === 'away' ? 'text-rejected' : ''}`} title={shown.title}>
+        <span className={`font-medium ${stateToneClass(shown.tone)}`} title={shown.title}>
           {shown.word}
         </span>
       </span>
@@ -95,7 +96,7 @@ function EngineFacts() {
       ) : (
         // Its figures next are from before it went away: they say so, and the uptime is gone with it.
         <span className="text-muted">
-          away <Uptime since={away?.since ?? Date.now()} />, last known:
+          away <Elapsed since={away?.since ?? Date.now()} />, last known:
         </span>
       )}
       <span className={`tabular ${shown.current ? '' : 'text-muted'}`} data-testid="engine-facts-work">

@@ -115,7 +115,7 @@ describe('EnginesTable', () => {
     );
     // A stopped engine is not behind: it runs nothing.
     expect(r4).toMatch(/ b950077d8428$/);
-    expect(html([behind])).toContain('text-pending');
+    expect(html([behind])).toContain('text-rejected');
     expect(html([failing])).toContain('text-failed');
     expect(html([current]).replace(/<[^>]+>/g, '')).toContain(
       '1 of 1 running · config f3df812b1ee8 by ada 30 s ago',

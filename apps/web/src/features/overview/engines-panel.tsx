@@ -158,7 +158,7 @@ function ConfigCell({ engine, newest }: { engine: EngineSummary; newest: string 
       </span>
     );
   return (
-    <span className="text-pending">
+    <span className="text-rejected">
       {version} · behind {newest}
     </span>
   );

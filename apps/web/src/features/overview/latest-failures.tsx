@@ -23,9 +23,12 @@ export function LatestFailures() {
   return (
     <ul className="space-y-2 text-sm">
       {failed.data.map((m) => {
-        const where = m.to ?? m.from ?? 'intake';
+        // Where it failed, in words as well as in its code's colour: a listener, or refused at intake (at a
+        // listener's door when it named one).
+        const refused = isRejected(m);
+        const where = refused ? `${m.to ? `${m.to} · ` : ''}refused at intake` : (m.to ?? 'broadcast');
         return (
-          <li key={m.id} className="min-w-0" data-outcome={isRejected(m) ? 'refused' : 'failed'}>
+          <li key={m.id} className="min-w-0" data-outcome={refused ? 'refused' : 'failed'}>
             <p className="flex items-center gap-2">
               <IdLink id={m.id} href={`/messages/${m.id}`} />
               <span className="min-w-0 truncate text-muted" title={where}>
@@ -38,7 +41,7 @@ export function LatestFailures() {
             {/* Why, on a line of its own: the code whole, then as much of the detail's first line as fits. */}
             <p className="mt-0.5 flex min-w-0 items-center gap-2 text-xs">
               <span
-                className={`shrink-0 rounded px-1.5 py-0.5 font-mono ${isRejected(m) ? 'bg-rejected/10 text-rejected' : 'bg-failed/10 text-failed'}`}
+                className={`shrink-0 rounded px-1.5 py-0.5 font-mono ${refused ? 'bg-rejected/10 text-rejected' : 'bg-failed/10 text-failed'}`}
               >
                 {m.errorCode ?? 'FAILED'}
               </span>

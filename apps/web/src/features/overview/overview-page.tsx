@@ -5,7 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { ListError } from '@/components/list-error';
 import { StateBadge } from '@/components/state-badge';
-import { TimeAgo, Uptime } from '@/components/time-ago';
+import { Elapsed, TimeAgo } from '@/components/time-ago';
 import { Panel } from '@/components/ui/panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { useEngineStream } from '@/lib/engine-stream';
@@ -103,8 +103,8 @@ export function OverviewPage() {
             <p className="mt-3 border-t border-border pt-2 text-xs text-muted">
               {stale ? (
                 <>
-                  The last known counts: the engine has been away <Uptime since={away?.since ?? Date.now()} />
-                  .
+                  The last known counts: the engine has been away{' '}
+                  <Elapsed since={away?.since ?? Date.now()} />.
                 </>
               ) : s.journal.oldestPendingAt === null ? (
                 'Nothing waits to be dispatched.'

@@ -1,6 +1,5 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
-import { ExternalLink } from 'lucide-react';
 import Link from 'next/link';
 import { Tabs } from 'radix-ui';
 import { StateBadge } from '@/components/state-badge';
@@ -12,6 +11,7 @@ import { useTRPC } from '@/lib/trpc';
 import { MessageFacts, MessageFailure, messageXml } from '../messages/message-parts';
 import { TransitionsTable } from '../messages/transitions-table';
 import { PausedRecipient } from '../listeners/paused-recipient';
+import { IdLink } from '@/components/id-link';
 
 /** One hop of a thread: its facts, failure, XML (payload, envelope or refused input) and transitions. */
 export function HopDetail({ id, index }: { id: string; index: number }) {
@@ -37,12 +37,9 @@ export function HopDetail({ id, index }: { id: string; index: number }) {
       <div className="flex flex-wrap items-center gap-2">
         <h3 className="text-sm font-semibold">Hop #{index + 1}</h3>
         <StateBadge state={rejected ? 'REJECTED' : m.state} />
-        <Link
-          href={`/messages/${m.id}`}
-          className="ml-auto inline-flex items-center gap-1 text-xs text-accent hover:underline"
-        >
-          message {m.id.slice(0, 8)} <ExternalLink className="size-3" aria-hidden />
-        </Link>
+        <span className="ml-auto inline-flex items-center gap-1 text-xs text-muted">
+          message <IdLink id={m.id} href={`/messages/${m.id}`} />
+        </span>
       </div>
       <MessageFacts m={m} threadLink={false} />
       {m.state === 'PENDING' && m.to && <PausedRecipient to={m.to} />}

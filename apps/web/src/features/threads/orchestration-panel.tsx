@@ -10,6 +10,7 @@ import { describeError } from '@/lib/engine-error';
 import { formatCount, shortId } from '@/lib/format';
 import type { AppRouter } from '@organism/engine';
 import { useTRPC } from '@/lib/trpc';
+import { IdLink } from '@/components/id-link';
 
 type Run = inferRouterOutputs<AppRouter>['threads']['orchestrations'][number];
 type StepState = Extract<Run, { kind: 'sequence' }>['steps'][number]['state'];
@@ -78,13 +79,7 @@ function Heading({ run, what, children }: { run: Run; what: string; children?: R
   return (
     <p className="mb-2 flex flex-wrap items-center gap-x-2 text-sm">
       <span className="font-medium">{what}</span>
-      <Link
-        href={`/messages/${run.id}`}
-        prefetch={false}
-        className="font-mono text-xs text-accent hover:underline"
-      >
-        {shortId(run.id)}
-      </Link>
+      <IdLink id={run.id} href={`/messages/${run.id}`} />
       <span className={run.status === 'running' ? 'text-dispatched' : 'text-muted'}>
         {run.status === 'running' ? 'running' : 'ended'}
       </span>
