@@ -74,8 +74,8 @@ export function DeadLettersPage() {
               )
             ) : (
               <>
-                <span className="tabular font-medium text-text">{formatCount(total)}</span> failed{' '}
-                {total === 1 ? 'entry' : 'entries'}
+                <span className="tabular font-medium text-text">{formatCount(total)}</span>{' '}
+                {total === 1 ? 'dead letter' : 'dead letters'}
                 {filtered ? ' matching the filters' : ''}, grouped by listener and error code, biggest first.
               </>
             )}

@@ -97,7 +97,7 @@ export function DeadLetterGroupPage() {
               <>
                 <span>
                   <span className="tabular font-medium text-text">{formatCount(group.count)}</span>{' '}
-                  {plural(group.count, 'entry', 'entries')}
+                  {plural(group.count, 'dead letter')}
                 </span>
                 <span>
                   · first <TimeAgo at={group.firstAt} />
