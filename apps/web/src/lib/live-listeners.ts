@@ -79,13 +79,13 @@ export function useLiveRoutes(windowSeconds = ROUTES_WINDOW_SECONDS): {
 } {
   const trpc = useTRPC();
   const activity = useActivity();
-  const pushed = windowSeconds === ROUTES_WINDOW_SECONDS ? activity : undefined;
+  const pushedWindow = windowSeconds === ROUTES_WINDOW_SECONDS;
+  const pushed = pushedWindow ? activity : undefined;
   const routes = useQuery(
     trpc.listeners.routes.queryOptions(
       { windowSeconds },
       {
-        refetchInterval:
-          windowSeconds === ROUTES_WINDOW_SECONDS ? refreshUnlessPushed(activity) : WIDE_ROUTES_REFRESH_MS,
+        refetchInterval: pushedWindow ? refreshUnlessPushed(activity) : WIDE_ROUTES_REFRESH_MS,
         // The map's choice of window swaps the query: its last routes stay drawn until the new ones come.
         placeholderData: (previous) => previous,
       },

@@ -157,9 +157,17 @@ export function useLiveList(
     ? ''
     : away
       ? ' · as last read: the engine is away'
-      : pointing
-        ? ' · held while the pointer is on the list'
-        : focused
-          ? ' · held while you are in the list'
-          : ' · live';
+      : heldNote({ pointing, focused }, 'the list') || ' · live';
+}
+
+/** Why a live list or the tail holds still, after its caption (" · held while …"); empty when it does not. */
+export function heldNote(
+  { pointing, focused }: { pointing: boolean; focused: boolean },
+  what: string,
+): string {
+  return pointing
+    ? ` · held while the pointer is on ${what}`
+    : focused
+      ? ` · held while you are in ${what}`
+      : '';
 }

@@ -19,7 +19,7 @@ import { isRejectionTransition } from '@/lib/outcome';
 import { messageFilterValues, messagesHref } from '@/lib/url-filters';
 import { statsOf, TailKeeper } from './live-tail-model';
 import type { KeptTail, TailFilter, TailRow, TailStats } from './live-tail-model';
-import { usePointerFocusHold } from '@/lib/use-live-refresh';
+import { heldNote, usePointerFocusHold } from '@/lib/use-live-refresh';
 
 /** The most messages the tail keeps; older ones are in the list (and the journal). */
 export const TAIL_CAP = 5_000;
@@ -280,11 +280,7 @@ export function LiveTail({ filter, height }: { filter: TailFilter; height: strin
               <span className="tabular text-text">
                 {stats.lastSeq === null ? '–' : formatCount(stats.lastSeq)}
               </span>
-              {pointing
-                ? ' · held while the pointer is on the rows'
-                : focused
-                  ? ' · held while you are in the rows'
-                  : ''}
+              {heldNote({ pointing, focused }, 'the rows')}
             </>
           )}
         </p>
