@@ -494,6 +494,10 @@ test('a viewer and an operator find only their own account; the engine refuses t
     const exported = await page.request.get('/audit/export?format=csv');
     expect(exported.status()).toBe(403);
     expect(await exported.text()).toContain('this needs the admin role');
+    // The page's question before a download (whether it would download) has the same answer.
+    const asked = await page.request.get('/audit/export?format=csv', { headers: { 'x-export-check': '1' } });
+    expect(asked.status()).toBe(403);
+    expect(await asked.text()).toContain('this needs the admin role');
   }
 });
 

@@ -148,6 +148,13 @@ test('export a search and a filtered list, as one XML document and as JSON lines
   expect(times).toEqual([...times].sort((a, b) => b - a));
   await expectAccessible(page);
 
+  // Asked only whether it would download (what a click asks first), the export answers 204 with no file.
+  const href = (await page.getByRole('link', { name: 'JSON lines' }).getAttribute('href')) ?? '';
+  expect(href).toMatch(/^\/messages\/export\?/);
+  const asked = await page.request.get(href, { headers: { 'x-export-check': '1' } });
+  expect(asked.status()).toBe(204);
+  expect(await asked.body()).toHaveLength(0);
+
   // A link edited by hand: a misspelt key or a bad value is refused, never dropped to export everything.
   for (const [query, says] of [
     ['state=NOPE', 'state: "NOPE" is not a valid value'],

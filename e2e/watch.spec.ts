@@ -153,7 +153,13 @@ test('a newly opened overview charts the minutes before it opened, then moves on
   await expect(readout).toContainText(/\d{1,2}:\d{2}:\d{2}/);
   await expect(readout).toContainText(/delivered\s*[\d,]+\/s/);
   await expect(chart).toHaveAttribute('data-held', '');
+  // The readout is the picture's detail, not announced as the pointer moves; the chart's name says the
+  // window in words.
+  await expect(readout).toHaveAttribute('aria-hidden', 'true');
   const held = await chart.getAttribute('data-delivered');
+  await expect(chart).toHaveAccessibleName(
+    new RegExp(`: ${Number(held).toLocaleString('en-US')} delivered, [\\d,]+ failed`),
+  );
   await fresh.waitForTimeout(2_500);
   expect(await chart.getAttribute('data-delivered')).toBe(held);
   // Away from it, it catches up and moves on.

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { EXPORT_CHECK_HEADER } from '@/lib/export-check';
 import { exportRefusal } from './export-links';
 
 // A real HTTP server in the export route's place: a refusal with its sentence, the engine away as 502,
@@ -11,6 +12,11 @@ const server = createServer((req, res) => {
   if (req.url === '/refused') {
     res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8' });
     res.end('The messages could not be exported: sign in first\n');
+  } else if (req.url === '/checked') {
+    // Only the question is answered here: a request for the file itself is refused, so the test sees which.
+    const asked = req.headers[EXPORT_CHECK_HEADER] === '1';
+    res.writeHead(asked ? 204 : 409, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end(asked ? undefined : 'asked for the file, not whether it would download\n');
   } else if (req.url === '/away') {
     res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8' });
     res.end();
@@ -36,7 +42,11 @@ it('says why an export would not download, in the words of the route', async () 
   expect(await exportRefusal(`${base}/away`)).toBe('The export was refused (502).');
 });
 
-it('lets a download that would start go ahead without reading it', async () => {
+it('asks the export only whether it would download', async () => {
+  expect(await exportRefusal(`${base}/checked`)).toBeNull();
+});
+
+it('lets a download that would start go ahead without reading it (a route that does not know the question)', async () => {
   expect(await exportRefusal(`${base}/download`)).toBeNull();
   expect(await longBodyClosedEarly).toBe(true);
 });

@@ -3,22 +3,28 @@ import { Download, LoaderCircle } from 'lucide-react';
 import { useState } from 'react';
 import type { MouseEvent } from 'react';
 import { toast } from 'sonner';
+import { EXPORT_CHECK_HEADER } from '@/lib/export-check';
 
 const LINK_CLASS =
   'inline-flex h-8 items-center gap-1.5 rounded-md border border-border bg-panel px-3 text-sm font-medium hover:bg-panel-2';
 
 /**
- * Whether the export at `href` would download, asked before the browser downloads it: the export reads its
- * first page before it answers, so a refusal (the session ended, a role, a filter the engine refuses, the
- * engine away) is a status with a sentence, which a download would only show as "Failed" in the browser's
- * downloads. The answer's body is left unread (the request is cancelled once its status is known), and
- * the download then asks again. Resolves to the sentence when it would not download.
+ * Whether the export at `href` would download, asked before the browser downloads it: a refusal (the session
+ * ended, a role, a filter the engine refuses, the engine away) is a status with a sentence, which a download
+ * would only show as "Failed" in the browser's downloads. The question (`EXPORT_CHECK_HEADER`) costs the
+ * engine one entry, not a page; an answer that is the file after all (a console that does not know the
+ * question) is left unread, the request cancelled once its status is known. Resolves to the sentence when it
+ * would not download.
  */
 export async function exportRefusal(href: string): Promise<string | null> {
   const stop = new AbortController();
   let res: Response;
   try {
-    res = await fetch(href, { signal: stop.signal, cache: 'no-store' });
+    res = await fetch(href, {
+      signal: stop.signal,
+      cache: 'no-store',
+      headers: { [EXPORT_CHECK_HEADER]: '1' },
+    });
   } catch {
     return 'The console could not be reached: the export was not made. Try again once it answers.';
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { countedFrom, restartIn, throughputWindow } from './throughput.ts';
+import { formatClock } from './format.ts';
+import { countedFrom, describeThroughput, restartIn, throughputWindow } from './throughput.ts';
 
 describe('throughputWindow', () => {
   it('counts the seconds the tab heard, and leaves a gap where its stream was away', () => {
@@ -30,4 +31,20 @@ it('marks an engine start within the window only when seconds before it were cou
   expect(restartIn(t, 5_000)).toBeUndefined();
   expect(restartIn(t, undefined)).toBeUndefined();
   expect(restartIn({ ...t, delivered: [null, null, null, null] }, 12_400)).toBeUndefined();
+});
+
+it('says the window in words: its totals over the seconds counted and its busiest second', () => {
+  const t = {
+    seconds: [10, 11, 12, 13],
+    delivered: [null, 2, 1_500, 4],
+    failed: [null, 1, 0, 2],
+    rejected: [null, 0, 0, 1],
+  };
+  const words = describeThroughput(t);
+  expect(words).toMatch(/^1,506 delivered, 3 failed, 1 rejected \(of the last 3 s, counted\); busiest 1,500 /);
+  expect(words).toContain(formatClock(12_000));
+  // Counted from its start: no "of the last"; quiet: no busiest second; never counted: said so.
+  const quiet = { ...t, delivered: [0, 0, 0, 0], failed: [0, 0, 0, 0], rejected: [0, 0, 0, 0] };
+  expect(describeThroughput(quiet)).toBe('0 delivered, 0 failed, 0 rejected.');
+  expect(describeThroughput({ ...t, delivered: [null, null, null, null] })).toBe('Not counted yet.');
 });

@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import type { SecondOutcomes } from './engine-stream';
 import { useEngineStream } from './engine-stream';
+import { formatClock, formatCount, formatDuration } from './format';
 import { useTRPC } from './trpc';
 
 /** Seconds of throughput the overview shows (five minutes, as CONSOLE.md asks of live charts). */
@@ -86,6 +87,28 @@ export function restartIn(t: Throughput, startedAt: number | undefined): number 
   return firstCounted !== undefined && firstCounted < second && second <= (t.seconds.at(-1) ?? 0)
     ? second
     : undefined;
+}
+
+/**
+ * The window in words, for those who cannot see the chart: what was delivered, failed and refused over the
+ * seconds counted, and the busiest second. The pointer's readout is a picture's detail; this is its caption.
+ */
+export function describeThroughput(t: Throughput): string {
+  const counted = t.delivered.flatMap((x, i) => (x === null ? [] : [i]));
+  if (counted.length === 0) return 'Not counted yet.';
+  const sum = (xs: (number | null)[]) => counted.reduce((n, i) => n + (xs[i] ?? 0), 0);
+  const busiest = counted.reduce((b, i) => ((t.delivered[i] ?? 0) > (t.delivered[b] ?? 0) ? i : b));
+  const seconds =
+    counted.length === t.seconds.length
+      ? ''
+      : ` (of the last ${formatDuration(counted.length * 1000)}, counted)`;
+  const most = t.delivered[busiest] ?? 0;
+  return (
+    `${formatCount(sum(t.delivered))} delivered, ${formatCount(sum(t.failed))} failed, ${formatCount(sum(t.rejected))} rejected${seconds}` +
+    (most > 0
+      ? `; busiest ${formatCount(most)} delivered a second at ${formatClock((t.seconds[busiest] ?? 0) * 1000)}.`
+      : '.')
+  );
 }
 
 /**

@@ -6,6 +6,7 @@ import { IdLink } from '@/components/id-link';
 import { StateBadge } from '@/components/state-badge';
 import { TimeAgo } from '@/components/time-ago';
 import { SkeletonRows } from '@/components/ui/skeleton';
+import { stickyHead } from '@/components/ui/sticky-head';
 import { describeError } from '@/lib/engine-error';
 import { useEngineStream } from '@/lib/engine-stream';
 import { isRejected } from '@/lib/outcome';
@@ -63,8 +64,8 @@ export function RecentMessages({ name }: { name: string }) {
         <col className="w-44" />
         <col className="w-28" />
       </colgroup>
-      <thead className="text-left text-xs text-muted">
-        <tr className="h-8 border-b border-border">
+      <thead className={stickyHead()}>
+        <tr className="h-8">
           <th scope="col" className="font-medium">
             message
           </th>

@@ -1,22 +1,32 @@
 import type { Transition } from '@organism/shared';
 import { StateBadge } from '@/components/state-badge';
 import { TimeAgo } from '@/components/time-ago';
+import { stickyHead } from '@/components/ui/sticky-head';
 import { formatCount, formatDuration } from '@/lib/format';
 import { isRejectionTransition } from '@/lib/outcome';
 
-/** A message's journal transitions, oldest first, with the time each step took. */
-export function TransitionsTable({ transitions }: { transitions: Transition[] }) {
+/**
+ * A message's journal transitions, oldest first, with the time each step took. Its header stays in view under
+ * the top bar, or at the top of the box it scrolls in (`within`).
+ */
+export function TransitionsTable({
+  transitions,
+  within = 'page',
+}: {
+  transitions: Transition[];
+  within?: 'page' | 'box';
+}) {
   if (transitions.length === 0) return <p className="text-sm text-muted">No transitions recorded.</p>;
   return (
     <table className="w-full table-fixed text-sm">
-      <thead className="text-left text-xs text-muted">
+      <thead className={stickyHead(within)}>
         <tr>
-          <th className="w-16 pb-2 font-medium">seq</th>
-          <th className="w-28 pb-2 font-medium">state</th>
-          <th className="w-16 pr-3 pb-2 text-right font-medium">attempt</th>
-          <th className="pb-2 font-medium">code · detail</th>
-          <th className="w-20 pb-2 text-right font-medium">after</th>
-          <th className="w-24 pb-2 text-right font-medium">at</th>
+          <th className="w-16 h-8 font-medium">seq</th>
+          <th className="w-28 h-8 font-medium">state</th>
+          <th className="w-16 pr-3 h-8 text-right font-medium">attempt</th>
+          <th className="h-8 font-medium">code · detail</th>
+          <th className="w-20 h-8 text-right font-medium">after</th>
+          <th className="w-24 h-8 text-right font-medium">at</th>
         </tr>
       </thead>
       <tbody>
@@ -25,7 +35,7 @@ export function TransitionsTable({ transitions }: { transitions: Transition[] })
           // Refused input is recorded FAILED before any attempt: it reads as what the page says it is.
           const rejected = isRejectionTransition(t);
           return (
-            <tr key={t.seq} className="h-8 border-t border-border">
+            <tr key={t.seq} className="h-8 border-b border-border last:border-0">
               <td className="tabular font-mono text-xs text-muted">{formatCount(t.seq)}</td>
               <td>
                 {t.state === 'DISCARDED' ? (

@@ -6,6 +6,7 @@ import { IdLink } from '@/components/id-link';
 import { StateBadge } from '@/components/state-badge';
 import { TimeAgo } from '@/components/time-ago';
 import { Panel } from '@/components/ui/panel';
+import { stickyHead } from '@/components/ui/sticky-head';
 import { formatCountOf, shortId } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 
@@ -60,22 +61,25 @@ export function EnginesTable({
       }
     >
       <table className="w-full text-sm">
-        <thead className="text-left text-xs text-muted">
+        <thead className={stickyHead()}>
           <tr>
-            <th className="pb-1 font-medium">state</th>
-            <th className="pb-1 font-medium">engine</th>
-            <th className="pb-1 font-medium">process</th>
-            <th className="pb-1 font-medium">address</th>
-            <th className="pb-1 text-right font-medium">started</th>
-            <th className="pb-1 text-right font-medium">last heartbeat</th>
-            <th className="pb-1 pl-4 font-medium">runs</th>
-            <th className="pb-1 pl-4 font-medium">config</th>
-            <th className="pb-1 pl-4 font-medium">work</th>
+            <th className="h-8 font-medium">state</th>
+            <th className="h-8 font-medium">engine</th>
+            <th className="h-8 font-medium">process</th>
+            <th className="h-8 font-medium">address</th>
+            <th className="h-8 text-right font-medium">started</th>
+            <th className="h-8 text-right font-medium">last heartbeat</th>
+            <th className="h-8 pl-4 font-medium">runs</th>
+            <th className="h-8 pl-4 font-medium">config</th>
+            <th className="h-8 pl-4 font-medium">work</th>
           </tr>
         </thead>
         <tbody>
           {shown.map((e) => (
-            <tr key={e.id} className={`h-8 border-t border-border ${e.self ? 'bg-accent/10' : ''}`}>
+            <tr
+              key={e.id}
+              className={`h-8 border-b border-border last:border-0 ${e.self ? 'bg-accent/10' : ''}`}
+            >
               <td>
                 {e.state === 'running' && e.restarting ? (
                   <StateBadge state="DISPATCHED" label="restarting" />

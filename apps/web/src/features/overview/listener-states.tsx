@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { ListenerStateDot } from '@/components/listener-state-badge';
 import { ListError } from '@/components/list-error';
 import { SkeletonRows } from '@/components/ui/skeleton';
+import { stickyHead } from '@/components/ui/sticky-head';
 import { formatCount } from '@/lib/format';
 import { useLiveListeners } from '@/lib/live-listeners';
 
@@ -17,12 +18,12 @@ export function ListenerStates() {
   const user = listeners.data.filter((l) => !l.system);
   return (
     <table className="w-full text-sm">
-      <thead className="text-left text-xs text-muted">
+      <thead className={stickyHead()}>
         <tr>
-          <th className="pb-1 font-medium">listener</th>
-          <th className="pb-1 pl-3 text-right font-medium">received</th>
+          <th className="h-7 font-medium">listener</th>
+          <th className="h-7 pl-3 text-right font-medium">received</th>
           <th
-            className="pb-1 pl-3 text-right font-medium"
+            className="h-7 pl-3 text-right font-medium"
             title="Failed attempts: every try that failed counts, so a message retried three times before it became a dead letter counts four."
           >
             failed

@@ -4,6 +4,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatClock, formatCount } from '@/lib/format';
 import type { Throughput } from '@/lib/throughput';
+import { describeThroughput } from '@/lib/throughput';
 import { useDarkTheme } from '@/lib/use-dark-theme';
 
 const css = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -104,7 +105,7 @@ export function ThroughputChart({ throughput }: { throughput: Throughput }) {
         ref={box}
         className="w-full"
         role="img"
-        aria-label={`Messages per second by outcome over the last five minutes${restarted === undefined ? '' : `; the engine restarted at ${formatClock(restarted * 1000)}`}`}
+        aria-label={`Messages per second by outcome over the last five minutes${restarted === undefined ? '' : `; the engine restarted at ${formatClock(restarted * 1000)}`}: ${describeThroughput(shown)}`}
         data-known-seconds={known.length}
         data-delivered={known.reduce((a, b) => a + b, 0)}
         data-restarted-at={restarted}
@@ -117,7 +118,7 @@ export function ThroughputChart({ throughput }: { throughput: Throughput }) {
 
 /**
  * One second's counts beside the crosshair, on the side with room; "not counted" where nobody counted it.
- * Said to assistive technology too: the chart itself is a picture.
+ * A detail of the picture for the pointer, not said as it moves: the chart's label says the window in words.
  */
 function Readout({ throughput, point, width }: { throughput: Throughput; point: Point; width: number }) {
   const second = throughput.seconds[point.index];
@@ -130,7 +131,7 @@ function Readout({ throughput, point, width }: { throughput: Throughput; point: 
   const right = point.left > width - 190;
   return (
     <div
-      role="status"
+      aria-hidden
       data-testid="throughput-readout"
       className="pointer-events-none absolute top-2 z-10 min-w-36 rounded-md border border-border bg-panel px-2.5 py-1.5 text-xs shadow-sm"
       style={right ? { right: width - point.left + 12 } : { left: point.left + 12 }}

@@ -82,7 +82,7 @@ export function HopDetail({ id, index }: { id: string; index: number }) {
       )}
       <section aria-label="Transitions" className="space-y-1">
         <h4 className="text-xs font-medium text-muted uppercase">Transitions</h4>
-        <TransitionsTable transitions={m.transitions} />
+        <TransitionsTable transitions={m.transitions} within="box" />
       </section>
     </div>
   );

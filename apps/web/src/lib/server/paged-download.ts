@@ -1,6 +1,7 @@
 import type { AppRouter } from '@organism/engine';
 import { TRPCClientError, createTRPCClient, httpLink } from '@trpc/client';
 import type { TRPCClient } from '@trpc/client';
+import { EXPORT_CHECK_HEADER } from '../export-check';
 import { engineChoice } from './engine-proxy';
 import { onEngine } from './engine-url';
 
@@ -21,29 +22,39 @@ export interface PagedDownload<P extends { nextCursor: string | null }> {
   what: string;
   filename: string;
   contentType: string;
-  /** One page from the engine: the first without a cursor. */
-  page(cursor?: string): Promise<P>;
+  /** One page from the engine: the first without a cursor; `limit` entries when given (a check's one). */
+  page(cursor?: string, limit?: number): Promise<P>;
   /** A page as text. May be empty (a search's page that spent its scan budget): the next is read then. */
   render(page: P): string;
   head?: string;
   tail?: string;
+  /**
+   * Only whether it would download (the page's `EXPORT_CHECK_HEADER`, `isExportCheck`): one entry is read
+   * to learn the engine's answer, and the answer is 204 or the refusal, with no file.
+   */
+  check?: boolean;
 }
+
+/** Whether `req` only asks if its export would download (`PagedDownload.check`). */
+export const isExportCheck = (req: Request): boolean => req.headers.has(EXPORT_CHECK_HEADER);
 
 /**
  * A download that walks the engine's keyset pages one at a time as the browser reads (the stream's pull),
  * so neither the engine, this server nor the browser holds more than a page of a long list. The first page
  * is read before answering, so a refusal (signed out, the wrong role, a bad filter) is a status with a line
- * of text, not a file; a failure later fails the download rather than leaving a file that looks whole.
+ * of text, not a file; a failure later fails the download rather than leaving a file that looks whole. A
+ * check (`check`) stops there, having read one entry.
  */
 export async function pagedDownload<P extends { nextCursor: string | null }>(
   d: PagedDownload<P>,
 ): Promise<Response> {
   let first: P;
   try {
-    first = await d.page();
+    first = await d.page(undefined, d.check ? 1 : undefined);
   } catch (err) {
     return refusal(d.what, err);
   }
+  if (d.check) return new Response(null, { status: 204, headers: { 'cache-control': 'no-store' } });
   const encoder = new TextEncoder();
   let cursor = first.nextCursor;
   const tail = () => (cursor ? '' : (d.tail ?? ''));

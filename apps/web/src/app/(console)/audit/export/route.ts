@@ -1,6 +1,6 @@
 import { csvHeader, csvLine, jsonLine } from '@/features/audit/audit-export';
 import { loadAuditFilter, toAuditFilter } from '@/features/audit/audit-filters';
-import { engineFor, fileStamp, pagedDownload } from '@/lib/server/paged-download';
+import { engineFor, fileStamp, isExportCheck, pagedDownload } from '@/lib/server/paged-download';
 
 export const dynamic = 'force-dynamic';
 
@@ -23,7 +23,9 @@ export function GET(req: Request): Promise<Response> {
     filename: `audit-${fileStamp()}.${format}`,
     contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
     head: format === 'csv' ? csvHeader() : '',
-    page: (cursor) => engine.audit.list.query({ ...filter, limit: PAGE, cursor }, { signal: req.signal }),
+    page: (cursor, limit = PAGE) =>
+      engine.audit.list.query({ ...filter, limit, cursor }, { signal: req.signal }),
+    check: isExportCheck(req),
     render: (p) => p.items.map(line).join(''),
   });
 }

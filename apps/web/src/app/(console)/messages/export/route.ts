@@ -7,7 +7,7 @@ import {
   xmlHead,
   xmlTail,
 } from '@/features/messages/message-export';
-import { engineFor, fileStamp, pagedDownload } from '@/lib/server/paged-download';
+import { engineFor, fileStamp, isExportCheck, pagedDownload } from '@/lib/server/paged-download';
 
 export const dynamic = 'force-dynamic';
 
@@ -38,8 +38,9 @@ export async function GET(req: Request): Promise<Response> {
     filename: `messages-${fileStamp()}.${format}`,
     contentType: format === 'xml' ? 'application/xml; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
     ...(format === 'xml' ? { head: xmlHead(new Date()), tail: xmlTail() } : {}),
-    page: (cursor) =>
-      engine.messages.exportPage.query({ ...input, limit: PAGE, cursor }, { signal: req.signal }),
+    page: (cursor, limit = PAGE) =>
+      engine.messages.exportPage.query({ ...input, limit, cursor }, { signal: req.signal }),
+    check: isExportCheck(req),
     render: (p) => p.items.map(entry).join(''),
   });
 }
