@@ -51,7 +51,16 @@ export const exampleInputSchema = z.strictObject({ name: z.string().min(1), root
 export const restartInputSchema = z.strictObject({
   drainMs: z.number().int().min(0).max(600_000).default(30_000),
 });
-export const retryManyInputSchema = z.strictObject({ filter: messageFilterSchema, dryRun: z.boolean() });
+/**
+ * A bulk action's filter: a message filter over the dead letters. `state` may only say so (FAILED): any
+ * other state is refused, never dropped, since a filter dropped would widen the action to every dead letter.
+ */
+export const deadLetterFilterSchema = messageFilterSchema.extend({
+  state: z
+    .literal('FAILED', { error: 'bulk actions take only dead letters: leave state out, or give FAILED' })
+    .optional(),
+});
+export const retryManyInputSchema = z.strictObject({ filter: deadLetterFilterSchema, dryRun: z.boolean() });
 /** Discard many: the same filter and dry run as a bulk retry, over every dead letter (refused input too). */
 export const discardManyInputSchema = retryManyInputSchema;
 export const injectInputSchema = z.strictObject({

@@ -2,6 +2,7 @@ import type { PayloadCheck } from '@organism/shared';
 import { qualifiedName } from '../xml/dom.ts';
 import { parseUntrusted } from '../xml/hardened-parser.ts';
 import type { Listener } from './listener.ts';
+import { canonicalOf } from './steps/canonicalize.ts';
 import { filterRefusal } from './steps/filter-targets.ts';
 
 /**
@@ -15,6 +16,9 @@ export function checkPayload(listener: Listener, payloadXml: string, maxBytes: n
   const parsed = parseUntrusted(payloadXml, { maxBytes });
   if (!parsed.ok) return { ok: false, code: parsed.code, message: parsed.message, problems: parsed.problems };
   try {
+    // What the pipeline would refuse before its contract: a document with no canonical form.
+    const canonical = canonicalOf(parsed.doc, payloadXml);
+    if (!canonical.ok) return { ok: false, ...canonical.error, problems: [...canonical.error.problems] };
     const root = parsed.doc.root;
     const problems = listener.schema.validate(root);
     if (problems.length === 0) {

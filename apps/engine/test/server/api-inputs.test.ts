@@ -125,6 +125,13 @@ describe('invalid input', () => {
       'filter.refused',
     ]);
     await expectInvalid(await post('journal.discardMany', '{"filter":{"to":7}}'), ['filter.to', 'dryRun']);
+    // A state that is not a dead letter's is refused, not dropped to act on every dead letter.
+    for (const path of ['journal.retryMany', 'journal.discardMany']) {
+      const [problem] = await expectInvalid(await post(path, '{"filter":{"state":"ACKED"},"dryRun":true}'), [
+        'filter.state',
+      ]);
+      expect(problem?.message).toBe('bulk actions take only dead letters: leave state out, or give FAILED');
+    }
     await expectInvalid(await get(`audit.list?${q({ limit: 0, cursor: 7 })}`), ['limit', 'cursor']);
   });
 

@@ -242,6 +242,19 @@ describe('the composer’s check', () => {
       payloadXml: `<greeting><name>${'x'.repeat(h.engine.config.pump.maxMessageBytes)}</name></greeting>`,
     });
     expect(huge).toMatchObject({ ok: false, code: 'PAYLOAD_TOO_LARGE' });
+    // Well-formed, but with no canonical form: the check and the send refuse it alike, saying why.
+    const relative = '<greeting xmlns:q="orders">\n  <name>ada</name>\n</greeting>';
+    const why = /^namespace "orders" \(xmlns:q\) is a relative URI, which canonical XML refuses/;
+    expect(await op.messages.check.mutate({ to: 'greeter', payloadXml: relative })).toMatchObject({
+      ok: false,
+      code: 'MALFORMED_XML',
+      message: expect.stringMatching(why) as unknown,
+      problems: [{ line: 1 }],
+    });
+    await expect(op.messages.inject.mutate({ to: 'greeter', payloadXml: relative })).rejects.toMatchObject({
+      data: { httpStatus: 400, engineCode: 'MALFORMED_XML' },
+      message: expect.stringMatching(why) as unknown,
+    });
     // Nothing was sent or journaled.
     expect((await h.journal.stats()).lastSeq).toBe(before);
   });

@@ -1,10 +1,12 @@
 import { ENVELOPE_NS } from '@organism/shared';
 import type { PipelineError } from '../delivery.ts';
-import { canonicalizeDocument, element, Markup, parseUntrusted } from '../../xml/index.ts';
+import { element, Markup, parseUntrusted } from '../../xml/index.ts';
+import { canonicalOf } from '../steps/canonicalize.ts';
 
 /**
  * An envelope around a payload given as text (the console's composer): the payload is parsed and
- * canonicalized first, so only well-formed markup is embedded and meta values are escaped.
+ * canonicalized first, so only well-formed markup is embedded and meta values are escaped; a payload with no
+ * canonical form (a relative namespace URI) is refused as the pipeline refuses it, MALFORMED_XML.
  */
 export function wrapPayload(
   meta: { from: string; to?: string; thread?: string },
@@ -16,10 +18,11 @@ export function wrapPayload(
     return { ok: false, error: { code: parsed.code, message: parsed.message, problems: parsed.problems } };
   let canonical;
   try {
-    canonical = canonicalizeDocument(parsed.doc);
+    canonical = canonicalOf(parsed.doc, payloadXml);
   } finally {
     parsed.doc.dispose();
   }
+  if (!canonical.ok) return canonical;
   const xml = element(
     'env:message',
     { 'xmlns:env': ENVELOPE_NS },
@@ -30,7 +33,7 @@ export function wrapPayload(
       meta.to ? element('env:to', {}, meta.to) : null,
       meta.thread ? element('env:thread', {}, meta.thread) : null,
     ),
-    Markup.canonical(canonical),
+    Markup.canonical(canonical.canonical),
   ).xml;
   return { ok: true, xml };
 }

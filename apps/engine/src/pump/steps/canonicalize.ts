@@ -27,6 +27,21 @@ export const canonicalize: Step = (m) => {
 };
 
 /**
+ * The canonical form of a parsed document, or why it has none (`uncanonical`): the composer's payload
+ * (wrap-payload.ts) and its check before sending (check-payload.ts) meet the refusal the pipeline gives.
+ */
+export function canonicalOf(
+  doc: Parameters<typeof canonicalizeDocument>[0],
+  raw: string,
+): { ok: true; canonical: CanonicalXml } | { ok: false; error: PipelineError } {
+  try {
+    return { ok: true, canonical: canonicalizeDocument(doc) };
+  } catch (err) {
+    return { ok: false, error: uncanonical(raw, err) };
+  }
+}
+
+/**
  * Why well-formed XML has no canonical form: libxml2 says only that it failed, and the one cause XML
  * allows is a namespace declared with a relative URI, which the C14N specification makes an error.
  */
