@@ -440,6 +440,17 @@ test('the audit log shows who did what, filters by actor in the URL, and exports
   expect(entries.length).toBe(lines.length - 1);
   expect(entries.every((e) => e.actor === name)).toBe(true);
   expect(entries.map((e) => e.seq)).toEqual([...entries.map((e) => e.seq)].sort((a, b) => b - a));
+  // A link edited by hand is refused, saying what is wrong, never dropped to export more than was asked.
+  for (const [query, says] of [
+    ['outcome=maybe', 'outcome: "maybe" is not a valid value'],
+    ['format=json', 'format: "json" is not a valid value'],
+    [`actor=${name}&actr=x`, 'unknown parameter actr'],
+    [`actor=${name}&actor=admin`, 'actor: given more than once'],
+  ]) {
+    const res = await page.request.get(`/audit/export?${query}`);
+    expect(res.status()).toBe(400);
+    expect(await res.text()).toContain(says);
+  }
   await ada.context().close();
 });
 

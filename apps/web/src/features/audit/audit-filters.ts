@@ -7,6 +7,7 @@ import {
   parseAsStringLiteral,
 } from 'nuqs/server';
 import type { inferParserType } from 'nuqs/server';
+import { urlProblem } from '@/lib/url-problem';
 
 /**
  * The audit log's filter as it lives in the URL (`/audit?actor=ada&outcome=error&since=…`), shared by the
@@ -38,10 +39,13 @@ export const loadAuditFilter = createLoader(auditFilterParsers);
 export const EXPORT_FORMATS = ['csv', 'jsonl'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-const serializeExport = createSerializer({
-  ...auditFilterParsers,
-  format: parseAsStringLiteral(EXPORT_FORMATS),
-});
+/** Every key of an export URL: the filter and the format. */
+const exportUrlParsers = { ...auditFilterParsers, format: parseAsStringLiteral(EXPORT_FORMATS) };
+const serializeExport = createSerializer(exportUrlParsers);
+
+/** What is wrong with an export URL (`urlProblem`), or undefined when nothing is. */
+export const auditExportProblem = (params: URLSearchParams): string | undefined =>
+  urlProblem(params, exportUrlParsers);
 
 /** The download of the filtered log (every page of it, not just the one on screen). */
 export function auditExportHref(filter: Partial<AuditFilterValues>, format: ExportFormat): string {

@@ -8,6 +8,7 @@ import {
 } from 'nuqs/server';
 import type { inferParserType } from 'nuqs/server';
 import { stateChoices, stateFilter } from '@/lib/outcome';
+import { urlProblem } from '@/lib/url-problem';
 
 export const MESSAGE_EXPORT_FORMATS = ['xml', 'jsonl'] as const;
 export type MessageExportFormat = (typeof MESSAGE_EXPORT_FORMATS)[number];
@@ -42,20 +43,9 @@ const exportUrlParsers = {
   format: parseAsStringLiteral(MESSAGE_EXPORT_FORMATS),
 };
 
-/**
- * What is wrong with an export URL, or undefined when nothing is: a key the export does not know, or a
- * value its parser refuses (which the loader would silently drop, widening the download to more than the
- * page showed).
- */
-export function exportUrlProblem(params: URLSearchParams): string | undefined {
-  const parsers: Record<string, { parse: (value: string) => unknown }> = exportUrlParsers;
-  for (const [key, value] of params) {
-    const parser = parsers[key];
-    if (!parser) return `unknown parameter ${key}: the export takes ${Object.keys(parsers).join(', ')}`;
-    if (parser.parse(value) === null) return `${key}: ${JSON.stringify(value)} is not a valid value`;
-  }
-  return undefined;
-}
+/** What is wrong with an export URL (`urlProblem`), or undefined when nothing is. */
+export const exportUrlProblem = (params: URLSearchParams): string | undefined =>
+  urlProblem(params, exportUrlParsers);
 
 const serializeExport = createSerializer(exportUrlParsers);
 

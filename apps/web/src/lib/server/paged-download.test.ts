@@ -20,7 +20,7 @@ function engine(pages: string[][]) {
   return { asked, page };
 }
 
-const download = (e: Pick<ReturnType<typeof engine>, 'page'>, check = false) =>
+const download = (e: Pick<ReturnType<typeof engine>, 'page'>, check = false, turnWaitMs?: number) =>
   pagedDownload<Page>({
     what: 'the messages',
     filename: 'm.jsonl',
@@ -29,6 +29,7 @@ const download = (e: Pick<ReturnType<typeof engine>, 'page'>, check = false) =>
     render: (p) => p.items.map((x) => `${x}\n`).join(''),
     tail: 'end\n',
     check,
+    turnWaitMs,
   });
 
 it('walks the pages as the download is read, the tail after the last', async () => {
@@ -72,4 +73,36 @@ it('tells a check from a download by its header', () => {
     isExportCheck(new Request('http://x/messages/export', { headers: { [EXPORT_CHECK_HEADER]: '1' } })),
   ).toBe(true);
   expect(isExportCheck(new Request('http://x/messages/export'))).toBe(false);
+});
+
+/** The engine's answer to a user with too many searches and exports at once. */
+const busy = () =>
+  TRPCClientError.from({
+    error: {
+      message: 'you have 4 searches and exports running or waiting, the most one user may',
+      code: -32029,
+      data: { code: 'TOO_MANY_REQUESTS', httpStatus: 429 },
+    },
+  });
+
+it('waits for a turn when a later page finds the user with too many exports at once, and ends the file whole', async () => {
+  const e = engine([['a'], ['b'], ['c']]);
+  let refusals = 3;
+  const page = (cursor?: string, limit?: number): Promise<Page> =>
+    cursor === '1' && refusals-- > 0 ? Promise.reject(busy()) : e.page(cursor, limit);
+  const res = await download({ page });
+  expect(res.status).toBe(200);
+  expect(await res.text()).toBe('a\nb\nc\nend\n');
+  expect(refusals).toBe(-1);
+});
+
+it('fails the download when a later page waits too long for a turn, or fails otherwise', async () => {
+  const e = engine([['a'], ['b']]);
+  const always = (cursor?: string, limit?: number): Promise<Page> =>
+    cursor ? Promise.reject(busy()) : e.page(cursor, limit);
+  const res = await download({ page: always }, false, 300);
+  await expect(res.text()).rejects.toThrow();
+  const broken = (cursor?: string, limit?: number): Promise<Page> =>
+    cursor ? Promise.reject(new Error('socket hang up')) : e.page(cursor, limit);
+  await expect((await download({ page: broken })).text()).rejects.toThrow();
 });

@@ -33,6 +33,8 @@ export interface PagedDownload<P extends { nextCursor: string | null }> {
    * to learn the engine's answer, and the answer is 204 or the refusal, with no file.
    */
   check?: boolean;
+  /** `TURN_WAIT_MS` unless given (a test's shorter wait). */
+  turnWaitMs?: number;
 }
 
 /** Whether `req` only asks if its export would download (`PagedDownload.check`). */
@@ -67,7 +69,7 @@ export async function pagedDownload<P extends { nextCursor: string | null }>(
       try {
         let text = '';
         while (cursor && !text) {
-          const next = await d.page(cursor);
+          const next = await laterPage(d, cursor);
           text = d.render(next);
           cursor = next.nextCursor;
         }
@@ -86,6 +88,33 @@ export async function pagedDownload<P extends { nextCursor: string | null }>(
       'x-content-type-options': 'nosniff',
     },
   });
+}
+
+/** How long a later page waits for its turn at most, all told, before the download fails. */
+export const TURN_WAIT_MS = 120_000;
+
+/**
+ * A page after the first. The engine runs a user's searches and export pages a few at a time and refuses
+ * more with RATE_LIMITED (several downloads at once, a search beside them): the download already started,
+ * so its page waits for a turn, asking again after a pause that doubles to 2 s, rather than ending a file
+ * half written. Any other failure, or `TURN_WAIT_MS` of waiting, fails the download.
+ */
+async function laterPage<P extends { nextCursor: string | null }>(
+  d: PagedDownload<P>,
+  cursor: string,
+): Promise<P> {
+  const started = Date.now();
+  for (let pause = 100; ; pause = Math.min(pause * 2, 2_000)) {
+    try {
+      return await d.page(cursor);
+    } catch (err) {
+      const busy =
+        err instanceof TRPCClientError &&
+        (err.data as { httpStatus?: number } | undefined)?.httpStatus === 429;
+      if (!busy || Date.now() - started + pause > (d.turnWaitMs ?? TURN_WAIT_MS)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
 }
 
 /** A timestamp for a download's file name, legal on every file system. */

@@ -8,6 +8,7 @@ import {
   xmlTail,
 } from '@/features/messages/message-export';
 import { engineFor, fileStamp, isExportCheck, pagedDownload } from '@/lib/server/paged-download';
+import { urlRefusal } from '@/lib/url-problem';
 
 export const dynamic = 'force-dynamic';
 
@@ -24,11 +25,7 @@ const PAGE = 500;
 export async function GET(req: Request): Promise<Response> {
   const url = new URL(req.url);
   const problem = exportUrlProblem(url.searchParams);
-  if (problem)
-    return new Response(`${problem}\n`, {
-      status: 400,
-      headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
-    });
+  if (problem) return urlRefusal(problem);
   const { format, ...values } = loadMessageExport(url.searchParams);
   const input = toExportInput(values);
   const engine = engineFor(req);
