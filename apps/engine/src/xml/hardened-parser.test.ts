@@ -44,6 +44,45 @@ describe('parseUntrusted', () => {
     }
   });
 
+  it('reads a string as the characters it is, whatever encoding its declaration names', () => {
+    for (const encoding of ['UTF-16', 'ISO-8859-1', 'EBCDIC-XYZ']) {
+      const out = parseUntrusted(`<?xml version="1.0" encoding="${encoding}"?><s>é ü</s>`, LIMITS);
+      expect(out.ok).toBe(true);
+      if (!out.ok) continue;
+      expect(out.doc.root.content).toBe('é ü');
+      out.doc.dispose();
+    }
+  });
+
+  it('reads bytes in the encoding they declare, and says so when they declare UTF-16 and are not', () => {
+    const latin1 = parseUntrusted(
+      Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><s>\xe9</s>', 'latin1'),
+      LIMITS,
+    );
+    expect(latin1.ok && latin1.doc.root.content).toBe('é');
+    if (latin1.ok) latin1.doc.dispose();
+    const utf16 = parseUntrusted(
+      Buffer.from('\ufeff<?xml version="1.0" encoding="UTF-16"?><s>é</s>', 'utf16le'),
+      LIMITS,
+    );
+    expect(utf16.ok && utf16.doc.root.content).toBe('é');
+    if (utf16.ok) utf16.doc.dispose();
+    const lying = rejected(bytes('<?xml version="1.0" encoding="utf-16"?>\n<s>a</s>'));
+    expect(lying.code).toBe('MALFORMED_XML');
+    expect(lying.message).toBe(
+      'the XML declaration says encoding="utf-16", but the document is not UTF-16: declare the encoding it is in (UTF-8, or leave the encoding out)',
+    );
+    expect(lying.problems[0]).toMatchObject({ line: 1 });
+  });
+
+  it("says libxml2's own limits as limits, not as a parser option to set", () => {
+    const deep = rejected(`<a>${'<b>'.repeat(300)}${'</b>'.repeat(300)}</a>`);
+    expect(deep.message).toBe('elements are nested more than 256 deep, the most a document may nest');
+    const long = rejected(`<a>${'x'.repeat(10_000_001)}</a>`, { maxBytes: 20_000_000 });
+    expect(long.message).toBe('a text node is longer than 10,000,000 characters, the most one may hold');
+    for (const f of [deep, long]) expect(JSON.stringify(f.problems)).not.toContain('XML_PARSE_HUGE');
+  });
+
   it('hands out a document that cannot be used once disposed', () => {
     const out = parseUntrusted('<a/>', LIMITS);
     if (!out.ok) throw new Error(out.message);
@@ -159,7 +198,7 @@ describe('parseUntrusted', () => {
       const err = rejected(input, { maxBytes: 10 * 1024 * 1024 });
       expect(performance.now() - started).toBeLessThan(2000);
       expect(err.code).toBe('MALFORMED_XML');
-      expect(err.message).toMatch(/Excessive depth in document: 256/);
+      expect(err.message).toBe('elements are nested more than 256 deep, the most a document may nest');
     });
 
     it('accepts nesting just under the depth limit', () => {

@@ -35,10 +35,17 @@ export function parseUntrusted(text: Uint8Array | string, limits: ParseLimits): 
   }
   let doc: XmlDocument;
   try {
+    // Text given as a string is characters already (a JSON body's, a handler's): its bytes here are UTF-8
+    // whatever its XML declaration says, and the declaration is read past (XML 1.0, appendix F: the
+    // encoding the text came in wins), where "UTF-16" would fail it and "ISO-8859-1" garble every accent.
+    // Bytes (the HTTP intake's) are read in the encoding they declare.
     doc =
       typeof input === 'string'
         ? XmlDocument.fromString(input, { option: SAFE_OPTIONS })
-        : XmlDocument.fromBuffer(input, { option: SAFE_OPTIONS });
+        : XmlDocument.fromBuffer(input, {
+            option: SAFE_OPTIONS,
+            ...(typeof text === 'string' ? { encoding: 'UTF-8' } : {}),
+          });
   } catch (err) {
     // A document that declares a DTD is refused for that, whatever libxml2 stopped at inside it (a
     // billion laughs at its entity amplification limit, an entity it will not load): the sender is told
@@ -46,6 +53,8 @@ export function parseUntrusted(text: Uint8Array | string, limits: ParseLimits): 
     const line = prologDoctypeLine(input);
     if (line !== undefined) return doctypeForbidden(line);
     const problems = problemsFromXmlError(err);
+    const misdeclared = typeof input === 'string' ? undefined : misdeclaredUtf16(input);
+    if (misdeclared) problems.unshift(misdeclared);
     return { ok: false, code: 'MALFORMED_XML', message: problems[0]?.message ?? 'malformed XML', problems };
   }
   if (doc.dtd) {
@@ -60,6 +69,20 @@ export function parseUntrusted(text: Uint8Array | string, limits: ParseLimits): 
     return { ok: false, code: 'MALFORMED_XML', message, problems: [{ message, line, column }] };
   }
   return { ok: true, doc };
+}
+
+/**
+ * Bytes that declare UTF-16 but are not (no byte order mark, no zero byte in the first characters): libxml2
+ * then reads them as UTF-16 and says only that the declaration is cut short ("Blank needed here").
+ */
+function misdeclaredUtf16(bytes: Uint8Array): Problem | undefined {
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 200));
+  const declared = /^\s*<\?xml\s[^>]*?encoding\s*=\s*["']([^"']*)["']/.exec(head.toString('latin1'))?.[1];
+  if (!declared || !/^utf-?16/i.test(declared)) return undefined;
+  const bom = (head[0] === 0xfe && head[1] === 0xff) || (head[0] === 0xff && head[1] === 0xfe);
+  if (bom || head.subarray(0, 8).includes(0)) return undefined;
+  const message = `the XML declaration says encoding="${declared}", but the document is not UTF-16: declare the encoding it is in (UTF-8, or leave the encoding out)`;
+  return { message, line: 1 };
 }
 
 function doctypeForbidden(line: number): ParseOutcome {

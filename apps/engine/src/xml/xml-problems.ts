@@ -19,6 +19,18 @@ const clip = (s: string): string => (s.length > MAX_CHARS ? `${s.slice(0, MAX_CH
 const clipStart = (s: string): string => (s.length > MAX_CHARS ? `…${s.slice(-(MAX_CHARS - 1))}` : s);
 
 /**
+ * libxml2's words for its own limits point at a parser option (XML_PARSE_HUGE) that a sender cannot set,
+ * and the engine will not: they are said as the limits they are.
+ */
+function inSendersTerms(message: string): string {
+  const depth = /^Excessive depth in document: (\d+),? use XML_PARSE_HUGE option$/.exec(message);
+  if (depth) return `elements are nested more than ${depth[1]} deep, the most a document may nest`;
+  if (/^Resource limit exceeded: Text node too long/.test(message))
+    return 'a text node is longer than 10,000,000 characters, the most one may hold';
+  return message.replace(/,? (?:try|use) XML_PARSE_HUGE(?: option)?/, ' (a limit of the parser)');
+}
+
+/**
  * Turns libxml2 diagnostics into problems (MAX_PROBLEMS of them, then one that counts the rest) with line, column and XPath; `file` overrides libxml2's URL.
  * Columns are 1-based: libxml2's validator gives 0 for every one (it knows only the element's line), and
  * such a problem has no column rather than a wrong one.
@@ -39,7 +51,7 @@ export function problemsFromDetails(
   file?: string,
 ): Problem[] {
   const problems: Problem[] = details.slice(0, MAX_PROBLEMS).map((d) => ({
-    message: clip(d.message.trim()),
+    message: clip(inSendersTerms(d.message.trim())),
     ...((file ?? d.file) ? { file: file ?? d.file } : {}),
     ...(d.line > 0 ? { line: d.line, ...(d.col > 0 ? { column: d.col } : {}) } : {}),
     ...(d.xpath ? { path: clipStart(d.xpath) } : {}),
