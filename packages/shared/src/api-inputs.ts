@@ -23,9 +23,8 @@ export const loginInputSchema = z.strictObject({
 });
 export const byIdInputSchema = z.strictObject({ id: z.string().min(1) });
 /** A thread named to act on it (`threads.kill`): a thread id is a UUIDv4, whatever else is sent. */
-export const threadRefInputSchema = z.strictObject({
-  id: z.string().refine(isUuidV4, 'not a thread id: a thread id is a UUID (version 4)'),
-});
+const threadIdSchema = z.string().refine(isUuidV4, 'not a thread id: a thread id is a UUID (version 4)');
+export const threadRefInputSchema = z.strictObject({ id: threadIdSchema });
 /** How many of a thread's latest hops `threads.byId` gives at first, and how many more each time it is asked. */
 export const THREAD_HOPS_STEP = 500;
 /** The most hops of one thread `threads.byId` gives: beyond it, `threads.messages` pages them. */
@@ -65,7 +64,11 @@ export const retryManyInputSchema = z.strictObject({ filter: deadLetterFilterSch
 export const discardManyInputSchema = retryManyInputSchema;
 export const injectInputSchema = z.strictObject({
   to: z.string().optional(),
-  thread: z.string().optional(),
+  /**
+   * The thread to send in; left out, a new one. Not a thread id is refused, where the pipeline, given an
+   * envelope's, starts a new thread and says so only in the message's diagnostics.
+   */
+  thread: threadIdSchema.optional(),
   payloadXml: z.string().min(1),
   /** The message this one sends again (Send again, Edit and send): the new entries link to it. */
   republishOf: z.string().min(1).max(200).optional(),

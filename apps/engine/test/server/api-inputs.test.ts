@@ -125,6 +125,12 @@ describe('invalid input', () => {
       'filter.refused',
     ]);
     await expectInvalid(await post('journal.discardMany', '{"filter":{"to":7}}'), ['filter.to', 'dryRun']);
+    // A thread to send in that is no thread id is refused, not replaced by a new thread.
+    const [notThread] = await expectInvalid(
+      await post('messages.inject', '{"to":"greeter","thread":"not-a-uuid","payloadXml":"<greeting/>"}'),
+      ['thread'],
+    );
+    expect(notThread?.message).toBe('not a thread id: a thread id is a UUID (version 4)');
     // A state that is not a dead letter's is refused, not dropped to act on every dead letter.
     for (const path of ['journal.retryMany', 'journal.discardMany']) {
       const [problem] = await expectInvalid(await post(path, '{"filter":{"state":"ACKED"},"dryRun":true}'), [
