@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../src/server/http-server.ts';
 import type { RunningServer } from '../../src/server/http-server.ts';
 import { createLogger } from '../../src/logging/logger.ts';
+import { MAX_STREAMS_PER_USER } from '../../src/api/stream-slots.ts';
 import { PASSWORD, startHarness } from '../support/server-harness.ts';
 import type { ServerHarness } from '../support/server-harness.ts';
 
@@ -106,5 +107,35 @@ describe('an open event stream', () => {
   it('goes on while its session lives', async () => {
     const stream = await openStream(server.url, await signIn(server.url, 'operator'));
     expect((await stream.end(1_500)).ended).toBe(false);
+  });
+});
+
+describe('one user’s streams', () => {
+  it(`are ${MAX_STREAMS_PER_USER} at most: the next is refused saying why, and a closed one frees its slot`, async () => {
+    await h.store.createUser('many-tabs', 'viewer', PASSWORD);
+    const cookie = await signIn(h.url, 'many-tabs');
+    const open = await Promise.all(
+      Array.from({ length: MAX_STREAMS_PER_USER }, () => openStream(h.url, cookie)),
+    );
+    // tRPC answers a subscription's refusal in the stream, as it does a session that ended: an error
+    // frame after its own "connected", then the end.
+    const refused = await (await openStream(h.url, cookie)).end(4_000);
+    expect(refused.ended).toBe(true);
+    const frame = /event: serialized-error\ndata: (\{.*\})\n/.exec(refused.text)?.[1] ?? '{}';
+    const shape = JSON.parse(frame) as {
+      message?: string;
+      data?: { engineCode?: string; httpStatus?: number };
+    };
+    expect(shape.data).toMatchObject({ engineCode: 'RATE_LIMITED', httpStatus: 429 });
+    expect(shape.message).toMatch(/^you have 32 live event streams open, the most one user may/);
+    // Another user is not held up by this one.
+    const other = await openStream(h.url, await signIn(h.url, 'operator'));
+    expect((await other.end(500)).ended).toBe(false);
+    // One closed (its tab gone): the next one opens, and stays open.
+    await open[0]?.end(1);
+    await expect
+      .poll(async () => (await (await openStream(h.url, cookie)).end(300)).ended, { timeout: 10_000 })
+      .toBe(false);
+    for (const s of open.slice(1)) await s.end(1);
   });
 });

@@ -1,5 +1,6 @@
 import { eventStreamInputSchema } from '@organism/shared';
 import { tracked } from '@trpc/server';
+import { takeStreamSlot } from '../stream-slots.ts';
 import { router, viewerProcedure } from '../trpc.ts';
 
 export type { StreamItem } from '@organism/shared';
@@ -13,7 +14,16 @@ export const eventsRouter = router({
   stream: viewerProcedure
     // No input at all: everything, from the present on (or from a `Last-Event-Id`, which then is the input).
     .input(eventStreamInputSchema.default({ events: true }))
-    .subscription(async function* ({ ctx, input, signal }) {
-      for await (const { id, item } of ctx.engine.stream(input, signal)) yield tracked(id, item);
+    .subscription(({ ctx, input, signal }) => {
+      // Refused before the stream starts, as a status: a user holding every slot (stream-slots.ts).
+      const release = takeStreamSlot(ctx.engine, ctx.user.name);
+      signal?.addEventListener('abort', release, { once: true });
+      return (async function* () {
+        try {
+          for await (const { id, item } of ctx.engine.stream(input, signal)) yield tracked(id, item);
+        } finally {
+          release();
+        }
+      })();
     }),
 });
