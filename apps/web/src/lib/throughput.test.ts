@@ -41,9 +41,11 @@ it('says the window in words: its totals over the seconds counted and its busies
     rejected: [null, 0, 0, 1],
   };
   const words = describeThroughput(t);
-  expect(words).toMatch(/^1,506 delivered, 3 failed, 1 rejected \(of the last 3 s, counted\); busiest 1,500 /);
+  expect(words).toMatch(
+    /^1,506 delivered, 3 failed, 1 rejected \(counted over the last 3 s only\); busiest 1,500 /,
+  );
   expect(words).toContain(formatClock(12_000));
-  // Counted from its start: no "of the last"; quiet: no busiest second; never counted: said so.
+  // Counted from its start: no "counted over"; quiet: no busiest second; never counted: said so.
   const quiet = { ...t, delivered: [0, 0, 0, 0], failed: [0, 0, 0, 0], rejected: [0, 0, 0, 0] };
   expect(describeThroughput(quiet)).toBe('0 delivered, 0 failed, 0 rejected.');
   expect(describeThroughput({ ...t, delivered: [null, null, null, null] })).toBe('Not counted yet.');

@@ -101,7 +101,7 @@ export function describeThroughput(t: Throughput): string {
   const seconds =
     counted.length === t.seconds.length
       ? ''
-      : ` (of the last ${formatDuration(counted.length * 1000)}, counted)`;
+      : ` (counted over the last ${formatDuration(counted.length * 1000)} only)`;
   const most = t.delivered[busiest] ?? 0;
   return (
     `${formatCount(sum(t.delivered))} delivered, ${formatCount(sum(t.failed))} failed, ${formatCount(sum(t.rejected))} rejected${seconds}` +
