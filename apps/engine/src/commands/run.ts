@@ -212,6 +212,9 @@ export function cannotListen(err: unknown, host: string, port: number): string |
       return `${at}: this user may not take that port (below 1024 needs privileges); ${elsewhere}`;
     case 'EADDRNOTAVAIL':
       return `${at}: no network interface of this machine has that address; check server.host in organism.yaml`;
+    case 'ENOTFOUND':
+      // A name that resolves to nothing (a typo, `localhost:7070` with its port): it will not resolve next time.
+      return `${at}: "${host}" is not a name this machine can resolve; server.host in organism.yaml takes a host name or an address (127.0.0.1, 0.0.0.0, ::), without a port`;
     default:
       return undefined;
   }

@@ -4,7 +4,7 @@ import { loadConfigFile } from '../config/index.ts';
 import { EngineLock } from '../journal/sqlite/engine-lock.ts';
 import { JournalError } from '../journal/journal-error.ts';
 import { ENGINE_NODE_FLAGS } from '../lifecycle/engine-node-flags.ts';
-import { supervise } from '../lifecycle/supervisor.ts';
+import { CANNOT_START_EXIT_CODE, supervise } from '../lifecycle/supervisor.ts';
 import type { Logger } from '../logging/logger.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/organism.js', import.meta.url));
@@ -22,7 +22,8 @@ export async function start(configPath: string, runArgs: string[], logger: Logge
       { code: 'CONFIG_INVALID', problems: cfg.problems },
       `${configPath} has ${cfg.problems.length} problem(s):\n${cfg.problems.map(formatProblem).join('\n')}`,
     );
-    return 1;
+    // As an engine it would start would exit: a service manager told not to restart on 78 stops here too.
+    return CANNOT_START_EXIT_CODE;
   }
   const { journal } = cfg.config;
   // One engine per SQLite file; engines share a PostgreSQL journal by design.
@@ -32,7 +33,7 @@ export async function start(configPath: string, runArgs: string[], logger: Logge
     } catch (err) {
       if (!(err instanceof JournalError)) throw err;
       logger.error({ code: err.code }, err.message);
-      return 1;
+      return err.lasting ? CANNOT_START_EXIT_CODE : 1;
     }
   }
   return supervise({

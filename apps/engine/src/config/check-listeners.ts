@@ -29,7 +29,8 @@ export function checkListeners(raw: unknown, baseDir: string): KeyProblem[] {
     else
       problems.push({
         path: ['listeners', i, 'name'],
-        message: `duplicate listener name "${l['name']}" (also listeners[${first}])`,
+        message: `duplicate listener name "${l['name']}"`,
+        also: ['listeners', first, 'name'],
       });
   });
   listeners.forEach((l: unknown, i) => {

@@ -5,6 +5,8 @@ import { knownKeysAt, suggestKey } from './suggest-key.ts';
 export interface KeyProblem {
   path: (string | number)[];
   message: string;
+  /** Another place the problem is about (the first listener of a duplicate name): said with its file and line. */
+  also?: (string | number)[];
 }
 
 const EXPECTED: Record<string, string> = {

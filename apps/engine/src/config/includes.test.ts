@@ -106,7 +106,7 @@ describe('include', () => {
     expect(reported(parseConfig(MAIN(), join(dir, 'organism.yaml')))).toEqual([
       'features/orders/orders.yaml:4:24 listeners[0].payload.schema: file not found: features/orders/schemas/missing.xsd',
       'features/orders/orders.yaml:6:14 listeners[0].tiemout: unknown key "tiemout"; did you mean "timeout"?',
-      'features/orders/orders.yaml:7:11 listeners[1].name: duplicate listener name "greeter" (also listeners[0])',
+      'features/orders/orders.yaml:7:11 listeners[1].name: duplicate listener name "greeter" (also organism.yaml:5:11 listeners[0].name)',
       'features/orders/orders.yaml:10:14 listeners[1].handler: handler module not found: features/orders/handlers/nowhere.ts',
     ]);
   });

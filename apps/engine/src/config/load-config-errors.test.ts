@@ -89,6 +89,18 @@ describe('keys and types the schema rejects', () => {
     ]);
   });
 
+  it('refuses a server.host with a port in it, and takes an IPv6 address as it is', () => {
+    const said = (host: string) => {
+      const result = parseConfig(`name: a\nlisteners: []\nserver:\n  host: "${host}"\n`, 'organism.yaml');
+      return result.ok ? [] : result.problems.map(formatProblem);
+    };
+    expect(said('localhost:7070')).toEqual([
+      'organism.yaml:4:9 server.host: "localhost:7070" is not a host name or address: give the port as server.port, and an IPv6 address without brackets (::1)',
+    ]);
+    expect(said('[::1]')).toHaveLength(1);
+    for (const ok of ['::1', '::', '0.0.0.0', 'localhost', 'engine.internal']) expect(said(ok)).toEqual([]);
+  });
+
   it('rejects a file whose top level is not a map, and an empty file', async () => {
     expect(await reported('not-a-map.yaml')).toEqual([
       'not-a-map.yaml:1:1: expected a map of keys, got a list',
@@ -102,7 +114,7 @@ describe('keys and types the schema rejects', () => {
 describe('listener names, peers and roots', () => {
   it('reports a duplicate name at the second listener, naming the first', async () => {
     expect(await reported('duplicate-names.yaml')).toEqual([
-      'duplicate-names.yaml:7:11 listeners[1].name: duplicate listener name "greeter" (also listeners[0])',
+      'duplicate-names.yaml:7:11 listeners[1].name: duplicate listener name "greeter" (also duplicate-names.yaml:3:11 listeners[0].name)',
     ]);
   });
 
@@ -199,7 +211,7 @@ describe('several problems at once', () => {
       'many-errors.yaml:11:13 listeners[0].peers[0]: no listener named "ghost"',
       'many-errors.yaml:12:14 listeners[0].retries: unknown key "retries"; did you mean "retry"?',
       'many-errors.yaml:13:5 listeners[1].description: required key is missing',
-      'many-errors.yaml:13:11 listeners[1].name: duplicate listener name "greeter" (also listeners[0])',
+      'many-errors.yaml:13:11 listeners[1].name: duplicate listener name "greeter" (also many-errors.yaml:6:11 listeners[0].name)',
     ]);
   });
 

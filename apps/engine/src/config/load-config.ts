@@ -142,10 +142,15 @@ export function parseConfig(
 }
 
 function placeAll(found: KeyProblem[], place: (path: readonly (string | number)[]) => Placed): Problem[] {
-  return found.map(({ path, message }): Problem => {
+  return found.map(({ path, message, also }): Problem => {
     const at = place(path);
     const keyPath = formatKeyPath(at.path);
-    const said = at.note === undefined ? message : `${message} (${at.note})`;
+    // The other place as its own file knows it: an included file's listeners count from its own first.
+    const other = also && place(also);
+    const withOther = other
+      ? `${message} (also ${other.file}:${other.position.line}:${other.position.column} ${formatKeyPath(other.path)})`
+      : message;
+    const said = at.note === undefined ? withOther : `${withOther} (${at.note})`;
     return { file: at.file, ...at.position, ...(keyPath ? { path: keyPath } : {}), message: said };
   });
 }

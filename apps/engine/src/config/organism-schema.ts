@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { listenerNameSchema } from '@organism/shared';
 import { isAddressRange } from '../net/address-range.ts';
@@ -201,7 +202,16 @@ export const organismFileSchema = z.strictObject({
     .prefault({}),
   server: z
     .strictObject({
-      host: z.string().trim().min(1, 'expected a host name or address').default('127.0.0.1'),
+      host: z
+        .string()
+        .trim()
+        .min(1, 'expected a host name or address')
+        // A port written into the host (`localhost:7070`) would only fail as a name no one resolves.
+        .refine((h) => !h.includes(':') || isIP(h) === 6, {
+          error: (i) =>
+            `${JSON.stringify(i.input)} is not a host name or address: give the port as server.port, and an IPv6 address without brackets (::1)`,
+        })
+        .default('127.0.0.1'),
       port: z.int().min(0, 'a port is at least 0').max(65_535, 'a port is at most 65535').default(7070),
       maxBodyBytes: byteSize.default(4_194_304),
       trustedProxies: z.array(addressRange).default([]),

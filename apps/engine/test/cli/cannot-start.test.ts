@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
@@ -78,6 +78,48 @@ describe('an engine that cannot start as configured', { timeout: 60_000 }, () =>
     }
   });
 
+  it('stops `organism start` on a journal folder it cannot make (a file in its place), after one try', async () => {
+    const org = await echoOrganism();
+    writeFileSync(dirname(org.journal), 'a file where the journal folder goes\n');
+    const p = spawnOrganism(['start', org.yaml]);
+    const code = await Promise.race([
+      p.exited,
+      new Promise((r) => setTimeout(() => r('still running'), 40_000)),
+    ]);
+    await p.stop();
+    const out = p.output();
+    expect(code, out).toBe(CANNOT_START_EXIT_CODE);
+    expect(out).toContain(`journal ${org.journal} cannot create its folder ${dirname(org.journal)}`);
+    expect(out).toContain('engine cannot start as configured (exit 78): not starting it again');
+    expect(out).not.toContain('restarting in');
+    expect(out).not.toMatch(/\n\s+at /);
+  });
+
+  it('stops `organism start` on a configuration it cannot load, exit 78, starting no engine', async () => {
+    const org = await echoOrganism();
+    writeFileSync(org.yaml, `${readFileSync(org.yaml, 'utf8')}\npump:\n  maxDepht: 5\n`);
+    const p = spawnOrganism(['start', org.yaml]);
+    expect(await p.exited, p.output()).toBe(CANNOT_START_EXIT_CODE);
+    expect(p.output()).toContain('pump.maxDepht: unknown key \\"maxDepht\\"; did you mean \\"maxDepth\\"?');
+    expect(p.output()).not.toContain('engine started');
+    expect(existsSync(org.journal)).toBe(false);
+  });
+
+  it('stops on a server.host that names no machine, in one line, exit 78', async () => {
+    const org = await echoOrganism();
+    writeFileSync(
+      org.yaml,
+      readFileSync(org.yaml, 'utf8').replace('server:\n', 'server:\n  host: no-such-host.invalid\n'),
+    );
+    const p = spawnOrganism(['run', org.yaml]);
+    expect(await p.exited, p.output()).toBe(CANNOT_START_EXIT_CODE);
+    expect(p.output()).toContain(
+      '\\"no-such-host.invalid\\" is not a name this machine can resolve; server.host in organism.yaml takes a host name or an address (127.0.0.1, 0.0.0.0, ::), without a port',
+    );
+    expect(p.output()).not.toMatch(/\n\s+at /);
+    expect(existsSync(org.journal)).toBe(false);
+  });
+
   it('refuses a port above 65535 in one line, exit 2, before it opens anything (run and start)', async () => {
     const org = await echoOrganism();
     for (const command of ['run', 'start']) {
@@ -96,6 +138,9 @@ describe('an engine that cannot start as configured', { timeout: 60_000 }, () =>
     );
     expect(cannotListen(err('EADDRNOTAVAIL'), '::1', 7070)).toBe(
       'cannot listen on [::1]:7070: no network interface of this machine has that address; check server.host in organism.yaml',
+    );
+    expect(cannotListen(err('ENOTFOUND'), 'localhost:7070', 7070)).toMatch(
+      /^cannot listen on \[localhost:7070\]:7070: "localhost:7070" is not a name this machine can resolve; .* without a port$/,
     );
     expect(cannotListen(err('EMFILE'), '127.0.0.1', 7070)).toBeUndefined();
   });

@@ -61,10 +61,12 @@ function refused(journalPath: string, file: string, err: unknown): JournalError 
       { cause: err },
     );
   }
+  // A place this user may not write (a read-only folder, its permissions) stays so: no retry will do.
+  const lasting = /^SQLITE_(CANTOPEN|READONLY|PERM|AUTH)/.test(code);
   return new JournalError(
     'JOURNAL_UNAVAILABLE',
     `journal ${journalPath}: its lock file ${file} cannot be opened for writing: ${reason}`,
-    { cause: err },
+    { cause: err, lasting },
   );
 }
 

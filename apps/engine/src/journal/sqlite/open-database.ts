@@ -44,7 +44,9 @@ export function openDatabase(
     try {
       mkdirSync(dirname(path), { recursive: true });
     } catch (err) {
-      throw unavailable(path, `cannot create its folder ${dirname(path)}`, err);
+      // In the way or not allowed (a file where the folder goes, a read-only place): no retry will do.
+      const lasting = FOLDER_FOR_GOOD.has((err as { code?: string }).code ?? '');
+      throw unavailable(path, `cannot create its folder ${dirname(path)}`, err, lasting);
     }
   }
   const lock = !memory && (opts.engineLock ?? true) ? EngineLock.acquire(path) : undefined;
@@ -112,6 +114,9 @@ function classify(path: string, err: unknown): JournalError {
 }
 
 /** The journal at `path` cannot be used; `lasting` when only someone changing the file or its place helps. */
+/** Why a journal's folder cannot be made that stays so until someone changes something. */
+const FOLDER_FOR_GOOD = new Set(['EACCES', 'EPERM', 'EROFS', 'EEXIST', 'ENOTDIR']);
+
 function unavailable(path: string, what: string, cause: unknown, lasting = false): JournalError {
   const reason = cause instanceof Error ? `: ${cause.message}` : '';
   return new JournalError('JOURNAL_UNAVAILABLE', `journal ${path} ${what}${reason}`, { cause, lasting });
