@@ -15,7 +15,8 @@ const USAGE = `usage: organism <command> [organism.yaml] [options]
   token  create NAME [--from a,b] | list | revoke ID   [-c config]   --from: the only producer names it may send as
 
 The config defaults to ./organism.yaml (-c names it too). --traffic sends the organism's traffic/*.xml samples
-(RATE/s, default 2). --drain: how long a stop waits for open threads (ms, default 30000).
+(--traffic=RATE or --traffic RATE a second, default 2).
+--drain: how long a stop waits for open threads (ms, default 30000).
 --listeners runs only those listeners here; engines sharing its PostgreSQL journal run the others.
 send wraps a payload from --from (default cli) to --to, in a new thread or --thread ID.
 SIGTERM / Ctrl-C stop gracefully; SIGHUP reloads the configuration.
@@ -23,10 +24,25 @@ The console, in front of a running engine: npm run console -- http://HOST:PORT (
 Logs (run, start): --log-format json|pretty (default: pretty on a terminal, json otherwise),
   --log-level trace|debug|info|warn|error|fatal|silent (default info), --verbose (= debug: listener states too).`;
 
+/** A rate for `--traffic`: a number written plainly (`5`, `0.5`). */
+const RATE = /^\d+(\.\d+)?$/;
+
+/**
+ * `--traffic` may stand alone (the default rate) or carry one (`--traffic=5`, `--traffic 5`): a number after
+ * it is its rate, anything else the next argument (the config's path). Written as `--traffic=…` for
+ * parseArgs, an empty rate for none.
+ */
+export function trafficJoined(argv: readonly string[]): string[] {
+  return argv.flatMap((a, i) => {
+    if (a !== '--traffic') return argv[i - 1] === '--traffic' && RATE.test(a) ? [] : [a];
+    const next = argv[i + 1];
+    return [`--traffic=${next !== undefined && RATE.test(next) ? next : ''}`];
+  });
+}
+
 /** Runs the `organism` command; resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
-  // `--traffic` may stand alone (default rate) or carry one (`--traffic=5`).
-  const args = argv.map((a) => (a === '--traffic' ? '--traffic=' : a));
+  const args = trafficJoined(argv);
   const { positionals, values } = parseArgs({
     args,
     allowPositionals: true,
@@ -64,6 +80,10 @@ export async function main(argv: string[]): Promise<number> {
   // refuse it only once the engine had started, with a stack trace (and its supervisor restart it).
   if (values.port !== undefined && Number(values.port) > 65_535)
     return usage(`--port ${values.port}: a port is at most 65535`);
+  if (values.traffic && !(RATE.test(values.traffic) && Number(values.traffic) > 0))
+    return usage(
+      `--traffic takes a rate, messages a second above 0 (--traffic=5), not ${JSON.stringify(values.traffic)}`,
+    );
   if (values.listeners !== undefined && listOf(values.listeners).length === 0)
     return usage('--listeners needs the names of the listeners to run here, separated by commas');
   const configAt = (p: string | undefined): string => resolve(values.config ?? p ?? 'organism.yaml');

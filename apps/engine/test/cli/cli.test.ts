@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { trafficJoined } from '../../src/cli.ts';
 import { organism } from './organism-process.ts';
 import { copyDemo, DEMO, startHarness } from '../support/server-harness.ts';
 import type { ServerHarness } from '../support/server-harness.ts';
@@ -113,6 +114,11 @@ describe('the organism command', { timeout: 90_000 }, () => {
     const port = await organism('run', DEMO, '--port', 'seven');
     expect(port).toMatchObject({ code: 2 });
     expect(port.out).toContain('--port must be a whole number, not "seven"');
+    const traffic = await organism('run', DEMO, '--traffic=lots');
+    expect(traffic).toMatchObject({ code: 2 });
+    expect(traffic.out).toContain(
+      '--traffic takes a rate, messages a second above 0 (--traffic=5), not "lots"',
+    );
     const dir = mkdtempSync(join(tmpdir(), 'organism-cli-'));
     writeFileSync(join(dir, 'greeting.xml'), '<greeting><name>CLI</name></greeting>');
     const down = await organism(
@@ -128,6 +134,14 @@ describe('the organism command', { timeout: 90_000 }, () => {
     expect(down).toMatchObject({ code: 1 });
     expect(down.out).toContain('cannot reach the engine at http://127.0.0.1:9 (is it running?)');
   }, 60_000);
+
+  it('reads a number after --traffic as its rate, and anything else as the next argument', () => {
+    expect(trafficJoined(['run', '--traffic', '5', 'o.yaml'])).toEqual(['run', '--traffic=5', 'o.yaml']);
+    expect(trafficJoined(['run', 'o.yaml', '--traffic', '0.5'])).toEqual(['run', 'o.yaml', '--traffic=0.5']);
+    expect(trafficJoined(['run', '--traffic', 'o.yaml'])).toEqual(['run', '--traffic=', 'o.yaml']);
+    expect(trafficJoined(['run', 'o.yaml', '--traffic'])).toEqual(['run', 'o.yaml', '--traffic=']);
+    expect(trafficJoined(['run', '--traffic=3', '7'])).toEqual(['run', '--traffic=3', '7']);
+  });
 
   it('names the subcommands of user and token when none or an unknown one is given', async () => {
     // Run where there is no organism.yaml: the subcommand is checked before the config is read.
