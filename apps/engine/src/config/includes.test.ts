@@ -151,8 +151,27 @@ listeners: []
       'features/a.yaml:3:11 listener: an included file holds only listeners and extensions, not "listener"; did you mean "listeners"?',
       'features/b.yaml:2:11: invalid YAML: this [ is never closed: its ] is missing before the end of the file',
       'features/c.yaml:1:1: an included file must be a map of keys (listeners, extensions)',
-      'features/d.yaml:1:12 listeners: expected a list, found string',
+      'features/d.yaml:1:12 listeners: expected a list, got text "orders"',
     ]);
+  });
+
+  it('says only that an included file could not be read, not what its missing listeners then break', () => {
+    const dir = organism({ 'features/orders/orders.yaml': 'listeners:\n  - name: [unclosed\n' });
+    // greeter's peer is in the file that did not load; organism.yaml has no listeners of its own.
+    expect(reported(parseConfig(MAIN(), join(dir, 'organism.yaml')))).toEqual([
+      'features/orders/orders.yaml:2:11: invalid YAML: this [ is never closed: its ] is missing before the end of the file',
+    ]);
+    const alone = 'name: shop\ninclude: [features/none.yaml]\n';
+    expect(reported(parseConfig(alone, join(dir, 'organism.yaml')))).toEqual([
+      'organism.yaml:2:11 include[0]: file not found: features/none.yaml',
+    ]);
+    // A peer naming no listener anywhere is still said once every file is read.
+    const fine = organism({ 'features/orders/orders.yaml': ORDERS.replace(/extensions:[\s\S]*/, '') });
+    expect(
+      reported(
+        parseConfig(MAIN().replace('peers: [orders]', 'peers: [ordres]'), join(fine, 'organism.yaml')),
+      ),
+    ).toEqual(['organism.yaml:9:13 listeners[0].peers[0]: no listener named "ordres"']);
   });
 
   it('lets organism.yaml hold no listeners of its own when its included files have them', () => {

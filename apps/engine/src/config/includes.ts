@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dirname, extname, relative, resolve } from 'node:path';
+import { basename, dirname, extname, relative, resolve } from 'node:path';
 import type { Problem } from '@organism/shared';
 import { isInsideFolder } from '../fs/is-inside-folder.ts';
 import { formatKeyPath } from './format-key-path.ts';
@@ -48,23 +48,28 @@ export function readIncludes(
   /** A problem with `include[i]`, placed in organism.yaml. */
   atEntry: (i: number, message: string) => Problem,
   texts?: ReadonlyMap<string, string>,
-): { files: IncludedFile[]; problems: Problem[]; order: string[] } {
+): { files: IncludedFile[]; problems: Problem[]; order: string[]; incomplete: boolean } {
   const files: IncludedFile[] = [];
   const problems: Problem[] = [];
+  /** Whether a file named could not be read as one (its listeners and extensions are missing). */
+  let incomplete = false;
   /** Every file read, as problems name it, in include order (for sorting problems by file). */
   const order: string[] = [];
-  if (!Array.isArray(include)) return { files, problems, order };
+  if (!Array.isArray(include)) return { files, problems, order, incomplete };
   const seen = new Map<string, number>();
   include.forEach((entry: unknown, i) => {
     if (typeof entry !== 'string' || !entry.trim()) return; // the schema reports it
-    const at = (message: string): number => problems.push(atEntry(i, message));
+    const at = (message: string, missing = true): number => {
+      incomplete ||= missing;
+      return problems.push(atEntry(i, message));
+    };
     const path = entry.trim();
     const file = resolve(baseDir, path);
     if (!isInsideFolder(baseDir, path)) return at(`${path} is outside the organism folder ${baseDir}`);
     if (!YAML_FILE.test(extname(file))) return at(`an included file must end in .yaml or .yml: ${path}`);
-    if (file === resolve(mainFile)) return at('organism.yaml cannot include itself');
+    if (file === resolve(mainFile)) return at(`${basename(mainFile)} cannot include itself`, false);
     const first = seen.get(file);
-    if (first !== undefined) return at(`${path} is already included (include[${first}])`);
+    if (first !== undefined) return at(`${path} is already included (include[${first}])`, false);
     seen.set(file, i);
     let text = texts?.get(file);
     if (text === undefined) {
@@ -78,10 +83,12 @@ export function readIncludes(
     const shown = relative(baseDir, file);
     order.push(shown);
     const parsed = parseIncluded(text, file, shown, baseDir);
-    if (!parsed.ok) problems.push(...parsed.problems);
-    else files.push(parsed.included);
+    if (!parsed.ok) {
+      incomplete = true;
+      problems.push(...parsed.problems);
+    } else files.push(parsed.included);
   });
-  return { files, problems, order };
+  return { files, problems, order, incomplete };
 }
 
 function parseIncluded(
@@ -124,7 +131,9 @@ function parseIncluded(
     const v = map[key];
     if (v === undefined || v === null) return [];
     if (Array.isArray(v)) return v;
-    problems.push(problem([key], `expected a list, found ${typeof v}`));
+    const got =
+      typeof v === 'string' ? `text ${JSON.stringify(v)}` : typeof v === 'object' ? 'a map' : `a ${typeof v}`;
+    problems.push(problem([key], `expected a list, got ${got}`));
     return [];
   };
   const listeners = list('listeners');

@@ -110,10 +110,13 @@ export function parseConfig(
   );
 
   const parsed = organismFileSchema.safeParse(merged);
-  const found: KeyProblem[] = parsed.success
+  let found: KeyProblem[] = parsed.success
     ? []
     : parsed.error.issues.flatMap((i) => describeIssue(i, merged, organismFileSchema));
   found.push(...checkListeners(merged, baseDir));
+  // An included file that could not be read took its listeners with it: no listeners at all, or a peer
+  // naming one of them, would only be that problem again, said wrongly.
+  if (included.incomplete) found = found.filter((p) => !missingWithInclude(p));
   if (!parsed.success || found.length > 0 || included.problems.length > 0) {
     const files = [shownFile, ...included.order];
     const problems = sortProblems([...included.problems, ...placeAll(found, place)], files);
@@ -139,6 +142,12 @@ export function parseConfig(
     l.definedIn = place(['listeners', i]).file;
   });
   return { ok: true, config, source };
+}
+
+/** A problem an unread included file explains: the listeners missing, or a peer naming none there is. */
+function missingWithInclude({ path, message }: KeyProblem): boolean {
+  if (path.length === 1 && path[0] === 'listeners') return message === 'required key is missing';
+  return path[0] === 'listeners' && path[2] === 'peers' && message.startsWith('no listener named');
 }
 
 function placeAll(found: KeyProblem[], place: (path: readonly (string | number)[]) => Placed): Problem[] {
