@@ -89,6 +89,18 @@ describe('keys and types the schema rejects', () => {
     ]);
   });
 
+  it('says a size of nothing is too small, not that it is not a size', () => {
+    for (const size of ['0', '"0KiB"']) {
+      const result = parseConfig(
+        `name: a\nlisteners: []\npump:\n  maxMessageBytes: ${size}\n`,
+        'organism.yaml',
+      );
+      expect(problemsOf(result).map(formatProblem)).toEqual([
+        `organism.yaml:4:20 pump.maxMessageBytes: ${size} is too small: a size is at least 1 byte`,
+      ]);
+    }
+  });
+
   it('refuses a server.host with a port in it, and takes an IPv6 address as it is', () => {
     const said = (host: string) => {
       const result = parseConfig(`name: a\nlisteners: []\nserver:\n  host: "${host}"\n`, 'organism.yaml');

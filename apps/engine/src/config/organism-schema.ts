@@ -30,7 +30,10 @@ const byteSize = z
     if (n === undefined || n < 1) {
       ctx.addIssue({
         code: 'custom',
-        message: `${JSON.stringify(v)} is not a size: use bytes, or "512KiB", "1MiB", "2MB"`,
+        message:
+          n === undefined
+            ? `${JSON.stringify(v)} is not a size: use bytes, or "512KiB", "1MiB", "2MB"`
+            : `${JSON.stringify(v)} is too small: a size is at least 1 byte`,
         input: v,
       });
     }
