@@ -66,6 +66,8 @@ export interface ReloadEvent extends Base {
   added: string[];
   removed: string[];
   updated: string[];
+  /** The settings the reload changed that only the next start reads (`server.port`, `pump.concurrency`). */
+  atRestart?: string[];
 }
 /** Something odd but recoverable, e.g. an invalid thread id that started a new thread. */
 export interface DiagnosticEvent extends Base {

@@ -30,7 +30,10 @@ function sentence(e: EngineEvent): string {
     case 'listener.state':
       return `listener ${e.listener} ${e.state}`;
     case 'reload':
-      return `reload +[${e.added.join(',')}] -[${e.removed.join(',')}] ~[${e.updated.join(',')}]`;
+      return (
+        `reload +[${e.added.join(',')}] -[${e.removed.join(',')}] ~[${e.updated.join(',')}]` +
+        (e.atRestart ? `; at the next restart: ${e.atRestart.join(', ')}` : '')
+      );
     case 'diagnostic':
       return `${short(e.threadId)} ${e.code}: ${e.message}`;
     case 'journal.unavailable':

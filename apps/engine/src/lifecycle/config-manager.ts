@@ -34,7 +34,7 @@ export interface ConfigManagerDeps {
   unfinishedFor(listener: string): Promise<number>;
   /** The payloads of the newest messages addressed to a listener, newest first (at most `limit`). */
   recentPayloads?(listener: string, limit: number): Promise<{ id: string; payloadXml: string }[]>;
-  emitReload(e: { added: string[]; removed: string[]; updated: string[] }): void;
+  emitReload(e: { added: string[]; removed: string[]; updated: string[]; atRestart?: string[] }): void;
   /** How long a replaced organism's compiled schemas stay usable before they are freed; 30 s by default. */
   disposeGraceMs?: number;
 }
@@ -307,7 +307,9 @@ export class ConfigManager {
     const previous = this.deps.swap(next);
     if (previous && previous !== next) this.retire(previous);
     const result = { added: diff.added, removed: diff.removed, updated: diff.changed.map((c) => c.name) };
-    this.deps.emitReload(result);
+    // Taken into the file, not into this engine: said, so a reload is not read as having applied them.
+    const atRestart = diff.settings.filter((s) => s.when === 'restart').map((s) => s.key);
+    this.deps.emitReload(atRestart.length > 0 ? { ...result, atRestart } : result);
     return { ok: true, ...result };
   }
 

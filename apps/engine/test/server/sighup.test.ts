@@ -35,6 +35,11 @@ it('reloads organism.yaml on SIGHUP, refuses a broken one and keeps running, and
   );
   child.kill('SIGHUP');
   await waitFor('reload +[echo] -[] ~[]');
+  // A setting only the next start reads is said as such, not taken as applied.
+  const withEcho = readFileSync(yamlPath, 'utf8');
+  writeFileSync(yamlPath, withEcho.replace('server:\n  port: 0', 'server:\n  port: 0\n  host: 0.0.0.0'));
+  child.kill('SIGHUP');
+  await waitFor('reload +[] -[] ~[]; at the next restart: server.host');
   writeFileSync(yamlPath, original.replace('listeners:', 'listeners: [oops'));
   child.kill('SIGHUP');
   await waitFor('reload refused; still running the previous configuration');
