@@ -52,7 +52,15 @@ export type DiffResult =
   | { ok: false; problems: Problem[] };
 
 export type ReloadResult =
-  { ok: true; added: string[]; removed: string[]; updated: string[] } | { ok: false; problems: Problem[] };
+  | {
+      ok: true;
+      added: string[];
+      removed: string[];
+      updated: string[];
+      /** The settings changed in the file that only the next start reads (`server.port`). */
+      atRestart?: string[];
+    }
+  | { ok: false; problems: Problem[] };
 
 /** A rollback to a history entry that does not exist. */
 export class ConfigHistoryError extends EngineError {
@@ -309,8 +317,9 @@ export class ConfigManager {
     const result = { added: diff.added, removed: diff.removed, updated: diff.changed.map((c) => c.name) };
     // Taken into the file, not into this engine: said, so a reload is not read as having applied them.
     const atRestart = diff.settings.filter((s) => s.when === 'restart').map((s) => s.key);
-    this.deps.emitReload(atRestart.length > 0 ? { ...result, atRestart } : result);
-    return { ok: true, ...result };
+    const said = atRestart.length > 0 ? { ...result, atRestart } : result;
+    this.deps.emitReload(said);
+    return { ok: true, ...said };
   }
 
   /**

@@ -187,6 +187,15 @@ describe('live configuration through the API', () => {
     expect(apart.yaml).toContain('listeners: [broken');
     expect(apart.running).toEqual({ yaml: reloaded, version: same.version });
     expect(apart.version).not.toBe(same.version);
+    // A setting only a start reads is named as such, and the listeners stay as they are.
+    writeFileSync(yamlPath, reloaded.replace('name: demo', 'name: demo\nserver:\n  host: 0.0.0.0'));
+    expect(await op.organism.reload.mutate()).toEqual({
+      ok: true,
+      added: [],
+      removed: [],
+      updated: [],
+      atRestart: ['server.host'],
+    });
     writeFileSync(yamlPath, original);
   });
 });

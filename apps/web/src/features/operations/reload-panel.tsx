@@ -70,11 +70,29 @@ export function ReloadPanel() {
               <p className="font-medium">
                 Reloaded <TimeAgo at={reload.submittedAt} />.{' '}
                 {r.added.length + r.removed.length + r.updated.length === 0 &&
-                  'Nothing changed: the file matches the running configuration.'}
+                  (r.atRestart
+                    ? 'No listener changed.'
+                    : 'Nothing changed: the file matches the running configuration.')}
               </p>
               <Changed label="Added" names={r.added} link />
               <Changed label="Updated" names={r.updated} link />
               <Changed label="Removed" names={r.removed} />
+              {r.atRestart && (
+                <p>
+                  <span className="text-muted">At the next restart: </span>
+                  {r.atRestart.map((key, i) => (
+                    <span key={key}>
+                      {i > 0 && ', '}
+                      <code className="font-mono text-xs">{key}</code>
+                    </span>
+                  ))}
+                  <span className="text-muted">
+                    {' '}
+                    (only a start reads {r.atRestart.length === 1 ? 'it' : 'them'}: the engine runs as before
+                    until it restarts)
+                  </span>
+                </p>
+              )}
               {r.removed.length > 0 && (
                 <p className="text-xs text-muted">
                   Work queued for a removed listener became dead letters (UNKNOWN_ROUTE).
