@@ -101,7 +101,8 @@ async function loadParsed(parsed: ConfigResult): Promise<LoadResult> {
 
 /**
  * An isolated listener's handler (`isolate: worker`): checked statically here, as a validation checks
- * it, and imported only in its workers, so its code never runs on the engine's thread.
+ * it, then loaded in one of its workers (`HandlerPool.warm`), so a module that throws as it loads is
+ * refused now; its code never runs on the engine's thread.
  */
 async function isolatedHandler(
   lc: ListenerConfig,
@@ -114,7 +115,17 @@ async function isolatedHandler(
     return undefined;
   }
   const url = await versionedUrl(lc.handler.module);
-  return new HandlerPool(url, lc.handler.exportName, lc.concurrency, lc.name).handler();
+  const pool = new HandlerPool(url, lc.handler.exportName, lc.concurrency, lc.name);
+  try {
+    await pool.warm();
+  } catch (err) {
+    pool.close();
+    problem(
+      `handler ${lc.handler.module}#${lc.handler.exportName} does not load in a worker: ${(err as Error).message.replace(/^.*?: its module failed to load in a worker: /, '')}`,
+    );
+    return undefined;
+  }
+  return pool.handler();
 }
 
 /** Resolves one listener's handler to `H`, or reports why it cannot and returns undefined. */

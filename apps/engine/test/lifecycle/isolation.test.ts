@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadOrganism } from '../../src/lifecycle/organism-loader.ts';
 import { startHarness } from '../support/server-harness.ts';
 import type { ServerHarness } from '../support/server-harness.ts';
 
@@ -111,5 +112,30 @@ describe('isolate: worker', () => {
     expect(answer?.payloadXml).toMatch(
       new RegExp(`^<text>worker [1-9]\\d* answered ${forward?.id ?? 'none'}</text>$`),
     );
+  });
+});
+
+describe('an isolated handler that does not load', () => {
+  it('is refused when the organism loads, saying why, as an in-process one is', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'organism-isolation-bad-'));
+    const files: Record<string, string> = {
+      'organism.yaml': `name: broken\nlisteners:\n${listener('thrower', 'never', ISOLATED).replace('h.ts', 'throws.ts')}${listener('number', 'answer', ISOLATED).replace('h.ts', 'number.ts')}`,
+      'package.json': '{ "type": "module" }\n',
+      'schemas/text.xsd': TEXT,
+      'handlers/throws.ts': `throw new Error('no database at import');\nexport const never = () => '<text/>';\n`,
+      'handlers/number.ts': 'export const answer = 42;\n',
+    };
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    const loaded = await loadOrganism(join(dir, 'organism.yaml'));
+    if (loaded.ok) throw new Error('expected the organism to be refused');
+    expect(loaded.problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/^handler .*throws\.ts#never does not load in a worker: no database at import$/),
+      expect.stringMatching(
+        /^handler .*number\.ts#answer does not load in a worker: the module has no function export "answer"$/,
+      ),
+    ]);
   });
 });

@@ -74,6 +74,17 @@ export class HandlerPool {
     };
   }
 
+  /**
+   * Starts one worker and waits for the handler to load in it: a module that throws as it loads, or has
+   * no such function, is refused when the organism loads (check, run, a reload), not at every delivery.
+   * Its code runs in that worker, never on the engine's thread. The worker stays, idle, for the first run.
+   */
+  async warm(): Promise<void> {
+    const slot = await this.acquire();
+    await slot.ready;
+    this.release(slot);
+  }
+
   /** Ends every worker (a listener removed or replaced, the engine stopping). */
   close(): void {
     for (const s of [...this.free]) this.retire(s);
