@@ -18,7 +18,7 @@ describe('ConfigError', () => {
       'organism.yaml:3:5 listeners[0].description: required key is missing',
       'organism.yaml:3:5 listeners[0].payload: required key is missing',
       'organism.yaml:3:5 listeners[0].handler: required key is missing',
-      'organism.yaml:3:11 listeners[0].name: names starting with "system." are reserved for the engine',
+      'organism.yaml:3:11 listeners[0].name: "system.boot" is reserved for the engine: a listener may not be named system or system.*',
       'organism.yaml:4:13 listeners[0].colour: unknown key "colour" (known keys: name, description, payload, handler, filter, agent, peers, timeout, concurrency, retry, isolate)',
     ]);
   });

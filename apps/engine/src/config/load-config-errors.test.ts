@@ -132,9 +132,19 @@ describe('listener names, peers and roots', () => {
 
   it('reserves system.* names and rejects names that are not listener names', async () => {
     expect(await reported('reserved-name.yaml')).toEqual([
-      'reserved-name.yaml:3:11 listeners[0].name: names starting with "system." are reserved for the engine',
+      'reserved-name.yaml:3:11 listeners[0].name: "system.boot" is reserved for the engine: a listener may not be named system or system.*',
       'reserved-name.yaml:7:11 listeners[1].name: "not a name" is not a listener name: letters, digits, _ and -, in dot-separated parts (e.g. tools.calculator)',
     ]);
+  });
+
+  it('reserves the name system itself, as producers find it reserved', () => {
+    const result = parseConfig(
+      'name: a\nlisteners:\n  - name: system\n    description: d\n    payload: { schema: s.xsd }\n    handler: ./h.ts#h\n',
+      'organism.yaml',
+    );
+    expect(problemsOf(result).map(formatProblem)).toContain(
+      'organism.yaml:3:11 listeners[0].name: "system" is reserved for the engine: a listener may not be named system or system.*',
+    );
   });
 
   it('reports peers that name the listener itself or no listener at all, at the peer', async () => {

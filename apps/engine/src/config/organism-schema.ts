@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { listenerNameSchema } from '@organism/shared';
+import { isSystemName, listenerNameSchema } from '@organism/shared';
 import { isAddressRange } from '../net/address-range.ts';
 import { parseByteSize } from './byte-size.ts';
 import { parseDuration } from './duration.ts';
@@ -108,10 +108,10 @@ export const retrySchema = z.strictObject({
 });
 
 export const listenerSchema = z.strictObject({
-  name: listenerName.refine(
-    (n) => !n.startsWith('system.'),
-    'names starting with "system." are reserved for the engine',
-  ),
+  name: listenerName.refine((n) => !isSystemName(n), {
+    error: (i) =>
+      `${JSON.stringify(i.input)} is reserved for the engine: a listener may not be named system or system.*`,
+  }),
   description: z.string().trim().min(1, 'say what the listener does'),
   payload: z.strictObject({
     schema: z.string().trim().min(1, 'expected the path of an XSD file'),
