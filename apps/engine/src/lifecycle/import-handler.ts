@@ -4,6 +4,9 @@ import { pathToFileURL } from 'node:url';
 import type { ListenerConfig } from '../config/index.ts';
 import type { Handler } from '../pump/listener.ts';
 
+const ES_MODULES =
+  ' (handlers are ES modules: put a package.json with "type": "module" beside organism.yaml, or name the file .mts/.mjs)';
+
 /**
  * Imports a listener's handler module and returns its export, or reports why it cannot be used. This runs
  * the module's code: only start and a config change that is being applied (save, reload) call it.
@@ -11,21 +14,36 @@ import type { Handler } from '../pump/listener.ts';
 export async function importHandler(
   lc: ListenerConfig,
   problem: (m: string) => void,
+  /** The static reading of a module (inspect-handler.ts): where a syntax error is, which Node does not say. */
+  inspect?: (handler: ListenerConfig['handler']) => Promise<string | undefined>,
 ): Promise<Handler | undefined> {
   let mod: Record<string, unknown>;
   try {
     mod = (await import(await versionedUrl(lc.handler.module))) as Record<string, unknown>;
   } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    // Only for what a CommonJS reading of an ES module says, not for every syntax error.
     const hint =
-      err instanceof SyntaxError && !/\.m[jt]s$/.test(lc.handler.module)
-        ? ' (handlers are ES modules: put a package.json with "type": "module" beside organism.yaml, or name the file .mts/.mjs)'
+      err instanceof SyntaxError &&
+      !/\.m[jt]s$/.test(lc.handler.module) &&
+      /outside a module|Unexpected token 'export'|exports is not defined in ES module/.test(message)
+        ? ES_MODULES
         : '';
-    problem(
-      `handler module ${lc.handler.ref} failed to load: ${err instanceof Error ? err.message : String(err)}${hint}`,
-    );
+    // A module that does not parse is said where, as a validation says it (Node's loaders do not).
+    const read = hint ? undefined : await inspect?.(lc.handler);
+    const located = read?.includes(' does not parse: ') ? read : undefined;
+    problem(located ?? `handler module ${lc.handler.ref} failed to load: ${message}${hint}`);
     return undefined;
   }
   const fn = mod[lc.handler.exportName];
+  // Read as CommonJS (no "type": "module" near it), its exports come only under `default`.
+  const cjs = mod['default'] as Record<string, unknown> | undefined;
+  if (fn === undefined && typeof cjs?.[lc.handler.exportName] === 'function') {
+    problem(
+      `${lc.handler.ref}: the module was read as CommonJS, where its exports are not seen${ES_MODULES}`,
+    );
+    return undefined;
+  }
   if (typeof fn !== 'function') {
     const exported = Object.keys(mod).filter((k) => typeof mod[k] === 'function');
     problem(

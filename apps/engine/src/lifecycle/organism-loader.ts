@@ -91,7 +91,7 @@ async function loadParsed(parsed: ConfigResult): Promise<LoadResult> {
   if (!parsed.ok) return withLaterProblems(parsed);
   const inspect = createHandlerInspector(parsed.config.baseDir);
   const compiled = await compileOrganism(parsed, (lc, problem) =>
-    lc.isolate === 'worker' ? isolatedHandler(lc, problem, inspect) : importHandler(lc, problem),
+    lc.isolate === 'worker' ? isolatedHandler(lc, problem, inspect) : importHandler(lc, problem, inspect),
   );
   if (!compiled.ok) return compiled;
   const { config, registry, entries } = compiled;

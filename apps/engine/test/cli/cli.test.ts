@@ -135,6 +135,33 @@ describe('the organism command', { timeout: 90_000 }, () => {
     expect(down.out).toContain('cannot reach the engine at http://127.0.0.1:9 (is it running?)');
   }, 60_000);
 
+  it('says a handler read as CommonJS is, and where one that does not parse is broken', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'organism-cli-handlers-'));
+    mkdirSync(join(dir, 'schemas'));
+    mkdirSync(join(dir, 'handlers'));
+    writeFileSync(
+      join(dir, 'schemas/g.xsd'),
+      '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="g" type="xs:string"/></xs:schema>',
+    );
+    // No package.json saying "type": "module": Node reads .js as CommonJS.
+    writeFileSync(join(dir, 'handlers/esm.js'), 'export function greet() { return "<g>hi</g>"; }\n');
+    writeFileSync(join(dir, 'handlers/bad.js'), 'export function greet() {\n  return <g>hi</g>;\n}\n');
+    const listener = (name: string, file: string) =>
+      `  - name: ${name}\n    description: d\n    payload: { schema: schemas/g.xsd }\n    handler: handlers/${file}#greet\n`;
+    writeFileSync(
+      join(dir, 'organism.yaml'),
+      `name: t\nlisteners:\n${listener('a', 'esm.js')}${listener('b', 'bad.js')}`,
+    );
+    const checked = await organism('check', join(dir, 'organism.yaml'));
+    expect(checked.code).toBe(1);
+    expect(checked.out).toContain(
+      'organism.yaml:6:14 listeners[0].handler: handlers/esm.js#greet: the module was read as CommonJS, where its exports are not seen (handlers are ES modules: put a package.json with "type": "module" beside organism.yaml, or name the file .mts/.mjs)',
+    );
+    expect(checked.out).toMatch(
+      /organism\.yaml:10:14 listeners\[1\]\.handler: handler module handlers\/bad\.js#greet does not parse: handlers\/bad\.js:2:10: /,
+    );
+  }, 60_000);
+
   it('reads a number after --traffic as its rate, and anything else as the next argument', () => {
     expect(trafficJoined(['run', '--traffic', '5', 'o.yaml'])).toEqual(['run', '--traffic=5', 'o.yaml']);
     expect(trafficJoined(['run', 'o.yaml', '--traffic', '0.5'])).toEqual(['run', 'o.yaml', '--traffic=0.5']);

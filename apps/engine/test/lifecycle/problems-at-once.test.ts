@@ -99,3 +99,19 @@ it('does the same for a configuration loaded from disk (organism check, a start,
     expect.arrayContaining(['pump.maxDepth', 'listeners[0].handler', 'listeners[2].filter']),
   );
 });
+
+it('says where a handler that does not parse is broken, whichever way the organism is read', async () => {
+  write('package.json', '{ "type": "module" }\n');
+  write('handlers/typo.js', 'export function greet() {\n  return <greeting>hi</greeting>;\n}\n');
+  const yaml = `name: one\nlisteners:\n  - name: typo\n    description: Its module does not parse.\n    payload: { schema: schemas/greeting.xsd }\n    handler: handlers/typo.js#greet\n`;
+  write('organism.yaml', yaml);
+  // Loading it (a start, a reload) imports it; checking it reads it without running it: the same words.
+  const loaded = await loadOrganism(join(dir, 'organism.yaml'));
+  const checked = await checkOrganismText(yaml, join(dir, 'organism.yaml'));
+  const said = [loaded, checked].map((r) => (r.ok ? 'ok' : r.problems.map((p) => p.message).join('\n')));
+  expect(said[0]).toMatch(
+    /^handler module handlers\/typo\.js#greet does not parse: handlers\/typo\.js:2:\d+: /,
+  );
+  expect(said[0]).not.toContain('"type": "module"');
+  expect(said[1]).toBe(said[0]);
+});
