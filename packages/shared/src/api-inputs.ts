@@ -206,7 +206,7 @@ export type LatestFailuresInput = z.input<typeof latestFailuresInputSchema>;
 /** `organism.find`: a message or thread by id or id prefix, a listener by part of its name. */
 export const findInputSchema = z.strictObject({ q: z.string().trim().min(1).max(200) });
 export const threadMessagesInputSchema = z.strictObject({
-  id: z.string(),
+  id: threadIdSchema,
   limit: z.number().int().min(1).max(500).default(100),
   cursor: z.string().optional(),
 });

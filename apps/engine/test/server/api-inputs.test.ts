@@ -125,6 +125,9 @@ describe('invalid input', () => {
       'filter.refused',
     ]);
     await expectInvalid(await post('journal.discardMany', '{"filter":{"to":7}}'), ['filter.to', 'dryRun']);
+    // A thread's orchestrations or messages asked by what is no thread id: refused, as a kill is.
+    await expectInvalid(await get(`threads.orchestrations?${q({ id: '\u202e' })}`), ['id']);
+    await expectInvalid(await get(`threads.messages?${q({ id: 'not-a-thread' })}`), ['id']);
     // A thread to send in that is no thread id is refused, not replaced by a new thread.
     const [notThread] = await expectInvalid(
       await post('messages.inject', '{"to":"greeter","thread":"not-a-uuid","payloadXml":"<greeting/>"}'),

@@ -1,5 +1,4 @@
 import {
-  byIdInputSchema,
   THREAD_HOPS_STEP,
   threadByIdInputSchema,
   threadListInputSchema,
@@ -38,7 +37,7 @@ export const threadsRouter = router({
   }),
   /** The sequences and buffers started in a thread, with each step's or item's progress. */
   orchestrations: viewerProcedure
-    .input(byIdInputSchema)
+    .input(threadRefInputSchema)
     .query(({ ctx, input }) => ctx.engine.orchestrationsOf(input.id)),
   messages: viewerProcedure
     .input(threadMessagesInputSchema)
