@@ -121,11 +121,17 @@ async function isolatedHandler(
   } catch (err) {
     pool.close();
     problem(
-      `handler ${lc.handler.module}#${lc.handler.exportName} does not load in a worker: ${(err as Error).message.replace(/^.*?: its module failed to load in a worker: /, '')}`,
+      `handler ${lc.handler.module}#${lc.handler.exportName} does not load in a worker: ${workerWords(err)}`,
     );
     return undefined;
   }
   return pool.handler();
+}
+
+/** Why a handler did not load in its worker: the worker's words (the refusal's `cause`), or the error's. */
+function workerWords(err: unknown): string {
+  const { cause, message } = err as Error;
+  return typeof cause === 'string' ? cause : message;
 }
 
 /** Resolves one listener's handler to `H`, or reports why it cannot and returns undefined. */

@@ -6,6 +6,17 @@ import { describe, expect, it } from 'vitest';
 import { CANNOT_START_EXIT_CODE } from '../../src/lifecycle/supervisor.ts';
 import { cannotListen } from '../../src/commands/run.ts';
 import { echoOrganism, spawnOrganism } from './organism-process.ts';
+import type { OrganismProcess } from './organism-process.ts';
+
+/** Its exit code once it ends by itself, or 'still running' after 40 s; stopped either way. */
+async function exitOrStop(p: OrganismProcess): Promise<unknown> {
+  const code = await Promise.race([
+    p.exited,
+    new Promise((r) => setTimeout(() => r('still running'), 40_000)),
+  ]);
+  await p.stop();
+  return code;
+}
 
 // What no retry can fix ends the engine with 78, and its supervisor with it, instead of a restart every
 // few seconds for ever (docs/operations.md, "Start and stop").
@@ -15,11 +26,7 @@ describe('an engine that cannot start as configured', { timeout: 60_000 }, () =>
     mkdirSync(dirname(org.journal), { recursive: true });
     writeFileSync(org.journal, 'this is not a database\n'.repeat(400));
     const p = spawnOrganism(['start', org.yaml]);
-    const code = await Promise.race([
-      p.exited,
-      new Promise((r) => setTimeout(() => r('still running'), 40_000)),
-    ]);
-    await p.stop();
+    const code = await exitOrStop(p);
     expect(code, p.output()).toBe(CANNOT_START_EXIT_CODE);
     const out = p.output();
     expect(out).toContain('is corrupt or not a SQLite database');
@@ -56,11 +63,7 @@ describe('an engine that cannot start as configured', { timeout: 60_000 }, () =>
     const { port } = holder.address() as AddressInfo;
     try {
       const p = spawnOrganism(['start', org.yaml, '--port', String(port)]);
-      const code = await Promise.race([
-        p.exited,
-        new Promise((r) => setTimeout(() => r('still running'), 40_000)),
-      ]);
-      await p.stop();
+      const code = await exitOrStop(p);
       const out = p.output();
       expect(code, out).toBe(CANNOT_START_EXIT_CODE);
       expect(out).toContain(
@@ -82,11 +85,7 @@ describe('an engine that cannot start as configured', { timeout: 60_000 }, () =>
     const org = await echoOrganism();
     writeFileSync(dirname(org.journal), 'a file where the journal folder goes\n');
     const p = spawnOrganism(['start', org.yaml]);
-    const code = await Promise.race([
-      p.exited,
-      new Promise((r) => setTimeout(() => r('still running'), 40_000)),
-    ]);
-    await p.stop();
+    const code = await exitOrStop(p);
     const out = p.output();
     expect(code, out).toBe(CANNOT_START_EXIT_CODE);
     expect(out).toContain(`journal ${org.journal} cannot create its folder ${dirname(org.journal)}`);

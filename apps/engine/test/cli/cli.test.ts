@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trafficJoined } from '../../src/cli.ts';
 import { organism } from './organism-process.ts';
-import { copyDemo, DEMO, startHarness } from '../support/server-harness.ts';
+import { copyDemo, DEMO, startHarness, writeInto } from '../support/server-harness.ts';
 import type { ServerHarness } from '../support/server-harness.ts';
 
 // Each test runs the CLI, a process that loads the engine's source: up to 10 s apiece beside the suite.
@@ -137,21 +137,17 @@ describe('the organism command', { timeout: 90_000 }, () => {
 
   it('says a handler read as CommonJS is, and where one that does not parse is broken', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'organism-cli-handlers-'));
-    mkdirSync(join(dir, 'schemas'));
-    mkdirSync(join(dir, 'handlers'));
-    writeFileSync(
-      join(dir, 'schemas/g.xsd'),
-      '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="g" type="xs:string"/></xs:schema>',
-    );
-    // No package.json saying "type": "module": Node reads .js as CommonJS.
-    writeFileSync(join(dir, 'handlers/esm.js'), 'export function greet() { return "<g>hi</g>"; }\n');
-    writeFileSync(join(dir, 'handlers/bad.js'), 'export function greet() {\n  return <g>hi</g>;\n}\n');
     const listener = (name: string, file: string) =>
       `  - name: ${name}\n    description: d\n    payload: { schema: schemas/g.xsd }\n    handler: handlers/${file}#greet\n`;
-    writeFileSync(
-      join(dir, 'organism.yaml'),
-      `name: t\nlisteners:\n${listener('a', 'esm.js')}${listener('b', 'bad.js')}`,
-    );
+    for (const [path, text] of Object.entries({
+      'schemas/g.xsd':
+        '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="g" type="xs:string"/></xs:schema>',
+      // No package.json saying "type": "module": Node reads .js as CommonJS.
+      'handlers/esm.js': 'export function greet() { return "<g>hi</g>"; }\n',
+      'handlers/bad.js': 'export function greet() {\n  return <g>hi</g>;\n}\n',
+      'organism.yaml': `name: t\nlisteners:\n${listener('a', 'esm.js')}${listener('b', 'bad.js')}`,
+    }))
+      writeInto(dir, path, text);
     const checked = await organism('check', join(dir, 'organism.yaml'));
     expect(checked.code).toBe(1);
     expect(checked.out).toContain(

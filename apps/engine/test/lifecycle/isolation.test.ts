@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrganism } from '../../src/lifecycle/organism-loader.ts';
-import { startHarness } from '../support/server-harness.ts';
+import { startHarness, writeInto } from '../support/server-harness.ts';
 import type { ServerHarness } from '../support/server-harness.ts';
 
 // Listeners whose handlers run in worker threads (`isolate: worker`): one that loops forever, one that
@@ -45,10 +45,7 @@ beforeAll(async () => {
     'schemas/text.xsd': TEXT,
     'handlers/h.ts': HANDLERS,
   };
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
+  for (const [path, text] of Object.entries(files)) writeInto(dir, path, text);
   h = await startHarness(join(dir, 'organism.yaml'));
 });
 afterAll(async () => h.close());
@@ -125,10 +122,7 @@ describe('an isolated handler that does not load', () => {
       'handlers/throws.ts': `throw new Error('no database at import');\nexport const never = () => '<text/>';\n`,
       'handlers/number.ts': 'export const answer = 42;\n',
     };
-    for (const [path, text] of Object.entries(files)) {
-      mkdirSync(dirname(join(dir, path)), { recursive: true });
-      writeFileSync(join(dir, path), text);
-    }
+    for (const [path, text] of Object.entries(files)) writeInto(dir, path, text);
     const loaded = await loadOrganism(join(dir, 'organism.yaml'));
     if (loaded.ok) throw new Error('expected the organism to be refused');
     expect(loaded.problems.map((p) => p.message)).toEqual([

@@ -15,7 +15,8 @@ export const eventsRouter = router({
     // No input at all: everything, from the present on (or from a `Last-Event-Id`, which then is the input).
     .input(eventStreamInputSchema.default({ events: true }))
     .subscription(({ ctx, input, signal }) => {
-      // Refused before the stream starts, as a status: a user holding every slot (stream-slots.ts).
+      // A user holding every slot (stream-slots.ts) is refused before any item: tRPC sends the refusal as
+      // the stream's one error frame.
       const release = takeStreamSlot(ctx.engine, ctx.user.name);
       signal?.addEventListener('abort', release, { once: true });
       return (async function* () {

@@ -78,6 +78,7 @@ export class HandlerPool {
    * Starts one worker and waits for the handler to load in it: a module that throws as it loads, or has
    * no such function, is refused when the organism loads (check, run, a reload), not at every delivery.
    * Its code runs in that worker, never on the engine's thread. The worker stays, idle, for the first run.
+   * A refusal's `cause` is the worker's own words (the module's error).
    */
   async warm(): Promise<void> {
     const slot = await this.acquire();
@@ -146,7 +147,11 @@ export class HandlerPool {
       const onLoad = (m: FromHandlerWorker): void => {
         if (m.type === 'loaded') resolve();
         else if (m.type === 'load-failed')
-          reject(new Error(`${this.name}: its module failed to load in a worker: ${m.message}`));
+          reject(
+            new Error(`${this.name}: its module failed to load in a worker: ${m.message}`, {
+              cause: m.message,
+            }),
+          );
         else return;
         worker.off('message', onLoad);
       };
