@@ -7,7 +7,7 @@ import { escapeText } from './xml/xml-writer.ts';
 
 export type { Handler, HandlerContext } from './pump/listener.ts';
 export type { XmlValue, XmlObject } from './xml/index.ts';
-export { HandlerError } from './pump/handler-run.ts';
+export { HandlerError } from './pump/sending-context.ts';
 
 /** Markup made by `xml.fragment`: embedded unescaped when interpolated into another `xml` template. */
 export class XmlFragment {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { ENVELOPE_NS } from '@organism/shared';
 import { loadConfigFile } from '../config/index.ts';
 import { wrapPayload } from '../pump/envelope/wrap-payload.ts';
+import { whyUnreadable } from '../fs/why-unreadable.ts';
 
 export interface SendOptions {
   to?: string;
@@ -20,7 +21,7 @@ export async function send(file: string, configPath: string, opts: SendOptions):
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    console.error(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(`cannot read ${file}: ${whyUnreadable(err)}`);
     return 1;
   }
   let body = text;

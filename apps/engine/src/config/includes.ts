@@ -7,6 +7,7 @@ import { parseHandlerRef } from './handler-ref.ts';
 import { suggestKey } from './suggest-key.ts';
 import { parseYaml } from './yaml-locator.ts';
 import type { YamlLocator, YamlPosition } from './yaml-locator.ts';
+import { whyUnreadable } from '../fs/why-unreadable.ts';
 
 /** The keys an included file may hold: what it contributes to the organism. */
 export const INCLUDED_KEYS = ['listeners', 'extensions'] as const;
@@ -76,8 +77,7 @@ export function readIncludes(
       try {
         text = readFileSync(file, 'utf8');
       } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        return at(code === 'ENOENT' ? `file not found: ${path}` : `cannot read ${path}: ${String(err)}`);
+        return at(`${whyUnreadable(err)}: ${path}`);
       }
     }
     const shown = relative(baseDir, file);

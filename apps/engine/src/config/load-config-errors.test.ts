@@ -1,3 +1,5 @@
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatProblem } from '@organism/shared';
@@ -281,7 +283,21 @@ describe('loadConfigFile on files it cannot read', () => {
 
   it('reports a directory as a problem instead of throwing', async () => {
     const problems = problemsOf(await loadConfigFile(join(FIXTURES, 'schemas')));
-    expect(problems[0]?.message).toMatch(/^is a directory, not a file: /);
+    expect(problems[0]?.message).toMatch(/^is a folder, not a file: /);
+  });
+
+  it('says why an included file cannot be read and names it once, as the include does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'organism-unreadable-'));
+    symlinkSync('loop.yaml', join(dir, 'loop.yaml'));
+    writeFileSync(join(dir, 'organism.yaml'), 'name: looped\ninclude: [loop.yaml]\nlisteners: []\n');
+    const problems = problemsOf(await loadConfigFile(join(dir, 'organism.yaml')));
+    expect(problems.map((p) => p.message)).toEqual([
+      'too many symbolic links (a link that leads to itself?): loop.yaml',
+    ]);
+    const main = problemsOf(await loadConfigFile(join(dir, 'loop.yaml')));
+    expect(main.map((p) => p.message)).toEqual([
+      `too many symbolic links (a link that leads to itself?): ${join(dir, 'loop.yaml')}`,
+    ]);
   });
 });
 

@@ -12,6 +12,7 @@ import type { ListenerContract } from './resolve-config.ts';
 import { placer, readIncludes } from './includes.ts';
 import type { Placed } from './includes.ts';
 import { parseYaml } from './yaml-locator.ts';
+import { whyUnreadable } from '../fs/why-unreadable.ts';
 
 /** The text a config came from, so later layers (XSD compilation, handler import) can point at its lines. */
 export interface ConfigSource {
@@ -48,14 +49,7 @@ export async function loadConfigFile(file: string): Promise<ConfigResult> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT'
-        ? 'file not found'
-        : code === 'EISDIR'
-          ? 'is a directory, not a file'
-          : `cannot read: ${String(err)}`;
-    return { ok: false, problems: [{ file: basename(file), message: `${reason}: ${file}` }] };
+    return { ok: false, problems: [{ file: basename(file), message: `${whyUnreadable(err)}: ${file}` }] };
   }
   return parseConfig(text, file);
 }

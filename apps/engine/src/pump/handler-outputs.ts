@@ -1,7 +1,7 @@
 import { qname, SYSTEM_NS } from '@organism/shared';
 import type { Log } from '@organism/shared';
 import type { Delivery, DeliveryKind, DispatchFailure } from './delivery.ts';
-import type { Output } from './handler-run.ts';
+import type { Output } from './sending-context.ts';
 import { buildOutputs } from './output-deliveries.ts';
 import type { Intake, PipelineMessage } from './pipeline-message.ts';
 import type { Refusals } from './refusals.ts';

@@ -1,99 +1,40 @@
-import type { MessageId, QName, ThreadId } from '@organism/shared';
+import type { QName, ThreadId, MessageId } from '@organism/shared';
 import { canonicalToObject } from '../xml/canonical-to-object.ts';
-import { bufferStartXml, sequenceStartXml } from './system/system-payloads.ts';
+import { readBufferStart, readSequenceStart } from './system/start-readers.ts';
 import type { Delivery, DispatchFailure } from './delivery.ts';
 import type { HandlerContext, Listener } from './listener.ts';
 import { isThenable } from './is-thenable.ts';
-import { newMessageId } from './message-id.ts';
+import { FORWARD_WITH_ID, HandlerError, sendingContext } from './sending-context.ts';
+import type { Output, Sender } from './sending-context.ts';
 import { journalStack } from './stack-paths.ts';
-
-/** One output a handler asked for, before the pipeline has checked it. */
-export interface Output {
-  kind: 'reply' | 'forward';
-  to: string | undefined;
-  xml: string;
-  /** The id the output's delivery gets (a forward's, which `ctx.forward` returns). */
-  id?: MessageId;
-}
 
 export type RunResult = { ok: true; outputs: Output[] } | { ok: false; failure: DispatchFailure };
 
 class HandlerTimeout extends Error {}
 
 /**
- * A context's hidden `forward` that keeps an id chosen elsewhere: an isolated handler's worker gave its
- * forward an id (and the handler may have kept it), which the delivery must then have.
+ * Where an agent's forward goes beyond its peers, in words ("forwarded to …"), or nothing if it does not.
+ * A start of system.buffer or system.sequence (`ctx.gather`, `ctx.sequence`, or one the agent wrote)
+ * goes where it names: its target or steps and its `returnTo`, each a peer or the agent itself (whose
+ * results come back to it, as replies do). A start that cannot be read reaches nobody: the pipeline
+ * refuses it against system.xsd (and the orchestrator reads with these same readers).
  */
-export const FORWARD_WITH_ID = Symbol('forwardWithId');
-
-/**
- * Thrown by a handler to fail the delivery with a message for operators. `retryable: false` says that
- * trying again cannot help (bad input, division by zero): the retry policy is skipped.
- */
-export class HandlerError extends Error {
-  readonly retryable: boolean;
-  constructor(message: string, opts: { retryable?: boolean; cause?: unknown } = {}) {
-    super(message, { cause: opts.cause });
-    this.name = 'HandlerError';
-    this.retryable = opts.retryable ?? true;
+function beyondPeers(agent: Listener, to: string, xml: string): string | undefined {
+  if (to !== 'system.buffer' && to !== 'system.sequence')
+    return agent.peers.includes(to) ? undefined : `forwarded to ${JSON.stringify(to)}`;
+  let named: string[];
+  try {
+    named =
+      to === 'system.buffer'
+        ? ((b) => [b.target, b.returnTo])(readBufferStart(xml))
+        : ((q) => [...q.steps, q.returnTo])(readSequenceStart(xml));
+  } catch {
+    return undefined;
   }
-}
-
-/** Where a handler's context sends what the handler asks for. */
-export interface Sender {
-  send(kind: Output['kind'], to: string | undefined, xml: unknown, id?: MessageId): void;
-}
-
-/**
- * The sending half of a handler's context over `sender`, the same on the engine's thread and in an
- * isolated handler's worker: reply, forward (returning the id its message gets), gather and sequence;
- * and `returned`, which reads a handler's return value (a string is a reply, unless it is an id
- * `forward` returned, as `(_, ctx) => ctx.forward(…)` returns one; anything else but nothing is an error).
- *
- * Made for every delivery, so its functions are methods, none of which reads `this` (a handler may
- * take `const { reply } = ctx`): the engine's TypeScript runs through tsx, whose esbuild wraps every
- * arrow function assigned to a name in a call that defines its `name`, each time one is made.
- */
-export function sendingContext(
-  listener: string,
-  sender: Sender,
-): {
-  api: Pick<HandlerContext, 'reply' | 'forward' | 'gather' | 'sequence'>;
-  returned: (value: unknown) => void;
-} {
-  const forwarded = new Set<string>();
-  const api: Pick<HandlerContext, 'reply' | 'forward' | 'gather' | 'sequence'> = {
-    reply(xml) {
-      sender.send('reply', undefined, xml);
-    },
-    forward(to, xml) {
-      const id = newMessageId();
-      sender.send('forward', to, xml, id);
-      forwarded.add(id);
-      return id;
-    },
-    gather(target, itemsXml, opts = {}) {
-      const start = bufferStartXml({ target, items: itemsXml, collect: true, returnTo: listener, ...opts });
-      return api.forward('system.buffer', start);
-    },
-    sequence(steps, payloadXml, opts = {}) {
-      return api.forward(
-        'system.sequence',
-        sequenceStartXml({ steps, payloadXml, returnTo: listener, ...opts }),
-      );
-    },
-  };
-  return {
-    api,
-    returned(value: unknown): void {
-      if (typeof value === 'string') {
-        if (!forwarded.has(value)) sender.send('reply', undefined, value);
-      } else if (value !== undefined && value !== null)
-        throw new TypeError(
-          `handler returned ${typeof value}; return nothing, or a reply payload as an XML string`,
-        );
-    },
-  };
+  const outside = new Set(named.filter((name) => name && name !== agent.name && !agent.peers.includes(name)));
+  return outside.size === 0
+    ? undefined
+    : `asked ${to} to reach ${[...outside].map((name) => JSON.stringify(name)).join(', ')}`;
 }
 
 /** One handler's run: what it sent, and its abort signal, made only if the handler looks at it. */
@@ -118,11 +59,12 @@ class HandlerRun implements Sender {
     const listener = this.listener;
     if (this.sealed) throw new Error(`${listener.name}: ctx.${kind}() called after the handler finished`);
     if (typeof xml !== 'string') throw new TypeError(`ctx.${kind}() takes the payload as an XML string`);
-    if (kind === 'forward' && listener.agent && !listener.peers.includes(to ?? '')) {
+    const beyond = kind === 'forward' && listener.agent ? beyondPeers(listener, to ?? '', xml) : undefined;
+    if (beyond !== undefined) {
       this.violation ??= {
         code: 'PEER_VIOLATION',
         message: 'the handler tried to reach a listener it may not address',
-        detail: `agent ${listener.name} forwarded to ${JSON.stringify(to)}; its peers are [${listener.peers.join(', ')}]`,
+        detail: `agent ${listener.name} ${beyond}; its peers are [${listener.peers.join(', ')}]`,
       };
       return;
     }

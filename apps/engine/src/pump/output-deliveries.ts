@@ -1,6 +1,6 @@
 import type { MessageId } from '@organism/shared';
 import type { Delivery, DeliveryKind, DispatchFailure } from './delivery.ts';
-import type { Output } from './handler-run.ts';
+import type { Output } from './sending-context.ts';
 import { newMessageId } from './message-id.ts';
 import type { Intake, PipelineMessage } from './pipeline-message.ts';
 import type { RoutingTable } from './routing-table.ts';

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import type { XmlElement } from 'libxml2-wasm';
 import { qname } from '@organism/shared';
 import type { Problem, QName } from '@organism/shared';
 import { isInsideFolder } from '../fs/is-inside-folder.ts';
 import { childElements } from './dom.ts';
 import { parseUntrusted } from './hardened-parser.ts';
+import { whyUnreadable } from '../fs/why-unreadable.ts';
 
 export const XS_NS = 'http://www.w3.org/2001/XMLSchema';
 const MAX_SCHEMA_BYTES = 8 * 1024 * 1024;
@@ -88,8 +89,7 @@ function collect(
   try {
     bytes = readFileSync(path);
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(err);
-    c.problems.push({ ...where, message: `${reason}: ${path}` });
+    c.problems.push({ ...where, message: `${whyUnreadable(err)}: ${relative(c.root, path)}` });
     return;
   }
   const parsed = parseUntrusted(bytes, { maxBytes: MAX_SCHEMA_BYTES });

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import {
   XmlBufferInputProvider,
   XmlDocument,
@@ -16,6 +16,7 @@ import type { PayloadXPathOutcome } from './payload-xpath.ts';
 import { validateBounded } from './bounded-validate.ts';
 import { problemsFromXmlError } from './xml-problems.ts';
 import { parseUntrusted } from './hardened-parser.ts';
+import { whyUnreadable } from '../fs/why-unreadable.ts';
 
 const XS = { xs: 'http://www.w3.org/2001/XMLSchema' };
 const MAX_SCHEMA_BYTES = 8 * 1024 * 1024;
@@ -142,8 +143,7 @@ export class XsdRegistry {
     try {
       bytes = this.overlay.get(path) ?? readFileSync(path);
     } catch (err) {
-      const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(err);
-      problems.push({ ...where, message: `${reason}: ${path}` });
+      problems.push({ ...where, message: `${whyUnreadable(err)}: ${relative(this.root, path)}` });
       return;
     }
     const parsed = parseUntrusted(bytes, { maxBytes: MAX_SCHEMA_BYTES });

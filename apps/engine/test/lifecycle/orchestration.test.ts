@@ -186,17 +186,37 @@ describe('a start message that cannot run', () => {
 });
 
 describe('from a handler’s code', () => {
-  it('gathers with ctx.gather and chains with ctx.sequence, each result naming the call it answers', async () => {
-    const env = `<message xmlns="https://xml-pipeline.org/ns/envelope/v1"><meta><from>t</from><to>gatherer</to></meta><text xmlns="">a,b,c</text></message>`;
-    expect((await h.engine.submit(env)).ok).toBe(true);
-    const got = await until('both results', () => (g.__gathered.length === 2 ? g.__gathered : undefined));
-    const [gatherId, sequenceId] = g.__asked ?? [];
-    const byCall = new Map(got.map((r) => [r.inReplyTo, r.xml]));
-    expect(byCall.get(gatherId)).toContain('<s:succeeded>3</s:succeeded>');
-    expect(byCall.get(gatherId)).toMatch(
-      /<s:result index="0" success="true"><text>A<\/text><\/s:result><s:result index="1" success="true"><text>B<\/text>/,
+  const ask = (to: string): string =>
+    `<message xmlns="https://xml-pipeline.org/ns/envelope/v1"><meta><from>t</from><to>${to}</to></meta><text xmlns="">a,b,c</text></message>`;
+
+  it.each(['gatherer', 'agentGatherer'])(
+    'gathers with ctx.gather and chains with ctx.sequence, each result naming the call it answers (%s)',
+    async (to) => {
+      expect((await h.engine.submit(ask(to))).ok).toBe(true);
+      const got = await until('both results', () => (g.__gathered.length === 2 ? g.__gathered : undefined));
+      const [gatherId, sequenceId] = g.__asked ?? [];
+      const byCall = new Map(got.map((r) => [r.inReplyTo, r.xml]));
+      expect(byCall.get(gatherId)).toContain('<s:succeeded>3</s:succeeded>');
+      expect(byCall.get(gatherId)).toMatch(
+        /<s:result index="0" success="true"><text>A<\/text><\/s:result><s:result index="1" success="true"><text>B<\/text>/,
+      );
+      expect(byCall.get(sequenceId)).toContain('<s:result><text>A,B,C!</text></s:result>');
+    },
+  );
+
+  it('refuses an agent’s run whose sequence reaches beyond its peers, and sends nothing of it', async () => {
+    const res = await h.engine.submit(ask('narrowGatherer'));
+    if (!res.ok) throw new Error('refused');
+    await h.engine.whenQuiet();
+    const failed = await h.journal.listMessages({ limit: 5, threadId: res.threadId, state: 'FAILED' });
+    expect(failed.items.map((m) => [m.to, m.errorCode])).toEqual([['narrowGatherer', 'PEER_VIOLATION']]);
+    const detail = await h.journal.getMessage(failed.items[0]?.id ?? '');
+    expect(detail?.errorDetail).toBe(
+      'agent narrowGatherer asked system.sequence to reach "exclaim"; its peers are [upper]',
     );
-    expect(byCall.get(sequenceId)).toContain('<s:result><text>A,B,C!</text></s:result>');
+    const all = await h.journal.listMessages({ limit: 10, threadId: res.threadId });
+    expect(all.items.map((m) => m.to ?? '').filter((to) => to.startsWith('system.'))).toEqual([]);
+    expect(g.__gathered).toEqual([]);
   });
 });
 

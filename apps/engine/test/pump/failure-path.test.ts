@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EngineEvent } from '@organism/shared';
 import { SqliteJournal } from '../../src/journal/sqlite/sqlite-journal.ts';
 import type { DispatchHooks } from '../../src/pump/dispatch-hooks.ts';
-import { HandlerError } from '../../src/pump/handler-run.ts';
+import { HandlerError } from '../../src/pump/sending-context.ts';
 import { envelope, makePump } from '../support/pump-harness.ts';
 import type { Harness } from '../support/pump-harness.ts';
 import { fillJournal } from '../support/journal-faults.ts';

@@ -2,8 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SYSTEM_NS } from '@organism/shared';
 import { envelope, looseXsd, makePump } from '../support/pump-harness.ts';
-import type { Harness } from '../support/pump-harness.ts';
-import { HandlerError } from '../../src/pump/handler-run.ts';
+import type { Harness, TestListener } from '../support/pump-harness.ts';
+import { HandlerError } from '../../src/pump/sending-context.ts';
+import type { Handler } from '../../src/pump/listener.ts';
 
 let h: Harness | undefined;
 afterEach(() => h?.dispose());
@@ -12,6 +13,17 @@ const errorsTo = (hh: Harness, name: string): string[] =>
   hh.rec.dispatched
     .filter((d) => d.to === name && d.root === SYSTEM_ERROR)
     .map((d) => /<code>(\w+)<\/code>/.exec(d.payloadXml)?.[1] ?? '');
+
+/** An agent named `agent` whose peer is `tool`, doing `plan` with each `<plan>` it receives. */
+const planner = (plan: (ctx: Parameters<Handler>[1]) => unknown): TestListener => ({
+  name: 'agent',
+  root: 'plan',
+  agent: true,
+  peers: ['tool'],
+  handler: (_p, ctx) => {
+    if (ctx.root === 'plan') plan(ctx);
+  },
+});
 
 describe('failures are never silent', () => {
   it('stops an agent forwarding outside its peers and tells the caller without naming anyone', async () => {
@@ -53,17 +65,33 @@ describe('failures are never silent', () => {
     expect(sys?.payloadXml).toContain('<retryAllowed>false</retryAllowed>');
   });
 
+  it('checks where an agent’s gather and sequence go: their targets and returnTo must be its peers', async () => {
+    const seq = (returnTo: string): string =>
+      `<s:SequenceStart xmlns:s="${SYSTEM_NS}"><s:steps><s:step>tool</s:step></s:steps><s:payload><use/></s:payload><s:returnTo>${returnTo}</s:returnTo></s:SequenceStart>`;
+    const asks: Record<string, (ctx: Parameters<Handler>[1]) => unknown> = {
+      gather: (ctx) => ctx.gather('secret', ['<steal/>']),
+      sequence: (ctx) => ctx.sequence(['tool', 'secret'], '<use/>'),
+      written: (ctx) => ctx.forward('system.sequence', seq('secret')),
+    };
+    h = makePump([
+      planner((ctx) => asks[/<plan>(\w+)</.exec(ctx.payloadXml)?.[1] ?? '']?.(ctx)),
+      { name: 'tool', root: 'use', handler: () => undefined },
+      { name: 'secret', root: 'steal', handler: () => undefined },
+    ]);
+    for (const ask of Object.keys(asks))
+      await h.pump.submit(envelope(`<plan>${ask}</plan>`, { from: 'c', to: 'agent' }));
+    await h.pump.whenQuiet();
+    expect(h.rec.failed.map((f) => [f.failure.code, f.failure.detail])).toEqual([
+      ['PEER_VIOLATION', 'agent agent asked system.buffer to reach "secret"; its peers are [tool]'],
+      ['PEER_VIOLATION', 'agent agent asked system.sequence to reach "secret"; its peers are [tool]'],
+      ['PEER_VIOLATION', 'agent agent asked system.sequence to reach "secret"; its peers are [tool]'],
+    ]);
+    expect(h.rec.dispatched.filter((d) => d.to.startsWith('system.'))).toEqual([]);
+  });
+
   it('lets an agent reach its peers', async () => {
     h = makePump([
-      {
-        name: 'agent',
-        root: 'plan',
-        agent: true,
-        peers: ['tool'],
-        handler: (_p, ctx) => {
-          if (ctx.root === 'plan') ctx.forward('tool', '<use/>');
-        },
-      },
+      planner((ctx) => ctx.forward('tool', '<use/>')),
       { name: 'tool', root: 'use', handler: () => undefined },
     ]);
     await h.pump.submit(envelope('<plan/>', { from: 'c', to: 'agent' }));

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { drainPump } from '../../src/lifecycle/drain-pump.ts';
-import { HandlerError } from '../../src/pump/handler-run.ts';
+import { HandlerError } from '../../src/pump/sending-context.ts';
 import { envelope, makePump } from '../support/pump-harness.ts';
 import type { Harness } from '../support/pump-harness.ts';
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SYSTEM_NS } from '@organism/shared';
 import { envelope, looseXsd, makePump } from '../support/pump-harness.ts';
 import type { Harness, TestListener } from '../support/pump-harness.ts';
-import { HandlerError } from '../../src/pump/handler-run.ts';
+import { HandlerError } from '../../src/pump/sending-context.ts';
 
 let h: Harness | undefined;
 afterEach(() => h?.dispose());

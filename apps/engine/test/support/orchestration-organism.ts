@@ -54,7 +54,7 @@ const listener = (name: string, schema: string, fn: string, extra = ''): string 
 const YAML = `name: orchestration
 journal: { path: .organism/journal.sqlite }
 listeners:
-${listener('upper', 'text', 'upper')}${listener('exclaim', 'text', 'exclaim')}${listener('fail', 'text', 'fail')}${listener('slow', 'text', 'slow', '    timeout: 10s\n')}${listener('counted', 'text', 'counted', '    concurrency: 16\n')}${listener('starter', 'run', 'starter')}${listener('gatherer', 'text', 'gatherer')}`;
+${listener('upper', 'text', 'upper')}${listener('exclaim', 'text', 'exclaim')}${listener('fail', 'text', 'fail')}${listener('slow', 'text', 'slow', '    timeout: 10s\n')}${listener('counted', 'text', 'counted', '    concurrency: 16\n')}${listener('starter', 'run', 'starter')}${listener('gatherer', 'text', 'gatherer')}${listener('agentGatherer', 'text', 'gatherer', '    agent: true\n    peers: [upper, exclaim]\n')}${listener('narrowGatherer', 'text', 'gatherer', '    agent: true\n    peers: [upper]\n')}`;
 
 /** What the organism's handlers record, in this process's globals. */
 export const g = globalThis as unknown as {

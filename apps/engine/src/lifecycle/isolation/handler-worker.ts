@@ -6,7 +6,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { Handler, HandlerContext } from '../../pump/listener.ts';
-import { HandlerError, sendingContext } from '../../pump/handler-run.ts';
+import { HandlerError, sendingContext } from '../../pump/sending-context.ts';
 import { canonicalToObject } from '../../xml/canonical-to-object.ts';
 import type { CanonicalXml } from '../../xml/index.ts';
 import type { FromHandlerWorker, ToHandlerWorker, WorkerOutput } from './isolation-protocol.ts';

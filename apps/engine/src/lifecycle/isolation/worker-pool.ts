@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { MessageId } from '@organism/shared';
-import { FORWARD_WITH_ID, HandlerError } from '../../pump/handler-run.ts';
+import { FORWARD_WITH_ID, HandlerError } from '../../pump/sending-context.ts';
 import type { Handler, HandlerContext } from '../../pump/listener.ts';
 import type { FromHandlerWorker, ToHandlerWorker } from './isolation-protocol.ts';
 

@@ -1,7 +1,8 @@
 import type { MessageId, ThreadId } from '@organism/shared';
 import type { OrchestrationRow } from '../../journal/orchestrations/orchestration-store.ts';
 import type { DeliveryKind } from '../../pump/delivery.ts';
-import type { BufferSpec, ItemResult, SequenceSpec } from './orchestration-xml.ts';
+import type { BufferSpec, SequenceSpec } from '../../pump/system/start-readers.ts';
+import type { ItemResult } from './orchestration-xml.ts';
 
 /**
  * One run of system.sequence or system.buffer as the orchestrator works on it: what it was asked, how

@@ -4,7 +4,7 @@ import type {
   OrchestrationStore,
 } from '../../journal/orchestrations/orchestration-store.ts';
 import type { PipelineError } from '../../pump/delivery.ts';
-import { HandlerError } from '../../pump/handler-run.ts';
+import { HandlerError } from '../../pump/sending-context.ts';
 import type { HandlerContext, Listener } from '../../pump/listener.ts';
 import { routedOnly } from '../../pump/listener.ts';
 import {
@@ -12,15 +12,9 @@ import {
   SEQUENCE_START_ROOT,
   SYSTEM_ERROR_ROOT,
 } from '../../pump/system/system-payloads.ts';
+import { readBufferStart, readSequenceStart, systemErrorMessage } from '../../pump/system/start-readers.ts';
 import type { CompiledSchema } from '../../xml/index.ts';
-import {
-  bufferDispatchedXml,
-  readBufferStart,
-  readSequenceStart,
-  sequenceCompleteXml,
-  sequenceErrorXml,
-  systemErrorMessage,
-} from './orchestration-xml.ts';
+import { bufferDispatchedXml, sequenceCompleteXml, sequenceErrorXml } from './orchestration-xml.ts';
 import { awaitedBy, mayHaveBeenSent, parse, progressOf } from './orchestration-run.ts';
 import type { Run, RunProgress, Send } from './orchestration-run.ts';
 import { PeerAnswers } from './peer-answers.ts';
