@@ -17,6 +17,23 @@ export const userNameSchema = z
 export const tokenNameSchema = z.string().min(1, 'give a name').max(100, 'at most 100 characters');
 export const passwordSchema = z.string().min(8, 'at least 8 characters').max(1000);
 
+/**
+ * The input of a procedure that takes none: nothing, null or an empty object (what many clients post for
+ * a mutation). Anything else is refused, a key by its name: a caller who meant another procedure, or
+ * thought this one filters, hears so rather than getting an answer to a question it did not ask.
+ */
+export const noInputSchema = z
+  .strictObject(
+    {},
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `takes no input: ${issue.keys.map((key) => JSON.stringify(key)).join(', ')} ${issue.keys.length === 1 ? 'is not a key' : 'are not keys'} it knows`
+          : 'takes no input: send nothing, or {}',
+    },
+  )
+  .nullish();
+
 export const loginInputSchema = z.strictObject({
   name: z.string().min(1).max(100),
   password: z.string().min(1).max(1000),

@@ -151,9 +151,11 @@ async function serve(
       refuse(res, path, 'PAYLOAD_TOO_LARGE', message, body.drained ? {} : { connection: 'close' });
       return;
     }
-    // tRPC's adapter takes a body already read from `req.body` instead of reading the stream itself.
+    // tRPC's adapter takes a body already read from `req.body` instead of reading the stream itself. An
+    // empty body is no input, as `{}` is: tRPC would try it as JSON for a procedure with an input schema
+    // (those that take none have one too, to refuse what they do not take).
     const text = body.body.toString('utf8');
-    (req as IncomingMessage & { body?: string }).body = text;
+    (req as IncomingMessage & { body?: string }).body = text.trim() === '' ? '{}' : text;
     const broken = notJson(text);
     if (broken) {
       refuse(res, path, 'BAD_REQUEST', `the request body is not JSON: ${broken}`, {});

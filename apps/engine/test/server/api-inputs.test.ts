@@ -109,6 +109,46 @@ describe('invalid input', () => {
     expect(tokens.result.data.map((t) => t.name)).not.toContain('typo');
   });
 
+  it('refuses an input to a procedure that takes none, naming its keys, and takes nothing, null or {}', async () => {
+    const queries = [
+      'auth.me',
+      'config.get',
+      'config.files',
+      'config.history',
+      'extensions.list',
+      'journal.stats',
+      'journal.throughput',
+      'listeners.list',
+      'organism.info',
+      'organism.status',
+      'organism.engines',
+      'users.list',
+      'users.tokens',
+    ];
+    for (const path of queries) {
+      const [problem] = await expectInvalid(await get(`${path}?${q({ limit: 5 })}`), [undefined]);
+      expect(problem?.message, path).toBe('takes no input: "limit" is not a key it knows');
+      for (const none of ['', `?${q({})}`, `?${q(null)}`])
+        expect((await get(path + none)).status, path).toBe(200);
+    }
+    const [many] = await expectInvalid(await get(`journal.stats?${q({ a: 1, b: 2 })}`), [undefined]);
+    expect(many?.message).toBe('takes no input: "a", "b" are not keys it knows');
+    const [scalar] = await expectInvalid(await get(`journal.stats?${q(5)}`), [undefined]);
+    expect(scalar?.message).toBe('takes no input: send nothing, or {}');
+    // Neither mutation ran: the session holds, and no reload was audited.
+    const reloads = async (): Promise<number> => {
+      const res = await get(`audit.list?${q({ action: 'organism.reload', limit: 500 })}`);
+      return ((await res.json()) as { result: { data: { items: unknown[] } } }).result.data.items.length;
+    };
+    const before = await reloads();
+    for (const path of ['organism.reload', 'auth.logout'])
+      await expectInvalid(await post(path, JSON.stringify({ drainMs: 0 })), [undefined]);
+    expect((await get('auth.me')).status).toBe(200);
+    expect(await reloads()).toBe(before);
+    expect((await post('organism.reload', '{}')).status).toBe(200);
+    expect(await reloads()).toBe(before + 1);
+  });
+
   it('names each bad field of a zod failure in auth.login', async () => {
     const [problem] = await expectInvalid(await post('auth.login', '{"name":"","password":"x"}'), ['name']);
     expect(problem?.message).toMatch(/1 character/);

@@ -1,4 +1,4 @@
-import { EngineError, changePasswordInputSchema, loginInputSchema } from '@organism/shared';
+import { changePasswordInputSchema, EngineError, loginInputSchema, noInputSchema } from '@organism/shared';
 import { audited, recordAudit } from '../audited.ts';
 import { clientAddress } from '../client-address.ts';
 import type { ApiContext } from '../context.ts';
@@ -89,12 +89,12 @@ export const authRouter = router({
     });
     return { user };
   }),
-  logout: viewerProcedure.mutation(async ({ ctx }) => {
+  logout: viewerProcedure.input(noInputSchema).mutation(async ({ ctx }) => {
     if (ctx.sessionToken) await ctx.store.deleteSession(ctx.sessionToken);
     ctx.res.setHeader('set-cookie', `${SESSION_COOKIE}=; ${cookieAttributes(ctx, 0)}`);
     return { ok: true };
   }),
-  me: publicProcedure.query(({ ctx }) => ({ user: ctx.user ?? null })),
+  me: publicProcedure.input(noInputSchema).query(({ ctx }) => ({ user: ctx.user ?? null })),
   /**
    * The signed-in user's own password, any role. The current password is checked first, under the
    * sign-in limits (a session left open must not be enough to guess it); a wrong one is INPUT_INVALID

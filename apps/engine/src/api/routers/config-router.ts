@@ -1,5 +1,6 @@
 import {
   byIdInputSchema,
+  noInputSchema,
   rollbackConfigInputSchema,
   saveConfigInputSchema,
   uploadOrganismFileInputSchema,
@@ -17,7 +18,7 @@ export const configRouter = router({
    * here); `running`, the text and version the running configuration was loaded from (another than the
    * file's once it was changed outside a save, or a reload refused it).
    */
-  get: operatorProcedure.query(async ({ ctx }) => {
+  get: operatorProcedure.input(noInputSchema).query(async ({ ctx }) => {
     const { yaml, version } = await ctx.engine.configuration.readVersioned();
     return {
       file: ctx.engine.config.file,
@@ -51,7 +52,7 @@ export const configRouter = router({
     }),
   ),
   /** The XSDs (with their global elements) and handler modules (with their exports) in the organism folder. */
-  files: operatorProcedure.query(({ ctx }) => ctx.engine.configuration.files()),
+  files: operatorProcedure.input(noInputSchema).query(({ ctx }) => ctx.engine.configuration.files()),
   /**
    * Writes an XSD or handler module into the organism folder (never out of it), atomically, once the XSD
    * compiles or the module parses; an existing file only with `overwrite`. Changes nothing running.
@@ -67,7 +68,7 @@ export const configRouter = router({
         () => ctx.engine.configuration.upload(input),
       ),
     ),
-  history: operatorProcedure.query(({ ctx }) => ctx.engine.configuration.history()),
+  history: operatorProcedure.input(noInputSchema).query(({ ctx }) => ctx.engine.configuration.history()),
   /** The YAML text of one saved version (a history entry), to compare or restore. */
   version: operatorProcedure.input(byIdInputSchema).query(async ({ ctx, input }) => ({
     id: input.id,

@@ -2,6 +2,7 @@ import {
   byExtensionInputSchema,
   extensionFailureInputSchema,
   extensionFailuresInputSchema,
+  noInputSchema,
 } from '@organism/shared';
 import { audited } from '../audited.ts';
 import { operatorProcedure, router, viewerProcedure } from '../trpc.ts';
@@ -11,7 +12,7 @@ export const extensionsRouter = router({
    * Each extension: its module, why it is not running (or null), its handlers with their counts, and for
    * a durable one its cursor, the log's head and its failures counted.
    */
-  list: viewerProcedure.query(({ ctx }) => ctx.engine.extensions.list()),
+  list: viewerProcedure.input(noInputSchema).query(({ ctx }) => ctx.engine.extensions.list()),
   /** A durable extension's failures: its dead letters first, then the events waiting for a retry. */
   failures: viewerProcedure
     .input(extensionFailuresInputSchema)

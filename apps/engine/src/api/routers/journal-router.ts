@@ -4,6 +4,7 @@ import {
   latestFailuresInputSchema,
   messageIdInputSchema,
   messageListInputSchema,
+  noInputSchema,
   retryManyInputSchema,
 } from '@organism/shared';
 import type { MessageFilter } from '@organism/shared';
@@ -11,9 +12,9 @@ import { audited } from '../audited.ts';
 import { operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
 export const journalRouter = router({
-  stats: viewerProcedure.query(({ ctx }) => ctx.engine.journalStats()),
+  stats: viewerProcedure.input(noInputSchema).query(({ ctx }) => ctx.engine.journalStats()),
   /** Outcomes per second over the last five minutes (the overview chart's history), from memory. */
-  throughput: viewerProcedure.query(({ ctx }) => ctx.engine.throughput()),
+  throughput: viewerProcedure.input(noInputSchema).query(({ ctx }) => ctx.engine.throughput()),
   /** Dead letters and everything else, with filters and keyset pagination. */
   list: viewerProcedure
     .input(messageListInputSchema)

@@ -3,6 +3,7 @@ import {
   elementsInputSchema,
   exampleInputSchema,
   formatProblem,
+  noInputSchema,
   routesInputSchema,
 } from '@organism/shared';
 import type { Problem } from '@organism/shared';
@@ -11,7 +12,7 @@ import { EngineApiError } from '../error-map.ts';
 import { operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
 export const listenersRouter = router({
-  list: viewerProcedure.query(({ ctx }) => ctx.engine.listeners()),
+  list: viewerProcedure.input(noInputSchema).query(({ ctx }) => ctx.engine.listeners()),
   byName: viewerProcedure.input(byNameInputSchema).query(({ ctx, input }) => {
     const found = ctx.engine.listeners().find((l) => l.name === input.name);
     if (!found) throw new EngineApiError('NOT_FOUND', `no listener ${input.name}`);

@@ -1,4 +1,4 @@
-import { findInputSchema, restartInputSchema } from '@organism/shared';
+import { findInputSchema, noInputSchema, restartInputSchema } from '@organism/shared';
 import { audited } from '../audited.ts';
 import { EngineApiError } from '../error-map.ts';
 import { adminProcedure, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
@@ -6,13 +6,13 @@ import { adminProcedure, operatorProcedure, router, viewerProcedure } from '../t
 export const organismRouter = router({
   // Not the configuration file's path: a viewer has no business with the server's folders (an admin
   // reads it with the file, `config.get`).
-  info: viewerProcedure.query(({ ctx }) => ({
+  info: viewerProcedure.input(noInputSchema).query(({ ctx }) => ({
     name: ctx.engine.config.name,
     description: ctx.engine.config.description ?? null,
     durability: ctx.engine.durability,
     limits: ctx.engine.config.pump,
   })),
-  status: viewerProcedure.query(async ({ ctx }) => {
+  status: viewerProcedure.input(noInputSchema).query(async ({ ctx }) => {
     const health = ctx.engine.journalCondition();
     return {
       ...ctx.engine.status(),
@@ -27,7 +27,7 @@ export const organismRouter = router({
    * (`config`; each engine says which version it runs, and why not the newest); `shared` false and none
    * listed when the journal is this engine's alone (SQLite, memory).
    */
-  engines: viewerProcedure.query(async ({ ctx }) => {
+  engines: viewerProcedure.input(noInputSchema).query(async ({ ctx }) => {
     const cluster = await ctx.engine.engines();
     return {
       shared: cluster !== undefined,
@@ -38,7 +38,7 @@ export const organismRouter = router({
   /** The command palette's lookup: messages and threads by id or id prefix, listeners by name. */
   find: viewerProcedure.input(findInputSchema).query(({ ctx, input }) => ctx.engine.find(input.q)),
   /** Reloads organism.yaml from disk: all or nothing. */
-  reload: operatorProcedure.mutation(({ ctx }) =>
+  reload: operatorProcedure.input(noInputSchema).mutation(({ ctx }) =>
     audited(ctx, 'organism.reload', ctx.engine.config.file, undefined, async () => {
       const result = await ctx.engine.reload(ctx.user.name);
       if (!result.ok)

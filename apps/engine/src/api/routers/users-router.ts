@@ -1,12 +1,13 @@
 import {
   addUserInputSchema,
   byIdInputSchema,
+  createTokenInputSchema,
+  formatProblem,
+  noInputSchema,
+  reservedSenderMessage,
   setPasswordInputSchema,
   setRoleInputSchema,
-  createTokenInputSchema,
   userRefInputSchema,
-  formatProblem,
-  reservedSenderMessage,
 } from '@organism/shared';
 import type { Problem } from '@organism/shared';
 import { audited } from '../audited.ts';
@@ -20,7 +21,7 @@ import { adminProcedure, router } from '../trpc.ts';
  * are using: another admin does it.
  */
 export const usersRouter = router({
-  list: adminProcedure.query(({ ctx }) => ctx.store.listUsers()),
+  list: adminProcedure.input(noInputSchema).query(({ ctx }) => ctx.store.listUsers()),
   add: adminProcedure
     .input(addUserInputSchema)
     .mutation(({ ctx, input }) =>
@@ -52,7 +53,7 @@ export const usersRouter = router({
         ctx.store.setPassword(input.name, input.password),
       ),
     ),
-  tokens: adminProcedure.query(({ ctx }) => ctx.store.listTokens()),
+  tokens: adminProcedure.input(noInputSchema).query(({ ctx }) => ctx.store.listTokens()),
   /**
    * With `producers`, envelopes sent with the token must be from one of those names. Answers the token
    * (shown this once) and `ingressUrl`, where producers send with it as the caller reached this engine.
