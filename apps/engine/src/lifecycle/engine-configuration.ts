@@ -8,6 +8,7 @@ import type { DiffResult, HistorySummary, ReloadResult, ValidateResult } from '.
 import { listOrganismFiles, writeOrganismFile } from './organism-files.ts';
 import type { OrganismFiles, UploadResult } from './organism-files.ts';
 import type { LoadedOrganism } from './organism-loader.ts';
+import { whyUnreadable } from '../fs/why-unreadable.ts';
 
 type Config = LoadedOrganism['config'];
 
@@ -85,10 +86,11 @@ export class EngineConfiguration {
   includedFiles(): Promise<{ file: string; yaml: string }[]> {
     const config = this.deps.current();
     return Promise.all(
-      config.includes.map(async (f) => ({
-        file: relative(config.baseDir, f),
-        yaml: await readFile(f, 'utf8').catch((err: Error) => `# cannot read ${f}: ${err.message}\n`),
-      })),
+      config.includes.map(async (f) => {
+        const file = relative(config.baseDir, f);
+        const yaml = await readFile(f, 'utf8').catch((err: unknown) => `# ${whyUnreadable(err)}: ${file}\n`);
+        return { file, yaml };
+      }),
     );
   }
   validate(yaml: string): Promise<ValidateResult> {

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyDemo, startHarness } from '../support/server-harness.ts';
@@ -34,6 +34,15 @@ describe('an organism with an included file, through the API', () => {
     const config = await admin.config.get.query();
     expect(config.yaml).toBe(main);
     expect(config.includes).toEqual([{ file: 'features/sleep/sleep.yaml', yaml: sleeper }]);
+    // Gone from the disk since it was loaded: the file says why, named as organism.yaml names it.
+    renameSync(join(dir, 'features/sleep/sleep.yaml'), join(dir, 'features/sleep/away.yaml'));
+    try {
+      expect((await admin.config.get.query()).includes).toEqual([
+        { file: 'features/sleep/sleep.yaml', yaml: '# file not found: features/sleep/sleep.yaml\n' },
+      ]);
+    } finally {
+      renameSync(join(dir, 'features/sleep/away.yaml'), join(dir, 'features/sleep/sleep.yaml'));
+    }
   });
 
   it('reports a problem in the included file at its file and line, from a check of organism.yaml', async () => {
