@@ -63,6 +63,9 @@ export interface Problem extends ProblemLocation {
  */
 export const INVALID_YAML = 'invalid YAML: ';
 
+/** What a reload refused for its configuration's problems says (API and SIGHUP alike), the problems beside it. */
+export const RELOAD_REFUSED = 'the configuration was not reloaded: it has problems';
+
 /** Codes whose failure a sender may retry unchanged (the fault was not in the message). */
 export const retryableCodes: ReadonlySet<EngineErrorCode> = new Set([
   'HANDLER_ERROR',

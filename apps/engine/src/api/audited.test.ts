@@ -2,7 +2,8 @@ import { EngineError } from '@organism/shared';
 import type { Log, LogFields } from '@organism/shared';
 import { describe, expect, it } from 'vitest';
 import type { OperatorStore } from '../journal/index.ts';
-import { auditError, audited } from './audited.ts';
+import { auditError } from '../journal/index.ts';
+import { audited } from './audited.ts';
 
 /** A store whose audit log cannot be written (a full disk, a failing journal). */
 function brokenAuditStore(): OperatorStore {

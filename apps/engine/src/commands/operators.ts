@@ -1,7 +1,7 @@
 import { producerNameSchema, reservedSenderMessage, tokenNameSchema, userNameSchema } from '@organism/shared';
 import type { ZodType } from 'zod';
 import { loadConfigFile } from '../config/index.ts';
-import { JournalError, newPassword, openOperatorFile } from '../journal/index.ts';
+import { auditError, JournalError, newPassword, openOperatorFile } from '../journal/index.ts';
 import type { OperatorStore } from '../journal/index.ts';
 
 type Role = 'viewer' | 'operator' | 'admin';
@@ -187,8 +187,7 @@ async function audited<T>(
   try {
     result = await change();
   } catch (err) {
-    const error = err instanceof Error ? err.message : String(err);
-    await store.audit({ ...entry, outcome: 'error', error }).catch(() => undefined);
+    await store.audit({ ...entry, outcome: 'error', error: auditError(err) }).catch(() => undefined);
     throw err;
   }
   await store.audit({ ...entry, outcome: 'ok', error: null });

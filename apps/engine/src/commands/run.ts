@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatProblem } from '@organism/shared';
+import { EngineError, formatProblem, RELOAD_REFUSED } from '@organism/shared';
 import { ConfigError } from '../config/index.ts';
-import { EngineLock, JournalError } from '../journal/index.ts';
+import { auditError, EngineLock, JournalError } from '../journal/index.ts';
 import { FirstAdminError, ensureFirstAdmin } from '../lifecycle/first-admin.ts';
 import {
   CANNOT_START_EXIT_CODE,
@@ -121,16 +121,38 @@ export async function run(path: string, opts: RunOptions): Promise<number> {
   });
   // Every signal handler is in place before the line that says the engine runs: a supervisor may
   // signal as soon as it reads it, and an unhandled SIGHUP or SIGTERM would kill the process.
-  const reloadFailed = (err: unknown): void =>
-    logger.error({ err }, 'reload failed; still running the previous configuration');
+  const SIGHUP = 'signal:SIGHUP';
+  // A reload by signal goes to the audit log as the API's does, its actor the signal: an operator
+  // reading the log sees every reload, whoever asked for it.
+  const auditReload = (error: unknown): Promise<void> =>
+    store
+      .audit({
+        actor: SIGHUP,
+        action: 'organism.reload',
+        target: engine.config.file,
+        detail: null,
+        outcome: error === undefined ? 'ok' : 'error',
+        error: error === undefined ? null : auditError(error),
+      })
+      .then(
+        () => undefined,
+        (err: unknown) => logger.warn({ err }, `audit log write failed for organism.reload by ${SIGHUP}`),
+      );
   const onHup = (): void => {
-    void engine.reload('signal:SIGHUP').then((r) => {
-      if (!r.ok)
+    void engine.reload(SIGHUP).then(
+      (r) => {
+        if (r.ok) return auditReload(undefined);
         logger.error(
           { code: 'CONFIG_INVALID', problems: r.problems },
           `reload refused; still running the previous configuration:\n${r.problems.map(formatProblem).join('\n')}`,
         );
-    }, reloadFailed);
+        return auditReload(new EngineError('CONFIG_INVALID', RELOAD_REFUSED, { problems: r.problems }));
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'reload failed; still running the previous configuration');
+        return auditReload(err);
+      },
+    );
   };
   process.on('SIGHUP', onHup);
   const stopping = new Promise<{ restart: boolean; drainMs: number }>((done) => {

@@ -94,6 +94,7 @@ export type {
   User,
 } from './operators/operator-store.ts';
 export { newPassword } from './operators/operator-store.ts';
+export { auditError } from './operators/audit-error.ts';
 export { MemoryOperatorStore, SqliteOperatorStore };
 
 /** PostgresJournal's stores, made by the journal itself (so that this module need not import it). */

@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
+import { openOperatorFile } from '../../src/journal/index.ts';
 import { copyDemo } from '../support/server-harness.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/organism.js', import.meta.url));
@@ -47,4 +48,22 @@ it('reloads organism.yaml on SIGHUP, refuses a broken one and keeps running, and
   const code = await new Promise((resolve) => child.on('exit', resolve));
   expect(code).toBe(0);
   expect(out).toContain('drained; journal checkpointed');
+  // Each reload is in the audit log, by the signal, the refused one with its problem at its place.
+  const operators = await openOperatorFile({
+    path: join(dir, '.organism/journal.sqlite'),
+    durability: 'fast',
+  });
+  try {
+    const reloads = await operators.store.listAudit({ limit: 10, action: 'organism.reload' });
+    expect(reloads.items.map((e) => [e.actor, e.target, e.outcome])).toEqual([
+      ['signal:SIGHUP', yamlPath, 'error'],
+      ['signal:SIGHUP', yamlPath, 'ok'],
+      ['signal:SIGHUP', yamlPath, 'ok'],
+    ]);
+    expect(reloads.items[0]?.error).toMatch(
+      /^the configuration was not reloaded: it has problems: organism\.yaml:\d+:\d+: invalid YAML: /,
+    );
+  } finally {
+    await operators.close();
+  }
 }, 60_000);

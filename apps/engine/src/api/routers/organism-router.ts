@@ -1,4 +1,4 @@
-import { findInputSchema, noInputSchema, restartInputSchema } from '@organism/shared';
+import { findInputSchema, noInputSchema, RELOAD_REFUSED, restartInputSchema } from '@organism/shared';
 import { audited } from '../audited.ts';
 import { EngineApiError } from '../error-map.ts';
 import { adminProcedure, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
@@ -41,12 +41,7 @@ export const organismRouter = router({
   reload: operatorProcedure.input(noInputSchema).mutation(({ ctx }) =>
     audited(ctx, 'organism.reload', ctx.engine.config.file, undefined, async () => {
       const result = await ctx.engine.reload(ctx.user.name);
-      if (!result.ok)
-        throw new EngineApiError(
-          'CONFIG_INVALID',
-          'the configuration was not reloaded: it has problems',
-          result.problems,
-        );
+      if (!result.ok) throw new EngineApiError('CONFIG_INVALID', RELOAD_REFUSED, result.problems);
       return result;
     }),
   ),
