@@ -4,7 +4,7 @@ import { EngineApiError } from '../error-map.ts';
 import { adminProcedure, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
 export const organismRouter = router({
-  // Not the configuration file's path: a viewer has no business with the server's folders (an admin
+  // Not the configuration file's path: a viewer has no business with the server's folders (an operator
   // reads it with the file, `config.get`).
   info: viewerProcedure.input(noInputSchema).query(({ ctx }) => ({
     name: ctx.engine.config.name,
