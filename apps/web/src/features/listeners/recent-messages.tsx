@@ -1,19 +1,32 @@
 'use client';
+import type { MessageSummary } from '@organism/shared';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useRouter } from 'next/navigation';
 import { useEffect } from 'react';
-import { Attempts } from '@/components/attempts';
-import { IdLink } from '@/components/id-link';
-import { StateBadge } from '@/components/state-badge';
-import { TimeAgo } from '@/components/time-ago';
+import { AGO_WIDTH, TimeAgo } from '@/components/time-ago';
+import { DataTable } from '@/components/ui/data-table';
+import type { DataColumn } from '@/components/ui/data-table';
 import { SkeletonRows } from '@/components/ui/skeleton';
-import { stickyHead } from '@/components/ui/sticky-head';
 import { describeError } from '@/lib/engine-error';
 import { useEngineStream } from '@/lib/engine-stream';
-import { isRejected } from '@/lib/outcome';
-import { splitRoot } from '@/lib/qname';
 import { useTRPC } from '@/lib/trpc';
+import { messageColumn } from '../messages/message-columns';
 
 const LIMIT = 15;
+
+/**
+ * The messages list's columns, with the sender alone where it has the route (every one of these went to
+ * this listener) and when each last changed (where a listener's work is, now) where it has the creation.
+ */
+const COLUMNS: DataColumn<MessageSummary>[] = [
+  messageColumn('id'),
+  messageColumn('state'),
+  { id: 'from', header: 'from', cell: (m) => m.from ?? '—' },
+  messageColumn('root'),
+  messageColumn('attempts'),
+  messageColumn('code'),
+  { id: 'updated', header: 'updated', width: AGO_WIDTH, cell: (m) => <TimeAgo at={m.updatedAt} /> },
+];
 
 /** The query for a listener's newest deliveries (the listener page asks for it early, with the listener list). */
 export const recentMessagesQuery = (trpc: ReturnType<typeof useTRPC>, name: string) =>
@@ -25,6 +38,7 @@ export function RecentMessages({ name }: { name: string }) {
   const queryClient = useQueryClient();
   const { subscribe } = useEngineStream();
   const messages = useQuery(recentMessagesQuery(trpc, name));
+  const router = useRouter();
 
   useEffect(() => {
     const key = trpc.messages.list.queryKey({ to: name, limit: LIMIT });
@@ -54,72 +68,12 @@ export function RecentMessages({ name }: { name: string }) {
       </p>
     );
   return (
-    <table className="w-full table-fixed text-sm">
-      <colgroup>
-        <col className="w-28" />
-        <col className="w-32" />
-        <col />
-        <col className="w-40" />
-        <col className="w-20" />
-        <col className="w-44" />
-        <col className="w-28" />
-      </colgroup>
-      <thead className={stickyHead()}>
-        <tr className="h-8">
-          <th scope="col" className="font-medium">
-            message
-          </th>
-          <th scope="col" className="font-medium">
-            state
-          </th>
-          <th scope="col" className="font-medium">
-            from
-          </th>
-          <th scope="col" className="font-medium">
-            root
-          </th>
-          <th scope="col" className="text-right font-medium">
-            attempts
-          </th>
-          <th scope="col" className="pl-4 font-medium">
-            error
-          </th>
-          <th scope="col" className="text-right font-medium">
-            updated
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {items.map((m) => (
-          <tr key={m.id} className="h-8 border-b border-border last:border-0">
-            <td>
-              <IdLink id={m.id} href={`/messages/${m.id}`} />
-            </td>
-            <td>
-              <StateBadge state={m.state === 'FAILED' && isRejected(m) ? 'REJECTED' : m.state} />
-            </td>
-            <td className="truncate" title={m.from ?? undefined}>
-              {m.from ?? '—'}
-            </td>
-            <td className="truncate font-mono text-xs" title={m.root ?? undefined}>
-              {m.root ? splitRoot(m.root).local : '—'}
-            </td>
-            <td className="tabular text-right">
-              <Attempts m={m} />
-            </td>
-            {/* Refused input's code in the colour of its state, as every other list shows it. */}
-            <td
-              className={`truncate pl-4 font-mono text-xs ${m.state === 'FAILED' && isRejected(m) ? 'text-rejected' : 'text-failed'}`}
-              title={m.errorCode ?? undefined}
-            >
-              {m.errorCode ?? ''}
-            </td>
-            <td className="text-right text-muted">
-              <TimeAgo at={m.updatedAt} />
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      label={`Recent messages to ${name}`}
+      columns={COLUMNS}
+      rows={items}
+      rowKey={(m) => m.id}
+      onOpen={(m) => router.push(`/messages/${m.id}`)}
+    />
   );
 }

@@ -1,32 +1,29 @@
 'use client';
-import type { MessageFilter, MessageSummary } from '@organism/shared';
+import type { MessageFilter } from '@organism/shared';
 import { engineErrorCodes } from '@organism/shared';
 import { useQuery } from '@tanstack/react-query';
 import { RefreshCw } from 'lucide-react';
 import { useRouter } from 'next/navigation';
 import { parseAsStringLiteral, useQueryStates } from 'nuqs';
 import { useMemo } from 'react';
-import { Attempts } from '@/components/attempts';
 import { FilterBar, NoMatches } from '@/components/filter-bar';
 import type { FilterField } from '@/components/filter-bar';
 import { ListError } from '@/components/list-error';
-import { IdLink } from '@/components/id-link';
-import { KeysetPager } from '@/components/keyset-pager';
 import { StateBadge } from '@/components/state-badge';
-import { AGO_WIDTH, TimeAgo } from '@/components/time-ago';
+import { KeysetPager } from '@/components/keyset-pager';
 import { ExportLinks } from '@/components/export-links';
 import { Button } from '@/components/ui/button';
 import { DataTable } from '@/components/ui/data-table';
-import type { DataColumn } from '@/components/ui/data-table';
 import { Segmented } from '@/components/ui/segmented';
 import type { SegmentedOption } from '@/components/ui/segmented';
-import { formatCountOf, rootName } from '@/lib/format';
-import { isRejected, stateChoices } from '@/lib/outcome';
+import { formatCountOf } from '@/lib/format';
+import { stateChoices } from '@/lib/outcome';
 import type { StateChoice } from '@/lib/outcome';
 import { useTRPC } from '@/lib/trpc';
 import { keyset, keysetParsers, messageFilterParsers, toMessageFilter } from '@/lib/url-filters';
 import { useListHold, useLiveList } from '@/lib/use-live-refresh';
 import { LiveTail } from './live-tail';
+import { MESSAGE_COLUMNS } from './message-columns';
 import { messagesExportHref } from './message-export';
 import type { TailFilter } from './live-tail-model';
 import { shownError } from '@/lib/engine-error';
@@ -43,79 +40,6 @@ const parsers = {
 };
 const PAGE = 50;
 const TABLE_HEIGHT = 'max(360px, calc(100vh - 15rem))';
-
-const COLUMNS: DataColumn<MessageSummary>[] = [
-  { id: 'id', header: 'message', width: 104, cell: (m) => <IdLink id={m.id} href={`/messages/${m.id}`} /> },
-  {
-    id: 'state',
-    header: 'state',
-    width: 112,
-    cell: (m) => <StateBadge state={m.state === 'FAILED' && isRejected(m) ? 'REJECTED' : m.state} />,
-  },
-  {
-    id: 'route',
-    header: 'from → to',
-    cell: (m) => (
-      <span title={`${m.from ?? '?'} → ${m.to ?? '?'}`}>
-        {m.from ?? '?'} <span className="text-muted">→</span>{' '}
-        {m.to ?? (isRejected(m) ? 'refused at intake' : 'broadcast')}
-      </span>
-    ),
-  },
-  {
-    id: 'root',
-    header: 'root',
-    width: 130,
-    // From 1280 px: below that the route needs the room more.
-    from: 'xl',
-    cell: (m) =>
-      m.root ? (
-        <span className="font-mono text-xs" title={m.root}>
-          {rootName(m.root)}
-        </span>
-      ) : null,
-  },
-  {
-    id: 'kind',
-    header: 'kind',
-    width: 80,
-    from: 'xl',
-    cell: (m) => <span className="text-muted">{m.kind}</span>,
-  },
-  {
-    id: 'attempts',
-    header: 'attempts',
-    width: 76,
-    numeric: true,
-    // From 1280 px: below that the thread's link needs the room more (the message's page says its attempts).
-    from: 'xl',
-    cell: (m) => <Attempts m={m} />,
-  },
-  {
-    id: 'code',
-    header: 'error',
-    // REDELIVERY_EXHAUSTED's width, the longest code a message can end with; the title has the code with
-    // the first line of why.
-    width: 152,
-    cell: (m) => (
-      <span
-        className={`font-mono text-xs ${isRejected(m) ? 'text-rejected' : 'text-failed'}`}
-        title={m.errorCode ? [m.errorCode, m.errorLine].filter(Boolean).join(': ') : undefined}
-      >
-        {m.errorCode ?? ''}
-      </span>
-    ),
-  },
-  {
-    id: 'thread',
-    header: 'thread',
-    width: 104,
-    // From 1024 px, where the route keeps about 250 px beside it.
-    from: 'lg',
-    cell: (m) => (m.threadId ? <IdLink id={m.threadId} href={`/threads/${m.threadId}`} /> : null),
-  },
-  { id: 'created', header: 'created', width: AGO_WIDTH, cell: (m) => <TimeAgo at={m.createdAt} /> },
-];
 
 /** The time range is the list's: the tail shows what arrives from now on. */
 function tailFilter({ since: _since, until: _until, ...rest }: MessageFilter): TailFilter {
@@ -265,7 +189,7 @@ export function MessagesPage() {
           <div className="rounded-lg border border-border bg-panel" {...listHold.hold}>
             <DataTable
               label="Messages"
-              columns={COLUMNS}
+              columns={MESSAGE_COLUMNS}
               rows={items}
               rowKey={(m) => m.id}
               loading={messages.isPending}
