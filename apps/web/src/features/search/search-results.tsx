@@ -1,12 +1,8 @@
 'use client';
 import type { MessageSearchHit } from '@organism/shared';
 import type { ReactNode } from 'react';
-import { IdLink } from '@/components/id-link';
-import { StateBadge } from '@/components/state-badge';
-import { AGO_WIDTH, TimeAgo } from '@/components/time-ago';
 import type { DataColumn } from '@/components/ui/data-table';
-import { rootName } from '@/lib/format';
-import { isRejected } from '@/lib/outcome';
+import { messageColumn } from '../messages/message-columns';
 
 /** The words of a text query, for marking them in snippets (quotes and a trailing * dropped). */
 export function queryWords(text: string | null): string[] {
@@ -31,37 +27,13 @@ function Marked({ snippet, words }: { snippet: string; words: readonly string[] 
   );
 }
 
+/** The messages list's columns, with what the search matched in the room the list gives its kind and error. */
 export function searchColumns(words: readonly string[]): DataColumn<MessageSearchHit>[] {
   return [
-    { id: 'id', header: 'message', width: 104, cell: (m) => <IdLink id={m.id} href={`/messages/${m.id}`} /> },
-    {
-      id: 'state',
-      header: 'state',
-      width: 112,
-      cell: (m) => <StateBadge state={m.state === 'FAILED' && isRejected(m) ? 'REJECTED' : m.state} />,
-    },
-    {
-      id: 'route',
-      header: 'from → to',
-      width: 220,
-      cell: (m) => (
-        <span className="truncate" title={`${m.from ?? '?'} → ${m.to ?? '?'}`}>
-          {m.from ?? '?'} <span className="text-muted">→</span> {m.to ?? 'broadcast'}
-        </span>
-      ),
-    },
-    {
-      id: 'root',
-      header: 'root',
-      width: 110,
-      from: 'xl',
-      cell: (m) =>
-        m.root ? (
-          <span className="truncate font-mono text-xs" title={m.root}>
-            {rootName(m.root)}
-          </span>
-        ) : null,
-    },
+    messageColumn('id'),
+    messageColumn('state'),
+    { ...messageColumn('route'), width: 220 },
+    messageColumn('root'),
     {
       id: 'match',
       header: 'match',
@@ -71,6 +43,6 @@ export function searchColumns(words: readonly string[]): DataColumn<MessageSearc
         </span>
       ),
     },
-    { id: 'created', header: 'created', width: AGO_WIDTH, cell: (m) => <TimeAgo at={m.createdAt} /> },
+    messageColumn('created'),
   ];
 }
