@@ -30,6 +30,9 @@ test('a wrong password is refused with a clear message; the right one opens the 
   await expect(page.getByRole('alert').filter({ hasText: /./ })).toHaveText('Wrong name or password.');
   await signInWithForm(page, 'admin');
   await expect(page.getByText('admin', { exact: true }).first()).toBeVisible();
+  // The overview's name as an address is the overview too.
+  const redirected = await page.request.get('/overview', { maxRedirects: 0 });
+  expect([redirected.status(), redirected.headers()['location']]).toEqual([307, '/']);
 });
 
 test('the overview shows the organism live: state, counts that move, a chart', async ({ page }) => {

@@ -11,6 +11,8 @@ const nextConfig: NextConfig = {
   allowedDevOrigins: ['127.0.0.1'],
   // `npm test` typechecks the console (pnpm -r typecheck); the demo's first build need not do it again.
   typescript: { ignoreBuildErrors: true },
+  // The overview is the console's home, `/`; its name as an address leads there too (with its query).
+  redirects: async () => [{ source: '/overview', destination: '/', permanent: false }],
 };
 
 export default nextConfig;
