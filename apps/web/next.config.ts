@@ -12,7 +12,7 @@ const nextConfig: NextConfig = {
   // `npm test` typechecks the console (pnpm -r typecheck); the demo's first build need not do it again.
   typescript: { ignoreBuildErrors: true },
   // The overview is the console's home, `/`; its name as an address leads there too (with its query).
-  redirects: async () => [{ source: '/overview', destination: '/', permanent: false }],
+  redirects: () => Promise.resolve([{ source: '/overview', destination: '/', permanent: false }]),
 };
 
 export default nextConfig;
