@@ -1,4 +1,4 @@
-import type { QName, ThreadId, MessageId } from '@organism/shared';
+import type { MessageId, QName, ThreadId } from '@organism/shared';
 import { canonicalToObject } from '../xml/canonical-to-object.ts';
 import { readBufferStart, readSequenceStart } from './system/start-readers.ts';
 import type { Delivery, DispatchFailure } from './delivery.ts';
@@ -22,12 +22,15 @@ class HandlerTimeout extends Error {}
 function beyondPeers(agent: Listener, to: string, xml: string): string | undefined {
   if (to !== 'system.buffer' && to !== 'system.sequence')
     return agent.peers.includes(to) ? undefined : `forwarded to ${JSON.stringify(to)}`;
-  let named: string[];
+  const named: string[] = [];
   try {
-    named =
-      to === 'system.buffer'
-        ? ((b) => [b.target, b.returnTo])(readBufferStart(xml))
-        : ((q) => [...q.steps, q.returnTo])(readSequenceStart(xml));
+    if (to === 'system.buffer') {
+      const gather = readBufferStart(xml);
+      named.push(gather.target, gather.returnTo);
+    } else {
+      const sequence = readSequenceStart(xml);
+      named.push(...sequence.steps, sequence.returnTo);
+    }
   } catch {
     return undefined;
   }
