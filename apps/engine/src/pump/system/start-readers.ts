@@ -6,7 +6,8 @@ import type { XmlElement } from '../../xml/index.ts';
 
 /**
  * What a SequenceStart asks. The orchestrator reads a start validated against system.xsd; an agent's
- * peer check reads one before (handler-run.ts), and a start the readers cannot read is refused there.
+ * peer check reads one before (handler-run.ts), and leaves one it cannot read to the pipeline, which
+ * refuses it.
  */
 export interface SequenceSpec {
   steps: string[];
