@@ -1,105 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SYSTEM_NS } from '@organism/shared';
-import { envelope, looseXsd, makePump } from '../support/pump-harness.ts';
-import type { Harness, TestListener } from '../support/pump-harness.ts';
+import { envelope, errorCodesTo, looseXsd, makePump } from '../support/pump-harness.ts';
+import type { Harness } from '../support/pump-harness.ts';
 import { HandlerError } from '../../src/pump/sending-context.ts';
-import type { Handler } from '../../src/pump/listener.ts';
+import { SYSTEM_ERROR_ROOT } from '../../src/pump/system/system-payloads.ts';
 
 let h: Harness | undefined;
 afterEach(() => h?.dispose());
-const SYSTEM_ERROR = `{${SYSTEM_NS}}SystemError`;
-const errorsTo = (hh: Harness, name: string): string[] =>
-  hh.rec.dispatched
-    .filter((d) => d.to === name && d.root === SYSTEM_ERROR)
-    .map((d) => /<code>(\w+)<\/code>/.exec(d.payloadXml)?.[1] ?? '');
-
-/** An agent named `agent` whose peer is `tool`, doing `plan` with each `<plan>` it receives. */
-const planner = (plan: (ctx: Parameters<Handler>[1]) => unknown): TestListener => ({
-  name: 'agent',
-  root: 'plan',
-  agent: true,
-  peers: ['tool'],
-  handler: (_p, ctx) => {
-    if (ctx.root === 'plan') plan(ctx);
-  },
-});
 
 describe('failures are never silent', () => {
-  it('stops an agent forwarding outside its peers and tells the caller without naming anyone', async () => {
-    let reached = false;
-    h = makePump([
-      {
-        name: 'boss',
-        root: 'job',
-        handler: (_p, ctx) => {
-          if (ctx.root === 'job') ctx.forward('agent', '<plan/>');
-        },
-      },
-      {
-        name: 'agent',
-        root: 'plan',
-        agent: true,
-        peers: ['tool'],
-        handler: (_p, ctx) => ctx.forward('secret', '<steal/>'),
-      },
-      { name: 'tool', root: 'use', handler: () => undefined },
-      {
-        name: 'secret',
-        root: 'steal',
-        handler: () => {
-          reached = true;
-        },
-      },
-    ]);
-    await h.pump.submit(envelope('<job/>', { from: 'c', to: 'boss' }));
-    await h.pump.whenQuiet();
-    expect(reached).toBe(false);
-    expect(h.rec.failed.map((f) => f.failure.code)).toEqual(['PEER_VIOLATION']);
-    expect(h.rec.failed[0]?.failure.detail).toMatch(
-      /agent agent forwarded to "secret"; its peers are \[tool\]/,
-    );
-    expect(errorsTo(h, 'boss')).toEqual(['PEER_VIOLATION']);
-    const sys = h.rec.dispatched.find((d) => d.root === SYSTEM_ERROR);
-    expect(sys?.payloadXml).not.toMatch(/secret|tool|agent/);
-    expect(sys?.payloadXml).toContain('<retryAllowed>false</retryAllowed>');
-  });
-
-  it('checks where an agent’s gather and sequence go: their targets and returnTo must be its peers', async () => {
-    const seq = (returnTo: string): string =>
-      `<s:SequenceStart xmlns:s="${SYSTEM_NS}"><s:steps><s:step>tool</s:step></s:steps><s:payload><use/></s:payload><s:returnTo>${returnTo}</s:returnTo></s:SequenceStart>`;
-    const asks: Record<string, (ctx: Parameters<Handler>[1]) => unknown> = {
-      gather: (ctx) => ctx.gather('secret', ['<steal/>']),
-      sequence: (ctx) => ctx.sequence(['tool', 'secret'], '<use/>'),
-      written: (ctx) => ctx.forward('system.sequence', seq('secret')),
-    };
-    h = makePump([
-      planner((ctx) => asks[/<plan>(\w+)</.exec(ctx.payloadXml)?.[1] ?? '']?.(ctx)),
-      { name: 'tool', root: 'use', handler: () => undefined },
-      { name: 'secret', root: 'steal', handler: () => undefined },
-    ]);
-    for (const ask of Object.keys(asks))
-      await h.pump.submit(envelope(`<plan>${ask}</plan>`, { from: 'c', to: 'agent' }));
-    await h.pump.whenQuiet();
-    expect(h.rec.failed.map((f) => [f.failure.code, f.failure.detail])).toEqual([
-      ['PEER_VIOLATION', 'agent agent asked system.buffer to reach "secret"; its peers are [tool]'],
-      ['PEER_VIOLATION', 'agent agent asked system.sequence to reach "secret"; its peers are [tool]'],
-      ['PEER_VIOLATION', 'agent agent asked system.sequence to reach "secret"; its peers are [tool]'],
-    ]);
-    expect(h.rec.dispatched.filter((d) => d.to.startsWith('system.'))).toEqual([]);
-  });
-
-  it('lets an agent reach its peers', async () => {
-    h = makePump([
-      planner((ctx) => ctx.forward('tool', '<use/>')),
-      { name: 'tool', root: 'use', handler: () => undefined },
-    ]);
-    await h.pump.submit(envelope('<plan/>', { from: 'c', to: 'agent' }));
-    await h.pump.whenQuiet();
-    expect(h.rec.trail).toEqual(['agent<-c:plan', 'tool<-agent:use']);
-    expect(h.rec.failed).toEqual([]);
-  });
-
   it('times a slow handler out, aborts its signal and drops what it sends late', async () => {
     let aborted = false;
     h = makePump([
@@ -127,7 +36,7 @@ describe('failures are never silent', () => {
       code: 'HANDLER_TIMEOUT',
       detail: 'slow did not finish within 50 ms',
     });
-    expect(errorsTo(h, 'caller')).toEqual(['HANDLER_TIMEOUT']);
+    expect(errorCodesTo(h, 'caller')).toEqual(['HANDLER_TIMEOUT']);
     await sleep(150);
     expect(aborted).toBe(true);
   });
@@ -159,7 +68,7 @@ describe('failures are never silent', () => {
     expect(calls).toBe(3);
     expect(attempts).toEqual([1, 2, 3]);
     expect(h.rec.failed.map((f) => Boolean(f.retryAt))).toEqual([true, true, false]);
-    expect(errorsTo(h, 'caller')).toEqual(['HANDLER_ERROR']);
+    expect(errorCodesTo(h, 'caller')).toEqual(['HANDLER_ERROR']);
     expect(h.rec.threads[0]?.outcome).toBe('failed');
   });
 
@@ -199,7 +108,7 @@ describe('failures are never silent', () => {
     await h.pump.whenQuiet();
     expect(calls).toBe(1);
     const egress = h.rec.failed[0]?.outputs[0];
-    expect(egress).toMatchObject({ egress: true, to: 'c', root: SYSTEM_ERROR });
+    expect(egress).toMatchObject({ egress: true, to: 'c', root: SYSTEM_ERROR_ROOT });
     expect(egress?.payloadXml).toContain('<retryAllowed>false</retryAllowed>');
   });
 
@@ -219,7 +128,7 @@ describe('failures are never silent', () => {
     await h.pump.whenQuiet();
     expect(h.rec.failed[0]?.failure.code).toBe('INVALID_REPLY');
     expect(h.rec.failed[0]?.failure.detail).toMatch(/does not accept notAnAnswer/);
-    expect(errorsTo(h, 'caller')).toEqual(['INVALID_REPLY']);
+    expect(errorCodesTo(h, 'caller')).toEqual(['INVALID_REPLY']);
   });
 
   it('validates a payload passed on unchanged against the next listener’s contract', async () => {

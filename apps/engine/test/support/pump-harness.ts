@@ -9,6 +9,7 @@ import type { PumpLimits } from '../../src/pump/message-pump.ts';
 import type { Handler, Listener } from '../../src/pump/listener.ts';
 import { compileSystemSchemas } from '../../src/pump/system/system-schemas.ts';
 import { bootListener } from '../../src/pump/system/boot-listener.ts';
+import { SYSTEM_ERROR_ROOT } from '../../src/pump/system/system-payloads.ts';
 import type { Delivery, DispatchFailure } from '../../src/pump/delivery.ts';
 import type { DispatchHooks, Rejection } from '../../src/pump/dispatch-hooks.ts';
 
@@ -152,4 +153,11 @@ export function envelope(
     v === undefined ? '' : `<e:${name}>${escapeText(v)}</e:${name}>`;
   // A prefix for the envelope, so a payload without a namespace does not inherit the envelope's.
   return `<e:message xmlns:e="${ENVELOPE_NS}"><e:meta>${field('from', meta.from)}${field('to', meta.to)}${field('thread', meta.thread)}</e:meta>${payload}</e:message>`;
+}
+
+/** The codes of the SystemErrors dispatched to `name`, in order. */
+export function errorCodesTo(h: Harness, name: string): string[] {
+  return h.rec.dispatched
+    .filter((d) => d.to === name && d.root === SYSTEM_ERROR_ROOT)
+    .map((d) => /<code>(\w+)<\/code>/.exec(d.payloadXml)?.[1] ?? '');
 }
