@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EngineErrorCode } from '@organism/shared';
 import type { Engine } from '../engine.ts';
+import { closeAfterAnswer } from './lingering-close.ts';
 import { readBody } from './read-body.ts';
 import { sendJson } from './send-json.ts';
 
@@ -84,7 +85,7 @@ export async function handleIngress(
   const limit = engine.config.pump.maxMessageBytes;
   const body = await readBody(req, limit);
   if (!body.ok) {
-    if (!body.drained) res.setHeader('connection', 'close');
+    if (!body.drained) closeAfterAnswer(res);
     sendJson(res, 413, {
       error: {
         code: 'PAYLOAD_TOO_LARGE',

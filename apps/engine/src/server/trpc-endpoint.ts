@@ -12,6 +12,7 @@ import { apiErrorShape, toTRPCError } from '../api/error-map.ts';
 import type { ApiErrorShape } from '../api/error-map.ts';
 import type { LoginLimiter } from '../api/login-limiter.ts';
 import type { RefusalAudit } from '../api/refusal-audit.ts';
+import { closeAfterAnswer } from './lingering-close.ts';
 import { readBody } from './read-body.ts';
 import { sendJson } from './send-json.ts';
 import { useWholeChunkTextEncoderStream } from './text-encoder-stream.ts';
@@ -92,9 +93,8 @@ async function serve(
   const calls = path?.split(',').length ?? 0;
   if (calls > MAX_BATCH) {
     // tRPC's own refusal would not say what the limit is.
-    refuse(res, path, 'BAD_REQUEST', `a batch holds at most ${MAX_BATCH} calls; this one has ${calls}`, {
-      connection: 'close',
-    });
+    closeAfterAnswer(res);
+    refuse(res, path, 'BAD_REQUEST', `a batch holds at most ${MAX_BATCH} calls; this one has ${calls}`, {});
     req.resume();
     return;
   }
@@ -132,14 +132,13 @@ async function serve(
     // Only JSON: tRPC would also parse form posts, which a page on another site can send without CORS.
     const type = req.headers['content-type'] ?? '';
     if (!JSON_TYPE.test(type)) {
+      closeAfterAnswer(res);
       refuse(
         res,
         path,
         'UNSUPPORTED_MEDIA_TYPE',
         `expected Content-Type application/json, got ${type || 'none'}`,
-        {
-          connection: 'close',
-        },
+        {},
       );
       req.resume();
       return;
@@ -148,7 +147,8 @@ async function serve(
     const body = await readBody(req, limit.bytes);
     if (!body.ok) {
       const message = `the request body is ${body.size} bytes or more; the limit (${limit.key}) is ${limit.bytes}`;
-      refuse(res, path, 'PAYLOAD_TOO_LARGE', message, body.drained ? {} : { connection: 'close' });
+      if (!body.drained) closeAfterAnswer(res);
+      refuse(res, path, 'PAYLOAD_TOO_LARGE', message, {});
       return;
     }
     // tRPC's adapter takes a body already read from `req.body` instead of reading the stream itself. An

@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRouter } from '../../src/api/app-router.ts';
+import { LINGER_MS } from '../../src/server/lingering-close.ts';
 import { DRAIN_LIMIT } from '../../src/server/read-body.ts';
 import { SIGNED_OUT_BODY_BYTES } from '../../src/server/trpc-endpoint.ts';
 import { startServer } from '../../src/server/http-server.ts';
@@ -149,6 +150,55 @@ describe('the /trpc body limit (server.maxBodyBytes, 4 MiB by default)', () => {
     expect(JSON.parse(sent.body)).toMatchObject({ error: { data: { engineCode: 'PAYLOAD_TOO_LARGE' } } });
     // Up to DRAIN_LIMIT was read through and dropped (garbage not yet collected), none of it kept.
     expect(sent.rssGrowth).toBeLessThan(DRAIN_LIMIT + 12 * MiB);
+  });
+
+  it('lets a client still uploading when refused read its 413: the server reads on until it closes', async () => {
+    // A client that notices no answer before its upload ends: half-open, writing on. Closed under that
+    // upload, the kernel would answer its writes with a reset, and the 413 could be lost to EPIPE.
+    const url = new URL(h.url);
+    const socket = connect({ port: Number(url.port), host: url.hostname, allowHalfOpen: true });
+    const heard: Buffer[] = [];
+    const errors: string[] = [];
+    let answeredAt = 0;
+    let serverEnded = false;
+    socket.on('data', (d: Buffer) => {
+      heard.push(d);
+      if (!answeredAt && Buffer.concat(heard).toString().includes('PAYLOAD_TOO_LARGE'))
+        answeredAt = Date.now();
+    });
+    socket.on('end', () => (serverEnded = true));
+    socket.on('error', (e: NodeJS.ErrnoException) => errors.push(e.code ?? e.message));
+    const closed = new Promise<number>((resolve) => socket.on('close', () => resolve(Date.now())));
+    const piece = Buffer.alloc(64 * 1024, 'a');
+    const frame = Buffer.concat([
+      Buffer.from(`${piece.length.toString(16)}\r\n`),
+      piece,
+      Buffer.from('\r\n'),
+    ]);
+    socket.write(
+      'POST /trpc/auth.login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
+    );
+    // Past DRAIN_LIMIT, answered, and written on until the server closes: each write goes through for
+    // LINGER_MS after the answer; the first to fail, a reset, comes after that.
+    let afterAnswer = 0;
+    const until = Date.now() + 10_000;
+    while (!socket.destroyed && Date.now() < until) {
+      if (answeredAt) afterAnswer += frame.length;
+      const written = socket.write(frame);
+      await new Promise((resolve) =>
+        written ? setImmediate(resolve) : socket.once('drain', resolve).once('close', resolve),
+      );
+    }
+    const closedAt = await closed;
+    expect(Buffer.concat(heard).toString()).toMatch(
+      /^HTTP\/1\.1 413 Payload Too Large\r\n[^]*connection: close/i,
+    );
+    expect(serverEnded).toBe(true);
+    expect(afterAnswer).toBeGreaterThan(DRAIN_LIMIT);
+    expect(errors).toHaveLength(1);
+    expect(['ECONNRESET', 'EPIPE']).toContain(errors[0]);
+    expect(closedAt - answeredAt).toBeGreaterThanOrEqual(LINGER_MS - 50);
+    expect(closedAt - answeredAt).toBeLessThan(LINGER_MS + 2_000);
   });
 
   it('reads a body under the limit and judges its input', async () => {
