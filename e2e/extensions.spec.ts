@@ -99,6 +99,18 @@ export default {
     await expect(page.getByText(/ledger runs [\d,]+ dead letters? again/)).toBeVisible();
     await expect(failed).toHaveCount(0, { timeout: 15_000 });
     await expect(panel.getByLabel('Cursor')).toContainText('caught up');
+
+    // Given up on: closed again for a while, then every dead letter discarded at once.
+    writeFileSync(flag, '');
+    await expect(failed.getByRole('row').nth(1)).toBeVisible({ timeout: 30_000 });
+    rmSync(flag);
+    const discardAll = panel.getByRole('button', { name: /^Discard [\d,]+ dead letters?$/ });
+    await discardAll.click();
+    const confirm = page.getByRole('alertdialog');
+    await expect(confirm).toContainText('those waiting for a retry stay');
+    await confirm.getByRole('button', { name: 'Discard all' }).click();
+    await expect(page.getByText(/^[\d,]+ dead letters? of ledger discarded\.$/)).toBeVisible();
+    await expect(failed).toHaveCount(0, { timeout: 15_000 });
   } finally {
     rmSync(flag, { force: true });
     rmSync(ledger, { force: true });

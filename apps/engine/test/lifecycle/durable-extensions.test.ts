@@ -73,6 +73,23 @@ export default defineExtension((ext) => { ext.onEvent('thread', 'failed', () => 
 });
 afterAll(async () => h.close());
 
+/**
+ * A greeting sent while `picky` refuses acknowledgements: the three it hears (one a hop) fail twice
+ * each and end as its dead letters, read back through the API as a viewer.
+ */
+async function pickyDeadLetters(n: number) {
+  g.__refuse = true;
+  const res = await h.engine.submit(greeting(n));
+  if (!res.ok) throw new Error('refused');
+  await h.engine.whenQuiet();
+  const viewer = await h.client('viewer');
+  const dead = await until('three dead letters', async () => {
+    const list = await viewer.extensions.failures.query({ extension: 'picky' });
+    return list.length === 3 && list.every((f) => f.nextAt === null) ? list : undefined;
+  });
+  return { res, dead };
+}
+
 describe('a durable extension', () => {
   it('hears the dispatch protocol from the event log exactly as a live one hears it from the pump', async () => {
     const ok = await h.engine.submit(greeting(1));
@@ -111,15 +128,8 @@ describe('a durable extension', () => {
   });
 
   it('keeps events its handler failed on, retries them with backoff, then as dead letters an operator retries', async () => {
-    g.__refuse = true;
-    const res = await h.engine.submit(greeting(2));
-    if (!res.ok) throw new Error('refused');
-    await h.engine.whenQuiet();
     const viewer = await h.client('viewer');
-    const dead = await until('three dead letters', async () => {
-      const list = await viewer.extensions.failures.query({ extension: 'picky' });
-      return list.length === 3 && list.every((f) => f.nextAt === null) ? list : undefined;
-    });
+    const { res, dead } = await pickyDeadLetters(2);
     expect(dead.map((f) => [f.type, f.handler, f.attempts, f.lastError])).toEqual(
       dead.map(() => ['dispatch.acknowledged', 'dispatch.acknowledged#0', 2, 'the ledger is closed']),
     );
@@ -178,6 +188,30 @@ describe('a durable extension', () => {
         ['extension.retry', 'picky', 'error'],
       ]),
     );
+  });
+
+  it('lets an operator discard every dead letter at once, in the audit log with how many', async () => {
+    const viewer = await h.client('viewer');
+    await pickyDeadLetters(3);
+    g.__refuse = false;
+    await expect(viewer.extensions.discardAll.mutate({ extension: 'picky' })).rejects.toThrow(/operator/);
+    const operator = await h.client('operator');
+    await expect(operator.extensions.discardAll.mutate({ extension: 'audit' })).rejects.toThrow(
+      'extension audit is not durable',
+    );
+    expect(await operator.extensions.discardAll.mutate({ extension: 'picky' })).toEqual({ discarded: 3 });
+    expect(await viewer.extensions.failures.query({ extension: 'picky' })).toEqual([]);
+    const [picky] = (await viewer.extensions.list.query()).filter((x) => x.name === 'picky');
+    expect(picky?.durable).toMatchObject({ retrying: 0, dead: 0 });
+    expect(await operator.extensions.discardAll.mutate({ extension: 'picky' })).toEqual({ discarded: 0 });
+    const audit = await (await h.client('admin')).audit.list.query({ limit: 4 });
+    expect(
+      audit.items.filter((a) => a.action === 'extension.discard-all').map((a) => [a.outcome, a.detail]),
+    ).toEqual([
+      ['ok', '{"discarded":0}'],
+      ['ok', '{"discarded":3}'],
+      ['error', '{}'],
+    ]);
   });
 
   it('refuses handlers of tracts the journal does not record, at load', async () => {

@@ -32,6 +32,14 @@ export const extensionsRouter = router({
       return { retried: detail.retried };
     });
   }),
+  /** Forgets every dead letter of the extension for good; failures waiting for a retry stay. */
+  discardAll: operatorProcedure.input(byExtensionInputSchema).mutation(({ ctx, input }) => {
+    const detail: { discarded?: number } = {};
+    return audited(ctx, 'extension.discard-all', input.extension, detail, async () => {
+      detail.discarded = await ctx.engine.extensions.discardDead(input.extension);
+      return { discarded: detail.discarded };
+    });
+  }),
   /** Forgets a failure for good. */
   discard: operatorProcedure.input(extensionFailureInputSchema).mutation(({ ctx, input }) =>
     audited(ctx, 'extension.discard', input.extension, { id: input.id }, async () => {

@@ -67,4 +67,17 @@ describe.each(makers)('%s extension store', (_name, make) => {
     ]);
     expect(await s.counts('other')).toEqual({ retrying: 1, dead: 1 });
   });
+
+  it("discards every dead letter of an extension, and only those: its retries and others' stay", async () => {
+    const s = await make();
+    await s.addFailure(failure({ id: 'd1', nextAt: null }));
+    await s.addFailure(failure({ id: 'd2', nextAt: null, createdAt: 2 }));
+    await s.addFailure(failure({ id: 'w', nextAt: 300 }));
+    await s.addFailure(failure({ id: 'o', extension: 'other', nextAt: null }));
+    expect(await s.removeDead('audit')).toBe(2);
+    expect(await s.counts('audit')).toEqual({ retrying: 1, dead: 0 });
+    expect((await s.failures('audit', 10)).map((f) => f.id)).toEqual(['w']);
+    expect(await s.counts('other')).toEqual({ retrying: 0, dead: 1 });
+    expect(await s.removeDead('audit')).toBe(0);
+  });
 });

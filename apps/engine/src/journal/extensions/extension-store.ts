@@ -48,6 +48,8 @@ export interface ExtensionStore {
   reviveDead(extension: string, now: number): Promise<number>;
   /** Removes a failure (its retry succeeded, or an operator discarded it); false if it was not there. */
   removeFailure(id: string): Promise<boolean>;
+  /** Removes every dead letter of the extension (an operator gave up on them); returns how many. */
+  removeDead(extension: string): Promise<number>;
   /** Failures whose next attempt is due at `now`, soonest first. */
   due(extension: string, now: number, limit: number): Promise<ExtensionFailure[]>;
   /** When the extension's next retry is due, if any is waiting. */
@@ -89,6 +91,11 @@ export class MemoryExtensionStore implements ExtensionStore {
   }
   removeFailure(id: string): Promise<boolean> {
     return Promise.resolve(this.rows.delete(id));
+  }
+  removeDead(extension: string): Promise<number> {
+    const dead = this.of(extension).filter((f) => f.nextAt === null);
+    for (const f of dead) this.rows.delete(f.id);
+    return Promise.resolve(dead.length);
   }
   due(extension: string, now: number, limit: number): Promise<ExtensionFailure[]> {
     return Promise.resolve(
@@ -218,6 +225,14 @@ export class SqliteExtensionStore implements ExtensionStore {
     return guarded(`remove extension failure ${id}`, () =>
       this.db.delete(extensionFailures).where(eq(extensionFailures.id, id)).run(),
     ).then((r) => r.changes > 0);
+  }
+  removeDead(extension: string): Promise<number> {
+    return guarded(`discard extension ${extension}'s dead letters`, () =>
+      this.db
+        .delete(extensionFailures)
+        .where(and(eq(extensionFailures.extension, extension), isNull(extensionFailures.nextAt)))
+        .run(),
+    ).then((r) => r.changes);
   }
   due(extension: string, now: number, limit: number): Promise<ExtensionFailure[]> {
     return guarded(`read extension ${extension}'s due retries`, () =>

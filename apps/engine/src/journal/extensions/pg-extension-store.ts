@@ -53,6 +53,12 @@ export class PgExtensionStore implements ExtensionStore {
     );
     return (result.rowCount ?? 0) > 0;
   }
+  async removeDead(extension: string): Promise<number> {
+    const result = await guarded(`discard extension ${extension}'s dead letters`, () =>
+      this.db.delete(pgFailures).where(and(eq(pgFailures.extension, extension), isNull(pgFailures.nextAt))),
+    );
+    return result.rowCount ?? 0;
+  }
   due(extension: string, now: number, limit: number): Promise<ExtensionFailure[]> {
     // Equally due: oldest first, as SQLite's insertion order gives them (PostgreSQL has none to give).
     const due = and(eq(pgFailures.extension, extension), lte(pgFailures.nextAt, now));

@@ -170,6 +170,11 @@ export class DurableExtension {
     return this.failures.discard(id);
   }
 
+  /** Forgets every dead letter for good; returns how many. */
+  discardDead(): Promise<number> {
+    return this.failures.discardDead();
+  }
+
   /** Resolves once the work loop has caught up with the log and run every retry due (tests). */
   async settled(): Promise<void> {
     for (;;) {

@@ -96,6 +96,13 @@ export class DurableFailures {
     return n;
   }
 
+  /** Forgets every dead letter for good; returns how many. Failures waiting for a retry stay. */
+  async discardDead(): Promise<number> {
+    const n = await this.store.removeDead(this.extension);
+    await this.recount();
+    return n;
+  }
+
   /** Forgets a failure for good. False: no such failure. */
   async discard(id: string): Promise<boolean> {
     const f = await this.store.get(id);

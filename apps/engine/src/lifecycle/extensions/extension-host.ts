@@ -164,6 +164,11 @@ export class ExtensionHost {
       throw new ExtensionNotFound(`extension ${name} has no failure ${id}`);
   }
 
+  /** Forgets every dead letter of a durable extension for good; returns how many. */
+  discardDead(name: string): Promise<number> {
+    return this.durable(name).discardDead();
+  }
+
   async stop(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = undefined;

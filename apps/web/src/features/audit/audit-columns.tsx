@@ -16,6 +16,7 @@ export const AUDITED_ACTIONS = [
   'config.rollback',
   'config.upload',
   'extension.discard',
+  'extension.discard-all',
   'extension.retry',
   'extension.retry-all',
   'journal.discard',

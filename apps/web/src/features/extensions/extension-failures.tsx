@@ -66,7 +66,7 @@ export function ExtensionFailures({ extension, durable }: { extension: string; d
         <h3 className="text-sm font-medium">
           Failed events <span className="font-normal text-muted">({formatCount(count)})</span>
         </h3>
-        {operator && durable.dead > 0 && <RetryAll extension={extension} dead={durable.dead} />}
+        {operator && durable.dead > 0 && <DeadLetterActions extension={extension} dead={durable.dead} />}
       </div>
       <DataTable
         label={`Failed events of ${extension}`}
@@ -93,31 +93,56 @@ export function ExtensionFailures({ extension, durable }: { extension: string; d
 const FEW = 10;
 const MANY = 500;
 
-/** Every dead letter of the extension runs again, each with a fresh set of attempts, after a confirmation. */
-function RetryAll({ extension, dead }: { extension: string; dead: number }) {
+/**
+ * What an operator does with every dead letter of the extension at once, after a confirmation: run each
+ * again with a fresh set of attempts, or forget them all (those waiting for a retry stay).
+ */
+function DeadLetterActions({ extension, dead }: { extension: string; dead: number }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.extensions.pathKey() });
   const retry = useMutation(
     trpc.extensions.retryAll.mutationOptions({
       onSuccess: ({ retried }) => {
         toast.success(`${extension} runs ${formatCountOf(retried, 'dead letter')} again.`);
-        void queryClient.invalidateQueries({ queryKey: trpc.extensions.pathKey() });
+        refresh();
+      },
+      onError: (err) => toast.error(describeError(err)),
+    }),
+  );
+  const discard = useMutation(
+    trpc.extensions.discardAll.mutationOptions({
+      onSuccess: ({ discarded }) => {
+        toast.success(`${formatCountOf(discarded, 'dead letter')} of ${extension} discarded.`);
+        refresh();
       },
       onError: (err) => toast.error(describeError(err)),
     }),
   );
   const what = formatCountOf(dead, 'dead letter');
   return (
-    <ConfirmDialog
-      title={`Retry ${what} of ${extension}?`}
-      body="Each runs again now, with a fresh set of attempts. Those that fail again wait for their retries, then are dead letters again."
-      confirm="Retry all"
-      onConfirm={() => retry.mutate({ extension })}
-    >
-      <Button className="h-6 px-2 text-xs" disabled={retry.isPending}>
-        <RotateCcw className="size-3.5" aria-hidden /> Retry {what}
-      </Button>
-    </ConfirmDialog>
+    <span className="inline-flex items-center gap-1">
+      <ConfirmDialog
+        title={`Retry ${what} of ${extension}?`}
+        body="Each runs again now, with a fresh set of attempts. Those that fail again wait for their retries, then are dead letters again."
+        confirm="Retry all"
+        onConfirm={() => retry.mutate({ extension })}
+      >
+        <Button className="h-6 px-2 text-xs" disabled={retry.isPending}>
+          <RotateCcw className="size-3.5" aria-hidden /> Retry {what}
+        </Button>
+      </ConfirmDialog>
+      <ConfirmDialog
+        title={`Discard ${what} of ${extension}?`}
+        body={`${extension} will not hear these events again; those waiting for a retry stay. The journal keeps the messages themselves.`}
+        confirm="Discard all"
+        onConfirm={() => discard.mutate({ extension })}
+      >
+        <Button variant="ghost" className="h-6 px-2 text-xs text-failed" disabled={discard.isPending}>
+          <Trash2 className="size-3.5" aria-hidden /> Discard {what}
+        </Button>
+      </ConfirmDialog>
+    </span>
   );
 }
 
