@@ -55,6 +55,11 @@ export const byNameInputSchema = z.strictObject({ name: z.string().min(1) });
 export const extensionFailuresInputSchema = z.strictObject({
   extension: z.string().min(1),
   limit: z.number().int().min(1).max(500).default(100),
+  /**
+   * The next page begins after this failure: the last one of the page before, by its place in the order
+   * (`dead`: its `nextAt` is null). Null or absent: from the first.
+   */
+  cursor: z.strictObject({ dead: z.boolean(), createdAt: z.number().int(), id: z.string().min(1) }).nullish(),
 });
 export const byExtensionInputSchema = z.strictObject({ extension: z.string().min(1) });
 /** One failure of a durable extension, to retry or discard. */

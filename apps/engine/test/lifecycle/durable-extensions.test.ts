@@ -192,8 +192,18 @@ describe('a durable extension', () => {
 
   it('lets an operator discard every dead letter at once, in the audit log with how many', async () => {
     const viewer = await h.client('viewer');
-    await pickyDeadLetters(3);
+    const { dead } = await pickyDeadLetters(3);
     g.__refuse = false;
+    // Paged: the next page begins after the last failure of the one before.
+    const page = await viewer.extensions.failures.query({ extension: 'picky', limit: 2 });
+    const last = page.at(-1);
+    if (!last) throw new Error('no page');
+    const cursor = { dead: last.nextAt === null, createdAt: last.createdAt, id: last.id };
+    const next = await viewer.extensions.failures.query({ extension: 'picky', limit: 2, cursor });
+    expect([...page, ...next].map((f) => f.id)).toEqual(dead.map((f) => f.id));
+    await expect(
+      viewer.extensions.failures.query({ extension: 'picky', cursor: { ...cursor, dead: 'yes' } as never }),
+    ).rejects.toThrow(/dead/);
     await expect(viewer.extensions.discardAll.mutate({ extension: 'picky' })).rejects.toThrow(/operator/);
     const operator = await h.client('operator');
     await expect(operator.extensions.discardAll.mutate({ extension: 'audit' })).rejects.toThrow(

@@ -13,10 +13,13 @@ export const extensionsRouter = router({
    * a durable one its cursor, the log's head and its failures counted.
    */
   list: viewerProcedure.input(noInputSchema).query(({ ctx }) => ctx.engine.extensions.list()),
-  /** A durable extension's failures: its dead letters first, then the events waiting for a retry. */
+  /**
+   * A durable extension's failures: its dead letters first, then the events waiting for a retry; a page
+   * of `limit`, after the failure `cursor` places (the last of the page before).
+   */
   failures: viewerProcedure
     .input(extensionFailuresInputSchema)
-    .query(({ ctx, input }) => ctx.engine.extensions.failures(input.extension, input.limit)),
+    .query(({ ctx, input }) => ctx.engine.extensions.failures(input.extension, input.limit, input.cursor)),
   /** Runs a failure again now; a dead letter gets a fresh set of retries. */
   retry: operatorProcedure.input(extensionFailureInputSchema).mutation(({ ctx, input }) =>
     audited(ctx, 'extension.retry', input.extension, { id: input.id }, async () => {

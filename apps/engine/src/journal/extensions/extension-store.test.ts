@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { storeMakers } from '../store-makers.ts';
 import { MemoryExtensionStore, SqliteExtensionStore } from './extension-store.ts';
 import { PgExtensionStore } from './pg-extension-store.ts';
-import type { ExtensionFailure, ExtensionStore } from './extension-store.ts';
+import type { ExtensionFailure, ExtensionStore, FailurePlace } from './extension-store.ts';
 
 const makers = storeMakers<ExtensionStore>(
   () => new MemoryExtensionStore(),
@@ -66,6 +66,39 @@ describe.each(makers)('%s extension store', (_name, make) => {
       ['c', 0],
     ]);
     expect(await s.counts('other')).toEqual({ retrying: 1, dead: 1 });
+  });
+
+  it('pages its failures in their order, dead letters first, each page after the last one of the one before', async () => {
+    const s = await make();
+    // Out of order, two pairs created in the same millisecond (the id decides), and another extension's.
+    await s.addFailure(failure({ id: 'w2', nextAt: 300, createdAt: 5 }));
+    await s.addFailure(failure({ id: 'd3', nextAt: null, createdAt: 7 }));
+    await s.addFailure(failure({ id: 'd2', nextAt: null, createdAt: 4 }));
+    await s.addFailure(failure({ id: 'd1', nextAt: null, createdAt: 4 }));
+    await s.addFailure(failure({ id: 'w1', nextAt: 200, createdAt: 5 }));
+    await s.addFailure(failure({ id: 'w0', nextAt: 900, createdAt: 1 }));
+    await s.addFailure(failure({ id: 'o', extension: 'other', nextAt: null, createdAt: 0 }));
+    const all = ['d1', 'd2', 'd3', 'w0', 'w1', 'w2'];
+    expect((await s.failures('audit', 10)).map((f) => f.id)).toEqual(all);
+    for (const size of [1, 2, 4]) {
+      const seen: string[] = [];
+      let after: FailurePlace | null = null;
+      for (let page = 0; page < 10; page++) {
+        const rows: ExtensionFailure[] = await s.failures('audit', size, after);
+        seen.push(...rows.map((f) => f.id));
+        const last = rows.at(-1);
+        if (rows.length < size || !last) break;
+        after = { dead: last.nextAt === null, createdAt: last.createdAt, id: last.id };
+      }
+      expect(seen, `pages of ${size}`).toEqual(all);
+    }
+    // After the last dead letter: only those waiting; after the last of all: none.
+    expect((await s.failures('audit', 10, { dead: true, createdAt: 7, id: 'd3' })).map((f) => f.id)).toEqual([
+      'w0',
+      'w1',
+      'w2',
+    ]);
+    expect(await s.failures('audit', 10, { dead: false, createdAt: 5, id: 'w2' })).toEqual([]);
   });
 
   it("discards every dead letter of an extension, and only those: its retries and others' stay", async () => {

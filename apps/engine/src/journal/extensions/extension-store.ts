@@ -24,6 +24,26 @@ export interface ExtensionFailure {
   updatedAt: number;
 }
 
+/**
+ * A failure's place in the order failures are listed in: dead letters first, then those waiting for a
+ * retry, each group oldest first (then by id). A page of them begins after such a place.
+ */
+export interface FailurePlace {
+  dead: boolean;
+  createdAt: number;
+  id: string;
+}
+
+/** Whether failure `f` comes after `place` in the order failures are listed in. */
+function isAfter(
+  f: Pick<ExtensionFailure, 'nextAt' | 'createdAt' | 'id'>,
+  place: FailurePlace,
+): boolean {
+  const dead = f.nextAt === null;
+  if (dead !== place.dead) return place.dead;
+  return f.createdAt > place.createdAt || (f.createdAt === place.createdAt && f.id > place.id);
+}
+
 /** What an extension has failed on, counted: those waiting for a retry and its dead letters. */
 export interface FailureCounts {
   retrying: number;
@@ -54,8 +74,8 @@ export interface ExtensionStore {
   due(extension: string, now: number, limit: number): Promise<ExtensionFailure[]>;
   /** When the extension's next retry is due, if any is waiting. */
   nextDue(extension: string): Promise<number | undefined>;
-  /** The extension's failures, dead letters first, then oldest first; at most `limit`. */
-  failures(extension: string, limit: number): Promise<ExtensionFailure[]>;
+  /** The extension's failures, dead letters first, each group oldest first; at most `limit`, after `after`. */
+  failures(extension: string, limit: number, after?: FailurePlace | null): Promise<ExtensionFailure[]>;
   get(id: string): Promise<ExtensionFailure | undefined>;
   counts(extension: string): Promise<FailureCounts>;
 }
@@ -110,10 +130,16 @@ export class MemoryExtensionStore implements ExtensionStore {
     const times = this.of(extension).flatMap((f) => (f.nextAt === null ? [] : [f.nextAt]));
     return Promise.resolve(times.length > 0 ? Math.min(...times) : undefined);
   }
-  failures(extension: string, limit: number): Promise<ExtensionFailure[]> {
+  failures(extension: string, limit: number, after?: FailurePlace | null): Promise<ExtensionFailure[]> {
     return Promise.resolve(
       this.of(extension)
-        .sort((a, b) => Number(a.nextAt !== null) - Number(b.nextAt !== null) || a.createdAt - b.createdAt)
+        .filter((f) => !after || isAfter(f, after))
+        .sort(
+          (a, b) =>
+            Number(a.nextAt !== null) - Number(b.nextAt !== null) ||
+            a.createdAt - b.createdAt ||
+            (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+        )
         .slice(0, limit)
         .map((f) => ({ ...f })),
     );
@@ -244,24 +270,28 @@ export class SqliteExtensionStore implements ExtensionStore {
       (row) => row?.nextAt ?? undefined,
     );
   }
-  failures(extension: string, limit: number): Promise<ExtensionFailure[]> {
+  failures(extension: string, limit: number, after?: FailurePlace | null): Promise<ExtensionFailure[]> {
+    const t = extensionFailures;
+    // Each group read on its own (the index on extension and next_at finds it), past `after` within it.
+    const group = (dead: boolean, n: number) =>
+      this.db
+        .select()
+        .from(t)
+        .where(
+          and(
+            eq(t.extension, extension),
+            dead ? isNull(t.nextAt) : isNotNull(t.nextAt),
+            after?.dead === dead
+              ? sql`(${t.createdAt}, ${t.id}) > (${after.createdAt}, ${after.id})`
+              : undefined,
+          ),
+        )
+        .orderBy(asc(t.createdAt), asc(t.id))
+        .limit(n)
+        .all();
     return guarded(`read extension ${extension}'s failures`, () => {
-      const dead = this.db
-        .select()
-        .from(extensionFailures)
-        .where(and(eq(extensionFailures.extension, extension), isNull(extensionFailures.nextAt)))
-        .orderBy(asc(extensionFailures.createdAt))
-        .limit(limit)
-        .all();
-      if (dead.length >= limit) return dead;
-      const waiting = this.db
-        .select()
-        .from(extensionFailures)
-        .where(and(eq(extensionFailures.extension, extension), isNotNull(extensionFailures.nextAt)))
-        .orderBy(asc(extensionFailures.createdAt))
-        .limit(limit - dead.length)
-        .all();
-      return [...dead, ...waiting];
+      const dead = after && !after.dead ? [] : group(true, limit);
+      return dead.length >= limit ? dead : [...dead, ...group(false, limit - dead.length)];
     });
   }
   get(id: string): Promise<ExtensionFailure | undefined> {

@@ -1,9 +1,9 @@
-import { and, asc, count, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { OpenPostgres } from '../postgres/open-postgres.ts';
 import { extensionCursors as pgCursors, extensionFailures as pgFailures } from '../postgres/schema.ts';
 import { guarded } from '../journal-outage.ts';
-import type { ExtensionFailure, ExtensionStore, FailureCounts } from './extension-store.ts';
+import type { ExtensionFailure, ExtensionStore, FailureCounts, FailurePlace } from './extension-store.ts';
 
 /** In the PostgreSQL journal's schema, on its pool. An outage rejects as JOURNAL_UNAVAILABLE. */
 export class PgExtensionStore implements ExtensionStore {
@@ -81,13 +81,21 @@ export class PgExtensionStore implements ExtensionStore {
     );
     return row?.nextAt ?? undefined;
   }
-  failures(extension: string, limit: number): Promise<ExtensionFailure[]> {
-    // Dead letters (no next attempt) first, each group oldest first.
+  failures(extension: string, limit: number, after?: FailurePlace | null): Promise<ExtensionFailure[]> {
+    // Dead letters (no next attempt) first, each group oldest first; past `after`, the rest of its group
+    // and (after a dead letter) every failure waiting for a retry.
+    const t = pgFailures;
+    const past = (a: FailurePlace) => sql`(${t.createdAt}, ${t.id}) > (${a.createdAt}, ${a.id})`;
+    const rest = !after
+      ? undefined
+      : after.dead
+        ? or(isNotNull(t.nextAt), and(isNull(t.nextAt), past(after)))
+        : and(isNotNull(t.nextAt), past(after));
     return guarded(`read extension ${extension}'s failures`, () =>
       this.db
         .select()
         .from(pgFailures)
-        .where(eq(pgFailures.extension, extension))
+        .where(and(eq(pgFailures.extension, extension), rest))
         .orderBy(isNotNull(pgFailures.nextAt), asc(pgFailures.createdAt), asc(pgFailures.id))
         .limit(limit),
     );

@@ -1,5 +1,5 @@
 import type { Log } from '@organism/shared';
-import type { ExtensionStore } from '../../journal/extensions/extension-store.ts';
+import type { ExtensionStore, FailurePlace } from '../../journal/extensions/extension-store.ts';
 import type { Journal } from '../../journal/journal.ts';
 import type { RetryPolicy } from '../../pump/listener.ts';
 import { DispatchLog, readEvents } from './dispatch-log.ts';
@@ -147,8 +147,8 @@ export class DurableExtension {
     return this.handlers.map((h) => ({ tract: h.route.tract, event: h.route.event, ...h.counts, queued: 0 }));
   }
 
-  failuresList(limit: number): Promise<DurableFailure[]> {
-    return this.failures.list(limit);
+  failuresList(limit: number, after?: FailurePlace | null): Promise<DurableFailure[]> {
+    return this.failures.list(limit, after);
   }
 
   /** Runs a failure again now (a dead letter gets a fresh set of retries). False: no such failure. */

@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { ExtensionFailure, ExtensionStore } from '../../journal/extensions/extension-store.ts';
+import type {
+  ExtensionFailure,
+  ExtensionStore,
+  FailurePlace,
+} from '../../journal/extensions/extension-store.ts';
 import { backoffDelay } from '../../pump/backoff.ts';
 import type { RetryPolicy } from '../../pump/listener.ts';
 import type { DispatchEvent } from './extension-api.ts';
@@ -61,8 +65,8 @@ export class DurableFailures {
   }
 
   /** Dead letters first, then oldest first; at most `limit`. */
-  async list(limit: number): Promise<DurableFailure[]> {
-    return (await this.store.failures(this.extension, limit)).map((f) => {
+  async list(limit: number, after?: FailurePlace | null): Promise<DurableFailure[]> {
+    return (await this.store.failures(this.extension, limit, after)).map((f) => {
       const event = JSON.parse(f.event) as DispatchEvent;
       return {
         id: f.id,

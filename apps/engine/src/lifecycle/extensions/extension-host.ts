@@ -21,7 +21,7 @@ import type { DurableState } from './durable-extension.ts';
 import type { DurableFailure } from './durable-failures.ts';
 import { HandlerRunner } from './handler-runner.ts';
 import type { HandlerCounts } from './handler-runner.ts';
-import type { ExtensionStore } from '../../journal/extensions/extension-store.ts';
+import type { ExtensionStore, FailurePlace } from '../../journal/extensions/extension-store.ts';
 import type { Journal } from '../../journal/journal.ts';
 
 /** The folder beside organism.yaml whose modules are extensions without being listed. */
@@ -142,9 +142,9 @@ export class ExtensionHost {
     return l.durable;
   }
 
-  /** A durable extension's failures: its dead letters first, then those waiting for a retry. */
-  failures(name: string, limit: number): Promise<DurableFailure[]> {
-    return this.durable(name).failuresList(limit);
+  /** A durable extension's failures: its dead letters first, then those waiting for a retry; a page after `after`. */
+  failures(name: string, limit: number, after?: FailurePlace | null): Promise<DurableFailure[]> {
+    return this.durable(name).failuresList(limit, after);
   }
 
   /** Runs a durable extension's failure again now; throws NOT_FOUND when there is no such failure. */

@@ -1,6 +1,6 @@
 'use client';
-import type { inferRouterOutputs } from '@trpc/server';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { useMutation, useQueries, useQueryClient } from '@tanstack/react-query';
 import { RotateCcw, Trash2 } from 'lucide-react';
 import { toast } from 'sonner';
 import { IdLink } from '@/components/id-link';
@@ -47,17 +47,28 @@ export function ExtensionFailures({ extension, durable }: { extension: string; d
   const trpc = useTRPC();
   const { can } = useSession();
   const operator = can('operator');
-  // A handful by default: a broken sink can fail on thousands, and the page has other extensions.
-  const [limit, setLimit] = useState(FEW);
-  const failures = useQuery(
-    trpc.extensions.failures.queryOptions({ extension, limit }, { refetchInterval: 2_000 }),
-  );
+  // A handful at first: a broken sink can fail on thousands, and the page has other extensions. Each
+  // page after it begins after the last failure of the one before, and is asked for again as it goes.
+  const [cursors, setCursors] = useState<(Place | null)[]>([null]);
+  const pages = useQueries({
+    queries: cursors.map((cursor, i) =>
+      trpc.extensions.failures.queryOptions(
+        { extension, limit: i === 0 ? FIRST : PAGE, cursor },
+        { refetchInterval: 2_000 },
+      ),
+    ),
+  });
+  const first = pages[0];
+  const last = pages.at(-1)?.data;
+  // A failure that moved from one page to the next while they were read is shown once.
+  const rows = [...new Map(pages.flatMap((p) => p.data ?? []).map((f) => [f.id, f])).values()];
+  const more = last?.length === (cursors.length === 1 ? FIRST : PAGE) ? last.at(-1) : undefined;
   const count = durable.retrying + durable.dead;
-  const shown = failures.data?.length ?? 0;
-  if (failures.error && !failures.data)
+  const shown = rows.length;
+  if (first?.error && !first.data)
     return (
       <p role="alert" className="text-sm">
-        {describeError(failures.error)}
+        {describeError(first.error)}
       </p>
     );
   return (
@@ -71,17 +82,22 @@ export function ExtensionFailures({ extension, durable }: { extension: string; d
       <DataTable
         label={`Failed events of ${extension}`}
         columns={failureColumns(extension, operator)}
-        rows={failures.data ?? []}
+        rows={rows}
         rowKey={(f) => f.id}
-        loading={!failures.data}
+        loading={!first?.data}
         empty="None: every event was handled."
       />
       {shown < count && (
         <p className="mt-2 text-xs text-muted">
           Showing {formatCount(shown)} of {formatCount(count)}, dead letters first.{' '}
-          {limit < MANY && (
-            <button type="button" className="text-accent hover:underline" onClick={() => setLimit(MANY)}>
-              Show up to {formatCount(MANY)}
+          {more && (
+            <button
+              type="button"
+              className="text-accent hover:underline disabled:opacity-50"
+              disabled={pages.some((p) => p.isPending)}
+              onClick={() => setCursors([...cursors, placeOf(more)])}
+            >
+              Show {formatCount(Math.min(PAGE, count - shown))} more
             </button>
           )}
         </p>
@@ -90,8 +106,12 @@ export function ExtensionFailures({ extension, durable }: { extension: string; d
   );
 }
 
-const FEW = 10;
-const MANY = 500;
+const FIRST = 10;
+const PAGE = 100;
+
+type Place = NonNullable<inferRouterInputs<AppRouter>['extensions']['failures']['cursor']>;
+/** Where a failure stands in the list's order: the next page begins after it. */
+const placeOf = (f: Failure): Place => ({ dead: f.nextAt === null, createdAt: f.createdAt, id: f.id });
 
 /**
  * What an operator does with every dead letter of the extension at once, after a confirmation: run each
