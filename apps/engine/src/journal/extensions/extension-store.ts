@@ -35,10 +35,7 @@ export interface FailurePlace {
 }
 
 /** Whether failure `f` comes after `place` in the order failures are listed in. */
-function isAfter(
-  f: Pick<ExtensionFailure, 'nextAt' | 'createdAt' | 'id'>,
-  place: FailurePlace,
-): boolean {
+function isAfter(f: Pick<ExtensionFailure, 'nextAt' | 'createdAt' | 'id'>, place: FailurePlace): boolean {
   const dead = f.nextAt === null;
   if (dead !== place.dead) return place.dead;
   return f.createdAt > place.createdAt || (f.createdAt === place.createdAt && f.id > place.id);
