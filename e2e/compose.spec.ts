@@ -173,8 +173,14 @@ test('a viewer is offered no composer, no send again, and the engine refuses a c
   const byHand = await mutateByHand(page, 'messages.check', { to: 'greeter', payloadXml: '<greeting/>' });
   expect(byHand.status).toBe(403);
   await page.goto('/messages?state=ACKED&to=greeter');
-  const first = page.getByRole('table', { name: 'Messages' }).getByRole('row').nth(1);
-  await first.getByRole('link').first().click();
+  // The list is live: the pointer rests on it first, as a hand does, so that it holds still for the click
+  // (a message arriving between the press and the release moved the rows under it, and the click was lost).
+  const list = page.getByRole('table', { name: 'Messages' });
+  await list.hover();
+  await expect(page.getByRole('navigation', { name: 'Newer and older pages' })).toContainText(
+    'held while the pointer is on the list',
+  );
+  await list.getByRole('row').nth(1).getByRole('link').first().click();
   await expect(page).toHaveURL(/\/messages\/[0-9a-f-]{36}$/);
   await expect(page.getByRole('heading', { name: /Message/ })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Send again' })).toHaveCount(0);
