@@ -18,7 +18,8 @@ export const DRAIN_LIMIT = BODY_READ_THROUGH_BYTES;
  * Reads a request body up to `limit` bytes: the one body-reading path of the server. Never keeps more
  * than `limit` in memory: past it, the rest is read and dropped up to DRAIN_LIMIT, then refused with the
  * connection still usable (`drained`); a body declared or found bigger than that is refused at once, the
- * rest of the upload left unread: answer it with `Connection: close` so the socket ends after the answer.
+ * rest of the upload left unread: answer it through `closeAfterAnswer` (lingering-close.ts), so the socket
+ * ends after the answer without a reset taking it.
  */
 export function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
   const declared = Number(req.headers['content-length'] ?? NaN);

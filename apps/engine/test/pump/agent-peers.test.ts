@@ -31,13 +31,7 @@ describe('an agent and its peers', () => {
           if (ctx.root === 'job') ctx.forward('agent', '<plan/>');
         },
       },
-      {
-        name: 'agent',
-        root: 'plan',
-        agent: true,
-        peers: ['tool'],
-        handler: (_p, ctx) => ctx.forward('secret', '<steal/>'),
-      },
+      planner((ctx) => ctx.forward('secret', '<steal/>')),
       { name: 'tool', root: 'use', handler: () => undefined },
       {
         name: 'secret',

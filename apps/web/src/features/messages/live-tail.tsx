@@ -14,11 +14,12 @@ import type { DataColumn } from '@/components/ui/data-table';
 import { useEngineStream } from '@/lib/engine-stream';
 import type { StreamContext } from '@/lib/engine-stream';
 import { useTRPC } from '@/lib/trpc';
-import { formatCount, formatCountOf, plural, rootName } from '@/lib/format';
+import { formatCount, formatCountOf, plural } from '@/lib/format';
 import { isRejectionTransition } from '@/lib/outcome';
 import { messageFilterValues, messagesHref } from '@/lib/url-filters';
 import { statsOf, TailKeeper } from './live-tail-model';
 import type { KeptTail, TailFilter, TailRow, TailStats } from './live-tail-model';
+import { RootCell } from './message-columns';
 import { heldNote, usePointerFocusHold } from '@/lib/use-live-refresh';
 
 /** The most messages the tail keeps; older ones are in the list (and the journal). */
@@ -106,12 +107,7 @@ function tailColumns(listeners: ReadonlySet<string> | undefined): DataColumn<Tai
       header: 'root',
       width: 120,
       from: 'xl',
-      cell: (r) =>
-        r.root ? (
-          <span className="font-mono text-xs" title={r.root}>
-            {rootName(r.root)}
-          </span>
-        ) : null,
+      cell: (r) => <RootCell root={r.root} />,
     },
     {
       id: 'code',

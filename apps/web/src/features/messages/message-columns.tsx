@@ -35,12 +35,7 @@ export const MESSAGE_COLUMNS: DataColumn<MessageSummary>[] = [
     width: 130,
     // From 1280 px: below that the route needs the room more.
     from: 'xl',
-    cell: (m) =>
-      m.root ? (
-        <span className="font-mono text-xs" title={m.root}>
-          {rootName(m.root)}
-        </span>
-      ) : null,
+    cell: (m) => <RootCell root={m.root} />,
   },
   {
     id: 'kind',
@@ -89,4 +84,13 @@ export function messageColumn(id: string): DataColumn<MessageSummary> {
   const column = MESSAGE_COLUMNS.find((c) => c.id === id);
   if (!column) throw new Error(`no message column ${id}`);
   return column;
+}
+
+/** A payload's root element by its local name, the whole `{namespace}name` on hover; nothing without one. */
+export function RootCell({ root }: { root: string | null }) {
+  return root ? (
+    <span className="font-mono text-xs" title={root}>
+      {rootName(root)}
+    </span>
+  ) : null;
 }
