@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type {
   ExtensionFailure,
   ExtensionStore,
   FailurePlace,
 } from '../../journal/extensions/extension-store.ts';
 import { backoffDelay } from '../../pump/backoff.ts';
+import { newMessageId } from '../../pump/message-id.ts';
 import type { RetryPolicy } from '../../pump/listener.ts';
 import type { DispatchEvent } from './extension-api.ts';
 import { errorText } from './handler-runner.ts';
@@ -124,7 +124,9 @@ export class DurableFailures {
     const now = Date.now();
     const dead = retry.maxAttempts <= 1;
     await this.store.addFailure({
-      id: randomUUID(),
+      // Time-ordered, as an entry's: failures are listed by when they were made, then by id, so those
+      // made in one millisecond keep the order they came in (and a page of them its place).
+      id: newMessageId(),
       extension: this.extension,
       handler,
       seq,
